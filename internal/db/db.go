@@ -1,0 +1,302 @@
+// Package db opens SQLite (pure Go, no cgo) or PostgreSQL (pgx) behind one
+// small type, runs the embedded migrations, and keeps every difference between
+// the two engines in this package: placeholders, type names, error codes and
+// locking. Queries elsewhere are written once, with ? placeholders.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Dialect names the engine behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is the database handle every store uses. On SQLite it keeps one writer
+// connection (writes are serialised by SQLite anyway; one connection in this
+// process avoids busy-waiting on our own lock) and a pool of readers.
+type DB struct {
+	Dialect Dialect
+	w       *sql.DB
+	r       *sql.DB
+	rebinds sync.Map // query text -> rebound text for PostgreSQL
+}
+
+// Options tune pool sizes; zero values pick sensible defaults.
+type Options struct {
+	MaxConns int
+}
+
+// Open connects to dsn: a postgres:// or postgresql:// URL, or a SQLite file
+// path (created with its directory when missing).
+func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
+	if opt.MaxConns <= 0 {
+		opt.MaxConns = 16
+	}
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return openPostgres(ctx, dsn, opt)
+	}
+	return openSQLite(ctx, dsn, opt)
+}
+
+func openPostgres(ctx context.Context, dsn string, opt Options) (*DB, error) {
+	pool, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	pool.SetMaxOpenConns(opt.MaxConns)
+	pool.SetMaxIdleConns(opt.MaxConns)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	d := &DB{Dialect: Postgres, w: pool, r: pool}
+	if err := d.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect postgres: %w", err)
+	}
+	return d, nil
+}
+
+// sqlitePragmas: busy_timeout first so that the following pragmas already wait
+// for a lock held by another process; synchronous=FULL because a success answer
+// must survive a power cut; _txlock=immediate so a write transaction takes the
+// write lock at BEGIN (the busy timeout does not cover a read lock upgraded to a
+// write, which would otherwise fail with SQLITE_BUSY at once).
+const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
+
+func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
+	path = strings.TrimPrefix(path, "sqlite://")
+	path = strings.TrimPrefix(path, "file:")
+	if path == "" {
+		return nil, errors.New("open sqlite: empty path")
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("open sqlite: create directory: %w", err)
+		}
+	}
+	base := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + sqlitePragmas
+	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite writer: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite reader: %w", err)
+	}
+	n := min(opt.MaxConns, 8)
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	d := &DB{Dialect: SQLite, w: w, r: r}
+	// The first connection turns the file into WAL mode; do it on the writer
+	// before any reader opens the file.
+	if err := w.PingContext(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	if err := r.PingContext(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return d, nil
+}
+
+// Close closes both pools.
+func (d *DB) Close() error {
+	err := d.w.Close()
+	if d.r != d.w {
+		err = errors.Join(err, d.r.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers a query.
+func (d *DB) Ping(ctx context.Context) error {
+	var one int
+	return d.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Pools returns the underlying pools for metrics (writer, reader).
+func (d *DB) Pools() (*sql.DB, *sql.DB) { return d.w, d.r }
+
+// Rebind turns ? placeholders into $1, $2... for PostgreSQL. Queries must
+// not contain a literal question mark.
+func (d *DB) Rebind(q string) string {
+	if d.Dialect != Postgres {
+		return q
+	}
+	if v, ok := d.rebinds.Load(q); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	s := b.String()
+	d.rebinds.Store(q, s)
+	return s
+}
+
+// Query runs a read on the reader pool.
+func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return d.r.QueryContext(ctx, d.Rebind(q), args...)
+}
+
+// QueryRow runs a single-row read on the reader pool.
+func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return d.r.QueryRowContext(ctx, d.Rebind(q), args...)
+}
+
+// Exec runs one write statement on its own (an implicit transaction).
+func (d *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	err := d.retry(ctx, func() error {
+		var err error
+		res, err = d.w.ExecContext(ctx, d.Rebind(q), args...)
+		return err
+	})
+	return res, err
+}
+
+// Tx is a write transaction.
+type Tx struct {
+	tx *sql.Tx
+	d  *DB
+}
+
+// Dialect of the database the transaction runs on.
+func (t *Tx) Dialect() Dialect { return t.d.Dialect }
+
+func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, t.d.Rebind(q), args...)
+}
+
+func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.d.Rebind(q), args...)
+}
+
+func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, t.d.Rebind(q), args...)
+}
+
+// ForUpdate is the row-locking suffix for a SELECT inside a transaction. On
+// SQLite the whole database is already locked for writing since BEGIN
+// IMMEDIATE, so it is empty.
+func (t *Tx) ForUpdate() string {
+	if t.d.Dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// Tx runs fn in a write transaction, committing when it returns nil. A
+// transaction that fails for a transient reason (serialisation failure or
+// deadlock on PostgreSQL, a busy database on SQLite) is retried whole, so fn
+// must not have side effects outside the transaction.
+func (d *DB) Tx(ctx context.Context, fn func(*Tx) error) error {
+	return d.retry(ctx, func() error {
+		sqlTx, err := d.w.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		if err := fn(&Tx{tx: sqlTx, d: d}); err != nil {
+			_ = sqlTx.Rollback()
+			return err
+		}
+		if err := sqlTx.Commit(); err != nil {
+			return fmt.Errorf("commit: %w", err)
+		}
+		return nil
+	})
+}
+
+func (d *DB) retry(ctx context.Context, fn func() error) error {
+	const attempts = 8
+	delay := 5 * time.Millisecond
+	for i := 0; ; i++ {
+		err := fn()
+		if err == nil || i == attempts-1 || !d.transient(err) {
+			return err
+		}
+		slog.Debug("db: retrying transient failure", "attempt", i+1, "err", err)
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(delay):
+		}
+		delay *= 2
+	}
+}
+
+func (d *DB) transient(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "40001" || pg.Code == "40P01"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code() & 0xff
+		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+	}
+	return false
+}
+
+// IsUnique reports whether err is a unique-constraint violation.
+func IsUnique(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23505"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// IsForeignKey reports whether err is a foreign-key violation.
+func IsForeignKey(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23503"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	return false
+}
+
+// Like escapes s for use inside a LIKE pattern with ESCAPE '\'.
+func Like(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}

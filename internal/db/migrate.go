@@ -1,0 +1,175 @@
+package db
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migration is one ordered, append-only schema step. Files are named
+// NNNN_name.sql; a released file is never edited, only followed by a new one.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations returns the embedded migrations in order.
+func Migrations() ([]Migration, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var out []Migration
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "migrations/"), ".sql")
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must be NNNN_name.sql", n)
+		}
+		if len(out) > 0 && out[len(out)-1].Version >= v {
+			return nil, fmt.Errorf("migration %s: version %d out of order", n, v)
+		}
+		b, err := migrationFiles.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Migration{Version: v, Name: base, SQL: string(b)})
+	}
+	return out, nil
+}
+
+// translate applies the few type differences between the engines.
+func (d *DB) translate(sql string) string {
+	if d.Dialect == Postgres {
+		return strings.NewReplacer(
+			"ID_PK", "BIGINT PRIMARY KEY",
+			"TEXT_C", `TEXT COLLATE "C"`,
+			"BLOB", "BYTEA",
+		).Replace(sql)
+	}
+	// INTEGER PRIMARY KEY makes the id the rowid on SQLite: no second index.
+	return strings.NewReplacer("ID_PK", "INTEGER PRIMARY KEY", "TEXT_C", "TEXT").Replace(sql)
+}
+
+// SchemaVersion returns the highest applied migration, 0 on an empty database.
+func (d *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var exists bool
+	var err error
+	if d.Dialect == Postgres {
+		err = d.QueryRow(ctx, "SELECT to_regclass('schema_migrations') IS NOT NULL").Scan(&exists)
+	} else {
+		var n int
+		err = d.QueryRow(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").Scan(&n)
+		exists = n > 0
+	}
+	if err != nil || !exists {
+		return 0, err
+	}
+	var v int
+	err = d.QueryRow(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&v)
+	return v, err
+}
+
+// Migrate applies pending migrations, each in its own transaction. Several
+// processes may start at once on one database: the first to take the lock on
+// schema_migrations applies a step, the others then find it applied.
+func (d *DB) Migrate(ctx context.Context) error {
+	ms, err := Migrations()
+	if err != nil {
+		return err
+	}
+	known := ms[len(ms)-1].Version
+	if err := d.ensureMigrationTable(ctx); err != nil {
+		return err
+	}
+	for _, m := range ms {
+		err := d.Tx(ctx, func(tx *Tx) error {
+			if d.Dialect == Postgres {
+				if _, err := tx.Exec(ctx, "LOCK TABLE schema_migrations IN EXCLUSIVE MODE"); err != nil {
+					return err
+				}
+			}
+			var n int
+			if err := tx.QueryRow(ctx, "SELECT count(*) FROM schema_migrations WHERE version = ?", m.Version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.Exec(ctx, d.translate(m.SQL)); err != nil {
+				return fmt.Errorf("apply %s: %w", m.Name, err)
+			}
+			_, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+				m.Version, m.Name, time.Now().UnixMilli())
+			if err == nil {
+				slog.Info("db: migration applied", "version", m.Version, "name", m.Name)
+			}
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	}
+	v, err := d.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if v > known {
+		return &StaleError{Have: v, Known: known}
+	}
+	return nil
+}
+
+// CheckSchema refuses to run on a schema that is behind (run migrate) or ahead
+// (an older binary on a newer database) of this program.
+func (d *DB) CheckSchema(ctx context.Context) error {
+	ms, err := Migrations()
+	if err != nil {
+		return err
+	}
+	known := ms[len(ms)-1].Version
+	v, err := d.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if v > known {
+		return &StaleError{Have: v, Known: known}
+	}
+	if v < known {
+		return fmt.Errorf("database schema is at version %d, this program needs %d: run 'gonghui migrate'", v, known)
+	}
+	return nil
+}
+
+// StaleError says the database was migrated by a newer program.
+type StaleError struct{ Have, Known int }
+
+func (e *StaleError) Error() string {
+	return fmt.Sprintf("database schema version %d is newer than this program knows (%d): upgrade gonghui", e.Have, e.Known)
+}
+
+func (d *DB) ensureMigrationTable(ctx context.Context) error {
+	const q = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+	err := d.Tx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, q)
+		return err
+	})
+	// Two PostgreSQL sessions creating the same table at once: one loses with a
+	// unique violation on the catalogue; the table exists either way.
+	if err != nil && IsUnique(err) {
+		return nil
+	}
+	return err
+}
