@@ -114,7 +114,7 @@ func (d *DB) Migrate(ctx context.Context) error {
 			_, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 				m.Version, m.Name, time.Now().UnixMilli())
 			if err == nil {
-				slog.Info("db: migration applied", "version", m.Version, "name", m.Name)
+				slog.Debug("db: migration applied", "version", m.Version, "name", m.Name)
 			}
 			return err
 		})
