@@ -31,6 +31,8 @@ CREATE TABLE orgs (
 );
 CREATE UNIQUE INDEX orgs_path ON orgs (path);
 CREATE UNIQUE INDEX orgs_parent_name ON orgs (parent_id, name);
+-- One tree, one root (NULL parents would not clash in the index above).
+CREATE UNIQUE INDEX orgs_one_root ON orgs (depth) WHERE depth = 0;
 
 CREATE TABLE employers (
     id            ID_PK,

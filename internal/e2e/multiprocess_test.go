@@ -1,0 +1,120 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"gonghui/internal/testkit"
+)
+
+const demoPassword = "Demo-Password-2026"
+
+func postJSON(t *testing.T, url, token string, body any) (int, map[string]any) {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", url, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return do(t, req)
+}
+
+func getJSON(t *testing.T, url, token string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return do(t, req)
+}
+
+func do(t *testing.T, req *http.Request) (int, map[string]any) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	if m == nil {
+		m = map[string]any{"_raw": string(raw)}
+	}
+	return resp.StatusCode, m
+}
+
+// Two server processes on one database behave as one site: a token made on
+// one works on the other, and failed logins counted on one lock the account
+// on the other.
+func TestTwoProcessesOneSite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	for _, engine := range testkit.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			dsn := testkit.NewDSN(t, engine)
+			env := []string{"GONGHUI_DEMO_PASSWORD=" + demoPassword}
+			a := testkit.StartServer(t, dsn, []string{"--demo"}, env...)
+			b := testkit.StartServer(t, dsn, []string{"--demo"}, env...)
+
+			code, body := postJSON(t, a.URL+"/api/v1/auth/token", "", map[string]string{"username": "admin", "password": demoPassword})
+			if code != 200 {
+				t.Fatalf("token on A: %d %v", code, body)
+			}
+			token, _ := body["token"].(string)
+			if code, body := getJSON(t, b.URL+"/api/v1/orgs?q="+"人文学院", token); code != 200 || !strings.Contains(jsonString(body), "人文学院") {
+				t.Fatalf("token from A on B: %d %v", code, body)
+			}
+			// One demo world, not two: the second --demo start found it loaded.
+			_, roots := getJSON(t, b.URL+"/api/v1/orgs?q="+"北京市总工会", token)
+			if n := countName(roots, "北京市总工会"); n != 1 {
+				t.Fatalf("root appears %d times", n)
+			}
+			// Logging out on B ends the token on A.
+			if code, _ := postJSON(t, b.URL+"/api/v1/auth/logout", token, map[string]any{}); code/100 != 2 {
+				t.Fatalf("logout on B: %d", code)
+			}
+			if code, _ := getJSON(t, a.URL+"/api/v1/me", token); code != 401 {
+				t.Fatalf("token still works on A after logout on B: %d", code)
+			}
+			// Five failures spread over both processes lock the account.
+			for i := range 5 {
+				srv := a
+				if i%2 == 1 {
+					srv = b
+				}
+				postJSON(t, srv.URL+"/api/v1/auth/token", "", map[string]string{"username": "dashilan", "password": "wrong-password"})
+			}
+			code, body = postJSON(t, b.URL+"/api/v1/auth/token", "", map[string]string{"username": "dashilan", "password": demoPassword})
+			if code != 423 {
+				t.Fatalf("want 423 locked on B after failures on A and B, got %d %v", code, body)
+			}
+			code, _ = postJSON(t, a.URL+"/api/v1/auth/token", "", map[string]string{"username": "dashilan", "password": demoPassword})
+			if code != 423 {
+				t.Fatalf("want 423 locked on A too, got %d", code)
+			}
+		})
+	}
+}
+
+func jsonString(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func countName(body map[string]any, name string) int {
+	items, _ := body["items"].([]any)
+	n := 0
+	for _, it := range items {
+		if m, ok := it.(map[string]any); ok && m["name"] == name {
+			n++
+		}
+	}
+	return n
+}
