@@ -178,6 +178,14 @@ func List(ctx context.Context, d *db.DB, f Filter) ([]Entry, error) {
 		scope = append(scope, "(org_path >= ? AND org_path < ?)")
 		args = append(args, p, PathEnd(p))
 	}
+	for _, p := range f.Paths {
+		// Events tied to no organisation (a login attempt for an unknown
+		// username) belong to the root's auditors.
+		if strings.Count(p, "/") == 2 {
+			scope = append(scope, "org_path = ''")
+			break
+		}
+	}
 	where = append(where, "("+strings.Join(scope, " OR ")+")")
 	if f.Action != "" {
 		where = append(where, "action LIKE ? ESCAPE '\\'")

@@ -1,0 +1,136 @@
+// Package api is the JSON API under /api/v1/: bearer-token authentication,
+// one thin handler per action (decode, validate, one call into a store, write
+// JSON), the error shape of the API contract, and the OpenAPI document.
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/httpx"
+	"gonghui/internal/org"
+)
+
+// Prefix is where the API lives.
+const Prefix = "/api/v1"
+
+// Deps are what the API needs from the rest of the program.
+type Deps struct {
+	DB   *db.DB
+	Auth *auth.Service
+	Orgs *org.Store
+	HTTP httpx.Options
+}
+
+// Handler serves the API.
+type Handler struct {
+	db     *db.DB
+	auth   *auth.Service
+	orgs   *org.Store
+	opts   httpx.Options
+	mux    *http.ServeMux
+	routes []route
+}
+
+// access says what a route asks of its caller.
+type access int
+
+const (
+	public   access = iota // no token
+	anyToken               // a valid token, even while two-factor enrolment is owed
+	full                   // a valid token and no enrolment owed
+)
+
+type route struct {
+	method, path string // path relative to Prefix
+	access       access
+	fn           func(w http.ResponseWriter, r *http.Request) error
+}
+
+// New returns the API handler.
+func New(d Deps) *Handler {
+	h := &Handler{db: d.DB, auth: d.Auth, orgs: d.Orgs, opts: d.HTTP}
+	h.routes = h.table()
+	return h
+}
+
+// table lists every route of the API; the OpenAPI test walks it.
+func (h *Handler) table() []route {
+	return []route{
+		{"GET", "/openapi.json", public, h.openAPI},
+		{"POST", "/auth/token", public, h.token},
+		{"POST", "/auth/logout", anyToken, h.logout},
+		{"GET", "/me", anyToken, h.me},
+
+		{"GET", "/orgs", full, h.listOrgs},
+		{"POST", "/orgs", full, h.createOrg},
+		{"GET", "/orgs/{id}", full, h.getOrg},
+		{"PATCH", "/orgs/{id}", full, h.patchOrg},
+		{"GET", "/orgs/{id}/children", full, h.orgChildren},
+		{"GET", "/orgs/{id}/subtree", full, h.orgSubtree},
+		{"GET", "/orgs/{id}/ancestors", full, h.orgAncestors},
+		{"POST", "/orgs/{id}/move", full, h.moveOrg},
+		{"GET", "/orgs/{id}/stats", full, h.orgStats},
+		{"GET", "/orgs/{id}/officers", full, h.listOfficers},
+		{"POST", "/orgs/{id}/officers", full, h.addOfficer},
+		{"GET", "/orgs/{id}/employers", full, h.orgEmployers},
+		{"POST", "/orgs/{id}/employers", full, h.linkEmployer},
+		{"DELETE", "/orgs/{id}/employers/{employer_id}", full, h.unlinkEmployer},
+		{"PATCH", "/officers/{id}", full, h.patchOfficer},
+		{"DELETE", "/officers/{id}", full, h.removeOfficer},
+
+		{"GET", "/employers", full, h.listEmployers},
+		{"POST", "/employers", full, h.createEmployer},
+		{"GET", "/employers/{id}", full, h.getEmployer},
+		{"PATCH", "/employers/{id}", full, h.patchEmployer},
+
+		{"GET", "/users", full, h.listUsers},
+		{"POST", "/users", full, h.createUser},
+		{"GET", "/users/{id}", full, h.getUser},
+		{"PATCH", "/users/{id}", full, h.patchUser},
+		{"POST", "/users/{id}/grants", full, h.grant},
+		{"DELETE", "/users/{id}/grants/{grant_id}", full, h.revoke},
+		{"POST", "/users/{id}/password", full, h.resetPassword},
+		{"POST", "/users/{id}/unlock", full, h.unlock},
+		{"POST", "/users/{id}/tokens", full, h.createToken},
+		{"GET", "/users/{id}/sessions", full, h.userSessions},
+		{"DELETE", "/users/{id}/sessions", full, h.revokeSessions},
+
+		{"GET", "/audit", full, h.listAudit},
+		{"GET", "/audit/verify", full, h.verifyAudit},
+
+		{"GET", "/security/policy", full, h.getPolicy},
+		{"PUT", "/security/policy", full, h.putPolicy},
+	}
+}
+
+// Routes registers the API on mux: every route with its method, and a
+// catch-all under the prefix that answers 404 or 405 in the API's error shape.
+func (h *Handler) Routes(mux *http.ServeMux) {
+	h.mux = mux
+	for _, rt := range h.routes {
+		mux.Handle(rt.method+" "+Prefix+rt.path, h.wrap(rt))
+	}
+	mux.HandleFunc(Prefix+"/", h.unmatched)
+}
+
+// unmatched answers a path no route serves: 405 with Allow when another
+// method would have matched, 404 otherwise.
+func (h *Handler) unmatched(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := h.mux.Handler(probe); pattern != "" && pattern != Prefix+"/" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		h.writeError(w, r, errMethodNotAllowed())
+		return
+	}
+	h.writeError(w, r, errNotFoundPath())
+}

@@ -1,0 +1,158 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"gonghui/internal/audit"
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
+)
+
+// wrap authenticates a route's caller as it asks, puts the principal and the
+// audit actor in the context, and answers the handler's error.
+func (h *Handler) wrap(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ip := httpx.ClientIP(r, h.opts)
+		ctx := audit.WithActor(r.Context(), audit.Actor{IP: ip})
+		if rt.access != public {
+			p, err := h.authenticate(ctx, r)
+			if err == nil && rt.access == full {
+				err = h.enrolled(ctx, p)
+			}
+			if err != nil {
+				h.writeError(w, r, err)
+				return
+			}
+			ctx = httpx.WithPrincipal(ctx, p)
+			ctx = audit.WithActor(ctx, audit.Actor{UserID: p.UserID, Name: p.Username, IP: ip})
+		}
+		r = r.WithContext(ctx)
+		if err := rt.fn(w, r); err != nil {
+			h.writeError(w, r, err)
+		}
+	})
+}
+
+// bearer returns the token of an "Authorization: Bearer" header.
+func bearer(r *http.Request) string {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
+}
+
+func (h *Handler) authenticate(ctx context.Context, r *http.Request) (*auth.Principal, error) {
+	token := bearer(r)
+	if token == "" {
+		return nil, errs.Unauthenticated()
+	}
+	p, _, err := h.auth.Authenticate(ctx, token, false)
+	return p, err
+}
+
+// enrolled refuses a staff account whose roles the policy makes use
+// two-factor login while it has not turned it on. Service accounts cannot
+// enrol (they have no password login) and are let through.
+func (h *Handler) enrolled(ctx context.Context, p *auth.Principal) error {
+	if p.TOTPEnabled || p.Kind == auth.KindService {
+		return nil
+	}
+	pol, err := h.auth.Policy(ctx)
+	if err != nil {
+		return err
+	}
+	if pol.RequiresMFA(p) {
+		return &errs.Error{Kind: errs.KindForbidden, Code: "mfa_enrolment_required", Key: "auth.mfa_required"}
+	}
+	return nil
+}
+
+// principal is the authenticated caller of r.
+func principal(r *http.Request) *auth.Principal { return httpx.PrincipalFrom(r.Context()) }
+
+type tokenInput struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+	OTP      string `json:"otp"`
+}
+
+type tokenView struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// token: POST /auth/token.
+func (h *Handler) token(w http.ResponseWriter, r *http.Request) error {
+	if !httpx.CredentialsAllowed(r, h.opts) {
+		return &errs.Error{Kind: errs.KindForbidden, Code: "https_required", Key: "auth.insecure_http"}
+	}
+	var in tokenInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	res, err := h.auth.Login(r.Context(), auth.LoginInput{
+		Username: in.Username, Password: in.Password, OTP: in.OTP,
+		IP: httpx.ClientIP(r, h.opts), UserAgent: r.UserAgent(), Kind: auth.SessionAPI,
+	})
+	if err != nil {
+		return err
+	}
+	return ok(w, tokenView{Token: res.Token, ExpiresAt: res.ExpiresAt.UTC()})
+}
+
+// logout: POST /auth/logout ends the token of the request.
+func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
+	if err := h.auth.Logout(r.Context(), bearer(r)); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+type grantView struct {
+	ID      string `json:"id"`
+	Role    string `json:"role"`
+	OrgID   string `json:"org_id"`
+	OrgName string `json:"org_name"`
+}
+
+func viewGrant(g *auth.Grant) grantView {
+	return grantView{ID: db.FormatID(g.ID), Role: string(g.Role), OrgID: db.FormatID(g.OrgID), OrgName: g.OrgName}
+}
+
+type meView struct {
+	User        userView    `json:"user"`
+	Grants      []grantView `json:"grants"`
+	Permissions []string    `json:"permissions"`
+	MFARequired bool        `json:"mfa_required"`
+}
+
+// me: GET /me, the caller with their roles and permissions.
+func (h *Handler) me(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	u, err := h.auth.GetUser(r.Context(), p, p.UserID)
+	if err != nil {
+		return err
+	}
+	pol, err := h.auth.Policy(r.Context())
+	if err != nil {
+		return err
+	}
+	v := meView{User: viewUser(u), Grants: []grantView{}, Permissions: []string{},
+		MFARequired: pol.RequiresMFA(p) && !p.TOTPEnabled && p.Kind != auth.KindService}
+	for i := range p.Grants {
+		v.Grants = append(v.Grants, viewGrant(&p.Grants[i]))
+		for _, perm := range p.Grants[i].Role.Perms() {
+			v.Permissions = append(v.Permissions, string(perm))
+		}
+	}
+	slices.Sort(v.Permissions)
+	v.Permissions = slices.Compact(v.Permissions)
+	return ok(w, v)
+}

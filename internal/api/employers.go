@@ -1,0 +1,220 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/org"
+)
+
+type employerView struct {
+	ID           string    `json:"id"`
+	OwnerOrgID   string    `json:"owner_org_id"`
+	OwnerOrgName string    `json:"owner_org_name"`
+	Name         string    `json:"name"`
+	CreditCode   string    `json:"credit_code"`
+	Category     string    `json:"category"`
+	Industry     string    `json:"industry"`
+	IsPublic     bool      `json:"is_public"`
+	NewForms     bool      `json:"new_forms"`
+	Employees    int       `json:"employees"`
+	Address      string    `json:"address"`
+	DivisionCode string    `json:"division_code"`
+	Organised    bool      `json:"organised"`
+	UnionID      *string   `json:"union_id"`
+	UnionName    string    `json:"union_name"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+func viewEmployer(e *org.Employer) employerView {
+	return employerView{
+		ID: db.FormatID(e.ID), OwnerOrgID: db.FormatID(e.OwnerOrgID), OwnerOrgName: e.OwnerOrgName, Name: e.Name,
+		CreditCode: e.CreditCode, Category: e.Category, Industry: e.Industry, IsPublic: e.IsPublic, NewForms: e.NewForms,
+		Employees: e.Employees, Address: e.Address, DivisionCode: e.DivisionCode,
+		Organised: e.UnionID != 0, UnionID: idString(e.UnionID), UnionName: e.UnionName,
+		CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(),
+	}
+}
+
+// listEmployers: GET /employers.
+func (h *Handler) listEmployers(w http.ResponseWriter, r *http.Request) error {
+	q := newQuery(r)
+	pg := q.page()
+	in := org.EmployerQuery{Q: q.str("q"), Within: q.id("within"), Category: q.str("category"),
+		Organised: q.boolean("organised"), NewForms: q.boolean("new_forms"), IsPublic: q.boolean("public"),
+		After: pg.Cursor, Limit: pg.Limit}
+	if err := q.err(); err != nil {
+		return err
+	}
+	items, next, err := h.orgs.ListEmployers(r.Context(), principal(r), in)
+	if err != nil {
+		return err
+	}
+	return ok(w, mapList(items, next, viewEmployer))
+}
+
+type employerCreateInput struct {
+	OwnerOrgID   ID     `json:"owner_org_id"`
+	Name         string `json:"name"`
+	CreditCode   string `json:"credit_code"`
+	Category     string `json:"category"`
+	Industry     string `json:"industry"`
+	IsPublic     *bool  `json:"is_public"`
+	NewForms     bool   `json:"new_forms"`
+	Employees    int    `json:"employees"`
+	Address      string `json:"address"`
+	DivisionCode string `json:"division_code"`
+}
+
+// createEmployer: POST /employers.
+func (h *Handler) createEmployer(w http.ResponseWriter, r *http.Request) error {
+	var in employerCreateInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	f := errs.Fields{}
+	owner := in.OwnerOrgID.parse(f, "owner_org_id", true)
+	if err := f.Err(); err != nil {
+		return err
+	}
+	e, err := h.orgs.CreateEmployer(r.Context(), principal(r), org.EmployerInput{
+		OwnerOrgID: owner, Name: in.Name, CreditCode: in.CreditCode, Category: in.Category, Industry: in.Industry,
+		IsPublic: in.IsPublic, NewForms: in.NewForms, Employees: in.Employees, Address: in.Address, DivisionCode: in.DivisionCode,
+	})
+	if err != nil {
+		return err
+	}
+	return created(w, "/employers/"+db.FormatID(e.ID), viewEmployer(e))
+}
+
+// getEmployer: GET /employers/{id}.
+func (h *Handler) getEmployer(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	e, err := h.orgs.GetEmployer(r.Context(), principal(r), id)
+	if err != nil {
+		return err
+	}
+	return ok(w, viewEmployer(e))
+}
+
+// employerPatchInput changes only the fields given. A new owner needs write
+// rights over both the old and the new one.
+type employerPatchInput struct {
+	OwnerOrgID   *ID     `json:"owner_org_id"`
+	Name         *string `json:"name"`
+	CreditCode   *string `json:"credit_code"`
+	Category     *string `json:"category"`
+	Industry     *string `json:"industry"`
+	IsPublic     *bool   `json:"is_public"`
+	NewForms     *bool   `json:"new_forms"`
+	Employees    *int    `json:"employees"`
+	Address      *string `json:"address"`
+	DivisionCode *string `json:"division_code"`
+}
+
+// patchEmployer: PATCH /employers/{id}, merged onto the current record.
+func (h *Handler) patchEmployer(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in employerPatchInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	f := errs.Fields{}
+	var owner int64
+	if in.OwnerOrgID != nil {
+		owner = in.OwnerOrgID.parse(f, "owner_org_id", true)
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	p := principal(r)
+	cur, err := h.orgs.GetEmployer(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	if owner == 0 {
+		owner = cur.OwnerOrgID
+	}
+	isPublic := cur.IsPublic
+	up := org.EmployerInput{OwnerOrgID: owner, Name: cur.Name, CreditCode: cur.CreditCode, Category: cur.Category,
+		Industry: cur.Industry, IsPublic: &isPublic, NewForms: cur.NewForms, Employees: cur.Employees,
+		Address: cur.Address, DivisionCode: cur.DivisionCode}
+	set(&up.Name, in.Name)
+	set(&up.CreditCode, in.CreditCode)
+	set(&up.Category, in.Category)
+	set(&up.Industry, in.Industry)
+	set(up.IsPublic, in.IsPublic)
+	set(&up.NewForms, in.NewForms)
+	set(&up.Employees, in.Employees)
+	set(&up.Address, in.Address)
+	set(&up.DivisionCode, in.DivisionCode)
+	e, err := h.orgs.UpdateEmployer(r.Context(), p, id, up)
+	if err != nil {
+		return err
+	}
+	return ok(w, viewEmployer(e))
+}
+
+// orgEmployers: GET /orgs/{id}/employers, the employers a union organises.
+func (h *Handler) orgEmployers(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	items, err := h.orgs.Employers(r.Context(), principal(r), id)
+	if err != nil {
+		return err
+	}
+	return ok(w, mapList(items, "", viewEmployer))
+}
+
+type linkInput struct {
+	EmployerID ID `json:"employer_id"`
+}
+
+// linkEmployer: POST /orgs/{id}/employers records that the union organises
+// the employer.
+func (h *Handler) linkEmployer(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in linkInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	f := errs.Fields{}
+	emp := in.EmployerID.parse(f, "employer_id", true)
+	if err := f.Err(); err != nil {
+		return err
+	}
+	if err := h.orgs.LinkEmployer(r.Context(), principal(r), id, emp); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+// unlinkEmployer: DELETE /orgs/{id}/employers/{employer_id}.
+func (h *Handler) unlinkEmployer(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	emp, err := pathID(r, "employer_id")
+	if err != nil {
+		return err
+	}
+	if err := h.orgs.UnlinkEmployer(r.Context(), principal(r), id, emp); err != nil {
+		return err
+	}
+	return noContent(w)
+}

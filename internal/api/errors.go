@@ -1,0 +1,115 @@
+package api
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+
+	"gonghui/internal/errs"
+	"gonghui/internal/i18n"
+)
+
+// errorBody is the error shape of the API contract.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields"`
+}
+
+// Codes of malformed requests: answered 400 (or the status below) rather
+// than 422, which is for well-formed requests whose content breaks a rule.
+var requestStatus = map[string]int{
+	"bad_json":               http.StatusBadRequest,
+	"unknown_field":          http.StatusBadRequest,
+	"bad_cursor":             http.StatusBadRequest,
+	"body_too_large":         http.StatusRequestEntityTooLarge,
+	"unsupported_media_type": http.StatusUnsupportedMediaType,
+	"method_not_allowed":     http.StatusMethodNotAllowed,
+}
+
+// status maps an error to its HTTP status.
+func status(e *errs.Error) int {
+	if s, ok := requestStatus[e.Code]; ok {
+		return s
+	}
+	switch e.Kind {
+	case errs.KindInvalid:
+		return http.StatusUnprocessableEntity
+	case errs.KindNotFound:
+		return http.StatusNotFound
+	case errs.KindConflict:
+		return http.StatusConflict
+	case errs.KindUnauthenticated:
+		return http.StatusUnauthorized
+	case errs.KindForbidden:
+		return http.StatusForbidden
+	case errs.KindLocked:
+		return http.StatusLocked
+	case errs.KindTooMany:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// writeError answers err in the request's language. Anything that is not a
+// coded error for the user is logged once and answered generically.
+func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	e, ok := errs.As(err)
+	if !ok || status(e) == http.StatusInternalServerError {
+		slog.Error("api: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		e = &errs.Error{Kind: errs.KindInternal, Code: "internal", Key: "error.internal"}
+	}
+	lang := i18n.FromRequest(r)
+	body := errorBody{Error: errorDetail{Code: e.Code, Message: i18n.T(lang, e.Key, e.Args...), Fields: map[string]string{}}}
+	for name, f := range e.Fields {
+		body.Error.Fields[name] = i18n.T(lang, f.Key, f.Args...)
+	}
+	st := status(e)
+	if st == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="gonghui"`)
+	}
+	writeJSON(w, st, body)
+}
+
+// writeJSON answers v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	hd := w.Header()
+	hd.Set("Content-Type", "application/json; charset=utf-8")
+	hd.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		slog.Debug("api: write response", "err", err)
+	}
+}
+
+// noContent answers 204.
+func noContent(w http.ResponseWriter) error {
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func errMethodNotAllowed() *errs.Error {
+	return &errs.Error{Kind: errs.KindInvalid, Code: "method_not_allowed", Key: "error.method_not_allowed"}
+}
+
+func errNotFoundPath() *errs.Error {
+	return &errs.Error{Kind: errs.KindNotFound, Code: "not_found", Key: "error.not_found"}
+}
+
+func errBadCursor() *errs.Error {
+	return &errs.Error{Kind: errs.KindInvalid, Code: "bad_cursor", Key: "error.bad_cursor"}
+}
+
+// fieldErr is a validation error on one field.
+func fieldErr(field, key string, args ...any) error {
+	f := errs.Fields{}
+	f.Add(field, key, args...)
+	return f.Err()
+}

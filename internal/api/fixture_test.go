@@ -1,0 +1,210 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"gonghui/internal/api"
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/httpx"
+	"gonghui/internal/org"
+)
+
+// password meets the default policy and contains no test username.
+const password = "Quiet-River-2024"
+
+// fixture is a server on a small tree:
+//
+//	root (city)
+//	├── streetA ── unionA (employer empA linked, officer offA)
+//	└── streetB ── unionB (employer empB linked, officer offB)
+//
+// with accounts: admin, security, auditor at the root; officer_a, leader_a,
+// auditor_a at streetA; clerk (no role) at streetA.
+type fixture struct {
+	t      *testing.T
+	d      *db.DB
+	auth   *auth.Service
+	orgs   *org.Store
+	srv    *httptest.Server
+	ids    map[string]string // fixture name -> ID, for {name} in paths and bodies
+	tokens map[string]string // username -> bearer token
+}
+
+func newFixture(t *testing.T, d *db.DB) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &fixture{t: t, d: d, auth: auth.NewService(d), orgs: org.NewStore(d), ids: map[string]string{}, tokens: map[string]string{}}
+	root, err := f.orgs.CreateRoot(ctx, "北京市总工会", org.Kind("city_federation"), "110000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ids["root"] = db.FormatID(root.ID)
+	sys := &auth.Principal{Grants: []auth.Grant{{Role: auth.RoleAdmin, OrgID: root.ID, OrgPath: root.Path}}}
+	mk := func(name, parent, title string, kind string) int64 {
+		pid, _ := db.ParseID(f.ids[parent])
+		o, err := f.orgs.Create(ctx, sys, org.CreateInput{ParentID: pid, Name: title, Kind: org.Kind(kind)})
+		if err != nil {
+			t.Fatalf("create %s: %v", name, err)
+		}
+		f.ids[name] = db.FormatID(o.ID)
+		return o.ID
+	}
+	mk("streetA", "root", "大栅栏街道总工会", "street_federation")
+	mk("streetB", "root", "椿树街道总工会", "street_federation")
+	for _, s := range []string{"A", "B"} {
+		union := mk("union"+s, "street"+s, "测试公司"+s+"工会", "grassroots_union")
+		streetID, _ := db.ParseID(f.ids["street"+s])
+		e, err := f.orgs.CreateEmployer(ctx, sys, org.EmployerInput{OwnerOrgID: streetID, Name: "测试公司" + s, Category: "170", Employees: 30})
+		if err != nil {
+			t.Fatalf("create employer: %v", err)
+		}
+		f.ids["emp"+s] = db.FormatID(e.ID)
+		if err := f.orgs.LinkEmployer(ctx, sys, union, e.ID); err != nil {
+			t.Fatalf("link employer: %v", err)
+		}
+		of, err := f.orgs.AddOfficer(ctx, sys, union, org.OfficerInput{Name: "王" + s, Position: "chair", TermStart: "2023-01-01"})
+		if err != nil {
+			t.Fatalf("add officer: %v", err)
+		}
+		f.ids["off"+s] = db.FormatID(of.ID)
+	}
+	for _, u := range []struct {
+		name, org string
+		roles     []auth.Role
+	}{
+		{"admin", "root", []auth.Role{auth.RoleAdmin}},
+		{"security", "root", []auth.Role{auth.RoleSecurity}},
+		{"auditor", "root", []auth.Role{auth.RoleAuditor}},
+		{"officer_a", "streetA", []auth.Role{auth.RoleOfficer}},
+		{"leader_a", "streetA", []auth.Role{auth.RoleLeader}},
+		{"auditor_a", "streetA", []auth.Role{auth.RoleAuditor}},
+		{"clerk", "streetA", nil},
+	} {
+		orgID, _ := db.ParseID(f.ids[u.org])
+		id, err := f.auth.Bootstrap(ctx, auth.NewUser{Username: u.name, Name: u.name, OrgID: orgID, Password: password}, u.roles...)
+		if err != nil {
+			t.Fatalf("bootstrap %s: %v", u.name, err)
+		}
+		f.ids["user:"+u.name] = db.FormatID(id)
+	}
+	mux := http.NewServeMux()
+	api.New(api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, HTTP: httpx.Options{}}).Routes(mux)
+	f.srv = httptest.NewServer(mux)
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// expand replaces {name} with the fixture's IDs.
+func (f *fixture) expand(s string) string {
+	for k, v := range f.ids {
+		s = strings.ReplaceAll(s, "{"+k+"}", v)
+	}
+	return s
+}
+
+// token signs username in once and keeps the token.
+func (f *fixture) token(username string) string {
+	f.t.Helper()
+	if tok, ok := f.tokens[username]; ok {
+		return tok
+	}
+	st, body := f.do("", "POST", "/api/v1/auth/token", `{"username":"`+username+`","password":"`+password+`"}`, nil)
+	if st != http.StatusOK {
+		f.t.Fatalf("login %s: %d %s", username, st, body)
+	}
+	var out struct{ Token string }
+	if err := json.Unmarshal([]byte(body), &out); err != nil || out.Token == "" {
+		f.t.Fatalf("login %s: %s", username, body)
+	}
+	f.tokens[username] = out.Token
+	return out.Token
+}
+
+// do sends one request; token "" sends none.
+func (f *fixture) do(token, method, path, body string, hdr map[string]string) (int, string) {
+	f.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(f.expand(body))
+	}
+	req, err := http.NewRequest(method, f.srv.URL+f.expand(path), rd)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	res, err := f.srv.Client().Do(req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return res.StatusCode, string(b)
+}
+
+// step is one request of a scenario and what it must answer.
+type step struct {
+	name   string
+	as     string // username whose token goes along; "" for none
+	method string
+	path   string
+	body   string
+	hdr    map[string]string
+	status int
+	want   []string // fragments the body must contain ({name} expanded)
+	not    []string // fragments it must not contain
+}
+
+func (f *fixture) run(steps []step) {
+	f.t.Helper()
+	for _, s := range steps {
+		tok := ""
+		if s.as != "" {
+			tok = f.token(s.as)
+		}
+		st, body := f.do(tok, s.method, s.path, f.expand(s.body), s.hdr)
+		if st != s.status {
+			f.t.Errorf("%s: %s %s: status %d, want %d; body %s", s.name, s.method, s.path, st, s.status, body)
+			continue
+		}
+		for _, w := range s.want {
+			if !strings.Contains(body, f.expand(w)) {
+				f.t.Errorf("%s: body lacks %q: %s", s.name, f.expand(w), body)
+			}
+		}
+		for _, w := range s.not {
+			if strings.Contains(body, f.expand(w)) {
+				f.t.Errorf("%s: body has %q: %s", s.name, f.expand(w), body)
+			}
+		}
+	}
+}
+
+// getJSON fetches path as username and decodes the answer.
+func (f *fixture) getJSON(as, path string, v any) {
+	f.t.Helper()
+	st, body := f.do(f.token(as), "GET", path, "", nil)
+	if st != http.StatusOK {
+		f.t.Fatalf("GET %s: %d %s", path, st, body)
+	}
+	if err := json.Unmarshal([]byte(body), v); err != nil {
+		f.t.Fatalf("GET %s: %v: %s", path, err, body)
+	}
+}

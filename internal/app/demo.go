@@ -1,0 +1,133 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/cnid"
+	"gonghui/internal/db"
+	"gonghui/internal/demo"
+	"gonghui/internal/errs"
+	"gonghui/internal/org"
+)
+
+// LoadDemo fills an empty database with the demo world drawn from the seeds
+// and creates the demo accounts. On a database that already has a tree it
+// does nothing, so every start with --demo is safe.
+func LoadDemo(ctx context.Context, m *Main, out io.Writer) error {
+	if _, err := m.Orgs.RootID(ctx); err == nil {
+		return nil
+	} else if !errs.Is(err, errs.KindNotFound) {
+		return err
+	}
+	nodes, err := flatten(demo.World())
+	if err != nil {
+		return err
+	}
+	if err := m.Orgs.BulkInsert(ctx, nodes); err != nil {
+		if db.IsUnique(err) {
+			// Another process loaded it at the same moment.
+			return nil
+		}
+		return fmt.Errorf("insert demo tree: %w", err)
+	}
+	slog.Info("demo world loaded", "organisations", len(nodes))
+	return createDemoAccounts(ctx, m, nodes, out)
+}
+
+// flatten turns the nested demo tree into parent-before-child rows with IDs.
+func flatten(root demo.Node) ([]org.NewNode, error) {
+	var out []org.NewNode
+	var walk func(n demo.Node, parent int64) error
+	walk = func(n demo.Node, parent int64) error {
+		nn := org.NewNode{ID: db.NewID(), ParentID: parent, Name: n.Name, Kind: org.Kind(n.Kind), DivisionCode: n.Division, Address: n.Address}
+		if n.Employer != nil {
+			e, err := employerInput(*n.Employer)
+			if err != nil {
+				return err
+			}
+			nn.Employer = &e
+		}
+		for _, c := range n.Covers {
+			e, err := employerInput(c)
+			if err != nil {
+				return err
+			}
+			nn.Covers = append(nn.Covers, e)
+		}
+		for _, o := range n.Officers {
+			nn.Officers = append(nn.Officers, org.OfficerInput{Name: o.Name, Position: o.Position, TermStart: o.TermStart, TermEnd: o.TermEnd})
+		}
+		out = append(out, nn)
+		for _, c := range n.Children {
+			if err := walk(c, nn.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return out, walk(root, 0)
+}
+
+func employerInput(e demo.Employer) (org.EmployerInput, error) {
+	code, err := cnid.MakeCreditCode(e.CreditBody)
+	if err != nil {
+		return org.EmployerInput{}, fmt.Errorf("demo employer %s: %w", e.Name, err)
+	}
+	return org.EmployerInput{Name: e.Name, CreditCode: code, Category: e.Category, Industry: e.Industry,
+		NewForms: e.NewForms, Employees: e.Employees, Address: e.Address, DivisionCode: e.Division}, nil
+}
+
+// demoAccount is one of the accounts the demo creates, one per role kind, so
+// that the separation of duties can be tried out at once.
+type demoAccount struct {
+	username, name string
+	role           auth.Role
+	org            string // organisation name; "" = the root
+}
+
+var demoAccounts = []demoAccount{
+	{"admin", "系统管理员", auth.RoleAdmin, ""},
+	{"security", "安全管理员", auth.RoleSecurity, ""},
+	{"auditor", "审计管理员", auth.RoleAuditor, ""},
+	{"dashilan", "大栅栏街道会籍管理员", auth.RoleOfficer, "北京市西城区大栅栏街道总工会"},
+}
+
+func createDemoAccounts(ctx context.Context, m *Main, nodes []org.NewNode, out io.Writer) error {
+	password := os.Getenv("GONGHUI_DEMO_PASSWORD")
+	printed := password == ""
+	if printed {
+		// Meets the default policy: upper-case letters and digits from Text,
+		// plus lower-case and a symbol.
+		password = "gh-" + rand.Text()[:16]
+	}
+	byName := map[string]int64{}
+	for _, n := range nodes {
+		if _, ok := byName[n.Name]; !ok {
+			byName[n.Name] = n.ID
+		}
+	}
+	for _, a := range demoAccounts {
+		orgID := nodes[0].ID
+		if a.org != "" {
+			id, ok := byName[a.org]
+			if !ok {
+				slog.Warn("demo: organisation for account not found", "org", a.org)
+				continue
+			}
+			orgID = id
+		}
+		if _, err := m.Auth.Bootstrap(ctx, auth.NewUser{Username: a.username, Name: a.name, OrgID: orgID, Password: password}, a.role); err != nil {
+			return fmt.Errorf("demo account %s: %w", a.username, err)
+		}
+	}
+	if printed {
+		fmt.Fprintf(out, "Demo accounts admin, security, auditor and dashilan share the password: %s\n(shown once; set GONGHUI_DEMO_PASSWORD to choose it)\n", password)
+	}
+	return nil
+}

@@ -1,0 +1,266 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"gonghui/internal/api"
+	"gonghui/internal/audit"
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/httpx"
+	"gonghui/internal/org"
+	"gonghui/internal/web"
+)
+
+// Main is one running server: Run it, then Close it. Tests boot it on port
+// 0 and talk to it over HTTP like any client.
+type Main struct {
+	Config Config
+	DB     *db.DB
+	Auth   *auth.Service
+	Orgs   *org.Store
+
+	server   *http.Server
+	listener net.Listener
+	registry *prometheus.Registry
+}
+
+// Open connects to the database, brings its schema up to date and loads the
+// demo world when asked; it does not listen yet.
+func Open(ctx context.Context, cfg Config) (*Main, error) {
+	d, err := db.Open(ctx, cfg.DB, db.Options{MaxConns: cfg.MaxConns})
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	m := &Main{Config: cfg, DB: d, Auth: auth.NewService(d), Orgs: org.NewStore(d)}
+	if cfg.Demo {
+		if err := LoadDemo(ctx, m, os.Stdout); err != nil {
+			d.Close()
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+	}
+	return m, nil
+}
+
+// Handler builds the whole HTTP surface with its middleware.
+func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
+	opts := httpx.Options{TrustProxy: m.Config.TrustProxy, InsecureHTTP: m.Config.InsecureHTTP}
+	mux := http.NewServeMux()
+	m.registry = prometheus.NewRegistry()
+	m.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	w, r := m.DB.Pools()
+	m.registry.MustRegister(collectors.NewDBStatsCollector(w, "writer"))
+	if r != w {
+		m.registry.MustRegister(collectors.NewDBStatsCollector(r, "reader"))
+	}
+	metrics := newHTTPMetrics(m.registry)
+
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := m.DB.Ping(ctx); err != nil {
+			slog.Error("healthz: database unreachable", "err", err)
+			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+
+	apiH := api.New(api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, HTTP: opts})
+	apiH.Routes(mux)
+	webH, err := web.New(ctx, web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, HTTP: opts})
+	if err != nil {
+		return nil, err
+	}
+	webH.Routes(mux)
+
+	// Cross-site state-changing requests from browsers are refused before
+	// any handler runs; pages add per-form tokens on top.
+	cop := http.NewCrossOriginProtection()
+	var h http.Handler = cop.Handler(mux)
+	return m.middleware(h, metrics, opts), nil
+}
+
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
+	hm := &httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "gonghui_http_requests_total", Help: "HTTP requests by route and status."},
+			[]string{"method", "route", "code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "gonghui_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}}, []string{"method", "route"}),
+	}
+	reg.MustRegister(hm.requests, hm.latency)
+	return hm
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// middleware: security headers, the client's address in the audit actor,
+// panic recovery, a structured access log and metrics per route pattern.
+func (m *Main) middleware(next http.Handler, hm *httpMetrics, opts httpx.Options) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		if httpx.Secure(r, opts) {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		ip := httpx.ClientIP(r, opts)
+		r2 := r.WithContext(audit.WithActor(r.Context(), audit.Actor{IP: ip}))
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				slog.Error("panic", "err", v, "path", r.URL.Path, "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					http.Error(sw, "internal error", http.StatusInternalServerError)
+				}
+			}
+			route := r2.Pattern
+			if route == "" {
+				route = "unmatched"
+			}
+			status := sw.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			d := time.Since(start)
+			hm.requests.WithLabelValues(r.Method, route, strconv.Itoa(status)).Inc()
+			hm.latency.WithLabelValues(r.Method, route).Observe(d.Seconds())
+			level := slog.LevelInfo
+			if status >= 500 {
+				level = slog.LevelError
+			} else if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" || len(r.URL.Path) > 7 && r.URL.Path[:8] == "/static/" {
+				level = slog.LevelDebug
+			}
+			slog.Log(r.Context(), level, "http", "method", r.Method, "path", r.URL.Path, "route", route, "status", status,
+				"bytes", sw.bytes, "ms", float64(d.Microseconds())/1000, "ip", ip)
+		}()
+		next.ServeHTTP(sw, r2)
+	})
+}
+
+// Listen binds the address (port 0 picks a free one).
+func (m *Main) Listen() (net.Addr, error) {
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen %s: %w", m.Config.Addr, err)
+	}
+	m.listener = ln
+	return ln.Addr(), nil
+}
+
+// Serve answers requests until ctx ends, then shuts down gracefully: new
+// connections are refused and requests in flight get ShutdownWait to finish.
+func (m *Main) Serve(ctx context.Context) error {
+	h, err := m.Handler(ctx)
+	if err != nil {
+		return err
+	}
+	if m.listener == nil {
+		if _, err := m.Listen(); err != nil {
+			return err
+		}
+	}
+	m.server = &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
+	}
+	go m.housekeeping(ctx)
+	errc := make(chan error, 1)
+	go func() {
+		if m.Config.TLSCert != "" {
+			errc <- m.server.ServeTLS(m.listener, m.Config.TLSCert, m.Config.TLSKey)
+		} else {
+			errc <- m.server.Serve(m.listener)
+		}
+	}()
+	select {
+	case err := <-errc:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down", "wait", m.Config.ShutdownWait)
+	sctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownWait)
+	defer cancel()
+	return m.server.Shutdown(sctx)
+}
+
+// housekeeping removes expired sessions now and then; any process may do it.
+func (m *Main) housekeeping(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := m.Auth.PurgeExpired(ctx); err != nil {
+				slog.Warn("purge sessions", "err", err)
+			} else if n > 0 {
+				slog.Info("purged expired sessions", "count", n)
+			}
+		}
+	}
+}
+
+// Close releases the database.
+func (m *Main) Close() error { return m.DB.Close() }

@@ -1,0 +1,143 @@
+package org
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"gonghui/internal/audit"
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+)
+
+// Move puts an organisation, with its whole subtree, under a new parent.
+// The caller needs write over the subtree being moved and over the new
+// parent. The root cannot move, nor can anything move into its own subtree;
+// the moved organisation's name must be free among its new siblings and its
+// kind must fit there. Paths and depths of the whole subtree are rewritten
+// by one UPDATE; both parents' child counts follow.
+func (s *Store) Move(ctx context.Context, p *auth.Principal, id, newParentID int64) (*Org, error) {
+	if p == nil {
+		return nil, errs.Internal(errNilPrincipal, "org")
+	}
+	var out *Org
+	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
+		// Moves take the root's row lock first, so that on PostgreSQL two
+		// concurrent moves cannot each pass the "not into its own subtree"
+		// test against paths the other is about to rewrite and build a
+		// cycle. Moves are rare; serialising them costs nothing. (SQLite
+		// serialises every write transaction anyway.)
+		var rootID int64
+		err := tx.QueryRow(ctx, "SELECT id FROM orgs WHERE depth = 0"+tx.ForUpdate()).Scan(&rootID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.NotFound("org")
+		}
+		if err != nil {
+			return errs.Internal(err, "org: lock root")
+		}
+		o, err := load(ctx, tx, id, tx.ForUpdate())
+		if err != nil {
+			return err
+		}
+		if err := readable(p, o.Path); err != nil {
+			return err
+		}
+		np, err := load(ctx, tx, newParentID, tx.ForUpdate())
+		if err != nil {
+			return err
+		}
+		if err := readable(p, np.Path); err != nil {
+			return err
+		}
+		if err := writable(p, o.Path); err != nil {
+			return err
+		}
+		if err := writable(p, np.Path); err != nil {
+			return err
+		}
+		f := errs.Fields{}
+		switch {
+		case o.ParentID == 0:
+			f.Add("parent_id", "org.move_root")
+		case inside(np.Path, o.Path):
+			f.Add("parent_id", "org.move_into_own")
+		case np.ID == o.ParentID:
+			out = o // already there: nothing to do
+			return nil
+		default:
+			checkPlace(f, o.Kind, np, "parent_id")
+			if err := checkSiblingName(ctx, tx, f, np.ID, o.Name, o.ID); err != nil {
+				return err
+			}
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		moved, err := moveSubtree(ctx, tx, o, np)
+		if err != nil {
+			return err
+		}
+		out = moved
+		before := map[string]any{"parent_id": db.FormatID(o.ParentID), "path": o.Path, "depth": o.Depth}
+		after := map[string]any{"parent_id": db.FormatID(np.ID), "path": moved.Path, "depth": moved.Depth}
+		ev := audit.Event{Action: "org.move", Entity: "org", EntityID: db.FormatID(id), OrgPath: moved.Path, Before: before, After: after}
+		if err := audit.Record(ctx, tx, ev); err != nil {
+			return err
+		}
+		// The auditors of the place it left see the departure too, unless
+		// that place contains the new one (and so sees the entry above).
+		if oldParent := strings.TrimSuffix(o.Path, db.FormatID(id)+"/"); !inside(moved.Path, oldParent) {
+			ev.Action, ev.OrgPath = "org.move_out", oldParent
+			return audit.Record(ctx, tx, ev)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// moveSubtree rewrites the subtree of o to hang below np and returns o as
+// it is afterwards.
+func moveSubtree(ctx context.Context, tx *db.Tx, o, np *Org) (*Org, error) {
+	oldPrefix, newPrefix := o.Path, np.Path+db.FormatID(o.ID)+"/"
+	lo, hi := oldPrefix, audit.PathEnd(oldPrefix)
+	if tx.Dialect() == db.Postgres {
+		// Lock the subtree before rewriting it: a child being created at
+		// this moment holds its parent's lock, and we wait for it here; the
+		// UPDATE below then starts after its commit and sees the new row.
+		// Without this, READ COMMITTED would let that row keep its old path.
+		rows, err := tx.Query(ctx, "SELECT id FROM orgs WHERE path >= ? AND path < ? FOR UPDATE", lo, hi)
+		if err != nil {
+			return nil, errs.Internal(err, "org: lock subtree")
+		}
+		rows.Close()
+	}
+	delta := np.Depth + 1 - o.Depth
+	// Paths are ASCII, so substr's character positions are byte positions.
+	_, err := tx.Exec(ctx, "UPDATE orgs SET path = CAST(? AS TEXT) || substr(path, ?), depth = depth + ? WHERE path >= ? AND path < ?",
+		newPrefix, len(oldPrefix)+1, delta, lo, hi)
+	if err != nil {
+		return nil, errs.Internal(err, "org: rewrite paths")
+	}
+	t := stamp()
+	_, err = tx.Exec(ctx, "UPDATE orgs SET parent_id = ?, updated_at = ? WHERE id = ?", np.ID, millis(t), o.ID)
+	if db.IsUnique(err) {
+		return nil, nameTakenErr()
+	}
+	if err != nil {
+		return nil, errs.Internal(err, "org: set parent")
+	}
+	if _, err := tx.Exec(ctx, "UPDATE orgs SET child_count = child_count - 1 WHERE id = ?", o.ParentID); err != nil {
+		return nil, errs.Internal(err, "org: count children")
+	}
+	if _, err := tx.Exec(ctx, "UPDATE orgs SET child_count = child_count + 1 WHERE id = ?", np.ID); err != nil {
+		return nil, errs.Internal(err, "org: count children")
+	}
+	moved := *o
+	moved.ParentID, moved.Path, moved.Depth, moved.UpdatedAt = np.ID, newPrefix, np.Depth+1, t
+	return &moved, nil
+}

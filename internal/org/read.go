@@ -1,0 +1,346 @@
+package org
+
+import (
+	"context"
+	"strings"
+
+	"gonghui/internal/audit"
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+)
+
+// Get returns one organisation the caller may read.
+func (s *Store) Get(ctx context.Context, p *auth.Principal, id int64) (*Org, error) {
+	if p == nil {
+		return nil, errs.Internal(errNilPrincipal, "org")
+	}
+	o, err := load(ctx, s.DB, id, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := readable(p, o.Path); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// Roots returns the top-most organisations the caller may read: the
+// organisations of its grants, those nested in another grant removed, by name.
+func (s *Store) Roots(ctx context.Context, p *auth.Principal) ([]Org, error) {
+	paths, err := readScope(p)
+	if err != nil || len(paths) == 0 {
+		return nil, err
+	}
+	args := make([]any, len(paths))
+	for i, path := range paths {
+		args[i] = path
+	}
+	return collectOrgs(s.DB.Query(ctx, "SELECT "+orgCols+" FROM orgs WHERE path IN ("+placeholders(len(paths))+") ORDER BY name, id", args...))
+}
+
+// Children returns a page of an organisation's children by name, and the
+// cursor of the next page ("" after the last).
+func (s *Store) Children(ctx context.Context, p *auth.Principal, parentID int64, after string, limit int) ([]Org, string, error) {
+	if _, err := s.Get(ctx, p, parentID); err != nil {
+		return nil, "", err
+	}
+	return s.childrenPage(ctx, parentID, after, limit)
+}
+
+// childrenPage pages through children in (name, id) order: the order of the
+// (parent_id, name) index, whose rows end with the id, so each page is a seek.
+func (s *Store) childrenPage(ctx context.Context, parentID int64, after string, limit int) ([]Org, string, error) {
+	limit = pageLimit(limit)
+	name, id, ok, err := parseNameCursor(after)
+	if err != nil {
+		return nil, "", err
+	}
+	q := "SELECT " + orgCols + " FROM orgs WHERE parent_id = ?"
+	args := []any{parentID}
+	if ok {
+		q += " AND (name > ? OR (name = ? AND id > ?))"
+		args = append(args, name, name, id)
+	}
+	args = append(args, limit+1)
+	items, err := collectOrgs(s.DB.Query(ctx, q+" ORDER BY name, id LIMIT ?", args...))
+	if err != nil {
+		return nil, "", err
+	}
+	if len(items) > limit {
+		last := items[limit-1]
+		return items[:limit], nameCursor(last.Name, last.ID), nil
+	}
+	return items, "", nil
+}
+
+// Ancestors returns the ancestors of an organisation that the caller may
+// read, from the top of its scope down to the organisation's parent: the
+// breadcrumbs. The organisation itself is not included.
+func (s *Store) Ancestors(ctx context.Context, p *auth.Principal, id int64) ([]Org, error) {
+	o, err := s.Get(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	ids := pathIDs(o.Path)
+	ids = ids[:len(ids)-1]
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, a := range ids {
+		args[i] = a
+	}
+	all, err := collectOrgs(s.DB.Query(ctx, "SELECT "+orgCols+" FROM orgs WHERE id IN ("+placeholders(len(ids))+") ORDER BY depth", args...))
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, a := range all {
+		if canRead(p, a.Path) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// Query filters Search.
+type Query struct {
+	Q      string // name substring, case-insensitive for Latin letters
+	Parent int64  // direct children of this organisation only
+	Within int64  // the whole subtree of this organisation
+	Kind   Kind
+	After  string // cursor
+	Limit  int    // default 50, at most 200
+}
+
+// Search lists the organisations the caller may read that match q, a page
+// at a time. With Parent it answers in name order (like Children); otherwise
+// in path order, which is the tree read depth-first, so that a page of
+// results reads as an outline and each page is a range scan of the path index.
+func (s *Store) Search(ctx context.Context, p *auth.Principal, q Query) ([]Org, string, error) {
+	scope, err := readScope(p)
+	if err != nil {
+		return nil, "", err
+	}
+	f := errs.Fields{}
+	f.Check(q.Kind == "" || q.Kind.Valid(), "kind", "field.invalid_choice")
+	q.Q = strings.TrimSpace(q.Q)
+	f.Check(len([]rune(q.Q)) <= 100, "q", "field.too_long", 100)
+	if err := f.Err(); err != nil {
+		return nil, "", err
+	}
+	var where []string
+	var args []any
+	if q.Within != 0 {
+		w, err := s.Get(ctx, p, q.Within)
+		if err != nil {
+			return nil, "", err
+		}
+		// A readable organisation's whole subtree is readable.
+		scope = []string{w.Path}
+	}
+	if q.Parent != 0 {
+		parent, err := s.Get(ctx, p, q.Parent)
+		if err != nil {
+			return nil, "", err
+		}
+		if q.Within != 0 && !inside(parent.Path, scope[0]) {
+			return nil, "", nil
+		}
+		where = append(where, "parent_id = ?")
+		args = append(args, q.Parent)
+	} else {
+		if len(scope) == 0 {
+			return nil, "", nil
+		}
+		sql, a := scopeSQL("path", scope)
+		where = append(where, sql)
+		args = append(args, a...)
+	}
+	if q.Kind != "" {
+		where = append(where, "kind = ?")
+		args = append(args, string(q.Kind))
+	}
+	if q.Q != "" {
+		where = append(where, s.nameLike("name"))
+		args = append(args, "%"+db.Like(q.Q)+"%")
+	}
+	limit := pageLimit(q.Limit)
+	if q.Parent != 0 {
+		return s.searchByName(ctx, where, args, q.After, limit)
+	}
+	after, err := parsePathCursor(q.After)
+	if err != nil {
+		return nil, "", err
+	}
+	if after != "" {
+		where = append(where, "path > ?")
+		args = append(args, after)
+	}
+	args = append(args, limit+1)
+	items, err := collectOrgs(s.DB.Query(ctx, "SELECT "+orgCols+" FROM orgs WHERE "+strings.Join(where, " AND ")+" ORDER BY path LIMIT ?", args...))
+	return pathPage(items, limit, err)
+}
+
+func (s *Store) searchByName(ctx context.Context, where []string, args []any, after string, limit int) ([]Org, string, error) {
+	name, id, ok, err := parseNameCursor(after)
+	if err != nil {
+		return nil, "", err
+	}
+	if ok {
+		where = append(where, "(name > ? OR (name = ? AND id > ?))")
+		args = append(args, name, name, id)
+	}
+	args = append(args, limit+1)
+	items, err := collectOrgs(s.DB.Query(ctx, "SELECT "+orgCols+" FROM orgs WHERE "+strings.Join(where, " AND ")+" ORDER BY name, id LIMIT ?", args...))
+	if err != nil {
+		return nil, "", err
+	}
+	if len(items) > limit {
+		last := items[limit-1]
+		return items[:limit], nameCursor(last.Name, last.ID), nil
+	}
+	return items, "", nil
+}
+
+// nameLike is a case-insensitive substring match for Latin letters on both
+// engines: SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE.
+func (s *Store) nameLike(col string) string {
+	if s.DB.Dialect == db.Postgres {
+		return col + ` ILIKE ? ESCAPE '\'`
+	}
+	return col + ` LIKE ? ESCAPE '\'`
+}
+
+func pathPage(items []Org, limit int, err error) ([]Org, string, error) {
+	if err != nil {
+		return nil, "", err
+	}
+	if len(items) > limit {
+		return items[:limit], pathCursor(items[limit-1].Path), nil
+	}
+	return items, "", nil
+}
+
+// Subtree returns a page of an organisation's subtree, the organisation
+// itself first, in path order (depth-first, children by ID).
+func (s *Store) Subtree(ctx context.Context, p *auth.Principal, id int64, after string, limit int) ([]Org, string, error) {
+	o, err := s.Get(ctx, p, id)
+	if err != nil {
+		return nil, "", err
+	}
+	limit = pageLimit(limit)
+	cur, err := parsePathCursor(after)
+	if err != nil {
+		return nil, "", err
+	}
+	from := o.Path
+	q := "SELECT " + orgCols + " FROM orgs WHERE path >= ? AND path < ?"
+	args := []any{from, audit.PathEnd(o.Path)}
+	if cur != "" {
+		q += " AND path > ?"
+		args = append(args, cur)
+	}
+	args = append(args, limit+1)
+	items, err := collectOrgs(s.DB.Query(ctx, q+" ORDER BY path LIMIT ?", args...))
+	return pathPage(items, limit, err)
+}
+
+// Counts are figures over a subtree.
+type Counts struct {
+	Orgs   int          // organisations, the subtree's top included
+	ByKind map[Kind]int // organisations by kind
+	// Employers are the subtree's employers: those its organisations own
+	// and those its unions organise.
+	Employers int
+	// Organised are those of Employers that a union organises; so
+	// Organised/Employers is the organising rate (建会率) and never above 1.
+	Organised int
+}
+
+// Count returns the counts over an organisation's subtree: a few range
+// scans, no recursion.
+func (s *Store) Count(ctx context.Context, p *auth.Principal, id int64) (Counts, error) {
+	o, err := s.Get(ctx, p, id)
+	if err != nil {
+		return Counts{}, err
+	}
+	lo, hi := o.Path, audit.PathEnd(o.Path)
+	c := Counts{ByKind: map[Kind]int{}}
+	rows, err := s.DB.Query(ctx, "SELECT kind, count(*) FROM orgs WHERE path >= ? AND path < ? GROUP BY kind", lo, hi)
+	if err != nil {
+		return Counts{}, errs.Internal(err, "org: count kinds")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k Kind
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return Counts{}, errs.Internal(err, "org: count kinds")
+		}
+		c.ByKind[k] = n
+		c.Orgs += n
+	}
+	if err := rows.Err(); err != nil {
+		return Counts{}, errs.Internal(err, "org: count kinds")
+	}
+	// Employers owned inside, and how many of them are organised (by any
+	// union: an employer owned by a street may be organised by a union
+	// elsewhere, and it is organised all the same).
+	var owned, ownedOrganised, organisedHere int
+	err = s.DB.QueryRow(ctx, `SELECT count(e.id), count(l.org_id)
+		FROM orgs o JOIN employers e ON e.owner_org_id = o.id
+		LEFT JOIN org_employers l ON l.employer_id = e.id
+		WHERE o.path >= ? AND o.path < ?`, lo, hi).Scan(&owned, &ownedOrganised)
+	if err != nil {
+		return Counts{}, errs.Internal(err, "org: count employers")
+	}
+	// Employers owned outside but organised by a union inside belong to
+	// the subtree too. At the root nothing is outside.
+	if o.Depth > 0 {
+		err = s.DB.QueryRow(ctx, `SELECT count(*)
+			FROM orgs u JOIN org_employers l ON l.org_id = u.id
+			JOIN employers e ON e.id = l.employer_id
+			JOIN orgs o ON o.id = e.owner_org_id
+			WHERE u.path >= ? AND u.path < ? AND NOT (o.path >= ? AND o.path < ?)`, lo, hi, lo, hi).Scan(&organisedHere)
+		if err != nil {
+			return Counts{}, errs.Internal(err, "org: count organised")
+		}
+	}
+	c.Employers = owned + organisedHere
+	c.Organised = ownedOrganised + organisedHere
+	return c, nil
+}
+
+// IsInside reports whether x lies in y's subtree (x == y counts), unscoped;
+// NotFound when either does not exist. One query: it sits on the hot path of
+// permission checks elsewhere.
+func (s *Store) IsInside(ctx context.Context, x, y int64) (bool, error) {
+	rows, err := s.DB.Query(ctx, "SELECT id, path FROM orgs WHERE id IN (?, ?)", x, y)
+	if err != nil {
+		return false, errs.Internal(err, "org: is inside")
+	}
+	defer rows.Close()
+	var px, py string
+	for rows.Next() {
+		var id int64
+		var path string
+		if err := rows.Scan(&id, &path); err != nil {
+			return false, errs.Internal(err, "org: is inside")
+		}
+		if id == x {
+			px = path
+		}
+		if id == y {
+			py = path
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return false, errs.Internal(err, "org: is inside")
+	}
+	if px == "" || py == "" {
+		return false, errs.NotFound("org")
+	}
+	return inside(px, py), nil
+}

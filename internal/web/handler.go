@@ -1,0 +1,279 @@
+package web
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"gonghui/internal/audit"
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
+	"gonghui/internal/i18n"
+	"gonghui/internal/org"
+)
+
+// Deps are what the pages need.
+type Deps struct {
+	DB   *db.DB
+	Auth *auth.Service
+	Orgs *org.Store
+	HTTP httpx.Options
+}
+
+// Handler serves the HTML pages.
+type Handler struct {
+	Deps
+	r       *Renderer
+	csrfKey []byte
+}
+
+// New prepares the templates and the form-token key (shared by every server
+// process through the database).
+func New(ctx context.Context, d Deps) (*Handler, error) {
+	r, err := NewRenderer()
+	if err != nil {
+		return nil, err
+	}
+	key, err := d.Auth.Secret(ctx, "csrf")
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{Deps: d, r: r, csrfKey: key}, nil
+}
+
+// Cookie names. Over HTTPS the session cookie carries the __Host- prefix,
+// which browsers accept only with Secure, Path=/ and no Domain: no other
+// site or subdomain can set or shadow it.
+const (
+	cookieSecure   = "__Host-gh_session"
+	cookiePlain    = "gh_session"
+	cookieAnon     = "gh_anon"
+	cookieLang     = "lang"
+	cookieDuration = 0 // session cookies; the server enforces lifetimes
+)
+
+func (h *Handler) sessionCookieName(r *http.Request) string {
+	if httpx.Secure(r, h.HTTP) {
+		return cookieSecure
+	}
+	return cookiePlain
+}
+
+func (h *Handler) sessionToken(r *http.Request) string {
+	c, err := r.Cookie(h.sessionCookieName(r))
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+func (h *Handler) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{
+		Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: httpx.Secure(r, h.HTTP), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (h *Handler) setSession(w http.ResponseWriter, r *http.Request, token string) {
+	h.setCookie(w, r, h.sessionCookieName(r), token, cookieDuration)
+}
+
+func (h *Handler) clearSession(w http.ResponseWriter, r *http.Request) {
+	h.setCookie(w, r, h.sessionCookieName(r), "", -1)
+}
+
+// csrfToken binds the form token to the session (or, before sign-in, to a
+// random anonymous cookie), keyed with a secret shared by all processes:
+// a page served by one process posts fine to another.
+func (h *Handler) csrfToken(w http.ResponseWriter, r *http.Request) string {
+	if tok := h.sessionToken(r); tok != "" {
+		return h.mac("s:" + tok)
+	}
+	c, err := r.Cookie(cookieAnon)
+	if err != nil || len(c.Value) < 16 {
+		if w == nil {
+			return ""
+		}
+		v := rand.Text()
+		h.setCookie(w, r, cookieAnon, v, 0)
+		r.AddCookie(&http.Cookie{Name: cookieAnon, Value: v})
+		return h.mac("a:" + v)
+	}
+	return h.mac("a:" + c.Value)
+}
+
+func (h *Handler) mac(s string) string {
+	m := hmac.New(sha256.New, h.csrfKey)
+	m.Write([]byte(s))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// checkCSRF verifies the form token of a POST.
+func (h *Handler) checkCSRF(r *http.Request) bool {
+	got := r.PostFormValue("csrf_token")
+	want := h.csrfToken(nil, r)
+	return got != "" && want != "" && hmac.Equal([]byte(got), []byte(want))
+}
+
+// page builds the view of a request.
+func (h *Handler) page(w http.ResponseWriter, r *http.Request, p *auth.Principal, titleKey, nav string) *Page {
+	lang := i18n.FromRequest(r)
+	pg := &Page{Lang: lang, Nav: nav, Path: r.URL.RequestURI(), CSRF: h.csrfToken(w, r)}
+	if titleKey != "" {
+		pg.Title = i18n.T(lang, titleKey)
+	}
+	if p != nil {
+		uv := &UserView{ID: db.FormatID(p.UserID), Username: p.Username, Name: p.Name,
+			CanAdminUsers: p.Can(auth.PermUserManage), CanAudit: p.Can(auth.PermAuditRead), CanSecurity: p.Can(auth.PermSecurity)}
+		for _, g := range p.Grants {
+			uv.Roles = append(uv.Roles, i18n.T(lang, "role."+string(g.Role))+" · "+g.OrgName)
+		}
+		pg.User = uv
+	}
+	if f := r.URL.Query().Get("flash"); f != "" && strings.HasPrefix(f, "flash.") && i18n.Has(f) {
+		pg.Flash = i18n.T(lang, f)
+	}
+	return pg
+}
+
+// authed wraps a page that needs a signed-in user. Signed-out visitors go to
+// the sign-in page (and come back); a user whose role requires two-factor
+// login but who has not turned it on is sent to do so first.
+func (h *Handler) authed(fn func(w http.ResponseWriter, r *http.Request, p *auth.Principal)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		tok := h.sessionToken(r)
+		p, _, err := h.Auth.Authenticate(r.Context(), tok, false)
+		if err != nil {
+			if !errs.Is(err, errs.KindUnauthenticated) {
+				h.fail(w, r, nil, err)
+				return
+			}
+			if tok != "" {
+				h.clearSession(w, r)
+			}
+			if r.Method != http.MethodGet {
+				h.fail(w, r, nil, err)
+				return
+			}
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		ctx := audit.WithActor(r.Context(), audit.Actor{UserID: p.UserID, Name: p.Username, IP: httpx.ClientIP(r, h.HTTP)})
+		r = r.WithContext(httpx.WithPrincipal(ctx, p))
+		if r.Method == http.MethodPost && !h.checkCSRF(r) {
+			h.fail(w, r, p, &errs.Error{Kind: errs.KindForbidden, Code: "csrf", Key: "error.csrf"})
+			return
+		}
+		if !p.TOTPEnabled && !strings.HasPrefix(r.URL.Path, "/account") && r.URL.Path != "/logout" {
+			pol, err := h.Auth.Policy(r.Context())
+			if err != nil {
+				h.fail(w, r, p, err)
+				return
+			}
+			if pol.RequiresMFA(p) {
+				http.Redirect(w, r, "/account/totp?required=1", http.StatusSeeOther)
+				return
+			}
+		}
+		fn(w, r, p)
+	}
+}
+
+// fail renders an error page for err; validation errors belong on forms
+// and should be handled by the caller before this.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, p *auth.Principal, err error) {
+	e, ok := errs.As(err)
+	if !ok {
+		e = errs.Internal(err, "page "+r.URL.Path)
+	}
+	status := http.StatusInternalServerError
+	switch e.Kind {
+	case errs.KindNotFound:
+		status = http.StatusNotFound
+	case errs.KindForbidden:
+		status = http.StatusForbidden
+	case errs.KindInvalid:
+		status = http.StatusBadRequest
+	case errs.KindConflict:
+		status = http.StatusConflict
+	case errs.KindUnauthenticated:
+		status = http.StatusUnauthorized
+	case errs.KindLocked:
+		status = http.StatusLocked
+	case errs.KindTooMany:
+		status = http.StatusTooManyRequests
+	}
+	if status == http.StatusInternalServerError {
+		slog.Error("page failed", "path", r.URL.Path, "err", err)
+	}
+	pg := h.page(w, r, p, "", "")
+	pg.Title = fmt.Sprint(status)
+	pg.Data = ErrorData{Message: i18n.T(pg.Lang, e.Key, e.Args...)}
+	h.r.Render(w, status, "error", pg)
+}
+
+// formFrom turns a validation error into the form state of a page: field
+// messages in the page's language, and the submitted values to refill.
+// ok is false when err is not a validation error.
+func formFrom(pg *Page, r *http.Request, err error) (*Form, bool) {
+	e, isErr := errs.As(err)
+	if !isErr || (e.Kind != errs.KindInvalid && e.Kind != errs.KindConflict && e.Kind != errs.KindForbidden) {
+		return nil, false
+	}
+	f := &Form{Values: map[string]string{}, Errors: map[string]string{}}
+	for k, v := range r.PostForm {
+		if k != "csrf_token" && !strings.Contains(k, "password") && len(v) > 0 {
+			f.Values[k] = v[0]
+		}
+	}
+	for name, fe := range e.Fields {
+		f.Errors[name] = i18n.T(pg.Lang, fe.Key, fe.Args...)
+	}
+	f.Message = i18n.T(pg.Lang, e.Key, e.Args...)
+	return f, true
+}
+
+// localURL accepts only same-site paths as redirect targets.
+func localURL(s, fallback string) string {
+	if s == "" || len(s) > 2000 || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+		return fallback
+	}
+	// Browsers drop tabs and newlines inside URLs, so "/\t/evil.example"
+	// would become "//evil.example": refuse every control character.
+	for _, c := range s {
+		if c < 0x20 || c == 0x7f {
+			return fallback
+		}
+	}
+	return s
+}
+
+// redirect goes to a local URL after a successful POST, with a flash key.
+func redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
+	if flash != "" {
+		sep := "?"
+		if strings.Contains(to, "?") {
+			sep = "&"
+		}
+		to += sep + "flash=" + url.QueryEscape(flash)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// idParam reads an ID path value; a malformed one is simply not found.
+func idParam(r *http.Request, name string) (int64, error) {
+	id, ok := db.ParseID(r.PathValue(name))
+	if !ok {
+		return 0, errs.NotFound(name)
+	}
+	return id, nil
+}

@@ -1,0 +1,145 @@
+package web
+
+import (
+	"encoding/base64"
+	"html/template"
+	"net/http"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/errs"
+	"gonghui/internal/i18n"
+)
+
+// accountData is the Data of the caller's own account page.
+type accountData struct {
+	U        userRow
+	Sessions []sessionView
+}
+
+func (h *Handler) account(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	h.renderAccount(w, r, p, h.page(w, r, p, "page.account.title", "account"), http.StatusOK)
+}
+
+func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
+	u, err := h.Auth.GetUser(r.Context(), p, p.UserID)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	sessions, err := h.Auth.Sessions(r.Context(), p)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	pg.Data = accountData{U: userView(pg.Lang, *u), Sessions: sessionViews(pg.Lang, sessions, h.sessionToken(r))}
+	h.r.Render(w, status, "account", pg)
+}
+
+// accountPassword changes the caller's password. The store ends every web
+// session of the account, this one included, so the user signs in again.
+func (h *Handler) accountPassword(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var err error
+	if r.PostFormValue("password") != r.PostFormValue("password_confirm") {
+		f := errs.Fields{}
+		f.Add("password_confirm", "page.password.mismatch")
+		err = f.Err()
+	} else {
+		err = h.Auth.ChangePassword(r.Context(), p, r.PostFormValue("old_password"), r.PostFormValue("password"))
+	}
+	if err != nil {
+		pg := h.page(w, r, p, "page.account.title", "account")
+		if h.validation(w, r, p, pg, err) {
+			h.renderAccount(w, r, p, pg, http.StatusUnprocessableEntity)
+		}
+		return
+	}
+	h.clearSession(w, r)
+	redirect(w, r, "/login", "flash.password_changed")
+}
+
+// accountLogoutEverywhere ends every session of the caller's account.
+func (h *Handler) accountLogoutEverywhere(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if err := h.Auth.LogoutEverywhere(r.Context(), p); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	h.clearSession(w, r)
+	redirect(w, r, "/login", "flash.signed_out_everywhere")
+}
+
+// totpData is the Data of the two-factor page.
+type totpData struct {
+	Required bool
+	Enabled  bool
+	Pending  bool
+	QR       template.URL // data: URL of the enrolment's QR code
+	Secret   string
+}
+
+func (h *Handler) totpPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	h.renderTOTP(w, r, p, h.page(w, r, p, "page.totp.title", "account"), http.StatusOK)
+}
+
+func (h *Handler) renderTOTP(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
+	pg.Crumbs = []Crumb{{Label: i18n.T(pg.Lang, "page.account.title"), URL: "/account"}, {Label: pg.Title}}
+	d := totpData{Required: r.URL.Query().Get("required") == "1", Enabled: p.TOTPEnabled}
+	if !d.Enabled {
+		en, err := h.Auth.PendingTOTP(r.Context(), p)
+		switch {
+		case err == nil:
+			d.Pending, d.Secret = true, en.Secret
+			// The QR code is our own PNG; the page's CSP allows data: images.
+			d.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(en.PNG))
+		case !errs.Is(err, errs.KindNotFound):
+			h.fail(w, r, p, err)
+			return
+		}
+	}
+	pg.Data = d
+	h.r.Render(w, status, "account_totp", pg)
+}
+
+func (h *Handler) totpStart(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if p.TOTPEnabled {
+		redirect(w, r, "/account/totp", "")
+		return
+	}
+	if _, err := h.Auth.BeginTOTP(r.Context(), p); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	to := "/account/totp"
+	if r.PostFormValue("required") == "1" {
+		to += "?required=1"
+	}
+	redirect(w, r, to, "")
+}
+
+// totpForm handles a code typed into the confirm or disable form.
+func (h *Handler) totpForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, fn func(code string) error, flash string) {
+	if err := fn(fstr(r, "code")); err != nil {
+		pg := h.page(w, r, p, "page.totp.title", "account")
+		f, ok := formFrom(pg, r, err)
+		if !ok {
+			h.fail(w, r, p, err)
+			return
+		}
+		if e, isErr := errs.As(err); isErr {
+			if fe, has := e.Fields["otp"]; has {
+				f.Errors["code"] = i18n.T(pg.Lang, fe.Key, fe.Args...)
+			}
+		}
+		pg.Form = f
+		h.renderTOTP(w, r, p, pg, http.StatusUnprocessableEntity)
+		return
+	}
+	redirect(w, r, "/account/totp", flash)
+}
+
+func (h *Handler) totpConfirm(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	h.totpForm(w, r, p, func(code string) error { return h.Auth.ConfirmTOTP(r.Context(), p, code) }, "flash.totp_enabled")
+}
+
+func (h *Handler) totpDisable(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	h.totpForm(w, r, p, func(code string) error { return h.Auth.DisableTOTP(r.Context(), p, code) }, "flash.totp_disabled")
+}

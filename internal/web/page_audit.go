@@ -1,0 +1,118 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"gonghui/internal/audit"
+	"gonghui/internal/auth"
+)
+
+// auditRow is an entry of the log with its records pretty-printed.
+type auditRow struct {
+	audit.Entry
+	Before, After string
+}
+
+// auditData is the Data of the audit log page.
+type auditData struct {
+	Action, Entity, EntityID, Actor string
+	Rows                            []auditRow
+	Next                            string
+	HasPrev                         bool
+	Filtered                        bool
+}
+
+func prettyJSON(s string) string {
+	if s == "" {
+		return ""
+	}
+	var b bytes.Buffer
+	if err := json.Indent(&b, []byte(s), "", "  "); err != nil {
+		return s
+	}
+	return b.String()
+}
+
+// auditList shows the log of the caller's subtrees, newest first. Only
+// holders of the audit right see it: the system administrator does not
+// (三员分立).
+func (h *Handler) auditList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if !p.Can(auth.PermAuditRead) {
+		h.forbidden(w, r, p)
+		return
+	}
+	pg := h.page(w, r, p, "page.audit.title", "audit")
+	d := auditData{Action: qstr(r, "action"), Entity: qstr(r, "entity"), EntityID: qstr(r, "entity_id"), Actor: qstr(r, "actor")}
+	d.Filtered = d.Action != "" || d.Entity != "" || d.EntityID != "" || d.Actor != ""
+	before, _ := strconv.ParseInt(qstr(r, "before"), 10, 64)
+	if before < 0 {
+		before = 0
+	}
+	entries, err := audit.List(r.Context(), h.DB, audit.Filter{Paths: p.Paths(auth.PermAuditRead), Action: d.Action, Entity: d.Entity,
+		EntityID: d.EntityID, Actor: d.Actor, Before: before, Limit: pageSize})
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	for _, e := range entries {
+		d.Rows = append(d.Rows, auditRow{Entry: e, Before: prettyJSON(e.Before), After: prettyJSON(e.After)})
+	}
+	if len(entries) == pageSize {
+		d.Next = listURL(pg, "before", strconv.FormatInt(entries[len(entries)-1].Seq, 10))
+	}
+	d.HasPrev = before > 0
+	pg.Data = d
+	h.r.Render(w, http.StatusOK, "audit_list", pg)
+}
+
+// auditVerifyData is the Data of the chain check's result.
+type auditVerifyData struct {
+	Checked  int64
+	Problems []problemView
+}
+
+type problemView struct {
+	Seq    int64
+	Reason string
+}
+
+// problemReason translates the audit package's reasons, which are written
+// for the command line.
+func problemReason(pg *Page, reason string) string {
+	switch {
+	case strings.HasPrefix(reason, "link to the previous"):
+		return pg.T("page.audit.problem_link")
+	case strings.HasPrefix(reason, "content does not match"):
+		return pg.T("page.audit.problem_hash")
+	case strings.HasPrefix(reason, "the newest entries"):
+		return pg.T("page.audit.problem_head")
+	case strings.HasPrefix(reason, "entries "):
+		return pg.T("page.audit.problem_missing") + " (" + reason + ")"
+	}
+	return reason
+}
+
+// auditVerify walks the whole hash chain, as `gonghui audit verify` does.
+func (h *Handler) auditVerify(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if !p.Can(auth.PermAuditRead) {
+		h.forbidden(w, r, p)
+		return
+	}
+	n, problems, err := audit.Verify(r.Context(), h.DB)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	pg := h.page(w, r, p, "page.audit.verify_title", "audit")
+	pg.Crumbs = []Crumb{{Label: pg.T("page.audit.title"), URL: "/audit"}, {Label: pg.Title}}
+	d := auditVerifyData{Checked: n}
+	for _, pr := range problems {
+		d.Problems = append(d.Problems, problemView{pr.Seq, problemReason(pg, pr.Reason)})
+	}
+	pg.Data = d
+	h.r.Render(w, http.StatusOK, "audit_verify", pg)
+}

@@ -1,0 +1,263 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/i18n"
+	"gonghui/internal/org"
+)
+
+// employerRow is an employer in a table or on its page.
+type employerRow struct {
+	org.Employer
+	IDStr         string
+	URL           string
+	CategoryLabel string
+	IndustryLabel string
+	OwnerURL      string
+	UnionURL      string
+}
+
+func employerRows(lang i18n.Lang, es []org.Employer) []employerRow {
+	out := make([]employerRow, 0, len(es))
+	for _, e := range es {
+		out = append(out, employerView(lang, e))
+	}
+	return out
+}
+
+func employerView(lang i18n.Lang, e org.Employer) employerRow {
+	v := employerRow{Employer: e, IDStr: db.FormatID(e.ID), URL: "/employers/" + db.FormatID(e.ID),
+		CategoryLabel: categoryLabel(lang, e.Category), IndustryLabel: industryLabel(lang, e.Industry), OwnerURL: orgURL(e.OwnerOrgID)}
+	if e.UnionID != 0 {
+		v.UnionURL = orgURL(e.UnionID)
+	}
+	return v
+}
+
+// employerListData is the Data of the employer list.
+type employerListData struct {
+	Q, Category, Organised, NewForms, Public string
+	Within, WithinName                       string // the subtree the list is narrowed to
+	CategoryOptions, YesNo                   []Option
+	Rows                                     []employerRow
+	Next                                     string
+	HasPrev                                  bool
+	Filtered                                 bool
+	CanCreate                                bool
+}
+
+func (h *Handler) employerList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	pg := h.page(w, r, p, "page.employers.title", "employers")
+	d := employerListData{Q: qstr(r, "q"), Category: qstr(r, "category"), Organised: triValue(qstr(r, "organised")),
+		NewForms: triValue(qstr(r, "new_forms")), Public: triValue(qstr(r, "public")),
+		CategoryOptions: categoryOptions(pg.Lang), YesNo: yesNoOptions(pg.Lang), CanCreate: p.Can(auth.PermOrgWrite)}
+	within := parseIDValue(qstr(r, "within"))
+	if within != 0 {
+		scope, err := h.Orgs.Get(r.Context(), p, within)
+		if err != nil {
+			h.fail(w, r, p, err)
+			return
+		}
+		d.Within, d.WithinName = db.FormatID(scope.ID), scope.Name
+	}
+	d.Filtered = d.Q != "" || d.Category != "" || d.Organised != "" || d.NewForms != "" || d.Public != "" || d.Within != ""
+	cursor := qstr(r, "cursor")
+	status := http.StatusOK
+	items, next, err := h.Orgs.ListEmployers(r.Context(), p, org.EmployerQuery{Q: d.Q, Within: within, Category: d.Category,
+		Organised: triState(d.Organised), NewForms: triState(d.NewForms), IsPublic: triState(d.Public), After: cursor, Limit: pageSize})
+	if err != nil {
+		if !h.validation(w, r, p, pg, err) {
+			return
+		}
+		status = http.StatusBadRequest
+	}
+	d.Rows = employerRows(pg.Lang, items)
+	d.Next, d.HasPrev = listURL(pg, "cursor", next), cursor != ""
+	pg.Data = d
+	h.r.Render(w, status, "employer_list", pg)
+}
+
+// employerFor loads the employer of the {id} path value.
+func (h *Handler) employerFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*org.Employer, bool) {
+	id, err := idParam(r, "id")
+	if err == nil {
+		var e *org.Employer
+		if e, err = h.Orgs.GetEmployer(r.Context(), p, id); err == nil {
+			return e, true
+		}
+	}
+	h.fail(w, r, p, err)
+	return nil, false
+}
+
+// employerShowData is the Data of an employer's page.
+type employerShowData struct {
+	E        employerRow
+	CanWrite bool
+}
+
+func (h *Handler) employerShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	e, ok := h.employerFor(w, r, p)
+	if !ok {
+		return
+	}
+	pg := h.page(w, r, p, "", "employers")
+	pg.Title = e.Name
+	pg.Crumbs = []Crumb{{Label: pg.T("page.employers.title"), URL: "/employers"}, {Label: e.Name}}
+	d := employerShowData{E: employerView(pg.Lang, *e)}
+	if owner, err := h.Orgs.Get(r.Context(), p, e.OwnerOrgID); err == nil {
+		d.CanWrite = p.CanAt(auth.PermOrgWrite, owner.Path)
+	}
+	pg.Data = d
+	h.r.Render(w, http.StatusOK, "employer_show", pg)
+}
+
+// employerValues are the fields of the employer form as shown.
+type employerValues struct {
+	OwnerOrgID, Name, CreditCode, Category, Industry, IsPublic, NewForms, Employees, Address, DivisionCode string
+}
+
+// employerFormData is the Data of the "employer_form" page.
+type employerFormData struct {
+	V                                              employerValues
+	Action, Cancel, Submit                         string
+	OwnerQ                                         string
+	SearchAction                                   string
+	OwnerOptions, CategoryOptions, IndustryOptions []Option
+	PublicOptions                                  []Option
+}
+
+func boolValue(b bool) string {
+	if b {
+		return "1"
+	}
+	return ""
+}
+
+func (h *Handler) renderEmployerForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int, e *org.Employer, v employerValues) {
+	d := employerFormData{V: v, OwnerQ: qstr(r, "owner_q"), CategoryOptions: categoryOptions(pg.Lang), IndustryOptions: industryOptions(pg.Lang),
+		PublicOptions: []Option{{"", pg.T("page.employer.public_auto")}, {"yes", pg.T("page.employer.public_yes")}, {"no", pg.T("page.employer.public_no")}}}
+	if d.OwnerQ == "" {
+		d.OwnerQ = fstr(r, "owner_q")
+	}
+	if e == nil {
+		d.Action, d.Cancel, d.Submit = "/employers/new", "/employers", pg.T("page.employer.create")
+		pg.Crumbs = []Crumb{{Label: pg.T("page.employers.title"), URL: "/employers"}, {Label: pg.Title}}
+	} else {
+		id := db.FormatID(e.ID)
+		d.Action, d.Cancel, d.Submit = "/employers/"+id+"/edit", "/employers/"+id, pg.T("page.save")
+		pg.Crumbs = []Crumb{{Label: pg.T("page.employers.title"), URL: "/employers"}, {Label: e.Name, URL: d.Cancel}, {Label: pg.Title}}
+	}
+	d.SearchAction = d.Action
+	var err error
+	if d.OwnerOptions, err = h.orgChoices(r.Context(), p, pg.Lang, auth.PermOrgWrite, d.OwnerQ, parseIDValue(v.OwnerOrgID)); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	pg.Data = d
+	h.r.Render(w, status, "employer_form", pg)
+}
+
+func (h *Handler) employerNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if !p.Can(auth.PermOrgWrite) {
+		h.forbidden(w, r, p)
+		return
+	}
+	pg := h.page(w, r, p, "page.employer.new_title", "employers")
+	h.renderEmployerForm(w, r, p, pg, http.StatusOK, nil, employerValues{OwnerOrgID: qstr(r, "owner")})
+}
+
+func (h *Handler) employerEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	e, ok := h.employerFor(w, r, p)
+	if !ok {
+		return
+	}
+	owner, err := h.Orgs.Get(r.Context(), p, e.OwnerOrgID)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	if !h.writable(w, r, p, owner) {
+		return
+	}
+	pg := h.page(w, r, p, "page.employer.edit_title", "employers")
+	v := employerValues{OwnerOrgID: db.FormatID(e.OwnerOrgID), Name: e.Name, CreditCode: e.CreditCode, Category: e.Category,
+		Industry: e.Industry, IsPublic: "no", NewForms: boolValue(e.NewForms), Employees: strconv.Itoa(e.Employees),
+		Address: e.Address, DivisionCode: e.DivisionCode}
+	if e.IsPublic {
+		v.IsPublic = "yes"
+	}
+	// Shown as "by category" when it is what the category implies anyway.
+	if e.IsPublic == org.DefaultPublic(e.Category) {
+		v.IsPublic = ""
+	}
+	h.renderEmployerForm(w, r, p, pg, http.StatusOK, e, v)
+}
+
+func employerValuesFrom(r *http.Request) employerValues {
+	v := employerValues{OwnerOrgID: fstr(r, "owner_org_id"), Name: fstr(r, "name"), CreditCode: fstr(r, "credit_code"),
+		Category: fstr(r, "category"), Industry: fstr(r, "industry"), IsPublic: triValue(fstr(r, "is_public")),
+		Employees: fstr(r, "employees"), Address: fstr(r, "address"), DivisionCode: fstr(r, "division_code")}
+	if isChecked(fstr(r, "new_forms")) {
+		v.NewForms = "1"
+	}
+	return v
+}
+
+// input turns the form into the store's input; a number that is not one is
+// reported before the store is asked.
+func (v employerValues) input() (org.EmployerInput, error) {
+	in := org.EmployerInput{OwnerOrgID: parseIDValue(v.OwnerOrgID), Name: v.Name, CreditCode: v.CreditCode, Category: v.Category,
+		Industry: v.Industry, IsPublic: triState(v.IsPublic), NewForms: v.NewForms == "1", Address: v.Address, DivisionCode: v.DivisionCode}
+	f := errs.Fields{}
+	if v.Employees != "" {
+		n, err := strconv.Atoi(v.Employees)
+		if err != nil {
+			f.Add("employees", "field.not_a_number")
+		}
+		in.Employees = n
+	}
+	return in, f.Err()
+}
+
+func (h *Handler) employerCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	v := employerValuesFrom(r)
+	in, err := v.input()
+	var e *org.Employer
+	if err == nil {
+		e, err = h.Orgs.CreateEmployer(r.Context(), p, in)
+	}
+	if err != nil {
+		pg := h.page(w, r, p, "page.employer.new_title", "employers")
+		if h.validation(w, r, p, pg, err) {
+			h.renderEmployerForm(w, r, p, pg, http.StatusUnprocessableEntity, nil, v)
+		}
+		return
+	}
+	redirect(w, r, "/employers/"+db.FormatID(e.ID), "flash.employer_created")
+}
+
+func (h *Handler) employerUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	e, ok := h.employerFor(w, r, p)
+	if !ok {
+		return
+	}
+	v := employerValuesFrom(r)
+	in, err := v.input()
+	if err == nil {
+		_, err = h.Orgs.UpdateEmployer(r.Context(), p, e.ID, in)
+	}
+	if err != nil {
+		pg := h.page(w, r, p, "page.employer.edit_title", "employers")
+		if h.validation(w, r, p, pg, err) {
+			h.renderEmployerForm(w, r, p, pg, http.StatusUnprocessableEntity, e, v)
+		}
+		return
+	}
+	redirect(w, r, "/employers/"+db.FormatID(e.ID), "flash.employer_saved")
+}

@@ -1,0 +1,338 @@
+package web
+
+import (
+	"net/http"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/i18n"
+	"gonghui/internal/org"
+)
+
+// treeNode is the dict the "tree_node" component takes for o.
+func treeNode(lang i18n.Lang, o org.Org, children []map[string]any) map[string]any {
+	n := map[string]any{
+		"Lang": lang, "Name": o.Name, "URL": orgURL(o.ID),
+		"Kind": kindLabel(lang, o.Kind), "KindVariant": kindVariant(o.Kind),
+	}
+	if o.ChildCount > 0 {
+		n["Meta"] = i18n.T(lang, "page.tree.children", o.ChildCount)
+		n["ChildrenURL"] = orgURL(o.ID) + "/children"
+		if len(children) > 0 {
+			n["Children"] = children
+		}
+	}
+	return n
+}
+
+// treeLevelNodes loads one level of the tree under parent. When there are
+// more than one level holds, the last item links to the parent's page.
+func (h *Handler) treeLevelNodes(r *http.Request, p *auth.Principal, lang i18n.Lang, parent *org.Org) ([]map[string]any, error) {
+	kids, next, err := h.Orgs.Children(r.Context(), p, parent.ID, "", treeLevel)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]any, 0, len(kids)+1)
+	for _, k := range kids {
+		out = append(out, treeNode(lang, k, nil))
+	}
+	if next != "" {
+		out = append(out, map[string]any{"Lang": lang, "Name": i18n.T(lang, "page.tree.more", parent.ChildCount), "URL": orgURL(parent.ID) + "#children"})
+	}
+	return out, nil
+}
+
+// orgHit is an organisation in a result table, with its place in the tree.
+type orgHit struct {
+	org.Org
+	IDStr       string
+	URL         string
+	KindLabel   string
+	KindVariant string
+	Trail       []Crumb
+}
+
+// hits decorates search results with their ancestors; results under the
+// same parent share one lookup.
+func (h *Handler) hits(r *http.Request, p *auth.Principal, lang i18n.Lang, items []org.Org) ([]orgHit, error) {
+	trails := map[int64][]Crumb{}
+	out := make([]orgHit, 0, len(items))
+	for _, o := range items {
+		trail, ok := trails[o.ParentID]
+		if !ok && o.ParentID != 0 {
+			anc, err := h.Orgs.Ancestors(r.Context(), p, o.ID)
+			if err != nil {
+				return nil, err
+			}
+			for _, a := range anc {
+				if a.ID != o.ID {
+					trail = append(trail, Crumb{Label: a.Name, URL: orgURL(a.ID)})
+				}
+			}
+			trails[o.ParentID] = trail
+		}
+		out = append(out, orgHit{Org: o, IDStr: db.FormatID(o.ID), URL: orgURL(o.ID), KindLabel: kindLabel(lang, o.Kind), KindVariant: kindVariant(o.Kind), Trail: trail})
+	}
+	return out, nil
+}
+
+// orgTreeData is the Data of the tree page: the tree, or search results.
+type orgTreeData struct {
+	Q, Kind     string
+	KindOptions []Option
+	Searching   bool
+	Roots       []map[string]any
+	Hits        []orgHit
+	Next        string
+	HasPrev     bool
+	NewOrgURL   string
+}
+
+func (h *Handler) orgTree(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	pg := h.page(w, r, p, "page.orgs.title", "orgs")
+	data := orgTreeData{Q: qstr(r, "q"), Kind: qstr(r, "kind"), KindOptions: kindOptions(pg.Lang)}
+	data.Searching = data.Q != "" || data.Kind != ""
+	status := http.StatusOK
+	if root, err := h.writableRoot(r.Context(), p); err != nil {
+		h.fail(w, r, p, err)
+		return
+	} else if root != nil {
+		data.NewOrgURL = orgURL(root.ID) + "/new"
+	}
+	if data.Searching {
+		cursor := qstr(r, "cursor")
+		items, next, err := h.Orgs.Search(r.Context(), p, org.Query{Q: data.Q, Kind: org.Kind(data.Kind), After: cursor, Limit: pageSize})
+		if err != nil {
+			if !h.validation(w, r, p, pg, err) {
+				return
+			}
+			status = http.StatusBadRequest
+		}
+		if data.Hits, err = h.hits(r, p, pg.Lang, items); err != nil {
+			h.fail(w, r, p, err)
+			return
+		}
+		data.Next, data.HasPrev = listURL(pg, "cursor", next), cursor != ""
+	} else {
+		roots, err := h.Orgs.Roots(r.Context(), p)
+		if err != nil {
+			h.fail(w, r, p, err)
+			return
+		}
+		for _, root := range roots {
+			var kids []map[string]any
+			if root.ChildCount > 0 {
+				if kids, err = h.treeLevelNodes(r, p, pg.Lang, &root); err != nil {
+					h.fail(w, r, p, err)
+					return
+				}
+			}
+			data.Roots = append(data.Roots, treeNode(pg.Lang, root, kids))
+		}
+	}
+	pg.Data = data
+	h.r.Render(w, status, "org_tree", pg)
+}
+
+// orgChildren is the fragment app.js loads into a tree node: its children
+// as <li> items.
+func (h *Handler) orgChildren(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	id, err := idParam(r, "id")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	o, err := h.Orgs.Get(r.Context(), p, id)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	pg := h.page(w, r, p, "", "orgs")
+	nodes, err := h.treeLevelNodes(r, p, pg.Lang, o)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	pg.Data = nodes
+	h.r.Fragment(w, http.StatusOK, "org_children", pg)
+}
+
+// orgShowData is the Data of an organisation's page.
+type orgShowData struct {
+	Org         *org.Org
+	IDStr       string
+	KindLabel   string
+	KindVariant string
+	Counts      org.Counts
+	Kinds       []kindCount
+	Children    []orgHit
+	ChildNext   string
+	ChildFirst  string
+	ChildPaged  bool
+	Employers   []employerRow
+	Officers    []officerView
+	CanWrite    bool
+	EmployerQ   string
+	Candidates  []Option // employers the writer may link
+	FormName    string   // which form .Form belongs to: "link"
+	Organises   bool     // the kind organises employers (a union, not a federation)
+	CanLink     bool     // the writer may link one more employer
+}
+
+// officerView is an officer in the list of an organisation's page.
+type officerView struct {
+	org.Officer
+	IDStr         string
+	PositionLabel string
+}
+
+func (h *Handler) orgShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	h.renderOrgShow(w, r, p, nil, "", http.StatusOK)
+}
+
+// renderOrgShow renders an organisation's page; form and formName carry a
+// failed submission of one of its forms back to it.
+func (h *Handler) renderOrgShow(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, formName string, status int) {
+	ctx := r.Context()
+	id, err := idParam(r, "id")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	o, err := h.Orgs.Get(ctx, p, id)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	anc, err := h.Orgs.Ancestors(ctx, p, id)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	pg := h.page(w, r, p, "", "orgs")
+	pg.Title = o.Name
+	pg.Crumbs = orgCrumbs(pg.Lang, anc, o)
+	pg.Form = form
+	data := orgShowData{Org: o, IDStr: db.FormatID(o.ID), KindLabel: kindLabel(pg.Lang, o.Kind), KindVariant: kindVariant(o.Kind),
+		CanWrite: p.CanAt(auth.PermOrgWrite, o.Path), FormName: formName, EmployerQ: qstr(r, "employer_q")}
+
+	if data.Counts, err = h.Orgs.Count(ctx, p, id); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	data.Kinds = kindCounts(pg.Lang, data.Counts)
+
+	cursor := qstr(r, "cursor")
+	kids, next, err := h.Orgs.Children(ctx, p, id, cursor, pageSize)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	for _, k := range kids {
+		data.Children = append(data.Children, orgHit{Org: k, IDStr: db.FormatID(k.ID), URL: orgURL(k.ID), KindLabel: kindLabel(pg.Lang, k.Kind), KindVariant: kindVariant(k.Kind)})
+	}
+	if next != "" {
+		data.ChildNext = listURL(pg, "cursor", next) + "#children"
+	}
+	data.ChildPaged = cursor != ""
+	data.ChildFirst = setQuery(setQuery(pg.Path, "flash", ""), "cursor", "") + "#children"
+
+	emps, err := h.Orgs.Employers(ctx, p, id)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	data.Employers = employerRows(pg.Lang, emps)
+
+	offs, err := h.Orgs.Officers(ctx, p, id)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	// The store lists sitting officers first.
+	for _, of := range offs {
+		data.Officers = append(data.Officers, officerView{Officer: of, IDStr: db.FormatID(of.ID), PositionLabel: positionLabel(pg.Lang, of.Position)})
+	}
+
+	data.Organises, data.CanLink = employerRoom(o.Kind, len(emps))
+	data.CanLink = data.CanLink && data.CanWrite
+	if data.CanLink {
+		unorganised := false
+		cands, _, err := h.Orgs.ListEmployers(ctx, p, org.EmployerQuery{Q: data.EmployerQ, Organised: &unorganised, Limit: pageSize})
+		if err != nil && !errs.Is(err, errs.KindInvalid) {
+			h.fail(w, r, p, err)
+			return
+		}
+		for _, e := range cands {
+			label := e.Name
+			if e.CreditCode != "" {
+				label += " · " + e.CreditCode
+			}
+			data.Candidates = append(data.Candidates, Option{db.FormatID(e.ID), label})
+		}
+	}
+	pg.Data = data
+	h.r.Render(w, status, "org_show", pg)
+}
+
+// employerRoom says whether a kind of organisation organises employers at
+// all, and whether it has room for one more besides the n it has: a single
+// union (or a committee preparing one) organises one, a joint union any
+// number, federations and the inner parts of a union none.
+func employerRoom(k org.Kind, n int) (organises, room bool) {
+	switch k {
+	case org.KindJoint:
+		return true, true
+	case org.KindGrassroots, org.KindPreparatory:
+		return true, n == 0
+	}
+	return false, false
+}
+
+// orgLinkEmployer records that the union organises an employer.
+func (h *Handler) orgLinkEmployer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	id, err := idParam(r, "id")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	eid := parseIDValue(r.PostFormValue("employer_id"))
+	if eid == 0 {
+		f := errs.Fields{}
+		f.Add("employer_id", "field.required")
+		err = f.Err()
+	} else {
+		err = h.Orgs.LinkEmployer(r.Context(), p, id, eid)
+	}
+	if err != nil {
+		pg := h.page(w, r, p, "", "orgs")
+		f, ok := formFrom(pg, r, err)
+		if !ok {
+			h.fail(w, r, p, err)
+			return
+		}
+		h.renderOrgShow(w, r, p, f, "link", http.StatusUnprocessableEntity)
+		return
+	}
+	redirectAnchor(w, r, orgURL(id), "employers", "flash.employer_linked")
+}
+
+// orgUnlinkEmployer ends the link between the union and an employer.
+func (h *Handler) orgUnlinkEmployer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	id, err := idParam(r, "id")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	eid, err := idParam(r, "eid")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	if err := h.Orgs.UnlinkEmployer(r.Context(), p, id, eid); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	redirectAnchor(w, r, orgURL(id), "employers", "flash.employer_unlinked")
+}

@@ -1,0 +1,94 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/errs"
+)
+
+// securityData is the Data of the security policy page.
+type securityData struct {
+	V     map[string]string // number fields as shown
+	Roles []roleCheck
+}
+
+type roleCheck struct {
+	Value, Label, Desc string
+	Checked            bool
+}
+
+// policyFields are the number fields of auth.Policy, in form order.
+var policyFields = []string{"min_length", "min_classes", "max_failed", "lock_minutes", "idle_minutes", "absolute_hours", "token_hours", "password_max_age"}
+
+func policyPtrs(p *auth.Policy) map[string]*int {
+	return map[string]*int{
+		"min_length": &p.MinLength, "min_classes": &p.MinClasses, "max_failed": &p.MaxFailed, "lock_minutes": &p.LockMinutes,
+		"idle_minutes": &p.IdleMinutes, "absolute_hours": &p.AbsoluteHours, "token_hours": &p.TokenHours, "password_max_age": &p.PasswordMaxAge,
+	}
+}
+
+func (h *Handler) canSecurity(w http.ResponseWriter, r *http.Request, p *auth.Principal) bool {
+	if !p.Can(auth.PermSecurity) {
+		h.forbidden(w, r, p)
+		return false
+	}
+	return true
+}
+
+func (h *Handler) renderSecurity(w http.ResponseWriter, pg *Page, status int, pol auth.Policy) {
+	d := securityData{V: map[string]string{}}
+	for name, ptr := range policyPtrs(&pol) {
+		d.V[name] = strconv.Itoa(*ptr)
+	}
+	for _, role := range auth.Roles {
+		d.Roles = append(d.Roles, roleCheck{string(role), roleLabel(pg.Lang, role), pg.T("role." + string(role) + ".desc"), slices.Contains(pol.MFARoles, role)})
+	}
+	pg.Data = d
+	h.r.Render(w, status, "security", pg)
+}
+
+func (h *Handler) securityForm(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if !h.canSecurity(w, r, p) {
+		return
+	}
+	pol, err := h.Auth.Policy(r.Context())
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	h.renderSecurity(w, h.page(w, r, p, "page.security.title", "security"), http.StatusOK, pol)
+}
+
+func (h *Handler) securitySave(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if !h.canSecurity(w, r, p) {
+		return
+	}
+	var pol auth.Policy
+	f := errs.Fields{}
+	ptrs := policyPtrs(&pol)
+	for _, name := range policyFields {
+		parseIntField(f, r, name, 0, ptrs[name])
+		if fstr(r, name) == "" {
+			f.Add(name, "field.required")
+		}
+	}
+	_ = r.ParseForm()
+	for _, v := range r.PostForm["mfa_roles"] {
+		pol.MFARoles = append(pol.MFARoles, auth.Role(v))
+	}
+	err := f.Err()
+	if err == nil {
+		err = h.Auth.SetPolicy(r.Context(), p, pol)
+	}
+	if err != nil {
+		pg := h.page(w, r, p, "page.security.title", "security")
+		if h.validation(w, r, p, pg, err) {
+			h.renderSecurity(w, pg, http.StatusUnprocessableEntity, pol)
+		}
+		return
+	}
+	redirect(w, r, "/security", "flash.policy_saved")
+}

@@ -1,0 +1,340 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/i18n"
+)
+
+// canUsers lets through holders of the account-management right; everyone
+// else gets the 403 page (the menu does not offer these pages to them).
+func (h *Handler) canUsers(w http.ResponseWriter, r *http.Request, p *auth.Principal) bool {
+	if !p.Can(auth.PermUserManage) {
+		h.forbidden(w, r, p)
+		return false
+	}
+	return true
+}
+
+// userRow is an account in the list.
+type userRow struct {
+	auth.User
+	IDStr     string
+	URL       string
+	KindLabel string
+	Roles     []grantView
+}
+
+func userView(lang i18n.Lang, u auth.User) userRow {
+	return userRow{User: u, IDStr: db.FormatID(u.ID), URL: "/users/" + db.FormatID(u.ID),
+		KindLabel: i18n.T(lang, "kind."+u.Kind), Roles: grantViews(lang, u.Grants)}
+}
+
+// userListData is the Data of the account list.
+type userListData struct {
+	Q, Role     string
+	RoleOptions []Option
+	Rows        []userRow
+	Next        string
+	HasPrev     bool
+	Filtered    bool
+}
+
+func (h *Handler) userList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if !h.canUsers(w, r, p) {
+		return
+	}
+	pg := h.page(w, r, p, "page.users.title", "users")
+	d := userListData{Q: qstr(r, "q"), Role: qstr(r, "role"), RoleOptions: roleOptions(pg.Lang)}
+	d.Filtered = d.Q != "" || d.Role != ""
+	q := auth.UserQuery{Q: d.Q, Limit: pageSize}
+	if d.Role != "" {
+		if !auth.Role(d.Role).Valid() {
+			d.Role = ""
+		} else {
+			q.Role = auth.Role(d.Role)
+		}
+	}
+	cursor := qstr(r, "cursor")
+	q.After = parseIDValue(cursor)
+	users, next, err := h.Auth.ListUsers(r.Context(), p, q)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	for _, u := range users {
+		d.Rows = append(d.Rows, userView(pg.Lang, u))
+	}
+	if next != 0 {
+		d.Next = listURL(pg, "cursor", db.FormatID(next))
+	}
+	d.HasPrev = q.After != 0
+	pg.Data = d
+	h.r.Render(w, http.StatusOK, "user_list", pg)
+}
+
+// userNewData is the Data of the "user_new" page.
+type userNewData struct {
+	OrgQ        string
+	OrgOptions  []Option
+	KindOptions []Option
+	OrgID, Kind string
+}
+
+func (h *Handler) renderUserNew(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
+	d := userNewData{OrgQ: qstr(r, "org_q"), OrgID: fstr(r, "org_id"), Kind: fstr(r, "kind")}
+	if d.OrgQ == "" {
+		d.OrgQ = fstr(r, "org_q")
+	}
+	if d.Kind == "" {
+		d.Kind = auth.KindStaff
+	}
+	if d.OrgID == "" {
+		d.OrgID = db.FormatID(p.OrgID)
+	}
+	d.KindOptions = []Option{{auth.KindStaff, pg.T("kind.staff")}, {auth.KindService, pg.T("kind.service")}}
+	var err error
+	if d.OrgOptions, err = h.orgChoices(r.Context(), p, pg.Lang, auth.PermUserManage, d.OrgQ, parseIDValue(d.OrgID)); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	pg.Crumbs = []Crumb{{Label: pg.T("page.users.title"), URL: "/users"}, {Label: pg.Title}}
+	pg.Data = d
+	h.r.Render(w, status, "user_new", pg)
+}
+
+func (h *Handler) userNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if !h.canUsers(w, r, p) {
+		return
+	}
+	h.renderUserNew(w, r, p, h.page(w, r, p, "page.user.new_title", "users"), http.StatusOK)
+}
+
+func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if !h.canUsers(w, r, p) {
+		return
+	}
+	in := auth.NewUser{Username: fstr(r, "username"), Name: fstr(r, "name"), Kind: fstr(r, "kind"),
+		OrgID: parseIDValue(r.PostFormValue("org_id")), Password: r.PostFormValue("password")}
+	if in.Kind == auth.KindService {
+		in.Password = ""
+	}
+	u, err := h.Auth.CreateUser(r.Context(), p, in)
+	if err != nil {
+		pg := h.page(w, r, p, "page.user.new_title", "users")
+		if h.validation(w, r, p, pg, err) {
+			h.renderUserNew(w, r, p, pg, http.StatusUnprocessableEntity)
+		}
+		return
+	}
+	redirect(w, r, "/users/"+db.FormatID(u.ID), "flash.user_created")
+}
+
+// roleChoice is a role offered in the add-grant form.
+type roleChoice struct {
+	Value, Label, Desc string
+}
+
+// userShowData is the Data of an account's page ("user_show") and of the
+// page that shows a new API token once ("user_token").
+type userShowData struct {
+	U            userRow
+	Self         bool
+	Manageable   bool // false: an administrative account only a security administrator may change
+	RoleChoices  []roleChoice
+	Role         string
+	OrgQ         string
+	OrgOptions   []Option
+	GrantOrgID   string
+	Sessions     []sessionView
+	FormName     string // which form .Form belongs to: grant, password, token
+	Token        string
+	TokenName    string
+	TokenExpires time.Time
+	DefaultDays  string
+}
+
+func (h *Handler) userShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	h.renderUserShow(w, r, p, nil, "", http.StatusOK)
+}
+
+// renderUserShow renders an account's page; form and formName carry a
+// failed submission of one of its forms back to it.
+func (h *Handler) renderUserShow(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, formName string, status int) {
+	if !h.canUsers(w, r, p) {
+		return
+	}
+	ctx := r.Context()
+	id, err := idParam(r, "id")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	u, err := h.Auth.GetUser(ctx, p, id)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	pg := h.page(w, r, p, "", "users")
+	pg.Title = u.Name
+	pg.Crumbs = []Crumb{{Label: pg.T("page.users.title"), URL: "/users"}, {Label: u.Username}}
+	pg.Form = form
+	d := userShowData{U: userView(pg.Lang, *u), Self: u.ID == p.UserID, FormName: formName, Manageable: true,
+		OrgQ: qstr(r, "org_q"), Role: fstr(r, "role"), GrantOrgID: fstr(r, "org_id"), DefaultDays: "365"}
+	if d.OrgQ == "" {
+		d.OrgQ = fstr(r, "org_q")
+	}
+	sessions, err := h.Auth.UserSessions(ctx, p, u.ID)
+	switch {
+	case errs.Is(err, errs.KindForbidden):
+		d.Manageable = false
+	case err != nil:
+		h.fail(w, r, p, err)
+		return
+	}
+	d.Sessions = sessionViews(pg.Lang, sessions, "")
+	privileged := p.Can(auth.PermUserPrivilege)
+	for _, role := range auth.Roles {
+		if role.Privileged() && (!privileged || u.Kind == auth.KindService) {
+			continue
+		}
+		d.RoleChoices = append(d.RoleChoices, roleChoice{string(role), roleLabel(pg.Lang, role), pg.T("role." + string(role) + ".desc")})
+	}
+	if d.Manageable && !d.Self {
+		if d.OrgOptions, err = h.orgChoices(ctx, p, pg.Lang, auth.PermUserManage, d.OrgQ, parseIDValue(d.GrantOrgID), u.OrgID); err != nil {
+			h.fail(w, r, p, err)
+			return
+		}
+		if d.GrantOrgID == "" {
+			d.GrantOrgID = db.FormatID(u.OrgID)
+		}
+	}
+	pg.Data = d
+	h.r.Render(w, status, "user_show", pg)
+}
+
+// userAction runs a POST action on the account of the {id} path value and
+// goes back to its page with a flash, or shows the failure there.
+func (h *Handler) userAction(w http.ResponseWriter, r *http.Request, p *auth.Principal, formName, flash string, fn func(id int64) error) {
+	if !h.canUsers(w, r, p) {
+		return
+	}
+	id, err := idParam(r, "id")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	if err := fn(id); err != nil {
+		pg := h.page(w, r, p, "", "users")
+		f, ok := formFrom(pg, r, err)
+		if !ok {
+			h.fail(w, r, p, err)
+			return
+		}
+		h.renderUserShow(w, r, p, f, formName, http.StatusUnprocessableEntity)
+		return
+	}
+	redirect(w, r, "/users/"+db.FormatID(id), flash)
+}
+
+func (h *Handler) userGrant(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	h.userAction(w, r, p, "grant", "flash.user_granted", func(id int64) error {
+		_, err := h.Auth.Grant(r.Context(), p, id, auth.Role(fstr(r, "role")), parseIDValue(r.PostFormValue("org_id")))
+		return err
+	})
+}
+
+func (h *Handler) userRevoke(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	h.userAction(w, r, p, "", "flash.user_revoked", func(id int64) error {
+		gid, err := idParam(r, "gid")
+		if err != nil {
+			return err
+		}
+		return h.Auth.Revoke(r.Context(), p, id, gid)
+	})
+}
+
+func (h *Handler) userDisable(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	h.userAction(w, r, p, "", "flash.user_disabled", func(id int64) error {
+		return h.Auth.SetDisabled(r.Context(), p, id, true)
+	})
+}
+
+func (h *Handler) userEnable(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	h.userAction(w, r, p, "", "flash.user_enabled", func(id int64) error {
+		return h.Auth.SetDisabled(r.Context(), p, id, false)
+	})
+}
+
+func (h *Handler) userUnlock(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	h.userAction(w, r, p, "", "flash.user_unlocked", func(id int64) error {
+		return h.Auth.Unlock(r.Context(), p, id)
+	})
+}
+
+func (h *Handler) userResetPassword(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	h.userAction(w, r, p, "password", "flash.user_password_reset", func(id int64) error {
+		pw := r.PostFormValue("password")
+		if pw != r.PostFormValue("password_confirm") {
+			f := errs.Fields{}
+			f.Add("password_confirm", "page.password.mismatch")
+			return f.Err()
+		}
+		return h.Auth.ResetPassword(r.Context(), p, id, pw)
+	})
+}
+
+func (h *Handler) userRevokeSessions(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	h.userAction(w, r, p, "", "flash.user_sessions_revoked", func(id int64) error {
+		return h.Auth.RevokeSessions(r.Context(), p, id)
+	})
+}
+
+// userCreateToken issues an API token and shows it once, on a page of its
+// own that is not kept by the browser (no redirect: the secret is nowhere
+// else).
+func (h *Handler) userCreateToken(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if !h.canUsers(w, r, p) {
+		return
+	}
+	id, err := idParam(r, "id")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	u, err := h.Auth.GetUser(r.Context(), p, id)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	f := errs.Fields{}
+	days, convErr := strconv.Atoi(fstr(r, "days"))
+	if convErr != nil {
+		f.Add("days", "field.not_a_number")
+	}
+	var token string
+	var expires time.Time
+	if err = f.Err(); err == nil {
+		token, expires, err = h.Auth.CreateToken(r.Context(), p, id, fstr(r, "name"), days)
+	}
+	if err != nil {
+		pg := h.page(w, r, p, "", "users")
+		form, ok := formFrom(pg, r, err)
+		if !ok {
+			h.fail(w, r, p, err)
+			return
+		}
+		h.renderUserShow(w, r, p, form, "token", http.StatusUnprocessableEntity)
+		return
+	}
+	pg := h.page(w, r, p, "page.user.token_title", "users")
+	pg.Crumbs = []Crumb{{Label: pg.T("page.users.title"), URL: "/users"}, {Label: u.Username, URL: "/users/" + db.FormatID(u.ID)}, {Label: pg.Title}}
+	pg.Data = userShowData{U: userView(pg.Lang, *u), Token: token, TokenName: fstr(r, "name"), TokenExpires: expires}
+	w.Header().Set("Cache-Control", "no-store")
+	h.r.Render(w, http.StatusOK, "user_token", pg)
+}

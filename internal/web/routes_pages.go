@@ -1,0 +1,81 @@
+package web
+
+import (
+	"net/http"
+
+	"gonghui/internal/errs"
+)
+
+// pageRoutes is the route table of the signed-in pages. Each handler lives
+// in the page_*.go file named for its area. Every route goes through
+// h.authed, which also checks the form token of every POST.
+func (h *Handler) pageRoutes(mux *http.ServeMux) {
+	a := h.authed
+
+	mux.HandleFunc("GET /{$}", a(h.home))
+
+	// The organisation tree and an organisation's page (page_orgs.go),
+	// its forms (page_org_forms.go) and officers (page_officers.go).
+	mux.HandleFunc("GET /orgs", a(h.orgTree))
+	mux.HandleFunc("GET /orgs/{id}", a(h.orgShow))
+	mux.HandleFunc("GET /orgs/{id}/children", a(h.orgChildren))
+	mux.HandleFunc("GET /orgs/{id}/edit", a(h.orgEdit))
+	mux.HandleFunc("POST /orgs/{id}/edit", a(h.orgUpdate))
+	mux.HandleFunc("GET /orgs/{id}/new", a(h.orgNew))
+	mux.HandleFunc("POST /orgs/{id}/new", a(h.orgCreate))
+	mux.HandleFunc("GET /orgs/{id}/move", a(h.orgMoveForm))
+	mux.HandleFunc("POST /orgs/{id}/move", a(h.orgMove))
+	mux.HandleFunc("POST /orgs/{id}/employers", a(h.orgLinkEmployer))
+	mux.HandleFunc("POST /orgs/{id}/employers/{eid}/unlink", a(h.orgUnlinkEmployer))
+	mux.HandleFunc("GET /orgs/{id}/officers/new", a(h.officerNew))
+	mux.HandleFunc("POST /orgs/{id}/officers/new", a(h.officerCreate))
+	mux.HandleFunc("GET /officers/{id}/edit", a(h.officerEdit))
+	mux.HandleFunc("POST /officers/{id}/edit", a(h.officerUpdate))
+	mux.HandleFunc("POST /officers/{id}/delete", a(h.officerDelete))
+
+	// Employers (page_employers.go).
+	mux.HandleFunc("GET /employers", a(h.employerList))
+	mux.HandleFunc("GET /employers/new", a(h.employerNew))
+	mux.HandleFunc("POST /employers/new", a(h.employerCreate))
+	mux.HandleFunc("GET /employers/{id}", a(h.employerShow))
+	mux.HandleFunc("GET /employers/{id}/edit", a(h.employerEdit))
+	mux.HandleFunc("POST /employers/{id}/edit", a(h.employerUpdate))
+
+	// Accounts (page_users.go).
+	mux.HandleFunc("GET /users", a(h.userList))
+	mux.HandleFunc("GET /users/new", a(h.userNew))
+	mux.HandleFunc("POST /users/new", a(h.userCreate))
+	mux.HandleFunc("GET /users/{id}", a(h.userShow))
+	mux.HandleFunc("POST /users/{id}/grants", a(h.userGrant))
+	mux.HandleFunc("POST /users/{id}/grants/{gid}/revoke", a(h.userRevoke))
+	mux.HandleFunc("POST /users/{id}/disable", a(h.userDisable))
+	mux.HandleFunc("POST /users/{id}/enable", a(h.userEnable))
+	mux.HandleFunc("POST /users/{id}/unlock", a(h.userUnlock))
+	mux.HandleFunc("POST /users/{id}/password", a(h.userResetPassword))
+	mux.HandleFunc("POST /users/{id}/sessions/revoke", a(h.userRevokeSessions))
+	mux.HandleFunc("POST /users/{id}/tokens", a(h.userCreateToken))
+
+	// Audit log (page_audit.go) and security policy (page_security.go).
+	mux.HandleFunc("GET /audit", a(h.auditList))
+	mux.HandleFunc("GET /audit/verify", a(h.auditVerify))
+	mux.HandleFunc("GET /security", a(h.securityForm))
+	mux.HandleFunc("POST /security", a(h.securitySave))
+
+	// The caller's own account (page_account.go).
+	mux.HandleFunc("GET /account", a(h.account))
+	mux.HandleFunc("POST /account/password", a(h.accountPassword))
+	mux.HandleFunc("POST /account/logout-everywhere", a(h.accountLogoutEverywhere))
+	mux.HandleFunc("GET /account/totp", a(h.totpPage))
+	mux.HandleFunc("POST /account/totp/start", a(h.totpStart))
+	mux.HandleFunc("POST /account/totp/confirm", a(h.totpConfirm))
+	mux.HandleFunc("POST /account/totp/disable", a(h.totpDisable))
+
+	// Anything else: the product's own 404 page rather than Go's plain text.
+	mux.HandleFunc("/", h.notFound)
+}
+
+// notFound renders the 404 page, with the page chrome when signed in.
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	p, _, _ := h.Auth.Authenticate(r.Context(), h.sessionToken(r), false)
+	h.fail(w, r, p, errs.NotFound("page"))
+}

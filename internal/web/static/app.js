@@ -1,0 +1,216 @@
+/* gonghui — small progressive enhancement. Every page works without it.
+ *
+ *  - tree: <button class="tree-toggle" data-children-url="/orgs/1/children"
+ *    aria-expanded="false"> fetches that HTML fragment once into the node's
+ *    <ul class="tree-children">, then toggles it.
+ *  - data-confirm="question" on a form, a submit button or a link asks before
+ *    going on (an empty value asks a generic question).
+ *  - data-autosubmit on a select/input submits its form on change (keep a
+ *    submit button with class "js-hide" for use without JS).
+ *  - data-check-all="NAME" on a checkbox ticks every checkbox name=NAME of
+ *    its form (bulk actions).
+ *  - the menu (nav toggle, user menu) closes with Escape or a click outside.
+ *  - a form with errors focuses its first invalid field; a POST form is not
+ *    sent twice by a double click.
+ */
+(function () {
+  'use strict';
+
+  var doc = document;
+  var root = doc.documentElement;
+  root.classList.remove('no-js');
+  root.classList.add('js');
+
+  function msg(name, fallback) {
+    var v = doc.body && doc.body.getAttribute('data-msg-' + name);
+    return v || fallback;
+  }
+
+  /* ---------- tree ---------- */
+
+  function childList(btn) {
+    var id = btn.getAttribute('aria-controls');
+    if (id) {
+      var byId = doc.getElementById(id);
+      if (byId) return byId;
+    }
+    var li = btn.closest('li');
+    if (li) {
+      for (var c = li.firstElementChild; c; c = c.nextElementSibling) {
+        if (c.classList.contains('tree-children')) return c;
+      }
+    }
+    var n = btn.nextElementSibling;
+    while (n && !n.classList.contains('tree-children')) n = n.nextElementSibling;
+    return n;
+  }
+
+  function setOpen(btn, list, open) {
+    btn.setAttribute('aria-expanded', open ? 'true' : 'false');
+    list.hidden = !open;
+  }
+
+  function statusItem(text, isError) {
+    var li = doc.createElement('li');
+    li.className = 'tree-status' + (isError ? ' tree-error' : '');
+    li.setAttribute('role', isError ? 'alert' : 'status');
+    li.textContent = text;
+    return li;
+  }
+
+  function hasChildren(list) {
+    for (var c = list.firstElementChild; c; c = c.nextElementSibling) {
+      if (!c.classList.contains('tree-status')) return true;
+    }
+    return false;
+  }
+
+  function toggleTree(btn) {
+    var list = childList(btn);
+    if (!list) return;
+    if (btn.getAttribute('aria-busy') === 'true') return;
+    var open = btn.getAttribute('aria-expanded') !== 'true';
+    var url = btn.getAttribute('data-children-url');
+    if (!open || !url || btn.hasAttribute('data-loaded') || hasChildren(list)) {
+      setOpen(btn, list, open);
+      return;
+    }
+    btn.setAttribute('aria-busy', 'true');
+    list.replaceChildren(statusItem(msg('loading', '…'), false));
+    setOpen(btn, list, true);
+    fetch(url, {
+      credentials: 'same-origin',
+      headers: { 'X-Requested-With': 'fetch', 'Accept': 'text/html' }
+    }).then(function (res) {
+      // A redirect here is the sign-in page after the session ended.
+      if (!res.ok || res.redirected) throw new Error('HTTP ' + res.status);
+      return res.text();
+    }).then(function (html) {
+      list.innerHTML = html;
+      btn.setAttribute('data-loaded', 'true');
+      if (!list.firstElementChild) list.appendChild(statusItem(msg('empty', ''), false));
+    }).catch(function () {
+      list.replaceChildren(statusItem(msg('load-failed', 'Error'), true));
+    }).finally(function () {
+      btn.removeAttribute('aria-busy');
+    });
+  }
+
+  doc.addEventListener('click', function (e) {
+    var btn = e.target.closest && e.target.closest('.tree-toggle');
+    if (btn) {
+      e.preventDefault();
+      toggleTree(btn);
+    }
+  });
+
+  /* ---------- confirmation ---------- */
+
+  function ask(el) {
+    var q = el.getAttribute('data-confirm');
+    return window.confirm(q || msg('confirm', '?'));
+  }
+
+  // Buttons and links: capture phase, so nothing else runs when declined.
+  doc.addEventListener('click', function (e) {
+    var el = e.target.closest && e.target.closest('[data-confirm]');
+    if (!el || el.tagName === 'FORM') return;
+    if (!ask(el)) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    }
+  }, true);
+
+  doc.addEventListener('submit', function (e) {
+    var form = e.target;
+    var sub = e.submitter;
+    if (form.hasAttribute('data-confirm') && !(sub && sub.hasAttribute('data-confirm'))) {
+      if (!ask(form)) {
+        e.preventDefault();
+        return;
+      }
+    }
+    if (e.defaultPrevented || (form.method || '').toLowerCase() !== 'post') return;
+    // Guard against a double click sending a POST twice.
+    if (form.hasAttribute('data-submitting')) {
+      e.preventDefault();
+      return;
+    }
+    form.setAttribute('data-submitting', '');
+    setTimeout(function () { form.removeAttribute('data-submitting'); }, 4000);
+  });
+
+  window.addEventListener('pageshow', function () {
+    doc.querySelectorAll('form[data-submitting]').forEach(function (f) {
+      f.removeAttribute('data-submitting');
+    });
+  });
+
+  /* ---------- autosubmit and check-all ---------- */
+
+  doc.addEventListener('change', function (e) {
+    var el = e.target;
+    if (el.matches('[data-autosubmit]') && el.form) {
+      if (el.form.requestSubmit) el.form.requestSubmit();
+      else el.form.submit();
+      return;
+    }
+    var all = el.getAttribute && el.getAttribute('data-check-all');
+    if (all !== null && all !== undefined && el.form) {
+      el.form.querySelectorAll('input[type="checkbox"]').forEach(function (box) {
+        if (box.name === all && !box.disabled) {
+          box.checked = el.checked;
+          var tr = box.closest('tr');
+          if (tr) tr.classList.toggle('is-selected', el.checked);
+        }
+      });
+      return;
+    }
+    if (el.type === 'checkbox' && el.closest('tbody')) {
+      var row = el.closest('tr');
+      if (row) row.classList.toggle('is-selected', el.checked);
+    }
+  });
+
+  /* ---------- menus ---------- */
+
+  function closeMenus(except) {
+    doc.querySelectorAll('details.user-menu[open]').forEach(function (d) {
+      if (d !== except) d.open = false;
+    });
+  }
+
+  doc.addEventListener('click', function (e) {
+    var inMenu = e.target.closest && e.target.closest('details.user-menu');
+    closeMenus(inMenu);
+  });
+
+  doc.addEventListener('keydown', function (e) {
+    if (e.key !== 'Escape') return;
+    var open = doc.querySelector('details.user-menu[open]');
+    if (open) {
+      open.open = false;
+      var s = open.querySelector('summary');
+      if (s) s.focus();
+      return;
+    }
+    var nav = doc.getElementById('nav-toggle');
+    if (nav && nav.checked) {
+      nav.checked = false;
+      nav.focus();
+    }
+  });
+
+  /* ---------- forms with errors ---------- */
+
+  function focusFirstInvalid() {
+    if (doc.querySelector('[autofocus]')) return;
+    var bad = doc.querySelector('form [aria-invalid="true"]');
+    if (!bad) return;
+    if (bad.tagName === 'FIELDSET') bad = bad.querySelector('input') || bad;
+    bad.focus();
+  }
+
+  if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', focusFirstInvalid);
+  else focusFirstInvalid();
+})();
