@@ -118,9 +118,7 @@ type bulkRows struct {
 	nodes     []NewNode
 	children  []int         // per node: children among nodes
 	outside   map[int64]int // parent already in the database -> new children
-	employers []any         // flat employer rows, 13 values each
-	nEmp      int
-	links     []any // flat (org_id, employer_id) pairs
+	employers []bulkEmployer
 	officers  []any // flat officer rows, 9 values each
 	nOff      int
 }
@@ -155,12 +153,12 @@ func prepareBulk(nodes []NewNode, loose []EmployerInput) (*bulkRows, error) {
 		}
 		pos[n.ID] = i
 		if n.Employer != nil {
-			if err := b.addEmployer(*n.Employer, n.ID, n.ID, t); err != nil {
+			if err := b.addEmployer(*n.Employer, n.ID, n.ID); err != nil {
 				return nil, fmt.Errorf("org: bulk node %d (%s): %w", i, n.Name, err)
 			}
 		}
 		for _, c := range n.Covers {
-			if err := b.addEmployer(c, n.ID, n.ID, t); err != nil {
+			if err := b.addEmployer(c, n.ID, n.ID); err != nil {
 				return nil, fmt.Errorf("org: bulk node %d (%s): %w", i, n.Name, err)
 			}
 		}
@@ -175,16 +173,23 @@ func prepareBulk(nodes []NewNode, loose []EmployerInput) (*bulkRows, error) {
 		}
 	}
 	for _, e := range loose {
-		if err := b.addEmployer(e, e.OwnerOrgID, 0, t); err != nil {
+		if err := b.addEmployer(e, e.OwnerOrgID, 0); err != nil {
 			return nil, err
 		}
 	}
 	return b, nil
 }
 
+// bulkEmployer is an employer row waiting for the paths of its owner and
+// union, which are known only inside the transaction.
+type bulkEmployer struct {
+	id, owner, union int64 // union 0: organised by none
+	in               EmployerInput
+}
+
 // addEmployer adds an employer owned by owner (unless the input names its
 // owner) and organised by union (0: by none).
-func (b *bulkRows) addEmployer(in EmployerInput, owner, union int64, t int64) error {
+func (b *bulkRows) addEmployer(in EmployerInput, owner, union int64) error {
 	f := errs.Fields{}
 	in.normalise(f)
 	if err := f.Err(); err != nil {
@@ -193,14 +198,43 @@ func (b *bulkRows) addEmployer(in EmployerInput, owner, union int64, t int64) er
 	if in.OwnerOrgID != 0 {
 		owner = in.OwnerOrgID
 	}
-	id := db.NewID()
-	b.employers = append(b.employers, id, owner, in.Name, creditCode(in.CreditCode), in.Category, in.Industry, in.public(),
-		in.NewForms, in.Employees, in.Address, in.DivisionCode, t, t)
-	b.nEmp++
-	if union != 0 {
-		b.links = append(b.links, union, id)
+	if owner == 0 {
+		return fmt.Errorf("employer %s: no owner", in.Name)
 	}
+	b.employers = append(b.employers, bulkEmployer{id: db.NewID(), owner: owner, union: union, in: in})
 	return nil
+}
+
+// employerRows renders the employers and their links as flat rows, with
+// the paths of owners and unions from known (loading owners that are
+// neither new nor known yet).
+func (b *bulkRows) employerRows(ctx context.Context, tx *db.Tx, known map[int64]*Org) (emps, links []any, err error) {
+	missing := map[int64]int{}
+	for _, e := range b.employers {
+		if _, ok := known[e.owner]; !ok {
+			missing[e.owner]++
+		}
+	}
+	if err := loadParents(ctx, tx, missing, known); err != nil {
+		return nil, nil, err
+	}
+	t := millis(stamp())
+	emps = make([]any, 0, 15*len(b.employers))
+	for _, e := range b.employers {
+		owner, ok := known[e.owner]
+		if !ok {
+			return nil, nil, fmt.Errorf("org: bulk employer %s: owner %d not found", e.in.Name, e.owner)
+		}
+		unionPath := ""
+		if e.union != 0 {
+			unionPath = known[e.union].Path
+			links = append(links, e.union, e.id)
+		}
+		in := e.in
+		emps = append(emps, e.id, e.owner, in.Name, creditCode(in.CreditCode), in.Category, in.Industry, in.public(),
+			in.NewForms, in.Employees, in.Address, in.DivisionCode, owner.Path, unionPath, t, t)
+	}
+	return emps, links, nil
 }
 
 func (s *Store) bulkInsert(ctx context.Context, nodes []NewNode, loose []EmployerInput) error {
@@ -212,7 +246,12 @@ func (s *Store) bulkInsert(ctx context.Context, nodes []NewNode, loose []Employe
 		return err
 	}
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
-		rows, top, err := b.orgRows(ctx, tx)
+		known := make(map[int64]*Org, len(b.nodes)+len(b.outside))
+		rows, top, err := b.orgRows(ctx, tx, known)
+		if err != nil {
+			return err
+		}
+		emps, links, err := b.employerRows(ctx, tx, known)
 		if err != nil {
 			return err
 		}
@@ -224,18 +263,17 @@ func (s *Store) bulkInsert(ctx context.Context, nodes []NewNode, loose []Employe
 				return fmt.Errorf("org: bulk child counts: %w", err)
 			}
 		}
-		if err := insertBatches(ctx, tx, `employers (id, owner_org_id, name, credit_code, category, industry, is_public, new_forms,
-			employees, address, division_code, created_at, updated_at)`, 13, b.employers); err != nil {
+		if err := insertBatches(ctx, tx, "employers ("+employerInsertCols+")", 15, emps); err != nil {
 			return fmt.Errorf("org: bulk insert employers: %w", err)
 		}
-		if err := insertBatches(ctx, tx, "org_employers (org_id, employer_id)", 2, b.links); err != nil {
+		if err := insertBatches(ctx, tx, "org_employers (org_id, employer_id)", 2, links); err != nil {
 			return fmt.Errorf("org: bulk insert links: %w", err)
 		}
 		if err := insertBatches(ctx, tx, "officers ("+officerCols+", created_at, updated_at)", 9, b.officers); err != nil {
 			return fmt.Errorf("org: bulk insert officers: %w", err)
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "org.bulk_insert", Entity: "org", OrgPath: top,
-			After: map[string]int{"orgs": len(b.nodes), "employers": b.nEmp, "links": len(b.links) / 2, "officers": b.nOff}})
+			After: map[string]int{"orgs": len(b.nodes), "employers": len(b.employers), "links": len(links) / 2, "officers": b.nOff}})
 	})
 }
 
@@ -243,8 +281,7 @@ func (s *Store) bulkInsert(ctx context.Context, nodes []NewNode, loose []Employe
 // in the database), checks that each kind fits its parent, and returns the
 // flat rows, and the path under which the audit entry of the call is filed:
 // the top of what was inserted.
-func (b *bulkRows) orgRows(ctx context.Context, tx *db.Tx) ([]any, string, error) {
-	known := make(map[int64]*Org, len(b.nodes)+len(b.outside))
+func (b *bulkRows) orgRows(ctx context.Context, tx *db.Tx, known map[int64]*Org) ([]any, string, error) {
 	if err := loadParents(ctx, tx, b.outside, known); err != nil {
 		return nil, "", err
 	}
@@ -290,7 +327,8 @@ func commonPath(a, b string) string {
 	return a
 }
 
-// loadParents reads the parents that are already in the database.
+// loadParents reads organisations that are already in the database (parents
+// of new nodes, owners of new employers) into into.
 func loadParents(ctx context.Context, tx *db.Tx, ids map[int64]int, into map[int64]*Org) error {
 	list := make([]any, 0, len(ids))
 	for id := range ids {

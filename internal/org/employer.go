@@ -104,7 +104,12 @@ func creditCode(c string) any {
 }
 
 const employerCols = `e.id, e.owner_org_id, o.name, e.name, COALESCE(e.credit_code, ''), e.category, e.industry, e.is_public,
-	e.new_forms, e.employees, e.address, e.division_code, COALESCE(l.org_id, 0), COALESCE(u.name, ''), e.created_at, e.updated_at, o.path`
+	e.new_forms, e.employees, e.address, e.division_code, COALESCE(l.org_id, 0), COALESCE(u.name, ''), e.created_at, e.updated_at, e.owner_path`
+
+// employerInsertCols are the columns of a new employer row, in the order
+// CreateEmployer and the bulk insert give them.
+const employerInsertCols = `id, owner_org_id, name, credit_code, category, industry, is_public, new_forms,
+	employees, address, division_code, owner_path, union_path, created_at, updated_at`
 
 const employerFrom = ` FROM employers e JOIN orgs o ON o.id = e.owner_org_id
 	LEFT JOIN org_employers l ON l.employer_id = e.id LEFT JOIN orgs u ON u.id = l.org_id`
@@ -201,7 +206,9 @@ func (s *Store) CreateEmployer(ctx context.Context, p *auth.Principal, in Employ
 	id := db.NewID()
 	var out *Employer
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-		owner, err := load(ctx, tx, in.OwnerOrgID, "")
+		// The owner's row lock keeps its path (copied below) from moving
+		// under us: Move locks the subtree it rewrites.
+		owner, err := load(ctx, tx, in.OwnerOrgID, tx.ForUpdate())
 		if err != nil {
 			return err
 		}
@@ -221,10 +228,9 @@ func (s *Store) CreateEmployer(ctx context.Context, p *auth.Principal, in Employ
 		e := Employer{ID: id, OwnerOrgID: owner.ID, OwnerOrgName: owner.Name, Name: in.Name, CreditCode: in.CreditCode,
 			Category: in.Category, Industry: in.Industry, IsPublic: in.public(), NewForms: in.NewForms, Employees: in.Employees,
 			Address: in.Address, DivisionCode: in.DivisionCode, CreatedAt: t, UpdatedAt: t}
-		_, err = tx.Exec(ctx, `INSERT INTO employers (id, owner_org_id, name, credit_code, category, industry, is_public, new_forms,
-			employees, address, division_code, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err = tx.Exec(ctx, "INSERT INTO employers ("+employerInsertCols+") VALUES ("+placeholders(15)+")",
 			e.ID, e.OwnerOrgID, e.Name, creditCode(e.CreditCode), e.Category, e.Industry, e.IsPublic, e.NewForms,
-			e.Employees, e.Address, e.DivisionCode, millis(t), millis(t))
+			e.Employees, e.Address, e.DivisionCode, owner.Path, "", millis(t), millis(t))
 		if db.IsUnique(err) {
 			return creditCodeTakenErr()
 		}
@@ -265,7 +271,7 @@ func (s *Store) UpdateEmployer(ctx context.Context, p *auth.Principal, id int64,
 		ownerPath := curPath
 		after := *cur
 		if in.OwnerOrgID != 0 && in.OwnerOrgID != cur.OwnerOrgID {
-			owner, err := load(ctx, tx, in.OwnerOrgID, "")
+			owner, err := load(ctx, tx, in.OwnerOrgID, tx.ForUpdate())
 			if err != nil {
 				return err
 			}
@@ -290,10 +296,10 @@ func (s *Store) UpdateEmployer(ctx context.Context, p *auth.Principal, id int64,
 			return nil
 		}
 		after.UpdatedAt = stamp()
-		_, err = tx.Exec(ctx, `UPDATE employers SET owner_org_id = ?, name = ?, credit_code = ?, category = ?, industry = ?, is_public = ?,
-			new_forms = ?, employees = ?, address = ?, division_code = ?, updated_at = ? WHERE id = ?`,
-			after.OwnerOrgID, after.Name, creditCode(after.CreditCode), after.Category, after.Industry, after.IsPublic,
-			after.NewForms, after.Employees, after.Address, after.DivisionCode, millis(after.UpdatedAt), id)
+		_, err = tx.Exec(ctx, `UPDATE employers SET owner_org_id = ?, owner_path = ?, name = ?, credit_code = ?, category = ?, industry = ?,
+			is_public = ?, new_forms = ?, employees = ?, address = ?, division_code = ?, updated_at = ? WHERE id = ?`,
+			after.OwnerOrgID, ownerPath, after.Name, creditCode(after.CreditCode), after.Category, after.Industry,
+			after.IsPublic, after.NewForms, after.Employees, after.Address, after.DivisionCode, millis(after.UpdatedAt), id)
 		if db.IsUnique(err) {
 			return creditCodeTakenErr()
 		}
@@ -368,7 +374,7 @@ func (s *Store) ListEmployers(ctx context.Context, p *auth.Principal, q Employer
 	if len(scope) == 0 {
 		return nil, "", nil
 	}
-	where, args := scopeSQL("o.path", scope)
+	where, args := scopeSQL("e.owner_path", scope)
 	conds := []string{where}
 	if q.Q != "" {
 		if code, err := cnid.NormalizeCreditCode(q.Q); err == nil {
@@ -482,6 +488,9 @@ func (s *Store) LinkEmployer(ctx context.Context, p *auth.Principal, orgID, empl
 		if err != nil {
 			return errs.Internal(err, "org: link employer")
 		}
+		if _, err := tx.Exec(ctx, "UPDATE employers SET union_path = ? WHERE id = ?", u.Path, employerID); err != nil {
+			return errs.Internal(err, "org: link employer")
+		}
 		return audit.Record(ctx, tx, audit.Event{Action: "org.link_employer", Entity: "org", EntityID: db.FormatID(orgID), OrgPath: u.Path,
 			After: map[string]any{"employer_id": db.FormatID(employerID), "employer_name": e.Name}})
 	})
@@ -510,6 +519,9 @@ func (s *Store) UnlinkEmployer(ctx context.Context, p *auth.Principal, orgID, em
 			return errs.Internal(err, "org: find link")
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM org_employers WHERE org_id = ? AND employer_id = ?", orgID, employerID); err != nil {
+			return errs.Internal(err, "org: unlink employer")
+		}
+		if _, err := tx.Exec(ctx, "UPDATE employers SET union_path = '' WHERE id = ?", employerID); err != nil {
 			return errs.Internal(err, "org: unlink employer")
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "org.unlink_employer", Entity: "org", EntityID: db.FormatID(orgID), OrgPath: u.Path,

@@ -123,6 +123,7 @@ func TestEmployerValidation(t *testing.T) {
 		if e2, err := w.s.UpdateEmployer(ctx, w.admin, e.ID, upd); err != nil || e2.OwnerOrgID != w.xichang.ID || e2.Employees != 99 {
 			t.Errorf("keep owner: %+v %v", e2, err)
 		}
+		checkTree(t, d)
 	})
 }
 
@@ -259,5 +260,6 @@ func TestLinksAndCounts(t *testing.T) {
 		if err != nil || len(p2) != 3 || len(seen) != 5 {
 			t.Errorf("page 2: %d %v", len(p2), err)
 		}
+		checkTree(t, d)
 	})
 }

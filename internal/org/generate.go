@@ -98,7 +98,15 @@ func Generate(ctx context.Context, s *Store, orgs int, seed int64, progress func
 			}
 		}
 	}
-	return g.flush(ctx)
+	if err := g.flush(ctx); err != nil {
+		return err
+	}
+	// The planner's statistics predate the load; without fresh ones
+	// PostgreSQL plans the first hours of queries for empty tables.
+	if _, err := s.DB.Exec(ctx, "ANALYZE"); err != nil {
+		return fmt.Errorf("org: generate: analyze: %w", err)
+	}
+	return nil
 }
 
 // streetKindOf follows the division list: 街道 and 地区 are streets; towns,

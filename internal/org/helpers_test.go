@@ -184,6 +184,22 @@ func checkTree(t *testing.T, d *db.DB) {
 			t.Errorf("%s: stored path %s depth %d children %d, recomputed %s %d %d", o.Name, o.Path, o.Depth, o.ChildCount, p, dep, kids[o.ID])
 		}
 	}
+	// The employers' copies of their owner's and union's paths.
+	erows, err := d.Query(ctx, `SELECT e.name, e.owner_path, o.path, e.union_path, COALESCE(u.path, '') FROM employers e
+		JOIN orgs o ON o.id = e.owner_org_id LEFT JOIN org_employers l ON l.employer_id = e.id LEFT JOIN orgs u ON u.id = l.org_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer erows.Close()
+	for erows.Next() {
+		var name, owner, ownerWant, union, unionWant string
+		if err := erows.Scan(&name, &owner, &ownerWant, &union, &unionWant); err != nil {
+			t.Fatal(err)
+		}
+		if owner != ownerWant || union != unionWant {
+			t.Errorf("employer %s: owner path %s (want %s), union path %s (want %s)", name, owner, ownerWant, union, unionWant)
+		}
+	}
 }
 
 // auditOf lists the audit entries of an entity, newest first.

@@ -123,6 +123,14 @@ func moveSubtree(ctx context.Context, tx *db.Tx, o, np *Org) (*Org, error) {
 	if err != nil {
 		return nil, errs.Internal(err, "org: rewrite paths")
 	}
+	// The employers' copies of their owner's and union's paths follow.
+	for _, col := range []string{"owner_path", "union_path"} {
+		_, err = tx.Exec(ctx, "UPDATE employers SET "+col+" = CAST(? AS TEXT) || substr("+col+", ?) WHERE "+col+" >= ? AND "+col+" < ?",
+			newPrefix, len(oldPrefix)+1, lo, hi)
+		if err != nil {
+			return nil, errs.Internal(err, "org: rewrite employer paths")
+		}
+	}
 	t := stamp()
 	_, err = tx.Exec(ctx, "UPDATE orgs SET parent_id = ?, updated_at = ? WHERE id = ?", np.ID, millis(t), o.ID)
 	if db.IsUnique(err) {

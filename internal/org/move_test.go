@@ -265,6 +265,28 @@ func TestCursors(t *testing.T) {
 		if within, _, _ := w.s.Search(ctx, w.admin, Query{Within: w.xicheng.ID, Kind: KindGroup}); len(within) != 1 {
 			t.Errorf("within: %v", names(within))
 		}
+		// Paging one by one over two grants' subtrees: each once, in order.
+		var seen []Org
+		after = ""
+		for range 20 {
+			page, next, err := w.s.Search(ctx, w.twoStreets, Query{Limit: 1, After: after})
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen = append(seen, page...)
+			if next == "" {
+				break
+			}
+			after = next
+		}
+		if len(seen) != 6 || seen[0].ID != w.dashilan.ID && seen[0].ID != w.xichang.ID {
+			t.Errorf("paging over two streets: %v", names(seen))
+		}
+		for i := 1; i < len(seen); i++ {
+			if seen[i-1].Path >= seen[i].Path {
+				t.Errorf("paging over two streets out of order: %v", names(seen))
+			}
+		}
 		// Bad cursors: garbage, and a cursor of another ordering.
 		for _, c := range []string{"!!", "eA", next, pathCursor("/abc/")} {
 			_, _, err := w.s.Children(ctx, w.admin, w.dongcheng.ID, c, 5)

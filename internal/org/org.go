@@ -172,6 +172,30 @@ func scopeSQL(col string, paths []string) (string, []any) {
 	return "(" + strings.Join(parts, " OR ") + ")", args
 }
 
+// scopeAfter is scopeSQL for a listing in path order that resumes after the
+// path cursor after: each range starts at its own bound or just past the
+// cursor, whichever is later, so that the index seek lands on the next row
+// rather than scanning from the top of the range; ranges wholly before the
+// cursor are left out. ok is false when nothing is left.
+func scopeAfter(col string, paths []string, after string) (sql string, args []any, ok bool) {
+	var parts []string
+	for _, p := range paths {
+		lo, hi := p, audit.PathEnd(p)
+		switch {
+		case after == "" || after < lo:
+			parts = append(parts, "("+col+" >= ? AND "+col+" < ?)")
+			args = append(args, lo, hi)
+		case after < hi:
+			parts = append(parts, "("+col+" > ? AND "+col+" < ?)")
+			args = append(args, after, hi)
+		}
+	}
+	if len(parts) == 0 {
+		return "", nil, false
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args, true
+}
+
 // inside reports whether path lies in the subtree at ancestor.
 func inside(path, ancestor string) bool { return strings.HasPrefix(path, ancestor) }
 

@@ -36,7 +36,7 @@ type benchCity struct {
 	s                *Store
 	admin            *auth.Principal
 	root             *Org
-	district, street *Org   // the district and the street with the most children
+	district, street *Org       // the district and the street with the most children
 	pairs            [][2]int64 // (x, y) pairs for IsInside: half inside, half not
 	rareName         string
 }
@@ -88,8 +88,6 @@ func city(b *testing.B, e db.Dialect) *benchCity {
 		return o
 	}
 	c.district, c.street = biggest(1), biggest(2)
-	var deepest int64
-	_ = d.QueryRow(ctx, "SELECT id FROM orgs WHERE depth = 5 LIMIT 1").Scan(&deepest)
 	_ = d.QueryRow(ctx, "SELECT name FROM orgs WHERE depth = 4 ORDER BY id DESC LIMIT 1").Scan(&c.rareName)
 	rows, err := d.Query(ctx, "SELECT id, path FROM orgs WHERE depth >= 3")
 	if err != nil {
@@ -114,7 +112,6 @@ func city(b *testing.B, e db.Dialect) *benchCity {
 			c.pairs = append(c.pairs, [2]int64{ids[k], ids[rng.IntN(len(ids))]})
 		}
 	}
-	_ = deepest
 	benchCities[e] = c
 	return c
 }
@@ -185,6 +182,9 @@ func BenchmarkSubtreePage(b *testing.B) {
 			_ = c.s.DB.QueryRow(ctx, "SELECT path FROM orgs WHERE path > ? AND path < ? ORDER BY path LIMIT 1 OFFSET 100",
 				at.o.Path, at.o.Path[:len(at.o.Path)-1]+"0").Scan(&mid)
 			for _, pg := range []struct{ name, after string }{{"first", ""}, {"middle", pathCursor(mid)}} {
+				if mid == "" {
+					continue // a -short city's street is smaller than that
+				}
 				b.Run(at.name+"/"+pg.name, func(b *testing.B) {
 					for b.Loop() {
 						page, _, err := c.s.Subtree(ctx, c.admin, at.o.ID, pg.after, 50)

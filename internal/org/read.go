@@ -150,13 +150,6 @@ func (s *Store) Search(ctx context.Context, p *auth.Principal, q Query) ([]Org, 
 		}
 		where = append(where, "parent_id = ?")
 		args = append(args, q.Parent)
-	} else {
-		if len(scope) == 0 {
-			return nil, "", nil
-		}
-		sql, a := scopeSQL("path", scope)
-		where = append(where, sql)
-		args = append(args, a...)
 	}
 	if q.Kind != "" {
 		where = append(where, "kind = ?")
@@ -174,10 +167,12 @@ func (s *Store) Search(ctx context.Context, p *auth.Principal, q Query) ([]Org, 
 	if err != nil {
 		return nil, "", err
 	}
-	if after != "" {
-		where = append(where, "path > ?")
-		args = append(args, after)
+	sql, a, ok := scopeAfter("path", scope, after)
+	if !ok {
+		return nil, "", nil
 	}
+	where = append([]string{sql}, where...)
+	args = append(a, args...)
 	args = append(args, limit+1)
 	items, err := collectOrgs(s.DB.Query(ctx, "SELECT "+orgCols+" FROM orgs WHERE "+strings.Join(where, " AND ")+" ORDER BY path LIMIT ?", args...))
 	return pathPage(items, limit, err)
@@ -235,15 +230,12 @@ func (s *Store) Subtree(ctx context.Context, p *auth.Principal, id int64, after 
 	if err != nil {
 		return nil, "", err
 	}
-	from := o.Path
-	q := "SELECT " + orgCols + " FROM orgs WHERE path >= ? AND path < ?"
-	args := []any{from, audit.PathEnd(o.Path)}
-	if cur != "" {
-		q += " AND path > ?"
-		args = append(args, cur)
+	where, args, ok := scopeAfter("path", []string{o.Path}, cur)
+	if !ok {
+		return nil, "", nil
 	}
 	args = append(args, limit+1)
-	items, err := collectOrgs(s.DB.Query(ctx, q+" ORDER BY path LIMIT ?", args...))
+	items, err := collectOrgs(s.DB.Query(ctx, "SELECT "+orgCols+" FROM orgs WHERE "+where+" ORDER BY path LIMIT ?", args...))
 	return pathPage(items, limit, err)
 }
 
@@ -285,28 +277,16 @@ func (s *Store) Count(ctx context.Context, p *auth.Principal, id int64) (Counts,
 	if err := rows.Err(); err != nil {
 		return Counts{}, errs.Internal(err, "org: count kinds")
 	}
-	// Employers owned inside, and how many of them are organised (by any
+	// Employers owned inside, how many of them are organised (by any
 	// union: an employer owned by a street may be organised by a union
-	// elsewhere, and it is organised all the same).
+	// elsewhere, and it is organised all the same), and those owned outside
+	// but organised by a union inside, which belong to the subtree too.
 	var owned, ownedOrganised, organisedHere int
-	err = s.DB.QueryRow(ctx, `SELECT count(e.id), count(l.org_id)
-		FROM orgs o JOIN employers e ON e.owner_org_id = o.id
-		LEFT JOIN org_employers l ON l.employer_id = e.id
-		WHERE o.path >= ? AND o.path < ?`, lo, hi).Scan(&owned, &ownedOrganised)
+	err = s.DB.QueryRow(ctx, `SELECT count(*), count(CASE WHEN union_path <> '' THEN 1 END),
+		(SELECT count(*) FROM employers WHERE union_path >= ? AND union_path < ? AND NOT (owner_path >= ? AND owner_path < ?))
+		FROM employers WHERE owner_path >= ? AND owner_path < ?`, lo, hi, lo, hi, lo, hi).Scan(&owned, &ownedOrganised, &organisedHere)
 	if err != nil {
 		return Counts{}, errs.Internal(err, "org: count employers")
-	}
-	// Employers owned outside but organised by a union inside belong to
-	// the subtree too. At the root nothing is outside.
-	if o.Depth > 0 {
-		err = s.DB.QueryRow(ctx, `SELECT count(*)
-			FROM orgs u JOIN org_employers l ON l.org_id = u.id
-			JOIN employers e ON e.id = l.employer_id
-			JOIN orgs o ON o.id = e.owner_org_id
-			WHERE u.path >= ? AND u.path < ? AND NOT (o.path >= ? AND o.path < ?)`, lo, hi, lo, hi).Scan(&organisedHere)
-		if err != nil {
-			return Counts{}, errs.Internal(err, "org: count organised")
-		}
 	}
 	c.Employers = owned + organisedHere
 	c.Organised = ownedOrganised + organisedHere

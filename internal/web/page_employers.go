@@ -169,7 +169,11 @@ func (h *Handler) employerNew(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		return
 	}
 	pg := h.page(w, r, p, "page.employer.new_title", "employers")
-	h.renderEmployerForm(w, r, p, pg, http.StatusOK, nil, employerValues{OwnerOrgID: qstr(r, "owner")})
+	v := employerValues{OwnerOrgID: qstr(r, "owner")}
+	if v.OwnerOrgID == "" && p.CanAt(auth.PermOrgWrite, p.OrgPath) {
+		v.OwnerOrgID = db.FormatID(p.OrgID)
+	}
+	h.renderEmployerForm(w, r, p, pg, http.StatusOK, nil, v)
 }
 
 func (h *Handler) employerEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

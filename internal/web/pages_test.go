@@ -10,6 +10,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
 
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
@@ -127,6 +130,10 @@ func (c *client) get(path string) answer {
 	req, _ := http.NewRequest("GET", c.base+path, nil)
 	return c.do(req)
 }
+
+// rawKeyRE finds a catalogue key shown as text: a message missing from
+// the catalogues.
+var rawKeyRE = regexp.MustCompile(`[>"]\s*(?:page|flash|org|role|kind|web|field|error|auth)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*\s*[<"]`)
 
 var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
@@ -315,6 +322,7 @@ func TestPages(t *testing.T) {
 				t.Fatal(users, err)
 			}
 			e, o, u := db.FormatID(emp.ID), id(s.east), db.FormatID(users[0].ID)
+			adminEN := s.login("admin", "en")
 			for _, path := range []string{
 				"/", "/orgs", "/orgs?kind=street_federation", "/orgs/" + o, "/orgs/" + o + "/edit", "/orgs/" + o + "/new",
 				"/orgs/" + o + "/move", "/orgs/" + o + "/move?q=" + url.QueryEscape("总工会"), "/orgs/" + o + "/officers/new",
@@ -322,10 +330,15 @@ func TestPages(t *testing.T) {
 				"/employers/new", "/employers/new?owner=" + o, "/employers/" + e, "/employers/" + e + "/edit",
 				"/users", "/users?role=officer", "/users/new", "/users/" + u, "/account", "/account/totp",
 			} {
-				a := admin.get(path)
-				wantStatus(t, path, a, 200)
-				if !strings.Contains(a.body, "</html>") {
-					t.Errorf("%s: page cut short", path)
+				for _, c := range []*client{admin, adminEN} {
+					a := c.get(path)
+					wantStatus(t, path, a, 200)
+					if !strings.Contains(a.body, "</html>") {
+						t.Errorf("%s: page cut short", path)
+					}
+					if m := rawKeyRE.FindString(a.body); m != "" {
+						t.Errorf("%s: untranslated key %s", path, m)
+					}
 				}
 			}
 			wantStatus(t, "security page for admin", admin.get("/security"), http.StatusForbidden)
@@ -346,6 +359,127 @@ func TestPages(t *testing.T) {
 				"/orgs/"+id(s.east)+"/officers/new")
 			wantStatus(t, "add officer", a, http.StatusSeeOther)
 			wantBody(t, "org page with officer", admin.get("/orgs/"+id(s.east)), "李红")
+		})
+
+		t.Run("move, link, officers", func(t *testing.T) {
+			ctx := context.Background()
+			uni, err := s.orgs.Create(ctx, s.system, org.CreateInput{ParentID: s.east.ID, Name: "北京城建集团工会", Kind: org.KindGrassroots})
+			if err != nil {
+				t.Fatal(err)
+			}
+			u := "/orgs/" + id(uni)
+			a := admin.get(u + "/move?q=" + url.QueryEscape("西长安街"))
+			wantStatus(t, "move form", a, 200)
+			wantBody(t, "move form", a, `name="parent_id" value="`+id(s.west)+`"`)
+			a = admin.post(u+"/move", url.Values{"parent_id": {id(s.west)}}, u+"/move")
+			wantStatus(t, "move", a, http.StatusSeeOther)
+			if o, err := s.orgs.Get(ctx, s.system, uni.ID); err != nil || o.ParentID != s.west.ID {
+				t.Fatalf("after move: %+v %v", o, err)
+			}
+			a = admin.post(u+"/move", url.Values{"parent_id": {id(uni)}}, u+"/move")
+			wantStatus(t, "move under itself", a, http.StatusUnprocessableEntity)
+
+			emp, err := s.orgs.CreateEmployer(ctx, s.system, org.EmployerInput{OwnerOrgID: s.west.ID, Name: "北京城建集团", Category: "110"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a = admin.get(u)
+			wantBody(t, "link form", a, `<option value="`+db.FormatID(emp.ID)+`"`)
+			a = admin.post(u+"/employers", url.Values{"employer_id": {db.FormatID(emp.ID)}}, u)
+			wantStatus(t, "link", a, http.StatusSeeOther)
+			if got, _ := s.orgs.GetEmployer(ctx, s.system, emp.ID); got == nil || got.UnionID != uni.ID {
+				t.Fatalf("not linked: %+v", got)
+			}
+			a = admin.post("/orgs/"+id(s.west)+"/employers", url.Values{"employer_id": {db.FormatID(emp.ID)}}, u)
+			wantStatus(t, "link to a federation", a, http.StatusUnprocessableEntity)
+			a = admin.post(u+"/employers/"+db.FormatID(emp.ID)+"/unlink", url.Values{}, u)
+			wantStatus(t, "unlink", a, http.StatusSeeOther)
+			if got, _ := s.orgs.GetEmployer(ctx, s.system, emp.ID); got == nil || got.UnionID != 0 {
+				t.Fatalf("still linked: %+v", got)
+			}
+
+			a = admin.post(u+"/officers/new", url.Values{"name": {"王芳"}, "position": {"chair"}, "term_start": {"2022-01-01"}, "term_end": {"2021-01-01"}}, u+"/officers/new")
+			wantStatus(t, "term ends before it starts", a, http.StatusUnprocessableEntity)
+			wantBody(t, "term ends before it starts", a, "结束日期不能早于开始日期", `value="王芳"`)
+			a = admin.post(u+"/officers/new", url.Values{"name": {"王芳"}, "position": {"chair"}, "term_start": {"2022-01-01"}}, u+"/officers/new")
+			wantStatus(t, "add officer", a, http.StatusSeeOther)
+			offs, err := s.orgs.Officers(ctx, s.system, uni.ID)
+			if err != nil || len(offs) != 1 {
+				t.Fatal(offs, err)
+			}
+			o := "/officers/" + db.FormatID(offs[0].ID)
+			a = admin.post(o+"/edit", url.Values{"name": {"王芳"}, "position": {"vice_chair"}, "term_start": {"2022-01-01"}}, o+"/edit")
+			wantStatus(t, "edit officer", a, http.StatusSeeOther)
+			officer := s.login("dashilan", "")
+			wantStatus(t, "officer of another street", officer.get(o+"/edit"), 404)
+			a = admin.post(o+"/delete", url.Values{}, u)
+			wantStatus(t, "delete officer", a, http.StatusSeeOther)
+			if offs, _ := s.orgs.Officers(ctx, s.system, uni.ID); len(offs) != 0 {
+				t.Errorf("officer not removed: %+v", offs)
+			}
+		})
+
+		t.Run("accounts", func(t *testing.T) {
+			a := admin.post("/users/new", url.Values{"username": {"hr-sync"}, "name": {"人事系统"}, "kind": {"service"}, "org_id": {id(s.east)}}, "/users/new")
+			wantStatus(t, "create service account", a, http.StatusSeeOther)
+			u := strings.TrimSuffix(strings.SplitN(a.location, "?", 2)[0], "/")
+			a = admin.post(u+"/grants", url.Values{"role": {"admin"}, "org_id": {id(s.east)}}, u)
+			wantStatus(t, "privileged role by an admin", a, http.StatusUnprocessableEntity)
+			a = admin.post(u+"/grants", url.Values{"role": {"officer"}, "org_id": {id(s.east)}}, u)
+			wantStatus(t, "grant", a, http.StatusSeeOther)
+			a = admin.post(u+"/tokens", url.Values{"name": {"人事同步"}, "days": {"30"}}, u)
+			wantStatus(t, "token", a, 200)
+			wantBody(t, "token", a, "令牌只显示这一次", `id="f-token"`)
+			if a.header.Get("Cache-Control") != "no-store" {
+				t.Errorf("token page cache: %q", a.header.Get("Cache-Control"))
+			}
+			a = admin.post(u+"/tokens", url.Values{"name": {""}, "days": {"0"}}, u)
+			wantStatus(t, "bad token", a, http.StatusUnprocessableEntity)
+			wantBody(t, "bad token", a, "必填。", "应在 1 到 730 之间")
+			a = admin.post("/users/new", url.Values{"username": {"Bad Name"}, "name": {""}, "kind": {"staff"}, "org_id": {id(s.east)}, "password": {"short"}}, "/users/new")
+			wantStatus(t, "bad account", a, http.StatusUnprocessableEntity)
+			wantBody(t, "bad account", a, "用户名为 3–64 位", "密码至少")
+			wantStatus(t, "users for an officer", s.login("dashilan", "").get("/users"), http.StatusForbidden)
+		})
+
+		t.Run("two-factor enrolment", func(t *testing.T) {
+			c := s.login("dashilan", "")
+			a := c.post("/account/totp/start", url.Values{}, "/account/totp")
+			wantStatus(t, "start", a, http.StatusSeeOther)
+			a = c.get("/account/totp")
+			wantBody(t, "enrolment", a, `src="data:image/png;base64,`)
+			m := regexp.MustCompile(`<code class="secret">([A-Z2-7]+)</code>`).FindStringSubmatch(a.body)
+			if m == nil {
+				t.Fatalf("no secret on the page")
+			}
+			a = c.post("/account/totp/confirm", url.Values{"code": {"000000"}}, "/account/totp")
+			wantStatus(t, "wrong code", a, http.StatusUnprocessableEntity)
+			wantBody(t, "wrong code", a, "动态验证码不正确")
+			code, err := totp.GenerateCode(m[1], time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			a = c.post("/account/totp/confirm", url.Values{"code": {code}}, "/account/totp")
+			wantStatus(t, "confirm", a, http.StatusSeeOther)
+			wantBody(t, "enabled", c.get("/account/totp"), "您的账号已开启两步验证")
+		})
+
+		t.Run("change password", func(t *testing.T) {
+			c := s.login("auditor", "")
+			a := c.post("/account/password", url.Values{"old_password": {testPassword}, "password": {"New-Pass-2026!"}, "password_confirm": {"Other-Pass-2026!"}}, "/account")
+			wantStatus(t, "mismatch", a, http.StatusUnprocessableEntity)
+			wantBody(t, "mismatch", a, "两次输入的新密码不一致")
+			a = c.post("/account/password", url.Values{"old_password": {"wrong"}, "password": {testPassword}, "password_confirm": {testPassword}}, "/account")
+			wantStatus(t, "wrong old", a, http.StatusUnprocessableEntity)
+			wantBody(t, "wrong old", a, "当前密码不正确")
+			a = c.post("/account/password", url.Values{"old_password": {testPassword}, "password": {"New-Pass-2026!"}, "password_confirm": {"New-Pass-2026!"}}, "/account")
+			wantStatus(t, "change", a, http.StatusSeeOther)
+			if !strings.HasPrefix(a.location, "/login?flash=") {
+				t.Errorf("after change: %q", a.location)
+			}
+			if a = c.get("/account"); a.status != http.StatusSeeOther || !strings.HasPrefix(a.location, "/login") {
+				t.Errorf("the old session still works: %d %q", a.status, a.location)
+			}
 		})
 
 		t.Run("security policy form", func(t *testing.T) {

@@ -30,6 +30,9 @@ CREATE TABLE orgs (
     updated_at    BIGINT NOT NULL
 );
 CREATE UNIQUE INDEX orgs_path ON orgs (path);
+-- Counting a subtree by kind reads this index alone, one range per kind,
+-- already grouped: no table rows, no sort.
+CREATE INDEX orgs_kind_path ON orgs (kind, path);
 CREATE UNIQUE INDEX orgs_parent_name ON orgs (parent_id, name);
 -- One tree, one root (NULL parents would not clash in the index above).
 CREATE UNIQUE INDEX orgs_one_root ON orgs (depth) WHERE depth = 0;
@@ -46,11 +49,18 @@ CREATE TABLE employers (
     employees     INTEGER NOT NULL DEFAULT 0,
     address       TEXT NOT NULL DEFAULT '',
     division_code TEXT NOT NULL DEFAULT '',
+    -- Copies of the owner's path and of the organising union's path ('' when
+    -- none), kept by internal/org on every change of owner, link and move,
+    -- so that the organising rate of any subtree is two index range scans.
+    owner_path    TEXT_C NOT NULL DEFAULT '',
+    union_path    TEXT_C NOT NULL DEFAULT '',
     created_at    BIGINT NOT NULL,
     updated_at    BIGINT NOT NULL
 );
 CREATE UNIQUE INDEX employers_credit_code ON employers (credit_code);
 CREATE INDEX employers_owner ON employers (owner_org_id);
+CREATE INDEX employers_owner_path ON employers (owner_path, union_path);
+CREATE INDEX employers_union_path ON employers (union_path, owner_path);
 
 -- Which employers a union organises: one for a single union, several for a
 -- joint union. An employer is organised by at most one union.
