@@ -54,7 +54,15 @@ func (h *Handler) authenticate(ctx context.Context, r *http.Request) (*auth.Prin
 		return nil, errs.Unauthenticated()
 	}
 	p, _, err := h.auth.Authenticate(ctx, token, false)
-	return p, err
+	if err != nil {
+		return nil, err
+	}
+	// A browser session's cookie is not a bearer token: keeping the two
+	// apart means a leaked cookie value cannot drive the API.
+	if p.SessionKind != auth.SessionAPI {
+		return nil, errs.Unauthenticated()
+	}
+	return p, nil
 }
 
 // enrolled refuses a staff account whose roles the policy makes use

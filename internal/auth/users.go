@@ -393,6 +393,11 @@ func (s *Service) Unlock(ctx context.Context, p *Principal, userID int64) error 
 
 // ResetPassword sets a new password for another account and ends its sessions.
 func (s *Service) ResetPassword(ctx context.Context, p *Principal, userID int64, password string) error {
+	if userID == p.UserID {
+		// One's own password changes only with the old one (ChangePassword):
+		// a stolen session must not be able to take the account over.
+		return &errs.Error{Kind: errs.KindForbidden, Code: "self_reset", Key: "auth.self_reset"}
+	}
 	u, err := s.manageable(ctx, p, userID)
 	if err != nil {
 		return err

@@ -68,3 +68,11 @@ func parseNameCursor(c string) (name string, id int64, ok bool, err error) {
 	}
 	return name, id, true, nil
 }
+
+// afterName is the condition "(name, id) comes after the cursor", written
+// with a plain lower bound on name first so that both engines seek the name
+// index instead of filtering from the start. Its arguments are name, name,
+// id, in that order.
+func afterName(name, id string) string {
+	return name + " >= ? AND (" + name + " > ? OR " + id + " > ?)"
+}

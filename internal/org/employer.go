@@ -409,7 +409,7 @@ func (s *Store) ListEmployers(ctx context.Context, p *auth.Principal, q Employer
 		return nil, "", err
 	}
 	if ok {
-		conds = append(conds, "(e.name > ? OR (e.name = ? AND e.id > ?))")
+		conds = append(conds, afterName("e.name", "e.id"))
 		args = append(args, name, name, id)
 	}
 	limit := pageLimit(q.Limit)

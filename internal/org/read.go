@@ -59,7 +59,7 @@ func (s *Store) childrenPage(ctx context.Context, parentID int64, after string, 
 	q := "SELECT " + orgCols + " FROM orgs WHERE parent_id = ?"
 	args := []any{parentID}
 	if ok {
-		q += " AND (name > ? OR (name = ? AND id > ?))"
+		q += " AND " + afterName("name", "id")
 		args = append(args, name, name, id)
 	}
 	args = append(args, limit+1)
@@ -184,7 +184,7 @@ func (s *Store) searchByName(ctx context.Context, where []string, args []any, af
 		return nil, "", err
 	}
 	if ok {
-		where = append(where, "(name > ? OR (name = ? AND id > ?))")
+		where = append(where, afterName("name", "id"))
 		args = append(args, name, name, id)
 	}
 	args = append(args, limit+1)
@@ -260,7 +260,15 @@ func (s *Store) Count(ctx context.Context, p *auth.Principal, id int64) (Counts,
 	}
 	lo, hi := o.Path, audit.PathEnd(o.Path)
 	c := Counts{ByKind: map[Kind]int{}}
-	rows, err := s.DB.Query(ctx, "SELECT kind, count(*) FROM orgs WHERE path >= ? AND path < ? GROUP BY kind", lo, hi)
+	// Naming the kinds lets the (kind, path) index answer with one range
+	// per kind, already grouped, instead of sorting the subtree by kind.
+	args := make([]any, 0, len(Kinds)+2)
+	for _, k := range Kinds {
+		args = append(args, string(k))
+	}
+	args = append(args, lo, hi)
+	rows, err := s.DB.Query(ctx, "SELECT kind, count(*) FROM orgs WHERE kind IN ("+placeholders(len(Kinds))+
+		") AND path >= ? AND path < ? GROUP BY kind", args...)
 	if err != nil {
 		return Counts{}, errs.Internal(err, "org: count kinds")
 	}
@@ -281,10 +289,16 @@ func (s *Store) Count(ctx context.Context, p *auth.Principal, id int64) (Counts,
 	// union: an employer owned by a street may be organised by a union
 	// elsewhere, and it is organised all the same), and those owned outside
 	// but organised by a union inside, which belong to the subtree too.
+	// At the root nothing is outside, and the third count is skipped.
 	var owned, ownedOrganised, organisedHere int
-	err = s.DB.QueryRow(ctx, `SELECT count(*), count(CASE WHEN union_path <> '' THEN 1 END),
-		(SELECT count(*) FROM employers WHERE union_path >= ? AND union_path < ? AND NOT (owner_path >= ? AND owner_path < ?))
-		FROM employers WHERE owner_path >= ? AND owner_path < ?`, lo, hi, lo, hi, lo, hi).Scan(&owned, &ownedOrganised, &organisedHere)
+	q := "0"
+	args = []any{lo, hi}
+	if o.Depth > 0 {
+		q = "(SELECT count(*) FROM employers WHERE union_path >= ? AND union_path < ? AND NOT (owner_path >= ? AND owner_path < ?))"
+		args = []any{lo, hi, lo, hi, lo, hi}
+	}
+	err = s.DB.QueryRow(ctx, "SELECT count(*), count(CASE WHEN union_path <> '' THEN 1 END), "+q+
+		" FROM employers WHERE owner_path >= ? AND owner_path < ?", args...).Scan(&owned, &ownedOrganised, &organisedHere)
 	if err != nil {
 		return Counts{}, errs.Internal(err, "org: count employers")
 	}

@@ -152,6 +152,10 @@ func (h *Handler) authed(fn func(w http.ResponseWriter, r *http.Request, p *auth
 	return func(w http.ResponseWriter, r *http.Request) {
 		tok := h.sessionToken(r)
 		p, _, err := h.Auth.Authenticate(r.Context(), tok, false)
+		if err == nil && p.SessionKind != auth.SessionWeb {
+			// An API token put into a cookie is not a browser session.
+			err = errs.Unauthenticated()
+		}
 		if err != nil {
 			if !errs.Is(err, errs.KindUnauthenticated) {
 				h.fail(w, r, nil, err)

@@ -31,6 +31,7 @@ func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, p *auth.
 		h.fail(w, r, p, err)
 		return
 	}
+	pg.Path = "/account"
 	pg.Data = accountData{U: userView(pg.Lang, *u), Sessions: sessionViews(pg.Lang, sessions, h.sessionToken(r))}
 	h.r.Render(w, status, "account", pg)
 }
@@ -82,6 +83,9 @@ func (h *Handler) totpPage(w http.ResponseWriter, r *http.Request, p *auth.Princ
 
 func (h *Handler) renderTOTP(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
 	pg.Crumbs = []Crumb{{Label: i18n.T(pg.Lang, "page.account.title"), URL: "/account"}, {Label: pg.Title}}
+	if r.Method != http.MethodGet {
+		pg.Path = "/account/totp"
+	}
 	d := totpData{Required: r.URL.Query().Get("required") == "1", Enabled: p.TOTPEnabled}
 	if !d.Enabled {
 		en, err := h.Auth.PendingTOTP(r.Context(), p)

@@ -212,6 +212,9 @@ func (h *Handler) renderOrgShow(w http.ResponseWriter, r *http.Request, p *auth.
 	}
 	pg := h.page(w, r, p, "", "orgs")
 	pg.Title = o.Name
+	if r.Method != http.MethodGet {
+		pg.Path = orgURL(o.ID)
+	}
 	pg.Crumbs = orgCrumbs(pg.Lang, anc, o)
 	pg.Form = form
 	data := orgShowData{Org: o, IDStr: db.FormatID(o.ID), KindLabel: kindLabel(pg.Lang, o.Kind), KindVariant: kindVariant(o.Kind),

@@ -182,6 +182,7 @@ func (h *Handler) renderUserShow(w http.ResponseWriter, r *http.Request, p *auth
 	}
 	pg := h.page(w, r, p, "", "users")
 	pg.Title = u.Name
+	pg.Path = "/users/" + db.FormatID(u.ID) // also after a failed POST to one of its forms
 	pg.Crumbs = []Crumb{{Label: pg.T("page.users.title"), URL: "/users"}, {Label: u.Username}}
 	pg.Form = form
 	d := userShowData{U: userView(pg.Lang, *u), Self: u.ID == p.UserID, FormName: formName, Manageable: true,
@@ -333,6 +334,7 @@ func (h *Handler) userCreateToken(w http.ResponseWriter, r *http.Request, p *aut
 		return
 	}
 	pg := h.page(w, r, p, "page.user.token_title", "users")
+	pg.Path = "/users/" + db.FormatID(u.ID) // switching language must not show the token again
 	pg.Crumbs = []Crumb{{Label: pg.T("page.users.title"), URL: "/users"}, {Label: u.Username, URL: "/users/" + db.FormatID(u.ID)}, {Label: pg.Title}}
 	pg.Data = userShowData{U: userView(pg.Lang, *u), Token: token, TokenName: fstr(r, "name"), TokenExpires: expires}
 	w.Header().Set("Cache-Control", "no-store")

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"gonghui/internal/auth"
 	"gonghui/internal/errs"
 )
 
@@ -76,6 +77,9 @@ func (h *Handler) pageRoutes(mux *http.ServeMux) {
 
 // notFound renders the 404 page, with the page chrome when signed in.
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
-	p, _, _ := h.Auth.Authenticate(r.Context(), h.sessionToken(r), false)
+	p, _, err := h.Auth.Authenticate(r.Context(), h.sessionToken(r), false)
+	if err != nil || p.SessionKind != auth.SessionWeb {
+		p = nil
+	}
 	h.fail(w, r, p, errs.NotFound("page"))
 }
