@@ -24,7 +24,7 @@ func badCursor() error { return errs.Invalid("bad_cursor", "error.bad_cursor") }
 func encodeCursor(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
 func decodeCursor(c string, tag byte) (string, error) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
+	b, err := base64.RawURLEncoding.Strict().DecodeString(c)
 	if err != nil || len(b) < 2 || b[0] != tag || !utf8.Valid(b) {
 		return "", badCursor()
 	}
