@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"gonghui/internal/audit"
@@ -116,6 +118,7 @@ func (s *Store) BulkInsert(ctx context.Context, nodes []NewNode) error {
 // bulkRows are the prepared rows of one bulk insert.
 type bulkRows struct {
 	nodes     []NewNode
+	fields    []orgFields   // per node: its fields, trimmed and checked
 	children  []int         // per node: children among nodes
 	outside   map[int64]int // parent already in the database -> new children
 	employers []bulkEmployer
@@ -127,7 +130,7 @@ type bulkRows struct {
 // the database, outside the transaction, so that a retried transaction
 // inserts the very same rows.
 func prepareBulk(nodes []NewNode, loose []EmployerInput) (*bulkRows, error) {
-	b := &bulkRows{nodes: nodes, children: make([]int, len(nodes)), outside: map[int64]int{}}
+	b := &bulkRows{nodes: nodes, fields: make([]orgFields, len(nodes)), children: make([]int, len(nodes)), outside: map[int64]int{}}
 	pos := make(map[int64]int, len(nodes))
 	t := millis(stamp())
 	for i := range nodes {
@@ -144,6 +147,7 @@ func prepareBulk(nodes []NewNode, loose []EmployerInput) (*bulkRows, error) {
 		if err := f.Err(); err != nil {
 			return nil, fmt.Errorf("org: bulk node %d (%s): %w", i, n.Name, err)
 		}
+		b.fields[i] = v
 		if n.ParentID != 0 {
 			if j, ok := pos[n.ParentID]; ok {
 				b.children[j]++
@@ -258,8 +262,10 @@ func (s *Store) bulkInsert(ctx context.Context, nodes []NewNode, loose []Employe
 		if err := insertBatches(ctx, tx, "orgs ("+orgCols+")", 14, rows); err != nil {
 			return fmt.Errorf("org: bulk insert orgs: %w", err)
 		}
-		for id, n := range b.outside {
-			if _, err := tx.Exec(ctx, "UPDATE orgs SET child_count = child_count + ? WHERE id = ?", n, id); err != nil {
+		// In ID order, so that two loads under the same parents lock them
+		// in the same order.
+		for _, id := range slices.Sorted(maps.Keys(b.outside)) {
+			if _, err := tx.Exec(ctx, "UPDATE orgs SET child_count = child_count + ? WHERE id = ?", b.outside[id], id); err != nil {
 				return fmt.Errorf("org: bulk child counts: %w", err)
 			}
 		}
@@ -289,8 +295,8 @@ func (b *bulkRows) orgRows(ctx context.Context, tx *db.Tx, known map[int64]*Org)
 	rows := make([]any, 0, 14*len(b.nodes))
 	top := ""
 	for i := range b.nodes {
-		n := &b.nodes[i]
-		o := &Org{ID: n.ID, ParentID: n.ParentID, Name: strings.TrimSpace(n.Name), Kind: n.Kind}
+		n, v := &b.nodes[i], &b.fields[i]
+		o := &Org{ID: n.ID, ParentID: n.ParentID, Name: v.Name, Kind: v.Kind}
 		var parent any
 		if n.ParentID == 0 {
 			o.Path = "/" + db.FormatID(n.ID) + "/"
@@ -300,7 +306,7 @@ func (b *bulkRows) orgRows(ctx context.Context, tx *db.Tx, known map[int64]*Org)
 				return nil, "", fmt.Errorf("org: bulk node %d (%s): parent %d not found", i, n.Name, n.ParentID)
 			}
 			f := errs.Fields{}
-			checkPlace(f, n.Kind, par, "kind")
+			checkPlace(f, v.Kind, par, "kind")
 			if err := f.Err(); err != nil {
 				return nil, "", fmt.Errorf("org: bulk node %d (%s) under %s: %w", i, n.Name, par.Name, err)
 			}
@@ -310,8 +316,8 @@ func (b *bulkRows) orgRows(ctx context.Context, tx *db.Tx, known map[int64]*Org)
 		if top == "" || !inside(o.Path, top) {
 			top = commonPath(top, o.Path)
 		}
-		rows = append(rows, n.ID, parent, o.Path, o.Depth, o.Name, string(n.Kind), strings.TrimSpace(n.DivisionCode),
-			strings.TrimSpace(n.Address), "", "", "", b.children[i], t, t)
+		rows = append(rows, n.ID, parent, o.Path, o.Depth, v.Name, string(v.Kind), v.DivisionCode, v.Address,
+			"", "", "", b.children[i], t, t)
 	}
 	return rows, top, nil
 }
@@ -335,7 +341,7 @@ func loadParents(ctx context.Context, tx *db.Tx, ids map[int64]int, into map[int
 		list = append(list, id)
 	}
 	for len(list) > 0 {
-		n := min(len(list), 500)
+		n := batchSize(len(list))
 		rows, err := tx.Query(ctx, "SELECT "+orgCols+" FROM orgs WHERE id IN ("+placeholders(n)+")", list[:n]...)
 		got, err := collectOrgs(rows, err)
 		if err != nil {
@@ -349,16 +355,30 @@ func loadParents(ctx context.Context, tx *db.Tx, ids map[int64]int, into map[int
 	return nil
 }
 
+// batchSize is how many of n remaining rows the next statement takes: 500,
+// or for the rest the largest power of two that fits. Statements thus come
+// in a dozen shapes, not in every size from 1 to 500, which keeps the
+// per-query-text caches (our PostgreSQL rebinding, the server's plans) small.
+func batchSize(n int) int {
+	if n >= 500 {
+		return 500
+	}
+	b := 1
+	for b*2 <= n {
+		b *= 2
+	}
+	return b
+}
+
 // insertBatches inserts flat rows of ncols values with multi-row INSERTs of
 // up to 500 rows, well under the bound-parameter limits of both engines
 // (32766 on SQLite, 65535 on PostgreSQL). One statement per 500 rows rather
 // than per row is what makes a 100,000-row city load in seconds.
 func insertBatches(ctx context.Context, tx *db.Tx, into string, ncols int, flat []any) error {
-	const perStmt = 500
 	row := "(" + placeholders(ncols) + ")"
 	stmts := map[int]string{}
 	for len(flat) > 0 {
-		n := min(len(flat)/ncols, perStmt)
+		n := batchSize(len(flat) / ncols)
 		q, ok := stmts[n]
 		if !ok {
 			q = "INSERT INTO " + into + " VALUES " + strings.Repeat(row+", ", n-1) + row

@@ -219,3 +219,21 @@ func shape(t *testing.T, d *db.DB) []string {
 	slices.Sort(out)
 	return out
 }
+
+func TestBatchSize(t *testing.T) {
+	shapes := map[int]bool{}
+	for n := 1; n <= 1300; n++ {
+		left := n
+		for left > 0 {
+			b := batchSize(left)
+			if b < 1 || b > left || b > 500 {
+				t.Fatalf("batchSize(%d) = %d", left, b)
+			}
+			shapes[b] = true
+			left -= b
+		}
+	}
+	if len(shapes) > 10 {
+		t.Errorf("%d statement shapes", len(shapes))
+	}
+}

@@ -45,33 +45,7 @@ func (s *Store) Children(ctx context.Context, p *auth.Principal, parentID int64,
 	if _, err := s.Get(ctx, p, parentID); err != nil {
 		return nil, "", err
 	}
-	return s.childrenPage(ctx, parentID, after, limit)
-}
-
-// childrenPage pages through children in (name, id) order: the order of the
-// (parent_id, name) index, whose rows end with the id, so each page is a seek.
-func (s *Store) childrenPage(ctx context.Context, parentID int64, after string, limit int) ([]Org, string, error) {
-	limit = pageLimit(limit)
-	name, id, ok, err := parseNameCursor(after)
-	if err != nil {
-		return nil, "", err
-	}
-	q := "SELECT " + orgCols + " FROM orgs WHERE parent_id = ?"
-	args := []any{parentID}
-	if ok {
-		q += " AND " + afterName("name", "id")
-		args = append(args, name, name, id)
-	}
-	args = append(args, limit+1)
-	items, err := collectOrgs(s.DB.Query(ctx, q+" ORDER BY name, id LIMIT ?", args...))
-	if err != nil {
-		return nil, "", err
-	}
-	if len(items) > limit {
-		last := items[limit-1]
-		return items[:limit], nameCursor(last.Name, last.ID), nil
-	}
-	return items, "", nil
+	return s.byName(ctx, []string{"parent_id = ?"}, []any{parentID}, after, pageLimit(limit))
 }
 
 // Ancestors returns the ancestors of an organisation that the caller may
@@ -161,7 +135,7 @@ func (s *Store) Search(ctx context.Context, p *auth.Principal, q Query) ([]Org, 
 	}
 	limit := pageLimit(q.Limit)
 	if q.Parent != 0 {
-		return s.searchByName(ctx, where, args, q.After, limit)
+		return s.byName(ctx, where, args, q.After, limit)
 	}
 	after, err := parsePathCursor(q.After)
 	if err != nil {
@@ -178,7 +152,10 @@ func (s *Store) Search(ctx context.Context, p *auth.Principal, q Query) ([]Org, 
 	return pathPage(items, limit, err)
 }
 
-func (s *Store) searchByName(ctx context.Context, where []string, args []any, after string, limit int) ([]Org, string, error) {
+// byName pages through organisations matching where in (name, id) order.
+// For the children of one parent that is the order of the (parent_id, name)
+// index, whose entries end with the id, so each page is one index seek.
+func (s *Store) byName(ctx context.Context, where []string, args []any, after string, limit int) ([]Org, string, error) {
 	name, id, ok, err := parseNameCursor(after)
 	if err != nil {
 		return nil, "", err
