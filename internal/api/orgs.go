@@ -73,10 +73,12 @@ func (h *Handler) createOrg(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := errs.Fields{}
-	parent := in.ParentID.parse(f, "parent_id", true)
+	parent := in.ParentID.parse(f, "parent_id", false)
 	if err := f.Err(); err != nil {
 		return err
 	}
+	// A missing parent_id is reported by the store together with every
+	// other field's problem.
 	o, err := h.orgs.Create(r.Context(), principal(r), org.CreateInput{
 		ParentID: parent, Name: in.Name, Kind: org.Kind(in.Kind), DivisionCode: in.DivisionCode,
 		Address: in.Address, Phone: in.Phone, FoundedOn: in.FoundedOn, Note: in.Note,

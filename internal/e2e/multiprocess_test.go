@@ -83,6 +83,19 @@ func TestTwoProcessesOneSite(t *testing.T) {
 			if code, _ := getJSON(t, a.URL+"/api/v1/me", token); code != 401 {
 				t.Fatalf("token still works on A after logout on B: %d", code)
 			}
+			// Each process exposes its own metrics, labelled by route.
+			resp, err := http.Get(a.URL + "/metrics")
+			if err != nil {
+				t.Fatal(err)
+			}
+			metrics, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			for _, want := range []string{`gonghui_http_requests_total{code="200",method="POST",route="POST /api/v1/auth/token"}`, "gonghui_http_request_duration_seconds_bucket", "go_sql_open_connections"} {
+				if !strings.Contains(string(metrics), want) {
+					t.Errorf("metrics lack %s", want)
+				}
+			}
+
 			// Five failures spread over both processes lock the account.
 			for i := range 5 {
 				srv := a

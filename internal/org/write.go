@@ -38,13 +38,15 @@ func (s *Store) Create(ctx context.Context, p *auth.Principal, in CreateInput) (
 	if p == nil {
 		return nil, errs.Internal(errNilPrincipal, "org")
 	}
-	if in.ParentID == 0 {
-		f := errs.Fields{}
-		f.Add("parent_id", "field.required")
-		return nil, f.Err()
-	}
 	v := orgFields{in.Name, in.Kind, in.DivisionCode, in.Address, in.Phone, in.FoundedOn, in.Note}
 	v.trim()
+	if in.ParentID == 0 {
+		// Tell every problem at once, not the missing parent alone.
+		f := errs.Fields{}
+		f.Add("parent_id", "field.required")
+		v.check(f)
+		return nil, f.Err()
+	}
 	id := db.NewID()
 	var out *Org
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
