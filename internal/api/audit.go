@@ -85,6 +85,7 @@ func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request) error {
 
 type problemView struct {
 	Seq    int64  `json:"seq"`
+	Code   string `json:"code"`
 	Reason string `json:"reason"`
 }
 
@@ -105,7 +106,7 @@ func (h *Handler) verifyAudit(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := verifyView{Entries: n, OK: len(problems) == 0, Problems: []problemView{}}
 	for _, pr := range problems {
-		v.Problems = append(v.Problems, problemView{Seq: pr.Seq, Reason: pr.Reason})
+		v.Problems = append(v.Problems, problemView{Seq: pr.Seq, Code: pr.Code, Reason: pr.Reason})
 	}
 	return ok(w, v)
 }

@@ -233,9 +233,12 @@ func PathEnd(p string) string {
 	return p[:len(p)-1] + "0"
 }
 
-// Problem is a break in the chain.
+// Problem is a break in the chain. Code is stable ("missing", "link",
+// "hash", "head") for callers that explain it in the user's language;
+// Reason is English for the command line.
 type Problem struct {
 	Seq    int64
+	Code   string
 	Reason string
 }
 
@@ -263,13 +266,13 @@ func Verify(ctx context.Context, d *db.DB) (int64, []Problem, error) {
 			n++
 			last = e.Seq
 			if e.Seq != want {
-				problems = append(problems, Problem{Seq: e.Seq, Reason: fmt.Sprintf("entries %d to %d are missing", want, e.Seq-1)})
+				problems = append(problems, Problem{Seq: e.Seq, Code: "missing", Reason: fmt.Sprintf("entries %d to %d are missing", want, e.Seq-1)})
 			}
 			if e.PrevHash != prev {
-				problems = append(problems, Problem{Seq: e.Seq, Reason: "link to the previous entry is broken"})
+				problems = append(problems, Problem{Seq: e.Seq, Code: "link", Reason: "link to the previous entry is broken"})
 			}
 			if e.computeHash() != e.Hash {
-				problems = append(problems, Problem{Seq: e.Seq, Reason: "content does not match its hash"})
+				problems = append(problems, Problem{Seq: e.Seq, Code: "hash", Reason: "content does not match its hash"})
 			}
 			prev, want = e.Hash, e.Seq+1
 		}
@@ -288,7 +291,7 @@ func Verify(ctx context.Context, d *db.DB) (int64, []Problem, error) {
 		return n, problems, err
 	}
 	if headSeq != last || headHash != prev {
-		problems = append(problems, Problem{Seq: headSeq, Reason: "the newest entries were removed (head does not match the last entry)"})
+		problems = append(problems, Problem{Seq: headSeq, Code: "head", Reason: "the newest entries were removed (head does not match the last entry)"})
 	}
 	return n, problems, nil
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"gonghui/internal/audit"
 	"gonghui/internal/auth"
@@ -80,20 +79,15 @@ type problemView struct {
 	Reason string
 }
 
-// problemReason translates the audit package's reasons, which are written
-// for the command line.
-func problemReason(pg *Page, reason string) string {
-	switch {
-	case strings.HasPrefix(reason, "link to the previous"):
-		return pg.T("page.audit.problem_link")
-	case strings.HasPrefix(reason, "content does not match"):
-		return pg.T("page.audit.problem_hash")
-	case strings.HasPrefix(reason, "the newest entries"):
-		return pg.T("page.audit.problem_head")
-	case strings.HasPrefix(reason, "entries "):
-		return pg.T("page.audit.problem_missing") + " (" + reason + ")"
+// problemReason explains a break in the chain in the page's language.
+func problemReason(pg *Page, pr audit.Problem) string {
+	switch pr.Code {
+	case "link", "hash", "head":
+		return pg.T("page.audit.problem_" + pr.Code)
+	case "missing":
+		return pg.T("page.audit.problem_missing") + " (" + pr.Reason + ")"
 	}
-	return reason
+	return pr.Reason
 }
 
 // auditVerify walks the whole hash chain, as `gonghui audit verify` does.
@@ -111,7 +105,7 @@ func (h *Handler) auditVerify(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	pg.Crumbs = []Crumb{{Label: pg.T("page.audit.title"), URL: "/audit"}, {Label: pg.Title}}
 	d := auditVerifyData{Checked: n}
 	for _, pr := range problems {
-		d.Problems = append(d.Problems, problemView{pr.Seq, problemReason(pg, pr.Reason)})
+		d.Problems = append(d.Problems, problemView{pr.Seq, problemReason(pg, pr)})
 	}
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "audit_verify", pg)
