@@ -76,8 +76,13 @@ func TestBrowserOrgTree(t *testing.T) {
 	}{{"desktop", 1280, 900}, {"phone", 390, 844}} {
 		t.Run(vp.name, func(t *testing.T) {
 			ctx := testkit.Browser(t, vp.width, vp.height)
+			viewport := chromedp.EmulateViewport(int64(vp.width), int64(vp.height))
+			if vp.name == "phone" {
+				// A phone: touch, no layout scrollbar, device-width pages.
+				viewport = chromedp.EmulateViewport(int64(vp.width), int64(vp.height), chromedp.EmulateMobile)
+			}
 			run(t, ctx, "sign in",
-				chromedp.EmulateViewport(int64(vp.width), int64(vp.height)),
+				viewport,
 				chromedp.Navigate(srv.URL+"/login"),
 				chromedp.WaitVisible(chromedp.CSS("#f-username")),
 			)

@@ -83,6 +83,15 @@ func TestTwoProcessesOneSite(t *testing.T) {
 			if code, _ := getJSON(t, a.URL+"/api/v1/me", token); code != 401 {
 				t.Fatalf("token still works on A after logout on B: %d", code)
 			}
+			// A form posted from another site is refused before any handler runs.
+			req, _ := http.NewRequest("POST", a.URL+"/login", strings.NewReader("username=admin&password="+demoPassword))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Sec-Fetch-Site", "cross-site")
+			req.Header.Set("Origin", "https://evil.example")
+			if code, _ := do(t, req); code != http.StatusForbidden {
+				t.Fatalf("cross-site form post answered %d, want 403", code)
+			}
+
 			// Each process exposes its own metrics, labelled by route.
 			resp, err := http.Get(a.URL + "/metrics")
 			if err != nil {

@@ -177,6 +177,7 @@ type orgShowData struct {
 	Candidates  []Option // employers the writer may link
 	FormName    string   // which form .Form belongs to: "link"
 	Organises   bool     // the kind organises employers (a union, not a federation)
+	PartOfUnion bool     // a sub-union or union group: its employer is its parent union's
 	CanLink     bool     // the writer may link one more employer
 }
 
@@ -259,6 +260,7 @@ func (h *Handler) renderOrgShow(w http.ResponseWriter, r *http.Request, p *auth.
 	}
 
 	data.Organises, data.CanLink = employerRoom(o.Kind, len(emps))
+	data.PartOfUnion = o.Kind == org.KindSub || o.Kind == org.KindGroup
 	data.CanLink = data.CanLink && data.CanWrite
 	if data.CanLink {
 		unorganised := false
