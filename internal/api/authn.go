@@ -65,10 +65,13 @@ func (h *Handler) authenticate(ctx context.Context, r *http.Request) (*auth.Prin
 	return p, nil
 }
 
-// enrolled refuses a staff account whose roles the policy makes use
-// two-factor login while it has not turned it on. Service accounts cannot
+// enrolled refuses a staff account whose password has expired, or whose
+// roles the policy makes use two-factor login while it has not turned it on. Service accounts cannot
 // enrol (they have no password login) and are let through.
 func (h *Handler) enrolled(ctx context.Context, p *auth.Principal) error {
+	if p.PasswordExpired {
+		return &errs.Error{Kind: errs.KindForbidden, Code: "password_expired", Key: "auth.password_expired"}
+	}
 	if p.TOTPEnabled || p.Kind == auth.KindService {
 		return nil
 	}

@@ -354,3 +354,39 @@ func TestPrincipalPaths(t *testing.T) {
 		t.Fatal("CanAt wrong")
 	}
 }
+
+func TestPasswordExpiry(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d)
+		w.user(t, "sec", w.root, auth.RoleSecurity)
+		w.user(t, "qian", w.street, auth.RoleOfficer)
+		sec, _ := w.login(t, "sec")
+		pol := auth.DefaultPolicy()
+		pol.PasswordMaxAge = 90
+		if err := w.svc.SetPolicy(ctx, sec, pol); err != nil {
+			t.Fatal(err)
+		}
+		p, _ := w.login(t, "qian")
+		if p.PasswordExpired {
+			t.Fatal("a fresh password counts as expired")
+		}
+		if _, err := d.Exec(ctx, "UPDATE users SET password_changed_at = ? WHERE username = 'qian'", time.Now().Add(-91*24*time.Hour).UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+		p, _ = w.login(t, "qian")
+		if !p.PasswordExpired {
+			t.Fatal("a 91-day-old password under a 90-day policy is not expired")
+		}
+		if err := w.svc.ChangePassword(ctx, p, goodPassword, "Brand-New-Pass-5"); err != nil {
+			t.Fatal(err)
+		}
+		res, err := w.svc.Login(ctx, auth.LoginInput{Username: "qian", Password: "Brand-New-Pass-5", Kind: auth.SessionAPI})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, _, _ = w.svc.Authenticate(ctx, res.Token, false); p == nil || p.PasswordExpired {
+			t.Fatalf("still expired after the change: %+v", p)
+		}
+	})
+}

@@ -81,6 +81,9 @@ type Principal struct {
 	TOTPEnabled bool
 	Grants      []Grant
 	SessionKind string // "web" or "api"
+	// PasswordExpired: the policy's maximum password age has passed; the
+	// person may only change their password (and sign out) until they do.
+	PasswordExpired bool
 }
 
 // Can reports whether the principal holds perm anywhere.

@@ -56,14 +56,23 @@ const (
 func (s *Service) loadPrincipal(ctx context.Context, userID int64) (*Principal, error) {
 	p := &Principal{UserID: userID}
 	var disabled bool
-	err := s.DB.QueryRow(ctx, `SELECT u.username, u.name, u.kind, u.org_id, o.path, u.totp_enabled, u.disabled
+	var changed int64
+	err := s.DB.QueryRow(ctx, `SELECT u.username, u.name, u.kind, u.org_id, o.path, u.totp_enabled, u.disabled, u.password_changed_at
 		FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = ?`, userID).
-		Scan(&p.Username, &p.Name, &p.Kind, &p.OrgID, &p.OrgPath, &p.TOTPEnabled, &disabled)
+		Scan(&p.Username, &p.Name, &p.Kind, &p.OrgID, &p.OrgPath, &p.TOTPEnabled, &disabled, &changed)
 	if errors.Is(err, sql.ErrNoRows) || disabled {
 		return nil, errs.Unauthenticated()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load user %d: %w", userID, err)
+	}
+	if p.Kind == KindStaff {
+		pol, err := s.Policy(ctx)
+		if err != nil {
+			return nil, err
+		}
+		maxAge := time.Duration(pol.PasswordMaxAge) * 24 * time.Hour
+		p.PasswordExpired = maxAge > 0 && s.now().Sub(time.UnixMilli(changed)) > maxAge
 	}
 	p.Grants, err = s.grants(ctx, userID)
 	return p, err

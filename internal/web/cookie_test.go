@@ -7,7 +7,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
 	"gonghui/internal/testkit"
@@ -125,5 +127,30 @@ func TestSessionRotatesAtLogin(t *testing.T) {
 		if _, _, err := s.auth.Authenticate(context.Background(), first, false); err == nil {
 			t.Fatal("the old session still works")
 		}
+	})
+}
+
+// With an expired password a staff member can only reach their account
+// page to change it.
+func TestExpiredPasswordLeadsToAccount(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		s := newSite(t, d)
+		ctx := context.Background()
+		sec := &auth.Principal{Grants: []auth.Grant{{Role: auth.RoleSecurity, OrgID: s.root.ID, OrgPath: s.root.Path}}}
+		pol := auth.DefaultPolicy()
+		pol.PasswordMaxAge = 30
+		if err := s.auth.SetPolicy(ctx, sec, pol); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Exec(ctx, "UPDATE users SET password_changed_at = ? WHERE username = 'dashilan'", time.Now().Add(-31*24*time.Hour).UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+		c := s.login("dashilan", "")
+		if a := c.get("/orgs"); a.status != http.StatusSeeOther || a.location != "/account?expired=1" {
+			t.Fatalf("want a redirect to the account page, got %d %q", a.status, a.location)
+		}
+		a := c.get("/account?expired=1")
+		wantStatus(t, "account page", a, http.StatusOK)
+		wantBody(t, "account page", a, "密码已超过")
 	})
 }

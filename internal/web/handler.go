@@ -177,6 +177,10 @@ func (h *Handler) authed(fn func(w http.ResponseWriter, r *http.Request, p *auth
 			h.fail(w, r, p, &errs.Error{Kind: errs.KindForbidden, Code: "csrf", Key: "error.csrf"})
 			return
 		}
+		if p.PasswordExpired && r.URL.Path != "/account" && r.URL.Path != "/account/password" && r.URL.Path != "/logout" {
+			http.Redirect(w, r, "/account?expired=1", http.StatusSeeOther)
+			return
+		}
 		if !p.TOTPEnabled && !strings.HasPrefix(r.URL.Path, "/account") && r.URL.Path != "/logout" {
 			pol, err := h.Auth.Policy(r.Context())
 			if err != nil {

@@ -12,8 +12,9 @@ import (
 
 // accountData is the Data of the caller's own account page.
 type accountData struct {
-	U        userRow
-	Sessions []sessionView
+	U               userRow
+	Sessions        []sessionView
+	PasswordExpired bool // the policy's maximum age has passed: change it to go on
 }
 
 func (h *Handler) account(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -32,7 +33,7 @@ func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, p *auth.
 		return
 	}
 	pg.Path = "/account"
-	pg.Data = accountData{U: userView(pg.Lang, *u), Sessions: sessionViews(pg.Lang, sessions, h.sessionToken(r))}
+	pg.Data = accountData{U: userView(pg.Lang, *u), Sessions: sessionViews(pg.Lang, sessions, h.sessionToken(r)), PasswordExpired: p.PasswordExpired}
 	h.r.Render(w, status, "account", pg)
 }
 
