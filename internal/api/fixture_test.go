@@ -14,6 +14,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
 	"gonghui/internal/org"
+	"gonghui/internal/testkit"
 )
 
 // password meets the default policy and contains no test username.
@@ -40,7 +41,7 @@ type fixture struct {
 func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{t: t, d: d, auth: auth.NewService(d), orgs: org.NewStore(d), ids: map[string]string{}, tokens: map[string]string{}}
+	f := &fixture{t: t, d: d, auth: auth.NewService(d, testkit.Keys(t)), orgs: org.NewStore(d), ids: map[string]string{}, tokens: map[string]string{}}
 	root, err := f.orgs.CreateRoot(ctx, "北京市总工会", org.Kind("city_federation"), "110000")
 	if err != nil {
 		t.Fatal(err)

@@ -164,7 +164,7 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	var cfg Config
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg.Bind(fs, "db", "log-level", "log-format")
+	cfg.Bind(fs, "db", "log-level", "log-format", "key-file", "key-profile")
 	username := fs.String("username", "", "login name")
 	name := fs.String("name", "", "display name (defaults to the username)")
 	role := fs.String("role", "", "role: "+roleList())
@@ -195,7 +195,11 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return err
 	}
 	defer d.Close()
-	id, err := auth.NewService(d).Bootstrap(ctx, auth.NewUser{Username: *username, Name: *name, Kind: *kind, OrgID: oid, Password: password}, auth.Role(*role))
+	keys, err := cfg.Keys()
+	if err != nil {
+		return err
+	}
+	id, err := auth.NewService(d, keys).Bootstrap(ctx, auth.NewUser{Username: *username, Name: *name, Kind: *kind, OrgID: oid, Password: password}, auth.Role(*role))
 	if err != nil {
 		return err
 	}

@@ -4,9 +4,14 @@ package app
 
 import (
 	"flag"
+	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
+
+	"gonghui/internal/pii"
 )
 
 // Config is every setting, each with a flag and an environment variable
@@ -22,6 +27,8 @@ type Config struct {
 	LogFormat    string // "text" or "json"
 	LogLevel     string // "debug", "info", "warn", "error"
 	MaxConns     int
+	KeyFile      string // key file for data encrypted at rest; "" = beside the SQLite file, or ./data/gonghui.key
+	KeyProfile   string // "standard" (AES-GCM, HMAC-SHA-256) or "gm" (SM4-GCM, HMAC-SM3), for a new key file
 	ShutdownWait time.Duration
 }
 
@@ -46,6 +53,8 @@ func (c *Config) options() []option {
 		{flag: "log-format", env: "GONGHUI_LOG_FORMAT", def: "text", str: &c.LogFormat, help: "log format: text or json"},
 		{flag: "log-level", env: "GONGHUI_LOG_LEVEL", def: "info", str: &c.LogLevel, help: "log level: debug, info, warn, error"},
 		{flag: "max-conns", env: "GONGHUI_MAX_CONNS", def: "16", integer: &c.MaxConns, help: "database connections per process"},
+		{flag: "key-file", env: "GONGHUI_KEY_FILE", def: "", str: &c.KeyFile, help: "key file for data encrypted at rest (created on first start; every server process needs the same one; GONGHUI_KEYS may hold its content instead)"},
+		{flag: "key-profile", env: "GONGHUI_KEY_PROFILE", def: "standard", str: &c.KeyProfile, help: "algorithms for a new key file: standard (AES-256-GCM, HMAC-SHA-256) or gm (SM4-GCM, HMAC-SM3)"},
 	}
 }
 
@@ -76,4 +85,34 @@ func (c *Config) Bind(fs *flag.FlagSet, names ...string) {
 			fs.IntVar(o.integer, o.flag, n, help)
 		}
 	}
+}
+
+// Keys loads the keyring for data encrypted at rest: from GONGHUI_KEYS (the
+// key file's content, for secret managers), else from the key file, made on
+// first start. The default file sits beside a SQLite database, so processes
+// sharing the file share the keys; with PostgreSQL every node must be given
+// the same file or GONGHUI_KEYS.
+func (c *Config) Keys() (*pii.Keyring, error) {
+	if v := os.Getenv("GONGHUI_KEYS"); v != "" {
+		k, err := pii.Parse([]byte(v))
+		if err != nil {
+			return nil, fmt.Errorf("GONGHUI_KEYS: %w", err)
+		}
+		return k, nil
+	}
+	path := c.KeyFile
+	if path == "" {
+		path = filepath.Join("data", "gonghui.key")
+		if c.DB != "" && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+			path = filepath.Join(filepath.Dir(strings.TrimPrefix(strings.TrimPrefix(c.DB, "sqlite://"), "file:")), "gonghui.key")
+		}
+	}
+	profile := pii.Profile(c.KeyProfile)
+	if profile == "" {
+		profile = pii.Standard
+	}
+	if profile != pii.Standard && profile != pii.GM {
+		return nil, fmt.Errorf("--key-profile: %q is neither standard nor gm", c.KeyProfile)
+	}
+	return pii.LoadOrCreate(path, profile)
 }

@@ -49,7 +49,12 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		d.Close()
 		return nil, err
 	}
-	m := &Main{Config: cfg, DB: d, Auth: auth.NewService(d), Orgs: org.NewStore(d)}
+	keys, err := cfg.Keys()
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	m := &Main{Config: cfg, DB: d, Auth: auth.NewService(d, keys), Orgs: org.NewStore(d)}
 	if cfg.Demo {
 		if err := LoadDemo(ctx, m, os.Stdout); err != nil {
 			d.Close()

@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -29,7 +30,7 @@ type world struct {
 func newWorld(t *testing.T, d *db.DB) *world {
 	t.Helper()
 	ctx := context.Background()
-	w := &world{svc: auth.NewService(d), root: db.NewID(), street: db.NewID(), neighbour: db.NewID()}
+	w := &world{svc: auth.NewService(d, testkit.Keys(t)), root: db.NewID(), street: db.NewID(), neighbour: db.NewID()}
 	w.rootPath = fmt.Sprintf("/%d/", w.root)
 	w.streetPath = fmt.Sprintf("%s%d/", w.rootPath, w.street)
 	for _, o := range []struct {
@@ -234,6 +235,14 @@ func TestTOTPLoginAndReplay(t *testing.T) {
 		enr, err := w.svc.BeginTOTP(ctx, p)
 		if err != nil || len(enr.PNG) == 0 {
 			t.Fatal(err)
+		}
+		// The secret is a credential: sealed at rest, never stored plain.
+		var stored string
+		if err := d.QueryRow(ctx, "SELECT totp_secret FROM users WHERE id = ?", p.UserID).Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		if stored == enr.Secret || strings.Contains(stored, enr.Secret) || !strings.HasPrefix(stored, "k1:") {
+			t.Fatalf("totp secret stored as %q", stored)
 		}
 		err = w.svc.ConfirmTOTP(ctx, p, "000000")
 		wantKind(t, err, errs.KindInvalid)

@@ -14,18 +14,20 @@ import (
 
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/pii"
 )
 
 // Service is the auth store and its rules.
 type Service struct {
 	DB     *db.DB
+	Keys   *pii.Keyring // seals two-factor secrets at rest
 	policy policyCache
 	now    func() time.Time
 }
 
-// NewService returns a Service on d.
-func NewService(d *db.DB) *Service {
-	return &Service{DB: d, now: time.Now}
+// NewService returns a Service on d that seals secrets with keys.
+func NewService(d *db.DB, keys *pii.Keyring) *Service {
+	return &Service{DB: d, Keys: keys, now: time.Now}
 }
 
 // User is an account as listed and shown.

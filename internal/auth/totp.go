@@ -39,8 +39,12 @@ func (s *Service) BeginTOTP(ctx context.Context, p *Principal) (*Enrolment, erro
 	if err != nil {
 		return nil, fmt.Errorf("totp generate: %w", err)
 	}
+	sealed, err := s.sealTOTP(p.UserID, key.Secret())
+	if err != nil {
+		return nil, err
+	}
 	if _, err := s.DB.Exec(ctx, "UPDATE users SET totp_secret = ?, updated_at = ? WHERE id = ? AND totp_enabled = ?",
-		key.Secret(), s.nowMs(), p.UserID, false); err != nil {
+		sealed, s.nowMs(), p.UserID, false); err != nil {
 		return nil, fmt.Errorf("totp save: %w", err)
 	}
 	return enrolment(key)
@@ -50,11 +54,15 @@ func (s *Service) BeginTOTP(ctx context.Context, p *Principal) (*Enrolment, erro
 func (s *Service) PendingTOTP(ctx context.Context, p *Principal) (*Enrolment, error) {
 	var secret string
 	var enabled bool
-	if err := s.DB.QueryRow(ctx, "SELECT totp_secret, totp_enabled FROM users WHERE id = ?", p.UserID).Scan(&secret, &enabled); err != nil {
+	var err error
+	if err = s.DB.QueryRow(ctx, "SELECT totp_secret, totp_enabled FROM users WHERE id = ?", p.UserID).Scan(&secret, &enabled); err != nil {
 		return nil, err
 	}
 	if enabled || secret == "" {
 		return nil, errs.NotFound("totp enrolment")
+	}
+	if secret, err = s.openTOTP(p.UserID, secret); err != nil {
+		return nil, err
 	}
 	key, err := otp.NewKeyFromURL(fmt.Sprintf("otpauth://totp/gonghui:%s?secret=%s&issuer=gonghui&period=%d", p.Username, secret, totpPeriod))
 	if err != nil {
@@ -119,6 +127,9 @@ func (s *Service) checkTOTP(ctx context.Context, userID int64, code string) erro
 	if err != nil {
 		return err
 	}
+	if secret, err = s.openTOTP(userID, secret); err != nil {
+		return err
+	}
 	now := s.now()
 	for _, skew := range []int{0, -1, 1} {
 		t := now.Add(time.Duration(skew*totpPeriod) * time.Second)
@@ -178,4 +189,25 @@ func (s *Service) CompleteTOTP(ctx context.Context, pendingToken, code, ip, ua s
 			After: map[string]string{"session": SessionWeb, "mfa": "totp"}})
 	})
 	return res, err
+}
+
+// TOTP secrets are credentials: they are kept sealed, bound to their
+// account, so a copy of the database (or a secret pasted onto another
+// account's row) yields nothing usable.
+func totpAAD(userID int64) string { return "user.totp_secret:" + db.FormatID(userID) }
+
+func (s *Service) sealTOTP(userID int64, secret string) (string, error) {
+	sealed, err := s.Keys.SealString(secret, totpAAD(userID))
+	if err != nil {
+		return "", fmt.Errorf("seal totp secret: %w", err)
+	}
+	return sealed, nil
+}
+
+func (s *Service) openTOTP(userID int64, sealed string) (string, error) {
+	secret, err := s.Keys.OpenString(sealed, totpAAD(userID))
+	if err != nil {
+		return "", fmt.Errorf("open totp secret of user %d: %w", userID, err)
+	}
+	return secret, nil
 }

@@ -58,15 +58,15 @@ func TestCommands(t *testing.T) {
 			}
 
 			// Bad input is refused with the rule named, and nothing is made.
-			out, code := gonghui(t, "short\n", "user", "add", "--username", "ops", "--password-stdin", "--role", "admin", "--org", db.FormatID(rootID), "--db", dsn)
+			out, code := gonghui(t, "short\n", "user", "add", "--username", "ops", "--password-stdin", "--role", "admin", "--org", db.FormatID(rootID), "--db", dsn, "--key-file", testkit.KeyFileFor(dsn))
 			if code == 0 || !strings.Contains(out, "password") {
 				t.Fatalf("weak password accepted: %d %s", code, out)
 			}
-			out, code = gonghui(t, "Operator-Pass-1\n", "user", "add", "--username", "ops", "--password-stdin", "--role", "king", "--org", db.FormatID(rootID), "--db", dsn)
+			out, code = gonghui(t, "Operator-Pass-1\n", "user", "add", "--username", "ops", "--password-stdin", "--role", "king", "--org", db.FormatID(rootID), "--db", dsn, "--key-file", testkit.KeyFileFor(dsn))
 			if code == 0 || !strings.Contains(out, "role") {
 				t.Fatalf("unknown role accepted: %d %s", code, out)
 			}
-			out, code = gonghui(t, "Operator-Pass-1\n", "user", "add", "--username", "ops", "--password-stdin", "--role", "admin", "--org", db.FormatID(rootID), "--db", dsn)
+			out, code = gonghui(t, "Operator-Pass-1\n", "user", "add", "--username", "ops", "--password-stdin", "--role", "admin", "--org", db.FormatID(rootID), "--db", dsn, "--key-file", testkit.KeyFileFor(dsn))
 			if code != 0 {
 				t.Fatalf("user add: %d %s", code, out)
 			}

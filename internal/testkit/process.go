@@ -66,7 +66,7 @@ func StartServer(t testing.TB, dsn string, args []string, env ...string) *Server
 	t.Helper()
 	bin := Binary(t)
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dsn}, args...)...)
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(append(os.Environ(), "GONGHUI_KEY_FILE="+KeyFileFor(dsn)), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -37,7 +37,7 @@ type site struct {
 func newSite(t *testing.T, d *db.DB) *site {
 	t.Helper()
 	ctx := context.Background()
-	s := &site{t: t, d: d, orgs: org.NewStore(d), auth: auth.NewService(d)}
+	s := &site{t: t, d: d, orgs: org.NewStore(d), auth: auth.NewService(d, testkit.Keys(t))}
 	var err error
 	if s.root, err = s.orgs.CreateRoot(ctx, "北京市总工会", org.KindCity, ""); err != nil {
 		t.Fatal(err)
