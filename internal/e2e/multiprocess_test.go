@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -83,6 +86,19 @@ func TestTwoProcessesOneSite(t *testing.T) {
 			if code, _ := getJSON(t, a.URL+"/api/v1/me", token); code != 401 {
 				t.Fatalf("token still works on A after logout on B: %d", code)
 			}
+			// A browser signs in on A (form token and all) and is signed in on B;
+			// a page's form from B posts fine to A.
+			browser := newBrowserClient(t)
+			signInForm(t, browser, a.URL, "admin", demoPassword)
+			resp, err := browser.Get(b.URL + "/orgs")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("web session from A on B: %d", resp.StatusCode)
+			}
+
 			// A form posted from another site is refused before any handler runs.
 			req, _ := http.NewRequest("POST", a.URL+"/login", strings.NewReader("username=admin&password="+demoPassword))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -93,7 +109,7 @@ func TestTwoProcessesOneSite(t *testing.T) {
 			}
 
 			// Each process exposes its own metrics, labelled by route.
-			resp, err := http.Get(a.URL + "/metrics")
+			resp, err = http.Get(a.URL + "/metrics")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -139,4 +155,37 @@ func countName(body map[string]any, name string) int {
 		}
 	}
 	return n
+}
+
+// newBrowserClient is a cookie-keeping client that does not follow
+// redirects. Cookies ignore ports, as in browsers: both servers on
+// 127.0.0.1 see the same cookies.
+func newBrowserClient(t *testing.T) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// signInForm signs in through the sign-in page of base.
+func signInForm(t *testing.T, c *http.Client, base, user, password string) {
+	t.Helper()
+	resp, err := c.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfField.FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no form token on %s/login", base)
+	}
+	resp, err = c.PostForm(base+"/login", url.Values{"username": {user}, "password": {password}, "csrf_token": {string(m[1])}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in on %s: %d", base, resp.StatusCode)
+	}
 }
