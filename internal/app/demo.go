@@ -30,8 +30,9 @@ func LoadDemo(ctx context.Context, m *Main, out io.Writer) error {
 		return err
 	}
 	if err := m.Orgs.BulkInsert(ctx, nodes); err != nil {
-		if db.IsUnique(err) {
+		if db.IsUnique(err) || errs.Is(err, errs.KindConflict) {
 			// Another process loaded it at the same moment.
+			slog.Info("demo world loaded by another process")
 			return nil
 		}
 		return fmt.Errorf("insert demo tree: %w", err)
