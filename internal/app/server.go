@@ -258,6 +258,9 @@ func (m *Main) housekeeping(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			if err := m.Auth.PurgeThrottle(ctx); err != nil {
+				slog.Warn("purge login throttle", "err", err)
+			}
 			if n, err := m.Auth.PurgeExpired(ctx); err != nil {
 				slog.Warn("purge sessions", "err", err)
 			} else if n > 0 {

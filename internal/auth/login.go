@@ -55,6 +55,7 @@ type loginUser struct {
 // any transaction: holding a write lock for the tens of milliseconds argon2
 // takes would serialise the whole site.
 func (s *Service) Login(ctx context.Context, in LoginInput) (*LoginResult, error) {
+	ip := in.IP
 	f := errs.Fields{}
 	username := NormalizeUsername(in.Username)
 	f.Check(username != "", "username", "field.required")
@@ -64,12 +65,21 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*LoginResult, error
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
+	if ip == "" {
+		ip = audit.ActorFrom(ctx).IP
+	}
+	if over, err := s.throttled(ctx, ip); err != nil {
+		return nil, err
+	} else if over {
+		return nil, errThrottled()
+	}
 	var u loginUser
 	err := s.DB.QueryRow(ctx, `SELECT u.id, u.password_hash, u.kind, o.path, u.totp_enabled, u.locked_until, u.disabled
 		FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.username = ?`, username).
 		Scan(&u.id, &u.hash, &u.kind, &u.orgPath, &u.totp, &u.lockedUntil, &u.disabled)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && (u.kind != KindStaff || u.hash == "")) {
 		_, _ = VerifyPassword(ctx, dummyHash(), in.Password)
+		s.noteFailure(ctx, ip)
 		s.auditFailure(ctx, 0, "", username, "unknown_user")
 		return nil, errBadCredentials()
 	}
@@ -90,6 +100,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*LoginResult, error
 		return nil, err
 	}
 	if !ok || u.disabled {
+		s.noteFailure(ctx, ip)
 		return nil, s.countFailure(ctx, u, username, pol)
 	}
 	ctx = audit.WithActor(ctx, audit.Actor{UserID: u.id, Name: username, IP: in.IP})

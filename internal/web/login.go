@@ -57,6 +57,8 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusUnprocessableEntity
 		} else if errs.Is(err, errs.KindLocked) {
 			status = http.StatusLocked
+		} else if errs.Is(err, errs.KindTooMany) {
+			status = http.StatusTooManyRequests
 		}
 		h.r.Render(w, status, "login", pg)
 		return

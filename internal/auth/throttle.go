@@ -1,0 +1,49 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gonghui/internal/errs"
+)
+
+// An address may fail this many sign-ins within throttleWindow, whatever
+// usernames it tries, before every sign-in from it is refused until the
+// window moves on. Far above what people mistyping need, far below what
+// guessing needs.
+var throttleLimit = 100 // a variable only so that tests can lower it
+
+const throttleWindow = 15 * time.Minute
+
+func errThrottled() *errs.Error {
+	return &errs.Error{Kind: errs.KindTooMany, Code: "too_many_attempts", Key: "auth.throttled"}
+}
+
+// throttled reports whether ip has used up its failures.
+func (s *Service) throttled(ctx context.Context, ip string) (bool, error) {
+	if ip == "" {
+		return false, nil
+	}
+	since := s.now().Add(-throttleWindow).Unix() / 60
+	var n int
+	if err := s.DB.QueryRow(ctx, "SELECT COALESCE(SUM(failures), 0) FROM login_throttle WHERE ip = ? AND minute > ?", ip, since).Scan(&n); err != nil {
+		return false, fmt.Errorf("login throttle: %w", err)
+	}
+	return n >= throttleLimit, nil
+}
+
+// noteFailure counts one failed sign-in from ip.
+func (s *Service) noteFailure(ctx context.Context, ip string) {
+	if ip == "" {
+		return
+	}
+	_, _ = s.DB.Exec(ctx, `INSERT INTO login_throttle (ip, minute, failures) VALUES (?, ?, 1)
+		ON CONFLICT (ip, minute) DO UPDATE SET failures = login_throttle.failures + 1`, ip, s.now().Unix()/60)
+}
+
+// PurgeThrottle forgets buckets older than the window; any process may run it.
+func (s *Service) PurgeThrottle(ctx context.Context) error {
+	_, err := s.DB.Exec(ctx, "DELETE FROM login_throttle WHERE minute <= ?", s.now().Add(-throttleWindow).Unix()/60)
+	return err
+}
