@@ -14,6 +14,7 @@ const (
 	PermOrgWrite      Perm = "org.write"      // create, edit and move organisations; employers; officers
 	PermMemberRead    Perm = "member.read"    // see members (masked)
 	PermMemberWrite   Perm = "member.write"   // change members
+	PermMemberReveal  Perm = "member.reveal"  // see members' full ID and mobile numbers (audited)
 	PermUserManage    Perm = "user.manage"    // accounts with business roles
 	PermUserPrivilege Perm = "user.privilege" // accounts with the admin, security and auditor roles
 	PermSecurity      Perm = "security.policy"
@@ -40,8 +41,8 @@ var rolePerms = map[Role][]Perm{
 	RoleAdmin:             {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermUserManage},
 	RoleSecurity:          {PermOrgRead, PermUserManage, PermUserPrivilege, PermSecurity},
 	RoleAuditor:           {PermOrgRead, PermAuditRead},
-	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite},
-	RoleMembershipOfficer: {PermOrgRead, PermMemberRead, PermMemberWrite},
+	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermMemberReveal},
+	RoleMembershipOfficer: {PermOrgRead, PermMemberRead, PermMemberWrite, PermMemberReveal},
 	RoleLeader:            {PermOrgRead, PermMemberRead},
 }
 

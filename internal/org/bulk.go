@@ -341,7 +341,7 @@ func loadParents(ctx context.Context, tx *db.Tx, ids map[int64]int, into map[int
 		list = append(list, id)
 	}
 	for len(list) > 0 {
-		n := batchSize(len(list))
+		n := db.BatchSize(len(list))
 		rows, err := tx.Query(ctx, "SELECT "+orgCols+" FROM orgs WHERE id IN ("+placeholders(n)+")", list[:n]...)
 		got, err := collectOrgs(rows, err)
 		if err != nil {
@@ -355,39 +355,7 @@ func loadParents(ctx context.Context, tx *db.Tx, ids map[int64]int, into map[int
 	return nil
 }
 
-// batchSize is how many of n remaining rows the next statement takes: 500,
-// or for the rest the largest power of two that fits. Statements thus come
-// in a dozen shapes, not in every size from 1 to 500, which keeps the
-// per-query-text caches (our PostgreSQL rebinding, the server's plans) small.
-func batchSize(n int) int {
-	if n >= 500 {
-		return 500
-	}
-	b := 1
-	for b*2 <= n {
-		b *= 2
-	}
-	return b
-}
-
-// insertBatches inserts flat rows of ncols values with multi-row INSERTs of
-// up to 500 rows, well under the bound-parameter limits of both engines
-// (32766 on SQLite, 65535 on PostgreSQL). One statement per 500 rows rather
-// than per row is what makes a 100,000-row city load in seconds.
+// insertBatches inserts flat rows with multi-row INSERTs (see db.InsertRows).
 func insertBatches(ctx context.Context, tx *db.Tx, into string, ncols int, flat []any) error {
-	row := "(" + placeholders(ncols) + ")"
-	stmts := map[int]string{}
-	for len(flat) > 0 {
-		n := batchSize(len(flat) / ncols)
-		q, ok := stmts[n]
-		if !ok {
-			q = "INSERT INTO " + into + " VALUES " + strings.Repeat(row+", ", n-1) + row
-			stmts[n] = q
-		}
-		if _, err := tx.Exec(ctx, q, flat[:n*ncols]...); err != nil {
-			return err
-		}
-		flat = flat[n*ncols:]
-	}
-	return nil
+	return tx.InsertRows(ctx, into, ncols, flat)
 }

@@ -225,9 +225,9 @@ func TestBatchSize(t *testing.T) {
 	for n := 1; n <= 1300; n++ {
 		left := n
 		for left > 0 {
-			b := batchSize(left)
+			b := db.BatchSize(left)
 			if b < 1 || b > left || b > 500 {
-				t.Fatalf("batchSize(%d) = %d", left, b)
+				t.Fatalf("db.BatchSize(%d) = %d", left, b)
 			}
 			shapes[b] = true
 			left -= b

@@ -100,6 +100,20 @@ func (s *Store) Move(ctx context.Context, p *auth.Principal, id, newParentID int
 	return out, nil
 }
 
+// pathCopies are the columns, in other packages' tables too, that keep a
+// copy of an organisation's materialised path so that their rows can be
+// scoped to a subtree by one index range. A move rewrites them all in the
+// same transaction; a table that copies a path must be listed here.
+var pathCopies = []struct{ table, col string }{
+	{"employers", "owner_path"},
+	{"employers", "union_path"},
+	{"members", "org_path"},
+	{"member_events", "org_path"},
+	{"join_applications", "org_path"},
+	{"transfers", "from_path"},
+	{"transfers", "to_path"},
+}
+
 // moveSubtree rewrites the subtree of o to hang below np and returns o as
 // it is afterwards.
 func moveSubtree(ctx context.Context, tx *db.Tx, o, np *Org) (*Org, error) {
@@ -123,12 +137,12 @@ func moveSubtree(ctx context.Context, tx *db.Tx, o, np *Org) (*Org, error) {
 	if err != nil {
 		return nil, errs.Internal(err, "org: rewrite paths")
 	}
-	// The employers' copies of their owner's and union's paths follow.
-	for _, col := range []string{"owner_path", "union_path"} {
-		_, err = tx.Exec(ctx, "UPDATE employers SET "+col+" = CAST(? AS TEXT) || substr("+col+", ?) WHERE "+col+" >= ? AND "+col+" < ?",
+	// Every copy of an organisation's path elsewhere follows.
+	for _, c := range pathCopies {
+		_, err = tx.Exec(ctx, "UPDATE "+c.table+" SET "+c.col+" = CAST(? AS TEXT) || substr("+c.col+", ?) WHERE "+c.col+" >= ? AND "+c.col+" < ?",
 			newPrefix, len(oldPrefix)+1, lo, hi)
 		if err != nil {
-			return nil, errs.Internal(err, "org: rewrite employer paths")
+			return nil, errs.Internal(err, "org: rewrite paths of "+c.table)
 		}
 	}
 	t := stamp()

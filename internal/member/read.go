@@ -1,0 +1,394 @@
+package member
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gonghui/internal/audit"
+	"gonghui/internal/auth"
+	"gonghui/internal/cnid"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+)
+
+const memberCols = `m.id, m.org_id, o.name, m.org_path, m.name, m.id_sealed, m.mobile_sealed, m.gender, m.birth_date,
+	COALESCE(m.employer_id, 0), m.employer_name, m.job, m.status, m.status_on, m.tags, m.joined_on, m.source, m.card_serial,
+	m.version, m.created_at, m.updated_at`
+
+const memberFrom = ` FROM members m JOIN orgs o ON o.id = m.org_id`
+
+// row is a scanned member with its sealed numbers.
+type row struct {
+	Member
+	idSealed, mobileSealed string
+}
+
+func scanRow(r interface{ Scan(...any) error }) (row, error) {
+	var m row
+	var tags, created, updated int64
+	err := r.Scan(&m.ID, &m.OrgID, &m.OrgName, &m.OrgPath, &m.Name, &m.idSealed, &m.mobileSealed, &m.Gender, &m.BirthDate,
+		&m.EmployerID, &m.EmployerName, &m.Job, &m.Status, &m.StatusOn, &tags, &m.JoinedOn, &m.Source, &m.CardSerial,
+		&m.Version, &created, &updated)
+	m.Tags = tagNames(tags)
+	m.CreatedAt, m.UpdatedAt = fromMillis(created), fromMillis(updated)
+	return m, err
+}
+
+// masked fills the display forms of the personal numbers. A value that does
+// not open (a lost key) shows as stars, never as the sealed text.
+func (s *Store) masked(r *row) Member {
+	m := r.Member
+	m.IDNumber = cnid.MaskResidentID(s.openOr(r.idSealed, idAAD(r.ID)))
+	if m.IDNumber == "" {
+		m.IDNumber = "******************"
+	}
+	m.Mobile = cnid.MaskMobile(s.openOr(r.mobileSealed, mobileAAD(r.ID)))
+	return m
+}
+
+func (s *Store) load(ctx context.Context, id int64) (*row, error) {
+	r, err := scanRow(s.DB.QueryRow(ctx, "SELECT "+memberCols+memberFrom+" WHERE m.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.NotFound("member")
+	}
+	if err != nil {
+		return nil, errs.Internal(err, "member: load")
+	}
+	return &r, nil
+}
+
+// Get returns one member the caller may see, numbers masked.
+func (s *Store) Get(ctx context.Context, pr *auth.Principal, id int64) (*Member, error) {
+	r, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := readable(pr, r.OrgPath); err != nil {
+		return nil, err
+	}
+	m := s.masked(r)
+	return &m, nil
+}
+
+// Revealed are a member's personal numbers in full.
+type Revealed struct {
+	IDNumber string `json:"id_number"`
+	Mobile   string `json:"mobile"`
+}
+
+// Reveal returns a member's full ID and mobile numbers. It needs
+// member.reveal over the member's union and leaves an audit record naming
+// who saw whose numbers and why.
+func (s *Store) Reveal(ctx context.Context, pr *auth.Principal, id int64, reason string) (*Revealed, error) {
+	r, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := readable(pr, r.OrgPath); err != nil {
+		return nil, err
+	}
+	if !pr.CanAt(auth.PermMemberReveal, r.OrgPath) {
+		return nil, errs.Forbidden()
+	}
+	reason = strings.TrimSpace(reason)
+	if utf8.RuneCountInString(reason) > 200 {
+		return nil, fieldErr("reason", "field.too_long", 200)
+	}
+	out := &Revealed{IDNumber: s.openOr(r.idSealed, idAAD(id)), Mobile: s.openOr(r.mobileSealed, mobileAAD(id))}
+	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
+		return audit.Record(ctx, tx, audit.Event{Action: "pii.reveal", Entity: "member", EntityID: db.FormatID(id), OrgPath: r.OrgPath,
+			After: map[string]any{"fields": []string{"id_number", "mobile"}, "reason": reason}})
+	})
+	if err != nil {
+		return nil, errs.Internal(err, "member: audit reveal")
+	}
+	return out, nil
+}
+
+// Query filters List.
+type Query struct {
+	Q          string // name (substring), pinyin initials, full ID number or mobile number
+	Org        int64  // a union: its whole subtree, or only itself with OrgOnly
+	OrgOnly    bool
+	Status     Status
+	Tags       []string // members carrying all of these
+	JoinedFrom string
+	JoinedTo   string
+	Employer   int64
+	After      string // cursor
+	Limit      int    // default 50, at most 200
+}
+
+// plan is a listing's SQL: which order it walks and how it resumes.
+type plan struct {
+	where []string
+	args  []any
+	order string // "path", "id", "name" or "initials"
+}
+
+// List returns a page of the members the caller may see that match q, and
+// the cursor of the next page ("" after the last). Each kind of search walks
+// an index in its own order so that a page costs a seek and about a page of
+// rows whatever the registry's size: the union path for browsing, the
+// bigram index for names, the initials index for pinyin, the name index
+// for a one-character query (a surname), the hashes for exact numbers.
+func (s *Store) List(ctx context.Context, pr *auth.Principal, q Query) ([]Member, string, error) {
+	scope, err := readScope(pr)
+	if err != nil {
+		return nil, "", err
+	}
+	pl, err := s.plan(ctx, pr, q, scope)
+	if err != nil || pl == nil {
+		return nil, "", err
+	}
+	limit := pageLimit(q.Limit)
+	rows, next, err := s.page(ctx, pl, q.After, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Member, len(rows))
+	for i := range rows {
+		out[i] = s.masked(&rows[i])
+	}
+	return out, next, nil
+}
+
+// Each runs fn over every member matching q in the plan's order, a page at
+// a time, for exports; fn gets the member with sealed numbers opened only
+// if reveal is set (the caller has checked and audited that).
+func (s *Store) Each(ctx context.Context, pr *auth.Principal, q Query, reveal bool, fn func(m *Member) error) error {
+	scope, err := readScope(pr)
+	if err != nil {
+		return err
+	}
+	pl, err := s.plan(ctx, pr, q, scope)
+	if err != nil || pl == nil {
+		return err
+	}
+	after := ""
+	for {
+		rows, next, err := s.page(ctx, pl, after, 500)
+		if err != nil {
+			return err
+		}
+		for i := range rows {
+			m := s.masked(&rows[i])
+			if reveal {
+				m.IDNumber = s.openOr(rows[i].idSealed, idAAD(m.ID))
+				m.Mobile = s.openOr(rows[i].mobileSealed, mobileAAD(m.ID))
+			}
+			if err := fn(&m); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		after = next
+	}
+}
+
+func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, scope []string) (*plan, error) {
+	f := errs.Fields{}
+	q.Q = strings.TrimSpace(q.Q)
+	f.Check(utf8.RuneCountInString(q.Q) <= 50, "q", "field.too_long", 50)
+	f.Check(q.Status == "" || q.Status.Valid(), "status", "field.invalid_choice")
+	bits, ok := tagBits(q.Tags)
+	f.Check(ok, "tags", "field.invalid_choice")
+	f.Check(q.JoinedFrom == "" || validDate(q.JoinedFrom), "joined_from", "field.invalid_date")
+	f.Check(q.JoinedTo == "" || validDate(q.JoinedTo), "joined_to", "field.invalid_date")
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	pl := &plan{order: "path"}
+	if q.Org != 0 {
+		u, err := loadUnion(ctx, s.DB, q.Org)
+		if err != nil || !canRead(pr, u.Path) {
+			return nil, fieldErr("org", "field.invalid_id")
+		}
+		if q.OrgOnly {
+			pl.where = append(pl.where, "m.org_path = ?")
+			pl.args = append(pl.args, u.Path)
+		} else {
+			scope = []string{u.Path}
+		}
+	}
+	if len(scope) == 0 {
+		return nil, nil
+	}
+	parts := make([]string, len(scope))
+	for i, p := range scope {
+		parts[i] = "(m.org_path >= ? AND m.org_path < ?)"
+		pl.args = append(pl.args, p, audit.PathEnd(p))
+	}
+	pl.where = append(pl.where, "("+strings.Join(parts, " OR ")+")")
+	if q.Status != "" {
+		pl.where = append(pl.where, "m.status = ?")
+		pl.args = append(pl.args, string(q.Status))
+	}
+	if bits != 0 {
+		pl.where = append(pl.where, "(m.tags & CAST(? AS INTEGER)) = CAST(? AS INTEGER)")
+		pl.args = append(pl.args, bits, bits)
+	}
+	if q.JoinedFrom != "" {
+		pl.where = append(pl.where, "m.joined_on >= ?")
+		pl.args = append(pl.args, q.JoinedFrom)
+	}
+	if q.JoinedTo != "" {
+		pl.where = append(pl.where, "m.joined_on <= ?")
+		pl.args = append(pl.args, q.JoinedTo)
+	}
+	if q.Employer != 0 {
+		pl.where = append(pl.where, "m.employer_id = ?")
+		pl.args = append(pl.args, q.Employer)
+	}
+	if q.Q == "" {
+		return pl, nil
+	}
+	switch classify(q.Q) {
+	case queryIDNumber:
+		pl.where = append(pl.where, "m.id_hash = ?")
+		pl.args = append(pl.args, s.Keys.Hash("id_number", strings.ToUpper(q.Q)))
+		pl.order = "id"
+	case queryMobile:
+		n, err := cnid.NormalizeMobile(q.Q)
+		if err != nil {
+			return nil, fieldErr("q", "field.mobile.invalid")
+		}
+		pl.where = append(pl.where, "m.mobile_hash = ?")
+		pl.args = append(pl.args, s.Keys.Hash("mobile", n))
+		pl.order = "id"
+	case queryInitials:
+		lo := strings.ToLower(q.Q)
+		pl.where = append(pl.where, "m.initials >= ? AND m.initials < ?")
+		pl.args = append(pl.args, lo, lo+"\x7f")
+		pl.order = "initials"
+	default:
+		name := cleanName(q.Q)
+		g := bigrams(name)
+		if len(g) == 0 {
+			// One character: names starting with it (a surname), through
+			// the name index. A single character anywhere in a name would
+			// match a large share of the city and is not offered.
+			pl.where = append(pl.where, "m.name >= ? AND m.name < ?")
+			pl.args = append(pl.args, name, nextString(name))
+			pl.order = "name"
+			return pl, nil
+		}
+		pl.where = append(pl.where, "m.id IN (SELECT member_id FROM member_grams WHERE gram = ?)", s.nameLike())
+		pl.args = append(pl.args, g[0], "%"+db.Like(name)+"%")
+		pl.order = "id"
+	}
+	return pl, nil
+}
+
+// nameLike matches a substring, ignoring ASCII case on both engines.
+func (s *Store) nameLike() string {
+	if s.DB.Dialect == db.Postgres {
+		return `m.name ILIKE ? ESCAPE '\'`
+	}
+	return `m.name LIKE ? ESCAPE '\'`
+}
+
+// nextString is the smallest string above every string starting with s:
+// s with its last rune incremented.
+func nextString(s string) string {
+	r := []rune(s)
+	r[len(r)-1]++
+	return string(r)
+}
+
+// page runs a plan from cursor after.
+func (s *Store) page(ctx context.Context, pl *plan, after string, limit int) ([]row, string, error) {
+	where := append([]string{}, pl.where...)
+	args := append([]any{}, pl.args...)
+	key, id, err := parseCursor(after, pl.order)
+	if err != nil {
+		return nil, "", err
+	}
+	var order string
+	switch pl.order {
+	case "path":
+		order = "m.org_path, m.id"
+	case "name":
+		order = "m.name, m.id"
+	case "initials":
+		order = "m.initials, m.id"
+	default:
+		order = "m.id"
+	}
+	if id != 0 {
+		if pl.order == "id" {
+			where = append(where, "m.id > ?")
+			args = append(args, id)
+		} else {
+			col := strings.Split(order, ",")[0]
+			where = append(where, "("+col+" > ? OR ("+col+" = ? AND m.id > ?))")
+			args = append(args, key, key, id)
+		}
+	}
+	args = append(args, limit+1)
+	rows, err := s.DB.Query(ctx, "SELECT "+memberCols+memberFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT ?", args...)
+	if err != nil {
+		return nil, "", errs.Internal(err, "member: list")
+	}
+	defer rows.Close()
+	var out []row
+	for rows.Next() {
+		r, err := scanRow(rows)
+		if err != nil {
+			return nil, "", errs.Internal(err, "member: list")
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", errs.Internal(err, "member: list")
+	}
+	if len(out) <= limit {
+		return out, "", nil
+	}
+	out = out[:limit]
+	last := out[limit-1]
+	var k string
+	switch pl.order {
+	case "path":
+		k = last.OrgPath
+	case "name":
+		k = last.Name
+	case "initials":
+		k = initials(last.Name)
+	}
+	return out, makeCursor(pl.order, k, last.ID), nil
+}
+
+// Cursors are base64url of "<order>\x00<key>\x00<id>": tagged with the
+// listing's order, so a cursor from one kind of search is refused by another.
+func makeCursor(order, key string, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(order + "\x00" + key + "\x00" + strconv.FormatInt(id, 10)))
+}
+
+func badCursor() error { return errs.Invalid("bad_cursor", "error.bad_cursor") }
+
+func parseCursor(c, order string) (string, int64, error) {
+	if c == "" {
+		return "", 0, nil
+	}
+	b, err := base64.RawURLEncoding.Strict().DecodeString(c)
+	if err != nil || !utf8.Valid(b) {
+		return "", 0, badCursor()
+	}
+	parts := strings.Split(string(b), "\x00")
+	if len(parts) != 3 || parts[0] != order {
+		return "", 0, badCursor()
+	}
+	id, ok := db.ParseID(parts[2])
+	if !ok || id <= 0 {
+		return "", 0, badCursor()
+	}
+	return parts[1], id, nil
+}
