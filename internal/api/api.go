@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
+	"gonghui/internal/member"
 	"gonghui/internal/org"
 )
 
@@ -18,10 +19,11 @@ const Prefix = "/api/v1"
 
 // Deps are what the API needs from the rest of the program.
 type Deps struct {
-	DB   *db.DB
-	Auth *auth.Service
-	Orgs *org.Store
-	HTTP httpx.Options
+	DB      *db.DB
+	Auth    *auth.Service
+	Orgs    *org.Store
+	Members *member.Store
+	HTTP    httpx.Options
 }
 
 // Handler serves the API.
@@ -29,6 +31,7 @@ type Handler struct {
 	db     *db.DB
 	auth   *auth.Service
 	orgs   *org.Store
+	mem    *member.Store
 	opts   httpx.Options
 	mux    *http.ServeMux
 	routes []route
@@ -51,7 +54,7 @@ type route struct {
 
 // New returns the API handler.
 func New(d Deps) *Handler {
-	h := &Handler{db: d.DB, auth: d.Auth, orgs: d.Orgs, opts: d.HTTP}
+	h := &Handler{db: d.DB, auth: d.Auth, orgs: d.Orgs, mem: d.Members, opts: d.HTTP}
 	h.routes = h.table()
 	return h
 }
@@ -97,6 +100,25 @@ func (h *Handler) table() []route {
 		{"POST", "/users/{id}/tokens", full, h.createToken},
 		{"GET", "/users/{id}/sessions", full, h.userSessions},
 		{"DELETE", "/users/{id}/sessions", full, h.revokeSessions},
+
+		{"GET", "/members", full, h.listMembers},
+		{"POST", "/members", full, h.createMember},
+		{"GET", "/members/{id}", full, h.getMember},
+		{"PUT", "/members/{id}", full, h.putMember},
+		{"POST", "/members/{id}/status", full, h.memberStatus},
+		{"POST", "/members/{id}/reveal", full, h.revealMember},
+		{"GET", "/members/{id}/history", full, h.memberHistory},
+
+		{"GET", "/join-applications", full, h.listApplications},
+		{"POST", "/join-applications", public, h.apply},
+		{"POST", "/join-applications/track", public, h.trackApplications},
+		{"GET", "/join-applications/{id}", full, h.getApplication},
+		{"POST", "/join-applications/{id}/decision", full, h.decideApplication},
+
+		{"GET", "/transfers", full, h.listTransfers},
+		{"POST", "/transfers", full, h.requestTransfer},
+		{"GET", "/transfers/{id}", full, h.getTransfer},
+		{"POST", "/transfers/{id}/decision", full, h.decideTransfer},
 
 		{"GET", "/audit", full, h.listAudit},
 		{"GET", "/audit/verify", full, h.verifyAudit},

@@ -21,6 +21,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
+	"gonghui/internal/member"
 	"gonghui/internal/org"
 	"gonghui/internal/web"
 )
@@ -28,10 +29,11 @@ import (
 // Main is one running server: Run it, then Close it. Tests boot it on port
 // 0 and talk to it over HTTP like any client.
 type Main struct {
-	Config Config
-	DB     *db.DB
-	Auth   *auth.Service
-	Orgs   *org.Store
+	Config  Config
+	DB      *db.DB
+	Auth    *auth.Service
+	Orgs    *org.Store
+	Members *member.Store
 
 	server   *http.Server
 	listener net.Listener
@@ -54,7 +56,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		d.Close()
 		return nil, err
 	}
-	m := &Main{Config: cfg, DB: d, Auth: auth.NewService(d, keys), Orgs: org.NewStore(d)}
+	m := &Main{Config: cfg, DB: d, Auth: auth.NewService(d, keys), Orgs: org.NewStore(d), Members: member.NewStore(d, keys)}
 	if cfg.Demo {
 		if err := LoadDemo(ctx, m, os.Stdout); err != nil {
 			d.Close()
@@ -90,9 +92,9 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
 
-	apiH := api.New(api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, HTTP: opts})
+	apiH := api.New(api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts})
 	apiH.Routes(mux)
-	webH, err := web.New(ctx, web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, HTTP: opts})
+	webH, err := web.New(ctx, web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts})
 	if err != nil {
 		return nil, err
 	}

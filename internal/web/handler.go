@@ -18,15 +18,17 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
+	"gonghui/internal/member"
 	"gonghui/internal/org"
 )
 
 // Deps are what the pages need.
 type Deps struct {
-	DB   *db.DB
-	Auth *auth.Service
-	Orgs *org.Store
-	HTTP httpx.Options
+	DB      *db.DB
+	Auth    *auth.Service
+	Orgs    *org.Store
+	Members *member.Store
+	HTTP    httpx.Options
 }
 
 // Handler serves the HTML pages.
