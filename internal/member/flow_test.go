@@ -1,0 +1,217 @@
+package member
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"gonghui/internal/card"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/testkit"
+)
+
+func TestTransferBetweenStreets(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		m := w.add(t, w.unionA, "陈十一", 600)
+		// Only the source's staff may ask by member id.
+		_, err := w.s.RequestTransfer(ctx, w.xichangOf, TransferRequest{MemberID: m.ID, ToOrgID: w.unionB.ID})
+		wantKind(t, err, errs.KindNotFound)
+		_, err = w.s.RequestTransfer(ctx, w.dashilanOfficer, TransferRequest{MemberID: m.ID, ToOrgID: w.unionA.ID})
+		wantField(t, err, "to_org_id", "member.transfer_same")
+		_, err = w.s.RequestTransfer(ctx, w.dashilanOfficer, TransferRequest{MemberID: m.ID, ToOrgID: w.xicheng.ID})
+		wantField(t, err, "to_org_id", "member.org_kind")
+		tr, err := w.s.RequestTransfer(ctx, w.dashilanOfficer, TransferRequest{MemberID: m.ID, ToOrgID: w.unionB.ID, Note: "调动"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = w.s.RequestTransfer(ctx, w.dashilanOfficer, TransferRequest{MemberID: m.ID, ToOrgID: w.unionB.ID})
+		wantKind(t, err, errs.KindConflict)
+		// The target sees it, but may not accept before the release.
+		got, err := w.s.GetTransfer(ctx, w.xichangOf, tr.ID)
+		if err != nil || got.CanAccept || got.MemberName != "陈十一" || !strings.Contains(got.IDNumber, "*") {
+			t.Fatalf("target view %+v %v", got, err)
+		}
+		_, err = w.s.DecideTransfer(ctx, w.xichangOf, tr.ID, TransferDecision{Action: "accept"})
+		wantKind(t, err, errs.KindConflict)
+		_, err = w.s.DecideTransfer(ctx, w.xichangOf, tr.ID, TransferDecision{Action: "release"})
+		wantKind(t, err, errs.KindForbidden)
+		if _, err := w.s.DecideTransfer(ctx, w.dashilanOfficer, tr.ID, TransferDecision{Action: "release"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = w.s.DecideTransfer(ctx, w.xichangOf, tr.ID, TransferDecision{Action: "reject"})
+		wantField(t, err, "reason", "field.required")
+		done, err := w.s.DecideTransfer(ctx, w.xichangOf, tr.ID, TransferDecision{Action: "accept"})
+		if err != nil || done.Status != TransferAccepted {
+			t.Fatalf("accept: %+v %v", done, err)
+		}
+		// The member is now the other street's, continuously.
+		moved, err := w.s.Get(ctx, w.xichangOf, m.ID)
+		if err != nil || moved.OrgID != w.unionB.ID || moved.JoinedOn != m.JoinedOn || moved.CardSerial != m.CardSerial+1 {
+			t.Fatalf("moved %+v %v", moved, err)
+		}
+		_, err = w.s.Get(ctx, w.dashilanOfficer, m.ID)
+		wantKind(t, err, errs.KindNotFound)
+		// Both sides still see the transfer in their lists.
+		for _, p := range []*struct {
+			name string
+			dir  string
+		}{{"out", "out"}, {"in", "in"}} {
+			pr := w.dashilanOfficer
+			if p.dir == "in" {
+				pr = w.xichangOf
+			}
+			list, _, err := w.s.ListTransfers(ctx, pr, TransferQuery{Direction: p.dir})
+			if err != nil || len(list) != 1 {
+				t.Fatalf("%s list: %v %v", p.name, list, err)
+			}
+		}
+		h, err := w.s.History(ctx, w.xichangOf, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		for _, e := range h {
+			kinds = append(kinds, string(e.Kind))
+		}
+		if strings.Join(kinds, ",") != "joined,transfer_requested,transferred_out,transferred_in" {
+			t.Fatalf("history %v", kinds)
+		}
+		if n := count(t, d, "SELECT count(*) FROM members WHERE name = ?", "陈十一"); n != 1 {
+			t.Fatalf("%d rows after the transfer", n)
+		}
+
+		// The target may also ask, naming the person by ID number.
+		m2 := w.add(t, w.unionA, "林十二", 601)
+		tr2, err := w.s.RequestTransfer(ctx, w.xichangOf, TransferRequest{IDNumber: idNumber(t, 601), ToOrgID: w.unionB.ID})
+		if err != nil || tr2.MemberID != m2.ID {
+			t.Fatalf("target-side request %+v %v", tr2, err)
+		}
+		if _, err := w.s.DecideTransfer(ctx, w.dashilanOfficer, tr2.ID, TransferDecision{Action: "reject", Reason: "尚有手续未办"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = w.s.DecideTransfer(ctx, w.xichangOf, tr2.ID, TransferDecision{Action: "accept"})
+		wantKind(t, err, errs.KindConflict)
+	})
+}
+
+func TestApplyApproveAndTrack(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		in := ApplyInput{Name: "骑手小刘", IDNumber: idNumber(t, 700), Mobile: "13600007000", PlatformWorker: true}
+		_, err := w.s.Apply(ctx, w.unionA.ID, in)
+		wantField(t, err, "consent", "member.consent_required")
+		in.Name = "刘强"
+		in.Consent = true
+		_, err = w.s.Apply(ctx, w.xicheng.ID, in)
+		wantKind(t, err, errs.KindNotFound)
+		a, err := w.s.Apply(ctx, w.unionA.ID, in)
+		if err != nil || a.Status != AppPending {
+			t.Fatalf("apply %+v %v", a, err)
+		}
+		_, err = w.s.Apply(ctx, w.unionB.ID, in)
+		wantKind(t, err, errs.KindConflict)
+		queue, _, err := w.s.ListApplications(ctx, w.dashilanOfficer, ApplicationQuery{Status: AppPending})
+		if err != nil || len(queue) != 1 || queue[0].Mobile != "136****7000" {
+			t.Fatalf("queue %+v %v", queue, err)
+		}
+		other, _, _ := w.s.ListApplications(ctx, w.xichangOf, ApplicationQuery{})
+		if len(other) != 0 {
+			t.Fatal("another street sees the application")
+		}
+		_, err = w.s.Decide(ctx, w.leader, a.ID, Decision{Approve: true})
+		wantKind(t, err, errs.KindForbidden)
+		ok, err := w.s.Decide(ctx, w.dashilanOfficer, a.ID, Decision{Approve: true})
+		if err != nil || ok.Status != AppApproved || ok.MemberID == 0 {
+			t.Fatalf("approve %+v %v", ok, err)
+		}
+		_, err = w.s.Decide(ctx, w.dashilanOfficer, a.ID, Decision{Approve: true})
+		wantKind(t, err, errs.KindConflict)
+		m, err := w.s.Get(ctx, w.dashilanOfficer, ok.MemberID)
+		if err != nil || m.Source != SourceOnline || len(m.Tags) != 1 || m.Tags[0] != string(TagPlatformWorker) {
+			t.Fatalf("member %+v %v", m, err)
+		}
+		// Applying again, now active here: told so. Elsewhere: a transfer.
+		_, err = w.s.Apply(ctx, w.unionA.ID, in)
+		wantField(t, err, "id_number", "member.already_member")
+		tr, err := w.s.Apply(ctx, w.unionB.ID, in)
+		if err != nil || tr.Status != AppTransfer || tr.TransferID == 0 {
+			t.Fatalf("second union: %+v %v", tr, err)
+		}
+		views, err := w.s.Track(ctx, in.Mobile, in.IDNumber)
+		if err != nil || len(views) != 2 || views[0].TransferStatus != TransferRequested {
+			t.Fatalf("track %+v %v", views, err)
+		}
+		// The mobile alone is not enough.
+		views, err = w.s.Track(ctx, in.Mobile, idNumber(t, 701))
+		if err != nil || len(views) != 0 {
+			t.Fatalf("track with another ID: %+v %v", views, err)
+		}
+		// A rejection needs a reason.
+		b, err := w.s.Apply(ctx, w.unionB.ID, ApplyInput{Name: "周周", IDNumber: idNumber(t, 702), Mobile: "13600007002", EmployerName: "乙公司", Consent: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = w.s.Decide(ctx, w.xichangOf, b.ID, Decision{})
+		wantField(t, err, "reason", "field.required")
+		if _, err := w.s.Decide(ctx, w.xichangOf, b.ID, Decision{Reason: "不是本单位职工"}); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, d, "SELECT count(*) FROM members WHERE name = ?", "周周"); n != 0 {
+			t.Fatal("a rejected applicant became a member")
+		}
+	})
+}
+
+func TestCard(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		m := w.add(t, w.unionA, "张中喜", 800)
+		c, err := w.s.Card(ctx, w.dashilanOfficer, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chk, err := w.s.VerifyCard(ctx, c.Payload)
+		if err != nil || chk.Status != card.StatusValid || chk.Name != "张中喜" || chk.OrgID != w.unionA.ID {
+			t.Fatalf("fresh card %+v %v", chk, err)
+		}
+		// Another store on the same database (another server process)
+		// signs with the same key.
+		other := NewStore(d, w.s.Keys)
+		if chk, err := other.VerifyCard(ctx, c.Payload); err != nil || chk.Status != card.StatusValid {
+			t.Fatalf("other process: %+v %v", chk, err)
+		}
+		// Forged: one character changed.
+		bad := []byte(c.Payload)
+		i := len(bad) - 10
+		if bad[i] == 'A' {
+			bad[i] = 'B'
+		} else {
+			bad[i] = 'A'
+		}
+		if chk, err := w.s.VerifyCard(ctx, string(bad)); err == nil && chk.Status != card.StatusForged {
+			t.Fatalf("altered card: %+v", chk)
+		}
+		_, err = w.s.VerifyCard(ctx, "not a card")
+		wantField(t, err, "payload", "")
+		// Expired: the clock moves past the validity.
+		w.s.now = func() time.Time { return time.Now().AddDate(0, 0, cardValidDays+2) }
+		if chk, _ := w.s.VerifyCard(ctx, c.Payload); chk.Status != card.StatusExpired {
+			t.Fatalf("later: %+v", chk)
+		}
+		w.s.now = time.Now
+		// Revoked: the member left.
+		if _, err := w.s.SetStatus(ctx, w.admin, m.ID, StatusChange{Status: StatusLeft}); err != nil {
+			t.Fatal(err)
+		}
+		if chk, _ := w.s.VerifyCard(ctx, c.Payload); chk.Status != card.StatusRevoked {
+			t.Fatalf("after leaving: %+v", chk)
+		}
+		_, err = w.s.Card(ctx, w.admin, m.ID)
+		wantKind(t, err, errs.KindConflict)
+		if _, err := w.s.Card(ctx, w.xichangOf, m.ID); !errs.Is(err, errs.KindNotFound) {
+			t.Fatalf("another street got a card: %v", err)
+		}
+	})
+}
