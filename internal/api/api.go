@@ -108,6 +108,10 @@ func (h *Handler) table() []route {
 		{"POST", "/members/{id}/status", full, h.memberStatus},
 		{"POST", "/members/{id}/reveal", full, h.revealMember},
 		{"GET", "/members/{id}/history", full, h.memberHistory},
+		{"GET", "/members/{id}/card", full, h.memberCard},
+		{"GET", "/members/{id}/card.png", full, h.memberCardPNG},
+		{"POST", "/cards/verify", public, h.verifyCard},
+		{"GET", "/cards/public-key", public, h.cardKey},
 
 		{"GET", "/join-applications", full, h.listApplications},
 		{"POST", "/join-applications", public, h.apply},

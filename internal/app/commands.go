@@ -3,6 +3,7 @@ package app
 import (
 	"bufio"
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,9 +14,11 @@ import (
 
 	"gonghui/internal/audit"
 	"gonghui/internal/auth"
+	"gonghui/internal/card"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/i18n"
+	"gonghui/internal/member"
 	"gonghui/internal/org"
 )
 
@@ -27,6 +30,7 @@ Usage:
   gonghui user add --username U --password-stdin --role R --org ORG_ID [--name N] [--db DB]
   gonghui generate --orgs M [--members N] [--seed S] [--db DB]
   gonghui audit verify [--db DB]                         check the audit log's hash chain
+  gonghui card verify [--db DB | --public-key K] < PAYLOAD  check a scanned member card
 Run "gonghui COMMAND -h" for a command's flags.
 `
 
@@ -56,6 +60,12 @@ func RunCommand(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return 2
 		}
 		return cmdAuditVerify(ctx, args[2:], stdout, stderr)
+	case "card":
+		if len(args) < 2 || args[1] != "verify" {
+			fmt.Fprint(stderr, "usage: gonghui card verify [--db DB | --public-key KEY] < PAYLOAD\n")
+			return 2
+		}
+		return cmdCardVerify(ctx, args[2:], stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -219,40 +229,66 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var cfg Config
 	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg.Bind(fs, "db", "log-level", "log-format")
-	orgs := fs.Int("orgs", 100000, "about how many organisations")
-	members := fs.Int("members", 0, "how many members")
+	cfg.Bind(fs, "db", "log-level", "log-format", "key-file", "key-profile")
+	orgs := fs.Int("orgs", 100000, "about how many organisations (when the database has no tree yet)")
+	members := fs.Int("members", 0, "how many members to add")
 	seed := fs.Int64("seed", 1, "random seed (the same seed makes the same city)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	setupLogging(cfg, stderr)
-	if *members > 0 {
-		// The member registry is a later module; refuse rather than pretend.
-		return errors.New("--members: the member registry is not part of this build yet; generate organisations only (--members 0)")
-	}
-	if *orgs < 400 {
-		return errors.New("--orgs: a city needs at least 400 organisations (districts and streets alone are ~370)")
+	if *members < 0 || *members > 50_000_000 {
+		return errors.New("--members: between 0 and 50,000,000")
 	}
 	d, err := openDB(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	start := time.Now()
-	last := time.Now()
-	err = org.Generate(ctx, org.NewStore(d), *orgs, *seed, func(done, total int) {
-		if time.Since(last) > time.Second || done == total {
-			fmt.Fprintf(stdout, "\rorganisations: %d / %d", done, total)
-			last = time.Now()
+	store := org.NewStore(d)
+	if _, err := store.RootID(ctx); err == nil {
+		fmt.Fprintln(stdout, "the database already has an organisation tree; adding members to it")
+	} else if !errs.Is(err, errs.KindNotFound) {
+		return err
+	} else {
+		if *orgs < 400 {
+			return errors.New("--orgs: a city needs at least 400 organisations (districts and streets alone are ~370)")
 		}
-	})
+		start := time.Now()
+		err = org.Generate(ctx, store, *orgs, *seed, progressTo(stdout, "organisations"))
+		fmt.Fprintln(stdout)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "generated %d organisations in %s\n", *orgs, time.Since(start).Round(time.Millisecond))
+	}
+	if *members == 0 {
+		return nil
+	}
+	keys, err := cfg.Keys()
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	err = member.Generate(ctx, member.NewStore(d, keys), *members, *seed, progressTo(stdout, "members"))
 	fmt.Fprintln(stdout)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "generated %d organisations in %s\n", *orgs, time.Since(start).Round(time.Millisecond))
+	el := time.Since(start)
+	fmt.Fprintf(stdout, "generated %d members in %s (%.0f per second)\n", *members, el.Round(time.Millisecond), float64(*members)/el.Seconds())
 	return nil
+}
+
+// progressTo prints "what: done / total" at most once a second.
+func progressTo(w io.Writer, what string) func(done, total int) {
+	last := time.Time{}
+	return func(done, total int) {
+		if time.Since(last) > time.Second || done == total {
+			fmt.Fprintf(w, "\r%s: %d / %d", what, done, total)
+			last = time.Now()
+		}
+	}
 }
 
 func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -286,5 +322,81 @@ func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 		return 1
 	}
 	fmt.Fprintf(stdout, "audit log intact: %d entries\n", n)
+	return 0
+}
+
+// cmdCardVerify reads a member card's QR payload on standard input and says
+// whether it is valid, expired, revoked or forged; it exits 0 only when
+// valid. With --db (the default) it checks revocation against the registry;
+// with --public-key it checks offline, signature and expiry only.
+func cmdCardVerify(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var cfg Config
+	fs := flag.NewFlagSet("card verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.Bind(fs, "db", "key-file", "key-profile")
+	pub := fs.String("public-key", "", "check offline with this published key (ghc1-ed25519:...) instead of the database")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	raw, err := io.ReadAll(io.LimitReader(stdin, 4096))
+	if err != nil {
+		fmt.Fprintln(stderr, "gonghui:", err)
+		return 2
+	}
+	payload := strings.TrimSpace(string(raw))
+	var chk *member.CardCheck
+	if *pub != "" {
+		id, key, err := card.ParsePublicKeyText(*pub)
+		if err != nil {
+			fmt.Fprintln(stderr, "gonghui: --public-key:", describe(err))
+			return 2
+		}
+		c, st, err := card.Verifier{Keys: map[byte]ed25519.PublicKey{id: key}}.Check(payload)
+		if err != nil {
+			chk = &member.CardCheck{Status: card.StatusForged}
+		} else {
+			chk = &member.CardCheck{Status: st}
+			if st != card.StatusForged {
+				chk.MemberID, chk.Name, chk.OrgID, chk.OrgName, chk.ValidUntil = c.MemberID, c.Name, c.OrgID, c.OrgName, &c.ValidUntil
+			}
+		}
+	} else {
+		d, err := db.Open(ctx, cfg.DB, db.Options{MaxConns: 2})
+		if err != nil {
+			fmt.Fprintln(stderr, "gonghui:", err)
+			return 2
+		}
+		defer d.Close()
+		if err := d.CheckSchema(ctx); err != nil {
+			fmt.Fprintln(stderr, "gonghui:", err)
+			return 2
+		}
+		keys, err := cfg.Keys()
+		if err != nil {
+			fmt.Fprintln(stderr, "gonghui:", err)
+			return 2
+		}
+		chk, err = member.NewStore(d, keys).VerifyCard(ctx, payload)
+		if e, ok := errs.As(err); ok && e.Kind == errs.KindInvalid {
+			chk = &member.CardCheck{Status: card.StatusForged}
+		} else if err != nil {
+			fmt.Fprintln(stderr, "gonghui:", err)
+			return 2
+		}
+	}
+	fmt.Fprintln(stdout, chk.Status)
+	if chk.Status != card.StatusForged && chk.MemberID != 0 {
+		fmt.Fprintf(stdout, "  member:      %s (%s)\n", chk.Name, db.FormatID(chk.MemberID))
+		fmt.Fprintf(stdout, "  union:       %s (%s)\n", chk.OrgName, db.FormatID(chk.OrgID))
+		if chk.ValidUntil != nil {
+			fmt.Fprintf(stdout, "  valid until: %s\n", chk.ValidUntil.Format(time.DateOnly))
+		}
+	}
+	if *pub != "" && chk.Status == card.StatusValid {
+		fmt.Fprintln(stdout, "  (offline check: revocation not checked)")
+	}
+	if chk.Status != card.StatusValid {
+		return 1
+	}
 	return 0
 }

@@ -13,8 +13,12 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/demo"
 	"gonghui/internal/errs"
+	"gonghui/internal/member"
 	"gonghui/internal/org"
 )
+
+// DemoMembers is how many synthetic members the demo world gets.
+const DemoMembers = 3000
 
 // LoadDemo fills an empty database with the demo world drawn from the seeds
 // and creates the demo accounts. On a database that already has a tree it
@@ -38,6 +42,10 @@ func LoadDemo(ctx context.Context, m *Main, out io.Writer) error {
 		return fmt.Errorf("insert demo tree: %w", err)
 	}
 	slog.Info("demo world loaded", "organisations", len(nodes))
+	if err := member.Generate(ctx, m.Members, DemoMembers, 2026, nil); err != nil {
+		return fmt.Errorf("demo members: %w", err)
+	}
+	slog.Info("demo members generated", "members", DemoMembers)
 	return createDemoAccounts(ctx, m, nodes, out)
 }
 

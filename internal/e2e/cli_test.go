@@ -6,7 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"gonghui/internal/auth"
 	"gonghui/internal/db"
+	"gonghui/internal/member"
+	"gonghui/internal/pii"
 	"gonghui/internal/testkit"
 )
 
@@ -40,8 +43,12 @@ func TestCommands(t *testing.T) {
 			if out, code := gonghui(t, "", "generate", "--orgs", "1000", "--db", dsn); code != 0 {
 				t.Fatalf("generate: %d %s", code, out)
 			}
-			if out, code := gonghui(t, "", "generate", "--orgs", "1000", "--members", "10", "--db", dsn); code == 0 {
-				t.Fatalf("generate --members must refuse until the registry exists: %s", out)
+			keyFile := testkit.KeyFileFor(dsn)
+			if out, code := gonghui(t, "", "generate", "--members", "300", "--db", dsn, "--key-file", keyFile); code != 0 || !strings.Contains(out, "generated 300 members") {
+				t.Fatalf("generate --members: %d %s", code, out)
+			}
+			if out, code := gonghui(t, "", "generate", "--members", "-1", "--db", dsn, "--key-file", keyFile); code == 0 {
+				t.Fatalf("generate --members -1 accepted: %s", out)
 			}
 			d, err := db.Open(context.Background(), dsn, db.Options{})
 			if err != nil {
@@ -56,6 +63,7 @@ func TestCommands(t *testing.T) {
 			if err := d.QueryRow(context.Background(), "SELECT count(*) FROM orgs").Scan(&orgs); err != nil || orgs < 900 || orgs > 1100 {
 				t.Fatalf("generated %d organisations (%v), want about 1000", orgs, err)
 			}
+			checkCardVerify(t, d, dsn, keyFile)
 
 			// Bad input is refused with the rule named, and nothing is made.
 			out, code := gonghui(t, "short\n", "user", "add", "--username", "ops", "--password-stdin", "--role", "admin", "--org", db.FormatID(rootID), "--db", dsn, "--key-file", testkit.KeyFileFor(dsn))
@@ -87,5 +95,52 @@ func TestCommands(t *testing.T) {
 				t.Fatalf("audit verify missed an edit: %d %s", code, out)
 			}
 		})
+	}
+}
+
+// checkCardVerify signs a generated member's card and checks it with
+// "gonghui card verify": valid, forged when altered, revoked once the
+// member has left; offline with the published key too.
+func checkCardVerify(t *testing.T, d *db.DB, dsn, keyFile string) {
+	t.Helper()
+	ctx := context.Background()
+	keys, err := pii.Load(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := member.NewStore(d, keys)
+	var id int64
+	var path string
+	if err := d.QueryRow(ctx, "SELECT id, org_path FROM members WHERE status = 'active' ORDER BY id LIMIT 1").Scan(&id, &path); err != nil {
+		t.Fatal(err)
+	}
+	staff := &auth.Principal{Grants: []auth.Grant{{Role: auth.RoleOfficer, OrgPath: path}}}
+	c, err := s.Card(ctx, staff, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, code := gonghui(t, c.Payload+"\n", "card", "verify", "--db", dsn, "--key-file", keyFile); code != 0 || !strings.HasPrefix(out, "valid") || !strings.Contains(out, c.Member.Name) {
+		t.Fatalf("card verify: %d %s", code, out)
+	}
+	pub, err := s.PublicKey(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, code := gonghui(t, c.Payload, "card", "verify", "--public-key", pub); code != 0 || !strings.Contains(out, "offline") {
+		t.Fatalf("card verify offline: %d %s", code, out)
+	}
+	bad := []byte(c.Payload)
+	bad[len(bad)-5] ^= 1
+	if out, code := gonghui(t, string(bad), "card", "verify", "--db", dsn, "--key-file", keyFile); code != 1 || !strings.HasPrefix(out, "forged") {
+		t.Fatalf("altered card: %d %s", code, out)
+	}
+	if out, code := gonghui(t, "hello", "card", "verify", "--db", dsn, "--key-file", keyFile); code != 1 || !strings.HasPrefix(out, "forged") {
+		t.Fatalf("garbage: %d %s", code, out)
+	}
+	if _, err := s.SetStatus(ctx, staff, id, member.StatusChange{Status: member.StatusLeft}); err != nil {
+		t.Fatal(err)
+	}
+	if out, code := gonghui(t, c.Payload, "card", "verify", "--db", dsn, "--key-file", keyFile); code != 1 || !strings.HasPrefix(out, "revoked") {
+		t.Fatalf("card of a member who left: %d %s", code, out)
 	}
 }

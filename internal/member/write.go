@@ -187,6 +187,9 @@ type memberRow struct {
 	source string
 	actor  string
 	at     int64
+	// status and statusOn default to an active membership.
+	status   Status
+	statusOn string
 }
 
 const memberInsertCols = 23
@@ -197,8 +200,12 @@ func (s *Store) memberValues(r *memberRow, out []any) ([]any, error) {
 		return nil, err
 	}
 	p := r.p
+	st := r.status
+	if st == "" {
+		st = StatusActive
+	}
 	return append(out, r.id, r.org.ID, r.org.Path, p.name, p.initials, p.idHash, sl.id, nullable(p.mobileHash), sl.mobile,
-		p.gender(), p.birth(), nullID(p.employerID), p.employer, p.job, string(StatusActive), p.tags, p.joinedOn, "",
+		p.gender(), p.birth(), nullID(p.employerID), p.employer, p.job, string(st), p.tags, p.joinedOn, r.statusOn,
 		r.source, 1, 1, r.at, r.at), nil
 }
 
@@ -218,6 +225,10 @@ func (s *Store) insertMembers(ctx context.Context, tx *db.Tx, rows []memberRow) 
 		}
 		events = append(events, eventValues(event{MemberID: r.id, At: r.at, OnDate: r.p.joinedOn, Kind: EventJoined,
 			OrgID: r.org.ID, OrgPath: r.org.Path, Actor: r.actor, Detail: map[string]any{"source": r.source}})...)
+		if r.status != "" && r.status != StatusActive {
+			events = append(events, eventValues(event{MemberID: r.id, At: r.at, OnDate: r.statusOn, Kind: EventStatus,
+				OrgID: r.org.ID, OrgPath: r.org.Path, Actor: r.actor, Detail: map[string]any{"from": StatusActive, "to": r.status}})...)
+		}
 	}
 	if err := tx.InsertRows(ctx, "members (id, org_id, org_path, name, initials, id_hash, id_sealed, mobile_hash, mobile_sealed, gender, birth_date, employer_id, employer_name, job, status, tags, joined_on, status_on, source, card_serial, version, created_at, updated_at)", memberInsertCols, flat); err != nil {
 		return err

@@ -1,0 +1,75 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"gonghui/internal/card"
+)
+
+// memberCard: GET /members/{id}/card — a freshly signed card payload.
+func (h *Handler) memberCard(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := h.mem.Card(r.Context(), principal(r), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return ok(w, c)
+}
+
+// memberCardPNG: GET /members/{id}/card.png — the card's QR code.
+func (h *Handler) memberCardPNG(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := h.mem.Card(r.Context(), principal(r), id)
+	if err != nil {
+		return err
+	}
+	size := 360
+	if s := r.URL.Query().Get("size"); s != "" {
+		if n, err := strconv.Atoi(s); err == nil && n >= 120 && n <= 1200 {
+			size = n
+		}
+	}
+	png, err := card.PNG(c.Payload, size)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = w.Write(png)
+	return err
+}
+
+type verifyInput struct {
+	Payload string `json:"payload"`
+}
+
+// verifyCard: POST /cards/verify (public) — valid, expired, revoked or
+// forged; a malformed payload is a field error.
+func (h *Handler) verifyCard(w http.ResponseWriter, r *http.Request) error {
+	var in verifyInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	c, err := h.mem.VerifyCard(r.Context(), in.Payload)
+	if err != nil {
+		return err
+	}
+	return ok(w, c)
+}
+
+// cardKey: GET /cards/public-key (public) — the key offline verifiers use.
+func (h *Handler) cardKey(w http.ResponseWriter, r *http.Request) error {
+	k, err := h.mem.PublicKey(r.Context())
+	if err != nil {
+		return err
+	}
+	return ok(w, map[string]any{"keys": []string{k}, "format": "ghc1-ed25519:<key id>:<base64url Ed25519 public key>", "payload_prefix": card.Prefix})
+}
