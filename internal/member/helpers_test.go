@@ -43,7 +43,7 @@ func grant(role auth.Role, orgs ...*org.Org) *auth.Principal {
 	return p
 }
 
-func newWorld(t *testing.T, d *db.DB) *world {
+func newWorld(t testing.TB, d *db.DB) *world {
 	t.Helper()
 	w := &world{s: NewStore(d, testkit.Keys(t)), o: org.NewStore(d), d: d}
 	var err error
@@ -74,7 +74,7 @@ func newWorld(t *testing.T, d *db.DB) *world {
 	return w
 }
 
-func (w *world) employer(t *testing.T, union *org.Org, name, body string) *org.Employer {
+func (w *world) employer(t testing.TB, union *org.Org, name, body string) *org.Employer {
 	t.Helper()
 	code, err := cnid.MakeCreditCode(body[:17])
 	if err != nil {

@@ -1,0 +1,651 @@
+package member
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gonghui/internal/audit"
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/sheet"
+)
+
+// ImportMode says what an import does with a roster.
+type ImportMode string
+
+const (
+	// ImportDryRun checks every row and changes nothing.
+	ImportDryRun ImportMode = "dry-run"
+	// ImportAllOrNothing imports every row, or none if any row is bad.
+	ImportAllOrNothing ImportMode = "all-or-nothing"
+	// ImportValidRows imports exactly the good rows.
+	ImportValidRows ImportMode = "valid-rows"
+)
+
+// Valid reports whether m is a known mode.
+func (m ImportMode) Valid() bool {
+	return m == ImportDryRun || m == ImportAllOrNothing || m == ImportValidRows
+}
+
+// ImportError is one problem of one row.
+type ImportError struct {
+	Row     int    `json:"row"`    // the row number as the spreadsheet shows it
+	Column  string `json:"column"` // the column's header as written in the file
+	Code    string `json:"code"`
+	Message string `json:"message"` // filled in the reader's language at the edge
+	Key     string `json:"-"`
+	Args    []any  `json:"-"`
+}
+
+// ImportReport is the outcome of an import. Valid rows are Imported, or
+// Skipped because the person is already a member of this union (so a
+// re-import of the same file adds nothing).
+type ImportReport struct {
+	Mode      ImportMode    `json:"mode"`
+	Total     int           `json:"total"`
+	Valid     int           `json:"valid"`
+	Invalid   int           `json:"invalid"`
+	Imported  int           `json:"imported"`
+	Skipped   int           `json:"skipped"`
+	Errors    []ImportError `json:"errors"`
+	Truncated bool          `json:"errors_truncated"` // more errors than MaxImportErrors
+	Format    string        `json:"format"`
+	Encoding  string        `json:"encoding,omitempty"`
+}
+
+// MaxImportErrors bounds the errors a report lists (each bad row is still
+// counted in Invalid).
+const MaxImportErrors = 10000
+
+// importBatch is how many rows are checked against the registry and
+// written together.
+const importBatch = 500
+
+// Columns of a roster, recognised by the headers people write. Headers are
+// compared after dropping spaces, asterisks and anything in brackets
+// ("*身份证号（必填）" is 身份证号), and case-insensitively.
+var columnNames = map[string][]string{
+	"name":      {"姓名", "名字", "会员姓名", "职工姓名", "员工姓名", "name"},
+	"id_number": {"身份证号", "身份证号码", "身份证", "公民身份号码", "公民身份证号码", "居民身份证号码", "证件号码", "身份证件号码", "id_number", "idnumber"},
+	"mobile":    {"手机号", "手机号码", "手机", "联系电话", "电话", "联系方式", "移动电话", "mobile", "phone"},
+	"employer":  {"单位", "工作单位", "所在单位", "单位名称", "用人单位", "employer"},
+	"job":       {"岗位", "职务", "工种", "职位", "岗位职务", "job"},
+	"joined_on": {"入会时间", "入会日期", "加入工会时间", "入会年月", "joined_on", "joined"},
+	"tags":      {"标签", "身份", "人员类别", "类别", "tags"},
+	"gender":    {"性别", "gender"},
+}
+
+var headerNoise = regexp.MustCompile(`[\s*＊:：]|[（(【\[].*?[)）】\]]`)
+
+func normaliseHeader(h string) string {
+	return strings.ToLower(headerNoise.ReplaceAllString(h, ""))
+}
+
+var headerIndex = func() map[string]string {
+	m := map[string]string{}
+	for field, names := range columnNames {
+		for _, n := range names {
+			m[normaliseHeader(n)] = field
+		}
+	}
+	return m
+}()
+
+// isHeader: a row naming the person's name or ID column and one more known
+// column is the header; the title rows above it are not.
+func isHeader(cells []string) bool {
+	known, key := 0, false
+	for _, c := range cells {
+		f, ok := headerIndex[normaliseHeader(c)]
+		if ok {
+			known++
+			key = key || f == "name" || f == "id_number"
+		}
+	}
+	return key && known >= 2
+}
+
+// tagLabels maps the Chinese words of a tags column to tags.
+var tagLabels = map[string]Tag{
+	"劳模": TagModelWorker, "劳动模范": TagModelWorker, "工匠": TagCraftsman, "党员": TagPartyMember, "中共党员": TagPartyMember,
+	"困难职工": TagHardship, "困难": TagHardship, "新就业形态": TagPlatformWorker, "新就业形态劳动者": TagPlatformWorker,
+	"户外劳动者": TagOutdoorWorker, "户外": TagOutdoorWorker,
+}
+
+func parseTags(s string) ([]string, bool) {
+	var out []string
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(",，、;；/ ", r) }) {
+		if t, ok := tagLabels[part]; ok {
+			out = append(out, string(t))
+		} else if Tag(part).Bit() != 0 {
+			out = append(out, part)
+		} else {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+var dateForms = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?|月)?$`)
+
+// parseImportDate reads the dates people type: 2020-01-02, 2020/1/2,
+// 2020.1.2, 2020年1月2日, 20200102, a month alone (2020-01, 2020年1月: the
+// first), or an Excel serial number.
+func parseImportDate(r *sheet.Reader, s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) == 8 && strings.Trim(s, "0123456789") == "" {
+		t, err := time.Parse("20060102", s)
+		return t.Format(time.DateOnly), err == nil
+	}
+	if m := dateForms.FindStringSubmatch(s); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		d := 1
+		if m[3] != "" {
+			d, _ = strconv.Atoi(m[3])
+		}
+		t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
+		if t.Year() != y || int(t.Month()) != mo || t.Day() != d {
+			return "", false
+		}
+		return t.Format(time.DateOnly), true
+	}
+	if t, ok := r.Date(s); ok && strings.Trim(s, "0123456789.") == "" {
+		return t.Format(time.DateOnly), true
+	}
+	return "", false
+}
+
+// importRow is one checked row.
+type importRow struct {
+	num int
+	p   person
+	ok  bool // passed the checks of the row itself
+}
+
+// importer holds one import's state.
+type importer struct {
+	s         *Store
+	u         *union
+	r         *sheet.Reader
+	col       map[string]int   // field -> column index
+	header    []string         // the file's headers
+	employers map[string]int64 // the union's employers by name
+	seenID    map[[16]byte]int // id hash prefix -> first row
+	seenMob   map[[16]byte]int // mobile hash prefix -> first row
+	rep       *ImportReport
+	actor     string
+}
+
+// fail records a problem of one row (the row is counted once, by the caller).
+func (im *importer) fail(num int, field, key string, args ...any) {
+	if len(im.rep.Errors) >= MaxImportErrors {
+		im.rep.Truncated = true
+		return
+	}
+	column := ""
+	if i, ok := im.col[fieldColumn(field)]; ok {
+		column = im.header[i]
+	}
+	code := strings.ReplaceAll(strings.TrimPrefix(strings.TrimPrefix(key, "member."), "field."), ".", "_")
+	im.rep.Errors = append(im.rep.Errors, ImportError{Row: num, Column: column, Code: code, Key: key, Args: args})
+}
+
+// fieldColumn maps a person field to the roster column that carries it.
+func fieldColumn(field string) string {
+	if field == "employer_name" || field == "employer_id" {
+		return "employer"
+	}
+	return field
+}
+
+func (im *importer) cell(row sheet.Row, field string) string {
+	if i, ok := im.col[field]; ok {
+		return row.Cells[i]
+	}
+	return ""
+}
+
+func hashKey(h string) [16]byte {
+	var k [16]byte
+	b, _ := hex.DecodeString(h[:32])
+	copy(k[:], b)
+	return k
+}
+
+// check validates one row on its own and against the rows before it.
+func (im *importer) check(row sheet.Row) importRow {
+	out := importRow{num: row.Num}
+	f := errs.Fields{}
+	in := Person{Name: im.cell(row, "name"), IDNumber: im.cell(row, "id_number"), Mobile: im.cell(row, "mobile"),
+		Job: im.cell(row, "job")}
+	if d := im.cell(row, "joined_on"); d != "" {
+		if v, ok := parseImportDate(im.r, d); ok {
+			in.JoinedOn = v
+		} else {
+			f.Add("joined_on", "member.import_date")
+		}
+	}
+	if t := im.cell(row, "tags"); t != "" {
+		if tags, ok := parseTags(t); ok {
+			in.Tags = tags
+		} else {
+			f.Add("tags", "member.import_tags")
+		}
+	}
+	emp := im.cell(row, "employer")
+	if id, ok := im.employers[emp]; ok && emp != "" {
+		in.EmployerID = id
+	}
+	in.EmployerName = emp
+	p := im.s.checkPerson(in, f, false)
+	if g := im.cell(row, "gender"); g != "" && p.idHash != "" {
+		male := g == "男" || strings.EqualFold(g, "male") || strings.EqualFold(g, "m")
+		female := g == "女" || strings.EqualFold(g, "female") || strings.EqualFold(g, "f")
+		if !male && !female || male != p.id.Male {
+			f.Add("gender", "member.import_gender")
+		}
+	}
+	if row.Truncated {
+		f.Add("row", "member.import_truncated")
+	}
+	if p.idHash != "" {
+		k := hashKey(p.idHash)
+		if first, dup := im.seenID[k]; dup {
+			f.Add("id_number", "member.import_duplicate", first)
+		} else {
+			im.seenID[k] = row.Num
+		}
+	}
+	if p.mobileHash != "" {
+		k := hashKey(p.mobileHash)
+		if first, dup := im.seenMob[k]; dup {
+			f.Add("mobile", "member.import_duplicate", first)
+		} else {
+			im.seenMob[k] = row.Num
+		}
+	}
+	if len(f) > 0 {
+		im.rep.Invalid++
+		for _, name := range sortedFields(f) {
+			im.fail(row.Num, name, f[name].Key, f[name].Args...)
+		}
+		return out
+	}
+	out.p, out.ok = p, true
+	return out
+}
+
+// sortedFields orders a row's problems as the columns usually stand.
+func sortedFields(f errs.Fields) []string {
+	order := []string{"row", "name", "id_number", "gender", "mobile", "employer_name", "employer_id", "job", "joined_on", "tags"}
+	var out []string
+	for _, n := range order {
+		if _, ok := f[n]; ok {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// verdict is what the registry says of one good row.
+type verdict struct {
+	skip  bool   // already a member of this union
+	field string // when not "", the row is refused: field and key
+	key   string
+}
+
+// registry checks a batch's good rows against what the registry holds
+// (inside tx, when given, so that writes follow from what was read): a
+// member of this union already is skipped; an active member elsewhere, or a
+// mobile number taken by someone else, is refused.
+func (im *importer) registry(ctx context.Context, tx *db.Tx, batch []importRow) ([]verdict, error) {
+	out := make([]verdict, len(batch))
+	var ids, mobiles []any
+	for _, r := range batch {
+		if r.ok {
+			ids = append(ids, r.p.idHash)
+			if r.p.mobileHash != "" {
+				mobiles = append(mobiles, r.p.mobileHash)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	type known struct {
+		id     int64
+		orgID  int64
+		status Status
+	}
+	query := func(q string, args []any, each func(scan func(...any) error) error) error {
+		var rows *sql.Rows
+		var err error
+		if tx != nil {
+			rows, err = tx.Query(ctx, q, args...)
+		} else {
+			rows, err = im.s.DB.Query(ctx, q, args...)
+		}
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := each(rows.Scan); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	byID := map[string]known{}
+	err := query("SELECT id_hash, id, org_id, status FROM members WHERE id_hash IN ("+db.Placeholders(len(ids))+")", ids,
+		func(scan func(...any) error) error {
+			var h string
+			var k known
+			if err := scan(&h, &k.id, &k.orgID, &k.status); err != nil {
+				return err
+			}
+			byID[h] = k
+			return nil
+		})
+	if err != nil {
+		return nil, errs.Internal(err, "member: import lookup")
+	}
+	byMobile := map[string]int64{}
+	if len(mobiles) > 0 {
+		err := query("SELECT mobile_hash, id FROM members WHERE mobile_hash IN ("+db.Placeholders(len(mobiles))+")", mobiles,
+			func(scan func(...any) error) error {
+				var h string
+				var id int64
+				if err := scan(&h, &id); err != nil {
+					return err
+				}
+				byMobile[h] = id
+				return nil
+			})
+		if err != nil {
+			return nil, errs.Internal(err, "member: import lookup")
+		}
+	}
+	for i, r := range batch {
+		if !r.ok {
+			continue
+		}
+		ex, found := byID[r.p.idHash]
+		switch {
+		case found && ex.status == StatusActive && ex.orgID == im.u.ID:
+			out[i].skip = true
+		case found && ex.status == StatusActive:
+			out[i].field, out[i].key = "id_number", "member.member_elsewhere"
+		default:
+			if owner, taken := byMobile[r.p.mobileHash]; taken && (!found || owner != ex.id) {
+				out[i].field, out[i].key = "mobile", "member.mobile_taken"
+			}
+		}
+	}
+	return out, nil
+}
+
+// write stores a batch's accepted rows inside tx: new members in bulk,
+// former members rejoining one by one.
+func (im *importer) write(ctx context.Context, tx *db.Tx, batch []importRow, vs []verdict) error {
+	var fresh []memberRow
+	at := millis(im.s.now())
+	for i := range batch {
+		r := &batch[i]
+		if !r.ok || vs[i].skip || vs[i].field != "" {
+			continue
+		}
+		ex, err := findByIDHash(ctx, tx, r.p.idHash)
+		if err != nil {
+			return err
+		}
+		if ex != nil {
+			if err := im.s.rejoin(ctx, tx, ex.ID, im.u, &r.p, SourceImport, im.actor); err != nil {
+				return err
+			}
+			continue
+		}
+		fresh = append(fresh, memberRow{id: db.NewID(), org: im.u, p: &r.p, source: SourceImport, actor: im.actor, at: at})
+	}
+	return im.s.insertMembers(ctx, tx, fresh)
+}
+
+// tally adds a checked batch's verdicts to the report.
+func (im *importer) tally(batch []importRow, vs []verdict, written bool) {
+	for i, r := range batch {
+		if !r.ok {
+			continue
+		}
+		switch v := vs[i]; {
+		case v.field != "":
+			im.rep.Invalid++
+			im.fail(r.num, v.field, v.key)
+		case v.skip:
+			im.rep.Valid++
+			im.rep.Skipped++
+		default:
+			im.rep.Valid++
+			if written {
+				im.rep.Imported++
+			}
+		}
+	}
+}
+
+// ImportOptions configure Import.
+type ImportOptions struct {
+	OrgID    int64
+	Mode     ImportMode
+	Name     string // the file's name, for the audit log
+	Progress func(done, total int64)
+}
+
+// Import reads a roster (.xlsx, or .csv in UTF-8 or GB18030) into union
+// OrgID. Every row is checked: the rules of a member's record, duplicates
+// within the file, and what the registry holds. A dry run changes nothing;
+// all-or-nothing imports in one transaction, rolled back if any row is bad;
+// valid-rows imports the good rows, a batch per transaction. A person
+// already a member of this union is skipped, so importing the same file
+// twice adds nothing. The file is streamed: memory does not grow with its
+// length (beyond 32 bytes per row to find duplicates within the file).
+func (s *Store) Import(ctx context.Context, pr *auth.Principal, src io.ReaderAt, size int64, opt ImportOptions) (*ImportReport, error) {
+	if pr == nil {
+		return nil, errs.Internal(errNilPrincipal, "member")
+	}
+	if !opt.Mode.Valid() {
+		return nil, fieldErr("mode", "field.invalid_choice")
+	}
+	u, err := targetUnion(ctx, s.DB, pr, opt.OrgID, "org")
+	if err != nil {
+		return nil, err
+	}
+	r, err := sheet.Open(src, size, sheet.Options{IsHeader: isHeader})
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	im := &importer{s: s, u: u, r: r, col: map[string]int{}, header: r.Header(), seenID: map[[16]byte]int{}, seenMob: map[[16]byte]int{},
+		rep: &ImportReport{Mode: opt.Mode, Errors: []ImportError{}, Format: r.Format(), Encoding: r.Encoding()}, actor: actorOf(ctx)}
+	for i, h := range im.header {
+		if f, ok := headerIndex[normaliseHeader(h)]; ok {
+			if _, dup := im.col[f]; !dup {
+				im.col[f] = i
+			}
+		}
+	}
+	var missing []string
+	for _, f := range []string{"name", "id_number"} {
+		if _, ok := im.col[f]; !ok {
+			missing = append(missing, columnNames[f][0])
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fieldErr("file", "member.import_columns", strings.Join(missing, "、"))
+	}
+	if im.employers, err = s.unionEmployers(ctx, u); err != nil {
+		return nil, err
+	}
+	// each reads the file in batches and hands each to fn.
+	each := func(fn func(batch []importRow) error) error {
+		batch := make([]importRow, 0, importBatch)
+		for {
+			row, err := r.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			im.rep.Total++
+			batch = append(batch, im.check(row))
+			if len(batch) == importBatch {
+				if err := fn(batch); err != nil {
+					return err
+				}
+				batch = batch[:0]
+				if opt.Progress != nil {
+					opt.Progress(r.Progress())
+				}
+			}
+		}
+		if len(batch) > 0 {
+			if err := fn(batch); err != nil {
+				return err
+			}
+		}
+		if opt.Progress != nil {
+			opt.Progress(r.Progress())
+		}
+		return ctx.Err()
+	}
+	record := func(tx *db.Tx) error {
+		return audit.Record(ctx, tx, audit.Event{Action: "member.import", Entity: "org", EntityID: db.FormatID(u.ID), OrgPath: u.Path,
+			After: map[string]any{"file": opt.Name, "mode": opt.Mode, "total": im.rep.Total, "imported": im.rep.Imported,
+				"skipped": im.rep.Skipped, "invalid": im.rep.Invalid}})
+	}
+	switch opt.Mode {
+	case ImportDryRun:
+		err = each(func(batch []importRow) error {
+			vs, err := im.registry(ctx, nil, batch)
+			if err == nil {
+				im.tally(batch, vs, false)
+			}
+			return err
+		})
+	case ImportValidRows:
+		err = each(func(batch []importRow) error {
+			var vs []verdict
+			err := s.DB.Tx(ctx, func(tx *db.Tx) error {
+				var err error
+				if vs, err = im.registry(ctx, tx, batch); err != nil {
+					return err
+				}
+				return im.write(ctx, tx, batch, vs)
+			})
+			if db.IsUnique(err) {
+				// Someone added one of these people since the check (on
+				// PostgreSQL the check cannot lock rows that do not exist
+				// yet): check again, now seeing them.
+				err = s.DB.Tx(ctx, func(tx *db.Tx) error {
+					var err error
+					if vs, err = im.registry(ctx, tx, batch); err != nil {
+						return err
+					}
+					return im.write(ctx, tx, batch, vs)
+				})
+			}
+			if err != nil {
+				return importWriteErr(err)
+			}
+			im.tally(batch, vs, true)
+			return nil
+		})
+		if err == nil && im.rep.Imported > 0 {
+			err = s.DB.Tx(ctx, record)
+		}
+	case ImportAllOrNothing:
+		attempts := 0
+		err = s.DB.Tx(ctx, func(tx *db.Tx) error {
+			// The file is a stream: a transaction the database asks to
+			// retry cannot be replayed, so the import says so instead.
+			if attempts++; attempts > 1 {
+				return errs.Conflict("import_race", "member.import_race")
+			}
+			err := each(func(batch []importRow) error {
+				vs, err := im.registry(ctx, tx, batch)
+				if err != nil {
+					return err
+				}
+				clean := im.rep.Invalid == 0
+				im.tally(batch, vs, clean)
+				if clean && im.rep.Invalid == 0 {
+					return importWriteErr(im.write(ctx, tx, batch, vs))
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if im.rep.Invalid > 0 {
+				return errRollback
+			}
+			if im.rep.Imported == 0 {
+				return nil
+			}
+			return record(tx)
+		})
+		if errors.Is(err, errRollback) {
+			im.rep.Imported = 0
+			err = nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return im.rep, nil
+}
+
+func importWriteErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if db.IsUnique(err) {
+		return errs.Conflict("import_race", "member.import_race")
+	}
+	if _, ok := errs.As(err); ok {
+		return err
+	}
+	return errs.Internal(err, "member: import write")
+}
+
+var errRollback = errors.New("member: import has bad rows; rolled back")
+
+// unionEmployers maps the names of the employers a union organises (or
+// its enclosing union, for a sub-union) to their ids.
+func (s *Store) unionEmployers(ctx context.Context, u *union) (map[string]int64, error) {
+	rows, err := s.DB.Query(ctx, `SELECT e.id, e.name FROM employers e JOIN org_employers oe ON oe.employer_id = e.id JOIN orgs o ON o.id = oe.org_id
+		WHERE o.path = substr(CAST(? AS TEXT), 1, length(o.path))`, u.Path)
+	if err != nil {
+		return nil, errs.Internal(err, "member: union employers")
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, errs.Internal(err, "member: union employers")
+		}
+		out[name] = id
+	}
+	return out, rows.Err()
+}
