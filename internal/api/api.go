@@ -103,6 +103,8 @@ func (h *Handler) table() []route {
 
 		{"GET", "/members", full, h.listMembers},
 		{"POST", "/members", full, h.createMember},
+		{"POST", "/members/import", full, h.importMembers},
+		{"GET", "/members/export", full, h.exportMembers},
 		{"GET", "/members/{id}", full, h.getMember},
 		{"PUT", "/members/{id}", full, h.putMember},
 		{"POST", "/members/{id}/status", full, h.memberStatus},

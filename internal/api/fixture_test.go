@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
+	"gonghui/internal/member"
 	"gonghui/internal/org"
 	"gonghui/internal/testkit"
 )
@@ -33,6 +34,7 @@ type fixture struct {
 	d      *db.DB
 	auth   *auth.Service
 	orgs   *org.Store
+	mem    *member.Store
 	srv    *httptest.Server
 	ids    map[string]string // fixture name -> ID, for {name} in paths and bodies
 	tokens map[string]string // username -> bearer token
@@ -41,7 +43,8 @@ type fixture struct {
 func newFixture(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{t: t, d: d, auth: auth.NewService(d, testkit.Keys(t)), orgs: org.NewStore(d), ids: map[string]string{}, tokens: map[string]string{}}
+	keys := testkit.Keys(t)
+	f := &fixture{t: t, d: d, auth: auth.NewService(d, keys), orgs: org.NewStore(d), mem: member.NewStore(d, keys), ids: map[string]string{}, tokens: map[string]string{}}
 	root, err := f.orgs.CreateRoot(ctx, "北京市总工会", org.Kind("city_federation"), "110000")
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +99,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 		f.ids["user:"+u.name] = db.FormatID(id)
 	}
 	mux := http.NewServeMux()
-	api.New(api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, HTTP: httpx.Options{}}).Routes(mux)
+	api.New(api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, Members: f.mem, HTTP: httpx.Options{}}).Routes(mux)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f

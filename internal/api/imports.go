@@ -1,0 +1,103 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"gonghui/internal/httpx"
+	"gonghui/internal/i18n"
+	"gonghui/internal/member"
+)
+
+// importMembers: POST /members/import?org=ID&mode=dry-run|all-or-nothing|valid-rows
+// with the roster in the multipart field "file". It answers the report as
+// JSON, or with ?report=xlsx the report's errors as a workbook.
+func (h *Handler) importMembers(w http.ResponseWriter, r *http.Request) error {
+	q := newQuery(r)
+	orgID := ID(q.str("org")).parse(q.f, "org", true)
+	mode := member.ImportMode(q.str("mode"))
+	if mode == "" {
+		mode = member.ImportDryRun
+	}
+	if !mode.Valid() {
+		q.f.Add("mode", "field.invalid_choice")
+	}
+	format := q.str("report")
+	if format != "" && format != "json" && format != "xlsx" {
+		q.f.Add("report", "field.invalid_choice")
+	}
+	if err := q.err(); err != nil {
+		return err
+	}
+	up, err := httpx.SpoolUpload(w, r, "file", httpx.MaxUpload, nil)
+	if err != nil {
+		return err
+	}
+	defer up.Close()
+	rep, err := h.mem.Import(r.Context(), principal(r), up.File, up.Size, member.ImportOptions{OrgID: orgID, Mode: mode, Name: up.Name})
+	if err != nil {
+		return err
+	}
+	lang := i18n.FromRequest(r)
+	tr := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
+	for i := range rep.Errors {
+		rep.Errors[i].Message = tr(rep.Errors[i].Key, rep.Errors[i].Args...)
+	}
+	if format == "xlsx" {
+		attachment(w, "import-report.xlsx")
+		return member.ErrorReport(rep, tr, w)
+	}
+	return ok(w, rep)
+}
+
+// exportMembers: GET /members/export — the list's filters, as .xlsx;
+// ?reveal=true shows full numbers to holders of member.reveal (audited).
+func (h *Handler) exportMembers(w http.ResponseWriter, r *http.Request) error {
+	in, err := memberQuery(r)
+	if err != nil {
+		return err
+	}
+	q := newQuery(r)
+	reveal := q.boolean("reveal")
+	if err := q.err(); err != nil {
+		return err
+	}
+	lang := i18n.FromRequest(r)
+	tr := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
+	// The workbook is assembled before the first byte is sent, so a failure
+	// still answers a proper error.
+	buf := &deferredWriter{w: w, before: func() {
+		attachment(w, "members-"+time.Now().Format("20060102")+".xlsx")
+	}}
+	if _, err := h.mem.Export(r.Context(), principal(r), in, reveal != nil && *reveal, tr, buf); err != nil {
+		if buf.started {
+			return nil
+		}
+		return err
+	}
+	return nil
+}
+
+// attachment sets the headers of a downloaded workbook.
+func attachment(w http.ResponseWriter, name string) {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	w.Header().Set("Cache-Control", "no-store")
+}
+
+// deferredWriter calls before on the first write.
+type deferredWriter struct {
+	w       http.ResponseWriter
+	before  func()
+	started bool
+}
+
+func (d *deferredWriter) Write(p []byte) (int, error) {
+	if !d.started {
+		d.started = true
+		d.before()
+	}
+	return d.w.Write(p)
+}
+

@@ -1,0 +1,86 @@
+package httpx
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"os"
+
+	"gonghui/internal/errs"
+)
+
+// MaxUpload is the largest file accepted by an upload (a roster of a
+// million rows is well below it).
+const MaxUpload = 64 << 20
+
+// Upload is an uploaded file spooled to a temporary file, so that readers
+// can seek in it (an .xlsx is a zip) without holding it in memory.
+type Upload struct {
+	*os.File
+	Name string
+	Size int64
+}
+
+// Close closes and removes the temporary file.
+func (u *Upload) Close() error {
+	err := u.File.Close()
+	os.Remove(u.File.Name())
+	return err
+}
+
+// SpoolUpload streams the multipart part named field of r into a temporary
+// file, refusing more than max bytes. Other parts are skipped; form values
+// that come before the file can be read by the caller from values.
+func SpoolUpload(w http.ResponseWriter, r *http.Request, field string, max int64, values map[string]string) (*Upload, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, max+1<<20)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, errs.Fields{"file": {Key: "upload.not_multipart"}}.Err()
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return nil, errs.Fields{field: {Key: "field.required"}}.Err()
+		}
+		if err != nil {
+			return nil, tooLargeOr(err, max)
+		}
+		if part.FormName() != field || part.FileName() == "" {
+			if values != nil && part.FileName() == "" {
+				b, _ := io.ReadAll(io.LimitReader(part, 4096))
+				values[part.FormName()] = string(b)
+			}
+			part.Close()
+			continue
+		}
+		f, err := os.CreateTemp("", "gonghui-upload-*")
+		if err != nil {
+			return nil, errs.Internal(err, "upload: temp file")
+		}
+		u := &Upload{File: f, Name: part.FileName()}
+		n, err := io.Copy(f, io.LimitReader(part, max+1))
+		part.Close()
+		if err != nil {
+			u.Close()
+			return nil, tooLargeOr(err, max)
+		}
+		if n > max {
+			u.Close()
+			return nil, errs.Fields{field: {Key: "upload.too_large", Args: []any{max >> 20}}}.Err()
+		}
+		if n == 0 {
+			u.Close()
+			return nil, errs.Fields{field: {Key: "upload.empty"}}.Err()
+		}
+		u.Size = n
+		return u, nil
+	}
+}
+
+func tooLargeOr(err error, max int64) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return errs.Fields{"file": {Key: "upload.too_large", Args: []any{max >> 20}}}.Err()
+	}
+	return errs.Fields{"file": {Key: "upload.unreadable"}}.Err()
+}
