@@ -100,4 +100,3 @@ func (d *deferredWriter) Write(p []byte) (int, error) {
 	}
 	return d.w.Write(p)
 }
-
