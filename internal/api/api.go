@@ -64,8 +64,12 @@ func (h *Handler) table() []route {
 	return []route{
 		{"GET", "/openapi.json", public, h.openAPI},
 		{"POST", "/auth/token", public, h.token},
+		{"POST", "/auth/code", public, h.sendCode},
 		{"POST", "/auth/logout", anyToken, h.logout},
 		{"GET", "/me", anyToken, h.me},
+		{"GET", "/me/card", full, h.myCard},
+		{"GET", "/me/transfers", full, h.myTransfers},
+		{"PUT", "/me/password", full, h.myPassword},
 
 		{"GET", "/orgs", full, h.listOrgs},
 		{"POST", "/orgs", full, h.createOrg},

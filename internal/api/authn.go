@@ -89,9 +89,10 @@ func (h *Handler) enrolled(ctx context.Context, p *auth.Principal) error {
 func principal(r *http.Request) *auth.Principal { return httpx.PrincipalFrom(r.Context()) }
 
 type tokenInput struct {
-	Username string `json:"username"`
+	Username string `json:"username"` // staff: the username; members: the mobile number
 	Password string `json:"password"`
-	OTP      string `json:"otp"`
+	OTP      string `json:"otp"`  // staff: the TOTP code when two-step verification is on
+	Code     string `json:"code"` // members: a one-time code from POST /auth/code instead of a password
 }
 
 type tokenView struct {
@@ -107,6 +108,18 @@ func (h *Handler) token(w http.ResponseWriter, r *http.Request) error {
 	var in tokenInput
 	if err := decode(w, r, &in); err != nil {
 		return err
+	}
+	isMember, err := h.auth.IsMemberLogin(r.Context(), in.Username)
+	if err != nil {
+		return err
+	}
+	if isMember || in.Code != "" {
+		res, err := h.auth.MemberLogin(r.Context(), auth.MemberLoginInput{Mobile: in.Username, Password: in.Password, Code: in.Code,
+			IP: httpx.ClientIP(r, h.opts), UserAgent: r.UserAgent(), Kind: auth.SessionAPI})
+		if err != nil {
+			return err
+		}
+		return ok(w, tokenView{Token: res.Token, ExpiresAt: res.ExpiresAt.UTC()})
 	}
 	res, err := h.auth.Login(r.Context(), auth.LoginInput{
 		Username: in.Username, Password: in.Password, OTP: in.OTP,
@@ -144,9 +157,37 @@ type meView struct {
 	MFARequired bool        `json:"mfa_required"`
 }
 
-// me: GET /me, the caller with their roles and permissions.
+type codeInput struct {
+	Mobile string `json:"mobile"`
+}
+
+// sendCode: POST /auth/code sends a member a one-time sign-in code by SMS.
+// The answer is the same whether or not the number is a member's.
+func (h *Handler) sendCode(w http.ResponseWriter, r *http.Request) error {
+	if !httpx.CredentialsAllowed(r, h.opts) {
+		return &errs.Error{Kind: errs.KindForbidden, Code: "https_required", Key: "auth.insecure_http"}
+	}
+	var in codeInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if err := h.auth.SendCode(r.Context(), in.Mobile, httpx.ClientIP(r, h.opts)); err != nil {
+		return err
+	}
+	return writeAccepted(w)
+}
+
+// me: GET /me, the caller with their roles and permissions; for a member,
+// their own record.
 func (h *Handler) me(w http.ResponseWriter, r *http.Request) error {
 	p := principal(r)
+	if p.Kind == auth.KindMember {
+		m, err := h.mem.Own(r.Context(), p.MemberID)
+		if err != nil {
+			return err
+		}
+		return ok(w, map[string]any{"member": m})
+	}
 	u, err := h.auth.GetUser(r.Context(), p, p.UserID)
 	if err != nil {
 		return err

@@ -4,7 +4,10 @@ import (
 	"net/http"
 	"strconv"
 
+	"gonghui/internal/auth"
 	"gonghui/internal/card"
+	"gonghui/internal/errs"
+	"gonghui/internal/member"
 )
 
 // memberCard: GET /members/{id}/card — a freshly signed card payload.
@@ -13,7 +16,7 @@ func (h *Handler) memberCard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := h.mem.Card(r.Context(), principal(r), id)
+	c, err := h.card(r, id)
 	if err != nil {
 		return err
 	}
@@ -27,7 +30,7 @@ func (h *Handler) memberCardPNG(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := h.mem.Card(r.Context(), principal(r), id)
+	c, err := h.card(r, id)
 	if err != nil {
 		return err
 	}
@@ -72,4 +75,65 @@ func (h *Handler) cardKey(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return ok(w, map[string]any{"keys": []string{k}, "format": "ghc1-ed25519:<key id>:<base64url Ed25519 public key>", "payload_prefix": card.Prefix})
+}
+
+// card signs member id's card for the caller: the member themself, or
+// staff who may see the member.
+func (h *Handler) card(r *http.Request, id int64) (*member.Card, error) {
+	p := principal(r)
+	if p.Kind == auth.KindMember {
+		if p.MemberID != id {
+			return nil, errs.NotFound("member")
+		}
+		return h.mem.OwnCard(r.Context(), id)
+	}
+	return h.mem.Card(r.Context(), p, id)
+}
+
+// myCard: GET /me/card, a member's own card.
+func (h *Handler) myCard(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	if p.Kind != auth.KindMember {
+		return errs.NotFound("member")
+	}
+	c, err := h.mem.OwnCard(r.Context(), p.MemberID)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return ok(w, c)
+}
+
+// myTransfers: GET /me/transfers, a member's own transfers.
+func (h *Handler) myTransfers(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	if p.Kind != auth.KindMember {
+		return errs.NotFound("member")
+	}
+	t, err := h.mem.OwnTransfers(r.Context(), p.MemberID)
+	if err != nil {
+		return err
+	}
+	return ok(w, newList(t, ""))
+}
+
+type memberPasswordInput struct {
+	Current  string `json:"current"`
+	Password string `json:"password"`
+}
+
+// myPassword: PUT /me/password, a member sets or changes their password.
+func (h *Handler) myPassword(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	if p.Kind != auth.KindMember {
+		return errs.NotFound("member")
+	}
+	var in memberPasswordInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if err := h.auth.SetMemberPassword(r.Context(), p, in.Current, in.Password); err != nil {
+		return err
+	}
+	return noContent(w)
 }

@@ -113,3 +113,9 @@ func fieldErr(field, key string, args ...any) error {
 	f.Add(field, key, args...)
 	return f.Err()
 }
+
+// writeAccepted answers 202 with an empty object.
+func writeAccepted(w http.ResponseWriter) error {
+	writeJSON(w, http.StatusAccepted, struct{}{})
+	return nil
+}

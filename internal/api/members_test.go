@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
+	"gonghui/internal/sms"
 	"gonghui/internal/testkit"
 )
 
@@ -185,6 +187,55 @@ func TestImportExportAPI(t *testing.T) {
 		var n int
 		if err := d.QueryRow(t.Context(), "SELECT count(*) FROM audit_log WHERE action = 'pii.export'").Scan(&n); err != nil || n != 1 {
 			t.Fatalf("export reveal audited %d times (%v)", n, err)
+		}
+	})
+}
+
+func TestMemberSignInAPI(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		rec := &sms.Recorder{}
+		f.auth.SetSMS(rec)
+		f.ids["id1"] = idNo(t, 11)
+		st, body := f.do(f.token("officer_a"), "POST", "/api/v1/members", `{"org_id":"{unionA}","name":"骑手小王","id_number":"{id1}","mobile":"13700001234"}`, nil)
+		if st != 201 {
+			t.Fatalf("create %d %s", st, body)
+		}
+		var m struct{ ID string }
+		_ = json.Unmarshal([]byte(body), &m)
+		f.ids["m"] = m.ID
+		f.run([]step{
+			{name: "code", method: "POST", path: "/api/v1/auth/code", body: `{"mobile":"13700001234"}`, status: 202},
+			{name: "code again at once", method: "POST", path: "/api/v1/auth/code", body: `{"mobile":"13700001234"}`, status: 429, want: []string{`"code":"code_too_soon"`}},
+			{name: "code for a stranger", method: "POST", path: "/api/v1/auth/code", body: `{"mobile":"13700009999"}`, status: 202},
+			{name: "bad mobile", method: "POST", path: "/api/v1/auth/code", body: `{"mobile":"abc"}`, status: 422, want: []string{`"mobile"`}},
+			{name: "member without a password", method: "POST", path: "/api/v1/auth/token", body: `{"username":"13700001234","password":"whatever-1A"}`, status: 401},
+		})
+		code := regexp.MustCompile(`\d{6}`).FindString(rec.Last("13700001234"))
+		st, body = f.do("", "POST", "/api/v1/auth/token", `{"username":"13700001234","code":"`+code+`"}`, nil)
+		if st != 200 {
+			t.Fatalf("member token: %d %s", st, body)
+		}
+		var tok struct{ Token string }
+		_ = json.Unmarshal([]byte(body), &tok)
+		f.tokens["member"] = tok.Token
+		f.run([]step{
+			{name: "me", as: "member", method: "GET", path: "/api/v1/me", status: 200, want: []string{`"member":{`, `"id":"{m}"`, `"mobile":"137****1234"`}},
+			{name: "own card", as: "member", method: "GET", path: "/api/v1/me/card", status: 200, want: []string{`"payload":"GHC1:`}},
+			{name: "own card png", as: "member", method: "GET", path: "/api/v1/members/{m}/card.png", status: 200},
+			{name: "someone else's card", as: "member", method: "GET", path: "/api/v1/members/{unionA}/card.png", status: 404},
+			{name: "registry closed to members", as: "member", method: "GET", path: "/api/v1/members", status: 200, want: []string{`"items":[]`}},
+			{name: "member record closed", as: "member", method: "GET", path: "/api/v1/members/{m}", status: 404},
+			{name: "orgs closed", as: "member", method: "GET", path: "/api/v1/orgs/{unionA}", status: 404},
+			{name: "users closed", as: "member", method: "GET", path: "/api/v1/users", status: 200, want: []string{`"items":[]`}},
+			{name: "audit closed", as: "member", method: "GET", path: "/api/v1/audit", status: 403},
+			{name: "set password", as: "member", method: "PUT", path: "/api/v1/me/password", body: `{"password":"Rider-Pass-2026"}`, status: 204},
+			{name: "own transfers", as: "member", method: "GET", path: "/api/v1/me/transfers", status: 200, want: []string{`"items":[]`}},
+			{name: "staff has no member card", as: "officer_a", method: "GET", path: "/api/v1/me/card", status: 404},
+		})
+		st, body = f.do("", "POST", "/api/v1/auth/token", `{"username":"13700001234","password":"Rider-Pass-2026"}`, nil)
+		if st != 200 {
+			t.Fatalf("member password token: %d %s", st, body)
 		}
 	})
 }

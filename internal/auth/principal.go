@@ -76,7 +76,8 @@ type Principal struct {
 	UserID      int64
 	Username    string
 	Name        string
-	Kind        string // "staff" or "service"
+	Kind        string // "staff", "service" or "member"
+	MemberID    int64  // a signed-in member (Kind "member"): no grants
 	OrgID       int64  // the account's home organisation
 	OrgPath     string
 	TOTPEnabled bool

@@ -15,6 +15,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/pii"
+	"gonghui/internal/sms"
 )
 
 // Service is the auth store and its rules.
@@ -23,6 +24,7 @@ type Service struct {
 	Keys   *pii.Keyring // seals two-factor secrets at rest
 	policy policyCache
 	now    func() time.Time
+	sms    sms.Sender
 }
 
 // NewService returns a Service on d that seals secrets with keys.

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gonghui/internal/audit"
@@ -89,6 +90,9 @@ func (s *Service) Authenticate(ctx context.Context, token string, allowPending b
 	if token == "" || len(token) > 100 {
 		return nil, nil, errs.Unauthenticated()
 	}
+	if strings.HasPrefix(token, memberTokenPrefix) {
+		return s.authenticateMember(ctx, token)
+	}
 	sess := &Session{IDHash: HashToken(token)}
 	var created, seen, expires int64
 	err := s.DB.QueryRow(ctx, `SELECT user_id, kind, name, mfa_pending, created_at, last_seen_at, expires_at, ip, user_agent
@@ -129,6 +133,9 @@ func (s *Service) Authenticate(ctx context.Context, token string, allowPending b
 
 // Logout ends one session.
 func (s *Service) Logout(ctx context.Context, token string) error {
+	if strings.HasPrefix(token, memberTokenPrefix) {
+		return s.memberLogout(ctx, token)
+	}
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		var userID int64
 		var path string
@@ -186,5 +193,13 @@ func (s *Service) PurgeExpired(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return res.RowsAffected()
+	n, _ := res.RowsAffected()
+	if res, err = s.DB.Exec(ctx, "DELETE FROM member_sessions WHERE expires_at < ?", s.nowMs()); err != nil {
+		return n, err
+	}
+	m, _ := res.RowsAffected()
+	if _, err := s.DB.Exec(ctx, "DELETE FROM otp_codes WHERE expires_at < ?", s.nowMs()); err != nil {
+		return n + m, err
+	}
+	return n + m, nil
 }

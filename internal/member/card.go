@@ -151,3 +151,31 @@ func (s *Store) VerifyCard(ctx context.Context, payload string) (*CardCheck, err
 	}
 	return out, nil
 }
+
+// Own returns a member's own record, for the member signed in.
+func (s *Store) Own(ctx context.Context, memberID int64) (*Member, error) {
+	r, err := s.load(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	m := s.masked(r)
+	return &m, nil
+}
+
+// OwnTransfers lists a member's own transfers, newest first.
+func (s *Store) OwnTransfers(ctx context.Context, memberID int64) ([]Transfer, error) {
+	rows, err := s.DB.Query(ctx, "SELECT "+transferCols+transferFrom+" WHERE t.member_id = ? ORDER BY t.id DESC LIMIT 50", memberID)
+	if err != nil {
+		return nil, errs.Internal(err, "member: own transfers")
+	}
+	defer rows.Close()
+	out := []Transfer{}
+	for rows.Next() {
+		t, err := s.scanTransfer(rows, nil)
+		if err != nil {
+			return nil, errs.Internal(err, "member: own transfers")
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
