@@ -388,8 +388,9 @@ func actorOf(ctx context.Context) string {
 	return a.Name
 }
 
-// Update is a change to a member's record. Empty strings keep nothing: the
-// whole record is replaced, as an edit form sends it; Version must be the
+// Update is a change to a member's record: the whole record is replaced, as
+// an edit form sends it, except that a blank ID or mobile number keeps the
+// one on file (editors only ever see them masked). Version must be the
 // version the editor saw, so that two editors do not overwrite each other.
 type Update struct {
 	Person
@@ -404,6 +405,20 @@ func (s *Store) Edit(ctx context.Context, pr *auth.Principal, id int64, in Updat
 	}
 	if err := writable(pr, cur.OrgPath); err != nil {
 		return nil, err
+	}
+	// Editors see masked numbers only: a blank number keeps the one on
+	// file, opened here and never shown.
+	if strings.TrimSpace(in.IDNumber) == "" || strings.TrimSpace(in.Mobile) == "" {
+		r, err := s.load(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if strings.TrimSpace(in.IDNumber) == "" {
+			in.IDNumber = s.openOr(r.idSealed, idAAD(id))
+		}
+		if strings.TrimSpace(in.Mobile) == "" {
+			in.Mobile = s.openOr(r.mobileSealed, mobileAAD(id))
+		}
 	}
 	f := errs.Fields{}
 	if in.JoinedOn == "" {

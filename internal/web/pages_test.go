@@ -16,6 +16,7 @@ import (
 
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
+	"gonghui/internal/member"
 	"gonghui/internal/org"
 	"gonghui/internal/testkit"
 )
@@ -30,6 +31,7 @@ type site struct {
 	d                *db.DB
 	orgs             *org.Store
 	auth             *auth.Service
+	members          *member.Store
 	root, east, west *org.Org
 	system           *auth.Principal
 }
@@ -37,7 +39,8 @@ type site struct {
 func newSite(t *testing.T, d *db.DB) *site {
 	t.Helper()
 	ctx := context.Background()
-	s := &site{t: t, d: d, orgs: org.NewStore(d), auth: auth.NewService(d, testkit.Keys(t))}
+	keys := testkit.Keys(t)
+	s := &site{t: t, d: d, orgs: org.NewStore(d), auth: auth.NewService(d, keys), members: member.NewStore(d, keys)}
 	var err error
 	if s.root, err = s.orgs.CreateRoot(ctx, "北京市总工会", org.KindCity, ""); err != nil {
 		t.Fatal(err)
@@ -66,7 +69,7 @@ func newSite(t *testing.T, d *db.DB) *site {
 			t.Fatalf("bootstrap %s: %v", u.name, err)
 		}
 	}
-	h, err := New(ctx, Deps{DB: d, Auth: s.auth, Orgs: s.orgs})
+	h, err := New(ctx, Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members})
 	if err != nil {
 		t.Fatal(err)
 	}

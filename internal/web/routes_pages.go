@@ -56,6 +56,37 @@ func (h *Handler) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /users/{id}/sessions/revoke", a(h.userRevokeSessions))
 	mux.HandleFunc("POST /users/{id}/tokens", a(h.userCreateToken))
 
+	// The member registry (page_members.go, page_members_new.go), the
+	// applications to join (page_join_applications.go), transfers
+	// (page_transfers.go) and a union's joining poster (page_join_qr.go).
+	mux.HandleFunc("GET /members", a(h.memberList))
+	mux.HandleFunc("GET /members/new", a(h.memberNew))
+	mux.HandleFunc("POST /members/new", a(h.memberCreateMany))
+	mux.HandleFunc("GET /members/{id}", a(h.memberShow))
+	mux.HandleFunc("POST /members/{id}/reveal", a(h.memberReveal))
+	mux.HandleFunc("POST /members/{id}/status", a(h.memberSetStatus))
+	mux.HandleFunc("POST /members/{id}/transfer", a(h.memberTransfer))
+	mux.HandleFunc("GET /members/{id}/edit", a(h.memberEdit))
+	mux.HandleFunc("POST /members/{id}/edit", a(h.memberUpdate))
+	mux.HandleFunc("GET /applications", a(h.applicationList))
+	mux.HandleFunc("GET /applications/{id}", a(h.applicationShow))
+	mux.HandleFunc("POST /applications/{id}/decide", a(h.applicationDecide))
+	mux.HandleFunc("GET /transfers", a(h.transferList))
+	mux.HandleFunc("POST /transfers/new", a(h.transferRequestIn))
+	mux.HandleFunc("GET /transfers/{id}", a(h.transferShow))
+	mux.HandleFunc("POST /transfers/{id}/decide", a(h.transferDecide))
+	mux.HandleFunc("GET /orgs/{id}/join-qr", a(h.joinQR))
+	mux.HandleFunc("GET /orgs/{id}/join-qr.png", a(h.joinQRPNG))
+
+	// Public, without sign-in: a union's joining page (指尖入会) and the
+	// applicant's status (page_join.go). They check their form tokens
+	// themselves, bound to the anonymous cookie.
+	mux.HandleFunc("GET /join/{org}", h.joinPage)
+	mux.HandleFunc("POST /join/{org}", h.joinSubmit)
+	mux.HandleFunc("GET /join/{org}/done", h.joinDone)
+	mux.HandleFunc("GET /join/status", h.joinStatusPage)
+	mux.HandleFunc("POST /join/status", h.joinStatusSubmit)
+
 	// Audit log (page_audit.go) and security policy (page_security.go).
 	mux.HandleFunc("GET /audit", a(h.auditList))
 	mux.HandleFunc("GET /audit/verify", a(h.auditVerify))

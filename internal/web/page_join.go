@@ -1,0 +1,204 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/i18n"
+	"gonghui/internal/member"
+)
+
+// The public joining pages (指尖入会): a worker opens a union's page from
+// its QR poster on a phone, applies, and later follows the application with
+// mobile and ID number. No sign-in; the forms still carry a form token,
+// bound to the anonymous cookie (see csrfToken).
+
+// joinData is the Data of the joining form.
+type joinData struct {
+	OrgID, OrgName string
+	Employers      []Option
+	Action         string
+	StatusURL      string
+}
+
+// publicPage prepares a page for a visitor who may not be signed in; its
+// answers are never cached (they carry a form token or personal data).
+func (h *Handler) publicPage(w http.ResponseWriter, r *http.Request, titleKey string) *Page {
+	w.Header().Set("Cache-Control", "no-store")
+	return h.page(w, r, nil, titleKey, "")
+}
+
+// langQuery keeps an explicit ?lang= on the links and forms of the public
+// pages, which visitors open without the language cookie.
+func langQuery(r *http.Request) string {
+	if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
+		return "lang=" + url.QueryEscape(string(l))
+	}
+	return ""
+}
+
+func withQuery(path, q string) string {
+	if q == "" {
+		return path
+	}
+	return path + "?" + q
+}
+
+// joinTarget loads the union of the {org} path value, or renders 404.
+func (h *Handler) joinTarget(w http.ResponseWriter, r *http.Request) (*member.JoinTarget, bool) {
+	id, err := idParam(r, "org")
+	if err == nil {
+		var t *member.JoinTarget
+		if t, err = h.Members.Target(r.Context(), id); err == nil {
+			return t, true
+		}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	h.fail(w, r, nil, err)
+	return nil, false
+}
+
+func (h *Handler) renderJoin(w http.ResponseWriter, r *http.Request, pg *Page, t *member.JoinTarget, status int) {
+	d := joinData{OrgID: db.FormatID(t.ID), OrgName: t.Name, StatusURL: withQuery("/join/status", langQuery(r))}
+	d.Action = withQuery("/join/"+d.OrgID, langQuery(r))
+	for _, e := range t.Employers {
+		d.Employers = append(d.Employers, Option{db.FormatID(e.ID), e.Name})
+	}
+	pg.Title = pg.T("mweb.join.title")
+	pg.Data = d
+	h.r.Render(w, status, "join_form", pg)
+}
+
+// joinPage: GET /join/{org}.
+func (h *Handler) joinPage(w http.ResponseWriter, r *http.Request) {
+	t, ok := h.joinTarget(w, r)
+	if !ok {
+		return
+	}
+	pg := h.publicPage(w, r, "mweb.join.title")
+	h.renderJoin(w, r, pg, t, http.StatusOK)
+}
+
+// joinSubmit: POST /join/{org}.
+func (h *Handler) joinSubmit(w http.ResponseWriter, r *http.Request) {
+	t, ok := h.joinTarget(w, r)
+	if !ok {
+		return
+	}
+	pg := h.publicPage(w, r, "mweb.join.title")
+	if !h.checkCSRF(r) {
+		pg.Form = &Form{Values: map[string]string{}, Errors: map[string]string{}, Message: pg.T("error.csrf")}
+		refill(pg.Form, r)
+		h.renderJoin(w, r, pg, t, http.StatusForbidden)
+		return
+	}
+	in := member.ApplyInput{Name: fstr(r, "name"), IDNumber: fstr(r, "id_number"), Mobile: fstr(r, "mobile"),
+		EmployerName: fstr(r, "employer_name"), Job: fstr(r, "job"), PlatformWorker: isChecked(fstr(r, "platform_worker")),
+		Consent: isChecked(fstr(r, "consent"))}
+	var err error
+	if s := fstr(r, "employer_id"); s != "" {
+		if in.EmployerID = parseIDValue(s); in.EmployerID == 0 {
+			f := errs.Fields{}
+			f.Add("employer_id", "field.invalid_id")
+			err = f.Err()
+		}
+	}
+	var app *member.Application
+	if err == nil {
+		app, err = h.Members.Apply(r.Context(), t.ID, in)
+	}
+	if err != nil {
+		form, ok := formFrom(pg, r, err)
+		if !ok {
+			h.fail(w, r, nil, err)
+			return
+		}
+		pg.Form = form
+		h.renderJoin(w, r, pg, t, http.StatusUnprocessableEntity)
+		return
+	}
+	q := url.Values{"status": {string(app.Status)}}
+	if l := langQuery(r); l != "" {
+		q.Set("lang", r.URL.Query().Get("lang"))
+	}
+	http.Redirect(w, r, "/join/"+db.FormatID(t.ID)+"/done?"+q.Encode(), http.StatusSeeOther)
+}
+
+// joinDoneData is the Data of the thank-you page.
+type joinDoneData struct {
+	OrgName   string
+	Transfer  bool
+	StatusURL string
+}
+
+// joinDone: GET /join/{org}/done, after applying.
+func (h *Handler) joinDone(w http.ResponseWriter, r *http.Request) {
+	t, ok := h.joinTarget(w, r)
+	if !ok {
+		return
+	}
+	pg := h.publicPage(w, r, "mweb.join.done_title")
+	pg.Data = joinDoneData{OrgName: t.Name, Transfer: qstr(r, "status") == string(member.AppTransfer),
+		StatusURL: withQuery("/join/status", langQuery(r))}
+	h.r.Render(w, http.StatusOK, "join_done", pg)
+}
+
+// joinStatusData is the Data of the page where applicants follow their
+// applications.
+type joinStatusData struct {
+	Action  string
+	Asked   bool
+	Results []applicantRow
+}
+
+// applicantRow is an application as its applicant sees it.
+type applicantRow struct {
+	OrgName, Status, Variant string
+	Reason                   string
+	Created, Decided         string
+	Transfer                 string // the state of the transfer it became
+}
+
+// joinStatusPage: GET /join/status.
+func (h *Handler) joinStatusPage(w http.ResponseWriter, r *http.Request) {
+	pg := h.publicPage(w, r, "mweb.track.title")
+	pg.Data = joinStatusData{Action: withQuery("/join/status", langQuery(r))}
+	h.r.Render(w, http.StatusOK, "join_status", pg)
+}
+
+// joinStatusSubmit: POST /join/status. A POST, so that the numbers stay
+// out of addresses and logs.
+func (h *Handler) joinStatusSubmit(w http.ResponseWriter, r *http.Request) {
+	pg := h.publicPage(w, r, "mweb.track.title")
+	d := joinStatusData{Action: withQuery("/join/status", langQuery(r))}
+	pg.Data = d
+	if !h.checkCSRF(r) {
+		pg.Form = &Form{Values: map[string]string{}, Errors: map[string]string{}, Message: pg.T("error.csrf")}
+		h.r.Render(w, http.StatusForbidden, "join_status", pg)
+		return
+	}
+	views, err := h.Members.Track(r.Context(), fstr(r, "mobile"), fstr(r, "id_number"))
+	if err != nil {
+		form, ok := formFrom(pg, r, err)
+		if !ok {
+			h.fail(w, r, nil, err)
+			return
+		}
+		pg.Form = form
+		h.r.Render(w, http.StatusUnprocessableEntity, "join_status", pg)
+		return
+	}
+	d.Asked = true
+	for _, v := range views {
+		row := applicantRow{OrgName: v.OrgName, Status: appStatusLabel(pg.Lang, v.Status), Variant: appStatusVariant(v.Status), Reason: v.Reason,
+			Created: formatTime(v.CreatedAt, "2006-01-02 15:04"), Decided: formatTime(v.DecidedAt, "2006-01-02 15:04")}
+		if v.TransferStatus != "" {
+			row.Transfer = transferStatusLabel(pg.Lang, v.TransferStatus)
+		}
+		d.Results = append(d.Results, row)
+	}
+	pg.Data = d
+	h.r.Render(w, http.StatusOK, "join_status", pg)
+}

@@ -1,0 +1,192 @@
+package web
+
+import (
+	"net/http"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/i18n"
+	"gonghui/internal/member"
+)
+
+// The queue of applications to join (staff side of 指尖入会): pending ones
+// by default, oldest first; approve, or reject with a reason.
+
+// applicationRow is an application in the queue or on its page.
+type applicationRow struct {
+	member.Application
+	IDStr, URL, OrgURL   string
+	StatusLabel, StatusV string
+	Tags                 []string
+	GenderLabel          string
+	Created, Decided     string
+	MemberURL            string
+	TransferURL          string
+	CanDecide            bool
+}
+
+func applicationView(lang i18n.Lang, paths *pathCache, a member.Application) applicationRow {
+	v := applicationRow{Application: a, IDStr: db.FormatID(a.ID), URL: "/applications/" + db.FormatID(a.ID), OrgURL: orgURL(a.OrgID),
+		StatusLabel: appStatusLabel(lang, a.Status), StatusV: appStatusVariant(a.Status), Tags: tagLabels(lang, a.Tags),
+		Created: formatTime(a.CreatedAt, "2006-01-02 15:04"), Decided: formatTime(a.DecidedAt, "2006-01-02 15:04")}
+	if a.Gender != "" {
+		v.GenderLabel = i18n.T(lang, "member.gender."+a.Gender)
+	}
+	if a.MemberID != 0 {
+		v.MemberURL = memberURL(a.MemberID)
+	}
+	if a.TransferID != 0 {
+		v.TransferURL = "/transfers/" + db.FormatID(a.TransferID)
+	}
+	v.CanDecide = a.Status == member.AppPending && paths.can(auth.PermMemberWrite, a.OrgID)
+	return v
+}
+
+// applicationListData is the Data of the queue.
+type applicationListData struct {
+	Status     string // "" = pending, "all", or a status
+	Org        string
+	StatusTabs []statusTab
+	OrgOptions []Option
+	Rows       []applicationRow
+	Next       string
+	HasPrev    bool
+	Back       string
+	Sections   []memberSection
+	Section    string
+}
+
+// statusTab is one choice of a row of filter links.
+type statusTab struct {
+	Label, URL string
+	Current    bool
+}
+
+func (h *Handler) applicationList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	ctx := r.Context()
+	pg := h.page(w, r, p, "mweb.apps.title", "members")
+	d := applicationListData{Status: qstr(r, "status"), Org: qstr(r, "org"), Sections: memberSections(pg.Lang), Section: "applications"}
+	q := member.ApplicationQuery{After: qstr(r, "cursor"), Limit: pageSize}
+	switch d.Status {
+	case "":
+		q.Status = member.AppPending
+	case "all":
+	default:
+		q.Status = member.ApplicationStatus(d.Status)
+	}
+	base := setQuery(setQuery(setQuery(pg.Path, "flash", ""), "cursor", ""), "status", "")
+	tabs := []struct{ value, label string }{{"", appStatusLabel(pg.Lang, member.AppPending)}}
+	for _, s := range appStatuses[1:] {
+		tabs = append(tabs, struct{ value, label string }{string(s), appStatusLabel(pg.Lang, s)})
+	}
+	tabs = append(tabs, struct{ value, label string }{"all", pg.T("page.all")})
+	for _, t := range tabs {
+		d.StatusTabs = append(d.StatusTabs, statusTab{Label: t.label, URL: setQuery(base, "status", t.value), Current: t.value == d.Status})
+	}
+	fe := errs.Fields{}
+	if d.Org != "" {
+		if q.Org = parseIDValue(d.Org); q.Org == 0 {
+			fe.Add("org", "field.invalid_id")
+		}
+	}
+	var err error
+	if d.OrgOptions, err = h.orgChoices(ctx, p, pg.Lang, auth.PermMemberRead, "", q.Org); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	status := http.StatusOK
+	var items []member.Application
+	var next string
+	err = fe.Err()
+	if err == nil {
+		items, next, err = h.Members.ListApplications(ctx, p, q)
+	}
+	if err != nil {
+		form, ok := formError(pg, err)
+		if !ok {
+			h.fail(w, r, p, err)
+			return
+		}
+		pg.Form = form
+		status = http.StatusBadRequest
+	}
+	paths := h.pathCache(ctx, p)
+	for _, a := range items {
+		d.Rows = append(d.Rows, applicationView(pg.Lang, paths, a))
+	}
+	d.Next, d.HasPrev = listURL(pg, "cursor", next), q.After != ""
+	d.Back = setQuery(pg.Path, "flash", "")
+	pg.Data = d
+	h.r.Render(w, status, "application_list", pg)
+}
+
+// applicationShowData is the Data of an application's page.
+type applicationShowData struct {
+	A    applicationRow
+	Back string
+}
+
+func (h *Handler) applicationShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	h.renderApplication(w, r, p, nil, http.StatusOK)
+}
+
+func (h *Handler) renderApplication(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, status int) {
+	ctx := r.Context()
+	id, err := idParam(r, "id")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	a, err := h.Members.GetApplication(ctx, p, id)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	pg := h.page(w, r, p, "", "members")
+	pg.Title = pg.T("mweb.app.title", a.Name)
+	if r.Method != http.MethodGet {
+		pg.Path = "/applications/" + db.FormatID(a.ID)
+	}
+	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.T("mweb.apps.title"), URL: "/applications"}, {Label: a.Name}}
+	pg.Form = form
+	back := localURL(r.FormValue("back"), "")
+	if back == "" {
+		back = "/applications"
+	}
+	pg.Data = applicationShowData{A: applicationView(pg.Lang, h.pathCache(ctx, p), *a), Back: back}
+	h.r.Render(w, status, "application_show", pg)
+}
+
+// applicationDecide: POST /applications/{id}/decide, decision=approve or
+// reject (with a reason).
+func (h *Handler) applicationDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	id, err := idParam(r, "id")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	decision := fstr(r, "decision")
+	if decision != "approve" && decision != "reject" {
+		pg := h.page(w, r, p, "", "members")
+		h.renderApplication(w, r, p, fieldErrorForm(pg, "decision", "field.invalid_choice"), http.StatusUnprocessableEntity)
+		return
+	}
+	_, err = h.Members.Decide(r.Context(), p, id, member.Decision{Approve: decision == "approve", Reason: fstr(r, "reason")})
+	if err != nil {
+		pg := h.page(w, r, p, "", "members")
+		form, ok := formFrom(pg, r, err)
+		if !ok {
+			h.fail(w, r, p, err)
+			return
+		}
+		h.renderApplication(w, r, p, form, http.StatusUnprocessableEntity)
+		return
+	}
+	back := localURL(fstr(r, "back"), "/applications/"+db.FormatID(id))
+	if decision == "approve" {
+		redirect(w, r, back, "flash.mweb.app_approved")
+		return
+	}
+	redirect(w, r, back, "flash.mweb.app_rejected")
+}

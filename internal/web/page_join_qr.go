@@ -1,0 +1,81 @@
+package web
+
+import (
+	"net/http"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/card"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
+	"gonghui/internal/org"
+)
+
+// The joining poster: a union's printable page with the QR code of its
+// public joining page.
+
+// joinURL is the absolute address of a union's joining page, as the
+// visitor reached this server (https when the connection, or a trusted
+// proxy, says so).
+func (h *Handler) joinURL(r *http.Request, id int64) string {
+	scheme := "http"
+	if httpx.Secure(r, h.HTTP) {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + "/join/" + db.FormatID(id)
+}
+
+// posterUnion loads the union of the {id} path value if it takes members.
+func (h *Handler) posterUnion(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*org.Org, bool) {
+	id, err := idParam(r, "id")
+	if err == nil {
+		var o *org.Org
+		if o, err = h.Orgs.Get(r.Context(), p, id); err == nil {
+			if takesMembers(o.Kind) {
+				return o, true
+			}
+			err = errs.NotFound("join poster")
+		}
+	}
+	h.fail(w, r, p, err)
+	return nil, false
+}
+
+// joinQRData is the Data of the poster.
+type joinQRData struct {
+	OrgName, OrgURL, URL, ImageURL string
+}
+
+// joinQR: GET /orgs/{id}/join-qr.
+func (h *Handler) joinQR(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	o, ok := h.posterUnion(w, r, p)
+	if !ok {
+		return
+	}
+	anc, err := h.Orgs.Ancestors(r.Context(), p, o.ID)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	pg := h.page(w, r, p, "mweb.poster.title", "orgs")
+	pg.Crumbs = orgCrumbs(pg.Lang, anc, o, Crumb{Label: pg.Title})
+	pg.Data = joinQRData{OrgName: o.Name, OrgURL: orgURL(o.ID), URL: h.joinURL(r, o.ID), ImageURL: orgURL(o.ID) + "/join-qr.png"}
+	h.r.Render(w, http.StatusOK, "join_qr", pg)
+}
+
+// joinQRPNG: GET /orgs/{id}/join-qr.png, the code of the joining address.
+func (h *Handler) joinQRPNG(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	o, ok := h.posterUnion(w, r, p)
+	if !ok {
+		return
+	}
+	png, err := card.PNG(h.joinURL(r, o.ID), 720)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "private, max-age=300")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(png)
+}

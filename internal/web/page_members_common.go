@@ -1,0 +1,438 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/i18n"
+	"gonghui/internal/member"
+	"gonghui/internal/org"
+)
+
+// Labels of the member registry's codes. The member package keeps their
+// names in its own catalogue (member.*.json); the pages' own wording is in
+// members_web.*.json under "mweb.".
+
+func memberStatusLabel(lang i18n.Lang, s member.Status) string {
+	return i18n.T(lang, "member.status."+string(s))
+}
+
+func memberStatusVariant(s member.Status) string {
+	switch s {
+	case member.StatusActive:
+		return "success"
+	case member.StatusTransferredOut:
+		return "info"
+	case member.StatusRetired:
+		return "neutral"
+	}
+	return "outline"
+}
+
+func memberStatusOptions(lang i18n.Lang) []Option {
+	out := make([]Option, 0, len(member.Statuses))
+	for _, s := range member.Statuses {
+		out = append(out, Option{string(s), memberStatusLabel(lang, s)})
+	}
+	return out
+}
+
+func tagLabel(lang i18n.Lang, t string) string { return i18n.T(lang, "member.tag."+t) }
+
+func tagLabels(lang i18n.Lang, tags []string) []string {
+	out := make([]string, 0, len(tags))
+	for _, t := range tags {
+		out = append(out, tagLabel(lang, t))
+	}
+	return out
+}
+
+// tagChoice is one checkbox of a set of tags.
+type tagChoice struct {
+	Value, Label, ID string
+	Checked          bool
+}
+
+func tagChoices(lang i18n.Lang, prefix string, checked []string) []tagChoice {
+	out := make([]tagChoice, 0, len(member.Tags))
+	for _, t := range member.Tags {
+		out = append(out, tagChoice{Value: string(t), Label: tagLabel(lang, string(t)), ID: prefix + string(t), Checked: slices.Contains(checked, string(t))})
+	}
+	return out
+}
+
+func appStatusLabel(lang i18n.Lang, s member.ApplicationStatus) string {
+	return i18n.T(lang, "member.app_status."+string(s))
+}
+
+func appStatusVariant(s member.ApplicationStatus) string {
+	switch s {
+	case member.AppPending:
+		return "warning"
+	case member.AppApproved:
+		return "success"
+	case member.AppTransfer:
+		return "info"
+	}
+	return "outline"
+}
+
+var appStatuses = []member.ApplicationStatus{member.AppPending, member.AppApproved, member.AppRejected, member.AppTransfer}
+
+func transferStatusLabel(lang i18n.Lang, s member.TransferStatus) string {
+	return i18n.T(lang, "member.transfer_status."+string(s))
+}
+
+func transferStatusVariant(s member.TransferStatus) string {
+	switch s {
+	case member.TransferRequested, member.TransferReleased:
+		return "warning"
+	case member.TransferAccepted:
+		return "success"
+	}
+	return "outline"
+}
+
+var transferStatuses = []member.TransferStatus{member.TransferRequested, member.TransferReleased, member.TransferAccepted,
+	member.TransferRejected, member.TransferCancelled}
+
+// takesMembers reports whether an organisation of kind k holds members:
+// city and district federations lead unions and have none of their own.
+func takesMembers(k org.Kind) bool { return k != org.KindCity && k != org.KindDistrict }
+
+func memberURL(id int64) string { return "/members/" + db.FormatID(id) }
+
+// todayBeijing is today's date where the unions are.
+func todayBeijing() string { return time.Now().In(beijing).Format(time.DateOnly) }
+
+// memberRow is a member in a table or on its page.
+type memberRow struct {
+	member.Member
+	IDStr, URL, OrgURL   string
+	StatusLabel, StatusV string
+	Tags                 []string // translated
+	GenderLabel          string
+	SourceLabel          string
+}
+
+func memberView(lang i18n.Lang, m member.Member) memberRow {
+	v := memberRow{Member: m, IDStr: db.FormatID(m.ID), URL: memberURL(m.ID), OrgURL: orgURL(m.OrgID),
+		StatusLabel: memberStatusLabel(lang, m.Status), StatusV: memberStatusVariant(m.Status), Tags: tagLabels(lang, m.Tags)}
+	if m.Gender != "" {
+		v.GenderLabel = i18n.T(lang, "member.gender."+m.Gender)
+	}
+	if m.Source != "" {
+		v.SourceLabel = i18n.T(lang, "member.source."+m.Source)
+	}
+	return v
+}
+
+func memberRows(lang i18n.Lang, ms []member.Member) []memberRow {
+	out := make([]memberRow, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, memberView(lang, m))
+	}
+	return out
+}
+
+// memberSection is the sub-navigation shared by the registry, the
+// applications queue and the transfers.
+type memberSection struct{ Key, URL, Label string }
+
+func memberSections(lang i18n.Lang) []memberSection {
+	return []memberSection{
+		{"members", "/members", i18n.T(lang, "mweb.section.members")},
+		{"applications", "/applications", i18n.T(lang, "mweb.section.applications")},
+		{"transfers", "/transfers", i18n.T(lang, "mweb.section.transfers")},
+	}
+}
+
+// pathCache remembers the paths of the organisations a page looks up,
+// answering "" for those the caller may not see.
+type pathCache struct {
+	h     *Handler
+	ctx   context.Context
+	p     *auth.Principal
+	paths map[int64]string
+}
+
+func (h *Handler) pathCache(ctx context.Context, p *auth.Principal) *pathCache {
+	return &pathCache{h: h, ctx: ctx, p: p, paths: map[int64]string{}}
+}
+
+func (c *pathCache) path(id int64) string {
+	if p, ok := c.paths[id]; ok {
+		return p
+	}
+	path := ""
+	if o, err := c.h.Orgs.Get(c.ctx, c.p, id); err == nil {
+		path = o.Path
+	}
+	c.paths[id] = path
+	return path
+}
+
+// can reports whether the caller holds perm at organisation id.
+func (c *pathCache) can(perm auth.Perm, id int64) bool {
+	p := c.path(id)
+	return p != "" && c.p.CanAt(perm, p)
+}
+
+// unionOptions lists the unions that hold members and where the caller
+// holds perm, to pick from: the ones in keep, the matches of q, and from
+// the caller's roots down through the federations that hold none (a city
+// federation's officer sees the street federations under its districts).
+func (h *Handler) unionOptions(ctx context.Context, p *auth.Principal, perm auth.Perm, q string, keep ...int64) ([]Option, error) {
+	const max = 400
+	var out []Option
+	seen := map[int64]bool{}
+	add := func(o org.Org, prefix string) {
+		if seen[o.ID] || !takesMembers(o.Kind) || !p.CanAt(perm, o.Path) || len(out) >= max {
+			return
+		}
+		seen[o.ID] = true
+		out = append(out, Option{db.FormatID(o.ID), prefix + o.Name})
+	}
+	for _, id := range keep {
+		if id == 0 {
+			continue
+		}
+		if o, err := h.Orgs.Get(ctx, p, id); err == nil {
+			add(*o, "")
+		}
+	}
+	if q != "" {
+		hits, _, err := h.Orgs.Search(ctx, p, org.Query{Q: q, Limit: pageSize})
+		if err != nil && !errs.Is(err, errs.KindInvalid) {
+			return nil, err
+		}
+		for _, o := range hits {
+			add(o, "")
+		}
+	}
+	roots, err := h.Orgs.Roots(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	var walk func(o org.Org, depth int) error
+	walk = func(o org.Org, depth int) error {
+		add(o, strings.Repeat("— ", depth))
+		if o.ChildCount == 0 || depth >= 3 || len(out) >= max {
+			return nil
+		}
+		if takesMembers(o.Kind) && depth > 0 {
+			return nil
+		}
+		kids, _, err := h.Orgs.Children(ctx, p, o.ID, "", treeLevel)
+		if err != nil {
+			return err
+		}
+		for _, k := range kids {
+			if err := walk(k, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, r := range roots {
+		if err := walk(r, 0); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// employerOptions are the employers a member of union orgID may work for.
+func (h *Handler) employerOptions(ctx context.Context, orgID int64) ([]Option, error) {
+	t, err := h.Members.Target(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Option, 0, len(t.Employers))
+	for _, e := range t.Employers {
+		out = append(out, Option{db.FormatID(e.ID), e.Name})
+	}
+	return out, nil
+}
+
+// formError turns a validation error into a form for pg without reading the
+// request's submitted values (the caller fills what it shows itself).
+func formError(pg *Page, err error) (*Form, bool) {
+	e, ok := errs.As(err)
+	if !ok || (e.Kind != errs.KindInvalid && e.Kind != errs.KindConflict) {
+		return nil, false
+	}
+	f := &Form{Values: map[string]string{}, Errors: map[string]string{}, Message: i18n.T(pg.Lang, e.Key, e.Args...)}
+	for name, fe := range e.Fields {
+		f.Errors[name] = i18n.T(pg.Lang, fe.Key, fe.Args...)
+	}
+	return f, true
+}
+
+// fieldErrorForm is a form with one field's error.
+func fieldErrorForm(pg *Page, field, key string, args ...any) *Form {
+	f := errs.Fields{}
+	f.Add(field, key, args...)
+	form, _ := formError(pg, f.Err())
+	return form
+}
+
+// refill copies the submitted values of r into form, for fields shown with
+// the "field" component.
+func refill(form *Form, r *http.Request) {
+	for k, v := range r.PostForm {
+		if k != "csrf_token" && len(v) > 0 {
+			form.Values[k] = v[0]
+		}
+	}
+}
+
+// eventView is an entry of a member's history.
+type eventView struct {
+	Date, At                  string
+	Kind, Variant             string
+	OrgName, OrgURL           string
+	OtherName, OtherURL       string
+	Actor, Detail, OtherLabel string
+}
+
+func eventViews(lang i18n.Lang, evs []member.Event) []eventView {
+	out := make([]eventView, 0, len(evs))
+	for i := len(evs) - 1; i >= 0; i-- { // newest first
+		e := evs[i]
+		v := eventView{Date: e.OnDate, At: formatTime(e.At, "2006-01-02 15:04"), Kind: i18n.T(lang, "member.event."+string(e.Kind)),
+			Variant: "neutral", OrgName: e.OrgName, OrgURL: orgURL(e.OrgID), Actor: e.Actor, Detail: eventDetail(lang, e)}
+		switch e.Kind {
+		case member.EventJoined, member.EventRejoined, member.EventTransferredIn:
+			v.Variant = "success"
+		case member.EventStatus, member.EventTransferredOut:
+			v.Variant = "info"
+		case member.EventTransferAsked:
+			v.Variant = "warning"
+		}
+		if e.OtherOrgID != 0 {
+			v.OtherName, v.OtherURL = e.OtherOrgName, orgURL(e.OtherOrgID)
+			if e.Kind == member.EventTransferredIn {
+				v.OtherLabel = i18n.T(lang, "mweb.history.from")
+			} else {
+				v.OtherLabel = i18n.T(lang, "mweb.history.to")
+			}
+		}
+		if v.Actor == "applicant" {
+			v.Actor = i18n.T(lang, "mweb.actor.applicant")
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// editedFields are the names the store records of an edit, in form order.
+var editedFields = []string{"name", "id_number", "mobile", "employer", "job", "tags", "joined_on"}
+
+// eventDetail describes an event's detail in words.
+func eventDetail(lang i18n.Lang, e member.Event) string {
+	if e.Detail == "" {
+		return ""
+	}
+	var d map[string]any
+	if json.Unmarshal([]byte(e.Detail), &d) != nil {
+		return ""
+	}
+	str := func(k string) string { s, _ := d[k].(string); return s }
+	switch e.Kind {
+	case member.EventJoined, member.EventRejoined:
+		if s := str("source"); s != "" && i18n.Has("member.source."+s) {
+			return i18n.T(lang, "member.source."+s)
+		}
+	case member.EventEdited:
+		list, _ := d["fields"].([]any)
+		var names []string
+		for _, f := range list {
+			if s, ok := f.(string); ok && slices.Contains(editedFields, s) {
+				names = append(names, i18n.T(lang, "mweb.field."+s))
+			}
+		}
+		if len(names) == 0 {
+			return i18n.T(lang, "mweb.history.no_change")
+		}
+		return i18n.T(lang, "mweb.history.changed", strings.Join(names, i18n.T(lang, "mweb.list_sep")))
+	case member.EventStatus:
+		from, to := member.Status(str("from")), member.Status(str("to"))
+		out := ""
+		if from.Valid() && to.Valid() {
+			out = memberStatusLabel(lang, from) + " → " + memberStatusLabel(lang, to)
+		}
+		if n := str("note"); n != "" {
+			if out != "" {
+				out += i18n.T(lang, "mweb.list_sep")
+			}
+			out += n
+		}
+		return out
+	case member.EventTransferDropped:
+		out := ""
+		if s := member.TransferStatus(str("status")); slices.Contains(transferStatuses, s) {
+			out = transferStatusLabel(lang, s)
+		}
+		if r := str("reason"); r != "" {
+			if out != "" {
+				out += i18n.T(lang, "mweb.list_sep")
+			}
+			out += r
+		}
+		return out
+	}
+	return ""
+}
+
+// transferView is a transfer in a list, with the steps the caller may take.
+type transferView struct {
+	member.Transfer
+	IDStr, URL              string
+	MemberURL               string // "" when the caller cannot open the member
+	FromURL, ToURL          string
+	StatusLabel, StatusV    string
+	Requested, Released     string
+	Decided                 string
+	Open, CanAct            bool
+	RequestedBy, ReleasedBy string
+}
+
+func (h *Handler) transferViews(ctx context.Context, p *auth.Principal, lang i18n.Lang, ts []member.Transfer) []transferView {
+	paths := h.pathCache(ctx, p)
+	out := make([]transferView, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, transferViewOf(lang, paths, t))
+	}
+	return out
+}
+
+func transferViewOf(lang i18n.Lang, paths *pathCache, t member.Transfer) transferView {
+	v := transferView{Transfer: t, IDStr: db.FormatID(t.ID), URL: "/transfers/" + db.FormatID(t.ID),
+		FromURL: orgURL(t.FromOrgID), ToURL: orgURL(t.ToOrgID),
+		StatusLabel: transferStatusLabel(lang, t.Status), StatusV: transferStatusVariant(t.Status),
+		Requested: formatTime(t.RequestedAt, "2006-01-02 15:04"), Released: formatTime(t.ReleasedAt, "2006-01-02 15:04"),
+		Decided:     formatTime(t.DecidedAt, "2006-01-02 15:04"),
+		Open:        t.Status == member.TransferRequested || t.Status == member.TransferReleased,
+		CanAct:      t.CanRelease || t.CanAccept || t.CanReject || t.CanCancel,
+		RequestedBy: t.RequestedBy, ReleasedBy: t.ReleasedBy}
+	if v.RequestedBy == "applicant" {
+		v.RequestedBy = i18n.T(lang, "mweb.actor.applicant")
+	}
+	// The member is in the source union until the transfer is accepted.
+	at := t.FromOrgID
+	if t.Status == member.TransferAccepted {
+		at = t.ToOrgID
+	}
+	if paths.can(auth.PermMemberRead, at) || paths.can(auth.PermMemberWrite, at) {
+		v.MemberURL = memberURL(t.MemberID)
+	}
+	return v
+}

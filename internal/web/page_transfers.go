@@ -1,0 +1,171 @@
+package web
+
+import (
+	"net/http"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/member"
+)
+
+// Transfers of membership between unions (会籍接转): the list of those in
+// and out of the caller's unions with the steps each side may take, a
+// transfer's page, and the request of a transfer in by ID number (staff of
+// the target union cannot see the member).
+
+// transferListData is the Data of the list.
+type transferListData struct {
+	Direction, Status string
+	DirTabs           []statusTab
+	StatusOptions     []Option
+	Rows              []transferView
+	Next              string
+	HasPrev           bool
+	Back              string
+	CanRequest        bool
+	RequestOpen       bool
+	TargetOptions     []Option
+	Sections          []memberSection
+	Section           string
+}
+
+func (h *Handler) transferList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	h.renderTransferList(w, r, p, nil, http.StatusOK)
+}
+
+func (h *Handler) renderTransferList(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, status int) {
+	ctx := r.Context()
+	pg := h.page(w, r, p, "mweb.transfers.title", "members")
+	if r.Method != http.MethodGet {
+		pg.Path = "/transfers"
+	}
+	d := transferListData{Direction: qstr(r, "direction"), Status: qstr(r, "status"), CanRequest: p.Can(auth.PermMemberWrite),
+		Sections: memberSections(pg.Lang), Section: "transfers"}
+	for _, s := range transferStatuses {
+		d.StatusOptions = append(d.StatusOptions, Option{string(s), transferStatusLabel(pg.Lang, s)})
+	}
+	base := setQuery(setQuery(pg.Path, "flash", ""), "cursor", "")
+	for _, t := range []struct{ value, key string }{{"", "page.all"}, {"in", "mweb.transfers.in"}, {"out", "mweb.transfers.out"}} {
+		d.DirTabs = append(d.DirTabs, statusTab{Label: pg.T(t.key), URL: setQuery(base, "direction", t.value), Current: t.value == d.Direction})
+	}
+	cursor := qstr(r, "cursor")
+	items, next, err := h.Members.ListTransfers(ctx, p, member.TransferQuery{Status: member.TransferStatus(d.Status), Direction: d.Direction, After: cursor, Limit: pageSize})
+	if err != nil {
+		f, ok := formError(pg, err)
+		if !ok {
+			h.fail(w, r, p, err)
+			return
+		}
+		if form == nil {
+			form, status = f, http.StatusBadRequest
+		}
+	}
+	pg.Form = form
+	d.RequestOpen = form != nil && r.Method == http.MethodPost
+	if d.CanRequest {
+		keep := int64(0)
+		if form != nil {
+			keep = parseIDValue(form.Values["to_org_id"])
+		}
+		if d.TargetOptions, err = h.unionOptions(ctx, p, auth.PermMemberWrite, "", keep); err != nil {
+			h.fail(w, r, p, err)
+			return
+		}
+	}
+	d.Rows = h.transferViews(ctx, p, pg.Lang, items)
+	d.Next, d.HasPrev = listURL(pg, "cursor", next), cursor != ""
+	d.Back = setQuery(pg.Path, "flash", "")
+	pg.Data = d
+	h.r.Render(w, status, "transfer_list", pg)
+}
+
+// transferRequestIn: POST /transfers/new, a union asks to take in a person
+// who is a member elsewhere, named by ID number.
+func (h *Handler) transferRequestIn(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	to, typed, err := targetFrom(r)
+	if err == nil {
+		req := member.TransferRequest{IDNumber: fstr(r, "id_number"), ToOrgID: to, Note: fstr(r, "note")}
+		if req.IDNumber == "" {
+			f := errs.Fields{}
+			f.Add("id_number", "field.required")
+			err = f.Err()
+		} else {
+			_, err = h.Members.RequestTransfer(r.Context(), p, req)
+		}
+	}
+	if err != nil {
+		pg := h.page(w, r, p, "", "members")
+		form, ok := formFrom(pg, r, err)
+		if !ok {
+			h.fail(w, r, p, err)
+			return
+		}
+		moveTargetError(form, typed)
+		h.renderTransferList(w, r, p, form, http.StatusUnprocessableEntity)
+		return
+	}
+	redirect(w, r, "/transfers?direction=in", "flash.mweb.transfer_requested")
+}
+
+// transferShowData is the Data of a transfer's page.
+type transferShowData struct {
+	T    transferView
+	Back string
+}
+
+func (h *Handler) transferShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	h.renderTransfer(w, r, p, nil, http.StatusOK)
+}
+
+func (h *Handler) renderTransfer(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, status int) {
+	ctx := r.Context()
+	id, err := idParam(r, "id")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	t, err := h.Members.GetTransfer(ctx, p, id)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	pg := h.page(w, r, p, "", "members")
+	pg.Title = pg.T("mweb.transfer.title", t.MemberName)
+	if r.Method != http.MethodGet {
+		pg.Path = "/transfers/" + db.FormatID(t.ID)
+	}
+	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.T("mweb.transfers.title"), URL: "/transfers"}, {Label: t.MemberName}}
+	pg.Form = form
+	back := localURL(r.FormValue("back"), "")
+	if back == "" {
+		back = "/transfers"
+	}
+	pg.Data = transferShowData{T: transferViewOf(pg.Lang, h.pathCache(ctx, p), *t), Back: back}
+	h.r.Render(w, status, "transfer_show", pg)
+}
+
+// transferDecide: POST /transfers/{id}/decide, action=release, accept,
+// reject (with a reason) or cancel.
+func (h *Handler) transferDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	id, err := idParam(r, "id")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	action := fstr(r, "action")
+	_, err = h.Members.DecideTransfer(r.Context(), p, id, member.TransferDecision{Action: action, Reason: fstr(r, "reason")})
+	if err != nil {
+		pg := h.page(w, r, p, "", "members")
+		form, ok := formFrom(pg, r, err)
+		if !ok {
+			h.fail(w, r, p, err)
+			return
+		}
+		h.renderTransfer(w, r, p, form, http.StatusUnprocessableEntity)
+		return
+	}
+	flash := map[string]string{"release": "flash.mweb.transfer_released", "accept": "flash.mweb.transfer_accepted",
+		"reject": "flash.mweb.transfer_rejected", "cancel": "flash.mweb.transfer_cancelled"}[action]
+	redirect(w, r, localURL(fstr(r, "back"), "/transfers"), flash)
+}
