@@ -77,6 +77,11 @@ func (h *Handler) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /transfers/{id}/decide", a(h.transferDecide))
 	mux.HandleFunc("GET /orgs/{id}/join-qr", a(h.joinQR))
 	mux.HandleFunc("GET /orgs/{id}/join-qr.png", a(h.joinQRPNG))
+	// Roster import and export (page_members_import.go).
+	h.importRoutes(mux)
+	// Members' own pages: sign-in by mobile, their record and card, and
+	// checking a scanned card (page_portal.go).
+	h.portalRoutes(mux)
 
 	// Public, without sign-in: a union's joining page (指尖入会) and the
 	// applicant's status (page_join.go). They check their form tokens
