@@ -41,12 +41,13 @@ func (h *Handler) importMembers(w http.ResponseWriter, r *http.Request) error {
 	}
 	lang := i18n.FromRequest(r)
 	tr := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
-	for i := range rep.Errors {
-		rep.Errors[i].Message = tr(rep.Errors[i].Key, rep.Errors[i].Args...)
-	}
 	if format == "xlsx" {
 		attachment(w, "import-report.xlsx")
 		return member.ErrorReport(rep, tr, w)
+	}
+	for i := range rep.Errors {
+		e := &rep.Errors[i]
+		e.Message, e.Key, e.Args = tr(e.Key, e.Args...), "", nil
 	}
 	return ok(w, rep)
 }

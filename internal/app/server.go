@@ -21,6 +21,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
+	"gonghui/internal/job"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
 	"gonghui/internal/web"
@@ -267,6 +268,9 @@ func (m *Main) housekeeping(ctx context.Context) {
 				slog.Warn("purge sessions", "err", err)
 			} else if n > 0 {
 				slog.Info("purged expired sessions", "count", n)
+			}
+			if err := (&job.Store{DB: m.DB}).Purge(ctx); err != nil {
+				slog.Warn("purge uploads and jobs", "err", err)
 			}
 		}
 	}

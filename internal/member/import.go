@@ -41,8 +41,10 @@ type ImportError struct {
 	Column  string `json:"column"` // the column's header as written in the file
 	Code    string `json:"code"`
 	Message string `json:"message"` // filled in the reader's language at the edge
-	Key     string `json:"-"`
-	Args    []any  `json:"-"`
+	// Key and Args make Message; kept when a report is stored for later
+	// display (an import job), dropped from API answers.
+	Key  string `json:"key,omitempty"`
+	Args []any  `json:"args,omitempty"`
 }
 
 // ImportReport is the outcome of an import. Valid rows are Imported, or

@@ -18,6 +18,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
+	"gonghui/internal/job"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
 )
@@ -36,6 +37,7 @@ type Handler struct {
 	Deps
 	r       *Renderer
 	csrfKey []byte
+	jobs    *job.Store
 }
 
 // New prepares the templates and the form-token key (shared by every server
@@ -49,7 +51,7 @@ func New(ctx context.Context, d Deps) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Handler{Deps: d, r: r, csrfKey: key}, nil
+	return &Handler{Deps: d, r: r, csrfKey: key, jobs: &job.Store{DB: d.DB}}, nil
 }
 
 // Cookie names. Over HTTPS the session cookie carries the __Host- prefix,

@@ -1,6 +1,354 @@
 package web
 
-import "net/http"
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
+	"gonghui/internal/i18n"
+	"gonghui/internal/job"
+	"gonghui/internal/member"
+	"gonghui/internal/sheet"
+)
+
+// Roster import (批量导入): the file is uploaded once and kept in the
+// database; a job checks it (a dry run) or imports it in the background,
+// reporting progress that any server process can show; the report lists
+// every bad row and downloads as .xlsx; after a dry run the user chooses
+// to import nothing unless all rows are good, or exactly the good rows.
+
+const importJobKind = "member_import"
 
 // importRoutes registers the roster import and export pages.
-func (h *Handler) importRoutes(mux *http.ServeMux) {}
+func (h *Handler) importRoutes(mux *http.ServeMux) {
+	a := h.authed
+	mux.HandleFunc("GET /members/import", a(h.importPage))
+	// The body limit comes first: authed reads the form (and so the file)
+	// to check its token.
+	mux.Handle("POST /members/import", http.MaxBytesHandler(a(h.importUpload), httpx.MaxUpload+1<<20))
+	mux.HandleFunc("GET /members/import/template.xlsx", a(h.importTemplate))
+	mux.HandleFunc("GET /members/import/jobs/{id}", a(h.importJob))
+	mux.HandleFunc("POST /members/import/jobs/{id}/run", a(h.importRun))
+	mux.HandleFunc("GET /members/import/jobs/{id}/report.xlsx", a(h.importReport))
+	mux.HandleFunc("GET /members/export", a(h.memberExport))
+}
+
+// importData is the Data of the upload page.
+type importData struct {
+	OrgOptions  []Option
+	ModeOptions []Option
+	Columns     []string
+}
+
+func importModes(pg *Page) []Option {
+	return []Option{
+		{string(member.ImportDryRun), pg.T("imp.mode.dry_run")},
+		{string(member.ImportValidRows), pg.T("imp.mode.valid_rows")},
+		{string(member.ImportAllOrNothing), pg.T("imp.mode.all_or_nothing")},
+	}
+}
+
+func (h *Handler) importPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if !p.Can(auth.PermMemberWrite) {
+		h.forbidden(w, r, p)
+		return
+	}
+	pg := h.page(w, r, p, "imp.title", "members")
+	h.renderImport(w, r, p, pg, http.StatusOK)
+}
+
+func (h *Handler) renderImport(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
+	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.Title}}
+	keep := parseIDValue(qstr(r, "org"))
+	opts, err := h.unionOptions(r.Context(), p, auth.PermMemberWrite, "", keep)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	if pg.Form == nil {
+		pg.Form = &Form{Values: map[string]string{"mode": string(member.ImportDryRun)}, Errors: map[string]string{}}
+		if keep != 0 {
+			pg.Form.Values["org"] = db.FormatID(keep)
+		}
+	}
+	pg.Data = importData{OrgOptions: opts, ModeOptions: importModes(pg), Columns: templateColumns}
+	h.r.Render(w, status, "member_import", pg)
+}
+
+// importUpload stores the file and starts the chosen job.
+func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	pg := h.page(w, r, p, "imp.title", "members")
+	pg.Path = "/members/import"
+	f := errs.Fields{}
+	orgID := parseIDValue(r.PostFormValue("org"))
+	f.Check(orgID != 0, "org", "field.required")
+	mode := member.ImportMode(r.PostFormValue("mode"))
+	f.Check(mode.Valid(), "mode", "field.invalid_choice")
+	var data []byte
+	var name string
+	if r.MultipartForm == nil || len(r.MultipartForm.File["file"]) == 0 {
+		f.Add("file", "field.required")
+	} else {
+		fh := r.MultipartForm.File["file"][0]
+		name = fh.Filename
+		file, err := fh.Open()
+		if err == nil {
+			data, err = io.ReadAll(io.LimitReader(file, httpx.MaxUpload+1))
+			file.Close()
+		}
+		switch {
+		case err != nil:
+			f.Add("file", "upload.unreadable")
+		case len(data) > httpx.MaxUpload:
+			f.Add("file", "upload.too_large", httpx.MaxUpload>>20)
+		case len(data) == 0:
+			f.Add("file", "upload.empty")
+		}
+	}
+	if err := f.Err(); err != nil {
+		if h.validation(w, r, p, pg, err) {
+			refill(pg.Form, r)
+			h.renderImport(w, r, p, pg, http.StatusUnprocessableEntity)
+		}
+		return
+	}
+	uploadID, err := h.jobs.SaveUpload(r.Context(), p.UserID, name, data)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	h.startImport(w, r, p, orgID, uploadID, mode)
+}
+
+// startImport records a job and runs it in the background, then shows it.
+func (h *Handler) startImport(w http.ResponseWriter, r *http.Request, p *auth.Principal, orgID, uploadID int64, mode member.ImportMode) {
+	id, err := h.jobs.Start(r.Context(), importJobKind, p.UserID, orgID, uploadID, string(mode))
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	// The job outlives the request, keeping its values (the actor for the
+	// audit log) but not its cancellation.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Minute)
+	go func() {
+		defer cancel()
+		h.runImport(ctx, p, id, orgID, uploadID, mode)
+	}()
+	redirect(w, r, "/members/import/jobs/"+db.FormatID(id), "")
+}
+
+func (h *Handler) runImport(ctx context.Context, p *auth.Principal, jobID, orgID, uploadID int64, mode member.ImportMode) {
+	var rep *member.ImportReport
+	up, err := h.jobs.LoadUpload(ctx, uploadID, p.UserID)
+	if err == nil {
+		last := time.Now()
+		rep, err = h.Members.Import(ctx, p, bytes.NewReader(up.Data), up.Size, member.ImportOptions{OrgID: orgID, Mode: mode, Name: up.Name,
+			Progress: func(done, total int64) {
+				if time.Since(last) >= 500*time.Millisecond {
+					last = time.Now()
+					if err := h.jobs.Progress(ctx, jobID, done, total); err != nil {
+						slog.Warn("import progress", "job", jobID, "err", err)
+					}
+				}
+			}})
+	}
+	if e, ok := errs.As(err); err != nil && (!ok || e.Kind == errs.KindInternal) {
+		slog.Error("import failed", "job", jobID, "err", err)
+	}
+	if err := h.jobs.Finish(ctx, jobID, rep, err); err != nil {
+		slog.Error("import: finish job", "job", jobID, "err", err)
+	}
+}
+
+// importJobData is the Data of a job's page.
+type importJobData struct {
+	ID        string
+	Running   bool
+	Failed    bool
+	Failure   string
+	Percent   int
+	Mode      string
+	ModeLabel string
+	OrgName   string
+	OrgID     string
+	FileName  string
+	Report    *member.ImportReport
+	Shown     []member.ImportError
+	More      int
+	CanRun    bool // a dry run whose file is still kept: offer to import it
+}
+
+const importErrorsShown = 200
+
+func (h *Handler) loadImportJob(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*job.Job, *member.ImportReport, bool) {
+	id, err := idParam(r, "id")
+	if err == nil {
+		var j *job.Job
+		if j, err = h.jobs.Get(r.Context(), id, p.UserID); err == nil && j.Kind == importJobKind {
+			var rep *member.ImportReport
+			if j.Status == job.Done {
+				rep = &member.ImportReport{}
+				if err := json.Unmarshal([]byte(j.Result), rep); err != nil {
+					h.fail(w, r, p, errs.Internal(err, "import report"))
+					return nil, nil, false
+				}
+			}
+			return j, rep, true
+		}
+	}
+	h.fail(w, r, p, errs.NotFound("job"))
+	return nil, nil, false
+}
+
+func (h *Handler) importJob(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	j, rep, ok := h.loadImportJob(w, r, p)
+	if !ok {
+		return
+	}
+	pg := h.page(w, r, p, "imp.job_title", "members")
+	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.T("imp.title"), URL: "/members/import"}, {Label: pg.Title}}
+	d := importJobData{ID: db.FormatID(j.ID), Running: j.Status == job.Running, Failed: j.Status == job.Failed, Percent: j.Percent(),
+		Mode: j.Params, OrgID: db.FormatID(j.OrgID), Report: rep}
+	for _, o := range importModes(pg) {
+		if o.Value == j.Params {
+			d.ModeLabel = o.Label
+		}
+	}
+	if o, err := h.Orgs.Get(r.Context(), p, j.OrgID); err == nil {
+		d.OrgName = o.Name
+	}
+	if j.UploadID != 0 {
+		if up, err := h.jobs.LoadUpload(r.Context(), j.UploadID, p.UserID); err == nil {
+			d.FileName = up.Name
+			d.CanRun = rep != nil && j.Params == string(member.ImportDryRun) && rep.Valid > 0
+		}
+	}
+	if d.Failed {
+		m := j.Failure()
+		d.Failure = i18n.T(pg.Lang, m.Key, jsonArgs(m.Args)...)
+	}
+	if rep != nil {
+		for i := range rep.Errors {
+			rep.Errors[i].Message = i18n.T(pg.Lang, rep.Errors[i].Key, jsonArgs(rep.Errors[i].Args)...)
+		}
+		d.Shown = rep.Errors
+		if len(d.Shown) > importErrorsShown {
+			d.Shown, d.More = d.Shown[:importErrorsShown], rep.Invalid-importErrorsShown
+		}
+	}
+	pg.Data = d
+	h.r.Render(w, http.StatusOK, "member_import_job", pg)
+}
+
+// importRun imports the file of a finished dry run in the mode chosen now.
+func (h *Handler) importRun(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	j, _, ok := h.loadImportJob(w, r, p)
+	if !ok {
+		return
+	}
+	mode := member.ImportMode(r.PostFormValue("mode"))
+	if mode != member.ImportValidRows && mode != member.ImportAllOrNothing || j.UploadID == 0 {
+		h.fail(w, r, p, errs.Fields{"mode": {Key: "field.invalid_choice"}}.Err())
+		return
+	}
+	h.startImport(w, r, p, j.OrgID, j.UploadID, mode)
+}
+
+// importReport downloads a job's errors as a workbook.
+func (h *Handler) importReport(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	_, rep, ok := h.loadImportJob(w, r, p)
+	if !ok {
+		return
+	}
+	if rep == nil {
+		h.fail(w, r, p, errs.NotFound("report"))
+		return
+	}
+	lang := i18n.FromRequest(r)
+	for i := range rep.Errors {
+		rep.Errors[i].Args = jsonArgs(rep.Errors[i].Args)
+	}
+	var buf bytes.Buffer
+	if err := member.ErrorReport(rep, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, &buf); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	download(w, i18n.T(lang, "imp.report_file")+".xlsx", buf.Bytes())
+}
+
+// templateColumns are the headers of the blank roster offered for download.
+var templateColumns = []string{"姓名", "身份证号", "手机号", "性别", "工作单位", "岗位", "入会时间", "标签"}
+
+// importTemplate downloads a blank roster with the recognised headers and
+// one example row (synthetic numbers).
+func (h *Handler) importTemplate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	sw, err := sheet.NewWriter("会员名册", templateColumns)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	defer sw.Close()
+	if err := sw.Row("张三", "11010219900307001X", "13800000000", "男", "北京排水集团", "技术员", "2024-03-01", "党员、工匠"); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	var buf bytes.Buffer
+	if _, err := sw.WriteTo(&buf); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	download(w, "会员名册模板.xlsx", buf.Bytes())
+}
+
+// memberExport downloads the registry's filtered list; reveal=1 shows the
+// full numbers to holders of member.reveal (audited).
+func (h *Handler) memberExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	q := r.URL.Query()
+	in := member.Query{Q: strings.TrimSpace(q.Get("q")), Org: parseIDValue(q.Get("org")), OrgOnly: q.Get("org_only") == "1" || q.Get("org_only") == "true",
+		Status: member.Status(q.Get("status")), JoinedFrom: q.Get("joined_from"), JoinedTo: q.Get("joined_to"), Employer: parseIDValue(q.Get("employer"))}
+	for _, t := range q["tag"] {
+		if t = strings.TrimSpace(t); t != "" {
+			in.Tags = append(in.Tags, t)
+		}
+	}
+	reveal := q.Get("reveal") == "1"
+	lang := i18n.FromRequest(r)
+	var buf bytes.Buffer
+	if _, err := h.Members.Export(r.Context(), p, in, reveal, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, &buf); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	download(w, i18n.T(lang, "member.export_sheet")+"-"+time.Now().Format("20060102")+".xlsx", buf.Bytes())
+}
+
+// download answers a workbook as an attachment.
+func download(w http.ResponseWriter, name string, data []byte) {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(data)
+}
+
+// jsonArgs undoes what a JSON round trip does to message arguments: whole
+// numbers come back as float64, which %d would print as "%!d(float64=3)".
+func jsonArgs(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if f, ok := a.(float64); ok && f == float64(int64(f)) {
+			out[i] = int64(f)
+		} else {
+			out[i] = a
+		}
+	}
+	return out
+}

@@ -1,0 +1,91 @@
+package job
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/testkit"
+)
+
+func TestJobsAndUploads(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		var rootID int64 = db.NewID()
+		now := time.Now().UnixMilli()
+		if _, err := d.Exec(ctx, "INSERT INTO orgs (id, path, depth, name, kind, created_at, updated_at) VALUES (?, ?, 0, 'r', 'city_federation', ?, ?)", rootID, "/"+db.FormatID(rootID)+"/", now, now); err != nil {
+			t.Fatal(err)
+		}
+		users := []int64{db.NewID(), db.NewID()}
+		for _, u := range users {
+			if _, err := d.Exec(ctx, "INSERT INTO users (id, username, name, kind, org_id, created_at, updated_at) VALUES (?, ?, 'n', 'staff', ?, ?, ?)", u, "u"+db.FormatID(u), rootID, now, now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s := &Store{DB: d}
+		up, err := s.SaveUpload(ctx, users[0], "名册.xlsx", []byte("PK\x03\x04data"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.LoadUpload(ctx, up, users[0])
+		if err != nil || string(got.Data) != "PK\x03\x04data" || got.Name != "名册.xlsx" || got.Size != 8 {
+			t.Fatalf("upload %+v %v", got, err)
+		}
+		if _, err := s.LoadUpload(ctx, up, users[1]); !errs.Is(err, errs.KindNotFound) {
+			t.Fatalf("another user's upload: %v", err)
+		}
+		id, err := s.Start(ctx, "member_import", users[0], rootID, up, "dry-run")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Progress(ctx, id, 50, 200); err != nil {
+			t.Fatal(err)
+		}
+		j, err := s.Get(ctx, id, users[0])
+		if err != nil || j.Status != Running || j.Percent() != 25 {
+			t.Fatalf("running %+v %v", j, err)
+		}
+		if _, err := s.Get(ctx, id, users[1]); !errs.Is(err, errs.KindNotFound) {
+			t.Fatalf("another user's job: %v", err)
+		}
+		if err := s.Finish(ctx, id, map[string]int{"total": 3}, nil); err != nil {
+			t.Fatal(err)
+		}
+		j, _ = s.Get(ctx, id, users[0])
+		if j.Status != Done || j.Result != `{"total":3}` || j.Percent() != 100 {
+			t.Fatalf("done %+v", j)
+		}
+		id2, _ := s.Start(ctx, "member_import", users[0], rootID, up, "valid-rows")
+		if err := s.Finish(ctx, id2, nil, errs.Fields{"file": {Key: "member.import_columns", Args: []any{"姓名"}}}.Err()); err != nil {
+			t.Fatal(err)
+		}
+		j, _ = s.Get(ctx, id2, users[0])
+		if m := j.Failure(); j.Status != Failed || m.Key != "member.import_columns" || len(m.Args) != 1 {
+			t.Fatalf("failed %+v %+v", j, m)
+		}
+		// A job whose process went away shows as interrupted.
+		id3, _ := s.Start(ctx, "member_import", users[0], rootID, up, "dry-run")
+		if _, err := d.Exec(ctx, "UPDATE jobs SET updated_at = ? WHERE id = ?", time.Now().Add(-time.Hour).UnixMilli(), id3); err != nil {
+			t.Fatal(err)
+		}
+		j, _ = s.Get(ctx, id3, users[0])
+		if j.Status != Failed || j.Failure().Key != "job.interrupted" {
+			t.Fatalf("stale %+v", j)
+		}
+		// Old uploads go; jobs keep their results.
+		if _, err := d.Exec(ctx, "UPDATE uploads SET created_at = ?", time.Now().Add(-48*time.Hour).UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Purge(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.LoadUpload(ctx, up, users[0]); !errs.Is(err, errs.KindNotFound) {
+			t.Fatalf("purged upload: %v", err)
+		}
+		if j, err := s.Get(ctx, id, users[0]); err != nil || j.UploadID != 0 || j.Status != Done {
+			t.Fatalf("job after purge %+v %v", j, err)
+		}
+	})
+}

@@ -1,0 +1,129 @@
+package web
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"gonghui/internal/db"
+	"gonghui/internal/testkit"
+)
+
+// postFile sends a multipart form with a file, with the token of the page
+// at tokenFrom.
+func (c *client) postFile(path, tokenFrom string, fields map[string]string, filename string, data []byte) answer {
+	c.t.Helper()
+	page := c.get(tokenFrom)
+	m := csrfRE.FindStringSubmatch(page.body)
+	if m == nil {
+		c.t.Fatalf("no csrf token on %s (status %d)", tokenFrom, page.status)
+	}
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("csrf_token", m[1])
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	if filename != "" {
+		fw, _ := mw.CreateFormFile("file", filename)
+		fw.Write(data)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.base+path, &b)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.do(req)
+}
+
+// waitJob follows a job page until it is no longer running.
+func waitJob(t *testing.T, c *client, url string) answer {
+	t.Helper()
+	for range 200 {
+		a := c.get(url)
+		if !strings.Contains(a.body, `http-equiv="refresh"`) {
+			return a
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("job %s still running", url)
+	return answer{}
+}
+
+var jobURLRE = regexp.MustCompile(`^/members/import/jobs/\d+$`)
+
+func TestImportPages(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		s := newMemberSite(t, d)
+		officer := s.login("dashilan", "")
+		west := s.login("xichang", "")
+		a := officer.get("/members/import?org=" + id(s.unionE))
+		wantStatus(t, "page", a, 200)
+		wantBody(t, "page", a, "上传会员名册", "北京排水集团工会", "先检查，不导入", `enctype="multipart/form-data"`)
+		bad := idNumber(t, 12)
+		bad = bad[:17] + map[bool]string{true: "2", false: "1"}[bad[17] == '1']
+		roster := "某公司会员花名册\n姓名,身份证号码（必填）,联系电话,岗位\n王一," + idNumber(t, 11) + "," + mobileNumber(11) + ",焊工\n王二," + bad + ",,司机\n王三," + idNumber(t, 11) + ",,\n"
+
+		// No file: a field error, nothing stored.
+		a = officer.postFile("/members/import", "/members/import", map[string]string{"org": id(s.unionE), "mode": "dry-run"}, "", nil)
+		wantStatus(t, "no file", a, http.StatusUnprocessableEntity)
+		wantBody(t, "no file", a, "必填")
+		// Another street's union: refused by the store, reported on the job.
+		a = west.postFile("/members/import", "/members/import", map[string]string{"org": id(s.unionE), "mode": "dry-run"}, "r.csv", []byte(roster))
+		wantStatus(t, "neighbour", a, http.StatusSeeOther)
+		a = waitJob(t, west, a.location)
+		wantBody(t, "neighbour", a, "无法导入这个文件")
+
+		a = officer.postFile("/members/import", "/members/import", map[string]string{"org": id(s.unionE), "mode": "dry-run"}, "花名册.csv", []byte(roster))
+		wantStatus(t, "dry run", a, http.StatusSeeOther)
+		if !jobURLRE.MatchString(a.location) {
+			t.Fatalf("redirect to %q", a.location)
+		}
+		job := a.location
+		// Someone else's job is not found.
+		wantStatus(t, "other's job", west.get(job), http.StatusNotFound)
+		a = waitJob(t, officer, job)
+		wantBody(t, "checked", a, "检查完成", "花名册.csv", "身份证号码（必填）", "身份证号校验位不正确", "只导入正确的 1 行", ">4<", "与本表第 3 行重复")
+		if n := s.count(t, "SELECT count(*) FROM members"); n != 0 {
+			t.Fatalf("dry run wrote %d members", n)
+		}
+		rep := officer.get(job + "/report.xlsx")
+		wantStatus(t, "report", rep, 200)
+		if !strings.HasPrefix(rep.body, "PK") {
+			t.Fatal("report is not an xlsx")
+		}
+		a = officer.post(job+"/run", map[string][]string{"mode": {"valid-rows"}}, job)
+		wantStatus(t, "run", a, http.StatusSeeOther)
+		a = waitJob(t, officer, a.location)
+		wantBody(t, "imported", a, "导入完成", "查看会员名册")
+		if n := s.count(t, "SELECT count(*) FROM members"); n != 1 {
+			t.Fatalf("imported %d members, want 1", n)
+		}
+		// Again: skipped, no duplicate.
+		a = officer.post(job+"/run", map[string][]string{"mode": {"valid-rows"}}, job)
+		a = waitJob(t, officer, a.location)
+		wantBody(t, "again", a, "已是本会会员")
+		if n := s.count(t, "SELECT count(*) FROM members"); n != 1 {
+			t.Fatalf("re-import made %d members", n)
+		}
+		wantStatus(t, "template", officer.get("/members/import/template.xlsx"), 200)
+		// Export, masked.
+		ex := officer.get("/members/export?org=" + id(s.unionE))
+		wantStatus(t, "export", ex, 200)
+		if !strings.HasPrefix(ex.body, "PK") || ex.header.Get("Content-Disposition") == "" {
+			t.Fatal("export is not an xlsx attachment")
+		}
+		wantStatus(t, "reveal export by admin", s.login("admin", "").get("/members/export?reveal=1"), http.StatusForbidden)
+	})
+}
+
+func (s *memberSite) count(t *testing.T, q string) int {
+	t.Helper()
+	var n int
+	if err := s.d.QueryRow(t.Context(), q).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
