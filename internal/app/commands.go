@@ -240,8 +240,12 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *members < 0 || *members > 50_000_000 {
 		return errors.New("--members: between 0 and 50,000,000")
 	}
-	d, err := openDB(ctx, cfg.DB)
+	d, err := db.Open(ctx, cfg.DB, db.Options{MaxConns: 4, SQLiteWriterCacheMB: 2048, SQLiteBulk: true})
 	if err != nil {
+		return err
+	}
+	if err := d.Migrate(ctx); err != nil {
+		d.Close()
 		return err
 	}
 	defer d.Close()

@@ -44,6 +44,15 @@ type DB struct {
 // Options tune pool sizes; zero values pick sensible defaults.
 type Options struct {
 	MaxConns int
+	// SQLiteWriterCacheMB is the page cache of SQLite's writer connection
+	// (default 64 MiB). Bulk loads raise it so that the random-order
+	// indexes (hashes of ID and mobile numbers) stay in memory.
+	SQLiteWriterCacheMB int
+	// SQLiteBulk is for loading a database that nobody uses yet (the
+	// generator): commits are not synced one by one (synchronous=NORMAL;
+	// WAL keeps the file consistent, only the last commits may be lost in a
+	// power cut, and the load is simply run again).
+	SQLiteBulk bool
 }
 
 // Open connects to dsn: a postgres:// or postgresql:// URL, or a SQLite file
@@ -79,6 +88,7 @@ func openPostgres(ctx context.Context, dsn string, opt Options) (*DB, error) {
 // must survive a power cut; _txlock=immediate so a write transaction takes the
 // write lock at BEGIN (the busy timeout does not cover a read lock upgraded to a
 // write, which would otherwise fail with SQLITE_BUSY at once).
+// Each reader keeps a 16 MiB page cache, the writer a larger one (Options).
 const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
 
 func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
@@ -93,14 +103,22 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 		}
 	}
 	base := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + sqlitePragmas
-	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	cacheMB := opt.SQLiteWriterCacheMB
+	if cacheMB <= 0 {
+		cacheMB = 64
+	}
+	writer := base + fmt.Sprintf("&_pragma=cache_size(-%d)&_txlock=immediate", cacheMB*1024)
+	if opt.SQLiteBulk {
+		writer = strings.Replace(writer, "synchronous(FULL)", "synchronous(NORMAL)", 1) + "&_pragma=wal_autocheckpoint(100000)"
+	}
+	w, err := sql.Open("sqlite", writer)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite writer: %w", err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	r, err := sql.Open("sqlite", base+"&_pragma=cache_size(-16384)&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite reader: %w", err)
