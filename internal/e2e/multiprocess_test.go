@@ -9,8 +9,11 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"gonghui/internal/cnid"
 	"gonghui/internal/testkit"
 )
 
@@ -79,6 +82,8 @@ func TestTwoProcessesOneSite(t *testing.T) {
 			if n := countName(roots, "北京市总工会"); n != 1 {
 				t.Fatalf("root appears %d times", n)
 			}
+			checkMembersAcrossProcesses(t, a, b, token)
+
 			// Logging out on B ends the token on A.
 			if code, _ := postJSON(t, b.URL+"/api/v1/auth/logout", token, map[string]any{}); code/100 != 2 {
 				t.Fatalf("logout on B: %d", code)
@@ -187,5 +192,68 @@ func signInForm(t *testing.T, c *http.Client, base, user, password string) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign-in on %s: %d", base, resp.StatusCode)
+	}
+}
+
+// checkMembersAcrossProcesses: one person, one membership, even when both
+// processes are asked at once to enter them into two unions; a member card
+// signed on one process verifies on the other.
+func checkMembersAcrossProcesses(t *testing.T, a, b *testkit.Server, token string) {
+	t.Helper()
+	var unions []string
+	for _, q := range []string{"人文学院分工会", "北京城市排水集团有限责任公司工会"} {
+		_, body := getJSON(t, a.URL+"/api/v1/orgs?q="+url.QueryEscape(q), token)
+		items, _ := body["items"].([]any)
+		if len(items) == 0 {
+			t.Fatalf("no demo union %s: %v", q, body)
+		}
+		unions = append(unions, items[0].(map[string]any)["id"].(string))
+	}
+	idNumber, err := cnid.MakeResidentID("110102", time.Date(1990, 3, 7, 0, 0, 0, 0, time.UTC), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	person := map[string]any{"name": "并发测试", "id_number": idNumber, "mobile": "13912340000"}
+	var wg sync.WaitGroup
+	codes := make([]int, 16)
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			srv := a
+			if i%2 == 1 {
+				srv = b
+			}
+			body := map[string]any{"org_id": unions[i%2]}
+			for k, v := range person {
+				body[k] = v
+			}
+			codes[i], _ = postJSON(t, srv.URL+"/api/v1/members", token, body)
+		}()
+	}
+	wg.Wait()
+	created := 0
+	for _, c := range codes {
+		switch c {
+		case 201:
+			created++
+		case 409:
+		default:
+			t.Fatalf("concurrent create answered %d (all: %v)", c, codes)
+		}
+	}
+	if created != 1 {
+		t.Fatalf("%d creates of one person succeeded across two processes, want 1 (%v)", created, codes)
+	}
+	_, found := getJSON(t, b.URL+"/api/v1/members?q="+idNumber, token)
+	items, _ := found["items"].([]any)
+	if len(items) != 1 {
+		t.Fatalf("registry holds the person %d times", len(items))
+	}
+	id := items[0].(map[string]any)["id"].(string)
+	_, card := getJSON(t, a.URL+"/api/v1/members/"+id+"/card", token)
+	payload, _ := card["payload"].(string)
+	if code, check := postJSON(t, b.URL+"/api/v1/cards/verify", "", map[string]string{"payload": payload}); code != 200 || check["status"] != "valid" {
+		t.Fatalf("card from A on B: %d %v", code, check)
 	}
 }
