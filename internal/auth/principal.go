@@ -95,14 +95,21 @@ func (p *Principal) Can(perm Perm) bool {
 
 // Paths returns the subtree paths over which the principal holds perm, with
 // nested ones removed (a grant inside another grant's subtree adds nothing).
-func (p *Principal) Paths(perm Perm) []string {
+func (p *Principal) Paths(perm Perm) []string { return p.PathsAny(perm) }
+
+// PathsAny returns the subtree paths over which the principal holds any of
+// perms, nested ones removed.
+func (p *Principal) PathsAny(perms ...Perm) []string {
 	if p == nil {
 		return nil
 	}
 	var out []string
 	for _, g := range p.Grants {
-		if slices.Contains(g.Role.Perms(), perm) {
-			out = append(out, g.OrgPath)
+		for _, perm := range perms {
+			if slices.Contains(g.Role.Perms(), perm) {
+				out = append(out, g.OrgPath)
+				break
+			}
 		}
 	}
 	slices.Sort(out)

@@ -179,22 +179,7 @@ func readScope(p *auth.Principal) ([]string, error) {
 	if p == nil {
 		return nil, errs.Internal(errNilPrincipal, "member")
 	}
-	paths := append(p.Paths(auth.PermMemberRead), p.Paths(auth.PermMemberWrite)...)
-	return nest(paths), nil
-}
-
-// nest sorts paths and drops those inside another.
-func nest(paths []string) []string {
-	slices.Sort(paths)
-	paths = slices.Compact(paths)
-	kept := paths[:0]
-	for _, s := range paths {
-		if len(kept) > 0 && strings.HasPrefix(s, kept[len(kept)-1]) {
-			continue
-		}
-		kept = append(kept, s)
-	}
-	return kept
+	return p.PathsAny(auth.PermMemberRead, auth.PermMemberWrite), nil
 }
 
 func millis(t time.Time) int64 { return t.UnixMilli() }
