@@ -15,7 +15,7 @@ import (
 // JSON, or with ?report=xlsx the report's errors as a workbook.
 func (h *Handler) importMembers(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
-	orgID := ID(q.str("org")).parse(q.f, "org", true)
+	orgID := ID(q.str("org")).parse(q.f, "org", false)
 	mode := member.ImportMode(q.str("mode"))
 	if mode == "" {
 		mode = member.ImportDryRun
@@ -29,6 +29,11 @@ func (h *Handler) importMembers(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := q.err(); err != nil {
 		return err
+	}
+	if p := principal(r); orgID == 0 && h.mem.HoldsMembers(r.Context(), p.OrgID) {
+		// Without ?org= the roster goes to the caller's own union, unless
+		// its rows name theirs in a 工会 column.
+		orgID = p.OrgID
 	}
 	up, err := httpx.SpoolUpload(w, r, "file", httpx.MaxUpload, nil)
 	if err != nil {

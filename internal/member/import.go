@@ -83,6 +83,7 @@ var columnNames = map[string][]string{
 	"joined_on": {"入会时间", "入会日期", "加入工会时间", "入会年月", "joined_on", "joined"},
 	"tags":      {"标签", "身份", "人员类别", "类别", "tags"},
 	"gender":    {"性别", "gender"},
+	"union":     {"所在工会", "工会", "工会名称", "所属工会", "union"},
 }
 
 var headerNoise = regexp.MustCompile(`[\s*＊:：]|[（(【\[].*?[)）】\]]`)
@@ -170,21 +171,104 @@ func parseImportDate(r *sheet.Reader, s string) (string, bool) {
 type importRow struct {
 	num int
 	p   person
+	u   *union
 	ok  bool // passed the checks of the row itself
 }
 
 // importer holds one import's state.
 type importer struct {
-	s         *Store
+	s       *Store
+	ctx     context.Context
+	pr      *auth.Principal
+	u       *union // the default union; nil when every row names its own
+	r       *sheet.Reader
+	col     map[string]int   // field -> column index
+	header  []string         // the file's headers
+	unions  map[string]*unionRef
+	seenID  map[[16]byte]int // id hash prefix -> first row
+	seenMob map[[16]byte]int // mobile hash prefix -> first row
+	rep     *ImportReport
+	actor   string
+}
+
+// unionRef is a union named in a roster's union column, resolved once.
+type unionRef struct {
 	u         *union
-	r         *sheet.Reader
-	col       map[string]int   // field -> column index
-	header    []string         // the file's headers
-	employers map[string]int64 // the union's employers by name
-	seenID    map[[16]byte]int // id hash prefix -> first row
-	seenMob   map[[16]byte]int // mobile hash prefix -> first row
-	rep       *ImportReport
-	actor     string
+	employers map[string]int64 // its employers by name
+	key       string           // when u is nil, why: the message key
+}
+
+// union resolves the union a row joins: the one its union column names (by
+// name, among the unions the caller may write members into, or by id), or
+// the import's default.
+func (im *importer) union(name string) *unionRef {
+	if ref, ok := im.unions[name]; ok {
+		return ref
+	}
+	ref := &unionRef{}
+	im.unions[name] = ref
+	var u *union
+	var err error
+	switch {
+	case name == "" && im.u == nil:
+		ref.key = "member.import_union_missing"
+		return ref
+	case name == "":
+		u = im.u
+	default:
+		u, err = im.findUnion(name)
+		if err != nil {
+			ref.key = "member.import_union_unknown"
+			if e, ok := errs.As(err); ok && e.Code == "ambiguous" {
+				ref.key = "member.import_union_ambiguous"
+			}
+			return ref
+		}
+	}
+	if ref.employers, err = im.s.unionEmployers(im.ctx, u); err != nil {
+		ref.key = "member.import_union_unknown"
+		return ref
+	}
+	ref.u = u
+	return ref
+}
+
+// findUnion looks a union up by id or exact name among the organisations
+// the caller may write members into that hold members.
+func (im *importer) findUnion(name string) (*union, error) {
+	var candidates []*union
+	if id, ok := db.ParseID(name); ok {
+		if u, err := loadUnion(im.ctx, im.s.DB, id); err == nil {
+			candidates = append(candidates, u)
+		}
+	} else {
+		rows, err := im.s.DB.Query(im.ctx, "SELECT id, path, name, kind FROM orgs WHERE name = ? LIMIT 20", name)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var u union
+			if err := rows.Scan(&u.ID, &u.Path, &u.Name, &u.Kind); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			candidates = append(candidates, &u)
+		}
+		rows.Close()
+	}
+	var found []*union
+	for _, u := range candidates {
+		if im.pr.CanAt(auth.PermMemberWrite, u.Path) && !noMembers[u.Kind] {
+			found = append(found, u)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, errs.NotFound("org")
+	case 1:
+		return found[0], nil
+	}
+	return nil, errs.Conflict("ambiguous", "member.import_union_ambiguous")
 }
 
 // fail records a problem of one row (the row is counted once, by the caller).
@@ -243,8 +327,12 @@ func (im *importer) check(row sheet.Row) importRow {
 			f.Add("tags", "member.import_tags")
 		}
 	}
+	ref := im.union(im.cell(row, "union"))
+	if ref.u == nil {
+		f.Add("union", ref.key)
+	}
 	emp := im.cell(row, "employer")
-	if id, ok := im.employers[emp]; ok && emp != "" {
+	if id, ok := ref.employers[emp]; ok && emp != "" {
 		in.EmployerID = id
 	}
 	in.EmployerName = emp
@@ -282,13 +370,13 @@ func (im *importer) check(row sheet.Row) importRow {
 		}
 		return out
 	}
-	out.p, out.ok = p, true
+	out.p, out.u, out.ok = p, ref.u, true
 	return out
 }
 
 // sortedFields orders a row's problems as the columns usually stand.
 func sortedFields(f errs.Fields) []string {
-	order := []string{"row", "name", "id_number", "gender", "mobile", "employer_name", "employer_id", "job", "joined_on", "tags"}
+	order := []string{"row", "union", "name", "id_number", "gender", "mobile", "employer_name", "employer_id", "job", "joined_on", "tags"}
 	var out []string
 	for _, n := range order {
 		if _, ok := f[n]; ok {
@@ -383,7 +471,7 @@ func (im *importer) registry(ctx context.Context, tx *db.Tx, batch []importRow) 
 		}
 		ex, found := byID[r.p.idHash]
 		switch {
-		case found && ex.status == StatusActive && ex.orgID == im.u.ID:
+		case found && ex.status == StatusActive && ex.orgID == r.u.ID:
 			out[i].skip = true
 		case found && ex.status == StatusActive:
 			out[i].field, out[i].key = "id_number", "member.member_elsewhere"
@@ -411,12 +499,12 @@ func (im *importer) write(ctx context.Context, tx *db.Tx, batch []importRow, vs 
 			return err
 		}
 		if ex != nil {
-			if err := im.s.rejoin(ctx, tx, ex.ID, im.u, &r.p, SourceImport, im.actor); err != nil {
+			if err := im.s.rejoin(ctx, tx, ex.ID, r.u, &r.p, SourceImport, im.actor); err != nil {
 				return err
 			}
 			continue
 		}
-		fresh = append(fresh, memberRow{id: db.NewID(), org: im.u, p: &r.p, source: SourceImport, actor: im.actor, at: at})
+		fresh = append(fresh, memberRow{id: db.NewID(), org: r.u, p: &r.p, source: SourceImport, actor: im.actor, at: at})
 	}
 	return im.s.insertMembers(ctx, tx, fresh)
 }
@@ -445,14 +533,15 @@ func (im *importer) tally(batch []importRow, vs []verdict, written bool) {
 
 // ImportOptions configure Import.
 type ImportOptions struct {
-	OrgID    int64
+	OrgID    int64 // the default union; 0 when the roster names each row's
 	Mode     ImportMode
 	Name     string // the file's name, for the audit log
 	Progress func(done, total int64)
 }
 
 // Import reads a roster (.xlsx, or .csv in UTF-8 or GB18030) into union
-// OrgID. Every row is checked: the rules of a member's record, duplicates
+// OrgID, or, row by row, into the union a "工会" column names (by exact
+// name or id, among the unions the caller may write members into). Every row is checked: the rules of a member's record, duplicates
 // within the file, and what the registry holds. A dry run changes nothing;
 // all-or-nothing imports in one transaction, rolled back if any row is bad;
 // valid-rows imports the good rows, a batch per transaction. A person
@@ -466,16 +555,20 @@ func (s *Store) Import(ctx context.Context, pr *auth.Principal, src io.ReaderAt,
 	if !opt.Mode.Valid() {
 		return nil, fieldErr("mode", "field.invalid_choice")
 	}
-	u, err := targetUnion(ctx, s.DB, pr, opt.OrgID, "org")
-	if err != nil {
-		return nil, err
+	var u *union
+	var err error
+	if opt.OrgID != 0 {
+		if u, err = targetUnion(ctx, s.DB, pr, opt.OrgID, "org"); err != nil {
+			return nil, err
+		}
 	}
 	r, err := sheet.Open(src, size, sheet.Options{IsHeader: isHeader})
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	im := &importer{s: s, u: u, r: r, col: map[string]int{}, header: r.Header(), seenID: map[[16]byte]int{}, seenMob: map[[16]byte]int{},
+	im := &importer{s: s, ctx: ctx, pr: pr, u: u, r: r, col: map[string]int{}, header: r.Header(), unions: map[string]*unionRef{},
+		seenID: map[[16]byte]int{}, seenMob: map[[16]byte]int{},
 		rep: &ImportReport{Mode: opt.Mode, Errors: []ImportError{}, Format: r.Format(), Encoding: r.Encoding()}, actor: actorOf(ctx)}
 	for i, h := range im.header {
 		if f, ok := headerIndex[normaliseHeader(h)]; ok {
@@ -493,8 +586,14 @@ func (s *Store) Import(ctx context.Context, pr *auth.Principal, src io.ReaderAt,
 	if len(missing) > 0 {
 		return nil, fieldErr("file", "member.import_columns", strings.Join(missing, "、"))
 	}
-	if im.employers, err = s.unionEmployers(ctx, u); err != nil {
-		return nil, err
+	if _, ok := im.col["union"]; !ok && u == nil {
+		// No union to import into, and the rows name none.
+		return nil, fieldErr("org", "member.import_union_required")
+	}
+	// The audit record goes to the default union, or to the caller's home.
+	auditID, auditPath := pr.OrgID, pr.OrgPath
+	if u != nil {
+		auditID, auditPath = u.ID, u.Path
 	}
 	// each reads the file in batches and hands each to fn.
 	each := func(fn func(batch []importRow) error) error {
@@ -530,7 +629,7 @@ func (s *Store) Import(ctx context.Context, pr *auth.Principal, src io.ReaderAt,
 		return ctx.Err()
 	}
 	record := func(tx *db.Tx) error {
-		return audit.Record(ctx, tx, audit.Event{Action: "member.import", Entity: "org", EntityID: db.FormatID(u.ID), OrgPath: u.Path,
+		return audit.Record(ctx, tx, audit.Event{Action: "member.import", Entity: "org", EntityID: db.FormatID(auditID), OrgPath: auditPath,
 			After: map[string]any{"file": opt.Name, "mode": opt.Mode, "total": im.rep.Total, "imported": im.rep.Imported,
 				"skipped": im.rep.Skipped, "invalid": im.rep.Invalid}})
 	}
@@ -650,4 +749,11 @@ func (s *Store) unionEmployers(ctx context.Context, u *union) (map[string]int64,
 		out[name] = id
 	}
 	return out, rows.Err()
+}
+
+// HoldsMembers reports whether organisation id exists and holds members
+// (unions and street federations do; city and district federations not).
+func (s *Store) HoldsMembers(ctx context.Context, id int64) bool {
+	u, err := loadUnion(ctx, s.DB, id)
+	return err == nil && !noMembers[u.Kind]
 }

@@ -220,3 +220,35 @@ func BenchmarkImport100k(b *testing.B) {
 		})
 	}
 }
+
+// A city-level roster names each row's union; rows naming a union outside
+// the caller's reach, or none, are refused.
+func TestImportUnionColumn(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		data := csvFile([]string{"姓名", "身份证号", "所在工会"},
+			[]string{"赵甲", idNumber(t, 931), "甲公司工会"},
+			[]string{"赵乙", idNumber(t, 932), db.FormatID(w.subA.ID)},
+			[]string{"赵丙", idNumber(t, 933), "乙公司工会"},
+			[]string{"赵丁", idNumber(t, 934), ""},
+			[]string{"赵戊", idNumber(t, 935), "大栅栏街道总工会"},
+		)
+		rep, err := w.s.Import(ctx, w.dashilanOfficer, bytes.NewReader(data), int64(len(data)), ImportOptions{Mode: ImportValidRows})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Imported != 3 || rep.Invalid != 2 || errorAt(rep, 4, "所在工会") != "import_union_unknown" || errorAt(rep, 5, "所在工会") != "import_union_missing" {
+			t.Fatalf("report %+v", rep)
+		}
+		for name, u := range map[string]int64{"赵甲": w.unionA.ID, "赵乙": w.subA.ID, "赵戊": w.dashilan.ID} {
+			got, _, _ := w.s.List(ctx, w.admin, Query{Q: name})
+			if len(got) != 1 || got[0].OrgID != u {
+				t.Fatalf("%s: %+v", name, got)
+			}
+		}
+		// Neither a default union nor a union column: refused at once.
+		plain := csvFile([]string{"姓名", "身份证号"}, []string{"钱甲", idNumber(t, 936)})
+		_, err = w.s.Import(ctx, w.dashilanOfficer, bytes.NewReader(plain), int64(len(plain)), ImportOptions{Mode: ImportDryRun})
+		wantField(t, err, "org", "member.import_union_required")
+	})
+}

@@ -90,8 +90,8 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request, p *auth.P
 	pg := h.page(w, r, p, "imp.title", "members")
 	pg.Path = "/members/import"
 	f := errs.Fields{}
+	// No union chosen: the roster's 工会 column names each row's.
 	orgID := parseIDValue(r.PostFormValue("org"))
-	f.Check(orgID != 0, "org", "field.required")
 	mode := member.ImportMode(r.PostFormValue("mode"))
 	f.Check(mode.Valid(), "mode", "field.invalid_choice")
 	var data []byte
@@ -131,8 +131,14 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request, p *auth.P
 }
 
 // startImport records a job and runs it in the background, then shows it.
+// A job records its union, or the caller's home with "|rows" after the mode
+// when the roster names each row's union.
 func (h *Handler) startImport(w http.ResponseWriter, r *http.Request, p *auth.Principal, orgID, uploadID int64, mode member.ImportMode) {
-	id, err := h.jobs.Start(r.Context(), importJobKind, p.UserID, orgID, uploadID, string(mode))
+	jobOrg, params := orgID, string(mode)
+	if orgID == 0 {
+		jobOrg, params = p.OrgID, params+"|rows"
+	}
+	id, err := h.jobs.Start(r.Context(), importJobKind, p.UserID, jobOrg, uploadID, params)
 	if err != nil {
 		h.fail(w, r, p, err)
 		return
@@ -217,20 +223,23 @@ func (h *Handler) importJob(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	}
 	pg := h.page(w, r, p, "imp.job_title", "members")
 	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.T("imp.title"), URL: "/members/import"}, {Label: pg.Title}}
+	mode, byRows := jobMode(j)
 	d := importJobData{ID: db.FormatID(j.ID), Running: j.Status == job.Running, Failed: j.Status == job.Failed, Percent: j.Percent(),
-		Mode: j.Params, OrgID: db.FormatID(j.OrgID), Report: rep}
+		Mode: string(mode), OrgID: db.FormatID(j.OrgID), Report: rep}
 	for _, o := range importModes(pg) {
-		if o.Value == j.Params {
+		if o.Value == string(mode) {
 			d.ModeLabel = o.Label
 		}
 	}
-	if o, err := h.Orgs.Get(r.Context(), p, j.OrgID); err == nil {
+	if byRows {
+		d.OrgName, d.OrgID = pg.T("imp.by_rows"), ""
+	} else if o, err := h.Orgs.Get(r.Context(), p, j.OrgID); err == nil {
 		d.OrgName = o.Name
 	}
 	if j.UploadID != 0 {
 		if up, err := h.jobs.LoadUpload(r.Context(), j.UploadID, p.UserID); err == nil {
 			d.FileName = up.Name
-			d.CanRun = rep != nil && j.Params == string(member.ImportDryRun) && rep.Valid > 0
+			d.CanRun = rep != nil && mode == member.ImportDryRun && rep.Valid > 0
 		}
 	}
 	if d.Failed {
@@ -261,7 +270,17 @@ func (h *Handler) importRun(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		h.fail(w, r, p, errs.Fields{"mode": {Key: "field.invalid_choice"}}.Err())
 		return
 	}
-	h.startImport(w, r, p, j.OrgID, j.UploadID, mode)
+	orgID := j.OrgID
+	if _, byRows := jobMode(j); byRows {
+		orgID = 0
+	}
+	h.startImport(w, r, p, orgID, j.UploadID, mode)
+}
+
+// jobMode reads an import job's mode and whether its rows name their unions.
+func jobMode(j *job.Job) (member.ImportMode, bool) {
+	mode, rest, _ := strings.Cut(j.Params, "|")
+	return member.ImportMode(mode), rest == "rows"
 }
 
 // importReport downloads a job's errors as a workbook.
