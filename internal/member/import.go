@@ -182,8 +182,8 @@ type importer struct {
 	pr      *auth.Principal
 	u       *union // the default union; nil when every row names its own
 	r       *sheet.Reader
-	col     map[string]int   // field -> column index
-	header  []string         // the file's headers
+	col     map[string]int // field -> column index
+	header  []string       // the file's headers
 	unions  map[string]*unionRef
 	seenID  map[[16]byte]int // id hash prefix -> first row
 	seenMob map[[16]byte]int // mobile hash prefix -> first row
