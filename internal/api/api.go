@@ -69,6 +69,7 @@ func (h *Handler) table() []route {
 		{"GET", "/me", anyToken, h.me},
 		{"GET", "/me/card", full, h.myCard},
 		{"GET", "/me/transfers", full, h.myTransfers},
+		{"GET", "/me/applications", full, h.myApplications},
 		{"PUT", "/me/password", full, h.myPassword},
 
 		{"GET", "/orgs", full, h.listOrgs},

@@ -137,3 +137,16 @@ func (h *Handler) myPassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	return noContent(w)
 }
+
+// myApplications: GET /me/applications, a member's own applications.
+func (h *Handler) myApplications(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	if p.Kind != auth.KindMember {
+		return errs.NotFound("member")
+	}
+	v, err := h.mem.OwnApplications(r.Context(), p.MemberID)
+	if err != nil {
+		return err
+	}
+	return ok(w, newList(v, ""))
+}

@@ -231,6 +231,7 @@ func TestMemberSignInAPI(t *testing.T) {
 			{name: "audit closed", as: "member", method: "GET", path: "/api/v1/audit", status: 403},
 			{name: "set password", as: "member", method: "PUT", path: "/api/v1/me/password", body: `{"password":"Rider-Pass-2026"}`, status: 204},
 			{name: "own transfers", as: "member", method: "GET", path: "/api/v1/me/transfers", status: 200, want: []string{`"items":[]`}},
+			{name: "own applications", as: "member", method: "GET", path: "/api/v1/me/applications", status: 200, want: []string{`"items":[]`}},
 			{name: "staff has no member card", as: "officer_a", method: "GET", path: "/api/v1/me/card", status: 404},
 		})
 		st, body = f.do("", "POST", "/api/v1/auth/token", `{"username":"13700001234","password":"Rider-Pass-2026"}`, nil)

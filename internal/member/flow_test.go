@@ -143,6 +143,10 @@ func TestApplyApproveAndTrack(t *testing.T) {
 		if err != nil || len(views) != 2 || views[0].TransferStatus != TransferRequested {
 			t.Fatalf("track %+v %v", views, err)
 		}
+		// The member sees the same two, signed in.
+		if own, err := w.s.OwnApplications(ctx, ok.MemberID); err != nil || len(own) != 2 || own[1].Status != AppApproved {
+			t.Fatalf("own applications %+v %v", own, err)
+		}
 		// The mobile alone is not enough.
 		views, err = w.s.Track(ctx, in.Mobile, idNumber(t, 701))
 		if err != nil || len(views) != 0 {

@@ -429,11 +429,22 @@ func (s *Store) Track(ctx context.Context, mobile, idNumber string) ([]Applicant
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
+	return s.applicantViews(ctx, "a.mobile_hash = ? AND a.id_hash = ?", s.Keys.Hash("mobile", m), s.Keys.Hash("id_number", id.Number))
+}
+
+// OwnApplications lists the applications to join made with a member's ID
+// number, for the member signed in.
+func (s *Store) OwnApplications(ctx context.Context, memberID int64) ([]ApplicantView, error) {
+	return s.applicantViews(ctx, "a.id_hash = (SELECT id_hash FROM members WHERE id = ?)", memberID)
+}
+
+// applicantViews lists the applications matching where, newest first.
+func (s *Store) applicantViews(ctx context.Context, where string, args ...any) ([]ApplicantView, error) {
 	rows, err := s.DB.Query(ctx, `SELECT a.id, o.name, a.status, a.reason, a.created_at, a.decided_at, COALESCE(t.status, '')
 		FROM join_applications a JOIN orgs o ON o.id = a.org_id LEFT JOIN transfers t ON t.id = a.transfer_id
-		WHERE a.mobile_hash = ? AND a.id_hash = ? ORDER BY a.id DESC LIMIT 20`, s.Keys.Hash("mobile", m), s.Keys.Hash("id_number", id.Number))
+		WHERE `+where+` ORDER BY a.id DESC LIMIT 20`, args...)
 	if err != nil {
-		return nil, errs.Internal(err, "member: track")
+		return nil, errs.Internal(err, "member: applications")
 	}
 	defer rows.Close()
 	out := []ApplicantView{}
@@ -441,7 +452,7 @@ func (s *Store) Track(ctx context.Context, mobile, idNumber string) ([]Applicant
 		var v ApplicantView
 		var created, decided int64
 		if err := rows.Scan(&v.ID, &v.OrgName, &v.Status, &v.Reason, &created, &decided, &v.TransferStatus); err != nil {
-			return nil, errs.Internal(err, "member: track")
+			return nil, errs.Internal(err, "member: applications")
 		}
 		v.CreatedAt = fromMillis(created)
 		if decided != 0 {
