@@ -1,6 +1,7 @@
 package api
 
 import (
+	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
@@ -73,11 +74,13 @@ func (h *Handler) exportMembers(w http.ResponseWriter, r *http.Request) error {
 	tr := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
 	// The workbook is assembled before the first byte is sent, so a failure
 	// still answers a proper error.
-	buf := &deferredWriter{w: w, before: func() {
+	out := &httpx.LazyWriter{W: w, Before: func() {
 		attachment(w, "members-"+time.Now().Format("20060102")+".xlsx")
 	}}
-	if _, err := h.mem.Export(r.Context(), principal(r), in, reveal != nil && *reveal, tr, buf); err != nil {
-		if buf.started {
+	if _, err := h.mem.Export(r.Context(), principal(r), in, reveal != nil && *reveal, tr, out); err != nil {
+		if out.Started {
+			// Too late for an error answer: the download breaks off.
+			slog.Error("export broke off", "err", err)
 			return nil
 		}
 		return err
@@ -90,19 +93,4 @@ func attachment(w http.ResponseWriter, name string) {
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
 	w.Header().Set("Cache-Control", "no-store")
-}
-
-// deferredWriter calls before on the first write.
-type deferredWriter struct {
-	w       http.ResponseWriter
-	before  func()
-	started bool
-}
-
-func (d *deferredWriter) Write(p []byte) (int, error) {
-	if !d.started {
-		d.started = true
-		d.before()
-	}
-	return d.w.Write(p)
 }

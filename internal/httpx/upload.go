@@ -84,3 +84,22 @@ func tooLargeOr(err error, max int64) error {
 	}
 	return errs.Fields{"file": {Key: "upload.unreadable"}}.Err()
 }
+
+// LazyWriter passes writes through to W, calling Before once just before
+// the first: a handler streaming a file can still answer an error page as
+// long as nothing was written.
+type LazyWriter struct {
+	W       http.ResponseWriter
+	Before  func()
+	Started bool
+}
+
+func (l *LazyWriter) Write(p []byte) (int, error) {
+	if !l.Started {
+		l.Started = true
+		if l.Before != nil {
+			l.Before()
+		}
+	}
+	return l.W.Write(p)
+}
