@@ -4,8 +4,10 @@ import (
 	"net/http"
 	"net/url"
 
+	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/member"
 )
@@ -107,6 +109,9 @@ func (h *Handler) joinSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	var app *member.Application
 	if err == nil {
+		err = h.Auth.Limit(r.Context(), "apply", httpx.ClientIP(r, h.HTTP), auth.PublicFormLimit)
+	}
+	if err == nil {
 		app, err = h.Members.Apply(r.Context(), t.ID, in)
 	}
 	if err != nil {
@@ -177,6 +182,10 @@ func (h *Handler) joinStatusSubmit(w http.ResponseWriter, r *http.Request) {
 	if !h.checkCSRF(r) {
 		pg.Form = &Form{Values: map[string]string{}, Errors: map[string]string{}, Message: pg.T("error.csrf")}
 		h.r.Render(w, http.StatusForbidden, "join_status", pg)
+		return
+	}
+	if err := h.Auth.Limit(r.Context(), "track", httpx.ClientIP(r, h.HTTP), auth.PublicFormLimit); err != nil {
+		h.fail(w, r, nil, err)
 		return
 	}
 	views, err := h.Members.Track(r.Context(), fstr(r, "mobile"), fstr(r, "id_number"))

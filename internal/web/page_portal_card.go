@@ -1,0 +1,115 @@
+package web
+
+import (
+	"net/http"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/card"
+	"gonghui/internal/db"
+)
+
+// A member's card for staff (printable), and checking a scanned card
+// (public).
+
+// staffCard: GET /members/{id}/card, for staff who may see the member.
+func (h *Handler) staffCard(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	id, err := idParam(r, "id")
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	c, err := h.Members.Card(r.Context(), p, id)
+	if err != nil {
+		w.Header().Set("Cache-Control", "no-store")
+		h.fail(w, r, p, err)
+		return
+	}
+	pg := h.page(w, r, p, "portal.staff_card.title", "members")
+	m := c.Member
+	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: m.OrgName, URL: "/members?org=" + db.FormatID(m.OrgID)},
+		{Label: m.Name, URL: memberURL(m.ID)}, {Label: pg.Title}}
+	d := cardView(c, memberURL(m.ID)+"/card.png")
+	d.Staff, d.MemberURL = true, memberURL(m.ID)
+	pg.Data = d
+	w.Header().Set("Cache-Control", "no-store")
+	h.r.Render(w, http.StatusOK, "portal_staff_card", pg)
+}
+
+// staffCardPNG: GET /members/{id}/card.png.
+func (h *Handler) staffCardPNG(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	id, err := idParam(r, "id")
+	if err == nil {
+		c, cerr := h.Members.Card(r.Context(), p, id)
+		if err = cerr; err == nil {
+			err = writeCardPNG(w, c)
+		}
+	}
+	if err != nil {
+		w.Header().Set("Cache-Control", "no-store")
+		h.fail(w, r, p, err)
+	}
+}
+
+// cardVerifyData is the Data of the page that checks a scanned card.
+type cardVerifyData struct {
+	Checked   bool   // a payload was checked: show the verdict
+	Status    string // valid, expired, revoked, forged
+	Valid     bool
+	Label     string // translated status
+	Explain   string // what the status means, in a sentence
+	Name      string // claims of a card that is not forged
+	OrgName   string
+	Issued    string
+	Until     string
+	PublicKey string
+}
+
+func (h *Handler) renderCardVerify(w http.ResponseWriter, r *http.Request, pg *Page, d cardVerifyData, status int) {
+	key, err := h.Members.PublicKey(r.Context())
+	if err != nil {
+		h.fail(w, r, nil, err)
+		return
+	}
+	d.PublicKey = key
+	pg.Data = d
+	h.r.Render(w, status, "portal_verify", pg)
+}
+
+// cardVerifyPage: GET /card/verify.
+func (h *Handler) cardVerifyPage(w http.ResponseWriter, r *http.Request) {
+	pg := h.publicPage(w, r, "portal.verify.title")
+	h.renderCardVerify(w, r, pg, cardVerifyData{}, http.StatusOK)
+}
+
+// cardVerifySubmit: POST /card/verify. A POST, so that the payload (a
+// name) stays out of addresses and logs.
+func (h *Handler) cardVerifySubmit(w http.ResponseWriter, r *http.Request) {
+	pg := h.publicPage(w, r, "portal.verify.title")
+	if !h.checkCSRF(r) {
+		pg.Form = &Form{Values: map[string]string{"payload": r.PostFormValue("payload")}, Errors: map[string]string{}, Message: pg.T("error.csrf")}
+		h.renderCardVerify(w, r, pg, cardVerifyData{}, http.StatusForbidden)
+		return
+	}
+	payload := r.PostFormValue("payload")
+	c, err := h.Members.VerifyCard(r.Context(), payload)
+	if err != nil {
+		form, ok := formError(pg, err)
+		if !ok {
+			h.fail(w, r, nil, err)
+			return
+		}
+		form.Values["payload"] = payload
+		form.Message = ""
+		pg.Form = form
+		h.renderCardVerify(w, r, pg, cardVerifyData{}, http.StatusUnprocessableEntity)
+		return
+	}
+	d := cardVerifyData{Checked: true, Status: string(c.Status), Valid: c.Status == card.StatusValid,
+		Label: pg.T("portal.verify.verdict." + string(c.Status)), Explain: pg.T("portal.verify.explain." + string(c.Status))}
+	if c.Status != card.StatusForged {
+		d.Name, d.OrgName = c.Name, c.OrgName
+		d.Issued, d.Until = formatTime(c.IssuedAt, "2006-01-02"), formatTime(c.ValidUntil, "2006-01-02")
+	}
+	// The textarea is left empty for the next card.
+	h.renderCardVerify(w, r, pg, d, http.StatusOK)
+}

@@ -1,0 +1,182 @@
+package web
+
+import (
+	"net/http"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/card"
+	"gonghui/internal/errs"
+	"gonghui/internal/member"
+)
+
+// A signed-in member's pages: home (/m), the card (/m/card) and the
+// account (/m/account). Numbers are always shown masked.
+
+// portalHomeData is the Data of a member's home page.
+type portalHomeData struct {
+	M           memberRow
+	HasPassword bool
+}
+
+// portalHome: GET /m.
+func (h *Handler) portalHome(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	m, err := h.Members.Own(r.Context(), p.MemberID)
+	if err != nil {
+		h.fail(w, r, nil, err)
+		return
+	}
+	has, err := h.Auth.HasMemberPassword(r.Context(), p.MemberID)
+	if err != nil {
+		h.fail(w, r, nil, err)
+		return
+	}
+	pg := h.memberPage(w, r, "portal.home.title", "home")
+	pg.Data = portalHomeData{M: memberView(pg.Lang, *m), HasPassword: has}
+	h.r.Render(w, http.StatusOK, "portal_home", pg)
+}
+
+// portalCardData is the Data of a card page, the member's or staff's.
+type portalCardData struct {
+	Name, OrgName string
+	ValidUntil    string // date, Beijing time
+	ImageURL      string
+	Staff         bool   // shown to staff (printable), not to the member
+	MemberURL     string // staff: back to the member's page
+}
+
+// cardView fills the card of c; imageURL serves its QR code.
+func cardView(c *member.Card, imageURL string) portalCardData {
+	return portalCardData{Name: c.Member.Name, OrgName: c.Member.OrgName, ValidUntil: formatTime(c.ValidUntil, "2006-01-02"), ImageURL: imageURL}
+}
+
+// portalCard: GET /m/card, the member's digital card.
+func (h *Handler) portalCard(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	c, err := h.Members.OwnCard(r.Context(), p.MemberID)
+	if err != nil {
+		h.fail(w, r, nil, err)
+		return
+	}
+	pg := h.memberPage(w, r, "portal.card.title", "card")
+	pg.Data = cardView(c, "/m/card.png")
+	h.r.Render(w, http.StatusOK, "portal_card", pg)
+}
+
+// cardPNGSize is the side of a card's QR image: 8 pixels a module for a
+// typical card, sharp at 2× on a phone and in print.
+const cardPNGSize = 480
+
+// writeCardPNG answers the QR code of a freshly signed card, never cached.
+func writeCardPNG(w http.ResponseWriter, c *member.Card) error {
+	png, err := card.PNG(c.Payload, cardPNGSize)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, err = w.Write(png)
+	return err
+}
+
+// portalCardPNG: GET /m/card.png, signed anew on every request.
+func (h *Handler) portalCardPNG(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	c, err := h.Members.OwnCard(r.Context(), p.MemberID)
+	if err == nil {
+		err = writeCardPNG(w, c)
+	}
+	if err != nil {
+		w.Header().Set("Cache-Control", "no-store")
+		h.fail(w, r, nil, err)
+	}
+}
+
+// portalAccountData is the Data of a member's account page.
+type portalAccountData struct {
+	Mobile       string // masked
+	HasPassword  bool
+	PasswordHint string
+	Transfers    []portalTransfer
+}
+
+// portalTransfer is a transfer as its member sees it.
+type portalTransfer struct {
+	From, To          string
+	Status, Variant   string
+	Requested, Closed string
+	Reason            string
+}
+
+func (h *Handler) renderPortalAccount(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
+	ctx := r.Context()
+	m, err := h.Members.Own(ctx, p.MemberID)
+	if err != nil {
+		h.fail(w, r, nil, err)
+		return
+	}
+	d := portalAccountData{Mobile: m.Mobile}
+	if d.HasPassword, err = h.Auth.HasMemberPassword(ctx, p.MemberID); err != nil {
+		h.fail(w, r, nil, err)
+		return
+	}
+	pol, err := h.Auth.Policy(ctx)
+	if err != nil {
+		h.fail(w, r, nil, err)
+		return
+	}
+	d.PasswordHint = pg.T("portal.account.password_rule", pol.MinLength, pol.MinClasses)
+	ts, err := h.Members.OwnTransfers(ctx, p.MemberID)
+	if err != nil {
+		h.fail(w, r, nil, err)
+		return
+	}
+	for _, t := range ts {
+		v := portalTransfer{From: t.FromOrgName, To: t.ToOrgName, Status: transferStatusLabel(pg.Lang, t.Status),
+			Variant: transferStatusVariant(t.Status), Requested: formatTime(t.RequestedAt, "2006-01-02"), Reason: t.Reason}
+		if t.Status != member.TransferRequested && t.Status != member.TransferReleased {
+			v.Closed = formatTime(t.DecidedAt, "2006-01-02")
+		}
+		d.Transfers = append(d.Transfers, v)
+	}
+	pg.Data = d
+	h.r.Render(w, status, "portal_account", pg)
+}
+
+// portalAccount: GET /m/account.
+func (h *Handler) portalAccount(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	h.renderPortalAccount(w, r, p, h.memberPage(w, r, "portal.account.title", "account"), http.StatusOK)
+}
+
+// portalPassword: POST /m/password, set or change the sign-in password.
+func (h *Handler) portalPassword(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	ctx := r.Context()
+	had, err := h.Auth.HasMemberPassword(ctx, p.MemberID)
+	if err != nil {
+		h.fail(w, r, nil, err)
+		return
+	}
+	password := r.PostFormValue("password")
+	if password != r.PostFormValue("password2") {
+		f := errs.Fields{}
+		f.Add("password2", "portal.account.mismatch")
+		err = f.Err()
+	} else {
+		err = h.Auth.SetMemberPassword(ctx, p, r.PostFormValue("current"), password)
+	}
+	if err != nil {
+		pg := h.memberPage(w, r, "portal.account.title", "account")
+		pg.Path = "/m/account"
+		form, ok := formError(pg, err)
+		if !ok {
+			h.fail(w, r, nil, err)
+			return
+		}
+		pg.Form = form
+		h.renderPortalAccount(w, r, p, pg, http.StatusUnprocessableEntity)
+		return
+	}
+	flash := "portal.flash.password_set"
+	if had {
+		flash = "portal.flash.password_changed"
+	}
+	redirect(w, r, "/m/account", flash)
+}
