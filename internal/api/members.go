@@ -4,8 +4,10 @@ import (
 	"net/http"
 	"strings"
 
+	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/member"
 )
 
@@ -210,6 +212,9 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
+	if err := h.auth.Limit(r.Context(), "apply", httpx.ClientIP(r, h.opts), auth.PublicFormLimit); err != nil {
+		return err
+	}
 	f := errs.Fields{}
 	orgID := in.OrgID.parse(f, "org_id", true)
 	emp := in.EmployerID.parse(f, "employer_id", false)
@@ -235,6 +240,9 @@ type trackInput struct {
 func (h *Handler) trackApplications(w http.ResponseWriter, r *http.Request) error {
 	var in trackInput
 	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if err := h.auth.Limit(r.Context(), "track", httpx.ClientIP(r, h.opts), auth.PublicFormLimit); err != nil {
 		return err
 	}
 	v, err := h.mem.Track(r.Context(), in.Mobile, in.IDNumber)

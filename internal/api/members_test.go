@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"gonghui/internal/auth"
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
 	"gonghui/internal/sms"
@@ -237,6 +238,21 @@ func TestMemberSignInAPI(t *testing.T) {
 		st, body = f.do("", "POST", "/api/v1/auth/token", `{"username":"13700001234","password":"Rider-Pass-2026"}`, nil)
 		if st != 200 {
 			t.Fatalf("member password token: %d %s", st, body)
+		}
+	})
+}
+
+// The public forms are throttled per address, across processes (the count
+// lives in the database).
+func TestPublicFormsThrottled(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		last := 0
+		for i := range auth.PublicFormLimit + 1 {
+			last, _ = f.do("", "POST", "/api/v1/join-applications/track", `{"mobile":"13900001111","id_number":"`+idNo(t, i)+`"}`, nil)
+		}
+		if last != 429 {
+			t.Fatalf("request %d answered %d, want 429", auth.PublicFormLimit+1, last)
 		}
 	})
 }

@@ -47,3 +47,28 @@ func (s *Service) PurgeThrottle(ctx context.Context) error {
 	_, err := s.DB.Exec(ctx, "DELETE FROM login_throttle WHERE minute <= ?", s.now().Add(-throttleWindow).Unix()/60)
 	return err
 }
+
+// PublicFormLimit is how many submissions of a public form (applying to
+// join, following an application) one address may make in throttleWindow.
+const PublicFormLimit = 30
+
+// Limit counts one use of a public form by key (the form's name and the
+// client's address) and refuses it once the key has been used limit times
+// within the window, across every server process. It shares the sign-in
+// throttle's table, under a prefix of its own.
+func (s *Service) Limit(ctx context.Context, form, ip string, limit int) error {
+	if ip == "" {
+		return nil
+	}
+	key := form + ":" + ip
+	since := s.now().Add(-throttleWindow).Unix() / 60
+	var n int
+	if err := s.DB.QueryRow(ctx, "SELECT COALESCE(SUM(failures), 0) FROM login_throttle WHERE ip = ? AND minute > ?", key, since).Scan(&n); err != nil {
+		return fmt.Errorf("form throttle: %w", err)
+	}
+	if n >= limit {
+		return &errs.Error{Kind: errs.KindTooMany, Code: "too_many_requests", Key: "error.too_many"}
+	}
+	s.noteFailure(ctx, key)
+	return nil
+}
