@@ -31,9 +31,12 @@ const memberTokenPrefix = "m."
 // One-time codes.
 const (
 	codeTTL         = 5 * time.Minute
-	codeResendAfter = time.Minute
+	CodeResendAfter = time.Minute // a new code for the same number no sooner
 	codeMaxAttempts = 5
 	purposeLogin    = "login"
+	// freshCodeSession is how long after signing in with a code a member
+	// may set a new password without giving the old one.
+	freshCodeSession = 15 * time.Minute
 )
 
 // SetSMS sets how one-time codes are sent (default: to the server log).
@@ -77,7 +80,7 @@ func (s *Service) codeHash(ctx context.Context, mobileHash, purpose, code string
 }
 
 func errCodeTooSoon() *errs.Error {
-	return &errs.Error{Kind: errs.KindTooMany, Code: "code_too_soon", Key: "auth.code_too_soon", Args: []any{int(codeResendAfter.Seconds())}}
+	return &errs.Error{Kind: errs.KindTooMany, Code: "code_too_soon", Key: "auth.code_too_soon", Args: []any{int(CodeResendAfter.Seconds())}}
 }
 
 func errBadMemberCode() *errs.Error {
@@ -116,7 +119,7 @@ func (s *Service) SendCode(ctx context.Context, mobile, ip string) error {
 	// now: a new row, or an old one sent long enough ago.
 	res, err := s.DB.Exec(ctx, `INSERT INTO otp_codes (mobile_hash, purpose, code_hash, attempts, sent_at, expires_at) VALUES (?, ?, ?, 0, ?, ?)
 		ON CONFLICT (mobile_hash, purpose) DO UPDATE SET code_hash = excluded.code_hash, attempts = 0, sent_at = excluded.sent_at, expires_at = excluded.expires_at
-		WHERE otp_codes.sent_at <= ?`, mh, purposeLogin, h, now.UnixMilli(), now.Add(codeTTL).UnixMilli(), now.Add(-codeResendAfter).UnixMilli())
+		WHERE otp_codes.sent_at <= ?`, mh, purposeLogin, h, now.UnixMilli(), now.Add(codeTTL).UnixMilli(), now.Add(-CodeResendAfter).UnixMilli())
 	if err != nil {
 		return fmt.Errorf("store code: %w", err)
 	}
@@ -202,15 +205,15 @@ func (s *Service) MemberLogin(ctx context.Context, in MemberLoginInput) (*LoginR
 		if _, err := tx.Exec(ctx, "UPDATE member_credentials SET failed_logins = 0, locked_until = 0 WHERE member_id = ?", m.id); err != nil {
 			return err
 		}
-		res.Token = memberTokenPrefix + newToken()
-		_, err := tx.Exec(ctx, `INSERT INTO member_sessions (id_hash, member_id, kind, created_at, last_seen_at, expires_at, ip, user_agent)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, HashToken(res.Token), m.id, kind, now.UnixMilli(), now.UnixMilli(), res.ExpiresAt.UnixMilli(), in.IP, truncate(in.UserAgent, 200))
-		if err != nil {
-			return err
-		}
 		how := "password"
 		if in.Code != "" {
 			how = "code"
+		}
+		res.Token = memberTokenPrefix + newToken()
+		_, err := tx.Exec(ctx, `INSERT INTO member_sessions (id_hash, member_id, kind, via, created_at, last_seen_at, expires_at, ip, user_agent)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, HashToken(res.Token), m.id, kind, how, now.UnixMilli(), now.UnixMilli(), res.ExpiresAt.UnixMilli(), in.IP, truncate(in.UserAgent, 200))
+		if err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "auth.member_login", Entity: "member", EntityID: db.FormatID(m.id), OrgPath: m.orgPath,
 			After: map[string]string{"session": kind, "with": how}})
@@ -310,10 +313,10 @@ func (s *Service) checkMemberPassword(ctx context.Context, m *memberAccount, pas
 func (s *Service) authenticateMember(ctx context.Context, token string) (*Principal, *Session, error) {
 	sess := &Session{IDHash: HashToken(token)}
 	var memberID, created, seen, expires int64
-	var name, path, status string
-	err := s.DB.QueryRow(ctx, `SELECT s.member_id, s.kind, s.created_at, s.last_seen_at, s.expires_at, m.name, m.org_path, m.status
+	var name, path, status, via string
+	err := s.DB.QueryRow(ctx, `SELECT s.member_id, s.kind, s.via, s.created_at, s.last_seen_at, s.expires_at, m.name, m.org_path, m.status
 		FROM member_sessions s JOIN members m ON m.id = s.member_id WHERE s.id_hash = ?`, sess.IDHash).
-		Scan(&memberID, &sess.Kind, &created, &seen, &expires, &name, &path, &status)
+		Scan(&memberID, &sess.Kind, &via, &created, &seen, &expires, &name, &path, &status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, errs.Unauthenticated()
 	}
@@ -336,7 +339,8 @@ func (s *Service) authenticateMember(ctx context.Context, token string) (*Princi
 			return nil, nil, fmt.Errorf("touch member session: %w", err)
 		}
 	}
-	p := &Principal{MemberID: memberID, Name: name, Kind: KindMember, OrgPath: path, SessionKind: sess.Kind}
+	p := &Principal{MemberID: memberID, Name: name, Kind: KindMember, OrgPath: path, SessionKind: sess.Kind,
+		FreshCode: via == "code" && now.Sub(sess.CreatedAt) < freshCodeSession}
 	return p, sess, nil
 }
 
@@ -347,7 +351,9 @@ func (s *Service) memberLogout(ctx context.Context, token string) error {
 }
 
 // SetMemberPassword lets a signed-in member set (or change) the password
-// they sign in with; changing one needs the current one.
+// they sign in with. Changing one needs the current one, except shortly
+// after signing in with a one-time code: that is how a forgotten password
+// is replaced.
 func (s *Service) SetMemberPassword(ctx context.Context, p *Principal, current, password string) error {
 	if p == nil || p.MemberID == 0 {
 		return errs.Forbidden()
@@ -357,7 +363,7 @@ func (s *Service) SetMemberPassword(ctx context.Context, p *Principal, current, 
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	if hash != "" {
+	if hash != "" && !(p.FreshCode && current == "") {
 		ok, err := VerifyPassword(ctx, hash, current)
 		if err != nil {
 			return err

@@ -78,6 +78,7 @@ type Principal struct {
 	Name        string
 	Kind        string // "staff", "service" or "member"
 	MemberID    int64  // a signed-in member (Kind "member"): no grants
+	FreshCode   bool   // a member who signed in with a one-time code minutes ago
 	OrgID       int64  // the account's home organisation
 	OrgPath     string
 	TOTPEnabled bool

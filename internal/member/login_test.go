@@ -72,7 +72,26 @@ func TestMemberLogin(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := a.SetMemberPassword(ctx, p, "nope", "Worker-Pass-2027"); !errs.Is(err, errs.KindInvalid) {
-			t.Fatalf("change without the current password: %v", err)
+			t.Fatalf("change with a wrong current password: %v", err)
+		}
+		// Just signed in with a code: a forgotten password may be replaced
+		// without the old one; a password session may not.
+		if !p.FreshCode {
+			t.Fatal("a code session is not marked fresh")
+		}
+		if err := a.SetMemberPassword(ctx, p, "", "Worker-Pass-2026"); err != nil {
+			t.Fatalf("reset after a code sign-in: %v", err)
+		}
+		pw, err := a.MemberLogin(ctx, auth.MemberLoginInput{Mobile: mob, Password: "Worker-Pass-2026"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pp, _, err := a.Authenticate(ctx, pw.Token, false)
+		if err != nil || pp.FreshCode {
+			t.Fatalf("password session %+v %v", pp, err)
+		}
+		if err := a.SetMemberPassword(ctx, pp, "", "Worker-Pass-2028"); !errs.Is(err, errs.KindInvalid) {
+			t.Fatalf("change without the current password from a password session: %v", err)
 		}
 		if _, err := a.MemberLogin(ctx, auth.MemberLoginInput{Mobile: "+86 " + mob, Password: "Worker-Pass-2026"}); err != nil {
 			t.Fatal(err)

@@ -149,17 +149,26 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request, p *auth.Principal
 	return pg
 }
 
+// staffSession finds the staff browser session of a token: an API token or
+// a member's session put into the staff cookie is not one.
+func (h *Handler) staffSession(ctx context.Context, token string) (*auth.Principal, error) {
+	p, _, err := h.Auth.Authenticate(ctx, token, false)
+	if err != nil {
+		return nil, err
+	}
+	if p.SessionKind != auth.SessionWeb || p.Kind == auth.KindMember {
+		return nil, errs.Unauthenticated()
+	}
+	return p, nil
+}
+
 // authed wraps a page that needs a signed-in user. Signed-out visitors go to
 // the sign-in page (and come back); a user whose role requires two-factor
 // login but who has not turned it on is sent to do so first.
 func (h *Handler) authed(fn func(w http.ResponseWriter, r *http.Request, p *auth.Principal)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		tok := h.sessionToken(r)
-		p, _, err := h.Auth.Authenticate(r.Context(), tok, false)
-		if err == nil && p.SessionKind != auth.SessionWeb {
-			// An API token put into a cookie is not a browser session.
-			err = errs.Unauthenticated()
-		}
+		p, err := h.staffSession(r.Context(), tok)
 		if err != nil {
 			if !errs.Is(err, errs.KindUnauthenticated) {
 				h.fail(w, r, nil, err)

@@ -13,7 +13,7 @@ import (
 const cookiePending = "gh_pending"
 
 func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
-	if p, _, err := h.Auth.Authenticate(r.Context(), h.sessionToken(r), false); err == nil && p != nil {
+	if p, err := h.staffSession(r.Context(), h.sessionToken(r)); err == nil && p != nil {
 		http.Redirect(w, r, localURL(r.URL.Query().Get("next"), "/"), http.StatusSeeOther)
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"gonghui/internal/audit"
 	"gonghui/internal/auth"
@@ -191,8 +192,8 @@ type portalLoginData struct {
 	ResendAfter int    // seconds before another code may be asked for
 }
 
-// resendSeconds is the wait between two codes (auth's codeResendAfter).
-const resendSeconds = 60
+// resendSeconds is the wait between two codes.
+const resendSeconds = int(auth.CodeResendAfter / time.Second)
 
 func (h *Handler) renderPortalLogin(w http.ResponseWriter, r *http.Request, pg *Page, d portalLoginData, status int) {
 	if d.Mode != loginByPassword {

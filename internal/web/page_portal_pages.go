@@ -94,6 +94,7 @@ func (h *Handler) portalCardPNG(w http.ResponseWriter, r *http.Request, p *auth.
 type portalAccountData struct {
 	Mobile       string // masked
 	HasPassword  bool
+	FreshCode    bool // signed in with a code minutes ago: may replace a forgotten password
 	PasswordHint string
 	Transfers    []portalTransfer
 }
@@ -113,7 +114,7 @@ func (h *Handler) renderPortalAccount(w http.ResponseWriter, r *http.Request, p 
 		h.fail(w, r, nil, err)
 		return
 	}
-	d := portalAccountData{Mobile: m.Mobile}
+	d := portalAccountData{Mobile: m.Mobile, FreshCode: p.FreshCode}
 	if d.HasPassword, err = h.Auth.HasMemberPassword(ctx, p.MemberID); err != nil {
 		h.fail(w, r, nil, err)
 		return

@@ -265,7 +265,10 @@ func TestPortalPages(t *testing.T) {
 				t.Errorf("after setting: %q", a.location)
 			}
 			a = c.get(a.location)
-			wantBody(t, "set", a, "密码已设置", `name="current"`, "已设置密码")
+			// Signed in with a code minutes ago: a new password needs no old one
+			// (the forgotten-password path).
+			wantBody(t, "set", a, "密码已设置", "可以直接设置新密码", "已设置密码")
+			wantNoBody(t, "set", a, `name="current"`)
 
 			a = p.post("/m/login", url.Values{"mode": {"password"}, "mobile": {mobileNumber(2)}, "password": {"Wrong-Pass-2026!"}}, "/m/login?mode=password")
 			wantStatus(t, "wrong password", a, http.StatusUnauthorized)
@@ -277,13 +280,14 @@ func TestPortalPages(t *testing.T) {
 			}
 			wantBody(t, "by password", p.get("/m"), "李秀英")
 
-			// Changing it needs the current one.
-			a = c.post("/m/password", url.Values{"current": {"nope"}, "password": {"Another-Pass-2027?"}, "password2": {"Another-Pass-2027?"}}, "/m/account")
+			// From a password session, changing it needs the current one.
+			wantBody(t, "password session", p.get("/m/account"), `name="current"`)
+			a = p.post("/m/password", url.Values{"current": {"nope"}, "password": {"Another-Pass-2027?"}, "password2": {"Another-Pass-2027?"}}, "/m/account")
 			wantStatus(t, "wrong current", a, http.StatusUnprocessableEntity)
 			wantBody(t, "wrong current", a, "当前密码不正确")
-			a = c.post("/m/password", url.Values{"current": {testPassword}, "password": {"Another-Pass-2027?"}, "password2": {"Another-Pass-2027?"}}, "/m/account")
+			a = p.post("/m/password", url.Values{"current": {testPassword}, "password": {"Another-Pass-2027?"}, "password2": {"Another-Pass-2027?"}}, "/m/account")
 			wantStatus(t, "change", a, http.StatusSeeOther)
-			wantBody(t, "changed", c.get(a.location), "密码已修改")
+			wantBody(t, "changed", p.get(a.location), "密码已修改")
 
 			// next never leaves the member pages.
 			a = s.client("").post("/m/login", url.Values{"mode": {"password"}, "mobile": {mobileNumber(2)}, "password": {"Another-Pass-2027?"}, "next": {"//evil.example/"}}, "/m/login")

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 
-	"gonghui/internal/auth"
 	"gonghui/internal/errs"
 )
 
@@ -113,8 +112,8 @@ func (h *Handler) pageRoutes(mux *http.ServeMux) {
 
 // notFound renders the 404 page, with the page chrome when signed in.
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
-	p, _, err := h.Auth.Authenticate(r.Context(), h.sessionToken(r), false)
-	if err != nil || p.SessionKind != auth.SessionWeb {
+	p, err := h.staffSession(r.Context(), h.sessionToken(r))
+	if err != nil {
 		p = nil
 	}
 	h.fail(w, r, p, errs.NotFound("page"))

@@ -13,6 +13,10 @@ CREATE TABLE member_sessions (
     id_hash      TEXT PRIMARY KEY,
     member_id    BIGINT NOT NULL REFERENCES members(id),
     kind         TEXT NOT NULL,
+    -- How the member signed in: 'code' or 'password'. A code session is
+    -- as good as knowing the password for a while, so it may set a new one
+    -- (the forgotten-password path).
+    via          TEXT NOT NULL DEFAULT '',
     created_at   BIGINT NOT NULL,
     last_seen_at BIGINT NOT NULL,
     expires_at   BIGINT NOT NULL,
