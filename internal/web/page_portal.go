@@ -156,7 +156,7 @@ func portalFlash(pg *Page, r *http.Request) {
 func (h *Handler) memberPage(w http.ResponseWriter, r *http.Request, titleKey, tab string) *Page {
 	w.Header().Set("Cache-Control", "no-store")
 	lang := i18n.FromRequest(r)
-	pg := &Page{Lang: lang, Nav: tab, Path: r.URL.RequestURI(), CSRF: h.memberCSRF(r)}
+	pg := &Page{Lang: lang, Nav: tab, Path: r.URL.RequestURI(), CSRF: h.memberCSRF(r), Home: "/m"}
 	if titleKey != "" {
 		pg.Title = i18n.T(lang, titleKey)
 	}
@@ -232,6 +232,7 @@ func (h *Handler) portalLoginPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg := h.publicPage(w, r, "portal.login.title")
+	pg.Home = "/m"
 	portalFlash(pg, r)
 	h.renderPortalLogin(w, r, pg, portalLoginData{Mode: r.URL.Query().Get("mode"), Next: next}, http.StatusOK)
 }
@@ -246,6 +247,7 @@ func (h *Handler) loginRefused(w http.ResponseWriter, r *http.Request, pg *Page,
 // portalLoginSubmit: POST /m/login, by code or by password.
 func (h *Handler) portalLoginSubmit(w http.ResponseWriter, r *http.Request) {
 	pg := h.publicPage(w, r, "portal.login.title")
+	pg.Home = "/m"
 	d := loginForm(r)
 	if !h.checkCSRF(r) {
 		h.loginRefused(w, r, pg, d, http.StatusForbidden, "error.csrf")
@@ -329,6 +331,7 @@ func (h *Handler) loginFailed(w http.ResponseWriter, r *http.Request, pg *Page, 
 // is a member.
 func (h *Handler) portalSendCode(w http.ResponseWriter, r *http.Request) {
 	pg := h.publicPage(w, r, "portal.login.title")
+	pg.Home = "/m"
 	d := loginForm(r)
 	d.Mode = loginByCode
 	if !h.checkCSRF(r) {

@@ -112,7 +112,8 @@ type Page struct {
 	Flash  string // translated one-off notice (success), shown at top
 	Path   string // current request URI (path?query), used by the language switch
 	Form   *Form
-	Data   any // page-specific data
+	Data   any    // page-specific data
+	Home   string // where the brand in the top bar leads; "" means "/"
 
 	status int // set by Render
 }
