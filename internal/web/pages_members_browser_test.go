@@ -32,7 +32,8 @@ func TestBrowserJoin(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
-	s := newMemberSite(t, testkit.NewDB(t, db.SQLite))
+	ps := newPortalSite(t, testkit.NewDB(t, db.SQLite))
+	s := ps.memberSite
 	s.add(t, s.unionE, "张建华", 1, "2019-03-01", "model_worker")
 	ctx := testkit.Browser(t, 1280, 900)
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
@@ -123,6 +124,30 @@ func TestBrowserJoin(t *testing.T) {
 	items, _, err := s.members.List(context.Background(), s.system, member.Query{Q: idNumber(t, 20)})
 	if err != nil || len(items) != 1 {
 		t.Fatalf("member after approval: %v %v", items, err)
+	}
+
+	// The new member signs in on the phone with a code and shows the card.
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/m/login"),
+		chromedp.WaitVisible(chromedp.CSS("#f-mobile")),
+		chromedp.SendKeys(chromedp.CSS("#f-mobile"), mobileNumber(20)),
+		chromedp.Click(chromedp.CSS("button.code-send")),
+		chromedp.WaitVisible(chromedp.CSS(".alert-info")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("#f-code"), ps.lastCode(t, mobileNumber(20))+"\r"),
+		chromedp.WaitVisible(chromedp.CSS(".portal-hello")),
+		chromedp.Click(chromedp.CSS(`.tabbar a[href="/m/card"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".mcard")),
+		imageLoaded(".mcard-qr"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	testkit.Screenshot(t, ctx, "members-join-card-390")
+	if text := bodyText(t, ctx); !strings.Contains(text, "吴六") || !strings.Contains(text, "北京排水集团工会") {
+		t.Fatalf("the new member's card: %s", text)
 	}
 
 	// On-site entry: the "add a row" button adds a sixth person in place.
