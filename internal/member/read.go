@@ -128,7 +128,7 @@ type Query struct {
 type plan struct {
 	where []string
 	args  []any
-	order string // "path", "id", "name" or "initials"
+	order string // "path", "id", "gram", "name" or "initials"
 }
 
 // List returns a page of the members the caller may see that match q, and
@@ -280,9 +280,11 @@ func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, scope []s
 			pl.order = "name"
 			return pl, nil
 		}
-		pl.where = append(pl.where, "m.id IN (SELECT member_id FROM member_grams WHERE gram = ?)", s.nameLike())
+		// Walk the bigram's entries in member order (the bigram index's own
+		// order), checking the whole name on each.
+		pl.where = append(pl.where, "g.gram = ?", s.nameLike())
 		pl.args = append(pl.args, g[0], "%"+db.Like(name)+"%")
-		pl.order = "id"
+		pl.order = "gram"
 	}
 	return pl, nil
 }
@@ -312,6 +314,7 @@ func (s *Store) page(ctx context.Context, pl *plan, after string, limit int) ([]
 		return nil, "", err
 	}
 	var order string
+	from := memberFrom
 	switch pl.order {
 	case "path":
 		order = "m.org_path, m.id"
@@ -319,21 +322,24 @@ func (s *Store) page(ctx context.Context, pl *plan, after string, limit int) ([]
 		order = "m.name, m.id"
 	case "initials":
 		order = "m.initials, m.id"
+	case "gram":
+		order = "g.member_id"
+		from = " FROM member_grams g JOIN members m ON m.id = g.member_id JOIN orgs o ON o.id = m.org_id"
 	default:
 		order = "m.id"
 	}
 	if id != 0 {
-		if pl.order == "id" {
-			where = append(where, "m.id > ?")
+		if !strings.Contains(order, ",") {
+			where = append(where, order+" > ?")
 			args = append(args, id)
 		} else {
-			col := strings.Split(order, ",")[0]
-			where = append(where, "("+col+" > ? OR ("+col+" = ? AND m.id > ?))")
-			args = append(args, key, key, id)
+			// A row-value comparison: both engines seek the index to it.
+			where = append(where, "("+order+") > (?, ?)")
+			args = append(args, key, id)
 		}
 	}
 	args = append(args, limit+1)
-	rows, err := s.DB.Query(ctx, "SELECT "+memberCols+memberFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT ?", args...)
+	rows, err := s.DB.Query(ctx, "SELECT "+memberCols+from+" WHERE "+strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT ?", args...)
 	if err != nil {
 		return nil, "", errs.Internal(err, "member: list")
 	}
