@@ -14,7 +14,7 @@ import (
 func TestTransferBetweenStreets(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		w := newWorld(t, d)
-		m := w.add(t, w.unionA, "陈十一", 600)
+		m := w.add(t, w.unionA, "陈十一", 600, string(TagCraftsman))
 		// Only the source's staff may ask by member id.
 		_, err := w.s.RequestTransfer(ctx, w.xichangOf, TransferRequest{MemberID: m.ID, ToOrgID: w.unionB.ID})
 		wantKind(t, err, errs.KindNotFound)
@@ -53,6 +53,16 @@ func TestTransferBetweenStreets(t *testing.T) {
 		}
 		_, err = w.s.Get(ctx, w.dashilanOfficer, m.ID)
 		wantKind(t, err, errs.KindNotFound)
+		// The search keys moved along: found by name and tag at the target,
+		// no longer at the source.
+		for _, q := range []Query{{Q: "陈十一"}, {Q: "十一"}, {Tags: []string{string(TagCraftsman)}}} {
+			if got, _, _ := w.s.List(ctx, w.xichangOf, q); len(got) != 1 {
+				t.Fatalf("target search %+v: %d", q, len(got))
+			}
+			if got, _, _ := w.s.List(ctx, w.dashilanOfficer, q); len(got) != 0 {
+				t.Fatalf("source search %+v: %d", q, len(got))
+			}
+		}
 		// Both sides still see the transfer in their lists.
 		for _, p := range []*struct {
 			name string

@@ -339,6 +339,16 @@ func TestEdit(t *testing.T) {
 		_, err = w.s.Edit(ctx, w.admin, m.ID, in)
 		wantField(t, err, "mobile", "member.mobile_taken")
 		_ = other
+		// The new tag is found, as are the two together; none was there before.
+		for _, tags := range [][]string{{"craftsman"}, {"craftsman", "model_worker"}} {
+			want := 1
+			if len(tags) == 2 {
+				want = 0
+			}
+			if page, _, err := w.s.List(ctx, w.admin, Query{Tags: tags}); err != nil || len(page) != want {
+				t.Fatalf("tags %v: %d %v", tags, len(page), err)
+			}
+		}
 		// The new name is found, the old one is not.
 		page, _, err := w.s.List(ctx, w.admin, Query{Q: "吴拾"})
 		if err != nil || len(page) != 1 {

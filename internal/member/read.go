@@ -124,11 +124,15 @@ type Query struct {
 	Limit      int    // default 50, at most 200
 }
 
-// plan is a listing's SQL: which order it walks and how it resumes.
+// plan is a listing's SQL: which index it walks, in which order, and how
+// it resumes.
 type plan struct {
-	where []string
+	where []string // conditions on the member row (m)
 	args  []any
-	order string // "path", "id", "gram", "name" or "initials"
+	order string   // "path", "id", "gram", "tag", "name" or "initials"
+	key   string   // the bigram or tag the "gram" and "tag" orders walk
+	scope []string // subtrees; or
+	exact string   // only this union
 }
 
 // List returns a page of the members the caller may see that match q, and
@@ -205,28 +209,21 @@ func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, scope []s
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	pl := &plan{order: "path"}
+	pl := &plan{order: "path", scope: scope}
 	if q.Org != 0 {
 		u, err := loadUnion(ctx, s.DB, q.Org)
 		if err != nil || !canRead(pr, u.Path) {
 			return nil, fieldErr("org", "field.invalid_id")
 		}
 		if q.OrgOnly {
-			pl.where = append(pl.where, "m.org_path = ?")
-			pl.args = append(pl.args, u.Path)
+			pl.exact = u.Path
 		} else {
-			scope = []string{u.Path}
+			pl.scope = []string{u.Path}
 		}
 	}
-	if len(scope) == 0 {
+	if len(pl.scope) == 0 {
 		return nil, nil
 	}
-	parts := make([]string, len(scope))
-	for i, p := range scope {
-		parts[i] = "(m.org_path >= ? AND m.org_path < ?)"
-		pl.args = append(pl.args, p, audit.PathEnd(p))
-	}
-	pl.where = append(pl.where, "("+strings.Join(parts, " OR ")+")")
 	if q.Status != "" {
 		pl.where = append(pl.where, "m.status = ?")
 		pl.args = append(pl.args, string(q.Status))
@@ -234,6 +231,8 @@ func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, scope []s
 	if bits != 0 {
 		pl.where = append(pl.where, "(m.tags & CAST(? AS INTEGER)) = CAST(? AS INTEGER)")
 		pl.args = append(pl.args, bits, bits)
+		// Walk the rarest-looking tag's index; the bits check the others.
+		pl.order, pl.key = "tag", rarestTag(q.Tags)
 	}
 	if q.JoinedFrom != "" {
 		pl.where = append(pl.where, "m.joined_on >= ?")
@@ -250,6 +249,7 @@ func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, scope []s
 	if q.Q == "" {
 		return pl, nil
 	}
+	pl.order, pl.key = "path", ""
 	switch classify(q.Q) {
 	case queryIDNumber:
 		pl.where = append(pl.where, "m.id_hash = ?")
@@ -280,13 +280,28 @@ func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, scope []s
 			pl.order = "name"
 			return pl, nil
 		}
-		// Walk the bigram's entries in member order (the bigram index's own
-		// order), checking the whole name on each.
-		pl.where = append(pl.where, "g.gram = ?", s.nameLike())
-		pl.args = append(pl.args, g[0], "%"+db.Like(name)+"%")
-		pl.order = "gram"
+		// Walk one bigram's entries within the scope, in listing order,
+		// checking the whole name on each. The last bigram leaves the
+		// surname out, which makes it the rarer one for most names.
+		pl.where = append(pl.where, s.nameLike())
+		pl.args = append(pl.args, "%"+db.Like(name)+"%")
+		pl.order, pl.key = "gram", g[len(g)-1]
 	}
 	return pl, nil
+}
+
+// tagRarity orders tags from the rarest, as real rosters have them.
+var tagRarity = []Tag{TagModelWorker, TagCraftsman, TagHardship, TagOutdoorWorker, TagPlatformWorker, TagPartyMember}
+
+func rarestTag(tags []string) string {
+	for _, t := range tagRarity {
+		for _, q := range tags {
+			if strings.TrimSpace(q) == string(t) {
+				return string(t)
+			}
+		}
+	}
+	return strings.TrimSpace(tags[0])
 }
 
 // nameLike matches a substring, ignoring ASCII case on both engines.
@@ -313,18 +328,39 @@ func (s *Store) page(ctx context.Context, pl *plan, after string, limit int) ([]
 	if err != nil {
 		return nil, "", err
 	}
-	var order string
-	from := memberFrom
+	// The path and id columns of the walk: the members' own, or those of
+	// the key table (bigrams, tags) that drives it.
+	from, pathCol, idCol := memberFrom, "m.org_path", "m.id"
 	switch pl.order {
-	case "path":
-		order = "m.org_path, m.id"
+	case "gram", "tag":
+		table, col := "member_grams", "k.gram"
+		if pl.order == "tag" {
+			table, col = "member_tags", "k.tag"
+		}
+		from = " FROM " + table + " k JOIN members m ON m.id = k.member_id JOIN orgs o ON o.id = m.org_id"
+		pathCol, idCol = "k.org_path", "k.member_id"
+		where = append([]string{col + " = ?"}, where...)
+		args = append([]any{pl.key}, args...)
+	}
+	if pl.exact != "" {
+		where = append(where, pathCol+" = ?")
+		args = append(args, pl.exact)
+	} else {
+		parts := make([]string, len(pl.scope))
+		for i, p := range pl.scope {
+			parts[i] = "(" + pathCol + " >= ? AND " + pathCol + " < ?)"
+			args = append(args, p, audit.PathEnd(p))
+		}
+		where = append(where, "("+strings.Join(parts, " OR ")+")")
+	}
+	var order string
+	switch pl.order {
+	case "path", "gram", "tag":
+		order = pathCol + ", " + idCol
 	case "name":
 		order = "m.name, m.id"
 	case "initials":
 		order = "m.initials, m.id"
-	case "gram":
-		order = "g.member_id"
-		from = " FROM member_grams g JOIN members m ON m.id = g.member_id JOIN orgs o ON o.id = m.org_id"
 	default:
 		order = "m.id"
 	}
@@ -362,7 +398,7 @@ func (s *Store) page(ctx context.Context, pl *plan, after string, limit int) ([]
 	last := out[limit-1]
 	var k string
 	switch pl.order {
-	case "path":
+	case "path", "gram", "tag":
 		k = last.OrgPath
 	case "name":
 		k = last.Name

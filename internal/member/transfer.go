@@ -402,6 +402,9 @@ func (s *Store) moveMember(ctx context.Context, tx *db.Tx, t *Transfer, actor st
 		version = version + 1, updated_at = ? WHERE id = ?`, to.ID, to.Path, at, t.MemberID); err != nil {
 		return err
 	}
+	if err := moveKeys(ctx, tx, t.MemberID, to.Path); err != nil {
+		return err
+	}
 	if _, err := tx.Exec(ctx, "UPDATE transfers SET status = ?, decided_by = ?, decided_at = ?, to_path = ? WHERE id = ?",
 		string(TransferAccepted), actor, at, to.Path, t.ID); err != nil {
 		return err

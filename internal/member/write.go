@@ -213,7 +213,7 @@ func (s *Store) memberValues(r *memberRow, out []any) ([]any, error) {
 // events with multi-row INSERTs.
 func (s *Store) insertMembers(ctx context.Context, tx *db.Tx, rows []memberRow) error {
 	flat := make([]any, 0, len(rows)*memberInsertCols)
-	var grams, events []any
+	var grams, tags, events []any
 	var err error
 	for i := range rows {
 		r := &rows[i]
@@ -221,7 +221,10 @@ func (s *Store) insertMembers(ctx context.Context, tx *db.Tx, rows []memberRow) 
 			return err
 		}
 		for _, g := range r.p.grams {
-			grams = append(grams, g, r.id)
+			grams = append(grams, g, r.org.Path, r.id)
+		}
+		for _, t := range tagNames(r.p.tags) {
+			tags = append(tags, t, r.org.Path, r.id)
 		}
 		events = append(events, eventValues(event{MemberID: r.id, At: r.at, OnDate: r.p.joinedOn, Kind: EventJoined,
 			OrgID: r.org.ID, OrgPath: r.org.Path, Actor: r.actor, Detail: map[string]any{"source": r.source}})...)
@@ -233,7 +236,10 @@ func (s *Store) insertMembers(ctx context.Context, tx *db.Tx, rows []memberRow) 
 	if err := tx.InsertRows(ctx, "members (id, org_id, org_path, name, initials, id_hash, id_sealed, mobile_hash, mobile_sealed, gender, birth_date, employer_id, employer_name, job, status, tags, joined_on, status_on, source, card_serial, version, created_at, updated_at)", memberInsertCols, flat); err != nil {
 		return err
 	}
-	if err := tx.InsertRows(ctx, "member_grams (gram, member_id)", 2, grams); err != nil {
+	if err := tx.InsertRows(ctx, "member_grams (gram, org_path, member_id)", 3, grams); err != nil {
+		return err
+	}
+	if err := tx.InsertRows(ctx, "member_tags (tag, org_path, member_id)", 3, tags); err != nil {
 		return err
 	}
 	return tx.InsertRows(ctx, "member_events (id, member_id, at, on_date, kind, org_id, org_path, other_org_id, actor, detail)", eventCols, events)
@@ -255,22 +261,42 @@ func (s *Store) rejoin(ctx context.Context, tx *db.Tx, memberID int64, u *union,
 	if err != nil {
 		return err
 	}
-	if err := s.setGrams(ctx, tx, memberID, p.grams); err != nil {
+	if err := s.setKeys(ctx, tx, memberID, u.Path, p); err != nil {
 		return err
 	}
 	return addEvent(ctx, tx, event{MemberID: memberID, At: at, OnDate: p.joinedOn, Kind: EventRejoined, OrgID: u.ID, OrgPath: u.Path,
 		Actor: actor, Detail: map[string]any{"source": source}})
 }
 
-func (s *Store) setGrams(ctx context.Context, tx *db.Tx, memberID int64, grams []string) error {
-	if _, err := tx.Exec(ctx, "DELETE FROM member_grams WHERE member_id = ?", memberID); err != nil {
+// setKeys rewrites a member's search keys (name bigrams and tags), each
+// with the member's union path.
+func (s *Store) setKeys(ctx context.Context, tx *db.Tx, memberID int64, path string, p *person) error {
+	for _, table := range []string{"member_grams", "member_tags"} {
+		if _, err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE member_id = ?", memberID); err != nil {
+			return err
+		}
+	}
+	var grams, tags []any
+	for _, g := range p.grams {
+		grams = append(grams, g, path, memberID)
+	}
+	for _, t := range tagNames(p.tags) {
+		tags = append(tags, t, path, memberID)
+	}
+	if err := tx.InsertRows(ctx, "member_grams (gram, org_path, member_id)", 3, grams); err != nil {
 		return err
 	}
-	flat := make([]any, 0, 2*len(grams))
-	for _, g := range grams {
-		flat = append(flat, g, memberID)
+	return tx.InsertRows(ctx, "member_tags (tag, org_path, member_id)", 3, tags)
+}
+
+// moveKeys moves a member's search keys to a new union path.
+func moveKeys(ctx context.Context, tx *db.Tx, memberID int64, path string) error {
+	for _, table := range []string{"member_grams", "member_tags"} {
+		if _, err := tx.Exec(ctx, "UPDATE "+table+" SET org_path = ? WHERE member_id = ?", path, memberID); err != nil {
+			return err
+		}
 	}
-	return tx.InsertRows(ctx, "member_grams (gram, member_id)", 2, flat)
+	return nil
 }
 
 // admit writes one validated person into union u inside tx: a new row, or
@@ -473,8 +499,8 @@ func (s *Store) Edit(ctx context.Context, pr *auth.Principal, id int64, in Updat
 		if err != nil {
 			return errs.Internal(err, "member: update")
 		}
-		if err := s.setGrams(ctx, tx, id, p.grams); err != nil {
-			return errs.Internal(err, "member: grams")
+		if err := s.setKeys(ctx, tx, id, path, &p); err != nil {
+			return errs.Internal(err, "member: search keys")
 		}
 		changed := []string{}
 		if before.Name != p.name {

@@ -108,6 +108,8 @@ var pathCopies = []struct{ table, col string }{
 	{"employers", "owner_path"},
 	{"employers", "union_path"},
 	{"members", "org_path"},
+	{"member_grams", "org_path"},
+	{"member_tags", "org_path"},
 	{"member_events", "org_path"},
 	{"join_applications", "org_path"},
 	{"transfers", "from_path"},

@@ -48,13 +48,27 @@ CREATE INDEX members_initials ON members (initials, id);
 -- Character bigrams of every member's name. Most Chinese names have two or
 -- three characters, which trigram indexes cannot find; a name of n
 -- characters has n-1 bigrams here, and any substring of two or more
--- characters contains one of them.
+-- characters contains one of them. The member's union path rides along
+-- (kept by internal/org on moves, by transfers), so a search within a
+-- subtree is one range of the primary key, already in listing order.
 CREATE TABLE member_grams (
     gram      TEXT_C NOT NULL,
+    org_path  TEXT_C NOT NULL,
     member_id BIGINT NOT NULL REFERENCES members(id),
-    PRIMARY KEY (gram, member_id)
+    PRIMARY KEY (gram, org_path, member_id)
 );
 CREATE INDEX member_grams_member ON member_grams (member_id);
+
+-- One row per tag a member carries, with the union path, so that filtering
+-- a subtree by a tag (劳模, 困难职工...) is one range of the primary key in
+-- listing order rather than a scan of every member for a rare bit.
+CREATE TABLE member_tags (
+    tag       TEXT_C NOT NULL,
+    org_path  TEXT_C NOT NULL,
+    member_id BIGINT NOT NULL REFERENCES members(id),
+    PRIMARY KEY (tag, org_path, member_id)
+);
+CREATE INDEX member_tags_member ON member_tags (member_id);
 
 -- What happened to a membership: joined, transferred, status changes,
 -- edits. org_path is where it happened, for statistics over a subtree.
