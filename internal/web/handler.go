@@ -137,7 +137,8 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request, p *auth.Principal
 	}
 	if p != nil {
 		uv := &UserView{ID: db.FormatID(p.UserID), Username: p.Username, Name: p.Name,
-			CanAdminUsers: p.Can(auth.PermUserManage), CanAudit: p.Can(auth.PermAuditRead), CanSecurity: p.Can(auth.PermSecurity)}
+			CanAdminUsers: p.Can(auth.PermUserManage), CanAudit: p.Can(auth.PermAuditRead), CanSecurity: p.Can(auth.PermSecurity),
+			CanMembers: p.Can(auth.PermMemberRead) || p.Can(auth.PermMemberWrite)}
 		for _, g := range p.Grants {
 			uv.Roles = append(uv.Roles, i18n.T(lang, "role."+string(g.Role))+" · "+g.OrgName)
 		}

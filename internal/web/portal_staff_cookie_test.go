@@ -39,3 +39,15 @@ func TestMemberTokenIsNoStaffSession(t *testing.T) {
 		}
 	}
 }
+
+// The members link shows to those who may see members, not to the auditor
+// or the security administrator.
+func TestMembersNavByPermission(t *testing.T) {
+	s := newMemberSite(t, testkit.NewDB(t, db.SQLite))
+	for user, want := range map[string]bool{"dashilan": true, "admin": true, "auditor": false, "security": false} {
+		a := s.login(user, "").get("/orgs")
+		if got := strings.Contains(a.body, `href="/members"`); got != want {
+			t.Errorf("%s sees the members link: %v, want %v", user, got, want)
+		}
+	}
+}

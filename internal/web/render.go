@@ -79,6 +79,7 @@ type UserView struct {
 	CanAdminUsers      bool
 	CanAudit           bool
 	CanSecurity        bool
+	CanMembers         bool
 }
 
 // Form carries a submitted form back to the page after a failed submission.
