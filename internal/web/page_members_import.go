@@ -306,7 +306,7 @@ func (h *Handler) importReport(w http.ResponseWriter, r *http.Request, p *auth.P
 }
 
 // templateColumns are the headers of the blank roster offered for download.
-var templateColumns = []string{"姓名", "身份证号", "手机号", "性别", "工作单位", "岗位", "入会时间", "标签"}
+var templateColumns = []string{"姓名", "身份证号", "手机号", "性别", "工作单位", "岗位", "入会时间", "标签", "所在工会"}
 
 // importTemplate downloads a blank roster with the recognised headers and
 // one example row (synthetic numbers).
@@ -317,7 +317,7 @@ func (h *Handler) importTemplate(w http.ResponseWriter, r *http.Request, p *auth
 		return
 	}
 	defer sw.Close()
-	if err := sw.Row("张三", "11010219900307001X", "13800000000", "男", "北京排水集团", "技术员", "2024-03-01", "党员、工匠"); err != nil {
+	if err := sw.Row("张三", "110102199003070018", "13800000000", "男", "北京排水集团", "技术员", "2024-03-01", "党员、工匠", ""); err != nil {
 		h.fail(w, r, p, err)
 		return
 	}
