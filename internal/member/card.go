@@ -27,6 +27,21 @@ const cardValidDays = 90
 // every server process through the settings table, sealed with the pii
 // keyring so that a copy of the database alone cannot forge cards.
 func (s *Store) signer(ctx context.Context) (card.Signer, error) {
+	// The key never changes once made, so each process keeps the copy it
+	// read; every process reads the same row.
+	s.cardMu.Lock()
+	defer s.cardMu.Unlock()
+	if s.card != nil {
+		return *s.card, nil
+	}
+	sg, err := s.loadSigner(ctx)
+	if err == nil {
+		s.card = &sg
+	}
+	return sg, err
+}
+
+func (s *Store) loadSigner(ctx context.Context) (card.Signer, error) {
 	name := fmt.Sprintf("card.signing_key.%d", cardKeyID)
 	aad := "settings." + name
 	seed := make([]byte, ed25519.SeedSize)

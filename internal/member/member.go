@@ -19,9 +19,11 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"gonghui/internal/auth"
+	"gonghui/internal/card"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/pii"
@@ -131,6 +133,9 @@ type Store struct {
 	DB   *db.DB
 	Keys *pii.Keyring
 	now  func() time.Time
+
+	cardMu sync.Mutex
+	card   *card.Signer // the card signing key, once read
 }
 
 // NewStore returns a store on d sealing personal data with keys.
