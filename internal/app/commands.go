@@ -281,6 +281,11 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	el := time.Since(start)
 	fmt.Fprintf(stdout, "generated %d members in %s (%.0f per second)\n", *members, el.Round(time.Millisecond), float64(*members)/el.Seconds())
+	start = time.Now()
+	if err := d.Analyze(ctx); err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
+	fmt.Fprintf(stdout, "refreshed the query planner's statistics in %s\n", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -49,3 +49,17 @@ func Placeholders(n int) string {
 	}
 	return strings.Repeat("?, ", n-1) + "?"
 }
+
+// Analyze refreshes the planner's statistics after a bulk load: ANALYZE on
+// PostgreSQL; on SQLite, PRAGMA optimize with a bounded sample per index.
+func (d *DB) Analyze(ctx context.Context) error {
+	if d.Dialect == Postgres {
+		_, err := d.w.ExecContext(ctx, "ANALYZE")
+		return err
+	}
+	if _, err := d.w.ExecContext(ctx, "PRAGMA analysis_limit = 1000"); err != nil {
+		return err
+	}
+	_, err := d.w.ExecContext(ctx, "PRAGMA optimize = 0x10002")
+	return err
+}
