@@ -97,6 +97,12 @@ type portalAccountData struct {
 	FreshCode    bool // signed in with a code minutes ago: may replace a forgotten password
 	PasswordHint string
 	Transfers    []portalTransfer
+	Applications []portalApplication
+}
+
+// portalApplication is an application to join as its member sees it.
+type portalApplication struct {
+	Org, Status, Variant, Created, Reason string
 }
 
 // portalTransfer is a transfer as its member sees it.
@@ -137,6 +143,15 @@ func (h *Handler) renderPortalAccount(w http.ResponseWriter, r *http.Request, p 
 			v.Closed = formatTime(t.DecidedAt, "2006-01-02")
 		}
 		d.Transfers = append(d.Transfers, v)
+	}
+	apps, err := h.Members.OwnApplications(ctx, p.MemberID)
+	if err != nil {
+		h.fail(w, r, nil, err)
+		return
+	}
+	for _, a := range apps {
+		d.Applications = append(d.Applications, portalApplication{Org: a.OrgName, Status: appStatusLabel(pg.Lang, a.Status),
+			Variant: appStatusVariant(a.Status), Created: formatTime(a.CreatedAt, "2006-01-02"), Reason: a.Reason})
 	}
 	pg.Data = d
 	h.r.Render(w, status, "portal_account", pg)

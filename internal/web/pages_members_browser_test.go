@@ -149,6 +149,16 @@ func TestBrowserJoin(t *testing.T) {
 	if text := bodyText(t, ctx); !strings.Contains(text, "吴六") || !strings.Contains(text, "北京排水集团工会") {
 		t.Fatalf("the new member's card: %s", text)
 	}
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`.tabbar a[href="/m/account"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#applications")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	testkit.Screenshot(t, ctx, "members-join-account-390")
+	if text := bodyText(t, ctx); !strings.Contains(text, "我的入会申请") || !strings.Contains(text, "已通过") {
+		t.Fatalf("the new member's account: %s", text)
+	}
 
 	// On-site entry: the "add a row" button adds a sixth person in place.
 	if err := chromedp.Do(ctx,
