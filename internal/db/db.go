@@ -17,8 +17,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -68,10 +69,19 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 }
 
 func openPostgres(ctx context.Context, dsn string, opt Options) (*DB, error) {
-	pool, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
+	// pgx prepares and caches every statement; after five runs PostgreSQL
+	// may switch a statement to a generic plan, which guesses a path range
+	// (a subtree) to hold one row and then sorts a whole city to return a
+	// page. A custom plan per execution costs a millisecond and keeps
+	// every page an index walk.
+	if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
+		cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	}
+	pool := stdlib.OpenDB(*cfg)
 	pool.SetMaxOpenConns(opt.MaxConns)
 	pool.SetMaxIdleConns(opt.MaxConns)
 	pool.SetConnMaxIdleTime(5 * time.Minute)

@@ -133,6 +133,7 @@ type plan struct {
 	key   string   // the bigram or tag the "gram" and "tag" orders walk
 	scope []string // subtrees; or
 	exact string   // only this union
+	tagBits int64
 }
 
 // List returns a page of the members the caller may see that match q, and
@@ -229,10 +230,17 @@ func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, scope []s
 		pl.args = append(pl.args, string(q.Status))
 	}
 	if bits != 0 {
-		pl.where = append(pl.where, "(m.tags & CAST(? AS INTEGER)) = CAST(? AS INTEGER)")
-		pl.args = append(pl.args, bits, bits)
-		// Walk the rarest-looking tag's index; the bits check the others.
+		// Walk the rarest-looking tag's index; a bit test per other tag
+		// (one test each: PostgreSQL guesses "<> 0" as likely, where a
+		// combined "= bits" would be guessed rare and planned as a sort).
 		pl.order, pl.key = "tag", rarestTag(q.Tags)
+		for _, t := range q.Tags {
+			if t = strings.TrimSpace(t); t != pl.key {
+				pl.where = append(pl.where, "(m.tags & CAST(? AS INTEGER)) <> 0")
+				pl.args = append(pl.args, Tag(t).Bit())
+			}
+		}
+		pl.tagBits = bits
 	}
 	if q.JoinedFrom != "" {
 		pl.where = append(pl.where, "m.joined_on >= ?")
@@ -248,6 +256,11 @@ func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, scope []s
 	}
 	if q.Q == "" {
 		return pl, nil
+	}
+	if pl.tagBits != 0 {
+		// A search walks its own index; tags become bit tests again.
+		pl.where = append(pl.where, "(m.tags & CAST(? AS INTEGER)) = CAST(? AS INTEGER)")
+		pl.args = append(pl.args, pl.tagBits, pl.tagBits)
 	}
 	pl.order, pl.key = "path", ""
 	switch classify(q.Q) {
@@ -283,9 +296,13 @@ func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, scope []s
 		// Walk one bigram's entries within the scope, in listing order,
 		// checking the whole name on each. The last bigram leaves the
 		// surname out, which makes it the rarer one for most names.
-		pl.where = append(pl.where, s.nameLike())
-		pl.args = append(pl.args, "%"+db.Like(name)+"%")
 		pl.order, pl.key = "gram", g[len(g)-1]
+		if len(g) > 1 || utf8.RuneCountInString(name) != 2 {
+			// More than the one bigram: check the whole name.
+			cond, arg := s.nameContains(name)
+			pl.where = append(pl.where, cond)
+			pl.args = append(pl.args, arg)
+		}
 	}
 	return pl, nil
 }
@@ -304,12 +321,15 @@ func rarestTag(tags []string) string {
 	return strings.TrimSpace(tags[0])
 }
 
-// nameLike matches a substring, ignoring ASCII case on both engines.
-func (s *Store) nameLike() string {
+// nameContains matches a substring of the name, ignoring ASCII case. On
+// PostgreSQL it is strpos rather than ILIKE: the planner guesses a
+// '%...%' pattern to match almost nothing and would then sort the whole
+// bigram's matches instead of walking them in order.
+func (s *Store) nameContains(name string) (string, any) {
 	if s.DB.Dialect == db.Postgres {
-		return `m.name ILIKE ? ESCAPE '\'`
+		return "strpos(lower(m.name), ?) > 0", strings.ToLower(name)
 	}
-	return `m.name LIKE ? ESCAPE '\'`
+	return `m.name LIKE ? ESCAPE '\'`, "%" + db.Like(name) + "%"
 }
 
 // nextString is the smallest string above every string starting with s:
