@@ -73,14 +73,6 @@ func openPostgres(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	// pgx prepares and caches every statement; after five runs PostgreSQL
-	// may switch a statement to a generic plan, which guesses a path range
-	// (a subtree) to hold one row and then sorts a whole city to return a
-	// page. A custom plan per execution costs a millisecond and keeps
-	// every page an index walk.
-	if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
-		cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
-	}
 	pool := stdlib.OpenDB(*cfg)
 	pool.SetMaxOpenConns(opt.MaxConns)
 	pool.SetMaxIdleConns(opt.MaxConns)
@@ -196,6 +188,19 @@ func (d *DB) Rebind(q string) string {
 // Query runs a read on the reader pool.
 func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	return d.r.QueryContext(ctx, d.Rebind(q), args...)
+}
+
+// QueryFresh is Query for listings whose best plan depends on the values,
+// such as a page of one subtree. pgx prepares and caches statements, and
+// after five runs PostgreSQL may switch one to a generic plan, which guesses
+// a path range to hold a single row and then sorts a whole city to return
+// a page. These run as unnamed statements instead, planned with their
+// values each time (about a millisecond); bulk writes keep cached plans.
+func (d *DB) QueryFresh(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if d.Dialect == Postgres {
+		args = append([]any{pgx.QueryExecModeCacheDescribe}, args...)
+	}
+	return d.Query(ctx, q, args...)
 }
 
 // QueryRow runs a single-row read on the reader pool.

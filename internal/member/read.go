@@ -395,7 +395,7 @@ func (s *Store) page(ctx context.Context, pl *plan, after string, limit int) ([]
 		}
 	}
 	args = append(args, limit+1)
-	rows, err := s.DB.Query(ctx, "SELECT "+memberCols+from+" WHERE "+strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT ?", args...)
+	rows, err := s.DB.QueryFresh(ctx, "SELECT "+memberCols+from+" WHERE "+strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT ?", args...)
 	if err != nil {
 		return nil, "", errs.Internal(err, "member: list")
 	}
