@@ -127,12 +127,12 @@ type Query struct {
 // plan is a listing's SQL: which index it walks, in which order, and how
 // it resumes.
 type plan struct {
-	where []string // conditions on the member row (m)
-	args  []any
-	order string   // "path", "id", "gram", "tag", "name" or "initials"
-	key   string   // the bigram or tag the "gram" and "tag" orders walk
-	scope []string // subtrees; or
-	exact string   // only this union
+	where   []string // conditions on the member row (m)
+	args    []any
+	order   string   // "path", "id", "gram", "tag", "name" or "initials"
+	key     string   // the bigram or tag the "gram" and "tag" orders walk
+	scope   []string // subtrees; or
+	exact   string   // only this union
 	tagBits int64
 }
 
