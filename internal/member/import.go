@@ -69,7 +69,7 @@ const MaxImportErrors = 10000
 
 // importBatch is how many rows are checked against the registry and
 // written together.
-const importBatch = 500
+const importBatch = 2000
 
 // Columns of a roster, recognised by the headers people write. Headers are
 // compared after dropping spaces, asterisks and anything in brackets
@@ -388,9 +388,10 @@ func sortedFields(f errs.Fields) []string {
 
 // verdict is what the registry says of one good row.
 type verdict struct {
-	skip  bool   // already a member of this union
-	field string // when not "", the row is refused: field and key
-	key   string
+	skip   bool   // already a member of this union
+	field  string // when not "", the row is refused: field and key
+	key    string
+	rejoin int64 // a former member's row, to take back
 }
 
 // registry checks a batch's good rows against what the registry holds
@@ -478,6 +479,8 @@ func (im *importer) registry(ctx context.Context, tx *db.Tx, batch []importRow) 
 		default:
 			if owner, taken := byMobile[r.p.mobileHash]; taken && (!found || owner != ex.id) {
 				out[i].field, out[i].key = "mobile", "member.mobile_taken"
+			} else if found {
+				out[i].rejoin = ex.id
 			}
 		}
 	}
@@ -494,12 +497,11 @@ func (im *importer) write(ctx context.Context, tx *db.Tx, batch []importRow, vs 
 		if !r.ok || vs[i].skip || vs[i].field != "" {
 			continue
 		}
-		ex, err := findByIDHash(ctx, tx, r.p.idHash)
-		if err != nil {
-			return err
-		}
-		if ex != nil {
-			if err := im.s.rejoin(ctx, tx, ex.ID, r.u, &r.p, SourceImport, im.actor); err != nil {
+		// The registry check of this transaction found who is there; a
+		// row added since by someone else fails the unique index and the
+		// batch is checked again.
+		if vs[i].rejoin != 0 {
+			if err := im.s.rejoin(ctx, tx, vs[i].rejoin, r.u, &r.p, SourceImport, im.actor); err != nil {
 				return err
 			}
 			continue

@@ -137,6 +137,18 @@ func TestImportModes(t *testing.T) {
 		if len(li) != 1 || strings.Join(li[0].Tags, ",") != "model_worker,party_member" {
 			t.Fatalf("tags %+v", li)
 		}
+		// A former member in a roster comes back on the same row.
+		if _, err := w.s.SetStatus(ctx, w.admin, li[0].ID, StatusChange{Status: StatusLeft}); err != nil {
+			t.Fatal(err)
+		}
+		rep = w.importFile(t, clean, ImportValidRows)
+		if rep.Imported != 1 || rep.Skipped != 1 {
+			t.Fatalf("rejoin by import %+v", rep)
+		}
+		back, err := w.s.Get(ctx, w.admin, li[0].ID)
+		if err != nil || back.Status != StatusActive || back.CardSerial != 2 {
+			t.Fatalf("rejoined %+v %v", back, err)
+		}
 	})
 }
 
