@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"time"
 
 	"gonghui/internal/db"
@@ -126,7 +127,9 @@ func (s *Store) Finish(ctx context.Context, id int64, result any, failure error)
 		}
 		b, _ := json.Marshal(m)
 		code = string(b)
-	} else {
+	}
+	if result != nil && !isNilPointer(result) {
+		// A failed job may still have done part of its work: keep it.
 		b, err := json.Marshal(result)
 		if err != nil {
 			return err
@@ -136,6 +139,11 @@ func (s *Store) Finish(ctx context.Context, id int64, result any, failure error)
 	_, err := s.DB.Exec(ctx, "UPDATE jobs SET status = ?, result = ?, error = ?, done = total, updated_at = ? WHERE id = ?",
 		status, res, code, time.Now().UnixMilli(), id)
 	return err
+}
+
+func isNilPointer(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }
 
 // Get returns a job to its owner.

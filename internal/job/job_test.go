@@ -62,8 +62,17 @@ func TestJobsAndUploads(t *testing.T) {
 			t.Fatal(err)
 		}
 		j, _ = s.Get(ctx, id2, users[0])
-		if m := j.Failure(); j.Status != Failed || m.Key != "member.import_columns" || len(m.Args) != 1 {
+		if m := j.Failure(); j.Status != Failed || m.Key != "member.import_columns" || len(m.Args) != 1 || j.Result != "" {
 			t.Fatalf("failed %+v %+v", j, m)
+		}
+		// A job that failed after doing part of its work keeps that part.
+		id4, _ := s.Start(ctx, "member_import", users[0], rootID, up, "valid-rows")
+		if err := s.Finish(ctx, id4, map[string]int{"imported": 2000}, errs.Invalid("sheet_unreadable", "sheet.unreadable")); err != nil {
+			t.Fatal(err)
+		}
+		j, _ = s.Get(ctx, id4, users[0])
+		if j.Status != Failed || j.Result != `{"imported":2000}` {
+			t.Fatalf("partly done %+v", j)
 		}
 		// A job whose process went away shows as interrupted.
 		id3, _ := s.Start(ctx, "member_import", users[0], rootID, up, "dry-run")

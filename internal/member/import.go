@@ -549,7 +549,9 @@ type ImportOptions struct {
 // valid-rows imports the good rows, a batch per transaction. A person
 // already a member of this union is skipped, so importing the same file
 // twice adds nothing. The file is streamed: memory does not grow with its
-// length (beyond 32 bytes per row to find duplicates within the file).
+// length (beyond 32 bytes per row to find duplicates within the file). When
+// a valid-rows import fails after some batches were committed, it answers
+// the report so far together with the error.
 func (s *Store) Import(ctx context.Context, pr *auth.Principal, src io.ReaderAt, size int64, opt ImportOptions) (*ImportReport, error) {
 	if pr == nil {
 		return nil, errs.Internal(errNilPrincipal, "member")
@@ -710,6 +712,10 @@ func (s *Store) Import(ctx context.Context, pr *auth.Principal, src io.ReaderAt,
 			im.rep.Imported = 0
 			err = nil
 		}
+	}
+	if err != nil && opt.Mode == ImportValidRows && im.rep.Imported > 0 {
+		// Batches committed before the failure stay: say how far it got.
+		return im.rep, err
 	}
 	if err != nil {
 		return nil, err

@@ -264,3 +264,35 @@ func TestImportUnionColumn(t *testing.T) {
 		wantField(t, err, "org", "member.import_union_required")
 	})
 }
+
+// A valid-rows import that breaks off mid-file keeps the batches committed
+// before and says how many, together with the error.
+func TestImportBreaksOffMidFile(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		var b bytes.Buffer
+		b.WriteString("姓名,身份证号\n")
+		g := &generator{regions: []string{"110101"}, rng: rand.New(rand.NewPCG(3, 4))}
+		for i := range importBatch + 10 {
+			id, err := g.idNumber(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&b, "%s,%s\n", g.name(), id.Number)
+		}
+		// An unclosed quote swallows the rest of the file into one record,
+		// more than the reader takes.
+		b.WriteString("\"" + strings.Repeat("x", 9<<20) + "\n")
+		data := b.Bytes()
+		rep, err := w.s.Import(ctx, w.dashilanOfficer, bytes.NewReader(data), int64(len(data)), ImportOptions{OrgID: w.unionA.ID, Mode: ImportValidRows})
+		if err == nil {
+			t.Fatal("a broken file imported without an error")
+		}
+		if rep == nil || rep.Imported != importBatch {
+			t.Fatalf("report %+v, want %d imported", rep, importBatch)
+		}
+		if n := count(t, d, "SELECT count(*) FROM members"); n != importBatch {
+			t.Fatalf("%d members stored", n)
+		}
+	})
+}

@@ -202,7 +202,7 @@ func (h *Handler) loadImportJob(w http.ResponseWriter, r *http.Request, p *auth.
 		var j *job.Job
 		if j, err = h.jobs.Get(r.Context(), id, p.UserID); err == nil && j.Kind == importJobKind {
 			var rep *member.ImportReport
-			if j.Status == job.Done {
+			if j.Result != "" {
 				rep = &member.ImportReport{}
 				if err := json.Unmarshal([]byte(j.Result), rep); err != nil {
 					h.fail(w, r, p, errs.Internal(err, "import report"))
