@@ -190,32 +190,9 @@ func (c *pathCache) can(perm auth.Perm, id int64) bool {
 // the caller's roots down through the federations that hold none (a city
 // federation's officer sees the street federations under its districts).
 func (h *Handler) unionOptions(ctx context.Context, p *auth.Principal, perm auth.Perm, q string, keep ...int64) ([]Option, error) {
-	const max = 400
-	var out []Option
-	seen := map[int64]bool{}
-	add := func(o org.Org, prefix string) {
-		if seen[o.ID] || !takesMembers(o.Kind) || !p.CanAt(perm, o.Path) || len(out) >= max {
-			return
-		}
-		seen[o.ID] = true
-		out = append(out, Option{db.FormatID(o.ID), prefix + o.Name})
-	}
-	for _, id := range keep {
-		if id == 0 {
-			continue
-		}
-		if o, err := h.Orgs.Get(ctx, p, id); err == nil {
-			add(*o, "")
-		}
-	}
-	if q != "" {
-		hits, _, err := h.Orgs.Search(ctx, p, org.Query{Q: q, Limit: pageSize})
-		if err != nil && !errs.Is(err, errs.KindInvalid) {
-			return nil, err
-		}
-		for _, o := range hits {
-			add(o, "")
-		}
+	c := &choices{p: p, perm: perm, max: 400, only: func(o org.Org) bool { return takesMembers(o.Kind) }}
+	if err := h.startChoices(ctx, c, q, keep); err != nil {
+		return nil, err
 	}
 	roots, err := h.Orgs.Roots(ctx, p)
 	if err != nil {
@@ -223,11 +200,8 @@ func (h *Handler) unionOptions(ctx context.Context, p *auth.Principal, perm auth
 	}
 	var walk func(o org.Org, depth int) error
 	walk = func(o org.Org, depth int) error {
-		add(o, strings.Repeat("— ", depth))
-		if o.ChildCount == 0 || depth >= 3 || len(out) >= max {
-			return nil
-		}
-		if takesMembers(o.Kind) && depth > 0 {
+		c.add(o, strings.Repeat("— ", depth))
+		if o.ChildCount == 0 || depth >= 3 || c.full() || (takesMembers(o.Kind) && depth > 0) {
 			return nil
 		}
 		kids, _, err := h.Orgs.Children(ctx, p, o.ID, "", treeLevel)
@@ -246,7 +220,7 @@ func (h *Handler) unionOptions(ctx context.Context, p *auth.Principal, perm auth
 			return nil, err
 		}
 	}
-	return out, nil
+	return c.out, nil
 }
 
 // employerOptions are the employers a member of union orgID may work for.

@@ -199,38 +199,16 @@ func orgURL(id int64) string { return "/orgs/" + db.FormatID(id) }
 // matching q, and the ones in keep (e.g. the current value). Each is
 // labelled with its name; search hits get their parent's name too.
 func (h *Handler) orgChoices(ctx context.Context, p *auth.Principal, lang i18n.Lang, perm auth.Perm, q string, keep ...int64) ([]Option, error) {
-	var out []Option
-	seen := map[int64]bool{}
-	add := func(o org.Org, prefix string) {
-		if seen[o.ID] || !p.CanAt(perm, o.Path) {
-			return
-		}
-		seen[o.ID] = true
-		out = append(out, Option{db.FormatID(o.ID), prefix + o.Name})
-	}
-	for _, id := range keep {
-		if id == 0 {
-			continue
-		}
-		if o, err := h.Orgs.Get(ctx, p, id); err == nil {
-			add(*o, "")
-		}
-	}
-	if q != "" {
-		hits, _, err := h.Orgs.Search(ctx, p, org.Query{Q: q, Limit: pageSize})
-		if err != nil && !errs.Is(err, errs.KindInvalid) {
-			return nil, err
-		}
-		for _, o := range hits {
-			add(o, "")
-		}
+	c := &choices{p: p, perm: perm}
+	if err := h.startChoices(ctx, c, q, keep); err != nil {
+		return nil, err
 	}
 	roots, err := h.Orgs.Roots(ctx, p)
 	if err != nil {
 		return nil, err
 	}
 	for _, root := range roots {
-		add(root, "")
+		c.add(root, "")
 		if root.ChildCount == 0 {
 			continue
 		}
@@ -239,10 +217,57 @@ func (h *Handler) orgChoices(ctx context.Context, p *auth.Principal, lang i18n.L
 			return nil, err
 		}
 		for _, k := range kids {
-			add(k, "— ")
+			c.add(k, "— ")
 		}
 	}
-	return out, nil
+	return c.out, nil
+}
+
+// choices gathers the organisations of a picker, each once: those the
+// caller holds perm over, that pass only (when set), up to max (when set).
+type choices struct {
+	p    *auth.Principal
+	perm auth.Perm
+	only func(org.Org) bool
+	max  int
+	out  []Option
+	seen map[int64]bool
+}
+
+func (c *choices) full() bool { return c.max > 0 && len(c.out) >= c.max }
+
+func (c *choices) add(o org.Org, prefix string) {
+	if c.seen == nil {
+		c.seen = map[int64]bool{}
+	}
+	if c.seen[o.ID] || !c.p.CanAt(c.perm, o.Path) || (c.only != nil && !c.only(o)) || c.full() {
+		return
+	}
+	c.seen[o.ID] = true
+	c.out = append(c.out, Option{db.FormatID(o.ID), prefix + o.Name})
+}
+
+// startChoices puts first the organisations already chosen (keep), then
+// the hits of the search q.
+func (h *Handler) startChoices(ctx context.Context, c *choices, q string, keep []int64) error {
+	for _, id := range keep {
+		if id == 0 {
+			continue
+		}
+		if o, err := h.Orgs.Get(ctx, c.p, id); err == nil {
+			c.add(*o, "")
+		}
+	}
+	if q != "" {
+		hits, _, err := h.Orgs.Search(ctx, c.p, org.Query{Q: q, Limit: pageSize})
+		if err != nil && !errs.Is(err, errs.KindInvalid) {
+			return err
+		}
+		for _, o := range hits {
+			c.add(o, "")
+		}
+	}
+	return nil
 }
 
 // writableRoot is the first of the caller's roots they may change, or nil.
