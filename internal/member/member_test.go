@@ -255,6 +255,22 @@ func TestListSearchAndScope(t *testing.T) {
 		check(w.admin, Query{Q: idNumber(t, 103)}, "张中喜")
 		check(w.admin, Query{Q: mobile(103)}, "张中喜")
 		check(w.admin, Query{Q: "+86 " + mobile(103)}, "张中喜")
+		// Pages search numbers by token, so URLs never hold the number.
+		for _, n := range []string{idNumber(t, 103), "+86 " + mobile(103)} {
+			tok, ok := w.s.NumberToken(n)
+			if !ok || strings.Contains(tok, n) {
+				t.Fatalf("token of %s: %q %v", n, tok, ok)
+			}
+			check(w.admin, Query{Q: tok}, "张中喜")
+			check(w.dashilanOfficer, Query{Q: tok}, "张中喜")
+			check(w.xichangOf, Query{Q: tok})
+		}
+		if _, ok := w.s.NumberToken("王伟"); ok {
+			t.Fatal("a name became a number token")
+		}
+		if kind, ok := IsNumberToken("mobile:" + strings.Repeat("0", 64)); !ok || kind != "mobile" {
+			t.Fatal("a mobile token was not recognised")
+		}
 		check(w.admin, Query{Tags: []string{string(TagModelWorker)}}, "王伟", "王小伟", "李伟", "张三")
 		// The dashilan officer sees unionA's subtree only.
 		check(w.dashilanOfficer, Query{Q: "王伟"}, "王伟", "王伟民")

@@ -201,7 +201,8 @@ func (s *Store) Each(ctx context.Context, pr *auth.Principal, q Query, reveal bo
 func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, scope []string) (*plan, error) {
 	f := errs.Fields{}
 	q.Q = strings.TrimSpace(q.Q)
-	f.Check(utf8.RuneCountInString(q.Q) <= 50, "q", "field.too_long", 50)
+	_, isToken := IsNumberToken(q.Q)
+	f.Check(isToken || utf8.RuneCountInString(q.Q) <= 50, "q", "field.too_long", 50)
 	f.Check(q.Status == "" || q.Status.Valid(), "status", "field.invalid_choice")
 	bits, ok := tagBits(q.Tags)
 	f.Check(ok, "tags", "field.invalid_choice")
@@ -263,6 +264,12 @@ func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, scope []s
 		pl.args = append(pl.args, pl.tagBits, pl.tagBits)
 	}
 	pl.order, pl.key = "path", ""
+	if kind, hash, ok := parseNumberToken(q.Q); ok {
+		pl.where = append(pl.where, "m."+kind+"_hash = ?")
+		pl.args = append(pl.args, hash)
+		pl.order = "id"
+		return pl, nil
+	}
 	switch classify(q.Q) {
 	case queryIDNumber:
 		pl.where = append(pl.where, "m.id_hash = ?")
@@ -305,6 +312,43 @@ func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, scope []s
 		}
 	}
 	return pl, nil
+}
+
+// NumberToken turns a search for a full ID or mobile number into a token
+// that names the number by its keyed hash ("id_number:<hex>",
+// "mobile:<hex>"), which List accepts in its place: pages put the token in
+// their URLs, so that browser histories and proxy logs never hold the
+// number. ok is false for any other search.
+func (s *Store) NumberToken(q string) (token string, ok bool) {
+	q = strings.TrimSpace(q)
+	switch classify(q) {
+	case queryIDNumber:
+		return "id_number:" + s.Keys.Hash("id_number", strings.ToUpper(q)), true
+	case queryMobile:
+		if n, err := cnid.NormalizeMobile(q); err == nil {
+			return "mobile:" + s.Keys.Hash("mobile", n), true
+		}
+	}
+	return "", false
+}
+
+// IsNumberToken reports whether q is a token from NumberToken, and of what.
+func IsNumberToken(q string) (kind string, ok bool) {
+	if _, _, ok = parseNumberToken(q); ok {
+		kind, _, _ = strings.Cut(q, ":")
+	}
+	return kind, ok
+}
+
+func parseNumberToken(q string) (kind, hash string, ok bool) {
+	kind, hash, found := strings.Cut(q, ":")
+	if !found || (kind != "id_number" && kind != "mobile") || len(hash) != 64 || strings.Trim(hash, "0123456789abcdef") != "" {
+		return "", "", false
+	}
+	if kind == "id_number" {
+		kind = "id"
+	}
+	return kind, hash, true
 }
 
 // tagRarity orders tags from the rarest, as real rosters have them.

@@ -23,11 +23,13 @@ type memberFilters struct {
 	Tags                                                    []string
 }
 
-func memberFiltersFrom(r *http.Request) memberFilters {
-	q := r.URL.Query()
-	f := memberFilters{Q: qstr(r, "q"), Org: qstr(r, "org"), Status: qstr(r, "status"), JoinedFrom: qstr(r, "joined_from"),
-		JoinedTo: qstr(r, "joined_to"), Employer: qstr(r, "employer")}
-	if isChecked(qstr(r, "org_only")) {
+func memberFiltersFrom(r *http.Request) memberFilters { return memberFiltersOf(r.URL.Query()) }
+
+func memberFiltersOf(q url.Values) memberFilters {
+	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
+	f := memberFilters{Q: get("q"), Org: get("org"), Status: get("status"), JoinedFrom: get("joined_from"),
+		JoinedTo: get("joined_to"), Employer: get("employer")}
+	if isChecked(get("org_only")) {
 		f.OrgOnly = "1"
 	}
 	for _, t := range q["tag"] {
@@ -105,15 +107,51 @@ type memberListData struct {
 	ExportURL     string
 	Sections      []memberSection
 	Section       string
+	// NumberSearch names the kind of number searched for ("id_number",
+	// "mobile") when the search is a number token: the box stays empty,
+	// since the page knows only the number's keyed hash.
+	NumberSearch string
+	ClearURL     string
+}
+
+// memberSearch: POST /members/search. The search form posts, so that a
+// full ID or mobile number typed into it never becomes part of a URL (a
+// browser's history, a proxy's log): it is turned into a token naming the
+// number's keyed hash, and the list is shown at that address.
+func (h *Handler) memberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	f := memberFiltersOf(r.PostForm)
+	if tok, ok := h.Members.NumberToken(f.Q); ok {
+		f.Q = tok
+	}
+	to := "/members"
+	if enc := f.values().Encode(); enc != "" {
+		to += "?" + enc
+	}
+	redirect(w, r, to, "")
 }
 
 func (h *Handler) memberList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	ctx := r.Context()
-	pg := h.page(w, r, p, "mweb.members.title", "members")
 	f := memberFiltersFrom(r)
+	if tok, ok := h.Members.NumberToken(f.Q); ok {
+		// A number in the address (a bookmark, a link): move it out.
+		f.Q = tok
+		redirect(w, r, "/members?"+f.values().Encode(), "")
+		return
+	}
+	pg := h.page(w, r, p, "mweb.members.title", "members")
 	d := memberListData{F: f, StatusOptions: memberStatusOptions(pg.Lang), TagChoices: tagChoices(pg.Lang, "f-tag-", f.Tags),
 		CanWrite: p.Can(auth.PermMemberWrite), Sections: memberSections(pg.Lang), Section: "members"}
 	d.Filtered = f.Q != "" || f.Org != "" || f.Status != "" || len(f.Tags) > 0 || f.JoinedFrom != "" || f.JoinedTo != "" || f.Employer != ""
+	if kind, ok := member.IsNumberToken(f.Q); ok {
+		d.NumberSearch = kind
+		clear := f
+		clear.Q = ""
+		d.ClearURL = "/members"
+		if enc := clear.values().Encode(); enc != "" {
+			d.ClearURL += "?" + enc
+		}
+	}
 	d.MoreOpen = len(f.Tags) > 0 || f.JoinedFrom != "" || f.JoinedTo != ""
 	var err error
 	if d.OrgOptions, err = h.orgChoices(ctx, p, pg.Lang, auth.PermMemberRead, "", parseIDValue(f.Org)); err != nil {

@@ -109,13 +109,28 @@ func TestMemberPages(t *testing.T) {
 			wantNoBody(t, "list", a, "王德明", idNumber(t, 1), mobileNumber(1))
 
 			for _, q := range []string{"张建华", "建华", "zjh", idNumber(t, 1), mobileNumber(1)} {
-				a = officer.get("/members?q=" + url.QueryEscape(q))
+				// The search form posts and lands on the list's address.
+				a = officer.post("/members/search", url.Values{"q": {q}}, "/members")
+				wantStatus(t, "search "+q, a, http.StatusSeeOther)
+				if q == idNumber(t, 1) || q == mobileNumber(1) {
+					if strings.Contains(a.location, q) {
+						t.Fatalf("a number in the address: %s", a.location)
+					}
+				}
+				a = officer.get(a.location)
 				wantStatus(t, "search "+q, a, 200)
 				wantBody(t, "search "+q, a, "张建华")
-				wantNoBody(t, "search "+q, a, "李秀英")
+				wantNoBody(t, "search "+q, a, "李秀英", idNumber(t, 1), mobileNumber(1))
 			}
-			a = officer.get("/members?q=" + url.QueryEscape(idNumber(t, 3)))
-			wantNoBody(t, "another street's member by ID", a, "王德明")
+			// A number typed into the address is moved out of it.
+			a = officer.get("/members?q=" + url.QueryEscape(idNumber(t, 1)))
+			wantStatus(t, "number in the address", a, http.StatusSeeOther)
+			if strings.Contains(a.location, idNumber(t, 1)) || !strings.Contains(a.location, "id_number%3A") {
+				t.Fatalf("redirected to %s", a.location)
+			}
+			wantBody(t, "number search page", officer.get(a.location), "正在按身份证号精确查找")
+			a = officer.post("/members/search", url.Values{"q": {idNumber(t, 3)}}, "/members")
+			wantNoBody(t, "another street's member by ID", officer.get(a.location), "王德明")
 
 			a = officer.get("/members?status=retired")
 			wantBody(t, "status", a, "李秀英")

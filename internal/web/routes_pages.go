@@ -59,6 +59,7 @@ func (h *Handler) pageRoutes(mux *http.ServeMux) {
 	// applications to join (page_join_applications.go), transfers
 	// (page_transfers.go) and a union's joining poster (page_join_qr.go).
 	mux.HandleFunc("GET /members", a(h.memberList))
+	mux.HandleFunc("POST /members/search", a(h.memberSearch))
 	mux.HandleFunc("GET /members/new", a(h.memberNew))
 	mux.HandleFunc("POST /members/new", a(h.memberCreateMany))
 	mux.HandleFunc("GET /members/{id}", a(h.memberShow))
