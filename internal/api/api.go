@@ -44,6 +44,7 @@ const (
 	public   access = iota // no token
 	anyToken               // a valid token, even while two-factor enrolment is owed
 	full                   // a valid token and no enrolment owed
+	self                   // a member's own token (anyone else: not found)
 )
 
 type route struct {
@@ -67,10 +68,10 @@ func (h *Handler) table() []route {
 		{"POST", "/auth/code", public, h.sendCode},
 		{"POST", "/auth/logout", anyToken, h.logout},
 		{"GET", "/me", anyToken, h.me},
-		{"GET", "/me/card", full, h.myCard},
-		{"GET", "/me/transfers", full, h.myTransfers},
-		{"GET", "/me/applications", full, h.myApplications},
-		{"PUT", "/me/password", full, h.myPassword},
+		{"GET", "/me/card", self, h.myCard},
+		{"GET", "/me/transfers", self, h.myTransfers},
+		{"GET", "/me/applications", self, h.myApplications},
+		{"PUT", "/me/password", self, h.myPassword},
 
 		{"GET", "/orgs", full, h.listOrgs},
 		{"POST", "/orgs", full, h.createOrg},

@@ -22,8 +22,12 @@ func (h *Handler) wrap(rt route) http.Handler {
 		ctx := audit.WithActor(r.Context(), audit.Actor{IP: ip})
 		if rt.access != public {
 			p, err := h.authenticate(ctx, r)
-			if err == nil && rt.access == full {
+			switch {
+			case err != nil:
+			case rt.access == full:
 				err = h.enrolled(ctx, p)
+			case rt.access == self && p.Kind != auth.KindMember:
+				err = errs.NotFound("member")
 			}
 			if err != nil {
 				h.writeError(w, r, err)

@@ -93,9 +93,6 @@ func (h *Handler) card(r *http.Request, id int64) (*member.Card, error) {
 // myCard: GET /me/card, a member's own card.
 func (h *Handler) myCard(w http.ResponseWriter, r *http.Request) error {
 	p := principal(r)
-	if p.Kind != auth.KindMember {
-		return errs.NotFound("member")
-	}
 	c, err := h.mem.OwnCard(r.Context(), p.MemberID)
 	if err != nil {
 		return err
@@ -107,9 +104,6 @@ func (h *Handler) myCard(w http.ResponseWriter, r *http.Request) error {
 // myTransfers: GET /me/transfers, a member's own transfers.
 func (h *Handler) myTransfers(w http.ResponseWriter, r *http.Request) error {
 	p := principal(r)
-	if p.Kind != auth.KindMember {
-		return errs.NotFound("member")
-	}
 	t, err := h.mem.OwnTransfers(r.Context(), p.MemberID)
 	if err != nil {
 		return err
@@ -125,9 +119,6 @@ type memberPasswordInput struct {
 // myPassword: PUT /me/password, a member sets or changes their password.
 func (h *Handler) myPassword(w http.ResponseWriter, r *http.Request) error {
 	p := principal(r)
-	if p.Kind != auth.KindMember {
-		return errs.NotFound("member")
-	}
 	var in memberPasswordInput
 	if err := decode(w, r, &in); err != nil {
 		return err
@@ -141,9 +132,6 @@ func (h *Handler) myPassword(w http.ResponseWriter, r *http.Request) error {
 // myApplications: GET /me/applications, a member's own applications.
 func (h *Handler) myApplications(w http.ResponseWriter, r *http.Request) error {
 	p := principal(r)
-	if p.Kind != auth.KindMember {
-		return errs.NotFound("member")
-	}
 	v, err := h.mem.OwnApplications(r.Context(), p.MemberID)
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package api
 import (
 	"log/slog"
 	"net/http"
-	"net/url"
 	"time"
 
 	"gonghui/internal/httpx"
@@ -48,7 +47,7 @@ func (h *Handler) importMembers(w http.ResponseWriter, r *http.Request) error {
 	lang := i18n.FromRequest(r)
 	tr := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
 	if format == "xlsx" {
-		attachment(w, "import-report.xlsx")
+		httpx.Attachment(w, "import-report.xlsx")
 		return member.ErrorReport(rep, tr, w)
 	}
 	for i := range rep.Errors {
@@ -75,7 +74,7 @@ func (h *Handler) exportMembers(w http.ResponseWriter, r *http.Request) error {
 	// The workbook is assembled before the first byte is sent, so a failure
 	// still answers a proper error.
 	out := &httpx.LazyWriter{W: w, Before: func() {
-		attachment(w, "members-"+time.Now().Format("20060102")+".xlsx")
+		httpx.Attachment(w, "members-"+time.Now().Format("20060102")+".xlsx")
 	}}
 	if _, err := h.mem.Export(r.Context(), principal(r), in, reveal != nil && *reveal, tr, out); err != nil {
 		if out.Started {
@@ -86,11 +85,4 @@ func (h *Handler) exportMembers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return nil
-}
-
-// attachment sets the headers of a downloaded workbook.
-func attachment(w http.ResponseWriter, name string) {
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	w.Header().Set("Cache-Control", "no-store")
 }

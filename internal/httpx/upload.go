@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 
 	"gonghui/internal/errs"
@@ -102,4 +103,11 @@ func (l *LazyWriter) Write(p []byte) (int, error) {
 		}
 	}
 	return l.W.Write(p)
+}
+
+// Attachment sets the headers of a downloaded .xlsx workbook named name.
+func Attachment(w http.ResponseWriter, name string) {
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	w.Header().Set("Cache-Control", "no-store")
 }

@@ -425,26 +425,22 @@ type Update struct {
 
 // Edit changes a member's record.
 func (s *Store) Edit(ctx context.Context, pr *auth.Principal, id int64, in Update) (*Member, error) {
-	cur, err := s.Get(ctx, pr, id)
+	r, err := s.load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := writable(pr, cur.OrgPath); err != nil {
+	if err := writable(pr, r.OrgPath); err != nil {
 		return nil, err
 	}
+	masked := s.masked(r)
+	cur := &masked
 	// Editors see masked numbers only: a blank number keeps the one on
 	// file, opened here and never shown.
-	if strings.TrimSpace(in.IDNumber) == "" || strings.TrimSpace(in.Mobile) == "" {
-		r, err := s.load(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if strings.TrimSpace(in.IDNumber) == "" {
-			in.IDNumber = s.openOr(r.idSealed, idAAD(id))
-		}
-		if strings.TrimSpace(in.Mobile) == "" {
-			in.Mobile = s.openOr(r.mobileSealed, mobileAAD(id))
-		}
+	if strings.TrimSpace(in.IDNumber) == "" {
+		in.IDNumber = s.openOr(r.idSealed, idAAD(id))
+	}
+	if strings.TrimSpace(in.Mobile) == "" {
+		in.Mobile = s.openOr(r.mobileSealed, mobileAAD(id))
 	}
 	f := errs.Fields{}
 	if in.JoinedOn == "" {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -344,7 +343,7 @@ func (h *Handler) memberExport(w http.ResponseWriter, r *http.Request, p *auth.P
 	lang := i18n.FromRequest(r)
 	// Streamed: the workbook goes out as it is zipped, whatever its size.
 	out := &httpx.LazyWriter{W: w, Before: func() {
-		attachmentHeaders(w, i18n.T(lang, "member.export_sheet")+"-"+time.Now().Format("20060102")+".xlsx")
+		httpx.Attachment(w, i18n.T(lang, "member.export_sheet")+"-"+time.Now().Format("20060102")+".xlsx")
 	}}
 	if _, err := h.Members.Export(r.Context(), p, in, reveal, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, out); err != nil {
 		if out.Started {
@@ -357,14 +356,8 @@ func (h *Handler) memberExport(w http.ResponseWriter, r *http.Request, p *auth.P
 
 // download answers a workbook as an attachment.
 func download(w http.ResponseWriter, name string, data []byte) {
-	attachmentHeaders(w, name)
+	httpx.Attachment(w, name)
 	w.Write(data)
-}
-
-func attachmentHeaders(w http.ResponseWriter, name string) {
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	w.Header().Set("Cache-Control", "no-store")
 }
 
 // jsonArgs undoes what a JSON round trip does to message arguments: whole
