@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"gonghui/internal/activity"
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
@@ -23,6 +24,7 @@ type Deps struct {
 	Auth    *auth.Service
 	Orgs    *org.Store
 	Members *member.Store
+	Acts    *activity.Store
 	HTTP    httpx.Options
 }
 
@@ -32,6 +34,7 @@ type Handler struct {
 	auth   *auth.Service
 	orgs   *org.Store
 	mem    *member.Store
+	acts   *activity.Store
 	opts   httpx.Options
 	mux    *http.ServeMux
 	routes []route
@@ -45,6 +48,7 @@ const (
 	anyToken               // a valid token, even while two-factor enrolment is owed
 	full                   // a valid token and no enrolment owed
 	self                   // a member's own token (anyone else: not found)
+	either                 // a member's token, or staff as for full
 )
 
 type route struct {
@@ -55,7 +59,7 @@ type route struct {
 
 // New returns the API handler.
 func New(d Deps) *Handler {
-	h := &Handler{db: d.DB, auth: d.Auth, orgs: d.Orgs, mem: d.Members, opts: d.HTTP}
+	h := &Handler{db: d.DB, auth: d.Auth, orgs: d.Orgs, mem: d.Members, acts: d.Acts, opts: d.HTTP}
 	h.routes = h.table()
 	return h
 }
@@ -131,6 +135,35 @@ func (h *Handler) table() []route {
 		{"POST", "/transfers", full, h.requestTransfer},
 		{"GET", "/transfers/{id}", full, h.getTransfer},
 		{"POST", "/transfers/{id}/decision", full, h.decideTransfer},
+
+		// Activities (activities.go).
+		{"GET", "/activities", either, h.listActivities},
+		{"POST", "/activities", full, h.createActivity},
+		{"GET", "/activities/{id}", either, h.getActivity},
+		{"PUT", "/activities/{id}", full, h.putActivity},
+		{"POST", "/activities/{id}/publish", full, h.publishActivity},
+		{"POST", "/activities/{id}/cancel", full, h.cancelActivity},
+		{"POST", "/activities/{id}/finish", full, h.finishActivity},
+		{"PUT", "/activities/{id}/report", full, h.putActivityReport},
+		{"GET", "/activities/{id}/registrations", either, h.listRegistrations},
+		{"POST", "/activities/{id}/registrations", either, h.register},
+		{"DELETE", "/activities/{id}/registrations/{member_id}", either, h.unregister},
+		{"POST", "/activities/{id}/registrations/{member_id}/decision", full, h.decideRegistration},
+		{"GET", "/activities/{id}/checkins", full, h.listCheckins},
+		{"POST", "/activities/{id}/checkins", either, h.checkIn},
+		{"GET", "/activities/{id}/checkpoints/{cp}/code", full, h.checkpointCode},
+		{"GET", "/activities/{id}/attendance", full, h.attendance},
+		{"GET", "/activities/{id}/attendance.xlsx", full, h.exportAttendance},
+		{"GET", "/activities/{id}/calendar.ics", either, h.activityICS},
+		{"POST", "/activities/{id}/prizes", full, h.redeemPrize},
+		{"GET", "/activities/{id}/stamp-card", self, h.myStampCard},
+		{"GET", "/activities/{id}/photos", full, h.listPhotos},
+		{"POST", "/activities/{id}/photos", full, h.addPhoto},
+		{"GET", "/activities/{id}/photos/{photo_id}", full, h.getPhoto},
+		{"DELETE", "/activities/{id}/photos/{photo_id}", full, h.deletePhoto},
+		{"POST", "/checkins", self, h.checkInByCode},
+		{"GET", "/me/activities", self, h.myActivities},
+		{"GET", "/me/notices", self, h.myNotices},
 
 		{"GET", "/audit", full, h.listAudit},
 		{"GET", "/audit/verify", full, h.verifyAudit},

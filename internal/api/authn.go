@@ -24,7 +24,7 @@ func (h *Handler) wrap(rt route) http.Handler {
 			p, err := h.authenticate(ctx, r)
 			switch {
 			case err != nil:
-			case rt.access == full:
+			case rt.access == full || (rt.access == either && p.Kind != auth.KindMember):
 				err = h.enrolled(ctx, p)
 			case rt.access == self && p.Kind != auth.KindMember:
 				err = errs.NotFound("member")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"gonghui/internal/activity"
 	"log/slog"
 	"net"
 	"net/http"
@@ -35,6 +36,7 @@ type Main struct {
 	Auth    *auth.Service
 	Orgs    *org.Store
 	Members *member.Store
+	Acts    *activity.Store
 
 	server   *http.Server
 	listener net.Listener
@@ -58,6 +60,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		return nil, err
 	}
 	m := &Main{Config: cfg, DB: d, Auth: auth.NewService(d, keys), Orgs: org.NewStore(d), Members: member.NewStore(d, keys)}
+	m.Acts = activity.NewStore(d, m.Members)
 	if cfg.Demo {
 		if err := LoadDemo(ctx, m, os.Stdout); err != nil {
 			d.Close()
@@ -93,9 +96,9 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
 
-	apiH := api.New(api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts})
+	apiH := api.New(api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, Acts: m.Acts, HTTP: opts})
 	apiH.Routes(mux)
-	webH, err := web.New(ctx, web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts})
+	webH, err := web.New(ctx, web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, Acts: m.Acts, HTTP: opts})
 	if err != nil {
 		return nil, err
 	}

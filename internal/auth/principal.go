@@ -15,6 +15,8 @@ const (
 	PermMemberRead    Perm = "member.read"    // see members (masked)
 	PermMemberWrite   Perm = "member.write"   // change members
 	PermMemberReveal  Perm = "member.reveal"  // see members' full ID and mobile numbers (audited)
+	PermActivityRead  Perm = "activity.read"  // see activities, registrations and attendance
+	PermActivityWrite Perm = "activity.write" // publish and run activities and courses
 	PermUserManage    Perm = "user.manage"    // accounts with business roles
 	PermUserPrivilege Perm = "user.privilege" // accounts with the admin, security and auditor roles
 	PermSecurity      Perm = "security.policy"
@@ -41,9 +43,9 @@ var rolePerms = map[Role][]Perm{
 	RoleAdmin:             {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermUserManage},
 	RoleSecurity:          {PermOrgRead, PermUserManage, PermUserPrivilege, PermSecurity},
 	RoleAuditor:           {PermOrgRead, PermAuditRead},
-	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermMemberReveal},
-	RoleMembershipOfficer: {PermOrgRead, PermMemberRead, PermMemberWrite, PermMemberReveal},
-	RoleLeader:            {PermOrgRead, PermMemberRead},
+	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermActivityWrite},
+	RoleMembershipOfficer: {PermOrgRead, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead},
+	RoleLeader:            {PermOrgRead, PermMemberRead, PermActivityRead},
 }
 
 // Roles lists every role in display order.

@@ -16,6 +16,8 @@
 package member
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"slices"
 	"strings"
@@ -200,4 +202,37 @@ func pageLimit(n int) int {
 		return 200
 	}
 	return n
+}
+
+// TagBits turns tag names into the bits stored for them; ok is false if a
+// name is unknown.
+func TagBits(names []string) (bits int64, ok bool) { return tagBits(names) }
+
+// TagNames lists the tags set in bits, in display order.
+func TagNames(bits int64) []string { return tagNames(bits) }
+
+// Brief is what other packages need to know about a member to decide
+// whether something is open to them.
+type Brief struct {
+	ID      int64
+	OrgID   int64
+	OrgPath string
+	Name    string
+	Status  Status
+	Tags    int64
+}
+
+// Brief reads a member's union, status and tags, unscoped: callers decide
+// what the member may do, never what staff may see.
+func (s *Store) Brief(ctx context.Context, id int64) (*Brief, error) {
+	var b Brief
+	err := s.DB.QueryRow(ctx, "SELECT id, org_id, org_path, name, status, tags FROM members WHERE id = ?", id).
+		Scan(&b.ID, &b.OrgID, &b.OrgPath, &b.Name, &b.Status, &b.Tags)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.NotFound("member")
+	}
+	if err != nil {
+		return nil, errs.Internal(err, "member: brief")
+	}
+	return &b, nil
 }

@@ -114,6 +114,10 @@ var pathCopies = []struct{ table, col string }{
 	{"join_applications", "org_path"},
 	{"transfers", "from_path"},
 	{"transfers", "to_path"},
+	{"activities", "org_path"},
+	{"activities", "audience_path"},
+	{"registrations", "member_org_path"},
+	{"checkins", "member_org_path"},
 }
 
 // moveSubtree rewrites the subtree of o to hang below np and returns o as

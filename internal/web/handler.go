@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 
+	"gonghui/internal/activity"
 	"gonghui/internal/audit"
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
@@ -29,6 +30,7 @@ type Deps struct {
 	Auth    *auth.Service
 	Orgs    *org.Store
 	Members *member.Store
+	Acts    *activity.Store
 	HTTP    httpx.Options
 }
 

@@ -79,9 +79,13 @@ func (h *Handler) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /orgs/{id}/join-qr.png", a(h.joinQRPNG))
 	// Roster import and export (page_members_import.go).
 	h.importRoutes(mux)
+	// Activities: staff pages (page_activities*.go).
+	h.activityRoutes(mux)
 	// Members' own pages: sign-in by mobile, their record and card, and
 	// checking a scanned card (page_portal.go).
 	h.portalRoutes(mux)
+	// Activities in the members' portal (page_portal_activities.go).
+	h.portalActivityRoutes(mux)
 
 	// Public, without sign-in: a union's joining page (指尖入会) and the
 	// applicant's status (page_join.go). They check their form tokens

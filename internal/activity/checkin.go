@@ -1,0 +1,423 @@
+package activity
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"gonghui/internal/audit"
+	"gonghui/internal/auth"
+	"gonghui/internal/card"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+)
+
+// How a check-in was taken.
+const (
+	CheckInByCode  = "code"  // the member scanned the checkpoint's code
+	CheckInByCard  = "card"  // staff scanned the member's card
+	CheckInByStaff = "staff" // staff ticked the member on the list
+)
+
+// CheckInInput is one check-in: a member with a checkpoint's Code, or staff
+// with a member's Card (or MemberID) at CheckpointID (0: the first one).
+type CheckInInput struct {
+	Code         string `json:"code"`
+	Card         string `json:"card"`
+	MemberID     int64  `json:"-"`
+	CheckpointID int64  `json:"-"`
+}
+
+// CheckIn is the answer to a check-in: who, where, and how the member's
+// stamp card stands.
+type CheckIn struct {
+	ActivityID     int64     `json:"activity_id,string"`
+	ActivityTitle  string    `json:"activity_title"`
+	CheckpointID   int64     `json:"checkpoint_id,string"`
+	CheckpointName string    `json:"checkpoint_name"`
+	MemberID       int64     `json:"member_id,string"`
+	MemberName     string    `json:"member_name"`
+	At             time.Time `json:"at"`
+	Via            string    `json:"via"`
+	Stamps         int       `json:"stamps"`
+	Checkpoints    int       `json:"checkpoints"`
+	StampsRequired int       `json:"stamps_required"`
+	PrizeEarned    bool      `json:"prize_earned"`
+}
+
+// CheckIn records attendance at a checkpoint. Idempotent: a second scan
+// answers the first check-in (made false). Taken only while check-in is
+// open, and only for members registered with a place — or for anyone in
+// the audience where walk-ins are allowed (they are recorded as walk-ins,
+// outside the capacity).
+func (s *Store) CheckIn(ctx context.Context, pr *auth.Principal, activityID int64, in CheckInInput) (*CheckIn, bool, error) {
+	if pr == nil {
+		return nil, false, errs.Internal(errNilPrincipal, "activity: check in")
+	}
+	self := pr.Kind == "member"
+	var memberID, checkpointID int64
+	via := CheckInByStaff
+	switch {
+	case self:
+		if in.Code == "" {
+			return nil, false, codeErr("field.required")
+		}
+		code, err := ParseCode(in.Code)
+		if err != nil {
+			return nil, false, err
+		}
+		if activityID != 0 && code.ActivityID != activityID {
+			return nil, false, codeErr("activity.code.other_activity")
+		}
+		activityID, checkpointID, memberID, via = code.ActivityID, code.CheckpointID, pr.MemberID, CheckInByCode
+		a, err := load(ctx, s.DB, activityID)
+		if err != nil {
+			return nil, false, codeErr("activity.code.forged")
+		}
+		cp := a.checkpoint(checkpointID)
+		if cp == nil {
+			return nil, false, codeErr("activity.code.forged")
+		}
+		if err := cp.verify(code, s.now()); err != nil {
+			return nil, false, err
+		}
+	default:
+		a, err := s.Get(ctx, pr, activityID)
+		if err != nil {
+			return nil, false, err
+		}
+		if err := writable(pr, a.OrgPath); err != nil {
+			return nil, false, err
+		}
+		checkpointID = in.CheckpointID
+		if checkpointID == 0 && len(a.Checkpoints) > 0 {
+			checkpointID = a.Checkpoints[0].ID
+		}
+		if a.checkpoint(checkpointID) == nil {
+			return nil, false, fieldErr("checkpoint_id", "field.invalid_id")
+		}
+		switch {
+		case in.Card != "":
+			chk, err := s.Members.VerifyCard(ctx, in.Card)
+			if err != nil {
+				return nil, false, fieldErr("card", "activity.card_unreadable")
+			}
+			if chk.Status != card.StatusValid {
+				return nil, false, fieldErr("card", "activity.card_"+string(chk.Status))
+			}
+			memberID, via = chk.MemberID, CheckInByCard
+		case in.MemberID != 0:
+			memberID = in.MemberID
+		default:
+			return nil, false, fieldErr("member_id", "field.required")
+		}
+	}
+	m, err := s.Members.Brief(ctx, memberID)
+	if err != nil {
+		if errs.Is(err, errs.KindNotFound) {
+			return nil, false, fieldErr("member_id", "field.invalid_id")
+		}
+		return nil, false, err
+	}
+	var out *CheckIn
+	var made bool
+	err = s.group.Do(ctx, func(tx *db.Tx) error {
+		out, made = nil, false
+		now := s.now()
+		ms := millis(now)
+		st, err := lockSeats(ctx, tx, activityID)
+		if err != nil {
+			return err
+		}
+		var at int64
+		var prevVia string
+		err = tx.QueryRow(ctx, "SELECT at, via FROM checkins WHERE checkpoint_id = ? AND member_id = ?", checkpointID, memberID).Scan(&at, &prevVia)
+		switch {
+		case err == nil:
+			out = &CheckIn{At: fromMillis(at), Via: prevVia}
+			return nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return errs.Internal(err, "activity: check in")
+		}
+		a := Activity{Status: st.status, StartsAt: fromMillis(st.starts), EndsAt: fromMillis(st.ends)}
+		if !a.CheckInOpen(now) {
+			if now.Before(a.StartsAt.Add(-CheckInLead)) && a.Status == StatusPublished {
+				return refused("checkin_not_open")
+			}
+			return refused("checkin_closed")
+		}
+		r, err := existing(ctx, tx, activityID, memberID)
+		if err != nil {
+			return err
+		}
+		walkIn := false
+		switch {
+		case r != nil && (r.Status == RegConfirmed || r.Status == RegWalkIn):
+		case st.walkIns && eligible(st, m) == nil:
+			walkIn = r == nil || r.Status != RegWalkIn
+		default:
+			return refused("not_registered")
+		}
+		if walkIn {
+			if r != nil && r.Status.live() {
+				st.count(r.Status, "")
+			}
+			st.seq++
+			if r == nil {
+				_, err = tx.Exec(ctx, `INSERT INTO registrations (activity_id, member_id, member_org_path, status, seq, via, created_at, updated_at)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, activityID, memberID, m.OrgPath, RegWalkIn, st.seq, ViaWalkIn, ms, ms)
+			} else {
+				_, err = tx.Exec(ctx, "UPDATE registrations SET status = ?, seq = ?, via = ?, updated_at = ? WHERE activity_id = ? AND member_id = ?",
+					RegWalkIn, st.seq, ViaWalkIn, ms, activityID, memberID)
+			}
+			if err != nil {
+				return errs.Internal(err, "activity: walk-in")
+			}
+			if err := s.promote(ctx, tx, st, ms); err != nil {
+				return err
+			}
+			if err := st.save(ctx, tx, ms); err != nil {
+				return err
+			}
+		}
+		var by any
+		if !self && pr.UserID != 0 {
+			by = pr.UserID
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO checkins (checkpoint_id, member_id, activity_id, member_org_path, at, via, by_user)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, checkpointID, memberID, activityID, m.OrgPath, ms, via, by); err != nil {
+			return errs.Internal(err, "activity: check in")
+		}
+		out, made = &CheckIn{At: fromMillis(ms), Via: via}, true
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	sc, err := s.StampCard(ctx, activityID, memberID)
+	if err != nil {
+		return nil, false, err
+	}
+	out.ActivityID, out.ActivityTitle, out.CheckpointID = activityID, sc.ActivityTitle, checkpointID
+	out.MemberID, out.MemberName = memberID, m.Name
+	for _, st := range sc.Stamps {
+		if st.CheckpointID == checkpointID {
+			out.CheckpointName = st.Name
+		}
+	}
+	out.Stamps, out.Checkpoints, out.StampsRequired, out.PrizeEarned = sc.Collected, len(sc.Stamps), sc.Required, sc.Earned
+	return out, made, nil
+}
+
+func (a *Activity) checkpoint(id int64) *Checkpoint {
+	for i := range a.Checkpoints {
+		if a.Checkpoints[i].ID == id {
+			return &a.Checkpoints[i]
+		}
+	}
+	return nil
+}
+
+// CheckpointCode returns the code a checkpoint shows now and until when
+// (zero when it never changes), for staff who run the activity.
+func (s *Store) CheckpointCode(ctx context.Context, pr *auth.Principal, activityID, checkpointID int64) (string, time.Time, error) {
+	a, err := s.Get(ctx, pr, activityID)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if err := writable(pr, a.OrgPath); err != nil {
+		return "", time.Time{}, err
+	}
+	cp := a.checkpoint(checkpointID)
+	if cp == nil {
+		return "", time.Time{}, errs.NotFound("checkpoint")
+	}
+	code, until := cp.code(a.ID, s.now())
+	return code, until, nil
+}
+
+// Stamp is one checkpoint on a member's stamp card.
+type Stamp struct {
+	CheckpointID int64      `json:"checkpoint_id,string"`
+	Name         string     `json:"name"`
+	At           *time.Time `json:"at,omitempty"` // nil: not stamped yet
+}
+
+// StampCard is a member's record card for one activity (活动记录卡).
+type StampCard struct {
+	ActivityID    int64      `json:"activity_id,string"`
+	ActivityTitle string     `json:"activity_title"`
+	Stamps        []Stamp    `json:"stamps"`
+	Collected     int        `json:"collected"`
+	Required      int        `json:"required"` // 0: no prize
+	Prize         string     `json:"prize,omitempty"`
+	Earned        bool       `json:"earned"`
+	RedeemedAt    *time.Time `json:"redeemed_at,omitempty"`
+}
+
+// StampCard reads a member's card for an activity, unscoped (callers
+// check who asks).
+func (s *Store) StampCard(ctx context.Context, activityID, memberID int64) (*StampCard, error) {
+	var title, prize string
+	var required int
+	err := s.DB.QueryRow(ctx, "SELECT title, stamps_required, prize FROM activities WHERE id = ?", activityID).Scan(&title, &required, &prize)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.NotFound("activity")
+	}
+	if err != nil {
+		return nil, errs.Internal(err, "activity: stamp card")
+	}
+	rows, err := s.DB.Query(ctx, `SELECT p.id, p.name, c.at FROM activity_checkpoints p
+		LEFT JOIN checkins c ON c.checkpoint_id = p.id AND c.member_id = ?
+		WHERE p.activity_id = ? ORDER BY p.position`, memberID, activityID)
+	if err != nil {
+		return nil, errs.Internal(err, "activity: stamp card")
+	}
+	defer rows.Close()
+	sc := &StampCard{ActivityID: activityID, ActivityTitle: title, Required: required, Prize: prize, Stamps: []Stamp{}}
+	for rows.Next() {
+		var st Stamp
+		var at sql.NullInt64
+		if err := rows.Scan(&st.CheckpointID, &st.Name, &at); err != nil {
+			return nil, errs.Internal(err, "activity: stamp card")
+		}
+		if at.Valid {
+			t := fromMillis(at.Int64)
+			st.At = &t
+			sc.Collected++
+		}
+		sc.Stamps = append(sc.Stamps, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Internal(err, "activity: stamp card")
+	}
+	sc.Earned = required > 0 && sc.Collected >= required
+	var redeemed int64
+	err = s.DB.QueryRow(ctx, "SELECT at FROM prize_redemptions WHERE activity_id = ? AND member_id = ?", activityID, memberID).Scan(&redeemed)
+	if err == nil {
+		t := fromMillis(redeemed)
+		sc.RedeemedAt = &t
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.Internal(err, "activity: stamp card")
+	}
+	return sc, nil
+}
+
+// RedeemPrize hands a member the prize their completed stamp card earned,
+// once: a second redemption is refused with the time of the first. The
+// member is named by MemberID or by a scanned Card.
+func (s *Store) RedeemPrize(ctx context.Context, pr *auth.Principal, activityID int64, in CheckInInput) (*StampCard, error) {
+	a, err := s.Get(ctx, pr, activityID)
+	if err != nil {
+		return nil, err
+	}
+	if err := writable(pr, a.OrgPath); err != nil {
+		return nil, err
+	}
+	memberID := in.MemberID
+	if in.Card != "" {
+		chk, err := s.Members.VerifyCard(ctx, in.Card)
+		if err != nil {
+			return nil, fieldErr("card", "activity.card_unreadable")
+		}
+		if chk.Status != card.StatusValid {
+			return nil, fieldErr("card", "activity.card_"+string(chk.Status))
+		}
+		memberID = chk.MemberID
+	}
+	if memberID == 0 {
+		return nil, fieldErr("member_id", "field.required")
+	}
+	sc, err := s.StampCard(ctx, activityID, memberID)
+	if err != nil {
+		return nil, err
+	}
+	if sc.Required == 0 {
+		return nil, refused("no_prize")
+	}
+	if !sc.Earned {
+		return nil, refused("prize_not_earned")
+	}
+	if sc.RedeemedAt != nil {
+		return nil, refused("prize_redeemed")
+	}
+	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
+		var by any
+		if pr.UserID != 0 {
+			by = pr.UserID
+		}
+		if _, err := tx.Exec(ctx, "INSERT INTO prize_redemptions (activity_id, member_id, at, by_user) VALUES (?, ?, ?, ?)",
+			activityID, memberID, millis(s.now()), by); err != nil {
+			if db.IsUnique(err) {
+				return refused("prize_redeemed")
+			}
+			return errs.Internal(err, "activity: redeem")
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "activity.prize", Entity: "registration",
+			EntityID: db.FormatID(activityID) + "/" + db.FormatID(memberID), OrgPath: a.OrgPath})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.StampCard(ctx, activityID, memberID)
+}
+
+// CheckInRow is one check-in in an activity's list.
+type CheckInRow struct {
+	MemberID       int64     `json:"member_id,string"`
+	MemberName     string    `json:"member_name"`
+	OrgName        string    `json:"org_name"`
+	CheckpointID   int64     `json:"checkpoint_id,string"`
+	CheckpointName string    `json:"checkpoint_name"`
+	At             time.Time `json:"at"`
+	Via            string    `json:"via"`
+}
+
+// CheckIns lists an activity's check-ins, latest first, a page at a time
+// (cursor: the time and member of the last one).
+func (s *Store) CheckIns(ctx context.Context, pr *auth.Principal, activityID int64, after string, limit int) ([]CheckInRow, string, error) {
+	a, err := s.Get(ctx, pr, activityID)
+	if err != nil {
+		return nil, "", err
+	}
+	cur, ok := decodeCursor(after)
+	if !ok {
+		return nil, "", badCursor()
+	}
+	limit = pageLimit(limit)
+	where, args := "c.activity_id = ?", []any{a.ID}
+	if cur != nil {
+		where += " AND (c.at < ? OR (c.at = ? AND c.member_id < ?))"
+		args = append(args, cur.starts, cur.starts, cur.id)
+	}
+	args = append(args, limit+1)
+	rows, err := s.DB.QueryFresh(ctx, `SELECT c.member_id, m.name, o.name, c.checkpoint_id, p.name, c.at, c.via
+		FROM checkins c JOIN members m ON m.id = c.member_id JOIN orgs o ON o.id = m.org_id
+		JOIN activity_checkpoints p ON p.id = c.checkpoint_id
+		WHERE `+where+" ORDER BY c.at DESC, c.member_id DESC LIMIT ?", args...)
+	if err != nil {
+		return nil, "", errs.Internal(err, "activity: check-ins")
+	}
+	defer rows.Close()
+	out := []CheckInRow{}
+	for rows.Next() {
+		var c CheckInRow
+		var at int64
+		if err := rows.Scan(&c.MemberID, &c.MemberName, &c.OrgName, &c.CheckpointID, &c.CheckpointName, &at, &c.Via); err != nil {
+			return nil, "", errs.Internal(err, "activity: check-ins")
+		}
+		c.At = fromMillis(at)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", errs.Internal(err, "activity: check-ins")
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		last := out[limit-1]
+		next = encodeCursor(cursor{starts: millis(last.At), id: last.MemberID})
+	}
+	return out, next, nil
+}

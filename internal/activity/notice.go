@@ -1,0 +1,79 @@
+package activity
+
+import (
+	"context"
+	"time"
+
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+)
+
+// What members are told about their registrations.
+const (
+	NoticePromoted   = "promoted"   // a place came free and is theirs
+	NoticeApproved   = "approved"   // staff approved the registration
+	NoticeWaitlisted = "waitlisted" // approved, but on the waiting list
+	NoticeRejected   = "rejected"   // staff turned the registration down
+	NoticeCancelled  = "cancelled"  // the activity was called off
+)
+
+// Notice is one message in a member's portal.
+type Notice struct {
+	ID            int64     `json:"id,string"`
+	Kind          string    `json:"kind"`
+	ActivityID    int64     `json:"activity_id,string"`
+	ActivityTitle string    `json:"activity_title"`
+	At            time.Time `json:"at"`
+	Read          bool      `json:"read"`
+}
+
+func notify(ctx context.Context, tx *db.Tx, now, activityID int64, kind string, memberIDs ...int64) error {
+	flat := make([]any, 0, 5*len(memberIDs))
+	for _, m := range memberIDs {
+		flat = append(flat, db.NewID(), m, kind, activityID, now)
+	}
+	if err := tx.InsertRows(ctx, "member_notices (id, member_id, kind, activity_id, created_at)", 5, flat); err != nil {
+		return errs.Internal(err, "activity: notify")
+	}
+	return nil
+}
+
+// Notices lists a member's latest notices, newest first, without marking them read.
+func (s *Store) Notices(ctx context.Context, memberID int64, limit int) ([]Notice, error) {
+	rows, err := s.DB.Query(ctx, `SELECT n.id, n.kind, COALESCE(n.activity_id, 0), COALESCE(a.title, ''), n.created_at, n.read_at
+		FROM member_notices n LEFT JOIN activities a ON a.id = n.activity_id
+		WHERE n.member_id = ? ORDER BY n.id DESC LIMIT ?`, memberID, pageLimit(limit))
+	if err != nil {
+		return nil, errs.Internal(err, "activity: notices")
+	}
+	defer rows.Close()
+	out := []Notice{}
+	for rows.Next() {
+		var n Notice
+		var at, read int64
+		if err := rows.Scan(&n.ID, &n.Kind, &n.ActivityID, &n.ActivityTitle, &at, &read); err != nil {
+			return nil, errs.Internal(err, "activity: notices")
+		}
+		n.At, n.Read = fromMillis(at), read != 0
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// MarkNoticesRead marks every notice of a member read.
+func (s *Store) MarkNoticesRead(ctx context.Context, memberID int64) error {
+	_, err := s.DB.Exec(ctx, "UPDATE member_notices SET read_at = ? WHERE member_id = ? AND read_at = 0", millis(s.now()), memberID)
+	if err != nil {
+		return errs.Internal(err, "activity: mark notices read")
+	}
+	return nil
+}
+
+// UnreadNotices counts a member's unread notices.
+func (s *Store) UnreadNotices(ctx context.Context, memberID int64) (int, error) {
+	var n int
+	if err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM member_notices WHERE member_id = ? AND read_at = 0", memberID).Scan(&n); err != nil {
+		return 0, errs.Internal(err, "activity: unread notices")
+	}
+	return n, nil
+}

@@ -1,0 +1,205 @@
+package activity
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/member"
+)
+
+// MemberActivity is an activity as a member sees it: the activity, their
+// registration (nil when none), their place on the waiting list and their
+// stamp card.
+type MemberActivity struct {
+	Activity
+	Registration *Registration `json:"registration,omitempty"`
+	Position     int           `json:"waiting_position,omitempty"` // 1 = next to be promoted
+	Card         *StampCard    `json:"stamp_card,omitempty"`
+}
+
+// ancestors lists the paths of a union and of every organisation above it.
+func ancestors(path string) []string {
+	var out []string
+	for i := 1; i < len(path); i++ {
+		if path[i] == '/' {
+			out = append(out, path[:i+1])
+		}
+	}
+	return out
+}
+
+// open reports whether an activity is open to member m at all: published
+// (or over), to an audience holding their union, with their tags.
+func open(a *Activity, m *member.Brief) bool {
+	if a.Status == StatusDraft || m.Status != member.StatusActive || !strings.HasPrefix(m.OrgPath, a.AudiencePath) {
+		return false
+	}
+	if len(a.AudienceTags) == 0 {
+		return true
+	}
+	bits, _ := member.TagBits(a.AudienceTags)
+	return m.Tags&bits != 0
+}
+
+// MemberQuery filters a member's listing.
+type MemberQuery struct {
+	Mine  bool   // only those they registered for (any status)
+	Past  bool   // ended ones instead of coming ones
+	Q     string // title substring
+	After string
+	Limit int
+}
+
+// ForMember lists the activities open to a member: published to their
+// union or one above it, coming ones soonest first (or, with Past, ended
+// ones latest first), with their registrations.
+func (s *Store) ForMember(ctx context.Context, memberID int64, q MemberQuery) ([]MemberActivity, string, error) {
+	m, err := s.Members.Brief(ctx, memberID)
+	if err != nil {
+		return nil, "", err
+	}
+	cur, ok := decodeCursor(q.After)
+	if !ok {
+		return nil, "", badCursor()
+	}
+	limit := pageLimit(q.Limit)
+	anc := ancestors(m.OrgPath)
+	if len(anc) == 0 || m.Status != member.StatusActive {
+		return []MemberActivity{}, "", nil
+	}
+	now := millis(s.now())
+	where := []string{"a.audience_path IN (" + db.Placeholders(len(anc)) + ")", "a.status IN (?, ?, ?)"}
+	var args []any
+	for _, p := range anc {
+		args = append(args, p)
+	}
+	args = append(args, StatusPublished, StatusFinished, StatusCancelled)
+	order := "a.starts_at, a.id"
+	if q.Past {
+		where, args = append(where, "a.ends_at < ?"), append(args, now)
+		order = "a.starts_at DESC, a.id DESC"
+		if cur != nil {
+			where, args = append(where, "(a.starts_at < ? OR (a.starts_at = ? AND a.id < ?))"), append(args, cur.starts, cur.starts, cur.id)
+		}
+	} else {
+		where, args = append(where, "a.ends_at >= ?"), append(args, now)
+		if cur != nil {
+			where, args = append(where, "(a.starts_at > ? OR (a.starts_at = ? AND a.id > ?))"), append(args, cur.starts, cur.starts, cur.id)
+		}
+	}
+	if q.Mine {
+		where, args = append(where, "EXISTS (SELECT 1 FROM registrations r WHERE r.activity_id = a.id AND r.member_id = ?)"), append(args, memberID)
+	}
+	if m.Tags == 0 {
+		where = append(where, "a.audience_tags = 0")
+	} else {
+		where, args = append(where, "(a.audience_tags = 0 OR (a.audience_tags & ?) <> 0)"), append(args, m.Tags)
+	}
+	if q.Q != "" {
+		where, args = append(where, s.contains("a.title")), append(args, s.likeArg(q.Q))
+	}
+	args = append(args, limit+1)
+	rows, err := s.DB.QueryFresh(ctx, "SELECT "+activityCols+activityFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT ?", args...)
+	if err != nil {
+		return nil, "", errs.Internal(err, "activity: member listing")
+	}
+	var list []Activity
+	for rows.Next() {
+		a, err := scanActivity(rows)
+		if err != nil {
+			rows.Close()
+			return nil, "", errs.Internal(err, "activity: member listing")
+		}
+		a.Checkpoints = []Checkpoint{}
+		list = append(list, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, "", errs.Internal(err, "activity: member listing")
+	}
+	next := ""
+	if len(list) > limit {
+		list = list[:limit]
+		last := list[limit-1]
+		next = encodeCursor(cursor{starts: millis(last.StartsAt), id: last.ID})
+	}
+	out := make([]MemberActivity, 0, len(list))
+	for _, a := range list {
+		ma := MemberActivity{Activity: a}
+		if ma.Registration, err = s.ownRegistration(ctx, a.ID, memberID); err != nil {
+			return nil, "", err
+		}
+		out = append(out, ma)
+	}
+	return out, next, nil
+}
+
+// MemberView returns one activity for a member, with their registration,
+// waiting position and stamp card; NotFound unless it is open to them or
+// they registered.
+func (s *Store) MemberView(ctx context.Context, memberID, activityID int64) (*MemberActivity, error) {
+	m, err := s.Members.Brief(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	a, err := load(ctx, s.DB, activityID)
+	if err != nil {
+		return nil, err
+	}
+	ma := &MemberActivity{Activity: *a}
+	if ma.Registration, err = s.ownRegistration(ctx, activityID, memberID); err != nil {
+		return nil, err
+	}
+	if a.Status == StatusDraft || (ma.Registration == nil && !open(a, m)) {
+		return nil, errs.NotFound("activity")
+	}
+	if ma.Registration != nil && ma.Registration.Status == RegWaiting {
+		if err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM registrations WHERE activity_id = ? AND status = ? AND seq <= ?",
+			activityID, RegWaiting, ma.Registration.Seq).Scan(&ma.Position); err != nil {
+			return nil, errs.Internal(err, "activity: waiting position")
+		}
+	}
+	if ma.Card, err = s.StampCard(ctx, activityID, memberID); err != nil {
+		return nil, err
+	}
+	for i := range ma.Checkpoints {
+		ma.Checkpoints[i].secret = nil
+	}
+	return ma, nil
+}
+
+func (s *Store) ownRegistration(ctx context.Context, activityID, memberID int64) (*Registration, error) {
+	r := Registration{ActivityID: activityID, MemberID: memberID}
+	var created, updated int64
+	err := s.DB.QueryRow(ctx, "SELECT status, seq, via, created_at, updated_at FROM registrations WHERE activity_id = ? AND member_id = ?",
+		activityID, memberID).Scan(&r.Status, &r.Seq, &r.Via, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, errs.Internal(err, "activity: own registration")
+	}
+	r.CreatedAt, r.UpdatedAt = fromMillis(created), fromMillis(updated)
+	return &r, nil
+}
+
+// Timetable is a member's coming activities they hold a place in.
+func (s *Store) Timetable(ctx context.Context, memberID int64, until time.Time) ([]MemberActivity, error) {
+	items, _, err := s.ForMember(ctx, memberID, MemberQuery{Mine: true, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	out := items[:0]
+	for _, it := range items {
+		if it.Registration != nil && (it.Registration.Status == RegConfirmed || it.Registration.Status == RegWaiting) &&
+			(until.IsZero() || it.StartsAt.Before(until)) {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,253 @@
+package activity
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"strconv"
+	"strings"
+
+	"gonghui/internal/audit"
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/member"
+)
+
+const activityCols = `a.id, a.org_id, o.name, a.org_path, a.audience_org_id, ao.name, a.audience_path, a.audience_tags,
+	a.title, a.kind, a.description, a.organiser, a.venue, a.address, a.lat, a.lng,
+	a.starts_at, a.ends_at, a.reg_opens_at, a.reg_closes_at, a.cancel_before,
+	a.capacity, a.waitlist, a.approval, a.walk_ins, a.stamps_required, a.prize, a.status, a.cancel_reason,
+	a.confirmed, a.waiting, a.pending, a.report, a.version, a.created_at, a.updated_at`
+
+const activityFrom = ` FROM activities a JOIN orgs o ON o.id = a.org_id JOIN orgs ao ON ao.id = a.audience_org_id`
+
+func scanActivity(r interface{ Scan(...any) error }) (Activity, error) {
+	var a Activity
+	var tags, starts, ends, opens, closes, cancel, created, updated int64
+	var waitlist, approval, walkIns int
+	var lat, lng sql.NullFloat64
+	err := r.Scan(&a.ID, &a.OrgID, &a.OrgName, &a.OrgPath, &a.AudienceOrgID, &a.AudienceOrgName, &a.AudiencePath, &tags,
+		&a.Title, &a.Kind, &a.Description, &a.Organiser, &a.Venue, &a.Address, &lat, &lng,
+		&starts, &ends, &opens, &closes, &cancel,
+		&a.Capacity, &waitlist, &approval, &walkIns, &a.StampsRequired, &a.Prize, &a.Status, &a.CancelReason,
+		&a.Confirmed, &a.Waiting, &a.Pending, &a.Report, &a.Version, &created, &updated)
+	a.AudienceTags = member.TagNames(tags)
+	if lat.Valid && lng.Valid {
+		a.Lat, a.Lng = &lat.Float64, &lng.Float64
+	}
+	a.StartsAt, a.EndsAt = fromMillis(starts), fromMillis(ends)
+	a.RegOpensAt, a.RegClosesAt, a.CancelBefore = fromMillis(opens), fromMillis(closes), fromMillis(cancel)
+	a.Waitlist, a.Approval, a.WalkIns = waitlist != 0, approval != 0, walkIns != 0
+	a.CreatedAt, a.UpdatedAt = fromMillis(created), fromMillis(updated)
+	return a, err
+}
+
+type queryer interface {
+	QueryRow(ctx context.Context, q string, args ...any) *sql.Row
+	Query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+// load reads an activity with its checkpoints, unscoped.
+func load(ctx context.Context, q queryer, id int64) (*Activity, error) {
+	a, err := scanActivity(q.QueryRow(ctx, "SELECT "+activityCols+activityFrom+" WHERE a.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.NotFound("activity")
+	}
+	if err != nil {
+		return nil, errs.Internal(err, "activity: load")
+	}
+	if a.Checkpoints, err = checkpoints(ctx, q, id); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+func checkpoints(ctx context.Context, q queryer, activityID int64) ([]Checkpoint, error) {
+	rows, err := q.Query(ctx, "SELECT id, position, name, rotate_seconds, secret FROM activity_checkpoints WHERE activity_id = ? ORDER BY position", activityID)
+	if err != nil {
+		return nil, errs.Internal(err, "activity: checkpoints")
+	}
+	defer rows.Close()
+	out := []Checkpoint{}
+	for rows.Next() {
+		var c Checkpoint
+		if err := rows.Scan(&c.ID, &c.Position, &c.Name, &c.RotateSeconds, &c.secret); err != nil {
+			return nil, errs.Internal(err, "activity: checkpoints")
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Internal(err, "activity: checkpoints")
+	}
+	return out, nil
+}
+
+// Get returns an activity the caller may see.
+func (s *Store) Get(ctx context.Context, pr *auth.Principal, id int64) (*Activity, error) {
+	a, err := load(ctx, s.DB, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := readable(pr, a.OrgPath); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Query filters the staff listing.
+type Query struct {
+	Q      string // title substring
+	Org    int64  // publisher's subtree (0: all the caller may see)
+	Kind   Kind
+	Status Status
+	From   string // starts on or after this day (YYYY-MM-DD)
+	To     string // starts on or before this day
+	After  string // cursor
+	Limit  int
+}
+
+// List returns the activities published by organisations in the caller's
+// subtrees (or in Org's), soonest last: newest start first.
+func (s *Store) List(ctx context.Context, pr *auth.Principal, q Query) ([]Activity, string, error) {
+	if pr == nil {
+		return nil, "", errs.Internal(errNilPrincipal, "activity: list")
+	}
+	paths := pr.PathsAny(auth.PermActivityRead, auth.PermActivityWrite)
+	f := errs.Fields{}
+	if q.Org != 0 {
+		var path string
+		err := s.DB.QueryRow(ctx, "SELECT path FROM orgs WHERE id = ?", q.Org).Scan(&path)
+		if err != nil || readable(pr, path) != nil {
+			f.Add("org", "field.invalid_id")
+		}
+		paths = []string{path}
+	}
+	if q.Kind != "" && !q.Kind.Valid() {
+		f.Add("kind", "field.invalid_choice")
+	}
+	if q.Status != "" && !slicesContains(Statuses, q.Status) {
+		f.Add("status", "field.invalid_choice")
+	}
+	var from, to int64
+	if q.From != "" {
+		t, ok := dayStart(q.From)
+		f.Check(ok, "from", "field.invalid_date")
+		from = millis(t)
+	}
+	if q.To != "" {
+		t, ok := dayStart(q.To)
+		f.Check(ok, "to", "field.invalid_date")
+		to = millis(t.AddDate(0, 0, 1))
+	}
+	if err := f.Err(); err != nil {
+		return nil, "", err
+	}
+	cur, ok := decodeCursor(q.After)
+	if !ok {
+		return nil, "", badCursor()
+	}
+	if len(paths) == 0 {
+		return []Activity{}, "", nil
+	}
+	limit := pageLimit(q.Limit)
+	var where []string
+	var args []any
+	var scope []string
+	for _, p := range paths {
+		scope = append(scope, "(a.org_path >= ? AND a.org_path < ?)")
+		args = append(args, p, audit.PathEnd(p))
+	}
+	where = append(where, "("+strings.Join(scope, " OR ")+")")
+	if q.Q != "" {
+		where = append(where, s.contains("a.title"))
+		args = append(args, s.likeArg(q.Q))
+	}
+	if q.Kind != "" {
+		where, args = append(where, "a.kind = ?"), append(args, q.Kind)
+	}
+	if q.Status != "" {
+		where, args = append(where, "a.status = ?"), append(args, q.Status)
+	}
+	if from != 0 {
+		where, args = append(where, "a.starts_at >= ?"), append(args, from)
+	}
+	if to != 0 {
+		where, args = append(where, "a.starts_at < ?"), append(args, to)
+	}
+	if cur != nil {
+		where = append(where, "(a.starts_at < ? OR (a.starts_at = ? AND a.id < ?))")
+		args = append(args, cur.starts, cur.starts, cur.id)
+	}
+	args = append(args, limit+1)
+	rows, err := s.DB.QueryFresh(ctx, "SELECT "+activityCols+activityFrom+" WHERE "+strings.Join(where, " AND ")+
+		" ORDER BY a.starts_at DESC, a.id DESC LIMIT ?", args...)
+	if err != nil {
+		return nil, "", errs.Internal(err, "activity: list")
+	}
+	defer rows.Close()
+	out := []Activity{}
+	for rows.Next() {
+		a, err := scanActivity(rows)
+		if err != nil {
+			return nil, "", errs.Internal(err, "activity: list")
+		}
+		a.Checkpoints = []Checkpoint{}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", errs.Internal(err, "activity: list")
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		last := out[limit-1]
+		next = encodeCursor(cursor{starts: millis(last.StartsAt), id: last.ID})
+	}
+	return out, next, nil
+}
+
+// contains is a substring test that PostgreSQL estimates sensibly.
+func (s *Store) contains(col string) string {
+	if s.DB.Dialect == db.Postgres {
+		return "strpos(" + col + ", ?) > 0"
+	}
+	return col + ` LIKE ? ESCAPE '\'`
+}
+
+func (s *Store) likeArg(q string) string {
+	if s.DB.Dialect == db.Postgres {
+		return q
+	}
+	return "%" + db.Like(q) + "%"
+}
+
+type cursor struct{ starts, id int64 }
+
+func encodeCursor(c cursor) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.starts, 10) + "." + strconv.FormatInt(c.id, 10)))
+}
+
+// decodeCursor reads a cursor; an empty one is the first page (nil, true).
+func decodeCursor(s string) (*cursor, bool) {
+	if s == "" {
+		return nil, true
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, false
+	}
+	a, z, ok := strings.Cut(string(b), ".")
+	if !ok {
+		return nil, false
+	}
+	starts, err1 := strconv.ParseInt(a, 10, 64)
+	id, err2 := strconv.ParseInt(z, 10, 64)
+	if err1 != nil || err2 != nil {
+		return nil, false
+	}
+	return &cursor{starts, id}, true
+}
+
+func badCursor() error { return errs.Invalid("bad_cursor", "error.bad_cursor") }
