@@ -144,3 +144,7 @@ func CodeError(err error) bool {
 	_, ok = e.Fields["code"]
 	return ok
 }
+
+// CheckinPath is the path a checkpoint's QR code links to (after the
+// site's origin): the member's phone opens it and is checked in.
+func CheckinPath(code string) string { return "/m/checkin?code=" + url.QueryEscape(code) }
