@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"sort"
 	"strings"
 	"time"
@@ -213,14 +212,17 @@ func ICS(a *Activity, link string, stamp time.Time) []byte {
 	var b strings.Builder
 	line := func(name, value string) {
 		l := name + ":" + value
-		// Fold at 75 octets without splitting a UTF-8 sequence.
-		for len(l) > 75 {
-			cut := 75
+		// Fold at 75 octets (the leading space of a continuation counts)
+		// without splitting a UTF-8 sequence.
+		limit := 75
+		for len(l) > limit {
+			cut := limit
 			for cut > 0 && l[cut]&0xC0 == 0x80 {
 				cut--
 			}
 			b.WriteString(l[:cut] + "\r\n ")
 			l = l[cut:]
+			limit = 74
 		}
 		b.WriteString(l + "\r\n")
 	}
@@ -308,9 +310,9 @@ func (s *Store) AddPhoto(ctx context.Context, pr *auth.Principal, id int64, data
 		return nil, err
 	}
 	f := errs.Fields{}
-	ct := http.DetectContentType(data)
+	ct := imageType(data)
 	f.Check(len(data) > 0 && len(data) <= MaxPhotoBytes, "photo", "activity.photo_size", MaxPhotoBytes>>20)
-	f.Check(ct == "image/jpeg" || ct == "image/png" || ct == "image/webp", "photo", "activity.photo_type")
+	f.Check(ct != "", "photo", "activity.photo_type")
 	caption = strings.TrimSpace(caption)
 	f.Check(len([]rune(caption)) <= MaxText, "caption", "field.too_long", MaxText)
 	if err := f.Err(); err != nil {
@@ -401,4 +403,18 @@ func (s *Store) DeletePhoto(ctx context.Context, pr *auth.Principal, id, photoID
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "activity.photo_delete", Entity: "activity", EntityID: db.FormatID(id), OrgPath: a.OrgPath})
 	})
+}
+
+// imageType names a JPEG, PNG or WebP image by its first bytes, "" for
+// anything else: the type is never taken from what the client claims.
+func imageType(b []byte) string {
+	switch {
+	case len(b) >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF:
+		return "image/jpeg"
+	case len(b) >= 8 && string(b[:8]) == "\x89PNG\r\n\x1a\n":
+		return "image/png"
+	case len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP":
+		return "image/webp"
+	}
+	return ""
 }
