@@ -161,7 +161,12 @@ func (s *Store) Update(ctx context.Context, pr *auth.Principal, id int64, versio
 		return nil, errs.Internal(errNilPrincipal, "activity: update")
 	}
 	now := s.now()
-	p, err := in.validate(now)
+	// Registration opened already: leaving the field blank keeps it.
+	opened := now
+	if cur, err := load(ctx, s.DB, id); err == nil {
+		opened = cur.RegOpensAt
+	}
+	p, err := in.validate(opened)
 	if err != nil {
 		return nil, err
 	}

@@ -157,3 +157,13 @@ func (s *Server) Stop() {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
+
+// Kill ends the server at once (SIGKILL), as a crash or a power cut would
+// end the process: nothing is flushed or closed.
+func (s *Server) Kill() {
+	if s.cmd.Process == nil {
+		return
+	}
+	_ = s.cmd.Process.Kill()
+	<-s.done
+}
