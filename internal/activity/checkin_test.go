@@ -153,8 +153,20 @@ func TestWalkInsCardScanAndStampCardPrize(t *testing.T) {
 		cur, _ := w.s.Get(ctx, district, a.ID)
 		in.Checkpoints = []CheckpointInput{{ID: a.Checkpoints[0].ID, Name: "明理"}}
 		in.StampsRequired = 1
+		in.Title = "改过的标题"
 		_, err = w.s.Update(ctx, district, a.ID, cur.Version, in)
 		wantField(t, err, "checkpoints", "activity.checkpoint_in_use")
+		// The refused edit changed nothing.
+		after, _ := w.s.Get(ctx, district, a.ID)
+		if after.Version != cur.Version || after.Title != cur.Title || len(after.Checkpoints) != 4 {
+			t.Fatalf("a refused edit was saved: %+v", after)
+		}
+		in.Checkpoints = []CheckpointInput{{ID: 12345, Name: "明理"}}
+		_, err = w.s.Update(ctx, district, a.ID, cur.Version, in)
+		wantField(t, err, "checkpoints.0.id", "field.invalid_id")
+		if after, _ := w.s.Get(ctx, district, a.ID); after.Version != cur.Version {
+			t.Fatalf("a refused edit was saved: version %d", after.Version)
+		}
 	})
 }
 

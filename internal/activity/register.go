@@ -63,12 +63,23 @@ type seats struct {
 	waitlist, approval, walkIns           bool
 	opens, closes, cancelBefore, starts   int64
 	ends, seq                             int64
+	dirty                                 bool
+	updated                               int64
 }
+
+// seatsKey names an activity's locked row among a transaction's locals.
+type seatsKey int64
 
 // lockSeats reads an activity's counters under its row lock: every
 // sign-up, cancellation and promotion of the activity queues here, in every
 // server process (SQLite's single writer, PostgreSQL's row lock).
+//
+// Operations sharing a transaction (db.Group) lock and read the row once;
+// its counters are written back once, just before the commit.
 func lockSeats(ctx context.Context, tx *db.Tx, id int64) (*seats, error) {
+	if st, ok := tx.Local(seatsKey(id)).(*seats); ok {
+		return st, nil
+	}
 	var st seats
 	var waitlist, approval, walkIns int
 	err := tx.QueryRow(ctx, `SELECT id, org_path, audience_path, audience_tags, status, capacity, confirmed, waiting, pending,
@@ -83,15 +94,25 @@ func lockSeats(ctx context.Context, tx *db.Tx, id int64) (*seats, error) {
 		return nil, errs.Internal(err, "activity: lock")
 	}
 	st.waitlist, st.approval, st.walkIns = waitlist != 0, approval != 0, walkIns != 0
+	tx.SetLocal(seatsKey(id), &st)
+	wctx := context.WithoutCancel(ctx)
+	tx.BeforeCommit(func() error {
+		if !st.dirty {
+			return nil
+		}
+		_, err := tx.Exec(wctx, "UPDATE activities SET confirmed = ?, waiting = ?, pending = ?, reg_seq = ?, updated_at = ? WHERE id = ?",
+			st.confirmed, st.waiting, st.pending, st.seq, st.updated, st.id)
+		if err != nil {
+			return errs.Internal(err, "activity: save counters")
+		}
+		return nil
+	})
 	return &st, nil
 }
 
-func (st *seats) save(ctx context.Context, tx *db.Tx, now int64) error {
-	_, err := tx.Exec(ctx, "UPDATE activities SET confirmed = ?, waiting = ?, pending = ?, reg_seq = ?, updated_at = ? WHERE id = ?",
-		st.confirmed, st.waiting, st.pending, st.seq, now, st.id)
-	if err != nil {
-		return errs.Internal(err, "activity: save counters")
-	}
+// save marks the counters for writing back at commit.
+func (st *seats) save(_ context.Context, _ *db.Tx, now int64) error {
+	st.dirty, st.updated = true, now
 	return nil
 }
 
@@ -192,50 +213,69 @@ func (s *Store) Register(ctx context.Context, pr *auth.Principal, activityID, me
 			}
 			return err
 		}
-		r, err := existing(ctx, tx, activityID, memberID)
-		if err != nil {
-			return err
-		}
-		if r != nil && r.Status.live() {
-			out = r
-			return nil
-		}
+		// Decide as if the member were new; a refusal first looks for a
+		// registration already held, which is the answer to a second click.
+		var refusal error
 		switch {
 		case st.status != StatusPublished:
-			return refused("not_open")
+			refusal = refused("not_open")
 		case millis(now) >= st.ends:
-			return refused("ended")
+			refusal = refused("ended")
 		case self && millis(now) < st.opens:
-			return refused("registration_not_open")
+			refusal = refused("registration_not_open")
 		case self && millis(now) >= st.closes:
-			return refused("registration_closed")
+			refusal = refused("registration_closed")
 		}
 		status := RegConfirmed
 		switch {
+		case refusal != nil:
 		case self && st.approval:
 			status = RegPending
 		case st.full() && st.waitlist:
 			status = RegWaiting
 		case st.full():
-			return refused("full")
+			refusal = refused("full")
+		}
+		if refusal != nil {
+			r, err := existing(ctx, tx, activityID, memberID)
+			if err != nil {
+				return err
+			}
+			if r != nil && r.Status.live() {
+				out = r
+				return nil
+			}
+			return refusal
 		}
 		via := ViaSelf
 		if !self {
 			via = ViaStaff
 		}
-		st.seq++
 		ms := millis(now)
-		if r == nil {
-			_, err = tx.Exec(ctx, `INSERT INTO registrations (activity_id, member_id, member_org_path, status, seq, via, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, activityID, memberID, m.OrgPath, status, st.seq, via, ms, ms)
-			r = &Registration{ActivityID: activityID, MemberID: memberID, CreatedAt: fromMillis(ms)}
-		} else {
-			_, err = tx.Exec(ctx, `UPDATE registrations SET member_org_path = ?, status = ?, seq = ?, via = ?, updated_at = ?
-				WHERE activity_id = ? AND member_id = ?`, m.OrgPath, status, st.seq, via, ms, activityID, memberID)
-		}
+		// Most sign-ups are new: insert straight away, one round trip;
+		// only when the row exists is it read.
+		res, err := tx.Exec(ctx, `INSERT INTO registrations (activity_id, member_id, member_org_path, status, seq, via, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, activityID, memberID, m.OrgPath, status, st.seq+1, via, ms, ms)
 		if err != nil {
 			return errs.Internal(err, "activity: write registration")
 		}
+		r := &Registration{ActivityID: activityID, MemberID: memberID, CreatedAt: fromMillis(ms)}
+		if n, err := res.RowsAffected(); err != nil {
+			return errs.Internal(err, "activity: write registration")
+		} else if n == 0 {
+			if r, err = existing(ctx, tx, activityID, memberID); err != nil {
+				return err
+			}
+			if r.Status.live() {
+				out = r
+				return nil
+			}
+			if _, err := tx.Exec(ctx, `UPDATE registrations SET member_org_path = ?, status = ?, seq = ?, via = ?, updated_at = ?
+				WHERE activity_id = ? AND member_id = ?`, m.OrgPath, status, st.seq+1, via, ms, activityID, memberID); err != nil {
+				return errs.Internal(err, "activity: write registration")
+			}
+		}
+		st.seq++
 		st.count("", status)
 		if err := st.save(ctx, tx, ms); err != nil {
 			return err

@@ -106,6 +106,38 @@ func (s *Store) Create(ctx context.Context, pr *auth.Principal, in Input) (*Acti
 	return load(ctx, s.DB, id)
 }
 
+// checkCheckpoints refuses, before anything is written, a checkpoint list
+// naming unknown checkpoints or leaving out one where people checked in.
+func checkCheckpoints(ctx context.Context, tx *db.Tx, have []Checkpoint, want []CheckpointInput) error {
+	kept := map[int64]bool{}
+	for i, c := range want {
+		if c.ID == 0 {
+			continue
+		}
+		found := false
+		for _, h := range have {
+			found = found || h.ID == c.ID
+		}
+		if !found {
+			return fieldErr("checkpoints."+strconv.Itoa(i)+".id", "field.invalid_id")
+		}
+		kept[c.ID] = true
+	}
+	for _, h := range have {
+		if kept[h.ID] {
+			continue
+		}
+		var n int
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM checkins WHERE checkpoint_id = ?", h.ID).Scan(&n); err != nil {
+			return errs.Internal(err, "activity: check checkpoints")
+		}
+		if n > 0 {
+			return fieldErr("checkpoints", "activity.checkpoint_in_use", h.Name)
+		}
+	}
+	return nil
+}
+
 // saveCheckpoints makes the activity's checkpoints those of want: existing
 // ones named by ID keep their keys (their printed codes stay valid), new
 // ones get fresh keys, and ones left out are removed unless someone has
@@ -199,6 +231,9 @@ func (s *Store) Update(ctx context.Context, pr *auth.Principal, id int64, versio
 		if err := f.Err(); err != nil {
 			return err
 		}
+		if err := checkCheckpoints(ctx, tx, a.Checkpoints, p.Checkpoints); err != nil {
+			return err
+		}
 		ms := millis(now)
 		_, err = tx.Exec(ctx, `UPDATE activities SET audience_org_id = ?, audience_path = ?, audience_tags = ?,
 			title = ?, kind = ?, description = ?, organiser = ?, venue = ?, address = ?, lat = ?, lng = ?,
@@ -214,7 +249,10 @@ func (s *Store) Update(ctx context.Context, pr *auth.Principal, id int64, versio
 		if err := saveCheckpoints(ctx, tx, id, a.Checkpoints, p.Checkpoints); err != nil {
 			return err
 		}
-		st.capacity = p.Capacity
+		st.audiencePath, st.tags, st.capacity = audP, p.tags, p.Capacity
+		st.waitlist, st.approval, st.walkIns = p.Waitlist, p.Approval, p.WalkIns
+		st.opens, st.closes, st.cancelBefore = millis(p.opens), millis(p.closes), millis(p.cancelled)
+		st.starts, st.ends = millis(p.starts), millis(p.ends)
 		if err := s.promote(ctx, tx, st, ms); err != nil {
 			return err
 		}
@@ -276,7 +314,8 @@ func (s *Store) transition(ctx context.Context, pr *auth.Principal, id int64, ac
 		return nil, errs.Internal(errNilPrincipal, action)
 	}
 	err := s.group.Do(ctx, func(tx *db.Tx) error {
-		if _, err := lockSeats(ctx, tx, id); err != nil {
+		st, err := lockSeats(ctx, tx, id)
+		if err != nil {
 			return err
 		}
 		a, err := load(ctx, tx, id)
@@ -294,6 +333,7 @@ func (s *Store) transition(ctx context.Context, pr *auth.Principal, id int64, ac
 			to, reason, ms, id); err != nil {
 			return errs.Internal(err, action)
 		}
+		st.status = to
 		if to == StatusCancelled {
 			rows, err := tx.Query(ctx, "SELECT member_id FROM registrations WHERE activity_id = ? AND status IN (?, ?, ?)",
 				id, RegConfirmed, RegWaiting, RegPending)

@@ -57,7 +57,7 @@ func decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return decodeError(err)
+		return decodeError(err, reflect.TypeOf(dst))
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return &errs.Error{Kind: errs.KindInvalid, Code: "bad_json", Key: "api.single_value"}
@@ -85,8 +85,9 @@ func jsonContentType(ct string) bool {
 	return strings.HasSuffix(mt, "+json")
 }
 
-// decodeError turns an encoding/json error into a coded one.
-func decodeError(err error) error {
+// decodeError turns an encoding/json error into a coded one; dst is the
+// type decoded into.
+func decodeError(err error, dst reflect.Type) error {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
 	switch {
@@ -94,7 +95,7 @@ func decodeError(err error) error {
 		if typeErr.Field == "" {
 			return &errs.Error{Kind: errs.KindInvalid, Code: "bad_json", Key: "api.body_object", Err: err}
 		}
-		return fieldErr(typeErr.Field, wantKey(typeErr.Type))
+		return fieldErr(jsonField(dst, typeErr.Field), wantKey(typeErr.Type))
 	case errors.As(err, &syntaxErr):
 		return &errs.Error{Kind: errs.KindInvalid, Code: "bad_json", Key: "api.bad_json_at", Args: []any{syntaxErr.Offset}, Err: err}
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -107,6 +108,43 @@ func decodeError(err error) error {
 			Fields: map[string]errs.Field{name: {Key: "api.field.unknown"}}}
 	}
 	return &errs.Error{Kind: errs.KindInvalid, Code: "bad_json", Key: "api.bad_json_at", Args: []any{0}, Err: err}
+}
+
+// jsonField drops from an encoding/json field path the Go names of
+// embedded structs, which encoding/json puts there but no client wrote:
+// "Input.capacity" is the field "capacity".
+func jsonField(t reflect.Type, path string) string {
+	var out []string
+	for _, seg := range strings.Split(path, ".") {
+		for t != nil && (t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map) {
+			t = t.Elem()
+		}
+		if t == nil || t.Kind() != reflect.Struct {
+			out, t = append(out, seg), nil
+			continue
+		}
+		if f, ok := t.FieldByName(seg); ok && f.Anonymous && f.Tag.Get("json") == "" {
+			t = f.Type
+			continue
+		}
+		out, t = append(out, seg), jsonFieldType(t, seg)
+	}
+	return strings.Join(out, ".")
+}
+
+// jsonFieldType is the type of the field of struct t that JSON calls name,
+// nil when there is none.
+func jsonFieldType(t reflect.Type, name string) reflect.Type {
+	for _, f := range reflect.VisibleFields(t) {
+		if f.Anonymous || !f.IsExported() {
+			continue
+		}
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == name || (tag == "" && f.Name == name) {
+			return f.Type
+		}
+	}
+	return nil
 }
 
 // wantKey names the JSON type a Go field wants.

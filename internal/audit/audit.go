@@ -72,16 +72,37 @@ type Entry struct {
 	Hash      string    `json:"hash"`
 }
 
+// head is the audit_head row as a transaction holds it.
+type head struct {
+	seq  int64
+	hash string
+}
+
+type headKey struct{}
+
 // Record appends an event inside tx, chaining it to the previous entry. The
 // single audit_head row is locked for the rest of the transaction: entries get
 // gap-free sequence numbers in commit order, across every server process.
+// Events recorded in one transaction read the head once and write it back
+// once, just before the commit.
 func Record(ctx context.Context, tx *db.Tx, ev Event) error {
 	a := ActorFrom(ctx)
-	var seq int64
-	var prev string
-	if err := tx.QueryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1"+tx.ForUpdate()).Scan(&seq, &prev); err != nil {
-		return fmt.Errorf("audit: read head: %w", err)
+	h, _ := tx.Local(headKey{}).(*head)
+	if h == nil {
+		h = &head{}
+		if err := tx.QueryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1"+tx.ForUpdate()).Scan(&h.seq, &h.hash); err != nil {
+			return fmt.Errorf("audit: read head: %w", err)
+		}
+		tx.SetLocal(headKey{}, h)
+		wctx := context.WithoutCancel(ctx)
+		tx.BeforeCommit(func() error {
+			if _, err := tx.Exec(wctx, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", h.seq, h.hash); err != nil {
+				return fmt.Errorf("audit: move head: %w", err)
+			}
+			return nil
+		})
 	}
+	seq, prev := h.seq, h.hash
 	e := Entry{
 		Seq: seq + 1, At: time.Now().UTC().Truncate(time.Millisecond),
 		ActorName: a.Name, IP: a.IP, Action: ev.Action, Entity: ev.Entity, EntityID: ev.EntityID,
@@ -106,9 +127,7 @@ func Record(ctx context.Context, tx *db.Tx, ev Event) error {
 	if err != nil {
 		return fmt.Errorf("audit: insert: %w", err)
 	}
-	if _, err := tx.Exec(ctx, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", e.Seq, e.Hash); err != nil {
-		return fmt.Errorf("audit: move head: %w", err)
-	}
+	h.seq, h.hash = e.Seq, e.Hash
 	return nil
 }
 

@@ -221,8 +221,42 @@ func (d *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error
 
 // Tx is a write transaction.
 type Tx struct {
-	tx *sql.Tx
-	d  *DB
+	tx     *sql.Tx
+	d      *DB
+	local  map[any]any
+	before []func() error
+}
+
+// Local returns what SetLocal kept under key in this transaction, or nil.
+// Operations sharing a transaction (see Group) keep rows they locked here,
+// so the second one does not read and write the same hot row again.
+func (t *Tx) Local(key any) any { return t.local[key] }
+
+// SetLocal keeps v under key for the rest of the transaction.
+func (t *Tx) SetLocal(key, v any) {
+	if t.local == nil {
+		t.local = map[any]any{}
+	}
+	t.local[key] = v
+}
+
+// BeforeCommit runs fn just before the transaction commits (in the order
+// registered); an error rolls the transaction back. It writes back what
+// the operations kept with SetLocal, once.
+func (t *Tx) BeforeCommit(fn func() error) { t.before = append(t.before, fn) }
+
+// commit runs the BeforeCommit functions and commits.
+func (t *Tx) commit() error {
+	for _, fn := range t.before {
+		if err := fn(); err != nil {
+			_ = t.tx.Rollback()
+			return err
+		}
+	}
+	if err := t.tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
 }
 
 // Dialect of the database the transaction runs on.
@@ -260,14 +294,12 @@ func (d *DB) Tx(ctx context.Context, fn func(*Tx) error) error {
 		if err != nil {
 			return fmt.Errorf("begin: %w", err)
 		}
-		if err := fn(&Tx{tx: sqlTx, d: d}); err != nil {
+		tx := &Tx{tx: sqlTx, d: d}
+		if err := fn(tx); err != nil {
 			_ = sqlTx.Rollback()
 			return err
 		}
-		if err := sqlTx.Commit(); err != nil {
-			return fmt.Errorf("commit: %w", err)
-		}
-		return nil
+		return tx.commit()
 	})
 }
 

@@ -120,10 +120,7 @@ func (g *Group) run(batch []*groupOp) {
 				return errAbortBatch
 			}
 		}
-		if err := sqlTx.Commit(); err != nil {
-			return fmt.Errorf("commit: %w", err)
-		}
-		return nil
+		return tx.commit()
 	})
 	if err == nil {
 		g.batches.Add(1)

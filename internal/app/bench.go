@@ -1,0 +1,341 @@
+package app
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"gonghui/internal/activity"
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/member"
+	"gonghui/internal/org"
+)
+
+// cmdBench runs a benchmark against a database: "signups" measures
+// sign-ups per second on one popular activity through the HTTP API, beside
+// the database's own limit for the same transaction.
+func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "signups" {
+		return errors.New("usage: gonghui bench signups [--db DB] [--members N] [--concurrency C] [--seconds S]")
+	}
+	var cfg Config
+	fs := flag.NewFlagSet("bench signups", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.Bind(fs, "db", "log-level", "log-format", "key-file", "key-profile")
+	n := fs.Int("members", 20000, "sign-ups to make (members are generated when the database has fewer)")
+	conc := fs.Int("concurrency", 64, "clients signing up at once")
+	secs := fs.Int("seconds", 10, "how long pgbench runs (PostgreSQL only)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *n < 100 || *n > 1_000_000 || *conc < 1 || *conc > 1024 {
+		return errors.New("--members: 100 … 1,000,000; --concurrency: 1 … 1024")
+	}
+	if !flagSet(fs, "log-level") && os.Getenv("GONGHUI_LOG_LEVEL") == "" {
+		cfg.LogLevel = "warn" // a line per request would be measured too
+	}
+	setupLogging(cfg, stderr)
+	if !flagSet(fs, "db") && os.Getenv("GONGHUI_DB") == "" {
+		dir, err := os.MkdirTemp("", "gonghui-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		cfg.DB = filepath.Join(dir, "bench.db")
+		if cfg.KeyFile == "" {
+			cfg.KeyFile = filepath.Join(dir, "keys")
+		}
+	}
+	cfg.Addr = "127.0.0.1:0"
+	m, err := Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	fmt.Fprintf(stdout, "gonghui bench signups: %s, %d CPU cores, %d sign-ups, %d clients\n", m.DB.Dialect, runtime.NumCPU(), *n, *conc)
+	members, root, err := benchMembers(ctx, m, *n, stdout)
+	if err != nil {
+		return err
+	}
+	pr, password, username, err := benchOfficer(ctx, m, root)
+	if err != nil {
+		return err
+	}
+	mkActivity := func(title string) (int64, error) {
+		start := time.Now().Add(72 * time.Hour)
+		a, err := m.Acts.Create(ctx, pr, activity.Input{OrgID: root.ID, Title: title, Kind: "walk",
+			StartsAt: start.Format(time.RFC3339), EndsAt: start.Add(3 * time.Hour).Format(time.RFC3339),
+			Capacity: *n / 5, Waitlist: true})
+		if err != nil {
+			return 0, err
+		}
+		_, err = m.Acts.Publish(ctx, pr, a.ID)
+		return a.ID, err
+	}
+
+	// Through the HTTP API, with group commit.
+	h, err := m.Handler(ctx)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+	token, err := benchToken(base, username, password)
+	if err != nil {
+		return err
+	}
+	httpID, err := mkActivity("基准测试：经接口报名")
+	if err != nil {
+		return err
+	}
+	b0, o0 := m.Acts.GroupStats()
+	httpRate, err := benchRun(members, *conc, func(client *http.Client, id int64) error {
+		body, _ := json.Marshal(map[string]string{"member_id": db.FormatID(id)})
+		req, _ := http.NewRequest("POST", base+"/api/v1/activities/"+db.FormatID(httpID)+"/registrations", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			return fmt.Errorf("sign-up answered %d: %s", resp.StatusCode, raw)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	b1, o1 := m.Acts.GroupStats()
+	batches, ops := b1-b0, o1-o0
+	fmt.Fprintf(stdout, "HTTP API, group commit:        %8.0f sign-ups/s (%d sign-ups in %d shared transactions, %.1f per commit)\n",
+		httpRate, ops, batches, float64(ops)/float64(max(batches, 1)))
+
+	// The same transaction, one per sign-up, straight on the database.
+	bare := activity.NewStoreGrouped(m.DB, m.Members, 1)
+	bareID, err := mkActivity("基准测试：逐笔事务")
+	if err != nil {
+		return err
+	}
+	bareRate, err := benchRun(members, *conc, func(_ *http.Client, id int64) error {
+		_, _, err := bare.Register(ctx, pr, bareID, id)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "bare Go loop, one transaction: %8.0f sign-ups/s (the same store transaction, no HTTP, no grouping)\n", bareRate)
+	fmt.Fprintf(stdout, "ratio HTTP / bare:             %8.2f\n", httpRate/bareRate)
+	if m.DB.Dialect == db.Postgres {
+		tps, err := pgbenchSignups(ctx, m.DB, cfg.DB, *conc, *secs)
+		if err != nil {
+			fmt.Fprintf(stdout, "pgbench: %v\n", err)
+		} else {
+			fmt.Fprintf(stdout, "pgbench, equivalent script:    %8.0f transactions/s (-c %d -j 2 -T %d)\n", tps, *conc, *secs)
+			fmt.Fprintf(stdout, "ratio HTTP / pgbench:          %8.2f\n", httpRate/tps)
+		}
+	}
+	return nil
+}
+
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// benchMembers returns n active members, generating a city when the
+// database has too few.
+func benchMembers(ctx context.Context, m *Main, n int, stdout io.Writer) ([]int64, *org.Org, error) {
+	count := func() (int, error) {
+		var k int
+		err := m.DB.QueryRow(ctx, "SELECT COUNT(*) FROM members WHERE status = 'active'").Scan(&k)
+		return k, err
+	}
+	have, err := count()
+	if err != nil {
+		return nil, nil, err
+	}
+	if have < n {
+		if _, err := m.Orgs.RootID(ctx); errs.Is(err, errs.KindNotFound) {
+			if err := org.Generate(ctx, m.Orgs, 400, 1, nil); err != nil {
+				return nil, nil, err
+			}
+		}
+		fmt.Fprintf(stdout, "generating %d members…\n", (n-have)*5/4)
+		if err := member.Generate(ctx, m.Members, (n-have)*5/4, time.Now().UnixNano(), nil); err != nil {
+			return nil, nil, err
+		}
+	}
+	rootID, err := m.Orgs.RootID(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var root org.Org
+	if err := m.DB.QueryRow(ctx, "SELECT id, path FROM orgs WHERE id = ?", rootID).Scan(&root.ID, &root.Path); err != nil {
+		return nil, nil, err
+	}
+	rows, err := m.DB.Query(ctx, "SELECT id FROM members WHERE status = 'active' ORDER BY id LIMIT ?", n)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, nil, err
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) < n {
+		return nil, nil, fmt.Errorf("only %d active members", len(ids))
+	}
+	return ids, &root, rows.Err()
+}
+
+// benchOfficer adds a throwaway officer at the root.
+func benchOfficer(ctx context.Context, m *Main, root *org.Org) (*auth.Principal, string, string, error) {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	suffix := hex.EncodeToString(b)
+	username, password := "bench-"+suffix[:8], "Pw-"+suffix[8:]+"-Bench"
+	id, err := m.Auth.Bootstrap(ctx, auth.NewUser{Username: username, Name: username, Kind: auth.KindStaff, OrgID: root.ID, Password: password}, auth.RoleOfficer)
+	if err != nil {
+		return nil, "", "", err
+	}
+	pr := &auth.Principal{UserID: id, Username: username, Kind: auth.KindStaff,
+		Grants: []auth.Grant{{Role: auth.RoleOfficer, OrgID: root.ID, OrgPath: root.Path}}}
+	return pr, password, username, nil
+}
+
+func benchToken(base, username, password string) (string, error) {
+	body, _ := json.Marshal(map[string]string{"username": username, "password": password})
+	resp, err := http.Post(base+"/api/v1/auth/token", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Token string `json:"token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.Token == "" {
+		return "", fmt.Errorf("bench token: HTTP %d %v", resp.StatusCode, err)
+	}
+	return out.Token, nil
+}
+
+// benchRun calls fn once per member from conc workers and returns calls
+// per second.
+func benchRun(members []int64, conc int, fn func(*http.Client, int64) error) (float64, error) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
+	start := time.Now()
+	for range conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(len(members)) {
+					return
+				}
+				if err := fn(client, members[i]); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(len(members)) / time.Since(start).Seconds(), first
+}
+
+// pgbenchScript is one sign-up as the store runs it: lock the activity's
+// row, look for the member's registration, insert it, move the counter.
+const pgbenchScript = `\set m random(1, 2000000000)
+BEGIN;
+SELECT capacity, confirmed FROM bench_activity WHERE id = 1 FOR UPDATE;
+SELECT status FROM bench_reg WHERE activity_id = 1 AND member_id = :m;
+INSERT INTO bench_reg (activity_id, member_id, status, seq) VALUES (1, :m, 'confirmed', 1) ON CONFLICT DO NOTHING;
+UPDATE bench_activity SET confirmed = confirmed + 1 WHERE id = 1;
+COMMIT;
+`
+
+var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+
+// pgbenchSignups runs pgbench with the equivalent script on scratch tables.
+func pgbenchSignups(ctx context.Context, d *db.DB, dsn string, conc, secs int) (float64, error) {
+	bin, err := exec.LookPath("pgbench")
+	if err != nil {
+		return 0, errors.New("pgbench not installed")
+	}
+	for _, q := range []string{"DROP TABLE IF EXISTS bench_reg", "DROP TABLE IF EXISTS bench_activity",
+		"CREATE TABLE bench_activity (id BIGINT PRIMARY KEY, capacity INTEGER NOT NULL, confirmed INTEGER NOT NULL)",
+		"CREATE TABLE bench_reg (activity_id BIGINT NOT NULL, member_id BIGINT NOT NULL, status TEXT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (activity_id, member_id))",
+		"INSERT INTO bench_activity VALUES (1, 0, 0)"} {
+		if _, err := d.Exec(ctx, q); err != nil {
+			return 0, err
+		}
+	}
+	defer func() {
+		_, _ = d.Exec(ctx, "DROP TABLE IF EXISTS bench_reg")
+		_, _ = d.Exec(ctx, "DROP TABLE IF EXISTS bench_activity")
+	}()
+	f, err := os.CreateTemp("", "gonghui-pgbench-*.sql")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.WriteString(pgbenchScript); err != nil {
+		return 0, err
+	}
+	f.Close()
+	out, err := exec.CommandContext(ctx, bin, "-n", "-f", f.Name(), "-c", fmt.Sprint(conc), "-j", "2", "-T", fmt.Sprint(secs), dsn).CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("pgbench: %v: %s", err, out)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		if m := tpsLine.FindStringSubmatch(sc.Text()); m != nil {
+			var tps float64
+			_, err := fmt.Sscan(m[1], &tps)
+			return tps, err
+		}
+	}
+	return 0, fmt.Errorf("pgbench printed no tps: %s", out)
+}
