@@ -105,6 +105,7 @@ var demoAccounts = []demoAccount{
 	{"security", "安全管理员", auth.RoleSecurity, ""},
 	{"auditor", "审计管理员", auth.RoleAuditor, ""},
 	{"dashilan", "大栅栏街道会籍管理员", auth.RoleOfficer, "北京市西城区大栅栏街道总工会"},
+	{"bit", "北京理工大学工会活动专员", auth.RoleOfficer, "北京理工大学工会"},
 }
 
 func createDemoAccounts(ctx context.Context, m *Main, nodes []org.NewNode, out io.Writer) error {
@@ -136,7 +137,7 @@ func createDemoAccounts(ctx context.Context, m *Main, nodes []org.NewNode, out i
 		}
 	}
 	if printed {
-		fmt.Fprintf(out, "Demo accounts admin, security, auditor and dashilan share the password: %s\n(shown once; set GONGHUI_DEMO_PASSWORD to choose it)\n", password)
+		fmt.Fprintf(out, "Demo accounts admin, security, auditor, dashilan and bit share the password: %s\n(shown once; set GONGHUI_DEMO_PASSWORD to choose it)\n", password)
 	}
-	return nil
+	return demoActivities(ctx, m, byName)
 }
