@@ -72,8 +72,11 @@ func (s *Store) CheckIn(ctx context.Context, pr *auth.Principal, activityID int6
 		}
 		activityID, checkpointID, memberID, via = code.ActivityID, code.CheckpointID, pr.MemberID, CheckInByCode
 		a, err := load(ctx, s.DB, activityID)
-		if err != nil {
+		if errs.Is(err, errs.KindNotFound) {
 			return nil, false, codeErr("activity.code.forged")
+		}
+		if err != nil {
+			return nil, false, err
 		}
 		cp := a.checkpoint(checkpointID)
 		if cp == nil {

@@ -196,7 +196,7 @@ func (s *Store) Timetable(ctx context.Context, memberID int64, until time.Time) 
 	}
 	out := items[:0]
 	for _, it := range items {
-		if it.Registration != nil && (it.Registration.Status == RegConfirmed || it.Registration.Status == RegWaiting) &&
+		if it.Status != StatusCancelled && it.Registration != nil && (it.Registration.Status == RegConfirmed || it.Registration.Status == RegWaiting) &&
 			(until.IsZero() || it.StartsAt.Before(until)) {
 			out = append(out, it)
 		}
