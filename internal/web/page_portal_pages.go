@@ -16,6 +16,7 @@ import (
 type portalHomeData struct {
 	M           memberRow
 	HasPassword bool
+	Unread      int // unread notices (page_portal_activities.go)
 }
 
 // portalHome: GET /m.
@@ -30,8 +31,13 @@ func (h *Handler) portalHome(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		h.fail(w, r, nil, err)
 		return
 	}
+	d := portalHomeData{HasPassword: has}
+	if h.Acts != nil {
+		d.Unread = h.pactUnread(r.Context(), p.MemberID)
+	}
 	pg := h.memberPage(w, r, "portal.home.title", "home")
-	pg.Data = portalHomeData{M: memberView(pg.Lang, *m), HasPassword: has}
+	d.M = memberView(pg.Lang, *m)
+	pg.Data = d
 	h.r.Render(w, http.StatusOK, "portal_home", pg)
 }
 

@@ -1,0 +1,766 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"gonghui/internal/activity"
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
+	"gonghui/internal/i18n"
+)
+
+// Activities in the members' portal: the activities open to a member
+// (/m/activities, with tabs for coming ones, their own and past ones, and
+// their timetable), one activity with sign-up, cancellation, the stamp card
+// and a calendar file, check-in by a checkpoint's QR code (/m/checkin: the
+// phone's camera opens the link; showing the page never checks in, its big
+// button does), and the notices the member was sent (/m/notices).
+//
+// Everything a member does here goes through the activity store with the
+// member's own principal; the store decides what they may see and do, and
+// its refusals are shown as they are (full, closed, deadline passed...).
+
+// portalActivityRoutes registers the members' activity pages.
+func (h *Handler) portalActivityRoutes(mux *http.ServeMux) {
+	if h.Acts == nil {
+		return
+	}
+	m := h.memberAuthed
+	mux.HandleFunc("GET /m/activities", m(h.pactList))
+	mux.HandleFunc("GET /m/timetable", m(h.pactTimetable))
+	mux.HandleFunc("GET /m/activities/{id}", m(h.pactShow))
+	mux.HandleFunc("POST /m/activities/{id}/register", m(h.pactRegister))
+	mux.HandleFunc("POST /m/activities/{id}/cancel", m(h.pactCancel))
+	mux.HandleFunc("GET /m/activities/{id}/calendar.ics", m(h.pactCalendar))
+	mux.HandleFunc("GET /m/checkin", m(h.pactCheckinPage))
+	mux.HandleFunc("POST /m/checkin", m(h.pactCheckinSubmit))
+	mux.HandleFunc("GET /m/notices", m(h.pactNotices))
+}
+
+// ---------- views ----------
+
+// pactTab is one tab of the activity list.
+type pactTab struct {
+	Key, Label, URL string
+	Current         bool
+}
+
+// pactItem is an activity on a card of the list (and the head of the
+// detail page).
+type pactItem struct {
+	ID, URL, Title   string
+	Kind             string // translated
+	When             string // "12月1日 周二 09:00–11:30", Beijing time
+	Venue            string
+	Places           string // "余 12 个名额", "已满，可候补", "不限名额"
+	PlacesFull       bool
+	Status, StatusV  string // the member's registration ("" = none)
+	Closed, ClosedV  string // the activity's state when cancelled or finished
+	Day              string // timetable: the day heading
+	Position         string // "候补第 3 位"
+	HasRegistration  bool
+	RegistrationLive bool
+}
+
+// pactGroup is one day of the timetable.
+type pactGroup struct {
+	Day   string
+	Items []pactItem
+}
+
+// pactListData is the Data of the activity list and of the timetable.
+type pactListData struct {
+	Tab      string // coming, mine, timetable, past
+	Tabs     []pactTab
+	Q        string
+	Items    []pactItem
+	Groups   []pactGroup // timetable
+	More     string      // URL of the next page ("" = none)
+	Empty    string
+	Unread   int
+	ClearURL string // the search without its words
+}
+
+// pactStamp is one checkpoint on a stamp card.
+type pactStamp struct {
+	N    int
+	Name string
+	Done bool
+	At   string
+	Just bool // the stamp just earned
+}
+
+// pactCard is a member's stamp card (活动记录卡).
+type pactCard struct {
+	Stamps    []pactStamp
+	Collected int
+	Total     int
+	Progress  string // "已集 2 / 3 枚"
+	Goal      string // "集满 3 枚可兑换：纪念徽章"
+	Prize     string // "", or the state of the prize
+	PrizeV    string
+	Percent   int // progress bar width
+}
+
+// pactDetailData is the Data of an activity's page.
+type pactDetailData struct {
+	pactItem
+	Address      string
+	MapURL       string
+	Organiser    string
+	Window       string // registration window
+	CancelBy     string // cancellation deadline
+	Description  string
+	CancelReason string
+	Waiting      string // "候补第 3 位"
+
+	CanRegister   bool
+	RegisterLabel string
+	RegisterNote  string // why not, or what to expect
+	CanCancel     bool
+	CancelNote    string
+	Error         string // the store's refusal of the last action
+
+	Card        *pactCard
+	CalendarURL string
+	Unread      int
+}
+
+// pactCheckinData is the Data of the check-in page.
+type pactCheckinData struct {
+	Code        string
+	Title       string
+	ActivityURL string
+	Checkpoint  string
+	When, Venue string
+
+	CanCheckIn bool
+	Result     string // "" (not yet), "ok", "again", "refused"
+	Message    string
+	At         string
+	Card       *pactCard
+	Unread     int
+}
+
+// pactNotice is one notice as shown.
+type pactNotice struct {
+	Text, URL, At string
+	Kind          string
+	New           bool
+}
+
+// pactNoticesData is the Data of the notices page.
+type pactNoticesData struct {
+	Items  []pactNotice
+	Unread int
+}
+
+// ---------- formatting ----------
+
+// pactDate is a day, e.g. 12月1日 周二 (the year only when not this year).
+func pactDate(lang i18n.Lang, t time.Time) string {
+	t = t.In(beijing)
+	layout := i18n.T(lang, "portal.act.date_layout")
+	if t.Year() != time.Now().In(beijing).Year() {
+		layout = i18n.T(lang, "portal.act.date_layout_year")
+	}
+	return t.Format(layout) + " " + i18n.T(lang, "portal.act.weekday."+strconv.Itoa(int(t.Weekday())))
+}
+
+// pactWhen is a span of time: one day with its hours, or two days.
+func pactWhen(lang i18n.Lang, start, end time.Time) string {
+	s, e := start.In(beijing), end.In(beijing)
+	if s.Year() == e.Year() && s.YearDay() == e.YearDay() {
+		return pactDate(lang, s) + " " + s.Format("15:04") + "–" + e.Format("15:04")
+	}
+	return pactDate(lang, s) + " " + s.Format("15:04") + " – " + pactDate(lang, e) + " " + e.Format("15:04")
+}
+
+// pactMoment is a point in time: day and hour.
+func pactMoment(lang i18n.Lang, t time.Time) string {
+	return pactDate(lang, t) + " " + t.In(beijing).Format("15:04")
+}
+
+// pactClock is a moment of today as its hour ("14:05"), of another day
+// with the day.
+func pactClock(lang i18n.Lang, t time.Time) string {
+	b, now := t.In(beijing), time.Now().In(beijing)
+	if b.Year() == now.Year() && b.YearDay() == now.YearDay() {
+		return b.Format("15:04")
+	}
+	return pactMoment(lang, t)
+}
+
+func pactKind(lang i18n.Lang, k activity.Kind) string {
+	return i18n.T(lang, "activity.kind."+string(k))
+}
+
+func pactRegVariant(s activity.RegStatus) string {
+	switch s {
+	case activity.RegConfirmed, activity.RegWalkIn:
+		return "success"
+	case activity.RegWaiting:
+		return "warning"
+	case activity.RegPending:
+		return "info"
+	case activity.RegRejected:
+		return "danger"
+	}
+	return "neutral"
+}
+
+// pactPlaces says how many places are left.
+func pactPlaces(lang i18n.Lang, a *activity.Activity) (string, bool) {
+	left := a.SeatsLeft()
+	switch {
+	case left < 0:
+		return i18n.T(lang, "portal.act.places.unlimited"), false
+	case left == 0 && a.Waitlist:
+		return i18n.T(lang, "portal.act.places.full_waitlist"), true
+	case left == 0:
+		return i18n.T(lang, "portal.act.places.full"), true
+	}
+	return i18n.T(lang, "portal.act.places.left", left), false
+}
+
+func pactURL(id int64) string { return "/m/activities/" + db.FormatID(id) }
+
+// pactItemOf fills the card of one activity.
+func pactItemOf(lang i18n.Lang, ma *activity.MemberActivity) pactItem {
+	a := &ma.Activity
+	it := pactItem{ID: db.FormatID(a.ID), URL: pactURL(a.ID), Title: a.Title, Kind: pactKind(lang, a.Kind),
+		When: pactWhen(lang, a.StartsAt, a.EndsAt), Venue: a.Venue, Day: pactDate(lang, a.StartsAt)}
+	it.Places, it.PlacesFull = pactPlaces(lang, a)
+	switch {
+	case a.Status == activity.StatusCancelled:
+		it.Closed, it.ClosedV = i18n.T(lang, "activity.status.cancelled"), "danger"
+	case a.Status == activity.StatusFinished || !time.Now().Before(a.EndsAt):
+		it.Closed, it.ClosedV = i18n.T(lang, "activity.status.finished"), "neutral"
+	}
+	if r := ma.Registration; r != nil {
+		it.HasRegistration = true
+		it.RegistrationLive = r.Status == activity.RegConfirmed || r.Status == activity.RegWaiting || r.Status == activity.RegPending
+		it.Status, it.StatusV = i18n.T(lang, "activity.reg."+string(r.Status)), pactRegVariant(r.Status)
+		if r.Status == activity.RegWaiting && ma.Position > 0 {
+			it.Position = i18n.T(lang, "portal.act.position", ma.Position)
+		}
+	}
+	return it
+}
+
+// pactShowsCard reports whether an activity has a stamp card: several
+// checkpoints, or stamps to collect for a prize.
+func pactShowsCard(a *activity.Activity, sc *activity.StampCard) bool {
+	return sc != nil && (len(sc.Stamps) > 1 || a.StampsRequired > 0 || len(a.Checkpoints) > 1)
+}
+
+// pactCardOf fills a stamp card; just is the checkpoint stamped a moment
+// ago (0: none).
+func pactCardOf(lang i18n.Lang, sc *activity.StampCard, just int64) *pactCard {
+	c := &pactCard{Collected: sc.Collected, Total: len(sc.Stamps)}
+	for i, st := range sc.Stamps {
+		v := pactStamp{N: i + 1, Name: st.Name, Done: st.At != nil, Just: st.CheckpointID == just && st.At != nil}
+		if v.Name == "" {
+			v.Name = i18n.T(lang, "activity.checkpoint.main")
+		}
+		if st.At != nil {
+			v.At = pactClock(lang, *st.At)
+		}
+		c.Stamps = append(c.Stamps, v)
+	}
+	c.Progress = i18n.T(lang, "portal.act.card.progress", c.Collected, c.Total)
+	goal := c.Total
+	if sc.Required > 0 {
+		goal = sc.Required
+		c.Goal = i18n.T(lang, "portal.act.card.goal", sc.Required, sc.Prize)
+	}
+	if goal > 0 {
+		c.Percent = min(100, c.Collected*100/goal)
+	}
+	switch {
+	case sc.Required == 0:
+	case sc.RedeemedAt != nil:
+		c.Prize, c.PrizeV = i18n.T(lang, "portal.act.card.redeemed", pactMoment(lang, *sc.RedeemedAt)), "neutral"
+	case sc.Earned:
+		c.Prize, c.PrizeV = i18n.T(lang, "portal.act.card.earned", sc.Prize), "success"
+	default:
+		c.Prize, c.PrizeV = i18n.T(lang, "portal.act.card.to_go", sc.Required-sc.Collected), "info"
+	}
+	return c
+}
+
+// pactMessage is the translated message of a store error.
+func pactMessage(lang i18n.Lang, err error) string {
+	e, ok := errs.As(err)
+	if !ok {
+		return ""
+	}
+	for _, f := range e.Fields {
+		return i18n.T(lang, f.Key, f.Args...)
+	}
+	return i18n.T(lang, e.Key, e.Args...)
+}
+
+// pactRefusal reports whether err is a refusal to show on the page (as
+// opposed to a missing page or a failure).
+func pactRefusal(err error) bool {
+	return errs.Is(err, errs.KindConflict) || errs.Is(err, errs.KindInvalid)
+}
+
+// unread counts the member's unread notices for the badge of the bottom
+// bar; a failure only hides the badge.
+func (h *Handler) pactUnread(ctx context.Context, memberID int64) int {
+	n, err := h.Acts.UnreadNotices(ctx, memberID)
+	if err != nil {
+		slog.Warn("portal: unread notices", "err", err)
+		return 0
+	}
+	return n
+}
+
+// ---------- the list ----------
+
+// pactList: GET /m/activities, tabs coming (default), mine and past.
+func (h *Handler) pactList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	tab := qstr(r, "tab")
+	if tab != "mine" && tab != "past" {
+		tab = "coming"
+	}
+	q := qstr(r, "q")
+	if len([]rune(q)) > activity.MaxTitle {
+		q = string([]rune(q)[:activity.MaxTitle])
+	}
+	items, next, err := h.Acts.ForMember(r.Context(), p.MemberID, activity.MemberQuery{
+		Mine: tab == "mine", Past: tab == "past", Q: q, After: qstr(r, "after"), Limit: 20})
+	if err != nil {
+		h.fail(w, r, nil, err)
+		return
+	}
+	pg := h.memberPage(w, r, "portal.act.list.title", "activities")
+	d := h.pactListBase(pg, r, p, tab, q)
+	for i := range items {
+		d.Items = append(d.Items, pactItemOf(pg.Lang, &items[i]))
+	}
+	if next != "" {
+		v := url.Values{"after": {next}}
+		if tab != "coming" {
+			v.Set("tab", tab)
+		}
+		if q != "" {
+			v.Set("q", q)
+		}
+		d.More = "/m/activities?" + v.Encode()
+	}
+	switch {
+	case q != "":
+		d.Empty = pg.T("portal.act.list.empty_search", q)
+	default:
+		d.Empty = pg.T("portal.act.list.empty_" + tab)
+	}
+	pg.Data = d
+	h.r.Render(w, http.StatusOK, "pact_list", pg)
+}
+
+func (h *Handler) pactListBase(pg *Page, r *http.Request, p *auth.Principal, tab, q string) pactListData {
+	d := pactListData{Tab: tab, Q: q, Unread: h.pactUnread(r.Context(), p.MemberID)}
+	for _, t := range []struct{ key, url string }{
+		{"coming", "/m/activities"}, {"mine", "/m/activities?tab=mine"}, {"timetable", "/m/timetable"}, {"past", "/m/activities?tab=past"},
+	} {
+		d.Tabs = append(d.Tabs, pactTab{Key: t.key, Label: pg.T("portal.act.tab." + t.key), URL: t.url, Current: t.key == tab})
+	}
+	if q != "" {
+		d.ClearURL = "/m/activities"
+		if tab != "coming" {
+			d.ClearURL += "?tab=" + tab
+		}
+	}
+	return d
+}
+
+// pactTimetable: GET /m/timetable, the coming activities where the member
+// holds or waits for a place, by day.
+func (h *Handler) pactTimetable(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	items, err := h.Acts.Timetable(r.Context(), p.MemberID, time.Time{})
+	if err != nil {
+		h.fail(w, r, nil, err)
+		return
+	}
+	pg := h.memberPage(w, r, "portal.act.timetable.title", "activities")
+	d := h.pactListBase(pg, r, p, "timetable", "")
+	for i := range items {
+		if items[i].Status == activity.StatusCancelled {
+			// Called off: the registration stays as it was, the day is free.
+			continue
+		}
+		it := pactItemOf(pg.Lang, &items[i])
+		if items[i].Registration.Status == activity.RegWaiting {
+			// The list does not read the waiting position; the page does.
+			if ma, err := h.Acts.MemberView(r.Context(), p.MemberID, items[i].ID); err == nil && ma.Position > 0 {
+				it.Position = pg.T("portal.act.position", ma.Position)
+			}
+		}
+		if n := len(d.Groups); n > 0 && d.Groups[n-1].Day == it.Day {
+			d.Groups[n-1].Items = append(d.Groups[n-1].Items, it)
+		} else {
+			d.Groups = append(d.Groups, pactGroup{Day: it.Day, Items: []pactItem{it}})
+		}
+	}
+	d.Empty = pg.T("portal.act.list.empty_timetable")
+	pg.Data = d
+	h.r.Render(w, http.StatusOK, "pact_list", pg)
+}
+
+// ---------- one activity ----------
+
+func (h *Handler) pactLoad(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*activity.MemberActivity, bool) {
+	id, err := idParam(r, "id")
+	var ma *activity.MemberActivity
+	if err == nil {
+		ma, err = h.Acts.MemberView(r.Context(), p.MemberID, id)
+	}
+	if err != nil {
+		w.Header().Set("Cache-Control", "no-store")
+		h.fail(w, r, nil, err)
+		return nil, false
+	}
+	return ma, true
+}
+
+// pactShow: GET /m/activities/{id}.
+func (h *Handler) pactShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	ma, ok := h.pactLoad(w, r, p)
+	if !ok {
+		return
+	}
+	h.renderPactDetail(w, r, p, ma, "", http.StatusOK)
+}
+
+// mapURL links a place to a map (Amap's marker page, which phones open in
+// the map app when it is installed).
+func mapURL(a *activity.Activity) string {
+	if a.Lat == nil || a.Lng == nil {
+		return ""
+	}
+	name := a.Venue
+	if name == "" {
+		name = a.Title
+	}
+	v := url.Values{"position": {strconv.FormatFloat(*a.Lng, 'f', 6, 64) + "," + strconv.FormatFloat(*a.Lat, 'f', 6, 64)}, "name": {name}, "src": {"gonghui"}}
+	return "https://uri.amap.com/marker?" + v.Encode()
+}
+
+func (h *Handler) renderPactDetail(w http.ResponseWriter, r *http.Request, p *auth.Principal, ma *activity.MemberActivity, refusal string, status int) {
+	a := &ma.Activity
+	pg := h.memberPage(w, r, "", "activities")
+	pg.Title = a.Title
+	pg.Path = pactURL(a.ID)
+	lang := pg.Lang
+	now := time.Now()
+	d := pactDetailData{pactItem: pactItemOf(lang, ma), Address: a.Address, MapURL: mapURL(a), Organiser: a.Organiser,
+		Description: strings.TrimSpace(a.Description), CancelReason: a.CancelReason, Error: refusal,
+		CalendarURL: pactURL(a.ID) + "/calendar.ics", Unread: h.pactUnread(r.Context(), p.MemberID)}
+	if d.Organiser == "" {
+		d.Organiser = a.OrgName
+	}
+	closes := pactMoment(lang, a.RegClosesAt)
+	if o, c := a.RegOpensAt.In(beijing), a.RegClosesAt.In(beijing); o.Year() == c.Year() && o.YearDay() == c.YearDay() {
+		closes = c.Format("15:04")
+	}
+	d.Window = pg.T("portal.act.window", pactMoment(lang, a.RegOpensAt), closes)
+	d.CancelBy = pactMoment(lang, a.CancelBefore)
+	if ma.Registration != nil && ma.Registration.Status == activity.RegWaiting && ma.Position > 0 {
+		d.Waiting = pg.T("portal.act.position", ma.Position)
+	}
+
+	reg := ma.Registration
+	live := reg != nil && (reg.Status == activity.RegConfirmed || reg.Status == activity.RegWaiting || reg.Status == activity.RegPending)
+	switch {
+	case live:
+		switch {
+		case a.Status != activity.StatusPublished || !now.Before(a.EndsAt):
+		case now.Before(a.CancelBefore):
+			d.CanCancel = true
+			d.CancelNote = pg.T("portal.act.cancel_until", d.CancelBy)
+		default:
+			d.CancelNote = pg.T("activity.cancel_too_late")
+		}
+		if reg.Status == activity.RegPending {
+			d.RegisterNote = pg.T("portal.act.note.pending")
+		}
+	case reg != nil && reg.Status == activity.RegWalkIn:
+	case a.Status == activity.StatusCancelled:
+		d.RegisterNote = pg.T("portal.act.note.cancelled")
+	case a.Status == activity.StatusFinished || !now.Before(a.EndsAt):
+		d.RegisterNote = pg.T("activity.ended")
+	case now.Before(a.RegOpensAt):
+		d.RegisterNote = pg.T("portal.act.note.opens", pactMoment(lang, a.RegOpensAt))
+	case !now.Before(a.RegClosesAt):
+		d.RegisterNote = pg.T("activity.registration_closed")
+	case a.SeatsLeft() == 0 && !a.Waitlist:
+		d.RegisterNote = pg.T("activity.full")
+	default:
+		d.CanRegister = true
+		d.RegisterLabel = pg.T("portal.act.register")
+		switch {
+		case a.SeatsLeft() == 0:
+			d.RegisterLabel = pg.T("portal.act.register_waitlist")
+			d.RegisterNote = pg.T("portal.act.note.waitlist")
+		case a.Approval:
+			d.RegisterNote = pg.T("portal.act.note.approval")
+		}
+		if reg != nil && reg.Status == activity.RegCancelled {
+			d.RegisterLabel = pg.T("portal.act.register_again")
+		}
+	}
+	if pactShowsCard(a, ma.Card) {
+		d.Card = pactCardOf(lang, ma.Card, 0)
+	}
+	pg.Data = d
+	h.r.Render(w, status, "pact_detail", pg)
+}
+
+// pactAfterAction renders the activity again with the store's refusal, or
+// fails for anything else.
+func (h *Handler) pactRefused(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64, err error) {
+	if !pactRefusal(err) {
+		h.fail(w, r, nil, err)
+		return
+	}
+	ma, verr := h.Acts.MemberView(r.Context(), p.MemberID, id)
+	if verr != nil {
+		h.fail(w, r, nil, verr)
+		return
+	}
+	h.renderPactDetail(w, r, p, ma, pactMessage(i18n.FromRequest(r), err), http.StatusConflict)
+}
+
+// pactRegister: POST /m/activities/{id}/register. A second press answers
+// the registration already made.
+func (h *Handler) pactRegister(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	id, err := idParam(r, "id")
+	if err != nil {
+		h.fail(w, r, nil, err)
+		return
+	}
+	reg, made, err := h.Acts.Register(r.Context(), p, id, p.MemberID)
+	if err != nil {
+		h.pactRefused(w, r, p, id, err)
+		return
+	}
+	flash := "portal.flash.act_already"
+	if made {
+		flash = "portal.flash.act_" + string(reg.Status)
+	}
+	redirect(w, r, pactURL(id), flash)
+}
+
+// pactCancel: POST /m/activities/{id}/cancel.
+func (h *Handler) pactCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	id, err := idParam(r, "id")
+	if err != nil {
+		h.fail(w, r, nil, err)
+		return
+	}
+	if _, err := h.Acts.CancelRegistration(r.Context(), p, id, p.MemberID); err != nil {
+		h.pactRefused(w, r, p, id, err)
+		return
+	}
+	redirect(w, r, pactURL(id), "portal.flash.act_withdrawn")
+}
+
+// pactCalendar: GET /m/activities/{id}/calendar.ics, to add the activity
+// to the phone's calendar.
+func (h *Handler) pactCalendar(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	ma, ok := h.pactLoad(w, r, p)
+	if !ok {
+		return
+	}
+	scheme := "http"
+	if httpx.Secure(r, h.HTTP) {
+		scheme = "https"
+	}
+	link := ""
+	if host := r.Host; host != "" && !strings.ContainsAny(host, "/\\ \t\r\n") {
+		link = scheme + "://" + host + pactURL(ma.ID)
+	}
+	body := activity.ICS(&ma.Activity, link, time.Now())
+	hd := w.Header()
+	hd.Set("Content-Type", "text/calendar; charset=utf-8")
+	hd.Set("Content-Disposition", `attachment; filename="activity-`+db.FormatID(ma.ID)+`.ics"`)
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(body)
+}
+
+// ---------- check-in ----------
+
+// pactCheckinView describes what a code leads to, before checking in:
+// the activity and checkpoint, whether the member already holds the stamp,
+// and a reason that makes checking in pointless now ("" = go ahead).
+func (h *Handler) pactCheckinView(ctx context.Context, pg *Page, p *auth.Principal, code string) (pactCheckinData, string) {
+	d := pactCheckinData{Code: code}
+	c, err := activity.ParseCode(code)
+	if err != nil {
+		return d, pactMessage(pg.Lang, err)
+	}
+	ma, err := h.Acts.MemberView(ctx, p.MemberID, c.ActivityID)
+	if err != nil {
+		if errs.Is(err, errs.KindNotFound) {
+			return d, pg.T("activity.code.forged")
+		}
+		return d, pactMessage(pg.Lang, err)
+	}
+	a := &ma.Activity
+	d.Title, d.ActivityURL, d.When, d.Venue = a.Title, pactURL(a.ID), pactWhen(pg.Lang, a.StartsAt, a.EndsAt), a.Venue
+	found := false
+	for _, cp := range a.Checkpoints {
+		if cp.ID == c.CheckpointID {
+			found = true
+			d.Checkpoint = cp.Name
+		}
+	}
+	if !found {
+		return d, pg.T("activity.code.forged")
+	}
+	if d.Checkpoint == "" {
+		d.Checkpoint = pg.T("activity.checkpoint.main")
+	}
+	if ma.Card != nil {
+		for _, st := range ma.Card.Stamps {
+			if st.CheckpointID == c.CheckpointID && st.At != nil {
+				d.Result, d.At = "again", pactClock(pg.Lang, *st.At)
+				if pactShowsCard(a, ma.Card) {
+					d.Card = pactCardOf(pg.Lang, ma.Card, c.CheckpointID)
+				}
+				return d, ""
+			}
+		}
+	}
+	now := time.Now()
+	reg := ma.Registration
+	switch {
+	case a.Status != activity.StatusPublished || now.After(a.EndsAt):
+		return d, pg.T("activity.checkin_closed")
+	case now.Before(a.StartsAt.Add(-activity.CheckInLead)):
+		return d, pg.T("portal.act.checkin.opens", pactMoment(pg.Lang, a.StartsAt.Add(-activity.CheckInLead)))
+	case reg != nil && (reg.Status == activity.RegConfirmed || reg.Status == activity.RegWalkIn):
+	case a.WalkIns:
+	case reg != nil && reg.Status == activity.RegWaiting:
+		return d, pg.T("portal.act.checkin.waiting")
+	case reg != nil && reg.Status == activity.RegPending:
+		return d, pg.T("portal.act.checkin.pending")
+	default:
+		return d, pg.T("activity.not_registered")
+	}
+	d.CanCheckIn = true
+	return d, ""
+}
+
+// pactCheckinPage: GET /m/checkin?code=…, what a checkpoint's QR code
+// opens. It shows where the member is about to check in and a button; it
+// never checks in by itself.
+func (h *Handler) pactCheckinPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	code := r.URL.Query().Get("code")
+	if len(code) > activity.MaxCodeLen {
+		code = ""
+	}
+	pg := h.memberPage(w, r, "portal.act.checkin.title", "activities")
+	d, reason := h.pactCheckinView(r.Context(), pg, p, code)
+	if reason != "" {
+		d.Result, d.Message = "refused", reason
+	}
+	d.Unread = h.pactUnread(r.Context(), p.MemberID)
+	pg.Data = d
+	h.r.Render(w, http.StatusOK, "pact_checkin", pg)
+}
+
+// pactCheckinSubmit: POST /m/checkin, the big button. A second press
+// answers "already checked in".
+func (h *Handler) pactCheckinSubmit(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	code := r.PostFormValue("code")
+	if len(code) > activity.MaxCodeLen {
+		code = code[:activity.MaxCodeLen+1] // ParseCode refuses it as malformed
+	}
+	pg := h.memberPage(w, r, "portal.act.checkin.title", "activities")
+	pg.Path = activity.CheckinPath(code)
+	ci, made, err := h.Acts.CheckIn(r.Context(), p, 0, activity.CheckInInput{Code: code})
+	if err != nil {
+		if !pactRefusal(err) && !errs.Is(err, errs.KindNotFound) {
+			h.fail(w, r, nil, err)
+			return
+		}
+		d, _ := h.pactCheckinView(r.Context(), pg, p, code)
+		d.CanCheckIn, d.Card = false, nil
+		d.Result, d.Message = "refused", pactMessage(pg.Lang, err)
+		if errs.Is(err, errs.KindNotFound) {
+			d.Message = pg.T("activity.code.forged")
+		}
+		d.Unread = h.pactUnread(r.Context(), p.MemberID)
+		pg.Data = d
+		status := http.StatusConflict
+		if errs.Is(err, errs.KindInvalid) || activity.CodeError(err) {
+			status = http.StatusUnprocessableEntity
+		}
+		h.r.Render(w, status, "pact_checkin", pg)
+		return
+	}
+	d := pactCheckinData{Code: code, Title: ci.ActivityTitle, ActivityURL: pactURL(ci.ActivityID), Checkpoint: ci.CheckpointName,
+		Result: "ok", At: pactClock(pg.Lang, ci.At), Unread: h.pactUnread(r.Context(), p.MemberID)}
+	if !made {
+		d.Result = "again"
+	}
+	if d.Checkpoint == "" {
+		d.Checkpoint = pg.T("activity.checkpoint.main")
+	}
+	if ma, err := h.Acts.MemberView(r.Context(), p.MemberID, ci.ActivityID); err == nil {
+		d.When, d.Venue = pactWhen(pg.Lang, ma.StartsAt, ma.EndsAt), ma.Venue
+		if pactShowsCard(&ma.Activity, ma.Card) {
+			just := ci.CheckpointID
+			if !made {
+				just = 0
+			}
+			d.Card = pactCardOf(pg.Lang, ma.Card, just)
+		}
+	}
+	pg.Data = d
+	h.r.Render(w, http.StatusOK, "pact_checkin", pg)
+}
+
+// ---------- notices ----------
+
+// pactNotices: GET /m/notices, the latest notices; they are marked read
+// once shown.
+func (h *Handler) pactNotices(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	ns, err := h.Acts.Notices(r.Context(), p.MemberID, 50)
+	if err != nil {
+		h.fail(w, r, nil, err)
+		return
+	}
+	pg := h.memberPage(w, r, "portal.act.notices.title", "notices")
+	d := pactNoticesData{}
+	for _, n := range ns {
+		v := pactNotice{Kind: n.Kind, New: !n.Read, At: pactMoment(pg.Lang, n.At)}
+		key := "activity.notice." + n.Kind
+		if !i18n.Has(key) {
+			key = "portal.act.notices.other"
+		}
+		v.Text = pg.T(key, n.ActivityTitle)
+		if n.ActivityID != 0 {
+			v.URL = pactURL(n.ActivityID)
+		}
+		d.Items = append(d.Items, v)
+	}
+	pg.Data = d
+	h.r.Render(w, http.StatusOK, "pact_notices", pg)
+	if err := h.Acts.MarkNoticesRead(r.Context(), p.MemberID); err != nil {
+		slog.Warn("portal: marking notices read", "err", err)
+	}
+}
