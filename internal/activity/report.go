@@ -2,6 +2,8 @@ package activity
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -378,8 +380,11 @@ func (s *Store) PhotoData(ctx context.Context, pr *auth.Principal, id, photoID i
 	var ct string
 	var data []byte
 	err := s.DB.QueryRow(ctx, "SELECT content_type, data FROM activity_photos WHERE id = ? AND activity_id = ?", photoID, id).Scan(&ct, &data)
-	if err != nil {
+	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil, errs.NotFound("photo")
+	}
+	if err != nil {
+		return "", nil, errs.Internal(err, "activity: photo")
 	}
 	return ct, data, nil
 }

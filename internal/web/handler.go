@@ -140,7 +140,8 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request, p *auth.Principal
 	if p != nil {
 		uv := &UserView{ID: db.FormatID(p.UserID), Username: p.Username, Name: p.Name,
 			CanAdminUsers: p.Can(auth.PermUserManage), CanAudit: p.Can(auth.PermAuditRead), CanSecurity: p.Can(auth.PermSecurity),
-			CanMembers: p.Can(auth.PermMemberRead) || p.Can(auth.PermMemberWrite)}
+			CanMembers:    p.Can(auth.PermMemberRead) || p.Can(auth.PermMemberWrite),
+			CanActivities: p.Can(auth.PermActivityRead) || p.Can(auth.PermActivityWrite)}
 		for _, g := range p.Grants {
 			uv.Roles = append(uv.Roles, i18n.T(lang, "role."+string(g.Role))+" · "+g.OrgName)
 		}

@@ -80,6 +80,7 @@ type UserView struct {
 	CanAudit           bool
 	CanSecurity        bool
 	CanMembers         bool
+	CanActivities      bool // holds activity.read or activity.write somewhere
 }
 
 // Form carries a submitted form back to the page after a failed submission.

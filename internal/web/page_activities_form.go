@@ -1,0 +1,402 @@
+package web
+
+import (
+	"math"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gonghui/internal/activity"
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+)
+
+// The form of an activity: new (/activities/new) and edit
+// (/activities/{id}/edit). Checkpoints are rows named cp_name.N,
+// cp_rotate.N, cp_id.N (an existing checkpoint, whose printed codes stay
+// valid) and cp_remove.N; activities.js adds rows, and without JS the form
+// always ends with one empty row.
+
+// localInput is how a datetime-local field shows a time (Beijing).
+const localInput = "2006-01-02T15:04"
+
+func localValue(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(beijing).Format(localInput)
+}
+
+// cpRow is one checkpoint row of the form.
+type cpRow struct {
+	Index               int
+	ID, Name, Rotate    string
+	Remove              bool
+	NameError, RotError string
+	input               int // its position in the store's input, -1 when left out
+}
+
+// actFormValues are the fields as first shown.
+type actFormValues struct {
+	OrgID, AudienceOrgID, Title, Kind, Description, Organiser, Venue, Address string
+	Lat, Lng, StartsAt, EndsAt, RegOpensAt, RegClosesAt, CancelBefore         string
+	Capacity, StampsRequired, Prize                                           string
+	Waitlist, Approval, WalkIns                                               string
+	Tags                                                                      []string
+}
+
+// activityFormData is the Data of the form.
+type activityFormData struct {
+	Editing          bool
+	Action, Cancel   string
+	OrgName          string
+	OrgOptions       []Option
+	AudienceOptions  []Option
+	KindOptions      []Option
+	V                actFormValues
+	TagChoices       []tagChoice
+	TagsError        string
+	Checkpoints      []cpRow
+	CheckpointsError string
+	Version          string
+}
+
+var cpNameRE = regexp.MustCompile(`^cp_(name|rotate|id|remove)\.([0-9]{1,3})$`)
+
+// cpRowsFrom reads the submitted checkpoint rows in their order.
+func cpRowsFrom(r *http.Request) []cpRow {
+	byIndex := map[int]*cpRow{}
+	for k, v := range r.PostForm {
+		m := cpNameRE.FindStringSubmatch(k)
+		if m == nil || len(v) == 0 {
+			continue
+		}
+		i, _ := strconv.Atoi(m[2])
+		row, ok := byIndex[i]
+		if !ok {
+			row = &cpRow{Index: i}
+			byIndex[i] = row
+		}
+		val := strings.TrimSpace(v[0])
+		switch m[1] {
+		case "name":
+			row.Name = val
+		case "rotate":
+			row.Rotate = val
+		case "id":
+			row.ID = val
+		case "remove":
+			row.Remove = isChecked(val)
+		}
+	}
+	idx := make([]int, 0, len(byIndex))
+	for i := range byIndex {
+		idx = append(idx, i)
+	}
+	slices.Sort(idx)
+	out := make([]cpRow, 0, len(idx))
+	for _, i := range idx {
+		out = append(out, *byIndex[i])
+	}
+	return out
+}
+
+// parseCoord reads an optional coordinate.
+func parseCoord(f errs.Fields, r *http.Request, name string) *float64 {
+	v := fstr(r, name)
+	if v == "" {
+		return nil
+	}
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+		f.Add(name, "aweb.error.not_a_decimal")
+		return nil
+	}
+	return &x
+}
+
+// activityInputFrom reads the form; the field errors are those the store
+// cannot see (numbers that are not numbers).
+func activityInputFrom(r *http.Request) (activity.Input, []cpRow, errs.Fields) {
+	f := errs.Fields{}
+	in := activity.Input{Title: fstr(r, "title"), Kind: activity.Kind(fstr(r, "kind")), Description: strings.TrimSpace(r.PostFormValue("description")),
+		Organiser: fstr(r, "organiser"), Venue: fstr(r, "venue"), Address: fstr(r, "address"),
+		StartsAt: fstr(r, "starts_at"), EndsAt: fstr(r, "ends_at"), RegOpensAt: fstr(r, "registration_opens_at"),
+		RegClosesAt: fstr(r, "registration_closes_at"), CancelBefore: fstr(r, "cancel_before"),
+		Waitlist: isChecked(fstr(r, "waitlist")), Approval: isChecked(fstr(r, "approval")), WalkIns: isChecked(fstr(r, "walk_ins")),
+		Prize: fstr(r, "prize"), AudienceTags: r.PostForm["tag"]}
+	if in.AudienceTags == nil {
+		in.AudienceTags = []string{}
+	}
+	if s := fstr(r, "org_id"); s != "" {
+		if in.OrgID = parseIDValue(s); in.OrgID == 0 {
+			f.Add("org_id", "field.invalid_id")
+		}
+	}
+	if s := fstr(r, "audience_org_id"); s != "" {
+		if in.AudienceOrgID = parseIDValue(s); in.AudienceOrgID == 0 {
+			f.Add("audience_org_id", "field.invalid_id")
+		}
+	}
+	in.Lat, in.Lng = parseCoord(f, r, "lat"), parseCoord(f, r, "lng")
+	parseIntField(f, r, "capacity", 0, &in.Capacity)
+	parseIntField(f, r, "stamps_required", 0, &in.StampsRequired)
+	rows := cpRowsFrom(r)
+	for i := range rows {
+		c := &rows[i]
+		c.input = -1
+		if c.Remove || (c.ID == "" && c.Name == "" && c.Rotate == "") {
+			continue
+		}
+		cp := activity.CheckpointInput{Name: c.Name}
+		if c.ID != "" {
+			if cp.ID = parseIDValue(c.ID); cp.ID == 0 {
+				f.Add("checkpoints", "field.invalid_id")
+			}
+		}
+		if c.Rotate != "" {
+			n, err := strconv.Atoi(c.Rotate)
+			if err != nil {
+				f.Add("checkpoints."+strconv.Itoa(len(in.Checkpoints))+".rotate_seconds", "field.not_a_number")
+			}
+			cp.RotateSeconds = n
+		}
+		c.input = len(in.Checkpoints)
+		in.Checkpoints = append(in.Checkpoints, cp)
+	}
+	return in, rows, f
+}
+
+// numberRows numbers the rows in order and adds one empty row.
+func numberRows(rows []cpRow) []cpRow {
+	out := make([]cpRow, 0, len(rows)+1)
+	for _, c := range rows {
+		c.Index = len(out)
+		out = append(out, c)
+	}
+	return append(out, cpRow{Index: len(out), input: -1})
+}
+
+// rowErrors puts the store's errors about checkpoints on their rows.
+func rowErrors(pg *Page, d *activityFormData) {
+	for i := range d.Checkpoints {
+		c := &d.Checkpoints[i]
+		if c.input < 0 {
+			continue
+		}
+		k := "checkpoints." + strconv.Itoa(c.input)
+		c.NameError, c.RotError = pg.FieldError(k+".name"), pg.FieldError(k+".rotate_seconds")
+		if msg := pg.FieldError(k + ".id"); msg != "" && d.CheckpointsError == "" {
+			d.CheckpointsError = msg
+		}
+	}
+	if msg := pg.FieldError("checkpoints"); msg != "" {
+		d.CheckpointsError = msg
+	}
+}
+
+// defaultPublisher is where a new activity is published by default: the
+// organisation of ?org=, else the first of the caller's grants that
+// allows publishing.
+func defaultPublisher(p *auth.Principal, asked int64) int64 {
+	if asked != 0 {
+		return asked
+	}
+	if p.OrgPath != "" && p.CanAt(auth.PermActivityWrite, p.OrgPath) {
+		return p.OrgID
+	}
+	for _, g := range p.Grants {
+		if p.CanAt(auth.PermActivityWrite, g.OrgPath) {
+			return g.OrgID
+		}
+	}
+	return 0
+}
+
+func (h *Handler) renderActivityForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int, a *activity.Activity, d *activityFormData) {
+	var err error
+	d.KindOptions = actKindOptions(pg.Lang)
+	d.TagChoices = tagChoices(pg.Lang, "f-tag-", d.V.Tags)
+	d.TagsError = pg.FieldError("audience_tags")
+	keepOrg, keepAud := parseIDValue(d.V.OrgID), parseIDValue(d.V.AudienceOrgID)
+	if pg.Form != nil {
+		keepOrg, keepAud = parseIDValue(pg.Form.Values["org_id"]), parseIDValue(pg.Form.Values["audience_org_id"])
+	}
+	if a == nil {
+		if d.OrgOptions, err = h.orgChoices(r.Context(), p, pg.Lang, auth.PermActivityWrite, "", keepOrg); err != nil {
+			h.fail(w, r, p, err)
+			return
+		}
+	} else {
+		d.Editing, d.OrgName = true, a.OrgName
+		keepOrg = a.OrgID
+	}
+	if d.AudienceOptions, err = h.orgChoices(r.Context(), p, pg.Lang, auth.PermActivityWrite, "", keepOrg, keepAud); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	d.AudienceOptions = append([]Option{{"", pg.T("aweb.form.audience_same")}}, d.AudienceOptions...)
+	rowErrors(pg, d)
+	crumbs := []Crumb{{Label: pg.T("aweb.list.title"), URL: "/activities"}}
+	if a != nil {
+		crumbs = append(crumbs, Crumb{Label: a.Title, URL: activityURL(a.ID)})
+	}
+	pg.Crumbs = append(crumbs, Crumb{Label: pg.Title})
+	pg.Data = d
+	h.r.Render(w, status, "activity_form", pg)
+}
+
+func (h *Handler) activityNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if !p.Can(auth.PermActivityWrite) {
+		h.forbidden(w, r, p)
+		return
+	}
+	pg := h.page(w, r, p, "aweb.new.title", "activities")
+	d := &activityFormData{Action: "/activities/new", Cancel: "/activities", Checkpoints: numberRows(nil)}
+	if org := defaultPublisher(p, parseIDValue(qstr(r, "org"))); org != 0 {
+		d.V.OrgID = db.FormatID(org)
+	}
+	d.V.Kind = string(activity.Kinds[0])
+	h.renderActivityForm(w, r, p, pg, http.StatusOK, nil, d)
+}
+
+// formAfterError fills the page's form after a failed submission: the
+// store's messages, the submitted values, and unticked boxes as unticked.
+func activityFormAfter(pg *Page, r *http.Request, err error) bool {
+	f, ok := formFrom(pg, r, err)
+	if !ok {
+		return false
+	}
+	for _, name := range []string{"waitlist", "approval", "walk_ins"} {
+		if _, sent := f.Values[name]; !sent {
+			f.Values[name] = "0"
+		}
+	}
+	pg.Form = f
+	return true
+}
+
+func (h *Handler) activityCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if !p.Can(auth.PermActivityWrite) {
+		h.forbidden(w, r, p)
+		return
+	}
+	in, rows, fe := activityInputFrom(r)
+	if in.OrgID == 0 && fe["org_id"].Key == "" {
+		fe.Add("org_id", "field.required")
+	}
+	err := fe.Err()
+	var a *activity.Activity
+	if err == nil {
+		a, err = h.Acts.Create(r.Context(), p, in)
+	}
+	if err != nil {
+		pg := h.page(w, r, p, "aweb.new.title", "activities")
+		pg.Path = "/activities/new"
+		if !activityFormAfter(pg, r, err) {
+			h.fail(w, r, p, err)
+			return
+		}
+		d := &activityFormData{Action: "/activities/new", Cancel: "/activities", Checkpoints: numberRows(rows)}
+		d.V.Tags = in.AudienceTags
+		h.renderActivityForm(w, r, p, pg, http.StatusUnprocessableEntity, nil, d)
+		return
+	}
+	redirect(w, r, activityURL(a.ID), "flash.aweb.created")
+}
+
+// formValuesOf are an activity's fields as the form shows them.
+func formValuesOf(a *activity.Activity) actFormValues {
+	v := actFormValues{OrgID: db.FormatID(a.OrgID), Title: a.Title, Kind: string(a.Kind), Description: a.Description,
+		Organiser: a.Organiser, Venue: a.Venue, Address: a.Address, StartsAt: localValue(a.StartsAt), EndsAt: localValue(a.EndsAt),
+		RegOpensAt: localValue(a.RegOpensAt), RegClosesAt: localValue(a.RegClosesAt), CancelBefore: localValue(a.CancelBefore),
+		Prize: a.Prize, Tags: a.AudienceTags}
+	if a.AudienceOrgID != a.OrgID {
+		v.AudienceOrgID = db.FormatID(a.AudienceOrgID)
+	}
+	if a.Lat != nil && a.Lng != nil {
+		v.Lat, v.Lng = strconv.FormatFloat(*a.Lat, 'f', -1, 64), strconv.FormatFloat(*a.Lng, 'f', -1, 64)
+	}
+	if a.Capacity > 0 {
+		v.Capacity = strconv.Itoa(a.Capacity)
+	}
+	if a.StampsRequired > 0 {
+		v.StampsRequired = strconv.Itoa(a.StampsRequired)
+	}
+	b := func(x bool) string {
+		if x {
+			return "1"
+		}
+		return ""
+	}
+	v.Waitlist, v.Approval, v.WalkIns = b(a.Waitlist), b(a.Approval), b(a.WalkIns)
+	return v
+}
+
+func cpRowsOf(a *activity.Activity) []cpRow {
+	rows := make([]cpRow, 0, len(a.Checkpoints))
+	for _, c := range a.Checkpoints {
+		row := cpRow{ID: db.FormatID(c.ID), Name: c.Name, input: -1}
+		if c.RotateSeconds > 0 {
+			row.Rotate = strconv.Itoa(c.RotateSeconds)
+		}
+		rows = append(rows, row)
+	}
+	return numberRows(rows)
+}
+
+// editable refuses the form for activities that are over.
+func (h *Handler) activityEditable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*activity.Activity, bool) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return nil, false
+	}
+	if a.Status == activity.StatusCancelled || a.Status == activity.StatusFinished {
+		h.fail(w, r, p, errs.Conflict("closed", "activity.closed"))
+		return nil, false
+	}
+	return a, true
+}
+
+func (h *Handler) activityEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityEditable(w, r, p)
+	if !ok {
+		return
+	}
+	pg := h.page(w, r, p, "aweb.edit.title", "activities")
+	d := &activityFormData{Action: activityURL(a.ID) + "/edit", Cancel: activityURL(a.ID), V: formValuesOf(a),
+		Checkpoints: cpRowsOf(a), Version: strconv.Itoa(a.Version)}
+	h.renderActivityForm(w, r, p, pg, http.StatusOK, a, d)
+}
+
+func (h *Handler) activityUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityEditable(w, r, p)
+	if !ok {
+		return
+	}
+	in, rows, fe := activityInputFrom(r)
+	version := 0
+	parseIntField(fe, r, "version", 0, &version)
+	err := fe.Err()
+	if err == nil {
+		_, err = h.Acts.Update(r.Context(), p, a.ID, version, in)
+	}
+	if err != nil {
+		pg := h.page(w, r, p, "aweb.edit.title", "activities")
+		pg.Path = activityURL(a.ID) + "/edit"
+		if !activityFormAfter(pg, r, err) {
+			h.fail(w, r, p, err)
+			return
+		}
+		d := &activityFormData{Action: activityURL(a.ID) + "/edit", Cancel: activityURL(a.ID), V: formValuesOf(a),
+			Checkpoints: numberRows(rows), Version: strconv.Itoa(version)}
+		d.V.Tags = in.AudienceTags
+		h.renderActivityForm(w, r, p, pg, http.StatusUnprocessableEntity, a, d)
+		return
+	}
+	redirect(w, r, activityURL(a.ID), "flash.aweb.saved")
+}

@@ -1,0 +1,80 @@
+package web
+
+import (
+	"io"
+	"net/http"
+
+	"gonghui/internal/activity"
+	"gonghui/internal/auth"
+	"gonghui/internal/errs"
+)
+
+// An activity's photos: uploaded from its page, each served on its own
+// address to those who may see the activity.
+
+func (h *Handler) activityPhotoAdd(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return
+	}
+	var data []byte
+	var err error
+	if r.MultipartForm == nil || len(r.MultipartForm.File["photo"]) == 0 {
+		err = errs.Fields{"photo": {Key: "field.required"}}.Err()
+	} else {
+		var f io.ReadCloser
+		if f, err = r.MultipartForm.File["photo"][0].Open(); err == nil {
+			data, err = io.ReadAll(io.LimitReader(f, activity.MaxPhotoBytes+1))
+			f.Close()
+		}
+		if err != nil {
+			err = errs.Fields{"photo": {Key: "upload.unreadable"}}.Err()
+		}
+	}
+	if err == nil {
+		_, err = h.Acts.AddPhoto(r.Context(), p, a.ID, data, fstr(r, "caption"))
+	}
+	if err != nil {
+		h.showFailed(w, r, p, a, "photos", err)
+		return
+	}
+	redirectAnchor(w, r, activityURL(a.ID), "photos", "flash.aweb.photo_added")
+}
+
+func (h *Handler) activityPhoto(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	id, err := idParam(r, "id")
+	var pid int64
+	if err == nil {
+		pid, err = idParam(r, "pid")
+	}
+	var ct string
+	var data []byte
+	if err == nil {
+		ct, data, err = h.Acts.PhotoData(r.Context(), p, id, pid)
+	}
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	w.Write(data)
+}
+
+func (h *Handler) activityPhotoDelete(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return
+	}
+	pid, err := idParam(r, "pid")
+	if err == nil {
+		err = h.Acts.DeletePhoto(r.Context(), p, a.ID, pid)
+	}
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	redirectAnchor(w, r, activityURL(a.ID), "photos", "flash.aweb.photo_deleted")
+}

@@ -1,0 +1,327 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"gonghui/internal/activity"
+	"gonghui/internal/auth"
+	"gonghui/internal/card"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
+	"gonghui/internal/i18n"
+)
+
+// The venue's side of an activity: a checkpoint's screen with its QR code
+// (members scan it with their phones), the staff's scanner (staff scan
+// members' cards, to check them in or hand out a prize), and the
+// downloads (attendance workbook, calendar file).
+
+// origin is this site's scheme and host as the visitor reached it.
+func (h *Handler) origin(r *http.Request) string {
+	scheme := "http"
+	if httpx.Secure(r, h.HTTP) {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// checkpointOf finds the {cp} checkpoint of an activity.
+func checkpointOf(r *http.Request, a *activity.Activity) (*activity.Checkpoint, error) {
+	id, err := idParam(r, "cp")
+	if err != nil {
+		return nil, err
+	}
+	for i := range a.Checkpoints {
+		if a.Checkpoints[i].ID == id {
+			return &a.Checkpoints[i], nil
+		}
+	}
+	return nil, errs.NotFound("checkpoint")
+}
+
+// checkpointCode is what a checkpoint's screen shows now.
+type checkpointCode struct {
+	URL         string `json:"url"`
+	Image       string `json:"image"`
+	ValidUntil  string `json:"valid_until,omitempty"`
+	RefreshInMS int64  `json:"refresh_in_ms,omitempty"` // 0: never changes
+}
+
+func (h *Handler) currentCode(r *http.Request, p *auth.Principal, a *activity.Activity, cp *activity.Checkpoint) (*checkpointCode, error) {
+	code, until, err := h.Acts.CheckpointCode(r.Context(), p, a.ID, cp.ID)
+	if err != nil {
+		return nil, err
+	}
+	base := activityURL(a.ID) + "/checkpoints/" + db.FormatID(cp.ID)
+	out := &checkpointCode{URL: h.origin(r) + activity.CheckinPath(code), Image: base + "/qr.png"}
+	if !until.IsZero() {
+		out.ValidUntil = formatTime(until, "15:04:05")
+		out.Image += "?w=" + db.FormatID(until.Unix())
+		// Fetch the next code just after this one's window ends: a code
+		// is still accepted through the following window, so a screen a
+		// moment late never shows a code that fails.
+		out.RefreshInMS = max(time.Until(until).Milliseconds(), 0) + 700
+	}
+	return out, nil
+}
+
+// displayData is the Data of a checkpoint's screen.
+type displayData struct {
+	A               actRow
+	Checkpoint      string
+	Code            *checkpointCode
+	CodeJSON        string
+	Back            string
+	CheckInOpen     bool
+	CheckInFrom     string
+	RotateSeconds   int
+	OtherCheckpoint []cpView
+}
+
+// checkpointDisplay: GET /activities/{id}/checkpoints/{cp}/display, the page
+// for a screen or a printout at the venue.
+func (h *Handler) checkpointDisplay(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return
+	}
+	cp, err := checkpointOf(r, a)
+	var code *checkpointCode
+	if err == nil {
+		code, err = h.currentCode(r, p, a, cp)
+	}
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	pg := h.page(w, r, p, "", "activities")
+	pg.Title = a.Title
+	pg.Crumbs = []Crumb{{Label: pg.T("aweb.list.title"), URL: "/activities"}, {Label: a.Title, URL: activityURL(a.ID)}, {Label: checkpointName(pg.Lang, *cp)}}
+	d := displayData{A: actView(pg.Lang, a), Checkpoint: checkpointName(pg.Lang, *cp), Code: code, Back: activityURL(a.ID),
+		CodeJSON:    activityURL(a.ID) + "/checkpoints/" + db.FormatID(cp.ID) + "/code",
+		CheckInOpen: a.CheckInOpen(time.Now()), CheckInFrom: formatTime(a.StartsAt.Add(-activity.CheckInLead), "2006-01-02 15:04"),
+		RotateSeconds: cp.RotateSeconds}
+	for _, c := range a.Checkpoints {
+		if c.ID != cp.ID {
+			d.OtherCheckpoint = append(d.OtherCheckpoint, cpView{ID: db.FormatID(c.ID), Name: checkpointName(pg.Lang, c),
+				DisplayURL: activityURL(a.ID) + "/checkpoints/" + db.FormatID(c.ID) + "/display"})
+		}
+	}
+	pg.Data = d
+	h.r.Render(w, http.StatusOK, "activity_display", pg)
+}
+
+// checkpointQR: GET /activities/{id}/checkpoints/{cp}/qr.png, the code of
+// the checkpoint's current check-in address. Never cached: it rotates.
+func (h *Handler) checkpointQR(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return
+	}
+	cp, err := checkpointOf(r, a)
+	var code *checkpointCode
+	if err == nil {
+		code, err = h.currentCode(r, p, a, cp)
+	}
+	var png []byte
+	if err == nil {
+		png, err = card.PNG(code.URL, 720)
+	}
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(png)
+}
+
+// checkpointCodeJSON: GET .../code, the screen's script asking for the
+// next code.
+func (h *Handler) checkpointCodeJSON(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return
+	}
+	cp, err := checkpointOf(r, a)
+	var code *checkpointCode
+	if err == nil {
+		code, err = h.currentCode(r, p, a, cp)
+	}
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, code)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// scanResult is the answer to one scan.
+type scanResult struct {
+	OK     bool   `json:"ok"`
+	Title  string `json:"title"`            // the member's name, or what went wrong
+	Detail string `json:"detail,omitempty"` // stamps, prize, or the reason
+	Again  bool   `json:"again,omitempty"`  // already checked in earlier
+	Prize  bool   `json:"prize,omitempty"`  // the stamp card is full
+}
+
+// scanData is the Data of the scanner.
+type scanData struct {
+	A              actRow
+	Mode           string
+	CheckpointOpts []Option
+	Checkpoint     string
+	HasPrize       bool
+	CheckInOpen    bool
+	Result         *scanResult
+	Action         string
+	Back           string
+	CheckInURL     string
+	RedeemURL      string
+}
+
+func (h *Handler) activityScanPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return
+	}
+	h.renderScan(w, r, p, a, qstr(r, "mode"), qstr(r, "cp"), nil, http.StatusOK)
+}
+
+func (h *Handler) renderScan(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, mode, cp string, res *scanResult, status int) {
+	pg := h.page(w, r, p, "aweb.scan.title", "activities")
+	base := activityURL(a.ID)
+	pg.Path = base + "/scan"
+	pg.Crumbs = []Crumb{{Label: pg.T("aweb.list.title"), URL: "/activities"}, {Label: a.Title, URL: base}, {Label: pg.Title}}
+	if mode != "redeem" || a.StampsRequired == 0 {
+		mode = "checkin"
+	}
+	d := scanData{A: actView(pg.Lang, a), Mode: mode, CheckpointOpts: checkpointOptions(pg.Lang, a), Checkpoint: cp,
+		HasPrize: a.StampsRequired > 0, CheckInOpen: a.CheckInOpen(time.Now()), Result: res, Action: base + "/scan", Back: base,
+		CheckInURL: base + "/scan", RedeemURL: base + "/scan?mode=redeem"}
+	if d.Checkpoint == "" && len(d.CheckpointOpts) > 0 {
+		d.Checkpoint = d.CheckpointOpts[0].Value
+	}
+	pg.Data = d
+	h.r.Render(w, status, "activity_scan", pg)
+}
+
+// wantsJSON reports whether the scanner's script asked for JSON.
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+// activityScan: POST /activities/{id}/scan, a member's card scanned at a
+// checkpoint (mode=checkin) or at the prize desk (mode=redeem).
+func (h *Handler) activityScan(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	lang := i18n.FromRequest(r)
+	mode, cpID, payload := fstr(r, "mode"), fstr(r, "checkpoint_id"), fstr(r, "card")
+	res := &scanResult{}
+	var err error
+	if payload == "" {
+		err = errs.Fields{"card": {Key: "field.required"}}.Err()
+	} else if mode == "redeem" {
+		var sc *activity.StampCard
+		if sc, err = h.Acts.RedeemPrize(ctx, p, a.ID, activity.CheckInInput{Card: payload}); err == nil {
+			res.OK, res.Prize = true, true
+			res.Title = i18n.T(lang, "aweb.scan.redeemed_title")
+			if chk, verr := h.Members.VerifyCard(ctx, payload); verr == nil {
+				if m, berr := h.Members.Brief(ctx, chk.MemberID); berr == nil {
+					res.Title = m.Name
+				}
+			}
+			res.Detail = i18n.T(lang, "aweb.scan.redeemed", sc.Prize, sc.Collected, len(sc.Stamps))
+		}
+	} else {
+		in := activity.CheckInInput{Card: payload, CheckpointID: parseIDValue(cpID)}
+		var ci *activity.CheckIn
+		var made bool
+		if ci, made, err = h.Acts.CheckIn(ctx, p, a.ID, in); err == nil {
+			res.OK, res.Again, res.Title = true, !made, ci.MemberName
+			cpName := checkpointTitle(lang, ci.CheckpointName)
+			if made {
+				res.Detail = i18n.T(lang, "aweb.scan.checked_in", cpName, formatTime(ci.At, "15:04:05"))
+			} else {
+				res.Detail = i18n.T(lang, "aweb.scan.already", cpName, formatTime(ci.At, "15:04:05"))
+			}
+			if ci.StampsRequired > 0 {
+				res.Detail += " " + i18n.T(lang, "aweb.scan.stamps", ci.Stamps, ci.Checkpoints)
+				if ci.PrizeEarned {
+					res.Prize = true
+					res.Detail += " " + i18n.T(lang, "aweb.scan.prize_earned")
+				}
+			}
+		}
+	}
+	status := http.StatusOK
+	if err != nil {
+		if _, ok := errs.As(err); !ok {
+			slog.Error("scan failed", "err", err)
+		}
+		if e, ok := errs.As(err); ok && (e.Kind == errs.KindNotFound || e.Kind == errs.KindForbidden || e.Kind == errs.KindInternal) && len(e.Fields) == 0 {
+			if !wantsJSON(r) {
+				h.fail(w, r, p, err)
+				return
+			}
+		}
+		res = &scanResult{Title: i18n.T(lang, "aweb.scan.refused"), Detail: errMessage(lang, err)}
+		status = http.StatusUnprocessableEntity
+	}
+	if wantsJSON(r) {
+		writeJSON(w, status, res)
+		return
+	}
+	h.renderScan(w, r, p, a, mode, cpID, res, status)
+}
+
+// activityExport: GET /activities/{id}/attendance.xlsx.
+func (h *Handler) activityExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityFor(w, r, p)
+	if !ok {
+		return
+	}
+	lang := i18n.FromRequest(r)
+	out := &httpx.LazyWriter{W: w, Before: func() {
+		httpx.Attachment(w, a.Title+"-"+i18n.T(lang, "activity.export_sheet")+".xlsx")
+	}}
+	if err := h.Acts.ExportAttendance(r.Context(), p, a.ID, actTranslate(lang), out); err != nil {
+		if out.Started {
+			slog.Error("attendance export broke off", "err", err)
+			return
+		}
+		h.fail(w, r, p, err)
+	}
+}
+
+// activityICS: GET /activities/{id}/calendar.ics.
+func (h *Handler) activityICS(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityFor(w, r, p)
+	if !ok {
+		return
+	}
+	body := activity.ICS(a, h.origin(r)+activityURL(a.ID), time.Now())
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="activity-`+db.FormatID(a.ID)+`.ics"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = bytes.NewReader(body).WriteTo(w)
+}

@@ -1,0 +1,466 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"gonghui/internal/activity"
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/i18n"
+	"gonghui/internal/member"
+)
+
+// An activity's page: its fields and the actions its status allows, the
+// registrations (tabs by status, a name search, approve/reject, cancel,
+// manual check-in), signing a member up, the check-ins, the attendance,
+// the report, photos, prize redemption and importing a list to sign up
+// (page_activities_import.go). Each form posts to its own address and
+// comes back here: with a flash on success, or the page again with the
+// form's errors in place.
+
+// regView is a registration in the list.
+type regView struct {
+	MemberID, MemberURL, Name, OrgName string
+	StatusLabel, StatusV, ViaLabel     string
+	Created                            string
+	Stamps                             int
+	Pending, Live, CanCheckIn          bool
+}
+
+// checkInView is a check-in in the list.
+type checkInView struct {
+	MemberID, MemberURL, Name, OrgName, Checkpoint, At, ViaLabel string
+}
+
+// cpView is a checkpoint on the page.
+type cpView struct {
+	ID, Name, DisplayURL string
+	Rotate               int
+}
+
+// regTab is one status tab of the registrations.
+type regTab struct {
+	Label, URL string
+	Current    bool
+}
+
+// memberHit is a member found to sign up.
+type memberHit struct {
+	ID, Name, OrgName, IDNumber, Mobile string
+}
+
+// photoView is a photo's thumbnail.
+type photoView struct {
+	ID, URL, Caption, DeleteURL string
+}
+
+// activityShowData is the Data of an activity's page.
+type activityShowData struct {
+	A                                 actRow
+	Act                               *activity.Activity
+	AudienceTags                      []string
+	Coords                            string
+	RegOpens, RegCloses, CancelBefore string
+	CanWrite                          bool
+	CanEdit, CanPublish, CanCancel    bool
+	CanFinish, CheckInOpen, CanSignUp bool
+	Checkpoints                       []cpView
+	CheckpointOpts                    []Option
+	Tab                               string
+	TabRegsURL, TabCheckInsURL        string
+	RegTabs                           []regTab
+	RegQ, RegStatus                   string
+	Regs                              []regView
+	RegNext, RegFirst                 string
+	RegHasPrev                        bool
+	CheckIns                          []checkInView
+	CINext, CIFirst                   string
+	CIHasPrev                         bool
+	Att                               *activity.Attendance
+	AttRate                           string
+	MemberQ                           string
+	MemberSearched                    bool
+	MemberHits                        []memberHit
+	Import                            *importResult
+	Photos                            []photoView
+	MaxPhotoMB                        int
+	FormName                          string
+	ExportURL, ICSURL, ScanURL, URL   string
+	CancelReason                      string
+	HasStamps                         bool
+	Report                            string
+}
+
+// showState is what a failed or answered form brings back to the page.
+type showState struct {
+	Form     *Form
+	FormName string
+	Status   int
+	MemberQ  string
+	Searched bool
+	Hits     []memberHit
+	Import   *importResult
+}
+
+func (h *Handler) activityShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityFor(w, r, p)
+	if !ok {
+		return
+	}
+	h.renderActivityShow(w, r, p, a, showState{Status: http.StatusOK})
+}
+
+func (h *Handler) renderActivityShow(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, st showState) {
+	ctx := r.Context()
+	pg := h.page(w, r, p, "", "activities")
+	pg.Title = a.Title
+	base := activityURL(a.ID)
+	if r.Method != http.MethodGet {
+		pg.Path = base
+	}
+	pg.Crumbs = []Crumb{{Label: pg.T("aweb.list.title"), URL: "/activities"}, {Label: a.Title}}
+	pg.Form = st.Form
+	now := time.Now()
+	d := &activityShowData{A: actView(pg.Lang, a), Act: a, AudienceTags: tagLabels(pg.Lang, a.AudienceTags),
+		RegOpens: formatTime(a.RegOpensAt, "2006-01-02 15:04"), RegCloses: formatTime(a.RegClosesAt, "2006-01-02 15:04"),
+		CancelBefore: formatTime(a.CancelBefore, "2006-01-02 15:04"), CanWrite: p.CanAt(auth.PermActivityWrite, a.OrgPath),
+		CheckInOpen: a.CheckInOpen(now), FormName: st.FormName, MemberQ: st.MemberQ, MemberSearched: st.Searched,
+		MemberHits: st.Hits, Import: st.Import, MaxPhotoMB: activity.MaxPhotoBytes >> 20, URL: base,
+		ExportURL: base + "/attendance.xlsx", ICSURL: base + "/calendar.ics", ScanURL: base + "/scan",
+		CancelReason: a.CancelReason, HasStamps: a.StampsRequired > 0, Report: a.Report}
+	if a.Lat != nil && a.Lng != nil {
+		d.Coords = strconv.FormatFloat(*a.Lat, 'f', 6, 64) + ", " + strconv.FormatFloat(*a.Lng, 'f', 6, 64)
+	}
+	open := a.Status == activity.StatusDraft || a.Status == activity.StatusPublished
+	d.CanEdit, d.CanCancel = d.CanWrite && open, d.CanWrite && open
+	d.CanPublish = d.CanWrite && a.Status == activity.StatusDraft
+	d.CanFinish = d.CanWrite && a.Status == activity.StatusPublished && !now.Before(a.StartsAt)
+	d.CanSignUp = d.CanWrite && a.Status == activity.StatusPublished && now.Before(a.EndsAt)
+	for _, c := range a.Checkpoints {
+		d.Checkpoints = append(d.Checkpoints, cpView{ID: db.FormatID(c.ID), Name: checkpointName(pg.Lang, c), Rotate: c.RotateSeconds,
+			DisplayURL: base + "/checkpoints/" + db.FormatID(c.ID) + "/display"})
+	}
+	d.CheckpointOpts = checkpointOptions(pg.Lang, a)
+
+	// The registrations or the check-ins, a page at a time.
+	d.Tab = "regs"
+	if qstr(r, "tab") == "checkins" {
+		d.Tab = "checkins"
+	}
+	d.TabRegsURL = setQuery(setQuery(pg.Path, "tab", ""), "ccursor", "") + "#registrations"
+	d.TabCheckInsURL = setQuery(setQuery(pg.Path, "tab", "checkins"), "rcursor", "") + "#registrations"
+	d.RegQ, d.RegStatus = qstr(r, "rq"), qstr(r, "rstatus")
+	regBase := setQuery(setQuery(setQuery(pg.Path, "flash", ""), "rcursor", ""), "tab", "")
+	d.RegTabs = append(d.RegTabs, regTab{Label: pg.T("aweb.regs.all"), URL: setQuery(regBase, "rstatus", "") + "#registrations", Current: d.RegStatus == ""})
+	for _, s := range activity.RegStatuses {
+		d.RegTabs = append(d.RegTabs, regTab{Label: regStatusLabel(pg.Lang, s), URL: setQuery(regBase, "rstatus", string(s)) + "#registrations",
+			Current: d.RegStatus == string(s)})
+	}
+	if d.Tab == "regs" {
+		cursor := qstr(r, "rcursor")
+		regs, next, err := h.Acts.Registrations(ctx, p, a.ID, activity.RegQuery{Status: activity.RegStatus(d.RegStatus), Q: d.RegQ, After: cursor, Limit: pageSize})
+		if err != nil {
+			if _, ok := formError(pg, err); !ok {
+				h.fail(w, r, p, err)
+				return
+			}
+			d.RegStatus = ""
+		}
+		for _, g := range regs {
+			v := regView{MemberID: db.FormatID(g.MemberID), MemberURL: memberURL(g.MemberID), Name: g.MemberName, OrgName: g.OrgName,
+				StatusLabel: regStatusLabel(pg.Lang, g.Status), StatusV: regStatusVariant(g.Status),
+				ViaLabel: i18n.T(pg.Lang, "activity.via."+g.Via), Created: formatTime(g.CreatedAt, "2006-01-02 15:04"), Stamps: g.Stamps,
+				Pending: g.Status == activity.RegPending,
+				Live:    g.Status == activity.RegConfirmed || g.Status == activity.RegWaiting || g.Status == activity.RegPending}
+			v.CanCheckIn = d.CanWrite && d.CheckInOpen && (g.Status == activity.RegConfirmed || g.Status == activity.RegWalkIn) && g.Stamps < len(a.Checkpoints)
+			d.Regs = append(d.Regs, v)
+		}
+		d.RegNext, d.RegHasPrev = listURL(pg, "rcursor", next), cursor != ""
+		if d.RegNext != "" {
+			d.RegNext += "#registrations"
+		}
+		d.RegFirst = setQuery(setQuery(pg.Path, "rcursor", ""), "flash", "") + "#registrations"
+	} else {
+		cursor := qstr(r, "ccursor")
+		cis, next, err := h.Acts.CheckIns(ctx, p, a.ID, cursor, pageSize)
+		if err != nil {
+			h.fail(w, r, p, err)
+			return
+		}
+		for _, c := range cis {
+			d.CheckIns = append(d.CheckIns, checkInView{MemberID: db.FormatID(c.MemberID), MemberURL: memberURL(c.MemberID), Name: c.MemberName,
+				OrgName: c.OrgName, Checkpoint: checkpointTitle(pg.Lang, c.CheckpointName), At: formatTime(c.At, "2006-01-02 15:04:05"),
+				ViaLabel: i18n.T(pg.Lang, "activity.checkin_via."+c.Via)})
+		}
+		d.CINext, d.CIHasPrev = listURL(pg, "ccursor", next), cursor != ""
+		if d.CINext != "" {
+			d.CINext += "#registrations"
+		}
+		d.CIFirst = setQuery(setQuery(pg.Path, "ccursor", ""), "flash", "") + "#registrations"
+	}
+
+	att, err := h.Acts.Attendance(ctx, p, a.ID)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	d.Att = att
+	d.AttRate = "—"
+	if att.Confirmed > 0 {
+		d.AttRate = strconv.FormatFloat(att.Rate*100, 'f', 1, 64) + "%"
+	}
+	photos, err := h.Acts.Photos(ctx, p, a.ID)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	for _, ph := range photos {
+		u := base + "/photos/" + db.FormatID(ph.ID)
+		d.Photos = append(d.Photos, photoView{ID: db.FormatID(ph.ID), URL: u, Caption: ph.Caption, DeleteURL: u + "/delete"})
+	}
+	pg.Data = d
+	h.r.Render(w, st.Status, "activity_show", pg)
+}
+
+// checkpointTitle names a checkpoint in a list (the default one has no name).
+func checkpointTitle(lang i18n.Lang, name string) string {
+	if strings.TrimSpace(name) == "" {
+		return i18n.T(lang, "activity.checkpoint.main")
+	}
+	return name
+}
+
+// showFailed brings the page back after a form's error; false when the
+// error is not about the form (the error page was written).
+func (h *Handler) showFailed(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, formName string, err error) {
+	pg := h.page(w, r, p, "", "activities")
+	form, ok := formFrom(pg, r, err)
+	if !ok {
+		h.fail(w, r, p, err)
+		return
+	}
+	switch formName {
+	case "redeem":
+		// The prize form's inputs are named apart from the sign-up form's.
+		for _, k := range []string{"member_id", "card"} {
+			if msg, ok := form.Errors[k]; ok {
+				delete(form.Errors, k)
+				form.Errors["redeem_"+k] = msg
+			}
+		}
+	case "regs", "status":
+		// Forms without inputs of their own: the reason is the message.
+		form.Message = errMessage(pg.Lang, err)
+	}
+	h.renderActivityShow(w, r, p, a, showState{Form: form, FormName: formName, Status: http.StatusUnprocessableEntity})
+}
+
+// Changing the activity's status.
+
+func (h *Handler) activityPublish(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return
+	}
+	if _, err := h.Acts.Publish(r.Context(), p, a.ID); err != nil {
+		h.showFailed(w, r, p, a, "status", err)
+		return
+	}
+	redirect(w, r, activityURL(a.ID), "flash.aweb.published")
+}
+
+func (h *Handler) activityCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return
+	}
+	if _, err := h.Acts.Cancel(r.Context(), p, a.ID, fstr(r, "reason")); err != nil {
+		h.showFailed(w, r, p, a, "cancel", err)
+		return
+	}
+	redirect(w, r, activityURL(a.ID), "flash.aweb.cancelled")
+}
+
+func (h *Handler) activityFinish(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return
+	}
+	if _, err := h.Acts.Finish(r.Context(), p, a.ID); err != nil {
+		h.showFailed(w, r, p, a, "status", err)
+		return
+	}
+	redirect(w, r, activityURL(a.ID), "flash.aweb.finished")
+}
+
+func (h *Handler) activityReport(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return
+	}
+	if _, err := h.Acts.SetReport(r.Context(), p, a.ID, strings.TrimSpace(r.PostFormValue("report"))); err != nil {
+		h.showFailed(w, r, p, a, "report", err)
+		return
+	}
+	redirectAnchor(w, r, activityURL(a.ID), "report", "flash.aweb.report_saved")
+}
+
+// Registrations.
+
+// activityMemberSearch finds members to sign up. The search posts, so that
+// an ID or mobile number typed never goes into an address; the page is
+// shown with the hits.
+func (h *Handler) activityMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return
+	}
+	q := fstr(r, "mq")
+	st := showState{Status: http.StatusOK, FormName: "signup", MemberQ: q, Searched: true}
+	if q == "" {
+		pg := h.page(w, r, p, "", "activities")
+		st.Form, st.Status, st.Searched = fieldErrorForm(pg, "mq", "field.required"), http.StatusUnprocessableEntity, false
+		h.renderActivityShow(w, r, p, a, st)
+		return
+	}
+	hits, _, err := h.Members.List(r.Context(), p, member.Query{Q: q, Status: member.StatusActive, Limit: 20})
+	if err != nil {
+		pg := h.page(w, r, p, "", "activities")
+		form, ok := formError(pg, err)
+		if !ok {
+			if !errs.Is(err, errs.KindForbidden) {
+				h.fail(w, r, p, err)
+				return
+			}
+			form = &Form{Values: map[string]string{}, Errors: map[string]string{}, Message: pg.T("aweb.signup.no_member_access")}
+		}
+		if msg, bad := form.Errors["q"]; bad {
+			form.Errors["mq"] = msg
+		}
+		st.Form, st.Status = form, http.StatusUnprocessableEntity
+	}
+	for _, m := range hits {
+		st.Hits = append(st.Hits, memberHit{ID: db.FormatID(m.ID), Name: m.Name, OrgName: m.OrgName, IDNumber: m.IDNumber, Mobile: m.Mobile})
+	}
+	h.renderActivityShow(w, r, p, a, st)
+}
+
+func (h *Handler) activityRegister(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return
+	}
+	var err error
+	mid := parseIDValue(fstr(r, "member_id"))
+	if mid == 0 {
+		key := "field.required"
+		if fstr(r, "member_id") != "" {
+			key = "field.invalid_id"
+		}
+		err = errs.Fields{"member_id": {Key: key}}.Err()
+	}
+	var reg *activity.Registration
+	var made bool
+	if err == nil {
+		reg, made, err = h.Acts.Register(r.Context(), p, a.ID, mid)
+	}
+	if err != nil {
+		h.showFailed(w, r, p, a, "signup", err)
+		return
+	}
+	flash := "flash.aweb.signed_up"
+	switch {
+	case !made:
+		flash = "flash.aweb.already_registered"
+	case reg.Status == activity.RegWaiting:
+		flash = "flash.aweb.signed_up_waiting"
+	}
+	redirectAnchor(w, r, activityURL(a.ID), "registrations", flash)
+}
+
+// regMember reads the {mid} path value.
+func regMember(r *http.Request) (int64, error) { return idParam(r, "mid") }
+
+func (h *Handler) activityDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return
+	}
+	mid, err := regMember(r)
+	if err == nil {
+		_, err = h.Acts.Decide(r.Context(), p, a.ID, mid, fstr(r, "approve") == "1")
+	}
+	if err != nil {
+		h.showFailed(w, r, p, a, "regs", err)
+		return
+	}
+	flash := "flash.aweb.rejected"
+	if fstr(r, "approve") == "1" {
+		flash = "flash.aweb.approved"
+	}
+	redirectAnchor(w, r, activityURL(a.ID)+"?rstatus=pending", "registrations", flash)
+}
+
+func (h *Handler) activityUnregister(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return
+	}
+	mid, err := regMember(r)
+	if err == nil {
+		_, err = h.Acts.CancelRegistration(r.Context(), p, a.ID, mid)
+	}
+	if err != nil {
+		h.showFailed(w, r, p, a, "regs", err)
+		return
+	}
+	redirectAnchor(w, r, activityURL(a.ID), "registrations", "flash.aweb.registration_cancelled")
+}
+
+// activityManualCheckIn ticks a member on the list as present.
+func (h *Handler) activityManualCheckIn(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return
+	}
+	in := activity.CheckInInput{MemberID: parseIDValue(fstr(r, "member_id")), CheckpointID: parseIDValue(fstr(r, "checkpoint_id"))}
+	var err error
+	if in.MemberID == 0 {
+		err = errs.Fields{"member_id": {Key: "field.required"}}.Err()
+	} else {
+		_, _, err = h.Acts.CheckIn(r.Context(), p, a.ID, in)
+	}
+	if err != nil {
+		h.showFailed(w, r, p, a, "regs", err)
+		return
+	}
+	redirectAnchor(w, r, activityURL(a.ID), "registrations", "flash.aweb.checked_in")
+}
+
+// activityRedeem hands out the prize of a full stamp card: the member named
+// by ID or by a scanned card.
+func (h *Handler) activityRedeem(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return
+	}
+	in := activity.CheckInInput{Card: fstr(r, "redeem_card")}
+	var err error
+	if s := fstr(r, "redeem_member_id"); s != "" {
+		if in.MemberID = parseIDValue(s); in.MemberID == 0 {
+			err = errs.Fields{"member_id": {Key: "field.invalid_id"}}.Err()
+		}
+	}
+	if err == nil {
+		_, err = h.Acts.RedeemPrize(r.Context(), p, a.ID, in)
+	}
+	if err != nil {
+		h.showFailed(w, r, p, a, "redeem", err)
+		return
+	}
+	redirectAnchor(w, r, activityURL(a.ID), "prize", "flash.aweb.redeemed")
+}
