@@ -378,7 +378,7 @@ func TestPortalActivities(t *testing.T) {
 			wantStatus(t, "forged", a, http.StatusUnprocessableEntity)
 			wantBody(t, "forged", a, "签到码")
 			a = mZhang.get("/m/checkin?code=hello")
-			wantBody(t, "not a code", a, "这不是活动签到码")
+			wantBody(t, "not a code", a, "这不是签到码")
 			a = mZhang.get("/m/checkin")
 			wantBody(t, "no code", a, `data-result="refused"`)
 			// A code of an activity not open to the member.
