@@ -21,8 +21,9 @@ const (
 type Notice struct {
 	ID            int64     `json:"id,string"`
 	Kind          string    `json:"kind"`
-	ActivityID    int64     `json:"activity_id,string"`
-	ActivityTitle string    `json:"activity_title"`
+	ActivityID    int64     `json:"activity_id,string,omitempty"`
+	TermID        int64     `json:"term_id,string,omitempty"` // a course term's notice
+	ActivityTitle string    `json:"activity_title"`           // or the course's and term's
 	At            time.Time `json:"at"`
 	Read          bool      `json:"read"`
 }
@@ -40,8 +41,12 @@ func notify(ctx context.Context, tx *db.Tx, now, activityID int64, kind string, 
 
 // Notices lists a member's latest notices, newest first, without marking them read.
 func (s *Store) Notices(ctx context.Context, memberID int64, limit int) ([]Notice, error) {
-	rows, err := s.DB.Query(ctx, `SELECT n.id, n.kind, COALESCE(n.activity_id, 0), COALESCE(a.title, ''), n.created_at, n.read_at
+	// Course notices (internal/course) share the inbox: their title is
+	// the course's and the term's.
+	rows, err := s.DB.Query(ctx, `SELECT n.id, n.kind, COALESCE(n.activity_id, 0), COALESCE(n.term_id, 0),
+		COALESCE(a.title, c.title || ' · ' || t.name, ''), n.created_at, n.read_at
 		FROM member_notices n LEFT JOIN activities a ON a.id = n.activity_id
+		LEFT JOIN course_terms t ON t.id = n.term_id LEFT JOIN courses c ON c.id = t.course_id
 		WHERE n.member_id = ? ORDER BY n.id DESC LIMIT ?`, memberID, pageLimit(limit))
 	if err != nil {
 		return nil, errs.Internal(err, "activity: notices")
@@ -51,7 +56,7 @@ func (s *Store) Notices(ctx context.Context, memberID int64, limit int) ([]Notic
 	for rows.Next() {
 		var n Notice
 		var at, read int64
-		if err := rows.Scan(&n.ID, &n.Kind, &n.ActivityID, &n.ActivityTitle, &at, &read); err != nil {
+		if err := rows.Scan(&n.ID, &n.Kind, &n.ActivityID, &n.TermID, &n.ActivityTitle, &at, &read); err != nil {
 			return nil, errs.Internal(err, "activity: notices")
 		}
 		n.At, n.Read = fromMillis(at), read != 0

@@ -9,6 +9,7 @@ import (
 
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
+	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
 	"gonghui/internal/member"
@@ -25,6 +26,7 @@ type Deps struct {
 	Orgs    *org.Store
 	Members *member.Store
 	Acts    *activity.Store
+	Courses *course.Store
 	HTTP    httpx.Options
 }
 
@@ -35,6 +37,7 @@ type Handler struct {
 	orgs   *org.Store
 	mem    *member.Store
 	acts   *activity.Store
+	crs    *course.Store
 	opts   httpx.Options
 	mux    *http.ServeMux
 	routes []route
@@ -59,7 +62,7 @@ type route struct {
 
 // New returns the API handler.
 func New(d Deps) *Handler {
-	h := &Handler{db: d.DB, auth: d.Auth, orgs: d.Orgs, mem: d.Members, acts: d.Acts, opts: d.HTTP}
+	h := &Handler{db: d.DB, auth: d.Auth, orgs: d.Orgs, mem: d.Members, acts: d.Acts, crs: d.Courses, opts: d.HTTP}
 	h.routes = h.table()
 	return h
 }

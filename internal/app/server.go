@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"gonghui/internal/activity"
+	"gonghui/internal/course"
 	"log/slog"
 	"net"
 	"net/http"
@@ -37,6 +38,7 @@ type Main struct {
 	Orgs    *org.Store
 	Members *member.Store
 	Acts    *activity.Store
+	Courses *course.Store
 
 	server   *http.Server
 	listener net.Listener
@@ -61,6 +63,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	}
 	m := &Main{Config: cfg, DB: d, Auth: auth.NewService(d, keys), Orgs: org.NewStore(d), Members: member.NewStore(d, keys)}
 	m.Acts = activity.NewStore(d, m.Members)
+	m.Courses = course.NewStore(d, m.Members)
 	if cfg.Demo {
 		if err := LoadDemo(ctx, m, os.Stdout); err != nil {
 			d.Close()
@@ -96,9 +99,9 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
 
-	apiH := api.New(api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, Acts: m.Acts, HTTP: opts})
+	apiH := api.New(api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, Acts: m.Acts, Courses: m.Courses, HTTP: opts})
 	apiH.Routes(mux)
-	webH, err := web.New(ctx, web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, Acts: m.Acts, HTTP: opts})
+	webH, err := web.New(ctx, web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, Acts: m.Acts, Courses: m.Courses, HTTP: opts})
 	if err != nil {
 		return nil, err
 	}

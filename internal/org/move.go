@@ -118,6 +118,11 @@ var pathCopies = []struct{ table, col string }{
 	{"activities", "audience_path"},
 	{"registrations", "member_org_path"},
 	{"checkins", "member_org_path"},
+	{"courses", "org_path"},
+	{"course_terms", "org_path"},
+	{"course_terms", "audience_path"},
+	{"enrolments", "member_org_path"},
+	{"interest_groups", "org_path"},
 }
 
 // moveSubtree rewrites the subtree of o to hang below np and returns o as

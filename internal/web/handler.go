@@ -15,6 +15,7 @@ import (
 	"gonghui/internal/activity"
 	"gonghui/internal/audit"
 	"gonghui/internal/auth"
+	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
@@ -31,6 +32,7 @@ type Deps struct {
 	Orgs    *org.Store
 	Members *member.Store
 	Acts    *activity.Store
+	Courses *course.Store
 	HTTP    httpx.Options
 }
 

@@ -1,0 +1,504 @@
+package course
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"gonghui/internal/audit"
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/member"
+)
+
+const courseCols = `c.id, c.org_id, o.name, c.org_path, c.title, c.category, c.description, c.version, c.created_at, c.updated_at,
+	(SELECT COUNT(*) FROM course_terms t WHERE t.course_id = c.id), (SELECT COUNT(*) FROM interest_groups g WHERE g.course_id = c.id)`
+
+func scanCourse(r interface{ Scan(...any) error }) (Course, error) {
+	var c Course
+	var created, updated int64
+	err := r.Scan(&c.ID, &c.OrgID, &c.OrgName, &c.OrgPath, &c.Title, &c.Category, &c.Description, &c.Version, &created, &updated, &c.Terms, &c.Groups)
+	c.CreatedAt, c.UpdatedAt = fromMillis(created), fromMillis(updated)
+	return c, err
+}
+
+// GetCourse returns a course the caller may see.
+func (s *Store) GetCourse(ctx context.Context, pr *auth.Principal, id int64) (*Course, error) {
+	c, err := scanCourse(s.DB.QueryRow(ctx, "SELECT "+courseCols+" FROM courses c JOIN orgs o ON o.id = c.org_id WHERE c.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.NotFound("course")
+	}
+	if err != nil {
+		return nil, errs.Internal(err, "course: get")
+	}
+	if err := readable(pr, c.OrgPath); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Query filters the staff listing of courses.
+type Query struct {
+	Q        string
+	Org      int64
+	Category Category
+	After    string // the last course id seen
+	Limit    int
+}
+
+// ListCourses lists the courses of the caller's subtrees (or Org's),
+// newest first.
+func (s *Store) ListCourses(ctx context.Context, pr *auth.Principal, q Query) ([]Course, string, error) {
+	if pr == nil {
+		return nil, "", errs.Internal(errNilPrincipal, "course: list")
+	}
+	paths := pr.PathsAny(auth.PermActivityRead, auth.PermActivityWrite)
+	if q.Org != 0 {
+		path, ok, err := orgPath(ctx, s.DB, q.Org)
+		if err != nil {
+			return nil, "", err
+		}
+		if !ok || readable(pr, path) != nil {
+			return nil, "", fieldErr("org", "field.invalid_id")
+		}
+		paths = []string{path}
+	}
+	if q.Category != "" && !q.Category.Valid() {
+		return nil, "", fieldErr("category", "field.invalid_choice")
+	}
+	var after int64
+	if q.After != "" {
+		var ok bool
+		if after, ok = db.ParseID(q.After); !ok {
+			return nil, "", badCursor()
+		}
+	}
+	if len(paths) == 0 {
+		return []Course{}, "", nil
+	}
+	limit := pageLimit(q.Limit)
+	var scope []string
+	var args []any
+	for _, p := range paths {
+		scope = append(scope, "(c.org_path >= ? AND c.org_path < ?)")
+		args = append(args, p, audit.PathEnd(p))
+	}
+	where := []string{"(" + strings.Join(scope, " OR ") + ")"}
+	if q.Q != "" {
+		where, args = append(where, s.contains("c.title")), append(args, s.likeArg(q.Q))
+	}
+	if q.Category != "" {
+		where, args = append(where, "c.category = ?"), append(args, q.Category)
+	}
+	if after != 0 {
+		where, args = append(where, "c.id < ?"), append(args, after)
+	}
+	args = append(args, limit+1)
+	rows, err := s.DB.QueryFresh(ctx, "SELECT "+courseCols+" FROM courses c JOIN orgs o ON o.id = c.org_id WHERE "+
+		strings.Join(where, " AND ")+" ORDER BY c.id DESC LIMIT ?", args...)
+	if err != nil {
+		return nil, "", errs.Internal(err, "course: list")
+	}
+	defer rows.Close()
+	out := []Course{}
+	for rows.Next() {
+		c, err := scanCourse(rows)
+		if err != nil {
+			return nil, "", errs.Internal(err, "course: list")
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", errs.Internal(err, "course: list")
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = db.FormatID(out[limit-1].ID)
+	}
+	return out, next, nil
+}
+
+func (s *Store) contains(col string) string {
+	if s.DB.Dialect == db.Postgres {
+		return "strpos(" + col + ", ?) > 0"
+	}
+	return col + ` LIKE ? ESCAPE '\'`
+}
+
+func (s *Store) likeArg(q string) string {
+	if s.DB.Dialect == db.Postgres {
+		return q
+	}
+	return "%" + db.Like(q) + "%"
+}
+
+const termCols = `t.id, t.course_id, c.title, c.category, c.org_id, o.name, t.org_path, t.audience_org_id, ao.name, t.audience_path, t.audience_tags,
+	t.name, t.teacher, t.venue, t.address, t.capacity, t.enrol_opens_at, t.enrol_closes_at, t.starts_on, t.ends_on, t.schedule,
+	t.status, t.seed, t.seed_hash, t.drawn_at, t.applied, t.enrolled, t.waiting, t.version, t.created_at, t.updated_at, t.secret,
+	(SELECT COUNT(*) FROM course_sessions x WHERE x.term_id = t.id AND x.cancelled = 0)`
+
+const termFrom = ` FROM course_terms t JOIN courses c ON c.id = t.course_id JOIN orgs o ON o.id = c.org_id JOIN orgs ao ON ao.id = t.audience_org_id`
+
+func scanTerm(r interface{ Scan(...any) error }) (Term, error) {
+	var t Term
+	var tags, opens, closes, drawn, created, updated int64
+	var schedule string
+	err := r.Scan(&t.ID, &t.CourseID, &t.CourseTitle, &t.Category, &t.OrgID, &t.OrgName, &t.OrgPath, &t.AudienceOrgID, &t.AudienceOrgName, &t.AudiencePath, &tags,
+		&t.Name, &t.Teacher, &t.Venue, &t.Address, &t.Capacity, &opens, &closes, &t.StartsOn, &t.EndsOn, &schedule,
+		&t.Status, &t.Seed, &t.SeedHash, &drawn, &t.Applied, &t.Enrolled, &t.Waiting, &t.Version, &created, &updated, &t.secret, &t.Sessions)
+	if err != nil {
+		return t, err
+	}
+	t.AudienceTags = member.TagNames(tags)
+	t.EnrolOpensAt, t.EnrolClosesAt = fromMillis(opens), fromMillis(closes)
+	t.CreatedAt, t.UpdatedAt = fromMillis(created), fromMillis(updated)
+	if drawn != 0 {
+		d := fromMillis(drawn)
+		t.DrawnAt = &d
+	} else {
+		t.Seed = "" // published only once drawn
+	}
+	if err := json.Unmarshal([]byte(schedule), &t.Schedule); err != nil {
+		return t, err
+	}
+	return t, nil
+}
+
+func loadTerm(ctx context.Context, d *db.DB, id int64) (*Term, error) {
+	t, err := scanTerm(d.QueryRow(ctx, "SELECT "+termCols+termFrom+" WHERE t.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.NotFound("term")
+	}
+	if err != nil {
+		return nil, errs.Internal(err, "course: load term")
+	}
+	return &t, nil
+}
+
+// GetTerm returns a term the caller may see.
+func (s *Store) GetTerm(ctx context.Context, pr *auth.Principal, id int64) (*Term, error) {
+	t, err := loadTerm(ctx, s.DB, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := readable(pr, t.OrgPath); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Terms lists a course's terms, latest first.
+func (s *Store) Terms(ctx context.Context, pr *auth.Principal, courseID int64) ([]Term, error) {
+	if _, err := s.GetCourse(ctx, pr, courseID); err != nil {
+		return nil, err
+	}
+	return s.terms(ctx, "t.course_id = ?", []any{courseID}, "t.starts_on DESC, t.id DESC", 200)
+}
+
+func (s *Store) terms(ctx context.Context, where string, args []any, order string, limit int) ([]Term, error) {
+	rows, err := s.DB.QueryFresh(ctx, "SELECT "+termCols+termFrom+" WHERE "+where+" ORDER BY "+order+" LIMIT ?", append(args, limit)...)
+	if err != nil {
+		return nil, errs.Internal(err, "course: terms")
+	}
+	defer rows.Close()
+	out := []Term{}
+	for rows.Next() {
+		t, err := scanTerm(rows)
+		if err != nil {
+			return nil, errs.Internal(err, "course: terms")
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// Sessions lists a term's sessions with how many attended each.
+func (s *Store) Sessions(ctx context.Context, pr *auth.Principal, termID int64) ([]Session, error) {
+	if _, err := s.GetTerm(ctx, pr, termID); err != nil {
+		return nil, err
+	}
+	return s.sessions(ctx, termID)
+}
+
+func (s *Store) sessions(ctx context.Context, termID int64) ([]Session, error) {
+	rows, err := s.DB.Query(ctx, `SELECT x.id, x.starts_at, x.ends_at, x.cancelled,
+		(SELECT COUNT(*) FROM session_attendance a WHERE a.session_id = x.id)
+		FROM course_sessions x WHERE x.term_id = ? ORDER BY x.starts_at`, termID)
+	if err != nil {
+		return nil, errs.Internal(err, "course: sessions")
+	}
+	defer rows.Close()
+	out := []Session{}
+	for rows.Next() {
+		x := Session{TermID: termID}
+		var starts, ends int64
+		var cancelled int
+		if err := rows.Scan(&x.ID, &starts, &ends, &cancelled, &x.Attended); err != nil {
+			return nil, errs.Internal(err, "course: sessions")
+		}
+		x.StartsAt, x.EndsAt, x.Cancelled = fromMillis(starts), fromMillis(ends), cancelled != 0
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// EnrolQuery filters a term's enrolments.
+type EnrolQuery struct {
+	Status EnrolStatus
+	Q      string
+	After  string // the last ticket seen
+	Limit  int
+}
+
+// Enrolments lists a term's enrolments by ticket, with sessions attended.
+func (s *Store) Enrolments(ctx context.Context, pr *auth.Principal, termID int64, q EnrolQuery) ([]Enrolment, string, error) {
+	t, err := s.GetTerm(ctx, pr, termID)
+	if err != nil {
+		return nil, "", err
+	}
+	if q.Status != "" {
+		ok := false
+		for _, st := range EnrolStatuses {
+			ok = ok || st == q.Status
+		}
+		if !ok {
+			return nil, "", fieldErr("status", "field.invalid_choice")
+		}
+	}
+	var after int64
+	if q.After != "" {
+		var ok bool
+		if after, ok = db.ParseID(q.After); !ok {
+			return nil, "", badCursor()
+		}
+	}
+	limit := pageLimit(q.Limit)
+	where, args := []string{"e.term_id = ?", "e.ticket > ?"}, []any{t.ID, after}
+	if q.Status != "" {
+		where, args = append(where, "e.status = ?"), append(args, q.Status)
+	}
+	if q.Q != "" {
+		where, args = append(where, s.contains("m.name")), append(args, s.likeArg(q.Q))
+	}
+	args = append(args, limit+1)
+	rows, err := s.DB.QueryFresh(ctx, `SELECT e.member_id, m.name, o.name, e.status, e.ticket, e.draw_rank, e.via, e.created_at, e.updated_at,
+		(SELECT COUNT(*) FROM session_attendance a WHERE a.term_id = e.term_id AND a.member_id = e.member_id)
+		FROM enrolments e JOIN members m ON m.id = e.member_id JOIN orgs o ON o.id = m.org_id
+		WHERE `+strings.Join(where, " AND ")+" ORDER BY e.ticket LIMIT ?", args...)
+	if err != nil {
+		return nil, "", errs.Internal(err, "course: enrolments")
+	}
+	defer rows.Close()
+	out := []Enrolment{}
+	for rows.Next() {
+		e := Enrolment{TermID: t.ID}
+		var created, updated int64
+		if err := rows.Scan(&e.MemberID, &e.MemberName, &e.OrgName, &e.Status, &e.Ticket, &e.DrawRank, &e.Via, &created, &updated, &e.Attended); err != nil {
+			return nil, "", errs.Internal(err, "course: enrolments")
+		}
+		e.CreatedAt, e.UpdatedAt = fromMillis(created), fromMillis(updated)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", errs.Internal(err, "course: enrolments")
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = db.FormatID(out[limit-1].Ticket)
+	}
+	return out, next, nil
+}
+
+// MemberTerm is a term as a member sees it, with their enrolment.
+type MemberTerm struct {
+	Term
+	Enrolment *Enrolment `json:"enrolment,omitempty"`
+	Position  int        `json:"waiting_position,omitempty"`
+	Upcoming  []Session  `json:"upcoming_sessions,omitempty"`
+}
+
+func ancestors(path string) []string {
+	var out []string
+	for i := 1; i < len(path); i++ {
+		if path[i] == '/' {
+			out = append(out, path[:i+1])
+		}
+	}
+	return out
+}
+
+// OpenTerms lists the terms open to a member (published to their union or
+// one above it, with their tags) that have not ended, and those they are
+// enrolled in, soonest first, with their enrolments.
+func (s *Store) OpenTerms(ctx context.Context, memberID int64) ([]MemberTerm, error) {
+	m, err := s.Members.Brief(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	anc := ancestors(m.OrgPath)
+	if len(anc) == 0 || m.Status != member.StatusActive {
+		return []MemberTerm{}, nil
+	}
+	today := s.now().In(china).Format("2006-01-02")
+	args := make([]any, 0, len(anc)+5)
+	for _, p := range anc {
+		args = append(args, p)
+	}
+	args = append(args, TermOpen, TermDrawn, today, m.Tags)
+	terms, err := s.terms(ctx, "t.audience_path IN ("+db.Placeholders(len(anc))+") AND t.status IN (?, ?) AND t.ends_on >= ? AND (t.audience_tags = 0 OR (t.audience_tags & ?) <> 0)",
+		args, "t.starts_on, t.id", 200)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MemberTerm, 0, len(terms))
+	for _, t := range terms {
+		mt := MemberTerm{Term: t}
+		if mt.Enrolment, err = s.ownEnrolment(ctx, t.ID, memberID); err != nil {
+			return nil, err
+		}
+		out = append(out, mt)
+	}
+	return out, nil
+}
+
+func (s *Store) ownEnrolment(ctx context.Context, termID, memberID int64) (*Enrolment, error) {
+	e := Enrolment{TermID: termID, MemberID: memberID}
+	var created, updated int64
+	err := s.DB.QueryRow(ctx, `SELECT status, ticket, draw_rank, via, created_at, updated_at,
+		(SELECT COUNT(*) FROM session_attendance a WHERE a.term_id = ? AND a.member_id = ?)
+		FROM enrolments WHERE term_id = ? AND member_id = ?`, termID, memberID, termID, memberID).
+		Scan(&e.Status, &e.Ticket, &e.DrawRank, &e.Via, &created, &updated, &e.Attended)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, errs.Internal(err, "course: own enrolment")
+	}
+	e.CreatedAt, e.UpdatedAt = fromMillis(created), fromMillis(updated)
+	return &e, nil
+}
+
+// MemberView returns one term for a member: NotFound unless it is open to
+// them or they applied.
+func (s *Store) MemberView(ctx context.Context, memberID, termID int64) (*MemberTerm, error) {
+	m, err := s.Members.Brief(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	t, err := loadTerm(ctx, s.DB, termID)
+	if err != nil {
+		return nil, err
+	}
+	mt := &MemberTerm{Term: *t}
+	if mt.Enrolment, err = s.ownEnrolment(ctx, termID, memberID); err != nil {
+		return nil, err
+	}
+	tags, _ := member.TagBits(t.AudienceTags)
+	open := m.Status == member.StatusActive && auth.Inside(m.OrgPath, t.AudiencePath) && (tags == 0 || m.Tags&tags != 0)
+	if t.Status == TermDraft || (mt.Enrolment == nil && !open) {
+		return nil, errs.NotFound("term")
+	}
+	if mt.Enrolment != nil && mt.Enrolment.Status == EnrolWaiting {
+		if err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM enrolments WHERE term_id = ? AND status = ? AND draw_rank <= ?",
+			termID, EnrolWaiting, mt.Enrolment.DrawRank).Scan(&mt.Position); err != nil {
+			return nil, errs.Internal(err, "course: waiting position")
+		}
+	}
+	all, err := s.sessions(ctx, termID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	for _, x := range all {
+		if x.EndsAt.After(now) && len(mt.Upcoming) < 10 {
+			mt.Upcoming = append(mt.Upcoming, x)
+		}
+	}
+	return mt, nil
+}
+
+// TimetableEntry is one coming session of a term a member is enrolled in.
+type TimetableEntry struct {
+	Session
+	CourseTitle string `json:"course_title"`
+	TermName    string `json:"term_name"`
+	Venue       string `json:"venue"`
+	Teacher     string `json:"teacher"`
+	Attended    bool   `json:"attended"`
+}
+
+// Timetable lists a member's sessions between from and to (at most 200).
+func (s *Store) Timetable(ctx context.Context, memberID int64, from, to time.Time) ([]TimetableEntry, error) {
+	rows, err := s.DB.Query(ctx, `SELECT x.id, x.term_id, x.starts_at, x.ends_at, x.cancelled, c.title, t.name, t.venue, t.teacher,
+		CASE WHEN EXISTS (SELECT 1 FROM session_attendance a WHERE a.session_id = x.id AND a.member_id = ?) THEN 1 ELSE 0 END
+		FROM enrolments e JOIN course_terms t ON t.id = e.term_id JOIN courses c ON c.id = t.course_id
+		JOIN course_sessions x ON x.term_id = e.term_id
+		WHERE e.member_id = ? AND e.status = ? AND t.status IN (?, ?) AND x.starts_at >= ? AND x.starts_at < ?
+		ORDER BY x.starts_at LIMIT 200`, memberID, memberID, EnrolEnrolled, TermDrawn, TermOpen, millis(from), millis(to))
+	if err != nil {
+		return nil, errs.Internal(err, "course: timetable")
+	}
+	defer rows.Close()
+	out := []TimetableEntry{}
+	for rows.Next() {
+		var e TimetableEntry
+		var starts, ends int64
+		var cancelled int
+		if err := rows.Scan(&e.ID, &e.TermID, &starts, &ends, &cancelled, &e.CourseTitle, &e.TermName, &e.Venue, &e.Teacher, &e.Session.Attended); err != nil {
+			return nil, errs.Internal(err, "course: timetable")
+		}
+		e.StartsAt, e.EndsAt, e.Cancelled = fromMillis(starts), fromMillis(ends), cancelled != 0
+		e.Attended = e.Session.Attended != 0
+		e.Session.Attended = 0
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// DrawRecord is what anyone who may see a term can check about its draw:
+// the seed's hash (from publication), the seed (once drawn), the capacity
+// and every ticket with its place in the draw — no personal data.
+type DrawRecord struct {
+	SeedHash string       `json:"seed_hash"`
+	Seed     string       `json:"seed,omitempty"`
+	Capacity int          `json:"capacity"`
+	DrawnAt  *time.Time   `json:"drawn_at,omitempty"`
+	Tickets  []TicketDraw `json:"tickets"`
+}
+
+// TicketDraw is one ticket in the draw.
+type TicketDraw struct {
+	Ticket int64 `json:"ticket"`
+	Rank   int64 `json:"rank"`
+	Drawn  bool  `json:"drawn"`
+}
+
+// Record returns a term's draw record (tickets of withdrawn applicants
+// included, as they were drawn).
+func (s *Store) Record(ctx context.Context, t *Term) (*DrawRecord, error) {
+	rec := &DrawRecord{SeedHash: t.SeedHash, Seed: t.Seed, Capacity: t.Capacity, DrawnAt: t.DrawnAt, Tickets: []TicketDraw{}}
+	if t.DrawnAt == nil {
+		return rec, nil
+	}
+	rows, err := s.DB.Query(ctx, "SELECT ticket, draw_rank FROM enrolments WHERE term_id = ? AND draw_rank > 0 AND created_at <= ? ORDER BY draw_rank",
+		t.ID, millis(*t.DrawnAt))
+	if err != nil {
+		return nil, errs.Internal(err, "course: draw record")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var td TicketDraw
+		if err := rows.Scan(&td.Ticket, &td.Rank); err != nil {
+			return nil, errs.Internal(err, "course: draw record")
+		}
+		td.Drawn = t.Capacity == 0 || td.Rank <= int64(t.Capacity)
+		rec.Tickets = append(rec.Tickets, td)
+	}
+	return rec, rows.Err()
+}

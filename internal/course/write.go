@@ -1,0 +1,374 @@
+package course
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+
+	"gonghui/internal/audit"
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+)
+
+func orgPath(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) *sql.Row
+}, id int64) (string, bool, error) {
+	var path string
+	err := q.QueryRow(ctx, "SELECT path FROM orgs WHERE id = ?", id).Scan(&path)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, errs.Internal(err, "course: read org")
+	}
+	return path, true, nil
+}
+
+func userRef(pr *auth.Principal) any {
+	if pr.UserID != 0 {
+		return pr.UserID
+	}
+	return nil
+}
+
+// CreateCourse adds a course to an organisation.
+func (s *Store) CreateCourse(ctx context.Context, pr *auth.Principal, in CourseInput) (*Course, error) {
+	if pr == nil {
+		return nil, errs.Internal(errNilPrincipal, "course: create")
+	}
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	if in.OrgID == 0 {
+		return nil, fieldErr("org_id", "field.required")
+	}
+	path, ok, err := orgPath(ctx, s.DB, in.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || readable(pr, path) != nil {
+		return nil, fieldErr("org_id", "field.invalid_id")
+	}
+	if err := writable(pr, path); err != nil {
+		return nil, err
+	}
+	id, ms := db.NewID(), millis(s.now())
+	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO courses (id, org_id, org_path, title, category, description, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, in.OrgID, path, in.Title, in.Category, in.Description, userRef(pr), ms, ms); err != nil {
+			return errs.Internal(err, "course: create")
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "course.create", Entity: "course", EntityID: db.FormatID(id), OrgPath: path,
+			After: map[string]any{"title": in.Title, "category": in.Category}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetCourse(ctx, pr, id)
+}
+
+// UpdateCourse changes a course's title, category and description.
+func (s *Store) UpdateCourse(ctx context.Context, pr *auth.Principal, id int64, version int, in CourseInput) (*Course, error) {
+	c, err := s.GetCourse(ctx, pr, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := writable(pr, c.OrgPath); err != nil {
+		return nil, err
+	}
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
+		res, err := tx.Exec(ctx, "UPDATE courses SET title = ?, category = ?, description = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+			in.Title, in.Category, in.Description, millis(s.now()), id, version)
+		if err != nil {
+			return errs.Internal(err, "course: update")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.Conflict("stale_version", "course.stale_version")
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "course.update", Entity: "course", EntityID: db.FormatID(id), OrgPath: c.OrgPath,
+			Before: map[string]any{"title": c.Title}, After: map[string]any{"title": in.Title}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetCourse(ctx, pr, id)
+}
+
+// audience resolves a term's audience inside the course's organisation.
+func audience(ctx context.Context, tx *db.Tx, coursePath string, in *parsedTerm, courseOrg int64) (string, error) {
+	if in.AudienceOrgID == 0 {
+		in.AudienceOrgID = courseOrg
+	}
+	path, ok, err := orgPath(ctx, tx, in.AudienceOrgID)
+	if err != nil {
+		return "", err
+	}
+	if !ok || !auth.Inside(path, coursePath) {
+		return "", fieldErr("audience_org_id", "course.audience_outside")
+	}
+	return path, nil
+}
+
+func insertSessions(ctx context.Context, tx *db.Tx, termID int64, sessions [][2]millisPair) error {
+	flat := make([]any, 0, 4*len(sessions))
+	for _, ss := range sessions {
+		flat = append(flat, db.NewID(), termID, ss[0], ss[1])
+	}
+	if err := tx.InsertRows(ctx, "course_sessions (id, term_id, starts_at, ends_at)", 4, flat); err != nil {
+		return errs.Internal(err, "course: sessions")
+	}
+	return nil
+}
+
+type millisPair = int64
+
+func sessionMillis(p *parsedTerm) [][2]millisPair {
+	out := make([][2]millisPair, len(p.sessions))
+	for i, ss := range p.sessions {
+		out[i] = [2]millisPair{millis(ss[0]), millis(ss[1])}
+	}
+	return out
+}
+
+// CreateTerm adds a draft term to a course, with its sessions and the
+// lottery seed whose hash is shown from now on.
+func (s *Store) CreateTerm(ctx context.Context, pr *auth.Principal, courseID int64, in TermInput) (*Term, error) {
+	c, err := s.GetCourse(ctx, pr, courseID)
+	if err != nil {
+		return nil, err
+	}
+	if err := writable(pr, c.OrgPath); err != nil {
+		return nil, err
+	}
+	p, err := in.validate(s.now())
+	if err != nil {
+		return nil, err
+	}
+	seed := make([]byte, 16)
+	_, _ = rand.Read(seed)
+	seedHex := hex.EncodeToString(seed)
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	schedule, _ := json.Marshal(p.Schedule)
+	id, ms := db.NewID(), millis(s.now())
+	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
+		audP, err := audience(ctx, tx, c.OrgPath, p, c.OrgID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO course_terms (id, course_id, org_path, audience_org_id, audience_path, audience_tags,
+			name, teacher, venue, address, capacity, enrol_opens_at, enrol_closes_at, starts_on, ends_on, schedule, status,
+			seed, seed_hash, secret, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, courseID, c.OrgPath, p.AudienceOrgID, audP, p.tags, p.Name, p.Teacher, p.Venue, p.Address, p.Capacity,
+			millis(p.opens), millis(p.closes), p.first.Format("2006-01-02"), p.last.Format("2006-01-02"), string(schedule), TermDraft,
+			seedHex, SeedHash(seedHex), secret, userRef(pr), ms, ms); err != nil {
+			return errs.Internal(err, "course: create term")
+		}
+		if err := insertSessions(ctx, tx, id, sessionMillis(p)); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "course.term_create", Entity: "course_term", EntityID: db.FormatID(id), OrgPath: c.OrgPath,
+			After: map[string]any{"name": p.Name, "capacity": p.Capacity, "seed_hash": SeedHash(seedHex)}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetTerm(ctx, pr, id)
+}
+
+// UpdateTerm changes a term before its draw. The sessions are made again
+// from the schedule (none has been attended before the draw). A lower
+// capacity than those already enrolled is refused.
+func (s *Store) UpdateTerm(ctx context.Context, pr *auth.Principal, id int64, version int, in TermInput) (*Term, error) {
+	t, err := s.GetTerm(ctx, pr, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := writable(pr, t.OrgPath); err != nil {
+		return nil, err
+	}
+	opened := s.now()
+	if t.Status != TermDraft {
+		opened = t.EnrolOpensAt
+	}
+	p, err := in.validate(opened)
+	if err != nil {
+		return nil, err
+	}
+	schedule, _ := json.Marshal(p.Schedule)
+	err = s.group.Do(ctx, func(tx *db.Tx) error {
+		st, err := lockTerm(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if st.version != version {
+			return errs.Conflict("stale_version", "course.stale_version")
+		}
+		if st.status != TermDraft && st.status != TermOpen {
+			return refused("term_closed")
+		}
+		audP, err := audience(ctx, tx, t.OrgPath, p, t.OrgID)
+		if err != nil {
+			return err
+		}
+		var attended int
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM session_attendance WHERE term_id = ?", id).Scan(&attended); err != nil {
+			return errs.Internal(err, "course: update term")
+		}
+		if attended > 0 {
+			return refused("term_started")
+		}
+		ms := millis(s.now())
+		if _, err := tx.Exec(ctx, `UPDATE course_terms SET audience_org_id = ?, audience_path = ?, audience_tags = ?, name = ?, teacher = ?,
+			venue = ?, address = ?, capacity = ?, enrol_opens_at = ?, enrol_closes_at = ?, starts_on = ?, ends_on = ?, schedule = ?,
+			version = version + 1, updated_at = ? WHERE id = ?`,
+			p.AudienceOrgID, audP, p.tags, p.Name, p.Teacher, p.Venue, p.Address, p.Capacity, millis(p.opens), millis(p.closes),
+			p.first.Format("2006-01-02"), p.last.Format("2006-01-02"), string(schedule), ms, id); err != nil {
+			return errs.Internal(err, "course: update term")
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM course_sessions WHERE term_id = ?", id); err != nil {
+			return errs.Internal(err, "course: update term")
+		}
+		if err := insertSessions(ctx, tx, id, sessionMillis(p)); err != nil {
+			return err
+		}
+		st.audiencePath, st.tags, st.capacity = audP, p.tags, p.Capacity
+		st.opens, st.closes = millis(p.opens), millis(p.closes)
+		st.version++
+		return audit.Record(ctx, tx, audit.Event{Action: "course.term_update", Entity: "course_term", EntityID: db.FormatID(id), OrgPath: t.OrgPath,
+			Before: map[string]any{"name": t.Name, "capacity": t.Capacity}, After: map[string]any{"name": p.Name, "capacity": p.Capacity}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetTerm(ctx, pr, id)
+}
+
+// PublishTerm opens a draft term: members in the audience may apply once
+// the window opens.
+func (s *Store) PublishTerm(ctx context.Context, pr *auth.Principal, id int64) (*Term, error) {
+	return s.termTransition(ctx, pr, id, "course.term_publish", TermOpen, func(st *termRow) error {
+		if st.status != TermDraft {
+			return refused("not_draft")
+		}
+		if millis(s.now()) >= st.closes {
+			return fieldErr("enrol_closes_at", "course.closes_in_past")
+		}
+		return nil
+	})
+}
+
+// CancelTerm calls a term off; everyone who applied or holds a place is
+// told.
+func (s *Store) CancelTerm(ctx context.Context, pr *auth.Principal, id int64) (*Term, error) {
+	return s.termTransition(ctx, pr, id, "course.term_cancel", TermCancelled, func(st *termRow) error {
+		if st.status == TermCancelled || st.status == TermFinished {
+			return refused("term_closed")
+		}
+		return nil
+	})
+}
+
+// FinishTerm closes a drawn term after its last session has begun.
+func (s *Store) FinishTerm(ctx context.Context, pr *auth.Principal, id int64) (*Term, error) {
+	return s.termTransition(ctx, pr, id, "course.term_finish", TermFinished, func(st *termRow) error {
+		if st.status != TermDrawn {
+			return refused("not_drawn")
+		}
+		return nil
+	})
+}
+
+func (s *Store) termTransition(ctx context.Context, pr *auth.Principal, id int64, action string, to TermStatus, check func(*termRow) error) (*Term, error) {
+	if pr == nil {
+		return nil, errs.Internal(errNilPrincipal, action)
+	}
+	err := s.group.Do(ctx, func(tx *db.Tx) error {
+		st, err := lockTerm(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := writable(pr, st.orgPath); err != nil {
+			return err
+		}
+		if err := check(st); err != nil {
+			return err
+		}
+		ms := millis(s.now())
+		if _, err := tx.Exec(ctx, "UPDATE course_terms SET status = ?, version = version + 1, updated_at = ? WHERE id = ?", to, ms, id); err != nil {
+			return errs.Internal(err, action)
+		}
+		from := st.status
+		st.status = to
+		st.version++
+		if to == TermCancelled {
+			ids, err := memberIDs(ctx, tx, "SELECT member_id FROM enrolments WHERE term_id = ? AND status IN (?, ?, ?)", id, EnrolApplied, EnrolEnrolled, EnrolWaiting)
+			if err != nil {
+				return err
+			}
+			if err := notify(ctx, tx, ms, id, NoticeTermCancelled, ids...); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: action, Entity: "course_term", EntityID: db.FormatID(id), OrgPath: st.orgPath,
+			Before: map[string]any{"status": from}, After: map[string]any{"status": to}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetTerm(ctx, pr, id)
+}
+
+// CancelSession calls one session off (or back on).
+func (s *Store) CancelSession(ctx context.Context, pr *auth.Principal, termID, sessionID int64, cancelled bool) error {
+	t, err := s.GetTerm(ctx, pr, termID)
+	if err != nil {
+		return err
+	}
+	if err := writable(pr, t.OrgPath); err != nil {
+		return err
+	}
+	return s.DB.Tx(ctx, func(tx *db.Tx) error {
+		res, err := tx.Exec(ctx, "UPDATE course_sessions SET cancelled = ? WHERE id = ? AND term_id = ?", boolInt(cancelled), sessionID, termID)
+		if err != nil {
+			return errs.Internal(err, "course: cancel session")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.NotFound("session")
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "course.session_cancel", Entity: "course_session", EntityID: db.FormatID(sessionID),
+			OrgPath: t.OrgPath, After: map[string]any{"cancelled": cancelled}})
+	})
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func memberIDs(ctx context.Context, tx *db.Tx, q string, args ...any) ([]int64, error) {
+	rows, err := tx.Query(ctx, q, args...)
+	if err != nil {
+		return nil, errs.Internal(err, "course: members")
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, errs.Internal(err, "course: members")
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
