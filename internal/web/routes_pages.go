@@ -81,11 +81,15 @@ func (h *Handler) pageRoutes(mux *http.ServeMux) {
 	h.importRoutes(mux)
 	// Activities: staff pages (page_activities*.go).
 	h.activityRoutes(mux)
+	// Courses: staff pages (page_courses*.go).
+	h.courseRoutes(mux)
 	// Members' own pages: sign-in by mobile, their record and card, and
 	// checking a scanned card (page_portal.go).
 	h.portalRoutes(mux)
 	// Activities in the members' portal (page_portal_activities.go).
 	h.portalActivityRoutes(mux)
+	// Courses in the members' portal (page_portal_courses.go).
+	h.portalCourseRoutes(mux)
 
 	// Public, without sign-in: a union's joining page (指尖入会) and the
 	// applicant's status (page_join.go). They check their form tokens

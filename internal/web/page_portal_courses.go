@@ -1,0 +1,6 @@
+package web
+
+import "net/http"
+
+// portalCourseRoutes registers the members' course pages.
+func (h *Handler) portalCourseRoutes(mux *http.ServeMux) {}
