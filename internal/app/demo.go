@@ -139,5 +139,8 @@ func createDemoAccounts(ctx context.Context, m *Main, nodes []org.NewNode, out i
 	if printed {
 		fmt.Fprintf(out, "Demo accounts admin, security, auditor, dashilan and bit share the password: %s\n(shown once; set GONGHUI_DEMO_PASSWORD to choose it)\n", password)
 	}
-	return demoActivities(ctx, m, byName)
+	if err := demoActivities(ctx, m, byName); err != nil {
+		return err
+	}
+	return demoCourses(ctx, m, byName)
 }

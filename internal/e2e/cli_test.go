@@ -144,3 +144,24 @@ func checkCardVerify(t *testing.T, d *db.DB, dsn, keyFile string) {
 		t.Fatalf("card of a member who left: %d %s", code, out)
 	}
 }
+
+// Anyone re-runs a published draw with the binary alone: the order is the
+// SHA-256 of "seed:ticket", and a seed that does not match its published
+// hash is refused.
+func TestLotteryCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the binary")
+	}
+	out, code := gonghui(t, "", "lottery", "--seed", "abc", "--tickets", "1-5,7", "--capacity", "3",
+		"--seed-hash", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+	if code != 0 || !strings.Contains(out, "1\t3\tdrawn\t0ffad30e053a638aa0db9a80224c76381c7bdd2840a118263bada12198e7976b") ||
+		!strings.Contains(out, "4\t7\twaiting") {
+		t.Fatalf("lottery: %d %s", code, out)
+	}
+	if out, code := gonghui(t, "", "lottery", "--seed", "abd", "--tickets", "1-5", "--seed-hash", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"); code == 0 {
+		t.Fatalf("a seed not matching its hash was accepted: %s", out)
+	}
+	if out, code := gonghui(t, "", "lottery", "--seed", "abc", "--tickets", "0-3"); code == 0 {
+		t.Fatalf("ticket 0 accepted: %s", out)
+	}
+}
