@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
@@ -148,7 +149,7 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 func (s *Store) GroupStats() (batches, ops int64) { return s.group.Stats() }
 
 // china is the zone in which times without a zone are read.
-var china = time.FixedZone("CST", 8*3600)
+var china = beijing.Zone
 
 var errNilPrincipal = errors.New("activity: nil principal")
 
@@ -205,7 +206,4 @@ func boolInt(b bool) int {
 func slicesContains[T comparable](s []T, v T) bool { return slices.Contains(s, v) }
 
 // dayStart reads a calendar day as its midnight in Beijing.
-func dayStart(s string) (time.Time, bool) {
-	t, err := time.ParseInLocation(time.DateOnly, s, china)
-	return t, err == nil
-}
+func dayStart(s string) (time.Time, bool) { return beijing.ParseDay(s) }

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"gonghui/internal/beijing"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 )
@@ -67,20 +68,6 @@ type parsed struct {
 	starts, ends, opens, closes, cancelled time.Time
 }
 
-// ParseTime reads a time as Input takes it.
-func ParseTime(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02 15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, china); err == nil {
-			return t, true
-		}
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, true
-	}
-	return time.Time{}, false
-}
-
 // validate checks everything that does not need the database; now fills
 // the default opening of registration.
 func (in Input) validate(now time.Time) (*parsed, error) {
@@ -120,7 +107,7 @@ func (in Input) validate(now time.Time) (*parsed, error) {
 			}
 			return def
 		}
-		t, ok := ParseTime(s)
+		t, ok := beijing.ParseTime(s)
 		if !ok {
 			f.Add(field, "activity.time_format")
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
@@ -20,17 +21,6 @@ type MemberActivity struct {
 	Registration *Registration `json:"registration,omitempty"`
 	Position     int           `json:"waiting_position,omitempty"` // 1 = next to be promoted
 	Card         *StampCard    `json:"stamp_card,omitempty"`
-}
-
-// ancestors lists the paths of a union and of every organisation above it.
-func ancestors(path string) []string {
-	var out []string
-	for i := 1; i < len(path); i++ {
-		if path[i] == '/' {
-			out = append(out, path[:i+1])
-		}
-	}
-	return out
 }
 
 // open reports whether an activity is open to member m at all: published
@@ -68,7 +58,7 @@ func (s *Store) ForMember(ctx context.Context, memberID int64, q MemberQuery) ([
 		return nil, "", badCursor()
 	}
 	limit := pageLimit(q.Limit)
-	anc := ancestors(m.OrgPath)
+	anc := auth.Ancestors(m.OrgPath)
 	if len(anc) == 0 || m.Status != member.StatusActive {
 		return []MemberActivity{}, "", nil
 	}
@@ -101,7 +91,7 @@ func (s *Store) ForMember(ctx context.Context, memberID int64, q MemberQuery) ([
 		where, args = append(where, "(a.audience_tags = 0 OR (a.audience_tags & ?) <> 0)"), append(args, m.Tags)
 	}
 	if q.Q != "" {
-		where, args = append(where, s.contains("a.title")), append(args, s.likeArg(q.Q))
+		where, args = append(where, s.DB.Contains("a.title")), append(args, s.DB.ContainsArg(q.Q))
 	}
 	args = append(args, limit+1)
 	rows, err := s.DB.QueryFresh(ctx, "SELECT "+activityCols+activityFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT ?", args...)

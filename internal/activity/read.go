@@ -10,7 +10,6 @@ import (
 
 	"gonghui/internal/audit"
 	"gonghui/internal/auth"
-	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 )
@@ -161,8 +160,8 @@ func (s *Store) List(ctx context.Context, pr *auth.Principal, q Query) ([]Activi
 	}
 	where = append(where, "("+strings.Join(scope, " OR ")+")")
 	if q.Q != "" {
-		where = append(where, s.contains("a.title"))
-		args = append(args, s.likeArg(q.Q))
+		where = append(where, s.DB.Contains("a.title"))
+		args = append(args, s.DB.ContainsArg(q.Q))
 	}
 	if q.Kind != "" {
 		where, args = append(where, "a.kind = ?"), append(args, q.Kind)
@@ -206,21 +205,6 @@ func (s *Store) List(ctx context.Context, pr *auth.Principal, q Query) ([]Activi
 		next = encodeCursor(cursor{starts: millis(last.StartsAt), id: last.ID})
 	}
 	return out, next, nil
-}
-
-// contains is a substring test that PostgreSQL estimates sensibly.
-func (s *Store) contains(col string) string {
-	if s.DB.Dialect == db.Postgres {
-		return "strpos(" + col + ", ?) > 0"
-	}
-	return col + ` LIKE ? ESCAPE '\'`
-}
-
-func (s *Store) likeArg(q string) string {
-	if s.DB.Dialect == db.Postgres {
-		return q
-	}
-	return "%" + db.Like(q) + "%"
 }
 
 type cursor struct{ starts, id int64 }

@@ -481,7 +481,7 @@ func (s *Store) Registrations(ctx context.Context, pr *auth.Principal, activityI
 		where, args = append(where, "r.status = ?"), append(args, q.Status)
 	}
 	if q.Q != "" {
-		where, args = append(where, s.contains("m.name")), append(args, s.likeArg(q.Q))
+		where, args = append(where, s.DB.Contains("m.name")), append(args, s.DB.ContainsArg(q.Q))
 	}
 	args = append(args, limit+1)
 	rows, err := s.DB.QueryFresh(ctx, `SELECT r.member_id, m.name, o.name, r.status, r.seq, r.via, r.created_at, r.updated_at,

@@ -9,6 +9,7 @@ import (
 	"gonghui/internal/activity"
 	"gonghui/internal/audit"
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 )
 
@@ -45,7 +46,7 @@ var demoActivityList = []demoActivity{
 }
 
 // china is Beijing time, in which the demo's days start.
-var china = time.FixedZone("CST", 8*3600)
+var china = beijing.Zone
 
 // demoActivities publishes the demo's activities with some sign-ups and,
 // for the one under way, some check-ins.
@@ -80,21 +81,10 @@ func demoActivities(ctx context.Context, m *Main, byName map[string]int64) error
 		if a, err = m.Acts.Publish(ctx, pr, a.ID); err != nil {
 			return fmt.Errorf("demo activity %s: %w", in.Title, err)
 		}
-		rows, err := m.DB.Query(ctx, "SELECT id FROM members WHERE org_path >= ? AND org_path < ? AND status = 'active' ORDER BY id LIMIT ?",
-			path, audit.PathEnd(path), da.signUps)
+		ids, err := demoMembersUnder(ctx, m, path, "ASC", da.signUps)
 		if err != nil {
 			return err
 		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
 		for i, id := range ids {
 			if _, _, err := m.Acts.Register(ctx, pr, a.ID, id); err != nil {
 				return fmt.Errorf("demo sign-up for %s: %w", in.Title, err)
@@ -108,4 +98,24 @@ func demoActivities(ctx context.Context, m *Main, byName map[string]int64) error
 		slog.Info("demo activity published", "title", in.Title, "id", db.FormatID(a.ID), "sign_ups", len(ids))
 	}
 	return nil
+}
+
+// demoMembersUnder lists up to n active members of a subtree, by id in the
+// given order ("ASC" or "DESC", so two demo uses pick different people).
+func demoMembersUnder(ctx context.Context, m *Main, path, order string, n int) ([]int64, error) {
+	rows, err := m.DB.Query(ctx, "SELECT id FROM members WHERE org_path >= ? AND org_path < ? AND status = 'active' ORDER BY id "+order+" LIMIT ?",
+		path, audit.PathEnd(path), n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }

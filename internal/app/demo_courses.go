@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"time"
 
-	"gonghui/internal/audit"
 	"gonghui/internal/auth"
 	"gonghui/internal/course"
 )
@@ -76,21 +75,10 @@ func demoCourses(ctx context.Context, m *Main, byName map[string]int64) error {
 				return fmt.Errorf("demo group %s: %w", dc.group, err)
 			}
 		}
-		rows, err := m.DB.Query(ctx, "SELECT id FROM members WHERE org_path >= ? AND org_path < ? AND status = 'active' ORDER BY id DESC LIMIT ?",
-			path, audit.PathEnd(path), dc.applying)
+		ids, err := demoMembersUnder(ctx, m, path, "DESC", dc.applying)
 		if err != nil {
 			return err
 		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
 		for _, id := range ids {
 			if _, _, err := m.Courses.Apply(ctx, pr, t.ID, id); err != nil {
 				return fmt.Errorf("demo application for %s: %w", in.Title, err)

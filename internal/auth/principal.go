@@ -154,3 +154,15 @@ func (p *Principal) HasRole(r Role) bool {
 func Inside(path, ancestor string) bool {
 	return ancestor != "" && strings.HasPrefix(path, ancestor)
 }
+
+// Ancestors lists the paths of the organisation at path and of every one
+// above it, root first: the audiences that include it.
+func Ancestors(path string) []string {
+	var out []string
+	for i := 1; i < len(path); i++ {
+		if path[i] == '/' {
+			out = append(out, path[:i+1])
+		}
+	}
+	return out
+}

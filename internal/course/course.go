@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
@@ -153,7 +154,7 @@ func NewStore(d *db.DB, m *member.Store) *Store {
 // SetClock replaces the clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
-var china = time.FixedZone("CST", 8*3600)
+var china = beijing.Zone
 
 var errNilPrincipal = errors.New("course: nil principal")
 

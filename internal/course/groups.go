@@ -109,7 +109,7 @@ func (s *Store) MemberGroups(ctx context.Context, memberID int64) ([]Group, erro
 	if err != nil {
 		return nil, err
 	}
-	anc := ancestors(m.OrgPath)
+	anc := auth.Ancestors(m.OrgPath)
 	if len(anc) == 0 || m.Status != member.StatusActive {
 		return []Group{}, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"gonghui/internal/beijing"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 )
@@ -69,24 +70,6 @@ type parsedTerm struct {
 	sessions      [][2]time.Time
 }
 
-func parseTime(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02 15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, china); err == nil {
-			return t, true
-		}
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, true
-	}
-	return time.Time{}, false
-}
-
-func parseDay(s string) (time.Time, bool) {
-	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), china)
-	return t, err == nil
-}
-
 // clock reads "HH:MM" as minutes after midnight.
 func clock(s string) (int, bool) {
 	h, m, ok := strings.Cut(strings.TrimSpace(s), ":")
@@ -117,10 +100,10 @@ func (in TermInput) validate(now time.Time) (*parsedTerm, error) {
 	p.tags = bits
 	f.Check(in.Capacity >= 0 && in.Capacity <= MaxCapacity, "capacity", "field.out_of_range", 0, MaxCapacity)
 	var okFirst, okLast bool
-	if p.first, okFirst = parseDay(in.StartsOn); !okFirst {
+	if p.first, okFirst = beijing.ParseDay(in.StartsOn); !okFirst {
 		f.Add("starts_on", map[bool]string{true: "field.required", false: "field.invalid_date"}[strings.TrimSpace(in.StartsOn) == ""])
 	}
-	if p.last, okLast = parseDay(in.EndsOn); !okLast {
+	if p.last, okLast = beijing.ParseDay(in.EndsOn); !okLast {
 		f.Add("ends_on", map[bool]string{true: "field.required", false: "field.invalid_date"}[strings.TrimSpace(in.EndsOn) == ""])
 	}
 	if okFirst && okLast {
@@ -130,12 +113,12 @@ func (in TermInput) validate(now time.Time) (*parsedTerm, error) {
 	}
 	if strings.TrimSpace(in.EnrolOpensAt) == "" {
 		p.opens = now.Truncate(time.Minute)
-	} else if p.opens, ok = parseTime(in.EnrolOpensAt); !ok {
+	} else if p.opens, ok = beijing.ParseTime(in.EnrolOpensAt); !ok {
 		f.Add("enrol_opens_at", "course.time_format")
 	}
 	if strings.TrimSpace(in.EnrolClosesAt) == "" {
 		f.Add("enrol_closes_at", "field.required")
-	} else if p.closes, ok = parseTime(in.EnrolClosesAt); !ok {
+	} else if p.closes, ok = beijing.ParseTime(in.EnrolClosesAt); !ok {
 		f.Add("enrol_closes_at", "course.time_format")
 	}
 	if !p.opens.IsZero() && !p.closes.IsZero() {

@@ -89,7 +89,7 @@ func (s *Store) ListCourses(ctx context.Context, pr *auth.Principal, q Query) ([
 	}
 	where := []string{"(" + strings.Join(scope, " OR ") + ")"}
 	if q.Q != "" {
-		where, args = append(where, s.contains("c.title")), append(args, s.likeArg(q.Q))
+		where, args = append(where, s.DB.Contains("c.title")), append(args, s.DB.ContainsArg(q.Q))
 	}
 	if q.Category != "" {
 		where, args = append(where, "c.category = ?"), append(args, q.Category)
@@ -121,20 +121,6 @@ func (s *Store) ListCourses(ctx context.Context, pr *auth.Principal, q Query) ([
 		next = db.FormatID(out[limit-1].ID)
 	}
 	return out, next, nil
-}
-
-func (s *Store) contains(col string) string {
-	if s.DB.Dialect == db.Postgres {
-		return "strpos(" + col + ", ?) > 0"
-	}
-	return col + ` LIKE ? ESCAPE '\'`
-}
-
-func (s *Store) likeArg(q string) string {
-	if s.DB.Dialect == db.Postgres {
-		return q
-	}
-	return "%" + db.Like(q) + "%"
 }
 
 const termCols = `t.id, t.course_id, c.title, c.category, c.org_id, o.name, t.org_path, t.audience_org_id, ao.name, t.audience_path, t.audience_tags,
@@ -283,7 +269,7 @@ func (s *Store) Enrolments(ctx context.Context, pr *auth.Principal, termID int64
 		where, args = append(where, "e.status = ?"), append(args, q.Status)
 	}
 	if q.Q != "" {
-		where, args = append(where, s.contains("m.name")), append(args, s.likeArg(q.Q))
+		where, args = append(where, s.DB.Contains("m.name")), append(args, s.DB.ContainsArg(q.Q))
 	}
 	args = append(args, limit+1)
 	rows, err := s.DB.QueryFresh(ctx, `SELECT e.member_id, m.name, o.name, e.status, e.ticket, e.draw_rank, e.via, e.created_at, e.updated_at,
@@ -323,16 +309,6 @@ type MemberTerm struct {
 	Upcoming  []Session  `json:"upcoming_sessions,omitempty"`
 }
 
-func ancestors(path string) []string {
-	var out []string
-	for i := 1; i < len(path); i++ {
-		if path[i] == '/' {
-			out = append(out, path[:i+1])
-		}
-	}
-	return out
-}
-
 // OpenTerms lists the terms open to a member (published to their union or
 // one above it, with their tags) that have not ended, and those they are
 // enrolled in, soonest first, with their enrolments.
@@ -341,7 +317,7 @@ func (s *Store) OpenTerms(ctx context.Context, memberID int64) ([]MemberTerm, er
 	if err != nil {
 		return nil, err
 	}
-	anc := ancestors(m.OrgPath)
+	anc := auth.Ancestors(m.OrgPath)
 	if len(anc) == 0 || m.Status != member.StatusActive {
 		return []MemberTerm{}, nil
 	}

@@ -365,3 +365,21 @@ func Like(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)
 }
+
+// Contains is a condition that col contains the text given as its
+// argument (see ContainsArg). On PostgreSQL it is strpos rather than
+// LIKE '%…%', whose selectivity the planner badly underestimates.
+func (d *DB) Contains(col string) string {
+	if d.Dialect == Postgres {
+		return "strpos(" + col + ", ?) > 0"
+	}
+	return col + ` LIKE ? ESCAPE '\'`
+}
+
+// ContainsArg is the argument of Contains for the text q.
+func (d *DB) ContainsArg(q string) string {
+	if d.Dialect == Postgres {
+		return q
+	}
+	return "%" + Like(q) + "%"
+}

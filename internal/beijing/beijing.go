@@ -1,0 +1,39 @@
+// Package beijing reads the times and days people type, in Beijing time
+// (UTC+8, no daylight saving since 1991, so a fixed zone needs no tzdata).
+package beijing
+
+import (
+	"strings"
+	"time"
+)
+
+// Zone is Beijing time.
+var Zone = time.FixedZone("CST", 8*3600)
+
+// ParseTime reads a time as forms and the API send it: "2006-01-02T15:04"
+// (a datetime-local field), with seconds, with a space instead of the T
+// (all in Beijing time), or RFC 3339 with its own zone.
+func ParseTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02 15:04:05"} {
+		if t, err := time.ParseInLocation(layout, s, Zone); err == nil {
+			return t, true
+		}
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
+}
+
+// ParseDay reads YYYY-MM-DD as that day's midnight in Beijing.
+func ParseDay(s string) (time.Time, bool) {
+	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), Zone)
+	return t, err == nil
+}
+
+// Midnight is the start of t's day in Beijing.
+func Midnight(t time.Time) time.Time {
+	y, m, d := t.In(Zone).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, Zone)
+}
