@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/sms"
 	"gonghui/internal/testkit"
 )
 
@@ -279,6 +280,19 @@ func TestCancelActivityTellsRegistrants(t *testing.T) {
 		}
 		if u, _ := w.s.UnreadNotices(ctx, x.ID); u != 1 {
 			t.Fatalf("unread %d", u)
+		}
+		// The notice goes out by SMS once, whichever process sends.
+		var rec sms.Recorder
+		render := func(kind, title string) string { return kind + ":" + title }
+		other := NewStore(d, w.m)
+		if n, err := w.s.SendNotices(ctx, rec.Send, render); err != nil || n != 1 {
+			t.Fatalf("sent %d: %v", n, err)
+		}
+		if n, err := other.SendNotices(ctx, rec.Send, render); err != nil || n != 0 {
+			t.Fatalf("sent again %d: %v", n, err)
+		}
+		if got := rec.Last(w.mobiles[x.ID]); got != NoticeCancelled+":"+a.Title {
+			t.Fatalf("SMS %q", got)
 		}
 		_, _, err = w.s.Register(ctx, self(x), a.ID, x.ID)
 		if err != nil {

@@ -37,6 +37,7 @@ type world struct {
 	city, dashilanOfficer, leader    *auth.Principal
 	xichangOfficer                   *auth.Principal
 	seq                              int
+	mobiles                          map[int64]string
 }
 
 // clock is a settable time for tests.
@@ -101,6 +102,10 @@ func (w *world) add(t testing.TB, u *org.Org, tags ...string) *member.Member {
 	if err != nil {
 		t.Fatalf("add member %d: %v", n, err)
 	}
+	if w.mobiles == nil {
+		w.mobiles = map[int64]string{}
+	}
+	w.mobiles[m.ID] = mob
 	return m
 }
 

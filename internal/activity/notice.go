@@ -2,6 +2,7 @@ package activity
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"gonghui/internal/db"
@@ -81,4 +82,72 @@ func (s *Store) UnreadNotices(ctx context.Context, memberID int64) (int, error) 
 		return 0, errs.Internal(err, "activity: unread notices")
 	}
 	return n, nil
+}
+
+// Render turns a notice into the text sent by SMS.
+type Render func(kind, title string) string
+
+// SendNotices sends by SMS, once, the notices no process has taken yet:
+// up to 100 are claimed in one transaction (on PostgreSQL skipping those
+// another process holds), then sent. A notice is sent at most once: one
+// whose sending fails is logged, not retried, and stays in the portal.
+func (s *Store) SendNotices(ctx context.Context, send func(ctx context.Context, mobile, text string) error, render Render) (int, error) {
+	type claimed struct {
+		id, member int64
+		kind       string
+		title      string
+	}
+	var batch []claimed
+	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
+		batch = batch[:0]
+		lock := ""
+		if tx.Dialect() == db.Postgres {
+			lock = " FOR UPDATE OF n SKIP LOCKED"
+		}
+		rows, err := tx.Query(ctx, `SELECT n.id, n.member_id, n.kind, COALESCE(a.title, c.title || ' · ' || t.name, '')
+			FROM member_notices n LEFT JOIN activities a ON a.id = n.activity_id
+			LEFT JOIN course_terms t ON t.id = n.term_id LEFT JOIN courses c ON c.id = t.course_id
+			WHERE n.sent_at = 0 ORDER BY n.sent_at, n.id LIMIT 100`+lock)
+		if err != nil {
+			return errs.Internal(err, "activity: claim notices")
+		}
+		for rows.Next() {
+			var c claimed
+			if err := rows.Scan(&c.id, &c.member, &c.kind, &c.title); err != nil {
+				rows.Close()
+				return errs.Internal(err, "activity: claim notices")
+			}
+			batch = append(batch, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return errs.Internal(err, "activity: claim notices")
+		}
+		now := millis(s.now())
+		for _, c := range batch {
+			if _, err := tx.Exec(ctx, "UPDATE member_notices SET sent_at = ? WHERE id = ?", now, c.id); err != nil {
+				return errs.Internal(err, "activity: claim notices")
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, c := range batch {
+		mobile, err := s.Members.MobileForMessage(ctx, c.member)
+		if err != nil {
+			return sent, err
+		}
+		if mobile == "" {
+			continue
+		}
+		if err := send(ctx, mobile, render(c.kind, c.title)); err != nil {
+			slog.WarnContext(ctx, "notice not sent by SMS", "notice", c.id, "err", err)
+			continue
+		}
+		sent++
+	}
+	return sent, nil
 }

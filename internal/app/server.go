@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"gonghui/internal/activity"
 	"gonghui/internal/course"
+	"gonghui/internal/sms"
 	"log/slog"
 	"net"
 	"net/http"
@@ -23,6 +24,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
+	"gonghui/internal/i18n"
 	"gonghui/internal/job"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
@@ -39,6 +41,9 @@ type Main struct {
 	Members *member.Store
 	Acts    *activity.Store
 	Courses *course.Store
+	// SMS sends text messages: sign-in codes and notices. The default
+	// writes them to the log (numbers masked) until a gateway is connected.
+	SMS sms.Sender
 
 	server   *http.Server
 	listener net.Listener
@@ -64,6 +69,8 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m := &Main{Config: cfg, DB: d, Auth: auth.NewService(d, keys), Orgs: org.NewStore(d), Members: member.NewStore(d, keys)}
 	m.Acts = activity.NewStore(d, m.Members)
 	m.Courses = course.NewStore(d, m.Members)
+	m.SMS = sms.LogSender{}
+	m.Auth.SetSMS(m.SMS)
 	if cfg.Demo {
 		if err := LoadDemo(ctx, m, os.Stdout); err != nil {
 			d.Close()
@@ -236,6 +243,7 @@ func (m *Main) Serve(ctx context.Context) error {
 		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
 	}
 	go m.housekeeping(ctx)
+	go m.sendNotices(ctx)
 	errc := make(chan error, 1)
 	go func() {
 		if m.Config.TLSCert != "" {
@@ -277,6 +285,29 @@ func (m *Main) housekeeping(ctx context.Context) {
 			}
 			if err := (&job.Store{DB: m.DB}).Purge(ctx); err != nil {
 				slog.Warn("purge uploads and jobs", "err", err)
+			}
+		}
+	}
+}
+
+// sendNotices sends members' new notices (promoted from a waiting list,
+// activity called off, lottery result ...) by SMS every few seconds; any
+// process may, each notice goes once.
+func (m *Main) sendNotices(ctx context.Context) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	render := func(kind, title string) string {
+		return i18n.T(i18n.ZH, "activity.sms_prefix") + i18n.T(i18n.ZH, "activity.notice."+kind, title)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := m.Acts.SendNotices(ctx, m.SMS.Send, render); err != nil {
+				slog.Warn("send notices", "err", err)
+			} else if n > 0 {
+				slog.Info("notices sent by SMS", "count", n)
 			}
 		}
 	}

@@ -236,3 +236,19 @@ func (s *Store) Brief(ctx context.Context, id int64) (*Brief, error) {
 	}
 	return &b, nil
 }
+
+// MobileForMessage opens a member's mobile number for the system to send
+// them a message (a notice by SMS): the number goes to the SMS sender only,
+// never to a page, a log or a person, so it is not a reveal and is not
+// audited. "" when the member has no number or it cannot be opened.
+func (s *Store) MobileForMessage(ctx context.Context, id int64) (string, error) {
+	var sealed string
+	err := s.DB.QueryRow(ctx, "SELECT mobile_sealed FROM members WHERE id = ? AND status = ?", id, StatusActive).Scan(&sealed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", errs.Internal(err, "member: mobile for message")
+	}
+	return s.openOr(sealed, mobileAAD(id)), nil
+}
