@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/activity"
 	"gonghui/internal/api"
 	"gonghui/internal/auth"
+	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
 	"gonghui/internal/member"
@@ -37,6 +38,7 @@ type fixture struct {
 	orgs   *org.Store
 	mem    *member.Store
 	acts   *activity.Store
+	crs    *course.Store
 	srv    *httptest.Server
 	ids    map[string]string // fixture name -> ID, for {name} in paths and bodies
 	tokens map[string]string // username -> bearer token
@@ -48,6 +50,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	keys := testkit.Keys(t)
 	f := &fixture{t: t, d: d, auth: auth.NewService(d, keys), orgs: org.NewStore(d), mem: member.NewStore(d, keys), ids: map[string]string{}, tokens: map[string]string{}}
 	f.acts = activity.NewStore(d, f.mem)
+	f.crs = course.NewStore(d, f.mem)
 	root, err := f.orgs.CreateRoot(ctx, "北京市总工会", org.Kind("city_federation"), "110000")
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +105,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 		f.ids["user:"+u.name] = db.FormatID(id)
 	}
 	mux := http.NewServeMux()
-	api.New(api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, Members: f.mem, Acts: f.acts, HTTP: httpx.Options{}}).Routes(mux)
+	api.New(api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, Members: f.mem, Acts: f.acts, Courses: f.crs, HTTP: httpx.Options{}}).Routes(mux)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f

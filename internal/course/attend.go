@@ -132,7 +132,7 @@ func (s *Store) Attend(ctx context.Context, pr *auth.Principal, termID int64, in
 			}
 			ids = in.MemberIDs
 		default:
-			return nil, fieldErr("member_id", "field.required")
+			return nil, fieldErr("member_ids", "field.required")
 		}
 	}
 	x, err := s.session(ctx, termID, sessionID)

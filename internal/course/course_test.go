@@ -298,6 +298,19 @@ func TestEnrolDrawWithdrawAndPromote(t *testing.T) {
 		}
 		_, _, err = w.s.Apply(ctx, self(ms[7]), tm.ID, ms[7].ID)
 		wantCode(t, err, "enrolment_closed")
+		// Withdrawing and being added back after the draw leaves the
+		// published record as drawn.
+		if _, err := w.s.Withdraw(ctx, w.officer, tm.ID, next.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := w.s.Apply(ctx, w.officer, tm.ID, next.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = w.s.GetTerm(ctx, w.officer, tm.ID)
+		rec2, err := w.s.Record(ctx, got)
+		if err != nil || fmt.Sprint(rec2) != fmt.Sprint(rec) {
+			t.Fatalf("the record changed after the draw:\n%+v\n%+v", rec2, rec)
+		}
 	})
 }
 

@@ -195,6 +195,8 @@ func (s *Store) Apply(ctx context.Context, pr *auth.Principal, termID, memberID 
 			}
 		case st.status == TermDrawn:
 			return refused("enrolment_closed")
+		case st.status == TermDraft:
+			return refused("not_open")
 		default:
 			return refused("term_closed")
 		}
@@ -379,11 +381,13 @@ func (s *Store) DrawTerm(ctx context.Context, pr *auth.Principal, termID int64) 
 		sort.Slice(tickets, func(i, j int) bool { return tickets[i] < tickets[j] })
 		drawn, waiting := Draw(st.seed, tickets, st.capacity)
 		var enrolledIDs, waitingIDs []int64
+		record := make([]any, 0, 4*len(tickets))
 		for i, t := range append(append([]int64{}, drawn...), waiting...) {
 			status := EnrolEnrolled
 			if i >= len(drawn) {
 				status = EnrolWaiting
 			}
+			record = append(record, termID, t, i+1, boolInt(status == EnrolEnrolled))
 			if _, err := tx.Exec(ctx, "UPDATE enrolments SET status = ?, draw_rank = ?, updated_at = ? WHERE term_id = ? AND ticket = ?",
 				status, i+1, now, termID, t); err != nil {
 				return errs.Internal(err, "course: draw")
@@ -394,6 +398,9 @@ func (s *Store) DrawTerm(ctx context.Context, pr *auth.Principal, termID int64) 
 			} else {
 				waitingIDs = append(waitingIDs, byTicket[t])
 			}
+		}
+		if err := tx.InsertRows(ctx, "course_draws (term_id, ticket, rank, drawn)", 4, record); err != nil {
+			return errs.Internal(err, "course: draw record")
 		}
 		if _, err := tx.Exec(ctx, "UPDATE course_terms SET status = ?, drawn_at = ?, version = version + 1 WHERE id = ?", TermDrawn, now, termID); err != nil {
 			return errs.Internal(err, "course: draw")

@@ -165,6 +165,9 @@ func (s *Store) JoinGroup(ctx context.Context, pr *auth.Principal, groupID, memb
 	}
 	m, err := s.Members.Brief(ctx, memberID)
 	if err != nil {
+		if errs.Is(err, errs.KindNotFound) && !self {
+			return nil, fieldErr("member_id", "field.invalid_id")
+		}
 		return nil, err
 	}
 	if !leave && (m.Status != member.StatusActive || !auth.Inside(m.OrgPath, g.orgPath)) {

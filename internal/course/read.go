@@ -326,9 +326,12 @@ func (s *Store) OpenTerms(ctx context.Context, memberID int64) ([]MemberTerm, er
 	for _, p := range anc {
 		args = append(args, p)
 	}
-	args = append(args, TermOpen, TermDrawn, today, m.Tags)
-	terms, err := s.terms(ctx, "t.audience_path IN ("+db.Placeholders(len(anc))+") AND t.status IN (?, ?) AND t.ends_on >= ? AND (t.audience_tags = 0 OR (t.audience_tags & ?) <> 0)",
-		args, "t.starts_on, t.id", 200)
+	args = append(args, m.Tags, memberID, EnrolApplied, EnrolEnrolled, EnrolWaiting, TermOpen, TermDrawn, today)
+	// Open to them now, or held by them (a member who moved keeps the
+	// terms they applied for).
+	terms, err := s.terms(ctx, "((t.audience_path IN ("+db.Placeholders(len(anc))+") AND (t.audience_tags = 0 OR (t.audience_tags & ?) <> 0))"+
+		" OR EXISTS (SELECT 1 FROM enrolments e WHERE e.term_id = t.id AND e.member_id = ? AND e.status IN (?, ?, ?)))"+
+		" AND t.status IN (?, ?) AND t.ends_on >= ?", args, "t.starts_on, t.id", 200)
 	if err != nil {
 		return nil, err
 	}
@@ -415,8 +418,8 @@ func (s *Store) Timetable(ctx context.Context, memberID int64, from, to time.Tim
 		CASE WHEN EXISTS (SELECT 1 FROM session_attendance a WHERE a.session_id = x.id AND a.member_id = ?) THEN 1 ELSE 0 END
 		FROM enrolments e JOIN course_terms t ON t.id = e.term_id JOIN courses c ON c.id = t.course_id
 		JOIN course_sessions x ON x.term_id = e.term_id
-		WHERE e.member_id = ? AND e.status = ? AND t.status IN (?, ?) AND x.starts_at >= ? AND x.starts_at < ?
-		ORDER BY x.starts_at LIMIT 200`, memberID, memberID, EnrolEnrolled, TermDrawn, TermOpen, millis(from), millis(to))
+		WHERE e.member_id = ? AND e.status = ? AND t.status IN (?, ?, ?) AND x.starts_at >= ? AND x.starts_at < ?
+		ORDER BY x.starts_at LIMIT 200`, memberID, memberID, EnrolEnrolled, TermDrawn, TermOpen, TermFinished, millis(from), millis(to))
 	if err != nil {
 		return nil, errs.Internal(err, "course: timetable")
 	}
@@ -455,25 +458,25 @@ type TicketDraw struct {
 	Drawn  bool  `json:"drawn"`
 }
 
-// Record returns a term's draw record (tickets of withdrawn applicants
-// included, as they were drawn).
+// Record returns a term's draw record as it was drawn (tickets of those
+// who withdrew since included; members added after the draw are not in it).
 func (s *Store) Record(ctx context.Context, t *Term) (*DrawRecord, error) {
 	rec := &DrawRecord{SeedHash: t.SeedHash, Seed: t.Seed, Capacity: t.Capacity, DrawnAt: t.DrawnAt, Tickets: []TicketDraw{}}
 	if t.DrawnAt == nil {
 		return rec, nil
 	}
-	rows, err := s.DB.Query(ctx, "SELECT ticket, draw_rank FROM enrolments WHERE term_id = ? AND draw_rank > 0 AND created_at <= ? ORDER BY draw_rank",
-		t.ID, millis(*t.DrawnAt))
+	rows, err := s.DB.Query(ctx, "SELECT ticket, rank, drawn FROM course_draws WHERE term_id = ? ORDER BY rank", t.ID)
 	if err != nil {
 		return nil, errs.Internal(err, "course: draw record")
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var td TicketDraw
-		if err := rows.Scan(&td.Ticket, &td.Rank); err != nil {
+		var drawn int
+		if err := rows.Scan(&td.Ticket, &td.Rank, &drawn); err != nil {
 			return nil, errs.Internal(err, "course: draw record")
 		}
-		td.Drawn = t.Capacity == 0 || td.Rank <= int64(t.Capacity)
+		td.Drawn = drawn != 0
 		rec.Tickets = append(rec.Tickets, td)
 	}
 	return rec, rows.Err()

@@ -215,6 +215,9 @@ func (s *Store) UpdateTerm(ctx context.Context, pr *auth.Principal, id int64, ve
 		if st.status != TermDraft && st.status != TermOpen {
 			return refused("term_closed")
 		}
+		if st.status == TermOpen && !p.closes.After(s.now()) {
+			return fieldErr("enrol_closes_at", "course.closes_in_past")
+		}
 		audP, err := audience(ctx, tx, t.OrgPath, p, t.OrgID)
 		if err != nil {
 			return err

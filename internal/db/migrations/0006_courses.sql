@@ -86,6 +86,17 @@ CREATE INDEX enrolments_queue ON enrolments (term_id, status, draw_rank);
 CREATE INDEX enrolments_member ON enrolments (member_id);
 CREATE INDEX enrolments_org ON enrolments (member_org_path);
 
+-- The draw as it was made: every ticket with its place. Kept apart from
+-- the enrolments, which change afterwards (withdrawals, late additions),
+-- so the published record always re-runs to what was drawn.
+CREATE TABLE course_draws (
+    term_id BIGINT NOT NULL REFERENCES course_terms(id),
+    ticket  BIGINT NOT NULL,
+    rank    BIGINT NOT NULL,
+    drawn   INTEGER NOT NULL,
+    PRIMARY KEY (term_id, ticket)
+);
+
 CREATE TABLE session_attendance (
     session_id BIGINT NOT NULL REFERENCES course_sessions(id),
     member_id  BIGINT NOT NULL REFERENCES members(id),
