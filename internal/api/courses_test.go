@@ -480,6 +480,10 @@ func TestCoursesAPI(t *testing.T) {
 			{name: "no edit after the draw", as: "officer_a", method: "PUT", path: "/api/v1/terms/{t}", body: strings.Replace(term, `{"name"`, `{"version":{tv},"name"`, 1),
 				status: 409, want: []string{`"code":"term_closed"`}},
 			{name: "finish, other street", as: "officer_b", method: "POST", path: "/api/v1/terms/{t}/finish", status: 404},
+			{name: "finish before the last session", as: "officer_a", method: "POST", path: "/api/v1/terms/{t}/finish", status: 409, want: []string{`"code":"term_not_over"`}},
+		})
+		clk.set(clk.get().Add(200 * 24 * time.Hour))
+		f.run([]step{
 			{name: "finish", as: "officer_a", method: "POST", path: "/api/v1/terms/{t}/finish", status: 200, want: []string{`"status":"finished"`}},
 			{name: "no withdrawal once finished", as: next, method: "DELETE", path: "/api/v1/terms/{t}/enrolments/me", status: 409, want: []string{`"code":"term_closed"`}},
 			{name: "cancel a draft", as: "officer_a", method: "POST", path: "/api/v1/terms/{t2}/cancel", status: 200, want: []string{`"status":"cancelled"`}},

@@ -209,6 +209,21 @@ func (s *Store) JoinGroup(ctx context.Context, pr *auth.Principal, groupID, memb
 	return &g, nil
 }
 
+// GetGroup returns an interest group the caller may see.
+func (s *Store) GetGroup(ctx context.Context, pr *auth.Principal, id int64) (*Group, error) {
+	g, err := scanGroup(s.DB.QueryRow(ctx, "SELECT "+groupCols+" FROM interest_groups g JOIN courses c ON c.id = g.course_id WHERE g.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.NotFound("group")
+	}
+	if err != nil {
+		return nil, errs.Internal(err, "course: group")
+	}
+	if err := readable(pr, g.orgPath); err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
 // GroupMember is one member of an interest group.
 type GroupMember struct {
 	MemberID int64     `json:"member_id,string"`

@@ -280,11 +280,18 @@ func (s *Store) CancelTerm(ctx context.Context, pr *auth.Principal, id int64) (*
 	})
 }
 
-// FinishTerm closes a drawn term after its last session has begun.
+// FinishTerm closes a drawn term once its last session has begun.
 func (s *Store) FinishTerm(ctx context.Context, pr *auth.Principal, id int64) (*Term, error) {
+	var last int64
+	if err := s.DB.QueryRow(ctx, "SELECT COALESCE(MAX(starts_at), 0) FROM course_sessions WHERE term_id = ?", id).Scan(&last); err != nil {
+		return nil, errs.Internal(err, "course: finish")
+	}
 	return s.termTransition(ctx, pr, id, "course.term_finish", TermFinished, func(st *termRow) error {
 		if st.status != TermDrawn {
 			return refused("not_drawn")
+		}
+		if millis(s.now()) < last {
+			return refused("term_not_over")
 		}
 		return nil
 	})

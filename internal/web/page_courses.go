@@ -1,6 +1,517 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 
-// courseRoutes registers the staff pages of courses.
-func (h *Handler) courseRoutes(mux *http.ServeMux) {}
+	"gonghui/internal/auth"
+	"gonghui/internal/course"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/i18n"
+)
+
+// The staff pages of courses: the list, a course's form and page with its
+// terms and interest groups (this file), a term's form and page with its
+// draw, enrolments and sessions (page_courses_term.go), and a session's
+// register, code screen, scanner and the register's download
+// (page_courses_session.go). The store is internal/course; it scopes
+// everything as activities are scoped (activity.read / activity.write over
+// the course's subtree), answering NotFound outside the caller's subtrees.
+
+func (h *Handler) courseRoutes(mux *http.ServeMux) {
+	a := h.authed
+	mux.HandleFunc("GET /courses", a(h.crsList))
+	mux.HandleFunc("GET /courses/new", a(h.crsNew))
+	mux.HandleFunc("POST /courses/new", a(h.crsCreate))
+	mux.HandleFunc("GET /courses/{id}", a(h.crsShow))
+	mux.HandleFunc("GET /courses/{id}/edit", a(h.crsEdit))
+	mux.HandleFunc("POST /courses/{id}/edit", a(h.crsUpdate))
+	mux.HandleFunc("POST /courses/{id}/groups", a(h.crsGroupCreate))
+	mux.HandleFunc("GET /groups/{id}", a(h.crsGroupShow))
+	mux.HandleFunc("GET /courses/{id}/terms/new", a(h.crsTermNew))
+	mux.HandleFunc("POST /courses/{id}/terms/new", a(h.crsTermCreate))
+	mux.HandleFunc("GET /terms/{id}", a(h.crsTermShow))
+	mux.HandleFunc("GET /terms/{id}/edit", a(h.crsTermEdit))
+	mux.HandleFunc("POST /terms/{id}/edit", a(h.crsTermUpdate))
+	mux.HandleFunc("POST /terms/{id}/publish", a(h.crsTermPublish))
+	mux.HandleFunc("POST /terms/{id}/cancel", a(h.crsTermCancel))
+	mux.HandleFunc("POST /terms/{id}/finish", a(h.crsTermFinish))
+	mux.HandleFunc("POST /terms/{id}/draw", a(h.crsTermDraw))
+	mux.HandleFunc("GET /terms/{id}/draw", a(h.crsDrawRecord))
+	mux.HandleFunc("POST /terms/{id}/members", a(h.crsMemberSearch))
+	mux.HandleFunc("POST /terms/{id}/apply", a(h.crsApply))
+	mux.HandleFunc("POST /terms/{id}/enrolments/{mid}/withdraw", a(h.crsWithdraw))
+	mux.HandleFunc("GET /terms/{id}/register.xlsx", a(h.crsExport))
+	mux.HandleFunc("GET /terms/{id}/sessions/{sid}", a(h.crsSession))
+	mux.HandleFunc("POST /terms/{id}/sessions/{sid}/attend", a(h.crsAttend))
+	mux.HandleFunc("POST /terms/{id}/sessions/{sid}/cancel", a(h.crsSessionCancel))
+	mux.HandleFunc("GET /terms/{id}/sessions/{sid}/display", a(h.crsDisplay))
+	mux.HandleFunc("GET /terms/{id}/sessions/{sid}/qr.png", a(h.crsQR))
+	mux.HandleFunc("GET /terms/{id}/sessions/{sid}/code", a(h.crsCodeJSON))
+	mux.HandleFunc("GET /terms/{id}/sessions/{sid}/scan", a(h.crsScanPage))
+	mux.HandleFunc("POST /terms/{id}/sessions/{sid}/scan", a(h.crsScan))
+}
+
+// Labels of the store's codes (course.*.json).
+
+func crsCategoryLabel(lang i18n.Lang, c course.Category) string {
+	return i18n.T(lang, "course.category."+string(c))
+}
+
+func crsStatusLabel(lang i18n.Lang, s course.TermStatus) string {
+	return i18n.T(lang, "course.status."+string(s))
+}
+
+func crsStatusVariant(s course.TermStatus) string {
+	switch s {
+	case course.TermOpen:
+		return "success"
+	case course.TermDraft:
+		return "warning"
+	case course.TermDrawn:
+		return "info"
+	case course.TermFinished:
+		return "neutral"
+	}
+	return "outline"
+}
+
+func crsEnrolLabel(lang i18n.Lang, s course.EnrolStatus) string {
+	return i18n.T(lang, "course.enrol."+string(s))
+}
+
+func crsEnrolVariant(s course.EnrolStatus) string {
+	switch s {
+	case course.EnrolEnrolled:
+		return "success"
+	case course.EnrolWaiting:
+		return "warning"
+	case course.EnrolApplied:
+		return "info"
+	}
+	return "outline"
+}
+
+func crsCategoryOptions(lang i18n.Lang) []Option {
+	out := make([]Option, 0, len(course.Categories))
+	for _, c := range course.Categories {
+		out = append(out, Option{string(c), crsCategoryLabel(lang, c)})
+	}
+	return out
+}
+
+func crsURL(id int64) string     { return "/courses/" + db.FormatID(id) }
+func crsTermURL(id int64) string { return "/terms/" + db.FormatID(id) }
+func crsGroupURL(id int64) string {
+	return "/groups/" + db.FormatID(id)
+}
+func crsSessionURL(termID, sessionID int64) string {
+	return crsTermURL(termID) + "/sessions/" + db.FormatID(sessionID)
+}
+
+// crsTranslate is the store's translate function in the page's language.
+func crsTranslate(lang i18n.Lang) course.Translate {
+	return func(k string, a ...any) string { return i18n.T(lang, k, a...) }
+}
+
+// crsWeekday names a weekday 1 (Monday) … 7 (Sunday).
+func crsWeekday(lang i18n.Lang, d int) string {
+	return i18n.T(lang, "cweb.weekday."+strconv.Itoa(d))
+}
+
+func crsWeekdayOptions(lang i18n.Lang) []Option {
+	out := make([]Option, 0, 7)
+	for d := 1; d <= 7; d++ {
+		out = append(out, Option{strconv.Itoa(d), crsWeekday(lang, d)})
+	}
+	return out
+}
+
+// crsSchedule says a weekly schedule in words: "周二 19:00（90 分钟）、…".
+func crsSchedule(lang i18n.Lang, slots []course.Slot) string {
+	parts := make([]string, 0, len(slots))
+	for _, s := range slots {
+		parts = append(parts, i18n.T(lang, "cweb.slot", crsWeekday(lang, s.Weekday), s.Start, s.Minutes))
+	}
+	return strings.Join(parts, i18n.T(lang, "cweb.list_sep"))
+}
+
+// crsRow is a course in the list or on its page.
+type crsRow struct {
+	ID, URL, Title, CategoryLabel, OrgName, OrgURL string
+	Terms, Groups                                  int
+}
+
+func crsView(lang i18n.Lang, c *course.Course) crsRow {
+	return crsRow{ID: db.FormatID(c.ID), URL: crsURL(c.ID), Title: c.Title, CategoryLabel: crsCategoryLabel(lang, c.Category),
+		OrgName: c.OrgName, OrgURL: orgURL(c.OrgID), Terms: c.Terms, Groups: c.Groups}
+}
+
+// crsFilters are the list's filters as the URL carries them.
+type crsFilters struct{ Q, Org, Category string }
+
+func (f crsFilters) Any() bool { return f.Q != "" || f.Org != "" || f.Category != "" }
+
+// crsListData is the Data of the list.
+type crsListData struct {
+	F               crsFilters
+	OrgOptions      []Option
+	CategoryOptions []Option
+	Rows            []crsRow
+	Next            string
+	HasPrev         bool
+	CanWrite        bool
+	NewURL          string
+}
+
+func (h *Handler) crsList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if !canActivities(p) {
+		h.forbidden(w, r, p)
+		return
+	}
+	pg := h.page(w, r, p, "cweb.list.title", "courses")
+	f := crsFilters{Q: qstr(r, "q"), Org: qstr(r, "org"), Category: qstr(r, "category")}
+	d := crsListData{F: f, CategoryOptions: crsCategoryOptions(pg.Lang), CanWrite: p.Can(auth.PermActivityWrite), NewURL: "/courses/new"}
+	if f.Org != "" {
+		d.NewURL += "?org=" + url.QueryEscape(f.Org)
+	}
+	var err error
+	if d.OrgOptions, err = h.actOrgChoices(r, p, pg.Lang, "", parseIDValue(f.Org)); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	cursor := qstr(r, "cursor")
+	q := course.Query{Q: f.Q, Category: course.Category(f.Category), After: cursor, Limit: pageSize}
+	fe := errs.Fields{}
+	if f.Org != "" {
+		if q.Org = parseIDValue(f.Org); q.Org == 0 {
+			fe.Add("org", "field.invalid_id")
+		}
+	}
+	var items []course.Course
+	var next string
+	if err = fe.Err(); err == nil {
+		items, next, err = h.Courses.ListCourses(r.Context(), p, q)
+	}
+	status := http.StatusOK
+	if err != nil {
+		form, ok := formError(pg, err)
+		if !ok {
+			h.fail(w, r, p, err)
+			return
+		}
+		pg.Form, status = form, http.StatusBadRequest
+	}
+	for i := range items {
+		d.Rows = append(d.Rows, crsView(pg.Lang, &items[i]))
+	}
+	d.Next, d.HasPrev = listURL(pg, "cursor", next), cursor != ""
+	pg.Data = d
+	h.r.Render(w, status, "crs_list", pg)
+}
+
+// crsFor loads the course of the {id} path value, or answers the error page.
+func (h *Handler) crsFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Course, bool) {
+	id, err := idParam(r, "id")
+	if err == nil {
+		var c *course.Course
+		if c, err = h.Courses.GetCourse(r.Context(), p, id); err == nil {
+			return c, true
+		}
+	}
+	h.fail(w, r, p, err)
+	return nil, false
+}
+
+// crsWritable is crsFor for what changes the course: those who only read
+// it get the 403 page.
+func (h *Handler) crsWritable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Course, bool) {
+	c, ok := h.crsFor(w, r, p)
+	if !ok {
+		return nil, false
+	}
+	if !p.CanAt(auth.PermActivityWrite, c.OrgPath) {
+		h.forbidden(w, r, p)
+		return nil, false
+	}
+	return c, true
+}
+
+// The course's form.
+
+type crsFormValues struct{ OrgID, Title, Category, Description string }
+
+// crsFormData is the Data of the course's form.
+type crsFormData struct {
+	Editing         bool
+	Action, Cancel  string
+	OrgName         string
+	OrgOptions      []Option
+	CategoryOptions []Option
+	V               crsFormValues
+	Version         string
+}
+
+func (h *Handler) renderCrsForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int, c *course.Course, d *crsFormData) {
+	d.CategoryOptions = crsCategoryOptions(pg.Lang)
+	crumbs := []Crumb{{Label: pg.T("cweb.list.title"), URL: "/courses"}}
+	if c == nil {
+		keep := parseIDValue(d.V.OrgID)
+		if pg.Form != nil {
+			keep = parseIDValue(pg.Form.Values["org_id"])
+		}
+		var err error
+		if d.OrgOptions, err = h.orgChoices(r.Context(), p, pg.Lang, auth.PermActivityWrite, "", keep); err != nil {
+			h.fail(w, r, p, err)
+			return
+		}
+	} else {
+		d.Editing, d.OrgName = true, c.OrgName
+		crumbs = append(crumbs, Crumb{Label: c.Title, URL: crsURL(c.ID)})
+	}
+	pg.Crumbs = append(crumbs, Crumb{Label: pg.Title})
+	pg.Data = d
+	h.r.Render(w, status, "crs_form", pg)
+}
+
+func crsInputFrom(r *http.Request) (course.CourseInput, errs.Fields) {
+	f := errs.Fields{}
+	in := course.CourseInput{Title: fstr(r, "title"), Category: course.Category(fstr(r, "category")),
+		Description: strings.TrimSpace(r.PostFormValue("description"))}
+	if s := fstr(r, "org_id"); s != "" {
+		if in.OrgID = parseIDValue(s); in.OrgID == 0 {
+			f.Add("org_id", "field.invalid_id")
+		}
+	}
+	return in, f
+}
+
+func (h *Handler) crsNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if !p.Can(auth.PermActivityWrite) {
+		h.forbidden(w, r, p)
+		return
+	}
+	pg := h.page(w, r, p, "cweb.new.title", "courses")
+	d := &crsFormData{Action: "/courses/new", Cancel: "/courses"}
+	if org := defaultPublisher(p, parseIDValue(qstr(r, "org"))); org != 0 {
+		d.V.OrgID = db.FormatID(org)
+	}
+	h.renderCrsForm(w, r, p, pg, http.StatusOK, nil, d)
+}
+
+func (h *Handler) crsCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	if !p.Can(auth.PermActivityWrite) {
+		h.forbidden(w, r, p)
+		return
+	}
+	in, fe := crsInputFrom(r)
+	if in.OrgID == 0 && fe["org_id"].Key == "" {
+		fe.Add("org_id", "field.required")
+	}
+	err := fe.Err()
+	var c *course.Course
+	if err == nil {
+		c, err = h.Courses.CreateCourse(r.Context(), p, in)
+	}
+	if err != nil {
+		pg := h.page(w, r, p, "cweb.new.title", "courses")
+		pg.Path = "/courses/new"
+		if !h.validation(w, r, p, pg, err) {
+			return
+		}
+		h.renderCrsForm(w, r, p, pg, http.StatusUnprocessableEntity, nil, &crsFormData{Action: "/courses/new", Cancel: "/courses"})
+		return
+	}
+	redirect(w, r, crsURL(c.ID), "flash.cweb.course_created")
+}
+
+func (h *Handler) crsEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	c, ok := h.crsWritable(w, r, p)
+	if !ok {
+		return
+	}
+	pg := h.page(w, r, p, "cweb.edit.title", "courses")
+	d := &crsFormData{Action: crsURL(c.ID) + "/edit", Cancel: crsURL(c.ID), Version: strconv.Itoa(c.Version),
+		V: crsFormValues{OrgID: db.FormatID(c.OrgID), Title: c.Title, Category: string(c.Category), Description: c.Description}}
+	h.renderCrsForm(w, r, p, pg, http.StatusOK, c, d)
+}
+
+func (h *Handler) crsUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	c, ok := h.crsWritable(w, r, p)
+	if !ok {
+		return
+	}
+	in, fe := crsInputFrom(r)
+	version := 0
+	parseIntField(fe, r, "version", 0, &version)
+	err := fe.Err()
+	if err == nil {
+		_, err = h.Courses.UpdateCourse(r.Context(), p, c.ID, version, in)
+	}
+	if err != nil {
+		pg := h.page(w, r, p, "cweb.edit.title", "courses")
+		pg.Path = crsURL(c.ID) + "/edit"
+		if !h.validation(w, r, p, pg, err) {
+			return
+		}
+		d := &crsFormData{Action: crsURL(c.ID) + "/edit", Cancel: crsURL(c.ID), Version: strconv.Itoa(version),
+			V: crsFormValues{OrgID: db.FormatID(c.OrgID), Title: c.Title, Category: string(c.Category), Description: c.Description}}
+		h.renderCrsForm(w, r, p, pg, http.StatusUnprocessableEntity, c, d)
+		return
+	}
+	redirect(w, r, crsURL(c.ID), "flash.cweb.course_saved")
+}
+
+// A course's page.
+
+// crsTermRow is a term in a course's list of terms.
+type crsTermRow struct {
+	ID, URL, Name, StatusLabel, StatusV  string
+	Teacher, Venue, Dates, Enrol         string
+	Schedule                             string
+	Enrolled, Capacity, Applied, Waiting int
+	Sessions                             int
+}
+
+func crsTermView(lang i18n.Lang, t *course.Term) crsTermRow {
+	return crsTermRow{ID: db.FormatID(t.ID), URL: crsTermURL(t.ID), Name: t.Name, StatusLabel: crsStatusLabel(lang, t.Status),
+		StatusV: crsStatusVariant(t.Status), Teacher: t.Teacher, Venue: t.Venue, Dates: t.StartsOn + " – " + t.EndsOn,
+		Enrol:    formatTime(t.EnrolOpensAt, "2006-01-02 15:04") + " – " + formatTime(t.EnrolClosesAt, "2006-01-02 15:04"),
+		Schedule: crsSchedule(lang, t.Schedule), Enrolled: t.Enrolled, Capacity: t.Capacity, Applied: t.Applied, Waiting: t.Waiting,
+		Sessions: t.Sessions}
+}
+
+// crsGroupRow is an interest group on a course's page.
+type crsGroupRow struct {
+	ID, URL, Name, Description, Created string
+	Members                             int
+}
+
+// crsShowData is the Data of a course's page.
+type crsShowData struct {
+	C            crsRow
+	Course       *course.Course
+	CanWrite     bool
+	Terms        []crsTermRow
+	Groups       []crsGroupRow
+	URL, NewTerm string
+	GroupFailed  bool
+}
+
+func (h *Handler) crsShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	c, ok := h.crsFor(w, r, p)
+	if !ok {
+		return
+	}
+	h.renderCrsShow(w, r, p, c, nil, http.StatusOK)
+}
+
+func (h *Handler) renderCrsShow(w http.ResponseWriter, r *http.Request, p *auth.Principal, c *course.Course, form *Form, status int) {
+	ctx := r.Context()
+	pg := h.page(w, r, p, "", "courses")
+	pg.Title = c.Title
+	pg.Crumbs = []Crumb{{Label: pg.T("cweb.list.title"), URL: "/courses"}, {Label: c.Title}}
+	if r.Method != http.MethodGet {
+		pg.Path = crsURL(c.ID)
+	}
+	pg.Form = form
+	d := &crsShowData{C: crsView(pg.Lang, c), Course: c, CanWrite: p.CanAt(auth.PermActivityWrite, c.OrgPath), URL: crsURL(c.ID),
+		NewTerm: crsURL(c.ID) + "/terms/new", GroupFailed: form != nil}
+	terms, err := h.Courses.Terms(ctx, p, c.ID)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	for i := range terms {
+		d.Terms = append(d.Terms, crsTermView(pg.Lang, &terms[i]))
+	}
+	groups, err := h.Courses.Groups(ctx, p, c.ID)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	for _, g := range groups {
+		d.Groups = append(d.Groups, crsGroupRow{ID: db.FormatID(g.ID), URL: crsGroupURL(g.ID), Name: g.Name, Description: g.Description,
+			Created: formatTime(g.CreatedAt, "2006-01-02"), Members: g.Members})
+	}
+	pg.Data = d
+	h.r.Render(w, status, "crs_show", pg)
+}
+
+// Interest groups.
+
+func (h *Handler) crsGroupCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	c, ok := h.crsWritable(w, r, p)
+	if !ok {
+		return
+	}
+	_, err := h.Courses.CreateGroup(r.Context(), p, c.ID, course.GroupInput{Name: fstr(r, "group_name"),
+		Description: strings.TrimSpace(r.PostFormValue("group_description"))})
+	if err != nil {
+		pg := h.page(w, r, p, "", "courses")
+		form, ok := formFrom(pg, r, err)
+		if !ok {
+			h.fail(w, r, p, err)
+			return
+		}
+		// The group's inputs are named apart from the course's.
+		for _, k := range []string{"name", "description"} {
+			if msg, bad := form.Errors[k]; bad {
+				delete(form.Errors, k)
+				form.Errors["group_"+k] = msg
+			}
+		}
+		h.renderCrsShow(w, r, p, c, form, http.StatusUnprocessableEntity)
+		return
+	}
+	redirectAnchor(w, r, crsURL(c.ID), "groups", "flash.cweb.group_created")
+}
+
+// crsGroupData is the Data of an interest group's page.
+type crsGroupData struct {
+	Group   course.Group
+	Course  crsRow
+	Members []crsGroupMember
+}
+
+// crsGroupMember is a member of an interest group in the list.
+type crsGroupMember struct {
+	URL, Name, OrgName, Joined string
+}
+
+func (h *Handler) crsGroupShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	ctx := r.Context()
+	gid, err := idParam(r, "id")
+	var members []course.GroupMember
+	if err == nil {
+		// GroupMembers checks the caller may see the group.
+		members, err = h.Courses.GroupMembers(ctx, p, gid)
+	}
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	g, err := h.Courses.GetGroup(ctx, p, gid)
+	var c *course.Course
+	if err == nil {
+		c, err = h.Courses.GetCourse(ctx, p, g.CourseID)
+	}
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	d := &crsGroupData{Group: *g}
+	pg := h.page(w, r, p, "", "courses")
+	pg.Title = d.Group.Name
+	d.Course = crsView(pg.Lang, c)
+	for _, m := range members {
+		d.Members = append(d.Members, crsGroupMember{URL: memberURL(m.MemberID), Name: m.Name, OrgName: m.OrgName,
+			Joined: formatTime(m.JoinedAt, "2006-01-02")})
+	}
+	pg.Crumbs = []Crumb{{Label: pg.T("cweb.list.title"), URL: "/courses"}, {Label: c.Title, URL: crsURL(c.ID)}, {Label: d.Group.Name}}
+	pg.Data = d
+	h.r.Render(w, http.StatusOK, "crs_group", pg)
+}

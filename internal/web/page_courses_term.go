@@ -1,0 +1,672 @@
+package web
+
+import (
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/course"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/i18n"
+	"gonghui/internal/member"
+)
+
+// A term of a course: its form (new and edit, with the weekly schedule as
+// rows slot_weekday.N, slot_start.N, slot_minutes.N; activities.js adds
+// rows, and without JS the form always ends with empty rows), its page
+// (details, the actions its status allows, the lottery, the enrolments,
+// adding a member, the sessions) and the public record of its draw.
+
+// crsSlotRow is one row of the weekly schedule on the form.
+type crsSlotRow struct {
+	Index                              int
+	Weekday, Start, Minutes            string
+	WeekdayError, StartError, MinError string
+	input                              int // its position in the store's input, -1 when left out
+}
+
+var crsSlotRE = regexp.MustCompile(`^slot_(weekday|start|minutes)\.([0-9]{1,3})$`)
+
+// crsSlotRowsFrom reads the submitted schedule rows in their order.
+func crsSlotRowsFrom(r *http.Request) []crsSlotRow {
+	byIndex := map[int]*crsSlotRow{}
+	for k, v := range r.PostForm {
+		m := crsSlotRE.FindStringSubmatch(k)
+		if m == nil || len(v) == 0 {
+			continue
+		}
+		i, _ := strconv.Atoi(m[2])
+		row, ok := byIndex[i]
+		if !ok {
+			row = &crsSlotRow{Index: i}
+			byIndex[i] = row
+		}
+		val := strings.TrimSpace(v[0])
+		switch m[1] {
+		case "weekday":
+			row.Weekday = val
+		case "start":
+			row.Start = val
+		case "minutes":
+			row.Minutes = val
+		}
+	}
+	idx := make([]int, 0, len(byIndex))
+	for i := range byIndex {
+		idx = append(idx, i)
+	}
+	slices.Sort(idx)
+	out := make([]crsSlotRow, 0, len(idx))
+	for _, i := range idx {
+		out = append(out, *byIndex[i])
+	}
+	return out
+}
+
+// crsEmptyRows is how many empty schedule rows the form ends with.
+const crsEmptyRows = 2
+
+// crsNumberRows numbers the rows in order and adds empty ones (at least
+// three rows in all).
+func crsNumberRows(rows []crsSlotRow) []crsSlotRow {
+	out := make([]crsSlotRow, 0, len(rows)+crsEmptyRows)
+	for _, s := range rows {
+		s.Index = len(out)
+		out = append(out, s)
+	}
+	for i := 0; i < crsEmptyRows || len(out) < 3; i++ {
+		out = append(out, crsSlotRow{Index: len(out), input: -1})
+	}
+	return out
+}
+
+// crsTermInputFrom reads the term's form; the field errors are those the
+// store cannot see (numbers that are not numbers).
+func crsTermInputFrom(r *http.Request) (course.TermInput, []crsSlotRow, errs.Fields) {
+	f := errs.Fields{}
+	in := course.TermInput{Name: fstr(r, "name"), Teacher: fstr(r, "teacher"), Venue: fstr(r, "venue"), Address: fstr(r, "address"),
+		EnrolOpensAt: fstr(r, "enrol_opens_at"), EnrolClosesAt: fstr(r, "enrol_closes_at"), StartsOn: fstr(r, "starts_on"),
+		EndsOn: fstr(r, "ends_on"), AudienceTags: r.PostForm["tag"]}
+	if in.AudienceTags == nil {
+		in.AudienceTags = []string{}
+	}
+	if s := fstr(r, "audience_org_id"); s != "" {
+		if in.AudienceOrgID = parseIDValue(s); in.AudienceOrgID == 0 {
+			f.Add("audience_org_id", "field.invalid_id")
+		}
+	}
+	parseIntField(f, r, "capacity", 0, &in.Capacity)
+	rows := crsSlotRowsFrom(r)
+	for i := range rows {
+		s := &rows[i]
+		s.input = -1
+		if s.Start == "" && s.Minutes == "" {
+			continue
+		}
+		field := "schedule." + strconv.Itoa(len(in.Schedule))
+		sl := course.Slot{Start: s.Start}
+		var err error
+		if sl.Weekday, err = strconv.Atoi(s.Weekday); err != nil {
+			f.Add(field+".weekday", "field.invalid_choice")
+		}
+		if s.Minutes == "" {
+			f.Add(field+".minutes", "field.required")
+		} else if sl.Minutes, err = strconv.Atoi(s.Minutes); err != nil {
+			f.Add(field+".minutes", "field.not_a_number")
+		}
+		s.input = len(in.Schedule)
+		in.Schedule = append(in.Schedule, sl)
+	}
+	return in, rows, f
+}
+
+// crsTermValues are a term's fields as the form first shows them.
+type crsTermValues struct {
+	Name, Teacher, Venue, Address, Capacity, AudienceOrgID string
+	EnrolOpensAt, EnrolClosesAt, StartsOn, EndsOn          string
+	Tags                                                   []string
+}
+
+func crsTermValuesOf(t *course.Term) crsTermValues {
+	v := crsTermValues{Name: t.Name, Teacher: t.Teacher, Venue: t.Venue, Address: t.Address, EnrolOpensAt: localValue(t.EnrolOpensAt),
+		EnrolClosesAt: localValue(t.EnrolClosesAt), StartsOn: t.StartsOn, EndsOn: t.EndsOn, Tags: t.AudienceTags}
+	if t.Capacity > 0 {
+		v.Capacity = strconv.Itoa(t.Capacity)
+	}
+	if t.AudienceOrgID != t.OrgID {
+		v.AudienceOrgID = db.FormatID(t.AudienceOrgID)
+	}
+	return v
+}
+
+func crsSlotRowsOf(t *course.Term) []crsSlotRow {
+	rows := make([]crsSlotRow, 0, len(t.Schedule))
+	for _, s := range t.Schedule {
+		rows = append(rows, crsSlotRow{Weekday: strconv.Itoa(s.Weekday), Start: s.Start, Minutes: strconv.Itoa(s.Minutes), input: -1})
+	}
+	return crsNumberRows(rows)
+}
+
+// crsTermFormData is the Data of the term's form.
+type crsTermFormData struct {
+	Editing         bool
+	Action, Cancel  string
+	CourseTitle     string
+	OrgName         string
+	AudienceOptions []Option
+	WeekdayOptions  []Option
+	V               crsTermValues
+	TagChoices      []tagChoice
+	TagsError       string
+	Rows            []crsSlotRow
+	ScheduleError   string
+	Version         string
+}
+
+func (h *Handler) renderCrsTermForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int, c *course.Course, t *course.Term, d *crsTermFormData) {
+	d.CourseTitle, d.OrgName = c.Title, c.OrgName
+	d.WeekdayOptions = crsWeekdayOptions(pg.Lang)
+	d.TagChoices = tagChoices(pg.Lang, "f-tag-", d.V.Tags)
+	d.TagsError = pg.FieldError("audience_tags")
+	keep := parseIDValue(d.V.AudienceOrgID)
+	if pg.Form != nil {
+		keep = parseIDValue(pg.Form.Values["audience_org_id"])
+	}
+	var err error
+	if d.AudienceOptions, err = h.orgChoices(r.Context(), p, pg.Lang, auth.PermActivityWrite, "", c.OrgID, keep); err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	d.AudienceOptions = append([]Option{{"", pg.T("cweb.term.audience_same")}}, d.AudienceOptions...)
+	for i := range d.Rows {
+		s := &d.Rows[i]
+		if s.input < 0 {
+			continue
+		}
+		k := "schedule." + strconv.Itoa(s.input)
+		s.WeekdayError, s.StartError, s.MinError = pg.FieldError(k+".weekday"), pg.FieldError(k+".start"), pg.FieldError(k+".minutes")
+	}
+	d.ScheduleError = pg.FieldError("schedule")
+	crumbs := []Crumb{{Label: pg.T("cweb.list.title"), URL: "/courses"}, {Label: c.Title, URL: crsURL(c.ID)}}
+	if t != nil {
+		d.Editing = true
+		crumbs = append(crumbs, Crumb{Label: t.Name, URL: crsTermURL(t.ID)})
+	}
+	pg.Crumbs = append(crumbs, Crumb{Label: pg.Title})
+	pg.Data = d
+	h.r.Render(w, status, "crs_term_form", pg)
+}
+
+func (h *Handler) crsTermNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	c, ok := h.crsWritable(w, r, p)
+	if !ok {
+		return
+	}
+	pg := h.page(w, r, p, "cweb.term.new_title", "courses")
+	d := &crsTermFormData{Action: crsURL(c.ID) + "/terms/new", Cancel: crsURL(c.ID),
+		Rows: crsNumberRows([]crsSlotRow{{Weekday: "1", Minutes: "90", input: -1}})}
+	h.renderCrsTermForm(w, r, p, pg, http.StatusOK, c, nil, d)
+}
+
+func (h *Handler) crsTermCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	c, ok := h.crsWritable(w, r, p)
+	if !ok {
+		return
+	}
+	in, rows, fe := crsTermInputFrom(r)
+	err := fe.Err()
+	var t *course.Term
+	if err == nil {
+		t, err = h.Courses.CreateTerm(r.Context(), p, c.ID, in)
+	}
+	if err != nil {
+		pg := h.page(w, r, p, "cweb.term.new_title", "courses")
+		pg.Path = crsURL(c.ID) + "/terms/new"
+		if !h.validation(w, r, p, pg, err) {
+			return
+		}
+		d := &crsTermFormData{Action: crsURL(c.ID) + "/terms/new", Cancel: crsURL(c.ID), Rows: crsNumberRows(rows)}
+		d.V.Tags = in.AudienceTags
+		h.renderCrsTermForm(w, r, p, pg, http.StatusUnprocessableEntity, c, nil, d)
+		return
+	}
+	redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_created")
+}
+
+// crsTermFor loads the term of the {id} path value, or answers the error
+// page.
+func (h *Handler) crsTermFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Term, bool) {
+	id, err := idParam(r, "id")
+	if err == nil {
+		var t *course.Term
+		if t, err = h.Courses.GetTerm(r.Context(), p, id); err == nil {
+			return t, true
+		}
+	}
+	h.fail(w, r, p, err)
+	return nil, false
+}
+
+// crsTermWritable is crsTermFor for what changes the term.
+func (h *Handler) crsTermWritable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Term, bool) {
+	t, ok := h.crsTermFor(w, r, p)
+	if !ok {
+		return nil, false
+	}
+	if !p.CanAt(auth.PermActivityWrite, t.OrgPath) {
+		h.forbidden(w, r, p)
+		return nil, false
+	}
+	return t, true
+}
+
+// crsTermEditable refuses the form once the places are given.
+func (h *Handler) crsTermEditable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Term, *course.Course, bool) {
+	t, ok := h.crsTermWritable(w, r, p)
+	if !ok {
+		return nil, nil, false
+	}
+	if t.Status != course.TermDraft && t.Status != course.TermOpen {
+		h.fail(w, r, p, errs.Conflict("term_closed", "cweb.term.not_editable"))
+		return nil, nil, false
+	}
+	c, err := h.Courses.GetCourse(r.Context(), p, t.CourseID)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return nil, nil, false
+	}
+	return t, c, true
+}
+
+func (h *Handler) crsTermEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	t, c, ok := h.crsTermEditable(w, r, p)
+	if !ok {
+		return
+	}
+	pg := h.page(w, r, p, "cweb.term.edit_title", "courses")
+	d := &crsTermFormData{Action: crsTermURL(t.ID) + "/edit", Cancel: crsTermURL(t.ID), V: crsTermValuesOf(t), Rows: crsSlotRowsOf(t),
+		Version: strconv.Itoa(t.Version)}
+	h.renderCrsTermForm(w, r, p, pg, http.StatusOK, c, t, d)
+}
+
+func (h *Handler) crsTermUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	t, c, ok := h.crsTermEditable(w, r, p)
+	if !ok {
+		return
+	}
+	in, rows, fe := crsTermInputFrom(r)
+	version := 0
+	parseIntField(fe, r, "version", 0, &version)
+	err := fe.Err()
+	if err == nil {
+		_, err = h.Courses.UpdateTerm(r.Context(), p, t.ID, version, in)
+	}
+	if err != nil {
+		pg := h.page(w, r, p, "cweb.term.edit_title", "courses")
+		pg.Path = crsTermURL(t.ID) + "/edit"
+		if !h.validation(w, r, p, pg, err) {
+			return
+		}
+		d := &crsTermFormData{Action: crsTermURL(t.ID) + "/edit", Cancel: crsTermURL(t.ID), V: crsTermValuesOf(t), Rows: crsNumberRows(rows),
+			Version: strconv.Itoa(version)}
+		d.V.Tags = in.AudienceTags
+		h.renderCrsTermForm(w, r, p, pg, http.StatusUnprocessableEntity, c, t, d)
+		return
+	}
+	redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_saved")
+}
+
+// A term's page.
+
+// crsEnrolView is an enrolment in the list.
+type crsEnrolView struct {
+	MemberID, MemberURL, Name, OrgName string
+	StatusLabel, StatusV, ViaLabel     string
+	Ticket, Rank                       int64
+	Attended                           int
+	Created                            string
+	Live                               bool
+}
+
+// crsSessionView is a session in the list.
+type crsSessionView struct {
+	ID, URL, Date, Weekday, Time string
+	Attended                     int
+	Cancelled, Past, Now         bool
+}
+
+// crsTermShowData is the Data of a term's page.
+type crsTermShowData struct {
+	T                              crsTermRow
+	Term                           *course.Term
+	CourseURL                      string
+	AudienceTags                   []string
+	URL, DrawURL, ExportURL        string
+	CanWrite, CanEdit, CanPublish  bool
+	CanCancel, CanFinish, CanDraw  bool
+	DrawWaits                      bool // open, the window not yet closed
+	CanAdd                         bool
+	Closes, DrawnAt                string
+	Oversubscribed                 bool
+	FormName                       string
+	EnrolTabs                      []regTab
+	EnrolQ, EnrolStatus            string
+	Enrols                         []crsEnrolView
+	EnrolNext, EnrolFirst          string
+	EnrolHasPrev                   bool
+	MemberQ                        string
+	MemberSearched                 bool
+	MemberHits                     []memberHit
+	Sessions                       []crsSessionView
+	SessionsAttended, SessionsHeld int
+	SessionsCancelled              int
+}
+
+// crsTermState is what a failed or answered form brings back to the page.
+type crsTermState struct {
+	Form     *Form
+	FormName string
+	Status   int
+	MemberQ  string
+	Searched bool
+	Hits     []memberHit
+}
+
+func (h *Handler) crsTermShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	t, ok := h.crsTermFor(w, r, p)
+	if !ok {
+		return
+	}
+	h.renderCrsTerm(w, r, p, t, crsTermState{Status: http.StatusOK})
+}
+
+func (h *Handler) renderCrsTerm(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, st crsTermState) {
+	ctx := r.Context()
+	pg := h.page(w, r, p, "", "courses")
+	pg.Title = t.CourseTitle + " · " + t.Name
+	base := crsTermURL(t.ID)
+	if r.Method != http.MethodGet {
+		pg.Path = base
+	}
+	pg.Crumbs = []Crumb{{Label: pg.T("cweb.list.title"), URL: "/courses"}, {Label: t.CourseTitle, URL: crsURL(t.CourseID)}, {Label: t.Name}}
+	pg.Form = st.Form
+	now := time.Now()
+	d := &crsTermShowData{T: crsTermView(pg.Lang, t), Term: t, CourseURL: crsURL(t.CourseID), AudienceTags: tagLabels(pg.Lang, t.AudienceTags),
+		URL: base, DrawURL: base + "/draw", ExportURL: base + "/register.xlsx", CanWrite: p.CanAt(auth.PermActivityWrite, t.OrgPath),
+		Closes: formatTime(t.EnrolClosesAt, "2006-01-02 15:04"), DrawnAt: formatTime(t.DrawnAt, "2006-01-02 15:04"),
+		FormName: st.FormName, MemberQ: st.MemberQ, MemberSearched: st.Searched, MemberHits: st.Hits}
+	d.Oversubscribed = t.Capacity > 0 && t.Applied > t.Capacity
+	if d.CanWrite {
+		d.CanEdit = t.Status == course.TermDraft || t.Status == course.TermOpen
+		d.CanPublish = t.Status == course.TermDraft
+		d.CanCancel = t.Status == course.TermDraft || t.Status == course.TermOpen || t.Status == course.TermDrawn
+		d.CanFinish = t.Status == course.TermDrawn
+		closed := !now.Before(t.EnrolClosesAt)
+		d.CanDraw = t.Status == course.TermOpen && closed
+		d.DrawWaits = t.Status == course.TermOpen && !closed
+		d.CanAdd = t.Status == course.TermOpen || t.Status == course.TermDrawn
+	}
+
+	// The enrolments, a page at a time.
+	d.EnrolQ, d.EnrolStatus = qstr(r, "eq"), qstr(r, "estatus")
+	tabBase := setQuery(setQuery(pg.Path, "flash", ""), "ecursor", "")
+	d.EnrolTabs = append(d.EnrolTabs, regTab{Label: pg.T("cweb.enrol.all"), URL: setQuery(tabBase, "estatus", "") + "#enrolments", Current: d.EnrolStatus == ""})
+	for _, s := range course.EnrolStatuses {
+		d.EnrolTabs = append(d.EnrolTabs, regTab{Label: crsEnrolLabel(pg.Lang, s), URL: setQuery(tabBase, "estatus", string(s)) + "#enrolments",
+			Current: d.EnrolStatus == string(s)})
+	}
+	cursor := qstr(r, "ecursor")
+	es, next, err := h.Courses.Enrolments(ctx, p, t.ID, course.EnrolQuery{Status: course.EnrolStatus(d.EnrolStatus), Q: d.EnrolQ, After: cursor, Limit: pageSize})
+	if err != nil {
+		if _, ok := formError(pg, err); !ok {
+			h.fail(w, r, p, err)
+			return
+		}
+		d.EnrolStatus = ""
+	}
+	for _, e := range es {
+		d.Enrols = append(d.Enrols, crsEnrolView{MemberID: db.FormatID(e.MemberID), MemberURL: memberURL(e.MemberID), Name: e.MemberName,
+			OrgName: e.OrgName, StatusLabel: crsEnrolLabel(pg.Lang, e.Status), StatusV: crsEnrolVariant(e.Status),
+			ViaLabel: i18n.T(pg.Lang, "cweb.via."+e.Via), Ticket: e.Ticket, Rank: e.DrawRank, Attended: e.Attended,
+			Created: formatTime(e.CreatedAt, "2006-01-02 15:04"),
+			Live:    e.Status == course.EnrolApplied || e.Status == course.EnrolEnrolled || e.Status == course.EnrolWaiting})
+	}
+	d.EnrolNext, d.EnrolHasPrev = listURL(pg, "ecursor", next), cursor != ""
+	if d.EnrolNext != "" {
+		d.EnrolNext += "#enrolments"
+	}
+	d.EnrolFirst = setQuery(setQuery(pg.Path, "ecursor", ""), "flash", "") + "#enrolments"
+
+	sessions, err := h.Courses.Sessions(ctx, p, t.ID)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	for _, x := range sessions {
+		v := crsSessionView{ID: db.FormatID(x.ID), URL: crsSessionURL(t.ID, x.ID), Date: formatTime(x.StartsAt, "2006-01-02"),
+			Weekday: crsWeekday(pg.Lang, isoWeekday(x.StartsAt)), Time: formatTime(x.StartsAt, "15:04") + "–" + formatTime(x.EndsAt, "15:04"),
+			Attended: x.Attended, Cancelled: x.Cancelled, Past: now.After(x.EndsAt),
+			Now: !now.Before(x.StartsAt.Add(-course.AttendLead)) && !now.After(x.EndsAt)}
+		if x.Cancelled {
+			d.SessionsCancelled++
+		} else if v.Past {
+			d.SessionsHeld++
+		}
+		d.SessionsAttended += x.Attended
+		d.Sessions = append(d.Sessions, v)
+	}
+	pg.Data = d
+	h.r.Render(w, st.Status, "crs_term", pg)
+}
+
+// isoWeekday is 1 (Monday) … 7 (Sunday) in Beijing.
+func isoWeekday(t time.Time) int {
+	wd := int(t.In(beijing).Weekday())
+	if wd == 0 {
+		return 7
+	}
+	return wd
+}
+
+// crsTermFailed brings the term's page back after a form's error.
+func (h *Handler) crsTermFailed(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, formName string, err error) {
+	pg := h.page(w, r, p, "", "courses")
+	form, ok := formFrom(pg, r, err)
+	if !ok {
+		h.fail(w, r, p, err)
+		return
+	}
+	if formName != "add" {
+		// Forms without inputs of their own: the reason is the message.
+		form.Message = errMessage(pg.Lang, err)
+	}
+	status := http.StatusUnprocessableEntity
+	if e, ok := errs.As(err); ok && e.Kind == errs.KindConflict {
+		status = http.StatusConflict
+	}
+	if fresh, err := h.Courses.GetTerm(r.Context(), p, t.ID); err == nil {
+		t = fresh
+	}
+	h.renderCrsTerm(w, r, p, t, crsTermState{Form: form, FormName: formName, Status: status})
+}
+
+func (h *Handler) crsTermPublish(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	t, ok := h.crsTermWritable(w, r, p)
+	if !ok {
+		return
+	}
+	if _, err := h.Courses.PublishTerm(r.Context(), p, t.ID); err != nil {
+		h.crsTermFailed(w, r, p, t, "status", err)
+		return
+	}
+	redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_published")
+}
+
+func (h *Handler) crsTermCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	t, ok := h.crsTermWritable(w, r, p)
+	if !ok {
+		return
+	}
+	if _, err := h.Courses.CancelTerm(r.Context(), p, t.ID); err != nil {
+		h.crsTermFailed(w, r, p, t, "status", err)
+		return
+	}
+	redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_cancelled")
+}
+
+func (h *Handler) crsTermFinish(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	t, ok := h.crsTermWritable(w, r, p)
+	if !ok {
+		return
+	}
+	if _, err := h.Courses.FinishTerm(r.Context(), p, t.ID); err != nil {
+		h.crsTermFailed(w, r, p, t, "status", err)
+		return
+	}
+	redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_finished")
+}
+
+func (h *Handler) crsTermDraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	t, ok := h.crsTermWritable(w, r, p)
+	if !ok {
+		return
+	}
+	if _, err := h.Courses.DrawTerm(r.Context(), p, t.ID); err != nil {
+		h.crsTermFailed(w, r, p, t, "draw", err)
+		return
+	}
+	redirectAnchor(w, r, crsTermURL(t.ID), "lottery", "flash.cweb.drawn")
+}
+
+// Enrolments.
+
+// crsMemberSearch finds members to add. The search posts, so that an ID
+// or mobile number typed never goes into an address.
+func (h *Handler) crsMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	t, ok := h.crsTermWritable(w, r, p)
+	if !ok {
+		return
+	}
+	q := fstr(r, "mq")
+	st := crsTermState{Status: http.StatusOK, FormName: "add", MemberQ: q, Searched: true}
+	if q == "" {
+		pg := h.page(w, r, p, "", "courses")
+		st.Form, st.Status, st.Searched = fieldErrorForm(pg, "mq", "field.required"), http.StatusUnprocessableEntity, false
+		h.renderCrsTerm(w, r, p, t, st)
+		return
+	}
+	hits, _, err := h.Members.List(r.Context(), p, member.Query{Q: q, Status: member.StatusActive, Limit: 20})
+	if err != nil {
+		pg := h.page(w, r, p, "", "courses")
+		form, ok := formError(pg, err)
+		if !ok {
+			if !errs.Is(err, errs.KindForbidden) {
+				h.fail(w, r, p, err)
+				return
+			}
+			form = &Form{Values: map[string]string{}, Errors: map[string]string{}, Message: pg.T("cweb.add.no_member_access")}
+		}
+		if msg, bad := form.Errors["q"]; bad {
+			form.Errors["mq"] = msg
+		}
+		st.Form, st.Status = form, http.StatusUnprocessableEntity
+	}
+	for _, m := range hits {
+		st.Hits = append(st.Hits, memberHit{ID: db.FormatID(m.ID), Name: m.Name, OrgName: m.OrgName, IDNumber: m.IDNumber, Mobile: m.Mobile})
+	}
+	h.renderCrsTerm(w, r, p, t, st)
+}
+
+func (h *Handler) crsApply(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	t, ok := h.crsTermWritable(w, r, p)
+	if !ok {
+		return
+	}
+	var err error
+	mid := parseIDValue(fstr(r, "member_id"))
+	if mid == 0 {
+		key := "field.required"
+		if fstr(r, "member_id") != "" {
+			key = "field.invalid_id"
+		}
+		err = errs.Fields{"member_id": {Key: key}}.Err()
+	}
+	var e *course.Enrolment
+	var made bool
+	if err == nil {
+		e, made, err = h.Courses.Apply(r.Context(), p, t.ID, mid)
+	}
+	if err != nil {
+		h.crsTermFailed(w, r, p, t, "add", err)
+		return
+	}
+	flash := "flash.cweb.applied"
+	switch {
+	case !made:
+		flash = "flash.cweb.already_applied"
+	case e.Status == course.EnrolEnrolled:
+		flash = "flash.cweb.enrolled"
+	case e.Status == course.EnrolWaiting:
+		flash = "flash.cweb.waiting"
+	}
+	redirectAnchor(w, r, crsTermURL(t.ID), "enrolments", flash)
+}
+
+func (h *Handler) crsWithdraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	t, ok := h.crsTermWritable(w, r, p)
+	if !ok {
+		return
+	}
+	mid, err := idParam(r, "mid")
+	if err == nil {
+		_, err = h.Courses.Withdraw(r.Context(), p, t.ID, mid)
+	}
+	if err != nil {
+		h.crsTermFailed(w, r, p, t, "enrolments", err)
+		return
+	}
+	redirectAnchor(w, r, crsTermURL(t.ID), "enrolments", "flash.cweb.withdrawn")
+}
+
+// The public record of the draw.
+
+// crsDrawData is the Data of the draw record.
+type crsDrawData struct {
+	Term    crsTermRow
+	Rec     *course.DrawRecord
+	DrawnAt string
+	Back    string
+	Drawn   int
+	Example string // the command that gives the first ticket's key
+}
+
+func (h *Handler) crsDrawRecord(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	t, ok := h.crsTermFor(w, r, p)
+	if !ok {
+		return
+	}
+	rec, err := h.Courses.Record(r.Context(), t)
+	if err != nil {
+		h.fail(w, r, p, err)
+		return
+	}
+	pg := h.page(w, r, p, "cweb.draw.title", "courses")
+	pg.Crumbs = []Crumb{{Label: pg.T("cweb.list.title"), URL: "/courses"}, {Label: t.CourseTitle, URL: crsURL(t.CourseID)},
+		{Label: t.Name, URL: crsTermURL(t.ID)}, {Label: pg.Title}}
+	d := &crsDrawData{Term: crsTermView(pg.Lang, t), Rec: rec, DrawnAt: formatTime(rec.DrawnAt, "2006-01-02 15:04:05"), Back: crsTermURL(t.ID)}
+	for _, tk := range rec.Tickets {
+		if tk.Drawn {
+			d.Drawn++
+		}
+	}
+	if rec.Seed != "" && len(rec.Tickets) > 0 {
+		d.Example = `printf '%s' "` + rec.Seed + ":" + strconv.FormatInt(rec.Tickets[0].Ticket, 10) + `" | sha256sum`
+	}
+	pg.Data = d
+	h.r.Render(w, http.StatusOK, "crs_draw", pg)
+}
