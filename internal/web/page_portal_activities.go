@@ -11,6 +11,8 @@ import (
 
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
+	"gonghui/internal/checkcode"
+	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
@@ -68,6 +70,7 @@ type pactItem struct {
 	Position         string // "候补第 3 位"
 	HasRegistration  bool
 	RegistrationLive bool
+	at               time.Time // timetable: the order within a day
 }
 
 // pactGroup is one day of the timetable.
@@ -237,7 +240,7 @@ func pactURL(id int64) string { return "/m/activities/" + db.FormatID(id) }
 func pactItemOf(lang i18n.Lang, ma *activity.MemberActivity) pactItem {
 	a := &ma.Activity
 	it := pactItem{ID: db.FormatID(a.ID), URL: pactURL(a.ID), Title: a.Title, Kind: pactKind(lang, a.Kind),
-		When: pactWhen(lang, a.StartsAt, a.EndsAt), Venue: a.Venue, Day: pactDate(lang, a.StartsAt)}
+		When: pactWhen(lang, a.StartsAt, a.EndsAt), Venue: a.Venue, Day: pactDate(lang, a.StartsAt), at: a.StartsAt}
 	it.Places, it.PlacesFull = pactPlaces(lang, a)
 	switch {
 	case a.Status == activity.StatusCancelled:
@@ -386,7 +389,8 @@ func (h *Handler) pactListBase(pg *Page, r *http.Request, p *auth.Principal, tab
 }
 
 // pactTimetable: GET /m/timetable, the coming activities where the member
-// holds or waits for a place, by day.
+// holds or waits for a place, and their course sessions (page_portal_
+// courses.go), by day.
 func (h *Handler) pactTimetable(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	items, err := h.Acts.Timetable(r.Context(), p.MemberID, time.Time{})
 	if err != nil {
@@ -413,6 +417,7 @@ func (h *Handler) pactTimetable(w http.ResponseWriter, r *http.Request, p *auth.
 			d.Groups = append(d.Groups, pactGroup{Day: it.Day, Items: []pactItem{it}})
 		}
 	}
+	d.Groups = h.pcrsTimetable(r.Context(), pg.Lang, p.MemberID, d.Groups)
 	d.Empty = pg.T("portal.act.list.empty_timetable")
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "pact_list", pg)
@@ -666,11 +671,16 @@ func (h *Handler) pactCheckinView(ctx context.Context, pg *Page, p *auth.Princip
 
 // pactCheckinPage: GET /m/checkin?code=…, what a checkpoint's QR code
 // opens. It shows where the member is about to check in and a button; it
-// never checks in by itself.
+// never checks in by itself. A course session's code ("GHK1:") goes to
+// pcrsCheckinPage.
 func (h *Handler) pactCheckinPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	code := r.URL.Query().Get("code")
 	if len(code) > activity.MaxCodeLen {
 		code = ""
+	}
+	if h.Courses != nil && checkcode.Prefix(code, activity.CodePrefix, course.CodePrefix) == course.CodePrefix {
+		h.pcrsCheckinPage(w, r, p, code) // a course session's code (page_portal_courses.go)
+		return
 	}
 	pg := h.memberPage(w, r, "portal.act.checkin.title", "activities")
 	d, reason := h.pactCheckinView(r.Context(), pg, p, code)
@@ -683,11 +693,16 @@ func (h *Handler) pactCheckinPage(w http.ResponseWriter, r *http.Request, p *aut
 }
 
 // pactCheckinSubmit: POST /m/checkin, the big button. A second press
-// answers "already checked in".
+// answers "already checked in". A course session's code goes to
+// pcrsCheckinSubmit.
 func (h *Handler) pactCheckinSubmit(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	code := r.PostFormValue("code")
 	if len(code) > activity.MaxCodeLen {
 		code = code[:activity.MaxCodeLen+1] // ParseCode refuses it as malformed
+	}
+	if h.Courses != nil && checkcode.Prefix(code, activity.CodePrefix, course.CodePrefix) == course.CodePrefix {
+		h.pcrsCheckinSubmit(w, r, p, code) // a course session's code (page_portal_courses.go)
+		return
 	}
 	pg := h.memberPage(w, r, "portal.act.checkin.title", "activities")
 	pg.Path = activity.CheckinPath(code)
@@ -755,6 +770,8 @@ func (h *Handler) pactNotices(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		v.Text = pg.T(key, n.ActivityTitle)
 		if n.ActivityID != 0 {
 			v.URL = pactURL(n.ActivityID)
+		} else if n.TermID != 0 {
+			v.URL = pcrsURL(n.TermID) // a course's notice (page_portal_courses.go)
 		}
 		d.Items = append(d.Items, v)
 	}
