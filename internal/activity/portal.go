@@ -21,6 +21,7 @@ type MemberActivity struct {
 	Registration *Registration `json:"registration,omitempty"`
 	Position     int           `json:"waiting_position,omitempty"` // 1 = next to be promoted
 	Card         *StampCard    `json:"stamp_card,omitempty"`
+	Photos       []Photo       `json:"photos"` // pictures staff attached (the poster, the place, the day itself)
 }
 
 // open reports whether an activity is open to member m at all: published
@@ -157,10 +158,35 @@ func (s *Store) MemberView(ctx context.Context, memberID, activityID int64) (*Me
 	if ma.Card, err = s.StampCard(ctx, activityID, memberID); err != nil {
 		return nil, err
 	}
+	if ma.Photos, err = s.photos(ctx, activityID); err != nil {
+		return nil, err
+	}
 	for i := range ma.Checkpoints {
 		ma.Checkpoints[i].secret = nil
 	}
 	return ma, nil
+}
+
+// MemberPhotoData returns one picture of an activity the member may see.
+func (s *Store) MemberPhotoData(ctx context.Context, memberID, activityID, photoID int64) (string, []byte, error) {
+	m, err := s.Members.Brief(ctx, memberID)
+	if err != nil {
+		return "", nil, err
+	}
+	a, err := load(ctx, s.DB, activityID)
+	if err != nil {
+		return "", nil, err
+	}
+	if a.Status == StatusDraft || !open(a, m) {
+		r, err := s.ownRegistration(ctx, activityID, memberID)
+		if err != nil {
+			return "", nil, err
+		}
+		if r == nil || a.Status == StatusDraft {
+			return "", nil, errs.NotFound("photo")
+		}
+	}
+	return s.photoData(ctx, activityID, photoID)
 }
 
 func (s *Store) ownRegistration(ctx context.Context, activityID, memberID int64) (*Registration, error) {

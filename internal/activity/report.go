@@ -377,6 +377,10 @@ func (s *Store) PhotoData(ctx context.Context, pr *auth.Principal, id, photoID i
 	if _, err := s.Get(ctx, pr, id); err != nil {
 		return "", nil, err
 	}
+	return s.photoData(ctx, id, photoID)
+}
+
+func (s *Store) photoData(ctx context.Context, id, photoID int64) (string, []byte, error) {
 	var ct string
 	var data []byte
 	err := s.DB.QueryRow(ctx, "SELECT content_type, data FROM activity_photos WHERE id = ? AND activity_id = ?", photoID, id).Scan(&ct, &data)

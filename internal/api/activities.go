@@ -683,7 +683,13 @@ func (h *Handler) getPhoto(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ct, data, err := h.acts.PhotoData(r.Context(), principal(r), id, photoID)
+	var ct string
+	var data []byte
+	if p := principal(r); p.Kind == auth.KindMember {
+		ct, data, err = h.acts.MemberPhotoData(r.Context(), p.MemberID, id, photoID)
+	} else {
+		ct, data, err = h.acts.PhotoData(r.Context(), p, id, photoID)
+	}
 	if err != nil {
 		return err
 	}

@@ -447,6 +447,8 @@ func TestActivitiesAPI(t *testing.T) {
 			{name: "photos", as: "leader_a", method: "GET", path: "/api/v1/activities/{a}/photos", status: 200, want: []string{`"id":"{photo}"`, `"caption":"合影"`}},
 			{name: "photos, other street", as: "officer_b", method: "GET", path: "/api/v1/activities/{a}/photos/{photo}", status: 404},
 			{name: "photos closed to members", as: "m2", method: "GET", path: "/api/v1/activities/{a}/photos", status: 404},
+			{name: "a photo, member of the audience", as: "m2", method: "GET", path: "/api/v1/activities/{a}/photos/{photo}", status: 200},
+			{name: "a photo, member elsewhere", as: "mb", method: "GET", path: "/api/v1/activities/{a}/photos/{photo}", status: 404},
 			{name: "delete photo, leader", as: "leader_a", method: "DELETE", path: "/api/v1/activities/{a}/photos/{photo}", status: 403},
 			{name: "delete photo", as: "officer_a", method: "DELETE", path: "/api/v1/activities/{a}/photos/{photo}", status: 204},
 			{name: "deleted", as: "officer_a", method: "GET", path: "/api/v1/activities/{a}/photos/{photo}", status: 404},

@@ -162,7 +162,7 @@ func (h *Handler) table() []route {
 		{"GET", "/activities/{id}/stamp-card", self, h.myStampCard},
 		{"GET", "/activities/{id}/photos", full, h.listPhotos},
 		{"POST", "/activities/{id}/photos", full, h.addPhoto},
-		{"GET", "/activities/{id}/photos/{photo_id}", full, h.getPhoto},
+		{"GET", "/activities/{id}/photos/{photo_id}", either, h.getPhoto},
 		{"DELETE", "/activities/{id}/photos/{photo_id}", full, h.deletePhoto},
 		{"POST", "/checkins", self, h.checkInByCode},
 		{"GET", "/me/activities", self, h.myActivities},

@@ -230,6 +230,23 @@ func TestPortalActivities(t *testing.T) {
 
 			// A single checkpoint without stamps: no stamp card.
 			wantNoBody(t, "no card", mZhang.get("/m/activities/"+aid(walk)), "活动记录卡")
+
+			// Pictures staff attached show on the page, served only to those
+			// who may see the activity.
+			png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+			ph, err := s.acts.AddPhoto(ctx, s.staff, museum.ID, png, "展厅入口")
+			if err != nil {
+				t.Fatal(err)
+			}
+			photo := "/m/activities/" + aid(museum) + "/photos/" + db.FormatID(ph.ID)
+			wantBody(t, "photos", mZhang.get("/m/activities/"+aid(museum)), "活动图片", `src="`+photo+`"`, `alt="展厅入口"`)
+			a = mZhang.get(photo)
+			wantStatus(t, "photo", a, 200)
+			if a.header.Get("Content-Type") != "image/png" || a.header.Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("photo headers: %v", a.header)
+			}
+			wantStatus(t, "photo of an activity not open to me", mWang.get(photo), 404)
+			wantStatus(t, "photo of another activity", mZhang.get("/m/activities/"+aid(walk)+"/photos/"+db.FormatID(ph.ID)), 404)
 		})
 
 		t.Run("sign up twice, full, waiting list, cancel", func(t *testing.T) {
