@@ -292,7 +292,8 @@ func (m *Main) housekeeping(ctx context.Context) {
 
 // sendNotices sends members' new notices (promoted from a waiting list,
 // activity called off, lottery result ...) by SMS every few seconds; any
-// process may, each notice goes once.
+// process may, each notice goes once. It also draws the course terms whose
+// enrolment has closed and that staff have not drawn yet.
 func (m *Main) sendNotices(ctx context.Context) {
 	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
@@ -304,6 +305,11 @@ func (m *Main) sendNotices(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			if n, err := m.Courses.DrawDue(ctx); err != nil {
+				slog.Warn("draw due course terms", "err", err)
+			} else if n > 0 {
+				slog.Info("course terms drawn", "count", n)
+			}
 			if n, err := m.Acts.SendNotices(ctx, m.SMS.Send, render); err != nil {
 				slog.Warn("send notices", "err", err)
 			} else if n > 0 {

@@ -252,6 +252,10 @@ func TestEnrolDrawWithdrawAndPromote(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The system's draw of due terms finds nothing left to draw.
+		if n, err := w.s.DrawDue(ctx); err != nil || n != 0 {
+			t.Fatalf("due draws after the staff's: %d %v", n, err)
+		}
 		d2, w2 := Draw(res.Seed, []int64{1, 2, 3, 4, 5, 6, 7}, 3)
 		if SeedHash(res.Seed) != tm.SeedHash || fmt.Sprint(d2, w2) != fmt.Sprint(res.Drawn, res.Waiting) {
 			t.Fatalf("the published draw does not re-run: %+v", res)
@@ -364,9 +368,16 @@ func TestAttendanceCodesListsAndExport(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		if n, err := w.s.DrawDue(ctx); err != nil || n != 0 {
+			t.Fatalf("drew %d before enrolment closed: %v", n, err)
+		}
 		w.set(time.Date(2026, 3, 9, 9, 0, 0, 0, china))
-		if _, err := w.s.DrawTerm(ctx, w.officer, tm.ID); err != nil {
-			t.Fatal(err)
+		// Nobody drew: the system does, once.
+		if n, err := w.s.DrawDue(ctx); err != nil || n != 1 {
+			t.Fatalf("due draws: %d %v", n, err)
+		}
+		if got, _ := w.s.GetTerm(ctx, w.officer, tm.ID); got.Status != TermDrawn || got.Enrolled != 2 {
+			t.Fatalf("after the system's draw: %+v", got)
 		}
 		ss, _ := w.s.Sessions(ctx, w.officer, tm.ID)
 		x := ss[0]

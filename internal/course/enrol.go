@@ -337,11 +337,51 @@ type DrawResult struct {
 // DrawTerm closes enrolment and gives the places: everyone when there are
 // enough, otherwise by lottery (see Draw) with the term's seed, which is
 // published from now on. Everyone is told the outcome. Staff may draw once
-// the window has closed.
+// the window has closed; if they do not, DrawDue does it soon after.
 func (s *Store) DrawTerm(ctx context.Context, pr *auth.Principal, termID int64) (*DrawResult, error) {
 	if pr == nil {
 		return nil, errs.Internal(errNilPrincipal, "course: draw")
 	}
+	return s.draw(ctx, termID, func(path string) error { return writable(pr, path) })
+}
+
+// DrawDue draws every open term whose enrolment has closed, as the system
+// (any server process may run it; a term is drawn once, under its row's
+// lock). It returns how many it drew.
+func (s *Store) DrawDue(ctx context.Context) (int, error) {
+	rows, err := s.DB.Query(ctx, "SELECT id FROM course_terms WHERE status = ? AND enrol_closes_at <= ? ORDER BY enrol_closes_at LIMIT 100",
+		TermOpen, millis(s.now()))
+	if err != nil {
+		return 0, errs.Internal(err, "course: due draws")
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, errs.Internal(err, "course: due draws")
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, errs.Internal(err, "course: due draws")
+	}
+	n := 0
+	for _, id := range ids {
+		_, err := s.draw(ctx, id, func(string) error { return nil })
+		switch {
+		case err == nil:
+			n++
+		case errs.Is(err, errs.KindConflict): // another process drew it first
+		default:
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func (s *Store) draw(ctx context.Context, termID int64, allowed func(orgPath string) error) (*DrawResult, error) {
 	var out *DrawResult
 	err := s.group.Do(ctx, func(tx *db.Tx) error {
 		out = nil
@@ -350,7 +390,7 @@ func (s *Store) DrawTerm(ctx context.Context, pr *auth.Principal, termID int64) 
 		if err != nil {
 			return err
 		}
-		if err := writable(pr, st.orgPath); err != nil {
+		if err := allowed(st.orgPath); err != nil {
 			return err
 		}
 		if st.status != TermOpen {
