@@ -198,4 +198,28 @@ func TestBrowserPortalActivities(t *testing.T) {
 	if n := s.stamps(t, museum, li); n != 1 {
 		t.Fatalf("li's stamps: %d", n)
 	}
+
+	// Staff of the street, on their phone, see the two check-ins in the
+	// attendance and in the list of check-ins.
+	ctx3 := testkit.Browser(t, 390, 844)
+	ctx3, cancel3 := context.WithTimeout(ctx3, 60*time.Second)
+	defer cancel3()
+	browserLogin(t, ctx3, base, "dashilan")
+	if err := chromedp.Do(ctx3,
+		chromedp.Navigate(base+"/activities/"+aid(museum)+"?tab=checkins"),
+		chromedp.WaitVisible(chromedp.CSS("#attendance")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	att := bodyText(t, ctx3)
+	for _, want := range []string{"张建华", "李秀英", "二楼展厅", "序厅"} {
+		if !strings.Contains(att, want) {
+			t.Fatalf("staff's attendance lacks %q:\n%s", want, att)
+		}
+	}
+	attended, err := chromedp.Run(ctx3, chromedp.Text(chromedp.CSS("#attendance .act-att dd:nth-of-type(2)")))
+	if err != nil || strings.TrimSpace(attended) != "2" {
+		t.Fatalf("attended shown as %q (%v), want 2", attended, err)
+	}
+	testkit.Screenshot(t, ctx3, "pact-staff-attendance-390")
 }
