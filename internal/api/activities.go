@@ -172,18 +172,7 @@ func (h *Handler) putActivity(w http.ResponseWriter, r *http.Request) error {
 
 // publishActivity: POST /activities/{id}/publish.
 func (h *Handler) publishActivity(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := decode(w, r, &struct{}{}); err != nil {
-		return err
-	}
-	a, err := h.acts.Publish(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, a)
+	return step(w, r, h.acts.Publish)
 }
 
 type cancelInput struct {
@@ -209,18 +198,7 @@ func (h *Handler) cancelActivity(w http.ResponseWriter, r *http.Request) error {
 
 // finishActivity: POST /activities/{id}/finish.
 func (h *Handler) finishActivity(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := decode(w, r, &struct{}{}); err != nil {
-		return err
-	}
-	a, err := h.acts.Finish(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, a)
+	return step(w, r, h.acts.Finish)
 }
 
 type reportInput struct {

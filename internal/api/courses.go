@@ -203,9 +203,10 @@ func (h *Handler) putTerm(w http.ResponseWriter, r *http.Request) error {
 	return ok(w, out)
 }
 
-// termStep answers POST /terms/{id}/publish, /cancel and /finish: an
-// empty body, the term after the change.
-func (h *Handler) termStep(w http.ResponseWriter, r *http.Request, do func(context.Context, *auth.Principal, int64) (*course.Term, error)) error {
+// step answers an action on the resource named by {id} that takes an
+// empty body (publish, cancel, finish, draw ...) with what the store
+// returns.
+func step[T any](w http.ResponseWriter, r *http.Request, do func(context.Context, *auth.Principal, int64) (T, error)) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
@@ -213,44 +214,33 @@ func (h *Handler) termStep(w http.ResponseWriter, r *http.Request, do func(conte
 	if err := decode(w, r, &struct{}{}); err != nil {
 		return err
 	}
-	t, err := do(r.Context(), principal(r), id)
+	out, err := do(r.Context(), principal(r), id)
 	if err != nil {
 		return err
 	}
-	return ok(w, t)
+	return ok(w, out)
 }
 
 // publishTerm: POST /terms/{id}/publish — members of the audience may
 // apply once enrolment opens.
 func (h *Handler) publishTerm(w http.ResponseWriter, r *http.Request) error {
-	return h.termStep(w, r, h.crs.PublishTerm)
+	return step(w, r, h.crs.PublishTerm)
 }
 
 // cancelTerm: POST /terms/{id}/cancel (everyone who applied is told).
 func (h *Handler) cancelTerm(w http.ResponseWriter, r *http.Request) error {
-	return h.termStep(w, r, h.crs.CancelTerm)
+	return step(w, r, h.crs.CancelTerm)
 }
 
 // finishTerm: POST /terms/{id}/finish, once drawn.
 func (h *Handler) finishTerm(w http.ResponseWriter, r *http.Request) error {
-	return h.termStep(w, r, h.crs.FinishTerm)
+	return step(w, r, h.crs.FinishTerm)
 }
 
 // drawTerm: POST /terms/{id}/draw — closes enrolment and gives the
 // places; the answer publishes the seed.
 func (h *Handler) drawTerm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := decode(w, r, &struct{}{}); err != nil {
-		return err
-	}
-	res, err := h.crs.DrawTerm(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, res)
+	return step(w, r, h.crs.DrawTerm)
 }
 
 // drawRecord: GET /terms/{id}/draw — the seed's hash, the seed once drawn
