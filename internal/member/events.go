@@ -7,6 +7,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/stats"
 )
 
 // EventKind is what happened to a membership.
@@ -52,6 +53,9 @@ func addEvent(ctx context.Context, tx *db.Tx, e event) error {
 		eventValues(e)...)
 	if err != nil {
 		return errs.Internal(err, "member: event")
+	}
+	if err := stats.Log(ctx, tx, eventFlows(e.Kind, e.OrgPath, e.OnDate, e.Detail)...); err != nil {
+		return errs.Internal(err, "member: event figures")
 	}
 	return nil
 }

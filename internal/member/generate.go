@@ -11,6 +11,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/demo"
 	"gonghui/internal/errs"
+	"gonghui/internal/stats"
 )
 
 // Generate adds n synthetic members to the unions of the tree: valid,
@@ -47,13 +48,17 @@ func Generate(ctx context.Context, s *Store, n int, seed int64, progress func(do
 			}
 			rows = append(rows, r)
 		}
-		if err := s.DB.Tx(ctx, func(tx *db.Tx) error { return s.insertMembers(ctx, tx, rows) }); err != nil {
+		if err := s.DB.Tx(ctx, func(tx *db.Tx) error { return s.insertMembers(ctx, tx, rows, true) }); err != nil {
 			return fmt.Errorf("member: generate: %w", err)
 		}
 		done += k
 		if progress != nil {
 			progress(done, n)
 		}
+	}
+	// The rows went in without logging their figures: recount them all.
+	if err := stats.NewStore(s.DB).Rebuild(ctx, StatSources()...); err != nil {
+		return fmt.Errorf("member: generate: figures: %w", err)
 	}
 	return nil
 }

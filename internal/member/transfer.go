@@ -398,8 +398,11 @@ func (s *Store) moveMember(ctx context.Context, tx *db.Tx, t *Transfer, actor st
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE members SET org_id = ?, org_path = ?, employer_id = NULL, employer_name = '', card_serial = card_serial + 1,
-		version = version + 1, updated_at = ? WHERE id = ?`, to.ID, to.Path, at, t.MemberID); err != nil {
+	if err := tracked(ctx, tx, t.MemberID, func() error {
+		_, err := tx.Exec(ctx, `UPDATE members SET org_id = ?, org_path = ?, employer_id = NULL, employer_name = '', card_serial = card_serial + 1,
+		version = version + 1, updated_at = ? WHERE id = ?`, to.ID, to.Path, at, t.MemberID)
+		return err
+	}); err != nil {
 		return err
 	}
 	if err := moveKeys(ctx, tx, t.MemberID, to.Path); err != nil {

@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/stats"
 )
 
 // union is the organisation a membership belongs to.
@@ -210,15 +211,27 @@ func (s *Store) memberValues(r *memberRow, out []any) ([]any, error) {
 }
 
 // insertMembers writes new members, their name bigrams and their joining
-// events with multi-row INSERTs.
-func (s *Store) insertMembers(ctx context.Context, tx *db.Tx, rows []memberRow) error {
+// events with multi-row INSERTs, and logs the figures they change unless
+// bulk is set (the generator recounts the figures once at the end
+// instead: logging millions of rows one by one would double its work).
+func (s *Store) insertMembers(ctx context.Context, tx *db.Tx, rows []memberRow, bulk ...bool) error {
 	flat := make([]any, 0, len(rows)*memberInsertCols)
 	var grams, tags, events []any
+	var figures []stats.Change
 	var err error
 	for i := range rows {
 		r := &rows[i]
 		if flat, err = s.memberValues(r, flat); err != nil {
 			return err
+		}
+		st := r.status
+		if st == "" {
+			st = StatusActive
+		}
+		figures = append(figures, levels(state{r.org.Path, st, r.p.tags}, +1)...)
+		figures = append(figures, eventFlows(EventJoined, r.org.Path, r.p.joinedOn, nil)...)
+		if st != StatusActive {
+			figures = append(figures, eventFlows(EventStatus, r.org.Path, r.statusOn, map[string]any{"from": StatusActive, "to": st})...)
 		}
 		for _, g := range r.p.grams {
 			grams = append(grams, g, r.org.Path, r.id)
@@ -242,7 +255,13 @@ func (s *Store) insertMembers(ctx context.Context, tx *db.Tx, rows []memberRow) 
 	if err := tx.InsertRows(ctx, "member_tags (tag, org_path, member_id)", 3, tags); err != nil {
 		return err
 	}
-	return tx.InsertRows(ctx, "member_events (id, member_id, at, on_date, kind, org_id, org_path, other_org_id, actor, detail)", eventCols, events)
+	if err := tx.InsertRows(ctx, "member_events (id, member_id, at, on_date, kind, org_id, org_path, other_org_id, actor, detail)", eventCols, events); err != nil {
+		return err
+	}
+	if len(bulk) > 0 && bulk[0] {
+		return nil
+	}
+	return stats.Log(ctx, tx, figures...)
 }
 
 // rejoin makes a former member (left, retired...) a member of u again: the
@@ -253,11 +272,14 @@ func (s *Store) rejoin(ctx context.Context, tx *db.Tx, memberID int64, u *union,
 		return err
 	}
 	at := millis(s.now())
-	_, err = tx.Exec(ctx, `UPDATE members SET org_id = ?, org_path = ?, name = ?, initials = ?, mobile_hash = ?, mobile_sealed = ?,
+	err = tracked(ctx, tx, memberID, func() error {
+		_, err := tx.Exec(ctx, `UPDATE members SET org_id = ?, org_path = ?, name = ?, initials = ?, mobile_hash = ?, mobile_sealed = ?,
 		employer_id = ?, employer_name = ?, job = ?, status = ?, status_on = '', tags = ?, joined_on = ?, source = ?,
 		card_serial = card_serial + 1, version = version + 1, updated_at = ? WHERE id = ?`,
-		u.ID, u.Path, p.name, p.initials, nullable(p.mobileHash), sl.mobile, nullID(p.employerID), p.employer, p.job,
-		string(StatusActive), p.tags, p.joinedOn, source, at, memberID)
+			u.ID, u.Path, p.name, p.initials, nullable(p.mobileHash), sl.mobile, nullID(p.employerID), p.employer, p.job,
+			string(StatusActive), p.tags, p.joinedOn, source, at, memberID)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -485,10 +507,13 @@ func (s *Store) Edit(ctx context.Context, pr *auth.Principal, id int64, in Updat
 			return err
 		}
 		before := cur
-		_, err = tx.Exec(ctx, `UPDATE members SET name = ?, initials = ?, id_hash = ?, id_sealed = ?, mobile_hash = ?, mobile_sealed = ?,
+		err = tracked(ctx, tx, id, func() error {
+			_, err := tx.Exec(ctx, `UPDATE members SET name = ?, initials = ?, id_hash = ?, id_sealed = ?, mobile_hash = ?, mobile_sealed = ?,
 			gender = ?, birth_date = ?, employer_id = ?, employer_name = ?, job = ?, tags = ?, joined_on = ?, version = version + 1, updated_at = ?
 			WHERE id = ?`, p.name, p.initials, p.idHash, sl.id, nullable(p.mobileHash), sl.mobile, p.gender(), p.birth(),
-			nullID(p.employerID), p.employer, p.job, p.tags, p.joinedOn, millis(s.now()), id)
+				nullID(p.employerID), p.employer, p.job, p.tags, p.joinedOn, millis(s.now()), id)
+			return err
+		})
 		if db.IsUnique(err) {
 			return errs.Conflict("member_conflict", "member.member_elsewhere")
 		}
@@ -597,8 +622,11 @@ func (s *Store) SetStatus(ctx context.Context, pr *auth.Principal, id int64, in 
 		if open > 0 {
 			return errs.Conflict("transfer_open", "member.transfer_open")
 		}
-		_, err := tx.Exec(ctx, "UPDATE members SET status = ?, status_on = ?, version = version + 1, updated_at = ? WHERE id = ?",
-			string(in.Status), in.On, millis(s.now()), id)
+		err := tracked(ctx, tx, id, func() error {
+			_, err := tx.Exec(ctx, "UPDATE members SET status = ?, status_on = ?, version = version + 1, updated_at = ? WHERE id = ?",
+				string(in.Status), in.On, millis(s.now()), id)
+			return err
+		})
 		if err != nil {
 			return errs.Internal(err, "member: set status")
 		}

@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/stats"
 )
 
 // Move puts an organisation, with its whole subtree, under a new parent.
@@ -123,6 +124,7 @@ var pathCopies = []struct{ table, col string }{
 	{"course_terms", "audience_path"},
 	{"enrolments", "member_org_path"},
 	{"interest_groups", "org_path"},
+	{"stat_log", "org_path"},
 }
 
 // moveSubtree rewrites the subtree of o to hang below np and returns o as
@@ -140,6 +142,11 @@ func moveSubtree(ctx context.Context, tx *db.Tx, o, np *Org) (*Org, error) {
 			return nil, errs.Internal(err, "org: lock subtree")
 		}
 		rows.Close()
+	}
+	// The subtree's figures leave its old ancestors for its new ones.
+	oldParent := strings.TrimSuffix(o.Path, db.FormatID(o.ID)+"/")
+	if err := stats.MoveSubtree(ctx, tx, o.ID, oldParent, np.Path); err != nil {
+		return nil, errs.Internal(err, "org: move figures")
 	}
 	delta := np.Depth + 1 - o.Depth
 	// Paths are ASCII, so substr's character positions are byte positions.

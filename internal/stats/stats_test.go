@@ -1,0 +1,103 @@
+package stats
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"gonghui/internal/db"
+	"gonghui/internal/testkit"
+)
+
+// Changes logged by many writers and folded by two folders at once add up
+// exactly at every level of the tree, once each.
+func TestLogAndFoldAddUpOnce(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a, b := NewStore(d), NewStore(d)
+		var wg sync.WaitGroup
+		for i := range 40 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				path := "/1/2/3/"
+				if i%2 == 1 {
+					path = "/1/2/4/"
+				}
+				err := d.Tx(ctx, func(tx *db.Tx) error {
+					return Log(ctx, tx, Change{path, "status.active", "", 1}, Change{path, "joined", "2026-11", 1},
+						Change{path, "tag.x", "", 1}, Change{path, "tag.x", "", -1}) // cancels out: not logged
+				})
+				if err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range 10 {
+					if _, err := a.Fold(ctx); err != nil {
+						t.Error(err)
+					}
+					if _, err := b.Fold(ctx); err != nil {
+						t.Error(err)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if err := a.FoldAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		want := map[int64]int64{1: 40, 2: 40, 3: 20, 4: 20}
+		for org, n := range want {
+			f, err := a.Read(ctx, org)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Levels["status.active"] != n || f.Flow("joined", "2026-01", "2026-12") != n || f.Flow("joined", "2027-01", "") != 0 {
+				t.Fatalf("org %d: %+v, want %d", org, f, n)
+			}
+			if _, ok := f.Levels["tag.x"]; ok {
+				t.Fatalf("org %d holds a figure that cancelled out: %+v", org, f.Levels)
+			}
+		}
+		if n, _, err := a.Pending(ctx); err != nil || n != 0 {
+			t.Fatalf("pending %d: %v", n, err)
+		}
+		// A subtree moves from 2 to 5: 3's figures leave 2 and join 5.
+		err := d.Tx(ctx, func(tx *db.Tx) error { return MoveSubtree(ctx, tx, 3, "/1/2/", "/1/5/") })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.FoldAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for org, n := range map[int64]int64{1: 40, 2: 20, 3: 20, 5: 20} {
+			f, _ := a.Read(ctx, org)
+			if f.Levels["status.active"] != n {
+				t.Fatalf("after the move, org %d: %d, want %d", org, f.Levels["status.active"], n)
+			}
+		}
+		// A recount from a source replaces everything; Check compares.
+		src := func(_ context.Context, _ Queryer, emit func(Change)) error {
+			emit(Change{"/1/2/4/", "status.active", "", 7})
+			return nil
+		}
+		bad, err := a.Check(ctx, src)
+		if err != nil || len(bad) == 0 {
+			t.Fatalf("check against a different recount: %v %v", bad, err)
+		}
+		if err := a.Rebuild(ctx, src); err != nil {
+			t.Fatal(err)
+		}
+		if bad, err := a.Check(ctx, src); err != nil || len(bad) != 0 {
+			t.Fatalf("after the rebuild: %v %v", bad, err)
+		}
+		if f, _ := a.Read(ctx, 1); f.Levels["status.active"] != 7 || len(f.Flows) != 0 {
+			t.Fatalf("root after the rebuild: %+v", f)
+		}
+	})
+}
