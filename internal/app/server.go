@@ -7,6 +7,7 @@ import (
 	"gonghui/internal/activity"
 	"gonghui/internal/course"
 	"gonghui/internal/sms"
+	"gonghui/internal/stats"
 	"log/slog"
 	"net"
 	"net/http"
@@ -41,6 +42,7 @@ type Main struct {
 	Members *member.Store
 	Acts    *activity.Store
 	Courses *course.Store
+	Stats   *stats.Store
 	// SMS sends text messages: sign-in codes and notices. The default
 	// writes them to the log (numbers masked) until a gateway is connected.
 	SMS sms.Sender
@@ -69,6 +71,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m := &Main{Config: cfg, DB: d, Auth: auth.NewService(d, keys), Orgs: org.NewStore(d), Members: member.NewStore(d, keys)}
 	m.Acts = activity.NewStore(d, m.Members)
 	m.Courses = course.NewStore(d, m.Members)
+	m.Stats = stats.NewStore(d)
 	m.SMS = sms.LogSender{}
 	m.Auth.SetSMS(m.SMS)
 	if cfg.Demo {
@@ -244,6 +247,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	}
 	go m.housekeeping(ctx)
 	go m.sendNotices(ctx)
+	go m.foldFigures(ctx)
 	errc := make(chan error, 1)
 	go func() {
 		if m.Config.TLSCert != "" {
@@ -314,6 +318,30 @@ func (m *Main) sendNotices(ctx context.Context) {
 				slog.Warn("send notices", "err", err)
 			} else if n > 0 {
 				slog.Info("notices sent by SMS", "count", n)
+			}
+		}
+	}
+}
+
+// foldFigures adds the logged changes of figures to the rollups every
+// second, so dashboards are fresh within a couple of seconds; any process
+// may, they take turns.
+func (m *Main) foldFigures(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			for {
+				n, err := m.Stats.Fold(ctx)
+				if err != nil {
+					slog.Warn("fold figures", "err", err)
+				}
+				if err != nil || n < stats.FoldBatch {
+					break
+				}
 			}
 		}
 	}

@@ -165,3 +165,48 @@ func TestLotteryCommand(t *testing.T) {
 		t.Fatalf("ticket 0 accepted: %s", out)
 	}
 }
+
+// The figures of a generated city agree with a recount; a rollup edited
+// behind the product's back is found by `stats check` and put right by
+// `stats rebuild`.
+func TestStatsCommands(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the binary")
+	}
+	for _, engine := range testkit.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			dsn := testkit.NewDSN(t, engine)
+			if out, code := gonghui(t, "", "generate", "--orgs", "400", "--members", "2000", "--db", dsn, "--key-file", testkit.KeyFileFor(dsn)); code != 0 {
+				t.Fatalf("generate: %d %s", code, out)
+			}
+			if out, code := gonghui(t, "", "stats", "check", "--db", dsn); code != 0 || !strings.Contains(out, "agree") {
+				t.Fatalf("check after generating: %d %s", code, out)
+			}
+			d, err := db.Open(context.Background(), dsn, db.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			var active int64
+			if err := d.QueryRow(context.Background(), "SELECT value FROM stat_rollups r JOIN orgs o ON o.id = r.org_id WHERE o.depth = 0 AND r.metric = 'status.active' AND r.month = ''").Scan(&active); err != nil {
+				t.Fatal(err)
+			}
+			var rows int64
+			if err := d.QueryRow(context.Background(), "SELECT COUNT(*) FROM members WHERE status = 'active'").Scan(&rows); err != nil || rows != active {
+				t.Fatalf("root counts %d active members, the rows %d (%v)", active, rows, err)
+			}
+			if _, err := d.Exec(context.Background(), "UPDATE stat_rollups SET value = value + 5 WHERE metric = 'status.active' AND month = ''"); err != nil {
+				t.Fatal(err)
+			}
+			if out, code := gonghui(t, "", "stats", "check", "--db", dsn); code != 1 || !strings.Contains(out, "differ") {
+				t.Fatalf("check after tampering: %d %s", code, out)
+			}
+			if out, code := gonghui(t, "", "stats", "rebuild", "--db", dsn); code != 0 {
+				t.Fatalf("rebuild: %d %s", code, out)
+			}
+			if out, code := gonghui(t, "", "stats", "check", "--db", dsn); code != 0 {
+				t.Fatalf("check after rebuilding: %d %s", code, out)
+			}
+		})
+	}
+}
