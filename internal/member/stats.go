@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"gonghui/internal/audit"
 	"gonghui/internal/db"
 	"gonghui/internal/stats"
 )
@@ -174,4 +175,16 @@ func recountFlows(ctx context.Context, q stats.Queryer, emit func(stats.Change))
 		}
 	}
 	return rows.Err()
+}
+
+// PendingApplications counts the applications to join waiting for a
+// decision in the subtree at path.
+func (s *Store) PendingApplications(ctx context.Context, path string) (int, error) {
+	var n int
+	err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM join_applications WHERE org_path >= ? AND org_path < ? AND status = ?",
+		path, audit.PathEnd(path), string(AppPending)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("member: pending applications: %w", err)
+	}
+	return n, nil
 }

@@ -1,0 +1,303 @@
+// Package report puts together what the organisation, member and activity
+// packages count into the figures staff read: an organisation's dashboard
+// (its whole subtree), its children side by side, and period reports.
+// Member figures come from the rollups of internal/stats (fresh within a
+// couple of seconds); organisation, employer and activity figures are
+// counted on the spot by their packages.
+package report
+
+import (
+	"context"
+	"math"
+	"slices"
+	"sort"
+	"time"
+
+	"gonghui/internal/activity"
+	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
+	"gonghui/internal/errs"
+	"gonghui/internal/member"
+	"gonghui/internal/org"
+	"gonghui/internal/stats"
+)
+
+// Reporter reads figures through the stores.
+type Reporter struct {
+	Orgs    *org.Store
+	Members *member.Store
+	Acts    *activity.Store
+	Stats   *stats.Store
+	Now     func() time.Time
+}
+
+// Period is a range of days, both included; empty ends are open. Member
+// flows are kept by month, so they cover the months the days fall in.
+type Period struct {
+	From string `json:"from,omitempty"`
+	To   string `json:"to,omitempty"`
+}
+
+// Check validates a period's days.
+func (p Period) Check() error {
+	f := errs.Fields{}
+	if p.From != "" {
+		_, ok := beijing.ParseDay(p.From)
+		f.Check(ok, "from", "field.invalid_date")
+	}
+	if p.To != "" {
+		_, ok := beijing.ParseDay(p.To)
+		f.Check(ok, "to", "field.invalid_date")
+	}
+	if p.From != "" && p.To != "" && len(f) == 0 {
+		f.Check(p.From <= p.To, "to", "field.date_order")
+	}
+	return f.Err()
+}
+
+func (p Period) months() (string, string) {
+	m := func(d string) string {
+		if len(d) >= 7 {
+			return d[:7]
+		}
+		return ""
+	}
+	return m(p.From), m(p.To)
+}
+
+func (p Period) times() (time.Time, time.Time) {
+	var from, to time.Time
+	if t, ok := beijing.ParseDay(p.From); ok {
+		from = t
+	}
+	if t, ok := beijing.ParseDay(p.To); ok {
+		to = t.AddDate(0, 0, 1)
+	}
+	return from, to
+}
+
+// Members are the registry's figures of a subtree.
+type Members struct {
+	Active      int64            `json:"active"`
+	ByStatus    map[string]int64 `json:"by_status"`
+	ByTag       map[string]int64 `json:"by_tag"` // active members
+	Joined      int64            `json:"joined"` // in the period
+	Left        int64            `json:"left"`
+	TransferIn  int64            `json:"transfer_in"`
+	TransferOut int64            `json:"transfer_out"`
+	Months      []Month          `json:"months"` // the period's months (the last 12 when open), oldest first
+	Pending     int              `json:"applications_pending"`
+}
+
+// Month is one month's flows.
+type Month struct {
+	Month       string `json:"month"`
+	Joined      int64  `json:"joined"`
+	Left        int64  `json:"left"`
+	TransferIn  int64  `json:"transfer_in"`
+	TransferOut int64  `json:"transfer_out"`
+}
+
+// Dashboard is the figures of an organisation's whole subtree.
+type Dashboard struct {
+	OrgID              int64             `json:"org_id,string"`
+	OrgName            string            `json:"org_name"`
+	Kind               string            `json:"kind"`
+	Period             Period            `json:"period"`
+	Orgs               int               `json:"orgs"`
+	ByKind             map[string]int    `json:"by_kind"`
+	Employers          int               `json:"employers"`
+	OrganisedEmployers int               `json:"organised_employers"`
+	OrganisingRate     float64           `json:"organising_rate"` // organised employers / employers
+	Members            Members           `json:"members"`
+	Activities         *activity.Figures `json:"activities"`
+	AsOf               time.Time         `json:"as_of"`           // the member figures include every change folded by then
+	PendingChanges     int64             `json:"pending_changes"` // logged, not folded yet
+	path               string
+}
+
+func rate(part, whole int) float64 {
+	if whole == 0 {
+		return 0
+	}
+	return math.Round(float64(part)/float64(whole)*10000) / 10000
+}
+
+// Dashboard returns the figures of the subtree of organisation id for a
+// period, for a caller who may see it.
+func (r *Reporter) Dashboard(ctx context.Context, pr *auth.Principal, id int64, p Period) (*Dashboard, error) {
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	o, err := r.Orgs.Get(ctx, pr, id)
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.Orgs.Count(ctx, pr, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &Dashboard{OrgID: o.ID, OrgName: o.Name, Kind: string(o.Kind), Period: p, Orgs: c.Orgs, ByKind: map[string]int{},
+		Employers: c.Employers, OrganisedEmployers: c.Organised, OrganisingRate: rate(c.Organised, c.Employers), path: o.Path}
+	for k, n := range c.ByKind {
+		d.ByKind[string(k)] = n
+	}
+	f, err := r.Stats.Read(ctx, o.ID)
+	if err != nil {
+		return nil, errs.Internal(err, "report: figures")
+	}
+	d.Members = r.members(f, p)
+	if d.Members.Pending, err = r.Members.PendingApplications(ctx, o.Path); err != nil {
+		return nil, errs.Internal(err, "report: applications")
+	}
+	from, to := p.times()
+	if d.Activities, err = r.Acts.Count(ctx, o.Path, from, to); err != nil {
+		return nil, err
+	}
+	n, at, err := r.Stats.Pending(ctx)
+	if err != nil {
+		return nil, errs.Internal(err, "report: figures")
+	}
+	d.PendingChanges, d.AsOf = n, at.UTC()
+	return d, nil
+}
+
+func (r *Reporter) members(f *stats.Figures, p Period) Members {
+	m := Members{ByStatus: map[string]int64{}, ByTag: map[string]int64{}}
+	for _, st := range member.Statuses {
+		m.ByStatus[string(st)] = f.Levels[member.StatStatus(st)]
+	}
+	m.Active = m.ByStatus[string(member.StatusActive)]
+	for _, t := range member.Tags {
+		m.ByTag[string(t)] = f.Levels[member.StatTag(t)]
+	}
+	from, to := p.months()
+	m.Joined = f.Flow(member.StatJoined, from, to)
+	m.Left = f.Flow(member.StatLeft, from, to)
+	m.TransferIn = f.Flow(member.StatTransferIn, from, to)
+	m.TransferOut = f.Flow(member.StatTransferOut, from, to)
+	m.Months = months(f, from, to, r.now())
+	return m
+}
+
+func (r *Reporter) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+// months lists the months from … to (the last 12 up to now when either is
+// open, at most 120) with their flows.
+func months(f *stats.Figures, from, to string, now time.Time) []Month {
+	if to == "" {
+		to = now.In(beijing.Zone).Format("2006-01")
+	}
+	end, err := time.Parse("2006-01", to)
+	if err != nil {
+		return nil
+	}
+	start := end.AddDate(0, -11, 0)
+	if from != "" {
+		if s, err := time.Parse("2006-01", from); err == nil {
+			start = s
+		}
+	}
+	if end.Sub(start) > 120*31*24*time.Hour {
+		start = end.AddDate(0, -119, 0)
+	}
+	var out []Month
+	for t := start; !t.After(end); t = t.AddDate(0, 1, 0) {
+		k := t.Format("2006-01")
+		out = append(out, Month{Month: k, Joined: f.Flows[member.StatJoined][k], Left: f.Flows[member.StatLeft][k],
+			TransferIn: f.Flows[member.StatTransferIn][k], TransferOut: f.Flows[member.StatTransferOut][k]})
+	}
+	return out
+}
+
+// Child is one child organisation's figures, for comparing siblings.
+type Child struct {
+	OrgID          int64   `json:"org_id,string"`
+	OrgName        string  `json:"org_name"`
+	Kind           string  `json:"kind"`
+	Orgs           int     `json:"orgs"`
+	Employers      int     `json:"employers"`
+	Organised      int     `json:"organised_employers"`
+	OrganisingRate float64 `json:"organising_rate"`
+	Active         int64   `json:"active"`
+	Joined         int64   `json:"joined"`
+	Left           int64   `json:"left"`
+	Activities     int     `json:"activities"`
+	Attended       int     `json:"attended"`
+}
+
+// Children returns the figures of each child of organisation id side by
+// side, sorted by the figure named (active by default), largest first.
+func (r *Reporter) Children(ctx context.Context, pr *auth.Principal, id int64, p Period, sortBy string) ([]Child, error) {
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	if sortBy != "" && !slices.Contains(SortKeys, sortBy) {
+		f := errs.Fields{}
+		f.Add("sort", "field.invalid_choice")
+		return nil, f.Err()
+	}
+	if _, err := r.Orgs.Get(ctx, pr, id); err != nil {
+		return nil, err
+	}
+	from, to := p.months()
+	dFrom, dTo := p.times()
+	out := []Child{}
+	after := ""
+	for {
+		kids, next, err := r.Orgs.Children(ctx, pr, id, after, 200)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range kids {
+			c, err := r.Orgs.Count(ctx, pr, k.ID)
+			if err != nil {
+				return nil, err
+			}
+			f, err := r.Stats.Read(ctx, k.ID)
+			if err != nil {
+				return nil, errs.Internal(err, "report: figures")
+			}
+			a, err := r.Acts.Count(ctx, k.Path, dFrom, dTo)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Child{OrgID: k.ID, OrgName: k.Name, Kind: string(k.Kind), Orgs: c.Orgs, Employers: c.Employers,
+				Organised: c.Organised, OrganisingRate: rate(c.Organised, c.Employers),
+				Active: f.Levels[member.StatStatus(member.StatusActive)], Joined: f.Flow(member.StatJoined, from, to),
+				Left: f.Flow(member.StatLeft, from, to), Activities: a.Held, Attended: a.Attended})
+		}
+		if after = next; next == "" || len(out) >= 1000 {
+			break
+		}
+	}
+	key := func(c Child) float64 {
+		switch sortBy {
+		case "orgs":
+			return float64(c.Orgs)
+		case "employers":
+			return float64(c.Employers)
+		case "organising_rate":
+			return c.OrganisingRate
+		case "joined":
+			return float64(c.Joined)
+		case "left":
+			return float64(c.Left)
+		case "activities":
+			return float64(c.Activities)
+		case "attended":
+			return float64(c.Attended)
+		}
+		return float64(c.Active)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return key(out[i]) > key(out[j]) })
+	return out, nil
+}
+
+// SortKeys are the figures Children sorts by.
+var SortKeys = []string{"active", "joined", "left", "orgs", "employers", "organising_rate", "activities", "attended"}
