@@ -14,6 +14,8 @@ import (
 	"gonghui/internal/httpx"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
+	"gonghui/internal/report"
+	"gonghui/internal/stats"
 )
 
 // Prefix is where the API lives.
@@ -38,6 +40,7 @@ type Handler struct {
 	mem    *member.Store
 	acts   *activity.Store
 	crs    *course.Store
+	rep    *report.Reporter
 	opts   httpx.Options
 	mux    *http.ServeMux
 	routes []route
@@ -62,7 +65,8 @@ type route struct {
 
 // New returns the API handler.
 func New(d Deps) *Handler {
-	h := &Handler{db: d.DB, auth: d.Auth, orgs: d.Orgs, mem: d.Members, acts: d.Acts, crs: d.Courses, opts: d.HTTP}
+	h := &Handler{db: d.DB, auth: d.Auth, orgs: d.Orgs, mem: d.Members, acts: d.Acts, crs: d.Courses,
+		rep: &report.Reporter{Orgs: d.Orgs, Members: d.Members, Acts: d.Acts, Stats: stats.NewStore(d.DB)}, opts: d.HTTP}
 	h.routes = h.table()
 	return h
 }
@@ -89,6 +93,7 @@ func (h *Handler) table() []route {
 		{"GET", "/orgs/{id}/ancestors", full, h.orgAncestors},
 		{"POST", "/orgs/{id}/move", full, h.moveOrg},
 		{"GET", "/orgs/{id}/stats", full, h.orgStats},
+		{"GET", "/orgs/{id}/stats/children", full, h.orgStatsChildren},
 		{"GET", "/orgs/{id}/officers", full, h.listOfficers},
 		{"POST", "/orgs/{id}/officers", full, h.addOfficer},
 		{"GET", "/orgs/{id}/employers", full, h.orgEmployers},

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"math"
 	"net/http"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/org"
+	"gonghui/internal/report"
 )
 
 type orgView struct {
@@ -222,40 +222,48 @@ func (h *Handler) moveOrg(w http.ResponseWriter, r *http.Request) error {
 	return ok(w, viewOrg(o))
 }
 
-type statsView struct {
-	OrgID              string         `json:"org_id"`
-	Orgs               int            `json:"orgs"`
-	ByKind             map[string]int `json:"by_kind"`
-	Employers          int            `json:"employers"`
-	OrganisedEmployers int            `json:"organised_employers"`
-	OrganisingRate     float64        `json:"organising_rate"`
+// period reads ?from= and ?to= (days, both included).
+func period(r *http.Request) (report.Period, error) {
+	q := newQuery(r)
+	p := report.Period{From: q.str("from"), To: q.str("to")}
+	if err := q.err(); err != nil {
+		return p, err
+	}
+	return p, p.Check()
 }
 
-// orgStats: GET /orgs/{id}/stats. ?from= and ?to= are checked already but do
-// not change these figures (they are counts of the present).
+// orgStats: GET /orgs/{id}/stats — the figures of the subtree, with
+// ?from=&to= for the flows and activities of a period.
 func (h *Handler) orgStats(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	q := newQuery(r)
-	from, to := q.date("from"), q.date("to")
-	if !from.IsZero() && !to.IsZero() {
-		q.f.Check(!to.Before(from), "to", "field.date_order")
-	}
-	if err := q.err(); err != nil {
-		return err
-	}
-	c, err := h.orgs.Count(r.Context(), principal(r), id)
+	p, err := period(r)
 	if err != nil {
 		return err
 	}
-	v := statsView{OrgID: db.FormatID(id), Orgs: c.Orgs, ByKind: map[string]int{}, Employers: c.Employers, OrganisedEmployers: c.Organised}
-	for k, n := range c.ByKind {
-		v.ByKind[string(k)] = n
+	d, err := h.rep.Dashboard(r.Context(), principal(r), id, p)
+	if err != nil {
+		return err
 	}
-	if c.Employers > 0 {
-		v.OrganisingRate = math.Round(float64(c.Organised)/float64(c.Employers)*10000) / 10000
+	return ok(w, d)
+}
+
+// orgStatsChildren: GET /orgs/{id}/stats/children — each child's figures
+// side by side, sorted by ?sort= (largest first).
+func (h *Handler) orgStatsChildren(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
 	}
-	return ok(w, v)
+	p, err := period(r)
+	if err != nil {
+		return err
+	}
+	items, err := h.rep.Children(r.Context(), principal(r), id, p, r.URL.Query().Get("sort"))
+	if err != nil {
+		return err
+	}
+	return ok(w, newList(items, ""))
 }
