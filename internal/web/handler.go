@@ -23,6 +23,8 @@ import (
 	"gonghui/internal/job"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
+	"gonghui/internal/report"
+	"gonghui/internal/stats"
 )
 
 // Deps are what the pages need.
@@ -39,6 +41,7 @@ type Deps struct {
 // Handler serves the HTML pages.
 type Handler struct {
 	Deps
+	rep     *report.Reporter
 	r       *Renderer
 	csrfKey []byte
 	jobs    *job.Store
@@ -55,7 +58,8 @@ func New(ctx context.Context, d Deps) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Handler{Deps: d, r: r, csrfKey: key, jobs: &job.Store{DB: d.DB}}, nil
+	return &Handler{Deps: d, r: r, csrfKey: key, jobs: &job.Store{DB: d.DB},
+		rep: &report.Reporter{Orgs: d.Orgs, Members: d.Members, Acts: d.Acts, Stats: stats.NewStore(d.DB)}}, nil
 }
 
 // Cookie names. Over HTTPS the session cookie carries the __Host- prefix,
