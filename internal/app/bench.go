@@ -34,8 +34,11 @@ import (
 // sign-ups per second on one popular activity through the HTTP API, beside
 // the database's own limit for the same transaction.
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "city" {
+		return cmdBenchCity(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "signups" {
-		return errors.New("usage: gonghui bench signups [--db DB] [--members N] [--concurrency C] [--seconds S]")
+		return errors.New("usage: gonghui bench signups [--db DB] [--members N] [--concurrency C] [--seconds S]\n       gonghui bench city --db DB --key-file K [--runs N] [--import N] [--signups N]")
 	}
 	var cfg Config
 	fs := flag.NewFlagSet("bench signups", flag.ContinueOnError)
@@ -80,61 +83,26 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	mkActivity := func(title string) (int64, error) {
-		start := time.Now().Add(72 * time.Hour)
-		a, err := m.Acts.Create(ctx, pr, activity.Input{OrgID: root.ID, Title: title, Kind: "walk",
-			StartsAt: start.Format(time.RFC3339), EndsAt: start.Add(3 * time.Hour).Format(time.RFC3339),
-			Capacity: *n / 5, Waitlist: true})
-		if err != nil {
-			return 0, err
-		}
-		_, err = m.Acts.Publish(ctx, pr, a.ID)
-		return a.ID, err
-	}
+	mkActivity := func(title string) (int64, error) { return benchActivity(ctx, m, pr, root.ID, title, *n/5) }
 
 	// Through the HTTP API, with group commit.
 	h, err := m.Handler(ctx)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, base, err := serveLoopback(h)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
-	base := "http://" + ln.Addr().String()
 	token, err := benchToken(base, username, password)
 	if err != nil {
 		return err
 	}
-	httpID, err := mkActivity("基准测试：经接口报名")
+	httpRate, batches, ops, err := benchHTTPSignups(ctx, m, pr, root.ID, base, token, members, *conc)
 	if err != nil {
 		return err
 	}
-	b0, o0 := m.Acts.GroupStats()
-	httpRate, err := benchRun(members, *conc, func(client *http.Client, id int64) error {
-		body, _ := json.Marshal(map[string]string{"member_id": db.FormatID(id)})
-		req, _ := http.NewRequest("POST", base+"/api/v1/activities/"+db.FormatID(httpID)+"/registrations", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := client.Do(req)
-		if err != nil {
-			return err
-		}
-		raw, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusCreated {
-			return fmt.Errorf("sign-up answered %d: %s", resp.StatusCode, raw)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	b1, o1 := m.Acts.GroupStats()
-	batches, ops := b1-b0, o1-o0
 	fmt.Fprintf(stdout, "HTTP API, group commit:        %8.0f sign-ups/s (%d sign-ups in %d shared transactions, %.1f per commit)\n",
 		httpRate, ops, batches, float64(ops)/float64(max(batches, 1)))
 
@@ -338,4 +306,57 @@ func pgbenchSignups(ctx context.Context, d *db.DB, dsn string, conc, secs int) (
 		}
 	}
 	return 0, fmt.Errorf("pgbench printed no tps: %s", out)
+}
+
+// benchActivity publishes an activity for the whole city to sign up for.
+func benchActivity(ctx context.Context, m *Main, pr *auth.Principal, rootID int64, title string, capacity int) (int64, error) {
+	start := time.Now().Add(72 * time.Hour)
+	a, err := m.Acts.Create(ctx, pr, activity.Input{OrgID: rootID, Title: title, Kind: "walk",
+		StartsAt: start.Format(time.RFC3339), EndsAt: start.Add(3 * time.Hour).Format(time.RFC3339),
+		Capacity: capacity, Waitlist: true})
+	if err != nil {
+		return 0, err
+	}
+	_, err = m.Acts.Publish(ctx, pr, a.ID)
+	return a.ID, err
+}
+
+// serveLoopback serves h on a free loopback port.
+func serveLoopback(h http.Handler) (*http.Server, string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return srv, "http://" + ln.Addr().String(), nil
+}
+
+// benchHTTPSignups signs members up for a new activity through the API
+// from conc clients and returns sign-ups per second and the shared commits
+// they took.
+func benchHTTPSignups(ctx context.Context, m *Main, pr *auth.Principal, rootID int64, base, token string, members []int64, conc int) (float64, int64, int64, error) {
+	id, err := benchActivity(ctx, m, pr, rootID, "基准测试：经接口报名", len(members)/5)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	b0, o0 := m.Acts.GroupStats()
+	rate, err := benchRun(members, conc, func(client *http.Client, member int64) error {
+		body, _ := json.Marshal(map[string]string{"member_id": db.FormatID(member)})
+		req, _ := http.NewRequest("POST", base+"/api/v1/activities/"+db.FormatID(id)+"/registrations", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			return fmt.Errorf("sign-up answered %d: %s", resp.StatusCode, raw)
+		}
+		return nil
+	})
+	b1, o1 := m.Acts.GroupStats()
+	return rate, b1 - b0, o1 - o0, err
 }
