@@ -207,3 +207,29 @@ func FuzzParseCode(f *testing.F) {
 		}
 	})
 }
+
+// The generator's activities hold together: counters equal the rows, the
+// check-ins belong to registered members, the figures count them.
+func TestGenerateActivities(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		for range 30 {
+			w.add(t, w.unionA)
+		}
+		n, err := Generate(ctx, w.s, 1, 3, nil)
+		if err != nil || n == 0 {
+			t.Fatalf("generated %d: %v", n, err)
+		}
+		var bad int
+		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM activities a WHERE a.confirmed <> (SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status = 'confirmed')`).Scan(&bad); err != nil || bad != 0 {
+			t.Fatalf("%d activities whose counter differs from their rows (%v)", bad, err)
+		}
+		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM checkins c WHERE NOT EXISTS (SELECT 1 FROM registrations r WHERE r.activity_id = c.activity_id AND r.member_id = c.member_id)`).Scan(&bad); err != nil || bad != 0 {
+			t.Fatalf("%d check-ins without a registration (%v)", bad, err)
+		}
+		f, err := w.s.Count(ctx, w.root.Path, time.Time{}, time.Time{})
+		if err != nil || f.Held != n || f.Registrations == 0 {
+			t.Fatalf("figures: %+v %v (generated %d)", f, err, n)
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"gonghui/internal/activity"
 	"io"
 	"log/slog"
 	"strings"
@@ -246,6 +247,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	orgs := fs.Int("orgs", 100000, "about how many organisations (when the database has no tree yet)")
 	members := fs.Int("members", 0, "how many members to add")
 	seed := fs.Int64("seed", 1, "random seed (the same seed makes the same city)")
+	perUnions := fs.Int("activities", 20, "one activity for about every N grassroots unions, with registrations and check-ins (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -293,7 +295,16 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	el := time.Since(start)
-	fmt.Fprintf(stdout, "generated %d members in %s (%.0f per second)\n", *members, el.Round(time.Millisecond), float64(*members)/el.Seconds())
+	fmt.Fprintf(stdout, "generated %d members in %s (%.0f per second), their figures recounted\n", *members, el.Round(time.Millisecond), float64(*members)/el.Seconds())
+	if *perUnions > 0 {
+		start = time.Now()
+		n, err := activity.Generate(ctx, activity.NewStore(d, member.NewStore(d, keys)), *perUnions, *seed, progressTo(stdout, "activities"))
+		fmt.Fprintln(stdout)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "generated %d activities with their registrations and check-ins in %s\n", n, time.Since(start).Round(time.Millisecond))
+	}
 	start = time.Now()
 	if err := d.Analyze(ctx); err != nil {
 		return fmt.Errorf("analyze: %w", err)

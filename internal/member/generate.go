@@ -246,6 +246,14 @@ func (g *generator) member(i int, p *person) (memberRow, error) {
 		left := joined.AddDate(0, 0, g.rng.IntN(int(g.today.Sub(joined).Hours()/24)+1))
 		r.statusOn = left.Format(time.DateOnly)
 	}
+	// About one member in twenty-five changed unions over the years: joined
+	// elsewhere and was transferred here (the employer is this union's).
+	if days := int(g.today.Sub(joined).Hours() / 24); r.status == StatusActive && days > 30 && g.rng.IntN(25) == 0 {
+		if prev := g.pickUnion(); prev.u.ID != gu.u.ID {
+			r.from = prev.u
+			r.movedOn = joined.AddDate(0, 0, 1+g.rng.IntN(days-1)).Format(time.DateOnly)
+		}
+	}
 	return r, nil
 }
 

@@ -191,6 +191,10 @@ type memberRow struct {
 	// status and statusOn default to an active membership.
 	status   Status
 	statusOn string
+	// from and movedOn, when set, give the membership a past: it began in
+	// union from and was transferred to org on movedOn (the generator).
+	from    *union
+	movedOn string
 }
 
 const memberInsertCols = 23
@@ -216,7 +220,7 @@ func (s *Store) memberValues(r *memberRow, out []any) ([]any, error) {
 // instead: logging millions of rows one by one would double its work).
 func (s *Store) insertMembers(ctx context.Context, tx *db.Tx, rows []memberRow, bulk ...bool) error {
 	flat := make([]any, 0, len(rows)*memberInsertCols)
-	var grams, tags, events []any
+	var grams, tags, events, transfers []any
 	var figures []stats.Change
 	var err error
 	for i := range rows {
@@ -228,8 +232,12 @@ func (s *Store) insertMembers(ctx context.Context, tx *db.Tx, rows []memberRow, 
 		if st == "" {
 			st = StatusActive
 		}
+		joinedAt := r.org
+		if r.from != nil {
+			joinedAt = r.from
+		}
 		figures = append(figures, levels(state{r.org.Path, st, r.p.tags}, +1)...)
-		figures = append(figures, eventFlows(EventJoined, r.org.Path, r.p.joinedOn, nil)...)
+		figures = append(figures, eventFlows(EventJoined, joinedAt.Path, r.p.joinedOn, nil)...)
 		if st != StatusActive {
 			figures = append(figures, eventFlows(EventStatus, r.org.Path, r.statusOn, map[string]any{"from": StatusActive, "to": st})...)
 		}
@@ -239,8 +247,18 @@ func (s *Store) insertMembers(ctx context.Context, tx *db.Tx, rows []memberRow, 
 		for _, t := range tagNames(r.p.tags) {
 			tags = append(tags, t, r.org.Path, r.id)
 		}
+		if r.from != nil {
+			events = append(events, eventValues(event{MemberID: r.id, At: r.at, OnDate: r.movedOn, Kind: EventTransferredOut,
+				OrgID: r.from.ID, OrgPath: r.from.Path, OtherOrgID: r.org.ID, Actor: r.actor})...)
+			events = append(events, eventValues(event{MemberID: r.id, At: r.at, OnDate: r.movedOn, Kind: EventTransferredIn,
+				OrgID: r.org.ID, OrgPath: r.org.Path, OtherOrgID: r.from.ID, Actor: r.actor})...)
+			transfers = append(transfers, db.NewID(), r.id, r.from.ID, r.from.Path, r.org.ID, r.org.Path, string(TransferAccepted),
+				r.actor, r.at, r.actor, r.at, r.actor, r.at)
+			figures = append(figures, eventFlows(EventTransferredOut, r.from.Path, r.movedOn, nil)...)
+			figures = append(figures, eventFlows(EventTransferredIn, r.org.Path, r.movedOn, nil)...)
+		}
 		events = append(events, eventValues(event{MemberID: r.id, At: r.at, OnDate: r.p.joinedOn, Kind: EventJoined,
-			OrgID: r.org.ID, OrgPath: r.org.Path, Actor: r.actor, Detail: map[string]any{"source": r.source}})...)
+			OrgID: joinedAt.ID, OrgPath: joinedAt.Path, Actor: r.actor, Detail: map[string]any{"source": r.source}})...)
 		if r.status != "" && r.status != StatusActive {
 			events = append(events, eventValues(event{MemberID: r.id, At: r.at, OnDate: r.statusOn, Kind: EventStatus,
 				OrgID: r.org.ID, OrgPath: r.org.Path, Actor: r.actor, Detail: map[string]any{"from": StatusActive, "to": r.status}})...)
@@ -256,6 +274,9 @@ func (s *Store) insertMembers(ctx context.Context, tx *db.Tx, rows []memberRow, 
 		return err
 	}
 	if err := tx.InsertRows(ctx, "member_events (id, member_id, at, on_date, kind, org_id, org_path, other_org_id, actor, detail)", eventCols, events); err != nil {
+		return err
+	}
+	if err := tx.InsertRows(ctx, "transfers (id, member_id, from_org_id, from_path, to_org_id, to_path, status, requested_by, requested_at, released_by, released_at, decided_by, decided_at)", 13, transfers); err != nil {
 		return err
 	}
 	if len(bulk) > 0 && bulk[0] {
