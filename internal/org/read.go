@@ -226,6 +226,13 @@ type Counts struct {
 	// Organised are those of Employers that a union organises; so
 	// Organised/Employers is the organising rate (建会率) and never above 1.
 	Organised int
+	// The same for non-public employers and for those of the new
+	// industries, forms and models (新产业、新业态、新模式).
+	NonPublic, NonPublicOrganised int
+	NewForms, NewFormsOrganised   int
+	// Employees of Employers, as their records say (the denominator of
+	// the membership rate).
+	Employees int64
 }
 
 // Count returns the counts over an organisation's subtree: a few range
@@ -267,20 +274,37 @@ func (s *Store) Count(ctx context.Context, p *auth.Principal, id int64) (Counts,
 	// elsewhere, and it is organised all the same), and those owned outside
 	// but organised by a union inside, which belong to the subtree too.
 	// At the root nothing is outside, and the third count is skipped.
-	var owned, ownedOrganised, organisedHere int
-	q := "0"
-	args = []any{lo, hi}
+	// Each part answers: employers, organised, non-public, of those
+	// organised, new forms, of those organised, employees.
+	const parts = `count(*), count(CASE WHEN union_path <> '' THEN 1 END),
+		count(CASE WHEN NOT is_public THEN 1 END), count(CASE WHEN NOT is_public AND union_path <> '' THEN 1 END),
+		count(CASE WHEN new_forms THEN 1 END), count(CASE WHEN new_forms AND union_path <> '' THEN 1 END),
+		COALESCE(SUM(employees), 0)`
+	add := func(q string, args ...any) error {
+		var v [6]int
+		var emp int64
+		if err := s.DB.QueryRow(ctx, "SELECT "+parts+" FROM employers WHERE "+q, args...).Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &emp); err != nil {
+			return errs.Internal(err, "org: count employers")
+		}
+		c.Employers += v[0]
+		c.Organised += v[1]
+		c.NonPublic += v[2]
+		c.NonPublicOrganised += v[3]
+		c.NewForms += v[4]
+		c.NewFormsOrganised += v[5]
+		c.Employees += emp
+		return nil
+	}
+	if err := add("owner_path >= ? AND owner_path < ?", lo, hi); err != nil {
+		return Counts{}, err
+	}
 	if o.Depth > 0 {
-		q = "(SELECT count(*) FROM employers WHERE union_path >= ? AND union_path < ? AND NOT (owner_path >= ? AND owner_path < ?))"
-		args = []any{lo, hi, lo, hi, lo, hi}
+		// Owned outside but organised by a union inside: they belong to
+		// the subtree too (at the root nothing is outside).
+		if err := add("union_path >= ? AND union_path < ? AND NOT (owner_path >= ? AND owner_path < ?)", lo, hi, lo, hi); err != nil {
+			return Counts{}, err
+		}
 	}
-	err = s.DB.QueryRow(ctx, "SELECT count(*), count(CASE WHEN union_path <> '' THEN 1 END), "+q+
-		" FROM employers WHERE owner_path >= ? AND owner_path < ?", args...).Scan(&owned, &ownedOrganised, &organisedHere)
-	if err != nil {
-		return Counts{}, errs.Internal(err, "org: count employers")
-	}
-	c.Employers = owned + organisedHere
-	c.Organised = ownedOrganised + organisedHere
 	return c, nil
 }
 

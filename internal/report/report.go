@@ -109,6 +109,14 @@ type Dashboard struct {
 	Employers          int               `json:"employers"`
 	OrganisedEmployers int               `json:"organised_employers"`
 	OrganisingRate     float64           `json:"organising_rate"` // organised employers / employers
+	NonPublic          int               `json:"non_public_employers"`
+	NonPublicOrganised int               `json:"non_public_organised"`
+	NonPublicRate      float64           `json:"non_public_organising_rate"`
+	NewForms           int               `json:"new_forms_employers"` // new industries, forms and models
+	NewFormsOrganised  int               `json:"new_forms_organised"`
+	NewFormsRate       float64           `json:"new_forms_organising_rate"`
+	Employees          int64             `json:"employees"`       // of those employers, as recorded
+	MembershipRate     float64           `json:"membership_rate"` // active members / employees
 	Members            Members           `json:"members"`
 	Activities         *activity.Figures `json:"activities"`
 	AsOf               time.Time         `json:"as_of"`           // the member figures include every change folded by then
@@ -142,11 +150,17 @@ func (r *Reporter) Dashboard(ctx context.Context, pr *auth.Principal, id int64, 
 	for k, n := range c.ByKind {
 		d.ByKind[string(k)] = n
 	}
+	d.NonPublic, d.NonPublicOrganised, d.NonPublicRate = c.NonPublic, c.NonPublicOrganised, rate(c.NonPublicOrganised, c.NonPublic)
+	d.NewForms, d.NewFormsOrganised, d.NewFormsRate = c.NewForms, c.NewFormsOrganised, rate(c.NewFormsOrganised, c.NewForms)
+	d.Employees = c.Employees
 	f, err := r.Stats.Read(ctx, o.ID)
 	if err != nil {
 		return nil, errs.Internal(err, "report: figures")
 	}
 	d.Members = r.members(f, p)
+	if d.Employees > 0 {
+		d.MembershipRate = math.Round(float64(d.Members.Active)/float64(d.Employees)*10000) / 10000
+	}
 	if d.Members.Pending, err = r.Members.PendingApplications(ctx, o.Path); err != nil {
 		return nil, errs.Internal(err, "report: applications")
 	}

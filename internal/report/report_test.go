@@ -46,6 +46,24 @@ func TestDashboardMatchesTheRows(t *testing.T) {
 		street := mk(xicheng, "大栅栏街道总工会", org.KindStreet)
 		unionA := mk(street, "甲公司工会", org.KindGrassroots)
 		unionB := mk(chaoyang, "乙公司工会", org.KindGrassroots)
+		// Employers: a private one organised by union A, a new-forms platform
+		// not organised, a state-owned one organised.
+		for _, e := range []struct {
+			name, cat string
+			newForms  bool
+			union     *org.Org
+			employees int
+		}{{"甲公司", "170", false, unionA, 100}, {"某配送平台", "170", true, nil, 300}, {"国有乙厂", "110", false, unionB, 50}} {
+			emp, err := os.CreateEmployer(ctx, city, org.EmployerInput{OwnerOrgID: street.ID, Name: e.name, Category: e.cat, NewForms: e.newForms, Employees: e.employees})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.union != nil {
+				if err := os.LinkEmployer(ctx, city, e.union.ID, emp.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
 		ms := member.NewStore(d, testkit.Keys(t))
 		acts := activity.NewStore(d, ms)
 		st := stats.NewStore(d)
@@ -133,6 +151,10 @@ func TestDashboardMatchesTheRows(t *testing.T) {
 			}
 		}
 		dash, _ := r.Dashboard(ctx, city, root.ID, Period{})
+		if dash.Employers != 3 || dash.OrganisedEmployers != 2 || dash.NonPublic != 2 || dash.NonPublicOrganised != 1 ||
+			dash.NewForms != 1 || dash.NewFormsOrganised != 0 || dash.Employees != 450 || dash.MembershipRate != 0.0244 {
+			t.Fatalf("employers: %+v", dash)
+		}
 		if dash.Members.TransferIn != 1 || dash.Members.TransferOut != 1 || dash.Members.Active != 11 {
 			t.Fatalf("root: %+v", dash.Members)
 		}
