@@ -90,6 +90,9 @@ func Figures(d *Dashboard, tr func(key string, args ...any) string) []Figure {
 	}
 	out = append(out, Figure{tr("report.f.employers"), d.Employers}, Figure{tr("report.f.organised"), d.OrganisedEmployers},
 		Figure{tr("report.f.organising_rate"), Percent(d.OrganisingRate)})
+	if d.Employees > 0 {
+		out = append(out, Figure{tr("report.f.employees"), d.Employees}, Figure{tr("report.f.membership_rate"), Percent(d.MembershipRate)})
+	}
 	if a := d.Activities; a != nil {
 		out = append(out, Figure{tr("report.f.activities"), a.Held}, Figure{tr("report.f.registrations"), a.Registrations},
 			Figure{tr("report.f.attended"), a.Attended})

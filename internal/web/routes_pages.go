@@ -77,6 +77,8 @@ func (h *Handler) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /transfers/{id}/decide", a(h.transferDecide))
 	mux.HandleFunc("GET /orgs/{id}/join-qr", a(h.joinQR))
 	mux.HandleFunc("GET /orgs/{id}/join-qr.png", a(h.joinQRPNG))
+	// A subtree's figures, its period report and workbook (page_dashboard.go).
+	h.dashboardRoutes(mux)
 	// Roster import and export (page_members_import.go).
 	h.importRoutes(mux)
 	// Activities: staff pages (page_activities*.go).
