@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/notice"
 	"gonghui/internal/sms"
 	"gonghui/internal/testkit"
 )
@@ -188,7 +189,7 @@ func TestCapacityWaitingListAndPromotion(t *testing.T) {
 		if mv, _ := w.s.MemberView(ctx, m[2], a.ID); mv.Registration.Status != RegConfirmed {
 			t.Fatalf("first waiting not promoted: %+v", mv.Registration)
 		}
-		notices, err := w.s.Notices(ctx, m[2], 10)
+		notices, err := notice.NewStore(d, w.m).List(ctx, m[2], 10)
 		if err != nil || len(notices) != 1 || notices[0].Kind != NoticePromoted {
 			t.Fatalf("promotion notice: %+v %v", notices, err)
 		}
@@ -274,21 +275,22 @@ func TestCancelActivityTellsRegistrants(t *testing.T) {
 		if _, err := w.s.Cancel(ctx, w.dashilanOfficer, a.ID, "天气原因"); err != nil {
 			t.Fatal(err)
 		}
-		n, err := w.s.Notices(ctx, x.ID, 10)
+		inbox := notice.NewStore(d, w.m)
+		n, err := inbox.List(ctx, x.ID, 10)
 		if err != nil || len(n) != 1 || n[0].Kind != NoticeCancelled || n[0].ActivityTitle != a.Title {
 			t.Fatalf("notices: %+v %v", n, err)
 		}
-		if u, _ := w.s.UnreadNotices(ctx, x.ID); u != 1 {
+		if u, _ := inbox.Unread(ctx, x.ID); u != 1 {
 			t.Fatalf("unread %d", u)
 		}
 		// The notice goes out by SMS once, whichever process sends.
 		var rec sms.Recorder
 		render := func(kind, title string) string { return kind + ":" + title }
-		other := NewStore(d, w.m)
-		if n, err := w.s.SendNotices(ctx, rec.Send, render); err != nil || n != 1 {
+		other := notice.NewStore(d, w.m)
+		if n, err := inbox.Send(ctx, rec.Send, render); err != nil || n != 1 {
 			t.Fatalf("sent %d: %v", n, err)
 		}
-		if n, err := other.SendNotices(ctx, rec.Send, render); err != nil || n != 0 {
+		if n, err := other.Send(ctx, rec.Send, render); err != nil || n != 0 {
 			t.Fatalf("sent again %d: %v", n, err)
 		}
 		if got := rec.Last(w.mobiles[x.ID]); got != NoticeCancelled+":"+a.Title {

@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
+	"gonghui/internal/notice"
 )
 
 // RegStatus is where a registration stands.
@@ -379,7 +380,7 @@ func (s *Store) promote(ctx context.Context, tx *db.Tx, st *seats, now int64) er
 			return errs.Internal(err, "activity: promote")
 		}
 		st.count(RegWaiting, RegConfirmed)
-		if err := notify(ctx, tx, now, st.id, NoticePromoted, memberID); err != nil {
+		if err := notice.Add(ctx, tx, now, NoticePromoted, notice.Ref{ActivityID: st.id}, memberID); err != nil {
 			return err
 		}
 	}
@@ -414,13 +415,13 @@ func (s *Store) Decide(ctx context.Context, pr *auth.Principal, activityID, memb
 		if r.Status != RegPending {
 			return refused("not_pending")
 		}
-		to, notice := RegRejected, NoticeRejected
+		to, told := RegRejected, NoticeRejected
 		if approve {
 			switch {
 			case !st.full():
-				to, notice = RegConfirmed, NoticeApproved
+				to, told = RegConfirmed, NoticeApproved
 			case st.waitlist:
-				to, notice = RegWaiting, NoticeWaitlisted
+				to, told = RegWaiting, NoticeWaitlisted
 			default:
 				return refused("full")
 			}
@@ -437,7 +438,7 @@ func (s *Store) Decide(ctx context.Context, pr *auth.Principal, activityID, memb
 		if err := st.save(ctx, tx, now); err != nil {
 			return err
 		}
-		if err := notify(ctx, tx, now, activityID, notice, memberID); err != nil {
+		if err := notice.Add(ctx, tx, now, told, notice.Ref{ActivityID: activityID}, memberID); err != nil {
 			return err
 		}
 		r.Status, r.UpdatedAt = to, fromMillis(now)

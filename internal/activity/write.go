@@ -11,6 +11,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/notice"
 )
 
 // orgPath reads an organisation's path; ok is false when it does not exist.
@@ -350,7 +351,7 @@ func (s *Store) transition(ctx context.Context, pr *auth.Principal, id int64, ac
 				ids = append(ids, m)
 			}
 			rows.Close()
-			if err := notify(ctx, tx, ms, id, NoticeCancelled, ids...); err != nil {
+			if err := notice.Add(ctx, tx, ms, NoticeCancelled, notice.Ref{ActivityID: id}, ids...); err != nil {
 				return err
 			}
 		}

@@ -704,7 +704,7 @@ func (h *Handler) myNotices(w http.ResponseWriter, r *http.Request) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	items, err := h.acts.Notices(r.Context(), principal(r).MemberID, pg.Limit)
+	items, err := h.notes.List(r.Context(), principal(r).MemberID, pg.Limit)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
 	"gonghui/internal/member"
+	"gonghui/internal/notice"
 	"gonghui/internal/org"
 	"gonghui/internal/report"
 	"gonghui/internal/stats"
@@ -41,6 +42,7 @@ type Handler struct {
 	acts   *activity.Store
 	crs    *course.Store
 	rep    *report.Reporter
+	notes  *notice.Store
 	opts   httpx.Options
 	mux    *http.ServeMux
 	routes []route
@@ -66,7 +68,8 @@ type route struct {
 // New returns the API handler.
 func New(d Deps) *Handler {
 	h := &Handler{db: d.DB, auth: d.Auth, orgs: d.Orgs, mem: d.Members, acts: d.Acts, crs: d.Courses,
-		rep: &report.Reporter{Orgs: d.Orgs, Members: d.Members, Acts: d.Acts, Stats: stats.NewStore(d.DB)}, opts: d.HTTP}
+		rep:   &report.Reporter{Orgs: d.Orgs, Members: d.Members, Acts: d.Acts, Stats: stats.NewStore(d.DB)},
+		notes: notice.NewStore(d.DB, d.Members), opts: d.HTTP}
 	h.routes = h.table()
 	return h
 }

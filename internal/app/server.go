@@ -28,6 +28,7 @@ import (
 	"gonghui/internal/i18n"
 	"gonghui/internal/job"
 	"gonghui/internal/member"
+	"gonghui/internal/notice"
 	"gonghui/internal/org"
 	"gonghui/internal/web"
 )
@@ -43,6 +44,7 @@ type Main struct {
 	Acts    *activity.Store
 	Courses *course.Store
 	Stats   *stats.Store
+	Notices *notice.Store
 	// SMS sends text messages: sign-in codes and notices. The default
 	// writes them to the log (numbers masked) until a gateway is connected.
 	SMS sms.Sender
@@ -72,6 +74,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m.Acts = activity.NewStore(d, m.Members)
 	m.Courses = course.NewStore(d, m.Members)
 	m.Stats = stats.NewStore(d)
+	m.Notices = notice.NewStore(d, m.Members)
 	m.SMS = sms.LogSender{}
 	m.Auth.SetSMS(m.SMS)
 	if cfg.Demo {
@@ -314,7 +317,7 @@ func (m *Main) sendNotices(ctx context.Context) {
 			} else if n > 0 {
 				slog.Info("course terms drawn", "count", n)
 			}
-			if n, err := m.Acts.SendNotices(ctx, m.SMS.Send, render); err != nil {
+			if n, err := m.Notices.Send(ctx, m.SMS.Send, render); err != nil {
 				slog.Warn("send notices", "err", err)
 			} else if n > 0 {
 				slog.Info("notices sent by SMS", "count", n)

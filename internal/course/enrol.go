@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
+	"gonghui/internal/notice"
 )
 
 // What members are told about their enrolments (the same inbox as
@@ -317,7 +318,7 @@ func promote(ctx context.Context, tx *db.Tx, st *termRow, now int64) error {
 		}
 		st.count(EnrolWaiting, EnrolEnrolled)
 		st.touch(now)
-		if err := notify(ctx, tx, now, st.id, NoticePromoted, memberID); err != nil {
+		if err := notice.Add(ctx, tx, now, NoticePromoted, notice.Ref{TermID: st.id}, memberID); err != nil {
 			return err
 		}
 	}
@@ -448,10 +449,10 @@ func (s *Store) draw(ctx context.Context, termID int64, allowed func(orgPath str
 		st.status = TermDrawn
 		st.version++
 		st.touch(now)
-		if err := notify(ctx, tx, now, termID, NoticeEnrolled, enrolledIDs...); err != nil {
+		if err := notice.Add(ctx, tx, now, NoticeEnrolled, notice.Ref{TermID: termID}, enrolledIDs...); err != nil {
 			return err
 		}
-		if err := notify(ctx, tx, now, termID, NoticeWaiting, waitingIDs...); err != nil {
+		if err := notice.Add(ctx, tx, now, NoticeWaiting, notice.Ref{TermID: termID}, waitingIDs...); err != nil {
 			return err
 		}
 		out = &DrawResult{Seed: st.seed, SeedHash: SeedHash(st.seed), Capacity: st.capacity, Tickets: tickets, Drawn: drawn, Waiting: waiting}
@@ -462,15 +463,4 @@ func (s *Store) draw(ctx context.Context, termID int64, allowed func(orgPath str
 			After: map[string]any{"seed": st.seed, "tickets": len(tickets), "drawn": len(drawn), "waiting": len(waiting)}})
 	})
 	return out, err
-}
-
-func notify(ctx context.Context, tx *db.Tx, now, termID int64, kind string, memberIDs ...int64) error {
-	flat := make([]any, 0, 5*len(memberIDs))
-	for _, m := range memberIDs {
-		flat = append(flat, db.NewID(), m, kind, termID, now)
-	}
-	if err := tx.InsertRows(ctx, "member_notices (id, member_id, kind, term_id, created_at)", 5, flat); err != nil {
-		return errs.Internal(err, "course: notify")
-	}
-	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/notice"
 )
 
 func orgPath(ctx context.Context, q interface {
@@ -324,7 +325,7 @@ func (s *Store) termTransition(ctx context.Context, pr *auth.Principal, id int64
 			if err != nil {
 				return err
 			}
-			if err := notify(ctx, tx, ms, id, NoticeTermCancelled, ids...); err != nil {
+			if err := notice.Add(ctx, tx, ms, NoticeTermCancelled, notice.Ref{TermID: id}, ids...); err != nil {
 				return err
 			}
 		}

@@ -22,6 +22,7 @@ import (
 	"gonghui/internal/i18n"
 	"gonghui/internal/job"
 	"gonghui/internal/member"
+	"gonghui/internal/notice"
 	"gonghui/internal/org"
 	"gonghui/internal/report"
 	"gonghui/internal/stats"
@@ -42,6 +43,7 @@ type Deps struct {
 type Handler struct {
 	Deps
 	rep     *report.Reporter
+	notices *notice.Store
 	r       *Renderer
 	csrfKey []byte
 	jobs    *job.Store
@@ -59,7 +61,8 @@ func New(ctx context.Context, d Deps) (*Handler, error) {
 		return nil, err
 	}
 	return &Handler{Deps: d, r: r, csrfKey: key, jobs: &job.Store{DB: d.DB},
-		rep: &report.Reporter{Orgs: d.Orgs, Members: d.Members, Acts: d.Acts, Stats: stats.NewStore(d.DB)}}, nil
+		rep:     &report.Reporter{Orgs: d.Orgs, Members: d.Members, Acts: d.Acts, Stats: stats.NewStore(d.DB)},
+		notices: notice.NewStore(d.DB, d.Members)}, nil
 }
 
 // Cookie names. Over HTTPS the session cookie carries the __Host- prefix,

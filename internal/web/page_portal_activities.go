@@ -323,7 +323,7 @@ func pactRefusal(err error) bool {
 // unread counts the member's unread notices for the badge of the bottom
 // bar; a failure only hides the badge.
 func (h *Handler) pactUnread(ctx context.Context, memberID int64) int {
-	n, err := h.Acts.UnreadNotices(ctx, memberID)
+	n, err := h.notices.Unread(ctx, memberID)
 	if err != nil {
 		slog.Warn("portal: unread notices", "err", err)
 		return 0
@@ -788,7 +788,7 @@ func (h *Handler) pactCheckinSubmit(w http.ResponseWriter, r *http.Request, p *a
 // pactNotices: GET /m/notices, the latest notices; they are marked read
 // once shown.
 func (h *Handler) pactNotices(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	ns, err := h.Acts.Notices(r.Context(), p.MemberID, 50)
+	ns, err := h.notices.List(r.Context(), p.MemberID, 50)
 	if err != nil {
 		h.fail(w, r, nil, err)
 		return
@@ -811,7 +811,7 @@ func (h *Handler) pactNotices(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	}
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "pact_notices", pg)
-	if err := h.Acts.MarkNoticesRead(r.Context(), p.MemberID); err != nil {
+	if err := h.notices.MarkRead(r.Context(), p.MemberID); err != nil {
 		slog.Warn("portal: marking notices read", "err", err)
 	}
 }
