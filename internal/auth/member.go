@@ -17,6 +17,7 @@ import (
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/i18n"
 	"gonghui/internal/sms"
 )
 
@@ -129,7 +130,8 @@ func (s *Service) SendCode(ctx context.Context, mobile, ip string) error {
 	if m == nil {
 		return nil
 	}
-	return s.smsSender().Send(ctx, n, fmt.Sprintf("【工会】您的登录验证码是 %s，%d 分钟内有效。工作人员不会向您索要验证码，请勿告诉他人。", code, int(codeTTL.Minutes())))
+	// Members' phones get Chinese, like every other message the union sends.
+	return s.smsSender().Send(ctx, n, i18n.T(i18n.ZH, "auth.sms_code", code, int(codeTTL.Minutes())))
 }
 
 func randomCode() (string, error) {
