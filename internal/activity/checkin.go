@@ -163,9 +163,11 @@ func (s *Store) CheckIn(ctx context.Context, pr *auth.Principal, activityID int6
 			return refused("not_registered")
 		}
 		if walkIn {
-			if r != nil && r.Status.live() {
-				st.count(r.Status, "")
+			var from RegStatus
+			if r != nil {
+				from = r.Status
 			}
+			st.count(from, RegWalkIn)
 			st.seq++
 			if r == nil {
 				_, err = tx.Exec(ctx, `INSERT INTO registrations (activity_id, member_id, member_org_path, status, seq, via, created_at, updated_at)
@@ -180,6 +182,18 @@ func (s *Store) CheckIn(ctx context.Context, pr *auth.Principal, activityID int6
 			if err := s.promote(ctx, tx, st, ms); err != nil {
 				return err
 			}
+			if err := st.save(ctx, tx, ms); err != nil {
+				return err
+			}
+		}
+		// A member's first check-in at the activity makes them one more
+		// who attended (the row lock above orders check-ins).
+		var before int
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM checkins WHERE activity_id = ? AND member_id = ?", activityID, memberID).Scan(&before); err != nil {
+			return errs.Internal(err, "activity: check in")
+		}
+		if before == 0 {
+			st.attended++
 			if err := st.save(ctx, tx, ms); err != nil {
 				return err
 			}

@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/audit"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/stats"
 )
 
 // genTitles are activities of the kinds the seeds report.
@@ -82,31 +83,35 @@ func Generate(ctx context.Context, s *Store, perUnions int, seed int64, progress
 		secret := make([]byte, 32)
 		_, _ = rand.Read(secret)
 		ms := func(t time.Time) int64 { return t.UnixMilli() }
+		cp := db.NewID()
+		var regs, checks []any
+		for k, m := range members {
+			at := ms(start.AddDate(0, 0, -1-rng.IntN(13)))
+			regs = append(regs, id, m.id, m.path, string(RegConfirmed), k+1, ViaSelf, at, at)
+			if status == StatusFinished && rng.IntN(10) < 8 {
+				checks = append(checks, cp, m.id, id, m.path, ms(start.Add(time.Duration(rng.IntN(30))*time.Minute)), CheckInByCode, nil)
+			}
+		}
+		attended := len(checks) / 7
 		err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 			if _, err := tx.Exec(ctx, `INSERT INTO activities (id, org_id, org_path, audience_org_id, audience_path, title, kind, starts_at, ends_at,
-				reg_opens_at, reg_closes_at, cancel_before, capacity, status, confirmed, reg_seq, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				reg_opens_at, reg_closes_at, cancel_before, capacity, status, confirmed, attended, reg_seq, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				id, h.id, h.path, h.id, h.path, g.title, g.kind, ms(start), ms(end), ms(start.AddDate(0, 0, -14)), ms(start), ms(start),
-				h.quota, status, len(members), len(members), ms(start.AddDate(0, 0, -14)), ms(start)); err != nil {
+				h.quota, status, len(members), attended, len(members), ms(start.AddDate(0, 0, -14)), ms(start)); err != nil {
 				return err
 			}
-			cp := db.NewID()
 			if _, err := tx.Exec(ctx, "INSERT INTO activity_checkpoints (id, activity_id, position, name, rotate_seconds, secret) VALUES (?, ?, 0, '', 0, ?)",
 				cp, id, secret); err != nil {
 				return err
 			}
-			var regs, checks []any
-			for k, m := range members {
-				at := ms(start.AddDate(0, 0, -1-rng.IntN(13)))
-				regs = append(regs, id, m.id, m.path, string(RegConfirmed), k+1, ViaSelf, at, at)
-				if status == StatusFinished && rng.IntN(10) < 8 {
-					checks = append(checks, cp, m.id, id, m.path, ms(start.Add(time.Duration(rng.IntN(30))*time.Minute)), CheckInByCode, nil)
-				}
-			}
 			if err := tx.InsertRows(ctx, "registrations (activity_id, member_id, member_org_path, status, seq, via, created_at, updated_at)", 8, regs); err != nil {
 				return err
 			}
-			return tx.InsertRows(ctx, "checkins (checkpoint_id, member_id, activity_id, member_org_path, at, via, by_user)", 7, checks)
+			if err := tx.InsertRows(ctx, "checkins (checkpoint_id, member_id, activity_id, member_org_path, at, via, by_user)", 7, checks); err != nil {
+				return err
+			}
+			return stats.Log(ctx, tx, activityFigures(h.path, ms(start), status, int64(len(members)), int64(attended)).changes(1)...)
 		})
 		if err != nil {
 			return i, fmt.Errorf("activity: generate: %w", err)

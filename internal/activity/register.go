@@ -61,11 +61,13 @@ type seats struct {
 	tags                                  int64
 	status                                Status
 	capacity, confirmed, waiting, pending int
+	walkedIn, attended                    int // walk-ins; members checked in at least once
 	waitlist, approval, walkIns           bool
 	opens, closes, cancelBefore, starts   int64
 	ends, seq                             int64
 	dirty                                 bool
 	updated                               int64
+	logged                                figures // as the figures last logged them
 }
 
 // seatsKey names an activity's locked row among a transaction's locals.
@@ -84,9 +86,9 @@ func lockSeats(ctx context.Context, tx *db.Tx, id int64) (*seats, error) {
 	var st seats
 	var waitlist, approval, walkIns int
 	err := tx.QueryRow(ctx, `SELECT id, org_path, audience_path, audience_tags, status, capacity, confirmed, waiting, pending,
-		waitlist, approval, walk_ins, reg_opens_at, reg_closes_at, cancel_before, starts_at, ends_at, reg_seq
+		walked_in, attended, waitlist, approval, walk_ins, reg_opens_at, reg_closes_at, cancel_before, starts_at, ends_at, reg_seq
 		FROM activities WHERE id = ?`+tx.ForUpdate(), id).Scan(&st.id, &st.orgPath, &st.audiencePath, &st.tags, &st.status,
-		&st.capacity, &st.confirmed, &st.waiting, &st.pending, &waitlist, &approval, &walkIns,
+		&st.capacity, &st.confirmed, &st.waiting, &st.pending, &st.walkedIn, &st.attended, &waitlist, &approval, &walkIns,
 		&st.opens, &st.closes, &st.cancelBefore, &st.starts, &st.ends, &st.seq)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.NotFound("activity")
@@ -95,14 +97,20 @@ func lockSeats(ctx context.Context, tx *db.Tx, id int64) (*seats, error) {
 		return nil, errs.Internal(err, "activity: lock")
 	}
 	st.waitlist, st.approval, st.walkIns = waitlist != 0, approval != 0, walkIns != 0
+	st.logged = st.figures()
 	tx.SetLocal(seatsKey(id), &st)
 	wctx := context.WithoutCancel(ctx)
 	tx.BeforeCommit(func() error {
+		// However many operations shared the transaction, the activity's
+		// figures are logged once, as they end.
+		if err := st.logFigures(wctx, tx); err != nil {
+			return err
+		}
 		if !st.dirty {
 			return nil
 		}
-		_, err := tx.Exec(wctx, "UPDATE activities SET confirmed = ?, waiting = ?, pending = ?, reg_seq = ?, updated_at = ? WHERE id = ?",
-			st.confirmed, st.waiting, st.pending, st.seq, st.updated, st.id)
+		_, err := tx.Exec(wctx, "UPDATE activities SET confirmed = ?, waiting = ?, pending = ?, walked_in = ?, attended = ?, reg_seq = ?, updated_at = ? WHERE id = ?",
+			st.confirmed, st.waiting, st.pending, st.walkedIn, st.attended, st.seq, st.updated, st.id)
 		if err != nil {
 			return errs.Internal(err, "activity: save counters")
 		}
@@ -132,6 +140,8 @@ func (st *seats) count(from, to RegStatus) {
 			st.waiting += c.d
 		case RegPending:
 			st.pending += c.d
+		case RegWalkIn:
+			st.walkedIn += c.d
 		}
 	}
 }
@@ -261,6 +271,7 @@ func (s *Store) Register(ctx context.Context, pr *auth.Principal, activityID, me
 			return errs.Internal(err, "activity: write registration")
 		}
 		r := &Registration{ActivityID: activityID, MemberID: memberID, CreatedAt: fromMillis(ms)}
+		var prev RegStatus // a cancelled, rejected or walk-in row taken up again
 		if n, err := res.RowsAffected(); err != nil {
 			return errs.Internal(err, "activity: write registration")
 		} else if n == 0 {
@@ -271,13 +282,14 @@ func (s *Store) Register(ctx context.Context, pr *auth.Principal, activityID, me
 				out = r
 				return nil
 			}
+			prev = r.Status
 			if _, err := tx.Exec(ctx, `UPDATE registrations SET member_org_path = ?, status = ?, seq = ?, via = ?, updated_at = ?
 				WHERE activity_id = ? AND member_id = ?`, m.OrgPath, status, st.seq+1, via, ms, activityID, memberID); err != nil {
 				return errs.Internal(err, "activity: write registration")
 			}
 		}
 		st.seq++
-		st.count("", status)
+		st.count(prev, status)
 		if err := st.save(ctx, tx, ms); err != nil {
 			return err
 		}

@@ -68,7 +68,7 @@ type route struct {
 // New returns the API handler.
 func New(d Deps) *Handler {
 	h := &Handler{db: d.DB, auth: d.Auth, orgs: d.Orgs, mem: d.Members, acts: d.Acts, crs: d.Courses,
-		rep:   &report.Reporter{Orgs: d.Orgs, Members: d.Members, Acts: d.Acts, Stats: stats.NewStore(d.DB)},
+		rep:   &report.Reporter{Orgs: d.Orgs, Members: d.Members, Stats: stats.NewStore(d.DB)},
 		notes: notice.NewStore(d.DB, d.Members), opts: d.HTTP}
 	h.routes = h.table()
 	return h

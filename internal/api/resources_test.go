@@ -1,11 +1,13 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"testing"
 
 	"gonghui/internal/db"
+	"gonghui/internal/stats"
 	"gonghui/internal/testkit"
 )
 
@@ -20,6 +22,10 @@ func TestOrganisationsAndEmployers(t *testing.T) {
 		var o struct{ ID string }
 		_ = json.Unmarshal([]byte(body), &o)
 		f.ids["new"] = o.ID
+		// Figures are folded in the background within a second or two.
+		if err := stats.NewStore(d).FoldAll(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 		f.run([]step{
 			{name: "created", as: "officer_a", method: "GET", path: "/api/v1/orgs/{new}", status: 200,
 				want: []string{`"parent_id":"{streetA}"`, `"address":"煤市街2号"`, `"founded_on":"2024-03-01"`, `"depth":2`}},

@@ -74,7 +74,7 @@ func cmdBenchCity(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		street.Path, audit.PathEnd(street.Path)).Scan(&union.ID, &union.Path); err != nil {
 		return fmt.Errorf("pick a union: %w", err)
 	}
-	rep := &report.Reporter{Orgs: m.Orgs, Members: m.Members, Acts: m.Acts, Stats: m.Stats}
+	rep := &report.Reporter{Orgs: m.Orgs, Members: m.Members, Stats: m.Stats}
 	year := time.Now().In(china).Format("2006")
 	thisYear := report.Period{From: year + "-01-01", To: year + "-12-31"}
 

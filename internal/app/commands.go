@@ -21,6 +21,7 @@ import (
 	"gonghui/internal/i18n"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
+	"gonghui/internal/stats"
 )
 
 const usage = `gonghui — the trade-union work platform
@@ -159,6 +160,10 @@ func openDB(ctx context.Context, dsn string) (*db.DB, error) {
 		d.Close()
 		return nil, err
 	}
+	if err := stats.NewStore(d).EnsureBuilt(ctx, statSources()...); err != nil {
+		d.Close()
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -264,6 +269,9 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer d.Close()
+	if err := stats.NewStore(d).EnsureBuilt(ctx, statSources()...); err != nil {
+		return err
+	}
 	store := org.NewStore(d)
 	if _, err := store.RootID(ctx); err == nil {
 		fmt.Fprintln(stdout, "the database already has an organisation tree; adding members to it")
@@ -282,7 +290,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprintf(stdout, "generated %d organisations in %s\n", *orgs, time.Since(start).Round(time.Millisecond))
 	}
 	if *members == 0 {
-		return nil
+		return stats.NewStore(d).FoldAll(ctx)
 	}
 	keys, err := cfg.Keys()
 	if err != nil {
@@ -305,6 +313,11 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		fmt.Fprintf(stdout, "generated %d activities with their registrations and check-ins in %s\n", n, time.Since(start).Round(time.Millisecond))
 	}
+	start = time.Now()
+	if err := stats.NewStore(d).FoldAll(ctx); err != nil {
+		return fmt.Errorf("figures: %w", err)
+	}
+	fmt.Fprintf(stdout, "folded the organisations' and activities' figures in %s\n", time.Since(start).Round(time.Millisecond))
 	start = time.Now()
 	if err := d.Analyze(ctx); err != nil {
 		return fmt.Errorf("analyze: %w", err)

@@ -74,6 +74,10 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m.Acts = activity.NewStore(d, m.Members)
 	m.Courses = course.NewStore(d, m.Members)
 	m.Stats = stats.NewStore(d)
+	if err := m.Stats.EnsureBuilt(ctx, statSources()...); err != nil {
+		d.Close()
+		return nil, err
+	}
 	m.Notices = notice.NewStore(d, m.Members)
 	m.SMS = sms.LogSender{}
 	m.Auth.SetSMS(m.SMS)

@@ -7,9 +7,16 @@ import (
 	"io"
 	"time"
 
+	"gonghui/internal/activity"
 	"gonghui/internal/member"
+	"gonghui/internal/org"
 	"gonghui/internal/stats"
 )
+
+// statSources are the packages that keep figures (see internal/stats).
+func statSources() []stats.Source {
+	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource()}
+}
 
 // cmdStats recounts every organisation's figures from the rows (rebuild),
 // or compares the rollups with such a recount (check: exit 1 when any
@@ -34,14 +41,14 @@ func cmdStats(ctx context.Context, what string, args []string, stdout, stderr io
 	start := time.Now()
 	switch what {
 	case "rebuild":
-		if err := st.Rebuild(ctx, member.StatSources()...); err != nil {
+		if err := st.Rebuild(ctx, statSources()...); err != nil {
 			fmt.Fprintln(stderr, "gonghui:", err)
 			return 1
 		}
 		fmt.Fprintf(stdout, "recounted every organisation's figures in %s\n", time.Since(start).Round(time.Millisecond))
 		return 0
 	default:
-		bad, err := st.Check(ctx, member.StatSources()...)
+		bad, err := st.Check(ctx, statSources()...)
 		if err != nil {
 			fmt.Fprintln(stderr, "gonghui:", err)
 			return 1

@@ -188,14 +188,21 @@ func TestStatsCommands(t *testing.T) {
 			}
 			defer d.Close()
 			var active int64
-			if err := d.QueryRow(context.Background(), "SELECT value FROM stat_rollups r JOIN orgs o ON o.id = r.org_id WHERE o.depth = 0 AND r.metric = 'status.active' AND r.month = ''").Scan(&active); err != nil {
+			if err := d.QueryRow(context.Background(), "SELECT value FROM stat_rollups r JOIN orgs o ON o.id = r.org_id WHERE o.depth = 0 AND r.metric = 'member.status.active' AND r.month = ''").Scan(&active); err != nil {
 				t.Fatal(err)
 			}
 			var rows int64
 			if err := d.QueryRow(context.Background(), "SELECT COUNT(*) FROM members WHERE status = 'active'").Scan(&rows); err != nil || rows != active {
 				t.Fatalf("root counts %d active members, the rows %d (%v)", active, rows, err)
 			}
-			if _, err := d.Exec(context.Background(), "UPDATE stat_rollups SET value = value + 5 WHERE metric = 'status.active' AND month = ''"); err != nil {
+			var orgs, orgRows int64
+			if err := d.QueryRow(context.Background(), "SELECT SUM(value) FROM stat_rollups r JOIN orgs o ON o.id = r.org_id WHERE o.depth = 0 AND r.metric LIKE 'org.kind.%'").Scan(&orgs); err != nil {
+				t.Fatal(err)
+			}
+			if err := d.QueryRow(context.Background(), "SELECT COUNT(*) FROM orgs").Scan(&orgRows); err != nil || orgs != orgRows || orgs < 400 {
+				t.Fatalf("root counts %d organisations, the rows %d (%v)", orgs, orgRows, err)
+			}
+			if _, err := d.Exec(context.Background(), "UPDATE stat_rollups SET value = value + 5 WHERE metric IN ('member.status.active', 'org.employers') AND month = ''"); err != nil {
 				t.Fatal(err)
 			}
 			if out, code := gonghui(t, "", "stats", "check", "--db", dsn); code != 1 || !strings.Contains(out, "differ") {

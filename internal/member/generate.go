@@ -57,7 +57,7 @@ func Generate(ctx context.Context, s *Store, n int, seed int64, progress func(do
 		}
 	}
 	// The rows went in without logging their figures: recount them all.
-	if err := stats.NewStore(s.DB).Rebuild(ctx, StatSources()...); err != nil {
+	if err := stats.NewStore(s.DB).Rebuild(ctx, StatSource()); err != nil {
 		return fmt.Errorf("member: generate: figures: %w", err)
 	}
 	return nil

@@ -12,28 +12,29 @@ import (
 
 // The registry's figures (see internal/stats):
 //
-//	status.<status>  level: memberships by status
-//	tag.<tag>        level: active members with the tag
-//	joined           flow: joinings and re-joinings (and returns to active)
-//	left             flow: active members who left, retired, died, moved away
-//	transfer_in      flow: transfers accepted, at the target
-//	transfer_out     flow: transfers accepted, at the source
+//	member.status.<status>  level: memberships by status
+//	member.tag.<tag>        level: active members with the tag
+//	member.joined           flow: joinings and re-joinings (and returns to active)
+//	member.left             flow: active members who left, retired, died, moved away
+//	member.transfer_in      flow: transfers accepted, at the target
+//	member.transfer_out     flow: transfers accepted, at the source
 //
 // Levels are logged from a membership's state before and after a change;
 // flows from the history events, so a recount from member_events gives
 // exactly what was logged, at the union and on the date of each event.
 const (
-	StatJoined      = "joined"
-	StatLeft        = "left"
-	StatTransferIn  = "transfer_in"
-	StatTransferOut = "transfer_out"
+	StatPrefix      = "member."
+	StatJoined      = StatPrefix + "joined"
+	StatLeft        = StatPrefix + "left"
+	StatTransferIn  = StatPrefix + "transfer_in"
+	StatTransferOut = StatPrefix + "transfer_out"
 )
 
 // StatStatus names the level of memberships with status st.
-func StatStatus(st Status) string { return "status." + string(st) }
+func StatStatus(st Status) string { return StatPrefix + "status." + string(st) }
 
 // StatTag names the level of active members with tag t.
-func StatTag(t Tag) string { return "tag." + string(t) }
+func StatTag(t Tag) string { return StatPrefix + "tag." + string(t) }
 
 // state is what the level figures of one membership depend on.
 type state struct {
@@ -126,10 +127,15 @@ func tracked(ctx context.Context, tx *db.Tx, id int64, change func() error) erro
 	return stats.Log(ctx, tx, append(levels(before, -1), levels(after, +1)...)...)
 }
 
-// StatSources recount the registry's figures from the rows: levels from
+// StatSource recounts the registry's figures from the rows: levels from
 // the memberships, flows from their history.
-func StatSources() []stats.Source {
-	return []stats.Source{recountLevels, recountFlows}
+func StatSource() stats.Source {
+	return stats.Source{Prefix: StatPrefix, Count: func(ctx context.Context, q stats.Queryer, emit func(stats.Change)) error {
+		if err := recountLevels(ctx, q, emit); err != nil {
+			return err
+		}
+		return recountFlows(ctx, q, emit)
+	}}
 }
 
 func recountLevels(ctx context.Context, q stats.Queryer, emit func(stats.Change)) error {

@@ -17,7 +17,7 @@ func TestFiguresFollowEveryChange(t *testing.T) {
 		st := stats.NewStore(d)
 		check := func(when string) {
 			t.Helper()
-			bad, err := st.Check(ctx, StatSources()...)
+			bad, err := st.Check(ctx, StatSource())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,7 +94,7 @@ func TestFiguresFollowEveryChange(t *testing.T) {
 		}
 		// A rebuild gives the same figures.
 		root1, _ := st.Read(ctx, w.root.ID)
-		if err := st.Rebuild(ctx, StatSources()...); err != nil {
+		if err := st.Rebuild(ctx, StatSource()); err != nil {
 			t.Fatal(err)
 		}
 		root2, _ := st.Read(ctx, w.root.ID)

@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/audit"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/stats"
 )
 
 // The unscoped helpers below serve the demo loader, the command line and
@@ -278,9 +279,29 @@ func (s *Store) bulkInsert(ctx context.Context, nodes []NewNode, loose []Employe
 		if err := insertBatches(ctx, tx, "officers ("+officerCols+", created_at, updated_at)", 9, b.officers); err != nil {
 			return fmt.Errorf("org: bulk insert officers: %w", err)
 		}
+		if err := stats.Log(ctx, tx, b.figures(known)...); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Event{Action: "org.bulk_insert", Entity: "org", OrgPath: top,
 			After: map[string]int{"orgs": len(b.nodes), "employers": len(b.employers), "links": len(links) / 2, "officers": b.nOff}})
 	})
+}
+
+// figures are the changes to the tree's figures the rows make.
+func (b *bulkRows) figures(known map[int64]*Org) []stats.Change {
+	out := make([]stats.Change, 0, len(b.nodes)+3*len(b.employers))
+	for _, n := range b.nodes {
+		o := known[n.ID]
+		out = append(out, kindChange(o.Path, o.Kind, 1))
+	}
+	for _, e := range b.employers {
+		fig := empState{owner: known[e.owner].Path, public: e.in.public(), newForms: e.in.NewForms, employees: int64(e.in.Employees)}
+		if e.union != 0 {
+			fig.union = known[e.union].Path
+		}
+		out = append(out, fig.changes(1)...)
+	}
+	return out
 }
 
 // orgRows computes paths and depths (reading the parents that are already

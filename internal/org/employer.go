@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/stats"
 )
 
 // Employer is an enterprise, institution or agency: where workers work and
@@ -237,6 +238,10 @@ func (s *Store) CreateEmployer(ctx context.Context, p *auth.Principal, in Employ
 		if err != nil {
 			return errs.Internal(err, "org: insert employer")
 		}
+		fig := empState{owner: owner.Path, public: e.IsPublic, newForms: e.NewForms, employees: int64(e.Employees)}
+		if err := stats.Log(ctx, tx, fig.changes(1)...); err != nil {
+			return err
+		}
 		out = &e
 		return audit.Record(ctx, tx, audit.Event{Action: "employer.create", Entity: "employer", EntityID: db.FormatID(id), OrgPath: owner.Path, After: e})
 	})
@@ -296,15 +301,21 @@ func (s *Store) UpdateEmployer(ctx context.Context, p *auth.Principal, id int64,
 			return nil
 		}
 		after.UpdatedAt = stamp()
-		_, err = tx.Exec(ctx, `UPDATE employers SET owner_org_id = ?, owner_path = ?, name = ?, credit_code = ?, category = ?, industry = ?,
+		err = trackEmployer(ctx, tx, id, func() error {
+			_, err := tx.Exec(ctx, `UPDATE employers SET owner_org_id = ?, owner_path = ?, name = ?, credit_code = ?, category = ?, industry = ?,
 			is_public = ?, new_forms = ?, employees = ?, address = ?, division_code = ?, updated_at = ? WHERE id = ?`,
-			after.OwnerOrgID, ownerPath, after.Name, creditCode(after.CreditCode), after.Category, after.Industry,
-			after.IsPublic, after.NewForms, after.Employees, after.Address, after.DivisionCode, millis(after.UpdatedAt), id)
-		if db.IsUnique(err) {
-			return creditCodeTakenErr()
-		}
+				after.OwnerOrgID, ownerPath, after.Name, creditCode(after.CreditCode), after.Category, after.Industry,
+				after.IsPublic, after.NewForms, after.Employees, after.Address, after.DivisionCode, millis(after.UpdatedAt), id)
+			if db.IsUnique(err) {
+				return creditCodeTakenErr()
+			}
+			if err != nil {
+				return errs.Internal(err, "org: update employer")
+			}
+			return nil
+		})
 		if err != nil {
-			return errs.Internal(err, "org: update employer")
+			return err
 		}
 		out = &after
 		if err := audit.Record(ctx, tx, audit.Event{Action: "employer.update", Entity: "employer", EntityID: db.FormatID(id),

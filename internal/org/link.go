@@ -65,8 +65,14 @@ func (s *Store) LinkEmployer(ctx context.Context, p *auth.Principal, orgID, empl
 		if err != nil {
 			return errs.Internal(err, "org: link employer")
 		}
-		if _, err := tx.Exec(ctx, "UPDATE employers SET union_path = ? WHERE id = ?", u.Path, employerID); err != nil {
-			return errs.Internal(err, "org: link employer")
+		err = trackEmployer(ctx, tx, employerID, func() error {
+			if _, err := tx.Exec(ctx, "UPDATE employers SET union_path = ? WHERE id = ?", u.Path, employerID); err != nil {
+				return errs.Internal(err, "org: link employer")
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "org.link_employer", Entity: "org", EntityID: db.FormatID(orgID), OrgPath: u.Path,
 			After: map[string]any{"employer_id": db.FormatID(employerID), "employer_name": e.Name}})
@@ -98,8 +104,14 @@ func (s *Store) UnlinkEmployer(ctx context.Context, p *auth.Principal, orgID, em
 		if _, err := tx.Exec(ctx, "DELETE FROM org_employers WHERE org_id = ? AND employer_id = ?", orgID, employerID); err != nil {
 			return errs.Internal(err, "org: unlink employer")
 		}
-		if _, err := tx.Exec(ctx, "UPDATE employers SET union_path = '' WHERE id = ?", employerID); err != nil {
-			return errs.Internal(err, "org: unlink employer")
+		err = trackEmployer(ctx, tx, employerID, func() error {
+			if _, err := tx.Exec(ctx, "UPDATE employers SET union_path = '' WHERE id = ?", employerID); err != nil {
+				return errs.Internal(err, "org: unlink employer")
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "org.unlink_employer", Entity: "org", EntityID: db.FormatID(orgID), OrgPath: u.Path,
 			Before: map[string]any{"employer_id": db.FormatID(employerID), "employer_name": name}})

@@ -148,6 +148,9 @@ func moveSubtree(ctx context.Context, tx *db.Tx, o, np *Org) (*Org, error) {
 	if err := stats.MoveSubtree(ctx, tx, o.ID, oldParent, np.Path); err != nil {
 		return nil, errs.Internal(err, "org: move figures")
 	}
+	if err := moveStraddlers(ctx, tx, lo, hi, newPrefix); err != nil {
+		return nil, errs.Internal(err, "org: move figures")
+	}
 	delta := np.Depth + 1 - o.Depth
 	// Paths are ASCII, so substr's character positions are byte positions.
 	_, err := tx.Exec(ctx, "UPDATE orgs SET path = CAST(? AS TEXT) || substr(path, ?), depth = depth + ? WHERE path >= ? AND path < ?",

@@ -7,6 +7,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/stats"
 )
 
 // CreateInput is a new organisation under ParentID.
@@ -100,7 +101,7 @@ func insertOrg(ctx context.Context, tx *db.Tx, o *Org) error {
 	if err != nil {
 		return errs.Internal(err, "org: insert")
 	}
-	return nil
+	return stats.Log(ctx, tx, kindChange(o.Path, o.Kind, 1))
 }
 
 func nameTakenErr() error {
@@ -180,6 +181,11 @@ func (s *Store) Update(ctx context.Context, p *auth.Principal, id int64, in Upda
 		}
 		if err != nil {
 			return errs.Internal(err, "org: update")
+		}
+		if after.Kind != o.Kind {
+			if err := stats.Log(ctx, tx, kindChange(o.Path, o.Kind, -1), kindChange(o.Path, after.Kind, 1)); err != nil {
+				return err
+			}
 		}
 		out = &after
 		return audit.Record(ctx, tx, audit.Event{Action: "org.update", Entity: "org", EntityID: db.FormatID(id), OrgPath: o.Path, Before: o, After: after})

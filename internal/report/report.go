@@ -1,9 +1,10 @@
 // Package report puts together what the organisation, member and activity
 // packages count into the figures staff read: an organisation's dashboard
 // (its whole subtree), its children side by side, and period reports.
-// Member figures come from the rollups of internal/stats (fresh within a
-// couple of seconds); organisation, employer and activity figures are
-// counted on the spot by their packages.
+// Every figure comes from the rollups of internal/stats (fresh within a
+// couple of seconds): one primary-key range per organisation, at the city
+// root as at a union group. Activity figures, like member flows, are kept
+// by month: a period covers the months its days fall in.
 package report
 
 import (
@@ -26,7 +27,6 @@ import (
 type Reporter struct {
 	Orgs    *org.Store
 	Members *member.Store
-	Acts    *activity.Store
 	Stats   *stats.Store
 	Now     func() time.Time
 }
@@ -141,10 +141,11 @@ func (r *Reporter) Dashboard(ctx context.Context, pr *auth.Principal, id int64, 
 	if err != nil {
 		return nil, err
 	}
-	c, err := r.Orgs.Count(ctx, pr, id)
+	f, err := r.Stats.Read(ctx, o.ID)
 	if err != nil {
-		return nil, err
+		return nil, errs.Internal(err, "report: figures")
 	}
+	c := org.CountsFrom(f)
 	d := &Dashboard{OrgID: o.ID, OrgName: o.Name, Kind: string(o.Kind), Period: p, Orgs: c.Orgs, ByKind: map[string]int{},
 		Employers: c.Employers, OrganisedEmployers: c.Organised, OrganisingRate: rate(c.Organised, c.Employers), path: o.Path}
 	for k, n := range c.ByKind {
@@ -153,10 +154,6 @@ func (r *Reporter) Dashboard(ctx context.Context, pr *auth.Principal, id int64, 
 	d.NonPublic, d.NonPublicOrganised, d.NonPublicRate = c.NonPublic, c.NonPublicOrganised, rate(c.NonPublicOrganised, c.NonPublic)
 	d.NewForms, d.NewFormsOrganised, d.NewFormsRate = c.NewForms, c.NewFormsOrganised, rate(c.NewFormsOrganised, c.NewForms)
 	d.Employees = c.Employees
-	f, err := r.Stats.Read(ctx, o.ID)
-	if err != nil {
-		return nil, errs.Internal(err, "report: figures")
-	}
 	d.Members = r.members(f, p)
 	if d.Employees > 0 {
 		d.MembershipRate = math.Round(float64(d.Members.Active)/float64(d.Employees)*10000) / 10000
@@ -164,25 +161,14 @@ func (r *Reporter) Dashboard(ctx context.Context, pr *auth.Principal, id int64, 
 	if d.Members.Pending, err = r.Members.PendingApplications(ctx, o.Path); err != nil {
 		return nil, errs.Internal(err, "report: applications")
 	}
-	if d.Activities, err = r.activities(ctx, o.Path, p); err != nil {
-		return nil, err
-	}
+	from, to := p.months()
+	d.Activities = activity.FiguresFrom(f, from, to)
 	n, at, err := r.Stats.Pending(ctx)
 	if err != nil {
 		return nil, errs.Internal(err, "report: figures")
 	}
 	d.PendingChanges, d.AsOf = n, at.UTC()
 	return d, nil
-}
-
-// activities counts the activities of a subtree in a period (none where
-// the program runs without activities).
-func (r *Reporter) activities(ctx context.Context, path string, p Period) (*activity.Figures, error) {
-	if r.Acts == nil {
-		return &activity.Figures{}, nil
-	}
-	from, to := p.times()
-	return r.Acts.Count(ctx, path, from, to)
 }
 
 func (r *Reporter) members(f *stats.Figures, p Period) Members {
@@ -276,19 +262,17 @@ func (r *Reporter) Children(ctx context.Context, pr *auth.Principal, id int64, p
 		if err != nil {
 			return nil, err
 		}
+		ids := make([]int64, len(kids))
+		for i, k := range kids {
+			ids[i] = k.ID
+		}
+		figs, err := r.Stats.ReadMany(ctx, ids)
+		if err != nil {
+			return nil, errs.Internal(err, "report: figures")
+		}
 		for _, k := range kids {
-			c, err := r.Orgs.Count(ctx, pr, k.ID)
-			if err != nil {
-				return nil, err
-			}
-			f, err := r.Stats.Read(ctx, k.ID)
-			if err != nil {
-				return nil, errs.Internal(err, "report: figures")
-			}
-			a, err := r.activities(ctx, k.Path, p)
-			if err != nil {
-				return nil, err
-			}
+			f := figs[k.ID]
+			c, a := org.CountsFrom(f), activity.FiguresFrom(f, from, to)
 			out = append(out, Child{OrgID: k.ID, OrgName: k.Name, Kind: string(k.Kind), Orgs: c.Orgs, Employers: c.Employers,
 				Organised: c.Organised, OrganisingRate: rate(c.Organised, c.Employers),
 				Active: f.Levels[member.StatStatus(member.StatusActive)], Joined: f.Flow(member.StatJoined, from, to),

@@ -67,7 +67,7 @@ func TestDashboardMatchesTheRows(t *testing.T) {
 		ms := member.NewStore(d, testkit.Keys(t))
 		acts := activity.NewStore(d, ms)
 		st := stats.NewStore(d)
-		r := &Reporter{Orgs: os, Members: ms, Acts: acts, Stats: st}
+		r := &Reporter{Orgs: os, Members: ms, Stats: st}
 		var ids []int64
 		for i := range 12 {
 			u := unionA

@@ -16,6 +16,7 @@ import (
 	"database/sql"
 
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -258,18 +259,44 @@ func (f *Figures) Flow(metric, from, to string) int64 {
 // Read returns an organisation's subtree figures as folded so far: one
 // primary-key range of the rollups.
 func (s *Store) Read(ctx context.Context, orgID int64) (*Figures, error) {
-	rows, err := s.DB.Query(ctx, "SELECT metric, month, value FROM stat_rollups WHERE org_id = ?", orgID)
+	m, err := s.ReadMany(ctx, []int64{orgID})
+	if err != nil {
+		return nil, err
+	}
+	return m[orgID], nil
+}
+
+// ReadMany returns the figures of several organisations (children side by
+// side) in one query; each ID is in the answer, with empty figures if it
+// has none.
+func (s *Store) ReadMany(ctx context.Context, ids []int64) (map[int64]*Figures, error) {
+	out := make(map[int64]*Figures, len(ids))
+	args := make([]any, 0, len(ids))
+	for _, id := range ids {
+		if _, ok := out[id]; !ok {
+			out[id] = &Figures{Levels: map[string]int64{}, Flows: map[string]map[string]int64{}}
+			args = append(args, id)
+		}
+	}
+	if len(args) == 0 {
+		return out, nil
+	}
+	rows, err := s.DB.Query(ctx, "SELECT org_id, metric, month, value FROM stat_rollups WHERE org_id IN ("+
+		strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+")", args...)
 	if err != nil {
 		return nil, fmt.Errorf("stats: read: %w", err)
 	}
 	defer rows.Close()
-	f := &Figures{Levels: map[string]int64{}, Flows: map[string]map[string]int64{}}
 	for rows.Next() {
+		var id, v int64
 		var metric, month string
-		var v int64
-		if err := rows.Scan(&metric, &month, &v); err != nil {
+		if err := rows.Scan(&id, &metric, &month, &v); err != nil {
 			return nil, fmt.Errorf("stats: read: %w", err)
 		}
+		if v == 0 {
+			continue // a figure that went back to nothing
+		}
+		f := out[id]
 		if month == "" {
 			f.Levels[metric] = v
 			continue
@@ -279,7 +306,7 @@ func (s *Store) Read(ctx context.Context, orgID int64) (*Figures, error) {
 		}
 		f.Flows[metric][month] = v
 	}
-	return f, rows.Err()
+	return out, rows.Err()
 }
 
 // Pending is how many changes wait in the log and when the last fold ran.
@@ -291,52 +318,120 @@ func (s *Store) Pending(ctx context.Context) (int64, time.Time, error) {
 	return n, time.UnixMilli(at), nil
 }
 
-// Source recounts some figures from the rows, per organisation path (the
-// organisation the rows belong to; Rebuild adds them up the tree).
-type Source func(ctx context.Context, q Queryer, emit func(Change)) error
+// Source recounts the figures one package keeps, from its rows, per
+// organisation path (the organisation the rows belong to; Rebuild adds them
+// up the tree). Every metric it counts begins with Prefix, so that a
+// rebuild or check of one package's figures leaves the others alone.
+type Source struct {
+	Prefix string // e.g. "member."
+	Count  func(ctx context.Context, q Queryer, emit func(Change)) error
+}
 
 // Queryer reads inside the rebuild's transaction.
 type Queryer interface {
 	Query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 }
 
-// Rebuild recomputes every rollup from the rows: in one transaction it
-// empties the log and the rollups, recounts through the sources and folds
-// the counts up the tree.
+// prefixed is the SQL condition "metric begins with one of the sources'
+// prefixes", with its arguments.
+func prefixed(sources []Source) (string, []any) {
+	var conds []string
+	var args []any
+	for _, src := range sources {
+		conds = append(conds, "substr(metric, 1, ?) = ?")
+		args = append(args, len(src.Prefix), src.Prefix)
+	}
+	if len(conds) == 0 {
+		return "1 = 0", nil
+	}
+	return "(" + strings.Join(conds, " OR ") + ")", args
+}
+
+// Rebuild recomputes the sources' rollups from the rows: in one
+// transaction it empties their part of the log and the rollups, recounts
+// and folds the counts up the tree. Other figures are left as they are.
 func (s *Store) Rebuild(ctx context.Context, sources ...Source) error {
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
-		if tx.Dialect() == db.Postgres {
-			// One snapshot for the recount and for emptying the log:
-			// changes committed meanwhile stay in the log and fold on top.
-			if _, err := tx.Exec(ctx, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"); err != nil {
-				return fmt.Errorf("stats: rebuild: %w", err)
-			}
-		}
-		if err := lockState(ctx, tx); err != nil {
+		if err := beginRebuild(ctx, tx); err != nil {
 			return err
 		}
-		counts, err := recount(ctx, tx, sources)
-		if err != nil {
-			return err
-		}
-		for _, q := range []string{"DELETE FROM stat_log", "DELETE FROM stat_rollups"} {
-			if _, err := tx.Exec(ctx, q); err != nil {
-				return fmt.Errorf("stats: rebuild: %w", err)
-			}
-		}
-		flat := make([]any, 0, 4*len(counts))
-		for k, v := range counts {
-			if v != 0 {
-				flat = append(flat, k.org, k.metric, k.month, v)
-			}
-		}
-		if err := upsert(ctx, tx, flat); err != nil {
-			return err
-		}
-		now := s.now().UnixMilli()
-		_, err = tx.Exec(ctx, "UPDATE stat_state SET folded_at = ?, rebuilt_at = ? WHERE id = 1", now, now)
-		return err
+		return rebuild(ctx, tx, sources, s.now())
 	})
+}
+
+// EnsureBuilt rebuilds the figures of the sources that have never been
+// counted in this database (a new database, or a package whose figures a
+// new version begins to keep). Several processes starting together count
+// once: the check is made under the state lock.
+func (s *Store) EnsureBuilt(ctx context.Context, sources ...Source) error {
+	return s.DB.Tx(ctx, func(tx *db.Tx) error {
+		if err := beginRebuild(ctx, tx); err != nil {
+			return err
+		}
+		var built string
+		if err := tx.QueryRow(ctx, "SELECT built FROM stat_state WHERE id = 1").Scan(&built); err != nil {
+			return fmt.Errorf("stats: state: %w", err)
+		}
+		have := strings.Fields(built)
+		var missing []Source
+		for _, src := range sources {
+			if !slices.Contains(have, src.Prefix) {
+				missing = append(missing, src)
+			}
+		}
+		if len(missing) == 0 {
+			return nil
+		}
+		return rebuild(ctx, tx, missing, s.now())
+	})
+}
+
+// beginRebuild takes the state lock, on PostgreSQL in one snapshot for
+// the recount and for emptying the log: changes committed meanwhile stay
+// in the log and fold on top.
+func beginRebuild(ctx context.Context, tx *db.Tx) error {
+	if tx.Dialect() == db.Postgres {
+		if _, err := tx.Exec(ctx, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"); err != nil {
+			return fmt.Errorf("stats: rebuild: %w", err)
+		}
+	}
+	return lockState(ctx, tx)
+}
+
+func rebuild(ctx context.Context, tx *db.Tx, sources []Source, now time.Time) error {
+	counts, err := recount(ctx, tx, sources)
+	if err != nil {
+		return err
+	}
+	cond, args := prefixed(sources)
+	for _, q := range []string{"DELETE FROM stat_log WHERE ", "DELETE FROM stat_rollups WHERE "} {
+		if _, err := tx.Exec(ctx, q+cond, args...); err != nil {
+			return fmt.Errorf("stats: rebuild: %w", err)
+		}
+	}
+	flat := make([]any, 0, 4*len(counts))
+	for k, v := range counts {
+		if v != 0 {
+			flat = append(flat, k.org, k.metric, k.month, v)
+		}
+	}
+	if err := upsert(ctx, tx, flat); err != nil {
+		return err
+	}
+	var built string
+	if err := tx.QueryRow(ctx, "SELECT built FROM stat_state WHERE id = 1").Scan(&built); err != nil {
+		return fmt.Errorf("stats: state: %w", err)
+	}
+	have := strings.Fields(built)
+	for _, src := range sources {
+		if !slices.Contains(have, src.Prefix) {
+			have = append(have, src.Prefix)
+		}
+	}
+	slices.Sort(have)
+	ms := now.UnixMilli()
+	_, err = tx.Exec(ctx, "UPDATE stat_state SET folded_at = ?, rebuilt_at = ?, built = ? WHERE id = 1", ms, ms, strings.Join(have, " "))
+	return err
 }
 
 type orgKey struct {
@@ -348,7 +443,14 @@ func recount(ctx context.Context, q Queryer, sources []Source) (map[orgKey]int64
 	counts := map[orgKey]int64{}
 	var bad error
 	for _, src := range sources {
-		err := src(ctx, q, func(c Change) {
+		err := src.Count(ctx, q, func(c Change) {
+			if bad != nil {
+				return
+			}
+			if !strings.HasPrefix(c.Metric, src.Prefix) {
+				bad = fmt.Errorf("stats: source %q counted %q", src.Prefix, c.Metric)
+				return
+			}
 			ids, err := ancestorIDs(c.OrgPath)
 			if err != nil {
 				bad = err
@@ -375,8 +477,9 @@ type Mismatch struct {
 	Rollup, Recount int64
 }
 
-// Check folds the log and compares every rollup with a recount from the
-// rows; it returns the figures that differ (none when all is well).
+// Check folds the log and compares the sources' rollups with a recount
+// from the rows; it returns the figures that differ (none when all is
+// well).
 func (s *Store) Check(ctx context.Context, sources ...Source) ([]Mismatch, error) {
 	if err := s.FoldAll(ctx); err != nil {
 		return nil, err
@@ -385,7 +488,8 @@ func (s *Store) Check(ctx context.Context, sources ...Source) ([]Mismatch, error
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Query(ctx, "SELECT org_id, metric, month, value FROM stat_rollups")
+	cond, args := prefixed(sources)
+	rows, err := s.DB.Query(ctx, "SELECT org_id, metric, month, value FROM stat_rollups WHERE "+cond, args...)
 	if err != nil {
 		return nil, fmt.Errorf("stats: check: %w", err)
 	}

@@ -81,11 +81,11 @@ func TestLogAndFoldAddUpOnce(t *testing.T) {
 				t.Fatalf("after the move, org %d: %d, want %d", org, f.Levels["status.active"], n)
 			}
 		}
-		// A recount from a source replaces everything; Check compares.
-		src := func(_ context.Context, _ Queryer, emit func(Change)) error {
+		// A recount from a source replaces its own figures; Check compares.
+		src := Source{Prefix: "status.", Count: func(_ context.Context, _ Queryer, emit func(Change)) error {
 			emit(Change{"/1/2/4/", "status.active", "", 7})
 			return nil
-		}
+		}}
 		bad, err := a.Check(ctx, src)
 		if err != nil || len(bad) == 0 {
 			t.Fatalf("check against a different recount: %v %v", bad, err)
@@ -96,8 +96,32 @@ func TestLogAndFoldAddUpOnce(t *testing.T) {
 		if bad, err := a.Check(ctx, src); err != nil || len(bad) != 0 {
 			t.Fatalf("after the rebuild: %v %v", bad, err)
 		}
-		if f, _ := a.Read(ctx, 1); f.Levels["status.active"] != 7 || len(f.Flows) != 0 {
-			t.Fatalf("root after the rebuild: %+v", f)
+		if f, _ := a.Read(ctx, 1); f.Levels["status.active"] != 7 || f.Flow("joined", "", "") != 40 {
+			t.Fatalf("root after the rebuild (joinings are another source's, left alone): %+v", f)
+		}
+		// A source never counted here is counted once; then it is kept.
+		flows := func(n int64) Source {
+			return Source{Prefix: "joined", Count: func(_ context.Context, _ Queryer, emit func(Change)) error {
+				emit(Change{"/1/5/", "joined", "2026-10", n})
+				return nil
+			}}
+		}
+		if err := a.EnsureBuilt(ctx, src, flows(3)); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.EnsureBuilt(ctx, src, flows(99)); err != nil {
+			t.Fatal(err)
+		}
+		if f, _ := a.Read(ctx, 1); f.Levels["status.active"] != 7 || f.Flow("joined", "", "") != 3 {
+			t.Fatalf("root after EnsureBuilt: %+v", f)
+		}
+		// A source must keep to its prefix.
+		stray := Source{Prefix: "x.", Count: func(_ context.Context, _ Queryer, emit func(Change)) error {
+			emit(Change{"/1/", "y", "", 1})
+			return nil
+		}}
+		if err := a.Rebuild(ctx, stray); err == nil {
+			t.Fatal("a source counting outside its prefix was accepted")
 		}
 	})
 }

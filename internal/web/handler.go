@@ -61,7 +61,7 @@ func New(ctx context.Context, d Deps) (*Handler, error) {
 		return nil, err
 	}
 	return &Handler{Deps: d, r: r, csrfKey: key, jobs: &job.Store{DB: d.DB},
-		rep:     &report.Reporter{Orgs: d.Orgs, Members: d.Members, Acts: d.Acts, Stats: stats.NewStore(d.DB)},
+		rep:     &report.Reporter{Orgs: d.Orgs, Members: d.Members, Stats: stats.NewStore(d.DB)},
 		notices: notice.NewStore(d.DB, d.Members)}, nil
 }
 

@@ -53,11 +53,14 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, p *auth.Principal
 		return
 	}
 	for _, root := range roots {
-		c, err := h.Orgs.Count(ctx, p, root.ID)
+		// The folded figures: a home page at the city root must not count
+		// a city's employers on every visit.
+		f, err := h.rep.Stats.Read(ctx, root.ID)
 		if err != nil {
 			h.fail(w, r, p, err)
 			return
 		}
+		c := org.CountsFrom(f)
 		data.Scopes = append(data.Scopes, scopeView{
 			ID: db.FormatID(root.ID), Name: root.Name, URL: orgURL(root.ID), KindLabel: kindLabel(pg.Lang, root.Kind),
 			Counts: c, Kinds: kindCounts(pg.Lang, c),

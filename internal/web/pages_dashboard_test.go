@@ -143,6 +143,9 @@ func TestDashboardPages(t *testing.T) {
 			if _, _, err := s.acts.CheckIn(ctx, s.officer, walk.ID, activity.CheckInInput{MemberID: ms[0].ID}); err != nil {
 				t.Fatal(err)
 			}
+			if err := stats.NewStore(d).FoldAll(ctx); err != nil {
+				t.Fatal(err)
+			}
 			a := officer.get("/orgs/" + east + "/dashboard")
 			wantStatus(t, "this year", a, 200)
 			wantBody(t, "this year", a, `aria-current="true">今年</a>`, `data-fig="held">`, `data-fig="registrations">`)

@@ -1,0 +1,111 @@
+package activity
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gonghui/internal/beijing"
+	"gonghui/internal/db"
+	"gonghui/internal/stats"
+)
+
+// The activities' figures (see internal/stats), flows by the month the
+// activity starts (Beijing time), at the publishing organisation:
+//
+//	act.held           activities published or finished
+//	act.cancelled      activities called off
+//	act.registrations  places taken at held activities (confirmed and walk-ins)
+//	act.attended       members who checked in at least once at held activities
+//
+// They are logged from the activity's row as the transaction that locked
+// it ends (lockSeats), so a storm of sign-ups logs once per commit.
+const (
+	StatPrefix        = "act."
+	StatHeld          = StatPrefix + "held"
+	StatCancelled     = StatPrefix + "cancelled"
+	StatRegistrations = StatPrefix + "registrations"
+	StatAttended      = StatPrefix + "attended"
+)
+
+// figures is what an activity adds to its organisation's figures.
+type figures struct {
+	path, month                         string
+	held, cancelled, registered, attend int64
+}
+
+func activityFigures(path string, starts int64, status Status, places, attended int64) figures {
+	f := figures{path: path, month: time.UnixMilli(starts).In(beijing.Zone).Format("2006-01")}
+	switch status {
+	case StatusPublished, StatusFinished:
+		f.held, f.registered, f.attend = 1, places, attended
+	case StatusCancelled:
+		f.cancelled = 1
+	}
+	return f
+}
+
+func (st *seats) figures() figures {
+	return activityFigures(st.orgPath, st.starts, st.status, int64(st.confirmed+st.walkedIn), int64(st.attended))
+}
+
+func (f figures) changes(sign int64) []stats.Change {
+	var out []stats.Change
+	for _, c := range []struct {
+		metric string
+		n      int64
+	}{{StatHeld, f.held}, {StatCancelled, f.cancelled}, {StatRegistrations, f.registered}, {StatAttended, f.attend}} {
+		if c.n != 0 {
+			out = append(out, stats.Change{OrgPath: f.path, Metric: c.metric, Month: f.month, Delta: sign * c.n})
+		}
+	}
+	return out
+}
+
+// logFigures logs how the activity's figures changed since last logged.
+func (st *seats) logFigures(ctx context.Context, tx *db.Tx) error {
+	now := st.figures()
+	if now == st.logged {
+		return nil
+	}
+	if err := stats.Log(ctx, tx, append(st.logged.changes(-1), now.changes(+1)...)...); err != nil {
+		return err
+	}
+	st.logged = now
+	return nil
+}
+
+// StatSource recounts the activities' figures from the registrations and
+// check-ins themselves (not the counters in the activities' rows), so a
+// check compares the counters too.
+func StatSource() stats.Source {
+	return stats.Source{Prefix: StatPrefix, Count: func(ctx context.Context, q stats.Queryer, emit func(stats.Change)) error {
+		rows, err := q.Query(ctx, `SELECT a.org_path, a.starts_at, a.status,
+			(SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status IN (?, ?)),
+			(SELECT COUNT(DISTINCT c.member_id) FROM checkins c WHERE c.activity_id = a.id)
+			FROM activities a WHERE a.status <> ?`, RegConfirmed, RegWalkIn, StatusDraft)
+		if err != nil {
+			return fmt.Errorf("activity: recount: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var path string
+			var starts, places, attended int64
+			var status Status
+			if err := rows.Scan(&path, &starts, &status, &places, &attended); err != nil {
+				return fmt.Errorf("activity: recount: %w", err)
+			}
+			for _, c := range activityFigures(path, starts, status, places, attended).changes(1) {
+				emit(c)
+			}
+		}
+		return rows.Err()
+	}}
+}
+
+// FiguresFrom reads the activity figures of a subtree for the months
+// from … to ("YYYY-MM", inclusive; empty bounds are open).
+func FiguresFrom(f *stats.Figures, from, to string) *Figures {
+	return &Figures{Held: int(f.Flow(StatHeld, from, to)), Cancelled: int(f.Flow(StatCancelled, from, to)),
+		Registrations: int(f.Flow(StatRegistrations, from, to)), Attended: int(f.Flow(StatAttended, from, to))}
+}
