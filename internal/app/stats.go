@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gonghui/internal/activity"
+	"gonghui/internal/course"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
 	"gonghui/internal/stats"
@@ -15,7 +16,7 @@ import (
 
 // statSources are the packages that keep figures (see internal/stats).
 func statSources() []stats.Source {
-	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource()}
+	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource(), course.StatSource()}
 }
 
 // cmdStats recounts every organisation's figures from the rows (rebuild),

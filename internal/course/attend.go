@@ -160,6 +160,12 @@ func (s *Store) Attend(ctx context.Context, pr *auth.Principal, termID int64, in
 	err = s.group.Do(ctx, func(tx *db.Tx) error {
 		out = out[:0]
 		ms := millis(now)
+		// The term's row counts attendances (for its figures): its lock
+		// orders a term's attendances, not those of other terms.
+		term, err := lockTerm(ctx, tx, termID)
+		if err != nil {
+			return err
+		}
 		for _, id := range ids {
 			var st EnrolStatus
 			err := tx.QueryRow(ctx, "SELECT status FROM enrolments WHERE term_id = ? AND member_id = ?", termID, id).Scan(&st)
@@ -188,6 +194,8 @@ func (s *Store) Attend(ctx context.Context, pr *auth.Principal, termID int64, in
 					return errs.Internal(err, "course: attend")
 				}
 				a.At, a.Via, a.Made = fromMillis(ms), via, true
+				term.attendance++
+				term.touch(ms)
 			default:
 				return errs.Internal(err, "course: attend")
 			}

@@ -315,6 +315,13 @@ func TestEnrolDrawWithdrawAndPromote(t *testing.T) {
 		if err != nil || fmt.Sprint(rec2) != fmt.Sprint(rec) {
 			t.Fatalf("the record changed after the draw:\n%+v\n%+v", rec2, rec)
 		}
+		// 3 places and 4 waiting; one with a place withdrew, one came late.
+		if f := wantFigures(t, d, w.street); *f != (Figures{Terms: 1, Applications: 7, Enrolled: 3}) {
+			t.Fatalf("figures: %+v", f)
+		}
+		if f := wantFigures(t, d, w.other); *f != (Figures{}) {
+			t.Fatalf("a neighbour's figures: %+v", f)
+		}
 	})
 }
 
@@ -429,6 +436,9 @@ func TestAttendanceCodesListsAndExport(t *testing.T) {
 		rows, _ := f.GetRows(f.GetSheetList()[0])
 		if len(rows) != 3 || len(rows[0]) != 9 || rows[1][5] != "✓" {
 			t.Fatalf("register: %v", rows)
+		}
+		if f := wantFigures(t, d, w.street); *f != (Figures{Terms: 1, Applications: 2, Enrolled: 2, Attendance: 2}) {
+			t.Fatalf("figures: %+v", f)
 		}
 	})
 }

@@ -47,12 +47,15 @@ type termRow struct {
 	status                     TermStatus
 	capacity                   int
 	applied, enrolled, waiting int
+	attendance                 int // person-sessions attended
+	startsOn                   string
 	opens, closes              int64
 	seq                        int64
 	seed                       string
 	version                    int
 	dirty                      bool
 	updated                    int64
+	logged                     figures // as the figures last logged them
 }
 
 type termKey int64
@@ -65,23 +68,27 @@ func lockTerm(ctx context.Context, tx *db.Tx, id int64) (*termRow, error) {
 	}
 	var st termRow
 	err := tx.QueryRow(ctx, `SELECT id, course_id, org_path, audience_path, audience_tags, status, capacity, applied, enrolled, waiting,
-		enrol_opens_at, enrol_closes_at, ticket_seq, seed, version FROM course_terms WHERE id = ?`+tx.ForUpdate(), id).Scan(
+		attendance, starts_on, enrol_opens_at, enrol_closes_at, ticket_seq, seed, version FROM course_terms WHERE id = ?`+tx.ForUpdate(), id).Scan(
 		&st.id, &st.courseID, &st.orgPath, &st.audiencePath, &st.tags, &st.status, &st.capacity, &st.applied, &st.enrolled, &st.waiting,
-		&st.opens, &st.closes, &st.seq, &st.seed, &st.version)
+		&st.attendance, &st.startsOn, &st.opens, &st.closes, &st.seq, &st.seed, &st.version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.NotFound("term")
 	}
 	if err != nil {
 		return nil, errs.Internal(err, "course: lock term")
 	}
+	st.logged = st.figures()
 	tx.SetLocal(termKey(id), &st)
 	wctx := context.WithoutCancel(ctx)
 	tx.BeforeCommit(func() error {
+		if err := st.logFigures(wctx, tx); err != nil {
+			return err
+		}
 		if !st.dirty {
 			return nil
 		}
-		if _, err := tx.Exec(wctx, "UPDATE course_terms SET applied = ?, enrolled = ?, waiting = ?, ticket_seq = ?, updated_at = ? WHERE id = ?",
-			st.applied, st.enrolled, st.waiting, st.seq, st.updated, st.id); err != nil {
+		if _, err := tx.Exec(wctx, "UPDATE course_terms SET applied = ?, enrolled = ?, waiting = ?, attendance = ?, ticket_seq = ?, updated_at = ? WHERE id = ?",
+			st.applied, st.enrolled, st.waiting, st.attendance, st.seq, st.updated, st.id); err != nil {
 			return errs.Internal(err, "course: save counters")
 		}
 		return nil

@@ -246,6 +246,7 @@ func (s *Store) UpdateTerm(ctx context.Context, pr *auth.Principal, id int64, ve
 		}
 		st.audiencePath, st.tags, st.capacity = audP, p.tags, p.Capacity
 		st.opens, st.closes = millis(p.opens), millis(p.closes)
+		st.startsOn = p.first.Format("2006-01-02")
 		st.version++
 		return audit.Record(ctx, tx, audit.Event{Action: "course.term_update", Entity: "course_term", EntityID: db.FormatID(id), OrgPath: t.OrgPath,
 			Before: map[string]any{"name": t.Name, "capacity": t.Capacity}, After: map[string]any{"name": p.Name, "capacity": p.Capacity}})

@@ -17,6 +17,7 @@ import (
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
 	"gonghui/internal/beijing"
+	"gonghui/internal/course"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
@@ -119,6 +120,7 @@ type Dashboard struct {
 	MembershipRate     float64           `json:"membership_rate"` // active members / employees
 	Members            Members           `json:"members"`
 	Activities         *activity.Figures `json:"activities"`
+	Courses            *course.Figures   `json:"courses"`
 	AsOf               time.Time         `json:"as_of"`           // the member figures include every change folded by then
 	PendingChanges     int64             `json:"pending_changes"` // logged, not folded yet
 	path               string
@@ -163,6 +165,7 @@ func (r *Reporter) Dashboard(ctx context.Context, pr *auth.Principal, id int64, 
 	}
 	from, to := p.months()
 	d.Activities = activity.FiguresFrom(f, from, to)
+	d.Courses = course.FiguresFrom(f, from, to)
 	n, at, err := r.Stats.Pending(ctx)
 	if err != nil {
 		return nil, errs.Internal(err, "report: figures")

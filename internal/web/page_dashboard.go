@@ -157,6 +157,7 @@ type dashboardData struct {
 	Members, Status, Tags  []figure
 	Orgs, Kinds            []figure
 	Acts                   []figure
+	Courses                []figure
 	Months                 []monthRow
 	Chart                  chartData
 	Cols                   []sortCol
@@ -325,6 +326,16 @@ func fillDashboard(lang i18n.Lang, p *auth.Principal, o *org.Org, dash *report.D
 			{"held", t("dash.f.held"), num(a.Held), u},
 			{"registrations", t("dash.f.registrations"), num(a.Registrations), u},
 			{"attended", t("dash.f.attended"), num(a.Attended), u},
+		}
+	}
+	if c := dash.Courses; c != nil {
+		v := url.Values{"org": {idStr}}
+		u := link(canActs, "/courses?"+v.Encode())
+		d.Courses = []figure{
+			{"terms", t("dash.f.terms"), num(c.Terms), u},
+			{"applications", t("dash.f.applications"), num(c.Applications), ""},
+			{"enrolled", t("dash.f.enrolled"), num(c.Enrolled), ""},
+			{"attendance", t("dash.f.attendance"), num(c.Attendance), ""},
 		}
 	}
 	series := []chartSeries{{Key: "joined", Name: t("dash.f.joined_m")}, {Key: "left", Name: t("dash.f.left_m")},

@@ -1,0 +1,121 @@
+package course
+
+import (
+	"context"
+	"fmt"
+
+	"gonghui/internal/db"
+	"gonghui/internal/stats"
+)
+
+// The courses' figures (see internal/stats), flows by the month a term
+// starts, at the organisation that runs the course; cancelled and draft
+// terms count for nothing:
+//
+//	course.terms         terms published (open, drawn or finished)
+//	course.applications  members applying, enrolled or waiting
+//	course.enrolled      places taken
+//	course.attendance    session attendances (person-sessions)
+//
+// They are logged from the term's row as the transaction that locked it
+// ends (lockTerm).
+const (
+	StatPrefix       = "course."
+	StatTerms        = StatPrefix + "terms"
+	StatApplications = StatPrefix + "applications"
+	StatEnrolled     = StatPrefix + "enrolled"
+	StatAttendance   = StatPrefix + "attendance"
+)
+
+// figures is what a term adds to its organisation's figures.
+type figures struct {
+	path, month                               string
+	terms, applications, enrolled, attendance int64
+}
+
+func termFigures(path, startsOn string, status TermStatus, applications, enrolled, attendance int64) figures {
+	f := figures{path: path}
+	if len(startsOn) >= 7 {
+		f.month = startsOn[:7]
+	}
+	switch status {
+	case TermOpen, TermDrawn, TermFinished:
+		f.terms, f.applications, f.enrolled, f.attendance = 1, applications, enrolled, attendance
+	}
+	return f
+}
+
+func (st *termRow) figures() figures {
+	return termFigures(st.orgPath, st.startsOn, st.status, int64(st.applied+st.enrolled+st.waiting), int64(st.enrolled), int64(st.attendance))
+}
+
+func (f figures) changes(sign int64) []stats.Change {
+	var out []stats.Change
+	for _, c := range []struct {
+		metric string
+		n      int64
+	}{{StatTerms, f.terms}, {StatApplications, f.applications}, {StatEnrolled, f.enrolled}, {StatAttendance, f.attendance}} {
+		if c.n != 0 {
+			out = append(out, stats.Change{OrgPath: f.path, Metric: c.metric, Month: f.month, Delta: sign * c.n})
+		}
+	}
+	return out
+}
+
+// logFigures logs how the term's figures changed since last logged.
+func (st *termRow) logFigures(ctx context.Context, tx *db.Tx) error {
+	now := st.figures()
+	if now == st.logged {
+		return nil
+	}
+	if err := stats.Log(ctx, tx, append(st.logged.changes(-1), now.changes(+1)...)...); err != nil {
+		return err
+	}
+	st.logged = now
+	return nil
+}
+
+// StatSource recounts the courses' figures from the enrolments and
+// attendances themselves, so a check compares the terms' counters too.
+func StatSource() stats.Source {
+	return stats.Source{Prefix: StatPrefix, Count: func(ctx context.Context, q stats.Queryer, emit func(stats.Change)) error {
+		rows, err := q.Query(ctx, `SELECT t.org_path, t.starts_on, t.status,
+			(SELECT COUNT(*) FROM enrolments e WHERE e.term_id = t.id AND e.status IN (?, ?, ?)),
+			(SELECT COUNT(*) FROM enrolments e WHERE e.term_id = t.id AND e.status = ?),
+			(SELECT COUNT(*) FROM session_attendance a WHERE a.term_id = t.id)
+			FROM course_terms t WHERE t.status IN (?, ?, ?)`,
+			EnrolApplied, EnrolEnrolled, EnrolWaiting, EnrolEnrolled, TermOpen, TermDrawn, TermFinished)
+		if err != nil {
+			return fmt.Errorf("course: recount: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var path, startsOn string
+			var status TermStatus
+			var applications, enrolled, attendance int64
+			if err := rows.Scan(&path, &startsOn, &status, &applications, &enrolled, &attendance); err != nil {
+				return fmt.Errorf("course: recount: %w", err)
+			}
+			for _, c := range termFigures(path, startsOn, status, applications, enrolled, attendance).changes(1) {
+				emit(c)
+			}
+		}
+		return rows.Err()
+	}}
+}
+
+// Figures are the course terms run by the organisations of a subtree in a
+// period (by the month each term starts).
+type Figures struct {
+	Terms        int `json:"terms"`
+	Applications int `json:"applications"`
+	Enrolled     int `json:"enrolled"`
+	Attendance   int `json:"attendance"` // person-sessions
+}
+
+// FiguresFrom reads the course figures of a subtree for the months
+// from … to ("YYYY-MM", inclusive; empty bounds are open).
+func FiguresFrom(f *stats.Figures, from, to string) *Figures {
+	return &Figures{Terms: int(f.Flow(StatTerms, from, to)), Applications: int(f.Flow(StatApplications, from, to)),
+		Enrolled: int(f.Flow(StatEnrolled, from, to)), Attendance: int(f.Flow(StatAttendance, from, to))}
+}
