@@ -310,7 +310,7 @@ func fillDashboard(lang i18n.Lang, p *auth.Principal, o *org.Org, dash *report.D
 	}
 	for _, k := range org.Kinds {
 		if n := dash.ByKind[string(k)]; n > 0 {
-			d.Kinds = append(d.Kinds, figure{string(k), kindLabel(lang, k), num(n), ""})
+			d.Kinds = append(d.Kinds, figure{string(k), kindLabel(lang, k), num(n), "/orgs?" + url.Values{"within": {idStr}, "kind": {string(k)}}.Encode()})
 		}
 	}
 	if a := dash.Activities; a != nil {

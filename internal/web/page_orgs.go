@@ -80,6 +80,8 @@ func (h *Handler) hits(r *http.Request, p *auth.Principal, lang i18n.Lang, items
 // orgTreeData is the Data of the tree page: the tree, or search results.
 type orgTreeData struct {
 	Q, Kind     string
+	Within      string // an organisation whose subtree the search keeps to
+	WithinName  string
 	KindOptions []Option
 	Searching   bool
 	Roots       []map[string]any
@@ -91,8 +93,23 @@ type orgTreeData struct {
 
 func (h *Handler) orgTree(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	pg := h.page(w, r, p, "page.orgs.title", "orgs")
-	data := orgTreeData{Q: qstr(r, "q"), Kind: qstr(r, "kind"), KindOptions: kindOptions(pg.Lang)}
-	data.Searching = data.Q != "" || data.Kind != ""
+	data := orgTreeData{Q: qstr(r, "q"), Kind: qstr(r, "kind"), Within: qstr(r, "within"), KindOptions: kindOptions(pg.Lang)}
+	data.Searching = data.Q != "" || data.Kind != "" || data.Within != ""
+	var within int64
+	if data.Within != "" {
+		// A dashboard's "organisations by kind" opens here, kept to its
+		// subtree; one outside the caller's is not found, like its page.
+		if within = parseIDValue(data.Within); within == 0 {
+			h.notFound(w, r)
+			return
+		}
+		o, err := h.Orgs.Get(r.Context(), p, within)
+		if err != nil {
+			h.fail(w, r, p, err)
+			return
+		}
+		data.WithinName = o.Name
+	}
 	status := http.StatusOK
 	if root, err := h.writableRoot(r.Context(), p); err != nil {
 		h.fail(w, r, p, err)
@@ -102,7 +119,7 @@ func (h *Handler) orgTree(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	}
 	if data.Searching {
 		cursor := qstr(r, "cursor")
-		items, next, err := h.Orgs.Search(r.Context(), p, org.Query{Q: data.Q, Kind: org.Kind(data.Kind), After: cursor, Limit: pageSize})
+		items, next, err := h.Orgs.Search(r.Context(), p, org.Query{Q: data.Q, Kind: org.Kind(data.Kind), Within: within, After: cursor, Limit: pageSize})
 		if err != nil {
 			if !h.validation(w, r, p, pg, err) {
 				return

@@ -149,7 +149,8 @@ func TestDashboardPages(t *testing.T) {
 			a := officer.get("/orgs/" + east + "/dashboard")
 			wantStatus(t, "this year", a, 200)
 			wantBody(t, "this year", a, `aria-current="true">今年</a>`, `data-fig="held">`, `data-fig="registrations">`,
-				`id="dash-courses-title">本期课程</h2>`, `data-fig="terms">`, `data-fig="attendance">`)
+				`id="dash-courses-title">本期课程</h2>`, `data-fig="terms">`, `data-fig="attendance">`,
+				`href="/orgs?kind=grassroots_union&amp;within=`+east+`"`)
 			for _, f := range []string{"held", "registrations", "attended"} {
 				want := map[string]string{"held": "1", "registrations": "2", "attended": "1"}[f]
 				i := strings.Index(a.body, `data-fig="`+f+`">`)

@@ -237,6 +237,15 @@ func TestPages(t *testing.T) {
 			if strings.Contains(a.body, "西长安街") {
 				t.Error("officer's search finds the neighbour street")
 			}
+			// A dashboard's "by kind" figure opens the list kept to a subtree.
+			a = admin.get("/orgs?within=" + id(s.east) + "&kind=street_federation")
+			wantStatus(t, "within", a, 200)
+			wantBody(t, "within", a, "大栅栏街道总工会", `id="within-note"`, `name="within" value="`+id(s.east)+`"`)
+			if strings.Contains(a.body, "西长安街街道总工会") {
+				t.Error("a search within 大栅栏 lists 西长安街")
+			}
+			wantStatus(t, "within the neighbour", officer.get("/orgs?within="+id(s.west)), 404)
+			wantStatus(t, "within nonsense", officer.get("/orgs?within=x"), 404)
 		})
 
 		t.Run("bad input changes nothing", func(t *testing.T) {
