@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"gonghui/internal/audit"
 	"gonghui/internal/db"
@@ -15,6 +16,8 @@ import (
 //	member.status.<status>  level: memberships by status
 //	member.tag.<tag>        level: active members with the tag
 //	member.joined           flow: joinings and re-joinings (and returns to active)
+//	member.joined_tag.<tag> flow: joinings and re-joinings with the tag, as
+//	                        the member's tags were on joining
 //	member.left             flow: active members who left, retired, died, moved away
 //	member.transfer_in      flow: transfers accepted, at the target
 //	member.transfer_out     flow: transfers accepted, at the source
@@ -32,6 +35,37 @@ const (
 
 // StatStatus names the level of memberships with status st.
 func StatStatus(st Status) string { return StatPrefix + "status." + string(st) }
+
+// StatJoinedTag names the flow of joinings of members with tag t.
+func StatJoinedTag(t Tag) string { return StatPrefix + "joined_tag." + string(t) }
+
+// joinDetail is the detail of a joining event: how the member came and,
+// for the figures of joinings by tag, the tags they came with.
+func joinDetail(source string, tags int64) map[string]any {
+	d := map[string]any{"source": source}
+	if names := tagNames(tags); len(names) > 0 {
+		d["tags"] = names
+	}
+	return d
+}
+
+// detailTags reads the tags of a joining event's detail, as written
+// (strings) or read back from JSON (values).
+func detailTags(detail map[string]any) []string {
+	switch v := detail["tags"].(type) {
+	case []string:
+		return v
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
 
 // StatTag names the level of active members with tag t.
 func StatTag(t Tag) string { return StatPrefix + "tag." + string(t) }
@@ -76,7 +110,11 @@ func eventFlows(kind EventKind, path, onDate string, detail map[string]any) []st
 	}
 	switch kind {
 	case EventJoined, EventRejoined:
-		return one(StatJoined)
+		out := one(StatJoined)
+		for _, t := range detailTags(detail) {
+			out = append(out, stats.Change{OrgPath: path, Metric: StatJoinedTag(Tag(t)), Month: m, Delta: 1})
+		}
+		return out
 	case EventTransferredIn:
 		return one(StatTransferIn)
 	case EventTransferredOut:
@@ -171,7 +209,7 @@ func recountFlows(ctx context.Context, q stats.Queryer, emit func(stats.Change))
 			return fmt.Errorf("member: recount flows: %w", err)
 		}
 		var d map[string]any
-		if kind == EventStatus && detail != "" {
+		if kind == EventStatus && detail != "" || strings.Contains(detail, `"tags"`) {
 			if err := json.Unmarshal([]byte(detail), &d); err != nil {
 				return fmt.Errorf("member: recount flows: event detail: %w", err)
 			}

@@ -38,6 +38,9 @@ func TestFiguresFollowEveryChange(t *testing.T) {
 		if f.Levels[StatStatus(StatusActive)] != 4 || f.Levels[StatTag(TagModelWorker)] != 2 || f.Flow(StatJoined, "2020-05", "2020-05") != 4 {
 			t.Fatalf("root after joining: %+v", f)
 		}
+		if f.Flow(StatJoinedTag(TagModelWorker), "2020-05", "2020-05") != 2 || f.Flow(StatJoinedTag(TagOutdoorWorker), "", "") != 1 {
+			t.Fatalf("root's joinings by tag: %+v", f.Flows)
+		}
 
 		// Status: left, then back.
 		if _, err := w.s.SetStatus(ctx, w.admin, b.ID, StatusChange{Status: StatusRetired, On: "2024-03-01"}); err != nil {

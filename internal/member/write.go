@@ -237,7 +237,8 @@ func (s *Store) insertMembers(ctx context.Context, tx *db.Tx, rows []memberRow, 
 			joinedAt = r.from
 		}
 		figures = append(figures, levels(state{r.org.Path, st, r.p.tags}, +1)...)
-		figures = append(figures, eventFlows(EventJoined, joinedAt.Path, r.p.joinedOn, nil)...)
+		joined := joinDetail(r.source, r.p.tags)
+		figures = append(figures, eventFlows(EventJoined, joinedAt.Path, r.p.joinedOn, joined)...)
 		if st != StatusActive {
 			figures = append(figures, eventFlows(EventStatus, r.org.Path, r.statusOn, map[string]any{"from": StatusActive, "to": st})...)
 		}
@@ -258,7 +259,7 @@ func (s *Store) insertMembers(ctx context.Context, tx *db.Tx, rows []memberRow, 
 			figures = append(figures, eventFlows(EventTransferredIn, r.org.Path, r.movedOn, nil)...)
 		}
 		events = append(events, eventValues(event{MemberID: r.id, At: r.at, OnDate: r.p.joinedOn, Kind: EventJoined,
-			OrgID: joinedAt.ID, OrgPath: joinedAt.Path, Actor: r.actor, Detail: map[string]any{"source": r.source}})...)
+			OrgID: joinedAt.ID, OrgPath: joinedAt.Path, Actor: r.actor, Detail: joined})...)
 		if r.status != "" && r.status != StatusActive {
 			events = append(events, eventValues(event{MemberID: r.id, At: r.at, OnDate: r.statusOn, Kind: EventStatus,
 				OrgID: r.org.ID, OrgPath: r.org.Path, Actor: r.actor, Detail: map[string]any{"from": StatusActive, "to": r.status}})...)
@@ -307,8 +308,9 @@ func (s *Store) rejoin(ctx context.Context, tx *db.Tx, memberID int64, u *union,
 	if err := s.setKeys(ctx, tx, memberID, u.Path, p); err != nil {
 		return err
 	}
+	joined := joinDetail(source, p.tags)
 	return addEvent(ctx, tx, event{MemberID: memberID, At: at, OnDate: p.joinedOn, Kind: EventRejoined, OrgID: u.ID, OrgPath: u.Path,
-		Actor: actor, Detail: map[string]any{"source": source}})
+		Actor: actor, Detail: joined})
 }
 
 // setKeys rewrites a member's search keys (name bigrams and tags), each

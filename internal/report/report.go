@@ -82,7 +82,8 @@ type Members struct {
 	Active      int64            `json:"active"`
 	ByStatus    map[string]int64 `json:"by_status"`
 	ByTag       map[string]int64 `json:"by_tag"` // active members
-	Joined      int64            `json:"joined"` // in the period
+	Joined      int64            `json:"joined"`        // in the period
+	JoinedByTag map[string]int64 `json:"joined_by_tag"` // of those, with each tag on joining
 	Left        int64            `json:"left"`
 	TransferIn  int64            `json:"transfer_in"`
 	TransferOut int64            `json:"transfer_out"`
@@ -185,6 +186,10 @@ func (r *Reporter) members(f *stats.Figures, p Period) Members {
 	}
 	from, to := p.months()
 	m.Joined = f.Flow(member.StatJoined, from, to)
+	m.JoinedByTag = map[string]int64{}
+	for _, t := range member.Tags {
+		m.JoinedByTag[string(t)] = f.Flow(member.StatJoinedTag(t), from, to)
+	}
 	m.Left = f.Flow(member.StatLeft, from, to)
 	m.TransferIn = f.Flow(member.StatTransferIn, from, to)
 	m.TransferOut = f.Flow(member.StatTransferOut, from, to)

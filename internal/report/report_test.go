@@ -146,6 +146,11 @@ func TestDashboardMatchesTheRows(t *testing.T) {
 			if want := direct("SELECT COUNT(*) FROM member_events WHERE org_path >= ? AND org_path < ? AND kind = 'joined' AND on_date >= '2026-02-01' AND on_date <= '2026-03-31'", lo, hi); m.Joined != want {
 				t.Fatalf("%s: joined %d, rows %d", o.Name, m.Joined, want)
 			}
+			// Joinings by tag: members are created with their tags and
+			// keep them, so the rows tell the tags they joined with.
+			if want := direct("SELECT COUNT(*) FROM member_events e JOIN members x ON x.id = e.member_id WHERE e.org_path >= ? AND e.org_path < ? AND e.kind = 'joined' AND e.on_date >= '2026-02-01' AND e.on_date <= '2026-03-31' AND (x.tags & 16) <> 0", lo, hi); m.JoinedByTag["platform_worker"] != want {
+				t.Fatalf("%s: platform workers joined %d, rows %d", o.Name, m.JoinedByTag["platform_worker"], want)
+			}
 			if want := direct("SELECT COUNT(*) FROM members WHERE org_path >= ? AND org_path < ? AND status = 'retired'", lo, hi); m.Left != want {
 				t.Fatalf("%s: left %d, rows %d", o.Name, m.Left, want)
 			}

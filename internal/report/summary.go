@@ -33,6 +33,15 @@ func Summary(d *Dashboard, kids []Child, tr func(key string, args ...any) string
 		add("report.s.active_now", d.OrgName, Num(m.Active))
 	}
 	add("report.s.joined", Num(m.Joined), Num(m.Left))
+	var joinedTags []string
+	for _, t := range member.Tags {
+		if n := m.JoinedByTag[string(t)]; n > 0 {
+			joinedTags = append(joinedTags, tr("report.s.tag_item", tr("member.tag."+string(t)), Num(n)))
+		}
+	}
+	if len(joinedTags) > 0 {
+		add("report.s.joined_tags", strings.Join(joinedTags, tr("report.s.list_sep")))
+	}
 	if m.TransferIn > 0 || m.TransferOut > 0 {
 		add("report.s.transfers", Num(m.TransferIn), Num(m.TransferOut))
 	}

@@ -24,6 +24,7 @@ func fakeTr(key string, args ...any) string {
 		"report.s.joined":            "joined %s left %s",
 		"report.s.transfers":         "in %s out %s",
 		"report.s.tags":              "tags: %s",
+		"report.s.joined_tags":       "joined tags: %s",
 		"report.s.tag_item":          "%s=%s",
 		"report.s.list_sep":          "; ",
 		"report.s.pending":           "pending %s",
@@ -45,8 +46,9 @@ func sampleDashboard() *Dashboard {
 	return &Dashboard{OrgID: 1, OrgName: "北京市总工会", Period: Period{From: "2026-01-01", To: "2026-11-24"},
 		Orgs: 17, ByKind: map[string]int{"city_federation": 1, "grassroots_union": 16}, Employers: 40, OrganisedEmployers: 25, OrganisingRate: 0.625,
 		Members: Members{Active: 56789, Joined: 1234, Left: 12, TransferIn: 3, TransferOut: 0, Pending: 7,
-			ByStatus: map[string]int64{"active": 56789, "retired": 100},
-			ByTag:    map[string]int64{"model_worker": 2, "platform_worker": 456}},
+			ByStatus:    map[string]int64{"active": 56789, "retired": 100},
+			ByTag:       map[string]int64{"model_worker": 2, "platform_worker": 456},
+			JoinedByTag: map[string]int64{"platform_worker": 456, "outdoor_worker": 0}},
 		Activities: &activity.Figures{Held: 23, Registrations: 1200, Attended: 980},
 		AsOf:       time.Date(2026, 11, 24, 1, 30, 0, 0, time.UTC)}
 }
@@ -58,6 +60,7 @@ func TestSummary(t *testing.T) {
 		"P 2026/1/1..2026/11/24",
 		"asof 2026/11/24 北京市总工会 active 56,789",
 		"joined 1,234 left 12",
+		"joined tags: PW=456",
 		"in 3 out 0",
 		"tags: MW=2; PW=456",
 		"pending 7",
@@ -90,6 +93,7 @@ func TestSummaryInChinese(t *testing.T) {
 	for _, want := range []string{
 		"截至2026年11月24日，北京市总工会在册会员 56,789 名。",
 		"本期新入会 1,234 名，离会 12 名。",
+		"新入会会员中有新就业形态劳动者 456 名。",
 		"在册会员中有劳模 2 名、新就业形态劳动者 456 名。",
 		"本期举办活动 23 场，报名 1,200 人次，参加 980 人。",
 		"下属 1 个组织中，在册会员最多的是西城区总工会（12,345 名）。",

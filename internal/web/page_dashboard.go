@@ -158,6 +158,7 @@ type dashboardData struct {
 	Orgs, Kinds            []figure
 	Acts                   []figure
 	Courses                []figure
+	JoinedTags             []figure
 	Months                 []monthRow
 	Chart                  chartData
 	Cols                   []sortCol
@@ -297,6 +298,10 @@ func fillDashboard(lang i18n.Lang, p *auth.Principal, o *org.Org, dash *report.D
 		n := m.ByTag[string(tag)]
 		d.Tags = append(d.Tags, figure{string(tag), t("member.tag." + string(tag)), num(n), link(canMembers, memberListURL(idStr, "status", "active", "tag", string(tag)))})
 		d.Chart.Tags = append(d.Chart.Tags, chartItem{t("member.tag." + string(tag)), n})
+		if j := m.JoinedByTag[string(tag)]; j > 0 {
+			d.JoinedTags = append(d.JoinedTags, figure{string(tag), t("member.tag." + string(tag)), num(j),
+				link(canMembers, memberListURL(idStr, "tag", string(tag), "joined_from", per.From, "joined_to", per.To))})
+		}
 	}
 	d.Orgs = []figure{
 		{"orgs", t("dash.f.orgs"), num(dash.Orgs), orgURL(o.ID) + "#children"},
