@@ -81,7 +81,7 @@ func (p Period) times() (time.Time, time.Time) {
 type Members struct {
 	Active      int64            `json:"active"`
 	ByStatus    map[string]int64 `json:"by_status"`
-	ByTag       map[string]int64 `json:"by_tag"` // active members
+	ByTag       map[string]int64 `json:"by_tag"`        // active members
 	Joined      int64            `json:"joined"`        // in the period
 	JoinedByTag map[string]int64 `json:"joined_by_tag"` // of those, with each tag on joining
 	Left        int64            `json:"left"`
