@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -66,13 +67,20 @@ func cmdBenchCity(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	city := &auth.Principal{Username: "bench", Kind: auth.KindStaff, Grants: []auth.Grant{{Role: auth.RoleOfficer, OrgID: root.ID, OrgPath: root.Path}}}
 	// The street with the most members, and a grassroots union in it.
 	var street, union org.Org
-	if err := m.DB.QueryRow(ctx, `SELECT o.id, o.path FROM orgs o JOIN stat_rollups r ON r.org_id = o.id AND r.metric = 'status.active' AND r.month = ''
-		WHERE o.depth = 2 ORDER BY r.value DESC, o.id LIMIT 1`).Scan(&street.ID, &street.Path); err != nil {
+	if err := m.DB.QueryRow(ctx, `SELECT o.id, o.path FROM orgs o JOIN stat_rollups r ON r.org_id = o.id AND r.metric = ? AND r.month = ''
+		WHERE o.depth = 2 ORDER BY r.value DESC, o.id LIMIT 1`, member.StatStatus(member.StatusActive)).Scan(&street.ID, &street.Path); err != nil {
 		return fmt.Errorf("pick a street: %w", err)
 	}
-	if err := m.DB.QueryRow(ctx, "SELECT id, path FROM orgs WHERE path >= ? AND path < ? AND kind = 'grassroots_union' ORDER BY id LIMIT 1",
-		street.Path, audit.PathEnd(street.Path)).Scan(&union.ID, &union.Path); err != nil {
-		return fmt.Errorf("pick a union: %w", err)
+	// A union to import into: in that street, or (a small city) anywhere.
+	for _, scope := range []string{street.Path, root.Path} {
+		err := m.DB.QueryRow(ctx, "SELECT id, path FROM orgs WHERE path >= ? AND path < ? AND kind IN ('grassroots_union', 'joint_union') ORDER BY id LIMIT 1",
+			scope, audit.PathEnd(scope)).Scan(&union.ID, &union.Path)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, sql.ErrNoRows) || scope == root.Path {
+			return fmt.Errorf("pick a union: %w", err)
+		}
 	}
 	rep := &report.Reporter{Orgs: m.Orgs, Members: m.Members, Stats: m.Stats}
 	year := time.Now().In(china).Format("2006")

@@ -214,6 +214,17 @@ func TestStatsCommands(t *testing.T) {
 			if out, code := gonghui(t, "", "stats", "check", "--db", dsn); code != 0 {
 				t.Fatalf("check after rebuilding: %d %s", code, out)
 			}
+			// The benchmark suite runs on the generated city and prints its
+			// table (its figures are measured on a large city, not here).
+			out, code := gonghui(t, "", "bench", "city", "--db", dsn, "--key-file", testkit.KeyFileFor(dsn), "--runs", "2", "--import", "200", "--signups", "100")
+			if code != 0 {
+				t.Fatalf("bench city: %d %s", code, out)
+			}
+			for _, want := range []string{"dashboard, city root", "dashboard, busiest street", "districts side by side", "import of 200 rows", "sign-ups"} {
+				if !strings.Contains(out, want) {
+					t.Fatalf("bench city lacks %q:\n%s", want, out)
+				}
+			}
 		})
 	}
 }
