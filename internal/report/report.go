@@ -144,10 +144,14 @@ func (r *Reporter) Dashboard(ctx context.Context, pr *auth.Principal, id int64, 
 	if err != nil {
 		return nil, err
 	}
-	f, err := r.Stats.Read(ctx, o.ID)
+	// The period's months are all the flows it shows: its totals and
+	// its months (an open period wants every month for its totals).
+	from, to := p.months()
+	figs, err := r.Stats.ReadMany(ctx, []int64{o.ID}, from, to)
 	if err != nil {
 		return nil, errs.Internal(err, "report: figures")
 	}
+	f := figs[o.ID]
 	c := org.CountsFrom(f)
 	d := &Dashboard{OrgID: o.ID, OrgName: o.Name, Kind: string(o.Kind), Period: p, Orgs: c.Orgs, ByKind: map[string]int{},
 		Employers: c.Employers, OrganisedEmployers: c.Organised, OrganisingRate: rate(c.Organised, c.Employers), path: o.Path}
@@ -164,7 +168,6 @@ func (r *Reporter) Dashboard(ctx context.Context, pr *auth.Principal, id int64, 
 	if d.Members.Pending, err = r.Members.PendingApplications(ctx, o.Path); err != nil {
 		return nil, errs.Internal(err, "report: applications")
 	}
-	from, to := p.months()
 	d.Activities = activity.FiguresFrom(f, from, to)
 	d.Courses = course.FiguresFrom(f, from, to)
 	n, at, err := r.Stats.Pending(ctx)
@@ -274,7 +277,7 @@ func (r *Reporter) Children(ctx context.Context, pr *auth.Principal, id int64, p
 		for i, k := range kids {
 			ids[i] = k.ID
 		}
-		figs, err := r.Stats.ReadMany(ctx, ids)
+		figs, err := r.Stats.ReadMany(ctx, ids, from, to)
 		if err != nil {
 			return nil, errs.Internal(err, "report: figures")
 		}

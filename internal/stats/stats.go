@@ -259,7 +259,7 @@ func (f *Figures) Flow(metric, from, to string) int64 {
 // Read returns an organisation's subtree figures as folded so far: one
 // primary-key range of the rollups.
 func (s *Store) Read(ctx context.Context, orgID int64) (*Figures, error) {
-	m, err := s.ReadMany(ctx, []int64{orgID})
+	m, err := s.ReadMany(ctx, []int64{orgID}, "", "")
 	if err != nil {
 		return nil, err
 	}
@@ -267,9 +267,11 @@ func (s *Store) Read(ctx context.Context, orgID int64) (*Figures, error) {
 }
 
 // ReadMany returns the figures of several organisations (children side by
-// side) in one query; each ID is in the answer, with empty figures if it
-// has none.
-func (s *Store) ReadMany(ctx context.Context, ids []int64) (map[int64]*Figures, error) {
+// side) in one query, with their flows of the months from … to ("YYYY-MM",
+// inclusive; empty bounds are open): a city's years of history need not be
+// read for this year's report. Each ID is in the answer, with empty
+// figures if it has none.
+func (s *Store) ReadMany(ctx context.Context, ids []int64, from, to string) (map[int64]*Figures, error) {
 	out := make(map[int64]*Figures, len(ids))
 	args := make([]any, 0, len(ids))
 	for _, id := range ids {
@@ -281,8 +283,15 @@ func (s *Store) ReadMany(ctx context.Context, ids []int64) (map[int64]*Figures, 
 	if len(args) == 0 {
 		return out, nil
 	}
-	rows, err := s.DB.Query(ctx, "SELECT org_id, metric, month, value FROM stat_rollups WHERE org_id IN ("+
-		strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+")", args...)
+	q := "SELECT org_id, metric, month, value FROM stat_rollups WHERE org_id IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ") + ")"
+	if from != "" || to != "" {
+		if to == "" {
+			to = "9999-12"
+		}
+		q += " AND (month = '' OR (month >= ? AND month <= ?))"
+		args = append(args, from, to)
+	}
+	rows, err := s.DB.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("stats: read: %w", err)
 	}

@@ -64,11 +64,19 @@ func TestLogAndFoldAddUpOnce(t *testing.T) {
 				t.Fatalf("org %d holds a figure that cancelled out: %+v", org, f.Levels)
 			}
 		}
+		// Read with months: levels whole, flows of those months only.
+		m, err := a.ReadMany(ctx, []int64{1, 3, 99}, "2027-01", "")
+		if err != nil || len(m) != 3 || m[1].Levels["status.active"] != 40 || m[1].Flow("joined", "", "") != 0 || len(m[99].Levels) != 0 {
+			t.Fatalf("read from 2027: %+v %v", m, err)
+		}
+		if m, _ = a.ReadMany(ctx, []int64{3}, "2026-11", "2026-11"); m[3].Flow("joined", "", "") != 20 {
+			t.Fatalf("read November: %+v", m[3])
+		}
 		if n, _, err := a.Pending(ctx); err != nil || n != 0 {
 			t.Fatalf("pending %d: %v", n, err)
 		}
 		// A subtree moves from 2 to 5: 3's figures leave 2 and join 5.
-		err := d.Tx(ctx, func(tx *db.Tx) error { return MoveSubtree(ctx, tx, 3, "/1/2/", "/1/5/") })
+		err = d.Tx(ctx, func(tx *db.Tx) error { return MoveSubtree(ctx, tx, 3, "/1/2/", "/1/5/") })
 		if err != nil {
 			t.Fatal(err)
 		}
