@@ -29,7 +29,7 @@ func cmdBenchCity(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	var cfg Config
 	fs := flag.NewFlagSet("bench city", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg.Bind(fs, "db", "log-level", "log-format", "key-file", "key-profile")
+	cfg.Bind(fs, "db", "log-level", "log-format", "key-file", "key-profile", "sqlite-cache-mb")
 	runs := fs.Int("runs", 20, "how many times each read is measured (the median is reported)")
 	importRows := fs.Int("import", 100_000, "rows to import (0: skip; the rows are added to the city)")
 	signups := fs.Int("signups", 10_000, "sign-ups to make on one activity (0: skip; they are added to the city)")

@@ -57,7 +57,7 @@ type Main struct {
 // Open connects to the database, brings its schema up to date and loads the
 // demo world when asked; it does not listen yet.
 func Open(ctx context.Context, cfg Config) (*Main, error) {
-	d, err := db.Open(ctx, cfg.DB, db.Options{MaxConns: cfg.MaxConns})
+	d, err := db.Open(ctx, cfg.DB, db.Options{MaxConns: cfg.MaxConns, SQLiteWriterCacheMB: cfg.SQLiteCacheMB})
 	if err != nil {
 		return nil, err
 	}
