@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"text/tabwriter"
 	"time"
@@ -33,6 +34,7 @@ func cmdBenchCity(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	runs := fs.Int("runs", 20, "how many times each read is measured (the median is reported)")
 	importRows := fs.Int("import", 100_000, "rows to import (0: skip; the rows are added to the city)")
 	signups := fs.Int("signups", 10_000, "sign-ups to make on one activity (0: skip; they are added to the city)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the import to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -164,12 +166,25 @@ func cmdBenchCity(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if err != nil {
 			return err
 		}
+		if *cpuProfile != "" {
+			f, err := os.Create(*cpuProfile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+		}
 		start := time.Now()
 		rep, err := m.Members.Import(ctx, city, bytes.NewReader(data), int64(len(data)), member.ImportOptions{OrgID: union.ID, Mode: member.ImportValidRows, Name: "bench.csv"})
 		if err != nil {
 			return err
 		}
 		el := time.Since(start)
+		if *cpuProfile != "" {
+			pprof.StopCPUProfile()
+		}
 		fmt.Fprintf(stdout, "import of %d rows (valid-rows mode): %s, %.0f rows/s (%d imported, %d invalid)\n",
 			*importRows, el.Round(time.Millisecond), float64(*importRows)/el.Seconds(), rep.Imported, rep.Invalid)
 	}

@@ -57,10 +57,13 @@ func (d *DB) translate(sql string) string {
 			"ID_PK", "BIGINT PRIMARY KEY",
 			"TEXT_C", `TEXT COLLATE "C"`,
 			"BLOB", "BYTEA",
+			"WITHOUT_ROWID", "",
 		).Replace(sql)
 	}
 	// INTEGER PRIMARY KEY makes the id the rowid on SQLite: no second index.
-	return strings.NewReplacer("ID_PK", "INTEGER PRIMARY KEY", "TEXT_C", "TEXT").Replace(sql)
+	// WITHOUT ROWID keeps a table in its primary key's order, for tables
+	// read by ranges of it.
+	return strings.NewReplacer("ID_PK", "INTEGER PRIMARY KEY", "TEXT_C", "TEXT", "WITHOUT_ROWID", "WITHOUT ROWID").Replace(sql)
 }
 
 // SchemaVersion returns the highest applied migration, 0 on an empty database.

@@ -182,7 +182,7 @@ func upsert(ctx context.Context, tx *db.Tx, flat []any) error {
 		part := flat[start:end]
 		vals := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?), ", len(part)/4), ", ")
 		if _, err := tx.Exec(ctx, "INSERT INTO stat_rollups (org_id, metric, month, value) VALUES "+vals+
-			" ON CONFLICT (org_id, metric, month) DO UPDATE SET value = stat_rollups.value + excluded.value", part...); err != nil {
+			" ON CONFLICT (org_id, month, metric) DO UPDATE SET value = stat_rollups.value + excluded.value", part...); err != nil {
 			return fmt.Errorf("stats: add to rollups: %w", err)
 		}
 	}
@@ -283,13 +283,15 @@ func (s *Store) ReadMany(ctx context.Context, ids []int64, from, to string) (map
 	if len(args) == 0 {
 		return out, nil
 	}
-	q := "SELECT org_id, metric, month, value FROM stat_rollups WHERE org_id IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ") + ")"
+	in := "org_id IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ") + ")"
+	q := "SELECT org_id, metric, month, value FROM stat_rollups WHERE " + in
 	if from != "" || to != "" {
 		if to == "" {
 			to = "9999-12"
 		}
-		q += " AND (month = '' OR (month >= ? AND month <= ?))"
-		args = append(args, from, to)
+		// Levels, then the months: two ranges of the key per organisation.
+		q += " AND month = '' UNION ALL SELECT org_id, metric, month, value FROM stat_rollups WHERE " + in + " AND month >= ? AND month <= ?"
+		args = append(append(args, args...), max(from, "0"), to)
 	}
 	rows, err := s.DB.Query(ctx, q, args...)
 	if err != nil {
