@@ -436,37 +436,3 @@ type Figures struct {
 	Registrations int `json:"registrations"` // places taken (confirmed and walk-ins)
 	Attended      int `json:"attended"`      // members who checked in at least once
 }
-
-// Count sums up the activities of the subtree at path that start in
-// [from, to) (zero bounds are open). Cancelled registrations are not
-// counted, and attendance is people, not scans.
-func (s *Store) Count(ctx context.Context, path string, from, to time.Time) (*Figures, error) {
-	where := "a.org_path >= ? AND a.org_path < ?"
-	args := []any{path, audit.PathEnd(path)}
-	if !from.IsZero() {
-		where, args = where+" AND a.starts_at >= ?", append(args, millis(from))
-	}
-	if !to.IsZero() {
-		where, args = where+" AND a.starts_at < ?", append(args, millis(to))
-	}
-	f := &Figures{}
-	q := `SELECT
-		COALESCE(SUM(CASE WHEN a.status IN ('published', 'finished') THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN a.status = 'cancelled' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN a.status IN ('published', 'finished') THEN a.confirmed ELSE 0 END), 0)
-		FROM activities a WHERE ` + where
-	if err := s.DB.QueryRow(ctx, q, args...).Scan(&f.Held, &f.Cancelled, &f.Registrations); err != nil {
-		return nil, errs.Internal(err, "activity: count")
-	}
-	var walkIns, attended int
-	err := s.DB.QueryRow(ctx, `SELECT
-		(SELECT COUNT(*) FROM registrations r JOIN activities a ON a.id = r.activity_id WHERE `+where+` AND a.status IN ('published', 'finished') AND r.status = 'walk_in'),
-		(SELECT COUNT(*) FROM (SELECT DISTINCT c.activity_id, c.member_id FROM checkins c JOIN activities a ON a.id = c.activity_id
-			WHERE `+where+` AND a.status IN ('published', 'finished')) x)`, append(append([]any{}, args...), args...)...).Scan(&walkIns, &attended)
-	if err != nil {
-		return nil, errs.Internal(err, "activity: count attendance")
-	}
-	f.Registrations += walkIns
-	f.Attended = attended
-	return f, nil
-}
