@@ -50,8 +50,15 @@ func Migrations() ([]Migration, error) {
 	return out, nil
 }
 
+// postgresOnly marks a migration that only tunes PostgreSQL (its planner's
+// statistics, say): SQLite records the version and runs nothing.
+const postgresOnly = "-- postgres only"
+
 // translate applies the few type differences between the engines.
 func (d *DB) translate(sql string) string {
+	if d.Dialect != Postgres && strings.HasPrefix(sql, postgresOnly) {
+		return ""
+	}
 	if d.Dialect == Postgres {
 		return strings.NewReplacer(
 			"ID_PK", "BIGINT PRIMARY KEY",
@@ -111,8 +118,10 @@ func (d *DB) Migrate(ctx context.Context) error {
 			if n > 0 {
 				return nil
 			}
-			if _, err := tx.Exec(ctx, d.translate(m.SQL)); err != nil {
-				return fmt.Errorf("apply %s: %w", m.Name, err)
+			if q := d.translate(m.SQL); q != "" {
+				if _, err := tx.Exec(ctx, q); err != nil {
+					return fmt.Errorf("apply %s: %w", m.Name, err)
+				}
 			}
 			_, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 				m.Version, m.Name, time.Now().UnixMilli())
