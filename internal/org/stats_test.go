@@ -140,3 +140,17 @@ func TestFiguresFollowEveryChange(t *testing.T) {
 		}
 	})
 }
+
+func TestCommonAncestor(t *testing.T) {
+	for _, c := range []struct{ a, b, want string }{
+		{"/1/2/", "/1/2/", "/1/2/"},
+		{"/1/2/", "/1/2/5/", "/1/2/"},
+		{"/1/2/5/", "/1/2/", "/1/2/"},
+		{"/1/2/", "/1/23/", "/1/"}, // a shared digit is not a shared organisation
+		{"/1/2/7/", "/1/3/7/", "/1/"},
+	} {
+		if got := commonAncestor(c.a, c.b); got != c.want {
+			t.Errorf("commonAncestor(%q, %q) = %q, want %q", c.a, c.b, got, c.want)
+		}
+	}
+}
