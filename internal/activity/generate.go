@@ -111,7 +111,7 @@ func Generate(ctx context.Context, s *Store, perUnions int, seed int64, progress
 			if err := tx.InsertRows(ctx, "checkins (checkpoint_id, member_id, activity_id, member_org_path, at, via, by_user)", 7, checks); err != nil {
 				return err
 			}
-			return stats.Log(ctx, tx, activityFigures(h.path, ms(start), status, int64(len(members)), int64(attended)).changes(1)...)
+			return stats.Log(ctx, tx, activityFigures(h.path, ms(start), status, int64(len(members)), int64(attended)).Changes(statMetrics, 1)...)
 		})
 		if err != nil {
 			return i, fmt.Errorf("activity: generate: %w", err)

@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/notice"
+	"gonghui/internal/stats"
 )
 
 // RegStatus is where a registration stands.
@@ -67,7 +68,7 @@ type seats struct {
 	ends, seq                             int64
 	dirty                                 bool
 	updated                               int64
-	logged                                figures // as the figures last logged them
+	logged                                stats.Point // as the figures last logged them
 }
 
 // seatsKey names an activity's locked row among a transaction's locals.

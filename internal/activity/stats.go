@@ -28,51 +28,28 @@ const (
 	StatAttended      = StatPrefix + "attended"
 )
 
-// figures is what an activity adds to its organisation's figures.
-type figures struct {
-	path, month                         string
-	held, cancelled, registered, attend int64
-}
+// statMetrics name the values of an activity's stats.Point, in order.
+var statMetrics = []string{StatHeld, StatCancelled, StatRegistrations, StatAttended}
 
-func activityFigures(path string, starts int64, status Status, places, attended int64) figures {
-	f := figures{path: path, month: time.UnixMilli(starts).In(beijing.Zone).Format("2006-01")}
+// activityFigures is what an activity adds to its organisation's figures.
+func activityFigures(path string, starts int64, status Status, places, attended int64) stats.Point {
+	f := stats.Point{Path: path, Month: time.UnixMilli(starts).In(beijing.Zone).Format("2006-01")}
 	switch status {
 	case StatusPublished, StatusFinished:
-		f.held, f.registered, f.attend = 1, places, attended
+		f.Values = [4]int64{1, 0, places, attended}
 	case StatusCancelled:
-		f.cancelled = 1
+		f.Values = [4]int64{0, 1, 0, 0}
 	}
 	return f
 }
 
-func (st *seats) figures() figures {
+func (st *seats) figures() stats.Point {
 	return activityFigures(st.orgPath, st.starts, st.status, int64(st.confirmed+st.walkedIn), int64(st.attended))
-}
-
-func (f figures) changes(sign int64) []stats.Change {
-	var out []stats.Change
-	for _, c := range []struct {
-		metric string
-		n      int64
-	}{{StatHeld, f.held}, {StatCancelled, f.cancelled}, {StatRegistrations, f.registered}, {StatAttended, f.attend}} {
-		if c.n != 0 {
-			out = append(out, stats.Change{OrgPath: f.path, Metric: c.metric, Month: f.month, Delta: sign * c.n})
-		}
-	}
-	return out
 }
 
 // logFigures logs how the activity's figures changed since last logged.
 func (st *seats) logFigures(ctx context.Context, tx *db.Tx) error {
-	now := st.figures()
-	if now == st.logged {
-		return nil
-	}
-	if err := stats.Log(ctx, tx, append(st.logged.changes(-1), now.changes(+1)...)...); err != nil {
-		return err
-	}
-	st.logged = now
-	return nil
+	return stats.LogMove(ctx, tx, statMetrics, &st.logged, st.figures())
 }
 
 // StatSource recounts the activities' figures from the registrations and
@@ -95,7 +72,7 @@ func StatSource() stats.Source {
 			if err := rows.Scan(&path, &starts, &status, &places, &attended); err != nil {
 				return fmt.Errorf("activity: recount: %w", err)
 			}
-			for _, c := range activityFigures(path, starts, status, places, attended).changes(1) {
+			for _, c := range activityFigures(path, starts, status, places, attended).Changes(statMetrics, 1) {
 				emit(c)
 			}
 		}

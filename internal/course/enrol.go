@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/notice"
+	"gonghui/internal/stats"
 )
 
 // What members are told about their enrolments (the same inbox as
@@ -55,7 +56,7 @@ type termRow struct {
 	version                    int
 	dirty                      bool
 	updated                    int64
-	logged                     figures // as the figures last logged them
+	logged                     stats.Point // as the figures last logged them
 }
 
 type termKey int64

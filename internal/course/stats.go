@@ -27,52 +27,29 @@ const (
 	StatAttendance   = StatPrefix + "attendance"
 )
 
-// figures is what a term adds to its organisation's figures.
-type figures struct {
-	path, month                               string
-	terms, applications, enrolled, attendance int64
-}
+// statMetrics name the values of a term's stats.Point, in order.
+var statMetrics = []string{StatTerms, StatApplications, StatEnrolled, StatAttendance}
 
-func termFigures(path, startsOn string, status TermStatus, applications, enrolled, attendance int64) figures {
-	f := figures{path: path}
+// termFigures is what a term adds to its organisation's figures.
+func termFigures(path, startsOn string, status TermStatus, applications, enrolled, attendance int64) stats.Point {
+	f := stats.Point{Path: path}
 	if len(startsOn) >= 7 {
-		f.month = startsOn[:7]
+		f.Month = startsOn[:7]
 	}
 	switch status {
 	case TermOpen, TermDrawn, TermFinished:
-		f.terms, f.applications, f.enrolled, f.attendance = 1, applications, enrolled, attendance
+		f.Values = [4]int64{1, applications, enrolled, attendance}
 	}
 	return f
 }
 
-func (st *termRow) figures() figures {
+func (st *termRow) figures() stats.Point {
 	return termFigures(st.orgPath, st.startsOn, st.status, int64(st.applied+st.enrolled+st.waiting), int64(st.enrolled), int64(st.attendance))
-}
-
-func (f figures) changes(sign int64) []stats.Change {
-	var out []stats.Change
-	for _, c := range []struct {
-		metric string
-		n      int64
-	}{{StatTerms, f.terms}, {StatApplications, f.applications}, {StatEnrolled, f.enrolled}, {StatAttendance, f.attendance}} {
-		if c.n != 0 {
-			out = append(out, stats.Change{OrgPath: f.path, Metric: c.metric, Month: f.month, Delta: sign * c.n})
-		}
-	}
-	return out
 }
 
 // logFigures logs how the term's figures changed since last logged.
 func (st *termRow) logFigures(ctx context.Context, tx *db.Tx) error {
-	now := st.figures()
-	if now == st.logged {
-		return nil
-	}
-	if err := stats.Log(ctx, tx, append(st.logged.changes(-1), now.changes(+1)...)...); err != nil {
-		return err
-	}
-	st.logged = now
-	return nil
+	return stats.LogMove(ctx, tx, statMetrics, &st.logged, st.figures())
 }
 
 // StatSource recounts the courses' figures from the enrolments and
@@ -96,7 +73,7 @@ func StatSource() stats.Source {
 			if err := rows.Scan(&path, &startsOn, &status, &applications, &enrolled, &attendance); err != nil {
 				return fmt.Errorf("course: recount: %w", err)
 			}
-			for _, c := range termFigures(path, startsOn, status, applications, enrolled, attendance).changes(1) {
+			for _, c := range termFigures(path, startsOn, status, applications, enrolled, attendance).Changes(statMetrics, 1) {
 				emit(c)
 			}
 		}

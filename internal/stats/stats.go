@@ -72,6 +72,41 @@ func Log(ctx context.Context, tx *db.Tx, changes ...Change) error {
 	return nil
 }
 
+// Point is what one row (an activity, a course term) adds to the flows of
+// its organisation in one month: a value for each of its package's metrics,
+// in the order of the package's list. A transaction that moves a row's
+// counters logs the difference between the point the row started at and
+// the one it ends at (LogMove), once however many operations it holds.
+type Point struct {
+	Path, Month string
+	Values      [4]int64
+}
+
+// Changes lists what adding p (sign +1) or taking it away (sign -1)
+// changes; metrics name p's values in order, and zero values change nothing.
+func (p Point) Changes(metrics []string, sign int64) []Change {
+	var out []Change
+	for i, m := range metrics {
+		if v := p.Values[i]; v != 0 {
+			out = append(out, Change{OrgPath: p.Path, Metric: m, Month: p.Month, Delta: sign * v})
+		}
+	}
+	return out
+}
+
+// LogMove logs, inside tx, a row's figures moving from *logged to now
+// (nothing when they are the same) and records now as logged.
+func LogMove(ctx context.Context, tx *db.Tx, metrics []string, logged *Point, now Point) error {
+	if now == *logged {
+		return nil
+	}
+	if err := Log(ctx, tx, append(logged.Changes(metrics, -1), now.Changes(metrics, +1)...)...); err != nil {
+		return err
+	}
+	*logged = now
+	return nil
+}
+
 // Store folds the log and reads the rollups.
 type Store struct {
 	DB  *db.DB
