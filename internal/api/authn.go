@@ -79,11 +79,9 @@ func (h *Handler) enrolled(ctx context.Context, p *auth.Principal) error {
 	if p.TOTPEnabled || p.Kind == auth.KindService {
 		return nil
 	}
-	pol, err := h.auth.Policy(ctx)
-	if err != nil {
+	if req, err := h.auth.MFARequired(ctx, p); err != nil {
 		return err
-	}
-	if pol.RequiresMFA(p) {
+	} else if req {
 		return &errs.Error{Kind: errs.KindForbidden, Code: "mfa_enrolment_required", Key: "auth.mfa_required"}
 	}
 	return nil
@@ -196,12 +194,12 @@ func (h *Handler) me(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pol, err := h.auth.Policy(r.Context())
+	req, err := h.auth.MFARequired(r.Context(), p)
 	if err != nil {
 		return err
 	}
 	v := meView{User: viewUser(u), Grants: []grantView{}, Permissions: []string{},
-		MFARequired: pol.RequiresMFA(p) && !p.TOTPEnabled && p.Kind != auth.KindService}
+		MFARequired: req && !p.TOTPEnabled}
 	for i := range p.Grants {
 		v.Grants = append(v.Grants, viewGrant(&p.Grants[i]))
 		for _, perm := range p.Grants[i].Role.Perms() {

@@ -132,8 +132,12 @@ func createDemoAccounts(ctx context.Context, m *Main, nodes []org.NewNode, out i
 			}
 			orgID = id
 		}
-		if _, err := m.Auth.Bootstrap(ctx, auth.NewUser{Username: a.username, Name: a.name, OrgID: orgID, Password: password}, a.role); err != nil {
+		id, err := m.Auth.Bootstrap(ctx, auth.NewUser{Username: a.username, Name: a.name, OrgID: orgID, Password: password}, a.role)
+		if err != nil {
 			return fmt.Errorf("demo account %s: %w", a.username, err)
+		}
+		if err := m.Auth.MarkDemoAccount(ctx, id); err != nil {
+			return err
 		}
 	}
 	if printed {

@@ -81,6 +81,9 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m.Notices = notice.NewStore(d, m.Members)
 	m.SMS = sms.LogSender{}
 	m.Auth.SetSMS(m.SMS)
+	// Only a process started with --demo lets the demo's accounts in with a
+	// password alone; the sign-in page says so.
+	m.Auth.SetDemoMode(cfg.Demo)
 	if cfg.Demo {
 		if err := LoadDemo(ctx, m, os.Stdout); err != nil {
 			d.Close()

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gonghui/internal/audit"
@@ -49,11 +50,16 @@ type loginUser struct {
 	disabled    bool
 }
 
-// Login checks a username and password. Failures are counted in the database
-// (so a lockout holds across server processes) with one atomic UPDATE, and
-// every failure and lockout is audited. The password hash is verified outside
-// any transaction: holding a write lock for the tens of milliseconds argon2
-// takes would serialise the whole site.
+// Login checks a username and password (and, for an API token of an account
+// with two-step verification, the code in the same call). Every attempt is
+// counted against the account before anything is checked (reserveAttempt),
+// so a lockout holds under concurrency and across server processes, and a
+// right password clears nothing until the second factor is done. A web
+// sign-in of an account with two-step verification always goes on to the
+// code step, whether the password was right or not: only the code step
+// answers, and it answers alike for a wrong password and a wrong code. The
+// password hash is verified outside any transaction: holding a write lock
+// for the tens of milliseconds argon2 takes would serialise the whole site.
 func (s *Service) Login(ctx context.Context, in LoginInput) (*LoginResult, error) {
 	ip := in.IP
 	f := errs.Fields{}
@@ -62,6 +68,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*LoginResult, error
 	f.Check(in.Password != "", "password", "field.required")
 	f.Check(len(username) <= 64, "username", "field.too_long", 64)
 	f.Check(len(in.Password) <= 256, "password", "field.too_long", 256)
+	f.Check(len(in.OTP) <= 64, "otp", "field.too_long", 64)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -86,116 +93,97 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*LoginResult, error
 	if err != nil {
 		return nil, fmt.Errorf("login: %w", err)
 	}
-	now := s.now()
-	if u.lockedUntil > now.UnixMilli() {
-		s.auditFailure(ctx, u.id, u.orgPath, username, "locked")
-		return nil, errLocked(time.UnixMilli(u.lockedUntil))
+	kind := in.Kind
+	if kind == "" {
+		kind = SessionWeb
 	}
-	ok, err := VerifyPassword(ctx, u.hash, in.Password)
-	if err != nil {
-		return nil, err
+	// An API client has no second page to ask on: the code comes along. Asking
+	// for it before the password is looked at says nothing about the password.
+	if kind == SessionAPI && u.totp && strings.TrimSpace(in.OTP) == "" {
+		return nil, &errs.Error{Kind: errs.KindUnauthenticated, Code: "otp_required", Key: "auth.otp_required",
+			Fields: map[string]errs.Field{"otp": {Key: "field.required"}}}
 	}
 	pol, err := s.Policy(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if !ok || u.disabled {
-		s.noteFailure(ctx, ip)
-		return nil, s.countFailure(ctx, u, username, pol)
-	}
-	ctx = audit.WithActor(ctx, audit.Actor{UserID: u.id, Name: username, IP: in.IP})
-	p, err := s.loadPrincipal(ctx, u.id)
+	a, err := s.reserveAttempt(ctx, "users", "id", u.id, pol)
 	if err != nil {
 		return nil, err
 	}
-	res := &LoginResult{UserID: u.id}
-	kind := in.Kind
-	if kind == "" {
-		kind = SessionWeb
+	if a.refused {
+		s.auditFailure(ctx, u.id, u.orgPath, username, "locked")
+		return nil, errLocked(time.UnixMilli(a.lockedUntil))
 	}
+	ok, err := VerifyPassword(ctx, u.hash, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	ok = ok && !u.disabled
+	if !ok {
+		s.noteFailure(ctx, ip)
+	}
+	now := s.now()
+	res := &LoginResult{UserID: u.id}
 	lifetime := time.Duration(pol.AbsoluteHours) * time.Hour
-	if kind == SessionAPI {
-		lifetime = time.Duration(pol.TokenHours) * time.Hour
-		if u.totp {
-			// An API client has no second page to ask on: the code comes along.
-			if in.OTP == "" {
-				return nil, &errs.Error{Kind: errs.KindUnauthenticated, Code: "otp_required", Key: "auth.otp_required",
-					Fields: map[string]errs.Field{"otp": {Key: "field.required"}}}
+	switch {
+	case kind == SessionWeb && u.totp:
+		// The code step decides; a wrong password waits there too.
+		res.MFAPending = true
+		lifetime = 5 * time.Minute
+	case !ok:
+		return nil, s.failAttempt(ctx, a, u.id, u.orgPath, username, "wrong_password")
+	case kind == SessionAPI && u.totp:
+		if err := s.checkSecondFactor(ctx, u.id, in.OTP); err != nil {
+			if !errs.Is(err, errs.KindInvalid) {
+				return nil, err
 			}
-			if err := s.checkTOTP(ctx, u.id, in.OTP); err != nil {
-				return nil, s.countFailure(ctx, u, username, pol)
-			}
-		} else if pol.RequiresMFA(p) {
-			return nil, &errs.Error{Kind: errs.KindForbidden, Code: "mfa_enrolment_required", Key: "auth.mfa_enrol_first"}
+			return nil, s.failAttempt(ctx, a, u.id, u.orgPath, username, "wrong_code")
 		}
 	}
-	res.MFAPending = kind == SessionWeb && u.totp
-	if res.MFAPending {
-		// Just long enough to type the code.
-		lifetime = 5 * time.Minute
+	ctx = audit.WithActor(ctx, audit.Actor{UserID: u.id, Name: username, IP: in.IP})
+	if ok && kind == SessionAPI {
+		lifetime = time.Duration(pol.TokenHours) * time.Hour
+		p, err := s.loadPrincipal(ctx, u.id)
+		if err != nil {
+			return nil, err
+		}
+		if !u.totp {
+			if req, err := s.MFARequired(ctx, p); err != nil {
+				return nil, err
+			} else if req {
+				// The attempt stays counted: a token is not a way around enrolling.
+				return nil, &errs.Error{Kind: errs.KindForbidden, Code: "mfa_enrolment_required", Key: "auth.mfa_enrol_first"}
+			}
+		}
 	}
 	res.ExpiresAt = now.Add(lifetime)
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?", u.id); err != nil {
-			return err
+		if !res.MFAPending {
+			if err := clearAttempts(ctx, tx, "users", "id", u.id); err != nil {
+				return err
+			}
 		}
-		res.Token, err = s.createSession(ctx, tx, sessionSpec{userID: u.id, kind: kind, mfaPending: res.MFAPending, lifetime: lifetime, ip: in.IP, ua: in.UserAgent})
+		res.Token, err = s.createSession(ctx, tx, sessionSpec{userID: u.id, kind: kind, mfaPending: res.MFAPending, passwordWrong: !ok,
+			lifetime: lifetime, ip: in.IP, ua: in.UserAgent})
 		if err != nil {
 			return err
 		}
-		action := "auth.login"
-		if res.MFAPending {
+		action, after := "auth.login", map[string]string{"session": kind}
+		switch {
+		case res.MFAPending && ok:
 			action = "auth.password_ok"
+		case res.MFAPending:
+			action, after["reason"] = "auth.login_failed", "wrong_password"
+		case u.totp:
+			after["mfa"] = "totp"
 		}
-		return audit.Record(ctx, tx, audit.Event{Action: action, Entity: "user", EntityID: db.FormatID(u.id), OrgPath: u.orgPath,
-			After: map[string]string{"session": kind}})
+		return audit.Record(ctx, tx, audit.Event{Action: action, Entity: "user", EntityID: db.FormatID(u.id), OrgPath: u.orgPath, After: after})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("login: %w", err)
 	}
 	return res, nil
-}
-
-// countFailure adds one failed attempt and locks the account when the policy's
-// limit is reached. The increment and the test happen in one statement, so
-// concurrent attempts on several processes cannot slip past the limit.
-func (s *Service) countFailure(ctx context.Context, u loginUser, username string, pol Policy) error {
-	now := s.now()
-	until := now.Add(time.Duration(pol.LockMinutes) * time.Minute).UnixMilli()
-	var failed int
-	var lockedUntil int64
-	ctx = audit.WithActor(ctx, audit.Actor{Name: username, IP: audit.ActorFrom(ctx).IP})
-	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE users SET failed_logins = failed_logins + 1,
-			locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END WHERE id = ?`, pol.MaxFailed, until, u.id); err != nil {
-			return err
-		}
-		if err := tx.QueryRow(ctx, "SELECT failed_logins, locked_until FROM users WHERE id = ?", u.id).Scan(&failed, &lockedUntil); err != nil {
-			return err
-		}
-		if err := audit.Record(ctx, tx, audit.Event{Action: "auth.login_failed", Entity: "user", EntityID: db.FormatID(u.id), OrgPath: u.orgPath,
-			After: map[string]any{"failed_logins": failed}}); err != nil {
-			return err
-		}
-		if failed >= pol.MaxFailed {
-			if _, err := tx.Exec(ctx, "UPDATE users SET failed_logins = 0 WHERE id = ?", u.id); err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND mfa_pending = ?", u.id, true); err != nil {
-				return err
-			}
-			return audit.Record(ctx, tx, audit.Event{Action: "auth.locked", Entity: "user", EntityID: db.FormatID(u.id), OrgPath: u.orgPath,
-				After: map[string]any{"locked_until": time.UnixMilli(until).UTC()}})
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("count failed login: %w", err)
-	}
-	if failed >= pol.MaxFailed {
-		return errLocked(time.UnixMilli(until))
-	}
-	return errBadCredentials()
 }
 
 func (s *Service) auditFailure(ctx context.Context, userID int64, path, username, reason string) {

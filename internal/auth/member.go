@@ -102,6 +102,10 @@ func (s *Service) SendCode(ctx context.Context, mobile, ip string) error {
 	} else if over {
 		return errThrottled()
 	}
+	mh := s.Keys.Hash("mobile", n)
+	if err := s.smsAllowed(ctx, ip, mh); err != nil {
+		return err
+	}
 	m, err := s.memberByMobile(ctx, n)
 	if err != nil {
 		return err
@@ -110,17 +114,19 @@ func (s *Service) SendCode(ctx context.Context, mobile, ip string) error {
 	if err != nil {
 		return err
 	}
-	mh := s.Keys.Hash("mobile", n)
 	h, err := s.codeHash(ctx, mh, purposeLogin, code)
 	if err != nil {
 		return err
 	}
 	now := s.now()
 	// One statement decides, across processes, whether a code may be sent
-	// now: a new row, or an old one sent long enough ago.
+	// now: a new row, or an old one sent long enough ago. A new code does
+	// not give new guesses: the wrong attempts on the number's codes count
+	// until an hour passes without a code sent.
 	res, err := s.DB.Exec(ctx, `INSERT INTO otp_codes (mobile_hash, purpose, code_hash, attempts, sent_at, expires_at) VALUES (?, ?, ?, 0, ?, ?)
-		ON CONFLICT (mobile_hash, purpose) DO UPDATE SET code_hash = excluded.code_hash, attempts = 0, sent_at = excluded.sent_at, expires_at = excluded.expires_at
-		WHERE otp_codes.sent_at <= ?`, mh, purposeLogin, h, now.UnixMilli(), now.Add(codeTTL).UnixMilli(), now.Add(-CodeResendAfter).UnixMilli())
+		ON CONFLICT (mobile_hash, purpose) DO UPDATE SET code_hash = excluded.code_hash,
+		attempts = CASE WHEN otp_codes.sent_at <= ? THEN 0 ELSE otp_codes.attempts END, sent_at = excluded.sent_at, expires_at = excluded.expires_at
+		WHERE otp_codes.sent_at <= ?`, mh, purposeLogin, h, now.UnixMilli(), now.Add(codeTTL).UnixMilli(), now.Add(-smsWindow).UnixMilli(), now.Add(-CodeResendAfter).UnixMilli())
 	if err != nil {
 		return fmt.Errorf("store code: %w", err)
 	}
@@ -204,7 +210,7 @@ func (s *Service) MemberLogin(ctx context.Context, in MemberLoginInput) (*LoginR
 	res := &LoginResult{ExpiresAt: now.Add(lifetime)}
 	ctx = audit.WithActor(ctx, audit.Actor{Name: "member:" + db.FormatID(m.id), IP: in.IP})
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, "UPDATE member_credentials SET failed_logins = 0, locked_until = 0 WHERE member_id = ?", m.id); err != nil {
+		if err := clearAttempts(ctx, tx, "member_credentials", "member_id", m.id); err != nil {
 			return err
 		}
 		how := "password"
@@ -261,11 +267,12 @@ func (s *Service) checkCode(ctx context.Context, mobile, code string) error {
 	return nil
 }
 
+// checkMemberPassword checks a member's password, counting the attempt
+// against the member before the hash is looked at (see reserveAttempt).
 func (s *Service) checkMemberPassword(ctx context.Context, m *memberAccount, password string, pol Policy) error {
 	var hash string
-	var locked int64
 	if m != nil {
-		err := s.DB.QueryRow(ctx, "SELECT password_hash, locked_until FROM member_credentials WHERE member_id = ?", m.id).Scan(&hash, &locked)
+		err := s.DB.QueryRow(ctx, "SELECT password_hash FROM member_credentials WHERE member_id = ?", m.id).Scan(&hash)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
@@ -274,8 +281,12 @@ func (s *Service) checkMemberPassword(ctx context.Context, m *memberAccount, pas
 		_, _ = VerifyPassword(ctx, dummyHash(), password)
 		return errBadCredentials()
 	}
-	if locked > s.now().UnixMilli() {
-		return errLocked(time.UnixMilli(locked))
+	a, err := s.reserveAttempt(ctx, "member_credentials", "member_id", m.id, pol)
+	if err != nil {
+		return err
+	}
+	if a.refused {
+		return errLocked(time.UnixMilli(a.lockedUntil))
 	}
 	ok, err := VerifyPassword(ctx, hash, password)
 	if err != nil {
@@ -284,29 +295,14 @@ func (s *Service) checkMemberPassword(ctx context.Context, m *memberAccount, pas
 	if ok {
 		return nil
 	}
-	until := s.now().Add(time.Duration(pol.LockMinutes) * time.Minute).UnixMilli()
-	var failed int
-	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE member_credentials SET failed_logins = failed_logins + 1,
-			locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END WHERE member_id = ?`, pol.MaxFailed, until, m.id); err != nil {
-			return err
-		}
-		if err := tx.QueryRow(ctx, "SELECT failed_logins FROM member_credentials WHERE member_id = ?", m.id).Scan(&failed); err != nil {
-			return err
-		}
-		if failed >= pol.MaxFailed {
-			if _, err := tx.Exec(ctx, "UPDATE member_credentials SET failed_logins = 0 WHERE member_id = ?", m.id); err != nil {
-				return err
-			}
+	if a.locksNow() {
+		ctx = audit.WithActor(ctx, audit.Actor{Name: "member:" + db.FormatID(m.id), IP: audit.ActorFrom(ctx).IP})
+		if err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 			return audit.Record(ctx, tx, audit.Event{Action: "auth.member_locked", Entity: "member", EntityID: db.FormatID(m.id), OrgPath: m.orgPath})
+		}); err != nil {
+			return fmt.Errorf("count member failure: %w", err)
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("count member failure: %w", err)
-	}
-	if failed >= pol.MaxFailed {
-		return errLocked(time.UnixMilli(until))
+		return errLocked(time.UnixMilli(a.lockedUntil))
 	}
 	return errBadCredentials()
 }

@@ -33,7 +33,8 @@ type Policy struct {
 
 // DefaultPolicy is what a new installation starts with.
 func DefaultPolicy() Policy {
-	return Policy{MinLength: 10, MinClasses: 3, MaxFailed: 5, LockMinutes: 15, IdleMinutes: 30, AbsoluteHours: 12, TokenHours: 12}
+	return Policy{MinLength: 10, MinClasses: 3, MaxFailed: 5, LockMinutes: 15, IdleMinutes: 30, AbsoluteHours: 12, TokenHours: 12,
+		MFARoles: slices.Clone(AlwaysMFA)}
 }
 
 // Validate checks the policy's own fields.
@@ -49,6 +50,9 @@ func (p Policy) Validate() error {
 	f.Check(p.PasswordMaxAge >= 0 && p.PasswordMaxAge <= 3650, "password_max_age", "field.out_of_range", 0, 3650)
 	for _, r := range p.MFARoles {
 		f.Check(r.Valid(), "mfa_roles", "field.invalid_choice")
+	}
+	for _, r := range AlwaysMFA {
+		f.Check(slices.Contains(p.MFARoles, r), "mfa_roles", "auth.mfa_roles_admin")
 	}
 	return f.Err()
 }
@@ -90,6 +94,9 @@ func (p Policy) CheckPassword(field, username, password string) error {
 	if username != "" {
 		f.Check(!strings.Contains(strings.ToLower(password), strings.ToLower(username)), field, "auth.password.contains_username")
 	}
+	if f.Err() == nil {
+		f.Check(!guessable(password, username), field, "auth.password.common")
+	}
 	return f.Err()
 }
 
@@ -123,6 +130,7 @@ func (s *Service) Policy(ctx context.Context) (Policy, error) {
 		if err := json.Unmarshal([]byte(raw), &p); err != nil {
 			return p, fmt.Errorf("load policy: %w", err)
 		}
+		p.MFARoles = withAlwaysMFA(p.MFARoles)
 	}
 	s.policy.value, s.policy.at = p, time.Now()
 	return p, nil

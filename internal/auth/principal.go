@@ -59,6 +59,34 @@ func (r Role) Privileged() bool {
 	return r == RoleAdmin || r == RoleSecurity || r == RoleAuditor
 }
 
+// Duty is the part of the separation of duties (三员分立) a role belongs to:
+// "system", "security", "audit", or "business" for every other role. One
+// account holds roles of one duty only, so that no one person both runs the
+// system and controls its accounts, or acts and audits the acts.
+func (r Role) Duty() string {
+	switch r {
+	case RoleAdmin:
+		return "system"
+	case RoleSecurity:
+		return "security"
+	case RoleAuditor:
+		return "audit"
+	}
+	return "business"
+}
+
+// GrantedBySecurity reports whether only a holder of PermUserPrivilege (the
+// security administrator, whose duty is authorisation) may grant r: the
+// administrative roles, and roles carrying powers the system administrator
+// is barred from holding (revealing personal data, reading the audit log).
+// Nobody hands out a power they could not hold themselves.
+func (r Role) GrantedBySecurity() bool {
+	if r.Privileged() {
+		return true
+	}
+	return slices.Contains(r.Perms(), PermMemberReveal) || slices.Contains(r.Perms(), PermAuditRead)
+}
+
 // Perms returns the permissions of a role.
 func (r Role) Perms() []Perm { return rolePerms[r] }
 

@@ -20,11 +20,13 @@ import (
 
 // Service is the auth store and its rules.
 type Service struct {
-	DB     *db.DB
-	Keys   *pii.Keyring // seals two-factor secrets at rest
-	policy policyCache
-	now    func() time.Time
-	sms    sms.Sender
+	DB        *db.DB
+	Keys      *pii.Keyring // seals two-factor secrets at rest
+	policy    policyCache
+	demo      demoMode
+	smsLimits SMSLimits
+	now       func() time.Time
+	sms       sms.Sender
 }
 
 // NewService returns a Service on d that seals secrets with keys.
@@ -76,7 +78,8 @@ func (s *Service) loadPrincipal(ctx context.Context, userID int64) (*Principal, 
 			return nil, err
 		}
 		maxAge := time.Duration(pol.PasswordMaxAge) * 24 * time.Hour
-		p.PasswordExpired = maxAge > 0 && s.now().Sub(time.UnixMilli(changed)) > maxAge
+		// 0: a temporary password set by someone else, to be replaced at once.
+		p.PasswordExpired = changed == 0 || (maxAge > 0 && s.now().Sub(time.UnixMilli(changed)) > maxAge)
 	}
 	p.Grants, err = s.grants(ctx, userID)
 	return p, err
@@ -128,3 +131,7 @@ func (s *Service) orgPath(ctx context.Context, q interface {
 }
 
 func (s *Service) nowMs() int64 { return s.now().UnixMilli() }
+
+// SetClock replaces the service's clock: for tests that need time to pass
+// (a resend interval, an expiring lock) without waiting.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }

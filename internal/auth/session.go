@@ -30,6 +30,7 @@ type Session struct {
 	Kind       string
 	Name       string
 	MFAPending bool
+	PasswordOK bool // false only for a pending sign-in whose password was wrong
 	CreatedAt  time.Time
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
@@ -55,6 +56,9 @@ type sessionSpec struct {
 	userID     int64
 	kind, name string
 	mfaPending bool
+	// passwordWrong marks a sign-in that goes on to the code step although
+	// its password was wrong; it can never complete.
+	passwordWrong bool
 	lifetime   time.Duration
 	ip, ua     string
 }
@@ -62,9 +66,9 @@ type sessionSpec struct {
 func (s *Service) createSession(ctx context.Context, tx *db.Tx, sp sessionSpec) (string, error) {
 	token := newToken()
 	now := s.nowMs()
-	_, err := tx.Exec(ctx, `INSERT INTO sessions (id_hash, user_id, kind, name, mfa_pending, created_at, last_seen_at, expires_at, ip, user_agent)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		HashToken(token), sp.userID, sp.kind, sp.name, sp.mfaPending, now, now, now+sp.lifetime.Milliseconds(), sp.ip, truncate(sp.ua, 200))
+	_, err := tx.Exec(ctx, `INSERT INTO sessions (id_hash, user_id, kind, name, mfa_pending, password_ok, created_at, last_seen_at, expires_at, ip, user_agent)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		HashToken(token), sp.userID, sp.kind, sp.name, sp.mfaPending || sp.passwordWrong, !sp.passwordWrong, now, now, now+sp.lifetime.Milliseconds(), sp.ip, truncate(sp.ua, 200))
 	if err != nil {
 		return "", fmt.Errorf("create session: %w", err)
 	}
@@ -95,9 +99,9 @@ func (s *Service) Authenticate(ctx context.Context, token string, allowPending b
 	}
 	sess := &Session{IDHash: HashToken(token)}
 	var created, seen, expires int64
-	err := s.DB.QueryRow(ctx, `SELECT user_id, kind, name, mfa_pending, created_at, last_seen_at, expires_at, ip, user_agent
+	err := s.DB.QueryRow(ctx, `SELECT user_id, kind, name, mfa_pending, password_ok, created_at, last_seen_at, expires_at, ip, user_agent
 		FROM sessions WHERE id_hash = ?`, sess.IDHash).
-		Scan(&sess.UserID, &sess.Kind, &sess.Name, &sess.MFAPending, &created, &seen, &expires, &sess.IP, &sess.UserAgent)
+		Scan(&sess.UserID, &sess.Kind, &sess.Name, &sess.MFAPending, &sess.PasswordOK, &created, &seen, &expires, &sess.IP, &sess.UserAgent)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, errs.Unauthenticated()
 	}
@@ -115,7 +119,7 @@ func (s *Service) Authenticate(ctx context.Context, token string, allowPending b
 		_, _ = s.DB.Exec(ctx, "DELETE FROM sessions WHERE id_hash = ?", sess.IDHash)
 		return nil, nil, errs.Unauthenticated()
 	}
-	if sess.MFAPending && !allowPending {
+	if (sess.MFAPending && !allowPending) || (!sess.PasswordOK && !sess.MFAPending) {
 		return nil, nil, errs.Unauthenticated()
 	}
 	p, err := s.loadPrincipal(ctx, sess.UserID)

@@ -42,10 +42,29 @@ func (s *Service) noteFailure(ctx context.Context, ip string) {
 		ON CONFLICT (ip, minute) DO UPDATE SET failures = login_throttle.failures + 1`, ip, s.now().Unix()/60)
 }
 
-// PurgeThrottle forgets buckets older than the window; any process may run it.
+// PurgeThrottle forgets buckets older than the longest window; any process
+// may run it.
 func (s *Service) PurgeThrottle(ctx context.Context) error {
-	_, err := s.DB.Exec(ctx, "DELETE FROM login_throttle WHERE minute <= ?", s.now().Add(-throttleWindow).Unix()/60)
+	_, err := s.DB.Exec(ctx, "DELETE FROM login_throttle WHERE minute <= ?", s.now().Add(-smsWindow).Unix()/60)
 	return err
+}
+
+// spend counts one use under key and reports whether the uses within window,
+// this one included, exceed limit. The count is added before it is read, so
+// concurrent requests on several processes cannot all see room: of N racing
+// requests at most the limit's worth see a total within it.
+func (s *Service) spend(ctx context.Context, key string, window time.Duration, limit int) (bool, error) {
+	now := s.now()
+	if _, err := s.DB.Exec(ctx, `INSERT INTO login_throttle (ip, minute, failures) VALUES (?, ?, 1)
+		ON CONFLICT (ip, minute) DO UPDATE SET failures = login_throttle.failures + 1`, key, now.Unix()/60); err != nil {
+		return false, fmt.Errorf("rate limit %s: %w", key, err)
+	}
+	var n int
+	if err := s.DB.QueryRow(ctx, "SELECT COALESCE(SUM(failures), 0) FROM login_throttle WHERE ip = ? AND minute > ?",
+		key, now.Add(-window).Unix()/60).Scan(&n); err != nil {
+		return false, fmt.Errorf("rate limit %s: %w", key, err)
+	}
+	return n > limit, nil
 }
 
 // PublicFormLimit is how many submissions of a public form (applying to

@@ -83,17 +83,24 @@ func enrolment(key *otp.Key) (*Enrolment, error) {
 	return &Enrolment{Secret: key.Secret(), URL: key.URL(), PNG: buf.Bytes()}, nil
 }
 
-// ConfirmTOTP enables two-factor login once the first code checks out.
-func (s *Service) ConfirmTOTP(ctx context.Context, p *Principal, code string) error {
+// ConfirmTOTP enables two-factor login once the first code checks out, and
+// returns the account's recovery codes, to be shown once.
+func (s *Service) ConfirmTOTP(ctx context.Context, p *Principal, code string) ([]string, error) {
 	if err := s.checkTOTP(ctx, p.UserID, code); err != nil {
-		return err
+		return nil, err
 	}
-	return s.DB.Tx(ctx, func(tx *db.Tx) error {
+	var codes []string
+	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		if _, err := tx.Exec(ctx, "UPDATE users SET totp_enabled = ?, updated_at = ? WHERE id = ?", true, s.nowMs(), p.UserID); err != nil {
+			return err
+		}
+		var err error
+		if codes, err = s.newRecoveryCodes(ctx, tx, p.UserID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "auth.totp_enabled", Entity: "user", EntityID: db.FormatID(p.UserID), OrgPath: p.OrgPath})
 	})
+	return codes, err
 }
 
 // DisableTOTP turns two-factor login off for the principal's own account,
@@ -105,6 +112,9 @@ func (s *Service) DisableTOTP(ctx context.Context, p *Principal, code string) er
 	}
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		if _, err := tx.Exec(ctx, "UPDATE users SET totp_enabled = ?, totp_secret = '', updated_at = ? WHERE id = ?", false, s.nowMs(), p.UserID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM recovery_codes WHERE user_id = ?", p.UserID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "auth.totp_disabled", Entity: "user", EntityID: db.FormatID(p.UserID), OrgPath: p.OrgPath})
@@ -150,8 +160,11 @@ func (s *Service) checkTOTP(ctx context.Context, userID int64, code string) erro
 	return errBadCode()
 }
 
-// CompleteTOTP finishes a web login waiting for its second factor: the
-// pending session is replaced by a full one under a new secret.
+// CompleteTOTP finishes a web sign-in waiting for its second factor: the
+// pending session is replaced by a full one under a new secret. The code (or
+// a recovery code) is counted as an attempt before it is checked, and a
+// wrong password given at the first step fails here exactly as a wrong code
+// does. Only a complete sign-in clears the failure count.
 func (s *Service) CompleteTOTP(ctx context.Context, pendingToken, code, ip, ua string) (*LoginResult, error) {
 	p, sess, err := s.Authenticate(ctx, pendingToken, true)
 	if err != nil {
@@ -164,12 +177,28 @@ func (s *Service) CompleteTOTP(ctx context.Context, pendingToken, code, ip, ua s
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkTOTP(ctx, p.UserID, code); err != nil {
-		u := loginUser{id: p.UserID, orgPath: p.OrgPath}
-		if cerr := s.countFailure(ctx, u, p.Username, pol); errs.Is(cerr, errs.KindLocked) {
-			return nil, cerr
-		}
+	a, err := s.reserveAttempt(ctx, "users", "id", p.UserID, pol)
+	if err != nil {
 		return nil, err
+	}
+	if a.refused {
+		s.auditFailure(ctx, p.UserID, p.OrgPath, p.Username, "locked")
+		return nil, errLocked(time.UnixMilli(a.lockedUntil))
+	}
+	reason := "wrong_password"
+	if sess.PasswordOK {
+		reason = "wrong_code"
+		err = s.checkSecondFactor(ctx, p.UserID, code)
+		if err != nil && !errs.Is(err, errs.KindInvalid) {
+			return nil, err
+		}
+	}
+	if !sess.PasswordOK || err != nil {
+		ferr := s.failAttempt(ctx, a, p.UserID, p.OrgPath, p.Username, reason)
+		if e, ok := errs.As(ferr); ok && e.Kind == errs.KindUnauthenticated {
+			ferr = errBadCredentialsOrCode()
+		}
+		return nil, ferr
 	}
 	lifetime := time.Duration(pol.AbsoluteHours) * time.Hour
 	res := &LoginResult{UserID: p.UserID, ExpiresAt: s.now().Add(lifetime)}
@@ -178,7 +207,7 @@ func (s *Service) CompleteTOTP(ctx context.Context, pendingToken, code, ip, ua s
 		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE id_hash = ?", sess.IDHash); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "UPDATE users SET failed_logins = 0 WHERE id = ?", p.UserID); err != nil {
+		if err := clearAttempts(ctx, tx, "users", "id", p.UserID); err != nil {
 			return err
 		}
 		res.Token, err = s.createSession(ctx, tx, sessionSpec{userID: p.UserID, kind: SessionWeb, lifetime: lifetime, ip: ip, ua: ua})
@@ -189,6 +218,13 @@ func (s *Service) CompleteTOTP(ctx context.Context, pendingToken, code, ip, ua s
 			After: map[string]string{"session": SessionWeb, "mfa": "totp"}})
 	})
 	return res, err
+}
+
+// errBadCredentialsOrCode is the code step's one answer for a wrong password
+// (given at the first step) and a wrong code alike.
+func errBadCredentialsOrCode() *errs.Error {
+	return &errs.Error{Kind: errs.KindUnauthenticated, Code: "invalid_credentials", Key: "auth.bad_credentials_or_code",
+		Fields: map[string]errs.Field{"otp": {Key: "auth.bad_credentials_or_code"}}}
 }
 
 // TOTP secrets are credentials: they are kept sealed, bound to their

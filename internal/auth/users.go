@@ -120,6 +120,9 @@ func (s *Service) Bootstrap(ctx context.Context, in NewUser, roles ...Role) (int
 			f.Add("role", "field.invalid_choice")
 			return 0, f.Err()
 		}
+		if r.Duty() != roles[0].Duty() {
+			return 0, errRoleConflict()
+		}
 	}
 	id, err := s.insertUser(ctx, in, path)
 	if err != nil {
@@ -292,8 +295,8 @@ func (s *Service) Grant(ctx context.Context, p *Principal, userID int64, role Ro
 	if err != nil || !p.CanAt(PermUserManage, path) {
 		return nil, fieldNotFound("org_id")
 	}
-	if role.Privileged() && !p.CanAt(PermUserPrivilege, path) {
-		return nil, errs.Forbidden()
+	if role.GrantedBySecurity() && !p.CanAt(PermUserPrivilege, path) {
+		return nil, &errs.Error{Kind: errs.KindForbidden, Code: "grant_needs_security", Key: "auth.grant_needs_security"}
 	}
 	if u.Kind == KindService && role.Privileged() {
 		f.Add("role", "auth.service_no_admin")
@@ -312,10 +315,41 @@ func (s *Service) Grant(ctx context.Context, p *Principal, userID int64, role Ro
 
 func mustGrants(g []Grant, _ error) []Grant { return g }
 
+func errRoleConflict() error {
+	return &errs.Error{Kind: errs.KindConflict, Code: "role_conflict", Key: "auth.role_conflict",
+		Fields: map[string]errs.Field{"role": {Key: "auth.role_conflict"}}}
+}
+
 func (s *Service) insertGrant(ctx context.Context, userID int64, role Role, orgID int64, path string) error {
 	id := db.NewID()
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
-		_, err := tx.Exec(ctx, "INSERT INTO grants (id, user_id, role, org_id, created_at) VALUES (?, ?, ?, ?, ?)", id, userID, string(role), orgID, s.nowMs())
+		// The account's row is locked while its roles are checked, so two
+		// grants of conflicting duties cannot both pass on two processes.
+		var uid int64
+		if err := tx.QueryRow(ctx, "SELECT id FROM users WHERE id = ?"+tx.ForUpdate(), userID).Scan(&uid); err != nil {
+			return fmt.Errorf("lock user %d: %w", userID, err)
+		}
+		rows, err := tx.Query(ctx, "SELECT role FROM grants WHERE user_id = ?", userID)
+		if err != nil {
+			return fmt.Errorf("grants of %d: %w", userID, err)
+		}
+		conflict := false
+		for rows.Next() {
+			var r string
+			if err := rows.Scan(&r); err != nil {
+				rows.Close()
+				return err
+			}
+			conflict = conflict || Role(r).Duty() != role.Duty()
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if conflict {
+			return errRoleConflict()
+		}
+		_, err = tx.Exec(ctx, "INSERT INTO grants (id, user_id, role, org_id, created_at) VALUES (?, ?, ?, ?, ?)", id, userID, string(role), orgID, s.nowMs())
 		if db.IsUnique(err) {
 			return errs.Conflict("grant_exists", "auth.grant_exists")
 		}
@@ -391,7 +425,11 @@ func (s *Service) Unlock(ctx context.Context, p *Principal, userID int64) error 
 	})
 }
 
-// ResetPassword sets a new password for another account and ends its sessions.
+// ResetPassword sets a temporary password for another account and ends all
+// its sessions and tokens. The person must choose their own at the next
+// sign-in (password_changed_at 0 reads as expired), and the account's second
+// factor stays, so whoever reset it cannot sign in as its holder when
+// two-step verification is on.
 func (s *Service) ResetPassword(ctx context.Context, p *Principal, userID int64, password string) error {
 	if userID == p.UserID {
 		// One's own password changes only with the old one (ChangePassword):
@@ -442,11 +480,17 @@ func (s *Service) setPassword(ctx context.Context, u *User, password, action str
 	}
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		now := s.nowMs()
+		changed := now
+		if action == "user.reset_password" {
+			changed = 0
+		}
 		if _, err := tx.Exec(ctx, "UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ?, failed_logins = 0, locked_until = 0 WHERE id = ?",
-			hash, now, now, u.ID); err != nil {
+			hash, changed, now, u.ID); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND kind = ?", u.ID, SessionWeb); err != nil {
+		// Whoever knew the old password may hold a session or have minted a
+		// token with it: a new password ends them all.
+		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", u.ID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: action, Entity: "user", EntityID: db.FormatID(u.ID), OrgPath: u.OrgPath})
@@ -465,7 +509,20 @@ func (s *Service) CreateToken(ctx context.Context, p *Principal, userID int64, n
 	if err := f.Err(); err != nil {
 		return "", time.Time{}, err
 	}
-	u, err := s.manageable(ctx, p, userID)
+	var u *User
+	var err error
+	if userID == p.UserID {
+		u, err = s.user(ctx, userID)
+	} else {
+		u, err = s.manageable(ctx, p, userID)
+		// A token acts as its account: minting one for another person would
+		// let the minter act (and reveal) in that person's name. Only
+		// integrations' service accounts get tokens from someone else, and
+		// only from the security administrator.
+		if err == nil && (u.Kind != KindService || !p.CanAt(PermUserPrivilege, u.OrgPath)) {
+			err = &errs.Error{Kind: errs.KindForbidden, Code: "token_for_other", Key: "auth.token_for_other"}
+		}
+	}
 	if err != nil {
 		return "", time.Time{}, err
 	}

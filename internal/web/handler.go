@@ -208,12 +208,12 @@ func (h *Handler) authed(fn func(w http.ResponseWriter, r *http.Request, p *auth
 			return
 		}
 		if !p.TOTPEnabled && !strings.HasPrefix(r.URL.Path, "/account") && r.URL.Path != "/logout" {
-			pol, err := h.Auth.Policy(r.Context())
+			req, err := h.Auth.MFARequired(r.Context(), p)
 			if err != nil {
 				h.fail(w, r, p, err)
 				return
 			}
-			if pol.RequiresMFA(p) {
+			if req {
 				http.Redirect(w, r, "/account/totp?required=1", http.StatusSeeOther)
 				return
 			}

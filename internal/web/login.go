@@ -18,14 +18,14 @@ func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg := h.page(w, r, nil, "web.login.title", "")
-	pg.Data = LoginData{Next: localURL(r.URL.Query().Get("next"), "")}
+	pg.Data = LoginData{Next: localURL(r.URL.Query().Get("next"), ""), Demo: h.Auth.DemoMode()}
 	h.r.Render(w, http.StatusOK, "login", pg)
 }
 
 func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	pg := h.page(w, r, nil, "web.login.title", "")
 	next := localURL(r.PostFormValue("next"), "/")
-	data := LoginData{Next: next}
+	data := LoginData{Next: next, Demo: h.Auth.DemoMode()}
 	pg.Data = data
 	if !h.checkCSRF(r) {
 		pg.Form = &Form{Message: i18n.T(pg.Lang, "error.csrf"), Values: map[string]string{"username": r.PostFormValue("username")}}
@@ -99,6 +99,7 @@ func (h *Handler) loginTOTP(w http.ResponseWriter, r *http.Request) {
 			f.Message = i18n.T(pg.Lang, e.Key, e.Args...)
 			if fe, ok := e.Fields["otp"]; ok {
 				f.Errors["code"] = i18n.T(pg.Lang, fe.Key, fe.Args...)
+				f.Message = ""
 			}
 		} else {
 			h.fail(w, r, nil, err)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/base64"
 	"html/template"
 	"net/http"
@@ -76,6 +77,8 @@ type totpData struct {
 	Pending  bool
 	QR       template.URL // data: URL of the enrolment's QR code
 	Secret   string
+	Recovery []string // recovery codes just made, shown this once
+	Left     int      // unused recovery codes
 }
 
 func (h *Handler) totpPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -88,6 +91,17 @@ func (h *Handler) renderTOTP(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		pg.Path = "/account/totp"
 	}
 	d := totpData{Required: r.URL.Query().Get("required") == "1", Enabled: p.TOTPEnabled}
+	if old, ok := pg.Data.(totpData); ok {
+		d.Recovery, d.Enabled = old.Recovery, old.Enabled || d.Enabled
+	}
+	if d.Enabled {
+		n, err := h.Auth.RecoveryCodesLeft(r.Context(), p)
+		if err != nil {
+			h.fail(w, r, p, err)
+			return
+		}
+		d.Left = n
+	}
 	if !d.Enabled {
 		en, err := h.Auth.PendingTOTP(r.Context(), p)
 		switch {
@@ -123,26 +137,51 @@ func (h *Handler) totpStart(w http.ResponseWriter, r *http.Request, p *auth.Prin
 // totpForm handles a code typed into the confirm or disable form.
 func (h *Handler) totpForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, fn func(code string) error, flash string) {
 	if err := fn(fstr(r, "code")); err != nil {
-		pg := h.page(w, r, p, "page.totp.title", "account")
-		f, ok := formFrom(pg, r, err)
-		if !ok {
-			h.fail(w, r, p, err)
-			return
-		}
-		if e, isErr := errs.As(err); isErr {
-			if fe, has := e.Fields["otp"]; has {
-				f.Errors["code"] = i18n.T(pg.Lang, fe.Key, fe.Args...)
-			}
-		}
-		pg.Form = f
-		h.renderTOTP(w, r, p, pg, http.StatusUnprocessableEntity)
+		h.totpFormError(w, r, p, err)
 		return
 	}
 	redirect(w, r, "/account/totp", flash)
 }
 
+// totpFormError shows the two-step page again with the code's error.
+func (h *Handler) totpFormError(w http.ResponseWriter, r *http.Request, p *auth.Principal, err error) {
+	pg := h.page(w, r, p, "page.totp.title", "account")
+	f, ok := formFrom(pg, r, err)
+	if !ok {
+		h.fail(w, r, p, err)
+		return
+	}
+	if e, isErr := errs.As(err); isErr {
+		if fe, has := e.Fields["otp"]; has {
+			f.Errors["code"] = i18n.T(pg.Lang, fe.Key, fe.Args...)
+		}
+	}
+	pg.Form = f
+	h.renderTOTP(w, r, p, pg, http.StatusUnprocessableEntity)
+}
+
 func (h *Handler) totpConfirm(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	h.totpForm(w, r, p, func(code string) error { return h.Auth.ConfirmTOTP(r.Context(), p, code) }, "flash.totp_enabled")
+	h.recoveryCodes(w, r, p, h.Auth.ConfirmTOTP, "flash.totp_enabled")
+}
+
+func (h *Handler) totpRecovery(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	h.recoveryCodes(w, r, p, h.Auth.RegenerateRecoveryCodes, "flash.recovery_codes")
+}
+
+// recoveryCodes runs an action that makes recovery codes and shows them on a
+// page the browser does not keep (no redirect: the codes are nowhere else).
+func (h *Handler) recoveryCodes(w http.ResponseWriter, r *http.Request, p *auth.Principal,
+	fn func(context.Context, *auth.Principal, string) ([]string, error), flash string) {
+	codes, err := fn(r.Context(), p, fstr(r, "code"))
+	if err != nil {
+		h.totpFormError(w, r, p, err)
+		return
+	}
+	pg := h.page(w, r, p, "page.totp.title", "account")
+	pg.Flash = i18n.T(pg.Lang, flash)
+	pg.Data = totpData{Enabled: true, Recovery: codes}
+	w.Header().Set("Cache-Control", "no-store")
+	h.renderTOTP(w, r, p, pg, http.StatusOK)
 }
 
 func (h *Handler) totpDisable(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

@@ -97,6 +97,7 @@ type Option struct{ Value, Label string }
 type LoginData struct {
 	TOTPStep bool   // show the one-time-code step (posts to /login/totp)
 	Next     string // where to go after signing in (hidden input "next"), optional
+	Demo     bool   // a --demo server: the demo's accounts need no second factor
 }
 
 // ErrorData is the Data of the "error" page. Message is translated; when it

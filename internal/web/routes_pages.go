@@ -116,6 +116,7 @@ func (h *Handler) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /account/totp/start", a(h.totpStart))
 	mux.HandleFunc("POST /account/totp/confirm", a(h.totpConfirm))
 	mux.HandleFunc("POST /account/totp/disable", a(h.totpDisable))
+	mux.HandleFunc("POST /account/totp/recovery", a(h.totpRecovery))
 
 	// Anything else: the product's own 404 page rather than Go's plain text.
 	mux.HandleFunc("/", h.notFound)
