@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"gonghui/internal/db"
@@ -129,7 +130,12 @@ func TestUserAdministration(t *testing.T) {
 		var g struct{ ID string }
 		_ = json.Unmarshal([]byte(body), &g)
 		f.ids["grant"] = g.ID
+		// Only the security administrator issues tokens for service accounts.
 		st, body = f.do(f.token("admin"), "POST", "/api/v1/users/{svc}/tokens", `{"name":"hr-sync","days":30}`, nil)
+		if st != http.StatusForbidden || !strings.Contains(body, `"token_for_other"`) {
+			t.Fatalf("admin minted a token: %d %s", st, body)
+		}
+		st, body = f.do(f.token("security"), "POST", "/api/v1/users/{svc}/tokens", `{"name":"hr-sync","days":30}`, nil)
 		if st != http.StatusCreated {
 			t.Fatalf("token: %d %s", st, body)
 		}

@@ -59,8 +59,8 @@ type sessionSpec struct {
 	// passwordWrong marks a sign-in that goes on to the code step although
 	// its password was wrong; it can never complete.
 	passwordWrong bool
-	lifetime   time.Duration
-	ip, ua     string
+	lifetime      time.Duration
+	ip, ua        string
 }
 
 func (s *Service) createSession(ctx context.Context, tx *db.Tx, sp sessionSpec) (string, error) {

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -65,10 +66,19 @@ func newSite(t *testing.T, d *db.DB) *site {
 		{"security", s.root.ID, []auth.Role{auth.RoleSecurity}},
 		{"dashilan", s.east.ID, []auth.Role{auth.RoleOfficer}},
 	} {
-		if _, err := s.auth.Bootstrap(ctx, auth.NewUser{Username: u.name, Name: "测试" + u.name, OrgID: u.org, Password: testPassword}, u.roles...); err != nil {
+		id, err := s.auth.Bootstrap(ctx, auth.NewUser{Username: u.name, Name: "测试" + u.name, OrgID: u.org, Password: testPassword}, u.roles...)
+		if err != nil {
 			t.Fatalf("bootstrap %s: %v", u.name, err)
 		}
+		// As in the demo: the administrative accounts are let in without a
+		// second factor on this test site only.
+		if slices.Contains(auth.AlwaysMFA, u.roles[0]) {
+			if err := s.auth.MarkDemoAccount(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
+	s.auth.SetDemoMode(true)
 	h, err := New(ctx, Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members})
 	if err != nil {
 		t.Fatal(err)

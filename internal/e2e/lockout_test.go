@@ -1,0 +1,58 @@
+package e2e
+
+import (
+	"sync"
+	"testing"
+
+	"gonghui/internal/testkit"
+)
+
+// Finding 1 of the security audit, against two real server processes on one
+// database: 30 sign-ins at once (29 wrong, 1 right), spread over both. Before
+// the fix every one had its password checked and the right one got a token
+// after 29 wrong guesses; now at most the policy's limit (5) of attempts is
+// ever checked and the rest are answered 423 before any password is looked at.
+func TestLockoutRaceTwoProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	for _, engine := range testkit.Engines() {
+		t.Run(string(engine), func(t *testing.T) {
+			dsn := testkit.NewDSN(t, engine)
+			env := []string{"GONGHUI_DEMO_PASSWORD=" + demoPassword}
+			a := testkit.StartServer(t, dsn, []string{"--demo"}, env...)
+			b := testkit.StartServer(t, dsn, []string{"--demo"}, env...)
+			var mu sync.Mutex
+			answers := map[int]int{}
+			var wg sync.WaitGroup
+			for i := range 30 {
+				wg.Go(func() {
+					srv, pw := a, "Wrong-Guess-"+string(rune('A'+i))
+					if i%2 == 1 {
+						srv = b
+					}
+					if i == 29 {
+						pw = demoPassword
+					}
+					code, _ := postJSON(t, srv.URL+"/api/v1/auth/token", "", map[string]string{"username": "dashilan", "password": pw})
+					mu.Lock()
+					answers[code]++
+					mu.Unlock()
+				})
+			}
+			wg.Wait()
+			checked := answers[200] + answers[401]
+			if checked > 5 || answers[423] < 25 || checked+answers[423] != 30 {
+				t.Fatalf("answers %v: %d attempts checked, the limit is 5", answers, checked)
+			}
+			if answers[200] == 0 {
+				// The right password came after the lock: refused on both.
+				for _, srv := range []*testkit.Server{a, b} {
+					if code, _ := postJSON(t, srv.URL+"/api/v1/auth/token", "", map[string]string{"username": "dashilan", "password": demoPassword}); code != 423 {
+						t.Fatalf("right password after the lock: %d", code)
+					}
+				}
+			}
+		})
+	}
+}
