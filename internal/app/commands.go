@@ -32,6 +32,7 @@ Usage:
   gonghui user add --username U --password-stdin --role R --org ORG_ID [--name N] [--db DB]
   gonghui generate --orgs M [--members N] [--seed S] [--db DB]
   gonghui audit verify [--db DB]                         check the audit log's hash chain
+  gonghui security check [--db DB] [--key-file K]        list the security controls in force; exit 1 on a gap
   gonghui card verify [--db DB | --public-key K] < PAYLOAD  check a scanned member card
   gonghui stats rebuild|check [--db DB]                  recount every organisation's figures, or compare them with a recount
   gonghui lottery --seed S --tickets 1-120 [--capacity N]   re-run a course term's published draw
@@ -65,6 +66,12 @@ func RunCommand(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return 2
 		}
 		return cmdAuditVerify(ctx, args[2:], stdout, stderr)
+	case "security":
+		if len(args) < 2 || args[1] != "check" {
+			fmt.Fprint(stderr, "usage: gonghui security check [--db DB] [--key-file K]\n")
+			return 2
+		}
+		return cmdSecurityCheck(ctx, args[2:], stdout, stderr)
 	case "card":
 		if len(args) < 2 || args[1] != "verify" {
 			fmt.Fprint(stderr, "usage: gonghui card verify [--db DB | --public-key KEY] < PAYLOAD\n")

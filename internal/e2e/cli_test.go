@@ -79,11 +79,17 @@ func TestCommands(t *testing.T) {
 				t.Fatalf("user add: %d %s", code, out)
 			}
 
+			// An administrator made on the command line signs in, and must enrol
+			// in two-step verification before anything else (no --demo here).
 			srv := testkit.StartServer(t, dsn, nil)
-			if code, body := postJSON(t, srv.URL+"/api/v1/auth/token", "", map[string]string{"username": "ops", "password": "Operator-Pass-1"}); code != 200 {
-				t.Fatalf("the new account cannot sign in: %d %v", code, body)
+			if code, body := postJSON(t, srv.URL+"/api/v1/auth/token", "", map[string]string{"username": "ops", "password": "Operator-Pass-1"}); code != 403 || !strings.Contains(jsonString(body), "mfa_enrolment_required") {
+				t.Fatalf("the new administrator without two-step verification: %d %v", code, body)
 			}
 			srv.Stop()
+			// The security check says so.
+			if out, code := gonghui(t, "", "security", "check", "--db", dsn, "--key-file", testkit.KeyFileFor(dsn)); code != 1 || !strings.Contains(out, "[GAP] two-factor coverage") || !strings.Contains(out, "ops") {
+				t.Fatalf("security check: %d %s", code, out)
+			}
 
 			if out, code := gonghui(t, "", "audit", "verify", "--db", dsn); code != 0 || !strings.Contains(out, "intact") {
 				t.Fatalf("audit verify on an untouched log: %d %s", code, out)
