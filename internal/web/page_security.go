@@ -18,6 +18,7 @@ type securityData struct {
 type roleCheck struct {
 	Value, Label, Desc string
 	Checked            bool
+	Fixed              bool // always required: shown checked, cannot be unticked
 }
 
 // policyFields are the number fields of auth.Policy, in form order.
@@ -44,7 +45,8 @@ func (h *Handler) renderSecurity(w http.ResponseWriter, pg *Page, status int, po
 		d.V[name] = strconv.Itoa(*ptr)
 	}
 	for _, role := range auth.Roles {
-		d.Roles = append(d.Roles, roleCheck{string(role), roleLabel(pg.Lang, role), pg.T("role." + string(role) + ".desc"), slices.Contains(pol.MFARoles, role)})
+		fixed := slices.Contains(auth.AlwaysMFA, role)
+		d.Roles = append(d.Roles, roleCheck{string(role), roleLabel(pg.Lang, role), pg.T("role." + string(role) + ".desc"), fixed || slices.Contains(pol.MFARoles, role), fixed})
 	}
 	pg.Data = d
 	h.r.Render(w, status, "security", pg)
@@ -76,8 +78,13 @@ func (h *Handler) securitySave(w http.ResponseWriter, r *http.Request, p *auth.P
 		}
 	}
 	_ = r.ParseForm()
+	// The administrative roles' boxes are disabled (always required), so a
+	// browser does not send them.
+	pol.MFARoles = slices.Clone(auth.AlwaysMFA)
 	for _, v := range r.PostForm["mfa_roles"] {
-		pol.MFARoles = append(pol.MFARoles, auth.Role(v))
+		if !slices.Contains(pol.MFARoles, auth.Role(v)) {
+			pol.MFARoles = append(pol.MFARoles, auth.Role(v))
+		}
 	}
 	err := f.Err()
 	if err == nil {

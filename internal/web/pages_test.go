@@ -448,7 +448,14 @@ func TestPages(t *testing.T) {
 			a = admin.post(u+"/grants", url.Values{"role": {"admin"}, "org_id": {id(s.east)}}, u)
 			wantStatus(t, "privileged role by an admin", a, http.StatusUnprocessableEntity)
 			a = admin.post(u+"/grants", url.Values{"role": {"officer"}, "org_id": {id(s.east)}}, u)
+			wantStatus(t, "the power to reveal by an admin", a, http.StatusUnprocessableEntity)
+			wantBody(t, "the power to reveal by an admin", a, "只能由安全管理员授予")
+			a = admin.post(u+"/grants", url.Values{"role": {"leader"}, "org_id": {id(s.east)}}, u)
 			wantStatus(t, "grant", a, http.StatusSeeOther)
+			a = admin.post(u+"/tokens", url.Values{"name": {"人事同步"}, "days": {"30"}}, u)
+			wantStatus(t, "token by an admin", a, http.StatusUnprocessableEntity)
+			wantBody(t, "token by an admin", a, "只有安全管理员可以为接口服务账号签发令牌")
+			admin = s.login("security", "")
 			a = admin.post(u+"/tokens", url.Values{"name": {"人事同步"}, "days": {"30"}}, u)
 			wantStatus(t, "token", a, 200)
 			wantBody(t, "token", a, "令牌只显示这一次", `id="f-token"`)
@@ -482,8 +489,16 @@ func TestPages(t *testing.T) {
 				t.Fatal(err)
 			}
 			a = c.post("/account/totp/confirm", url.Values{"code": {code}}, "/account/totp")
-			wantStatus(t, "confirm", a, http.StatusSeeOther)
-			wantBody(t, "enabled", c.get("/account/totp"), "您的账号已开启两步验证")
+			wantStatus(t, "confirm", a, http.StatusOK)
+			// The recovery codes are shown once, on a page the browser does not keep.
+			wantBody(t, "recovery codes", a, "您的账号已开启两步验证", "恢复码", "只显示这一次")
+			if n := len(regexp.MustCompile(`<li><code>[a-z2-9]{5}-[a-z2-9]{5}</code></li>`).FindAllString(a.body, -1)); n != 10 {
+				t.Errorf("%d recovery codes shown, want 10", n)
+			}
+			if a.header.Get("Cache-Control") != "no-store" {
+				t.Errorf("recovery codes page cache: %q", a.header.Get("Cache-Control"))
+			}
+			wantBody(t, "enabled", c.get("/account/totp"), "您的账号已开启两步验证", "还有 10 个未使用的恢复码")
 		})
 
 		t.Run("change password", func(t *testing.T) {
@@ -507,15 +522,19 @@ func TestPages(t *testing.T) {
 		t.Run("security policy form", func(t *testing.T) {
 			sec := s.login("security", "")
 			form := url.Values{"min_length": {"6"}, "min_classes": {"3"}, "max_failed": {"5"}, "lock_minutes": {"15"}, "idle_minutes": {"30"},
-				"absolute_hours": {"12"}, "token_hours": {"12"}, "password_max_age": {"0"}, "mfa_roles": {"auditor"}}
+				"absolute_hours": {"12"}, "token_hours": {"12"}, "password_max_age": {"0"}, "mfa_roles": {"auditor", "security"}}
 			a := sec.post("/security", form, "/security")
 			wantStatus(t, "too short", a, http.StatusUnprocessableEntity)
 			wantBody(t, "too short", a, "应在 8 到 128 之间", `value="6"`)
 			form.Set("min_length", "12")
 			a = sec.post("/security", form, "/security")
+			wantStatus(t, "administrators cannot be let off", a, http.StatusSeeOther)
+			wantBody(t, "always required", sec.get("/security"), "始终必须", `value="admin" checked disabled`)
+			form["mfa_roles"] = []string{"officer"}
+			a = sec.post("/security", form, "/security")
 			wantStatus(t, "save", a, http.StatusSeeOther)
 			pol, err := s.auth.Policy(context.Background())
-			if err != nil || pol.MinLength != 12 || len(pol.MFARoles) != 1 {
+			if err != nil || pol.MinLength != 12 || len(pol.MFARoles) != 4 {
 				t.Errorf("policy %+v, %v", pol, err)
 			}
 		})

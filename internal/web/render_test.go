@@ -342,7 +342,7 @@ func TestLogin(t *testing.T) {
 			Form: &Form{Errors: map[string]string{"code": "bad code"}}}
 		_, body = render(t, r, 200, "login", p)
 		mustContain(t, body, `action="/login/totp"`, `name="csrf_token" value="c2"`, `name="code"`,
-			`inputmode="numeric"`, `autocomplete="one-time-code"`, `pattern="[0-9]{6}"`, `maxlength="6"`,
+			`autocomplete="one-time-code"`, `maxlength="11"`, T("web.login.code_or_recovery"),
 			"bad code", T("web.login.totp_title"), T("web.login.verify"), `href="/login"`,
 			template.HTMLEscapeString(i18n.T(lang, "error.validation_failed")))
 		mustNotContain(t, body, `name="password"`)
