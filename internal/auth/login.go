@@ -131,6 +131,8 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*LoginResult, error
 		// The code step decides; a wrong password waits there too.
 		res.MFAPending = true
 		lifetime = 5 * time.Minute
+	case !ok && kind == SessionAPI && u.totp:
+		return nil, orCode(s.failAttempt(ctx, a, u.id, u.orgPath, username, "wrong_password"))
 	case !ok:
 		return nil, s.failAttempt(ctx, a, u.id, u.orgPath, username, "wrong_password")
 	case kind == SessionAPI && u.totp:
@@ -138,7 +140,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (*LoginResult, error
 			if !errs.Is(err, errs.KindInvalid) {
 				return nil, err
 			}
-			return nil, s.failAttempt(ctx, a, u.id, u.orgPath, username, "wrong_code")
+			return nil, orCode(s.failAttempt(ctx, a, u.id, u.orgPath, username, "wrong_code"))
 		}
 	}
 	ctx = audit.WithActor(ctx, audit.Actor{UserID: u.id, Name: username, IP: in.IP})

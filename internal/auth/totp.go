@@ -194,11 +194,7 @@ func (s *Service) CompleteTOTP(ctx context.Context, pendingToken, code, ip, ua s
 		}
 	}
 	if !sess.PasswordOK || err != nil {
-		ferr := s.failAttempt(ctx, a, p.UserID, p.OrgPath, p.Username, reason)
-		if e, ok := errs.As(ferr); ok && e.Kind == errs.KindUnauthenticated {
-			ferr = errBadCredentialsOrCode()
-		}
-		return nil, ferr
+		return nil, orCode(s.failAttempt(ctx, a, p.UserID, p.OrgPath, p.Username, reason))
 	}
 	lifetime := time.Duration(pol.AbsoluteHours) * time.Hour
 	res := &LoginResult{UserID: p.UserID, ExpiresAt: s.now().Add(lifetime)}
@@ -218,6 +214,15 @@ func (s *Service) CompleteTOTP(ctx context.Context, pendingToken, code, ip, ua s
 			After: map[string]string{"session": SessionWeb, "mfa": "totp"}})
 	})
 	return res, err
+}
+
+// orCode turns the answer for a wrong password into the one for a wrong
+// password or code, where a second factor is involved; a lock stays a lock.
+func orCode(err error) error {
+	if e, ok := errs.As(err); ok && e.Kind == errs.KindUnauthenticated {
+		return errBadCredentialsOrCode()
+	}
+	return err
 }
 
 // errBadCredentialsOrCode is the code step's one answer for a wrong password

@@ -89,7 +89,9 @@ func (h *Handler) loginTOTP(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := h.Auth.CompleteTOTP(r.Context(), c.Value, r.PostFormValue("code"), httpx.ClientIP(r, h.HTTP), r.UserAgent())
 	if err != nil {
-		if errs.Is(err, errs.KindUnauthenticated) || errs.Is(err, errs.KindLocked) {
+		// A wrong code (or a wrong password at the first step: the same
+		// answer) stays on the code step; a lock or an expired step starts over.
+		if e, ok := errs.As(err); errs.Is(err, errs.KindLocked) || (errs.Is(err, errs.KindUnauthenticated) && (!ok || e.Fields["otp"].Key == "")) {
 			h.setCookie(w, r, cookiePending, "", -1)
 			pg.Data = LoginData{Next: next}
 		}

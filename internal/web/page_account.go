@@ -161,7 +161,7 @@ func (h *Handler) totpFormError(w http.ResponseWriter, r *http.Request, p *auth.
 }
 
 func (h *Handler) totpConfirm(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	h.recoveryCodes(w, r, p, h.Auth.ConfirmTOTP, "flash.totp_enabled")
+	h.recoveryCodes(w, r, p, h.Auth.ConfirmTOTP, "")
 }
 
 func (h *Handler) totpRecovery(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -178,7 +178,9 @@ func (h *Handler) recoveryCodes(w http.ResponseWriter, r *http.Request, p *auth.
 		return
 	}
 	pg := h.page(w, r, p, "page.totp.title", "account")
-	pg.Flash = i18n.T(pg.Lang, flash)
+	if flash != "" {
+		pg.Flash = i18n.T(pg.Lang, flash)
+	}
 	pg.Data = totpData{Enabled: true, Recovery: codes}
 	w.Header().Set("Cache-Control", "no-store")
 	h.renderTOTP(w, r, p, pg, http.StatusOK)
