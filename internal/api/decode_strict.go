@@ -21,13 +21,26 @@ import (
 // which words them better; strictKeys only says nil or bad_json.
 func strictKeys(body []byte, dst reflect.Type) error {
 	type frame struct {
-		obj       bool
-		wantKey   bool         // in an object: the next token is a key or '}'
-		typ       reflect.Type // struct whose keys are checked; nil when any key goes
-		elem      reflect.Type // type of the values (of arrays, maps, or the current key)
-		path      string       // as the client wrote it, for the message
-		valuePath string
-		seen      map[string]struct{}
+		obj     bool
+		wantKey bool         // in an object: the next token is a key or '}'
+		typ     reflect.Type // struct whose keys are checked; nil when any key goes
+		elem    reflect.Type // type of the values (of arrays, maps, or the current key)
+		key     string       // in an object: the key whose value is being read
+		seen    map[string]struct{}
+	}
+	// path names key of the innermost object as the client wrote it, for
+	// the message; built only then, since depth times length would be
+	// quadratic on every request.
+	path := func(stack []frame, key string) string {
+		var b strings.Builder
+		for _, f := range stack[:len(stack)-1] {
+			if f.obj {
+				b.WriteString(f.key)
+				b.WriteByte('.')
+			}
+		}
+		b.WriteString(key)
+		return b.String()
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber() // a number out of float64 range is the decoder's to report
@@ -37,7 +50,7 @@ func strictKeys(body []byte, dst reflect.Type) error {
 		if err != nil {
 			return nil // io.EOF or a syntax error: decode reports it
 		}
-		t, path := dst, ""
+		t := dst
 		if n := len(stack); n > 0 {
 			top := &stack[n-1]
 			if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
@@ -50,29 +63,28 @@ func strictKeys(body []byte, dst reflect.Type) error {
 			if top.wantKey {
 				key, _ := tok.(string)
 				if _, dup := top.seen[key]; dup {
-					p := joinPath(top.path, key)
+					p := path(stack, key)
 					return &errs.Error{Kind: errs.KindInvalid, Code: "bad_json", Key: "api.json_duplicate_key", Args: []any{p},
 						Fields: map[string]errs.Field{p: {Key: "api.field.duplicate_key"}}}
 				}
 				top.seen[key] = struct{}{}
-				top.wantKey = false
-				top.valuePath = joinPath(top.path, key)
+				top.wantKey, top.key = false, key
 				if top.typ == nil {
 					continue
 				}
 				ft, exact, ok := fieldByKey(top.typ, key)
 				if ok && exact != key {
-					return &errs.Error{Kind: errs.KindInvalid, Code: "bad_json", Key: "api.json_key_case", Args: []any{top.valuePath, exact},
-						Fields: map[string]errs.Field{top.valuePath: {Key: "api.field.key_case", Args: []any{exact}}}}
+					p := path(stack, key)
+					return &errs.Error{Kind: errs.KindInvalid, Code: "bad_json", Key: "api.json_key_case", Args: []any{p, exact},
+						Fields: map[string]errs.Field{p: {Key: "api.field.key_case", Args: []any{exact}}}}
 				}
 				// An unknown key is left for DisallowUnknownFields, which
 				// folds case exactly as the match above does.
 				top.elem = ft
 				continue
 			}
-			t, path = top.elem, top.path
+			t = top.elem
 			if top.obj {
-				path = top.valuePath
 				top.wantKey = true
 			}
 		}
@@ -87,7 +99,7 @@ func strictKeys(body []byte, dst reflect.Type) error {
 			return nil // encoding/json refuses this nesting itself
 		}
 		t = plain(t)
-		f := frame{path: path}
+		var f frame
 		switch {
 		case d == '{':
 			f.obj, f.wantKey, f.seen = true, true, map[string]struct{}{}
@@ -125,13 +137,6 @@ func plain(t reflect.Type) reflect.Type {
 		return nil
 	}
 	return t
-}
-
-func joinPath(prefix, key string) string {
-	if prefix == "" {
-		return key
-	}
-	return prefix + "." + key
 }
 
 // fieldByKey finds the field of struct t that key names, with case folded
