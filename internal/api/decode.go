@@ -37,8 +37,9 @@ func (id ID) parse(f errs.Fields, field string, required bool) int64 {
 var idType = reflect.TypeFor[ID]()
 
 // decode reads the body of r as exactly one JSON object into dst, refusing
-// unknown fields, bodies over maxBody and content that does not say it is
-// JSON. An empty body decodes as {}.
+// unknown fields, keys repeated or in the wrong case (see strictKeys),
+// bodies over maxBody and content that does not say it is JSON. An empty
+// body decodes as {}. Every API request body goes through here.
 func decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	if !jsonContentType(r.Header.Get("Content-Type")) {
 		return &errs.Error{Kind: errs.KindInvalid, Code: "unsupported_media_type", Key: "api.unsupported_media_type"}
@@ -53,6 +54,9 @@ func decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
+	}
+	if err := strictKeys(body, reflect.TypeOf(dst)); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

@@ -31,6 +31,8 @@ type Config struct {
 	KeyFile       string // key file for data encrypted at rest; "" = beside the SQLite file, or ./data/gonghui.key
 	KeyProfile    string // "standard" (AES-GCM, HMAC-SHA-256) or "gm" (SM4-GCM, HMAC-SM3), for a new key file
 	ShutdownWait  time.Duration
+	MetricsAddr   string // own listener for GET /metrics; "" = none
+	MetricsToken  string // bearer token for GET /metrics; with neither, /metrics is 404
 }
 
 // option describes one setting once, for flags, environment and help text.
@@ -56,6 +58,8 @@ func (c *Config) options() []option {
 		{flag: "max-conns", env: "GONGHUI_MAX_CONNS", def: "16", integer: &c.MaxConns, help: "database connections per process"},
 		{flag: "sqlite-cache-mb", env: "GONGHUI_SQLITE_CACHE_MB", def: "64", integer: &c.SQLiteCacheMB, help: "page cache of the SQLite writer in MB (a city of millions of members imports faster with 1024 or more)"},
 		{flag: "key-file", env: "GONGHUI_KEY_FILE", def: "", str: &c.KeyFile, help: "key file for data encrypted at rest (created on first start; every server process needs the same one; GONGHUI_KEYS may hold its content instead)"},
+		{flag: "metrics-addr", env: "GONGHUI_METRICS_ADDR", def: "", str: &c.MetricsAddr, help: "serve GET /metrics on this address only, e.g. 127.0.0.1:9090 (default: not served)"},
+		{flag: "metrics-token", env: "GONGHUI_METRICS_TOKEN", def: "", str: &c.MetricsToken, help: "serve GET /metrics to requests with this bearer token, at least 16 characters (default: not served)"},
 		{flag: "key-profile", env: "GONGHUI_KEY_PROFILE", def: "standard", str: &c.KeyProfile, help: "algorithms for a new key file: standard (AES-256-GCM, HMAC-SHA-256) or gm (SM4-GCM, HMAC-SM3)"},
 	}
 }

@@ -18,7 +18,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"gonghui/internal/api"
 	"gonghui/internal/audit"
@@ -51,6 +50,7 @@ type Main struct {
 
 	server   *http.Server
 	listener net.Listener
+	metricLn net.Listener // --metrics-addr
 	registry *prometheus.Registry
 }
 
@@ -117,7 +117,9 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+	if m.Config.metricsOnMain() {
+		mux.Handle("GET /metrics", m.metricsHandler())
+	}
 
 	apiH := api.New(api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, Acts: m.Acts, Courses: m.Courses, HTTP: opts})
 	apiH.Routes(mux)
@@ -231,6 +233,10 @@ func (m *Main) Listen() (net.Addr, error) {
 		return nil, fmt.Errorf("listen %s: %w", m.Config.Addr, err)
 	}
 	m.listener = ln
+	if err := m.listenMetrics(); err != nil {
+		ln.Close()
+		return nil, err
+	}
 	return ln.Addr(), nil
 }
 
@@ -258,6 +264,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	go m.housekeeping(ctx)
 	go m.sendNotices(ctx)
 	go m.foldFigures(ctx)
+	go m.serveMetrics(ctx)
 	errc := make(chan error, 1)
 	go func() {
 		if m.Config.TLSCert != "" {

@@ -65,7 +65,8 @@ func TestTwoProcessesOneSite(t *testing.T) {
 	for _, engine := range testkit.Engines() {
 		t.Run(string(engine), func(t *testing.T) {
 			dsn := testkit.NewDSN(t, engine)
-			env := []string{"GONGHUI_DEMO_PASSWORD=" + demoPassword}
+			const metricsToken = "e2e-metrics-token-0123456789"
+			env := []string{"GONGHUI_DEMO_PASSWORD=" + demoPassword, "GONGHUI_METRICS_TOKEN=" + metricsToken}
 			a := testkit.StartServer(t, dsn, []string{"--demo"}, env...)
 			b := testkit.StartServer(t, dsn, []string{"--demo"}, env...)
 
@@ -113,8 +114,11 @@ func TestTwoProcessesOneSite(t *testing.T) {
 				t.Fatalf("cross-site form post answered %d, want 403", code)
 			}
 
-			// Each process exposes its own metrics, labelled by route.
-			resp, err = http.Get(a.URL + "/metrics")
+			// Each process exposes its own metrics, labelled by route, to the
+			// bearer of the metrics token.
+			req, _ = http.NewRequest("GET", a.URL+"/metrics", nil)
+			req.Header.Set("Authorization", "Bearer "+metricsToken)
+			resp, err = http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
