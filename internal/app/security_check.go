@@ -35,6 +35,16 @@ func configControls(_ context.Context, e *securityEnv) ([]auth.Control, error) {
 		c.Gap, c.Detail = true, "--insecure-http: credentials accepted over plain HTTP from any machine"
 	}
 	out = append(out, c)
+	c = auth.Control{Name: "metrics", Detail: "/metrics is not served (neither --metrics-addr nor --metrics-token is set)"}
+	switch {
+	case e.cfg.MetricsAddr != "" && e.cfg.MetricsToken != "":
+		c.Detail = "/metrics only on " + e.cfg.MetricsAddr + ", behind a bearer token"
+	case e.cfg.MetricsAddr != "":
+		c.Detail = "/metrics only on its own address " + e.cfg.MetricsAddr
+	case e.cfg.MetricsToken != "":
+		c.Detail = "/metrics behind a bearer token"
+	}
+	out = append(out, c)
 	c = auth.Control{Name: "demo exemption", Detail: "servers started without --demo exempt no one from two-step verification"}
 	if e.cfg.Demo {
 		c.Gap, c.Detail = true, "--demo: the demo's accounts sign in without two-step verification"
@@ -48,7 +58,7 @@ func cmdSecurityCheck(ctx context.Context, args []string, stdout, stderr io.Writ
 	var cfg Config
 	fs := flag.NewFlagSet("security check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg.Bind(fs, "db", "key-file", "key-profile", "demo", "insecure-http")
+	cfg.Bind(fs, "db", "key-file", "key-profile", "demo", "insecure-http", "metrics-addr", "metrics-token")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
