@@ -153,6 +153,7 @@ type userShowData struct {
 	GrantOrgID   string
 	Sessions     []sessionView
 	FormName     string // which form .Form belongs to: grant, password, token
+	CanToken     bool   // the viewer may issue this (service) account a token
 	Token        string
 	TokenName    string
 	TokenExpires time.Time
@@ -200,8 +201,16 @@ func (h *Handler) renderUserShow(w http.ResponseWriter, r *http.Request, p *auth
 	}
 	d.Sessions = sessionViews(pg.Lang, sessions, "")
 	privileged := p.Can(auth.PermUserPrivilege)
+	d.CanToken = privileged && u.Kind == auth.KindService
+	// Only the roles this viewer may grant to this account are offered:
+	// one duty per account, and the powers the system administrator may
+	// not hold only from the security administrator.
+	duty := ""
+	if len(u.Grants) > 0 {
+		duty = u.Grants[0].Role.Duty()
+	}
 	for _, role := range auth.Roles {
-		if role.Privileged() && (!privileged || u.Kind == auth.KindService) {
+		if (role.GrantedBySecurity() && !privileged) || (role.Privileged() && u.Kind == auth.KindService) || (duty != "" && role.Duty() != duty) {
 			continue
 		}
 		d.RoleChoices = append(d.RoleChoices, roleChoice{string(role), roleLabel(pg.Lang, role), pg.T("role." + string(role) + ".desc")})
