@@ -91,7 +91,8 @@ func (c *Config) Bind(fs *flag.FlagSet, names ...string) {
 
 // Keys loads the keyring for data encrypted at rest: from GONGHUI_KEYS (the
 // key file's content, for secret managers), else from the key file, made on
-// first start. The default file sits beside a SQLite database, so processes
+// first start. Commands use OpenKeys (keys.go), which checks the keys
+// against the database before this may create a file. The default file sits beside a SQLite database, so processes
 // sharing the file share the keys; with PostgreSQL every node must be given
 // the same file or GONGHUI_KEYS.
 func (c *Config) Keys() (*pii.Keyring, error) {
@@ -102,13 +103,7 @@ func (c *Config) Keys() (*pii.Keyring, error) {
 		}
 		return k, nil
 	}
-	path := c.KeyFile
-	if path == "" {
-		path = filepath.Join("data", "gonghui.key")
-		if c.DB != "" && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
-			path = filepath.Join(filepath.Dir(strings.TrimPrefix(strings.TrimPrefix(c.DB, "sqlite://"), "file:")), "gonghui.key")
-		}
-	}
+	path := c.keyPath()
 	profile := pii.Profile(c.KeyProfile)
 	if profile == "" {
 		profile = pii.Standard
@@ -117,4 +112,16 @@ func (c *Config) Keys() (*pii.Keyring, error) {
 		return nil, fmt.Errorf("--key-profile: %q is neither standard nor gm", c.KeyProfile)
 	}
 	return pii.LoadOrCreate(path, profile)
+}
+
+// keyPath is the key file in use: --key-file, else beside the SQLite file,
+// else ./data/gonghui.key.
+func (c *Config) keyPath() string {
+	if c.KeyFile != "" {
+		return c.KeyFile
+	}
+	if c.DB != "" && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+		return filepath.Join(filepath.Dir(strings.TrimPrefix(strings.TrimPrefix(c.DB, "sqlite://"), "file:")), "gonghui.key")
+	}
+	return filepath.Join("data", "gonghui.key")
 }
