@@ -193,7 +193,7 @@ func probeSealed(ctx context.Context, tx *db.Tx, k *pii.Keyring, source, dbn str
 		return fmt.Errorf("keys: probe: %w", err)
 	}
 	if _, err := k.Open(sealed, memberIDAAD(id)); err != nil {
-		return errs.Invalid("keys_mismatch", "keys.mismatch", source, dbn, k.CheckValue(), "-")
+		return errs.Invalid("keys_mismatch", "keys.not_opening", source, dbn)
 	}
 	return nil
 }
@@ -214,7 +214,7 @@ func (m *Main) watchKeys(ctx context.Context) {
 		}
 		if err := followKeys(ctx, m.DB, k, m.Config); err != nil && err.Error() != warned {
 			warned = err.Error()
-			slog.Error("keys: cannot follow a rotation; copy the current key file here and restart", "err", err)
+			slog.Error("keys: cannot follow a rotation; copy the current key file here (it is looked for again every few seconds)", "err", err)
 		}
 	}
 }

@@ -160,7 +160,7 @@ func TestOpenRefusesMissingOrWrongKeys(t *testing.T) {
 				t.Fatal(err)
 			}
 			d.Close()
-			if _, err = Open(ctx, keysConfig(dsn, other)); err == nil || !strings.Contains(describe(err), "do not belong") {
+			if _, err = Open(ctx, keysConfig(dsn, other)); err == nil || !strings.Contains(describe(err), "do not open the data") {
 				t.Fatalf("another key file on an unrecorded database: %v", err)
 			}
 			m = openMain(t, cfg)
