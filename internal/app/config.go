@@ -92,7 +92,8 @@ func (c *Config) Bind(fs *flag.FlagSet, names ...string) {
 // Keys loads the keyring for data encrypted at rest: from GONGHUI_KEYS (the
 // key file's content, for secret managers), else from the key file, made on
 // first start. Commands use OpenKeys (keys.go), which checks the keys
-// against the database before this may create a file. The default file sits beside a SQLite database, so processes
+// against the database before this may create a file. The default file
+// sits beside a SQLite database, so processes
 // sharing the file share the keys; with PostgreSQL every node must be given
 // the same file or GONGHUI_KEYS.
 func (c *Config) Keys() (*pii.Keyring, error) {
