@@ -37,6 +37,13 @@ Usage:
   gonghui stats rebuild|check [--db DB]                  recount every organisation's figures, or compare them with a recount
   gonghui lottery --seed S --tickets 1-120 [--capacity N]   re-run a course term's published draw
   gonghui bench signups [--db DB] [--members N] [--concurrency C]  sign-ups per second vs the database's limit
+  gonghui keys check  [--db DB] [--key-file K]          show the keys' check values and how many values each key seals
+  gonghui keys rotate [--db DB] [--key-file K]          add a data key and re-seal every value with it, servers running
+  gonghui keys rewrap [--db DB] [--key-file K]          finish an interrupted re-seal
+Every command that opens the database with keys refuses a key file the
+database was not sealed with, and never makes a new one for a database that
+holds sealed data: give --key-file (GONGHUI_KEY_FILE) or GONGHUI_KEYS the key
+file the database was created with, or restore it from backup.
 Run "gonghui COMMAND -h" for a command's flags.
 `
 
@@ -88,6 +95,8 @@ func RunCommand(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		err = cmdLottery(args[1:], stdout, stderr)
 	case "bench":
 		err = cmdBench(ctx, args[1:], stdout, stderr)
+	case "keys":
+		err = cmdKeys(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -231,7 +240,7 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return err
 	}
 	defer d.Close()
-	keys, err := cfg.Keys()
+	keys, err := cfg.OpenKeys(ctx, d)
 	if err != nil {
 		return err
 	}
@@ -299,7 +308,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *members == 0 {
 		return stats.NewStore(d).FoldAll(ctx)
 	}
-	keys, err := cfg.Keys()
+	keys, err := cfg.OpenKeys(ctx, d)
 	if err != nil {
 		return err
 	}
@@ -424,9 +433,9 @@ func cmdCardVerify(ctx context.Context, args []string, stdin io.Reader, stdout, 
 			fmt.Fprintln(stderr, "gonghui:", err)
 			return 2
 		}
-		keys, err := cfg.Keys()
+		keys, err := cfg.OpenKeys(ctx, d)
 		if err != nil {
-			fmt.Fprintln(stderr, "gonghui:", err)
+			fmt.Fprintln(stderr, "gonghui:", describe(err))
 			return 2
 		}
 		chk, err = member.NewStore(d, keys).VerifyCard(ctx, payload)

@@ -57,7 +57,7 @@ func (c *Config) options() []option {
 		{flag: "log-level", env: "GONGHUI_LOG_LEVEL", def: "info", str: &c.LogLevel, help: "log level: debug, info, warn, error"},
 		{flag: "max-conns", env: "GONGHUI_MAX_CONNS", def: "16", integer: &c.MaxConns, help: "database connections per process"},
 		{flag: "sqlite-cache-mb", env: "GONGHUI_SQLITE_CACHE_MB", def: "64", integer: &c.SQLiteCacheMB, help: "page cache of the SQLite writer in MB (a city of millions of members imports faster with 1024 or more)"},
-		{flag: "key-file", env: "GONGHUI_KEY_FILE", def: "", str: &c.KeyFile, help: "key file for data encrypted at rest (created on first start; every server process needs the same one; GONGHUI_KEYS may hold its content instead)"},
+		{flag: "key-file", env: "GONGHUI_KEY_FILE", def: "", str: &c.KeyFile, help: "key file for data encrypted at rest (created on first start of an empty database, refused if the database was sealed with other keys; every server process needs the same one; GONGHUI_KEYS may hold its content instead)"},
 		{flag: "metrics-addr", env: "GONGHUI_METRICS_ADDR", def: "", str: &c.MetricsAddr, help: "serve GET /metrics on this address only, e.g. 127.0.0.1:9090 (default: not served)"},
 		{flag: "metrics-token", env: "GONGHUI_METRICS_TOKEN", def: "", str: &c.MetricsToken, help: "serve GET /metrics to requests with this bearer token, at least 16 characters (default: not served)"},
 		{flag: "key-profile", env: "GONGHUI_KEY_PROFILE", def: "standard", str: &c.KeyProfile, help: "algorithms for a new key file: standard (AES-256-GCM, HMAC-SHA-256) or gm (SM4-GCM, HMAC-SM3)"},
@@ -95,7 +95,9 @@ func (c *Config) Bind(fs *flag.FlagSet, names ...string) {
 
 // Keys loads the keyring for data encrypted at rest: from GONGHUI_KEYS (the
 // key file's content, for secret managers), else from the key file, made on
-// first start. The default file sits beside a SQLite database, so processes
+// first start. Commands use OpenKeys (keys.go), which checks the keys
+// against the database before this may create a file. The default file
+// sits beside a SQLite database, so processes
 // sharing the file share the keys; with PostgreSQL every node must be given
 // the same file or GONGHUI_KEYS.
 func (c *Config) Keys() (*pii.Keyring, error) {
@@ -106,13 +108,7 @@ func (c *Config) Keys() (*pii.Keyring, error) {
 		}
 		return k, nil
 	}
-	path := c.KeyFile
-	if path == "" {
-		path = filepath.Join("data", "gonghui.key")
-		if c.DB != "" && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
-			path = filepath.Join(filepath.Dir(strings.TrimPrefix(strings.TrimPrefix(c.DB, "sqlite://"), "file:")), "gonghui.key")
-		}
-	}
+	path := c.keyPath()
 	profile := pii.Profile(c.KeyProfile)
 	if profile == "" {
 		profile = pii.Standard
@@ -121,4 +117,16 @@ func (c *Config) Keys() (*pii.Keyring, error) {
 		return nil, fmt.Errorf("--key-profile: %q is neither standard nor gm", c.KeyProfile)
 	}
 	return pii.LoadOrCreate(path, profile)
+}
+
+// keyPath is the key file in use: --key-file, else beside the SQLite file,
+// else ./data/gonghui.key.
+func (c *Config) keyPath() string {
+	if c.KeyFile != "" {
+		return c.KeyFile
+	}
+	if c.DB != "" && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+		return filepath.Join(filepath.Dir(strings.TrimPrefix(strings.TrimPrefix(c.DB, "sqlite://"), "file:")), "gonghui.key")
+	}
+	return filepath.Join("data", "gonghui.key")
 }

@@ -68,7 +68,7 @@ func cmdSecurityCheck(ctx context.Context, args []string, stdout, stderr io.Writ
 		return 1
 	}
 	defer d.Close()
-	keys, err := cfg.Keys()
+	keys, err := cfg.OpenKeys(ctx, d)
 	if err != nil {
 		fmt.Fprintln(stderr, "gonghui:", err)
 		return 1

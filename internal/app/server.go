@@ -65,7 +65,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		d.Close()
 		return nil, err
 	}
-	keys, err := cfg.Keys()
+	keys, err := cfg.OpenKeys(ctx, d)
 	if err != nil {
 		d.Close()
 		return nil, err
@@ -265,6 +265,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	go m.sendNotices(ctx)
 	go m.foldFigures(ctx)
 	go m.serveMetrics(ctx)
+	go m.watchKeys(ctx)
 	errc := make(chan error, 1)
 	go func() {
 		if m.Config.TLSCert != "" {

@@ -16,6 +16,7 @@ import (
 
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/pii"
 )
 
 // Status of a job.
@@ -57,8 +58,12 @@ func (j *Job) Percent() int {
 	return int(j.Done * 100 / j.Total)
 }
 
-// Store keeps jobs and uploads.
-type Store struct{ DB *db.DB }
+// Store keeps jobs and uploads. Uploads are rosters of personal data, so
+// they are kept sealed with Keys and dropped when their job ends.
+type Store struct {
+	DB   *db.DB
+	Keys *pii.Keyring
+}
 
 // Upload is a stored file.
 type Upload struct {
@@ -69,12 +74,23 @@ type Upload struct {
 	Data   []byte
 }
 
-// SaveUpload stores a file for its owner.
+// UploadAAD binds a sealed upload to its row.
+func UploadAAD(id int64) string { return "upload.data:" + db.FormatID(id) }
+
+// SaveUpload stores a file for its owner, sealed: a copy of the database,
+// or a backup taken while the file waits, holds no roster in clear.
 func (s *Store) SaveUpload(ctx context.Context, userID int64, name string, data []byte) (int64, error) {
+	if s.Keys == nil {
+		return 0, errs.Internal(errors.New("no keys to seal uploads with"), "job: save upload")
+	}
 	sum := sha256.Sum256(data)
 	id := db.NewID()
-	_, err := s.DB.Exec(ctx, "INSERT INTO uploads (id, user_id, name, size, sha256, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		id, userID, truncate(name, 200), len(data), hex.EncodeToString(sum[:]), data, time.Now().UnixMilli())
+	sealed, err := s.Keys.Seal(data, UploadAAD(id))
+	if err != nil {
+		return 0, errs.Internal(err, "job: seal upload")
+	}
+	_, err = s.DB.Exec(ctx, "INSERT INTO uploads (id, user_id, name, size, sha256, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		id, userID, truncate(name, 200), len(data), hex.EncodeToString(sum[:]), []byte(sealed), time.Now().UnixMilli())
 	if err != nil {
 		return 0, errs.Internal(err, "job: save upload")
 	}
@@ -84,14 +100,33 @@ func (s *Store) SaveUpload(ctx context.Context, userID int64, name string, data 
 // LoadUpload reads a file back, for its owner only.
 func (s *Store) LoadUpload(ctx context.Context, id, userID int64) (*Upload, error) {
 	u := &Upload{ID: id}
-	err := s.DB.QueryRow(ctx, "SELECT name, size, sha256, data FROM uploads WHERE id = ? AND user_id = ?", id, userID).Scan(&u.Name, &u.Size, &u.SHA256, &u.Data)
+	var sealed []byte
+	err := s.DB.QueryRow(ctx, "SELECT name, size, sha256, data FROM uploads WHERE id = ? AND user_id = ?", id, userID).Scan(&u.Name, &u.Size, &u.SHA256, &sealed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.NotFound("upload")
 	}
 	if err != nil {
 		return nil, errs.Internal(err, "job: load upload")
 	}
+	if s.Keys == nil {
+		return nil, errs.Internal(errors.New("no keys to open uploads with"), "job: load upload")
+	}
+	if u.Data, err = s.Keys.Open(string(sealed), UploadAAD(id)); err != nil {
+		return nil, errs.Internal(err, "job: open upload")
+	}
 	return u, nil
+}
+
+// DropUpload deletes an upload once no job needs it any more (its import
+// ended); the jobs that used it keep their results.
+func (s *Store) DropUpload(ctx context.Context, id int64) error {
+	return s.DB.Tx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.Exec(ctx, "UPDATE jobs SET upload_id = NULL WHERE upload_id = ?", id); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, "DELETE FROM uploads WHERE id = ?", id)
+		return err
+	})
 }
 
 // Start records a new running job.
@@ -169,7 +204,9 @@ func (s *Store) Get(ctx context.Context, id, userID int64) (*Job, error) {
 }
 
 // Purge deletes uploads past UploadTTL and jobs older than a month; any
-// process may run it now and then.
+// process may run it now and then. Uploads normally go when their job ends
+// (DropUpload); this catches those whose process died, and the file of a
+// dry run that was never imported.
 func (s *Store) Purge(ctx context.Context) error {
 	cut := time.Now().Add(-UploadTTL).UnixMilli()
 	if _, err := s.DB.Exec(ctx, "UPDATE jobs SET upload_id = NULL WHERE upload_id IN (SELECT id FROM uploads WHERE created_at < ?)", cut); err != nil {

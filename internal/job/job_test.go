@@ -24,7 +24,7 @@ func TestJobsAndUploads(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		s := &Store{DB: d}
+		s := &Store{DB: d, Keys: testkit.Keys(t)}
 		up, err := s.SaveUpload(ctx, users[0], "名册.xlsx", []byte("PK\x03\x04data"))
 		if err != nil {
 			t.Fatal(err)

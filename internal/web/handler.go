@@ -60,7 +60,7 @@ func New(ctx context.Context, d Deps) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Handler{Deps: d, r: r, csrfKey: key, jobs: &job.Store{DB: d.DB},
+	return &Handler{Deps: d, r: r, csrfKey: key, jobs: &job.Store{DB: d.DB, Keys: d.Auth.Keys},
 		rep:     &report.Reporter{Orgs: d.Orgs, Members: d.Members, Stats: stats.NewStore(d.DB)},
 		notices: notice.NewStore(d.DB, d.Members)}, nil
 }

@@ -170,8 +170,16 @@ func (h *Handler) runImport(ctx context.Context, p *auth.Principal, jobID, orgID
 	if e, ok := errs.As(err); err != nil && (!ok || e.Kind == errs.KindInternal) {
 		slog.Error("import failed", "job", jobID, "err", err)
 	}
+	keep := err == nil && mode == member.ImportDryRun && rep != nil && rep.Valid > 0
 	if err := h.jobs.Finish(ctx, jobID, rep, err); err != nil {
 		slog.Error("import: finish job", "job", jobID, "err", err)
+	}
+	// The roster goes with its job; only a dry run's file waits (sealed, at
+	// most job.UploadTTL) for the import it offers.
+	if !keep {
+		if err := h.jobs.DropUpload(ctx, uploadID); err != nil {
+			slog.Error("import: drop upload", "job", jobID, "err", err)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -89,6 +90,12 @@ func TestImportPages(t *testing.T) {
 		if n := s.count(t, "SELECT count(*) FROM members"); n != 0 {
 			t.Fatalf("dry run wrote %d members", n)
 		}
+		// The file waits for the import the dry run offers, sealed: no name,
+		// ID number or mobile from it anywhere in the database.
+		if n := s.count(t, "SELECT count(*) FROM uploads"); n != 1 {
+			t.Fatalf("%d uploads kept after a dry run, want its file (the neighbour's failed job dropped its own)", n)
+		}
+		noneInClear(t, d, "王一", "王二", "王三", idNumber(t, 11), bad, mobileNumber(11))
 		rep := officer.get(job + "/report.xlsx")
 		wantStatus(t, "report", rep, 200)
 		if !strings.HasPrefix(rep.body, "PK") {
@@ -101,10 +108,19 @@ func TestImportPages(t *testing.T) {
 		if n := s.count(t, "SELECT count(*) FROM members"); n != 1 {
 			t.Fatalf("imported %d members, want 1", n)
 		}
+		// The file went with its import: the dry run no longer offers it.
+		if n := s.count(t, "SELECT count(*) FROM uploads"); n != 0 {
+			t.Fatalf("%d uploads kept after the import ended", n)
+		}
+		noneInClear(t, d, idNumber(t, 11), bad, mobileNumber(11))
+		wantStatus(t, "run a dropped file", officer.post(job+"/run", map[string][]string{"mode": {"valid-rows"}}, job), http.StatusBadRequest)
 		// Again: skipped, no duplicate.
-		a = officer.post(job+"/run", map[string][]string{"mode": {"valid-rows"}}, job)
+		a = officer.postFile("/members/import", "/members/import", map[string]string{"org": id(s.unionE), "mode": "valid-rows"}, "花名册.csv", []byte(roster))
 		a = waitJob(t, officer, a.location)
 		wantBody(t, "again", a, "已是本会会员")
+		if n := s.count(t, "SELECT count(*) FROM uploads"); n != 0 {
+			t.Fatalf("%d uploads kept after the import ended", n)
+		}
 		if n := s.count(t, "SELECT count(*) FROM members"); n != 1 {
 			t.Fatalf("re-import made %d members", n)
 		}
@@ -122,6 +138,45 @@ func TestImportPages(t *testing.T) {
 		}
 		wantStatus(t, "reveal export by admin", s.login("admin", "").get("/members/export?reveal=1"), http.StatusForbidden)
 	})
+}
+
+// noneInClear fails when a value is stored in clear: in any upload's data
+// and, on SQLite, anywhere in the database file or its WAL.
+func noneInClear(t *testing.T, d *db.DB, values ...string) {
+	t.Helper()
+	rows, err := d.Query(t.Context(), "SELECT data FROM uploads")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blobs [][]byte
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			t.Fatal(err)
+		}
+		blobs = append(blobs, b)
+	}
+	rows.Close()
+	if d.Dialect == db.SQLite {
+		var file string
+		if err := d.QueryRow(t.Context(), "SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&file); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{file, file + "-wal"} {
+			b, err := os.ReadFile(f)
+			if err != nil && !os.IsNotExist(err) {
+				t.Fatal(err)
+			}
+			blobs = append(blobs, b)
+		}
+	}
+	for _, b := range blobs {
+		for _, v := range values {
+			if bytes.Contains(b, []byte(v)) {
+				t.Fatalf("%q is stored in clear", v)
+			}
+		}
+	}
 }
 
 func (s *memberSite) count(t *testing.T, q string) int {
