@@ -5,8 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/pii"
 )
 
 // securityCheck is one part of `gonghui security check`: the controls one
@@ -19,12 +22,32 @@ type securityCheck func(ctx context.Context, m *securityEnv) ([]auth.Control, er
 type securityEnv struct {
 	cfg  Config
 	auth *auth.Service
+	keys *pii.Keyring
+	db   *db.DB
 }
 
 // securityChecks lists the areas, in the order they are printed.
 var securityChecks = []securityCheck{
 	func(ctx context.Context, e *securityEnv) ([]auth.Control, error) { return e.auth.Controls(ctx) },
+	keyControls,
 	configControls,
+}
+
+// keyControls reports the keys of data at rest. Opening them already
+// proved they are this database's (OpenKeys refuses others).
+func keyControls(ctx context.Context, e *securityEnv) ([]auth.Control, error) {
+	cur := e.keys.Current()
+	var stale int
+	if err := e.db.QueryRow(ctx, "SELECT count(*) FROM members WHERE id_sealed <> '' AND id_sealed NOT LIKE ?", cur+":%").Scan(&stale); err != nil {
+		return nil, fmt.Errorf("security check: keys: %w", err)
+	}
+	c := auth.Control{Name: "keys", Detail: fmt.Sprintf("%s profile, keys %s, new values sealed with %s; the key check value matches the database",
+		e.keys.Profile(), strings.Join(e.keys.KeyIDs(), ", "), cur)}
+	if stale > 0 {
+		c.Gap = true
+		c.Detail += fmt.Sprintf("; %d members still sealed with an older key (run gonghui keys rewrap)", stale)
+	}
+	return []auth.Control{c}, nil
 }
 
 // configControls reports what the configuration sets.
@@ -73,7 +96,7 @@ func cmdSecurityCheck(ctx context.Context, args []string, stdout, stderr io.Writ
 		fmt.Fprintln(stderr, "gonghui:", err)
 		return 1
 	}
-	env := &securityEnv{cfg: cfg, auth: auth.NewService(d, keys)}
+	env := &securityEnv{cfg: cfg, auth: auth.NewService(d, keys), keys: keys, db: d}
 	env.auth.SetDemoMode(cfg.Demo)
 	gaps := 0
 	for _, check := range securityChecks {
