@@ -105,7 +105,10 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 	if cacheMB <= 0 {
 		cacheMB = 64
 	}
-	writer := base + fmt.Sprintf("&_pragma=cache_size(-%d)&_txlock=immediate", cacheMB*1024)
+	// secure_delete: what is deleted or overwritten (an anonymised member's
+	// name, an import's sealed file, a session) is zeroed in the file, not
+	// left in free pages for anyone who copies it.
+	writer := base + fmt.Sprintf("&_pragma=cache_size(-%d)&_pragma=secure_delete(1)&_txlock=immediate", cacheMB*1024)
 	if opt.SQLiteBulk {
 		writer = strings.Replace(writer, "synchronous(FULL)", "synchronous(NORMAL)", 1) + "&_pragma=wal_autocheckpoint(100000)"
 	}
