@@ -33,6 +33,9 @@ type Config struct {
 	ShutdownWait  time.Duration
 	MetricsAddr   string // own listener for GET /metrics; "" = none
 	MetricsToken  string // bearer token for GET /metrics; with neither, /metrics is 404
+	SMSPerNumber  int    // sign-in codes per number an hour
+	SMSPerAddress int    // sign-in codes per client address an hour
+	SMSPerHour    int    // sign-in codes an hour in all
 }
 
 // option describes one setting once, for flags, environment and help text.
@@ -60,6 +63,9 @@ func (c *Config) options() []option {
 		{flag: "key-file", env: "GONGHUI_KEY_FILE", def: "", str: &c.KeyFile, help: "key file for data encrypted at rest (created on first start of an empty database, refused if the database was sealed with other keys; every server process needs the same one; GONGHUI_KEYS may hold its content instead)"},
 		{flag: "metrics-addr", env: "GONGHUI_METRICS_ADDR", def: "", str: &c.MetricsAddr, help: "serve GET /metrics on this address only, e.g. 127.0.0.1:9090 (default: not served)"},
 		{flag: "metrics-token", env: "GONGHUI_METRICS_TOKEN", def: "", str: &c.MetricsToken, help: "serve GET /metrics to requests with this bearer token, at least 16 characters (default: not served)"},
+		{flag: "sms-per-number", env: "GONGHUI_SMS_PER_NUMBER", def: "5", integer: &c.SMSPerNumber, help: "sign-in codes sent to one mobile number per hour"},
+		{flag: "sms-per-address", env: "GONGHUI_SMS_PER_ADDRESS", def: "20", integer: &c.SMSPerAddress, help: "sign-in codes asked for from one client address per hour"},
+		{flag: "sms-per-hour", env: "GONGHUI_SMS_PER_HOUR", def: "2000", integer: &c.SMSPerHour, help: "sign-in codes sent per hour in all (a ceiling on the SMS bill)"},
 		{flag: "key-profile", env: "GONGHUI_KEY_PROFILE", def: "standard", str: &c.KeyProfile, help: "algorithms for a new key file: standard (AES-256-GCM, HMAC-SHA-256) or gm (SM4-GCM, HMAC-SM3)"},
 	}
 }

@@ -81,7 +81,7 @@ func cmdSecurityCheck(ctx context.Context, args []string, stdout, stderr io.Writ
 	var cfg Config
 	fs := flag.NewFlagSet("security check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg.Bind(fs, "db", "key-file", "key-profile", "demo", "insecure-http", "metrics-addr", "metrics-token")
+	cfg.Bind(fs, "db", "key-file", "key-profile", "demo", "insecure-http", "metrics-addr", "metrics-token", "sms-per-number", "sms-per-address", "sms-per-hour")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -98,6 +98,7 @@ func cmdSecurityCheck(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	env := &securityEnv{cfg: cfg, auth: auth.NewService(d, keys), keys: keys, db: d}
 	env.auth.SetDemoMode(cfg.Demo)
+	env.auth.SetSMSLimits(auth.SMSLimits{PerNumber: cfg.SMSPerNumber, PerAddress: cfg.SMSPerAddress, Global: cfg.SMSPerHour})
 	gaps := 0
 	for _, check := range securityChecks {
 		controls, err := check(ctx, env)

@@ -84,6 +84,11 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	// Only a process started with --demo lets the demo's accounts in with a
 	// password alone; the sign-in page says so.
 	m.Auth.SetDemoMode(cfg.Demo)
+	if cfg.SMSPerNumber < 0 || cfg.SMSPerAddress < 0 || cfg.SMSPerHour < 0 {
+		d.Close()
+		return nil, fmt.Errorf("--sms-per-number, --sms-per-address and --sms-per-hour must be at least 1")
+	}
+	m.Auth.SetSMSLimits(auth.SMSLimits{PerNumber: cfg.SMSPerNumber, PerAddress: cfg.SMSPerAddress, Global: cfg.SMSPerHour})
 	if cfg.Demo {
 		if err := LoadDemo(ctx, m, os.Stdout); err != nil {
 			d.Close()

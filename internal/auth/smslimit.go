@@ -24,8 +24,21 @@ type SMSLimits struct {
 // few times; an address behind a factory's NAT may serve a few dozen people.
 func DefaultSMSLimits() SMSLimits { return SMSLimits{PerNumber: 5, PerAddress: 20, Global: 2000} }
 
-// SetSMSLimits changes the limits (the server's configuration).
-func (s *Service) SetSMSLimits(l SMSLimits) { s.smsLimits = l }
+// SetSMSLimits changes the limits (the server's configuration); a zero
+// field keeps its default.
+func (s *Service) SetSMSLimits(l SMSLimits) {
+	def := DefaultSMSLimits()
+	if l.PerNumber <= 0 {
+		l.PerNumber = def.PerNumber
+	}
+	if l.PerAddress <= 0 {
+		l.PerAddress = def.PerAddress
+	}
+	if l.Global <= 0 {
+		l.Global = def.Global
+	}
+	s.smsLimits = l
+}
 
 func (s *Service) limitsSMS() SMSLimits {
 	if s.smsLimits == (SMSLimits{}) {
