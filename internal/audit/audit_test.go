@@ -97,8 +97,8 @@ func exec(t *testing.T, d *db.DB, q string, args ...any) {
 }
 
 type row struct {
-	seq, at                                                            int64
-	actor                                                              sql.NullInt64
+	seq, at                                                             int64
+	actor                                                               sql.NullInt64
 	name, ip, action, entity, entityID, path, before, after, prev, hash string
 }
 
