@@ -23,6 +23,9 @@ import (
 // file (pii.Keyring.DeriveKey).
 const KeyLabel = "audit-chain"
 
+// checkpointMsg is the message of the checkpoints' log lines.
+const checkpointMsg = "audit checkpoint"
+
 // DefaultAnchorEvery is how many entries apart checkpoints are, by default.
 const DefaultAnchorEvery = 100
 
@@ -176,7 +179,7 @@ func (c *Chain) Anchor() {
 	p.At = time.Now().UnixMilli()
 	p.MAC = c.checkpointMAC(p)
 	c.anchored = p.Seq
-	c.log.Info("audit checkpoint", "seq", p.Seq, "hash", p.Hash, "at", p.At, "mac", p.MAC)
+	c.log.Info(checkpointMsg, "seq", p.Seq, "hash", p.Hash, "at", p.At, "mac", p.MAC)
 	if c.file == "" {
 		return
 	}

@@ -5,8 +5,11 @@ import (
 	"context"
 	"crypto/hmac"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -61,6 +64,20 @@ func Check(ctx context.Context, d *db.DB, o VerifyOptions) (Report, error) {
 	c := o.Key
 	if c == nil {
 		c = ChainOf(d)
+	}
+	if o.Checkpoints == nil && c != nil && c.file != "" {
+		// The web page and the API check this process's anchor file.
+		f, err := os.Open(c.file)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return r, fmt.Errorf("audit verify: %w", err)
+		}
+		if err == nil {
+			o.Checkpoints, err = ReadCheckpoints(f)
+			f.Close()
+			if err != nil {
+				return r, fmt.Errorf("audit verify: %s: %w", c.file, err)
+			}
+		}
 	}
 	anchors := map[int64][]Checkpoint{}
 	var newest Checkpoint
@@ -196,12 +213,18 @@ func ReadCheckpoints(rd io.Reader) ([]Checkpoint, error) {
 			if !strings.Contains(line, `"mac"`) {
 				continue
 			}
-			var p Checkpoint
+			var p struct {
+				Checkpoint
+				Msg *string `json:"msg"`
+			}
+			if err := json.Unmarshal([]byte(line), &p); err == nil && p.Msg != nil && *p.Msg != checkpointMsg {
+				continue // another line of a JSON log
+			}
 			if err := json.Unmarshal([]byte(line), &p); err != nil || p.Seq <= 0 {
 				return out, fmt.Errorf("line %d: not a readable checkpoint", n)
 			}
-			out = append(out, p)
-		case strings.Contains(line, `msg="audit checkpoint"`):
+			out = append(out, p.Checkpoint)
+		case strings.Contains(line, `msg="`+checkpointMsg+`"`):
 			p, ok := textCheckpoint(line)
 			if !ok {
 				return out, fmt.Errorf("line %d: not a readable checkpoint", n)
