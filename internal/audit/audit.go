@@ -7,9 +7,13 @@
 // hold it, so someone who can write to the database can neither edit an
 // entry nor delete some and recompute the chain. The audit_head row, which
 // names the newest entry, is signed too, so the end cannot be cut off by
-// moving the head back. Entries written before the chain was keyed
-// (mac_version 0) keep their plain SHA-256 and are checked by it; an
-// unkeyed entry after a keyed one is a forgery.
+// moving the head back; a keyed process that finds the head signed wrongly
+// records that in the chain (audit.head_invalid) before writing on, so the
+// next change does not cover the cut. Entries written before the chain was
+// keyed (mac_version 0) keep their plain SHA-256 and are checked by it; the
+// first keyed entry is an audit.keyed marker, and an unkeyed entry after a
+// keyed one is a forgery. A rewrite of the whole log into the pre-key form
+// looks like a log never keyed: only the checkpoints below tell.
 //
 // The head is also anchored outside the database: every N entries (and on
 // a timer, and at shutdown) the process that wrote them logs a signed
@@ -23,12 +27,14 @@ package audit
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -92,8 +98,9 @@ type Entry struct {
 
 // head is the audit_head row as a transaction holds it.
 type head struct {
-	seq  int64
-	hash string
+	seq   int64
+	hash  string
+	chain *Chain // nil: entries are unkeyed
 }
 
 type headKey struct{}
@@ -104,31 +111,69 @@ type headKey struct{}
 // Events recorded in one transaction read the head once and write it back
 // once, just before the commit.
 func Record(ctx context.Context, tx *db.Tx, ev Event) error {
-	a := ActorFrom(ctx)
+	h, err := lockHead(ctx, tx)
+	if err != nil {
+		return err
+	}
+	return h.append(ctx, tx, ActorFrom(ctx), ev)
+}
+
+// Markers the chain writes itself when a keyed process finds the head
+// unsigned (the switch-over from a log written before keying) or signed
+// wrongly (entries removed and the head moved back, or a rewrite): the
+// finding becomes a keyed entry that cannot be removed unnoticed, instead of
+// being covered by the next signature. Verify reports the second.
+const (
+	ActionKeyed       = "audit.keyed"
+	ActionHeadInvalid = "audit.head_invalid"
+)
+
+// lockHead reads and locks the head once per transaction, and arranges for
+// it to be written back (and signed) just before the commit.
+func lockHead(ctx context.Context, tx *db.Tx) (*head, error) {
+	if h, _ := tx.Local(headKey{}).(*head); h != nil {
+		return h, nil
+	}
 	c := chainOf(tx)
-	h, _ := tx.Local(headKey{}).(*head)
-	if h == nil {
-		h = &head{}
-		if err := tx.QueryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1"+tx.ForUpdate()).Scan(&h.seq, &h.hash); err != nil {
-			return fmt.Errorf("audit: read head: %w", err)
+	h := &head{chain: c}
+	var mac string
+	if err := tx.QueryRow(ctx, "SELECT seq, hash, mac FROM audit_head WHERE id = 1"+tx.ForUpdate()).Scan(&h.seq, &h.hash, &mac); err != nil {
+		return nil, fmt.Errorf("audit: read head: %w", err)
+	}
+	tx.SetLocal(headKey{}, h)
+	wctx := context.WithoutCancel(ctx)
+	from := h.seq
+	tx.BeforeCommit(func() error {
+		mac := ""
+		if c != nil {
+			mac = c.headMAC(h.seq, h.hash)
 		}
-		tx.SetLocal(headKey{}, h)
-		wctx := context.WithoutCancel(ctx)
-		from := h.seq
-		tx.BeforeCommit(func() error {
-			mac := ""
-			if c != nil {
-				mac = c.headMAC(h.seq, h.hash)
-			}
-			if _, err := tx.Exec(wctx, "UPDATE audit_head SET seq = ?, hash = ?, mac = ? WHERE id = 1", h.seq, h.hash, mac); err != nil {
-				return fmt.Errorf("audit: move head: %w", err)
-			}
-			return nil
-		})
+		if _, err := tx.Exec(wctx, "UPDATE audit_head SET seq = ?, hash = ?, mac = ? WHERE id = 1", h.seq, h.hash, mac); err != nil {
+			return fmt.Errorf("audit: move head: %w", err)
+		}
+		return nil
+	})
+	if c == nil || h.seq == 0 || hmac.Equal([]byte(mac), []byte(c.headMAC(h.seq, h.hash))) {
 		if c != nil {
 			tx.AfterCommit(func() { c.committed(from, h.seq, h.hash) })
 		}
+		return h, nil
 	}
+	system := ActorFrom(context.Background())
+	ev := Event{Action: ActionKeyed, Entity: "audit", After: map[string]int64{"unkeyed_entries": h.seq}}
+	if mac != "" {
+		slog.Error("audit: the head's signature is wrong: entries were removed and the head moved back, or the log was rewritten; recording it in the chain", "head_seq", h.seq)
+		ev = Event{Action: ActionHeadInvalid, Entity: "audit", After: map[string]any{"head_seq": h.seq, "head_hash": h.hash}}
+	}
+	if err := h.append(ctx, tx, system, ev); err != nil {
+		return nil, err
+	}
+	tx.AfterCommit(func() { c.committed(from, h.seq, h.hash) })
+	return h, nil
+}
+
+func (h *head) append(ctx context.Context, tx *db.Tx, a Actor, ev Event) error {
+	c := h.chain
 	seq, prev := h.seq, h.hash
 	e := Entry{
 		Seq: seq + 1, At: time.Now().UTC().Truncate(time.Millisecond),

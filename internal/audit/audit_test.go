@@ -227,6 +227,19 @@ func TestTruncationDetected(t *testing.T) {
 			t.Fatalf("with the anchor file: %s (%v)", codes(r.Problems), err)
 		}
 
+		// The next change does not cover it up: the chain records that
+		// the head was wrong, under the key.
+		record(t, d, 1, "member.update")
+		r, err = audit.Check(ctx, d, audit.VerifyOptions{Key: c, Checkpoints: []audit.Checkpoint{}})
+		if err != nil || !has(r.Problems, "head_mac") || len(r.Problems) != 1 {
+			t.Fatalf("written on after the head moved back: %s (%v)", codes(r.Problems), err)
+		}
+		if rs := rows(t, d); rs[seq].action != audit.ActionHeadInvalid {
+			t.Fatalf("entry %d is %s", seq+1, rs[seq].action)
+		}
+		exec(t, d, "DELETE FROM audit_log WHERE seq > ?", seq)
+		exec(t, d, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", seq, hash)
+
 		// With the head signature saved at entry 16 the database alone
 		// looks whole; the checkpoints up to 29 do not, whether from the
 		// anchor file the chain writes (Verify, as the web page) or given.

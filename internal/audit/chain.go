@@ -257,22 +257,15 @@ func (c *Chain) AnchorHead(ctx context.Context, d *db.DB) error {
 }
 
 // SignHead marks the switch-over of a log written before the chain was
-// keyed: when the head is not signed yet, it records an "audit.keyed"
-// event, the first keyed entry, which signs the head. From then on an
-// unkeyed entry or an unsigned head is a forgery.
+// keyed, and records a wrongly signed head, without waiting for the next
+// change: a server calls it at start. Both are done by the first keyed
+// write anyway (see ActionKeyed).
 func SignHead(ctx context.Context, d *db.DB) error {
 	if ChainOf(d) == nil {
 		return errors.New("audit: sign head: no key attached")
 	}
 	return d.Tx(ctx, func(tx *db.Tx) error {
-		var seq int64
-		var mac string
-		if err := tx.QueryRow(ctx, "SELECT seq, mac FROM audit_head WHERE id = 1"+tx.ForUpdate()).Scan(&seq, &mac); err != nil {
-			return fmt.Errorf("audit: read head: %w", err)
-		}
-		if seq == 0 || mac != "" {
-			return nil
-		}
-		return Record(ctx, tx, Event{Action: "audit.keyed", Entity: "audit", After: map[string]int64{"unkeyed_entries": seq}})
+		_, err := lockHead(ctx, tx)
+		return err
 	})
 }

@@ -144,6 +144,9 @@ func Check(ctx context.Context, d *db.DB, o VerifyOptions) (Report, error) {
 			default:
 				r.Problems = append(r.Problems, Problem{Seq: e.Seq, Code: "hash", Reason: fmt.Sprintf("unknown MAC version %d", e.MACVersion)})
 			}
+			if e.Action == ActionHeadInvalid {
+				r.Problems = append(r.Problems, Problem{Seq: e.Seq, Code: "head_mac", Reason: "when this entry was written the head's signature was wrong: entries before it were removed and the head moved back, or the log was rewritten"})
+			}
 			for _, p := range anchors[e.Seq] {
 				if p.Hash != e.Hash {
 					r.Problems = append(r.Problems, Problem{Seq: e.Seq, Code: "anchor", Reason: fmt.Sprintf("differs from the checkpoint of %s (the chain was rewritten from here or before)", when(p.At))})
