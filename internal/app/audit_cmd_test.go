@@ -98,8 +98,14 @@ func TestAuditVerifyCommand(t *testing.T) {
 			if code := RunCommand(ctx, []string{"audit", "verify", "--db", dsn, "--key-file", other}, nil, &out, &out); code != 1 || !strings.Contains(out.String(), "is --key-file this installation's key file?") {
 				t.Fatalf("wrong key: %d %s", code, out.String())
 			}
-			if code := RunCommand(ctx, []string{"audit", "verify", "--db", dsn, "--anchor", filepath.Join(dir, "none")}, nil, &out, &out); code != 2 {
+			if code := RunCommand(ctx, []string{"audit", "verify", "--db", dsn, "--key-file", keyFile, "--anchor", filepath.Join(dir, "none")}, nil, &out, &out); code != 2 {
 				t.Fatalf("missing anchor file: %d", code)
+			}
+			if code := RunCommand(ctx, []string{"audit", "verify", "--db", dsn, "--key-file", filepath.Join(dir, "none.key")}, nil, &out, &out); code != 2 {
+				t.Fatalf("missing key file: %d", code)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "none.key")); err == nil {
+				t.Fatal("audit verify made a key file")
 			}
 		})
 	}

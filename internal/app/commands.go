@@ -30,7 +30,7 @@ Usage:
   gonghui migrate  [--db DB]                             bring the schema up to date
   gonghui user add --username U --password-stdin --role R --org ORG_ID [--name N] [--db DB]
   gonghui generate --orgs M [--members N] [--seed S] [--db DB]
-  gonghui audit verify [--db DB] [--key-file K] [--anchor FILE]  check the audit chain's MACs, head and checkpoints
+  gonghui audit verify [--db DB] [--anchor FILE]         check the audit chain: keyed MACs, signed head, checkpoints
   gonghui card verify [--db DB | --public-key K] < PAYLOAD  check a scanned member card
   gonghui stats rebuild|check [--db DB]                  recount every organisation's figures, or compare them with a recount
   gonghui lottery --seed S --tickets 1-120 [--capacity N]   re-run a course term's published draw
