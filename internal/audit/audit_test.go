@@ -400,3 +400,48 @@ func TestVerifyUsesAttachedAnchorFile(t *testing.T) {
 		}
 	})
 }
+
+// Two handles (as two server processes) write at once and anchor every
+// entry to one shared file: every line stays whole and every checkpoint
+// matches the chain.
+func TestSharedAnchorFile(t *testing.T) {
+	for _, e := range testkit.Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			ctx := context.Background()
+			dsn := testkit.NewDSN(t, e)
+			key := make([]byte, 32)
+			_, _ = rand.Read(key)
+			file := filepath.Join(t.TempDir(), "anchor.log")
+			var handles []*db.DB
+			for i := 0; i < 2; i++ {
+				d, err := db.Open(ctx, dsn, db.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { d.Close() })
+				if err := d.Migrate(ctx); err != nil {
+					t.Fatal(err)
+				}
+				var logs bytes.Buffer
+				if _, err := audit.Attach(d, audit.Options{Key: key, AnchorFile: file, AnchorEvery: 1, Logger: slog.New(slog.NewTextHandler(&logs, nil))}); err != nil {
+					t.Fatal(err)
+				}
+				handles = append(handles, d)
+			}
+			done := make(chan struct{})
+			for _, d := range handles {
+				go func() {
+					defer func() { done <- struct{}{} }()
+					record(t, d, 30, "member.update")
+				}()
+			}
+			<-done
+			<-done
+			cps := anchors(t, file)
+			r, err := audit.Check(ctx, handles[0], audit.VerifyOptions{Checkpoints: cps})
+			if err != nil || len(r.Problems) != 0 || r.Entries != 80 || len(cps) != 60 {
+				t.Fatalf("%d checkpoints, %+v %v", len(cps), r, err)
+			}
+		})
+	}
+}
