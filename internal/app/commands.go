@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"gonghui/internal/audit"
 	"gonghui/internal/auth"
 	"gonghui/internal/card"
 	"gonghui/internal/db"
@@ -31,7 +30,7 @@ Usage:
   gonghui migrate  [--db DB]                             bring the schema up to date
   gonghui user add --username U --password-stdin --role R --org ORG_ID [--name N] [--db DB]
   gonghui generate --orgs M [--members N] [--seed S] [--db DB]
-  gonghui audit verify [--db DB]                         check the audit log's hash chain
+  gonghui audit verify [--db DB] [--anchor FILE]         check the audit chain: keyed MACs, signed head, checkpoints
   gonghui security check [--db DB] [--key-file K]        list the security controls in force; exit 1 on a gap
   gonghui card verify [--db DB | --public-key K] < PAYLOAD  check a scanned member card
   gonghui stats rebuild|check [--db DB]                  recount every organisation's figures, or compare them with a recount
@@ -69,7 +68,7 @@ func RunCommand(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		err = cmdGenerate(ctx, args[1:], stdout, stderr)
 	case "audit":
 		if len(args) < 2 || args[1] != "verify" {
-			fmt.Fprint(stderr, "usage: gonghui audit verify [--db DB]\n")
+			fmt.Fprint(stderr, "usage: gonghui audit verify [--db DB] [--key-file K] [--anchor FILE]\n")
 			return 2
 		}
 		return cmdAuditVerify(ctx, args[2:], stdout, stderr)
@@ -209,7 +208,7 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	var cfg Config
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg.Bind(fs, "db", "log-level", "log-format", "key-file", "key-profile")
+	cfg.Bind(fs, "db", "log-level", "log-format", "key-file", "key-profile", "audit-anchor", "audit-anchor-every")
 	username := fs.String("username", "", "login name")
 	name := fs.String("name", "", "display name (defaults to the username)")
 	role := fs.String("role", "", "role: "+roleList())
@@ -244,6 +243,11 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return err
 	}
+	chain, err := attachAudit(ctx, d, cfg, keys, 0)
+	if err != nil {
+		return err
+	}
+	defer chain.Close()
 	id, err := auth.NewService(d, keys).Bootstrap(ctx, auth.NewUser{Username: *username, Name: *name, Kind: *kind, OrgID: oid, Password: password}, auth.Role(*role))
 	if err != nil {
 		return err
@@ -264,7 +268,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var cfg Config
 	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg.Bind(fs, "db", "log-level", "log-format", "key-file", "key-profile")
+	cfg.Bind(fs, "db", "log-level", "log-format", "key-file", "key-profile", "audit-anchor", "audit-anchor-every")
 	orgs := fs.Int("orgs", 100000, "about how many organisations (when the database has no tree yet)")
 	members := fs.Int("members", 0, "how many members to add")
 	seed := fs.Int64("seed", 1, "random seed (the same seed makes the same city)")
@@ -285,6 +289,15 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer d.Close()
+	keys, err := cfg.OpenKeys(ctx, d)
+	if err != nil {
+		return err
+	}
+	chain, err := attachAudit(ctx, d, cfg, keys, 0)
+	if err != nil {
+		return err
+	}
+	defer chain.Close()
 	if err := stats.NewStore(d).EnsureBuilt(ctx, statSources()...); err != nil {
 		return err
 	}
@@ -307,10 +320,6 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	if *members == 0 {
 		return stats.NewStore(d).FoldAll(ctx)
-	}
-	keys, err := cfg.OpenKeys(ctx, d)
-	if err != nil {
-		return err
 	}
 	start := time.Now()
 	err = member.Generate(ctx, member.NewStore(d, keys), *members, *seed, progressTo(stdout, "members"))
@@ -351,40 +360,6 @@ func progressTo(w io.Writer, what string) func(done, total int) {
 			last = time.Now()
 		}
 	}
-}
-
-func cmdAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	var cfg Config
-	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.Bind(fs, "db")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	d, err := db.Open(ctx, cfg.DB, db.Options{MaxConns: 2})
-	if err != nil {
-		fmt.Fprintln(stderr, "gonghui:", err)
-		return 1
-	}
-	defer d.Close()
-	if err := d.CheckSchema(ctx); err != nil {
-		fmt.Fprintln(stderr, "gonghui:", err)
-		return 1
-	}
-	n, problems, err := audit.Verify(ctx, d)
-	if err != nil {
-		fmt.Fprintln(stderr, "gonghui:", err)
-		return 1
-	}
-	for _, p := range problems {
-		fmt.Fprintf(stdout, "entry %d: %s\n", p.Seq, p.Reason)
-	}
-	if len(problems) > 0 {
-		fmt.Fprintf(stdout, "audit log BROKEN: %d entries read, %d problems\n", n, len(problems))
-		return 1
-	}
-	fmt.Fprintf(stdout, "audit log intact: %d entries\n", n)
-	return 0
 }
 
 // cmdCardVerify reads a member card's QR payload on standard input and says

@@ -17,25 +17,27 @@ import (
 // Config is every setting, each with a flag and an environment variable
 // (the flag wins). Defaults run a local demo with no set-up.
 type Config struct {
-	Addr          string
-	DB            string
-	Demo          bool
-	TrustProxy    bool
-	InsecureHTTP  bool
-	TLSCert       string
-	TLSKey        string
-	LogFormat     string // "text" or "json"
-	LogLevel      string // "debug", "info", "warn", "error"
-	MaxConns      int
-	SQLiteCacheMB int    // page cache of the SQLite writer
-	KeyFile       string // key file for data encrypted at rest; "" = beside the SQLite file, or ./data/gonghui.key
-	KeyProfile    string // "standard" (AES-GCM, HMAC-SHA-256) or "gm" (SM4-GCM, HMAC-SM3), for a new key file
-	ShutdownWait  time.Duration
-	MetricsAddr   string // own listener for GET /metrics; "" = none
-	MetricsToken  string // bearer token for GET /metrics; with neither, /metrics is 404
-	SMSPerNumber  int    // sign-in codes per number an hour
-	SMSPerAddress int    // sign-in codes per client address an hour
-	SMSPerHour    int    // sign-in codes an hour in all
+	Addr             string
+	DB               string
+	Demo             bool
+	TrustProxy       bool
+	InsecureHTTP     bool
+	TLSCert          string
+	TLSKey           string
+	LogFormat        string // "text" or "json"
+	LogLevel         string // "debug", "info", "warn", "error"
+	MaxConns         int
+	SQLiteCacheMB    int    // page cache of the SQLite writer
+	KeyFile          string // key file for data encrypted at rest; "" = beside the SQLite file, or ./data/gonghui.key
+	KeyProfile       string // "standard" (AES-GCM, HMAC-SHA-256) or "gm" (SM4-GCM, HMAC-SM3), for a new key file
+	ShutdownWait     time.Duration
+	MetricsAddr      string // own listener for GET /metrics; "" = none
+	MetricsToken     string // bearer token for GET /metrics; with neither, /metrics is 404
+	SMSPerNumber     int    // sign-in codes per number an hour
+	SMSPerAddress    int    // sign-in codes per client address an hour
+	SMSPerHour       int    // sign-in codes an hour in all
+	AuditAnchor      string // file the audit chain's signed checkpoints are appended to
+	AuditAnchorEvery int    // audit entries between checkpoints
 }
 
 // option describes one setting once, for flags, environment and help text.
@@ -66,6 +68,8 @@ func (c *Config) options() []option {
 		{flag: "sms-per-number", env: "GONGHUI_SMS_PER_NUMBER", def: "5", integer: &c.SMSPerNumber, help: "sign-in codes sent to one mobile number per hour"},
 		{flag: "sms-per-address", env: "GONGHUI_SMS_PER_ADDRESS", def: "20", integer: &c.SMSPerAddress, help: "sign-in codes asked for from one client address per hour"},
 		{flag: "sms-per-hour", env: "GONGHUI_SMS_PER_HOUR", def: "2000", integer: &c.SMSPerHour, help: "sign-in codes sent per hour in all (a ceiling on the SMS bill)"},
+		{flag: "audit-anchor", env: "GONGHUI_AUDIT_ANCHOR", def: "", str: &c.AuditAnchor, help: "append the audit chain's signed checkpoints to this file (keep it where the database's users cannot write, or ship it away); they are logged either way"},
+		{flag: "audit-anchor-every", env: "GONGHUI_AUDIT_ANCHOR_EVERY", def: "100", integer: &c.AuditAnchorEvery, help: "audit entries between checkpoints (also one a minute while entries are written, and at shutdown)"},
 		{flag: "key-profile", env: "GONGHUI_KEY_PROFILE", def: "standard", str: &c.KeyProfile, help: "algorithms for a new key file: standard (AES-256-GCM, HMAC-SHA-256) or gm (SM4-GCM, HMAC-SM3)"},
 	}
 }

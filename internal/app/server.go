@@ -48,6 +48,7 @@ type Main struct {
 	// writes them to the log (numbers masked) until a gateway is connected.
 	SMS sms.Sender
 
+	chain    *audit.Chain
 	server   *http.Server
 	listener net.Listener
 	metricLn net.Listener // --metrics-addr
@@ -70,7 +71,12 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		d.Close()
 		return nil, err
 	}
-	m := &Main{Config: cfg, DB: d, Auth: auth.NewService(d, keys), Orgs: org.NewStore(d), Members: member.NewStore(d, keys)}
+	chain, err := attachAudit(ctx, d, cfg, keys, time.Minute)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	m := &Main{Config: cfg, DB: d, chain: chain, Auth: auth.NewService(d, keys), Orgs: org.NewStore(d), Members: member.NewStore(d, keys)}
 	m.Acts = activity.NewStore(d, m.Members)
 	m.Courses = course.NewStore(d, m.Members)
 	m.Stats = stats.NewStore(d)
@@ -371,4 +377,7 @@ func (m *Main) foldFigures(ctx context.Context) {
 }
 
 // Close releases the database.
-func (m *Main) Close() error { return m.DB.Close() }
+func (m *Main) Close() error {
+	m.chain.Close()
+	return m.DB.Close()
+}

@@ -1,19 +1,40 @@
-// Package audit keeps the append-only, hash-chained log of every change and
+// Package audit keeps the append-only, chained log of every change and
 // every reveal of personal data. Entries are written in the same transaction
 // as the change they record, so a change without its entry cannot commit.
-// Each entry's hash covers its fields and the previous entry's hash; editing
-// or deleting a row directly in the database breaks the chain, which Verify
-// (and `gonghui audit verify`) detects. The product has no way to edit or
-// delete entries.
+//
+// Each entry carries a MAC over its fields and the previous entry's MAC,
+// under a key derived from the key file (see Attach): the database does not
+// hold it, so someone who can write to the database can neither edit an
+// entry nor delete some and recompute the chain. The audit_head row, which
+// names the newest entry, is signed too, so the end cannot be cut off by
+// moving the head back; a keyed process that finds the head signed wrongly
+// records that in the chain (audit.head_invalid) before writing on, so the
+// next change does not cover the cut. Entries written before the chain was
+// keyed (mac_version 0) keep their plain SHA-256 and are checked by it; the
+// first keyed entry is an audit.keyed marker, and an unkeyed entry after a
+// keyed one is a forgery. A rewrite of the whole log into the pre-key form
+// looks like a log never keyed: only the checkpoints below tell.
+//
+// The head is also anchored outside the database: every N entries (and on
+// a timer, and at shutdown) the process that wrote them logs a signed
+// checkpoint {seq, hash, at, mac} and appends it to the anchor file when one
+// is configured. Verify (and `gonghui audit verify --anchor FILE`) checks
+// every checkpoint's entry is still there with the same MAC, and that the
+// log is not shorter than the newest checkpoint: restoring an older copy of
+// the database, or a rewrite by someone who stole a head signature, shows.
+// The product has no way to edit or delete entries.
 package audit
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -70,12 +91,16 @@ type Entry struct {
 	After     string    `json:"after,omitempty"`
 	PrevHash  string    `json:"prev_hash"`
 	Hash      string    `json:"hash"`
+	// MACVersion is 0 for an entry hashed with plain SHA-256 (written before
+	// the chain was keyed, or by a process given no key), 1 for a keyed MAC.
+	MACVersion int `json:"-"`
 }
 
 // head is the audit_head row as a transaction holds it.
 type head struct {
-	seq  int64
-	hash string
+	seq   int64
+	hash  string
+	chain *Chain // nil: entries are unkeyed
 }
 
 type headKey struct{}
@@ -86,22 +111,69 @@ type headKey struct{}
 // Events recorded in one transaction read the head once and write it back
 // once, just before the commit.
 func Record(ctx context.Context, tx *db.Tx, ev Event) error {
-	a := ActorFrom(ctx)
-	h, _ := tx.Local(headKey{}).(*head)
-	if h == nil {
-		h = &head{}
-		if err := tx.QueryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1"+tx.ForUpdate()).Scan(&h.seq, &h.hash); err != nil {
-			return fmt.Errorf("audit: read head: %w", err)
-		}
-		tx.SetLocal(headKey{}, h)
-		wctx := context.WithoutCancel(ctx)
-		tx.BeforeCommit(func() error {
-			if _, err := tx.Exec(wctx, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", h.seq, h.hash); err != nil {
-				return fmt.Errorf("audit: move head: %w", err)
-			}
-			return nil
-		})
+	h, err := lockHead(ctx, tx)
+	if err != nil {
+		return err
 	}
+	return h.append(ctx, tx, ActorFrom(ctx), ev)
+}
+
+// Markers the chain writes itself when a keyed process finds the head
+// unsigned (the switch-over from a log written before keying) or signed
+// wrongly (entries removed and the head moved back, or a rewrite): the
+// finding becomes a keyed entry that cannot be removed unnoticed, instead of
+// being covered by the next signature. Verify reports the second.
+const (
+	ActionKeyed       = "audit.keyed"
+	ActionHeadInvalid = "audit.head_invalid"
+)
+
+// lockHead reads and locks the head once per transaction, and arranges for
+// it to be written back (and signed) just before the commit.
+func lockHead(ctx context.Context, tx *db.Tx) (*head, error) {
+	if h, _ := tx.Local(headKey{}).(*head); h != nil {
+		return h, nil
+	}
+	c := chainOf(tx)
+	h := &head{chain: c}
+	var mac string
+	if err := tx.QueryRow(ctx, "SELECT seq, hash, mac FROM audit_head WHERE id = 1"+tx.ForUpdate()).Scan(&h.seq, &h.hash, &mac); err != nil {
+		return nil, fmt.Errorf("audit: read head: %w", err)
+	}
+	tx.SetLocal(headKey{}, h)
+	wctx := context.WithoutCancel(ctx)
+	from := h.seq
+	tx.BeforeCommit(func() error {
+		mac := ""
+		if c != nil {
+			mac = c.headMAC(h.seq, h.hash)
+		}
+		if _, err := tx.Exec(wctx, "UPDATE audit_head SET seq = ?, hash = ?, mac = ? WHERE id = 1", h.seq, h.hash, mac); err != nil {
+			return fmt.Errorf("audit: move head: %w", err)
+		}
+		return nil
+	})
+	if c == nil || h.seq == 0 || hmac.Equal([]byte(mac), []byte(c.headMAC(h.seq, h.hash))) {
+		if c != nil {
+			tx.AfterCommit(func() { c.committed(from, h.seq, h.hash) })
+		}
+		return h, nil
+	}
+	system := ActorFrom(context.Background())
+	ev := Event{Action: ActionKeyed, Entity: "audit", After: map[string]int64{"unkeyed_entries": h.seq}}
+	if mac != "" {
+		slog.Error("audit: the head's signature is wrong: entries were removed and the head moved back, or the log was rewritten; recording it in the chain", "head_seq", h.seq)
+		ev = Event{Action: ActionHeadInvalid, Entity: "audit", After: map[string]any{"head_seq": h.seq, "head_hash": h.hash}}
+	}
+	if err := h.append(ctx, tx, system, ev); err != nil {
+		return nil, err
+	}
+	tx.AfterCommit(func() { c.committed(from, h.seq, h.hash) })
+	return h, nil
+}
+
+func (h *head) append(ctx context.Context, tx *db.Tx, a Actor, ev Event) error {
+	c := h.chain
 	seq, prev := h.seq, h.hash
 	e := Entry{
 		Seq: seq + 1, At: time.Now().UTC().Truncate(time.Millisecond),
@@ -120,10 +192,15 @@ func Record(ctx context.Context, tx *db.Tx, ev Event) error {
 		actorID = a.UserID
 		e.ActorID = db.FormatID(a.UserID)
 	}
-	e.Hash = e.computeHash()
-	_, err = tx.Exec(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_name, ip, action, entity, entity_id, org_path, before_json, after_json, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, e.At.UnixMilli(), actorID, e.ActorName, e.IP, e.Action, e.Entity, e.EntityID, e.OrgPath, e.Before, e.After, e.PrevHash, e.Hash)
+	if c != nil {
+		e.MACVersion = 1
+		e.Hash = c.entryMAC(&e)
+	} else {
+		e.Hash = e.computeHash()
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_name, ip, action, entity, entity_id, org_path, before_json, after_json, prev_hash, hash, mac_version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Seq, e.At.UnixMilli(), actorID, e.ActorName, e.IP, e.Action, e.Entity, e.EntityID, e.OrgPath, e.Before, e.After, e.PrevHash, e.Hash, e.MACVersion)
 	if err != nil {
 		return fmt.Errorf("audit: insert: %w", err)
 	}
@@ -142,26 +219,31 @@ func encode(v any) (string, error) {
 	return string(b), nil
 }
 
-// computeHash covers every stored field, each length-prefixed so that no two
-// different entries hash the same input.
+// computeHash is the unkeyed hash of entries written before the chain was
+// keyed (mac_version 0). It covers every stored field, each length-prefixed
+// so that no two different entries hash the same input.
 func (e *Entry) computeHash() string {
 	h := sha256.New()
+	e.writeFields(h)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (e *Entry) writeFields(w io.Writer) {
 	for _, f := range []string{
 		strconv.FormatInt(e.Seq, 10), strconv.FormatInt(e.At.UnixMilli(), 10), e.ActorID, e.ActorName, e.IP,
 		e.Action, e.Entity, e.EntityID, e.OrgPath, e.Before, e.After, e.PrevHash,
 	} {
-		fmt.Fprintf(h, "%d:%s;", len(f), f)
+		fmt.Fprintf(w, "%d:%s;", len(f), f)
 	}
-	return hex.EncodeToString(h.Sum(nil))
 }
 
-const columns = "seq, at, actor_id, actor_name, ip, action, entity, entity_id, org_path, before_json, after_json, prev_hash, hash"
+const columns = "seq, at, actor_id, actor_name, ip, action, entity, entity_id, org_path, before_json, after_json, prev_hash, hash, mac_version"
 
 func scan(rows *sql.Rows) (Entry, error) {
 	var e Entry
 	var at int64
 	var actor sql.NullInt64
-	err := rows.Scan(&e.Seq, &at, &actor, &e.ActorName, &e.IP, &e.Action, &e.Entity, &e.EntityID, &e.OrgPath, &e.Before, &e.After, &e.PrevHash, &e.Hash)
+	err := rows.Scan(&e.Seq, &at, &actor, &e.ActorName, &e.IP, &e.Action, &e.Entity, &e.EntityID, &e.OrgPath, &e.Before, &e.After, &e.PrevHash, &e.Hash, &e.MACVersion)
 	e.At = time.UnixMilli(at).UTC()
 	if actor.Valid {
 		e.ActorID = db.FormatID(actor.Int64)
@@ -250,67 +332,4 @@ func PathEnd(p string) string {
 		return "\xff"
 	}
 	return p[:len(p)-1] + "0"
-}
-
-// Problem is a break in the chain. Code is stable ("missing", "link",
-// "hash", "head") for callers that explain it in the user's language;
-// Reason is English for the command line.
-type Problem struct {
-	Seq    int64
-	Code   string
-	Reason string
-}
-
-// Verify walks the whole chain and reports every entry whose hash does not
-// match its content, whose link to the previous entry is broken, or whose
-// sequence number skips (a deleted row). It returns the number of entries read.
-func Verify(ctx context.Context, d *db.DB) (int64, []Problem, error) {
-	var n, want int64 = 0, 1
-	prev := ""
-	var problems []Problem
-	var last int64
-	for {
-		rows, err := d.Query(ctx, "SELECT "+columns+" FROM audit_log WHERE seq > ? ORDER BY seq LIMIT 5000", last)
-		if err != nil {
-			return n, problems, fmt.Errorf("audit verify: %w", err)
-		}
-		got := 0
-		for rows.Next() {
-			e, err := scan(rows)
-			if err != nil {
-				rows.Close()
-				return n, problems, err
-			}
-			got++
-			n++
-			last = e.Seq
-			if e.Seq != want {
-				problems = append(problems, Problem{Seq: e.Seq, Code: "missing", Reason: fmt.Sprintf("entries %d to %d are missing", want, e.Seq-1)})
-			}
-			if e.PrevHash != prev {
-				problems = append(problems, Problem{Seq: e.Seq, Code: "link", Reason: "link to the previous entry is broken"})
-			}
-			if e.computeHash() != e.Hash {
-				problems = append(problems, Problem{Seq: e.Seq, Code: "hash", Reason: "content does not match its hash"})
-			}
-			prev, want = e.Hash, e.Seq+1
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return n, problems, err
-		}
-		if got == 0 {
-			break
-		}
-	}
-	var headSeq int64
-	var headHash string
-	if err := d.QueryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&headSeq, &headHash); err != nil {
-		return n, problems, err
-	}
-	if headSeq != last || headHash != prev {
-		problems = append(problems, Problem{Seq: headSeq, Code: "head", Reason: "the newest entries were removed (head does not match the last entry)"})
-	}
-	return n, problems, nil
 }

@@ -38,6 +38,18 @@ type DB struct {
 	w       *sql.DB
 	r       *sql.DB
 	rebinds sync.Map // query text -> rebound text for PostgreSQL
+	values  sync.Map // see SetValue
+}
+
+// SetValue attaches v to this handle under key, for code that only gets a
+// transaction (see Tx.Value): e.g. the audit chain's key, which belongs to
+// the process that opened the database and is not stored in it.
+func (d *DB) SetValue(key, v any) { d.values.Store(key, v) }
+
+// Value returns what SetValue attached under key, or nil.
+func (d *DB) Value(key any) any {
+	v, _ := d.values.Load(key)
+	return v
 }
 
 // Options tune pool sizes; zero values pick sensible defaults.
@@ -224,7 +236,15 @@ type Tx struct {
 	d      *DB
 	local  map[any]any
 	before []func() error
+	after  []func()
 }
+
+// Value returns what SetValue attached to the transaction's DB under key.
+func (t *Tx) Value(key any) any { return t.d.Value(key) }
+
+// AfterCommit runs fn once the transaction has committed (not when it rolls
+// back or is retried), for telling the outside world what is now durable.
+func (t *Tx) AfterCommit(fn func()) { t.after = append(t.after, fn) }
 
 // Local returns what SetLocal kept under key in this transaction, or nil.
 // Operations sharing a transaction (see Group) keep rows they locked here,
@@ -254,6 +274,9 @@ func (t *Tx) commit() error {
 	}
 	if err := t.tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	for _, fn := range t.after {
+		fn()
 	}
 	return nil
 }

@@ -40,10 +40,10 @@ func TestCommands(t *testing.T) {
 			if out, code := gonghui(t, "", "migrate", "--db", dsn); code != 0 || !strings.Contains(out, "version") {
 				t.Fatalf("migrate: %d %s", code, out)
 			}
-			if out, code := gonghui(t, "", "generate", "--orgs", "1000", "--db", dsn); code != 0 {
+			keyFile := testkit.KeyFileFor(dsn)
+			if out, code := gonghui(t, "", "generate", "--orgs", "1000", "--db", dsn, "--key-file", keyFile); code != 0 {
 				t.Fatalf("generate: %d %s", code, out)
 			}
-			keyFile := testkit.KeyFileFor(dsn)
 			if out, code := gonghui(t, "", "generate", "--members", "300", "--db", dsn, "--key-file", keyFile); code != 0 || !strings.Contains(out, "generated 300 members") {
 				t.Fatalf("generate --members: %d %s", code, out)
 			}
@@ -55,6 +55,7 @@ func TestCommands(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer d.Close()
+			testkit.KeyAudit(t, d, keyFile)
 			var rootID int64
 			var orgs int
 			if err := d.QueryRow(context.Background(), "SELECT id FROM orgs WHERE depth = 0").Scan(&rootID); err != nil {
@@ -91,13 +92,13 @@ func TestCommands(t *testing.T) {
 				t.Fatalf("security check: %d %s", code, out)
 			}
 
-			if out, code := gonghui(t, "", "audit", "verify", "--db", dsn); code != 0 || !strings.Contains(out, "intact") {
+			if out, code := gonghui(t, "", "audit", "verify", "--db", dsn, "--key-file", keyFile); code != 0 || !strings.Contains(out, "intact") {
 				t.Fatalf("audit verify on an untouched log: %d %s", code, out)
 			}
 			if _, err := d.Exec(context.Background(), "UPDATE audit_log SET actor_name = 'nobody' WHERE seq = 1"); err != nil {
 				t.Fatal(err)
 			}
-			if out, code := gonghui(t, "", "audit", "verify", "--db", dsn); code != 1 || !strings.Contains(out, "entry 1") {
+			if out, code := gonghui(t, "", "audit", "verify", "--db", dsn, "--key-file", keyFile); code != 1 || !strings.Contains(out, "entry 1") {
 				t.Fatalf("audit verify missed an edit: %d %s", code, out)
 			}
 		})

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"gonghui/internal/audit"
 	"gonghui/internal/db"
 )
 
@@ -46,6 +47,13 @@ func NewDB(t testing.TB, e db.Dialect) *db.DB {
 	}
 	t.Cleanup(func() { d.Close() })
 	if err := d.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// Key the audit chain as the server does, with a key of this database's
+	// own: tests in parallel each have theirs.
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	if _, err := audit.Attach(d, audit.Options{Key: key}); err != nil {
 		t.Fatal(err)
 	}
 	return d

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"gonghui/internal/audit"
+	"gonghui/internal/db"
 	"gonghui/internal/pii"
 )
 
@@ -26,4 +28,17 @@ func Keys(t testing.TB) *pii.Keyring {
 func KeyFileFor(dsn string) string {
 	h := sha256.Sum256([]byte(dsn))
 	return filepath.Join(os.TempDir(), "gonghui-test-keys", hex.EncodeToString(h[:8])+".key")
+}
+
+// KeyAudit keys d's audit chain as a server given keyFile does, for a test
+// that writes through its own handle beside server processes and commands.
+func KeyAudit(t testing.TB, d *db.DB, keyFile string) {
+	t.Helper()
+	k, err := pii.Load(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := audit.Attach(d, audit.Options{Key: k.DeriveKey(audit.KeyLabel), Hash: k.MACHash()}); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -82,7 +82,7 @@ type problemView struct {
 // problemReason explains a break in the chain in the page's language.
 func problemReason(pg *Page, pr audit.Problem) string {
 	switch pr.Code {
-	case "link", "hash", "head":
+	case "link", "hash", "head", "unkeyed", "head_mac", "nokey", "anchor", "truncated", "anchor_mac":
 		return pg.T("page.audit.problem_" + pr.Code)
 	case "missing":
 		return pg.T("page.audit.problem_missing") + " (" + pr.Reason + ")"
