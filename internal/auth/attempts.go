@@ -37,7 +37,7 @@ func (s *Service) reserveAttempt(ctx context.Context, table, keyCol string, id i
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		err := tx.QueryRow(ctx, `UPDATE `+table+` SET
 			failed_logins = CASE WHEN locked_until > 0 THEN 1 ELSE failed_logins + 1 END,
-			locked_until = CASE WHEN (CASE WHEN locked_until > 0 THEN 1 ELSE failed_logins + 1 END) >= ? THEN ? ELSE 0 END
+			locked_until = CASE WHEN (CASE WHEN locked_until > 0 THEN 1 ELSE failed_logins + 1 END) >= ? THEN CAST(? AS BIGINT) ELSE 0 END
 			WHERE `+keyCol+` = ? AND locked_until <= ?
 			RETURNING failed_logins, locked_until`, pol.MaxFailed, until, id, now.UnixMilli()).Scan(&a.failed, &a.lockedUntil)
 		if errors.Is(err, sql.ErrNoRows) {
