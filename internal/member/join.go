@@ -40,8 +40,8 @@ type Application struct {
 	Name         string            `json:"name"`
 	IDNumber     string            `json:"id_number"` // masked
 	Mobile       string            `json:"mobile"`    // masked
-	Gender       string            `json:"gender"`
-	BirthDate    string            `json:"birth_date"`
+	Gender       string            `json:"gender"`     // "" (masked with the ID number)
+	BirthDate    string            `json:"birth_date"` // masked with the ID number
 	EmployerID   int64             `json:"employer_id,string,omitempty"`
 	EmployerName string            `json:"employer_name"`
 	Job          string            `json:"job"`
@@ -233,6 +233,7 @@ func (s *Store) scanApp(r interface{ Scan(...any) error }) (Application, error) 
 	}
 	a.IDNumber = cnid.MaskResidentID(s.openOr(a.idSealed, appIDAAD(a.ID)))
 	a.Mobile = cnid.MaskMobile(s.openOr(a.mobileSealed, appMobileAAD(a.ID)))
+	maskDerived(&a.BirthDate, &a.Gender)
 	return a, nil
 }
 
