@@ -31,6 +31,8 @@ type Config struct {
 	KeyFile       string // key file for data encrypted at rest; "" = beside the SQLite file, or ./data/gonghui.key
 	KeyProfile    string // "standard" (AES-GCM, HMAC-SHA-256) or "gm" (SM4-GCM, HMAC-SM3), for a new key file
 	ShutdownWait  time.Duration
+	// Exports of full numbers and the mass-read alert (member.ExportPolicy).
+	ExportApprovalRows, ExportPerHour, MassReadAlert int
 }
 
 // option describes one setting once, for flags, environment and help text.
@@ -56,6 +58,9 @@ func (c *Config) options() []option {
 		{flag: "max-conns", env: "GONGHUI_MAX_CONNS", def: "16", integer: &c.MaxConns, help: "database connections per process"},
 		{flag: "sqlite-cache-mb", env: "GONGHUI_SQLITE_CACHE_MB", def: "64", integer: &c.SQLiteCacheMB, help: "page cache of the SQLite writer in MB (a city of millions of members imports faster with 1024 or more)"},
 		{flag: "key-file", env: "GONGHUI_KEY_FILE", def: "", str: &c.KeyFile, help: "key file for data encrypted at rest (created on first start; every server process needs the same one; GONGHUI_KEYS may hold its content instead)"},
+		{flag: "export-approval-rows", env: "GONGHUI_EXPORT_APPROVAL_ROWS", def: "50", integer: &c.ExportApprovalRows, help: "exports of full numbers with more rows than this need a second person's approval"},
+		{flag: "export-per-hour", env: "GONGHUI_EXPORT_PER_HOUR", def: "10", integer: &c.ExportPerHour, help: "full-number exports one account may start per hour"},
+		{flag: "mass-read-alert", env: "GONGHUI_MASS_READ_ALERT", def: "2000", integer: &c.MassReadAlert, help: "members one account may read in an hour (reveals, exported rows) before a warning is logged and counted in /metrics"},
 		{flag: "key-profile", env: "GONGHUI_KEY_PROFILE", def: "standard", str: &c.KeyProfile, help: "algorithms for a new key file: standard (AES-256-GCM, HMAC-SHA-256) or gm (SM4-GCM, HMAC-SM3)"},
 	}
 }

@@ -38,8 +38,8 @@ type Application struct {
 	OrgID        int64             `json:"org_id,string"`
 	OrgName      string            `json:"org_name"`
 	Name         string            `json:"name"`
-	IDNumber     string            `json:"id_number"` // masked
-	Mobile       string            `json:"mobile"`    // masked
+	IDNumber     string            `json:"id_number"`  // masked
+	Mobile       string            `json:"mobile"`     // masked
 	Gender       string            `json:"gender"`     // "" (masked with the ID number)
 	BirthDate    string            `json:"birth_date"` // masked with the ID number
 	EmployerID   int64             `json:"employer_id,string,omitempty"`

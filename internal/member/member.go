@@ -104,8 +104,8 @@ type Member struct {
 	OrgName      string    `json:"org_name"`
 	OrgPath      string    `json:"-"`
 	Name         string    `json:"name"`
-	IDNumber     string    `json:"id_number"` // masked unless revealed
-	Mobile       string    `json:"mobile"`    // masked unless revealed
+	IDNumber     string    `json:"id_number"`  // masked unless revealed
+	Mobile       string    `json:"mobile"`     // masked unless revealed
 	Gender       string    `json:"gender"`     // "male" or "female", from the ID number; "" while masked
 	BirthDate    string    `json:"birth_date"` // MaskedBirthDate while the ID number is masked
 	EmployerID   int64     `json:"employer_id,string,omitempty"`

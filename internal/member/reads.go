@@ -80,3 +80,18 @@ func (s *Store) takeExportSlot(ctx context.Context, tx *db.Tx, pr *auth.Principa
 	}
 	return nil
 }
+
+// With returns the policy with the given limits, each where it is above
+// zero (a command that does not read the flags keeps the defaults).
+func (p ExportPolicy) With(approvalRows, perHour, massRead int) ExportPolicy {
+	if approvalRows > 0 {
+		p.ApprovalRows = approvalRows
+	}
+	if perHour > 0 {
+		p.PerHour = perHour
+	}
+	if massRead > 0 {
+		p.MassRead = massRead
+	}
+	return p
+}

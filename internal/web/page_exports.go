@@ -3,9 +3,9 @@ package web
 import (
 	"log/slog"
 	"maps"
-	"slices"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"gonghui/internal/auth"
