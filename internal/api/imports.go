@@ -58,7 +58,9 @@ func (h *Handler) importMembers(w http.ResponseWriter, r *http.Request) error {
 }
 
 // exportMembers: GET /members/export — the list's filters, as .xlsx;
-// ?reveal=true shows full numbers to holders of member.reveal (audited).
+// ?reveal=true&reason= shows full numbers to holders of member.reveal, up
+// to the approval threshold (above it: POST /member-exports). Audited
+// either way.
 func (h *Handler) exportMembers(w http.ResponseWriter, r *http.Request) error {
 	in, err := memberQuery(r)
 	if err != nil {
@@ -66,6 +68,7 @@ func (h *Handler) exportMembers(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := newQuery(r)
 	reveal := q.boolean("reveal")
+	opt := member.ExportOptions{Reveal: reveal != nil && *reveal, Reason: q.str("reason")}
 	if err := q.err(); err != nil {
 		return err
 	}
@@ -76,7 +79,7 @@ func (h *Handler) exportMembers(w http.ResponseWriter, r *http.Request) error {
 	out := &httpx.LazyWriter{W: w, Before: func() {
 		httpx.Attachment(w, "members-"+time.Now().Format("20060102")+".xlsx")
 	}}
-	if _, err := h.mem.Export(r.Context(), principal(r), in, reveal != nil && *reveal, tr, out); err != nil {
+	if _, err := h.mem.Export(r.Context(), principal(r), in, opt, tr, out); err != nil {
 		if out.Started {
 			// Too late for an error answer: the download breaks off.
 			slog.Error("export broke off", "err", err)

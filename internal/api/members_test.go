@@ -180,6 +180,10 @@ func TestImportExportAPI(t *testing.T) {
 			t.Fatalf("reveal export by a leader: %d", st)
 		}
 		st, body = f.do(tok, "GET", "/api/v1/members/export?reveal=true", "", nil)
+		if st != 422 || !strings.Contains(body, `"reason"`) {
+			t.Fatalf("reveal export without a reason: %d %s", st, body)
+		}
+		st, body = f.do(tok, "GET", "/api/v1/members/export?reveal=true&reason=%E6%A0%B8%E5%AF%B9", "", nil)
 		x, _ = excelize.OpenReader(strings.NewReader(body))
 		rows, _ = x.GetRows(x.GetSheetList()[0])
 		if st != 200 || len(rows) != 2 || rows[1][1] != idNo(t, 1) {

@@ -38,6 +38,8 @@ type Config struct {
 	SMSPerHour       int    // sign-in codes an hour in all
 	AuditAnchor      string // file the audit chain's signed checkpoints are appended to
 	AuditAnchorEvery int    // audit entries between checkpoints
+	// Exports of full numbers and the mass-read alert (member.ExportPolicy).
+	ExportApprovalRows, ExportPerHour, MassReadAlert int
 }
 
 // option describes one setting once, for flags, environment and help text.
@@ -70,6 +72,9 @@ func (c *Config) options() []option {
 		{flag: "sms-per-hour", env: "GONGHUI_SMS_PER_HOUR", def: "2000", integer: &c.SMSPerHour, help: "sign-in codes sent per hour in all (a ceiling on the SMS bill)"},
 		{flag: "audit-anchor", env: "GONGHUI_AUDIT_ANCHOR", def: "", str: &c.AuditAnchor, help: "append the audit chain's signed checkpoints to this file (keep it where the database's users cannot write, or ship it away); they are logged either way"},
 		{flag: "audit-anchor-every", env: "GONGHUI_AUDIT_ANCHOR_EVERY", def: "100", integer: &c.AuditAnchorEvery, help: "audit entries between checkpoints (also one a minute while entries are written, and at shutdown)"},
+		{flag: "export-approval-rows", env: "GONGHUI_EXPORT_APPROVAL_ROWS", def: "50", integer: &c.ExportApprovalRows, help: "exports of full numbers with more rows than this need a second person's approval"},
+		{flag: "export-per-hour", env: "GONGHUI_EXPORT_PER_HOUR", def: "10", integer: &c.ExportPerHour, help: "full-number exports one account may start per hour"},
+		{flag: "mass-read-alert", env: "GONGHUI_MASS_READ_ALERT", def: "2000", integer: &c.MassReadAlert, help: "members one account may read in an hour (reveals, exported rows) before a warning is logged and counted in /metrics"},
 		{flag: "key-profile", env: "GONGHUI_KEY_PROFILE", def: "standard", str: &c.KeyProfile, help: "algorithms for a new key file: standard (AES-256-GCM, HMAC-SHA-256) or gm (SM4-GCM, HMAC-SM3)"},
 	}
 }

@@ -77,6 +77,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		return nil, err
 	}
 	m := &Main{Config: cfg, DB: d, chain: chain, Auth: auth.NewService(d, keys), Orgs: org.NewStore(d), Members: member.NewStore(d, keys)}
+	m.Members.Policy = m.Members.Policy.With(cfg.ExportApprovalRows, cfg.ExportPerHour, cfg.MassReadAlert)
 	m.Acts = activity.NewStore(d, m.Members)
 	m.Courses = course.NewStore(d, m.Members)
 	m.Stats = stats.NewStore(d)
@@ -115,6 +116,7 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 	if r != w {
 		m.registry.MustRegister(collectors.NewDBStatsCollector(r, "reader"))
 	}
+	m.registry.MustRegister(member.MassReadAlerts)
 	metrics := newHTTPMetrics(m.registry)
 
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -174,6 +174,8 @@ func (s *Store) Own(ctx context.Context, memberID int64) (*Member, error) {
 		return nil, err
 	}
 	m := s.masked(r)
+	// The member's own record: what their number encodes is theirs to see.
+	m.Gender, m.BirthDate = r.Gender, r.BirthDate
 	return &m, nil
 }
 

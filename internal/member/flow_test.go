@@ -92,11 +92,19 @@ func TestTransferBetweenStreets(t *testing.T) {
 			t.Fatalf("%d rows after the transfer", n)
 		}
 
-		// The target may also ask, naming the person by ID number.
+		// The target cannot ask by ID number for someone in a union it
+		// cannot see (that would tell which union they belong to): the
+		// answer is the unknown person's. The person applies instead.
 		m2 := w.add(t, w.unionA, "林十二", 601)
-		tr2, err := w.s.RequestTransfer(ctx, w.xichangOf, TransferRequest{IDNumber: idNumber(t, 601), ToOrgID: w.unionB.ID})
+		_, err = w.s.RequestTransfer(ctx, w.xichangOf, TransferRequest{IDNumber: idNumber(t, 601), ToOrgID: w.unionB.ID})
+		wantField(t, err, "id_number", "exp.transfer_unknown")
+		app, err := w.s.Apply(ctx, w.unionB.ID, ApplyInput{Name: "林十二", IDNumber: idNumber(t, 601), Mobile: mobile(601), EmployerID: w.empB.ID, Consent: true})
+		if err != nil || app.Status != AppTransfer {
+			t.Fatalf("application by the person %+v %v", app, err)
+		}
+		tr2, err := w.s.GetTransfer(ctx, w.xichangOf, app.TransferID)
 		if err != nil || tr2.MemberID != m2.ID {
-			t.Fatalf("target-side request %+v %v", tr2, err)
+			t.Fatalf("target-side transfer %+v %v", tr2, err)
 		}
 		if _, err := w.s.DecideTransfer(ctx, w.dashilanOfficer, tr2.ID, TransferDecision{Action: "reject", Reason: "尚有手续未办"}); err != nil {
 			t.Fatal(err)

@@ -38,10 +38,10 @@ type Application struct {
 	OrgID        int64             `json:"org_id,string"`
 	OrgName      string            `json:"org_name"`
 	Name         string            `json:"name"`
-	IDNumber     string            `json:"id_number"` // masked
-	Mobile       string            `json:"mobile"`    // masked
-	Gender       string            `json:"gender"`
-	BirthDate    string            `json:"birth_date"`
+	IDNumber     string            `json:"id_number"`  // masked
+	Mobile       string            `json:"mobile"`     // masked
+	Gender       string            `json:"gender"`     // "" (masked with the ID number)
+	BirthDate    string            `json:"birth_date"` // masked with the ID number
 	EmployerID   int64             `json:"employer_id,string,omitempty"`
 	EmployerName string            `json:"employer_name"`
 	Job          string            `json:"job"`
@@ -233,6 +233,7 @@ func (s *Store) scanApp(r interface{ Scan(...any) error }) (Application, error) 
 	}
 	a.IDNumber = cnid.MaskResidentID(s.openOr(a.idSealed, appIDAAD(a.ID)))
 	a.Mobile = cnid.MaskMobile(s.openOr(a.mobileSealed, appMobileAAD(a.ID)))
+	maskDerived(&a.BirthDate, &a.Gender)
 	return a, nil
 }
 

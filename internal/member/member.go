@@ -104,10 +104,10 @@ type Member struct {
 	OrgName      string    `json:"org_name"`
 	OrgPath      string    `json:"-"`
 	Name         string    `json:"name"`
-	IDNumber     string    `json:"id_number"` // masked unless revealed
-	Mobile       string    `json:"mobile"`    // masked unless revealed
-	Gender       string    `json:"gender"`    // "male" or "female", from the ID number
-	BirthDate    string    `json:"birth_date"`
+	IDNumber     string    `json:"id_number"`  // masked unless revealed
+	Mobile       string    `json:"mobile"`     // masked unless revealed
+	Gender       string    `json:"gender"`     // "male" or "female", from the ID number; "" while masked
+	BirthDate    string    `json:"birth_date"` // MaskedBirthDate while the ID number is masked
 	EmployerID   int64     `json:"employer_id,string,omitempty"`
 	EmployerName string    `json:"employer_name"`
 	Job          string    `json:"job"`
@@ -132,9 +132,10 @@ const (
 
 // Store reads and changes the registry.
 type Store struct {
-	DB   *db.DB
-	Keys *pii.Keyring
-	now  func() time.Time
+	DB     *db.DB
+	Keys   *pii.Keyring
+	Policy ExportPolicy
+	now    func() time.Time
 
 	cardMu sync.Mutex
 	card   *card.Signer // the card signing key, once read
@@ -142,7 +143,7 @@ type Store struct {
 
 // NewStore returns a store on d sealing personal data with keys.
 func NewStore(d *db.DB, keys *pii.Keyring) *Store {
-	return &Store{DB: d, Keys: keys, now: time.Now}
+	return &Store{DB: d, Keys: keys, Policy: DefaultExportPolicy, now: time.Now}
 }
 
 // china is the zone in which calendar dates are read (no daylight saving

@@ -59,8 +59,12 @@ func TestCreateValidates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m.EmployerName != "甲公司" || m.Gender != "male" && m.Gender != "female" || m.BirthDate != "1980-01-02" {
+		// Sex and birth date are masked with the ID number; a reveal shows them.
+		if m.EmployerName != "甲公司" || m.Gender != "" || m.BirthDate != MaskedBirthDate {
 			t.Fatalf("member %+v", m)
+		}
+		if rv, err := w.s.Reveal(ctx, w.dashilanOfficer, m.ID, "核对"); err != nil || rv.Gender != "male" && rv.Gender != "female" || rv.BirthDate != "1980-01-02" {
+			t.Fatalf("revealed %+v %v", rv, err)
 		}
 		if !strings.HasPrefix(m.IDNumber, "110") || !strings.Contains(m.IDNumber, "*") || m.Mobile != "138****5678" {
 			t.Fatalf("not masked: %s %s", m.IDNumber, m.Mobile)

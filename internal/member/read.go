@@ -48,7 +48,23 @@ func (s *Store) masked(r *row) Member {
 		m.IDNumber = "******************"
 	}
 	m.Mobile = cnid.MaskMobile(s.openOr(r.mobileSealed, mobileAAD(r.ID)))
+	maskDerived(&m.BirthDate, &m.Gender)
 	return m
+}
+
+// MaskedBirthDate is how a birth date shows while the ID number is masked.
+const MaskedBirthDate = "****-**-**"
+
+// maskDerived hides what the ID number's hidden digits encode. The mask
+// keeps the first three and last four digits; with the birth date beside
+// it only the three region digits stay unknown, and the check digit leaves
+// one or two candidates, so the birth date (and the sex, which the full
+// number holds too) go with the number: shown only on reveal.
+func maskDerived(birth, gender *string) {
+	if *birth != "" {
+		*birth = MaskedBirthDate
+	}
+	*gender = ""
 }
 
 func (s *Store) load(ctx context.Context, id int64) (*row, error) {
@@ -75,10 +91,13 @@ func (s *Store) Get(ctx context.Context, pr *auth.Principal, id int64) (*Member,
 	return &m, nil
 }
 
-// Revealed are a member's personal numbers in full.
+// Revealed are a member's personal numbers in full, with what the ID
+// number encodes (masked with it otherwise).
 type Revealed struct {
-	IDNumber string `json:"id_number"`
-	Mobile   string `json:"mobile"`
+	IDNumber  string `json:"id_number"`
+	Mobile    string `json:"mobile"`
+	Gender    string `json:"gender"`
+	BirthDate string `json:"birth_date"`
 }
 
 // Reveal returns a member's full ID and mobile numbers. It needs
@@ -99,14 +118,16 @@ func (s *Store) Reveal(ctx context.Context, pr *auth.Principal, id int64, reason
 	if utf8.RuneCountInString(reason) > 200 {
 		return nil, fieldErr("reason", "field.too_long", 200)
 	}
-	out := &Revealed{IDNumber: s.openOr(r.idSealed, idAAD(id)), Mobile: s.openOr(r.mobileSealed, mobileAAD(id))}
+	out := &Revealed{IDNumber: s.openOr(r.idSealed, idAAD(id)), Mobile: s.openOr(r.mobileSealed, mobileAAD(id)),
+		Gender: r.Gender, BirthDate: r.BirthDate}
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 		return audit.Record(ctx, tx, audit.Event{Action: "pii.reveal", Entity: "member", EntityID: db.FormatID(id), OrgPath: r.OrgPath,
-			After: map[string]any{"fields": []string{"id_number", "mobile"}, "reason": reason}})
+			After: map[string]any{"fields": []string{"id_number", "mobile", "gender", "birth_date"}, "reason": reason}})
 	})
 	if err != nil {
 		return nil, errs.Internal(err, "member: audit reveal")
 	}
+	s.noteReads(ctx, pr, 1)
 	return out, nil
 }
 
@@ -186,6 +207,7 @@ func (s *Store) Each(ctx context.Context, pr *auth.Principal, q Query, reveal bo
 			if reveal {
 				m.IDNumber = s.openOr(rows[i].idSealed, idAAD(m.ID))
 				m.Mobile = s.openOr(rows[i].mobileSealed, mobileAAD(m.ID))
+				m.Gender, m.BirthDate = rows[i].Gender, rows[i].BirthDate
 			}
 			if err := fn(&m); err != nil {
 				return err

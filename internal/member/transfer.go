@@ -240,34 +240,41 @@ func (s *Store) RequestTransfer(ctx context.Context, pr *auth.Principal, in Tran
 		var memberID, fromID int64
 		var fromPath string
 		var st Status
+		to, err := loadUnion(ctx, tx, in.ToOrgID)
+		if err != nil {
+			return err
+		}
+		// By ID number the caller asks as the target's staff: that is
+		// checked before the lookup, so that the answer cannot depend on
+		// whether the person exists.
+		if in.MemberID == 0 && !pr.CanAt(auth.PermMemberWrite, to.Path) {
+			return errs.Forbidden()
+		}
 		q := "SELECT id, org_id, org_path, status FROM members WHERE "
-		var err error
 		if in.MemberID != 0 {
 			err = tx.QueryRow(ctx, q+"id = ?"+tx.ForUpdate(), in.MemberID).Scan(&memberID, &fromID, &fromPath, &st)
 		} else {
 			err = tx.QueryRow(ctx, q+"id_hash = ?"+tx.ForUpdate(), idHash).Scan(&memberID, &fromID, &fromPath, &st)
 		}
-		if errors.Is(err, sql.ErrNoRows) {
-			if in.MemberID != 0 {
-				return errs.NotFound("member")
-			}
-			return fieldErr("id_number", "member.not_a_member")
+		if errors.Is(err, sql.ErrNoRows) && in.MemberID != 0 {
+			return errs.NotFound("member")
+		}
+		// A person whose union the caller cannot see answers as an unknown
+		// one: an ID number must not tell which union someone belongs to.
+		// Their move goes through their own application at the target's
+		// joining page, which asks their union to release them.
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && in.MemberID == 0 && !canRead(pr, fromPath)) {
+			return fieldErr("id_number", "exp.transfer_unknown")
 		}
 		if err != nil {
 			return errs.Internal(err, "member: transfer lookup")
 		}
-		to, err := loadUnion(ctx, tx, in.ToOrgID)
-		if err != nil {
-			return err
-		}
 		// Staff of either side may ask: the source for a member it can see,
-		// the target for a person who asked it to take them in.
+		// the target for a person in its sight who asked it to take them in.
 		if in.MemberID != 0 {
 			if err := writable(pr, fromPath); err != nil {
 				return err
 			}
-		} else if !pr.CanAt(auth.PermMemberWrite, to.Path) {
-			return errs.Forbidden()
 		}
 		if st != StatusActive {
 			return fieldErr("member_id", "member.not_active")

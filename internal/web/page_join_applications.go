@@ -32,6 +32,8 @@ func applicationView(lang i18n.Lang, paths *pathCache, a member.Application) app
 		Created: formatTime(a.CreatedAt, "2006-01-02 15:04"), Decided: formatTime(a.DecidedAt, "2006-01-02 15:04")}
 	if a.Gender != "" {
 		v.GenderLabel = i18n.T(lang, "member.gender."+a.Gender)
+	} else {
+		v.GenderLabel = i18n.T(lang, "exp.masked")
 	}
 	if a.MemberID != 0 {
 		v.MemberURL = memberURL(a.MemberID)

@@ -8,6 +8,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/i18n"
 	"gonghui/internal/member"
 )
 
@@ -105,6 +106,7 @@ type memberListData struct {
 	CanWrite      bool
 	NewURL        string
 	ExportURL     string
+	RevealURL     string // the request form for full numbers, for holders of member.reveal
 	Sections      []memberSection
 	Section       string
 	// NumberSearch names the kind of number searched for ("id_number",
@@ -166,6 +168,9 @@ func (h *Handler) memberList(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	if enc := f.values().Encode(); enc != "" {
 		d.ExportURL += "?" + enc
 	}
+	if p.Can(auth.PermMemberReveal) {
+		d.RevealURL = exportNewURL(f)
+	}
 	status := http.StatusOK
 	cursor := qstr(r, "cursor")
 	q, err := f.query()
@@ -211,6 +216,7 @@ func (h *Handler) memberFor(w http.ResponseWriter, r *http.Request, p *auth.Prin
 type memberShowData struct {
 	M             memberRow
 	Revealed      *member.Revealed
+	RevealedSex   string // the revealed sex, in words
 	CanWrite      bool
 	CanReveal     bool
 	History       []eventView
@@ -245,6 +251,9 @@ func (h *Handler) renderMemberShow(w http.ResponseWriter, r *http.Request, p *au
 	d := memberShowData{M: memberView(pg.Lang, *m), Revealed: revealed, CanWrite: p.CanAt(auth.PermMemberWrite, m.OrgPath),
 		CanReveal: p.CanAt(auth.PermMemberReveal, m.OrgPath), StatusOptions: memberStatusOptions(pg.Lang), Today: todayBeijing(),
 		FormName: formName}
+	if revealed != nil && revealed.Gender != "" {
+		d.RevealedSex = i18n.T(pg.Lang, "member.gender."+revealed.Gender)
+	}
 	evs, err := h.Members.History(ctx, p, m.ID)
 	if err != nil {
 		h.fail(w, r, p, err)

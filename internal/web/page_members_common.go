@@ -127,6 +127,8 @@ func memberView(lang i18n.Lang, m member.Member) memberRow {
 		StatusLabel: memberStatusLabel(lang, m.Status), StatusV: memberStatusVariant(m.Status), Tags: tagLabels(lang, m.Tags)}
 	if m.Gender != "" {
 		v.GenderLabel = i18n.T(lang, "member.gender."+m.Gender)
+	} else {
+		v.GenderLabel = i18n.T(lang, "exp.masked")
 	}
 	if m.Source != "" {
 		v.SourceLabel = i18n.T(lang, "member.source."+m.Source)
@@ -151,6 +153,7 @@ func memberSections(lang i18n.Lang) []memberSection {
 		{"members", "/members", i18n.T(lang, "mweb.section.members")},
 		{"applications", "/applications", i18n.T(lang, "mweb.section.applications")},
 		{"transfers", "/transfers", i18n.T(lang, "mweb.section.transfers")},
+		{"exports", "/exports", i18n.T(lang, "exp.section")},
 	}
 }
 

@@ -40,6 +40,7 @@ func (h *Handler) importRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /members/import/jobs/{id}/run", a(h.importRun))
 	mux.HandleFunc("GET /members/import/jobs/{id}/report.xlsx", a(h.importReport))
 	mux.HandleFunc("GET /members/export", a(h.memberExport))
+	h.exportRoutes(mux)
 }
 
 // importData is the Data of the upload page.
@@ -336,10 +337,15 @@ func (h *Handler) importTemplate(w http.ResponseWriter, r *http.Request, p *auth
 	download(w, "会员名册模板.xlsx", buf.Bytes())
 }
 
-// memberExport downloads the registry's filtered list; reveal=1 shows the
-// full numbers to holders of member.reveal (audited).
+// memberExport downloads the registry's filtered list, masked (and
+// audited). Full numbers go through an export request: reveal=1, as old
+// links have it, leads to its form with the same filters.
 func (h *Handler) memberExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	q := r.URL.Query()
+	if q.Get("reveal") == "1" {
+		http.Redirect(w, r, exportNewURL(memberFiltersOf(q)), http.StatusSeeOther)
+		return
+	}
 	in := member.Query{Q: strings.TrimSpace(q.Get("q")), Org: parseIDValue(q.Get("org")), OrgOnly: q.Get("org_only") == "1" || q.Get("org_only") == "true",
 		Status: member.Status(q.Get("status")), JoinedFrom: q.Get("joined_from"), JoinedTo: q.Get("joined_to"), Employer: parseIDValue(q.Get("employer"))}
 	for _, t := range q["tag"] {
@@ -347,13 +353,12 @@ func (h *Handler) memberExport(w http.ResponseWriter, r *http.Request, p *auth.P
 			in.Tags = append(in.Tags, t)
 		}
 	}
-	reveal := q.Get("reveal") == "1"
 	lang := i18n.FromRequest(r)
 	// Streamed: the workbook goes out as it is zipped, whatever its size.
 	out := &httpx.LazyWriter{W: w, Before: func() {
 		httpx.Attachment(w, i18n.T(lang, "member.export_sheet")+"-"+time.Now().Format("20060102")+".xlsx")
 	}}
-	if _, err := h.Members.Export(r.Context(), p, in, reveal, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, out); err != nil {
+	if _, err := h.Members.Export(r.Context(), p, in, member.ExportOptions{}, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, out); err != nil {
 		if out.Started {
 			slog.Error("export broke off", "err", err)
 			return

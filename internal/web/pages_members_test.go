@@ -351,13 +351,19 @@ func TestMemberPages(t *testing.T) {
 			wantStatus(t, "transfer still visible to the source", a, 200)
 			wantBody(t, "transfer still visible to the source", a, "已完成")
 
-			// The target side asks by ID number.
+			// The target side cannot learn by ID number which union holds
+			// someone outside its charge: the answer is the unknown
+			// person's, and the person applies through the joining page.
 			n := s.add(t, s.unionE, "陈九", 41, "2017-01-01")
 			a = west.post("/transfers/new", url.Values{"id_number": {idNumber(t, 41)}, "to_org_id": {id(s.unionW)}}, "/transfers")
-			wantStatus(t, "request in", a, http.StatusSeeOther)
-			a = west.post("/transfers/new", url.Values{"id_number": {idNumber(t, 41)}, "to_org_id": {id(s.unionW)}}, "/transfers")
-			wantStatus(t, "request in twice", a, http.StatusUnprocessableEntity)
-			wantBody(t, "request in twice", a, "已有一笔正在办理的会籍接转")
+			wantStatus(t, "request in", a, http.StatusUnprocessableEntity)
+			wantBody(t, "request in", a, "在您管理的工会中没有找到")
+			unknown := west.post("/transfers/new", url.Values{"id_number": {idNumber(t, 49)}, "to_org_id": {id(s.unionW)}}, "/transfers")
+			wantStatus(t, "request in, unknown person", unknown, http.StatusUnprocessableEntity)
+			wantBody(t, "request in, unknown person", unknown, "在您管理的工会中没有找到")
+			if _, err := s.members.Apply(ctx, s.unionW.ID, member.ApplyInput{Name: "陈九", IDNumber: idNumber(t, 41), Mobile: mobileNumber(41), EmployerName: "城建", Consent: true}); err != nil {
+				t.Fatal(err)
+			}
 			ts, _, _ = s.members.ListTransfers(ctx, s.system, member.TransferQuery{Member: n.ID})
 			if len(ts) != 1 || ts[0].ToOrgID != s.unionW.ID {
 				t.Fatalf("request in: %+v", ts)
