@@ -78,7 +78,7 @@ func ExampleNormalizeMobile() {
 
 func ExampleMaskResidentID() {
 	fmt.Println(cnid.MaskResidentID("11010519491231002X"))
-	// Output: 110***********002X
+	// Output: 110***********00*X
 }
 
 func ExampleMaskMobile() {

@@ -61,7 +61,7 @@ func FuzzParseResidentID(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		pinNow(t, testNow)
-		checkMasked(t, normalise(s), MaskResidentID(s))
+		checkMaskedID(t, normalise(s), MaskResidentID(s))
 		id, err := ParseResidentID(s)
 		if err != nil {
 			if id != (ResidentID{}) {

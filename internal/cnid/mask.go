@@ -19,12 +19,18 @@ func mask(s string, head, tail int) string {
 }
 
 // MaskResidentID masks an ID number for display, keeping the first 3 and last
-// 4 characters: 110***********123X. The province and a few final digits are
-// enough for a person to recognise their own number; the birth date and the
-// rest stay hidden. Any input is accepted, valid or not, so that a display
-// path can never leak a value just because it failed validation.
+// 4 characters but the 17th: 110***********12*X. The province and a few
+// final digits are enough for a person to recognise their own number; the
+// birth date and the rest stay hidden, and so does the 17th digit, whose
+// parity is the person's sex (masked views hide the sex too). Any input is
+// accepted, valid or not, so that a display path can never leak a value
+// just because it failed validation.
 func MaskResidentID(n string) string {
-	return mask(normalise(n), 3, 4)
+	r := []rune(mask(normalise(n), 3, 4))
+	if len(r) == 18 {
+		r[16] = '*'
+	}
+	return string(r)
 }
 
 // MaskMobile masks a mobile number for display: 138****5678. A number that

@@ -7,9 +7,9 @@ import (
 
 func TestMaskResidentID(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"11010519491231002X", "110***********002X"},
-		{"11010519491231002x", "110***********002X"},
-		{" 11010519491231002X ", "110***********002X"},
+		{"11010519491231002X", "110***********00*X"},
+		{"11010519491231002x", "110***********00*X"},
+		{" 11010519491231002X ", "110***********00*X"},
 		{"110105491231002", "110********1002"}, // legacy 15 digits: still masked
 		{"", ""},
 		{"12345", "*****"},
@@ -44,7 +44,13 @@ func TestMaskMobile(t *testing.T) {
 // given the value the mask works on: the output is valid UTF-8 of the same
 // rune length, values shorter than maskMinRunes are fully starred, and longer
 // ones show exactly their first 3 and last 4 runes with stars in between.
-func checkMasked(t *testing.T, base, out string) {
+func checkMasked(t *testing.T, base, out string) { t.Helper(); checkMask(t, base, out, -1) }
+
+// checkMaskedID also wants the 17th character (the sex digit) of an
+// 18-character number hidden.
+func checkMaskedID(t *testing.T, base, out string) { t.Helper(); checkMask(t, base, out, 16) }
+
+func checkMask(t *testing.T, base, out string, alsoHidden int) {
 	t.Helper()
 	if !utf8.ValidString(out) {
 		t.Fatalf("mask of %q is not valid UTF-8: %q", base, out)
@@ -58,7 +64,7 @@ func checkMasked(t *testing.T, base, out string) {
 		hideFrom, hideTo = 3, len(in)-4
 	}
 	for i := range got {
-		hidden := hideFrom <= i && i < hideTo
+		hidden := hideFrom <= i && i < hideTo || (len(in) == 18 && i == alsoHidden)
 		if hidden && got[i] != '*' || !hidden && got[i] != in[i] {
 			t.Fatalf("mask of %q = %q: wrong rune at %d", base, out, i)
 		}
