@@ -9,6 +9,7 @@ import (
 
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
+	"gonghui/internal/member"
 	"gonghui/internal/pii"
 )
 
@@ -31,6 +32,27 @@ var securityChecks = []securityCheck{
 	func(ctx context.Context, e *securityEnv) ([]auth.Control, error) { return e.auth.Controls(ctx) },
 	keyControls,
 	configControls,
+	exportControls,
+	auditControls,
+}
+
+// exportControls reports how full numbers may leave the system.
+func exportControls(_ context.Context, e *securityEnv) ([]auth.Control, error) {
+	p := member.DefaultExportPolicy.With(e.cfg.ExportApprovalRows, e.cfg.ExportPerHour, e.cfg.MassReadAlert)
+	return []auth.Control{{Name: "exports", Detail: fmt.Sprintf(
+		"full numbers leave only with a reason; above %d rows a second person with reveal rights must approve; %d such exports per account an hour; every export, masked or not, audited with its row count; alert when an account reads more than %d members in an hour",
+		p.ApprovalRows, p.PerHour, p.MassRead)}}, nil
+}
+
+// auditControls reports where the audit chain is anchored outside the database.
+func auditControls(_ context.Context, e *securityEnv) ([]auth.Control, error) {
+	c := auth.Control{Name: "audit chain", Detail: fmt.Sprintf("entries keyed (HMAC under the key file); signed checkpoints every %d entries in the server log", max(e.cfg.AuditAnchorEvery, 1))}
+	if e.cfg.AuditAnchor != "" {
+		c.Detail += " and in " + e.cfg.AuditAnchor
+	} else {
+		c.Detail += "; no --audit-anchor file: keep the logs apart from the database to detect a truncated log"
+	}
+	return []auth.Control{c}, nil
 }
 
 // keyControls reports the keys of data at rest. Opening them already
@@ -81,7 +103,8 @@ func cmdSecurityCheck(ctx context.Context, args []string, stdout, stderr io.Writ
 	var cfg Config
 	fs := flag.NewFlagSet("security check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg.Bind(fs, "db", "key-file", "key-profile", "demo", "insecure-http", "metrics-addr", "metrics-token", "sms-per-number", "sms-per-address", "sms-per-hour")
+	cfg.Bind(fs, "db", "key-file", "key-profile", "demo", "insecure-http", "metrics-addr", "metrics-token", "sms-per-number", "sms-per-address", "sms-per-hour",
+		"export-approval-rows", "export-per-hour", "mass-read-alert", "audit-anchor", "audit-anchor-every")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
