@@ -34,6 +34,7 @@ Usage:
   gonghui audit verify [--db DB]                         check the audit log's hash chain
   gonghui card verify [--db DB | --public-key K] < PAYLOAD  check a scanned member card
   gonghui stats rebuild|check [--db DB]                  recount every organisation's figures, or compare them with a recount
+  gonghui members anonymise [--dry-run] [--retention-years N] [--db DB]  anonymise memberships ended longer ago than the retention period
   gonghui lottery --seed S --tickets 1-120 [--capacity N]   re-run a course term's published draw
   gonghui bench signups [--db DB] [--members N] [--concurrency C]  sign-ups per second vs the database's limit
 Run "gonghui COMMAND -h" for a command's flags.
@@ -77,6 +78,8 @@ func RunCommand(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return 2
 		}
 		return cmdStats(ctx, args[1], args[2:], stdout, stderr)
+	case "members":
+		err = cmdMembers(ctx, args[1:], stdout, stderr)
 	case "lottery":
 		err = cmdLottery(args[1:], stdout, stderr)
 	case "bench":

@@ -31,6 +31,8 @@ type Config struct {
 	KeyFile       string // key file for data encrypted at rest; "" = beside the SQLite file, or ./data/gonghui.key
 	KeyProfile    string // "standard" (AES-GCM, HMAC-SHA-256) or "gm" (SM4-GCM, HMAC-SM3), for a new key file
 	ShutdownWait  time.Duration
+	// RetentionYears is how long after a membership ended its personal data is kept (0: never anonymised).
+	RetentionYears int
 }
 
 // option describes one setting once, for flags, environment and help text.
@@ -56,6 +58,7 @@ func (c *Config) options() []option {
 		{flag: "max-conns", env: "GONGHUI_MAX_CONNS", def: "16", integer: &c.MaxConns, help: "database connections per process"},
 		{flag: "sqlite-cache-mb", env: "GONGHUI_SQLITE_CACHE_MB", def: "64", integer: &c.SQLiteCacheMB, help: "page cache of the SQLite writer in MB (a city of millions of members imports faster with 1024 or more)"},
 		{flag: "key-file", env: "GONGHUI_KEY_FILE", def: "", str: &c.KeyFile, help: "key file for data encrypted at rest (created on first start; every server process needs the same one; GONGHUI_KEYS may hold its content instead)"},
+		{flag: "retention-years", env: "GONGHUI_RETENTION_YEARS", def: "3", integer: &c.RetentionYears, help: "years after a membership ended before its personal data is anonymised (0: never)"},
 		{flag: "key-profile", env: "GONGHUI_KEY_PROFILE", def: "standard", str: &c.KeyProfile, help: "algorithms for a new key file: standard (AES-256-GCM, HMAC-SHA-256) or gm (SM4-GCM, HMAC-SM3)"},
 	}
 }

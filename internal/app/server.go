@@ -255,6 +255,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	go m.housekeeping(ctx)
 	go m.sendNotices(ctx)
 	go m.foldFigures(ctx)
+	go m.anonymiseSweep(ctx)
 	errc := make(chan error, 1)
 	go func() {
 		if m.Config.TLSCert != "" {

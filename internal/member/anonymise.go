@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"gonghui/internal/audit"
@@ -229,4 +230,24 @@ func scrubEvents(ctx context.Context, tx *db.Tx, id int64) error {
 		}
 	}
 	return nil
+}
+
+// sweepLease is the settings row naming until when one process sweeps.
+const sweepLease = "member.anonymise_lease"
+
+// ClaimSweep lets one server process at a time sweep for ttl: one
+// conditional UPDATE decides, whatever the number of processes. (Should two
+// sweeps overlap anyway, each member is still claimed once.)
+func (s *Store) ClaimSweep(ctx context.Context, ttl time.Duration) (bool, error) {
+	pad := func(ms int64) string { return fmt.Sprintf("%020d", ms) }
+	now := s.now()
+	if _, err := s.DB.Exec(ctx, "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING", sweepLease, pad(0)); err != nil {
+		return false, errs.Internal(err, "member: sweep lease")
+	}
+	res, err := s.DB.Exec(ctx, "UPDATE settings SET value = ? WHERE name = ? AND value < ?", pad(now.Add(ttl).UnixMilli()), sweepLease, pad(now.UnixMilli()))
+	if err != nil {
+		return false, errs.Internal(err, "member: sweep lease")
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }

@@ -94,15 +94,24 @@ func TestImportPages(t *testing.T) {
 		if !strings.HasPrefix(rep.body, "PK") {
 			t.Fatal("report is not an xlsx")
 		}
+		// Importing needs the importer's word that consent was collected.
 		a = officer.post(job+"/run", map[string][]string{"mode": {"valid-rows"}}, job)
+		wantStatus(t, "run without consent", a, http.StatusBadRequest)
+		if n := s.count(t, "SELECT count(*) FROM members"); n != 0 {
+			t.Fatalf("imported %d members without consent", n)
+		}
+		a = officer.post(job+"/run", map[string][]string{"mode": {"valid-rows"}, "consent": {"1"}}, job)
 		wantStatus(t, "run", a, http.StatusSeeOther)
 		a = waitJob(t, officer, a.location)
 		wantBody(t, "imported", a, "导入完成", "查看会员名册")
 		if n := s.count(t, "SELECT count(*) FROM members"); n != 1 {
 			t.Fatalf("imported %d members, want 1", n)
 		}
+		if n := s.count(t, "SELECT count(*) FROM consents WHERE path = 'import' AND member_id IS NOT NULL AND collector_id IS NOT NULL AND batch_ref LIKE 'upload %'"); n != 1 {
+			t.Fatalf("%d import consents, want 1", n)
+		}
 		// Again: skipped, no duplicate.
-		a = officer.post(job+"/run", map[string][]string{"mode": {"valid-rows"}}, job)
+		a = officer.post(job+"/run", map[string][]string{"mode": {"valid-rows"}, "consent": {"1"}}, job)
 		a = waitJob(t, officer, a.location)
 		wantBody(t, "again", a, "已是本会会员")
 		if n := s.count(t, "SELECT count(*) FROM members"); n != 1 {
