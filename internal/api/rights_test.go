@@ -36,3 +36,22 @@ func TestMyDataAPI(t *testing.T) {
 		}
 	})
 }
+
+// Staff entering members through the API confirm consent was collected;
+// it is recorded with them as collector.
+func TestCreateMemberRecordsConsentAPI(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.ids["id1"] = idNo(t, 31)
+		st, body := f.do(f.token("officer_a"), "POST", "/api/v1/members",
+			`{"org_id":"{unionA}","name":"张同意","id_number":"{id1}","consent_collected":true}`, nil)
+		if st != http.StatusCreated {
+			t.Fatalf("create: %d %s", st, body)
+		}
+		var n int
+		if err := d.QueryRow(t.Context(), `SELECT COUNT(*) FROM consents c JOIN members m ON m.id = c.member_id
+			WHERE m.name = '张同意' AND c.path = 'onsite' AND c.collector_id IS NOT NULL AND c.collector <> ''`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("%d consents (%v)", n, err)
+		}
+	})
+}

@@ -151,6 +151,7 @@ func memberSections(lang i18n.Lang) []memberSection {
 		{"members", "/members", i18n.T(lang, "mweb.section.members")},
 		{"applications", "/applications", i18n.T(lang, "mweb.section.applications")},
 		{"transfers", "/transfers", i18n.T(lang, "mweb.section.transfers")},
+		{"corrections", "/corrections", i18n.T(lang, "rights.staff.title")},
 	}
 }
 
