@@ -9,6 +9,7 @@ import (
 	"gonghui/internal/audit"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/sheet"
 	"gonghui/internal/stats"
 	"gonghui/internal/testkit"
 )
@@ -258,6 +259,30 @@ func TestAnonymiseAfterRetention(t *testing.T) {
 		if err != nil || len(bad) > 0 {
 			t.Fatalf("figures differ from a recount: %+v %v", bad, err)
 		}
+		// Exports hold no trace either.
+		var book bytes.Buffer
+		if _, err := w.s.Export(ctx, w.admin, Query{}, false, func(k string, _ ...any) string { return k }, &book); err != nil {
+			t.Fatal(err)
+		}
+		r, err := sheet.Open(bytes.NewReader(book.Bytes()), int64(book.Len()), sheet.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rowsSeen := 0
+		for {
+			row, err := r.Next()
+			if err != nil {
+				break
+			}
+			rowsSeen++
+			if strings.Contains(strings.Join(row.Cells, "|"), "欧阳") {
+				t.Fatalf("the export still names the person: %v", row.Cells)
+			}
+		}
+		r.Close()
+		if rowsSeen < 3 {
+			t.Fatalf("the export has %d rows", rowsSeen)
+		}
 		// The others are untouched.
 		for id, name := range map[int64]string{recent.ID: "司马近", active.ID: "诸葛在"} {
 			got, err := w.s.Get(ctx, w.admin, id)
@@ -279,6 +304,28 @@ func TestAnonymiseAfterRetention(t *testing.T) {
 		}
 		if _, err := w.s.Anonymise(ctx, 0, false); err == nil {
 			t.Fatal("a retention of 0 years was accepted")
+		}
+	})
+}
+
+// One process at a time holds the sweep: a second claim within the lease
+// fails, one after it succeeds.
+func TestClaimSweep(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		a := NewStore(d, testkit.Keys(t))
+		b := NewStore(d, testkit.Keys(t))
+		now := time.Now()
+		a.now = func() time.Time { return now }
+		b.now = func() time.Time { return now.Add(time.Minute) }
+		if ok, err := a.ClaimSweep(ctx, 30*time.Minute); err != nil || !ok {
+			t.Fatalf("first claim: %v %v", ok, err)
+		}
+		if ok, err := b.ClaimSweep(ctx, 30*time.Minute); err != nil || ok {
+			t.Fatalf("second claim within the lease: %v %v", ok, err)
+		}
+		b.now = func() time.Time { return now.Add(31 * time.Minute) }
+		if ok, err := b.ClaimSweep(ctx, 30*time.Minute); err != nil || !ok {
+			t.Fatalf("claim after the lease: %v %v", ok, err)
 		}
 	})
 }
