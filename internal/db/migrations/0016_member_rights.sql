@@ -41,7 +41,10 @@ CREATE TABLE correction_requests (
 );
 -- One open request per member and field.
 CREATE UNIQUE INDEX correction_requests_open ON correction_requests (member_id, field) WHERE status = 'pending';
-CREATE INDEX correction_requests_path ON correction_requests (org_path, status, id);
+-- Pending requests are few: staff listings start from them and keep those
+-- whose member is in the caller's subtree now (members move; org_path is
+-- where the member was when asking, for the record).
+CREATE INDEX correction_requests_status ON correction_requests (status, id);
 CREATE INDEX correction_requests_member ON correction_requests (member_id, id);
 
 -- Memberships anonymised after the retention period. The primary key is
