@@ -85,6 +85,7 @@ func (h *Handler) table() []route {
 		{"GET", "/me/card", self, h.myCard},
 		{"GET", "/me/transfers", self, h.myTransfers},
 		{"GET", "/me/applications", self, h.myApplications},
+		{"GET", "/me/data", self, h.myData},
 		{"PUT", "/me/password", self, h.myPassword},
 
 		{"GET", "/orgs", full, h.listOrgs},

@@ -23,6 +23,7 @@ func (h *Handler) importMembers(w http.ResponseWriter, r *http.Request) error {
 	if !mode.Valid() {
 		q.f.Add("mode", "field.invalid_choice")
 	}
+	consent := q.boolean("consent_collected")
 	format := q.str("report")
 	if format != "" && format != "json" && format != "xlsx" {
 		q.f.Add("report", "field.invalid_choice")
@@ -40,7 +41,7 @@ func (h *Handler) importMembers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer up.Close()
-	rep, err := h.mem.Import(r.Context(), principal(r), up.File, up.Size, member.ImportOptions{OrgID: orgID, Mode: mode, Name: up.Name})
+	rep, err := h.mem.Import(withConsent(r, consent != nil && *consent, "api "+up.Name), principal(r), up.File, up.Size, member.ImportOptions{OrgID: orgID, Mode: mode, Name: up.Name})
 	if err != nil {
 		return err
 	}

@@ -56,6 +56,9 @@ type memberCreateInput struct {
 	Job          string   `json:"job"`
 	JoinedOn     string   `json:"joined_on"`
 	Tags         []string `json:"tags"`
+	// ConsentCollected: the caller confirms consent was collected (recorded
+	// in consents; see internal/member/consent.go).
+	ConsentCollected bool `json:"consent_collected"`
 }
 
 func (in *memberCreateInput) person(f errs.Fields) member.Person {
@@ -76,7 +79,7 @@ func (h *Handler) createMember(w http.ResponseWriter, r *http.Request) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	m, err := h.mem.Create(r.Context(), principal(r), orgID, p)
+	m, err := h.mem.Create(withConsent(r, in.ConsentCollected, ""), principal(r), orgID, p)
 	if err != nil {
 		return err
 	}

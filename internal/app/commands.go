@@ -34,6 +34,7 @@ Usage:
   gonghui security check [--db DB] [--key-file K]        list the security controls in force; exit 1 on a gap
   gonghui card verify [--db DB | --public-key K] < PAYLOAD  check a scanned member card
   gonghui stats rebuild|check [--db DB]                  recount every organisation's figures, or compare them with a recount
+  gonghui members anonymise [--dry-run] [--retention-years N] [--db DB]  anonymise memberships ended longer ago than the retention period
   gonghui lottery --seed S --tickets 1-120 [--capacity N]   re-run a course term's published draw
   gonghui bench signups [--db DB] [--members N] [--concurrency C]  sign-ups per second vs the database's limit
   gonghui keys check  [--db DB] [--key-file K]          show the keys' check values and how many values each key seals
@@ -90,6 +91,8 @@ func RunCommand(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return 2
 		}
 		return cmdStats(ctx, args[1], args[2:], stdout, stderr)
+	case "members":
+		err = cmdMembers(ctx, args[1:], stdout, stderr)
 	case "lottery":
 		err = cmdLottery(args[1:], stdout, stderr)
 	case "bench":

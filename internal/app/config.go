@@ -40,6 +40,8 @@ type Config struct {
 	AuditAnchorEvery int    // audit entries between checkpoints
 	// Exports of full numbers and the mass-read alert (member.ExportPolicy).
 	ExportApprovalRows, ExportPerHour, MassReadAlert int
+	// RetentionYears is how long after a membership ended its personal data is kept (0: never anonymised).
+	RetentionYears int
 }
 
 // option describes one setting once, for flags, environment and help text.
@@ -75,6 +77,7 @@ func (c *Config) options() []option {
 		{flag: "export-approval-rows", env: "GONGHUI_EXPORT_APPROVAL_ROWS", def: "50", integer: &c.ExportApprovalRows, help: "exports of full numbers with more rows than this need a second person's approval"},
 		{flag: "export-per-hour", env: "GONGHUI_EXPORT_PER_HOUR", def: "10", integer: &c.ExportPerHour, help: "full-number exports one account may start per hour"},
 		{flag: "mass-read-alert", env: "GONGHUI_MASS_READ_ALERT", def: "2000", integer: &c.MassReadAlert, help: "members one account may read in an hour (reveals, exported rows) before a warning is logged and counted in /metrics"},
+		{flag: "retention-years", env: "GONGHUI_RETENTION_YEARS", def: "3", integer: &c.RetentionYears, help: "years after a membership ended before its personal data is anonymised (0: never)"},
 		{flag: "key-profile", env: "GONGHUI_KEY_PROFILE", def: "standard", str: &c.KeyProfile, help: "algorithms for a new key file: standard (AES-256-GCM, HMAC-SHA-256) or gm (SM4-GCM, HMAC-SM3)"},
 	}
 }

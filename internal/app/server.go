@@ -279,6 +279,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	go m.foldFigures(ctx)
 	go m.serveMetrics(ctx)
 	go m.watchKeys(ctx)
+	go m.anonymiseSweep(ctx)
 	errc := make(chan error, 1)
 	go func() {
 		if m.Config.TLSCert != "" {

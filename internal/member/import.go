@@ -491,6 +491,7 @@ func (im *importer) registry(ctx context.Context, tx *db.Tx, batch []importRow) 
 // former members rejoining one by one.
 func (im *importer) write(ctx context.Context, tx *db.Tx, batch []importRow, vs []verdict) error {
 	var fresh []memberRow
+	var done []entered
 	at := millis(im.s.now())
 	for i := range batch {
 		r := &batch[i]
@@ -504,11 +505,16 @@ func (im *importer) write(ctx context.Context, tx *db.Tx, batch []importRow, vs 
 			if err := im.s.rejoin(ctx, tx, vs[i].rejoin, r.u, &r.p, SourceImport, im.actor); err != nil {
 				return err
 			}
+			done = append(done, entered{vs[i].rejoin, r.u.Path})
 			continue
 		}
 		fresh = append(fresh, memberRow{id: db.NewID(), org: r.u, p: &r.p, source: SourceImport, actor: im.actor, at: at})
+		done = append(done, entered{fresh[len(fresh)-1].id, r.u.Path})
 	}
-	return im.s.insertMembers(ctx, tx, fresh)
+	if err := im.s.insertMembers(ctx, tx, fresh); err != nil {
+		return err
+	}
+	return im.s.staffConsent(ctx, tx, ConsentImport, done...)
 }
 
 // tally adds a checked batch's verdicts to the report.

@@ -181,6 +181,9 @@ func (s *Store) Apply(ctx context.Context, orgID int64, in ApplyInput) (*Applica
 		if err != nil {
 			return errs.Internal(err, "member: insert application")
 		}
+		if err := recordConsents(ctx, tx, []consentRow{{appID: appID, path: ConsentOnline, orgPath: u.Path, at: at}}); err != nil {
+			return err
+		}
 		if status == AppTransfer {
 			_, err = tx.Exec(ctx, `INSERT INTO transfers (id, member_id, from_org_id, from_path, to_org_id, to_path, status, note, requested_by, requested_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, transferID, ex.ID, ex.OrgID, ex.OrgPath, u.ID, u.Path, string(TransferRequested),

@@ -434,6 +434,9 @@ func (s *Store) Create(ctx context.Context, pr *auth.Principal, orgID int64, in 
 		if id, err = s.admit(ctx, tx, u, &p, SourceOnSite, actorOf(ctx)); err != nil {
 			return err
 		}
+		if err := s.staffConsent(ctx, tx, ConsentOnSite, entered{id, u.Path}); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Event{Action: "member.create", Entity: "member", EntityID: db.FormatID(id),
 			OrgPath: u.Path, After: auditView(&p, u.ID, StatusActive)})
 	})

@@ -154,6 +154,7 @@ func memberSections(lang i18n.Lang) []memberSection {
 		{"applications", "/applications", i18n.T(lang, "mweb.section.applications")},
 		{"transfers", "/transfers", i18n.T(lang, "mweb.section.transfers")},
 		{"exports", "/exports", i18n.T(lang, "exp.section")},
+		{"corrections", "/corrections", i18n.T(lang, "rights.staff.title")},
 	}
 }
 

@@ -94,6 +94,7 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request, p *auth.P
 	orgID := parseIDValue(r.PostFormValue("org"))
 	mode := member.ImportMode(r.PostFormValue("mode"))
 	f.Check(mode.Valid(), "mode", "field.invalid_choice")
+	f.Check(mode == member.ImportDryRun || isChecked(fstr(r, "consent")), "consent", "rights.consent.required")
 	var data []byte
 	var name string
 	if r.MultipartForm == nil || len(r.MultipartForm.File["file"]) == 0 {
@@ -127,7 +128,7 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request, p *auth.P
 		h.fail(w, r, p, err)
 		return
 	}
-	h.startImport(w, r, p, orgID, uploadID, mode)
+	h.startImport(w, importConsent(r, p, uploadID, name), p, orgID, uploadID, mode)
 }
 
 // startImport records a job and runs it in the background, then shows it.
@@ -278,11 +279,15 @@ func (h *Handler) importRun(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		h.fail(w, r, p, errs.Fields{"mode": {Key: "field.invalid_choice"}}.Err())
 		return
 	}
+	if !isChecked(fstr(r, "consent")) {
+		h.fail(w, r, p, member.ErrConsentNotConfirmed())
+		return
+	}
 	orgID := j.OrgID
 	if _, byRows := jobMode(j); byRows {
 		orgID = 0
 	}
-	h.startImport(w, r, p, orgID, j.UploadID, mode)
+	h.startImport(w, importConsent(r, p, j.UploadID, ""), p, orgID, j.UploadID, mode)
 }
 
 // jobMode reads an import job's mode and whether its rows name their unions.

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"gonghui/internal/audit"
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
@@ -231,6 +232,17 @@ func (h *Handler) memberCreateMany(w http.ResponseWriter, r *http.Request, p *au
 		return
 	}
 
+	// Consent is collected on paper or aloud on site: staff confirm it
+	// for the people of this form, and each member entered records it.
+	if !isChecked(fstr(r, "consent")) && slices.ContainsFunc(rows, func(e entryRow) bool { return !e.blank() }) {
+		d.Rows = rows
+		padRows(d, len(rows))
+		pg.Form = fieldErrorForm(pg, "consent", "rights.consent.required")
+		pg.Data = d
+		h.r.Render(w, http.StatusUnprocessableEntity, "member_new", pg)
+		return
+	}
+	ctx = member.WithConsent(ctx, member.Collected{CollectorID: p.UserID, Collector: audit.ActorFrom(ctx).Name})
 	var kept []entryRow
 	filled := 0
 	for _, row := range rows {

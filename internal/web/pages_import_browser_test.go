@@ -53,6 +53,7 @@ func TestBrowserImport(t *testing.T) {
 		t.Fatalf("dry run page: %s", text)
 	}
 	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`.import-choice input[name="consent"]`)),
 		chromedp.Click(chromedp.CSS(`.import-choice button[value="valid-rows"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`a[href^="/members?org="]`)),
 	); err != nil {

@@ -101,12 +101,21 @@ func TestImportPages(t *testing.T) {
 		if !strings.HasPrefix(rep.body, "PK") {
 			t.Fatal("report is not an xlsx")
 		}
+		// Importing needs the importer's word that consent was collected.
 		a = officer.post(job+"/run", map[string][]string{"mode": {"valid-rows"}}, job)
+		wantStatus(t, "run without consent", a, http.StatusBadRequest)
+		if n := s.count(t, "SELECT count(*) FROM members"); n != 0 {
+			t.Fatalf("imported %d members without consent", n)
+		}
+		a = officer.post(job+"/run", map[string][]string{"mode": {"valid-rows"}, "consent": {"1"}}, job)
 		wantStatus(t, "run", a, http.StatusSeeOther)
 		a = waitJob(t, officer, a.location)
 		wantBody(t, "imported", a, "导入完成", "查看会员名册")
 		if n := s.count(t, "SELECT count(*) FROM members"); n != 1 {
 			t.Fatalf("imported %d members, want 1", n)
+		}
+		if n := s.count(t, "SELECT count(*) FROM consents WHERE path = 'import' AND member_id IS NOT NULL AND collector_id IS NOT NULL AND batch_ref LIKE 'upload %'"); n != 1 {
+			t.Fatalf("%d import consents, want 1", n)
 		}
 		// The file went with its import: the dry run no longer offers it.
 		if n := s.count(t, "SELECT count(*) FROM uploads"); n != 0 {
@@ -115,7 +124,7 @@ func TestImportPages(t *testing.T) {
 		noneInClear(t, d, idNumber(t, 11), bad, mobileNumber(11))
 		wantStatus(t, "run a dropped file", officer.post(job+"/run", map[string][]string{"mode": {"valid-rows"}}, job), http.StatusBadRequest)
 		// Again: skipped, no duplicate.
-		a = officer.postFile("/members/import", "/members/import", map[string]string{"org": id(s.unionE), "mode": "valid-rows"}, "花名册.csv", []byte(roster))
+		a = officer.postFile("/members/import", "/members/import", map[string]string{"org": id(s.unionE), "mode": "valid-rows", "consent": "1"}, "花名册.csv", []byte(roster))
 		a = waitJob(t, officer, a.location)
 		wantBody(t, "again", a, "已是本会会员")
 		if n := s.count(t, "SELECT count(*) FROM uploads"); n != 0 {

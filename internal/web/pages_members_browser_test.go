@@ -170,6 +170,7 @@ func TestBrowserJoin(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#f-id_number-0"), idNumber(t, 30)),
 		chromedp.SendKeys(chromedp.CSS("#f-name-5"), "钱二"),
 		chromedp.SendKeys(chromedp.CSS("#f-id_number-5"), "110102198501019999"),
+		chromedp.Click(chromedp.CSS("#f-consent")),
 		chromedp.Click(chromedp.CSS(".entry-actions .btn-primary")),
 		chromedp.WaitVisible(chromedp.CSS(".alert-success")),
 	); err != nil {

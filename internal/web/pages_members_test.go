@@ -171,7 +171,7 @@ func TestMemberPages(t *testing.T) {
 			wantStatus(t, "form", a, 200)
 			wantBody(t, "form", a, `name="name.0"`, `name="name.4"`, `id="f-id_number-2"`, "北京排水集团", "第 5 人")
 
-			form := url.Values{"org_id": {id(s.unionE)},
+			form := url.Values{"org_id": {id(s.unionE)}, "consent": {"1"},
 				"name.0": {"赵一"}, "id_number.0": {idNumber(t, 10)}, "mobile.0": {mobileNumber(10)}, "joined_on.0": {"2024-05-01"}, "employer_id.0": {db.FormatID(s.empE.ID)},
 				"name.1": {"钱二"}, "id_number.1": {"110102198501019999"}, "mobile.1": {mobileNumber(11)}, "job.1": {"焊工"},
 				"name.2": {"孙三"}, "id_number.2": {idNumber(t, 12)}, "mobile.2": {""}, "job.2": {"司机"},
@@ -197,7 +197,7 @@ func TestMemberPages(t *testing.T) {
 			}
 
 			// The same person again: a conflict on the row, nothing entered.
-			a = officer.post(page, url.Values{"org_id": {id(s.unionE)}, "name.0": {"赵一"}, "id_number.0": {idNumber(t, 10)}}, page)
+			a = officer.post(page, url.Values{"org_id": {id(s.unionE)}, "consent": {"1"}, "name.0": {"赵一"}, "id_number.0": {idNumber(t, 10)}}, page)
 			wantStatus(t, "already a member", a, http.StatusUnprocessableEntity)
 			wantBody(t, "already a member", a, "此人已是本工会会员")
 

@@ -92,6 +92,9 @@ func (h *Handler) pageRoutes(mux *http.ServeMux) {
 	h.portalActivityRoutes(mux)
 	// Courses in the members' portal (page_portal_courses.go).
 	h.portalCourseRoutes(mux)
+	// Members' data rights: their data, downloads, corrections; staff's
+	// queue of correction requests (page_portal_rights.go).
+	h.rightsRoutes(mux)
 
 	// Public, without sign-in: a union's joining page (指尖入会) and the
 	// applicant's status (page_join.go). They check their form tokens

@@ -1,0 +1,331 @@
+package member
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"gonghui/internal/audit"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/sheet"
+	"gonghui/internal/stats"
+	"gonghui/internal/testkit"
+)
+
+// A member sees everything held about them, their own numbers in full, and
+// the self-view is audited; consent is recorded on every intake path with
+// who collected it, when and for what.
+func TestOwnDataAndConsentOnEveryPath(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		staff := WithConsent(ctx, Collected{CollectorID: 7, Collector: "张干事"})
+		m, err := w.s.Create(staff, w.admin, w.unionA.ID, Person{Name: "陈现场", IDNumber: idNumber(t, 11), Mobile: mobile(11), JoinedOn: "2021-03-01"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Online: the applicant's own consent, linked through the application.
+		app, err := w.s.Apply(ctx, w.unionA.ID, ApplyInput{Name: "林网上", IDNumber: idNumber(t, 12), Mobile: mobile(12), EmployerName: "某公司", Consent: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.s.Apply(ctx, w.unionA.ID, ApplyInput{Name: "林不同意", IDNumber: idNumber(t, 13), Mobile: mobile(13), EmployerName: "某公司"}); err == nil {
+			t.Fatal("an application without consent was accepted")
+		}
+		a, err := w.s.Decide(ctx, w.admin, app.ID, Decision{Approve: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Import: one consent per imported member, naming the file.
+		file := xlsx(t, []string{"姓名", "身份证号", "手机号"}, []string{"赵导入", idNumber(t, 14), mobile(14)}, []string{"钱导入", idNumber(t, 15), mobile(15)})
+		imp := WithConsent(ctx, Collected{CollectorID: 7, Collector: "张干事", BatchRef: "roster.xlsx sha256:abc"})
+		rep, err := w.s.Import(imp, w.admin, bytes.NewReader(file), int64(len(file)), ImportOptions{OrgID: w.unionA.ID, Mode: ImportValidRows, Name: "roster.xlsx"})
+		if err != nil || rep.Imported != 2 {
+			t.Fatalf("import: %+v %v", rep, err)
+		}
+		if n := count(t, d, "SELECT COUNT(*) FROM consents WHERE path = 'import' AND batch_ref = 'roster.xlsx sha256:abc' AND collector_id = 7"); n != 2 {
+			t.Fatalf("%d import consents, want 2", n)
+		}
+
+		mine, err := w.s.OwnData(audit.WithActor(ctx, audit.Actor{Name: "member:x"}), m.ID, "page")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mine.Member.IDNumber != idNumber(t, 11) || mine.Member.Mobile != mobile(11) || mine.Member.Name != "陈现场" {
+			t.Fatalf("own data numbers: %+v", mine.Member)
+		}
+		if len(mine.History) == 0 || mine.History[0].Kind != EventJoined {
+			t.Fatalf("own history: %+v", mine.History)
+		}
+		if len(mine.Consents) != 1 || mine.Consents[0].Path != ConsentOnSite || mine.Consents[0].Collector != "张干事" ||
+			strings.Join(mine.Consents[0].Purposes, ",") != "membership,services,statistics" || mine.Consents[0].TextVersion != ConsentVersion {
+			t.Fatalf("on-site consent: %+v", mine.Consents)
+		}
+		if n := count(t, d, "SELECT COUNT(*) FROM audit_log WHERE action = 'pii.self_reveal' AND entity_id = ?", db.FormatID(m.ID)); n != 1 {
+			t.Fatalf("%d self-reveal audit records, want 1", n)
+		}
+		online, err := w.s.OwnData(ctx, a.MemberID, "json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(online.Consents) != 1 || online.Consents[0].Path != ConsentOnline || online.Consents[0].ApplicationID != app.ID || online.Consents[0].Collector != "" {
+			t.Fatalf("online consent: %+v", online.Consents)
+		}
+		if len(online.Applications) != 1 {
+			t.Fatalf("own applications: %+v", online.Applications)
+		}
+	})
+}
+
+// A member asks for a correction with field-level checks; staff of the
+// member's union see it, approve (the record changes through Edit) or
+// reject with a reason; staff elsewhere see nothing.
+func TestCorrectionRequests(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		m := w.add(t, w.unionA, "张三", 21)
+		_, err := w.s.RequestCorrection(ctx, m.ID, CorrectionInput{Field: "salary", Value: "x"})
+		wantField(t, err, "field", "field.invalid_choice")
+		_, err = w.s.RequestCorrection(ctx, m.ID, CorrectionInput{Field: "id_number", Value: "110101199001011234"})
+		wantField(t, err, "value", "")
+		_, err = w.s.RequestCorrection(ctx, m.ID, CorrectionInput{Field: "name", Value: "张三"})
+		wantField(t, err, "value", "rights.correct.same")
+		_, err = w.s.RequestCorrection(ctx, m.ID, CorrectionInput{Field: "mobile", Value: "12"})
+		wantField(t, err, "value", "field.mobile.invalid")
+		if n := count(t, d, "SELECT COUNT(*) FROM correction_requests"); n != 0 {
+			t.Fatalf("bad requests stored %d rows", n)
+		}
+		c, err := w.s.RequestCorrection(ctx, m.ID, CorrectionInput{Field: "name", Value: "张叁", Note: "身份证上是叁"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Status != CorrectionPending || c.Value != "张叁" {
+			t.Fatalf("request: %+v", c)
+		}
+		_, err = w.s.RequestCorrection(ctx, m.ID, CorrectionInput{Field: "name", Value: "张仨"})
+		wantKind(t, err, errs.KindConflict)
+		mob, err := w.s.RequestCorrection(ctx, m.ID, CorrectionInput{Field: "mobile", Value: mobile(99)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, d, "SELECT COUNT(*) FROM correction_requests WHERE value_sealed LIKE ?", "%"+mobile(99)+"%"); n != 0 {
+			t.Fatal("a requested mobile number is stored in clear")
+		}
+
+		// Staff of another street neither list nor decide it.
+		other, err := w.s.PendingCorrections(ctx, w.xichangOf)
+		if err != nil || len(other) != 0 {
+			t.Fatalf("neighbour sees %d requests (%v)", len(other), err)
+		}
+		_, err = w.s.DecideCorrection(ctx, w.xichangOf, c.ID, CorrectionDecision{Approve: true})
+		wantKind(t, err, errs.KindNotFound)
+		list, err := w.s.PendingCorrections(ctx, w.dashilanOfficer)
+		if err != nil || len(list) != 2 {
+			t.Fatalf("street sees %d requests (%v)", len(list), err)
+		}
+		for _, x := range list {
+			if x.Field == "mobile" && x.Value == mobile(99) {
+				t.Fatal("staff listing shows a requested number in full")
+			}
+		}
+		_, err = w.s.DecideCorrection(ctx, w.dashilanOfficer, mob.ID, CorrectionDecision{})
+		wantField(t, err, "reason", "field.required")
+		if _, err := w.s.DecideCorrection(ctx, w.dashilanOfficer, mob.ID, CorrectionDecision{Reason: "号码无法核实"}); err != nil {
+			t.Fatal(err)
+		}
+		done, err := w.s.DecideCorrection(ctx, w.dashilanOfficer, c.ID, CorrectionDecision{Approve: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if done.Status != CorrectionApproved {
+			t.Fatalf("decided: %+v", done)
+		}
+		_, err = w.s.DecideCorrection(ctx, w.dashilanOfficer, c.ID, CorrectionDecision{Approve: true})
+		wantKind(t, err, errs.KindConflict)
+		got, _ := w.s.Get(ctx, w.admin, m.ID)
+		if got.Name != "张叁" {
+			t.Fatalf("name after approval: %s", got.Name)
+		}
+		rev, err := w.s.Reveal(ctx, w.admin, m.ID, "")
+		if err == nil && rev.Mobile != mobile(21) {
+			t.Fatalf("rejected mobile applied: %s", rev.Mobile)
+		}
+		if n := count(t, d, "SELECT COUNT(*) FROM audit_log WHERE action = 'member.update' AND entity_id = ?", db.FormatID(m.ID)); n != 1 {
+			t.Fatalf("%d update audit records, want 1", n)
+		}
+		own, err := w.s.OwnCorrections(ctx, m.ID)
+		if err != nil || len(own) != 2 || own[0].Status != CorrectionRejected || own[0].Reason != "号码无法核实" || own[0].Value != mobile(99) {
+			t.Fatalf("member's view: %+v %v", own, err)
+		}
+	})
+}
+
+// After the retention period an ended membership is anonymised everywhere;
+// an active member and one who left recently are untouched, the figures do
+// not move, and the person may join again.
+func TestAnonymiseAfterRetention(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		st := stats.NewStore(d)
+		// The old member joined online (an application with their name) and
+		// set a password; they left in 2020.
+		app, err := w.s.Apply(ctx, w.unionA.ID, ApplyInput{Name: "欧阳旧", IDNumber: idNumber(t, 31), Mobile: mobile(31), EmployerName: "某公司", Consent: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := w.s.Decide(ctx, w.admin, app.ID, Decision{Approve: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := a.MemberID
+		if _, err := d.Exec(ctx, "INSERT INTO member_credentials (member_id, password_hash, updated_at) VALUES (?, 'x', 1)", old); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.s.RequestCorrection(ctx, old, CorrectionInput{Field: "job", Value: "欧阳旧的岗位"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.s.SetStatus(ctx, w.admin, old, StatusChange{Status: StatusLeft, On: "2020-06-30", Note: "欧阳旧本人申请"}); err != nil {
+			t.Fatal(err)
+		}
+		recent := w.add(t, w.unionA, "司马近", 32, "model_worker")
+		if _, err := w.s.SetStatus(ctx, w.admin, recent.ID, StatusChange{Status: StatusLeft}); err != nil {
+			t.Fatal(err)
+		}
+		active := w.add(t, w.unionA, "诸葛在", 33)
+		before, err := st.Read(ctx, w.root.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		dry, err := w.s.Anonymise(ctx, 3, true)
+		if err != nil || dry.Due != 1 || dry.Anonymised != 0 || len(dry.IDs) != 1 || dry.IDs[0] != old {
+			t.Fatalf("dry run: %+v %v", dry, err)
+		}
+		if n := count(t, d, "SELECT COUNT(*) FROM members WHERE name = '欧阳旧'"); n != 1 {
+			t.Fatal("the dry run changed the registry")
+		}
+		rep, err := w.s.Anonymise(ctx, 3, false)
+		if err != nil || rep.Anonymised != 1 {
+			t.Fatalf("sweep: %+v %v", rep, err)
+		}
+
+		// Searching by the old name, ID or mobile finds nothing.
+		for _, q := range []string{"欧阳旧", "欧阳", idNumber(t, 31), mobile(31)} {
+			ms, _, err := w.s.List(ctx, w.admin, Query{Q: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ms) != 0 {
+				t.Fatalf("search %q still finds %+v", q, ms)
+			}
+		}
+		// The raw rows hold no trace of the name or the numbers.
+		for _, q := range []string{
+			"SELECT COUNT(*) FROM members WHERE name LIKE '%欧阳%' OR id_sealed <> '' AND id = ? OR mobile_sealed <> '' AND id = ? OR birth_date <> '' AND id = ?",
+		} {
+			if n := count(t, d, q, old, old, old); n != 0 {
+				t.Fatalf("members still hold the person: %s", q)
+			}
+		}
+		for table, q := range map[string]string{
+			"member_grams":        "SELECT COUNT(*) FROM member_grams WHERE member_id = ?",
+			"join_applications":   "SELECT COUNT(*) FROM join_applications WHERE name LIKE '%欧阳%' OR (member_id = ? AND (id_sealed <> '' OR mobile_sealed <> ''))",
+			"member_events":       "SELECT COUNT(*) FROM member_events WHERE detail LIKE '%欧阳%' AND member_id = ?",
+			"member_credentials":  "SELECT COUNT(*) FROM member_credentials WHERE member_id = ?",
+			"correction_requests": "SELECT COUNT(*) FROM correction_requests WHERE value_sealed <> '' AND member_id = ?",
+		} {
+			if n := count(t, d, q, old); n != 0 {
+				t.Fatalf("%s still holds the person", table)
+			}
+		}
+		if n := count(t, d, "SELECT COUNT(*) FROM audit_log WHERE action = 'member.anonymise' AND entity_id = ? AND after_json NOT LIKE '%欧阳%'", db.FormatID(old)); n != 1 {
+			t.Fatalf("%d anonymise audit records, want 1", n)
+		}
+		// Figures: unchanged, and a recount agrees.
+		after, err := st.Read(ctx, w.root.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range before.Levels {
+			if after.Levels[k] != v {
+				t.Fatalf("level %s moved %d -> %d", k, v, after.Levels[k])
+			}
+		}
+		if after.Flow(StatLeft, "", "") != before.Flow(StatLeft, "", "") || after.Flow(StatJoined, "", "") != before.Flow(StatJoined, "", "") {
+			t.Fatal("flows moved")
+		}
+		bad, err := st.Check(ctx, StatSource())
+		if err != nil || len(bad) > 0 {
+			t.Fatalf("figures differ from a recount: %+v %v", bad, err)
+		}
+		// Exports hold no trace either.
+		var book bytes.Buffer
+		if _, err := w.s.Export(ctx, w.admin, Query{}, ExportOptions{}, func(k string, _ ...any) string { return k }, &book); err != nil {
+			t.Fatal(err)
+		}
+		r, err := sheet.Open(bytes.NewReader(book.Bytes()), int64(book.Len()), sheet.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rowsSeen := 0
+		for {
+			row, err := r.Next()
+			if err != nil {
+				break
+			}
+			rowsSeen++
+			if strings.Contains(strings.Join(row.Cells, "|"), "欧阳") {
+				t.Fatalf("the export still names the person: %v", row.Cells)
+			}
+		}
+		r.Close()
+		if rowsSeen < 3 {
+			t.Fatalf("the export has %d rows", rowsSeen)
+		}
+		// The others are untouched.
+		for id, name := range map[int64]string{recent.ID: "司马近", active.ID: "诸葛在"} {
+			got, err := w.s.Get(ctx, w.admin, id)
+			if err != nil || got.Name != name || strings.Contains(got.IDNumber, "****************") {
+				t.Fatalf("%s touched: %+v %v", name, got, err)
+			}
+		}
+		if ms, _, _ := w.s.List(ctx, w.admin, Query{Q: "诸葛"}); len(ms) != 1 {
+			t.Fatal("the active member is no longer found")
+		}
+		// Nothing more to do; the person may join again as anyone new.
+		again, err := w.s.Anonymise(ctx, 3, false)
+		if err != nil || again.Due != 0 {
+			t.Fatalf("second sweep: %+v %v", again, err)
+		}
+		back, err := w.s.Create(ctx, w.admin, w.unionB.ID, Person{Name: "欧阳旧", IDNumber: idNumber(t, 31), Mobile: mobile(31), JoinedOn: time.Now().Format(time.DateOnly)})
+		if err != nil || back.ID == old {
+			t.Fatalf("rejoin after anonymising: %+v %v", back, err)
+		}
+		if _, err := w.s.Anonymise(ctx, 0, false); err == nil {
+			t.Fatal("a retention of 0 years was accepted")
+		}
+	})
+}
+
+// One process at a time holds the sweep: a second claim within the lease
+// fails, one after it succeeds.
+func TestClaimSweep(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		a := NewStore(d, testkit.Keys(t))
+		b := NewStore(d, testkit.Keys(t))
+		now := time.Now()
+		a.now = func() time.Time { return now }
+		b.now = func() time.Time { return now.Add(time.Minute) }
+		if ok, err := a.ClaimSweep(ctx, 30*time.Minute); err != nil || !ok {
+			t.Fatalf("first claim: %v %v", ok, err)
+		}
+		if ok, err := b.ClaimSweep(ctx, 30*time.Minute); err != nil || ok {
+			t.Fatalf("second claim within the lease: %v %v", ok, err)
+		}
+		b.now = func() time.Time { return now.Add(31 * time.Minute) }
+		if ok, err := b.ClaimSweep(ctx, 30*time.Minute); err != nil || !ok {
+			t.Fatalf("claim after the lease: %v %v", ok, err)
+		}
+	})
+}
