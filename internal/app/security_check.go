@@ -34,6 +34,16 @@ var securityChecks = []securityCheck{
 	configControls,
 	exportControls,
 	auditControls,
+	retentionControls,
+}
+
+// retentionControls reports how long personal data outlives a membership.
+func retentionControls(ctx context.Context, e *securityEnv) ([]auth.Control, error) {
+	c := auth.Control{Name: "retention", Detail: fmt.Sprintf("personal data of memberships ended more than %d years ago is anonymised everywhere by a background sweep (gonghui members anonymise); consent is recorded on every intake path", e.cfg.RetentionYears)}
+	if e.cfg.RetentionYears <= 0 {
+		c.Gap, c.Detail = true, "--retention-years 0: personal data of former members is kept for ever"
+	}
+	return []auth.Control{c}, nil
 }
 
 // exportControls reports how full numbers may leave the system.
@@ -104,7 +114,7 @@ func cmdSecurityCheck(ctx context.Context, args []string, stdout, stderr io.Writ
 	fs := flag.NewFlagSet("security check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg.Bind(fs, "db", "key-file", "key-profile", "demo", "insecure-http", "metrics-addr", "metrics-token", "sms-per-number", "sms-per-address", "sms-per-hour",
-		"export-approval-rows", "export-per-hour", "mass-read-alert", "audit-anchor", "audit-anchor-every")
+		"export-approval-rows", "export-per-hour", "mass-read-alert", "audit-anchor", "audit-anchor-every", "retention-years")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
