@@ -437,6 +437,11 @@ func TestAttendanceCodesListsAndExport(t *testing.T) {
 		if len(rows) != 3 || len(rows[0]) != 9 || rows[1][5] != "✓" {
 			t.Fatalf("register: %v", rows)
 		}
+		// The register holds names: its export is audited with its row count.
+		var after string
+		if err := d.QueryRow(ctx, "SELECT after_json FROM audit_log WHERE action = 'course.export' AND entity_id = ?", db.FormatID(tm.ID)).Scan(&after); err != nil || after != `{"rows":2}` {
+			t.Fatalf("export audit: %q %v", after, err)
+		}
 		if f := wantFigures(t, d, w.street); *f != (Figures{Terms: 1, Applications: 2, Enrolled: 2, Attendance: 2}) {
 			t.Fatalf("figures: %+v", f)
 		}

@@ -401,6 +401,10 @@ func TestActivityPages(t *testing.T) {
 			if strings.Join(names, ",") != "张建华/报名成功,李秀英/候补中" {
 				t.Fatalf("rows: %v", names)
 			}
+			// The names that left are in the audit log, counted.
+			if n := s.count(t, `SELECT count(*) FROM audit_log WHERE action = 'activity.export' AND after_json = '{"rows":2}'`); n != 1 {
+				t.Fatalf("%d audited exports of 2 rows", n)
+			}
 
 			a = officer.get(page + "/calendar.ics")
 			wantStatus(t, "ics", a, 200)
