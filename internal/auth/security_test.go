@@ -320,3 +320,26 @@ func TestCommonPasswordsRefused(t *testing.T) {
 		}
 	}
 }
+
+// A lock ends by itself after the policy's minutes, and the count starts
+// afresh: the first attempt after it does not lock again at once.
+func TestLockExpires(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d)
+		w.user(t, "zhou", w.street, auth.RoleOfficer)
+		now := time.Now()
+		w.svc.SetClock(func() time.Time { return now })
+		for range auth.DefaultPolicy().MaxFailed {
+			_, _ = w.svc.Login(ctx, auth.LoginInput{Username: "zhou", Password: "Wrong-Password-1"})
+		}
+		_, err := w.svc.Login(ctx, auth.LoginInput{Username: "zhou", Password: goodPassword})
+		wantKind(t, err, errs.KindLocked)
+		now = now.Add(time.Duration(auth.DefaultPolicy().LockMinutes)*time.Minute + time.Second)
+		_, err = w.svc.Login(ctx, auth.LoginInput{Username: "zhou", Password: "Wrong-Password-1"})
+		wantKind(t, err, errs.KindUnauthenticated)
+		if _, err := w.svc.Login(ctx, auth.LoginInput{Username: "zhou", Password: goodPassword}); err != nil {
+			t.Fatalf("after the lock ended: %v", err)
+		}
+	})
+}
