@@ -173,15 +173,16 @@ func (h *Handler) runImport(ctx context.Context, p *auth.Principal, jobID, orgID
 		slog.Error("import failed", "job", jobID, "err", err)
 	}
 	keep := err == nil && mode == member.ImportDryRun && rep != nil && rep.Valid > 0
-	if err := h.jobs.Finish(ctx, jobID, rep, err); err != nil {
-		slog.Error("import: finish job", "job", jobID, "err", err)
-	}
-	// The roster goes with its job; only a dry run's file waits (sealed, at
-	// most job.UploadTTL) for the import it offers.
+	// The roster goes with its job (before the job says it is done, so that
+	// nobody sees a finished import whose file is still kept); only a dry
+	// run's file waits (sealed, at most job.UploadTTL) for the import it offers.
 	if !keep {
 		if err := h.jobs.DropUpload(ctx, uploadID); err != nil {
 			slog.Error("import: drop upload", "job", jobID, "err", err)
 		}
+	}
+	if err := h.jobs.Finish(ctx, jobID, rep, err); err != nil {
+		slog.Error("import: finish job", "job", jobID, "err", err)
 	}
 }
 
