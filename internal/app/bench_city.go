@@ -154,7 +154,7 @@ func cmdBenchCity(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "gonghui bench city: %s, %d CPU cores, %d members, %d organisations\n\n", m.DB.Dialect, runtime.NumCPU(), total, orgs)
+	fmt.Fprintf(tw, "gonghui bench city: %s, %d CPU cores, %d members, %d organisations\n\n", m.DB.Engine(), runtime.NumCPU(), total, orgs)
 	fmt.Fprintf(tw, "what\tmedian\tp90\t\n")
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%s\t%.2f ms\t%.2f ms\t%s\n", r.what, float64(r.median.Microseconds())/1000, float64(r.p90.Microseconds())/1000, r.note)

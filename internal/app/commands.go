@@ -164,7 +164,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if cfg.TLSCert != "" {
 		scheme = "https"
 	}
-	slog.Info("gonghui listening", "url", fmt.Sprintf("%s://%s/", scheme, addr), "db", m.DB.Dialect)
+	slog.Info("gonghui listening", "url", fmt.Sprintf("%s://%s/", scheme, addr), "db", m.DB.Engine())
 	fmt.Fprintf(stdout, "gonghui is running at %s://%s/\n", scheme, addr)
 	return m.Serve(ctx)
 }

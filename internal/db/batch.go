@@ -63,3 +63,17 @@ func (d *DB) Analyze(ctx context.Context) error {
 	_, err := d.w.ExecContext(ctx, "PRAGMA optimize = 0x10002")
 	return err
 }
+
+// AnalyzeFull refreshes the planner's statistics from every row, after a
+// load into tables nobody reads yet (the generator). On PostgreSQL it is
+// VACUUM ANALYZE: the VACUUM also marks the new pages all-visible, which is
+// what lets counts read their covering indexes alone. On SQLite it is a
+// full ANALYZE; SQLite's VACUUM would only rewrite the whole file.
+func (d *DB) AnalyzeFull(ctx context.Context) error {
+	q := "ANALYZE"
+	if d.Dialect == Postgres {
+		q = "VACUUM ANALYZE"
+	}
+	_, err := d.Exec(ctx, q)
+	return err
+}

@@ -296,16 +296,6 @@ func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error
 	return t.tx.ExecContext(ctx, t.d.Rebind(q), args...)
 }
 
-// ForUpdate is the row-locking suffix for a SELECT inside a transaction. On
-// SQLite the whole database is already locked for writing since BEGIN
-// IMMEDIATE, so it is empty.
-func (t *Tx) ForUpdate() string {
-	if t.d.Dialect == Postgres {
-		return " FOR UPDATE"
-	}
-	return ""
-}
-
 // Tx runs fn in a write transaction, committing when it returns nil. A
 // transaction that fails for a transient reason (serialisation failure or
 // deadlock on PostgreSQL, a busy database on SQLite) is retried whole, so fn
@@ -380,28 +370,4 @@ func IsForeignKey(err error) bool {
 		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 	}
 	return false
-}
-
-// Like escapes s for use inside a LIKE pattern with ESCAPE '\'.
-func Like(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s)
-}
-
-// Contains is a condition that col contains the text given as its
-// argument (see ContainsArg). On PostgreSQL it is strpos rather than
-// LIKE '%…%', whose selectivity the planner badly underestimates.
-func (d *DB) Contains(col string) string {
-	if d.Dialect == Postgres {
-		return "strpos(" + col + ", ?) > 0"
-	}
-	return col + ` LIKE ? ESCAPE '\'`
-}
-
-// ContainsArg is the argument of Contains for the text q.
-func (d *DB) ContainsArg(q string) string {
-	if d.Dialect == Postgres {
-		return q
-	}
-	return "%" + Like(q) + "%"
 }

@@ -362,7 +362,7 @@ func (s *Store) Decide(ctx context.Context, pr *auth.Principal, id int64, in Dec
 		return nil, err
 	}
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
-		a, err := s.scanApp(tx.QueryRow(ctx, "SELECT "+appCols+appFrom+" WHERE a.id = ?"+forUpdateOf(tx, "a"), id))
+		a, err := s.scanApp(tx.QueryRow(ctx, "SELECT "+appCols+appFrom+" WHERE a.id = ?"+tx.ForUpdateOf("a"), id))
 		if err != nil {
 			return errs.Internal(err, "member: lock application")
 		}

@@ -328,7 +328,7 @@ func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, scope []s
 		pl.order, pl.key = "gram", g[len(g)-1]
 		if len(g) > 1 || utf8.RuneCountInString(name) != 2 {
 			// More than the one bigram: check the whole name.
-			cond, arg := s.nameContains(name)
+			cond, arg := s.DB.ContainsFold("m.name"), s.DB.ContainsFoldArg(name)
 			pl.where = append(pl.where, cond)
 			pl.args = append(pl.args, arg)
 		}
@@ -385,17 +385,6 @@ func rarestTag(tags []string) string {
 		}
 	}
 	return strings.TrimSpace(tags[0])
-}
-
-// nameContains matches a substring of the name, ignoring ASCII case. On
-// PostgreSQL it is strpos rather than ILIKE: the planner guesses a
-// '%...%' pattern to match almost nothing and would then sort the whole
-// bigram's matches instead of walking them in order.
-func (s *Store) nameContains(name string) (string, any) {
-	if s.DB.Dialect == db.Postgres {
-		return "strpos(lower(m.name), ?) > 0", strings.ToLower(name)
-	}
-	return `m.name LIKE ? ESCAPE '\'`, "%" + db.Like(name) + "%"
 }
 
 // nextString is the smallest string above every string starting with s:

@@ -341,7 +341,7 @@ func (s *Store) DecideTransfer(ctx context.Context, pr *auth.Principal, id int64
 		return nil, err
 	}
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-		t, err := s.scanTransfer(tx.QueryRow(ctx, "SELECT "+transferCols+transferFrom+" WHERE t.id = ?"+forUpdateOf(tx, "t"), id), pr)
+		t, err := s.scanTransfer(tx.QueryRow(ctx, "SELECT "+transferCols+transferFrom+" WHERE t.id = ?"+tx.ForUpdateOf("t"), id), pr)
 		if err != nil {
 			return errs.Internal(err, "member: lock transfer")
 		}
@@ -426,13 +426,4 @@ func (s *Store) moveMember(ctx context.Context, tx *db.Tx, t *Transfer, actor st
 	}
 	return addEvent(ctx, tx, event{MemberID: t.MemberID, At: at + 1, OnDate: day, Kind: EventTransferredIn, OrgID: to.ID, OrgPath: to.Path,
 		OtherOrgID: t.FromOrgID, Actor: actor})
-}
-
-// forUpdateOf locks the rows of one table of a join on PostgreSQL (FOR
-// UPDATE OF); SQLite's transactions already hold the database's write lock.
-func forUpdateOf(tx *db.Tx, alias string) string {
-	if tx.Dialect() == db.Postgres {
-		return " FOR UPDATE OF " + alias
-	}
-	return ""
 }

@@ -31,13 +31,13 @@ type queryer interface {
 	QueryRow(ctx context.Context, q string, args ...any) *sql.Row
 }
 
-// loadUnion reads an organisation. Inside a transaction on PostgreSQL it
-// takes a share lock, so that a concurrent move of its subtree (which locks
+// loadUnion reads an organisation. Inside a transaction it takes a share
+// lock (where the engine needs one), so that a concurrent move of its subtree (which locks
 // the rows for update) finishes first and the path read here is current.
 func loadUnion(ctx context.Context, q queryer, id int64) (*union, error) {
 	lock := ""
-	if tx, ok := q.(*db.Tx); ok && tx.Dialect() == db.Postgres {
-		lock = " FOR SHARE"
+	if tx, ok := q.(*db.Tx); ok {
+		lock = tx.ForShare()
 	}
 	var u union
 	err := q.QueryRow(ctx, "SELECT id, path, name, kind FROM orgs WHERE id = ?"+lock, id).Scan(&u.ID, &u.Path, &u.Name, &u.Kind)

@@ -131,11 +131,7 @@ func (s *Store) Send(ctx context.Context, send func(ctx context.Context, mobile,
 	var batch []claimed
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		batch = batch[:0]
-		lock := ""
-		if tx.Dialect() == db.Postgres {
-			lock = " FOR UPDATE OF n SKIP LOCKED"
-		}
-		rows, err := tx.Query(ctx, titled+" WHERE n.sent_at = 0 ORDER BY n.sent_at, n.id LIMIT 100"+lock)
+		rows, err := tx.Query(ctx, titled+" WHERE n.sent_at = 0 ORDER BY n.sent_at, n.id LIMIT 100"+tx.ForUpdateOfSkipLocked("n"))
 		if err != nil {
 			return errs.Internal(err, "notice: claim")
 		}

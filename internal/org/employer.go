@@ -392,7 +392,7 @@ func (s *Store) ListEmployers(ctx context.Context, p *auth.Principal, q Employer
 			conds = append(conds, "e.credit_code = ?")
 			args = append(args, code)
 		} else {
-			conds = append(conds, s.nameLike("e.name"))
+			conds = append(conds, s.DB.LikeFold("e.name"))
 			args = append(args, "%"+db.Like(q.Q)+"%")
 		}
 	}

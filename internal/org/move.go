@@ -132,16 +132,12 @@ var pathCopies = []struct{ table, col string }{
 func moveSubtree(ctx context.Context, tx *db.Tx, o, np *Org) (*Org, error) {
 	oldPrefix, newPrefix := o.Path, np.Path+db.FormatID(o.ID)+"/"
 	lo, hi := oldPrefix, audit.PathEnd(oldPrefix)
-	if tx.Dialect() == db.Postgres {
-		// Lock the subtree before rewriting it: a child being created at
-		// this moment holds its parent's lock, and we wait for it here; the
-		// UPDATE below then starts after its commit and sees the new row.
-		// Without this, READ COMMITTED would let that row keep its old path.
-		rows, err := tx.Query(ctx, "SELECT id FROM orgs WHERE path >= ? AND path < ? FOR UPDATE", lo, hi)
-		if err != nil {
-			return nil, errs.Internal(err, "org: lock subtree")
-		}
-		rows.Close()
+	// Lock the subtree before rewriting it: a child being created at this
+	// moment holds its parent's lock, and we wait for it here; the UPDATE
+	// below then starts after its commit and sees the new row. Without
+	// this, READ COMMITTED would let that row keep its old path.
+	if err := tx.LockRows(ctx, "SELECT id FROM orgs WHERE path >= ? AND path < ?", lo, hi); err != nil {
+		return nil, errs.Internal(err, "org: lock subtree")
 	}
 	// The subtree's figures leave its old ancestors for its new ones.
 	oldParent := strings.TrimSuffix(o.Path, db.FormatID(o.ID)+"/")

@@ -130,7 +130,7 @@ func (s *Store) Search(ctx context.Context, p *auth.Principal, q Query) ([]Org, 
 		args = append(args, string(q.Kind))
 	}
 	if q.Q != "" {
-		where = append(where, s.nameLike("name"))
+		where = append(where, s.DB.LikeFold("name"))
 		args = append(args, "%"+db.Like(q.Q)+"%")
 	}
 	limit := pageLimit(q.Limit)
@@ -174,15 +174,6 @@ func (s *Store) byName(ctx context.Context, where []string, args []any, after st
 		return items[:limit], nameCursor(last.Name, last.ID), nil
 	}
 	return items, "", nil
-}
-
-// nameLike is a case-insensitive substring match for Latin letters on both
-// engines: SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE.
-func (s *Store) nameLike(col string) string {
-	if s.DB.Dialect == db.Postgres {
-		return col + ` ILIKE ? ESCAPE '\'`
-	}
-	return col + ` LIKE ? ESCAPE '\'`
 }
 
 func pathPage(items []Org, limit int, err error) ([]Org, string, error) {

@@ -432,14 +432,12 @@ func (s *Store) EnsureBuilt(ctx context.Context, sources ...Source) error {
 	})
 }
 
-// beginRebuild takes the state lock, on PostgreSQL in one snapshot for
-// the recount and for emptying the log: changes committed meanwhile stay
-// in the log and fold on top.
+// beginRebuild takes the state lock, in one snapshot for the recount and
+// for emptying the log: changes committed meanwhile stay in the log and
+// fold on top.
 func beginRebuild(ctx context.Context, tx *db.Tx) error {
-	if tx.Dialect() == db.Postgres {
-		if _, err := tx.Exec(ctx, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"); err != nil {
-			return fmt.Errorf("stats: rebuild: %w", err)
-		}
+	if err := tx.RepeatableRead(ctx); err != nil {
+		return fmt.Errorf("stats: rebuild: %w", err)
 	}
 	return lockState(ctx, tx)
 }
