@@ -97,7 +97,9 @@ func (c *contract) report(t testing.TB) {
 	defer c.mu.Unlock()
 	if len(c.breaks) > 0 {
 		t.Errorf("%d of %d responses break openapi.json:\n%s", len(c.breaks), c.seen, strings.Join(c.breaks, "\n"))
+		return
 	}
+	t.Logf("%d responses checked against openapi.json", c.seen)
 }
 
 // tee is a ResponseWriter that keeps a copy of what it passes on.
