@@ -116,7 +116,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	f.auth.SetDemoMode(true)
 	mux := http.NewServeMux()
 	api.New(api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, Members: f.mem, Acts: f.acts, Courses: f.crs, HTTP: httpx.Options{}}).Routes(mux)
-	f.srv = httptest.NewServer(mux)
+	f.srv = httptest.NewServer(checked(t, mux))
 	t.Cleanup(f.srv.Close)
 	return f
 }
