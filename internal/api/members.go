@@ -230,7 +230,7 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// The applicant is not signed in: answer only what they may see.
-	return created(w, "", map[string]any{"id": db.FormatID(a.ID), "status": a.Status, "org_name": a.OrgName})
+	return created(w, "/join-applications/"+db.FormatID(a.ID), map[string]any{"id": db.FormatID(a.ID), "status": a.Status, "org_name": a.OrgName})
 }
 
 type trackInput struct {
