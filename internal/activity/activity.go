@@ -18,7 +18,6 @@
 package activity
 
 import (
-	"errors"
 	"slices"
 	"time"
 
@@ -27,6 +26,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
+	"gonghui/internal/scope"
 )
 
 // Kind is what sort of activity it is.
@@ -148,52 +148,14 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 // transactions and the operations they held.
 func (s *Store) GroupStats() (batches, ops int64) { return s.group.Stats() }
 
-// china is the zone in which times without a zone are read.
-var china = beijing.Zone
-
-var errNilPrincipal = errors.New("activity: nil principal")
-
-// readable answers NotFound for activities p may not see.
-func readable(p *auth.Principal, path string) error {
-	if p == nil {
-		return errs.Internal(errNilPrincipal, "activity")
-	}
-	if !p.CanAt(auth.PermActivityRead, path) && !p.CanAt(auth.PermActivityWrite, path) {
-		return errs.NotFound("activity")
-	}
-	return nil
-}
-
-// writable answers NotFound for what p may not see and Forbidden for what
-// it may see but not change.
-func writable(p *auth.Principal, path string) error {
-	if err := readable(p, path); err != nil {
-		return err
-	}
-	if !p.CanAt(auth.PermActivityWrite, path) {
-		return errs.Forbidden()
-	}
-	return nil
-}
+// rule scopes activities: activity.read to see them, activity.write to run
+// them, over the publishing organisation's subtree.
+var rule = scope.Rule{Entity: "activity", Read: auth.PermActivityRead, Write: auth.PermActivityWrite}
 
 func fieldErr(field, key string, args ...any) error {
 	f := errs.Fields{}
 	f.Add(field, key, args...)
 	return f.Err()
-}
-
-func millis(t time.Time) int64 { return t.UnixMilli() }
-
-func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
-
-func pageLimit(n int) int {
-	switch {
-	case n <= 0:
-		return 50
-	case n > 200:
-		return 200
-	}
-	return n
 }
 
 func boolInt(b bool) int {

@@ -11,6 +11,7 @@ import (
 	"gonghui/internal/card"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 )
 
 // How a check-in was taken.
@@ -53,7 +54,7 @@ type CheckIn struct {
 // outside the capacity).
 func (s *Store) CheckIn(ctx context.Context, pr *auth.Principal, activityID int64, in CheckInInput) (*CheckIn, bool, error) {
 	if pr == nil {
-		return nil, false, errs.Internal(errNilPrincipal, "activity: check in")
+		return nil, false, scope.NilPrincipal("activity: check in")
 	}
 	self := pr.Kind == "member"
 	var memberID, checkpointID int64
@@ -90,7 +91,7 @@ func (s *Store) CheckIn(ctx context.Context, pr *auth.Principal, activityID int6
 		if err != nil {
 			return nil, false, err
 		}
-		if err := writable(pr, a.OrgPath); err != nil {
+		if err := rule.Writable(pr, a.OrgPath); err != nil {
 			return nil, false, err
 		}
 		checkpointID = in.CheckpointID
@@ -128,7 +129,7 @@ func (s *Store) CheckIn(ctx context.Context, pr *auth.Principal, activityID int6
 	err = s.group.Do(ctx, func(tx *db.Tx) error {
 		out, made = nil, false
 		now := s.now()
-		ms := millis(now)
+		ms := scope.Millis(now)
 		st, err := lockSeats(ctx, tx, activityID)
 		if err != nil {
 			return err
@@ -138,12 +139,12 @@ func (s *Store) CheckIn(ctx context.Context, pr *auth.Principal, activityID int6
 		err = tx.QueryRow(ctx, "SELECT at, via FROM checkins WHERE checkpoint_id = ? AND member_id = ?", checkpointID, memberID).Scan(&at, &prevVia)
 		switch {
 		case err == nil:
-			out = &CheckIn{At: fromMillis(at), Via: prevVia}
+			out = &CheckIn{At: scope.FromMillis(at), Via: prevVia}
 			return nil
 		case !errors.Is(err, sql.ErrNoRows):
 			return errs.Internal(err, "activity: check in")
 		}
-		a := Activity{Status: st.status, StartsAt: fromMillis(st.starts), EndsAt: fromMillis(st.ends)}
+		a := Activity{Status: st.status, StartsAt: scope.FromMillis(st.starts), EndsAt: scope.FromMillis(st.ends)}
 		if !a.CheckInOpen(now) {
 			if now.Before(a.StartsAt.Add(-CheckInLead)) && a.Status == StatusPublished {
 				return refused("checkin_not_open")
@@ -206,7 +207,7 @@ func (s *Store) CheckIn(ctx context.Context, pr *auth.Principal, activityID int6
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, checkpointID, memberID, activityID, m.OrgPath, ms, via, by); err != nil {
 			return errs.Internal(err, "activity: check in")
 		}
-		out, made = &CheckIn{At: fromMillis(ms), Via: via}, true
+		out, made = &CheckIn{At: scope.FromMillis(ms), Via: via}, true
 		return nil
 	})
 	if err != nil {
@@ -243,7 +244,7 @@ func (s *Store) CheckpointCode(ctx context.Context, pr *auth.Principal, activity
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	if err := writable(pr, a.OrgPath); err != nil {
+	if err := rule.Writable(pr, a.OrgPath); err != nil {
 		return "", time.Time{}, err
 	}
 	cp := a.checkpoint(checkpointID)
@@ -300,7 +301,7 @@ func (s *Store) StampCard(ctx context.Context, activityID, memberID int64) (*Sta
 			return nil, errs.Internal(err, "activity: stamp card")
 		}
 		if at.Valid {
-			t := fromMillis(at.Int64)
+			t := scope.FromMillis(at.Int64)
 			st.At = &t
 			sc.Collected++
 		}
@@ -313,7 +314,7 @@ func (s *Store) StampCard(ctx context.Context, activityID, memberID int64) (*Sta
 	var redeemed int64
 	err = s.DB.QueryRow(ctx, "SELECT at FROM prize_redemptions WHERE activity_id = ? AND member_id = ?", activityID, memberID).Scan(&redeemed)
 	if err == nil {
-		t := fromMillis(redeemed)
+		t := scope.FromMillis(redeemed)
 		sc.RedeemedAt = &t
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.Internal(err, "activity: stamp card")
@@ -329,7 +330,7 @@ func (s *Store) RedeemPrize(ctx context.Context, pr *auth.Principal, activityID 
 	if err != nil {
 		return nil, err
 	}
-	if err := writable(pr, a.OrgPath); err != nil {
+	if err := rule.Writable(pr, a.OrgPath); err != nil {
 		return nil, err
 	}
 	memberID := in.MemberID
@@ -365,7 +366,7 @@ func (s *Store) RedeemPrize(ctx context.Context, pr *auth.Principal, activityID 
 			by = pr.UserID
 		}
 		if _, err := tx.Exec(ctx, "INSERT INTO prize_redemptions (activity_id, member_id, at, by_user) VALUES (?, ?, ?, ?)",
-			activityID, memberID, millis(s.now()), by); err != nil {
+			activityID, memberID, scope.Millis(s.now()), by); err != nil {
 			if db.IsUnique(err) {
 				return refused("prize_redeemed")
 			}
@@ -402,7 +403,7 @@ func (s *Store) CheckIns(ctx context.Context, pr *auth.Principal, activityID int
 	if !ok {
 		return nil, "", badCursor()
 	}
-	limit = pageLimit(limit)
+	limit = scope.PageLimit(limit)
 	where, args := "c.activity_id = ?", []any{a.ID}
 	if cur != nil {
 		where += " AND (c.at < ? OR (c.at = ? AND c.member_id < ?))"
@@ -424,7 +425,7 @@ func (s *Store) CheckIns(ctx context.Context, pr *auth.Principal, activityID int
 		if err := rows.Scan(&c.MemberID, &c.MemberName, &c.OrgName, &c.CheckpointID, &c.CheckpointName, &at, &c.Via); err != nil {
 			return nil, "", errs.Internal(err, "activity: check-ins")
 		}
-		c.At = fromMillis(at)
+		c.At = scope.FromMillis(at)
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
@@ -434,7 +435,7 @@ func (s *Store) CheckIns(ctx context.Context, pr *auth.Principal, activityID int
 	if len(out) > limit {
 		out = out[:limit]
 		last := out[limit-1]
-		next = encodeCursor(cursor{starts: millis(last.At), id: last.MemberID})
+		next = encodeCursor(cursor{starts: scope.Millis(last.At), id: last.MemberID})
 	}
 	return out, next, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
@@ -61,7 +62,7 @@ func grant(role auth.Role, orgs ...*org.Org) *auth.Principal {
 func newWorld(t testing.TB, d *db.DB) *world {
 	t.Helper()
 	ms := member.NewStore(d, testkit.Keys(t))
-	w := &world{m: ms, o: org.NewStore(d), d: d, clock: &clock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, china)}}
+	w := &world{m: ms, o: org.NewStore(d), d: d, clock: &clock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, beijing.Zone)}}
 	w.s = NewStore(d, ms)
 	w.s.SetClock(w.clock.now)
 	var err error

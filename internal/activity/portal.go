@@ -11,6 +11,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
+	"gonghui/internal/scope"
 )
 
 // MemberActivity is an activity as a member sees it: the activity, their
@@ -58,12 +59,12 @@ func (s *Store) ForMember(ctx context.Context, memberID int64, q MemberQuery) ([
 	if !ok {
 		return nil, "", badCursor()
 	}
-	limit := pageLimit(q.Limit)
+	limit := scope.PageLimit(q.Limit)
 	anc := auth.Ancestors(m.OrgPath)
 	if len(anc) == 0 || m.Status != member.StatusActive {
 		return []MemberActivity{}, "", nil
 	}
-	now := millis(s.now())
+	now := scope.Millis(s.now())
 	where := []string{"a.audience_path IN (" + db.Placeholders(len(anc)) + ")", "a.status IN (?, ?, ?)"}
 	var args []any
 	for _, p := range anc {
@@ -117,7 +118,7 @@ func (s *Store) ForMember(ctx context.Context, memberID int64, q MemberQuery) ([
 	if len(list) > limit {
 		list = list[:limit]
 		last := list[limit-1]
-		next = encodeCursor(cursor{starts: millis(last.StartsAt), id: last.ID})
+		next = encodeCursor(cursor{starts: scope.Millis(last.StartsAt), id: last.ID})
 	}
 	out := make([]MemberActivity, 0, len(list))
 	for _, a := range list {
@@ -200,7 +201,7 @@ func (s *Store) ownRegistration(ctx context.Context, activityID, memberID int64)
 	if err != nil {
 		return nil, errs.Internal(err, "activity: own registration")
 	}
-	r.CreatedAt, r.UpdatedAt = fromMillis(created), fromMillis(updated)
+	r.CreatedAt, r.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
 	return &r, nil
 }
 

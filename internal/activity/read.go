@@ -8,10 +8,10 @@ import (
 	"strconv"
 	"strings"
 
-	"gonghui/internal/audit"
 	"gonghui/internal/auth"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
+	"gonghui/internal/scope"
 )
 
 const activityCols = `a.id, a.org_id, o.name, a.org_path, a.audience_org_id, ao.name, a.audience_path, a.audience_tags,
@@ -36,10 +36,10 @@ func scanActivity(r interface{ Scan(...any) error }) (Activity, error) {
 	if lat.Valid && lng.Valid {
 		a.Lat, a.Lng = &lat.Float64, &lng.Float64
 	}
-	a.StartsAt, a.EndsAt = fromMillis(starts), fromMillis(ends)
-	a.RegOpensAt, a.RegClosesAt, a.CancelBefore = fromMillis(opens), fromMillis(closes), fromMillis(cancel)
+	a.StartsAt, a.EndsAt = scope.FromMillis(starts), scope.FromMillis(ends)
+	a.RegOpensAt, a.RegClosesAt, a.CancelBefore = scope.FromMillis(opens), scope.FromMillis(closes), scope.FromMillis(cancel)
 	a.Waitlist, a.Approval, a.WalkIns = waitlist != 0, approval != 0, walkIns != 0
-	a.CreatedAt, a.UpdatedAt = fromMillis(created), fromMillis(updated)
+	a.CreatedAt, a.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
 	return a, err
 }
 
@@ -89,7 +89,7 @@ func (s *Store) Get(ctx context.Context, pr *auth.Principal, id int64) (*Activit
 	if err != nil {
 		return nil, err
 	}
-	if err := readable(pr, a.OrgPath); err != nil {
+	if err := rule.Readable(pr, a.OrgPath); err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -110,15 +110,15 @@ type Query struct {
 // List returns the activities published by organisations in the caller's
 // subtrees (or in Org's), soonest last: newest start first.
 func (s *Store) List(ctx context.Context, pr *auth.Principal, q Query) ([]Activity, string, error) {
-	if pr == nil {
-		return nil, "", errs.Internal(errNilPrincipal, "activity: list")
+	paths, err := rule.Paths(pr)
+	if err != nil {
+		return nil, "", err
 	}
-	paths := pr.PathsAny(auth.PermActivityRead, auth.PermActivityWrite)
 	f := errs.Fields{}
 	if q.Org != 0 {
 		var path string
 		err := s.DB.QueryRow(ctx, "SELECT path FROM orgs WHERE id = ?", q.Org).Scan(&path)
-		if err != nil || readable(pr, path) != nil {
+		if err != nil || rule.Readable(pr, path) != nil {
 			f.Add("org", "field.invalid_id")
 		}
 		paths = []string{path}
@@ -133,12 +133,12 @@ func (s *Store) List(ctx context.Context, pr *auth.Principal, q Query) ([]Activi
 	if q.From != "" {
 		t, ok := dayStart(q.From)
 		f.Check(ok, "from", "field.invalid_date")
-		from = millis(t)
+		from = scope.Millis(t)
 	}
 	if q.To != "" {
 		t, ok := dayStart(q.To)
 		f.Check(ok, "to", "field.invalid_date")
-		to = millis(t.AddDate(0, 0, 1))
+		to = scope.Millis(t.AddDate(0, 0, 1))
 	}
 	if err := f.Err(); err != nil {
 		return nil, "", err
@@ -150,15 +150,9 @@ func (s *Store) List(ctx context.Context, pr *auth.Principal, q Query) ([]Activi
 	if len(paths) == 0 {
 		return []Activity{}, "", nil
 	}
-	limit := pageLimit(q.Limit)
-	var where []string
-	var args []any
-	var scope []string
-	for _, p := range paths {
-		scope = append(scope, "(a.org_path >= ? AND a.org_path < ?)")
-		args = append(args, p, audit.PathEnd(p))
-	}
-	where = append(where, "("+strings.Join(scope, " OR ")+")")
+	limit := scope.PageLimit(q.Limit)
+	inScope, args := scope.SQL("a.org_path", paths)
+	where := []string{inScope}
 	if q.Q != "" {
 		where = append(where, s.DB.Contains("a.title"))
 		args = append(args, s.DB.ContainsArg(q.Q))
@@ -202,7 +196,7 @@ func (s *Store) List(ctx context.Context, pr *auth.Principal, q Query) ([]Activi
 	if len(out) > limit {
 		out = out[:limit]
 		last := out[limit-1]
-		next = encodeCursor(cursor{starts: millis(last.StartsAt), id: last.ID})
+		next = encodeCursor(cursor{starts: scope.Millis(last.StartsAt), id: last.ID})
 	}
 	return out, next, nil
 }

@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/notice"
+	"gonghui/internal/scope"
 	"gonghui/internal/stats"
 )
 
@@ -170,7 +171,7 @@ func existing(ctx context.Context, tx *db.Tx, activityID, memberID int64) (*Regi
 	if err != nil {
 		return nil, errs.Internal(err, "activity: read registration")
 	}
-	r.CreatedAt, r.UpdatedAt = fromMillis(created), fromMillis(updated)
+	r.CreatedAt, r.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
 	return &r, nil
 }
 
@@ -181,7 +182,7 @@ func existing(ctx context.Context, tx *db.Tx, activityID, memberID int64) (*Regi
 // whether this call made it: a second call returns the same registration.
 func (s *Store) Register(ctx context.Context, pr *auth.Principal, activityID, memberID int64) (*Registration, bool, error) {
 	if pr == nil {
-		return nil, false, errs.Internal(errNilPrincipal, "activity: register")
+		return nil, false, scope.NilPrincipal("activity: register")
 	}
 	self := pr.Kind == "member"
 	if self && pr.MemberID != memberID {
@@ -196,7 +197,7 @@ func (s *Store) Register(ctx context.Context, pr *auth.Principal, activityID, me
 		if err != nil {
 			return nil, false, errs.Internal(err, "activity: register")
 		}
-		if err := writable(pr, path); err != nil {
+		if err := rule.Writable(pr, path); err != nil {
 			return nil, false, err
 		}
 	}
@@ -231,11 +232,11 @@ func (s *Store) Register(ctx context.Context, pr *auth.Principal, activityID, me
 		switch {
 		case st.status != StatusPublished:
 			refusal = refused("not_open")
-		case millis(now) >= st.ends:
+		case scope.Millis(now) >= st.ends:
 			refusal = refused("ended")
-		case self && millis(now) < st.opens:
+		case self && scope.Millis(now) < st.opens:
 			refusal = refused("registration_not_open")
-		case self && millis(now) >= st.closes:
+		case self && scope.Millis(now) >= st.closes:
 			refusal = refused("registration_closed")
 		}
 		status := RegConfirmed
@@ -263,7 +264,7 @@ func (s *Store) Register(ctx context.Context, pr *auth.Principal, activityID, me
 		if !self {
 			via = ViaStaff
 		}
-		ms := millis(now)
+		ms := scope.Millis(now)
 		// Most sign-ups are new: insert straight away, one round trip;
 		// only when the row exists is it read.
 		res, err := tx.Exec(ctx, `INSERT INTO registrations (activity_id, member_id, member_org_path, status, seq, via, created_at, updated_at)
@@ -271,7 +272,7 @@ func (s *Store) Register(ctx context.Context, pr *auth.Principal, activityID, me
 		if err != nil {
 			return errs.Internal(err, "activity: write registration")
 		}
-		r := &Registration{ActivityID: activityID, MemberID: memberID, CreatedAt: fromMillis(ms)}
+		r := &Registration{ActivityID: activityID, MemberID: memberID, CreatedAt: scope.FromMillis(ms)}
 		var prev RegStatus // a cancelled, rejected or walk-in row taken up again
 		if n, err := res.RowsAffected(); err != nil {
 			return errs.Internal(err, "activity: write registration")
@@ -294,7 +295,7 @@ func (s *Store) Register(ctx context.Context, pr *auth.Principal, activityID, me
 		if err := st.save(ctx, tx, ms); err != nil {
 			return err
 		}
-		r.Status, r.Seq, r.Via, r.UpdatedAt = status, st.seq, via, fromMillis(ms)
+		r.Status, r.Seq, r.Via, r.UpdatedAt = status, st.seq, via, scope.FromMillis(ms)
 		out, made = r, true
 		if !self {
 			return audit.Record(ctx, tx, audit.Event{Action: "activity.register", Entity: "registration",
@@ -316,7 +317,7 @@ func (s *Store) Register(ctx context.Context, pr *auth.Principal, activityID, me
 // told. Cancelling what is already withdrawn answers it unchanged.
 func (s *Store) CancelRegistration(ctx context.Context, pr *auth.Principal, activityID, memberID int64) (*Registration, error) {
 	if pr == nil {
-		return nil, errs.Internal(errNilPrincipal, "activity: cancel registration")
+		return nil, scope.NilPrincipal("activity: cancel registration")
 	}
 	self := pr.Kind == "member"
 	if self && pr.MemberID != memberID {
@@ -325,13 +326,13 @@ func (s *Store) CancelRegistration(ctx context.Context, pr *auth.Principal, acti
 	var out *Registration
 	err := s.group.Do(ctx, func(tx *db.Tx) error {
 		out = nil
-		now := millis(s.now())
+		now := scope.Millis(s.now())
 		st, err := lockSeats(ctx, tx, activityID)
 		if err != nil {
 			return err
 		}
 		if !self {
-			if err := writable(pr, st.orgPath); err != nil {
+			if err := rule.Writable(pr, st.orgPath); err != nil {
 				return err
 			}
 		}
@@ -363,7 +364,7 @@ func (s *Store) CancelRegistration(ctx context.Context, pr *auth.Principal, acti
 		if err := st.save(ctx, tx, now); err != nil {
 			return err
 		}
-		r.Status, r.UpdatedAt = RegCancelled, fromMillis(now)
+		r.Status, r.UpdatedAt = RegCancelled, scope.FromMillis(now)
 		out = r
 		if !self {
 			return audit.Record(ctx, tx, audit.Event{Action: "activity.unregister", Entity: "registration",
@@ -405,17 +406,17 @@ func (s *Store) promote(ctx context.Context, tx *db.Tx, st *seats, now int64) er
 // activity is full; the member is told either way.
 func (s *Store) Decide(ctx context.Context, pr *auth.Principal, activityID, memberID int64, approve bool) (*Registration, error) {
 	if pr == nil {
-		return nil, errs.Internal(errNilPrincipal, "activity: decide")
+		return nil, scope.NilPrincipal("activity: decide")
 	}
 	var out *Registration
 	err := s.group.Do(ctx, func(tx *db.Tx) error {
 		out = nil
-		now := millis(s.now())
+		now := scope.Millis(s.now())
 		st, err := lockSeats(ctx, tx, activityID)
 		if err != nil {
 			return err
 		}
-		if err := writable(pr, st.orgPath); err != nil {
+		if err := rule.Writable(pr, st.orgPath); err != nil {
 			return err
 		}
 		r, err := existing(ctx, tx, activityID, memberID)
@@ -454,7 +455,7 @@ func (s *Store) Decide(ctx context.Context, pr *auth.Principal, activityID, memb
 		if err := notice.Add(ctx, tx, now, told, notice.Ref{ActivityID: activityID}, memberID); err != nil {
 			return err
 		}
-		r.Status, r.UpdatedAt = to, fromMillis(now)
+		r.Status, r.UpdatedAt = to, scope.FromMillis(now)
 		out = r
 		return audit.Record(ctx, tx, audit.Event{Action: "activity.decide", Entity: "registration",
 			EntityID: db.FormatID(activityID) + "/" + db.FormatID(memberID), OrgPath: st.orgPath,
@@ -488,7 +489,7 @@ func (s *Store) Registrations(ctx context.Context, pr *auth.Principal, activityI
 			return nil, "", badCursor()
 		}
 	}
-	limit := pageLimit(q.Limit)
+	limit := scope.PageLimit(q.Limit)
 	where := []string{"r.activity_id = ?", "r.seq > ?"}
 	args := []any{a.ID, after}
 	if q.Status != "" {
@@ -513,7 +514,7 @@ func (s *Store) Registrations(ctx context.Context, pr *auth.Principal, activityI
 		if err := rows.Scan(&r.MemberID, &r.MemberName, &r.OrgName, &r.Status, &r.Seq, &r.Via, &created, &updated, &r.Stamps); err != nil {
 			return nil, "", errs.Internal(err, "activity: registrations")
 		}
-		r.CreatedAt, r.UpdatedAt = fromMillis(created), fromMillis(updated)
+		r.CreatedAt, r.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {

@@ -12,8 +12,10 @@ import (
 
 	"gonghui/internal/audit"
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 	"gonghui/internal/sheet"
 )
 
@@ -174,7 +176,7 @@ func (s *Store) ExportAttendance(ctx context.Context, pr *auth.Principal, id int
 	if err := crow.Err(); err != nil {
 		return errs.Internal(err, "activity: export")
 	}
-	local := func(ms int64) string { return fromMillis(ms).In(china).Format("2006-01-02 15:04") }
+	local := func(ms int64) string { return scope.FromMillis(ms).In(beijing.Zone).Format("2006-01-02 15:04") }
 	for _, r := range regs {
 		first := int64(0)
 		for _, at := range stamps[r.id] {
@@ -316,7 +318,7 @@ func (s *Store) AddPhoto(ctx context.Context, pr *auth.Principal, id int64, data
 	if err != nil {
 		return nil, err
 	}
-	if err := writable(pr, a.OrgPath); err != nil {
+	if err := rule.Writable(pr, a.OrgPath); err != nil {
 		return nil, err
 	}
 	f := errs.Fields{}
@@ -342,7 +344,7 @@ func (s *Store) AddPhoto(ctx context.Context, pr *auth.Principal, id int64, data
 			by = pr.UserID
 		}
 		if _, err := tx.Exec(ctx, "INSERT INTO activity_photos (id, activity_id, content_type, data, caption, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			p.ID, id, ct, data, caption, by, millis(p.CreatedAt)); err != nil {
+			p.ID, id, ct, data, caption, by, scope.Millis(p.CreatedAt)); err != nil {
 			return errs.Internal(err, "activity: add photo")
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "activity.photo", Entity: "activity", EntityID: db.FormatID(id), OrgPath: a.OrgPath})
@@ -374,7 +376,7 @@ func (s *Store) photos(ctx context.Context, id int64) ([]Photo, error) {
 		if err := rows.Scan(&p.ID, &p.ContentType, &p.Caption, &p.Size, &at); err != nil {
 			return nil, errs.Internal(err, "activity: photos")
 		}
-		p.CreatedAt = fromMillis(at)
+		p.CreatedAt = scope.FromMillis(at)
 		out = append(out, p)
 	}
 	return out, rows.Err()
@@ -407,7 +409,7 @@ func (s *Store) DeletePhoto(ctx context.Context, pr *auth.Principal, id, photoID
 	if err != nil {
 		return err
 	}
-	if err := writable(pr, a.OrgPath); err != nil {
+	if err := rule.Writable(pr, a.OrgPath); err != nil {
 		return err
 	}
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {

@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
+	"gonghui/internal/scope"
 	"gonghui/internal/stats"
 	"gonghui/internal/testkit"
 )
@@ -132,10 +133,10 @@ func (s *Store) Count(ctx context.Context, path string, from, to time.Time) (*Fi
 	where := "a.org_path >= ? AND a.org_path < ?"
 	args := []any{path, audit.PathEnd(path)}
 	if !from.IsZero() {
-		where, args = where+" AND a.starts_at >= ?", append(args, millis(from))
+		where, args = where+" AND a.starts_at >= ?", append(args, scope.Millis(from))
 	}
 	if !to.IsZero() {
-		where, args = where+" AND a.starts_at < ?", append(args, millis(to))
+		where, args = where+" AND a.starts_at < ?", append(args, scope.Millis(to))
 	}
 	f := &Figures{}
 	q := `SELECT

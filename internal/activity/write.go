@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/notice"
+	"gonghui/internal/scope"
 )
 
 // orgPath reads an organisation's path; ok is false when it does not exist.
@@ -37,10 +38,10 @@ func places(ctx context.Context, q queryer, pr *auth.Principal, in *parsed) (org
 	if err != nil {
 		return "", "", err
 	}
-	if !ok || readable(pr, orgP) != nil {
+	if !ok || rule.Readable(pr, orgP) != nil {
 		return "", "", fieldErr("org_id", "field.invalid_id")
 	}
-	if !pr.CanAt(auth.PermActivityWrite, orgP) {
+	if !rule.CanWrite(pr, orgP) {
 		return "", "", errs.Forbidden()
 	}
 	if in.AudienceOrgID == 0 {
@@ -66,7 +67,7 @@ func nullFloat(f *float64) any {
 // Create saves a new activity as a draft.
 func (s *Store) Create(ctx context.Context, pr *auth.Principal, in Input) (*Activity, error) {
 	if pr == nil {
-		return nil, errs.Internal(errNilPrincipal, "activity: create")
+		return nil, scope.NilPrincipal("activity: create")
 	}
 	now := s.now()
 	p, err := in.validate(now)
@@ -79,7 +80,7 @@ func (s *Store) Create(ctx context.Context, pr *auth.Principal, in Input) (*Acti
 		if err != nil {
 			return err
 		}
-		ms := millis(now)
+		ms := scope.Millis(now)
 		var by any
 		if pr.UserID != 0 {
 			by = pr.UserID
@@ -90,7 +91,7 @@ func (s *Store) Create(ctx context.Context, pr *auth.Principal, in Input) (*Acti
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			id, p.OrgID, orgP, p.AudienceOrgID, audP, p.tags,
 			p.Title, p.Kind, p.Description, p.Organiser, p.Venue, p.Address, nullFloat(p.Lat), nullFloat(p.Lng),
-			millis(p.starts), millis(p.ends), millis(p.opens), millis(p.closes), millis(p.cancelled),
+			scope.Millis(p.starts), scope.Millis(p.ends), scope.Millis(p.opens), scope.Millis(p.closes), scope.Millis(p.cancelled),
 			p.Capacity, boolInt(p.Waitlist), boolInt(p.Approval), boolInt(p.WalkIns), p.StampsRequired, p.Prize, StatusDraft, by, ms, ms)
 		if err != nil {
 			return errs.Internal(err, "activity: create")
@@ -191,7 +192,7 @@ func saveCheckpoints(ctx context.Context, tx *db.Tx, activityID int64, have []Ch
 // the capacity promotes from the waiting list at once.
 func (s *Store) Update(ctx context.Context, pr *auth.Principal, id int64, version int, in Input) (*Activity, error) {
 	if pr == nil {
-		return nil, errs.Internal(errNilPrincipal, "activity: update")
+		return nil, scope.NilPrincipal("activity: update")
 	}
 	now := s.now()
 	// Registration opened already: leaving the field blank keeps it.
@@ -208,7 +209,7 @@ func (s *Store) Update(ctx context.Context, pr *auth.Principal, id int64, versio
 		if err != nil {
 			return err
 		}
-		if err := writable(pr, st.orgPath); err != nil {
+		if err := rule.Writable(pr, st.orgPath); err != nil {
 			return err
 		}
 		a, err := load(ctx, tx, id)
@@ -235,14 +236,14 @@ func (s *Store) Update(ctx context.Context, pr *auth.Principal, id int64, versio
 		if err := checkCheckpoints(ctx, tx, a.Checkpoints, p.Checkpoints); err != nil {
 			return err
 		}
-		ms := millis(now)
+		ms := scope.Millis(now)
 		_, err = tx.Exec(ctx, `UPDATE activities SET audience_org_id = ?, audience_path = ?, audience_tags = ?,
 			title = ?, kind = ?, description = ?, organiser = ?, venue = ?, address = ?, lat = ?, lng = ?,
 			starts_at = ?, ends_at = ?, reg_opens_at = ?, reg_closes_at = ?, cancel_before = ?,
 			capacity = ?, waitlist = ?, approval = ?, walk_ins = ?, stamps_required = ?, prize = ?,
 			version = version + 1, updated_at = ? WHERE id = ?`,
 			p.AudienceOrgID, audP, p.tags, p.Title, p.Kind, p.Description, p.Organiser, p.Venue, p.Address, nullFloat(p.Lat), nullFloat(p.Lng),
-			millis(p.starts), millis(p.ends), millis(p.opens), millis(p.closes), millis(p.cancelled),
+			scope.Millis(p.starts), scope.Millis(p.ends), scope.Millis(p.opens), scope.Millis(p.closes), scope.Millis(p.cancelled),
 			p.Capacity, boolInt(p.Waitlist), boolInt(p.Approval), boolInt(p.WalkIns), p.StampsRequired, p.Prize, ms, id)
 		if err != nil {
 			return errs.Internal(err, "activity: update")
@@ -252,8 +253,8 @@ func (s *Store) Update(ctx context.Context, pr *auth.Principal, id int64, versio
 		}
 		st.audiencePath, st.tags, st.capacity = audP, p.tags, p.Capacity
 		st.waitlist, st.approval, st.walkIns = p.Waitlist, p.Approval, p.WalkIns
-		st.opens, st.closes, st.cancelBefore = millis(p.opens), millis(p.closes), millis(p.cancelled)
-		st.starts, st.ends = millis(p.starts), millis(p.ends)
+		st.opens, st.closes, st.cancelBefore = scope.Millis(p.opens), scope.Millis(p.closes), scope.Millis(p.cancelled)
+		st.starts, st.ends = scope.Millis(p.starts), scope.Millis(p.ends)
 		if err := s.promote(ctx, tx, st, ms); err != nil {
 			return err
 		}
@@ -312,7 +313,7 @@ func (s *Store) Finish(ctx context.Context, pr *auth.Principal, id int64) (*Acti
 
 func (s *Store) transition(ctx context.Context, pr *auth.Principal, id int64, action string, to Status, reason string, check func(*Activity) error) (*Activity, error) {
 	if pr == nil {
-		return nil, errs.Internal(errNilPrincipal, action)
+		return nil, scope.NilPrincipal(action)
 	}
 	err := s.group.Do(ctx, func(tx *db.Tx) error {
 		st, err := lockSeats(ctx, tx, id)
@@ -323,13 +324,13 @@ func (s *Store) transition(ctx context.Context, pr *auth.Principal, id int64, ac
 		if err != nil {
 			return err
 		}
-		if err := writable(pr, a.OrgPath); err != nil {
+		if err := rule.Writable(pr, a.OrgPath); err != nil {
 			return err
 		}
 		if err := check(a); err != nil {
 			return err
 		}
-		ms := millis(s.now())
+		ms := scope.Millis(s.now())
 		if _, err := tx.Exec(ctx, "UPDATE activities SET status = ?, cancel_reason = ?, version = version + 1, updated_at = ? WHERE id = ?",
 			to, reason, ms, id); err != nil {
 			return errs.Internal(err, action)
@@ -373,11 +374,11 @@ func (s *Store) SetReport(ctx context.Context, pr *auth.Principal, id int64, rep
 	if err != nil {
 		return nil, err
 	}
-	if err := writable(pr, a.OrgPath); err != nil {
+	if err := rule.Writable(pr, a.OrgPath); err != nil {
 		return nil, err
 	}
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, "UPDATE activities SET report = ?, updated_at = ? WHERE id = ?", report, millis(s.now()), id); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE activities SET report = ?, updated_at = ? WHERE id = ?", report, scope.Millis(s.now()), id); err != nil {
 			return errs.Internal(err, "activity: report")
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "activity.report", Entity: "activity", EntityID: db.FormatID(id), OrgPath: a.OrgPath})

@@ -9,15 +9,13 @@ import (
 
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 )
-
-// beijing is the time zone of the days a member's timetable is asked for.
-var beijing = time.FixedZone("CST", 8*3600)
 
 // Timetable windows: the default, and the longest a client may ask for.
 const (
@@ -625,14 +623,13 @@ func (h *Handler) myTimetable(w http.ResponseWriter, r *http.Request) error {
 		if s == "" {
 			return def
 		}
-		t, err := time.ParseInLocation(time.DateOnly, s, beijing)
+		t, err := time.ParseInLocation(time.DateOnly, s, beijing.Zone)
 		if err != nil {
 			q.f.Add(name, "field.invalid_date")
 		}
 		return t
 	}
-	now := time.Now().In(beijing)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, beijing)
+	today := beijing.Midnight(time.Now())
 	from := day("from", today)
 	to := day("to", from.AddDate(0, 0, timetableDays))
 	if err := q.err(); err != nil {

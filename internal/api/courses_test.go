@@ -14,12 +14,11 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/testkit"
 )
-
-var beijing = time.FixedZone("CST", 8*3600)
 
 // clock is a settable clock for the course store.
 type clock struct {
@@ -29,8 +28,8 @@ type clock struct {
 
 func (c *clock) get() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 func (c *clock) set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
-func day(t time.Time) string     { return t.In(beijing).Format(time.DateOnly) }
-func weekday(t time.Time) int    { return (int(t.In(beijing).Weekday())+6)%7 + 1 }
+func day(t time.Time) string     { return t.In(beijing.Zone).Format(time.DateOnly) }
+func weekday(t time.Time) int    { return (int(t.In(beijing.Zone).Weekday())+6)%7 + 1 }
 
 type termView struct {
 	ID        string
@@ -82,7 +81,7 @@ func TestCoursesAPI(t *testing.T) {
 		// The term: enrolment closes in an hour; two meetings a week for two
 		// weeks from tomorrow, so four sessions.
 		t0 := clk.get()
-		first := t0.In(beijing).AddDate(0, 0, 1)
+		first := t0.In(beijing.Zone).AddDate(0, 0, 1)
 		f.ids["closes"] = rfc(t0.Add(time.Hour))
 		f.ids["starts_on"] = day(first)
 		f.ids["ends_on"] = day(first.AddDate(0, 0, 13))
@@ -285,7 +284,7 @@ func TestCoursesAPI(t *testing.T) {
 		// Sessions and their codes; attendance opens half an hour before.
 		var ss struct{ Items []sessionView }
 		f.getJSON("leader_a", "/api/v1/terms/{t}/sessions", &ss)
-		if len(ss.Items) != 4 || ss.Items[0].StartsAt.In(beijing).Format("2006-01-02 15:04") != day(first)+" 19:00" {
+		if len(ss.Items) != 4 || ss.Items[0].StartsAt.In(beijing.Zone).Format("2006-01-02 15:04") != day(first)+" 19:00" {
 			t.Fatalf("sessions %+v", ss.Items)
 		}
 		f.ids["s0"], f.ids["s3"] = ss.Items[0].ID, ss.Items[3].ID

@@ -17,6 +17,7 @@ import (
 
 	"gonghui/internal/audit"
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
 	"gonghui/internal/report"
@@ -85,7 +86,7 @@ func cmdBenchCity(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 	}
 	rep := &report.Reporter{Orgs: m.Orgs, Members: m.Members, Stats: m.Stats}
-	year := time.Now().In(china).Format("2006")
+	year := time.Now().In(beijing.Zone).Format("2006")
 	thisYear := report.Period{From: year + "-01-01", To: year + "-12-31"}
 
 	type row struct {

@@ -45,14 +45,11 @@ var demoActivityList = []demoActivity{
 			Checkpoints: []activity.CheckpointInput{{Name: "入场", RotateSeconds: 30}}}},
 }
 
-// china is Beijing time, in which the demo's days start.
-var china = beijing.Zone
-
 // demoActivities publishes the demo's activities with some sign-ups and,
 // for the one under way, some check-ins.
 func demoActivities(ctx context.Context, m *Main, byName map[string]int64) error {
 	now := time.Now()
-	today := time.Date(now.In(china).Year(), now.In(china).Month(), now.In(china).Day(), 0, 0, 0, 0, china)
+	today := beijing.Midnight(now)
 	for _, da := range demoActivityList {
 		orgID, ok := byName[da.org]
 		if !ok {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/course"
 )
 
@@ -40,8 +41,7 @@ var demoCourseList = []demoCourse{
 // demoCourses creates the demo's courses, publishes their terms and has
 // some members apply (the draw is left to the staff who try it).
 func demoCourses(ctx context.Context, m *Main, byName map[string]int64) error {
-	now := time.Now().In(china)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, china)
+	today := beijing.Midnight(time.Now())
 	for _, dc := range demoCourseList {
 		orgID, ok := byName[dc.org]
 		if !ok {

@@ -1,5 +1,7 @@
-// Package beijing reads the times and days people type, in Beijing time
-// (UTC+8, no daylight saving since 1991, so a fixed zone needs no tzdata).
+// Package beijing is the one place Beijing time is defined: every module
+// reads the times and days people type, and shows dates, through it (UTC+8,
+// no daylight saving since 1991, so a fixed zone needs no tzdata and gives
+// the same answer on every machine).
 package beijing
 
 import (
@@ -37,3 +39,9 @@ func Midnight(t time.Time) time.Time {
 	y, m, d := t.In(Zone).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, Zone)
 }
+
+// Day is t's calendar day in Beijing, as YYYY-MM-DD.
+func Day(t time.Time) string { return t.In(Zone).Format(time.DateOnly) }
+
+// Today is the current calendar day in Beijing, as YYYY-MM-DD.
+func Today() string { return Day(time.Now()) }

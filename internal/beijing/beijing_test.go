@@ -1,6 +1,10 @@
 package beijing
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -22,5 +26,46 @@ func TestParse(t *testing.T) {
 	}
 	if m := Midnight(time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC)); !m.Equal(time.Date(2026, 11, 30, 16, 0, 0, 0, time.UTC)) {
 		t.Fatalf("midnight: %v", m)
+	}
+}
+
+func TestDay(t *testing.T) {
+	// 16:30 UTC on 30 November is already 1 December in Beijing.
+	if d := Day(time.Date(2026, 11, 30, 16, 30, 0, 0, time.UTC)); d != "2026-12-01" {
+		t.Fatalf("day: %s", d)
+	}
+	if d := Day(time.Date(2026, 11, 30, 15, 59, 0, 0, time.UTC)); d != "2026-11-30" {
+		t.Fatalf("day before midnight: %s", d)
+	}
+	if got, want := Today(), time.Now().In(Zone).Format(time.DateOnly); got != want && got != Day(time.Now()) {
+		t.Fatalf("today: %s, want %s", got, want)
+	}
+}
+
+// TestOneZone keeps Beijing time defined here only: any other package that
+// makes a zone of its own (a fixed offset, or Asia/Shanghai from tzdata,
+// whose pre-1991 summer times differ) drifts from the rest.
+func TestOneZone(t *testing.T) {
+	root := filepath.Join("..", "..")
+	for _, dir := range []string{"internal", "cmd"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") ||
+				filepath.Dir(path) == filepath.Join(root, "internal", "beijing") {
+				return err
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			for _, bad := range []string{"time.FixedZone(", "time.LoadLocation(", "Asia/Shanghai"} {
+				if strings.Contains(string(b), bad) {
+					t.Errorf("%s: %s: use beijing.Zone", path, bad)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }

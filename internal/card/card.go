@@ -40,6 +40,7 @@ import (
 	"errors"
 	"time"
 
+	"gonghui/internal/beijing"
 	"gonghui/internal/errs"
 )
 
@@ -65,11 +66,8 @@ const (
 	MaxPayloadLen = len(Prefix) + (maxBinaryLen*8+4)/5
 )
 
-// cst is China Standard Time, in which card days are counted.
-var cst = time.FixedZone("UTC+8", 8*60*60)
-
-// epoch is day 0 of the issued field.
-var epoch = time.Date(2000, 1, 1, 0, 0, 0, 0, cst)
+// epoch is day 0 of the issued field; card days are counted in Beijing time.
+var epoch = time.Date(2000, 1, 1, 0, 0, 0, 0, beijing.Zone)
 
 // Claims is what a card says about its holder.
 type Claims struct {
@@ -93,8 +91,8 @@ type Claims struct {
 // ExpiresAt is the first instant at which the card is no longer valid: the
 // midnight (UTC+8) after its ValidUntil day.
 func (c Claims) ExpiresAt() time.Time {
-	y, m, d := c.ValidUntil.In(cst).Date()
-	return time.Date(y, m, d+1, 0, 0, 0, 0, cst)
+	y, m, d := c.ValidUntil.In(beijing.Zone).Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, beijing.Zone)
 }
 
 // Status is the answer of a check, for display through the i18n catalogues

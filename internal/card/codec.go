@@ -4,6 +4,7 @@ import (
 	"encoding/base32"
 	"encoding/binary"
 	"errors"
+	"gonghui/internal/beijing"
 	"math"
 	"strings"
 	"time"
@@ -42,7 +43,7 @@ func dayOf(t time.Time, max int64) (uint64, bool) {
 
 // dateOf is midnight UTC+8 of the day so many days after 2000-01-01.
 func dateOf(days uint64) time.Time {
-	return time.Date(2000, 1, 1+int(days), 0, 0, 0, 0, cst)
+	return time.Date(2000, 1, 1+int(days), 0, 0, 0, 0, beijing.Zone)
 }
 
 // truncate cuts s to at most n bytes without splitting a rune (invalid UTF-8

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"gonghui/internal/beijing"
 	"gonghui/internal/errs"
 )
 
@@ -22,7 +23,7 @@ func testSigner(t testing.TB, keyID byte, fill byte) Signer {
 	return s
 }
 
-func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, cst) }
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, beijing.Zone) }
 
 // typical is the card of the length report: seven-digit ids, a three-character
 // name and a thirteen-character union name.
@@ -33,7 +34,7 @@ func typical() Claims {
 		Serial:     2,
 		Name:       "张中喜",
 		OrgName:    "北京市西城区大栅栏街道总工会",
-		IssuedAt:   time.Date(2026, 3, 1, 15, 4, 5, 0, cst),
+		IssuedAt:   time.Date(2026, 3, 1, 15, 4, 5, 0, beijing.Zone),
 		ValidUntil: day(2029, 2, 28),
 	}
 }

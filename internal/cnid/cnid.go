@@ -40,11 +40,6 @@ func fail(rule string) error { return &Error{Rule: rule} }
 // so that tests can pin "today" and stay deterministic across midnight.
 var Now = time.Now
 
-// chinaTime is China Standard Time. A fixed zone is used instead of loading
-// "Asia/Shanghai" so that the package works without a tzdata database; China
-// has not observed daylight saving time since 1991, so nothing is lost.
-var chinaTime = time.FixedZone("CST", 8*60*60)
-
 // provinces holds the province-level prefixes of GB/T 2260 that may open a
 // resident ID number: mainland provinces, plus 71 (Taiwan), 81 (Hong Kong),
 // 82 (Macao) and 83, used on residence permits of Taiwan residents.

@@ -1,6 +1,10 @@
 package cnid
 
-import "time"
+import (
+	"time"
+
+	"gonghui/internal/beijing"
+)
 
 // ResidentID is a parsed resident identity card number (GB 11643-1999).
 type ResidentID struct {
@@ -84,7 +88,7 @@ func parseBirth(s string) (time.Time, bool) {
 // a child born on the morning of the 2nd in Beijing is still on the 1st in
 // UTC, and must not be turned away as "born in the future".
 func birthInRange(birth time.Time) bool {
-	y, m, d := Now().In(chinaTime).Date()
+	y, m, d := Now().In(beijing.Zone).Date()
 	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	return !birth.Before(minBirth) && !birth.After(today)
 }

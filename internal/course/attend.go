@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/checkcode"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 )
 
 // CodePrefix starts a course session's check-in code.
@@ -29,7 +30,7 @@ func (s *Store) SessionCode(ctx context.Context, pr *auth.Principal, termID, ses
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	if err := writable(pr, t.OrgPath); err != nil {
+	if err := rule.Writable(pr, t.OrgPath); err != nil {
 		return "", time.Time{}, err
 	}
 	if _, err := s.session(ctx, termID, sessionID); err != nil {
@@ -51,7 +52,7 @@ func (s *Store) session(ctx context.Context, termID, sessionID int64) (*Session,
 	if err != nil {
 		return nil, errs.Internal(err, "course: session")
 	}
-	x.StartsAt, x.EndsAt, x.Cancelled = fromMillis(starts), fromMillis(ends), cancelled != 0
+	x.StartsAt, x.EndsAt, x.Cancelled = scope.FromMillis(starts), scope.FromMillis(ends), cancelled != 0
 	return &x, nil
 }
 
@@ -84,7 +85,7 @@ type Attendance struct {
 // brings a session's code; staff name members (a scanned card or a list).
 func (s *Store) Attend(ctx context.Context, pr *auth.Principal, termID int64, in AttendInput) ([]Attendance, error) {
 	if pr == nil {
-		return nil, errs.Internal(errNilPrincipal, "course: attend")
+		return nil, scope.NilPrincipal("course: attend")
 	}
 	self := pr.Kind == auth.KindMember
 	var ids []int64
@@ -113,7 +114,7 @@ func (s *Store) Attend(ctx context.Context, pr *auth.Principal, termID int64, in
 		if t, err = s.GetTerm(ctx, pr, termID); err != nil {
 			return nil, err
 		}
-		if err := writable(pr, t.OrgPath); err != nil {
+		if err := rule.Writable(pr, t.OrgPath); err != nil {
 			return nil, err
 		}
 		switch {
@@ -159,7 +160,7 @@ func (s *Store) Attend(ctx context.Context, pr *auth.Principal, termID int64, in
 	var out []Attendance
 	err = s.group.Do(ctx, func(tx *db.Tx) error {
 		out = out[:0]
-		ms := millis(now)
+		ms := scope.Millis(now)
 		// The term's row counts attendances (for its figures): its lock
 		// orders a term's attendances, not those of other terms.
 		term, err := lockTerm(ctx, tx, termID)
@@ -183,7 +184,7 @@ func (s *Store) Attend(ctx context.Context, pr *auth.Principal, termID int64, in
 			err = tx.QueryRow(ctx, "SELECT at, via FROM session_attendance WHERE session_id = ? AND member_id = ?", sessionID, id).Scan(&at, &a.Via)
 			switch {
 			case err == nil:
-				a.At = fromMillis(at)
+				a.At = scope.FromMillis(at)
 			case errors.Is(err, sql.ErrNoRows):
 				var by any
 				if !self && pr.UserID != 0 {
@@ -193,7 +194,7 @@ func (s *Store) Attend(ctx context.Context, pr *auth.Principal, termID int64, in
 					sessionID, id, termID, ms, via, by); err != nil {
 					return errs.Internal(err, "course: attend")
 				}
-				a.At, a.Via, a.Made = fromMillis(ms), via, true
+				a.At, a.Via, a.Made = scope.FromMillis(ms), via, true
 				term.attendance++
 				term.touch(ms)
 			default:
@@ -245,7 +246,7 @@ func (s *Store) SessionAttendance(ctx context.Context, pr *auth.Principal, termI
 		if err := rows.Scan(&a.MemberID, &a.MemberName, &at, &a.Via); err != nil {
 			return nil, errs.Internal(err, "course: session attendance")
 		}
-		a.At = fromMillis(at)
+		a.At = scope.FromMillis(at)
 		out = append(out, a)
 	}
 	return out, rows.Err()

@@ -15,14 +15,13 @@
 package course
 
 import (
-	"errors"
 	"time"
 
 	"gonghui/internal/auth"
-	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
+	"gonghui/internal/scope"
 )
 
 // Category is what kind of course it is.
@@ -154,29 +153,9 @@ func NewStore(d *db.DB, m *member.Store) *Store {
 // SetClock replaces the clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
-var china = beijing.Zone
-
-var errNilPrincipal = errors.New("course: nil principal")
-
-func readable(p *auth.Principal, path string) error {
-	if p == nil {
-		return errs.Internal(errNilPrincipal, "course")
-	}
-	if !p.CanAt(auth.PermActivityRead, path) && !p.CanAt(auth.PermActivityWrite, path) {
-		return errs.NotFound("course")
-	}
-	return nil
-}
-
-func writable(p *auth.Principal, path string) error {
-	if err := readable(p, path); err != nil {
-		return err
-	}
-	if !p.CanAt(auth.PermActivityWrite, path) {
-		return errs.Forbidden()
-	}
-	return nil
-}
+// rule scopes courses as activities are scoped: activity.read to see them,
+// activity.write to run them, over the course's organisation subtree.
+var rule = scope.Rule{Entity: "course", Read: auth.PermActivityRead, Write: auth.PermActivityWrite}
 
 func fieldErr(field, key string, args ...any) error {
 	f := errs.Fields{}
@@ -185,19 +164,5 @@ func fieldErr(field, key string, args ...any) error {
 }
 
 func refused(code string) error { return errs.Conflict(code, "course."+code) }
-
-func millis(t time.Time) int64 { return t.UnixMilli() }
-
-func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
-
-func pageLimit(n int) int {
-	switch {
-	case n <= 0:
-		return 50
-	case n > 200:
-		return 200
-	}
-	return n
-}
 
 func badCursor() error { return errs.Invalid("bad_cursor", "error.bad_cursor") }

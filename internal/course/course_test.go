@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
@@ -46,7 +47,7 @@ func grant(o *org.Org) *auth.Principal {
 
 func newWorld(t testing.TB, d *db.DB) *world {
 	t.Helper()
-	w := &world{d: d, m: member.NewStore(d, testkit.Keys(t)), now: time.Date(2026, 3, 1, 9, 0, 0, 0, china)}
+	w := &world{d: d, m: member.NewStore(d, testkit.Keys(t)), now: time.Date(2026, 3, 1, 9, 0, 0, 0, beijing.Zone)}
 	w.s = NewStore(d, w.m)
 	w.s.SetClock(w.clock)
 	os := org.NewStore(d)
@@ -167,7 +168,7 @@ func TestTermInputAndSessions(t *testing.T) {
 		}
 		want := []string{"03-10 19:00", "03-12 08:30", "03-17 19:00", "03-19 08:30"}
 		for i, x := range ss {
-			if got := x.StartsAt.In(china).Format("01-02 15:04"); got != want[i] {
+			if got := x.StartsAt.In(beijing.Zone).Format("01-02 15:04"); got != want[i] {
 				t.Fatalf("session %d at %s, want %s", i, got, want[i])
 			}
 		}
@@ -243,7 +244,7 @@ func TestEnrolDrawWithdrawAndPromote(t *testing.T) {
 		if _, err := w.s.Withdraw(ctx, self(ms[7]), tm.ID, ms[7].ID); err != nil {
 			t.Fatal(err)
 		}
-		w.set(time.Date(2026, 3, 8, 21, 0, 0, 0, china))
+		w.set(time.Date(2026, 3, 8, 21, 0, 0, 0, beijing.Zone))
 		_, _, err = w.s.Apply(ctx, self(outsider), tm.ID, ms[6].ID)
 		if !errs.Is(err, errs.KindNotFound) {
 			t.Fatalf("applying for someone else: %v", err)
@@ -378,7 +379,7 @@ func TestAttendanceCodesListsAndExport(t *testing.T) {
 		if n, err := w.s.DrawDue(ctx); err != nil || n != 0 {
 			t.Fatalf("drew %d before enrolment closed: %v", n, err)
 		}
-		w.set(time.Date(2026, 3, 9, 9, 0, 0, 0, china))
+		w.set(time.Date(2026, 3, 9, 9, 0, 0, 0, beijing.Zone))
 		// Nobody drew: the system does, once.
 		if n, err := w.s.DrawDue(ctx); err != nil || n != 1 {
 			t.Fatalf("due draws: %d %v", n, err)
@@ -420,7 +421,7 @@ func TestAttendanceCodesListsAndExport(t *testing.T) {
 		if _, err := w.s.Attend(ctx, w.outsider, tm.ID, AttendInput{SessionID: x.ID, MemberIDs: []int64{a.ID}}); !errs.Is(err, errs.KindNotFound) {
 			t.Fatalf("outsider: %v", err)
 		}
-		tt, err := w.s.Timetable(ctx, a.ID, time.Date(2026, 3, 1, 0, 0, 0, 0, china), time.Date(2026, 4, 1, 0, 0, 0, 0, china))
+		tt, err := w.s.Timetable(ctx, a.ID, time.Date(2026, 3, 1, 0, 0, 0, 0, beijing.Zone), time.Date(2026, 4, 1, 0, 0, 0, 0, beijing.Zone))
 		if err != nil || len(tt) != 4 || !tt[0].Attended || tt[1].Attended {
 			t.Fatalf("timetable: %+v %v", tt, err)
 		}

@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/notice"
+	"gonghui/internal/scope"
 	"gonghui/internal/stats"
 )
 
@@ -132,7 +133,7 @@ func readEnrolment(ctx context.Context, tx *db.Tx, termID, memberID int64) (*Enr
 	if err != nil {
 		return nil, errs.Internal(err, "course: read enrolment")
 	}
-	e.CreatedAt, e.UpdatedAt = fromMillis(created), fromMillis(updated)
+	e.CreatedAt, e.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
 	return &e, nil
 }
 
@@ -145,7 +146,7 @@ func live(s EnrolStatus) bool { return s == EnrolApplied || s == EnrolEnrolled |
 // the window. A second call answers the same enrolment (made false).
 func (s *Store) Apply(ctx context.Context, pr *auth.Principal, termID, memberID int64) (*Enrolment, bool, error) {
 	if pr == nil {
-		return nil, false, errs.Internal(errNilPrincipal, "course: apply")
+		return nil, false, scope.NilPrincipal("course: apply")
 	}
 	self := pr.Kind == auth.KindMember
 	if self && pr.MemberID != memberID {
@@ -162,7 +163,7 @@ func (s *Store) Apply(ctx context.Context, pr *auth.Principal, termID, memberID 
 	var made bool
 	err = s.group.Do(ctx, func(tx *db.Tx) error {
 		out, made = nil, false
-		now := millis(s.now())
+		now := scope.Millis(s.now())
 		st, err := lockTerm(ctx, tx, termID)
 		if err != nil {
 			return err
@@ -171,7 +172,7 @@ func (s *Store) Apply(ctx context.Context, pr *auth.Principal, termID, memberID 
 			return errs.NotFound("term")
 		}
 		if !self {
-			if err := writable(pr, st.orgPath); err != nil {
+			if err := rule.Writable(pr, st.orgPath); err != nil {
 				return err
 			}
 		}
@@ -224,7 +225,7 @@ func (s *Store) Apply(ctx context.Context, pr *auth.Principal, termID, memberID 
 		if e == nil {
 			_, err = tx.Exec(ctx, `INSERT INTO enrolments (term_id, member_id, member_org_path, status, ticket, draw_rank, via, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, termID, memberID, m.OrgPath, status, st.seq, rank, via, now, now)
-			e = &Enrolment{TermID: termID, MemberID: memberID, CreatedAt: fromMillis(now)}
+			e = &Enrolment{TermID: termID, MemberID: memberID, CreatedAt: scope.FromMillis(now)}
 		} else {
 			_, err = tx.Exec(ctx, `UPDATE enrolments SET member_org_path = ?, status = ?, ticket = ?, draw_rank = ?, via = ?, updated_at = ?
 				WHERE term_id = ? AND member_id = ?`, m.OrgPath, status, st.seq, rank, via, now, termID, memberID)
@@ -234,7 +235,7 @@ func (s *Store) Apply(ctx context.Context, pr *auth.Principal, termID, memberID 
 		}
 		st.count("", status)
 		st.touch(now)
-		e.Status, e.Ticket, e.DrawRank, e.Via, e.UpdatedAt = status, st.seq, rank, via, fromMillis(now)
+		e.Status, e.Ticket, e.DrawRank, e.Via, e.UpdatedAt = status, st.seq, rank, via, scope.FromMillis(now)
 		out, made = e, true
 		if !self {
 			return audit.Record(ctx, tx, audit.Event{Action: "course.enrol", Entity: "enrolment",
@@ -254,7 +255,7 @@ func (s *Store) Apply(ctx context.Context, pr *auth.Principal, termID, memberID 
 // list, who is told.
 func (s *Store) Withdraw(ctx context.Context, pr *auth.Principal, termID, memberID int64) (*Enrolment, error) {
 	if pr == nil {
-		return nil, errs.Internal(errNilPrincipal, "course: withdraw")
+		return nil, scope.NilPrincipal("course: withdraw")
 	}
 	self := pr.Kind == auth.KindMember
 	if self && pr.MemberID != memberID {
@@ -263,13 +264,13 @@ func (s *Store) Withdraw(ctx context.Context, pr *auth.Principal, termID, member
 	var out *Enrolment
 	err := s.group.Do(ctx, func(tx *db.Tx) error {
 		out = nil
-		now := millis(s.now())
+		now := scope.Millis(s.now())
 		st, err := lockTerm(ctx, tx, termID)
 		if err != nil {
 			return err
 		}
 		if !self {
-			if err := writable(pr, st.orgPath); err != nil {
+			if err := rule.Writable(pr, st.orgPath); err != nil {
 				return err
 			}
 		}
@@ -296,7 +297,7 @@ func (s *Store) Withdraw(ctx context.Context, pr *auth.Principal, termID, member
 		if err := promote(ctx, tx, st, now); err != nil {
 			return err
 		}
-		e.Status, e.UpdatedAt = EnrolCancelled, fromMillis(now)
+		e.Status, e.UpdatedAt = EnrolCancelled, scope.FromMillis(now)
 		out = e
 		if !self {
 			return audit.Record(ctx, tx, audit.Event{Action: "course.withdraw", Entity: "enrolment",
@@ -349,9 +350,9 @@ type DrawResult struct {
 // the window has closed; if they do not, DrawDue does it soon after.
 func (s *Store) DrawTerm(ctx context.Context, pr *auth.Principal, termID int64) (*DrawResult, error) {
 	if pr == nil {
-		return nil, errs.Internal(errNilPrincipal, "course: draw")
+		return nil, scope.NilPrincipal("course: draw")
 	}
-	return s.draw(ctx, termID, func(path string) error { return writable(pr, path) })
+	return s.draw(ctx, termID, func(path string) error { return rule.Writable(pr, path) })
 }
 
 // DrawDue draws every open term whose enrolment has closed, as the system
@@ -359,7 +360,7 @@ func (s *Store) DrawTerm(ctx context.Context, pr *auth.Principal, termID int64) 
 // lock). It returns how many it drew.
 func (s *Store) DrawDue(ctx context.Context) (int, error) {
 	rows, err := s.DB.Query(ctx, "SELECT id FROM course_terms WHERE status = ? AND enrol_closes_at <= ? ORDER BY enrol_closes_at LIMIT 100",
-		TermOpen, millis(s.now()))
+		TermOpen, scope.Millis(s.now()))
 	if err != nil {
 		return 0, errs.Internal(err, "course: due draws")
 	}
@@ -394,7 +395,7 @@ func (s *Store) draw(ctx context.Context, termID int64, allowed func(orgPath str
 	var out *DrawResult
 	err := s.group.Do(ctx, func(tx *db.Tx) error {
 		out = nil
-		now := millis(s.now())
+		now := scope.Millis(s.now())
 		st, err := lockTerm(ctx, tx, termID)
 		if err != nil {
 			return err

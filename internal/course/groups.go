@@ -11,9 +11,11 @@ import (
 
 	"gonghui/internal/audit"
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
+	"gonghui/internal/scope"
 	"gonghui/internal/sheet"
 )
 
@@ -43,7 +45,7 @@ func (s *Store) CreateGroup(ctx context.Context, pr *auth.Principal, courseID in
 	if err != nil {
 		return nil, err
 	}
-	if err := writable(pr, c.OrgPath); err != nil {
+	if err := rule.Writable(pr, c.OrgPath); err != nil {
 		return nil, err
 	}
 	f := errs.Fields{}
@@ -59,7 +61,7 @@ func (s *Store) CreateGroup(ctx context.Context, pr *auth.Principal, courseID in
 		CreatedAt: s.now().UTC().Truncate(time.Millisecond), orgPath: c.OrgPath}
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 		if _, err := tx.Exec(ctx, "INSERT INTO interest_groups (id, course_id, org_path, name, description, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-			g.ID, courseID, c.OrgPath, g.Name, g.Description, millis(g.CreatedAt)); err != nil {
+			g.ID, courseID, c.OrgPath, g.Name, g.Description, scope.Millis(g.CreatedAt)); err != nil {
 			return errs.Internal(err, "course: create group")
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "course.group_create", Entity: "interest_group", EntityID: db.FormatID(g.ID),
@@ -77,7 +79,7 @@ func scanGroup(r interface{ Scan(...any) error }) (Group, error) {
 	var g Group
 	var created int64
 	err := r.Scan(&g.ID, &g.CourseID, &g.CourseTitle, &g.Name, &g.Description, &g.Members, &created, &g.orgPath)
-	g.CreatedAt = fromMillis(created)
+	g.CreatedAt = scope.FromMillis(created)
 	return g, err
 }
 
@@ -131,7 +133,7 @@ func (s *Store) MemberGroups(ctx context.Context, memberID int64) ([]Group, erro
 		if err := rows.Scan(&g.ID, &g.CourseID, &g.CourseTitle, &g.Name, &g.Description, &g.Members, &created, &g.orgPath, &g.Joined); err != nil {
 			return nil, errs.Internal(err, "course: member groups")
 		}
-		g.CreatedAt = fromMillis(created)
+		g.CreatedAt = scope.FromMillis(created)
 		if g.Joined {
 			joined = append(joined, g)
 		} else {
@@ -145,7 +147,7 @@ func (s *Store) MemberGroups(ctx context.Context, memberID int64) ([]Group, erro
 // leave removes them. Idempotent.
 func (s *Store) JoinGroup(ctx context.Context, pr *auth.Principal, groupID, memberID int64, leave bool) (*Group, error) {
 	if pr == nil {
-		return nil, errs.Internal(errNilPrincipal, "course: join group")
+		return nil, scope.NilPrincipal("course: join group")
 	}
 	self := pr.Kind == auth.KindMember
 	if self && pr.MemberID != memberID {
@@ -159,7 +161,7 @@ func (s *Store) JoinGroup(ctx context.Context, pr *auth.Principal, groupID, memb
 		return nil, errs.Internal(err, "course: join group")
 	}
 	if !self {
-		if err := writable(pr, g.orgPath); err != nil {
+		if err := rule.Writable(pr, g.orgPath); err != nil {
 			return nil, err
 		}
 	}
@@ -183,7 +185,7 @@ func (s *Store) JoinGroup(ctx context.Context, pr *auth.Principal, groupID, memb
 			res, err = tx.Exec(ctx, "DELETE FROM interest_group_members WHERE group_id = ? AND member_id = ?", groupID, memberID)
 		} else {
 			res, err = tx.Exec(ctx, "INSERT INTO interest_group_members (group_id, member_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-				groupID, memberID, millis(s.now()))
+				groupID, memberID, scope.Millis(s.now()))
 		}
 		if err != nil {
 			return errs.Internal(err, "course: join group")
@@ -218,7 +220,7 @@ func (s *Store) GetGroup(ctx context.Context, pr *auth.Principal, id int64) (*Gr
 	if err != nil {
 		return nil, errs.Internal(err, "course: group")
 	}
-	if err := readable(pr, g.orgPath); err != nil {
+	if err := rule.Readable(pr, g.orgPath); err != nil {
 		return nil, err
 	}
 	return &g, nil
@@ -241,7 +243,7 @@ func (s *Store) GroupMembers(ctx context.Context, pr *auth.Principal, groupID in
 	if err != nil {
 		return nil, errs.Internal(err, "course: group members")
 	}
-	if err := readable(pr, g.orgPath); err != nil {
+	if err := rule.Readable(pr, g.orgPath); err != nil {
 		return nil, err
 	}
 	rows, err := s.DB.Query(ctx, `SELECT x.member_id, m.name, o.name, x.joined_at FROM interest_group_members x
@@ -257,7 +259,7 @@ func (s *Store) GroupMembers(ctx context.Context, pr *auth.Principal, groupID in
 		if err := rows.Scan(&gm.MemberID, &gm.Name, &gm.OrgName, &at); err != nil {
 			return nil, errs.Internal(err, "course: group members")
 		}
-		gm.JoinedAt = fromMillis(at)
+		gm.JoinedAt = scope.FromMillis(at)
 		out = append(out, gm)
 	}
 	return out, rows.Err()
@@ -279,7 +281,7 @@ func (s *Store) ExportAttendance(ctx context.Context, pr *auth.Principal, termID
 	}
 	headers := []string{tr("course.col.name"), tr("course.col.org"), tr("course.col.status"), tr("course.col.ticket"), tr("course.col.attended")}
 	for _, x := range sessions {
-		headers = append(headers, x.StartsAt.In(china).Format("01-02 15:04"))
+		headers = append(headers, x.StartsAt.In(beijing.Zone).Format("01-02 15:04"))
 	}
 	w, err := sheet.NewWriter(tr("course.export_sheet"), headers)
 	if err != nil {

@@ -8,11 +8,12 @@ import (
 	"strings"
 	"time"
 
-	"gonghui/internal/audit"
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
+	"gonghui/internal/scope"
 )
 
 const courseCols = `c.id, c.org_id, o.name, c.org_path, c.title, c.category, c.description, c.version, c.created_at, c.updated_at,
@@ -22,7 +23,7 @@ func scanCourse(r interface{ Scan(...any) error }) (Course, error) {
 	var c Course
 	var created, updated int64
 	err := r.Scan(&c.ID, &c.OrgID, &c.OrgName, &c.OrgPath, &c.Title, &c.Category, &c.Description, &c.Version, &created, &updated, &c.Terms, &c.Groups)
-	c.CreatedAt, c.UpdatedAt = fromMillis(created), fromMillis(updated)
+	c.CreatedAt, c.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
 	return c, err
 }
 
@@ -35,7 +36,7 @@ func (s *Store) GetCourse(ctx context.Context, pr *auth.Principal, id int64) (*C
 	if err != nil {
 		return nil, errs.Internal(err, "course: get")
 	}
-	if err := readable(pr, c.OrgPath); err != nil {
+	if err := rule.Readable(pr, c.OrgPath); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -53,16 +54,16 @@ type Query struct {
 // ListCourses lists the courses of the caller's subtrees (or Org's),
 // newest first.
 func (s *Store) ListCourses(ctx context.Context, pr *auth.Principal, q Query) ([]Course, string, error) {
-	if pr == nil {
-		return nil, "", errs.Internal(errNilPrincipal, "course: list")
+	paths, err := rule.Paths(pr)
+	if err != nil {
+		return nil, "", err
 	}
-	paths := pr.PathsAny(auth.PermActivityRead, auth.PermActivityWrite)
 	if q.Org != 0 {
 		path, ok, err := orgPath(ctx, s.DB, q.Org)
 		if err != nil {
 			return nil, "", err
 		}
-		if !ok || readable(pr, path) != nil {
+		if !ok || rule.Readable(pr, path) != nil {
 			return nil, "", fieldErr("org", "field.invalid_id")
 		}
 		paths = []string{path}
@@ -80,14 +81,9 @@ func (s *Store) ListCourses(ctx context.Context, pr *auth.Principal, q Query) ([
 	if len(paths) == 0 {
 		return []Course{}, "", nil
 	}
-	limit := pageLimit(q.Limit)
-	var scope []string
-	var args []any
-	for _, p := range paths {
-		scope = append(scope, "(c.org_path >= ? AND c.org_path < ?)")
-		args = append(args, p, audit.PathEnd(p))
-	}
-	where := []string{"(" + strings.Join(scope, " OR ") + ")"}
+	limit := scope.PageLimit(q.Limit)
+	inScope, args := scope.SQL("c.org_path", paths)
+	where := []string{inScope}
 	if q.Q != "" {
 		where, args = append(where, s.DB.Contains("c.title")), append(args, s.DB.ContainsArg(q.Q))
 	}
@@ -141,10 +137,10 @@ func scanTerm(r interface{ Scan(...any) error }) (Term, error) {
 		return t, err
 	}
 	t.AudienceTags = member.TagNames(tags)
-	t.EnrolOpensAt, t.EnrolClosesAt = fromMillis(opens), fromMillis(closes)
-	t.CreatedAt, t.UpdatedAt = fromMillis(created), fromMillis(updated)
+	t.EnrolOpensAt, t.EnrolClosesAt = scope.FromMillis(opens), scope.FromMillis(closes)
+	t.CreatedAt, t.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
 	if drawn != 0 {
-		d := fromMillis(drawn)
+		d := scope.FromMillis(drawn)
 		t.DrawnAt = &d
 	} else {
 		t.Seed = "" // published only once drawn
@@ -172,7 +168,7 @@ func (s *Store) GetTerm(ctx context.Context, pr *auth.Principal, id int64) (*Ter
 	if err != nil {
 		return nil, err
 	}
-	if err := readable(pr, t.OrgPath); err != nil {
+	if err := rule.Readable(pr, t.OrgPath); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -227,7 +223,7 @@ func (s *Store) sessions(ctx context.Context, termID int64) ([]Session, error) {
 		if err := rows.Scan(&x.ID, &starts, &ends, &cancelled, &x.Attended); err != nil {
 			return nil, errs.Internal(err, "course: sessions")
 		}
-		x.StartsAt, x.EndsAt, x.Cancelled = fromMillis(starts), fromMillis(ends), cancelled != 0
+		x.StartsAt, x.EndsAt, x.Cancelled = scope.FromMillis(starts), scope.FromMillis(ends), cancelled != 0
 		out = append(out, x)
 	}
 	return out, rows.Err()
@@ -263,7 +259,7 @@ func (s *Store) Enrolments(ctx context.Context, pr *auth.Principal, termID int64
 			return nil, "", badCursor()
 		}
 	}
-	limit := pageLimit(q.Limit)
+	limit := scope.PageLimit(q.Limit)
 	where, args := []string{"e.term_id = ?", "e.ticket > ?"}, []any{t.ID, after}
 	if q.Status != "" {
 		where, args = append(where, "e.status = ?"), append(args, q.Status)
@@ -287,7 +283,7 @@ func (s *Store) Enrolments(ctx context.Context, pr *auth.Principal, termID int64
 		if err := rows.Scan(&e.MemberID, &e.MemberName, &e.OrgName, &e.Status, &e.Ticket, &e.DrawRank, &e.Via, &created, &updated, &e.Attended); err != nil {
 			return nil, "", errs.Internal(err, "course: enrolments")
 		}
-		e.CreatedAt, e.UpdatedAt = fromMillis(created), fromMillis(updated)
+		e.CreatedAt, e.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
@@ -321,7 +317,7 @@ func (s *Store) OpenTerms(ctx context.Context, memberID int64) ([]MemberTerm, er
 	if len(anc) == 0 || m.Status != member.StatusActive {
 		return []MemberTerm{}, nil
 	}
-	today := s.now().In(china).Format("2006-01-02")
+	today := beijing.Day(s.now())
 	args := make([]any, 0, len(anc)+5)
 	for _, p := range anc {
 		args = append(args, p)
@@ -359,7 +355,7 @@ func (s *Store) ownEnrolment(ctx context.Context, termID, memberID int64) (*Enro
 	if err != nil {
 		return nil, errs.Internal(err, "course: own enrolment")
 	}
-	e.CreatedAt, e.UpdatedAt = fromMillis(created), fromMillis(updated)
+	e.CreatedAt, e.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
 	return &e, nil
 }
 
@@ -419,7 +415,7 @@ func (s *Store) Timetable(ctx context.Context, memberID int64, from, to time.Tim
 		FROM enrolments e JOIN course_terms t ON t.id = e.term_id JOIN courses c ON c.id = t.course_id
 		JOIN course_sessions x ON x.term_id = e.term_id
 		WHERE e.member_id = ? AND e.status = ? AND t.status IN (?, ?, ?) AND x.starts_at >= ? AND x.starts_at < ?
-		ORDER BY x.starts_at LIMIT 200`, memberID, memberID, EnrolEnrolled, TermDrawn, TermOpen, TermFinished, millis(from), millis(to))
+		ORDER BY x.starts_at LIMIT 200`, memberID, memberID, EnrolEnrolled, TermDrawn, TermOpen, TermFinished, scope.Millis(from), scope.Millis(to))
 	if err != nil {
 		return nil, errs.Internal(err, "course: timetable")
 	}
@@ -432,7 +428,7 @@ func (s *Store) Timetable(ctx context.Context, memberID int64, from, to time.Tim
 		if err := rows.Scan(&e.ID, &e.TermID, &starts, &ends, &cancelled, &e.CourseTitle, &e.TermName, &e.Venue, &e.Teacher, &e.Session.Attended); err != nil {
 			return nil, errs.Internal(err, "course: timetable")
 		}
-		e.StartsAt, e.EndsAt, e.Cancelled = fromMillis(starts), fromMillis(ends), cancelled != 0
+		e.StartsAt, e.EndsAt, e.Cancelled = scope.FromMillis(starts), scope.FromMillis(ends), cancelled != 0
 		e.Attended = e.Session.Attended != 0
 		e.Session.Attended = 0
 		out = append(out, e)

@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/notice"
+	"gonghui/internal/scope"
 )
 
 func orgPath(ctx context.Context, q interface {
@@ -39,7 +40,7 @@ func userRef(pr *auth.Principal) any {
 // CreateCourse adds a course to an organisation.
 func (s *Store) CreateCourse(ctx context.Context, pr *auth.Principal, in CourseInput) (*Course, error) {
 	if pr == nil {
-		return nil, errs.Internal(errNilPrincipal, "course: create")
+		return nil, scope.NilPrincipal("course: create")
 	}
 	if err := in.validate(); err != nil {
 		return nil, err
@@ -51,13 +52,13 @@ func (s *Store) CreateCourse(ctx context.Context, pr *auth.Principal, in CourseI
 	if err != nil {
 		return nil, err
 	}
-	if !ok || readable(pr, path) != nil {
+	if !ok || rule.Readable(pr, path) != nil {
 		return nil, fieldErr("org_id", "field.invalid_id")
 	}
-	if err := writable(pr, path); err != nil {
+	if err := rule.Writable(pr, path); err != nil {
 		return nil, err
 	}
-	id, ms := db.NewID(), millis(s.now())
+	id, ms := db.NewID(), scope.Millis(s.now())
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO courses (id, org_id, org_path, title, category, description, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, in.OrgID, path, in.Title, in.Category, in.Description, userRef(pr), ms, ms); err != nil {
@@ -78,7 +79,7 @@ func (s *Store) UpdateCourse(ctx context.Context, pr *auth.Principal, id int64, 
 	if err != nil {
 		return nil, err
 	}
-	if err := writable(pr, c.OrgPath); err != nil {
+	if err := rule.Writable(pr, c.OrgPath); err != nil {
 		return nil, err
 	}
 	if err := in.validate(); err != nil {
@@ -86,7 +87,7 @@ func (s *Store) UpdateCourse(ctx context.Context, pr *auth.Principal, id int64, 
 	}
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, "UPDATE courses SET title = ?, category = ?, description = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
-			in.Title, in.Category, in.Description, millis(s.now()), id, version)
+			in.Title, in.Category, in.Description, scope.Millis(s.now()), id, version)
 		if err != nil {
 			return errs.Internal(err, "course: update")
 		}
@@ -133,7 +134,7 @@ type millisPair = int64
 func sessionMillis(p *parsedTerm) [][2]millisPair {
 	out := make([][2]millisPair, len(p.sessions))
 	for i, ss := range p.sessions {
-		out[i] = [2]millisPair{millis(ss[0]), millis(ss[1])}
+		out[i] = [2]millisPair{scope.Millis(ss[0]), scope.Millis(ss[1])}
 	}
 	return out
 }
@@ -145,7 +146,7 @@ func (s *Store) CreateTerm(ctx context.Context, pr *auth.Principal, courseID int
 	if err != nil {
 		return nil, err
 	}
-	if err := writable(pr, c.OrgPath); err != nil {
+	if err := rule.Writable(pr, c.OrgPath); err != nil {
 		return nil, err
 	}
 	p, err := in.validate(s.now())
@@ -158,7 +159,7 @@ func (s *Store) CreateTerm(ctx context.Context, pr *auth.Principal, courseID int
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret)
 	schedule, _ := json.Marshal(p.Schedule)
-	id, ms := db.NewID(), millis(s.now())
+	id, ms := db.NewID(), scope.Millis(s.now())
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 		audP, err := audience(ctx, tx, c.OrgPath, p, c.OrgID)
 		if err != nil {
@@ -169,7 +170,7 @@ func (s *Store) CreateTerm(ctx context.Context, pr *auth.Principal, courseID int
 			seed, seed_hash, secret, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			id, courseID, c.OrgPath, p.AudienceOrgID, audP, p.tags, p.Name, p.Teacher, p.Venue, p.Address, p.Capacity,
-			millis(p.opens), millis(p.closes), p.first.Format("2006-01-02"), p.last.Format("2006-01-02"), string(schedule), TermDraft,
+			scope.Millis(p.opens), scope.Millis(p.closes), p.first.Format("2006-01-02"), p.last.Format("2006-01-02"), string(schedule), TermDraft,
 			seedHex, SeedHash(seedHex), secret, userRef(pr), ms, ms); err != nil {
 			return errs.Internal(err, "course: create term")
 		}
@@ -193,7 +194,7 @@ func (s *Store) UpdateTerm(ctx context.Context, pr *auth.Principal, id int64, ve
 	if err != nil {
 		return nil, err
 	}
-	if err := writable(pr, t.OrgPath); err != nil {
+	if err := rule.Writable(pr, t.OrgPath); err != nil {
 		return nil, err
 	}
 	opened := s.now()
@@ -230,11 +231,11 @@ func (s *Store) UpdateTerm(ctx context.Context, pr *auth.Principal, id int64, ve
 		if attended > 0 {
 			return refused("term_started")
 		}
-		ms := millis(s.now())
+		ms := scope.Millis(s.now())
 		if _, err := tx.Exec(ctx, `UPDATE course_terms SET audience_org_id = ?, audience_path = ?, audience_tags = ?, name = ?, teacher = ?,
 			venue = ?, address = ?, capacity = ?, enrol_opens_at = ?, enrol_closes_at = ?, starts_on = ?, ends_on = ?, schedule = ?,
 			version = version + 1, updated_at = ? WHERE id = ?`,
-			p.AudienceOrgID, audP, p.tags, p.Name, p.Teacher, p.Venue, p.Address, p.Capacity, millis(p.opens), millis(p.closes),
+			p.AudienceOrgID, audP, p.tags, p.Name, p.Teacher, p.Venue, p.Address, p.Capacity, scope.Millis(p.opens), scope.Millis(p.closes),
 			p.first.Format("2006-01-02"), p.last.Format("2006-01-02"), string(schedule), ms, id); err != nil {
 			return errs.Internal(err, "course: update term")
 		}
@@ -245,7 +246,7 @@ func (s *Store) UpdateTerm(ctx context.Context, pr *auth.Principal, id int64, ve
 			return err
 		}
 		st.audiencePath, st.tags, st.capacity = audP, p.tags, p.Capacity
-		st.opens, st.closes = millis(p.opens), millis(p.closes)
+		st.opens, st.closes = scope.Millis(p.opens), scope.Millis(p.closes)
 		st.startsOn = p.first.Format("2006-01-02")
 		st.version++
 		return audit.Record(ctx, tx, audit.Event{Action: "course.term_update", Entity: "course_term", EntityID: db.FormatID(id), OrgPath: t.OrgPath,
@@ -264,7 +265,7 @@ func (s *Store) PublishTerm(ctx context.Context, pr *auth.Principal, id int64) (
 		if st.status != TermDraft {
 			return refused("not_draft")
 		}
-		if millis(s.now()) >= st.closes {
+		if scope.Millis(s.now()) >= st.closes {
 			return fieldErr("enrol_closes_at", "course.closes_in_past")
 		}
 		return nil
@@ -292,7 +293,7 @@ func (s *Store) FinishTerm(ctx context.Context, pr *auth.Principal, id int64) (*
 		if st.status != TermDrawn {
 			return refused("not_drawn")
 		}
-		if millis(s.now()) < last {
+		if scope.Millis(s.now()) < last {
 			return refused("term_not_over")
 		}
 		return nil
@@ -301,20 +302,20 @@ func (s *Store) FinishTerm(ctx context.Context, pr *auth.Principal, id int64) (*
 
 func (s *Store) termTransition(ctx context.Context, pr *auth.Principal, id int64, action string, to TermStatus, check func(*termRow) error) (*Term, error) {
 	if pr == nil {
-		return nil, errs.Internal(errNilPrincipal, action)
+		return nil, scope.NilPrincipal(action)
 	}
 	err := s.group.Do(ctx, func(tx *db.Tx) error {
 		st, err := lockTerm(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if err := writable(pr, st.orgPath); err != nil {
+		if err := rule.Writable(pr, st.orgPath); err != nil {
 			return err
 		}
 		if err := check(st); err != nil {
 			return err
 		}
-		ms := millis(s.now())
+		ms := scope.Millis(s.now())
 		if _, err := tx.Exec(ctx, "UPDATE course_terms SET status = ?, version = version + 1, updated_at = ? WHERE id = ?", to, ms, id); err != nil {
 			return errs.Internal(err, action)
 		}
@@ -345,7 +346,7 @@ func (s *Store) CancelSession(ctx context.Context, pr *auth.Principal, termID, s
 	if err != nil {
 		return err
 	}
-	if err := writable(pr, t.OrgPath); err != nil {
+	if err := rule.Writable(pr, t.OrgPath); err != nil {
 		return err
 	}
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {

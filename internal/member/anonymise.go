@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"gonghui/internal/audit"
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 )
 
 // Once a membership has ended (left, retired, died, moved away) and the
@@ -52,7 +54,7 @@ func (s *Store) Anonymise(ctx context.Context, years int, dryRun bool) (*Anonymi
 	if audit.ActorFrom(ctx).Name == "system" {
 		ctx = audit.WithActor(ctx, audit.Actor{Name: "system:retention"})
 	}
-	cutoff := s.now().In(china).AddDate(-years, 0, 0).Format(time.DateOnly)
+	cutoff := s.now().In(beijing.Zone).AddDate(-years, 0, 0).Format(time.DateOnly)
 	rep := &AnonymiseReport{Cutoff: cutoff}
 	var after int64
 	for {
@@ -127,7 +129,7 @@ func (s *Store) anonymiseOne(ctx context.Context, id int64, cutoff string, years
 		if err != nil {
 			return errs.Internal(err, "member: lock for anonymising")
 		}
-		at := millis(s.now())
+		at := scope.Millis(s.now())
 		res, err := tx.Exec(ctx, "INSERT INTO member_anonymised (member_id, at, ended_on) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", id, at, endedOn)
 		if err != nil {
 			return errs.Internal(err, "member: claim anonymising")

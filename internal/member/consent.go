@@ -7,6 +7,7 @@ import (
 
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 )
 
 // Consent to the processing of personal data (PIPL art. 13–14) is recorded
@@ -91,7 +92,7 @@ func (s *Store) staffConsent(ctx context.Context, tx *db.Tx, path string, member
 	if !ok || len(members) == 0 {
 		return nil
 	}
-	at := millis(s.now())
+	at := scope.Millis(s.now())
 	rows := make([]consentRow, 0, len(members))
 	for _, m := range members {
 		rows = append(rows, consentRow{memberID: m.id, path: path, orgPath: m.orgPath, c: c, at: at})
@@ -135,7 +136,7 @@ func (s *Store) consentsOf(ctx context.Context, memberID int64) ([]Consent, erro
 		if err := rows.Scan(&c.ID, &c.Path, &c.ApplicationID, &c.Collector, &at, &purposes, &c.TextVersion, &c.BatchRef); err != nil {
 			return nil, errs.Internal(err, "member: consents")
 		}
-		c.At = fromMillis(at)
+		c.At = scope.FromMillis(at)
 		c.Purposes = strings.Split(purposes, ",")
 		out = append(out, c)
 	}

@@ -14,6 +14,7 @@ import (
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 )
 
 // A member asks for a field of their record to be corrected (PIPL art. 46);
@@ -141,7 +142,7 @@ func (s *Store) RequestCorrection(ctx context.Context, memberID int64, in Correc
 	field := strings.TrimSpace(in.Field)
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO correction_requests (id, member_id, org_path, field, value_sealed, note, status, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, memberID, r.OrgPath, field, sealed, strings.TrimSpace(in.Note), CorrectionPending, millis(s.now()))
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, memberID, r.OrgPath, field, sealed, strings.TrimSpace(in.Note), CorrectionPending, scope.Millis(s.now()))
 		if db.IsUnique(err) {
 			return &errs.Error{Kind: errs.KindConflict, Code: "correction_pending", Key: "rights.correct.pending",
 				Fields: map[string]errs.Field{"field": {Key: "rights.correct.pending"}}}
@@ -172,9 +173,9 @@ func (s *Store) scanCorrection(r interface{ Scan(...any) error }, own bool) (Cor
 		&c.DecidedBy, &c.orgPath); err != nil {
 		return c, err
 	}
-	c.CreatedAt = fromMillis(created)
+	c.CreatedAt = scope.FromMillis(created)
 	if decided != 0 {
-		t := fromMillis(decided)
+		t := scope.FromMillis(decided)
 		c.DecidedAt = &t
 	}
 	c.Value = s.openOr(c.sealed, correctionAAD(c.ID))
@@ -228,7 +229,7 @@ func (s *Store) corrections(ctx context.Context, own bool, where string, args ..
 // change members, oldest first (at most 200).
 func (s *Store) PendingCorrections(ctx context.Context, p *auth.Principal) ([]Correction, error) {
 	if p == nil {
-		return nil, errs.Internal(errNilPrincipal, "member")
+		return nil, scope.NilPrincipal("member")
 	}
 	out := []Correction{}
 	for _, path := range p.Paths(auth.PermMemberWrite) {
@@ -256,7 +257,7 @@ func (s *Store) DecideCorrection(ctx context.Context, pr *auth.Principal, id int
 	if err != nil {
 		return nil, err
 	}
-	if err := writable(pr, c.orgPath); err != nil {
+	if err := rule.Writable(pr, c.orgPath); err != nil {
 		return nil, err
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
@@ -297,7 +298,7 @@ func (s *Store) DecideCorrection(ctx context.Context, pr *auth.Principal, id int
 	}
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, "UPDATE correction_requests SET status = ?, reason = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = ?",
-			status, in.Reason, millis(s.now()), actorOf(ctx), id, CorrectionPending)
+			status, in.Reason, scope.Millis(s.now()), actorOf(ctx), id, CorrectionPending)
 		if err != nil {
 			return errs.Internal(err, "member: decide correction")
 		}

@@ -7,6 +7,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 	"gonghui/internal/stats"
 )
 
@@ -98,7 +99,7 @@ func (s *Store) historyOf(ctx context.Context, id int64) ([]Event, error) {
 		if err := rows.Scan(&e.ID, &at, &e.OnDate, &e.Kind, &e.OrgID, &e.OrgName, &e.OtherOrgID, &e.OtherOrgName, &e.Actor, &e.Detail); err != nil {
 			return nil, errs.Internal(err, "member: history")
 		}
-		e.At = fromMillis(at)
+		e.At = scope.FromMillis(at)
 		out = append(out, e)
 	}
 	return out, rows.Err()

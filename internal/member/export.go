@@ -97,7 +97,7 @@ func (s *Store) exportScope(ctx context.Context, pr *auth.Principal, q *Query) (
 		q.Org = id
 	}
 	u, err := loadUnion(ctx, s.DB, q.Org)
-	if err != nil || !canRead(pr, u.Path) {
+	if err != nil || !rule.CanRead(pr, u.Path) {
 		return nil, fieldErr("org", "field.invalid_id")
 	}
 	if !pr.CanAt(auth.PermMemberReveal, u.Path) {
@@ -108,11 +108,11 @@ func (s *Store) exportScope(ctx context.Context, pr *auth.Principal, q *Query) (
 
 // countRows counts the members matching q, stopping at max (0: no limit).
 func (s *Store) countRows(ctx context.Context, pr *auth.Principal, q Query, max int) (int, error) {
-	scope, err := readScope(pr)
+	paths, err := rule.Paths(pr)
 	if err != nil {
 		return 0, err
 	}
-	pl, err := s.plan(ctx, pr, q, scope)
+	pl, err := s.plan(ctx, pr, q, paths)
 	if err != nil || pl == nil {
 		return 0, err
 	}

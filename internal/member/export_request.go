@@ -14,6 +14,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 )
 
 // ExportStatus is where a request to export full numbers stands.
@@ -99,13 +100,13 @@ func (s *Store) scanExport(r interface{ Scan(...any) error }, pr *auth.Principal
 	if err := json.Unmarshal([]byte(filters), &e.Filters); err != nil {
 		return e, err
 	}
-	e.CreatedAt, e.ExpiresAt = fromMillis(created), fromMillis(expires)
+	e.CreatedAt, e.ExpiresAt = scope.FromMillis(created), scope.FromMillis(expires)
 	if decided != 0 {
-		t := fromMillis(decided)
+		t := scope.FromMillis(decided)
 		e.DecidedAt = &t
 	}
 	if downloaded != 0 {
-		t := fromMillis(downloaded)
+		t := scope.FromMillis(downloaded)
 		e.DownloadedAt = &t
 	}
 	if (e.Status == ExportPending || e.Status == ExportApproved) && !s.now().Before(e.ExpiresAt) {
@@ -136,11 +137,11 @@ func (s *Store) insertExport(ctx context.Context, tx *db.Tx, pr *auth.Principal,
 	case ExportApproved:
 		expires = now.Add(s.Policy.TTL)
 	case ExportDownloaded:
-		expires, downloaded = now, millis(now)
+		expires, downloaded = now, scope.Millis(now)
 	}
 	id := db.NewID()
 	_, err = tx.Exec(ctx, `INSERT INTO export_requests (id, requester_id, requester, org_id, org_path, filters, row_count, reason, status, created_at, expires_at, downloaded_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, pr.UserID, requesterName(ctx, pr), u.ID, u.Path, string(b), rows, reason, string(st), millis(now), millis(expires), downloaded)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, pr.UserID, requesterName(ctx, pr), u.ID, u.Path, string(b), rows, reason, string(st), scope.Millis(now), scope.Millis(expires), downloaded)
 	if err != nil {
 		return 0, errs.Internal(err, "member: insert export request")
 	}
@@ -238,7 +239,7 @@ type ExportQuery struct {
 // caller may reveal, made by someone else).
 func (s *Store) ListExports(ctx context.Context, pr *auth.Principal, q ExportQuery) ([]ExportRequest, string, error) {
 	if pr == nil {
-		return nil, "", errs.Internal(errNilPrincipal, "member")
+		return nil, "", scope.NilPrincipal("member")
 	}
 	if q.View != "" && q.View != "awaiting" && q.View != "mine" {
 		return nil, "", fieldErr("view", "field.invalid_choice")
@@ -250,13 +251,9 @@ func (s *Store) ListExports(ctx context.Context, pr *auth.Principal, q ExportQue
 		args = append(args, pr.UserID)
 	}
 	if paths := pr.Paths(auth.PermMemberReveal); q.View != "mine" && len(paths) > 0 {
-		var ranges []string
-		args = append(args, string(ExportPending), millis(s.now()), pr.UserID)
-		for _, p := range paths {
-			ranges = append(ranges, "(e.org_path >= ? AND e.org_path < ?)")
-			args = append(args, p, audit.PathEnd(p))
-		}
-		sides = append(sides, "(e.status = ? AND e.expires_at > ? AND e.requester_id <> ? AND ("+strings.Join(ranges, " OR ")+"))")
+		inScope, a := scope.SQL("e.org_path", paths)
+		args = append(append(args, string(ExportPending), scope.Millis(s.now()), pr.UserID), a...)
+		sides = append(sides, "(e.status = ? AND e.expires_at > ? AND e.requester_id <> ? AND "+inScope+")")
 	}
 	if len(sides) == 0 {
 		return nil, "", nil
@@ -270,7 +267,7 @@ func (s *Store) ListExports(ctx context.Context, pr *auth.Principal, q ExportQue
 		where = append(where, "e.id < ?")
 		args = append(args, after)
 	}
-	limit := pageLimit(q.Limit)
+	limit := scope.PageLimit(q.Limit)
 	args = append(args, limit+1)
 	rows, err := s.DB.Query(ctx, "SELECT "+exportCols+exportFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY e.id DESC LIMIT ?", args...)
 	if err != nil {
@@ -338,7 +335,7 @@ func (s *Store) DecideExport(ctx context.Context, pr *auth.Principal, id int64, 
 		// The status in the condition decides between two approvers at once.
 		res, err := tx.Exec(ctx, `UPDATE export_requests SET status = ?, decided_by_id = ?, decided_by = ?, decided_at = ?, note = ?, expires_at = ?
 			WHERE id = ? AND status = ? AND expires_at > ? AND requester_id <> ?`,
-			string(st), pr.UserID, requesterName(ctx, pr), millis(now), in.Note, millis(expires), id, string(ExportPending), millis(now), pr.UserID)
+			string(st), pr.UserID, requesterName(ctx, pr), scope.Millis(now), in.Note, scope.Millis(expires), id, string(ExportPending), scope.Millis(now), pr.UserID)
 		if err != nil {
 			return errs.Internal(err, "member: decide export")
 		}
@@ -377,7 +374,7 @@ func (s *Store) DownloadExport(ctx context.Context, pr *auth.Principal, id int64
 	_, err = s.writeExport(ctx, pr, q, true, tr, out, func(tx *db.Tx, n int) error {
 		now := s.now()
 		res, err := tx.Exec(ctx, "UPDATE export_requests SET status = ?, downloaded_at = ? WHERE id = ? AND requester_id = ? AND status = ? AND expires_at > ?",
-			string(ExportDownloaded), millis(now), id, pr.UserID, string(ExportApproved), millis(now))
+			string(ExportDownloaded), scope.Millis(now), id, pr.UserID, string(ExportApproved), scope.Millis(now))
 		if err != nil {
 			return errs.Internal(err, "member: take export")
 		}

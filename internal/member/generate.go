@@ -7,10 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"gonghui/internal/beijing"
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
 	"gonghui/internal/demo"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 	"gonghui/internal/stats"
 )
 
@@ -84,8 +86,8 @@ type generator struct {
 var memberKinds = []string{"grassroots_union", "joint_union", "sub_union", "union_group"}
 
 func newGenerator(ctx context.Context, s *Store, seed int64) (*generator, error) {
-	g := &generator{s: s, rng: rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)), at: millis(s.now())}
-	g.today = s.now().In(china)
+	g := &generator{s: s, rng: rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)), at: scope.Millis(s.now())}
+	g.today = s.now().In(beijing.Zone)
 	rows, err := s.DB.Query(ctx, `SELECT o.id, o.path, o.name, o.kind, COALESCE(min(oe.employer_id), 0), COALESCE(min(e.name), '')
 		FROM orgs o LEFT JOIN org_employers oe ON oe.org_id = o.id LEFT JOIN employers e ON e.id = oe.employer_id
 		WHERE o.kind IN (?, ?, ?, ?) GROUP BY o.id, o.path, o.name, o.kind ORDER BY o.path`,

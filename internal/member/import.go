@@ -15,6 +15,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 	"gonghui/internal/sheet"
 )
 
@@ -258,7 +259,7 @@ func (im *importer) findUnion(name string) (*union, error) {
 	}
 	var found []*union
 	for _, u := range candidates {
-		if im.pr.CanAt(auth.PermMemberWrite, u.Path) && !noMembers[u.Kind] {
+		if rule.CanWrite(im.pr, u.Path) && !noMembers[u.Kind] {
 			found = append(found, u)
 		}
 	}
@@ -492,7 +493,7 @@ func (im *importer) registry(ctx context.Context, tx *db.Tx, batch []importRow) 
 func (im *importer) write(ctx context.Context, tx *db.Tx, batch []importRow, vs []verdict) error {
 	var fresh []memberRow
 	var done []entered
-	at := millis(im.s.now())
+	at := scope.Millis(im.s.now())
 	for i := range batch {
 		r := &batch[i]
 		if !r.ok || vs[i].skip || vs[i].field != "" {
@@ -560,7 +561,7 @@ type ImportOptions struct {
 // the report so far together with the error.
 func (s *Store) Import(ctx context.Context, pr *auth.Principal, src io.ReaderAt, size int64, opt ImportOptions) (*ImportReport, error) {
 	if pr == nil {
-		return nil, errs.Internal(errNilPrincipal, "member")
+		return nil, scope.NilPrincipal("member")
 	}
 	if !opt.Mode.Valid() {
 		return nil, fieldErr("mode", "field.invalid_choice")

@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 )
 
 // ApplicationStatus is where an application to join stands.
@@ -170,7 +171,7 @@ func (s *Store) Apply(ctx context.Context, orgID int64, in ApplyInput) (*Applica
 		if err != nil {
 			return errs.Internal(err, "member: seal")
 		}
-		at := millis(s.now())
+		at := scope.Millis(s.now())
 		_, err = tx.Exec(ctx, `INSERT INTO join_applications (id, org_id, org_path, name, id_hash, id_sealed, mobile_hash, mobile_sealed, gender, birth_date,
 			employer_id, employer_name, job, tags, status, transfer_id, consent, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			appID, u.ID, u.Path, p.name, p.idHash, idS, p.mobileHash, mobS, p.gender(), p.birth(), nullID(p.employerID), p.employer, p.job, p.tags,
@@ -229,9 +230,9 @@ func (s *Store) scanApp(r interface{ Scan(...any) error }) (Application, error) 
 		return a, err
 	}
 	a.Tags = tagNames(tags)
-	a.CreatedAt = fromMillis(created)
+	a.CreatedAt = scope.FromMillis(created)
 	if decided != 0 {
-		t := fromMillis(decided)
+		t := scope.FromMillis(decided)
 		a.DecidedAt = &t
 	}
 	a.IDNumber = cnid.MaskResidentID(s.openOr(a.idSealed, appIDAAD(a.ID)))
@@ -257,7 +258,7 @@ func (s *Store) GetApplication(ctx context.Context, pr *auth.Principal, id int64
 	if err != nil {
 		return nil, err
 	}
-	if pr == nil || !canRead(pr, a.orgPath) {
+	if pr == nil || !rule.CanRead(pr, a.orgPath) {
 		return nil, errs.NotFound("application")
 	}
 	return a, nil
@@ -274,7 +275,7 @@ type ApplicationQuery struct {
 // ListApplications returns applications to unions in the caller's
 // subtrees, oldest first (a queue).
 func (s *Store) ListApplications(ctx context.Context, pr *auth.Principal, q ApplicationQuery) ([]Application, string, error) {
-	scope, err := readScope(pr)
+	paths, err := rule.Paths(pr)
 	if err != nil {
 		return nil, "", err
 	}
@@ -285,21 +286,16 @@ func (s *Store) ListApplications(ctx context.Context, pr *auth.Principal, q Appl
 	}
 	if q.Org != 0 {
 		u, err := loadUnion(ctx, s.DB, q.Org)
-		if err != nil || !canRead(pr, u.Path) {
+		if err != nil || !rule.CanRead(pr, u.Path) {
 			return nil, "", fieldErr("org", "field.invalid_id")
 		}
-		scope = []string{u.Path}
+		paths = []string{u.Path}
 	}
-	if len(scope) == 0 {
+	if len(paths) == 0 {
 		return nil, "", nil
 	}
-	var parts []string
-	var args []any
-	for _, p := range scope {
-		parts = append(parts, "(a.org_path >= ? AND a.org_path < ?)")
-		args = append(args, p, audit.PathEnd(p))
-	}
-	where := []string{"(" + strings.Join(parts, " OR ") + ")"}
+	inScope, args := scope.SQL("a.org_path", paths)
+	where := []string{inScope}
 	if q.Status != "" {
 		where = append(where, "a.status = ?")
 		args = append(args, string(q.Status))
@@ -312,7 +308,7 @@ func (s *Store) ListApplications(ctx context.Context, pr *auth.Principal, q Appl
 		where = append(where, "a.id > ?")
 		args = append(args, after)
 	}
-	limit := pageLimit(q.Limit)
+	limit := scope.PageLimit(q.Limit)
 	args = append(args, limit+1)
 	rows, err := s.DB.Query(ctx, "SELECT "+appCols+appFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY a.id LIMIT ?", args...)
 	if err != nil {
@@ -351,7 +347,7 @@ func (s *Store) Decide(ctx context.Context, pr *auth.Principal, id int64, in Dec
 	if err != nil {
 		return nil, err
 	}
-	if err := writable(pr, a.orgPath); err != nil {
+	if err := rule.Writable(pr, a.orgPath); err != nil {
 		return nil, err
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
@@ -366,13 +362,13 @@ func (s *Store) Decide(ctx context.Context, pr *auth.Principal, id int64, in Dec
 		if err != nil {
 			return errs.Internal(err, "member: lock application")
 		}
-		if err := writable(pr, a.orgPath); err != nil {
+		if err := rule.Writable(pr, a.orgPath); err != nil {
 			return err
 		}
 		if a.Status != AppPending {
 			return errs.Conflict("application_decided", "member.application_decided")
 		}
-		at := millis(s.now())
+		at := scope.Millis(s.now())
 		status, memberID := AppRejected, int64(0)
 		if in.Approve {
 			status = AppApproved
@@ -458,9 +454,9 @@ func (s *Store) applicantViews(ctx context.Context, where string, args ...any) (
 		if err := rows.Scan(&v.ID, &v.OrgName, &v.Status, &v.Reason, &created, &decided, &v.TransferStatus); err != nil {
 			return nil, errs.Internal(err, "member: applications")
 		}
-		v.CreatedAt = fromMillis(created)
+		v.CreatedAt = scope.FromMillis(created)
 		if decided != 0 {
-			t := fromMillis(decided)
+			t := scope.FromMillis(decided)
 			v.DecidedAt = &t
 		}
 		out = append(out, v)

@@ -25,10 +25,12 @@ import (
 	"time"
 
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/card"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/pii"
+	"gonghui/internal/scope"
 )
 
 // Status is where a membership stands.
@@ -146,64 +148,11 @@ func NewStore(d *db.DB, keys *pii.Keyring) *Store {
 	return &Store{DB: d, Keys: keys, Policy: DefaultExportPolicy, now: time.Now}
 }
 
-// china is the zone in which calendar dates are read (no daylight saving
-// since 1991, so a fixed offset needs no tzdata).
-var china = time.FixedZone("CST", 8*3600)
+// today is the current date in Beijing, in which calendar dates are read.
+func (s *Store) today() string { return beijing.Day(s.now()) }
 
-func (s *Store) today() string { return s.now().In(china).Format(time.DateOnly) }
-
-var errNilPrincipal = errors.New("member: nil principal")
-
-// canRead reports whether p may see members of the union at path.
-func canRead(p *auth.Principal, path string) bool {
-	return p.CanAt(auth.PermMemberRead, path) || p.CanAt(auth.PermMemberWrite, path)
-}
-
-// readable answers NotFound for members the principal may not see.
-func readable(p *auth.Principal, path string) error {
-	if p == nil {
-		return errs.Internal(errNilPrincipal, "member")
-	}
-	if !canRead(p, path) {
-		return errs.NotFound("member")
-	}
-	return nil
-}
-
-// writable answers NotFound for what p may not see and Forbidden for what
-// it may see but not change.
-func writable(p *auth.Principal, path string) error {
-	if err := readable(p, path); err != nil {
-		return err
-	}
-	if !p.CanAt(auth.PermMemberWrite, path) {
-		return errs.Forbidden()
-	}
-	return nil
-}
-
-// readScope returns the subtrees whose members p may see.
-func readScope(p *auth.Principal) ([]string, error) {
-	if p == nil {
-		return nil, errs.Internal(errNilPrincipal, "member")
-	}
-	return p.PathsAny(auth.PermMemberRead, auth.PermMemberWrite), nil
-}
-
-func millis(t time.Time) int64 { return t.UnixMilli() }
-
-func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
-
-// pageLimit applies the default and the cap of every listing.
-func pageLimit(n int) int {
-	switch {
-	case n <= 0:
-		return 50
-	case n > 200:
-		return 200
-	}
-	return n
-}
+// rule scopes members: member.read to see them, member.write to change them.
+var rule = scope.Rule{Entity: "member", Read: auth.PermMemberRead, Write: auth.PermMemberWrite}
 
 // TagBits turns tag names into the bits stored for them; ok is false if a
 // name is unknown.

@@ -14,6 +14,7 @@ import (
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 )
 
 const memberCols = `m.id, m.org_id, o.name, m.org_path, m.name, m.id_sealed, m.mobile_sealed, m.gender, m.birth_date,
@@ -35,7 +36,7 @@ func scanRow(r interface{ Scan(...any) error }) (row, error) {
 		&m.EmployerID, &m.EmployerName, &m.Job, &m.Status, &m.StatusOn, &tags, &m.JoinedOn, &m.Source, &m.CardSerial,
 		&m.Version, &created, &updated)
 	m.Tags = tagNames(tags)
-	m.CreatedAt, m.UpdatedAt = fromMillis(created), fromMillis(updated)
+	m.CreatedAt, m.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
 	return m, err
 }
 
@@ -84,7 +85,7 @@ func (s *Store) Get(ctx context.Context, pr *auth.Principal, id int64) (*Member,
 	if err != nil {
 		return nil, err
 	}
-	if err := readable(pr, r.OrgPath); err != nil {
+	if err := rule.Readable(pr, r.OrgPath); err != nil {
 		return nil, err
 	}
 	m := s.masked(r)
@@ -108,7 +109,7 @@ func (s *Store) Reveal(ctx context.Context, pr *auth.Principal, id int64, reason
 	if err != nil {
 		return nil, err
 	}
-	if err := readable(pr, r.OrgPath); err != nil {
+	if err := rule.Readable(pr, r.OrgPath); err != nil {
 		return nil, err
 	}
 	if !pr.CanAt(auth.PermMemberReveal, r.OrgPath) {
@@ -164,15 +165,15 @@ type plan struct {
 // bigram index for names, the initials index for pinyin, the name index
 // for a one-character query (a surname), the hashes for exact numbers.
 func (s *Store) List(ctx context.Context, pr *auth.Principal, q Query) ([]Member, string, error) {
-	scope, err := readScope(pr)
+	paths, err := rule.Paths(pr)
 	if err != nil {
 		return nil, "", err
 	}
-	pl, err := s.plan(ctx, pr, q, scope)
+	pl, err := s.plan(ctx, pr, q, paths)
 	if err != nil || pl == nil {
 		return nil, "", err
 	}
-	limit := pageLimit(q.Limit)
+	limit := scope.PageLimit(q.Limit)
 	rows, next, err := s.page(ctx, pl, q.After, limit)
 	if err != nil {
 		return nil, "", err
@@ -188,11 +189,11 @@ func (s *Store) List(ctx context.Context, pr *auth.Principal, q Query) ([]Member
 // a time, for exports; fn gets the member with sealed numbers opened only
 // if reveal is set (the caller has checked and audited that).
 func (s *Store) Each(ctx context.Context, pr *auth.Principal, q Query, reveal bool, fn func(m *Member) error) error {
-	scope, err := readScope(pr)
+	paths, err := rule.Paths(pr)
 	if err != nil {
 		return err
 	}
-	pl, err := s.plan(ctx, pr, q, scope)
+	pl, err := s.plan(ctx, pr, q, paths)
 	if err != nil || pl == nil {
 		return err
 	}
@@ -220,7 +221,7 @@ func (s *Store) Each(ctx context.Context, pr *auth.Principal, q Query, reveal bo
 	}
 }
 
-func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, scope []string) (*plan, error) {
+func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, paths []string) (*plan, error) {
 	f := errs.Fields{}
 	q.Q = strings.TrimSpace(q.Q)
 	_, isToken := IsNumberToken(q.Q)
@@ -233,10 +234,10 @@ func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, scope []s
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	pl := &plan{order: "path", scope: scope}
+	pl := &plan{order: "path", scope: paths}
 	if q.Org != 0 {
 		u, err := loadUnion(ctx, s.DB, q.Org)
-		if err != nil || !canRead(pr, u.Path) {
+		if err != nil || !rule.CanRead(pr, u.Path) {
 			return nil, fieldErr("org", "field.invalid_id")
 		}
 		if q.OrgOnly {
@@ -421,12 +422,8 @@ func (s *Store) page(ctx context.Context, pl *plan, after string, limit int) ([]
 		where = append(where, pathCol+" = ?")
 		args = append(args, pl.exact)
 	} else {
-		parts := make([]string, len(pl.scope))
-		for i, p := range pl.scope {
-			parts[i] = "(" + pathCol + " >= ? AND " + pathCol + " < ?)"
-			args = append(args, p, audit.PathEnd(p))
-		}
-		where = append(where, "("+strings.Join(parts, " OR ")+")")
+		inScope, a := scope.SQL(pathCol, pl.scope)
+		where, args = append(where, inScope), append(args, a...)
 	}
 	var order string
 	switch pl.order {

@@ -7,6 +7,7 @@ import (
 	"gonghui/internal/audit"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 )
 
 // A member's right to see and take away everything held about them (PIPL
@@ -103,7 +104,7 @@ func (s *Store) ownRegistrations(ctx context.Context, id int64) ([]Registration,
 		if err := rows.Scan(&g.ActivityID, &g.Title, &g.Status, &at); err != nil {
 			return nil, errs.Internal(err, "member: own registrations")
 		}
-		g.At = fromMillis(at)
+		g.At = scope.FromMillis(at)
 		out = append(out, g)
 	}
 	return out, rows.Err()
@@ -123,7 +124,7 @@ func (s *Store) ownEnrolments(ctx context.Context, id int64) ([]Enrolment, error
 		if err := rows.Scan(&e.TermID, &e.Name, &e.Status, &at); err != nil {
 			return nil, errs.Internal(err, "member: own enrolments")
 		}
-		e.At = fromMillis(at)
+		e.At = scope.FromMillis(at)
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -4,6 +4,7 @@ import (
 	"io"
 	"strings"
 
+	"gonghui/internal/beijing"
 	"gonghui/internal/sheet"
 )
 
@@ -37,16 +38,16 @@ func WriteOwnData(d *MyData, tr Translate, out io.Writer) error {
 		add(tr("rights.data.history"), e.OnDate, strings.TrimSpace(tr("rights.event."+string(e.Kind))+" "+e.OrgName+" "+e.OtherOrgName))
 	}
 	for _, a := range d.Applications {
-		add(tr("rights.data.applications"), a.CreatedAt.In(china).Format("2006-01-02"), a.OrgName+" "+string(a.Status))
+		add(tr("rights.data.applications"), beijing.Day(a.CreatedAt), a.OrgName+" "+string(a.Status))
 	}
 	for _, t := range d.Transfers {
-		add(tr("rights.data.transfers"), t.RequestedAt.In(china).Format("2006-01-02"), t.FromOrgName+" → "+t.ToOrgName+" "+string(t.Status))
+		add(tr("rights.data.transfers"), beijing.Day(t.RequestedAt), t.FromOrgName+" → "+t.ToOrgName+" "+string(t.Status))
 	}
 	for _, r := range d.Registrations {
-		add(tr("rights.data.registrations"), r.At.In(china).Format("2006-01-02"), r.Title+" "+r.Status)
+		add(tr("rights.data.registrations"), beijing.Day(r.At), r.Title+" "+r.Status)
 	}
 	for _, e := range d.Enrolments {
-		add(tr("rights.data.enrolments"), e.At.In(china).Format("2006-01-02"), e.Name+" "+e.Status)
+		add(tr("rights.data.enrolments"), beijing.Day(e.At), e.Name+" "+e.Status)
 	}
 	for _, c := range d.Consents {
 		purposes := make([]string, len(c.Purposes))
@@ -57,10 +58,10 @@ func WriteOwnData(d *MyData, tr Translate, out io.Writer) error {
 		if c.Collector != "" {
 			v += "；" + tr("rights.consent.collector", c.Collector)
 		}
-		add(tr("rights.data.consents"), c.At.In(china).Format("2006-01-02 15:04"), v)
+		add(tr("rights.data.consents"), c.At.In(beijing.Zone).Format("2006-01-02 15:04"), v)
 	}
 	for _, c := range d.Corrections {
-		add(tr("rights.data.corrections"), c.CreatedAt.In(china).Format("2006-01-02"),
+		add(tr("rights.data.corrections"), beijing.Day(c.CreatedAt),
 			tr("rights.field."+c.Field)+"："+c.Value+"（"+tr("rights.correct.status."+c.Status)+"）")
 	}
 	for _, r := range rows {

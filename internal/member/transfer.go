@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 )
 
 // TransferStatus is where a transfer stands: requested, then released by
@@ -80,18 +81,18 @@ func (s *Store) scanTransfer(r interface{ Scan(...any) error }, pr *auth.Princip
 		return t, err
 	}
 	t.IDNumber = cnid.MaskResidentID(s.openOr(t.memberSealed, idAAD(t.MemberID)))
-	t.RequestedAt = fromMillis(req)
+	t.RequestedAt = scope.FromMillis(req)
 	if rel != 0 {
-		x := fromMillis(rel)
+		x := scope.FromMillis(rel)
 		t.ReleasedAt = &x
 	}
 	if dec != 0 {
-		x := fromMillis(dec)
+		x := scope.FromMillis(dec)
 		t.DecidedAt = &x
 	}
 	if pr != nil {
-		atFrom := pr.CanAt(auth.PermMemberWrite, t.fromPath)
-		atTo := pr.CanAt(auth.PermMemberWrite, t.toPath)
+		atFrom := rule.CanWrite(pr, t.fromPath)
+		atTo := rule.CanWrite(pr, t.toPath)
 		open := t.Status == TransferRequested || t.Status == TransferReleased
 		t.CanRelease = atFrom && t.Status == TransferRequested
 		t.CanAccept = atTo && t.Status == TransferReleased
@@ -103,13 +104,13 @@ func (s *Store) scanTransfer(r interface{ Scan(...any) error }, pr *auth.Princip
 
 // transferVisible: either side's staff see a transfer.
 func transferVisible(pr *auth.Principal, t *Transfer) bool {
-	return canRead(pr, t.fromPath) || canRead(pr, t.toPath)
+	return rule.CanRead(pr, t.fromPath) || rule.CanRead(pr, t.toPath)
 }
 
 // GetTransfer returns one transfer the caller may see.
 func (s *Store) GetTransfer(ctx context.Context, pr *auth.Principal, id int64) (*Transfer, error) {
 	if pr == nil {
-		return nil, errs.Internal(errNilPrincipal, "member")
+		return nil, scope.NilPrincipal("member")
 	}
 	t, err := s.scanTransfer(s.DB.QueryRow(ctx, "SELECT "+transferCols+transferFrom+" WHERE t.id = ?", id), pr)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -136,8 +137,8 @@ type TransferQuery struct {
 // ListTransfers returns the transfers in or out of the caller's subtrees,
 // newest first.
 func (s *Store) ListTransfers(ctx context.Context, pr *auth.Principal, q TransferQuery) ([]Transfer, string, error) {
-	scope, err := readScope(pr)
-	if err != nil || len(scope) == 0 {
+	paths, err := rule.Paths(pr)
+	if err != nil || len(paths) == 0 {
 		return nil, "", err
 	}
 	f := errs.Fields{}
@@ -156,10 +157,8 @@ func (s *Store) ListTransfers(ctx context.Context, pr *auth.Principal, q Transfe
 		if (q.Direction == "in" && col == "t.from_path") || (q.Direction == "out" && col == "t.to_path") {
 			continue
 		}
-		for _, p := range scope {
-			sides = append(sides, "("+col+" >= ? AND "+col+" < ?)")
-			args = append(args, p, audit.PathEnd(p))
-		}
+		ranges, a := scope.Ranges(col, paths)
+		sides, args = append(sides, ranges...), append(args, a...)
 	}
 	where := []string{"(" + strings.Join(sides, " OR ") + ")"}
 	if q.Status != "" {
@@ -178,7 +177,7 @@ func (s *Store) ListTransfers(ctx context.Context, pr *auth.Principal, q Transfe
 		where = append(where, "t.id < ?")
 		args = append(args, after)
 	}
-	limit := pageLimit(q.Limit)
+	limit := scope.PageLimit(q.Limit)
 	args = append(args, limit+1)
 	rows, err := s.DB.Query(ctx, "SELECT "+transferCols+transferFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY t.id DESC LIMIT ?", args...)
 	if err != nil {
@@ -207,7 +206,7 @@ func (s *Store) ListTransfers(ctx context.Context, pr *auth.Principal, q Transfe
 // RequestTransfer opens a transfer of a membership to another union.
 func (s *Store) RequestTransfer(ctx context.Context, pr *auth.Principal, in TransferRequest) (*Transfer, error) {
 	if pr == nil {
-		return nil, errs.Internal(errNilPrincipal, "member")
+		return nil, scope.NilPrincipal("member")
 	}
 	f := errs.Fields{}
 	in.Note = strings.TrimSpace(in.Note)
@@ -247,7 +246,7 @@ func (s *Store) RequestTransfer(ctx context.Context, pr *auth.Principal, in Tran
 		// By ID number the caller asks as the target's staff: that is
 		// checked before the lookup, so that the answer cannot depend on
 		// whether the person exists.
-		if in.MemberID == 0 && !pr.CanAt(auth.PermMemberWrite, to.Path) {
+		if in.MemberID == 0 && !rule.CanWrite(pr, to.Path) {
 			return errs.Forbidden()
 		}
 		q := "SELECT id, org_id, org_path, status FROM members WHERE "
@@ -263,7 +262,7 @@ func (s *Store) RequestTransfer(ctx context.Context, pr *auth.Principal, in Tran
 		// one: an ID number must not tell which union someone belongs to.
 		// Their move goes through their own application at the target's
 		// joining page, which asks their union to release them.
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && in.MemberID == 0 && !canRead(pr, fromPath)) {
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && in.MemberID == 0 && !rule.CanRead(pr, fromPath)) {
 			return fieldErr("id_number", "exp.transfer_unknown")
 		}
 		if err != nil {
@@ -272,7 +271,7 @@ func (s *Store) RequestTransfer(ctx context.Context, pr *auth.Principal, in Tran
 		// Staff of either side may ask: the source for a member it can see,
 		// the target for a person in its sight who asked it to take them in.
 		if in.MemberID != 0 {
-			if err := writable(pr, fromPath); err != nil {
+			if err := rule.Writable(pr, fromPath); err != nil {
 				return err
 			}
 		}
@@ -284,14 +283,14 @@ func (s *Store) RequestTransfer(ctx context.Context, pr *auth.Principal, in Tran
 		}
 		tid = db.NewID()
 		_, err = tx.Exec(ctx, `INSERT INTO transfers (id, member_id, from_org_id, from_path, to_org_id, to_path, status, note, requested_by, requested_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, tid, memberID, fromID, fromPath, to.ID, to.Path, string(TransferRequested), in.Note, actorOf(ctx), millis(s.now()))
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, tid, memberID, fromID, fromPath, to.ID, to.Path, string(TransferRequested), in.Note, actorOf(ctx), scope.Millis(s.now()))
 		if db.IsUnique(err) {
 			return errs.Conflict("transfer_open", "member.transfer_open")
 		}
 		if err != nil {
 			return errs.Internal(err, "member: insert transfer")
 		}
-		if err := addEvent(ctx, tx, event{MemberID: memberID, At: millis(s.now()), OnDate: s.today(), Kind: EventTransferAsked,
+		if err := addEvent(ctx, tx, event{MemberID: memberID, At: scope.Millis(s.now()), OnDate: s.today(), Kind: EventTransferAsked,
 			OrgID: fromID, OrgPath: fromPath, OtherOrgID: to.ID, Actor: actorOf(ctx)}); err != nil {
 			return err
 		}
@@ -350,12 +349,12 @@ func (s *Store) DecideTransfer(ctx context.Context, pr *auth.Principal, id int64
 			if t.Status != TransferRequested && t.Status != TransferReleased {
 				return errs.Conflict("transfer_closed", "member.transfer_closed")
 			}
-			if in.Action == "accept" && t.Status == TransferRequested && pr.CanAt(auth.PermMemberWrite, t.toPath) {
+			if in.Action == "accept" && t.Status == TransferRequested && rule.CanWrite(pr, t.toPath) {
 				return errs.Conflict("transfer_not_released", "member.transfer_not_released")
 			}
 			return errs.Forbidden()
 		}
-		at := millis(s.now())
+		at := scope.Millis(s.now())
 		actor := actorOf(ctx)
 		switch in.Action {
 		case "release":

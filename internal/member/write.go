@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 	"gonghui/internal/stats"
 )
 
@@ -63,10 +64,10 @@ func targetUnion(ctx context.Context, q queryer, p *auth.Principal, id int64, fi
 		}
 		return nil, err
 	}
-	if !canRead(p, u.Path) && !p.CanAt(auth.PermOrgRead, u.Path) {
+	if !rule.CanRead(p, u.Path) && !p.CanAt(auth.PermOrgRead, u.Path) {
 		return nil, fieldErr(field, "field.invalid_id")
 	}
-	if !p.CanAt(auth.PermMemberWrite, u.Path) {
+	if !rule.CanWrite(p, u.Path) {
 		return nil, errs.Forbidden()
 	}
 	if noMembers[u.Kind] {
@@ -293,7 +294,7 @@ func (s *Store) rejoin(ctx context.Context, tx *db.Tx, memberID int64, u *union,
 	if err != nil {
 		return err
 	}
-	at := millis(s.now())
+	at := scope.Millis(s.now())
 	err = tracked(ctx, tx, memberID, func() error {
 		_, err := tx.Exec(ctx, `UPDATE members SET org_id = ?, org_path = ?, name = ?, initials = ?, mobile_hash = ?, mobile_sealed = ?,
 		employer_id = ?, employer_name = ?, job = ?, status = ?, status_on = '', tags = ?, joined_on = ?, source = ?,
@@ -374,7 +375,7 @@ func (s *Store) admit(ctx context.Context, tx *db.Tx, u *union, p *person, sourc
 		return ex.ID, nil
 	}
 	id := db.NewID()
-	err = s.insertMembers(ctx, tx, []memberRow{{id: id, org: u, p: p, source: source, actor: actor, at: millis(s.now())}})
+	err = s.insertMembers(ctx, tx, []memberRow{{id: id, org: u, p: p, source: source, actor: actor, at: scope.Millis(s.now())}})
 	if db.IsUnique(err) {
 		// Another request admitted the same person (or mobile) since the
 		// checks above; its row decides the answer.
@@ -408,7 +409,7 @@ func checkEmployer(ctx context.Context, q queryer, u *union, p *person, f errs.F
 // Create enters one person into a union on site (现场入会).
 func (s *Store) Create(ctx context.Context, pr *auth.Principal, orgID int64, in Person) (*Member, error) {
 	if pr == nil {
-		return nil, errs.Internal(errNilPrincipal, "member")
+		return nil, scope.NilPrincipal("member")
 	}
 	f := errs.Fields{}
 	p := s.checkPerson(in, f, false)
@@ -428,7 +429,7 @@ func (s *Store) Create(ctx context.Context, pr *auth.Principal, orgID int64, in 
 		if err != nil {
 			return err
 		}
-		if err := writable(pr, u.Path); err != nil {
+		if err := rule.Writable(pr, u.Path); err != nil {
 			return err
 		}
 		if id, err = s.admit(ctx, tx, u, &p, SourceOnSite, actorOf(ctx)); err != nil {
@@ -477,7 +478,7 @@ func (s *Store) Edit(ctx context.Context, pr *auth.Principal, id int64, in Updat
 	if err != nil {
 		return nil, err
 	}
-	if err := writable(pr, r.OrgPath); err != nil {
+	if err := rule.Writable(pr, r.OrgPath); err != nil {
 		return nil, err
 	}
 	masked := s.masked(r)
@@ -512,7 +513,7 @@ func (s *Store) Edit(ctx context.Context, pr *auth.Principal, id int64, in Updat
 		if err := tx.QueryRow(ctx, "SELECT org_path, version, id_sealed, mobile_sealed FROM members WHERE id = ?"+tx.ForUpdate(), id).Scan(&path, &version, &oldID, &oldMobile); err != nil {
 			return errs.Internal(err, "member: lock")
 		}
-		if err := writable(pr, path); err != nil {
+		if err := rule.Writable(pr, path); err != nil {
 			return err
 		}
 		if version != in.Version {
@@ -537,7 +538,7 @@ func (s *Store) Edit(ctx context.Context, pr *auth.Principal, id int64, in Updat
 			_, err := tx.Exec(ctx, `UPDATE members SET name = ?, initials = ?, id_hash = ?, id_sealed = ?, mobile_hash = ?, mobile_sealed = ?,
 			gender = ?, birth_date = ?, employer_id = ?, employer_name = ?, job = ?, tags = ?, joined_on = ?, version = version + 1, updated_at = ?
 			WHERE id = ?`, p.name, p.initials, p.idHash, sl.id, nullable(p.mobileHash), sl.mobile, p.gender(), p.birth(),
-				nullID(p.employerID), p.employer, p.job, p.tags, p.joinedOn, millis(s.now()), id)
+				nullID(p.employerID), p.employer, p.job, p.tags, p.joinedOn, scope.Millis(s.now()), id)
 			return err
 		})
 		if db.IsUnique(err) {
@@ -571,7 +572,7 @@ func (s *Store) Edit(ctx context.Context, pr *auth.Principal, id int64, in Updat
 		if before.JoinedOn != p.joinedOn {
 			changed = append(changed, "joined_on")
 		}
-		if err := addEvent(ctx, tx, event{MemberID: id, At: millis(s.now()), OnDate: s.today(), Kind: EventEdited,
+		if err := addEvent(ctx, tx, event{MemberID: id, At: scope.Millis(s.now()), OnDate: s.today(), Kind: EventEdited,
 			OrgID: before.OrgID, OrgPath: path, Actor: actorOf(ctx), Detail: map[string]any{"fields": changed}}); err != nil {
 			return err
 		}
@@ -610,7 +611,7 @@ func (s *Store) SetStatus(ctx context.Context, pr *auth.Principal, id int64, in 
 	if err != nil {
 		return nil, err
 	}
-	if err := writable(pr, cur.OrgPath); err != nil {
+	if err := rule.Writable(pr, cur.OrgPath); err != nil {
 		return nil, err
 	}
 	f := errs.Fields{}
@@ -638,7 +639,7 @@ func (s *Store) SetStatus(ctx context.Context, pr *auth.Principal, id int64, in 
 		if err := tx.QueryRow(ctx, "SELECT org_path, status, id_hash FROM members WHERE id = ?"+tx.ForUpdate(), id).Scan(&path, &st, &idHash); err != nil {
 			return errs.Internal(err, "member: lock")
 		}
-		if err := writable(pr, path); err != nil {
+		if err := rule.Writable(pr, path); err != nil {
 			return err
 		}
 		var open int
@@ -650,13 +651,13 @@ func (s *Store) SetStatus(ctx context.Context, pr *auth.Principal, id int64, in 
 		}
 		err := tracked(ctx, tx, id, func() error {
 			_, err := tx.Exec(ctx, "UPDATE members SET status = ?, status_on = ?, version = version + 1, updated_at = ? WHERE id = ?",
-				string(in.Status), in.On, millis(s.now()), id)
+				string(in.Status), in.On, scope.Millis(s.now()), id)
 			return err
 		})
 		if err != nil {
 			return errs.Internal(err, "member: set status")
 		}
-		if err := addEvent(ctx, tx, event{MemberID: id, At: millis(s.now()), OnDate: in.On, Kind: EventStatus, OrgID: cur.OrgID, OrgPath: path,
+		if err := addEvent(ctx, tx, event{MemberID: id, At: scope.Millis(s.now()), OnDate: in.On, Kind: EventStatus, OrgID: cur.OrgID, OrgPath: path,
 			Actor: actorOf(ctx), Detail: map[string]any{"from": st, "to": in.Status, "note": in.Note}}); err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/audit"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 	"gonghui/internal/stats"
 )
 
@@ -133,7 +134,7 @@ type bulkRows struct {
 func prepareBulk(nodes []NewNode, loose []EmployerInput) (*bulkRows, error) {
 	b := &bulkRows{nodes: nodes, fields: make([]orgFields, len(nodes)), children: make([]int, len(nodes)), outside: map[int64]int{}}
 	pos := make(map[int64]int, len(nodes))
-	t := millis(stamp())
+	t := scope.Millis(stamp())
 	for i := range nodes {
 		n := &nodes[i]
 		v := orgFields{Name: n.Name, Kind: n.Kind, DivisionCode: n.DivisionCode, Address: n.Address}
@@ -223,7 +224,7 @@ func (b *bulkRows) employerRows(ctx context.Context, tx *db.Tx, known map[int64]
 	if err := loadParents(ctx, tx, missing, known); err != nil {
 		return nil, nil, err
 	}
-	t := millis(stamp())
+	t := scope.Millis(stamp())
 	emps = make([]any, 0, 15*len(b.employers))
 	for _, e := range b.employers {
 		owner, ok := known[e.owner]
@@ -312,7 +313,7 @@ func (b *bulkRows) orgRows(ctx context.Context, tx *db.Tx, known map[int64]*Org)
 	if err := loadParents(ctx, tx, b.outside, known); err != nil {
 		return nil, "", err
 	}
-	t := millis(stamp())
+	t := scope.Millis(stamp())
 	rows := make([]any, 0, 14*len(b.nodes))
 	top := ""
 	for i := range b.nodes {

@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 	"gonghui/internal/stats"
 )
 
@@ -122,7 +123,7 @@ func scanEmployer(r scanner) (Employer, string, error) {
 	var ownerPath string
 	err := r.Scan(&e.ID, &e.OwnerOrgID, &e.OwnerOrgName, &e.Name, &e.CreditCode, &e.Category, &e.Industry, &e.IsPublic,
 		&e.NewForms, &e.Employees, &e.Address, &e.DivisionCode, &e.UnionID, &e.UnionName, &created, &updated, &ownerPath)
-	e.CreatedAt, e.UpdatedAt = fromMillis(created), fromMillis(updated)
+	e.CreatedAt, e.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
 	return e, ownerPath, err
 }
 
@@ -197,7 +198,7 @@ func creditCodeTakenErr() error {
 // may change.
 func (s *Store) CreateEmployer(ctx context.Context, p *auth.Principal, in EmployerInput) (*Employer, error) {
 	if p == nil {
-		return nil, errs.Internal(errNilPrincipal, "org")
+		return nil, scope.NilPrincipal("org")
 	}
 	if in.OwnerOrgID == 0 {
 		f := errs.Fields{}
@@ -213,7 +214,7 @@ func (s *Store) CreateEmployer(ctx context.Context, p *auth.Principal, in Employ
 		if err != nil {
 			return err
 		}
-		if err := writable(p, owner.Path); err != nil {
+		if err := rule.Writable(p, owner.Path); err != nil {
 			return err
 		}
 		in := in // normalise a copy: the transaction may run again
@@ -231,7 +232,7 @@ func (s *Store) CreateEmployer(ctx context.Context, p *auth.Principal, in Employ
 			Address: in.Address, DivisionCode: in.DivisionCode, CreatedAt: t, UpdatedAt: t}
 		_, err = tx.Exec(ctx, "INSERT INTO employers ("+employerInsertCols+") VALUES ("+placeholders(15)+")",
 			e.ID, e.OwnerOrgID, e.Name, creditCode(e.CreditCode), e.Category, e.Industry, e.IsPublic, e.NewForms,
-			e.Employees, e.Address, e.DivisionCode, owner.Path, "", millis(t), millis(t))
+			e.Employees, e.Address, e.DivisionCode, owner.Path, "", scope.Millis(t), scope.Millis(t))
 		if db.IsUnique(err) {
 			return creditCodeTakenErr()
 		}
@@ -255,7 +256,7 @@ func (s *Store) CreateEmployer(ctx context.Context, p *auth.Principal, in Employ
 // its owner, and over the new owner when OwnerOrgID changes.
 func (s *Store) UpdateEmployer(ctx context.Context, p *auth.Principal, id int64, in EmployerInput) (*Employer, error) {
 	if p == nil {
-		return nil, errs.Internal(errNilPrincipal, "org")
+		return nil, scope.NilPrincipal("org")
 	}
 	var out *Employer
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
@@ -266,10 +267,10 @@ func (s *Store) UpdateEmployer(ctx context.Context, p *auth.Principal, id int64,
 		if err != nil {
 			return err
 		}
-		if err := readable(p, curPath); err != nil {
+		if err := rule.Readable(p, curPath); err != nil {
 			return errs.NotFound("employer")
 		}
-		if err := writable(p, curPath); err != nil {
+		if err := rule.Writable(p, curPath); err != nil {
 			return err
 		}
 		in := in
@@ -280,7 +281,7 @@ func (s *Store) UpdateEmployer(ctx context.Context, p *auth.Principal, id int64,
 			if err != nil {
 				return err
 			}
-			if err := writable(p, owner.Path); err != nil {
+			if err := rule.Writable(p, owner.Path); err != nil {
 				return err
 			}
 			ownerPath, after.OwnerOrgID, after.OwnerOrgName = owner.Path, owner.ID, owner.Name
@@ -305,7 +306,7 @@ func (s *Store) UpdateEmployer(ctx context.Context, p *auth.Principal, id int64,
 			_, err := tx.Exec(ctx, `UPDATE employers SET owner_org_id = ?, owner_path = ?, name = ?, credit_code = ?, category = ?, industry = ?,
 			is_public = ?, new_forms = ?, employees = ?, address = ?, division_code = ?, updated_at = ? WHERE id = ?`,
 				after.OwnerOrgID, ownerPath, after.Name, creditCode(after.CreditCode), after.Category, after.Industry,
-				after.IsPublic, after.NewForms, after.Employees, after.Address, after.DivisionCode, millis(after.UpdatedAt), id)
+				after.IsPublic, after.NewForms, after.Employees, after.Address, after.DivisionCode, scope.Millis(after.UpdatedAt), id)
 			if db.IsUnique(err) {
 				return creditCodeTakenErr()
 			}
@@ -338,13 +339,13 @@ func (s *Store) UpdateEmployer(ctx context.Context, p *auth.Principal, id int64,
 // GetEmployer returns an employer whose owner the caller may read.
 func (s *Store) GetEmployer(ctx context.Context, p *auth.Principal, id int64) (*Employer, error) {
 	if p == nil {
-		return nil, errs.Internal(errNilPrincipal, "org")
+		return nil, scope.NilPrincipal("org")
 	}
 	e, path, err := loadEmployer(ctx, s.DB, id)
 	if err != nil {
 		return nil, err
 	}
-	if !canRead(p, path) {
+	if !rule.CanRead(p, path) {
 		return nil, errs.NotFound("employer")
 	}
 	return e, nil
@@ -364,7 +365,7 @@ type EmployerQuery struct {
 
 // ListEmployers lists the employers the caller may read, by name.
 func (s *Store) ListEmployers(ctx context.Context, p *auth.Principal, q EmployerQuery) ([]Employer, string, error) {
-	scope, err := readScope(p)
+	paths, err := rule.Paths(p)
 	if err != nil {
 		return nil, "", err
 	}
@@ -380,12 +381,12 @@ func (s *Store) ListEmployers(ctx context.Context, p *auth.Principal, q Employer
 		if err != nil {
 			return nil, "", err
 		}
-		scope = []string{w.Path}
+		paths = []string{w.Path}
 	}
-	if len(scope) == 0 {
+	if len(paths) == 0 {
 		return nil, "", nil
 	}
-	where, args := scopeSQL("e.owner_path", scope)
+	where, args := scope.SQL("e.owner_path", paths)
 	conds := []string{where}
 	if q.Q != "" {
 		if code, err := cnid.NormalizeCreditCode(q.Q); err == nil {
@@ -423,7 +424,7 @@ func (s *Store) ListEmployers(ctx context.Context, p *auth.Principal, q Employer
 		conds = append(conds, afterName("e.name", "e.id"))
 		args = append(args, name, name, id)
 	}
-	limit := pageLimit(q.Limit)
+	limit := scope.PageLimit(q.Limit)
 	args = append(args, limit+1)
 	items, err := collectEmployers(s.DB.Query(ctx, "SELECT "+employerCols+employerFrom+" WHERE "+strings.Join(conds, " AND ")+
 		" ORDER BY e.name, e.id LIMIT ?", args...))

@@ -9,6 +9,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 )
 
 // LinkEmployer records that a union organises an employer. A single union
@@ -17,14 +18,14 @@ import (
 // organised by one union at most. Linking again is a no-op.
 func (s *Store) LinkEmployer(ctx context.Context, p *auth.Principal, orgID, employerID int64) error {
 	if p == nil {
-		return errs.Internal(errNilPrincipal, "org")
+		return scope.NilPrincipal("org")
 	}
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		u, err := load(ctx, tx, orgID, tx.ForUpdate())
 		if err != nil {
 			return err
 		}
-		if err := writable(p, u.Path); err != nil {
+		if err := rule.Writable(p, u.Path); err != nil {
 			return err
 		}
 		if err := lockEmployer(ctx, tx, employerID); err != nil {
@@ -34,7 +35,7 @@ func (s *Store) LinkEmployer(ctx context.Context, p *auth.Principal, orgID, empl
 		if err != nil {
 			return err
 		}
-		if !canRead(p, ownerPath) {
+		if !rule.CanRead(p, ownerPath) {
 			return errs.NotFound("employer")
 		}
 		if e.UnionID == orgID {
@@ -82,14 +83,14 @@ func (s *Store) LinkEmployer(ctx context.Context, p *auth.Principal, orgID, empl
 // UnlinkEmployer removes the record that a union organises an employer.
 func (s *Store) UnlinkEmployer(ctx context.Context, p *auth.Principal, orgID, employerID int64) error {
 	if p == nil {
-		return errs.Internal(errNilPrincipal, "org")
+		return scope.NilPrincipal("org")
 	}
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		u, err := load(ctx, tx, orgID, tx.ForUpdate())
 		if err != nil {
 			return err
 		}
-		if err := writable(p, u.Path); err != nil {
+		if err := rule.Writable(p, u.Path); err != nil {
 			return err
 		}
 		var name string

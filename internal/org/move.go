@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 	"gonghui/internal/stats"
 )
 
@@ -21,7 +22,7 @@ import (
 // by one UPDATE; both parents' child counts follow.
 func (s *Store) Move(ctx context.Context, p *auth.Principal, id, newParentID int64) (*Org, error) {
 	if p == nil {
-		return nil, errs.Internal(errNilPrincipal, "org")
+		return nil, scope.NilPrincipal("org")
 	}
 	var out *Org
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
@@ -42,20 +43,20 @@ func (s *Store) Move(ctx context.Context, p *auth.Principal, id, newParentID int
 		if err != nil {
 			return err
 		}
-		if err := readable(p, o.Path); err != nil {
+		if err := rule.Readable(p, o.Path); err != nil {
 			return err
 		}
 		np, err := load(ctx, tx, newParentID, tx.ForUpdate())
 		if err != nil {
 			return err
 		}
-		if err := readable(p, np.Path); err != nil {
+		if err := rule.Readable(p, np.Path); err != nil {
 			return err
 		}
-		if err := writable(p, o.Path); err != nil {
+		if err := rule.Writable(p, o.Path); err != nil {
 			return err
 		}
-		if err := writable(p, np.Path); err != nil {
+		if err := rule.Writable(p, np.Path); err != nil {
 			return err
 		}
 		f := errs.Fields{}
@@ -163,7 +164,7 @@ func moveSubtree(ctx context.Context, tx *db.Tx, o, np *Org) (*Org, error) {
 		}
 	}
 	t := stamp()
-	_, err = tx.Exec(ctx, "UPDATE orgs SET parent_id = ?, updated_at = ? WHERE id = ?", np.ID, millis(t), o.ID)
+	_, err = tx.Exec(ctx, "UPDATE orgs SET parent_id = ?, updated_at = ? WHERE id = ?", np.ID, scope.Millis(t), o.ID)
 	if db.IsUnique(err) {
 		return nil, nameTakenErr()
 	}

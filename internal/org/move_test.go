@@ -6,6 +6,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 	"gonghui/internal/testkit"
 )
 
@@ -305,7 +306,7 @@ func TestCursors(t *testing.T) {
 		if page, _, _ := w.s.Search(ctx, w.admin, Query{}); len(page) != 32 {
 			t.Errorf("default page: %d", len(page))
 		}
-		if pageLimit(0) != 50 || pageLimit(1000) != 200 || pageLimit(7) != 7 {
+		if scope.PageLimit(0) != 50 || scope.PageLimit(1000) != 200 || scope.PageLimit(7) != 7 {
 			t.Error("pageLimit")
 		}
 	})

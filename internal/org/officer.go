@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 )
 
 // Officer is a post holder of an organisation for one term.
@@ -136,13 +137,13 @@ func loadOfficer(ctx context.Context, q queryer, id int64, suffix string) (*Offi
 // GetOfficer returns one officer of an organisation the caller may read.
 func (s *Store) GetOfficer(ctx context.Context, p *auth.Principal, id int64) (*Officer, error) {
 	if p == nil {
-		return nil, errs.Internal(errNilPrincipal, "org")
+		return nil, scope.NilPrincipal("org")
 	}
 	f, path, err := loadOfficer(ctx, s.DB, id, "")
 	if err != nil {
 		return nil, err
 	}
-	if !canRead(p, path) {
+	if !rule.CanRead(p, path) {
 		return nil, errs.NotFound("officer")
 	}
 	return f, nil
@@ -152,7 +153,7 @@ func (s *Store) GetOfficer(ctx context.Context, p *auth.Principal, id int64) (*O
 // change.
 func (s *Store) AddOfficer(ctx context.Context, p *auth.Principal, orgID int64, in OfficerInput) (*Officer, error) {
 	if p == nil {
-		return nil, errs.Internal(errNilPrincipal, "org")
+		return nil, scope.NilPrincipal("org")
 	}
 	id := db.NewID()
 	var out *Officer
@@ -161,7 +162,7 @@ func (s *Store) AddOfficer(ctx context.Context, p *auth.Principal, orgID int64, 
 		if err != nil {
 			return err
 		}
-		if err := writable(p, o.Path); err != nil {
+		if err := rule.Writable(p, o.Path); err != nil {
 			return err
 		}
 		in := in
@@ -170,7 +171,7 @@ func (s *Store) AddOfficer(ctx context.Context, p *auth.Principal, orgID int64, 
 		if err := f.Err(); err != nil {
 			return err
 		}
-		t := millis(stamp())
+		t := scope.Millis(stamp())
 		_, err = tx.Exec(ctx, "INSERT INTO officers ("+officerCols+", created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			id, orgID, in.Name, in.Position, in.TermStart, in.TermEnd, in.Note, t, t)
 		if err != nil {
@@ -190,7 +191,7 @@ func (s *Store) AddOfficer(ctx context.Context, p *auth.Principal, orgID int64, 
 // UpdateOfficer replaces an officer's fields.
 func (s *Store) UpdateOfficer(ctx context.Context, p *auth.Principal, id int64, in OfficerInput) (*Officer, error) {
 	if p == nil {
-		return nil, errs.Internal(errNilPrincipal, "org")
+		return nil, scope.NilPrincipal("org")
 	}
 	var out *Officer
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
@@ -198,10 +199,10 @@ func (s *Store) UpdateOfficer(ctx context.Context, p *auth.Principal, id int64, 
 		if err != nil {
 			return err
 		}
-		if !canRead(p, path) {
+		if !rule.CanRead(p, path) {
 			return errs.NotFound("officer")
 		}
-		if err := writable(p, path); err != nil {
+		if err := rule.Writable(p, path); err != nil {
 			return err
 		}
 		in := in
@@ -218,7 +219,7 @@ func (s *Store) UpdateOfficer(ctx context.Context, p *auth.Principal, id int64, 
 			return nil
 		}
 		_, err = tx.Exec(ctx, "UPDATE officers SET name = ?, position = ?, term_start = ?, term_end = ?, note = ?, updated_at = ? WHERE id = ?",
-			after.Name, after.Position, after.TermStart, after.TermEnd, after.Note, millis(stamp()), id)
+			after.Name, after.Position, after.TermStart, after.TermEnd, after.Note, scope.Millis(stamp()), id)
 		if err != nil {
 			return errs.Internal(err, "org: update officer")
 		}
@@ -235,17 +236,17 @@ func (s *Store) UpdateOfficer(ctx context.Context, p *auth.Principal, id int64, 
 // that is over keeps its record, with its end date, as history).
 func (s *Store) RemoveOfficer(ctx context.Context, p *auth.Principal, id int64) error {
 	if p == nil {
-		return errs.Internal(errNilPrincipal, "org")
+		return scope.NilPrincipal("org")
 	}
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		cur, path, err := loadOfficer(ctx, tx, id, tx.ForUpdate())
 		if err != nil {
 			return err
 		}
-		if !canRead(p, path) {
+		if !rule.CanRead(p, path) {
 			return errs.NotFound("officer")
 		}
-		if err := writable(p, path); err != nil {
+		if err := rule.Writable(p, path); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM officers WHERE id = ?", id); err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/testkit"
@@ -15,7 +16,7 @@ func TestOfficers(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		w := newWorld(t, d)
 		defer func(f func() time.Time) { now = f }(now)
-		now = func() time.Time { return time.Date(2024, 3, 1, 10, 0, 0, 0, china) }
+		now = func() time.Time { return time.Date(2024, 3, 1, 10, 0, 0, 0, beijing.Zone) }
 
 		good := OfficerInput{Name: "张中喜", Position: "exec_vice_chair", TermStart: "2021-06-01", TermEnd: "2026-05-31"}
 		cases := []struct {

@@ -8,7 +8,8 @@
 // principal: reads are limited to the subtrees where it holds org.read and
 // answer NotFound for anything else (the same answer as for a missing row, so
 // nothing leaks); writes need org.write there and answer Forbidden when the
-// record is only readable. Every change is audited in its own transaction.
+// record is only readable (the rule and the ranges are internal/scope's, as
+// in every module). Every change is audited in its own transaction.
 package org
 
 import (
@@ -18,10 +19,11 @@ import (
 	"strings"
 	"time"
 
-	"gonghui/internal/audit"
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 )
 
 // Org is one organisation of the tree.
@@ -51,23 +53,12 @@ func NewStore(d *db.DB) *Store { return &Store{DB: d} }
 // now is the clock; tests move it.
 var now = time.Now
 
-// china is the zone in which calendar dates (founding dates, terms) are read.
-// A fixed offset rather than Asia/Shanghai: no tzdata needed, and China has
-// had no daylight saving since 1991.
-var china = time.FixedZone("CST", 8*3600)
-
 // today is the current date in China as 'YYYY-MM-DD'.
-func today() string { return now().In(china).Format(time.DateOnly) }
+func today() string { return beijing.Day(now()) }
 
 // stamp is the time recorded on a change, at the millisecond precision it is
 // stored with, so that what a write returns equals what a read gives back.
 func stamp() time.Time { return now().UTC().Truncate(time.Millisecond) }
-
-func millis(t time.Time) int64 { return t.UnixMilli() }
-
-func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
-
-var errNilPrincipal = errors.New("org: nil principal passed to a scoped method")
 
 // orgCols are the columns scanOrg reads, in order.
 const orgCols = "id, parent_id, path, depth, name, kind, division_code, address, phone, founded_on, note, child_count, created_at, updated_at"
@@ -81,7 +72,7 @@ func scanOrg(r scanner) (Org, error) {
 	err := r.Scan(&o.ID, &parent, &o.Path, &o.Depth, &o.Name, &o.Kind, &o.DivisionCode, &o.Address,
 		&o.Phone, &o.FoundedOn, &o.Note, &o.ChildCount, &created, &updated)
 	o.ParentID = parent.Int64
-	o.CreatedAt, o.UpdatedAt = fromMillis(created), fromMillis(updated)
+	o.CreatedAt, o.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
 	return o, err
 }
 
@@ -122,79 +113,9 @@ func load(ctx context.Context, q queryer, id int64, suffix string) (*Org, error)
 	return &o, nil
 }
 
-// canRead reports whether the principal may see a record at path. Write
-// implies sight: a caller who may change something may also look at it.
-func canRead(p *auth.Principal, path string) bool {
-	return p.CanAt(auth.PermOrgRead, path) || p.CanAt(auth.PermOrgWrite, path)
-}
-
-// readable answers NotFound for what the principal may not see.
-func readable(p *auth.Principal, path string) error {
-	if p == nil {
-		return errs.Internal(errNilPrincipal, "org")
-	}
-	if !canRead(p, path) {
-		return errs.NotFound("org")
-	}
-	return nil
-}
-
-// writable answers NotFound for what the principal may not see and Forbidden
-// for what it may see but not change.
-func writable(p *auth.Principal, path string) error {
-	if err := readable(p, path); err != nil {
-		return err
-	}
-	if !p.CanAt(auth.PermOrgWrite, path) {
-		return errs.Forbidden()
-	}
-	return nil
-}
-
-// readScope returns the subtrees the principal may read, or an error when
-// there is no principal.
-func readScope(p *auth.Principal) ([]string, error) {
-	if p == nil {
-		return nil, errs.Internal(errNilPrincipal, "org")
-	}
-	return p.Paths(auth.PermOrgRead), nil
-}
-
-// scopeSQL renders "the path column lies in one of these subtrees" as
-// index-friendly ranges.
-func scopeSQL(col string, paths []string) (string, []any) {
-	parts := make([]string, len(paths))
-	args := make([]any, 0, 2*len(paths))
-	for i, p := range paths {
-		parts[i] = "(" + col + " >= ? AND " + col + " < ?)"
-		args = append(args, p, audit.PathEnd(p))
-	}
-	return "(" + strings.Join(parts, " OR ") + ")", args
-}
-
-// scopeAfter is scopeSQL for a listing in path order that resumes after the
-// path cursor after: each range starts at its own bound or just past the
-// cursor, whichever is later, so that the index seek lands on the next row
-// rather than scanning from the top of the range; ranges wholly before the
-// cursor are left out. ok is false when nothing is left.
-func scopeAfter(col string, paths []string, after string) (sql string, args []any, ok bool) {
-	var parts []string
-	for _, p := range paths {
-		lo, hi := p, audit.PathEnd(p)
-		switch {
-		case after == "" || after < lo:
-			parts = append(parts, "("+col+" >= ? AND "+col+" < ?)")
-			args = append(args, lo, hi)
-		case after < hi:
-			parts = append(parts, "("+col+" > ? AND "+col+" < ?)")
-			args = append(args, after, hi)
-		}
-	}
-	if len(parts) == 0 {
-		return "", nil, false
-	}
-	return "(" + strings.Join(parts, " OR ") + ")", args, true
-}
+// rule scopes organisations, employers and officers: org.read to see them,
+// org.write to change them.
+var rule = scope.Rule{Entity: "org", Read: auth.PermOrgRead, Write: auth.PermOrgWrite}
 
 // inside reports whether path lies in the subtree at ancestor.
 func inside(path, ancestor string) bool { return strings.HasPrefix(path, ancestor) }
@@ -216,15 +137,4 @@ func placeholders(n int) string {
 		return ""
 	}
 	return strings.Repeat("?, ", n-1) + "?"
-}
-
-// pageLimit applies the default and the cap of every listing.
-func pageLimit(n int) int {
-	switch {
-	case n <= 0:
-		return 50
-	case n > 200:
-		return 200
-	}
-	return n
 }

@@ -8,18 +8,19 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 )
 
 // Get returns one organisation the caller may read.
 func (s *Store) Get(ctx context.Context, p *auth.Principal, id int64) (*Org, error) {
 	if p == nil {
-		return nil, errs.Internal(errNilPrincipal, "org")
+		return nil, scope.NilPrincipal("org")
 	}
 	o, err := load(ctx, s.DB, id, "")
 	if err != nil {
 		return nil, err
 	}
-	if err := readable(p, o.Path); err != nil {
+	if err := rule.Readable(p, o.Path); err != nil {
 		return nil, err
 	}
 	return o, nil
@@ -28,7 +29,7 @@ func (s *Store) Get(ctx context.Context, p *auth.Principal, id int64) (*Org, err
 // Roots returns the top-most organisations the caller may read: the
 // organisations of its grants, those nested in another grant removed, by name.
 func (s *Store) Roots(ctx context.Context, p *auth.Principal) ([]Org, error) {
-	paths, err := readScope(p)
+	paths, err := rule.Paths(p)
 	if err != nil || len(paths) == 0 {
 		return nil, err
 	}
@@ -45,7 +46,7 @@ func (s *Store) Children(ctx context.Context, p *auth.Principal, parentID int64,
 	if _, err := s.Get(ctx, p, parentID); err != nil {
 		return nil, "", err
 	}
-	return s.byName(ctx, []string{"parent_id = ?"}, []any{parentID}, after, pageLimit(limit))
+	return s.byName(ctx, []string{"parent_id = ?"}, []any{parentID}, after, scope.PageLimit(limit))
 }
 
 // Ancestors returns the ancestors of an organisation that the caller may
@@ -71,7 +72,7 @@ func (s *Store) Ancestors(ctx context.Context, p *auth.Principal, id int64) ([]O
 	}
 	out := all[:0]
 	for _, a := range all {
-		if canRead(p, a.Path) {
+		if rule.CanRead(p, a.Path) {
 			out = append(out, a)
 		}
 	}
@@ -93,7 +94,7 @@ type Query struct {
 // in path order, which is the tree read depth-first, so that a page of
 // results reads as an outline and each page is a range scan of the path index.
 func (s *Store) Search(ctx context.Context, p *auth.Principal, q Query) ([]Org, string, error) {
-	scope, err := readScope(p)
+	paths, err := rule.Paths(p)
 	if err != nil {
 		return nil, "", err
 	}
@@ -112,14 +113,14 @@ func (s *Store) Search(ctx context.Context, p *auth.Principal, q Query) ([]Org, 
 			return nil, "", err
 		}
 		// A readable organisation's whole subtree is readable.
-		scope = []string{w.Path}
+		paths = []string{w.Path}
 	}
 	if q.Parent != 0 {
 		parent, err := s.Get(ctx, p, q.Parent)
 		if err != nil {
 			return nil, "", err
 		}
-		if q.Within != 0 && !inside(parent.Path, scope[0]) {
+		if q.Within != 0 && !inside(parent.Path, paths[0]) {
 			return nil, "", nil
 		}
 		where = append(where, "parent_id = ?")
@@ -133,7 +134,7 @@ func (s *Store) Search(ctx context.Context, p *auth.Principal, q Query) ([]Org, 
 		where = append(where, s.DB.LikeFold("name"))
 		args = append(args, "%"+db.Like(q.Q)+"%")
 	}
-	limit := pageLimit(q.Limit)
+	limit := scope.PageLimit(q.Limit)
 	if q.Parent != 0 {
 		return s.byName(ctx, where, args, q.After, limit)
 	}
@@ -141,7 +142,7 @@ func (s *Store) Search(ctx context.Context, p *auth.Principal, q Query) ([]Org, 
 	if err != nil {
 		return nil, "", err
 	}
-	sql, a, ok := scopeAfter("path", scope, after)
+	sql, a, ok := scope.After("path", paths, after)
 	if !ok {
 		return nil, "", nil
 	}
@@ -193,12 +194,12 @@ func (s *Store) Subtree(ctx context.Context, p *auth.Principal, id int64, after 
 	if err != nil {
 		return nil, "", err
 	}
-	limit = pageLimit(limit)
+	limit = scope.PageLimit(limit)
 	cur, err := parsePathCursor(after)
 	if err != nil {
 		return nil, "", err
 	}
-	where, args, ok := scopeAfter("path", []string{o.Path}, cur)
+	where, args, ok := scope.After("path", []string{o.Path}, cur)
 	if !ok {
 		return nil, "", nil
 	}

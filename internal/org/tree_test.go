@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/i18n"
@@ -56,7 +57,7 @@ func TestKindsAndCatalogue(t *testing.T) {
 func TestCreateValidation(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		w := newWorld(t, d)
-		tomorrow := time.Now().In(china).AddDate(0, 0, 2).Format(time.DateOnly)
+		tomorrow := time.Now().In(beijing.Zone).AddDate(0, 0, 2).Format(time.DateOnly)
 		long := strings.Repeat("工", 101)
 		cases := []struct {
 			name       string

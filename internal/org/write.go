@@ -7,6 +7,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 	"gonghui/internal/stats"
 )
 
@@ -37,7 +38,7 @@ type UpdateInput struct {
 // root cannot be made this way: there is one tree, made by CreateRoot.
 func (s *Store) Create(ctx context.Context, p *auth.Principal, in CreateInput) (*Org, error) {
 	if p == nil {
-		return nil, errs.Internal(errNilPrincipal, "org")
+		return nil, scope.NilPrincipal("org")
 	}
 	v := orgFields{in.Name, in.Kind, in.DivisionCode, in.Address, in.Phone, in.FoundedOn, in.Note}
 	v.trim()
@@ -55,7 +56,7 @@ func (s *Store) Create(ctx context.Context, p *auth.Principal, in CreateInput) (
 		if err != nil {
 			return err
 		}
-		if err := writable(p, parent.Path); err != nil {
+		if err := rule.Writable(p, parent.Path); err != nil {
 			return err
 		}
 		f := errs.Fields{}
@@ -93,7 +94,7 @@ func insertOrg(ctx context.Context, tx *db.Tx, o *Org) error {
 	}
 	_, err := tx.Exec(ctx, "INSERT INTO orgs ("+orgCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		o.ID, parent, o.Path, o.Depth, o.Name, string(o.Kind), o.DivisionCode, o.Address, o.Phone, o.FoundedOn, o.Note,
-		o.ChildCount, millis(o.CreatedAt), millis(o.UpdatedAt))
+		o.ChildCount, scope.Millis(o.CreatedAt), scope.Millis(o.UpdatedAt))
 	if db.IsUnique(err) {
 		// Only a sibling with the same name can clash here: the ID is new.
 		return nameTakenErr()
@@ -130,7 +131,7 @@ func checkSiblingName(ctx context.Context, tx *db.Tx, f errs.Fields, parentID in
 // employers the organisation already has.
 func (s *Store) Update(ctx context.Context, p *auth.Principal, id int64, in UpdateInput) (*Org, error) {
 	if p == nil {
-		return nil, errs.Internal(errNilPrincipal, "org")
+		return nil, scope.NilPrincipal("org")
 	}
 	v := orgFields{in.Name, in.Kind, in.DivisionCode, in.Address, in.Phone, in.FoundedOn, in.Note}
 	v.trim()
@@ -140,7 +141,7 @@ func (s *Store) Update(ctx context.Context, p *auth.Principal, id int64, in Upda
 		if err != nil {
 			return err
 		}
-		if err := writable(p, o.Path); err != nil {
+		if err := rule.Writable(p, o.Path); err != nil {
 			return err
 		}
 		f := errs.Fields{}
@@ -175,7 +176,7 @@ func (s *Store) Update(ctx context.Context, p *auth.Principal, id int64, in Upda
 		after.UpdatedAt = stamp()
 		_, err = tx.Exec(ctx, `UPDATE orgs SET name = ?, kind = ?, division_code = ?, address = ?, phone = ?, founded_on = ?, note = ?, updated_at = ?
 			WHERE id = ?`, after.Name, string(after.Kind), after.DivisionCode, after.Address, after.Phone, after.FoundedOn, after.Note,
-			millis(after.UpdatedAt), id)
+			scope.Millis(after.UpdatedAt), id)
 		if db.IsUnique(err) {
 			return nameTakenErr()
 		}

@@ -8,6 +8,7 @@ import (
 
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/i18n"
@@ -132,7 +133,7 @@ func actView(lang i18n.Lang, a *activity.Activity) actRow {
 // timeSpan shows a start and an end in Beijing time, the end's date left
 // out when it is the same day.
 func timeSpan(from, to time.Time) string {
-	a, b := from.In(beijing), to.In(beijing)
+	a, b := from.In(beijing.Zone), to.In(beijing.Zone)
 	if a.Format(time.DateOnly) == b.Format(time.DateOnly) {
 		return a.Format("2006-01-02 15:04") + "–" + b.Format("15:04")
 	}

@@ -11,6 +11,7 @@ import (
 
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 )
@@ -28,7 +29,7 @@ func localValue(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(beijing).Format(localInput)
+	return t.In(beijing.Zone).Format(localInput)
 }
 
 // cpRow is one checkpoint row of the form.

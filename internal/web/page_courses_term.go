@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
@@ -466,7 +467,7 @@ func (h *Handler) renderCrsTerm(w http.ResponseWriter, r *http.Request, p *auth.
 
 // isoWeekday is 1 (Monday) … 7 (Sunday) in Beijing.
 func isoWeekday(t time.Time) int {
-	wd := int(t.In(beijing).Weekday())
+	wd := int(t.In(beijing.Zone).Weekday())
 	if wd == 0 {
 		return 7
 	}

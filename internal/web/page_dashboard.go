@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/i18n"
 	"gonghui/internal/member"
@@ -65,15 +66,15 @@ type namedPeriod struct {
 // presetPeriods are the picker's shortcuts: this month, last month, this
 // year and the last twelve months, each up to today where it is not over.
 func presetPeriods(now time.Time) []namedPeriod {
-	t := now.In(beijing)
+	t := now.In(beijing.Zone)
 	y, m, _ := t.Date()
 	day := func(t time.Time) string { return t.Format(time.DateOnly) }
-	month := time.Date(y, m, 1, 0, 0, 0, 0, beijing)
+	month := time.Date(y, m, 1, 0, 0, 0, 0, beijing.Zone)
 	today := day(t)
 	return []namedPeriod{
 		{"this_month", report.Period{From: day(month), To: today}},
 		{"last_month", report.Period{From: day(month.AddDate(0, -1, 0)), To: day(month.AddDate(0, 0, -1))}},
-		{"this_year", report.Period{From: day(time.Date(y, 1, 1, 0, 0, 0, 0, beijing)), To: today}},
+		{"this_year", report.Period{From: day(time.Date(y, 1, 1, 0, 0, 0, 0, beijing.Zone)), To: today}},
 		{"last_12", report.Period{From: day(month.AddDate(0, -11, 0)), To: today}},
 	}
 }

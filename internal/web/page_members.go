@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/i18n"
@@ -249,7 +250,7 @@ func (h *Handler) renderMemberShow(w http.ResponseWriter, r *http.Request, p *au
 	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: m.OrgName, URL: "/members?org=" + db.FormatID(m.OrgID)}, {Label: m.Name}}
 	pg.Form = form
 	d := memberShowData{M: memberView(pg.Lang, *m), Revealed: revealed, CanWrite: p.CanAt(auth.PermMemberWrite, m.OrgPath),
-		CanReveal: p.CanAt(auth.PermMemberReveal, m.OrgPath), StatusOptions: memberStatusOptions(pg.Lang), Today: todayBeijing(),
+		CanReveal: p.CanAt(auth.PermMemberReveal, m.OrgPath), StatusOptions: memberStatusOptions(pg.Lang), Today: beijing.Today(),
 		FormName: formName}
 	if revealed != nil && revealed.Gender != "" {
 		d.RevealedSex = i18n.T(pg.Lang, "member.gender."+revealed.Gender)

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
@@ -108,9 +107,6 @@ var transferStatuses = []member.TransferStatus{member.TransferRequested, member.
 func takesMembers(k org.Kind) bool { return k != org.KindCity && k != org.KindDistrict }
 
 func memberURL(id int64) string { return "/members/" + db.FormatID(id) }
-
-// todayBeijing is today's date where the unions are.
-func todayBeijing() string { return time.Now().In(beijing).Format(time.DateOnly) }
 
 // memberRow is a member in a table or on its page.
 type memberRow struct {

@@ -9,6 +9,7 @@ import (
 
 	"gonghui/internal/audit"
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/i18n"
@@ -111,7 +112,7 @@ func (h *Handler) memberNew(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	}
 	pg := h.page(w, r, p, "mweb.new.title", "members")
 	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.Title}}
-	d := &memberNewData{Today: todayBeijing(), OrgQ: qstr(r, "org_q")}
+	d := &memberNewData{Today: beijing.Today(), OrgQ: qstr(r, "org_q")}
 	id := parseIDValue(qstr(r, "org"))
 	if id != 0 {
 		o, ok := h.entryUnion(w, r, p, id)
@@ -197,7 +198,7 @@ func (h *Handler) memberCreateMany(w http.ResponseWriter, r *http.Request, p *au
 	pg := h.page(w, r, p, "mweb.new.title", "members")
 	pg.Path = "/members/new"
 	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.Title}}
-	d := &memberNewData{Today: todayBeijing()}
+	d := &memberNewData{Today: beijing.Today()}
 	id := parseIDValue(fstr(r, "org_id"))
 	if id == 0 {
 		id = parseIDValue(qstr(r, "org"))

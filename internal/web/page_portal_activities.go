@@ -11,6 +11,7 @@ import (
 
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
@@ -170,9 +171,9 @@ type pactNoticesData struct {
 
 // pactDate is a day, e.g. 12月1日 周二 (the year only when not this year).
 func pactDate(lang i18n.Lang, t time.Time) string {
-	t = t.In(beijing)
+	t = t.In(beijing.Zone)
 	layout := i18n.T(lang, "portal.act.date_layout")
-	if t.Year() != time.Now().In(beijing).Year() {
+	if t.Year() != time.Now().In(beijing.Zone).Year() {
 		layout = i18n.T(lang, "portal.act.date_layout_year")
 	}
 	return t.Format(layout) + " " + i18n.T(lang, "portal.act.weekday."+strconv.Itoa(int(t.Weekday())))
@@ -180,7 +181,7 @@ func pactDate(lang i18n.Lang, t time.Time) string {
 
 // pactWhen is a span of time: one day with its hours, or two days.
 func pactWhen(lang i18n.Lang, start, end time.Time) string {
-	s, e := start.In(beijing), end.In(beijing)
+	s, e := start.In(beijing.Zone), end.In(beijing.Zone)
 	if s.Year() == e.Year() && s.YearDay() == e.YearDay() {
 		return pactDate(lang, s) + " " + s.Format("15:04") + "–" + e.Format("15:04")
 	}
@@ -189,13 +190,13 @@ func pactWhen(lang i18n.Lang, start, end time.Time) string {
 
 // pactMoment is a point in time: day and hour.
 func pactMoment(lang i18n.Lang, t time.Time) string {
-	return pactDate(lang, t) + " " + t.In(beijing).Format("15:04")
+	return pactDate(lang, t) + " " + t.In(beijing.Zone).Format("15:04")
 }
 
 // pactClock is a moment of today as its hour ("14:05"), of another day
 // with the day.
 func pactClock(lang i18n.Lang, t time.Time) string {
-	b, now := t.In(beijing), time.Now().In(beijing)
+	b, now := t.In(beijing.Zone), time.Now().In(beijing.Zone)
 	if b.Year() == now.Year() && b.YearDay() == now.YearDay() {
 		return b.Format("15:04")
 	}
@@ -479,7 +480,7 @@ func (h *Handler) renderPactDetail(w http.ResponseWriter, r *http.Request, p *au
 		d.Photos = append(d.Photos, pactPhoto{URL: pactURL(a.ID) + "/photos/" + db.FormatID(ph.ID), Caption: ph.Caption})
 	}
 	closes := pactMoment(lang, a.RegClosesAt)
-	if o, c := a.RegOpensAt.In(beijing), a.RegClosesAt.In(beijing); o.Year() == c.Year() && o.YearDay() == c.YearDay() {
+	if o, c := a.RegOpensAt.In(beijing.Zone), a.RegClosesAt.In(beijing.Zone); o.Year() == c.Year() && o.YearDay() == c.YearDay() {
 		closes = c.Format("15:04")
 	}
 	d.Window = pg.T("portal.act.window", pactMoment(lang, a.RegOpensAt), closes)

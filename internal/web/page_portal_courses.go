@@ -13,6 +13,7 @@ import (
 
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/checkcode"
 	"gonghui/internal/course"
 	"gonghui/internal/db"
@@ -165,12 +166,12 @@ func pcrsURL(id int64) string { return "/m/courses/terms/" + db.FormatID(id) }
 
 // pcrsDay is a day of the calendar ("2026-03-10") as 3月10日.
 func pcrsDay(lang i18n.Lang, day string) string {
-	t, err := time.ParseInLocation(time.DateOnly, day, beijing)
+	t, err := time.ParseInLocation(time.DateOnly, day, beijing.Zone)
 	if err != nil {
 		return day
 	}
 	layout := i18n.T(lang, "portal.act.date_layout")
-	if t.Year() != time.Now().In(beijing).Year() {
+	if t.Year() != time.Now().In(beijing.Zone).Year() {
 		layout = i18n.T(lang, "portal.act.date_layout_year")
 	}
 	return t.Format(layout)
@@ -264,7 +265,7 @@ func pcrsTermOf(lang i18n.Lang, mt *course.MemberTerm, now time.Time) pcrsTerm {
 		Closed: t.Status == course.TermCancelled || t.Status == course.TermFinished}
 	v.Dates = i18n.T(lang, "portal.crs.dates", pcrsDay(lang, t.StartsOn), pcrsDay(lang, t.EndsOn), t.Sessions)
 	closes := pactMoment(lang, t.EnrolClosesAt)
-	if o, c := t.EnrolOpensAt.In(beijing), t.EnrolClosesAt.In(beijing); o.Year() == c.Year() && o.YearDay() == c.YearDay() {
+	if o, c := t.EnrolOpensAt.In(beijing.Zone), t.EnrolClosesAt.In(beijing.Zone); o.Year() == c.Year() && o.YearDay() == c.YearDay() {
 		closes = c.Format("15:04")
 	}
 	v.Window = i18n.T(lang, "portal.act.window", pactMoment(lang, t.EnrolOpensAt), closes)
@@ -591,8 +592,8 @@ func (h *Handler) pcrsTimetable(ctx context.Context, lang i18n.Lang, memberID in
 		return groups
 	}
 	now := time.Now()
-	y, m, dd := now.In(beijing).Date()
-	from := time.Date(y, m, dd, 0, 0, 0, 0, beijing)
+	y, m, dd := now.In(beijing.Zone).Date()
+	from := time.Date(y, m, dd, 0, 0, 0, 0, beijing.Zone)
 	tt, err := h.Courses.Timetable(ctx, memberID, from, from.AddDate(0, 0, 28))
 	if err != nil {
 		slog.Warn("portal: course timetable", "err", err)
@@ -667,8 +668,8 @@ func (h *Handler) pcrsCheckinView(ctx context.Context, pg *Page, p *auth.Princip
 	if e != nil && e.Status == course.EnrolEnrolled {
 		// The member's own sessions say whether this one is marked (and
 		// find a past one).
-		first, okF := time.ParseInLocation(time.DateOnly, t.StartsOn, beijing)
-		last, okL := time.ParseInLocation(time.DateOnly, t.EndsOn, beijing)
+		first, okF := time.ParseInLocation(time.DateOnly, t.StartsOn, beijing.Zone)
+		last, okL := time.ParseInLocation(time.DateOnly, t.EndsOn, beijing.Zone)
 		if okF == nil && okL == nil {
 			tt, err := h.Courses.Timetable(ctx, p.MemberID, first, last.AddDate(0, 0, 1))
 			if err != nil {

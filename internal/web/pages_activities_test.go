@@ -14,6 +14,7 @@ import (
 
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/sheet"
 	"gonghui/internal/testkit"
@@ -44,7 +45,7 @@ func newActSite(t *testing.T, d *db.DB) *actSite {
 }
 
 // bj writes a time as a datetime-local field sends it (Beijing).
-func bj(t time.Time) string { return t.In(beijing).Format("2006-01-02T15:04") }
+func bj(t time.Time) string { return t.In(beijing.Zone).Format("2006-01-02T15:04") }
 
 // running creates and publishes an activity of the eastern street that
 // started an hour ago: sign-ups and check-ins are open.

@@ -16,6 +16,7 @@ import (
 
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/member"
@@ -83,7 +84,7 @@ func wantNoCrsKeys(t *testing.T, what string, a answer) {
 }
 
 // day is a Beijing date n days from now.
-func day(n int) string { return time.Now().In(beijing).AddDate(0, 0, n).Format(time.DateOnly) }
+func day(n int) string { return time.Now().In(beijing.Zone).AddDate(0, 0, n).Format(time.DateOnly) }
 
 func memberSelf(m *member.Member) *auth.Principal {
 	return &auth.Principal{Kind: auth.KindMember, MemberID: m.ID}

@@ -13,6 +13,7 @@ import (
 
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/i18n"
 	"gonghui/internal/member"
@@ -97,8 +98,8 @@ var (
 )
 
 func TestPactWhen(t *testing.T) {
-	year := time.Now().In(beijing).Year()
-	start := time.Date(year, 12, 1, 9, 0, 0, 0, beijing)
+	year := time.Now().In(beijing.Zone).Year()
+	start := time.Date(year, 12, 1, 9, 0, 0, 0, beijing.Zone)
 	wd := []string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}[start.Weekday()]
 	if got, want := pactWhen(i18n.ZH, start.UTC(), start.Add(150*time.Minute).UTC()), "12月1日 "+wd+" 09:00–11:30"; got != want {
 		t.Errorf("one day: %q, want %q", got, want)
@@ -109,7 +110,7 @@ func TestPactWhen(t *testing.T) {
 	if got := pactWhen(i18n.ZH, start, start.AddDate(0, 0, 1)); !strings.Contains(got, " – 12月2日 ") {
 		t.Errorf("two days: %q", got)
 	}
-	if got := pactDate(i18n.ZH, time.Date(year-1, 3, 5, 12, 0, 0, 0, beijing)); !strings.HasPrefix(got, strconv.Itoa(year-1)+"年3月5日 ") {
+	if got := pactDate(i18n.ZH, time.Date(year-1, 3, 5, 12, 0, 0, 0, beijing.Zone)); !strings.HasPrefix(got, strconv.Itoa(year-1)+"年3月5日 ") {
 		t.Errorf("another year: %q", got)
 	}
 }

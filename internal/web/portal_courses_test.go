@@ -13,6 +13,7 @@ import (
 
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/i18n"
@@ -52,8 +53,8 @@ func newPcrsSite(t *testing.T, d *db.DB) *pcrsSite {
 
 // pcrsDay is the Beijing day d days from now.
 func pcrsDayFrom(d int) time.Time {
-	y, m, dd := time.Now().In(beijing).Date()
-	return time.Date(y, m, dd+d, 0, 0, 0, 0, beijing)
+	y, m, dd := time.Now().In(beijing.Zone).Date()
+	return time.Date(y, m, dd+d, 0, 0, 0, 0, beijing.Zone)
 }
 
 // termInput is a term from tomorrow for four weeks, Tuesdays and
@@ -70,7 +71,7 @@ func termInput(name string, capacity int, closes time.Duration) course.TermInput
 // soonInput is a term whose first session starts in ten minutes, with
 // applications open for five.
 func soonInput(name string) course.TermInput {
-	start := time.Now().In(beijing).Add(10 * time.Minute).Truncate(time.Minute)
+	start := time.Now().In(beijing.Zone).Add(10 * time.Minute).Truncate(time.Minute)
 	wd := int(start.Weekday())
 	if wd == 0 {
 		wd = 7

@@ -63,6 +63,7 @@ import (
 	"sync"
 	"time"
 
+	"gonghui/internal/beijing"
 	"gonghui/internal/i18n"
 )
 
@@ -647,14 +648,6 @@ func pct(part, whole any) string {
 	return strconv.FormatFloat(p/w*100, 'f', 1, 64) + "%"
 }
 
-// beijing is the time zone dates are shown in.
-var beijing = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
-}()
-
 func formatTime(v any, layout string) string {
 	var t time.Time
 	switch x := v.(type) {
@@ -670,7 +663,7 @@ func formatTime(v any, layout string) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(beijing).Format(layout)
+	return t.In(beijing.Zone).Format(layout)
 }
 
 // fieldID turns a field name into an element id: "f-" plus the name with
