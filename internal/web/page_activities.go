@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 )
 
@@ -213,7 +214,7 @@ func (h *Handler) activityList(w http.ResponseWriter, r *http.Request, p *auth.P
 			h.fail(w, r, p, err)
 			return
 		}
-		pg.Form, status = form, http.StatusBadRequest
+		pg.Form, status = form, httpx.Status(err)
 	}
 	for i := range items {
 		d.Rows = append(d.Rows, actView(pg.Lang, &items[i]))
