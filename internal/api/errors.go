@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 )
 
@@ -20,46 +21,12 @@ type errorDetail struct {
 	Fields  map[string]string `json:"fields"`
 }
 
-// Codes of malformed requests: answered 400 (or the status below) rather
-// than 422, which is for well-formed requests whose content breaks a rule.
-var requestStatus = map[string]int{
-	"bad_json":               http.StatusBadRequest,
-	"unknown_field":          http.StatusBadRequest,
-	"bad_cursor":             http.StatusBadRequest,
-	"body_too_large":         http.StatusRequestEntityTooLarge,
-	"unsupported_media_type": http.StatusUnsupportedMediaType,
-	"method_not_allowed":     http.StatusMethodNotAllowed,
-}
-
-// status maps an error to its HTTP status.
-func status(e *errs.Error) int {
-	if s, ok := requestStatus[e.Code]; ok {
-		return s
-	}
-	switch e.Kind {
-	case errs.KindInvalid:
-		return http.StatusUnprocessableEntity
-	case errs.KindNotFound:
-		return http.StatusNotFound
-	case errs.KindConflict:
-		return http.StatusConflict
-	case errs.KindUnauthenticated:
-		return http.StatusUnauthorized
-	case errs.KindForbidden:
-		return http.StatusForbidden
-	case errs.KindLocked:
-		return http.StatusLocked
-	case errs.KindTooMany:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
-
 // writeError answers err in the request's language. Anything that is not a
 // coded error for the user is logged once and answered generically.
 func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e, ok := errs.As(err)
-	if !ok || status(e) == http.StatusInternalServerError {
+	st := httpx.Status(err)
+	if !ok || st == http.StatusInternalServerError {
 		slog.Error("api: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 		e = &errs.Error{Kind: errs.KindInternal, Code: "internal", Key: "error.internal"}
 	}
@@ -68,7 +35,6 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	for name, f := range e.Fields {
 		body.Error.Fields[name] = i18n.T(lang, f.Key, f.Args...)
 	}
-	st := status(e)
 	if st == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="gonghui"`)
 	}

@@ -125,7 +125,8 @@ func describe(err error) string {
 	}
 	var b strings.Builder
 	b.WriteString(i18n.T(i18n.EN, e.Key, e.Args...))
-	for name, f := range e.Fields {
+	for _, name := range e.FieldNames() {
+		f := e.Fields[name]
 		fmt.Fprintf(&b, "\n  %s: %s", name, i18n.T(i18n.EN, f.Key, f.Args...))
 	}
 	return b.String()

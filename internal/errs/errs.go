@@ -42,12 +42,7 @@ type Error struct {
 func (e *Error) Error() string {
 	s := e.Code
 	if len(e.Fields) > 0 {
-		names := make([]string, 0, len(e.Fields))
-		for n := range e.Fields {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		s += fmt.Sprintf(" %v", names)
+		s += fmt.Sprintf(" %v", e.FieldNames())
 	}
 	if e.Err != nil {
 		s += ": " + e.Err.Error()
@@ -56,6 +51,27 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// FieldNames are the names of the fields with a problem, sorted: Fields is a
+// map, and ranging over it directly would show them in a new order each time.
+func (e *Error) FieldNames() []string {
+	names := make([]string, 0, len(e.Fields))
+	for n := range e.Fields {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// FirstField is the problem of the first field by name, for a place that has
+// room for one message only: with several bad fields it is the same one
+// every time. ok is false when no field has a problem.
+func (e *Error) FirstField() (f Field, ok bool) {
+	if len(e.Fields) == 0 {
+		return Field{}, false
+	}
+	return e.Fields[e.FieldNames()[0]], true
+}
 
 // As returns the *Error inside err, if any.
 func As(err error) (*Error, bool) {

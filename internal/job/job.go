@@ -155,9 +155,8 @@ func (s *Store) Finish(ctx context.Context, id int64, result any, failure error)
 		m := Message{Key: "error.internal"}
 		if e, ok := errs.As(failure); ok && e.Kind != errs.KindInternal {
 			m = Message{Key: e.Key, Args: e.Args}
-			for _, f := range e.Fields {
+			if f, ok := e.FirstField(); ok {
 				m = Message{Key: f.Key, Args: f.Args} // a field's message says more
-				break
 			}
 		}
 		b, _ := json.Marshal(m)

@@ -229,23 +229,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, p *auth.Principal
 	if !ok {
 		e = errs.Internal(err, "page "+r.URL.Path)
 	}
-	status := http.StatusInternalServerError
-	switch e.Kind {
-	case errs.KindNotFound:
-		status = http.StatusNotFound
-	case errs.KindForbidden:
-		status = http.StatusForbidden
-	case errs.KindInvalid:
-		status = http.StatusBadRequest
-	case errs.KindConflict:
-		status = http.StatusConflict
-	case errs.KindUnauthenticated:
-		status = http.StatusUnauthorized
-	case errs.KindLocked:
-		status = http.StatusLocked
-	case errs.KindTooMany:
-		status = http.StatusTooManyRequests
-	}
+	status := httpx.Status(e)
 	if status == http.StatusInternalServerError {
 		slog.Error("page failed", "path", r.URL.Path, "err", err)
 	}

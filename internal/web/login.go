@@ -29,12 +29,12 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	pg.Data = data
 	if !h.checkCSRF(r) {
 		pg.Form = &Form{Message: i18n.T(pg.Lang, "error.csrf"), Values: map[string]string{"username": r.PostFormValue("username")}}
-		h.r.Render(w, http.StatusForbidden, "login", pg)
+		h.r.Render(w, httpx.KindStatus(errs.KindForbidden), "login", pg)
 		return
 	}
 	if !httpx.CredentialsAllowed(r, h.HTTP) {
 		pg.Form = &Form{Message: i18n.T(pg.Lang, "auth.insecure_http")}
-		h.r.Render(w, http.StatusForbidden, "login", pg)
+		h.r.Render(w, httpx.KindStatus(errs.KindForbidden), "login", pg)
 		return
 	}
 	res, err := h.Auth.Login(r.Context(), auth.LoginInput{
@@ -52,15 +52,7 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 			f = &Form{Values: map[string]string{"username": r.PostFormValue("username")}, Errors: map[string]string{}, Message: i18n.T(pg.Lang, e.Key, e.Args...)}
 		}
 		pg.Form = f
-		status := http.StatusUnauthorized
-		if errs.Is(err, errs.KindInvalid) {
-			status = http.StatusUnprocessableEntity
-		} else if errs.Is(err, errs.KindLocked) {
-			status = http.StatusLocked
-		} else if errs.Is(err, errs.KindTooMany) {
-			status = http.StatusTooManyRequests
-		}
-		h.r.Render(w, status, "login", pg)
+		h.r.Render(w, httpx.Status(err), "login", pg)
 		return
 	}
 	// Any session this browser had is ended: the session id changes at login.
@@ -108,7 +100,7 @@ func (h *Handler) loginTOTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		pg.Form = f
-		h.r.Render(w, http.StatusUnauthorized, "login", pg)
+		h.r.Render(w, httpx.Status(err), "login", pg)
 		return
 	}
 	h.setCookie(w, r, cookiePending, "", -1)

@@ -8,6 +8,7 @@ import (
 
 	"gonghui/internal/auth"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 )
 
@@ -52,7 +53,7 @@ func (h *Handler) accountPassword(w http.ResponseWriter, r *http.Request, p *aut
 	if err != nil {
 		pg := h.page(w, r, p, "page.account.title", "account")
 		if h.validation(w, r, p, pg, err) {
-			h.renderAccount(w, r, p, pg, http.StatusUnprocessableEntity)
+			h.renderAccount(w, r, p, pg, httpx.Status(err))
 		}
 		return
 	}
@@ -157,7 +158,7 @@ func (h *Handler) totpFormError(w http.ResponseWriter, r *http.Request, p *auth.
 		}
 	}
 	pg.Form = f
-	h.renderTOTP(w, r, p, pg, http.StatusUnprocessableEntity)
+	h.renderTOTP(w, r, p, pg, httpx.Status(err))
 }
 
 func (h *Handler) totpConfirm(w http.ResponseWriter, r *http.Request, p *auth.Principal) {

@@ -11,6 +11,7 @@ import (
 	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 )
 
@@ -214,7 +215,7 @@ func (h *Handler) activityList(w http.ResponseWriter, r *http.Request, p *auth.P
 			h.fail(w, r, p, err)
 			return
 		}
-		pg.Form, status = form, http.StatusBadRequest
+		pg.Form, status = form, httpx.Status(err)
 	}
 	for i := range items {
 		d.Rows = append(d.Rows, actView(pg.Lang, &items[i]))

@@ -14,6 +14,7 @@ import (
 	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 )
 
 // The form of an activity: new (/activities/new) and edit
@@ -304,7 +305,7 @@ func (h *Handler) activityCreate(w http.ResponseWriter, r *http.Request, p *auth
 		}
 		d := &activityFormData{Action: "/activities/new", Cancel: "/activities", Checkpoints: numberRows(rows)}
 		d.V.Tags = in.AudienceTags
-		h.renderActivityForm(w, r, p, pg, http.StatusUnprocessableEntity, nil, d)
+		h.renderActivityForm(w, r, p, pg, httpx.Status(err), nil, d)
 		return
 	}
 	redirect(w, r, activityURL(a.ID), "flash.aweb.created")
@@ -396,7 +397,7 @@ func (h *Handler) activityUpdate(w http.ResponseWriter, r *http.Request, p *auth
 		d := &activityFormData{Action: activityURL(a.ID) + "/edit", Cancel: activityURL(a.ID), V: formValuesOf(a),
 			Checkpoints: numberRows(rows), Version: strconv.Itoa(version)}
 		d.V.Tags = in.AudienceTags
-		h.renderActivityForm(w, r, p, pg, http.StatusUnprocessableEntity, a, d)
+		h.renderActivityForm(w, r, p, pg, httpx.Status(err), a, d)
 		return
 	}
 	redirect(w, r, activityURL(a.ID), "flash.aweb.saved")

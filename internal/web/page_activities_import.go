@@ -67,7 +67,7 @@ func errMessage(lang i18n.Lang, err error) string {
 	if !ok {
 		return i18n.T(lang, "error.internal")
 	}
-	for _, f := range e.Fields {
+	if f, ok := e.FirstField(); ok {
 		return i18n.T(lang, f.Key, f.Args...)
 	}
 	return i18n.T(lang, e.Key, e.Args...)

@@ -284,7 +284,7 @@ func (h *Handler) activityScan(w http.ResponseWriter, r *http.Request, p *auth.P
 			}
 		}
 		res = &scanResult{Title: i18n.T(lang, "aweb.scan.refused"), Detail: errMessage(lang, err)}
-		status = http.StatusUnprocessableEntity
+		status = httpx.Status(err)
 	}
 	if wantsJSON(r) {
 		writeJSON(w, status, res)

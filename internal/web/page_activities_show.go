@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/member"
 )
@@ -256,7 +257,7 @@ func (h *Handler) showFailed(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		// Forms without inputs of their own: the reason is the message.
 		form.Message = errMessage(pg.Lang, err)
 	}
-	h.renderActivityShow(w, r, p, a, showState{Form: form, FormName: formName, Status: http.StatusUnprocessableEntity})
+	h.renderActivityShow(w, r, p, a, showState{Form: form, FormName: formName, Status: httpx.Status(err)})
 }
 
 // Changing the activity's status.
@@ -323,7 +324,7 @@ func (h *Handler) activityMemberSearch(w http.ResponseWriter, r *http.Request, p
 	st := showState{Status: http.StatusOK, FormName: "signup", MemberQ: q, Searched: true}
 	if q == "" {
 		pg := h.page(w, r, p, "", "activities")
-		st.Form, st.Status, st.Searched = fieldErrorForm(pg, "mq", "field.required"), http.StatusUnprocessableEntity, false
+		st.Form, st.Status, st.Searched = fieldErrorForm(pg, "mq", "field.required"), httpx.KindStatus(errs.KindInvalid), false
 		h.renderActivityShow(w, r, p, a, st)
 		return
 	}
@@ -341,7 +342,7 @@ func (h *Handler) activityMemberSearch(w http.ResponseWriter, r *http.Request, p
 		if msg, bad := form.Errors["q"]; bad {
 			form.Errors["mq"] = msg
 		}
-		st.Form, st.Status = form, http.StatusUnprocessableEntity
+		st.Form, st.Status = form, httpx.Status(err)
 	}
 	for _, m := range hits {
 		st.Hits = append(st.Hits, memberHit{ID: db.FormatID(m.ID), Name: m.Name, OrgName: m.OrgName, IDNumber: m.IDNumber, Mobile: m.Mobile})

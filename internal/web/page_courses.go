@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 )
 
@@ -203,7 +204,7 @@ func (h *Handler) crsList(w http.ResponseWriter, r *http.Request, p *auth.Princi
 			h.fail(w, r, p, err)
 			return
 		}
-		pg.Form, status = form, http.StatusBadRequest
+		pg.Form, status = form, httpx.Status(err)
 	}
 	for i := range items {
 		d.Rows = append(d.Rows, crsView(pg.Lang, &items[i]))
@@ -322,7 +323,7 @@ func (h *Handler) crsCreate(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		if !h.validation(w, r, p, pg, err) {
 			return
 		}
-		h.renderCrsForm(w, r, p, pg, http.StatusUnprocessableEntity, nil, &crsFormData{Action: "/courses/new", Cancel: "/courses"})
+		h.renderCrsForm(w, r, p, pg, httpx.Status(err), nil, &crsFormData{Action: "/courses/new", Cancel: "/courses"})
 		return
 	}
 	redirect(w, r, crsURL(c.ID), "flash.cweb.course_created")
@@ -359,7 +360,7 @@ func (h *Handler) crsUpdate(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		}
 		d := &crsFormData{Action: crsURL(c.ID) + "/edit", Cancel: crsURL(c.ID), Version: strconv.Itoa(version),
 			V: crsFormValues{OrgID: db.FormatID(c.OrgID), Title: c.Title, Category: string(c.Category), Description: c.Description}}
-		h.renderCrsForm(w, r, p, pg, http.StatusUnprocessableEntity, c, d)
+		h.renderCrsForm(w, r, p, pg, httpx.Status(err), c, d)
 		return
 	}
 	redirect(w, r, crsURL(c.ID), "flash.cweb.course_saved")
@@ -464,7 +465,7 @@ func (h *Handler) crsGroupCreate(w http.ResponseWriter, r *http.Request, p *auth
 				form.Errors["group_"+k] = msg
 			}
 		}
-		h.renderCrsShow(w, r, p, c, form, http.StatusUnprocessableEntity)
+		h.renderCrsShow(w, r, p, c, form, httpx.Status(err))
 		return
 	}
 	redirectAnchor(w, r, crsURL(c.ID), "groups", "flash.cweb.group_created")

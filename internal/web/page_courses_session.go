@@ -193,7 +193,7 @@ func (h *Handler) crsAttend(w http.ResponseWriter, r *http.Request, p *auth.Prin
 			return
 		}
 		form.Message = errMessage(pg.Lang, err)
-		h.renderCrsSession(w, r, p, t, x, form, http.StatusUnprocessableEntity)
+		h.renderCrsSession(w, r, p, t, x, form, httpx.Status(err))
 		return
 	}
 	flash := "flash.cweb.attended"
@@ -364,7 +364,7 @@ func (h *Handler) crsScan(w http.ResponseWriter, r *http.Request, p *auth.Princi
 			return
 		}
 		res = &scanResult{Title: i18n.T(lang, "cweb.scan.refused"), Detail: errMessage(lang, err)}
-		status = http.StatusUnprocessableEntity
+		status = httpx.Status(err)
 	}
 	if wantsJSON(r) {
 		writeJSON(w, status, res)

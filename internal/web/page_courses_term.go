@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/member"
 )
@@ -233,7 +234,7 @@ func (h *Handler) crsTermCreate(w http.ResponseWriter, r *http.Request, p *auth.
 		}
 		d := &crsTermFormData{Action: crsURL(c.ID) + "/terms/new", Cancel: crsURL(c.ID), Rows: crsNumberRows(rows)}
 		d.V.Tags = in.AudienceTags
-		h.renderCrsTermForm(w, r, p, pg, http.StatusUnprocessableEntity, c, nil, d)
+		h.renderCrsTermForm(w, r, p, pg, httpx.Status(err), c, nil, d)
 		return
 	}
 	redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_created")
@@ -316,7 +317,7 @@ func (h *Handler) crsTermUpdate(w http.ResponseWriter, r *http.Request, p *auth.
 		d := &crsTermFormData{Action: crsTermURL(t.ID) + "/edit", Cancel: crsTermURL(t.ID), V: crsTermValuesOf(t), Rows: crsNumberRows(rows),
 			Version: strconv.Itoa(version)}
 		d.V.Tags = in.AudienceTags
-		h.renderCrsTermForm(w, r, p, pg, http.StatusUnprocessableEntity, c, t, d)
+		h.renderCrsTermForm(w, r, p, pg, httpx.Status(err), c, t, d)
 		return
 	}
 	redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_saved")
@@ -486,10 +487,7 @@ func (h *Handler) crsTermFailed(w http.ResponseWriter, r *http.Request, p *auth.
 		// Forms without inputs of their own: the reason is the message.
 		form.Message = errMessage(pg.Lang, err)
 	}
-	status := http.StatusUnprocessableEntity
-	if e, ok := errs.As(err); ok && e.Kind == errs.KindConflict {
-		status = http.StatusConflict
-	}
+	status := httpx.Status(err)
 	if fresh, err := h.Courses.GetTerm(r.Context(), p, t.ID); err == nil {
 		t = fresh
 	}
@@ -557,7 +555,7 @@ func (h *Handler) crsMemberSearch(w http.ResponseWriter, r *http.Request, p *aut
 	st := crsTermState{Status: http.StatusOK, FormName: "add", MemberQ: q, Searched: true}
 	if q == "" {
 		pg := h.page(w, r, p, "", "courses")
-		st.Form, st.Status, st.Searched = fieldErrorForm(pg, "mq", "field.required"), http.StatusUnprocessableEntity, false
+		st.Form, st.Status, st.Searched = fieldErrorForm(pg, "mq", "field.required"), httpx.KindStatus(errs.KindInvalid), false
 		h.renderCrsTerm(w, r, p, t, st)
 		return
 	}
@@ -575,7 +573,7 @@ func (h *Handler) crsMemberSearch(w http.ResponseWriter, r *http.Request, p *aut
 		if msg, bad := form.Errors["q"]; bad {
 			form.Errors["mq"] = msg
 		}
-		st.Form, st.Status = form, http.StatusUnprocessableEntity
+		st.Form, st.Status = form, httpx.Status(err)
 	}
 	for _, m := range hits {
 		st.Hits = append(st.Hits, memberHit{ID: db.FormatID(m.ID), Name: m.Name, OrgName: m.OrgName, IDNumber: m.IDNumber, Mobile: m.Mobile})

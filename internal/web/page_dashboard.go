@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/beijing"
 	"gonghui/internal/db"
+	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
@@ -200,7 +201,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, p *auth.Prin
 			h.fail(w, r, p, gerr)
 			return
 		}
-		pg.Form, status, d.Invalid = form, http.StatusBadRequest, true
+		pg.Form, status, d.Invalid = form, httpx.Status(err), true
 		d.IDStr, d.Name = db.FormatID(o.ID), o.Name
 		h.dashboardFrame(r, p, pg, &d, o, dashboardURL(o.ID))
 		pg.Data = d
@@ -411,7 +412,7 @@ func (h *Handler) periodReport(w http.ResponseWriter, r *http.Request, p *auth.P
 			h.fail(w, r, p, err)
 			return
 		}
-		pg.Form, status, d.Invalid = form, http.StatusBadRequest, true
+		pg.Form, status, d.Invalid = form, httpx.Status(err), true
 	}
 	h.dashboardFrame(r, p, pg, &d.dashboardData, o, orgURL(o.ID)+"/report")
 	pg.Title = i18n.T(pg.Lang, "dash.report.title_of", o.Name)

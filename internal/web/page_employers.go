@@ -7,6 +7,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/org"
 )
@@ -74,7 +75,7 @@ func (h *Handler) employerList(w http.ResponseWriter, r *http.Request, p *auth.P
 		if !h.validation(w, r, p, pg, err) {
 			return
 		}
-		status = http.StatusBadRequest
+		status = httpx.Status(err)
 	}
 	d.Rows = employerRows(pg.Lang, items)
 	d.Next, d.HasPrev = listURL(pg, "cursor", next), cursor != ""
@@ -239,7 +240,7 @@ func (h *Handler) employerCreate(w http.ResponseWriter, r *http.Request, p *auth
 	if err != nil {
 		pg := h.page(w, r, p, "page.employer.new_title", "employers")
 		if h.validation(w, r, p, pg, err) {
-			h.renderEmployerForm(w, r, p, pg, http.StatusUnprocessableEntity, nil, v)
+			h.renderEmployerForm(w, r, p, pg, httpx.Status(err), nil, v)
 		}
 		return
 	}
@@ -259,7 +260,7 @@ func (h *Handler) employerUpdate(w http.ResponseWriter, r *http.Request, p *auth
 	if err != nil {
 		pg := h.page(w, r, p, "page.employer.edit_title", "employers")
 		if h.validation(w, r, p, pg, err) {
-			h.renderEmployerForm(w, r, p, pg, http.StatusUnprocessableEntity, e, v)
+			h.renderEmployerForm(w, r, p, pg, httpx.Status(err), e, v)
 		}
 		return
 	}

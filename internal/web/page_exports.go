@@ -181,7 +181,7 @@ func (h *Handler) exportCreate(w http.ResponseWriter, r *http.Request, p *auth.P
 	if err != nil {
 		pg := h.page(w, r, p, "exp.new.title", "members")
 		if h.validation(w, r, p, pg, err) {
-			h.renderExportNew(w, r, p, pg, f, http.StatusUnprocessableEntity)
+			h.renderExportNew(w, r, p, pg, f, httpx.Status(err))
 		}
 		return
 	}
@@ -206,7 +206,7 @@ func (h *Handler) exportDecide(w http.ResponseWriter, r *http.Request, p *auth.P
 			return
 		}
 		form.Values["decide_id"] = db.FormatID(id)
-		h.renderExportList(w, r, p, form, http.StatusUnprocessableEntity)
+		h.renderExportList(w, r, p, form, httpx.Status(err))
 		return
 	}
 	redirect(w, r, "/exports", map[string]string{"approve": "flash.exp.approved", "reject": "flash.exp.rejected"}[action])

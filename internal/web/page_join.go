@@ -93,7 +93,7 @@ func (h *Handler) joinSubmit(w http.ResponseWriter, r *http.Request) {
 	if !h.checkCSRF(r) {
 		pg.Form = &Form{Values: map[string]string{}, Errors: map[string]string{}, Message: pg.T("error.csrf")}
 		refill(pg.Form, r)
-		h.renderJoin(w, r, pg, t, http.StatusForbidden)
+		h.renderJoin(w, r, pg, t, httpx.KindStatus(errs.KindForbidden))
 		return
 	}
 	in := member.ApplyInput{Name: fstr(r, "name"), IDNumber: fstr(r, "id_number"), Mobile: fstr(r, "mobile"),
@@ -121,7 +121,7 @@ func (h *Handler) joinSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		pg.Form = form
-		h.renderJoin(w, r, pg, t, http.StatusUnprocessableEntity)
+		h.renderJoin(w, r, pg, t, httpx.Status(err))
 		return
 	}
 	q := url.Values{"status": {string(app.Status)}}
@@ -181,7 +181,7 @@ func (h *Handler) joinStatusSubmit(w http.ResponseWriter, r *http.Request) {
 	pg.Data = d
 	if !h.checkCSRF(r) {
 		pg.Form = &Form{Values: map[string]string{}, Errors: map[string]string{}, Message: pg.T("error.csrf")}
-		h.r.Render(w, http.StatusForbidden, "join_status", pg)
+		h.r.Render(w, httpx.KindStatus(errs.KindForbidden), "join_status", pg)
 		return
 	}
 	if err := h.Auth.Limit(r.Context(), "track", httpx.ClientIP(r, h.HTTP), auth.PublicFormLimit); err != nil {
@@ -196,7 +196,7 @@ func (h *Handler) joinStatusSubmit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		pg.Form = form
-		h.r.Render(w, http.StatusUnprocessableEntity, "join_status", pg)
+		h.r.Render(w, httpx.Status(err), "join_status", pg)
 		return
 	}
 	d.Asked = true

@@ -6,6 +6,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/member"
 )
@@ -111,7 +112,7 @@ func (h *Handler) applicationList(w http.ResponseWriter, r *http.Request, p *aut
 			return
 		}
 		pg.Form = form
-		status = http.StatusBadRequest
+		status = httpx.Status(err)
 	}
 	paths := h.pathCache(ctx, p)
 	for _, a := range items {
@@ -171,7 +172,7 @@ func (h *Handler) applicationDecide(w http.ResponseWriter, r *http.Request, p *a
 	decision := fstr(r, "decision")
 	if decision != "approve" && decision != "reject" {
 		pg := h.page(w, r, p, "", "members")
-		h.renderApplication(w, r, p, fieldErrorForm(pg, "decision", "field.invalid_choice"), http.StatusUnprocessableEntity)
+		h.renderApplication(w, r, p, fieldErrorForm(pg, "decision", "field.invalid_choice"), httpx.KindStatus(errs.KindInvalid))
 		return
 	}
 	_, err = h.Members.Decide(r.Context(), p, id, member.Decision{Approve: decision == "approve", Reason: fstr(r, "reason")})
@@ -182,7 +183,7 @@ func (h *Handler) applicationDecide(w http.ResponseWriter, r *http.Request, p *a
 			h.fail(w, r, p, err)
 			return
 		}
-		h.renderApplication(w, r, p, form, http.StatusUnprocessableEntity)
+		h.renderApplication(w, r, p, form, httpx.Status(err))
 		return
 	}
 	back := localURL(fstr(r, "back"), "/applications/"+db.FormatID(id))

@@ -9,6 +9,7 @@ import (
 	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/member"
 )
@@ -192,7 +193,7 @@ func (h *Handler) memberList(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		}
 		pg.Form = form
 		d.MoreOpen = d.MoreOpen || form.Errors["joined_from"] != "" || form.Errors["joined_to"] != ""
-		status = http.StatusBadRequest
+		status = httpx.Status(err)
 	}
 	d.Rows = memberRows(pg.Lang, items)
 	d.Next, d.HasPrev = listURL(pg, "cursor", next), cursor != ""
@@ -324,7 +325,7 @@ func (h *Handler) memberReveal(w http.ResponseWriter, r *http.Request, p *auth.P
 			h.fail(w, r, p, err)
 			return
 		}
-		h.renderMemberShow(w, r, p, m, form, "reveal", http.StatusUnprocessableEntity, nil)
+		h.renderMemberShow(w, r, p, m, form, "reveal", httpx.Status(err), nil)
 		return
 	}
 	h.renderMemberShow(w, r, p, m, nil, "", http.StatusOK, rv)
@@ -344,7 +345,7 @@ func (h *Handler) memberSetStatus(w http.ResponseWriter, r *http.Request, p *aut
 			h.fail(w, r, p, err)
 			return
 		}
-		h.renderMemberShow(w, r, p, m, form, "status", http.StatusUnprocessableEntity, nil)
+		h.renderMemberShow(w, r, p, m, form, "status", httpx.Status(err), nil)
 		return
 	}
 	redirectAnchor(w, r, memberURL(m.ID), "status", "flash.mweb.status_saved")
@@ -391,7 +392,7 @@ func (h *Handler) memberTransfer(w http.ResponseWriter, r *http.Request, p *auth
 			return
 		}
 		moveTargetError(form, typed)
-		h.renderMemberShow(w, r, p, m, form, "transfer", http.StatusUnprocessableEntity, nil)
+		h.renderMemberShow(w, r, p, m, form, "transfer", httpx.Status(err), nil)
 		return
 	}
 	redirectAnchor(w, r, memberURL(m.ID), "transfers", "flash.mweb.transfer_requested")
@@ -492,7 +493,7 @@ func (h *Handler) memberUpdate(w http.ResponseWriter, r *http.Request, p *auth.P
 	if err != nil {
 		pg := h.page(w, r, p, "mweb.edit.title", "members")
 		if h.validation(w, r, p, pg, err) {
-			h.renderMemberForm(w, r, p, pg, http.StatusUnprocessableEntity, m, v)
+			h.renderMemberForm(w, r, p, pg, httpx.Status(err), m, v)
 		}
 		return
 	}

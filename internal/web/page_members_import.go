@@ -119,7 +119,7 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request, p *auth.P
 	if err := f.Err(); err != nil {
 		if h.validation(w, r, p, pg, err) {
 			refill(pg.Form, r)
-			h.renderImport(w, r, p, pg, http.StatusUnprocessableEntity)
+			h.renderImport(w, r, p, pg, httpx.Status(err))
 		}
 		return
 	}

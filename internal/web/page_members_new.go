@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
@@ -205,7 +206,7 @@ func (h *Handler) memberCreateMany(w http.ResponseWriter, r *http.Request, p *au
 	}
 	if id == 0 {
 		pg.Form = fieldErrorForm(pg, "org", "field.required")
-		h.renderUnionPicker(w, r, p, pg, d, http.StatusUnprocessableEntity)
+		h.renderUnionPicker(w, r, p, pg, d, httpx.KindStatus(errs.KindInvalid))
 		return
 	}
 	o, ok := h.entryUnion(w, r, p, id)
@@ -214,7 +215,7 @@ func (h *Handler) memberCreateMany(w http.ResponseWriter, r *http.Request, p *au
 	}
 	if !takesMembers(o.Kind) {
 		pg.Form = fieldErrorForm(pg, "org", "member.org_kind")
-		h.renderUnionPicker(w, r, p, pg, d, http.StatusUnprocessableEntity)
+		h.renderUnionPicker(w, r, p, pg, d, httpx.KindStatus(errs.KindInvalid))
 		return
 	}
 	if !h.fillEntryUnion(w, r, p, d, o) {
@@ -240,7 +241,7 @@ func (h *Handler) memberCreateMany(w http.ResponseWriter, r *http.Request, p *au
 		padRows(d, len(rows))
 		pg.Form = fieldErrorForm(pg, "consent", "rights.consent.required")
 		pg.Data = d
-		h.r.Render(w, http.StatusUnprocessableEntity, "member_new", pg)
+		h.r.Render(w, httpx.KindStatus(errs.KindInvalid), "member_new", pg)
 		return
 	}
 	ctx = member.WithConsent(ctx, member.Collected{CollectorID: p.UserID, Collector: audit.ActorFrom(ctx).Name})
@@ -273,10 +274,11 @@ func (h *Handler) memberCreateMany(w http.ResponseWriter, r *http.Request, p *au
 				h.fail(w, r, p, err)
 				return
 			}
-			for name, f := range e.Fields {
+			for _, name := range e.FieldNames() {
+				f := e.Fields[name]
 				if slices.Contains(entryFields, name) {
 					row.Errors[name] = i18n.T(pg.Lang, f.Key, f.Args...)
-				} else {
+				} else if row.Message == "" {
 					row.Message = i18n.T(pg.Lang, f.Key, f.Args...)
 				}
 			}
@@ -295,10 +297,10 @@ func (h *Handler) memberCreateMany(w http.ResponseWriter, r *http.Request, p *au
 	switch {
 	case filled == 0:
 		pg.Form = &Form{Values: map[string]string{}, Errors: map[string]string{}, Message: pg.T("mweb.new.none_filled")}
-		status = http.StatusUnprocessableEntity
+		status = httpx.KindStatus(errs.KindInvalid)
 	case d.Failed > 0:
 		pg.Form = &Form{Values: map[string]string{}, Errors: map[string]string{}, Message: pg.T("mweb.new.some_failed", d.Failed)}
-		status = http.StatusUnprocessableEntity
+		status = httpx.KindStatus(errs.KindInvalid)
 	}
 	pg.Data = d
 	h.r.Render(w, status, "member_new", pg)

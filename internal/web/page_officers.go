@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"gonghui/internal/auth"
+	"gonghui/internal/httpx"
 	"gonghui/internal/org"
 )
 
@@ -59,7 +60,7 @@ func (h *Handler) officerCreate(w http.ResponseWriter, r *http.Request, p *auth.
 	if _, err := h.Orgs.AddOfficer(r.Context(), p, o.ID, v.input()); err != nil {
 		pg := h.page(w, r, p, "page.officer.new_title", "orgs")
 		if h.validation(w, r, p, pg, err) {
-			h.renderOfficerForm(w, pg, http.StatusUnprocessableEntity, o, anc, v, orgURL(o.ID)+"/officers/new")
+			h.renderOfficerForm(w, pg, httpx.Status(err), o, anc, v, orgURL(o.ID)+"/officers/new")
 		}
 		return
 	}
@@ -110,7 +111,7 @@ func (h *Handler) officerUpdate(w http.ResponseWriter, r *http.Request, p *auth.
 	if _, err := h.Orgs.UpdateOfficer(r.Context(), p, of.ID, v.input()); err != nil {
 		pg := h.page(w, r, p, "page.officer.edit_title", "orgs")
 		if h.validation(w, r, p, pg, err) {
-			h.renderOfficerForm(w, pg, http.StatusUnprocessableEntity, o, anc, v, r.URL.Path)
+			h.renderOfficerForm(w, pg, httpx.Status(err), o, anc, v, r.URL.Path)
 		}
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/org"
 )
 
@@ -98,7 +99,7 @@ func (h *Handler) orgUpdate(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	if err != nil {
 		pg := h.page(w, r, p, "page.org.edit_title", "orgs")
 		if h.validation(w, r, p, pg, err) {
-			h.renderOrgForm(w, pg, http.StatusUnprocessableEntity, o, anc, v, false)
+			h.renderOrgForm(w, pg, httpx.Status(err), o, anc, v, false)
 		}
 		return
 	}
@@ -116,7 +117,7 @@ func (h *Handler) orgCreate(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	if err != nil {
 		pg := h.page(w, r, p, "page.org.new_title", "orgs")
 		if h.validation(w, r, p, pg, err) {
-			h.renderOrgForm(w, pg, http.StatusUnprocessableEntity, parent, anc, v, true)
+			h.renderOrgForm(w, pg, httpx.Status(err), parent, anc, v, true)
 		}
 		return
 	}
@@ -191,7 +192,7 @@ func (h *Handler) orgMove(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	if err != nil {
 		pg := h.page(w, r, p, "page.org.move_title", "orgs")
 		if h.validation(w, r, p, pg, err) {
-			h.renderMove(w, r, p, pg, http.StatusUnprocessableEntity, o, anc, fstr(r, "q"))
+			h.renderMove(w, r, p, pg, httpx.Status(err), o, anc, fstr(r, "q"))
 		}
 		return
 	}

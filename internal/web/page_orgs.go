@@ -6,6 +6,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/org"
 )
@@ -124,7 +125,7 @@ func (h *Handler) orgTree(w http.ResponseWriter, r *http.Request, p *auth.Princi
 			if !h.validation(w, r, p, pg, err) {
 				return
 			}
-			status = http.StatusBadRequest
+			status = httpx.Status(err)
 		}
 		if data.Hits, err = h.hits(r, p, pg.Lang, items); err != nil {
 			h.fail(w, r, p, err)
@@ -334,7 +335,7 @@ func (h *Handler) orgLinkEmployer(w http.ResponseWriter, r *http.Request, p *aut
 			h.fail(w, r, p, err)
 			return
 		}
-		h.renderOrgShow(w, r, p, f, "link", http.StatusUnprocessableEntity)
+		h.renderOrgShow(w, r, p, f, "link", httpx.Status(err))
 		return
 	}
 	redirectAnchor(w, r, orgURL(id), "employers", "flash.employer_linked")

@@ -250,11 +250,11 @@ func (h *Handler) portalLoginSubmit(w http.ResponseWriter, r *http.Request) {
 	pg.Home = "/m"
 	d := loginForm(r)
 	if !h.checkCSRF(r) {
-		h.loginRefused(w, r, pg, d, http.StatusForbidden, "error.csrf")
+		h.loginRefused(w, r, pg, d, httpx.KindStatus(errs.KindForbidden), "error.csrf")
 		return
 	}
 	if !httpx.CredentialsAllowed(r, h.HTTP) {
-		h.loginRefused(w, r, pg, d, http.StatusForbidden, "auth.insecure_http")
+		h.loginRefused(w, r, pg, d, httpx.KindStatus(errs.KindForbidden), "auth.insecure_http")
 		return
 	}
 	in := auth.MemberLoginInput{Mobile: r.PostFormValue("mobile"), IP: httpx.ClientIP(r, h.HTTP), UserAgent: r.UserAgent(), Kind: auth.SessionWeb}
@@ -300,16 +300,11 @@ func (h *Handler) loginFailed(w http.ResponseWriter, r *http.Request, pg *Page, 
 	for name, fe := range e.Fields {
 		f.Errors[name] = pg.T(fe.Key, fe.Args...)
 	}
-	status := http.StatusUnauthorized
 	switch e.Kind {
 	case errs.KindInvalid:
-		status = http.StatusUnprocessableEntity
 		f.Message = ""
 	case errs.KindLocked:
-		status = http.StatusLocked
 		f.Message = pg.T("portal.login.locked", e.Args...)
-	case errs.KindTooMany:
-		status = http.StatusTooManyRequests
 	}
 	switch e.Code {
 	case "invalid_credentials":
@@ -322,7 +317,7 @@ func (h *Handler) loginFailed(w http.ResponseWriter, r *http.Request, pg *Page, 
 		f.Message = ""
 	}
 	pg.Form = f
-	h.renderPortalLogin(w, r, pg, d, status)
+	h.renderPortalLogin(w, r, pg, d, httpx.Status(err))
 }
 
 // portalSendCode: POST /m/login/code, the "获取验证码" button of the
@@ -335,11 +330,11 @@ func (h *Handler) portalSendCode(w http.ResponseWriter, r *http.Request) {
 	d := loginForm(r)
 	d.Mode = loginByCode
 	if !h.checkCSRF(r) {
-		h.loginRefused(w, r, pg, d, http.StatusForbidden, "error.csrf")
+		h.loginRefused(w, r, pg, d, httpx.KindStatus(errs.KindForbidden), "error.csrf")
 		return
 	}
 	if !httpx.CredentialsAllowed(r, h.HTTP) {
-		h.loginRefused(w, r, pg, d, http.StatusForbidden, "auth.insecure_http")
+		h.loginRefused(w, r, pg, d, httpx.KindStatus(errs.KindForbidden), "auth.insecure_http")
 		return
 	}
 	mobile := r.PostFormValue("mobile")

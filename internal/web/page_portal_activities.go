@@ -307,7 +307,7 @@ func pactMessage(lang i18n.Lang, err error) string {
 	if !ok {
 		return ""
 	}
-	for _, f := range e.Fields {
+	if f, ok := e.FirstField(); ok {
 		return i18n.T(lang, f.Key, f.Args...)
 	}
 	return i18n.T(lang, e.Key, e.Args...)
@@ -548,7 +548,7 @@ func (h *Handler) pactRefused(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		h.fail(w, r, nil, verr)
 		return
 	}
-	h.renderPactDetail(w, r, p, ma, pactMessage(i18n.FromRequest(r), err), http.StatusConflict)
+	h.renderPactDetail(w, r, p, ma, pactMessage(i18n.FromRequest(r), err), httpx.Status(err))
 }
 
 // pactRegister: POST /m/activities/{id}/register. A second press answers

@@ -6,6 +6,8 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/card"
 	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 )
 
 // A member's card for staff (printable), and checking a scanned card
@@ -87,7 +89,7 @@ func (h *Handler) cardVerifySubmit(w http.ResponseWriter, r *http.Request) {
 	pg := h.publicPage(w, r, "portal.verify.title")
 	if !h.checkCSRF(r) {
 		pg.Form = &Form{Values: map[string]string{"payload": r.PostFormValue("payload")}, Errors: map[string]string{}, Message: pg.T("error.csrf")}
-		h.renderCardVerify(w, r, pg, cardVerifyData{}, http.StatusForbidden)
+		h.renderCardVerify(w, r, pg, cardVerifyData{}, httpx.KindStatus(errs.KindForbidden))
 		return
 	}
 	payload := r.PostFormValue("payload")
@@ -101,7 +103,7 @@ func (h *Handler) cardVerifySubmit(w http.ResponseWriter, r *http.Request) {
 		form.Values["payload"] = payload
 		form.Message = ""
 		pg.Form = form
-		h.renderCardVerify(w, r, pg, cardVerifyData{}, http.StatusUnprocessableEntity)
+		h.renderCardVerify(w, r, pg, cardVerifyData{}, httpx.Status(err))
 		return
 	}
 	d := cardVerifyData{Checked: true, Status: string(c.Status), Valid: c.Status == card.StatusValid,

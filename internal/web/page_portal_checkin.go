@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/checkcode"
 	"gonghui/internal/course"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 )
 
 // Check-in from the members' portal: a checkpoint's QR code opens
@@ -129,10 +130,7 @@ func (h *Handler) pactCheckinSubmit(w http.ResponseWriter, r *http.Request, p *a
 		}
 		d.Unread = h.pactUnread(r.Context(), p.MemberID)
 		pg.Data = d
-		status := http.StatusConflict
-		if errs.Is(err, errs.KindInvalid) || activity.CodeError(err) {
-			status = http.StatusUnprocessableEntity
-		}
+		status := httpx.Status(err)
 		h.r.Render(w, status, "pact_checkin", pg)
 		return
 	}

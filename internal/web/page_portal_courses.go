@@ -18,6 +18,7 @@ import (
 	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 )
 
@@ -465,7 +466,7 @@ func (h *Handler) pcrsRefused(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		h.fail(w, r, nil, verr)
 		return
 	}
-	h.renderPcrsTerm(w, r, p, mt, pactMessage(i18n.FromRequest(r), err), http.StatusConflict)
+	h.renderPcrsTerm(w, r, p, mt, pactMessage(i18n.FromRequest(r), err), httpx.Status(err))
 }
 
 // pcrsApply: POST /m/courses/terms/{id}/apply. A second press answers the
@@ -755,10 +756,7 @@ func (h *Handler) pcrsCheckinSubmit(w http.ResponseWriter, r *http.Request, p *a
 		}
 		d.Unread = h.pcrsUnread(r.Context(), p.MemberID)
 		pg.Data = d
-		status := http.StatusConflict
-		if errs.Is(err, errs.KindInvalid) || checkcode.Error(err) {
-			status = http.StatusUnprocessableEntity
-		}
+		status := httpx.Status(err)
 		h.r.Render(w, status, "pcrs_checkin", pg)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/card"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/member"
 )
 
@@ -193,7 +194,7 @@ func (h *Handler) portalPassword(w http.ResponseWriter, r *http.Request, p *auth
 			return
 		}
 		pg.Form = form
-		h.renderPortalAccount(w, r, p, pg, http.StatusUnprocessableEntity)
+		h.renderPortalAccount(w, r, p, pg, httpx.Status(err))
 		return
 	}
 	flash := "portal.flash.password_set"

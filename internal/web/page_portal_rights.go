@@ -179,7 +179,7 @@ func (h *Handler) portalCorrect(w http.ResponseWriter, r *http.Request, p *auth.
 			return
 		}
 		pg.Form = form
-		h.renderPortalData(w, r, p, pg, http.StatusUnprocessableEntity)
+		h.renderPortalData(w, r, p, pg, httpx.Status(err))
 		return
 	}
 	http.Redirect(w, r, "/m/data?flash=portal.flash.rights_requested#corrections", http.StatusSeeOther)
@@ -233,7 +233,7 @@ func (h *Handler) correctionDecide(w http.ResponseWriter, r *http.Request, p *au
 	pg.Path = "/corrections"
 	if decision != "approve" && decision != "reject" {
 		pg.Form = fieldErrorForm(pg, "decision", "field.invalid_choice")
-		h.renderCorrections(w, r, p, pg, http.StatusUnprocessableEntity)
+		h.renderCorrections(w, r, p, pg, httpx.KindStatus(errs.KindInvalid))
 		return
 	}
 	_, err = h.Members.DecideCorrection(r.Context(), p, id, member.CorrectionDecision{Approve: decision == "approve", Reason: fstr(r, "reason")})
@@ -245,7 +245,7 @@ func (h *Handler) correctionDecide(w http.ResponseWriter, r *http.Request, p *au
 		}
 		form.Values["id"] = db.FormatID(id)
 		pg.Form = form
-		h.renderCorrections(w, r, p, pg, http.StatusUnprocessableEntity)
+		h.renderCorrections(w, r, p, pg, httpx.Status(err))
 		return
 	}
 	flash := "flash.rights.rejected"

@@ -7,6 +7,7 @@ import (
 
 	"gonghui/internal/auth"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 )
 
 // securityData is the Data of the security policy page.
@@ -93,7 +94,7 @@ func (h *Handler) securitySave(w http.ResponseWriter, r *http.Request, p *auth.P
 	if err != nil {
 		pg := h.page(w, r, p, "page.security.title", "security")
 		if h.validation(w, r, p, pg, err) {
-			h.renderSecurity(w, pg, http.StatusUnprocessableEntity, pol)
+			h.renderSecurity(w, pg, httpx.Status(err), pol)
 		}
 		return
 	}

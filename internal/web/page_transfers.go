@@ -6,6 +6,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/member"
 )
 
@@ -58,7 +59,7 @@ func (h *Handler) renderTransferList(w http.ResponseWriter, r *http.Request, p *
 			return
 		}
 		if form == nil {
-			form, status = f, http.StatusBadRequest
+			form, status = f, httpx.Status(err)
 		}
 	}
 	pg.Form = form
@@ -102,7 +103,7 @@ func (h *Handler) transferRequestIn(w http.ResponseWriter, r *http.Request, p *a
 			return
 		}
 		moveTargetError(form, typed)
-		h.renderTransferList(w, r, p, form, http.StatusUnprocessableEntity)
+		h.renderTransferList(w, r, p, form, httpx.Status(err))
 		return
 	}
 	redirect(w, r, "/transfers?direction=in", "flash.mweb.transfer_requested")
@@ -162,7 +163,7 @@ func (h *Handler) transferDecide(w http.ResponseWriter, r *http.Request, p *auth
 			h.fail(w, r, p, err)
 			return
 		}
-		h.renderTransfer(w, r, p, form, http.StatusUnprocessableEntity)
+		h.renderTransfer(w, r, p, form, httpx.Status(err))
 		return
 	}
 	flash := map[string]string{"release": "flash.mweb.transfer_released", "accept": "flash.mweb.transfer_accepted",

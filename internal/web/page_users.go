@@ -8,6 +8,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 )
 
@@ -128,7 +129,7 @@ func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	if err != nil {
 		pg := h.page(w, r, p, "page.user.new_title", "users")
 		if h.validation(w, r, p, pg, err) {
-			h.renderUserNew(w, r, p, pg, http.StatusUnprocessableEntity)
+			h.renderUserNew(w, r, p, pg, httpx.Status(err))
 		}
 		return
 	}
@@ -246,7 +247,7 @@ func (h *Handler) userAction(w http.ResponseWriter, r *http.Request, p *auth.Pri
 			h.fail(w, r, p, err)
 			return
 		}
-		h.renderUserShow(w, r, p, f, formName, http.StatusUnprocessableEntity)
+		h.renderUserShow(w, r, p, f, formName, httpx.Status(err))
 		return
 	}
 	redirect(w, r, "/users/"+db.FormatID(id), flash)
@@ -339,7 +340,7 @@ func (h *Handler) userCreateToken(w http.ResponseWriter, r *http.Request, p *aut
 			h.fail(w, r, p, err)
 			return
 		}
-		h.renderUserShow(w, r, p, form, "token", http.StatusUnprocessableEntity)
+		h.renderUserShow(w, r, p, form, "token", httpx.Status(err))
 		return
 	}
 	pg := h.page(w, r, p, "page.user.token_title", "users")

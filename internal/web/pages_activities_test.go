@@ -222,7 +222,7 @@ func TestActivityPages(t *testing.T) {
 			}
 			// The same version again is stale.
 			a = officer.post("/activities/"+created+"/edit", edit, "/activities/"+created+"/edit")
-			wantStatus(t, "stale", a, http.StatusUnprocessableEntity)
+			wantStatus(t, "stale", a, http.StatusConflict)
 			wantBody(t, "stale", a, "该活动已被他人修改")
 
 			a = officer.post("/activities/"+created+"/publish", url.Values{}, "/activities/"+created)
@@ -232,7 +232,7 @@ func TestActivityPages(t *testing.T) {
 			wantNoBody(t, "published", a, `action="/activities/`+created+`/publish"`)
 			// Publishing twice is refused on the page.
 			a = officer.post("/activities/"+created+"/publish", url.Values{}, "/activities/"+created)
-			wantStatus(t, "publish again", a, http.StatusUnprocessableEntity)
+			wantStatus(t, "publish again", a, http.StatusConflict)
 			wantBody(t, "publish again", a, "只有草稿可以发布。")
 		})
 
@@ -272,10 +272,10 @@ func TestActivityPages(t *testing.T) {
 			wantBody(t, "org", a, "职工书屋读书会", `href="/activities/new?org=`+id(s.unionE)+`"`)
 			wantNoBody(t, "org", a, "劳动法讲座")
 			a = officer.get("/activities?from=2030-13-45")
-			wantStatus(t, "bad date", a, http.StatusBadRequest)
+			wantStatus(t, "bad date", a, http.StatusUnprocessableEntity)
 			wantBody(t, "bad date", a, `id="f-from-error"`)
 			a = officer.get("/activities?org=" + id(s.west))
-			wantStatus(t, "another street as filter", a, http.StatusBadRequest)
+			wantStatus(t, "another street as filter", a, http.StatusUnprocessableEntity)
 			wantNoBody(t, "another street as filter", a, "西长安街观影")
 			a = officer.get("/activities?kind=walk&cursor=garbage!")
 			wantStatus(t, "bad cursor", a, http.StatusBadRequest)
@@ -362,20 +362,36 @@ func TestActivityPages(t *testing.T) {
 			a = officer.do(req)
 			wantStatus(t, "scan", a, 200)
 			wantBody(t, "scan", a, `"ok":true`, "张建华", "天坛", "已集 2 / 2 个章", "可兑奖")
+			// A refusal answered as JSON gets the status the API gives the
+			// same refusal (Li is on the waiting list: a conflict).
+			lc, err := s.members.Card(ctx, s.system, li.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			form.Set("card", lc.Payload)
+			req, _ = http.NewRequest("POST", officer.base+page+"/scan", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Accept", "application/json")
+			a = officer.do(req)
+			wantStatus(t, "scan waiting", a, http.StatusConflict)
+			wantBody(t, "scan waiting", a, `"ok":false`, "没有该活动的报名记录，不能签到。")
+			if ct := a.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+				t.Errorf("scan waiting: content type %q", ct)
+			}
 			// Without JS the page comes back with the answer.
 			a = officer.post(page+"/scan", url.Values{"mode": {"checkin"}, "checkpoint_id": {cp[1]}, "card": {"GHC1:garbage"}}, page+"/scan")
 			wantStatus(t, "bad card", a, http.StatusUnprocessableEntity)
 			wantBody(t, "bad card", a, "scan-bad", "会员卡无法识别。")
 			// Li is on the waiting list: no check-in.
 			a = officer.post(page+"/checkin", url.Values{"member_id": {mid(li)}}, page)
-			wantStatus(t, "not registered", a, http.StatusUnprocessableEntity)
+			wantStatus(t, "not registered", a, http.StatusConflict)
 			wantBody(t, "not registered", a, "没有该活动的报名记录，不能签到。")
 
 			// The prize, once.
 			a = officer.post(page+"/redeem", url.Values{"redeem_member_id": {mid(zhang)}}, page)
 			wantStatus(t, "redeem", a, http.StatusSeeOther)
 			a = officer.post(page+"/redeem", url.Values{"redeem_card": {c.Payload}}, page)
-			wantStatus(t, "redeem again", a, http.StatusUnprocessableEntity)
+			wantStatus(t, "redeem again", a, http.StatusConflict)
 			wantBody(t, "redeem again", a, "奖品已经兑换过。")
 
 			a = officer.get(page + "/attendance.xlsx")

@@ -140,7 +140,7 @@ func TestCoursePages(t *testing.T) {
 			a = officer.post("/courses/"+courseID+"/edit", edit, "/courses/"+courseID+"/edit")
 			wantStatus(t, "edit", a, http.StatusSeeOther)
 			a = officer.post("/courses/"+courseID+"/edit", edit, "/courses/"+courseID+"/edit")
-			wantStatus(t, "stale", a, http.StatusUnprocessableEntity)
+			wantStatus(t, "stale", a, http.StatusConflict)
 			wantBody(t, "stale", a, "该课程已被他人修改")
 		})
 
@@ -235,8 +235,8 @@ func TestCoursePages(t *testing.T) {
 			a = officer.get("/courses?org=" + id(s.unionE))
 			wantBody(t, "org", a, "职工瑜伽", `href="/courses/new?org=`+id(s.unionE)+`"`)
 			wantNoBody(t, "org", a, "太极拳（二十四式）")
-			wantStatus(t, "another street", officer.get("/courses?org="+id(s.west)), http.StatusBadRequest)
-			wantStatus(t, "bad category", officer.get("/courses?category=karaoke"), http.StatusBadRequest)
+			wantStatus(t, "another street", officer.get("/courses?org="+id(s.west)), http.StatusUnprocessableEntity)
+			wantStatus(t, "bad category", officer.get("/courses?category=karaoke"), http.StatusUnprocessableEntity)
 			wantBody(t, "west", west.get("/courses"), "西长安街书法班")
 		})
 
@@ -332,7 +332,7 @@ func TestCoursePages(t *testing.T) {
 			wantNoBody(t, "register", a, waiting.Name)
 			wantNoCrsKeys(t, "register", a)
 			a = officer.post(sessionPage+"/attend", url.Values{"member_id": {mid(enrolled)}}, sessionPage)
-			wantStatus(t, "too early", a, http.StatusUnprocessableEntity)
+			wantStatus(t, "too early", a, http.StatusConflict)
 			wantBody(t, "too early", a, "签到尚未开始")
 			a = officer.post(sessionPage+"/attend", url.Values{}, sessionPage)
 			wantStatus(t, "nobody ticked", a, http.StatusUnprocessableEntity)
@@ -381,7 +381,7 @@ func TestCoursePages(t *testing.T) {
 					wantStatus(t, "scan", a, 200)
 					wantBody(t, "scan", a, `"ok":true`, m.Name, "已在")
 				} else {
-					wantStatus(t, "scan waiting", a, http.StatusUnprocessableEntity)
+					wantStatus(t, "scan waiting", a, http.StatusConflict)
 					wantBody(t, "scan waiting", a, "不是本期学员")
 				}
 			}

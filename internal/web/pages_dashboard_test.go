@@ -105,14 +105,14 @@ func TestDashboardPages(t *testing.T) {
 
 		t.Run("a period that is not one", func(t *testing.T) {
 			a := admin.get("/orgs/" + root + "/dashboard?from=2024-13-01&to=2024-12-31")
-			wantStatus(t, "bad day", a, http.StatusBadRequest)
+			wantStatus(t, "bad day", a, http.StatusUnprocessableEntity)
 			wantBody(t, "bad day", a, `id="f-from-error"`, `aria-invalid="true"`, "北京市总工会 · 数据看板")
 			wantNoBody(t, "bad day", a, "dash-chart-data", `id="children"`)
 			a = admin.get("/orgs/" + root + "/dashboard?from=2024-12-01&to=2024-01-01")
-			wantStatus(t, "backwards", a, http.StatusBadRequest)
+			wantStatus(t, "backwards", a, http.StatusUnprocessableEntity)
 			wantBody(t, "backwards", a, `id="f-to-error"`)
-			wantStatus(t, "bad report", admin.get("/orgs/"+root+"/report?from=x"), http.StatusBadRequest)
-			wantStatus(t, "bad workbook", admin.get("/orgs/"+root+"/report.xlsx?from=x"), http.StatusBadRequest)
+			wantStatus(t, "bad report", admin.get("/orgs/"+root+"/report?from=x"), http.StatusUnprocessableEntity)
+			wantStatus(t, "bad workbook", admin.get("/orgs/"+root+"/report.xlsx?from=x"), http.StatusUnprocessableEntity)
 		})
 
 		t.Run("only the caller's subtree", func(t *testing.T) {

@@ -74,7 +74,7 @@ func TestExportPages(t *testing.T) {
 			t.Fatalf("no decide form:\n%s", a.body)
 		}
 		ex := "/exports/" + mm[1]
-		wantStatus(t, "self approval", officer.post(ex+"/decide", url.Values{"action": {"approve"}}, "/exports"), http.StatusUnprocessableEntity)
+		wantStatus(t, "self approval", officer.post(ex+"/decide", url.Values{"action": {"approve"}}, "/exports"), http.StatusForbidden)
 		a = approver.post(ex+"/decide", url.Values{"action": {"reject"}, "note": {""}}, "/exports")
 		wantStatus(t, "reject without a note", a, http.StatusUnprocessableEntity)
 		a = approver.post(ex+"/decide", url.Values{"action": {"approve"}}, "/exports")

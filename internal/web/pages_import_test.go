@@ -103,7 +103,7 @@ func TestImportPages(t *testing.T) {
 		}
 		// Importing needs the importer's word that consent was collected.
 		a = officer.post(job+"/run", map[string][]string{"mode": {"valid-rows"}}, job)
-		wantStatus(t, "run without consent", a, http.StatusBadRequest)
+		wantStatus(t, "run without consent", a, http.StatusUnprocessableEntity)
 		if n := s.count(t, "SELECT count(*) FROM members"); n != 0 {
 			t.Fatalf("imported %d members without consent", n)
 		}
@@ -122,7 +122,7 @@ func TestImportPages(t *testing.T) {
 			t.Fatalf("%d uploads kept after the import ended", n)
 		}
 		noneInClear(t, d, idNumber(t, 11), bad, mobileNumber(11))
-		wantStatus(t, "run a dropped file", officer.post(job+"/run", map[string][]string{"mode": {"valid-rows"}}, job), http.StatusBadRequest)
+		wantStatus(t, "run a dropped file", officer.post(job+"/run", map[string][]string{"mode": {"valid-rows"}}, job), http.StatusUnprocessableEntity)
 		// Again: skipped, no duplicate.
 		a = officer.postFile("/members/import", "/members/import", map[string]string{"org": id(s.unionE), "mode": "valid-rows", "consent": "1"}, "花名册.csv", []byte(roster))
 		a = waitJob(t, officer, a.location)

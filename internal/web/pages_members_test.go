@@ -148,10 +148,10 @@ func TestMemberPages(t *testing.T) {
 			wantNoBody(t, "street only", a, "张建华")
 
 			a = officer.get("/members?joined_from=2020-13-45")
-			wantStatus(t, "bad date", a, http.StatusBadRequest)
+			wantStatus(t, "bad date", a, http.StatusUnprocessableEntity)
 			wantBody(t, "bad date", a, "日期格式应为 YYYY-MM-DD", `aria-invalid="true"`)
 			a = officer.get("/members?org=" + id(s.west))
-			wantStatus(t, "neighbour's union as filter", a, http.StatusBadRequest)
+			wantStatus(t, "neighbour's union as filter", a, http.StatusUnprocessableEntity)
 			wantNoBody(t, "neighbour's union as filter", a, "王德明")
 
 			wantStatus(t, "own member", officer.get("/members/"+mid(zhang)), 200)
@@ -325,7 +325,7 @@ func TestMemberPages(t *testing.T) {
 			wantBody(t, "incoming", a, "冯八", "待转出工会同意")
 			wantNoBody(t, "incoming before release", a, `name="action" value="accept"`)
 			a = west.post(tr+"/decide", url.Values{"action": {"accept"}}, "/transfers")
-			wantStatus(t, "accept before release", a, http.StatusUnprocessableEntity)
+			wantStatus(t, "accept before release", a, http.StatusConflict)
 			wantBody(t, "accept before release", a, "需先由转出工会同意转出")
 
 			a = officer.get("/transfers?direction=out")
@@ -430,7 +430,7 @@ func TestMemberPages(t *testing.T) {
 				t.Errorf("after edit: %+v", got)
 			}
 			a = officer.post(u+"/edit", form, u+"/edit")
-			wantStatus(t, "stale", a, http.StatusUnprocessableEntity)
+			wantStatus(t, "stale", a, http.StatusConflict)
 			wantBody(t, "stale", a, "已被他人修改")
 			form.Set("version", db.FormatID(int64(got.Version)))
 			form.Set("mobile", "12345")
