@@ -52,8 +52,13 @@ func decode(w http.ResponseWriter, r *http.Request, dst any) error {
 		}
 		return &errs.Error{Kind: errs.KindInvalid, Code: "bad_json", Key: "api.body_unreadable", Err: err}
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
+	switch trimmed := bytes.TrimSpace(body); {
+	case len(trimmed) == 0:
 		body = []byte("{}")
+	case bytes.Equal(trimmed, []byte("null")):
+		// encoding/json leaves dst untouched for null, which would read as
+		// an empty object: a client that sent null meant something else.
+		return &errs.Error{Kind: errs.KindInvalid, Code: "bad_json", Key: "api.body_not_object"}
 	}
 	if err := strictKeys(body, reflect.TypeOf(dst)); err != nil {
 		return err

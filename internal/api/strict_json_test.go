@@ -22,6 +22,8 @@ func TestStrictJSONKeys(t *testing.T) {
 				status: 400, want: []string{`"code":"bad_json"`, `"fields":{"note":"此键重复出现。"}`}},
 			{name: "duplicate key, in English", as: "officer_a", method: "PATCH", path: "/api/v1/orgs/{unionA}", body: `{"note":"a","note":"b"}`, hdr: en,
 				status: 400, want: []string{`The key \"note\" appears twice`}},
+			{name: "a null body is not an empty object", as: "officer_a", method: "PATCH", path: "/api/v1/orgs/{unionA}", body: ` null `,
+				status: 400, want: []string{`"code":"bad_json"`, `不能是 null`}},
 			{name: "nothing was changed", as: "officer_a", method: "GET", path: "/api/v1/orgs/{unionA}", status: 200, not: []string{`"note":"x"`, `"note":"a"`, `"note":"b"`}},
 			{name: "exact keys still work", method: "POST", path: "/api/v1/auth/token", body: `{"username":"admin","password":"` + password + `"}`,
 				status: 200, want: []string{`"token"`}},

@@ -343,3 +343,22 @@ func TestLockExpires(t *testing.T) {
 		}
 	})
 }
+
+// The account list finds a name whatever the case of its Latin letters, on
+// both engines (PostgreSQL's LIKE alone is case-sensitive).
+func TestUserSearchIgnoresLatinCase(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		w := newWorld(t, d)
+		if _, err := w.svc.Bootstrap(ctx, auth.NewUser{Username: "zhangw", Name: "Zhang Wei 张伟", OrgID: w.street, Password: goodPassword}, auth.RoleOfficer); err != nil {
+			t.Fatal(err)
+		}
+		sec := &auth.Principal{Grants: []auth.Grant{{Role: auth.RoleSecurity, OrgPath: w.rootPath}}}
+		for _, q := range []string{"zhang wei", "ZHANG", "张伟"} {
+			list, _, err := w.svc.ListUsers(ctx, sec, auth.UserQuery{Q: q})
+			if err != nil || len(list) != 1 || list[0].Username != "zhangw" {
+				t.Fatalf("search %q: %d found, %v", q, len(list), err)
+			}
+		}
+	})
+}

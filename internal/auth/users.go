@@ -230,7 +230,9 @@ func (s *Service) ListUsers(ctx context.Context, p *Principal, q UserQuery) ([]U
 		args = append(args, path, audit.PathEnd(path))
 	}
 	if q.Q != "" {
-		where = append(where, "(u.username LIKE ? ESCAPE '\\' OR u.name LIKE ? ESCAPE '\\')")
+		// Names are matched ignoring Latin case on both engines (Zhang Wei,
+		// zhang wei); usernames are stored lower-case already.
+		where = append(where, "(u.username LIKE ? ESCAPE '\\' OR "+s.DB.LikeFold("u.name")+")")
 		like := "%" + db.Like(strings.ToLower(strings.TrimSpace(q.Q))) + "%"
 		args = append(args, like, "%"+db.Like(strings.TrimSpace(q.Q))+"%")
 	}
