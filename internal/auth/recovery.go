@@ -97,7 +97,12 @@ func (s *Service) useRecoveryCode(ctx context.Context, userID int64, code string
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errBadCode()
 		}
-		return audit.Record(ctx, tx, audit.Event{Action: "auth.recovery_code_used", Entity: "user", EntityID: db.FormatID(userID)})
+		// The auditors of the account's organisation see it used.
+		var path string
+		if err := tx.QueryRow(ctx, "SELECT o.path FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = ?", userID).Scan(&path); err != nil {
+			return fmt.Errorf("use recovery code: %w", err)
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "auth.recovery_code_used", Entity: "user", EntityID: db.FormatID(userID), OrgPath: path})
 	})
 }
 
