@@ -243,11 +243,9 @@ func (s *Store) PendingCorrections(ctx context.Context, p *auth.Principal) ([]Co
 	return out, nil
 }
 
-// CorrectionDecision approves a request, or rejects it with a reason.
-type CorrectionDecision struct {
-	Approve bool   `json:"approve"`
-	Reason  string `json:"reason"`
-}
+// CorrectionDecision approves a request, or rejects it with a reason: the
+// same decision as on a join application.
+type CorrectionDecision = Decision
 
 // DecideCorrection approves (the record changes through Edit, with its
 // checks, history and audit) or rejects a request. It needs member.write
@@ -260,11 +258,7 @@ func (s *Store) DecideCorrection(ctx context.Context, pr *auth.Principal, id int
 	if err := rule.Writable(pr, c.orgPath); err != nil {
 		return nil, err
 	}
-	in.Reason = strings.TrimSpace(in.Reason)
-	f := errs.Fields{}
-	f.Check(in.Approve || in.Reason != "", "reason", "field.required")
-	f.Check(utf8.RuneCountInString(in.Reason) <= 200, "reason", "field.too_long", 200)
-	if err := f.Err(); err != nil {
+	if err := in.check(); err != nil {
 		return nil, err
 	}
 	if c.Status != CorrectionPending {

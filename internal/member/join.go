@@ -340,6 +340,15 @@ type Decision struct {
 	Reason  string `json:"reason"` // required to reject
 }
 
+// check trims the reason and requires one to reject.
+func (in *Decision) check() error {
+	in.Reason = strings.TrimSpace(in.Reason)
+	f := errs.Fields{}
+	f.Check(in.Approve || in.Reason != "", "reason", "field.required")
+	f.Check(utf8.RuneCountInString(in.Reason) <= 200, "reason", "field.too_long", 200)
+	return f.Err()
+}
+
 // Decide approves an application (the applicant becomes a member, or a
 // former member rejoins) or rejects it with a reason.
 func (s *Store) Decide(ctx context.Context, pr *auth.Principal, id int64, in Decision) (*Application, error) {
@@ -350,11 +359,7 @@ func (s *Store) Decide(ctx context.Context, pr *auth.Principal, id int64, in Dec
 	if err := rule.Writable(pr, a.orgPath); err != nil {
 		return nil, err
 	}
-	in.Reason = strings.TrimSpace(in.Reason)
-	f := errs.Fields{}
-	f.Check(in.Approve || in.Reason != "", "reason", "field.required")
-	f.Check(utf8.RuneCountInString(in.Reason) <= 200, "reason", "field.too_long", 200)
-	if err := f.Err(); err != nil {
+	if err := in.check(); err != nil {
 		return nil, err
 	}
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
