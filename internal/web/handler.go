@@ -47,6 +47,9 @@ type Handler struct {
 	r       *Renderer
 	csrfKey []byte
 	jobs    *job.Store
+
+	agenda   []AgendaFunc   // member timetable sources (AddAgenda)
+	checkins []checkinRoute // /m/checkin by code prefix (HandleCheckin)
 }
 
 // New prepares the templates and the form-token key (shared by every server
@@ -175,10 +178,14 @@ func (h *Handler) staffSession(ctx context.Context, token string) (*auth.Princip
 	return p, nil
 }
 
+// PageFunc is a page handler: it writes its answer, or returns the error
+// the kernel renders as the error page (see fail).
+type PageFunc func(w http.ResponseWriter, r *http.Request, p *auth.Principal) error
+
 // authed wraps a page that needs a signed-in user. Signed-out visitors go to
 // the sign-in page (and come back); a user whose role requires two-factor
 // login but who has not turned it on is sent to do so first.
-func (h *Handler) authed(fn func(w http.ResponseWriter, r *http.Request, p *auth.Principal)) http.HandlerFunc {
+func (h *Handler) authed(fn PageFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		tok := h.sessionToken(r)
 		p, err := h.staffSession(r.Context(), tok)
@@ -218,7 +225,9 @@ func (h *Handler) authed(fn func(w http.ResponseWriter, r *http.Request, p *auth
 				return
 			}
 		}
-		fn(w, r, p)
+		if err := fn(w, r, p); err != nil {
+			h.fail(w, r, p, err)
+		}
 	}
 }
 

@@ -108,13 +108,13 @@ func (h *Handler) loginTOTP(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-func (h *Handler) logout(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) logout(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if err := h.Auth.Logout(r.Context(), h.sessionToken(r)); err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	h.clearSession(w, r)
 	redirect(w, r, "/login", "flash.signed_out")
+	return nil
 }
 
 // setLang stores the chosen language and goes back to the page it was

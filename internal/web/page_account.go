@@ -19,8 +19,9 @@ type accountData struct {
 	PasswordExpired bool // the policy's maximum age has passed: change it to go on
 }
 
-func (h *Handler) account(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) account(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.renderAccount(w, r, p, h.page(w, r, p, "page.account.title", "account"), http.StatusOK)
+	return nil
 }
 
 func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
@@ -41,7 +42,7 @@ func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, p *auth.
 
 // accountPassword changes the caller's password. The store ends every web
 // session of the account, this one included, so the user signs in again.
-func (h *Handler) accountPassword(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) accountPassword(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	var err error
 	if r.PostFormValue("password") != r.PostFormValue("password_confirm") {
 		f := errs.Fields{}
@@ -55,20 +56,21 @@ func (h *Handler) accountPassword(w http.ResponseWriter, r *http.Request, p *aut
 		if h.validation(w, r, p, pg, err) {
 			h.renderAccount(w, r, p, pg, httpx.Status(err))
 		}
-		return
+		return nil
 	}
 	h.clearSession(w, r)
 	redirect(w, r, "/login", "flash.password_changed")
+	return nil
 }
 
 // accountLogoutEverywhere ends every session of the caller's account.
-func (h *Handler) accountLogoutEverywhere(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) accountLogoutEverywhere(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if err := h.Auth.LogoutEverywhere(r.Context(), p); err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	h.clearSession(w, r)
 	redirect(w, r, "/login", "flash.signed_out_everywhere")
+	return nil
 }
 
 // totpData is the Data of the two-factor page.
@@ -82,8 +84,9 @@ type totpData struct {
 	Left     int      // unused recovery codes
 }
 
-func (h *Handler) totpPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) totpPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.renderTOTP(w, r, p, h.page(w, r, p, "page.totp.title", "account"), http.StatusOK)
+	return nil
 }
 
 func (h *Handler) renderTOTP(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
@@ -119,20 +122,20 @@ func (h *Handler) renderTOTP(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	h.r.Render(w, status, "account_totp", pg)
 }
 
-func (h *Handler) totpStart(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) totpStart(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if p.TOTPEnabled {
 		redirect(w, r, "/account/totp", "")
-		return
+		return nil
 	}
 	if _, err := h.Auth.BeginTOTP(r.Context(), p); err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	to := "/account/totp"
 	if r.PostFormValue("required") == "1" {
 		to += "?required=1"
 	}
 	redirect(w, r, to, "")
+	return nil
 }
 
 // totpForm handles a code typed into the confirm or disable form.
@@ -161,12 +164,14 @@ func (h *Handler) totpFormError(w http.ResponseWriter, r *http.Request, p *auth.
 	h.renderTOTP(w, r, p, pg, httpx.Status(err))
 }
 
-func (h *Handler) totpConfirm(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) totpConfirm(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.recoveryCodes(w, r, p, h.Auth.ConfirmTOTP, "")
+	return nil
 }
 
-func (h *Handler) totpRecovery(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) totpRecovery(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.recoveryCodes(w, r, p, h.Auth.RegenerateRecoveryCodes, "flash.recovery_codes")
+	return nil
 }
 
 // recoveryCodes runs an action that makes recovery codes and shows them on a
@@ -187,6 +192,7 @@ func (h *Handler) recoveryCodes(w http.ResponseWriter, r *http.Request, p *auth.
 	h.renderTOTP(w, r, p, pg, http.StatusOK)
 }
 
-func (h *Handler) totpDisable(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) totpDisable(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.totpForm(w, r, p, func(code string) error { return h.Auth.DisableTOTP(r.Context(), p, code) }, "flash.totp_disabled")
+	return nil
 }

@@ -110,11 +110,6 @@ func actStatusOptions(lang i18n.Lang) []Option {
 
 func activityURL(id int64) string { return "/activities/" + db.FormatID(id) }
 
-// canActivities reports whether the caller sees activities anywhere.
-func canActivities(p *auth.Principal) bool {
-	return p.Can(auth.PermActivityRead) || p.Can(auth.PermActivityWrite)
-}
-
 // actRow is an activity in the list or on its page.
 type actRow struct {
 	ID, URL, Title, KindLabel, OrgName, OrgURL string
@@ -176,10 +171,9 @@ type activityListData struct {
 	NewURL        string
 }
 
-func (h *Handler) activityList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !canActivities(p) {
-		h.forbidden(w, r, p)
-		return
+		return errs.Forbidden()
 	}
 	ctx := r.Context()
 	pg := h.page(w, r, p, "aweb.list.title", "activities")
@@ -191,8 +185,7 @@ func (h *Handler) activityList(w http.ResponseWriter, r *http.Request, p *auth.P
 	}
 	var err error
 	if d.OrgOptions, err = h.actOrgChoices(r, p, pg.Lang, "", parseIDValue(f.Org)); err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	cursor := qstr(r, "cursor")
 	q := activity.Query{Q: f.Q, Kind: activity.Kind(f.Kind), Status: activity.Status(f.Status), From: f.From, To: f.To,
@@ -212,8 +205,7 @@ func (h *Handler) activityList(w http.ResponseWriter, r *http.Request, p *auth.P
 	if err != nil {
 		form, ok := formError(pg, err)
 		if !ok {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		pg.Form, status = form, httpx.Status(err)
 	}
@@ -223,16 +215,7 @@ func (h *Handler) activityList(w http.ResponseWriter, r *http.Request, p *auth.P
 	d.Next, d.HasPrev = listURL(pg, "cursor", next), cursor != ""
 	pg.Data = d
 	h.r.Render(w, status, "activity_list", pg)
-}
-
-// actOrgChoices lists the organisations to filter or publish by: those
-// where the caller reads activities.
-func (h *Handler) actOrgChoices(r *http.Request, p *auth.Principal, lang i18n.Lang, q string, keep ...int64) ([]Option, error) {
-	perm := auth.PermActivityRead
-	if !p.Can(perm) {
-		perm = auth.PermActivityWrite
-	}
-	return h.orgChoices(r.Context(), p, lang, perm, q, keep...)
+	return nil
 }
 
 // activityFor loads the activity of the {id} path value, or answers the

@@ -7,11 +7,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
-	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
@@ -25,13 +23,6 @@ import (
 
 // localInput is how a datetime-local field shows a time (Beijing).
 const localInput = "2006-01-02T15:04"
-
-func localValue(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(beijing.Zone).Format(localInput)
-}
 
 // cpRow is one checkpoint row of the form.
 type cpRow struct {
@@ -201,24 +192,6 @@ func rowErrors(pg *Page, d *activityFormData) {
 	}
 }
 
-// defaultPublisher is where a new activity is published by default: the
-// organisation of ?org=, else the first of the caller's grants that
-// allows publishing.
-func defaultPublisher(p *auth.Principal, asked int64) int64 {
-	if asked != 0 {
-		return asked
-	}
-	if p.OrgPath != "" && p.CanAt(auth.PermActivityWrite, p.OrgPath) {
-		return p.OrgID
-	}
-	for _, g := range p.Grants {
-		if p.CanAt(auth.PermActivityWrite, g.OrgPath) {
-			return g.OrgID
-		}
-	}
-	return 0
-}
-
 func (h *Handler) renderActivityForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int, a *activity.Activity, d *activityFormData) {
 	var err error
 	d.KindOptions = actKindOptions(pg.Lang)
@@ -252,10 +225,9 @@ func (h *Handler) renderActivityForm(w http.ResponseWriter, r *http.Request, p *
 	h.r.Render(w, status, "activity_form", pg)
 }
 
-func (h *Handler) activityNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermActivityWrite) {
-		h.forbidden(w, r, p)
-		return
+		return errs.Forbidden()
 	}
 	pg := h.page(w, r, p, "aweb.new.title", "activities")
 	d := &activityFormData{Action: "/activities/new", Cancel: "/activities", Checkpoints: numberRows(nil)}
@@ -264,6 +236,7 @@ func (h *Handler) activityNew(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	}
 	d.V.Kind = string(activity.Kinds[0])
 	h.renderActivityForm(w, r, p, pg, http.StatusOK, nil, d)
+	return nil
 }
 
 // formAfterError fills the page's form after a failed submission: the
@@ -282,10 +255,9 @@ func activityFormAfter(pg *Page, r *http.Request, err error) bool {
 	return true
 }
 
-func (h *Handler) activityCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermActivityWrite) {
-		h.forbidden(w, r, p)
-		return
+		return errs.Forbidden()
 	}
 	in, rows, fe := activityInputFrom(r)
 	if in.OrgID == 0 && fe["org_id"].Key == "" {
@@ -300,15 +272,15 @@ func (h *Handler) activityCreate(w http.ResponseWriter, r *http.Request, p *auth
 		pg := h.page(w, r, p, "aweb.new.title", "activities")
 		pg.Path = "/activities/new"
 		if !activityFormAfter(pg, r, err) {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		d := &activityFormData{Action: "/activities/new", Cancel: "/activities", Checkpoints: numberRows(rows)}
 		d.V.Tags = in.AudienceTags
 		h.renderActivityForm(w, r, p, pg, httpx.Status(err), nil, d)
-		return
+		return nil
 	}
 	redirect(w, r, activityURL(a.ID), "flash.aweb.created")
+	return nil
 }
 
 // formValuesOf are an activity's fields as the form shows them.
@@ -364,21 +336,22 @@ func (h *Handler) activityEditable(w http.ResponseWriter, r *http.Request, p *au
 	return a, true
 }
 
-func (h *Handler) activityEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityEditable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	pg := h.page(w, r, p, "aweb.edit.title", "activities")
 	d := &activityFormData{Action: activityURL(a.ID) + "/edit", Cancel: activityURL(a.ID), V: formValuesOf(a),
 		Checkpoints: cpRowsOf(a), Version: strconv.Itoa(a.Version)}
 	h.renderActivityForm(w, r, p, pg, http.StatusOK, a, d)
+	return nil
 }
 
-func (h *Handler) activityUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityEditable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	in, rows, fe := activityInputFrom(r)
 	version := 0
@@ -391,14 +364,14 @@ func (h *Handler) activityUpdate(w http.ResponseWriter, r *http.Request, p *auth
 		pg := h.page(w, r, p, "aweb.edit.title", "activities")
 		pg.Path = activityURL(a.ID) + "/edit"
 		if !activityFormAfter(pg, r, err) {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		d := &activityFormData{Action: activityURL(a.ID) + "/edit", Cancel: activityURL(a.ID), V: formValuesOf(a),
 			Checkpoints: numberRows(rows), Version: strconv.Itoa(version)}
 		d.V.Tags = in.AudienceTags
 		h.renderActivityForm(w, r, p, pg, httpx.Status(err), a, d)
-		return
+		return nil
 	}
 	redirect(w, r, activityURL(a.ID), "flash.aweb.saved")
+	return nil
 }

@@ -61,18 +61,6 @@ func importColumns(header []string) (idCol, mobileCol, nameCol int) {
 	return
 }
 
-// errMessage is an error's message for a row: its first field's, else its own.
-func errMessage(lang i18n.Lang, err error) string {
-	e, ok := errs.As(err)
-	if !ok {
-		return i18n.T(lang, "error.internal")
-	}
-	if f, ok := e.FirstField(); ok {
-		return i18n.T(lang, f.Key, f.Args...)
-	}
-	return i18n.T(lang, e.Key, e.Args...)
-}
-
 func maskNumber(s string) string {
 	r := []rune(s)
 	if len(r) <= 7 {
@@ -81,10 +69,10 @@ func maskNumber(s string) string {
 	return string(r[:3]) + strings.Repeat("*", len(r)-7) + string(r[len(r)-4:])
 }
 
-func (h *Handler) activityImport(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityImport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	lang := i18n.FromRequest(r)
 	fail := func(key string, args ...any) {
@@ -92,26 +80,26 @@ func (h *Handler) activityImport(w http.ResponseWriter, r *http.Request, p *auth
 	}
 	if r.MultipartForm == nil || len(r.MultipartForm.File["file"]) == 0 {
 		fail("field.required")
-		return
+		return nil
 	}
 	fh := r.MultipartForm.File["file"][0]
 	f, err := fh.Open()
 	if err != nil {
 		fail("upload.unreadable")
-		return
+		return nil
 	}
 	data, err := io.ReadAll(io.LimitReader(f, importMaxBytes+1))
 	f.Close()
 	switch {
 	case err != nil:
 		fail("upload.unreadable")
-		return
+		return nil
 	case len(data) > importMaxBytes:
 		fail("upload.too_large", importMaxBytes>>20)
-		return
+		return nil
 	case len(data) == 0:
 		fail("upload.empty")
-		return
+		return nil
 	}
 	rd, err := sheet.Open(bytes.NewReader(data), int64(len(data)), sheet.Options{
 		Limits: sheet.Limits{MaxBytes: importMaxBytes},
@@ -123,10 +111,10 @@ func (h *Handler) activityImport(w http.ResponseWriter, r *http.Request, p *auth
 	if err != nil {
 		if e, ok := errs.As(err); ok && e.Code == "sheet_no_header" {
 			fail("aweb.import.no_column")
-			return
+			return nil
 		}
 		h.showFailed(w, r, p, a, "import", errs.Fields{"file": {Key: keyOf(err), Args: argsOf(err)}}.Err())
-		return
+		return nil
 	}
 	defer rd.Close()
 	idCol, mobileCol, nameCol := importColumns(rd.Header())
@@ -144,7 +132,7 @@ func (h *Handler) activityImport(w http.ResponseWriter, r *http.Request, p *auth
 		}
 		if err != nil {
 			h.showFailed(w, r, p, a, "import", errs.Fields{"file": {Key: keyOf(err), Args: argsOf(err)}}.Err())
-			return
+			return nil
 		}
 		if len(res.Rows) == importMaxRows {
 			res.Truncated = true
@@ -172,9 +160,10 @@ func (h *Handler) activityImport(w http.ResponseWriter, r *http.Request, p *auth
 	}
 	if len(res.Rows) == 0 {
 		fail("aweb.import.no_rows")
-		return
+		return nil
 	}
 	h.renderActivityShow(w, r, p, a, showState{Status: http.StatusOK, FormName: "import", Import: res})
+	return nil
 }
 
 // importOne signs up the member of one row and says what happened.

@@ -12,10 +12,10 @@ import (
 // An activity's photos: uploaded from its page, each served on its own
 // address to those who may see the activity.
 
-func (h *Handler) activityPhotoAdd(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityPhotoAdd(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	var data []byte
 	var err error
@@ -36,12 +36,13 @@ func (h *Handler) activityPhotoAdd(w http.ResponseWriter, r *http.Request, p *au
 	}
 	if err != nil {
 		h.showFailed(w, r, p, a, "photos", err)
-		return
+		return nil
 	}
 	redirectAnchor(w, r, activityURL(a.ID), "photos", "flash.aweb.photo_added")
+	return nil
 }
 
-func (h *Handler) activityPhoto(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityPhoto(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := idParam(r, "id")
 	var pid int64
 	if err == nil {
@@ -53,28 +54,28 @@ func (h *Handler) activityPhoto(w http.ResponseWriter, r *http.Request, p *auth.
 		ct, data, err = h.Acts.PhotoData(r.Context(), p, id, pid)
 	}
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Cache-Control", "private, max-age=3600")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	w.Write(data)
+	return nil
 }
 
-func (h *Handler) activityPhotoDelete(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityPhotoDelete(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	pid, err := idParam(r, "pid")
 	if err == nil {
 		err = h.Acts.DeletePhoto(r.Context(), p, a.ID, pid)
 	}
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	redirectAnchor(w, r, activityURL(a.ID), "photos", "flash.aweb.photo_deleted")
+	return nil
 }

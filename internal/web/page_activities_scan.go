@@ -2,10 +2,8 @@ package web
 
 import (
 	"bytes"
-	"encoding/json"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"gonghui/internal/activity"
@@ -22,15 +20,6 @@ import (
 // members' cards, to check them in or hand out a prize), and the
 // downloads (attendance workbook, calendar file).
 
-// origin is this site's scheme and host as the visitor reached it.
-func (h *Handler) origin(r *http.Request) string {
-	scheme := "http"
-	if httpx.Secure(r, h.HTTP) {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
 // checkpointOf finds the {cp} checkpoint of an activity.
 func checkpointOf(r *http.Request, a *activity.Activity) (*activity.Checkpoint, error) {
 	id, err := idParam(r, "cp")
@@ -43,14 +32,6 @@ func checkpointOf(r *http.Request, a *activity.Activity) (*activity.Checkpoint, 
 		}
 	}
 	return nil, errs.NotFound("checkpoint")
-}
-
-// checkpointCode is what a checkpoint's screen shows now.
-type checkpointCode struct {
-	URL         string `json:"url"`
-	Image       string `json:"image"`
-	ValidUntil  string `json:"valid_until,omitempty"`
-	RefreshInMS int64  `json:"refresh_in_ms,omitempty"` // 0: never changes
 }
 
 func (h *Handler) currentCode(r *http.Request, p *auth.Principal, a *activity.Activity, cp *activity.Checkpoint) (*checkpointCode, error) {
@@ -86,10 +67,10 @@ type displayData struct {
 
 // checkpointDisplay: GET /activities/{id}/checkpoints/{cp}/display, the page
 // for a screen or a printout at the venue.
-func (h *Handler) checkpointDisplay(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) checkpointDisplay(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	cp, err := checkpointOf(r, a)
 	var code *checkpointCode
@@ -97,8 +78,7 @@ func (h *Handler) checkpointDisplay(w http.ResponseWriter, r *http.Request, p *a
 		code, err = h.currentCode(r, p, a, cp)
 	}
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	pg := h.page(w, r, p, "", "activities")
 	pg.Title = a.Title
@@ -115,14 +95,15 @@ func (h *Handler) checkpointDisplay(w http.ResponseWriter, r *http.Request, p *a
 	}
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "activity_display", pg)
+	return nil
 }
 
 // checkpointQR: GET /activities/{id}/checkpoints/{cp}/qr.png, the code of
 // the checkpoint's current check-in address. Never cached: it rotates.
-func (h *Handler) checkpointQR(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) checkpointQR(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	cp, err := checkpointOf(r, a)
 	var code *checkpointCode
@@ -134,21 +115,21 @@ func (h *Handler) checkpointQR(w http.ResponseWriter, r *http.Request, p *auth.P
 		png, err = card.PNG(code.URL, 720)
 	}
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Write(png)
+	return nil
 }
 
 // checkpointCodeJSON: GET .../code, the screen's script asking for the
 // next code.
-func (h *Handler) checkpointCodeJSON(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) checkpointCodeJSON(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	cp, err := checkpointOf(r, a)
 	var code *checkpointCode
@@ -156,27 +137,10 @@ func (h *Handler) checkpointCodeJSON(w http.ResponseWriter, r *http.Request, p *
 		code, err = h.currentCode(r, p, a, cp)
 	}
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, code)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-// scanResult is the answer to one scan.
-type scanResult struct {
-	OK     bool   `json:"ok"`
-	Title  string `json:"title"`            // the member's name, or what went wrong
-	Detail string `json:"detail,omitempty"` // stamps, prize, or the reason
-	Again  bool   `json:"again,omitempty"`  // already checked in earlier
-	Prize  bool   `json:"prize,omitempty"`  // the stamp card is full
+	return nil
 }
 
 // scanData is the Data of the scanner.
@@ -194,12 +158,13 @@ type scanData struct {
 	RedeemURL      string
 }
 
-func (h *Handler) activityScanPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityScanPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	h.renderScan(w, r, p, a, qstr(r, "mode"), qstr(r, "cp"), nil, http.StatusOK)
+	return nil
 }
 
 func (h *Handler) renderScan(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, mode, cp string, res *scanResult, status int) {
@@ -220,17 +185,12 @@ func (h *Handler) renderScan(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	h.r.Render(w, status, "activity_scan", pg)
 }
 
-// wantsJSON reports whether the scanner's script asked for JSON.
-func wantsJSON(r *http.Request) bool {
-	return strings.Contains(r.Header.Get("Accept"), "application/json")
-}
-
 // activityScan: POST /activities/{id}/scan, a member's card scanned at a
 // checkpoint (mode=checkin) or at the prize desk (mode=redeem).
-func (h *Handler) activityScan(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityScan(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	ctx := r.Context()
 	lang := i18n.FromRequest(r)
@@ -279,8 +239,7 @@ func (h *Handler) activityScan(w http.ResponseWriter, r *http.Request, p *auth.P
 		}
 		if e, ok := errs.As(err); ok && (e.Kind == errs.KindNotFound || e.Kind == errs.KindForbidden || e.Kind == errs.KindInternal) && len(e.Fields) == 0 {
 			if !wantsJSON(r) {
-				h.fail(w, r, p, err)
-				return
+				return err
 			}
 		}
 		res = &scanResult{Title: i18n.T(lang, "aweb.scan.refused"), Detail: errMessage(lang, err)}
@@ -288,16 +247,17 @@ func (h *Handler) activityScan(w http.ResponseWriter, r *http.Request, p *auth.P
 	}
 	if wantsJSON(r) {
 		writeJSON(w, status, res)
-		return
+		return nil
 	}
 	h.renderScan(w, r, p, a, mode, cpID, res, status)
+	return nil
 }
 
 // activityExport: GET /activities/{id}/attendance.xlsx.
-func (h *Handler) activityExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	lang := i18n.FromRequest(r)
 	out := &httpx.LazyWriter{W: w, Before: func() {
@@ -306,17 +266,18 @@ func (h *Handler) activityExport(w http.ResponseWriter, r *http.Request, p *auth
 	if err := h.Acts.ExportAttendance(r.Context(), p, a.ID, actTranslate(lang), out); err != nil {
 		if out.Started {
 			slog.Error("attendance export broke off", "err", err)
-			return
+			return nil
 		}
 		h.fail(w, r, p, err)
 	}
+	return nil
 }
 
 // activityICS: GET /activities/{id}/calendar.ics.
-func (h *Handler) activityICS(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityICS(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	body := activity.ICS(a, h.origin(r)+activityURL(a.ID), time.Now())
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
@@ -324,4 +285,5 @@ func (h *Handler) activityICS(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, _ = bytes.NewReader(body).WriteTo(w)
+	return nil
 }

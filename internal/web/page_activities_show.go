@@ -43,17 +43,6 @@ type cpView struct {
 	Rotate               int
 }
 
-// regTab is one status tab of the registrations.
-type regTab struct {
-	Label, URL string
-	Current    bool
-}
-
-// memberHit is a member found to sign up.
-type memberHit struct {
-	ID, Name, OrgName, IDNumber, Mobile string
-}
-
 // photoView is a photo's thumbnail.
 type photoView struct {
 	ID, URL, Caption, DeleteURL string
@@ -107,12 +96,13 @@ type showState struct {
 	Import   *importResult
 }
 
-func (h *Handler) activityShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	h.renderActivityShow(w, r, p, a, showState{Status: http.StatusOK})
+	return nil
 }
 
 func (h *Handler) renderActivityShow(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, st showState) {
@@ -262,52 +252,56 @@ func (h *Handler) showFailed(w http.ResponseWriter, r *http.Request, p *auth.Pri
 
 // Changing the activity's status.
 
-func (h *Handler) activityPublish(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityPublish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	if _, err := h.Acts.Publish(r.Context(), p, a.ID); err != nil {
 		h.showFailed(w, r, p, a, "status", err)
-		return
+		return nil
 	}
 	redirect(w, r, activityURL(a.ID), "flash.aweb.published")
+	return nil
 }
 
-func (h *Handler) activityCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	if _, err := h.Acts.Cancel(r.Context(), p, a.ID, fstr(r, "reason")); err != nil {
 		h.showFailed(w, r, p, a, "cancel", err)
-		return
+		return nil
 	}
 	redirect(w, r, activityURL(a.ID), "flash.aweb.cancelled")
+	return nil
 }
 
-func (h *Handler) activityFinish(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityFinish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	if _, err := h.Acts.Finish(r.Context(), p, a.ID); err != nil {
 		h.showFailed(w, r, p, a, "status", err)
-		return
+		return nil
 	}
 	redirect(w, r, activityURL(a.ID), "flash.aweb.finished")
+	return nil
 }
 
-func (h *Handler) activityReport(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityReport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	if _, err := h.Acts.SetReport(r.Context(), p, a.ID, strings.TrimSpace(r.PostFormValue("report"))); err != nil {
 		h.showFailed(w, r, p, a, "report", err)
-		return
+		return nil
 	}
 	redirectAnchor(w, r, activityURL(a.ID), "report", "flash.aweb.report_saved")
+	return nil
 }
 
 // Registrations.
@@ -315,10 +309,10 @@ func (h *Handler) activityReport(w http.ResponseWriter, r *http.Request, p *auth
 // activityMemberSearch finds members to sign up. The search posts, so that
 // an ID or mobile number typed never goes into an address; the page is
 // shown with the hits.
-func (h *Handler) activityMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	q := fstr(r, "mq")
 	st := showState{Status: http.StatusOK, FormName: "signup", MemberQ: q, Searched: true}
@@ -326,7 +320,7 @@ func (h *Handler) activityMemberSearch(w http.ResponseWriter, r *http.Request, p
 		pg := h.page(w, r, p, "", "activities")
 		st.Form, st.Status, st.Searched = fieldErrorForm(pg, "mq", "field.required"), httpx.KindStatus(errs.KindInvalid), false
 		h.renderActivityShow(w, r, p, a, st)
-		return
+		return nil
 	}
 	hits, _, err := h.Members.List(r.Context(), p, member.Query{Q: q, Status: member.StatusActive, Limit: 20})
 	if err != nil {
@@ -334,8 +328,7 @@ func (h *Handler) activityMemberSearch(w http.ResponseWriter, r *http.Request, p
 		form, ok := formError(pg, err)
 		if !ok {
 			if !errs.Is(err, errs.KindForbidden) {
-				h.fail(w, r, p, err)
-				return
+				return err
 			}
 			form = &Form{Values: map[string]string{}, Errors: map[string]string{}, Message: pg.T("aweb.signup.no_member_access")}
 		}
@@ -348,12 +341,13 @@ func (h *Handler) activityMemberSearch(w http.ResponseWriter, r *http.Request, p
 		st.Hits = append(st.Hits, memberHit{ID: db.FormatID(m.ID), Name: m.Name, OrgName: m.OrgName, IDNumber: m.IDNumber, Mobile: m.Mobile})
 	}
 	h.renderActivityShow(w, r, p, a, st)
+	return nil
 }
 
-func (h *Handler) activityRegister(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityRegister(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	var err error
 	mid := parseIDValue(fstr(r, "member_id"))
@@ -371,7 +365,7 @@ func (h *Handler) activityRegister(w http.ResponseWriter, r *http.Request, p *au
 	}
 	if err != nil {
 		h.showFailed(w, r, p, a, "signup", err)
-		return
+		return nil
 	}
 	flash := "flash.aweb.signed_up"
 	switch {
@@ -381,15 +375,16 @@ func (h *Handler) activityRegister(w http.ResponseWriter, r *http.Request, p *au
 		flash = "flash.aweb.signed_up_waiting"
 	}
 	redirectAnchor(w, r, activityURL(a.ID), "registrations", flash)
+	return nil
 }
 
 // regMember reads the {mid} path value.
 func regMember(r *http.Request) (int64, error) { return idParam(r, "mid") }
 
-func (h *Handler) activityDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	mid, err := regMember(r)
 	if err == nil {
@@ -397,19 +392,20 @@ func (h *Handler) activityDecide(w http.ResponseWriter, r *http.Request, p *auth
 	}
 	if err != nil {
 		h.showFailed(w, r, p, a, "regs", err)
-		return
+		return nil
 	}
 	flash := "flash.aweb.rejected"
 	if fstr(r, "approve") == "1" {
 		flash = "flash.aweb.approved"
 	}
 	redirectAnchor(w, r, activityURL(a.ID)+"?rstatus=pending", "registrations", flash)
+	return nil
 }
 
-func (h *Handler) activityUnregister(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityUnregister(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	mid, err := regMember(r)
 	if err == nil {
@@ -417,16 +413,17 @@ func (h *Handler) activityUnregister(w http.ResponseWriter, r *http.Request, p *
 	}
 	if err != nil {
 		h.showFailed(w, r, p, a, "regs", err)
-		return
+		return nil
 	}
 	redirectAnchor(w, r, activityURL(a.ID), "registrations", "flash.aweb.registration_cancelled")
+	return nil
 }
 
 // activityManualCheckIn ticks a member on the list as present.
-func (h *Handler) activityManualCheckIn(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityManualCheckIn(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	in := activity.CheckInInput{MemberID: parseIDValue(fstr(r, "member_id")), CheckpointID: parseIDValue(fstr(r, "checkpoint_id"))}
 	var err error
@@ -437,17 +434,18 @@ func (h *Handler) activityManualCheckIn(w http.ResponseWriter, r *http.Request, 
 	}
 	if err != nil {
 		h.showFailed(w, r, p, a, "regs", err)
-		return
+		return nil
 	}
 	redirectAnchor(w, r, activityURL(a.ID), "registrations", "flash.aweb.checked_in")
+	return nil
 }
 
 // activityRedeem hands out the prize of a full stamp card: the member named
 // by ID or by a scanned card.
-func (h *Handler) activityRedeem(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) activityRedeem(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	in := activity.CheckInInput{Card: fstr(r, "redeem_card")}
 	var err error
@@ -461,7 +459,8 @@ func (h *Handler) activityRedeem(w http.ResponseWriter, r *http.Request, p *auth
 	}
 	if err != nil {
 		h.showFailed(w, r, p, a, "redeem", err)
-		return
+		return nil
 	}
 	redirectAnchor(w, r, activityURL(a.ID), "prize", "flash.aweb.redeemed")
+	return nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"gonghui/internal/errs"
 	"net/http"
 	"strconv"
 
@@ -39,10 +40,9 @@ func prettyJSON(s string) string {
 // auditList shows the log of the caller's subtrees, newest first. Only
 // holders of the audit right see it: the system administrator does not
 // (三员分立).
-func (h *Handler) auditList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) auditList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermAuditRead) {
-		h.forbidden(w, r, p)
-		return
+		return errs.Forbidden()
 	}
 	pg := h.page(w, r, p, "page.audit.title", "audit")
 	d := auditData{Action: qstr(r, "action"), Entity: qstr(r, "entity"), EntityID: qstr(r, "entity_id"), Actor: qstr(r, "actor")}
@@ -54,8 +54,7 @@ func (h *Handler) auditList(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	entries, err := audit.List(r.Context(), h.DB, audit.Filter{Paths: p.Paths(auth.PermAuditRead), Action: d.Action, Entity: d.Entity,
 		EntityID: d.EntityID, Actor: d.Actor, Before: before, Limit: pageSize})
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	for _, e := range entries {
 		d.Rows = append(d.Rows, auditRow{Entry: e, Before: prettyJSON(e.Before), After: prettyJSON(e.After)})
@@ -66,6 +65,7 @@ func (h *Handler) auditList(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	d.HasPrev = before > 0
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "audit_list", pg)
+	return nil
 }
 
 // auditVerifyData is the Data of the chain check's result.
@@ -91,15 +91,13 @@ func problemReason(pg *Page, pr audit.Problem) string {
 }
 
 // auditVerify walks the whole hash chain, as `gonghui audit verify` does.
-func (h *Handler) auditVerify(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) auditVerify(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermAuditRead) {
-		h.forbidden(w, r, p)
-		return
+		return errs.Forbidden()
 	}
 	n, problems, err := audit.Verify(r.Context(), h.DB)
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	pg := h.page(w, r, p, "page.audit.verify_title", "audit")
 	pg.Crumbs = []Crumb{{Label: pg.T("page.audit.title"), URL: "/audit"}, {Label: pg.Title}}
@@ -109,4 +107,5 @@ func (h *Handler) auditVerify(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	}
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "audit_verify", pg)
+	return nil
 }

@@ -168,10 +168,9 @@ type crsListData struct {
 	NewURL          string
 }
 
-func (h *Handler) crsList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !canActivities(p) {
-		h.forbidden(w, r, p)
-		return
+		return errs.Forbidden()
 	}
 	pg := h.page(w, r, p, "cweb.list.title", "courses")
 	f := crsFilters{Q: qstr(r, "q"), Org: qstr(r, "org"), Category: qstr(r, "category")}
@@ -181,8 +180,7 @@ func (h *Handler) crsList(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	}
 	var err error
 	if d.OrgOptions, err = h.actOrgChoices(r, p, pg.Lang, "", parseIDValue(f.Org)); err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	cursor := qstr(r, "cursor")
 	q := course.Query{Q: f.Q, Category: course.Category(f.Category), After: cursor, Limit: pageSize}
@@ -201,8 +199,7 @@ func (h *Handler) crsList(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	if err != nil {
 		form, ok := formError(pg, err)
 		if !ok {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		pg.Form, status = form, httpx.Status(err)
 	}
@@ -212,6 +209,7 @@ func (h *Handler) crsList(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	d.Next, d.HasPrev = listURL(pg, "cursor", next), cursor != ""
 	pg.Data = d
 	h.r.Render(w, status, "crs_list", pg)
+	return nil
 }
 
 // crsFor loads the course of the {id} path value, or answers the error page.
@@ -290,10 +288,9 @@ func crsInputFrom(r *http.Request) (course.CourseInput, errs.Fields) {
 	return in, f
 }
 
-func (h *Handler) crsNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermActivityWrite) {
-		h.forbidden(w, r, p)
-		return
+		return errs.Forbidden()
 	}
 	pg := h.page(w, r, p, "cweb.new.title", "courses")
 	d := &crsFormData{Action: "/courses/new", Cancel: "/courses"}
@@ -301,12 +298,12 @@ func (h *Handler) crsNew(w http.ResponseWriter, r *http.Request, p *auth.Princip
 		d.V.OrgID = db.FormatID(org)
 	}
 	h.renderCrsForm(w, r, p, pg, http.StatusOK, nil, d)
+	return nil
 }
 
-func (h *Handler) crsCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermActivityWrite) {
-		h.forbidden(w, r, p)
-		return
+		return errs.Forbidden()
 	}
 	in, fe := crsInputFrom(r)
 	if in.OrgID == 0 && fe["org_id"].Key == "" {
@@ -321,29 +318,31 @@ func (h *Handler) crsCreate(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		pg := h.page(w, r, p, "cweb.new.title", "courses")
 		pg.Path = "/courses/new"
 		if !h.validation(w, r, p, pg, err) {
-			return
+			return nil
 		}
 		h.renderCrsForm(w, r, p, pg, httpx.Status(err), nil, &crsFormData{Action: "/courses/new", Cancel: "/courses"})
-		return
+		return nil
 	}
 	redirect(w, r, crsURL(c.ID), "flash.cweb.course_created")
+	return nil
 }
 
-func (h *Handler) crsEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	c, ok := h.crsWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	pg := h.page(w, r, p, "cweb.edit.title", "courses")
 	d := &crsFormData{Action: crsURL(c.ID) + "/edit", Cancel: crsURL(c.ID), Version: strconv.Itoa(c.Version),
 		V: crsFormValues{OrgID: db.FormatID(c.OrgID), Title: c.Title, Category: string(c.Category), Description: c.Description}}
 	h.renderCrsForm(w, r, p, pg, http.StatusOK, c, d)
+	return nil
 }
 
-func (h *Handler) crsUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	c, ok := h.crsWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	in, fe := crsInputFrom(r)
 	version := 0
@@ -356,14 +355,15 @@ func (h *Handler) crsUpdate(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		pg := h.page(w, r, p, "cweb.edit.title", "courses")
 		pg.Path = crsURL(c.ID) + "/edit"
 		if !h.validation(w, r, p, pg, err) {
-			return
+			return nil
 		}
 		d := &crsFormData{Action: crsURL(c.ID) + "/edit", Cancel: crsURL(c.ID), Version: strconv.Itoa(version),
 			V: crsFormValues{OrgID: db.FormatID(c.OrgID), Title: c.Title, Category: string(c.Category), Description: c.Description}}
 		h.renderCrsForm(w, r, p, pg, httpx.Status(err), c, d)
-		return
+		return nil
 	}
 	redirect(w, r, crsURL(c.ID), "flash.cweb.course_saved")
+	return nil
 }
 
 // A course's page.
@@ -402,12 +402,13 @@ type crsShowData struct {
 	GroupFailed  bool
 }
 
-func (h *Handler) crsShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	c, ok := h.crsFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	h.renderCrsShow(w, r, p, c, nil, http.StatusOK)
+	return nil
 }
 
 func (h *Handler) renderCrsShow(w http.ResponseWriter, r *http.Request, p *auth.Principal, c *course.Course, form *Form, status int) {
@@ -444,10 +445,10 @@ func (h *Handler) renderCrsShow(w http.ResponseWriter, r *http.Request, p *auth.
 
 // Interest groups.
 
-func (h *Handler) crsGroupCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsGroupCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	c, ok := h.crsWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	_, err := h.Courses.CreateGroup(r.Context(), p, c.ID, course.GroupInput{Name: fstr(r, "group_name"),
 		Description: strings.TrimSpace(r.PostFormValue("group_description"))})
@@ -455,8 +456,7 @@ func (h *Handler) crsGroupCreate(w http.ResponseWriter, r *http.Request, p *auth
 		pg := h.page(w, r, p, "", "courses")
 		form, ok := formFrom(pg, r, err)
 		if !ok {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		// The group's inputs are named apart from the course's.
 		for _, k := range []string{"name", "description"} {
@@ -466,9 +466,10 @@ func (h *Handler) crsGroupCreate(w http.ResponseWriter, r *http.Request, p *auth
 			}
 		}
 		h.renderCrsShow(w, r, p, c, form, httpx.Status(err))
-		return
+		return nil
 	}
 	redirectAnchor(w, r, crsURL(c.ID), "groups", "flash.cweb.group_created")
+	return nil
 }
 
 // crsGroupData is the Data of an interest group's page.
@@ -483,7 +484,7 @@ type crsGroupMember struct {
 	URL, Name, OrgName, Joined string
 }
 
-func (h *Handler) crsGroupShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsGroupShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ctx := r.Context()
 	gid, err := idParam(r, "id")
 	var members []course.GroupMember
@@ -492,8 +493,7 @@ func (h *Handler) crsGroupShow(w http.ResponseWriter, r *http.Request, p *auth.P
 		members, err = h.Courses.GroupMembers(ctx, p, gid)
 	}
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	g, err := h.Courses.GetGroup(ctx, p, gid)
 	var c *course.Course
@@ -501,8 +501,7 @@ func (h *Handler) crsGroupShow(w http.ResponseWriter, r *http.Request, p *auth.P
 		c, err = h.Courses.GetCourse(ctx, p, g.CourseID)
 	}
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	d := &crsGroupData{Group: *g}
 	pg := h.page(w, r, p, "", "courses")
@@ -515,4 +514,5 @@ func (h *Handler) crsGroupShow(w http.ResponseWriter, r *http.Request, p *auth.P
 	pg.Crumbs = []Crumb{{Label: pg.T("cweb.list.title"), URL: "/courses"}, {Label: c.Title, URL: crsURL(c.ID)}, {Label: d.Group.Name}}
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "crs_group", pg)
+	return nil
 }

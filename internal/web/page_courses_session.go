@@ -100,12 +100,13 @@ type crsSessionData struct {
 // crsRegisterMax is how many enrolled members a register lists.
 const crsRegisterMax = 1000
 
-func (h *Handler) crsSession(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsSession(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, x, ok := h.crsSessionFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	h.renderCrsSession(w, r, p, t, x, nil, http.StatusOK)
+	return nil
 }
 
 func (h *Handler) renderCrsSession(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, x *course.Session, form *Form, status int) {
@@ -167,10 +168,10 @@ func (h *Handler) renderCrsSession(w http.ResponseWriter, r *http.Request, p *au
 }
 
 // crsAttend: POST .../attend, the members ticked on the register.
-func (h *Handler) crsAttend(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsAttend(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, x, ok := h.crsSessionFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	var ids []int64
 	for _, v := range r.PostForm["member_id"] {
@@ -189,12 +190,11 @@ func (h *Handler) crsAttend(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		pg := h.page(w, r, p, "", "courses")
 		form, ok := formFrom(pg, r, err)
 		if !ok {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		form.Message = errMessage(pg.Lang, err)
 		h.renderCrsSession(w, r, p, t, x, form, httpx.Status(err))
-		return
+		return nil
 	}
 	flash := "flash.cweb.attended"
 	if len(got) < len(ids) {
@@ -202,24 +202,26 @@ func (h *Handler) crsAttend(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		flash = "flash.cweb.attended_some"
 	}
 	redirect(w, r, crsSessionURL(t.ID, x.ID), flash)
+	return nil
 }
 
 // crsSessionCancel calls a session off, or back on (cancelled=0).
-func (h *Handler) crsSessionCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsSessionCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, x, ok := h.crsSessionFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	cancel := fstr(r, "cancelled") != "0"
 	if err := h.Courses.CancelSession(r.Context(), p, t.ID, x.ID, cancel); err != nil {
 		h.crsTermFailed(w, r, p, t, "sessions", err)
-		return
+		return nil
 	}
 	flash := "flash.cweb.session_cancelled"
 	if !cancel {
 		flash = "flash.cweb.session_restored"
 	}
 	redirectAnchor(w, r, crsTermURL(t.ID), "sessions", flash)
+	return nil
 }
 
 // The session's screen.
@@ -247,15 +249,14 @@ type crsDisplayData struct {
 	Rotate   int
 }
 
-func (h *Handler) crsDisplay(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsDisplay(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, x, ok := h.crsSessionFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	code, err := h.crsCode(r, p, t, x)
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	pg := h.page(w, r, p, "", "courses")
 	head := crsHead(pg.Lang, t, x)
@@ -263,14 +264,15 @@ func (h *Handler) crsDisplay(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	pg.Crumbs = crsSessionCrumbs(pg, t, head.Date+" "+head.Time)
 	pg.Data = &crsDisplayData{S: head, OrgName: t.OrgName, Code: code, CodeJSON: head.URL + "/code", Rotate: course.SessionRotate}
 	h.r.Render(w, http.StatusOK, "crs_display", pg)
+	return nil
 }
 
 // crsQR: GET .../qr.png, the code of the session's current address. Never
 // cached: it rotates.
-func (h *Handler) crsQR(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsQR(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, x, ok := h.crsSessionFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	code, err := h.crsCode(r, p, t, x)
 	var png []byte
@@ -278,27 +280,27 @@ func (h *Handler) crsQR(w http.ResponseWriter, r *http.Request, p *auth.Principa
 		png, err = card.PNG(code.URL, 720)
 	}
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Write(png)
+	return nil
 }
 
 // crsCodeJSON: GET .../code, the screen's script asking for the next code.
-func (h *Handler) crsCodeJSON(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsCodeJSON(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, x, ok := h.crsSessionFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	code, err := h.crsCode(r, p, t, x)
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, code)
+	return nil
 }
 
 // The scanner.
@@ -310,12 +312,13 @@ type crsScanData struct {
 	Action string
 }
 
-func (h *Handler) crsScanPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsScanPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, x, ok := h.crsSessionFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	h.renderCrsScan(w, r, p, t, x, nil, http.StatusOK)
+	return nil
 }
 
 func (h *Handler) renderCrsScan(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, x *course.Session, res *scanResult, status int) {
@@ -330,10 +333,10 @@ func (h *Handler) renderCrsScan(w http.ResponseWriter, r *http.Request, p *auth.
 }
 
 // crsScan: POST .../scan, a member's card scanned at the door.
-func (h *Handler) crsScan(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsScan(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, x, ok := h.crsSessionFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	lang := i18n.FromRequest(r)
 	payload := fstr(r, "card")
@@ -360,24 +363,24 @@ func (h *Handler) crsScan(w http.ResponseWriter, r *http.Request, p *auth.Princi
 			slog.Error("course scan failed", "err", err)
 		}
 		if isErr && (e.Kind == errs.KindNotFound || e.Kind == errs.KindForbidden || e.Kind == errs.KindInternal) && len(e.Fields) == 0 && !wantsJSON(r) {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		res = &scanResult{Title: i18n.T(lang, "cweb.scan.refused"), Detail: errMessage(lang, err)}
 		status = httpx.Status(err)
 	}
 	if wantsJSON(r) {
 		writeJSON(w, status, res)
-		return
+		return nil
 	}
 	h.renderCrsScan(w, r, p, t, x, res, status)
+	return nil
 }
 
 // crsExport: GET /terms/{id}/register.xlsx, the term's register.
-func (h *Handler) crsExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	lang := i18n.FromRequest(r)
 	out := &httpx.LazyWriter{W: w, Before: func() {
@@ -386,8 +389,9 @@ func (h *Handler) crsExport(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	if err := h.Courses.ExportAttendance(r.Context(), p, t.ID, crsTranslate(lang), out); err != nil {
 		if out.Started {
 			slog.Error("course register export broke off", "err", err)
-			return
+			return nil
 		}
 		h.fail(w, r, p, err)
 	}
+	return nil
 }

@@ -204,21 +204,22 @@ func (h *Handler) renderCrsTermForm(w http.ResponseWriter, r *http.Request, p *a
 	h.r.Render(w, status, "crs_term_form", pg)
 }
 
-func (h *Handler) crsTermNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsTermNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	c, ok := h.crsWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	pg := h.page(w, r, p, "cweb.term.new_title", "courses")
 	d := &crsTermFormData{Action: crsURL(c.ID) + "/terms/new", Cancel: crsURL(c.ID),
 		Rows: crsNumberRows([]crsSlotRow{{Weekday: "1", Minutes: "90", input: -1}})}
 	h.renderCrsTermForm(w, r, p, pg, http.StatusOK, c, nil, d)
+	return nil
 }
 
-func (h *Handler) crsTermCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsTermCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	c, ok := h.crsWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	in, rows, fe := crsTermInputFrom(r)
 	err := fe.Err()
@@ -230,14 +231,15 @@ func (h *Handler) crsTermCreate(w http.ResponseWriter, r *http.Request, p *auth.
 		pg := h.page(w, r, p, "cweb.term.new_title", "courses")
 		pg.Path = crsURL(c.ID) + "/terms/new"
 		if !h.validation(w, r, p, pg, err) {
-			return
+			return nil
 		}
 		d := &crsTermFormData{Action: crsURL(c.ID) + "/terms/new", Cancel: crsURL(c.ID), Rows: crsNumberRows(rows)}
 		d.V.Tags = in.AudienceTags
 		h.renderCrsTermForm(w, r, p, pg, httpx.Status(err), c, nil, d)
-		return
+		return nil
 	}
 	redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_created")
+	return nil
 }
 
 // crsTermFor loads the term of the {id} path value, or answers the error
@@ -285,21 +287,22 @@ func (h *Handler) crsTermEditable(w http.ResponseWriter, r *http.Request, p *aut
 	return t, c, true
 }
 
-func (h *Handler) crsTermEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsTermEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, c, ok := h.crsTermEditable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	pg := h.page(w, r, p, "cweb.term.edit_title", "courses")
 	d := &crsTermFormData{Action: crsTermURL(t.ID) + "/edit", Cancel: crsTermURL(t.ID), V: crsTermValuesOf(t), Rows: crsSlotRowsOf(t),
 		Version: strconv.Itoa(t.Version)}
 	h.renderCrsTermForm(w, r, p, pg, http.StatusOK, c, t, d)
+	return nil
 }
 
-func (h *Handler) crsTermUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsTermUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, c, ok := h.crsTermEditable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	in, rows, fe := crsTermInputFrom(r)
 	version := 0
@@ -312,15 +315,16 @@ func (h *Handler) crsTermUpdate(w http.ResponseWriter, r *http.Request, p *auth.
 		pg := h.page(w, r, p, "cweb.term.edit_title", "courses")
 		pg.Path = crsTermURL(t.ID) + "/edit"
 		if !h.validation(w, r, p, pg, err) {
-			return
+			return nil
 		}
 		d := &crsTermFormData{Action: crsTermURL(t.ID) + "/edit", Cancel: crsTermURL(t.ID), V: crsTermValuesOf(t), Rows: crsNumberRows(rows),
 			Version: strconv.Itoa(version)}
 		d.V.Tags = in.AudienceTags
 		h.renderCrsTermForm(w, r, p, pg, httpx.Status(err), c, t, d)
-		return
+		return nil
 	}
 	redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_saved")
+	return nil
 }
 
 // A term's page.
@@ -379,12 +383,13 @@ type crsTermState struct {
 	Hits     []memberHit
 }
 
-func (h *Handler) crsTermShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsTermShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	h.renderCrsTerm(w, r, p, t, crsTermState{Status: http.StatusOK})
+	return nil
 }
 
 func (h *Handler) renderCrsTerm(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, st crsTermState) {
@@ -494,62 +499,66 @@ func (h *Handler) crsTermFailed(w http.ResponseWriter, r *http.Request, p *auth.
 	h.renderCrsTerm(w, r, p, t, crsTermState{Form: form, FormName: formName, Status: status})
 }
 
-func (h *Handler) crsTermPublish(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsTermPublish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	if _, err := h.Courses.PublishTerm(r.Context(), p, t.ID); err != nil {
 		h.crsTermFailed(w, r, p, t, "status", err)
-		return
+		return nil
 	}
 	redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_published")
+	return nil
 }
 
-func (h *Handler) crsTermCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsTermCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	if _, err := h.Courses.CancelTerm(r.Context(), p, t.ID); err != nil {
 		h.crsTermFailed(w, r, p, t, "status", err)
-		return
+		return nil
 	}
 	redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_cancelled")
+	return nil
 }
 
-func (h *Handler) crsTermFinish(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsTermFinish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	if _, err := h.Courses.FinishTerm(r.Context(), p, t.ID); err != nil {
 		h.crsTermFailed(w, r, p, t, "status", err)
-		return
+		return nil
 	}
 	redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_finished")
+	return nil
 }
 
-func (h *Handler) crsTermDraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsTermDraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	if _, err := h.Courses.DrawTerm(r.Context(), p, t.ID); err != nil {
 		h.crsTermFailed(w, r, p, t, "draw", err)
-		return
+		return nil
 	}
 	redirectAnchor(w, r, crsTermURL(t.ID), "lottery", "flash.cweb.drawn")
+	return nil
 }
 
 // Enrolments.
 
 // crsMemberSearch finds members to add. The search posts, so that an ID
 // or mobile number typed never goes into an address.
-func (h *Handler) crsMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	q := fstr(r, "mq")
 	st := crsTermState{Status: http.StatusOK, FormName: "add", MemberQ: q, Searched: true}
@@ -557,7 +566,7 @@ func (h *Handler) crsMemberSearch(w http.ResponseWriter, r *http.Request, p *aut
 		pg := h.page(w, r, p, "", "courses")
 		st.Form, st.Status, st.Searched = fieldErrorForm(pg, "mq", "field.required"), httpx.KindStatus(errs.KindInvalid), false
 		h.renderCrsTerm(w, r, p, t, st)
-		return
+		return nil
 	}
 	hits, _, err := h.Members.List(r.Context(), p, member.Query{Q: q, Status: member.StatusActive, Limit: 20})
 	if err != nil {
@@ -565,8 +574,7 @@ func (h *Handler) crsMemberSearch(w http.ResponseWriter, r *http.Request, p *aut
 		form, ok := formError(pg, err)
 		if !ok {
 			if !errs.Is(err, errs.KindForbidden) {
-				h.fail(w, r, p, err)
-				return
+				return err
 			}
 			form = &Form{Values: map[string]string{}, Errors: map[string]string{}, Message: pg.T("cweb.add.no_member_access")}
 		}
@@ -579,12 +587,13 @@ func (h *Handler) crsMemberSearch(w http.ResponseWriter, r *http.Request, p *aut
 		st.Hits = append(st.Hits, memberHit{ID: db.FormatID(m.ID), Name: m.Name, OrgName: m.OrgName, IDNumber: m.IDNumber, Mobile: m.Mobile})
 	}
 	h.renderCrsTerm(w, r, p, t, st)
+	return nil
 }
 
-func (h *Handler) crsApply(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsApply(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	var err error
 	mid := parseIDValue(fstr(r, "member_id"))
@@ -602,7 +611,7 @@ func (h *Handler) crsApply(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	}
 	if err != nil {
 		h.crsTermFailed(w, r, p, t, "add", err)
-		return
+		return nil
 	}
 	flash := "flash.cweb.applied"
 	switch {
@@ -614,12 +623,13 @@ func (h *Handler) crsApply(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		flash = "flash.cweb.waiting"
 	}
 	redirectAnchor(w, r, crsTermURL(t.ID), "enrolments", flash)
+	return nil
 }
 
-func (h *Handler) crsWithdraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsWithdraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermWritable(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	mid, err := idParam(r, "mid")
 	if err == nil {
@@ -627,9 +637,10 @@ func (h *Handler) crsWithdraw(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	}
 	if err != nil {
 		h.crsTermFailed(w, r, p, t, "enrolments", err)
-		return
+		return nil
 	}
 	redirectAnchor(w, r, crsTermURL(t.ID), "enrolments", "flash.cweb.withdrawn")
+	return nil
 }
 
 // The public record of the draw.
@@ -644,15 +655,14 @@ type crsDrawData struct {
 	Example string // the command that gives the first ticket's key
 }
 
-func (h *Handler) crsDrawRecord(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) crsDrawRecord(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	rec, err := h.Courses.Record(r.Context(), t)
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	pg := h.page(w, r, p, "cweb.draw.title", "courses")
 	pg.Crumbs = []Crumb{{Label: pg.T("cweb.list.title"), URL: "/courses"}, {Label: t.CourseTitle, URL: crsURL(t.CourseID)},
@@ -668,4 +678,5 @@ func (h *Handler) crsDrawRecord(w http.ResponseWriter, r *http.Request, p *auth.
 	}
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "crs_draw", pg)
+	return nil
 }

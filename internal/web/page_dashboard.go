@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"gonghui/internal/errs"
 	"net/http"
 	"net/url"
 	"slices"
@@ -32,21 +33,20 @@ func dashboardURL(id int64) string { return orgURL(id) + "/dashboard" }
 
 // dashboardHome: GET /dashboard, the nav entry: the dashboard of the
 // caller's home organisation, or of the first they may read.
-func (h *Handler) dashboardHome(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) dashboardHome(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if p.OrgID != 0 && p.CanAt(auth.PermOrgRead, p.OrgPath) {
 		http.Redirect(w, r, dashboardURL(p.OrgID), http.StatusSeeOther)
-		return
+		return nil
 	}
 	roots, err := h.Orgs.Roots(r.Context(), p)
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	if len(roots) == 0 {
-		h.forbidden(w, r, p)
-		return
+		return errs.Forbidden()
 	}
 	http.Redirect(w, r, dashboardURL(roots[0].ID), http.StatusSeeOther)
+	return nil
 }
 
 // periodFrom reads the period of the URL: this year so far when neither
@@ -172,11 +172,10 @@ type dashboardData struct {
 	IsReport               bool
 }
 
-func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := idParam(r, "id")
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	ctx := r.Context()
 	pg := h.page(w, r, p, "dash.title", "dashboard")
@@ -191,32 +190,28 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	if err != nil {
 		form, ok := formError(pg, err)
 		if !ok {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		// The period is wrong: say so by its field, and name the
 		// organisation all the same.
 		o, gerr := h.Orgs.Get(ctx, p, id)
 		if gerr != nil {
-			h.fail(w, r, p, gerr)
-			return
+			return gerr
 		}
 		pg.Form, status, d.Invalid = form, httpx.Status(err), true
 		d.IDStr, d.Name = db.FormatID(o.ID), o.Name
 		h.dashboardFrame(r, p, pg, &d, o, dashboardURL(o.ID))
 		pg.Data = d
 		h.r.Render(w, status, "dashboard", pg)
-		return
+		return nil
 	}
 	kids, err := h.rep.Children(ctx, p, id, per, sort)
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	o, err := h.Orgs.Get(ctx, p, id)
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	d.IDStr, d.Name = db.FormatID(dash.OrgID), dash.OrgName
 	h.dashboardFrame(r, p, pg, &d, o, dashboardURL(o.ID))
@@ -224,6 +219,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	d.Kids = childRows(pg.Lang, kids, per, sort)
 	pg.Data = d
 	h.r.Render(w, status, "dashboard", pg)
+	return nil
 }
 
 // dashboardFrame fills what the page shows whatever the figures: the
@@ -389,19 +385,17 @@ type reportData struct {
 
 // periodReport: GET /orgs/{id}/report, a printable page of a period's
 // figures and the sentences made of them.
-func (h *Handler) periodReport(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) periodReport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := idParam(r, "id")
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	ctx := r.Context()
 	pg := h.page(w, r, p, "dash.report.title", "dashboard")
 	per := periodFrom(r, time.Now())
 	o, err := h.Orgs.Get(ctx, p, id)
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	d := reportData{dashboardData: dashboardData{Period: per, IDStr: db.FormatID(o.ID), Name: o.Name, IsReport: true}}
 	dash, kids, err := h.reportFigures(r, p, id, per)
@@ -409,8 +403,7 @@ func (h *Handler) periodReport(w http.ResponseWriter, r *http.Request, p *auth.P
 	if err != nil {
 		form, ok := formError(pg, err)
 		if !ok {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		pg.Form, status, d.Invalid = form, httpx.Status(err), true
 	}
@@ -430,6 +423,7 @@ func (h *Handler) periodReport(w http.ResponseWriter, r *http.Request, p *auth.P
 	}
 	pg.Data = d
 	h.r.Render(w, status, "dashboard_report", pg)
+	return nil
 }
 
 // reportFigures reads the dashboard and the children (largest first) of a
@@ -448,18 +442,16 @@ func (h *Handler) reportFigures(r *http.Request, p *auth.Principal, id int64, pe
 
 // periodReportXLSX: GET /orgs/{id}/report.xlsx, the period report as a
 // workbook.
-func (h *Handler) periodReportXLSX(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) periodReportXLSX(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := idParam(r, "id")
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	lang := i18n.FromRequest(r)
 	per := periodFrom(r, time.Now())
 	dash, kids, err := h.reportFigures(r, p, id, per)
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	tr := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
 	name := dash.OrgName + "-" + i18n.T(lang, "report.x.sheet")
@@ -468,8 +460,8 @@ func (h *Handler) periodReportXLSX(w http.ResponseWriter, r *http.Request, p *au
 	}
 	var buf bytes.Buffer
 	if err := report.Export(dash, kids, report.Summary(dash, kids, tr), tr, &buf); err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	download(w, name+".xlsx", buf.Bytes())
+	return nil
 }

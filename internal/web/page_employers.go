@@ -52,7 +52,7 @@ type employerListData struct {
 	CanCreate                                bool
 }
 
-func (h *Handler) employerList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) employerList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	pg := h.page(w, r, p, "page.employers.title", "employers")
 	d := employerListData{Q: qstr(r, "q"), Category: qstr(r, "category"), Organised: triValue(qstr(r, "organised")),
 		NewForms: triValue(qstr(r, "new_forms")), Public: triValue(qstr(r, "public")),
@@ -61,8 +61,7 @@ func (h *Handler) employerList(w http.ResponseWriter, r *http.Request, p *auth.P
 	if within != 0 {
 		scope, err := h.Orgs.Get(r.Context(), p, within)
 		if err != nil {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		d.Within, d.WithinName = db.FormatID(scope.ID), scope.Name
 	}
@@ -73,7 +72,7 @@ func (h *Handler) employerList(w http.ResponseWriter, r *http.Request, p *auth.P
 		Organised: triState(d.Organised), NewForms: triState(d.NewForms), IsPublic: triState(d.Public), After: cursor, Limit: pageSize})
 	if err != nil {
 		if !h.validation(w, r, p, pg, err) {
-			return
+			return nil
 		}
 		status = httpx.Status(err)
 	}
@@ -81,6 +80,7 @@ func (h *Handler) employerList(w http.ResponseWriter, r *http.Request, p *auth.P
 	d.Next, d.HasPrev = listURL(pg, "cursor", next), cursor != ""
 	pg.Data = d
 	h.r.Render(w, status, "employer_list", pg)
+	return nil
 }
 
 // employerFor loads the employer of the {id} path value.
@@ -102,10 +102,10 @@ type employerShowData struct {
 	CanWrite bool
 }
 
-func (h *Handler) employerShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) employerShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	e, ok := h.employerFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	pg := h.page(w, r, p, "", "employers")
 	pg.Title = e.Name
@@ -116,6 +116,7 @@ func (h *Handler) employerShow(w http.ResponseWriter, r *http.Request, p *auth.P
 	}
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "employer_show", pg)
+	return nil
 }
 
 // employerValues are the fields of the employer form as shown.
@@ -164,10 +165,9 @@ func (h *Handler) renderEmployerForm(w http.ResponseWriter, r *http.Request, p *
 	h.r.Render(w, status, "employer_form", pg)
 }
 
-func (h *Handler) employerNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) employerNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermOrgWrite) {
-		h.forbidden(w, r, p)
-		return
+		return errs.Forbidden()
 	}
 	pg := h.page(w, r, p, "page.employer.new_title", "employers")
 	v := employerValues{OwnerOrgID: qstr(r, "owner")}
@@ -175,20 +175,20 @@ func (h *Handler) employerNew(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		v.OwnerOrgID = db.FormatID(p.OrgID)
 	}
 	h.renderEmployerForm(w, r, p, pg, http.StatusOK, nil, v)
+	return nil
 }
 
-func (h *Handler) employerEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) employerEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	e, ok := h.employerFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	owner, err := h.Orgs.Get(r.Context(), p, e.OwnerOrgID)
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	if !h.writable(w, r, p, owner) {
-		return
+		return nil
 	}
 	pg := h.page(w, r, p, "page.employer.edit_title", "employers")
 	v := employerValues{OwnerOrgID: db.FormatID(e.OwnerOrgID), Name: e.Name, CreditCode: e.CreditCode, Category: e.Category,
@@ -202,6 +202,7 @@ func (h *Handler) employerEdit(w http.ResponseWriter, r *http.Request, p *auth.P
 		v.IsPublic = ""
 	}
 	h.renderEmployerForm(w, r, p, pg, http.StatusOK, e, v)
+	return nil
 }
 
 func employerValuesFrom(r *http.Request) employerValues {
@@ -230,7 +231,7 @@ func (v employerValues) input() (org.EmployerInput, error) {
 	return in, f.Err()
 }
 
-func (h *Handler) employerCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) employerCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	v := employerValuesFrom(r)
 	in, err := v.input()
 	var e *org.Employer
@@ -242,15 +243,16 @@ func (h *Handler) employerCreate(w http.ResponseWriter, r *http.Request, p *auth
 		if h.validation(w, r, p, pg, err) {
 			h.renderEmployerForm(w, r, p, pg, httpx.Status(err), nil, v)
 		}
-		return
+		return nil
 	}
 	redirect(w, r, "/employers/"+db.FormatID(e.ID), "flash.employer_created")
+	return nil
 }
 
-func (h *Handler) employerUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) employerUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	e, ok := h.employerFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	v := employerValuesFrom(r)
 	in, err := v.input()
@@ -262,7 +264,8 @@ func (h *Handler) employerUpdate(w http.ResponseWriter, r *http.Request, p *auth
 		if h.validation(w, r, p, pg, err) {
 			h.renderEmployerForm(w, r, p, pg, httpx.Status(err), e, v)
 		}
-		return
+		return nil
 	}
 	redirect(w, r, "/employers/"+db.FormatID(e.ID), "flash.employer_saved")
+	return nil
 }

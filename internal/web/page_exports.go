@@ -95,8 +95,9 @@ type exportListData struct {
 	Section      string
 }
 
-func (h *Handler) exportList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) exportList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.renderExportList(w, r, p, nil, http.StatusOK)
+	return nil
 }
 
 func (h *Handler) renderExportList(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, status int) {
@@ -137,9 +138,10 @@ type exportNewData struct {
 }
 
 // exportNew: GET /exports/new with the registry's filters.
-func (h *Handler) exportNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) exportNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	pg := h.page(w, r, p, "exp.new.title", "members")
 	h.renderExportNew(w, r, p, pg, memberFiltersFrom(r), http.StatusOK)
+	return nil
 }
 
 func (h *Handler) renderExportNew(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, f memberFilters, status int) {
@@ -172,7 +174,7 @@ func (h *Handler) renderExportNew(w http.ResponseWriter, r *http.Request, p *aut
 }
 
 // exportCreate: POST /exports, the filters and a reason.
-func (h *Handler) exportCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) exportCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	f := memberFiltersOf(r.PostForm)
 	q, err := f.query()
 	if err == nil {
@@ -183,18 +185,18 @@ func (h *Handler) exportCreate(w http.ResponseWriter, r *http.Request, p *auth.P
 		if h.validation(w, r, p, pg, err) {
 			h.renderExportNew(w, r, p, pg, f, httpx.Status(err))
 		}
-		return
+		return nil
 	}
 	redirect(w, r, "/exports", "flash.exp.requested")
+	return nil
 }
 
 // exportDecide: POST /exports/{id}/decide, action=approve or reject (with
 // a note).
-func (h *Handler) exportDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) exportDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := idParam(r, "id")
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	action := fstr(r, "action")
 	_, err = h.Members.DecideExport(r.Context(), p, id, member.ExportDecision{Action: action, Note: fstr(r, "note")})
@@ -202,22 +204,21 @@ func (h *Handler) exportDecide(w http.ResponseWriter, r *http.Request, p *auth.P
 		pg := h.page(w, r, p, "", "members")
 		form, ok := formFrom(pg, r, err)
 		if !ok {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		form.Values["decide_id"] = db.FormatID(id)
 		h.renderExportList(w, r, p, form, httpx.Status(err))
-		return
+		return nil
 	}
 	redirect(w, r, "/exports", map[string]string{"approve": "flash.exp.approved", "reject": "flash.exp.rejected"}[action])
+	return nil
 }
 
 // exportDownload: GET /exports/{id}/download, once.
-func (h *Handler) exportDownload(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) exportDownload(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := idParam(r, "id")
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	lang := i18n.FromRequest(r)
 	out := &httpx.LazyWriter{W: w, Before: func() {
@@ -227,10 +228,11 @@ func (h *Handler) exportDownload(w http.ResponseWriter, r *http.Request, p *auth
 	if _, err := h.Members.DownloadExport(r.Context(), p, id, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, out); err != nil {
 		if out.Started {
 			slog.Error("export download broke off", "err", err)
-			return
+			return nil
 		}
 		h.fail(w, r, p, err)
 	}
+	return nil
 }
 
 // exportNewURL is the request form for the registry's current filters.

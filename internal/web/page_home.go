@@ -5,7 +5,6 @@ import (
 
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
-	"gonghui/internal/i18n"
 	"gonghui/internal/org"
 )
 
@@ -27,38 +26,20 @@ type scopeView struct {
 	Kinds         []kindCount
 }
 
-type kindCount struct {
-	Kind  string
-	Label string
-	N     int
-}
-
-func kindCounts(lang i18n.Lang, c org.Counts) []kindCount {
-	var out []kindCount
-	for _, k := range org.Kinds {
-		if n := c.ByKind[k]; n > 0 {
-			out = append(out, kindCount{string(k), kindLabel(lang, k), n})
-		}
-	}
-	return out
-}
-
-func (h *Handler) home(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) home(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ctx := r.Context()
 	pg := h.page(w, r, p, "page.home.title", "home")
 	data := homeData{Grants: grantViews(pg.Lang, p.Grants), CanUsers: p.Can(auth.PermUserManage), CanAudit: p.Can(auth.PermAuditRead)}
 	roots, err := h.Orgs.Roots(ctx, p)
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	for _, root := range roots {
 		// The folded figures: a home page at the city root must not count
 		// a city's employers on every visit.
 		f, err := h.rep.Stats.Read(ctx, root.ID)
 		if err != nil {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		c := org.CountsFrom(f)
 		data.Scopes = append(data.Scopes, scopeView{
@@ -71,4 +52,5 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, p *auth.Principal
 	}
 	pg.Data = data
 	h.r.Render(w, http.StatusOK, "home", pg)
+	return nil
 }

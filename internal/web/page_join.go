@@ -8,7 +8,6 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
-	"gonghui/internal/i18n"
 	"gonghui/internal/member"
 )
 
@@ -23,29 +22,6 @@ type joinData struct {
 	Employers      []Option
 	Action         string
 	StatusURL      string
-}
-
-// publicPage prepares a page for a visitor who may not be signed in; its
-// answers are never cached (they carry a form token or personal data).
-func (h *Handler) publicPage(w http.ResponseWriter, r *http.Request, titleKey string) *Page {
-	w.Header().Set("Cache-Control", "no-store")
-	return h.page(w, r, nil, titleKey, "")
-}
-
-// langQuery keeps an explicit ?lang= on the links and forms of the public
-// pages, which visitors open without the language cookie.
-func langQuery(r *http.Request) string {
-	if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
-		return "lang=" + url.QueryEscape(string(l))
-	}
-	return ""
-}
-
-func withQuery(path, q string) string {
-	if q == "" {
-		return path
-	}
-	return path + "?" + q
 }
 
 // joinTarget loads the union of the {org} path value, or renders 404.

@@ -66,7 +66,7 @@ type statusTab struct {
 	Current    bool
 }
 
-func (h *Handler) applicationList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) applicationList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ctx := r.Context()
 	pg := h.page(w, r, p, "mweb.apps.title", "members")
 	d := applicationListData{Status: qstr(r, "status"), Org: qstr(r, "org"), Sections: memberSections(pg.Lang), Section: "applications"}
@@ -95,8 +95,7 @@ func (h *Handler) applicationList(w http.ResponseWriter, r *http.Request, p *aut
 	}
 	var err error
 	if d.OrgOptions, err = h.orgChoices(ctx, p, pg.Lang, auth.PermMemberRead, "", q.Org); err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	status := http.StatusOK
 	var items []member.Application
@@ -108,8 +107,7 @@ func (h *Handler) applicationList(w http.ResponseWriter, r *http.Request, p *aut
 	if err != nil {
 		form, ok := formError(pg, err)
 		if !ok {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		pg.Form = form
 		status = httpx.Status(err)
@@ -122,6 +120,7 @@ func (h *Handler) applicationList(w http.ResponseWriter, r *http.Request, p *aut
 	d.Back = setQuery(pg.Path, "flash", "")
 	pg.Data = d
 	h.r.Render(w, status, "application_list", pg)
+	return nil
 }
 
 // applicationShowData is the Data of an application's page.
@@ -130,8 +129,9 @@ type applicationShowData struct {
 	Back string
 }
 
-func (h *Handler) applicationShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) applicationShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.renderApplication(w, r, p, nil, http.StatusOK)
+	return nil
 }
 
 func (h *Handler) renderApplication(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, status int) {
@@ -163,33 +163,32 @@ func (h *Handler) renderApplication(w http.ResponseWriter, r *http.Request, p *a
 
 // applicationDecide: POST /applications/{id}/decide, decision=approve or
 // reject (with a reason).
-func (h *Handler) applicationDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) applicationDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := idParam(r, "id")
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	decision := fstr(r, "decision")
 	if decision != "approve" && decision != "reject" {
 		pg := h.page(w, r, p, "", "members")
 		h.renderApplication(w, r, p, fieldErrorForm(pg, "decision", "field.invalid_choice"), httpx.KindStatus(errs.KindInvalid))
-		return
+		return nil
 	}
 	_, err = h.Members.Decide(r.Context(), p, id, member.Decision{Approve: decision == "approve", Reason: fstr(r, "reason")})
 	if err != nil {
 		pg := h.page(w, r, p, "", "members")
 		form, ok := formFrom(pg, r, err)
 		if !ok {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		h.renderApplication(w, r, p, form, httpx.Status(err))
-		return
+		return nil
 	}
 	back := localURL(fstr(r, "back"), "/applications/"+db.FormatID(id))
 	if decision == "approve" {
 		redirect(w, r, back, "flash.mweb.app_approved")
-		return
+		return nil
 	}
 	redirect(w, r, back, "flash.mweb.app_rejected")
+	return nil
 }

@@ -47,35 +47,35 @@ type joinQRData struct {
 }
 
 // joinQR: GET /orgs/{id}/join-qr.
-func (h *Handler) joinQR(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) joinQR(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	o, ok := h.posterUnion(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	anc, err := h.Orgs.Ancestors(r.Context(), p, o.ID)
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	pg := h.page(w, r, p, "mweb.poster.title", "orgs")
 	pg.Crumbs = orgCrumbs(pg.Lang, anc, o, Crumb{Label: pg.Title})
 	pg.Data = joinQRData{OrgName: o.Name, OrgURL: orgURL(o.ID), URL: h.joinURL(r, o.ID), ImageURL: orgURL(o.ID) + "/join-qr.png"}
 	h.r.Render(w, http.StatusOK, "join_qr", pg)
+	return nil
 }
 
 // joinQRPNG: GET /orgs/{id}/join-qr.png, the code of the joining address.
-func (h *Handler) joinQRPNG(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) joinQRPNG(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	o, ok := h.posterUnion(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	png, err := card.PNG(h.joinURL(r, o.ID), 720)
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Cache-Control", "private, max-age=300")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Write(png)
+	return nil
 }

@@ -122,7 +122,7 @@ type memberListData struct {
 // full ID or mobile number typed into it never becomes part of a URL (a
 // browser's history, a proxy's log): it is turned into a token naming the
 // number's keyed hash, and the list is shown at that address.
-func (h *Handler) memberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) memberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	f := memberFiltersOf(r.PostForm)
 	if tok, ok := h.Members.NumberToken(f.Q); ok {
 		f.Q = tok
@@ -132,16 +132,17 @@ func (h *Handler) memberSearch(w http.ResponseWriter, r *http.Request, p *auth.P
 		to += "?" + enc
 	}
 	redirect(w, r, to, "")
+	return nil
 }
 
-func (h *Handler) memberList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) memberList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ctx := r.Context()
 	f := memberFiltersFrom(r)
 	if tok, ok := h.Members.NumberToken(f.Q); ok {
 		// A number in the address (a bookmark, a link): move it out.
 		f.Q = tok
 		redirect(w, r, "/members?"+f.values().Encode(), "")
-		return
+		return nil
 	}
 	pg := h.page(w, r, p, "mweb.members.title", "members")
 	d := memberListData{F: f, StatusOptions: memberStatusOptions(pg.Lang), TagChoices: tagChoices(pg.Lang, "f-tag-", f.Tags),
@@ -159,8 +160,7 @@ func (h *Handler) memberList(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	d.MoreOpen = len(f.Tags) > 0 || f.JoinedFrom != "" || f.JoinedTo != ""
 	var err error
 	if d.OrgOptions, err = h.orgChoices(ctx, p, pg.Lang, auth.PermMemberRead, "", parseIDValue(f.Org)); err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	d.NewURL = "/members/new"
 	if f.Org != "" {
@@ -185,8 +185,7 @@ func (h *Handler) memberList(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	if err != nil {
 		form, ok := formError(pg, err)
 		if !ok {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		if msg, bad := form.Errors["tags"]; bad {
 			form.Errors["tag"] = msg
@@ -199,6 +198,7 @@ func (h *Handler) memberList(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	d.Next, d.HasPrev = listURL(pg, "cursor", next), cursor != ""
 	pg.Data = d
 	h.r.Render(w, status, "member_list", pg)
+	return nil
 }
 
 // memberFor loads the member of the {id} path value.
@@ -230,12 +230,13 @@ type memberShowData struct {
 	FormName      string // which form .Form belongs to: "reveal", "status", "transfer"
 }
 
-func (h *Handler) memberShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) memberShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	m, ok := h.memberFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	h.renderMemberShow(w, r, p, m, nil, "", http.StatusOK, nil)
+	return nil
 }
 
 // renderMemberShow renders a member's page; form and formName carry a
@@ -299,14 +300,13 @@ func deleteOption(opts []Option, value string) []Option {
 
 // memberReveal shows a member's full numbers once, to those who hold
 // member.reveal; the store writes the audit record.
-func (h *Handler) memberReveal(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) memberReveal(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	m, ok := h.memberFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	if !p.CanAt(auth.PermMemberReveal, m.OrgPath) {
-		h.forbidden(w, r, p)
-		return
+		return errs.Forbidden()
 	}
 	reason := fstr(r, "reason")
 	var err error
@@ -322,33 +322,33 @@ func (h *Handler) memberReveal(w http.ResponseWriter, r *http.Request, p *auth.P
 		pg := h.page(w, r, p, "", "members")
 		form, ok := formFrom(pg, r, err)
 		if !ok {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		h.renderMemberShow(w, r, p, m, form, "reveal", httpx.Status(err), nil)
-		return
+		return nil
 	}
 	h.renderMemberShow(w, r, p, m, nil, "", http.StatusOK, rv)
+	return nil
 }
 
 // memberSetStatus changes a member's status.
-func (h *Handler) memberSetStatus(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) memberSetStatus(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	m, ok := h.memberFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	_, err := h.Members.SetStatus(r.Context(), p, m.ID, member.StatusChange{Status: member.Status(fstr(r, "status")), On: fstr(r, "on"), Note: fstr(r, "note")})
 	if err != nil {
 		pg := h.page(w, r, p, "", "members")
 		form, ok := formFrom(pg, r, err)
 		if !ok {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		h.renderMemberShow(w, r, p, m, form, "status", httpx.Status(err), nil)
-		return
+		return nil
 	}
 	redirectAnchor(w, r, memberURL(m.ID), "status", "flash.mweb.status_saved")
+	return nil
 }
 
 // targetFrom reads the union a transfer goes to: an ID typed in
@@ -375,10 +375,10 @@ func moveTargetError(form *Form, typed bool) {
 }
 
 // memberTransfer asks to move a member to another union.
-func (h *Handler) memberTransfer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) memberTransfer(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	m, ok := h.memberFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	to, typed, err := targetFrom(r)
 	if err == nil {
@@ -388,14 +388,14 @@ func (h *Handler) memberTransfer(w http.ResponseWriter, r *http.Request, p *auth
 		pg := h.page(w, r, p, "", "members")
 		form, ok := formFrom(pg, r, err)
 		if !ok {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		moveTargetError(form, typed)
 		h.renderMemberShow(w, r, p, m, form, "transfer", httpx.Status(err), nil)
-		return
+		return nil
 	}
 	redirectAnchor(w, r, memberURL(m.ID), "transfers", "flash.mweb.transfer_requested")
+	return nil
 }
 
 // memberFormValues are the fields of the edit form as shown.
@@ -438,14 +438,13 @@ func (h *Handler) renderMemberForm(w http.ResponseWriter, r *http.Request, p *au
 	h.r.Render(w, status, "member_form", pg)
 }
 
-func (h *Handler) memberEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) memberEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	m, ok := h.memberFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	if !p.CanAt(auth.PermMemberWrite, m.OrgPath) {
-		h.forbidden(w, r, p)
-		return
+		return errs.Forbidden()
 	}
 	pg := h.page(w, r, p, "mweb.edit.title", "members")
 	v := memberFormValues{Name: m.Name, Job: m.Job, JoinedOn: m.JoinedOn, Tags: m.Tags, Version: itoa(m.Version)}
@@ -455,19 +454,19 @@ func (h *Handler) memberEdit(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		v.EmployerName = m.EmployerName
 	}
 	h.renderMemberForm(w, r, p, pg, http.StatusOK, m, v)
+	return nil
 }
 
 func itoa(n int) string { return db.FormatID(int64(n)) }
 
-func (h *Handler) memberUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) memberUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ctx := r.Context()
 	m, ok := h.memberFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	if !p.CanAt(auth.PermMemberWrite, m.OrgPath) {
-		h.forbidden(w, r, p)
-		return
+		return errs.Forbidden()
 	}
 	v := memberFormValues{Name: fstr(r, "name"), IDNumber: fstr(r, "id_number"), Mobile: fstr(r, "mobile"), EmployerID: fstr(r, "employer_id"),
 		EmployerName: fstr(r, "employer_name"), Job: fstr(r, "job"), JoinedOn: fstr(r, "joined_on"), Version: fstr(r, "version"), Tags: r.PostForm["tag"]}
@@ -495,7 +494,8 @@ func (h *Handler) memberUpdate(w http.ResponseWriter, r *http.Request, p *auth.P
 		if h.validation(w, r, p, pg, err) {
 			h.renderMemberForm(w, r, p, pg, httpx.Status(err), m, v)
 		}
-		return
+		return nil
 	}
 	redirect(w, r, memberURL(m.ID), "flash.mweb.member_saved")
+	return nil
 }

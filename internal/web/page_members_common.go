@@ -9,7 +9,6 @@ import (
 
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
-	"gonghui/internal/errs"
 	"gonghui/internal/i18n"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
@@ -44,28 +43,6 @@ func memberStatusOptions(lang i18n.Lang) []Option {
 }
 
 func tagLabel(lang i18n.Lang, t string) string { return i18n.T(lang, "member.tag."+t) }
-
-func tagLabels(lang i18n.Lang, tags []string) []string {
-	out := make([]string, 0, len(tags))
-	for _, t := range tags {
-		out = append(out, tagLabel(lang, t))
-	}
-	return out
-}
-
-// tagChoice is one checkbox of a set of tags.
-type tagChoice struct {
-	Value, Label, ID string
-	Checked          bool
-}
-
-func tagChoices(lang i18n.Lang, prefix string, checked []string) []tagChoice {
-	out := make([]tagChoice, 0, len(member.Tags))
-	for _, t := range member.Tags {
-		out = append(out, tagChoice{Value: string(t), Label: tagLabel(lang, string(t)), ID: prefix + string(t), Checked: slices.Contains(checked, string(t))})
-	}
-	return out
-}
 
 func appStatusLabel(lang i18n.Lang, s member.ApplicationStatus) string {
 	return i18n.T(lang, "member.app_status."+string(s))
@@ -105,8 +82,6 @@ var transferStatuses = []member.TransferStatus{member.TransferRequested, member.
 // takesMembers reports whether an organisation of kind k holds members:
 // city and district federations lead unions and have none of their own.
 func takesMembers(k org.Kind) bool { return k != org.KindCity && k != org.KindDistrict }
-
-func memberURL(id int64) string { return "/members/" + db.FormatID(id) }
 
 // memberRow is a member in a table or on its page.
 type memberRow struct {
@@ -234,28 +209,6 @@ func (h *Handler) employerOptions(ctx context.Context, orgID int64) ([]Option, e
 		out = append(out, Option{db.FormatID(e.ID), e.Name})
 	}
 	return out, nil
-}
-
-// formError turns a validation error into a form for pg without reading the
-// request's submitted values (the caller fills what it shows itself).
-func formError(pg *Page, err error) (*Form, bool) {
-	e, ok := errs.As(err)
-	if !ok || (e.Kind != errs.KindInvalid && e.Kind != errs.KindConflict) {
-		return nil, false
-	}
-	f := &Form{Values: map[string]string{}, Errors: map[string]string{}, Message: i18n.T(pg.Lang, e.Key, e.Args...)}
-	for name, fe := range e.Fields {
-		f.Errors[name] = i18n.T(pg.Lang, fe.Key, fe.Args...)
-	}
-	return f, true
-}
-
-// fieldErrorForm is a form with one field's error.
-func fieldErrorForm(pg *Page, field, key string, args ...any) *Form {
-	f := errs.Fields{}
-	f.Add(field, key, args...)
-	form, _ := formError(pg, f.Err())
-	return form
 }
 
 // refill copies the submitted values of r into form, for fields shown with

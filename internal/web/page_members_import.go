@@ -58,13 +58,13 @@ func importModes(pg *Page) []Option {
 	}
 }
 
-func (h *Handler) importPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) importPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermMemberWrite) {
-		h.forbidden(w, r, p)
-		return
+		return errs.Forbidden()
 	}
 	pg := h.page(w, r, p, "imp.title", "members")
 	h.renderImport(w, r, p, pg, http.StatusOK)
+	return nil
 }
 
 func (h *Handler) renderImport(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
@@ -86,7 +86,7 @@ func (h *Handler) renderImport(w http.ResponseWriter, r *http.Request, p *auth.P
 }
 
 // importUpload stores the file and starts the chosen job.
-func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	pg := h.page(w, r, p, "imp.title", "members")
 	pg.Path = "/members/import"
 	f := errs.Fields{}
@@ -121,14 +121,14 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request, p *auth.P
 			refill(pg.Form, r)
 			h.renderImport(w, r, p, pg, httpx.Status(err))
 		}
-		return
+		return nil
 	}
 	uploadID, err := h.jobs.SaveUpload(r.Context(), p.UserID, name, data)
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	h.startImport(w, importConsent(r, p, uploadID, name), p, orgID, uploadID, mode)
+	return nil
 }
 
 // startImport records a job and runs it in the background, then shows it.
@@ -226,10 +226,10 @@ func (h *Handler) loadImportJob(w http.ResponseWriter, r *http.Request, p *auth.
 	return nil, nil, false
 }
 
-func (h *Handler) importJob(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) importJob(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	j, rep, ok := h.loadImportJob(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	pg := h.page(w, r, p, "imp.job_title", "members")
 	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.T("imp.title"), URL: "/members/import"}, {Label: pg.Title}}
@@ -267,28 +267,28 @@ func (h *Handler) importJob(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	}
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "member_import_job", pg)
+	return nil
 }
 
 // importRun imports the file of a finished dry run in the mode chosen now.
-func (h *Handler) importRun(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) importRun(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	j, _, ok := h.loadImportJob(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	mode := member.ImportMode(r.PostFormValue("mode"))
 	if mode != member.ImportValidRows && mode != member.ImportAllOrNothing || j.UploadID == 0 {
-		h.fail(w, r, p, errs.Fields{"mode": {Key: "field.invalid_choice"}}.Err())
-		return
+		return errs.Fields{"mode": {Key: "field.invalid_choice"}}.Err()
 	}
 	if !isChecked(fstr(r, "consent")) {
-		h.fail(w, r, p, member.ErrConsentNotConfirmed())
-		return
+		return member.ErrConsentNotConfirmed()
 	}
 	orgID := j.OrgID
 	if _, byRows := jobMode(j); byRows {
 		orgID = 0
 	}
 	h.startImport(w, importConsent(r, p, j.UploadID, ""), p, orgID, j.UploadID, mode)
+	return nil
 }
 
 // jobMode reads an import job's mode and whether its rows name their unions.
@@ -298,14 +298,13 @@ func jobMode(j *job.Job) (member.ImportMode, bool) {
 }
 
 // importReport downloads a job's errors as a workbook.
-func (h *Handler) importReport(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) importReport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	_, rep, ok := h.loadImportJob(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	if rep == nil {
-		h.fail(w, r, p, errs.NotFound("report"))
-		return
+		return errs.NotFound("report")
 	}
 	lang := i18n.FromRequest(r)
 	for i := range rep.Errors {
@@ -313,10 +312,10 @@ func (h *Handler) importReport(w http.ResponseWriter, r *http.Request, p *auth.P
 	}
 	var buf bytes.Buffer
 	if err := member.ErrorReport(rep, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, &buf); err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	download(w, i18n.T(lang, "imp.report_file")+".xlsx", buf.Bytes())
+	return nil
 }
 
 // templateColumns are the headers of the blank roster offered for download.
@@ -324,33 +323,31 @@ var templateColumns = []string{"姓名", "身份证号", "手机号", "性别", 
 
 // importTemplate downloads a blank roster with the recognised headers and
 // one example row (synthetic numbers).
-func (h *Handler) importTemplate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) importTemplate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	sw, err := sheet.NewWriter("会员名册", templateColumns)
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	defer sw.Close()
 	if err := sw.Row("张三", "110102199003070018", "13800000000", "男", "北京排水集团", "技术员", "2024-03-01", "党员、工匠", ""); err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	var buf bytes.Buffer
 	if _, err := sw.WriteTo(&buf); err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	download(w, "会员名册模板.xlsx", buf.Bytes())
+	return nil
 }
 
 // memberExport downloads the registry's filtered list, masked (and
 // audited). Full numbers go through an export request: reveal=1, as old
 // links have it, leads to its form with the same filters.
-func (h *Handler) memberExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) memberExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	q := r.URL.Query()
 	if q.Get("reveal") == "1" {
 		http.Redirect(w, r, exportNewURL(memberFiltersOf(q)), http.StatusSeeOther)
-		return
+		return nil
 	}
 	in := member.Query{Q: strings.TrimSpace(q.Get("q")), Org: parseIDValue(q.Get("org")), OrgOnly: q.Get("org_only") == "1" || q.Get("org_only") == "true",
 		Status: member.Status(q.Get("status")), JoinedFrom: q.Get("joined_from"), JoinedTo: q.Get("joined_to"), Employer: parseIDValue(q.Get("employer"))}
@@ -367,16 +364,11 @@ func (h *Handler) memberExport(w http.ResponseWriter, r *http.Request, p *auth.P
 	if _, err := h.Members.Export(r.Context(), p, in, member.ExportOptions{}, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, out); err != nil {
 		if out.Started {
 			slog.Error("export broke off", "err", err)
-			return
+			return nil
 		}
 		h.fail(w, r, p, err)
 	}
-}
-
-// download answers a workbook as an attachment.
-func download(w http.ResponseWriter, name string, data []byte) {
-	httpx.Attachment(w, name)
-	w.Write(data)
+	return nil
 }
 
 // jsonArgs undoes what a JSON round trip does to message arguments: whole

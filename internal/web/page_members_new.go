@@ -106,10 +106,9 @@ func (h *Handler) entryUnion(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	return o, true
 }
 
-func (h *Handler) memberNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) memberNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermMemberWrite) {
-		h.forbidden(w, r, p)
-		return
+		return errs.Forbidden()
 	}
 	pg := h.page(w, r, p, "mweb.new.title", "members")
 	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.Title}}
@@ -118,20 +117,21 @@ func (h *Handler) memberNew(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	if id != 0 {
 		o, ok := h.entryUnion(w, r, p, id)
 		if !ok {
-			return
+			return nil
 		}
 		if takesMembers(o.Kind) {
 			if !h.fillEntryUnion(w, r, p, d, o) {
-				return
+				return nil
 			}
 			padRows(d, entryRowsDefault)
 			pg.Data = d
 			h.r.Render(w, http.StatusOK, "member_new", pg)
-			return
+			return nil
 		}
 		pg.Form = fieldErrorForm(pg, "org", "member.org_kind")
 	}
 	h.renderUnionPicker(w, r, p, pg, d, http.StatusOK)
+	return nil
 }
 
 // renderUnionPicker asks which union the people join first.
@@ -194,7 +194,7 @@ func entryRowsFrom(r *http.Request) []entryRow {
 	return out
 }
 
-func (h *Handler) memberCreateMany(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) memberCreateMany(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ctx := r.Context()
 	pg := h.page(w, r, p, "mweb.new.title", "members")
 	pg.Path = "/members/new"
@@ -207,19 +207,19 @@ func (h *Handler) memberCreateMany(w http.ResponseWriter, r *http.Request, p *au
 	if id == 0 {
 		pg.Form = fieldErrorForm(pg, "org", "field.required")
 		h.renderUnionPicker(w, r, p, pg, d, httpx.KindStatus(errs.KindInvalid))
-		return
+		return nil
 	}
 	o, ok := h.entryUnion(w, r, p, id)
 	if !ok {
-		return
+		return nil
 	}
 	if !takesMembers(o.Kind) {
 		pg.Form = fieldErrorForm(pg, "org", "member.org_kind")
 		h.renderUnionPicker(w, r, p, pg, d, httpx.KindStatus(errs.KindInvalid))
-		return
+		return nil
 	}
 	if !h.fillEntryUnion(w, r, p, d, o) {
-		return
+		return nil
 	}
 	pg.Path = d.Action
 	rows := entryRowsFrom(r)
@@ -231,7 +231,7 @@ func (h *Handler) memberCreateMany(w http.ResponseWriter, r *http.Request, p *au
 		padRows(d, len(rows)+1)
 		pg.Data = d
 		h.r.Render(w, http.StatusOK, "member_new", pg)
-		return
+		return nil
 	}
 
 	// Consent is collected on paper or aloud on site: staff confirm it
@@ -242,7 +242,7 @@ func (h *Handler) memberCreateMany(w http.ResponseWriter, r *http.Request, p *au
 		pg.Form = fieldErrorForm(pg, "consent", "rights.consent.required")
 		pg.Data = d
 		h.r.Render(w, httpx.KindStatus(errs.KindInvalid), "member_new", pg)
-		return
+		return nil
 	}
 	ctx = member.WithConsent(ctx, member.Collected{CollectorID: p.UserID, Collector: audit.ActorFrom(ctx).Name})
 	var kept []entryRow
@@ -271,8 +271,7 @@ func (h *Handler) memberCreateMany(w http.ResponseWriter, r *http.Request, p *au
 			if !ok || (e.Kind != errs.KindInvalid && e.Kind != errs.KindConflict) {
 				// Not about this row (the union, the caller, the database):
 				// the rows entered so far stay entered.
-				h.fail(w, r, p, err)
-				return
+				return err
 			}
 			for _, name := range e.FieldNames() {
 				f := e.Fields[name]
@@ -304,4 +303,5 @@ func (h *Handler) memberCreateMany(w http.ResponseWriter, r *http.Request, p *au
 	}
 	pg.Data = d
 	h.r.Render(w, status, "member_new", pg)
+	return nil
 }

@@ -42,19 +42,20 @@ func (h *Handler) renderOfficerForm(w http.ResponseWriter, pg *Page, status int,
 	h.r.Render(w, status, "officer_form", pg)
 }
 
-func (h *Handler) officerNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) officerNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	o, anc, ok := h.orgFor(w, r, p)
 	if !ok || !h.writable(w, r, p, o) {
-		return
+		return nil
 	}
 	pg := h.page(w, r, p, "page.officer.new_title", "orgs")
 	h.renderOfficerForm(w, pg, http.StatusOK, o, anc, officerValues{}, orgURL(o.ID)+"/officers/new")
+	return nil
 }
 
-func (h *Handler) officerCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) officerCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	o, anc, ok := h.orgFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	v := officerValuesFrom(r)
 	if _, err := h.Orgs.AddOfficer(r.Context(), p, o.ID, v.input()); err != nil {
@@ -62,9 +63,10 @@ func (h *Handler) officerCreate(w http.ResponseWriter, r *http.Request, p *auth.
 		if h.validation(w, r, p, pg, err) {
 			h.renderOfficerForm(w, pg, httpx.Status(err), o, anc, v, orgURL(o.ID)+"/officers/new")
 		}
-		return
+		return nil
 	}
 	redirectAnchor(w, r, orgURL(o.ID), "officers", "flash.officer_added")
+	return nil
 }
 
 // officerFor finds the officer of the {id} path value and its organisation,
@@ -93,19 +95,20 @@ func (h *Handler) officerFor(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	return of, o, anc, true
 }
 
-func (h *Handler) officerEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) officerEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	of, o, anc, ok := h.officerFor(w, r, p)
 	if !ok || !h.writable(w, r, p, o) {
-		return
+		return nil
 	}
 	pg := h.page(w, r, p, "page.officer.edit_title", "orgs")
 	h.renderOfficerForm(w, pg, http.StatusOK, o, anc, officerValues{of.Name, of.Position, of.TermStart, of.TermEnd, of.Note}, r.URL.Path)
+	return nil
 }
 
-func (h *Handler) officerUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) officerUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	of, o, anc, ok := h.officerFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	v := officerValuesFrom(r)
 	if _, err := h.Orgs.UpdateOfficer(r.Context(), p, of.ID, v.input()); err != nil {
@@ -113,19 +116,20 @@ func (h *Handler) officerUpdate(w http.ResponseWriter, r *http.Request, p *auth.
 		if h.validation(w, r, p, pg, err) {
 			h.renderOfficerForm(w, pg, httpx.Status(err), o, anc, v, r.URL.Path)
 		}
-		return
+		return nil
 	}
 	redirectAnchor(w, r, orgURL(o.ID), "officers", "flash.officer_saved")
+	return nil
 }
 
-func (h *Handler) officerDelete(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) officerDelete(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	of, o, _, ok := h.officerFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	if err := h.Orgs.RemoveOfficer(r.Context(), p, of.ID); err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	redirectAnchor(w, r, orgURL(o.ID), "officers", "flash.officer_removed")
+	return nil
 }

@@ -50,22 +50,24 @@ func (h *Handler) writable(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	return true
 }
 
-func (h *Handler) orgEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) orgEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	o, anc, ok := h.orgFor(w, r, p)
 	if !ok || !h.writable(w, r, p, o) {
-		return
+		return nil
 	}
 	pg := h.page(w, r, p, "page.org.edit_title", "orgs")
 	h.renderOrgForm(w, pg, http.StatusOK, o, anc, orgValues{o.Name, string(o.Kind), o.DivisionCode, o.Address, o.Phone, o.FoundedOn, o.Note}, false)
+	return nil
 }
 
-func (h *Handler) orgNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) orgNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	o, anc, ok := h.orgFor(w, r, p)
 	if !ok || !h.writable(w, r, p, o) {
-		return
+		return nil
 	}
 	pg := h.page(w, r, p, "page.org.new_title", "orgs")
 	h.renderOrgForm(w, pg, http.StatusOK, o, anc, orgValues{}, true)
+	return nil
 }
 
 func (h *Handler) renderOrgForm(w http.ResponseWriter, pg *Page, status int, o *org.Org, anc []org.Org, v orgValues, isNew bool) {
@@ -88,10 +90,10 @@ func orgValuesFrom(r *http.Request) orgValues {
 	}
 }
 
-func (h *Handler) orgUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) orgUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	o, anc, ok := h.orgFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	v := orgValuesFrom(r)
 	_, err := h.Orgs.Update(r.Context(), p, o.ID, org.UpdateInput{Name: v.Name, Kind: org.Kind(v.Kind), DivisionCode: v.DivisionCode,
@@ -101,15 +103,16 @@ func (h *Handler) orgUpdate(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		if h.validation(w, r, p, pg, err) {
 			h.renderOrgForm(w, pg, httpx.Status(err), o, anc, v, false)
 		}
-		return
+		return nil
 	}
 	redirect(w, r, orgURL(o.ID), "flash.org_saved")
+	return nil
 }
 
-func (h *Handler) orgCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) orgCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	parent, anc, ok := h.orgFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	v := orgValuesFrom(r)
 	child, err := h.Orgs.Create(r.Context(), p, org.CreateInput{ParentID: parent.ID, Name: v.Name, Kind: org.Kind(v.Kind),
@@ -119,9 +122,10 @@ func (h *Handler) orgCreate(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		if h.validation(w, r, p, pg, err) {
 			h.renderOrgForm(w, pg, httpx.Status(err), parent, anc, v, true)
 		}
-		return
+		return nil
 	}
 	redirect(w, r, orgURL(child.ID), "flash.org_created")
+	return nil
 }
 
 // orgMoveData is the Data of the "org_move" page: pick a new parent.
@@ -134,13 +138,14 @@ type orgMoveData struct {
 	Candidates []orgHit
 }
 
-func (h *Handler) orgMoveForm(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) orgMoveForm(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	o, anc, ok := h.orgFor(w, r, p)
 	if !ok || !h.writable(w, r, p, o) {
-		return
+		return nil
 	}
 	pg := h.page(w, r, p, "page.org.move_title", "orgs")
 	h.renderMove(w, r, p, pg, http.StatusOK, o, anc, qstr(r, "q"))
+	return nil
 }
 
 func (h *Handler) renderMove(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int, o *org.Org, anc []org.Org, q string) {
@@ -175,10 +180,10 @@ func (h *Handler) renderMove(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	h.r.Render(w, status, "org_move", pg)
 }
 
-func (h *Handler) orgMove(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) orgMove(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	o, anc, ok := h.orgFor(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	parentID := parseIDValue(r.PostFormValue("parent_id"))
 	var err error
@@ -194,7 +199,8 @@ func (h *Handler) orgMove(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		if h.validation(w, r, p, pg, err) {
 			h.renderMove(w, r, p, pg, httpx.Status(err), o, anc, fstr(r, "q"))
 		}
-		return
+		return nil
 	}
 	redirect(w, r, orgURL(o.ID), "flash.org_moved")
+	return nil
 }

@@ -92,7 +92,7 @@ type orgTreeData struct {
 	NewOrgURL   string
 }
 
-func (h *Handler) orgTree(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) orgTree(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	pg := h.page(w, r, p, "page.orgs.title", "orgs")
 	data := orgTreeData{Q: qstr(r, "q"), Kind: qstr(r, "kind"), Within: qstr(r, "within"), KindOptions: kindOptions(pg.Lang)}
 	data.Searching = data.Q != "" || data.Kind != "" || data.Within != ""
@@ -102,19 +102,17 @@ func (h *Handler) orgTree(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		// subtree; one outside the caller's is not found, like its page.
 		if within = parseIDValue(data.Within); within == 0 {
 			h.notFound(w, r)
-			return
+			return nil
 		}
 		o, err := h.Orgs.Get(r.Context(), p, within)
 		if err != nil {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		data.WithinName = o.Name
 	}
 	status := http.StatusOK
 	if root, err := h.writableRoot(r.Context(), p); err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	} else if root != nil {
 		data.NewOrgURL = orgURL(root.ID) + "/new"
 	}
@@ -123,27 +121,24 @@ func (h *Handler) orgTree(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		items, next, err := h.Orgs.Search(r.Context(), p, org.Query{Q: data.Q, Kind: org.Kind(data.Kind), Within: within, After: cursor, Limit: pageSize})
 		if err != nil {
 			if !h.validation(w, r, p, pg, err) {
-				return
+				return nil
 			}
 			status = httpx.Status(err)
 		}
 		if data.Hits, err = h.hits(r, p, pg.Lang, items); err != nil {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		data.Next, data.HasPrev = listURL(pg, "cursor", next), cursor != ""
 	} else {
 		roots, err := h.Orgs.Roots(r.Context(), p)
 		if err != nil {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		for _, root := range roots {
 			var kids []map[string]any
 			if root.ChildCount > 0 {
 				if kids, err = h.treeLevelNodes(r, p, pg.Lang, &root); err != nil {
-					h.fail(w, r, p, err)
-					return
+					return err
 				}
 			}
 			data.Roots = append(data.Roots, treeNode(pg.Lang, root, kids))
@@ -151,29 +146,28 @@ func (h *Handler) orgTree(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	}
 	pg.Data = data
 	h.r.Render(w, status, "org_tree", pg)
+	return nil
 }
 
 // orgChildren is the fragment app.js loads into a tree node: its children
 // as <li> items.
-func (h *Handler) orgChildren(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) orgChildren(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := idParam(r, "id")
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	o, err := h.Orgs.Get(r.Context(), p, id)
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	pg := h.page(w, r, p, "", "orgs")
 	nodes, err := h.treeLevelNodes(r, p, pg.Lang, o)
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	pg.Data = nodes
 	h.r.Fragment(w, http.StatusOK, "org_children", pg)
+	return nil
 }
 
 // orgShowData is the Data of an organisation's page.
@@ -206,8 +200,9 @@ type officerView struct {
 	PositionLabel string
 }
 
-func (h *Handler) orgShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) orgShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.renderOrgShow(w, r, p, nil, "", http.StatusOK)
+	return nil
 }
 
 // renderOrgShow renders an organisation's page; form and formName carry a
@@ -314,11 +309,10 @@ func employerRoom(k org.Kind, n int) (organises, room bool) {
 }
 
 // orgLinkEmployer records that the union organises an employer.
-func (h *Handler) orgLinkEmployer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) orgLinkEmployer(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := idParam(r, "id")
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	eid := parseIDValue(r.PostFormValue("employer_id"))
 	if eid == 0 {
@@ -332,30 +326,28 @@ func (h *Handler) orgLinkEmployer(w http.ResponseWriter, r *http.Request, p *aut
 		pg := h.page(w, r, p, "", "orgs")
 		f, ok := formFrom(pg, r, err)
 		if !ok {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		h.renderOrgShow(w, r, p, f, "link", httpx.Status(err))
-		return
+		return nil
 	}
 	redirectAnchor(w, r, orgURL(id), "employers", "flash.employer_linked")
+	return nil
 }
 
 // orgUnlinkEmployer ends the link between the union and an employer.
-func (h *Handler) orgUnlinkEmployer(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) orgUnlinkEmployer(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := idParam(r, "id")
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	eid, err := idParam(r, "eid")
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	if err := h.Orgs.UnlinkEmployer(r.Context(), p, id, eid); err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	redirectAnchor(w, r, orgURL(id), "employers", "flash.employer_unlinked")
+	return nil
 }

@@ -1,19 +1,15 @@
 package web
 
 import (
-	"crypto/hmac"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
-	"gonghui/internal/audit"
 	"gonghui/internal/auth"
 	"gonghui/internal/cnid"
-	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
-	"gonghui/internal/i18n"
 )
 
 // The members' own pages (会员之家): a member signs in on a phone with the
@@ -54,126 +50,6 @@ func (h *Handler) portalRoutes(mux *http.ServeMux) {
 	// Public: check a scanned card (page_portal_card.go).
 	mux.HandleFunc("GET /card/verify", h.cardVerifyPage)
 	mux.HandleFunc("POST /card/verify", h.cardVerifySubmit)
-}
-
-// Member session cookies: named apart from the staff session's, with the
-// same flags (see handler.go).
-const (
-	memberCookieSecure = "__Host-gh_member"
-	memberCookiePlain  = "gh_member"
-)
-
-func (h *Handler) memberCookieName(r *http.Request) string {
-	if httpx.Secure(r, h.HTTP) {
-		return memberCookieSecure
-	}
-	return memberCookiePlain
-}
-
-func (h *Handler) memberToken(r *http.Request) string {
-	c, err := r.Cookie(h.memberCookieName(r))
-	if err != nil {
-		return ""
-	}
-	return c.Value
-}
-
-func (h *Handler) setMemberSession(w http.ResponseWriter, r *http.Request, token string) {
-	h.setCookie(w, r, h.memberCookieName(r), token, cookieDuration)
-}
-
-func (h *Handler) clearMemberSession(w http.ResponseWriter, r *http.Request) {
-	h.setCookie(w, r, h.memberCookieName(r), "", -1)
-}
-
-// memberCSRF is the form token of a member session ("" without one). It
-// is keyed like the staff tokens, with its own prefix, so that a staff
-// token is never a member's and the other way round.
-func (h *Handler) memberCSRF(r *http.Request) string {
-	tok := h.memberToken(r)
-	if tok == "" {
-		return ""
-	}
-	return h.mac("m:" + tok)
-}
-
-func (h *Handler) checkMemberCSRF(r *http.Request) bool {
-	got := r.PostFormValue("csrf_token")
-	want := h.memberCSRF(r)
-	return got != "" && want != "" && hmac.Equal([]byte(got), []byte(want))
-}
-
-// memberAuthed wraps a page of a signed-in member. Anyone else (signed
-// out, a staff session, an API token put in the cookie, a session that
-// ended) goes to the member sign-in page; a POST must carry the member
-// session's form token.
-func (h *Handler) memberAuthed(fn func(w http.ResponseWriter, r *http.Request, p *auth.Principal)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		tok := h.memberToken(r)
-		p, _, err := h.Auth.Authenticate(r.Context(), tok, false)
-		if err == nil && (p.Kind != auth.KindMember || p.MemberID == 0 || p.SessionKind != auth.SessionWeb) {
-			err = errs.Unauthenticated()
-		}
-		if err != nil {
-			if !errs.Is(err, errs.KindUnauthenticated) {
-				w.Header().Set("Cache-Control", "no-store")
-				h.fail(w, r, nil, err)
-				return
-			}
-			if tok != "" {
-				h.clearMemberSession(w, r)
-			}
-			to := "/m/login"
-			if r.Method == http.MethodGet && r.URL.Path != "/m" {
-				to += "?next=" + url.QueryEscape(r.URL.RequestURI())
-			} else if tok != "" {
-				to += "?flash=portal.flash.session_ended"
-			}
-			http.Redirect(w, r, to, http.StatusSeeOther)
-			return
-		}
-		ctx := audit.WithActor(r.Context(), audit.Actor{Name: "member:" + db.FormatID(p.MemberID), IP: httpx.ClientIP(r, h.HTTP)})
-		r = r.WithContext(httpx.WithPrincipal(ctx, p))
-		if r.Method == http.MethodPost && !h.checkMemberCSRF(r) {
-			w.Header().Set("Cache-Control", "no-store")
-			h.fail(w, r, nil, &errs.Error{Kind: errs.KindForbidden, Code: "csrf", Key: "error.csrf"})
-			return
-		}
-		fn(w, r, p)
-	}
-}
-
-// portalFlash shows a one-off notice of the portal (keys portal.flash.*).
-func portalFlash(pg *Page, r *http.Request) {
-	if f := r.URL.Query().Get("flash"); strings.HasPrefix(f, "portal.flash.") && i18n.Has(f) {
-		pg.Flash = i18n.T(pg.Lang, f)
-	}
-}
-
-// memberPage prepares a page of a signed-in member: never cached, the
-// form token bound to the member session, tab the item of the bottom bar
-// that is current ("home", "card", "account").
-func (h *Handler) memberPage(w http.ResponseWriter, r *http.Request, titleKey, tab string) *Page {
-	w.Header().Set("Cache-Control", "no-store")
-	lang := i18n.FromRequest(r)
-	pg := &Page{Lang: lang, Nav: tab, Path: r.URL.RequestURI(), CSRF: h.memberCSRF(r), Home: "/m"}
-	if titleKey != "" {
-		pg.Title = i18n.T(lang, titleKey)
-	}
-	portalFlash(pg, r)
-	return pg
-}
-
-// portalNext is where to go after signing in: a member page, else home.
-func portalNext(s string) string {
-	s = localURL(s, "/m")
-	if s == "/m" || strings.HasPrefix(s, "/m/") || strings.HasPrefix(s, "/m?") {
-		if strings.HasPrefix(s, "/m/login") || strings.HasPrefix(s, "/m/logout") {
-			return "/m"
-		}
-		return s
-	}
-	return "/m"
 }
 
 // Sign-in modes.
@@ -348,11 +224,11 @@ func (h *Handler) portalSendCode(w http.ResponseWriter, r *http.Request) {
 }
 
 // portalLogout: POST /m/logout.
-func (h *Handler) portalLogout(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) portalLogout(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if err := h.Auth.Logout(r.Context(), h.memberToken(r)); err != nil {
-		h.fail(w, r, nil, err)
-		return
+		return err
 	}
 	h.clearMemberSession(w, r)
 	redirect(w, r, "/m/login", "portal.flash.signed_out")
+	return nil
 }

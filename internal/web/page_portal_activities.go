@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -13,7 +12,6 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/beijing"
 	"gonghui/internal/db"
-	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 )
@@ -42,8 +40,7 @@ func (h *Handler) portalActivityRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /m/activities/{id}/cancel", m(h.pactCancel))
 	mux.HandleFunc("GET /m/activities/{id}/calendar.ics", m(h.pactCalendar))
 	mux.HandleFunc("GET /m/activities/{id}/photos/{pid}", m(h.pactPhoto))
-	mux.HandleFunc("GET /m/checkin", m(h.pactCheckinPage))
-	mux.HandleFunc("POST /m/checkin", m(h.pactCheckinSubmit))
+	h.HandleCheckin(activity.CodePrefix, h.pactCheckinPage, h.pactCheckinSubmit)
 	mux.HandleFunc("GET /m/notices", m(h.pactNotices))
 }
 
@@ -53,30 +50,6 @@ func (h *Handler) portalActivityRoutes(mux *http.ServeMux) {
 type pactTab struct {
 	Key, Label, URL string
 	Current         bool
-}
-
-// pactItem is an activity on a card of the list (and the head of the
-// detail page).
-type pactItem struct {
-	ID, URL, Title   string
-	Kind             string // translated
-	When             string // "12月1日 周二 09:00–11:30", Beijing time
-	Venue            string
-	Places           string // "余 12 个名额", "已满，可候补", "不限名额"
-	PlacesFull       bool
-	Status, StatusV  string // the member's registration ("" = none)
-	Closed, ClosedV  string // the activity's state when cancelled or finished
-	Day              string // timetable: the day heading
-	Position         string // "候补第 3 位"
-	HasRegistration  bool
-	RegistrationLive bool
-	at               time.Time // timetable: the order within a day
-}
-
-// pactGroup is one day of the timetable.
-type pactGroup struct {
-	Day   string
-	Items []pactItem
 }
 
 // pactListData is the Data of the activity list and of the timetable.
@@ -169,40 +142,6 @@ type pactNoticesData struct {
 
 // ---------- formatting ----------
 
-// pactDate is a day, e.g. 12月1日 周二 (the year only when not this year).
-func pactDate(lang i18n.Lang, t time.Time) string {
-	t = t.In(beijing.Zone)
-	layout := i18n.T(lang, "portal.act.date_layout")
-	if t.Year() != time.Now().In(beijing.Zone).Year() {
-		layout = i18n.T(lang, "portal.act.date_layout_year")
-	}
-	return t.Format(layout) + " " + i18n.T(lang, "portal.act.weekday."+strconv.Itoa(int(t.Weekday())))
-}
-
-// pactWhen is a span of time: one day with its hours, or two days.
-func pactWhen(lang i18n.Lang, start, end time.Time) string {
-	s, e := start.In(beijing.Zone), end.In(beijing.Zone)
-	if s.Year() == e.Year() && s.YearDay() == e.YearDay() {
-		return pactDate(lang, s) + " " + s.Format("15:04") + "–" + e.Format("15:04")
-	}
-	return pactDate(lang, s) + " " + s.Format("15:04") + " – " + pactDate(lang, e) + " " + e.Format("15:04")
-}
-
-// pactMoment is a point in time: day and hour.
-func pactMoment(lang i18n.Lang, t time.Time) string {
-	return pactDate(lang, t) + " " + t.In(beijing.Zone).Format("15:04")
-}
-
-// pactClock is a moment of today as its hour ("14:05"), of another day
-// with the day.
-func pactClock(lang i18n.Lang, t time.Time) string {
-	b, now := t.In(beijing.Zone), time.Now().In(beijing.Zone)
-	if b.Year() == now.Year() && b.YearDay() == now.YearDay() {
-		return b.Format("15:04")
-	}
-	return pactMoment(lang, t)
-}
-
 func pactKind(lang i18n.Lang, k activity.Kind) string {
 	return i18n.T(lang, "activity.kind."+string(k))
 }
@@ -235,12 +174,10 @@ func pactPlaces(lang i18n.Lang, a *activity.Activity) (string, bool) {
 	return i18n.T(lang, "portal.act.places.left", left), false
 }
 
-func pactURL(id int64) string { return "/m/activities/" + db.FormatID(id) }
-
 // pactItemOf fills the card of one activity.
 func pactItemOf(lang i18n.Lang, ma *activity.MemberActivity) pactItem {
 	a := &ma.Activity
-	it := pactItem{ID: db.FormatID(a.ID), URL: pactURL(a.ID), Title: a.Title, Kind: pactKind(lang, a.Kind),
+	it := pactItem{ID: db.FormatID(a.ID), URL: MemberActivityURL(a.ID), Title: a.Title, Kind: pactKind(lang, a.Kind),
 		When: pactWhen(lang, a.StartsAt, a.EndsAt), Venue: a.Venue, Day: pactDate(lang, a.StartsAt), at: a.StartsAt}
 	it.Places, it.PlacesFull = pactPlaces(lang, a)
 	switch {
@@ -301,39 +238,10 @@ func pactCardOf(lang i18n.Lang, sc *activity.StampCard, just int64) *pactCard {
 	return c
 }
 
-// pactMessage is the translated message of a store error.
-func pactMessage(lang i18n.Lang, err error) string {
-	e, ok := errs.As(err)
-	if !ok {
-		return ""
-	}
-	if f, ok := e.FirstField(); ok {
-		return i18n.T(lang, f.Key, f.Args...)
-	}
-	return i18n.T(lang, e.Key, e.Args...)
-}
-
-// pactRefusal reports whether err is a refusal to show on the page (as
-// opposed to a missing page or a failure).
-func pactRefusal(err error) bool {
-	return errs.Is(err, errs.KindConflict) || errs.Is(err, errs.KindInvalid)
-}
-
-// unread counts the member's unread notices for the badge of the bottom
-// bar; a failure only hides the badge.
-func (h *Handler) pactUnread(ctx context.Context, memberID int64) int {
-	n, err := h.notices.Unread(ctx, memberID)
-	if err != nil {
-		slog.Warn("portal: unread notices", "err", err)
-		return 0
-	}
-	return n
-}
-
 // ---------- the list ----------
 
 // pactList: GET /m/activities, tabs coming (default), mine and past.
-func (h *Handler) pactList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) pactList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	tab := qstr(r, "tab")
 	if tab != "mine" && tab != "past" {
 		tab = "coming"
@@ -345,8 +253,7 @@ func (h *Handler) pactList(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	items, next, err := h.Acts.ForMember(r.Context(), p.MemberID, activity.MemberQuery{
 		Mine: tab == "mine", Past: tab == "past", Q: q, After: qstr(r, "after"), Limit: 20})
 	if err != nil {
-		h.fail(w, r, nil, err)
-		return
+		return err
 	}
 	pg := h.memberPage(w, r, "portal.act.list.title", "activities")
 	d := h.pactListBase(pg, r, p, tab, q)
@@ -371,6 +278,7 @@ func (h *Handler) pactList(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	}
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "pact_list", pg)
+	return nil
 }
 
 func (h *Handler) pactListBase(pg *Page, r *http.Request, p *auth.Principal, tab, q string) pactListData {
@@ -392,11 +300,10 @@ func (h *Handler) pactListBase(pg *Page, r *http.Request, p *auth.Principal, tab
 // pactTimetable: GET /m/timetable, the coming activities where the member
 // holds or waits for a place, and their course sessions (page_portal_
 // courses.go), by day.
-func (h *Handler) pactTimetable(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) pactTimetable(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	items, err := h.Acts.Timetable(r.Context(), p.MemberID, time.Time{})
 	if err != nil {
-		h.fail(w, r, nil, err)
-		return
+		return err
 	}
 	pg := h.memberPage(w, r, "portal.act.timetable.title", "activities")
 	d := h.pactListBase(pg, r, p, "timetable", "")
@@ -418,10 +325,11 @@ func (h *Handler) pactTimetable(w http.ResponseWriter, r *http.Request, p *auth.
 			d.Groups = append(d.Groups, pactGroup{Day: it.Day, Items: []pactItem{it}})
 		}
 	}
-	d.Groups = h.pcrsTimetable(r.Context(), pg.Lang, p.MemberID, d.Groups)
+	d.Groups = h.Agenda(r.Context(), pg.Lang, p.MemberID, d.Groups)
 	d.Empty = pg.T("portal.act.list.empty_timetable")
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "pact_list", pg)
+	return nil
 }
 
 // ---------- one activity ----------
@@ -441,12 +349,13 @@ func (h *Handler) pactLoad(w http.ResponseWriter, r *http.Request, p *auth.Princ
 }
 
 // pactShow: GET /m/activities/{id}.
-func (h *Handler) pactShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) pactShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ma, ok := h.pactLoad(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	h.renderPactDetail(w, r, p, ma, "", http.StatusOK)
+	return nil
 }
 
 // mapURL links a place to a map (Amap's marker page, which phones open in
@@ -467,17 +376,17 @@ func (h *Handler) renderPactDetail(w http.ResponseWriter, r *http.Request, p *au
 	a := &ma.Activity
 	pg := h.memberPage(w, r, "", "activities")
 	pg.Title = a.Title
-	pg.Path = pactURL(a.ID)
+	pg.Path = MemberActivityURL(a.ID)
 	lang := pg.Lang
 	now := time.Now()
 	d := pactDetailData{pactItem: pactItemOf(lang, ma), Address: a.Address, MapURL: mapURL(a), Organiser: a.Organiser,
 		Description: strings.TrimSpace(a.Description), CancelReason: a.CancelReason, Error: refusal,
-		CalendarURL: pactURL(a.ID) + "/calendar.ics", Unread: h.pactUnread(r.Context(), p.MemberID)}
+		CalendarURL: MemberActivityURL(a.ID) + "/calendar.ics", Unread: h.pactUnread(r.Context(), p.MemberID)}
 	if d.Organiser == "" {
 		d.Organiser = a.OrgName
 	}
 	for _, ph := range ma.Photos {
-		d.Photos = append(d.Photos, pactPhoto{URL: pactURL(a.ID) + "/photos/" + db.FormatID(ph.ID), Caption: ph.Caption})
+		d.Photos = append(d.Photos, pactPhoto{URL: MemberActivityURL(a.ID) + "/photos/" + db.FormatID(ph.ID), Caption: ph.Caption})
 	}
 	closes := pactMoment(lang, a.RegClosesAt)
 	if o, c := a.RegOpensAt.In(beijing.Zone), a.RegClosesAt.In(beijing.Zone); o.Year() == c.Year() && o.YearDay() == c.YearDay() {
@@ -553,44 +462,44 @@ func (h *Handler) pactRefused(w http.ResponseWriter, r *http.Request, p *auth.Pr
 
 // pactRegister: POST /m/activities/{id}/register. A second press answers
 // the registration already made.
-func (h *Handler) pactRegister(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) pactRegister(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := idParam(r, "id")
 	if err != nil {
-		h.fail(w, r, nil, err)
-		return
+		return err
 	}
 	reg, made, err := h.Acts.Register(r.Context(), p, id, p.MemberID)
 	if err != nil {
 		h.pactRefused(w, r, p, id, err)
-		return
+		return nil
 	}
 	flash := "portal.flash.act_already"
 	if made {
 		flash = "portal.flash.act_" + string(reg.Status)
 	}
-	redirect(w, r, pactURL(id), flash)
+	redirect(w, r, MemberActivityURL(id), flash)
+	return nil
 }
 
 // pactCancel: POST /m/activities/{id}/cancel.
-func (h *Handler) pactCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) pactCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := idParam(r, "id")
 	if err != nil {
-		h.fail(w, r, nil, err)
-		return
+		return err
 	}
 	if _, err := h.Acts.CancelRegistration(r.Context(), p, id, p.MemberID); err != nil {
 		h.pactRefused(w, r, p, id, err)
-		return
+		return nil
 	}
-	redirect(w, r, pactURL(id), "portal.flash.act_withdrawn")
+	redirect(w, r, MemberActivityURL(id), "portal.flash.act_withdrawn")
+	return nil
 }
 
 // pactCalendar: GET /m/activities/{id}/calendar.ics, to add the activity
 // to the phone's calendar.
-func (h *Handler) pactCalendar(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) pactCalendar(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ma, ok := h.pactLoad(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	scheme := "http"
 	if httpx.Secure(r, h.HTTP) {
@@ -598,7 +507,7 @@ func (h *Handler) pactCalendar(w http.ResponseWriter, r *http.Request, p *auth.P
 	}
 	link := ""
 	if host := r.Host; host != "" && !strings.ContainsAny(host, "/\\ \t\r\n") {
-		link = scheme + "://" + host + pactURL(ma.ID)
+		link = scheme + "://" + host + MemberActivityURL(ma.ID)
 	}
 	body := activity.ICS(&ma.Activity, link, time.Now())
 	hd := w.Header()
@@ -607,6 +516,7 @@ func (h *Handler) pactCalendar(w http.ResponseWriter, r *http.Request, p *auth.P
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	_, _ = w.Write(body)
+	return nil
 }
 
 // pactPhoto is one picture on an activity's page.
@@ -614,7 +524,7 @@ type pactPhoto struct{ URL, Caption string }
 
 // pactPhoto serves one picture of an activity the member may see, with
 // the type read from its bytes at upload and no sniffing or scripting.
-func (h *Handler) pactPhoto(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) pactPhoto(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := idParam(r, "id")
 	var pid int64
 	if err == nil {
@@ -626,8 +536,7 @@ func (h *Handler) pactPhoto(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		ct, data, err = h.Acts.MemberPhotoData(r.Context(), p.MemberID, id, pid)
 	}
 	if err != nil {
-		h.fail(w, r, nil, err)
-		return
+		return err
 	}
 	hd := w.Header()
 	hd.Set("Content-Type", ct)
@@ -636,15 +545,15 @@ func (h *Handler) pactPhoto(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	hd.Set("Cache-Control", "private, max-age=3600")
 	_, _ = w.Write(data)
+	return nil
 }
 
 // pactNotices: GET /m/notices, the latest notices; they are marked read
 // once shown.
-func (h *Handler) pactNotices(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) pactNotices(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ns, err := h.notices.List(r.Context(), p.MemberID, 50)
 	if err != nil {
-		h.fail(w, r, nil, err)
-		return
+		return err
 	}
 	pg := h.memberPage(w, r, "portal.act.notices.title", "notices")
 	d := pactNoticesData{}
@@ -656,9 +565,9 @@ func (h *Handler) pactNotices(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		}
 		v.Text = pg.T(key, n.ActivityTitle)
 		if n.ActivityID != 0 {
-			v.URL = pactURL(n.ActivityID)
+			v.URL = MemberActivityURL(n.ActivityID)
 		} else if n.TermID != 0 {
-			v.URL = pcrsURL(n.TermID) // a course's notice (page_portal_courses.go)
+			v.URL = MemberTermURL(n.TermID)
 		}
 		d.Items = append(d.Items, v)
 	}
@@ -667,4 +576,5 @@ func (h *Handler) pactNotices(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if err := h.notices.MarkRead(r.Context(), p.MemberID); err != nil {
 		slog.Warn("portal: marking notices read", "err", err)
 	}
+	return nil
 }

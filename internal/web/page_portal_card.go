@@ -14,17 +14,15 @@ import (
 // (public).
 
 // staffCard: GET /members/{id}/card, for staff who may see the member.
-func (h *Handler) staffCard(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) staffCard(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := idParam(r, "id")
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	c, err := h.Members.Card(r.Context(), p, id)
 	if err != nil {
 		w.Header().Set("Cache-Control", "no-store")
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	pg := h.page(w, r, p, "portal.staff_card.title", "members")
 	m := c.Member
@@ -35,10 +33,11 @@ func (h *Handler) staffCard(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	pg.Data = d
 	w.Header().Set("Cache-Control", "no-store")
 	h.r.Render(w, http.StatusOK, "portal_staff_card", pg)
+	return nil
 }
 
 // staffCardPNG: GET /members/{id}/card.png.
-func (h *Handler) staffCardPNG(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) staffCardPNG(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := idParam(r, "id")
 	if err == nil {
 		c, cerr := h.Members.Card(r.Context(), p, id)
@@ -50,6 +49,7 @@ func (h *Handler) staffCardPNG(w http.ResponseWriter, r *http.Request, p *auth.P
 		w.Header().Set("Cache-Control", "no-store")
 		h.fail(w, r, p, err)
 	}
+	return nil
 }
 
 // cardVerifyData is the Data of the page that checks a scanned card.

@@ -7,8 +7,6 @@ import (
 
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
-	"gonghui/internal/checkcode"
-	"gonghui/internal/course"
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
 )
@@ -34,7 +32,7 @@ func (h *Handler) pactCheckinView(ctx context.Context, pg *Page, p *auth.Princip
 		return d, pactMessage(pg.Lang, err)
 	}
 	a := &ma.Activity
-	d.Title, d.ActivityURL, d.When, d.Venue = a.Title, pactURL(a.ID), pactWhen(pg.Lang, a.StartsAt, a.EndsAt), a.Venue
+	d.Title, d.ActivityURL, d.When, d.Venue = a.Title, MemberActivityURL(a.ID), pactWhen(pg.Lang, a.StartsAt, a.EndsAt), a.Venue
 	found := false
 	for _, cp := range a.Checkpoints {
 		if cp.ID == c.CheckpointID {
@@ -80,17 +78,11 @@ func (h *Handler) pactCheckinView(ctx context.Context, pg *Page, p *auth.Princip
 }
 
 // pactCheckinPage: GET /m/checkin?code=…, what a checkpoint's QR code
-// opens. It shows where the member is about to check in and a button; it
-// never checks in by itself. A course session's code ("GHK1:") goes to
-// pcrsCheckinPage.
-func (h *Handler) pactCheckinPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	code := r.URL.Query().Get("code")
+// opens (the kernel dispatches by the code's prefix). It shows where the
+// member is about to check in and a button; it never checks in by itself.
+func (h *Handler) pactCheckinPage(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) error {
 	if len(code) > activity.MaxCodeLen {
 		code = ""
-	}
-	if h.Courses != nil && checkcode.Prefix(code, activity.CodePrefix, course.CodePrefix) == course.CodePrefix {
-		h.pcrsCheckinPage(w, r, p, code) // a course session's code (page_portal_courses.go)
-		return
 	}
 	pg := h.memberPage(w, r, "portal.act.checkin.title", "activities")
 	d, reason := h.pactCheckinView(r.Context(), pg, p, code)
@@ -100,27 +92,21 @@ func (h *Handler) pactCheckinPage(w http.ResponseWriter, r *http.Request, p *aut
 	d.Unread = h.pactUnread(r.Context(), p.MemberID)
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "pact_checkin", pg)
+	return nil
 }
 
 // pactCheckinSubmit: POST /m/checkin, the big button. A second press
-// answers "already checked in". A course session's code goes to
-// pcrsCheckinSubmit.
-func (h *Handler) pactCheckinSubmit(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	code := r.PostFormValue("code")
+// answers "already checked in".
+func (h *Handler) pactCheckinSubmit(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) error {
 	if len(code) > activity.MaxCodeLen {
 		code = code[:activity.MaxCodeLen+1] // ParseCode refuses it as malformed
-	}
-	if h.Courses != nil && checkcode.Prefix(code, activity.CodePrefix, course.CodePrefix) == course.CodePrefix {
-		h.pcrsCheckinSubmit(w, r, p, code) // a course session's code (page_portal_courses.go)
-		return
 	}
 	pg := h.memberPage(w, r, "portal.act.checkin.title", "activities")
 	pg.Path = activity.CheckinPath(code)
 	ci, made, err := h.Acts.CheckIn(r.Context(), p, 0, activity.CheckInInput{Code: code})
 	if err != nil {
 		if !pactRefusal(err) && !errs.Is(err, errs.KindNotFound) {
-			h.fail(w, r, nil, err)
-			return
+			return err
 		}
 		d, _ := h.pactCheckinView(r.Context(), pg, p, code)
 		d.CanCheckIn, d.Card = false, nil
@@ -132,9 +118,9 @@ func (h *Handler) pactCheckinSubmit(w http.ResponseWriter, r *http.Request, p *a
 		pg.Data = d
 		status := httpx.Status(err)
 		h.r.Render(w, status, "pact_checkin", pg)
-		return
+		return nil
 	}
-	d := pactCheckinData{Code: code, Title: ci.ActivityTitle, ActivityURL: pactURL(ci.ActivityID), Checkpoint: ci.CheckpointName,
+	d := pactCheckinData{Code: code, Title: ci.ActivityTitle, ActivityURL: MemberActivityURL(ci.ActivityID), Checkpoint: ci.CheckpointName,
 		Result: "ok", At: pactClock(pg.Lang, ci.At), Unread: h.pactUnread(r.Context(), p.MemberID)}
 	if !made {
 		d.Result = "again"
@@ -154,6 +140,7 @@ func (h *Handler) pactCheckinSubmit(w http.ResponseWriter, r *http.Request, p *a
 	}
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "pact_checkin", pg)
+	return nil
 }
 
 // ---------- notices ----------

@@ -49,15 +49,8 @@ func (h *Handler) portalCourseRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /m/courses/terms/{id}/draw", m(h.pcrsDraw))
 	mux.HandleFunc("POST /m/courses/groups/{id}/join", m(h.pcrsJoin))
 	mux.HandleFunc("POST /m/courses/groups/{id}/leave", m(h.pcrsLeave))
-	if h.Acts == nil {
-		// Without activities nobody else answers the codes' link.
-		mux.HandleFunc("GET /m/checkin", m(func(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-			h.pcrsCheckinPage(w, r, p, r.URL.Query().Get("code"))
-		}))
-		mux.HandleFunc("POST /m/checkin", m(func(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-			h.pcrsCheckinSubmit(w, r, p, r.PostFormValue("code"))
-		}))
-	}
+	h.HandleCheckin(course.CodePrefix, h.pcrsCheckinPage, h.pcrsCheckinSubmit)
+	h.AddAgenda(h.pcrsTimetable)
 }
 
 // ---------- views ----------
@@ -163,8 +156,6 @@ type pcrsCheckinData struct {
 
 // ---------- formatting ----------
 
-func pcrsURL(id int64) string { return "/m/courses/terms/" + db.FormatID(id) }
-
 // pcrsDay is a day of the calendar ("2026-03-10") as 3月10日.
 func pcrsDay(lang i18n.Lang, day string) string {
 	t, err := time.ParseInLocation(time.DateOnly, day, beijing.Zone)
@@ -260,7 +251,7 @@ func pcrsPlaces(lang i18n.Lang, t *course.Term) string {
 // pcrsTermOf fills the card of one term.
 func pcrsTermOf(lang i18n.Lang, mt *course.MemberTerm, now time.Time) pcrsTerm {
 	t := &mt.Term
-	v := pcrsTerm{ID: db.FormatID(t.ID), URL: pcrsURL(t.ID), Title: t.CourseTitle, Name: t.Name,
+	v := pcrsTerm{ID: db.FormatID(t.ID), URL: MemberTermURL(t.ID), Title: t.CourseTitle, Name: t.Name,
 		Category: i18n.T(lang, "course.category."+string(t.Category)), Teacher: t.Teacher, Venue: t.Venue, Address: t.Address,
 		Organiser: t.OrgName, Schedule: pcrsSchedule(lang, t.Schedule), Places: pcrsPlaces(lang, t),
 		Closed: t.Status == course.TermCancelled || t.Status == course.TermFinished}
@@ -296,17 +287,15 @@ func (h *Handler) pcrsUnread(ctx context.Context, memberID int64) int {
 
 // pcrsList: GET /m/courses, the terms open to the member and the
 // interest groups.
-func (h *Handler) pcrsList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) pcrsList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ctx := r.Context()
 	terms, err := h.Courses.OpenTerms(ctx, p.MemberID)
 	if err != nil {
-		h.fail(w, r, nil, err)
-		return
+		return err
 	}
 	groups, err := h.Courses.MemberGroups(ctx, p.MemberID)
 	if err != nil {
-		h.fail(w, r, nil, err)
-		return
+		return err
 	}
 	pg := h.memberPage(w, r, "portal.crs.list.title", "activities")
 	now := time.Now()
@@ -327,6 +316,7 @@ func (h *Handler) pcrsList(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	}
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "pcrs_list", pg)
+	return nil
 }
 
 // ---------- one term ----------
@@ -346,12 +336,13 @@ func (h *Handler) pcrsLoad(w http.ResponseWriter, r *http.Request, p *auth.Princ
 }
 
 // pcrsShow: GET /m/courses/terms/{id}.
-func (h *Handler) pcrsShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) pcrsShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	mt, ok := h.pcrsLoad(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	h.renderPcrsTerm(w, r, p, mt, "", http.StatusOK)
+	return nil
 }
 
 // pcrsAttended reads which of the member's sessions between from and to
@@ -375,7 +366,7 @@ func (h *Handler) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth
 	t := &mt.Term
 	pg := h.memberPage(w, r, "", "activities")
 	pg.Title = t.CourseTitle + " · " + t.Name
-	pg.Path = pcrsURL(t.ID)
+	pg.Path = MemberTermURL(t.ID)
 	lang := pg.Lang
 	now := time.Now()
 	d := pcrsDetailData{pcrsTerm: pcrsTermOf(lang, mt, now), Audience: t.AudienceOrgName, Error: refusal,
@@ -434,7 +425,7 @@ func (h *Handler) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth
 	}
 
 	if t.DrawnAt != nil {
-		d.Drawn, d.Seed, d.DrawnAt, d.RecordURL = true, t.Seed, pactMoment(lang, *t.DrawnAt), pcrsURL(t.ID)+"/draw"
+		d.Drawn, d.Seed, d.DrawnAt, d.RecordURL = true, t.Seed, pactMoment(lang, *t.DrawnAt), MemberTermURL(t.ID)+"/draw"
 	}
 
 	// The coming sessions, with the member's marks.
@@ -471,50 +462,49 @@ func (h *Handler) pcrsRefused(w http.ResponseWriter, r *http.Request, p *auth.Pr
 
 // pcrsApply: POST /m/courses/terms/{id}/apply. A second press answers the
 // application already made, with the same ticket.
-func (h *Handler) pcrsApply(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) pcrsApply(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := idParam(r, "id")
 	if err != nil {
-		h.fail(w, r, nil, err)
-		return
+		return err
 	}
 	_, made, err := h.Courses.Apply(r.Context(), p, id, p.MemberID)
 	if err != nil {
 		h.pcrsRefused(w, r, p, id, err)
-		return
+		return nil
 	}
 	flash := "portal.flash.crs_already"
 	if made {
 		flash = "portal.flash.crs_applied"
 	}
-	redirect(w, r, pcrsURL(id), flash)
+	redirect(w, r, MemberTermURL(id), flash)
+	return nil
 }
 
 // pcrsWithdraw: POST /m/courses/terms/{id}/withdraw.
-func (h *Handler) pcrsWithdraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) pcrsWithdraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := idParam(r, "id")
 	if err != nil {
-		h.fail(w, r, nil, err)
-		return
+		return err
 	}
 	if _, err := h.Courses.Withdraw(r.Context(), p, id, p.MemberID); err != nil {
 		h.pcrsRefused(w, r, p, id, err)
-		return
+		return nil
 	}
-	redirect(w, r, pcrsURL(id), "portal.flash.crs_withdrawn")
+	redirect(w, r, MemberTermURL(id), "portal.flash.crs_withdrawn")
+	return nil
 }
 
 // pcrsDraw: GET /m/courses/terms/{id}/draw, the draw record: every ticket
 // with its place in the draw and its key, no names; the member's own
 // ticket marked.
-func (h *Handler) pcrsDraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) pcrsDraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	mt, ok := h.pcrsLoad(w, r, p)
 	if !ok {
-		return
+		return nil
 	}
 	rec, err := h.Courses.Record(r.Context(), &mt.Term)
 	if err != nil {
-		h.fail(w, r, nil, err)
-		return
+		return err
 	}
 	pg := h.memberPage(w, r, "portal.crs.draw.title", "activities")
 	lang := pg.Lang
@@ -553,6 +543,7 @@ func (h *Handler) pcrsDraw(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	}
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "pcrs_draw", pg)
+	return nil
 }
 
 // ---------- interest groups ----------
@@ -575,13 +566,15 @@ func (h *Handler) pcrsGroupAction(w http.ResponseWriter, r *http.Request, p *aut
 }
 
 // pcrsJoin: POST /m/courses/groups/{id}/join.
-func (h *Handler) pcrsJoin(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) pcrsJoin(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.pcrsGroupAction(w, r, p, false)
+	return nil
 }
 
 // pcrsLeave: POST /m/courses/groups/{id}/leave.
-func (h *Handler) pcrsLeave(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) pcrsLeave(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.pcrsGroupAction(w, r, p, true)
+	return nil
 }
 
 // ---------- the timetable ----------
@@ -608,7 +601,7 @@ func (h *Handler) pcrsTimetable(ctx context.Context, lang i18n.Lang, memberID in
 		if e.EndsAt.Before(now) {
 			continue
 		}
-		it := pactItem{ID: db.FormatID(e.TermID), URL: pcrsURL(e.TermID), Title: e.CourseTitle + " · " + e.TermName,
+		it := pactItem{ID: db.FormatID(e.TermID), URL: MemberTermURL(e.TermID), Title: e.CourseTitle + " · " + e.TermName,
 			Kind: i18n.T(lang, "portal.crs.kind"), When: pactWhen(lang, e.StartsAt, e.EndsAt), Venue: e.Venue,
 			Day: pactDate(lang, e.StartsAt), at: e.StartsAt}
 		if e.Teacher != "" {
@@ -654,7 +647,7 @@ func (h *Handler) pcrsCheckinView(ctx context.Context, pg *Page, p *auth.Princip
 		return d, pactMessage(pg.Lang, err)
 	}
 	t := &mt.Term
-	d.Title, d.Term, d.TermURL, d.Venue = t.CourseTitle, t.Name, pcrsURL(t.ID), t.Venue
+	d.Title, d.Term, d.TermURL, d.Venue = t.CourseTitle, t.Name, MemberTermURL(t.ID), t.Venue
 	e := mt.Enrolment
 	if e != nil && e.Status == course.EnrolEnrolled {
 		d.Attendance = pg.T("portal.crs.attended", e.Attended, t.Sessions)
@@ -720,7 +713,7 @@ func (h *Handler) pcrsCheckinView(ctx context.Context, pg *Page, p *auth.Princip
 // pcrsCheckinPage: GET /m/checkin?code=GHK1:…, what a session's QR code
 // opens (dispatched by pactCheckinPage). It shows the session and a
 // button; it never records attendance by itself.
-func (h *Handler) pcrsCheckinPage(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) {
+func (h *Handler) pcrsCheckinPage(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) error {
 	pg := h.memberPage(w, r, "portal.crs.checkin.title", "activities")
 	d, reason := h.pcrsCheckinView(r.Context(), pg, p, code)
 	if reason != "" {
@@ -729,11 +722,12 @@ func (h *Handler) pcrsCheckinPage(w http.ResponseWriter, r *http.Request, p *aut
 	d.Unread = h.pcrsUnread(r.Context(), p.MemberID)
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "pcrs_checkin", pg)
+	return nil
 }
 
 // pcrsCheckinSubmit: POST /m/checkin with a session's code (dispatched by
 // pactCheckinSubmit), the big button. A second press answers "already".
-func (h *Handler) pcrsCheckinSubmit(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) {
+func (h *Handler) pcrsCheckinSubmit(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) error {
 	if len(code) > checkcode.MaxLen {
 		code = code[:checkcode.MaxLen+1] // Parse refuses it as malformed
 	}
@@ -746,7 +740,7 @@ func (h *Handler) pcrsCheckinSubmit(w http.ResponseWriter, r *http.Request, p *a
 	if err != nil {
 		if !pactRefusal(err) && !errs.Is(err, errs.KindNotFound) {
 			h.fail(w, r, nil, err)
-			return
+			return nil
 		}
 		d, _ := h.pcrsCheckinView(r.Context(), pg, p, code)
 		d.CanCheckIn = false
@@ -758,10 +752,10 @@ func (h *Handler) pcrsCheckinSubmit(w http.ResponseWriter, r *http.Request, p *a
 		pg.Data = d
 		status := httpx.Status(err)
 		h.r.Render(w, status, "pcrs_checkin", pg)
-		return
+		return nil
 	}
 	a := res[0]
-	d := pcrsCheckinData{Code: code, Title: a.CourseTitle, Term: a.TermName, TermURL: pcrsURL(a.TermID), Result: "ok",
+	d := pcrsCheckinData{Code: code, Title: a.CourseTitle, Term: a.TermName, TermURL: MemberTermURL(a.TermID), Result: "ok",
 		At: pactClock(pg.Lang, a.At), Attendance: pg.T("portal.crs.attended", a.Attended, a.Sessions),
 		Unread: h.pcrsUnread(r.Context(), p.MemberID)}
 	if !a.Made {
@@ -777,4 +771,5 @@ func (h *Handler) pcrsCheckinSubmit(w http.ResponseWriter, r *http.Request, p *a
 	}
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "pcrs_checkin", pg)
+	return nil
 }

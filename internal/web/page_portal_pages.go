@@ -21,16 +21,14 @@ type portalHomeData struct {
 }
 
 // portalHome: GET /m.
-func (h *Handler) portalHome(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) portalHome(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	m, err := h.Members.Own(r.Context(), p.MemberID)
 	if err != nil {
-		h.fail(w, r, nil, err)
-		return
+		return err
 	}
 	has, err := h.Auth.HasMemberPassword(r.Context(), p.MemberID)
 	if err != nil {
-		h.fail(w, r, nil, err)
-		return
+		return err
 	}
 	d := portalHomeData{HasPassword: has}
 	if h.Acts != nil {
@@ -40,6 +38,7 @@ func (h *Handler) portalHome(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	d.M = memberView(pg.Lang, *m)
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "portal_home", pg)
+	return nil
 }
 
 // portalCardData is the Data of a card page, the member's or staff's.
@@ -57,15 +56,15 @@ func cardView(c *member.Card, imageURL string) portalCardData {
 }
 
 // portalCard: GET /m/card, the member's digital card.
-func (h *Handler) portalCard(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) portalCard(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	c, err := h.Members.OwnCard(r.Context(), p.MemberID)
 	if err != nil {
-		h.fail(w, r, nil, err)
-		return
+		return err
 	}
 	pg := h.memberPage(w, r, "portal.card.title", "card")
 	pg.Data = cardView(c, "/m/card.png")
 	h.r.Render(w, http.StatusOK, "portal_card", pg)
+	return nil
 }
 
 // cardPNGSize is the side of a card's QR image: 8 pixels a module for a
@@ -86,7 +85,7 @@ func writeCardPNG(w http.ResponseWriter, c *member.Card) error {
 }
 
 // portalCardPNG: GET /m/card.png, signed anew on every request.
-func (h *Handler) portalCardPNG(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) portalCardPNG(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	c, err := h.Members.OwnCard(r.Context(), p.MemberID)
 	if err == nil {
 		err = writeCardPNG(w, c)
@@ -95,6 +94,7 @@ func (h *Handler) portalCardPNG(w http.ResponseWriter, r *http.Request, p *auth.
 		w.Header().Set("Cache-Control", "no-store")
 		h.fail(w, r, nil, err)
 	}
+	return nil
 }
 
 // portalAccountData is the Data of a member's account page.
@@ -165,17 +165,17 @@ func (h *Handler) renderPortalAccount(w http.ResponseWriter, r *http.Request, p 
 }
 
 // portalAccount: GET /m/account.
-func (h *Handler) portalAccount(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) portalAccount(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.renderPortalAccount(w, r, p, h.memberPage(w, r, "portal.account.title", "account"), http.StatusOK)
+	return nil
 }
 
 // portalPassword: POST /m/password, set or change the sign-in password.
-func (h *Handler) portalPassword(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) portalPassword(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ctx := r.Context()
 	had, err := h.Auth.HasMemberPassword(ctx, p.MemberID)
 	if err != nil {
-		h.fail(w, r, nil, err)
-		return
+		return err
 	}
 	password := r.PostFormValue("password")
 	if password != r.PostFormValue("password2") {
@@ -190,16 +190,16 @@ func (h *Handler) portalPassword(w http.ResponseWriter, r *http.Request, p *auth
 		pg.Path = "/m/account"
 		form, ok := formError(pg, err)
 		if !ok {
-			h.fail(w, r, nil, err)
-			return
+			return err
 		}
 		pg.Form = form
 		h.renderPortalAccount(w, r, p, pg, httpx.Status(err))
-		return
+		return nil
 	}
 	flash := "portal.flash.password_set"
 	if had {
 		flash = "portal.flash.password_changed"
 	}
 	redirect(w, r, "/m/account", flash)
+	return nil
 }

@@ -133,15 +133,16 @@ func (h *Handler) renderPortalData(w http.ResponseWriter, r *http.Request, p *au
 }
 
 // portalData: GET /m/data.
-func (h *Handler) portalData(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) portalData(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.renderPortalData(w, r, p, h.memberPage(w, r, "rights.data.title", "account"), http.StatusOK)
+	return nil
 }
 
 // portalDataJSON: GET /m/data.json, the same as GET /api/v1/me/data.
-func (h *Handler) portalDataJSON(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) portalDataJSON(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	d, ok := h.ownData(w, r, p, "json")
 	if !ok {
-		return
+		return nil
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	httpx.Attachment(w, "my-data-"+db.FormatID(p.MemberID)+".json")
@@ -149,13 +150,14 @@ func (h *Handler) portalDataJSON(w http.ResponseWriter, r *http.Request, p *auth
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(d)
+	return nil
 }
 
 // portalDataXLSX: GET /m/data.xlsx.
-func (h *Handler) portalDataXLSX(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) portalDataXLSX(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	d, ok := h.ownData(w, r, p, "xlsx")
 	if !ok {
-		return
+		return nil
 	}
 	lang := i18n.FromRequest(r)
 	w.Header().Set("Cache-Control", "no-store")
@@ -165,24 +167,25 @@ func (h *Handler) portalDataXLSX(w http.ResponseWriter, r *http.Request, p *auth
 	if err := member.WriteOwnData(d, tr, w); err != nil {
 		h.fail(w, r, nil, err)
 	}
+	return nil
 }
 
 // portalCorrect: POST /m/corrections, a member asks for a correction.
-func (h *Handler) portalCorrect(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) portalCorrect(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	_, err := h.Members.RequestCorrection(r.Context(), p.MemberID, member.CorrectionInput{Field: fstr(r, "field"), Value: fstr(r, "value"), Note: fstr(r, "note")})
 	if err != nil {
 		pg := h.memberPage(w, r, "rights.data.title", "account")
 		pg.Path = "/m/data"
 		form, ok := formFrom(pg, r, err)
 		if !ok {
-			h.fail(w, r, nil, err)
-			return
+			return err
 		}
 		pg.Form = form
 		h.renderPortalData(w, r, p, pg, httpx.Status(err))
-		return
+		return nil
 	}
 	http.Redirect(w, r, "/m/data?flash=portal.flash.rights_requested#corrections", http.StatusSeeOther)
+	return nil
 }
 
 // correctionListData is the Data of the staff's queue of requests.
@@ -213,20 +216,19 @@ func (h *Handler) renderCorrections(w http.ResponseWriter, r *http.Request, p *a
 
 // correctionList: GET /corrections, the requests waiting in the caller's
 // subtrees.
-func (h *Handler) correctionList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) correctionList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermMemberWrite) {
-		h.fail(w, r, p, errs.Forbidden())
-		return
+		return errs.Forbidden()
 	}
 	h.renderCorrections(w, r, p, h.page(w, r, p, "rights.staff.title", "members"), http.StatusOK)
+	return nil
 }
 
 // correctionDecide: POST /corrections/{id}/decide.
-func (h *Handler) correctionDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) correctionDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := idParam(r, "id")
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	decision := fstr(r, "decision")
 	pg := h.page(w, r, p, "rights.staff.title", "members")
@@ -234,25 +236,25 @@ func (h *Handler) correctionDecide(w http.ResponseWriter, r *http.Request, p *au
 	if decision != "approve" && decision != "reject" {
 		pg.Form = fieldErrorForm(pg, "decision", "field.invalid_choice")
 		h.renderCorrections(w, r, p, pg, httpx.KindStatus(errs.KindInvalid))
-		return
+		return nil
 	}
 	_, err = h.Members.DecideCorrection(r.Context(), p, id, member.CorrectionDecision{Approve: decision == "approve", Reason: fstr(r, "reason")})
 	if err != nil {
 		form, ok := formFrom(pg, r, err)
 		if !ok {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		form.Values["id"] = db.FormatID(id)
 		pg.Form = form
 		h.renderCorrections(w, r, p, pg, httpx.Status(err))
-		return
+		return nil
 	}
 	flash := "flash.rights.rejected"
 	if decision == "approve" {
 		flash = "flash.rights.approved"
 	}
 	redirect(w, r, "/corrections", flash)
+	return nil
 }
 
 // importConsent marks the request's context: the importer confirmed that

@@ -53,21 +53,21 @@ func (h *Handler) renderSecurity(w http.ResponseWriter, pg *Page, status int, po
 	h.r.Render(w, status, "security", pg)
 }
 
-func (h *Handler) securityForm(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) securityForm(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !h.canSecurity(w, r, p) {
-		return
+		return nil
 	}
 	pol, err := h.Auth.Policy(r.Context())
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	h.renderSecurity(w, h.page(w, r, p, "page.security.title", "security"), http.StatusOK, pol)
+	return nil
 }
 
-func (h *Handler) securitySave(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) securitySave(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !h.canSecurity(w, r, p) {
-		return
+		return nil
 	}
 	var pol auth.Policy
 	f := errs.Fields{}
@@ -96,7 +96,8 @@ func (h *Handler) securitySave(w http.ResponseWriter, r *http.Request, p *auth.P
 		if h.validation(w, r, p, pg, err) {
 			h.renderSecurity(w, pg, httpx.Status(err), pol)
 		}
-		return
+		return nil
 	}
 	redirect(w, r, "/security", "flash.policy_saved")
+	return nil
 }

@@ -31,8 +31,9 @@ type transferListData struct {
 	Section           string
 }
 
-func (h *Handler) transferList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) transferList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.renderTransferList(w, r, p, nil, http.StatusOK)
+	return nil
 }
 
 func (h *Handler) renderTransferList(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, status int) {
@@ -83,7 +84,7 @@ func (h *Handler) renderTransferList(w http.ResponseWriter, r *http.Request, p *
 
 // transferRequestIn: POST /transfers/new, a union asks to take in a person
 // who is a member elsewhere, named by ID number.
-func (h *Handler) transferRequestIn(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) transferRequestIn(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	to, typed, err := targetFrom(r)
 	if err == nil {
 		req := member.TransferRequest{IDNumber: fstr(r, "id_number"), ToOrgID: to, Note: fstr(r, "note")}
@@ -99,14 +100,14 @@ func (h *Handler) transferRequestIn(w http.ResponseWriter, r *http.Request, p *a
 		pg := h.page(w, r, p, "", "members")
 		form, ok := formFrom(pg, r, err)
 		if !ok {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		moveTargetError(form, typed)
 		h.renderTransferList(w, r, p, form, httpx.Status(err))
-		return
+		return nil
 	}
 	redirect(w, r, "/transfers?direction=in", "flash.mweb.transfer_requested")
+	return nil
 }
 
 // transferShowData is the Data of a transfer's page.
@@ -115,8 +116,9 @@ type transferShowData struct {
 	Back string
 }
 
-func (h *Handler) transferShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) transferShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.renderTransfer(w, r, p, nil, http.StatusOK)
+	return nil
 }
 
 func (h *Handler) renderTransfer(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, status int) {
@@ -148,11 +150,10 @@ func (h *Handler) renderTransfer(w http.ResponseWriter, r *http.Request, p *auth
 
 // transferDecide: POST /transfers/{id}/decide, action=release, accept,
 // reject (with a reason) or cancel.
-func (h *Handler) transferDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) transferDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := idParam(r, "id")
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	action := fstr(r, "action")
 	_, err = h.Members.DecideTransfer(r.Context(), p, id, member.TransferDecision{Action: action, Reason: fstr(r, "reason")})
@@ -160,13 +161,13 @@ func (h *Handler) transferDecide(w http.ResponseWriter, r *http.Request, p *auth
 		pg := h.page(w, r, p, "", "members")
 		form, ok := formFrom(pg, r, err)
 		if !ok {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		h.renderTransfer(w, r, p, form, httpx.Status(err))
-		return
+		return nil
 	}
 	flash := map[string]string{"release": "flash.mweb.transfer_released", "accept": "flash.mweb.transfer_accepted",
 		"reject": "flash.mweb.transfer_rejected", "cancel": "flash.mweb.transfer_cancelled"}[action]
 	redirect(w, r, localURL(fstr(r, "back"), "/transfers"), flash)
+	return nil
 }

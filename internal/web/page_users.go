@@ -46,9 +46,9 @@ type userListData struct {
 	Filtered    bool
 }
 
-func (h *Handler) userList(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) userList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !h.canUsers(w, r, p) {
-		return
+		return nil
 	}
 	pg := h.page(w, r, p, "page.users.title", "users")
 	d := userListData{Q: qstr(r, "q"), Role: qstr(r, "role"), RoleOptions: roleOptions(pg.Lang)}
@@ -65,8 +65,7 @@ func (h *Handler) userList(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	q.After = parseIDValue(cursor)
 	users, next, err := h.Auth.ListUsers(r.Context(), p, q)
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	for _, u := range users {
 		d.Rows = append(d.Rows, userView(pg.Lang, u))
@@ -77,6 +76,7 @@ func (h *Handler) userList(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	d.HasPrev = q.After != 0
 	pg.Data = d
 	h.r.Render(w, http.StatusOK, "user_list", pg)
+	return nil
 }
 
 // userNewData is the Data of the "user_new" page.
@@ -109,16 +109,17 @@ func (h *Handler) renderUserNew(w http.ResponseWriter, r *http.Request, p *auth.
 	h.r.Render(w, status, "user_new", pg)
 }
 
-func (h *Handler) userNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) userNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !h.canUsers(w, r, p) {
-		return
+		return nil
 	}
 	h.renderUserNew(w, r, p, h.page(w, r, p, "page.user.new_title", "users"), http.StatusOK)
+	return nil
 }
 
-func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !h.canUsers(w, r, p) {
-		return
+		return nil
 	}
 	in := auth.NewUser{Username: fstr(r, "username"), Name: fstr(r, "name"), Kind: fstr(r, "kind"),
 		OrgID: parseIDValue(r.PostFormValue("org_id")), Password: r.PostFormValue("password")}
@@ -131,9 +132,10 @@ func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		if h.validation(w, r, p, pg, err) {
 			h.renderUserNew(w, r, p, pg, httpx.Status(err))
 		}
-		return
+		return nil
 	}
 	redirect(w, r, "/users/"+db.FormatID(u.ID), "flash.user_created")
+	return nil
 }
 
 // roleChoice is a role offered in the add-grant form.
@@ -161,8 +163,9 @@ type userShowData struct {
 	DefaultDays  string
 }
 
-func (h *Handler) userShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) userShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.renderUserShow(w, r, p, nil, "", http.StatusOK)
+	return nil
 }
 
 // renderUserShow renders an account's page; form and formName carry a
@@ -253,14 +256,15 @@ func (h *Handler) userAction(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	redirect(w, r, "/users/"+db.FormatID(id), flash)
 }
 
-func (h *Handler) userGrant(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) userGrant(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.userAction(w, r, p, "grant", "flash.user_granted", func(id int64) error {
 		_, err := h.Auth.Grant(r.Context(), p, id, auth.Role(fstr(r, "role")), parseIDValue(r.PostFormValue("org_id")))
 		return err
 	})
+	return nil
 }
 
-func (h *Handler) userRevoke(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) userRevoke(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.userAction(w, r, p, "", "flash.user_revoked", func(id int64) error {
 		gid, err := idParam(r, "gid")
 		if err != nil {
@@ -268,27 +272,31 @@ func (h *Handler) userRevoke(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		}
 		return h.Auth.Revoke(r.Context(), p, id, gid)
 	})
+	return nil
 }
 
-func (h *Handler) userDisable(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) userDisable(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.userAction(w, r, p, "", "flash.user_disabled", func(id int64) error {
 		return h.Auth.SetDisabled(r.Context(), p, id, true)
 	})
+	return nil
 }
 
-func (h *Handler) userEnable(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) userEnable(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.userAction(w, r, p, "", "flash.user_enabled", func(id int64) error {
 		return h.Auth.SetDisabled(r.Context(), p, id, false)
 	})
+	return nil
 }
 
-func (h *Handler) userUnlock(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) userUnlock(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.userAction(w, r, p, "", "flash.user_unlocked", func(id int64) error {
 		return h.Auth.Unlock(r.Context(), p, id)
 	})
+	return nil
 }
 
-func (h *Handler) userResetPassword(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) userResetPassword(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.userAction(w, r, p, "password", "flash.user_password_reset", func(id int64) error {
 		pw := r.PostFormValue("password")
 		if pw != r.PostFormValue("password_confirm") {
@@ -298,30 +306,30 @@ func (h *Handler) userResetPassword(w http.ResponseWriter, r *http.Request, p *a
 		}
 		return h.Auth.ResetPassword(r.Context(), p, id, pw)
 	})
+	return nil
 }
 
-func (h *Handler) userRevokeSessions(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) userRevokeSessions(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.userAction(w, r, p, "", "flash.user_sessions_revoked", func(id int64) error {
 		return h.Auth.RevokeSessions(r.Context(), p, id)
 	})
+	return nil
 }
 
 // userCreateToken issues an API token and shows it once, on a page of its
 // own that is not kept by the browser (no redirect: the secret is nowhere
 // else).
-func (h *Handler) userCreateToken(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+func (h *Handler) userCreateToken(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !h.canUsers(w, r, p) {
-		return
+		return nil
 	}
 	id, err := idParam(r, "id")
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	u, err := h.Auth.GetUser(r.Context(), p, id)
 	if err != nil {
-		h.fail(w, r, p, err)
-		return
+		return err
 	}
 	f := errs.Fields{}
 	days, convErr := strconv.Atoi(fstr(r, "days"))
@@ -337,11 +345,10 @@ func (h *Handler) userCreateToken(w http.ResponseWriter, r *http.Request, p *aut
 		pg := h.page(w, r, p, "", "users")
 		form, ok := formFrom(pg, r, err)
 		if !ok {
-			h.fail(w, r, p, err)
-			return
+			return err
 		}
 		h.renderUserShow(w, r, p, form, "token", httpx.Status(err))
-		return
+		return nil
 	}
 	pg := h.page(w, r, p, "page.user.token_title", "users")
 	pg.Path = "/users/" + db.FormatID(u.ID) // switching language must not show the token again
@@ -349,4 +356,5 @@ func (h *Handler) userCreateToken(w http.ResponseWriter, r *http.Request, p *aut
 	pg.Data = userShowData{U: userView(pg.Lang, *u), Token: token, TokenName: fstr(r, "name"), TokenExpires: expires}
 	w.Header().Set("Cache-Control", "no-store")
 	h.r.Render(w, http.StatusOK, "user_token", pg)
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/i18n"
+	"gonghui/internal/member"
 	"gonghui/internal/org"
 )
 
@@ -380,4 +381,44 @@ func redirectAnchor(w http.ResponseWriter, r *http.Request, to, anchor, flash st
 		to += sep + "flash=" + url.QueryEscape(flash)
 	}
 	http.Redirect(w, r, to+"#"+anchor, http.StatusSeeOther)
+}
+
+func tagLabels(lang i18n.Lang, tags []string) []string {
+	out := make([]string, 0, len(tags))
+	for _, t := range tags {
+		out = append(out, tagLabel(lang, t))
+	}
+	return out
+}
+
+// tagChoice is one checkbox of a set of tags.
+type tagChoice struct {
+	Value, Label, ID string
+	Checked          bool
+}
+
+func tagChoices(lang i18n.Lang, prefix string, checked []string) []tagChoice {
+	out := make([]tagChoice, 0, len(member.Tags))
+	for _, t := range member.Tags {
+		out = append(out, tagChoice{Value: string(t), Label: tagLabel(lang, string(t)), ID: prefix + string(t), Checked: slices.Contains(checked, string(t))})
+	}
+	return out
+}
+
+func memberURL(id int64) string { return "/members/" + db.FormatID(id) }
+
+type kindCount struct {
+	Kind  string
+	Label string
+	N     int
+}
+
+func kindCounts(lang i18n.Lang, c org.Counts) []kindCount {
+	var out []kindCount
+	for _, k := range org.Kinds {
+		if n := c.ByKind[k]; n > 0 {
+			out = append(out, kindCount{string(k), kindLabel(lang, k), n})
+		}
+	}
+	return out
 }

@@ -121,6 +121,9 @@ func (h *Handler) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /account/totp/disable", a(h.totpDisable))
 	mux.HandleFunc("POST /account/totp/recovery", a(h.totpRecovery))
 
+	// One address for every check-in code (member_session.go).
+	h.checkinRoutes(mux)
+
 	// Anything else: the product's own 404 page rather than Go's plain text.
 	mux.HandleFunc("/", h.notFound)
 }

@@ -1,0 +1,89 @@
+package web
+
+import (
+	"encoding/json"
+	"gonghui/internal/beijing"
+	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
+	"gonghui/internal/i18n"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// download answers a workbook as an attachment.
+func download(w http.ResponseWriter, name string, data []byte) {
+	httpx.Attachment(w, name)
+	w.Write(data)
+}
+
+// formError turns a validation error into a form for pg without reading the
+// request's submitted values (the caller fills what it shows itself).
+func formError(pg *Page, err error) (*Form, bool) {
+	e, ok := errs.As(err)
+	if !ok || (e.Kind != errs.KindInvalid && e.Kind != errs.KindConflict) {
+		return nil, false
+	}
+	f := &Form{Values: map[string]string{}, Errors: map[string]string{}, Message: i18n.T(pg.Lang, e.Key, e.Args...)}
+	for name, fe := range e.Fields {
+		f.Errors[name] = i18n.T(pg.Lang, fe.Key, fe.Args...)
+	}
+	return f, true
+}
+
+// fieldErrorForm is a form with one field's error.
+func fieldErrorForm(pg *Page, field, key string, args ...any) *Form {
+	f := errs.Fields{}
+	f.Add(field, key, args...)
+	form, _ := formError(pg, f.Err())
+	return form
+}
+
+// langQuery keeps an explicit ?lang= on the links and forms of the public
+// pages, which visitors open without the language cookie.
+func langQuery(r *http.Request) string {
+	if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
+		return "lang=" + url.QueryEscape(string(l))
+	}
+	return ""
+}
+
+func withQuery(path, q string) string {
+	if q == "" {
+		return path
+	}
+	return path + "?" + q
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// wantsJSON reports whether the scanner's script asked for JSON.
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+// errMessage is an error's message for a row: its first field's, else its own.
+func errMessage(lang i18n.Lang, err error) string {
+	e, ok := errs.As(err)
+	if !ok {
+		return i18n.T(lang, "error.internal")
+	}
+	if f, ok := e.FirstField(); ok {
+		return i18n.T(lang, f.Key, f.Args...)
+	}
+	return i18n.T(lang, e.Key, e.Args...)
+}
+
+func localValue(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(beijing.Zone).Format(localInput)
+}
