@@ -26,15 +26,15 @@ func severalBadFields() error {
 func TestOneMessageForSeveralBadFields(t *testing.T) {
 	want := i18n.T(i18n.EN, "field.required")
 	for i := 0; i < 200; i++ {
-		if got := errMessage(i18n.EN, severalBadFields()); got != want {
+		if got := ErrMessage(i18n.EN, severalBadFields()); got != want {
 			t.Fatalf("errMessage, try %d: %q, want %q", i, got, want)
 		}
-		if got := pactMessage(i18n.EN, severalBadFields()); got != want {
+		if got := RefusalMessage(i18n.EN, severalBadFields()); got != want {
 			t.Fatalf("pactMessage, try %d: %q, want %q", i, got, want)
 		}
 	}
 	// Without fields, the error's own message.
-	if got, want := errMessage(i18n.EN, errs.Forbidden()), i18n.T(i18n.EN, "error.forbidden"); got != want {
+	if got, want := ErrMessage(i18n.EN, errs.Forbidden()), i18n.T(i18n.EN, "error.forbidden"); got != want {
 		t.Fatalf("errMessage without fields: %q, want %q", got, want)
 	}
 }

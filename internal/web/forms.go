@@ -13,14 +13,14 @@ import (
 )
 
 // download answers a workbook as an attachment.
-func download(w http.ResponseWriter, name string, data []byte) {
+func Download(w http.ResponseWriter, name string, data []byte) {
 	httpx.Attachment(w, name)
 	w.Write(data)
 }
 
 // formError turns a validation error into a form for pg without reading the
 // request's submitted values (the caller fills what it shows itself).
-func formError(pg *Page, err error) (*Form, bool) {
+func FormError(pg *Page, err error) (*Form, bool) {
 	e, ok := errs.As(err)
 	if !ok || (e.Kind != errs.KindInvalid && e.Kind != errs.KindConflict) {
 		return nil, false
@@ -33,30 +33,30 @@ func formError(pg *Page, err error) (*Form, bool) {
 }
 
 // fieldErrorForm is a form with one field's error.
-func fieldErrorForm(pg *Page, field, key string, args ...any) *Form {
+func FieldErrorForm(pg *Page, field, key string, args ...any) *Form {
 	f := errs.Fields{}
 	f.Add(field, key, args...)
-	form, _ := formError(pg, f.Err())
+	form, _ := FormError(pg, f.Err())
 	return form
 }
 
 // langQuery keeps an explicit ?lang= on the links and forms of the public
 // pages, which visitors open without the language cookie.
-func langQuery(r *http.Request) string {
+func LangQuery(r *http.Request) string {
 	if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
 		return "lang=" + url.QueryEscape(string(l))
 	}
 	return ""
 }
 
-func withQuery(path, q string) string {
+func WithQuery(path, q string) string {
 	if q == "" {
 		return path
 	}
 	return path + "?" + q
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
@@ -65,12 +65,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // wantsJSON reports whether the scanner's script asked for JSON.
-func wantsJSON(r *http.Request) bool {
+func WantsJSON(r *http.Request) bool {
 	return strings.Contains(r.Header.Get("Accept"), "application/json")
 }
 
 // errMessage is an error's message for a row: its first field's, else its own.
-func errMessage(lang i18n.Lang, err error) string {
+func ErrMessage(lang i18n.Lang, err error) string {
 	e, ok := errs.As(err)
 	if !ok {
 		return i18n.T(lang, "error.internal")
@@ -81,7 +81,7 @@ func errMessage(lang i18n.Lang, err error) string {
 	return i18n.T(lang, e.Key, e.Args...)
 }
 
-func localValue(t time.Time) string {
+func LocalValue(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}

@@ -40,13 +40,13 @@ type Deps struct {
 }
 
 // Handler serves the HTML pages.
-type Handler struct {
+type Kernel struct {
 	Deps
-	rep     *report.Reporter
-	notices *notice.Store
+	Reports *report.Reporter
+	Notices *notice.Store
 	r       *Renderer
 	csrfKey []byte
-	jobs    *job.Store
+	Jobs    *job.Store
 
 	agenda   []AgendaFunc   // member timetable sources (AddAgenda)
 	checkins []checkinRoute // /m/checkin by code prefix (HandleCheckin)
@@ -54,7 +54,7 @@ type Handler struct {
 
 // New prepares the templates and the form-token key (shared by every server
 // process through the database).
-func New(ctx context.Context, d Deps) (*Handler, error) {
+func New(ctx context.Context, d Deps) (*Kernel, error) {
 	r, err := NewRenderer()
 	if err != nil {
 		return nil, err
@@ -63,9 +63,9 @@ func New(ctx context.Context, d Deps) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Handler{Deps: d, r: r, csrfKey: key, jobs: &job.Store{DB: d.DB, Keys: d.Auth.Keys},
-		rep:     &report.Reporter{Orgs: d.Orgs, Members: d.Members, Stats: stats.NewStore(d.DB)},
-		notices: notice.NewStore(d.DB, d.Members)}, nil
+	return &Kernel{Deps: d, r: r, csrfKey: key, Jobs: &job.Store{DB: d.DB, Keys: d.Auth.Keys},
+		Reports: &report.Reporter{Orgs: d.Orgs, Members: d.Members, Stats: stats.NewStore(d.DB)},
+		Notices: notice.NewStore(d.DB, d.Members)}, nil
 }
 
 // Cookie names. Over HTTPS the session cookie carries the __Host- prefix,
@@ -79,14 +79,14 @@ const (
 	cookieDuration = 0 // session cookies; the server enforces lifetimes
 )
 
-func (h *Handler) sessionCookieName(r *http.Request) string {
+func (h *Kernel) sessionCookieName(r *http.Request) string {
 	if httpx.Secure(r, h.HTTP) {
 		return cookieSecure
 	}
 	return cookiePlain
 }
 
-func (h *Handler) sessionToken(r *http.Request) string {
+func (h *Kernel) SessionToken(r *http.Request) string {
 	c, err := r.Cookie(h.sessionCookieName(r))
 	if err != nil {
 		return ""
@@ -94,26 +94,26 @@ func (h *Handler) sessionToken(r *http.Request) string {
 	return c.Value
 }
 
-func (h *Handler) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
+func (h *Kernel) SetCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{
 		Name: name, Value: value, Path: "/", MaxAge: maxAge,
 		HttpOnly: true, Secure: httpx.Secure(r, h.HTTP), SameSite: http.SameSiteLaxMode,
 	})
 }
 
-func (h *Handler) setSession(w http.ResponseWriter, r *http.Request, token string) {
-	h.setCookie(w, r, h.sessionCookieName(r), token, cookieDuration)
+func (h *Kernel) SetSession(w http.ResponseWriter, r *http.Request, token string) {
+	h.SetCookie(w, r, h.sessionCookieName(r), token, cookieDuration)
 }
 
-func (h *Handler) clearSession(w http.ResponseWriter, r *http.Request) {
-	h.setCookie(w, r, h.sessionCookieName(r), "", -1)
+func (h *Kernel) ClearSession(w http.ResponseWriter, r *http.Request) {
+	h.SetCookie(w, r, h.sessionCookieName(r), "", -1)
 }
 
 // csrfToken binds the form token to the session (or, before sign-in, to a
 // random anonymous cookie), keyed with a secret shared by all processes:
 // a page served by one process posts fine to another.
-func (h *Handler) csrfToken(w http.ResponseWriter, r *http.Request) string {
-	if tok := h.sessionToken(r); tok != "" {
+func (h *Kernel) CSRFToken(w http.ResponseWriter, r *http.Request) string {
+	if tok := h.SessionToken(r); tok != "" {
 		return h.mac("s:" + tok)
 	}
 	c, err := r.Cookie(cookieAnon)
@@ -122,30 +122,30 @@ func (h *Handler) csrfToken(w http.ResponseWriter, r *http.Request) string {
 			return ""
 		}
 		v := rand.Text()
-		h.setCookie(w, r, cookieAnon, v, 0)
+		h.SetCookie(w, r, cookieAnon, v, 0)
 		r.AddCookie(&http.Cookie{Name: cookieAnon, Value: v})
 		return h.mac("a:" + v)
 	}
 	return h.mac("a:" + c.Value)
 }
 
-func (h *Handler) mac(s string) string {
+func (h *Kernel) mac(s string) string {
 	m := hmac.New(sha256.New, h.csrfKey)
 	m.Write([]byte(s))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 // checkCSRF verifies the form token of a POST.
-func (h *Handler) checkCSRF(r *http.Request) bool {
+func (h *Kernel) CheckCSRF(r *http.Request) bool {
 	got := r.PostFormValue("csrf_token")
-	want := h.csrfToken(nil, r)
+	want := h.CSRFToken(nil, r)
 	return got != "" && want != "" && hmac.Equal([]byte(got), []byte(want))
 }
 
-// page builds the view of a request.
-func (h *Handler) page(w http.ResponseWriter, r *http.Request, p *auth.Principal, titleKey, nav string) *Page {
+// Page builds the view of a request.
+func (h *Kernel) Page(w http.ResponseWriter, r *http.Request, p *auth.Principal, titleKey, nav string) *Page {
 	lang := i18n.FromRequest(r)
-	pg := &Page{Lang: lang, Nav: nav, Path: r.URL.RequestURI(), CSRF: h.csrfToken(w, r)}
+	pg := &Page{Lang: lang, Nav: nav, Path: r.URL.RequestURI(), CSRF: h.CSRFToken(w, r)}
 	if titleKey != "" {
 		pg.Title = i18n.T(lang, titleKey)
 	}
@@ -167,7 +167,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request, p *auth.Principal
 
 // staffSession finds the staff browser session of a token: an API token or
 // a member's session put into the staff cookie is not one.
-func (h *Handler) staffSession(ctx context.Context, token string) (*auth.Principal, error) {
+func (h *Kernel) StaffSession(ctx context.Context, token string) (*auth.Principal, error) {
 	p, _, err := h.Auth.Authenticate(ctx, token, false)
 	if err != nil {
 		return nil, err
@@ -185,20 +185,20 @@ type PageFunc func(w http.ResponseWriter, r *http.Request, p *auth.Principal) er
 // authed wraps a page that needs a signed-in user. Signed-out visitors go to
 // the sign-in page (and come back); a user whose role requires two-factor
 // login but who has not turned it on is sent to do so first.
-func (h *Handler) authed(fn PageFunc) http.HandlerFunc {
+func (h *Kernel) Authed(fn PageFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		tok := h.sessionToken(r)
-		p, err := h.staffSession(r.Context(), tok)
+		tok := h.SessionToken(r)
+		p, err := h.StaffSession(r.Context(), tok)
 		if err != nil {
 			if !errs.Is(err, errs.KindUnauthenticated) {
-				h.fail(w, r, nil, err)
+				h.Fail(w, r, nil, err)
 				return
 			}
 			if tok != "" {
-				h.clearSession(w, r)
+				h.ClearSession(w, r)
 			}
 			if r.Method != http.MethodGet {
-				h.fail(w, r, nil, err)
+				h.Fail(w, r, nil, err)
 				return
 			}
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -206,8 +206,8 @@ func (h *Handler) authed(fn PageFunc) http.HandlerFunc {
 		}
 		ctx := audit.WithActor(r.Context(), audit.Actor{UserID: p.UserID, Name: p.Username, IP: httpx.ClientIP(r, h.HTTP)})
 		r = r.WithContext(httpx.WithPrincipal(ctx, p))
-		if r.Method == http.MethodPost && !h.checkCSRF(r) {
-			h.fail(w, r, p, &errs.Error{Kind: errs.KindForbidden, Code: "csrf", Key: "error.csrf"})
+		if r.Method == http.MethodPost && !h.CheckCSRF(r) {
+			h.Fail(w, r, p, &errs.Error{Kind: errs.KindForbidden, Code: "csrf", Key: "error.csrf"})
 			return
 		}
 		if p.PasswordExpired && r.URL.Path != "/account" && r.URL.Path != "/account/password" && r.URL.Path != "/logout" {
@@ -217,7 +217,7 @@ func (h *Handler) authed(fn PageFunc) http.HandlerFunc {
 		if !p.TOTPEnabled && !strings.HasPrefix(r.URL.Path, "/account") && r.URL.Path != "/logout" {
 			req, err := h.Auth.MFARequired(r.Context(), p)
 			if err != nil {
-				h.fail(w, r, p, err)
+				h.Fail(w, r, p, err)
 				return
 			}
 			if req {
@@ -226,14 +226,14 @@ func (h *Handler) authed(fn PageFunc) http.HandlerFunc {
 			}
 		}
 		if err := fn(w, r, p); err != nil {
-			h.fail(w, r, p, err)
+			h.Fail(w, r, p, err)
 		}
 	}
 }
 
 // fail renders an error page for err; validation errors belong on forms
 // and should be handled by the caller before this.
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, p *auth.Principal, err error) {
+func (h *Kernel) Fail(w http.ResponseWriter, r *http.Request, p *auth.Principal, err error) {
 	e, ok := errs.As(err)
 	if !ok {
 		e = errs.Internal(err, "page "+r.URL.Path)
@@ -242,7 +242,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, p *auth.Principal
 	if status == http.StatusInternalServerError {
 		slog.Error("page failed", "path", r.URL.Path, "err", err)
 	}
-	pg := h.page(w, r, p, "", "")
+	pg := h.Page(w, r, p, "", "")
 	pg.Title = fmt.Sprint(status)
 	pg.Data = ErrorData{Message: i18n.T(pg.Lang, e.Key, e.Args...)}
 	h.r.Render(w, status, "error", pg)
@@ -251,7 +251,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, p *auth.Principal
 // formFrom turns a validation error into the form state of a page: field
 // messages in the page's language, and the submitted values to refill.
 // ok is false when err is not a validation error.
-func formFrom(pg *Page, r *http.Request, err error) (*Form, bool) {
+func FormFrom(pg *Page, r *http.Request, err error) (*Form, bool) {
 	e, isErr := errs.As(err)
 	if !isErr || (e.Kind != errs.KindInvalid && e.Kind != errs.KindConflict && e.Kind != errs.KindForbidden) {
 		return nil, false
@@ -270,7 +270,7 @@ func formFrom(pg *Page, r *http.Request, err error) (*Form, bool) {
 }
 
 // localURL accepts only same-site paths as redirect targets.
-func localURL(s, fallback string) string {
+func LocalURL(s, fallback string) string {
 	if s == "" || len(s) > 2000 || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
 		return fallback
 	}
@@ -285,7 +285,7 @@ func localURL(s, fallback string) string {
 }
 
 // redirect goes to a local URL after a successful POST, with a flash key.
-func redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
+func Redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
 	if flash != "" {
 		sep := "?"
 		if strings.Contains(to, "?") {
@@ -297,10 +297,20 @@ func redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
 }
 
 // idParam reads an ID path value; a malformed one is simply not found.
-func idParam(r *http.Request, name string) (int64, error) {
+func IDParam(r *http.Request, name string) (int64, error) {
 	id, ok := db.ParseID(r.PathValue(name))
 	if !ok {
 		return 0, errs.NotFound(name)
 	}
 	return id, nil
+}
+
+// Render writes the page name with status (see Renderer.Render).
+func (h *Kernel) Render(w http.ResponseWriter, status int, name string, pg *Page) {
+	h.r.Render(w, status, name, pg)
+}
+
+// Fragment writes the template name alone (see Renderer.Fragment).
+func (h *Kernel) Fragment(w http.ResponseWriter, status int, name string, data any) {
+	h.r.Fragment(w, status, name, data)
 }

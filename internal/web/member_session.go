@@ -22,43 +22,43 @@ const (
 	memberCookiePlain  = "gh_member"
 )
 
-func (h *Handler) memberCookieName(r *http.Request) string {
+func (h *Kernel) MemberCookieName(r *http.Request) string {
 	if httpx.Secure(r, h.HTTP) {
 		return memberCookieSecure
 	}
 	return memberCookiePlain
 }
 
-func (h *Handler) memberToken(r *http.Request) string {
-	c, err := r.Cookie(h.memberCookieName(r))
+func (h *Kernel) MemberToken(r *http.Request) string {
+	c, err := r.Cookie(h.MemberCookieName(r))
 	if err != nil {
 		return ""
 	}
 	return c.Value
 }
 
-func (h *Handler) setMemberSession(w http.ResponseWriter, r *http.Request, token string) {
-	h.setCookie(w, r, h.memberCookieName(r), token, cookieDuration)
+func (h *Kernel) SetMemberSession(w http.ResponseWriter, r *http.Request, token string) {
+	h.SetCookie(w, r, h.MemberCookieName(r), token, cookieDuration)
 }
 
-func (h *Handler) clearMemberSession(w http.ResponseWriter, r *http.Request) {
-	h.setCookie(w, r, h.memberCookieName(r), "", -1)
+func (h *Kernel) ClearMemberSession(w http.ResponseWriter, r *http.Request) {
+	h.SetCookie(w, r, h.MemberCookieName(r), "", -1)
 }
 
 // memberCSRF is the form token of a member session ("" without one). It
 // is keyed like the staff tokens, with its own prefix, so that a staff
 // token is never a member's and the other way round.
-func (h *Handler) memberCSRF(r *http.Request) string {
-	tok := h.memberToken(r)
+func (h *Kernel) MemberCSRF(r *http.Request) string {
+	tok := h.MemberToken(r)
 	if tok == "" {
 		return ""
 	}
 	return h.mac("m:" + tok)
 }
 
-func (h *Handler) checkMemberCSRF(r *http.Request) bool {
+func (h *Kernel) CheckMemberCSRF(r *http.Request) bool {
 	got := r.PostFormValue("csrf_token")
-	want := h.memberCSRF(r)
+	want := h.MemberCSRF(r)
 	return got != "" && want != "" && hmac.Equal([]byte(got), []byte(want))
 }
 
@@ -66,9 +66,9 @@ func (h *Handler) checkMemberCSRF(r *http.Request) bool {
 // out, a staff session, an API token put in the cookie, a session that
 // ended) goes to the member sign-in page; a POST must carry the member
 // session's form token.
-func (h *Handler) memberAuthed(fn PageFunc) http.HandlerFunc {
+func (h *Kernel) MemberAuthed(fn PageFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		tok := h.memberToken(r)
+		tok := h.MemberToken(r)
 		p, _, err := h.Auth.Authenticate(r.Context(), tok, false)
 		if err == nil && (p.Kind != auth.KindMember || p.MemberID == 0 || p.SessionKind != auth.SessionWeb) {
 			err = errs.Unauthenticated()
@@ -76,11 +76,11 @@ func (h *Handler) memberAuthed(fn PageFunc) http.HandlerFunc {
 		if err != nil {
 			if !errs.Is(err, errs.KindUnauthenticated) {
 				w.Header().Set("Cache-Control", "no-store")
-				h.fail(w, r, nil, err)
+				h.Fail(w, r, nil, err)
 				return
 			}
 			if tok != "" {
-				h.clearMemberSession(w, r)
+				h.ClearMemberSession(w, r)
 			}
 			to := "/m/login"
 			if r.Method == http.MethodGet && r.URL.Path != "/m" {
@@ -93,19 +93,19 @@ func (h *Handler) memberAuthed(fn PageFunc) http.HandlerFunc {
 		}
 		ctx := audit.WithActor(r.Context(), audit.Actor{Name: "member:" + db.FormatID(p.MemberID), IP: httpx.ClientIP(r, h.HTTP)})
 		r = r.WithContext(httpx.WithPrincipal(ctx, p))
-		if r.Method == http.MethodPost && !h.checkMemberCSRF(r) {
+		if r.Method == http.MethodPost && !h.CheckMemberCSRF(r) {
 			w.Header().Set("Cache-Control", "no-store")
-			h.fail(w, r, nil, &errs.Error{Kind: errs.KindForbidden, Code: "csrf", Key: "error.csrf"})
+			h.Fail(w, r, nil, &errs.Error{Kind: errs.KindForbidden, Code: "csrf", Key: "error.csrf"})
 			return
 		}
 		if err := fn(w, r, p); err != nil {
-			h.fail(w, r, p, err)
+			h.Fail(w, r, p, err)
 		}
 	}
 }
 
 // portalFlash shows a one-off notice of the portal (keys portal.flash.*).
-func portalFlash(pg *Page, r *http.Request) {
+func PortalFlash(pg *Page, r *http.Request) {
 	if f := r.URL.Query().Get("flash"); strings.HasPrefix(f, "portal.flash.") && i18n.Has(f) {
 		pg.Flash = i18n.T(pg.Lang, f)
 	}
@@ -114,20 +114,20 @@ func portalFlash(pg *Page, r *http.Request) {
 // memberPage prepares a page of a signed-in member: never cached, the
 // form token bound to the member session, tab the item of the bottom bar
 // that is current ("home", "card", "account").
-func (h *Handler) memberPage(w http.ResponseWriter, r *http.Request, titleKey, tab string) *Page {
+func (h *Kernel) MemberPage(w http.ResponseWriter, r *http.Request, titleKey, tab string) *Page {
 	w.Header().Set("Cache-Control", "no-store")
 	lang := i18n.FromRequest(r)
-	pg := &Page{Lang: lang, Nav: tab, Path: r.URL.RequestURI(), CSRF: h.memberCSRF(r), Home: "/m"}
+	pg := &Page{Lang: lang, Nav: tab, Path: r.URL.RequestURI(), CSRF: h.MemberCSRF(r), Home: "/m"}
 	if titleKey != "" {
 		pg.Title = i18n.T(lang, titleKey)
 	}
-	portalFlash(pg, r)
+	PortalFlash(pg, r)
 	return pg
 }
 
 // portalNext is where to go after signing in: a member page, else home.
-func portalNext(s string) string {
-	s = localURL(s, "/m")
+func PortalNext(s string) string {
+	s = LocalURL(s, "/m")
 	if s == "/m" || strings.HasPrefix(s, "/m/") || strings.HasPrefix(s, "/m?") {
 		if strings.HasPrefix(s, "/m/login") || strings.HasPrefix(s, "/m/logout") {
 			return "/m"
@@ -139,9 +139,9 @@ func portalNext(s string) string {
 
 // publicPage prepares a page for a visitor who may not be signed in; its
 // answers are never cached (they carry a form token or personal data).
-func (h *Handler) publicPage(w http.ResponseWriter, r *http.Request, titleKey string) *Page {
+func (h *Kernel) PublicPage(w http.ResponseWriter, r *http.Request, titleKey string) *Page {
 	w.Header().Set("Cache-Control", "no-store")
-	return h.page(w, r, nil, titleKey, "")
+	return h.Page(w, r, nil, titleKey, "")
 }
 
 // MemberActivityURL and MemberTermURL are the members' pages of an activity
@@ -153,13 +153,13 @@ func MemberTermURL(id int64) string { return "/m/courses/terms/" + db.FormatID(i
 
 // AgendaFunc adds a module's coming items to a member's timetable; the
 // timetable shows every module's together.
-type AgendaFunc func(ctx context.Context, lang i18n.Lang, memberID int64, groups []pactGroup) []pactGroup
+type AgendaFunc func(ctx context.Context, lang i18n.Lang, memberID int64, groups []AgendaGroup) []AgendaGroup
 
 // AddAgenda registers a module's agenda source.
-func (h *Handler) AddAgenda(fn AgendaFunc) { h.agenda = append(h.agenda, fn) }
+func (h *Kernel) AddAgenda(fn AgendaFunc) { h.agenda = append(h.agenda, fn) }
 
 // Agenda runs every registered agenda source over groups.
-func (h *Handler) Agenda(ctx context.Context, lang i18n.Lang, memberID int64, groups []pactGroup) []pactGroup {
+func (h *Kernel) Agenda(ctx context.Context, lang i18n.Lang, memberID int64, groups []AgendaGroup) []AgendaGroup {
 	for _, fn := range h.agenda {
 		groups = fn(ctx, lang, memberID, groups)
 	}
@@ -179,12 +179,12 @@ type checkinRoute struct {
 // prefix. Every printed code leads to the one address /m/checkin; the first
 // module registered also answers codes of no known prefix (with its
 // "malformed code" page).
-func (h *Handler) HandleCheckin(prefix string, show, submit CheckinFunc) {
+func (h *Kernel) HandleCheckin(prefix string, show, submit CheckinFunc) {
 	h.checkins = append(h.checkins, checkinRoute{prefix, show, submit})
 }
 
 // checkinRoutes serves /m/checkin when some module takes codes.
-func (h *Handler) checkinRoutes(mux *http.ServeMux) {
+func (h *Kernel) checkinRoutes(mux *http.ServeMux) {
 	if len(h.checkins) == 0 {
 		return
 	}
@@ -201,11 +201,11 @@ func (h *Handler) checkinRoutes(mux *http.ServeMux) {
 		}
 		return h.checkins[0]
 	}
-	mux.HandleFunc("GET /m/checkin", h.memberAuthed(func(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	mux.HandleFunc("GET /m/checkin", h.MemberAuthed(func(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 		code := r.URL.Query().Get("code")
 		return pick(code).show(w, r, p, code)
 	}))
-	mux.HandleFunc("POST /m/checkin", h.memberAuthed(func(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	mux.HandleFunc("POST /m/checkin", h.MemberAuthed(func(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 		code := r.PostFormValue("code")
 		return pick(code).submit(w, r, p, code)
 	}))

@@ -15,34 +15,34 @@ import (
 // accountData is the Data of the caller's own account page.
 type accountData struct {
 	U               userRow
-	Sessions        []sessionView
+	Sessions        []SessionView
 	PasswordExpired bool // the policy's maximum age has passed: change it to go on
 }
 
-func (h *Handler) account(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	h.renderAccount(w, r, p, h.page(w, r, p, "page.account.title", "account"), http.StatusOK)
+func (h *Kernel) account(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	h.renderAccount(w, r, p, h.Page(w, r, p, "page.account.title", "account"), http.StatusOK)
 	return nil
 }
 
-func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
+func (h *Kernel) renderAccount(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
 	u, err := h.Auth.GetUser(r.Context(), p, p.UserID)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	sessions, err := h.Auth.Sessions(r.Context(), p)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	pg.Path = "/account"
-	pg.Data = accountData{U: userView(pg.Lang, *u), Sessions: sessionViews(pg.Lang, sessions, h.sessionToken(r)), PasswordExpired: p.PasswordExpired}
-	h.r.Render(w, status, "account", pg)
+	pg.Data = accountData{U: userView(pg.Lang, *u), Sessions: SessionViews(pg.Lang, sessions, h.SessionToken(r)), PasswordExpired: p.PasswordExpired}
+	h.Render(w, status, "account", pg)
 }
 
 // accountPassword changes the caller's password. The store ends every web
 // session of the account, this one included, so the user signs in again.
-func (h *Handler) accountPassword(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) accountPassword(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	var err error
 	if r.PostFormValue("password") != r.PostFormValue("password_confirm") {
 		f := errs.Fields{}
@@ -52,24 +52,24 @@ func (h *Handler) accountPassword(w http.ResponseWriter, r *http.Request, p *aut
 		err = h.Auth.ChangePassword(r.Context(), p, r.PostFormValue("old_password"), r.PostFormValue("password"))
 	}
 	if err != nil {
-		pg := h.page(w, r, p, "page.account.title", "account")
-		if h.validation(w, r, p, pg, err) {
+		pg := h.Page(w, r, p, "page.account.title", "account")
+		if h.Validation(w, r, p, pg, err) {
 			h.renderAccount(w, r, p, pg, httpx.Status(err))
 		}
 		return nil
 	}
-	h.clearSession(w, r)
-	redirect(w, r, "/login", "flash.password_changed")
+	h.ClearSession(w, r)
+	Redirect(w, r, "/login", "flash.password_changed")
 	return nil
 }
 
 // accountLogoutEverywhere ends every session of the caller's account.
-func (h *Handler) accountLogoutEverywhere(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) accountLogoutEverywhere(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if err := h.Auth.LogoutEverywhere(r.Context(), p); err != nil {
 		return err
 	}
-	h.clearSession(w, r)
-	redirect(w, r, "/login", "flash.signed_out_everywhere")
+	h.ClearSession(w, r)
+	Redirect(w, r, "/login", "flash.signed_out_everywhere")
 	return nil
 }
 
@@ -84,12 +84,12 @@ type totpData struct {
 	Left     int      // unused recovery codes
 }
 
-func (h *Handler) totpPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	h.renderTOTP(w, r, p, h.page(w, r, p, "page.totp.title", "account"), http.StatusOK)
+func (h *Kernel) totpPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	h.renderTOTP(w, r, p, h.Page(w, r, p, "page.totp.title", "account"), http.StatusOK)
 	return nil
 }
 
-func (h *Handler) renderTOTP(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
+func (h *Kernel) renderTOTP(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
 	pg.Crumbs = []Crumb{{Label: i18n.T(pg.Lang, "page.account.title"), URL: "/account"}, {Label: pg.Title}}
 	if r.Method != http.MethodGet {
 		pg.Path = "/account/totp"
@@ -101,7 +101,7 @@ func (h *Handler) renderTOTP(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	if d.Enabled {
 		n, err := h.Auth.RecoveryCodesLeft(r.Context(), p)
 		if err != nil {
-			h.fail(w, r, p, err)
+			h.Fail(w, r, p, err)
 			return
 		}
 		d.Left = n
@@ -114,17 +114,17 @@ func (h *Handler) renderTOTP(w http.ResponseWriter, r *http.Request, p *auth.Pri
 			// The QR code is our own PNG; the page's CSP allows data: images.
 			d.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(en.PNG))
 		case !errs.Is(err, errs.KindNotFound):
-			h.fail(w, r, p, err)
+			h.Fail(w, r, p, err)
 			return
 		}
 	}
 	pg.Data = d
-	h.r.Render(w, status, "account_totp", pg)
+	h.Render(w, status, "account_totp", pg)
 }
 
-func (h *Handler) totpStart(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) totpStart(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if p.TOTPEnabled {
-		redirect(w, r, "/account/totp", "")
+		Redirect(w, r, "/account/totp", "")
 		return nil
 	}
 	if _, err := h.Auth.BeginTOTP(r.Context(), p); err != nil {
@@ -134,25 +134,25 @@ func (h *Handler) totpStart(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	if r.PostFormValue("required") == "1" {
 		to += "?required=1"
 	}
-	redirect(w, r, to, "")
+	Redirect(w, r, to, "")
 	return nil
 }
 
 // totpForm handles a code typed into the confirm or disable form.
-func (h *Handler) totpForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, fn func(code string) error, flash string) {
-	if err := fn(fstr(r, "code")); err != nil {
+func (h *Kernel) totpForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, fn func(code string) error, flash string) {
+	if err := fn(FormValue(r, "code")); err != nil {
 		h.totpFormError(w, r, p, err)
 		return
 	}
-	redirect(w, r, "/account/totp", flash)
+	Redirect(w, r, "/account/totp", flash)
 }
 
 // totpFormError shows the two-step page again with the code's error.
-func (h *Handler) totpFormError(w http.ResponseWriter, r *http.Request, p *auth.Principal, err error) {
-	pg := h.page(w, r, p, "page.totp.title", "account")
-	f, ok := formFrom(pg, r, err)
+func (h *Kernel) totpFormError(w http.ResponseWriter, r *http.Request, p *auth.Principal, err error) {
+	pg := h.Page(w, r, p, "page.totp.title", "account")
+	f, ok := FormFrom(pg, r, err)
 	if !ok {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	if e, isErr := errs.As(err); isErr {
@@ -164,26 +164,26 @@ func (h *Handler) totpFormError(w http.ResponseWriter, r *http.Request, p *auth.
 	h.renderTOTP(w, r, p, pg, httpx.Status(err))
 }
 
-func (h *Handler) totpConfirm(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) totpConfirm(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.recoveryCodes(w, r, p, h.Auth.ConfirmTOTP, "")
 	return nil
 }
 
-func (h *Handler) totpRecovery(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) totpRecovery(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.recoveryCodes(w, r, p, h.Auth.RegenerateRecoveryCodes, "flash.recovery_codes")
 	return nil
 }
 
 // recoveryCodes runs an action that makes recovery codes and shows them on a
 // page the browser does not keep (no redirect: the codes are nowhere else).
-func (h *Handler) recoveryCodes(w http.ResponseWriter, r *http.Request, p *auth.Principal,
+func (h *Kernel) recoveryCodes(w http.ResponseWriter, r *http.Request, p *auth.Principal,
 	fn func(context.Context, *auth.Principal, string) ([]string, error), flash string) {
-	codes, err := fn(r.Context(), p, fstr(r, "code"))
+	codes, err := fn(r.Context(), p, FormValue(r, "code"))
 	if err != nil {
 		h.totpFormError(w, r, p, err)
 		return
 	}
-	pg := h.page(w, r, p, "page.totp.title", "account")
+	pg := h.Page(w, r, p, "page.totp.title", "account")
 	if flash != "" {
 		pg.Flash = i18n.T(pg.Lang, flash)
 	}
@@ -192,7 +192,7 @@ func (h *Handler) recoveryCodes(w http.ResponseWriter, r *http.Request, p *auth.
 	h.renderTOTP(w, r, p, pg, http.StatusOK)
 }
 
-func (h *Handler) totpDisable(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) totpDisable(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.totpForm(w, r, p, func(code string) error { return h.Auth.DisableTOTP(r.Context(), p, code) }, "flash.totp_disabled")
 	return nil
 }

@@ -23,8 +23,8 @@ import (
 // (page_activities_scan.go). The store is internal/activity; it scopes
 // everything, answering NotFound outside the caller's subtrees.
 
-func (h *Handler) activityRoutes(mux *http.ServeMux) {
-	a := h.authed
+func (h *Kernel) activityRoutes(mux *http.ServeMux) {
+	a := h.Authed
 	mux.HandleFunc("GET /activities", a(h.activityList))
 	mux.HandleFunc("GET /activities/new", a(h.activityNew))
 	mux.HandleFunc("POST /activities/new", a(h.activityCreate))
@@ -120,8 +120,8 @@ type actRow struct {
 
 func actView(lang i18n.Lang, a *activity.Activity) actRow {
 	return actRow{ID: db.FormatID(a.ID), URL: activityURL(a.ID), Title: a.Title, KindLabel: actKindLabel(lang, a.Kind),
-		OrgName: a.OrgName, OrgURL: orgURL(a.OrgID), Starts: formatTime(a.StartsAt, "2006-01-02 15:04"),
-		Ends: formatTime(a.EndsAt, "2006-01-02 15:04"), When: timeSpan(a.StartsAt, a.EndsAt),
+		OrgName: a.OrgName, OrgURL: OrgURL(a.OrgID), Starts: FormatTime(a.StartsAt, "2006-01-02 15:04"),
+		Ends: FormatTime(a.EndsAt, "2006-01-02 15:04"), When: timeSpan(a.StartsAt, a.EndsAt),
 		StatusLabel: actStatusLabel(lang, a.Status), StatusV: actStatusVariant(a.Status),
 		Confirmed: a.Confirmed, Capacity: a.Capacity, Waiting: a.Waiting, Pending: a.Pending}
 }
@@ -140,8 +140,8 @@ func timeSpan(from, to time.Time) string {
 type actFilters struct{ Q, Org, Kind, Status, From, To string }
 
 func actFiltersFrom(r *http.Request) actFilters {
-	return actFilters{Q: qstr(r, "q"), Org: qstr(r, "org"), Kind: qstr(r, "kind"), Status: qstr(r, "status"),
-		From: qstr(r, "from"), To: qstr(r, "to")}
+	return actFilters{Q: QueryValue(r, "q"), Org: QueryValue(r, "org"), Kind: QueryValue(r, "kind"), Status: QueryValue(r, "status"),
+		From: QueryValue(r, "from"), To: QueryValue(r, "to")}
 }
 
 func (f actFilters) Any() bool {
@@ -171,12 +171,12 @@ type activityListData struct {
 	NewURL        string
 }
 
-func (h *Handler) activityList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	if !canActivities(p) {
+func (h *Kernel) activityList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	if !CanActivities(p) {
 		return errs.Forbidden()
 	}
 	ctx := r.Context()
-	pg := h.page(w, r, p, "aweb.list.title", "activities")
+	pg := h.Page(w, r, p, "aweb.list.title", "activities")
 	f := actFiltersFrom(r)
 	d := activityListData{F: f, KindOptions: actKindOptions(pg.Lang), StatusOptions: actStatusOptions(pg.Lang),
 		CanWrite: p.Can(auth.PermActivityWrite), NewURL: "/activities/new"}
@@ -184,15 +184,15 @@ func (h *Handler) activityList(w http.ResponseWriter, r *http.Request, p *auth.P
 		d.NewURL += "?org=" + url.QueryEscape(f.Org)
 	}
 	var err error
-	if d.OrgOptions, err = h.actOrgChoices(r, p, pg.Lang, "", parseIDValue(f.Org)); err != nil {
+	if d.OrgOptions, err = h.ActOrgChoices(r, p, pg.Lang, "", ParseIDValue(f.Org)); err != nil {
 		return err
 	}
-	cursor := qstr(r, "cursor")
+	cursor := QueryValue(r, "cursor")
 	q := activity.Query{Q: f.Q, Kind: activity.Kind(f.Kind), Status: activity.Status(f.Status), From: f.From, To: f.To,
-		After: cursor, Limit: pageSize}
+		After: cursor, Limit: PageSize}
 	fe := errs.Fields{}
 	if f.Org != "" {
-		if q.Org = parseIDValue(f.Org); q.Org == 0 {
+		if q.Org = ParseIDValue(f.Org); q.Org == 0 {
 			fe.Add("org", "field.invalid_id")
 		}
 	}
@@ -203,7 +203,7 @@ func (h *Handler) activityList(w http.ResponseWriter, r *http.Request, p *auth.P
 	}
 	status := http.StatusOK
 	if err != nil {
-		form, ok := formError(pg, err)
+		form, ok := FormError(pg, err)
 		if !ok {
 			return err
 		}
@@ -212,35 +212,35 @@ func (h *Handler) activityList(w http.ResponseWriter, r *http.Request, p *auth.P
 	for i := range items {
 		d.Rows = append(d.Rows, actView(pg.Lang, &items[i]))
 	}
-	d.Next, d.HasPrev = listURL(pg, "cursor", next), cursor != ""
+	d.Next, d.HasPrev = ListURL(pg, "cursor", next), cursor != ""
 	pg.Data = d
-	h.r.Render(w, status, "activity_list", pg)
+	h.Render(w, status, "activity_list", pg)
 	return nil
 }
 
 // activityFor loads the activity of the {id} path value, or answers the
 // error page.
-func (h *Handler) activityFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*activity.Activity, bool) {
-	id, err := idParam(r, "id")
+func (h *Kernel) activityFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*activity.Activity, bool) {
+	id, err := IDParam(r, "id")
 	if err == nil {
 		var a *activity.Activity
 		if a, err = h.Acts.Get(r.Context(), p, id); err == nil {
 			return a, true
 		}
 	}
-	h.fail(w, r, p, err)
+	h.Fail(w, r, p, err)
 	return nil, false
 }
 
 // activityWritable is activityFor for what changes the activity: those who
 // only read it get the 403 page.
-func (h *Handler) activityWritable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*activity.Activity, bool) {
+func (h *Kernel) activityWritable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*activity.Activity, bool) {
 	a, ok := h.activityFor(w, r, p)
 	if !ok {
 		return nil, false
 	}
 	if !p.CanAt(auth.PermActivityWrite, a.OrgPath) {
-		h.forbidden(w, r, p)
+		h.Forbidden(w, r, p)
 		return nil, false
 	}
 	return a, true

@@ -51,7 +51,7 @@ type activityFormData struct {
 	AudienceOptions  []Option
 	KindOptions      []Option
 	V                actFormValues
-	TagChoices       []tagChoice
+	TagChoices       []TagChoice
 	TagsError        string
 	Checkpoints      []cpRow
 	CheckpointsError string
@@ -83,7 +83,7 @@ func cpRowsFrom(r *http.Request) []cpRow {
 		case "id":
 			row.ID = val
 		case "remove":
-			row.Remove = isChecked(val)
+			row.Remove = IsChecked(val)
 		}
 	}
 	idx := make([]int, 0, len(byIndex))
@@ -100,7 +100,7 @@ func cpRowsFrom(r *http.Request) []cpRow {
 
 // parseCoord reads an optional coordinate.
 func parseCoord(f errs.Fields, r *http.Request, name string) *float64 {
-	v := fstr(r, name)
+	v := FormValue(r, name)
 	if v == "" {
 		return nil
 	}
@@ -116,28 +116,28 @@ func parseCoord(f errs.Fields, r *http.Request, name string) *float64 {
 // cannot see (numbers that are not numbers).
 func activityInputFrom(r *http.Request) (activity.Input, []cpRow, errs.Fields) {
 	f := errs.Fields{}
-	in := activity.Input{Title: fstr(r, "title"), Kind: activity.Kind(fstr(r, "kind")), Description: strings.TrimSpace(r.PostFormValue("description")),
-		Organiser: fstr(r, "organiser"), Venue: fstr(r, "venue"), Address: fstr(r, "address"),
-		StartsAt: fstr(r, "starts_at"), EndsAt: fstr(r, "ends_at"), RegOpensAt: fstr(r, "registration_opens_at"),
-		RegClosesAt: fstr(r, "registration_closes_at"), CancelBefore: fstr(r, "cancel_before"),
-		Waitlist: isChecked(fstr(r, "waitlist")), Approval: isChecked(fstr(r, "approval")), WalkIns: isChecked(fstr(r, "walk_ins")),
-		Prize: fstr(r, "prize"), AudienceTags: r.PostForm["tag"]}
+	in := activity.Input{Title: FormValue(r, "title"), Kind: activity.Kind(FormValue(r, "kind")), Description: strings.TrimSpace(r.PostFormValue("description")),
+		Organiser: FormValue(r, "organiser"), Venue: FormValue(r, "venue"), Address: FormValue(r, "address"),
+		StartsAt: FormValue(r, "starts_at"), EndsAt: FormValue(r, "ends_at"), RegOpensAt: FormValue(r, "registration_opens_at"),
+		RegClosesAt: FormValue(r, "registration_closes_at"), CancelBefore: FormValue(r, "cancel_before"),
+		Waitlist: IsChecked(FormValue(r, "waitlist")), Approval: IsChecked(FormValue(r, "approval")), WalkIns: IsChecked(FormValue(r, "walk_ins")),
+		Prize: FormValue(r, "prize"), AudienceTags: r.PostForm["tag"]}
 	if in.AudienceTags == nil {
 		in.AudienceTags = []string{}
 	}
-	if s := fstr(r, "org_id"); s != "" {
-		if in.OrgID = parseIDValue(s); in.OrgID == 0 {
+	if s := FormValue(r, "org_id"); s != "" {
+		if in.OrgID = ParseIDValue(s); in.OrgID == 0 {
 			f.Add("org_id", "field.invalid_id")
 		}
 	}
-	if s := fstr(r, "audience_org_id"); s != "" {
-		if in.AudienceOrgID = parseIDValue(s); in.AudienceOrgID == 0 {
+	if s := FormValue(r, "audience_org_id"); s != "" {
+		if in.AudienceOrgID = ParseIDValue(s); in.AudienceOrgID == 0 {
 			f.Add("audience_org_id", "field.invalid_id")
 		}
 	}
 	in.Lat, in.Lng = parseCoord(f, r, "lat"), parseCoord(f, r, "lng")
-	parseIntField(f, r, "capacity", 0, &in.Capacity)
-	parseIntField(f, r, "stamps_required", 0, &in.StampsRequired)
+	ParseIntField(f, r, "capacity", 0, &in.Capacity)
+	ParseIntField(f, r, "stamps_required", 0, &in.StampsRequired)
 	rows := cpRowsFrom(r)
 	for i := range rows {
 		c := &rows[i]
@@ -147,7 +147,7 @@ func activityInputFrom(r *http.Request) (activity.Input, []cpRow, errs.Fields) {
 		}
 		cp := activity.CheckpointInput{Name: c.Name}
 		if c.ID != "" {
-			if cp.ID = parseIDValue(c.ID); cp.ID == 0 {
+			if cp.ID = ParseIDValue(c.ID); cp.ID == 0 {
 				f.Add("checkpoints", "field.invalid_id")
 			}
 		}
@@ -192,26 +192,26 @@ func rowErrors(pg *Page, d *activityFormData) {
 	}
 }
 
-func (h *Handler) renderActivityForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int, a *activity.Activity, d *activityFormData) {
+func (h *Kernel) renderActivityForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int, a *activity.Activity, d *activityFormData) {
 	var err error
 	d.KindOptions = actKindOptions(pg.Lang)
-	d.TagChoices = tagChoices(pg.Lang, "f-tag-", d.V.Tags)
+	d.TagChoices = TagChoices(pg.Lang, "f-tag-", d.V.Tags)
 	d.TagsError = pg.FieldError("audience_tags")
-	keepOrg, keepAud := parseIDValue(d.V.OrgID), parseIDValue(d.V.AudienceOrgID)
+	keepOrg, keepAud := ParseIDValue(d.V.OrgID), ParseIDValue(d.V.AudienceOrgID)
 	if pg.Form != nil {
-		keepOrg, keepAud = parseIDValue(pg.Form.Values["org_id"]), parseIDValue(pg.Form.Values["audience_org_id"])
+		keepOrg, keepAud = ParseIDValue(pg.Form.Values["org_id"]), ParseIDValue(pg.Form.Values["audience_org_id"])
 	}
 	if a == nil {
-		if d.OrgOptions, err = h.orgChoices(r.Context(), p, pg.Lang, auth.PermActivityWrite, "", keepOrg); err != nil {
-			h.fail(w, r, p, err)
+		if d.OrgOptions, err = h.OrgChoices(r.Context(), p, pg.Lang, auth.PermActivityWrite, "", keepOrg); err != nil {
+			h.Fail(w, r, p, err)
 			return
 		}
 	} else {
 		d.Editing, d.OrgName = true, a.OrgName
 		keepOrg = a.OrgID
 	}
-	if d.AudienceOptions, err = h.orgChoices(r.Context(), p, pg.Lang, auth.PermActivityWrite, "", keepOrg, keepAud); err != nil {
-		h.fail(w, r, p, err)
+	if d.AudienceOptions, err = h.OrgChoices(r.Context(), p, pg.Lang, auth.PermActivityWrite, "", keepOrg, keepAud); err != nil {
+		h.Fail(w, r, p, err)
 		return
 	}
 	d.AudienceOptions = append([]Option{{"", pg.T("aweb.form.audience_same")}}, d.AudienceOptions...)
@@ -222,16 +222,16 @@ func (h *Handler) renderActivityForm(w http.ResponseWriter, r *http.Request, p *
 	}
 	pg.Crumbs = append(crumbs, Crumb{Label: pg.Title})
 	pg.Data = d
-	h.r.Render(w, status, "activity_form", pg)
+	h.Render(w, status, "activity_form", pg)
 }
 
-func (h *Handler) activityNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermActivityWrite) {
 		return errs.Forbidden()
 	}
-	pg := h.page(w, r, p, "aweb.new.title", "activities")
+	pg := h.Page(w, r, p, "aweb.new.title", "activities")
 	d := &activityFormData{Action: "/activities/new", Cancel: "/activities", Checkpoints: numberRows(nil)}
-	if org := defaultPublisher(p, parseIDValue(qstr(r, "org"))); org != 0 {
+	if org := DefaultPublisher(p, ParseIDValue(QueryValue(r, "org"))); org != 0 {
 		d.V.OrgID = db.FormatID(org)
 	}
 	d.V.Kind = string(activity.Kinds[0])
@@ -242,7 +242,7 @@ func (h *Handler) activityNew(w http.ResponseWriter, r *http.Request, p *auth.Pr
 // formAfterError fills the page's form after a failed submission: the
 // store's messages, the submitted values, and unticked boxes as unticked.
 func activityFormAfter(pg *Page, r *http.Request, err error) bool {
-	f, ok := formFrom(pg, r, err)
+	f, ok := FormFrom(pg, r, err)
 	if !ok {
 		return false
 	}
@@ -255,7 +255,7 @@ func activityFormAfter(pg *Page, r *http.Request, err error) bool {
 	return true
 }
 
-func (h *Handler) activityCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermActivityWrite) {
 		return errs.Forbidden()
 	}
@@ -269,7 +269,7 @@ func (h *Handler) activityCreate(w http.ResponseWriter, r *http.Request, p *auth
 		a, err = h.Acts.Create(r.Context(), p, in)
 	}
 	if err != nil {
-		pg := h.page(w, r, p, "aweb.new.title", "activities")
+		pg := h.Page(w, r, p, "aweb.new.title", "activities")
 		pg.Path = "/activities/new"
 		if !activityFormAfter(pg, r, err) {
 			return err
@@ -279,15 +279,15 @@ func (h *Handler) activityCreate(w http.ResponseWriter, r *http.Request, p *auth
 		h.renderActivityForm(w, r, p, pg, httpx.Status(err), nil, d)
 		return nil
 	}
-	redirect(w, r, activityURL(a.ID), "flash.aweb.created")
+	Redirect(w, r, activityURL(a.ID), "flash.aweb.created")
 	return nil
 }
 
 // formValuesOf are an activity's fields as the form shows them.
 func formValuesOf(a *activity.Activity) actFormValues {
 	v := actFormValues{OrgID: db.FormatID(a.OrgID), Title: a.Title, Kind: string(a.Kind), Description: a.Description,
-		Organiser: a.Organiser, Venue: a.Venue, Address: a.Address, StartsAt: localValue(a.StartsAt), EndsAt: localValue(a.EndsAt),
-		RegOpensAt: localValue(a.RegOpensAt), RegClosesAt: localValue(a.RegClosesAt), CancelBefore: localValue(a.CancelBefore),
+		Organiser: a.Organiser, Venue: a.Venue, Address: a.Address, StartsAt: LocalValue(a.StartsAt), EndsAt: LocalValue(a.EndsAt),
+		RegOpensAt: LocalValue(a.RegOpensAt), RegClosesAt: LocalValue(a.RegClosesAt), CancelBefore: LocalValue(a.CancelBefore),
 		Prize: a.Prize, Tags: a.AudienceTags}
 	if a.AudienceOrgID != a.OrgID {
 		v.AudienceOrgID = db.FormatID(a.AudienceOrgID)
@@ -324,44 +324,44 @@ func cpRowsOf(a *activity.Activity) []cpRow {
 }
 
 // editable refuses the form for activities that are over.
-func (h *Handler) activityEditable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*activity.Activity, bool) {
+func (h *Kernel) activityEditable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*activity.Activity, bool) {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
 		return nil, false
 	}
 	if a.Status == activity.StatusCancelled || a.Status == activity.StatusFinished {
-		h.fail(w, r, p, errs.Conflict("closed", "activity.closed"))
+		h.Fail(w, r, p, errs.Conflict("closed", "activity.closed"))
 		return nil, false
 	}
 	return a, true
 }
 
-func (h *Handler) activityEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityEditable(w, r, p)
 	if !ok {
 		return nil
 	}
-	pg := h.page(w, r, p, "aweb.edit.title", "activities")
+	pg := h.Page(w, r, p, "aweb.edit.title", "activities")
 	d := &activityFormData{Action: activityURL(a.ID) + "/edit", Cancel: activityURL(a.ID), V: formValuesOf(a),
 		Checkpoints: cpRowsOf(a), Version: strconv.Itoa(a.Version)}
 	h.renderActivityForm(w, r, p, pg, http.StatusOK, a, d)
 	return nil
 }
 
-func (h *Handler) activityUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityEditable(w, r, p)
 	if !ok {
 		return nil
 	}
 	in, rows, fe := activityInputFrom(r)
 	version := 0
-	parseIntField(fe, r, "version", 0, &version)
+	ParseIntField(fe, r, "version", 0, &version)
 	err := fe.Err()
 	if err == nil {
 		_, err = h.Acts.Update(r.Context(), p, a.ID, version, in)
 	}
 	if err != nil {
-		pg := h.page(w, r, p, "aweb.edit.title", "activities")
+		pg := h.Page(w, r, p, "aweb.edit.title", "activities")
 		pg.Path = activityURL(a.ID) + "/edit"
 		if !activityFormAfter(pg, r, err) {
 			return err
@@ -372,6 +372,6 @@ func (h *Handler) activityUpdate(w http.ResponseWriter, r *http.Request, p *auth
 		h.renderActivityForm(w, r, p, pg, httpx.Status(err), a, d)
 		return nil
 	}
-	redirect(w, r, activityURL(a.ID), "flash.aweb.saved")
+	Redirect(w, r, activityURL(a.ID), "flash.aweb.saved")
 	return nil
 }

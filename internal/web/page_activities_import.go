@@ -69,7 +69,7 @@ func maskNumber(s string) string {
 	return string(r[:3]) + strings.Repeat("*", len(r)-7) + string(r[len(r)-4:])
 }
 
-func (h *Handler) activityImport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityImport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
 		return nil
@@ -167,7 +167,7 @@ func (h *Handler) activityImport(w http.ResponseWriter, r *http.Request, p *auth
 }
 
 // importOne signs up the member of one row and says what happened.
-func (h *Handler) importOne(ctx context.Context, p *auth.Principal, lang i18n.Lang, a *activity.Activity, number string, out *importRow) string {
+func (h *Kernel) importOne(ctx context.Context, p *auth.Principal, lang i18n.Lang, a *activity.Activity, number string, out *importRow) string {
 	if number == "" {
 		return i18n.T(lang, "aweb.import.no_number")
 	}
@@ -176,7 +176,7 @@ func (h *Handler) importOne(ctx context.Context, p *auth.Principal, lang i18n.La
 	}
 	hits, _, err := h.Members.List(ctx, p, member.Query{Q: number, Limit: 2})
 	if err != nil {
-		return errMessage(lang, err)
+		return ErrMessage(lang, err)
 	}
 	switch len(hits) {
 	case 0:
@@ -189,7 +189,7 @@ func (h *Handler) importOne(ctx context.Context, p *auth.Principal, lang i18n.La
 	out.Name = m.Name
 	reg, made, err := h.Acts.Register(ctx, p, a.ID, m.ID)
 	if err != nil {
-		return errMessage(lang, err)
+		return ErrMessage(lang, err)
 	}
 	out.OK = true
 	if !made {

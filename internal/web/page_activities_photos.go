@@ -12,7 +12,7 @@ import (
 // An activity's photos: uploaded from its page, each served on its own
 // address to those who may see the activity.
 
-func (h *Handler) activityPhotoAdd(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityPhotoAdd(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
 		return nil
@@ -32,21 +32,21 @@ func (h *Handler) activityPhotoAdd(w http.ResponseWriter, r *http.Request, p *au
 		}
 	}
 	if err == nil {
-		_, err = h.Acts.AddPhoto(r.Context(), p, a.ID, data, fstr(r, "caption"))
+		_, err = h.Acts.AddPhoto(r.Context(), p, a.ID, data, FormValue(r, "caption"))
 	}
 	if err != nil {
 		h.showFailed(w, r, p, a, "photos", err)
 		return nil
 	}
-	redirectAnchor(w, r, activityURL(a.ID), "photos", "flash.aweb.photo_added")
+	RedirectAnchor(w, r, activityURL(a.ID), "photos", "flash.aweb.photo_added")
 	return nil
 }
 
-func (h *Handler) activityPhoto(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := idParam(r, "id")
+func (h *Kernel) activityPhoto(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := IDParam(r, "id")
 	var pid int64
 	if err == nil {
-		pid, err = idParam(r, "pid")
+		pid, err = IDParam(r, "pid")
 	}
 	var ct string
 	var data []byte
@@ -64,18 +64,18 @@ func (h *Handler) activityPhoto(w http.ResponseWriter, r *http.Request, p *auth.
 	return nil
 }
 
-func (h *Handler) activityPhotoDelete(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityPhotoDelete(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
 		return nil
 	}
-	pid, err := idParam(r, "pid")
+	pid, err := IDParam(r, "pid")
 	if err == nil {
 		err = h.Acts.DeletePhoto(r.Context(), p, a.ID, pid)
 	}
 	if err != nil {
 		return err
 	}
-	redirectAnchor(w, r, activityURL(a.ID), "photos", "flash.aweb.photo_deleted")
+	RedirectAnchor(w, r, activityURL(a.ID), "photos", "flash.aweb.photo_deleted")
 	return nil
 }

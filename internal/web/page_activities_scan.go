@@ -22,7 +22,7 @@ import (
 
 // checkpointOf finds the {cp} checkpoint of an activity.
 func checkpointOf(r *http.Request, a *activity.Activity) (*activity.Checkpoint, error) {
-	id, err := idParam(r, "cp")
+	id, err := IDParam(r, "cp")
 	if err != nil {
 		return nil, err
 	}
@@ -34,15 +34,15 @@ func checkpointOf(r *http.Request, a *activity.Activity) (*activity.Checkpoint, 
 	return nil, errs.NotFound("checkpoint")
 }
 
-func (h *Handler) currentCode(r *http.Request, p *auth.Principal, a *activity.Activity, cp *activity.Checkpoint) (*checkpointCode, error) {
+func (h *Kernel) currentCode(r *http.Request, p *auth.Principal, a *activity.Activity, cp *activity.Checkpoint) (*CheckpointCode, error) {
 	code, until, err := h.Acts.CheckpointCode(r.Context(), p, a.ID, cp.ID)
 	if err != nil {
 		return nil, err
 	}
 	base := activityURL(a.ID) + "/checkpoints/" + db.FormatID(cp.ID)
-	out := &checkpointCode{URL: h.origin(r) + activity.CheckinPath(code), Image: base + "/qr.png"}
+	out := &CheckpointCode{URL: h.Origin(r) + activity.CheckinPath(code), Image: base + "/qr.png"}
 	if !until.IsZero() {
-		out.ValidUntil = formatTime(until, "15:04:05")
+		out.ValidUntil = FormatTime(until, "15:04:05")
 		out.Image += "?w=" + db.FormatID(until.Unix())
 		// Fetch the next code just after this one's window ends: a code
 		// is still accepted through the following window, so a screen a
@@ -56,7 +56,7 @@ func (h *Handler) currentCode(r *http.Request, p *auth.Principal, a *activity.Ac
 type displayData struct {
 	A               actRow
 	Checkpoint      string
-	Code            *checkpointCode
+	Code            *CheckpointCode
 	CodeJSON        string
 	Back            string
 	CheckInOpen     bool
@@ -67,25 +67,25 @@ type displayData struct {
 
 // checkpointDisplay: GET /activities/{id}/checkpoints/{cp}/display, the page
 // for a screen or a printout at the venue.
-func (h *Handler) checkpointDisplay(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) checkpointDisplay(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
 		return nil
 	}
 	cp, err := checkpointOf(r, a)
-	var code *checkpointCode
+	var code *CheckpointCode
 	if err == nil {
 		code, err = h.currentCode(r, p, a, cp)
 	}
 	if err != nil {
 		return err
 	}
-	pg := h.page(w, r, p, "", "activities")
+	pg := h.Page(w, r, p, "", "activities")
 	pg.Title = a.Title
 	pg.Crumbs = []Crumb{{Label: pg.T("aweb.list.title"), URL: "/activities"}, {Label: a.Title, URL: activityURL(a.ID)}, {Label: checkpointName(pg.Lang, *cp)}}
 	d := displayData{A: actView(pg.Lang, a), Checkpoint: checkpointName(pg.Lang, *cp), Code: code, Back: activityURL(a.ID),
 		CodeJSON:    activityURL(a.ID) + "/checkpoints/" + db.FormatID(cp.ID) + "/code",
-		CheckInOpen: a.CheckInOpen(time.Now()), CheckInFrom: formatTime(a.StartsAt.Add(-activity.CheckInLead), "2006-01-02 15:04"),
+		CheckInOpen: a.CheckInOpen(time.Now()), CheckInFrom: FormatTime(a.StartsAt.Add(-activity.CheckInLead), "2006-01-02 15:04"),
 		RotateSeconds: cp.RotateSeconds}
 	for _, c := range a.Checkpoints {
 		if c.ID != cp.ID {
@@ -94,19 +94,19 @@ func (h *Handler) checkpointDisplay(w http.ResponseWriter, r *http.Request, p *a
 		}
 	}
 	pg.Data = d
-	h.r.Render(w, http.StatusOK, "activity_display", pg)
+	h.Render(w, http.StatusOK, "activity_display", pg)
 	return nil
 }
 
 // checkpointQR: GET /activities/{id}/checkpoints/{cp}/qr.png, the code of
 // the checkpoint's current check-in address. Never cached: it rotates.
-func (h *Handler) checkpointQR(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) checkpointQR(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
 		return nil
 	}
 	cp, err := checkpointOf(r, a)
-	var code *checkpointCode
+	var code *CheckpointCode
 	if err == nil {
 		code, err = h.currentCode(r, p, a, cp)
 	}
@@ -126,20 +126,20 @@ func (h *Handler) checkpointQR(w http.ResponseWriter, r *http.Request, p *auth.P
 
 // checkpointCodeJSON: GET .../code, the screen's script asking for the
 // next code.
-func (h *Handler) checkpointCodeJSON(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) checkpointCodeJSON(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
 		return nil
 	}
 	cp, err := checkpointOf(r, a)
-	var code *checkpointCode
+	var code *CheckpointCode
 	if err == nil {
 		code, err = h.currentCode(r, p, a, cp)
 	}
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, code)
+	WriteJSON(w, http.StatusOK, code)
 	return nil
 }
 
@@ -151,24 +151,24 @@ type scanData struct {
 	Checkpoint     string
 	HasPrize       bool
 	CheckInOpen    bool
-	Result         *scanResult
+	Result         *ScanResult
 	Action         string
 	Back           string
 	CheckInURL     string
 	RedeemURL      string
 }
 
-func (h *Handler) activityScanPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityScanPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
 		return nil
 	}
-	h.renderScan(w, r, p, a, qstr(r, "mode"), qstr(r, "cp"), nil, http.StatusOK)
+	h.renderScan(w, r, p, a, QueryValue(r, "mode"), QueryValue(r, "cp"), nil, http.StatusOK)
 	return nil
 }
 
-func (h *Handler) renderScan(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, mode, cp string, res *scanResult, status int) {
-	pg := h.page(w, r, p, "aweb.scan.title", "activities")
+func (h *Kernel) renderScan(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, mode, cp string, res *ScanResult, status int) {
+	pg := h.Page(w, r, p, "aweb.scan.title", "activities")
 	base := activityURL(a.ID)
 	pg.Path = base + "/scan"
 	pg.Crumbs = []Crumb{{Label: pg.T("aweb.list.title"), URL: "/activities"}, {Label: a.Title, URL: base}, {Label: pg.Title}}
@@ -182,20 +182,20 @@ func (h *Handler) renderScan(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		d.Checkpoint = d.CheckpointOpts[0].Value
 	}
 	pg.Data = d
-	h.r.Render(w, status, "activity_scan", pg)
+	h.Render(w, status, "activity_scan", pg)
 }
 
 // activityScan: POST /activities/{id}/scan, a member's card scanned at a
 // checkpoint (mode=checkin) or at the prize desk (mode=redeem).
-func (h *Handler) activityScan(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityScan(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
 		return nil
 	}
 	ctx := r.Context()
 	lang := i18n.FromRequest(r)
-	mode, cpID, payload := fstr(r, "mode"), fstr(r, "checkpoint_id"), fstr(r, "card")
-	res := &scanResult{}
+	mode, cpID, payload := FormValue(r, "mode"), FormValue(r, "checkpoint_id"), FormValue(r, "card")
+	res := &ScanResult{}
 	var err error
 	if payload == "" {
 		err = errs.Fields{"card": {Key: "field.required"}}.Err()
@@ -212,16 +212,16 @@ func (h *Handler) activityScan(w http.ResponseWriter, r *http.Request, p *auth.P
 			res.Detail = i18n.T(lang, "aweb.scan.redeemed", sc.Prize, sc.Collected, len(sc.Stamps))
 		}
 	} else {
-		in := activity.CheckInInput{Card: payload, CheckpointID: parseIDValue(cpID)}
+		in := activity.CheckInInput{Card: payload, CheckpointID: ParseIDValue(cpID)}
 		var ci *activity.CheckIn
 		var made bool
 		if ci, made, err = h.Acts.CheckIn(ctx, p, a.ID, in); err == nil {
 			res.OK, res.Again, res.Title = true, !made, ci.MemberName
 			cpName := checkpointTitle(lang, ci.CheckpointName)
 			if made {
-				res.Detail = i18n.T(lang, "aweb.scan.checked_in", cpName, formatTime(ci.At, "15:04:05"))
+				res.Detail = i18n.T(lang, "aweb.scan.checked_in", cpName, FormatTime(ci.At, "15:04:05"))
 			} else {
-				res.Detail = i18n.T(lang, "aweb.scan.already", cpName, formatTime(ci.At, "15:04:05"))
+				res.Detail = i18n.T(lang, "aweb.scan.already", cpName, FormatTime(ci.At, "15:04:05"))
 			}
 			if ci.StampsRequired > 0 {
 				res.Detail += " " + i18n.T(lang, "aweb.scan.stamps", ci.Stamps, ci.Checkpoints)
@@ -238,15 +238,15 @@ func (h *Handler) activityScan(w http.ResponseWriter, r *http.Request, p *auth.P
 			slog.Error("scan failed", "err", err)
 		}
 		if e, ok := errs.As(err); ok && (e.Kind == errs.KindNotFound || e.Kind == errs.KindForbidden || e.Kind == errs.KindInternal) && len(e.Fields) == 0 {
-			if !wantsJSON(r) {
+			if !WantsJSON(r) {
 				return err
 			}
 		}
-		res = &scanResult{Title: i18n.T(lang, "aweb.scan.refused"), Detail: errMessage(lang, err)}
+		res = &ScanResult{Title: i18n.T(lang, "aweb.scan.refused"), Detail: ErrMessage(lang, err)}
 		status = httpx.Status(err)
 	}
-	if wantsJSON(r) {
-		writeJSON(w, status, res)
+	if WantsJSON(r) {
+		WriteJSON(w, status, res)
 		return nil
 	}
 	h.renderScan(w, r, p, a, mode, cpID, res, status)
@@ -254,7 +254,7 @@ func (h *Handler) activityScan(w http.ResponseWriter, r *http.Request, p *auth.P
 }
 
 // activityExport: GET /activities/{id}/attendance.xlsx.
-func (h *Handler) activityExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityFor(w, r, p)
 	if !ok {
 		return nil
@@ -268,18 +268,18 @@ func (h *Handler) activityExport(w http.ResponseWriter, r *http.Request, p *auth
 			slog.Error("attendance export broke off", "err", err)
 			return nil
 		}
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 	}
 	return nil
 }
 
 // activityICS: GET /activities/{id}/calendar.ics.
-func (h *Handler) activityICS(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityICS(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityFor(w, r, p)
 	if !ok {
 		return nil
 	}
-	body := activity.ICS(a, h.origin(r)+activityURL(a.ID), time.Now())
+	body := activity.ICS(a, h.Origin(r)+activityURL(a.ID), time.Now())
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="activity-`+db.FormatID(a.ID)+`.ics"`)
 	w.Header().Set("Cache-Control", "no-store")

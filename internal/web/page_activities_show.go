@@ -62,7 +62,7 @@ type activityShowData struct {
 	CheckpointOpts                    []Option
 	Tab                               string
 	TabRegsURL, TabCheckInsURL        string
-	RegTabs                           []regTab
+	RegTabs                           []RegTab
 	RegQ, RegStatus                   string
 	Regs                              []regView
 	RegNext, RegFirst                 string
@@ -74,7 +74,7 @@ type activityShowData struct {
 	AttRate                           string
 	MemberQ                           string
 	MemberSearched                    bool
-	MemberHits                        []memberHit
+	MemberHits                        []MemberHit
 	Import                            *importResult
 	Photos                            []photoView
 	MaxPhotoMB                        int
@@ -92,11 +92,11 @@ type showState struct {
 	Status   int
 	MemberQ  string
 	Searched bool
-	Hits     []memberHit
+	Hits     []MemberHit
 	Import   *importResult
 }
 
-func (h *Handler) activityShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityFor(w, r, p)
 	if !ok {
 		return nil
@@ -105,9 +105,9 @@ func (h *Handler) activityShow(w http.ResponseWriter, r *http.Request, p *auth.P
 	return nil
 }
 
-func (h *Handler) renderActivityShow(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, st showState) {
+func (h *Kernel) renderActivityShow(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, st showState) {
 	ctx := r.Context()
-	pg := h.page(w, r, p, "", "activities")
+	pg := h.Page(w, r, p, "", "activities")
 	pg.Title = a.Title
 	base := activityURL(a.ID)
 	if r.Method != http.MethodGet {
@@ -116,9 +116,9 @@ func (h *Handler) renderActivityShow(w http.ResponseWriter, r *http.Request, p *
 	pg.Crumbs = []Crumb{{Label: pg.T("aweb.list.title"), URL: "/activities"}, {Label: a.Title}}
 	pg.Form = st.Form
 	now := time.Now()
-	d := &activityShowData{A: actView(pg.Lang, a), Act: a, AudienceTags: tagLabels(pg.Lang, a.AudienceTags),
-		RegOpens: formatTime(a.RegOpensAt, "2006-01-02 15:04"), RegCloses: formatTime(a.RegClosesAt, "2006-01-02 15:04"),
-		CancelBefore: formatTime(a.CancelBefore, "2006-01-02 15:04"), CanWrite: p.CanAt(auth.PermActivityWrite, a.OrgPath),
+	d := &activityShowData{A: actView(pg.Lang, a), Act: a, AudienceTags: TagLabels(pg.Lang, a.AudienceTags),
+		RegOpens: FormatTime(a.RegOpensAt, "2006-01-02 15:04"), RegCloses: FormatTime(a.RegClosesAt, "2006-01-02 15:04"),
+		CancelBefore: FormatTime(a.CancelBefore, "2006-01-02 15:04"), CanWrite: p.CanAt(auth.PermActivityWrite, a.OrgPath),
 		CheckInOpen: a.CheckInOpen(now), FormName: st.FormName, MemberQ: st.MemberQ, MemberSearched: st.Searched,
 		MemberHits: st.Hits, Import: st.Import, MaxPhotoMB: activity.MaxPhotoBytes >> 20, URL: base,
 		ExportURL: base + "/attendance.xlsx", ICSURL: base + "/calendar.ics", ScanURL: base + "/scan",
@@ -139,64 +139,64 @@ func (h *Handler) renderActivityShow(w http.ResponseWriter, r *http.Request, p *
 
 	// The registrations or the check-ins, a page at a time.
 	d.Tab = "regs"
-	if qstr(r, "tab") == "checkins" {
+	if QueryValue(r, "tab") == "checkins" {
 		d.Tab = "checkins"
 	}
-	d.TabRegsURL = setQuery(setQuery(pg.Path, "tab", ""), "ccursor", "") + "#registrations"
-	d.TabCheckInsURL = setQuery(setQuery(pg.Path, "tab", "checkins"), "rcursor", "") + "#registrations"
-	d.RegQ, d.RegStatus = qstr(r, "rq"), qstr(r, "rstatus")
-	regBase := setQuery(setQuery(setQuery(pg.Path, "flash", ""), "rcursor", ""), "tab", "")
-	d.RegTabs = append(d.RegTabs, regTab{Label: pg.T("aweb.regs.all"), URL: setQuery(regBase, "rstatus", "") + "#registrations", Current: d.RegStatus == ""})
+	d.TabRegsURL = SetQuery(SetQuery(pg.Path, "tab", ""), "ccursor", "") + "#registrations"
+	d.TabCheckInsURL = SetQuery(SetQuery(pg.Path, "tab", "checkins"), "rcursor", "") + "#registrations"
+	d.RegQ, d.RegStatus = QueryValue(r, "rq"), QueryValue(r, "rstatus")
+	regBase := SetQuery(SetQuery(SetQuery(pg.Path, "flash", ""), "rcursor", ""), "tab", "")
+	d.RegTabs = append(d.RegTabs, RegTab{Label: pg.T("aweb.regs.all"), URL: SetQuery(regBase, "rstatus", "") + "#registrations", Current: d.RegStatus == ""})
 	for _, s := range activity.RegStatuses {
-		d.RegTabs = append(d.RegTabs, regTab{Label: regStatusLabel(pg.Lang, s), URL: setQuery(regBase, "rstatus", string(s)) + "#registrations",
+		d.RegTabs = append(d.RegTabs, RegTab{Label: regStatusLabel(pg.Lang, s), URL: SetQuery(regBase, "rstatus", string(s)) + "#registrations",
 			Current: d.RegStatus == string(s)})
 	}
 	if d.Tab == "regs" {
-		cursor := qstr(r, "rcursor")
-		regs, next, err := h.Acts.Registrations(ctx, p, a.ID, activity.RegQuery{Status: activity.RegStatus(d.RegStatus), Q: d.RegQ, After: cursor, Limit: pageSize})
+		cursor := QueryValue(r, "rcursor")
+		regs, next, err := h.Acts.Registrations(ctx, p, a.ID, activity.RegQuery{Status: activity.RegStatus(d.RegStatus), Q: d.RegQ, After: cursor, Limit: PageSize})
 		if err != nil {
-			if _, ok := formError(pg, err); !ok {
-				h.fail(w, r, p, err)
+			if _, ok := FormError(pg, err); !ok {
+				h.Fail(w, r, p, err)
 				return
 			}
 			d.RegStatus = ""
 		}
 		for _, g := range regs {
-			v := regView{MemberID: db.FormatID(g.MemberID), MemberURL: memberURL(g.MemberID), Name: g.MemberName, OrgName: g.OrgName,
+			v := regView{MemberID: db.FormatID(g.MemberID), MemberURL: MemberURL(g.MemberID), Name: g.MemberName, OrgName: g.OrgName,
 				StatusLabel: regStatusLabel(pg.Lang, g.Status), StatusV: regStatusVariant(g.Status),
-				ViaLabel: i18n.T(pg.Lang, "activity.via."+g.Via), Created: formatTime(g.CreatedAt, "2006-01-02 15:04"), Stamps: g.Stamps,
+				ViaLabel: i18n.T(pg.Lang, "activity.via."+g.Via), Created: FormatTime(g.CreatedAt, "2006-01-02 15:04"), Stamps: g.Stamps,
 				Pending: g.Status == activity.RegPending,
 				Live:    g.Status == activity.RegConfirmed || g.Status == activity.RegWaiting || g.Status == activity.RegPending}
 			v.CanCheckIn = d.CanWrite && d.CheckInOpen && (g.Status == activity.RegConfirmed || g.Status == activity.RegWalkIn) && g.Stamps < len(a.Checkpoints)
 			d.Regs = append(d.Regs, v)
 		}
-		d.RegNext, d.RegHasPrev = listURL(pg, "rcursor", next), cursor != ""
+		d.RegNext, d.RegHasPrev = ListURL(pg, "rcursor", next), cursor != ""
 		if d.RegNext != "" {
 			d.RegNext += "#registrations"
 		}
-		d.RegFirst = setQuery(setQuery(pg.Path, "rcursor", ""), "flash", "") + "#registrations"
+		d.RegFirst = SetQuery(SetQuery(pg.Path, "rcursor", ""), "flash", "") + "#registrations"
 	} else {
-		cursor := qstr(r, "ccursor")
-		cis, next, err := h.Acts.CheckIns(ctx, p, a.ID, cursor, pageSize)
+		cursor := QueryValue(r, "ccursor")
+		cis, next, err := h.Acts.CheckIns(ctx, p, a.ID, cursor, PageSize)
 		if err != nil {
-			h.fail(w, r, p, err)
+			h.Fail(w, r, p, err)
 			return
 		}
 		for _, c := range cis {
-			d.CheckIns = append(d.CheckIns, checkInView{MemberID: db.FormatID(c.MemberID), MemberURL: memberURL(c.MemberID), Name: c.MemberName,
-				OrgName: c.OrgName, Checkpoint: checkpointTitle(pg.Lang, c.CheckpointName), At: formatTime(c.At, "2006-01-02 15:04:05"),
+			d.CheckIns = append(d.CheckIns, checkInView{MemberID: db.FormatID(c.MemberID), MemberURL: MemberURL(c.MemberID), Name: c.MemberName,
+				OrgName: c.OrgName, Checkpoint: checkpointTitle(pg.Lang, c.CheckpointName), At: FormatTime(c.At, "2006-01-02 15:04:05"),
 				ViaLabel: i18n.T(pg.Lang, "activity.checkin_via."+c.Via)})
 		}
-		d.CINext, d.CIHasPrev = listURL(pg, "ccursor", next), cursor != ""
+		d.CINext, d.CIHasPrev = ListURL(pg, "ccursor", next), cursor != ""
 		if d.CINext != "" {
 			d.CINext += "#registrations"
 		}
-		d.CIFirst = setQuery(setQuery(pg.Path, "ccursor", ""), "flash", "") + "#registrations"
+		d.CIFirst = SetQuery(SetQuery(pg.Path, "ccursor", ""), "flash", "") + "#registrations"
 	}
 
 	att, err := h.Acts.Attendance(ctx, p, a.ID)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	d.Att = att
@@ -206,7 +206,7 @@ func (h *Handler) renderActivityShow(w http.ResponseWriter, r *http.Request, p *
 	}
 	photos, err := h.Acts.Photos(ctx, p, a.ID)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	for _, ph := range photos {
@@ -214,7 +214,7 @@ func (h *Handler) renderActivityShow(w http.ResponseWriter, r *http.Request, p *
 		d.Photos = append(d.Photos, photoView{ID: db.FormatID(ph.ID), URL: u, Caption: ph.Caption, DeleteURL: u + "/delete"})
 	}
 	pg.Data = d
-	h.r.Render(w, st.Status, "activity_show", pg)
+	h.Render(w, st.Status, "activity_show", pg)
 }
 
 // checkpointTitle names a checkpoint in a list (the default one has no name).
@@ -227,11 +227,11 @@ func checkpointTitle(lang i18n.Lang, name string) string {
 
 // showFailed brings the page back after a form's error; false when the
 // error is not about the form (the error page was written).
-func (h *Handler) showFailed(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, formName string, err error) {
-	pg := h.page(w, r, p, "", "activities")
-	form, ok := formFrom(pg, r, err)
+func (h *Kernel) showFailed(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, formName string, err error) {
+	pg := h.Page(w, r, p, "", "activities")
+	form, ok := FormFrom(pg, r, err)
 	if !ok {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	switch formName {
@@ -245,14 +245,14 @@ func (h *Handler) showFailed(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		}
 	case "regs", "status":
 		// Forms without inputs of their own: the reason is the message.
-		form.Message = errMessage(pg.Lang, err)
+		form.Message = ErrMessage(pg.Lang, err)
 	}
 	h.renderActivityShow(w, r, p, a, showState{Form: form, FormName: formName, Status: httpx.Status(err)})
 }
 
 // Changing the activity's status.
 
-func (h *Handler) activityPublish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityPublish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
 		return nil
@@ -261,24 +261,24 @@ func (h *Handler) activityPublish(w http.ResponseWriter, r *http.Request, p *aut
 		h.showFailed(w, r, p, a, "status", err)
 		return nil
 	}
-	redirect(w, r, activityURL(a.ID), "flash.aweb.published")
+	Redirect(w, r, activityURL(a.ID), "flash.aweb.published")
 	return nil
 }
 
-func (h *Handler) activityCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
 		return nil
 	}
-	if _, err := h.Acts.Cancel(r.Context(), p, a.ID, fstr(r, "reason")); err != nil {
+	if _, err := h.Acts.Cancel(r.Context(), p, a.ID, FormValue(r, "reason")); err != nil {
 		h.showFailed(w, r, p, a, "cancel", err)
 		return nil
 	}
-	redirect(w, r, activityURL(a.ID), "flash.aweb.cancelled")
+	Redirect(w, r, activityURL(a.ID), "flash.aweb.cancelled")
 	return nil
 }
 
-func (h *Handler) activityFinish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityFinish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
 		return nil
@@ -287,11 +287,11 @@ func (h *Handler) activityFinish(w http.ResponseWriter, r *http.Request, p *auth
 		h.showFailed(w, r, p, a, "status", err)
 		return nil
 	}
-	redirect(w, r, activityURL(a.ID), "flash.aweb.finished")
+	Redirect(w, r, activityURL(a.ID), "flash.aweb.finished")
 	return nil
 }
 
-func (h *Handler) activityReport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityReport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
 		return nil
@@ -300,7 +300,7 @@ func (h *Handler) activityReport(w http.ResponseWriter, r *http.Request, p *auth
 		h.showFailed(w, r, p, a, "report", err)
 		return nil
 	}
-	redirectAnchor(w, r, activityURL(a.ID), "report", "flash.aweb.report_saved")
+	RedirectAnchor(w, r, activityURL(a.ID), "report", "flash.aweb.report_saved")
 	return nil
 }
 
@@ -309,23 +309,23 @@ func (h *Handler) activityReport(w http.ResponseWriter, r *http.Request, p *auth
 // activityMemberSearch finds members to sign up. The search posts, so that
 // an ID or mobile number typed never goes into an address; the page is
 // shown with the hits.
-func (h *Handler) activityMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
 		return nil
 	}
-	q := fstr(r, "mq")
+	q := FormValue(r, "mq")
 	st := showState{Status: http.StatusOK, FormName: "signup", MemberQ: q, Searched: true}
 	if q == "" {
-		pg := h.page(w, r, p, "", "activities")
-		st.Form, st.Status, st.Searched = fieldErrorForm(pg, "mq", "field.required"), httpx.KindStatus(errs.KindInvalid), false
+		pg := h.Page(w, r, p, "", "activities")
+		st.Form, st.Status, st.Searched = FieldErrorForm(pg, "mq", "field.required"), httpx.KindStatus(errs.KindInvalid), false
 		h.renderActivityShow(w, r, p, a, st)
 		return nil
 	}
 	hits, _, err := h.Members.List(r.Context(), p, member.Query{Q: q, Status: member.StatusActive, Limit: 20})
 	if err != nil {
-		pg := h.page(w, r, p, "", "activities")
-		form, ok := formError(pg, err)
+		pg := h.Page(w, r, p, "", "activities")
+		form, ok := FormError(pg, err)
 		if !ok {
 			if !errs.Is(err, errs.KindForbidden) {
 				return err
@@ -338,22 +338,22 @@ func (h *Handler) activityMemberSearch(w http.ResponseWriter, r *http.Request, p
 		st.Form, st.Status = form, httpx.Status(err)
 	}
 	for _, m := range hits {
-		st.Hits = append(st.Hits, memberHit{ID: db.FormatID(m.ID), Name: m.Name, OrgName: m.OrgName, IDNumber: m.IDNumber, Mobile: m.Mobile})
+		st.Hits = append(st.Hits, MemberHit{ID: db.FormatID(m.ID), Name: m.Name, OrgName: m.OrgName, IDNumber: m.IDNumber, Mobile: m.Mobile})
 	}
 	h.renderActivityShow(w, r, p, a, st)
 	return nil
 }
 
-func (h *Handler) activityRegister(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityRegister(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
 		return nil
 	}
 	var err error
-	mid := parseIDValue(fstr(r, "member_id"))
+	mid := ParseIDValue(FormValue(r, "member_id"))
 	if mid == 0 {
 		key := "field.required"
-		if fstr(r, "member_id") != "" {
+		if FormValue(r, "member_id") != "" {
 			key = "field.invalid_id"
 		}
 		err = errs.Fields{"member_id": {Key: key}}.Err()
@@ -374,35 +374,35 @@ func (h *Handler) activityRegister(w http.ResponseWriter, r *http.Request, p *au
 	case reg.Status == activity.RegWaiting:
 		flash = "flash.aweb.signed_up_waiting"
 	}
-	redirectAnchor(w, r, activityURL(a.ID), "registrations", flash)
+	RedirectAnchor(w, r, activityURL(a.ID), "registrations", flash)
 	return nil
 }
 
 // regMember reads the {mid} path value.
-func regMember(r *http.Request) (int64, error) { return idParam(r, "mid") }
+func regMember(r *http.Request) (int64, error) { return IDParam(r, "mid") }
 
-func (h *Handler) activityDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
 		return nil
 	}
 	mid, err := regMember(r)
 	if err == nil {
-		_, err = h.Acts.Decide(r.Context(), p, a.ID, mid, fstr(r, "approve") == "1")
+		_, err = h.Acts.Decide(r.Context(), p, a.ID, mid, FormValue(r, "approve") == "1")
 	}
 	if err != nil {
 		h.showFailed(w, r, p, a, "regs", err)
 		return nil
 	}
 	flash := "flash.aweb.rejected"
-	if fstr(r, "approve") == "1" {
+	if FormValue(r, "approve") == "1" {
 		flash = "flash.aweb.approved"
 	}
-	redirectAnchor(w, r, activityURL(a.ID)+"?rstatus=pending", "registrations", flash)
+	RedirectAnchor(w, r, activityURL(a.ID)+"?rstatus=pending", "registrations", flash)
 	return nil
 }
 
-func (h *Handler) activityUnregister(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityUnregister(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
 		return nil
@@ -415,17 +415,17 @@ func (h *Handler) activityUnregister(w http.ResponseWriter, r *http.Request, p *
 		h.showFailed(w, r, p, a, "regs", err)
 		return nil
 	}
-	redirectAnchor(w, r, activityURL(a.ID), "registrations", "flash.aweb.registration_cancelled")
+	RedirectAnchor(w, r, activityURL(a.ID), "registrations", "flash.aweb.registration_cancelled")
 	return nil
 }
 
 // activityManualCheckIn ticks a member on the list as present.
-func (h *Handler) activityManualCheckIn(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityManualCheckIn(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
 		return nil
 	}
-	in := activity.CheckInInput{MemberID: parseIDValue(fstr(r, "member_id")), CheckpointID: parseIDValue(fstr(r, "checkpoint_id"))}
+	in := activity.CheckInInput{MemberID: ParseIDValue(FormValue(r, "member_id")), CheckpointID: ParseIDValue(FormValue(r, "checkpoint_id"))}
 	var err error
 	if in.MemberID == 0 {
 		err = errs.Fields{"member_id": {Key: "field.required"}}.Err()
@@ -436,21 +436,21 @@ func (h *Handler) activityManualCheckIn(w http.ResponseWriter, r *http.Request, 
 		h.showFailed(w, r, p, a, "regs", err)
 		return nil
 	}
-	redirectAnchor(w, r, activityURL(a.ID), "registrations", "flash.aweb.checked_in")
+	RedirectAnchor(w, r, activityURL(a.ID), "registrations", "flash.aweb.checked_in")
 	return nil
 }
 
 // activityRedeem hands out the prize of a full stamp card: the member named
 // by ID or by a scanned card.
-func (h *Handler) activityRedeem(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) activityRedeem(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	a, ok := h.activityWritable(w, r, p)
 	if !ok {
 		return nil
 	}
-	in := activity.CheckInInput{Card: fstr(r, "redeem_card")}
+	in := activity.CheckInInput{Card: FormValue(r, "redeem_card")}
 	var err error
-	if s := fstr(r, "redeem_member_id"); s != "" {
-		if in.MemberID = parseIDValue(s); in.MemberID == 0 {
+	if s := FormValue(r, "redeem_member_id"); s != "" {
+		if in.MemberID = ParseIDValue(s); in.MemberID == 0 {
 			err = errs.Fields{"member_id": {Key: "field.invalid_id"}}.Err()
 		}
 	}
@@ -461,6 +461,6 @@ func (h *Handler) activityRedeem(w http.ResponseWriter, r *http.Request, p *auth
 		h.showFailed(w, r, p, a, "redeem", err)
 		return nil
 	}
-	redirectAnchor(w, r, activityURL(a.ID), "prize", "flash.aweb.redeemed")
+	RedirectAnchor(w, r, activityURL(a.ID), "prize", "flash.aweb.redeemed")
 	return nil
 }

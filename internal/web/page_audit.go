@@ -40,31 +40,31 @@ func prettyJSON(s string) string {
 // auditList shows the log of the caller's subtrees, newest first. Only
 // holders of the audit right see it: the system administrator does not
 // (三员分立).
-func (h *Handler) auditList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) auditList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermAuditRead) {
 		return errs.Forbidden()
 	}
-	pg := h.page(w, r, p, "page.audit.title", "audit")
-	d := auditData{Action: qstr(r, "action"), Entity: qstr(r, "entity"), EntityID: qstr(r, "entity_id"), Actor: qstr(r, "actor")}
+	pg := h.Page(w, r, p, "page.audit.title", "audit")
+	d := auditData{Action: QueryValue(r, "action"), Entity: QueryValue(r, "entity"), EntityID: QueryValue(r, "entity_id"), Actor: QueryValue(r, "actor")}
 	d.Filtered = d.Action != "" || d.Entity != "" || d.EntityID != "" || d.Actor != ""
-	before, _ := strconv.ParseInt(qstr(r, "before"), 10, 64)
+	before, _ := strconv.ParseInt(QueryValue(r, "before"), 10, 64)
 	if before < 0 {
 		before = 0
 	}
 	entries, err := audit.List(r.Context(), h.DB, audit.Filter{Paths: p.Paths(auth.PermAuditRead), Action: d.Action, Entity: d.Entity,
-		EntityID: d.EntityID, Actor: d.Actor, Before: before, Limit: pageSize})
+		EntityID: d.EntityID, Actor: d.Actor, Before: before, Limit: PageSize})
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
 		d.Rows = append(d.Rows, auditRow{Entry: e, Before: prettyJSON(e.Before), After: prettyJSON(e.After)})
 	}
-	if len(entries) == pageSize {
-		d.Next = listURL(pg, "before", strconv.FormatInt(entries[len(entries)-1].Seq, 10))
+	if len(entries) == PageSize {
+		d.Next = ListURL(pg, "before", strconv.FormatInt(entries[len(entries)-1].Seq, 10))
 	}
 	d.HasPrev = before > 0
 	pg.Data = d
-	h.r.Render(w, http.StatusOK, "audit_list", pg)
+	h.Render(w, http.StatusOK, "audit_list", pg)
 	return nil
 }
 
@@ -91,7 +91,7 @@ func problemReason(pg *Page, pr audit.Problem) string {
 }
 
 // auditVerify walks the whole hash chain, as `gonghui audit verify` does.
-func (h *Handler) auditVerify(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) auditVerify(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermAuditRead) {
 		return errs.Forbidden()
 	}
@@ -99,13 +99,13 @@ func (h *Handler) auditVerify(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if err != nil {
 		return err
 	}
-	pg := h.page(w, r, p, "page.audit.verify_title", "audit")
+	pg := h.Page(w, r, p, "page.audit.verify_title", "audit")
 	pg.Crumbs = []Crumb{{Label: pg.T("page.audit.title"), URL: "/audit"}, {Label: pg.Title}}
 	d := auditVerifyData{Checked: n}
 	for _, pr := range problems {
 		d.Problems = append(d.Problems, problemView{pr.Seq, problemReason(pg, pr)})
 	}
 	pg.Data = d
-	h.r.Render(w, http.StatusOK, "audit_verify", pg)
+	h.Render(w, http.StatusOK, "audit_verify", pg)
 	return nil
 }

@@ -22,8 +22,8 @@ import (
 // everything as activities are scoped (activity.read / activity.write over
 // the course's subtree), answering NotFound outside the caller's subtrees.
 
-func (h *Handler) courseRoutes(mux *http.ServeMux) {
-	a := h.authed
+func (h *Kernel) courseRoutes(mux *http.ServeMux) {
+	a := h.Authed
 	mux.HandleFunc("GET /courses", a(h.crsList))
 	mux.HandleFunc("GET /courses/new", a(h.crsNew))
 	mux.HandleFunc("POST /courses/new", a(h.crsCreate))
@@ -148,7 +148,7 @@ type crsRow struct {
 
 func crsView(lang i18n.Lang, c *course.Course) crsRow {
 	return crsRow{ID: db.FormatID(c.ID), URL: crsURL(c.ID), Title: c.Title, CategoryLabel: crsCategoryLabel(lang, c.Category),
-		OrgName: c.OrgName, OrgURL: orgURL(c.OrgID), Terms: c.Terms, Groups: c.Groups}
+		OrgName: c.OrgName, OrgURL: OrgURL(c.OrgID), Terms: c.Terms, Groups: c.Groups}
 }
 
 // crsFilters are the list's filters as the URL carries them.
@@ -168,25 +168,25 @@ type crsListData struct {
 	NewURL          string
 }
 
-func (h *Handler) crsList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	if !canActivities(p) {
+func (h *Kernel) crsList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	if !CanActivities(p) {
 		return errs.Forbidden()
 	}
-	pg := h.page(w, r, p, "cweb.list.title", "courses")
-	f := crsFilters{Q: qstr(r, "q"), Org: qstr(r, "org"), Category: qstr(r, "category")}
+	pg := h.Page(w, r, p, "cweb.list.title", "courses")
+	f := crsFilters{Q: QueryValue(r, "q"), Org: QueryValue(r, "org"), Category: QueryValue(r, "category")}
 	d := crsListData{F: f, CategoryOptions: crsCategoryOptions(pg.Lang), CanWrite: p.Can(auth.PermActivityWrite), NewURL: "/courses/new"}
 	if f.Org != "" {
 		d.NewURL += "?org=" + url.QueryEscape(f.Org)
 	}
 	var err error
-	if d.OrgOptions, err = h.actOrgChoices(r, p, pg.Lang, "", parseIDValue(f.Org)); err != nil {
+	if d.OrgOptions, err = h.ActOrgChoices(r, p, pg.Lang, "", ParseIDValue(f.Org)); err != nil {
 		return err
 	}
-	cursor := qstr(r, "cursor")
-	q := course.Query{Q: f.Q, Category: course.Category(f.Category), After: cursor, Limit: pageSize}
+	cursor := QueryValue(r, "cursor")
+	q := course.Query{Q: f.Q, Category: course.Category(f.Category), After: cursor, Limit: PageSize}
 	fe := errs.Fields{}
 	if f.Org != "" {
-		if q.Org = parseIDValue(f.Org); q.Org == 0 {
+		if q.Org = ParseIDValue(f.Org); q.Org == 0 {
 			fe.Add("org", "field.invalid_id")
 		}
 	}
@@ -197,7 +197,7 @@ func (h *Handler) crsList(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	}
 	status := http.StatusOK
 	if err != nil {
-		form, ok := formError(pg, err)
+		form, ok := FormError(pg, err)
 		if !ok {
 			return err
 		}
@@ -206,34 +206,34 @@ func (h *Handler) crsList(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	for i := range items {
 		d.Rows = append(d.Rows, crsView(pg.Lang, &items[i]))
 	}
-	d.Next, d.HasPrev = listURL(pg, "cursor", next), cursor != ""
+	d.Next, d.HasPrev = ListURL(pg, "cursor", next), cursor != ""
 	pg.Data = d
-	h.r.Render(w, status, "crs_list", pg)
+	h.Render(w, status, "crs_list", pg)
 	return nil
 }
 
 // crsFor loads the course of the {id} path value, or answers the error page.
-func (h *Handler) crsFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Course, bool) {
-	id, err := idParam(r, "id")
+func (h *Kernel) crsFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Course, bool) {
+	id, err := IDParam(r, "id")
 	if err == nil {
 		var c *course.Course
 		if c, err = h.Courses.GetCourse(r.Context(), p, id); err == nil {
 			return c, true
 		}
 	}
-	h.fail(w, r, p, err)
+	h.Fail(w, r, p, err)
 	return nil, false
 }
 
 // crsWritable is crsFor for what changes the course: those who only read
 // it get the 403 page.
-func (h *Handler) crsWritable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Course, bool) {
+func (h *Kernel) crsWritable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Course, bool) {
 	c, ok := h.crsFor(w, r, p)
 	if !ok {
 		return nil, false
 	}
 	if !p.CanAt(auth.PermActivityWrite, c.OrgPath) {
-		h.forbidden(w, r, p)
+		h.Forbidden(w, r, p)
 		return nil, false
 	}
 	return c, true
@@ -254,17 +254,17 @@ type crsFormData struct {
 	Version         string
 }
 
-func (h *Handler) renderCrsForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int, c *course.Course, d *crsFormData) {
+func (h *Kernel) renderCrsForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int, c *course.Course, d *crsFormData) {
 	d.CategoryOptions = crsCategoryOptions(pg.Lang)
 	crumbs := []Crumb{{Label: pg.T("cweb.list.title"), URL: "/courses"}}
 	if c == nil {
-		keep := parseIDValue(d.V.OrgID)
+		keep := ParseIDValue(d.V.OrgID)
 		if pg.Form != nil {
-			keep = parseIDValue(pg.Form.Values["org_id"])
+			keep = ParseIDValue(pg.Form.Values["org_id"])
 		}
 		var err error
-		if d.OrgOptions, err = h.orgChoices(r.Context(), p, pg.Lang, auth.PermActivityWrite, "", keep); err != nil {
-			h.fail(w, r, p, err)
+		if d.OrgOptions, err = h.OrgChoices(r.Context(), p, pg.Lang, auth.PermActivityWrite, "", keep); err != nil {
+			h.Fail(w, r, p, err)
 			return
 		}
 	} else {
@@ -273,35 +273,35 @@ func (h *Handler) renderCrsForm(w http.ResponseWriter, r *http.Request, p *auth.
 	}
 	pg.Crumbs = append(crumbs, Crumb{Label: pg.Title})
 	pg.Data = d
-	h.r.Render(w, status, "crs_form", pg)
+	h.Render(w, status, "crs_form", pg)
 }
 
 func crsInputFrom(r *http.Request) (course.CourseInput, errs.Fields) {
 	f := errs.Fields{}
-	in := course.CourseInput{Title: fstr(r, "title"), Category: course.Category(fstr(r, "category")),
+	in := course.CourseInput{Title: FormValue(r, "title"), Category: course.Category(FormValue(r, "category")),
 		Description: strings.TrimSpace(r.PostFormValue("description"))}
-	if s := fstr(r, "org_id"); s != "" {
-		if in.OrgID = parseIDValue(s); in.OrgID == 0 {
+	if s := FormValue(r, "org_id"); s != "" {
+		if in.OrgID = ParseIDValue(s); in.OrgID == 0 {
 			f.Add("org_id", "field.invalid_id")
 		}
 	}
 	return in, f
 }
 
-func (h *Handler) crsNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermActivityWrite) {
 		return errs.Forbidden()
 	}
-	pg := h.page(w, r, p, "cweb.new.title", "courses")
+	pg := h.Page(w, r, p, "cweb.new.title", "courses")
 	d := &crsFormData{Action: "/courses/new", Cancel: "/courses"}
-	if org := defaultPublisher(p, parseIDValue(qstr(r, "org"))); org != 0 {
+	if org := DefaultPublisher(p, ParseIDValue(QueryValue(r, "org"))); org != 0 {
 		d.V.OrgID = db.FormatID(org)
 	}
 	h.renderCrsForm(w, r, p, pg, http.StatusOK, nil, d)
 	return nil
 }
 
-func (h *Handler) crsCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermActivityWrite) {
 		return errs.Forbidden()
 	}
@@ -315,46 +315,46 @@ func (h *Handler) crsCreate(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		c, err = h.Courses.CreateCourse(r.Context(), p, in)
 	}
 	if err != nil {
-		pg := h.page(w, r, p, "cweb.new.title", "courses")
+		pg := h.Page(w, r, p, "cweb.new.title", "courses")
 		pg.Path = "/courses/new"
-		if !h.validation(w, r, p, pg, err) {
+		if !h.Validation(w, r, p, pg, err) {
 			return nil
 		}
 		h.renderCrsForm(w, r, p, pg, httpx.Status(err), nil, &crsFormData{Action: "/courses/new", Cancel: "/courses"})
 		return nil
 	}
-	redirect(w, r, crsURL(c.ID), "flash.cweb.course_created")
+	Redirect(w, r, crsURL(c.ID), "flash.cweb.course_created")
 	return nil
 }
 
-func (h *Handler) crsEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	c, ok := h.crsWritable(w, r, p)
 	if !ok {
 		return nil
 	}
-	pg := h.page(w, r, p, "cweb.edit.title", "courses")
+	pg := h.Page(w, r, p, "cweb.edit.title", "courses")
 	d := &crsFormData{Action: crsURL(c.ID) + "/edit", Cancel: crsURL(c.ID), Version: strconv.Itoa(c.Version),
 		V: crsFormValues{OrgID: db.FormatID(c.OrgID), Title: c.Title, Category: string(c.Category), Description: c.Description}}
 	h.renderCrsForm(w, r, p, pg, http.StatusOK, c, d)
 	return nil
 }
 
-func (h *Handler) crsUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	c, ok := h.crsWritable(w, r, p)
 	if !ok {
 		return nil
 	}
 	in, fe := crsInputFrom(r)
 	version := 0
-	parseIntField(fe, r, "version", 0, &version)
+	ParseIntField(fe, r, "version", 0, &version)
 	err := fe.Err()
 	if err == nil {
 		_, err = h.Courses.UpdateCourse(r.Context(), p, c.ID, version, in)
 	}
 	if err != nil {
-		pg := h.page(w, r, p, "cweb.edit.title", "courses")
+		pg := h.Page(w, r, p, "cweb.edit.title", "courses")
 		pg.Path = crsURL(c.ID) + "/edit"
-		if !h.validation(w, r, p, pg, err) {
+		if !h.Validation(w, r, p, pg, err) {
 			return nil
 		}
 		d := &crsFormData{Action: crsURL(c.ID) + "/edit", Cancel: crsURL(c.ID), Version: strconv.Itoa(version),
@@ -362,7 +362,7 @@ func (h *Handler) crsUpdate(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		h.renderCrsForm(w, r, p, pg, httpx.Status(err), c, d)
 		return nil
 	}
-	redirect(w, r, crsURL(c.ID), "flash.cweb.course_saved")
+	Redirect(w, r, crsURL(c.ID), "flash.cweb.course_saved")
 	return nil
 }
 
@@ -380,7 +380,7 @@ type crsTermRow struct {
 func crsTermView(lang i18n.Lang, t *course.Term) crsTermRow {
 	return crsTermRow{ID: db.FormatID(t.ID), URL: crsTermURL(t.ID), Name: t.Name, StatusLabel: crsStatusLabel(lang, t.Status),
 		StatusV: crsStatusVariant(t.Status), Teacher: t.Teacher, Venue: t.Venue, Dates: t.StartsOn + " – " + t.EndsOn,
-		Enrol:    formatTime(t.EnrolOpensAt, "2006-01-02 15:04") + " – " + formatTime(t.EnrolClosesAt, "2006-01-02 15:04"),
+		Enrol:    FormatTime(t.EnrolOpensAt, "2006-01-02 15:04") + " – " + FormatTime(t.EnrolClosesAt, "2006-01-02 15:04"),
 		Schedule: crsSchedule(lang, t.Schedule), Enrolled: t.Enrolled, Capacity: t.Capacity, Applied: t.Applied, Waiting: t.Waiting,
 		Sessions: t.Sessions}
 }
@@ -402,7 +402,7 @@ type crsShowData struct {
 	GroupFailed  bool
 }
 
-func (h *Handler) crsShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	c, ok := h.crsFor(w, r, p)
 	if !ok {
 		return nil
@@ -411,9 +411,9 @@ func (h *Handler) crsShow(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	return nil
 }
 
-func (h *Handler) renderCrsShow(w http.ResponseWriter, r *http.Request, p *auth.Principal, c *course.Course, form *Form, status int) {
+func (h *Kernel) renderCrsShow(w http.ResponseWriter, r *http.Request, p *auth.Principal, c *course.Course, form *Form, status int) {
 	ctx := r.Context()
-	pg := h.page(w, r, p, "", "courses")
+	pg := h.Page(w, r, p, "", "courses")
 	pg.Title = c.Title
 	pg.Crumbs = []Crumb{{Label: pg.T("cweb.list.title"), URL: "/courses"}, {Label: c.Title}}
 	if r.Method != http.MethodGet {
@@ -424,7 +424,7 @@ func (h *Handler) renderCrsShow(w http.ResponseWriter, r *http.Request, p *auth.
 		NewTerm: crsURL(c.ID) + "/terms/new", GroupFailed: form != nil}
 	terms, err := h.Courses.Terms(ctx, p, c.ID)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	for i := range terms {
@@ -432,29 +432,29 @@ func (h *Handler) renderCrsShow(w http.ResponseWriter, r *http.Request, p *auth.
 	}
 	groups, err := h.Courses.Groups(ctx, p, c.ID)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	for _, g := range groups {
 		d.Groups = append(d.Groups, crsGroupRow{ID: db.FormatID(g.ID), URL: crsGroupURL(g.ID), Name: g.Name, Description: g.Description,
-			Created: formatTime(g.CreatedAt, "2006-01-02"), Members: g.Members})
+			Created: FormatTime(g.CreatedAt, "2006-01-02"), Members: g.Members})
 	}
 	pg.Data = d
-	h.r.Render(w, status, "crs_show", pg)
+	h.Render(w, status, "crs_show", pg)
 }
 
 // Interest groups.
 
-func (h *Handler) crsGroupCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsGroupCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	c, ok := h.crsWritable(w, r, p)
 	if !ok {
 		return nil
 	}
-	_, err := h.Courses.CreateGroup(r.Context(), p, c.ID, course.GroupInput{Name: fstr(r, "group_name"),
+	_, err := h.Courses.CreateGroup(r.Context(), p, c.ID, course.GroupInput{Name: FormValue(r, "group_name"),
 		Description: strings.TrimSpace(r.PostFormValue("group_description"))})
 	if err != nil {
-		pg := h.page(w, r, p, "", "courses")
-		form, ok := formFrom(pg, r, err)
+		pg := h.Page(w, r, p, "", "courses")
+		form, ok := FormFrom(pg, r, err)
 		if !ok {
 			return err
 		}
@@ -468,7 +468,7 @@ func (h *Handler) crsGroupCreate(w http.ResponseWriter, r *http.Request, p *auth
 		h.renderCrsShow(w, r, p, c, form, httpx.Status(err))
 		return nil
 	}
-	redirectAnchor(w, r, crsURL(c.ID), "groups", "flash.cweb.group_created")
+	RedirectAnchor(w, r, crsURL(c.ID), "groups", "flash.cweb.group_created")
 	return nil
 }
 
@@ -484,9 +484,9 @@ type crsGroupMember struct {
 	URL, Name, OrgName, Joined string
 }
 
-func (h *Handler) crsGroupShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsGroupShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ctx := r.Context()
-	gid, err := idParam(r, "id")
+	gid, err := IDParam(r, "id")
 	var members []course.GroupMember
 	if err == nil {
 		// GroupMembers checks the caller may see the group.
@@ -504,15 +504,15 @@ func (h *Handler) crsGroupShow(w http.ResponseWriter, r *http.Request, p *auth.P
 		return err
 	}
 	d := &crsGroupData{Group: *g}
-	pg := h.page(w, r, p, "", "courses")
+	pg := h.Page(w, r, p, "", "courses")
 	pg.Title = d.Group.Name
 	d.Course = crsView(pg.Lang, c)
 	for _, m := range members {
-		d.Members = append(d.Members, crsGroupMember{URL: memberURL(m.MemberID), Name: m.Name, OrgName: m.OrgName,
-			Joined: formatTime(m.JoinedAt, "2006-01-02")})
+		d.Members = append(d.Members, crsGroupMember{URL: MemberURL(m.MemberID), Name: m.Name, OrgName: m.OrgName,
+			Joined: FormatTime(m.JoinedAt, "2006-01-02")})
 	}
 	pg.Crumbs = []Crumb{{Label: pg.T("cweb.list.title"), URL: "/courses"}, {Label: c.Title, URL: crsURL(c.ID)}, {Label: d.Group.Name}}
 	pg.Data = d
-	h.r.Render(w, http.StatusOK, "crs_group", pg)
+	h.Render(w, http.StatusOK, "crs_group", pg)
 	return nil
 }

@@ -21,8 +21,8 @@ import (
 // and the scanner reuse activities.js (data-code-refresh, data-scan-form).
 
 // crsSessionOf finds the {sid} session of a term.
-func (h *Handler) crsSessionOf(r *http.Request, p *auth.Principal, t *course.Term) (*course.Session, error) {
-	sid, err := idParam(r, "sid")
+func (h *Kernel) crsSessionOf(r *http.Request, p *auth.Principal, t *course.Term) (*course.Session, error) {
+	sid, err := IDParam(r, "sid")
 	if err != nil {
 		return nil, err
 	}
@@ -40,14 +40,14 @@ func (h *Handler) crsSessionOf(r *http.Request, p *auth.Principal, t *course.Ter
 
 // crsSessionFor loads the term and the session of the path, for staff who
 // may run the term.
-func (h *Handler) crsSessionFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Term, *course.Session, bool) {
+func (h *Kernel) crsSessionFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Term, *course.Session, bool) {
 	t, ok := h.crsTermWritable(w, r, p)
 	if !ok {
 		return nil, nil, false
 	}
 	x, err := h.crsSessionOf(r, p, t)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return nil, nil, false
 	}
 	return t, x, true
@@ -63,11 +63,11 @@ type crsSessionHead struct {
 
 func crsHead(lang i18n.Lang, t *course.Term, x *course.Session) crsSessionHead {
 	now := time.Now()
-	return crsSessionHead{Course: t.CourseTitle, Term: t.Name, Date: formatTime(x.StartsAt, "2006-01-02"),
-		Weekday: crsWeekday(lang, isoWeekday(x.StartsAt)), Time: formatTime(x.StartsAt, "15:04") + "–" + formatTime(x.EndsAt, "15:04"),
+	return crsSessionHead{Course: t.CourseTitle, Term: t.Name, Date: FormatTime(x.StartsAt, "2006-01-02"),
+		Weekday: crsWeekday(lang, isoWeekday(x.StartsAt)), Time: FormatTime(x.StartsAt, "15:04") + "–" + FormatTime(x.EndsAt, "15:04"),
 		Venue: t.Venue, TermURL: crsTermURL(t.ID), URL: crsSessionURL(t.ID, x.ID), Cancelled: x.Cancelled,
 		Open:    !now.Before(x.StartsAt.Add(-course.AttendLead)) && !now.After(x.EndsAt),
-		OpensAt: formatTime(x.StartsAt.Add(-course.AttendLead), "2006-01-02 15:04")}
+		OpensAt: FormatTime(x.StartsAt.Add(-course.AttendLead), "2006-01-02 15:04")}
 }
 
 func crsSessionCrumbs(pg *Page, t *course.Term, last string) []Crumb {
@@ -100,7 +100,7 @@ type crsSessionData struct {
 // crsRegisterMax is how many enrolled members a register lists.
 const crsRegisterMax = 1000
 
-func (h *Handler) crsSession(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsSession(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, x, ok := h.crsSessionFor(w, r, p)
 	if !ok {
 		return nil
@@ -109,9 +109,9 @@ func (h *Handler) crsSession(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	return nil
 }
 
-func (h *Handler) renderCrsSession(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, x *course.Session, form *Form, status int) {
+func (h *Kernel) renderCrsSession(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, x *course.Session, form *Form, status int) {
 	ctx := r.Context()
-	pg := h.page(w, r, p, "", "courses")
+	pg := h.Page(w, r, p, "", "courses")
 	head := crsHead(pg.Lang, t, x)
 	pg.Title = pg.T("cweb.session.title", head.Date, head.Weekday)
 	pg.Crumbs = crsSessionCrumbs(pg, t, head.Date+" "+head.Time)
@@ -123,7 +123,7 @@ func (h *Handler) renderCrsSession(w http.ResponseWriter, r *http.Request, p *au
 	d.CanTick = d.Drawn && !x.Cancelled
 	att, err := h.Courses.SessionAttendance(ctx, p, t.ID, x.ID)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	byMember := map[int64]course.Attendance{}
@@ -135,14 +135,14 @@ func (h *Handler) renderCrsSession(w http.ResponseWriter, r *http.Request, p *au
 	for {
 		es, next, err := h.Courses.Enrolments(ctx, p, t.ID, course.EnrolQuery{Status: course.EnrolEnrolled, After: after, Limit: 200})
 		if err != nil {
-			h.fail(w, r, p, err)
+			h.Fail(w, r, p, err)
 			return
 		}
 		for _, e := range es {
-			row := crsRegisterRow{MemberID: db.FormatID(e.MemberID), MemberURL: memberURL(e.MemberID), Name: e.MemberName, OrgName: e.OrgName,
+			row := crsRegisterRow{MemberID: db.FormatID(e.MemberID), MemberURL: MemberURL(e.MemberID), Name: e.MemberName, OrgName: e.OrgName,
 				Ticket: e.Ticket, Total: e.Attended}
 			if a, ok := byMember[e.MemberID]; ok {
-				row.Attended, row.At, row.ViaLabel = true, formatTime(a.At, "15:04"), i18n.T(pg.Lang, "cweb.via."+a.Via)
+				row.Attended, row.At, row.ViaLabel = true, FormatTime(a.At, "15:04"), i18n.T(pg.Lang, "cweb.via."+a.Via)
 				d.Present++
 			}
 			seen[e.MemberID] = true
@@ -159,23 +159,23 @@ func (h *Handler) renderCrsSession(w http.ResponseWriter, r *http.Request, p *au
 	d.Enrolled = len(d.Rows)
 	for _, a := range att {
 		if !seen[a.MemberID] {
-			d.Others = append(d.Others, crsRegisterRow{MemberID: db.FormatID(a.MemberID), MemberURL: memberURL(a.MemberID), Name: a.MemberName,
-				Attended: true, At: formatTime(a.At, "15:04"), ViaLabel: i18n.T(pg.Lang, "cweb.via."+a.Via)})
+			d.Others = append(d.Others, crsRegisterRow{MemberID: db.FormatID(a.MemberID), MemberURL: MemberURL(a.MemberID), Name: a.MemberName,
+				Attended: true, At: FormatTime(a.At, "15:04"), ViaLabel: i18n.T(pg.Lang, "cweb.via."+a.Via)})
 		}
 	}
 	pg.Data = d
-	h.r.Render(w, status, "crs_session", pg)
+	h.Render(w, status, "crs_session", pg)
 }
 
 // crsAttend: POST .../attend, the members ticked on the register.
-func (h *Handler) crsAttend(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsAttend(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, x, ok := h.crsSessionFor(w, r, p)
 	if !ok {
 		return nil
 	}
 	var ids []int64
 	for _, v := range r.PostForm["member_id"] {
-		if id := parseIDValue(v); id != 0 {
+		if id := ParseIDValue(v); id != 0 {
 			ids = append(ids, id)
 		}
 	}
@@ -187,12 +187,12 @@ func (h *Handler) crsAttend(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		got, err = h.Courses.Attend(r.Context(), p, t.ID, course.AttendInput{SessionID: x.ID, MemberIDs: ids})
 	}
 	if err != nil {
-		pg := h.page(w, r, p, "", "courses")
-		form, ok := formFrom(pg, r, err)
+		pg := h.Page(w, r, p, "", "courses")
+		form, ok := FormFrom(pg, r, err)
 		if !ok {
 			return err
 		}
-		form.Message = errMessage(pg.Lang, err)
+		form.Message = ErrMessage(pg.Lang, err)
 		h.renderCrsSession(w, r, p, t, x, form, httpx.Status(err))
 		return nil
 	}
@@ -201,17 +201,17 @@ func (h *Handler) crsAttend(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		// The list skips those without a place.
 		flash = "flash.cweb.attended_some"
 	}
-	redirect(w, r, crsSessionURL(t.ID, x.ID), flash)
+	Redirect(w, r, crsSessionURL(t.ID, x.ID), flash)
 	return nil
 }
 
 // crsSessionCancel calls a session off, or back on (cancelled=0).
-func (h *Handler) crsSessionCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsSessionCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, x, ok := h.crsSessionFor(w, r, p)
 	if !ok {
 		return nil
 	}
-	cancel := fstr(r, "cancelled") != "0"
+	cancel := FormValue(r, "cancelled") != "0"
 	if err := h.Courses.CancelSession(r.Context(), p, t.ID, x.ID, cancel); err != nil {
 		h.crsTermFailed(w, r, p, t, "sessions", err)
 		return nil
@@ -220,20 +220,20 @@ func (h *Handler) crsSessionCancel(w http.ResponseWriter, r *http.Request, p *au
 	if !cancel {
 		flash = "flash.cweb.session_restored"
 	}
-	redirectAnchor(w, r, crsTermURL(t.ID), "sessions", flash)
+	RedirectAnchor(w, r, crsTermURL(t.ID), "sessions", flash)
 	return nil
 }
 
 // The session's screen.
 
-func (h *Handler) crsCode(r *http.Request, p *auth.Principal, t *course.Term, x *course.Session) (*checkpointCode, error) {
+func (h *Kernel) crsCode(r *http.Request, p *auth.Principal, t *course.Term, x *course.Session) (*CheckpointCode, error) {
 	code, until, err := h.Courses.SessionCode(r.Context(), p, t.ID, x.ID)
 	if err != nil {
 		return nil, err
 	}
 	base := crsSessionURL(t.ID, x.ID)
-	out := &checkpointCode{URL: h.origin(r) + activity.CheckinPath(code), Image: base + "/qr.png?w=" + db.FormatID(until.Unix()),
-		ValidUntil: formatTime(until, "15:04:05")}
+	out := &CheckpointCode{URL: h.Origin(r) + activity.CheckinPath(code), Image: base + "/qr.png?w=" + db.FormatID(until.Unix()),
+		ValidUntil: FormatTime(until, "15:04:05")}
 	// As on an activity's checkpoint: fetch the next code just after this
 	// one's window ends (the previous code is still accepted meanwhile).
 	out.RefreshInMS = max(time.Until(until).Milliseconds(), 0) + 700
@@ -244,12 +244,12 @@ func (h *Handler) crsCode(r *http.Request, p *auth.Principal, t *course.Term, x 
 type crsDisplayData struct {
 	S        crsSessionHead
 	OrgName  string
-	Code     *checkpointCode
+	Code     *CheckpointCode
 	CodeJSON string
 	Rotate   int
 }
 
-func (h *Handler) crsDisplay(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsDisplay(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, x, ok := h.crsSessionFor(w, r, p)
 	if !ok {
 		return nil
@@ -258,18 +258,18 @@ func (h *Handler) crsDisplay(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	if err != nil {
 		return err
 	}
-	pg := h.page(w, r, p, "", "courses")
+	pg := h.Page(w, r, p, "", "courses")
 	head := crsHead(pg.Lang, t, x)
 	pg.Title = t.CourseTitle
 	pg.Crumbs = crsSessionCrumbs(pg, t, head.Date+" "+head.Time)
 	pg.Data = &crsDisplayData{S: head, OrgName: t.OrgName, Code: code, CodeJSON: head.URL + "/code", Rotate: course.SessionRotate}
-	h.r.Render(w, http.StatusOK, "crs_display", pg)
+	h.Render(w, http.StatusOK, "crs_display", pg)
 	return nil
 }
 
 // crsQR: GET .../qr.png, the code of the session's current address. Never
 // cached: it rotates.
-func (h *Handler) crsQR(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsQR(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, x, ok := h.crsSessionFor(w, r, p)
 	if !ok {
 		return nil
@@ -290,7 +290,7 @@ func (h *Handler) crsQR(w http.ResponseWriter, r *http.Request, p *auth.Principa
 }
 
 // crsCodeJSON: GET .../code, the screen's script asking for the next code.
-func (h *Handler) crsCodeJSON(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsCodeJSON(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, x, ok := h.crsSessionFor(w, r, p)
 	if !ok {
 		return nil
@@ -299,7 +299,7 @@ func (h *Handler) crsCodeJSON(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, code)
+	WriteJSON(w, http.StatusOK, code)
 	return nil
 }
 
@@ -308,11 +308,11 @@ func (h *Handler) crsCodeJSON(w http.ResponseWriter, r *http.Request, p *auth.Pr
 // crsScanData is the Data of the scanner.
 type crsScanData struct {
 	S      crsSessionHead
-	Result *scanResult
+	Result *ScanResult
 	Action string
 }
 
-func (h *Handler) crsScanPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsScanPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, x, ok := h.crsSessionFor(w, r, p)
 	if !ok {
 		return nil
@@ -321,26 +321,26 @@ func (h *Handler) crsScanPage(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	return nil
 }
 
-func (h *Handler) renderCrsScan(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, x *course.Session, res *scanResult, status int) {
-	pg := h.page(w, r, p, "cweb.scan.title", "courses")
+func (h *Kernel) renderCrsScan(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, x *course.Session, res *ScanResult, status int) {
+	pg := h.Page(w, r, p, "cweb.scan.title", "courses")
 	head := crsHead(pg.Lang, t, x)
 	pg.Path = head.URL + "/scan"
 	pg.Crumbs = crsSessionCrumbs(pg, t, pg.Title)
 	pg.Crumbs[len(pg.Crumbs)-1] = Crumb{Label: head.Date + " " + head.Time, URL: head.URL}
 	pg.Crumbs = append(pg.Crumbs, Crumb{Label: pg.Title})
 	pg.Data = &crsScanData{S: head, Result: res, Action: head.URL + "/scan"}
-	h.r.Render(w, status, "crs_scan", pg)
+	h.Render(w, status, "crs_scan", pg)
 }
 
 // crsScan: POST .../scan, a member's card scanned at the door.
-func (h *Handler) crsScan(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsScan(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, x, ok := h.crsSessionFor(w, r, p)
 	if !ok {
 		return nil
 	}
 	lang := i18n.FromRequest(r)
-	payload := fstr(r, "card")
-	res := &scanResult{}
+	payload := FormValue(r, "card")
+	res := &ScanResult{}
 	var err error
 	if payload == "" {
 		err = errs.Fields{"card": {Key: "field.required"}}.Err()
@@ -350,9 +350,9 @@ func (h *Handler) crsScan(w http.ResponseWriter, r *http.Request, p *auth.Princi
 			a := got[0]
 			res.OK, res.Again, res.Title = true, !a.Made, a.MemberName
 			if a.Made {
-				res.Detail = i18n.T(lang, "cweb.scan.attended", formatTime(a.At, "15:04:05"), a.Attended, a.Sessions)
+				res.Detail = i18n.T(lang, "cweb.scan.attended", FormatTime(a.At, "15:04:05"), a.Attended, a.Sessions)
 			} else {
-				res.Detail = i18n.T(lang, "cweb.scan.already", formatTime(a.At, "15:04:05"), a.Attended, a.Sessions)
+				res.Detail = i18n.T(lang, "cweb.scan.already", FormatTime(a.At, "15:04:05"), a.Attended, a.Sessions)
 			}
 		}
 	}
@@ -362,14 +362,14 @@ func (h *Handler) crsScan(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		if !isErr {
 			slog.Error("course scan failed", "err", err)
 		}
-		if isErr && (e.Kind == errs.KindNotFound || e.Kind == errs.KindForbidden || e.Kind == errs.KindInternal) && len(e.Fields) == 0 && !wantsJSON(r) {
+		if isErr && (e.Kind == errs.KindNotFound || e.Kind == errs.KindForbidden || e.Kind == errs.KindInternal) && len(e.Fields) == 0 && !WantsJSON(r) {
 			return err
 		}
-		res = &scanResult{Title: i18n.T(lang, "cweb.scan.refused"), Detail: errMessage(lang, err)}
+		res = &ScanResult{Title: i18n.T(lang, "cweb.scan.refused"), Detail: ErrMessage(lang, err)}
 		status = httpx.Status(err)
 	}
-	if wantsJSON(r) {
-		writeJSON(w, status, res)
+	if WantsJSON(r) {
+		WriteJSON(w, status, res)
 		return nil
 	}
 	h.renderCrsScan(w, r, p, t, x, res, status)
@@ -377,7 +377,7 @@ func (h *Handler) crsScan(w http.ResponseWriter, r *http.Request, p *auth.Princi
 }
 
 // crsExport: GET /terms/{id}/register.xlsx, the term's register.
-func (h *Handler) crsExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermFor(w, r, p)
 	if !ok {
 		return nil
@@ -391,7 +391,7 @@ func (h *Handler) crsExport(w http.ResponseWriter, r *http.Request, p *auth.Prin
 			slog.Error("course register export broke off", "err", err)
 			return nil
 		}
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 	}
 	return nil
 }

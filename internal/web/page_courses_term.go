@@ -91,18 +91,18 @@ func crsNumberRows(rows []crsSlotRow) []crsSlotRow {
 // store cannot see (numbers that are not numbers).
 func crsTermInputFrom(r *http.Request) (course.TermInput, []crsSlotRow, errs.Fields) {
 	f := errs.Fields{}
-	in := course.TermInput{Name: fstr(r, "name"), Teacher: fstr(r, "teacher"), Venue: fstr(r, "venue"), Address: fstr(r, "address"),
-		EnrolOpensAt: fstr(r, "enrol_opens_at"), EnrolClosesAt: fstr(r, "enrol_closes_at"), StartsOn: fstr(r, "starts_on"),
-		EndsOn: fstr(r, "ends_on"), AudienceTags: r.PostForm["tag"]}
+	in := course.TermInput{Name: FormValue(r, "name"), Teacher: FormValue(r, "teacher"), Venue: FormValue(r, "venue"), Address: FormValue(r, "address"),
+		EnrolOpensAt: FormValue(r, "enrol_opens_at"), EnrolClosesAt: FormValue(r, "enrol_closes_at"), StartsOn: FormValue(r, "starts_on"),
+		EndsOn: FormValue(r, "ends_on"), AudienceTags: r.PostForm["tag"]}
 	if in.AudienceTags == nil {
 		in.AudienceTags = []string{}
 	}
-	if s := fstr(r, "audience_org_id"); s != "" {
-		if in.AudienceOrgID = parseIDValue(s); in.AudienceOrgID == 0 {
+	if s := FormValue(r, "audience_org_id"); s != "" {
+		if in.AudienceOrgID = ParseIDValue(s); in.AudienceOrgID == 0 {
 			f.Add("audience_org_id", "field.invalid_id")
 		}
 	}
-	parseIntField(f, r, "capacity", 0, &in.Capacity)
+	ParseIntField(f, r, "capacity", 0, &in.Capacity)
 	rows := crsSlotRowsFrom(r)
 	for i := range rows {
 		s := &rows[i]
@@ -135,8 +135,8 @@ type crsTermValues struct {
 }
 
 func crsTermValuesOf(t *course.Term) crsTermValues {
-	v := crsTermValues{Name: t.Name, Teacher: t.Teacher, Venue: t.Venue, Address: t.Address, EnrolOpensAt: localValue(t.EnrolOpensAt),
-		EnrolClosesAt: localValue(t.EnrolClosesAt), StartsOn: t.StartsOn, EndsOn: t.EndsOn, Tags: t.AudienceTags}
+	v := crsTermValues{Name: t.Name, Teacher: t.Teacher, Venue: t.Venue, Address: t.Address, EnrolOpensAt: LocalValue(t.EnrolOpensAt),
+		EnrolClosesAt: LocalValue(t.EnrolClosesAt), StartsOn: t.StartsOn, EndsOn: t.EndsOn, Tags: t.AudienceTags}
 	if t.Capacity > 0 {
 		v.Capacity = strconv.Itoa(t.Capacity)
 	}
@@ -163,25 +163,25 @@ type crsTermFormData struct {
 	AudienceOptions []Option
 	WeekdayOptions  []Option
 	V               crsTermValues
-	TagChoices      []tagChoice
+	TagChoices      []TagChoice
 	TagsError       string
 	Rows            []crsSlotRow
 	ScheduleError   string
 	Version         string
 }
 
-func (h *Handler) renderCrsTermForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int, c *course.Course, t *course.Term, d *crsTermFormData) {
+func (h *Kernel) renderCrsTermForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int, c *course.Course, t *course.Term, d *crsTermFormData) {
 	d.CourseTitle, d.OrgName = c.Title, c.OrgName
 	d.WeekdayOptions = crsWeekdayOptions(pg.Lang)
-	d.TagChoices = tagChoices(pg.Lang, "f-tag-", d.V.Tags)
+	d.TagChoices = TagChoices(pg.Lang, "f-tag-", d.V.Tags)
 	d.TagsError = pg.FieldError("audience_tags")
-	keep := parseIDValue(d.V.AudienceOrgID)
+	keep := ParseIDValue(d.V.AudienceOrgID)
 	if pg.Form != nil {
-		keep = parseIDValue(pg.Form.Values["audience_org_id"])
+		keep = ParseIDValue(pg.Form.Values["audience_org_id"])
 	}
 	var err error
-	if d.AudienceOptions, err = h.orgChoices(r.Context(), p, pg.Lang, auth.PermActivityWrite, "", c.OrgID, keep); err != nil {
-		h.fail(w, r, p, err)
+	if d.AudienceOptions, err = h.OrgChoices(r.Context(), p, pg.Lang, auth.PermActivityWrite, "", c.OrgID, keep); err != nil {
+		h.Fail(w, r, p, err)
 		return
 	}
 	d.AudienceOptions = append([]Option{{"", pg.T("cweb.term.audience_same")}}, d.AudienceOptions...)
@@ -201,22 +201,22 @@ func (h *Handler) renderCrsTermForm(w http.ResponseWriter, r *http.Request, p *a
 	}
 	pg.Crumbs = append(crumbs, Crumb{Label: pg.Title})
 	pg.Data = d
-	h.r.Render(w, status, "crs_term_form", pg)
+	h.Render(w, status, "crs_term_form", pg)
 }
 
-func (h *Handler) crsTermNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsTermNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	c, ok := h.crsWritable(w, r, p)
 	if !ok {
 		return nil
 	}
-	pg := h.page(w, r, p, "cweb.term.new_title", "courses")
+	pg := h.Page(w, r, p, "cweb.term.new_title", "courses")
 	d := &crsTermFormData{Action: crsURL(c.ID) + "/terms/new", Cancel: crsURL(c.ID),
 		Rows: crsNumberRows([]crsSlotRow{{Weekday: "1", Minutes: "90", input: -1}})}
 	h.renderCrsTermForm(w, r, p, pg, http.StatusOK, c, nil, d)
 	return nil
 }
 
-func (h *Handler) crsTermCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsTermCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	c, ok := h.crsWritable(w, r, p)
 	if !ok {
 		return nil
@@ -228,9 +228,9 @@ func (h *Handler) crsTermCreate(w http.ResponseWriter, r *http.Request, p *auth.
 		t, err = h.Courses.CreateTerm(r.Context(), p, c.ID, in)
 	}
 	if err != nil {
-		pg := h.page(w, r, p, "cweb.term.new_title", "courses")
+		pg := h.Page(w, r, p, "cweb.term.new_title", "courses")
 		pg.Path = crsURL(c.ID) + "/terms/new"
-		if !h.validation(w, r, p, pg, err) {
+		if !h.Validation(w, r, p, pg, err) {
 			return nil
 		}
 		d := &crsTermFormData{Action: crsURL(c.ID) + "/terms/new", Cancel: crsURL(c.ID), Rows: crsNumberRows(rows)}
@@ -238,83 +238,83 @@ func (h *Handler) crsTermCreate(w http.ResponseWriter, r *http.Request, p *auth.
 		h.renderCrsTermForm(w, r, p, pg, httpx.Status(err), c, nil, d)
 		return nil
 	}
-	redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_created")
+	Redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_created")
 	return nil
 }
 
 // crsTermFor loads the term of the {id} path value, or answers the error
 // page.
-func (h *Handler) crsTermFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Term, bool) {
-	id, err := idParam(r, "id")
+func (h *Kernel) crsTermFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Term, bool) {
+	id, err := IDParam(r, "id")
 	if err == nil {
 		var t *course.Term
 		if t, err = h.Courses.GetTerm(r.Context(), p, id); err == nil {
 			return t, true
 		}
 	}
-	h.fail(w, r, p, err)
+	h.Fail(w, r, p, err)
 	return nil, false
 }
 
 // crsTermWritable is crsTermFor for what changes the term.
-func (h *Handler) crsTermWritable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Term, bool) {
+func (h *Kernel) crsTermWritable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Term, bool) {
 	t, ok := h.crsTermFor(w, r, p)
 	if !ok {
 		return nil, false
 	}
 	if !p.CanAt(auth.PermActivityWrite, t.OrgPath) {
-		h.forbidden(w, r, p)
+		h.Forbidden(w, r, p)
 		return nil, false
 	}
 	return t, true
 }
 
 // crsTermEditable refuses the form once the places are given.
-func (h *Handler) crsTermEditable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Term, *course.Course, bool) {
+func (h *Kernel) crsTermEditable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Term, *course.Course, bool) {
 	t, ok := h.crsTermWritable(w, r, p)
 	if !ok {
 		return nil, nil, false
 	}
 	if t.Status != course.TermDraft && t.Status != course.TermOpen {
-		h.fail(w, r, p, errs.Conflict("term_closed", "cweb.term.not_editable"))
+		h.Fail(w, r, p, errs.Conflict("term_closed", "cweb.term.not_editable"))
 		return nil, nil, false
 	}
 	c, err := h.Courses.GetCourse(r.Context(), p, t.CourseID)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return nil, nil, false
 	}
 	return t, c, true
 }
 
-func (h *Handler) crsTermEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsTermEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, c, ok := h.crsTermEditable(w, r, p)
 	if !ok {
 		return nil
 	}
-	pg := h.page(w, r, p, "cweb.term.edit_title", "courses")
+	pg := h.Page(w, r, p, "cweb.term.edit_title", "courses")
 	d := &crsTermFormData{Action: crsTermURL(t.ID) + "/edit", Cancel: crsTermURL(t.ID), V: crsTermValuesOf(t), Rows: crsSlotRowsOf(t),
 		Version: strconv.Itoa(t.Version)}
 	h.renderCrsTermForm(w, r, p, pg, http.StatusOK, c, t, d)
 	return nil
 }
 
-func (h *Handler) crsTermUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsTermUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, c, ok := h.crsTermEditable(w, r, p)
 	if !ok {
 		return nil
 	}
 	in, rows, fe := crsTermInputFrom(r)
 	version := 0
-	parseIntField(fe, r, "version", 0, &version)
+	ParseIntField(fe, r, "version", 0, &version)
 	err := fe.Err()
 	if err == nil {
 		_, err = h.Courses.UpdateTerm(r.Context(), p, t.ID, version, in)
 	}
 	if err != nil {
-		pg := h.page(w, r, p, "cweb.term.edit_title", "courses")
+		pg := h.Page(w, r, p, "cweb.term.edit_title", "courses")
 		pg.Path = crsTermURL(t.ID) + "/edit"
-		if !h.validation(w, r, p, pg, err) {
+		if !h.Validation(w, r, p, pg, err) {
 			return nil
 		}
 		d := &crsTermFormData{Action: crsTermURL(t.ID) + "/edit", Cancel: crsTermURL(t.ID), V: crsTermValuesOf(t), Rows: crsNumberRows(rows),
@@ -323,7 +323,7 @@ func (h *Handler) crsTermUpdate(w http.ResponseWriter, r *http.Request, p *auth.
 		h.renderCrsTermForm(w, r, p, pg, httpx.Status(err), c, t, d)
 		return nil
 	}
-	redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_saved")
+	Redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_saved")
 	return nil
 }
 
@@ -360,14 +360,14 @@ type crsTermShowData struct {
 	Closes, DrawnAt                string
 	Oversubscribed                 bool
 	FormName                       string
-	EnrolTabs                      []regTab
+	EnrolTabs                      []RegTab
 	EnrolQ, EnrolStatus            string
 	Enrols                         []crsEnrolView
 	EnrolNext, EnrolFirst          string
 	EnrolHasPrev                   bool
 	MemberQ                        string
 	MemberSearched                 bool
-	MemberHits                     []memberHit
+	MemberHits                     []MemberHit
 	Sessions                       []crsSessionView
 	SessionsAttended, SessionsHeld int
 	SessionsCancelled              int
@@ -380,10 +380,10 @@ type crsTermState struct {
 	Status   int
 	MemberQ  string
 	Searched bool
-	Hits     []memberHit
+	Hits     []MemberHit
 }
 
-func (h *Handler) crsTermShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsTermShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermFor(w, r, p)
 	if !ok {
 		return nil
@@ -392,9 +392,9 @@ func (h *Handler) crsTermShow(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	return nil
 }
 
-func (h *Handler) renderCrsTerm(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, st crsTermState) {
+func (h *Kernel) renderCrsTerm(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, st crsTermState) {
 	ctx := r.Context()
-	pg := h.page(w, r, p, "", "courses")
+	pg := h.Page(w, r, p, "", "courses")
 	pg.Title = t.CourseTitle + " · " + t.Name
 	base := crsTermURL(t.ID)
 	if r.Method != http.MethodGet {
@@ -403,9 +403,9 @@ func (h *Handler) renderCrsTerm(w http.ResponseWriter, r *http.Request, p *auth.
 	pg.Crumbs = []Crumb{{Label: pg.T("cweb.list.title"), URL: "/courses"}, {Label: t.CourseTitle, URL: crsURL(t.CourseID)}, {Label: t.Name}}
 	pg.Form = st.Form
 	now := time.Now()
-	d := &crsTermShowData{T: crsTermView(pg.Lang, t), Term: t, CourseURL: crsURL(t.CourseID), AudienceTags: tagLabels(pg.Lang, t.AudienceTags),
+	d := &crsTermShowData{T: crsTermView(pg.Lang, t), Term: t, CourseURL: crsURL(t.CourseID), AudienceTags: TagLabels(pg.Lang, t.AudienceTags),
 		URL: base, DrawURL: base + "/draw", ExportURL: base + "/register.xlsx", CanWrite: p.CanAt(auth.PermActivityWrite, t.OrgPath),
-		Closes: formatTime(t.EnrolClosesAt, "2006-01-02 15:04"), DrawnAt: formatTime(t.DrawnAt, "2006-01-02 15:04"),
+		Closes: FormatTime(t.EnrolClosesAt, "2006-01-02 15:04"), DrawnAt: FormatTime(t.DrawnAt, "2006-01-02 15:04"),
 		FormName: st.FormName, MemberQ: st.MemberQ, MemberSearched: st.Searched, MemberHits: st.Hits}
 	d.Oversubscribed = t.Capacity > 0 && t.Applied > t.Capacity
 	if d.CanWrite {
@@ -420,43 +420,43 @@ func (h *Handler) renderCrsTerm(w http.ResponseWriter, r *http.Request, p *auth.
 	}
 
 	// The enrolments, a page at a time.
-	d.EnrolQ, d.EnrolStatus = qstr(r, "eq"), qstr(r, "estatus")
-	tabBase := setQuery(setQuery(pg.Path, "flash", ""), "ecursor", "")
-	d.EnrolTabs = append(d.EnrolTabs, regTab{Label: pg.T("cweb.enrol.all"), URL: setQuery(tabBase, "estatus", "") + "#enrolments", Current: d.EnrolStatus == ""})
+	d.EnrolQ, d.EnrolStatus = QueryValue(r, "eq"), QueryValue(r, "estatus")
+	tabBase := SetQuery(SetQuery(pg.Path, "flash", ""), "ecursor", "")
+	d.EnrolTabs = append(d.EnrolTabs, RegTab{Label: pg.T("cweb.enrol.all"), URL: SetQuery(tabBase, "estatus", "") + "#enrolments", Current: d.EnrolStatus == ""})
 	for _, s := range course.EnrolStatuses {
-		d.EnrolTabs = append(d.EnrolTabs, regTab{Label: crsEnrolLabel(pg.Lang, s), URL: setQuery(tabBase, "estatus", string(s)) + "#enrolments",
+		d.EnrolTabs = append(d.EnrolTabs, RegTab{Label: crsEnrolLabel(pg.Lang, s), URL: SetQuery(tabBase, "estatus", string(s)) + "#enrolments",
 			Current: d.EnrolStatus == string(s)})
 	}
-	cursor := qstr(r, "ecursor")
-	es, next, err := h.Courses.Enrolments(ctx, p, t.ID, course.EnrolQuery{Status: course.EnrolStatus(d.EnrolStatus), Q: d.EnrolQ, After: cursor, Limit: pageSize})
+	cursor := QueryValue(r, "ecursor")
+	es, next, err := h.Courses.Enrolments(ctx, p, t.ID, course.EnrolQuery{Status: course.EnrolStatus(d.EnrolStatus), Q: d.EnrolQ, After: cursor, Limit: PageSize})
 	if err != nil {
-		if _, ok := formError(pg, err); !ok {
-			h.fail(w, r, p, err)
+		if _, ok := FormError(pg, err); !ok {
+			h.Fail(w, r, p, err)
 			return
 		}
 		d.EnrolStatus = ""
 	}
 	for _, e := range es {
-		d.Enrols = append(d.Enrols, crsEnrolView{MemberID: db.FormatID(e.MemberID), MemberURL: memberURL(e.MemberID), Name: e.MemberName,
+		d.Enrols = append(d.Enrols, crsEnrolView{MemberID: db.FormatID(e.MemberID), MemberURL: MemberURL(e.MemberID), Name: e.MemberName,
 			OrgName: e.OrgName, StatusLabel: crsEnrolLabel(pg.Lang, e.Status), StatusV: crsEnrolVariant(e.Status),
 			ViaLabel: i18n.T(pg.Lang, "cweb.via."+e.Via), Ticket: e.Ticket, Rank: e.DrawRank, Attended: e.Attended,
-			Created: formatTime(e.CreatedAt, "2006-01-02 15:04"),
+			Created: FormatTime(e.CreatedAt, "2006-01-02 15:04"),
 			Live:    e.Status == course.EnrolApplied || e.Status == course.EnrolEnrolled || e.Status == course.EnrolWaiting})
 	}
-	d.EnrolNext, d.EnrolHasPrev = listURL(pg, "ecursor", next), cursor != ""
+	d.EnrolNext, d.EnrolHasPrev = ListURL(pg, "ecursor", next), cursor != ""
 	if d.EnrolNext != "" {
 		d.EnrolNext += "#enrolments"
 	}
-	d.EnrolFirst = setQuery(setQuery(pg.Path, "ecursor", ""), "flash", "") + "#enrolments"
+	d.EnrolFirst = SetQuery(SetQuery(pg.Path, "ecursor", ""), "flash", "") + "#enrolments"
 
 	sessions, err := h.Courses.Sessions(ctx, p, t.ID)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	for _, x := range sessions {
-		v := crsSessionView{ID: db.FormatID(x.ID), URL: crsSessionURL(t.ID, x.ID), Date: formatTime(x.StartsAt, "2006-01-02"),
-			Weekday: crsWeekday(pg.Lang, isoWeekday(x.StartsAt)), Time: formatTime(x.StartsAt, "15:04") + "–" + formatTime(x.EndsAt, "15:04"),
+		v := crsSessionView{ID: db.FormatID(x.ID), URL: crsSessionURL(t.ID, x.ID), Date: FormatTime(x.StartsAt, "2006-01-02"),
+			Weekday: crsWeekday(pg.Lang, isoWeekday(x.StartsAt)), Time: FormatTime(x.StartsAt, "15:04") + "–" + FormatTime(x.EndsAt, "15:04"),
 			Attended: x.Attended, Cancelled: x.Cancelled, Past: now.After(x.EndsAt),
 			Now: !now.Before(x.StartsAt.Add(-course.AttendLead)) && !now.After(x.EndsAt)}
 		if x.Cancelled {
@@ -468,7 +468,7 @@ func (h *Handler) renderCrsTerm(w http.ResponseWriter, r *http.Request, p *auth.
 		d.Sessions = append(d.Sessions, v)
 	}
 	pg.Data = d
-	h.r.Render(w, st.Status, "crs_term", pg)
+	h.Render(w, st.Status, "crs_term", pg)
 }
 
 // isoWeekday is 1 (Monday) … 7 (Sunday) in Beijing.
@@ -481,16 +481,16 @@ func isoWeekday(t time.Time) int {
 }
 
 // crsTermFailed brings the term's page back after a form's error.
-func (h *Handler) crsTermFailed(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, formName string, err error) {
-	pg := h.page(w, r, p, "", "courses")
-	form, ok := formFrom(pg, r, err)
+func (h *Kernel) crsTermFailed(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, formName string, err error) {
+	pg := h.Page(w, r, p, "", "courses")
+	form, ok := FormFrom(pg, r, err)
 	if !ok {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	if formName != "add" {
 		// Forms without inputs of their own: the reason is the message.
-		form.Message = errMessage(pg.Lang, err)
+		form.Message = ErrMessage(pg.Lang, err)
 	}
 	status := httpx.Status(err)
 	if fresh, err := h.Courses.GetTerm(r.Context(), p, t.ID); err == nil {
@@ -499,7 +499,7 @@ func (h *Handler) crsTermFailed(w http.ResponseWriter, r *http.Request, p *auth.
 	h.renderCrsTerm(w, r, p, t, crsTermState{Form: form, FormName: formName, Status: status})
 }
 
-func (h *Handler) crsTermPublish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsTermPublish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermWritable(w, r, p)
 	if !ok {
 		return nil
@@ -508,11 +508,11 @@ func (h *Handler) crsTermPublish(w http.ResponseWriter, r *http.Request, p *auth
 		h.crsTermFailed(w, r, p, t, "status", err)
 		return nil
 	}
-	redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_published")
+	Redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_published")
 	return nil
 }
 
-func (h *Handler) crsTermCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsTermCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermWritable(w, r, p)
 	if !ok {
 		return nil
@@ -521,11 +521,11 @@ func (h *Handler) crsTermCancel(w http.ResponseWriter, r *http.Request, p *auth.
 		h.crsTermFailed(w, r, p, t, "status", err)
 		return nil
 	}
-	redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_cancelled")
+	Redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_cancelled")
 	return nil
 }
 
-func (h *Handler) crsTermFinish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsTermFinish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermWritable(w, r, p)
 	if !ok {
 		return nil
@@ -534,11 +534,11 @@ func (h *Handler) crsTermFinish(w http.ResponseWriter, r *http.Request, p *auth.
 		h.crsTermFailed(w, r, p, t, "status", err)
 		return nil
 	}
-	redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_finished")
+	Redirect(w, r, crsTermURL(t.ID), "flash.cweb.term_finished")
 	return nil
 }
 
-func (h *Handler) crsTermDraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsTermDraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermWritable(w, r, p)
 	if !ok {
 		return nil
@@ -547,7 +547,7 @@ func (h *Handler) crsTermDraw(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		h.crsTermFailed(w, r, p, t, "draw", err)
 		return nil
 	}
-	redirectAnchor(w, r, crsTermURL(t.ID), "lottery", "flash.cweb.drawn")
+	RedirectAnchor(w, r, crsTermURL(t.ID), "lottery", "flash.cweb.drawn")
 	return nil
 }
 
@@ -555,23 +555,23 @@ func (h *Handler) crsTermDraw(w http.ResponseWriter, r *http.Request, p *auth.Pr
 
 // crsMemberSearch finds members to add. The search posts, so that an ID
 // or mobile number typed never goes into an address.
-func (h *Handler) crsMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermWritable(w, r, p)
 	if !ok {
 		return nil
 	}
-	q := fstr(r, "mq")
+	q := FormValue(r, "mq")
 	st := crsTermState{Status: http.StatusOK, FormName: "add", MemberQ: q, Searched: true}
 	if q == "" {
-		pg := h.page(w, r, p, "", "courses")
-		st.Form, st.Status, st.Searched = fieldErrorForm(pg, "mq", "field.required"), httpx.KindStatus(errs.KindInvalid), false
+		pg := h.Page(w, r, p, "", "courses")
+		st.Form, st.Status, st.Searched = FieldErrorForm(pg, "mq", "field.required"), httpx.KindStatus(errs.KindInvalid), false
 		h.renderCrsTerm(w, r, p, t, st)
 		return nil
 	}
 	hits, _, err := h.Members.List(r.Context(), p, member.Query{Q: q, Status: member.StatusActive, Limit: 20})
 	if err != nil {
-		pg := h.page(w, r, p, "", "courses")
-		form, ok := formError(pg, err)
+		pg := h.Page(w, r, p, "", "courses")
+		form, ok := FormError(pg, err)
 		if !ok {
 			if !errs.Is(err, errs.KindForbidden) {
 				return err
@@ -584,22 +584,22 @@ func (h *Handler) crsMemberSearch(w http.ResponseWriter, r *http.Request, p *aut
 		st.Form, st.Status = form, httpx.Status(err)
 	}
 	for _, m := range hits {
-		st.Hits = append(st.Hits, memberHit{ID: db.FormatID(m.ID), Name: m.Name, OrgName: m.OrgName, IDNumber: m.IDNumber, Mobile: m.Mobile})
+		st.Hits = append(st.Hits, MemberHit{ID: db.FormatID(m.ID), Name: m.Name, OrgName: m.OrgName, IDNumber: m.IDNumber, Mobile: m.Mobile})
 	}
 	h.renderCrsTerm(w, r, p, t, st)
 	return nil
 }
 
-func (h *Handler) crsApply(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsApply(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermWritable(w, r, p)
 	if !ok {
 		return nil
 	}
 	var err error
-	mid := parseIDValue(fstr(r, "member_id"))
+	mid := ParseIDValue(FormValue(r, "member_id"))
 	if mid == 0 {
 		key := "field.required"
-		if fstr(r, "member_id") != "" {
+		if FormValue(r, "member_id") != "" {
 			key = "field.invalid_id"
 		}
 		err = errs.Fields{"member_id": {Key: key}}.Err()
@@ -622,16 +622,16 @@ func (h *Handler) crsApply(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	case e.Status == course.EnrolWaiting:
 		flash = "flash.cweb.waiting"
 	}
-	redirectAnchor(w, r, crsTermURL(t.ID), "enrolments", flash)
+	RedirectAnchor(w, r, crsTermURL(t.ID), "enrolments", flash)
 	return nil
 }
 
-func (h *Handler) crsWithdraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsWithdraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermWritable(w, r, p)
 	if !ok {
 		return nil
 	}
-	mid, err := idParam(r, "mid")
+	mid, err := IDParam(r, "mid")
 	if err == nil {
 		_, err = h.Courses.Withdraw(r.Context(), p, t.ID, mid)
 	}
@@ -639,7 +639,7 @@ func (h *Handler) crsWithdraw(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		h.crsTermFailed(w, r, p, t, "enrolments", err)
 		return nil
 	}
-	redirectAnchor(w, r, crsTermURL(t.ID), "enrolments", "flash.cweb.withdrawn")
+	RedirectAnchor(w, r, crsTermURL(t.ID), "enrolments", "flash.cweb.withdrawn")
 	return nil
 }
 
@@ -655,7 +655,7 @@ type crsDrawData struct {
 	Example string // the command that gives the first ticket's key
 }
 
-func (h *Handler) crsDrawRecord(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) crsDrawRecord(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermFor(w, r, p)
 	if !ok {
 		return nil
@@ -664,10 +664,10 @@ func (h *Handler) crsDrawRecord(w http.ResponseWriter, r *http.Request, p *auth.
 	if err != nil {
 		return err
 	}
-	pg := h.page(w, r, p, "cweb.draw.title", "courses")
+	pg := h.Page(w, r, p, "cweb.draw.title", "courses")
 	pg.Crumbs = []Crumb{{Label: pg.T("cweb.list.title"), URL: "/courses"}, {Label: t.CourseTitle, URL: crsURL(t.CourseID)},
 		{Label: t.Name, URL: crsTermURL(t.ID)}, {Label: pg.Title}}
-	d := &crsDrawData{Term: crsTermView(pg.Lang, t), Rec: rec, DrawnAt: formatTime(rec.DrawnAt, "2006-01-02 15:04:05"), Back: crsTermURL(t.ID)}
+	d := &crsDrawData{Term: crsTermView(pg.Lang, t), Rec: rec, DrawnAt: FormatTime(rec.DrawnAt, "2006-01-02 15:04:05"), Back: crsTermURL(t.ID)}
 	for _, tk := range rec.Tickets {
 		if tk.Drawn {
 			d.Drawn++
@@ -677,6 +677,6 @@ func (h *Handler) crsDrawRecord(w http.ResponseWriter, r *http.Request, p *auth.
 		d.Example = `printf '%s' "` + rec.Seed + ":" + strconv.FormatInt(rec.Tickets[0].Ticket, 10) + `" | sha256sum`
 	}
 	pg.Data = d
-	h.r.Render(w, http.StatusOK, "crs_draw", pg)
+	h.Render(w, http.StatusOK, "crs_draw", pg)
 	return nil
 }

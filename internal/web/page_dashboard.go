@@ -21,19 +21,19 @@ import (
 // dashboardRoutes: the figures of a subtree (数据看板), its period report
 // and that report as a workbook. The figures come from internal/report,
 // which answers only for organisations the caller may read.
-func (h *Handler) dashboardRoutes(mux *http.ServeMux) {
-	a := h.authed
+func (h *Kernel) dashboardRoutes(mux *http.ServeMux) {
+	a := h.Authed
 	mux.HandleFunc("GET /dashboard", a(h.dashboardHome))
 	mux.HandleFunc("GET /orgs/{id}/dashboard", a(h.dashboard))
 	mux.HandleFunc("GET /orgs/{id}/report", a(h.periodReport))
 	mux.HandleFunc("GET /orgs/{id}/report.xlsx", a(h.periodReportXLSX))
 }
 
-func dashboardURL(id int64) string { return orgURL(id) + "/dashboard" }
+func dashboardURL(id int64) string { return OrgURL(id) + "/dashboard" }
 
 // dashboardHome: GET /dashboard, the nav entry: the dashboard of the
 // caller's home organisation, or of the first they may read.
-func (h *Handler) dashboardHome(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) dashboardHome(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if p.OrgID != 0 && p.CanAt(auth.PermOrgRead, p.OrgPath) {
 		http.Redirect(w, r, dashboardURL(p.OrgID), http.StatusSeeOther)
 		return nil
@@ -52,7 +52,7 @@ func (h *Handler) dashboardHome(w http.ResponseWriter, r *http.Request, p *auth.
 // periodFrom reads the period of the URL: this year so far when neither
 // end is given.
 func periodFrom(r *http.Request, now time.Time) report.Period {
-	p := report.Period{From: qstr(r, "from"), To: qstr(r, "to")}
+	p := report.Period{From: QueryValue(r, "from"), To: QueryValue(r, "to")}
 	if p.From == "" && p.To == "" {
 		return presetPeriods(now)[2].Period
 	}
@@ -172,23 +172,23 @@ type dashboardData struct {
 	IsReport               bool
 }
 
-func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := idParam(r, "id")
+func (h *Kernel) dashboard(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := IDParam(r, "id")
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	pg := h.page(w, r, p, "dash.title", "dashboard")
+	pg := h.Page(w, r, p, "dash.title", "dashboard")
 	per := periodFrom(r, time.Now())
-	sort := qstr(r, "sort")
+	sort := QueryValue(r, "sort")
 	if !slices.Contains(report.SortKeys, sort) {
 		sort = ""
 	}
 	d := dashboardData{Period: per, Sort: sort}
 	status := http.StatusOK
-	dash, err := h.rep.Dashboard(ctx, p, id, per)
+	dash, err := h.Reports.Dashboard(ctx, p, id, per)
 	if err != nil {
-		form, ok := formError(pg, err)
+		form, ok := FormError(pg, err)
 		if !ok {
 			return err
 		}
@@ -202,10 +202,10 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		d.IDStr, d.Name = db.FormatID(o.ID), o.Name
 		h.dashboardFrame(r, p, pg, &d, o, dashboardURL(o.ID))
 		pg.Data = d
-		h.r.Render(w, status, "dashboard", pg)
+		h.Render(w, status, "dashboard", pg)
 		return nil
 	}
-	kids, err := h.rep.Children(ctx, p, id, per, sort)
+	kids, err := h.Reports.Children(ctx, p, id, per, sort)
 	if err != nil {
 		return err
 	}
@@ -218,19 +218,19 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	fillDashboard(pg.Lang, p, o, dash, &d)
 	d.Kids = childRows(pg.Lang, kids, per, sort)
 	pg.Data = d
-	h.r.Render(w, status, "dashboard", pg)
+	h.Render(w, status, "dashboard", pg)
 	return nil
 }
 
 // dashboardFrame fills what the page shows whatever the figures: the
 // title, crumbs, the period picker, the sort columns and the links out.
-func (h *Handler) dashboardFrame(r *http.Request, p *auth.Principal, pg *Page, d *dashboardData, o *org.Org, action string) {
+func (h *Kernel) dashboardFrame(r *http.Request, p *auth.Principal, pg *Page, d *dashboardData, o *org.Org, action string) {
 	lang := pg.Lang
 	pg.Title = i18n.T(lang, "dash.title_of", o.Name)
 	if anc, err := h.Orgs.Ancestors(r.Context(), p, o.ID); err == nil {
-		pg.Crumbs = orgCrumbs(lang, anc, o, Crumb{Label: i18n.T(lang, "dash.title")})
+		pg.Crumbs = OrgCrumbs(lang, anc, o, Crumb{Label: i18n.T(lang, "dash.title")})
 	}
-	d.KindLabel, d.OrgURL = kindLabel(lang, o.Kind), orgURL(o.ID)
+	d.KindLabel, d.OrgURL = KindLabel(lang, o.Kind), OrgURL(o.ID)
 	base := dashboardURL(o.ID)
 	d.Action = action
 	for _, np := range presetPeriods(time.Now()) {
@@ -245,8 +245,8 @@ func (h *Handler) dashboardFrame(r *http.Request, p *auth.Principal, pg *Page, d
 		d.Cols = append(d.Cols, sortCol{Key: k, Label: i18n.T(lang, "dash.col."+k), URL: base + periodQuery(d.Period, k) + "#children",
 			Current: k == cur})
 	}
-	d.ReportURL = orgURL(o.ID) + "/report" + periodQuery(d.Period, "")
-	d.XLSXURL = orgURL(o.ID) + "/report.xlsx" + periodQuery(d.Period, "")
+	d.ReportURL = OrgURL(o.ID) + "/report" + periodQuery(d.Period, "")
+	d.XLSXURL = OrgURL(o.ID) + "/report.xlsx" + periodQuery(d.Period, "")
 }
 
 // memberListURL links into the registry, filtered to the subtree.
@@ -275,45 +275,45 @@ func fillDashboard(lang i18n.Lang, p *auth.Principal, o *org.Org, dash *report.D
 	}
 	m := dash.Members
 	per := dash.Period
-	d.AsOf = formatTime(dash.AsOf, "15:04:05")
+	d.AsOf = FormatTime(dash.AsOf, "15:04:05")
 	d.Pending = dash.PendingChanges
 	d.Members = []figure{
-		{"active", t("dash.f.active"), num(m.Active), link(canMembers, memberListURL(idStr, "status", "active"))},
-		{"joined", t("dash.f.joined"), num(m.Joined), link(canMembers, memberListURL(idStr, "joined_from", per.From, "joined_to", per.To))},
-		{"left", t("dash.f.left"), num(m.Left), ""},
-		{"transfer_in", t("dash.f.transfer_in"), num(m.TransferIn), ""},
-		{"transfer_out", t("dash.f.transfer_out"), num(m.TransferOut), ""},
-		{"pending", t("dash.f.pending"), num(m.Pending), link(canMembers, "/applications?org="+idStr)},
+		{"active", t("dash.f.active"), Num(m.Active), link(canMembers, memberListURL(idStr, "status", "active"))},
+		{"joined", t("dash.f.joined"), Num(m.Joined), link(canMembers, memberListURL(idStr, "joined_from", per.From, "joined_to", per.To))},
+		{"left", t("dash.f.left"), Num(m.Left), ""},
+		{"transfer_in", t("dash.f.transfer_in"), Num(m.TransferIn), ""},
+		{"transfer_out", t("dash.f.transfer_out"), Num(m.TransferOut), ""},
+		{"pending", t("dash.f.pending"), Num(m.Pending), link(canMembers, "/applications?org="+idStr)},
 	}
 	for _, st := range member.Statuses {
 		n := m.ByStatus[string(st)]
-		d.Status = append(d.Status, figure{string(st), t("member.status." + string(st)), num(n), link(canMembers, memberListURL(idStr, "status", string(st)))})
+		d.Status = append(d.Status, figure{string(st), t("member.status." + string(st)), Num(n), link(canMembers, memberListURL(idStr, "status", string(st)))})
 		if n > 0 {
 			d.Chart.Status = append(d.Chart.Status, chartItem{t("member.status." + string(st)), n})
 		}
 	}
 	for _, tag := range member.Tags {
 		n := m.ByTag[string(tag)]
-		d.Tags = append(d.Tags, figure{string(tag), t("member.tag." + string(tag)), num(n), link(canMembers, memberListURL(idStr, "status", "active", "tag", string(tag)))})
+		d.Tags = append(d.Tags, figure{string(tag), t("member.tag." + string(tag)), Num(n), link(canMembers, memberListURL(idStr, "status", "active", "tag", string(tag)))})
 		d.Chart.Tags = append(d.Chart.Tags, chartItem{t("member.tag." + string(tag)), n})
 		if j := m.JoinedByTag[string(tag)]; j > 0 {
-			d.JoinedTags = append(d.JoinedTags, figure{string(tag), t("member.tag." + string(tag)), num(j),
+			d.JoinedTags = append(d.JoinedTags, figure{string(tag), t("member.tag." + string(tag)), Num(j),
 				link(canMembers, memberListURL(idStr, "tag", string(tag), "joined_from", per.From, "joined_to", per.To))})
 		}
 	}
 	d.Orgs = []figure{
-		{"orgs", t("dash.f.orgs"), num(dash.Orgs), orgURL(o.ID) + "#children"},
-		{"employers", t("dash.f.employers"), num(dash.Employers), "/employers?within=" + idStr},
-		{"organised", t("dash.f.organised"), num(dash.OrganisedEmployers), "/employers?within=" + idStr + "&organised=yes"},
-		{"organising_rate", t("dash.f.organising_rate"), pct(dash.OrganisedEmployers, dash.Employers), ""},
-		{"non_public_rate", t("dash.f.non_public_rate"), pct(dash.NonPublicOrganised, dash.NonPublic), ""},
-		{"new_forms_rate", t("dash.f.new_forms_rate"), pct(dash.NewFormsOrganised, dash.NewForms), ""},
-		{"employees", t("dash.f.employees"), num(dash.Employees), ""},
-		{"membership_rate", t("dash.f.membership_rate"), pct(m.Active, dash.Employees), ""},
+		{"orgs", t("dash.f.orgs"), Num(dash.Orgs), OrgURL(o.ID) + "#children"},
+		{"employers", t("dash.f.employers"), Num(dash.Employers), "/employers?within=" + idStr},
+		{"organised", t("dash.f.organised"), Num(dash.OrganisedEmployers), "/employers?within=" + idStr + "&organised=yes"},
+		{"organising_rate", t("dash.f.organising_rate"), Pct(dash.OrganisedEmployers, dash.Employers), ""},
+		{"non_public_rate", t("dash.f.non_public_rate"), Pct(dash.NonPublicOrganised, dash.NonPublic), ""},
+		{"new_forms_rate", t("dash.f.new_forms_rate"), Pct(dash.NewFormsOrganised, dash.NewForms), ""},
+		{"employees", t("dash.f.employees"), Num(dash.Employees), ""},
+		{"membership_rate", t("dash.f.membership_rate"), Pct(m.Active, dash.Employees), ""},
 	}
 	for _, k := range org.Kinds {
 		if n := dash.ByKind[string(k)]; n > 0 {
-			d.Kinds = append(d.Kinds, figure{string(k), kindLabel(lang, k), num(n), "/orgs?" + url.Values{"within": {idStr}, "kind": {string(k)}}.Encode()})
+			d.Kinds = append(d.Kinds, figure{string(k), KindLabel(lang, k), Num(n), "/orgs?" + url.Values{"within": {idStr}, "kind": {string(k)}}.Encode()})
 		}
 	}
 	if a := dash.Activities; a != nil {
@@ -326,19 +326,19 @@ func fillDashboard(lang i18n.Lang, p *auth.Principal, o *org.Org, dash *report.D
 		}
 		u := link(canActs, "/activities?"+v.Encode())
 		d.Acts = []figure{
-			{"held", t("dash.f.held"), num(a.Held), u},
-			{"registrations", t("dash.f.registrations"), num(a.Registrations), u},
-			{"attended", t("dash.f.attended"), num(a.Attended), u},
+			{"held", t("dash.f.held"), Num(a.Held), u},
+			{"registrations", t("dash.f.registrations"), Num(a.Registrations), u},
+			{"attended", t("dash.f.attended"), Num(a.Attended), u},
 		}
 	}
 	if c := dash.Courses; c != nil {
 		v := url.Values{"org": {idStr}}
 		u := link(canActs, "/courses?"+v.Encode())
 		d.Courses = []figure{
-			{"terms", t("dash.f.terms"), num(c.Terms), u},
-			{"applications", t("dash.f.applications"), num(c.Applications), ""},
-			{"enrolled", t("dash.f.enrolled"), num(c.Enrolled), ""},
-			{"attendance", t("dash.f.attendance"), num(c.Attendance), ""},
+			{"terms", t("dash.f.terms"), Num(c.Terms), u},
+			{"applications", t("dash.f.applications"), Num(c.Applications), ""},
+			{"enrolled", t("dash.f.enrolled"), Num(c.Enrolled), ""},
+			{"attendance", t("dash.f.attendance"), Num(c.Attendance), ""},
 		}
 	}
 	series := []chartSeries{{Key: "joined", Name: t("dash.f.joined_m")}, {Key: "left", Name: t("dash.f.left_m")},
@@ -369,9 +369,9 @@ func monthLabel(m string, first bool) string {
 func childRows(lang i18n.Lang, kids []report.Child, per report.Period, sort string) []childRow {
 	out := make([]childRow, 0, len(kids))
 	for _, k := range kids {
-		out = append(out, childRow{Name: k.OrgName, KindLabel: kindLabel(lang, org.Kind(k.Kind)), URL: dashboardURL(k.OrgID) + periodQuery(per, sort),
-			Values: []string{num(k.Active), num(k.Joined), num(k.Left), num(k.Orgs), num(k.Employers), pct(k.Organised, k.Employers),
-				num(k.Activities), num(k.Attended)}})
+		out = append(out, childRow{Name: k.OrgName, KindLabel: KindLabel(lang, org.Kind(k.Kind)), URL: dashboardURL(k.OrgID) + periodQuery(per, sort),
+			Values: []string{Num(k.Active), Num(k.Joined), Num(k.Left), Num(k.Orgs), Num(k.Employers), Pct(k.Organised, k.Employers),
+				Num(k.Activities), Num(k.Attended)}})
 	}
 	return out
 }
@@ -385,13 +385,13 @@ type reportData struct {
 
 // periodReport: GET /orgs/{id}/report, a printable page of a period's
 // figures and the sentences made of them.
-func (h *Handler) periodReport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := idParam(r, "id")
+func (h *Kernel) periodReport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := IDParam(r, "id")
 	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	pg := h.page(w, r, p, "dash.report.title", "dashboard")
+	pg := h.Page(w, r, p, "dash.report.title", "dashboard")
 	per := periodFrom(r, time.Now())
 	o, err := h.Orgs.Get(ctx, p, id)
 	if err != nil {
@@ -401,39 +401,39 @@ func (h *Handler) periodReport(w http.ResponseWriter, r *http.Request, p *auth.P
 	dash, kids, err := h.reportFigures(r, p, id, per)
 	status := http.StatusOK
 	if err != nil {
-		form, ok := formError(pg, err)
+		form, ok := FormError(pg, err)
 		if !ok {
 			return err
 		}
 		pg.Form, status, d.Invalid = form, httpx.Status(err), true
 	}
-	h.dashboardFrame(r, p, pg, &d.dashboardData, o, orgURL(o.ID)+"/report")
+	h.dashboardFrame(r, p, pg, &d.dashboardData, o, OrgURL(o.ID)+"/report")
 	pg.Title = i18n.T(pg.Lang, "dash.report.title_of", o.Name)
 	if anc, err := h.Orgs.Ancestors(ctx, p, o.ID); err == nil {
-		pg.Crumbs = orgCrumbs(pg.Lang, anc, o, Crumb{Label: i18n.T(pg.Lang, "dash.title"), URL: dashboardURL(o.ID) + periodQuery(per, "")},
+		pg.Crumbs = OrgCrumbs(pg.Lang, anc, o, Crumb{Label: i18n.T(pg.Lang, "dash.title"), URL: dashboardURL(o.ID) + periodQuery(per, "")},
 			Crumb{Label: i18n.T(pg.Lang, "dash.report.title")})
 	}
 	if dash != nil {
 		tr := func(key string, args ...any) string { return i18n.T(pg.Lang, key, args...) }
-		d.AsOf = formatTime(dash.AsOf, "2006-01-02 15:04:05")
+		d.AsOf = FormatTime(dash.AsOf, "2006-01-02 15:04:05")
 		d.Pending = dash.PendingChanges
 		d.Sentences = report.Summary(dash, kids, tr)
 		d.Figures = report.Figures(dash, tr)
 		d.Kids = childRows(pg.Lang, kids, per, "")
 	}
 	pg.Data = d
-	h.r.Render(w, status, "dashboard_report", pg)
+	h.Render(w, status, "dashboard_report", pg)
 	return nil
 }
 
 // reportFigures reads the dashboard and the children (largest first) of a
 // period report.
-func (h *Handler) reportFigures(r *http.Request, p *auth.Principal, id int64, per report.Period) (*report.Dashboard, []report.Child, error) {
-	dash, err := h.rep.Dashboard(r.Context(), p, id, per)
+func (h *Kernel) reportFigures(r *http.Request, p *auth.Principal, id int64, per report.Period) (*report.Dashboard, []report.Child, error) {
+	dash, err := h.Reports.Dashboard(r.Context(), p, id, per)
 	if err != nil {
 		return nil, nil, err
 	}
-	kids, err := h.rep.Children(r.Context(), p, id, per, "active")
+	kids, err := h.Reports.Children(r.Context(), p, id, per, "active")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -442,8 +442,8 @@ func (h *Handler) reportFigures(r *http.Request, p *auth.Principal, id int64, pe
 
 // periodReportXLSX: GET /orgs/{id}/report.xlsx, the period report as a
 // workbook.
-func (h *Handler) periodReportXLSX(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := idParam(r, "id")
+func (h *Kernel) periodReportXLSX(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := IDParam(r, "id")
 	if err != nil {
 		return err
 	}
@@ -462,6 +462,6 @@ func (h *Handler) periodReportXLSX(w http.ResponseWriter, r *http.Request, p *au
 	if err := report.Export(dash, kids, report.Summary(dash, kids, tr), tr, &buf); err != nil {
 		return err
 	}
-	download(w, name+".xlsx", buf.Bytes())
+	Download(w, name+".xlsx", buf.Bytes())
 	return nil
 }

@@ -33,9 +33,9 @@ func employerRows(lang i18n.Lang, es []org.Employer) []employerRow {
 
 func employerView(lang i18n.Lang, e org.Employer) employerRow {
 	v := employerRow{Employer: e, IDStr: db.FormatID(e.ID), URL: "/employers/" + db.FormatID(e.ID),
-		CategoryLabel: categoryLabel(lang, e.Category), IndustryLabel: industryLabel(lang, e.Industry), OwnerURL: orgURL(e.OwnerOrgID)}
+		CategoryLabel: CategoryLabel(lang, e.Category), IndustryLabel: IndustryLabel(lang, e.Industry), OwnerURL: OrgURL(e.OwnerOrgID)}
 	if e.UnionID != 0 {
-		v.UnionURL = orgURL(e.UnionID)
+		v.UnionURL = OrgURL(e.UnionID)
 	}
 	return v
 }
@@ -52,12 +52,12 @@ type employerListData struct {
 	CanCreate                                bool
 }
 
-func (h *Handler) employerList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	pg := h.page(w, r, p, "page.employers.title", "employers")
-	d := employerListData{Q: qstr(r, "q"), Category: qstr(r, "category"), Organised: triValue(qstr(r, "organised")),
-		NewForms: triValue(qstr(r, "new_forms")), Public: triValue(qstr(r, "public")),
-		CategoryOptions: categoryOptions(pg.Lang), YesNo: yesNoOptions(pg.Lang), CanCreate: p.Can(auth.PermOrgWrite)}
-	within := parseIDValue(qstr(r, "within"))
+func (h *Kernel) employerList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	pg := h.Page(w, r, p, "page.employers.title", "employers")
+	d := employerListData{Q: QueryValue(r, "q"), Category: QueryValue(r, "category"), Organised: TriValue(QueryValue(r, "organised")),
+		NewForms: TriValue(QueryValue(r, "new_forms")), Public: TriValue(QueryValue(r, "public")),
+		CategoryOptions: CategoryOptions(pg.Lang), YesNo: YesNoOptions(pg.Lang), CanCreate: p.Can(auth.PermOrgWrite)}
+	within := ParseIDValue(QueryValue(r, "within"))
 	if within != 0 {
 		scope, err := h.Orgs.Get(r.Context(), p, within)
 		if err != nil {
@@ -66,33 +66,33 @@ func (h *Handler) employerList(w http.ResponseWriter, r *http.Request, p *auth.P
 		d.Within, d.WithinName = db.FormatID(scope.ID), scope.Name
 	}
 	d.Filtered = d.Q != "" || d.Category != "" || d.Organised != "" || d.NewForms != "" || d.Public != "" || d.Within != ""
-	cursor := qstr(r, "cursor")
+	cursor := QueryValue(r, "cursor")
 	status := http.StatusOK
 	items, next, err := h.Orgs.ListEmployers(r.Context(), p, org.EmployerQuery{Q: d.Q, Within: within, Category: d.Category,
-		Organised: triState(d.Organised), NewForms: triState(d.NewForms), IsPublic: triState(d.Public), After: cursor, Limit: pageSize})
+		Organised: TriState(d.Organised), NewForms: TriState(d.NewForms), IsPublic: TriState(d.Public), After: cursor, Limit: PageSize})
 	if err != nil {
-		if !h.validation(w, r, p, pg, err) {
+		if !h.Validation(w, r, p, pg, err) {
 			return nil
 		}
 		status = httpx.Status(err)
 	}
 	d.Rows = employerRows(pg.Lang, items)
-	d.Next, d.HasPrev = listURL(pg, "cursor", next), cursor != ""
+	d.Next, d.HasPrev = ListURL(pg, "cursor", next), cursor != ""
 	pg.Data = d
-	h.r.Render(w, status, "employer_list", pg)
+	h.Render(w, status, "employer_list", pg)
 	return nil
 }
 
 // employerFor loads the employer of the {id} path value.
-func (h *Handler) employerFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*org.Employer, bool) {
-	id, err := idParam(r, "id")
+func (h *Kernel) employerFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*org.Employer, bool) {
+	id, err := IDParam(r, "id")
 	if err == nil {
 		var e *org.Employer
 		if e, err = h.Orgs.GetEmployer(r.Context(), p, id); err == nil {
 			return e, true
 		}
 	}
-	h.fail(w, r, p, err)
+	h.Fail(w, r, p, err)
 	return nil, false
 }
 
@@ -102,12 +102,12 @@ type employerShowData struct {
 	CanWrite bool
 }
 
-func (h *Handler) employerShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) employerShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	e, ok := h.employerFor(w, r, p)
 	if !ok {
 		return nil
 	}
-	pg := h.page(w, r, p, "", "employers")
+	pg := h.Page(w, r, p, "", "employers")
 	pg.Title = e.Name
 	pg.Crumbs = []Crumb{{Label: pg.T("page.employers.title"), URL: "/employers"}, {Label: e.Name}}
 	d := employerShowData{E: employerView(pg.Lang, *e)}
@@ -115,7 +115,7 @@ func (h *Handler) employerShow(w http.ResponseWriter, r *http.Request, p *auth.P
 		d.CanWrite = p.CanAt(auth.PermOrgWrite, owner.Path)
 	}
 	pg.Data = d
-	h.r.Render(w, http.StatusOK, "employer_show", pg)
+	h.Render(w, http.StatusOK, "employer_show", pg)
 	return nil
 }
 
@@ -141,11 +141,11 @@ func boolValue(b bool) string {
 	return ""
 }
 
-func (h *Handler) renderEmployerForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int, e *org.Employer, v employerValues) {
-	d := employerFormData{V: v, OwnerQ: qstr(r, "owner_q"), CategoryOptions: categoryOptions(pg.Lang), IndustryOptions: industryOptions(pg.Lang),
+func (h *Kernel) renderEmployerForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int, e *org.Employer, v employerValues) {
+	d := employerFormData{V: v, OwnerQ: QueryValue(r, "owner_q"), CategoryOptions: CategoryOptions(pg.Lang), IndustryOptions: IndustryOptions(pg.Lang),
 		PublicOptions: []Option{{"", pg.T("page.employer.public_auto")}, {"yes", pg.T("page.employer.public_yes")}, {"no", pg.T("page.employer.public_no")}}}
 	if d.OwnerQ == "" {
-		d.OwnerQ = fstr(r, "owner_q")
+		d.OwnerQ = FormValue(r, "owner_q")
 	}
 	if e == nil {
 		d.Action, d.Cancel, d.Submit = "/employers/new", "/employers", pg.T("page.employer.create")
@@ -157,20 +157,20 @@ func (h *Handler) renderEmployerForm(w http.ResponseWriter, r *http.Request, p *
 	}
 	d.SearchAction = d.Action
 	var err error
-	if d.OwnerOptions, err = h.orgChoices(r.Context(), p, pg.Lang, auth.PermOrgWrite, d.OwnerQ, parseIDValue(v.OwnerOrgID)); err != nil {
-		h.fail(w, r, p, err)
+	if d.OwnerOptions, err = h.OrgChoices(r.Context(), p, pg.Lang, auth.PermOrgWrite, d.OwnerQ, ParseIDValue(v.OwnerOrgID)); err != nil {
+		h.Fail(w, r, p, err)
 		return
 	}
 	pg.Data = d
-	h.r.Render(w, status, "employer_form", pg)
+	h.Render(w, status, "employer_form", pg)
 }
 
-func (h *Handler) employerNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) employerNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermOrgWrite) {
 		return errs.Forbidden()
 	}
-	pg := h.page(w, r, p, "page.employer.new_title", "employers")
-	v := employerValues{OwnerOrgID: qstr(r, "owner")}
+	pg := h.Page(w, r, p, "page.employer.new_title", "employers")
+	v := employerValues{OwnerOrgID: QueryValue(r, "owner")}
 	if v.OwnerOrgID == "" && p.CanAt(auth.PermOrgWrite, p.OrgPath) {
 		v.OwnerOrgID = db.FormatID(p.OrgID)
 	}
@@ -178,7 +178,7 @@ func (h *Handler) employerNew(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	return nil
 }
 
-func (h *Handler) employerEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) employerEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	e, ok := h.employerFor(w, r, p)
 	if !ok {
 		return nil
@@ -190,7 +190,7 @@ func (h *Handler) employerEdit(w http.ResponseWriter, r *http.Request, p *auth.P
 	if !h.writable(w, r, p, owner) {
 		return nil
 	}
-	pg := h.page(w, r, p, "page.employer.edit_title", "employers")
+	pg := h.Page(w, r, p, "page.employer.edit_title", "employers")
 	v := employerValues{OwnerOrgID: db.FormatID(e.OwnerOrgID), Name: e.Name, CreditCode: e.CreditCode, Category: e.Category,
 		Industry: e.Industry, IsPublic: "no", NewForms: boolValue(e.NewForms), Employees: strconv.Itoa(e.Employees),
 		Address: e.Address, DivisionCode: e.DivisionCode}
@@ -206,10 +206,10 @@ func (h *Handler) employerEdit(w http.ResponseWriter, r *http.Request, p *auth.P
 }
 
 func employerValuesFrom(r *http.Request) employerValues {
-	v := employerValues{OwnerOrgID: fstr(r, "owner_org_id"), Name: fstr(r, "name"), CreditCode: fstr(r, "credit_code"),
-		Category: fstr(r, "category"), Industry: fstr(r, "industry"), IsPublic: triValue(fstr(r, "is_public")),
-		Employees: fstr(r, "employees"), Address: fstr(r, "address"), DivisionCode: fstr(r, "division_code")}
-	if isChecked(fstr(r, "new_forms")) {
+	v := employerValues{OwnerOrgID: FormValue(r, "owner_org_id"), Name: FormValue(r, "name"), CreditCode: FormValue(r, "credit_code"),
+		Category: FormValue(r, "category"), Industry: FormValue(r, "industry"), IsPublic: TriValue(FormValue(r, "is_public")),
+		Employees: FormValue(r, "employees"), Address: FormValue(r, "address"), DivisionCode: FormValue(r, "division_code")}
+	if IsChecked(FormValue(r, "new_forms")) {
 		v.NewForms = "1"
 	}
 	return v
@@ -218,8 +218,8 @@ func employerValuesFrom(r *http.Request) employerValues {
 // input turns the form into the store's input; a number that is not one is
 // reported before the store is asked.
 func (v employerValues) input() (org.EmployerInput, error) {
-	in := org.EmployerInput{OwnerOrgID: parseIDValue(v.OwnerOrgID), Name: v.Name, CreditCode: v.CreditCode, Category: v.Category,
-		Industry: v.Industry, IsPublic: triState(v.IsPublic), NewForms: v.NewForms == "1", Address: v.Address, DivisionCode: v.DivisionCode}
+	in := org.EmployerInput{OwnerOrgID: ParseIDValue(v.OwnerOrgID), Name: v.Name, CreditCode: v.CreditCode, Category: v.Category,
+		Industry: v.Industry, IsPublic: TriState(v.IsPublic), NewForms: v.NewForms == "1", Address: v.Address, DivisionCode: v.DivisionCode}
 	f := errs.Fields{}
 	if v.Employees != "" {
 		n, err := strconv.Atoi(v.Employees)
@@ -231,7 +231,7 @@ func (v employerValues) input() (org.EmployerInput, error) {
 	return in, f.Err()
 }
 
-func (h *Handler) employerCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) employerCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	v := employerValuesFrom(r)
 	in, err := v.input()
 	var e *org.Employer
@@ -239,17 +239,17 @@ func (h *Handler) employerCreate(w http.ResponseWriter, r *http.Request, p *auth
 		e, err = h.Orgs.CreateEmployer(r.Context(), p, in)
 	}
 	if err != nil {
-		pg := h.page(w, r, p, "page.employer.new_title", "employers")
-		if h.validation(w, r, p, pg, err) {
+		pg := h.Page(w, r, p, "page.employer.new_title", "employers")
+		if h.Validation(w, r, p, pg, err) {
 			h.renderEmployerForm(w, r, p, pg, httpx.Status(err), nil, v)
 		}
 		return nil
 	}
-	redirect(w, r, "/employers/"+db.FormatID(e.ID), "flash.employer_created")
+	Redirect(w, r, "/employers/"+db.FormatID(e.ID), "flash.employer_created")
 	return nil
 }
 
-func (h *Handler) employerUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) employerUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	e, ok := h.employerFor(w, r, p)
 	if !ok {
 		return nil
@@ -260,12 +260,12 @@ func (h *Handler) employerUpdate(w http.ResponseWriter, r *http.Request, p *auth
 		_, err = h.Orgs.UpdateEmployer(r.Context(), p, e.ID, in)
 	}
 	if err != nil {
-		pg := h.page(w, r, p, "page.employer.edit_title", "employers")
-		if h.validation(w, r, p, pg, err) {
+		pg := h.Page(w, r, p, "page.employer.edit_title", "employers")
+		if h.Validation(w, r, p, pg, err) {
 			h.renderEmployerForm(w, r, p, pg, httpx.Status(err), e, v)
 		}
 		return nil
 	}
-	redirect(w, r, "/employers/"+db.FormatID(e.ID), "flash.employer_saved")
+	Redirect(w, r, "/employers/"+db.FormatID(e.ID), "flash.employer_saved")
 	return nil
 }

@@ -21,8 +21,8 @@ import (
 // download of an approved export. Masked exports stay a direct download
 // (/members/export).
 
-func (h *Handler) exportRoutes(mux *http.ServeMux) {
-	a := h.authed
+func (h *Kernel) exportRoutes(mux *http.ServeMux) {
+	a := h.Authed
 	mux.HandleFunc("GET /exports", a(h.exportList))
 	mux.HandleFunc("GET /exports/new", a(h.exportNew))
 	mux.HandleFunc("POST /exports", a(h.exportCreate))
@@ -54,7 +54,7 @@ func exportStatusVariant(s member.ExportStatus) string {
 func exportViewOf(lang i18n.Lang, e member.ExportRequest) exportView {
 	v := exportView{ExportRequest: e, IDStr: db.FormatID(e.ID), URL: "/exports/" + db.FormatID(e.ID),
 		StatusLabel: i18n.T(lang, "exp.status."+string(e.Status)), StatusV: exportStatusVariant(e.Status),
-		Created: formatTime(e.CreatedAt, "2006-01-02 15:04"), Expires: formatTime(e.ExpiresAt, "2006-01-02 15:04")}
+		Created: FormatTime(e.CreatedAt, "2006-01-02 15:04"), Expires: FormatTime(e.ExpiresAt, "2006-01-02 15:04")}
 	f := e.Filters
 	if f.OrgOnly {
 		v.Filters = append(v.Filters, i18n.T(lang, "exp.filter.org_only"))
@@ -95,14 +95,14 @@ type exportListData struct {
 	Section      string
 }
 
-func (h *Handler) exportList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) exportList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.renderExportList(w, r, p, nil, http.StatusOK)
 	return nil
 }
 
-func (h *Handler) renderExportList(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, status int) {
+func (h *Kernel) renderExportList(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, status int) {
 	ctx := r.Context()
-	pg := h.page(w, r, p, "exp.title", "members")
+	pg := h.Page(w, r, p, "exp.title", "members")
 	if r.Method != http.MethodGet {
 		pg.Path = "/exports"
 	}
@@ -111,17 +111,17 @@ func (h *Handler) renderExportList(w http.ResponseWriter, r *http.Request, p *au
 		Sections: memberSections(pg.Lang), Section: "exports"}
 	awaiting, _, err := h.Members.ListExports(ctx, p, member.ExportQuery{View: "awaiting", Limit: 100})
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	mine, _, err := h.Members.ListExports(ctx, p, member.ExportQuery{View: "mine", Limit: 50})
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	d.Awaiting, d.Mine = exportViews(pg.Lang, awaiting), exportViews(pg.Lang, mine)
 	pg.Data = d
-	h.r.Render(w, status, "export_list", pg)
+	h.Render(w, status, "export_list", pg)
 }
 
 // exportNewData is the Data of the request form.
@@ -138,15 +138,15 @@ type exportNewData struct {
 }
 
 // exportNew: GET /exports/new with the registry's filters.
-func (h *Handler) exportNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	pg := h.page(w, r, p, "exp.new.title", "members")
+func (h *Kernel) exportNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	pg := h.Page(w, r, p, "exp.new.title", "members")
 	h.renderExportNew(w, r, p, pg, memberFiltersFrom(r), http.StatusOK)
 	return nil
 }
 
-func (h *Handler) renderExportNew(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, f memberFilters, status int) {
+func (h *Kernel) renderExportNew(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, f memberFilters, status int) {
 	if !p.Can(auth.PermMemberReveal) {
-		h.forbidden(w, r, p)
+		h.Forbidden(w, r, p)
 		return
 	}
 	ctx := r.Context()
@@ -162,47 +162,47 @@ func (h *Handler) renderExportNew(w http.ResponseWriter, r *http.Request, p *aut
 	d.Filters = exportViewOf(pg.Lang, fake).Filters
 	d.NeedOrg = f.Org == "" && len(p.Paths(auth.PermMemberReveal)) != 1
 	var err error
-	if d.OrgOptions, err = h.orgChoices(ctx, p, pg.Lang, auth.PermMemberReveal, "", parseIDValue(f.Org)); err != nil {
-		h.fail(w, r, p, err)
+	if d.OrgOptions, err = h.OrgChoices(ctx, p, pg.Lang, auth.PermMemberReveal, "", ParseIDValue(f.Org)); err != nil {
+		h.Fail(w, r, p, err)
 		return
 	}
 	if pg.Form == nil && f.Org != "" {
 		pg.Form = &Form{Values: map[string]string{"org": f.Org}, Errors: map[string]string{}}
 	}
 	pg.Data = d
-	h.r.Render(w, status, "export_new", pg)
+	h.Render(w, status, "export_new", pg)
 }
 
 // exportCreate: POST /exports, the filters and a reason.
-func (h *Handler) exportCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) exportCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	f := memberFiltersOf(r.PostForm)
 	q, err := f.query()
 	if err == nil {
-		_, err = h.Members.RequestExport(r.Context(), p, q, fstr(r, "reason"))
+		_, err = h.Members.RequestExport(r.Context(), p, q, FormValue(r, "reason"))
 	}
 	if err != nil {
-		pg := h.page(w, r, p, "exp.new.title", "members")
-		if h.validation(w, r, p, pg, err) {
+		pg := h.Page(w, r, p, "exp.new.title", "members")
+		if h.Validation(w, r, p, pg, err) {
 			h.renderExportNew(w, r, p, pg, f, httpx.Status(err))
 		}
 		return nil
 	}
-	redirect(w, r, "/exports", "flash.exp.requested")
+	Redirect(w, r, "/exports", "flash.exp.requested")
 	return nil
 }
 
 // exportDecide: POST /exports/{id}/decide, action=approve or reject (with
 // a note).
-func (h *Handler) exportDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := idParam(r, "id")
+func (h *Kernel) exportDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := IDParam(r, "id")
 	if err != nil {
 		return err
 	}
-	action := fstr(r, "action")
-	_, err = h.Members.DecideExport(r.Context(), p, id, member.ExportDecision{Action: action, Note: fstr(r, "note")})
+	action := FormValue(r, "action")
+	_, err = h.Members.DecideExport(r.Context(), p, id, member.ExportDecision{Action: action, Note: FormValue(r, "note")})
 	if err != nil {
-		pg := h.page(w, r, p, "", "members")
-		form, ok := formFrom(pg, r, err)
+		pg := h.Page(w, r, p, "", "members")
+		form, ok := FormFrom(pg, r, err)
 		if !ok {
 			return err
 		}
@@ -210,13 +210,13 @@ func (h *Handler) exportDecide(w http.ResponseWriter, r *http.Request, p *auth.P
 		h.renderExportList(w, r, p, form, httpx.Status(err))
 		return nil
 	}
-	redirect(w, r, "/exports", map[string]string{"approve": "flash.exp.approved", "reject": "flash.exp.rejected"}[action])
+	Redirect(w, r, "/exports", map[string]string{"approve": "flash.exp.approved", "reject": "flash.exp.rejected"}[action])
 	return nil
 }
 
 // exportDownload: GET /exports/{id}/download, once.
-func (h *Handler) exportDownload(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := idParam(r, "id")
+func (h *Kernel) exportDownload(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := IDParam(r, "id")
 	if err != nil {
 		return err
 	}
@@ -230,7 +230,7 @@ func (h *Handler) exportDownload(w http.ResponseWriter, r *http.Request, p *auth
 			slog.Error("export download broke off", "err", err)
 			return nil
 		}
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 	}
 	return nil
 }

@@ -11,7 +11,7 @@ import (
 // homeData is the Data of the home page: who the caller is and the numbers
 // of each subtree they see.
 type homeData struct {
-	Grants    []grantView
+	Grants    []GrantView
 	Scopes    []scopeView
 	NewOrgURL string // "add a union" under the first root the caller may change
 	CanUsers  bool
@@ -23,13 +23,13 @@ type scopeView struct {
 	ID, Name, URL string
 	KindLabel     string
 	Counts        org.Counts
-	Kinds         []kindCount
+	Kinds         []KindCount
 }
 
-func (h *Handler) home(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) home(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ctx := r.Context()
-	pg := h.page(w, r, p, "page.home.title", "home")
-	data := homeData{Grants: grantViews(pg.Lang, p.Grants), CanUsers: p.Can(auth.PermUserManage), CanAudit: p.Can(auth.PermAuditRead)}
+	pg := h.Page(w, r, p, "page.home.title", "home")
+	data := homeData{Grants: GrantViews(pg.Lang, p.Grants), CanUsers: p.Can(auth.PermUserManage), CanAudit: p.Can(auth.PermAuditRead)}
 	roots, err := h.Orgs.Roots(ctx, p)
 	if err != nil {
 		return err
@@ -37,20 +37,20 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request, p *auth.Principal
 	for _, root := range roots {
 		// The folded figures: a home page at the city root must not count
 		// a city's employers on every visit.
-		f, err := h.rep.Stats.Read(ctx, root.ID)
+		f, err := h.Reports.Stats.Read(ctx, root.ID)
 		if err != nil {
 			return err
 		}
 		c := org.CountsFrom(f)
 		data.Scopes = append(data.Scopes, scopeView{
-			ID: db.FormatID(root.ID), Name: root.Name, URL: orgURL(root.ID), KindLabel: kindLabel(pg.Lang, root.Kind),
-			Counts: c, Kinds: kindCounts(pg.Lang, c),
+			ID: db.FormatID(root.ID), Name: root.Name, URL: OrgURL(root.ID), KindLabel: KindLabel(pg.Lang, root.Kind),
+			Counts: c, Kinds: KindCounts(pg.Lang, c),
 		})
 		if data.NewOrgURL == "" && p.CanAt(auth.PermOrgWrite, root.Path) {
-			data.NewOrgURL = orgURL(root.ID) + "/new"
+			data.NewOrgURL = OrgURL(root.ID) + "/new"
 		}
 	}
 	pg.Data = data
-	h.r.Render(w, http.StatusOK, "home", pg)
+	h.Render(w, http.StatusOK, "home", pg)
 	return nil
 }

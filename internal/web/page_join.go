@@ -25,8 +25,8 @@ type joinData struct {
 }
 
 // joinTarget loads the union of the {org} path value, or renders 404.
-func (h *Handler) joinTarget(w http.ResponseWriter, r *http.Request) (*member.JoinTarget, bool) {
-	id, err := idParam(r, "org")
+func (h *Kernel) joinTarget(w http.ResponseWriter, r *http.Request) (*member.JoinTarget, bool) {
+	id, err := IDParam(r, "org")
 	if err == nil {
 		var t *member.JoinTarget
 		if t, err = h.Members.Target(r.Context(), id); err == nil {
@@ -34,50 +34,50 @@ func (h *Handler) joinTarget(w http.ResponseWriter, r *http.Request) (*member.Jo
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	h.fail(w, r, nil, err)
+	h.Fail(w, r, nil, err)
 	return nil, false
 }
 
-func (h *Handler) renderJoin(w http.ResponseWriter, r *http.Request, pg *Page, t *member.JoinTarget, status int) {
-	d := joinData{OrgID: db.FormatID(t.ID), OrgName: t.Name, StatusURL: withQuery("/join/status", langQuery(r))}
-	d.Action = withQuery("/join/"+d.OrgID, langQuery(r))
+func (h *Kernel) renderJoin(w http.ResponseWriter, r *http.Request, pg *Page, t *member.JoinTarget, status int) {
+	d := joinData{OrgID: db.FormatID(t.ID), OrgName: t.Name, StatusURL: WithQuery("/join/status", LangQuery(r))}
+	d.Action = WithQuery("/join/"+d.OrgID, LangQuery(r))
 	for _, e := range t.Employers {
 		d.Employers = append(d.Employers, Option{db.FormatID(e.ID), e.Name})
 	}
 	pg.Title = pg.T("mweb.join.title")
 	pg.Data = d
-	h.r.Render(w, status, "join_form", pg)
+	h.Render(w, status, "join_form", pg)
 }
 
 // joinPage: GET /join/{org}.
-func (h *Handler) joinPage(w http.ResponseWriter, r *http.Request) {
+func (h *Kernel) joinPage(w http.ResponseWriter, r *http.Request) {
 	t, ok := h.joinTarget(w, r)
 	if !ok {
 		return
 	}
-	pg := h.publicPage(w, r, "mweb.join.title")
+	pg := h.PublicPage(w, r, "mweb.join.title")
 	h.renderJoin(w, r, pg, t, http.StatusOK)
 }
 
 // joinSubmit: POST /join/{org}.
-func (h *Handler) joinSubmit(w http.ResponseWriter, r *http.Request) {
+func (h *Kernel) joinSubmit(w http.ResponseWriter, r *http.Request) {
 	t, ok := h.joinTarget(w, r)
 	if !ok {
 		return
 	}
-	pg := h.publicPage(w, r, "mweb.join.title")
-	if !h.checkCSRF(r) {
+	pg := h.PublicPage(w, r, "mweb.join.title")
+	if !h.CheckCSRF(r) {
 		pg.Form = &Form{Values: map[string]string{}, Errors: map[string]string{}, Message: pg.T("error.csrf")}
 		refill(pg.Form, r)
 		h.renderJoin(w, r, pg, t, httpx.KindStatus(errs.KindForbidden))
 		return
 	}
-	in := member.ApplyInput{Name: fstr(r, "name"), IDNumber: fstr(r, "id_number"), Mobile: fstr(r, "mobile"),
-		EmployerName: fstr(r, "employer_name"), Job: fstr(r, "job"), PlatformWorker: isChecked(fstr(r, "platform_worker")),
-		Consent: isChecked(fstr(r, "consent"))}
+	in := member.ApplyInput{Name: FormValue(r, "name"), IDNumber: FormValue(r, "id_number"), Mobile: FormValue(r, "mobile"),
+		EmployerName: FormValue(r, "employer_name"), Job: FormValue(r, "job"), PlatformWorker: IsChecked(FormValue(r, "platform_worker")),
+		Consent: IsChecked(FormValue(r, "consent"))}
 	var err error
-	if s := fstr(r, "employer_id"); s != "" {
-		if in.EmployerID = parseIDValue(s); in.EmployerID == 0 {
+	if s := FormValue(r, "employer_id"); s != "" {
+		if in.EmployerID = ParseIDValue(s); in.EmployerID == 0 {
 			f := errs.Fields{}
 			f.Add("employer_id", "field.invalid_id")
 			err = f.Err()
@@ -91,9 +91,9 @@ func (h *Handler) joinSubmit(w http.ResponseWriter, r *http.Request) {
 		app, err = h.Members.Apply(r.Context(), t.ID, in)
 	}
 	if err != nil {
-		form, ok := formFrom(pg, r, err)
+		form, ok := FormFrom(pg, r, err)
 		if !ok {
-			h.fail(w, r, nil, err)
+			h.Fail(w, r, nil, err)
 			return
 		}
 		pg.Form = form
@@ -101,7 +101,7 @@ func (h *Handler) joinSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := url.Values{"status": {string(app.Status)}}
-	if l := langQuery(r); l != "" {
+	if l := LangQuery(r); l != "" {
 		q.Set("lang", r.URL.Query().Get("lang"))
 	}
 	http.Redirect(w, r, "/join/"+db.FormatID(t.ID)+"/done?"+q.Encode(), http.StatusSeeOther)
@@ -115,15 +115,15 @@ type joinDoneData struct {
 }
 
 // joinDone: GET /join/{org}/done, after applying.
-func (h *Handler) joinDone(w http.ResponseWriter, r *http.Request) {
+func (h *Kernel) joinDone(w http.ResponseWriter, r *http.Request) {
 	t, ok := h.joinTarget(w, r)
 	if !ok {
 		return
 	}
-	pg := h.publicPage(w, r, "mweb.join.done_title")
-	pg.Data = joinDoneData{OrgName: t.Name, Transfer: qstr(r, "status") == string(member.AppTransfer),
-		StatusURL: withQuery("/join/status", langQuery(r))}
-	h.r.Render(w, http.StatusOK, "join_done", pg)
+	pg := h.PublicPage(w, r, "mweb.join.done_title")
+	pg.Data = joinDoneData{OrgName: t.Name, Transfer: QueryValue(r, "status") == string(member.AppTransfer),
+		StatusURL: WithQuery("/join/status", LangQuery(r))}
+	h.Render(w, http.StatusOK, "join_done", pg)
 }
 
 // joinStatusData is the Data of the page where applicants follow their
@@ -143,47 +143,47 @@ type applicantRow struct {
 }
 
 // joinStatusPage: GET /join/status.
-func (h *Handler) joinStatusPage(w http.ResponseWriter, r *http.Request) {
-	pg := h.publicPage(w, r, "mweb.track.title")
-	pg.Data = joinStatusData{Action: withQuery("/join/status", langQuery(r))}
-	h.r.Render(w, http.StatusOK, "join_status", pg)
+func (h *Kernel) joinStatusPage(w http.ResponseWriter, r *http.Request) {
+	pg := h.PublicPage(w, r, "mweb.track.title")
+	pg.Data = joinStatusData{Action: WithQuery("/join/status", LangQuery(r))}
+	h.Render(w, http.StatusOK, "join_status", pg)
 }
 
 // joinStatusSubmit: POST /join/status. A POST, so that the numbers stay
 // out of addresses and logs.
-func (h *Handler) joinStatusSubmit(w http.ResponseWriter, r *http.Request) {
-	pg := h.publicPage(w, r, "mweb.track.title")
-	d := joinStatusData{Action: withQuery("/join/status", langQuery(r))}
+func (h *Kernel) joinStatusSubmit(w http.ResponseWriter, r *http.Request) {
+	pg := h.PublicPage(w, r, "mweb.track.title")
+	d := joinStatusData{Action: WithQuery("/join/status", LangQuery(r))}
 	pg.Data = d
-	if !h.checkCSRF(r) {
+	if !h.CheckCSRF(r) {
 		pg.Form = &Form{Values: map[string]string{}, Errors: map[string]string{}, Message: pg.T("error.csrf")}
-		h.r.Render(w, httpx.KindStatus(errs.KindForbidden), "join_status", pg)
+		h.Render(w, httpx.KindStatus(errs.KindForbidden), "join_status", pg)
 		return
 	}
 	if err := h.Auth.Limit(r.Context(), "track", httpx.ClientIP(r, h.HTTP), auth.PublicFormLimit); err != nil {
-		h.fail(w, r, nil, err)
+		h.Fail(w, r, nil, err)
 		return
 	}
-	views, err := h.Members.Track(r.Context(), fstr(r, "mobile"), fstr(r, "id_number"))
+	views, err := h.Members.Track(r.Context(), FormValue(r, "mobile"), FormValue(r, "id_number"))
 	if err != nil {
-		form, ok := formFrom(pg, r, err)
+		form, ok := FormFrom(pg, r, err)
 		if !ok {
-			h.fail(w, r, nil, err)
+			h.Fail(w, r, nil, err)
 			return
 		}
 		pg.Form = form
-		h.r.Render(w, httpx.Status(err), "join_status", pg)
+		h.Render(w, httpx.Status(err), "join_status", pg)
 		return
 	}
 	d.Asked = true
 	for _, v := range views {
 		row := applicantRow{OrgName: v.OrgName, Status: appStatusLabel(pg.Lang, v.Status), Variant: appStatusVariant(v.Status), Reason: v.Reason,
-			Created: formatTime(v.CreatedAt, "2006-01-02 15:04"), Decided: formatTime(v.DecidedAt, "2006-01-02 15:04")}
+			Created: FormatTime(v.CreatedAt, "2006-01-02 15:04"), Decided: FormatTime(v.DecidedAt, "2006-01-02 15:04")}
 		if v.TransferStatus != "" {
 			row.Transfer = transferStatusLabel(pg.Lang, v.TransferStatus)
 		}
 		d.Results = append(d.Results, row)
 	}
 	pg.Data = d
-	h.r.Render(w, http.StatusOK, "join_status", pg)
+	h.Render(w, http.StatusOK, "join_status", pg)
 }

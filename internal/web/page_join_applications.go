@@ -28,16 +28,16 @@ type applicationRow struct {
 }
 
 func applicationView(lang i18n.Lang, paths *pathCache, a member.Application) applicationRow {
-	v := applicationRow{Application: a, IDStr: db.FormatID(a.ID), URL: "/applications/" + db.FormatID(a.ID), OrgURL: orgURL(a.OrgID),
-		StatusLabel: appStatusLabel(lang, a.Status), StatusV: appStatusVariant(a.Status), Tags: tagLabels(lang, a.Tags),
-		Created: formatTime(a.CreatedAt, "2006-01-02 15:04"), Decided: formatTime(a.DecidedAt, "2006-01-02 15:04")}
+	v := applicationRow{Application: a, IDStr: db.FormatID(a.ID), URL: "/applications/" + db.FormatID(a.ID), OrgURL: OrgURL(a.OrgID),
+		StatusLabel: appStatusLabel(lang, a.Status), StatusV: appStatusVariant(a.Status), Tags: TagLabels(lang, a.Tags),
+		Created: FormatTime(a.CreatedAt, "2006-01-02 15:04"), Decided: FormatTime(a.DecidedAt, "2006-01-02 15:04")}
 	if a.Gender != "" {
 		v.GenderLabel = i18n.T(lang, "member.gender."+a.Gender)
 	} else {
 		v.GenderLabel = i18n.T(lang, "exp.masked")
 	}
 	if a.MemberID != 0 {
-		v.MemberURL = memberURL(a.MemberID)
+		v.MemberURL = MemberURL(a.MemberID)
 	}
 	if a.TransferID != 0 {
 		v.TransferURL = "/transfers/" + db.FormatID(a.TransferID)
@@ -66,11 +66,11 @@ type statusTab struct {
 	Current    bool
 }
 
-func (h *Handler) applicationList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) applicationList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ctx := r.Context()
-	pg := h.page(w, r, p, "mweb.apps.title", "members")
-	d := applicationListData{Status: qstr(r, "status"), Org: qstr(r, "org"), Sections: memberSections(pg.Lang), Section: "applications"}
-	q := member.ApplicationQuery{After: qstr(r, "cursor"), Limit: pageSize}
+	pg := h.Page(w, r, p, "mweb.apps.title", "members")
+	d := applicationListData{Status: QueryValue(r, "status"), Org: QueryValue(r, "org"), Sections: memberSections(pg.Lang), Section: "applications"}
+	q := member.ApplicationQuery{After: QueryValue(r, "cursor"), Limit: PageSize}
 	switch d.Status {
 	case "":
 		q.Status = member.AppPending
@@ -78,23 +78,23 @@ func (h *Handler) applicationList(w http.ResponseWriter, r *http.Request, p *aut
 	default:
 		q.Status = member.ApplicationStatus(d.Status)
 	}
-	base := setQuery(setQuery(setQuery(pg.Path, "flash", ""), "cursor", ""), "status", "")
+	base := SetQuery(SetQuery(SetQuery(pg.Path, "flash", ""), "cursor", ""), "status", "")
 	tabs := []struct{ value, label string }{{"", appStatusLabel(pg.Lang, member.AppPending)}}
 	for _, s := range appStatuses[1:] {
 		tabs = append(tabs, struct{ value, label string }{string(s), appStatusLabel(pg.Lang, s)})
 	}
 	tabs = append(tabs, struct{ value, label string }{"all", pg.T("page.all")})
 	for _, t := range tabs {
-		d.StatusTabs = append(d.StatusTabs, statusTab{Label: t.label, URL: setQuery(base, "status", t.value), Current: t.value == d.Status})
+		d.StatusTabs = append(d.StatusTabs, statusTab{Label: t.label, URL: SetQuery(base, "status", t.value), Current: t.value == d.Status})
 	}
 	fe := errs.Fields{}
 	if d.Org != "" {
-		if q.Org = parseIDValue(d.Org); q.Org == 0 {
+		if q.Org = ParseIDValue(d.Org); q.Org == 0 {
 			fe.Add("org", "field.invalid_id")
 		}
 	}
 	var err error
-	if d.OrgOptions, err = h.orgChoices(ctx, p, pg.Lang, auth.PermMemberRead, "", q.Org); err != nil {
+	if d.OrgOptions, err = h.OrgChoices(ctx, p, pg.Lang, auth.PermMemberRead, "", q.Org); err != nil {
 		return err
 	}
 	status := http.StatusOK
@@ -105,7 +105,7 @@ func (h *Handler) applicationList(w http.ResponseWriter, r *http.Request, p *aut
 		items, next, err = h.Members.ListApplications(ctx, p, q)
 	}
 	if err != nil {
-		form, ok := formError(pg, err)
+		form, ok := FormError(pg, err)
 		if !ok {
 			return err
 		}
@@ -116,10 +116,10 @@ func (h *Handler) applicationList(w http.ResponseWriter, r *http.Request, p *aut
 	for _, a := range items {
 		d.Rows = append(d.Rows, applicationView(pg.Lang, paths, a))
 	}
-	d.Next, d.HasPrev = listURL(pg, "cursor", next), q.After != ""
-	d.Back = setQuery(pg.Path, "flash", "")
+	d.Next, d.HasPrev = ListURL(pg, "cursor", next), q.After != ""
+	d.Back = SetQuery(pg.Path, "flash", "")
 	pg.Data = d
-	h.r.Render(w, status, "application_list", pg)
+	h.Render(w, status, "application_list", pg)
 	return nil
 }
 
@@ -129,66 +129,66 @@ type applicationShowData struct {
 	Back string
 }
 
-func (h *Handler) applicationShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) applicationShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.renderApplication(w, r, p, nil, http.StatusOK)
 	return nil
 }
 
-func (h *Handler) renderApplication(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, status int) {
+func (h *Kernel) renderApplication(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, status int) {
 	ctx := r.Context()
-	id, err := idParam(r, "id")
+	id, err := IDParam(r, "id")
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	a, err := h.Members.GetApplication(ctx, p, id)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
-	pg := h.page(w, r, p, "", "members")
+	pg := h.Page(w, r, p, "", "members")
 	pg.Title = pg.T("mweb.app.title", a.Name)
 	if r.Method != http.MethodGet {
 		pg.Path = "/applications/" + db.FormatID(a.ID)
 	}
 	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.T("mweb.apps.title"), URL: "/applications"}, {Label: a.Name}}
 	pg.Form = form
-	back := localURL(r.FormValue("back"), "")
+	back := LocalURL(r.FormValue("back"), "")
 	if back == "" {
 		back = "/applications"
 	}
 	pg.Data = applicationShowData{A: applicationView(pg.Lang, h.pathCache(ctx, p), *a), Back: back}
-	h.r.Render(w, status, "application_show", pg)
+	h.Render(w, status, "application_show", pg)
 }
 
 // applicationDecide: POST /applications/{id}/decide, decision=approve or
 // reject (with a reason).
-func (h *Handler) applicationDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := idParam(r, "id")
+func (h *Kernel) applicationDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := IDParam(r, "id")
 	if err != nil {
 		return err
 	}
-	decision := fstr(r, "decision")
+	decision := FormValue(r, "decision")
 	if decision != "approve" && decision != "reject" {
-		pg := h.page(w, r, p, "", "members")
-		h.renderApplication(w, r, p, fieldErrorForm(pg, "decision", "field.invalid_choice"), httpx.KindStatus(errs.KindInvalid))
+		pg := h.Page(w, r, p, "", "members")
+		h.renderApplication(w, r, p, FieldErrorForm(pg, "decision", "field.invalid_choice"), httpx.KindStatus(errs.KindInvalid))
 		return nil
 	}
-	_, err = h.Members.Decide(r.Context(), p, id, member.Decision{Approve: decision == "approve", Reason: fstr(r, "reason")})
+	_, err = h.Members.Decide(r.Context(), p, id, member.Decision{Approve: decision == "approve", Reason: FormValue(r, "reason")})
 	if err != nil {
-		pg := h.page(w, r, p, "", "members")
-		form, ok := formFrom(pg, r, err)
+		pg := h.Page(w, r, p, "", "members")
+		form, ok := FormFrom(pg, r, err)
 		if !ok {
 			return err
 		}
 		h.renderApplication(w, r, p, form, httpx.Status(err))
 		return nil
 	}
-	back := localURL(fstr(r, "back"), "/applications/"+db.FormatID(id))
+	back := LocalURL(FormValue(r, "back"), "/applications/"+db.FormatID(id))
 	if decision == "approve" {
-		redirect(w, r, back, "flash.mweb.app_approved")
+		Redirect(w, r, back, "flash.mweb.app_approved")
 		return nil
 	}
-	redirect(w, r, back, "flash.mweb.app_rejected")
+	Redirect(w, r, back, "flash.mweb.app_rejected")
 	return nil
 }

@@ -17,7 +17,7 @@ import (
 // joinURL is the absolute address of a union's joining page, as the
 // visitor reached this server (https when the connection, or a trusted
 // proxy, says so).
-func (h *Handler) joinURL(r *http.Request, id int64) string {
+func (h *Kernel) joinURL(r *http.Request, id int64) string {
 	scheme := "http"
 	if httpx.Secure(r, h.HTTP) {
 		scheme = "https"
@@ -26,8 +26,8 @@ func (h *Handler) joinURL(r *http.Request, id int64) string {
 }
 
 // posterUnion loads the union of the {id} path value if it takes members.
-func (h *Handler) posterUnion(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*org.Org, bool) {
-	id, err := idParam(r, "id")
+func (h *Kernel) posterUnion(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*org.Org, bool) {
+	id, err := IDParam(r, "id")
 	if err == nil {
 		var o *org.Org
 		if o, err = h.Orgs.Get(r.Context(), p, id); err == nil {
@@ -37,7 +37,7 @@ func (h *Handler) posterUnion(w http.ResponseWriter, r *http.Request, p *auth.Pr
 			err = errs.NotFound("join poster")
 		}
 	}
-	h.fail(w, r, p, err)
+	h.Fail(w, r, p, err)
 	return nil, false
 }
 
@@ -47,7 +47,7 @@ type joinQRData struct {
 }
 
 // joinQR: GET /orgs/{id}/join-qr.
-func (h *Handler) joinQR(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) joinQR(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	o, ok := h.posterUnion(w, r, p)
 	if !ok {
 		return nil
@@ -56,15 +56,15 @@ func (h *Handler) joinQR(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	if err != nil {
 		return err
 	}
-	pg := h.page(w, r, p, "mweb.poster.title", "orgs")
-	pg.Crumbs = orgCrumbs(pg.Lang, anc, o, Crumb{Label: pg.Title})
-	pg.Data = joinQRData{OrgName: o.Name, OrgURL: orgURL(o.ID), URL: h.joinURL(r, o.ID), ImageURL: orgURL(o.ID) + "/join-qr.png"}
-	h.r.Render(w, http.StatusOK, "join_qr", pg)
+	pg := h.Page(w, r, p, "mweb.poster.title", "orgs")
+	pg.Crumbs = OrgCrumbs(pg.Lang, anc, o, Crumb{Label: pg.Title})
+	pg.Data = joinQRData{OrgName: o.Name, OrgURL: OrgURL(o.ID), URL: h.joinURL(r, o.ID), ImageURL: OrgURL(o.ID) + "/join-qr.png"}
+	h.Render(w, http.StatusOK, "join_qr", pg)
 	return nil
 }
 
 // joinQRPNG: GET /orgs/{id}/join-qr.png, the code of the joining address.
-func (h *Handler) joinQRPNG(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) joinQRPNG(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	o, ok := h.posterUnion(w, r, p)
 	if !ok {
 		return nil

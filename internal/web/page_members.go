@@ -32,7 +32,7 @@ func memberFiltersOf(q url.Values) memberFilters {
 	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
 	f := memberFilters{Q: get("q"), Org: get("org"), Status: get("status"), JoinedFrom: get("joined_from"),
 		JoinedTo: get("joined_to"), Employer: get("employer")}
-	if isChecked(get("org_only")) {
+	if IsChecked(get("org_only")) {
 		f.OrgOnly = "1"
 	}
 	for _, t := range q["tag"] {
@@ -82,12 +82,12 @@ func (f memberFilters) query() (member.Query, error) {
 	q := member.Query{Q: f.Q, OrgOnly: f.OrgOnly != "", Status: member.Status(f.Status), Tags: f.Tags,
 		JoinedFrom: f.JoinedFrom, JoinedTo: f.JoinedTo}
 	if f.Org != "" {
-		if q.Org = parseIDValue(f.Org); q.Org == 0 {
+		if q.Org = ParseIDValue(f.Org); q.Org == 0 {
 			fe.Add("org", "field.invalid_id")
 		}
 	}
 	if f.Employer != "" {
-		if q.Employer = parseIDValue(f.Employer); q.Employer == 0 {
+		if q.Employer = ParseIDValue(f.Employer); q.Employer == 0 {
 			fe.Add("employer", "field.invalid_id")
 		}
 	}
@@ -99,7 +99,7 @@ type memberListData struct {
 	F             memberFilters
 	OrgOptions    []Option
 	StatusOptions []Option
-	TagChoices    []tagChoice
+	TagChoices    []TagChoice
 	Rows          []memberRow
 	Next          string
 	HasPrev       bool
@@ -122,7 +122,7 @@ type memberListData struct {
 // full ID or mobile number typed into it never becomes part of a URL (a
 // browser's history, a proxy's log): it is turned into a token naming the
 // number's keyed hash, and the list is shown at that address.
-func (h *Handler) memberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) memberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	f := memberFiltersOf(r.PostForm)
 	if tok, ok := h.Members.NumberToken(f.Q); ok {
 		f.Q = tok
@@ -131,21 +131,21 @@ func (h *Handler) memberSearch(w http.ResponseWriter, r *http.Request, p *auth.P
 	if enc := f.values().Encode(); enc != "" {
 		to += "?" + enc
 	}
-	redirect(w, r, to, "")
+	Redirect(w, r, to, "")
 	return nil
 }
 
-func (h *Handler) memberList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) memberList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ctx := r.Context()
 	f := memberFiltersFrom(r)
 	if tok, ok := h.Members.NumberToken(f.Q); ok {
 		// A number in the address (a bookmark, a link): move it out.
 		f.Q = tok
-		redirect(w, r, "/members?"+f.values().Encode(), "")
+		Redirect(w, r, "/members?"+f.values().Encode(), "")
 		return nil
 	}
-	pg := h.page(w, r, p, "mweb.members.title", "members")
-	d := memberListData{F: f, StatusOptions: memberStatusOptions(pg.Lang), TagChoices: tagChoices(pg.Lang, "f-tag-", f.Tags),
+	pg := h.Page(w, r, p, "mweb.members.title", "members")
+	d := memberListData{F: f, StatusOptions: memberStatusOptions(pg.Lang), TagChoices: TagChoices(pg.Lang, "f-tag-", f.Tags),
 		CanWrite: p.Can(auth.PermMemberWrite), Sections: memberSections(pg.Lang), Section: "members"}
 	d.Filtered = f.Q != "" || f.Org != "" || f.Status != "" || len(f.Tags) > 0 || f.JoinedFrom != "" || f.JoinedTo != "" || f.Employer != ""
 	if kind, ok := member.IsNumberToken(f.Q); ok {
@@ -159,7 +159,7 @@ func (h *Handler) memberList(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	}
 	d.MoreOpen = len(f.Tags) > 0 || f.JoinedFrom != "" || f.JoinedTo != ""
 	var err error
-	if d.OrgOptions, err = h.orgChoices(ctx, p, pg.Lang, auth.PermMemberRead, "", parseIDValue(f.Org)); err != nil {
+	if d.OrgOptions, err = h.OrgChoices(ctx, p, pg.Lang, auth.PermMemberRead, "", ParseIDValue(f.Org)); err != nil {
 		return err
 	}
 	d.NewURL = "/members/new"
@@ -174,16 +174,16 @@ func (h *Handler) memberList(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		d.RevealURL = exportNewURL(f)
 	}
 	status := http.StatusOK
-	cursor := qstr(r, "cursor")
+	cursor := QueryValue(r, "cursor")
 	q, err := f.query()
 	var items []member.Member
 	var next string
 	if err == nil {
-		q.After, q.Limit = cursor, pageSize
+		q.After, q.Limit = cursor, PageSize
 		items, next, err = h.Members.List(ctx, p, q)
 	}
 	if err != nil {
-		form, ok := formError(pg, err)
+		form, ok := FormError(pg, err)
 		if !ok {
 			return err
 		}
@@ -195,22 +195,22 @@ func (h *Handler) memberList(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		status = httpx.Status(err)
 	}
 	d.Rows = memberRows(pg.Lang, items)
-	d.Next, d.HasPrev = listURL(pg, "cursor", next), cursor != ""
+	d.Next, d.HasPrev = ListURL(pg, "cursor", next), cursor != ""
 	pg.Data = d
-	h.r.Render(w, status, "member_list", pg)
+	h.Render(w, status, "member_list", pg)
 	return nil
 }
 
 // memberFor loads the member of the {id} path value.
-func (h *Handler) memberFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*member.Member, bool) {
-	id, err := idParam(r, "id")
+func (h *Kernel) memberFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*member.Member, bool) {
+	id, err := IDParam(r, "id")
 	if err == nil {
 		var m *member.Member
 		if m, err = h.Members.Get(r.Context(), p, id); err == nil {
 			return m, true
 		}
 	}
-	h.fail(w, r, p, err)
+	h.Fail(w, r, p, err)
 	return nil, false
 }
 
@@ -230,7 +230,7 @@ type memberShowData struct {
 	FormName      string // which form .Form belongs to: "reveal", "status", "transfer"
 }
 
-func (h *Handler) memberShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) memberShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	m, ok := h.memberFor(w, r, p)
 	if !ok {
 		return nil
@@ -242,12 +242,12 @@ func (h *Handler) memberShow(w http.ResponseWriter, r *http.Request, p *auth.Pri
 // renderMemberShow renders a member's page; form and formName carry a
 // failed submission of one of its forms, revealed the full numbers just
 // asked for.
-func (h *Handler) renderMemberShow(w http.ResponseWriter, r *http.Request, p *auth.Principal, m *member.Member, form *Form, formName string, status int, revealed *member.Revealed) {
+func (h *Kernel) renderMemberShow(w http.ResponseWriter, r *http.Request, p *auth.Principal, m *member.Member, form *Form, formName string, status int, revealed *member.Revealed) {
 	ctx := r.Context()
-	pg := h.page(w, r, p, "", "members")
+	pg := h.Page(w, r, p, "", "members")
 	pg.Title = m.Name
 	if r.Method != http.MethodGet {
-		pg.Path = memberURL(m.ID)
+		pg.Path = MemberURL(m.ID)
 	}
 	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: m.OrgName, URL: "/members?org=" + db.FormatID(m.OrgID)}, {Label: m.Name}}
 	pg.Form = form
@@ -259,13 +259,13 @@ func (h *Handler) renderMemberShow(w http.ResponseWriter, r *http.Request, p *au
 	}
 	evs, err := h.Members.History(ctx, p, m.ID)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	d.History = eventViews(pg.Lang, evs)
 	ts, _, err := h.Members.ListTransfers(ctx, p, member.TransferQuery{Member: m.ID, Limit: 20})
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	d.Transfers = h.transferViews(ctx, p, pg.Lang, ts)
@@ -275,17 +275,17 @@ func (h *Handler) renderMemberShow(w http.ResponseWriter, r *http.Request, p *au
 	if d.CanWrite && m.Status == member.StatusActive && !d.OpenTransfer {
 		keep := int64(0)
 		if form != nil && formName == "transfer" {
-			keep = parseIDValue(form.Values["to_org_id"])
+			keep = ParseIDValue(form.Values["to_org_id"])
 		}
 		if d.TargetOptions, err = h.unionOptions(ctx, p, auth.PermOrgRead, "", keep); err != nil {
-			h.fail(w, r, p, err)
+			h.Fail(w, r, p, err)
 			return
 		}
 		own := db.FormatID(m.OrgID)
 		d.TargetOptions = deleteOption(d.TargetOptions, own)
 	}
 	pg.Data = d
-	h.r.Render(w, status, "member_show", pg)
+	h.Render(w, status, "member_show", pg)
 }
 
 func deleteOption(opts []Option, value string) []Option {
@@ -300,7 +300,7 @@ func deleteOption(opts []Option, value string) []Option {
 
 // memberReveal shows a member's full numbers once, to those who hold
 // member.reveal; the store writes the audit record.
-func (h *Handler) memberReveal(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) memberReveal(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	m, ok := h.memberFor(w, r, p)
 	if !ok {
 		return nil
@@ -308,7 +308,7 @@ func (h *Handler) memberReveal(w http.ResponseWriter, r *http.Request, p *auth.P
 	if !p.CanAt(auth.PermMemberReveal, m.OrgPath) {
 		return errs.Forbidden()
 	}
-	reason := fstr(r, "reason")
+	reason := FormValue(r, "reason")
 	var err error
 	var rv *member.Revealed
 	if reason == "" {
@@ -319,8 +319,8 @@ func (h *Handler) memberReveal(w http.ResponseWriter, r *http.Request, p *auth.P
 		rv, err = h.Members.Reveal(r.Context(), p, m.ID, reason)
 	}
 	if err != nil {
-		pg := h.page(w, r, p, "", "members")
-		form, ok := formFrom(pg, r, err)
+		pg := h.Page(w, r, p, "", "members")
+		form, ok := FormFrom(pg, r, err)
 		if !ok {
 			return err
 		}
@@ -332,37 +332,37 @@ func (h *Handler) memberReveal(w http.ResponseWriter, r *http.Request, p *auth.P
 }
 
 // memberSetStatus changes a member's status.
-func (h *Handler) memberSetStatus(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) memberSetStatus(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	m, ok := h.memberFor(w, r, p)
 	if !ok {
 		return nil
 	}
-	_, err := h.Members.SetStatus(r.Context(), p, m.ID, member.StatusChange{Status: member.Status(fstr(r, "status")), On: fstr(r, "on"), Note: fstr(r, "note")})
+	_, err := h.Members.SetStatus(r.Context(), p, m.ID, member.StatusChange{Status: member.Status(FormValue(r, "status")), On: FormValue(r, "on"), Note: FormValue(r, "note")})
 	if err != nil {
-		pg := h.page(w, r, p, "", "members")
-		form, ok := formFrom(pg, r, err)
+		pg := h.Page(w, r, p, "", "members")
+		form, ok := FormFrom(pg, r, err)
 		if !ok {
 			return err
 		}
 		h.renderMemberShow(w, r, p, m, form, "status", httpx.Status(err), nil)
 		return nil
 	}
-	redirectAnchor(w, r, memberURL(m.ID), "status", "flash.mweb.status_saved")
+	RedirectAnchor(w, r, MemberURL(m.ID), "status", "flash.mweb.status_saved")
 	return nil
 }
 
 // targetFrom reads the union a transfer goes to: an ID typed in
 // to_org_other wins over the choice of to_org_id. typed says which it was.
 func targetFrom(r *http.Request) (id int64, typed bool, err error) {
-	if other := fstr(r, "to_org_other"); other != "" {
-		if id = parseIDValue(other); id == 0 {
+	if other := FormValue(r, "to_org_other"); other != "" {
+		if id = ParseIDValue(other); id == 0 {
 			f := errs.Fields{}
 			f.Add("to_org_other", "field.invalid_id")
 			return 0, true, f.Err()
 		}
 		return id, true, nil
 	}
-	return parseIDValue(fstr(r, "to_org_id")), false, nil
+	return ParseIDValue(FormValue(r, "to_org_id")), false, nil
 }
 
 // moveTargetError shows an error about the target union under the input
@@ -375,18 +375,18 @@ func moveTargetError(form *Form, typed bool) {
 }
 
 // memberTransfer asks to move a member to another union.
-func (h *Handler) memberTransfer(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) memberTransfer(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	m, ok := h.memberFor(w, r, p)
 	if !ok {
 		return nil
 	}
 	to, typed, err := targetFrom(r)
 	if err == nil {
-		_, err = h.Members.RequestTransfer(r.Context(), p, member.TransferRequest{MemberID: m.ID, ToOrgID: to, Note: fstr(r, "note")})
+		_, err = h.Members.RequestTransfer(r.Context(), p, member.TransferRequest{MemberID: m.ID, ToOrgID: to, Note: FormValue(r, "note")})
 	}
 	if err != nil {
-		pg := h.page(w, r, p, "", "members")
-		form, ok := formFrom(pg, r, err)
+		pg := h.Page(w, r, p, "", "members")
+		form, ok := FormFrom(pg, r, err)
 		if !ok {
 			return err
 		}
@@ -394,7 +394,7 @@ func (h *Handler) memberTransfer(w http.ResponseWriter, r *http.Request, p *auth
 		h.renderMemberShow(w, r, p, m, form, "transfer", httpx.Status(err), nil)
 		return nil
 	}
-	redirectAnchor(w, r, memberURL(m.ID), "transfers", "flash.mweb.transfer_requested")
+	RedirectAnchor(w, r, MemberURL(m.ID), "transfers", "flash.mweb.transfer_requested")
 	return nil
 }
 
@@ -409,7 +409,7 @@ type memberFormData struct {
 	M           memberRow
 	V           memberFormValues
 	Employers   []Option
-	TagChoices  []tagChoice
+	TagChoices  []TagChoice
 	CanReveal   bool
 	Action      string
 	Cancel      string
@@ -419,9 +419,9 @@ type memberFormData struct {
 	VersionNote string
 }
 
-func (h *Handler) renderMemberForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int, m *member.Member, v memberFormValues) {
-	d := memberFormData{M: memberView(pg.Lang, *m), V: v, TagChoices: tagChoices(pg.Lang, "f-tag-", v.Tags),
-		CanReveal: p.CanAt(auth.PermMemberReveal, m.OrgPath), Action: memberURL(m.ID) + "/edit", Cancel: memberURL(m.ID)}
+func (h *Kernel) renderMemberForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int, m *member.Member, v memberFormValues) {
+	d := memberFormData{M: memberView(pg.Lang, *m), V: v, TagChoices: TagChoices(pg.Lang, "f-tag-", v.Tags),
+		CanReveal: p.CanAt(auth.PermMemberReveal, m.OrgPath), Action: MemberURL(m.ID) + "/edit", Cancel: MemberURL(m.ID)}
 	d.IDHint = pg.T("mweb.edit.id_keep", m.IDNumber)
 	d.MobileHint = pg.T("mweb.edit.mobile_keep", m.Mobile)
 	if m.Mobile == "" {
@@ -430,15 +430,15 @@ func (h *Handler) renderMemberForm(w http.ResponseWriter, r *http.Request, p *au
 	d.TagsError = pg.FieldError("tags")
 	var err error
 	if d.Employers, err = h.employerOptions(r.Context(), m.OrgID); err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
-	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: m.Name, URL: memberURL(m.ID)}, {Label: pg.Title}}
+	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: m.Name, URL: MemberURL(m.ID)}, {Label: pg.Title}}
 	pg.Data = d
-	h.r.Render(w, status, "member_form", pg)
+	h.Render(w, status, "member_form", pg)
 }
 
-func (h *Handler) memberEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) memberEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	m, ok := h.memberFor(w, r, p)
 	if !ok {
 		return nil
@@ -446,7 +446,7 @@ func (h *Handler) memberEdit(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	if !p.CanAt(auth.PermMemberWrite, m.OrgPath) {
 		return errs.Forbidden()
 	}
-	pg := h.page(w, r, p, "mweb.edit.title", "members")
+	pg := h.Page(w, r, p, "mweb.edit.title", "members")
 	v := memberFormValues{Name: m.Name, Job: m.Job, JoinedOn: m.JoinedOn, Tags: m.Tags, Version: itoa(m.Version)}
 	if m.EmployerID != 0 {
 		v.EmployerID = db.FormatID(m.EmployerID)
@@ -459,7 +459,7 @@ func (h *Handler) memberEdit(w http.ResponseWriter, r *http.Request, p *auth.Pri
 
 func itoa(n int) string { return db.FormatID(int64(n)) }
 
-func (h *Handler) memberUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) memberUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ctx := r.Context()
 	m, ok := h.memberFor(w, r, p)
 	if !ok {
@@ -468,21 +468,21 @@ func (h *Handler) memberUpdate(w http.ResponseWriter, r *http.Request, p *auth.P
 	if !p.CanAt(auth.PermMemberWrite, m.OrgPath) {
 		return errs.Forbidden()
 	}
-	v := memberFormValues{Name: fstr(r, "name"), IDNumber: fstr(r, "id_number"), Mobile: fstr(r, "mobile"), EmployerID: fstr(r, "employer_id"),
-		EmployerName: fstr(r, "employer_name"), Job: fstr(r, "job"), JoinedOn: fstr(r, "joined_on"), Version: fstr(r, "version"), Tags: r.PostForm["tag"]}
+	v := memberFormValues{Name: FormValue(r, "name"), IDNumber: FormValue(r, "id_number"), Mobile: FormValue(r, "mobile"), EmployerID: FormValue(r, "employer_id"),
+		EmployerName: FormValue(r, "employer_name"), Job: FormValue(r, "job"), JoinedOn: FormValue(r, "joined_on"), Version: FormValue(r, "version"), Tags: r.PostForm["tag"]}
 	in := member.Update{Person: member.Person{Name: v.Name, IDNumber: v.IDNumber, Mobile: v.Mobile, Job: v.Job, JoinedOn: v.JoinedOn, Tags: v.Tags}}
 	if in.Tags == nil {
 		in.Tags = []string{}
 	}
 	f := errs.Fields{}
 	if v.EmployerID != "" {
-		if in.EmployerID = parseIDValue(v.EmployerID); in.EmployerID == 0 {
+		if in.EmployerID = ParseIDValue(v.EmployerID); in.EmployerID == 0 {
 			f.Add("employer_id", "field.invalid_id")
 		}
 	} else {
 		in.EmployerName = v.EmployerName
 	}
-	parseIntField(f, r, "version", 0, &in.Version)
+	ParseIntField(f, r, "version", 0, &in.Version)
 	// The form never holds the full numbers: a blank one keeps the number
 	// on file (the store opens it; nobody sees it).
 	err := f.Err()
@@ -490,12 +490,12 @@ func (h *Handler) memberUpdate(w http.ResponseWriter, r *http.Request, p *auth.P
 		_, err = h.Members.Edit(ctx, p, m.ID, in)
 	}
 	if err != nil {
-		pg := h.page(w, r, p, "mweb.edit.title", "members")
-		if h.validation(w, r, p, pg, err) {
+		pg := h.Page(w, r, p, "mweb.edit.title", "members")
+		if h.Validation(w, r, p, pg, err) {
 			h.renderMemberForm(w, r, p, pg, httpx.Status(err), m, v)
 		}
 		return nil
 	}
-	redirect(w, r, memberURL(m.ID), "flash.mweb.member_saved")
+	Redirect(w, r, MemberURL(m.ID), "flash.mweb.member_saved")
 	return nil
 }

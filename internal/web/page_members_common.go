@@ -94,8 +94,8 @@ type memberRow struct {
 }
 
 func memberView(lang i18n.Lang, m member.Member) memberRow {
-	v := memberRow{Member: m, IDStr: db.FormatID(m.ID), URL: memberURL(m.ID), OrgURL: orgURL(m.OrgID),
-		StatusLabel: memberStatusLabel(lang, m.Status), StatusV: memberStatusVariant(m.Status), Tags: tagLabels(lang, m.Tags)}
+	v := memberRow{Member: m, IDStr: db.FormatID(m.ID), URL: MemberURL(m.ID), OrgURL: OrgURL(m.OrgID),
+		StatusLabel: memberStatusLabel(lang, m.Status), StatusV: memberStatusVariant(m.Status), Tags: TagLabels(lang, m.Tags)}
 	if m.Gender != "" {
 		v.GenderLabel = i18n.T(lang, "member.gender."+m.Gender)
 	} else {
@@ -132,13 +132,13 @@ func memberSections(lang i18n.Lang) []memberSection {
 // pathCache remembers the paths of the organisations a page looks up,
 // answering "" for those the caller may not see.
 type pathCache struct {
-	h     *Handler
+	h     *Kernel
 	ctx   context.Context
 	p     *auth.Principal
 	paths map[int64]string
 }
 
-func (h *Handler) pathCache(ctx context.Context, p *auth.Principal) *pathCache {
+func (h *Kernel) pathCache(ctx context.Context, p *auth.Principal) *pathCache {
 	return &pathCache{h: h, ctx: ctx, p: p, paths: map[int64]string{}}
 }
 
@@ -164,9 +164,9 @@ func (c *pathCache) can(perm auth.Perm, id int64) bool {
 // holds perm, to pick from: the ones in keep, the matches of q, and from
 // the caller's roots down through the federations that hold none (a city
 // federation's officer sees the street federations under its districts).
-func (h *Handler) unionOptions(ctx context.Context, p *auth.Principal, perm auth.Perm, q string, keep ...int64) ([]Option, error) {
-	c := &choices{p: p, perm: perm, max: 400, only: func(o org.Org) bool { return takesMembers(o.Kind) }}
-	if err := h.startChoices(ctx, c, q, keep); err != nil {
+func (h *Kernel) unionOptions(ctx context.Context, p *auth.Principal, perm auth.Perm, q string, keep ...int64) ([]Option, error) {
+	c := &Choices{p: p, perm: perm, max: 400, only: func(o org.Org) bool { return takesMembers(o.Kind) }}
+	if err := h.StartChoices(ctx, c, q, keep); err != nil {
 		return nil, err
 	}
 	roots, err := h.Orgs.Roots(ctx, p)
@@ -175,11 +175,11 @@ func (h *Handler) unionOptions(ctx context.Context, p *auth.Principal, perm auth
 	}
 	var walk func(o org.Org, depth int) error
 	walk = func(o org.Org, depth int) error {
-		c.add(o, strings.Repeat("— ", depth))
-		if o.ChildCount == 0 || depth >= 3 || c.full() || (takesMembers(o.Kind) && depth > 0) {
+		c.Add(o, strings.Repeat("— ", depth))
+		if o.ChildCount == 0 || depth >= 3 || c.Full() || (takesMembers(o.Kind) && depth > 0) {
 			return nil
 		}
-		kids, _, err := h.Orgs.Children(ctx, p, o.ID, "", treeLevel)
+		kids, _, err := h.Orgs.Children(ctx, p, o.ID, "", TreeLevel)
 		if err != nil {
 			return err
 		}
@@ -199,7 +199,7 @@ func (h *Handler) unionOptions(ctx context.Context, p *auth.Principal, perm auth
 }
 
 // employerOptions are the employers a member of union orgID may work for.
-func (h *Handler) employerOptions(ctx context.Context, orgID int64) ([]Option, error) {
+func (h *Kernel) employerOptions(ctx context.Context, orgID int64) ([]Option, error) {
 	t, err := h.Members.Target(ctx, orgID)
 	if err != nil {
 		return nil, err
@@ -234,8 +234,8 @@ func eventViews(lang i18n.Lang, evs []member.Event) []eventView {
 	out := make([]eventView, 0, len(evs))
 	for i := len(evs) - 1; i >= 0; i-- { // newest first
 		e := evs[i]
-		v := eventView{Date: e.OnDate, At: formatTime(e.At, "2006-01-02 15:04"), Kind: i18n.T(lang, "member.event."+string(e.Kind)),
-			Variant: "neutral", OrgName: e.OrgName, OrgURL: orgURL(e.OrgID), Actor: e.Actor, Detail: eventDetail(lang, e)}
+		v := eventView{Date: e.OnDate, At: FormatTime(e.At, "2006-01-02 15:04"), Kind: i18n.T(lang, "member.event."+string(e.Kind)),
+			Variant: "neutral", OrgName: e.OrgName, OrgURL: OrgURL(e.OrgID), Actor: e.Actor, Detail: eventDetail(lang, e)}
 		switch e.Kind {
 		case member.EventJoined, member.EventRejoined, member.EventTransferredIn:
 			v.Variant = "success"
@@ -245,7 +245,7 @@ func eventViews(lang i18n.Lang, evs []member.Event) []eventView {
 			v.Variant = "warning"
 		}
 		if e.OtherOrgID != 0 {
-			v.OtherName, v.OtherURL = e.OtherOrgName, orgURL(e.OtherOrgID)
+			v.OtherName, v.OtherURL = e.OtherOrgName, OrgURL(e.OtherOrgID)
 			if e.Kind == member.EventTransferredIn {
 				v.OtherLabel = i18n.T(lang, "mweb.history.from")
 			} else {
@@ -332,7 +332,7 @@ type transferView struct {
 	RequestedBy, ReleasedBy string
 }
 
-func (h *Handler) transferViews(ctx context.Context, p *auth.Principal, lang i18n.Lang, ts []member.Transfer) []transferView {
+func (h *Kernel) transferViews(ctx context.Context, p *auth.Principal, lang i18n.Lang, ts []member.Transfer) []transferView {
 	paths := h.pathCache(ctx, p)
 	out := make([]transferView, 0, len(ts))
 	for _, t := range ts {
@@ -343,10 +343,10 @@ func (h *Handler) transferViews(ctx context.Context, p *auth.Principal, lang i18
 
 func transferViewOf(lang i18n.Lang, paths *pathCache, t member.Transfer) transferView {
 	v := transferView{Transfer: t, IDStr: db.FormatID(t.ID), URL: "/transfers/" + db.FormatID(t.ID),
-		FromURL: orgURL(t.FromOrgID), ToURL: orgURL(t.ToOrgID),
+		FromURL: OrgURL(t.FromOrgID), ToURL: OrgURL(t.ToOrgID),
 		StatusLabel: transferStatusLabel(lang, t.Status), StatusV: transferStatusVariant(t.Status),
-		Requested: formatTime(t.RequestedAt, "2006-01-02 15:04"), Released: formatTime(t.ReleasedAt, "2006-01-02 15:04"),
-		Decided:     formatTime(t.DecidedAt, "2006-01-02 15:04"),
+		Requested: FormatTime(t.RequestedAt, "2006-01-02 15:04"), Released: FormatTime(t.ReleasedAt, "2006-01-02 15:04"),
+		Decided:     FormatTime(t.DecidedAt, "2006-01-02 15:04"),
 		Open:        t.Status == member.TransferRequested || t.Status == member.TransferReleased,
 		CanAct:      t.CanRelease || t.CanAccept || t.CanReject || t.CanCancel,
 		RequestedBy: t.RequestedBy, ReleasedBy: t.ReleasedBy}
@@ -359,7 +359,7 @@ func transferViewOf(lang i18n.Lang, paths *pathCache, t member.Transfer) transfe
 		at = t.ToOrgID
 	}
 	if paths.can(auth.PermMemberRead, at) || paths.can(auth.PermMemberWrite, at) {
-		v.MemberURL = memberURL(t.MemberID)
+		v.MemberURL = MemberURL(t.MemberID)
 	}
 	return v
 }

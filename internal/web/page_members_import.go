@@ -29,8 +29,8 @@ import (
 const importJobKind = "member_import"
 
 // importRoutes registers the roster import and export pages.
-func (h *Handler) importRoutes(mux *http.ServeMux) {
-	a := h.authed
+func (h *Kernel) importRoutes(mux *http.ServeMux) {
+	a := h.Authed
 	mux.HandleFunc("GET /members/import", a(h.importPage))
 	// The body limit comes first: authed reads the form (and so the file)
 	// to check its token.
@@ -58,21 +58,21 @@ func importModes(pg *Page) []Option {
 	}
 }
 
-func (h *Handler) importPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) importPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermMemberWrite) {
 		return errs.Forbidden()
 	}
-	pg := h.page(w, r, p, "imp.title", "members")
+	pg := h.Page(w, r, p, "imp.title", "members")
 	h.renderImport(w, r, p, pg, http.StatusOK)
 	return nil
 }
 
-func (h *Handler) renderImport(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
+func (h *Kernel) renderImport(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
 	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.Title}}
-	keep := parseIDValue(qstr(r, "org"))
+	keep := ParseIDValue(QueryValue(r, "org"))
 	opts, err := h.unionOptions(r.Context(), p, auth.PermMemberWrite, "", keep)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	if pg.Form == nil {
@@ -82,19 +82,19 @@ func (h *Handler) renderImport(w http.ResponseWriter, r *http.Request, p *auth.P
 		}
 	}
 	pg.Data = importData{OrgOptions: opts, ModeOptions: importModes(pg), Columns: templateColumns}
-	h.r.Render(w, status, "member_import", pg)
+	h.Render(w, status, "member_import", pg)
 }
 
 // importUpload stores the file and starts the chosen job.
-func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	pg := h.page(w, r, p, "imp.title", "members")
+func (h *Kernel) importUpload(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	pg := h.Page(w, r, p, "imp.title", "members")
 	pg.Path = "/members/import"
 	f := errs.Fields{}
 	// No union chosen: the roster's 工会 column names each row's.
-	orgID := parseIDValue(r.PostFormValue("org"))
+	orgID := ParseIDValue(r.PostFormValue("org"))
 	mode := member.ImportMode(r.PostFormValue("mode"))
 	f.Check(mode.Valid(), "mode", "field.invalid_choice")
-	f.Check(mode == member.ImportDryRun || isChecked(fstr(r, "consent")), "consent", "rights.consent.required")
+	f.Check(mode == member.ImportDryRun || IsChecked(FormValue(r, "consent")), "consent", "rights.consent.required")
 	var data []byte
 	var name string
 	if r.MultipartForm == nil || len(r.MultipartForm.File["file"]) == 0 {
@@ -117,13 +117,13 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request, p *auth.P
 		}
 	}
 	if err := f.Err(); err != nil {
-		if h.validation(w, r, p, pg, err) {
+		if h.Validation(w, r, p, pg, err) {
 			refill(pg.Form, r)
 			h.renderImport(w, r, p, pg, httpx.Status(err))
 		}
 		return nil
 	}
-	uploadID, err := h.jobs.SaveUpload(r.Context(), p.UserID, name, data)
+	uploadID, err := h.Jobs.SaveUpload(r.Context(), p.UserID, name, data)
 	if err != nil {
 		return err
 	}
@@ -134,14 +134,14 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request, p *auth.P
 // startImport records a job and runs it in the background, then shows it.
 // A job records its union, or the caller's home with "|rows" after the mode
 // when the roster names each row's union.
-func (h *Handler) startImport(w http.ResponseWriter, r *http.Request, p *auth.Principal, orgID, uploadID int64, mode member.ImportMode) {
+func (h *Kernel) startImport(w http.ResponseWriter, r *http.Request, p *auth.Principal, orgID, uploadID int64, mode member.ImportMode) {
 	jobOrg, params := orgID, string(mode)
 	if orgID == 0 {
 		jobOrg, params = p.OrgID, params+"|rows"
 	}
-	id, err := h.jobs.Start(r.Context(), importJobKind, p.UserID, jobOrg, uploadID, params)
+	id, err := h.Jobs.Start(r.Context(), importJobKind, p.UserID, jobOrg, uploadID, params)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	// The job outlives the request, keeping its values (the actor for the
@@ -151,19 +151,19 @@ func (h *Handler) startImport(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		defer cancel()
 		h.runImport(ctx, p, id, orgID, uploadID, mode)
 	}()
-	redirect(w, r, "/members/import/jobs/"+db.FormatID(id), "")
+	Redirect(w, r, "/members/import/jobs/"+db.FormatID(id), "")
 }
 
-func (h *Handler) runImport(ctx context.Context, p *auth.Principal, jobID, orgID, uploadID int64, mode member.ImportMode) {
+func (h *Kernel) runImport(ctx context.Context, p *auth.Principal, jobID, orgID, uploadID int64, mode member.ImportMode) {
 	var rep *member.ImportReport
-	up, err := h.jobs.LoadUpload(ctx, uploadID, p.UserID)
+	up, err := h.Jobs.LoadUpload(ctx, uploadID, p.UserID)
 	if err == nil {
 		last := time.Now()
 		rep, err = h.Members.Import(ctx, p, bytes.NewReader(up.Data), up.Size, member.ImportOptions{OrgID: orgID, Mode: mode, Name: up.Name,
 			Progress: func(done, total int64) {
 				if time.Since(last) >= 500*time.Millisecond {
 					last = time.Now()
-					if err := h.jobs.Progress(ctx, jobID, done, total); err != nil {
+					if err := h.Jobs.Progress(ctx, jobID, done, total); err != nil {
 						slog.Warn("import progress", "job", jobID, "err", err)
 					}
 				}
@@ -177,11 +177,11 @@ func (h *Handler) runImport(ctx context.Context, p *auth.Principal, jobID, orgID
 	// nobody sees a finished import whose file is still kept); only a dry
 	// run's file waits (sealed, at most job.UploadTTL) for the import it offers.
 	if !keep {
-		if err := h.jobs.DropUpload(ctx, uploadID); err != nil {
+		if err := h.Jobs.DropUpload(ctx, uploadID); err != nil {
 			slog.Error("import: drop upload", "job", jobID, "err", err)
 		}
 	}
-	if err := h.jobs.Finish(ctx, jobID, rep, err); err != nil {
+	if err := h.Jobs.Finish(ctx, jobID, rep, err); err != nil {
 		slog.Error("import: finish job", "job", jobID, "err", err)
 	}
 }
@@ -206,32 +206,32 @@ type importJobData struct {
 
 const importErrorsShown = 200
 
-func (h *Handler) loadImportJob(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*job.Job, *member.ImportReport, bool) {
-	id, err := idParam(r, "id")
+func (h *Kernel) loadImportJob(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*job.Job, *member.ImportReport, bool) {
+	id, err := IDParam(r, "id")
 	if err == nil {
 		var j *job.Job
-		if j, err = h.jobs.Get(r.Context(), id, p.UserID); err == nil && j.Kind == importJobKind {
+		if j, err = h.Jobs.Get(r.Context(), id, p.UserID); err == nil && j.Kind == importJobKind {
 			var rep *member.ImportReport
 			if j.Result != "" {
 				rep = &member.ImportReport{}
 				if err := json.Unmarshal([]byte(j.Result), rep); err != nil {
-					h.fail(w, r, p, errs.Internal(err, "import report"))
+					h.Fail(w, r, p, errs.Internal(err, "import report"))
 					return nil, nil, false
 				}
 			}
 			return j, rep, true
 		}
 	}
-	h.fail(w, r, p, errs.NotFound("job"))
+	h.Fail(w, r, p, errs.NotFound("job"))
 	return nil, nil, false
 }
 
-func (h *Handler) importJob(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) importJob(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	j, rep, ok := h.loadImportJob(w, r, p)
 	if !ok {
 		return nil
 	}
-	pg := h.page(w, r, p, "imp.job_title", "members")
+	pg := h.Page(w, r, p, "imp.job_title", "members")
 	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.T("imp.title"), URL: "/members/import"}, {Label: pg.Title}}
 	mode, byRows := jobMode(j)
 	d := importJobData{ID: db.FormatID(j.ID), Running: j.Status == job.Running, Failed: j.Status == job.Failed, Percent: j.Percent(),
@@ -247,7 +247,7 @@ func (h *Handler) importJob(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		d.OrgName = o.Name
 	}
 	if j.UploadID != 0 {
-		if up, err := h.jobs.LoadUpload(r.Context(), j.UploadID, p.UserID); err == nil {
+		if up, err := h.Jobs.LoadUpload(r.Context(), j.UploadID, p.UserID); err == nil {
 			d.FileName = up.Name
 			d.CanRun = rep != nil && mode == member.ImportDryRun && rep.Valid > 0
 		}
@@ -266,12 +266,12 @@ func (h *Handler) importJob(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		}
 	}
 	pg.Data = d
-	h.r.Render(w, http.StatusOK, "member_import_job", pg)
+	h.Render(w, http.StatusOK, "member_import_job", pg)
 	return nil
 }
 
 // importRun imports the file of a finished dry run in the mode chosen now.
-func (h *Handler) importRun(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) importRun(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	j, _, ok := h.loadImportJob(w, r, p)
 	if !ok {
 		return nil
@@ -280,7 +280,7 @@ func (h *Handler) importRun(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	if mode != member.ImportValidRows && mode != member.ImportAllOrNothing || j.UploadID == 0 {
 		return errs.Fields{"mode": {Key: "field.invalid_choice"}}.Err()
 	}
-	if !isChecked(fstr(r, "consent")) {
+	if !IsChecked(FormValue(r, "consent")) {
 		return member.ErrConsentNotConfirmed()
 	}
 	orgID := j.OrgID
@@ -298,7 +298,7 @@ func jobMode(j *job.Job) (member.ImportMode, bool) {
 }
 
 // importReport downloads a job's errors as a workbook.
-func (h *Handler) importReport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) importReport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	_, rep, ok := h.loadImportJob(w, r, p)
 	if !ok {
 		return nil
@@ -314,7 +314,7 @@ func (h *Handler) importReport(w http.ResponseWriter, r *http.Request, p *auth.P
 	if err := member.ErrorReport(rep, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, &buf); err != nil {
 		return err
 	}
-	download(w, i18n.T(lang, "imp.report_file")+".xlsx", buf.Bytes())
+	Download(w, i18n.T(lang, "imp.report_file")+".xlsx", buf.Bytes())
 	return nil
 }
 
@@ -323,7 +323,7 @@ var templateColumns = []string{"姓名", "身份证号", "手机号", "性别", 
 
 // importTemplate downloads a blank roster with the recognised headers and
 // one example row (synthetic numbers).
-func (h *Handler) importTemplate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) importTemplate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	sw, err := sheet.NewWriter("会员名册", templateColumns)
 	if err != nil {
 		return err
@@ -336,21 +336,21 @@ func (h *Handler) importTemplate(w http.ResponseWriter, r *http.Request, p *auth
 	if _, err := sw.WriteTo(&buf); err != nil {
 		return err
 	}
-	download(w, "会员名册模板.xlsx", buf.Bytes())
+	Download(w, "会员名册模板.xlsx", buf.Bytes())
 	return nil
 }
 
 // memberExport downloads the registry's filtered list, masked (and
 // audited). Full numbers go through an export request: reveal=1, as old
 // links have it, leads to its form with the same filters.
-func (h *Handler) memberExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) memberExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	q := r.URL.Query()
 	if q.Get("reveal") == "1" {
 		http.Redirect(w, r, exportNewURL(memberFiltersOf(q)), http.StatusSeeOther)
 		return nil
 	}
-	in := member.Query{Q: strings.TrimSpace(q.Get("q")), Org: parseIDValue(q.Get("org")), OrgOnly: q.Get("org_only") == "1" || q.Get("org_only") == "true",
-		Status: member.Status(q.Get("status")), JoinedFrom: q.Get("joined_from"), JoinedTo: q.Get("joined_to"), Employer: parseIDValue(q.Get("employer"))}
+	in := member.Query{Q: strings.TrimSpace(q.Get("q")), Org: ParseIDValue(q.Get("org")), OrgOnly: q.Get("org_only") == "1" || q.Get("org_only") == "true",
+		Status: member.Status(q.Get("status")), JoinedFrom: q.Get("joined_from"), JoinedTo: q.Get("joined_to"), Employer: ParseIDValue(q.Get("employer"))}
 	for _, t := range q["tag"] {
 		if t = strings.TrimSpace(t); t != "" {
 			in.Tags = append(in.Tags, t)
@@ -366,7 +366,7 @@ func (h *Handler) memberExport(w http.ResponseWriter, r *http.Request, p *auth.P
 			slog.Error("export broke off", "err", err)
 			return nil
 		}
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 	}
 	return nil
 }

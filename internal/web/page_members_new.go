@@ -93,27 +93,27 @@ func padRows(d *memberNewData, n int) {
 
 // entryUnion loads the union of ?org= / org_id for on-site joining: one the
 // caller may write members into.
-func (h *Handler) entryUnion(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64) (*org.Org, bool) {
+func (h *Kernel) entryUnion(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64) (*org.Org, bool) {
 	o, err := h.Orgs.Get(r.Context(), p, id)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return nil, false
 	}
 	if !p.CanAt(auth.PermMemberWrite, o.Path) {
-		h.forbidden(w, r, p)
+		h.Forbidden(w, r, p)
 		return nil, false
 	}
 	return o, true
 }
 
-func (h *Handler) memberNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) memberNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermMemberWrite) {
 		return errs.Forbidden()
 	}
-	pg := h.page(w, r, p, "mweb.new.title", "members")
+	pg := h.Page(w, r, p, "mweb.new.title", "members")
 	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.Title}}
-	d := &memberNewData{Today: beijing.Today(), OrgQ: qstr(r, "org_q")}
-	id := parseIDValue(qstr(r, "org"))
+	d := &memberNewData{Today: beijing.Today(), OrgQ: QueryValue(r, "org_q")}
+	id := ParseIDValue(QueryValue(r, "org"))
 	if id != 0 {
 		o, ok := h.entryUnion(w, r, p, id)
 		if !ok {
@@ -125,33 +125,33 @@ func (h *Handler) memberNew(w http.ResponseWriter, r *http.Request, p *auth.Prin
 			}
 			padRows(d, entryRowsDefault)
 			pg.Data = d
-			h.r.Render(w, http.StatusOK, "member_new", pg)
+			h.Render(w, http.StatusOK, "member_new", pg)
 			return nil
 		}
-		pg.Form = fieldErrorForm(pg, "org", "member.org_kind")
+		pg.Form = FieldErrorForm(pg, "org", "member.org_kind")
 	}
 	h.renderUnionPicker(w, r, p, pg, d, http.StatusOK)
 	return nil
 }
 
 // renderUnionPicker asks which union the people join first.
-func (h *Handler) renderUnionPicker(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, d *memberNewData, status int) {
+func (h *Kernel) renderUnionPicker(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, d *memberNewData, status int) {
 	d.Picking = true
 	var err error
 	if d.OrgOptions, err = h.unionOptions(r.Context(), p, auth.PermMemberWrite, d.OrgQ); err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	pg.Data = d
-	h.r.Render(w, status, "member_new", pg)
+	h.Render(w, status, "member_new", pg)
 }
 
-func (h *Handler) fillEntryUnion(w http.ResponseWriter, r *http.Request, p *auth.Principal, d *memberNewData, o *org.Org) bool {
-	d.OrgID, d.OrgName, d.OrgURL = db.FormatID(o.ID), o.Name, orgURL(o.ID)
+func (h *Kernel) fillEntryUnion(w http.ResponseWriter, r *http.Request, p *auth.Principal, d *memberNewData, o *org.Org) bool {
+	d.OrgID, d.OrgName, d.OrgURL = db.FormatID(o.ID), o.Name, OrgURL(o.ID)
 	d.Action = "/members/new?org=" + d.OrgID
 	var err error
 	if d.Employers, err = h.employerOptions(r.Context(), o.ID); err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return false
 	}
 	if len(d.Employers) == 1 {
@@ -194,18 +194,18 @@ func entryRowsFrom(r *http.Request) []entryRow {
 	return out
 }
 
-func (h *Handler) memberCreateMany(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) memberCreateMany(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ctx := r.Context()
-	pg := h.page(w, r, p, "mweb.new.title", "members")
+	pg := h.Page(w, r, p, "mweb.new.title", "members")
 	pg.Path = "/members/new"
 	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.Title}}
 	d := &memberNewData{Today: beijing.Today()}
-	id := parseIDValue(fstr(r, "org_id"))
+	id := ParseIDValue(FormValue(r, "org_id"))
 	if id == 0 {
-		id = parseIDValue(qstr(r, "org"))
+		id = ParseIDValue(QueryValue(r, "org"))
 	}
 	if id == 0 {
-		pg.Form = fieldErrorForm(pg, "org", "field.required")
+		pg.Form = FieldErrorForm(pg, "org", "field.required")
 		h.renderUnionPicker(w, r, p, pg, d, httpx.KindStatus(errs.KindInvalid))
 		return nil
 	}
@@ -214,7 +214,7 @@ func (h *Handler) memberCreateMany(w http.ResponseWriter, r *http.Request, p *au
 		return nil
 	}
 	if !takesMembers(o.Kind) {
-		pg.Form = fieldErrorForm(pg, "org", "member.org_kind")
+		pg.Form = FieldErrorForm(pg, "org", "member.org_kind")
 		h.renderUnionPicker(w, r, p, pg, d, httpx.KindStatus(errs.KindInvalid))
 		return nil
 	}
@@ -226,22 +226,22 @@ func (h *Handler) memberCreateMany(w http.ResponseWriter, r *http.Request, p *au
 
 	// Without JavaScript, "add a row" posts the form: show it again with one
 	// more row, entering nobody.
-	if fstr(r, "more") != "" {
+	if FormValue(r, "more") != "" {
 		d.Rows = rows
 		padRows(d, len(rows)+1)
 		pg.Data = d
-		h.r.Render(w, http.StatusOK, "member_new", pg)
+		h.Render(w, http.StatusOK, "member_new", pg)
 		return nil
 	}
 
 	// Consent is collected on paper or aloud on site: staff confirm it
 	// for the people of this form, and each member entered records it.
-	if !isChecked(fstr(r, "consent")) && slices.ContainsFunc(rows, func(e entryRow) bool { return !e.blank() }) {
+	if !IsChecked(FormValue(r, "consent")) && slices.ContainsFunc(rows, func(e entryRow) bool { return !e.blank() }) {
 		d.Rows = rows
 		padRows(d, len(rows))
-		pg.Form = fieldErrorForm(pg, "consent", "rights.consent.required")
+		pg.Form = FieldErrorForm(pg, "consent", "rights.consent.required")
 		pg.Data = d
-		h.r.Render(w, httpx.KindStatus(errs.KindInvalid), "member_new", pg)
+		h.Render(w, httpx.KindStatus(errs.KindInvalid), "member_new", pg)
 		return nil
 	}
 	ctx = member.WithConsent(ctx, member.Collected{CollectorID: p.UserID, Collector: audit.ActorFrom(ctx).Name})
@@ -255,7 +255,7 @@ func (h *Handler) memberCreateMany(w http.ResponseWriter, r *http.Request, p *au
 		in := member.Person{Name: row.V("name"), IDNumber: row.V("id_number"), Mobile: row.V("mobile"), Job: row.V("job"), JoinedOn: row.V("joined_on")}
 		fe := errs.Fields{}
 		if s := row.V("employer_id"); s != "" {
-			if in.EmployerID = parseIDValue(s); in.EmployerID == 0 {
+			if in.EmployerID = ParseIDValue(s); in.EmployerID == 0 {
 				fe.Add("employer_id", "field.invalid_id")
 			}
 		} else {
@@ -302,6 +302,6 @@ func (h *Handler) memberCreateMany(w http.ResponseWriter, r *http.Request, p *au
 		status = httpx.KindStatus(errs.KindInvalid)
 	}
 	pg.Data = d
-	h.r.Render(w, status, "member_new", pg)
+	h.Render(w, status, "member_new", pg)
 	return nil
 }

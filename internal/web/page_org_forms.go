@@ -26,8 +26,8 @@ type orgFormData struct {
 }
 
 // orgFor loads the organisation of the {id} path value.
-func (h *Handler) orgFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*org.Org, []org.Org, bool) {
-	id, err := idParam(r, "id")
+func (h *Kernel) orgFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*org.Org, []org.Org, bool) {
+	id, err := IDParam(r, "id")
 	if err == nil {
 		var o *org.Org
 		if o, err = h.Orgs.Get(r.Context(), p, id); err == nil {
@@ -37,60 +37,60 @@ func (h *Handler) orgFor(w http.ResponseWriter, r *http.Request, p *auth.Princip
 			}
 		}
 	}
-	h.fail(w, r, p, err)
+	h.Fail(w, r, p, err)
 	return nil, nil, false
 }
 
 // writable answers 403 when the caller may see o but not change it.
-func (h *Handler) writable(w http.ResponseWriter, r *http.Request, p *auth.Principal, o *org.Org) bool {
+func (h *Kernel) writable(w http.ResponseWriter, r *http.Request, p *auth.Principal, o *org.Org) bool {
 	if !p.CanAt(auth.PermOrgWrite, o.Path) {
-		h.forbidden(w, r, p)
+		h.Forbidden(w, r, p)
 		return false
 	}
 	return true
 }
 
-func (h *Handler) orgEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) orgEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	o, anc, ok := h.orgFor(w, r, p)
 	if !ok || !h.writable(w, r, p, o) {
 		return nil
 	}
-	pg := h.page(w, r, p, "page.org.edit_title", "orgs")
+	pg := h.Page(w, r, p, "page.org.edit_title", "orgs")
 	h.renderOrgForm(w, pg, http.StatusOK, o, anc, orgValues{o.Name, string(o.Kind), o.DivisionCode, o.Address, o.Phone, o.FoundedOn, o.Note}, false)
 	return nil
 }
 
-func (h *Handler) orgNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) orgNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	o, anc, ok := h.orgFor(w, r, p)
 	if !ok || !h.writable(w, r, p, o) {
 		return nil
 	}
-	pg := h.page(w, r, p, "page.org.new_title", "orgs")
+	pg := h.Page(w, r, p, "page.org.new_title", "orgs")
 	h.renderOrgForm(w, pg, http.StatusOK, o, anc, orgValues{}, true)
 	return nil
 }
 
-func (h *Handler) renderOrgForm(w http.ResponseWriter, pg *Page, status int, o *org.Org, anc []org.Org, v orgValues, isNew bool) {
-	data := orgFormData{V: v, Cancel: orgURL(o.ID), KindOptions: kindOptions(pg.Lang)}
+func (h *Kernel) renderOrgForm(w http.ResponseWriter, pg *Page, status int, o *org.Org, anc []org.Org, v orgValues, isNew bool) {
+	data := orgFormData{V: v, Cancel: OrgURL(o.ID), KindOptions: KindOptions(pg.Lang)}
 	if isNew {
-		data.Action, data.Submit, data.ParentName = orgURL(o.ID)+"/new", pg.T("page.org.create"), o.Name
-		pg.Crumbs = orgCrumbs(pg.Lang, anc, o, Crumb{Label: pg.Title})
+		data.Action, data.Submit, data.ParentName = OrgURL(o.ID)+"/new", pg.T("page.org.create"), o.Name
+		pg.Crumbs = OrgCrumbs(pg.Lang, anc, o, Crumb{Label: pg.Title})
 	} else {
-		data.Action, data.Submit = orgURL(o.ID)+"/edit", pg.T("page.save")
-		pg.Crumbs = orgCrumbs(pg.Lang, anc, o, Crumb{Label: pg.Title})
+		data.Action, data.Submit = OrgURL(o.ID)+"/edit", pg.T("page.save")
+		pg.Crumbs = OrgCrumbs(pg.Lang, anc, o, Crumb{Label: pg.Title})
 	}
 	pg.Data = data
-	h.r.Render(w, status, "org_form", pg)
+	h.Render(w, status, "org_form", pg)
 }
 
 func orgValuesFrom(r *http.Request) orgValues {
 	return orgValues{
-		Name: fstr(r, "name"), Kind: fstr(r, "kind"), DivisionCode: fstr(r, "division_code"), Address: fstr(r, "address"),
-		Phone: fstr(r, "phone"), FoundedOn: fstr(r, "founded_on"), Note: fstr(r, "note"),
+		Name: FormValue(r, "name"), Kind: FormValue(r, "kind"), DivisionCode: FormValue(r, "division_code"), Address: FormValue(r, "address"),
+		Phone: FormValue(r, "phone"), FoundedOn: FormValue(r, "founded_on"), Note: FormValue(r, "note"),
 	}
 }
 
-func (h *Handler) orgUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) orgUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	o, anc, ok := h.orgFor(w, r, p)
 	if !ok {
 		return nil
@@ -99,17 +99,17 @@ func (h *Handler) orgUpdate(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	_, err := h.Orgs.Update(r.Context(), p, o.ID, org.UpdateInput{Name: v.Name, Kind: org.Kind(v.Kind), DivisionCode: v.DivisionCode,
 		Address: v.Address, Phone: v.Phone, FoundedOn: v.FoundedOn, Note: v.Note})
 	if err != nil {
-		pg := h.page(w, r, p, "page.org.edit_title", "orgs")
-		if h.validation(w, r, p, pg, err) {
+		pg := h.Page(w, r, p, "page.org.edit_title", "orgs")
+		if h.Validation(w, r, p, pg, err) {
 			h.renderOrgForm(w, pg, httpx.Status(err), o, anc, v, false)
 		}
 		return nil
 	}
-	redirect(w, r, orgURL(o.ID), "flash.org_saved")
+	Redirect(w, r, OrgURL(o.ID), "flash.org_saved")
 	return nil
 }
 
-func (h *Handler) orgCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) orgCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	parent, anc, ok := h.orgFor(w, r, p)
 	if !ok {
 		return nil
@@ -118,13 +118,13 @@ func (h *Handler) orgCreate(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	child, err := h.Orgs.Create(r.Context(), p, org.CreateInput{ParentID: parent.ID, Name: v.Name, Kind: org.Kind(v.Kind),
 		DivisionCode: v.DivisionCode, Address: v.Address, Phone: v.Phone, FoundedOn: v.FoundedOn, Note: v.Note})
 	if err != nil {
-		pg := h.page(w, r, p, "page.org.new_title", "orgs")
-		if h.validation(w, r, p, pg, err) {
+		pg := h.Page(w, r, p, "page.org.new_title", "orgs")
+		if h.Validation(w, r, p, pg, err) {
 			h.renderOrgForm(w, pg, httpx.Status(err), parent, anc, v, true)
 		}
 		return nil
 	}
-	redirect(w, r, orgURL(child.ID), "flash.org_created")
+	Redirect(w, r, OrgURL(child.ID), "flash.org_created")
 	return nil
 }
 
@@ -138,18 +138,18 @@ type orgMoveData struct {
 	Candidates []orgHit
 }
 
-func (h *Handler) orgMoveForm(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) orgMoveForm(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	o, anc, ok := h.orgFor(w, r, p)
 	if !ok || !h.writable(w, r, p, o) {
 		return nil
 	}
-	pg := h.page(w, r, p, "page.org.move_title", "orgs")
-	h.renderMove(w, r, p, pg, http.StatusOK, o, anc, qstr(r, "q"))
+	pg := h.Page(w, r, p, "page.org.move_title", "orgs")
+	h.renderMove(w, r, p, pg, http.StatusOK, o, anc, QueryValue(r, "q"))
 	return nil
 }
 
-func (h *Handler) renderMove(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int, o *org.Org, anc []org.Org, q string) {
-	pg.Crumbs = orgCrumbs(pg.Lang, anc, o, Crumb{Label: pg.Title})
+func (h *Kernel) renderMove(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int, o *org.Org, anc []org.Org, q string) {
+	pg.Crumbs = OrgCrumbs(pg.Lang, anc, o, Crumb{Label: pg.Title})
 	data := orgMoveData{Org: o, IDStr: db.FormatID(o.ID), Q: q, Searched: q != ""}
 	for _, a := range anc {
 		if a.ID == o.ParentID {
@@ -157,9 +157,9 @@ func (h *Handler) renderMove(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		}
 	}
 	if q != "" {
-		items, _, err := h.Orgs.Search(r.Context(), p, org.Query{Q: q, Limit: pageSize})
+		items, _, err := h.Orgs.Search(r.Context(), p, org.Query{Q: q, Limit: PageSize})
 		if err != nil && !errs.Is(err, errs.KindInvalid) {
-			h.fail(w, r, p, err)
+			h.Fail(w, r, p, err)
 			return
 		}
 		// Only places the caller may change, outside the subtree being
@@ -172,20 +172,20 @@ func (h *Handler) renderMove(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		}
 		var err2 error
 		if data.Candidates, err2 = h.hits(r, p, pg.Lang, keep); err2 != nil {
-			h.fail(w, r, p, err2)
+			h.Fail(w, r, p, err2)
 			return
 		}
 	}
 	pg.Data = data
-	h.r.Render(w, status, "org_move", pg)
+	h.Render(w, status, "org_move", pg)
 }
 
-func (h *Handler) orgMove(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) orgMove(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	o, anc, ok := h.orgFor(w, r, p)
 	if !ok {
 		return nil
 	}
-	parentID := parseIDValue(r.PostFormValue("parent_id"))
+	parentID := ParseIDValue(r.PostFormValue("parent_id"))
 	var err error
 	if parentID == 0 {
 		f := errs.Fields{}
@@ -195,12 +195,12 @@ func (h *Handler) orgMove(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		_, err = h.Orgs.Move(r.Context(), p, o.ID, parentID)
 	}
 	if err != nil {
-		pg := h.page(w, r, p, "page.org.move_title", "orgs")
-		if h.validation(w, r, p, pg, err) {
-			h.renderMove(w, r, p, pg, httpx.Status(err), o, anc, fstr(r, "q"))
+		pg := h.Page(w, r, p, "page.org.move_title", "orgs")
+		if h.Validation(w, r, p, pg, err) {
+			h.renderMove(w, r, p, pg, httpx.Status(err), o, anc, FormValue(r, "q"))
 		}
 		return nil
 	}
-	redirect(w, r, orgURL(o.ID), "flash.org_moved")
+	Redirect(w, r, OrgURL(o.ID), "flash.org_moved")
 	return nil
 }

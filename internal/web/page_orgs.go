@@ -14,12 +14,12 @@ import (
 // treeNode is the dict the "tree_node" component takes for o.
 func treeNode(lang i18n.Lang, o org.Org, children []map[string]any) map[string]any {
 	n := map[string]any{
-		"Lang": lang, "Name": o.Name, "URL": orgURL(o.ID),
-		"Kind": kindLabel(lang, o.Kind), "KindVariant": kindVariant(o.Kind),
+		"Lang": lang, "Name": o.Name, "URL": OrgURL(o.ID),
+		"Kind": KindLabel(lang, o.Kind), "KindVariant": KindVariant(o.Kind),
 	}
 	if o.ChildCount > 0 {
 		n["Meta"] = i18n.T(lang, "page.tree.children", o.ChildCount)
-		n["ChildrenURL"] = orgURL(o.ID) + "/children"
+		n["ChildrenURL"] = OrgURL(o.ID) + "/children"
 		if len(children) > 0 {
 			n["Children"] = children
 		}
@@ -29,8 +29,8 @@ func treeNode(lang i18n.Lang, o org.Org, children []map[string]any) map[string]a
 
 // treeLevelNodes loads one level of the tree under parent. When there are
 // more than one level holds, the last item links to the parent's page.
-func (h *Handler) treeLevelNodes(r *http.Request, p *auth.Principal, lang i18n.Lang, parent *org.Org) ([]map[string]any, error) {
-	kids, next, err := h.Orgs.Children(r.Context(), p, parent.ID, "", treeLevel)
+func (h *Kernel) treeLevelNodes(r *http.Request, p *auth.Principal, lang i18n.Lang, parent *org.Org) ([]map[string]any, error) {
+	kids, next, err := h.Orgs.Children(r.Context(), p, parent.ID, "", TreeLevel)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func (h *Handler) treeLevelNodes(r *http.Request, p *auth.Principal, lang i18n.L
 		out = append(out, treeNode(lang, k, nil))
 	}
 	if next != "" {
-		out = append(out, map[string]any{"Lang": lang, "Name": i18n.T(lang, "page.tree.more", parent.ChildCount), "URL": orgURL(parent.ID) + "#children"})
+		out = append(out, map[string]any{"Lang": lang, "Name": i18n.T(lang, "page.tree.more", parent.ChildCount), "URL": OrgURL(parent.ID) + "#children"})
 	}
 	return out, nil
 }
@@ -56,7 +56,7 @@ type orgHit struct {
 
 // hits decorates search results with their ancestors; results under the
 // same parent share one lookup.
-func (h *Handler) hits(r *http.Request, p *auth.Principal, lang i18n.Lang, items []org.Org) ([]orgHit, error) {
+func (h *Kernel) hits(r *http.Request, p *auth.Principal, lang i18n.Lang, items []org.Org) ([]orgHit, error) {
 	trails := map[int64][]Crumb{}
 	out := make([]orgHit, 0, len(items))
 	for _, o := range items {
@@ -68,12 +68,12 @@ func (h *Handler) hits(r *http.Request, p *auth.Principal, lang i18n.Lang, items
 			}
 			for _, a := range anc {
 				if a.ID != o.ID {
-					trail = append(trail, Crumb{Label: a.Name, URL: orgURL(a.ID)})
+					trail = append(trail, Crumb{Label: a.Name, URL: OrgURL(a.ID)})
 				}
 			}
 			trails[o.ParentID] = trail
 		}
-		out = append(out, orgHit{Org: o, IDStr: db.FormatID(o.ID), URL: orgURL(o.ID), KindLabel: kindLabel(lang, o.Kind), KindVariant: kindVariant(o.Kind), Trail: trail})
+		out = append(out, orgHit{Org: o, IDStr: db.FormatID(o.ID), URL: OrgURL(o.ID), KindLabel: KindLabel(lang, o.Kind), KindVariant: KindVariant(o.Kind), Trail: trail})
 	}
 	return out, nil
 }
@@ -92,15 +92,15 @@ type orgTreeData struct {
 	NewOrgURL   string
 }
 
-func (h *Handler) orgTree(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	pg := h.page(w, r, p, "page.orgs.title", "orgs")
-	data := orgTreeData{Q: qstr(r, "q"), Kind: qstr(r, "kind"), Within: qstr(r, "within"), KindOptions: kindOptions(pg.Lang)}
+func (h *Kernel) orgTree(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	pg := h.Page(w, r, p, "page.orgs.title", "orgs")
+	data := orgTreeData{Q: QueryValue(r, "q"), Kind: QueryValue(r, "kind"), Within: QueryValue(r, "within"), KindOptions: KindOptions(pg.Lang)}
 	data.Searching = data.Q != "" || data.Kind != "" || data.Within != ""
 	var within int64
 	if data.Within != "" {
 		// A dashboard's "organisations by kind" opens here, kept to its
 		// subtree; one outside the caller's is not found, like its page.
-		if within = parseIDValue(data.Within); within == 0 {
+		if within = ParseIDValue(data.Within); within == 0 {
 			h.notFound(w, r)
 			return nil
 		}
@@ -111,16 +111,16 @@ func (h *Handler) orgTree(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		data.WithinName = o.Name
 	}
 	status := http.StatusOK
-	if root, err := h.writableRoot(r.Context(), p); err != nil {
+	if root, err := h.WritableRoot(r.Context(), p); err != nil {
 		return err
 	} else if root != nil {
-		data.NewOrgURL = orgURL(root.ID) + "/new"
+		data.NewOrgURL = OrgURL(root.ID) + "/new"
 	}
 	if data.Searching {
-		cursor := qstr(r, "cursor")
-		items, next, err := h.Orgs.Search(r.Context(), p, org.Query{Q: data.Q, Kind: org.Kind(data.Kind), Within: within, After: cursor, Limit: pageSize})
+		cursor := QueryValue(r, "cursor")
+		items, next, err := h.Orgs.Search(r.Context(), p, org.Query{Q: data.Q, Kind: org.Kind(data.Kind), Within: within, After: cursor, Limit: PageSize})
 		if err != nil {
-			if !h.validation(w, r, p, pg, err) {
+			if !h.Validation(w, r, p, pg, err) {
 				return nil
 			}
 			status = httpx.Status(err)
@@ -128,7 +128,7 @@ func (h *Handler) orgTree(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		if data.Hits, err = h.hits(r, p, pg.Lang, items); err != nil {
 			return err
 		}
-		data.Next, data.HasPrev = listURL(pg, "cursor", next), cursor != ""
+		data.Next, data.HasPrev = ListURL(pg, "cursor", next), cursor != ""
 	} else {
 		roots, err := h.Orgs.Roots(r.Context(), p)
 		if err != nil {
@@ -145,14 +145,14 @@ func (h *Handler) orgTree(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		}
 	}
 	pg.Data = data
-	h.r.Render(w, status, "org_tree", pg)
+	h.Render(w, status, "org_tree", pg)
 	return nil
 }
 
 // orgChildren is the fragment app.js loads into a tree node: its children
 // as <li> items.
-func (h *Handler) orgChildren(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := idParam(r, "id")
+func (h *Kernel) orgChildren(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := IDParam(r, "id")
 	if err != nil {
 		return err
 	}
@@ -160,13 +160,13 @@ func (h *Handler) orgChildren(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if err != nil {
 		return err
 	}
-	pg := h.page(w, r, p, "", "orgs")
+	pg := h.Page(w, r, p, "", "orgs")
 	nodes, err := h.treeLevelNodes(r, p, pg.Lang, o)
 	if err != nil {
 		return err
 	}
 	pg.Data = nodes
-	h.r.Fragment(w, http.StatusOK, "org_children", pg)
+	h.Fragment(w, http.StatusOK, "org_children", pg)
 	return nil
 }
 
@@ -177,7 +177,7 @@ type orgShowData struct {
 	KindLabel   string
 	KindVariant string
 	Counts      org.Counts
-	Kinds       []kindCount
+	Kinds       []KindCount
 	Children    []orgHit
 	ChildNext   string
 	ChildFirst  string
@@ -200,76 +200,76 @@ type officerView struct {
 	PositionLabel string
 }
 
-func (h *Handler) orgShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) orgShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.renderOrgShow(w, r, p, nil, "", http.StatusOK)
 	return nil
 }
 
 // renderOrgShow renders an organisation's page; form and formName carry a
 // failed submission of one of its forms back to it.
-func (h *Handler) renderOrgShow(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, formName string, status int) {
+func (h *Kernel) renderOrgShow(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, formName string, status int) {
 	ctx := r.Context()
-	id, err := idParam(r, "id")
+	id, err := IDParam(r, "id")
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	o, err := h.Orgs.Get(ctx, p, id)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	anc, err := h.Orgs.Ancestors(ctx, p, id)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
-	pg := h.page(w, r, p, "", "orgs")
+	pg := h.Page(w, r, p, "", "orgs")
 	pg.Title = o.Name
 	if r.Method != http.MethodGet {
-		pg.Path = orgURL(o.ID)
+		pg.Path = OrgURL(o.ID)
 	}
-	pg.Crumbs = orgCrumbs(pg.Lang, anc, o)
+	pg.Crumbs = OrgCrumbs(pg.Lang, anc, o)
 	pg.Form = form
-	data := orgShowData{Org: o, IDStr: db.FormatID(o.ID), KindLabel: kindLabel(pg.Lang, o.Kind), KindVariant: kindVariant(o.Kind),
-		CanWrite: p.CanAt(auth.PermOrgWrite, o.Path), FormName: formName, EmployerQ: qstr(r, "employer_q")}
+	data := orgShowData{Org: o, IDStr: db.FormatID(o.ID), KindLabel: KindLabel(pg.Lang, o.Kind), KindVariant: KindVariant(o.Kind),
+		CanWrite: p.CanAt(auth.PermOrgWrite, o.Path), FormName: formName, EmployerQ: QueryValue(r, "employer_q")}
 
 	if data.Counts, err = h.Orgs.Count(ctx, p, id); err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
-	data.Kinds = kindCounts(pg.Lang, data.Counts)
+	data.Kinds = KindCounts(pg.Lang, data.Counts)
 
-	cursor := qstr(r, "cursor")
-	kids, next, err := h.Orgs.Children(ctx, p, id, cursor, pageSize)
+	cursor := QueryValue(r, "cursor")
+	kids, next, err := h.Orgs.Children(ctx, p, id, cursor, PageSize)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	for _, k := range kids {
-		data.Children = append(data.Children, orgHit{Org: k, IDStr: db.FormatID(k.ID), URL: orgURL(k.ID), KindLabel: kindLabel(pg.Lang, k.Kind), KindVariant: kindVariant(k.Kind)})
+		data.Children = append(data.Children, orgHit{Org: k, IDStr: db.FormatID(k.ID), URL: OrgURL(k.ID), KindLabel: KindLabel(pg.Lang, k.Kind), KindVariant: KindVariant(k.Kind)})
 	}
 	if next != "" {
-		data.ChildNext = listURL(pg, "cursor", next) + "#children"
+		data.ChildNext = ListURL(pg, "cursor", next) + "#children"
 	}
 	data.ChildPaged = cursor != ""
-	data.ChildFirst = setQuery(setQuery(pg.Path, "flash", ""), "cursor", "") + "#children"
+	data.ChildFirst = SetQuery(SetQuery(pg.Path, "flash", ""), "cursor", "") + "#children"
 
 	emps, err := h.Orgs.Employers(ctx, p, id)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	data.Employers = employerRows(pg.Lang, emps)
 
 	offs, err := h.Orgs.Officers(ctx, p, id)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	// The store lists sitting officers first.
 	for _, of := range offs {
-		data.Officers = append(data.Officers, officerView{Officer: of, IDStr: db.FormatID(of.ID), PositionLabel: positionLabel(pg.Lang, of.Position)})
+		data.Officers = append(data.Officers, officerView{Officer: of, IDStr: db.FormatID(of.ID), PositionLabel: PositionLabel(pg.Lang, of.Position)})
 	}
 
 	data.Organises, data.CanLink = employerRoom(o.Kind, len(emps))
@@ -277,9 +277,9 @@ func (h *Handler) renderOrgShow(w http.ResponseWriter, r *http.Request, p *auth.
 	data.CanLink = data.CanLink && data.CanWrite
 	if data.CanLink {
 		unorganised := false
-		cands, _, err := h.Orgs.ListEmployers(ctx, p, org.EmployerQuery{Q: data.EmployerQ, Organised: &unorganised, Limit: pageSize})
+		cands, _, err := h.Orgs.ListEmployers(ctx, p, org.EmployerQuery{Q: data.EmployerQ, Organised: &unorganised, Limit: PageSize})
 		if err != nil && !errs.Is(err, errs.KindInvalid) {
-			h.fail(w, r, p, err)
+			h.Fail(w, r, p, err)
 			return
 		}
 		for _, e := range cands {
@@ -291,7 +291,7 @@ func (h *Handler) renderOrgShow(w http.ResponseWriter, r *http.Request, p *auth.
 		}
 	}
 	pg.Data = data
-	h.r.Render(w, status, "org_show", pg)
+	h.Render(w, status, "org_show", pg)
 }
 
 // employerRoom says whether a kind of organisation organises employers at
@@ -309,12 +309,12 @@ func employerRoom(k org.Kind, n int) (organises, room bool) {
 }
 
 // orgLinkEmployer records that the union organises an employer.
-func (h *Handler) orgLinkEmployer(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := idParam(r, "id")
+func (h *Kernel) orgLinkEmployer(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := IDParam(r, "id")
 	if err != nil {
 		return err
 	}
-	eid := parseIDValue(r.PostFormValue("employer_id"))
+	eid := ParseIDValue(r.PostFormValue("employer_id"))
 	if eid == 0 {
 		f := errs.Fields{}
 		f.Add("employer_id", "field.required")
@@ -323,31 +323,31 @@ func (h *Handler) orgLinkEmployer(w http.ResponseWriter, r *http.Request, p *aut
 		err = h.Orgs.LinkEmployer(r.Context(), p, id, eid)
 	}
 	if err != nil {
-		pg := h.page(w, r, p, "", "orgs")
-		f, ok := formFrom(pg, r, err)
+		pg := h.Page(w, r, p, "", "orgs")
+		f, ok := FormFrom(pg, r, err)
 		if !ok {
 			return err
 		}
 		h.renderOrgShow(w, r, p, f, "link", httpx.Status(err))
 		return nil
 	}
-	redirectAnchor(w, r, orgURL(id), "employers", "flash.employer_linked")
+	RedirectAnchor(w, r, OrgURL(id), "employers", "flash.employer_linked")
 	return nil
 }
 
 // orgUnlinkEmployer ends the link between the union and an employer.
-func (h *Handler) orgUnlinkEmployer(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := idParam(r, "id")
+func (h *Kernel) orgUnlinkEmployer(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := IDParam(r, "id")
 	if err != nil {
 		return err
 	}
-	eid, err := idParam(r, "eid")
+	eid, err := IDParam(r, "eid")
 	if err != nil {
 		return err
 	}
 	if err := h.Orgs.UnlinkEmployer(r.Context(), p, id, eid); err != nil {
 		return err
 	}
-	redirectAnchor(w, r, orgURL(id), "employers", "flash.employer_unlinked")
+	RedirectAnchor(w, r, OrgURL(id), "employers", "flash.employer_unlinked")
 	return nil
 }

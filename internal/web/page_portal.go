@@ -24,8 +24,8 @@ import (
 // browser may hold both at once; neither opens the other's pages.
 
 // portalRoutes registers the members' own pages.
-func (h *Handler) portalRoutes(mux *http.ServeMux) {
-	m := h.memberAuthed
+func (h *Kernel) portalRoutes(mux *http.ServeMux) {
+	m := h.MemberAuthed
 
 	// Sign-in (public; the forms carry the anonymous form token).
 	mux.HandleFunc("GET /m/login", h.portalLoginPage)
@@ -44,8 +44,8 @@ func (h *Handler) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /m/password", m(h.portalPassword))
 
 	// Staff: a member's card, printable (page_portal_card.go).
-	mux.HandleFunc("GET /members/{id}/card", h.authed(h.staffCard))
-	mux.HandleFunc("GET /members/{id}/card.png", h.authed(h.staffCardPNG))
+	mux.HandleFunc("GET /members/{id}/card", h.Authed(h.staffCard))
+	mux.HandleFunc("GET /members/{id}/card.png", h.Authed(h.staffCardPNG))
 
 	// Public: check a scanned card (page_portal_card.go).
 	mux.HandleFunc("GET /card/verify", h.cardVerifyPage)
@@ -71,7 +71,7 @@ type portalLoginData struct {
 // resendSeconds is the wait between two codes.
 const resendSeconds = int(auth.CodeResendAfter / time.Second)
 
-func (h *Handler) renderPortalLogin(w http.ResponseWriter, r *http.Request, pg *Page, d portalLoginData, status int) {
+func (h *Kernel) renderPortalLogin(w http.ResponseWriter, r *http.Request, pg *Page, d portalLoginData, status int) {
 	if d.Mode != loginByPassword {
 		d.Mode = loginByCode
 	}
@@ -79,53 +79,53 @@ func (h *Handler) renderPortalLogin(w http.ResponseWriter, r *http.Request, pg *
 	if d.Next != "" {
 		q.Set("next", d.Next)
 	}
-	d.CodeURL = withQuery("/m/login", q.Encode())
+	d.CodeURL = WithQuery("/m/login", q.Encode())
 	q.Set("mode", loginByPassword)
-	d.PasswordURL = withQuery("/m/login", q.Encode())
+	d.PasswordURL = WithQuery("/m/login", q.Encode())
 	d.ResendAfter = resendSeconds
 	pg.Title = pg.T("portal.login.title")
 	pg.Data = d
-	h.r.Render(w, status, "portal_login", pg)
+	h.Render(w, status, "portal_login", pg)
 }
 
 // loginForm reads the mode and next of a submitted sign-in form.
 func loginForm(r *http.Request) portalLoginData {
 	d := portalLoginData{Mode: r.PostFormValue("mode")}
 	if n := r.PostFormValue("next"); n != "" {
-		d.Next = portalNext(n)
+		d.Next = PortalNext(n)
 	}
 	return d
 }
 
 // portalLoginPage: GET /m/login.
-func (h *Handler) portalLoginPage(w http.ResponseWriter, r *http.Request) {
+func (h *Kernel) portalLoginPage(w http.ResponseWriter, r *http.Request) {
 	next := ""
 	if n := r.URL.Query().Get("next"); n != "" {
-		next = portalNext(n)
+		next = PortalNext(n)
 	}
-	if p, _, err := h.Auth.Authenticate(r.Context(), h.memberToken(r), false); err == nil && p.Kind == auth.KindMember && p.SessionKind == auth.SessionWeb {
-		http.Redirect(w, r, portalNext(next), http.StatusSeeOther)
+	if p, _, err := h.Auth.Authenticate(r.Context(), h.MemberToken(r), false); err == nil && p.Kind == auth.KindMember && p.SessionKind == auth.SessionWeb {
+		http.Redirect(w, r, PortalNext(next), http.StatusSeeOther)
 		return
 	}
-	pg := h.publicPage(w, r, "portal.login.title")
+	pg := h.PublicPage(w, r, "portal.login.title")
 	pg.Home = "/m"
-	portalFlash(pg, r)
+	PortalFlash(pg, r)
 	h.renderPortalLogin(w, r, pg, portalLoginData{Mode: r.URL.Query().Get("mode"), Next: next}, http.StatusOK)
 }
 
 // loginRefused renders the sign-in form again with a form-level message,
 // keeping the mobile number typed.
-func (h *Handler) loginRefused(w http.ResponseWriter, r *http.Request, pg *Page, d portalLoginData, status int, key string) {
+func (h *Kernel) loginRefused(w http.ResponseWriter, r *http.Request, pg *Page, d portalLoginData, status int, key string) {
 	pg.Form = &Form{Values: map[string]string{"mobile": r.PostFormValue("mobile")}, Errors: map[string]string{}, Message: pg.T(key)}
 	h.renderPortalLogin(w, r, pg, d, status)
 }
 
 // portalLoginSubmit: POST /m/login, by code or by password.
-func (h *Handler) portalLoginSubmit(w http.ResponseWriter, r *http.Request) {
-	pg := h.publicPage(w, r, "portal.login.title")
+func (h *Kernel) portalLoginSubmit(w http.ResponseWriter, r *http.Request) {
+	pg := h.PublicPage(w, r, "portal.login.title")
 	pg.Home = "/m"
 	d := loginForm(r)
-	if !h.checkCSRF(r) {
+	if !h.CheckCSRF(r) {
 		h.loginRefused(w, r, pg, d, httpx.KindStatus(errs.KindForbidden), "error.csrf")
 		return
 	}
@@ -158,18 +158,18 @@ func (h *Handler) portalLoginSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	// The session id changes at sign-in: any member session this browser
 	// had is ended.
-	if old := h.memberToken(r); old != "" {
+	if old := h.MemberToken(r); old != "" {
 		_ = h.Auth.Logout(r.Context(), old)
 	}
-	h.setMemberSession(w, r, res.Token)
-	http.Redirect(w, r, portalNext(d.Next), http.StatusSeeOther)
+	h.SetMemberSession(w, r, res.Token)
+	http.Redirect(w, r, PortalNext(d.Next), http.StatusSeeOther)
 }
 
 // loginFailed shows why a sign-in (or a code) was refused, in place.
-func (h *Handler) loginFailed(w http.ResponseWriter, r *http.Request, pg *Page, d portalLoginData, err error) {
+func (h *Kernel) loginFailed(w http.ResponseWriter, r *http.Request, pg *Page, d portalLoginData, err error) {
 	e, ok := errs.As(err)
 	if !ok || e.Kind == errs.KindInternal {
-		h.fail(w, r, nil, err)
+		h.Fail(w, r, nil, err)
 		return
 	}
 	f := &Form{Values: map[string]string{"mobile": r.PostFormValue("mobile")}, Errors: map[string]string{}, Message: pg.T(e.Key, e.Args...)}
@@ -200,12 +200,12 @@ func (h *Handler) loginFailed(w http.ResponseWriter, r *http.Request, pg *Page, 
 // sign-in form. The answer is the same whether or not the number is a
 // member's (SendCode sends nothing then), so the form tells nobody who
 // is a member.
-func (h *Handler) portalSendCode(w http.ResponseWriter, r *http.Request) {
-	pg := h.publicPage(w, r, "portal.login.title")
+func (h *Kernel) portalSendCode(w http.ResponseWriter, r *http.Request) {
+	pg := h.PublicPage(w, r, "portal.login.title")
 	pg.Home = "/m"
 	d := loginForm(r)
 	d.Mode = loginByCode
-	if !h.checkCSRF(r) {
+	if !h.CheckCSRF(r) {
 		h.loginRefused(w, r, pg, d, httpx.KindStatus(errs.KindForbidden), "error.csrf")
 		return
 	}
@@ -224,11 +224,11 @@ func (h *Handler) portalSendCode(w http.ResponseWriter, r *http.Request) {
 }
 
 // portalLogout: POST /m/logout.
-func (h *Handler) portalLogout(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	if err := h.Auth.Logout(r.Context(), h.memberToken(r)); err != nil {
+func (h *Kernel) portalLogout(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	if err := h.Auth.Logout(r.Context(), h.MemberToken(r)); err != nil {
 		return err
 	}
-	h.clearMemberSession(w, r)
-	redirect(w, r, "/m/login", "portal.flash.signed_out")
+	h.ClearMemberSession(w, r)
+	Redirect(w, r, "/m/login", "portal.flash.signed_out")
 	return nil
 }

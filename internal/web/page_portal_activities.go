@@ -28,11 +28,11 @@ import (
 // its refusals are shown as they are (full, closed, deadline passed...).
 
 // portalActivityRoutes registers the members' activity pages.
-func (h *Handler) portalActivityRoutes(mux *http.ServeMux) {
+func (h *Kernel) portalActivityRoutes(mux *http.ServeMux) {
 	if h.Acts == nil {
 		return
 	}
-	m := h.memberAuthed
+	m := h.MemberAuthed
 	mux.HandleFunc("GET /m/activities", m(h.pactList))
 	mux.HandleFunc("GET /m/timetable", m(h.pactTimetable))
 	mux.HandleFunc("GET /m/activities/{id}", m(h.pactShow))
@@ -57,9 +57,9 @@ type pactListData struct {
 	Tab      string // coming, mine, timetable, past
 	Tabs     []pactTab
 	Q        string
-	Items    []pactItem
-	Groups   []pactGroup // timetable
-	More     string      // URL of the next page ("" = none)
+	Items    []AgendaItem
+	Groups   []AgendaGroup // timetable
+	More     string        // URL of the next page ("" = none)
 	Empty    string
 	Unread   int
 	ClearURL string // the search without its words
@@ -88,7 +88,7 @@ type pactCard struct {
 
 // pactDetailData is the Data of an activity's page.
 type pactDetailData struct {
-	pactItem
+	AgendaItem
 	Address      string
 	MapURL       string
 	Organiser    string
@@ -175,10 +175,10 @@ func pactPlaces(lang i18n.Lang, a *activity.Activity) (string, bool) {
 }
 
 // pactItemOf fills the card of one activity.
-func pactItemOf(lang i18n.Lang, ma *activity.MemberActivity) pactItem {
+func pactItemOf(lang i18n.Lang, ma *activity.MemberActivity) AgendaItem {
 	a := &ma.Activity
-	it := pactItem{ID: db.FormatID(a.ID), URL: MemberActivityURL(a.ID), Title: a.Title, Kind: pactKind(lang, a.Kind),
-		When: pactWhen(lang, a.StartsAt, a.EndsAt), Venue: a.Venue, Day: pactDate(lang, a.StartsAt), at: a.StartsAt}
+	it := AgendaItem{ID: db.FormatID(a.ID), URL: MemberActivityURL(a.ID), Title: a.Title, Kind: pactKind(lang, a.Kind),
+		When: When(lang, a.StartsAt, a.EndsAt), Venue: a.Venue, Day: DayLabel(lang, a.StartsAt), at: a.StartsAt}
 	it.Places, it.PlacesFull = pactPlaces(lang, a)
 	switch {
 	case a.Status == activity.StatusCancelled:
@@ -213,7 +213,7 @@ func pactCardOf(lang i18n.Lang, sc *activity.StampCard, just int64) *pactCard {
 			v.Name = i18n.T(lang, "activity.checkpoint.main")
 		}
 		if st.At != nil {
-			v.At = pactClock(lang, *st.At)
+			v.At = Clock(lang, *st.At)
 		}
 		c.Stamps = append(c.Stamps, v)
 	}
@@ -229,7 +229,7 @@ func pactCardOf(lang i18n.Lang, sc *activity.StampCard, just int64) *pactCard {
 	switch {
 	case sc.Required == 0:
 	case sc.RedeemedAt != nil:
-		c.Prize, c.PrizeV = i18n.T(lang, "portal.act.card.redeemed", pactMoment(lang, *sc.RedeemedAt)), "neutral"
+		c.Prize, c.PrizeV = i18n.T(lang, "portal.act.card.redeemed", Moment(lang, *sc.RedeemedAt)), "neutral"
 	case sc.Earned:
 		c.Prize, c.PrizeV = i18n.T(lang, "portal.act.card.earned", sc.Prize), "success"
 	default:
@@ -241,21 +241,21 @@ func pactCardOf(lang i18n.Lang, sc *activity.StampCard, just int64) *pactCard {
 // ---------- the list ----------
 
 // pactList: GET /m/activities, tabs coming (default), mine and past.
-func (h *Handler) pactList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	tab := qstr(r, "tab")
+func (h *Kernel) pactList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	tab := QueryValue(r, "tab")
 	if tab != "mine" && tab != "past" {
 		tab = "coming"
 	}
-	q := qstr(r, "q")
+	q := QueryValue(r, "q")
 	if len([]rune(q)) > activity.MaxTitle {
 		q = string([]rune(q)[:activity.MaxTitle])
 	}
 	items, next, err := h.Acts.ForMember(r.Context(), p.MemberID, activity.MemberQuery{
-		Mine: tab == "mine", Past: tab == "past", Q: q, After: qstr(r, "after"), Limit: 20})
+		Mine: tab == "mine", Past: tab == "past", Q: q, After: QueryValue(r, "after"), Limit: 20})
 	if err != nil {
 		return err
 	}
-	pg := h.memberPage(w, r, "portal.act.list.title", "activities")
+	pg := h.MemberPage(w, r, "portal.act.list.title", "activities")
 	d := h.pactListBase(pg, r, p, tab, q)
 	for i := range items {
 		d.Items = append(d.Items, pactItemOf(pg.Lang, &items[i]))
@@ -277,12 +277,12 @@ func (h *Handler) pactList(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		d.Empty = pg.T("portal.act.list.empty_" + tab)
 	}
 	pg.Data = d
-	h.r.Render(w, http.StatusOK, "pact_list", pg)
+	h.Render(w, http.StatusOK, "pact_list", pg)
 	return nil
 }
 
-func (h *Handler) pactListBase(pg *Page, r *http.Request, p *auth.Principal, tab, q string) pactListData {
-	d := pactListData{Tab: tab, Q: q, Unread: h.pactUnread(r.Context(), p.MemberID)}
+func (h *Kernel) pactListBase(pg *Page, r *http.Request, p *auth.Principal, tab, q string) pactListData {
+	d := pactListData{Tab: tab, Q: q, Unread: h.Unread(r.Context(), p.MemberID)}
 	for _, t := range []struct{ key, url string }{
 		{"coming", "/m/activities"}, {"mine", "/m/activities?tab=mine"}, {"timetable", "/m/timetable"}, {"past", "/m/activities?tab=past"},
 	} {
@@ -300,12 +300,12 @@ func (h *Handler) pactListBase(pg *Page, r *http.Request, p *auth.Principal, tab
 // pactTimetable: GET /m/timetable, the coming activities where the member
 // holds or waits for a place, and their course sessions (page_portal_
 // courses.go), by day.
-func (h *Handler) pactTimetable(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) pactTimetable(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	items, err := h.Acts.Timetable(r.Context(), p.MemberID, time.Time{})
 	if err != nil {
 		return err
 	}
-	pg := h.memberPage(w, r, "portal.act.timetable.title", "activities")
+	pg := h.MemberPage(w, r, "portal.act.timetable.title", "activities")
 	d := h.pactListBase(pg, r, p, "timetable", "")
 	for i := range items {
 		if items[i].Status == activity.StatusCancelled {
@@ -322,34 +322,34 @@ func (h *Handler) pactTimetable(w http.ResponseWriter, r *http.Request, p *auth.
 		if n := len(d.Groups); n > 0 && d.Groups[n-1].Day == it.Day {
 			d.Groups[n-1].Items = append(d.Groups[n-1].Items, it)
 		} else {
-			d.Groups = append(d.Groups, pactGroup{Day: it.Day, Items: []pactItem{it}})
+			d.Groups = append(d.Groups, AgendaGroup{Day: it.Day, Items: []AgendaItem{it}})
 		}
 	}
 	d.Groups = h.Agenda(r.Context(), pg.Lang, p.MemberID, d.Groups)
 	d.Empty = pg.T("portal.act.list.empty_timetable")
 	pg.Data = d
-	h.r.Render(w, http.StatusOK, "pact_list", pg)
+	h.Render(w, http.StatusOK, "pact_list", pg)
 	return nil
 }
 
 // ---------- one activity ----------
 
-func (h *Handler) pactLoad(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*activity.MemberActivity, bool) {
-	id, err := idParam(r, "id")
+func (h *Kernel) pactLoad(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*activity.MemberActivity, bool) {
+	id, err := IDParam(r, "id")
 	var ma *activity.MemberActivity
 	if err == nil {
 		ma, err = h.Acts.MemberView(r.Context(), p.MemberID, id)
 	}
 	if err != nil {
 		w.Header().Set("Cache-Control", "no-store")
-		h.fail(w, r, nil, err)
+		h.Fail(w, r, nil, err)
 		return nil, false
 	}
 	return ma, true
 }
 
 // pactShow: GET /m/activities/{id}.
-func (h *Handler) pactShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) pactShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ma, ok := h.pactLoad(w, r, p)
 	if !ok {
 		return nil
@@ -372,28 +372,28 @@ func mapURL(a *activity.Activity) string {
 	return "https://uri.amap.com/marker?" + v.Encode()
 }
 
-func (h *Handler) renderPactDetail(w http.ResponseWriter, r *http.Request, p *auth.Principal, ma *activity.MemberActivity, refusal string, status int) {
+func (h *Kernel) renderPactDetail(w http.ResponseWriter, r *http.Request, p *auth.Principal, ma *activity.MemberActivity, refusal string, status int) {
 	a := &ma.Activity
-	pg := h.memberPage(w, r, "", "activities")
+	pg := h.MemberPage(w, r, "", "activities")
 	pg.Title = a.Title
 	pg.Path = MemberActivityURL(a.ID)
 	lang := pg.Lang
 	now := time.Now()
-	d := pactDetailData{pactItem: pactItemOf(lang, ma), Address: a.Address, MapURL: mapURL(a), Organiser: a.Organiser,
+	d := pactDetailData{AgendaItem: pactItemOf(lang, ma), Address: a.Address, MapURL: mapURL(a), Organiser: a.Organiser,
 		Description: strings.TrimSpace(a.Description), CancelReason: a.CancelReason, Error: refusal,
-		CalendarURL: MemberActivityURL(a.ID) + "/calendar.ics", Unread: h.pactUnread(r.Context(), p.MemberID)}
+		CalendarURL: MemberActivityURL(a.ID) + "/calendar.ics", Unread: h.Unread(r.Context(), p.MemberID)}
 	if d.Organiser == "" {
 		d.Organiser = a.OrgName
 	}
 	for _, ph := range ma.Photos {
 		d.Photos = append(d.Photos, pactPhoto{URL: MemberActivityURL(a.ID) + "/photos/" + db.FormatID(ph.ID), Caption: ph.Caption})
 	}
-	closes := pactMoment(lang, a.RegClosesAt)
+	closes := Moment(lang, a.RegClosesAt)
 	if o, c := a.RegOpensAt.In(beijing.Zone), a.RegClosesAt.In(beijing.Zone); o.Year() == c.Year() && o.YearDay() == c.YearDay() {
 		closes = c.Format("15:04")
 	}
-	d.Window = pg.T("portal.act.window", pactMoment(lang, a.RegOpensAt), closes)
-	d.CancelBy = pactMoment(lang, a.CancelBefore)
+	d.Window = pg.T("portal.act.window", Moment(lang, a.RegOpensAt), closes)
+	d.CancelBy = Moment(lang, a.CancelBefore)
 	if ma.Registration != nil && ma.Registration.Status == activity.RegWaiting && ma.Position > 0 {
 		d.Waiting = pg.T("portal.act.position", ma.Position)
 	}
@@ -419,7 +419,7 @@ func (h *Handler) renderPactDetail(w http.ResponseWriter, r *http.Request, p *au
 	case a.Status == activity.StatusFinished || !now.Before(a.EndsAt):
 		d.RegisterNote = pg.T("activity.ended")
 	case now.Before(a.RegOpensAt):
-		d.RegisterNote = pg.T("portal.act.note.opens", pactMoment(lang, a.RegOpensAt))
+		d.RegisterNote = pg.T("portal.act.note.opens", Moment(lang, a.RegOpensAt))
 	case !now.Before(a.RegClosesAt):
 		d.RegisterNote = pg.T("activity.registration_closed")
 	case a.SeatsLeft() == 0 && !a.Waitlist:
@@ -442,28 +442,28 @@ func (h *Handler) renderPactDetail(w http.ResponseWriter, r *http.Request, p *au
 		d.Card = pactCardOf(lang, ma.Card, 0)
 	}
 	pg.Data = d
-	h.r.Render(w, status, "pact_detail", pg)
+	h.Render(w, status, "pact_detail", pg)
 }
 
 // pactAfterAction renders the activity again with the store's refusal, or
 // fails for anything else.
-func (h *Handler) pactRefused(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64, err error) {
-	if !pactRefusal(err) {
-		h.fail(w, r, nil, err)
+func (h *Kernel) pactRefused(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64, err error) {
+	if !IsRefusal(err) {
+		h.Fail(w, r, nil, err)
 		return
 	}
 	ma, verr := h.Acts.MemberView(r.Context(), p.MemberID, id)
 	if verr != nil {
-		h.fail(w, r, nil, verr)
+		h.Fail(w, r, nil, verr)
 		return
 	}
-	h.renderPactDetail(w, r, p, ma, pactMessage(i18n.FromRequest(r), err), httpx.Status(err))
+	h.renderPactDetail(w, r, p, ma, RefusalMessage(i18n.FromRequest(r), err), httpx.Status(err))
 }
 
 // pactRegister: POST /m/activities/{id}/register. A second press answers
 // the registration already made.
-func (h *Handler) pactRegister(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := idParam(r, "id")
+func (h *Kernel) pactRegister(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := IDParam(r, "id")
 	if err != nil {
 		return err
 	}
@@ -476,13 +476,13 @@ func (h *Handler) pactRegister(w http.ResponseWriter, r *http.Request, p *auth.P
 	if made {
 		flash = "portal.flash.act_" + string(reg.Status)
 	}
-	redirect(w, r, MemberActivityURL(id), flash)
+	Redirect(w, r, MemberActivityURL(id), flash)
 	return nil
 }
 
 // pactCancel: POST /m/activities/{id}/cancel.
-func (h *Handler) pactCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := idParam(r, "id")
+func (h *Kernel) pactCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := IDParam(r, "id")
 	if err != nil {
 		return err
 	}
@@ -490,13 +490,13 @@ func (h *Handler) pactCancel(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		h.pactRefused(w, r, p, id, err)
 		return nil
 	}
-	redirect(w, r, MemberActivityURL(id), "portal.flash.act_withdrawn")
+	Redirect(w, r, MemberActivityURL(id), "portal.flash.act_withdrawn")
 	return nil
 }
 
 // pactCalendar: GET /m/activities/{id}/calendar.ics, to add the activity
 // to the phone's calendar.
-func (h *Handler) pactCalendar(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) pactCalendar(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ma, ok := h.pactLoad(w, r, p)
 	if !ok {
 		return nil
@@ -524,11 +524,11 @@ type pactPhoto struct{ URL, Caption string }
 
 // pactPhoto serves one picture of an activity the member may see, with
 // the type read from its bytes at upload and no sniffing or scripting.
-func (h *Handler) pactPhoto(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := idParam(r, "id")
+func (h *Kernel) pactPhoto(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := IDParam(r, "id")
 	var pid int64
 	if err == nil {
-		pid, err = idParam(r, "pid")
+		pid, err = IDParam(r, "pid")
 	}
 	var ct string
 	var data []byte
@@ -550,15 +550,15 @@ func (h *Handler) pactPhoto(w http.ResponseWriter, r *http.Request, p *auth.Prin
 
 // pactNotices: GET /m/notices, the latest notices; they are marked read
 // once shown.
-func (h *Handler) pactNotices(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	ns, err := h.notices.List(r.Context(), p.MemberID, 50)
+func (h *Kernel) pactNotices(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	ns, err := h.Notices.List(r.Context(), p.MemberID, 50)
 	if err != nil {
 		return err
 	}
-	pg := h.memberPage(w, r, "portal.act.notices.title", "notices")
+	pg := h.MemberPage(w, r, "portal.act.notices.title", "notices")
 	d := pactNoticesData{}
 	for _, n := range ns {
-		v := pactNotice{Kind: n.Kind, New: !n.Read, At: pactMoment(pg.Lang, n.At)}
+		v := pactNotice{Kind: n.Kind, New: !n.Read, At: Moment(pg.Lang, n.At)}
 		key := "activity.notice." + n.Kind
 		if !i18n.Has(key) {
 			key = "portal.act.notices.other"
@@ -572,8 +572,8 @@ func (h *Handler) pactNotices(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		d.Items = append(d.Items, v)
 	}
 	pg.Data = d
-	h.r.Render(w, http.StatusOK, "pact_notices", pg)
-	if err := h.notices.MarkRead(r.Context(), p.MemberID); err != nil {
+	h.Render(w, http.StatusOK, "pact_notices", pg)
+	if err := h.Notices.MarkRead(r.Context(), p.MemberID); err != nil {
 		slog.Warn("portal: marking notices read", "err", err)
 	}
 	return nil

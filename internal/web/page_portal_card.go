@@ -14,8 +14,8 @@ import (
 // (public).
 
 // staffCard: GET /members/{id}/card, for staff who may see the member.
-func (h *Handler) staffCard(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := idParam(r, "id")
+func (h *Kernel) staffCard(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := IDParam(r, "id")
 	if err != nil {
 		return err
 	}
@@ -24,21 +24,21 @@ func (h *Handler) staffCard(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		w.Header().Set("Cache-Control", "no-store")
 		return err
 	}
-	pg := h.page(w, r, p, "portal.staff_card.title", "members")
+	pg := h.Page(w, r, p, "portal.staff_card.title", "members")
 	m := c.Member
 	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: m.OrgName, URL: "/members?org=" + db.FormatID(m.OrgID)},
-		{Label: m.Name, URL: memberURL(m.ID)}, {Label: pg.Title}}
-	d := cardView(c, memberURL(m.ID)+"/card.png")
-	d.Staff, d.MemberURL = true, memberURL(m.ID)
+		{Label: m.Name, URL: MemberURL(m.ID)}, {Label: pg.Title}}
+	d := cardView(c, MemberURL(m.ID)+"/card.png")
+	d.Staff, d.MemberURL = true, MemberURL(m.ID)
 	pg.Data = d
 	w.Header().Set("Cache-Control", "no-store")
-	h.r.Render(w, http.StatusOK, "portal_staff_card", pg)
+	h.Render(w, http.StatusOK, "portal_staff_card", pg)
 	return nil
 }
 
 // staffCardPNG: GET /members/{id}/card.png.
-func (h *Handler) staffCardPNG(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := idParam(r, "id")
+func (h *Kernel) staffCardPNG(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := IDParam(r, "id")
 	if err == nil {
 		c, cerr := h.Members.Card(r.Context(), p, id)
 		if err = cerr; err == nil {
@@ -47,7 +47,7 @@ func (h *Handler) staffCardPNG(w http.ResponseWriter, r *http.Request, p *auth.P
 	}
 	if err != nil {
 		w.Header().Set("Cache-Control", "no-store")
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 	}
 	return nil
 }
@@ -66,28 +66,28 @@ type cardVerifyData struct {
 	PublicKey string
 }
 
-func (h *Handler) renderCardVerify(w http.ResponseWriter, r *http.Request, pg *Page, d cardVerifyData, status int) {
+func (h *Kernel) renderCardVerify(w http.ResponseWriter, r *http.Request, pg *Page, d cardVerifyData, status int) {
 	key, err := h.Members.PublicKey(r.Context())
 	if err != nil {
-		h.fail(w, r, nil, err)
+		h.Fail(w, r, nil, err)
 		return
 	}
 	d.PublicKey = key
 	pg.Data = d
-	h.r.Render(w, status, "portal_verify", pg)
+	h.Render(w, status, "portal_verify", pg)
 }
 
 // cardVerifyPage: GET /card/verify.
-func (h *Handler) cardVerifyPage(w http.ResponseWriter, r *http.Request) {
-	pg := h.publicPage(w, r, "portal.verify.title")
+func (h *Kernel) cardVerifyPage(w http.ResponseWriter, r *http.Request) {
+	pg := h.PublicPage(w, r, "portal.verify.title")
 	h.renderCardVerify(w, r, pg, cardVerifyData{}, http.StatusOK)
 }
 
 // cardVerifySubmit: POST /card/verify. A POST, so that the payload (a
 // name) stays out of addresses and logs.
-func (h *Handler) cardVerifySubmit(w http.ResponseWriter, r *http.Request) {
-	pg := h.publicPage(w, r, "portal.verify.title")
-	if !h.checkCSRF(r) {
+func (h *Kernel) cardVerifySubmit(w http.ResponseWriter, r *http.Request) {
+	pg := h.PublicPage(w, r, "portal.verify.title")
+	if !h.CheckCSRF(r) {
 		pg.Form = &Form{Values: map[string]string{"payload": r.PostFormValue("payload")}, Errors: map[string]string{}, Message: pg.T("error.csrf")}
 		h.renderCardVerify(w, r, pg, cardVerifyData{}, httpx.KindStatus(errs.KindForbidden))
 		return
@@ -95,9 +95,9 @@ func (h *Handler) cardVerifySubmit(w http.ResponseWriter, r *http.Request) {
 	payload := r.PostFormValue("payload")
 	c, err := h.Members.VerifyCard(r.Context(), payload)
 	if err != nil {
-		form, ok := formError(pg, err)
+		form, ok := FormError(pg, err)
 		if !ok {
-			h.fail(w, r, nil, err)
+			h.Fail(w, r, nil, err)
 			return
 		}
 		form.Values["payload"] = payload
@@ -110,7 +110,7 @@ func (h *Handler) cardVerifySubmit(w http.ResponseWriter, r *http.Request) {
 		Label: pg.T("portal.verify.verdict." + string(c.Status)), Explain: pg.T("portal.verify.explain." + string(c.Status))}
 	if c.Status != card.StatusForged {
 		d.Name, d.OrgName = c.Name, c.OrgName
-		d.Issued, d.Until = formatTime(c.IssuedAt, "2006-01-02"), formatTime(c.ValidUntil, "2006-01-02")
+		d.Issued, d.Until = FormatTime(c.IssuedAt, "2006-01-02"), FormatTime(c.ValidUntil, "2006-01-02")
 	}
 	// The textarea is left empty for the next card.
 	h.renderCardVerify(w, r, pg, d, http.StatusOK)

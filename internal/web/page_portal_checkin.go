@@ -18,21 +18,21 @@ import (
 // pactCheckinView describes what a code leads to, before checking in:
 // the activity and checkpoint, whether the member already holds the stamp,
 // and a reason that makes checking in pointless now ("" = go ahead).
-func (h *Handler) pactCheckinView(ctx context.Context, pg *Page, p *auth.Principal, code string) (pactCheckinData, string) {
+func (h *Kernel) pactCheckinView(ctx context.Context, pg *Page, p *auth.Principal, code string) (pactCheckinData, string) {
 	d := pactCheckinData{Code: code}
 	c, err := activity.ParseCode(code)
 	if err != nil {
-		return d, pactMessage(pg.Lang, err)
+		return d, RefusalMessage(pg.Lang, err)
 	}
 	ma, err := h.Acts.MemberView(ctx, p.MemberID, c.ActivityID)
 	if err != nil {
 		if errs.Is(err, errs.KindNotFound) {
 			return d, pg.T("activity.code.forged")
 		}
-		return d, pactMessage(pg.Lang, err)
+		return d, RefusalMessage(pg.Lang, err)
 	}
 	a := &ma.Activity
-	d.Title, d.ActivityURL, d.When, d.Venue = a.Title, MemberActivityURL(a.ID), pactWhen(pg.Lang, a.StartsAt, a.EndsAt), a.Venue
+	d.Title, d.ActivityURL, d.When, d.Venue = a.Title, MemberActivityURL(a.ID), When(pg.Lang, a.StartsAt, a.EndsAt), a.Venue
 	found := false
 	for _, cp := range a.Checkpoints {
 		if cp.ID == c.CheckpointID {
@@ -49,7 +49,7 @@ func (h *Handler) pactCheckinView(ctx context.Context, pg *Page, p *auth.Princip
 	if ma.Card != nil {
 		for _, st := range ma.Card.Stamps {
 			if st.CheckpointID == c.CheckpointID && st.At != nil {
-				d.Result, d.At = "again", pactClock(pg.Lang, *st.At)
+				d.Result, d.At = "again", Clock(pg.Lang, *st.At)
 				if pactShowsCard(a, ma.Card) {
 					d.Card = pactCardOf(pg.Lang, ma.Card, c.CheckpointID)
 				}
@@ -63,7 +63,7 @@ func (h *Handler) pactCheckinView(ctx context.Context, pg *Page, p *auth.Princip
 	case a.Status != activity.StatusPublished || now.After(a.EndsAt):
 		return d, pg.T("activity.checkin_closed")
 	case now.Before(a.StartsAt.Add(-activity.CheckInLead)):
-		return d, pg.T("portal.act.checkin.opens", pactMoment(pg.Lang, a.StartsAt.Add(-activity.CheckInLead)))
+		return d, pg.T("portal.act.checkin.opens", Moment(pg.Lang, a.StartsAt.Add(-activity.CheckInLead)))
 	case reg != nil && (reg.Status == activity.RegConfirmed || reg.Status == activity.RegWalkIn):
 	case a.WalkIns:
 	case reg != nil && reg.Status == activity.RegWaiting:
@@ -80,48 +80,48 @@ func (h *Handler) pactCheckinView(ctx context.Context, pg *Page, p *auth.Princip
 // pactCheckinPage: GET /m/checkin?code=…, what a checkpoint's QR code
 // opens (the kernel dispatches by the code's prefix). It shows where the
 // member is about to check in and a button; it never checks in by itself.
-func (h *Handler) pactCheckinPage(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) error {
+func (h *Kernel) pactCheckinPage(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) error {
 	if len(code) > activity.MaxCodeLen {
 		code = ""
 	}
-	pg := h.memberPage(w, r, "portal.act.checkin.title", "activities")
+	pg := h.MemberPage(w, r, "portal.act.checkin.title", "activities")
 	d, reason := h.pactCheckinView(r.Context(), pg, p, code)
 	if reason != "" {
 		d.Result, d.Message = "refused", reason
 	}
-	d.Unread = h.pactUnread(r.Context(), p.MemberID)
+	d.Unread = h.Unread(r.Context(), p.MemberID)
 	pg.Data = d
-	h.r.Render(w, http.StatusOK, "pact_checkin", pg)
+	h.Render(w, http.StatusOK, "pact_checkin", pg)
 	return nil
 }
 
 // pactCheckinSubmit: POST /m/checkin, the big button. A second press
 // answers "already checked in".
-func (h *Handler) pactCheckinSubmit(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) error {
+func (h *Kernel) pactCheckinSubmit(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) error {
 	if len(code) > activity.MaxCodeLen {
 		code = code[:activity.MaxCodeLen+1] // ParseCode refuses it as malformed
 	}
-	pg := h.memberPage(w, r, "portal.act.checkin.title", "activities")
+	pg := h.MemberPage(w, r, "portal.act.checkin.title", "activities")
 	pg.Path = activity.CheckinPath(code)
 	ci, made, err := h.Acts.CheckIn(r.Context(), p, 0, activity.CheckInInput{Code: code})
 	if err != nil {
-		if !pactRefusal(err) && !errs.Is(err, errs.KindNotFound) {
+		if !IsRefusal(err) && !errs.Is(err, errs.KindNotFound) {
 			return err
 		}
 		d, _ := h.pactCheckinView(r.Context(), pg, p, code)
 		d.CanCheckIn, d.Card = false, nil
-		d.Result, d.Message = "refused", pactMessage(pg.Lang, err)
+		d.Result, d.Message = "refused", RefusalMessage(pg.Lang, err)
 		if errs.Is(err, errs.KindNotFound) {
 			d.Message = pg.T("activity.code.forged")
 		}
-		d.Unread = h.pactUnread(r.Context(), p.MemberID)
+		d.Unread = h.Unread(r.Context(), p.MemberID)
 		pg.Data = d
 		status := httpx.Status(err)
-		h.r.Render(w, status, "pact_checkin", pg)
+		h.Render(w, status, "pact_checkin", pg)
 		return nil
 	}
 	d := pactCheckinData{Code: code, Title: ci.ActivityTitle, ActivityURL: MemberActivityURL(ci.ActivityID), Checkpoint: ci.CheckpointName,
-		Result: "ok", At: pactClock(pg.Lang, ci.At), Unread: h.pactUnread(r.Context(), p.MemberID)}
+		Result: "ok", At: Clock(pg.Lang, ci.At), Unread: h.Unread(r.Context(), p.MemberID)}
 	if !made {
 		d.Result = "again"
 	}
@@ -129,7 +129,7 @@ func (h *Handler) pactCheckinSubmit(w http.ResponseWriter, r *http.Request, p *a
 		d.Checkpoint = pg.T("activity.checkpoint.main")
 	}
 	if ma, err := h.Acts.MemberView(r.Context(), p.MemberID, ci.ActivityID); err == nil {
-		d.When, d.Venue = pactWhen(pg.Lang, ma.StartsAt, ma.EndsAt), ma.Venue
+		d.When, d.Venue = When(pg.Lang, ma.StartsAt, ma.EndsAt), ma.Venue
 		if pactShowsCard(&ma.Activity, ma.Card) {
 			just := ci.CheckpointID
 			if !made {
@@ -139,7 +139,7 @@ func (h *Handler) pactCheckinSubmit(w http.ResponseWriter, r *http.Request, p *a
 		}
 	}
 	pg.Data = d
-	h.r.Render(w, http.StatusOK, "pact_checkin", pg)
+	h.Render(w, http.StatusOK, "pact_checkin", pg)
 	return nil
 }
 

@@ -37,11 +37,11 @@ import (
 // code expired...). The pages sit under the 活动 item of the bottom bar.
 
 // portalCourseRoutes registers the members' course pages.
-func (h *Handler) portalCourseRoutes(mux *http.ServeMux) {
+func (h *Kernel) portalCourseRoutes(mux *http.ServeMux) {
 	if h.Courses == nil {
 		return
 	}
-	m := h.memberAuthed
+	m := h.MemberAuthed
 	mux.HandleFunc("GET /m/courses", m(h.pcrsList))
 	mux.HandleFunc("GET /m/courses/terms/{id}", m(h.pcrsShow))
 	mux.HandleFunc("POST /m/courses/terms/{id}/apply", m(h.pcrsApply))
@@ -256,11 +256,11 @@ func pcrsTermOf(lang i18n.Lang, mt *course.MemberTerm, now time.Time) pcrsTerm {
 		Organiser: t.OrgName, Schedule: pcrsSchedule(lang, t.Schedule), Places: pcrsPlaces(lang, t),
 		Closed: t.Status == course.TermCancelled || t.Status == course.TermFinished}
 	v.Dates = i18n.T(lang, "portal.crs.dates", pcrsDay(lang, t.StartsOn), pcrsDay(lang, t.EndsOn), t.Sessions)
-	closes := pactMoment(lang, t.EnrolClosesAt)
+	closes := Moment(lang, t.EnrolClosesAt)
 	if o, c := t.EnrolOpensAt.In(beijing.Zone), t.EnrolClosesAt.In(beijing.Zone); o.Year() == c.Year() && o.YearDay() == c.YearDay() {
 		closes = c.Format("15:04")
 	}
-	v.Window = i18n.T(lang, "portal.act.window", pactMoment(lang, t.EnrolOpensAt), closes)
+	v.Window = i18n.T(lang, "portal.act.window", Moment(lang, t.EnrolOpensAt), closes)
 	v.State, v.StateV = pcrsState(lang, t, now)
 	if e := mt.Enrolment; e != nil {
 		v.HasEnrolment, v.EnrolmentIsLive = true, pcrsLive(e)
@@ -276,18 +276,18 @@ func pcrsTermOf(lang i18n.Lang, mt *course.MemberTerm, now time.Time) pcrsTerm {
 }
 
 // pcrsUnread is the badge of the bottom bar (none without activities).
-func (h *Handler) pcrsUnread(ctx context.Context, memberID int64) int {
+func (h *Kernel) pcrsUnread(ctx context.Context, memberID int64) int {
 	if h.Acts == nil {
 		return 0
 	}
-	return h.pactUnread(ctx, memberID)
+	return h.Unread(ctx, memberID)
 }
 
 // ---------- the list ----------
 
 // pcrsList: GET /m/courses, the terms open to the member and the
 // interest groups.
-func (h *Handler) pcrsList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) pcrsList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ctx := r.Context()
 	terms, err := h.Courses.OpenTerms(ctx, p.MemberID)
 	if err != nil {
@@ -297,7 +297,7 @@ func (h *Handler) pcrsList(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	if err != nil {
 		return err
 	}
-	pg := h.memberPage(w, r, "portal.crs.list.title", "activities")
+	pg := h.MemberPage(w, r, "portal.crs.list.title", "activities")
 	now := time.Now()
 	d := pcrsListData{Unread: h.pcrsUnread(ctx, p.MemberID)}
 	for i := range terms {
@@ -315,28 +315,28 @@ func (h *Handler) pcrsList(w http.ResponseWriter, r *http.Request, p *auth.Princ
 			Description: strings.TrimSpace(g.Description), Members: pg.T("portal.crs.group.members", g.Members), Joined: g.Joined})
 	}
 	pg.Data = d
-	h.r.Render(w, http.StatusOK, "pcrs_list", pg)
+	h.Render(w, http.StatusOK, "pcrs_list", pg)
 	return nil
 }
 
 // ---------- one term ----------
 
-func (h *Handler) pcrsLoad(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.MemberTerm, bool) {
-	id, err := idParam(r, "id")
+func (h *Kernel) pcrsLoad(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.MemberTerm, bool) {
+	id, err := IDParam(r, "id")
 	var mt *course.MemberTerm
 	if err == nil {
 		mt, err = h.Courses.MemberView(r.Context(), p.MemberID, id)
 	}
 	if err != nil {
 		w.Header().Set("Cache-Control", "no-store")
-		h.fail(w, r, nil, err)
+		h.Fail(w, r, nil, err)
 		return nil, false
 	}
 	return mt, true
 }
 
 // pcrsShow: GET /m/courses/terms/{id}.
-func (h *Handler) pcrsShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) pcrsShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	mt, ok := h.pcrsLoad(w, r, p)
 	if !ok {
 		return nil
@@ -347,7 +347,7 @@ func (h *Handler) pcrsShow(w http.ResponseWriter, r *http.Request, p *auth.Princ
 
 // pcrsAttended reads which of the member's sessions between from and to
 // they attended (only for a member with a place).
-func (h *Handler) pcrsAttended(ctx context.Context, memberID, termID int64, from, to time.Time) map[int64]bool {
+func (h *Kernel) pcrsAttended(ctx context.Context, memberID, termID int64, from, to time.Time) map[int64]bool {
 	out := map[int64]bool{}
 	tt, err := h.Courses.Timetable(ctx, memberID, from, to)
 	if err != nil {
@@ -362,9 +362,9 @@ func (h *Handler) pcrsAttended(ctx context.Context, memberID, termID int64, from
 	return out
 }
 
-func (h *Handler) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth.Principal, mt *course.MemberTerm, refusal string, status int) {
+func (h *Kernel) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth.Principal, mt *course.MemberTerm, refusal string, status int) {
 	t := &mt.Term
-	pg := h.memberPage(w, r, "", "activities")
+	pg := h.MemberPage(w, r, "", "activities")
 	pg.Title = t.CourseTitle + " · " + t.Name
 	pg.Path = MemberTermURL(t.ID)
 	lang := pg.Lang
@@ -397,7 +397,7 @@ func (h *Handler) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth
 		}
 		switch e.Status {
 		case course.EnrolApplied:
-			d.ApplyNote = pg.T("portal.crs.note.applied", pactMoment(lang, t.EnrolClosesAt))
+			d.ApplyNote = pg.T("portal.crs.note.applied", Moment(lang, t.EnrolClosesAt))
 		case course.EnrolWaiting:
 			d.ApplyNote = pg.T("portal.crs.note.waiting")
 		}
@@ -408,7 +408,7 @@ func (h *Handler) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth
 	case t.Status == course.TermDrawn:
 		d.ApplyNote = pg.T("portal.crs.note.drawn")
 	case now.Before(t.EnrolOpensAt):
-		d.ApplyNote = pg.T("portal.act.note.opens", pactMoment(lang, t.EnrolOpensAt))
+		d.ApplyNote = pg.T("portal.act.note.opens", Moment(lang, t.EnrolOpensAt))
 	case !now.Before(t.EnrolClosesAt):
 		d.ApplyNote = pg.T("portal.crs.note.closed")
 	default:
@@ -425,7 +425,7 @@ func (h *Handler) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth
 	}
 
 	if t.DrawnAt != nil {
-		d.Drawn, d.Seed, d.DrawnAt, d.RecordURL = true, t.Seed, pactMoment(lang, *t.DrawnAt), MemberTermURL(t.ID)+"/draw"
+		d.Drawn, d.Seed, d.DrawnAt, d.RecordURL = true, t.Seed, Moment(lang, *t.DrawnAt), MemberTermURL(t.ID)+"/draw"
 	}
 
 	// The coming sessions, with the member's marks.
@@ -435,35 +435,35 @@ func (h *Handler) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth
 	}
 	next := true
 	for _, x := range mt.Upcoming {
-		s := pcrsSession{When: pactWhen(lang, x.StartsAt, x.EndsAt), Cancelled: x.Cancelled, Attend: attended[x.ID]}
+		s := pcrsSession{When: When(lang, x.StartsAt, x.EndsAt), Cancelled: x.Cancelled, Attend: attended[x.ID]}
 		if next && !x.Cancelled {
 			s.Next, next = true, false
 		}
 		d.Sessions = append(d.Sessions, s)
 	}
 	pg.Data = d
-	h.r.Render(w, status, "pcrs_term", pg)
+	h.Render(w, status, "pcrs_term", pg)
 }
 
 // pcrsRefused renders the term again with the store's refusal, or fails
 // for anything else.
-func (h *Handler) pcrsRefused(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64, err error) {
-	if !pactRefusal(err) {
-		h.fail(w, r, nil, err)
+func (h *Kernel) pcrsRefused(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64, err error) {
+	if !IsRefusal(err) {
+		h.Fail(w, r, nil, err)
 		return
 	}
 	mt, verr := h.Courses.MemberView(r.Context(), p.MemberID, id)
 	if verr != nil {
-		h.fail(w, r, nil, verr)
+		h.Fail(w, r, nil, verr)
 		return
 	}
-	h.renderPcrsTerm(w, r, p, mt, pactMessage(i18n.FromRequest(r), err), httpx.Status(err))
+	h.renderPcrsTerm(w, r, p, mt, RefusalMessage(i18n.FromRequest(r), err), httpx.Status(err))
 }
 
 // pcrsApply: POST /m/courses/terms/{id}/apply. A second press answers the
 // application already made, with the same ticket.
-func (h *Handler) pcrsApply(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := idParam(r, "id")
+func (h *Kernel) pcrsApply(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := IDParam(r, "id")
 	if err != nil {
 		return err
 	}
@@ -476,13 +476,13 @@ func (h *Handler) pcrsApply(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	if made {
 		flash = "portal.flash.crs_applied"
 	}
-	redirect(w, r, MemberTermURL(id), flash)
+	Redirect(w, r, MemberTermURL(id), flash)
 	return nil
 }
 
 // pcrsWithdraw: POST /m/courses/terms/{id}/withdraw.
-func (h *Handler) pcrsWithdraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := idParam(r, "id")
+func (h *Kernel) pcrsWithdraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := IDParam(r, "id")
 	if err != nil {
 		return err
 	}
@@ -490,14 +490,14 @@ func (h *Handler) pcrsWithdraw(w http.ResponseWriter, r *http.Request, p *auth.P
 		h.pcrsRefused(w, r, p, id, err)
 		return nil
 	}
-	redirect(w, r, MemberTermURL(id), "portal.flash.crs_withdrawn")
+	Redirect(w, r, MemberTermURL(id), "portal.flash.crs_withdrawn")
 	return nil
 }
 
 // pcrsDraw: GET /m/courses/terms/{id}/draw, the draw record: every ticket
 // with its place in the draw and its key, no names; the member's own
 // ticket marked.
-func (h *Handler) pcrsDraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) pcrsDraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	mt, ok := h.pcrsLoad(w, r, p)
 	if !ok {
 		return nil
@@ -506,7 +506,7 @@ func (h *Handler) pcrsDraw(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	if err != nil {
 		return err
 	}
-	pg := h.memberPage(w, r, "portal.crs.draw.title", "activities")
+	pg := h.MemberPage(w, r, "portal.crs.draw.title", "activities")
 	lang := pg.Lang
 	d := pcrsDrawData{pcrsTerm: pcrsTermOf(lang, mt, time.Now()), SeedHash: rec.SeedHash, Seed: rec.Seed,
 		Unread: h.pcrsUnread(r.Context(), p.MemberID)}
@@ -515,7 +515,7 @@ func (h *Handler) pcrsDraw(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		mine = e.Ticket
 	}
 	if rec.DrawnAt != nil {
-		d.DrawnAt = pactMoment(lang, *rec.DrawnAt)
+		d.DrawnAt = Moment(lang, *rec.DrawnAt)
 		drawn := 0
 		for _, tk := range rec.Tickets {
 			key := course.TicketKey(rec.Seed, tk.Ticket)
@@ -542,37 +542,37 @@ func (h *Handler) pcrsDraw(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		d.Verify = "printf '%s' '" + rec.Seed + ":" + strconv.FormatInt(ticket, 10) + "' | sha256sum"
 	}
 	pg.Data = d
-	h.r.Render(w, http.StatusOK, "pcrs_draw", pg)
+	h.Render(w, http.StatusOK, "pcrs_draw", pg)
 	return nil
 }
 
 // ---------- interest groups ----------
 
-func (h *Handler) pcrsGroupAction(w http.ResponseWriter, r *http.Request, p *auth.Principal, leave bool) {
-	id, err := idParam(r, "id")
+func (h *Kernel) pcrsGroupAction(w http.ResponseWriter, r *http.Request, p *auth.Principal, leave bool) {
+	id, err := IDParam(r, "id")
 	if err != nil {
-		h.fail(w, r, nil, err)
+		h.Fail(w, r, nil, err)
 		return
 	}
 	if _, err := h.Courses.JoinGroup(r.Context(), p, id, p.MemberID, leave); err != nil {
-		h.fail(w, r, nil, err)
+		h.Fail(w, r, nil, err)
 		return
 	}
 	flash := "portal.flash.crs_joined"
 	if leave {
 		flash = "portal.flash.crs_left"
 	}
-	redirect(w, r, "/m/courses", flash)
+	Redirect(w, r, "/m/courses", flash)
 }
 
 // pcrsJoin: POST /m/courses/groups/{id}/join.
-func (h *Handler) pcrsJoin(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) pcrsJoin(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.pcrsGroupAction(w, r, p, false)
 	return nil
 }
 
 // pcrsLeave: POST /m/courses/groups/{id}/leave.
-func (h *Handler) pcrsLeave(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) pcrsLeave(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.pcrsGroupAction(w, r, p, true)
 	return nil
 }
@@ -581,7 +581,7 @@ func (h *Handler) pcrsLeave(w http.ResponseWriter, r *http.Request, p *auth.Prin
 
 // pcrsTimetable adds the member's course sessions of the next four weeks
 // to the days of the activity timetable (pactTimetable), in time order.
-func (h *Handler) pcrsTimetable(ctx context.Context, lang i18n.Lang, memberID int64, groups []pactGroup) []pactGroup {
+func (h *Kernel) pcrsTimetable(ctx context.Context, lang i18n.Lang, memberID int64, groups []AgendaGroup) []AgendaGroup {
 	if h.Courses == nil {
 		return groups
 	}
@@ -593,7 +593,7 @@ func (h *Handler) pcrsTimetable(ctx context.Context, lang i18n.Lang, memberID in
 		slog.Warn("portal: course timetable", "err", err)
 		return groups
 	}
-	var items []pactItem
+	var items []AgendaItem
 	for _, g := range groups {
 		items = append(items, g.Items...)
 	}
@@ -601,9 +601,9 @@ func (h *Handler) pcrsTimetable(ctx context.Context, lang i18n.Lang, memberID in
 		if e.EndsAt.Before(now) {
 			continue
 		}
-		it := pactItem{ID: db.FormatID(e.TermID), URL: MemberTermURL(e.TermID), Title: e.CourseTitle + " · " + e.TermName,
-			Kind: i18n.T(lang, "portal.crs.kind"), When: pactWhen(lang, e.StartsAt, e.EndsAt), Venue: e.Venue,
-			Day: pactDate(lang, e.StartsAt), at: e.StartsAt}
+		it := AgendaItem{ID: db.FormatID(e.TermID), URL: MemberTermURL(e.TermID), Title: e.CourseTitle + " · " + e.TermName,
+			Kind: i18n.T(lang, "portal.crs.kind"), When: When(lang, e.StartsAt, e.EndsAt), Venue: e.Venue,
+			Day: DayLabel(lang, e.StartsAt), at: e.StartsAt}
 		if e.Teacher != "" {
 			it.Places = i18n.T(lang, "portal.crs.teacher_is", e.Teacher)
 		}
@@ -616,12 +616,12 @@ func (h *Handler) pcrsTimetable(ctx context.Context, lang i18n.Lang, memberID in
 		items = append(items, it)
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].at.Before(items[j].at) })
-	var out []pactGroup
+	var out []AgendaGroup
 	for _, it := range items {
 		if n := len(out); n > 0 && out[n-1].Day == it.Day {
 			out[n-1].Items = append(out[n-1].Items, it)
 		} else {
-			out = append(out, pactGroup{Day: it.Day, Items: []pactItem{it}})
+			out = append(out, AgendaGroup{Day: it.Day, Items: []AgendaItem{it}})
 		}
 	}
 	return out
@@ -633,18 +633,18 @@ func (h *Handler) pcrsTimetable(ctx context.Context, lang i18n.Lang, memberID in
 // attending: the course, term and session, whether the member is already
 // marked, and a reason that makes checking in pointless now ("" = go
 // ahead). The code's signature is checked only when attending.
-func (h *Handler) pcrsCheckinView(ctx context.Context, pg *Page, p *auth.Principal, code string) (pcrsCheckinData, string) {
+func (h *Kernel) pcrsCheckinView(ctx context.Context, pg *Page, p *auth.Principal, code string) (pcrsCheckinData, string) {
 	d := pcrsCheckinData{Code: code}
 	c, err := checkcode.Parse(course.CodePrefix, code)
 	if err != nil {
-		return d, pactMessage(pg.Lang, err)
+		return d, RefusalMessage(pg.Lang, err)
 	}
 	mt, err := h.Courses.MemberView(ctx, p.MemberID, c.Owner)
 	if err != nil {
 		if errs.Is(err, errs.KindNotFound) {
 			return d, pg.T("checkcode.forged")
 		}
-		return d, pactMessage(pg.Lang, err)
+		return d, RefusalMessage(pg.Lang, err)
 	}
 	t := &mt.Term
 	d.Title, d.Term, d.TermURL, d.Venue = t.CourseTitle, t.Name, MemberTermURL(t.ID), t.Venue
@@ -667,7 +667,7 @@ func (h *Handler) pcrsCheckinView(ctx context.Context, pg *Page, p *auth.Princip
 		if okF == nil && okL == nil {
 			tt, err := h.Courses.Timetable(ctx, p.MemberID, first, last.AddDate(0, 0, 1))
 			if err != nil {
-				return d, pactMessage(pg.Lang, err)
+				return d, RefusalMessage(pg.Lang, err)
 			}
 			for _, s := range tt {
 				if s.ID == c.Point && s.TermID == t.ID {
@@ -681,7 +681,7 @@ func (h *Handler) pcrsCheckinView(ctx context.Context, pg *Page, p *auth.Princip
 	case x == nil && e != nil && e.Status == course.EnrolEnrolled:
 		return d, pg.T("checkcode.forged")
 	case x != nil:
-		d.When = pactWhen(pg.Lang, x.StartsAt, x.EndsAt)
+		d.When = When(pg.Lang, x.StartsAt, x.EndsAt)
 	}
 	if attended {
 		d.Result = "again"
@@ -700,7 +700,7 @@ func (h *Handler) pcrsCheckinView(ctx context.Context, pg *Page, p *auth.Princip
 	case x.Cancelled:
 		return d, pg.T("course.session_cancelled")
 	case now.Before(x.StartsAt.Add(-course.AttendLead)):
-		return d, pg.T("portal.crs.checkin.opens", pactMoment(pg.Lang, x.StartsAt.Add(-course.AttendLead)))
+		return d, pg.T("portal.crs.checkin.opens", Moment(pg.Lang, x.StartsAt.Add(-course.AttendLead)))
 	case now.After(x.EndsAt):
 		return d, pg.T("course.session_over")
 	case t.Status != course.TermDrawn:
@@ -713,50 +713,50 @@ func (h *Handler) pcrsCheckinView(ctx context.Context, pg *Page, p *auth.Princip
 // pcrsCheckinPage: GET /m/checkin?code=GHK1:…, what a session's QR code
 // opens (dispatched by pactCheckinPage). It shows the session and a
 // button; it never records attendance by itself.
-func (h *Handler) pcrsCheckinPage(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) error {
-	pg := h.memberPage(w, r, "portal.crs.checkin.title", "activities")
+func (h *Kernel) pcrsCheckinPage(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) error {
+	pg := h.MemberPage(w, r, "portal.crs.checkin.title", "activities")
 	d, reason := h.pcrsCheckinView(r.Context(), pg, p, code)
 	if reason != "" {
 		d.Result, d.Message = "refused", reason
 	}
 	d.Unread = h.pcrsUnread(r.Context(), p.MemberID)
 	pg.Data = d
-	h.r.Render(w, http.StatusOK, "pcrs_checkin", pg)
+	h.Render(w, http.StatusOK, "pcrs_checkin", pg)
 	return nil
 }
 
 // pcrsCheckinSubmit: POST /m/checkin with a session's code (dispatched by
 // pactCheckinSubmit), the big button. A second press answers "already".
-func (h *Handler) pcrsCheckinSubmit(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) error {
+func (h *Kernel) pcrsCheckinSubmit(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) error {
 	if len(code) > checkcode.MaxLen {
 		code = code[:checkcode.MaxLen+1] // Parse refuses it as malformed
 	}
-	pg := h.memberPage(w, r, "portal.crs.checkin.title", "activities")
+	pg := h.MemberPage(w, r, "portal.crs.checkin.title", "activities")
 	pg.Path = activity.CheckinPath(code)
 	res, err := h.Courses.Attend(r.Context(), p, 0, course.AttendInput{Code: code})
 	if err == nil && len(res) == 0 {
 		err = errs.Internal(errors.New("no attendance"), "portal: course check-in")
 	}
 	if err != nil {
-		if !pactRefusal(err) && !errs.Is(err, errs.KindNotFound) {
-			h.fail(w, r, nil, err)
+		if !IsRefusal(err) && !errs.Is(err, errs.KindNotFound) {
+			h.Fail(w, r, nil, err)
 			return nil
 		}
 		d, _ := h.pcrsCheckinView(r.Context(), pg, p, code)
 		d.CanCheckIn = false
-		d.Result, d.Message = "refused", pactMessage(pg.Lang, err)
+		d.Result, d.Message = "refused", RefusalMessage(pg.Lang, err)
 		if errs.Is(err, errs.KindNotFound) {
 			d.Message = pg.T("checkcode.forged")
 		}
 		d.Unread = h.pcrsUnread(r.Context(), p.MemberID)
 		pg.Data = d
 		status := httpx.Status(err)
-		h.r.Render(w, status, "pcrs_checkin", pg)
+		h.Render(w, status, "pcrs_checkin", pg)
 		return nil
 	}
 	a := res[0]
 	d := pcrsCheckinData{Code: code, Title: a.CourseTitle, Term: a.TermName, TermURL: MemberTermURL(a.TermID), Result: "ok",
-		At: pactClock(pg.Lang, a.At), Attendance: pg.T("portal.crs.attended", a.Attended, a.Sessions),
+		At: Clock(pg.Lang, a.At), Attendance: pg.T("portal.crs.attended", a.Attended, a.Sessions),
 		Unread: h.pcrsUnread(r.Context(), p.MemberID)}
 	if !a.Made {
 		d.Result = "again"
@@ -765,11 +765,11 @@ func (h *Handler) pcrsCheckinSubmit(w http.ResponseWriter, r *http.Request, p *a
 		d.Venue = mt.Venue
 		for _, x := range mt.Upcoming {
 			if x.ID == a.SessionID {
-				d.When = pactWhen(pg.Lang, x.StartsAt, x.EndsAt)
+				d.When = When(pg.Lang, x.StartsAt, x.EndsAt)
 			}
 		}
 	}
 	pg.Data = d
-	h.r.Render(w, http.StatusOK, "pcrs_checkin", pg)
+	h.Render(w, http.StatusOK, "pcrs_checkin", pg)
 	return nil
 }

@@ -21,7 +21,7 @@ type portalHomeData struct {
 }
 
 // portalHome: GET /m.
-func (h *Handler) portalHome(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) portalHome(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	m, err := h.Members.Own(r.Context(), p.MemberID)
 	if err != nil {
 		return err
@@ -32,12 +32,12 @@ func (h *Handler) portalHome(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	}
 	d := portalHomeData{HasPassword: has}
 	if h.Acts != nil {
-		d.Unread = h.pactUnread(r.Context(), p.MemberID)
+		d.Unread = h.Unread(r.Context(), p.MemberID)
 	}
-	pg := h.memberPage(w, r, "portal.home.title", "home")
+	pg := h.MemberPage(w, r, "portal.home.title", "home")
 	d.M = memberView(pg.Lang, *m)
 	pg.Data = d
-	h.r.Render(w, http.StatusOK, "portal_home", pg)
+	h.Render(w, http.StatusOK, "portal_home", pg)
 	return nil
 }
 
@@ -52,18 +52,18 @@ type portalCardData struct {
 
 // cardView fills the card of c; imageURL serves its QR code.
 func cardView(c *member.Card, imageURL string) portalCardData {
-	return portalCardData{Name: c.Member.Name, OrgName: c.Member.OrgName, ValidUntil: formatTime(c.ValidUntil, "2006-01-02"), ImageURL: imageURL}
+	return portalCardData{Name: c.Member.Name, OrgName: c.Member.OrgName, ValidUntil: FormatTime(c.ValidUntil, "2006-01-02"), ImageURL: imageURL}
 }
 
 // portalCard: GET /m/card, the member's digital card.
-func (h *Handler) portalCard(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) portalCard(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	c, err := h.Members.OwnCard(r.Context(), p.MemberID)
 	if err != nil {
 		return err
 	}
-	pg := h.memberPage(w, r, "portal.card.title", "card")
+	pg := h.MemberPage(w, r, "portal.card.title", "card")
 	pg.Data = cardView(c, "/m/card.png")
-	h.r.Render(w, http.StatusOK, "portal_card", pg)
+	h.Render(w, http.StatusOK, "portal_card", pg)
 	return nil
 }
 
@@ -85,14 +85,14 @@ func writeCardPNG(w http.ResponseWriter, c *member.Card) error {
 }
 
 // portalCardPNG: GET /m/card.png, signed anew on every request.
-func (h *Handler) portalCardPNG(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) portalCardPNG(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	c, err := h.Members.OwnCard(r.Context(), p.MemberID)
 	if err == nil {
 		err = writeCardPNG(w, c)
 	}
 	if err != nil {
 		w.Header().Set("Cache-Control", "no-store")
-		h.fail(w, r, nil, err)
+		h.Fail(w, r, nil, err)
 	}
 	return nil
 }
@@ -120,58 +120,58 @@ type portalTransfer struct {
 	Reason            string
 }
 
-func (h *Handler) renderPortalAccount(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
+func (h *Kernel) renderPortalAccount(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
 	ctx := r.Context()
 	m, err := h.Members.Own(ctx, p.MemberID)
 	if err != nil {
-		h.fail(w, r, nil, err)
+		h.Fail(w, r, nil, err)
 		return
 	}
 	d := portalAccountData{Mobile: m.Mobile, FreshCode: p.FreshCode}
 	if d.HasPassword, err = h.Auth.HasMemberPassword(ctx, p.MemberID); err != nil {
-		h.fail(w, r, nil, err)
+		h.Fail(w, r, nil, err)
 		return
 	}
 	pol, err := h.Auth.Policy(ctx)
 	if err != nil {
-		h.fail(w, r, nil, err)
+		h.Fail(w, r, nil, err)
 		return
 	}
 	d.PasswordHint = pg.T("portal.account.password_rule", pol.MinLength, pol.MinClasses)
 	ts, err := h.Members.OwnTransfers(ctx, p.MemberID)
 	if err != nil {
-		h.fail(w, r, nil, err)
+		h.Fail(w, r, nil, err)
 		return
 	}
 	for _, t := range ts {
 		v := portalTransfer{From: t.FromOrgName, To: t.ToOrgName, Status: transferStatusLabel(pg.Lang, t.Status),
-			Variant: transferStatusVariant(t.Status), Requested: formatTime(t.RequestedAt, "2006-01-02"), Reason: t.Reason}
+			Variant: transferStatusVariant(t.Status), Requested: FormatTime(t.RequestedAt, "2006-01-02"), Reason: t.Reason}
 		if t.Status != member.TransferRequested && t.Status != member.TransferReleased {
-			v.Closed = formatTime(t.DecidedAt, "2006-01-02")
+			v.Closed = FormatTime(t.DecidedAt, "2006-01-02")
 		}
 		d.Transfers = append(d.Transfers, v)
 	}
 	apps, err := h.Members.OwnApplications(ctx, p.MemberID)
 	if err != nil {
-		h.fail(w, r, nil, err)
+		h.Fail(w, r, nil, err)
 		return
 	}
 	for _, a := range apps {
 		d.Applications = append(d.Applications, portalApplication{Org: a.OrgName, Status: appStatusLabel(pg.Lang, a.Status),
-			Variant: appStatusVariant(a.Status), Created: formatTime(a.CreatedAt, "2006-01-02"), Reason: a.Reason})
+			Variant: appStatusVariant(a.Status), Created: FormatTime(a.CreatedAt, "2006-01-02"), Reason: a.Reason})
 	}
 	pg.Data = d
-	h.r.Render(w, status, "portal_account", pg)
+	h.Render(w, status, "portal_account", pg)
 }
 
 // portalAccount: GET /m/account.
-func (h *Handler) portalAccount(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	h.renderPortalAccount(w, r, p, h.memberPage(w, r, "portal.account.title", "account"), http.StatusOK)
+func (h *Kernel) portalAccount(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	h.renderPortalAccount(w, r, p, h.MemberPage(w, r, "portal.account.title", "account"), http.StatusOK)
 	return nil
 }
 
 // portalPassword: POST /m/password, set or change the sign-in password.
-func (h *Handler) portalPassword(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) portalPassword(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ctx := r.Context()
 	had, err := h.Auth.HasMemberPassword(ctx, p.MemberID)
 	if err != nil {
@@ -186,9 +186,9 @@ func (h *Handler) portalPassword(w http.ResponseWriter, r *http.Request, p *auth
 		err = h.Auth.SetMemberPassword(ctx, p, r.PostFormValue("current"), password)
 	}
 	if err != nil {
-		pg := h.memberPage(w, r, "portal.account.title", "account")
+		pg := h.MemberPage(w, r, "portal.account.title", "account")
 		pg.Path = "/m/account"
-		form, ok := formError(pg, err)
+		form, ok := FormError(pg, err)
 		if !ok {
 			return err
 		}
@@ -200,6 +200,6 @@ func (h *Handler) portalPassword(w http.ResponseWriter, r *http.Request, p *auth
 	if had {
 		flash = "portal.flash.password_changed"
 	}
-	redirect(w, r, "/m/account", flash)
+	Redirect(w, r, "/m/account", flash)
 	return nil
 }

@@ -20,13 +20,13 @@ import (
 // Staff of the member's union decide the requests on /corrections.
 
 // rightsRoutes registers the data-rights pages of members and staff.
-func (h *Handler) rightsRoutes(mux *http.ServeMux) {
-	m := h.memberAuthed
+func (h *Kernel) rightsRoutes(mux *http.ServeMux) {
+	m := h.MemberAuthed
 	mux.HandleFunc("GET /m/data", m(h.portalData))
 	mux.HandleFunc("GET /m/data.json", m(h.portalDataJSON))
 	mux.HandleFunc("GET /m/data.xlsx", m(h.portalDataXLSX))
 	mux.HandleFunc("POST /m/corrections", m(h.portalCorrect))
-	a := h.authed
+	a := h.Authed
 	mux.HandleFunc("GET /corrections", a(h.correctionList))
 	mux.HandleFunc("POST /corrections/{id}/decide", a(h.correctionDecide))
 }
@@ -65,7 +65,7 @@ func consentItem(lang i18n.Lang, c member.Consent) rightsItem {
 	for i, p := range c.Purposes {
 		purposes[i] = i18n.T(lang, "rights.purpose."+p)
 	}
-	it := rightsItem{When: formatTime(c.At, "2006-01-02 15:04"), Title: i18n.T(lang, "rights.consent.path."+c.Path),
+	it := rightsItem{When: FormatTime(c.At, "2006-01-02 15:04"), Title: i18n.T(lang, "rights.consent.path."+c.Path),
 		Detail: strings.Join(purposes, i18n.T(lang, "mweb.list_sep")) + " · " + i18n.T(lang, "rights.consent.version", c.TextVersion)}
 	if c.Collector != "" {
 		it.Detail += " · " + i18n.T(lang, "rights.consent.collector", c.Collector)
@@ -82,17 +82,17 @@ func correctionFields(lang i18n.Lang) []Option {
 }
 
 // ownData reads the member's data, audited as a self-reveal via how.
-func (h *Handler) ownData(w http.ResponseWriter, r *http.Request, p *auth.Principal, how string) (*member.MyData, bool) {
+func (h *Kernel) ownData(w http.ResponseWriter, r *http.Request, p *auth.Principal, how string) (*member.MyData, bool) {
 	d, err := h.Members.OwnData(r.Context(), p.MemberID, how)
 	if err != nil {
 		w.Header().Set("Cache-Control", "no-store")
-		h.fail(w, r, nil, err)
+		h.Fail(w, r, nil, err)
 		return nil, false
 	}
 	return d, true
 }
 
-func (h *Handler) renderPortalData(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
+func (h *Kernel) renderPortalData(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
 	md, ok := h.ownData(w, r, p, "page")
 	if !ok {
 		return
@@ -104,24 +104,24 @@ func (h *Handler) renderPortalData(w http.ResponseWriter, r *http.Request, p *au
 			Detail: strings.TrimSpace(e.OrgName + " " + e.OtherOrgName)})
 	}
 	for _, a := range md.Applications {
-		d.Applications = append(d.Applications, rightsItem{When: formatTime(a.CreatedAt, "2006-01-02"), Title: a.OrgName,
+		d.Applications = append(d.Applications, rightsItem{When: FormatTime(a.CreatedAt, "2006-01-02"), Title: a.OrgName,
 			Status: appStatusLabel(lang, a.Status), Variant: appStatusVariant(a.Status)})
 	}
 	for _, t := range md.Transfers {
-		d.Transfers = append(d.Transfers, rightsItem{When: formatTime(t.RequestedAt, "2006-01-02"), Title: t.FromOrgName + " → " + t.ToOrgName,
+		d.Transfers = append(d.Transfers, rightsItem{When: FormatTime(t.RequestedAt, "2006-01-02"), Title: t.FromOrgName + " → " + t.ToOrgName,
 			Status: transferStatusLabel(lang, t.Status), Variant: transferStatusVariant(t.Status)})
 	}
 	for _, g := range md.Registrations {
-		d.Registrations = append(d.Registrations, rightsItem{When: formatTime(g.At, "2006-01-02"), Title: g.Title, Status: g.Status, Variant: "outline"})
+		d.Registrations = append(d.Registrations, rightsItem{When: FormatTime(g.At, "2006-01-02"), Title: g.Title, Status: g.Status, Variant: "outline"})
 	}
 	for _, e := range md.Enrolments {
-		d.Enrolments = append(d.Enrolments, rightsItem{When: formatTime(e.At, "2006-01-02"), Title: e.Name, Status: e.Status, Variant: "outline"})
+		d.Enrolments = append(d.Enrolments, rightsItem{When: FormatTime(e.At, "2006-01-02"), Title: e.Name, Status: e.Status, Variant: "outline"})
 	}
 	for _, c := range md.Consents {
 		d.Consents = append(d.Consents, consentItem(lang, c))
 	}
 	for _, c := range md.Corrections {
-		it := rightsItem{When: formatTime(c.CreatedAt, "2006-01-02"), Title: i18n.T(lang, "rights.field."+c.Field), Detail: c.Value,
+		it := rightsItem{When: FormatTime(c.CreatedAt, "2006-01-02"), Title: i18n.T(lang, "rights.field."+c.Field), Detail: c.Value,
 			Status: i18n.T(lang, "rights.correct.status."+c.Status), Variant: correctionVariant(c.Status)}
 		if c.Reason != "" {
 			it.Detail += " · " + i18n.T(lang, "rights.correct.reason", c.Reason)
@@ -129,17 +129,17 @@ func (h *Handler) renderPortalData(w http.ResponseWriter, r *http.Request, p *au
 		d.Corrections = append(d.Corrections, it)
 	}
 	pg.Data = d
-	h.r.Render(w, status, "portal_data", pg)
+	h.Render(w, status, "portal_data", pg)
 }
 
 // portalData: GET /m/data.
-func (h *Handler) portalData(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	h.renderPortalData(w, r, p, h.memberPage(w, r, "rights.data.title", "account"), http.StatusOK)
+func (h *Kernel) portalData(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	h.renderPortalData(w, r, p, h.MemberPage(w, r, "rights.data.title", "account"), http.StatusOK)
 	return nil
 }
 
 // portalDataJSON: GET /m/data.json, the same as GET /api/v1/me/data.
-func (h *Handler) portalDataJSON(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) portalDataJSON(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	d, ok := h.ownData(w, r, p, "json")
 	if !ok {
 		return nil
@@ -154,7 +154,7 @@ func (h *Handler) portalDataJSON(w http.ResponseWriter, r *http.Request, p *auth
 }
 
 // portalDataXLSX: GET /m/data.xlsx.
-func (h *Handler) portalDataXLSX(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) portalDataXLSX(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	d, ok := h.ownData(w, r, p, "xlsx")
 	if !ok {
 		return nil
@@ -165,18 +165,18 @@ func (h *Handler) portalDataXLSX(w http.ResponseWriter, r *http.Request, p *auth
 	httpx.Attachment(w, i18n.T(lang, "rights.data.file")+".xlsx")
 	tr := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
 	if err := member.WriteOwnData(d, tr, w); err != nil {
-		h.fail(w, r, nil, err)
+		h.Fail(w, r, nil, err)
 	}
 	return nil
 }
 
 // portalCorrect: POST /m/corrections, a member asks for a correction.
-func (h *Handler) portalCorrect(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	_, err := h.Members.RequestCorrection(r.Context(), p.MemberID, member.CorrectionInput{Field: fstr(r, "field"), Value: fstr(r, "value"), Note: fstr(r, "note")})
+func (h *Kernel) portalCorrect(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	_, err := h.Members.RequestCorrection(r.Context(), p.MemberID, member.CorrectionInput{Field: FormValue(r, "field"), Value: FormValue(r, "value"), Note: FormValue(r, "note")})
 	if err != nil {
-		pg := h.memberPage(w, r, "rights.data.title", "account")
+		pg := h.MemberPage(w, r, "rights.data.title", "account")
 		pg.Path = "/m/data"
-		form, ok := formFrom(pg, r, err)
+		form, ok := FormFrom(pg, r, err)
 		if !ok {
 			return err
 		}
@@ -198,49 +198,49 @@ type correctionRow struct {
 	IDStr, MemberURL, FieldLabel, Created string
 }
 
-func (h *Handler) renderCorrections(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
+func (h *Kernel) renderCorrections(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
 	cs, err := h.Members.PendingCorrections(r.Context(), p)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	d := correctionListData{}
 	for _, c := range cs {
-		d.Items = append(d.Items, correctionRow{Correction: c, IDStr: db.FormatID(c.ID), MemberURL: memberURL(c.MemberID),
-			FieldLabel: pg.T("rights.field." + c.Field), Created: formatTime(c.CreatedAt, "2006-01-02 15:04")})
+		d.Items = append(d.Items, correctionRow{Correction: c, IDStr: db.FormatID(c.ID), MemberURL: MemberURL(c.MemberID),
+			FieldLabel: pg.T("rights.field." + c.Field), Created: FormatTime(c.CreatedAt, "2006-01-02 15:04")})
 	}
 	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.Title}}
 	pg.Data = d
-	h.r.Render(w, status, "corrections", pg)
+	h.Render(w, status, "corrections", pg)
 }
 
 // correctionList: GET /corrections, the requests waiting in the caller's
 // subtrees.
-func (h *Handler) correctionList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) correctionList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !p.Can(auth.PermMemberWrite) {
 		return errs.Forbidden()
 	}
-	h.renderCorrections(w, r, p, h.page(w, r, p, "rights.staff.title", "members"), http.StatusOK)
+	h.renderCorrections(w, r, p, h.Page(w, r, p, "rights.staff.title", "members"), http.StatusOK)
 	return nil
 }
 
 // correctionDecide: POST /corrections/{id}/decide.
-func (h *Handler) correctionDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := idParam(r, "id")
+func (h *Kernel) correctionDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := IDParam(r, "id")
 	if err != nil {
 		return err
 	}
-	decision := fstr(r, "decision")
-	pg := h.page(w, r, p, "rights.staff.title", "members")
+	decision := FormValue(r, "decision")
+	pg := h.Page(w, r, p, "rights.staff.title", "members")
 	pg.Path = "/corrections"
 	if decision != "approve" && decision != "reject" {
-		pg.Form = fieldErrorForm(pg, "decision", "field.invalid_choice")
+		pg.Form = FieldErrorForm(pg, "decision", "field.invalid_choice")
 		h.renderCorrections(w, r, p, pg, httpx.KindStatus(errs.KindInvalid))
 		return nil
 	}
-	_, err = h.Members.DecideCorrection(r.Context(), p, id, member.CorrectionDecision{Approve: decision == "approve", Reason: fstr(r, "reason")})
+	_, err = h.Members.DecideCorrection(r.Context(), p, id, member.CorrectionDecision{Approve: decision == "approve", Reason: FormValue(r, "reason")})
 	if err != nil {
-		form, ok := formFrom(pg, r, err)
+		form, ok := FormFrom(pg, r, err)
 		if !ok {
 			return err
 		}
@@ -253,7 +253,7 @@ func (h *Handler) correctionDecide(w http.ResponseWriter, r *http.Request, p *au
 	if decision == "approve" {
 		flash = "flash.rights.approved"
 	}
-	redirect(w, r, "/corrections", flash)
+	Redirect(w, r, "/corrections", flash)
 	return nil
 }
 

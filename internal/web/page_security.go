@@ -32,28 +32,28 @@ func policyPtrs(p *auth.Policy) map[string]*int {
 	}
 }
 
-func (h *Handler) canSecurity(w http.ResponseWriter, r *http.Request, p *auth.Principal) bool {
+func (h *Kernel) canSecurity(w http.ResponseWriter, r *http.Request, p *auth.Principal) bool {
 	if !p.Can(auth.PermSecurity) {
-		h.forbidden(w, r, p)
+		h.Forbidden(w, r, p)
 		return false
 	}
 	return true
 }
 
-func (h *Handler) renderSecurity(w http.ResponseWriter, pg *Page, status int, pol auth.Policy) {
+func (h *Kernel) renderSecurity(w http.ResponseWriter, pg *Page, status int, pol auth.Policy) {
 	d := securityData{V: map[string]string{}}
 	for name, ptr := range policyPtrs(&pol) {
 		d.V[name] = strconv.Itoa(*ptr)
 	}
 	for _, role := range auth.Roles {
 		fixed := slices.Contains(auth.AlwaysMFA, role)
-		d.Roles = append(d.Roles, roleCheck{string(role), roleLabel(pg.Lang, role), pg.T("role." + string(role) + ".desc"), fixed || slices.Contains(pol.MFARoles, role), fixed})
+		d.Roles = append(d.Roles, roleCheck{string(role), RoleLabel(pg.Lang, role), pg.T("role." + string(role) + ".desc"), fixed || slices.Contains(pol.MFARoles, role), fixed})
 	}
 	pg.Data = d
-	h.r.Render(w, status, "security", pg)
+	h.Render(w, status, "security", pg)
 }
 
-func (h *Handler) securityForm(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) securityForm(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !h.canSecurity(w, r, p) {
 		return nil
 	}
@@ -61,11 +61,11 @@ func (h *Handler) securityForm(w http.ResponseWriter, r *http.Request, p *auth.P
 	if err != nil {
 		return err
 	}
-	h.renderSecurity(w, h.page(w, r, p, "page.security.title", "security"), http.StatusOK, pol)
+	h.renderSecurity(w, h.Page(w, r, p, "page.security.title", "security"), http.StatusOK, pol)
 	return nil
 }
 
-func (h *Handler) securitySave(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) securitySave(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !h.canSecurity(w, r, p) {
 		return nil
 	}
@@ -73,8 +73,8 @@ func (h *Handler) securitySave(w http.ResponseWriter, r *http.Request, p *auth.P
 	f := errs.Fields{}
 	ptrs := policyPtrs(&pol)
 	for _, name := range policyFields {
-		parseIntField(f, r, name, 0, ptrs[name])
-		if fstr(r, name) == "" {
+		ParseIntField(f, r, name, 0, ptrs[name])
+		if FormValue(r, name) == "" {
 			f.Add(name, "field.required")
 		}
 	}
@@ -92,12 +92,12 @@ func (h *Handler) securitySave(w http.ResponseWriter, r *http.Request, p *auth.P
 		err = h.Auth.SetPolicy(r.Context(), p, pol)
 	}
 	if err != nil {
-		pg := h.page(w, r, p, "page.security.title", "security")
-		if h.validation(w, r, p, pg, err) {
+		pg := h.Page(w, r, p, "page.security.title", "security")
+		if h.Validation(w, r, p, pg, err) {
 			h.renderSecurity(w, pg, httpx.Status(err), pol)
 		}
 		return nil
 	}
-	redirect(w, r, "/security", "flash.policy_saved")
+	Redirect(w, r, "/security", "flash.policy_saved")
 	return nil
 }

@@ -31,32 +31,32 @@ type transferListData struct {
 	Section           string
 }
 
-func (h *Handler) transferList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) transferList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.renderTransferList(w, r, p, nil, http.StatusOK)
 	return nil
 }
 
-func (h *Handler) renderTransferList(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, status int) {
+func (h *Kernel) renderTransferList(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, status int) {
 	ctx := r.Context()
-	pg := h.page(w, r, p, "mweb.transfers.title", "members")
+	pg := h.Page(w, r, p, "mweb.transfers.title", "members")
 	if r.Method != http.MethodGet {
 		pg.Path = "/transfers"
 	}
-	d := transferListData{Direction: qstr(r, "direction"), Status: qstr(r, "status"), CanRequest: p.Can(auth.PermMemberWrite),
+	d := transferListData{Direction: QueryValue(r, "direction"), Status: QueryValue(r, "status"), CanRequest: p.Can(auth.PermMemberWrite),
 		Sections: memberSections(pg.Lang), Section: "transfers"}
 	for _, s := range transferStatuses {
 		d.StatusOptions = append(d.StatusOptions, Option{string(s), transferStatusLabel(pg.Lang, s)})
 	}
-	base := setQuery(setQuery(pg.Path, "flash", ""), "cursor", "")
+	base := SetQuery(SetQuery(pg.Path, "flash", ""), "cursor", "")
 	for _, t := range []struct{ value, key string }{{"", "page.all"}, {"in", "mweb.transfers.in"}, {"out", "mweb.transfers.out"}} {
-		d.DirTabs = append(d.DirTabs, statusTab{Label: pg.T(t.key), URL: setQuery(base, "direction", t.value), Current: t.value == d.Direction})
+		d.DirTabs = append(d.DirTabs, statusTab{Label: pg.T(t.key), URL: SetQuery(base, "direction", t.value), Current: t.value == d.Direction})
 	}
-	cursor := qstr(r, "cursor")
-	items, next, err := h.Members.ListTransfers(ctx, p, member.TransferQuery{Status: member.TransferStatus(d.Status), Direction: d.Direction, After: cursor, Limit: pageSize})
+	cursor := QueryValue(r, "cursor")
+	items, next, err := h.Members.ListTransfers(ctx, p, member.TransferQuery{Status: member.TransferStatus(d.Status), Direction: d.Direction, After: cursor, Limit: PageSize})
 	if err != nil {
-		f, ok := formError(pg, err)
+		f, ok := FormError(pg, err)
 		if !ok {
-			h.fail(w, r, p, err)
+			h.Fail(w, r, p, err)
 			return
 		}
 		if form == nil {
@@ -68,26 +68,26 @@ func (h *Handler) renderTransferList(w http.ResponseWriter, r *http.Request, p *
 	if d.CanRequest {
 		keep := int64(0)
 		if form != nil {
-			keep = parseIDValue(form.Values["to_org_id"])
+			keep = ParseIDValue(form.Values["to_org_id"])
 		}
 		if d.TargetOptions, err = h.unionOptions(ctx, p, auth.PermMemberWrite, "", keep); err != nil {
-			h.fail(w, r, p, err)
+			h.Fail(w, r, p, err)
 			return
 		}
 	}
 	d.Rows = h.transferViews(ctx, p, pg.Lang, items)
-	d.Next, d.HasPrev = listURL(pg, "cursor", next), cursor != ""
-	d.Back = setQuery(pg.Path, "flash", "")
+	d.Next, d.HasPrev = ListURL(pg, "cursor", next), cursor != ""
+	d.Back = SetQuery(pg.Path, "flash", "")
 	pg.Data = d
-	h.r.Render(w, status, "transfer_list", pg)
+	h.Render(w, status, "transfer_list", pg)
 }
 
 // transferRequestIn: POST /transfers/new, a union asks to take in a person
 // who is a member elsewhere, named by ID number.
-func (h *Handler) transferRequestIn(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) transferRequestIn(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	to, typed, err := targetFrom(r)
 	if err == nil {
-		req := member.TransferRequest{IDNumber: fstr(r, "id_number"), ToOrgID: to, Note: fstr(r, "note")}
+		req := member.TransferRequest{IDNumber: FormValue(r, "id_number"), ToOrgID: to, Note: FormValue(r, "note")}
 		if req.IDNumber == "" {
 			f := errs.Fields{}
 			f.Add("id_number", "field.required")
@@ -97,8 +97,8 @@ func (h *Handler) transferRequestIn(w http.ResponseWriter, r *http.Request, p *a
 		}
 	}
 	if err != nil {
-		pg := h.page(w, r, p, "", "members")
-		form, ok := formFrom(pg, r, err)
+		pg := h.Page(w, r, p, "", "members")
+		form, ok := FormFrom(pg, r, err)
 		if !ok {
 			return err
 		}
@@ -106,7 +106,7 @@ func (h *Handler) transferRequestIn(w http.ResponseWriter, r *http.Request, p *a
 		h.renderTransferList(w, r, p, form, httpx.Status(err))
 		return nil
 	}
-	redirect(w, r, "/transfers?direction=in", "flash.mweb.transfer_requested")
+	Redirect(w, r, "/transfers?direction=in", "flash.mweb.transfer_requested")
 	return nil
 }
 
@@ -116,50 +116,50 @@ type transferShowData struct {
 	Back string
 }
 
-func (h *Handler) transferShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) transferShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.renderTransfer(w, r, p, nil, http.StatusOK)
 	return nil
 }
 
-func (h *Handler) renderTransfer(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, status int) {
+func (h *Kernel) renderTransfer(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, status int) {
 	ctx := r.Context()
-	id, err := idParam(r, "id")
+	id, err := IDParam(r, "id")
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	t, err := h.Members.GetTransfer(ctx, p, id)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
-	pg := h.page(w, r, p, "", "members")
+	pg := h.Page(w, r, p, "", "members")
 	pg.Title = pg.T("mweb.transfer.title", t.MemberName)
 	if r.Method != http.MethodGet {
 		pg.Path = "/transfers/" + db.FormatID(t.ID)
 	}
 	pg.Crumbs = []Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.T("mweb.transfers.title"), URL: "/transfers"}, {Label: t.MemberName}}
 	pg.Form = form
-	back := localURL(r.FormValue("back"), "")
+	back := LocalURL(r.FormValue("back"), "")
 	if back == "" {
 		back = "/transfers"
 	}
 	pg.Data = transferShowData{T: transferViewOf(pg.Lang, h.pathCache(ctx, p), *t), Back: back}
-	h.r.Render(w, status, "transfer_show", pg)
+	h.Render(w, status, "transfer_show", pg)
 }
 
 // transferDecide: POST /transfers/{id}/decide, action=release, accept,
 // reject (with a reason) or cancel.
-func (h *Handler) transferDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := idParam(r, "id")
+func (h *Kernel) transferDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := IDParam(r, "id")
 	if err != nil {
 		return err
 	}
-	action := fstr(r, "action")
-	_, err = h.Members.DecideTransfer(r.Context(), p, id, member.TransferDecision{Action: action, Reason: fstr(r, "reason")})
+	action := FormValue(r, "action")
+	_, err = h.Members.DecideTransfer(r.Context(), p, id, member.TransferDecision{Action: action, Reason: FormValue(r, "reason")})
 	if err != nil {
-		pg := h.page(w, r, p, "", "members")
-		form, ok := formFrom(pg, r, err)
+		pg := h.Page(w, r, p, "", "members")
+		form, ok := FormFrom(pg, r, err)
 		if !ok {
 			return err
 		}
@@ -168,6 +168,6 @@ func (h *Handler) transferDecide(w http.ResponseWriter, r *http.Request, p *auth
 	}
 	flash := map[string]string{"release": "flash.mweb.transfer_released", "accept": "flash.mweb.transfer_accepted",
 		"reject": "flash.mweb.transfer_rejected", "cancel": "flash.mweb.transfer_cancelled"}[action]
-	redirect(w, r, localURL(fstr(r, "back"), "/transfers"), flash)
+	Redirect(w, r, LocalURL(FormValue(r, "back"), "/transfers"), flash)
 	return nil
 }

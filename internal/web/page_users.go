@@ -14,9 +14,9 @@ import (
 
 // canUsers lets through holders of the account-management right; everyone
 // else gets the 403 page (the menu does not offer these pages to them).
-func (h *Handler) canUsers(w http.ResponseWriter, r *http.Request, p *auth.Principal) bool {
+func (h *Kernel) canUsers(w http.ResponseWriter, r *http.Request, p *auth.Principal) bool {
 	if !p.Can(auth.PermUserManage) {
-		h.forbidden(w, r, p)
+		h.Forbidden(w, r, p)
 		return false
 	}
 	return true
@@ -28,12 +28,12 @@ type userRow struct {
 	IDStr     string
 	URL       string
 	KindLabel string
-	Roles     []grantView
+	Roles     []GrantView
 }
 
 func userView(lang i18n.Lang, u auth.User) userRow {
 	return userRow{User: u, IDStr: db.FormatID(u.ID), URL: "/users/" + db.FormatID(u.ID),
-		KindLabel: i18n.T(lang, "kind."+u.Kind), Roles: grantViews(lang, u.Grants)}
+		KindLabel: i18n.T(lang, "kind."+u.Kind), Roles: GrantViews(lang, u.Grants)}
 }
 
 // userListData is the Data of the account list.
@@ -46,14 +46,14 @@ type userListData struct {
 	Filtered    bool
 }
 
-func (h *Handler) userList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) userList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !h.canUsers(w, r, p) {
 		return nil
 	}
-	pg := h.page(w, r, p, "page.users.title", "users")
-	d := userListData{Q: qstr(r, "q"), Role: qstr(r, "role"), RoleOptions: roleOptions(pg.Lang)}
+	pg := h.Page(w, r, p, "page.users.title", "users")
+	d := userListData{Q: QueryValue(r, "q"), Role: QueryValue(r, "role"), RoleOptions: RoleOptions(pg.Lang)}
 	d.Filtered = d.Q != "" || d.Role != ""
-	q := auth.UserQuery{Q: d.Q, Limit: pageSize}
+	q := auth.UserQuery{Q: d.Q, Limit: PageSize}
 	if d.Role != "" {
 		if !auth.Role(d.Role).Valid() {
 			d.Role = ""
@@ -61,8 +61,8 @@ func (h *Handler) userList(w http.ResponseWriter, r *http.Request, p *auth.Princ
 			q.Role = auth.Role(d.Role)
 		}
 	}
-	cursor := qstr(r, "cursor")
-	q.After = parseIDValue(cursor)
+	cursor := QueryValue(r, "cursor")
+	q.After = ParseIDValue(cursor)
 	users, next, err := h.Auth.ListUsers(r.Context(), p, q)
 	if err != nil {
 		return err
@@ -71,11 +71,11 @@ func (h *Handler) userList(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		d.Rows = append(d.Rows, userView(pg.Lang, u))
 	}
 	if next != 0 {
-		d.Next = listURL(pg, "cursor", db.FormatID(next))
+		d.Next = ListURL(pg, "cursor", db.FormatID(next))
 	}
 	d.HasPrev = q.After != 0
 	pg.Data = d
-	h.r.Render(w, http.StatusOK, "user_list", pg)
+	h.Render(w, http.StatusOK, "user_list", pg)
 	return nil
 }
 
@@ -87,10 +87,10 @@ type userNewData struct {
 	OrgID, Kind string
 }
 
-func (h *Handler) renderUserNew(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
-	d := userNewData{OrgQ: qstr(r, "org_q"), OrgID: fstr(r, "org_id"), Kind: fstr(r, "kind")}
+func (h *Kernel) renderUserNew(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, status int) {
+	d := userNewData{OrgQ: QueryValue(r, "org_q"), OrgID: FormValue(r, "org_id"), Kind: FormValue(r, "kind")}
 	if d.OrgQ == "" {
-		d.OrgQ = fstr(r, "org_q")
+		d.OrgQ = FormValue(r, "org_q")
 	}
 	if d.Kind == "" {
 		d.Kind = auth.KindStaff
@@ -100,41 +100,41 @@ func (h *Handler) renderUserNew(w http.ResponseWriter, r *http.Request, p *auth.
 	}
 	d.KindOptions = []Option{{auth.KindStaff, pg.T("kind.staff")}, {auth.KindService, pg.T("kind.service")}}
 	var err error
-	if d.OrgOptions, err = h.orgChoices(r.Context(), p, pg.Lang, auth.PermUserManage, d.OrgQ, parseIDValue(d.OrgID)); err != nil {
-		h.fail(w, r, p, err)
+	if d.OrgOptions, err = h.OrgChoices(r.Context(), p, pg.Lang, auth.PermUserManage, d.OrgQ, ParseIDValue(d.OrgID)); err != nil {
+		h.Fail(w, r, p, err)
 		return
 	}
 	pg.Crumbs = []Crumb{{Label: pg.T("page.users.title"), URL: "/users"}, {Label: pg.Title}}
 	pg.Data = d
-	h.r.Render(w, status, "user_new", pg)
+	h.Render(w, status, "user_new", pg)
 }
 
-func (h *Handler) userNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) userNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !h.canUsers(w, r, p) {
 		return nil
 	}
-	h.renderUserNew(w, r, p, h.page(w, r, p, "page.user.new_title", "users"), http.StatusOK)
+	h.renderUserNew(w, r, p, h.Page(w, r, p, "page.user.new_title", "users"), http.StatusOK)
 	return nil
 }
 
-func (h *Handler) userCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) userCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !h.canUsers(w, r, p) {
 		return nil
 	}
-	in := auth.NewUser{Username: fstr(r, "username"), Name: fstr(r, "name"), Kind: fstr(r, "kind"),
-		OrgID: parseIDValue(r.PostFormValue("org_id")), Password: r.PostFormValue("password")}
+	in := auth.NewUser{Username: FormValue(r, "username"), Name: FormValue(r, "name"), Kind: FormValue(r, "kind"),
+		OrgID: ParseIDValue(r.PostFormValue("org_id")), Password: r.PostFormValue("password")}
 	if in.Kind == auth.KindService {
 		in.Password = ""
 	}
 	u, err := h.Auth.CreateUser(r.Context(), p, in)
 	if err != nil {
-		pg := h.page(w, r, p, "page.user.new_title", "users")
-		if h.validation(w, r, p, pg, err) {
+		pg := h.Page(w, r, p, "page.user.new_title", "users")
+		if h.Validation(w, r, p, pg, err) {
 			h.renderUserNew(w, r, p, pg, httpx.Status(err))
 		}
 		return nil
 	}
-	redirect(w, r, "/users/"+db.FormatID(u.ID), "flash.user_created")
+	Redirect(w, r, "/users/"+db.FormatID(u.ID), "flash.user_created")
 	return nil
 }
 
@@ -154,7 +154,7 @@ type userShowData struct {
 	OrgQ         string
 	OrgOptions   []Option
 	GrantOrgID   string
-	Sessions     []sessionView
+	Sessions     []SessionView
 	FormName     string // which form .Form belongs to: grant, password, token
 	CanToken     bool   // the viewer may issue this (service) account a token
 	Token        string
@@ -163,47 +163,47 @@ type userShowData struct {
 	DefaultDays  string
 }
 
-func (h *Handler) userShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) userShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.renderUserShow(w, r, p, nil, "", http.StatusOK)
 	return nil
 }
 
 // renderUserShow renders an account's page; form and formName carry a
 // failed submission of one of its forms back to it.
-func (h *Handler) renderUserShow(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, formName string, status int) {
+func (h *Kernel) renderUserShow(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *Form, formName string, status int) {
 	if !h.canUsers(w, r, p) {
 		return
 	}
 	ctx := r.Context()
-	id, err := idParam(r, "id")
+	id, err := IDParam(r, "id")
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	u, err := h.Auth.GetUser(ctx, p, id)
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
-	pg := h.page(w, r, p, "", "users")
+	pg := h.Page(w, r, p, "", "users")
 	pg.Title = u.Name
 	pg.Path = "/users/" + db.FormatID(u.ID) // also after a failed POST to one of its forms
 	pg.Crumbs = []Crumb{{Label: pg.T("page.users.title"), URL: "/users"}, {Label: u.Username}}
 	pg.Form = form
 	d := userShowData{U: userView(pg.Lang, *u), Self: u.ID == p.UserID, FormName: formName, Manageable: true,
-		OrgQ: qstr(r, "org_q"), Role: fstr(r, "role"), GrantOrgID: fstr(r, "org_id"), DefaultDays: "365"}
+		OrgQ: QueryValue(r, "org_q"), Role: FormValue(r, "role"), GrantOrgID: FormValue(r, "org_id"), DefaultDays: "365"}
 	if d.OrgQ == "" {
-		d.OrgQ = fstr(r, "org_q")
+		d.OrgQ = FormValue(r, "org_q")
 	}
 	sessions, err := h.Auth.UserSessions(ctx, p, u.ID)
 	switch {
 	case errs.Is(err, errs.KindForbidden):
 		d.Manageable = false
 	case err != nil:
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
-	d.Sessions = sessionViews(pg.Lang, sessions, "")
+	d.Sessions = SessionViews(pg.Lang, sessions, "")
 	privileged := p.Can(auth.PermUserPrivilege)
 	d.CanToken = privileged && u.Kind == auth.KindService
 	// Only the roles this viewer may grant to this account are offered:
@@ -217,11 +217,11 @@ func (h *Handler) renderUserShow(w http.ResponseWriter, r *http.Request, p *auth
 		if (role.GrantedBySecurity() && !privileged) || (role.Privileged() && u.Kind == auth.KindService) || (duty != "" && role.Duty() != duty) {
 			continue
 		}
-		d.RoleChoices = append(d.RoleChoices, roleChoice{string(role), roleLabel(pg.Lang, role), pg.T("role." + string(role) + ".desc")})
+		d.RoleChoices = append(d.RoleChoices, roleChoice{string(role), RoleLabel(pg.Lang, role), pg.T("role." + string(role) + ".desc")})
 	}
 	if d.Manageable && !d.Self {
-		if d.OrgOptions, err = h.orgChoices(ctx, p, pg.Lang, auth.PermUserManage, d.OrgQ, parseIDValue(d.GrantOrgID), u.OrgID); err != nil {
-			h.fail(w, r, p, err)
+		if d.OrgOptions, err = h.OrgChoices(ctx, p, pg.Lang, auth.PermUserManage, d.OrgQ, ParseIDValue(d.GrantOrgID), u.OrgID); err != nil {
+			h.Fail(w, r, p, err)
 			return
 		}
 		if d.GrantOrgID == "" {
@@ -229,44 +229,44 @@ func (h *Handler) renderUserShow(w http.ResponseWriter, r *http.Request, p *auth
 		}
 	}
 	pg.Data = d
-	h.r.Render(w, status, "user_show", pg)
+	h.Render(w, status, "user_show", pg)
 }
 
 // userAction runs a POST action on the account of the {id} path value and
 // goes back to its page with a flash, or shows the failure there.
-func (h *Handler) userAction(w http.ResponseWriter, r *http.Request, p *auth.Principal, formName, flash string, fn func(id int64) error) {
+func (h *Kernel) userAction(w http.ResponseWriter, r *http.Request, p *auth.Principal, formName, flash string, fn func(id int64) error) {
 	if !h.canUsers(w, r, p) {
 		return
 	}
-	id, err := idParam(r, "id")
+	id, err := IDParam(r, "id")
 	if err != nil {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return
 	}
 	if err := fn(id); err != nil {
-		pg := h.page(w, r, p, "", "users")
-		f, ok := formFrom(pg, r, err)
+		pg := h.Page(w, r, p, "", "users")
+		f, ok := FormFrom(pg, r, err)
 		if !ok {
-			h.fail(w, r, p, err)
+			h.Fail(w, r, p, err)
 			return
 		}
 		h.renderUserShow(w, r, p, f, formName, httpx.Status(err))
 		return
 	}
-	redirect(w, r, "/users/"+db.FormatID(id), flash)
+	Redirect(w, r, "/users/"+db.FormatID(id), flash)
 }
 
-func (h *Handler) userGrant(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) userGrant(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.userAction(w, r, p, "grant", "flash.user_granted", func(id int64) error {
-		_, err := h.Auth.Grant(r.Context(), p, id, auth.Role(fstr(r, "role")), parseIDValue(r.PostFormValue("org_id")))
+		_, err := h.Auth.Grant(r.Context(), p, id, auth.Role(FormValue(r, "role")), ParseIDValue(r.PostFormValue("org_id")))
 		return err
 	})
 	return nil
 }
 
-func (h *Handler) userRevoke(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) userRevoke(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.userAction(w, r, p, "", "flash.user_revoked", func(id int64) error {
-		gid, err := idParam(r, "gid")
+		gid, err := IDParam(r, "gid")
 		if err != nil {
 			return err
 		}
@@ -275,28 +275,28 @@ func (h *Handler) userRevoke(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	return nil
 }
 
-func (h *Handler) userDisable(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) userDisable(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.userAction(w, r, p, "", "flash.user_disabled", func(id int64) error {
 		return h.Auth.SetDisabled(r.Context(), p, id, true)
 	})
 	return nil
 }
 
-func (h *Handler) userEnable(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) userEnable(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.userAction(w, r, p, "", "flash.user_enabled", func(id int64) error {
 		return h.Auth.SetDisabled(r.Context(), p, id, false)
 	})
 	return nil
 }
 
-func (h *Handler) userUnlock(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) userUnlock(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.userAction(w, r, p, "", "flash.user_unlocked", func(id int64) error {
 		return h.Auth.Unlock(r.Context(), p, id)
 	})
 	return nil
 }
 
-func (h *Handler) userResetPassword(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) userResetPassword(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.userAction(w, r, p, "password", "flash.user_password_reset", func(id int64) error {
 		pw := r.PostFormValue("password")
 		if pw != r.PostFormValue("password_confirm") {
@@ -309,7 +309,7 @@ func (h *Handler) userResetPassword(w http.ResponseWriter, r *http.Request, p *a
 	return nil
 }
 
-func (h *Handler) userRevokeSessions(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) userRevokeSessions(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	h.userAction(w, r, p, "", "flash.user_sessions_revoked", func(id int64) error {
 		return h.Auth.RevokeSessions(r.Context(), p, id)
 	})
@@ -319,11 +319,11 @@ func (h *Handler) userRevokeSessions(w http.ResponseWriter, r *http.Request, p *
 // userCreateToken issues an API token and shows it once, on a page of its
 // own that is not kept by the browser (no redirect: the secret is nowhere
 // else).
-func (h *Handler) userCreateToken(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+func (h *Kernel) userCreateToken(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !h.canUsers(w, r, p) {
 		return nil
 	}
-	id, err := idParam(r, "id")
+	id, err := IDParam(r, "id")
 	if err != nil {
 		return err
 	}
@@ -332,29 +332,29 @@ func (h *Handler) userCreateToken(w http.ResponseWriter, r *http.Request, p *aut
 		return err
 	}
 	f := errs.Fields{}
-	days, convErr := strconv.Atoi(fstr(r, "days"))
+	days, convErr := strconv.Atoi(FormValue(r, "days"))
 	if convErr != nil {
 		f.Add("days", "field.not_a_number")
 	}
 	var token string
 	var expires time.Time
 	if err = f.Err(); err == nil {
-		token, expires, err = h.Auth.CreateToken(r.Context(), p, id, fstr(r, "name"), days)
+		token, expires, err = h.Auth.CreateToken(r.Context(), p, id, FormValue(r, "name"), days)
 	}
 	if err != nil {
-		pg := h.page(w, r, p, "", "users")
-		form, ok := formFrom(pg, r, err)
+		pg := h.Page(w, r, p, "", "users")
+		form, ok := FormFrom(pg, r, err)
 		if !ok {
 			return err
 		}
 		h.renderUserShow(w, r, p, form, "token", httpx.Status(err))
 		return nil
 	}
-	pg := h.page(w, r, p, "page.user.token_title", "users")
+	pg := h.Page(w, r, p, "page.user.token_title", "users")
 	pg.Path = "/users/" + db.FormatID(u.ID) // switching language must not show the token again
 	pg.Crumbs = []Crumb{{Label: pg.T("page.users.title"), URL: "/users"}, {Label: u.Username, URL: "/users/" + db.FormatID(u.ID)}, {Label: pg.Title}}
-	pg.Data = userShowData{U: userView(pg.Lang, *u), Token: token, TokenName: fstr(r, "name"), TokenExpires: expires}
+	pg.Data = userShowData{U: userView(pg.Lang, *u), Token: token, TokenName: FormValue(r, "name"), TokenExpires: expires}
 	w.Header().Set("Cache-Control", "no-store")
-	h.r.Render(w, http.StatusOK, "user_token", pg)
+	h.Render(w, http.StatusOK, "user_token", pg)
 	return nil
 }

@@ -17,27 +17,27 @@ import (
 )
 
 // pageSize is how many rows a list page shows.
-const pageSize = 50
+const PageSize = 50
 
 // treeLevel is how many children one level of the tree shows before a
 // "more" link to the organisation's own page.
-const treeLevel = 200
+const TreeLevel = 200
 
 // Labels of the domain's codes. The org package keeps their names in its own
 // catalogue (org.*.json).
 
-func kindLabel(lang i18n.Lang, k org.Kind) string { return i18n.T(lang, "org.kind."+string(k)) }
+func KindLabel(lang i18n.Lang, k org.Kind) string { return i18n.T(lang, "org.kind."+string(k)) }
 
-func kindVariant(k org.Kind) string {
+func KindVariant(k org.Kind) string {
 	if k.IsFederation() {
 		return "accent"
 	}
 	return "info"
 }
 
-func positionLabel(lang i18n.Lang, pos string) string { return i18n.T(lang, "org.position."+pos) }
+func PositionLabel(lang i18n.Lang, pos string) string { return i18n.T(lang, "org.position."+pos) }
 
-func categoryLabel(lang i18n.Lang, code string) string {
+func CategoryLabel(lang i18n.Lang, code string) string {
 	if code == "" {
 		return ""
 	}
@@ -47,68 +47,70 @@ func categoryLabel(lang i18n.Lang, code string) string {
 	return org.CategoryName(code, lang == i18n.ZH)
 }
 
-func industryLabel(lang i18n.Lang, letter string) string {
+func IndustryLabel(lang i18n.Lang, letter string) string {
 	if letter == "" {
 		return ""
 	}
 	return i18n.T(lang, "org.industry."+letter)
 }
 
-func roleLabel(lang i18n.Lang, r auth.Role) string { return i18n.T(lang, "role."+string(r)) }
+func RoleLabel(lang i18n.Lang, r auth.Role) string { return i18n.T(lang, "role."+string(r)) }
 
-func kindOptions(lang i18n.Lang) []Option {
+func KindOptions(lang i18n.Lang) []Option {
 	out := make([]Option, 0, len(org.Kinds))
 	for _, k := range org.Kinds {
-		out = append(out, Option{string(k), kindLabel(lang, k)})
+		out = append(out, Option{string(k), KindLabel(lang, k)})
 	}
 	return out
 }
 
-func positionOptions(lang i18n.Lang) []Option {
+func PositionOptions(lang i18n.Lang) []Option {
 	out := make([]Option, 0, len(org.Positions))
 	for _, p := range org.Positions {
-		out = append(out, Option{p, positionLabel(lang, p)})
+		out = append(out, Option{p, PositionLabel(lang, p)})
 	}
 	return out
 }
 
-func categoryOptions(lang i18n.Lang) []Option {
+func CategoryOptions(lang i18n.Lang) []Option {
 	out := make([]Option, 0, len(org.Categories))
 	for _, c := range org.Categories {
-		out = append(out, Option{c, c + " " + categoryLabel(lang, c)})
+		out = append(out, Option{c, c + " " + CategoryLabel(lang, c)})
 	}
 	return out
 }
 
-func industryOptions(lang i18n.Lang) []Option {
+func IndustryOptions(lang i18n.Lang) []Option {
 	out := make([]Option, 0, len(org.Industries))
 	for _, c := range org.Industries {
-		out = append(out, Option{c, c + " " + industryLabel(lang, c)})
+		out = append(out, Option{c, c + " " + IndustryLabel(lang, c)})
 	}
 	return out
 }
 
-func roleOptions(lang i18n.Lang) []Option {
+func RoleOptions(lang i18n.Lang) []Option {
 	out := make([]Option, 0, len(auth.Roles))
 	for _, r := range auth.Roles {
-		out = append(out, Option{string(r), roleLabel(lang, r)})
+		out = append(out, Option{string(r), RoleLabel(lang, r)})
 	}
 	return out
 }
 
 // yesNoOptions are the choices of a three-way filter ("" = any).
-func yesNoOptions(lang i18n.Lang) []Option {
+func YesNoOptions(lang i18n.Lang) []Option {
 	return []Option{{"yes", i18n.T(lang, "page.yes")}, {"no", i18n.T(lang, "page.no")}}
 }
 
 // Reading requests.
 
-func qstr(r *http.Request, name string) string { return strings.TrimSpace(r.URL.Query().Get(name)) }
+func QueryValue(r *http.Request, name string) string {
+	return strings.TrimSpace(r.URL.Query().Get(name))
+}
 
-func fstr(r *http.Request, name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
+func FormValue(r *http.Request, name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
 
 // triState reads a yes/no filter: nil means "any".
-func triState(v string) *bool {
+func TriState(v string) *bool {
 	switch strings.ToLower(v) {
 	case "yes", "1", "true":
 		t := true
@@ -121,8 +123,8 @@ func triState(v string) *bool {
 }
 
 // triValue normalises a yes/no filter value for refilling the form.
-func triValue(v string) string {
-	if b := triState(v); b != nil {
+func TriValue(v string) string {
+	if b := TriState(v); b != nil {
 		if *b {
 			return "yes"
 		}
@@ -132,15 +134,15 @@ func triValue(v string) string {
 }
 
 // parseIDValue reads an ID typed or picked in a form; 0 when absent or bad.
-func parseIDValue(s string) int64 {
+func ParseIDValue(s string) int64 {
 	id, _ := db.ParseID(strings.TrimSpace(s))
 	return id
 }
 
 // parseIntField reads an integer form field into *dst, recording a field
 // error when it is not a number. An empty value leaves def.
-func parseIntField(f errs.Fields, r *http.Request, name string, def int, dst *int) {
-	v := fstr(r, name)
+func ParseIntField(f errs.Fields, r *http.Request, name string, def int, dst *int) {
+	v := FormValue(r, name)
 	if v == "" {
 		*dst = def
 		return
@@ -155,19 +157,19 @@ func parseIntField(f errs.Fields, r *http.Request, name string, def int, dst *in
 
 // listURL returns the current page's URL with the cursor parameter set,
 // dropping a one-off flash.
-func listURL(pg *Page, param, value string) string {
+func ListURL(pg *Page, param, value string) string {
 	if value == "" {
 		return ""
 	}
-	return setQuery(setQuery(pg.Path, "flash", ""), param, value)
+	return SetQuery(SetQuery(pg.Path, "flash", ""), param, value)
 }
 
 // validation renders a form page again after a validation error: it fills
 // pg.Form and returns true; for any other error it renders the error page.
-func (h *Handler) validation(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, err error) bool {
-	f, ok := formFrom(pg, r, err)
+func (h *Kernel) Validation(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, err error) bool {
+	f, ok := FormFrom(pg, r, err)
 	if !ok {
-		h.fail(w, r, p, err)
+		h.Fail(w, r, p, err)
 		return false
 	}
 	pg.Form = f
@@ -175,33 +177,33 @@ func (h *Handler) validation(w http.ResponseWriter, r *http.Request, p *auth.Pri
 }
 
 // orgCrumbs builds breadcrumbs: the tree, each ancestor, then tail.
-func orgCrumbs(lang i18n.Lang, ancestors []org.Org, self *org.Org, tail ...Crumb) []Crumb {
+func OrgCrumbs(lang i18n.Lang, ancestors []org.Org, self *org.Org, tail ...Crumb) []Crumb {
 	out := []Crumb{{Label: i18n.T(lang, "page.orgs.title"), URL: "/orgs"}}
 	for _, a := range ancestors {
 		if self != nil && a.ID == self.ID {
 			continue
 		}
-		out = append(out, Crumb{Label: a.Name, URL: orgURL(a.ID)})
+		out = append(out, Crumb{Label: a.Name, URL: OrgURL(a.ID)})
 	}
 	if self != nil {
 		c := Crumb{Label: self.Name}
 		if len(tail) > 0 {
-			c.URL = orgURL(self.ID)
+			c.URL = OrgURL(self.ID)
 		}
 		out = append(out, c)
 	}
 	return append(out, tail...)
 }
 
-func orgURL(id int64) string { return "/orgs/" + db.FormatID(id) }
+func OrgURL(id int64) string { return "/orgs/" + db.FormatID(id) }
 
 // orgChoices lists organisations to pick from in a select: the caller's
 // roots where they hold perm, the roots' first level, the organisations
 // matching q, and the ones in keep (e.g. the current value). Each is
 // labelled with its name; search hits get their parent's name too.
-func (h *Handler) orgChoices(ctx context.Context, p *auth.Principal, lang i18n.Lang, perm auth.Perm, q string, keep ...int64) ([]Option, error) {
-	c := &choices{p: p, perm: perm}
-	if err := h.startChoices(ctx, c, q, keep); err != nil {
+func (h *Kernel) OrgChoices(ctx context.Context, p *auth.Principal, lang i18n.Lang, perm auth.Perm, q string, keep ...int64) ([]Option, error) {
+	c := &Choices{p: p, perm: perm}
+	if err := h.StartChoices(ctx, c, q, keep); err != nil {
 		return nil, err
 	}
 	roots, err := h.Orgs.Roots(ctx, p)
@@ -209,16 +211,16 @@ func (h *Handler) orgChoices(ctx context.Context, p *auth.Principal, lang i18n.L
 		return nil, err
 	}
 	for _, root := range roots {
-		c.add(root, "")
+		c.Add(root, "")
 		if root.ChildCount == 0 {
 			continue
 		}
-		kids, _, err := h.Orgs.Children(ctx, p, root.ID, "", treeLevel)
+		kids, _, err := h.Orgs.Children(ctx, p, root.ID, "", TreeLevel)
 		if err != nil {
 			return nil, err
 		}
 		for _, k := range kids {
-			c.add(k, "— ")
+			c.Add(k, "— ")
 		}
 	}
 	return c.out, nil
@@ -226,7 +228,7 @@ func (h *Handler) orgChoices(ctx context.Context, p *auth.Principal, lang i18n.L
 
 // choices gathers the organisations of a picker, each once: those the
 // caller holds perm over, that pass only (when set), up to max (when set).
-type choices struct {
+type Choices struct {
 	p    *auth.Principal
 	perm auth.Perm
 	only func(org.Org) bool
@@ -235,13 +237,13 @@ type choices struct {
 	seen map[int64]bool
 }
 
-func (c *choices) full() bool { return c.max > 0 && len(c.out) >= c.max }
+func (c *Choices) Full() bool { return c.max > 0 && len(c.out) >= c.max }
 
-func (c *choices) add(o org.Org, prefix string) {
+func (c *Choices) Add(o org.Org, prefix string) {
 	if c.seen == nil {
 		c.seen = map[int64]bool{}
 	}
-	if c.seen[o.ID] || !c.p.CanAt(c.perm, o.Path) || (c.only != nil && !c.only(o)) || c.full() {
+	if c.seen[o.ID] || !c.p.CanAt(c.perm, o.Path) || (c.only != nil && !c.only(o)) || c.Full() {
 		return
 	}
 	c.seen[o.ID] = true
@@ -250,29 +252,29 @@ func (c *choices) add(o org.Org, prefix string) {
 
 // startChoices puts first the organisations already chosen (keep), then
 // the hits of the search q.
-func (h *Handler) startChoices(ctx context.Context, c *choices, q string, keep []int64) error {
+func (h *Kernel) StartChoices(ctx context.Context, c *Choices, q string, keep []int64) error {
 	for _, id := range keep {
 		if id == 0 {
 			continue
 		}
 		if o, err := h.Orgs.Get(ctx, c.p, id); err == nil {
-			c.add(*o, "")
+			c.Add(*o, "")
 		}
 	}
 	if q != "" {
-		hits, _, err := h.Orgs.Search(ctx, c.p, org.Query{Q: q, Limit: pageSize})
+		hits, _, err := h.Orgs.Search(ctx, c.p, org.Query{Q: q, Limit: PageSize})
 		if err != nil && !errs.Is(err, errs.KindInvalid) {
 			return err
 		}
 		for _, o := range hits {
-			c.add(o, "")
+			c.Add(o, "")
 		}
 	}
 	return nil
 }
 
 // writableRoot is the first of the caller's roots they may change, or nil.
-func (h *Handler) writableRoot(ctx context.Context, p *auth.Principal) (*org.Org, error) {
+func (h *Kernel) WritableRoot(ctx context.Context, p *auth.Principal) (*org.Org, error) {
 	roots, err := h.Orgs.Roots(ctx, p)
 	if err != nil {
 		return nil, err
@@ -286,38 +288,38 @@ func (h *Handler) writableRoot(ctx context.Context, p *auth.Principal) (*org.Org
 }
 
 // grantView is one role of an account as pages show it.
-type grantView struct {
+type GrantView struct {
 	ID                     string
 	Role, RoleDesc         string
 	OrgName, OrgURL, OrgID string
 }
 
-func grantViews(lang i18n.Lang, gs []auth.Grant) []grantView {
-	out := make([]grantView, 0, len(gs))
+func GrantViews(lang i18n.Lang, gs []auth.Grant) []GrantView {
+	out := make([]GrantView, 0, len(gs))
 	for _, g := range gs {
-		out = append(out, grantView{
-			ID: db.FormatID(g.ID), Role: roleLabel(lang, g.Role), RoleDesc: i18n.T(lang, "role."+string(g.Role)+".desc"),
-			OrgName: g.OrgName, OrgURL: orgURL(g.OrgID), OrgID: db.FormatID(g.OrgID),
+		out = append(out, GrantView{
+			ID: db.FormatID(g.ID), Role: RoleLabel(lang, g.Role), RoleDesc: i18n.T(lang, "role."+string(g.Role)+".desc"),
+			OrgName: g.OrgName, OrgURL: OrgURL(g.OrgID), OrgID: db.FormatID(g.OrgID),
 		})
 	}
 	return out
 }
 
 // sessionView is a session or API token in a list.
-type sessionView struct {
+type SessionView struct {
 	Kind, Name, IP, Agent      string
 	Created, LastSeen, Expires string
 	IsAPI, IsCurrent           bool
 	KindLabel                  string
 }
 
-func sessionViews(lang i18n.Lang, ss []auth.Session, current string) []sessionView {
-	out := make([]sessionView, 0, len(ss))
+func SessionViews(lang i18n.Lang, ss []auth.Session, current string) []SessionView {
+	out := make([]SessionView, 0, len(ss))
 	for _, s := range ss {
-		v := sessionView{
+		v := SessionView{
 			Kind: s.Kind, Name: s.Name, IP: s.IP, Agent: shortAgent(s.UserAgent),
-			Created: formatTime(s.CreatedAt, "2006-01-02 15:04"), LastSeen: formatTime(s.LastSeenAt, "2006-01-02 15:04"),
-			Expires: formatTime(s.ExpiresAt, "2006-01-02 15:04"), IsAPI: s.Kind == auth.SessionAPI,
+			Created: FormatTime(s.CreatedAt, "2006-01-02 15:04"), LastSeen: FormatTime(s.LastSeenAt, "2006-01-02 15:04"),
+			Expires: FormatTime(s.ExpiresAt, "2006-01-02 15:04"), IsAPI: s.Kind == auth.SessionAPI,
 			IsCurrent: current != "" && s.IDHash == auth.HashToken(current),
 		}
 		if v.IsAPI {
@@ -367,12 +369,12 @@ func shortAgent(ua string) string {
 }
 
 // forbidden renders the 403 page.
-func (h *Handler) forbidden(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	h.fail(w, r, p, errs.Forbidden())
+func (h *Kernel) Forbidden(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	h.Fail(w, r, p, errs.Forbidden())
 }
 
 // redirectAnchor is redirect to a place on the page (#anchor).
-func redirectAnchor(w http.ResponseWriter, r *http.Request, to, anchor, flash string) {
+func RedirectAnchor(w http.ResponseWriter, r *http.Request, to, anchor, flash string) {
 	if flash != "" {
 		sep := "?"
 		if strings.Contains(to, "?") {
@@ -383,7 +385,7 @@ func redirectAnchor(w http.ResponseWriter, r *http.Request, to, anchor, flash st
 	http.Redirect(w, r, to+"#"+anchor, http.StatusSeeOther)
 }
 
-func tagLabels(lang i18n.Lang, tags []string) []string {
+func TagLabels(lang i18n.Lang, tags []string) []string {
 	out := make([]string, 0, len(tags))
 	for _, t := range tags {
 		out = append(out, tagLabel(lang, t))
@@ -392,32 +394,32 @@ func tagLabels(lang i18n.Lang, tags []string) []string {
 }
 
 // tagChoice is one checkbox of a set of tags.
-type tagChoice struct {
+type TagChoice struct {
 	Value, Label, ID string
 	Checked          bool
 }
 
-func tagChoices(lang i18n.Lang, prefix string, checked []string) []tagChoice {
-	out := make([]tagChoice, 0, len(member.Tags))
+func TagChoices(lang i18n.Lang, prefix string, checked []string) []TagChoice {
+	out := make([]TagChoice, 0, len(member.Tags))
 	for _, t := range member.Tags {
-		out = append(out, tagChoice{Value: string(t), Label: tagLabel(lang, string(t)), ID: prefix + string(t), Checked: slices.Contains(checked, string(t))})
+		out = append(out, TagChoice{Value: string(t), Label: tagLabel(lang, string(t)), ID: prefix + string(t), Checked: slices.Contains(checked, string(t))})
 	}
 	return out
 }
 
-func memberURL(id int64) string { return "/members/" + db.FormatID(id) }
+func MemberURL(id int64) string { return "/members/" + db.FormatID(id) }
 
-type kindCount struct {
+type KindCount struct {
 	Kind  string
 	Label string
 	N     int
 }
 
-func kindCounts(lang i18n.Lang, c org.Counts) []kindCount {
-	var out []kindCount
+func KindCounts(lang i18n.Lang, c org.Counts) []KindCount {
+	var out []KindCount
 	for _, k := range org.Kinds {
 		if n := c.ByKind[k]; n > 0 {
-			out = append(out, kindCount{string(k), kindLabel(lang, k), n})
+			out = append(out, KindCount{string(k), KindLabel(lang, k), n})
 		}
 	}
 	return out

@@ -427,7 +427,7 @@ func TestCoursePages(t *testing.T) {
 			wantBody(t, "bad group", a, `id="f-group_name-error"`)
 			a = officer.post(page+"/groups", url.Values{"group_name": {"太极兴趣小组"}, "group_description": {"每周六早上公园练习"}}, page)
 			wantStatus(t, "group", a, http.StatusSeeOther)
-			gs, err := s.crs.Groups(ctx, s.officer, parseIDValue(courseID))
+			gs, err := s.crs.Groups(ctx, s.officer, ParseIDValue(courseID))
 			if err != nil || len(gs) != 1 {
 				t.Fatalf("groups: %v %v", gs, err)
 			}

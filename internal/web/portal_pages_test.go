@@ -65,7 +65,7 @@ func (s *portalSite) memberLogin(t *testing.T, mobile string) *client {
 }
 
 // setCookie finds the Set-Cookie of name in an answer.
-func setCookie(a answer, name string) *http.Cookie {
+func SetCookie(a answer, name string) *http.Cookie {
 	for _, c := range (&http.Response{Header: a.header}).Cookies() {
 		if c.Name == name {
 			return c
@@ -131,7 +131,7 @@ func TestPortalPages(t *testing.T) {
 			a = c.post("/m/login", url.Values{"mobile": {mobileNumber(1)}, "code": {wrong}}, "/m/login")
 			wantStatus(t, "wrong code", a, http.StatusUnauthorized)
 			wantBody(t, "wrong code", a, "验证码不正确或已过期", `value="`+mobileNumber(1)+`"`, `aria-invalid="true"`)
-			if ck := setCookie(a, "gh_member"); ck != nil && ck.Value != "" {
+			if ck := SetCookie(a, "gh_member"); ck != nil && ck.Value != "" {
 				t.Fatal("a wrong code gave a session")
 			}
 			a = c.post("/m/login", url.Values{"mobile": {mobileNumber(1)}, "code": {""}}, "/m/login")
@@ -143,11 +143,11 @@ func TestPortalPages(t *testing.T) {
 			if a.location != "/m" {
 				t.Errorf("after sign-in: %q", a.location)
 			}
-			ck := setCookie(a, "gh_member")
+			ck := SetCookie(a, "gh_member")
 			if ck == nil || !strings.HasPrefix(ck.Value, "m.") || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/" {
 				t.Fatalf("member cookie: %+v", ck)
 			}
-			if setCookie(a, "gh_session") != nil {
+			if SetCookie(a, "gh_session") != nil {
 				t.Error("a member sign-in set the staff cookie")
 			}
 			// The code is used up.
@@ -214,7 +214,7 @@ func TestPortalPages(t *testing.T) {
 			wantStatus(t, "sign-in without token", a, http.StatusForbidden)
 			a = c.post("/m/login", url.Values{"mobile": {mobileNumber(4)}, "code": {"123456"}, "csrf_token": {"forged"}}, "")
 			wantStatus(t, "sign-in with a forged token", a, http.StatusForbidden)
-			if ck := setCookie(a, "gh_member"); ck != nil {
+			if ck := SetCookie(a, "gh_member"); ck != nil {
 				t.Fatal("a refused sign-in set a cookie")
 			}
 
@@ -425,7 +425,7 @@ func TestPortalPages(t *testing.T) {
 			}
 			a = c.post("/card/verify", url.Values{"payload": {fresh.Payload}}, "/card/verify")
 			wantStatus(t, "valid", a, 200)
-			wantBody(t, "valid", a, `class="verdict verdict-ok"`, `data-status="valid"`, ">有效会员卡<", "张建华", "北京排水集团工会", formatTime(fresh.ValidUntil, "2006-01-02"))
+			wantBody(t, "valid", a, `class="verdict verdict-ok"`, `data-status="valid"`, ">有效会员卡<", "张建华", "北京排水集团工会", FormatTime(fresh.ValidUntil, "2006-01-02"))
 
 			// One character of the signature changed: forged, no claims shown.
 			i := len(fresh.Payload) - 20

@@ -14,7 +14,7 @@ func FuzzLocalURL(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got := localURL(s, "/home")
+		got := LocalURL(s, "/home")
 		if got == "/home" {
 			return
 		}

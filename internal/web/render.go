@@ -440,15 +440,15 @@ func funcMap() template.FuncMap {
 		"join":        join,
 		"default":     defaultFunc,
 		"get":         get,
-		"setQuery":    setQuery,
-		"num":         num,
-		"pct":         pct,
-		"date":        func(t any) string { return formatTime(t, "2006-01-02") },
-		"datetime":    func(t any) string { return formatTime(t, "2006-01-02 15:04") },
+		"setQuery":    SetQuery,
+		"num":         Num,
+		"pct":         Pct,
+		"date":        func(t any) string { return FormatTime(t, "2006-01-02") },
+		"datetime":    func(t any) string { return FormatTime(t, "2006-01-02 15:04") },
 		"fieldID":     fieldID,
 		"fieldValue":  fieldValue,
 		"describedBy": describedBy,
-		"isChecked":   isChecked,
+		"isChecked":   IsChecked,
 		"statusKey":   statusKey,
 	}
 }
@@ -587,7 +587,7 @@ func get(obj any, name string) any {
 
 // setQuery returns uri with the query parameter key set to value, or removed
 // when value is "". Other parameters keep their order of keys (sorted).
-func setQuery(uri, key, value string) string {
+func SetQuery(uri, key, value string) string {
 	u, err := url.Parse(uri)
 	if err != nil {
 		return uri
@@ -605,7 +605,7 @@ func setQuery(uri, key, value string) string {
 	return u.String()
 }
 
-func num(v any) string {
+func Num(v any) string {
 	if f, ok := v.(float64); ok {
 		v = int64(math.Round(f))
 	}
@@ -639,7 +639,7 @@ func toFloat(v any) (float64, bool) {
 	return float64(n), err == nil
 }
 
-func pct(part, whole any) string {
+func Pct(part, whole any) string {
 	p, ok1 := toFloat(part)
 	w, ok2 := toFloat(whole)
 	if !ok1 || !ok2 || w == 0 {
@@ -648,7 +648,7 @@ func pct(part, whole any) string {
 	return strconv.FormatFloat(p/w*100, 'f', 1, 64) + "%"
 }
 
-func formatTime(v any, layout string) string {
+func FormatTime(v any, layout string) string {
 	var t time.Time
 	switch x := v.(type) {
 	case time.Time:
@@ -706,7 +706,7 @@ func describedBy(id string, hint, err any) string {
 	return strings.Join(parts, " ")
 }
 
-func isChecked(v string) bool {
+func IsChecked(v string) bool {
 	switch strings.ToLower(v) {
 	case "1", "on", "true", "yes":
 		return true

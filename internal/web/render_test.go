@@ -423,11 +423,11 @@ func TestNewRendererRejects(t *testing.T) {
 
 func TestFuncs(t *testing.T) {
 	cases := []struct{ got, want string }{
-		{num(0), "0"}, {num(999), "999"}, {num(1000), "1,000"}, {num(-1234567), "-1,234,567"}, {num(int64(90000)), "90,000"},
-		{pct(1, 3), "33.3%"}, {pct(5, 0), "—"},
-		{setQuery("/orgs?q=a&cursor=x", "cursor", ""), "/orgs?q=a"},
-		{setQuery("/orgs", "cursor", "a b"), "/orgs?cursor=a+b"},
-		{setQuery("", "sort", "name"), "/?sort=name"},
+		{Num(0), "0"}, {Num(999), "999"}, {Num(1000), "1,000"}, {Num(-1234567), "-1,234,567"}, {Num(int64(90000)), "90,000"},
+		{Pct(1, 3), "33.3%"}, {Pct(5, 0), "—"},
+		{SetQuery("/orgs?q=a&cursor=x", "cursor", ""), "/orgs?q=a"},
+		{SetQuery("/orgs", "cursor", "a b"), "/orgs?cursor=a+b"},
+		{SetQuery("", "sort", "name"), "/?sort=name"},
 		{fieldID("items[0].name"), "f-items-0--name"},
 		{describedBy("f-x", "h", ""), "f-x-hint"},
 		{describedBy("f-x", nil, "e"), "f-x-error"},

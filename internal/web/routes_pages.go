@@ -9,8 +9,8 @@ import (
 // pageRoutes is the route table of the signed-in pages. Each handler lives
 // in the page_*.go file named for its area. Every route goes through
 // h.authed, which also checks the form token of every POST.
-func (h *Handler) pageRoutes(mux *http.ServeMux) {
-	a := h.authed
+func (h *Kernel) pageRoutes(mux *http.ServeMux) {
+	a := h.Authed
 
 	mux.HandleFunc("GET /{$}", a(h.home))
 
@@ -129,10 +129,10 @@ func (h *Handler) pageRoutes(mux *http.ServeMux) {
 }
 
 // notFound renders the 404 page, with the page chrome when signed in.
-func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
-	p, err := h.staffSession(r.Context(), h.sessionToken(r))
+func (h *Kernel) notFound(w http.ResponseWriter, r *http.Request) {
+	p, err := h.StaffSession(r.Context(), h.SessionToken(r))
 	if err != nil {
 		p = nil
 	}
-	h.fail(w, r, p, errs.NotFound("page"))
+	h.Fail(w, r, p, errs.NotFound("page"))
 }

@@ -15,7 +15,7 @@ import (
 
 // pactItem is an activity on a card of the list (and the head of the
 // detail page).
-type pactItem struct {
+type AgendaItem struct {
 	ID, URL, Title   string
 	Kind             string // translated
 	When             string // "12月1日 周二 09:00–11:30", Beijing time
@@ -32,13 +32,13 @@ type pactItem struct {
 }
 
 // pactGroup is one day of the timetable.
-type pactGroup struct {
+type AgendaGroup struct {
 	Day   string
-	Items []pactItem
+	Items []AgendaItem
 }
 
 // pactDate is a day, e.g. 12月1日 周二 (the year only when not this year).
-func pactDate(lang i18n.Lang, t time.Time) string {
+func DayLabel(lang i18n.Lang, t time.Time) string {
 	t = t.In(beijing.Zone)
 	layout := i18n.T(lang, "portal.act.date_layout")
 	if t.Year() != time.Now().In(beijing.Zone).Year() {
@@ -48,31 +48,31 @@ func pactDate(lang i18n.Lang, t time.Time) string {
 }
 
 // pactWhen is a span of time: one day with its hours, or two days.
-func pactWhen(lang i18n.Lang, start, end time.Time) string {
+func When(lang i18n.Lang, start, end time.Time) string {
 	s, e := start.In(beijing.Zone), end.In(beijing.Zone)
 	if s.Year() == e.Year() && s.YearDay() == e.YearDay() {
-		return pactDate(lang, s) + " " + s.Format("15:04") + "–" + e.Format("15:04")
+		return DayLabel(lang, s) + " " + s.Format("15:04") + "–" + e.Format("15:04")
 	}
-	return pactDate(lang, s) + " " + s.Format("15:04") + " – " + pactDate(lang, e) + " " + e.Format("15:04")
+	return DayLabel(lang, s) + " " + s.Format("15:04") + " – " + DayLabel(lang, e) + " " + e.Format("15:04")
 }
 
 // pactMoment is a point in time: day and hour.
-func pactMoment(lang i18n.Lang, t time.Time) string {
-	return pactDate(lang, t) + " " + t.In(beijing.Zone).Format("15:04")
+func Moment(lang i18n.Lang, t time.Time) string {
+	return DayLabel(lang, t) + " " + t.In(beijing.Zone).Format("15:04")
 }
 
 // pactClock is a moment of today as its hour ("14:05"), of another day
 // with the day.
-func pactClock(lang i18n.Lang, t time.Time) string {
+func Clock(lang i18n.Lang, t time.Time) string {
 	b, now := t.In(beijing.Zone), time.Now().In(beijing.Zone)
 	if b.Year() == now.Year() && b.YearDay() == now.YearDay() {
 		return b.Format("15:04")
 	}
-	return pactMoment(lang, t)
+	return Moment(lang, t)
 }
 
 // pactMessage is the translated message of a store error.
-func pactMessage(lang i18n.Lang, err error) string {
+func RefusalMessage(lang i18n.Lang, err error) string {
 	e, ok := errs.As(err)
 	if !ok {
 		return ""
@@ -85,14 +85,14 @@ func pactMessage(lang i18n.Lang, err error) string {
 
 // pactRefusal reports whether err is a refusal to show on the page (as
 // opposed to a missing page or a failure).
-func pactRefusal(err error) bool {
+func IsRefusal(err error) bool {
 	return errs.Is(err, errs.KindConflict) || errs.Is(err, errs.KindInvalid)
 }
 
 // unread counts the member's unread notices for the badge of the bottom
 // bar; a failure only hides the badge.
-func (h *Handler) pactUnread(ctx context.Context, memberID int64) int {
-	n, err := h.notices.Unread(ctx, memberID)
+func (h *Kernel) Unread(ctx context.Context, memberID int64) int {
+	n, err := h.Notices.Unread(ctx, memberID)
 	if err != nil {
 		slog.Warn("portal: unread notices", "err", err)
 		return 0
@@ -101,18 +101,18 @@ func (h *Handler) pactUnread(ctx context.Context, memberID int64) int {
 }
 
 // regTab is one status tab of the registrations.
-type regTab struct {
+type RegTab struct {
 	Label, URL string
 	Current    bool
 }
 
 // memberHit is a member found to sign up.
-type memberHit struct {
+type MemberHit struct {
 	ID, Name, OrgName, IDNumber, Mobile string
 }
 
 // origin is this site's scheme and host as the visitor reached it.
-func (h *Handler) origin(r *http.Request) string {
+func (h *Kernel) Origin(r *http.Request) string {
 	scheme := "http"
 	if httpx.Secure(r, h.HTTP) {
 		scheme = "https"
@@ -121,7 +121,7 @@ func (h *Handler) origin(r *http.Request) string {
 }
 
 // checkpointCode is what a checkpoint's screen shows now.
-type checkpointCode struct {
+type CheckpointCode struct {
 	URL         string `json:"url"`
 	Image       string `json:"image"`
 	ValidUntil  string `json:"valid_until,omitempty"`
@@ -129,7 +129,7 @@ type checkpointCode struct {
 }
 
 // scanResult is the answer to one scan.
-type scanResult struct {
+type ScanResult struct {
 	OK     bool   `json:"ok"`
 	Title  string `json:"title"`            // the member's name, or what went wrong
 	Detail string `json:"detail,omitempty"` // stamps, prize, or the reason
@@ -140,7 +140,7 @@ type scanResult struct {
 // defaultPublisher is where a new activity is published by default: the
 // organisation of ?org=, else the first of the caller's grants that
 // allows publishing.
-func defaultPublisher(p *auth.Principal, asked int64) int64 {
+func DefaultPublisher(p *auth.Principal, asked int64) int64 {
 	if asked != 0 {
 		return asked
 	}
@@ -156,16 +156,16 @@ func defaultPublisher(p *auth.Principal, asked int64) int64 {
 }
 
 // canActivities reports whether the caller sees activities anywhere.
-func canActivities(p *auth.Principal) bool {
+func CanActivities(p *auth.Principal) bool {
 	return p.Can(auth.PermActivityRead) || p.Can(auth.PermActivityWrite)
 }
 
 // actOrgChoices lists the organisations to filter or publish by: those
 // where the caller reads activities.
-func (h *Handler) actOrgChoices(r *http.Request, p *auth.Principal, lang i18n.Lang, q string, keep ...int64) ([]Option, error) {
+func (h *Kernel) ActOrgChoices(r *http.Request, p *auth.Principal, lang i18n.Lang, q string, keep ...int64) ([]Option, error) {
 	perm := auth.PermActivityRead
 	if !p.Can(perm) {
 		perm = auth.PermActivityWrite
 	}
-	return h.orgChoices(r.Context(), p, lang, perm, q, keep...)
+	return h.OrgChoices(r.Context(), p, lang, perm, q, keep...)
 }
