@@ -8,6 +8,7 @@ import (
 	"gonghui/internal/course"
 	"gonghui/internal/sms"
 	"gonghui/internal/stats"
+	"gonghui/internal/web/site"
 	"log/slog"
 	"net"
 	"net/http"
@@ -136,11 +137,9 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 
 	apiH := api.New(api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, Acts: m.Acts, Courses: m.Courses, HTTP: opts})
 	apiH.Routes(mux)
-	webH, err := web.New(ctx, web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, Acts: m.Acts, Courses: m.Courses, HTTP: opts})
-	if err != nil {
+	if err := site.Mount(ctx, mux, web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, Acts: m.Acts, Courses: m.Courses, HTTP: opts}); err != nil {
 		return nil, err
 	}
-	webH.Routes(mux)
 
 	// Cross-site state-changing requests from browsers are refused before
 	// any handler runs; pages add per-form tokens on top.

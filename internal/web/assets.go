@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -35,8 +36,10 @@ type staticFile struct {
 	ctype string
 }
 
-// statics maps a name relative to static/ (e.g. "app.css") to its file.
-var statics = loadStatics(staticFS)
+// statics maps a name relative to static/ (e.g. "app.css") to its file,
+// the kernel's and every page package's; read once, after the packages'
+// init functions have registered their files.
+var statics = sync.OnceValue(func() map[string]*staticFile { return loadStatics(siteFiles()) })
 
 func loadStatics(fsys fs.FS) map[string]*staticFile {
 	files := map[string]*staticFile{}
@@ -99,7 +102,7 @@ func compressible(ctype string) bool {
 // URL that answers 404 (templates use the "asset" function, which fails
 // instead, so a typo is caught by the tests).
 func AssetURL(name string) string {
-	if f, ok := statics[name]; ok {
+	if f, ok := statics()[name]; ok {
 		return "/static/" + f.hash + "/" + name
 	}
 	return "/static/" + strings.Repeat("0", hashLen) + "/" + name
@@ -107,8 +110,8 @@ func AssetURL(name string) string {
 
 // assetFunc is the template function "asset": like AssetURL but an error for
 // an unknown name.
-func assetFunc(name string) (string, error) {
-	if _, ok := statics[name]; !ok {
+func Asset(name string) (string, error) {
+	if _, ok := statics()[name]; !ok {
 		return "", &unknownAssetError{name}
 	}
 	return AssetURL(name), nil
@@ -138,7 +141,7 @@ func serveStatic(w http.ResponseWriter, r *http.Request) {
 	rest := strings.TrimPrefix(r.URL.Path, "/static")
 	rest = strings.TrimPrefix(rest, "/")
 	hash, name, ok := strings.Cut(rest, "/")
-	f := statics[name]
+	f := statics()[name]
 	if !ok || hash == "" || f == nil {
 		http.NotFound(w, r)
 		return

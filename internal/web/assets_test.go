@@ -15,7 +15,7 @@ import (
 
 func TestAssetURL(t *testing.T) {
 	for _, name := range []string{"app.css", "app.js", "favicon.svg"} {
-		f, ok := statics[name]
+		f, ok := statics()[name]
 		if !ok {
 			t.Fatalf("%s not embedded", name)
 		}
@@ -62,7 +62,7 @@ func TestStaticHandler(t *testing.T) {
 		if h.Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("%s: no nosniff", name)
 		}
-		if !bytes.Equal(w.Body.Bytes(), statics[name].body) {
+		if !bytes.Equal(w.Body.Bytes(), statics()[name].body) {
 			t.Errorf("%s: body differs", name)
 		}
 		if h.Get("ETag") == "" {
@@ -77,7 +77,7 @@ func TestStaticHandler(t *testing.T) {
 
 		// A stale hash serves the current file with a short cache.
 		w3 := fetchStatic(t, "GET", "/static/00000000/"+name)
-		if w3.Code != 200 || !bytes.Equal(w3.Body.Bytes(), statics[name].body) {
+		if w3.Code != 200 || !bytes.Equal(w3.Body.Bytes(), statics()[name].body) {
 			t.Errorf("%s: stale hash gave %d", name, w3.Code)
 		}
 		if cc := w3.Header().Get("Cache-Control"); strings.Contains(cc, "immutable") || !strings.Contains(cc, "max-age=") {
@@ -95,7 +95,7 @@ func TestStaticHandler(t *testing.T) {
 		t.Fatal(err)
 	}
 	plain, _ := io.ReadAll(zr)
-	if !bytes.Equal(plain, statics["app.css"].body) {
+	if !bytes.Equal(plain, statics()["app.css"].body) {
 		t.Error("gzip body differs")
 	}
 	if w := fetchStatic(t, "GET", AssetURL("app.css"), "Accept-Encoding", "gzip;q=0"); w.Header().Get("Content-Encoding") != "" {
@@ -115,7 +115,7 @@ func TestStaticHandler(t *testing.T) {
 		t.Errorf("HEAD: %d, %d bytes", w.Code, w.Body.Len())
 	}
 
-	for _, u := range []string{"/static/abcdef12/nope.css", "/static/app.css", "/static/", "/static/x/../app.css", "/static/" + statics["app.css"].hash + "/"} {
+	for _, u := range []string{"/static/abcdef12/nope.css", "/static/app.css", "/static/", "/static/x/../app.css", "/static/" + statics()["app.css"].hash + "/"} {
 		if w := fetchStatic(t, "GET", u); w.Code != http.StatusNotFound {
 			t.Errorf("%s: %d, want 404", u, w.Code)
 		}

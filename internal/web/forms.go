@@ -87,3 +87,6 @@ func LocalValue(t time.Time) string {
 	}
 	return t.In(beijing.Zone).Format(localInput)
 }
+
+// localInput is how a datetime-local field shows a time (Beijing).
+const localInput = "2006-01-02T15:04"

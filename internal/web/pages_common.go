@@ -202,7 +202,7 @@ func OrgURL(id int64) string { return "/orgs/" + db.FormatID(id) }
 // matching q, and the ones in keep (e.g. the current value). Each is
 // labelled with its name; search hits get their parent's name too.
 func (h *Kernel) OrgChoices(ctx context.Context, p *auth.Principal, lang i18n.Lang, perm auth.Perm, q string, keep ...int64) ([]Option, error) {
-	c := &Choices{p: p, perm: perm}
+	c := &Choices{Principal: p, Perm: perm}
 	if err := h.StartChoices(ctx, c, q, keep); err != nil {
 		return nil, err
 	}
@@ -223,31 +223,31 @@ func (h *Kernel) OrgChoices(ctx context.Context, p *auth.Principal, lang i18n.La
 			c.Add(k, "— ")
 		}
 	}
-	return c.out, nil
+	return c.Out, nil
 }
 
 // choices gathers the organisations of a picker, each once: those the
 // caller holds perm over, that pass only (when set), up to max (when set).
 type Choices struct {
-	p    *auth.Principal
-	perm auth.Perm
-	only func(org.Org) bool
-	max  int
-	out  []Option
-	seen map[int64]bool
+	Principal *auth.Principal
+	Perm      auth.Perm
+	Only      func(org.Org) bool
+	Max       int
+	Out       []Option
+	seen      map[int64]bool
 }
 
-func (c *Choices) Full() bool { return c.max > 0 && len(c.out) >= c.max }
+func (c *Choices) Full() bool { return c.Max > 0 && len(c.Out) >= c.Max }
 
 func (c *Choices) Add(o org.Org, prefix string) {
 	if c.seen == nil {
 		c.seen = map[int64]bool{}
 	}
-	if c.seen[o.ID] || !c.p.CanAt(c.perm, o.Path) || (c.only != nil && !c.only(o)) || c.Full() {
+	if c.seen[o.ID] || !c.Principal.CanAt(c.Perm, o.Path) || (c.Only != nil && !c.Only(o)) || c.Full() {
 		return
 	}
 	c.seen[o.ID] = true
-	c.out = append(c.out, Option{db.FormatID(o.ID), prefix + o.Name})
+	c.Out = append(c.Out, Option{db.FormatID(o.ID), prefix + o.Name})
 }
 
 // startChoices puts first the organisations already chosen (keep), then
@@ -257,12 +257,12 @@ func (h *Kernel) StartChoices(ctx context.Context, c *Choices, q string, keep []
 		if id == 0 {
 			continue
 		}
-		if o, err := h.Orgs.Get(ctx, c.p, id); err == nil {
+		if o, err := h.Orgs.Get(ctx, c.Principal, id); err == nil {
 			c.Add(*o, "")
 		}
 	}
 	if q != "" {
-		hits, _, err := h.Orgs.Search(ctx, c.p, org.Query{Q: q, Limit: PageSize})
+		hits, _, err := h.Orgs.Search(ctx, c.Principal, org.Query{Q: q, Limit: PageSize})
 		if err != nil && !errs.Is(err, errs.KindInvalid) {
 			return err
 		}
@@ -388,7 +388,7 @@ func RedirectAnchor(w http.ResponseWriter, r *http.Request, to, anchor, flash st
 func TagLabels(lang i18n.Lang, tags []string) []string {
 	out := make([]string, 0, len(tags))
 	for _, t := range tags {
-		out = append(out, tagLabel(lang, t))
+		out = append(out, TagLabel(lang, t))
 	}
 	return out
 }
@@ -402,7 +402,7 @@ type TagChoice struct {
 func TagChoices(lang i18n.Lang, prefix string, checked []string) []TagChoice {
 	out := make([]TagChoice, 0, len(member.Tags))
 	for _, t := range member.Tags {
-		out = append(out, TagChoice{Value: string(t), Label: tagLabel(lang, string(t)), ID: prefix + string(t), Checked: slices.Contains(checked, string(t))})
+		out = append(out, TagChoice{Value: string(t), Label: TagLabel(lang, string(t)), ID: prefix + string(t), Checked: slices.Contains(checked, string(t))})
 	}
 	return out
 }
@@ -424,3 +424,5 @@ func KindCounts(lang i18n.Lang, c org.Counts) []KindCount {
 	}
 	return out
 }
+
+func TagLabel(lang i18n.Lang, t string) string { return i18n.T(lang, "member.tag."+t) }

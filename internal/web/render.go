@@ -170,7 +170,7 @@ type Renderer struct {
 // error, a duplicate page or fragment name, or a page file redefining a
 // component.
 func NewRenderer() (*Renderer, error) {
-	return newRenderer(templateFS)
+	return newRenderer(siteFiles())
 }
 
 func newRenderer(fsys fs.FS) (*Renderer, error) {
@@ -430,7 +430,7 @@ func plainError(w http.ResponseWriter, lang i18n.Lang) {
 //	fieldID NAME               the id "field" gives the input of NAME
 func funcMap() template.FuncMap {
 	return template.FuncMap{
-		"asset":       assetFunc,
+		"asset":       Asset,
 		"t":           tFunc,
 		"dict":        dict,
 		"list":        func(items ...any) []any { return items },

@@ -466,7 +466,7 @@ func TestFuncs(t *testing.T) {
 	if n, err := arith(3, 4, -1); err != nil || n != -1 {
 		t.Errorf("sub: %d %v", n, err)
 	}
-	if _, err := assetFunc("nope"); err == nil {
+	if _, err := Asset("nope"); err == nil {
 		t.Error("asset of unknown file")
 	}
 }
@@ -500,7 +500,7 @@ func TestSnapshot(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for name, f := range statics {
+	for name, f := range statics() {
 		p := filepath.Join(dir, "static", f.hash, name)
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		if err := os.WriteFile(p, f.body, 0o644); err != nil {

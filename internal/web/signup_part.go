@@ -28,7 +28,7 @@ type AgendaItem struct {
 	Position         string // "候补第 3 位"
 	HasRegistration  bool
 	RegistrationLive bool
-	at               time.Time // timetable: the order within a day
+	At               time.Time // timetable: the order within a day
 }
 
 // pactGroup is one day of the timetable.

@@ -1,0 +1,270 @@
+package activities
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"gonghui/internal/activity"
+	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
+	"gonghui/internal/i18n"
+	"gonghui/internal/web"
+)
+
+// The staff pages of activities: the list (this file), the form
+// (page_activities_form.go), an activity's page with its registrations,
+// check-ins, attendance and report (page_activities_show.go), its photos
+// (page_activities_photos.go), signing up a list (page_activities_import.go),
+// and the venue's checkpoint screen, the phone scanner and the downloads
+// (page_activities_scan.go). The store is internal/activity; it scopes
+// everything, answering NotFound outside the caller's subtrees.
+
+func (h *Pages) activityRoutes(mux *http.ServeMux) {
+	a := h.Authed
+	mux.HandleFunc("GET /activities", a(h.activityList))
+	mux.HandleFunc("GET /activities/new", a(h.activityNew))
+	mux.HandleFunc("POST /activities/new", a(h.activityCreate))
+	mux.HandleFunc("GET /activities/{id}", a(h.activityShow))
+	mux.HandleFunc("GET /activities/{id}/edit", a(h.activityEdit))
+	mux.HandleFunc("POST /activities/{id}/edit", a(h.activityUpdate))
+	mux.HandleFunc("POST /activities/{id}/publish", a(h.activityPublish))
+	mux.HandleFunc("POST /activities/{id}/cancel", a(h.activityCancel))
+	mux.HandleFunc("POST /activities/{id}/finish", a(h.activityFinish))
+	mux.HandleFunc("POST /activities/{id}/report", a(h.activityReport))
+	mux.HandleFunc("POST /activities/{id}/members", a(h.activityMemberSearch))
+	mux.HandleFunc("POST /activities/{id}/register", a(h.activityRegister))
+	mux.HandleFunc("POST /activities/{id}/registrations/{mid}/decide", a(h.activityDecide))
+	mux.HandleFunc("POST /activities/{id}/registrations/{mid}/cancel", a(h.activityUnregister))
+	mux.HandleFunc("POST /activities/{id}/checkin", a(h.activityManualCheckIn))
+	mux.HandleFunc("POST /activities/{id}/redeem", a(h.activityRedeem))
+	mux.HandleFunc("POST /activities/{id}/import", a(h.activityImport))
+	mux.HandleFunc("POST /activities/{id}/photos", a(h.activityPhotoAdd))
+	mux.HandleFunc("GET /activities/{id}/photos/{pid}", a(h.activityPhoto))
+	mux.HandleFunc("POST /activities/{id}/photos/{pid}/delete", a(h.activityPhotoDelete))
+	mux.HandleFunc("GET /activities/{id}/attendance.xlsx", a(h.activityExport))
+	mux.HandleFunc("GET /activities/{id}/calendar.ics", a(h.activityICS))
+	mux.HandleFunc("GET /activities/{id}/checkpoints/{cp}/display", a(h.checkpointDisplay))
+	mux.HandleFunc("GET /activities/{id}/checkpoints/{cp}/qr.png", a(h.checkpointQR))
+	mux.HandleFunc("GET /activities/{id}/checkpoints/{cp}/code", a(h.checkpointCodeJSON))
+	mux.HandleFunc("GET /activities/{id}/scan", a(h.activityScanPage))
+	mux.HandleFunc("POST /activities/{id}/scan", a(h.activityScan))
+}
+
+// Labels of the store's codes (activity.*.json).
+
+func actKindLabel(lang i18n.Lang, k activity.Kind) string {
+	return i18n.T(lang, "activity.kind."+string(k))
+}
+
+func actStatusLabel(lang i18n.Lang, s activity.Status) string {
+	return i18n.T(lang, "activity.status."+string(s))
+}
+
+func actStatusVariant(s activity.Status) string {
+	switch s {
+	case activity.StatusPublished:
+		return "success"
+	case activity.StatusDraft:
+		return "warning"
+	case activity.StatusFinished:
+		return "info"
+	}
+	return "outline"
+}
+
+func regStatusLabel(lang i18n.Lang, s activity.RegStatus) string {
+	return i18n.T(lang, "activity.reg."+string(s))
+}
+
+func regStatusVariant(s activity.RegStatus) string {
+	switch s {
+	case activity.RegConfirmed:
+		return "success"
+	case activity.RegWaiting, activity.RegPending:
+		return "warning"
+	case activity.RegWalkIn:
+		return "info"
+	}
+	return "outline"
+}
+
+func actKindOptions(lang i18n.Lang) []web.Option {
+	out := make([]web.Option, 0, len(activity.Kinds))
+	for _, k := range activity.Kinds {
+		out = append(out, web.Option{Value: string(k), Label: actKindLabel(lang, k)})
+	}
+	return out
+}
+
+func actStatusOptions(lang i18n.Lang) []web.Option {
+	out := make([]web.Option, 0, len(activity.Statuses))
+	for _, s := range activity.Statuses {
+		out = append(out, web.Option{Value: string(s), Label: actStatusLabel(lang, s)})
+	}
+	return out
+}
+
+func activityURL(id int64) string { return "/activities/" + db.FormatID(id) }
+
+// actRow is an activity in the list or on its page.
+type actRow struct {
+	ID, URL, Title, KindLabel, OrgName, OrgURL string
+	Starts, Ends, When                         string
+	StatusLabel, StatusV                       string
+	Confirmed, Capacity, Waiting, Pending      int
+}
+
+func actView(lang i18n.Lang, a *activity.Activity) actRow {
+	return actRow{ID: db.FormatID(a.ID), URL: activityURL(a.ID), Title: a.Title, KindLabel: actKindLabel(lang, a.Kind),
+		OrgName: a.OrgName, OrgURL: web.OrgURL(a.OrgID), Starts: web.FormatTime(a.StartsAt, "2006-01-02 15:04"),
+		Ends: web.FormatTime(a.EndsAt, "2006-01-02 15:04"), When: timeSpan(a.StartsAt, a.EndsAt),
+		StatusLabel: actStatusLabel(lang, a.Status), StatusV: actStatusVariant(a.Status),
+		Confirmed: a.Confirmed, Capacity: a.Capacity, Waiting: a.Waiting, Pending: a.Pending}
+}
+
+// timeSpan shows a start and an end in Beijing time, the end's date left
+// out when it is the same day.
+func timeSpan(from, to time.Time) string {
+	a, b := from.In(beijing.Zone), to.In(beijing.Zone)
+	if a.Format(time.DateOnly) == b.Format(time.DateOnly) {
+		return a.Format("2006-01-02 15:04") + "–" + b.Format("15:04")
+	}
+	return a.Format("2006-01-02 15:04") + " – " + b.Format("2006-01-02 15:04")
+}
+
+// actFilters are the list's filters as the URL carries them.
+type actFilters struct{ Q, Org, Kind, Status, From, To string }
+
+func actFiltersFrom(r *http.Request) actFilters {
+	return actFilters{Q: web.QueryValue(r, "q"), Org: web.QueryValue(r, "org"), Kind: web.QueryValue(r, "kind"), Status: web.QueryValue(r, "status"),
+		From: web.QueryValue(r, "from"), To: web.QueryValue(r, "to")}
+}
+
+func (f actFilters) Any() bool {
+	return f.Q != "" || f.Org != "" || f.Kind != "" || f.Status != "" || f.From != "" || f.To != ""
+}
+
+func (f actFilters) values() url.Values {
+	v := url.Values{}
+	for k, s := range map[string]string{"q": f.Q, "org": f.Org, "kind": f.Kind, "status": f.Status, "from": f.From, "to": f.To} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	return v
+}
+
+// activityListData is the Data of the list.
+type activityListData struct {
+	F             actFilters
+	OrgOptions    []web.Option
+	KindOptions   []web.Option
+	StatusOptions []web.Option
+	Rows          []actRow
+	Next          string
+	HasPrev       bool
+	CanWrite      bool
+	NewURL        string
+}
+
+func (h *Pages) activityList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	if !web.CanActivities(p) {
+		return errs.Forbidden()
+	}
+	ctx := r.Context()
+	pg := h.Page(w, r, p, "aweb.list.title", "activities")
+	f := actFiltersFrom(r)
+	d := activityListData{F: f, KindOptions: actKindOptions(pg.Lang), StatusOptions: actStatusOptions(pg.Lang),
+		CanWrite: p.Can(auth.PermActivityWrite), NewURL: "/activities/new"}
+	if f.Org != "" {
+		d.NewURL += "?org=" + url.QueryEscape(f.Org)
+	}
+	var err error
+	if d.OrgOptions, err = h.ActOrgChoices(r, p, pg.Lang, "", web.ParseIDValue(f.Org)); err != nil {
+		return err
+	}
+	cursor := web.QueryValue(r, "cursor")
+	q := activity.Query{Q: f.Q, Kind: activity.Kind(f.Kind), Status: activity.Status(f.Status), From: f.From, To: f.To,
+		After: cursor, Limit: web.PageSize}
+	fe := errs.Fields{}
+	if f.Org != "" {
+		if q.Org = web.ParseIDValue(f.Org); q.Org == 0 {
+			fe.Add("org", "field.invalid_id")
+		}
+	}
+	var items []activity.Activity
+	var next string
+	if err = fe.Err(); err == nil {
+		items, next, err = h.Acts.List(ctx, p, q)
+	}
+	status := http.StatusOK
+	if err != nil {
+		form, ok := web.FormError(pg, err)
+		if !ok {
+			return err
+		}
+		pg.Form, status = form, httpx.Status(err)
+	}
+	for i := range items {
+		d.Rows = append(d.Rows, actView(pg.Lang, &items[i]))
+	}
+	d.Next, d.HasPrev = web.ListURL(pg, "cursor", next), cursor != ""
+	pg.Data = d
+	h.Render(w, status, "activity_list", pg)
+	return nil
+}
+
+// activityFor loads the activity of the {id} path value, or answers the
+// error page.
+func (h *Pages) activityFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*activity.Activity, bool) {
+	id, err := web.IDParam(r, "id")
+	if err == nil {
+		var a *activity.Activity
+		if a, err = h.Acts.Get(r.Context(), p, id); err == nil {
+			return a, true
+		}
+	}
+	h.Fail(w, r, p, err)
+	return nil, false
+}
+
+// activityWritable is activityFor for what changes the activity: those who
+// only read it get the 403 page.
+func (h *Pages) activityWritable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*activity.Activity, bool) {
+	a, ok := h.activityFor(w, r, p)
+	if !ok {
+		return nil, false
+	}
+	if !p.CanAt(auth.PermActivityWrite, a.OrgPath) {
+		h.Forbidden(w, r, p)
+		return nil, false
+	}
+	return a, true
+}
+
+// actTranslate is the store's translate function in the page's language.
+func actTranslate(lang i18n.Lang) activity.Translate {
+	return func(k string, a ...any) string { return i18n.T(lang, k, a...) }
+}
+
+// checkpointName is a checkpoint's name, the default one's label when it
+// has none.
+func checkpointName(lang i18n.Lang, c activity.Checkpoint) string {
+	if strings.TrimSpace(c.Name) == "" {
+		return i18n.T(lang, "activity.checkpoint.main")
+	}
+	return c.Name
+}
+
+func checkpointOptions(lang i18n.Lang, a *activity.Activity) []web.Option {
+	out := make([]web.Option, 0, len(a.Checkpoints))
+	for _, c := range a.Checkpoints {
+		out = append(out, web.Option{Value: db.FormatID(c.ID), Label: checkpointName(lang, c)})
+	}
+	return out
+}

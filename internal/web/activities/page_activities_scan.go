@@ -1,0 +1,290 @@
+package activities
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"gonghui/internal/activity"
+	"gonghui/internal/auth"
+	"gonghui/internal/card"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
+	"gonghui/internal/i18n"
+	"gonghui/internal/web"
+)
+
+// The venue's side of an activity: a checkpoint's screen with its QR code
+// (members scan it with their phones), the staff's scanner (staff scan
+// members' cards, to check them in or hand out a prize), and the
+// downloads (attendance workbook, calendar file).
+
+// checkpointOf finds the {cp} checkpoint of an activity.
+func checkpointOf(r *http.Request, a *activity.Activity) (*activity.Checkpoint, error) {
+	id, err := web.IDParam(r, "cp")
+	if err != nil {
+		return nil, err
+	}
+	for i := range a.Checkpoints {
+		if a.Checkpoints[i].ID == id {
+			return &a.Checkpoints[i], nil
+		}
+	}
+	return nil, errs.NotFound("checkpoint")
+}
+
+func (h *Pages) currentCode(r *http.Request, p *auth.Principal, a *activity.Activity, cp *activity.Checkpoint) (*web.CheckpointCode, error) {
+	code, until, err := h.Acts.CheckpointCode(r.Context(), p, a.ID, cp.ID)
+	if err != nil {
+		return nil, err
+	}
+	base := activityURL(a.ID) + "/checkpoints/" + db.FormatID(cp.ID)
+	out := &web.CheckpointCode{URL: h.Origin(r) + activity.CheckinPath(code), Image: base + "/qr.png"}
+	if !until.IsZero() {
+		out.ValidUntil = web.FormatTime(until, "15:04:05")
+		out.Image += "?w=" + db.FormatID(until.Unix())
+		// Fetch the next code just after this one's window ends: a code
+		// is still accepted through the following window, so a screen a
+		// moment late never shows a code that fails.
+		out.RefreshInMS = max(time.Until(until).Milliseconds(), 0) + 700
+	}
+	return out, nil
+}
+
+// displayData is the Data of a checkpoint's screen.
+type displayData struct {
+	A               actRow
+	Checkpoint      string
+	Code            *web.CheckpointCode
+	CodeJSON        string
+	Back            string
+	CheckInOpen     bool
+	CheckInFrom     string
+	RotateSeconds   int
+	OtherCheckpoint []cpView
+}
+
+// checkpointDisplay: GET /activities/{id}/checkpoints/{cp}/display, the page
+// for a screen or a printout at the venue.
+func (h *Pages) checkpointDisplay(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	cp, err := checkpointOf(r, a)
+	var code *web.CheckpointCode
+	if err == nil {
+		code, err = h.currentCode(r, p, a, cp)
+	}
+	if err != nil {
+		return err
+	}
+	pg := h.Page(w, r, p, "", "activities")
+	pg.Title = a.Title
+	pg.Crumbs = []web.Crumb{{Label: pg.T("aweb.list.title"), URL: "/activities"}, {Label: a.Title, URL: activityURL(a.ID)}, {Label: checkpointName(pg.Lang, *cp)}}
+	d := displayData{A: actView(pg.Lang, a), Checkpoint: checkpointName(pg.Lang, *cp), Code: code, Back: activityURL(a.ID),
+		CodeJSON:    activityURL(a.ID) + "/checkpoints/" + db.FormatID(cp.ID) + "/code",
+		CheckInOpen: a.CheckInOpen(time.Now()), CheckInFrom: web.FormatTime(a.StartsAt.Add(-activity.CheckInLead), "2006-01-02 15:04"),
+		RotateSeconds: cp.RotateSeconds}
+	for _, c := range a.Checkpoints {
+		if c.ID != cp.ID {
+			d.OtherCheckpoint = append(d.OtherCheckpoint, cpView{ID: db.FormatID(c.ID), Name: checkpointName(pg.Lang, c),
+				DisplayURL: activityURL(a.ID) + "/checkpoints/" + db.FormatID(c.ID) + "/display"})
+		}
+	}
+	pg.Data = d
+	h.Render(w, http.StatusOK, "activity_display", pg)
+	return nil
+}
+
+// checkpointQR: GET /activities/{id}/checkpoints/{cp}/qr.png, the code of
+// the checkpoint's current check-in address. Never cached: it rotates.
+func (h *Pages) checkpointQR(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	cp, err := checkpointOf(r, a)
+	var code *web.CheckpointCode
+	if err == nil {
+		code, err = h.currentCode(r, p, a, cp)
+	}
+	var png []byte
+	if err == nil {
+		png, err = card.PNG(code.URL, 720)
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Write(png)
+	return nil
+}
+
+// checkpointCodeJSON: GET .../code, the screen's script asking for the
+// next code.
+func (h *Pages) checkpointCodeJSON(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	cp, err := checkpointOf(r, a)
+	var code *web.CheckpointCode
+	if err == nil {
+		code, err = h.currentCode(r, p, a, cp)
+	}
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, code)
+	return nil
+}
+
+// scanData is the Data of the scanner.
+type scanData struct {
+	A              actRow
+	Mode           string
+	CheckpointOpts []web.Option
+	Checkpoint     string
+	HasPrize       bool
+	CheckInOpen    bool
+	Result         *web.ScanResult
+	Action         string
+	Back           string
+	CheckInURL     string
+	RedeemURL      string
+}
+
+func (h *Pages) activityScanPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	h.renderScan(w, r, p, a, web.QueryValue(r, "mode"), web.QueryValue(r, "cp"), nil, http.StatusOK)
+	return nil
+}
+
+func (h *Pages) renderScan(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, mode, cp string, res *web.ScanResult, status int) {
+	pg := h.Page(w, r, p, "aweb.scan.title", "activities")
+	base := activityURL(a.ID)
+	pg.Path = base + "/scan"
+	pg.Crumbs = []web.Crumb{{Label: pg.T("aweb.list.title"), URL: "/activities"}, {Label: a.Title, URL: base}, {Label: pg.Title}}
+	if mode != "redeem" || a.StampsRequired == 0 {
+		mode = "checkin"
+	}
+	d := scanData{A: actView(pg.Lang, a), Mode: mode, CheckpointOpts: checkpointOptions(pg.Lang, a), Checkpoint: cp,
+		HasPrize: a.StampsRequired > 0, CheckInOpen: a.CheckInOpen(time.Now()), Result: res, Action: base + "/scan", Back: base,
+		CheckInURL: base + "/scan", RedeemURL: base + "/scan?mode=redeem"}
+	if d.Checkpoint == "" && len(d.CheckpointOpts) > 0 {
+		d.Checkpoint = d.CheckpointOpts[0].Value
+	}
+	pg.Data = d
+	h.Render(w, status, "activity_scan", pg)
+}
+
+// activityScan: POST /activities/{id}/scan, a member's card scanned at a
+// checkpoint (mode=checkin) or at the prize desk (mode=redeem).
+func (h *Pages) activityScan(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	ctx := r.Context()
+	lang := i18n.FromRequest(r)
+	mode, cpID, payload := web.FormValue(r, "mode"), web.FormValue(r, "checkpoint_id"), web.FormValue(r, "card")
+	res := &web.ScanResult{}
+	var err error
+	if payload == "" {
+		err = errs.Fields{"card": {Key: "field.required"}}.Err()
+	} else if mode == "redeem" {
+		var sc *activity.StampCard
+		if sc, err = h.Acts.RedeemPrize(ctx, p, a.ID, activity.CheckInInput{Card: payload}); err == nil {
+			res.OK, res.Prize = true, true
+			res.Title = i18n.T(lang, "aweb.scan.redeemed_title")
+			if chk, verr := h.Members.VerifyCard(ctx, payload); verr == nil {
+				if m, berr := h.Members.Brief(ctx, chk.MemberID); berr == nil {
+					res.Title = m.Name
+				}
+			}
+			res.Detail = i18n.T(lang, "aweb.scan.redeemed", sc.Prize, sc.Collected, len(sc.Stamps))
+		}
+	} else {
+		in := activity.CheckInInput{Card: payload, CheckpointID: web.ParseIDValue(cpID)}
+		var ci *activity.CheckIn
+		var made bool
+		if ci, made, err = h.Acts.CheckIn(ctx, p, a.ID, in); err == nil {
+			res.OK, res.Again, res.Title = true, !made, ci.MemberName
+			cpName := checkpointTitle(lang, ci.CheckpointName)
+			if made {
+				res.Detail = i18n.T(lang, "aweb.scan.checked_in", cpName, web.FormatTime(ci.At, "15:04:05"))
+			} else {
+				res.Detail = i18n.T(lang, "aweb.scan.already", cpName, web.FormatTime(ci.At, "15:04:05"))
+			}
+			if ci.StampsRequired > 0 {
+				res.Detail += " " + i18n.T(lang, "aweb.scan.stamps", ci.Stamps, ci.Checkpoints)
+				if ci.PrizeEarned {
+					res.Prize = true
+					res.Detail += " " + i18n.T(lang, "aweb.scan.prize_earned")
+				}
+			}
+		}
+	}
+	status := http.StatusOK
+	if err != nil {
+		if _, ok := errs.As(err); !ok {
+			slog.Error("scan failed", "err", err)
+		}
+		if e, ok := errs.As(err); ok && (e.Kind == errs.KindNotFound || e.Kind == errs.KindForbidden || e.Kind == errs.KindInternal) && len(e.Fields) == 0 {
+			if !web.WantsJSON(r) {
+				return err
+			}
+		}
+		res = &web.ScanResult{Title: i18n.T(lang, "aweb.scan.refused"), Detail: web.ErrMessage(lang, err)}
+		status = httpx.Status(err)
+	}
+	if web.WantsJSON(r) {
+		web.WriteJSON(w, status, res)
+		return nil
+	}
+	h.renderScan(w, r, p, a, mode, cpID, res, status)
+	return nil
+}
+
+// activityExport: GET /activities/{id}/attendance.xlsx.
+func (h *Pages) activityExport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	a, ok := h.activityFor(w, r, p)
+	if !ok {
+		return nil
+	}
+	lang := i18n.FromRequest(r)
+	out := &httpx.LazyWriter{W: w, Before: func() {
+		httpx.Attachment(w, a.Title+"-"+i18n.T(lang, "activity.export_sheet")+".xlsx")
+	}}
+	if err := h.Acts.ExportAttendance(r.Context(), p, a.ID, actTranslate(lang), out); err != nil {
+		if out.Started {
+			slog.Error("attendance export broke off", "err", err)
+			return nil
+		}
+		h.Fail(w, r, p, err)
+	}
+	return nil
+}
+
+// activityICS: GET /activities/{id}/calendar.ics.
+func (h *Pages) activityICS(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	a, ok := h.activityFor(w, r, p)
+	if !ok {
+		return nil
+	}
+	body := activity.ICS(a, h.Origin(r)+activityURL(a.ID), time.Now())
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="activity-`+db.FormatID(a.ID)+`.ics"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = bytes.NewReader(body).WriteTo(w)
+	return nil
+}

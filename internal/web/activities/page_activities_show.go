@@ -1,0 +1,467 @@
+package activities
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"gonghui/internal/activity"
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
+	"gonghui/internal/i18n"
+	"gonghui/internal/member"
+	"gonghui/internal/web"
+)
+
+// An activity's page: its fields and the actions its status allows, the
+// registrations (tabs by status, a name search, approve/reject, cancel,
+// manual check-in), signing a member up, the check-ins, the attendance,
+// the report, photos, prize redemption and importing a list to sign up
+// (page_activities_import.go). Each form posts to its own address and
+// comes back here: with a flash on success, or the page again with the
+// form's errors in place.
+
+// regView is a registration in the list.
+type regView struct {
+	MemberID, MemberURL, Name, OrgName string
+	StatusLabel, StatusV, ViaLabel     string
+	Created                            string
+	Stamps                             int
+	Pending, Live, CanCheckIn          bool
+}
+
+// checkInView is a check-in in the list.
+type checkInView struct {
+	MemberID, MemberURL, Name, OrgName, Checkpoint, At, ViaLabel string
+}
+
+// cpView is a checkpoint on the page.
+type cpView struct {
+	ID, Name, DisplayURL string
+	Rotate               int
+}
+
+// photoView is a photo's thumbnail.
+type photoView struct {
+	ID, URL, Caption, DeleteURL string
+}
+
+// activityShowData is the Data of an activity's page.
+type activityShowData struct {
+	A                                 actRow
+	Act                               *activity.Activity
+	AudienceTags                      []string
+	Coords                            string
+	RegOpens, RegCloses, CancelBefore string
+	CanWrite                          bool
+	CanEdit, CanPublish, CanCancel    bool
+	CanFinish, CheckInOpen, CanSignUp bool
+	Checkpoints                       []cpView
+	CheckpointOpts                    []web.Option
+	Tab                               string
+	TabRegsURL, TabCheckInsURL        string
+	RegTabs                           []web.RegTab
+	RegQ, RegStatus                   string
+	Regs                              []regView
+	RegNext, RegFirst                 string
+	RegHasPrev                        bool
+	CheckIns                          []checkInView
+	CINext, CIFirst                   string
+	CIHasPrev                         bool
+	Att                               *activity.Attendance
+	AttRate                           string
+	MemberQ                           string
+	MemberSearched                    bool
+	MemberHits                        []web.MemberHit
+	Import                            *importResult
+	Photos                            []photoView
+	MaxPhotoMB                        int
+	FormName                          string
+	ExportURL, ICSURL, ScanURL, URL   string
+	CancelReason                      string
+	HasStamps                         bool
+	Report                            string
+}
+
+// showState is what a failed or answered form brings back to the page.
+type showState struct {
+	Form     *web.Form
+	FormName string
+	Status   int
+	MemberQ  string
+	Searched bool
+	Hits     []web.MemberHit
+	Import   *importResult
+}
+
+func (h *Pages) activityShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	a, ok := h.activityFor(w, r, p)
+	if !ok {
+		return nil
+	}
+	h.renderActivityShow(w, r, p, a, showState{Status: http.StatusOK})
+	return nil
+}
+
+func (h *Pages) renderActivityShow(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, st showState) {
+	ctx := r.Context()
+	pg := h.Page(w, r, p, "", "activities")
+	pg.Title = a.Title
+	base := activityURL(a.ID)
+	if r.Method != http.MethodGet {
+		pg.Path = base
+	}
+	pg.Crumbs = []web.Crumb{{Label: pg.T("aweb.list.title"), URL: "/activities"}, {Label: a.Title}}
+	pg.Form = st.Form
+	now := time.Now()
+	d := &activityShowData{A: actView(pg.Lang, a), Act: a, AudienceTags: web.TagLabels(pg.Lang, a.AudienceTags),
+		RegOpens: web.FormatTime(a.RegOpensAt, "2006-01-02 15:04"), RegCloses: web.FormatTime(a.RegClosesAt, "2006-01-02 15:04"),
+		CancelBefore: web.FormatTime(a.CancelBefore, "2006-01-02 15:04"), CanWrite: p.CanAt(auth.PermActivityWrite, a.OrgPath),
+		CheckInOpen: a.CheckInOpen(now), FormName: st.FormName, MemberQ: st.MemberQ, MemberSearched: st.Searched,
+		MemberHits: st.Hits, Import: st.Import, MaxPhotoMB: activity.MaxPhotoBytes >> 20, URL: base,
+		ExportURL: base + "/attendance.xlsx", ICSURL: base + "/calendar.ics", ScanURL: base + "/scan",
+		CancelReason: a.CancelReason, HasStamps: a.StampsRequired > 0, Report: a.Report}
+	if a.Lat != nil && a.Lng != nil {
+		d.Coords = strconv.FormatFloat(*a.Lat, 'f', 6, 64) + ", " + strconv.FormatFloat(*a.Lng, 'f', 6, 64)
+	}
+	open := a.Status == activity.StatusDraft || a.Status == activity.StatusPublished
+	d.CanEdit, d.CanCancel = d.CanWrite && open, d.CanWrite && open
+	d.CanPublish = d.CanWrite && a.Status == activity.StatusDraft
+	d.CanFinish = d.CanWrite && a.Status == activity.StatusPublished && !now.Before(a.StartsAt)
+	d.CanSignUp = d.CanWrite && a.Status == activity.StatusPublished && now.Before(a.EndsAt)
+	for _, c := range a.Checkpoints {
+		d.Checkpoints = append(d.Checkpoints, cpView{ID: db.FormatID(c.ID), Name: checkpointName(pg.Lang, c), Rotate: c.RotateSeconds,
+			DisplayURL: base + "/checkpoints/" + db.FormatID(c.ID) + "/display"})
+	}
+	d.CheckpointOpts = checkpointOptions(pg.Lang, a)
+
+	// The registrations or the check-ins, a page at a time.
+	d.Tab = "regs"
+	if web.QueryValue(r, "tab") == "checkins" {
+		d.Tab = "checkins"
+	}
+	d.TabRegsURL = web.SetQuery(web.SetQuery(pg.Path, "tab", ""), "ccursor", "") + "#registrations"
+	d.TabCheckInsURL = web.SetQuery(web.SetQuery(pg.Path, "tab", "checkins"), "rcursor", "") + "#registrations"
+	d.RegQ, d.RegStatus = web.QueryValue(r, "rq"), web.QueryValue(r, "rstatus")
+	regBase := web.SetQuery(web.SetQuery(web.SetQuery(pg.Path, "flash", ""), "rcursor", ""), "tab", "")
+	d.RegTabs = append(d.RegTabs, web.RegTab{Label: pg.T("aweb.regs.all"), URL: web.SetQuery(regBase, "rstatus", "") + "#registrations", Current: d.RegStatus == ""})
+	for _, s := range activity.RegStatuses {
+		d.RegTabs = append(d.RegTabs, web.RegTab{Label: regStatusLabel(pg.Lang, s), URL: web.SetQuery(regBase, "rstatus", string(s)) + "#registrations",
+			Current: d.RegStatus == string(s)})
+	}
+	if d.Tab == "regs" {
+		cursor := web.QueryValue(r, "rcursor")
+		regs, next, err := h.Acts.Registrations(ctx, p, a.ID, activity.RegQuery{Status: activity.RegStatus(d.RegStatus), Q: d.RegQ, After: cursor, Limit: web.PageSize})
+		if err != nil {
+			if _, ok := web.FormError(pg, err); !ok {
+				h.Fail(w, r, p, err)
+				return
+			}
+			d.RegStatus = ""
+		}
+		for _, g := range regs {
+			v := regView{MemberID: db.FormatID(g.MemberID), MemberURL: web.MemberURL(g.MemberID), Name: g.MemberName, OrgName: g.OrgName,
+				StatusLabel: regStatusLabel(pg.Lang, g.Status), StatusV: regStatusVariant(g.Status),
+				ViaLabel: i18n.T(pg.Lang, "activity.via."+g.Via), Created: web.FormatTime(g.CreatedAt, "2006-01-02 15:04"), Stamps: g.Stamps,
+				Pending: g.Status == activity.RegPending,
+				Live:    g.Status == activity.RegConfirmed || g.Status == activity.RegWaiting || g.Status == activity.RegPending}
+			v.CanCheckIn = d.CanWrite && d.CheckInOpen && (g.Status == activity.RegConfirmed || g.Status == activity.RegWalkIn) && g.Stamps < len(a.Checkpoints)
+			d.Regs = append(d.Regs, v)
+		}
+		d.RegNext, d.RegHasPrev = web.ListURL(pg, "rcursor", next), cursor != ""
+		if d.RegNext != "" {
+			d.RegNext += "#registrations"
+		}
+		d.RegFirst = web.SetQuery(web.SetQuery(pg.Path, "rcursor", ""), "flash", "") + "#registrations"
+	} else {
+		cursor := web.QueryValue(r, "ccursor")
+		cis, next, err := h.Acts.CheckIns(ctx, p, a.ID, cursor, web.PageSize)
+		if err != nil {
+			h.Fail(w, r, p, err)
+			return
+		}
+		for _, c := range cis {
+			d.CheckIns = append(d.CheckIns, checkInView{MemberID: db.FormatID(c.MemberID), MemberURL: web.MemberURL(c.MemberID), Name: c.MemberName,
+				OrgName: c.OrgName, Checkpoint: checkpointTitle(pg.Lang, c.CheckpointName), At: web.FormatTime(c.At, "2006-01-02 15:04:05"),
+				ViaLabel: i18n.T(pg.Lang, "activity.checkin_via."+c.Via)})
+		}
+		d.CINext, d.CIHasPrev = web.ListURL(pg, "ccursor", next), cursor != ""
+		if d.CINext != "" {
+			d.CINext += "#registrations"
+		}
+		d.CIFirst = web.SetQuery(web.SetQuery(pg.Path, "ccursor", ""), "flash", "") + "#registrations"
+	}
+
+	att, err := h.Acts.Attendance(ctx, p, a.ID)
+	if err != nil {
+		h.Fail(w, r, p, err)
+		return
+	}
+	d.Att = att
+	d.AttRate = "—"
+	if att.Confirmed > 0 {
+		d.AttRate = strconv.FormatFloat(att.Rate*100, 'f', 1, 64) + "%"
+	}
+	photos, err := h.Acts.Photos(ctx, p, a.ID)
+	if err != nil {
+		h.Fail(w, r, p, err)
+		return
+	}
+	for _, ph := range photos {
+		u := base + "/photos/" + db.FormatID(ph.ID)
+		d.Photos = append(d.Photos, photoView{ID: db.FormatID(ph.ID), URL: u, Caption: ph.Caption, DeleteURL: u + "/delete"})
+	}
+	pg.Data = d
+	h.Render(w, st.Status, "activity_show", pg)
+}
+
+// checkpointTitle names a checkpoint in a list (the default one has no name).
+func checkpointTitle(lang i18n.Lang, name string) string {
+	if strings.TrimSpace(name) == "" {
+		return i18n.T(lang, "activity.checkpoint.main")
+	}
+	return name
+}
+
+// showFailed brings the page back after a form's error; false when the
+// error is not about the form (the error page was written).
+func (h *Pages) showFailed(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, formName string, err error) {
+	pg := h.Page(w, r, p, "", "activities")
+	form, ok := web.FormFrom(pg, r, err)
+	if !ok {
+		h.Fail(w, r, p, err)
+		return
+	}
+	switch formName {
+	case "redeem":
+		// The prize form's inputs are named apart from the sign-up form's.
+		for _, k := range []string{"member_id", "card"} {
+			if msg, ok := form.Errors[k]; ok {
+				delete(form.Errors, k)
+				form.Errors["redeem_"+k] = msg
+			}
+		}
+	case "regs", "status":
+		// Forms without inputs of their own: the reason is the message.
+		form.Message = web.ErrMessage(pg.Lang, err)
+	}
+	h.renderActivityShow(w, r, p, a, showState{Form: form, FormName: formName, Status: httpx.Status(err)})
+}
+
+// Changing the activity's status.
+
+func (h *Pages) activityPublish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	if _, err := h.Acts.Publish(r.Context(), p, a.ID); err != nil {
+		h.showFailed(w, r, p, a, "status", err)
+		return nil
+	}
+	web.Redirect(w, r, activityURL(a.ID), "flash.aweb.published")
+	return nil
+}
+
+func (h *Pages) activityCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	if _, err := h.Acts.Cancel(r.Context(), p, a.ID, web.FormValue(r, "reason")); err != nil {
+		h.showFailed(w, r, p, a, "cancel", err)
+		return nil
+	}
+	web.Redirect(w, r, activityURL(a.ID), "flash.aweb.cancelled")
+	return nil
+}
+
+func (h *Pages) activityFinish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	if _, err := h.Acts.Finish(r.Context(), p, a.ID); err != nil {
+		h.showFailed(w, r, p, a, "status", err)
+		return nil
+	}
+	web.Redirect(w, r, activityURL(a.ID), "flash.aweb.finished")
+	return nil
+}
+
+func (h *Pages) activityReport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	if _, err := h.Acts.SetReport(r.Context(), p, a.ID, strings.TrimSpace(r.PostFormValue("report"))); err != nil {
+		h.showFailed(w, r, p, a, "report", err)
+		return nil
+	}
+	web.RedirectAnchor(w, r, activityURL(a.ID), "report", "flash.aweb.report_saved")
+	return nil
+}
+
+// Registrations.
+
+// activityMemberSearch finds members to sign up. The search posts, so that
+// an ID or mobile number typed never goes into an address; the page is
+// shown with the hits.
+func (h *Pages) activityMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	q := web.FormValue(r, "mq")
+	st := showState{Status: http.StatusOK, FormName: "signup", MemberQ: q, Searched: true}
+	if q == "" {
+		pg := h.Page(w, r, p, "", "activities")
+		st.Form, st.Status, st.Searched = web.FieldErrorForm(pg, "mq", "field.required"), httpx.KindStatus(errs.KindInvalid), false
+		h.renderActivityShow(w, r, p, a, st)
+		return nil
+	}
+	hits, _, err := h.Members.List(r.Context(), p, member.Query{Q: q, Status: member.StatusActive, Limit: 20})
+	if err != nil {
+		pg := h.Page(w, r, p, "", "activities")
+		form, ok := web.FormError(pg, err)
+		if !ok {
+			if !errs.Is(err, errs.KindForbidden) {
+				return err
+			}
+			form = &web.Form{Values: map[string]string{}, Errors: map[string]string{}, Message: pg.T("aweb.signup.no_member_access")}
+		}
+		if msg, bad := form.Errors["q"]; bad {
+			form.Errors["mq"] = msg
+		}
+		st.Form, st.Status = form, httpx.Status(err)
+	}
+	for _, m := range hits {
+		st.Hits = append(st.Hits, web.MemberHit{ID: db.FormatID(m.ID), Name: m.Name, OrgName: m.OrgName, IDNumber: m.IDNumber, Mobile: m.Mobile})
+	}
+	h.renderActivityShow(w, r, p, a, st)
+	return nil
+}
+
+func (h *Pages) activityRegister(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	var err error
+	mid := web.ParseIDValue(web.FormValue(r, "member_id"))
+	if mid == 0 {
+		key := "field.required"
+		if web.FormValue(r, "member_id") != "" {
+			key = "field.invalid_id"
+		}
+		err = errs.Fields{"member_id": {Key: key}}.Err()
+	}
+	var reg *activity.Registration
+	var made bool
+	if err == nil {
+		reg, made, err = h.Acts.Register(r.Context(), p, a.ID, mid)
+	}
+	if err != nil {
+		h.showFailed(w, r, p, a, "signup", err)
+		return nil
+	}
+	flash := "flash.aweb.signed_up"
+	switch {
+	case !made:
+		flash = "flash.aweb.already_registered"
+	case reg.Status == activity.RegWaiting:
+		flash = "flash.aweb.signed_up_waiting"
+	}
+	web.RedirectAnchor(w, r, activityURL(a.ID), "registrations", flash)
+	return nil
+}
+
+// regMember reads the {mid} path value.
+func regMember(r *http.Request) (int64, error) { return web.IDParam(r, "mid") }
+
+func (h *Pages) activityDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	mid, err := regMember(r)
+	if err == nil {
+		_, err = h.Acts.Decide(r.Context(), p, a.ID, mid, web.FormValue(r, "approve") == "1")
+	}
+	if err != nil {
+		h.showFailed(w, r, p, a, "regs", err)
+		return nil
+	}
+	flash := "flash.aweb.rejected"
+	if web.FormValue(r, "approve") == "1" {
+		flash = "flash.aweb.approved"
+	}
+	web.RedirectAnchor(w, r, activityURL(a.ID)+"?rstatus=pending", "registrations", flash)
+	return nil
+}
+
+func (h *Pages) activityUnregister(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	mid, err := regMember(r)
+	if err == nil {
+		_, err = h.Acts.CancelRegistration(r.Context(), p, a.ID, mid)
+	}
+	if err != nil {
+		h.showFailed(w, r, p, a, "regs", err)
+		return nil
+	}
+	web.RedirectAnchor(w, r, activityURL(a.ID), "registrations", "flash.aweb.registration_cancelled")
+	return nil
+}
+
+// activityManualCheckIn ticks a member on the list as present.
+func (h *Pages) activityManualCheckIn(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	in := activity.CheckInInput{MemberID: web.ParseIDValue(web.FormValue(r, "member_id")), CheckpointID: web.ParseIDValue(web.FormValue(r, "checkpoint_id"))}
+	var err error
+	if in.MemberID == 0 {
+		err = errs.Fields{"member_id": {Key: "field.required"}}.Err()
+	} else {
+		_, _, err = h.Acts.CheckIn(r.Context(), p, a.ID, in)
+	}
+	if err != nil {
+		h.showFailed(w, r, p, a, "regs", err)
+		return nil
+	}
+	web.RedirectAnchor(w, r, activityURL(a.ID), "registrations", "flash.aweb.checked_in")
+	return nil
+}
+
+// activityRedeem hands out the prize of a full stamp card: the member named
+// by ID or by a scanned card.
+func (h *Pages) activityRedeem(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	in := activity.CheckInInput{Card: web.FormValue(r, "redeem_card")}
+	var err error
+	if s := web.FormValue(r, "redeem_member_id"); s != "" {
+		if in.MemberID = web.ParseIDValue(s); in.MemberID == 0 {
+			err = errs.Fields{"member_id": {Key: "field.invalid_id"}}.Err()
+		}
+	}
+	if err == nil {
+		_, err = h.Acts.RedeemPrize(r.Context(), p, a.ID, in)
+	}
+	if err != nil {
+		h.showFailed(w, r, p, a, "redeem", err)
+		return nil
+	}
+	web.RedirectAnchor(w, r, activityURL(a.ID), "prize", "flash.aweb.redeemed")
+	return nil
+}

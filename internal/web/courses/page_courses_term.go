@@ -1,0 +1,683 @@
+package courses
+
+import (
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
+	"gonghui/internal/course"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
+	"gonghui/internal/i18n"
+	"gonghui/internal/member"
+	"gonghui/internal/web"
+)
+
+// A term of a course: its form (new and edit, with the weekly schedule as
+// rows slot_weekday.N, slot_start.N, slot_minutes.N; activities.js adds
+// rows, and without JS the form always ends with empty rows), its page
+// (details, the actions its status allows, the lottery, the enrolments,
+// adding a member, the sessions) and the public record of its draw.
+
+// crsSlotRow is one row of the weekly schedule on the form.
+type crsSlotRow struct {
+	Index                              int
+	Weekday, Start, Minutes            string
+	WeekdayError, StartError, MinError string
+	input                              int // its position in the store's input, -1 when left out
+}
+
+var crsSlotRE = regexp.MustCompile(`^slot_(weekday|start|minutes)\.([0-9]{1,3})$`)
+
+// crsSlotRowsFrom reads the submitted schedule rows in their order.
+func crsSlotRowsFrom(r *http.Request) []crsSlotRow {
+	byIndex := map[int]*crsSlotRow{}
+	for k, v := range r.PostForm {
+		m := crsSlotRE.FindStringSubmatch(k)
+		if m == nil || len(v) == 0 {
+			continue
+		}
+		i, _ := strconv.Atoi(m[2])
+		row, ok := byIndex[i]
+		if !ok {
+			row = &crsSlotRow{Index: i}
+			byIndex[i] = row
+		}
+		val := strings.TrimSpace(v[0])
+		switch m[1] {
+		case "weekday":
+			row.Weekday = val
+		case "start":
+			row.Start = val
+		case "minutes":
+			row.Minutes = val
+		}
+	}
+	idx := make([]int, 0, len(byIndex))
+	for i := range byIndex {
+		idx = append(idx, i)
+	}
+	slices.Sort(idx)
+	out := make([]crsSlotRow, 0, len(idx))
+	for _, i := range idx {
+		out = append(out, *byIndex[i])
+	}
+	return out
+}
+
+// crsEmptyRows is how many empty schedule rows the form ends with.
+const crsEmptyRows = 2
+
+// crsNumberRows numbers the rows in order and adds empty ones (at least
+// three rows in all).
+func crsNumberRows(rows []crsSlotRow) []crsSlotRow {
+	out := make([]crsSlotRow, 0, len(rows)+crsEmptyRows)
+	for _, s := range rows {
+		s.Index = len(out)
+		out = append(out, s)
+	}
+	for i := 0; i < crsEmptyRows || len(out) < 3; i++ {
+		out = append(out, crsSlotRow{Index: len(out), input: -1})
+	}
+	return out
+}
+
+// crsTermInputFrom reads the term's form; the field errors are those the
+// store cannot see (numbers that are not numbers).
+func crsTermInputFrom(r *http.Request) (course.TermInput, []crsSlotRow, errs.Fields) {
+	f := errs.Fields{}
+	in := course.TermInput{Name: web.FormValue(r, "name"), Teacher: web.FormValue(r, "teacher"), Venue: web.FormValue(r, "venue"), Address: web.FormValue(r, "address"),
+		EnrolOpensAt: web.FormValue(r, "enrol_opens_at"), EnrolClosesAt: web.FormValue(r, "enrol_closes_at"), StartsOn: web.FormValue(r, "starts_on"),
+		EndsOn: web.FormValue(r, "ends_on"), AudienceTags: r.PostForm["tag"]}
+	if in.AudienceTags == nil {
+		in.AudienceTags = []string{}
+	}
+	if s := web.FormValue(r, "audience_org_id"); s != "" {
+		if in.AudienceOrgID = web.ParseIDValue(s); in.AudienceOrgID == 0 {
+			f.Add("audience_org_id", "field.invalid_id")
+		}
+	}
+	web.ParseIntField(f, r, "capacity", 0, &in.Capacity)
+	rows := crsSlotRowsFrom(r)
+	for i := range rows {
+		s := &rows[i]
+		s.input = -1
+		if s.Start == "" && s.Minutes == "" {
+			continue
+		}
+		field := "schedule." + strconv.Itoa(len(in.Schedule))
+		sl := course.Slot{Start: s.Start}
+		var err error
+		if sl.Weekday, err = strconv.Atoi(s.Weekday); err != nil {
+			f.Add(field+".weekday", "field.invalid_choice")
+		}
+		if s.Minutes == "" {
+			f.Add(field+".minutes", "field.required")
+		} else if sl.Minutes, err = strconv.Atoi(s.Minutes); err != nil {
+			f.Add(field+".minutes", "field.not_a_number")
+		}
+		s.input = len(in.Schedule)
+		in.Schedule = append(in.Schedule, sl)
+	}
+	return in, rows, f
+}
+
+// crsTermValues are a term's fields as the form first shows them.
+type crsTermValues struct {
+	Name, Teacher, Venue, Address, Capacity, AudienceOrgID string
+	EnrolOpensAt, EnrolClosesAt, StartsOn, EndsOn          string
+	Tags                                                   []string
+}
+
+func crsTermValuesOf(t *course.Term) crsTermValues {
+	v := crsTermValues{Name: t.Name, Teacher: t.Teacher, Venue: t.Venue, Address: t.Address, EnrolOpensAt: web.LocalValue(t.EnrolOpensAt),
+		EnrolClosesAt: web.LocalValue(t.EnrolClosesAt), StartsOn: t.StartsOn, EndsOn: t.EndsOn, Tags: t.AudienceTags}
+	if t.Capacity > 0 {
+		v.Capacity = strconv.Itoa(t.Capacity)
+	}
+	if t.AudienceOrgID != t.OrgID {
+		v.AudienceOrgID = db.FormatID(t.AudienceOrgID)
+	}
+	return v
+}
+
+func crsSlotRowsOf(t *course.Term) []crsSlotRow {
+	rows := make([]crsSlotRow, 0, len(t.Schedule))
+	for _, s := range t.Schedule {
+		rows = append(rows, crsSlotRow{Weekday: strconv.Itoa(s.Weekday), Start: s.Start, Minutes: strconv.Itoa(s.Minutes), input: -1})
+	}
+	return crsNumberRows(rows)
+}
+
+// crsTermFormData is the Data of the term's form.
+type crsTermFormData struct {
+	Editing         bool
+	Action, Cancel  string
+	CourseTitle     string
+	OrgName         string
+	AudienceOptions []web.Option
+	WeekdayOptions  []web.Option
+	V               crsTermValues
+	TagChoices      []web.TagChoice
+	TagsError       string
+	Rows            []crsSlotRow
+	ScheduleError   string
+	Version         string
+}
+
+func (h *Pages) renderCrsTermForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, status int, c *course.Course, t *course.Term, d *crsTermFormData) {
+	d.CourseTitle, d.OrgName = c.Title, c.OrgName
+	d.WeekdayOptions = crsWeekdayOptions(pg.Lang)
+	d.TagChoices = web.TagChoices(pg.Lang, "f-tag-", d.V.Tags)
+	d.TagsError = pg.FieldError("audience_tags")
+	keep := web.ParseIDValue(d.V.AudienceOrgID)
+	if pg.Form != nil {
+		keep = web.ParseIDValue(pg.Form.Values["audience_org_id"])
+	}
+	var err error
+	if d.AudienceOptions, err = h.OrgChoices(r.Context(), p, pg.Lang, auth.PermActivityWrite, "", c.OrgID, keep); err != nil {
+		h.Fail(w, r, p, err)
+		return
+	}
+	d.AudienceOptions = append([]web.Option{{Value: "", Label: pg.T("cweb.term.audience_same")}}, d.AudienceOptions...)
+	for i := range d.Rows {
+		s := &d.Rows[i]
+		if s.input < 0 {
+			continue
+		}
+		k := "schedule." + strconv.Itoa(s.input)
+		s.WeekdayError, s.StartError, s.MinError = pg.FieldError(k+".weekday"), pg.FieldError(k+".start"), pg.FieldError(k+".minutes")
+	}
+	d.ScheduleError = pg.FieldError("schedule")
+	crumbs := []web.Crumb{{Label: pg.T("cweb.list.title"), URL: "/courses"}, {Label: c.Title, URL: CourseURL(c.ID)}}
+	if t != nil {
+		d.Editing = true
+		crumbs = append(crumbs, web.Crumb{Label: t.Name, URL: TermURL(t.ID)})
+	}
+	pg.Crumbs = append(crumbs, web.Crumb{Label: pg.Title})
+	pg.Data = d
+	h.Render(w, status, "crs_term_form", pg)
+}
+
+func (h *Pages) crsTermNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	c, ok := h.crsWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	pg := h.Page(w, r, p, "cweb.term.new_title", "courses")
+	d := &crsTermFormData{Action: CourseURL(c.ID) + "/terms/new", Cancel: CourseURL(c.ID),
+		Rows: crsNumberRows([]crsSlotRow{{Weekday: "1", Minutes: "90", input: -1}})}
+	h.renderCrsTermForm(w, r, p, pg, http.StatusOK, c, nil, d)
+	return nil
+}
+
+func (h *Pages) crsTermCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	c, ok := h.crsWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	in, rows, fe := crsTermInputFrom(r)
+	err := fe.Err()
+	var t *course.Term
+	if err == nil {
+		t, err = h.Courses.CreateTerm(r.Context(), p, c.ID, in)
+	}
+	if err != nil {
+		pg := h.Page(w, r, p, "cweb.term.new_title", "courses")
+		pg.Path = CourseURL(c.ID) + "/terms/new"
+		if !h.Validation(w, r, p, pg, err) {
+			return nil
+		}
+		d := &crsTermFormData{Action: CourseURL(c.ID) + "/terms/new", Cancel: CourseURL(c.ID), Rows: crsNumberRows(rows)}
+		d.V.Tags = in.AudienceTags
+		h.renderCrsTermForm(w, r, p, pg, httpx.Status(err), c, nil, d)
+		return nil
+	}
+	web.Redirect(w, r, TermURL(t.ID), "flash.cweb.term_created")
+	return nil
+}
+
+// crsTermFor loads the term of the {id} path value, or answers the error
+// page.
+func (h *Pages) crsTermFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Term, bool) {
+	id, err := web.IDParam(r, "id")
+	if err == nil {
+		var t *course.Term
+		if t, err = h.Courses.GetTerm(r.Context(), p, id); err == nil {
+			return t, true
+		}
+	}
+	h.Fail(w, r, p, err)
+	return nil, false
+}
+
+// crsTermWritable is crsTermFor for what changes the term.
+func (h *Pages) crsTermWritable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Term, bool) {
+	t, ok := h.crsTermFor(w, r, p)
+	if !ok {
+		return nil, false
+	}
+	if !p.CanAt(auth.PermActivityWrite, t.OrgPath) {
+		h.Forbidden(w, r, p)
+		return nil, false
+	}
+	return t, true
+}
+
+// crsTermEditable refuses the form once the places are given.
+func (h *Pages) crsTermEditable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Term, *course.Course, bool) {
+	t, ok := h.crsTermWritable(w, r, p)
+	if !ok {
+		return nil, nil, false
+	}
+	if t.Status != course.TermDraft && t.Status != course.TermOpen {
+		h.Fail(w, r, p, errs.Conflict("term_closed", "cweb.term.not_editable"))
+		return nil, nil, false
+	}
+	c, err := h.Courses.GetCourse(r.Context(), p, t.CourseID)
+	if err != nil {
+		h.Fail(w, r, p, err)
+		return nil, nil, false
+	}
+	return t, c, true
+}
+
+func (h *Pages) crsTermEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	t, c, ok := h.crsTermEditable(w, r, p)
+	if !ok {
+		return nil
+	}
+	pg := h.Page(w, r, p, "cweb.term.edit_title", "courses")
+	d := &crsTermFormData{Action: TermURL(t.ID) + "/edit", Cancel: TermURL(t.ID), V: crsTermValuesOf(t), Rows: crsSlotRowsOf(t),
+		Version: strconv.Itoa(t.Version)}
+	h.renderCrsTermForm(w, r, p, pg, http.StatusOK, c, t, d)
+	return nil
+}
+
+func (h *Pages) crsTermUpdate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	t, c, ok := h.crsTermEditable(w, r, p)
+	if !ok {
+		return nil
+	}
+	in, rows, fe := crsTermInputFrom(r)
+	version := 0
+	web.ParseIntField(fe, r, "version", 0, &version)
+	err := fe.Err()
+	if err == nil {
+		_, err = h.Courses.UpdateTerm(r.Context(), p, t.ID, version, in)
+	}
+	if err != nil {
+		pg := h.Page(w, r, p, "cweb.term.edit_title", "courses")
+		pg.Path = TermURL(t.ID) + "/edit"
+		if !h.Validation(w, r, p, pg, err) {
+			return nil
+		}
+		d := &crsTermFormData{Action: TermURL(t.ID) + "/edit", Cancel: TermURL(t.ID), V: crsTermValuesOf(t), Rows: crsNumberRows(rows),
+			Version: strconv.Itoa(version)}
+		d.V.Tags = in.AudienceTags
+		h.renderCrsTermForm(w, r, p, pg, httpx.Status(err), c, t, d)
+		return nil
+	}
+	web.Redirect(w, r, TermURL(t.ID), "flash.cweb.term_saved")
+	return nil
+}
+
+// A term's page.
+
+// crsEnrolView is an enrolment in the list.
+type crsEnrolView struct {
+	MemberID, MemberURL, Name, OrgName string
+	StatusLabel, StatusV, ViaLabel     string
+	Ticket, Rank                       int64
+	Attended                           int
+	Created                            string
+	Live                               bool
+}
+
+// crsSessionView is a session in the list.
+type crsSessionView struct {
+	ID, URL, Date, Weekday, Time string
+	Attended                     int
+	Cancelled, Past, Now         bool
+}
+
+// crsTermShowData is the Data of a term's page.
+type crsTermShowData struct {
+	T                              crsTermRow
+	Term                           *course.Term
+	CourseURL                      string
+	AudienceTags                   []string
+	URL, DrawURL, ExportURL        string
+	CanWrite, CanEdit, CanPublish  bool
+	CanCancel, CanFinish, CanDraw  bool
+	DrawWaits                      bool // open, the window not yet closed
+	CanAdd                         bool
+	Closes, DrawnAt                string
+	Oversubscribed                 bool
+	FormName                       string
+	EnrolTabs                      []web.RegTab
+	EnrolQ, EnrolStatus            string
+	Enrols                         []crsEnrolView
+	EnrolNext, EnrolFirst          string
+	EnrolHasPrev                   bool
+	MemberQ                        string
+	MemberSearched                 bool
+	MemberHits                     []web.MemberHit
+	Sessions                       []crsSessionView
+	SessionsAttended, SessionsHeld int
+	SessionsCancelled              int
+}
+
+// crsTermState is what a failed or answered form brings back to the page.
+type crsTermState struct {
+	Form     *web.Form
+	FormName string
+	Status   int
+	MemberQ  string
+	Searched bool
+	Hits     []web.MemberHit
+}
+
+func (h *Pages) crsTermShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	t, ok := h.crsTermFor(w, r, p)
+	if !ok {
+		return nil
+	}
+	h.renderCrsTerm(w, r, p, t, crsTermState{Status: http.StatusOK})
+	return nil
+}
+
+func (h *Pages) renderCrsTerm(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, st crsTermState) {
+	ctx := r.Context()
+	pg := h.Page(w, r, p, "", "courses")
+	pg.Title = t.CourseTitle + " · " + t.Name
+	base := TermURL(t.ID)
+	if r.Method != http.MethodGet {
+		pg.Path = base
+	}
+	pg.Crumbs = []web.Crumb{{Label: pg.T("cweb.list.title"), URL: "/courses"}, {Label: t.CourseTitle, URL: CourseURL(t.CourseID)}, {Label: t.Name}}
+	pg.Form = st.Form
+	now := time.Now()
+	d := &crsTermShowData{T: crsTermView(pg.Lang, t), Term: t, CourseURL: CourseURL(t.CourseID), AudienceTags: web.TagLabels(pg.Lang, t.AudienceTags),
+		URL: base, DrawURL: base + "/draw", ExportURL: base + "/register.xlsx", CanWrite: p.CanAt(auth.PermActivityWrite, t.OrgPath),
+		Closes: web.FormatTime(t.EnrolClosesAt, "2006-01-02 15:04"), DrawnAt: web.FormatTime(t.DrawnAt, "2006-01-02 15:04"),
+		FormName: st.FormName, MemberQ: st.MemberQ, MemberSearched: st.Searched, MemberHits: st.Hits}
+	d.Oversubscribed = t.Capacity > 0 && t.Applied > t.Capacity
+	if d.CanWrite {
+		d.CanEdit = t.Status == course.TermDraft || t.Status == course.TermOpen
+		d.CanPublish = t.Status == course.TermDraft
+		d.CanCancel = t.Status == course.TermDraft || t.Status == course.TermOpen || t.Status == course.TermDrawn
+		d.CanFinish = t.Status == course.TermDrawn
+		closed := !now.Before(t.EnrolClosesAt)
+		d.CanDraw = t.Status == course.TermOpen && closed
+		d.DrawWaits = t.Status == course.TermOpen && !closed
+		d.CanAdd = t.Status == course.TermOpen || t.Status == course.TermDrawn
+	}
+
+	// The enrolments, a page at a time.
+	d.EnrolQ, d.EnrolStatus = web.QueryValue(r, "eq"), web.QueryValue(r, "estatus")
+	tabBase := web.SetQuery(web.SetQuery(pg.Path, "flash", ""), "ecursor", "")
+	d.EnrolTabs = append(d.EnrolTabs, web.RegTab{Label: pg.T("cweb.enrol.all"), URL: web.SetQuery(tabBase, "estatus", "") + "#enrolments", Current: d.EnrolStatus == ""})
+	for _, s := range course.EnrolStatuses {
+		d.EnrolTabs = append(d.EnrolTabs, web.RegTab{Label: crsEnrolLabel(pg.Lang, s), URL: web.SetQuery(tabBase, "estatus", string(s)) + "#enrolments",
+			Current: d.EnrolStatus == string(s)})
+	}
+	cursor := web.QueryValue(r, "ecursor")
+	es, next, err := h.Courses.Enrolments(ctx, p, t.ID, course.EnrolQuery{Status: course.EnrolStatus(d.EnrolStatus), Q: d.EnrolQ, After: cursor, Limit: web.PageSize})
+	if err != nil {
+		if _, ok := web.FormError(pg, err); !ok {
+			h.Fail(w, r, p, err)
+			return
+		}
+		d.EnrolStatus = ""
+	}
+	for _, e := range es {
+		d.Enrols = append(d.Enrols, crsEnrolView{MemberID: db.FormatID(e.MemberID), MemberURL: web.MemberURL(e.MemberID), Name: e.MemberName,
+			OrgName: e.OrgName, StatusLabel: crsEnrolLabel(pg.Lang, e.Status), StatusV: crsEnrolVariant(e.Status),
+			ViaLabel: i18n.T(pg.Lang, "cweb.via."+e.Via), Ticket: e.Ticket, Rank: e.DrawRank, Attended: e.Attended,
+			Created: web.FormatTime(e.CreatedAt, "2006-01-02 15:04"),
+			Live:    e.Status == course.EnrolApplied || e.Status == course.EnrolEnrolled || e.Status == course.EnrolWaiting})
+	}
+	d.EnrolNext, d.EnrolHasPrev = web.ListURL(pg, "ecursor", next), cursor != ""
+	if d.EnrolNext != "" {
+		d.EnrolNext += "#enrolments"
+	}
+	d.EnrolFirst = web.SetQuery(web.SetQuery(pg.Path, "ecursor", ""), "flash", "") + "#enrolments"
+
+	sessions, err := h.Courses.Sessions(ctx, p, t.ID)
+	if err != nil {
+		h.Fail(w, r, p, err)
+		return
+	}
+	for _, x := range sessions {
+		v := crsSessionView{ID: db.FormatID(x.ID), URL: SessionURL(t.ID, x.ID), Date: web.FormatTime(x.StartsAt, "2006-01-02"),
+			Weekday: crsWeekday(pg.Lang, isoWeekday(x.StartsAt)), Time: web.FormatTime(x.StartsAt, "15:04") + "–" + web.FormatTime(x.EndsAt, "15:04"),
+			Attended: x.Attended, Cancelled: x.Cancelled, Past: now.After(x.EndsAt),
+			Now: !now.Before(x.StartsAt.Add(-course.AttendLead)) && !now.After(x.EndsAt)}
+		if x.Cancelled {
+			d.SessionsCancelled++
+		} else if v.Past {
+			d.SessionsHeld++
+		}
+		d.SessionsAttended += x.Attended
+		d.Sessions = append(d.Sessions, v)
+	}
+	pg.Data = d
+	h.Render(w, st.Status, "crs_term", pg)
+}
+
+// isoWeekday is 1 (Monday) … 7 (Sunday) in Beijing.
+func isoWeekday(t time.Time) int {
+	wd := int(t.In(beijing.Zone).Weekday())
+	if wd == 0 {
+		return 7
+	}
+	return wd
+}
+
+// crsTermFailed brings the term's page back after a form's error.
+func (h *Pages) crsTermFailed(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, formName string, err error) {
+	pg := h.Page(w, r, p, "", "courses")
+	form, ok := web.FormFrom(pg, r, err)
+	if !ok {
+		h.Fail(w, r, p, err)
+		return
+	}
+	if formName != "add" {
+		// Forms without inputs of their own: the reason is the message.
+		form.Message = web.ErrMessage(pg.Lang, err)
+	}
+	status := httpx.Status(err)
+	if fresh, err := h.Courses.GetTerm(r.Context(), p, t.ID); err == nil {
+		t = fresh
+	}
+	h.renderCrsTerm(w, r, p, t, crsTermState{Form: form, FormName: formName, Status: status})
+}
+
+func (h *Pages) crsTermPublish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	t, ok := h.crsTermWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	if _, err := h.Courses.PublishTerm(r.Context(), p, t.ID); err != nil {
+		h.crsTermFailed(w, r, p, t, "status", err)
+		return nil
+	}
+	web.Redirect(w, r, TermURL(t.ID), "flash.cweb.term_published")
+	return nil
+}
+
+func (h *Pages) crsTermCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	t, ok := h.crsTermWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	if _, err := h.Courses.CancelTerm(r.Context(), p, t.ID); err != nil {
+		h.crsTermFailed(w, r, p, t, "status", err)
+		return nil
+	}
+	web.Redirect(w, r, TermURL(t.ID), "flash.cweb.term_cancelled")
+	return nil
+}
+
+func (h *Pages) crsTermFinish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	t, ok := h.crsTermWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	if _, err := h.Courses.FinishTerm(r.Context(), p, t.ID); err != nil {
+		h.crsTermFailed(w, r, p, t, "status", err)
+		return nil
+	}
+	web.Redirect(w, r, TermURL(t.ID), "flash.cweb.term_finished")
+	return nil
+}
+
+func (h *Pages) crsTermDraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	t, ok := h.crsTermWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	if _, err := h.Courses.DrawTerm(r.Context(), p, t.ID); err != nil {
+		h.crsTermFailed(w, r, p, t, "draw", err)
+		return nil
+	}
+	web.RedirectAnchor(w, r, TermURL(t.ID), "lottery", "flash.cweb.drawn")
+	return nil
+}
+
+// Enrolments.
+
+// crsMemberSearch finds members to add. The search posts, so that an ID
+// or mobile number typed never goes into an address.
+func (h *Pages) crsMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	t, ok := h.crsTermWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	q := web.FormValue(r, "mq")
+	st := crsTermState{Status: http.StatusOK, FormName: "add", MemberQ: q, Searched: true}
+	if q == "" {
+		pg := h.Page(w, r, p, "", "courses")
+		st.Form, st.Status, st.Searched = web.FieldErrorForm(pg, "mq", "field.required"), httpx.KindStatus(errs.KindInvalid), false
+		h.renderCrsTerm(w, r, p, t, st)
+		return nil
+	}
+	hits, _, err := h.Members.List(r.Context(), p, member.Query{Q: q, Status: member.StatusActive, Limit: 20})
+	if err != nil {
+		pg := h.Page(w, r, p, "", "courses")
+		form, ok := web.FormError(pg, err)
+		if !ok {
+			if !errs.Is(err, errs.KindForbidden) {
+				return err
+			}
+			form = &web.Form{Values: map[string]string{}, Errors: map[string]string{}, Message: pg.T("cweb.add.no_member_access")}
+		}
+		if msg, bad := form.Errors["q"]; bad {
+			form.Errors["mq"] = msg
+		}
+		st.Form, st.Status = form, httpx.Status(err)
+	}
+	for _, m := range hits {
+		st.Hits = append(st.Hits, web.MemberHit{ID: db.FormatID(m.ID), Name: m.Name, OrgName: m.OrgName, IDNumber: m.IDNumber, Mobile: m.Mobile})
+	}
+	h.renderCrsTerm(w, r, p, t, st)
+	return nil
+}
+
+func (h *Pages) crsApply(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	t, ok := h.crsTermWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	var err error
+	mid := web.ParseIDValue(web.FormValue(r, "member_id"))
+	if mid == 0 {
+		key := "field.required"
+		if web.FormValue(r, "member_id") != "" {
+			key = "field.invalid_id"
+		}
+		err = errs.Fields{"member_id": {Key: key}}.Err()
+	}
+	var e *course.Enrolment
+	var made bool
+	if err == nil {
+		e, made, err = h.Courses.Apply(r.Context(), p, t.ID, mid)
+	}
+	if err != nil {
+		h.crsTermFailed(w, r, p, t, "add", err)
+		return nil
+	}
+	flash := "flash.cweb.applied"
+	switch {
+	case !made:
+		flash = "flash.cweb.already_applied"
+	case e.Status == course.EnrolEnrolled:
+		flash = "flash.cweb.enrolled"
+	case e.Status == course.EnrolWaiting:
+		flash = "flash.cweb.waiting"
+	}
+	web.RedirectAnchor(w, r, TermURL(t.ID), "enrolments", flash)
+	return nil
+}
+
+func (h *Pages) crsWithdraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	t, ok := h.crsTermWritable(w, r, p)
+	if !ok {
+		return nil
+	}
+	mid, err := web.IDParam(r, "mid")
+	if err == nil {
+		_, err = h.Courses.Withdraw(r.Context(), p, t.ID, mid)
+	}
+	if err != nil {
+		h.crsTermFailed(w, r, p, t, "enrolments", err)
+		return nil
+	}
+	web.RedirectAnchor(w, r, TermURL(t.ID), "enrolments", "flash.cweb.withdrawn")
+	return nil
+}
+
+// The public record of the draw.
+
+// crsDrawData is the Data of the draw record.
+type crsDrawData struct {
+	Term    crsTermRow
+	Rec     *course.DrawRecord
+	DrawnAt string
+	Back    string
+	Drawn   int
+	Example string // the command that gives the first ticket's key
+}
+
+func (h *Pages) crsDrawRecord(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	t, ok := h.crsTermFor(w, r, p)
+	if !ok {
+		return nil
+	}
+	rec, err := h.Courses.Record(r.Context(), t)
+	if err != nil {
+		return err
+	}
+	pg := h.Page(w, r, p, "cweb.draw.title", "courses")
+	pg.Crumbs = []web.Crumb{{Label: pg.T("cweb.list.title"), URL: "/courses"}, {Label: t.CourseTitle, URL: CourseURL(t.CourseID)},
+		{Label: t.Name, URL: TermURL(t.ID)}, {Label: pg.Title}}
+	d := &crsDrawData{Term: crsTermView(pg.Lang, t), Rec: rec, DrawnAt: web.FormatTime(rec.DrawnAt, "2006-01-02 15:04:05"), Back: TermURL(t.ID)}
+	for _, tk := range rec.Tickets {
+		if tk.Drawn {
+			d.Drawn++
+		}
+	}
+	if rec.Seed != "" && len(rec.Tickets) > 0 {
+		d.Example = `printf '%s' "` + rec.Seed + ":" + strconv.FormatInt(rec.Tickets[0].Ticket, 10) + `" | sha256sum`
+	}
+	pg.Data = d
+	h.Render(w, http.StatusOK, "crs_draw", pg)
+	return nil
+}

@@ -1,0 +1,256 @@
+package members
+
+import (
+	"log/slog"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/httpx"
+	"gonghui/internal/i18n"
+	"gonghui/internal/member"
+	"gonghui/internal/web"
+)
+
+// Exports of members' full numbers (导出审批): the form that asks for one
+// with a reason, the page listing the caller's requests and those waiting
+// for the caller's approval, the approve and reject forms, and the one
+// download of an approved export. Masked exports stay a direct download
+// (/members/export).
+
+func (h *Pages) exportRoutes(mux *http.ServeMux) {
+	a := h.Authed
+	mux.HandleFunc("GET /exports", a(h.exportList))
+	mux.HandleFunc("GET /exports/new", a(h.exportNew))
+	mux.HandleFunc("POST /exports", a(h.exportCreate))
+	mux.HandleFunc("POST /exports/{id}/decide", a(h.exportDecide))
+	mux.HandleFunc("GET /exports/{id}/download", a(h.exportDownload))
+}
+
+// exportView is a request as a row of the page.
+type exportView struct {
+	member.ExportRequest
+	IDStr, URL             string
+	StatusLabel, StatusV   string
+	Filters                []string // the filters, in words
+	Created, Expires, When string
+}
+
+func exportStatusVariant(s member.ExportStatus) string {
+	switch s {
+	case member.ExportPending:
+		return "warning"
+	case member.ExportApproved:
+		return "success"
+	case member.ExportDownloaded:
+		return "info"
+	}
+	return "outline"
+}
+
+func exportViewOf(lang i18n.Lang, e member.ExportRequest) exportView {
+	v := exportView{ExportRequest: e, IDStr: db.FormatID(e.ID), URL: "/exports/" + db.FormatID(e.ID),
+		StatusLabel: i18n.T(lang, "exp.status."+string(e.Status)), StatusV: exportStatusVariant(e.Status),
+		Created: web.FormatTime(e.CreatedAt, "2006-01-02 15:04"), Expires: web.FormatTime(e.ExpiresAt, "2006-01-02 15:04")}
+	f := e.Filters
+	if f.OrgOnly {
+		v.Filters = append(v.Filters, i18n.T(lang, "exp.filter.org_only"))
+	}
+	if k := f.SearchKind(); k != "" {
+		v.Filters = append(v.Filters, i18n.T(lang, "exp.filter.q_"+k))
+	}
+	if f.Status != "" {
+		v.Filters = append(v.Filters, memberStatusLabel(lang, f.Status))
+	}
+	for _, t := range f.Tags {
+		v.Filters = append(v.Filters, web.TagLabel(lang, t))
+	}
+	if f.JoinedFrom != "" || f.JoinedTo != "" {
+		v.Filters = append(v.Filters, i18n.T(lang, "exp.filter.joined", f.JoinedFrom, f.JoinedTo))
+	}
+	if f.Employer != 0 {
+		v.Filters = append(v.Filters, i18n.T(lang, "exp.filter.employer"))
+	}
+	return v
+}
+
+func exportViews(lang i18n.Lang, es []member.ExportRequest) []exportView {
+	out := make([]exportView, 0, len(es))
+	for _, e := range es {
+		out = append(out, exportViewOf(lang, e))
+	}
+	return out
+}
+
+// exportListData is the Data of the page.
+type exportListData struct {
+	Awaiting     []exportView
+	Mine         []exportView
+	CanReveal    bool
+	ApprovalRows int
+	Sections     []memberSection
+	Section      string
+}
+
+func (h *Pages) exportList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	h.renderExportList(w, r, p, nil, http.StatusOK)
+	return nil
+}
+
+func (h *Pages) renderExportList(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *web.Form, status int) {
+	ctx := r.Context()
+	pg := h.Page(w, r, p, "exp.title", "members")
+	if r.Method != http.MethodGet {
+		pg.Path = "/exports"
+	}
+	pg.Form = form
+	d := exportListData{CanReveal: p.Can(auth.PermMemberReveal), ApprovalRows: h.Members.Policy.ApprovalRows,
+		Sections: memberSections(pg.Lang), Section: "exports"}
+	awaiting, _, err := h.Members.ListExports(ctx, p, member.ExportQuery{View: "awaiting", Limit: 100})
+	if err != nil {
+		h.Fail(w, r, p, err)
+		return
+	}
+	mine, _, err := h.Members.ListExports(ctx, p, member.ExportQuery{View: "mine", Limit: 50})
+	if err != nil {
+		h.Fail(w, r, p, err)
+		return
+	}
+	d.Awaiting, d.Mine = exportViews(pg.Lang, awaiting), exportViews(pg.Lang, mine)
+	pg.Data = d
+	h.Render(w, status, "export_list", pg)
+}
+
+// exportNewData is the Data of the request form.
+type exportNewData struct {
+	F            memberFilters
+	Hidden       [][2]string // the filters but the union, carried as hidden fields
+	Filters      []string
+	OrgOptions   []web.Option // unions to choose from when the filters name none
+	NeedOrg      bool
+	Rows         int
+	ApprovalRows int
+	Sections     []memberSection
+	Section      string
+}
+
+// exportNew: GET /exports/new with the registry's filters.
+func (h *Pages) exportNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	pg := h.Page(w, r, p, "exp.new.title", "members")
+	h.renderExportNew(w, r, p, pg, memberFiltersFrom(r), http.StatusOK)
+	return nil
+}
+
+func (h *Pages) renderExportNew(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, f memberFilters, status int) {
+	if !p.Can(auth.PermMemberReveal) {
+		h.Forbidden(w, r, p)
+		return
+	}
+	ctx := r.Context()
+	pg.Crumbs = []web.Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.T("exp.title"), URL: "/exports"}, {Label: pg.Title}}
+	d := exportNewData{F: f, ApprovalRows: h.Members.Policy.ApprovalRows, Sections: memberSections(pg.Lang), Section: "exports"}
+	hidden := f.values()
+	hidden.Del("org")
+	d.Hidden = hiddenFields(hidden)
+	fake := member.ExportRequest{}
+	if q, err := f.query(); err == nil {
+		fake.Filters = member.ExportFilters{Q: q.Q, OrgOnly: q.OrgOnly, Status: q.Status, Tags: q.Tags, JoinedFrom: q.JoinedFrom, JoinedTo: q.JoinedTo, Employer: q.Employer}
+	}
+	d.Filters = exportViewOf(pg.Lang, fake).Filters
+	d.NeedOrg = f.Org == "" && len(p.Paths(auth.PermMemberReveal)) != 1
+	var err error
+	if d.OrgOptions, err = h.OrgChoices(ctx, p, pg.Lang, auth.PermMemberReveal, "", web.ParseIDValue(f.Org)); err != nil {
+		h.Fail(w, r, p, err)
+		return
+	}
+	if pg.Form == nil && f.Org != "" {
+		pg.Form = &web.Form{Values: map[string]string{"org": f.Org}, Errors: map[string]string{}}
+	}
+	pg.Data = d
+	h.Render(w, status, "export_new", pg)
+}
+
+// exportCreate: POST /exports, the filters and a reason.
+func (h *Pages) exportCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	f := memberFiltersOf(r.PostForm)
+	q, err := f.query()
+	if err == nil {
+		_, err = h.Members.RequestExport(r.Context(), p, q, web.FormValue(r, "reason"))
+	}
+	if err != nil {
+		pg := h.Page(w, r, p, "exp.new.title", "members")
+		if h.Validation(w, r, p, pg, err) {
+			h.renderExportNew(w, r, p, pg, f, httpx.Status(err))
+		}
+		return nil
+	}
+	web.Redirect(w, r, "/exports", "flash.exp.requested")
+	return nil
+}
+
+// exportDecide: POST /exports/{id}/decide, action=approve or reject (with
+// a note).
+func (h *Pages) exportDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := web.IDParam(r, "id")
+	if err != nil {
+		return err
+	}
+	action := web.FormValue(r, "action")
+	_, err = h.Members.DecideExport(r.Context(), p, id, member.ExportDecision{Action: action, Note: web.FormValue(r, "note")})
+	if err != nil {
+		pg := h.Page(w, r, p, "", "members")
+		form, ok := web.FormFrom(pg, r, err)
+		if !ok {
+			return err
+		}
+		form.Values["decide_id"] = db.FormatID(id)
+		h.renderExportList(w, r, p, form, httpx.Status(err))
+		return nil
+	}
+	web.Redirect(w, r, "/exports", map[string]string{"approve": "flash.exp.approved", "reject": "flash.exp.rejected"}[action])
+	return nil
+}
+
+// exportDownload: GET /exports/{id}/download, once.
+func (h *Pages) exportDownload(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := web.IDParam(r, "id")
+	if err != nil {
+		return err
+	}
+	lang := i18n.FromRequest(r)
+	out := &httpx.LazyWriter{W: w, Before: func() {
+		w.Header().Set("Cache-Control", "no-store")
+		httpx.Attachment(w, i18n.T(lang, "member.export_sheet")+"-"+db.FormatID(id)+".xlsx")
+	}}
+	if _, err := h.Members.DownloadExport(r.Context(), p, id, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, out); err != nil {
+		if out.Started {
+			slog.Error("export download broke off", "err", err)
+			return nil
+		}
+		h.Fail(w, r, p, err)
+	}
+	return nil
+}
+
+// exportNewURL is the request form for the registry's current filters.
+func exportNewURL(f memberFilters) string {
+	if enc := f.values().Encode(); enc != "" {
+		return "/exports/new?" + enc
+	}
+	return "/exports/new"
+}
+
+// hiddenFields lists url.Values as name/value pairs for a template.
+func hiddenFields(v url.Values) [][2]string {
+	var out [][2]string
+	for _, k := range slices.Sorted(maps.Keys(v)) {
+		for _, s := range v[k] {
+			out = append(out, [2]string{k, strings.TrimSpace(s)})
+		}
+	}
+	return out
+}

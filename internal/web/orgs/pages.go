@@ -1,0 +1,18 @@
+package orgs
+
+import (
+	"embed"
+
+	"gonghui/internal/web"
+)
+
+//go:embed templates
+var files embed.FS
+
+func init() { web.AddFiles(files) }
+
+// Pages serve this module's pages on the web kernel.
+type Pages struct{ *web.Kernel }
+
+// New returns the module's pages.
+func New(k *web.Kernel) *Pages { return &Pages{Kernel: k} }

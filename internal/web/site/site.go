@@ -1,0 +1,33 @@
+// Package site is the map of the web pages: the kernel and the list of page
+// modules, one line each. A new capability's pages are one more line here.
+package site
+
+import (
+	"context"
+	"net/http"
+
+	"gonghui/internal/web"
+	"gonghui/internal/web/activities"
+	"gonghui/internal/web/admin"
+	"gonghui/internal/web/courses"
+	"gonghui/internal/web/dashboard"
+	"gonghui/internal/web/members"
+	"gonghui/internal/web/orgs"
+)
+
+// Mount builds the kernel and registers every module's pages on mux.
+func Mount(ctx context.Context, mux *http.ServeMux, d web.Deps) error {
+	k, err := web.New(ctx, d)
+	if err != nil {
+		return err
+	}
+	k.Routes(mux,
+		dashboard.New(k),  // the home page, a subtree's figures and reports
+		orgs.New(k),       // the organisation tree, officers, employers
+		members.New(k),    // the registry, joining, transfers, import/export, members' own pages
+		activities.New(k), // activities: staff pages and members' pages
+		courses.New(k),    // courses and their terms: staff pages and members' pages
+		admin.New(k),      // accounts, the audit log, the security policy, one's own account
+	)
+	return nil
+}
