@@ -105,8 +105,8 @@ func crsCategoryOptions(lang i18n.Lang) []web.Option {
 	return out
 }
 
-func CourseURL(id int64) string     { return "/courses/" + db.FormatID(id) }
-func TermURL(id int64) string { return "/terms/" + db.FormatID(id) }
+func CourseURL(id int64) string { return "/courses/" + db.FormatID(id) }
+func TermURL(id int64) string   { return "/terms/" + db.FormatID(id) }
 func crsGroupURL(id int64) string {
 	return "/groups/" + db.FormatID(id)
 }
