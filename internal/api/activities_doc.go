@@ -58,11 +58,6 @@ func activityNotes(ns notes) {
 	note[activity.MemberActivity](ns, typeNote{
 		Desc: "an activity as a member sees it",
 		Fields: map[string]fieldNote{
-			"audience_tags":    {Desc: "empty: every member of the audience; otherwise members carrying one of these tags", Enum: enumOf(member.Tags...)},
-			"kind":             {Enum: enumOf(activity.Kinds...)},
-			"capacity":         {Desc: "0: no limit"},
-			"stamps_required":  {Desc: "0: no stamp card"},
-			"status":           {Enum: enumOf(activity.Statuses...)},
 			"waiting_position": {Desc: "1: next to be promoted"},
 			"photos":           {Desc: "pictures staff attached (the poster, the place, the day itself); null in lists, which leave them out", Nullable: true},
 		},
@@ -144,30 +139,7 @@ func activityNotes(ns notes) {
 		Name:     "ActivityUpdate",
 		Required: []string{"title", "kind", "starts_at", "ends_at", "version"},
 		Fields: map[string]fieldNote{
-			"version":                {Desc: "the version the activity was read at"},
-			"org_id":                 {Desc: "the publishing organisation (ignored on an edit: the publisher stays)"},
-			"audience_org_id":        {Desc: "the publisher or an organisation below it; default the publisher: members of its subtree may sign up"},
-			"audience_tags":          {Desc: "only members carrying one of these tags (empty: all)", Enum: enumOf(member.Tags...)},
-			"title":                  {MaxLength: count(100)},
-			"kind":                   {Enum: enumOf(activity.Kinds...)},
-			"description":            {MaxLength: count(20000)},
-			"organiser":              {MaxLength: count(200)},
-			"venue":                  {MaxLength: count(200)},
-			"address":                {MaxLength: count(200)},
-			"lat":                    {Min: num(-90), Max: num(90), Nullable: true},
-			"lng":                    {Min: num(-180), Max: num(180), Nullable: true},
-			"starts_at":              {Desc: "2006-01-02T15:04 (Beijing time, as a datetime-local field sends), with seconds, or RFC 3339 with a zone"},
-			"ends_at":                {Desc: "after starts_at; 2006-01-02T15:04 (Beijing time, as a datetime-local field sends), with seconds, or RFC 3339 with a zone"},
-			"registration_opens_at":  {Desc: "default: at once"},
-			"registration_closes_at": {Desc: "default: the start; not after the end"},
-			"cancel_before":          {Desc: "members may withdraw until then; default: the start"},
-			"capacity":               {Desc: "0: no limit", Min: num(0), Max: num(1000000)},
-			"waitlist":               {Desc: "when full, further sign-ups wait and are promoted in order as places come free (needs a capacity)"},
-			"approval":               {Desc: "members' sign-ups wait for staff approval"},
-			"walk_ins":               {Desc: "members of the audience who did not sign up may check in (outside the capacity)"},
-			"stamps_required":        {Desc: "stamps (check-ins at distinct checkpoints) that earn the prize; at most the number of checkpoints; 0: no stamp card", Min: num(0)},
-			"prize":                  {Desc: "required with stamps_required", MaxLength: count(200)},
-			"checkpoints":            {Desc: "where attendance is taken; default one unnamed checkpoint", MaxItems: count(20)},
+			"version": {Desc: "the version the activity was read at"},
 		},
 	})
 	note[cancelInput](ns, typeNote{
@@ -208,10 +180,12 @@ func activityNotes(ns notes) {
 		},
 	})
 	note[checkpointCodeView](ns, typeNote{
+		Name: "CheckpointCode",
+		Desc: "the code an activity's checkpoint or a course session shows now",
 		Fields: map[string]fieldNote{
-			"code":        {Desc: "what the checkpoint's QR code carries"},
-			"url":         {Desc: "the link for the QR code: a member's phone opens it and is checked in", Format: "uri"},
-			"valid_until": {Desc: "when the code shown changes; null for a fixed code"},
+			"code":        {Desc: "what the QR code carries (a session's: GHK1:...)"},
+			"url":         {Desc: "the link for the QR code: a member's phone opens it and is checked in (at a session: attendance is taken)", Format: "uri"},
+			"valid_until": {Desc: "when the code shown changes (a session's: every 30 seconds); null for a fixed code"},
 		},
 	})
 	note[activity.Attendance](ns, typeNote{

@@ -73,6 +73,11 @@ func New(d Deps) *Handler {
 		rep:   &report.Reporter{Orgs: d.Orgs, Members: d.Members, Stats: stats.NewStore(d.DB)},
 		notes: notice.NewStore(d.DB, d.Members), opts: d.HTTP}
 	h.routes = h.table()
+	// The document is built here, once for the program, so that a route
+	// without its description fails at start-up rather than on a request.
+	if _, err := h.openAPIDoc(); err != nil {
+		panic(err)
+	}
 	return h
 }
 

@@ -67,11 +67,7 @@ func courseNotes(ns notes) {
 		Name:     "CourseUpdate",
 		Required: []string{"version", "title", "category"},
 		Fields: map[string]fieldNote{
-			"version":     {Desc: "the version the course was read at"},
-			"org_id":      {Desc: "the organisation running the course (ignored on an edit)"},
-			"title":       {MaxLength: count(100)},
-			"category":    {Enum: enumOf(course.Categories...)},
-			"description": {MaxLength: count(20000)},
+			"version": {Desc: "the version the course was read at"},
 		},
 	})
 	note[course.Term](ns, typeNote{
@@ -130,16 +126,6 @@ func courseNotes(ns notes) {
 	note[course.MemberTerm](ns, typeNote{
 		Desc: "a term; as a member sees it, with their enrolment, waiting position and next sessions (staff never get those three)",
 		Fields: map[string]fieldNote{
-			"category":          {Enum: enumOf(course.Categories...)},
-			"audience_tags":     {Desc: "empty: every member of the audience; otherwise members carrying one of these tags", Enum: enumOf(member.Tags...)},
-			"capacity":          {Desc: "0: no limit"},
-			"starts_on":         {Format: "date"},
-			"ends_on":           {Format: "date"},
-			"status":            {Desc: "draft; open (published: members apply in the window); drawn (places given); finished; cancelled", Enum: enumOf(course.TermStatuses...)},
-			"seed_hash":         {Desc: "SHA-256 (hex) of the lottery seed, published from the term's creation"},
-			"seed":              {Desc: "the lottery seed, present once drawn"},
-			"drawn_at":          {Desc: "present once drawn"},
-			"sessions":          {Desc: "sessions not called off"},
 			"waiting_position":  {Desc: "1: next to be given a place"},
 			"upcoming_sessions": {Desc: "the next (at most 10) sessions"},
 		},
@@ -165,19 +151,7 @@ func courseNotes(ns notes) {
 		Name:     "TermUpdate",
 		Required: []string{"version", "name", "enrol_closes_at", "starts_on", "ends_on", "schedule"},
 		Fields: map[string]fieldNote{
-			"version":         {Desc: "the version the term was read at"},
-			"audience_org_id": {Desc: "the course's organisation or one below it; default the course's organisation: members of its subtree may apply"},
-			"audience_tags":   {Desc: "only members carrying one of these tags (empty: all)", Enum: enumOf(member.Tags...)},
-			"name":            {MaxLength: count(100)},
-			"teacher":         {MaxLength: count(200)},
-			"venue":           {MaxLength: count(200)},
-			"address":         {MaxLength: count(200)},
-			"capacity":        {Desc: "0: no limit (everyone who applied gets a place)", Min: num(0), Max: num(100000)},
-			"enrol_opens_at":  {Desc: "2006-01-02T15:04 (Beijing time), with seconds, or RFC 3339 with a zone; default: at once"},
-			"enrol_closes_at": {Desc: "after enrol_opens_at and not after the first day; same forms"},
-			"starts_on":       {Desc: "the first day (YYYY-MM-DD)", Format: "date"},
-			"ends_on":         {Desc: "the last day, at most 104 weeks after the first", Format: "date"},
-			"schedule":        {Desc: "weekly meetings; the sessions are every meeting between the first and last day (at most 400)", MinItems: count(1), MaxItems: count(14)},
+			"version": {Desc: "the version the term was read at"},
 		},
 	})
 	note[course.DrawResult](ns, typeNote{
@@ -204,14 +178,6 @@ func courseNotes(ns notes) {
 		Required: []string{"cancelled"},
 		Fields: map[string]fieldNote{
 			"cancelled": {Desc: "true calls the session off, false back on"},
-		},
-	})
-	note[checkpointCodeView](ns, typeNote{
-		Name: "SessionCode",
-		Fields: map[string]fieldNote{
-			"code":        {Desc: "what the session's QR code carries (GHK1:...)"},
-			"url":         {Desc: "the link for the QR code: a member's phone opens it and attendance is taken", Format: "uri"},
-			"valid_until": {Desc: "when the code shown changes (every 30 seconds)"},
 		},
 	})
 	note[course.Attendance](ns, typeNote{

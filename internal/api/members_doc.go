@@ -20,7 +20,7 @@ func (h *Handler) memberRoutes() []route {
 		{"POST", "/members", full, h.createMember, doc("createMember", "Enter a member on site").in(memberCreateInput{}).made(member.Member{}).errors(404, 409)},
 		{"POST", "/members/import", full, h.importMembers, doc("importMembers", "Import a roster (.xlsx, or .csv in UTF-8 or GB18030) into a union").
 			params(qp("org", "the union the rows join; default: the caller's own union; a 工会 column in the roster names each row's union (by name or id) instead", idS()), qp("mode", "", &schema{Type: "string", Enum: []any{"dry-run", "all-or-nothing", "valid-rows"}, Default: "dry-run"}), qp("consent_collected", "the caller confirms every person in the roster was given the privacy notice and agreed; recorded for each member imported, with the caller as collector", boolS()), qp("report", "xlsx: answer the errors as a workbook", &schema{Type: "string", Enum: []any{"json", "xlsx"}, Default: "json"})).
-			form(&schema{Type: "object", Required: []string{"file"}, Properties: propsOf("file", &schema{Type: "string", Format: "binary"})}).out(member.ImportReport{}).orFile("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").errors(404, 409)},
+			form(&schema{Type: "object", Required: []string{"file"}, Properties: propsOf("file", &schema{Type: "string", Format: "binary"})}).also(200, "The report", member.ImportReport{}).orFile("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").errors(404, 409)},
 		{"GET", "/members/export", full, h.exportMembers, doc("exportMembers", "Export the registry's filtered list as .xlsx, audited with its filters and row count. Numbers, birth date and sex are masked unless reveal=true with a reason, the caller holds member.reveal over the union and no more rows match than the approval threshold (409 export_approval_required: ask through POST /member-exports); full-number exports count against the hourly quota (429)").
 			params(qp("q", "name substring (two or more characters; one character: surname), pinyin initials, full ID number or mobile number", str()), qp("org", "a union: its whole subtree", idS()), qp("org_only", "only the union itself", flagS()), qp("status", "status", enumS(enumOf(member.Statuses...)...)), qp("tag", "carrying this tag; repeat or comma-separate for several (all must match)", str()), qp("joined_from", "joined on or after", dateS()), qp("joined_to", "joined on or before", dateS()), qp("employer", "employer", idS()), qp("reveal", "", flagS()), qp("reason", "why full numbers are needed; required with reveal=true", &schema{Type: "string", MaxLength: count(200)})).file("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "The workbook").
 			fail(409, "export_approval_required: more rows than the approval threshold; ask through POST /member-exports").
@@ -169,10 +169,7 @@ func memberNotes(ns notes) {
 		Name:     "MemberUpdate",
 		Required: []string{"name", "id_number", "version"},
 		Fields: map[string]fieldNote{
-			"version":   {Desc: "the version the record was read at"},
-			"id_number": {Desc: "resident ID number (GB 11643), 18 characters"},
-			"joined_on": {Desc: "default today", Format: "date"},
-			"tags":      {Enum: enumOf(member.Tags...)},
+			"version": {Desc: "the version the record was read at"},
 		},
 	})
 	note[member.StatusChange](ns, typeNote{

@@ -15,7 +15,7 @@ import (
 
 // The OpenAPI 3.1 document is built from the route table: each route's op
 // (its name, body and answers as Go values) and the notes the modules keep
-// on their types. It is built once, on the first request, and served as is.
+// on their types. It is built once, at start-up (New), and served as is.
 
 // openAPI: GET /openapi.json, without authentication.
 func (h *Handler) openAPI(w http.ResponseWriter, r *http.Request) error {
@@ -145,7 +145,7 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 	doc.set("paths", paths)
 	comp := &omap{}
 	comp.set("securitySchemes", map[string]any{"bearerAuth": map[string]string{
-		"type": "http", "scheme": "bearer", "description": "a token from POST /api/v1/auth/token"}})
+		"type": "http", "scheme": "bearer", "description": "a token from POST /api/v1/auth/token or POST /api/v1/users/{id}/tokens"}})
 	comp.set("schemas", schemas)
 	comp.set("parameters", componentParameters())
 	comp.set("responses", componentResponses(set.usedErrors))

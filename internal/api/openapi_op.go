@@ -155,10 +155,10 @@ func withTag(tag string, rs []route) []route {
 }
 
 // propsOf lists properties as name, schema pairs.
-func propsOf(kv ...any) *props {
-	p := &props{}
+func propsOf(kv ...any) *omap {
+	p := &omap{}
 	for i := 0; i+1 < len(kv); i += 2 {
-		p.set(kv[i].(string), kv[i+1].(*schema))
+		p.set(kv[i].(string), kv[i+1])
 	}
 	return p
 }

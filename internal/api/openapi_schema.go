@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -35,47 +34,11 @@ type schema struct {
 	Default     any      `json:"default,omitempty"`
 	Examples    []any    `json:"examples,omitempty"`
 	Items       *schema  `json:"items,omitempty"`
-	Properties  *props   `json:"properties,omitempty"`
+	Properties  *omap    `json:"properties,omitempty"`
 	Required    []string `json:"required,omitempty"`
 	// AdditionalProperties is false (closed object) or a *schema (a map).
 	AdditionalProperties any       `json:"additionalProperties,omitempty"`
 	OneOf                []*schema `json:"oneOf,omitempty"`
-}
-
-// props keeps properties in the order of the Go struct's fields.
-type props struct {
-	names []string
-	by    map[string]*schema
-}
-
-func (p *props) set(name string, s *schema) {
-	if p.by == nil {
-		p.by = map[string]*schema{}
-	}
-	if _, ok := p.by[name]; !ok {
-		p.names = append(p.names, name)
-	}
-	p.by[name] = s
-}
-
-func (p *props) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, n := range p.names {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(n)
-		v, err := json.Marshal(p.by[n])
-		if err != nil {
-			return nil, err
-		}
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
 }
 
 func ref(name string) *schema { return &schema{Ref: "#/components/schemas/" + name} }
@@ -250,7 +213,7 @@ func (s *schemaSet) component(t reflect.Type, in bool) *schema {
 
 // object reflects a struct's fields as encoding/json writes them.
 func (s *schemaSet) object(t reflect.Type, in bool) *schema {
-	out := &schema{Type: "object", Properties: &props{}, AdditionalProperties: false}
+	out := &schema{Type: "object", Properties: &omap{}, AdditionalProperties: false}
 	note := s.notes[t]
 	if note == nil {
 		note = &typeNote{}
@@ -267,7 +230,7 @@ func (s *schemaSet) object(t reflect.Type, in bool) *schema {
 	}
 	for name := range note.Fields {
 		base, _, nested := strings.Cut(name, ".")
-		if _, ok := out.Properties.by[base]; !ok && !nested {
+		if _, ok := out.Properties.vals[base]; !ok && !nested {
 			s.err = append(s.err, fmt.Sprintf("openapi: note on %s.%s, which has no such property", t, name))
 		}
 	}
@@ -497,32 +460,12 @@ func (ns notes) resolveNested() error {
 	return nil
 }
 
-// fieldType is the struct type under the JSON field name of t (through
-// pointers, slices and maps).
+// fieldType is the type under the JSON field name of t, through pointers,
+// slices and maps.
 func fieldType(t reflect.Type, name string) (reflect.Type, bool) {
-	for i := range t.NumField() {
-		f := t.Field(i)
-		n, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if f.Anonymous && n == "" {
-			ft := f.Type
-			if ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if r, ok := fieldType(ft, name); ok {
-				return r, true
-			}
-			continue
-		}
-		if n == "" {
-			n = f.Name
-		}
-		if n == name {
-			ft := f.Type
-			for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice || ft.Kind() == reflect.Map {
-				ft = ft.Elem()
-			}
-			return ft, true
-		}
+	ft, ok := jsonNames(t)[name]
+	for ok && (ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice || ft.Kind() == reflect.Map) {
+		ft = ft.Elem()
 	}
-	return nil, false
+	return ft, ok
 }
