@@ -70,7 +70,7 @@ func noDuplicateKeys(doc []byte) ([]string, error) {
 }
 
 func TestOpenAPIHasNoDuplicateKeys(t *testing.T) {
-	dups, err := noDuplicateKeys(openAPIDoc)
+	dups, err := noDuplicateKeys(builtDoc(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,16 +130,16 @@ func permConstants(t *testing.T) []string {
 	return out
 }
 
-// schema is the part of a JSON schema these tests read.
-type schema struct {
-	Ref        string             `json:"$ref"`
-	Type       any                `json:"type"`
-	Enum       []string           `json:"enum"`
-	Required   []string           `json:"required"`
-	Properties map[string]*schema `json:"properties"`
-	Items      *schema            `json:"items"`
-	OneOf      []*schema          `json:"oneOf"`
-	Additional json.RawMessage    `json:"additionalProperties"`
+// docSchema is the part of a JSON docSchema these tests read.
+type docSchema struct {
+	Ref        string                `json:"$ref"`
+	Type       any                   `json:"type"`
+	Enum       []string              `json:"enum"`
+	Required   []string              `json:"required"`
+	Properties map[string]*docSchema `json:"properties"`
+	Items      *docSchema            `json:"items"`
+	OneOf      []*docSchema          `json:"oneOf"`
+	Additional json.RawMessage       `json:"additionalProperties"`
 }
 
 type header struct {
@@ -148,24 +148,24 @@ type header struct {
 }
 
 type response struct {
-	Ref     string                              `json:"$ref"`
-	Headers map[string]header                   `json:"headers"`
-	Content map[string]struct{ Schema *schema } `json:"content"`
+	Ref     string                                 `json:"$ref"`
+	Headers map[string]header                      `json:"headers"`
+	Content map[string]struct{ Schema *docSchema } `json:"content"`
 }
 
 type document struct {
 	Paths      map[string]map[string]json.RawMessage `json:"paths"`
 	Components struct {
-		Schemas   map[string]*schema  `json:"schemas"`
-		Responses map[string]response `json:"responses"`
-		Headers   map[string]header   `json:"headers"`
+		Schemas   map[string]*docSchema `json:"schemas"`
+		Responses map[string]response   `json:"responses"`
+		Headers   map[string]header     `json:"headers"`
 	} `json:"components"`
 }
 
 func loadDocument(t *testing.T) *document {
 	t.Helper()
 	var d document
-	if err := json.Unmarshal(openAPIDoc, &d); err != nil {
+	if err := json.Unmarshal(builtDoc(t), &d); err != nil {
 		t.Fatal(err)
 	}
 	return &d
@@ -213,21 +213,21 @@ func TestOpenAPIPermissionsAreAuths(t *testing.T) {
 // so an answer cannot match two.
 func TestOpenAPIOneOfBranchesAreDistinct(t *testing.T) {
 	d := loadDocument(t)
-	resolve := func(s *schema) (*schema, string) {
+	resolve := func(s *docSchema) (*docSchema, string) {
 		if s.Ref == "" {
 			return s, "inline"
 		}
 		name := strings.TrimPrefix(s.Ref, "#/components/schemas/")
 		return d.Components.Schemas[name], name
 	}
-	var visit func(where string, s *schema)
-	seen := map[*schema]bool{}
-	visit = func(where string, s *schema) {
+	var visit func(where string, s *docSchema)
+	seen := map[*docSchema]bool{}
+	visit = func(where string, s *docSchema) {
 		if s == nil || seen[s] {
 			return
 		}
 		seen[s] = true
-		var objects []*schema
+		var objects []*docSchema
 		var names []string
 		for _, b := range s.OneOf {
 			r, name := resolve(b)
