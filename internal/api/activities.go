@@ -203,7 +203,7 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) error {
 // registration is withdrawn and answered; a place given up goes to the
 // waiting list.
 func (h *Handler) unregister(w http.ResponseWriter, r *http.Request) error {
-	return forPathMember(w, r, h.acts.CancelRegistration)
+	return withInput(w, r, registrationMember, h.acts.CancelRegistration)
 }
 
 type registrationDecision struct {

@@ -353,7 +353,7 @@ func (h *Handler) enrol(w http.ResponseWriter, r *http.Request) error {
 // withdraw: DELETE /terms/{id}/enrolments/{member_id} — the enrolment is
 // withdrawn and answered; a place given up goes to the first waiting.
 func (h *Handler) withdraw(w http.ResponseWriter, r *http.Request) error {
-	return forPathMember(w, r, h.crs.Withdraw)
+	return withInput(w, r, registrationMember, h.crs.Withdraw)
 }
 
 // listGroups: GET /courses/{id}/groups.
@@ -395,7 +395,7 @@ func (h *Handler) joinGroup(w http.ResponseWriter, r *http.Request) error {
 // leaveGroup: DELETE /groups/{id}/members/{member_id} ("me" for a member
 // themself). Idempotent: answers the group.
 func (h *Handler) leaveGroup(w http.ResponseWriter, r *http.Request) error {
-	return forPathMember(w, r, func(ctx context.Context, p *auth.Principal, id, memberID int64) (*course.Group, error) {
+	return withInput(w, r, registrationMember, func(ctx context.Context, p *auth.Principal, id, memberID int64) (*course.Group, error) {
 		return h.crs.JoinGroup(ctx, p, id, memberID, true)
 	})
 }

@@ -208,31 +208,14 @@ func period(r *http.Request) (report.Period, error) {
 // orgStats: GET /orgs/{id}/stats — the figures of the subtree, with
 // ?from=&to= for the flows and activities of a period.
 func (h *Handler) orgStats(w http.ResponseWriter, r *http.Request) error {
-	return statsOf(w, r, h.rep.Dashboard)
+	return withInput(w, r, period, h.rep.Dashboard)
 }
 
 // orgStatsChildren: GET /orgs/{id}/stats/children — each child's figures
 // side by side, sorted by ?sort= (largest first).
 func (h *Handler) orgStatsChildren(w http.ResponseWriter, r *http.Request) error {
-	return statsOf(w, r, func(ctx context.Context, p *auth.Principal, id int64, per report.Period) (list[report.Child], error) {
+	return withInput(w, r, period, func(ctx context.Context, p *auth.Principal, id int64, per report.Period) (list[report.Child], error) {
 		items, err := h.rep.Children(ctx, p, id, per, r.URL.Query().Get("sort"))
 		return newList(items, ""), err
 	})
-}
-
-// statsOf answers the figures of {id} over the period of ?from= ?to=.
-func statsOf[T any](w http.ResponseWriter, r *http.Request, figures func(context.Context, *auth.Principal, int64, report.Period) (T, error)) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := period(r)
-	if err != nil {
-		return err
-	}
-	out, err := figures(r.Context(), principal(r), id, p)
-	if err != nil {
-		return err
-	}
-	return ok(w, out)
 }

@@ -38,15 +38,10 @@ func get[T any](w http.ResponseWriter, r *http.Request, load loader[T]) error {
 
 // getAll answers, as one list without a next page, the records under {id}.
 func getAll[T any](w http.ResponseWriter, r *http.Request, load loader[[]T]) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	items, err := load(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(items, ""))
+	return get(w, r, func(ctx context.Context, p *auth.Principal, id int64) (list[T], error) {
+		items, err := load(ctx, p, id)
+		return newList(items, ""), err
+	})
 }
 
 // viewed reads a record through load and shows it through view.
@@ -72,15 +67,16 @@ func viewedAll[S, V any](load loader[[]S], view func(*S) V) loader[[]V] {
 	}
 }
 
-// act decodes the body of an action on {id} into In and answers what do
-// returns.
-func act[In, T any](w http.ResponseWriter, r *http.Request, do func(context.Context, *auth.Principal, int64, In) (T, error)) error {
+// withInput answers what do returns for {id} and what read takes from the
+// rest of the request (the body, the query, another part of the path).
+func withInput[In, T any](w http.ResponseWriter, r *http.Request, read func(*http.Request) (In, error),
+	do func(context.Context, *auth.Principal, int64, In) (T, error)) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	var in In
-	if err := decode(w, r, &in); err != nil {
+	in, err := read(r)
+	if err != nil {
 		return err
 	}
 	out, err := do(r.Context(), principal(r), id, in)
@@ -88,6 +84,15 @@ func act[In, T any](w http.ResponseWriter, r *http.Request, do func(context.Cont
 		return err
 	}
 	return ok(w, out)
+}
+
+// act decodes the body of an action on {id} into In and answers what do
+// returns.
+func act[In, T any](w http.ResponseWriter, r *http.Request, do func(context.Context, *auth.Principal, int64, In) (T, error)) error {
+	return withInput(w, r, func(r *http.Request) (In, error) {
+		var in In
+		return in, decode(w, r, &in)
+	}, do)
 }
 
 // step answers an action on the resource named by {id} that takes an

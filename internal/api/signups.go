@@ -18,9 +18,6 @@ import (
 // memberView reads {id} as the member it names sees it.
 type memberView[V any] = func(ctx context.Context, memberID, id int64) (V, error)
 
-// byMember acts on {id} for a member.
-type byMember[T any] = func(ctx context.Context, p *auth.Principal, id, memberID int64) (T, error)
-
 // forCaller answers {id}: a member gets their view of it, staff the record.
 func forCaller[V, T any](w http.ResponseWriter, r *http.Request, member memberView[V], staff loader[T]) error {
 	id, err := pathID(r, "id")
@@ -85,24 +82,6 @@ func signUp[T any](w http.ResponseWriter, r *http.Request, location func(id, mem
 	}
 	if made {
 		return created(w, location(id, memberID), out)
-	}
-	return ok(w, out)
-}
-
-// forPathMember answers what do returns for {id} and the {member_id} of
-// the path.
-func forPathMember[T any](w http.ResponseWriter, r *http.Request, do byMember[T]) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	memberID, err := registrationMember(r)
-	if err != nil {
-		return err
-	}
-	out, err := do(r.Context(), principal(r), id, memberID)
-	if err != nil {
-		return err
 	}
 	return ok(w, out)
 }
