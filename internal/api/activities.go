@@ -1,9 +1,9 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -14,7 +14,6 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
-	"gonghui/internal/i18n"
 )
 
 // cursor reads the list cursor: ?cursor= as every list takes it, or ?after=.
@@ -47,18 +46,10 @@ func (h *Handler) listActivities(w http.ResponseWriter, r *http.Request) error {
 	if p.Kind == auth.KindMember {
 		return h.myActivities(w, r)
 	}
-	q := newQuery(r)
-	pg := q.page()
-	in := activity.Query{Q: q.str("q"), Org: q.id("org"), Kind: activity.Kind(q.str("kind")), Status: activity.Status(q.str("status")),
-		From: q.str("from"), To: q.str("to"), After: q.cursor(pg), Limit: pg.Limit}
-	if err := q.err(); err != nil {
-		return err
-	}
-	items, next, err := h.acts.List(r.Context(), p, in)
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(items, next))
+	return paged(w, r, func(q *query, pg page) activity.Query {
+		return activity.Query{Q: q.str("q"), Org: q.id("org"), Kind: activity.Kind(q.str("kind")), Status: activity.Status(q.str("status")),
+			From: q.str("from"), To: q.str("to"), After: q.cursor(pg), Limit: pg.Limit}
+	}, h.acts.List)
 }
 
 // myActivities: GET /me/activities.
@@ -123,23 +114,7 @@ func (h *Handler) createActivity(w http.ResponseWriter, r *http.Request) error {
 // getActivity: GET /activities/{id} — staff see the whole activity; a
 // member sees it with their registration and stamp card.
 func (h *Handler) getActivity(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p := principal(r)
-	if p.Kind == auth.KindMember {
-		ma, err := h.acts.MemberView(r.Context(), p.MemberID, id)
-		if err != nil {
-			return err
-		}
-		return ok(w, ma)
-	}
-	a, err := h.acts.Get(r.Context(), p, id)
-	if err != nil {
-		return err
-	}
-	return ok(w, a)
+	return forCaller(w, r, h.acts.MemberView, h.acts.Get)
 }
 
 type activityUpdateInput struct {
@@ -181,19 +156,9 @@ type cancelInput struct {
 
 // cancelActivity: POST /activities/{id}/cancel (everyone registered is told).
 func (h *Handler) cancelActivity(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in cancelInput
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	a, err := h.acts.Cancel(r.Context(), principal(r), id, in.Reason)
-	if err != nil {
-		return err
-	}
-	return ok(w, a)
+	return act(w, r, func(ctx context.Context, p *auth.Principal, id int64, in cancelInput) (*activity.Activity, error) {
+		return h.acts.Cancel(ctx, p, id, in.Reason)
+	})
 }
 
 // finishActivity: POST /activities/{id}/finish.
@@ -207,58 +172,21 @@ type reportInput struct {
 
 // putActivityReport: PUT /activities/{id}/report.
 func (h *Handler) putActivityReport(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in reportInput
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	if in.Report == nil {
-		return fieldErr("report", "field.required")
-	}
-	a, err := h.acts.SetReport(r.Context(), principal(r), id, *in.Report)
-	if err != nil {
-		return err
-	}
-	return ok(w, a)
+	return act(w, r, func(ctx context.Context, p *auth.Principal, id int64, in reportInput) (*activity.Activity, error) {
+		if in.Report == nil {
+			return nil, fieldErr("report", "field.required")
+		}
+		return h.acts.SetReport(ctx, p, id, *in.Report)
+	})
 }
 
 // listRegistrations: GET /activities/{id}/registrations — staff list them
 // all (?status= ?q= and the page); a member gets only their own.
 func (h *Handler) listRegistrations(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p := principal(r)
-	if p.Kind == auth.KindMember {
-		ma, err := h.acts.MemberView(r.Context(), p.MemberID, id)
-		if err != nil {
-			return err
-		}
-		var items []activity.Registration
-		if ma.Registration != nil {
-			items = append(items, *ma.Registration)
-		}
-		return ok(w, newList(items, ""))
-	}
-	q := newQuery(r)
-	pg := q.page()
-	in := activity.RegQuery{Status: activity.RegStatus(q.str("status")), Q: q.str("q"), After: q.cursor(pg), Limit: pg.Limit}
-	if err := q.err(); err != nil {
-		return err
-	}
-	items, next, err := h.acts.Registrations(r.Context(), p, id, in)
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(items, next))
-}
-
-type registerInput struct {
-	MemberID ID `json:"member_id"`
+	own := func(ma *activity.MemberActivity) *activity.Registration { return ma.Registration }
+	return signUps(w, r, h.acts.MemberView, own, func(q *query, pg page) activity.RegQuery {
+		return activity.RegQuery{Status: activity.RegStatus(q.str("status")), Q: q.str("q"), After: q.cursor(pg), Limit: pg.Limit}
+	}, h.acts.Registrations)
 }
 
 // register: POST /activities/{id}/registrations — a member signs
@@ -266,60 +194,16 @@ type registerInput struct {
 // 201 when this call made the registration, 200 with the same one when it
 // already stood.
 func (h *Handler) register(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in registerInput
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	p := principal(r)
-	f := errs.Fields{}
-	memberID := in.MemberID.parse(f, "member_id", p.Kind != auth.KindMember)
-	if err := f.Err(); err != nil {
-		return err
-	}
-	if memberID == 0 {
-		memberID = p.MemberID
-	}
-	reg, made, err := h.acts.Register(r.Context(), p, id, memberID)
-	if err != nil {
-		return err
-	}
-	if made {
-		return created(w, "/activities/"+db.FormatID(id)+"/registrations/"+db.FormatID(memberID), reg)
-	}
-	return ok(w, reg)
-}
-
-// registrationMember reads {member_id} of the path; a member may name
-// themself "me".
-func registrationMember(r *http.Request) (int64, error) {
-	p := principal(r)
-	if p.Kind == auth.KindMember && r.PathValue("member_id") == "me" {
-		return p.MemberID, nil
-	}
-	return pathID(r, "member_id")
+	return signUp(w, r, func(id, memberID int64) string {
+		return "/activities/" + db.FormatID(id) + "/registrations/" + db.FormatID(memberID)
+	}, h.acts.Register)
 }
 
 // unregister: DELETE /activities/{id}/registrations/{member_id} — the
 // registration is withdrawn and answered; a place given up goes to the
 // waiting list.
 func (h *Handler) unregister(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	memberID, err := registrationMember(r)
-	if err != nil {
-		return err
-	}
-	reg, err := h.acts.CancelRegistration(r.Context(), principal(r), id, memberID)
-	if err != nil {
-		return err
-	}
-	return ok(w, reg)
+	return withInput(w, r, registrationMember, h.acts.CancelRegistration)
 }
 
 type registrationDecision struct {
@@ -328,11 +212,7 @@ type registrationDecision struct {
 
 // decideRegistration: POST /activities/{id}/registrations/{member_id}/decision.
 func (h *Handler) decideRegistration(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	memberID, err := pathID(r, "member_id")
+	id, memberID, err := pathIDs(r, "member_id")
 	if err != nil {
 		return err
 	}
@@ -420,40 +300,16 @@ func (h *Handler) listCheckins(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := newQuery(r)
-	pg := q.page()
-	if err := q.err(); err != nil {
-		return err
-	}
-	items, next, err := h.acts.CheckIns(r.Context(), principal(r), id, q.cursor(pg), pg.Limit)
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(items, next))
-}
-
-type checkpointCodeView struct {
-	Code       string     `json:"code"`
-	URL        string     `json:"url"`
-	ValidUntil *time.Time `json:"valid_until"`
+	return paged(w, r, func(q *query, pg page) page { return page{Cursor: q.cursor(pg), Limit: pg.Limit} },
+		func(ctx context.Context, p *auth.Principal, pg page) ([]activity.CheckInRow, string, error) {
+			return h.acts.CheckIns(ctx, p, id, pg.Cursor, pg.Limit)
+		})
 }
 
 // checkpointCode: GET /activities/{id}/checkpoints/{cp}/code — what the
 // checkpoint's QR code shows now, and the link a phone's camera opens.
 func (h *Handler) checkpointCode(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	cp, err := pathID(r, "cp")
-	if err != nil {
-		return err
-	}
-	code, until, err := h.acts.CheckpointCode(r.Context(), principal(r), id, cp)
-	if err != nil {
-		return err
-	}
-	return ok(w, checkpointCodeView{Code: code, URL: h.origin(r) + activity.CheckinPath(code), ValidUntil: utc(until)})
+	return h.liveCode(w, r, "cp", h.acts.CheckpointCode)
 }
 
 // origin is the scheme and host the request reached us at.
@@ -467,15 +323,7 @@ func (h *Handler) origin(r *http.Request) string {
 
 // attendance: GET /activities/{id}/attendance.
 func (h *Handler) attendance(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	a, err := h.acts.Attendance(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, a)
+	return get(w, r, h.acts.Attendance)
 }
 
 // exportAttendance: GET /activities/{id}/attendance.xlsx — registrations
@@ -485,19 +333,9 @@ func (h *Handler) exportAttendance(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	lang := i18n.FromRequest(r)
-	tr := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
-	out := &httpx.LazyWriter{W: w, Before: func() {
-		httpx.Attachment(w, "attendance-"+db.FormatID(id)+".xlsx")
-	}}
-	if err := h.acts.ExportAttendance(r.Context(), principal(r), id, tr, out); err != nil {
-		if out.Started {
-			slog.Error("attendance export broke off", "err", err)
-			return nil
-		}
-		return err
-	}
-	return nil
+	return workbook(w, r, "attendance-"+db.FormatID(id)+".xlsx", "attendance export", func(tr translate, out io.Writer) error {
+		return h.acts.ExportAttendance(r.Context(), principal(r), id, tr, out)
+	})
 }
 
 // activityICS: GET /activities/{id}/calendar.ics — the activity for a
@@ -579,15 +417,7 @@ func (h *Handler) myStampCard(w http.ResponseWriter, r *http.Request) error {
 
 // listPhotos: GET /activities/{id}/photos (without their bytes).
 func (h *Handler) listPhotos(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	items, err := h.acts.Photos(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(items, ""))
+	return getAll(w, r, h.acts.Photos)
 }
 
 // addPhoto: POST /activities/{id}/photos — multipart "photo" (JPEG, PNG or
@@ -653,11 +483,7 @@ func readPart(fh *multipart.FileHeader, max int64) ([]byte, error) {
 
 // getPhoto: GET /activities/{id}/photos/{photo_id} — the picture's bytes.
 func (h *Handler) getPhoto(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	photoID, err := pathID(r, "photo_id")
+	id, photoID, err := pathIDs(r, "photo_id")
 	if err != nil {
 		return err
 	}
@@ -683,18 +509,7 @@ func (h *Handler) getPhoto(w http.ResponseWriter, r *http.Request) error {
 
 // deletePhoto: DELETE /activities/{id}/photos/{photo_id}.
 func (h *Handler) deletePhoto(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	photoID, err := pathID(r, "photo_id")
-	if err != nil {
-		return err
-	}
-	if err := h.acts.DeletePhoto(r.Context(), principal(r), id, photoID); err != nil {
-		return err
-	}
-	return noContent(w)
+	return removeSub(w, r, "photo_id", h.acts.DeletePhoto)
 }
 
 // myNotices: GET /me/notices, a member's latest notices (?limit=).

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -13,44 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/testkit"
 )
-
-// answer is a response with its headers.
-type answer struct {
-	status int
-	header http.Header
-	body   string
-}
-
-// send is do with the response headers and any content type.
-func (f *fixture) send(token, method, path, ctype string, body io.Reader) answer {
-	f.t.Helper()
-	req, err := http.NewRequest(method, f.srv.URL+f.expand(path), body)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := f.srv.Client().Do(req)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return answer{res.StatusCode, res.Header, string(b)}
-}
 
 // postJSON sends body as username (or a stored member token) and decodes
 // the answer into v, failing unless the status is want.
@@ -78,13 +43,8 @@ func (f *fixture) signedInMember(key, name, org, mobile string, day int) {
 	if err := f.auth.SetMemberPassword(context.Background(), &auth.Principal{MemberID: id, Kind: auth.KindMember}, "", password); err != nil {
 		f.t.Fatal(err)
 	}
-	st, body := f.do("", "POST", "/api/v1/auth/token", `{"username":"`+mobile+`","password":"`+password+`"}`, nil)
-	var tok struct{ Token string }
-	if err := json.Unmarshal([]byte(body), &tok); st != http.StatusOK || err != nil || tok.Token == "" {
-		f.t.Fatalf("member token %s: %d %s", key, st, body)
-	}
 	f.ids[key] = m.ID
-	f.tokens[key] = tok.Token
+	f.tokens[key] = f.signIn(key, `{"username":"`+mobile+`","password":"`+password+`"}`)
 }
 
 type actView struct {
@@ -113,11 +73,7 @@ func rfc(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 func TestActivitiesAPI(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
-		ctx := context.Background()
-		streetB, _ := db.ParseID(f.ids["streetB"])
-		if _, err := f.auth.Bootstrap(ctx, auth.NewUser{Username: "officer_b", Name: "officer_b", OrgID: streetB, Password: password}, auth.RoleOfficer); err != nil {
-			t.Fatal(err)
-		}
+		f.staff("officer_b", "streetB", auth.RoleOfficer)
 		f.signedInMember("m1", "张一", "unionA", "13800000011", 21)
 		f.signedInMember("m2", "张二", "unionA", "13800000012", 22)
 		f.signedInMember("m3", "张三", "unionA", "13800000013", 23)
@@ -361,24 +317,12 @@ func TestActivitiesAPI(t *testing.T) {
 		})
 
 		// The attendance workbook opens, one row a registration.
-		res = f.send(f.token("officer_a"), "GET", "/api/v1/activities/{a}/attendance.xlsx", "", nil)
-		if res.status != 200 || !strings.Contains(res.header.Get("Content-Disposition"), "attendance-"+f.ids["a"]+".xlsx") {
-			t.Fatalf("attendance.xlsx: %d %v %s", res.status, res.header, res.body)
-		}
-		x, err := excelize.OpenReader(strings.NewReader(res.body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, _ := x.GetRows(x.GetSheetList()[0])
+		file := "attendance-" + f.ids["a"] + ".xlsx"
+		rows := f.workbook("officer_a", "/api/v1/activities/{a}/attendance.xlsx", file)
 		if len(rows) != 4 || rows[0][0] != "姓名" || rows[0][6] != "起点" || rows[0][7] != "终点" || rows[1][0] != "张一" || rows[2][0] != "张二" || rows[2][6] == "" {
 			t.Fatalf("attendance rows %q", rows)
 		}
-		res = f.send(f.token("officer_a"), "GET", "/api/v1/activities/{a}/attendance.xlsx?lang=en", "", nil)
-		x, err = excelize.OpenReader(strings.NewReader(res.body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rows, _ = x.GetRows(x.GetSheetList()[0]); len(rows) == 0 || rows[0][0] != "Name" {
+		if rows = f.workbook("officer_a", "/api/v1/activities/{a}/attendance.xlsx?lang=en", file); len(rows) == 0 || rows[0][0] != "Name" {
 			t.Fatalf("English attendance header %q", rows)
 		}
 		if st, _ := f.do(f.token("officer_b"), "GET", "/api/v1/activities/{a}/attendance.xlsx", "", nil); st != 404 {

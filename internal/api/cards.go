@@ -12,25 +12,17 @@ import (
 
 // memberCard: GET /members/{id}/card — a freshly signed card payload.
 func (h *Handler) memberCard(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	c, err := h.pathCard(r)
 	if err != nil {
 		return err
 	}
-	c, err := h.card(r, id)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Cache-Control", "no-store")
+	// writeJSON's no-store keeps a signed card out of every cache.
 	return ok(w, c)
 }
 
 // memberCardPNG: GET /members/{id}/card.png — the card's QR code.
 func (h *Handler) memberCardPNG(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	c, err := h.card(r, id)
+	c, err := h.pathCard(r)
 	if err != nil {
 		return err
 	}
@@ -75,6 +67,15 @@ func (h *Handler) cardKey(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return ok(w, map[string]any{"keys": []string{k}, "format": "ghc1-ed25519:<key id>:<base64url Ed25519 public key>", "payload_prefix": card.Prefix})
+}
+
+// pathCard signs the card of the member {id} names for the caller.
+func (h *Handler) pathCard(r *http.Request) (*member.Card, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	return h.card(r, id)
 }
 
 // card signs member id's card for the caller: the member themself, or

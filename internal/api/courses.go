@@ -2,19 +2,16 @@ package api
 
 import (
 	"context"
-	"log/slog"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
 
-	"gonghui/internal/activity"
 	"gonghui/internal/auth"
 	"gonghui/internal/beijing"
 	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
-	"gonghui/internal/httpx"
-	"gonghui/internal/i18n"
 )
 
 // Timetable windows: the default, and the longest a client may ask for.
@@ -37,17 +34,9 @@ type courseUpdateInput struct {
 // listCourses: GET /courses — the courses of the caller's subtrees (?q=
 // ?org= ?category= and the page), newest first.
 func (h *Handler) listCourses(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	pg := q.page()
-	in := course.Query{Q: q.str("q"), Org: q.id("org"), Category: course.Category(q.str("category")), After: q.cursor(pg), Limit: pg.Limit}
-	if err := q.err(); err != nil {
-		return err
-	}
-	items, next, err := h.crs.ListCourses(r.Context(), principal(r), in)
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(items, next))
+	return paged(w, r, func(q *query, pg page) course.Query {
+		return course.Query{Q: q.str("q"), Org: q.id("org"), Category: course.Category(q.str("category")), After: q.cursor(pg), Limit: pg.Limit}
+	}, h.crs.ListCourses)
 }
 
 // createCourse: POST /courses.
@@ -56,12 +45,12 @@ func (h *Handler) createCourse(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	f := errs.Fields{}
 	c := in.CourseInput
-	c.OrgID = in.OrgID.parse(f, "org_id", true)
-	if err := f.Err(); err != nil {
+	orgID, err := in.OrgID.only("org_id", true)
+	if err != nil {
 		return err
 	}
+	c.OrgID = orgID
 	out, err := h.crs.CreateCourse(r.Context(), principal(r), c)
 	if err != nil {
 		return err
@@ -71,15 +60,7 @@ func (h *Handler) createCourse(w http.ResponseWriter, r *http.Request) error {
 
 // getCourse: GET /courses/{id}.
 func (h *Handler) getCourse(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	c, err := h.crs.GetCourse(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, c)
+	return get(w, r, h.crs.GetCourse)
 }
 
 // putCourse: PUT /courses/{id} — title, category and description at the
@@ -93,9 +74,7 @@ func (h *Handler) putCourse(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	f := errs.Fields{}
-	in.OrgID.parse(f, "org_id", false)
-	if err := f.Err(); err != nil {
+	if _, err := in.OrgID.only("org_id", false); err != nil {
 		return err
 	}
 	out, err := h.crs.UpdateCourse(r.Context(), principal(r), id, in.Version, in.CourseInput)
@@ -125,15 +104,7 @@ type termUpdateInput struct {
 
 // listTerms: GET /courses/{id}/terms, latest first.
 func (h *Handler) listTerms(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	items, err := h.crs.Terms(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(items, ""))
+	return getAll(w, r, h.crs.Terms)
 }
 
 // createTerm: POST /courses/{id}/terms — a draft term with its sessions.
@@ -160,23 +131,7 @@ func (h *Handler) createTerm(w http.ResponseWriter, r *http.Request) error {
 // getTerm: GET /terms/{id} — staff see the term; a member sees it with
 // their enrolment, waiting position and coming sessions.
 func (h *Handler) getTerm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p := principal(r)
-	if p.Kind == auth.KindMember {
-		mt, err := h.crs.MemberView(r.Context(), p.MemberID, id)
-		if err != nil {
-			return err
-		}
-		return ok(w, mt)
-	}
-	t, err := h.crs.GetTerm(r.Context(), p, id)
-	if err != nil {
-		return err
-	}
-	return ok(w, t)
+	return forCaller(w, r, h.crs.MemberView, h.crs.GetTerm)
 }
 
 // putTerm: PUT /terms/{id} — the whole term at the version read, before
@@ -195,24 +150,6 @@ func (h *Handler) putTerm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out, err := h.crs.UpdateTerm(r.Context(), principal(r), id, in.Version, t)
-	if err != nil {
-		return err
-	}
-	return ok(w, out)
-}
-
-// step answers an action on the resource named by {id} that takes an
-// empty body (publish, cancel, finish, draw ...) with what the store
-// returns.
-func step[T any](w http.ResponseWriter, r *http.Request, do func(context.Context, *auth.Principal, int64) (T, error)) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := decode(w, r, &struct{}{}); err != nil {
-		return err
-	}
-	out, err := do(r.Context(), principal(r), id)
 	if err != nil {
 		return err
 	}
@@ -269,15 +206,7 @@ func (h *Handler) drawRecord(w http.ResponseWriter, r *http.Request) error {
 
 // listSessions: GET /terms/{id}/sessions, in time order.
 func (h *Handler) listSessions(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	items, err := h.crs.Sessions(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(items, ""))
+	return getAll(w, r, h.crs.Sessions)
 }
 
 type sessionCancelInput struct {
@@ -287,11 +216,7 @@ type sessionCancelInput struct {
 // cancelSession: POST /terms/{id}/sessions/{sid}/cancel — {"cancelled":
 // true} calls the session off, false back on; answers the session.
 func (h *Handler) cancelSession(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	sid, err := pathID(r, "sid")
+	id, sid, err := pathIDs(r, "sid")
 	if err != nil {
 		return err
 	}
@@ -321,29 +246,13 @@ func (h *Handler) cancelSession(w http.ResponseWriter, r *http.Request) error {
 // sessionCode: GET /terms/{id}/sessions/{sid}/code — what the session's
 // QR code shows now, and the link a phone's camera opens.
 func (h *Handler) sessionCode(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	sid, err := pathID(r, "sid")
-	if err != nil {
-		return err
-	}
-	code, until, err := h.crs.SessionCode(r.Context(), principal(r), id, sid)
-	if err != nil {
-		return err
-	}
-	return ok(w, checkpointCodeView{Code: code, URL: h.origin(r) + activity.CheckinPath(code), ValidUntil: utc(until)})
+	return h.liveCode(w, r, "sid", h.crs.SessionCode)
 }
 
 // sessionAttendance: GET /terms/{id}/sessions/{sid}/attendance — who
 // attended, in the order they came.
 func (h *Handler) sessionAttendance(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	sid, err := pathID(r, "sid")
+	id, sid, err := pathIDs(r, "sid")
 	if err != nil {
 		return err
 	}
@@ -418,123 +327,38 @@ func (h *Handler) exportRegister(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	lang := i18n.FromRequest(r)
-	tr := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
-	out := &httpx.LazyWriter{W: w, Before: func() {
-		httpx.Attachment(w, "register-"+db.FormatID(id)+".xlsx")
-	}}
-	if err := h.crs.ExportAttendance(r.Context(), principal(r), id, tr, out); err != nil {
-		if out.Started {
-			slog.Error("register export broke off", "err", err)
-			return nil
-		}
-		return err
-	}
-	return nil
+	return workbook(w, r, "register-"+db.FormatID(id)+".xlsx", "register export", func(tr translate, out io.Writer) error {
+		return h.crs.ExportAttendance(r.Context(), principal(r), id, tr, out)
+	})
 }
 
 // listEnrolments: GET /terms/{id}/enrolments — staff list them all by
 // ticket (?status= ?q= and the page); a member gets only their own.
 func (h *Handler) listEnrolments(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p := principal(r)
-	if p.Kind == auth.KindMember {
-		mt, err := h.crs.MemberView(r.Context(), p.MemberID, id)
-		if err != nil {
-			return err
-		}
-		var items []course.Enrolment
-		if mt.Enrolment != nil {
-			items = append(items, *mt.Enrolment)
-		}
-		return ok(w, newList(items, ""))
-	}
-	q := newQuery(r)
-	pg := q.page()
-	in := course.EnrolQuery{Status: course.EnrolStatus(q.str("status")), Q: q.str("q"), After: q.cursor(pg), Limit: pg.Limit}
-	if err := q.err(); err != nil {
-		return err
-	}
-	items, next, err := h.crs.Enrolments(r.Context(), p, id, in)
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(items, next))
+	own := func(mt *course.MemberTerm) *course.Enrolment { return mt.Enrolment }
+	return signUps(w, r, h.crs.MemberView, own, func(q *query, pg page) course.EnrolQuery {
+		return course.EnrolQuery{Status: course.EnrolStatus(q.str("status")), Q: q.str("q"), After: q.cursor(pg), Limit: pg.Limit}
+	}, h.crs.Enrolments)
 }
 
 // enrol: POST /terms/{id}/enrolments — a member applies themself with {};
 // staff enrol a member with {"member_id": ID}. 201 when this call made the
 // enrolment, 200 with the same one (and the same ticket) when it stood.
 func (h *Handler) enrol(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	memberID, err := bodyMember(w, r)
-	if err != nil {
-		return err
-	}
-	e, made, err := h.crs.Apply(r.Context(), principal(r), id, memberID)
-	if err != nil {
-		return err
-	}
-	if made {
-		return created(w, "/terms/"+db.FormatID(id)+"/enrolments/"+db.FormatID(memberID), e)
-	}
-	return ok(w, e)
-}
-
-// bodyMember reads {"member_id"} of a body: required of staff; a member's
-// own ID when a member leaves it out.
-func bodyMember(w http.ResponseWriter, r *http.Request) (int64, error) {
-	var in registerInput
-	if err := decode(w, r, &in); err != nil {
-		return 0, err
-	}
-	p := principal(r)
-	f := errs.Fields{}
-	memberID := in.MemberID.parse(f, "member_id", p.Kind != auth.KindMember)
-	if err := f.Err(); err != nil {
-		return 0, err
-	}
-	if memberID == 0 {
-		memberID = p.MemberID
-	}
-	return memberID, nil
+	return signUp(w, r, func(id, memberID int64) string {
+		return "/terms/" + db.FormatID(id) + "/enrolments/" + db.FormatID(memberID)
+	}, h.crs.Apply)
 }
 
 // withdraw: DELETE /terms/{id}/enrolments/{member_id} — the enrolment is
 // withdrawn and answered; a place given up goes to the first waiting.
 func (h *Handler) withdraw(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	memberID, err := registrationMember(r)
-	if err != nil {
-		return err
-	}
-	e, err := h.crs.Withdraw(r.Context(), principal(r), id, memberID)
-	if err != nil {
-		return err
-	}
-	return ok(w, e)
+	return withInput(w, r, registrationMember, h.crs.Withdraw)
 }
 
 // listGroups: GET /courses/{id}/groups.
 func (h *Handler) listGroups(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	items, err := h.crs.Groups(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(items, ""))
+	return getAll(w, r, h.crs.Groups)
 }
 
 // createGroup: POST /courses/{id}/groups.
@@ -556,51 +380,24 @@ func (h *Handler) createGroup(w http.ResponseWriter, r *http.Request) error {
 
 // groupMembers: GET /groups/{id}/members, for staff.
 func (h *Handler) groupMembers(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	items, err := h.crs.GroupMembers(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(items, ""))
+	return getAll(w, r, h.crs.GroupMembers)
 }
 
 // joinGroup: POST /groups/{id}/members — a member joins with {}; staff add
 // a member with {"member_id"}. Idempotent: answers the group.
 func (h *Handler) joinGroup(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	memberID, err := bodyMember(w, r)
-	if err != nil {
-		return err
-	}
-	g, err := h.crs.JoinGroup(r.Context(), principal(r), id, memberID, false)
-	if err != nil {
-		return err
-	}
-	return ok(w, g)
+	return signUp(w, r, nil, func(ctx context.Context, p *auth.Principal, id, memberID int64) (*course.Group, bool, error) {
+		g, err := h.crs.JoinGroup(ctx, p, id, memberID, false)
+		return g, false, err
+	})
 }
 
 // leaveGroup: DELETE /groups/{id}/members/{member_id} ("me" for a member
 // themself). Idempotent: answers the group.
 func (h *Handler) leaveGroup(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	memberID, err := registrationMember(r)
-	if err != nil {
-		return err
-	}
-	g, err := h.crs.JoinGroup(r.Context(), principal(r), id, memberID, true)
-	if err != nil {
-		return err
-	}
-	return ok(w, g)
+	return withInput(w, r, registrationMember, func(ctx context.Context, p *auth.Principal, id, memberID int64) (*course.Group, error) {
+		return h.crs.JoinGroup(ctx, p, id, memberID, true)
+	})
 }
 
 // myTerms: GET /me/terms — the terms open to a member and those they are

@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -10,8 +9,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"gonghui/internal/auth"
 	"gonghui/internal/beijing"
@@ -65,13 +62,9 @@ type sessionView struct {
 func TestCoursesAPI(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
-		ctx := context.Background()
 		clk := &clock{now: time.Now()}
 		f.crs.SetClock(clk.get)
-		streetB, _ := db.ParseID(f.ids["streetB"])
-		if _, err := f.auth.Bootstrap(ctx, auth.NewUser{Username: "officer_b", Name: "officer_b", OrgID: streetB, Password: password}, auth.RoleOfficer); err != nil {
-			t.Fatal(err)
-		}
+		f.staff("officer_b", "streetB", auth.RoleOfficer)
 		f.signedInMember("m1", "赵一", "unionA", "13900000011", 31)
 		f.signedInMember("m2", "赵二", "unionA", "13900000012", 32)
 		f.signedInMember("m3", "赵三", "unionA", "13900000013", 33)
@@ -368,23 +361,12 @@ func TestCoursesAPI(t *testing.T) {
 		})
 
 		// The register workbook: one row a member with a place.
-		res = f.send(f.token("officer_a"), "GET", "/api/v1/terms/{t}/register.xlsx", "", nil)
-		if res.status != 200 || !strings.Contains(res.header.Get("Content-Disposition"), "register-"+f.ids["t"]+".xlsx") {
-			t.Fatalf("register.xlsx: %d %v %s", res.status, res.header, res.body)
-		}
-		x, err := excelize.OpenReader(strings.NewReader(res.body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, _ := x.GetRows(x.GetSheetList()[0])
+		file := "register-" + f.ids["t"] + ".xlsx"
+		rows := f.workbook("officer_a", "/api/v1/terms/{t}/register.xlsx", file)
 		if len(rows) != 3 || len(rows[0]) != 9 || rows[0][0] != "姓名" || rows[1][5] != "✓" || rows[2][5] != "✓" {
 			t.Fatalf("register rows %q", rows)
 		}
-		res = f.send(f.token("officer_a"), "GET", "/api/v1/terms/{t}/register.xlsx?lang=en", "", nil)
-		if x, err = excelize.OpenReader(strings.NewReader(res.body)); err != nil {
-			t.Fatal(err)
-		}
-		if rows, _ = x.GetRows(x.GetSheetList()[0]); len(rows) == 0 || rows[0][0] != "Name" {
+		if rows = f.workbook("officer_a", "/api/v1/terms/{t}/register.xlsx?lang=en", file); len(rows) == 0 || rows[0][0] != "Name" {
 			t.Fatalf("English register header %q", rows)
 		}
 		for _, as := range []string{"officer_b", next} {

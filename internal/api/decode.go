@@ -34,6 +34,13 @@ func (id ID) parse(f errs.Fields, field string, required bool) int64 {
 	return n
 }
 
+// only checks an ID that is the one field of its body to check.
+func (id ID) only(field string, required bool) (int64, error) {
+	f := errs.Fields{}
+	n := id.parse(f, field, required)
+	return n, f.Err()
+}
+
 var idType = reflect.TypeFor[ID]()
 
 // decode reads the body of r as exactly one JSON object into dst, refusing

@@ -41,19 +41,11 @@ func viewEmployer(e *org.Employer) employerView {
 
 // listEmployers: GET /employers.
 func (h *Handler) listEmployers(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	pg := q.page()
-	in := org.EmployerQuery{Q: q.str("q"), Within: q.id("within"), Category: q.str("category"),
-		Organised: q.boolean("organised"), NewForms: q.boolean("new_forms"), IsPublic: q.boolean("public"),
-		After: pg.Cursor, Limit: pg.Limit}
-	if err := q.err(); err != nil {
-		return err
-	}
-	items, next, err := h.orgs.ListEmployers(r.Context(), principal(r), in)
-	if err != nil {
-		return err
-	}
-	return ok(w, mapList(items, next, viewEmployer))
+	return paged(w, r, func(q *query, pg page) org.EmployerQuery {
+		return org.EmployerQuery{Q: q.str("q"), Within: q.id("within"), Category: q.str("category"),
+			Organised: q.boolean("organised"), NewForms: q.boolean("new_forms"), IsPublic: q.boolean("public"),
+			After: pg.Cursor, Limit: pg.Limit}
+	}, viewedPage(h.orgs.ListEmployers, viewEmployer))
 }
 
 type employerCreateInput struct {
@@ -75,9 +67,8 @@ func (h *Handler) createEmployer(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	f := errs.Fields{}
-	owner := in.OwnerOrgID.parse(f, "owner_org_id", true)
-	if err := f.Err(); err != nil {
+	owner, err := in.OwnerOrgID.only("owner_org_id", true)
+	if err != nil {
 		return err
 	}
 	e, err := h.orgs.CreateEmployer(r.Context(), principal(r), org.EmployerInput{
@@ -92,15 +83,7 @@ func (h *Handler) createEmployer(w http.ResponseWriter, r *http.Request) error {
 
 // getEmployer: GET /employers/{id}.
 func (h *Handler) getEmployer(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	e, err := h.orgs.GetEmployer(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, viewEmployer(e))
+	return get(w, r, viewed(h.orgs.GetEmployer, viewEmployer))
 }
 
 // employerPatchInput changes only the fields given. A new owner needs write
@@ -166,15 +149,7 @@ func (h *Handler) patchEmployer(w http.ResponseWriter, r *http.Request) error {
 
 // orgEmployers: GET /orgs/{id}/employers, the employers a union organises.
 func (h *Handler) orgEmployers(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	items, err := h.orgs.Employers(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, mapList(items, "", viewEmployer))
+	return getAll(w, r, viewedAll(h.orgs.Employers, viewEmployer))
 }
 
 type linkInput struct {
@@ -192,9 +167,8 @@ func (h *Handler) linkEmployer(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	f := errs.Fields{}
-	emp := in.EmployerID.parse(f, "employer_id", true)
-	if err := f.Err(); err != nil {
+	emp, err := in.EmployerID.only("employer_id", true)
+	if err != nil {
 		return err
 	}
 	if err := h.orgs.LinkEmployer(r.Context(), principal(r), id, emp); err != nil {
@@ -205,16 +179,5 @@ func (h *Handler) linkEmployer(w http.ResponseWriter, r *http.Request) error {
 
 // unlinkEmployer: DELETE /orgs/{id}/employers/{employer_id}.
 func (h *Handler) unlinkEmployer(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	emp, err := pathID(r, "employer_id")
-	if err != nil {
-		return err
-	}
-	if err := h.orgs.UnlinkEmployer(r.Context(), principal(r), id, emp); err != nil {
-		return err
-	}
-	return noContent(w)
+	return removeSub(w, r, "employer_id", h.orgs.UnlinkEmployer)
 }

@@ -1,14 +1,12 @@
 package api
 
 import (
-	"log/slog"
+	"io"
 	"net/http"
 	"strings"
 
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
-	"gonghui/internal/httpx"
-	"gonghui/internal/i18n"
 	"gonghui/internal/member"
 )
 
@@ -48,47 +46,19 @@ func (h *Handler) requestExport(w http.ResponseWriter, r *http.Request) error {
 
 // listExports: GET /member-exports?view=awaiting|mine.
 func (h *Handler) listExports(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	pg := q.page()
-	in := member.ExportQuery{View: q.str("view"), After: pg.Cursor, Limit: pg.Limit}
-	if err := q.err(); err != nil {
-		return err
-	}
-	items, next, err := h.mem.ListExports(r.Context(), principal(r), in)
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(items, next))
+	return paged(w, r, func(q *query, pg page) member.ExportQuery {
+		return member.ExportQuery{View: q.str("view"), After: pg.Cursor, Limit: pg.Limit}
+	}, h.mem.ListExports)
 }
 
 // getExport: GET /member-exports/{id}.
 func (h *Handler) getExport(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	e, err := h.mem.GetExport(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, e)
+	return get(w, r, h.mem.GetExport)
 }
 
 // decideExport: POST /member-exports/{id}/decision.
 func (h *Handler) decideExport(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in member.ExportDecision
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	e, err := h.mem.DecideExport(r.Context(), principal(r), id, in)
-	if err != nil {
-		return err
-	}
-	return ok(w, e)
+	return act(w, r, h.mem.DecideExport)
 }
 
 // downloadExport: GET /member-exports/{id}/download — the approved
@@ -98,18 +68,8 @@ func (h *Handler) downloadExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	lang := i18n.FromRequest(r)
-	tr := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
-	out := &httpx.LazyWriter{W: w, Before: func() {
-		w.Header().Set("Cache-Control", "no-store")
-		httpx.Attachment(w, "members-"+db.FormatID(id)+".xlsx")
-	}}
-	if _, err := h.mem.DownloadExport(r.Context(), principal(r), id, tr, out); err != nil {
-		if out.Started {
-			slog.Error("export download broke off", "err", err)
-			return nil
-		}
+	return workbook(w, r, "members-"+db.FormatID(id)+".xlsx", "export download", func(tr translate, out io.Writer) error {
+		_, err := h.mem.DownloadExport(r.Context(), principal(r), id, tr, out)
 		return err
-	}
-	return nil
+	})
 }

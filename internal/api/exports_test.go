@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/testkit"
@@ -22,10 +20,7 @@ func TestExportRequestsAPI(t *testing.T) {
 		f := newFixture(t, d)
 		f.mem.Policy.ApprovalRows = 2
 		ctx := t.Context()
-		streetA, _ := db.ParseID(f.ids["streetA"])
-		if _, err := f.auth.Bootstrap(ctx, auth.NewUser{Username: "officer_a2", Name: "officer_a2", OrgID: streetA, Password: password}, auth.RoleOfficer); err != nil {
-			t.Fatal(err)
-		}
+		f.staff("officer_a2", "streetA", auth.RoleOfficer)
 		tok, second, other := f.token("officer_a"), f.token("officer_a2"), f.token("admin")
 		for i := range 3 {
 			st, body := f.do(tok, "POST", "/api/v1/members", fmt.Sprintf(`{"org_id":"{unionA}","name":"导出%s","id_number":"%s","joined_on":"2020-01-01"}`,
@@ -86,12 +81,7 @@ func TestExportRequestsAPI(t *testing.T) {
 		if st != 200 {
 			t.Fatalf("download: %d %s", st, body)
 		}
-		x, err := excelize.OpenReader(strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, _ := x.GetRows(x.GetSheetList()[0])
-		if len(rows) != 4 || !strings.Contains(strings.Join(rows[1], "|")+strings.Join(rows[2], "|")+strings.Join(rows[3], "|"), idNo(t, 300)) {
+		if rows := sheetRows(t, body); len(rows) != 4 || !strings.Contains(strings.Join(rows[1], "|")+strings.Join(rows[2], "|")+strings.Join(rows[3], "|"), idNo(t, 300)) {
 			t.Fatalf("download rows %v", rows)
 		}
 		if st, _ = f.do(tok, "GET", "/api/v1/member-exports/{req}/download", "", nil); st != 409 {

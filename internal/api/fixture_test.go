@@ -19,6 +19,8 @@ import (
 	"gonghui/internal/member"
 	"gonghui/internal/org"
 	"gonghui/internal/testkit"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // password meets the default policy and contains no test username.
@@ -98,20 +100,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 		{"auditor_a", "streetA", []auth.Role{auth.RoleAuditor}},
 		{"clerk", "streetA", nil},
 	} {
-		orgID, _ := db.ParseID(f.ids[u.org])
-		id, err := f.auth.Bootstrap(ctx, auth.NewUser{Username: u.name, Name: u.name, OrgID: orgID, Password: password}, u.roles...)
-		if err != nil {
-			t.Fatalf("bootstrap %s: %v", u.name, err)
-		}
-		f.ids["user:"+u.name] = db.FormatID(id)
-		// The administrative roles always need two-step verification; like
-		// the demo, these fixture accounts are let in with a password alone
-		// (the tests of two-step verification use accounts of their own).
-		if len(u.roles) > 0 && slices.Contains(auth.AlwaysMFA, u.roles[0]) {
-			if err := f.auth.MarkDemoAccount(ctx, id); err != nil {
-				t.Fatal(err)
-			}
-		}
+		f.staff(u.name, u.org, u.roles...)
 	}
 	f.auth.SetDemoMode(true)
 	mux := http.NewServeMux()
@@ -122,6 +111,27 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 }
 
 // expand replaces {name} with the fixture's IDs.
+// staff makes the account name over the organisation f.ids[org] names,
+// with roles; {user:name} then names its ID.
+func (f *fixture) staff(name, org string, roles ...auth.Role) {
+	f.t.Helper()
+	ctx := context.Background()
+	orgID, _ := db.ParseID(f.ids[org])
+	id, err := f.auth.Bootstrap(ctx, auth.NewUser{Username: name, Name: name, OrgID: orgID, Password: password}, roles...)
+	if err != nil {
+		f.t.Fatalf("bootstrap %s: %v", name, err)
+	}
+	f.ids["user:"+name] = db.FormatID(id)
+	// The administrative roles always need two-step verification; like
+	// the demo, these fixture accounts are let in with a password alone
+	// (the tests of two-step verification use accounts of their own).
+	if len(roles) > 0 && slices.Contains(auth.AlwaysMFA, roles[0]) {
+		if err := f.auth.MarkDemoAccount(ctx, id); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+}
+
 func (f *fixture) expand(s string) string {
 	for k, v := range f.ids {
 		s = strings.ReplaceAll(s, "{"+k+"}", v)
@@ -135,31 +145,58 @@ func (f *fixture) token(username string) string {
 	if tok, ok := f.tokens[username]; ok {
 		return tok
 	}
-	st, body := f.do("", "POST", "/api/v1/auth/token", `{"username":"`+username+`","password":"`+password+`"}`, nil)
-	if st != http.StatusOK {
-		f.t.Fatalf("login %s: %d %s", username, st, body)
-	}
+	tok := f.signIn(username, `{"username":"`+username+`","password":"`+password+`"}`)
+	f.tokens[username] = tok
+	return tok
+}
+
+// signIn posts credentials to /auth/token and answers the token, failing
+// the test without one.
+func (f *fixture) signIn(who, credentials string) string {
+	f.t.Helper()
+	st, body := f.do("", "POST", "/api/v1/auth/token", credentials, nil)
 	var out struct{ Token string }
-	if err := json.Unmarshal([]byte(body), &out); err != nil || out.Token == "" {
-		f.t.Fatalf("login %s: %s", username, body)
+	if err := json.Unmarshal([]byte(body), &out); st != http.StatusOK || err != nil || out.Token == "" {
+		f.t.Fatalf("sign in %s: %d %s", who, st, body)
 	}
-	f.tokens[username] = out.Token
 	return out.Token
+}
+
+// answer is a response with its headers.
+type answer struct {
+	status int
+	header http.Header
+	body   string
 }
 
 // do sends one request; token "" sends none.
 func (f *fixture) do(token, method, path, body string, hdr map[string]string) (int, string) {
 	f.t.Helper()
 	var rd io.Reader
+	ctype := ""
 	if body != "" {
-		rd = strings.NewReader(f.expand(body))
+		rd, ctype = strings.NewReader(f.expand(body)), "application/json"
 	}
-	req, err := http.NewRequest(method, f.srv.URL+f.expand(path), rd)
+	res := f.request(token, method, path, ctype, rd, hdr)
+	return res.status, res.body
+}
+
+// send is do with the response headers and any content type.
+func (f *fixture) send(token, method, path, ctype string, body io.Reader) answer {
+	f.t.Helper()
+	return f.request(token, method, path, ctype, body, nil)
+}
+
+// request sends one request; token and ctype "" send no header, and hdr's
+// headers go last.
+func (f *fixture) request(token, method, path, ctype string, body io.Reader, hdr map[string]string) answer {
+	f.t.Helper()
+	req, err := http.NewRequest(method, f.srv.URL+f.expand(path), body)
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -176,7 +213,32 @@ func (f *fixture) do(token, method, path, body string, hdr map[string]string) (i
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	return res.StatusCode, string(b)
+	return answer{res.StatusCode, res.Header, string(b)}
+}
+
+// workbook fetches the .xlsx at path as username, checks that it comes as
+// the attachment file, and answers the rows of its first sheet.
+func (f *fixture) workbook(as, path, file string) [][]string {
+	f.t.Helper()
+	res := f.send(f.token(as), "GET", path, "", nil)
+	if res.status != http.StatusOK || !strings.Contains(res.header.Get("Content-Disposition"), file) {
+		f.t.Fatalf("%s: %d %v %s", path, res.status, res.header, res.body)
+	}
+	return sheetRows(f.t, res.body)
+}
+
+// sheetRows reads the rows of a workbook's first sheet.
+func sheetRows(t testing.TB, body string) [][]string {
+	t.Helper()
+	x, err := excelize.OpenReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := x.GetRows(x.GetSheetList()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }
 
 // step is one request of a scenario and what it must answer.

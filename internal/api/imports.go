@@ -1,12 +1,11 @@
 package api
 
 import (
-	"log/slog"
+	"io"
 	"net/http"
 	"time"
 
 	"gonghui/internal/httpx"
-	"gonghui/internal/i18n"
 	"gonghui/internal/member"
 )
 
@@ -45,8 +44,7 @@ func (h *Handler) importMembers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	lang := i18n.FromRequest(r)
-	tr := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
+	tr := translator(r)
 	if format == "xlsx" {
 		httpx.Attachment(w, "import-report.xlsx")
 		return member.ErrorReport(rep, tr, w)
@@ -73,20 +71,8 @@ func (h *Handler) exportMembers(w http.ResponseWriter, r *http.Request) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	lang := i18n.FromRequest(r)
-	tr := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
-	// The workbook is assembled before the first byte is sent, so a failure
-	// still answers a proper error.
-	out := &httpx.LazyWriter{W: w, Before: func() {
-		httpx.Attachment(w, "members-"+time.Now().Format("20060102")+".xlsx")
-	}}
-	if _, err := h.mem.Export(r.Context(), principal(r), in, opt, tr, out); err != nil {
-		if out.Started {
-			// Too late for an error answer: the download breaks off.
-			slog.Error("export broke off", "err", err)
-			return nil
-		}
+	return workbook(w, r, "members-"+time.Now().Format("20060102")+".xlsx", "export", func(tr translate, out io.Writer) error {
+		_, err := h.mem.Export(r.Context(), principal(r), in, opt, tr, out)
 		return err
-	}
-	return nil
+	})
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -11,39 +12,36 @@ import (
 	"gonghui/internal/member"
 )
 
-// memberQuery reads the registry's filters, shared by the list and the
-// export: ?q= ?org= (subtree) ?org_only= ?status= ?tag= (repeatable, all
-// must match) ?joined_from= ?joined_to= ?employer=.
+// memberQuery reads the registry's filters for the export.
 func memberQuery(r *http.Request) (member.Query, error) {
 	q := newQuery(r)
-	pg := q.page()
+	in := memberFilter(q, q.page())
+	return in, q.err()
+}
+
+// memberFilter reads the registry's filters, shared by the list and the
+// export: ?q= ?org= (subtree) ?org_only= ?status= ?tag= (repeatable, all
+// must match) ?joined_from= ?joined_to= ?employer=.
+func memberFilter(q *query, pg page) member.Query {
 	in := member.Query{Q: q.str("q"), Org: q.id("org"), Status: member.Status(q.str("status")),
 		JoinedFrom: q.str("joined_from"), JoinedTo: q.str("joined_to"), Employer: q.id("employer"),
 		After: pg.Cursor, Limit: pg.Limit}
 	if b := q.boolean("org_only"); b != nil {
 		in.OrgOnly = *b
 	}
-	for _, t := range r.URL.Query()["tag"] {
+	for _, t := range q.r.URL.Query()["tag"] {
 		for _, s := range strings.Split(t, ",") {
 			if s = strings.TrimSpace(s); s != "" {
 				in.Tags = append(in.Tags, s)
 			}
 		}
 	}
-	return in, q.err()
+	return in
 }
 
 // listMembers: GET /members.
 func (h *Handler) listMembers(w http.ResponseWriter, r *http.Request) error {
-	in, err := memberQuery(r)
-	if err != nil {
-		return err
-	}
-	items, next, err := h.mem.List(r.Context(), principal(r), in)
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(items, next))
+	return paged(w, r, memberFilter, h.mem.List)
 }
 
 type memberCreateInput struct {
@@ -88,15 +86,7 @@ func (h *Handler) createMember(w http.ResponseWriter, r *http.Request) error {
 
 // getMember: GET /members/{id}.
 func (h *Handler) getMember(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	m, err := h.mem.Get(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, m)
+	return get(w, r, h.mem.Get)
 }
 
 type memberUpdateInput struct {
@@ -132,19 +122,7 @@ func (h *Handler) putMember(w http.ResponseWriter, r *http.Request) error {
 
 // memberStatus: POST /members/{id}/status.
 func (h *Handler) memberStatus(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in member.StatusChange
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	m, err := h.mem.SetStatus(r.Context(), principal(r), id, in)
-	if err != nil {
-		return err
-	}
-	return ok(w, m)
+	return act(w, r, h.mem.SetStatus)
 }
 
 type revealInput struct {
@@ -153,48 +131,22 @@ type revealInput struct {
 
 // revealMember: POST /members/{id}/reveal (audited).
 func (h *Handler) revealMember(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in revealInput
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	v, err := h.mem.Reveal(r.Context(), principal(r), id, in.Reason)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	return ok(w, v)
+	// writeJSON's no-store keeps the full numbers out of every cache.
+	return act(w, r, func(ctx context.Context, p *auth.Principal, id int64, in revealInput) (*member.Revealed, error) {
+		return h.mem.Reveal(ctx, p, id, in.Reason)
+	})
 }
 
 // memberHistory: GET /members/{id}/history.
 func (h *Handler) memberHistory(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	ev, err := h.mem.History(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(ev, ""))
+	return getAll(w, r, h.mem.History)
 }
 
 // listApplications: GET /join-applications.
 func (h *Handler) listApplications(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	pg := q.page()
-	in := member.ApplicationQuery{Org: q.id("org"), Status: member.ApplicationStatus(q.str("status")), After: pg.Cursor, Limit: pg.Limit}
-	if err := q.err(); err != nil {
-		return err
-	}
-	items, next, err := h.mem.ListApplications(r.Context(), principal(r), in)
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(items, next))
+	return paged(w, r, func(q *query, pg page) member.ApplicationQuery {
+		return member.ApplicationQuery{Org: q.id("org"), Status: member.ApplicationStatus(q.str("status")), After: pg.Cursor, Limit: pg.Limit}
+	}, h.mem.ListApplications)
 }
 
 type applyInput struct {
@@ -212,10 +164,7 @@ type applyInput struct {
 // apply: POST /join-applications (public: anyone may apply to join).
 func (h *Handler) apply(w http.ResponseWriter, r *http.Request) error {
 	var in applyInput
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	if err := h.auth.Limit(r.Context(), "apply", httpx.ClientIP(r, h.opts), auth.PublicFormLimit); err != nil {
+	if err := h.publicForm(w, r, "apply", &in); err != nil {
 		return err
 	}
 	f := errs.Fields{}
@@ -233,6 +182,15 @@ func (h *Handler) apply(w http.ResponseWriter, r *http.Request) error {
 	return created(w, "/join-applications/"+db.FormatID(a.ID), map[string]any{"id": db.FormatID(a.ID), "status": a.Status, "org_name": a.OrgName})
 }
 
+// publicForm decodes the body of a form anyone may send into in, then
+// counts the attempt against the sender's address.
+func (h *Handler) publicForm(w http.ResponseWriter, r *http.Request, name string, in any) error {
+	if err := decode(w, r, in); err != nil {
+		return err
+	}
+	return h.auth.Limit(r.Context(), name, httpx.ClientIP(r, h.opts), auth.PublicFormLimit)
+}
+
 type trackInput struct {
 	Mobile   string `json:"mobile"`
 	IDNumber string `json:"id_number"`
@@ -242,10 +200,7 @@ type trackInput struct {
 // must match).
 func (h *Handler) trackApplications(w http.ResponseWriter, r *http.Request) error {
 	var in trackInput
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	if err := h.auth.Limit(r.Context(), "track", httpx.ClientIP(r, h.opts), auth.PublicFormLimit); err != nil {
+	if err := h.publicForm(w, r, "track", &in); err != nil {
 		return err
 	}
 	v, err := h.mem.Track(r.Context(), in.Mobile, in.IDNumber)
@@ -257,48 +212,20 @@ func (h *Handler) trackApplications(w http.ResponseWriter, r *http.Request) erro
 
 // getApplication: GET /join-applications/{id}.
 func (h *Handler) getApplication(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	a, err := h.mem.GetApplication(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, a)
+	return get(w, r, h.mem.GetApplication)
 }
 
 // decideApplication: POST /join-applications/{id}/decision.
 func (h *Handler) decideApplication(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in member.Decision
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	a, err := h.mem.Decide(r.Context(), principal(r), id, in)
-	if err != nil {
-		return err
-	}
-	return ok(w, a)
+	return act(w, r, h.mem.Decide)
 }
 
 // listTransfers: GET /transfers.
 func (h *Handler) listTransfers(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	pg := q.page()
-	in := member.TransferQuery{Status: member.TransferStatus(q.str("status")), Direction: q.str("direction"), Member: q.id("member"),
-		After: pg.Cursor, Limit: pg.Limit}
-	if err := q.err(); err != nil {
-		return err
-	}
-	items, next, err := h.mem.ListTransfers(r.Context(), principal(r), in)
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(items, next))
+	return paged(w, r, func(q *query, pg page) member.TransferQuery {
+		return member.TransferQuery{Status: member.TransferStatus(q.str("status")), Direction: q.str("direction"), Member: q.id("member"),
+			After: pg.Cursor, Limit: pg.Limit}
+	}, h.mem.ListTransfers)
 }
 
 type transferInput struct {
@@ -329,30 +256,10 @@ func (h *Handler) requestTransfer(w http.ResponseWriter, r *http.Request) error 
 
 // getTransfer: GET /transfers/{id}.
 func (h *Handler) getTransfer(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	t, err := h.mem.GetTransfer(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, t)
+	return get(w, r, h.mem.GetTransfer)
 }
 
 // decideTransfer: POST /transfers/{id}/decision.
 func (h *Handler) decideTransfer(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in member.TransferDecision
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	t, err := h.mem.DecideTransfer(r.Context(), principal(r), id, in)
-	if err != nil {
-		return err
-	}
-	return ok(w, t)
+	return act(w, r, h.mem.DecideTransfer)
 }

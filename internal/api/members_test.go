@@ -3,7 +3,6 @@ package api_test
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"regexp"
@@ -110,16 +109,8 @@ func (f *fixture) upload(token, query, name string, data []byte) (int, string) {
 	}
 	fw.Write(data)
 	mw.Close()
-	req, _ := http.NewRequest("POST", f.srv.URL+"/api/v1/members/import?"+f.expand(query), &b)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := f.srv.Client().Do(req)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(body)
+	res := f.send(token, "POST", "/api/v1/members/import?"+query, mw.FormDataContentType(), &b)
+	return res.status, res.body
 }
 
 func TestImportExportAPI(t *testing.T) {
@@ -142,12 +133,7 @@ func TestImportExportAPI(t *testing.T) {
 		if st != 200 || !strings.HasPrefix(body, "PK") {
 			t.Fatalf("valid rows with xlsx report: %d", st)
 		}
-		x, err := excelize.OpenReader(strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, _ := x.GetRows(x.GetSheetList()[0])
-		if len(rows) != 2 || rows[1][0] != "3" {
+		if rows := sheetRows(t, body); len(rows) != 2 || rows[1][0] != "3" {
 			t.Fatalf("report rows %v", rows)
 		}
 		st, body = f.upload(tok, "org={unionB}&mode=valid-rows", "roster.csv", []byte(roster))
@@ -163,12 +149,12 @@ func TestImportExportAPI(t *testing.T) {
 		if st != 200 || !strings.HasPrefix(body, "PK") {
 			t.Fatalf("export: %d", st)
 		}
-		x, err = excelize.OpenReader(strings.NewReader(body))
+		x, err := excelize.OpenReader(strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}
 		sheet := x.GetSheetList()[0]
-		rows, _ = x.GetRows(sheet)
+		rows, _ := x.GetRows(sheet)
 		if len(rows) != 2 || rows[1][0] != "王一" || !strings.Contains(rows[1][1], "*") || rows[1][2] != "138****0001" || !strings.HasPrefix(rows[1][7], "'=") {
 			t.Fatalf("export rows %v", rows)
 		}
@@ -184,9 +170,10 @@ func TestImportExportAPI(t *testing.T) {
 			t.Fatalf("reveal export without a reason: %d %s", st, body)
 		}
 		st, body = f.do(tok, "GET", "/api/v1/members/export?reveal=true&reason=%E6%A0%B8%E5%AF%B9", "", nil)
-		x, _ = excelize.OpenReader(strings.NewReader(body))
-		rows, _ = x.GetRows(x.GetSheetList()[0])
-		if st != 200 || len(rows) != 2 || rows[1][1] != idNo(t, 1) {
+		if st != 200 {
+			t.Fatalf("revealed export: %d %s", st, body)
+		}
+		if rows = sheetRows(t, body); len(rows) != 2 || rows[1][1] != idNo(t, 1) {
 			t.Fatalf("revealed export: %d %v", st, rows)
 		}
 		var n int
@@ -202,12 +189,8 @@ func TestMemberSignInAPI(t *testing.T) {
 		rec := &sms.Recorder{}
 		f.auth.SetSMS(rec)
 		f.ids["id1"] = idNo(t, 11)
-		st, body := f.do(f.token("officer_a"), "POST", "/api/v1/members", `{"org_id":"{unionA}","name":"骑手小王","id_number":"{id1}","mobile":"13700001234"}`, nil)
-		if st != 201 {
-			t.Fatalf("create %d %s", st, body)
-		}
 		var m struct{ ID string }
-		_ = json.Unmarshal([]byte(body), &m)
+		f.postJSON("officer_a", "POST", "/api/v1/members", `{"org_id":"{unionA}","name":"骑手小王","id_number":"{id1}","mobile":"13700001234"}`, 201, &m)
 		f.ids["m"] = m.ID
 		f.run([]step{
 			{name: "code", method: "POST", path: "/api/v1/auth/code", body: `{"mobile":"13700001234"}`, status: 202},
@@ -217,13 +200,7 @@ func TestMemberSignInAPI(t *testing.T) {
 			{name: "member without a password", method: "POST", path: "/api/v1/auth/token", body: `{"username":"13700001234","password":"whatever-1A"}`, status: 401},
 		})
 		code := regexp.MustCompile(`\d{6}`).FindString(rec.Last("13700001234"))
-		st, body = f.do("", "POST", "/api/v1/auth/token", `{"username":"13700001234","code":"`+code+`"}`, nil)
-		if st != 200 {
-			t.Fatalf("member token: %d %s", st, body)
-		}
-		var tok struct{ Token string }
-		_ = json.Unmarshal([]byte(body), &tok)
-		f.tokens["member"] = tok.Token
+		f.tokens["member"] = f.signIn("member by code", `{"username":"13700001234","code":"`+code+`"}`)
 		f.run([]step{
 			{name: "me", as: "member", method: "GET", path: "/api/v1/me", status: 200, want: []string{`"member":{`, `"id":"{m}"`, `"mobile":"137****1234"`}},
 			{name: "own card", as: "member", method: "GET", path: "/api/v1/me/card", status: 200, want: []string{`"payload":"GHC1:`}},
@@ -239,10 +216,7 @@ func TestMemberSignInAPI(t *testing.T) {
 			{name: "own applications", as: "member", method: "GET", path: "/api/v1/me/applications", status: 200, want: []string{`"items":[]`}},
 			{name: "staff has no member card", as: "officer_a", method: "GET", path: "/api/v1/me/card", status: 404},
 		})
-		st, body = f.do("", "POST", "/api/v1/auth/token", `{"username":"13700001234","password":"Rider-Pass-2026"}`, nil)
-		if st != 200 {
-			t.Fatalf("member password token: %d %s", st, body)
-		}
+		f.signIn("member by password", `{"username":"13700001234","password":"Rider-Pass-2026"}`)
 	})
 }
 

@@ -25,15 +25,7 @@ func viewOfficer(o *org.Officer) officerView {
 
 // listOfficers: GET /orgs/{id}/officers.
 func (h *Handler) listOfficers(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	items, err := h.orgs.Officers(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, mapList(items, "", viewOfficer))
+	return getAll(w, r, viewedAll(h.orgs.Officers, viewOfficer))
 }
 
 type officerInput struct {
@@ -99,12 +91,5 @@ func (h *Handler) patchOfficer(w http.ResponseWriter, r *http.Request) error {
 
 // removeOfficer: DELETE /officers/{id}.
 func (h *Handler) removeOfficer(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := h.orgs.RemoveOfficer(r.Context(), principal(r), id); err != nil {
-		return err
-	}
-	return noContent(w)
+	return remove(w, r, h.orgs.RemoveOfficer)
 }

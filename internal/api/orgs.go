@@ -7,7 +7,6 @@ import (
 
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
-	"gonghui/internal/errs"
 	"gonghui/internal/org"
 	"gonghui/internal/report"
 )
@@ -41,18 +40,10 @@ func orgList(items []org.Org, next string) list[orgView] { return mapList(items,
 // listOrgs: GET /orgs. With no parent, within or q it lists the subtrees of
 // the caller's roots.
 func (h *Handler) listOrgs(w http.ResponseWriter, r *http.Request) error {
-	q := newQuery(r)
-	pg := q.page()
-	in := org.Query{Q: q.str("q"), Parent: q.id("parent"), Within: q.id("within"), Kind: org.Kind(q.str("kind")),
-		After: pg.Cursor, Limit: pg.Limit}
-	if err := q.err(); err != nil {
-		return err
-	}
-	items, next, err := h.orgs.Search(r.Context(), principal(r), in)
-	if err != nil {
-		return err
-	}
-	return ok(w, orgList(items, next))
+	return paged(w, r, func(q *query, pg page) org.Query {
+		return org.Query{Q: q.str("q"), Parent: q.id("parent"), Within: q.id("within"), Kind: org.Kind(q.str("kind")),
+			After: pg.Cursor, Limit: pg.Limit}
+	}, viewedPage(h.orgs.Search, viewOrg))
 }
 
 type orgCreateInput struct {
@@ -72,9 +63,8 @@ func (h *Handler) createOrg(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	f := errs.Fields{}
-	parent := in.ParentID.parse(f, "parent_id", false)
-	if err := f.Err(); err != nil {
+	parent, err := in.ParentID.only("parent_id", false)
+	if err != nil {
 		return err
 	}
 	// A missing parent_id is reported by the store together with every
@@ -91,15 +81,7 @@ func (h *Handler) createOrg(w http.ResponseWriter, r *http.Request) error {
 
 // getOrg: GET /orgs/{id}.
 func (h *Handler) getOrg(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	o, err := h.orgs.Get(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, viewOrg(o))
+	return get(w, r, viewed(h.orgs.Get, viewOrg))
 }
 
 // orgPatchInput changes only the fields given. The parent is not among
@@ -185,15 +167,7 @@ func (h *Handler) orgPage(w http.ResponseWriter, r *http.Request, fetch orgPager
 
 // orgAncestors: GET /orgs/{id}/ancestors, root first.
 func (h *Handler) orgAncestors(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	items, err := h.orgs.Ancestors(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, orgList(items, ""))
+	return getAll(w, r, viewedAll(h.orgs.Ancestors, viewOrg))
 }
 
 type moveInput struct {
@@ -210,9 +184,8 @@ func (h *Handler) moveOrg(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	f := errs.Fields{}
-	parent := in.ParentID.parse(f, "parent_id", true)
-	if err := f.Err(); err != nil {
+	parent, err := in.ParentID.only("parent_id", true)
+	if err != nil {
 		return err
 	}
 	o, err := h.orgs.Move(r.Context(), principal(r), id, parent)
@@ -235,35 +208,14 @@ func period(r *http.Request) (report.Period, error) {
 // orgStats: GET /orgs/{id}/stats — the figures of the subtree, with
 // ?from=&to= for the flows and activities of a period.
 func (h *Handler) orgStats(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := period(r)
-	if err != nil {
-		return err
-	}
-	d, err := h.rep.Dashboard(r.Context(), principal(r), id, p)
-	if err != nil {
-		return err
-	}
-	return ok(w, d)
+	return withInput(w, r, period, h.rep.Dashboard)
 }
 
 // orgStatsChildren: GET /orgs/{id}/stats/children — each child's figures
 // side by side, sorted by ?sort= (largest first).
 func (h *Handler) orgStatsChildren(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	p, err := period(r)
-	if err != nil {
-		return err
-	}
-	items, err := h.rep.Children(r.Context(), principal(r), id, p, r.URL.Query().Get("sort"))
-	if err != nil {
-		return err
-	}
-	return ok(w, newList(items, ""))
+	return withInput(w, r, period, func(ctx context.Context, p *auth.Principal, id int64, per report.Period) (list[report.Child], error) {
+		items, err := h.rep.Children(ctx, p, id, per, r.URL.Query().Get("sort"))
+		return newList(items, ""), err
+	})
 }

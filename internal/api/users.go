@@ -76,9 +76,8 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	f := errs.Fields{}
-	orgID := in.OrgID.parse(f, "org_id", true)
-	if err := f.Err(); err != nil {
+	orgID, err := in.OrgID.only("org_id", true)
+	if err != nil {
 		return err
 	}
 	u, err := h.auth.CreateUser(r.Context(), principal(r), auth.NewUser{
@@ -92,15 +91,7 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) error {
 
 // getUser: GET /users/{id}.
 func (h *Handler) getUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	u, err := h.auth.GetUser(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, viewUser(u))
+	return get(w, r, viewed(h.auth.GetUser, viewUser))
 }
 
 type userPatchInput struct {
@@ -161,18 +152,7 @@ func (h *Handler) grant(w http.ResponseWriter, r *http.Request) error {
 
 // revoke: DELETE /users/{id}/grants/{grant_id}.
 func (h *Handler) revoke(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	grantID, err := pathID(r, "grant_id")
-	if err != nil {
-		return err
-	}
-	if err := h.auth.Revoke(r.Context(), principal(r), id, grantID); err != nil {
-		return err
-	}
-	return noContent(w)
+	return removeSub(w, r, "grant_id", h.auth.Revoke)
 }
 
 type passwordInput struct {
@@ -201,14 +181,7 @@ func (h *Handler) resetPassword(w http.ResponseWriter, r *http.Request) error {
 
 // unlock: POST /users/{id}/unlock lifts a lockout.
 func (h *Handler) unlock(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := h.auth.Unlock(r.Context(), principal(r), id); err != nil {
-		return err
-	}
-	return noContent(w)
+	return remove(w, r, h.auth.Unlock)
 }
 
 type tokenCreateInput struct {
@@ -251,25 +224,10 @@ func viewSession(s *auth.Session) sessionView {
 
 // userSessions: GET /users/{id}/sessions, the account's sessions and tokens.
 func (h *Handler) userSessions(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	items, err := h.auth.UserSessions(r.Context(), principal(r), id)
-	if err != nil {
-		return err
-	}
-	return ok(w, mapList(items, "", viewSession))
+	return getAll(w, r, viewedAll(h.auth.UserSessions, viewSession))
 }
 
 // revokeSessions: DELETE /users/{id}/sessions ends all of them.
 func (h *Handler) revokeSessions(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := h.auth.RevokeSessions(r.Context(), principal(r), id); err != nil {
-		return err
-	}
-	return noContent(w)
+	return remove(w, r, h.auth.RevokeSessions)
 }
