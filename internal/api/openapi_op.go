@@ -109,7 +109,7 @@ func (o op) orFile(contentType string) op {
 func (o op) params(ps ...param) op { o.query = append(o.query, ps...); return o }
 
 // paged: the list takes limit and cursor.
-func (o op) paged() op { return o.params(paged...) }
+func (o op) paged() op { return o.params(pageParams...) }
 
 // errors: error statuses the route's shape does not imply (see standardErrors).
 func (o op) errors(statuses ...int) op { o.errs = append(o.errs, statuses...); return o }
@@ -123,8 +123,8 @@ func (o op) fail(status int, desc string) op {
 // Query parameter helpers.
 func qp(name, desc string, s *schema) param { return param{name: name, desc: desc, schema: s} }
 
-// paged is the limit and cursor of a list.
-var paged = []param{{ref: "limit"}, {ref: "cursor"}}
+// pageParams are the limit and cursor of a list.
+var pageParams = []param{{ref: "limit"}, {ref: "cursor"}}
 
 func str() *schema { return &schema{Type: "string"} }
 func idS() *schema { return ref("ID") }
