@@ -157,8 +157,15 @@ func (p *Page) Status() int {
 // slots are the templates the layout calls that a page may define.
 var slots = []string{"content", "actions", "head", "main"}
 
-// baseFiles make up the set every page file is parsed into.
+// baseFiles make up the set every page file is parsed into, with every
+// templates/*.components.html a page package registers: components shared
+// by several modules' pages (e.g. the sign-up part's tables) live there.
 var baseFiles = []string{"layout.html", "components.html"}
+
+// isBase reports whether a template file joins the base set.
+func isBase(name string) bool {
+	return slices.Contains(baseFiles, name) || strings.HasSuffix(name, ".components.html")
+}
 
 // Renderer holds the parsed templates. It is safe for concurrent use.
 type Renderer struct {
@@ -175,7 +182,15 @@ func NewRenderer() (*Renderer, error) {
 
 func newRenderer(fsys fs.FS) (*Renderer, error) {
 	base := template.New("base").Funcs(funcMap())
-	for _, f := range baseFiles {
+	extra, err := fs.Glob(fsys, "templates/*.components.html")
+	if err != nil {
+		return nil, err
+	}
+	bases := slices.Clone(baseFiles)
+	for _, f := range extra {
+		bases = append(bases, path.Base(f))
+	}
+	for _, f := range bases {
 		b, err := fs.ReadFile(fsys, "templates/"+f)
 		if err != nil {
 			return nil, fmt.Errorf("web: %w", err)
@@ -194,7 +209,7 @@ func newRenderer(fsys fs.FS) (*Renderer, error) {
 		return nil, err
 	}
 	for name := range baseNames {
-		if name != "base" && !slices.Contains(baseFiles, name) && !slices.Contains(slots, name) {
+		if name != "base" && !isBase(name) && !slices.Contains(slots, name) {
 			r.fragments[name] = components
 		}
 	}
@@ -205,7 +220,7 @@ func newRenderer(fsys fs.FS) (*Renderer, error) {
 	}
 	for _, file := range files {
 		fname := path.Base(file)
-		if slices.Contains(baseFiles, fname) {
+		if isBase(fname) {
 			continue
 		}
 		b, err := fs.ReadFile(fsys, file)
