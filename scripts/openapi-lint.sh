@@ -11,6 +11,6 @@ if ! command -v npx >/dev/null 2>&1; then
 fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-OPENAPI_OUT="$dir/openapi.json" go test -count=1 -run '^TestWriteOpenAPI$' ./internal/api/ >/dev/null
+OPENAPI_OUT="$dir/openapi.json" go test -count=1 -run '^TestWriteOpenAPI$' ./internal/api/all/ >/dev/null
 # Run from the temporary directory so that no project config is picked up.
 (cd "$dir" && npx -y @redocly/cli@2.77.0 lint openapi.json)

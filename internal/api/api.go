@@ -36,89 +36,93 @@ type Deps struct {
 
 // Handler serves the API.
 type Handler struct {
-	db     *db.DB
-	auth   *auth.Service
-	orgs   *org.Store
-	mem    *member.Store
-	acts   *activity.Store
-	crs    *course.Store
-	rep    *report.Reporter
-	notes  *notice.Store
-	opts   httpx.Options
-	mux    *http.ServeMux
-	routes []route
+	DB      *db.DB
+	Auth    *auth.Service
+	Orgs    *org.Store
+	Members *member.Store
+	Acts    *activity.Store
+	Courses *course.Store
+	Reports *report.Reporter
+	Notices *notice.Store
+	Opts    httpx.Options
+	mux     *http.ServeMux
+	doc     []byte // the OpenAPI document, built by Mount
+	routes  []Route
 }
 
 // access says what a route asks of its caller.
-type access int
+type Access int
 
 const (
-	public   access = iota // no token
-	anyToken               // a valid token, even while two-factor enrolment is owed
-	full                   // a valid token and no enrolment owed
-	self                   // a member's own token (anyone else: not found)
-	either                 // a member's token, or staff as for full
+	Public   Access = iota // no token
+	AnyToken               // a valid token, even while two-factor enrolment is owed
+	Full                   // a valid token and no enrolment owed
+	Self                   // a member's own token (anyone else: not found)
+	Either                 // a member's token, or staff as for full
 )
 
-type route struct {
-	method, path string // path relative to Prefix
-	access       access
-	fn           func(w http.ResponseWriter, r *http.Request) error
-	doc          op // what the OpenAPI document says of the route
+type Route struct {
+	Method, Path string // path relative to Prefix
+	Access       Access
+	Fn           func(w http.ResponseWriter, r *http.Request) error
+	Doc          Op // what the OpenAPI document says of the route
 }
 
-// New returns the API handler.
+// New returns the API's kernel; Mount adds the modules.
 func New(d Deps) *Handler {
-	h := &Handler{db: d.DB, auth: d.Auth, orgs: d.Orgs, mem: d.Members, acts: d.Acts, crs: d.Courses,
-		rep:   &report.Reporter{Orgs: d.Orgs, Members: d.Members, Stats: stats.NewStore(d.DB)},
-		notes: notice.NewStore(d.DB, d.Members), opts: d.HTTP}
-	h.routes = h.table()
-	// The document is built here, once for the program, so that a route
-	// without its description fails at start-up rather than on a request.
-	if _, err := h.openAPIDoc(); err != nil {
-		panic(err)
+	return &Handler{DB: d.DB, Auth: d.Auth, Orgs: d.Orgs, Members: d.Members, Acts: d.Acts, Courses: d.Courses,
+		Reports: &report.Reporter{Orgs: d.Orgs, Members: d.Members, Stats: stats.NewStore(d.DB)},
+		Notices: notice.NewStore(d.DB, d.Members), Opts: d.HTTP}
+}
+
+// Module is one capability's part of the API (a package under
+// internal/api): its routes, each with what the OpenAPI document says of
+// it (see Op), and its notes on its types (enums, limits, descriptions).
+type Module interface {
+	Routes() []Route
+	Notes(Notes)
+}
+
+// Mount registers the kernel's routes (the document, sign-in, the caller)
+// and every module's on mux, with a catch-all under the prefix that answers
+// 404 or 405 in the API's error shape. The document is built here, once,
+// so that a route without its description fails at start-up rather than on
+// a request.
+func (h *Handler) Mount(mux *http.ServeMux, mods ...Module) error {
+	h.routes = slices.Concat(
+		WithTag("meta", []Route{R("GET", "/openapi.json", Public, h.openAPI, Doc("openapi", "This document").
+			Also(200, "The OpenAPI document", &Schema{Type: "object"}))}),
+		h.authRoutes())
+	notes := []func(Notes){commonNotes, authNotes}
+	for _, m := range mods {
+		h.routes = append(h.routes, m.Routes()...)
+		notes = append(notes, m.Notes)
 	}
-	return h
-}
-
-// table lists every route of the API, module by module; each module's
-// routes carry what the OpenAPI document says of them (see op), and the
-// OpenAPI test walks them.
-func (h *Handler) table() []route {
-	return slices.Concat(
-		withTag("meta", []route{{"GET", "/openapi.json", public, h.openAPI, doc("openapi", "This document").
-			also(200, "The OpenAPI document", &schema{Type: "object"})}}),
-		h.authRoutes(),
-		h.orgRoutes(),
-		h.employerRoutes(),
-		h.userRoutes(),
-		h.auditRoutes(),
-		h.securityRoutes(),
-		h.memberRoutes(),
-		h.activityRoutes(),
-		h.courseRoutes(),
-	)
-}
-
-// allNotes gathers every module's notes on its types for the document.
-func allNotes() notes {
-	ns := notes{}
-	for _, add := range []func(notes){commonNotes, authNotes, orgNotes, employerNotes, userNotes, auditNotes,
-		securityNotes, memberNotes, activityNotes, courseNotes} {
+	ns := Notes{}
+	for _, add := range notes {
 		add(ns)
 	}
-	return ns
-}
-
-// Routes registers the API on mux: every route with its method, and a
-// catch-all under the prefix that answers 404 or 405 in the API's error shape.
-func (h *Handler) Routes(mux *http.ServeMux) {
+	doc, err := buildOpenAPI(h.routes, ns)
+	if err != nil {
+		return err
+	}
+	h.doc = doc
 	h.mux = mux
 	for _, rt := range h.routes {
-		mux.Handle(rt.method+" "+Prefix+rt.path, h.wrap(rt))
+		mux.Handle(rt.Method+" "+Prefix+rt.Path, h.wrap(rt))
 	}
 	mux.HandleFunc(Prefix+"/", h.unmatched)
+	return nil
 }
+
+// R is one route: method, path (relative to Prefix), who may call it, the
+// handler and its description.
+func R(method, path string, a Access, fn func(w http.ResponseWriter, r *http.Request) error, doc Op) Route {
+	return Route{Method: method, Path: path, Access: a, Fn: fn, Doc: doc}
+}
+
+// RouteTable is the routes Mount registered, in order; the OpenAPI tests walk it.
+func (h *Handler) RouteTable() []Route { return h.routes }
 
 // unmatched answers a path no route serves: 405 with Allow when another
 // method would have matched, 404 otherwise.

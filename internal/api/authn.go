@@ -16,17 +16,17 @@ import (
 
 // wrap authenticates a route's caller as it asks, puts the principal and the
 // audit actor in the context, and answers the handler's error.
-func (h *Handler) wrap(rt route) http.Handler {
+func (h *Handler) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ip := httpx.ClientIP(r, h.opts)
+		ip := httpx.ClientIP(r, h.Opts)
 		ctx := audit.WithActor(r.Context(), audit.Actor{IP: ip})
-		if rt.access != public {
+		if rt.Access != Public {
 			p, err := h.authenticate(ctx, r)
 			switch {
 			case err != nil:
-			case rt.access == full || (rt.access == either && p.Kind != auth.KindMember):
+			case rt.Access == Full || (rt.Access == Either && p.Kind != auth.KindMember):
 				err = h.enrolled(ctx, p)
-			case rt.access == self && p.Kind != auth.KindMember:
+			case rt.Access == Self && p.Kind != auth.KindMember:
 				err = errs.NotFound("member")
 			}
 			if err != nil {
@@ -37,7 +37,7 @@ func (h *Handler) wrap(rt route) http.Handler {
 			ctx = audit.WithActor(ctx, audit.Actor{UserID: p.UserID, Name: p.Username, IP: ip})
 		}
 		r = r.WithContext(ctx)
-		if err := rt.fn(w, r); err != nil {
+		if err := rt.Fn(w, r); err != nil {
 			h.writeError(w, r, err)
 		}
 	})
@@ -57,7 +57,7 @@ func (h *Handler) authenticate(ctx context.Context, r *http.Request) (*auth.Prin
 	if token == "" {
 		return nil, errs.Unauthenticated()
 	}
-	p, _, err := h.auth.Authenticate(ctx, token, false)
+	p, _, err := h.Auth.Authenticate(ctx, token, false)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func (h *Handler) enrolled(ctx context.Context, p *auth.Principal) error {
 	if p.TOTPEnabled || p.Kind == auth.KindService {
 		return nil
 	}
-	if req, err := h.auth.MFARequired(ctx, p); err != nil {
+	if req, err := h.Auth.MFARequired(ctx, p); err != nil {
 		return err
 	} else if req {
 		return &errs.Error{Kind: errs.KindForbidden, Code: "mfa_enrolment_required", Key: "auth.mfa_required"}
@@ -88,7 +88,7 @@ func (h *Handler) enrolled(ctx context.Context, p *auth.Principal) error {
 }
 
 // principal is the authenticated caller of r.
-func principal(r *http.Request) *auth.Principal { return httpx.PrincipalFrom(r.Context()) }
+func Principal(r *http.Request) *auth.Principal { return httpx.PrincipalFrom(r.Context()) }
 
 type tokenInput struct {
 	Username string `json:"username"` // staff: the username; members: the mobile number
@@ -97,64 +97,64 @@ type tokenInput struct {
 	Code     string `json:"code"` // members: a one-time code from POST /auth/code instead of a password
 }
 
-type tokenView struct {
+type TokenView struct {
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
 // token: POST /auth/token.
 func (h *Handler) token(w http.ResponseWriter, r *http.Request) error {
-	if !httpx.CredentialsAllowed(r, h.opts) {
+	if !httpx.CredentialsAllowed(r, h.Opts) {
 		return &errs.Error{Kind: errs.KindForbidden, Code: "https_required", Key: "auth.insecure_http"}
 	}
 	var in tokenInput
-	if err := decode(w, r, &in); err != nil {
+	if err := Decode(w, r, &in); err != nil {
 		return err
 	}
-	isMember, err := h.auth.IsMemberLogin(r.Context(), in.Username)
+	isMember, err := h.Auth.IsMemberLogin(r.Context(), in.Username)
 	if err != nil {
 		return err
 	}
 	if isMember || in.Code != "" {
-		res, err := h.auth.MemberLogin(r.Context(), auth.MemberLoginInput{Mobile: in.Username, Password: in.Password, Code: in.Code,
-			IP: httpx.ClientIP(r, h.opts), UserAgent: r.UserAgent(), Kind: auth.SessionAPI})
+		res, err := h.Auth.MemberLogin(r.Context(), auth.MemberLoginInput{Mobile: in.Username, Password: in.Password, Code: in.Code,
+			IP: httpx.ClientIP(r, h.Opts), UserAgent: r.UserAgent(), Kind: auth.SessionAPI})
 		if err != nil {
 			return err
 		}
-		return ok(w, tokenView{Token: res.Token, ExpiresAt: res.ExpiresAt.UTC()})
+		return OK(w, TokenView{Token: res.Token, ExpiresAt: res.ExpiresAt.UTC()})
 	}
-	res, err := h.auth.Login(r.Context(), auth.LoginInput{
+	res, err := h.Auth.Login(r.Context(), auth.LoginInput{
 		Username: in.Username, Password: in.Password, OTP: in.OTP,
-		IP: httpx.ClientIP(r, h.opts), UserAgent: r.UserAgent(), Kind: auth.SessionAPI,
+		IP: httpx.ClientIP(r, h.Opts), UserAgent: r.UserAgent(), Kind: auth.SessionAPI,
 	})
 	if err != nil {
 		return err
 	}
-	return ok(w, tokenView{Token: res.Token, ExpiresAt: res.ExpiresAt.UTC()})
+	return OK(w, TokenView{Token: res.Token, ExpiresAt: res.ExpiresAt.UTC()})
 }
 
 // logout: POST /auth/logout ends the token of the request.
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
-	if err := h.auth.Logout(r.Context(), bearer(r)); err != nil {
+	if err := h.Auth.Logout(r.Context(), bearer(r)); err != nil {
 		return err
 	}
-	return noContent(w)
+	return NoContent(w)
 }
 
-type grantView struct {
+type GrantView struct {
 	ID      string `json:"id"`
 	Role    string `json:"role"`
 	OrgID   string `json:"org_id"`
 	OrgName string `json:"org_name"`
 }
 
-func viewGrant(g *auth.Grant) grantView {
-	return grantView{ID: db.FormatID(g.ID), Role: string(g.Role), OrgID: db.FormatID(g.OrgID), OrgName: g.OrgName}
+func ViewGrant(g *auth.Grant) GrantView {
+	return GrantView{ID: db.FormatID(g.ID), Role: string(g.Role), OrgID: db.FormatID(g.OrgID), OrgName: g.OrgName}
 }
 
 type meView struct {
-	User        userView    `json:"user"`
-	Grants      []grantView `json:"grants"`
+	User        UserView    `json:"user"`
+	Grants      []GrantView `json:"grants"`
 	Permissions []string    `json:"permissions"`
 	MFARequired bool        `json:"mfa_required"`
 }
@@ -166,14 +166,14 @@ type codeInput struct {
 // sendCode: POST /auth/code sends a member a one-time sign-in code by SMS.
 // The answer is the same whether or not the number is a member's.
 func (h *Handler) sendCode(w http.ResponseWriter, r *http.Request) error {
-	if !httpx.CredentialsAllowed(r, h.opts) {
+	if !httpx.CredentialsAllowed(r, h.Opts) {
 		return &errs.Error{Kind: errs.KindForbidden, Code: "https_required", Key: "auth.insecure_http"}
 	}
 	var in codeInput
-	if err := decode(w, r, &in); err != nil {
+	if err := Decode(w, r, &in); err != nil {
 		return err
 	}
-	if err := h.auth.SendCode(r.Context(), in.Mobile, httpx.ClientIP(r, h.opts)); err != nil {
+	if err := h.Auth.SendCode(r.Context(), in.Mobile, httpx.ClientIP(r, h.Opts)); err != nil {
 		return err
 	}
 	return writeAccepted(w)
@@ -182,31 +182,59 @@ func (h *Handler) sendCode(w http.ResponseWriter, r *http.Request) error {
 // me: GET /me, the caller with their roles and permissions; for a member,
 // their own record.
 func (h *Handler) me(w http.ResponseWriter, r *http.Request) error {
-	p := principal(r)
+	p := Principal(r)
 	if p.Kind == auth.KindMember {
-		m, err := h.mem.Own(r.Context(), p.MemberID)
+		m, err := h.Members.Own(r.Context(), p.MemberID)
 		if err != nil {
 			return err
 		}
-		return ok(w, map[string]any{"member": m})
+		return OK(w, map[string]any{"member": m})
 	}
-	u, err := h.auth.GetUser(r.Context(), p, p.UserID)
+	u, err := h.Auth.GetUser(r.Context(), p, p.UserID)
 	if err != nil {
 		return err
 	}
-	req, err := h.auth.MFARequired(r.Context(), p)
+	req, err := h.Auth.MFARequired(r.Context(), p)
 	if err != nil {
 		return err
 	}
-	v := meView{User: viewUser(u), Grants: []grantView{}, Permissions: []string{},
+	v := meView{User: ViewUser(u), Grants: []GrantView{}, Permissions: []string{},
 		MFARequired: req && !p.TOTPEnabled}
 	for i := range p.Grants {
-		v.Grants = append(v.Grants, viewGrant(&p.Grants[i]))
+		v.Grants = append(v.Grants, ViewGrant(&p.Grants[i]))
 		for _, perm := range p.Grants[i].Role.Perms() {
 			v.Permissions = append(v.Permissions, string(perm))
 		}
 	}
 	slices.Sort(v.Permissions)
 	v.Permissions = slices.Compact(v.Permissions)
-	return ok(w, v)
+	return OK(w, v)
+}
+
+type UserView struct {
+	ID          string      `json:"id"`
+	Username    string      `json:"username"`
+	Name        string      `json:"name"`
+	Kind        string      `json:"kind"`
+	OrgID       string      `json:"org_id"`
+	OrgName     string      `json:"org_name"`
+	TOTPEnabled bool        `json:"totp_enabled"`
+	Disabled    bool        `json:"disabled"`
+	Locked      bool        `json:"locked"`
+	LockedUntil *time.Time  `json:"locked_until"`
+	Grants      []GrantView `json:"grants"`
+	CreatedAt   time.Time   `json:"created_at"`
+}
+
+func ViewUser(u *auth.User) UserView {
+	v := UserView{ID: db.FormatID(u.ID), Username: u.Username, Name: u.Name, Kind: u.Kind, OrgID: db.FormatID(u.OrgID),
+		OrgName: u.OrgName, TOTPEnabled: u.TOTPEnabled, Disabled: u.Disabled, Locked: u.Locked,
+		Grants: []GrantView{}, CreatedAt: u.CreatedAt.UTC()}
+	if u.Locked {
+		v.LockedUntil = utc(u.LockedUntil)
+	}
+	for i := range u.Grants {
+		v.Grants = append(v.Grants, ViewGrant(&u.Grants[i]))
+	}
+	return v
 }

@@ -24,7 +24,7 @@ const maxBody = 1 << 20
 type ID string
 
 // parse checks the ID of field; an empty ID is 0 (and an error when required).
-func (id ID) parse(f errs.Fields, field string, required bool) int64 {
+func (id ID) Parse(f errs.Fields, field string, required bool) int64 {
 	if id == "" {
 		f.Check(!required, field, "field.required")
 		return 0
@@ -35,9 +35,9 @@ func (id ID) parse(f errs.Fields, field string, required bool) int64 {
 }
 
 // only checks an ID that is the one field of its body to check.
-func (id ID) only(field string, required bool) (int64, error) {
+func (id ID) Only(field string, required bool) (int64, error) {
 	f := errs.Fields{}
-	n := id.parse(f, field, required)
+	n := id.Parse(f, field, required)
 	return n, f.Err()
 }
 
@@ -47,7 +47,7 @@ var idType = reflect.TypeFor[ID]()
 // unknown fields, keys repeated or in the wrong case (see strictKeys),
 // bodies over maxBody and content that does not say it is JSON. An empty
 // body decodes as {}. Every API request body goes through here.
-func decode(w http.ResponseWriter, r *http.Request, dst any) error {
+func Decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	if !jsonContentType(r.Header.Get("Content-Type")) {
 		return &errs.Error{Kind: errs.KindInvalid, Code: "unsupported_media_type", Key: "api.unsupported_media_type"}
 	}
@@ -111,7 +111,7 @@ func decodeError(err error, dst reflect.Type) error {
 		if typeErr.Field == "" {
 			return &errs.Error{Kind: errs.KindInvalid, Code: "bad_json", Key: "api.body_object", Err: err}
 		}
-		return fieldErr(jsonField(dst, typeErr.Field), wantKey(typeErr.Type))
+		return FieldErr(jsonField(dst, typeErr.Field), wantKey(typeErr.Type))
 	case errors.As(err, &syntaxErr):
 		return &errs.Error{Kind: errs.KindInvalid, Code: "bad_json", Key: "api.bad_json_at", Args: []any{syntaxErr.Offset}, Err: err}
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -188,7 +188,7 @@ func wantKey(t reflect.Type) string {
 }
 
 // pathID reads an ID from the URL path; one that cannot exist is not found.
-func pathID(r *http.Request, name string) (int64, error) {
+func PathID(r *http.Request, name string) (int64, error) {
 	id, ok := db.ParseID(r.PathValue(name))
 	if !ok {
 		return 0, errs.NotFound(name)
@@ -198,7 +198,7 @@ func pathID(r *http.Request, name string) (int64, error) {
 
 // page is the list convention: ?limit= (default 50, at most 200) and
 // ?cursor= (opaque; empty for the first page).
-type page struct {
+type Page struct {
 	Limit  int
 	Cursor string
 }
@@ -209,25 +209,25 @@ const (
 )
 
 // query reads query parameters, collecting field errors.
-type query struct {
-	r *http.Request
-	f errs.Fields
+type Query struct {
+	R *http.Request
+	F errs.Fields
 }
 
-func newQuery(r *http.Request) *query { return &query{r: r, f: errs.Fields{}} }
+func NewQuery(r *http.Request) *Query { return &Query{R: r, F: errs.Fields{}} }
 
-func (q *query) str(name string) string { return strings.TrimSpace(q.r.URL.Query().Get(name)) }
+func (q *Query) Str(name string) string { return strings.TrimSpace(q.R.URL.Query().Get(name)) }
 
 // page reads ?limit= and ?cursor=.
-func (q *query) page() page {
-	p := page{Limit: defaultLimit, Cursor: q.str("cursor")}
-	if s := q.str("limit"); s != "" {
+func (q *Query) Page() Page {
+	p := Page{Limit: defaultLimit, Cursor: q.Str("cursor")}
+	if s := q.Str("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		switch {
 		case err != nil:
-			q.f.Add("limit", "field.not_a_number")
+			q.F.Add("limit", "field.not_a_number")
 		case n < 1:
-			q.f.Add("limit", "field.out_of_range", 1, maxLimit)
+			q.F.Add("limit", "field.out_of_range", 1, maxLimit)
 		default:
 			p.Limit = min(n, maxLimit)
 		}
@@ -236,13 +236,13 @@ func (q *query) page() page {
 }
 
 // id reads an optional ID parameter.
-func (q *query) id(name string) int64 {
-	return ID(q.str(name)).parse(q.f, name, false)
+func (q *Query) ID(name string) int64 {
+	return ID(q.Str(name)).Parse(q.F, name, false)
 }
 
 // boolean reads an optional true/false parameter.
-func (q *query) boolean(name string) *bool {
-	switch strings.ToLower(q.str(name)) {
+func (q *Query) Boolean(name string) *bool {
+	switch strings.ToLower(q.Str(name)) {
 	case "":
 		return nil
 	case "true", "1", "yes":
@@ -252,27 +252,27 @@ func (q *query) boolean(name string) *bool {
 		v := false
 		return &v
 	}
-	q.f.Add(name, "field.invalid_choice")
+	q.F.Add(name, "field.invalid_choice")
 	return nil
 }
 
 // date reads an optional YYYY-MM-DD parameter.
-func (q *query) date(name string) time.Time {
-	s := q.str(name)
+func (q *Query) date(name string) time.Time {
+	s := q.Str(name)
 	if s == "" {
 		return time.Time{}
 	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		q.f.Add(name, "field.invalid_date")
+		q.F.Add(name, "field.invalid_date")
 	}
 	return t
 }
 
-func (q *query) err() error { return q.f.Err() }
+func (q *Query) Err() error { return q.F.Err() }
 
 // seqCursor reads a numeric cursor (a user ID or an audit sequence number).
-func seqCursor(s string) (int64, error) {
+func SeqCursor(s string) (int64, error) {
 	if s == "" {
 		return 0, nil
 	}
@@ -284,29 +284,29 @@ func seqCursor(s string) (int64, error) {
 }
 
 // list is the list shape: items and the cursor of the next page.
-type list[T any] struct {
+type List[T any] struct {
 	Items []T    `json:"items"`
 	Next  string `json:"next"`
 }
 
-func newList[T any](items []T, next string) list[T] {
+func NewList[T any](items []T, next string) List[T] {
 	if items == nil {
 		items = []T{}
 	}
-	return list[T]{Items: items, Next: next}
+	return List[T]{Items: items, Next: next}
 }
 
 // mapList converts store records to their JSON views.
-func mapList[S, T any](in []S, next string, f func(*S) T) list[T] {
+func MapList[S, T any](in []S, next string, f func(*S) T) List[T] {
 	out := make([]T, len(in))
 	for i := range in {
 		out[i] = f(&in[i])
 	}
-	return newList(out, next)
+	return NewList(out, next)
 }
 
 // idString formats an optional ID: nil for 0.
-func idString(id int64) *string {
+func IDString(id int64) *string {
 	if id == 0 {
 		return nil
 	}
@@ -324,14 +324,22 @@ func utc(t time.Time) *time.Time {
 }
 
 // created answers 201 with a Location.
-func created(w http.ResponseWriter, location string, v any) error {
+func Created(w http.ResponseWriter, location string, v any) error {
 	w.Header().Set("Location", Prefix+location)
 	writeJSON(w, http.StatusCreated, v)
 	return nil
 }
 
 // ok answers 200.
-func ok(w http.ResponseWriter, v any) error {
+func OK(w http.ResponseWriter, v any) error {
 	writeJSON(w, http.StatusOK, v)
 	return nil
+}
+
+// cursor reads the list cursor: ?cursor= as every list takes it, or ?after=.
+func (q *Query) Cursor(pg Page) string {
+	if pg.Cursor != "" {
+		return pg.Cursor
+	}
+	return q.Str("after")
 }

@@ -15,14 +15,14 @@ func TestDecodeFieldPath(t *testing.T) {
 		dst        any
 		body, want string
 	}{
-		{&activityUpdateInput{}, `{"capacity":"ten"}`, "capacity"},
-		{&activityUpdateInput{}, `{"version":"1"}`, "version"},
-		{&activityUpdateInput{}, `{"org_id":1}`, "org_id"},
-		{&activityInput{}, `{"checkpoints":[{"rotate_seconds":"x"}]}`, "checkpoints.rotate_seconds"},
-		{&memberUpdateInput{}, `{"name":1}`, "name"},
+		{&fieldPathUpdate{}, `{"capacity":"ten"}`, "capacity"},
+		{&fieldPathUpdate{}, `{"version":"1"}`, "version"},
+		{&fieldPathUpdate{}, `{"org_id":1}`, "org_id"},
+		{&fieldPathInput{}, `{"checkpoints":[{"rotate_seconds":"x"}]}`, "checkpoints.rotate_seconds"},
+		{&fieldPathUpdate{}, `{"name":1}`, "name"},
 	} {
 		r := httptest.NewRequest("POST", "/", strings.NewReader(c.body))
-		err := decode(httptest.NewRecorder(), r, c.dst)
+		err := Decode(httptest.NewRecorder(), r, c.dst)
 		e, ok := errs.As(err)
 		if !ok {
 			t.Fatalf("%s: %v", c.body, err)

@@ -22,10 +22,10 @@ func FuzzDecode(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		for _, dst := range []any{&orgCreateInput{}, &orgPatchInput{}, &moveInput{}, &activityInput{}, &tokenInput{}} {
+		for _, dst := range []any{&orgLikeInput{}, &fieldPathUpdate{}, &activityLikeInput{}, &tokenInput{}} {
 			r := httptest.NewRequest("POST", "/api/v1/orgs", strings.NewReader(body))
 			r.Header.Set("Content-Type", "application/json")
-			err := decode(httptest.NewRecorder(), r, dst)
+			err := Decode(httptest.NewRecorder(), r, dst)
 			if err == nil {
 				continue
 			}

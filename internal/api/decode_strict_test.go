@@ -18,16 +18,16 @@ func TestDecodeStrictKeys(t *testing.T) {
 	}{
 		{"wrong case", `{"USERNAME":"admin","password":"x"}`, &tokenInput{}, "USERNAME", "api.json_key_case"},
 		{"one letter's case", `{"username":"admin","passWord":"x"}`, &tokenInput{}, "passWord", "api.json_key_case"},
-		{"Kelvin sign folds to k", "{\"\u212Aind\":\"x\"}", &orgCreateInput{}, "\u212Aind", "api.json_key_case"},
+		{"Kelvin sign folds to k", "{\"\u212Aind\":\"x\"}", &orgLikeInput{}, "\u212Aind", "api.json_key_case"},
 		{"duplicate", `{"username":"a","username":"admin"}`, &tokenInput{}, "username", "api.json_duplicate_key"},
-		{"duplicate after other keys", `{"name":"a","kind":"x","note":"","name":"b"}`, &orgCreateInput{}, "name", "api.json_duplicate_key"},
-		{"wrong case in an embedded struct", `{"Title":"x"}`, &activityInput{}, "Title", "api.json_key_case"},
-		{"wrong case nested", `{"checkpoints":[{"name":"a"},{"Rotate_Seconds":30}]}`, &activityInput{}, "checkpoints.Rotate_Seconds", "api.json_key_case"},
-		{"duplicate nested", `{"checkpoints":[{"name":"a","name":"b"}]}`, &activityInput{}, "checkpoints.name", "api.json_duplicate_key"},
+		{"duplicate after other keys", `{"name":"a","kind":"x","note":"","name":"b"}`, &orgLikeInput{}, "name", "api.json_duplicate_key"},
+		{"wrong case in an embedded struct", `{"Title":"x"}`, &activityLikeInput{}, "Title", "api.json_key_case"},
+		{"wrong case nested", `{"checkpoints":[{"name":"a"},{"Rotate_Seconds":30}]}`, &activityLikeInput{}, "checkpoints.Rotate_Seconds", "api.json_key_case"},
+		{"duplicate nested", `{"checkpoints":[{"name":"a","name":"b"}]}`, &activityLikeInput{}, "checkpoints.name", "api.json_duplicate_key"},
 		{"duplicate inside an unknown field", `{"x":{"a":1,"a":2}}`, &tokenInput{}, "x.a", "api.json_duplicate_key"},
 		{"valid", `{"username":"admin","password":"x","otp":"123456"}`, &tokenInput{}, "", ""},
-		{"valid nested", `{"title":"t","org_id":"1","checkpoints":[{"name":"a","rotate_seconds":30},{"name":"b"}]}`, &activityInput{}, "", ""},
-		{"same key in sibling objects", `{"checkpoints":[{"name":"a"},{"name":"b"}]}`, &activityInput{}, "", ""},
+		{"valid nested", `{"title":"t","org_id":"1","checkpoints":[{"name":"a","rotate_seconds":30},{"name":"b"}]}`, &activityLikeInput{}, "", ""},
+		{"same key in sibling objects", `{"checkpoints":[{"name":"a"},{"name":"b"}]}`, &activityLikeInput{}, "", ""},
 		{"same key at two depths", `{"name":"a","x":{"name":"b"}}`, &struct {
 			Name string         `json:"name"`
 			X    map[string]any `json:"x"`
@@ -40,7 +40,7 @@ func TestDecodeStrictKeys(t *testing.T) {
 		}{}, "m.a", "api.json_duplicate_key"},
 	} {
 		r := httptest.NewRequest("POST", "/", strings.NewReader(c.body))
-		err := decode(httptest.NewRecorder(), r, c.dst)
+		err := Decode(httptest.NewRecorder(), r, c.dst)
 		if c.key == "" {
 			if err != nil {
 				t.Errorf("%s: %v", c.name, err)
@@ -60,9 +60,9 @@ func TestDecodeStrictKeys(t *testing.T) {
 
 // The value that was decoded is the value that was sent, not a fold of it.
 func TestDecodeStrictFillsExactKeys(t *testing.T) {
-	var in activityInput
+	var in activityLikeInput
 	r := httptest.NewRequest("POST", "/", strings.NewReader(`{"title":"t","checkpoints":[{"name":"a","rotate_seconds":30}]}`))
-	if err := decode(httptest.NewRecorder(), r, &in); err != nil {
+	if err := Decode(httptest.NewRecorder(), r, &in); err != nil {
 		t.Fatal(err)
 	}
 	if in.Title != "t" || len(in.Checkpoints) != 1 || in.Checkpoints[0].RotateSeconds != 30 {

@@ -55,7 +55,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // noContent answers 204.
-func noContent(w http.ResponseWriter) error {
+func NoContent(w http.ResponseWriter) error {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -74,7 +74,7 @@ func errBadCursor() *errs.Error {
 }
 
 // fieldErr is a validation error on one field.
-func fieldErr(field, key string, args ...any) error {
+func FieldErr(field, key string, args ...any) error {
 	f := errs.Fields{}
 	f.Add(field, key, args...)
 	return f.Err()

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -10,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // The OpenAPI 3.1 document is built from the route table: each route's op
@@ -19,7 +19,7 @@ import (
 
 // openAPI: GET /openapi.json, without authentication.
 func (h *Handler) openAPI(w http.ResponseWriter, r *http.Request) error {
-	b, err := h.openAPIDoc()
+	b, err := h.OpenAPIDoc()
 	if err != nil {
 		return err
 	}
@@ -30,19 +30,12 @@ func (h *Handler) openAPI(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-var openAPICache struct {
-	once sync.Once
-	doc  []byte
-	err  error
-}
-
-// openAPIDoc is the document, built once: the route table is the same for
-// every Handler.
-func (h *Handler) openAPIDoc() ([]byte, error) {
-	openAPICache.once.Do(func() {
-		openAPICache.doc, openAPICache.err = buildOpenAPI(h.routes)
-	})
-	return openAPICache.doc, openAPICache.err
+// OpenAPIDoc is the document Mount built.
+func (h *Handler) OpenAPIDoc() ([]byte, error) {
+	if h.doc == nil {
+		return nil, errors.New("api: the document is built by Mount")
+	}
+	return h.doc, nil
 }
 
 // omap is a JSON object that keeps its keys in the order they were set.
@@ -86,8 +79,7 @@ func (m *omap) MarshalJSON() ([]byte, error) {
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
 
 // buildOpenAPI writes the document of routes.
-func buildOpenAPI(routes []route) ([]byte, error) {
-	ns := allNotes()
+func buildOpenAPI(routes []Route, ns Notes) ([]byte, error) {
 	if err := ns.resolveNested(); err != nil {
 		return nil, err
 	}
@@ -97,18 +89,18 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 	usedTags := map[string]bool{}
 	var problems []string
 	for _, rt := range routes {
-		o := rt.doc
+		o := rt.Doc
 		if o.id == "" || o.summary == "" || o.tag == "" || len(o.answers) == 0 {
-			problems = append(problems, fmt.Sprintf("%s %s: no id, summary, tag or answer", rt.method, rt.path))
+			problems = append(problems, fmt.Sprintf("%s %s: no id, summary, tag or answer", rt.Method, rt.Path))
 			continue
 		}
 		usedTags[o.tag] = true
-		item, _ := paths.get(Prefix + rt.path).(*omap)
+		item, _ := paths.get(Prefix + rt.Path).(*omap)
 		if item == nil {
 			item = &omap{}
-			paths.set(Prefix+rt.path, item)
+			paths.set(Prefix+rt.Path, item)
 		}
-		item.set(strings.ToLower(rt.method), operation(set, rt))
+		item.set(strings.ToLower(rt.Method), operation(set, rt))
 	}
 	problems = append(problems, set.err...)
 	if len(problems) > 0 {
@@ -155,8 +147,8 @@ func buildOpenAPI(routes []route) ([]byte, error) {
 }
 
 // operation writes one route's operation object.
-func operation(set *schemaSet, rt route) *omap {
-	o := rt.doc
+func operation(set *schemaSet, rt Route) *omap {
+	o := rt.Doc
 	out := &omap{}
 	out.set("tags", []string{o.tag})
 	out.set("summary", o.summary)
@@ -164,21 +156,21 @@ func operation(set *schemaSet, rt route) *omap {
 		out.set("description", o.desc)
 	}
 	out.set("operationId", o.id)
-	if rt.access == public {
+	if rt.Access == Public {
 		out.set("security", []any{})
 	}
 	var params []any
-	for _, m := range pathParam.FindAllStringSubmatch(rt.path, -1) {
+	for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
 		if _, ok := pathParams[m[1]]; !ok {
 			// A name no route used before: an ID, described inline.
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": ref("ID")})
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": Ref("ID")})
 			continue
 		}
 		params = append(params, map[string]string{"$ref": "#/components/parameters/" + m[1]})
 	}
 	for _, p := range o.query {
-		if p.ref != "" {
-			params = append(params, map[string]string{"$ref": "#/components/parameters/" + p.ref})
+		if p.Ref != "" {
+			params = append(params, map[string]string{"$ref": "#/components/parameters/" + p.Ref})
 			continue
 		}
 		q := &omap{}
@@ -209,12 +201,12 @@ func operation(set *schemaSet, rt route) *omap {
 		key := strconv.Itoa(st)
 		if i := slices.IndexFunc(o.fails, func(a answer) bool { return a.status == st }); i >= 0 {
 			responses.set(key, map[string]any{"description": o.fails[i].desc,
-				"content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}})
+				"content": map[string]any{"application/json": map[string]any{"schema": Ref("Error")}}})
 			continue
 		}
 		name, ok := errorResponses[st]
 		if !ok {
-			set.err = append(set.err, fmt.Sprintf("openapi: %s %s: no shared answer for %d; describe it with fail", rt.method, rt.path, st))
+			set.err = append(set.err, fmt.Sprintf("openapi: %s %s: no shared answer for %d; describe it with fail", rt.Method, rt.Path, st))
 			continue
 		}
 		set.usedErrors[st] = true
@@ -237,7 +229,7 @@ func answerObject(set *schemaSet, a answer) *omap {
 	}
 	slices.Sort(cts)
 	for _, ct := range cts {
-		s := &schema{Type: "string"}
+		s := &Schema{Type: "string"}
 		if a.files[ct] == "binary" {
 			s.Format = "binary"
 		}
@@ -264,20 +256,20 @@ func answerObject(set *schemaSet, a answer) *omap {
 
 // bodySchema is the schema of a body given as a Go value, a *schema or a
 // oneOf of Go values.
-func bodySchema(set *schemaSet, v any, in bool) *schema {
+func bodySchema(set *schemaSet, v any, in bool) *Schema {
 	switch b := v.(type) {
-	case *schema:
+	case *Schema:
 		return b
-	case oneOf:
-		s := &schema{Description: b.desc}
-		for _, t := range b.types {
+	case OneOf:
+		s := &Schema{Description: b.desc}
+		for _, t := range b.Types {
 			s.OneOf = append(s.OneOf, bodySchema(set, t, in))
 		}
 		if b.name == "" {
 			return s
 		}
 		set.schemas[b.name] = s
-		return ref(b.name)
+		return Ref(b.name)
 	}
 	return set.of(reflect.TypeOf(v), in)
 }
@@ -289,16 +281,16 @@ var errorResponses = map[int]string{400: "BadRequest", 401: "Unauthenticated", 4
 // errorStatuses are the error answers of a route: those its shape implies
 // (a token can be missing, a staff route refused, a path ID unknown, a body
 // or query malformed) and those its op adds.
-func errorStatuses(rt route) []int {
-	o := rt.doc
+func errorStatuses(rt Route) []int {
+	o := rt.Doc
 	var st []int
-	if rt.access != public {
+	if rt.Access != Public {
 		st = append(st, 401)
 	}
-	if rt.access == full || rt.access == either {
+	if rt.Access == Full || rt.Access == Either {
 		st = append(st, 403)
 	}
-	if strings.Contains(rt.path, "{") || rt.access == self {
+	if strings.Contains(rt.Path, "{") || rt.Access == Self {
 		st = append(st, 404)
 	}
 	if o.body != nil {

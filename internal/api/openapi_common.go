@@ -25,8 +25,8 @@ var apiTags = [][2]string{
 
 // baseSchemas are the schemas of no Go type: an ID as the API writes it,
 // and the cursor of a list.
-func baseSchemas() map[string]*schema {
-	return map[string]*schema{
+func baseSchemas() map[string]*Schema {
+	return map[string]*Schema{
 		"ID": {Type: "string", Pattern: "^[1-9][0-9]{0,18}$",
 			Description: "An opaque identifier. Always a string in URLs and bodies.", Examples: []any{"5312698112004096"}},
 		"Cursor": {Type: "string", Description: "Pass as ?cursor= to get the next page; empty on the last page."},
@@ -34,9 +34,9 @@ func baseSchemas() map[string]*schema {
 }
 
 // commonNotes describe the error shape.
-func commonNotes(ns notes) {
-	note[errorBody](ns, typeNote{Name: "Error"})
-	note[errorDetail](ns, typeNote{Fields: map[string]fieldNote{
+func commonNotes(ns Notes) {
+	Note[errorBody](ns, TypeNote{Name: "Error"})
+	Note[errorDetail](ns, TypeNote{Fields: map[string]FieldNote{
 		"code":    {Pattern: "^[a-z][a-z0-9_]*$", Desc: "stable snake_case code for programs, e.g. validation_failed, unknown_field, bad_json, not_found, unauthenticated, forbidden, mfa_enrolment_required, account_locked, invalid_credentials, otp_required"},
 		"message": {Desc: "human text in the language of Accept-Language (zh-CN by default, en)"},
 		"fields":  {Desc: "field name -> what is wrong with it (always present, possibly empty)"},
@@ -63,9 +63,9 @@ func componentParameters() *omap {
 		p.set("in", "path")
 		p.set("required", true)
 		if n == "member_id" {
-			p.set("schema", &schema{OneOf: []*schema{ref("ID"), {Type: "string", Const: "me"}}})
+			p.set("schema", &Schema{OneOf: []*Schema{Ref("ID"), {Type: "string", Const: "me"}}})
 		} else {
-			p.set("schema", ref("ID"))
+			p.set("schema", Ref("ID"))
 		}
 		if d := pathParams[n]; d != "" {
 			p.set("description", d)
@@ -75,13 +75,13 @@ func componentParameters() *omap {
 	limit := &omap{}
 	limit.set("name", "limit")
 	limit.set("in", "query")
-	limit.set("schema", &schema{Type: "integer", Minimum: num(1), Maximum: num(200), Default: 50})
+	limit.set("schema", &Schema{Type: "integer", Minimum: Num(1), Maximum: Num(200), Default: 50})
 	limit.set("description", "page size; values over 200 are taken as 200")
 	m.set("limit", limit)
 	cursor := &omap{}
 	cursor.set("name", "cursor")
 	cursor.set("in", "query")
-	cursor.set("schema", &schema{Type: "string"})
+	cursor.set("schema", &Schema{Type: "string"})
 	cursor.set("description", "the next value of the previous page")
 	m.set("cursor", cursor)
 	return m
@@ -110,7 +110,7 @@ func componentResponses(used map[int]bool) *omap {
 		name := errorResponses[st]
 		r := &omap{}
 		r.set("description", errorDescriptions[name])
-		r.set("content", map[string]any{"application/json": map[string]any{"schema": ref("Error")}})
+		r.set("content", map[string]any{"application/json": map[string]any{"schema": Ref("Error")}})
 		if st == 401 {
 			r.set("headers", map[string]any{"WWW-Authenticate": map[string]string{"$ref": "#/components/headers/WWW-Authenticate"}})
 		}
@@ -121,16 +121,16 @@ func componentResponses(used map[int]bool) *omap {
 
 func componentHeaders() *omap {
 	m := &omap{}
-	h := func(name, desc string, required bool, s *schema) {
+	h := func(name, desc string, required bool, s *Schema) {
 		o := &omap{}
 		o.set("description", desc)
 		o.set("required", required)
 		o.set("schema", s)
 		m.set(name, o)
 	}
-	h("Location", "the path of the created resource", true, str())
-	h("WWW-Authenticate", "the bearer challenge", true, &schema{Type: "string", Examples: []any{`Bearer realm="gonghui"`}})
-	h("Content-Disposition", "attachment, with the file name", true, str())
-	h("Content-Disposition-Optional", "attachment, with the file name, when a workbook is sent", false, str())
+	h("Location", "the path of the created resource", true, Str())
+	h("WWW-Authenticate", "the bearer challenge", true, &Schema{Type: "string", Examples: []any{`Bearer realm="gonghui"`}})
+	h("Content-Disposition", "attachment, with the file name", true, Str())
+	h("Content-Disposition-Optional", "attachment, with the file name, when a workbook is sent", false, Str())
 	return m
 }

@@ -18,7 +18,7 @@ import (
 // beside its routes (see typeNote).
 
 // schema is one JSON Schema (draft 2020-12, as OpenAPI 3.1 uses it).
-type schema struct {
+type Schema struct {
 	Ref         string   `json:"$ref,omitempty"`
 	Type        any      `json:"type,omitempty"` // a name, or a list of names
 	Format      string   `json:"format,omitempty"`
@@ -33,18 +33,18 @@ type schema struct {
 	MaxItems    *int     `json:"maxItems,omitempty"`
 	Default     any      `json:"default,omitempty"`
 	Examples    []any    `json:"examples,omitempty"`
-	Items       *schema  `json:"items,omitempty"`
+	Items       *Schema  `json:"items,omitempty"`
 	Properties  *omap    `json:"properties,omitempty"`
 	Required    []string `json:"required,omitempty"`
 	// AdditionalProperties is false (closed object) or a *schema (a map).
 	AdditionalProperties any       `json:"additionalProperties,omitempty"`
-	OneOf                []*schema `json:"oneOf,omitempty"`
+	OneOf                []*Schema `json:"oneOf,omitempty"`
 }
 
-func ref(name string) *schema { return &schema{Ref: "#/components/schemas/" + name} }
+func Ref(name string) *Schema { return &Schema{Ref: "#/components/schemas/" + name} }
 
 // nullable lets s be null too.
-func nullable(s *schema) *schema {
+func nullable(s *Schema) *Schema {
 	switch t := s.Type.(type) {
 	case string:
 		if s.Ref == "" && s.OneOf == nil {
@@ -59,11 +59,11 @@ func nullable(s *schema) *schema {
 	}
 	desc := s.Description
 	s.Description = ""
-	return &schema{OneOf: []*schema{s, {Type: "null"}}, Description: desc}
+	return &Schema{OneOf: []*Schema{s, {Type: "null"}}, Description: desc}
 }
 
 // fieldNote says of one property what its Go type cannot.
-type fieldNote struct {
+type FieldNote struct {
 	Desc      string
 	Enum      []string
 	Format    string
@@ -75,14 +75,14 @@ type fieldNote struct {
 	Examples  []any
 	Default   any
 	Nullable  bool    // a slice or map that may be null
-	Schema    *schema // replaces the reflected schema
+	Schema    *Schema // replaces the reflected schema
 }
 
 // typeNote is what a module says about one of its Go types.
-type typeNote struct {
+type TypeNote struct {
 	Name   string               // the schema's name, if not the Go type's
 	Desc   string               // the schema's description
-	Fields map[string]fieldNote // by JSON name; "a.b" notes property b of field a's type
+	Fields map[string]FieldNote // by JSON name; "a.b" notes property b of field a's type
 	// Required lists the properties a request must send; a request type's
 	// fields are otherwise optional (a missing one is a 422, not a 400).
 	Required []string
@@ -95,8 +95,8 @@ type typeNote struct {
 
 // schemaSet reflects Go types into components/schemas.
 type schemaSet struct {
-	notes   map[reflect.Type]*typeNote
-	schemas map[string]*schema
+	notes   map[reflect.Type]*TypeNote
+	schemas map[string]*Schema
 	names   map[reflect.Type]string
 	owner   map[string]reflect.Type
 	input   map[reflect.Type]bool
@@ -105,8 +105,8 @@ type schemaSet struct {
 	usedErrors map[int]bool
 }
 
-func newSchemaSet(notes map[reflect.Type]*typeNote) *schemaSet {
-	return &schemaSet{notes: notes, schemas: map[string]*schema{}, names: map[reflect.Type]string{},
+func newSchemaSet(notes map[reflect.Type]*TypeNote) *schemaSet {
+	return &schemaSet{notes: notes, schemas: map[string]*Schema{}, names: map[reflect.Type]string{},
 		owner: map[string]reflect.Type{}, input: map[reflect.Type]bool{}, usedErrors: map[int]bool{}}
 }
 
@@ -151,14 +151,14 @@ func upperFirst(s string) string {
 
 // of answers the schema of a value of t, registering components on the way.
 // in is true for what requests send.
-func (s *schemaSet) of(t reflect.Type, in bool) *schema {
+func (s *schemaSet) of(t reflect.Type, in bool) *Schema {
 	switch {
 	case t == idType:
-		return ref("ID")
+		return Ref("ID")
 	case t == timeType:
-		return &schema{Type: "string", Format: "date-time"}
+		return &Schema{Type: "string", Format: "date-time"}
 	case t == rawType:
-		return &schema{}
+		return &Schema{}
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
@@ -168,23 +168,23 @@ func (s *schemaSet) of(t reflect.Type, in bool) *schema {
 		}
 		return nullable(inner)
 	case reflect.Bool:
-		return &schema{Type: "boolean"}
+		return &Schema{Type: "boolean"}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return &schema{Type: "integer"}
+		return &Schema{Type: "integer"}
 	case reflect.Float32, reflect.Float64:
-		return &schema{Type: "number"}
+		return &Schema{Type: "number"}
 	case reflect.String:
-		return &schema{Type: "string"}
+		return &Schema{Type: "string"}
 	case reflect.Slice, reflect.Array:
 		if t.Elem().Kind() == reflect.Uint8 {
-			return &schema{Type: "string", Format: "byte"}
+			return &Schema{Type: "string", Format: "byte"}
 		}
-		return &schema{Type: "array", Items: s.of(t.Elem(), in)}
+		return &Schema{Type: "array", Items: s.of(t.Elem(), in)}
 	case reflect.Map:
-		return &schema{Type: "object", AdditionalProperties: s.of(t.Elem(), in)}
+		return &Schema{Type: "object", AdditionalProperties: s.of(t.Elem(), in)}
 	case reflect.Interface:
-		return &schema{}
+		return &Schema{}
 	case reflect.Struct:
 		if t.Name() == "" {
 			return s.object(t, in)
@@ -192,13 +192,13 @@ func (s *schemaSet) of(t reflect.Type, in bool) *schema {
 		return s.component(t, in)
 	}
 	s.err = append(s.err, fmt.Sprintf("openapi: cannot describe %s", t))
-	return &schema{}
+	return &Schema{}
 }
 
 // component registers t under its name once and answers a reference.
-func (s *schemaSet) component(t reflect.Type, in bool) *schema {
+func (s *schemaSet) component(t reflect.Type, in bool) *Schema {
 	if name, ok := s.names[t]; ok {
-		return ref(name)
+		return Ref(name)
 	}
 	name := s.typeName(t)
 	if other, ok := s.owner[name]; ok && other != t {
@@ -208,15 +208,15 @@ func (s *schemaSet) component(t reflect.Type, in bool) *schema {
 	s.input[t] = in
 	s.schemas[name] = nil // taken, for recursive types
 	s.schemas[name] = s.object(t, in)
-	return ref(name)
+	return Ref(name)
 }
 
 // object reflects a struct's fields as encoding/json writes them.
-func (s *schemaSet) object(t reflect.Type, in bool) *schema {
-	out := &schema{Type: "object", Properties: &omap{}, AdditionalProperties: false}
+func (s *schemaSet) object(t reflect.Type, in bool) *Schema {
+	out := &Schema{Type: "object", Properties: &omap{}, AdditionalProperties: false}
 	note := s.notes[t]
 	if note == nil {
-		note = &typeNote{}
+		note = &TypeNote{}
 	}
 	out.Description = note.Desc
 	s.fields(t, in, note, out)
@@ -237,7 +237,7 @@ func (s *schemaSet) object(t reflect.Type, in bool) *schema {
 	return out
 }
 
-func (s *schemaSet) fields(t reflect.Type, in bool, note *typeNote, out *schema, shadowed ...string) {
+func (s *schemaSet) fields(t reflect.Type, in bool, note *TypeNote, out *Schema, shadowed ...string) {
 	// A field of the struct itself hides one of the same name in an
 	// embedded struct, as in encoding/json.
 	own := slices.Clone(shadowed)
@@ -270,7 +270,7 @@ func (s *schemaSet) fields(t reflect.Type, in bool, note *typeNote, out *schema,
 				// An embedded struct's fields are the outer object's, and its
 				// notes apply unless the outer type says otherwise.
 				inner := s.notes[ft]
-				merged := &typeNote{Fields: map[string]fieldNote{}}
+				merged := &TypeNote{Fields: map[string]FieldNote{}}
 				if inner != nil {
 					for k, v := range inner.Fields {
 						merged.Fields[k] = v
@@ -298,20 +298,20 @@ func (s *schemaSet) fields(t reflect.Type, in bool, note *typeNote, out *schema,
 			// nil is left out, never written as null.
 			ft = ft.Elem()
 		}
-		var fs *schema
+		var fs *Schema
 		if name == "next" && strings.HasPrefix(t.Name(), "list[") {
-			fs = ref("Cursor")
+			fs = Ref("Cursor")
 		} else if slices.Contains(optsList, "string") && ft.Kind() == reflect.Int64 {
-			fs = ref("ID")
+			fs = Ref("ID")
 		} else if slices.Contains(optsList, "string") && ft.Kind() == reflect.Pointer && ft.Elem().Kind() == reflect.Int64 {
-			fs = ref("ID")
+			fs = Ref("ID")
 			if !in {
 				fs = nullable(fs)
 			}
 		} else if ft.Kind() == reflect.String && (name == "id" || strings.HasSuffix(name, "_id")) {
-			fs = ref("ID")
+			fs = Ref("ID")
 		} else if ft.Kind() == reflect.Pointer && ft.Elem().Kind() == reflect.String && (name == "id" || strings.HasSuffix(name, "_id")) {
-			fs = ref("ID")
+			fs = Ref("ID")
 			if !in {
 				fs = nullable(fs)
 			}
@@ -330,7 +330,7 @@ func (s *schemaSet) fields(t reflect.Type, in bool, note *typeNote, out *schema,
 
 // applyNote puts a field's note on its schema: on the items of an array
 // for an enum or a format, on the schema itself otherwise.
-func applyNote(fs *schema, n fieldNote) *schema {
+func applyNote(fs *Schema, n FieldNote) *Schema {
 	if n.Schema != nil {
 		c := *n.Schema
 		if c.Description == "" {
@@ -395,11 +395,11 @@ func orF(a, b *float64) *float64 {
 }
 
 // Helpers for notes.
-func num(f float64) *float64 { return &f }
-func count(n int) *int       { return &n }
+func Num(f float64) *float64 { return &f }
+func Count(n int) *int       { return &n }
 
 // enumOf turns a Go list of named strings into an enum.
-func enumOf[T ~string](vs ...T) []string {
+func EnumOf[T ~string](vs ...T) []string {
 	out := make([]string, len(vs))
 	for i, v := range vs {
 		out[i] = string(v)
@@ -408,9 +408,9 @@ func enumOf[T ~string](vs ...T) []string {
 }
 
 // notes gathers the typeNotes of every module, keyed by Go type.
-type notes map[reflect.Type]*typeNote
+type Notes map[reflect.Type]*TypeNote
 
-func note[T any](ns notes, n typeNote) {
+func Note[T any](ns Notes, n TypeNote) {
 	t := reflect.TypeFor[T]()
 	if old := ns[t]; old != nil && n.Name == "" {
 		n.Name = old.Name
@@ -419,17 +419,17 @@ func note[T any](ns notes, n typeNote) {
 }
 
 // named gives T's schema a name of its own (when two types share one).
-func named[T any](ns notes, name string) {
+func Named[T any](ns Notes, name string) {
 	t := reflect.TypeFor[T]()
 	if ns[t] == nil {
-		ns[t] = &typeNote{}
+		ns[t] = &TypeNote{}
 	}
 	ns[t].Name = name
 }
 
 // resolveNested moves notes written as "field.sub" onto the type of field,
 // so that a nested struct (a component of its own) carries them.
-func (ns notes) resolveNested() error {
+func (ns Notes) resolveNested() error {
 	var errsOut []string
 	for t, n := range ns {
 		for key, fn := range n.Fields {
@@ -444,11 +444,11 @@ func (ns notes) resolveNested() error {
 			}
 			sub := ns[ft]
 			if sub == nil {
-				sub = &typeNote{}
+				sub = &TypeNote{}
 				ns[ft] = sub
 			}
 			if sub.Fields == nil {
-				sub.Fields = map[string]fieldNote{}
+				sub.Fields = map[string]FieldNote{}
 			}
 			sub.Fields[rest] = fn
 			delete(n.Fields, key)

@@ -24,28 +24,28 @@ type loader[T any] = func(context.Context, *auth.Principal, int64) (T, error)
 type pager[Q, T any] = func(context.Context, *auth.Principal, Q) ([]T, string, error)
 
 // get answers the record {id} names.
-func get[T any](w http.ResponseWriter, r *http.Request, load loader[T]) error {
-	id, err := pathID(r, "id")
+func Get[T any](w http.ResponseWriter, r *http.Request, load loader[T]) error {
+	id, err := PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	out, err := load(r.Context(), principal(r), id)
+	out, err := load(r.Context(), Principal(r), id)
 	if err != nil {
 		return err
 	}
-	return ok(w, out)
+	return OK(w, out)
 }
 
 // getAll answers, as one list without a next page, the records under {id}.
-func getAll[T any](w http.ResponseWriter, r *http.Request, load loader[[]T]) error {
-	return get(w, r, func(ctx context.Context, p *auth.Principal, id int64) (list[T], error) {
+func GetAll[T any](w http.ResponseWriter, r *http.Request, load loader[[]T]) error {
+	return Get(w, r, func(ctx context.Context, p *auth.Principal, id int64) (List[T], error) {
 		items, err := load(ctx, p, id)
-		return newList(items, ""), err
+		return NewList(items, ""), err
 	})
 }
 
 // viewed reads a record through load and shows it through view.
-func viewed[S, V any](load loader[*S], view func(*S) V) loader[V] {
+func Viewed[S, V any](load loader[*S], view func(*S) V) loader[V] {
 	return func(ctx context.Context, p *auth.Principal, id int64) (V, error) {
 		s, err := load(ctx, p, id)
 		if err != nil {
@@ -57,21 +57,21 @@ func viewed[S, V any](load loader[*S], view func(*S) V) loader[V] {
 }
 
 // viewedAll reads records through load and shows each through view.
-func viewedAll[S, V any](load loader[[]S], view func(*S) V) loader[[]V] {
+func ViewedAll[S, V any](load loader[[]S], view func(*S) V) loader[[]V] {
 	return func(ctx context.Context, p *auth.Principal, id int64) ([]V, error) {
 		items, err := load(ctx, p, id)
 		if err != nil {
 			return nil, err
 		}
-		return mapList(items, "", view).Items, nil
+		return MapList(items, "", view).Items, nil
 	}
 }
 
 // withInput answers what do returns for {id} and what read takes from the
 // rest of the request (the body, the query, another part of the path).
-func withInput[In, T any](w http.ResponseWriter, r *http.Request, read func(*http.Request) (In, error),
+func WithInput[In, T any](w http.ResponseWriter, r *http.Request, read func(*http.Request) (In, error),
 	do func(context.Context, *auth.Principal, int64, In) (T, error)) error {
-	id, err := pathID(r, "id")
+	id, err := PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -79,38 +79,38 @@ func withInput[In, T any](w http.ResponseWriter, r *http.Request, read func(*htt
 	if err != nil {
 		return err
 	}
-	out, err := do(r.Context(), principal(r), id, in)
+	out, err := do(r.Context(), Principal(r), id, in)
 	if err != nil {
 		return err
 	}
-	return ok(w, out)
+	return OK(w, out)
 }
 
 // act decodes the body of an action on {id} into In and answers what do
 // returns.
-func act[In, T any](w http.ResponseWriter, r *http.Request, do func(context.Context, *auth.Principal, int64, In) (T, error)) error {
-	return withInput(w, r, func(r *http.Request) (In, error) {
+func Act[In, T any](w http.ResponseWriter, r *http.Request, do func(context.Context, *auth.Principal, int64, In) (T, error)) error {
+	return WithInput(w, r, func(r *http.Request) (In, error) {
 		var in In
-		return in, decode(w, r, &in)
+		return in, Decode(w, r, &in)
 	}, do)
 }
 
 // step answers an action on the resource named by {id} that takes an
 // empty body (publish, cancel, finish, draw ...) with what the store
 // returns.
-func step[T any](w http.ResponseWriter, r *http.Request, do loader[T]) error {
-	return act(w, r, func(ctx context.Context, p *auth.Principal, id int64, _ struct{}) (T, error) {
+func Step[T any](w http.ResponseWriter, r *http.Request, do loader[T]) error {
+	return Act(w, r, func(ctx context.Context, p *auth.Principal, id int64, _ struct{}) (T, error) {
 		return do(ctx, p, id)
 	})
 }
 
 // pathIDs reads {id} and a second ID of the path, in that order.
-func pathIDs(r *http.Request, name string) (int64, int64, error) {
-	id, err := pathID(r, "id")
+func PathIDs(r *http.Request, name string) (int64, int64, error) {
+	id, err := PathID(r, "id")
 	if err != nil {
 		return 0, 0, err
 	}
-	sub, err := pathID(r, name)
+	sub, err := PathID(r, name)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -119,35 +119,35 @@ func pathIDs(r *http.Request, name string) (int64, int64, error) {
 
 // paged answers one page of a list; fill reads its filters and the page
 // from the query string.
-func paged[Q, T any](w http.ResponseWriter, r *http.Request, fill func(*query, page) Q, list pager[Q, T]) error {
-	q := newQuery(r)
-	in := fill(q, q.page())
-	if err := q.err(); err != nil {
+func Paged[Q, T any](w http.ResponseWriter, r *http.Request, fill func(*Query, Page) Q, list pager[Q, T]) error {
+	q := NewQuery(r)
+	in := fill(q, q.Page())
+	if err := q.Err(); err != nil {
 		return err
 	}
-	items, next, err := list(r.Context(), principal(r), in)
+	items, next, err := list(r.Context(), Principal(r), in)
 	if err != nil {
 		return err
 	}
-	return ok(w, newList(items, next))
+	return OK(w, NewList(items, next))
 }
 
 // viewedPage shows each record of a page through view.
-func viewedPage[Q, S, V any](list pager[Q, S], view func(*S) V) pager[Q, V] {
+func ViewedPage[Q, S, V any](list pager[Q, S], view func(*S) V) pager[Q, V] {
 	return func(ctx context.Context, p *auth.Principal, in Q) ([]V, string, error) {
 		items, next, err := list(ctx, p, in)
 		if err != nil {
 			return nil, "", err
 		}
-		return mapList(items, next, view).Items, next, nil
+		return MapList(items, next, view).Items, next, nil
 	}
 }
 
 // translate is the signature of every store's Translate.
-type translate = func(key string, args ...any) string
+type Translate = func(key string, args ...any) string
 
 // translator says keys in the request's language.
-func translator(r *http.Request) translate {
+func Translator(r *http.Request) Translate {
 	lang := i18n.FromRequest(r)
 	return func(key string, args ...any) string { return i18n.T(lang, key, args...) }
 }
@@ -156,9 +156,9 @@ func translator(r *http.Request) translate {
 // language. The stores assemble a workbook before its first byte goes out,
 // so a failure until then still answers an API error; after it the
 // download can only break off, logged as what.
-func workbook(w http.ResponseWriter, r *http.Request, name, what string, write func(translate, io.Writer) error) error {
+func Workbook(w http.ResponseWriter, r *http.Request, name, what string, write func(Translate, io.Writer) error) error {
 	out := &httpx.LazyWriter{W: w, Before: func() { httpx.Attachment(w, name) }}
-	if err := write(translator(r), out); err != nil {
+	if err := write(Translator(r), out); err != nil {
 		if out.Started {
 			slog.Error(what+" broke off", "err", err)
 			return nil
@@ -169,26 +169,26 @@ func workbook(w http.ResponseWriter, r *http.Request, name, what string, write f
 }
 
 // remove does an action on {id} that answers nothing (204).
-func remove(w http.ResponseWriter, r *http.Request, do func(context.Context, *auth.Principal, int64) error) error {
-	id, err := pathID(r, "id")
+func Remove(w http.ResponseWriter, r *http.Request, do func(context.Context, *auth.Principal, int64) error) error {
+	id, err := PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := do(r.Context(), principal(r), id); err != nil {
+	if err := do(r.Context(), Principal(r), id); err != nil {
 		return err
 	}
-	return noContent(w)
+	return NoContent(w)
 }
 
 // removeSub does an action on {id} and the path's second ID that answers
 // nothing (204).
-func removeSub(w http.ResponseWriter, r *http.Request, name string, do func(context.Context, *auth.Principal, int64, int64) error) error {
-	id, sub, err := pathIDs(r, name)
+func RemoveSub(w http.ResponseWriter, r *http.Request, name string, do func(context.Context, *auth.Principal, int64, int64) error) error {
+	id, sub, err := PathIDs(r, name)
 	if err != nil {
 		return err
 	}
-	if err := do(r.Context(), principal(r), id, sub); err != nil {
+	if err := do(r.Context(), Principal(r), id, sub); err != nil {
 		return err
 	}
-	return noContent(w)
+	return NoContent(w)
 }

@@ -8,6 +8,7 @@ import (
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 )
 
 // Activities and course terms are served alike: each has a member's view
@@ -19,35 +20,35 @@ import (
 type memberView[V any] = func(ctx context.Context, memberID, id int64) (V, error)
 
 // forCaller answers {id}: a member gets their view of it, staff the record.
-func forCaller[V, T any](w http.ResponseWriter, r *http.Request, member memberView[V], staff loader[T]) error {
-	id, err := pathID(r, "id")
+func ForCaller[V, T any](w http.ResponseWriter, r *http.Request, member memberView[V], staff loader[T]) error {
+	id, err := PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	p := principal(r)
+	p := Principal(r)
 	if p.Kind == auth.KindMember {
 		v, err := member(r.Context(), p.MemberID, id)
 		if err != nil {
 			return err
 		}
-		return ok(w, v)
+		return OK(w, v)
 	}
 	out, err := staff(r.Context(), p, id)
 	if err != nil {
 		return err
 	}
-	return ok(w, out)
+	return OK(w, out)
 }
 
 // signUps answers the sign-ups of {id}: a member gets their own, if any,
 // out of their view of it; staff a page of all, filtered as fill reads.
-func signUps[V, T, Q any](w http.ResponseWriter, r *http.Request, member memberView[V], own func(V) *T,
-	fill func(*query, page) Q, list func(context.Context, *auth.Principal, int64, Q) ([]T, string, error)) error {
-	id, err := pathID(r, "id")
+func SignUps[V, T, Q any](w http.ResponseWriter, r *http.Request, member memberView[V], own func(V) *T,
+	fill func(*Query, Page) Q, list func(context.Context, *auth.Principal, int64, Q) ([]T, string, error)) error {
+	id, err := PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if p := principal(r); p.Kind == auth.KindMember {
+	if p := Principal(r); p.Kind == auth.KindMember {
 		v, err := member(r.Context(), p.MemberID, id)
 		if err != nil {
 			return err
@@ -56,9 +57,9 @@ func signUps[V, T, Q any](w http.ResponseWriter, r *http.Request, member memberV
 		if s := own(v); s != nil {
 			items = append(items, *s)
 		}
-		return ok(w, newList(items, ""))
+		return OK(w, NewList(items, ""))
 	}
-	return paged(w, r, fill, func(ctx context.Context, p *auth.Principal, in Q) ([]T, string, error) {
+	return Paged(w, r, fill, func(ctx context.Context, p *auth.Principal, in Q) ([]T, string, error) {
 		return list(ctx, p, id, in)
 	})
 }
@@ -66,9 +67,9 @@ func signUps[V, T, Q any](w http.ResponseWriter, r *http.Request, member memberV
 // signUp signs the member the body names (a member: themself) up for {id}:
 // 201 at location when this call made the sign-up, 200 with the same one
 // when it already stood.
-func signUp[T any](w http.ResponseWriter, r *http.Request, location func(id, memberID int64) string,
+func SignUp[T any](w http.ResponseWriter, r *http.Request, location func(id, memberID int64) string,
 	add func(ctx context.Context, p *auth.Principal, id, memberID int64) (T, bool, error)) error {
-	id, err := pathID(r, "id")
+	id, err := PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -76,30 +77,30 @@ func signUp[T any](w http.ResponseWriter, r *http.Request, location func(id, mem
 	if err != nil {
 		return err
 	}
-	out, made, err := add(r.Context(), principal(r), id, memberID)
+	out, made, err := add(r.Context(), Principal(r), id, memberID)
 	if err != nil {
 		return err
 	}
 	if made {
-		return created(w, location(id, memberID), out)
+		return Created(w, location(id, memberID), out)
 	}
-	return ok(w, out)
+	return OK(w, out)
 }
 
-type registerInput struct {
+type RegisterInput struct {
 	MemberID ID `json:"member_id"`
 }
 
 // bodyMember reads {"member_id"} of a body: required of staff; a member's
 // own ID when a member leaves it out.
 func bodyMember(w http.ResponseWriter, r *http.Request) (int64, error) {
-	var in registerInput
-	if err := decode(w, r, &in); err != nil {
+	var in RegisterInput
+	if err := Decode(w, r, &in); err != nil {
 		return 0, err
 	}
-	p := principal(r)
+	p := Principal(r)
 	f := errs.Fields{}
-	memberID := in.MemberID.parse(f, "member_id", p.Kind != auth.KindMember)
+	memberID := in.MemberID.Parse(f, "member_id", p.Kind != auth.KindMember)
 	if err := f.Err(); err != nil {
 		return 0, err
 	}
@@ -111,15 +112,15 @@ func bodyMember(w http.ResponseWriter, r *http.Request) (int64, error) {
 
 // registrationMember reads {member_id} of the path; a member may name
 // themself "me".
-func registrationMember(r *http.Request) (int64, error) {
-	p := principal(r)
+func RegistrationMember(r *http.Request) (int64, error) {
+	p := Principal(r)
 	if p.Kind == auth.KindMember && r.PathValue("member_id") == "me" {
 		return p.MemberID, nil
 	}
-	return pathID(r, "member_id")
+	return PathID(r, "member_id")
 }
 
-type checkpointCodeView struct {
+type CheckpointCodeView struct {
 	Code       string     `json:"code"`
 	URL        string     `json:"url"`
 	ValidUntil *time.Time `json:"valid_until"`
@@ -127,15 +128,24 @@ type checkpointCodeView struct {
 
 // liveCode answers what the QR code of {id}'s checkpoint or session (the
 // path's sub) shows now, and the link a phone's camera opens.
-func (h *Handler) liveCode(w http.ResponseWriter, r *http.Request, sub string,
+func (h *Handler) LiveCode(w http.ResponseWriter, r *http.Request, sub string,
 	read func(ctx context.Context, p *auth.Principal, id, sub int64) (string, time.Time, error)) error {
-	id, subID, err := pathIDs(r, sub)
+	id, subID, err := PathIDs(r, sub)
 	if err != nil {
 		return err
 	}
-	code, until, err := read(r.Context(), principal(r), id, subID)
+	code, until, err := read(r.Context(), Principal(r), id, subID)
 	if err != nil {
 		return err
 	}
-	return ok(w, checkpointCodeView{Code: code, URL: h.origin(r) + activity.CheckinPath(code), ValidUntil: utc(until)})
+	return OK(w, CheckpointCodeView{Code: code, URL: h.Origin(r) + activity.CheckinPath(code), ValidUntil: utc(until)})
+}
+
+// origin is the scheme and host the request reached us at.
+func (h *Handler) Origin(r *http.Request) string {
+	scheme := "http"
+	if httpx.Secure(r, h.Opts) {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }

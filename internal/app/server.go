@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"gonghui/internal/activity"
+	"gonghui/internal/api/all"
 	"gonghui/internal/course"
 	"gonghui/internal/sms"
 	"gonghui/internal/stats"
@@ -135,8 +136,9 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 		mux.Handle("GET /metrics", m.metricsHandler())
 	}
 
-	apiH := api.New(api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, Acts: m.Acts, Courses: m.Courses, HTTP: opts})
-	apiH.Routes(mux)
+	if _, err := all.Mount(mux, api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, Acts: m.Acts, Courses: m.Courses, HTTP: opts}); err != nil {
+		return nil, err
+	}
 	if err := site.Mount(ctx, mux, web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, Acts: m.Acts, Courses: m.Courses, HTTP: opts}); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,76 @@
+package members
+
+import (
+	"io"
+	"net/http"
+	"strings"
+
+	"gonghui/internal/api"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/member"
+)
+
+// Exports of members' full numbers beyond the direct export's threshold:
+// a request with a reason, a second person's approval, one download.
+
+type exportRequestInput struct {
+	Q          string   `json:"q"`
+	Org        api.ID   `json:"org"`
+	OrgOnly    bool     `json:"org_only"`
+	Status     string   `json:"status"`
+	Tags       []string `json:"tags"`
+	JoinedFrom string   `json:"joined_from"`
+	JoinedTo   string   `json:"joined_to"`
+	Employer   api.ID   `json:"employer"`
+	Reason     string   `json:"reason"`
+}
+
+// requestExport: POST /member-exports.
+func (h *API) requestExport(w http.ResponseWriter, r *http.Request) error {
+	var in exportRequestInput
+	if err := api.Decode(w, r, &in); err != nil {
+		return err
+	}
+	f := errs.Fields{}
+	q := member.Query{Q: strings.TrimSpace(in.Q), Org: in.Org.Parse(f, "org", false), OrgOnly: in.OrgOnly, Status: member.Status(in.Status),
+		Tags: in.Tags, JoinedFrom: in.JoinedFrom, JoinedTo: in.JoinedTo, Employer: in.Employer.Parse(f, "employer", false)}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	e, err := h.Members.RequestExport(r.Context(), api.Principal(r), q, in.Reason)
+	if err != nil {
+		return err
+	}
+	return api.Created(w, api.Prefix+"/member-exports/"+db.FormatID(e.ID), e)
+}
+
+// listExports: GET /member-exports?view=awaiting|mine.
+func (h *API) listExports(w http.ResponseWriter, r *http.Request) error {
+	return api.Paged(w, r, func(q *api.Query, pg api.Page) member.ExportQuery {
+		return member.ExportQuery{View: q.Str("view"), After: pg.Cursor, Limit: pg.Limit}
+	}, h.Members.ListExports)
+}
+
+// getExport: GET /member-exports/{id}.
+func (h *API) getExport(w http.ResponseWriter, r *http.Request) error {
+	return api.Get(w, r, h.Members.GetExport)
+}
+
+// decideExport: POST /member-exports/{id}/decision.
+func (h *API) decideExport(w http.ResponseWriter, r *http.Request) error {
+	return api.Act(w, r, h.Members.DecideExport)
+}
+
+// downloadExport: GET /member-exports/{id}/download — the approved
+// workbook, once, for its requester.
+func (h *API) downloadExport(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	return api.Workbook(w, r, "members-"+db.FormatID(id)+".xlsx", "export download", func(tr api.Translate, out io.Writer) error {
+		_, err := h.Members.DownloadExport(r.Context(), api.Principal(r), id, tr, out)
+		return err
+	})
+}

@@ -1,0 +1,32 @@
+package members
+
+import (
+	"context"
+	"net/http"
+
+	"gonghui/internal/api"
+	"gonghui/internal/audit"
+	"gonghui/internal/member"
+)
+
+// myData: GET /me/data, everything held about the signed-in member, their
+// own numbers in full; audited as a self-reveal.
+func (h *API) myData(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.Members.OwnData(r.Context(), api.Principal(r).MemberID, "api")
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return api.OK(w, d)
+}
+
+// withConsent is the request's context, marked when the caller confirmed
+// consent was collected for the people it enters (a member created, or a
+// roster imported, under batch ref).
+func withConsent(r *http.Request, collected bool, ref string) context.Context {
+	if !collected {
+		return r.Context()
+	}
+	p := api.Principal(r)
+	return member.WithConsent(r.Context(), member.Collected{CollectorID: p.UserID, Collector: audit.ActorFrom(r.Context()).Name, BatchRef: ref})
+}
