@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"gonghui/internal/db"
 	"gonghui/internal/testkit"
@@ -82,7 +83,8 @@ func TestMetricsAreNotPublic(t *testing.T) {
 // address; a token, if also set, is asked there.
 func TestMetricsOnTheirOwnAddress(t *testing.T) {
 	for _, token := range []string{"", metricsToken} {
-		m := openTestMain(t, Config{MetricsAddr: "127.0.0.1:0", MetricsToken: token})
+		// A moment to close: the client's just-used connection may not be idle yet.
+		m := openTestMain(t, Config{MetricsAddr: "127.0.0.1:0", MetricsToken: token, ShutdownWait: 5 * time.Second})
 		addr, err := m.Listen()
 		if err != nil {
 			t.Fatal(err)
