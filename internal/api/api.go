@@ -50,7 +50,7 @@ type Handler struct {
 	routes  []Route
 }
 
-// access says what a route asks of its caller.
+// Access says what a route asks of its caller.
 type Access int
 
 const (

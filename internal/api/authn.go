@@ -87,7 +87,7 @@ func (h *Handler) enrolled(ctx context.Context, p *auth.Principal) error {
 	return nil
 }
 
-// principal is the authenticated caller of r.
+// Principal is the authenticated caller of r.
 func Principal(r *http.Request) *auth.Principal { return httpx.PrincipalFrom(r.Context()) }
 
 type tokenInput struct {

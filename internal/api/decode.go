@@ -23,7 +23,7 @@ const maxBody = 1 << 20
 // accepts. Anything else is a field error naming the field.
 type ID string
 
-// parse checks the ID of field; an empty ID is 0 (and an error when required).
+// Parse checks the ID of field; an empty ID is 0 (and an error when required).
 func (id ID) Parse(f errs.Fields, field string, required bool) int64 {
 	if id == "" {
 		f.Check(!required, field, "field.required")
@@ -34,7 +34,7 @@ func (id ID) Parse(f errs.Fields, field string, required bool) int64 {
 	return n
 }
 
-// only checks an ID that is the one field of its body to check.
+// Only checks an ID that is the one field of its body to check.
 func (id ID) Only(field string, required bool) (int64, error) {
 	f := errs.Fields{}
 	n := id.Parse(f, field, required)
@@ -43,7 +43,7 @@ func (id ID) Only(field string, required bool) (int64, error) {
 
 var idType = reflect.TypeFor[ID]()
 
-// decode reads the body of r as exactly one JSON object into dst, refusing
+// Decode reads the body of r as exactly one JSON object into dst, refusing
 // unknown fields, keys repeated or in the wrong case (see strictKeys),
 // bodies over maxBody and content that does not say it is JSON. An empty
 // body decodes as {}. Every API request body goes through here.
@@ -187,7 +187,7 @@ func wantKey(t reflect.Type) string {
 	return "api.field.want_object"
 }
 
-// pathID reads an ID from the URL path; one that cannot exist is not found.
+// PathID reads an ID from the URL path; one that cannot exist is not found.
 func PathID(r *http.Request, name string) (int64, error) {
 	id, ok := db.ParseID(r.PathValue(name))
 	if !ok {
@@ -196,7 +196,7 @@ func PathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-// page is the list convention: ?limit= (default 50, at most 200) and
+// Page is the list convention: ?limit= (default 50, at most 200) and
 // ?cursor= (opaque; empty for the first page).
 type Page struct {
 	Limit  int
@@ -208,7 +208,7 @@ const (
 	maxLimit     = 200
 )
 
-// query reads query parameters, collecting field errors.
+// Query reads query parameters, collecting field errors.
 type Query struct {
 	R *http.Request
 	F errs.Fields
@@ -218,7 +218,7 @@ func NewQuery(r *http.Request) *Query { return &Query{R: r, F: errs.Fields{}} }
 
 func (q *Query) Str(name string) string { return strings.TrimSpace(q.R.URL.Query().Get(name)) }
 
-// page reads ?limit= and ?cursor=.
+// Page reads ?limit= and ?cursor=.
 func (q *Query) Page() Page {
 	p := Page{Limit: defaultLimit, Cursor: q.Str("cursor")}
 	if s := q.Str("limit"); s != "" {
@@ -235,12 +235,12 @@ func (q *Query) Page() Page {
 	return p
 }
 
-// id reads an optional ID parameter.
+// ID reads an optional ID parameter.
 func (q *Query) ID(name string) int64 {
 	return ID(q.Str(name)).Parse(q.F, name, false)
 }
 
-// boolean reads an optional true/false parameter.
+// Boolean reads an optional true/false parameter.
 func (q *Query) Boolean(name string) *bool {
 	switch strings.ToLower(q.Str(name)) {
 	case "":
@@ -271,7 +271,7 @@ func (q *Query) date(name string) time.Time {
 
 func (q *Query) Err() error { return q.F.Err() }
 
-// seqCursor reads a numeric cursor (a user ID or an audit sequence number).
+// SeqCursor reads a numeric cursor (a user ID or an audit sequence number).
 func SeqCursor(s string) (int64, error) {
 	if s == "" {
 		return 0, nil
@@ -283,7 +283,7 @@ func SeqCursor(s string) (int64, error) {
 	return n, nil
 }
 
-// list is the list shape: items and the cursor of the next page.
+// List is the list shape: items and the cursor of the next page.
 type List[T any] struct {
 	Items []T    `json:"items"`
 	Next  string `json:"next"`
@@ -296,7 +296,7 @@ func NewList[T any](items []T, next string) List[T] {
 	return List[T]{Items: items, Next: next}
 }
 
-// mapList converts store records to their JSON views.
+// MapList converts store records to their JSON views.
 func MapList[S, T any](in []S, next string, f func(*S) T) List[T] {
 	out := make([]T, len(in))
 	for i := range in {
@@ -305,7 +305,7 @@ func MapList[S, T any](in []S, next string, f func(*S) T) List[T] {
 	return NewList(out, next)
 }
 
-// idString formats an optional ID: nil for 0.
+// IDString formats an optional ID: nil for 0.
 func IDString(id int64) *string {
 	if id == 0 {
 		return nil
@@ -323,20 +323,20 @@ func utc(t time.Time) *time.Time {
 	return &u
 }
 
-// created answers 201 with a Location.
+// Created answers 201 with a Location.
 func Created(w http.ResponseWriter, location string, v any) error {
 	w.Header().Set("Location", Prefix+location)
 	writeJSON(w, http.StatusCreated, v)
 	return nil
 }
 
-// ok answers 200.
+// OK answers 200.
 func OK(w http.ResponseWriter, v any) error {
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }
 
-// cursor reads the list cursor: ?cursor= as every list takes it, or ?after=.
+// Cursor reads the list cursor: ?cursor= as every list takes it, or ?after=.
 func (q *Query) Cursor(pg Page) string {
 	if pg.Cursor != "" {
 		return pg.Cursor

@@ -54,7 +54,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	}
 }
 
-// noContent answers 204.
+// NoContent answers 204.
 func NoContent(w http.ResponseWriter) error {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusNoContent)
@@ -73,7 +73,7 @@ func errBadCursor() *errs.Error {
 	return &errs.Error{Kind: errs.KindInvalid, Code: "bad_cursor", Key: "error.bad_cursor"}
 }
 
-// fieldErr is a validation error on one field.
+// FieldErr is a validation error on one field.
 func FieldErr(field, key string, args ...any) error {
 	f := errs.Fields{}
 	f.Add(field, key, args...)

@@ -1,6 +1,6 @@
 package api
 
-// op describes one route for the OpenAPI document: what it is called, what
+// Op describes one route for the OpenAPI document: what it is called, what
 // it reads and what it answers, as Go values whose types the document is
 // reflected from. Routes build it with doc(...) and the methods below.
 type Op struct {
@@ -24,14 +24,14 @@ type answer struct {
 	disposition int // 0 none, 1 required, 2 when a file is sent
 }
 
-// param is a query parameter.
+// Param is a query parameter.
 type Param struct {
 	name, desc string
 	schema     *Schema
 	Ref        string // a components/parameters entry instead
 }
 
-// oneOf is an answer that is one of several Go types (who asks decides),
+// OneOf is an answer that is one of several Go types (who asks decides),
 // a component of its own when named.
 type OneOf struct {
 	name  string
@@ -41,37 +41,37 @@ type OneOf struct {
 
 func Doc(id, summary string) Op { return Op{id: id, summary: summary} }
 
-// about adds a longer description.
+// About adds a longer description.
 func (o Op) About(desc string) Op { o.desc = desc; return o }
 
-// in: the request body, a JSON object of v's type that must be sent.
+// In: the request body, a JSON object of v's type that must be sent.
 func (o Op) In(v any) Op { o.body, o.bodyRequired = v, true; return o }
 
-// optIn: the request body may be left out (it reads as {}).
+// OptIn: the request body may be left out (it reads as {}).
 func (o Op) OptIn(v any) Op { o.body, o.bodyRequired = v, false; return o }
 
-// form: a multipart/form-data body.
+// Form: a multipart/form-data body.
 func (o Op) Form(s *Schema) Op { o.body, o.bodyType = s, "multipart/form-data"; return o }
 
-// out: 200 with a JSON body of v's type.
+// Out: 200 with a JSON body of v's type.
 func (o Op) Out(v any) Op { return o.Also(200, "OK", v) }
 
-// made: 201 with Location and a JSON body of v's type.
+// Made: 201 with Location and a JSON body of v's type.
 func (o Op) Made(v any) Op {
 	o.answers = append(o.answers, answer{status: 201, desc: "Created", body: v, location: true})
 	return o
 }
 
-// also: another success answer.
+// Also: another success answer.
 func (o Op) Also(status int, desc string, v any) Op {
 	o.answers = append(o.answers, answer{status: status, desc: desc, body: v})
 	return o
 }
 
-// none: 204, no body.
+// None: 204, no body.
 func (o Op) None(desc string) Op { return o.Also(204, desc, nil) }
 
-// file: 200 with a file of this content type, sent as an attachment.
+// File: 200 with a file of this content type, sent as an attachment.
 func (o Op) File(contentType, desc string) Op {
 	kind := "binary"
 	if contentType == "text/calendar" {
@@ -81,7 +81,7 @@ func (o Op) File(contentType, desc string) Op {
 	return o
 }
 
-// image: 200 with a picture in one of these types, shown inline.
+// Image: 200 with a picture in one of these types, shown inline.
 func (o Op) Image(desc string, types ...string) Op {
 	a := answer{status: 200, desc: desc, files: map[string]string{}}
 	for _, t := range types {
@@ -91,7 +91,7 @@ func (o Op) Image(desc string, types ...string) Op {
 	return o
 }
 
-// orFile: the 200 answer may instead be a file of this type.
+// OrFile: the 200 answer may instead be a file of this type.
 func (o Op) OrFile(contentType string) Op {
 	for i := range o.answers {
 		if o.answers[i].status == 200 {
@@ -105,16 +105,16 @@ func (o Op) OrFile(contentType string) Op {
 	return o
 }
 
-// params: query parameters.
+// Params: query parameters.
 func (o Op) Params(ps ...Param) Op { o.query = append(o.query, ps...); return o }
 
-// paged: the list takes limit and cursor.
+// Paged: the list takes limit and cursor.
 func (o Op) Paged() Op { return o.Params(pageParams...) }
 
-// errors: error statuses the route's shape does not imply (see standardErrors).
+// Errors: error statuses the route's shape does not imply (see standardErrors).
 func (o Op) Errors(statuses ...int) Op { o.errs = append(o.errs, statuses...); return o }
 
-// fail: an error status with its own description (a specific code).
+// Fail: an error status with its own description (a specific code).
 func (o Op) Fail(status int, desc string) Op {
 	o.fails = append(o.fails, answer{status: status, desc: desc})
 	return o
@@ -144,7 +144,7 @@ func EnumS(values ...string) *Schema {
 // flags is the true/false a query flag is written as.
 func FlagS() *Schema { return EnumS("true", "false") }
 
-// withTag sets the tag of every route in rs that has none.
+// WithTag sets the tag of every route in rs that has none.
 func WithTag(tag string, rs []Route) []Route {
 	for i := range rs {
 		if rs[i].Doc.tag == "" {
@@ -154,7 +154,7 @@ func WithTag(tag string, rs []Route) []Route {
 	return rs
 }
 
-// propsOf lists properties as name, schema pairs.
+// PropsOf lists properties as name, schema pairs.
 func PropsOf(kv ...any) *omap {
 	p := &omap{}
 	for i := 0; i+1 < len(kv); i += 2 {
@@ -163,5 +163,5 @@ func PropsOf(kv ...any) *omap {
 	return p
 }
 
-// empty is a body with nothing in it: {}.
+// Empty is a body with nothing in it: {}.
 type Empty struct{}

@@ -17,7 +17,7 @@ import (
 // enum, a description, a limit) comes from the notes a module registers
 // beside its routes (see typeNote).
 
-// schema is one JSON Schema (draft 2020-12, as OpenAPI 3.1 uses it).
+// Schema is one JSON Schema (draft 2020-12, as OpenAPI 3.1 uses it).
 type Schema struct {
 	Ref         string   `json:"$ref,omitempty"`
 	Type        any      `json:"type,omitempty"` // a name, or a list of names
@@ -62,7 +62,7 @@ func nullable(s *Schema) *Schema {
 	return &Schema{OneOf: []*Schema{s, {Type: "null"}}, Description: desc}
 }
 
-// fieldNote says of one property what its Go type cannot.
+// FieldNote says of one property what its Go type cannot.
 type FieldNote struct {
 	Desc      string
 	Enum      []string
@@ -78,7 +78,7 @@ type FieldNote struct {
 	Schema    *Schema // replaces the reflected schema
 }
 
-// typeNote is what a module says about one of its Go types.
+// TypeNote is what a module says about one of its Go types.
 type TypeNote struct {
 	Name   string               // the schema's name, if not the Go type's
 	Desc   string               // the schema's description
@@ -398,7 +398,7 @@ func orF(a, b *float64) *float64 {
 func Num(f float64) *float64 { return &f }
 func Count(n int) *int       { return &n }
 
-// enumOf turns a Go list of named strings into an enum.
+// EnumOf turns a Go list of named strings into an enum.
 func EnumOf[T ~string](vs ...T) []string {
 	out := make([]string, len(vs))
 	for i, v := range vs {
@@ -407,7 +407,7 @@ func EnumOf[T ~string](vs ...T) []string {
 	return out
 }
 
-// notes gathers the typeNotes of every module, keyed by Go type.
+// Notes gathers the typeNotes of every module, keyed by Go type.
 type Notes map[reflect.Type]*TypeNote
 
 func Note[T any](ns Notes, n TypeNote) {
@@ -418,7 +418,7 @@ func Note[T any](ns Notes, n TypeNote) {
 	ns[t] = &n
 }
 
-// named gives T's schema a name of its own (when two types share one).
+// Named gives T's schema a name of its own (when two types share one).
 func Named[T any](ns Notes, name string) {
 	t := reflect.TypeFor[T]()
 	if ns[t] == nil {

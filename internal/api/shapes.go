@@ -23,7 +23,7 @@ type loader[T any] = func(context.Context, *auth.Principal, int64) (T, error)
 // pager reads one page of a list filtered by Q.
 type pager[Q, T any] = func(context.Context, *auth.Principal, Q) ([]T, string, error)
 
-// get answers the record {id} names.
+// Get answers the record {id} names.
 func Get[T any](w http.ResponseWriter, r *http.Request, load loader[T]) error {
 	id, err := PathID(r, "id")
 	if err != nil {
@@ -36,7 +36,7 @@ func Get[T any](w http.ResponseWriter, r *http.Request, load loader[T]) error {
 	return OK(w, out)
 }
 
-// getAll answers, as one list without a next page, the records under {id}.
+// GetAll answers, as one list without a next page, the records under {id}.
 func GetAll[T any](w http.ResponseWriter, r *http.Request, load loader[[]T]) error {
 	return Get(w, r, func(ctx context.Context, p *auth.Principal, id int64) (List[T], error) {
 		items, err := load(ctx, p, id)
@@ -44,7 +44,7 @@ func GetAll[T any](w http.ResponseWriter, r *http.Request, load loader[[]T]) err
 	})
 }
 
-// viewed reads a record through load and shows it through view.
+// Viewed reads a record through load and shows it through view.
 func Viewed[S, V any](load loader[*S], view func(*S) V) loader[V] {
 	return func(ctx context.Context, p *auth.Principal, id int64) (V, error) {
 		s, err := load(ctx, p, id)
@@ -56,7 +56,7 @@ func Viewed[S, V any](load loader[*S], view func(*S) V) loader[V] {
 	}
 }
 
-// viewedAll reads records through load and shows each through view.
+// ViewedAll reads records through load and shows each through view.
 func ViewedAll[S, V any](load loader[[]S], view func(*S) V) loader[[]V] {
 	return func(ctx context.Context, p *auth.Principal, id int64) ([]V, error) {
 		items, err := load(ctx, p, id)
@@ -67,7 +67,7 @@ func ViewedAll[S, V any](load loader[[]S], view func(*S) V) loader[[]V] {
 	}
 }
 
-// withInput answers what do returns for {id} and what read takes from the
+// WithInput answers what do returns for {id} and what read takes from the
 // rest of the request (the body, the query, another part of the path).
 func WithInput[In, T any](w http.ResponseWriter, r *http.Request, read func(*http.Request) (In, error),
 	do func(context.Context, *auth.Principal, int64, In) (T, error)) error {
@@ -86,7 +86,7 @@ func WithInput[In, T any](w http.ResponseWriter, r *http.Request, read func(*htt
 	return OK(w, out)
 }
 
-// act decodes the body of an action on {id} into In and answers what do
+// Act decodes the body of an action on {id} into In and answers what do
 // returns.
 func Act[In, T any](w http.ResponseWriter, r *http.Request, do func(context.Context, *auth.Principal, int64, In) (T, error)) error {
 	return WithInput(w, r, func(r *http.Request) (In, error) {
@@ -95,7 +95,7 @@ func Act[In, T any](w http.ResponseWriter, r *http.Request, do func(context.Cont
 	}, do)
 }
 
-// step answers an action on the resource named by {id} that takes an
+// Step answers an action on the resource named by {id} that takes an
 // empty body (publish, cancel, finish, draw ...) with what the store
 // returns.
 func Step[T any](w http.ResponseWriter, r *http.Request, do loader[T]) error {
@@ -104,7 +104,7 @@ func Step[T any](w http.ResponseWriter, r *http.Request, do loader[T]) error {
 	})
 }
 
-// pathIDs reads {id} and a second ID of the path, in that order.
+// PathIDs reads {id} and a second ID of the path, in that order.
 func PathIDs(r *http.Request, name string) (int64, int64, error) {
 	id, err := PathID(r, "id")
 	if err != nil {
@@ -117,7 +117,7 @@ func PathIDs(r *http.Request, name string) (int64, int64, error) {
 	return id, sub, nil
 }
 
-// paged answers one page of a list; fill reads its filters and the page
+// Paged answers one page of a list; fill reads its filters and the page
 // from the query string.
 func Paged[Q, T any](w http.ResponseWriter, r *http.Request, fill func(*Query, Page) Q, list pager[Q, T]) error {
 	q := NewQuery(r)
@@ -132,7 +132,7 @@ func Paged[Q, T any](w http.ResponseWriter, r *http.Request, fill func(*Query, P
 	return OK(w, NewList(items, next))
 }
 
-// viewedPage shows each record of a page through view.
+// ViewedPage shows each record of a page through view.
 func ViewedPage[Q, S, V any](list pager[Q, S], view func(*S) V) pager[Q, V] {
 	return func(ctx context.Context, p *auth.Principal, in Q) ([]V, string, error) {
 		items, next, err := list(ctx, p, in)
@@ -143,16 +143,16 @@ func ViewedPage[Q, S, V any](list pager[Q, S], view func(*S) V) pager[Q, V] {
 	}
 }
 
-// translate is the signature of every store's Translate.
+// Translate is the signature of every store's Translate.
 type Translate = func(key string, args ...any) string
 
-// translator says keys in the request's language.
+// Translator says keys in the request's language.
 func Translator(r *http.Request) Translate {
 	lang := i18n.FromRequest(r)
 	return func(key string, args ...any) string { return i18n.T(lang, key, args...) }
 }
 
-// workbook sends the .xlsx file name that write produces in the reader's
+// Workbook sends the .xlsx file name that write produces in the reader's
 // language. The stores assemble a workbook before its first byte goes out,
 // so a failure until then still answers an API error; after it the
 // download can only break off, logged as what.
@@ -168,7 +168,7 @@ func Workbook(w http.ResponseWriter, r *http.Request, name, what string, write f
 	return nil
 }
 
-// remove does an action on {id} that answers nothing (204).
+// Remove does an action on {id} that answers nothing (204).
 func Remove(w http.ResponseWriter, r *http.Request, do func(context.Context, *auth.Principal, int64) error) error {
 	id, err := PathID(r, "id")
 	if err != nil {
@@ -180,7 +180,7 @@ func Remove(w http.ResponseWriter, r *http.Request, do func(context.Context, *au
 	return NoContent(w)
 }
 
-// removeSub does an action on {id} and the path's second ID that answers
+// RemoveSub does an action on {id} and the path's second ID that answers
 // nothing (204).
 func RemoveSub(w http.ResponseWriter, r *http.Request, name string, do func(context.Context, *auth.Principal, int64, int64) error) error {
 	id, sub, err := PathIDs(r, name)

@@ -19,7 +19,7 @@ import (
 // memberView reads {id} as the member it names sees it.
 type memberView[V any] = func(ctx context.Context, memberID, id int64) (V, error)
 
-// forCaller answers {id}: a member gets their view of it, staff the record.
+// ForCaller answers {id}: a member gets their view of it, staff the record.
 func ForCaller[V, T any](w http.ResponseWriter, r *http.Request, member memberView[V], staff loader[T]) error {
 	id, err := PathID(r, "id")
 	if err != nil {
@@ -40,7 +40,7 @@ func ForCaller[V, T any](w http.ResponseWriter, r *http.Request, member memberVi
 	return OK(w, out)
 }
 
-// signUps answers the sign-ups of {id}: a member gets their own, if any,
+// SignUps answers the sign-ups of {id}: a member gets their own, if any,
 // out of their view of it; staff a page of all, filtered as fill reads.
 func SignUps[V, T, Q any](w http.ResponseWriter, r *http.Request, member memberView[V], own func(V) *T,
 	fill func(*Query, Page) Q, list func(context.Context, *auth.Principal, int64, Q) ([]T, string, error)) error {
@@ -64,7 +64,7 @@ func SignUps[V, T, Q any](w http.ResponseWriter, r *http.Request, member memberV
 	})
 }
 
-// signUp signs the member the body names (a member: themself) up for {id}:
+// SignUp signs the member the body names (a member: themself) up for {id}:
 // 201 at location when this call made the sign-up, 200 with the same one
 // when it already stood.
 func SignUp[T any](w http.ResponseWriter, r *http.Request, location func(id, memberID int64) string,
@@ -110,7 +110,7 @@ func bodyMember(w http.ResponseWriter, r *http.Request) (int64, error) {
 	return memberID, nil
 }
 
-// registrationMember reads {member_id} of the path; a member may name
+// RegistrationMember reads {member_id} of the path; a member may name
 // themself "me".
 func RegistrationMember(r *http.Request) (int64, error) {
 	p := Principal(r)
@@ -126,7 +126,7 @@ type CheckpointCodeView struct {
 	ValidUntil *time.Time `json:"valid_until"`
 }
 
-// liveCode answers what the QR code of {id}'s checkpoint or session (the
+// LiveCode answers what the QR code of {id}'s checkpoint or session (the
 // path's sub) shows now, and the link a phone's camera opens.
 func (h *Handler) LiveCode(w http.ResponseWriter, r *http.Request, sub string,
 	read func(ctx context.Context, p *auth.Principal, id, sub int64) (string, time.Time, error)) error {
@@ -141,7 +141,7 @@ func (h *Handler) LiveCode(w http.ResponseWriter, r *http.Request, sub string,
 	return OK(w, CheckpointCodeView{Code: code, URL: h.Origin(r) + activity.CheckinPath(code), ValidUntil: utc(until)})
 }
 
-// origin is the scheme and host the request reached us at.
+// Origin is the scheme and host the request reached us at.
 func (h *Handler) Origin(r *http.Request) string {
 	scheme := "http"
 	if httpx.Secure(r, h.Opts) {

@@ -108,7 +108,7 @@ func AssetURL(name string) string {
 	return "/static/" + strings.Repeat("0", hashLen) + "/" + name
 }
 
-// assetFunc is the template function "asset": like AssetURL but an error for
+// Asset is the template function "asset": like AssetURL but an error for
 // an unknown name.
 func Asset(name string) (string, error) {
 	if _, ok := statics()[name]; !ok {

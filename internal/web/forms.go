@@ -12,13 +12,13 @@ import (
 	"time"
 )
 
-// download answers a workbook as an attachment.
+// Download answers a workbook as an attachment.
 func Download(w http.ResponseWriter, name string, data []byte) {
 	httpx.Attachment(w, name)
 	w.Write(data)
 }
 
-// formError turns a validation error into a form for pg without reading the
+// FormError turns a validation error into a form for pg without reading the
 // request's submitted values (the caller fills what it shows itself).
 func FormError(pg *Page, err error) (*Form, bool) {
 	e, ok := errs.As(err)
@@ -32,7 +32,7 @@ func FormError(pg *Page, err error) (*Form, bool) {
 	return f, true
 }
 
-// fieldErrorForm is a form with one field's error.
+// FieldErrorForm is a form with one field's error.
 func FieldErrorForm(pg *Page, field, key string, args ...any) *Form {
 	f := errs.Fields{}
 	f.Add(field, key, args...)
@@ -40,7 +40,7 @@ func FieldErrorForm(pg *Page, field, key string, args ...any) *Form {
 	return form
 }
 
-// langQuery keeps an explicit ?lang= on the links and forms of the public
+// LangQuery keeps an explicit ?lang= on the links and forms of the public
 // pages, which visitors open without the language cookie.
 func LangQuery(r *http.Request) string {
 	if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
@@ -64,12 +64,12 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// wantsJSON reports whether the scanner's script asked for JSON.
+// WantsJSON reports whether the scanner's script asked for JSON.
 func WantsJSON(r *http.Request) bool {
 	return strings.Contains(r.Header.Get("Accept"), "application/json")
 }
 
-// errMessage is an error's message for a row: its first field's, else its own.
+// ErrMessage is an error's message for a row: its first field's, else its own.
 func ErrMessage(lang i18n.Lang, err error) string {
 	e, ok := errs.As(err)
 	if !ok {

@@ -39,7 +39,7 @@ type Deps struct {
 	HTTP    httpx.Options
 }
 
-// Handler serves the HTML pages.
+// Kernel serves the HTML pages.
 type Kernel struct {
 	Deps
 	Reports *report.Reporter
@@ -109,7 +109,7 @@ func (h *Kernel) ClearSession(w http.ResponseWriter, r *http.Request) {
 	h.SetCookie(w, r, h.sessionCookieName(r), "", -1)
 }
 
-// csrfToken binds the form token to the session (or, before sign-in, to a
+// CSRFToken binds the form token to the session (or, before sign-in, to a
 // random anonymous cookie), keyed with a secret shared by all processes:
 // a page served by one process posts fine to another.
 func (h *Kernel) CSRFToken(w http.ResponseWriter, r *http.Request) string {
@@ -135,7 +135,7 @@ func (h *Kernel) mac(s string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-// checkCSRF verifies the form token of a POST.
+// CheckCSRF verifies the form token of a POST.
 func (h *Kernel) CheckCSRF(r *http.Request) bool {
 	got := r.PostFormValue("csrf_token")
 	want := h.CSRFToken(nil, r)
@@ -165,7 +165,7 @@ func (h *Kernel) Page(w http.ResponseWriter, r *http.Request, p *auth.Principal,
 	return pg
 }
 
-// staffSession finds the staff browser session of a token: an API token or
+// StaffSession finds the staff browser session of a token: an API token or
 // a member's session put into the staff cookie is not one.
 func (h *Kernel) StaffSession(ctx context.Context, token string) (*auth.Principal, error) {
 	p, _, err := h.Auth.Authenticate(ctx, token, false)
@@ -182,7 +182,7 @@ func (h *Kernel) StaffSession(ctx context.Context, token string) (*auth.Principa
 // the kernel renders as the error page (see fail).
 type PageFunc func(w http.ResponseWriter, r *http.Request, p *auth.Principal) error
 
-// authed wraps a page that needs a signed-in user. Signed-out visitors go to
+// Authed wraps a page that needs a signed-in user. Signed-out visitors go to
 // the sign-in page (and come back); a user whose role requires two-factor
 // login but who has not turned it on is sent to do so first.
 func (h *Kernel) Authed(fn PageFunc) http.HandlerFunc {
@@ -231,7 +231,7 @@ func (h *Kernel) Authed(fn PageFunc) http.HandlerFunc {
 	}
 }
 
-// fail renders an error page for err; validation errors belong on forms
+// Fail renders an error page for err; validation errors belong on forms
 // and should be handled by the caller before this.
 func (h *Kernel) Fail(w http.ResponseWriter, r *http.Request, p *auth.Principal, err error) {
 	e, ok := errs.As(err)
@@ -248,7 +248,7 @@ func (h *Kernel) Fail(w http.ResponseWriter, r *http.Request, p *auth.Principal,
 	h.r.Render(w, status, "error", pg)
 }
 
-// formFrom turns a validation error into the form state of a page: field
+// FormFrom turns a validation error into the form state of a page: field
 // messages in the page's language, and the submitted values to refill.
 // ok is false when err is not a validation error.
 func FormFrom(pg *Page, r *http.Request, err error) (*Form, bool) {
@@ -269,7 +269,7 @@ func FormFrom(pg *Page, r *http.Request, err error) (*Form, bool) {
 	return f, true
 }
 
-// localURL accepts only same-site paths as redirect targets.
+// LocalURL accepts only same-site paths as redirect targets.
 func LocalURL(s, fallback string) string {
 	if s == "" || len(s) > 2000 || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
 		return fallback
@@ -284,7 +284,7 @@ func LocalURL(s, fallback string) string {
 	return s
 }
 
-// redirect goes to a local URL after a successful POST, with a flash key.
+// Redirect goes to a local URL after a successful POST, with a flash key.
 func Redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
 	if flash != "" {
 		sep := "?"
@@ -296,7 +296,7 @@ func Redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
-// idParam reads an ID path value; a malformed one is simply not found.
+// IDParam reads an ID path value; a malformed one is simply not found.
 func IDParam(r *http.Request, name string) (int64, error) {
 	id, ok := db.ParseID(r.PathValue(name))
 	if !ok {

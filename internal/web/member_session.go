@@ -45,7 +45,7 @@ func (h *Kernel) ClearMemberSession(w http.ResponseWriter, r *http.Request) {
 	h.SetCookie(w, r, h.MemberCookieName(r), "", -1)
 }
 
-// memberCSRF is the form token of a member session ("" without one). It
+// MemberCSRF is the form token of a member session ("" without one). It
 // is keyed like the staff tokens, with its own prefix, so that a staff
 // token is never a member's and the other way round.
 func (h *Kernel) MemberCSRF(r *http.Request) string {
@@ -62,7 +62,7 @@ func (h *Kernel) CheckMemberCSRF(r *http.Request) bool {
 	return got != "" && want != "" && hmac.Equal([]byte(got), []byte(want))
 }
 
-// memberAuthed wraps a page of a signed-in member. Anyone else (signed
+// MemberAuthed wraps a page of a signed-in member. Anyone else (signed
 // out, a staff session, an API token put in the cookie, a session that
 // ended) goes to the member sign-in page; a POST must carry the member
 // session's form token.
@@ -104,14 +104,14 @@ func (h *Kernel) MemberAuthed(fn PageFunc) http.HandlerFunc {
 	}
 }
 
-// portalFlash shows a one-off notice of the portal (keys portal.flash.*).
+// PortalFlash shows a one-off notice of the portal (keys portal.flash.*).
 func PortalFlash(pg *Page, r *http.Request) {
 	if f := r.URL.Query().Get("flash"); strings.HasPrefix(f, "portal.flash.") && i18n.Has(f) {
 		pg.Flash = i18n.T(pg.Lang, f)
 	}
 }
 
-// memberPage prepares a page of a signed-in member: never cached, the
+// MemberPage prepares a page of a signed-in member: never cached, the
 // form token bound to the member session, tab the item of the bottom bar
 // that is current ("home", "card", "account").
 func (h *Kernel) MemberPage(w http.ResponseWriter, r *http.Request, titleKey, tab string) *Page {
@@ -125,7 +125,7 @@ func (h *Kernel) MemberPage(w http.ResponseWriter, r *http.Request, titleKey, ta
 	return pg
 }
 
-// portalNext is where to go after signing in: a member page, else home.
+// PortalNext is where to go after signing in: a member page, else home.
 func PortalNext(s string) string {
 	s = LocalURL(s, "/m")
 	if s == "/m" || strings.HasPrefix(s, "/m/") || strings.HasPrefix(s, "/m?") {
@@ -137,7 +137,7 @@ func PortalNext(s string) string {
 	return "/m"
 }
 
-// publicPage prepares a page for a visitor who may not be signed in; its
+// PublicPage prepares a page for a visitor who may not be signed in; its
 // answers are never cached (they carry a form token or personal data).
 func (h *Kernel) PublicPage(w http.ResponseWriter, r *http.Request, titleKey string) *Page {
 	w.Header().Set("Cache-Control", "no-store")

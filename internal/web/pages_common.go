@@ -16,10 +16,10 @@ import (
 	"gonghui/internal/org"
 )
 
-// pageSize is how many rows a list page shows.
+// PageSize is how many rows a list page shows.
 const PageSize = 50
 
-// treeLevel is how many children one level of the tree shows before a
+// TreeLevel is how many children one level of the tree shows before a
 // "more" link to the organisation's own page.
 const TreeLevel = 200
 
@@ -96,7 +96,7 @@ func RoleOptions(lang i18n.Lang) []Option {
 	return out
 }
 
-// yesNoOptions are the choices of a three-way filter ("" = any).
+// YesNoOptions are the choices of a three-way filter ("" = any).
 func YesNoOptions(lang i18n.Lang) []Option {
 	return []Option{{"yes", i18n.T(lang, "page.yes")}, {"no", i18n.T(lang, "page.no")}}
 }
@@ -109,7 +109,7 @@ func QueryValue(r *http.Request, name string) string {
 
 func FormValue(r *http.Request, name string) string { return strings.TrimSpace(r.PostFormValue(name)) }
 
-// triState reads a yes/no filter: nil means "any".
+// TriState reads a yes/no filter: nil means "any".
 func TriState(v string) *bool {
 	switch strings.ToLower(v) {
 	case "yes", "1", "true":
@@ -122,7 +122,7 @@ func TriState(v string) *bool {
 	return nil
 }
 
-// triValue normalises a yes/no filter value for refilling the form.
+// TriValue normalises a yes/no filter value for refilling the form.
 func TriValue(v string) string {
 	if b := TriState(v); b != nil {
 		if *b {
@@ -133,13 +133,13 @@ func TriValue(v string) string {
 	return ""
 }
 
-// parseIDValue reads an ID typed or picked in a form; 0 when absent or bad.
+// ParseIDValue reads an ID typed or picked in a form; 0 when absent or bad.
 func ParseIDValue(s string) int64 {
 	id, _ := db.ParseID(strings.TrimSpace(s))
 	return id
 }
 
-// parseIntField reads an integer form field into *dst, recording a field
+// ParseIntField reads an integer form field into *dst, recording a field
 // error when it is not a number. An empty value leaves def.
 func ParseIntField(f errs.Fields, r *http.Request, name string, def int, dst *int) {
 	v := FormValue(r, name)
@@ -155,7 +155,7 @@ func ParseIntField(f errs.Fields, r *http.Request, name string, def int, dst *in
 	*dst = n
 }
 
-// listURL returns the current page's URL with the cursor parameter set,
+// ListURL returns the current page's URL with the cursor parameter set,
 // dropping a one-off flash.
 func ListURL(pg *Page, param, value string) string {
 	if value == "" {
@@ -164,7 +164,7 @@ func ListURL(pg *Page, param, value string) string {
 	return SetQuery(SetQuery(pg.Path, "flash", ""), param, value)
 }
 
-// validation renders a form page again after a validation error: it fills
+// Validation renders a form page again after a validation error: it fills
 // pg.Form and returns true; for any other error it renders the error page.
 func (h *Kernel) Validation(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, err error) bool {
 	f, ok := FormFrom(pg, r, err)
@@ -176,7 +176,7 @@ func (h *Kernel) Validation(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	return true
 }
 
-// orgCrumbs builds breadcrumbs: the tree, each ancestor, then tail.
+// OrgCrumbs builds breadcrumbs: the tree, each ancestor, then tail.
 func OrgCrumbs(lang i18n.Lang, ancestors []org.Org, self *org.Org, tail ...Crumb) []Crumb {
 	out := []Crumb{{Label: i18n.T(lang, "page.orgs.title"), URL: "/orgs"}}
 	for _, a := range ancestors {
@@ -197,7 +197,7 @@ func OrgCrumbs(lang i18n.Lang, ancestors []org.Org, self *org.Org, tail ...Crumb
 
 func OrgURL(id int64) string { return "/orgs/" + db.FormatID(id) }
 
-// orgChoices lists organisations to pick from in a select: the caller's
+// OrgChoices lists organisations to pick from in a select: the caller's
 // roots where they hold perm, the roots' first level, the organisations
 // matching q, and the ones in keep (e.g. the current value). Each is
 // labelled with its name; search hits get their parent's name too.
@@ -226,7 +226,7 @@ func (h *Kernel) OrgChoices(ctx context.Context, p *auth.Principal, lang i18n.La
 	return c.Out, nil
 }
 
-// choices gathers the organisations of a picker, each once: those the
+// Choices gathers the organisations of a picker, each once: those the
 // caller holds perm over, that pass only (when set), up to max (when set).
 type Choices struct {
 	Principal *auth.Principal
@@ -250,7 +250,7 @@ func (c *Choices) Add(o org.Org, prefix string) {
 	c.Out = append(c.Out, Option{db.FormatID(o.ID), prefix + o.Name})
 }
 
-// startChoices puts first the organisations already chosen (keep), then
+// StartChoices puts first the organisations already chosen (keep), then
 // the hits of the search q.
 func (h *Kernel) StartChoices(ctx context.Context, c *Choices, q string, keep []int64) error {
 	for _, id := range keep {
@@ -273,7 +273,7 @@ func (h *Kernel) StartChoices(ctx context.Context, c *Choices, q string, keep []
 	return nil
 }
 
-// writableRoot is the first of the caller's roots they may change, or nil.
+// WritableRoot is the first of the caller's roots they may change, or nil.
 func (h *Kernel) WritableRoot(ctx context.Context, p *auth.Principal) (*org.Org, error) {
 	roots, err := h.Orgs.Roots(ctx, p)
 	if err != nil {
@@ -287,7 +287,7 @@ func (h *Kernel) WritableRoot(ctx context.Context, p *auth.Principal) (*org.Org,
 	return nil, nil
 }
 
-// grantView is one role of an account as pages show it.
+// GrantView is one role of an account as pages show it.
 type GrantView struct {
 	ID                     string
 	Role, RoleDesc         string
@@ -305,7 +305,7 @@ func GrantViews(lang i18n.Lang, gs []auth.Grant) []GrantView {
 	return out
 }
 
-// sessionView is a session or API token in a list.
+// SessionView is a session or API token in a list.
 type SessionView struct {
 	Kind, Name, IP, Agent      string
 	Created, LastSeen, Expires string
@@ -368,12 +368,12 @@ func shortAgent(ua string) string {
 	return strings.Join(parts, " · ")
 }
 
-// forbidden renders the 403 page.
+// Forbidden renders the 403 page.
 func (h *Kernel) Forbidden(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	h.Fail(w, r, p, errs.Forbidden())
 }
 
-// redirectAnchor is redirect to a place on the page (#anchor).
+// RedirectAnchor is redirect to a place on the page (#anchor).
 func RedirectAnchor(w http.ResponseWriter, r *http.Request, to, anchor, flash string) {
 	if flash != "" {
 		sep := "?"
@@ -393,7 +393,7 @@ func TagLabels(lang i18n.Lang, tags []string) []string {
 	return out
 }
 
-// tagChoice is one checkbox of a set of tags.
+// TagChoice is one checkbox of a set of tags.
 type TagChoice struct {
 	Value, Label, ID string
 	Checked          bool

@@ -342,7 +342,7 @@ func (r *Renderer) HasPage(name string) bool {
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Render writes the page name (see the package comment) with status. The
-// page is rendered into a buffer first: on a template error nothing of it is
+// Page is rendered into a buffer first: on a template error nothing of it is
 // sent, the error is logged and a plain 500 is written instead. Pages for a
 // signed-in user are marked Cache-Control: no-store unless the handler set a
 // Cache-Control itself.
@@ -600,7 +600,7 @@ func get(obj any, name string) any {
 	return nil
 }
 
-// setQuery returns uri with the query parameter key set to value, or removed
+// SetQuery returns uri with the query parameter key set to value, or removed
 // when value is "". Other parameters keep their order of keys (sorted).
 func SetQuery(uri, key, value string) string {
 	u, err := url.Parse(uri)

@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// pactItem is an activity on a card of the list (and the head of the
+// AgendaItem is an activity on a card of the list (and the head of the
 // detail page).
 type AgendaItem struct {
 	ID, URL, Title   string
@@ -31,13 +31,13 @@ type AgendaItem struct {
 	At               time.Time // timetable: the order within a day
 }
 
-// pactGroup is one day of the timetable.
+// AgendaGroup is one day of the timetable.
 type AgendaGroup struct {
 	Day   string
 	Items []AgendaItem
 }
 
-// pactDate is a day, e.g. 12月1日 周二 (the year only when not this year).
+// DayLabel is a day, e.g. 12月1日 周二 (the year only when not this year).
 func DayLabel(lang i18n.Lang, t time.Time) string {
 	t = t.In(beijing.Zone)
 	layout := i18n.T(lang, "portal.act.date_layout")
@@ -47,7 +47,7 @@ func DayLabel(lang i18n.Lang, t time.Time) string {
 	return t.Format(layout) + " " + i18n.T(lang, "portal.act.weekday."+strconv.Itoa(int(t.Weekday())))
 }
 
-// pactWhen is a span of time: one day with its hours, or two days.
+// When is a span of time: one day with its hours, or two days.
 func When(lang i18n.Lang, start, end time.Time) string {
 	s, e := start.In(beijing.Zone), end.In(beijing.Zone)
 	if s.Year() == e.Year() && s.YearDay() == e.YearDay() {
@@ -56,12 +56,12 @@ func When(lang i18n.Lang, start, end time.Time) string {
 	return DayLabel(lang, s) + " " + s.Format("15:04") + " – " + DayLabel(lang, e) + " " + e.Format("15:04")
 }
 
-// pactMoment is a point in time: day and hour.
+// Moment is a point in time: day and hour.
 func Moment(lang i18n.Lang, t time.Time) string {
 	return DayLabel(lang, t) + " " + t.In(beijing.Zone).Format("15:04")
 }
 
-// pactClock is a moment of today as its hour ("14:05"), of another day
+// Clock is a moment of today as its hour ("14:05"), of another day
 // with the day.
 func Clock(lang i18n.Lang, t time.Time) string {
 	b, now := t.In(beijing.Zone), time.Now().In(beijing.Zone)
@@ -71,7 +71,7 @@ func Clock(lang i18n.Lang, t time.Time) string {
 	return Moment(lang, t)
 }
 
-// pactMessage is the translated message of a store error.
+// RefusalMessage is the translated message of a store error.
 func RefusalMessage(lang i18n.Lang, err error) string {
 	e, ok := errs.As(err)
 	if !ok {
@@ -83,7 +83,7 @@ func RefusalMessage(lang i18n.Lang, err error) string {
 	return i18n.T(lang, e.Key, e.Args...)
 }
 
-// pactRefusal reports whether err is a refusal to show on the page (as
+// IsRefusal reports whether err is a refusal to show on the page (as
 // opposed to a missing page or a failure).
 func IsRefusal(err error) bool {
 	return errs.Is(err, errs.KindConflict) || errs.Is(err, errs.KindInvalid)
@@ -100,18 +100,18 @@ func (h *Kernel) Unread(ctx context.Context, memberID int64) int {
 	return n
 }
 
-// regTab is one status tab of the registrations.
+// RegTab is one status tab of the registrations.
 type RegTab struct {
 	Label, URL string
 	Current    bool
 }
 
-// memberHit is a member found to sign up.
+// MemberHit is a member found to sign up.
 type MemberHit struct {
 	ID, Name, OrgName, IDNumber, Mobile string
 }
 
-// origin is this site's scheme and host as the visitor reached it.
+// Origin is this site's scheme and host as the visitor reached it.
 func (h *Kernel) Origin(r *http.Request) string {
 	scheme := "http"
 	if httpx.Secure(r, h.HTTP) {
@@ -120,7 +120,7 @@ func (h *Kernel) Origin(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-// checkpointCode is what a checkpoint's screen shows now.
+// CheckpointCode is what a checkpoint's screen shows now.
 type CheckpointCode struct {
 	URL         string `json:"url"`
 	Image       string `json:"image"`
@@ -128,7 +128,7 @@ type CheckpointCode struct {
 	RefreshInMS int64  `json:"refresh_in_ms,omitempty"` // 0: never changes
 }
 
-// scanResult is the answer to one scan.
+// ScanResult is the answer to one scan.
 type ScanResult struct {
 	OK     bool   `json:"ok"`
 	Title  string `json:"title"`            // the member's name, or what went wrong
@@ -137,7 +137,7 @@ type ScanResult struct {
 	Prize  bool   `json:"prize,omitempty"`  // the stamp card is full
 }
 
-// defaultPublisher is where a new activity is published by default: the
+// DefaultPublisher is where a new activity is published by default: the
 // organisation of ?org=, else the first of the caller's grants that
 // allows publishing.
 func DefaultPublisher(p *auth.Principal, asked int64) int64 {
@@ -155,12 +155,12 @@ func DefaultPublisher(p *auth.Principal, asked int64) int64 {
 	return 0
 }
 
-// canActivities reports whether the caller sees activities anywhere.
+// CanActivities reports whether the caller sees activities anywhere.
 func CanActivities(p *auth.Principal) bool {
 	return p.Can(auth.PermActivityRead) || p.Can(auth.PermActivityWrite)
 }
 
-// actOrgChoices lists the organisations to filter or publish by: those
+// ActOrgChoices lists the organisations to filter or publish by: those
 // where the caller reads activities.
 func (h *Kernel) ActOrgChoices(r *http.Request, p *auth.Principal, lang i18n.Lang, q string, keep ...int64) ([]Option, error) {
 	perm := auth.PermActivityRead

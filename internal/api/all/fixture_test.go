@@ -244,7 +244,7 @@ func sheetRows(t testing.TB, body string) [][]string {
 	return rows
 }
 
-// step is one request of a scenario and what it must answer.
+// Step is one request of a scenario and what it must answer.
 type Step struct {
 	name   string
 	as     string // username whose token goes along; "" for none

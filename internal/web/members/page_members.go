@@ -76,7 +76,7 @@ func (f memberFilters) values() url.Values {
 	return v
 }
 
-// query turns the filters into the store's query, with field errors for
+// Query turns the filters into the store's query, with field errors for
 // identifiers that are not ones.
 func (f memberFilters) query() (member.Query, error) {
 	fe := errs.Fields{}

@@ -65,7 +65,7 @@ func (s *portalSite) memberLogin(t *testing.T, mobile string) *client {
 	return c
 }
 
-// setCookie finds the Set-Cookie of name in an answer.
+// SetCookie finds the Set-Cookie of name in an answer.
 func SetCookie(a answer, name string) *http.Cookie {
 	for _, c := range (&http.Response{Header: a.header}).Cookies() {
 		if c.Name == name {
