@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/scope"
+	"gonghui/internal/signup"
 )
 
 // How a check-in was taken.
@@ -134,15 +135,11 @@ func (s *Store) CheckIn(ctx context.Context, pr *auth.Principal, activityID int6
 		if err != nil {
 			return err
 		}
-		var at int64
-		var prevVia string
-		err = tx.QueryRow(ctx, "SELECT at, via FROM checkins WHERE checkpoint_id = ? AND member_id = ?", checkpointID, memberID).Scan(&at, &prevVia)
-		switch {
-		case err == nil:
-			out = &CheckIn{At: scope.FromMillis(at), Via: prevVia}
-			return nil
-		case !errors.Is(err, sql.ErrNoRows):
-			return errs.Internal(err, "activity: check in")
+		if mk, err := book.Marked(ctx, tx, checkpointID, memberID); err != nil || mk != nil {
+			if mk != nil {
+				out = &CheckIn{At: scope.FromMillis(mk.At), Via: mk.Via}
+			}
+			return err
 		}
 		a := Activity{Status: st.status, StartsAt: scope.FromMillis(st.starts), EndsAt: scope.FromMillis(st.ends)}
 		if !a.CheckInOpen(now) {
@@ -155,57 +152,32 @@ func (s *Store) CheckIn(ctx context.Context, pr *auth.Principal, activityID int6
 		if err != nil {
 			return err
 		}
-		walkIn := false
 		switch {
-		case r != nil && (r.Status == RegConfirmed || r.Status == RegWalkIn):
+		case r != nil && (r.Status == string(RegConfirmed) || r.Status == string(RegWalkIn)):
 		case st.walkIns && eligible(st, m) == nil:
-			walkIn = r == nil || r.Status != RegWalkIn
-		default:
-			return refused("not_registered")
-		}
-		if walkIn {
-			var from RegStatus
-			if r != nil {
-				from = r.Status
-			}
-			st.count(from, RegWalkIn)
-			st.seq++
+			// A walk-in comes outside the capacity; a place or a place on
+			// the waiting list they held is given up.
 			if r == nil {
-				_, err = tx.Exec(ctx, `INSERT INTO registrations (activity_id, member_id, member_org_path, status, seq, via, created_at, updated_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, activityID, memberID, m.OrgPath, RegWalkIn, st.seq, ViaWalkIn, ms, ms)
+				_, _, err = book.Join(ctx, tx, &st.Seats, signup.Join{MemberID: memberID, OrgPath: m.OrgPath, Status: string(RegWalkIn), Via: ViaWalkIn, Now: ms})
 			} else {
-				_, err = tx.Exec(ctx, "UPDATE registrations SET status = ?, seq = ?, via = ?, updated_at = ? WHERE activity_id = ? AND member_id = ?",
-					RegWalkIn, st.seq, ViaWalkIn, ms, activityID, memberID)
+				st.Seq++
+				err = book.Set(ctx, tx, &st.Seats, r, string(RegWalkIn), ms, "seq = ?, via = ?", st.Seq, ViaWalkIn)
 			}
 			if err != nil {
-				return errs.Internal(err, "activity: walk-in")
-			}
-			if err := s.promote(ctx, tx, st, ms); err != nil {
 				return err
 			}
-			if err := st.save(ctx, tx, ms); err != nil {
+			if err := book.Promote(ctx, tx, &st.Seats, ms, promoted(ctx, tx, st, ms)); err != nil {
 				return err
 			}
-		}
-		// A member's first check-in at the activity makes them one more
-		// who attended (the row lock above orders check-ins).
-		var before int
-		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM checkins WHERE activity_id = ? AND member_id = ?", activityID, memberID).Scan(&before); err != nil {
-			return errs.Internal(err, "activity: check in")
-		}
-		if before == 0 {
-			st.attended++
-			if err := st.save(ctx, tx, ms); err != nil {
-				return err
-			}
+		default:
+			return refused("not_registered")
 		}
 		var by any
 		if !self && pr.UserID != 0 {
 			by = pr.UserID
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO checkins (checkpoint_id, member_id, activity_id, member_org_path, at, via, by_user)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, checkpointID, memberID, activityID, m.OrgPath, ms, via, by); err != nil {
-			return errs.Internal(err, "activity: check in")
+		if err := book.Mark(ctx, tx, &st.Seats, signup.Mark{Point: checkpointID, MemberID: memberID, OrgPath: m.OrgPath, At: ms, Via: via, By: by}); err != nil {
+			return err
 		}
 		out, made = &CheckIn{At: scope.FromMillis(ms), Via: via}, true
 		return nil

@@ -2,8 +2,6 @@ package activity
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strings"
 	"time"
 
@@ -151,9 +149,8 @@ func (s *Store) MemberView(ctx context.Context, memberID, activityID int64) (*Me
 		return nil, errs.NotFound("activity")
 	}
 	if ma.Registration != nil && ma.Registration.Status == RegWaiting {
-		if err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM registrations WHERE activity_id = ? AND status = ? AND seq <= ?",
-			activityID, RegWaiting, ma.Registration.Seq).Scan(&ma.Position); err != nil {
-			return nil, errs.Internal(err, "activity: waiting position")
+		if ma.Position, err = book.Position(ctx, s.DB, activityID, ma.Registration.Seq); err != nil {
+			return nil, err
 		}
 	}
 	if ma.Card, err = s.StampCard(ctx, activityID, memberID); err != nil {
@@ -191,18 +188,8 @@ func (s *Store) MemberPhotoData(ctx context.Context, memberID, activityID, photo
 }
 
 func (s *Store) ownRegistration(ctx context.Context, activityID, memberID int64) (*Registration, error) {
-	r := Registration{ActivityID: activityID, MemberID: memberID}
-	var created, updated int64
-	err := s.DB.QueryRow(ctx, "SELECT status, seq, via, created_at, updated_at FROM registrations WHERE activity_id = ? AND member_id = ?",
-		activityID, memberID).Scan(&r.Status, &r.Seq, &r.Via, &created, &updated)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "activity: own registration")
-	}
-	r.CreatedAt, r.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
-	return &r, nil
+	e, err := book.Read(ctx, s.DB, activityID, memberID, false)
+	return registration(e), err
 }
 
 // Timetable is a member's coming activities they hold a place in.

@@ -228,8 +228,9 @@ func (s *Store) Update(ctx context.Context, pr *auth.Principal, id int64, versio
 			return err
 		}
 		f := errs.Fields{}
-		f.Check(p.Capacity == 0 || p.Capacity >= st.confirmed, "capacity", "activity.capacity_below_confirmed", st.confirmed)
-		f.Check(p.Waitlist || st.waiting == 0, "waitlist", "activity.waitlist_in_use", st.waiting)
+		confirmed, waiting := st.Count(string(RegConfirmed)), st.Count(string(RegWaiting))
+		f.Check(p.Capacity == 0 || p.Capacity >= confirmed, "capacity", "activity.capacity_below_confirmed", confirmed)
+		f.Check(p.Waitlist || waiting == 0, "waitlist", "activity.waitlist_in_use", waiting)
 		if err := f.Err(); err != nil {
 			return err
 		}
@@ -251,14 +252,12 @@ func (s *Store) Update(ctx context.Context, pr *auth.Principal, id int64, versio
 		if err := saveCheckpoints(ctx, tx, id, a.Checkpoints, p.Checkpoints); err != nil {
 			return err
 		}
-		st.audiencePath, st.tags, st.capacity = audP, p.tags, p.Capacity
+		st.audiencePath, st.tags, st.Capacity = audP, p.tags, p.Capacity
 		st.waitlist, st.approval, st.walkIns = p.Waitlist, p.Approval, p.WalkIns
 		st.opens, st.closes, st.cancelBefore = scope.Millis(p.opens), scope.Millis(p.closes), scope.Millis(p.cancelled)
 		st.starts, st.ends = scope.Millis(p.starts), scope.Millis(p.ends)
-		if err := s.promote(ctx, tx, st, ms); err != nil {
-			return err
-		}
-		if err := st.save(ctx, tx, ms); err != nil {
+		st.Touch(ms)
+		if err := book.Promote(ctx, tx, &st.Seats, ms, promoted(ctx, tx, st, ms)); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "activity.update", Entity: "activity", EntityID: db.FormatID(id),
@@ -337,21 +336,10 @@ func (s *Store) transition(ctx context.Context, pr *auth.Principal, id int64, ac
 		}
 		st.status = to
 		if to == StatusCancelled {
-			rows, err := tx.Query(ctx, "SELECT member_id FROM registrations WHERE activity_id = ? AND status IN (?, ?, ?)",
-				id, RegConfirmed, RegWaiting, RegPending)
+			ids, err := book.LiveMembers(ctx, tx, id)
 			if err != nil {
-				return errs.Internal(err, action)
+				return err
 			}
-			var ids []int64
-			for rows.Next() {
-				var m int64
-				if err := rows.Scan(&m); err != nil {
-					rows.Close()
-					return errs.Internal(err, action)
-				}
-				ids = append(ids, m)
-			}
-			rows.Close()
 			if err := notice.Add(ctx, tx, ms, NoticeCancelled, notice.Ref{ActivityID: id}, ids...); err != nil {
 				return err
 			}
