@@ -14,6 +14,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/scope"
+	"gonghui/internal/signup"
 )
 
 const courseCols = `c.id, c.org_id, o.name, c.org_path, c.title, c.category, c.description, c.version, c.created_at, c.updated_at,
@@ -252,47 +253,13 @@ func (s *Store) Enrolments(ctx context.Context, pr *auth.Principal, termID int64
 			return nil, "", fieldErr("status", "field.invalid_choice")
 		}
 	}
-	var after int64
-	if q.After != "" {
-		var ok bool
-		if after, ok = db.ParseID(q.After); !ok {
-			return nil, "", badCursor()
-		}
-	}
-	limit := scope.PageLimit(q.Limit)
-	where, args := []string{"e.term_id = ?", "e.ticket > ?"}, []any{t.ID, after}
-	if q.Status != "" {
-		where, args = append(where, "e.status = ?"), append(args, q.Status)
-	}
-	if q.Q != "" {
-		where, args = append(where, s.DB.Contains("m.name")), append(args, s.DB.ContainsArg(q.Q))
-	}
-	args = append(args, limit+1)
-	rows, err := s.DB.QueryFresh(ctx, `SELECT e.member_id, m.name, o.name, e.status, e.ticket, e.draw_rank, e.via, e.created_at, e.updated_at,
-		(SELECT COUNT(*) FROM session_attendance a WHERE a.term_id = e.term_id AND a.member_id = e.member_id)
-		FROM enrolments e JOIN members m ON m.id = e.member_id JOIN orgs o ON o.id = m.org_id
-		WHERE `+strings.Join(where, " AND ")+" ORDER BY e.ticket LIMIT ?", args...)
+	list, next, err := book.List(ctx, s.DB, t.ID, signup.Query{Status: string(q.Status), Q: q.Q, After: q.After, Limit: q.Limit})
 	if err != nil {
-		return nil, "", errs.Internal(err, "course: enrolments")
+		return nil, "", err
 	}
-	defer rows.Close()
-	out := []Enrolment{}
-	for rows.Next() {
-		e := Enrolment{TermID: t.ID}
-		var created, updated int64
-		if err := rows.Scan(&e.MemberID, &e.MemberName, &e.OrgName, &e.Status, &e.Ticket, &e.DrawRank, &e.Via, &created, &updated, &e.Attended); err != nil {
-			return nil, "", errs.Internal(err, "course: enrolments")
-		}
-		e.CreatedAt, e.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", errs.Internal(err, "course: enrolments")
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = db.FormatID(out[limit-1].Ticket)
+	out := make([]Enrolment, len(list))
+	for i := range list {
+		out[i] = *enrolment(&list[i])
 	}
 	return out, next, nil
 }
@@ -343,20 +310,8 @@ func (s *Store) OpenTerms(ctx context.Context, memberID int64) ([]MemberTerm, er
 }
 
 func (s *Store) ownEnrolment(ctx context.Context, termID, memberID int64) (*Enrolment, error) {
-	e := Enrolment{TermID: termID, MemberID: memberID}
-	var created, updated int64
-	err := s.DB.QueryRow(ctx, `SELECT status, ticket, draw_rank, via, created_at, updated_at,
-		(SELECT COUNT(*) FROM session_attendance a WHERE a.term_id = ? AND a.member_id = ?)
-		FROM enrolments WHERE term_id = ? AND member_id = ?`, termID, memberID, termID, memberID).
-		Scan(&e.Status, &e.Ticket, &e.DrawRank, &e.Via, &created, &updated, &e.Attended)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "course: own enrolment")
-	}
-	e.CreatedAt, e.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
-	return &e, nil
+	e, err := book.Read(ctx, s.DB, termID, memberID, true)
+	return enrolment(e), err
 }
 
 // MemberView returns one term for a member: NotFound unless it is open to
@@ -375,14 +330,13 @@ func (s *Store) MemberView(ctx context.Context, memberID, termID int64) (*Member
 		return nil, err
 	}
 	tags, _ := member.TagBits(t.AudienceTags)
-	open := m.Status == member.StatusActive && auth.Inside(m.OrgPath, t.AudiencePath) && (tags == 0 || m.Tags&tags != 0)
+	open := signup.Admits(m, t.AudiencePath, tags)
 	if t.Status == TermDraft || (mt.Enrolment == nil && !open) {
 		return nil, errs.NotFound("term")
 	}
 	if mt.Enrolment != nil && mt.Enrolment.Status == EnrolWaiting {
-		if err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM enrolments WHERE term_id = ? AND status = ? AND draw_rank <= ?",
-			termID, EnrolWaiting, mt.Enrolment.DrawRank).Scan(&mt.Position); err != nil {
-			return nil, errs.Internal(err, "course: waiting position")
+		if mt.Position, err = book.Position(ctx, s.DB, termID, mt.Enrolment.DrawRank); err != nil {
+			return nil, err
 		}
 	}
 	all, err := s.sessions(ctx, termID)

@@ -245,7 +245,7 @@ func (s *Store) UpdateTerm(ctx context.Context, pr *auth.Principal, id int64, ve
 		if err := insertSessions(ctx, tx, id, sessionMillis(p)); err != nil {
 			return err
 		}
-		st.audiencePath, st.tags, st.capacity = audP, p.tags, p.Capacity
+		st.audiencePath, st.tags, st.Capacity = audP, p.tags, p.Capacity
 		st.opens, st.closes = scope.Millis(p.opens), scope.Millis(p.closes)
 		st.startsOn = p.first.Format("2006-01-02")
 		st.version++
@@ -323,7 +323,7 @@ func (s *Store) termTransition(ctx context.Context, pr *auth.Principal, id int64
 		st.status = to
 		st.version++
 		if to == TermCancelled {
-			ids, err := memberIDs(ctx, tx, "SELECT member_id FROM enrolments WHERE term_id = ? AND status IN (?, ?, ?)", id, EnrolApplied, EnrolEnrolled, EnrolWaiting)
+			ids, err := book.LiveMembers(ctx, tx, id)
 			if err != nil {
 				return err
 			}
@@ -367,21 +367,4 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-func memberIDs(ctx context.Context, tx *db.Tx, q string, args ...any) ([]int64, error) {
-	rows, err := tx.Query(ctx, q, args...)
-	if err != nil {
-		return nil, errs.Internal(err, "course: members")
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, errs.Internal(err, "course: members")
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
