@@ -24,7 +24,9 @@
 // of the host row, and the figures it logs); every operation runs inside a
 // db.Group transaction, locks the host row with Lock, then calls Join,
 // Cancel, Decide, Promote or Mark. The module keeps who may do what
-// (scoping, audiences, windows) and what members are told.
+// (scoping, audiences, windows) and what members are told. Refusals made
+// here are conflicts coded full, not_pending and cancel_too_late, with the
+// messages "<Book.Name>.<code>" in the module's i18n catalogues.
 package signup
 
 import (
