@@ -118,23 +118,16 @@ func (s *Store) CheckIn(ctx context.Context, pr *auth.Principal, activityID int6
 			return nil, false, fieldErr("member_id", "field.required")
 		}
 	}
-	m, err := s.Members.Brief(ctx, memberID)
+	m, err := signup.Member(ctx, s.Members, memberID, false) // the member is named by a code, a card or a list
 	if err != nil {
-		if errs.Is(err, errs.KindNotFound) {
-			return nil, false, fieldErr("member_id", "field.invalid_id")
-		}
 		return nil, false, err
 	}
 	var out *CheckIn
 	var made bool
-	err = s.group.Do(ctx, func(tx *db.Tx) error {
+	err = signup.Locked(ctx, s.group, book, activityID, func(tx *db.Tx, st *seats) error {
 		out, made = nil, false
 		now := s.now()
 		ms := scope.Millis(now)
-		st, err := lockSeats(ctx, tx, activityID)
-		if err != nil {
-			return err
-		}
 		if mk, err := book.Marked(ctx, tx, checkpointID, memberID); err != nil || mk != nil {
 			if mk != nil {
 				out = &CheckIn{At: scope.FromMillis(mk.At), Via: mk.Via}

@@ -88,13 +88,6 @@ func (st *seats) Loaded() {
 	st.waitlist, st.approval, st.walkIns = st.waitlistN != 0, st.approvalN != 0, st.walkInsN != 0
 }
 
-// lockSeats reads an activity's counters under its row lock (see
-// signup.Lock): every sign-up, cancellation and promotion of the activity
-// queues here, in every server process.
-func lockSeats(ctx context.Context, tx *db.Tx, id int64) (*seats, error) {
-	return signup.Lock[seats](ctx, tx, book, id)
-}
-
 // eligible says why a member may not sign up for an activity, or nil.
 func eligible(st *seats, m *member.Brief) error {
 	if !signup.Admits(m, st.audiencePath, st.tags) {
@@ -125,12 +118,9 @@ func existing(ctx context.Context, tx *db.Tx, activityID, memberID int64) (*sign
 // the activity ends, without approval. The answer is the registration and
 // whether this call made it: a second call returns the same registration.
 func (s *Store) Register(ctx context.Context, pr *auth.Principal, activityID, memberID int64) (*Registration, bool, error) {
-	if pr == nil {
-		return nil, false, scope.NilPrincipal("activity: register")
-	}
-	self := pr.Kind == "member"
-	if self && pr.MemberID != memberID {
-		return nil, false, errs.NotFound("member")
+	self, err := signup.Acting(pr, memberID, "activity: register", "member")
+	if err != nil {
+		return nil, false, err
 	}
 	if !self {
 		var path string
@@ -145,22 +135,15 @@ func (s *Store) Register(ctx context.Context, pr *auth.Principal, activityID, me
 			return nil, false, err
 		}
 	}
-	m, err := s.Members.Brief(ctx, memberID)
+	m, err := signup.Member(ctx, s.Members, memberID, self)
 	if err != nil {
-		if errs.Is(err, errs.KindNotFound) && !self {
-			return nil, false, fieldErr("member_id", "field.invalid_id")
-		}
 		return nil, false, err
 	}
 	var out *Registration
 	var made bool
-	err = s.group.Do(ctx, func(tx *db.Tx) error {
+	err = signup.Locked(ctx, s.group, book, activityID, func(tx *db.Tx, st *seats) error {
 		out, made = nil, false
 		now := scope.Millis(s.now())
-		st, err := lockSeats(ctx, tx, activityID)
-		if err != nil {
-			return err
-		}
 		if self && st.status == StatusDraft {
 			return errs.NotFound("activity")
 		}
@@ -219,32 +202,22 @@ func (s *Store) Register(ctx context.Context, pr *auth.Principal, activityID, me
 // place given up goes at once to the first on the waiting list, who is
 // told. Cancelling what is already withdrawn answers it unchanged.
 func (s *Store) CancelRegistration(ctx context.Context, pr *auth.Principal, activityID, memberID int64) (*Registration, error) {
-	if pr == nil {
-		return nil, scope.NilPrincipal("activity: cancel registration")
-	}
-	self := pr.Kind == "member"
-	if self && pr.MemberID != memberID {
-		return nil, errs.NotFound("registration")
+	self, err := signup.Acting(pr, memberID, "activity: cancel registration", "registration")
+	if err != nil {
+		return nil, err
 	}
 	var out *Registration
-	err := s.group.Do(ctx, func(tx *db.Tx) error {
+	err = signup.Locked(ctx, s.group, book, activityID, func(tx *db.Tx, st *seats) error {
 		out = nil
 		now := scope.Millis(s.now())
-		st, err := lockSeats(ctx, tx, activityID)
-		if err != nil {
-			return err
-		}
 		if !self {
 			if err := rule.Writable(pr, st.orgPath); err != nil {
 				return err
 			}
 		}
-		e, err := existing(ctx, tx, activityID, memberID)
+		e, err := book.Held(ctx, tx, &st.Seats, memberID, "registration")
 		if err != nil {
 			return err
-		}
-		if e == nil {
-			return errs.NotFound("registration")
 		}
 		if !book.IsLive(e.Status) {
 			out = registration(e)
@@ -286,22 +259,15 @@ func (s *Store) Decide(ctx context.Context, pr *auth.Principal, activityID, memb
 		return nil, scope.NilPrincipal("activity: decide")
 	}
 	var out *Registration
-	err := s.group.Do(ctx, func(tx *db.Tx) error {
+	err := signup.Locked(ctx, s.group, book, activityID, func(tx *db.Tx, st *seats) error {
 		out = nil
 		now := scope.Millis(s.now())
-		st, err := lockSeats(ctx, tx, activityID)
-		if err != nil {
-			return err
-		}
 		if err := rule.Writable(pr, st.orgPath); err != nil {
 			return err
 		}
-		e, err := existing(ctx, tx, activityID, memberID)
+		e, err := book.Held(ctx, tx, &st.Seats, memberID, "registration")
 		if err != nil {
 			return err
-		}
-		if e == nil {
-			return errs.NotFound("registration")
 		}
 		to, err := book.Decide(ctx, tx, &st.Seats, e, approve, st.waitlist, now)
 		if err != nil {

@@ -159,15 +159,11 @@ func (s *Store) Attend(ctx context.Context, pr *auth.Principal, termID int64, in
 		return nil, refused("not_drawn")
 	}
 	var out []Attendance
-	err = s.group.Do(ctx, func(tx *db.Tx) error {
+	err = signup.Locked(ctx, s.group, book, termID, func(tx *db.Tx, term *termRow) error {
 		out = out[:0]
 		ms := scope.Millis(now)
 		// The term's row counts attendances (for its figures): its lock
 		// orders a term's attendances, not those of other terms.
-		term, err := lockTerm(ctx, tx, termID)
-		if err != nil {
-			return err
-		}
 		for _, id := range ids {
 			e, err := book.Read(ctx, tx, termID, id, false)
 			if err != nil {

@@ -70,12 +70,6 @@ func (st *termRow) Columns() (string, []any) {
 		[]any{&st.courseID, &st.orgPath, &st.audiencePath, &st.tags, &st.status, &st.startsOn, &st.opens, &st.closes, &st.seed, &st.version}
 }
 
-// lockTerm reads a term's counters under its row lock, once per
-// transaction (see signup.Lock).
-func lockTerm(ctx context.Context, tx *db.Tx, id int64) (*termRow, error) {
-	return signup.Lock[termRow](ctx, tx, book, id)
-}
-
 // enrolment is a sign-up as terms show it.
 func enrolment(e *signup.Entry) *Enrolment {
 	if e == nil {
@@ -91,29 +85,19 @@ func enrolment(e *signup.Entry) *Enrolment {
 // else the end of the waiting list. Members apply themselves only inside
 // the window. A second call answers the same enrolment (made false).
 func (s *Store) Apply(ctx context.Context, pr *auth.Principal, termID, memberID int64) (*Enrolment, bool, error) {
-	if pr == nil {
-		return nil, false, scope.NilPrincipal("course: apply")
-	}
-	self := pr.Kind == auth.KindMember
-	if self && pr.MemberID != memberID {
-		return nil, false, errs.NotFound("member")
-	}
-	m, err := s.Members.Brief(ctx, memberID)
+	self, err := signup.Acting(pr, memberID, "course: apply", "member")
 	if err != nil {
-		if errs.Is(err, errs.KindNotFound) && !self {
-			return nil, false, fieldErr("member_id", "field.invalid_id")
-		}
+		return nil, false, err
+	}
+	m, err := signup.Member(ctx, s.Members, memberID, self)
+	if err != nil {
 		return nil, false, err
 	}
 	var out *Enrolment
 	var made bool
-	err = s.group.Do(ctx, func(tx *db.Tx) error {
+	err = signup.Locked(ctx, s.group, book, termID, func(tx *db.Tx, st *termRow) error {
 		out, made = nil, false
 		now := scope.Millis(s.now())
-		st, err := lockTerm(ctx, tx, termID)
-		if err != nil {
-			return err
-		}
 		if self && st.status == TermDraft {
 			return errs.NotFound("term")
 		}
@@ -183,32 +167,22 @@ func (s *Store) Apply(ctx context.Context, pr *auth.Principal, termID, memberID 
 // themselves, or staff). A place given up goes to the first on the waiting
 // list, who is told.
 func (s *Store) Withdraw(ctx context.Context, pr *auth.Principal, termID, memberID int64) (*Enrolment, error) {
-	if pr == nil {
-		return nil, scope.NilPrincipal("course: withdraw")
-	}
-	self := pr.Kind == auth.KindMember
-	if self && pr.MemberID != memberID {
-		return nil, errs.NotFound("enrolment")
+	self, err := signup.Acting(pr, memberID, "course: withdraw", "enrolment")
+	if err != nil {
+		return nil, err
 	}
 	var out *Enrolment
-	err := s.group.Do(ctx, func(tx *db.Tx) error {
+	err = signup.Locked(ctx, s.group, book, termID, func(tx *db.Tx, st *termRow) error {
 		out = nil
 		now := scope.Millis(s.now())
-		st, err := lockTerm(ctx, tx, termID)
-		if err != nil {
-			return err
-		}
 		if !self {
 			if err := rule.Writable(pr, st.orgPath); err != nil {
 				return err
 			}
 		}
-		e, err := book.Read(ctx, tx, termID, memberID, false)
+		e, err := book.Held(ctx, tx, &st.Seats, memberID, "enrolment")
 		if err != nil {
 			return err
-		}
-		if e == nil {
-			return errs.NotFound("enrolment")
 		}
 		if !book.IsLive(e.Status) {
 			out = enrolment(e)
@@ -291,13 +265,9 @@ func (s *Store) DrawDue(ctx context.Context) (int, error) {
 
 func (s *Store) draw(ctx context.Context, termID int64, allowed func(orgPath string) error) (*DrawResult, error) {
 	var out *DrawResult
-	err := s.group.Do(ctx, func(tx *db.Tx) error {
+	err := signup.Locked(ctx, s.group, book, termID, func(tx *db.Tx, st *termRow) error {
 		out = nil
 		now := scope.Millis(s.now())
-		st, err := lockTerm(ctx, tx, termID)
-		if err != nil {
-			return err
-		}
 		if err := allowed(st.orgPath); err != nil {
 			return err
 		}

@@ -17,6 +17,7 @@ import (
 	"gonghui/internal/member"
 	"gonghui/internal/scope"
 	"gonghui/internal/sheet"
+	"gonghui/internal/signup"
 )
 
 // Group is an interest group around a course (太极兴趣小组): members who
@@ -146,30 +147,21 @@ func (s *Store) MemberGroups(ctx context.Context, memberID int64) ([]Group, erro
 // JoinGroup adds a member to a group (the member themselves, or staff);
 // leave removes them. Idempotent.
 func (s *Store) JoinGroup(ctx context.Context, pr *auth.Principal, groupID, memberID int64, leave bool) (*Group, error) {
-	if pr == nil {
-		return nil, scope.NilPrincipal("course: join group")
-	}
-	self := pr.Kind == auth.KindMember
-	if self && pr.MemberID != memberID {
-		return nil, errs.NotFound("member")
-	}
-	g, err := scanGroup(s.DB.QueryRow(ctx, "SELECT "+groupCols+" FROM interest_groups g JOIN courses c ON c.id = g.course_id WHERE g.id = ?", groupID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("group")
-	}
+	self, err := signup.Acting(pr, memberID, "course: join group", "member")
 	if err != nil {
-		return nil, errs.Internal(err, "course: join group")
+		return nil, err
+	}
+	g, err := s.loadGroup(ctx, groupID)
+	if err != nil {
+		return nil, err
 	}
 	if !self {
 		if err := rule.Writable(pr, g.orgPath); err != nil {
 			return nil, err
 		}
 	}
-	m, err := s.Members.Brief(ctx, memberID)
+	m, err := signup.Member(ctx, s.Members, memberID, self)
 	if err != nil {
-		if errs.Is(err, errs.KindNotFound) && !self {
-			return nil, fieldErr("member_id", "field.invalid_id")
-		}
 		return nil, err
 	}
 	if !leave && (m.Status != member.StatusActive || !auth.Inside(m.OrgPath, g.orgPath)) {
@@ -208,11 +200,10 @@ func (s *Store) JoinGroup(ctx context.Context, pr *auth.Principal, groupID, memb
 		return nil, errs.Internal(err, "course: join group")
 	}
 	g.Joined = !leave
-	return &g, nil
+	return g, nil
 }
 
-// GetGroup returns an interest group the caller may see.
-func (s *Store) GetGroup(ctx context.Context, pr *auth.Principal, id int64) (*Group, error) {
+func (s *Store) loadGroup(ctx context.Context, id int64) (*Group, error) {
 	g, err := scanGroup(s.DB.QueryRow(ctx, "SELECT "+groupCols+" FROM interest_groups g JOIN courses c ON c.id = g.course_id WHERE g.id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.NotFound("group")
@@ -220,10 +211,19 @@ func (s *Store) GetGroup(ctx context.Context, pr *auth.Principal, id int64) (*Gr
 	if err != nil {
 		return nil, errs.Internal(err, "course: group")
 	}
+	return &g, nil
+}
+
+// GetGroup returns an interest group the caller may see.
+func (s *Store) GetGroup(ctx context.Context, pr *auth.Principal, id int64) (*Group, error) {
+	g, err := s.loadGroup(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	if err := rule.Readable(pr, g.orgPath); err != nil {
 		return nil, err
 	}
-	return &g, nil
+	return g, nil
 }
 
 // GroupMember is one member of an interest group.
@@ -236,14 +236,7 @@ type GroupMember struct {
 
 // GroupMembers lists a group's members, for staff.
 func (s *Store) GroupMembers(ctx context.Context, pr *auth.Principal, groupID int64) ([]GroupMember, error) {
-	g, err := scanGroup(s.DB.QueryRow(ctx, "SELECT "+groupCols+" FROM interest_groups g JOIN courses c ON c.id = g.course_id WHERE g.id = ?", groupID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("group")
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "course: group members")
-	}
-	if err := rule.Readable(pr, g.orgPath); err != nil {
+	if _, err := s.GetGroup(ctx, pr, groupID); err != nil {
 		return nil, err
 	}
 	rows, err := s.DB.Query(ctx, `SELECT x.member_id, m.name, o.name, x.joined_at FROM interest_group_members x

@@ -60,7 +60,7 @@ func (s *Store) ListCourses(ctx context.Context, pr *auth.Principal, q Query) ([
 		return nil, "", err
 	}
 	if q.Org != 0 {
-		path, ok, err := orgPath(ctx, s.DB, q.Org)
+		path, ok, err := signup.OrgPath(ctx, s.DB, q.Org)
 		if err != nil {
 			return nil, "", err
 		}

@@ -8,6 +8,7 @@ import (
 
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/notice"
 	"gonghui/internal/scope"
 )
 
@@ -88,32 +89,31 @@ func (b *Book) Position(ctx context.Context, q Queryer, hostID, at int64) (int, 
 	return n, nil
 }
 
-// LiveMembers lists the members whose sign-ups hold or wait for a place
-// (to tell them the host was called off).
-func (b *Book) LiveMembers(ctx context.Context, tx *db.Tx, hostID int64) ([]int64, error) {
+// CallOff tells every member whose sign-up holds or waits for a place
+// that the host was called off (a notice of kind about ref).
+func (b *Book) CallOff(ctx context.Context, tx *db.Tx, hostID, now int64, kind string, ref notice.Ref) error {
 	args := []any{hostID}
 	for _, s := range b.Live {
 		args = append(args, s)
 	}
-	return MemberIDs(ctx, tx, "SELECT member_id FROM "+b.Table+" WHERE "+b.HostCol+" = ? AND status IN ("+db.Placeholders(len(b.Live))+")", args...)
-}
-
-// MemberIDs reads a one-column list of member ids.
-func MemberIDs(ctx context.Context, tx *db.Tx, q string, args ...any) ([]int64, error) {
-	rows, err := tx.Query(ctx, q, args...)
+	rows, err := tx.Query(ctx, "SELECT member_id FROM "+b.Table+" WHERE "+b.HostCol+" = ? AND status IN ("+db.Placeholders(len(b.Live))+")", args...)
 	if err != nil {
-		return nil, errs.Internal(err, "signup: members")
+		return b.internal(err, "call off")
 	}
-	defer rows.Close()
 	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, errs.Internal(err, "signup: members")
+			rows.Close()
+			return b.internal(err, "call off")
 		}
 		ids = append(ids, id)
 	}
-	return ids, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return b.internal(err, "call off")
+	}
+	return notice.Add(ctx, tx, now, kind, ref, ids...)
 }
 
 // Mark is one attendance mark: a member at a point (a checkpoint, a

@@ -236,3 +236,18 @@ func Lock[T any, H interface {
 func Admits(m *member.Brief, path string, tags int64) bool {
 	return m.Status == member.StatusActive && auth.Inside(m.OrgPath, path) && (tags == 0 || m.Tags&tags != 0)
 }
+
+// Locked runs fn in g's shared transaction with the host row locked (see
+// Lock): the way every operation on a host's sign-ups begins.
+func Locked[T any, H interface {
+	*T
+	Host
+}](ctx context.Context, g *db.Group, b *Book, id int64, fn func(tx *db.Tx, h H) error) error {
+	return g.Do(ctx, func(tx *db.Tx) error {
+		h, err := Lock[T, H](ctx, tx, b, id)
+		if err != nil {
+			return err
+		}
+		return fn(tx, h)
+	})
+}
