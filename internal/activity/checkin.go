@@ -379,28 +379,18 @@ func (s *Store) CheckIns(ctx context.Context, pr *auth.Principal, activityID int
 		FROM checkins c JOIN members m ON m.id = c.member_id JOIN orgs o ON o.id = m.org_id
 		JOIN activity_checkpoints p ON p.id = c.checkpoint_id
 		WHERE `+where+" ORDER BY c.at DESC, c.member_id DESC LIMIT ?", args...)
-	if err != nil {
-		return nil, "", errs.Internal(err, "activity: check-ins")
-	}
-	defer rows.Close()
-	out := []CheckInRow{}
-	for rows.Next() {
+	out, err := signup.All(rows, err, "activity: check-ins", func(r signup.Scanner) (CheckInRow, error) {
 		var c CheckInRow
 		var at int64
-		if err := rows.Scan(&c.MemberID, &c.MemberName, &c.OrgName, &c.CheckpointID, &c.CheckpointName, &at, &c.Via); err != nil {
-			return nil, "", errs.Internal(err, "activity: check-ins")
-		}
+		err := r.Scan(&c.MemberID, &c.MemberName, &c.OrgName, &c.CheckpointID, &c.CheckpointName, &at, &c.Via)
 		c.At = scope.FromMillis(at)
-		out = append(out, c)
+		return c, err
+	})
+	if err != nil {
+		return nil, "", err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, "", errs.Internal(err, "activity: check-ins")
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		last := out[limit-1]
-		next = encodeCursor(cursor{starts: scope.Millis(last.At), id: last.MemberID})
-	}
+	out, next := signup.Page(out, limit, func(c CheckInRow) string {
+		return encodeCursor(cursor{starts: scope.Millis(c.At), id: c.MemberID})
+	})
 	return out, next, nil
 }

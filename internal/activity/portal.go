@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/scope"
+	"gonghui/internal/signup"
 )
 
 // MemberActivity is an activity as a member sees it: the activity, their
@@ -95,29 +96,11 @@ func (s *Store) ForMember(ctx context.Context, memberID int64, q MemberQuery) ([
 	}
 	args = append(args, limit+1)
 	rows, err := s.DB.QueryFresh(ctx, "SELECT "+activityCols+activityFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT ?", args...)
+	list, err := signup.All(rows, err, "activity: member listing", scanListed)
 	if err != nil {
-		return nil, "", errs.Internal(err, "activity: member listing")
+		return nil, "", err
 	}
-	var list []Activity
-	for rows.Next() {
-		a, err := scanActivity(rows)
-		if err != nil {
-			rows.Close()
-			return nil, "", errs.Internal(err, "activity: member listing")
-		}
-		a.Checkpoints = []Checkpoint{}
-		list = append(list, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, "", errs.Internal(err, "activity: member listing")
-	}
-	next := ""
-	if len(list) > limit {
-		list = list[:limit]
-		last := list[limit-1]
-		next = encodeCursor(cursor{starts: scope.Millis(last.StartsAt), id: last.ID})
-	}
+	list, next := signup.Page(list, limit, activityCursor)
 	out := make([]MemberActivity, 0, len(list))
 	for _, a := range list {
 		ma := MemberActivity{Activity: a}

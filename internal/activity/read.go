@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/scope"
+	"gonghui/internal/signup"
 )
 
 const activityCols = `a.id, a.org_id, o.name, a.org_path, a.audience_org_id, ao.name, a.audience_path, a.audience_tags,
@@ -65,22 +66,11 @@ func load(ctx context.Context, q queryer, id int64) (*Activity, error) {
 
 func checkpoints(ctx context.Context, q queryer, activityID int64) ([]Checkpoint, error) {
 	rows, err := q.Query(ctx, "SELECT id, position, name, rotate_seconds, secret FROM activity_checkpoints WHERE activity_id = ? ORDER BY position", activityID)
-	if err != nil {
-		return nil, errs.Internal(err, "activity: checkpoints")
-	}
-	defer rows.Close()
-	out := []Checkpoint{}
-	for rows.Next() {
+	return signup.All(rows, err, "activity: checkpoints", func(r signup.Scanner) (Checkpoint, error) {
 		var c Checkpoint
-		if err := rows.Scan(&c.ID, &c.Position, &c.Name, &c.RotateSeconds, &c.secret); err != nil {
-			return nil, errs.Internal(err, "activity: checkpoints")
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Internal(err, "activity: checkpoints")
-	}
-	return out, nil
+		err := r.Scan(&c.ID, &c.Position, &c.Name, &c.RotateSeconds, &c.secret)
+		return c, err
+	})
 }
 
 // Get returns an activity the caller may see.
@@ -176,29 +166,23 @@ func (s *Store) List(ctx context.Context, pr *auth.Principal, q Query) ([]Activi
 	args = append(args, limit+1)
 	rows, err := s.DB.QueryFresh(ctx, "SELECT "+activityCols+activityFrom+" WHERE "+strings.Join(where, " AND ")+
 		" ORDER BY a.starts_at DESC, a.id DESC LIMIT ?", args...)
+	out, err := signup.All(rows, err, "activity: list", scanListed)
 	if err != nil {
-		return nil, "", errs.Internal(err, "activity: list")
+		return nil, "", err
 	}
-	defer rows.Close()
-	out := []Activity{}
-	for rows.Next() {
-		a, err := scanActivity(rows)
-		if err != nil {
-			return nil, "", errs.Internal(err, "activity: list")
-		}
-		a.Checkpoints = []Checkpoint{}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", errs.Internal(err, "activity: list")
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		last := out[limit-1]
-		next = encodeCursor(cursor{starts: scope.Millis(last.StartsAt), id: last.ID})
-	}
+	out, next := signup.Page(out, limit, activityCursor)
 	return out, next, nil
+}
+
+// scanListed reads an activity of a listing (without its checkpoints).
+func scanListed(r signup.Scanner) (Activity, error) {
+	a, err := scanActivity(r)
+	a.Checkpoints = []Checkpoint{}
+	return a, err
+}
+
+func activityCursor(a Activity) string {
+	return encodeCursor(cursor{starts: scope.Millis(a.StartsAt), id: a.ID})
 }
 
 type cursor struct{ starts, id int64 }

@@ -90,19 +90,7 @@ func (s *Store) Groups(ctx context.Context, pr *auth.Principal, courseID int64) 
 		return nil, err
 	}
 	rows, err := s.DB.Query(ctx, "SELECT "+groupCols+" FROM interest_groups g JOIN courses c ON c.id = g.course_id WHERE g.course_id = ? ORDER BY g.id", courseID)
-	if err != nil {
-		return nil, errs.Internal(err, "course: groups")
-	}
-	defer rows.Close()
-	out := []Group{}
-	for rows.Next() {
-		g, err := scanGroup(rows)
-		if err != nil {
-			return nil, errs.Internal(err, "course: groups")
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
+	return signup.All(rows, err, "course: groups", scanGroup)
 }
 
 // MemberGroups lists the interest groups open to a member (of courses run
@@ -241,21 +229,13 @@ func (s *Store) GroupMembers(ctx context.Context, pr *auth.Principal, groupID in
 	}
 	rows, err := s.DB.Query(ctx, `SELECT x.member_id, m.name, o.name, x.joined_at FROM interest_group_members x
 		JOIN members m ON m.id = x.member_id JOIN orgs o ON o.id = m.org_id WHERE x.group_id = ? ORDER BY x.joined_at LIMIT 1000`, groupID)
-	if err != nil {
-		return nil, errs.Internal(err, "course: group members")
-	}
-	defer rows.Close()
-	out := []GroupMember{}
-	for rows.Next() {
+	return signup.All(rows, err, "course: group members", func(r signup.Scanner) (GroupMember, error) {
 		var gm GroupMember
 		var at int64
-		if err := rows.Scan(&gm.MemberID, &gm.Name, &gm.OrgName, &at); err != nil {
-			return nil, errs.Internal(err, "course: group members")
-		}
+		err := r.Scan(&gm.MemberID, &gm.Name, &gm.OrgName, &at)
 		gm.JoinedAt = scope.FromMillis(at)
-		out = append(out, gm)
-	}
-	return out, rows.Err()
+		return gm, err
+	})
 }
 
 // Translate renders a message key in the reader's language.
@@ -281,23 +261,10 @@ func (s *Store) ExportAttendance(ctx context.Context, pr *auth.Principal, termID
 		return err
 	}
 	defer w.Close()
-	att := map[int64]map[int64]bool{}
-	rows, err := s.DB.Query(ctx, "SELECT member_id, session_id FROM session_attendance WHERE term_id = ?", termID)
+	att, err := book.MarkTimes(ctx, s.DB, termID)
 	if err != nil {
-		return errs.Internal(err, "course: export")
+		return err
 	}
-	for rows.Next() {
-		var m, x int64
-		if err := rows.Scan(&m, &x); err != nil {
-			rows.Close()
-			return errs.Internal(err, "course: export")
-		}
-		if att[m] == nil {
-			att[m] = map[int64]bool{}
-		}
-		att[m][x] = true
-	}
-	rows.Close()
 	after, n := "", 0
 	for {
 		list, next, err := s.Enrolments(ctx, pr, t.ID, EnrolQuery{After: after, Limit: 200})
@@ -311,7 +278,7 @@ func (s *Store) ExportAttendance(ctx context.Context, pr *auth.Principal, termID
 			vals := []any{e.MemberName, e.OrgName, tr("course.enrol." + string(e.Status)), e.Ticket, e.Attended}
 			for _, x := range sessions {
 				mark := ""
-				if att[e.MemberID][x.ID] {
+				if _, ok := att[e.MemberID][x.ID]; ok {
 					mark = "✓"
 				}
 				vals = append(vals, mark)

@@ -97,26 +97,11 @@ func (s *Store) ListCourses(ctx context.Context, pr *auth.Principal, q Query) ([
 	args = append(args, limit+1)
 	rows, err := s.DB.QueryFresh(ctx, "SELECT "+courseCols+" FROM courses c JOIN orgs o ON o.id = c.org_id WHERE "+
 		strings.Join(where, " AND ")+" ORDER BY c.id DESC LIMIT ?", args...)
+	out, err := signup.All(rows, err, "course: list", scanCourse)
 	if err != nil {
-		return nil, "", errs.Internal(err, "course: list")
+		return nil, "", err
 	}
-	defer rows.Close()
-	out := []Course{}
-	for rows.Next() {
-		c, err := scanCourse(rows)
-		if err != nil {
-			return nil, "", errs.Internal(err, "course: list")
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", errs.Internal(err, "course: list")
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = db.FormatID(out[limit-1].ID)
-	}
+	out, next := signup.Page(out, limit, func(c Course) string { return db.FormatID(c.ID) })
 	return out, next, nil
 }
 
@@ -185,19 +170,7 @@ func (s *Store) Terms(ctx context.Context, pr *auth.Principal, courseID int64) (
 
 func (s *Store) terms(ctx context.Context, where string, args []any, order string, limit int) ([]Term, error) {
 	rows, err := s.DB.QueryFresh(ctx, "SELECT "+termCols+termFrom+" WHERE "+where+" ORDER BY "+order+" LIMIT ?", append(args, limit)...)
-	if err != nil {
-		return nil, errs.Internal(err, "course: terms")
-	}
-	defer rows.Close()
-	out := []Term{}
-	for rows.Next() {
-		t, err := scanTerm(rows)
-		if err != nil {
-			return nil, errs.Internal(err, "course: terms")
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return signup.All(rows, err, "course: terms", scanTerm)
 }
 
 // Sessions lists a term's sessions with how many attended each.
@@ -212,22 +185,14 @@ func (s *Store) sessions(ctx context.Context, termID int64) ([]Session, error) {
 	rows, err := s.DB.Query(ctx, `SELECT x.id, x.starts_at, x.ends_at, x.cancelled,
 		(SELECT COUNT(*) FROM session_attendance a WHERE a.session_id = x.id)
 		FROM course_sessions x WHERE x.term_id = ? ORDER BY x.starts_at`, termID)
-	if err != nil {
-		return nil, errs.Internal(err, "course: sessions")
-	}
-	defer rows.Close()
-	out := []Session{}
-	for rows.Next() {
+	return signup.All(rows, err, "course: sessions", func(r signup.Scanner) (Session, error) {
 		x := Session{TermID: termID}
 		var starts, ends int64
 		var cancelled int
-		if err := rows.Scan(&x.ID, &starts, &ends, &cancelled, &x.Attended); err != nil {
-			return nil, errs.Internal(err, "course: sessions")
-		}
+		err := r.Scan(&x.ID, &starts, &ends, &cancelled, &x.Attended)
 		x.StartsAt, x.EndsAt, x.Cancelled = scope.FromMillis(starts), scope.FromMillis(ends), cancelled != 0
-		out = append(out, x)
-	}
-	return out, rows.Err()
+		return x, err
+	})
 }
 
 // EnrolQuery filters a term's enrolments.

@@ -52,29 +52,18 @@ func (b *Book) List(ctx context.Context, d *db.DB, hostID int64, q Query) ([]Ent
 		" (SELECT COUNT(*) FROM "+b.Marks.Table+" c WHERE c."+b.HostCol+" = r."+b.HostCol+" AND c.member_id = r.member_id)"+
 		" FROM "+b.Table+" r JOIN members m ON m.id = r.member_id JOIN orgs o ON o.id = m.org_id"+
 		" WHERE "+strings.Join(where, " AND ")+" ORDER BY r."+b.SeqCol+" LIMIT ?", args...)
-	if err != nil {
-		return nil, "", b.internal(err, "list sign-ups")
-	}
-	defer rows.Close()
-	out := []Entry{}
-	for rows.Next() {
+	out, err := All(rows, err, b.Name+": list sign-ups", func(r Scanner) (Entry, error) {
 		e := Entry{HostID: hostID}
 		var created, updated int64
 		dest := append([]any{&e.MemberID, &e.MemberName, &e.OrgName}, b.entryDest(&e, &created, &updated)...)
-		if err := rows.Scan(append(dest, &e.Attended)...); err != nil {
-			return nil, "", b.internal(err, "list sign-ups")
-		}
+		err := r.Scan(append(dest, &e.Attended)...)
 		e.CreatedAt, e.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
-		out = append(out, e)
+		return e, err
+	})
+	if err != nil {
+		return nil, "", err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, "", b.internal(err, "list sign-ups")
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = db.FormatID(out[limit-1].Seq)
-	}
+	out, next := Page(out, limit, func(e Entry) string { return db.FormatID(e.Seq) })
 	return out, next, nil
 }
 
@@ -97,21 +86,13 @@ func (b *Book) CallOff(ctx context.Context, tx *db.Tx, hostID, now int64, kind s
 		args = append(args, s)
 	}
 	rows, err := tx.Query(ctx, "SELECT member_id FROM "+b.Table+" WHERE "+b.HostCol+" = ? AND status IN ("+db.Placeholders(len(b.Live))+")", args...)
-	if err != nil {
-		return b.internal(err, "call off")
-	}
-	var ids []int64
-	for rows.Next() {
+	ids, err := All(rows, err, b.Name+": call off", func(r Scanner) (int64, error) {
 		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return b.internal(err, "call off")
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return b.internal(err, "call off")
+		err := r.Scan(&id)
+		return id, err
+	})
+	if err != nil {
+		return err
 	}
 	return notice.Add(ctx, tx, now, kind, ref, ids...)
 }
@@ -166,4 +147,23 @@ func (b *Book) Mark(ctx context.Context, tx *db.Tx, s *Seats, m Mark) error {
 		return b.internal(err, "mark")
 	}
 	return nil
+}
+
+// MarkTimes reads every mark at a host: when each member was marked at
+// each point (Unix ms), for registers and exports.
+func (b *Book) MarkTimes(ctx context.Context, d *db.DB, hostID int64) (map[int64]map[int64]int64, error) {
+	rows, err := d.Query(ctx, "SELECT member_id, "+b.Marks.Point+", at FROM "+b.Marks.Table+" WHERE "+b.HostCol+" = ?", hostID)
+	marks, err := All(rows, err, b.Name+": marks", func(r Scanner) (Mark, error) {
+		var m Mark
+		err := r.Scan(&m.MemberID, &m.Point, &m.At)
+		return m, err
+	})
+	out := map[int64]map[int64]int64{}
+	for _, m := range marks {
+		if out[m.MemberID] == nil {
+			out[m.MemberID] = map[int64]int64{}
+		}
+		out[m.MemberID][m.Point] = m.At
+	}
+	return out, err
 }

@@ -2,6 +2,7 @@ package signup_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -143,19 +144,20 @@ func (m *module) decide(slotID, memberID int64, approve bool) (to string, err er
 // check compares the slot's counters with its rows.
 func (m *module) check(t *testing.T, slotID int64, want map[string]int) {
 	t.Helper()
-	got := map[string]int{}
 	rows, err := m.d.Query(ctx, "SELECT status, COUNT(*) FROM t_bookings WHERE slot_id = ? GROUP BY status", slotID)
+	counts, err := signup.All(rows, err, "count", func(r signup.Scanner) (c struct {
+		s string
+		n int
+	}, err error) {
+		err = r.Scan(&c.s, &c.n)
+		return c, err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			t.Fatal(err)
-		}
-		got[s] = n
+	got := map[string]int{}
+	for _, c := range counts {
+		got[c.s] = c.n
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("rows by status: %v, want %v", got, want)
@@ -319,48 +321,26 @@ func TestConcurrentBookingsNeverOversell(t *testing.T) {
 				}
 			}
 			const n = 80
-			var wg sync.WaitGroup
-			errc := make(chan error, 3*n)
+			var clicks, cancels []func() error
 			for id := int64(1); id <= n; id++ {
-				for k := range 2 {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						_, _, err := mods[(int(id)+k)%2].book(1, id)
-						errc <- err
-					}()
+				for k := range 2 { // every member books twice, once through each process
+					clicks = append(clicks, func() error { _, _, err := mods[(int(id)+k)%2].book(1, id); return err })
+				}
+				if id%8 == 1 {
+					cancels = append(cancels, func() error { _, err := mods[int(id)%2].cancel(1, id, true); return err })
 				}
 			}
-			wg.Wait()
-			for id := int64(1); id <= n; id += 8 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					_, err := mods[int(id)%2].cancel(1, id, true)
-					errc <- err
-				}()
-			}
-			wg.Wait()
-			close(errc)
-			for err := range errc {
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
+			together(t, clicks)
+			together(t, cancels)
 			cancelled := (n + 7) / 8
 			mods[0].check(t, 1, map[string]int{"booked": 20, "waiting": n - 20 - cancelled, "cancelled": cancelled})
-			var pos []int64
 			rows, err := mods[0].d.Query(ctx, "SELECT seq FROM t_bookings WHERE slot_id = 1 AND status = ? ORDER BY seq", "booked")
+			pos, err := signup.All(rows, err, "seqs", func(r signup.Scanner) (seq int64, err error) {
+				err = r.Scan(&seq)
+				return seq, err
+			})
 			if err != nil {
 				t.Fatal(err)
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var s int64
-				if err := rows.Scan(&s); err != nil {
-					t.Fatal(err)
-				}
-				pos = append(pos, s)
 			}
 			// Places go in the order of booking: those promoted were the
 			// first waiting, so every place is held by one of the first
@@ -369,5 +349,23 @@ func TestConcurrentBookingsNeverOversell(t *testing.T) {
 				t.Fatalf("booked seqs %v", pos)
 			}
 		})
+	}
+}
+
+// together runs every fn at once and fails the test on any error.
+func together(t *testing.T, fns []func() error) {
+	t.Helper()
+	failed := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			failed[i] = fn()
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(failed...); err != nil {
+		t.Fatal(err)
 	}
 }
