@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -51,17 +50,14 @@ type queryer interface {
 
 // load reads an activity with its checkpoints, unscoped.
 func load(ctx context.Context, q queryer, id int64) (*Activity, error) {
-	a, err := scanActivity(q.QueryRow(ctx, "SELECT "+activityCols+activityFrom+" WHERE a.id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("activity")
-	}
+	a, err := signup.One(q.QueryRow(ctx, "SELECT "+activityCols+activityFrom+" WHERE a.id = ?", id), "activity", "activity: load", scanActivity)
 	if err != nil {
-		return nil, errs.Internal(err, "activity: load")
+		return nil, err
 	}
 	if a.Checkpoints, err = checkpoints(ctx, q, id); err != nil {
 		return nil, err
 	}
-	return &a, nil
+	return a, nil
 }
 
 func checkpoints(ctx context.Context, q queryer, activityID int64) ([]Checkpoint, error) {

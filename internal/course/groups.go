@@ -3,7 +3,6 @@ package course
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"io"
 	"strings"
 	"time"
@@ -192,14 +191,8 @@ func (s *Store) JoinGroup(ctx context.Context, pr *auth.Principal, groupID, memb
 }
 
 func (s *Store) loadGroup(ctx context.Context, id int64) (*Group, error) {
-	g, err := scanGroup(s.DB.QueryRow(ctx, "SELECT "+groupCols+" FROM interest_groups g JOIN courses c ON c.id = g.course_id WHERE g.id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("group")
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "course: group")
-	}
-	return &g, nil
+	row := s.DB.QueryRow(ctx, "SELECT "+groupCols+" FROM interest_groups g JOIN courses c ON c.id = g.course_id WHERE g.id = ?", id)
+	return signup.One(row, "group", "course: group", scanGroup)
 }
 
 // GetGroup returns an interest group the caller may see.

@@ -2,9 +2,7 @@ package course
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 
@@ -30,17 +28,15 @@ func scanCourse(r interface{ Scan(...any) error }) (Course, error) {
 
 // GetCourse returns a course the caller may see.
 func (s *Store) GetCourse(ctx context.Context, pr *auth.Principal, id int64) (*Course, error) {
-	c, err := scanCourse(s.DB.QueryRow(ctx, "SELECT "+courseCols+" FROM courses c JOIN orgs o ON o.id = c.org_id WHERE c.id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("course")
-	}
+	row := s.DB.QueryRow(ctx, "SELECT "+courseCols+" FROM courses c JOIN orgs o ON o.id = c.org_id WHERE c.id = ?", id)
+	c, err := signup.One(row, "course", "course: get", scanCourse)
 	if err != nil {
-		return nil, errs.Internal(err, "course: get")
+		return nil, err
 	}
 	if err := rule.Readable(pr, c.OrgPath); err != nil {
 		return nil, err
 	}
-	return &c, nil
+	return c, nil
 }
 
 // Query filters the staff listing of courses.
@@ -138,14 +134,7 @@ func scanTerm(r interface{ Scan(...any) error }) (Term, error) {
 }
 
 func loadTerm(ctx context.Context, d *db.DB, id int64) (*Term, error) {
-	t, err := scanTerm(d.QueryRow(ctx, "SELECT "+termCols+termFrom+" WHERE t.id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("term")
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "course: load term")
-	}
-	return &t, nil
+	return signup.One(d.QueryRow(ctx, "SELECT "+termCols+termFrom+" WHERE t.id = ?", id), "term", "course: load term", scanTerm)
 }
 
 // GetTerm returns a term the caller may see.

@@ -2,6 +2,7 @@ package signup
 
 import (
 	"database/sql"
+	"errors"
 
 	"gonghui/internal/errs"
 )
@@ -38,4 +39,17 @@ func Page[T any](list []T, limit int, cursor func(T) string) (page []T, next str
 	}
 	list = list[:limit]
 	return list, cursor(list[limit-1])
+}
+
+// One reads the one row a query answers with scan; no row is NotFound of
+// what, and op names a failure.
+func One[T any](row *sql.Row, what, op string, scan func(Scanner) (T, error)) (*T, error) {
+	v, err := scan(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.NotFound(what)
+	}
+	if err != nil {
+		return nil, errs.Internal(err, op)
+	}
+	return &v, nil
 }
