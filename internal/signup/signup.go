@@ -21,12 +21,17 @@
 //     member_id) with the columns Book.HostCol, at, via and by_user.
 //
 // The module's row type embeds Seats and implements Host (its own columns
-// of the host row, and the figures it logs); every operation runs inside a
-// db.Group transaction, locks the host row with Lock, then calls Join,
-// Cancel, Decide, Promote or Mark. The module keeps who may do what
-// (scoping, audiences, windows) and what members are told. Refusals made
-// here are conflicts coded full, not_pending and cancel_too_late, with the
-// messages "<Book.Name>.<code>" in the module's i18n catalogues.
+// of the host row, and the figures it logs). Every operation runs with the
+// host row locked in a shared commit (Locked, over a db.Group the store
+// keeps), then calls Join (with Place's answer), Cancel (after CancelBy for
+// a member's own), Decide, Promote or Mark, and ends with CallOff when the
+// host is called off. Acting, Member and Admits say who acts for whom and
+// who is in an audience; Audience resolves one; List, Read, Position and
+// MarkTimes read; All, Page and One are the row helpers they use. The
+// module keeps who may do what (scoping, windows) and what members are
+// told. Refusals made here are coded full, not_pending, cancel_too_late
+// and audience_outside, with messages "<Book.Name>.<code>" in the i18n
+// catalogues.
 package signup
 
 import (
