@@ -86,6 +86,18 @@ func (m *module) slot(t *testing.T, id int64, capacity int, approval, waitlist b
 	}
 }
 
+// eachModule runs fn with a fresh module on each engine.
+func eachModule(t *testing.T, fn func(t *testing.T, m *module)) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) { fn(t, newModule(t, d)) })
+}
+
+func (m *module) mustBook(t *testing.T, slotID, memberID int64) {
+	t.Helper()
+	if _, _, err := m.book(slotID, memberID); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func (m *module) told(memberID int64) error {
 	m.mu.Lock()
 	m.promoted = append(m.promoted, memberID)
@@ -179,8 +191,7 @@ func code(err error) string {
 }
 
 func TestWaitingListPromotesInOrder(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		m := newModule(t, d)
+	eachModule(t, func(t *testing.T, m *module) {
 		m.slot(t, 1, 2, false, true, 5000)
 		for id := int64(1); id <= 5; id++ {
 			e, made, err := m.book(1, id)
@@ -207,7 +218,7 @@ func TestWaitingListPromotesInOrder(t *testing.T) {
 		if e, made, err := m.book(1, 2); err != nil || !made || e.Status != "waiting" || e.Seq != 6 {
 			t.Fatalf("again: %+v %v %v", e, made, err)
 		}
-		if n, err := book.Position(ctx, d, 1, 6); err != nil || n != 3 {
+		if n, err := book.Position(ctx, m.d, 1, 6); err != nil || n != 3 {
 			t.Fatalf("position %d %v", n, err)
 		}
 		m.check(t, 1, map[string]int{"booked": 2, "waiting": 3})
@@ -226,12 +237,9 @@ func TestWaitingListPromotesInOrder(t *testing.T) {
 }
 
 func TestFullApprovalAndDecisions(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		m := newModule(t, d)
+	eachModule(t, func(t *testing.T, m *module) {
 		m.slot(t, 1, 1, false, false, 5000)
-		if _, _, err := m.book(1, 1); err != nil {
-			t.Fatal(err)
-		}
+		m.mustBook(t, 1, 1)
 		if _, _, err := m.book(1, 2); code(err) != "full" {
 			t.Fatalf("full: %v", err)
 		}
@@ -264,12 +272,9 @@ func TestFullApprovalAndDecisions(t *testing.T) {
 }
 
 func TestMarksCountAMemberOnce(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		m := newModule(t, d)
+	eachModule(t, func(t *testing.T, m *module) {
 		m.slot(t, 1, 0, false, false, 5000)
-		if _, _, err := m.book(1, 7); err != nil {
-			t.Fatal(err)
-		}
+		m.mustBook(t, 1, 7)
 		for _, room := range []int64{10, 11, 10} {
 			err := m.g.Do(ctx, func(tx *db.Tx) error {
 				s, err := signup.Lock[slot](ctx, tx, book, 1)
@@ -286,10 +291,10 @@ func TestMarksCountAMemberOnce(t *testing.T) {
 			}
 		}
 		var attended int
-		if err := d.QueryRow(ctx, "SELECT attended FROM t_slots WHERE id = 1").Scan(&attended); err != nil || attended != 1 {
+		if err := m.d.QueryRow(ctx, "SELECT attended FROM t_slots WHERE id = 1").Scan(&attended); err != nil || attended != 1 {
 			t.Fatalf("attended %d %v", attended, err)
 		}
-		e, err := book.Read(ctx, d, 1, 7, true)
+		e, err := book.Read(ctx, m.d, 1, 7, true)
 		if err != nil || e.Attended != 2 {
 			t.Fatalf("marks %+v %v", e, err)
 		}
