@@ -11,10 +11,10 @@
 // outside answers NotFound. Members see what is published to their union or
 // one of its ancestors and, with audience tags, only if they carry one.
 //
-// Sign-ups go through a db.Group: those arriving together share one
-// durable commit, and each is decided, under the activity row's lock,
-// against counters kept in that row, so capacity holds across every server
-// process on one database.
+// Sign-ups go through the sign-up part (internal/signup) over a db.Group:
+// those arriving together share one durable commit, and each is decided,
+// under the activity row's lock, against counters kept in that row, so
+// capacity holds across every server process on one database.
 package activity
 
 import (

@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/scope"
+	"gonghui/internal/signup"
 )
 
 // How a check-in was taken.
@@ -117,32 +118,21 @@ func (s *Store) CheckIn(ctx context.Context, pr *auth.Principal, activityID int6
 			return nil, false, fieldErr("member_id", "field.required")
 		}
 	}
-	m, err := s.Members.Brief(ctx, memberID)
+	m, err := signup.Member(ctx, s.Members, memberID, false) // the member is named by a code, a card or a list
 	if err != nil {
-		if errs.Is(err, errs.KindNotFound) {
-			return nil, false, fieldErr("member_id", "field.invalid_id")
-		}
 		return nil, false, err
 	}
 	var out *CheckIn
 	var made bool
-	err = s.group.Do(ctx, func(tx *db.Tx) error {
+	err = signup.Locked(ctx, s.group, book, activityID, func(tx *db.Tx, st *seats) error {
 		out, made = nil, false
 		now := s.now()
 		ms := scope.Millis(now)
-		st, err := lockSeats(ctx, tx, activityID)
-		if err != nil {
+		if mk, err := book.Marked(ctx, tx, checkpointID, memberID); err != nil || mk != nil {
+			if mk != nil {
+				out = &CheckIn{At: scope.FromMillis(mk.At), Via: mk.Via}
+			}
 			return err
-		}
-		var at int64
-		var prevVia string
-		err = tx.QueryRow(ctx, "SELECT at, via FROM checkins WHERE checkpoint_id = ? AND member_id = ?", checkpointID, memberID).Scan(&at, &prevVia)
-		switch {
-		case err == nil:
-			out = &CheckIn{At: scope.FromMillis(at), Via: prevVia}
-			return nil
-		case !errors.Is(err, sql.ErrNoRows):
-			return errs.Internal(err, "activity: check in")
 		}
 		a := Activity{Status: st.status, StartsAt: scope.FromMillis(st.starts), EndsAt: scope.FromMillis(st.ends)}
 		if !a.CheckInOpen(now) {
@@ -155,57 +145,32 @@ func (s *Store) CheckIn(ctx context.Context, pr *auth.Principal, activityID int6
 		if err != nil {
 			return err
 		}
-		walkIn := false
 		switch {
-		case r != nil && (r.Status == RegConfirmed || r.Status == RegWalkIn):
+		case r != nil && (r.Status == string(RegConfirmed) || r.Status == string(RegWalkIn)):
 		case st.walkIns && eligible(st, m) == nil:
-			walkIn = r == nil || r.Status != RegWalkIn
-		default:
-			return refused("not_registered")
-		}
-		if walkIn {
-			var from RegStatus
-			if r != nil {
-				from = r.Status
-			}
-			st.count(from, RegWalkIn)
-			st.seq++
+			// A walk-in comes outside the capacity; a place or a place on
+			// the waiting list they held is given up.
 			if r == nil {
-				_, err = tx.Exec(ctx, `INSERT INTO registrations (activity_id, member_id, member_org_path, status, seq, via, created_at, updated_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, activityID, memberID, m.OrgPath, RegWalkIn, st.seq, ViaWalkIn, ms, ms)
+				_, _, err = book.Join(ctx, tx, &st.Seats, signup.Join{MemberID: memberID, OrgPath: m.OrgPath, Status: string(RegWalkIn), Via: ViaWalkIn, Now: ms})
 			} else {
-				_, err = tx.Exec(ctx, "UPDATE registrations SET status = ?, seq = ?, via = ?, updated_at = ? WHERE activity_id = ? AND member_id = ?",
-					RegWalkIn, st.seq, ViaWalkIn, ms, activityID, memberID)
+				st.Seq++
+				err = book.Set(ctx, tx, &st.Seats, r, string(RegWalkIn), ms, "seq = ?, via = ?", st.Seq, ViaWalkIn)
 			}
 			if err != nil {
-				return errs.Internal(err, "activity: walk-in")
-			}
-			if err := s.promote(ctx, tx, st, ms); err != nil {
 				return err
 			}
-			if err := st.save(ctx, tx, ms); err != nil {
+			if err := book.Promote(ctx, tx, &st.Seats, ms, promoted(ctx, tx, st, ms)); err != nil {
 				return err
 			}
-		}
-		// A member's first check-in at the activity makes them one more
-		// who attended (the row lock above orders check-ins).
-		var before int
-		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM checkins WHERE activity_id = ? AND member_id = ?", activityID, memberID).Scan(&before); err != nil {
-			return errs.Internal(err, "activity: check in")
-		}
-		if before == 0 {
-			st.attended++
-			if err := st.save(ctx, tx, ms); err != nil {
-				return err
-			}
+		default:
+			return refused("not_registered")
 		}
 		var by any
 		if !self && pr.UserID != 0 {
 			by = pr.UserID
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO checkins (checkpoint_id, member_id, activity_id, member_org_path, at, via, by_user)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, checkpointID, memberID, activityID, m.OrgPath, ms, via, by); err != nil {
-			return errs.Internal(err, "activity: check in")
+		if err := book.Mark(ctx, tx, &st.Seats, signup.Mark{Point: checkpointID, MemberID: memberID, OrgPath: m.OrgPath, At: ms, Via: via, By: by}); err != nil {
+			return err
 		}
 		out, made = &CheckIn{At: scope.FromMillis(ms), Via: via}, true
 		return nil
@@ -414,28 +379,18 @@ func (s *Store) CheckIns(ctx context.Context, pr *auth.Principal, activityID int
 		FROM checkins c JOIN members m ON m.id = c.member_id JOIN orgs o ON o.id = m.org_id
 		JOIN activity_checkpoints p ON p.id = c.checkpoint_id
 		WHERE `+where+" ORDER BY c.at DESC, c.member_id DESC LIMIT ?", args...)
-	if err != nil {
-		return nil, "", errs.Internal(err, "activity: check-ins")
-	}
-	defer rows.Close()
-	out := []CheckInRow{}
-	for rows.Next() {
+	out, err := signup.All(rows, err, "activity: check-ins", func(r signup.Scanner) (CheckInRow, error) {
 		var c CheckInRow
 		var at int64
-		if err := rows.Scan(&c.MemberID, &c.MemberName, &c.OrgName, &c.CheckpointID, &c.CheckpointName, &at, &c.Via); err != nil {
-			return nil, "", errs.Internal(err, "activity: check-ins")
-		}
+		err := r.Scan(&c.MemberID, &c.MemberName, &c.OrgName, &c.CheckpointID, &c.CheckpointName, &at, &c.Via)
 		c.At = scope.FromMillis(at)
-		out = append(out, c)
+		return c, err
+	})
+	if err != nil {
+		return nil, "", err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, "", errs.Internal(err, "activity: check-ins")
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		last := out[limit-1]
-		next = encodeCursor(cursor{starts: scope.Millis(last.At), id: last.MemberID})
-	}
+	out, next := signup.Page(out, limit, func(c CheckInRow) string {
+		return encodeCursor(cursor{starts: scope.Millis(c.At), id: c.MemberID})
+	})
 	return out, next, nil
 }

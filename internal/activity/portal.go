@@ -2,8 +2,6 @@ package activity
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strings"
 	"time"
 
@@ -12,6 +10,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/scope"
+	"gonghui/internal/signup"
 )
 
 // MemberActivity is an activity as a member sees it: the activity, their
@@ -97,29 +96,11 @@ func (s *Store) ForMember(ctx context.Context, memberID int64, q MemberQuery) ([
 	}
 	args = append(args, limit+1)
 	rows, err := s.DB.QueryFresh(ctx, "SELECT "+activityCols+activityFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT ?", args...)
+	list, err := signup.All(rows, err, "activity: member listing", scanListed)
 	if err != nil {
-		return nil, "", errs.Internal(err, "activity: member listing")
+		return nil, "", err
 	}
-	var list []Activity
-	for rows.Next() {
-		a, err := scanActivity(rows)
-		if err != nil {
-			rows.Close()
-			return nil, "", errs.Internal(err, "activity: member listing")
-		}
-		a.Checkpoints = []Checkpoint{}
-		list = append(list, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, "", errs.Internal(err, "activity: member listing")
-	}
-	next := ""
-	if len(list) > limit {
-		list = list[:limit]
-		last := list[limit-1]
-		next = encodeCursor(cursor{starts: scope.Millis(last.StartsAt), id: last.ID})
-	}
+	list, next := signup.Page(list, limit, activityCursor)
 	out := make([]MemberActivity, 0, len(list))
 	for _, a := range list {
 		ma := MemberActivity{Activity: a}
@@ -151,9 +132,8 @@ func (s *Store) MemberView(ctx context.Context, memberID, activityID int64) (*Me
 		return nil, errs.NotFound("activity")
 	}
 	if ma.Registration != nil && ma.Registration.Status == RegWaiting {
-		if err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM registrations WHERE activity_id = ? AND status = ? AND seq <= ?",
-			activityID, RegWaiting, ma.Registration.Seq).Scan(&ma.Position); err != nil {
-			return nil, errs.Internal(err, "activity: waiting position")
+		if ma.Position, err = book.Position(ctx, s.DB, activityID, ma.Registration.Seq); err != nil {
+			return nil, err
 		}
 	}
 	if ma.Card, err = s.StampCard(ctx, activityID, memberID); err != nil {
@@ -191,18 +171,8 @@ func (s *Store) MemberPhotoData(ctx context.Context, memberID, activityID, photo
 }
 
 func (s *Store) ownRegistration(ctx context.Context, activityID, memberID int64) (*Registration, error) {
-	r := Registration{ActivityID: activityID, MemberID: memberID}
-	var created, updated int64
-	err := s.DB.QueryRow(ctx, "SELECT status, seq, via, created_at, updated_at FROM registrations WHERE activity_id = ? AND member_id = ?",
-		activityID, memberID).Scan(&r.Status, &r.Seq, &r.Via, &created, &updated)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "activity: own registration")
-	}
-	r.CreatedAt, r.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
-	return &r, nil
+	e, err := book.Read(ctx, s.DB, activityID, memberID, false)
+	return registration(e), err
 }
 
 // Timetable is a member's coming activities they hold a place in.

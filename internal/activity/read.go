@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/scope"
+	"gonghui/internal/signup"
 )
 
 const activityCols = `a.id, a.org_id, o.name, a.org_path, a.audience_org_id, ao.name, a.audience_path, a.audience_tags,
@@ -50,37 +50,23 @@ type queryer interface {
 
 // load reads an activity with its checkpoints, unscoped.
 func load(ctx context.Context, q queryer, id int64) (*Activity, error) {
-	a, err := scanActivity(q.QueryRow(ctx, "SELECT "+activityCols+activityFrom+" WHERE a.id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("activity")
-	}
+	a, err := signup.One(q.QueryRow(ctx, "SELECT "+activityCols+activityFrom+" WHERE a.id = ?", id), "activity", "activity: load", scanActivity)
 	if err != nil {
-		return nil, errs.Internal(err, "activity: load")
+		return nil, err
 	}
 	if a.Checkpoints, err = checkpoints(ctx, q, id); err != nil {
 		return nil, err
 	}
-	return &a, nil
+	return a, nil
 }
 
 func checkpoints(ctx context.Context, q queryer, activityID int64) ([]Checkpoint, error) {
 	rows, err := q.Query(ctx, "SELECT id, position, name, rotate_seconds, secret FROM activity_checkpoints WHERE activity_id = ? ORDER BY position", activityID)
-	if err != nil {
-		return nil, errs.Internal(err, "activity: checkpoints")
-	}
-	defer rows.Close()
-	out := []Checkpoint{}
-	for rows.Next() {
+	return signup.All(rows, err, "activity: checkpoints", func(r signup.Scanner) (Checkpoint, error) {
 		var c Checkpoint
-		if err := rows.Scan(&c.ID, &c.Position, &c.Name, &c.RotateSeconds, &c.secret); err != nil {
-			return nil, errs.Internal(err, "activity: checkpoints")
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Internal(err, "activity: checkpoints")
-	}
-	return out, nil
+		err := r.Scan(&c.ID, &c.Position, &c.Name, &c.RotateSeconds, &c.secret)
+		return c, err
+	})
 }
 
 // Get returns an activity the caller may see.
@@ -176,29 +162,23 @@ func (s *Store) List(ctx context.Context, pr *auth.Principal, q Query) ([]Activi
 	args = append(args, limit+1)
 	rows, err := s.DB.QueryFresh(ctx, "SELECT "+activityCols+activityFrom+" WHERE "+strings.Join(where, " AND ")+
 		" ORDER BY a.starts_at DESC, a.id DESC LIMIT ?", args...)
+	out, err := signup.All(rows, err, "activity: list", scanListed)
 	if err != nil {
-		return nil, "", errs.Internal(err, "activity: list")
+		return nil, "", err
 	}
-	defer rows.Close()
-	out := []Activity{}
-	for rows.Next() {
-		a, err := scanActivity(rows)
-		if err != nil {
-			return nil, "", errs.Internal(err, "activity: list")
-		}
-		a.Checkpoints = []Checkpoint{}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", errs.Internal(err, "activity: list")
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		last := out[limit-1]
-		next = encodeCursor(cursor{starts: scope.Millis(last.StartsAt), id: last.ID})
-	}
+	out, next := signup.Page(out, limit, activityCursor)
 	return out, next, nil
+}
+
+// scanListed reads an activity of a listing (without its checkpoints).
+func scanListed(r signup.Scanner) (Activity, error) {
+	a, err := scanActivity(r)
+	a.Checkpoints = []Checkpoint{}
+	return a, err
+}
+
+func activityCursor(a Activity) string {
+	return encodeCursor(cursor{starts: scope.Millis(a.StartsAt), id: a.ID})
 }
 
 type cursor struct{ starts, id int64 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
 	"gonghui/internal/audit"
@@ -14,7 +13,7 @@ import (
 	"gonghui/internal/member"
 	"gonghui/internal/notice"
 	"gonghui/internal/scope"
-	"gonghui/internal/stats"
+	"gonghui/internal/signup"
 )
 
 // RegStatus is where a registration stands.
@@ -31,9 +30,6 @@ const (
 
 // RegStatuses lists every registration status in display order.
 var RegStatuses = []RegStatus{RegConfirmed, RegWaiting, RegPending, RegWalkIn, RegCancelled, RegRejected}
-
-// live reports whether the registration holds or waits for a place.
-func (s RegStatus) live() bool { return s == RegConfirmed || s == RegWaiting || s == RegPending }
 
 // How a registration was made.
 const (
@@ -56,123 +52,64 @@ type Registration struct {
 	UpdatedAt  time.Time `json:"updated_at"`
 }
 
+// book is where activities keep their sign-ups (see internal/signup).
+var book = &signup.Book{
+	Name: "activity", Entity: "activity",
+	Host: "activities", HostSeq: "reg_seq", Attended: "attended",
+	Counters: []signup.Counter{{Status: string(RegConfirmed), Column: "confirmed"}, {Status: string(RegWaiting), Column: "waiting"},
+		{Status: string(RegPending), Column: "pending"}, {Status: string(RegWalkIn), Column: "walked_in"}},
+	Table: "registrations", HostCol: "activity_id", SeqCol: "seq",
+	Marks:     signup.Marks{Table: "checkins", Point: "checkpoint_id", OrgPath: true, PerMember: true},
+	Metrics:   statMetrics,
+	Confirmed: string(RegConfirmed), Waiting: string(RegWaiting), Pending: string(RegPending),
+	Cancelled: string(RegCancelled), Rejected: string(RegRejected),
+	Live: []string{string(RegConfirmed), string(RegWaiting), string(RegPending)},
+}
+
 // seats is an activity's row as the sign-up transaction locks it.
 type seats struct {
-	id                                    int64
-	orgPath, audiencePath                 string
-	tags                                  int64
-	status                                Status
-	capacity, confirmed, waiting, pending int
-	walkedIn, attended                    int // walk-ins; members checked in at least once
-	waitlist, approval, walkIns           bool
-	opens, closes, cancelBefore, starts   int64
-	ends, seq                             int64
-	dirty                                 bool
-	updated                               int64
-	logged                                stats.Point // as the figures last logged them
+	signup.Seats
+	orgPath, audiencePath               string
+	tags                                int64
+	status                              Status
+	waitlistN, approvalN, walkInsN      int
+	waitlist, approval, walkIns         bool
+	opens, closes, cancelBefore, starts int64
+	ends                                int64
 }
 
-// seatsKey names an activity's locked row among a transaction's locals.
-type seatsKey int64
-
-// lockSeats reads an activity's counters under its row lock: every
-// sign-up, cancellation and promotion of the activity queues here, in every
-// server process (SQLite's single writer, PostgreSQL's row lock).
-//
-// Operations sharing a transaction (db.Group) lock and read the row once;
-// its counters are written back once, just before the commit.
-func lockSeats(ctx context.Context, tx *db.Tx, id int64) (*seats, error) {
-	if st, ok := tx.Local(seatsKey(id)).(*seats); ok {
-		return st, nil
-	}
-	var st seats
-	var waitlist, approval, walkIns int
-	err := tx.QueryRow(ctx, `SELECT id, org_path, audience_path, audience_tags, status, capacity, confirmed, waiting, pending,
-		walked_in, attended, waitlist, approval, walk_ins, reg_opens_at, reg_closes_at, cancel_before, starts_at, ends_at, reg_seq
-		FROM activities WHERE id = ?`+tx.ForUpdate(), id).Scan(&st.id, &st.orgPath, &st.audiencePath, &st.tags, &st.status,
-		&st.capacity, &st.confirmed, &st.waiting, &st.pending, &st.walkedIn, &st.attended, &waitlist, &approval, &walkIns,
-		&st.opens, &st.closes, &st.cancelBefore, &st.starts, &st.ends, &st.seq)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("activity")
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "activity: lock")
-	}
-	st.waitlist, st.approval, st.walkIns = waitlist != 0, approval != 0, walkIns != 0
-	st.logged = st.figures()
-	tx.SetLocal(seatsKey(id), &st)
-	wctx := context.WithoutCancel(ctx)
-	tx.BeforeCommit(func() error {
-		// However many operations shared the transaction, the activity's
-		// figures are logged once, as they end.
-		if err := st.logFigures(wctx, tx); err != nil {
-			return err
-		}
-		if !st.dirty {
-			return nil
-		}
-		_, err := tx.Exec(wctx, "UPDATE activities SET confirmed = ?, waiting = ?, pending = ?, walked_in = ?, attended = ?, reg_seq = ?, updated_at = ? WHERE id = ?",
-			st.confirmed, st.waiting, st.pending, st.walkedIn, st.attended, st.seq, st.updated, st.id)
-		if err != nil {
-			return errs.Internal(err, "activity: save counters")
-		}
-		return nil
-	})
-	return &st, nil
+func (st *seats) Columns() (string, []any) {
+	return `org_path, audience_path, audience_tags, status, waitlist, approval, walk_ins, reg_opens_at, reg_closes_at, cancel_before, starts_at, ends_at`,
+		[]any{&st.orgPath, &st.audiencePath, &st.tags, &st.status, &st.waitlistN, &st.approvalN, &st.walkInsN,
+			&st.opens, &st.closes, &st.cancelBefore, &st.starts, &st.ends}
 }
 
-// save marks the counters for writing back at commit.
-func (st *seats) save(_ context.Context, _ *db.Tx, now int64) error {
-	st.dirty, st.updated = true, now
-	return nil
-}
-
-func (st *seats) full() bool { return st.capacity > 0 && st.confirmed >= st.capacity }
-
-// count moves a registration from one status's counter to another's.
-func (st *seats) count(from, to RegStatus) {
-	for _, c := range []struct {
-		s RegStatus
-		d int
-	}{{from, -1}, {to, +1}} {
-		switch c.s {
-		case RegConfirmed:
-			st.confirmed += c.d
-		case RegWaiting:
-			st.waiting += c.d
-		case RegPending:
-			st.pending += c.d
-		case RegWalkIn:
-			st.walkedIn += c.d
-		}
-	}
+func (st *seats) Loaded() {
+	st.waitlist, st.approval, st.walkIns = st.waitlistN != 0, st.approvalN != 0, st.walkInsN != 0
 }
 
 // eligible says why a member may not sign up for an activity, or nil.
 func eligible(st *seats, m *member.Brief) error {
-	if m.Status != member.StatusActive || !auth.Inside(m.OrgPath, st.audiencePath) ||
-		(st.tags != 0 && m.Tags&st.tags == 0) {
+	if !signup.Admits(m, st.audiencePath, st.tags) {
 		return errs.Invalid("not_in_audience", "activity.not_in_audience")
 	}
 	return nil
 }
 
-func refused(code string) error { return errs.Conflict(code, "activity."+code) }
+func refused(code string) error { return book.Refused(code) }
+
+// registration is a sign-up as activities show it.
+func registration(e *signup.Entry) *Registration {
+	if e == nil {
+		return nil
+	}
+	return &Registration{ActivityID: e.HostID, MemberID: e.MemberID, MemberName: e.MemberName, OrgName: e.OrgName,
+		Status: RegStatus(e.Status), Seq: e.Seq, Via: e.Via, Stamps: e.Attended, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
+}
 
 // existing reads a member's registration inside tx; nil when there is none.
-func existing(ctx context.Context, tx *db.Tx, activityID, memberID int64) (*Registration, error) {
-	r := Registration{ActivityID: activityID, MemberID: memberID}
-	var created, updated int64
-	err := tx.QueryRow(ctx, "SELECT status, seq, via, created_at, updated_at FROM registrations WHERE activity_id = ? AND member_id = ?",
-		activityID, memberID).Scan(&r.Status, &r.Seq, &r.Via, &created, &updated)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "activity: read registration")
-	}
-	r.CreatedAt, r.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
-	return &r, nil
+func existing(ctx context.Context, tx *db.Tx, activityID, memberID int64) (*signup.Entry, error) {
+	return book.Read(ctx, tx, activityID, memberID, false)
 }
 
 // Register signs a member up. A member signs themself up (pr of kind
@@ -181,12 +118,9 @@ func existing(ctx context.Context, tx *db.Tx, activityID, memberID int64) (*Regi
 // the activity ends, without approval. The answer is the registration and
 // whether this call made it: a second call returns the same registration.
 func (s *Store) Register(ctx context.Context, pr *auth.Principal, activityID, memberID int64) (*Registration, bool, error) {
-	if pr == nil {
-		return nil, false, scope.NilPrincipal("activity: register")
-	}
-	self := pr.Kind == "member"
-	if self && pr.MemberID != memberID {
-		return nil, false, errs.NotFound("member")
+	self, err := signup.Acting(pr, memberID, "activity: register", "member")
+	if err != nil {
+		return nil, false, err
 	}
 	if !self {
 		var path string
@@ -201,22 +135,15 @@ func (s *Store) Register(ctx context.Context, pr *auth.Principal, activityID, me
 			return nil, false, err
 		}
 	}
-	m, err := s.Members.Brief(ctx, memberID)
+	m, err := signup.Member(ctx, s.Members, memberID, self)
 	if err != nil {
-		if errs.Is(err, errs.KindNotFound) && !self {
-			return nil, false, fieldErr("member_id", "field.invalid_id")
-		}
 		return nil, false, err
 	}
 	var out *Registration
 	var made bool
-	err = s.group.Do(ctx, func(tx *db.Tx) error {
+	err = signup.Locked(ctx, s.group, book, activityID, func(tx *db.Tx, st *seats) error {
 		out, made = nil, false
-		now := s.now()
-		st, err := lockSeats(ctx, tx, activityID)
-		if err != nil {
-			return err
-		}
+		now := scope.Millis(s.now())
 		if self && st.status == StatusDraft {
 			return errs.NotFound("activity")
 		}
@@ -232,71 +159,30 @@ func (s *Store) Register(ctx context.Context, pr *auth.Principal, activityID, me
 		switch {
 		case st.status != StatusPublished:
 			refusal = refused("not_open")
-		case scope.Millis(now) >= st.ends:
+		case now >= st.ends:
 			refusal = refused("ended")
-		case self && scope.Millis(now) < st.opens:
+		case self && now < st.opens:
 			refusal = refused("registration_not_open")
-		case self && scope.Millis(now) >= st.closes:
+		case self && now >= st.closes:
 			refusal = refused("registration_closed")
 		}
 		status := RegConfirmed
-		switch {
-		case refusal != nil:
-		case self && st.approval:
-			status = RegPending
-		case st.full() && st.waitlist:
-			status = RegWaiting
-		case st.full():
-			refusal = refused("full")
-		}
-		if refusal != nil {
-			r, err := existing(ctx, tx, activityID, memberID)
-			if err != nil {
-				return err
-			}
-			if r != nil && r.Status.live() {
-				out = r
-				return nil
-			}
-			return refusal
+		if refusal == nil {
+			var place string
+			place, refusal = book.Place(&st.Seats, self && st.approval, st.waitlist)
+			status = RegStatus(place)
 		}
 		via := ViaSelf
 		if !self {
 			via = ViaStaff
 		}
-		ms := scope.Millis(now)
-		// Most sign-ups are new: insert straight away, one round trip;
-		// only when the row exists is it read.
-		res, err := tx.Exec(ctx, `INSERT INTO registrations (activity_id, member_id, member_org_path, status, seq, via, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, activityID, memberID, m.OrgPath, status, st.seq+1, via, ms, ms)
-		if err != nil {
-			return errs.Internal(err, "activity: write registration")
-		}
-		r := &Registration{ActivityID: activityID, MemberID: memberID, CreatedAt: scope.FromMillis(ms)}
-		var prev RegStatus // a cancelled, rejected or walk-in row taken up again
-		if n, err := res.RowsAffected(); err != nil {
-			return errs.Internal(err, "activity: write registration")
-		} else if n == 0 {
-			if r, err = existing(ctx, tx, activityID, memberID); err != nil {
-				return err
-			}
-			if r.Status.live() {
-				out = r
-				return nil
-			}
-			prev = r.Status
-			if _, err := tx.Exec(ctx, `UPDATE registrations SET member_org_path = ?, status = ?, seq = ?, via = ?, updated_at = ?
-				WHERE activity_id = ? AND member_id = ?`, m.OrgPath, status, st.seq+1, via, ms, activityID, memberID); err != nil {
-				return errs.Internal(err, "activity: write registration")
-			}
-		}
-		st.seq++
-		st.count(prev, status)
-		if err := st.save(ctx, tx, ms); err != nil {
+		e, ok, err := book.Join(ctx, tx, &st.Seats, signup.Join{MemberID: memberID, OrgPath: m.OrgPath, Status: string(status),
+			Refusal: refusal, Via: via, Now: now})
+		if err != nil || !ok {
+			out = registration(e)
 			return err
 		}
-		r.Status, r.Seq, r.Via, r.UpdatedAt = status, st.seq, via, scope.FromMillis(ms)
-		out, made = r, true
+		out, made = registration(e), true
 		if !self {
 			return audit.Record(ctx, tx, audit.Event{Action: "activity.register", Entity: "registration",
 				EntityID: db.FormatID(activityID) + "/" + db.FormatID(memberID), OrgPath: st.orgPath,
@@ -316,56 +202,39 @@ func (s *Store) Register(ctx context.Context, pr *auth.Principal, activityID, me
 // place given up goes at once to the first on the waiting list, who is
 // told. Cancelling what is already withdrawn answers it unchanged.
 func (s *Store) CancelRegistration(ctx context.Context, pr *auth.Principal, activityID, memberID int64) (*Registration, error) {
-	if pr == nil {
-		return nil, scope.NilPrincipal("activity: cancel registration")
-	}
-	self := pr.Kind == "member"
-	if self && pr.MemberID != memberID {
-		return nil, errs.NotFound("registration")
+	self, err := signup.Acting(pr, memberID, "activity: cancel registration", "registration")
+	if err != nil {
+		return nil, err
 	}
 	var out *Registration
-	err := s.group.Do(ctx, func(tx *db.Tx) error {
+	err = signup.Locked(ctx, s.group, book, activityID, func(tx *db.Tx, st *seats) error {
 		out = nil
 		now := scope.Millis(s.now())
-		st, err := lockSeats(ctx, tx, activityID)
-		if err != nil {
-			return err
-		}
 		if !self {
 			if err := rule.Writable(pr, st.orgPath); err != nil {
 				return err
 			}
 		}
-		r, err := existing(ctx, tx, activityID, memberID)
+		e, err := book.Held(ctx, tx, &st.Seats, memberID, "registration")
 		if err != nil {
 			return err
 		}
-		if r == nil {
-			return errs.NotFound("registration")
-		}
-		if !r.Status.live() {
-			out = r
+		if !book.IsLive(e.Status) {
+			out = registration(e)
 			return nil
 		}
-		switch {
-		case self && now >= st.cancelBefore:
-			return refused("cancel_too_late")
-		case now >= st.ends:
+		if self {
+			if err := book.CancelBy(now, st.cancelBefore); err != nil {
+				return err
+			}
+		}
+		if now >= st.ends {
 			return refused("ended")
 		}
-		if _, err := tx.Exec(ctx, "UPDATE registrations SET status = ?, updated_at = ? WHERE activity_id = ? AND member_id = ?",
-			RegCancelled, now, activityID, memberID); err != nil {
-			return errs.Internal(err, "activity: cancel registration")
-		}
-		st.count(r.Status, RegCancelled)
-		if err := s.promote(ctx, tx, st, now); err != nil {
+		if err := book.Cancel(ctx, tx, &st.Seats, e, now, promoted(ctx, tx, st, now)); err != nil {
 			return err
 		}
-		if err := st.save(ctx, tx, now); err != nil {
-			return err
-		}
-		r.Status, r.UpdatedAt = RegCancelled, scope.FromMillis(now)
-		out = r
+		out = registration(e)
 		if !self {
 			return audit.Record(ctx, tx, audit.Event{Action: "activity.unregister", Entity: "registration",
 				EntityID: db.FormatID(activityID) + "/" + db.FormatID(memberID), OrgPath: st.orgPath})
@@ -375,30 +244,11 @@ func (s *Store) CancelRegistration(ctx context.Context, pr *auth.Principal, acti
 	return out, err
 }
 
-// promote gives free places to the waiting list in order and tells those
-// promoted.
-func (s *Store) promote(ctx context.Context, tx *db.Tx, st *seats, now int64) error {
-	for st.waiting > 0 && !st.full() {
-		var memberID int64
-		err := tx.QueryRow(ctx, "SELECT member_id FROM registrations WHERE activity_id = ? AND status = ? ORDER BY seq LIMIT 1",
-			st.id, RegWaiting).Scan(&memberID)
-		if errors.Is(err, sql.ErrNoRows) {
-			st.waiting = 0 // the counter drifted; the rows are the truth
-			return nil
-		}
-		if err != nil {
-			return errs.Internal(err, "activity: promote")
-		}
-		if _, err := tx.Exec(ctx, "UPDATE registrations SET status = ?, updated_at = ? WHERE activity_id = ? AND member_id = ?",
-			RegConfirmed, now, st.id, memberID); err != nil {
-			return errs.Internal(err, "activity: promote")
-		}
-		st.count(RegWaiting, RegConfirmed)
-		if err := notice.Add(ctx, tx, now, NoticePromoted, notice.Ref{ActivityID: st.id}, memberID); err != nil {
-			return err
-		}
+// promoted tells a member a place came free for them.
+func promoted(ctx context.Context, tx *db.Tx, st *seats, now int64) func(memberID int64) error {
+	return func(memberID int64) error {
+		return notice.Add(ctx, tx, now, NoticePromoted, notice.Ref{ActivityID: st.ID}, memberID)
 	}
-	return nil
 }
 
 // Decide approves or rejects a registration waiting for approval. An
@@ -409,57 +259,28 @@ func (s *Store) Decide(ctx context.Context, pr *auth.Principal, activityID, memb
 		return nil, scope.NilPrincipal("activity: decide")
 	}
 	var out *Registration
-	err := s.group.Do(ctx, func(tx *db.Tx) error {
+	err := signup.Locked(ctx, s.group, book, activityID, func(tx *db.Tx, st *seats) error {
 		out = nil
 		now := scope.Millis(s.now())
-		st, err := lockSeats(ctx, tx, activityID)
-		if err != nil {
-			return err
-		}
 		if err := rule.Writable(pr, st.orgPath); err != nil {
 			return err
 		}
-		r, err := existing(ctx, tx, activityID, memberID)
+		e, err := book.Held(ctx, tx, &st.Seats, memberID, "registration")
 		if err != nil {
 			return err
 		}
-		if r == nil {
-			return errs.NotFound("registration")
-		}
-		if r.Status != RegPending {
-			return refused("not_pending")
-		}
-		to, told := RegRejected, NoticeRejected
-		if approve {
-			switch {
-			case !st.full():
-				to, told = RegConfirmed, NoticeApproved
-			case st.waitlist:
-				to, told = RegWaiting, NoticeWaitlisted
-			default:
-				return refused("full")
-			}
-		}
-		if to == RegWaiting {
-			st.seq++
-			r.Seq = st.seq
-		}
-		if _, err := tx.Exec(ctx, "UPDATE registrations SET status = ?, seq = ?, updated_at = ? WHERE activity_id = ? AND member_id = ?",
-			to, r.Seq, now, activityID, memberID); err != nil {
-			return errs.Internal(err, "activity: decide")
-		}
-		st.count(RegPending, to)
-		if err := st.save(ctx, tx, now); err != nil {
+		to, err := book.Decide(ctx, tx, &st.Seats, e, approve, st.waitlist, now)
+		if err != nil {
 			return err
 		}
+		told := map[string]string{string(RegConfirmed): NoticeApproved, string(RegWaiting): NoticeWaitlisted, string(RegRejected): NoticeRejected}[to]
 		if err := notice.Add(ctx, tx, now, told, notice.Ref{ActivityID: activityID}, memberID); err != nil {
 			return err
 		}
-		r.Status, r.UpdatedAt = to, scope.FromMillis(now)
-		out = r
+		out = registration(e)
 		return audit.Record(ctx, tx, audit.Event{Action: "activity.decide", Entity: "registration",
 			EntityID: db.FormatID(activityID) + "/" + db.FormatID(memberID), OrgPath: st.orgPath,
-			After: map[string]any{"status": to}})
+			After: map[string]any{"status": RegStatus(to)}})
 	})
 	return out, err
 }
@@ -482,48 +303,13 @@ func (s *Store) Registrations(ctx context.Context, pr *auth.Principal, activityI
 	if q.Status != "" && !slicesContains(RegStatuses, q.Status) {
 		return nil, "", fieldErr("status", "field.invalid_choice")
 	}
-	var after int64
-	if q.After != "" {
-		var ok bool
-		if after, ok = db.ParseID(q.After); !ok {
-			return nil, "", badCursor()
-		}
-	}
-	limit := scope.PageLimit(q.Limit)
-	where := []string{"r.activity_id = ?", "r.seq > ?"}
-	args := []any{a.ID, after}
-	if q.Status != "" {
-		where, args = append(where, "r.status = ?"), append(args, q.Status)
-	}
-	if q.Q != "" {
-		where, args = append(where, s.DB.Contains("m.name")), append(args, s.DB.ContainsArg(q.Q))
-	}
-	args = append(args, limit+1)
-	rows, err := s.DB.QueryFresh(ctx, `SELECT r.member_id, m.name, o.name, r.status, r.seq, r.via, r.created_at, r.updated_at,
-		(SELECT COUNT(*) FROM checkins c WHERE c.activity_id = r.activity_id AND c.member_id = r.member_id)
-		FROM registrations r JOIN members m ON m.id = r.member_id JOIN orgs o ON o.id = m.org_id
-		WHERE `+strings.Join(where, " AND ")+" ORDER BY r.seq LIMIT ?", args...)
+	list, next, err := book.List(ctx, s.DB, a.ID, signup.Query{Status: string(q.Status), Q: q.Q, After: q.After, Limit: q.Limit})
 	if err != nil {
-		return nil, "", errs.Internal(err, "activity: registrations")
+		return nil, "", err
 	}
-	defer rows.Close()
-	out := []Registration{}
-	for rows.Next() {
-		r := Registration{ActivityID: a.ID}
-		var created, updated int64
-		if err := rows.Scan(&r.MemberID, &r.MemberName, &r.OrgName, &r.Status, &r.Seq, &r.Via, &created, &updated, &r.Stamps); err != nil {
-			return nil, "", errs.Internal(err, "activity: registrations")
-		}
-		r.CreatedAt, r.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", errs.Internal(err, "activity: registrations")
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = db.FormatID(out[limit-1].Seq)
+	out := make([]Registration, len(list))
+	for i := range list {
+		out[i] = *registration(&list[i])
 	}
 	return out, next, nil
 }

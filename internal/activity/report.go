@@ -156,25 +156,9 @@ func (s *Store) ExportAttendance(ctx context.Context, pr *auth.Principal, id int
 	if err := rows.Err(); err != nil {
 		return errs.Internal(err, "activity: export")
 	}
-	stamps := map[int64]map[int64]int64{}
-	crow, err := s.DB.Query(ctx, "SELECT member_id, checkpoint_id, at FROM checkins WHERE activity_id = ?", id)
+	stamps, err := book.MarkTimes(ctx, s.DB, id)
 	if err != nil {
-		return errs.Internal(err, "activity: export")
-	}
-	for crow.Next() {
-		var m, c, at int64
-		if err := crow.Scan(&m, &c, &at); err != nil {
-			crow.Close()
-			return errs.Internal(err, "activity: export")
-		}
-		if stamps[m] == nil {
-			stamps[m] = map[int64]int64{}
-		}
-		stamps[m][c] = at
-	}
-	crow.Close()
-	if err := crow.Err(); err != nil {
-		return errs.Internal(err, "activity: export")
+		return err
 	}
 	local := func(ms int64) string { return scope.FromMillis(ms).In(beijing.Zone).Format("2006-01-02 15:04") }
 	for _, r := range regs {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gonghui/internal/beijing"
-	"gonghui/internal/db"
 	"gonghui/internal/stats"
 )
 
@@ -19,7 +18,7 @@ import (
 //	act.attended       members who checked in at least once at held activities
 //
 // They are logged from the activity's row as the transaction that locked
-// it ends (lockSeats), so a storm of sign-ups logs once per commit.
+// it ends (signup.Lock), so a storm of sign-ups logs once per commit.
 const (
 	StatPrefix        = "act."
 	StatHeld          = StatPrefix + "held"
@@ -43,13 +42,9 @@ func activityFigures(path string, starts int64, status Status, places, attended 
 	return f
 }
 
-func (st *seats) figures() stats.Point {
-	return activityFigures(st.orgPath, st.starts, st.status, int64(st.confirmed+st.walkedIn), int64(st.attended))
-}
-
-// logFigures logs how the activity's figures changed since last logged.
-func (st *seats) logFigures(ctx context.Context, tx *db.Tx) error {
-	return stats.LogMove(ctx, tx, statMetrics, &st.logged, st.figures())
+// Figures is what the activity adds to its organisation's figures now.
+func (st *seats) Figures() stats.Point {
+	return activityFigures(st.orgPath, st.starts, st.status, int64(st.Count(string(RegConfirmed))+st.Count(string(RegWalkIn))), int64(st.Attended))
 }
 
 // StatSource recounts the activities' figures from the registrations and

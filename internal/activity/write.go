@@ -3,8 +3,6 @@ package activity
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
-	"errors"
 	"strconv"
 
 	"gonghui/internal/audit"
@@ -13,20 +11,8 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/notice"
 	"gonghui/internal/scope"
+	"gonghui/internal/signup"
 )
-
-// orgPath reads an organisation's path; ok is false when it does not exist.
-func orgPath(ctx context.Context, q queryer, id int64) (string, bool, error) {
-	var path string
-	err := q.QueryRow(ctx, "SELECT path FROM orgs WHERE id = ?", id).Scan(&path)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", false, nil
-	}
-	if err != nil {
-		return "", false, errs.Internal(err, "activity: read org")
-	}
-	return path, true, nil
-}
 
 // places resolves the publisher and the audience of in and checks that p
 // may publish there.
@@ -34,7 +20,7 @@ func places(ctx context.Context, q queryer, pr *auth.Principal, in *parsed) (org
 	if in.OrgID == 0 {
 		return "", "", fieldErr("org_id", "field.required")
 	}
-	orgP, ok, err := orgPath(ctx, q, in.OrgID)
+	orgP, ok, err := signup.OrgPath(ctx, q, in.OrgID)
 	if err != nil {
 		return "", "", err
 	}
@@ -44,17 +30,8 @@ func places(ctx context.Context, q queryer, pr *auth.Principal, in *parsed) (org
 	if !rule.CanWrite(pr, orgP) {
 		return "", "", errs.Forbidden()
 	}
-	if in.AudienceOrgID == 0 {
-		in.AudienceOrgID = in.OrgID
-	}
-	audP, ok, err = orgPath(ctx, q, in.AudienceOrgID)
-	if err != nil {
-		return "", "", err
-	}
-	if !ok || !auth.Inside(audP, orgP) {
-		return "", "", fieldErr("audience_org_id", "activity.audience_outside")
-	}
-	return orgP, audP, nil
+	audP, err = book.Audience(ctx, q, &in.AudienceOrgID, in.OrgID, orgP)
+	return orgP, audP, err
 }
 
 func nullFloat(f *float64) any {
@@ -204,11 +181,7 @@ func (s *Store) Update(ctx context.Context, pr *auth.Principal, id int64, versio
 	if err != nil {
 		return nil, err
 	}
-	err = s.group.Do(ctx, func(tx *db.Tx) error {
-		st, err := lockSeats(ctx, tx, id)
-		if err != nil {
-			return err
-		}
+	err = signup.Locked(ctx, s.group, book, id, func(tx *db.Tx, st *seats) error {
 		if err := rule.Writable(pr, st.orgPath); err != nil {
 			return err
 		}
@@ -228,8 +201,9 @@ func (s *Store) Update(ctx context.Context, pr *auth.Principal, id int64, versio
 			return err
 		}
 		f := errs.Fields{}
-		f.Check(p.Capacity == 0 || p.Capacity >= st.confirmed, "capacity", "activity.capacity_below_confirmed", st.confirmed)
-		f.Check(p.Waitlist || st.waiting == 0, "waitlist", "activity.waitlist_in_use", st.waiting)
+		confirmed, waiting := st.Count(string(RegConfirmed)), st.Count(string(RegWaiting))
+		f.Check(p.Capacity == 0 || p.Capacity >= confirmed, "capacity", "activity.capacity_below_confirmed", confirmed)
+		f.Check(p.Waitlist || waiting == 0, "waitlist", "activity.waitlist_in_use", waiting)
 		if err := f.Err(); err != nil {
 			return err
 		}
@@ -251,14 +225,12 @@ func (s *Store) Update(ctx context.Context, pr *auth.Principal, id int64, versio
 		if err := saveCheckpoints(ctx, tx, id, a.Checkpoints, p.Checkpoints); err != nil {
 			return err
 		}
-		st.audiencePath, st.tags, st.capacity = audP, p.tags, p.Capacity
+		st.audiencePath, st.tags, st.Capacity = audP, p.tags, p.Capacity
 		st.waitlist, st.approval, st.walkIns = p.Waitlist, p.Approval, p.WalkIns
 		st.opens, st.closes, st.cancelBefore = scope.Millis(p.opens), scope.Millis(p.closes), scope.Millis(p.cancelled)
 		st.starts, st.ends = scope.Millis(p.starts), scope.Millis(p.ends)
-		if err := s.promote(ctx, tx, st, ms); err != nil {
-			return err
-		}
-		if err := st.save(ctx, tx, ms); err != nil {
+		st.Touch(ms)
+		if err := book.Promote(ctx, tx, &st.Seats, ms, promoted(ctx, tx, st, ms)); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "activity.update", Entity: "activity", EntityID: db.FormatID(id),
@@ -315,11 +287,7 @@ func (s *Store) transition(ctx context.Context, pr *auth.Principal, id int64, ac
 	if pr == nil {
 		return nil, scope.NilPrincipal(action)
 	}
-	err := s.group.Do(ctx, func(tx *db.Tx) error {
-		st, err := lockSeats(ctx, tx, id)
-		if err != nil {
-			return err
-		}
+	err := signup.Locked(ctx, s.group, book, id, func(tx *db.Tx, st *seats) error {
 		a, err := load(ctx, tx, id)
 		if err != nil {
 			return err
@@ -337,22 +305,7 @@ func (s *Store) transition(ctx context.Context, pr *auth.Principal, id int64, ac
 		}
 		st.status = to
 		if to == StatusCancelled {
-			rows, err := tx.Query(ctx, "SELECT member_id FROM registrations WHERE activity_id = ? AND status IN (?, ?, ?)",
-				id, RegConfirmed, RegWaiting, RegPending)
-			if err != nil {
-				return errs.Internal(err, action)
-			}
-			var ids []int64
-			for rows.Next() {
-				var m int64
-				if err := rows.Scan(&m); err != nil {
-					rows.Close()
-					return errs.Internal(err, action)
-				}
-				ids = append(ids, m)
-			}
-			rows.Close()
-			if err := notice.Add(ctx, tx, ms, NoticeCancelled, notice.Ref{ActivityID: id}, ids...); err != nil {
+			if err := book.CallOff(ctx, tx, id, ms, NoticeCancelled, notice.Ref{ActivityID: id}); err != nil {
 				return err
 			}
 		}

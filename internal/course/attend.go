@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/scope"
+	"gonghui/internal/signup"
 )
 
 // CodePrefix starts a course session's check-in code.
@@ -158,48 +159,39 @@ func (s *Store) Attend(ctx context.Context, pr *auth.Principal, termID int64, in
 		return nil, refused("not_drawn")
 	}
 	var out []Attendance
-	err = s.group.Do(ctx, func(tx *db.Tx) error {
+	err = signup.Locked(ctx, s.group, book, termID, func(tx *db.Tx, term *termRow) error {
 		out = out[:0]
 		ms := scope.Millis(now)
 		// The term's row counts attendances (for its figures): its lock
 		// orders a term's attendances, not those of other terms.
-		term, err := lockTerm(ctx, tx, termID)
-		if err != nil {
-			return err
-		}
 		for _, id := range ids {
-			var st EnrolStatus
-			err := tx.QueryRow(ctx, "SELECT status FROM enrolments WHERE term_id = ? AND member_id = ?", termID, id).Scan(&st)
-			if (err == nil && st != EnrolEnrolled) || errors.Is(err, sql.ErrNoRows) {
+			e, err := book.Read(ctx, tx, termID, id, false)
+			if err != nil {
+				return err
+			}
+			if e == nil || e.Status != string(EnrolEnrolled) {
 				if len(ids) == 1 {
 					return refused("not_enrolled")
 				}
 				continue // a list skips those without a place; the answer says who was taken
 			}
-			if err != nil {
-				return errs.Internal(err, "course: attend")
-			}
 			a := Attendance{TermID: termID, SessionID: sessionID, MemberID: id, CourseTitle: t.CourseTitle, TermName: t.Name}
-			var at int64
-			err = tx.QueryRow(ctx, "SELECT at, via FROM session_attendance WHERE session_id = ? AND member_id = ?", sessionID, id).Scan(&at, &a.Via)
-			switch {
-			case err == nil:
-				a.At = scope.FromMillis(at)
-			case errors.Is(err, sql.ErrNoRows):
+			mk, err := book.Marked(ctx, tx, sessionID, id)
+			if err != nil {
+				return err
+			}
+			if mk == nil {
 				var by any
 				if !self && pr.UserID != 0 {
 					by = pr.UserID
 				}
-				if _, err := tx.Exec(ctx, "INSERT INTO session_attendance (session_id, member_id, term_id, at, via, by_user) VALUES (?, ?, ?, ?, ?, ?)",
-					sessionID, id, termID, ms, via, by); err != nil {
-					return errs.Internal(err, "course: attend")
+				mk = &signup.Mark{Point: sessionID, MemberID: id, At: ms, Via: via, By: by}
+				if err := book.Mark(ctx, tx, &term.Seats, *mk); err != nil {
+					return err
 				}
-				a.At, a.Via, a.Made = scope.FromMillis(ms), via, true
-				term.attendance++
-				term.touch(ms)
-			default:
-				return errs.Internal(err, "course: attend")
+				a.Made = true
 			}
+			a.At, a.Via = scope.FromMillis(mk.At), mk.Via
 			out = append(out, a)
 		}
 		return nil

@@ -2,8 +2,6 @@ package course
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"sort"
 	"time"
 
@@ -11,10 +9,9 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
-	"gonghui/internal/member"
 	"gonghui/internal/notice"
 	"gonghui/internal/scope"
-	"gonghui/internal/stats"
+	"gonghui/internal/signup"
 )
 
 // What members are told about their enrolments (the same inbox as
@@ -41,103 +38,46 @@ type Enrolment struct {
 	UpdatedAt  time.Time   `json:"updated_at"`
 }
 
+// book is where terms keep their enrolments (see internal/signup): the
+// waiting list goes in draw order; there is no approval.
+var book = &signup.Book{
+	Name: "course", Entity: "term",
+	Host: "course_terms", HostSeq: "ticket_seq", Attended: "attendance",
+	Counters: []signup.Counter{{Status: string(EnrolApplied), Column: "applied"}, {Status: string(EnrolEnrolled), Column: "enrolled"},
+		{Status: string(EnrolWaiting), Column: "waiting"}},
+	Table: "enrolments", HostCol: "term_id", SeqCol: "ticket", RankCol: "draw_rank",
+	Marks:     signup.Marks{Table: "session_attendance", Point: "session_id"},
+	Metrics:   statMetrics,
+	Confirmed: string(EnrolEnrolled), Waiting: string(EnrolWaiting), Cancelled: string(EnrolCancelled),
+	Live: []string{string(EnrolApplied), string(EnrolEnrolled), string(EnrolWaiting)},
+}
+
 // termRow is a term's row as enrolment transactions lock it.
 type termRow struct {
-	id, courseID               int64
-	orgPath, audiencePath      string
-	tags                       int64
-	status                     TermStatus
-	capacity                   int
-	applied, enrolled, waiting int
-	attendance                 int // person-sessions attended
-	startsOn                   string
-	opens, closes              int64
-	seq                        int64
-	seed                       string
-	version                    int
-	dirty                      bool
-	updated                    int64
-	logged                     stats.Point // as the figures last logged them
+	signup.Seats
+	courseID              int64
+	orgPath, audiencePath string
+	tags                  int64
+	status                TermStatus
+	startsOn              string
+	opens, closes         int64
+	seed                  string
+	version               int
 }
 
-type termKey int64
+func (st *termRow) Columns() (string, []any) {
+	return "course_id, org_path, audience_path, audience_tags, status, starts_on, enrol_opens_at, enrol_closes_at, seed, version",
+		[]any{&st.courseID, &st.orgPath, &st.audiencePath, &st.tags, &st.status, &st.startsOn, &st.opens, &st.closes, &st.seed, &st.version}
+}
 
-// lockTerm reads a term's counters under its row lock, once per
-// transaction; they are written back once, before the commit.
-func lockTerm(ctx context.Context, tx *db.Tx, id int64) (*termRow, error) {
-	if st, ok := tx.Local(termKey(id)).(*termRow); ok {
-		return st, nil
-	}
-	var st termRow
-	err := tx.QueryRow(ctx, `SELECT id, course_id, org_path, audience_path, audience_tags, status, capacity, applied, enrolled, waiting,
-		attendance, starts_on, enrol_opens_at, enrol_closes_at, ticket_seq, seed, version FROM course_terms WHERE id = ?`+tx.ForUpdate(), id).Scan(
-		&st.id, &st.courseID, &st.orgPath, &st.audiencePath, &st.tags, &st.status, &st.capacity, &st.applied, &st.enrolled, &st.waiting,
-		&st.attendance, &st.startsOn, &st.opens, &st.closes, &st.seq, &st.seed, &st.version)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("term")
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "course: lock term")
-	}
-	st.logged = st.figures()
-	tx.SetLocal(termKey(id), &st)
-	wctx := context.WithoutCancel(ctx)
-	tx.BeforeCommit(func() error {
-		if err := st.logFigures(wctx, tx); err != nil {
-			return err
-		}
-		if !st.dirty {
-			return nil
-		}
-		if _, err := tx.Exec(wctx, "UPDATE course_terms SET applied = ?, enrolled = ?, waiting = ?, attendance = ?, ticket_seq = ?, updated_at = ? WHERE id = ?",
-			st.applied, st.enrolled, st.waiting, st.attendance, st.seq, st.updated, st.id); err != nil {
-			return errs.Internal(err, "course: save counters")
-		}
+// enrolment is a sign-up as terms show it.
+func enrolment(e *signup.Entry) *Enrolment {
+	if e == nil {
 		return nil
-	})
-	return &st, nil
-}
-
-func (st *termRow) touch(now int64) { st.dirty, st.updated = true, now }
-
-func (st *termRow) count(from, to EnrolStatus) {
-	for _, c := range []struct {
-		s EnrolStatus
-		d int
-	}{{from, -1}, {to, 1}} {
-		switch c.s {
-		case EnrolApplied:
-			st.applied += c.d
-		case EnrolEnrolled:
-			st.enrolled += c.d
-		case EnrolWaiting:
-			st.waiting += c.d
-		}
 	}
+	return &Enrolment{TermID: e.HostID, MemberID: e.MemberID, MemberName: e.MemberName, OrgName: e.OrgName, Status: EnrolStatus(e.Status),
+		Ticket: e.Seq, DrawRank: e.Rank, Via: e.Via, Attended: e.Attended, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
 }
-
-func (st *termRow) full() bool { return st.capacity > 0 && st.enrolled >= st.capacity }
-
-func eligible(st *termRow, m *member.Brief) bool {
-	return m.Status == member.StatusActive && auth.Inside(m.OrgPath, st.audiencePath) && (st.tags == 0 || m.Tags&st.tags != 0)
-}
-
-func readEnrolment(ctx context.Context, tx *db.Tx, termID, memberID int64) (*Enrolment, error) {
-	e := Enrolment{TermID: termID, MemberID: memberID}
-	var created, updated int64
-	err := tx.QueryRow(ctx, "SELECT status, ticket, draw_rank, via, created_at, updated_at FROM enrolments WHERE term_id = ? AND member_id = ?",
-		termID, memberID).Scan(&e.Status, &e.Ticket, &e.DrawRank, &e.Via, &created, &updated)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "course: read enrolment")
-	}
-	e.CreatedAt, e.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
-	return &e, nil
-}
-
-func live(s EnrolStatus) bool { return s == EnrolApplied || s == EnrolEnrolled || s == EnrolWaiting }
 
 // Apply enrols a member in a term. Before the draw it is an application
 // with a lottery ticket (first come does not matter: the draw decides).
@@ -145,29 +85,19 @@ func live(s EnrolStatus) bool { return s == EnrolApplied || s == EnrolEnrolled |
 // else the end of the waiting list. Members apply themselves only inside
 // the window. A second call answers the same enrolment (made false).
 func (s *Store) Apply(ctx context.Context, pr *auth.Principal, termID, memberID int64) (*Enrolment, bool, error) {
-	if pr == nil {
-		return nil, false, scope.NilPrincipal("course: apply")
-	}
-	self := pr.Kind == auth.KindMember
-	if self && pr.MemberID != memberID {
-		return nil, false, errs.NotFound("member")
-	}
-	m, err := s.Members.Brief(ctx, memberID)
+	self, err := signup.Acting(pr, memberID, "course: apply", "member")
 	if err != nil {
-		if errs.Is(err, errs.KindNotFound) && !self {
-			return nil, false, fieldErr("member_id", "field.invalid_id")
-		}
+		return nil, false, err
+	}
+	m, err := signup.Member(ctx, s.Members, memberID, self)
+	if err != nil {
 		return nil, false, err
 	}
 	var out *Enrolment
 	var made bool
-	err = s.group.Do(ctx, func(tx *db.Tx) error {
+	err = signup.Locked(ctx, s.group, book, termID, func(tx *db.Tx, st *termRow) error {
 		out, made = nil, false
 		now := scope.Millis(s.now())
-		st, err := lockTerm(ctx, tx, termID)
-		if err != nil {
-			return err
-		}
 		if self && st.status == TermDraft {
 			return errs.NotFound("term")
 		}
@@ -176,43 +106,34 @@ func (s *Store) Apply(ctx context.Context, pr *auth.Principal, termID, memberID 
 				return err
 			}
 		}
-		if !eligible(st, m) {
+		if !signup.Admits(m, st.audiencePath, st.tags) {
 			if self {
 				return errs.NotFound("term")
 			}
 			return errs.Invalid("not_in_audience", "course.not_in_audience")
 		}
-		e, err := readEnrolment(ctx, tx, termID, memberID)
-		if err != nil {
-			return err
-		}
-		if e != nil && live(e.Status) {
-			out = e
-			return nil
-		}
+		// Decide as if the member were new; a refusal first looks for an
+		// enrolment already held, which is the answer to a second click.
 		status := EnrolApplied
+		var refusal error
 		switch {
-		case st.status == TermOpen && (self && (now < st.opens || now >= st.closes)):
-			if now < st.opens {
-				return refused("enrolment_not_open")
-			}
-			return refused("enrolment_closed")
+		case st.status == TermOpen && self && now < st.opens:
+			refusal = refused("enrolment_not_open")
+		case st.status == TermOpen && self && now >= st.closes:
+			refusal = refused("enrolment_closed")
 		case st.status == TermOpen:
 		case st.status == TermDrawn && !self:
-			status = EnrolEnrolled
-			if st.full() {
-				status = EnrolWaiting
-			}
+			place, _ := book.Place(&st.Seats, false, true)
+			status = EnrolStatus(place)
 		case st.status == TermDrawn:
-			return refused("enrolment_closed")
+			refusal = refused("enrolment_closed")
 		case st.status == TermDraft:
-			return refused("not_open")
+			refusal = refused("not_open")
 		default:
-			return refused("term_closed")
+			refusal = refused("term_closed")
 		}
-		st.seq++
 		var rank int64
-		if status == EnrolWaiting || status == EnrolEnrolled {
+		if refusal == nil && status != EnrolApplied {
 			// After the draw: behind everyone already ranked.
 			if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(draw_rank), 0) + 1 FROM enrolments WHERE term_id = ?", termID).Scan(&rank); err != nil {
 				return errs.Internal(err, "course: apply")
@@ -222,21 +143,13 @@ func (s *Store) Apply(ctx context.Context, pr *auth.Principal, termID, memberID 
 		if !self {
 			via = "staff"
 		}
-		if e == nil {
-			_, err = tx.Exec(ctx, `INSERT INTO enrolments (term_id, member_id, member_org_path, status, ticket, draw_rank, via, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, termID, memberID, m.OrgPath, status, st.seq, rank, via, now, now)
-			e = &Enrolment{TermID: termID, MemberID: memberID, CreatedAt: scope.FromMillis(now)}
-		} else {
-			_, err = tx.Exec(ctx, `UPDATE enrolments SET member_org_path = ?, status = ?, ticket = ?, draw_rank = ?, via = ?, updated_at = ?
-				WHERE term_id = ? AND member_id = ?`, m.OrgPath, status, st.seq, rank, via, now, termID, memberID)
+		e, ok, err := book.Join(ctx, tx, &st.Seats, signup.Join{MemberID: memberID, OrgPath: m.OrgPath, Status: string(status),
+			Refusal: refusal, Rank: rank, Via: via, Now: now})
+		if err != nil || !ok {
+			out = enrolment(e)
+			return err
 		}
-		if err != nil {
-			return errs.Internal(err, "course: apply")
-		}
-		st.count("", status)
-		st.touch(now)
-		e.Status, e.Ticket, e.DrawRank, e.Via, e.UpdatedAt = status, st.seq, rank, via, scope.FromMillis(now)
-		out, made = e, true
+		out, made = enrolment(e), true
 		if !self {
 			return audit.Record(ctx, tx, audit.Event{Action: "course.enrol", Entity: "enrolment",
 				EntityID: db.FormatID(termID) + "/" + db.FormatID(memberID), OrgPath: st.orgPath, After: map[string]any{"status": status}})
@@ -254,51 +167,36 @@ func (s *Store) Apply(ctx context.Context, pr *auth.Principal, termID, memberID 
 // themselves, or staff). A place given up goes to the first on the waiting
 // list, who is told.
 func (s *Store) Withdraw(ctx context.Context, pr *auth.Principal, termID, memberID int64) (*Enrolment, error) {
-	if pr == nil {
-		return nil, scope.NilPrincipal("course: withdraw")
-	}
-	self := pr.Kind == auth.KindMember
-	if self && pr.MemberID != memberID {
-		return nil, errs.NotFound("enrolment")
+	self, err := signup.Acting(pr, memberID, "course: withdraw", "enrolment")
+	if err != nil {
+		return nil, err
 	}
 	var out *Enrolment
-	err := s.group.Do(ctx, func(tx *db.Tx) error {
+	err = signup.Locked(ctx, s.group, book, termID, func(tx *db.Tx, st *termRow) error {
 		out = nil
 		now := scope.Millis(s.now())
-		st, err := lockTerm(ctx, tx, termID)
-		if err != nil {
-			return err
-		}
 		if !self {
 			if err := rule.Writable(pr, st.orgPath); err != nil {
 				return err
 			}
 		}
-		e, err := readEnrolment(ctx, tx, termID, memberID)
+		e, err := book.Held(ctx, tx, &st.Seats, memberID, "enrolment")
 		if err != nil {
 			return err
 		}
-		if e == nil {
-			return errs.NotFound("enrolment")
-		}
-		if !live(e.Status) {
-			out = e
+		if !book.IsLive(e.Status) {
+			out = enrolment(e)
 			return nil
 		}
 		if st.status == TermCancelled || st.status == TermFinished {
 			return refused("term_closed")
 		}
-		if _, err := tx.Exec(ctx, "UPDATE enrolments SET status = ?, updated_at = ? WHERE term_id = ? AND member_id = ?",
-			EnrolCancelled, now, termID, memberID); err != nil {
-			return errs.Internal(err, "course: withdraw")
-		}
-		st.count(e.Status, EnrolCancelled)
-		st.touch(now)
-		if err := promote(ctx, tx, st, now); err != nil {
+		if err := book.Cancel(ctx, tx, &st.Seats, e, now, func(memberID int64) error {
+			return notice.Add(ctx, tx, now, NoticePromoted, notice.Ref{TermID: st.ID}, memberID)
+		}); err != nil {
 			return err
 		}
-		e.Status, e.UpdatedAt = EnrolCancelled, scope.FromMillis(now)
-		out = e
+		out = enrolment(e)
 		if !self {
 			return audit.Record(ctx, tx, audit.Event{Action: "course.withdraw", Entity: "enrolment",
 				EntityID: db.FormatID(termID) + "/" + db.FormatID(memberID), OrgPath: st.orgPath})
@@ -306,32 +204,6 @@ func (s *Store) Withdraw(ctx context.Context, pr *auth.Principal, termID, member
 		return nil
 	})
 	return out, err
-}
-
-// promote gives free places to the waiting list in draw order.
-func promote(ctx context.Context, tx *db.Tx, st *termRow, now int64) error {
-	for st.waiting > 0 && !st.full() {
-		var memberID int64
-		err := tx.QueryRow(ctx, "SELECT member_id FROM enrolments WHERE term_id = ? AND status = ? ORDER BY draw_rank LIMIT 1",
-			st.id, EnrolWaiting).Scan(&memberID)
-		if errors.Is(err, sql.ErrNoRows) {
-			st.waiting = 0
-			return nil
-		}
-		if err != nil {
-			return errs.Internal(err, "course: promote")
-		}
-		if _, err := tx.Exec(ctx, "UPDATE enrolments SET status = ?, updated_at = ? WHERE term_id = ? AND member_id = ?",
-			EnrolEnrolled, now, st.id, memberID); err != nil {
-			return errs.Internal(err, "course: promote")
-		}
-		st.count(EnrolWaiting, EnrolEnrolled)
-		st.touch(now)
-		if err := notice.Add(ctx, tx, now, NoticePromoted, notice.Ref{TermID: st.id}, memberID); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // DrawResult is a term's draw: its seed, now published, and the outcome.
@@ -393,13 +265,9 @@ func (s *Store) DrawDue(ctx context.Context) (int, error) {
 
 func (s *Store) draw(ctx context.Context, termID int64, allowed func(orgPath string) error) (*DrawResult, error) {
 	var out *DrawResult
-	err := s.group.Do(ctx, func(tx *db.Tx) error {
+	err := signup.Locked(ctx, s.group, book, termID, func(tx *db.Tx, st *termRow) error {
 		out = nil
 		now := scope.Millis(s.now())
-		st, err := lockTerm(ctx, tx, termID)
-		if err != nil {
-			return err
-		}
 		if err := allowed(st.orgPath); err != nil {
 			return err
 		}
@@ -429,7 +297,7 @@ func (s *Store) draw(ctx context.Context, termID int64, allowed func(orgPath str
 			return errs.Internal(err, "course: draw")
 		}
 		sort.Slice(tickets, func(i, j int) bool { return tickets[i] < tickets[j] })
-		drawn, waiting := Draw(st.seed, tickets, st.capacity)
+		drawn, waiting := Draw(st.seed, tickets, st.Capacity)
 		var enrolledIDs, waitingIDs []int64
 		record := make([]any, 0, 4*len(tickets))
 		for i, t := range append(append([]int64{}, drawn...), waiting...) {
@@ -438,11 +306,10 @@ func (s *Store) draw(ctx context.Context, termID int64, allowed func(orgPath str
 				status = EnrolWaiting
 			}
 			record = append(record, termID, t, i+1, boolInt(status == EnrolEnrolled))
-			if _, err := tx.Exec(ctx, "UPDATE enrolments SET status = ?, draw_rank = ?, updated_at = ? WHERE term_id = ? AND ticket = ?",
-				status, i+1, now, termID, t); err != nil {
-				return errs.Internal(err, "course: draw")
+			e := &signup.Entry{MemberID: byTicket[t], Status: string(EnrolApplied)}
+			if err := book.Set(ctx, tx, &st.Seats, e, string(status), now, "draw_rank = ?", i+1); err != nil {
+				return err
 			}
-			st.count(EnrolApplied, status)
 			if status == EnrolEnrolled {
 				enrolledIDs = append(enrolledIDs, byTicket[t])
 			} else {
@@ -457,14 +324,14 @@ func (s *Store) draw(ctx context.Context, termID int64, allowed func(orgPath str
 		}
 		st.status = TermDrawn
 		st.version++
-		st.touch(now)
+		st.Touch(now)
 		if err := notice.Add(ctx, tx, now, NoticeEnrolled, notice.Ref{TermID: termID}, enrolledIDs...); err != nil {
 			return err
 		}
 		if err := notice.Add(ctx, tx, now, NoticeWaiting, notice.Ref{TermID: termID}, waitingIDs...); err != nil {
 			return err
 		}
-		out = &DrawResult{Seed: st.seed, SeedHash: SeedHash(st.seed), Capacity: st.capacity, Tickets: tickets, Drawn: drawn, Waiting: waiting}
+		out = &DrawResult{Seed: st.seed, SeedHash: SeedHash(st.seed), Capacity: st.Capacity, Tickets: tickets, Drawn: drawn, Waiting: waiting}
 		if out.Tickets == nil {
 			out.Tickets = []int64{}
 		}

@@ -3,7 +3,6 @@ package course
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"io"
 	"strings"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"gonghui/internal/member"
 	"gonghui/internal/scope"
 	"gonghui/internal/sheet"
+	"gonghui/internal/signup"
 )
 
 // Group is an interest group around a course (太极兴趣小组): members who
@@ -89,19 +89,7 @@ func (s *Store) Groups(ctx context.Context, pr *auth.Principal, courseID int64) 
 		return nil, err
 	}
 	rows, err := s.DB.Query(ctx, "SELECT "+groupCols+" FROM interest_groups g JOIN courses c ON c.id = g.course_id WHERE g.course_id = ? ORDER BY g.id", courseID)
-	if err != nil {
-		return nil, errs.Internal(err, "course: groups")
-	}
-	defer rows.Close()
-	out := []Group{}
-	for rows.Next() {
-		g, err := scanGroup(rows)
-		if err != nil {
-			return nil, errs.Internal(err, "course: groups")
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
+	return signup.All(rows, err, "course: groups", scanGroup)
 }
 
 // MemberGroups lists the interest groups open to a member (of courses run
@@ -146,30 +134,21 @@ func (s *Store) MemberGroups(ctx context.Context, memberID int64) ([]Group, erro
 // JoinGroup adds a member to a group (the member themselves, or staff);
 // leave removes them. Idempotent.
 func (s *Store) JoinGroup(ctx context.Context, pr *auth.Principal, groupID, memberID int64, leave bool) (*Group, error) {
-	if pr == nil {
-		return nil, scope.NilPrincipal("course: join group")
-	}
-	self := pr.Kind == auth.KindMember
-	if self && pr.MemberID != memberID {
-		return nil, errs.NotFound("member")
-	}
-	g, err := scanGroup(s.DB.QueryRow(ctx, "SELECT "+groupCols+" FROM interest_groups g JOIN courses c ON c.id = g.course_id WHERE g.id = ?", groupID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("group")
-	}
+	self, err := signup.Acting(pr, memberID, "course: join group", "member")
 	if err != nil {
-		return nil, errs.Internal(err, "course: join group")
+		return nil, err
+	}
+	g, err := s.loadGroup(ctx, groupID)
+	if err != nil {
+		return nil, err
 	}
 	if !self {
 		if err := rule.Writable(pr, g.orgPath); err != nil {
 			return nil, err
 		}
 	}
-	m, err := s.Members.Brief(ctx, memberID)
+	m, err := signup.Member(ctx, s.Members, memberID, self)
 	if err != nil {
-		if errs.Is(err, errs.KindNotFound) && !self {
-			return nil, fieldErr("member_id", "field.invalid_id")
-		}
 		return nil, err
 	}
 	if !leave && (m.Status != member.StatusActive || !auth.Inside(m.OrgPath, g.orgPath)) {
@@ -208,22 +187,24 @@ func (s *Store) JoinGroup(ctx context.Context, pr *auth.Principal, groupID, memb
 		return nil, errs.Internal(err, "course: join group")
 	}
 	g.Joined = !leave
-	return &g, nil
+	return g, nil
+}
+
+func (s *Store) loadGroup(ctx context.Context, id int64) (*Group, error) {
+	row := s.DB.QueryRow(ctx, "SELECT "+groupCols+" FROM interest_groups g JOIN courses c ON c.id = g.course_id WHERE g.id = ?", id)
+	return signup.One(row, "group", "course: group", scanGroup)
 }
 
 // GetGroup returns an interest group the caller may see.
 func (s *Store) GetGroup(ctx context.Context, pr *auth.Principal, id int64) (*Group, error) {
-	g, err := scanGroup(s.DB.QueryRow(ctx, "SELECT "+groupCols+" FROM interest_groups g JOIN courses c ON c.id = g.course_id WHERE g.id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("group")
-	}
+	g, err := s.loadGroup(ctx, id)
 	if err != nil {
-		return nil, errs.Internal(err, "course: group")
+		return nil, err
 	}
 	if err := rule.Readable(pr, g.orgPath); err != nil {
 		return nil, err
 	}
-	return &g, nil
+	return g, nil
 }
 
 // GroupMember is one member of an interest group.
@@ -236,33 +217,18 @@ type GroupMember struct {
 
 // GroupMembers lists a group's members, for staff.
 func (s *Store) GroupMembers(ctx context.Context, pr *auth.Principal, groupID int64) ([]GroupMember, error) {
-	g, err := scanGroup(s.DB.QueryRow(ctx, "SELECT "+groupCols+" FROM interest_groups g JOIN courses c ON c.id = g.course_id WHERE g.id = ?", groupID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("group")
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "course: group members")
-	}
-	if err := rule.Readable(pr, g.orgPath); err != nil {
+	if _, err := s.GetGroup(ctx, pr, groupID); err != nil {
 		return nil, err
 	}
 	rows, err := s.DB.Query(ctx, `SELECT x.member_id, m.name, o.name, x.joined_at FROM interest_group_members x
 		JOIN members m ON m.id = x.member_id JOIN orgs o ON o.id = m.org_id WHERE x.group_id = ? ORDER BY x.joined_at LIMIT 1000`, groupID)
-	if err != nil {
-		return nil, errs.Internal(err, "course: group members")
-	}
-	defer rows.Close()
-	out := []GroupMember{}
-	for rows.Next() {
+	return signup.All(rows, err, "course: group members", func(r signup.Scanner) (GroupMember, error) {
 		var gm GroupMember
 		var at int64
-		if err := rows.Scan(&gm.MemberID, &gm.Name, &gm.OrgName, &at); err != nil {
-			return nil, errs.Internal(err, "course: group members")
-		}
+		err := r.Scan(&gm.MemberID, &gm.Name, &gm.OrgName, &at)
 		gm.JoinedAt = scope.FromMillis(at)
-		out = append(out, gm)
-	}
-	return out, rows.Err()
+		return gm, err
+	})
 }
 
 // Translate renders a message key in the reader's language.
@@ -288,23 +254,10 @@ func (s *Store) ExportAttendance(ctx context.Context, pr *auth.Principal, termID
 		return err
 	}
 	defer w.Close()
-	att := map[int64]map[int64]bool{}
-	rows, err := s.DB.Query(ctx, "SELECT member_id, session_id FROM session_attendance WHERE term_id = ?", termID)
+	att, err := book.MarkTimes(ctx, s.DB, termID)
 	if err != nil {
-		return errs.Internal(err, "course: export")
+		return err
 	}
-	for rows.Next() {
-		var m, x int64
-		if err := rows.Scan(&m, &x); err != nil {
-			rows.Close()
-			return errs.Internal(err, "course: export")
-		}
-		if att[m] == nil {
-			att[m] = map[int64]bool{}
-		}
-		att[m][x] = true
-	}
-	rows.Close()
 	after, n := "", 0
 	for {
 		list, next, err := s.Enrolments(ctx, pr, t.ID, EnrolQuery{After: after, Limit: 200})
@@ -318,7 +271,7 @@ func (s *Store) ExportAttendance(ctx context.Context, pr *auth.Principal, termID
 			vals := []any{e.MemberName, e.OrgName, tr("course.enrol." + string(e.Status)), e.Ticket, e.Attended}
 			for _, x := range sessions {
 				mark := ""
-				if att[e.MemberID][x.ID] {
+				if _, ok := att[e.MemberID][x.ID]; ok {
 					mark = "✓"
 				}
 				vals = append(vals, mark)

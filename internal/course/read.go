@@ -2,9 +2,7 @@ package course
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/scope"
+	"gonghui/internal/signup"
 )
 
 const courseCols = `c.id, c.org_id, o.name, c.org_path, c.title, c.category, c.description, c.version, c.created_at, c.updated_at,
@@ -29,17 +28,15 @@ func scanCourse(r interface{ Scan(...any) error }) (Course, error) {
 
 // GetCourse returns a course the caller may see.
 func (s *Store) GetCourse(ctx context.Context, pr *auth.Principal, id int64) (*Course, error) {
-	c, err := scanCourse(s.DB.QueryRow(ctx, "SELECT "+courseCols+" FROM courses c JOIN orgs o ON o.id = c.org_id WHERE c.id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("course")
-	}
+	row := s.DB.QueryRow(ctx, "SELECT "+courseCols+" FROM courses c JOIN orgs o ON o.id = c.org_id WHERE c.id = ?", id)
+	c, err := signup.One(row, "course", "course: get", scanCourse)
 	if err != nil {
-		return nil, errs.Internal(err, "course: get")
+		return nil, err
 	}
 	if err := rule.Readable(pr, c.OrgPath); err != nil {
 		return nil, err
 	}
-	return &c, nil
+	return c, nil
 }
 
 // Query filters the staff listing of courses.
@@ -59,7 +56,7 @@ func (s *Store) ListCourses(ctx context.Context, pr *auth.Principal, q Query) ([
 		return nil, "", err
 	}
 	if q.Org != 0 {
-		path, ok, err := orgPath(ctx, s.DB, q.Org)
+		path, ok, err := signup.OrgPath(ctx, s.DB, q.Org)
 		if err != nil {
 			return nil, "", err
 		}
@@ -96,26 +93,11 @@ func (s *Store) ListCourses(ctx context.Context, pr *auth.Principal, q Query) ([
 	args = append(args, limit+1)
 	rows, err := s.DB.QueryFresh(ctx, "SELECT "+courseCols+" FROM courses c JOIN orgs o ON o.id = c.org_id WHERE "+
 		strings.Join(where, " AND ")+" ORDER BY c.id DESC LIMIT ?", args...)
+	out, err := signup.All(rows, err, "course: list", scanCourse)
 	if err != nil {
-		return nil, "", errs.Internal(err, "course: list")
+		return nil, "", err
 	}
-	defer rows.Close()
-	out := []Course{}
-	for rows.Next() {
-		c, err := scanCourse(rows)
-		if err != nil {
-			return nil, "", errs.Internal(err, "course: list")
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", errs.Internal(err, "course: list")
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = db.FormatID(out[limit-1].ID)
-	}
+	out, next := signup.Page(out, limit, func(c Course) string { return db.FormatID(c.ID) })
 	return out, next, nil
 }
 
@@ -152,14 +134,7 @@ func scanTerm(r interface{ Scan(...any) error }) (Term, error) {
 }
 
 func loadTerm(ctx context.Context, d *db.DB, id int64) (*Term, error) {
-	t, err := scanTerm(d.QueryRow(ctx, "SELECT "+termCols+termFrom+" WHERE t.id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("term")
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "course: load term")
-	}
-	return &t, nil
+	return signup.One(d.QueryRow(ctx, "SELECT "+termCols+termFrom+" WHERE t.id = ?", id), "term", "course: load term", scanTerm)
 }
 
 // GetTerm returns a term the caller may see.
@@ -184,19 +159,7 @@ func (s *Store) Terms(ctx context.Context, pr *auth.Principal, courseID int64) (
 
 func (s *Store) terms(ctx context.Context, where string, args []any, order string, limit int) ([]Term, error) {
 	rows, err := s.DB.QueryFresh(ctx, "SELECT "+termCols+termFrom+" WHERE "+where+" ORDER BY "+order+" LIMIT ?", append(args, limit)...)
-	if err != nil {
-		return nil, errs.Internal(err, "course: terms")
-	}
-	defer rows.Close()
-	out := []Term{}
-	for rows.Next() {
-		t, err := scanTerm(rows)
-		if err != nil {
-			return nil, errs.Internal(err, "course: terms")
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return signup.All(rows, err, "course: terms", scanTerm)
 }
 
 // Sessions lists a term's sessions with how many attended each.
@@ -211,22 +174,14 @@ func (s *Store) sessions(ctx context.Context, termID int64) ([]Session, error) {
 	rows, err := s.DB.Query(ctx, `SELECT x.id, x.starts_at, x.ends_at, x.cancelled,
 		(SELECT COUNT(*) FROM session_attendance a WHERE a.session_id = x.id)
 		FROM course_sessions x WHERE x.term_id = ? ORDER BY x.starts_at`, termID)
-	if err != nil {
-		return nil, errs.Internal(err, "course: sessions")
-	}
-	defer rows.Close()
-	out := []Session{}
-	for rows.Next() {
+	return signup.All(rows, err, "course: sessions", func(r signup.Scanner) (Session, error) {
 		x := Session{TermID: termID}
 		var starts, ends int64
 		var cancelled int
-		if err := rows.Scan(&x.ID, &starts, &ends, &cancelled, &x.Attended); err != nil {
-			return nil, errs.Internal(err, "course: sessions")
-		}
+		err := r.Scan(&x.ID, &starts, &ends, &cancelled, &x.Attended)
 		x.StartsAt, x.EndsAt, x.Cancelled = scope.FromMillis(starts), scope.FromMillis(ends), cancelled != 0
-		out = append(out, x)
-	}
-	return out, rows.Err()
+		return x, err
+	})
 }
 
 // EnrolQuery filters a term's enrolments.
@@ -252,47 +207,13 @@ func (s *Store) Enrolments(ctx context.Context, pr *auth.Principal, termID int64
 			return nil, "", fieldErr("status", "field.invalid_choice")
 		}
 	}
-	var after int64
-	if q.After != "" {
-		var ok bool
-		if after, ok = db.ParseID(q.After); !ok {
-			return nil, "", badCursor()
-		}
-	}
-	limit := scope.PageLimit(q.Limit)
-	where, args := []string{"e.term_id = ?", "e.ticket > ?"}, []any{t.ID, after}
-	if q.Status != "" {
-		where, args = append(where, "e.status = ?"), append(args, q.Status)
-	}
-	if q.Q != "" {
-		where, args = append(where, s.DB.Contains("m.name")), append(args, s.DB.ContainsArg(q.Q))
-	}
-	args = append(args, limit+1)
-	rows, err := s.DB.QueryFresh(ctx, `SELECT e.member_id, m.name, o.name, e.status, e.ticket, e.draw_rank, e.via, e.created_at, e.updated_at,
-		(SELECT COUNT(*) FROM session_attendance a WHERE a.term_id = e.term_id AND a.member_id = e.member_id)
-		FROM enrolments e JOIN members m ON m.id = e.member_id JOIN orgs o ON o.id = m.org_id
-		WHERE `+strings.Join(where, " AND ")+" ORDER BY e.ticket LIMIT ?", args...)
+	list, next, err := book.List(ctx, s.DB, t.ID, signup.Query{Status: string(q.Status), Q: q.Q, After: q.After, Limit: q.Limit})
 	if err != nil {
-		return nil, "", errs.Internal(err, "course: enrolments")
+		return nil, "", err
 	}
-	defer rows.Close()
-	out := []Enrolment{}
-	for rows.Next() {
-		e := Enrolment{TermID: t.ID}
-		var created, updated int64
-		if err := rows.Scan(&e.MemberID, &e.MemberName, &e.OrgName, &e.Status, &e.Ticket, &e.DrawRank, &e.Via, &created, &updated, &e.Attended); err != nil {
-			return nil, "", errs.Internal(err, "course: enrolments")
-		}
-		e.CreatedAt, e.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", errs.Internal(err, "course: enrolments")
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = db.FormatID(out[limit-1].Ticket)
+	out := make([]Enrolment, len(list))
+	for i := range list {
+		out[i] = *enrolment(&list[i])
 	}
 	return out, next, nil
 }
@@ -343,20 +264,8 @@ func (s *Store) OpenTerms(ctx context.Context, memberID int64) ([]MemberTerm, er
 }
 
 func (s *Store) ownEnrolment(ctx context.Context, termID, memberID int64) (*Enrolment, error) {
-	e := Enrolment{TermID: termID, MemberID: memberID}
-	var created, updated int64
-	err := s.DB.QueryRow(ctx, `SELECT status, ticket, draw_rank, via, created_at, updated_at,
-		(SELECT COUNT(*) FROM session_attendance a WHERE a.term_id = ? AND a.member_id = ?)
-		FROM enrolments WHERE term_id = ? AND member_id = ?`, termID, memberID, termID, memberID).
-		Scan(&e.Status, &e.Ticket, &e.DrawRank, &e.Via, &created, &updated, &e.Attended)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "course: own enrolment")
-	}
-	e.CreatedAt, e.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
-	return &e, nil
+	e, err := book.Read(ctx, s.DB, termID, memberID, true)
+	return enrolment(e), err
 }
 
 // MemberView returns one term for a member: NotFound unless it is open to
@@ -375,14 +284,13 @@ func (s *Store) MemberView(ctx context.Context, memberID, termID int64) (*Member
 		return nil, err
 	}
 	tags, _ := member.TagBits(t.AudienceTags)
-	open := m.Status == member.StatusActive && auth.Inside(m.OrgPath, t.AudiencePath) && (tags == 0 || m.Tags&tags != 0)
+	open := signup.Admits(m, t.AudiencePath, tags)
 	if t.Status == TermDraft || (mt.Enrolment == nil && !open) {
 		return nil, errs.NotFound("term")
 	}
 	if mt.Enrolment != nil && mt.Enrolment.Status == EnrolWaiting {
-		if err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM enrolments WHERE term_id = ? AND status = ? AND draw_rank <= ?",
-			termID, EnrolWaiting, mt.Enrolment.DrawRank).Scan(&mt.Position); err != nil {
-			return nil, errs.Internal(err, "course: waiting position")
+		if mt.Position, err = book.Position(ctx, s.DB, termID, mt.Enrolment.DrawRank); err != nil {
+			return nil, err
 		}
 	}
 	all, err := s.sessions(ctx, termID)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"gonghui/internal/db"
 	"gonghui/internal/stats"
 )
 
@@ -18,7 +17,7 @@ import (
 //	course.attendance    session attendances (person-sessions)
 //
 // They are logged from the term's row as the transaction that locked it
-// ends (lockTerm).
+// ends (signup.Lock).
 const (
 	StatPrefix       = "course."
 	StatTerms        = StatPrefix + "terms"
@@ -43,13 +42,10 @@ func termFigures(path, startsOn string, status TermStatus, applications, enrolle
 	return f
 }
 
-func (st *termRow) figures() stats.Point {
-	return termFigures(st.orgPath, st.startsOn, st.status, int64(st.applied+st.enrolled+st.waiting), int64(st.enrolled), int64(st.attendance))
-}
-
-// logFigures logs how the term's figures changed since last logged.
-func (st *termRow) logFigures(ctx context.Context, tx *db.Tx) error {
-	return stats.LogMove(ctx, tx, statMetrics, &st.logged, st.figures())
+// Figures is what the term adds to its organisation's figures now.
+func (st *termRow) Figures() stats.Point {
+	applied, enrolled, waiting := st.Count(string(EnrolApplied)), st.Count(string(EnrolEnrolled)), st.Count(string(EnrolWaiting))
+	return termFigures(st.orgPath, st.startsOn, st.status, int64(applied+enrolled+waiting), int64(enrolled), int64(st.Attended))
 }
 
 // StatSource recounts the courses' figures from the enrolments and

@@ -3,10 +3,8 @@ package course
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 
 	"gonghui/internal/audit"
 	"gonghui/internal/auth"
@@ -14,21 +12,8 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/notice"
 	"gonghui/internal/scope"
+	"gonghui/internal/signup"
 )
-
-func orgPath(ctx context.Context, q interface {
-	QueryRow(context.Context, string, ...any) *sql.Row
-}, id int64) (string, bool, error) {
-	var path string
-	err := q.QueryRow(ctx, "SELECT path FROM orgs WHERE id = ?", id).Scan(&path)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", false, nil
-	}
-	if err != nil {
-		return "", false, errs.Internal(err, "course: read org")
-	}
-	return path, true, nil
-}
 
 func userRef(pr *auth.Principal) any {
 	if pr.UserID != 0 {
@@ -48,7 +33,7 @@ func (s *Store) CreateCourse(ctx context.Context, pr *auth.Principal, in CourseI
 	if in.OrgID == 0 {
 		return nil, fieldErr("org_id", "field.required")
 	}
-	path, ok, err := orgPath(ctx, s.DB, in.OrgID)
+	path, ok, err := signup.OrgPath(ctx, s.DB, in.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -103,21 +88,6 @@ func (s *Store) UpdateCourse(ctx context.Context, pr *auth.Principal, id int64, 
 	return s.GetCourse(ctx, pr, id)
 }
 
-// audience resolves a term's audience inside the course's organisation.
-func audience(ctx context.Context, tx *db.Tx, coursePath string, in *parsedTerm, courseOrg int64) (string, error) {
-	if in.AudienceOrgID == 0 {
-		in.AudienceOrgID = courseOrg
-	}
-	path, ok, err := orgPath(ctx, tx, in.AudienceOrgID)
-	if err != nil {
-		return "", err
-	}
-	if !ok || !auth.Inside(path, coursePath) {
-		return "", fieldErr("audience_org_id", "course.audience_outside")
-	}
-	return path, nil
-}
-
 func insertSessions(ctx context.Context, tx *db.Tx, termID int64, sessions [][2]millisPair) error {
 	flat := make([]any, 0, 4*len(sessions))
 	for _, ss := range sessions {
@@ -161,7 +131,7 @@ func (s *Store) CreateTerm(ctx context.Context, pr *auth.Principal, courseID int
 	schedule, _ := json.Marshal(p.Schedule)
 	id, ms := db.NewID(), scope.Millis(s.now())
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
-		audP, err := audience(ctx, tx, c.OrgPath, p, c.OrgID)
+		audP, err := book.Audience(ctx, tx, &p.AudienceOrgID, c.OrgID, c.OrgPath)
 		if err != nil {
 			return err
 		}
@@ -206,11 +176,7 @@ func (s *Store) UpdateTerm(ctx context.Context, pr *auth.Principal, id int64, ve
 		return nil, err
 	}
 	schedule, _ := json.Marshal(p.Schedule)
-	err = s.group.Do(ctx, func(tx *db.Tx) error {
-		st, err := lockTerm(ctx, tx, id)
-		if err != nil {
-			return err
-		}
+	err = signup.Locked(ctx, s.group, book, id, func(tx *db.Tx, st *termRow) error {
 		if st.version != version {
 			return errs.Conflict("stale_version", "course.stale_version")
 		}
@@ -220,7 +186,7 @@ func (s *Store) UpdateTerm(ctx context.Context, pr *auth.Principal, id int64, ve
 		if st.status == TermOpen && !p.closes.After(s.now()) {
 			return fieldErr("enrol_closes_at", "course.closes_in_past")
 		}
-		audP, err := audience(ctx, tx, t.OrgPath, p, t.OrgID)
+		audP, err := book.Audience(ctx, tx, &p.AudienceOrgID, t.OrgID, t.OrgPath)
 		if err != nil {
 			return err
 		}
@@ -245,7 +211,7 @@ func (s *Store) UpdateTerm(ctx context.Context, pr *auth.Principal, id int64, ve
 		if err := insertSessions(ctx, tx, id, sessionMillis(p)); err != nil {
 			return err
 		}
-		st.audiencePath, st.tags, st.capacity = audP, p.tags, p.Capacity
+		st.audiencePath, st.tags, st.Capacity = audP, p.tags, p.Capacity
 		st.opens, st.closes = scope.Millis(p.opens), scope.Millis(p.closes)
 		st.startsOn = p.first.Format("2006-01-02")
 		st.version++
@@ -304,11 +270,7 @@ func (s *Store) termTransition(ctx context.Context, pr *auth.Principal, id int64
 	if pr == nil {
 		return nil, scope.NilPrincipal(action)
 	}
-	err := s.group.Do(ctx, func(tx *db.Tx) error {
-		st, err := lockTerm(ctx, tx, id)
-		if err != nil {
-			return err
-		}
+	err := signup.Locked(ctx, s.group, book, id, func(tx *db.Tx, st *termRow) error {
 		if err := rule.Writable(pr, st.orgPath); err != nil {
 			return err
 		}
@@ -323,11 +285,7 @@ func (s *Store) termTransition(ctx context.Context, pr *auth.Principal, id int64
 		st.status = to
 		st.version++
 		if to == TermCancelled {
-			ids, err := memberIDs(ctx, tx, "SELECT member_id FROM enrolments WHERE term_id = ? AND status IN (?, ?, ?)", id, EnrolApplied, EnrolEnrolled, EnrolWaiting)
-			if err != nil {
-				return err
-			}
-			if err := notice.Add(ctx, tx, ms, NoticeTermCancelled, notice.Ref{TermID: id}, ids...); err != nil {
+			if err := book.CallOff(ctx, tx, id, ms, NoticeTermCancelled, notice.Ref{TermID: id}); err != nil {
 				return err
 			}
 		}
@@ -367,21 +325,4 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-func memberIDs(ctx context.Context, tx *db.Tx, q string, args ...any) ([]int64, error) {
-	rows, err := tx.Query(ctx, q, args...)
-	if err != nil {
-		return nil, errs.Internal(err, "course: members")
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, errs.Internal(err, "course: members")
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }

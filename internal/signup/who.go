@@ -1,0 +1,81 @@
+package signup
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/member"
+	"gonghui/internal/scope"
+)
+
+// Acting says whether pr acts as the member themself on member memberID's
+// sign-up (self) or as staff. A member may act only on their own: another
+// member's is missing (NotFound of what). action names a nil principal.
+func Acting(pr *auth.Principal, memberID int64, action, what string) (self bool, err error) {
+	if pr == nil {
+		return false, scope.NilPrincipal(action)
+	}
+	self = pr.Kind == auth.KindMember
+	if self && pr.MemberID != memberID {
+		return true, errs.NotFound(what)
+	}
+	return self, nil
+}
+
+// Member reads the member a sign-up is for. A member staff named who does
+// not exist is their field's error (member_id); a member acting for
+// themself gets the store's answer.
+func Member(ctx context.Context, ms *member.Store, memberID int64, self bool) (*member.Brief, error) {
+	m, err := ms.Brief(ctx, memberID)
+	if err != nil && errs.Is(err, errs.KindNotFound) && !self {
+		f := errs.Fields{}
+		f.Add("member_id", "field.invalid_id")
+		return nil, f.Err()
+	}
+	return m, err
+}
+
+// Held reads a member's sign-up under the host's lock; one that does not
+// exist is missing (NotFound of what).
+func (b *Book) Held(ctx context.Context, tx *db.Tx, s *Seats, memberID int64, what string) (*Entry, error) {
+	e, err := b.Read(ctx, tx, s.ID, memberID, false)
+	if err == nil && e == nil {
+		return nil, errs.NotFound(what)
+	}
+	return e, err
+}
+
+// OrgPath reads an organisation's path; ok is false when it does not exist.
+func OrgPath(ctx context.Context, q Queryer, id int64) (path string, ok bool, err error) {
+	err = q.QueryRow(ctx, "SELECT path FROM orgs WHERE id = ?", id).Scan(&path)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, errs.Internal(err, "signup: read org")
+	}
+	return path, true, nil
+}
+
+// Audience resolves the audience of a host published by organisation
+// publisher (at path): *id 0 is the publisher itself; one that does not
+// exist or lies outside the publisher's subtree is refused.
+func (b *Book) Audience(ctx context.Context, q Queryer, id *int64, publisher int64, path string) (string, error) {
+	if *id == 0 {
+		*id = publisher
+	}
+	audP, ok, err := OrgPath(ctx, q, *id)
+	if err != nil {
+		return "", err
+	}
+	if !ok || !auth.Inside(audP, path) {
+		f := errs.Fields{}
+		f.Add("audience_org_id", b.Name+".audience_outside")
+		return "", f.Err()
+	}
+	return audP, nil
+}
