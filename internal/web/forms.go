@@ -18,18 +18,10 @@ func Download(w http.ResponseWriter, name string, data []byte) {
 	w.Write(data)
 }
 
-// FormError turns a validation error into a form for pg without reading the
-// request's submitted values (the caller fills what it shows itself).
+// FormError is FormFrom without the submitted values (the caller fills what
+// it shows itself); a refusal is not a form's error here but the error page.
 func FormError(pg *Page, err error) (*Form, bool) {
-	e, ok := errs.As(err)
-	if !ok || (e.Kind != errs.KindInvalid && e.Kind != errs.KindConflict) {
-		return nil, false
-	}
-	f := &Form{Values: map[string]string{}, Errors: map[string]string{}, Message: i18n.T(pg.Lang, e.Key, e.Args...)}
-	for name, fe := range e.Fields {
-		f.Errors[name] = i18n.T(pg.Lang, fe.Key, fe.Args...)
-	}
-	return f, true
+	return formOf(pg, err, errs.KindInvalid, errs.KindConflict)
 }
 
 // FieldErrorForm is a form with one field's error.

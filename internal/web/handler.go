@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"gonghui/internal/activity"
@@ -249,23 +250,34 @@ func (h *Kernel) Fail(w http.ResponseWriter, r *http.Request, p *auth.Principal,
 }
 
 // FormFrom turns a validation error into the form state of a page: field
-// messages in the page's language, and the submitted values to refill.
-// ok is false when err is not a validation error.
+// messages in the page's language, and the submitted values of r to refill
+// (never a password or the form token). ok is false when err is not an
+// error a form shows (invalid input, a conflict, a refusal). Every form's
+// errors go through here or FormError, so the same error reads the same on
+// every page.
 func FormFrom(pg *Page, r *http.Request, err error) (*Form, bool) {
-	e, isErr := errs.As(err)
-	if !isErr || (e.Kind != errs.KindInvalid && e.Kind != errs.KindConflict && e.Kind != errs.KindForbidden) {
+	f, ok := formOf(pg, err, errs.KindInvalid, errs.KindConflict, errs.KindForbidden)
+	if !ok {
 		return nil, false
 	}
-	f := &Form{Values: map[string]string{}, Errors: map[string]string{}}
 	for k, v := range r.PostForm {
 		if k != "csrf_token" && !strings.Contains(k, "password") && len(v) > 0 {
 			f.Values[k] = v[0]
 		}
 	}
+	return f, true
+}
+
+// formOf is the form state of err when its kind is one of kinds.
+func formOf(pg *Page, err error, kinds ...errs.Kind) (*Form, bool) {
+	e, ok := errs.As(err)
+	if !ok || !slices.Contains(kinds, e.Kind) {
+		return nil, false
+	}
+	f := &Form{Values: map[string]string{}, Errors: map[string]string{}, Message: i18n.T(pg.Lang, e.Key, e.Args...)}
 	for name, fe := range e.Fields {
 		f.Errors[name] = i18n.T(pg.Lang, fe.Key, fe.Args...)
 	}
-	f.Message = i18n.T(pg.Lang, e.Key, e.Args...)
 	return f, true
 }
 
