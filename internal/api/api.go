@@ -8,9 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"gonghui/internal/activity"
 	"gonghui/internal/auth"
-	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
 	"gonghui/internal/member"
@@ -29,8 +27,6 @@ type Deps struct {
 	Auth    *auth.Service
 	Orgs    *org.Store
 	Members *member.Store
-	Acts    *activity.Store
-	Courses *course.Store
 	HTTP    httpx.Options
 }
 
@@ -40,8 +36,6 @@ type Handler struct {
 	Auth    *auth.Service
 	Orgs    *org.Store
 	Members *member.Store
-	Acts    *activity.Store
-	Courses *course.Store
 	Reports *report.Reporter
 	Notices *notice.Store
 	Opts    httpx.Options
@@ -70,7 +64,7 @@ type Route struct {
 
 // New returns the API's kernel; Mount adds the modules.
 func New(d Deps) *Handler {
-	return &Handler{DB: d.DB, Auth: d.Auth, Orgs: d.Orgs, Members: d.Members, Acts: d.Acts, Courses: d.Courses,
+	return &Handler{DB: d.DB, Auth: d.Auth, Orgs: d.Orgs, Members: d.Members,
 		Reports: &report.Reporter{Orgs: d.Orgs, Members: d.Members, Stats: stats.NewStore(d.DB)},
 		Notices: notice.NewStore(d.DB, d.Members), Opts: d.HTTP}
 }

@@ -136,7 +136,7 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 		mux.Handle("GET /metrics", m.metricsHandler())
 	}
 
-	if _, err := all.Mount(mux, api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, Acts: m.Acts, Courses: m.Courses, HTTP: opts}); err != nil {
+	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses}); err != nil {
 		return nil, err
 	}
 	if err := site.Mount(ctx, mux, web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, Acts: m.Acts, Courses: m.Courses, HTTP: opts}); err != nil {

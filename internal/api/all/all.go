@@ -5,23 +5,32 @@ package all
 import (
 	"net/http"
 
+	"gonghui/internal/activity"
 	"gonghui/internal/api"
 	"gonghui/internal/api/activities"
 	"gonghui/internal/api/admin"
 	"gonghui/internal/api/courses"
 	"gonghui/internal/api/members"
 	"gonghui/internal/api/orgs"
+	"gonghui/internal/course"
 )
 
+// Deps are what the kernel needs and each module's own store.
+type Deps struct {
+	api.Deps
+	Acts    *activity.Store
+	Courses *course.Store
+}
+
 // Mount builds the API's kernel and registers every module's routes on mux.
-func Mount(mux *http.ServeMux, d api.Deps) (*api.Handler, error) {
-	h := api.New(d)
+func Mount(mux *http.ServeMux, d Deps) (*api.Handler, error) {
+	h := api.New(d.Deps)
 	err := h.Mount(mux,
-		orgs.New(h),       // organisations, officers, employers
-		admin.New(h),      // accounts, the audit log, the security policy
-		members.New(h),    // the registry, joining, transfers, import/export, cards, data rights
-		activities.New(h), // activities: sign-up, check-in, attendance
-		courses.New(h),    // courses, terms, sessions, interest groups
+		orgs.New(h),               // organisations, officers, employers
+		admin.New(h),              // accounts, the audit log, the security policy
+		members.New(h),            // the registry, joining, transfers, import/export, cards, data rights
+		activities.New(h, d.Acts), // activities: sign-up, check-in, attendance
+		courses.New(h, d.Courses), // courses, terms, sessions, interest groups
 	)
 	return h, err
 }

@@ -105,7 +105,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	}
 	f.auth.SetDemoMode(true)
 	mux := http.NewServeMux()
-	if _, err := all.Mount(mux, api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, Members: f.mem, Acts: f.acts, Courses: f.crs, HTTP: httpx.Options{}}); err != nil {
+	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, Members: f.mem, HTTP: httpx.Options{}}, Acts: f.acts, Courses: f.crs}); err != nil {
 		t.Fatal(err)
 	}
 	f.srv = httptest.NewServer(checked(t, mux))

@@ -38,7 +38,7 @@ var served struct {
 func servedContract() (*openapi3.T, routers.Router, error) {
 	served.once.Do(func() {
 		mux := http.NewServeMux()
-		if _, served.err = all.Mount(mux, api.Deps{}); served.err != nil {
+		if _, served.err = all.Mount(mux, all.Deps{}); served.err != nil {
 			return
 		}
 		rec := httptest.NewRecorder()

@@ -14,7 +14,7 @@ import (
 // builtDoc is the document the handler serves.
 func builtDoc(t testing.TB) []byte {
 	t.Helper()
-	h, err := Mount(http.NewServeMux(), api.Deps{})
+	h, err := Mount(http.NewServeMux(), Deps{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 
 	// Register on a real mux so that the routes walked are those served.
 	mux := http.NewServeMux()
-	h, err := Mount(mux, api.Deps{})
+	h, err := Mount(mux, Deps{})
 	if err != nil {
 		t.Fatal(err)
 	}
