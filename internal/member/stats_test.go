@@ -18,12 +18,7 @@ func TestFiguresFollowEveryChange(t *testing.T) {
 		check := func(when string) {
 			t.Helper()
 			bad, err := st.Check(ctx, StatSource())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(bad) > 0 {
-				t.Fatalf("%s: %d figures differ from a recount, e.g. %+v", when, len(bad), bad[0])
-			}
+			testkit.Recounted(t, when, bad, err)
 		}
 		a := w.add(t, w.unionA, "张三", 1, "model_worker", "party_member")
 		b := w.add(t, w.unionA, "李四", 2, "outdoor_worker")

@@ -21,12 +21,7 @@ func TestFiguresFollowEveryChange(t *testing.T) {
 		check := func(when string) {
 			t.Helper()
 			bad, err := st.Check(ctx, StatSource())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(bad) > 0 {
-				t.Fatalf("%s: %d figures differ from a recount, e.g. %+v", when, len(bad), bad[0])
-			}
+			testkit.Recounted(t, when, bad, err)
 			rows, err := d.Query(ctx, "SELECT id FROM orgs")
 			if err != nil {
 				t.Fatal(err)
