@@ -306,61 +306,58 @@ func TestRecomputedChainDetected(t *testing.T) {
 // hashes, followed by keyed entries; an unkeyed entry after keyed ones, or
 // a checkpoint with a forged signature, is reported.
 func TestUnkeyedThenKeyed(t *testing.T) {
-	for _, e := range testkit.Engines() {
-		t.Run(string(e), func(t *testing.T) {
-			ctx := context.Background()
-			dsn := testkit.NewDSN(t, e)
-			open := func() *db.DB {
-				d, err := db.Open(ctx, dsn, db.Options{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { d.Close() })
-				if err := d.Migrate(ctx); err != nil {
-					t.Fatal(err)
-				}
-				return d
-			}
-			d := open() // no key: the old code's entries
-			record(t, d, 6, "org.update")
-			if _, problems, err := audit.Verify(ctx, d); err != nil || len(problems) != 0 {
-				t.Fatalf("unkeyed log: %s %v", codes(problems), err)
-			}
-			var logs bytes.Buffer
-			c, file := keyed(t, d, &logs)
-			r, err := audit.Check(ctx, d, audit.VerifyOptions{})
-			if err != nil || !has(r.Problems, "head_mac") {
-				t.Fatalf("unsigned head of an unkeyed log, checked with the key: %s %v", codes(r.Problems), err)
-			}
-			if err := audit.SignHead(ctx, d); err != nil {
+	testkit.ForEachDSN(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		open := func() *db.DB {
+			d, err := db.Open(ctx, dsn, db.Options{})
+			if err != nil {
 				t.Fatal(err)
 			}
-			record(t, d, 6, "org.update")
-			c.Close()
-			cps := anchors(t, file)
-			r, err = audit.Check(ctx, d, audit.VerifyOptions{Checkpoints: cps})
-			if err != nil || len(r.Problems) != 0 || r.Entries != 17 || r.Keyed != 9 {
-				t.Fatalf("unkeyed then keyed: %+v %v", r, err)
+			t.Cleanup(func() { d.Close() })
+			if err := d.Migrate(ctx); err != nil {
+				t.Fatal(err)
 			}
-			rs := rows(t, d)
-			if rs[8].action != "audit.keyed" || plainHash(rs[7]) != rs[7].hash {
-				t.Fatalf("switch-over at entry 9: %+v", rs[8])
-			}
+			return d
+		}
+		d := open() // no key: the old code's entries
+		record(t, d, 6, "org.update")
+		if _, problems, err := audit.Verify(ctx, d); err != nil || len(problems) != 0 {
+			t.Fatalf("unkeyed log: %s %v", codes(problems), err)
+		}
+		var logs bytes.Buffer
+		c, file := keyed(t, d, &logs)
+		r, err := audit.Check(ctx, d, audit.VerifyOptions{})
+		if err != nil || !has(r.Problems, "head_mac") {
+			t.Fatalf("unsigned head of an unkeyed log, checked with the key: %s %v", codes(r.Problems), err)
+		}
+		if err := audit.SignHead(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		record(t, d, 6, "org.update")
+		c.Close()
+		cps := anchors(t, file)
+		r, err = audit.Check(ctx, d, audit.VerifyOptions{Checkpoints: cps})
+		if err != nil || len(r.Problems) != 0 || r.Entries != 17 || r.Keyed != 9 {
+			t.Fatalf("unkeyed then keyed: %+v %v", r, err)
+		}
+		rs := rows(t, d)
+		if rs[8].action != "audit.keyed" || plainHash(rs[7]) != rs[7].hash {
+			t.Fatalf("switch-over at entry 9: %+v", rs[8])
+		}
 
-			// A process without the key writes after keyed entries.
-			record(t, open(), 1, "org.update")
-			if _, problems, _ := audit.Verify(ctx, d); !has(problems, "unkeyed") || !has(problems, "head_mac") {
-				t.Fatalf("unkeyed after keyed: %s", codes(problems))
-			}
+		// A process without the key writes after keyed entries.
+		record(t, open(), 1, "org.update")
+		if _, problems, _ := audit.Verify(ctx, d); !has(problems, "unkeyed") || !has(problems, "head_mac") {
+			t.Fatalf("unkeyed after keyed: %s", codes(problems))
+		}
 
-			forged := cps[len(cps)-1]
-			forged.Seq += 5
-			r, _ = audit.Check(ctx, d, audit.VerifyOptions{Checkpoints: []audit.Checkpoint{forged}})
-			if !has(r.Problems, "anchor_mac") || has(r.Problems, "truncated") {
-				t.Fatalf("forged checkpoint: %s", codes(r.Problems))
-			}
-		})
-	}
+		forged := cps[len(cps)-1]
+		forged.Seq += 5
+		r, _ = audit.Check(ctx, d, audit.VerifyOptions{Checkpoints: []audit.Checkpoint{forged}})
+		if !has(r.Problems, "anchor_mac") || has(r.Problems, "truncated") {
+			t.Fatalf("forged checkpoint: %s", codes(r.Problems))
+		}
+	})
 }
 
 // Checkpoints are read from the anchor file and from a server's log in
@@ -405,43 +402,40 @@ func TestVerifyUsesAttachedAnchorFile(t *testing.T) {
 // entry to one shared file: every line stays whole and every checkpoint
 // matches the chain.
 func TestSharedAnchorFile(t *testing.T) {
-	for _, e := range testkit.Engines() {
-		t.Run(string(e), func(t *testing.T) {
-			ctx := context.Background()
-			dsn := testkit.NewDSN(t, e)
-			key := make([]byte, 32)
-			_, _ = rand.Read(key)
-			file := filepath.Join(t.TempDir(), "anchor.log")
-			var handles []*db.DB
-			for i := 0; i < 2; i++ {
-				d, err := db.Open(ctx, dsn, db.Options{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { d.Close() })
-				if err := d.Migrate(ctx); err != nil {
-					t.Fatal(err)
-				}
-				var logs bytes.Buffer
-				if _, err := audit.Attach(d, audit.Options{Key: key, AnchorFile: file, AnchorEvery: 1, Logger: slog.New(slog.NewTextHandler(&logs, nil))}); err != nil {
-					t.Fatal(err)
-				}
-				handles = append(handles, d)
+	testkit.ForEachDSN(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		key := make([]byte, 32)
+		_, _ = rand.Read(key)
+		file := filepath.Join(t.TempDir(), "anchor.log")
+		var handles []*db.DB
+		for i := 0; i < 2; i++ {
+			d, err := db.Open(ctx, dsn, db.Options{})
+			if err != nil {
+				t.Fatal(err)
 			}
-			done := make(chan struct{})
-			for _, d := range handles {
-				go func() {
-					defer func() { done <- struct{}{} }()
-					record(t, d, 30, "member.update")
-				}()
+			t.Cleanup(func() { d.Close() })
+			if err := d.Migrate(ctx); err != nil {
+				t.Fatal(err)
 			}
-			<-done
-			<-done
-			cps := anchors(t, file)
-			r, err := audit.Check(ctx, handles[0], audit.VerifyOptions{Checkpoints: cps})
-			if err != nil || len(r.Problems) != 0 || r.Entries != 80 || len(cps) != 60 {
-				t.Fatalf("%d checkpoints, %+v %v", len(cps), r, err)
+			var logs bytes.Buffer
+			if _, err := audit.Attach(d, audit.Options{Key: key, AnchorFile: file, AnchorEvery: 1, Logger: slog.New(slog.NewTextHandler(&logs, nil))}); err != nil {
+				t.Fatal(err)
 			}
-		})
-	}
+			handles = append(handles, d)
+		}
+		done := make(chan struct{})
+		for _, d := range handles {
+			go func() {
+				defer func() { done <- struct{}{} }()
+				record(t, d, 30, "member.update")
+			}()
+		}
+		<-done
+		<-done
+		cps := anchors(t, file)
+		r, err := audit.Check(ctx, handles[0], audit.VerifyOptions{Checkpoints: cps})
+		if err != nil || len(r.Problems) != 0 || r.Entries != 80 || len(cps) != 60 {
+			t.Fatalf("%d checkpoints, %+v %v", len(cps), r, err)
+		}
+	})
 }

@@ -213,34 +213,32 @@ func TestSignUpStormTwoProcesses(t *testing.T) {
 		t.Skip("starts server processes")
 	}
 	const n, capacity = 5000, 1000
-	for _, engine := range testkit.Engines() {
-		t.Run(string(engine), func(t *testing.T) {
-			s, servers, start := newSignupSite(t, engine, n, capacity)
-			b := start()
-			began := time.Now()
-			answers := s.storm(t, []string{servers[0].URL, b.URL}, 64, nil)
-			el := time.Since(began)
-			created, repeated := 0, 0
-			for _, a := range answers {
-				switch a.code {
-				case 201:
-					created++
-				case 200:
-					repeated++
-				default:
-					t.Fatalf("member %d: HTTP %d %s", a.member, a.code, a.status)
-				}
+	testkit.ForEachEngine(t, func(t *testing.T, engine db.Dialect) {
+		s, servers, start := newSignupSite(t, engine, n, capacity)
+		b := start()
+		began := time.Now()
+		answers := s.storm(t, []string{servers[0].URL, b.URL}, 64, nil)
+		el := time.Since(began)
+		created, repeated := 0, 0
+		for _, a := range answers {
+			switch a.code {
+			case 201:
+				created++
+			case 200:
+				repeated++
+			default:
+				t.Fatalf("member %d: HTTP %d %s", a.member, a.code, a.status)
 			}
-			if created != n || repeated != n/10 {
-				t.Fatalf("%d created, %d repeated; want %d and %d", created, repeated, n, n/10)
-			}
-			confirmed, waiting := s.check(t, capacity, answers)
-			if confirmed != capacity || waiting != n-capacity {
-				t.Fatalf("%d confirmed, %d waiting; want %d and %d", confirmed, waiting, capacity, n-capacity)
-			}
-			t.Logf("%s: %d sign-ups over two processes in %s (%.0f/s)", engine, len(answers), el.Round(time.Millisecond), float64(len(answers))/el.Seconds())
-		})
-	}
+		}
+		if created != n || repeated != n/10 {
+			t.Fatalf("%d created, %d repeated; want %d and %d", created, repeated, n, n/10)
+		}
+		confirmed, waiting := s.check(t, capacity, answers)
+		if confirmed != capacity || waiting != n-capacity {
+			t.Fatalf("%d confirmed, %d waiting; want %d and %d", confirmed, waiting, capacity, n-capacity)
+		}
+		t.Logf("%s: %d sign-ups over two processes in %s (%.0f/s)", engine, len(answers), el.Round(time.Millisecond), float64(len(answers))/el.Seconds())
+	})
 }
 
 // A server killed with SIGKILL in the middle of a sign-up storm loses no
@@ -251,53 +249,51 @@ func TestSignUpSurvivesKill(t *testing.T) {
 		t.Skip("starts server processes")
 	}
 	const n, capacity = 3000, 500
-	for _, engine := range testkit.Engines() {
-		t.Run(string(engine), func(t *testing.T) {
-			s, servers, start := newSignupSite(t, engine, n, capacity)
-			a := servers[0]
-			var stop atomic.Bool
-			done := make(chan []answer)
-			go func() { done <- s.storm(t, []string{a.URL}, 32, &stop) }()
-			// Kill the server once a good part of the storm is answered.
-			id, _ := db.ParseID(s.activityID)
-			deadline := time.Now().Add(60 * time.Second)
-			for {
-				var k int
-				_ = s.d.QueryRow(context.Background(), "SELECT COUNT(*) FROM registrations WHERE activity_id = ?", id).Scan(&k)
-				if k >= n/3 || time.Now().After(deadline) {
-					break
-				}
-				time.Sleep(5 * time.Millisecond)
+	testkit.ForEachEngine(t, func(t *testing.T, engine db.Dialect) {
+		s, servers, start := newSignupSite(t, engine, n, capacity)
+		a := servers[0]
+		var stop atomic.Bool
+		done := make(chan []answer)
+		go func() { done <- s.storm(t, []string{a.URL}, 32, &stop) }()
+		// Kill the server once a good part of the storm is answered.
+		id, _ := db.ParseID(s.activityID)
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			var k int
+			_ = s.d.QueryRow(context.Background(), "SELECT COUNT(*) FROM registrations WHERE activity_id = ?", id).Scan(&k)
+			if k >= n/3 || time.Now().After(deadline) {
+				break
 			}
-			a.Kill()
-			stop.Store(true)
-			answers := <-done
-			ok, failed := 0, 0
-			for _, x := range answers {
-				if x.code == 200 || x.code == 201 {
-					ok++
-				} else {
-					failed++
-				}
+			time.Sleep(5 * time.Millisecond)
+		}
+		a.Kill()
+		stop.Store(true)
+		answers := <-done
+		ok, failed := 0, 0
+		for _, x := range answers {
+			if x.code == 200 || x.code == 201 {
+				ok++
+			} else {
+				failed++
 			}
-			if ok == 0 || failed == 0 {
-				t.Fatalf("the kill did not land mid-storm: %d answered, %d failed", ok, failed)
+		}
+		if ok == 0 || failed == 0 {
+			t.Fatalf("the kill did not land mid-storm: %d answered, %d failed", ok, failed)
+		}
+		// Back up: every acknowledged sign-up is there, nothing oversold,
+		// and the restarted server goes on taking sign-ups.
+		a2 := start()
+		s.check(t, capacity, answers)
+		more := s.storm(t, []string{a2.URL}, 16, nil)
+		for _, x := range more {
+			if x.code != 200 && x.code != 201 {
+				t.Fatalf("after restart, member %d: HTTP %d %s", x.member, x.code, x.status)
 			}
-			// Back up: every acknowledged sign-up is there, nothing oversold,
-			// and the restarted server goes on taking sign-ups.
-			a2 := start()
-			s.check(t, capacity, answers)
-			more := s.storm(t, []string{a2.URL}, 16, nil)
-			for _, x := range more {
-				if x.code != 200 && x.code != 201 {
-					t.Fatalf("after restart, member %d: HTTP %d %s", x.member, x.code, x.status)
-				}
-			}
-			confirmed, waiting := s.check(t, capacity, more)
-			if confirmed != capacity || waiting != n-capacity {
-				t.Fatalf("after the restart: %d confirmed, %d waiting; want %d and %d", confirmed, waiting, capacity, n-capacity)
-			}
-			t.Logf("%s: killed after %d acknowledged sign-ups (%d cut off); all there after restart", engine, ok, failed)
-		})
-	}
+		}
+		confirmed, waiting := s.check(t, capacity, more)
+		if confirmed != capacity || waiting != n-capacity {
+			t.Fatalf("after the restart: %d confirmed, %d waiting; want %d and %d", confirmed, waiting, capacity, n-capacity)
+		}
+		t.Logf("%s: killed after %d acknowledged sign-ups (%d cut off); all there after restart", engine, ok, failed)
+	})
 }
