@@ -8,12 +8,10 @@ import (
 	"gonghui/internal/card"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
-	"gonghui/internal/testkit"
 )
 
 func TestTransferBetweenStreets(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
 		m := w.add(t, w.unionA, "陈十一", 600, string(TagCraftsman))
 		// Only the source's staff may ask by member id.
 		_, err := w.s.RequestTransfer(ctx, w.xichangOf, TransferRequest{MemberID: m.ID, ToOrgID: w.unionB.ID})
@@ -115,8 +113,7 @@ func TestTransferBetweenStreets(t *testing.T) {
 }
 
 func TestApplyApproveAndTrack(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
 		in := ApplyInput{Name: "骑手小刘", IDNumber: idNumber(t, 700), Mobile: "13600007000", PlatformWorker: true}
 		_, err := w.s.Apply(ctx, w.unionA.ID, in)
 		wantField(t, err, "consent", "member.consent_required")
@@ -187,8 +184,7 @@ func TestApplyApproveAndTrack(t *testing.T) {
 }
 
 func TestCard(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
 		m := w.add(t, w.unionA, "张中喜", 800)
 		c, err := w.s.Card(ctx, w.dashilanOfficer, m.ID)
 		if err != nil {

@@ -12,12 +12,10 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/org"
-	"gonghui/internal/testkit"
 )
 
 func TestCreateValidates(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
 		good := Person{Name: "张中喜", IDNumber: idNumber(t, 1), Mobile: "13812345678", JoinedOn: "2020-01-02"}
 		cases := []struct {
 			name  string
@@ -82,8 +80,7 @@ func otherCheck(c byte) string {
 // The plain numbers are nowhere in the database: not in the members table,
 // not in the history, not in the audit log.
 func TestPersonalDataSealed(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
 		id := idNumber(t, 7)
 		m, err := w.s.Create(ctx, w.admin, w.unionA.ID, Person{Name: "李四", IDNumber: id, Mobile: "13912345678"})
 		if err != nil {
@@ -123,8 +120,7 @@ func TestPersonalDataSealed(t *testing.T) {
 }
 
 func TestRevealNeedsPermissionAndIsAudited(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
 		id := idNumber(t, 8)
 		m, err := w.s.Create(ctx, w.admin, w.unionA.ID, Person{Name: "王五", IDNumber: id, Mobile: "13900001111"})
 		if err != nil {
@@ -158,8 +154,7 @@ func TestRevealNeedsPermissionAndIsAudited(t *testing.T) {
 }
 
 func TestOnePersonOneMembership(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
 		p := Person{Name: "赵六", IDNumber: idNumber(t, 9), Mobile: "13700001111"}
 		if _, err := w.s.Create(ctx, w.admin, w.unionA.ID, p); err != nil {
 			t.Fatal(err)
@@ -206,8 +201,7 @@ func TestOnePersonOneMembership(t *testing.T) {
 }
 
 func TestListSearchAndScope(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
 		names := []string{"王伟", "王伟民", "王小伟", "张中喜", "李伟", "欧阳王伟", "张三"}
 		var made []*Member
 		for i, n := range names {
@@ -305,8 +299,7 @@ func TestListSearchAndScope(t *testing.T) {
 }
 
 func TestStatusAndRejoin(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
 		m := w.add(t, w.unionA, "周九", 300)
 		_, err := w.s.SetStatus(ctx, w.admin, m.ID, StatusChange{Status: "gone"})
 		wantField(t, err, "status", "field.invalid_choice")
@@ -336,8 +329,7 @@ func TestStatusAndRejoin(t *testing.T) {
 }
 
 func TestEdit(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
 		m := w.add(t, w.unionA, "吴十", 400)
 		other := w.add(t, w.unionA, "郑一", 401)
 		in := Update{Person: Person{Name: "吴拾", IDNumber: idNumber(t, 400), Mobile: mobile(400), Job: "焊工", Tags: []string{"craftsman"}}, Version: m.Version}
@@ -382,8 +374,7 @@ func TestEdit(t *testing.T) {
 }
 
 func TestMovingAUnionMovesItsMembers(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
 		w.add(t, w.subA, "冯二", 500)
 		if _, err := w.o.Move(ctx, w.admin, w.unionA.ID, w.xichang.ID); err != nil {
 			t.Fatal(err)

@@ -12,8 +12,7 @@ import (
 // recount from the rows, at every organisation up the tree, and a move of
 // a subtree carries its figures to the new ancestors.
 func TestFiguresFollowEveryChange(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
 		st := stats.NewStore(d)
 		check := func(when string) {
 			t.Helper()
