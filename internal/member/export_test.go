@@ -15,6 +15,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/org"
+	"gonghui/internal/testkit"
 )
 
 func tr(key string, args ...any) string { return key }
@@ -54,7 +55,8 @@ func staff(id int64, role auth.Role, orgs ...*org.Org) *auth.Principal {
 // the hidden digits of the ID number encode: not in the record, the list,
 // the masked export or a join application; the audited reveal does.
 func TestMaskedViewsHideBirthDate(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		m := w.add(t, w.unionA, "王小明", 1234)
 		birth := birthOf(1234)
 		if m.BirthDate == birth || m.Gender != "" || m.BirthDate != MaskedBirthDate {
@@ -107,7 +109,8 @@ func TestMaskedViewsHideBirthDate(t *testing.T) {
 // Point 12: a transfer asked by ID number answers the same for a person
 // in a union the caller cannot see as for nobody at all.
 func TestTransferByIDNumberKeepsUnionsApart(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		w.add(t, w.unionA, "甲会员", 1400)
 		left := w.add(t, w.unionA, "已退会", 1401)
 		if _, err := w.s.SetStatus(ctx, w.admin, left.ID, StatusChange{Status: StatusLeft, On: "2024-01-01"}); err != nil {
@@ -145,7 +148,8 @@ func TestTransferByIDNumberKeepsUnionsApart(t *testing.T) {
 // Point 12: the import dry run says only that a person is a member
 // elsewhere, never where.
 func TestImportDryRunDoesNotNameTheUnion(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		m := w.add(t, w.unionA, "甲会员", 1500)
 		data := csvFile([]string{"姓名", "身份证号", "手机号"}, []string{"甲会员", idNumber(t, 1500), ""})
 		rep, err := w.s.Import(ctx, w.xichangOf, bytes.NewReader(data), int64(len(data)), ImportOptions{OrgID: w.unionB.ID, Mode: ImportDryRun, Name: "r.csv"})
@@ -168,7 +172,8 @@ func TestImportDryRunDoesNotNameTheUnion(t *testing.T) {
 // above the threshold after another person's approval; every export is
 // audited with its row count.
 func TestExportApproval(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		w.s.Policy.ApprovalRows = 2
 		for i, name := range []string{"成员甲", "成员乙", "成员丙"} {
 			w.add(t, w.unionA, name, 1600+i)
@@ -270,7 +275,8 @@ func TestExportApproval(t *testing.T) {
 // requests (one upsert decides), and the mass-read alert fires once when
 // an account's reads in an hour cross the threshold.
 func TestExportQuotaAndMassRead(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		w.add(t, w.unionA, "成员", 1700)
 		w.s.Policy.PerHour = 3
 		other := NewStore(d, w.s.Keys) // a second process's store on the same database

@@ -8,10 +8,12 @@ import (
 	"gonghui/internal/card"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/testkit"
 )
 
 func TestTransferBetweenStreets(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		m := w.add(t, w.unionA, "陈十一", 600, string(TagCraftsman))
 		// Only the source's staff may ask by member id.
 		_, err := w.s.RequestTransfer(ctx, w.xichangOf, TransferRequest{MemberID: m.ID, ToOrgID: w.unionB.ID})
@@ -75,15 +77,7 @@ func TestTransferBetweenStreets(t *testing.T) {
 				t.Fatalf("%s list: %v %v", p.name, list, err)
 			}
 		}
-		h, err := w.s.History(ctx, w.xichangOf, m.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var kinds []string
-		for _, e := range h {
-			kinds = append(kinds, string(e.Kind))
-		}
-		if strings.Join(kinds, ",") != "joined,transfer_requested,transferred_out,transferred_in" {
+		if kinds := w.history(t, w.xichangOf, m.ID); kinds != "joined,transfer_requested,transferred_out,transferred_in" {
 			t.Fatalf("history %v", kinds)
 		}
 		if n := count(t, d, "SELECT count(*) FROM members WHERE name = ?", "陈十一"); n != 1 {
@@ -113,7 +107,8 @@ func TestTransferBetweenStreets(t *testing.T) {
 }
 
 func TestApplyApproveAndTrack(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		in := ApplyInput{Name: "骑手小刘", IDNumber: idNumber(t, 700), Mobile: "13600007000", PlatformWorker: true}
 		_, err := w.s.Apply(ctx, w.unionA.ID, in)
 		wantField(t, err, "consent", "member.consent_required")
@@ -184,7 +179,8 @@ func TestApplyApproveAndTrack(t *testing.T) {
 }
 
 func TestCard(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		m := w.add(t, w.unionA, "张中喜", 800)
 		c, err := w.s.Card(ctx, w.dashilanOfficer, m.ID)
 		if err != nil {

@@ -58,12 +58,6 @@ func newWorld(t testing.TB, d *db.DB) *world {
 	return w
 }
 
-// inWorld runs fn on a fresh world on each engine.
-func inWorld(t *testing.T, fn func(t *testing.T, d *db.DB, w *world)) {
-	t.Helper()
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) { fn(t, d, newWorld(t, d)) })
-}
-
 // idNumber makes a valid ID number: born 1990-01-01 plus n days, Xicheng.
 func idNumber(t testing.TB, n int) string {
 	t.Helper()

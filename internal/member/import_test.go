@@ -67,7 +67,8 @@ func errorAt(rep *ImportReport, row int, column string) string {
 }
 
 func TestImportModes(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		elsewhere := w.add(t, w.unionB, "外单位", 900)
 		badCheck := idNumber(t, 903)
 		badCheck = badCheck[:17] + otherCheck(badCheck[17])
@@ -160,7 +161,8 @@ func genderOf(t testing.TB, n int) string {
 }
 
 func TestImportCSVEncodingsAndHeaders(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		rows := [][]string{{"会员姓名", "公民身份号码", "联系电话", "岗位"}, {"王一", idNumber(t, 921), mobile(921), "焊工"}}
 		utf := csvFile(rows...)
 		gb, err := simplifiedchinese.GB18030.NewEncoder().Bytes(csvFile([]string{"姓名", "身份证号"}, []string{"王二", idNumber(t, 922)}))
@@ -234,7 +236,8 @@ func BenchmarkImport100k(b *testing.B) {
 // A city-level roster names each row's union; rows naming a union outside
 // the caller's reach, or none, are refused.
 func TestImportUnionColumn(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		data := csvFile([]string{"姓名", "身份证号", "所在工会"},
 			[]string{"赵甲", idNumber(t, 931), "甲公司工会"},
 			[]string{"赵乙", idNumber(t, 932), db.FormatID(w.subA.ID)},
@@ -265,7 +268,8 @@ func TestImportUnionColumn(t *testing.T) {
 // A valid-rows import that breaks off mid-file keeps the batches committed
 // before and says how many, together with the error.
 func TestImportBreaksOffMidFile(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		var b bytes.Buffer
 		b.WriteString("姓名,身份证号\n")
 		g := &generator{regions: []string{"110101"}, rng: rand.New(rand.NewPCG(3, 4))}

@@ -8,12 +8,14 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/sms"
+	"gonghui/internal/testkit"
 )
 
 var codeRE = regexp.MustCompile(`\d{6}`)
 
 func TestMemberLogin(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		a := auth.NewService(d, w.s.Keys)
 		rec := &sms.Recorder{}
 		a.SetSMS(rec)

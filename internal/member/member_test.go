@@ -12,10 +12,12 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/org"
+	"gonghui/internal/testkit"
 )
 
 func TestCreateValidates(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		good := Person{Name: "张中喜", IDNumber: idNumber(t, 1), Mobile: "13812345678", JoinedOn: "2020-01-02"}
 		cases := []struct {
 			name  string
@@ -80,7 +82,8 @@ func otherCheck(c byte) string {
 // The plain numbers are nowhere in the database: not in the members table,
 // not in the history, not in the audit log.
 func TestPersonalDataSealed(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		id := idNumber(t, 7)
 		m, err := w.s.Create(ctx, w.admin, w.unionA.ID, Person{Name: "李四", IDNumber: id, Mobile: "13912345678"})
 		if err != nil {
@@ -120,7 +123,8 @@ func TestPersonalDataSealed(t *testing.T) {
 }
 
 func TestRevealNeedsPermissionAndIsAudited(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		id := idNumber(t, 8)
 		m, err := w.s.Create(ctx, w.admin, w.unionA.ID, Person{Name: "王五", IDNumber: id, Mobile: "13900001111"})
 		if err != nil {
@@ -154,7 +158,8 @@ func TestRevealNeedsPermissionAndIsAudited(t *testing.T) {
 }
 
 func TestOnePersonOneMembership(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		p := Person{Name: "赵六", IDNumber: idNumber(t, 9), Mobile: "13700001111"}
 		if _, err := w.s.Create(ctx, w.admin, w.unionA.ID, p); err != nil {
 			t.Fatal(err)
@@ -201,7 +206,8 @@ func TestOnePersonOneMembership(t *testing.T) {
 }
 
 func TestListSearchAndScope(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		names := []string{"王伟", "王伟民", "王小伟", "张中喜", "李伟", "欧阳王伟", "张三"}
 		var made []*Member
 		for i, n := range names {
@@ -299,7 +305,8 @@ func TestListSearchAndScope(t *testing.T) {
 }
 
 func TestStatusAndRejoin(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		m := w.add(t, w.unionA, "周九", 300)
 		_, err := w.s.SetStatus(ctx, w.admin, m.ID, StatusChange{Status: "gone"})
 		wantField(t, err, "status", "field.invalid_choice")
@@ -314,22 +321,15 @@ func TestStatusAndRejoin(t *testing.T) {
 		if again.ID != m.ID || again.OrgID != w.unionB.ID || again.Status != StatusActive || again.CardSerial != 2 {
 			t.Fatalf("rejoined %+v", again)
 		}
-		h, err := w.s.History(ctx, w.admin, m.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var kinds []string
-		for _, e := range h {
-			kinds = append(kinds, string(e.Kind))
-		}
-		if strings.Join(kinds, ",") != "joined,status,rejoined" {
+		if kinds := w.history(t, w.admin, m.ID); kinds != "joined,status,rejoined" {
 			t.Fatalf("history %v", kinds)
 		}
 	})
 }
 
 func TestEdit(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		m := w.add(t, w.unionA, "吴十", 400)
 		other := w.add(t, w.unionA, "郑一", 401)
 		in := Update{Person: Person{Name: "吴拾", IDNumber: idNumber(t, 400), Mobile: mobile(400), Job: "焊工", Tags: []string{"craftsman"}}, Version: m.Version}
@@ -374,7 +374,8 @@ func TestEdit(t *testing.T) {
 }
 
 func TestMovingAUnionMovesItsMembers(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		w.add(t, w.subA, "冯二", 500)
 		if _, err := w.o.Move(ctx, w.admin, w.unionA.ID, w.xichang.ID); err != nil {
 			t.Fatal(err)
@@ -394,3 +395,18 @@ func TestMovingAUnionMovesItsMembers(t *testing.T) {
 }
 
 var _ = org.KindCity
+
+// history is the kinds of member id's history as pr sees it, oldest first,
+// joined by commas.
+func (w *world) history(t *testing.T, pr *auth.Principal, id int64) string {
+	t.Helper()
+	h, err := w.s.History(ctx, pr, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, e := range h {
+		kinds = append(kinds, string(e.Kind))
+	}
+	return strings.Join(kinds, ",")
+}

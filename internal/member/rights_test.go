@@ -18,7 +18,8 @@ import (
 // the self-view is audited; consent is recorded on every intake path with
 // who collected it, when and for what.
 func TestOwnDataAndConsentOnEveryPath(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		staff := WithConsent(ctx, Collected{CollectorID: 7, Collector: "张干事"})
 		m, err := w.s.Create(staff, w.admin, w.unionA.ID, Person{Name: "陈现场", IDNumber: idNumber(t, 11), Mobile: mobile(11), JoinedOn: "2021-03-01"})
 		if err != nil {
@@ -81,7 +82,8 @@ func TestOwnDataAndConsentOnEveryPath(t *testing.T) {
 // member's union see it, approve (the record changes through Edit) or
 // reject with a reason; staff elsewhere see nothing.
 func TestCorrectionRequests(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		m := w.add(t, w.unionA, "张三", 21)
 		_, err := w.s.RequestCorrection(ctx, m.ID, CorrectionInput{Field: "salary", Value: "x"})
 		wantField(t, err, "field", "field.invalid_choice")
@@ -163,7 +165,8 @@ func TestCorrectionRequests(t *testing.T) {
 // an active member and one who left recently are untouched, the figures do
 // not move, and the person may join again.
 func TestAnonymiseAfterRetention(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		st := stats.NewStore(d)
 		// The old member joined online (an application with their name) and
 		// set a password; they left in 2020.

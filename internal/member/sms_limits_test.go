@@ -10,13 +10,15 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/sms"
+	"gonghui/internal/testkit"
 )
 
 // Finding 10 of the security audit: sign-in codes could be sent to any
 // number of numbers from one address, and each new code reset the count of
 // guesses, so a member's code could be guessed about five times a minute.
 func TestSignInCodeLimits(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		a := auth.NewService(d, w.s.Keys)
 		rec := &sms.Recorder{}
 		a.SetSMS(rec)

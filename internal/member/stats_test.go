@@ -12,13 +12,10 @@ import (
 // recount from the rows, at every organisation up the tree, and a move of
 // a subtree carries its figures to the new ancestors.
 func TestFiguresFollowEveryChange(t *testing.T) {
-	inWorld(t, func(t *testing.T, d *db.DB, w *world) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
 		st := stats.NewStore(d)
-		check := func(when string) {
-			t.Helper()
-			bad, err := st.Check(ctx, StatSource())
-			testkit.Recounted(t, when, bad, err)
-		}
+		check := testkit.RecountCheck(t, func() ([]stats.Mismatch, error) { return st.Check(ctx, StatSource()) })
 		a := w.add(t, w.unionA, "张三", 1, "model_worker", "party_member")
 		b := w.add(t, w.unionA, "李四", 2, "outdoor_worker")
 		c := w.add(t, w.unionB, "王五", 3)
