@@ -25,6 +25,14 @@ func keysConfig(dsn, keyFile string) Config {
 	return Config{DB: dsn, KeyFile: keyFile, KeyProfile: "standard", MaxConns: 4, SQLiteCacheMB: 8, Addr: "127.0.0.1:0"}
 }
 
+// keysSetup is the configuration of a server on dsn with its key file,
+// gonghui.key, in a fresh directory dir.
+func keysSetup(t *testing.T, dsn string) (dir, keyFile string, cfg Config) {
+	dir = t.TempDir()
+	keyFile = filepath.Join(dir, "gonghui.key")
+	return dir, keyFile, keysConfig(dsn, keyFile)
+}
+
 func openMain(t *testing.T, cfg Config) *Main {
 	t.Helper()
 	m, err := Open(t.Context(), cfg)
@@ -71,9 +79,7 @@ func seedMember(t *testing.T, m *Main) *keysWorld {
 func TestOpenRefusesMissingOrWrongKeys(t *testing.T) {
 	testkit.ForEachDSN(t, func(t *testing.T, dsn string) {
 		ctx := t.Context()
-		dir := t.TempDir()
-		keyFile := filepath.Join(dir, "gonghui.key")
-		cfg := keysConfig(dsn, keyFile)
+		dir, keyFile, cfg := keysSetup(t, dsn)
 		m := openMain(t, cfg)
 		w := seedMember(t, m)
 		m.Close()
@@ -204,9 +210,7 @@ func TestOpenFreshDatabaseTogether(t *testing.T) {
 func TestKeysRotate(t *testing.T) {
 	testkit.ForEachDSN(t, func(t *testing.T, dsn string) {
 		ctx := t.Context()
-		dir := t.TempDir()
-		keyFile := filepath.Join(dir, "gonghui.key")
-		cfg := keysConfig(dsn, keyFile)
+		dir, keyFile, cfg := keysSetup(t, dsn)
 		m := openMain(t, cfg)
 		defer m.Close()
 		w := seedMember(t, m)

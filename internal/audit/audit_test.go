@@ -35,6 +35,17 @@ func keyed(t *testing.T, d *db.DB, logs *bytes.Buffer) (*audit.Chain, string) {
 	return c, file
 }
 
+// keyedLog keys d's chain, writes n events (see record) and closes the
+// chain, which writes its last checkpoint; it returns the chain and its
+// anchor file.
+func keyedLog(t *testing.T, d *db.DB, logs *bytes.Buffer, n int) (*audit.Chain, string) {
+	t.Helper()
+	c, file := keyed(t, d, logs)
+	record(t, d, n, "member.update")
+	c.Close()
+	return c, file
+}
+
 // record writes n events, one transaction each; every third transaction
 // holds two events, as a change with its reveal would.
 func record(t *testing.T, d *db.DB, n int, action string) {
@@ -169,12 +180,9 @@ func rewrite(t *testing.T, d *db.DB, drop func(row) bool, asOld bool) {
 // An untouched log verifies, with every checkpoint found, from the anchor
 // file and from the server's log lines alike.
 func TestUntouchedLogVerifies(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
+	testkit.ForEachDBContext(t, func(t *testing.T, ctx context.Context, d *db.DB) {
 		var logs bytes.Buffer
-		c, file := keyed(t, d, &logs)
-		record(t, d, 23, "member.update")
-		c.Close()
+		_, file := keyedLog(t, d, &logs, 23)
 		cps := anchors(t, file)
 		if len(cps) < 5 || cps[len(cps)-1].Seq != 30 {
 			t.Fatalf("checkpoints %+v, want one every 5 entries and the last (30) at close", cps)
@@ -202,8 +210,7 @@ func TestUntouchedLogVerifies(t *testing.T) {
 // who had saved an older signed head (or restores an older copy) is caught
 // by the anchor file.
 func TestTruncationDetected(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
+	testkit.ForEachDBContext(t, func(t *testing.T, ctx context.Context, d *db.DB) {
 		var logs bytes.Buffer
 		c, file := keyed(t, d, &logs)
 		record(t, d, 12, "member.update") // 16 entries
@@ -262,9 +269,7 @@ func TestRecomputedChainDetected(t *testing.T) {
 			testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 				ctx := context.Background()
 				var logs bytes.Buffer
-				c, file := keyed(t, d, &logs)
-				record(t, d, 15, "member.update")
-				c.Close()
+				c, file := keyedLog(t, d, &logs, 15)
 				cps := anchors(t, file)
 				rewrite(t, d, func(r row) bool { return r.action == "pii.reveal" }, asOld)
 				var n int
@@ -308,17 +313,7 @@ func TestRecomputedChainDetected(t *testing.T) {
 func TestUnkeyedThenKeyed(t *testing.T) {
 	testkit.ForEachDSN(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		open := func() *db.DB {
-			d, err := db.Open(ctx, dsn, db.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { d.Close() })
-			if err := d.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			return d
-		}
+		open := func() *db.DB { return testkit.OpenDSN(t, dsn) }
 		d := open() // no key: the old code's entries
 		record(t, d, 6, "org.update")
 		if _, problems, err := audit.Verify(ctx, d); err != nil || len(problems) != 0 {
@@ -384,12 +379,9 @@ func TestReadCheckpoints(t *testing.T) {
 // A server checks its own anchor file when the log is verified from the
 // web page or the API.
 func TestVerifyUsesAttachedAnchorFile(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
+	testkit.ForEachDBContext(t, func(t *testing.T, ctx context.Context, d *db.DB) {
 		var logs bytes.Buffer
-		c, _ := keyed(t, d, &logs)
-		record(t, d, 8, "member.update")
-		c.Close()
+		keyedLog(t, d, &logs, 8)
 		exec(t, d, "DELETE FROM audit_log")
 		exec(t, d, "UPDATE audit_head SET seq = 0, hash = '', mac = '' WHERE id = 1")
 		if _, problems, err := audit.Verify(ctx, d); err != nil || !has(problems, "truncated") {
@@ -409,14 +401,7 @@ func TestSharedAnchorFile(t *testing.T) {
 		file := filepath.Join(t.TempDir(), "anchor.log")
 		var handles []*db.DB
 		for i := 0; i < 2; i++ {
-			d, err := db.Open(ctx, dsn, db.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { d.Close() })
-			if err := d.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			d := testkit.OpenDSN(t, dsn)
 			var logs bytes.Buffer
 			if _, err := audit.Attach(d, audit.Options{Key: key, AnchorFile: file, AnchorEvery: 1, Logger: slog.New(slog.NewTextHandler(&logs, nil))}); err != nil {
 				t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"os"
 	"testing"
-	"time"
 
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
@@ -19,22 +18,9 @@ func TestUploadsSealedAndDropped(t *testing.T) {
 	testkit.ForEachEngine(t, func(t *testing.T, e db.Dialect) {
 		ctx := context.Background()
 		dsn := testkit.NewDSN(t, e)
-		d, err := db.Open(ctx, dsn, db.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer d.Close()
-		if err := d.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		rootID, userID := db.NewID(), db.NewID()
-		now := time.Now().UnixMilli()
-		if _, err := d.Exec(ctx, "INSERT INTO orgs (id, path, depth, name, kind, created_at, updated_at) VALUES (?, ?, 0, 'r', 'city_federation', ?, ?)", rootID, "/"+db.FormatID(rootID)+"/", now, now); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := d.Exec(ctx, "INSERT INTO users (id, username, name, kind, org_id, created_at, updated_at) VALUES (?, 'u', 'n', 'staff', ?, ?, ?)", userID, rootID, now, now); err != nil {
-			t.Fatal(err)
-		}
+		d := testkit.OpenDSN(t, dsn)
+		rootID, users := seed(t, d, 1)
+		userID := users[0]
 		s := &Store{DB: d, Keys: testkit.Keys(t)}
 		secrets := []string{"110102198001020016", "13912345678", "欧阳娜娜"}
 		roster := []byte("姓名,身份证号码,联系电话\n欧阳娜娜,110102198001020016,13912345678\n")

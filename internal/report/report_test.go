@@ -27,8 +27,7 @@ func grant(o *org.Org) *auth.Principal {
 // transferred member once, at the target; a retired member among those who
 // left; a cancelled registration not attendance.
 func TestDashboardMatchesTheRows(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
+	testkit.ForEachDBContext(t, func(t *testing.T, ctx context.Context, d *db.DB) {
 		os := org.NewStore(d)
 		tree := orgtree.New(t, os, auth.RoleOfficer)
 		root := tree.Root

@@ -14,3 +14,14 @@ func Recounted[T any](t testing.TB, when string, bad []T, err error) {
 		t.Fatalf("%s: %d figures differ from a recount, e.g. %+v", when, len(bad), bad[0])
 	}
 }
+
+// RecountCheck returns a check, named by the moment it is made at, that
+// the figures check folds and compares (a stats.Store.Check) agree with a
+// recount.
+func RecountCheck[T any](t testing.TB, check func() ([]T, error)) func(when string) {
+	return func(when string) {
+		t.Helper()
+		bad, err := check()
+		Recounted(t, when, bad, err)
+	}
+}
