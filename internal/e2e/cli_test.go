@@ -31,9 +31,7 @@ func gonghui(t *testing.T, stdin string, args ...string) (string, int) {
 // user who can then sign in through the API, and verify the audit chain
 // before and after someone edits a row behind the product's back.
 func TestCommands(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the binary")
-	}
+	skipShort(t, "runs the binary")
 	testkit.ForEachDSN(t, func(t *testing.T, dsn string) {
 		if out, code := gonghui(t, "", "migrate", "--db", dsn); code != 0 || !strings.Contains(out, "version") {
 			t.Fatalf("migrate: %d %s", code, out)
@@ -153,9 +151,7 @@ func checkCardVerify(t *testing.T, d *db.DB, dsn, keyFile string) {
 // SHA-256 of "seed:ticket", and a seed that does not match its published
 // hash is refused.
 func TestLotteryCommand(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the binary")
-	}
+	skipShort(t, "runs the binary")
 	out, code := gonghui(t, "", "lottery", "--seed", "abc", "--tickets", "1-5,7", "--capacity", "3",
 		"--seed-hash", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
 	if code != 0 || !strings.Contains(out, "1\t3\tdrawn\t0ffad30e053a638aa0db9a80224c76381c7bdd2840a118263bada12198e7976b") ||
@@ -174,9 +170,7 @@ func TestLotteryCommand(t *testing.T) {
 // behind the product's back is found by `stats check` and put right by
 // `stats rebuild`.
 func TestStatsCommands(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the binary")
-	}
+	skipShort(t, "runs the binary")
 	testkit.ForEachDSN(t, func(t *testing.T, dsn string) {
 		if out, code := gonghui(t, "", "generate", "--orgs", "400", "--members", "2000", "--db", dsn, "--key-file", testkit.KeyFileFor(dsn)); code != 0 {
 			t.Fatalf("generate: %d %s", code, out)

@@ -14,9 +14,7 @@ import (
 // after 29 wrong guesses; now at most the policy's limit (5) of attempts is
 // ever checked and the rest are answered 423 before any password is looked at.
 func TestLockoutRaceTwoProcesses(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts server processes")
-	}
+	skipShort(t, "starts server processes")
 	testkit.ForEachDSN(t, func(t *testing.T, dsn string) {
 		env := []string{"GONGHUI_DEMO_PASSWORD=" + demoPassword}
 		a := testkit.StartServer(t, dsn, []string{"--demo"}, env...)

@@ -59,9 +59,7 @@ func do(t *testing.T, req *http.Request) (int, map[string]any) {
 // one works on the other, and failed logins counted on one lock the account
 // on the other.
 func TestTwoProcessesOneSite(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts server processes")
-	}
+	skipShort(t, "starts server processes")
 	testkit.ForEachDSN(t, func(t *testing.T, dsn string) {
 		const metricsToken = "e2e-metrics-token-0123456789"
 		env := []string{"GONGHUI_DEMO_PASSWORD=" + demoPassword, "GONGHUI_METRICS_TOKEN=" + metricsToken}

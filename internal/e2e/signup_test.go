@@ -31,6 +31,18 @@ const officerPassword = "Officer-Password-2026"
 // newSignupSite generates a city with at least n active members, adds an
 // officer at the root, starts the given servers and publishes an activity
 // with capacity places and a waiting list through the first one.
+// onSignupSite runs fn on each engine with a fresh site for n sign-ups to
+// capacity places (see newSignupSite); not with -short, as it starts server
+// processes.
+func onSignupSite(t *testing.T, n, capacity int, fn func(t *testing.T, engine db.Dialect, s *signupSite, servers []*testkit.Server, start func() *testkit.Server)) {
+	t.Helper()
+	skipShort(t, "starts server processes")
+	testkit.ForEachEngine(t, func(t *testing.T, engine db.Dialect) {
+		s, servers, start := newSignupSite(t, engine, n, capacity)
+		fn(t, engine, s, servers, start)
+	})
+}
+
 func newSignupSite(t *testing.T, engine db.Dialect, n, capacity int) (*signupSite, []*testkit.Server, func() *testkit.Server) {
 	t.Helper()
 	dsn := testkit.NewDSN(t, engine)
@@ -209,12 +221,8 @@ func (s *signupSite) check(t *testing.T, capacity int, answers []answer) (confir
 // click from every tenth member) for 1,000 places: exactly 1,000 confirmed,
 // the rest waiting, nobody twice — on SQLite and on PostgreSQL.
 func TestSignUpStormTwoProcesses(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts server processes")
-	}
 	const n, capacity = 5000, 1000
-	testkit.ForEachEngine(t, func(t *testing.T, engine db.Dialect) {
-		s, servers, start := newSignupSite(t, engine, n, capacity)
+	onSignupSite(t, n, capacity, func(t *testing.T, engine db.Dialect, s *signupSite, servers []*testkit.Server, start func() *testkit.Server) {
 		b := start()
 		began := time.Now()
 		answers := s.storm(t, []string{servers[0].URL, b.URL}, 64, nil)
@@ -245,12 +253,8 @@ func TestSignUpStormTwoProcesses(t *testing.T) {
 // sign-up it answered with success, and the capacity still holds once it
 // is back.
 func TestSignUpSurvivesKill(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts server processes")
-	}
 	const n, capacity = 3000, 500
-	testkit.ForEachEngine(t, func(t *testing.T, engine db.Dialect) {
-		s, servers, start := newSignupSite(t, engine, n, capacity)
+	onSignupSite(t, n, capacity, func(t *testing.T, engine db.Dialect, s *signupSite, servers []*testkit.Server, start func() *testkit.Server) {
 		a := servers[0]
 		var stop atomic.Bool
 		done := make(chan []answer)
