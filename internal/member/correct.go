@@ -200,19 +200,7 @@ func (s *Store) OwnCorrections(ctx context.Context, memberID int64) ([]Correctio
 
 func (s *Store) corrections(ctx context.Context, own bool, where string, args ...any) ([]Correction, error) {
 	rows, err := s.DB.Query(ctx, "SELECT "+correctionCols+correctionFrom+where, args...)
-	if err != nil {
-		return nil, errs.Internal(err, "member: corrections")
-	}
-	defer rows.Close()
-	out := []Correction{}
-	for rows.Next() {
-		c, err := s.scanCorrection(rows, own)
-		if err != nil {
-			return nil, errs.Internal(err, "member: corrections")
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return collect(rows, err, "member: corrections", func(r rowScanner) (Correction, error) { return s.scanCorrection(r, own) })
 }
 
 // PendingCorrections lists the requests waiting in the subtrees where p may

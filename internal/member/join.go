@@ -415,19 +415,11 @@ func (s *Store) applicantViews(ctx context.Context, where string, args ...any) (
 	rows, err := s.DB.Query(ctx, `SELECT a.id, o.name, a.status, a.reason, a.created_at, a.decided_at, COALESCE(t.status, '')
 		FROM join_applications a JOIN orgs o ON o.id = a.org_id LEFT JOIN transfers t ON t.id = a.transfer_id
 		WHERE `+where+` ORDER BY a.id DESC LIMIT 20`, args...)
-	if err != nil {
-		return nil, errs.Internal(err, "member: applications")
-	}
-	defer rows.Close()
-	out := []ApplicantView{}
-	for rows.Next() {
+	return collect(rows, err, "member: applications", func(r rowScanner) (ApplicantView, error) {
 		var v ApplicantView
 		var created, decided int64
-		if err := rows.Scan(&v.ID, &v.OrgName, &v.Status, &v.Reason, &created, &decided, &v.TransferStatus); err != nil {
-			return nil, errs.Internal(err, "member: applications")
-		}
+		err := r.Scan(&v.ID, &v.OrgName, &v.Status, &v.Reason, &created, &decided, &v.TransferStatus)
 		v.CreatedAt, v.DecidedAt = scope.FromMillis(created), stampOf(decided)
-		out = append(out, v)
-	}
-	return out, rows.Err()
+		return v, err
+	})
 }

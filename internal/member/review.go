@@ -60,6 +60,24 @@ func scanAll[T any](rows *sql.Rows, err error, out []T, what string, scan func(r
 	return out, nil
 }
 
+// collect is scanAll into a fresh, never nil, slice for reads that hand
+// the rows' closing error back as it is.
+func collect[T any](rows *sql.Rows, err error, what string, scan func(rowScanner) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, errs.Internal(err, what)
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		x, err := scan(rows)
+		if err != nil {
+			return nil, errs.Internal(err, what)
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
 // cutPage trims a list read with one row over limit back to limit and
 // answers the cursor of the next page ("" on the last one).
 func cutPage[T any](out []T, limit int, kind string, id func(*T) int64) ([]T, string) {
