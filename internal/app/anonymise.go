@@ -24,30 +24,23 @@ func (m *Main) anonymiseSweep(ctx context.Context) {
 		slog.Info("anonymisation after retention is off (--retention-years 0)")
 		return
 	}
-	t := time.NewTicker(anonymiseEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
+	every(ctx, anonymiseEvery, func() {
+		ok, err := m.Members.ClaimSweep(ctx, anonymiseEvery/2)
+		if err != nil {
+			slog.Warn("anonymise: claim", "err", err)
 			return
-		case <-t.C:
-			ok, err := m.Members.ClaimSweep(ctx, anonymiseEvery/2)
-			if err != nil {
-				slog.Warn("anonymise: claim", "err", err)
-				continue
-			}
-			if !ok {
-				continue
-			}
-			rep, err := m.Members.Anonymise(ctx, m.Config.RetentionYears, false)
-			if err != nil {
-				slog.Warn("anonymise", "err", err)
-			}
-			if rep != nil && rep.Anonymised > 0 {
-				slog.Info("memberships anonymised after retention", "count", rep.Anonymised, "ended_before", rep.Cutoff)
-			}
 		}
-	}
+		if !ok {
+			return
+		}
+		rep, err := m.Members.Anonymise(ctx, m.Config.RetentionYears, false)
+		if err != nil {
+			slog.Warn("anonymise", "err", err)
+		}
+		if rep != nil && rep.Anonymised > 0 {
+			slog.Info("memberships anonymised after retention", "count", rep.Anonymised, "ended_before", rep.Cutoff)
+		}
+	})
 }
 
 // cmdMembers runs `gonghui members anonymise [--dry-run]`.

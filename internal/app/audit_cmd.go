@@ -14,6 +14,20 @@ import (
 	"gonghui/internal/pii"
 )
 
+// keysAndAudit opens the key file of a command that writes to d and keys
+// the audit chain with it; the caller closes the chain.
+func keysAndAudit(ctx context.Context, d *db.DB, cfg Config) (*pii.Keyring, *audit.Chain, error) {
+	keys, err := cfg.OpenKeys(ctx, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	chain, err := attachAudit(ctx, d, cfg, keys, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return keys, chain, nil
+}
+
 // attachAudit keys d's audit chain with a key derived from the key file
 // (which the database does not hold) and sets where checkpoints go. Every
 // process that writes to the database must do this, or its entries are

@@ -84,19 +84,11 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	mkActivity := func(title string) (int64, error) { return benchActivity(ctx, m, pr, root.ID, title, *n/5) }
 
 	// Through the HTTP API, with group commit.
-	h, err := m.Handler(ctx)
-	if err != nil {
-		return err
-	}
-	srv, base, err := serveLoopback(h)
+	srv, base, token, err := benchServe(ctx, m, username, password)
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	token, err := benchToken(base, username, password)
-	if err != nil {
-		return err
-	}
 	httpRate, batches, ops, err := benchHTTPSignups(ctx, m, pr, root.ID, base, token, members, *conc)
 	if err != nil {
 		return err
@@ -284,6 +276,23 @@ func benchActivity(ctx context.Context, m *Main, pr *auth.Principal, rootID int6
 	}
 	_, err = m.Acts.Publish(ctx, pr, a.ID)
 	return a.ID, err
+}
+
+// benchServe serves m's handler on a free loopback port and signs the
+// bench's officer in there; the caller closes the server.
+func benchServe(ctx context.Context, m *Main, username, password string) (srv *http.Server, base, token string, err error) {
+	h, err := m.Handler(ctx)
+	if err != nil {
+		return nil, "", "", err
+	}
+	if srv, base, err = serveLoopback(h); err != nil {
+		return nil, "", "", err
+	}
+	if token, err = benchToken(base, username, password); err != nil {
+		srv.Close()
+		return nil, "", "", err
+	}
+	return srv, base, token, nil
 }
 
 // serveLoopback serves h on a free loopback port.

@@ -212,19 +212,11 @@ func benchSignupsHTTP(ctx context.Context, m *Main, rootID int64, n int, stdout 
 	if err != nil {
 		return err
 	}
-	h, err := m.Handler(ctx)
-	if err != nil {
-		return err
-	}
-	srv, base, err := serveLoopback(h)
+	srv, base, token, err := benchServe(ctx, m, username, password)
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	token, err := benchToken(base, username, password)
-	if err != nil {
-		return err
-	}
 	rate, batches, ops, err := benchHTTPSignups(ctx, m, officer, rootID, base, token, ids, 64)
 	if err != nil {
 		return err

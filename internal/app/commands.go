@@ -243,11 +243,7 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return err
 	}
 	defer d.Close()
-	keys, err := cfg.OpenKeys(ctx, d)
-	if err != nil {
-		return err
-	}
-	chain, err := attachAudit(ctx, d, cfg, keys, 0)
+	keys, chain, err := keysAndAudit(ctx, d, cfg)
 	if err != nil {
 		return err
 	}
@@ -293,11 +289,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer d.Close()
-	keys, err := cfg.OpenKeys(ctx, d)
-	if err != nil {
-		return err
-	}
-	chain, err := attachAudit(ctx, d, cfg, keys, 0)
+	keys, chain, err := keysAndAudit(ctx, d, cfg)
 	if err != nil {
 		return err
 	}

@@ -305,25 +305,39 @@ func (m *Main) Serve(ctx context.Context) error {
 
 // housekeeping removes expired sessions now and then; any process may do it.
 func (m *Main) housekeeping(ctx context.Context) {
-	t := time.NewTicker(10 * time.Minute)
+	every(ctx, 10*time.Minute, func() {
+		if err := m.Auth.PurgeThrottle(ctx); err != nil {
+			slog.Warn("purge login throttle", "err", err)
+		}
+		n, err := m.Auth.PurgeExpired(ctx)
+		logCount(n, err, "purge sessions", "purged expired sessions")
+		if err := (&job.Store{DB: m.DB}).Purge(ctx); err != nil {
+			slog.Warn("purge uploads and jobs", "err", err)
+		}
+	})
+}
+
+// every runs fn every interval until ctx ends.
+func every(ctx context.Context, interval time.Duration, fn func()) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := m.Auth.PurgeThrottle(ctx); err != nil {
-				slog.Warn("purge login throttle", "err", err)
-			}
-			if n, err := m.Auth.PurgeExpired(ctx); err != nil {
-				slog.Warn("purge sessions", "err", err)
-			} else if n > 0 {
-				slog.Info("purged expired sessions", "count", n)
-			}
-			if err := (&job.Store{DB: m.DB}).Purge(ctx); err != nil {
-				slog.Warn("purge uploads and jobs", "err", err)
-			}
+			fn()
 		}
+	}
+}
+
+// logCount logs what a periodic task did: its error as a warning (failed),
+// else how many it handled (done), if any.
+func logCount[N int | int64](n N, err error, failed, done string) {
+	if err != nil {
+		slog.Warn(failed, "err", err)
+	} else if n > 0 {
+		slog.Info(done, "count", n)
 	}
 }
 
@@ -332,52 +346,32 @@ func (m *Main) housekeeping(ctx context.Context) {
 // process may, each notice goes once. It also draws the course terms whose
 // enrolment has closed and that staff have not drawn yet.
 func (m *Main) sendNotices(ctx context.Context) {
-	t := time.NewTicker(5 * time.Second)
-	defer t.Stop()
 	render := func(kind, title string) string {
 		return i18n.T(i18n.ZH, "activity.sms_prefix") + i18n.T(i18n.ZH, "activity.notice."+kind, title)
 	}
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := m.Courses.DrawDue(ctx); err != nil {
-				slog.Warn("draw due course terms", "err", err)
-			} else if n > 0 {
-				slog.Info("course terms drawn", "count", n)
-			}
-			if n, err := m.Notices.Send(ctx, m.SMS.Send, render); err != nil {
-				slog.Warn("send notices", "err", err)
-			} else if n > 0 {
-				slog.Info("notices sent by SMS", "count", n)
-			}
-		}
-	}
+	every(ctx, 5*time.Second, func() {
+		n, err := m.Courses.DrawDue(ctx)
+		logCount(n, err, "draw due course terms", "course terms drawn")
+		n, err = m.Notices.Send(ctx, m.SMS.Send, render)
+		logCount(n, err, "send notices", "notices sent by SMS")
+	})
 }
 
 // foldFigures adds the logged changes of figures to the rollups every
 // second, so dashboards are fresh within a couple of seconds; any process
 // may, they take turns.
 func (m *Main) foldFigures(ctx context.Context) {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			for {
-				n, err := m.Stats.Fold(ctx)
-				if err != nil {
-					slog.Warn("fold figures", "err", err)
-				}
-				if err != nil || n < stats.FoldBatch {
-					break
-				}
+	every(ctx, time.Second, func() {
+		for {
+			n, err := m.Stats.Fold(ctx)
+			if err != nil {
+				slog.Warn("fold figures", "err", err)
+			}
+			if err != nil || n < stats.FoldBatch {
+				break
 			}
 		}
-	}
+	})
 }
 
 // Close releases the database.

@@ -35,6 +35,17 @@ func keyed(t *testing.T, d *db.DB, logs *bytes.Buffer) (*audit.Chain, string) {
 	return c, file
 }
 
+// keyedLog keys d's chain, writes n events (see record) and closes the
+// chain, which writes its last checkpoint; it returns the chain and its
+// anchor file.
+func keyedLog(t *testing.T, d *db.DB, logs *bytes.Buffer, n int) (*audit.Chain, string) {
+	t.Helper()
+	c, file := keyed(t, d, logs)
+	record(t, d, n, "member.update")
+	c.Close()
+	return c, file
+}
+
 // record writes n events, one transaction each; every third transaction
 // holds two events, as a change with its reveal would.
 func record(t *testing.T, d *db.DB, n int, action string) {
@@ -169,12 +180,9 @@ func rewrite(t *testing.T, d *db.DB, drop func(row) bool, asOld bool) {
 // An untouched log verifies, with every checkpoint found, from the anchor
 // file and from the server's log lines alike.
 func TestUntouchedLogVerifies(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
+	testkit.ForEachDBContext(t, func(t *testing.T, ctx context.Context, d *db.DB) {
 		var logs bytes.Buffer
-		c, file := keyed(t, d, &logs)
-		record(t, d, 23, "member.update")
-		c.Close()
+		_, file := keyedLog(t, d, &logs, 23)
 		cps := anchors(t, file)
 		if len(cps) < 5 || cps[len(cps)-1].Seq != 30 {
 			t.Fatalf("checkpoints %+v, want one every 5 entries and the last (30) at close", cps)
@@ -202,8 +210,7 @@ func TestUntouchedLogVerifies(t *testing.T) {
 // who had saved an older signed head (or restores an older copy) is caught
 // by the anchor file.
 func TestTruncationDetected(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
+	testkit.ForEachDBContext(t, func(t *testing.T, ctx context.Context, d *db.DB) {
 		var logs bytes.Buffer
 		c, file := keyed(t, d, &logs)
 		record(t, d, 12, "member.update") // 16 entries
@@ -262,9 +269,7 @@ func TestRecomputedChainDetected(t *testing.T) {
 			testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 				ctx := context.Background()
 				var logs bytes.Buffer
-				c, file := keyed(t, d, &logs)
-				record(t, d, 15, "member.update")
-				c.Close()
+				c, file := keyedLog(t, d, &logs, 15)
 				cps := anchors(t, file)
 				rewrite(t, d, func(r row) bool { return r.action == "pii.reveal" }, asOld)
 				var n int
@@ -306,61 +311,48 @@ func TestRecomputedChainDetected(t *testing.T) {
 // hashes, followed by keyed entries; an unkeyed entry after keyed ones, or
 // a checkpoint with a forged signature, is reported.
 func TestUnkeyedThenKeyed(t *testing.T) {
-	for _, e := range testkit.Engines() {
-		t.Run(string(e), func(t *testing.T) {
-			ctx := context.Background()
-			dsn := testkit.NewDSN(t, e)
-			open := func() *db.DB {
-				d, err := db.Open(ctx, dsn, db.Options{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { d.Close() })
-				if err := d.Migrate(ctx); err != nil {
-					t.Fatal(err)
-				}
-				return d
-			}
-			d := open() // no key: the old code's entries
-			record(t, d, 6, "org.update")
-			if _, problems, err := audit.Verify(ctx, d); err != nil || len(problems) != 0 {
-				t.Fatalf("unkeyed log: %s %v", codes(problems), err)
-			}
-			var logs bytes.Buffer
-			c, file := keyed(t, d, &logs)
-			r, err := audit.Check(ctx, d, audit.VerifyOptions{})
-			if err != nil || !has(r.Problems, "head_mac") {
-				t.Fatalf("unsigned head of an unkeyed log, checked with the key: %s %v", codes(r.Problems), err)
-			}
-			if err := audit.SignHead(ctx, d); err != nil {
-				t.Fatal(err)
-			}
-			record(t, d, 6, "org.update")
-			c.Close()
-			cps := anchors(t, file)
-			r, err = audit.Check(ctx, d, audit.VerifyOptions{Checkpoints: cps})
-			if err != nil || len(r.Problems) != 0 || r.Entries != 17 || r.Keyed != 9 {
-				t.Fatalf("unkeyed then keyed: %+v %v", r, err)
-			}
-			rs := rows(t, d)
-			if rs[8].action != "audit.keyed" || plainHash(rs[7]) != rs[7].hash {
-				t.Fatalf("switch-over at entry 9: %+v", rs[8])
-			}
+	testkit.ForEachDSN(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		open := func() *db.DB { return testkit.OpenDSN(t, dsn) }
+		d := open() // no key: the old code's entries
+		record(t, d, 6, "org.update")
+		if _, problems, err := audit.Verify(ctx, d); err != nil || len(problems) != 0 {
+			t.Fatalf("unkeyed log: %s %v", codes(problems), err)
+		}
+		var logs bytes.Buffer
+		c, file := keyed(t, d, &logs)
+		r, err := audit.Check(ctx, d, audit.VerifyOptions{})
+		if err != nil || !has(r.Problems, "head_mac") {
+			t.Fatalf("unsigned head of an unkeyed log, checked with the key: %s %v", codes(r.Problems), err)
+		}
+		if err := audit.SignHead(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		record(t, d, 6, "org.update")
+		c.Close()
+		cps := anchors(t, file)
+		r, err = audit.Check(ctx, d, audit.VerifyOptions{Checkpoints: cps})
+		if err != nil || len(r.Problems) != 0 || r.Entries != 17 || r.Keyed != 9 {
+			t.Fatalf("unkeyed then keyed: %+v %v", r, err)
+		}
+		rs := rows(t, d)
+		if rs[8].action != "audit.keyed" || plainHash(rs[7]) != rs[7].hash {
+			t.Fatalf("switch-over at entry 9: %+v", rs[8])
+		}
 
-			// A process without the key writes after keyed entries.
-			record(t, open(), 1, "org.update")
-			if _, problems, _ := audit.Verify(ctx, d); !has(problems, "unkeyed") || !has(problems, "head_mac") {
-				t.Fatalf("unkeyed after keyed: %s", codes(problems))
-			}
+		// A process without the key writes after keyed entries.
+		record(t, open(), 1, "org.update")
+		if _, problems, _ := audit.Verify(ctx, d); !has(problems, "unkeyed") || !has(problems, "head_mac") {
+			t.Fatalf("unkeyed after keyed: %s", codes(problems))
+		}
 
-			forged := cps[len(cps)-1]
-			forged.Seq += 5
-			r, _ = audit.Check(ctx, d, audit.VerifyOptions{Checkpoints: []audit.Checkpoint{forged}})
-			if !has(r.Problems, "anchor_mac") || has(r.Problems, "truncated") {
-				t.Fatalf("forged checkpoint: %s", codes(r.Problems))
-			}
-		})
-	}
+		forged := cps[len(cps)-1]
+		forged.Seq += 5
+		r, _ = audit.Check(ctx, d, audit.VerifyOptions{Checkpoints: []audit.Checkpoint{forged}})
+		if !has(r.Problems, "anchor_mac") || has(r.Problems, "truncated") {
+			t.Fatalf("forged checkpoint: %s", codes(r.Problems))
+		}
+	})
 }
 
 // Checkpoints are read from the anchor file and from a server's log in
@@ -387,12 +379,9 @@ func TestReadCheckpoints(t *testing.T) {
 // A server checks its own anchor file when the log is verified from the
 // web page or the API.
 func TestVerifyUsesAttachedAnchorFile(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
+	testkit.ForEachDBContext(t, func(t *testing.T, ctx context.Context, d *db.DB) {
 		var logs bytes.Buffer
-		c, _ := keyed(t, d, &logs)
-		record(t, d, 8, "member.update")
-		c.Close()
+		keyedLog(t, d, &logs, 8)
 		exec(t, d, "DELETE FROM audit_log")
 		exec(t, d, "UPDATE audit_head SET seq = 0, hash = '', mac = '' WHERE id = 1")
 		if _, problems, err := audit.Verify(ctx, d); err != nil || !has(problems, "truncated") {
@@ -405,43 +394,33 @@ func TestVerifyUsesAttachedAnchorFile(t *testing.T) {
 // entry to one shared file: every line stays whole and every checkpoint
 // matches the chain.
 func TestSharedAnchorFile(t *testing.T) {
-	for _, e := range testkit.Engines() {
-		t.Run(string(e), func(t *testing.T) {
-			ctx := context.Background()
-			dsn := testkit.NewDSN(t, e)
-			key := make([]byte, 32)
-			_, _ = rand.Read(key)
-			file := filepath.Join(t.TempDir(), "anchor.log")
-			var handles []*db.DB
-			for i := 0; i < 2; i++ {
-				d, err := db.Open(ctx, dsn, db.Options{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { d.Close() })
-				if err := d.Migrate(ctx); err != nil {
-					t.Fatal(err)
-				}
-				var logs bytes.Buffer
-				if _, err := audit.Attach(d, audit.Options{Key: key, AnchorFile: file, AnchorEvery: 1, Logger: slog.New(slog.NewTextHandler(&logs, nil))}); err != nil {
-					t.Fatal(err)
-				}
-				handles = append(handles, d)
+	testkit.ForEachDSN(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		key := make([]byte, 32)
+		_, _ = rand.Read(key)
+		file := filepath.Join(t.TempDir(), "anchor.log")
+		var handles []*db.DB
+		for i := 0; i < 2; i++ {
+			d := testkit.OpenDSN(t, dsn)
+			var logs bytes.Buffer
+			if _, err := audit.Attach(d, audit.Options{Key: key, AnchorFile: file, AnchorEvery: 1, Logger: slog.New(slog.NewTextHandler(&logs, nil))}); err != nil {
+				t.Fatal(err)
 			}
-			done := make(chan struct{})
-			for _, d := range handles {
-				go func() {
-					defer func() { done <- struct{}{} }()
-					record(t, d, 30, "member.update")
-				}()
-			}
-			<-done
-			<-done
-			cps := anchors(t, file)
-			r, err := audit.Check(ctx, handles[0], audit.VerifyOptions{Checkpoints: cps})
-			if err != nil || len(r.Problems) != 0 || r.Entries != 80 || len(cps) != 60 {
-				t.Fatalf("%d checkpoints, %+v %v", len(cps), r, err)
-			}
-		})
-	}
+			handles = append(handles, d)
+		}
+		done := make(chan struct{})
+		for _, d := range handles {
+			go func() {
+				defer func() { done <- struct{}{} }()
+				record(t, d, 30, "member.update")
+			}()
+		}
+		<-done
+		<-done
+		cps := anchors(t, file)
+		r, err := audit.Check(ctx, handles[0], audit.VerifyOptions{Checkpoints: cps})
+		if err != nil || len(r.Problems) != 0 || r.Entries != 80 || len(cps) != 60 {
+			t.Fatalf("%d checkpoints, %+v %v", len(cps), r, err)
+		}
+	})
 }

@@ -56,6 +56,12 @@ func newWorld(t *testing.T, d *db.DB) *world {
 	return w
 }
 
+// inWorld runs fn on a fresh world on each engine.
+func inWorld(t *testing.T, fn func(t *testing.T, ctx context.Context, d *db.DB, w *world)) {
+	t.Helper()
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) { fn(t, context.Background(), d, newWorld(t, d)) })
+}
+
 func (w *world) user(t *testing.T, name string, org int64, roles ...auth.Role) int64 {
 	t.Helper()
 	id, err := w.svc.Bootstrap(context.Background(), auth.NewUser{Username: name, Name: name, OrgID: org, Password: goodPassword}, roles...)
@@ -113,10 +119,68 @@ func wantKind(t *testing.T, err error, k errs.Kind) {
 	}
 }
 
+// wantCode fails the test unless err carries code; what names the attempt.
+func wantCode(t *testing.T, err error, code, what string) {
+	t.Helper()
+	if e, ok := errs.As(err); !ok || e.Code != code {
+		t.Fatalf("%s: want %s, got %v", what, code, err)
+	}
+}
+
+// signIn logs name in with password and fails the test on an error.
+func (w *world) signIn(t *testing.T, name, password, kind string) *auth.LoginResult {
+	t.Helper()
+	res, err := w.svc.Login(context.Background(), auth.LoginInput{Username: name, Password: password, Kind: kind})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// principal is who token stands for; the test fails on an error.
+func (w *world) principal(t *testing.T, token string) *auth.Principal {
+	t.Helper()
+	p, _, err := w.svc.Authenticate(context.Background(), token, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// wantSignedOut fails the test if token still stands for someone.
+func (w *world) wantSignedOut(t *testing.T, token string) {
+	t.Helper()
+	_, _, err := w.svc.Authenticate(context.Background(), token, false)
+	wantKind(t, err, errs.KindUnauthenticated)
+}
+
+// admins makes the root's administrator and security administrator and
+// signs both in.
+func (w *world) admins(t *testing.T) (admin, sec *auth.Principal) {
+	t.Helper()
+	w.user(t, "admin", w.root, auth.RoleAdmin)
+	w.user(t, "sec", w.root, auth.RoleSecurity)
+	admin, _ = w.login(t, "admin")
+	sec, _ = w.login(t, "sec")
+	return admin, sec
+}
+
+// setPolicy has a new security administrator set the default policy as
+// changed by edit.
+func (w *world) setPolicy(t *testing.T, edit func(*auth.Policy)) auth.Policy {
+	t.Helper()
+	w.user(t, "sec", w.root, auth.RoleSecurity)
+	sec, _ := w.login(t, "sec")
+	pol := auth.DefaultPolicy()
+	edit(&pol)
+	if err := w.svc.SetPolicy(context.Background(), sec, pol); err != nil {
+		t.Fatal(err)
+	}
+	return pol
+}
+
 func TestLoginSessionLogout(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, ctx context.Context, d *db.DB, w *world) {
 		w.user(t, "Zhang", w.street, auth.RoleOfficer)
 		_, err := w.svc.Login(ctx, auth.LoginInput{Username: "zhang", Password: "wrong"})
 		wantKind(t, err, errs.KindUnauthenticated)
@@ -126,29 +190,20 @@ func TestLoginSessionLogout(t *testing.T) {
 		if e, ok := errs.As(err); !ok || e.Fields["username"].Key == "" || e.Fields["password"].Key == "" {
 			t.Fatalf("empty login should name both fields: %v", err)
 		}
-		res, err := w.svc.Login(ctx, auth.LoginInput{Username: " ZHANG ", Password: goodPassword})
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, _, err := w.svc.Authenticate(ctx, res.Token, false)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := w.signIn(t, " ZHANG ", goodPassword, "")
+		p := w.principal(t, res.Token)
 		if p.Username != "zhang" || !p.CanAt(auth.PermOrgWrite, w.streetPath) || p.CanAt(auth.PermOrgRead, w.rootPath) {
 			t.Fatalf("principal wrong: %+v", p)
 		}
 		if err := w.svc.Logout(ctx, res.Token); err != nil {
 			t.Fatal(err)
 		}
-		_, _, err = w.svc.Authenticate(ctx, res.Token, false)
-		wantKind(t, err, errs.KindUnauthenticated)
+		w.wantSignedOut(t, res.Token)
 	})
 }
 
 func TestLockoutHoldsUnderConcurrency(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, ctx context.Context, d *db.DB, w *world) {
 		w.user(t, "liwei", w.street, auth.RoleOfficer)
 		// Ten wrong attempts at once: the limit is 5, so the account must end
 		// up locked and the right password refused afterwards.
@@ -206,15 +261,10 @@ func TestPasswordPolicy(t *testing.T) {
 }
 
 func TestSeparationOfDuties(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		w := newWorld(t, d)
-		w.user(t, "admin", w.root, auth.RoleAdmin)
-		w.user(t, "sec", w.root, auth.RoleSecurity)
+	inWorld(t, func(t *testing.T, ctx context.Context, d *db.DB, w *world) {
+		admin, sec := w.admins(t)
 		auditorID := w.user(t, "aud", w.root, auth.RoleAuditor)
 		streetAdmin := w.user(t, "streetadmin", w.street, auth.RoleAdmin)
-		admin, _ := w.login(t, "admin")
-		sec, _ := w.login(t, "sec")
 		if admin.Can(auth.PermAuditRead) {
 			t.Fatal("system administrator must not read the audit log")
 		}
@@ -257,9 +307,7 @@ func TestSeparationOfDuties(t *testing.T) {
 }
 
 func TestTOTPLoginAndReplay(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, ctx context.Context, d *db.DB, w *world) {
 		w.user(t, "wang", w.street, auth.RoleOfficer)
 		p, _ := w.login(t, "wang")
 		enr, err := w.svc.BeginTOTP(ctx, p)
@@ -285,8 +333,7 @@ func TestTOTPLoginAndReplay(t *testing.T) {
 		if err != nil || !res.MFAPending {
 			t.Fatalf("want pending: %+v %v", res, err)
 		}
-		_, _, err = w.svc.Authenticate(ctx, res.Token, false)
-		wantKind(t, err, errs.KindUnauthenticated)
+		w.wantSignedOut(t, res.Token)
 		// ...the code used to enrol cannot be replayed (the answer is the
 		// one for any wrong password or code)...
 		_, err = w.svc.CompleteTOTP(ctx, res.Token, code, "", "")
@@ -300,44 +347,23 @@ func TestTOTPLoginAndReplay(t *testing.T) {
 		if full.Token == res.Token {
 			t.Fatal("session secret not rotated")
 		}
-		if _, _, err := w.svc.Authenticate(ctx, full.Token, false); err != nil {
-			t.Fatal(err)
-		}
+		w.principal(t, full.Token)
 		if _, _, err := w.svc.Authenticate(ctx, res.Token, true); err == nil {
 			t.Fatal("pending session survived")
 		}
 		// API logins must bring the code along.
 		_, err = w.svc.Login(ctx, auth.LoginInput{Username: "wang", Password: goodPassword, Kind: auth.SessionAPI})
-		if e, ok := errs.As(err); !ok || e.Code != "otp_required" {
-			t.Fatalf("want otp_required, got %v", err)
-		}
+		wantCode(t, err, "otp_required", "API login without a code")
 	})
 }
 
 func TestPolicyRequiresMFAAndSessionsExpire(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		w := newWorld(t, d)
-		w.user(t, "sec", w.root, auth.RoleSecurity)
+	inWorld(t, func(t *testing.T, ctx context.Context, d *db.DB, w *world) {
 		w.user(t, "zhao", w.street, auth.RoleOfficer)
-		sec, _ := w.login(t, "sec")
-		pol := auth.DefaultPolicy()
-		pol.MFARoles = append(pol.MFARoles, auth.RoleOfficer)
-		if err := w.svc.SetPolicy(ctx, sec, pol); err != nil {
-			t.Fatal(err)
-		}
+		pol := w.setPolicy(t, func(pol *auth.Policy) { pol.MFARoles = append(pol.MFARoles, auth.RoleOfficer) })
 		_, err := w.svc.Login(ctx, auth.LoginInput{Username: "zhao", Password: goodPassword, Kind: auth.SessionAPI})
-		if e, ok := errs.As(err); !ok || e.Code != "mfa_enrolment_required" {
-			t.Fatalf("API login without the required second factor: %v", err)
-		}
-		wr, err := w.svc.Login(ctx, auth.LoginInput{Username: "zhao", Password: goodPassword, Kind: auth.SessionWeb})
-		if err != nil {
-			t.Fatal(err)
-		}
-		zhao, _, err := w.svc.Authenticate(ctx, wr.Token, false)
-		if err != nil {
-			t.Fatal(err)
-		}
+		wantCode(t, err, "mfa_enrolment_required", "API login without the required second factor")
+		zhao := w.principal(t, w.signIn(t, "zhao", goodPassword, auth.SessionWeb).Token)
 		got, err := w.svc.Policy(ctx)
 		if err != nil || !got.RequiresMFA(zhao) {
 			t.Fatalf("policy not applied: %+v %v", got, err)
@@ -346,22 +372,16 @@ func TestPolicyRequiresMFAAndSessionsExpire(t *testing.T) {
 		err = w.svc.SetPolicy(ctx, officer, pol)
 		wantKind(t, err, errs.KindForbidden)
 		// A web session idle beyond the limit is gone.
-		res, err := w.svc.Login(ctx, auth.LoginInput{Username: "zhao", Password: goodPassword, Kind: auth.SessionWeb})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := w.signIn(t, "zhao", goodPassword, auth.SessionWeb)
 		if _, err := d.Exec(ctx, "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", time.Now().Add(-2*time.Hour).UnixMilli(), auth.HashToken(res.Token)); err != nil {
 			t.Fatal(err)
 		}
-		_, _, err = w.svc.Authenticate(ctx, res.Token, false)
-		wantKind(t, err, errs.KindUnauthenticated)
+		w.wantSignedOut(t, res.Token)
 	})
 }
 
 func TestAuditChainDetectsTampering(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, ctx context.Context, d *db.DB, w *world) {
 		w.user(t, "aaa1", w.street, auth.RoleOfficer)
 		w.user(t, "aaa2", w.street, auth.RoleOfficer)
 		n, problems, err := audit.Verify(ctx, d)
@@ -396,17 +416,9 @@ func TestPrincipalPaths(t *testing.T) {
 }
 
 func TestPasswordExpiry(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		w := newWorld(t, d)
-		w.user(t, "sec", w.root, auth.RoleSecurity)
+	inWorld(t, func(t *testing.T, ctx context.Context, d *db.DB, w *world) {
 		w.user(t, "qian", w.street, auth.RoleOfficer)
-		sec, _ := w.login(t, "sec")
-		pol := auth.DefaultPolicy()
-		pol.PasswordMaxAge = 90
-		if err := w.svc.SetPolicy(ctx, sec, pol); err != nil {
-			t.Fatal(err)
-		}
+		w.setPolicy(t, func(pol *auth.Policy) { pol.PasswordMaxAge = 90 })
 		p, _ := w.login(t, "qian")
 		if p.PasswordExpired {
 			t.Fatal("a fresh password counts as expired")
@@ -421,10 +433,7 @@ func TestPasswordExpiry(t *testing.T) {
 		if err := w.svc.ChangePassword(ctx, p, goodPassword, "Brand-New-Pass-5"); err != nil {
 			t.Fatal(err)
 		}
-		res, err := w.svc.Login(ctx, auth.LoginInput{Username: "qian", Password: "Brand-New-Pass-5", Kind: auth.SessionAPI})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := w.signIn(t, "qian", "Brand-New-Pass-5", auth.SessionAPI)
 		if p, _, _ = w.svc.Authenticate(ctx, res.Token, false); p == nil || p.PasswordExpired {
 			t.Fatalf("still expired after the change: %+v", p)
 		}

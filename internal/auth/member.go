@@ -315,27 +315,12 @@ func (s *Service) authenticateMember(ctx context.Context, token string) (*Princi
 	err := s.DB.QueryRow(ctx, `SELECT s.member_id, s.kind, s.via, s.created_at, s.last_seen_at, s.expires_at, m.name, m.org_path, m.status
 		FROM member_sessions s JOIN members m ON m.id = s.member_id WHERE s.id_hash = ?`, sess.IDHash).
 		Scan(&memberID, &sess.Kind, &via, &created, &seen, &expires, &name, &path, &status)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, errs.Unauthenticated()
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("authenticate member: %w", err)
-	}
-	sess.CreatedAt, sess.LastSeenAt, sess.ExpiresAt = time.UnixMilli(created), time.UnixMilli(seen), time.UnixMilli(expires)
-	pol, err := s.Policy(ctx)
+	now, err := s.openSession(ctx, "member_sessions", "authenticate member", sess, err, [3]int64{created, seen, expires}, status != "active")
 	if err != nil {
 		return nil, nil, err
 	}
-	now := s.now()
-	idle := time.Duration(pol.IdleMinutes) * time.Minute
-	if now.After(sess.ExpiresAt) || (sess.Kind == SessionWeb && now.Sub(sess.LastSeenAt) > idle) || status != "active" {
-		_, _ = s.DB.Exec(ctx, "DELETE FROM member_sessions WHERE id_hash = ?", sess.IDHash)
-		return nil, nil, errs.Unauthenticated()
-	}
-	if now.Sub(sess.LastSeenAt) > touchEvery {
-		if _, err := s.DB.Exec(ctx, "UPDATE member_sessions SET last_seen_at = ? WHERE id_hash = ?", now.UnixMilli(), sess.IDHash); err != nil {
-			return nil, nil, fmt.Errorf("touch member session: %w", err)
-		}
+	if err := s.touch(ctx, "member_sessions", "touch member session", sess, now); err != nil {
+		return nil, nil, err
 	}
 	p := &Principal{MemberID: memberID, Name: name, Kind: KindMember, OrgPath: path, SessionKind: sess.Kind,
 		FreshCode: via == "code" && now.Sub(sess.CreatedAt) < freshCodeSession}

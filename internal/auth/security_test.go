@@ -12,7 +12,6 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
-	"gonghui/internal/testkit"
 )
 
 // The tests here each reproduce a finding of the security audit (issue 12)
@@ -22,9 +21,7 @@ import (
 // attempts were all checked. Now at most the policy's limit of attempts is
 // ever checked, whatever the concurrency, and the rest are refused as locked.
 func TestLockoutCountsBeforeChecking(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, ctx context.Context, d *db.DB, w *world) {
 		w.user(t, "liwei", w.street, auth.RoleOfficer)
 		// A second service on the same database stands for a second server
 		// process (the e2e package does the same with real processes).
@@ -72,9 +69,7 @@ func TestLockoutCountsBeforeChecking(t *testing.T) {
 // Finding 2: a right password cleared the failure count and wrong codes
 // never counted, so codes could be guessed forever in rounds.
 func TestSecondFactorFailuresCount(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, ctx context.Context, d *db.DB, w *world) {
 		id := w.user(t, "wang", w.street, auth.RoleOfficer)
 		enr, err := w.svc.BeginTOTP(ctx, &auth.Principal{UserID: id, Username: "wang"})
 		if err != nil {
@@ -117,16 +112,12 @@ func TestSecondFactorFailuresCount(t *testing.T) {
 // Finding 2 (second half): the answers told a guesser the password was
 // right before the second factor was given.
 func TestSameAnswerBeforeSecondFactor(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, ctx context.Context, d *db.DB, w *world) {
 		w.user(t, "sec", w.root, auth.RoleSecurity) // enrolled by the helper
 		// Without a code the API asks for one, whatever the password.
 		for _, pw := range []string{goodPassword, "Wrong-Password-1"} {
 			_, err := w.svc.Login(ctx, auth.LoginInput{Username: "sec", Password: pw, Kind: auth.SessionAPI})
-			if e, ok := errs.As(err); !ok || e.Code != "otp_required" {
-				t.Fatalf("password %q without a code: %v", pw, err)
-			}
+			wantCode(t, err, "otp_required", "password "+pw+" without a code")
 		}
 		// With a code: a wrong password and a wrong code get one answer.
 		_, errPw := w.svc.Login(ctx, auth.LoginInput{Username: "sec", Password: "Wrong-Password-1", OTP: w.recovery["sec"][0], Kind: auth.SessionAPI})
@@ -159,9 +150,7 @@ func TestSameAnswerBeforeSecondFactor(t *testing.T) {
 		if err != nil {
 			t.Fatalf("recovery code: %v", err)
 		}
-		if _, _, err := w.svc.Authenticate(ctx, full.Token, false); err != nil {
-			t.Fatal(err)
-		}
+		w.principal(t, full.Token)
 	})
 }
 
@@ -169,9 +158,7 @@ func TestSameAnswerBeforeSecondFactor(t *testing.T) {
 // administrative roles now always need it; only a --demo process lets the
 // demo's own accounts in without.
 func TestAdministrativeRolesNeedTwoFactor(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, ctx context.Context, d *db.DB, w *world) {
 		for _, r := range auth.AlwaysMFA {
 			name := "fresh-" + string(r)
 			id, err := w.svc.Bootstrap(ctx, auth.NewUser{Username: name, Name: name, OrgID: w.root, Password: goodPassword}, r)
@@ -179,9 +166,7 @@ func TestAdministrativeRolesNeedTwoFactor(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = w.svc.Login(ctx, auth.LoginInput{Username: name, Password: goodPassword, Kind: auth.SessionAPI})
-			if e, ok := errs.As(err); !ok || e.Code != "mfa_enrolment_required" {
-				t.Fatalf("%s without two-step verification got a token: %v", r, err)
-			}
+			wantCode(t, err, "mfa_enrolment_required", string(r)+" without two-step verification")
 			// Marked as a demo account: exempt only while the process runs --demo.
 			if err := w.svc.MarkDemoAccount(ctx, id); err != nil {
 				t.Fatal(err)
@@ -208,21 +193,14 @@ func TestAdministrativeRolesNeedTwoFactor(t *testing.T) {
 // for another person, granting reveal through a puppet account, or stacking
 // conflicting roles on one account.
 func TestSeparationOfDutiesHolds(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		w := newWorld(t, d)
-		w.user(t, "admin", w.root, auth.RoleAdmin)
-		w.user(t, "sec", w.root, auth.RoleSecurity)
+	inWorld(t, func(t *testing.T, ctx context.Context, d *db.DB, w *world) {
+		admin, sec := w.admins(t)
 		audID := w.user(t, "aud", w.root, auth.RoleAuditor)
 		officerID := w.user(t, "officer", w.street, auth.RoleOfficer)
-		admin, _ := w.login(t, "admin")
-		sec, _ := w.login(t, "sec")
 
 		// The administrator mints no token for an officer...
 		_, _, err := w.svc.CreateToken(ctx, admin, officerID, "x", 1)
-		if e, ok := errs.As(err); !ok || e.Code != "token_for_other" {
-			t.Fatalf("admin minted a token for an officer: %v", err)
-		}
+		wantCode(t, err, "token_for_other", "admin mints a token for an officer")
 		// ...nor grants a role that reveals personal data to a puppet.
 		puppet, err := w.svc.CreateUser(ctx, admin, auth.NewUser{Username: "puppet", Name: "傀儡", OrgID: w.root, Password: goodPassword})
 		if err != nil {
@@ -230,9 +208,7 @@ func TestSeparationOfDutiesHolds(t *testing.T) {
 		}
 		for _, r := range []auth.Role{auth.RoleOfficer, auth.RoleMembershipOfficer} {
 			_, err = w.svc.Grant(ctx, admin, puppet.ID, r, w.root)
-			if e, ok := errs.As(err); !ok || e.Code != "grant_needs_security" {
-				t.Fatalf("admin granted %s: %v", r, err)
-			}
+			wantCode(t, err, "grant_needs_security", "admin grants "+string(r))
 		}
 		// A leader (no reveal) the administrator may grant.
 		if _, err := w.svc.Grant(ctx, admin, puppet.ID, auth.RoleLeader, w.street); err != nil {
@@ -240,13 +216,9 @@ func TestSeparationOfDutiesHolds(t *testing.T) {
 		}
 		// The security administrator cannot stack duties on one account.
 		_, err = w.svc.Grant(ctx, sec, audID, auth.RoleAdmin, w.root)
-		if e, ok := errs.As(err); !ok || e.Code != "role_conflict" {
-			t.Fatalf("admin granted to the auditor: %v", err)
-		}
+		wantCode(t, err, "role_conflict", "admin granted to the auditor")
 		_, err = w.svc.Grant(ctx, sec, officerID, auth.RoleAuditor, w.street)
-		if e, ok := errs.As(err); !ok || e.Code != "role_conflict" {
-			t.Fatalf("auditor granted to an officer: %v", err)
-		}
+		wantCode(t, err, "role_conflict", "auditor granted to an officer")
 		if _, err := w.svc.Bootstrap(ctx, auth.NewUser{Username: "both", Name: "both", OrgID: w.root, Password: goodPassword}, auth.RoleAdmin, auth.RoleOfficer); err == nil {
 			t.Fatal("an account made with two duties")
 		}
@@ -271,9 +243,7 @@ func TestSeparationOfDutiesHolds(t *testing.T) {
 
 // Finding 9: a password change or reset left API tokens valid.
 func TestNewPasswordEndsTokens(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, ctx context.Context, d *db.DB, w *world) {
 		w.user(t, "sec", w.root, auth.RoleSecurity)
 		id := w.user(t, "qian", w.street, auth.RoleOfficer)
 		p, token := w.login(t, "qian")
@@ -283,10 +253,7 @@ func TestNewPasswordEndsTokens(t *testing.T) {
 		if _, _, err := w.svc.Authenticate(ctx, token, false); err == nil {
 			t.Fatal("an API token survived a password change")
 		}
-		res, err := w.svc.Login(ctx, auth.LoginInput{Username: "qian", Password: "Brand-New-Pass-5x", Kind: auth.SessionAPI})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := w.signIn(t, "qian", "Brand-New-Pass-5x", auth.SessionAPI)
 		sec, _ := w.login(t, "sec")
 		if err := w.svc.ResetPassword(ctx, sec, id, "Temporary-Pass-8q"); err != nil {
 			t.Fatal(err)
@@ -295,10 +262,7 @@ func TestNewPasswordEndsTokens(t *testing.T) {
 			t.Fatal("an API token survived a reset")
 		}
 		// The reset password is temporary: it must be replaced at once.
-		res, err = w.svc.Login(ctx, auth.LoginInput{Username: "qian", Password: "Temporary-Pass-8q", Kind: auth.SessionWeb})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res = w.signIn(t, "qian", "Temporary-Pass-8q", auth.SessionWeb)
 		if p, _, err := w.svc.Authenticate(ctx, res.Token, false); err != nil || !p.PasswordExpired {
 			t.Fatalf("a reset password is not marked for change: %+v %v", p, err)
 		}
@@ -324,9 +288,7 @@ func TestCommonPasswordsRefused(t *testing.T) {
 // A lock ends by itself after the policy's minutes, and the count starts
 // afresh: the first attempt after it does not lock again at once.
 func TestLockExpires(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, ctx context.Context, d *db.DB, w *world) {
 		w.user(t, "zhou", w.street, auth.RoleOfficer)
 		now := time.Now()
 		w.svc.SetClock(func() time.Time { return now })
@@ -347,9 +309,7 @@ func TestLockExpires(t *testing.T) {
 // The account list finds a name whatever the case of its Latin letters, on
 // both engines (PostgreSQL's LIKE alone is case-sensitive).
 func TestUserSearchIgnoresLatinCase(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		w := newWorld(t, d)
+	inWorld(t, func(t *testing.T, ctx context.Context, d *db.DB, w *world) {
 		if _, err := w.svc.Bootstrap(ctx, auth.NewUser{Username: "zhangw", Name: "Zhang Wei 张伟", OrgID: w.street, Password: goodPassword}, auth.RoleOfficer); err != nil {
 			t.Fatal(err)
 		}

@@ -102,22 +102,9 @@ func (s *Service) Authenticate(ctx context.Context, token string, allowPending b
 	err := s.DB.QueryRow(ctx, `SELECT user_id, kind, name, mfa_pending, password_ok, created_at, last_seen_at, expires_at, ip, user_agent
 		FROM sessions WHERE id_hash = ?`, sess.IDHash).
 		Scan(&sess.UserID, &sess.Kind, &sess.Name, &sess.MFAPending, &sess.PasswordOK, &created, &seen, &expires, &sess.IP, &sess.UserAgent)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, errs.Unauthenticated()
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("authenticate: %w", err)
-	}
-	sess.CreatedAt, sess.LastSeenAt, sess.ExpiresAt = time.UnixMilli(created), time.UnixMilli(seen), time.UnixMilli(expires)
-	pol, err := s.Policy(ctx)
+	now, err := s.openSession(ctx, "sessions", "authenticate", sess, err, [3]int64{created, seen, expires}, false)
 	if err != nil {
 		return nil, nil, err
-	}
-	now := s.now()
-	idle := time.Duration(pol.IdleMinutes) * time.Minute
-	if now.After(sess.ExpiresAt) || (sess.Kind == SessionWeb && now.Sub(sess.LastSeenAt) > idle) {
-		_, _ = s.DB.Exec(ctx, "DELETE FROM sessions WHERE id_hash = ?", sess.IDHash)
-		return nil, nil, errs.Unauthenticated()
 	}
 	if (sess.MFAPending && !allowPending) || (!sess.PasswordOK && !sess.MFAPending) {
 		return nil, nil, errs.Unauthenticated()
@@ -127,12 +114,46 @@ func (s *Service) Authenticate(ctx context.Context, token string, allowPending b
 		return nil, nil, err
 	}
 	p.SessionKind = sess.Kind
-	if now.Sub(sess.LastSeenAt) > touchEvery {
-		if _, err := s.DB.Exec(ctx, "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", now.UnixMilli(), sess.IDHash); err != nil {
-			return nil, nil, fmt.Errorf("touch session: %w", err)
-		}
+	if err := s.touch(ctx, "sessions", "touch session", sess, now); err != nil {
+		return nil, nil, err
 	}
 	return p, sess, nil
+}
+
+// openSession finishes reading a session of table (sessions or
+// member_sessions): err is the read's, stamps its created, last seen and
+// expiry times. A missing session answers Unauthenticated; so does one
+// past its lifetime, idle for longer than the policy allows, or ended
+// for another reason, and it is deleted. what names the read in an error.
+func (s *Service) openSession(ctx context.Context, table, what string, sess *Session, err error, stamps [3]int64, ended bool) (time.Time, error) {
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, errs.Unauthenticated()
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s: %w", what, err)
+	}
+	sess.CreatedAt, sess.LastSeenAt, sess.ExpiresAt = time.UnixMilli(stamps[0]), time.UnixMilli(stamps[1]), time.UnixMilli(stamps[2])
+	pol, err := s.Policy(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	now := s.now()
+	idle := time.Duration(pol.IdleMinutes) * time.Minute
+	if now.After(sess.ExpiresAt) || (sess.Kind == SessionWeb && now.Sub(sess.LastSeenAt) > idle) || ended {
+		_, _ = s.DB.Exec(ctx, "DELETE FROM "+table+" WHERE id_hash = ?", sess.IDHash)
+		return time.Time{}, errs.Unauthenticated()
+	}
+	return now, nil
+}
+
+// touch moves a session's last_seen_at on, at most once every touchEvery.
+func (s *Service) touch(ctx context.Context, table, what string, sess *Session, now time.Time) error {
+	if now.Sub(sess.LastSeenAt) > touchEvery {
+		if _, err := s.DB.Exec(ctx, "UPDATE "+table+" SET last_seen_at = ? WHERE id_hash = ?", now.UnixMilli(), sess.IDHash); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	return nil
 }
 
 // Logout ends one session.

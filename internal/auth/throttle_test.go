@@ -16,8 +16,7 @@ func TestAddressThrottle(t *testing.T) {
 	old := throttleLimit
 	throttleLimit = 4
 	t.Cleanup(func() { throttleLimit = old })
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
+	testkit.ForEachDBContext(t, func(t *testing.T, ctx context.Context, d *db.DB) {
 		root := db.NewID()
 		if _, err := d.Exec(ctx, "INSERT INTO orgs (id, path, depth, name, kind, created_at, updated_at) VALUES (?, ?, 0, '北京市总工会', 'city_federation', 0, 0)",
 			root, fmt.Sprintf("/%d/", root)); err != nil {

@@ -36,9 +36,7 @@ func TestNormalizeCreditCodeRealCodes(t *testing.T) {
 
 func TestNormalizeCreditCode(t *testing.T) {
 	const valid = "91350100M000100Y43"
-	tests := []struct {
-		name, in, want, rule string
-	}{
+	tests := []ruleCase[string]{
 		{"valid", valid, valid, ""},
 		{"lower case and spaces are normalised", "  91350100m000100y43\t", valid, ""},
 		{"ideographic space is trimmed", "\u300091350100M000100Y43\u3000", valid, ""},
@@ -68,36 +66,20 @@ func TestNormalizeCreditCode(t *testing.T) {
 		{"wrong final check", "91350100M000100Y44", "", RuleCheck},
 		{"typo in division breaks final check only", "91350101M000100Y43", "", RuleCheck},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := NormalizeCreditCode(tt.in)
-			if r := ruleOf(t, err); r != tt.rule || got != tt.want {
-				t.Fatalf("NormalizeCreditCode(%q) = %q, rule %q; want %q, rule %q", tt.in, got, r, tt.want, tt.rule)
-			}
-		})
-	}
+	checkRules(t, "NormalizeCreditCode", NormalizeCreditCode, tests)
 }
 
 func TestCreditCodeCheck(t *testing.T) {
-	tests := []struct {
-		in   string
-		want byte
-		rule string
-	}{
-		{"91350100M000100Y4", '3', ""},
-		{"91440300708461136", 'T', ""},
-		{"91350100M000100Y", 0, RuleLength},
-		{"91350100M000100Y43", 0, RuleLength},
-		{"91350100M000100I4", 0, RuleCharset},
+	tests := []ruleCase[byte]{
+		{"", "91350100M000100Y4", '3', ""},
+		{"", "91440300708461136", 'T', ""},
+		{"", "91350100M000100Y", 0, RuleLength},
+		{"", "91350100M000100Y43", 0, RuleLength},
+		{"", "91350100M000100I4", 0, RuleCharset},
 		// No trimming or case folding: the caller hands over a raw body.
-		{"91350100m000100y4", 0, RuleCharset},
+		{"", "91350100m000100y4", 0, RuleCharset},
 	}
-	for _, tt := range tests {
-		got, err := CreditCodeCheck(tt.in)
-		if r := ruleOf(t, err); r != tt.rule || got != tt.want {
-			t.Errorf("CreditCodeCheck(%q) = %q, rule %q; want %q, rule %q", tt.in, got, r, tt.want, tt.rule)
-		}
-	}
+	checkRules(t, "CreditCodeCheck", CreditCodeCheck, tests)
 }
 
 // TestCreditCheckZero covers the "31 -> 0" wrap: when the weighted sum is a
@@ -149,9 +131,7 @@ func TestOrgCodeCheck(t *testing.T) {
 }
 
 func TestMakeCreditCode(t *testing.T) {
-	tests := []struct {
-		name, in, want, rule string
-	}{
+	tests := []ruleCase[string]{
 		{"fixes both check chars", "91350100M000100Y0", "91350100M000100Y43", ""},
 		{"normalises input", " 91350100m000100y4 ", "91350100M000100Y43", ""},
 		{"16 chars", "91350100M000100Y", "", RuleLength},
@@ -162,14 +142,7 @@ func TestMakeCreditCode(t *testing.T) {
 		{"bad category", "95350100M000100Y0", "", RuleCategory},
 		{"bad division", "9135010AM000100Y0", "", RuleRegion},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := MakeCreditCode(tt.in)
-			if r := ruleOf(t, err); r != tt.rule || got != tt.want {
-				t.Fatalf("MakeCreditCode(%q) = %q, rule %q; want %q, rule %q", tt.in, got, r, tt.want, tt.rule)
-			}
-		})
-	}
+	checkRules(t, "MakeCreditCode", MakeCreditCode, tests)
 }
 
 // TestMakeCreditCodeEveryCategory builds a code for every authority/category

@@ -31,3 +31,30 @@ func ruleOf(tb testing.TB, err error) string {
 	}
 	return e.Rule
 }
+
+// ruleCase is one row of a table of inputs to a cnid function: the answer
+// wanted and the rule it breaks ("" when it is valid). name may be empty
+// for a row whose input names it well enough.
+type ruleCase[T ~string | ~byte] struct {
+	name, in string
+	want     T
+	rule     string
+}
+
+// checkRules runs fn over every row as a subtest, failing a row whose
+// answer or rule is not the one wanted; fname names fn in the messages.
+func checkRules[T ~string | ~byte](t *testing.T, fname string, fn func(string) (T, error), tests []ruleCase[T]) {
+	t.Helper()
+	for _, tt := range tests {
+		name := tt.name
+		if name == "" {
+			name = tt.in
+		}
+		t.Run(name, func(t *testing.T) {
+			got, err := fn(tt.in)
+			if r := ruleOf(t, err); r != tt.rule || got != tt.want {
+				t.Fatalf("%s(%q) = %q, rule %q; want %q, rule %q", fname, tt.in, got, r, tt.want, tt.rule)
+			}
+		})
+	}
+}

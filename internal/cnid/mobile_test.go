@@ -3,9 +3,7 @@ package cnid
 import "testing"
 
 func TestNormalizeMobile(t *testing.T) {
-	tests := []struct {
-		name, in, want, rule string
-	}{
+	tests := []ruleCase[string]{
 		{"bare", "13812345678", "13812345678", ""},
 		{"second digit 3", "13012345678", "13012345678", ""},
 		{"second digit 9", "19912345678", "19912345678", ""},
@@ -37,12 +35,5 @@ func TestNormalizeMobile(t *testing.T) {
 		{"landline with area code", "01012345678", "", RulePrefix},
 		{"starts with 2", "23812345678", "", RulePrefix},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := NormalizeMobile(tt.in)
-			if r := ruleOf(t, err); r != tt.rule || got != tt.want {
-				t.Fatalf("NormalizeMobile(%q) = %q, rule %q; want %q, rule %q", tt.in, got, r, tt.want, tt.rule)
-			}
-		})
-	}
+	checkRules(t, "NormalizeMobile", NormalizeMobile, tests)
 }

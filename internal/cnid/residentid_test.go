@@ -127,25 +127,16 @@ func TestParseResidentIDTodayInChina(t *testing.T) {
 }
 
 func TestResidentIDCheck(t *testing.T) {
-	tests := []struct {
-		in   string
-		want byte
-		rule string
-	}{
-		{"11010519491231002", 'X', ""},
-		{"44052418800101001", '4', ""},
-		{"00000000000000000", '1', ""}, // sum 0 maps to '1', not '0'
-		{"1101051949123100", 0, RuleLength},
-		{"11010519491231002X", 0, RuleLength},
-		{"1101051949123100X", 0, RuleCharset},
-		{" 1101051949123100", 0, RuleCharset},
+	tests := []ruleCase[byte]{
+		{"", "11010519491231002", 'X', ""},
+		{"", "44052418800101001", '4', ""},
+		{"", "00000000000000000", '1', ""}, // sum 0 maps to '1', not '0'
+		{"", "1101051949123100", 0, RuleLength},
+		{"", "11010519491231002X", 0, RuleLength},
+		{"", "1101051949123100X", 0, RuleCharset},
+		{"", " 1101051949123100", 0, RuleCharset},
 	}
-	for _, tt := range tests {
-		got, err := ResidentIDCheck(tt.in)
-		if r := ruleOf(t, err); r != tt.rule || got != tt.want {
-			t.Errorf("ResidentIDCheck(%q) = %q, rule %q; want %q, rule %q", tt.in, got, r, tt.want, tt.rule)
-		}
-	}
+	checkRules(t, "ResidentIDCheck", ResidentIDCheck, tests)
 }
 
 // TestResidentIDCheckEveryValue makes sure that all eleven check characters,

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -348,26 +349,24 @@ func (d *DB) transient(err error) bool {
 
 // IsUnique reports whether err is a unique-constraint violation.
 func IsUnique(err error) bool {
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) {
-		return pg.Code == "23505"
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
-	}
-	return false
+	return isCode(err, "23505", sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 }
 
 // IsForeignKey reports whether err is a foreign-key violation.
 func IsForeignKey(err error) bool {
+	return isCode(err, "23503", sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY)
+}
+
+// isCode reports whether err is PostgreSQL's error pgCode or SQLite's
+// error with one of sqliteCodes (extended codes).
+func isCode(err error, pgCode string, sqliteCodes ...int) bool {
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
-		return pg.Code == "23503"
+		return pg.Code == pgCode
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
-		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+		return slices.Contains(sqliteCodes, se.Code())
 	}
 	return false
 }

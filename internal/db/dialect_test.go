@@ -53,8 +53,7 @@ func collect(rows interface {
 // Every SQL part the shim hands out is valid where it is meant to go, on
 // each engine: in a join, an outer join, first in a transaction.
 func TestShimSQLRunsOnEachEngine(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
+	testkit.ForEachDBContext(t, func(t *testing.T, ctx context.Context, d *db.DB) {
 		insertSettings(t, d, "a", "b")
 		const join = "SELECT s.name FROM settings s JOIN settings o ON o.name = s.name LEFT JOIN settings x ON x.name = s.value WHERE s.name = ?"
 		err := d.Tx(ctx, func(tx *db.Tx) error {
@@ -90,8 +89,7 @@ func TestShimSQLRunsOnEachEngine(t *testing.T) {
 // engines (PostgreSQL's LIKE and strpos alone would not), and take % and _
 // in the text literally.
 func TestFoldedMatchesIgnoreLatinCase(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
+	testkit.ForEachDBContext(t, func(t *testing.T, ctx context.Context, d *db.DB) {
 		insertSettings(t, d, "Zhang San 工会", "zhang si", "LI WU", "100%_done", "100ab_done")
 		likeFold := func(q string) func() ([]string, error) {
 			return func() ([]string, error) {
@@ -130,15 +128,22 @@ func TestFoldedMatchesIgnoreLatinCase(t *testing.T) {
 	})
 }
 
+// onPostgres runs fn on PostgreSQL only; why says what SQLite lacks for it.
+func onPostgres(t *testing.T, why string, fn func(t *testing.T, ctx context.Context, d *db.DB)) {
+	t.Helper()
+	testkit.ForEachDBContext(t, func(t *testing.T, ctx context.Context, d *db.DB) {
+		if d.Engine() != "postgres" {
+			t.Skip(why)
+		}
+		fn(t, ctx, d)
+	})
+}
+
 // The locks behave as their comments say where the engine has row locks.
 // SQLite has none to test: its write transactions run one at a time
 // (TestConcurrentIncrementsAreSerialised).
 func TestRowLocksOnPostgres(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		if d.Engine() != "postgres" {
-			t.Skip("one writer at a time: no row locks to test")
-		}
-		ctx := context.Background()
+	onPostgres(t, "one writer at a time: no row locks to test", func(t *testing.T, ctx context.Context, d *db.DB) {
 		insertSettings(t, d, "a", "b", "c")
 		claim := func(tx *db.Tx) ([]string, error) {
 			return collect(tx.Query(ctx, "SELECT s.name FROM settings s LEFT JOIN settings x ON x.name = s.value ORDER BY s.name LIMIT 1"+tx.ForUpdateOfSkipLocked("s")))
@@ -176,11 +181,7 @@ func TestRowLocksOnPostgres(t *testing.T) {
 // RepeatableRead keeps the transaction on the snapshot of its first query
 // while others commit; without it PostgreSQL's READ COMMITTED moves on.
 func TestRepeatableReadOnPostgres(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		if d.Engine() != "postgres" {
-			t.Skip("one writer at a time: nothing commits during a write transaction")
-		}
-		ctx := context.Background()
+	onPostgres(t, "one writer at a time: nothing commits during a write transaction", func(t *testing.T, ctx context.Context, d *db.DB) {
 		count := func(tx *db.Tx) int {
 			var n int
 			if err := tx.QueryRow(ctx, "SELECT count(*) FROM settings WHERE name LIKE 'rr.%'").Scan(&n); err != nil {

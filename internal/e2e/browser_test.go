@@ -65,9 +65,7 @@ func run(t *testing.T, ctx context.Context, what string, steps ...chromedp.Actio
 // union group under it, sees it in the tree, and switches to English; at
 // desktop and at phone width.
 func TestBrowserOrgTree(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a server and a browser")
-	}
+	skipShort(t, "starts a server and a browser")
 	dsn := testkit.NewDSN(t, db.SQLite)
 	srv := testkit.StartServer(t, dsn, []string{"--demo"}, "GONGHUI_DEMO_PASSWORD="+demoPassword)
 	for _, vp := range []struct {

@@ -14,50 +14,45 @@ import (
 // after 29 wrong guesses; now at most the policy's limit (5) of attempts is
 // ever checked and the rest are answered 423 before any password is looked at.
 func TestLockoutRaceTwoProcesses(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts server processes")
-	}
-	for _, engine := range testkit.Engines() {
-		t.Run(string(engine), func(t *testing.T) {
-			dsn := testkit.NewDSN(t, engine)
-			env := []string{"GONGHUI_DEMO_PASSWORD=" + demoPassword}
-			a := testkit.StartServer(t, dsn, []string{"--demo"}, env...)
-			b := testkit.StartServer(t, dsn, []string{"--demo"}, env...)
-			var mu sync.Mutex
-			answers := map[int]int{}
-			var wg sync.WaitGroup
-			for i := range 30 {
-				wg.Go(func() {
-					srv, pw := a, "Wrong-Guess-"+string(rune('A'+i))
-					if i%2 == 1 {
-						srv = b
-					}
-					if i == 29 {
-						pw = demoPassword
-					}
-					code, _ := postJSON(t, srv.URL+"/api/v1/auth/token", "", map[string]string{"username": "dashilan", "password": pw})
-					mu.Lock()
-					answers[code]++
-					mu.Unlock()
-				})
-			}
-			wg.Wait()
-			checked := answers[200] + answers[401]
-			t.Logf("30 sign-ins at once over two processes: %d answered 200, %d 401, %d 423", answers[200], answers[401], answers[423])
-			if checked > 5 || answers[423] < 25 || checked+answers[423] != 30 {
-				t.Fatalf("answers %v: %d attempts checked, the limit is 5", answers, checked)
-			}
-			checkCodeStorm(t, a, b)
-			if answers[200] == 0 {
-				// The right password came after the lock: refused on both.
-				for _, srv := range []*testkit.Server{a, b} {
-					if code, _ := postJSON(t, srv.URL+"/api/v1/auth/token", "", map[string]string{"username": "dashilan", "password": demoPassword}); code != 423 {
-						t.Fatalf("right password after the lock: %d", code)
-					}
+	skipShort(t, "starts server processes")
+	testkit.ForEachDSN(t, func(t *testing.T, dsn string) {
+		env := []string{"GONGHUI_DEMO_PASSWORD=" + demoPassword}
+		a := testkit.StartServer(t, dsn, []string{"--demo"}, env...)
+		b := testkit.StartServer(t, dsn, []string{"--demo"}, env...)
+		var mu sync.Mutex
+		answers := map[int]int{}
+		var wg sync.WaitGroup
+		for i := range 30 {
+			wg.Go(func() {
+				srv, pw := a, "Wrong-Guess-"+string(rune('A'+i))
+				if i%2 == 1 {
+					srv = b
+				}
+				if i == 29 {
+					pw = demoPassword
+				}
+				code, _ := postJSON(t, srv.URL+"/api/v1/auth/token", "", map[string]string{"username": "dashilan", "password": pw})
+				mu.Lock()
+				answers[code]++
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		checked := answers[200] + answers[401]
+		t.Logf("30 sign-ins at once over two processes: %d answered 200, %d 401, %d 423", answers[200], answers[401], answers[423])
+		if checked > 5 || answers[423] < 25 || checked+answers[423] != 30 {
+			t.Fatalf("answers %v: %d attempts checked, the limit is 5", answers, checked)
+		}
+		checkCodeStorm(t, a, b)
+		if answers[200] == 0 {
+			// The right password came after the lock: refused on both.
+			for _, srv := range []*testkit.Server{a, b} {
+				if code, _ := postJSON(t, srv.URL+"/api/v1/auth/token", "", map[string]string{"username": "dashilan", "password": demoPassword}); code != 423 {
+					t.Fatalf("right password after the lock: %d", code)
 				}
 			}
-		})
-	}
+		}
+	})
 }
 
 // checkCodeStorm asks both processes at once, from one address, for sign-in

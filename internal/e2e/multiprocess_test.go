@@ -59,95 +59,90 @@ func do(t *testing.T, req *http.Request) (int, map[string]any) {
 // one works on the other, and failed logins counted on one lock the account
 // on the other.
 func TestTwoProcessesOneSite(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts server processes")
-	}
-	for _, engine := range testkit.Engines() {
-		t.Run(string(engine), func(t *testing.T) {
-			dsn := testkit.NewDSN(t, engine)
-			const metricsToken = "e2e-metrics-token-0123456789"
-			env := []string{"GONGHUI_DEMO_PASSWORD=" + demoPassword, "GONGHUI_METRICS_TOKEN=" + metricsToken}
-			a := testkit.StartServer(t, dsn, []string{"--demo"}, env...)
-			b := testkit.StartServer(t, dsn, []string{"--demo"}, env...)
+	skipShort(t, "starts server processes")
+	testkit.ForEachDSN(t, func(t *testing.T, dsn string) {
+		const metricsToken = "e2e-metrics-token-0123456789"
+		env := []string{"GONGHUI_DEMO_PASSWORD=" + demoPassword, "GONGHUI_METRICS_TOKEN=" + metricsToken}
+		a := testkit.StartServer(t, dsn, []string{"--demo"}, env...)
+		b := testkit.StartServer(t, dsn, []string{"--demo"}, env...)
 
-			code, body := postJSON(t, a.URL+"/api/v1/auth/token", "", map[string]string{"username": "admin", "password": demoPassword})
-			if code != 200 {
-				t.Fatalf("token on A: %d %v", code, body)
-			}
-			token, _ := body["token"].(string)
-			if code, body := getJSON(t, b.URL+"/api/v1/orgs?q="+"人文学院", token); code != 200 || !strings.Contains(jsonString(body), "人文学院") {
-				t.Fatalf("token from A on B: %d %v", code, body)
-			}
-			// One demo world, not two: the second --demo start found it loaded.
-			_, roots := getJSON(t, b.URL+"/api/v1/orgs?q="+"北京市总工会", token)
-			if n := countName(roots, "北京市总工会"); n != 1 {
-				t.Fatalf("root appears %d times", n)
-			}
-			checkMembersAcrossProcesses(t, a, b, token)
+		code, body := postJSON(t, a.URL+"/api/v1/auth/token", "", map[string]string{"username": "admin", "password": demoPassword})
+		if code != 200 {
+			t.Fatalf("token on A: %d %v", code, body)
+		}
+		token, _ := body["token"].(string)
+		if code, body := getJSON(t, b.URL+"/api/v1/orgs?q="+"人文学院", token); code != 200 || !strings.Contains(jsonString(body), "人文学院") {
+			t.Fatalf("token from A on B: %d %v", code, body)
+		}
+		// One demo world, not two: the second --demo start found it loaded.
+		_, roots := getJSON(t, b.URL+"/api/v1/orgs?q="+"北京市总工会", token)
+		if n := countName(roots, "北京市总工会"); n != 1 {
+			t.Fatalf("root appears %d times", n)
+		}
+		checkMembersAcrossProcesses(t, a, b, token)
 
-			// Logging out on B ends the token on A.
-			if code, _ := postJSON(t, b.URL+"/api/v1/auth/logout", token, map[string]any{}); code/100 != 2 {
-				t.Fatalf("logout on B: %d", code)
-			}
-			if code, _ := getJSON(t, a.URL+"/api/v1/me", token); code != 401 {
-				t.Fatalf("token still works on A after logout on B: %d", code)
-			}
-			// A browser signs in on A (form token and all) and is signed in on B;
-			// a page's form from B posts fine to A.
-			browser := newBrowserClient(t)
-			signInForm(t, browser, a.URL, "admin", demoPassword)
-			resp, err := browser.Get(b.URL + "/orgs")
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("web session from A on B: %d", resp.StatusCode)
-			}
+		// Logging out on B ends the token on A.
+		if code, _ := postJSON(t, b.URL+"/api/v1/auth/logout", token, map[string]any{}); code/100 != 2 {
+			t.Fatalf("logout on B: %d", code)
+		}
+		if code, _ := getJSON(t, a.URL+"/api/v1/me", token); code != 401 {
+			t.Fatalf("token still works on A after logout on B: %d", code)
+		}
+		// A browser signs in on A (form token and all) and is signed in on B;
+		// a page's form from B posts fine to A.
+		browser := newBrowserClient(t)
+		signInForm(t, browser, a.URL, "admin", demoPassword)
+		resp, err := browser.Get(b.URL + "/orgs")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("web session from A on B: %d", resp.StatusCode)
+		}
 
-			// A form posted from another site is refused before any handler runs.
-			req, _ := http.NewRequest("POST", a.URL+"/login", strings.NewReader("username=admin&password="+demoPassword))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("Sec-Fetch-Site", "cross-site")
-			req.Header.Set("Origin", "https://evil.example")
-			if code, _ := do(t, req); code != http.StatusForbidden {
-				t.Fatalf("cross-site form post answered %d, want 403", code)
-			}
+		// A form posted from another site is refused before any handler runs.
+		req, _ := http.NewRequest("POST", a.URL+"/login", strings.NewReader("username=admin&password="+demoPassword))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		req.Header.Set("Origin", "https://evil.example")
+		if code, _ := do(t, req); code != http.StatusForbidden {
+			t.Fatalf("cross-site form post answered %d, want 403", code)
+		}
 
-			// Each process exposes its own metrics, labelled by route, to the
-			// bearer of the metrics token.
-			req, _ = http.NewRequest("GET", a.URL+"/metrics", nil)
-			req.Header.Set("Authorization", "Bearer "+metricsToken)
-			resp, err = http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
+		// Each process exposes its own metrics, labelled by route, to the
+		// bearer of the metrics token.
+		req, _ = http.NewRequest("GET", a.URL+"/metrics", nil)
+		req.Header.Set("Authorization", "Bearer "+metricsToken)
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		metrics, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, want := range []string{`gonghui_http_requests_total{code="200",method="POST",route="POST /api/v1/auth/token"}`, "gonghui_http_request_duration_seconds_bucket", "go_sql_open_connections"} {
+			if !strings.Contains(string(metrics), want) {
+				t.Errorf("metrics lack %s", want)
 			}
-			metrics, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			for _, want := range []string{`gonghui_http_requests_total{code="200",method="POST",route="POST /api/v1/auth/token"}`, "gonghui_http_request_duration_seconds_bucket", "go_sql_open_connections"} {
-				if !strings.Contains(string(metrics), want) {
-					t.Errorf("metrics lack %s", want)
-				}
-			}
+		}
 
-			// Five failures spread over both processes lock the account.
-			for i := range 5 {
-				srv := a
-				if i%2 == 1 {
-					srv = b
-				}
-				postJSON(t, srv.URL+"/api/v1/auth/token", "", map[string]string{"username": "dashilan", "password": "wrong-password"})
+		// Five failures spread over both processes lock the account.
+		for i := range 5 {
+			srv := a
+			if i%2 == 1 {
+				srv = b
 			}
-			code, body = postJSON(t, b.URL+"/api/v1/auth/token", "", map[string]string{"username": "dashilan", "password": demoPassword})
-			if code != 423 {
-				t.Fatalf("want 423 locked on B after failures on A and B, got %d %v", code, body)
-			}
-			code, _ = postJSON(t, a.URL+"/api/v1/auth/token", "", map[string]string{"username": "dashilan", "password": demoPassword})
-			if code != 423 {
-				t.Fatalf("want 423 locked on A too, got %d", code)
-			}
-		})
-	}
+			postJSON(t, srv.URL+"/api/v1/auth/token", "", map[string]string{"username": "dashilan", "password": "wrong-password"})
+		}
+		code, body = postJSON(t, b.URL+"/api/v1/auth/token", "", map[string]string{"username": "dashilan", "password": demoPassword})
+		if code != 423 {
+			t.Fatalf("want 423 locked on B after failures on A and B, got %d %v", code, body)
+		}
+		code, _ = postJSON(t, a.URL+"/api/v1/auth/token", "", map[string]string{"username": "dashilan", "password": demoPassword})
+		if code != 423 {
+			t.Fatalf("want 423 locked on A too, got %d", code)
+		}
+	})
 }
 
 func jsonString(v any) string {

@@ -31,6 +31,18 @@ const officerPassword = "Officer-Password-2026"
 // newSignupSite generates a city with at least n active members, adds an
 // officer at the root, starts the given servers and publishes an activity
 // with capacity places and a waiting list through the first one.
+// onSignupSite runs fn on each engine with a fresh site for n sign-ups to
+// capacity places (see newSignupSite); not with -short, as it starts server
+// processes.
+func onSignupSite(t *testing.T, n, capacity int, fn func(t *testing.T, engine db.Dialect, s *signupSite, servers []*testkit.Server, start func() *testkit.Server)) {
+	t.Helper()
+	skipShort(t, "starts server processes")
+	testkit.ForEachEngine(t, func(t *testing.T, engine db.Dialect) {
+		s, servers, start := newSignupSite(t, engine, n, capacity)
+		fn(t, engine, s, servers, start)
+	})
+}
+
 func newSignupSite(t *testing.T, engine db.Dialect, n, capacity int) (*signupSite, []*testkit.Server, func() *testkit.Server) {
 	t.Helper()
 	dsn := testkit.NewDSN(t, engine)
@@ -209,95 +221,83 @@ func (s *signupSite) check(t *testing.T, capacity int, answers []answer) (confir
 // click from every tenth member) for 1,000 places: exactly 1,000 confirmed,
 // the rest waiting, nobody twice — on SQLite and on PostgreSQL.
 func TestSignUpStormTwoProcesses(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts server processes")
-	}
 	const n, capacity = 5000, 1000
-	for _, engine := range testkit.Engines() {
-		t.Run(string(engine), func(t *testing.T) {
-			s, servers, start := newSignupSite(t, engine, n, capacity)
-			b := start()
-			began := time.Now()
-			answers := s.storm(t, []string{servers[0].URL, b.URL}, 64, nil)
-			el := time.Since(began)
-			created, repeated := 0, 0
-			for _, a := range answers {
-				switch a.code {
-				case 201:
-					created++
-				case 200:
-					repeated++
-				default:
-					t.Fatalf("member %d: HTTP %d %s", a.member, a.code, a.status)
-				}
+	onSignupSite(t, n, capacity, func(t *testing.T, engine db.Dialect, s *signupSite, servers []*testkit.Server, start func() *testkit.Server) {
+		b := start()
+		began := time.Now()
+		answers := s.storm(t, []string{servers[0].URL, b.URL}, 64, nil)
+		el := time.Since(began)
+		created, repeated := 0, 0
+		for _, a := range answers {
+			switch a.code {
+			case 201:
+				created++
+			case 200:
+				repeated++
+			default:
+				t.Fatalf("member %d: HTTP %d %s", a.member, a.code, a.status)
 			}
-			if created != n || repeated != n/10 {
-				t.Fatalf("%d created, %d repeated; want %d and %d", created, repeated, n, n/10)
-			}
-			confirmed, waiting := s.check(t, capacity, answers)
-			if confirmed != capacity || waiting != n-capacity {
-				t.Fatalf("%d confirmed, %d waiting; want %d and %d", confirmed, waiting, capacity, n-capacity)
-			}
-			t.Logf("%s: %d sign-ups over two processes in %s (%.0f/s)", engine, len(answers), el.Round(time.Millisecond), float64(len(answers))/el.Seconds())
-		})
-	}
+		}
+		if created != n || repeated != n/10 {
+			t.Fatalf("%d created, %d repeated; want %d and %d", created, repeated, n, n/10)
+		}
+		confirmed, waiting := s.check(t, capacity, answers)
+		if confirmed != capacity || waiting != n-capacity {
+			t.Fatalf("%d confirmed, %d waiting; want %d and %d", confirmed, waiting, capacity, n-capacity)
+		}
+		t.Logf("%s: %d sign-ups over two processes in %s (%.0f/s)", engine, len(answers), el.Round(time.Millisecond), float64(len(answers))/el.Seconds())
+	})
 }
 
 // A server killed with SIGKILL in the middle of a sign-up storm loses no
 // sign-up it answered with success, and the capacity still holds once it
 // is back.
 func TestSignUpSurvivesKill(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts server processes")
-	}
 	const n, capacity = 3000, 500
-	for _, engine := range testkit.Engines() {
-		t.Run(string(engine), func(t *testing.T) {
-			s, servers, start := newSignupSite(t, engine, n, capacity)
-			a := servers[0]
-			var stop atomic.Bool
-			done := make(chan []answer)
-			go func() { done <- s.storm(t, []string{a.URL}, 32, &stop) }()
-			// Kill the server once a good part of the storm is answered.
-			id, _ := db.ParseID(s.activityID)
-			deadline := time.Now().Add(60 * time.Second)
-			for {
-				var k int
-				_ = s.d.QueryRow(context.Background(), "SELECT COUNT(*) FROM registrations WHERE activity_id = ?", id).Scan(&k)
-				if k >= n/3 || time.Now().After(deadline) {
-					break
-				}
-				time.Sleep(5 * time.Millisecond)
+	onSignupSite(t, n, capacity, func(t *testing.T, engine db.Dialect, s *signupSite, servers []*testkit.Server, start func() *testkit.Server) {
+		a := servers[0]
+		var stop atomic.Bool
+		done := make(chan []answer)
+		go func() { done <- s.storm(t, []string{a.URL}, 32, &stop) }()
+		// Kill the server once a good part of the storm is answered.
+		id, _ := db.ParseID(s.activityID)
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			var k int
+			_ = s.d.QueryRow(context.Background(), "SELECT COUNT(*) FROM registrations WHERE activity_id = ?", id).Scan(&k)
+			if k >= n/3 || time.Now().After(deadline) {
+				break
 			}
-			a.Kill()
-			stop.Store(true)
-			answers := <-done
-			ok, failed := 0, 0
-			for _, x := range answers {
-				if x.code == 200 || x.code == 201 {
-					ok++
-				} else {
-					failed++
-				}
+			time.Sleep(5 * time.Millisecond)
+		}
+		a.Kill()
+		stop.Store(true)
+		answers := <-done
+		ok, failed := 0, 0
+		for _, x := range answers {
+			if x.code == 200 || x.code == 201 {
+				ok++
+			} else {
+				failed++
 			}
-			if ok == 0 || failed == 0 {
-				t.Fatalf("the kill did not land mid-storm: %d answered, %d failed", ok, failed)
+		}
+		if ok == 0 || failed == 0 {
+			t.Fatalf("the kill did not land mid-storm: %d answered, %d failed", ok, failed)
+		}
+		// Back up: every acknowledged sign-up is there, nothing oversold,
+		// and the restarted server goes on taking sign-ups.
+		a2 := start()
+		s.check(t, capacity, answers)
+		more := s.storm(t, []string{a2.URL}, 16, nil)
+		for _, x := range more {
+			if x.code != 200 && x.code != 201 {
+				t.Fatalf("after restart, member %d: HTTP %d %s", x.member, x.code, x.status)
 			}
-			// Back up: every acknowledged sign-up is there, nothing oversold,
-			// and the restarted server goes on taking sign-ups.
-			a2 := start()
-			s.check(t, capacity, answers)
-			more := s.storm(t, []string{a2.URL}, 16, nil)
-			for _, x := range more {
-				if x.code != 200 && x.code != 201 {
-					t.Fatalf("after restart, member %d: HTTP %d %s", x.member, x.code, x.status)
-				}
-			}
-			confirmed, waiting := s.check(t, capacity, more)
-			if confirmed != capacity || waiting != n-capacity {
-				t.Fatalf("after the restart: %d confirmed, %d waiting; want %d and %d", confirmed, waiting, capacity, n-capacity)
-			}
-			t.Logf("%s: killed after %d acknowledged sign-ups (%d cut off); all there after restart", engine, ok, failed)
-		})
-	}
+		}
+		confirmed, waiting := s.check(t, capacity, more)
+		if confirmed != capacity || waiting != n-capacity {
+			t.Fatalf("after the restart: %d confirmed, %d waiting; want %d and %d", confirmed, waiting, capacity, n-capacity)
+		}
+		t.Logf("%s: killed after %d acknowledged sign-ups (%d cut off); all there after restart", engine, ok, failed)
+	})
 }

@@ -3,7 +3,6 @@ package job
 import (
 	"context"
 	"testing"
-	"time"
 
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
@@ -14,16 +13,9 @@ import (
 // the same one message every time (the first field's by name), not one
 // picked by a map's random order.
 func TestFailureWithSeveralBadFields(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		rootID, userID := db.NewID(), db.NewID()
-		now := time.Now().UnixMilli()
-		if _, err := d.Exec(ctx, "INSERT INTO orgs (id, path, depth, name, kind, created_at, updated_at) VALUES (?, ?, 0, 'r', 'city_federation', ?, ?)", rootID, "/"+db.FormatID(rootID)+"/", now, now); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := d.Exec(ctx, "INSERT INTO users (id, username, name, kind, org_id, created_at, updated_at) VALUES (?, ?, 'n', 'staff', ?, ?, ?)", userID, "u"+db.FormatID(userID), rootID, now, now); err != nil {
-			t.Fatal(err)
-		}
+	testkit.ForEachDBContext(t, func(t *testing.T, ctx context.Context, d *db.DB) {
+		rootID, users := seed(t, d, 1)
+		userID := users[0]
 		s := &Store{DB: d, Keys: testkit.Keys(t)}
 		up, err := s.SaveUpload(ctx, userID, "名册.xlsx", []byte("PK\x03\x04data"))
 		if err != nil {

@@ -11,19 +11,8 @@ import (
 )
 
 func TestJobsAndUploads(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		var rootID int64 = db.NewID()
-		now := time.Now().UnixMilli()
-		if _, err := d.Exec(ctx, "INSERT INTO orgs (id, path, depth, name, kind, created_at, updated_at) VALUES (?, ?, 0, 'r', 'city_federation', ?, ?)", rootID, "/"+db.FormatID(rootID)+"/", now, now); err != nil {
-			t.Fatal(err)
-		}
-		users := []int64{db.NewID(), db.NewID()}
-		for _, u := range users {
-			if _, err := d.Exec(ctx, "INSERT INTO users (id, username, name, kind, org_id, created_at, updated_at) VALUES (?, ?, 'n', 'staff', ?, ?, ?)", u, "u"+db.FormatID(u), rootID, now, now); err != nil {
-				t.Fatal(err)
-			}
-		}
+	testkit.ForEachDBContext(t, func(t *testing.T, ctx context.Context, d *db.DB) {
+		rootID, users := seed(t, d, 2)
 		s := &Store{DB: d, Keys: testkit.Keys(t)}
 		up, err := s.SaveUpload(ctx, users[0], "名册.xlsx", []byte("PK\x03\x04data"))
 		if err != nil {

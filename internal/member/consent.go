@@ -124,21 +124,13 @@ func (s *Store) consentsOf(ctx context.Context, memberID int64) ([]Consent, erro
 	rows, err := s.DB.Query(ctx, `SELECT id, path, COALESCE(application_id, 0), collector, at, purposes, text_version, batch_ref FROM consents
 		WHERE member_id = ? OR application_id IN (SELECT a.id FROM join_applications a JOIN members m ON m.id_hash = a.id_hash WHERE m.id = ?)
 		ORDER BY at, id`, memberID, memberID)
-	if err != nil {
-		return nil, errs.Internal(err, "member: consents")
-	}
-	defer rows.Close()
-	out := []Consent{}
-	for rows.Next() {
+	return collect(rows, err, "member: consents", func(r rowScanner) (Consent, error) {
 		var c Consent
 		var at int64
 		var purposes string
-		if err := rows.Scan(&c.ID, &c.Path, &c.ApplicationID, &c.Collector, &at, &purposes, &c.TextVersion, &c.BatchRef); err != nil {
-			return nil, errs.Internal(err, "member: consents")
-		}
+		err := r.Scan(&c.ID, &c.Path, &c.ApplicationID, &c.Collector, &at, &purposes, &c.TextVersion, &c.BatchRef)
 		c.At = scope.FromMillis(at)
 		c.Purposes = strings.Split(purposes, ",")
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, err
+	})
 }

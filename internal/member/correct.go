@@ -2,8 +2,6 @@ package member
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -166,18 +164,14 @@ const correctionFrom = ` FROM correction_requests c JOIN members m ON m.id = c.m
 
 // scanCorrection reads a row; own says the member reads it (the value in
 // full), else staff (numbers masked).
-func (s *Store) scanCorrection(r interface{ Scan(...any) error }, own bool) (Correction, error) {
+func (s *Store) scanCorrection(r rowScanner, own bool) (Correction, error) {
 	var c Correction
 	var created, decided int64
 	if err := r.Scan(&c.ID, &c.MemberID, &c.MemberName, &c.OrgName, &c.Field, &c.sealed, &c.Note, &c.Status, &c.Reason, &created, &decided,
 		&c.DecidedBy, &c.orgPath); err != nil {
 		return c, err
 	}
-	c.CreatedAt = scope.FromMillis(created)
-	if decided != 0 {
-		t := scope.FromMillis(decided)
-		c.DecidedAt = &t
-	}
+	c.CreatedAt, c.DecidedAt = scope.FromMillis(created), stampOf(decided)
 	c.Value = s.openOr(c.sealed, correctionAAD(c.ID))
 	if !own {
 		switch c.Field {
@@ -194,14 +188,10 @@ func (s *Store) scanCorrection(r interface{ Scan(...any) error }, own bool) (Cor
 
 func (s *Store) correction(ctx context.Context, id int64, own bool) (*Correction, error) {
 	c, err := s.scanCorrection(s.DB.QueryRow(ctx, "SELECT "+correctionCols+correctionFrom+" WHERE c.id = ?", id), own)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("correction")
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "member: correction")
-	}
-	return &c, nil
+	return one(c, err, "correction", "member: correction")
 }
+
+func (c *Correction) path() string { return c.orgPath }
 
 // OwnCorrections lists a member's requests, newest first.
 func (s *Store) OwnCorrections(ctx context.Context, memberID int64) ([]Correction, error) {
@@ -210,19 +200,7 @@ func (s *Store) OwnCorrections(ctx context.Context, memberID int64) ([]Correctio
 
 func (s *Store) corrections(ctx context.Context, own bool, where string, args ...any) ([]Correction, error) {
 	rows, err := s.DB.Query(ctx, "SELECT "+correctionCols+correctionFrom+where, args...)
-	if err != nil {
-		return nil, errs.Internal(err, "member: corrections")
-	}
-	defer rows.Close()
-	out := []Correction{}
-	for rows.Next() {
-		c, err := s.scanCorrection(rows, own)
-		if err != nil {
-			return nil, errs.Internal(err, "member: corrections")
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return collect(rows, err, "member: corrections", func(r rowScanner) (Correction, error) { return s.scanCorrection(r, own) })
 }
 
 // PendingCorrections lists the requests waiting in the subtrees where p may
@@ -252,13 +230,7 @@ type CorrectionDecision = Decision
 // over the member's current union.
 func (s *Store) DecideCorrection(ctx context.Context, pr *auth.Principal, id int64, in CorrectionDecision) (*Correction, error) {
 	c, err := s.correction(ctx, id, true)
-	if err != nil {
-		return nil, err
-	}
-	if err := rule.Writable(pr, c.orgPath); err != nil {
-		return nil, err
-	}
-	if err := in.check(); err != nil {
+	if c, err = reviewable(pr, &in, c, err, (*Correction).path); err != nil {
 		return nil, err
 	}
 	if c.Status != CorrectionPending {

@@ -2,9 +2,7 @@ package member
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"io"
 	"strings"
 	"time"
@@ -88,7 +86,7 @@ const exportCols = `e.id, e.requester_id, e.requester, e.org_id, o.name, e.org_p
 
 const exportFrom = ` FROM export_requests e JOIN orgs o ON o.id = e.org_id`
 
-func (s *Store) scanExport(r interface{ Scan(...any) error }, pr *auth.Principal) (ExportRequest, error) {
+func (s *Store) scanExport(r rowScanner, pr *auth.Principal) (ExportRequest, error) {
 	var e ExportRequest
 	var filters string
 	var decided, created, expires, downloaded int64
@@ -101,14 +99,7 @@ func (s *Store) scanExport(r interface{ Scan(...any) error }, pr *auth.Principal
 		return e, err
 	}
 	e.CreatedAt, e.ExpiresAt = scope.FromMillis(created), scope.FromMillis(expires)
-	if decided != 0 {
-		t := scope.FromMillis(decided)
-		e.DecidedAt = &t
-	}
-	if downloaded != 0 {
-		t := scope.FromMillis(downloaded)
-		e.DownloadedAt = &t
-	}
+	e.DecidedAt, e.DownloadedAt = stampOf(decided), stampOf(downloaded)
 	if (e.Status == ExportPending || e.Status == ExportApproved) && !s.now().Before(e.ExpiresAt) {
 		e.Status = ExportExpired
 	}
@@ -199,13 +190,7 @@ func (s *Store) RequestExport(ctx context.Context, pr *auth.Principal, q Query, 
 
 func (s *Store) loadExport(ctx context.Context, pr *auth.Principal, id int64) (*ExportRequest, error) {
 	e, err := s.scanExport(s.DB.QueryRow(ctx, "SELECT "+exportCols+exportFrom+" WHERE e.id = ?", id), pr)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("export request")
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "member: load export request")
-	}
-	return &e, nil
+	return one(e, err, "export request", "member: load export request")
 }
 
 // exportVisible: the requester, and those who may approve it, see a request.
@@ -270,26 +255,11 @@ func (s *Store) ListExports(ctx context.Context, pr *auth.Principal, q ExportQue
 	limit := scope.PageLimit(q.Limit)
 	args = append(args, limit+1)
 	rows, err := s.DB.Query(ctx, "SELECT "+exportCols+exportFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY e.id DESC LIMIT ?", args...)
+	out, err := scanAll(rows, err, []ExportRequest{}, "member: list export requests", func(r rowScanner) (ExportRequest, error) { return s.scanExport(r, pr) })
 	if err != nil {
-		return nil, "", errs.Internal(err, "member: list export requests")
+		return nil, "", err
 	}
-	defer rows.Close()
-	out := []ExportRequest{}
-	for rows.Next() {
-		e, err := s.scanExport(rows, pr)
-		if err != nil {
-			return nil, "", errs.Internal(err, "member: list export requests")
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", errs.Internal(err, "member: list export requests")
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = makeCursor("export", "", out[limit-1].ID)
-	}
+	out, next := cutPage(out, limit, "export", func(e *ExportRequest) int64 { return e.ID })
 	return out, next, nil
 }
 

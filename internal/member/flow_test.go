@@ -77,15 +77,7 @@ func TestTransferBetweenStreets(t *testing.T) {
 				t.Fatalf("%s list: %v %v", p.name, list, err)
 			}
 		}
-		h, err := w.s.History(ctx, w.xichangOf, m.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var kinds []string
-		for _, e := range h {
-			kinds = append(kinds, string(e.Kind))
-		}
-		if strings.Join(kinds, ",") != "joined,transfer_requested,transferred_out,transferred_in" {
+		if kinds := w.history(t, w.xichangOf, m.ID); kinds != "joined,transfer_requested,transferred_out,transferred_in" {
 			t.Fatalf("history %v", kinds)
 		}
 		if n := count(t, d, "SELECT count(*) FROM members WHERE name = ?", "陈十一"); n != 1 {

@@ -11,6 +11,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/org"
 	"gonghui/internal/testkit"
+	"gonghui/internal/testkit/orgtree"
 )
 
 var ctx = context.Background()
@@ -35,59 +36,26 @@ type world struct {
 	leader, nobody                    *auth.Principal
 }
 
-func grant(role auth.Role, orgs ...*org.Org) *auth.Principal {
-	p := &auth.Principal{UserID: 1, Username: "t"}
-	for _, o := range orgs {
-		p.Grants = append(p.Grants, auth.Grant{Role: role, OrgID: o.ID, OrgPath: o.Path, OrgName: o.Name})
-	}
-	return p
-}
+var grant = orgtree.Grant
 
 func newWorld(t testing.TB, d *db.DB) *world {
 	t.Helper()
 	w := &world{s: NewStore(d, testkit.Keys(t)), o: org.NewStore(d), d: d}
-	var err error
-	if w.root, err = w.o.CreateRoot(ctx, "北京市总工会", org.KindCity, "110000"); err != nil {
-		t.Fatal(err)
-	}
-	w.admin = grant(auth.RoleOfficer, w.root)
-	mk := func(parent *org.Org, name string, kind org.Kind) *org.Org {
-		t.Helper()
-		o, err := w.o.Create(ctx, w.admin, org.CreateInput{ParentID: parent.ID, Name: name, Kind: kind})
-		if err != nil {
-			t.Fatalf("create %s: %v", name, err)
-		}
-		return o
-	}
-	w.xicheng = mk(w.root, "北京市西城区总工会", org.KindDistrict)
-	w.dashilan = mk(w.xicheng, "大栅栏街道总工会", org.KindStreet)
-	w.xichang = mk(w.xicheng, "西长安街街道总工会", org.KindStreet)
-	w.unionA = mk(w.dashilan, "甲公司工会", org.KindGrassroots)
-	w.subA = mk(w.unionA, "技术部分工会", org.KindSub)
-	w.unionB = mk(w.xichang, "乙公司工会", org.KindGrassroots)
-	w.empA = w.employer(t, w.unionA, "甲公司", "91110102A0000001X")
-	w.empB = w.employer(t, w.unionB, "乙公司", "91110102B0000002X")
+	tr := orgtree.New(t, w.o, auth.RoleOfficer)
+	w.root, w.admin = tr.Root, tr.By
+	w.xicheng = tr.Org(w.root, "北京市西城区总工会", org.KindDistrict)
+	w.dashilan = tr.Org(w.xicheng, "大栅栏街道总工会", org.KindStreet)
+	w.xichang = tr.Org(w.xicheng, "西长安街街道总工会", org.KindStreet)
+	w.unionA = tr.Org(w.dashilan, "甲公司工会", org.KindGrassroots)
+	w.subA = tr.Org(w.unionA, "技术部分工会", org.KindSub)
+	w.unionB = tr.Org(w.xichang, "乙公司工会", org.KindGrassroots)
+	w.empA = tr.Employer(w.unionA, "甲公司", "91110102A0000001X")
+	w.empB = tr.Employer(w.unionB, "乙公司", "91110102B0000002X")
 	w.dashilanOfficer = grant(auth.RoleOfficer, w.dashilan)
 	w.xichangOf = grant(auth.RoleMembershipOfficer, w.xichang)
 	w.leader = grant(auth.RoleLeader, w.dashilan)
 	w.nobody = &auth.Principal{UserID: 2}
 	return w
-}
-
-func (w *world) employer(t testing.TB, union *org.Org, name, body string) *org.Employer {
-	t.Helper()
-	code, err := cnid.MakeCreditCode(body[:17])
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := w.o.CreateEmployer(ctx, w.admin, org.EmployerInput{OwnerOrgID: union.ID, Name: name, CreditCode: code, Category: "170", Industry: "C", Employees: 100})
-	if err != nil {
-		t.Fatalf("employer %s: %v", name, err)
-	}
-	if err := w.o.LinkEmployer(ctx, w.admin, union.ID, e.ID); err != nil {
-		t.Fatal(err)
-	}
-	return e
 }
 
 // idNumber makes a valid ID number: born 1990-01-01 plus n days, Xicheng.

@@ -2,8 +2,6 @@ package member
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -130,13 +128,11 @@ func (s *Store) Apply(ctx context.Context, orgID int64, in ApplyInput) (*Applica
 	if err != nil || noMembers[u.Kind] {
 		return nil, errs.NotFound("org")
 	}
-	if err := checkEmployer(ctx, s.DB, u, &p, f); err != nil {
-		return nil, err
-	}
+	// checkEmployer only looks at an employer given by id.
 	if p.employerID == 0 && p.employer == "" && !in.PlatformWorker {
 		f.Add("employer_name", "member.employer_required")
 	}
-	if err := f.Err(); err != nil {
+	if err := checkedFor(ctx, s.DB, u, &p, f); err != nil {
 		return nil, err
 	}
 	appID := db.NewID()
@@ -221,7 +217,7 @@ const appCols = `a.id, a.org_id, o.name, a.org_path, a.name, a.id_sealed, a.mobi
 
 const appFrom = ` FROM join_applications a JOIN orgs o ON o.id = a.org_id`
 
-func (s *Store) scanApp(r interface{ Scan(...any) error }) (Application, error) {
+func (s *Store) scanApp(r rowScanner) (Application, error) {
 	var a Application
 	var tags, created, decided int64
 	err := r.Scan(&a.ID, &a.OrgID, &a.OrgName, &a.orgPath, &a.Name, &a.idSealed, &a.mobileSealed, &a.Gender, &a.BirthDate, &a.EmployerID,
@@ -230,11 +226,7 @@ func (s *Store) scanApp(r interface{ Scan(...any) error }) (Application, error) 
 		return a, err
 	}
 	a.Tags = tagNames(tags)
-	a.CreatedAt = scope.FromMillis(created)
-	if decided != 0 {
-		t := scope.FromMillis(decided)
-		a.DecidedAt = &t
-	}
+	a.CreatedAt, a.DecidedAt = scope.FromMillis(created), stampOf(decided)
 	a.IDNumber = cnid.MaskResidentID(s.openOr(a.idSealed, appIDAAD(a.ID)))
 	a.Mobile = cnid.MaskMobile(s.openOr(a.mobileSealed, appMobileAAD(a.ID)))
 	maskDerived(&a.BirthDate, &a.Gender)
@@ -243,14 +235,10 @@ func (s *Store) scanApp(r interface{ Scan(...any) error }) (Application, error) 
 
 func (s *Store) loadApplication(ctx context.Context, id int64) (*Application, error) {
 	a, err := s.scanApp(s.DB.QueryRow(ctx, "SELECT "+appCols+appFrom+" WHERE a.id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("application")
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "member: load application")
-	}
-	return &a, nil
+	return one(a, err, "application", "member: load application")
 }
+
+func (a *Application) path() string { return a.orgPath }
 
 // GetApplication returns an application to a union the caller may see.
 func (s *Store) GetApplication(ctx context.Context, pr *auth.Principal, id int64) (*Application, error) {
@@ -311,26 +299,11 @@ func (s *Store) ListApplications(ctx context.Context, pr *auth.Principal, q Appl
 	limit := scope.PageLimit(q.Limit)
 	args = append(args, limit+1)
 	rows, err := s.DB.Query(ctx, "SELECT "+appCols+appFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY a.id LIMIT ?", args...)
+	out, err := scanAll(rows, err, []Application(nil), "member: list applications", s.scanApp)
 	if err != nil {
-		return nil, "", errs.Internal(err, "member: list applications")
+		return nil, "", err
 	}
-	defer rows.Close()
-	var out []Application
-	for rows.Next() {
-		a, err := s.scanApp(rows)
-		if err != nil {
-			return nil, "", errs.Internal(err, "member: list applications")
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", errs.Internal(err, "member: list applications")
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = makeCursor("application", "", out[limit-1].ID)
-	}
+	out, next := cutPage(out, limit, "application", func(a *Application) int64 { return a.ID })
 	return out, next, nil
 }
 
@@ -353,13 +326,7 @@ func (in *Decision) check() error {
 // former member rejoins) or rejects it with a reason.
 func (s *Store) Decide(ctx context.Context, pr *auth.Principal, id int64, in Decision) (*Application, error) {
 	a, err := s.GetApplication(ctx, pr, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := rule.Writable(pr, a.orgPath); err != nil {
-		return nil, err
-	}
-	if err := in.check(); err != nil {
+	if _, err := reviewable(pr, &in, a, err, (*Application).path); err != nil {
 		return nil, err
 	}
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
@@ -448,23 +415,11 @@ func (s *Store) applicantViews(ctx context.Context, where string, args ...any) (
 	rows, err := s.DB.Query(ctx, `SELECT a.id, o.name, a.status, a.reason, a.created_at, a.decided_at, COALESCE(t.status, '')
 		FROM join_applications a JOIN orgs o ON o.id = a.org_id LEFT JOIN transfers t ON t.id = a.transfer_id
 		WHERE `+where+` ORDER BY a.id DESC LIMIT 20`, args...)
-	if err != nil {
-		return nil, errs.Internal(err, "member: applications")
-	}
-	defer rows.Close()
-	out := []ApplicantView{}
-	for rows.Next() {
+	return collect(rows, err, "member: applications", func(r rowScanner) (ApplicantView, error) {
 		var v ApplicantView
 		var created, decided int64
-		if err := rows.Scan(&v.ID, &v.OrgName, &v.Status, &v.Reason, &created, &decided, &v.TransferStatus); err != nil {
-			return nil, errs.Internal(err, "member: applications")
-		}
-		v.CreatedAt = scope.FromMillis(created)
-		if decided != 0 {
-			t := scope.FromMillis(decided)
-			v.DecidedAt = &t
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+		err := r.Scan(&v.ID, &v.OrgName, &v.Status, &v.Reason, &created, &decided, &v.TransferStatus)
+		v.CreatedAt, v.DecidedAt = scope.FromMillis(created), stampOf(decided)
+		return v, err
+	})
 }

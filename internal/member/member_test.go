@@ -321,15 +321,7 @@ func TestStatusAndRejoin(t *testing.T) {
 		if again.ID != m.ID || again.OrgID != w.unionB.ID || again.Status != StatusActive || again.CardSerial != 2 {
 			t.Fatalf("rejoined %+v", again)
 		}
-		h, err := w.s.History(ctx, w.admin, m.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var kinds []string
-		for _, e := range h {
-			kinds = append(kinds, string(e.Kind))
-		}
-		if strings.Join(kinds, ",") != "joined,status,rejoined" {
+		if kinds := w.history(t, w.admin, m.ID); kinds != "joined,status,rejoined" {
 			t.Fatalf("history %v", kinds)
 		}
 	})
@@ -403,3 +395,18 @@ func TestMovingAUnionMovesItsMembers(t *testing.T) {
 }
 
 var _ = org.KindCity
+
+// history is the kinds of member id's history as pr sees it, oldest first,
+// joined by commas.
+func (w *world) history(t *testing.T, pr *auth.Principal, id int64) string {
+	t.Helper()
+	h, err := w.s.History(ctx, pr, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, e := range h {
+		kinds = append(kinds, string(e.Kind))
+	}
+	return strings.Join(kinds, ",")
+}

@@ -2,9 +2,7 @@ package member
 
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
-	"errors"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -29,7 +27,7 @@ type row struct {
 	idSealed, mobileSealed string
 }
 
-func scanRow(r interface{ Scan(...any) error }) (row, error) {
+func scanRow(r rowScanner) (row, error) {
 	var m row
 	var tags, created, updated int64
 	err := r.Scan(&m.ID, &m.OrgID, &m.OrgName, &m.OrgPath, &m.Name, &m.idSealed, &m.mobileSealed, &m.Gender, &m.BirthDate,
@@ -70,22 +68,26 @@ func maskDerived(birth, gender *string) {
 
 func (s *Store) load(ctx context.Context, id int64) (*row, error) {
 	r, err := scanRow(s.DB.QueryRow(ctx, "SELECT "+memberCols+memberFrom+" WHERE m.id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("member")
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "member: load")
-	}
-	return &r, nil
+	return one(r, err, "member", "member: load")
 }
 
-// Get returns one member the caller may see, numbers masked.
-func (s *Store) Get(ctx context.Context, pr *auth.Principal, id int64) (*Member, error) {
+// loadFor loads member id for pr, who must pass may (rule.Readable or
+// rule.Writable) where the member is.
+func (s *Store) loadFor(ctx context.Context, pr *auth.Principal, id int64, may func(*auth.Principal, string) error) (*row, error) {
 	r, err := s.load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := rule.Readable(pr, r.OrgPath); err != nil {
+	if err := may(pr, r.OrgPath); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Get returns one member the caller may see, numbers masked.
+func (s *Store) Get(ctx context.Context, pr *auth.Principal, id int64) (*Member, error) {
+	r, err := s.loadFor(ctx, pr, id, rule.Readable)
+	if err != nil {
 		return nil, err
 	}
 	m := s.masked(r)
@@ -105,11 +107,8 @@ type Revealed struct {
 // member.reveal over the member's union and leaves an audit record naming
 // who saw whose numbers and why.
 func (s *Store) Reveal(ctx context.Context, pr *auth.Principal, id int64, reason string) (*Revealed, error) {
-	r, err := s.load(ctx, id)
+	r, err := s.loadFor(ctx, pr, id, rule.Readable)
 	if err != nil {
-		return nil, err
-	}
-	if err := rule.Readable(pr, r.OrgPath); err != nil {
 		return nil, err
 	}
 	if !pr.CanAt(auth.PermMemberReveal, r.OrgPath) {
@@ -448,20 +447,9 @@ func (s *Store) page(ctx context.Context, pl *plan, after string, limit int) ([]
 	}
 	args = append(args, limit+1)
 	rows, err := s.DB.QueryFresh(ctx, "SELECT "+memberCols+from+" WHERE "+strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT ?", args...)
+	out, err := scanAll(rows, err, []row(nil), "member: list", scanRow)
 	if err != nil {
-		return nil, "", errs.Internal(err, "member: list")
-	}
-	defer rows.Close()
-	var out []row
-	for rows.Next() {
-		r, err := scanRow(rows)
-		if err != nil {
-			return nil, "", errs.Internal(err, "member: list")
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", errs.Internal(err, "member: list")
+		return nil, "", err
 	}
 	if len(out) <= limit {
 		return out, "", nil

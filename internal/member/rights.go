@@ -93,39 +93,23 @@ func (s *Store) OwnData(ctx context.Context, id int64, how string) (*MyData, err
 func (s *Store) ownRegistrations(ctx context.Context, id int64) ([]Registration, error) {
 	rows, err := s.DB.Query(ctx, `SELECT r.activity_id, a.title, r.status, r.created_at FROM registrations r JOIN activities a ON a.id = r.activity_id
 		WHERE r.member_id = ? ORDER BY r.created_at DESC`, id)
-	if err != nil {
-		return nil, errs.Internal(err, "member: own registrations")
-	}
-	defer rows.Close()
-	out := []Registration{}
-	for rows.Next() {
+	return collect(rows, err, "member: own registrations", func(r rowScanner) (Registration, error) {
 		var g Registration
 		var at int64
-		if err := rows.Scan(&g.ActivityID, &g.Title, &g.Status, &at); err != nil {
-			return nil, errs.Internal(err, "member: own registrations")
-		}
+		err := r.Scan(&g.ActivityID, &g.Title, &g.Status, &at)
 		g.At = scope.FromMillis(at)
-		out = append(out, g)
-	}
-	return out, rows.Err()
+		return g, err
+	})
 }
 
 func (s *Store) ownEnrolments(ctx context.Context, id int64) ([]Enrolment, error) {
 	rows, err := s.DB.Query(ctx, `SELECT e.term_id, t.name, e.status, e.created_at FROM enrolments e JOIN course_terms t ON t.id = e.term_id
 		WHERE e.member_id = ? ORDER BY e.created_at DESC`, id)
-	if err != nil {
-		return nil, errs.Internal(err, "member: own enrolments")
-	}
-	defer rows.Close()
-	out := []Enrolment{}
-	for rows.Next() {
+	return collect(rows, err, "member: own enrolments", func(r rowScanner) (Enrolment, error) {
 		var e Enrolment
 		var at int64
-		if err := rows.Scan(&e.TermID, &e.Name, &e.Status, &at); err != nil {
-			return nil, errs.Internal(err, "member: own enrolments")
-		}
+		err := r.Scan(&e.TermID, &e.Name, &e.Status, &at)
 		e.At = scope.FromMillis(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, err
+	})
 }

@@ -15,16 +15,7 @@ func TestFiguresFollowEveryChange(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		w := newWorld(t, d)
 		st := stats.NewStore(d)
-		check := func(when string) {
-			t.Helper()
-			bad, err := st.Check(ctx, StatSource())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(bad) > 0 {
-				t.Fatalf("%s: %d figures differ from a recount, e.g. %+v", when, len(bad), bad[0])
-			}
-		}
+		check := testkit.RecountCheck(t, func() ([]stats.Mismatch, error) { return st.Check(ctx, StatSource()) })
 		a := w.add(t, w.unionA, "张三", 1, "model_worker", "party_member")
 		b := w.add(t, w.unionA, "李四", 2, "outdoor_worker")
 		c := w.add(t, w.unionB, "王五", 3)

@@ -72,7 +72,7 @@ const transferCols = `t.id, t.member_id, m.name, m.id_sealed, t.from_org_id, fo.
 
 const transferFrom = ` FROM transfers t JOIN members m ON m.id = t.member_id JOIN orgs fo ON fo.id = t.from_org_id JOIN orgs tgo ON tgo.id = t.to_org_id`
 
-func (s *Store) scanTransfer(r interface{ Scan(...any) error }, pr *auth.Principal) (Transfer, error) {
+func (s *Store) scanTransfer(r rowScanner, pr *auth.Principal) (Transfer, error) {
 	var t Transfer
 	var req, rel, dec int64
 	err := r.Scan(&t.ID, &t.MemberID, &t.MemberName, &t.memberSealed, &t.FromOrgID, &t.FromOrgName, &t.fromPath, &t.ToOrgID, &t.ToOrgName, &t.toPath,
@@ -81,15 +81,7 @@ func (s *Store) scanTransfer(r interface{ Scan(...any) error }, pr *auth.Princip
 		return t, err
 	}
 	t.IDNumber = cnid.MaskResidentID(s.openOr(t.memberSealed, idAAD(t.MemberID)))
-	t.RequestedAt = scope.FromMillis(req)
-	if rel != 0 {
-		x := scope.FromMillis(rel)
-		t.ReleasedAt = &x
-	}
-	if dec != 0 {
-		x := scope.FromMillis(dec)
-		t.DecidedAt = &x
-	}
+	t.RequestedAt, t.ReleasedAt, t.DecidedAt = scope.FromMillis(req), stampOf(rel), stampOf(dec)
 	if pr != nil {
 		atFrom := rule.CanWrite(pr, t.fromPath)
 		atTo := rule.CanWrite(pr, t.toPath)
@@ -112,17 +104,15 @@ func (s *Store) GetTransfer(ctx context.Context, pr *auth.Principal, id int64) (
 	if pr == nil {
 		return nil, scope.NilPrincipal("member")
 	}
-	t, err := s.scanTransfer(s.DB.QueryRow(ctx, "SELECT "+transferCols+transferFrom+" WHERE t.id = ?", id), pr)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("transfer")
-	}
+	x, err := s.scanTransfer(s.DB.QueryRow(ctx, "SELECT "+transferCols+transferFrom+" WHERE t.id = ?", id), pr)
+	t, err := one(x, err, "transfer", "member: get transfer")
 	if err != nil {
-		return nil, errs.Internal(err, "member: get transfer")
+		return nil, err
 	}
-	if !transferVisible(pr, &t) {
+	if !transferVisible(pr, t) {
 		return nil, errs.NotFound("transfer")
 	}
-	return &t, nil
+	return t, nil
 }
 
 // TransferQuery filters ListTransfers.
@@ -180,26 +170,11 @@ func (s *Store) ListTransfers(ctx context.Context, pr *auth.Principal, q Transfe
 	limit := scope.PageLimit(q.Limit)
 	args = append(args, limit+1)
 	rows, err := s.DB.Query(ctx, "SELECT "+transferCols+transferFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY t.id DESC LIMIT ?", args...)
+	out, err := scanAll(rows, err, []Transfer(nil), "member: list transfers", func(r rowScanner) (Transfer, error) { return s.scanTransfer(r, pr) })
 	if err != nil {
-		return nil, "", errs.Internal(err, "member: list transfers")
+		return nil, "", err
 	}
-	defer rows.Close()
-	var out []Transfer
-	for rows.Next() {
-		t, err := s.scanTransfer(rows, pr)
-		if err != nil {
-			return nil, "", errs.Internal(err, "member: list transfers")
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", errs.Internal(err, "member: list transfers")
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = makeCursor("transfer", "", out[limit-1].ID)
-	}
+	out, next := cutPage(out, limit, "transfer", func(t *Transfer) int64 { return t.ID })
 	return out, next, nil
 }
 

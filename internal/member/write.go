@@ -42,13 +42,7 @@ func loadUnion(ctx context.Context, q queryer, id int64) (*union, error) {
 	}
 	var u union
 	err := q.QueryRow(ctx, "SELECT id, path, name, kind FROM orgs WHERE id = ?"+lock, id).Scan(&u.ID, &u.Path, &u.Name, &u.Kind)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("org")
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "member: load union")
-	}
-	return &u, nil
+	return one(u, err, "org", "member: load union")
 }
 
 // targetUnion loads the union members are written to and checks that p may
@@ -387,6 +381,15 @@ func (s *Store) admit(ctx context.Context, tx *db.Tx, u *union, p *person, sourc
 	return id, nil
 }
 
+// checkedFor finishes checking p for union u: its employer, then every
+// field found wrong so far.
+func checkedFor(ctx context.Context, q queryer, u *union, p *person, f errs.Fields) error {
+	if err := checkEmployer(ctx, q, u, p, f); err != nil {
+		return err
+	}
+	return f.Err()
+}
+
 // checkEmployer validates p's employer against union u.
 func checkEmployer(ctx context.Context, q queryer, u *union, p *person, f errs.Fields) error {
 	if p.employerID == 0 {
@@ -417,10 +420,7 @@ func (s *Store) Create(ctx context.Context, pr *auth.Principal, orgID int64, in 
 	if err != nil {
 		return nil, err
 	}
-	if err := checkEmployer(ctx, s.DB, u, &p, f); err != nil {
-		return nil, err
-	}
-	if err := f.Err(); err != nil {
+	if err := checkedFor(ctx, s.DB, u, &p, f); err != nil {
 		return nil, err
 	}
 	var id int64
@@ -474,11 +474,8 @@ type Update struct {
 
 // Edit changes a member's record.
 func (s *Store) Edit(ctx context.Context, pr *auth.Principal, id int64, in Update) (*Member, error) {
-	r, err := s.load(ctx, id)
+	r, err := s.loadFor(ctx, pr, id, rule.Writable)
 	if err != nil {
-		return nil, err
-	}
-	if err := rule.Writable(pr, r.OrgPath); err != nil {
 		return nil, err
 	}
 	masked := s.masked(r)
@@ -500,10 +497,7 @@ func (s *Store) Edit(ctx context.Context, pr *auth.Principal, id int64, in Updat
 	if err != nil {
 		return nil, err
 	}
-	if err := checkEmployer(ctx, s.DB, u, &p, f); err != nil {
-		return nil, err
-	}
-	if err := f.Err(); err != nil {
+	if err := checkedFor(ctx, s.DB, u, &p, f); err != nil {
 		return nil, err
 	}
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {

@@ -210,11 +210,8 @@ func (s *Store) CreateEmployer(ctx context.Context, p *auth.Principal, in Employ
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		// The owner's row lock keeps its path (copied below) from moving
 		// under us: Move locks the subtree it rewrites.
-		owner, err := load(ctx, tx, in.OwnerOrgID, tx.ForUpdate())
+		owner, err := lockFor(ctx, tx, p, in.OwnerOrgID, rule.Writable)
 		if err != nil {
-			return err
-		}
-		if err := rule.Writable(p, owner.Path); err != nil {
 			return err
 		}
 		in := in // normalise a copy: the transaction may run again
@@ -277,11 +274,8 @@ func (s *Store) UpdateEmployer(ctx context.Context, p *auth.Principal, id int64,
 		ownerPath := curPath
 		after := *cur
 		if in.OwnerOrgID != 0 && in.OwnerOrgID != cur.OwnerOrgID {
-			owner, err := load(ctx, tx, in.OwnerOrgID, tx.ForUpdate())
+			owner, err := lockFor(ctx, tx, p, in.OwnerOrgID, rule.Writable)
 			if err != nil {
-				return err
-			}
-			if err := rule.Writable(p, owner.Path); err != nil {
 				return err
 			}
 			ownerPath, after.OwnerOrgID, after.OwnerOrgName = owner.Path, owner.ID, owner.Name
@@ -428,14 +422,7 @@ func (s *Store) ListEmployers(ctx context.Context, p *auth.Principal, q Employer
 	args = append(args, limit+1)
 	items, err := collectEmployers(s.DB.Query(ctx, "SELECT "+employerCols+employerFrom+" WHERE "+strings.Join(conds, " AND ")+
 		" ORDER BY e.name, e.id LIMIT ?", args...))
-	if err != nil {
-		return nil, "", err
-	}
-	if len(items) > limit {
-		last := items[limit-1]
-		return items[:limit], nameCursor(last.Name, last.ID), nil
-	}
-	return items, "", nil
+	return namePage(items, limit, err, func(e *Employer) (string, int64) { return e.Name, e.ID })
 }
 
 // Employers returns the employers a union organises, by name.

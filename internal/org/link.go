@@ -17,17 +17,7 @@ import (
 // several, federations and the inner parts of a union none; an employer is
 // organised by one union at most. Linking again is a no-op.
 func (s *Store) LinkEmployer(ctx context.Context, p *auth.Principal, orgID, employerID int64) error {
-	if p == nil {
-		return scope.NilPrincipal("org")
-	}
-	return s.DB.Tx(ctx, func(tx *db.Tx) error {
-		u, err := load(ctx, tx, orgID, tx.ForUpdate())
-		if err != nil {
-			return err
-		}
-		if err := rule.Writable(p, u.Path); err != nil {
-			return err
-		}
+	return s.unionTx(ctx, p, orgID, func(tx *db.Tx, u *Org) error {
 		if err := lockEmployer(ctx, tx, employerID); err != nil {
 			return err
 		}
@@ -80,21 +70,26 @@ func (s *Store) LinkEmployer(ctx context.Context, p *auth.Principal, orgID, empl
 	})
 }
 
-// UnlinkEmployer removes the record that a union organises an employer.
-func (s *Store) UnlinkEmployer(ctx context.Context, p *auth.Principal, orgID, employerID int64) error {
+// unionTx runs fn in a transaction with union orgID locked for p to
+// change.
+func (s *Store) unionTx(ctx context.Context, p *auth.Principal, orgID int64, fn func(tx *db.Tx, u *Org) error) error {
 	if p == nil {
 		return scope.NilPrincipal("org")
 	}
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
-		u, err := load(ctx, tx, orgID, tx.ForUpdate())
+		u, err := lockFor(ctx, tx, p, orgID, rule.Writable)
 		if err != nil {
 			return err
 		}
-		if err := rule.Writable(p, u.Path); err != nil {
-			return err
-		}
+		return fn(tx, u)
+	})
+}
+
+// UnlinkEmployer removes the record that a union organises an employer.
+func (s *Store) UnlinkEmployer(ctx context.Context, p *auth.Principal, orgID, employerID int64) error {
+	return s.unionTx(ctx, p, orgID, func(tx *db.Tx, u *Org) error {
 		var name string
-		err = tx.QueryRow(ctx, "SELECT e.name FROM org_employers l JOIN employers e ON e.id = l.employer_id WHERE l.org_id = ? AND l.employer_id = ?",
+		err := tx.QueryRow(ctx, "SELECT e.name FROM org_employers l JOIN employers e ON e.id = l.employer_id WHERE l.org_id = ? AND l.employer_id = ?",
 			orgID, employerID).Scan(&name)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.NotFound("employer link")

@@ -39,18 +39,12 @@ func (s *Store) Move(ctx context.Context, p *auth.Principal, id, newParentID int
 		if err != nil {
 			return errs.Internal(err, "org: lock root")
 		}
-		o, err := load(ctx, tx, id, tx.ForUpdate())
+		o, err := lockFor(ctx, tx, p, id, rule.Readable)
 		if err != nil {
 			return err
 		}
-		if err := rule.Readable(p, o.Path); err != nil {
-			return err
-		}
-		np, err := load(ctx, tx, newParentID, tx.ForUpdate())
+		np, err := lockFor(ctx, tx, p, newParentID, rule.Readable)
 		if err != nil {
-			return err
-		}
-		if err := rule.Readable(p, np.Path); err != nil {
 			return err
 		}
 		if err := rule.Writable(p, o.Path); err != nil {

@@ -36,6 +36,13 @@ type OfficerInput struct {
 	Note      string
 }
 
+// normalised is a trimmed copy of in, or the fields found wrong.
+func (in OfficerInput) normalised() (OfficerInput, error) {
+	f := errs.Fields{}
+	in.normalise(f)
+	return in, f.Err()
+}
+
 func (in *OfficerInput) normalise(f errs.Fields) {
 	in.Name = strings.TrimSpace(in.Name)
 	in.Position = strings.TrimSpace(in.Position)
@@ -134,6 +141,22 @@ func loadOfficer(ctx context.Context, q queryer, id int64, suffix string) (*Offi
 	return &f, path, nil
 }
 
+// lockOfficer locks an officer in tx for p to change: one p cannot see
+// is not found.
+func lockOfficer(ctx context.Context, tx *db.Tx, p *auth.Principal, id int64) (*Officer, string, error) {
+	cur, path, err := loadOfficer(ctx, tx, id, tx.ForUpdate())
+	if err != nil {
+		return nil, "", err
+	}
+	if !rule.CanRead(p, path) {
+		return nil, "", errs.NotFound("officer")
+	}
+	if err := rule.Writable(p, path); err != nil {
+		return nil, "", err
+	}
+	return cur, path, nil
+}
+
 // GetOfficer returns one officer of an organisation the caller may read.
 func (s *Store) GetOfficer(ctx context.Context, p *auth.Principal, id int64) (*Officer, error) {
 	if p == nil {
@@ -165,10 +188,8 @@ func (s *Store) AddOfficer(ctx context.Context, p *auth.Principal, orgID int64, 
 		if err := rule.Writable(p, o.Path); err != nil {
 			return err
 		}
-		in := in
-		f := errs.Fields{}
-		in.normalise(f)
-		if err := f.Err(); err != nil {
+		in, err := in.normalised()
+		if err != nil {
 			return err
 		}
 		t := scope.Millis(stamp())
@@ -195,20 +216,12 @@ func (s *Store) UpdateOfficer(ctx context.Context, p *auth.Principal, id int64, 
 	}
 	var out *Officer
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-		cur, path, err := loadOfficer(ctx, tx, id, tx.ForUpdate())
+		cur, path, err := lockOfficer(ctx, tx, p, id)
 		if err != nil {
 			return err
 		}
-		if !rule.CanRead(p, path) {
-			return errs.NotFound("officer")
-		}
-		if err := rule.Writable(p, path); err != nil {
-			return err
-		}
-		in := in
-		f := errs.Fields{}
-		in.normalise(f)
-		if err := f.Err(); err != nil {
+		in, err := in.normalised()
+		if err != nil {
 			return err
 		}
 		after := *cur
@@ -239,14 +252,8 @@ func (s *Store) RemoveOfficer(ctx context.Context, p *auth.Principal, id int64) 
 		return scope.NilPrincipal("org")
 	}
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
-		cur, path, err := loadOfficer(ctx, tx, id, tx.ForUpdate())
+		cur, path, err := lockOfficer(ctx, tx, p, id)
 		if err != nil {
-			return err
-		}
-		if !rule.CanRead(p, path) {
-			return errs.NotFound("officer")
-		}
-		if err := rule.Writable(p, path); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM officers WHERE id = ?", id); err != nil {

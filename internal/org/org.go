@@ -113,6 +113,19 @@ func load(ctx context.Context, q queryer, id int64, suffix string) (*Org, error)
 	return &o, nil
 }
 
+// lockFor locks organisation id in tx for p, who must pass may
+// (rule.Readable or rule.Writable) there.
+func lockFor(ctx context.Context, tx *db.Tx, p *auth.Principal, id int64, may func(*auth.Principal, string) error) (*Org, error) {
+	o, err := load(ctx, tx, id, tx.ForUpdate())
+	if err != nil {
+		return nil, err
+	}
+	if err := may(p, o.Path); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
 // rule scopes organisations, employers and officers: org.read to see them,
 // org.write to change them.
 var rule = scope.Rule{Entity: "org", Read: auth.PermOrgRead, Write: auth.PermOrgWrite}

@@ -167,12 +167,18 @@ func (s *Store) byName(ctx context.Context, where []string, args []any, after st
 	}
 	args = append(args, limit+1)
 	items, err := collectOrgs(s.DB.Query(ctx, "SELECT "+orgCols+" FROM orgs WHERE "+strings.Join(where, " AND ")+" ORDER BY name, id LIMIT ?", args...))
+	return namePage(items, limit, err, func(o *Org) (string, int64) { return o.Name, o.ID })
+}
+
+// namePage is pathPage for a list in name order; key names an item's name
+// and id.
+func namePage[T any](items []T, limit int, err error, key func(*T) (string, int64)) ([]T, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
 	if len(items) > limit {
-		last := items[limit-1]
-		return items[:limit], nameCursor(last.Name, last.ID), nil
+		name, id := key(&items[limit-1])
+		return items[:limit], nameCursor(name, id), nil
 	}
 	return items, "", nil
 }

@@ -58,16 +58,9 @@ func checkName(f errs.Fields, field, v string, max int) {
 	f.Check(strings.IndexFunc(v, unicode.IsControl) < 0, field, "org.name_control")
 }
 
-// orgFields are the editable fields of an organisation.
-type orgFields struct {
-	Name         string
-	Kind         Kind
-	DivisionCode string
-	Address      string
-	Phone        string
-	FoundedOn    string
-	Note         string
-}
+// orgFields are the editable fields of an organisation, those an update
+// replaces.
+type orgFields UpdateInput
 
 func (in *orgFields) trim() {
 	in.Name = strings.TrimSpace(in.Name)

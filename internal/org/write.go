@@ -52,11 +52,8 @@ func (s *Store) Create(ctx context.Context, p *auth.Principal, in CreateInput) (
 	id := db.NewID()
 	var out *Org
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-		parent, err := load(ctx, tx, in.ParentID, tx.ForUpdate())
+		parent, err := lockFor(ctx, tx, p, in.ParentID, rule.Writable)
 		if err != nil {
-			return err
-		}
-		if err := rule.Writable(p, parent.Path); err != nil {
 			return err
 		}
 		f := errs.Fields{}
@@ -133,15 +130,12 @@ func (s *Store) Update(ctx context.Context, p *auth.Principal, id int64, in Upda
 	if p == nil {
 		return nil, scope.NilPrincipal("org")
 	}
-	v := orgFields{in.Name, in.Kind, in.DivisionCode, in.Address, in.Phone, in.FoundedOn, in.Note}
+	v := orgFields(in)
 	v.trim()
 	var out *Org
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-		o, err := load(ctx, tx, id, tx.ForUpdate())
+		o, err := lockFor(ctx, tx, p, id, rule.Writable)
 		if err != nil {
-			return err
-		}
-		if err := rule.Writable(p, o.Path); err != nil {
 			return err
 		}
 		f := errs.Fields{}

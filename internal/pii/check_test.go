@@ -25,14 +25,7 @@ func TestCheckValuesAndReload(t *testing.T) {
 			}
 
 			path := filepath.Join(t.TempDir(), "keys.json")
-			rotator, err := LoadOrCreate(path, p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			server, err := Load(path)
-			if err != nil {
-				t.Fatal(err)
-			}
+			rotator, server := createAndLoad(t, path, p)
 			id, err := rotator.Rotate(path)
 			if err != nil {
 				t.Fatal(err)

@@ -229,7 +229,17 @@ func writeTemp(path string, data []byte) (string, error) {
 	tmp := f.Name()
 	// CreateTemp already uses 0600; Chmod states the intent and survives a
 	// future change of that default.
-	err = f.Chmod(0o600)
+	if err := finish(f, data, f.Chmod(0o600)); err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	return tmp, nil
+}
+
+// finish writes data to f unless err (an earlier step's) is set, syncs and
+// closes f, which is closed whatever happens; the first failure is the
+// answer.
+func finish(f *os.File, data []byte, err error) error {
 	if err == nil {
 		_, err = f.Write(data)
 	}
@@ -239,11 +249,7 @@ func writeTemp(path string, data []byte) (string, error) {
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
-		os.Remove(tmp)
-		return "", err
-	}
-	return tmp, nil
+	return err
 }
 
 // createExclusive publishes data at path unless path already exists, in which
@@ -268,14 +274,7 @@ func createExclusive(path string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := finish(f, data, nil); err != nil {
 		os.Remove(path) // do not leave a truncated key file behind
 		return err
 	}

@@ -105,17 +105,24 @@ func TestLoadAcceptsGood(t *testing.T) {
 	}
 }
 
+// createAndLoad makes a key file of profile p at path and loads it again,
+// as a second process would.
+func createAndLoad(t *testing.T, path string, p Profile) (made, loaded *Keyring) {
+	t.Helper()
+	made, err := LoadOrCreate(path, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loaded, err = Load(path); err != nil {
+		t.Fatal(err)
+	}
+	return made, loaded
+}
+
 func TestHashStableAcrossLoad(t *testing.T) {
 	for _, p := range profiles {
 		path := filepath.Join(t.TempDir(), "keys.json")
-		a, err := LoadOrCreate(path, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := Load(path)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a, b := createAndLoad(t, path, p)
 		if a.Hash("id_number", "110101199003074514") != b.Hash("id_number", "110101199003074514") {
 			t.Errorf("%s: Hash changed across Load", p)
 		}

@@ -16,6 +16,7 @@ import (
 	"gonghui/internal/org"
 	"gonghui/internal/stats"
 	"gonghui/internal/testkit"
+	"gonghui/internal/testkit/orgtree"
 )
 
 func grant(o *org.Org) *auth.Principal {
@@ -26,21 +27,13 @@ func grant(o *org.Org) *auth.Principal {
 // transferred member once, at the target; a retired member among those who
 // left; a cancelled registration not attendance.
 func TestDashboardMatchesTheRows(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
+	testkit.ForEachDBContext(t, func(t *testing.T, ctx context.Context, d *db.DB) {
 		os := org.NewStore(d)
-		root, err := os.CreateRoot(ctx, "北京市总工会", org.KindCity, "110000")
-		if err != nil {
-			t.Fatal(err)
-		}
+		tree := orgtree.New(t, os, auth.RoleOfficer)
+		root := tree.Root
 		city := grant(root)
-		mk := func(parent *org.Org, name string, kind org.Kind) *org.Org {
-			o, err := os.Create(ctx, city, org.CreateInput{ParentID: parent.ID, Name: name, Kind: kind})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return o
-		}
+		tree.By = city
+		mk := tree.Org
 		xicheng := mk(root, "北京市西城区总工会", org.KindDistrict)
 		chaoyang := mk(root, "北京市朝阳区总工会", org.KindDistrict)
 		street := mk(xicheng, "大栅栏街道总工会", org.KindStreet)

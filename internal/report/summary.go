@@ -22,6 +22,18 @@ func Summary(d *Dashboard, kids []Child, tr func(key string, args ...any) string
 	}
 	var out []string
 	add := func(key string, args ...any) { out = append(out, tr(key, args...)) }
+	// addTags names the count of each tag, in the tags' order, when any.
+	addTags := func(key string, by map[string]int64) {
+		var items []string
+		for _, t := range member.Tags {
+			if n := by[string(t)]; n > 0 {
+				items = append(items, tr("report.s.tag_item", tr("member.tag."+string(t)), Num(n)))
+			}
+		}
+		if len(items) > 0 {
+			add(key, strings.Join(items, tr("report.s.list_sep")))
+		}
+	}
 	m := d.Members
 	if d.Period.From != "" && d.Period.To != "" {
 		add("report.s.period", dayText(d.Period.From, tr), dayText(d.Period.To, tr))
@@ -33,27 +45,11 @@ func Summary(d *Dashboard, kids []Child, tr func(key string, args ...any) string
 		add("report.s.active_now", d.OrgName, Num(m.Active))
 	}
 	add("report.s.joined", Num(m.Joined), Num(m.Left))
-	var joinedTags []string
-	for _, t := range member.Tags {
-		if n := m.JoinedByTag[string(t)]; n > 0 {
-			joinedTags = append(joinedTags, tr("report.s.tag_item", tr("member.tag."+string(t)), Num(n)))
-		}
-	}
-	if len(joinedTags) > 0 {
-		add("report.s.joined_tags", strings.Join(joinedTags, tr("report.s.list_sep")))
-	}
+	addTags("report.s.joined_tags", m.JoinedByTag)
 	if m.TransferIn > 0 || m.TransferOut > 0 {
 		add("report.s.transfers", Num(m.TransferIn), Num(m.TransferOut))
 	}
-	var tags []string
-	for _, t := range member.Tags {
-		if n := m.ByTag[string(t)]; n > 0 {
-			tags = append(tags, tr("report.s.tag_item", tr("member.tag."+string(t)), Num(n)))
-		}
-	}
-	if len(tags) > 0 {
-		add("report.s.tags", strings.Join(tags, tr("report.s.list_sep")))
-	}
+	addTags("report.s.tags", m.ByTag)
 	if m.Pending > 0 {
 		add("report.s.pending", Num(m.Pending))
 	}

@@ -12,8 +12,7 @@ import (
 // Changes logged by many writers and folded by two folders at once add up
 // exactly at every level of the tree, once each.
 func TestLogAndFoldAddUpOnce(t *testing.T) {
-	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
+	testkit.ForEachDBContext(t, func(t *testing.T, ctx context.Context, d *db.DB) {
 		a, b := NewStore(d), NewStore(d)
 		var wg sync.WaitGroup
 		for i := range 40 {
