@@ -14,6 +14,7 @@ import (
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // The staff pages of activities: the list (this file), the form
@@ -173,7 +174,7 @@ type activityListData struct {
 }
 
 func (h *Pages) activityList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	if !web.CanActivities(p) {
+	if !signup.CanRead(p) {
 		return errs.Forbidden()
 	}
 	ctx := r.Context()
@@ -185,7 +186,7 @@ func (h *Pages) activityList(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		d.NewURL += "?org=" + url.QueryEscape(f.Org)
 	}
 	var err error
-	if d.OrgOptions, err = h.ActOrgChoices(r, p, pg.Lang, "", web.ParseIDValue(f.Org)); err != nil {
+	if d.OrgOptions, err = signup.OrgChoices(h.Kernel, r, p, pg.Lang, "", web.ParseIDValue(f.Org)); err != nil {
 		return err
 	}
 	cursor := web.QueryValue(r, "cursor")

@@ -14,6 +14,7 @@ import (
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // The venue's side of an activity: a checkpoint's screen with its QR code
@@ -35,13 +36,13 @@ func checkpointOf(r *http.Request, a *activity.Activity) (*activity.Checkpoint, 
 	return nil, errs.NotFound("checkpoint")
 }
 
-func (h *Pages) currentCode(r *http.Request, p *auth.Principal, a *activity.Activity, cp *activity.Checkpoint) (*web.CheckpointCode, error) {
+func (h *Pages) currentCode(r *http.Request, p *auth.Principal, a *activity.Activity, cp *activity.Checkpoint) (*signup.CheckpointCode, error) {
 	code, until, err := h.Acts.CheckpointCode(r.Context(), p, a.ID, cp.ID)
 	if err != nil {
 		return nil, err
 	}
 	base := activityURL(a.ID) + "/checkpoints/" + db.FormatID(cp.ID)
-	out := &web.CheckpointCode{URL: h.Origin(r) + activity.CheckinPath(code), Image: base + "/qr.png"}
+	out := &signup.CheckpointCode{URL: signup.Origin(h.Kernel, r) + activity.CheckinPath(code), Image: base + "/qr.png"}
 	if !until.IsZero() {
 		out.ValidUntil = web.FormatTime(until, "15:04:05")
 		out.Image += "?w=" + db.FormatID(until.Unix())
@@ -57,7 +58,7 @@ func (h *Pages) currentCode(r *http.Request, p *auth.Principal, a *activity.Acti
 type displayData struct {
 	A               actRow
 	Checkpoint      string
-	Code            *web.CheckpointCode
+	Code            *signup.CheckpointCode
 	CodeJSON        string
 	Back            string
 	CheckInOpen     bool
@@ -74,7 +75,7 @@ func (h *Pages) checkpointDisplay(w http.ResponseWriter, r *http.Request, p *aut
 		return nil
 	}
 	cp, err := checkpointOf(r, a)
-	var code *web.CheckpointCode
+	var code *signup.CheckpointCode
 	if err == nil {
 		code, err = h.currentCode(r, p, a, cp)
 	}
@@ -107,7 +108,7 @@ func (h *Pages) checkpointQR(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		return nil
 	}
 	cp, err := checkpointOf(r, a)
-	var code *web.CheckpointCode
+	var code *signup.CheckpointCode
 	if err == nil {
 		code, err = h.currentCode(r, p, a, cp)
 	}
@@ -133,7 +134,7 @@ func (h *Pages) checkpointCodeJSON(w http.ResponseWriter, r *http.Request, p *au
 		return nil
 	}
 	cp, err := checkpointOf(r, a)
-	var code *web.CheckpointCode
+	var code *signup.CheckpointCode
 	if err == nil {
 		code, err = h.currentCode(r, p, a, cp)
 	}
@@ -152,7 +153,7 @@ type scanData struct {
 	Checkpoint     string
 	HasPrize       bool
 	CheckInOpen    bool
-	Result         *web.ScanResult
+	Result         *signup.ScanResult
 	Action         string
 	Back           string
 	CheckInURL     string
@@ -168,7 +169,7 @@ func (h *Pages) activityScanPage(w http.ResponseWriter, r *http.Request, p *auth
 	return nil
 }
 
-func (h *Pages) renderScan(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, mode, cp string, res *web.ScanResult, status int) {
+func (h *Pages) renderScan(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, mode, cp string, res *signup.ScanResult, status int) {
 	pg := h.Page(w, r, p, "aweb.scan.title", "activities")
 	base := activityURL(a.ID)
 	pg.Path = base + "/scan"
@@ -196,7 +197,7 @@ func (h *Pages) activityScan(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	ctx := r.Context()
 	lang := i18n.FromRequest(r)
 	mode, cpID, payload := web.FormValue(r, "mode"), web.FormValue(r, "checkpoint_id"), web.FormValue(r, "card")
-	res := &web.ScanResult{}
+	res := &signup.ScanResult{}
 	var err error
 	if payload == "" {
 		err = errs.Fields{"card": {Key: "field.required"}}.Err()
@@ -243,7 +244,7 @@ func (h *Pages) activityScan(w http.ResponseWriter, r *http.Request, p *auth.Pri
 				return err
 			}
 		}
-		res = &web.ScanResult{Title: i18n.T(lang, "aweb.scan.refused"), Detail: web.ErrMessage(lang, err)}
+		res = &signup.ScanResult{Title: i18n.T(lang, "aweb.scan.refused"), Detail: web.ErrMessage(lang, err)}
 		status = httpx.Status(err)
 	}
 	if web.WantsJSON(r) {
@@ -280,7 +281,7 @@ func (h *Pages) activityICS(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	if !ok {
 		return nil
 	}
-	body := activity.ICS(a, h.Origin(r)+activityURL(a.ID), time.Now())
+	body := activity.ICS(a, signup.Origin(h.Kernel, r)+activityURL(a.ID), time.Now())
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="activity-`+db.FormatID(a.ID)+`.ics"`)
 	w.Header().Set("Cache-Control", "no-store")

@@ -14,6 +14,7 @@ import (
 	"gonghui/internal/i18n"
 	"gonghui/internal/member"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // An activity's page: its fields and the actions its status allows, the
@@ -63,7 +64,7 @@ type activityShowData struct {
 	CheckpointOpts                    []web.Option
 	Tab                               string
 	TabRegsURL, TabCheckInsURL        string
-	RegTabs                           []web.RegTab
+	RegTabs                           []signup.Tab
 	RegQ, RegStatus                   string
 	Regs                              []regView
 	RegNext, RegFirst                 string
@@ -75,7 +76,7 @@ type activityShowData struct {
 	AttRate                           string
 	MemberQ                           string
 	MemberSearched                    bool
-	MemberHits                        []web.MemberHit
+	MemberHits                        []signup.MemberHit
 	Import                            *importResult
 	Photos                            []photoView
 	MaxPhotoMB                        int
@@ -93,7 +94,7 @@ type showState struct {
 	Status   int
 	MemberQ  string
 	Searched bool
-	Hits     []web.MemberHit
+	Hits     []signup.MemberHit
 	Import   *importResult
 }
 
@@ -147,9 +148,9 @@ func (h *Pages) renderActivityShow(w http.ResponseWriter, r *http.Request, p *au
 	d.TabCheckInsURL = web.SetQuery(web.SetQuery(pg.Path, "tab", "checkins"), "rcursor", "") + "#registrations"
 	d.RegQ, d.RegStatus = web.QueryValue(r, "rq"), web.QueryValue(r, "rstatus")
 	regBase := web.SetQuery(web.SetQuery(web.SetQuery(pg.Path, "flash", ""), "rcursor", ""), "tab", "")
-	d.RegTabs = append(d.RegTabs, web.RegTab{Label: pg.T("aweb.regs.all"), URL: web.SetQuery(regBase, "rstatus", "") + "#registrations", Current: d.RegStatus == ""})
+	d.RegTabs = append(d.RegTabs, signup.Tab{Label: pg.T("aweb.regs.all"), URL: web.SetQuery(regBase, "rstatus", "") + "#registrations", Current: d.RegStatus == ""})
 	for _, s := range activity.RegStatuses {
-		d.RegTabs = append(d.RegTabs, web.RegTab{Label: regStatusLabel(pg.Lang, s), URL: web.SetQuery(regBase, "rstatus", string(s)) + "#registrations",
+		d.RegTabs = append(d.RegTabs, signup.Tab{Label: regStatusLabel(pg.Lang, s), URL: web.SetQuery(regBase, "rstatus", string(s)) + "#registrations",
 			Current: d.RegStatus == string(s)})
 	}
 	if d.Tab == "regs" {
@@ -339,7 +340,7 @@ func (h *Pages) activityMemberSearch(w http.ResponseWriter, r *http.Request, p *
 		st.Form, st.Status = form, httpx.Status(err)
 	}
 	for _, m := range hits {
-		st.Hits = append(st.Hits, web.MemberHit{ID: db.FormatID(m.ID), Name: m.Name, OrgName: m.OrgName, IDNumber: m.IDNumber, Mobile: m.Mobile})
+		st.Hits = append(st.Hits, signup.MemberHit{ID: db.FormatID(m.ID), Name: m.Name, OrgName: m.OrgName, IDNumber: m.IDNumber, Mobile: m.Mobile})
 	}
 	h.renderActivityShow(w, r, p, a, st)
 	return nil

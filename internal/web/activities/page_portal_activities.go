@@ -15,6 +15,7 @@ import (
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // Activities in the members' portal: the activities open to a member
@@ -179,7 +180,7 @@ func pactPlaces(lang i18n.Lang, a *activity.Activity) (string, bool) {
 func pactItemOf(lang i18n.Lang, ma *activity.MemberActivity) web.AgendaItem {
 	a := &ma.Activity
 	it := web.AgendaItem{ID: db.FormatID(a.ID), URL: web.MemberActivityURL(a.ID), Title: a.Title, Kind: pactKind(lang, a.Kind),
-		When: web.When(lang, a.StartsAt, a.EndsAt), Venue: a.Venue, Day: web.DayLabel(lang, a.StartsAt), At: a.StartsAt}
+		When: signup.When(lang, a.StartsAt, a.EndsAt), Venue: a.Venue, Day: signup.DayLabel(lang, a.StartsAt), At: a.StartsAt}
 	it.Places, it.PlacesFull = pactPlaces(lang, a)
 	switch {
 	case a.Status == activity.StatusCancelled:
@@ -214,7 +215,7 @@ func pactCardOf(lang i18n.Lang, sc *activity.StampCard, just int64) *pactCard {
 			v.Name = i18n.T(lang, "activity.checkpoint.main")
 		}
 		if st.At != nil {
-			v.At = web.Clock(lang, *st.At)
+			v.At = signup.Clock(lang, *st.At)
 		}
 		c.Stamps = append(c.Stamps, v)
 	}
@@ -230,7 +231,7 @@ func pactCardOf(lang i18n.Lang, sc *activity.StampCard, just int64) *pactCard {
 	switch {
 	case sc.Required == 0:
 	case sc.RedeemedAt != nil:
-		c.Prize, c.PrizeV = i18n.T(lang, "portal.act.card.redeemed", web.Moment(lang, *sc.RedeemedAt)), "neutral"
+		c.Prize, c.PrizeV = i18n.T(lang, "portal.act.card.redeemed", signup.Moment(lang, *sc.RedeemedAt)), "neutral"
 	case sc.Earned:
 		c.Prize, c.PrizeV = i18n.T(lang, "portal.act.card.earned", sc.Prize), "success"
 	default:
@@ -389,12 +390,12 @@ func (h *Pages) renderPactDetail(w http.ResponseWriter, r *http.Request, p *auth
 	for _, ph := range ma.Photos {
 		d.Photos = append(d.Photos, pactPhoto{URL: web.MemberActivityURL(a.ID) + "/photos/" + db.FormatID(ph.ID), Caption: ph.Caption})
 	}
-	closes := web.Moment(lang, a.RegClosesAt)
+	closes := signup.Moment(lang, a.RegClosesAt)
 	if o, c := a.RegOpensAt.In(beijing.Zone), a.RegClosesAt.In(beijing.Zone); o.Year() == c.Year() && o.YearDay() == c.YearDay() {
 		closes = c.Format("15:04")
 	}
-	d.Window = pg.T("portal.act.window", web.Moment(lang, a.RegOpensAt), closes)
-	d.CancelBy = web.Moment(lang, a.CancelBefore)
+	d.Window = pg.T("portal.act.window", signup.Moment(lang, a.RegOpensAt), closes)
+	d.CancelBy = signup.Moment(lang, a.CancelBefore)
 	if ma.Registration != nil && ma.Registration.Status == activity.RegWaiting && ma.Position > 0 {
 		d.Waiting = pg.T("portal.act.position", ma.Position)
 	}
@@ -420,7 +421,7 @@ func (h *Pages) renderPactDetail(w http.ResponseWriter, r *http.Request, p *auth
 	case a.Status == activity.StatusFinished || !now.Before(a.EndsAt):
 		d.RegisterNote = pg.T("activity.ended")
 	case now.Before(a.RegOpensAt):
-		d.RegisterNote = pg.T("portal.act.note.opens", web.Moment(lang, a.RegOpensAt))
+		d.RegisterNote = pg.T("portal.act.note.opens", signup.Moment(lang, a.RegOpensAt))
 	case !now.Before(a.RegClosesAt):
 		d.RegisterNote = pg.T("activity.registration_closed")
 	case a.SeatsLeft() == 0 && !a.Waitlist:
@@ -449,7 +450,7 @@ func (h *Pages) renderPactDetail(w http.ResponseWriter, r *http.Request, p *auth
 // pactAfterAction renders the activity again with the store's refusal, or
 // fails for anything else.
 func (h *Pages) pactRefused(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64, err error) {
-	if !web.IsRefusal(err) {
+	if !signup.IsRefusal(err) {
 		h.Fail(w, r, nil, err)
 		return
 	}
@@ -458,7 +459,7 @@ func (h *Pages) pactRefused(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		h.Fail(w, r, nil, verr)
 		return
 	}
-	h.renderPactDetail(w, r, p, ma, web.RefusalMessage(i18n.FromRequest(r), err), httpx.Status(err))
+	h.renderPactDetail(w, r, p, ma, signup.RefusalMessage(i18n.FromRequest(r), err), httpx.Status(err))
 }
 
 // pactRegister: POST /m/activities/{id}/register. A second press answers
@@ -559,7 +560,7 @@ func (h *Pages) pactNotices(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	pg := h.MemberPage(w, r, "portal.act.notices.title", "notices")
 	d := pactNoticesData{}
 	for _, n := range ns {
-		v := pactNotice{Kind: n.Kind, New: !n.Read, At: web.Moment(pg.Lang, n.At)}
+		v := pactNotice{Kind: n.Kind, New: !n.Read, At: signup.Moment(pg.Lang, n.At)}
 		key := "activity.notice." + n.Kind
 		if !i18n.Has(key) {
 			key = "portal.act.notices.other"

@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // The staff pages of courses: the list, a course's form and page with its
@@ -170,7 +171,7 @@ type crsListData struct {
 }
 
 func (h *Pages) crsList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	if !web.CanActivities(p) {
+	if !signup.CanRead(p) {
 		return errs.Forbidden()
 	}
 	pg := h.Page(w, r, p, "cweb.list.title", "courses")
@@ -180,7 +181,7 @@ func (h *Pages) crsList(w http.ResponseWriter, r *http.Request, p *auth.Principa
 		d.NewURL += "?org=" + url.QueryEscape(f.Org)
 	}
 	var err error
-	if d.OrgOptions, err = h.ActOrgChoices(r, p, pg.Lang, "", web.ParseIDValue(f.Org)); err != nil {
+	if d.OrgOptions, err = signup.OrgChoices(h.Kernel, r, p, pg.Lang, "", web.ParseIDValue(f.Org)); err != nil {
 		return err
 	}
 	cursor := web.QueryValue(r, "cursor")
@@ -295,7 +296,7 @@ func (h *Pages) crsNew(w http.ResponseWriter, r *http.Request, p *auth.Principal
 	}
 	pg := h.Page(w, r, p, "cweb.new.title", "courses")
 	d := &crsFormData{Action: "/courses/new", Cancel: "/courses"}
-	if org := web.DefaultPublisher(p, web.ParseIDValue(web.QueryValue(r, "org"))); org != 0 {
+	if org := signup.DefaultPublisher(p, web.ParseIDValue(web.QueryValue(r, "org"))); org != 0 {
 		d.V.OrgID = db.FormatID(org)
 	}
 	h.renderCrsForm(w, r, p, pg, http.StatusOK, nil, d)

@@ -14,12 +14,13 @@ import (
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // A session of a term: its register (staff tick who came), its screen with
 // the rotating QR code members scan with their phones, the phone scanner
 // for members' cards, and the term's register as a workbook. The screen
-// and the scanner reuse activities.js (data-code-refresh, data-scan-form).
+// and the scanner reuse signup.js (data-code-refresh, data-scan-form).
 
 // crsSessionOf finds the {sid} session of a term.
 func (h *Pages) crsSessionOf(r *http.Request, p *auth.Principal, t *course.Term) (*course.Session, error) {
@@ -227,13 +228,13 @@ func (h *Pages) crsSessionCancel(w http.ResponseWriter, r *http.Request, p *auth
 
 // The session's screen.
 
-func (h *Pages) crsCode(r *http.Request, p *auth.Principal, t *course.Term, x *course.Session) (*web.CheckpointCode, error) {
+func (h *Pages) crsCode(r *http.Request, p *auth.Principal, t *course.Term, x *course.Session) (*signup.CheckpointCode, error) {
 	code, until, err := h.Courses.SessionCode(r.Context(), p, t.ID, x.ID)
 	if err != nil {
 		return nil, err
 	}
 	base := SessionURL(t.ID, x.ID)
-	out := &web.CheckpointCode{URL: h.Origin(r) + activity.CheckinPath(code), Image: base + "/qr.png?w=" + db.FormatID(until.Unix()),
+	out := &signup.CheckpointCode{URL: signup.Origin(h.Kernel, r) + activity.CheckinPath(code), Image: base + "/qr.png?w=" + db.FormatID(until.Unix()),
 		ValidUntil: web.FormatTime(until, "15:04:05")}
 	// As on an activity's checkpoint: fetch the next code just after this
 	// one's window ends (the previous code is still accepted meanwhile).
@@ -245,7 +246,7 @@ func (h *Pages) crsCode(r *http.Request, p *auth.Principal, t *course.Term, x *c
 type crsDisplayData struct {
 	S        crsSessionHead
 	OrgName  string
-	Code     *web.CheckpointCode
+	Code     *signup.CheckpointCode
 	CodeJSON string
 	Rotate   int
 }
@@ -309,7 +310,7 @@ func (h *Pages) crsCodeJSON(w http.ResponseWriter, r *http.Request, p *auth.Prin
 // crsScanData is the Data of the scanner.
 type crsScanData struct {
 	S      crsSessionHead
-	Result *web.ScanResult
+	Result *signup.ScanResult
 	Action string
 }
 
@@ -322,7 +323,7 @@ func (h *Pages) crsScanPage(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	return nil
 }
 
-func (h *Pages) renderCrsScan(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, x *course.Session, res *web.ScanResult, status int) {
+func (h *Pages) renderCrsScan(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, x *course.Session, res *signup.ScanResult, status int) {
 	pg := h.Page(w, r, p, "cweb.scan.title", "courses")
 	head := crsHead(pg.Lang, t, x)
 	pg.Path = head.URL + "/scan"
@@ -341,7 +342,7 @@ func (h *Pages) crsScan(w http.ResponseWriter, r *http.Request, p *auth.Principa
 	}
 	lang := i18n.FromRequest(r)
 	payload := web.FormValue(r, "card")
-	res := &web.ScanResult{}
+	res := &signup.ScanResult{}
 	var err error
 	if payload == "" {
 		err = errs.Fields{"card": {Key: "field.required"}}.Err()
@@ -366,7 +367,7 @@ func (h *Pages) crsScan(w http.ResponseWriter, r *http.Request, p *auth.Principa
 		if isErr && (e.Kind == errs.KindNotFound || e.Kind == errs.KindForbidden || e.Kind == errs.KindInternal) && len(e.Fields) == 0 && !web.WantsJSON(r) {
 			return err
 		}
-		res = &web.ScanResult{Title: i18n.T(lang, "cweb.scan.refused"), Detail: web.ErrMessage(lang, err)}
+		res = &signup.ScanResult{Title: i18n.T(lang, "cweb.scan.refused"), Detail: web.ErrMessage(lang, err)}
 		status = httpx.Status(err)
 	}
 	if web.WantsJSON(r) {

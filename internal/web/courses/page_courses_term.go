@@ -17,10 +17,11 @@ import (
 	"gonghui/internal/i18n"
 	"gonghui/internal/member"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // A term of a course: its form (new and edit, with the weekly schedule as
-// rows slot_weekday.N, slot_start.N, slot_minutes.N; activities.js adds
+// rows slot_weekday.N, slot_start.N, slot_minutes.N; signup.js adds
 // rows, and without JS the form always ends with empty rows), its page
 // (details, the actions its status allows, the lottery, the enrolments,
 // adding a member, the sessions) and the public record of its draw.
@@ -361,14 +362,14 @@ type crsTermShowData struct {
 	Closes, DrawnAt                string
 	Oversubscribed                 bool
 	FormName                       string
-	EnrolTabs                      []web.RegTab
+	EnrolTabs                      []signup.Tab
 	EnrolQ, EnrolStatus            string
 	Enrols                         []crsEnrolView
 	EnrolNext, EnrolFirst          string
 	EnrolHasPrev                   bool
 	MemberQ                        string
 	MemberSearched                 bool
-	MemberHits                     []web.MemberHit
+	MemberHits                     []signup.MemberHit
 	Sessions                       []crsSessionView
 	SessionsAttended, SessionsHeld int
 	SessionsCancelled              int
@@ -381,7 +382,7 @@ type crsTermState struct {
 	Status   int
 	MemberQ  string
 	Searched bool
-	Hits     []web.MemberHit
+	Hits     []signup.MemberHit
 }
 
 func (h *Pages) crsTermShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -423,9 +424,9 @@ func (h *Pages) renderCrsTerm(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	// The enrolments, a page at a time.
 	d.EnrolQ, d.EnrolStatus = web.QueryValue(r, "eq"), web.QueryValue(r, "estatus")
 	tabBase := web.SetQuery(web.SetQuery(pg.Path, "flash", ""), "ecursor", "")
-	d.EnrolTabs = append(d.EnrolTabs, web.RegTab{Label: pg.T("cweb.enrol.all"), URL: web.SetQuery(tabBase, "estatus", "") + "#enrolments", Current: d.EnrolStatus == ""})
+	d.EnrolTabs = append(d.EnrolTabs, signup.Tab{Label: pg.T("cweb.enrol.all"), URL: web.SetQuery(tabBase, "estatus", "") + "#enrolments", Current: d.EnrolStatus == ""})
 	for _, s := range course.EnrolStatuses {
-		d.EnrolTabs = append(d.EnrolTabs, web.RegTab{Label: crsEnrolLabel(pg.Lang, s), URL: web.SetQuery(tabBase, "estatus", string(s)) + "#enrolments",
+		d.EnrolTabs = append(d.EnrolTabs, signup.Tab{Label: crsEnrolLabel(pg.Lang, s), URL: web.SetQuery(tabBase, "estatus", string(s)) + "#enrolments",
 			Current: d.EnrolStatus == string(s)})
 	}
 	cursor := web.QueryValue(r, "ecursor")
@@ -585,7 +586,7 @@ func (h *Pages) crsMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.
 		st.Form, st.Status = form, httpx.Status(err)
 	}
 	for _, m := range hits {
-		st.Hits = append(st.Hits, web.MemberHit{ID: db.FormatID(m.ID), Name: m.Name, OrgName: m.OrgName, IDNumber: m.IDNumber, Mobile: m.Mobile})
+		st.Hits = append(st.Hits, signup.MemberHit{ID: db.FormatID(m.ID), Name: m.Name, OrgName: m.OrgName, IDNumber: m.IDNumber, Mobile: m.Mobile})
 	}
 	h.renderCrsTerm(w, r, p, t, st)
 	return nil

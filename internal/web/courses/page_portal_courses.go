@@ -21,6 +21,7 @@ import (
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // Courses in the members' portal: the terms open to a member
@@ -257,11 +258,11 @@ func pcrsTermOf(lang i18n.Lang, mt *course.MemberTerm, now time.Time) pcrsTerm {
 		Organiser: t.OrgName, Schedule: pcrsSchedule(lang, t.Schedule), Places: pcrsPlaces(lang, t),
 		Closed: t.Status == course.TermCancelled || t.Status == course.TermFinished}
 	v.Dates = i18n.T(lang, "portal.crs.dates", pcrsDay(lang, t.StartsOn), pcrsDay(lang, t.EndsOn), t.Sessions)
-	closes := web.Moment(lang, t.EnrolClosesAt)
+	closes := signup.Moment(lang, t.EnrolClosesAt)
 	if o, c := t.EnrolOpensAt.In(beijing.Zone), t.EnrolClosesAt.In(beijing.Zone); o.Year() == c.Year() && o.YearDay() == c.YearDay() {
 		closes = c.Format("15:04")
 	}
-	v.Window = i18n.T(lang, "portal.act.window", web.Moment(lang, t.EnrolOpensAt), closes)
+	v.Window = i18n.T(lang, "portal.act.window", signup.Moment(lang, t.EnrolOpensAt), closes)
 	v.State, v.StateV = pcrsState(lang, t, now)
 	if e := mt.Enrolment; e != nil {
 		v.HasEnrolment, v.EnrolmentIsLive = true, pcrsLive(e)
@@ -398,7 +399,7 @@ func (h *Pages) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth.P
 		}
 		switch e.Status {
 		case course.EnrolApplied:
-			d.ApplyNote = pg.T("portal.crs.note.applied", web.Moment(lang, t.EnrolClosesAt))
+			d.ApplyNote = pg.T("portal.crs.note.applied", signup.Moment(lang, t.EnrolClosesAt))
 		case course.EnrolWaiting:
 			d.ApplyNote = pg.T("portal.crs.note.waiting")
 		}
@@ -409,7 +410,7 @@ func (h *Pages) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth.P
 	case t.Status == course.TermDrawn:
 		d.ApplyNote = pg.T("portal.crs.note.drawn")
 	case now.Before(t.EnrolOpensAt):
-		d.ApplyNote = pg.T("portal.act.note.opens", web.Moment(lang, t.EnrolOpensAt))
+		d.ApplyNote = pg.T("portal.act.note.opens", signup.Moment(lang, t.EnrolOpensAt))
 	case !now.Before(t.EnrolClosesAt):
 		d.ApplyNote = pg.T("portal.crs.note.closed")
 	default:
@@ -426,7 +427,7 @@ func (h *Pages) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth.P
 	}
 
 	if t.DrawnAt != nil {
-		d.Drawn, d.Seed, d.DrawnAt, d.RecordURL = true, t.Seed, web.Moment(lang, *t.DrawnAt), web.MemberTermURL(t.ID)+"/draw"
+		d.Drawn, d.Seed, d.DrawnAt, d.RecordURL = true, t.Seed, signup.Moment(lang, *t.DrawnAt), web.MemberTermURL(t.ID)+"/draw"
 	}
 
 	// The coming sessions, with the member's marks.
@@ -436,7 +437,7 @@ func (h *Pages) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth.P
 	}
 	next := true
 	for _, x := range mt.Upcoming {
-		s := pcrsSession{When: web.When(lang, x.StartsAt, x.EndsAt), Cancelled: x.Cancelled, Attend: attended[x.ID]}
+		s := pcrsSession{When: signup.When(lang, x.StartsAt, x.EndsAt), Cancelled: x.Cancelled, Attend: attended[x.ID]}
 		if next && !x.Cancelled {
 			s.Next, next = true, false
 		}
@@ -449,7 +450,7 @@ func (h *Pages) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth.P
 // pcrsRefused renders the term again with the store's refusal, or fails
 // for anything else.
 func (h *Pages) pcrsRefused(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64, err error) {
-	if !web.IsRefusal(err) {
+	if !signup.IsRefusal(err) {
 		h.Fail(w, r, nil, err)
 		return
 	}
@@ -458,7 +459,7 @@ func (h *Pages) pcrsRefused(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		h.Fail(w, r, nil, verr)
 		return
 	}
-	h.renderPcrsTerm(w, r, p, mt, web.RefusalMessage(i18n.FromRequest(r), err), httpx.Status(err))
+	h.renderPcrsTerm(w, r, p, mt, signup.RefusalMessage(i18n.FromRequest(r), err), httpx.Status(err))
 }
 
 // pcrsApply: POST /m/courses/terms/{id}/apply. A second press answers the
@@ -516,7 +517,7 @@ func (h *Pages) pcrsDraw(w http.ResponseWriter, r *http.Request, p *auth.Princip
 		mine = e.Ticket
 	}
 	if rec.DrawnAt != nil {
-		d.DrawnAt = web.Moment(lang, *rec.DrawnAt)
+		d.DrawnAt = signup.Moment(lang, *rec.DrawnAt)
 		drawn := 0
 		for _, tk := range rec.Tickets {
 			key := course.TicketKey(rec.Seed, tk.Ticket)
@@ -603,8 +604,8 @@ func (h *Pages) pcrsTimetable(ctx context.Context, lang i18n.Lang, memberID int6
 			continue
 		}
 		it := web.AgendaItem{ID: db.FormatID(e.TermID), URL: web.MemberTermURL(e.TermID), Title: e.CourseTitle + " · " + e.TermName,
-			Kind: i18n.T(lang, "portal.crs.kind"), When: web.When(lang, e.StartsAt, e.EndsAt), Venue: e.Venue,
-			Day: web.DayLabel(lang, e.StartsAt), At: e.StartsAt}
+			Kind: i18n.T(lang, "portal.crs.kind"), When: signup.When(lang, e.StartsAt, e.EndsAt), Venue: e.Venue,
+			Day: signup.DayLabel(lang, e.StartsAt), At: e.StartsAt}
 		if e.Teacher != "" {
 			it.Places = i18n.T(lang, "portal.crs.teacher_is", e.Teacher)
 		}
@@ -638,14 +639,14 @@ func (h *Pages) pcrsCheckinView(ctx context.Context, pg *web.Page, p *auth.Princ
 	d := pcrsCheckinData{Code: code}
 	c, err := checkcode.Parse(course.CodePrefix, code)
 	if err != nil {
-		return d, web.RefusalMessage(pg.Lang, err)
+		return d, signup.RefusalMessage(pg.Lang, err)
 	}
 	mt, err := h.Courses.MemberView(ctx, p.MemberID, c.Owner)
 	if err != nil {
 		if errs.Is(err, errs.KindNotFound) {
 			return d, pg.T("checkcode.forged")
 		}
-		return d, web.RefusalMessage(pg.Lang, err)
+		return d, signup.RefusalMessage(pg.Lang, err)
 	}
 	t := &mt.Term
 	d.Title, d.Term, d.TermURL, d.Venue = t.CourseTitle, t.Name, web.MemberTermURL(t.ID), t.Venue
@@ -668,7 +669,7 @@ func (h *Pages) pcrsCheckinView(ctx context.Context, pg *web.Page, p *auth.Princ
 		if okF == nil && okL == nil {
 			tt, err := h.Courses.Timetable(ctx, p.MemberID, first, last.AddDate(0, 0, 1))
 			if err != nil {
-				return d, web.RefusalMessage(pg.Lang, err)
+				return d, signup.RefusalMessage(pg.Lang, err)
 			}
 			for _, s := range tt {
 				if s.ID == c.Point && s.TermID == t.ID {
@@ -682,7 +683,7 @@ func (h *Pages) pcrsCheckinView(ctx context.Context, pg *web.Page, p *auth.Princ
 	case x == nil && e != nil && e.Status == course.EnrolEnrolled:
 		return d, pg.T("checkcode.forged")
 	case x != nil:
-		d.When = web.When(pg.Lang, x.StartsAt, x.EndsAt)
+		d.When = signup.When(pg.Lang, x.StartsAt, x.EndsAt)
 	}
 	if attended {
 		d.Result = "again"
@@ -701,7 +702,7 @@ func (h *Pages) pcrsCheckinView(ctx context.Context, pg *web.Page, p *auth.Princ
 	case x.Cancelled:
 		return d, pg.T("course.session_cancelled")
 	case now.Before(x.StartsAt.Add(-course.AttendLead)):
-		return d, pg.T("portal.crs.checkin.opens", web.Moment(pg.Lang, x.StartsAt.Add(-course.AttendLead)))
+		return d, pg.T("portal.crs.checkin.opens", signup.Moment(pg.Lang, x.StartsAt.Add(-course.AttendLead)))
 	case now.After(x.EndsAt):
 		return d, pg.T("course.session_over")
 	case t.Status != course.TermDrawn:
@@ -739,13 +740,13 @@ func (h *Pages) pcrsCheckinSubmit(w http.ResponseWriter, r *http.Request, p *aut
 		err = errs.Internal(errors.New("no attendance"), "portal: course check-in")
 	}
 	if err != nil {
-		if !web.IsRefusal(err) && !errs.Is(err, errs.KindNotFound) {
+		if !signup.IsRefusal(err) && !errs.Is(err, errs.KindNotFound) {
 			h.Fail(w, r, nil, err)
 			return nil
 		}
 		d, _ := h.pcrsCheckinView(r.Context(), pg, p, code)
 		d.CanCheckIn = false
-		d.Result, d.Message = "refused", web.RefusalMessage(pg.Lang, err)
+		d.Result, d.Message = "refused", signup.RefusalMessage(pg.Lang, err)
 		if errs.Is(err, errs.KindNotFound) {
 			d.Message = pg.T("checkcode.forged")
 		}
@@ -757,7 +758,7 @@ func (h *Pages) pcrsCheckinSubmit(w http.ResponseWriter, r *http.Request, p *aut
 	}
 	a := res[0]
 	d := pcrsCheckinData{Code: code, Title: a.CourseTitle, Term: a.TermName, TermURL: web.MemberTermURL(a.TermID), Result: "ok",
-		At: web.Clock(pg.Lang, a.At), Attendance: pg.T("portal.crs.attended", a.Attended, a.Sessions),
+		At: signup.Clock(pg.Lang, a.At), Attendance: pg.T("portal.crs.attended", a.Attended, a.Sessions),
 		Unread: h.pcrsUnread(r.Context(), p.MemberID)}
 	if !a.Made {
 		d.Result = "again"
@@ -766,7 +767,7 @@ func (h *Pages) pcrsCheckinSubmit(w http.ResponseWriter, r *http.Request, p *aut
 		d.Venue = mt.Venue
 		for _, x := range mt.Upcoming {
 			if x.ID == a.SessionID {
-				d.When = web.When(pg.Lang, x.StartsAt, x.EndsAt)
+				d.When = signup.When(pg.Lang, x.StartsAt, x.EndsAt)
 			}
 		}
 	}

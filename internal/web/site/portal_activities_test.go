@@ -20,6 +20,7 @@ import (
 	"gonghui/internal/org"
 	"gonghui/internal/testkit"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // pactSite is the member site with the activity store, and an officer of
@@ -100,16 +101,16 @@ func TestPactWhen(t *testing.T) {
 	year := time.Now().In(beijing.Zone).Year()
 	start := time.Date(year, 12, 1, 9, 0, 0, 0, beijing.Zone)
 	wd := []string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}[start.Weekday()]
-	if got, want := web.When(i18n.ZH, start.UTC(), start.Add(150*time.Minute).UTC()), "12月1日 "+wd+" 09:00–11:30"; got != want {
+	if got, want := signup.When(i18n.ZH, start.UTC(), start.Add(150*time.Minute).UTC()), "12月1日 "+wd+" 09:00–11:30"; got != want {
 		t.Errorf("one day: %q, want %q", got, want)
 	}
-	if got := web.When(i18n.EN, start, start.Add(150*time.Minute)); !strings.HasPrefix(got, "Dec 1 ") || !strings.HasSuffix(got, " 09:00–11:30") {
+	if got := signup.When(i18n.EN, start, start.Add(150*time.Minute)); !strings.HasPrefix(got, "Dec 1 ") || !strings.HasSuffix(got, " 09:00–11:30") {
 		t.Errorf("in English: %q", got)
 	}
-	if got := web.When(i18n.ZH, start, start.AddDate(0, 0, 1)); !strings.Contains(got, " – 12月2日 ") {
+	if got := signup.When(i18n.ZH, start, start.AddDate(0, 0, 1)); !strings.Contains(got, " – 12月2日 ") {
 		t.Errorf("two days: %q", got)
 	}
-	if got := web.DayLabel(i18n.ZH, time.Date(year-1, 3, 5, 12, 0, 0, 0, beijing.Zone)); !strings.HasPrefix(got, strconv.Itoa(year-1)+"年3月5日 ") {
+	if got := signup.DayLabel(i18n.ZH, time.Date(year-1, 3, 5, 12, 0, 0, 0, beijing.Zone)); !strings.HasPrefix(got, strconv.Itoa(year-1)+"年3月5日 ") {
 		t.Errorf("another year: %q", got)
 	}
 }
@@ -167,7 +168,7 @@ func TestPortalActivities(t *testing.T) {
 			wantNoBody(t, "list", a, draft.Title, westOnly.Title, past.Title)
 			wantNoPortalKeys(t, "list", a)
 			// Beijing time with the weekday (see TestPactWhen).
-			wantBody(t, "list time", a, web.When(i18n.ZH, museum.StartsAt, museum.EndsAt))
+			wantBody(t, "list time", a, signup.When(i18n.ZH, museum.StartsAt, museum.EndsAt))
 			if a.header.Get("Cache-Control") != "no-store" {
 				t.Errorf("list cache: %q", a.header.Get("Cache-Control"))
 			}

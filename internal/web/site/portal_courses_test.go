@@ -21,6 +21,7 @@ import (
 	"gonghui/internal/org"
 	"gonghui/internal/testkit"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // pcrsSite is the member site with the activity and course stores, and an
@@ -386,7 +387,7 @@ func TestPortalCourses(t *testing.T) {
 
 			a := mZhang.get(cpath)
 			wantStatus(t, "checkin page", a, 200)
-			wantBody(t, "checkin page", a, "课程签到", "八段锦", "晨练班", "街道文体中心", web.When(i18n.ZH, x.StartsAt, x.EndsAt),
+			wantBody(t, "checkin page", a, "课程签到", "八段锦", "晨练班", "街道文体中心", signup.When(i18n.ZH, x.StartsAt, x.EndsAt),
 				`action="/m/checkin"`, `name="code" value="`+code+`"`, ">签到</button>")
 			wantNoBody(t, "checkin page", a, "签到成功", "已签到")
 			wantNoCourseKeys(t, "checkin page", a)
