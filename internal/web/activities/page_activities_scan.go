@@ -2,16 +2,14 @@ package activities
 
 import (
 	"bytes"
-	"log/slog"
+	"io"
 	"net/http"
 	"time"
 
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
-	"gonghui/internal/card"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
-	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/web"
 	"gonghui/internal/web/signup"
@@ -41,17 +39,7 @@ func (h *Pages) currentCode(r *http.Request, p *auth.Principal, a *activity.Acti
 	if err != nil {
 		return nil, err
 	}
-	base := activityURL(a.ID) + "/checkpoints/" + db.FormatID(cp.ID)
-	out := &signup.CheckpointCode{URL: signup.Origin(h.Kernel, r) + activity.CheckinPath(code), Image: base + "/qr.png"}
-	if !until.IsZero() {
-		out.ValidUntil = web.FormatTime(until, "15:04:05")
-		out.Image += "?w=" + db.FormatID(until.Unix())
-		// Fetch the next code just after this one's window ends: a code
-		// is still accepted through the following window, so a screen a
-		// moment late never shows a code that fails.
-		out.RefreshInMS = max(time.Until(until).Milliseconds(), 0) + 700
-	}
-	return out, nil
+	return signup.NewCode(h.Kernel, r, code, activityURL(a.ID)+"/checkpoints/"+db.FormatID(cp.ID), until), nil
 }
 
 // displayData is the Data of a checkpoint's screen.
@@ -112,18 +100,10 @@ func (h *Pages) checkpointQR(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	if err == nil {
 		code, err = h.currentCode(r, p, a, cp)
 	}
-	var png []byte
-	if err == nil {
-		png, err = card.PNG(code.URL, 720)
-	}
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "image/png")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Write(png)
-	return nil
+	return signup.WriteQR(w, code)
 }
 
 // checkpointCodeJSON: GET .../code, the screen's script asking for the
@@ -196,12 +176,12 @@ func (h *Pages) activityScan(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	}
 	ctx := r.Context()
 	lang := i18n.FromRequest(r)
-	mode, cpID, payload := web.FormValue(r, "mode"), web.FormValue(r, "checkpoint_id"), web.FormValue(r, "card")
+	mode, cpID := web.FormValue(r, "mode"), web.FormValue(r, "checkpoint_id")
 	res := &signup.ScanResult{}
-	var err error
-	if payload == "" {
-		err = errs.Fields{"card": {Key: "field.required"}}.Err()
-	} else if mode == "redeem" {
+	payload, err := signup.ScannedCard(r)
+	switch {
+	case err != nil:
+	case mode == "redeem":
 		var sc *activity.StampCard
 		if sc, err = h.Acts.RedeemPrize(ctx, p, a.ID, activity.CheckInInput{Card: payload}); err == nil {
 			res.OK, res.Prize = true, true
@@ -213,7 +193,7 @@ func (h *Pages) activityScan(w http.ResponseWriter, r *http.Request, p *auth.Pri
 			}
 			res.Detail = i18n.T(lang, "aweb.scan.redeemed", sc.Prize, sc.Collected, len(sc.Stamps))
 		}
-	} else {
+	default:
 		in := activity.CheckInInput{Card: payload, CheckpointID: web.ParseIDValue(cpID)}
 		var ci *activity.CheckIn
 		var made bool
@@ -234,25 +214,9 @@ func (h *Pages) activityScan(w http.ResponseWriter, r *http.Request, p *auth.Pri
 			}
 		}
 	}
-	status := http.StatusOK
-	if err != nil {
-		if _, ok := errs.As(err); !ok {
-			slog.Error("scan failed", "err", err)
-		}
-		if e, ok := errs.As(err); ok && (e.Kind == errs.KindNotFound || e.Kind == errs.KindForbidden || e.Kind == errs.KindInternal) && len(e.Fields) == 0 {
-			if !web.WantsJSON(r) {
-				return err
-			}
-		}
-		res = &signup.ScanResult{Title: i18n.T(lang, "aweb.scan.refused"), Detail: web.ErrMessage(lang, err)}
-		status = httpx.Status(err)
-	}
-	if web.WantsJSON(r) {
-		web.WriteJSON(w, status, res)
-		return nil
-	}
-	h.renderScan(w, r, p, a, mode, cpID, res, status)
-	return nil
+	return signup.AnswerScan(w, r, res, err, "aweb.scan.refused", func(res *signup.ScanResult, status int) {
+		h.renderScan(w, r, p, a, mode, cpID, res, status)
+	})
 }
 
 // activityExport: GET /activities/{id}/attendance.xlsx.
@@ -262,17 +226,9 @@ func (h *Pages) activityExport(w http.ResponseWriter, r *http.Request, p *auth.P
 		return nil
 	}
 	lang := i18n.FromRequest(r)
-	out := &httpx.LazyWriter{W: w, Before: func() {
-		httpx.Attachment(w, a.Title+"-"+i18n.T(lang, "activity.export_sheet")+".xlsx")
-	}}
-	if err := h.Acts.ExportAttendance(r.Context(), p, a.ID, actTranslate(lang), out); err != nil {
-		if out.Started {
-			slog.Error("attendance export broke off", "err", err)
-			return nil
-		}
-		h.Fail(w, r, p, err)
-	}
-	return nil
+	return signup.Export(h.Kernel, w, r, p, a.Title+"-"+i18n.T(lang, "activity.export_sheet")+".xlsx", func(out io.Writer) error {
+		return h.Acts.ExportAttendance(r.Context(), p, a.ID, actTranslate(lang), out)
+	})
 }
 
 // activityICS: GET /activities/{id}/calendar.ics.

@@ -35,11 +35,12 @@ func (h *Pages) portalActivityRoutes(mux *http.ServeMux) {
 		return
 	}
 	m := h.MemberAuthed
+	f := signup.MemberForms{K: h.Kernel, URL: web.MemberActivityURL, Again: h.pactAgain}
 	mux.HandleFunc("GET /m/activities", m(h.pactList))
 	mux.HandleFunc("GET /m/timetable", m(h.pactTimetable))
 	mux.HandleFunc("GET /m/activities/{id}", m(h.pactShow))
-	mux.HandleFunc("POST /m/activities/{id}/register", m(h.pactRegister))
-	mux.HandleFunc("POST /m/activities/{id}/cancel", m(h.pactCancel))
+	mux.HandleFunc("POST /m/activities/{id}/register", m(f.Handle(h.pactRegister)))
+	mux.HandleFunc("POST /m/activities/{id}/cancel", m(f.Handle(h.pactCancel)))
 	mux.HandleFunc("GET /m/activities/{id}/calendar.ics", m(h.pactCalendar))
 	mux.HandleFunc("GET /m/activities/{id}/photos/{pid}", m(h.pactPhoto))
 	h.HandleCheckin(activity.CodePrefix, h.pactCheckinPage, h.pactCheckinSubmit)
@@ -115,18 +116,10 @@ type pactDetailData struct {
 
 // pactCheckinData is the Data of the check-in page.
 type pactCheckinData struct {
-	Code        string
-	Title       string
+	signup.Checkin
 	ActivityURL string
 	Checkpoint  string
-	When, Venue string
-
-	CanCheckIn bool
-	Result     string // "" (not yet), "ok", "again", "refused"
-	Message    string
-	At         string
-	Card       *pactCard
-	Unread     int
+	Card        *pactCard
 }
 
 // pactNotice is one notice as shown.
@@ -447,53 +440,32 @@ func (h *Pages) renderPactDetail(w http.ResponseWriter, r *http.Request, p *auth
 	h.Render(w, status, "pact_detail", pg)
 }
 
-// pactAfterAction renders the activity again with the store's refusal, or
-// fails for anything else.
-func (h *Pages) pactRefused(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64, err error) {
-	if !signup.IsRefusal(err) {
-		h.Fail(w, r, nil, err)
-		return
+// pactAgain renders the activity again with the store's refusal.
+func (h *Pages) pactAgain(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64, msg string, status int) error {
+	ma, err := h.Acts.MemberView(r.Context(), p.MemberID, id)
+	if err == nil {
+		h.renderPactDetail(w, r, p, ma, msg, status)
 	}
-	ma, verr := h.Acts.MemberView(r.Context(), p.MemberID, id)
-	if verr != nil {
-		h.Fail(w, r, nil, verr)
-		return
-	}
-	h.renderPactDetail(w, r, p, ma, signup.RefusalMessage(i18n.FromRequest(r), err), httpx.Status(err))
+	return err
 }
 
 // pactRegister: POST /m/activities/{id}/register. A second press answers
 // the registration already made.
-func (h *Pages) pactRegister(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := web.IDParam(r, "id")
-	if err != nil {
-		return err
-	}
+func (h *Pages) pactRegister(r *http.Request, p *auth.Principal, id int64) (string, error) {
 	reg, made, err := h.Acts.Register(r.Context(), p, id, p.MemberID)
-	if err != nil {
-		h.pactRefused(w, r, p, id, err)
-		return nil
+	switch {
+	case err != nil:
+		return "", err
+	case made:
+		return "portal.flash.act_" + string(reg.Status), nil
 	}
-	flash := "portal.flash.act_already"
-	if made {
-		flash = "portal.flash.act_" + string(reg.Status)
-	}
-	web.Redirect(w, r, web.MemberActivityURL(id), flash)
-	return nil
+	return "portal.flash.act_already", nil
 }
 
 // pactCancel: POST /m/activities/{id}/cancel.
-func (h *Pages) pactCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := web.IDParam(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := h.Acts.CancelRegistration(r.Context(), p, id, p.MemberID); err != nil {
-		h.pactRefused(w, r, p, id, err)
-		return nil
-	}
-	web.Redirect(w, r, web.MemberActivityURL(id), "portal.flash.act_withdrawn")
-	return nil
+func (h *Pages) pactCancel(r *http.Request, p *auth.Principal, id int64) (string, error) {
+	_, err := h.Acts.CancelRegistration(r.Context(), p, id, p.MemberID)
+	return "portal.flash.act_withdrawn", err
 }
 
 // pactCalendar: GET /m/activities/{id}/calendar.ics, to add the activity

@@ -25,7 +25,7 @@ import (
 // the course's subtree), answering NotFound outside the caller's subtrees.
 
 func (h *Pages) courseRoutes(mux *http.ServeMux) {
-	a := h.Authed
+	a, f := h.Authed, h.crsTermForms()
 	mux.HandleFunc("GET /courses", a(h.crsList))
 	mux.HandleFunc("GET /courses/new", a(h.crsNew))
 	mux.HandleFunc("POST /courses/new", a(h.crsCreate))
@@ -39,14 +39,14 @@ func (h *Pages) courseRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /terms/{id}", a(h.crsTermShow))
 	mux.HandleFunc("GET /terms/{id}/edit", a(h.crsTermEdit))
 	mux.HandleFunc("POST /terms/{id}/edit", a(h.crsTermUpdate))
-	mux.HandleFunc("POST /terms/{id}/publish", a(h.crsTermPublish))
-	mux.HandleFunc("POST /terms/{id}/cancel", a(h.crsTermCancel))
-	mux.HandleFunc("POST /terms/{id}/finish", a(h.crsTermFinish))
-	mux.HandleFunc("POST /terms/{id}/draw", a(h.crsTermDraw))
+	mux.HandleFunc("POST /terms/{id}/publish", a(f.Handle("status", "", h.crsTermPublish)))
+	mux.HandleFunc("POST /terms/{id}/cancel", a(f.Handle("status", "", h.crsTermCancel)))
+	mux.HandleFunc("POST /terms/{id}/finish", a(f.Handle("status", "", h.crsTermFinish)))
+	mux.HandleFunc("POST /terms/{id}/draw", a(f.Handle("draw", "#lottery", h.crsTermDraw)))
 	mux.HandleFunc("GET /terms/{id}/draw", a(h.crsDrawRecord))
 	mux.HandleFunc("POST /terms/{id}/members", a(h.crsMemberSearch))
-	mux.HandleFunc("POST /terms/{id}/apply", a(h.crsApply))
-	mux.HandleFunc("POST /terms/{id}/enrolments/{mid}/withdraw", a(h.crsWithdraw))
+	mux.HandleFunc("POST /terms/{id}/apply", a(f.Handle("add", "#enrolments", h.crsApply)))
+	mux.HandleFunc("POST /terms/{id}/enrolments/{mid}/withdraw", a(f.Handle("enrolments", "#enrolments", h.crsWithdraw)))
 	mux.HandleFunc("GET /terms/{id}/register.xlsx", a(h.crsExport))
 	mux.HandleFunc("GET /terms/{id}/sessions/{sid}", a(h.crsSession))
 	mux.HandleFunc("POST /terms/{id}/sessions/{sid}/attend", a(h.crsAttend))
@@ -60,50 +60,23 @@ func (h *Pages) courseRoutes(mux *http.ServeMux) {
 
 // Labels of the store's codes (course.*.json).
 
-func crsCategoryLabel(lang i18n.Lang, c course.Category) string {
-	return i18n.T(lang, "course.category."+string(c))
-}
+var (
+	crsCategories = signup.Labels[course.Category]{Key: "course.category."}
+	crsStatuses   = signup.Labels[course.TermStatus]{Key: "course.status.", Variants: map[course.TermStatus]string{
+		course.TermOpen: "success", course.TermDraft: "warning", course.TermDrawn: "info", course.TermFinished: "neutral"}}
+	crsEnrolStatuses = signup.Labels[course.EnrolStatus]{Key: "course.enrol.", Variants: map[course.EnrolStatus]string{
+		course.EnrolEnrolled: "success", course.EnrolWaiting: "warning", course.EnrolApplied: "info"}}
+)
 
-func crsStatusLabel(lang i18n.Lang, s course.TermStatus) string {
-	return i18n.T(lang, "course.status."+string(s))
-}
-
-func crsStatusVariant(s course.TermStatus) string {
-	switch s {
-	case course.TermOpen:
-		return "success"
-	case course.TermDraft:
-		return "warning"
-	case course.TermDrawn:
-		return "info"
-	case course.TermFinished:
-		return "neutral"
-	}
-	return "outline"
-}
-
+func crsCategoryLabel(lang i18n.Lang, c course.Category) string { return crsCategories.Label(lang, c) }
+func crsStatusLabel(lang i18n.Lang, s course.TermStatus) string { return crsStatuses.Label(lang, s) }
+func crsStatusVariant(s course.TermStatus) string               { return crsStatuses.Variant(s) }
 func crsEnrolLabel(lang i18n.Lang, s course.EnrolStatus) string {
-	return i18n.T(lang, "course.enrol."+string(s))
+	return crsEnrolStatuses.Label(lang, s)
 }
-
-func crsEnrolVariant(s course.EnrolStatus) string {
-	switch s {
-	case course.EnrolEnrolled:
-		return "success"
-	case course.EnrolWaiting:
-		return "warning"
-	case course.EnrolApplied:
-		return "info"
-	}
-	return "outline"
-}
-
+func crsEnrolVariant(s course.EnrolStatus) string { return crsEnrolStatuses.Variant(s) }
 func crsCategoryOptions(lang i18n.Lang) []web.Option {
-	out := make([]web.Option, 0, len(course.Categories))
-	for _, c := range course.Categories {
-		out = append(out, web.Option{Value: string(c), Label: crsCategoryLabel(lang, c)})
-	}
-	return out
+	return crsCategories.Options(lang, course.Categories)
 }
 
 func CourseURL(id int64) string { return "/courses/" + db.FormatID(id) }
@@ -216,29 +189,14 @@ func (h *Pages) crsList(w http.ResponseWriter, r *http.Request, p *auth.Principa
 
 // crsFor loads the course of the {id} path value, or answers the error page.
 func (h *Pages) crsFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Course, bool) {
-	id, err := web.IDParam(r, "id")
-	if err == nil {
-		var c *course.Course
-		if c, err = h.Courses.GetCourse(r.Context(), p, id); err == nil {
-			return c, true
-		}
-	}
-	h.Fail(w, r, p, err)
-	return nil, false
+	return signup.Load(h.Kernel, w, r, p, h.Courses.GetCourse)
 }
 
 // crsWritable is crsFor for what changes the course: those who only read
 // it get the 403 page.
 func (h *Pages) crsWritable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Course, bool) {
 	c, ok := h.crsFor(w, r, p)
-	if !ok {
-		return nil, false
-	}
-	if !p.CanAt(auth.PermActivityWrite, c.OrgPath) {
-		h.Forbidden(w, r, p)
-		return nil, false
-	}
-	return c, true
+	return c, ok && signup.Writable(h.Kernel, w, r, p, c.OrgPath)
 }
 
 // The course's form.

@@ -1,13 +1,11 @@
 package courses
 
 import (
-	"log/slog"
+	"io"
 	"net/http"
 	"time"
 
-	"gonghui/internal/activity"
 	"gonghui/internal/auth"
-	"gonghui/internal/card"
 	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
@@ -233,13 +231,7 @@ func (h *Pages) crsCode(r *http.Request, p *auth.Principal, t *course.Term, x *c
 	if err != nil {
 		return nil, err
 	}
-	base := SessionURL(t.ID, x.ID)
-	out := &signup.CheckpointCode{URL: signup.Origin(h.Kernel, r) + activity.CheckinPath(code), Image: base + "/qr.png?w=" + db.FormatID(until.Unix()),
-		ValidUntil: web.FormatTime(until, "15:04:05")}
-	// As on an activity's checkpoint: fetch the next code just after this
-	// one's window ends (the previous code is still accepted meanwhile).
-	out.RefreshInMS = max(time.Until(until).Milliseconds(), 0) + 700
-	return out, nil
+	return signup.NewCode(h.Kernel, r, code, SessionURL(t.ID, x.ID), until), nil
 }
 
 // crsDisplayData is the Data of a session's screen.
@@ -277,18 +269,10 @@ func (h *Pages) crsQR(w http.ResponseWriter, r *http.Request, p *auth.Principal)
 		return nil
 	}
 	code, err := h.crsCode(r, p, t, x)
-	var png []byte
-	if err == nil {
-		png, err = card.PNG(code.URL, 720)
-	}
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "image/png")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Write(png)
-	return nil
+	return signup.WriteQR(w, code)
 }
 
 // crsCodeJSON: GET .../code, the screen's script asking for the next code.
@@ -341,12 +325,9 @@ func (h *Pages) crsScan(w http.ResponseWriter, r *http.Request, p *auth.Principa
 		return nil
 	}
 	lang := i18n.FromRequest(r)
-	payload := web.FormValue(r, "card")
 	res := &signup.ScanResult{}
-	var err error
-	if payload == "" {
-		err = errs.Fields{"card": {Key: "field.required"}}.Err()
-	} else {
+	payload, err := signup.ScannedCard(r)
+	if err == nil {
 		var got []course.Attendance
 		if got, err = h.Courses.Attend(r.Context(), p, t.ID, course.AttendInput{Card: payload, SessionID: x.ID}); err == nil && len(got) > 0 {
 			a := got[0]
@@ -358,24 +339,9 @@ func (h *Pages) crsScan(w http.ResponseWriter, r *http.Request, p *auth.Principa
 			}
 		}
 	}
-	status := http.StatusOK
-	if err != nil {
-		e, isErr := errs.As(err)
-		if !isErr {
-			slog.Error("course scan failed", "err", err)
-		}
-		if isErr && (e.Kind == errs.KindNotFound || e.Kind == errs.KindForbidden || e.Kind == errs.KindInternal) && len(e.Fields) == 0 && !web.WantsJSON(r) {
-			return err
-		}
-		res = &signup.ScanResult{Title: i18n.T(lang, "cweb.scan.refused"), Detail: web.ErrMessage(lang, err)}
-		status = httpx.Status(err)
-	}
-	if web.WantsJSON(r) {
-		web.WriteJSON(w, status, res)
-		return nil
-	}
-	h.renderCrsScan(w, r, p, t, x, res, status)
-	return nil
+	return signup.AnswerScan(w, r, res, err, "cweb.scan.refused", func(res *signup.ScanResult, status int) {
+		h.renderCrsScan(w, r, p, t, x, res, status)
+	})
 }
 
 // crsExport: GET /terms/{id}/register.xlsx, the term's register.
@@ -385,15 +351,7 @@ func (h *Pages) crsExport(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		return nil
 	}
 	lang := i18n.FromRequest(r)
-	out := &httpx.LazyWriter{W: w, Before: func() {
-		httpx.Attachment(w, t.CourseTitle+"-"+t.Name+"-"+i18n.T(lang, "course.export_sheet")+".xlsx")
-	}}
-	if err := h.Courses.ExportAttendance(r.Context(), p, t.ID, crsTranslate(lang), out); err != nil {
-		if out.Started {
-			slog.Error("course register export broke off", "err", err)
-			return nil
-		}
-		h.Fail(w, r, p, err)
-	}
-	return nil
+	return signup.Export(h.Kernel, w, r, p, t.CourseTitle+"-"+t.Name+"-"+i18n.T(lang, "course.export_sheet")+".xlsx", func(out io.Writer) error {
+		return h.Courses.ExportAttendance(r.Context(), p, t.ID, crsTranslate(lang), out)
+	})
 }

@@ -18,7 +18,6 @@ import (
 	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
-	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/web"
 	"gonghui/internal/web/signup"
@@ -44,10 +43,11 @@ func (h *Pages) portalCourseRoutes(mux *http.ServeMux) {
 		return
 	}
 	m := h.MemberAuthed
+	f := signup.MemberForms{K: h.Kernel, URL: web.MemberTermURL, Again: h.pcrsAgain}
 	mux.HandleFunc("GET /m/courses", m(h.pcrsList))
 	mux.HandleFunc("GET /m/courses/terms/{id}", m(h.pcrsShow))
-	mux.HandleFunc("POST /m/courses/terms/{id}/apply", m(h.pcrsApply))
-	mux.HandleFunc("POST /m/courses/terms/{id}/withdraw", m(h.pcrsWithdraw))
+	mux.HandleFunc("POST /m/courses/terms/{id}/apply", m(f.Handle(h.pcrsApply)))
+	mux.HandleFunc("POST /m/courses/terms/{id}/withdraw", m(f.Handle(h.pcrsWithdraw)))
 	mux.HandleFunc("GET /m/courses/terms/{id}/draw", m(h.pcrsDraw))
 	mux.HandleFunc("POST /m/courses/groups/{id}/join", m(h.pcrsJoin))
 	mux.HandleFunc("POST /m/courses/groups/{id}/leave", m(h.pcrsLeave))
@@ -145,15 +145,9 @@ type pcrsDrawData struct {
 
 // pcrsCheckinData is the Data of the check-in page for a session's code.
 type pcrsCheckinData struct {
-	Code           string
-	Title, Term    string
-	TermURL        string
-	When, Venue    string
-	CanCheckIn     bool
-	Result         string // "" (not yet), "ok", "again", "refused"
-	Message        string
-	At, Attendance string
-	Unread         int
+	signup.Checkin
+	Term, TermURL string
+	Attendance    string
 }
 
 // ---------- formatting ----------
@@ -447,53 +441,32 @@ func (h *Pages) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth.P
 	h.Render(w, status, "pcrs_term", pg)
 }
 
-// pcrsRefused renders the term again with the store's refusal, or fails
-// for anything else.
-func (h *Pages) pcrsRefused(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64, err error) {
-	if !signup.IsRefusal(err) {
-		h.Fail(w, r, nil, err)
-		return
+// pcrsAgain renders the term again with the store's refusal.
+func (h *Pages) pcrsAgain(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64, msg string, status int) error {
+	mt, err := h.Courses.MemberView(r.Context(), p.MemberID, id)
+	if err == nil {
+		h.renderPcrsTerm(w, r, p, mt, msg, status)
 	}
-	mt, verr := h.Courses.MemberView(r.Context(), p.MemberID, id)
-	if verr != nil {
-		h.Fail(w, r, nil, verr)
-		return
-	}
-	h.renderPcrsTerm(w, r, p, mt, signup.RefusalMessage(i18n.FromRequest(r), err), httpx.Status(err))
+	return err
 }
 
 // pcrsApply: POST /m/courses/terms/{id}/apply. A second press answers the
 // application already made, with the same ticket.
-func (h *Pages) pcrsApply(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := web.IDParam(r, "id")
-	if err != nil {
-		return err
-	}
+func (h *Pages) pcrsApply(r *http.Request, p *auth.Principal, id int64) (string, error) {
 	_, made, err := h.Courses.Apply(r.Context(), p, id, p.MemberID)
-	if err != nil {
-		h.pcrsRefused(w, r, p, id, err)
-		return nil
+	switch {
+	case err != nil:
+		return "", err
+	case made:
+		return "portal.flash.crs_applied", nil
 	}
-	flash := "portal.flash.crs_already"
-	if made {
-		flash = "portal.flash.crs_applied"
-	}
-	web.Redirect(w, r, web.MemberTermURL(id), flash)
-	return nil
+	return "portal.flash.crs_already", nil
 }
 
 // pcrsWithdraw: POST /m/courses/terms/{id}/withdraw.
-func (h *Pages) pcrsWithdraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := web.IDParam(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := h.Courses.Withdraw(r.Context(), p, id, p.MemberID); err != nil {
-		h.pcrsRefused(w, r, p, id, err)
-		return nil
-	}
-	web.Redirect(w, r, web.MemberTermURL(id), "portal.flash.crs_withdrawn")
-	return nil
+func (h *Pages) pcrsWithdraw(r *http.Request, p *auth.Principal, id int64) (string, error) {
+	_, err := h.Courses.Withdraw(r.Context(), p, id, p.MemberID)
+	return "portal.flash.crs_withdrawn", err
 }
 
 // pcrsDraw: GET /m/courses/terms/{id}/draw, the draw record: every ticket
@@ -636,7 +609,7 @@ func (h *Pages) pcrsTimetable(ctx context.Context, lang i18n.Lang, memberID int6
 // marked, and a reason that makes checking in pointless now ("" = go
 // ahead). The code's signature is checked only when attending.
 func (h *Pages) pcrsCheckinView(ctx context.Context, pg *web.Page, p *auth.Principal, code string) (pcrsCheckinData, string) {
-	d := pcrsCheckinData{Code: code}
+	d := pcrsCheckinData{Checkin: signup.Checkin{Code: code}}
 	c, err := checkcode.Parse(course.CodePrefix, code)
 	if err != nil {
 		return d, signup.RefusalMessage(pg.Lang, err)
@@ -718,9 +691,7 @@ func (h *Pages) pcrsCheckinView(ctx context.Context, pg *web.Page, p *auth.Princ
 func (h *Pages) pcrsCheckinPage(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) error {
 	pg := h.MemberPage(w, r, "portal.crs.checkin.title", "activities")
 	d, reason := h.pcrsCheckinView(r.Context(), pg, p, code)
-	if reason != "" {
-		d.Result, d.Message = "refused", reason
-	}
+	d.Refuse(reason)
 	d.Unread = h.pcrsUnread(r.Context(), p.MemberID)
 	pg.Data = d
 	h.Render(w, http.StatusOK, "pcrs_checkin", pg)
@@ -740,29 +711,23 @@ func (h *Pages) pcrsCheckinSubmit(w http.ResponseWriter, r *http.Request, p *aut
 		err = errs.Internal(errors.New("no attendance"), "portal: course check-in")
 	}
 	if err != nil {
-		if !signup.IsRefusal(err) && !errs.Is(err, errs.KindNotFound) {
+		msg, status, ok := signup.CheckinRefusal(pg, err, "checkcode.forged")
+		if !ok {
 			h.Fail(w, r, nil, err)
 			return nil
 		}
 		d, _ := h.pcrsCheckinView(r.Context(), pg, p, code)
 		d.CanCheckIn = false
-		d.Result, d.Message = "refused", signup.RefusalMessage(pg.Lang, err)
-		if errs.Is(err, errs.KindNotFound) {
-			d.Message = pg.T("checkcode.forged")
-		}
+		d.Refuse(msg)
 		d.Unread = h.pcrsUnread(r.Context(), p.MemberID)
 		pg.Data = d
-		status := httpx.Status(err)
 		h.Render(w, status, "pcrs_checkin", pg)
 		return nil
 	}
 	a := res[0]
-	d := pcrsCheckinData{Code: code, Title: a.CourseTitle, Term: a.TermName, TermURL: web.MemberTermURL(a.TermID), Result: "ok",
-		At: signup.Clock(pg.Lang, a.At), Attendance: pg.T("portal.crs.attended", a.Attended, a.Sessions),
-		Unread: h.pcrsUnread(r.Context(), p.MemberID)}
-	if !a.Made {
-		d.Result = "again"
-	}
+	d := pcrsCheckinData{Checkin: signup.Checkin{Code: code, Title: a.CourseTitle, Unread: h.pcrsUnread(r.Context(), p.MemberID)},
+		Term: a.TermName, TermURL: web.MemberTermURL(a.TermID), Attendance: pg.T("portal.crs.attended", a.Attended, a.Sessions)}
+	d.Done(a.Made, signup.Clock(pg.Lang, a.At))
 	if mt, err := h.Courses.MemberView(r.Context(), p.MemberID, a.TermID); err == nil {
 		d.Venue = mt.Venue
 		for _, x := range mt.Upcoming {

@@ -83,19 +83,6 @@ func IsRefusal(err error) bool {
 	return errs.Is(err, errs.KindConflict) || errs.Is(err, errs.KindInvalid)
 }
 
-// Refused answers a member's sign-up or cancellation the store refused:
-// again renders the detail page with the message and status; anything
-// other than a refusal is the error page.
-func Refused(k *web.Kernel, w http.ResponseWriter, r *http.Request, err error, again func(msg string, status int) error) {
-	if !IsRefusal(err) {
-		k.Fail(w, r, nil, err)
-		return
-	}
-	if aerr := again(RefusalMessage(i18n.FromRequest(r), err), httpx.Status(err)); aerr != nil {
-		k.Fail(w, r, nil, aerr)
-	}
-}
-
 // Origin is this site's scheme and host as the visitor reached it.
 func Origin(k *web.Kernel, r *http.Request) string {
 	scheme := "http"

@@ -3,6 +3,7 @@ package signup
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
@@ -97,4 +98,38 @@ func MemberID(r *http.Request) (int64, error) {
 		key = "field.invalid_id"
 	}
 	return 0, errs.Fields{"member_id": {Key: key}}.Err()
+}
+
+// Forms serves the forms of a sign-up event's staff page (publish, cancel,
+// sign a member up, approve, take off the list, …): each loads the event
+// the caller may change, runs its store call, and goes back to the page
+// with a flash, or shows the page again with the form's refusal.
+type Forms[T any] struct {
+	Load   func(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*T, bool) // answers the error page itself
+	URL    func(v *T) string                                                          // the event's page
+	Failed func(w http.ResponseWriter, r *http.Request, p *auth.Principal, v *T, form string, err error)
+}
+
+// Handle is the page of one form: do makes the change and names the
+// flash; back is what follows the page's address on the way back (a query
+// and an anchor, "?rstatus=pending#registrations", or "").
+func (f Forms[T]) Handle(form, back string, do func(r *http.Request, p *auth.Principal, v *T) (flash string, err error)) web.PageFunc {
+	query, anchor, _ := strings.Cut(back, "#")
+	return func(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+		v, ok := f.Load(w, r, p)
+		if !ok {
+			return nil
+		}
+		flash, err := do(r, p, v)
+		if err != nil {
+			f.Failed(w, r, p, v, form, err)
+			return nil
+		}
+		if anchor == "" {
+			web.Redirect(w, r, f.URL(v)+query, flash)
+		} else {
+			web.RedirectAnchor(w, r, f.URL(v)+query, anchor, flash)
+		}
+		return nil
+	}
 }
