@@ -3,7 +3,6 @@ package site
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -12,41 +11,19 @@ import (
 	"time"
 
 	"gonghui/internal/activity"
-	"gonghui/internal/auth"
-	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/i18n"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
 	"gonghui/internal/testkit"
-	"gonghui/internal/web"
 	"gonghui/internal/web/signup"
 )
 
-// pactSite is the member site with the activity store, and an officer of
-// the city federation who publishes activities.
-type pactSite struct {
-	*portalSite
-	acts  *activity.Store
-	staff *auth.Principal
-}
+// pactSite is the sign-up site without courses, with the activities'
+// helpers.
+type pactSite struct{ *signupSite }
 
-func newPactSite(t *testing.T, d *db.DB) *pactSite {
-	t.Helper()
-	ctx := context.Background()
-	ps := newPortalSite(t, d)
-	acts := activity.NewStore(d, ps.members)
-	mux := http.NewServeMux()
-	if err := Mount(ctx, mux, web.Deps{DB: d, Auth: ps.auth, Orgs: ps.orgs, Members: ps.members, Acts: acts}); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	ps.srv = srv
-	staff := &auth.Principal{UserID: 1, Username: "city", Kind: "staff",
-		Grants: []auth.Grant{{Role: auth.RoleOfficer, OrgID: ps.root.ID, OrgPath: ps.root.Path, OrgName: ps.root.Name}}}
-	return &pactSite{portalSite: ps, acts: acts, staff: staff}
-}
+func newPactSite(t *testing.T, d *db.DB) *pactSite { return &pactSite{newSignupSite(t, d, false)} }
 
 // pactInput is an activity of org o for its subtree starting in start
 // and lasting three hours.
@@ -96,24 +73,6 @@ var (
 	pactTitleRE  = regexp.MustCompile(`<strong class="pact-item-title">([^<]+)</strong>`)
 	pactMoreRE   = regexp.MustCompile(`class="btn btn-block btn-large pact-more" href="([^"]+)" rel="next"`)
 )
-
-func TestPactWhen(t *testing.T) {
-	year := time.Now().In(beijing.Zone).Year()
-	start := time.Date(year, 12, 1, 9, 0, 0, 0, beijing.Zone)
-	wd := []string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}[start.Weekday()]
-	if got, want := signup.When(i18n.ZH, start.UTC(), start.Add(150*time.Minute).UTC()), "12月1日 "+wd+" 09:00–11:30"; got != want {
-		t.Errorf("one day: %q, want %q", got, want)
-	}
-	if got := signup.When(i18n.EN, start, start.Add(150*time.Minute)); !strings.HasPrefix(got, "Dec 1 ") || !strings.HasSuffix(got, " 09:00–11:30") {
-		t.Errorf("in English: %q", got)
-	}
-	if got := signup.When(i18n.ZH, start, start.AddDate(0, 0, 1)); !strings.Contains(got, " – 12月2日 ") {
-		t.Errorf("two days: %q", got)
-	}
-	if got := signup.DayLabel(i18n.ZH, time.Date(year-1, 3, 5, 12, 0, 0, 0, beijing.Zone)); !strings.HasPrefix(got, strconv.Itoa(year-1)+"年3月5日 ") {
-		t.Errorf("another year: %q", got)
-	}
-}
 
 func TestPortalActivities(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {

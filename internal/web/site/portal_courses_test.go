@@ -3,7 +3,6 @@ package site
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"gonghui/internal/activity"
-	"gonghui/internal/auth"
 	"gonghui/internal/beijing"
 	"gonghui/internal/course"
 	"gonghui/internal/db"
@@ -20,36 +18,13 @@ import (
 	"gonghui/internal/member"
 	"gonghui/internal/org"
 	"gonghui/internal/testkit"
-	"gonghui/internal/web"
 	"gonghui/internal/web/signup"
 )
 
-// pcrsSite is the member site with the activity and course stores, and an
-// officer of the city federation who runs courses.
-type pcrsSite struct {
-	*portalSite
-	acts  *activity.Store
-	crs   *course.Store
-	staff *auth.Principal
-}
+// pcrsSite is the sign-up site with courses, with the courses' helpers.
+type pcrsSite struct{ *signupSite }
 
-func newPcrsSite(t *testing.T, d *db.DB) *pcrsSite {
-	t.Helper()
-	ctx := context.Background()
-	ps := newPortalSite(t, d)
-	acts := activity.NewStore(d, ps.members)
-	crs := course.NewStore(d, ps.members)
-	mux := http.NewServeMux()
-	if err := Mount(ctx, mux, web.Deps{DB: d, Auth: ps.auth, Orgs: ps.orgs, Members: ps.members, Acts: acts, Courses: crs}); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	ps.srv = srv
-	staff := &auth.Principal{UserID: 1, Username: "city", Kind: "staff",
-		Grants: []auth.Grant{{Role: auth.RoleOfficer, OrgID: ps.root.ID, OrgPath: ps.root.Path, OrgName: ps.root.Name}}}
-	return &pcrsSite{portalSite: ps, acts: acts, crs: crs, staff: staff}
-}
+func newPcrsSite(t *testing.T, d *db.DB) *pcrsSite { return &pcrsSite{newSignupSite(t, d, true)} }
 
 // pcrsDay is the Beijing day d days from now.
 func pcrsDayFrom(d int) time.Time {
