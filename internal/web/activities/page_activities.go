@@ -11,7 +11,6 @@ import (
 	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
-	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/web"
 	"gonghui/internal/web/signup"
@@ -128,15 +127,11 @@ func (f actFilters) values() url.Values {
 
 // activityListData is the Data of the list.
 type activityListData struct {
+	signup.Events
 	F             actFilters
-	OrgOptions    []web.Option
 	KindOptions   []web.Option
 	StatusOptions []web.Option
 	Rows          []actRow
-	Next          string
-	HasPrev       bool
-	CanWrite      bool
-	NewURL        string
 }
 
 func (h *Pages) activityList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -146,41 +141,20 @@ func (h *Pages) activityList(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	ctx := r.Context()
 	pg := h.Page(w, r, p, "aweb.list.title", "activities")
 	f := actFiltersFrom(r)
-	d := activityListData{F: f, KindOptions: actKindOptions(pg.Lang), StatusOptions: actStatusOptions(pg.Lang),
-		CanWrite: p.Can(auth.PermActivityWrite), NewURL: "/activities/new"}
-	if f.Org != "" {
-		d.NewURL += "?org=" + url.QueryEscape(f.Org)
-	}
+	d := activityListData{F: f, KindOptions: actKindOptions(pg.Lang), StatusOptions: actStatusOptions(pg.Lang)}
+	var status int
 	var err error
-	if d.OrgOptions, err = signup.OrgChoices(h.Kernel, r, p, pg.Lang, "", web.ParseIDValue(f.Org)); err != nil {
+	d.Events, status, err = signup.ListEvents(h.Kernel, r, p, pg, "/activities/new", f.Org, func(org int64, cursor string) (string, error) {
+		items, next, err := h.Acts.List(ctx, p, activity.Query{Q: f.Q, Kind: activity.Kind(f.Kind), Status: activity.Status(f.Status), From: f.From, To: f.To,
+			Org: org, After: cursor, Limit: web.PageSize})
+		for i := range items {
+			d.Rows = append(d.Rows, actView(pg.Lang, &items[i]))
+		}
+		return next, err
+	})
+	if err != nil {
 		return err
 	}
-	cursor := web.QueryValue(r, "cursor")
-	q := activity.Query{Q: f.Q, Kind: activity.Kind(f.Kind), Status: activity.Status(f.Status), From: f.From, To: f.To,
-		After: cursor, Limit: web.PageSize}
-	fe := errs.Fields{}
-	if f.Org != "" {
-		if q.Org = web.ParseIDValue(f.Org); q.Org == 0 {
-			fe.Add("org", "field.invalid_id")
-		}
-	}
-	var items []activity.Activity
-	var next string
-	if err = fe.Err(); err == nil {
-		items, next, err = h.Acts.List(ctx, p, q)
-	}
-	status := http.StatusOK
-	if err != nil {
-		form, ok := web.FormError(pg, err)
-		if !ok {
-			return err
-		}
-		pg.Form, status = form, httpx.Status(err)
-	}
-	for i := range items {
-		d.Rows = append(d.Rows, actView(pg.Lang, &items[i]))
-	}
-	d.Next, d.HasPrev = web.ListURL(pg, "cursor", next), cursor != ""
 	pg.Data = d
 	h.Render(w, status, "activity_list", pg)
 	return nil

@@ -2,7 +2,6 @@ package courses
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -133,14 +132,10 @@ func (f crsFilters) Any() bool { return f.Q != "" || f.Org != "" || f.Category !
 
 // crsListData is the Data of the list.
 type crsListData struct {
+	signup.Events
 	F               crsFilters
-	OrgOptions      []web.Option
 	CategoryOptions []web.Option
 	Rows            []crsRow
-	Next            string
-	HasPrev         bool
-	CanWrite        bool
-	NewURL          string
 }
 
 func (h *Pages) crsList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -149,39 +144,19 @@ func (h *Pages) crsList(w http.ResponseWriter, r *http.Request, p *auth.Principa
 	}
 	pg := h.Page(w, r, p, "cweb.list.title", "courses")
 	f := crsFilters{Q: web.QueryValue(r, "q"), Org: web.QueryValue(r, "org"), Category: web.QueryValue(r, "category")}
-	d := crsListData{F: f, CategoryOptions: crsCategoryOptions(pg.Lang), CanWrite: p.Can(auth.PermActivityWrite), NewURL: "/courses/new"}
-	if f.Org != "" {
-		d.NewURL += "?org=" + url.QueryEscape(f.Org)
-	}
+	d := crsListData{F: f, CategoryOptions: crsCategoryOptions(pg.Lang)}
+	var status int
 	var err error
-	if d.OrgOptions, err = signup.OrgChoices(h.Kernel, r, p, pg.Lang, "", web.ParseIDValue(f.Org)); err != nil {
+	d.Events, status, err = signup.ListEvents(h.Kernel, r, p, pg, "/courses/new", f.Org, func(org int64, cursor string) (string, error) {
+		items, next, err := h.Courses.ListCourses(r.Context(), p, course.Query{Q: f.Q, Category: course.Category(f.Category), Org: org, After: cursor, Limit: web.PageSize})
+		for i := range items {
+			d.Rows = append(d.Rows, crsView(pg.Lang, &items[i]))
+		}
+		return next, err
+	})
+	if err != nil {
 		return err
 	}
-	cursor := web.QueryValue(r, "cursor")
-	q := course.Query{Q: f.Q, Category: course.Category(f.Category), After: cursor, Limit: web.PageSize}
-	fe := errs.Fields{}
-	if f.Org != "" {
-		if q.Org = web.ParseIDValue(f.Org); q.Org == 0 {
-			fe.Add("org", "field.invalid_id")
-		}
-	}
-	var items []course.Course
-	var next string
-	if err = fe.Err(); err == nil {
-		items, next, err = h.Courses.ListCourses(r.Context(), p, q)
-	}
-	status := http.StatusOK
-	if err != nil {
-		form, ok := web.FormError(pg, err)
-		if !ok {
-			return err
-		}
-		pg.Form, status = form, httpx.Status(err)
-	}
-	for i := range items {
-		d.Rows = append(d.Rows, crsView(pg.Lang, &items[i]))
-	}
-	d.Next, d.HasPrev = web.ListURL(pg, "cursor", next), cursor != ""
 	pg.Data = d
 	h.Render(w, status, "crs_list", pg)
 	return nil

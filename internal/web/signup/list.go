@@ -2,7 +2,11 @@ package signup
 
 import (
 	"net/http"
+	"net/url"
 
+	"gonghui/internal/auth"
+	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/web"
 )
 
@@ -87,4 +91,52 @@ func (l *List) Load(pg *web.Page, page func() (next string, err error)) error {
 	}
 	l.Paged(pg, next)
 	return nil
+}
+
+// Events is what every list of sign-up events (activities, courses, …)
+// shows besides its rows: the organisation filter's choices, the link to
+// publish a new one (for the organisation filtered by), the paging.
+type Events struct {
+	OrgOptions []web.Option
+	CanWrite   bool
+	NewURL     string
+	Next       string
+	HasPrev    bool
+}
+
+// ListEvents reads the list's organisation filter (org, as in ?org=) and
+// cursor, and runs page with them, which fills the rows and returns the
+// next cursor. A refusal of the filters is put on pg's form, with its
+// status; any other error is returned.
+func ListEvents(k *web.Kernel, r *http.Request, p *auth.Principal, pg *web.Page, newURL, org string,
+	page func(org int64, cursor string) (next string, err error)) (Events, int, error) {
+	e := Events{CanWrite: p.Can(auth.PermActivityWrite), NewURL: newURL}
+	if org != "" {
+		e.NewURL += "?org=" + url.QueryEscape(org)
+	}
+	var err error
+	if e.OrgOptions, err = OrgChoices(k, r, p, pg.Lang, "", web.ParseIDValue(org)); err != nil {
+		return e, 0, err
+	}
+	cursor := web.QueryValue(r, "cursor")
+	var orgID int64
+	if org != "" {
+		if orgID = web.ParseIDValue(org); orgID == 0 {
+			err = errs.Fields{"org": {Key: "field.invalid_id"}}.Err()
+		}
+	}
+	var next string
+	if err == nil {
+		next, err = page(orgID, cursor)
+	}
+	status := http.StatusOK
+	if err != nil {
+		form, ok := web.FormError(pg, err)
+		if !ok {
+			return e, 0, err
+		}
+		pg.Form, status = form, httpx.Status(err)
+	}
+	e.Next, e.HasPrev = web.ListURL(pg, "cursor", next), cursor != ""
+	return e, status, nil
 }
