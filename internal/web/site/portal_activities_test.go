@@ -78,11 +78,7 @@ func TestPortalActivities(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := newPactSite(t, d)
-		zhang := s.add(t, s.unionE, "张建华", 1, "2019-03-01", "model_worker")
-		li := s.add(t, s.unionE, "李秀英", 2, "2021-06-15")
-		wang := s.add(t, s.unionW, "王德明", 3, "2020-01-10")
-		zhao := s.add(t, s.unionE, "赵六", 4, "2022-02-02")
-		sun := s.add(t, s.unionE, "孙七", 5, "2023-03-03")
+		zhang, li, wang, zhao, sun := s.addMembers(t)
 
 		lat, lng := 40.0031, 116.3925
 		in := pactInput(s.east, "参观中国共产党历史展览馆", 10*time.Minute)
@@ -346,12 +342,7 @@ func TestPortalActivities(t *testing.T) {
 			wantStatus(t, "expired", a, http.StatusUnprocessableEntity)
 			wantBody(t, "expired", a, "签到码已过期，请扫描现场屏幕上的最新二维码")
 			// A forged code (its MAC altered), and no code at all.
-			i := len(code) - 5
-			ch := "A"
-			if code[i] == 'A' {
-				ch = "B"
-			}
-			a = mZhang.post("/m/checkin", url.Values{"code": {code[:i] + ch + code[i+1:]}}, "/m/account")
+			a = mZhang.post("/m/checkin", url.Values{"code": {forged(code, 5)}}, "/m/account")
 			wantStatus(t, "forged", a, http.StatusUnprocessableEntity)
 			wantBody(t, "forged", a, "签到码")
 			a = mZhang.get("/m/checkin?code=hello")
@@ -373,11 +364,7 @@ func TestPortalActivities(t *testing.T) {
 
 		t.Run("english", func(t *testing.T) {
 			for _, p := range []string{"/m/activities/" + aid(museum), "/m/timetable", "/m/notices", "/m/activities?tab=past", activity.CheckinPath(s.code(t, museum, 1))} {
-				sep := "?"
-				if strings.Contains(p, "?") {
-					sep = "&"
-				}
-				a := mZhang.get(p + sep + "lang=en")
+				a := mZhang.get(inEnglish(p))
 				wantStatus(t, p, a, 200)
 				wantNoPortalKeys(t, p, a)
 				if m := pactRawKeyRE.FindString(a.body); m != "" {

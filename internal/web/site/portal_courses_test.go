@@ -129,11 +129,7 @@ func TestPortalCourses(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := newPcrsSite(t, d)
-		zhang := s.add(t, s.unionE, "张建华", 1, "2019-03-01", "model_worker")
-		li := s.add(t, s.unionE, "李秀英", 2, "2021-06-15")
-		wang := s.add(t, s.unionW, "王德明", 3, "2020-01-10")
-		zhao := s.add(t, s.unionE, "赵六", 4, "2022-02-02")
-		sun := s.add(t, s.unionE, "孙七", 5, "2023-03-03")
+		zhang, li, wang, zhao, sun := s.addMembers(t)
 
 		taiji := s.term(t, s.root, "太极拳", "taiji", termInput("2026年春季班", 2, 2*time.Hour), true)
 		yogaIn := termInput("劳模瑜伽班", 10, 2*time.Hour)
@@ -413,12 +409,7 @@ func TestPortalCourses(t *testing.T) {
 			wantStatus(t, "expired", a, http.StatusUnprocessableEntity)
 			wantBody(t, "expired", a, "签到码已过期")
 			// Forged: the MAC altered.
-			i := len(code) - 3
-			ch := "A"
-			if code[i] == 'A' {
-				ch = "B"
-			}
-			a = mZhang.post("/m/checkin", url.Values{"code": {code[:i] + ch + code[i+1:]}}, "/m/account")
+			a = mZhang.post("/m/checkin", url.Values{"code": {forged(code, 3)}}, "/m/account")
 			wantStatus(t, "forged", a, http.StatusUnprocessableEntity)
 			wantBody(t, "forged", a, "签到码")
 			// Before the session: the taiji term's first session is tomorrow.
@@ -470,11 +461,7 @@ func TestPortalCourses(t *testing.T) {
 		t.Run("english", func(t *testing.T) {
 			for _, p := range []string{"/m/courses", "/m/courses/terms/" + tid(taiji), "/m/courses/terms/" + tid(taiji) + "/draw",
 				"/m/courses/terms/" + tid(yoga), "/m/timetable", "/m/activities"} {
-				sep := "?"
-				if strings.Contains(p, "?") {
-					sep = "&"
-				}
-				a := mZhang.get(p + sep + "lang=en")
+				a := mZhang.get(inEnglish(p))
 				wantStatus(t, p, a, 200)
 				wantNoCourseKeys(t, p, a)
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/course"
 	"gonghui/internal/db"
+	"gonghui/internal/member"
 	"gonghui/internal/testkit"
 	"gonghui/internal/web"
 )
@@ -81,4 +83,32 @@ func (s *signupSite) phoneLogin(t *testing.T, ctx context.Context, start, mobile
 	); err != nil {
 		t.Fatalf("sign in: %v", err)
 	}
+}
+
+// addMembers adds the five members the sign-up tests share: four of the
+// east union (张建华 a model worker), 王德明 of the west one; mobile
+// numbers 1 to 5.
+func (s *signupSite) addMembers(t *testing.T) (zhang, li, wang, zhao, sun *member.Member) {
+	t.Helper()
+	return s.add(t, s.unionE, "张建华", 1, "2019-03-01", "model_worker"), s.add(t, s.unionE, "李秀英", 2, "2021-06-15"),
+		s.add(t, s.unionW, "王德明", 3, "2020-01-10"), s.add(t, s.unionE, "赵六", 4, "2022-02-02"), s.add(t, s.unionE, "孙七", 5, "2023-03-03")
+}
+
+// forged is a check-in code with one character of its MAC changed, back
+// characters from its end.
+func forged(code string, back int) string {
+	i := len(code) - back
+	ch := "A"
+	if code[i] == 'A' {
+		ch = "B"
+	}
+	return code[:i] + ch + code[i+1:]
+}
+
+// inEnglish is a page's address asking for it in English.
+func inEnglish(path string) string {
+	if strings.Contains(path, "?") {
+		return path + "&lang=en"
+	}
+	return path + "?lang=en"
 }
