@@ -49,8 +49,8 @@ func (h *Pages) activityRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /activities/{id}/attendance.xlsx", a(h.activityExport))
 	mux.HandleFunc("GET /activities/{id}/calendar.ics", a(h.activityICS))
 	mux.HandleFunc("GET /activities/{id}/checkpoints/{cp}/display", a(h.checkpointDisplay))
-	mux.HandleFunc("GET /activities/{id}/checkpoints/{cp}/qr.png", a(h.checkpointQR))
-	mux.HandleFunc("GET /activities/{id}/checkpoints/{cp}/code", a(h.checkpointCodeJSON))
+	mux.HandleFunc("GET /activities/{id}/checkpoints/{cp}/qr.png", a(signup.QRPage(h.checkpointCode)))
+	mux.HandleFunc("GET /activities/{id}/checkpoints/{cp}/code", a(signup.CodeJSONPage(h.checkpointCode)))
 	mux.HandleFunc("GET /activities/{id}/scan", a(h.activityScanPage))
 	mux.HandleFunc("POST /activities/{id}/scan", a(h.activityScan))
 }

@@ -34,12 +34,30 @@ func checkpointOf(r *http.Request, a *activity.Activity) (*activity.Checkpoint, 
 	return nil, errs.NotFound("checkpoint")
 }
 
-func (h *Pages) currentCode(r *http.Request, p *auth.Principal, a *activity.Activity, cp *activity.Checkpoint) (*signup.CheckpointCode, error) {
+// checkpointScreen finds the {cp} checkpoint of the activity the caller
+// may change, and the code it shows now; false when there is none: err
+// says why, or (err nil) the error page was answered already.
+func (h *Pages) checkpointScreen(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*activity.Activity, *activity.Checkpoint, *signup.CheckpointCode, bool, error) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return nil, nil, nil, false, nil
+	}
+	cp, err := checkpointOf(r, a)
+	if err != nil {
+		return nil, nil, nil, false, err
+	}
 	code, until, err := h.Acts.CheckpointCode(r.Context(), p, a.ID, cp.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, false, err
 	}
-	return signup.NewCode(h.Kernel, r, code, activityURL(a.ID)+"/checkpoints/"+db.FormatID(cp.ID), until), nil
+	return a, cp, signup.NewCode(h.Kernel, r, code, activityURL(a.ID)+"/checkpoints/"+db.FormatID(cp.ID), until), true, nil
+}
+
+// checkpointCode is the current code of the {cp} checkpoint, for its
+// picture (GET .../qr.png) and the screen's script (GET .../code).
+func (h *Pages) checkpointCode(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*signup.CheckpointCode, bool, error) {
+	_, _, code, ok, err := h.checkpointScreen(w, r, p)
+	return code, ok, err
 }
 
 // displayData is the Data of a checkpoint's screen.
@@ -58,16 +76,8 @@ type displayData struct {
 // checkpointDisplay: GET /activities/{id}/checkpoints/{cp}/display, the page
 // for a screen or a printout at the venue.
 func (h *Pages) checkpointDisplay(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	a, ok := h.activityWritable(w, r, p)
+	a, cp, code, ok, err := h.checkpointScreen(w, r, p)
 	if !ok {
-		return nil
-	}
-	cp, err := checkpointOf(r, a)
-	var code *signup.CheckpointCode
-	if err == nil {
-		code, err = h.currentCode(r, p, a, cp)
-	}
-	if err != nil {
 		return err
 	}
 	pg := h.Page(w, r, p, "", "activities")
@@ -85,43 +95,6 @@ func (h *Pages) checkpointDisplay(w http.ResponseWriter, r *http.Request, p *aut
 	}
 	pg.Data = d
 	h.Render(w, http.StatusOK, "activity_display", pg)
-	return nil
-}
-
-// checkpointQR: GET /activities/{id}/checkpoints/{cp}/qr.png, the code of
-// the checkpoint's current check-in address. Never cached: it rotates.
-func (h *Pages) checkpointQR(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	a, ok := h.activityWritable(w, r, p)
-	if !ok {
-		return nil
-	}
-	cp, err := checkpointOf(r, a)
-	var code *signup.CheckpointCode
-	if err == nil {
-		code, err = h.currentCode(r, p, a, cp)
-	}
-	if err != nil {
-		return err
-	}
-	return signup.WriteQR(w, code)
-}
-
-// checkpointCodeJSON: GET .../code, the screen's script asking for the
-// next code.
-func (h *Pages) checkpointCodeJSON(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	a, ok := h.activityWritable(w, r, p)
-	if !ok {
-		return nil
-	}
-	cp, err := checkpointOf(r, a)
-	var code *signup.CheckpointCode
-	if err == nil {
-		code, err = h.currentCode(r, p, a, cp)
-	}
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusOK, code)
 	return nil
 }
 

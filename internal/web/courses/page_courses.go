@@ -51,8 +51,8 @@ func (h *Pages) courseRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /terms/{id}/sessions/{sid}/attend", a(h.crsAttend))
 	mux.HandleFunc("POST /terms/{id}/sessions/{sid}/cancel", a(h.crsSessionCancel))
 	mux.HandleFunc("GET /terms/{id}/sessions/{sid}/display", a(h.crsDisplay))
-	mux.HandleFunc("GET /terms/{id}/sessions/{sid}/qr.png", a(h.crsQR))
-	mux.HandleFunc("GET /terms/{id}/sessions/{sid}/code", a(h.crsCodeJSON))
+	mux.HandleFunc("GET /terms/{id}/sessions/{sid}/qr.png", a(signup.QRPage(h.crsCodeNow)))
+	mux.HandleFunc("GET /terms/{id}/sessions/{sid}/code", a(signup.CodeJSONPage(h.crsCodeNow)))
 	mux.HandleFunc("GET /terms/{id}/sessions/{sid}/scan", a(h.crsScanPage))
 	mux.HandleFunc("POST /terms/{id}/sessions/{sid}/scan", a(h.crsScan))
 }

@@ -234,6 +234,17 @@ func (h *Pages) crsCode(r *http.Request, p *auth.Principal, t *course.Term, x *c
 	return signup.NewCode(h.Kernel, r, code, SessionURL(t.ID, x.ID), until), nil
 }
 
+// crsCodeNow is the current code of the session, for its picture (GET
+// .../qr.png) and the screen's script (GET .../code).
+func (h *Pages) crsCodeNow(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*signup.CheckpointCode, bool, error) {
+	t, x, ok := h.crsSessionFor(w, r, p)
+	if !ok {
+		return nil, false, nil
+	}
+	code, err := h.crsCode(r, p, t, x)
+	return code, err == nil, err
+}
+
 // crsDisplayData is the Data of a session's screen.
 type crsDisplayData struct {
 	S        crsSessionHead
@@ -258,34 +269,6 @@ func (h *Pages) crsDisplay(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	pg.Crumbs = crsSessionCrumbs(pg, t, head.Date+" "+head.Time)
 	pg.Data = &crsDisplayData{S: head, OrgName: t.OrgName, Code: code, CodeJSON: head.URL + "/code", Rotate: course.SessionRotate}
 	h.Render(w, http.StatusOK, "crs_display", pg)
-	return nil
-}
-
-// crsQR: GET .../qr.png, the code of the session's current address. Never
-// cached: it rotates.
-func (h *Pages) crsQR(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	t, x, ok := h.crsSessionFor(w, r, p)
-	if !ok {
-		return nil
-	}
-	code, err := h.crsCode(r, p, t, x)
-	if err != nil {
-		return err
-	}
-	return signup.WriteQR(w, code)
-}
-
-// crsCodeJSON: GET .../code, the screen's script asking for the next code.
-func (h *Pages) crsCodeJSON(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	t, x, ok := h.crsSessionFor(w, r, p)
-	if !ok {
-		return nil
-	}
-	code, err := h.crsCode(r, p, t, x)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusOK, code)
 	return nil
 }
 

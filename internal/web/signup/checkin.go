@@ -115,3 +115,31 @@ func Export(k *web.Kernel, w http.ResponseWriter, r *http.Request, p *auth.Princ
 	}
 	return nil
 }
+
+// CodeFunc finds the current code of the request's check-in screen;
+// false when there is none: err says why, or (err nil) the error page was
+// answered already.
+type CodeFunc func(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*CheckpointCode, bool, error)
+
+// QRPage answers the picture of a screen's current code.
+func QRPage(code CodeFunc) web.PageFunc {
+	return func(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+		c, ok, err := code(w, r, p)
+		if !ok || err != nil {
+			return err
+		}
+		return WriteQR(w, c)
+	}
+}
+
+// CodeJSONPage answers the screen's script asking for the next code.
+func CodeJSONPage(code CodeFunc) web.PageFunc {
+	return func(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+		c, ok, err := code(w, r, p)
+		if !ok || err != nil {
+			return err
+		}
+		web.WriteJSON(w, http.StatusOK, c)
+		return nil
+	}
+}
