@@ -29,9 +29,6 @@ func TestOneMessageForSeveralBadFields(t *testing.T) {
 		if got := ErrMessage(i18n.EN, severalBadFields()); got != want {
 			t.Fatalf("errMessage, try %d: %q, want %q", i, got, want)
 		}
-		if got := RefusalMessage(i18n.EN, severalBadFields()); got != want {
-			t.Fatalf("pactMessage, try %d: %q, want %q", i, got, want)
-		}
 	}
 	// Without fields, the error's own message.
 	if got, want := ErrMessage(i18n.EN, errs.Forbidden()), i18n.T(i18n.EN, "error.forbidden"); got != want {

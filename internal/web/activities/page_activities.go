@@ -11,9 +11,9 @@ import (
 	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
-	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // The staff pages of activities: the list (this file), the form
@@ -25,23 +25,23 @@ import (
 // everything, answering NotFound outside the caller's subtrees.
 
 func (h *Pages) activityRoutes(mux *http.ServeMux) {
-	a := h.Authed
+	a, f := h.Authed, h.activityForms()
 	mux.HandleFunc("GET /activities", a(h.activityList))
 	mux.HandleFunc("GET /activities/new", a(h.activityNew))
 	mux.HandleFunc("POST /activities/new", a(h.activityCreate))
 	mux.HandleFunc("GET /activities/{id}", a(h.activityShow))
 	mux.HandleFunc("GET /activities/{id}/edit", a(h.activityEdit))
 	mux.HandleFunc("POST /activities/{id}/edit", a(h.activityUpdate))
-	mux.HandleFunc("POST /activities/{id}/publish", a(h.activityPublish))
-	mux.HandleFunc("POST /activities/{id}/cancel", a(h.activityCancel))
-	mux.HandleFunc("POST /activities/{id}/finish", a(h.activityFinish))
-	mux.HandleFunc("POST /activities/{id}/report", a(h.activityReport))
+	mux.HandleFunc("POST /activities/{id}/publish", a(f.Handle("status", "", h.activityPublish)))
+	mux.HandleFunc("POST /activities/{id}/cancel", a(f.Handle("cancel", "", h.activityCancel)))
+	mux.HandleFunc("POST /activities/{id}/finish", a(f.Handle("status", "", h.activityFinish)))
+	mux.HandleFunc("POST /activities/{id}/report", a(f.Handle("report", "#report", h.activityReport)))
 	mux.HandleFunc("POST /activities/{id}/members", a(h.activityMemberSearch))
-	mux.HandleFunc("POST /activities/{id}/register", a(h.activityRegister))
-	mux.HandleFunc("POST /activities/{id}/registrations/{mid}/decide", a(h.activityDecide))
-	mux.HandleFunc("POST /activities/{id}/registrations/{mid}/cancel", a(h.activityUnregister))
-	mux.HandleFunc("POST /activities/{id}/checkin", a(h.activityManualCheckIn))
-	mux.HandleFunc("POST /activities/{id}/redeem", a(h.activityRedeem))
+	mux.HandleFunc("POST /activities/{id}/register", a(f.Handle("signup", "#registrations", h.activityRegister)))
+	mux.HandleFunc("POST /activities/{id}/registrations/{mid}/decide", a(f.Handle("regs", "?rstatus=pending#registrations", h.activityDecide)))
+	mux.HandleFunc("POST /activities/{id}/registrations/{mid}/cancel", a(f.Handle("regs", "#registrations", h.activityUnregister)))
+	mux.HandleFunc("POST /activities/{id}/checkin", a(f.Handle("regs", "#registrations", h.activityManualCheckIn)))
+	mux.HandleFunc("POST /activities/{id}/redeem", a(f.Handle("redeem", "#prize", h.activityRedeem)))
 	mux.HandleFunc("POST /activities/{id}/import", a(h.activityImport))
 	mux.HandleFunc("POST /activities/{id}/photos", a(h.activityPhotoAdd))
 	mux.HandleFunc("GET /activities/{id}/photos/{pid}", a(h.activityPhoto))
@@ -49,64 +49,30 @@ func (h *Pages) activityRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /activities/{id}/attendance.xlsx", a(h.activityExport))
 	mux.HandleFunc("GET /activities/{id}/calendar.ics", a(h.activityICS))
 	mux.HandleFunc("GET /activities/{id}/checkpoints/{cp}/display", a(h.checkpointDisplay))
-	mux.HandleFunc("GET /activities/{id}/checkpoints/{cp}/qr.png", a(h.checkpointQR))
-	mux.HandleFunc("GET /activities/{id}/checkpoints/{cp}/code", a(h.checkpointCodeJSON))
+	mux.HandleFunc("GET /activities/{id}/checkpoints/{cp}/qr.png", a(signup.QRPage(h.checkpointCode)))
+	mux.HandleFunc("GET /activities/{id}/checkpoints/{cp}/code", a(signup.CodeJSONPage(h.checkpointCode)))
 	mux.HandleFunc("GET /activities/{id}/scan", a(h.activityScanPage))
 	mux.HandleFunc("POST /activities/{id}/scan", a(h.activityScan))
 }
 
 // Labels of the store's codes (activity.*.json).
 
-func actKindLabel(lang i18n.Lang, k activity.Kind) string {
-	return i18n.T(lang, "activity.kind."+string(k))
-}
+var (
+	actKinds    = signup.Labels[activity.Kind]{Key: "activity.kind."}
+	actStatuses = signup.Labels[activity.Status]{Key: "activity.status.", Variants: map[activity.Status]string{
+		activity.StatusPublished: "success", activity.StatusDraft: "warning", activity.StatusFinished: "info"}}
+	regStatuses = signup.Labels[activity.RegStatus]{Key: "activity.reg.", Variants: map[activity.RegStatus]string{
+		activity.RegConfirmed: "success", activity.RegWaiting: "warning", activity.RegPending: "warning", activity.RegWalkIn: "info"}}
+)
 
-func actStatusLabel(lang i18n.Lang, s activity.Status) string {
-	return i18n.T(lang, "activity.status."+string(s))
-}
-
-func actStatusVariant(s activity.Status) string {
-	switch s {
-	case activity.StatusPublished:
-		return "success"
-	case activity.StatusDraft:
-		return "warning"
-	case activity.StatusFinished:
-		return "info"
-	}
-	return "outline"
-}
-
-func regStatusLabel(lang i18n.Lang, s activity.RegStatus) string {
-	return i18n.T(lang, "activity.reg."+string(s))
-}
-
-func regStatusVariant(s activity.RegStatus) string {
-	switch s {
-	case activity.RegConfirmed:
-		return "success"
-	case activity.RegWaiting, activity.RegPending:
-		return "warning"
-	case activity.RegWalkIn:
-		return "info"
-	}
-	return "outline"
-}
-
-func actKindOptions(lang i18n.Lang) []web.Option {
-	out := make([]web.Option, 0, len(activity.Kinds))
-	for _, k := range activity.Kinds {
-		out = append(out, web.Option{Value: string(k), Label: actKindLabel(lang, k)})
-	}
-	return out
-}
-
+func actKindLabel(lang i18n.Lang, k activity.Kind) string        { return actKinds.Label(lang, k) }
+func actStatusLabel(lang i18n.Lang, s activity.Status) string    { return actStatuses.Label(lang, s) }
+func actStatusVariant(s activity.Status) string                  { return actStatuses.Variant(s) }
+func regStatusLabel(lang i18n.Lang, s activity.RegStatus) string { return regStatuses.Label(lang, s) }
+func regStatusVariant(s activity.RegStatus) string               { return regStatuses.Variant(s) }
+func actKindOptions(lang i18n.Lang) []web.Option                 { return actKinds.Options(lang, activity.Kinds) }
 func actStatusOptions(lang i18n.Lang) []web.Option {
-	out := make([]web.Option, 0, len(activity.Statuses))
-	for _, s := range activity.Statuses {
-		out = append(out, web.Option{Value: string(s), Label: actStatusLabel(lang, s)})
-	}
-	return out
+	return actStatuses.Options(lang, activity.Statuses)
 }
 
 func activityURL(id int64) string { return "/activities/" + db.FormatID(id) }
@@ -161,59 +127,34 @@ func (f actFilters) values() url.Values {
 
 // activityListData is the Data of the list.
 type activityListData struct {
+	signup.Events
 	F             actFilters
-	OrgOptions    []web.Option
 	KindOptions   []web.Option
 	StatusOptions []web.Option
 	Rows          []actRow
-	Next          string
-	HasPrev       bool
-	CanWrite      bool
-	NewURL        string
 }
 
 func (h *Pages) activityList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	if !web.CanActivities(p) {
+	if !signup.CanRead(p) {
 		return errs.Forbidden()
 	}
 	ctx := r.Context()
 	pg := h.Page(w, r, p, "aweb.list.title", "activities")
 	f := actFiltersFrom(r)
-	d := activityListData{F: f, KindOptions: actKindOptions(pg.Lang), StatusOptions: actStatusOptions(pg.Lang),
-		CanWrite: p.Can(auth.PermActivityWrite), NewURL: "/activities/new"}
-	if f.Org != "" {
-		d.NewURL += "?org=" + url.QueryEscape(f.Org)
-	}
+	d := activityListData{F: f, KindOptions: actKindOptions(pg.Lang), StatusOptions: actStatusOptions(pg.Lang)}
+	var status int
 	var err error
-	if d.OrgOptions, err = h.ActOrgChoices(r, p, pg.Lang, "", web.ParseIDValue(f.Org)); err != nil {
+	d.Events, status, err = signup.ListEvents(h.Kernel, r, p, pg, "/activities/new", f.Org, func(org int64, cursor string) (string, error) {
+		items, next, err := h.Acts.List(ctx, p, activity.Query{Q: f.Q, Kind: activity.Kind(f.Kind), Status: activity.Status(f.Status), From: f.From, To: f.To,
+			Org: org, After: cursor, Limit: web.PageSize})
+		for i := range items {
+			d.Rows = append(d.Rows, actView(pg.Lang, &items[i]))
+		}
+		return next, err
+	})
+	if err != nil {
 		return err
 	}
-	cursor := web.QueryValue(r, "cursor")
-	q := activity.Query{Q: f.Q, Kind: activity.Kind(f.Kind), Status: activity.Status(f.Status), From: f.From, To: f.To,
-		After: cursor, Limit: web.PageSize}
-	fe := errs.Fields{}
-	if f.Org != "" {
-		if q.Org = web.ParseIDValue(f.Org); q.Org == 0 {
-			fe.Add("org", "field.invalid_id")
-		}
-	}
-	var items []activity.Activity
-	var next string
-	if err = fe.Err(); err == nil {
-		items, next, err = h.Acts.List(ctx, p, q)
-	}
-	status := http.StatusOK
-	if err != nil {
-		form, ok := web.FormError(pg, err)
-		if !ok {
-			return err
-		}
-		pg.Form, status = form, httpx.Status(err)
-	}
-	for i := range items {
-		d.Rows = append(d.Rows, actView(pg.Lang, &items[i]))
-	}
-	d.Next, d.HasPrev = web.ListURL(pg, "cursor", next), cursor != ""
 	pg.Data = d
 	h.Render(w, status, "activity_list", pg)
 	return nil
@@ -222,29 +163,14 @@ func (h *Pages) activityList(w http.ResponseWriter, r *http.Request, p *auth.Pri
 // activityFor loads the activity of the {id} path value, or answers the
 // error page.
 func (h *Pages) activityFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*activity.Activity, bool) {
-	id, err := web.IDParam(r, "id")
-	if err == nil {
-		var a *activity.Activity
-		if a, err = h.Acts.Get(r.Context(), p, id); err == nil {
-			return a, true
-		}
-	}
-	h.Fail(w, r, p, err)
-	return nil, false
+	return signup.Load(h.Kernel, w, r, p, h.Acts.Get)
 }
 
 // activityWritable is activityFor for what changes the activity: those who
 // only read it get the 403 page.
 func (h *Pages) activityWritable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*activity.Activity, bool) {
 	a, ok := h.activityFor(w, r, p)
-	if !ok {
-		return nil, false
-	}
-	if !p.CanAt(auth.PermActivityWrite, a.OrgPath) {
-		h.Forbidden(w, r, p)
-		return nil, false
-	}
-	return a, true
+	return a, ok && signup.Writable(h.Kernel, w, r, p, a.OrgPath)
 }
 
 // actTranslate is the store's translate function in the page's language.

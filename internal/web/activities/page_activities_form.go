@@ -14,12 +14,13 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // The form of an activity: new (/activities/new) and edit
 // (/activities/{id}/edit). Checkpoints are rows named cp_name.N,
 // cp_rotate.N, cp_id.N (an existing checkpoint, whose printed codes stay
-// valid) and cp_remove.N; activities.js adds rows, and without JS the form
+// valid) and cp_remove.N; signup.js adds rows, and without JS the form
 // always ends with one empty row.
 
 // cpRow is one checkpoint row of the form.
@@ -229,7 +230,7 @@ func (h *Pages) activityNew(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	}
 	pg := h.Page(w, r, p, "aweb.new.title", "activities")
 	d := &activityFormData{Action: "/activities/new", Cancel: "/activities", Checkpoints: numberRows(nil)}
-	if org := web.DefaultPublisher(p, web.ParseIDValue(web.QueryValue(r, "org"))); org != 0 {
+	if org := signup.DefaultPublisher(p, web.ParseIDValue(web.QueryValue(r, "org"))); org != 0 {
 		d.V.OrgID = db.FormatID(org)
 	}
 	d.V.Kind = string(activity.Kinds[0])

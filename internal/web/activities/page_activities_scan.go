@@ -2,18 +2,17 @@ package activities
 
 import (
 	"bytes"
-	"log/slog"
+	"io"
 	"net/http"
 	"time"
 
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
-	"gonghui/internal/card"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
-	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // The venue's side of an activity: a checkpoint's screen with its QR code
@@ -35,29 +34,37 @@ func checkpointOf(r *http.Request, a *activity.Activity) (*activity.Checkpoint, 
 	return nil, errs.NotFound("checkpoint")
 }
 
-func (h *Pages) currentCode(r *http.Request, p *auth.Principal, a *activity.Activity, cp *activity.Checkpoint) (*web.CheckpointCode, error) {
+// checkpointScreen finds the {cp} checkpoint of the activity the caller
+// may change, and the code it shows now; false when there is none: err
+// says why, or (err nil) the error page was answered already.
+func (h *Pages) checkpointScreen(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*activity.Activity, *activity.Checkpoint, *signup.CheckpointCode, bool, error) {
+	a, ok := h.activityWritable(w, r, p)
+	if !ok {
+		return nil, nil, nil, false, nil
+	}
+	cp, err := checkpointOf(r, a)
+	if err != nil {
+		return nil, nil, nil, false, err
+	}
 	code, until, err := h.Acts.CheckpointCode(r.Context(), p, a.ID, cp.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, false, err
 	}
-	base := activityURL(a.ID) + "/checkpoints/" + db.FormatID(cp.ID)
-	out := &web.CheckpointCode{URL: h.Origin(r) + activity.CheckinPath(code), Image: base + "/qr.png"}
-	if !until.IsZero() {
-		out.ValidUntil = web.FormatTime(until, "15:04:05")
-		out.Image += "?w=" + db.FormatID(until.Unix())
-		// Fetch the next code just after this one's window ends: a code
-		// is still accepted through the following window, so a screen a
-		// moment late never shows a code that fails.
-		out.RefreshInMS = max(time.Until(until).Milliseconds(), 0) + 700
-	}
-	return out, nil
+	return a, cp, signup.NewCode(h.Kernel, r, code, activityURL(a.ID)+"/checkpoints/"+db.FormatID(cp.ID), until), true, nil
+}
+
+// checkpointCode is the current code of the {cp} checkpoint, for its
+// picture (GET .../qr.png) and the screen's script (GET .../code).
+func (h *Pages) checkpointCode(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*signup.CheckpointCode, bool, error) {
+	_, _, code, ok, err := h.checkpointScreen(w, r, p)
+	return code, ok, err
 }
 
 // displayData is the Data of a checkpoint's screen.
 type displayData struct {
 	A               actRow
 	Checkpoint      string
-	Code            *web.CheckpointCode
+	Code            *signup.CheckpointCode
 	CodeJSON        string
 	Back            string
 	CheckInOpen     bool
@@ -69,16 +76,8 @@ type displayData struct {
 // checkpointDisplay: GET /activities/{id}/checkpoints/{cp}/display, the page
 // for a screen or a printout at the venue.
 func (h *Pages) checkpointDisplay(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	a, ok := h.activityWritable(w, r, p)
+	a, cp, code, ok, err := h.checkpointScreen(w, r, p)
 	if !ok {
-		return nil
-	}
-	cp, err := checkpointOf(r, a)
-	var code *web.CheckpointCode
-	if err == nil {
-		code, err = h.currentCode(r, p, a, cp)
-	}
-	if err != nil {
 		return err
 	}
 	pg := h.Page(w, r, p, "", "activities")
@@ -99,51 +98,6 @@ func (h *Pages) checkpointDisplay(w http.ResponseWriter, r *http.Request, p *aut
 	return nil
 }
 
-// checkpointQR: GET /activities/{id}/checkpoints/{cp}/qr.png, the code of
-// the checkpoint's current check-in address. Never cached: it rotates.
-func (h *Pages) checkpointQR(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	a, ok := h.activityWritable(w, r, p)
-	if !ok {
-		return nil
-	}
-	cp, err := checkpointOf(r, a)
-	var code *web.CheckpointCode
-	if err == nil {
-		code, err = h.currentCode(r, p, a, cp)
-	}
-	var png []byte
-	if err == nil {
-		png, err = card.PNG(code.URL, 720)
-	}
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "image/png")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Write(png)
-	return nil
-}
-
-// checkpointCodeJSON: GET .../code, the screen's script asking for the
-// next code.
-func (h *Pages) checkpointCodeJSON(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	a, ok := h.activityWritable(w, r, p)
-	if !ok {
-		return nil
-	}
-	cp, err := checkpointOf(r, a)
-	var code *web.CheckpointCode
-	if err == nil {
-		code, err = h.currentCode(r, p, a, cp)
-	}
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusOK, code)
-	return nil
-}
-
 // scanData is the Data of the scanner.
 type scanData struct {
 	A              actRow
@@ -152,7 +106,7 @@ type scanData struct {
 	Checkpoint     string
 	HasPrize       bool
 	CheckInOpen    bool
-	Result         *web.ScanResult
+	Result         *signup.ScanResult
 	Action         string
 	Back           string
 	CheckInURL     string
@@ -168,7 +122,7 @@ func (h *Pages) activityScanPage(w http.ResponseWriter, r *http.Request, p *auth
 	return nil
 }
 
-func (h *Pages) renderScan(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, mode, cp string, res *web.ScanResult, status int) {
+func (h *Pages) renderScan(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, mode, cp string, res *signup.ScanResult, status int) {
 	pg := h.Page(w, r, p, "aweb.scan.title", "activities")
 	base := activityURL(a.ID)
 	pg.Path = base + "/scan"
@@ -195,12 +149,12 @@ func (h *Pages) activityScan(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	}
 	ctx := r.Context()
 	lang := i18n.FromRequest(r)
-	mode, cpID, payload := web.FormValue(r, "mode"), web.FormValue(r, "checkpoint_id"), web.FormValue(r, "card")
-	res := &web.ScanResult{}
-	var err error
-	if payload == "" {
-		err = errs.Fields{"card": {Key: "field.required"}}.Err()
-	} else if mode == "redeem" {
+	mode, cpID := web.FormValue(r, "mode"), web.FormValue(r, "checkpoint_id")
+	res := &signup.ScanResult{}
+	payload, err := signup.ScannedCard(r)
+	switch {
+	case err != nil:
+	case mode == "redeem":
 		var sc *activity.StampCard
 		if sc, err = h.Acts.RedeemPrize(ctx, p, a.ID, activity.CheckInInput{Card: payload}); err == nil {
 			res.OK, res.Prize = true, true
@@ -212,7 +166,7 @@ func (h *Pages) activityScan(w http.ResponseWriter, r *http.Request, p *auth.Pri
 			}
 			res.Detail = i18n.T(lang, "aweb.scan.redeemed", sc.Prize, sc.Collected, len(sc.Stamps))
 		}
-	} else {
+	default:
 		in := activity.CheckInInput{Card: payload, CheckpointID: web.ParseIDValue(cpID)}
 		var ci *activity.CheckIn
 		var made bool
@@ -233,25 +187,9 @@ func (h *Pages) activityScan(w http.ResponseWriter, r *http.Request, p *auth.Pri
 			}
 		}
 	}
-	status := http.StatusOK
-	if err != nil {
-		if _, ok := errs.As(err); !ok {
-			slog.Error("scan failed", "err", err)
-		}
-		if e, ok := errs.As(err); ok && (e.Kind == errs.KindNotFound || e.Kind == errs.KindForbidden || e.Kind == errs.KindInternal) && len(e.Fields) == 0 {
-			if !web.WantsJSON(r) {
-				return err
-			}
-		}
-		res = &web.ScanResult{Title: i18n.T(lang, "aweb.scan.refused"), Detail: web.ErrMessage(lang, err)}
-		status = httpx.Status(err)
-	}
-	if web.WantsJSON(r) {
-		web.WriteJSON(w, status, res)
-		return nil
-	}
-	h.renderScan(w, r, p, a, mode, cpID, res, status)
-	return nil
+	return signup.AnswerScan(w, r, res, err, "aweb.scan.refused", func(res *signup.ScanResult, status int) {
+		h.renderScan(w, r, p, a, mode, cpID, res, status)
+	})
 }
 
 // activityExport: GET /activities/{id}/attendance.xlsx.
@@ -261,17 +199,9 @@ func (h *Pages) activityExport(w http.ResponseWriter, r *http.Request, p *auth.P
 		return nil
 	}
 	lang := i18n.FromRequest(r)
-	out := &httpx.LazyWriter{W: w, Before: func() {
-		httpx.Attachment(w, a.Title+"-"+i18n.T(lang, "activity.export_sheet")+".xlsx")
-	}}
-	if err := h.Acts.ExportAttendance(r.Context(), p, a.ID, actTranslate(lang), out); err != nil {
-		if out.Started {
-			slog.Error("attendance export broke off", "err", err)
-			return nil
-		}
-		h.Fail(w, r, p, err)
-	}
-	return nil
+	return signup.Export(h.Kernel, w, r, p, a.Title+"-"+i18n.T(lang, "activity.export_sheet")+".xlsx", func(out io.Writer) error {
+		return h.Acts.ExportAttendance(r.Context(), p, a.ID, actTranslate(lang), out)
+	})
 }
 
 // activityICS: GET /activities/{id}/calendar.ics.
@@ -280,7 +210,7 @@ func (h *Pages) activityICS(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	if !ok {
 		return nil
 	}
-	body := activity.ICS(a, h.Origin(r)+activityURL(a.ID), time.Now())
+	body := activity.ICS(a, signup.Origin(h.Kernel, r)+activityURL(a.ID), time.Now())
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="activity-`+db.FormatID(a.ID)+`.ics"`)
 	w.Header().Set("Cache-Control", "no-store")

@@ -12,8 +12,8 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
-	"gonghui/internal/member"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // An activity's page: its fields and the actions its status allows, the
@@ -63,19 +63,13 @@ type activityShowData struct {
 	CheckpointOpts                    []web.Option
 	Tab                               string
 	TabRegsURL, TabCheckInsURL        string
-	RegTabs                           []web.RegTab
-	RegQ, RegStatus                   string
+	RegList                           *signup.List
 	Regs                              []regView
-	RegNext, RegFirst                 string
-	RegHasPrev                        bool
 	CheckIns                          []checkInView
-	CINext, CIFirst                   string
-	CIHasPrev                         bool
+	CIPager                           signup.Pager
 	Att                               *activity.Attendance
 	AttRate                           string
-	MemberQ                           string
-	MemberSearched                    bool
-	MemberHits                        []web.MemberHit
+	Search                            signup.Search
 	Import                            *importResult
 	Photos                            []photoView
 	MaxPhotoMB                        int
@@ -91,9 +85,7 @@ type showState struct {
 	Form     *web.Form
 	FormName string
 	Status   int
-	MemberQ  string
-	Searched bool
-	Hits     []web.MemberHit
+	Search   signup.Search
 	Import   *importResult
 }
 
@@ -120,8 +112,7 @@ func (h *Pages) renderActivityShow(w http.ResponseWriter, r *http.Request, p *au
 	d := &activityShowData{A: actView(pg.Lang, a), Act: a, AudienceTags: web.TagLabels(pg.Lang, a.AudienceTags),
 		RegOpens: web.FormatTime(a.RegOpensAt, "2006-01-02 15:04"), RegCloses: web.FormatTime(a.RegClosesAt, "2006-01-02 15:04"),
 		CancelBefore: web.FormatTime(a.CancelBefore, "2006-01-02 15:04"), CanWrite: p.CanAt(auth.PermActivityWrite, a.OrgPath),
-		CheckInOpen: a.CheckInOpen(now), FormName: st.FormName, MemberQ: st.MemberQ, MemberSearched: st.Searched,
-		MemberHits: st.Hits, Import: st.Import, MaxPhotoMB: activity.MaxPhotoBytes >> 20, URL: base,
+		CheckInOpen: a.CheckInOpen(now), FormName: st.FormName, Search: st.Search, Import: st.Import, MaxPhotoMB: activity.MaxPhotoBytes >> 20, URL: base,
 		ExportURL: base + "/attendance.xlsx", ICSURL: base + "/calendar.ics", ScanURL: base + "/scan",
 		CancelReason: a.CancelReason, HasStamps: a.StampsRequired > 0, Report: a.Report}
 	if a.Lat != nil && a.Lng != nil {
@@ -145,40 +136,30 @@ func (h *Pages) renderActivityShow(w http.ResponseWriter, r *http.Request, p *au
 	}
 	d.TabRegsURL = web.SetQuery(web.SetQuery(pg.Path, "tab", ""), "ccursor", "") + "#registrations"
 	d.TabCheckInsURL = web.SetQuery(web.SetQuery(pg.Path, "tab", "checkins"), "rcursor", "") + "#registrations"
-	d.RegQ, d.RegStatus = web.QueryValue(r, "rq"), web.QueryValue(r, "rstatus")
-	regBase := web.SetQuery(web.SetQuery(web.SetQuery(pg.Path, "flash", ""), "rcursor", ""), "tab", "")
-	d.RegTabs = append(d.RegTabs, web.RegTab{Label: pg.T("aweb.regs.all"), URL: web.SetQuery(regBase, "rstatus", "") + "#registrations", Current: d.RegStatus == ""})
-	for _, s := range activity.RegStatuses {
-		d.RegTabs = append(d.RegTabs, web.RegTab{Label: regStatusLabel(pg.Lang, s), URL: web.SetQuery(regBase, "rstatus", string(s)) + "#registrations",
-			Current: d.RegStatus == string(s)})
-	}
+	d.RegList = signup.NewList(pg, r, base, signup.ListSpec{Prefix: "r", Anchor: "registrations", All: pg.T("aweb.regs.all"),
+		Statuses: regStatuses.Options(pg.Lang, activity.RegStatuses), Clear: []string{"tab"}})
 	if d.Tab == "regs" {
-		cursor := web.QueryValue(r, "rcursor")
-		regs, next, err := h.Acts.Registrations(ctx, p, a.ID, activity.RegQuery{Status: activity.RegStatus(d.RegStatus), Q: d.RegQ, After: cursor, Limit: web.PageSize})
-		if err != nil {
-			if _, ok := web.FormError(pg, err); !ok {
-				h.Fail(w, r, p, err)
-				return
+		l := d.RegList
+		err := l.Load(pg, func() (string, error) {
+			regs, next, err := h.Acts.Registrations(ctx, p, a.ID, activity.RegQuery{Status: activity.RegStatus(l.Status), Q: l.Q, After: l.Cursor, Limit: web.PageSize})
+			for _, g := range regs {
+				v := regView{MemberID: db.FormatID(g.MemberID), MemberURL: web.MemberURL(g.MemberID), Name: g.MemberName, OrgName: g.OrgName,
+					StatusLabel: regStatusLabel(pg.Lang, g.Status), StatusV: regStatusVariant(g.Status),
+					ViaLabel: i18n.T(pg.Lang, "activity.via."+g.Via), Created: web.FormatTime(g.CreatedAt, "2006-01-02 15:04"), Stamps: g.Stamps,
+					Pending: g.Status == activity.RegPending,
+					Live:    g.Status == activity.RegConfirmed || g.Status == activity.RegWaiting || g.Status == activity.RegPending}
+				v.CanCheckIn = d.CanWrite && d.CheckInOpen && (g.Status == activity.RegConfirmed || g.Status == activity.RegWalkIn) && g.Stamps < len(a.Checkpoints)
+				d.Regs = append(d.Regs, v)
 			}
-			d.RegStatus = ""
+			return next, err
+		})
+		if err != nil {
+			h.Fail(w, r, p, err)
+			return
 		}
-		for _, g := range regs {
-			v := regView{MemberID: db.FormatID(g.MemberID), MemberURL: web.MemberURL(g.MemberID), Name: g.MemberName, OrgName: g.OrgName,
-				StatusLabel: regStatusLabel(pg.Lang, g.Status), StatusV: regStatusVariant(g.Status),
-				ViaLabel: i18n.T(pg.Lang, "activity.via."+g.Via), Created: web.FormatTime(g.CreatedAt, "2006-01-02 15:04"), Stamps: g.Stamps,
-				Pending: g.Status == activity.RegPending,
-				Live:    g.Status == activity.RegConfirmed || g.Status == activity.RegWaiting || g.Status == activity.RegPending}
-			v.CanCheckIn = d.CanWrite && d.CheckInOpen && (g.Status == activity.RegConfirmed || g.Status == activity.RegWalkIn) && g.Stamps < len(a.Checkpoints)
-			d.Regs = append(d.Regs, v)
-		}
-		d.RegNext, d.RegHasPrev = web.ListURL(pg, "rcursor", next), cursor != ""
-		if d.RegNext != "" {
-			d.RegNext += "#registrations"
-		}
-		d.RegFirst = web.SetQuery(web.SetQuery(pg.Path, "rcursor", ""), "flash", "") + "#registrations"
 	} else {
-		cursor := web.QueryValue(r, "ccursor")
-		cis, next, err := h.Acts.CheckIns(ctx, p, a.ID, cursor, web.PageSize)
+		d.CIPager = signup.NewPager(pg, r, "ccursor", "registrations")
+		cis, next, err := h.Acts.CheckIns(ctx, p, a.ID, d.CIPager.Cursor, web.PageSize)
 		if err != nil {
 			h.Fail(w, r, p, err)
 			return
@@ -188,11 +169,7 @@ func (h *Pages) renderActivityShow(w http.ResponseWriter, r *http.Request, p *au
 				OrgName: c.OrgName, Checkpoint: checkpointTitle(pg.Lang, c.CheckpointName), At: web.FormatTime(c.At, "2006-01-02 15:04:05"),
 				ViaLabel: i18n.T(pg.Lang, "activity.checkin_via."+c.Via)})
 		}
-		d.CINext, d.CIHasPrev = web.ListURL(pg, "ccursor", next), cursor != ""
-		if d.CINext != "" {
-			d.CINext += "#registrations"
-		}
-		d.CIFirst = web.SetQuery(web.SetQuery(pg.Path, "ccursor", ""), "flash", "") + "#registrations"
+		d.CIPager.Paged(pg, next)
 	}
 
 	att, err := h.Acts.Attendance(ctx, p, a.ID)
@@ -251,58 +228,33 @@ func (h *Pages) showFailed(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	h.renderActivityShow(w, r, p, a, showState{Form: form, FormName: formName, Status: httpx.Status(err)})
 }
 
-// Changing the activity's status.
+// The page's forms (activityForms): changing the activity's status, the
+// report, the registrations.
 
-func (h *Pages) activityPublish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	a, ok := h.activityWritable(w, r, p)
-	if !ok {
-		return nil
-	}
-	if _, err := h.Acts.Publish(r.Context(), p, a.ID); err != nil {
-		h.showFailed(w, r, p, a, "status", err)
-		return nil
-	}
-	web.Redirect(w, r, activityURL(a.ID), "flash.aweb.published")
-	return nil
+// activityForms serve the forms of an activity's page.
+func (h *Pages) activityForms() signup.Forms[activity.Activity] {
+	return signup.Forms[activity.Activity]{Load: h.activityWritable, Failed: h.showFailed,
+		URL: func(a *activity.Activity) string { return activityURL(a.ID) }}
 }
 
-func (h *Pages) activityCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	a, ok := h.activityWritable(w, r, p)
-	if !ok {
-		return nil
-	}
-	if _, err := h.Acts.Cancel(r.Context(), p, a.ID, web.FormValue(r, "reason")); err != nil {
-		h.showFailed(w, r, p, a, "cancel", err)
-		return nil
-	}
-	web.Redirect(w, r, activityURL(a.ID), "flash.aweb.cancelled")
-	return nil
+func (h *Pages) activityPublish(r *http.Request, p *auth.Principal, a *activity.Activity) (string, error) {
+	_, err := h.Acts.Publish(r.Context(), p, a.ID)
+	return "flash.aweb.published", err
 }
 
-func (h *Pages) activityFinish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	a, ok := h.activityWritable(w, r, p)
-	if !ok {
-		return nil
-	}
-	if _, err := h.Acts.Finish(r.Context(), p, a.ID); err != nil {
-		h.showFailed(w, r, p, a, "status", err)
-		return nil
-	}
-	web.Redirect(w, r, activityURL(a.ID), "flash.aweb.finished")
-	return nil
+func (h *Pages) activityCancel(r *http.Request, p *auth.Principal, a *activity.Activity) (string, error) {
+	_, err := h.Acts.Cancel(r.Context(), p, a.ID, web.FormValue(r, "reason"))
+	return "flash.aweb.cancelled", err
 }
 
-func (h *Pages) activityReport(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	a, ok := h.activityWritable(w, r, p)
-	if !ok {
-		return nil
-	}
-	if _, err := h.Acts.SetReport(r.Context(), p, a.ID, strings.TrimSpace(r.PostFormValue("report"))); err != nil {
-		h.showFailed(w, r, p, a, "report", err)
-		return nil
-	}
-	web.RedirectAnchor(w, r, activityURL(a.ID), "report", "flash.aweb.report_saved")
-	return nil
+func (h *Pages) activityFinish(r *http.Request, p *auth.Principal, a *activity.Activity) (string, error) {
+	_, err := h.Acts.Finish(r.Context(), p, a.ID)
+	return "flash.aweb.finished", err
+}
+
+func (h *Pages) activityReport(r *http.Request, p *auth.Principal, a *activity.Activity) (string, error) {
+	_, err := h.Acts.SetReport(r.Context(), p, a.ID, strings.TrimSpace(r.PostFormValue("report")))
+	return "flash.aweb.report_saved", err
 }
 
 // Registrations.
@@ -315,153 +267,74 @@ func (h *Pages) activityMemberSearch(w http.ResponseWriter, r *http.Request, p *
 	if !ok {
 		return nil
 	}
-	q := web.FormValue(r, "mq")
-	st := showState{Status: http.StatusOK, FormName: "signup", MemberQ: q, Searched: true}
-	if q == "" {
-		pg := h.Page(w, r, p, "", "activities")
-		st.Form, st.Status, st.Searched = web.FieldErrorForm(pg, "mq", "field.required"), httpx.KindStatus(errs.KindInvalid), false
-		h.renderActivityShow(w, r, p, a, st)
-		return nil
-	}
-	hits, _, err := h.Members.List(r.Context(), p, member.Query{Q: q, Status: member.StatusActive, Limit: 20})
+	sr, err := signup.SearchMembers(h.Kernel, w, r, p, "aweb.signup.no_member_access")
 	if err != nil {
-		pg := h.Page(w, r, p, "", "activities")
-		form, ok := web.FormError(pg, err)
-		if !ok {
-			if !errs.Is(err, errs.KindForbidden) {
-				return err
-			}
-			form = &web.Form{Values: map[string]string{}, Errors: map[string]string{}, Message: pg.T("aweb.signup.no_member_access")}
-		}
-		if msg, bad := form.Errors["q"]; bad {
-			form.Errors["mq"] = msg
-		}
-		st.Form, st.Status = form, httpx.Status(err)
+		return err
 	}
-	for _, m := range hits {
-		st.Hits = append(st.Hits, web.MemberHit{ID: db.FormatID(m.ID), Name: m.Name, OrgName: m.OrgName, IDNumber: m.IDNumber, Mobile: m.Mobile})
-	}
+	st := showState{Status: sr.Status, FormName: "signup", Form: sr.Form, Search: sr}
 	h.renderActivityShow(w, r, p, a, st)
 	return nil
 }
 
-func (h *Pages) activityRegister(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	a, ok := h.activityWritable(w, r, p)
-	if !ok {
-		return nil
-	}
-	var err error
-	mid := web.ParseIDValue(web.FormValue(r, "member_id"))
-	if mid == 0 {
-		key := "field.required"
-		if web.FormValue(r, "member_id") != "" {
-			key = "field.invalid_id"
-		}
-		err = errs.Fields{"member_id": {Key: key}}.Err()
-	}
-	var reg *activity.Registration
-	var made bool
-	if err == nil {
-		reg, made, err = h.Acts.Register(r.Context(), p, a.ID, mid)
-	}
+func (h *Pages) activityRegister(r *http.Request, p *auth.Principal, a *activity.Activity) (string, error) {
+	mid, err := signup.MemberID(r)
 	if err != nil {
-		h.showFailed(w, r, p, a, "signup", err)
-		return nil
+		return "", err
 	}
-	flash := "flash.aweb.signed_up"
+	reg, made, err := h.Acts.Register(r.Context(), p, a.ID, mid)
 	switch {
+	case err != nil:
+		return "", err
 	case !made:
-		flash = "flash.aweb.already_registered"
+		return "flash.aweb.already_registered", nil
 	case reg.Status == activity.RegWaiting:
-		flash = "flash.aweb.signed_up_waiting"
+		return "flash.aweb.signed_up_waiting", nil
 	}
-	web.RedirectAnchor(w, r, activityURL(a.ID), "registrations", flash)
-	return nil
+	return "flash.aweb.signed_up", nil
 }
 
 // regMember reads the {mid} path value.
 func regMember(r *http.Request) (int64, error) { return web.IDParam(r, "mid") }
 
-func (h *Pages) activityDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	a, ok := h.activityWritable(w, r, p)
-	if !ok {
-		return nil
-	}
+func (h *Pages) activityDecide(r *http.Request, p *auth.Principal, a *activity.Activity) (string, error) {
+	approve := web.FormValue(r, "approve") == "1"
 	mid, err := regMember(r)
 	if err == nil {
-		_, err = h.Acts.Decide(r.Context(), p, a.ID, mid, web.FormValue(r, "approve") == "1")
+		_, err = h.Acts.Decide(r.Context(), p, a.ID, mid, approve)
 	}
-	if err != nil {
-		h.showFailed(w, r, p, a, "regs", err)
-		return nil
+	if approve {
+		return "flash.aweb.approved", err
 	}
-	flash := "flash.aweb.rejected"
-	if web.FormValue(r, "approve") == "1" {
-		flash = "flash.aweb.approved"
-	}
-	web.RedirectAnchor(w, r, activityURL(a.ID)+"?rstatus=pending", "registrations", flash)
-	return nil
+	return "flash.aweb.rejected", err
 }
 
-func (h *Pages) activityUnregister(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	a, ok := h.activityWritable(w, r, p)
-	if !ok {
-		return nil
-	}
+func (h *Pages) activityUnregister(r *http.Request, p *auth.Principal, a *activity.Activity) (string, error) {
 	mid, err := regMember(r)
 	if err == nil {
 		_, err = h.Acts.CancelRegistration(r.Context(), p, a.ID, mid)
 	}
-	if err != nil {
-		h.showFailed(w, r, p, a, "regs", err)
-		return nil
-	}
-	web.RedirectAnchor(w, r, activityURL(a.ID), "registrations", "flash.aweb.registration_cancelled")
-	return nil
+	return "flash.aweb.registration_cancelled", err
 }
 
 // activityManualCheckIn ticks a member on the list as present.
-func (h *Pages) activityManualCheckIn(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	a, ok := h.activityWritable(w, r, p)
-	if !ok {
-		return nil
-	}
+func (h *Pages) activityManualCheckIn(r *http.Request, p *auth.Principal, a *activity.Activity) (string, error) {
 	in := activity.CheckInInput{MemberID: web.ParseIDValue(web.FormValue(r, "member_id")), CheckpointID: web.ParseIDValue(web.FormValue(r, "checkpoint_id"))}
-	var err error
 	if in.MemberID == 0 {
-		err = errs.Fields{"member_id": {Key: "field.required"}}.Err()
-	} else {
-		_, _, err = h.Acts.CheckIn(r.Context(), p, a.ID, in)
+		return "", errs.Fields{"member_id": {Key: "field.required"}}.Err()
 	}
-	if err != nil {
-		h.showFailed(w, r, p, a, "regs", err)
-		return nil
-	}
-	web.RedirectAnchor(w, r, activityURL(a.ID), "registrations", "flash.aweb.checked_in")
-	return nil
+	_, _, err := h.Acts.CheckIn(r.Context(), p, a.ID, in)
+	return "flash.aweb.checked_in", err
 }
 
 // activityRedeem hands out the prize of a full stamp card: the member named
 // by ID or by a scanned card.
-func (h *Pages) activityRedeem(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	a, ok := h.activityWritable(w, r, p)
-	if !ok {
-		return nil
-	}
+func (h *Pages) activityRedeem(r *http.Request, p *auth.Principal, a *activity.Activity) (string, error) {
 	in := activity.CheckInInput{Card: web.FormValue(r, "redeem_card")}
-	var err error
 	if s := web.FormValue(r, "redeem_member_id"); s != "" {
 		if in.MemberID = web.ParseIDValue(s); in.MemberID == 0 {
-			err = errs.Fields{"member_id": {Key: "field.invalid_id"}}.Err()
+			return "", errs.Fields{"member_id": {Key: "field.invalid_id"}}.Err()
 		}
 	}
-	if err == nil {
-		_, err = h.Acts.RedeemPrize(r.Context(), p, a.ID, in)
-	}
-	if err != nil {
-		h.showFailed(w, r, p, a, "redeem", err)
-		return nil
-	}
-	web.RedirectAnchor(w, r, activityURL(a.ID), "prize", "flash.aweb.redeemed")
-	return nil
+	_, err := h.Acts.RedeemPrize(r.Context(), p, a.ID, in)
+	return "flash.aweb.redeemed", err
 }

@@ -15,6 +15,7 @@ import (
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // Activities in the members' portal: the activities open to a member
@@ -34,11 +35,12 @@ func (h *Pages) portalActivityRoutes(mux *http.ServeMux) {
 		return
 	}
 	m := h.MemberAuthed
+	f := signup.MemberForms{K: h.Kernel, URL: web.MemberActivityURL, Again: h.pactAgain}
 	mux.HandleFunc("GET /m/activities", m(h.pactList))
 	mux.HandleFunc("GET /m/timetable", m(h.pactTimetable))
 	mux.HandleFunc("GET /m/activities/{id}", m(h.pactShow))
-	mux.HandleFunc("POST /m/activities/{id}/register", m(h.pactRegister))
-	mux.HandleFunc("POST /m/activities/{id}/cancel", m(h.pactCancel))
+	mux.HandleFunc("POST /m/activities/{id}/register", m(f.Handle(h.pactRegister)))
+	mux.HandleFunc("POST /m/activities/{id}/cancel", m(f.Handle(h.pactCancel)))
 	mux.HandleFunc("GET /m/activities/{id}/calendar.ics", m(h.pactCalendar))
 	mux.HandleFunc("GET /m/activities/{id}/photos/{pid}", m(h.pactPhoto))
 	h.HandleCheckin(activity.CodePrefix, h.pactCheckinPage, h.pactCheckinSubmit)
@@ -114,18 +116,10 @@ type pactDetailData struct {
 
 // pactCheckinData is the Data of the check-in page.
 type pactCheckinData struct {
-	Code        string
-	Title       string
+	signup.Checkin
 	ActivityURL string
 	Checkpoint  string
-	When, Venue string
-
-	CanCheckIn bool
-	Result     string // "" (not yet), "ok", "again", "refused"
-	Message    string
-	At         string
-	Card       *pactCard
-	Unread     int
+	Card        *pactCard
 }
 
 // pactNotice is one notice as shown.
@@ -179,7 +173,7 @@ func pactPlaces(lang i18n.Lang, a *activity.Activity) (string, bool) {
 func pactItemOf(lang i18n.Lang, ma *activity.MemberActivity) web.AgendaItem {
 	a := &ma.Activity
 	it := web.AgendaItem{ID: db.FormatID(a.ID), URL: web.MemberActivityURL(a.ID), Title: a.Title, Kind: pactKind(lang, a.Kind),
-		When: web.When(lang, a.StartsAt, a.EndsAt), Venue: a.Venue, Day: web.DayLabel(lang, a.StartsAt), At: a.StartsAt}
+		When: signup.When(lang, a.StartsAt, a.EndsAt), Venue: a.Venue, Day: signup.DayLabel(lang, a.StartsAt), At: a.StartsAt}
 	it.Places, it.PlacesFull = pactPlaces(lang, a)
 	switch {
 	case a.Status == activity.StatusCancelled:
@@ -214,7 +208,7 @@ func pactCardOf(lang i18n.Lang, sc *activity.StampCard, just int64) *pactCard {
 			v.Name = i18n.T(lang, "activity.checkpoint.main")
 		}
 		if st.At != nil {
-			v.At = web.Clock(lang, *st.At)
+			v.At = signup.Clock(lang, *st.At)
 		}
 		c.Stamps = append(c.Stamps, v)
 	}
@@ -230,7 +224,7 @@ func pactCardOf(lang i18n.Lang, sc *activity.StampCard, just int64) *pactCard {
 	switch {
 	case sc.Required == 0:
 	case sc.RedeemedAt != nil:
-		c.Prize, c.PrizeV = i18n.T(lang, "portal.act.card.redeemed", web.Moment(lang, *sc.RedeemedAt)), "neutral"
+		c.Prize, c.PrizeV = i18n.T(lang, "portal.act.card.redeemed", signup.Moment(lang, *sc.RedeemedAt)), "neutral"
 	case sc.Earned:
 		c.Prize, c.PrizeV = i18n.T(lang, "portal.act.card.earned", sc.Prize), "success"
 	default:
@@ -389,12 +383,12 @@ func (h *Pages) renderPactDetail(w http.ResponseWriter, r *http.Request, p *auth
 	for _, ph := range ma.Photos {
 		d.Photos = append(d.Photos, pactPhoto{URL: web.MemberActivityURL(a.ID) + "/photos/" + db.FormatID(ph.ID), Caption: ph.Caption})
 	}
-	closes := web.Moment(lang, a.RegClosesAt)
+	closes := signup.Moment(lang, a.RegClosesAt)
 	if o, c := a.RegOpensAt.In(beijing.Zone), a.RegClosesAt.In(beijing.Zone); o.Year() == c.Year() && o.YearDay() == c.YearDay() {
 		closes = c.Format("15:04")
 	}
-	d.Window = pg.T("portal.act.window", web.Moment(lang, a.RegOpensAt), closes)
-	d.CancelBy = web.Moment(lang, a.CancelBefore)
+	d.Window = pg.T("portal.act.window", signup.Moment(lang, a.RegOpensAt), closes)
+	d.CancelBy = signup.Moment(lang, a.CancelBefore)
 	if ma.Registration != nil && ma.Registration.Status == activity.RegWaiting && ma.Position > 0 {
 		d.Waiting = pg.T("portal.act.position", ma.Position)
 	}
@@ -420,7 +414,7 @@ func (h *Pages) renderPactDetail(w http.ResponseWriter, r *http.Request, p *auth
 	case a.Status == activity.StatusFinished || !now.Before(a.EndsAt):
 		d.RegisterNote = pg.T("activity.ended")
 	case now.Before(a.RegOpensAt):
-		d.RegisterNote = pg.T("portal.act.note.opens", web.Moment(lang, a.RegOpensAt))
+		d.RegisterNote = pg.T("portal.act.note.opens", signup.Moment(lang, a.RegOpensAt))
 	case !now.Before(a.RegClosesAt):
 		d.RegisterNote = pg.T("activity.registration_closed")
 	case a.SeatsLeft() == 0 && !a.Waitlist:
@@ -446,53 +440,32 @@ func (h *Pages) renderPactDetail(w http.ResponseWriter, r *http.Request, p *auth
 	h.Render(w, status, "pact_detail", pg)
 }
 
-// pactAfterAction renders the activity again with the store's refusal, or
-// fails for anything else.
-func (h *Pages) pactRefused(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64, err error) {
-	if !web.IsRefusal(err) {
-		h.Fail(w, r, nil, err)
-		return
+// pactAgain renders the activity again with the store's refusal.
+func (h *Pages) pactAgain(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64, msg string, status int) error {
+	ma, err := h.Acts.MemberView(r.Context(), p.MemberID, id)
+	if err == nil {
+		h.renderPactDetail(w, r, p, ma, msg, status)
 	}
-	ma, verr := h.Acts.MemberView(r.Context(), p.MemberID, id)
-	if verr != nil {
-		h.Fail(w, r, nil, verr)
-		return
-	}
-	h.renderPactDetail(w, r, p, ma, web.RefusalMessage(i18n.FromRequest(r), err), httpx.Status(err))
+	return err
 }
 
 // pactRegister: POST /m/activities/{id}/register. A second press answers
 // the registration already made.
-func (h *Pages) pactRegister(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := web.IDParam(r, "id")
-	if err != nil {
-		return err
-	}
+func (h *Pages) pactRegister(r *http.Request, p *auth.Principal, id int64) (string, error) {
 	reg, made, err := h.Acts.Register(r.Context(), p, id, p.MemberID)
-	if err != nil {
-		h.pactRefused(w, r, p, id, err)
-		return nil
+	switch {
+	case err != nil:
+		return "", err
+	case made:
+		return "portal.flash.act_" + string(reg.Status), nil
 	}
-	flash := "portal.flash.act_already"
-	if made {
-		flash = "portal.flash.act_" + string(reg.Status)
-	}
-	web.Redirect(w, r, web.MemberActivityURL(id), flash)
-	return nil
+	return "portal.flash.act_already", nil
 }
 
 // pactCancel: POST /m/activities/{id}/cancel.
-func (h *Pages) pactCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := web.IDParam(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := h.Acts.CancelRegistration(r.Context(), p, id, p.MemberID); err != nil {
-		h.pactRefused(w, r, p, id, err)
-		return nil
-	}
-	web.Redirect(w, r, web.MemberActivityURL(id), "portal.flash.act_withdrawn")
-	return nil
+func (h *Pages) pactCancel(r *http.Request, p *auth.Principal, id int64) (string, error) {
+	_, err := h.Acts.CancelRegistration(r.Context(), p, id, p.MemberID)
+	return "portal.flash.act_withdrawn", err
 }
 
 // pactCalendar: GET /m/activities/{id}/calendar.ics, to add the activity
@@ -559,7 +532,7 @@ func (h *Pages) pactNotices(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	pg := h.MemberPage(w, r, "portal.act.notices.title", "notices")
 	d := pactNoticesData{}
 	for _, n := range ns {
-		v := pactNotice{Kind: n.Kind, New: !n.Read, At: web.Moment(pg.Lang, n.At)}
+		v := pactNotice{Kind: n.Kind, New: !n.Read, At: signup.Moment(pg.Lang, n.At)}
 		key := "activity.notice." + n.Kind
 		if !i18n.Has(key) {
 			key = "portal.act.notices.other"

@@ -8,8 +8,8 @@ import (
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
 	"gonghui/internal/errs"
-	"gonghui/internal/httpx"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // Check-in from the members' portal: a checkpoint's QR code opens
@@ -20,20 +20,20 @@ import (
 // the activity and checkpoint, whether the member already holds the stamp,
 // and a reason that makes checking in pointless now ("" = go ahead).
 func (h *Pages) pactCheckinView(ctx context.Context, pg *web.Page, p *auth.Principal, code string) (pactCheckinData, string) {
-	d := pactCheckinData{Code: code}
+	d := pactCheckinData{Checkin: signup.Checkin{Code: code}}
 	c, err := activity.ParseCode(code)
 	if err != nil {
-		return d, web.RefusalMessage(pg.Lang, err)
+		return d, signup.RefusalMessage(pg.Lang, err)
 	}
 	ma, err := h.Acts.MemberView(ctx, p.MemberID, c.ActivityID)
 	if err != nil {
 		if errs.Is(err, errs.KindNotFound) {
 			return d, pg.T("activity.code.forged")
 		}
-		return d, web.RefusalMessage(pg.Lang, err)
+		return d, signup.RefusalMessage(pg.Lang, err)
 	}
 	a := &ma.Activity
-	d.Title, d.ActivityURL, d.When, d.Venue = a.Title, web.MemberActivityURL(a.ID), web.When(pg.Lang, a.StartsAt, a.EndsAt), a.Venue
+	d.Title, d.ActivityURL, d.When, d.Venue = a.Title, web.MemberActivityURL(a.ID), signup.When(pg.Lang, a.StartsAt, a.EndsAt), a.Venue
 	found := false
 	for _, cp := range a.Checkpoints {
 		if cp.ID == c.CheckpointID {
@@ -50,7 +50,7 @@ func (h *Pages) pactCheckinView(ctx context.Context, pg *web.Page, p *auth.Princ
 	if ma.Card != nil {
 		for _, st := range ma.Card.Stamps {
 			if st.CheckpointID == c.CheckpointID && st.At != nil {
-				d.Result, d.At = "again", web.Clock(pg.Lang, *st.At)
+				d.Done(false, signup.Clock(pg.Lang, *st.At))
 				if pactShowsCard(a, ma.Card) {
 					d.Card = pactCardOf(pg.Lang, ma.Card, c.CheckpointID)
 				}
@@ -64,7 +64,7 @@ func (h *Pages) pactCheckinView(ctx context.Context, pg *web.Page, p *auth.Princ
 	case a.Status != activity.StatusPublished || now.After(a.EndsAt):
 		return d, pg.T("activity.checkin_closed")
 	case now.Before(a.StartsAt.Add(-activity.CheckInLead)):
-		return d, pg.T("portal.act.checkin.opens", web.Moment(pg.Lang, a.StartsAt.Add(-activity.CheckInLead)))
+		return d, pg.T("portal.act.checkin.opens", signup.Moment(pg.Lang, a.StartsAt.Add(-activity.CheckInLead)))
 	case reg != nil && (reg.Status == activity.RegConfirmed || reg.Status == activity.RegWalkIn):
 	case a.WalkIns:
 	case reg != nil && reg.Status == activity.RegWaiting:
@@ -87,9 +87,7 @@ func (h *Pages) pactCheckinPage(w http.ResponseWriter, r *http.Request, p *auth.
 	}
 	pg := h.MemberPage(w, r, "portal.act.checkin.title", "activities")
 	d, reason := h.pactCheckinView(r.Context(), pg, p, code)
-	if reason != "" {
-		d.Result, d.Message = "refused", reason
-	}
+	d.Refuse(reason)
 	d.Unread = h.Unread(r.Context(), p.MemberID)
 	pg.Data = d
 	h.Render(w, http.StatusOK, "pact_checkin", pg)
@@ -106,31 +104,26 @@ func (h *Pages) pactCheckinSubmit(w http.ResponseWriter, r *http.Request, p *aut
 	pg.Path = activity.CheckinPath(code)
 	ci, made, err := h.Acts.CheckIn(r.Context(), p, 0, activity.CheckInInput{Code: code})
 	if err != nil {
-		if !web.IsRefusal(err) && !errs.Is(err, errs.KindNotFound) {
+		msg, status, ok := signup.CheckinRefusal(pg, err, "activity.code.forged")
+		if !ok {
 			return err
 		}
 		d, _ := h.pactCheckinView(r.Context(), pg, p, code)
 		d.CanCheckIn, d.Card = false, nil
-		d.Result, d.Message = "refused", web.RefusalMessage(pg.Lang, err)
-		if errs.Is(err, errs.KindNotFound) {
-			d.Message = pg.T("activity.code.forged")
-		}
+		d.Refuse(msg)
 		d.Unread = h.Unread(r.Context(), p.MemberID)
 		pg.Data = d
-		status := httpx.Status(err)
 		h.Render(w, status, "pact_checkin", pg)
 		return nil
 	}
-	d := pactCheckinData{Code: code, Title: ci.ActivityTitle, ActivityURL: web.MemberActivityURL(ci.ActivityID), Checkpoint: ci.CheckpointName,
-		Result: "ok", At: web.Clock(pg.Lang, ci.At), Unread: h.Unread(r.Context(), p.MemberID)}
-	if !made {
-		d.Result = "again"
-	}
+	d := pactCheckinData{Checkin: signup.Checkin{Code: code, Title: ci.ActivityTitle, Unread: h.Unread(r.Context(), p.MemberID)},
+		ActivityURL: web.MemberActivityURL(ci.ActivityID), Checkpoint: ci.CheckpointName}
+	d.Done(made, signup.Clock(pg.Lang, ci.At))
 	if d.Checkpoint == "" {
 		d.Checkpoint = pg.T("activity.checkpoint.main")
 	}
 	if ma, err := h.Acts.MemberView(r.Context(), p.MemberID, ci.ActivityID); err == nil {
-		d.When, d.Venue = web.When(pg.Lang, ma.StartsAt, ma.EndsAt), ma.Venue
+		d.When, d.Venue = signup.When(pg.Lang, ma.StartsAt, ma.EndsAt), ma.Venue
 		if pactShowsCard(&ma.Activity, ma.Card) {
 			just := ci.CheckpointID
 			if !made {

@@ -6,7 +6,7 @@ import (
 	"gonghui/internal/web"
 )
 
-//go:embed templates static
+//go:embed templates
 var files embed.FS
 
 func init() { web.AddFiles(files) }

@@ -2,7 +2,6 @@ package courses
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -13,6 +12,7 @@ import (
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // The staff pages of courses: the list, a course's form and page with its
@@ -24,7 +24,7 @@ import (
 // the course's subtree), answering NotFound outside the caller's subtrees.
 
 func (h *Pages) courseRoutes(mux *http.ServeMux) {
-	a := h.Authed
+	a, f := h.Authed, h.crsTermForms()
 	mux.HandleFunc("GET /courses", a(h.crsList))
 	mux.HandleFunc("GET /courses/new", a(h.crsNew))
 	mux.HandleFunc("POST /courses/new", a(h.crsCreate))
@@ -38,71 +38,44 @@ func (h *Pages) courseRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /terms/{id}", a(h.crsTermShow))
 	mux.HandleFunc("GET /terms/{id}/edit", a(h.crsTermEdit))
 	mux.HandleFunc("POST /terms/{id}/edit", a(h.crsTermUpdate))
-	mux.HandleFunc("POST /terms/{id}/publish", a(h.crsTermPublish))
-	mux.HandleFunc("POST /terms/{id}/cancel", a(h.crsTermCancel))
-	mux.HandleFunc("POST /terms/{id}/finish", a(h.crsTermFinish))
-	mux.HandleFunc("POST /terms/{id}/draw", a(h.crsTermDraw))
+	mux.HandleFunc("POST /terms/{id}/publish", a(f.Handle("status", "", h.crsTermPublish)))
+	mux.HandleFunc("POST /terms/{id}/cancel", a(f.Handle("status", "", h.crsTermCancel)))
+	mux.HandleFunc("POST /terms/{id}/finish", a(f.Handle("status", "", h.crsTermFinish)))
+	mux.HandleFunc("POST /terms/{id}/draw", a(f.Handle("draw", "#lottery", h.crsTermDraw)))
 	mux.HandleFunc("GET /terms/{id}/draw", a(h.crsDrawRecord))
 	mux.HandleFunc("POST /terms/{id}/members", a(h.crsMemberSearch))
-	mux.HandleFunc("POST /terms/{id}/apply", a(h.crsApply))
-	mux.HandleFunc("POST /terms/{id}/enrolments/{mid}/withdraw", a(h.crsWithdraw))
+	mux.HandleFunc("POST /terms/{id}/apply", a(f.Handle("add", "#enrolments", h.crsApply)))
+	mux.HandleFunc("POST /terms/{id}/enrolments/{mid}/withdraw", a(f.Handle("enrolments", "#enrolments", h.crsWithdraw)))
 	mux.HandleFunc("GET /terms/{id}/register.xlsx", a(h.crsExport))
 	mux.HandleFunc("GET /terms/{id}/sessions/{sid}", a(h.crsSession))
 	mux.HandleFunc("POST /terms/{id}/sessions/{sid}/attend", a(h.crsAttend))
 	mux.HandleFunc("POST /terms/{id}/sessions/{sid}/cancel", a(h.crsSessionCancel))
 	mux.HandleFunc("GET /terms/{id}/sessions/{sid}/display", a(h.crsDisplay))
-	mux.HandleFunc("GET /terms/{id}/sessions/{sid}/qr.png", a(h.crsQR))
-	mux.HandleFunc("GET /terms/{id}/sessions/{sid}/code", a(h.crsCodeJSON))
+	mux.HandleFunc("GET /terms/{id}/sessions/{sid}/qr.png", a(signup.QRPage(h.crsCodeNow)))
+	mux.HandleFunc("GET /terms/{id}/sessions/{sid}/code", a(signup.CodeJSONPage(h.crsCodeNow)))
 	mux.HandleFunc("GET /terms/{id}/sessions/{sid}/scan", a(h.crsScanPage))
 	mux.HandleFunc("POST /terms/{id}/sessions/{sid}/scan", a(h.crsScan))
 }
 
 // Labels of the store's codes (course.*.json).
 
-func crsCategoryLabel(lang i18n.Lang, c course.Category) string {
-	return i18n.T(lang, "course.category."+string(c))
-}
+var (
+	crsCategories = signup.Labels[course.Category]{Key: "course.category."}
+	crsStatuses   = signup.Labels[course.TermStatus]{Key: "course.status.", Variants: map[course.TermStatus]string{
+		course.TermOpen: "success", course.TermDraft: "warning", course.TermDrawn: "info", course.TermFinished: "neutral"}}
+	crsEnrolStatuses = signup.Labels[course.EnrolStatus]{Key: "course.enrol.", Variants: map[course.EnrolStatus]string{
+		course.EnrolEnrolled: "success", course.EnrolWaiting: "warning", course.EnrolApplied: "info"}}
+)
 
-func crsStatusLabel(lang i18n.Lang, s course.TermStatus) string {
-	return i18n.T(lang, "course.status."+string(s))
-}
-
-func crsStatusVariant(s course.TermStatus) string {
-	switch s {
-	case course.TermOpen:
-		return "success"
-	case course.TermDraft:
-		return "warning"
-	case course.TermDrawn:
-		return "info"
-	case course.TermFinished:
-		return "neutral"
-	}
-	return "outline"
-}
-
+func crsCategoryLabel(lang i18n.Lang, c course.Category) string { return crsCategories.Label(lang, c) }
+func crsStatusLabel(lang i18n.Lang, s course.TermStatus) string { return crsStatuses.Label(lang, s) }
+func crsStatusVariant(s course.TermStatus) string               { return crsStatuses.Variant(s) }
 func crsEnrolLabel(lang i18n.Lang, s course.EnrolStatus) string {
-	return i18n.T(lang, "course.enrol."+string(s))
+	return crsEnrolStatuses.Label(lang, s)
 }
-
-func crsEnrolVariant(s course.EnrolStatus) string {
-	switch s {
-	case course.EnrolEnrolled:
-		return "success"
-	case course.EnrolWaiting:
-		return "warning"
-	case course.EnrolApplied:
-		return "info"
-	}
-	return "outline"
-}
-
+func crsEnrolVariant(s course.EnrolStatus) string { return crsEnrolStatuses.Variant(s) }
 func crsCategoryOptions(lang i18n.Lang) []web.Option {
-	out := make([]web.Option, 0, len(course.Categories))
-	for _, c := range course.Categories {
-		out = append(out, web.Option{Value: string(c), Label: crsCategoryLabel(lang, c)})
-	}
-	return out
+	return crsCategories.Options(lang, course.Categories)
 }
 
 func CourseURL(id int64) string { return "/courses/" + db.FormatID(id) }
@@ -159,55 +132,31 @@ func (f crsFilters) Any() bool { return f.Q != "" || f.Org != "" || f.Category !
 
 // crsListData is the Data of the list.
 type crsListData struct {
+	signup.Events
 	F               crsFilters
-	OrgOptions      []web.Option
 	CategoryOptions []web.Option
 	Rows            []crsRow
-	Next            string
-	HasPrev         bool
-	CanWrite        bool
-	NewURL          string
 }
 
 func (h *Pages) crsList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	if !web.CanActivities(p) {
+	if !signup.CanRead(p) {
 		return errs.Forbidden()
 	}
 	pg := h.Page(w, r, p, "cweb.list.title", "courses")
 	f := crsFilters{Q: web.QueryValue(r, "q"), Org: web.QueryValue(r, "org"), Category: web.QueryValue(r, "category")}
-	d := crsListData{F: f, CategoryOptions: crsCategoryOptions(pg.Lang), CanWrite: p.Can(auth.PermActivityWrite), NewURL: "/courses/new"}
-	if f.Org != "" {
-		d.NewURL += "?org=" + url.QueryEscape(f.Org)
-	}
+	d := crsListData{F: f, CategoryOptions: crsCategoryOptions(pg.Lang)}
+	var status int
 	var err error
-	if d.OrgOptions, err = h.ActOrgChoices(r, p, pg.Lang, "", web.ParseIDValue(f.Org)); err != nil {
+	d.Events, status, err = signup.ListEvents(h.Kernel, r, p, pg, "/courses/new", f.Org, func(org int64, cursor string) (string, error) {
+		items, next, err := h.Courses.ListCourses(r.Context(), p, course.Query{Q: f.Q, Category: course.Category(f.Category), Org: org, After: cursor, Limit: web.PageSize})
+		for i := range items {
+			d.Rows = append(d.Rows, crsView(pg.Lang, &items[i]))
+		}
+		return next, err
+	})
+	if err != nil {
 		return err
 	}
-	cursor := web.QueryValue(r, "cursor")
-	q := course.Query{Q: f.Q, Category: course.Category(f.Category), After: cursor, Limit: web.PageSize}
-	fe := errs.Fields{}
-	if f.Org != "" {
-		if q.Org = web.ParseIDValue(f.Org); q.Org == 0 {
-			fe.Add("org", "field.invalid_id")
-		}
-	}
-	var items []course.Course
-	var next string
-	if err = fe.Err(); err == nil {
-		items, next, err = h.Courses.ListCourses(r.Context(), p, q)
-	}
-	status := http.StatusOK
-	if err != nil {
-		form, ok := web.FormError(pg, err)
-		if !ok {
-			return err
-		}
-		pg.Form, status = form, httpx.Status(err)
-	}
-	for i := range items {
-		d.Rows = append(d.Rows, crsView(pg.Lang, &items[i]))
-	}
-	d.Next, d.HasPrev = web.ListURL(pg, "cursor", next), cursor != ""
 	pg.Data = d
 	h.Render(w, status, "crs_list", pg)
 	return nil
@@ -215,29 +164,14 @@ func (h *Pages) crsList(w http.ResponseWriter, r *http.Request, p *auth.Principa
 
 // crsFor loads the course of the {id} path value, or answers the error page.
 func (h *Pages) crsFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Course, bool) {
-	id, err := web.IDParam(r, "id")
-	if err == nil {
-		var c *course.Course
-		if c, err = h.Courses.GetCourse(r.Context(), p, id); err == nil {
-			return c, true
-		}
-	}
-	h.Fail(w, r, p, err)
-	return nil, false
+	return signup.Load(h.Kernel, w, r, p, h.Courses.GetCourse)
 }
 
 // crsWritable is crsFor for what changes the course: those who only read
 // it get the 403 page.
 func (h *Pages) crsWritable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Course, bool) {
 	c, ok := h.crsFor(w, r, p)
-	if !ok {
-		return nil, false
-	}
-	if !p.CanAt(auth.PermActivityWrite, c.OrgPath) {
-		h.Forbidden(w, r, p)
-		return nil, false
-	}
-	return c, true
+	return c, ok && signup.Writable(h.Kernel, w, r, p, c.OrgPath)
 }
 
 // The course's form.
@@ -295,7 +229,7 @@ func (h *Pages) crsNew(w http.ResponseWriter, r *http.Request, p *auth.Principal
 	}
 	pg := h.Page(w, r, p, "cweb.new.title", "courses")
 	d := &crsFormData{Action: "/courses/new", Cancel: "/courses"}
-	if org := web.DefaultPublisher(p, web.ParseIDValue(web.QueryValue(r, "org"))); org != 0 {
+	if org := signup.DefaultPublisher(p, web.ParseIDValue(web.QueryValue(r, "org"))); org != 0 {
 		d.V.OrgID = db.FormatID(org)
 	}
 	h.renderCrsForm(w, r, p, pg, http.StatusOK, nil, d)

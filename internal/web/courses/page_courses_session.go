@@ -1,25 +1,24 @@
 package courses
 
 import (
-	"log/slog"
+	"io"
 	"net/http"
 	"time"
 
-	"gonghui/internal/activity"
 	"gonghui/internal/auth"
-	"gonghui/internal/card"
 	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // A session of a term: its register (staff tick who came), its screen with
 // the rotating QR code members scan with their phones, the phone scanner
 // for members' cards, and the term's register as a workbook. The screen
-// and the scanner reuse activities.js (data-code-refresh, data-scan-form).
+// and the scanner reuse signup.js (data-code-refresh, data-scan-form).
 
 // crsSessionOf finds the {sid} session of a term.
 func (h *Pages) crsSessionOf(r *http.Request, p *auth.Principal, t *course.Term) (*course.Session, error) {
@@ -227,25 +226,30 @@ func (h *Pages) crsSessionCancel(w http.ResponseWriter, r *http.Request, p *auth
 
 // The session's screen.
 
-func (h *Pages) crsCode(r *http.Request, p *auth.Principal, t *course.Term, x *course.Session) (*web.CheckpointCode, error) {
+func (h *Pages) crsCode(r *http.Request, p *auth.Principal, t *course.Term, x *course.Session) (*signup.CheckpointCode, error) {
 	code, until, err := h.Courses.SessionCode(r.Context(), p, t.ID, x.ID)
 	if err != nil {
 		return nil, err
 	}
-	base := SessionURL(t.ID, x.ID)
-	out := &web.CheckpointCode{URL: h.Origin(r) + activity.CheckinPath(code), Image: base + "/qr.png?w=" + db.FormatID(until.Unix()),
-		ValidUntil: web.FormatTime(until, "15:04:05")}
-	// As on an activity's checkpoint: fetch the next code just after this
-	// one's window ends (the previous code is still accepted meanwhile).
-	out.RefreshInMS = max(time.Until(until).Milliseconds(), 0) + 700
-	return out, nil
+	return signup.NewCode(h.Kernel, r, code, SessionURL(t.ID, x.ID), until), nil
+}
+
+// crsCodeNow is the current code of the session, for its picture (GET
+// .../qr.png) and the screen's script (GET .../code).
+func (h *Pages) crsCodeNow(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*signup.CheckpointCode, bool, error) {
+	t, x, ok := h.crsSessionFor(w, r, p)
+	if !ok {
+		return nil, false, nil
+	}
+	code, err := h.crsCode(r, p, t, x)
+	return code, err == nil, err
 }
 
 // crsDisplayData is the Data of a session's screen.
 type crsDisplayData struct {
 	S        crsSessionHead
 	OrgName  string
-	Code     *web.CheckpointCode
+	Code     *signup.CheckpointCode
 	CodeJSON string
 	Rotate   int
 }
@@ -268,48 +272,12 @@ func (h *Pages) crsDisplay(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	return nil
 }
 
-// crsQR: GET .../qr.png, the code of the session's current address. Never
-// cached: it rotates.
-func (h *Pages) crsQR(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	t, x, ok := h.crsSessionFor(w, r, p)
-	if !ok {
-		return nil
-	}
-	code, err := h.crsCode(r, p, t, x)
-	var png []byte
-	if err == nil {
-		png, err = card.PNG(code.URL, 720)
-	}
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "image/png")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Write(png)
-	return nil
-}
-
-// crsCodeJSON: GET .../code, the screen's script asking for the next code.
-func (h *Pages) crsCodeJSON(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	t, x, ok := h.crsSessionFor(w, r, p)
-	if !ok {
-		return nil
-	}
-	code, err := h.crsCode(r, p, t, x)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, http.StatusOK, code)
-	return nil
-}
-
 // The scanner.
 
 // crsScanData is the Data of the scanner.
 type crsScanData struct {
 	S      crsSessionHead
-	Result *web.ScanResult
+	Result *signup.ScanResult
 	Action string
 }
 
@@ -322,7 +290,7 @@ func (h *Pages) crsScanPage(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	return nil
 }
 
-func (h *Pages) renderCrsScan(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, x *course.Session, res *web.ScanResult, status int) {
+func (h *Pages) renderCrsScan(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, x *course.Session, res *signup.ScanResult, status int) {
 	pg := h.Page(w, r, p, "cweb.scan.title", "courses")
 	head := crsHead(pg.Lang, t, x)
 	pg.Path = head.URL + "/scan"
@@ -340,12 +308,9 @@ func (h *Pages) crsScan(w http.ResponseWriter, r *http.Request, p *auth.Principa
 		return nil
 	}
 	lang := i18n.FromRequest(r)
-	payload := web.FormValue(r, "card")
-	res := &web.ScanResult{}
-	var err error
-	if payload == "" {
-		err = errs.Fields{"card": {Key: "field.required"}}.Err()
-	} else {
+	res := &signup.ScanResult{}
+	payload, err := signup.ScannedCard(r)
+	if err == nil {
 		var got []course.Attendance
 		if got, err = h.Courses.Attend(r.Context(), p, t.ID, course.AttendInput{Card: payload, SessionID: x.ID}); err == nil && len(got) > 0 {
 			a := got[0]
@@ -357,24 +322,9 @@ func (h *Pages) crsScan(w http.ResponseWriter, r *http.Request, p *auth.Principa
 			}
 		}
 	}
-	status := http.StatusOK
-	if err != nil {
-		e, isErr := errs.As(err)
-		if !isErr {
-			slog.Error("course scan failed", "err", err)
-		}
-		if isErr && (e.Kind == errs.KindNotFound || e.Kind == errs.KindForbidden || e.Kind == errs.KindInternal) && len(e.Fields) == 0 && !web.WantsJSON(r) {
-			return err
-		}
-		res = &web.ScanResult{Title: i18n.T(lang, "cweb.scan.refused"), Detail: web.ErrMessage(lang, err)}
-		status = httpx.Status(err)
-	}
-	if web.WantsJSON(r) {
-		web.WriteJSON(w, status, res)
-		return nil
-	}
-	h.renderCrsScan(w, r, p, t, x, res, status)
-	return nil
+	return signup.AnswerScan(w, r, res, err, "cweb.scan.refused", func(res *signup.ScanResult, status int) {
+		h.renderCrsScan(w, r, p, t, x, res, status)
+	})
 }
 
 // crsExport: GET /terms/{id}/register.xlsx, the term's register.
@@ -384,15 +334,7 @@ func (h *Pages) crsExport(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		return nil
 	}
 	lang := i18n.FromRequest(r)
-	out := &httpx.LazyWriter{W: w, Before: func() {
-		httpx.Attachment(w, t.CourseTitle+"-"+t.Name+"-"+i18n.T(lang, "course.export_sheet")+".xlsx")
-	}}
-	if err := h.Courses.ExportAttendance(r.Context(), p, t.ID, crsTranslate(lang), out); err != nil {
-		if out.Started {
-			slog.Error("course register export broke off", "err", err)
-			return nil
-		}
-		h.Fail(w, r, p, err)
-	}
-	return nil
+	return signup.Export(h.Kernel, w, r, p, t.CourseTitle+"-"+t.Name+"-"+i18n.T(lang, "course.export_sheet")+".xlsx", func(out io.Writer) error {
+		return h.Courses.ExportAttendance(r.Context(), p, t.ID, crsTranslate(lang), out)
+	})
 }

@@ -15,12 +15,12 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
-	"gonghui/internal/member"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // A term of a course: its form (new and edit, with the weekly schedule as
-// rows slot_weekday.N, slot_start.N, slot_minutes.N; activities.js adds
+// rows slot_weekday.N, slot_start.N, slot_minutes.N; signup.js adds
 // rows, and without JS the form always ends with empty rows), its page
 // (details, the actions its status allows, the lottery, the enrolments,
 // adding a member, the sessions) and the public record of its draw.
@@ -246,28 +246,13 @@ func (h *Pages) crsTermCreate(w http.ResponseWriter, r *http.Request, p *auth.Pr
 // crsTermFor loads the term of the {id} path value, or answers the error
 // page.
 func (h *Pages) crsTermFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Term, bool) {
-	id, err := web.IDParam(r, "id")
-	if err == nil {
-		var t *course.Term
-		if t, err = h.Courses.GetTerm(r.Context(), p, id); err == nil {
-			return t, true
-		}
-	}
-	h.Fail(w, r, p, err)
-	return nil, false
+	return signup.Load(h.Kernel, w, r, p, h.Courses.GetTerm)
 }
 
 // crsTermWritable is crsTermFor for what changes the term.
 func (h *Pages) crsTermWritable(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Term, bool) {
 	t, ok := h.crsTermFor(w, r, p)
-	if !ok {
-		return nil, false
-	}
-	if !p.CanAt(auth.PermActivityWrite, t.OrgPath) {
-		h.Forbidden(w, r, p)
-		return nil, false
-	}
-	return t, true
+	return t, ok && signup.Writable(h.Kernel, w, r, p, t.OrgPath)
 }
 
 // crsTermEditable refuses the form once the places are given.
@@ -361,14 +346,9 @@ type crsTermShowData struct {
 	Closes, DrawnAt                string
 	Oversubscribed                 bool
 	FormName                       string
-	EnrolTabs                      []web.RegTab
-	EnrolQ, EnrolStatus            string
+	EnrolList                      *signup.List
 	Enrols                         []crsEnrolView
-	EnrolNext, EnrolFirst          string
-	EnrolHasPrev                   bool
-	MemberQ                        string
-	MemberSearched                 bool
-	MemberHits                     []web.MemberHit
+	Search                         signup.Search
 	Sessions                       []crsSessionView
 	SessionsAttended, SessionsHeld int
 	SessionsCancelled              int
@@ -379,9 +359,7 @@ type crsTermState struct {
 	Form     *web.Form
 	FormName string
 	Status   int
-	MemberQ  string
-	Searched bool
-	Hits     []web.MemberHit
+	Search   signup.Search
 }
 
 func (h *Pages) crsTermShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -407,7 +385,7 @@ func (h *Pages) renderCrsTerm(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	d := &crsTermShowData{T: crsTermView(pg.Lang, t), Term: t, CourseURL: CourseURL(t.CourseID), AudienceTags: web.TagLabels(pg.Lang, t.AudienceTags),
 		URL: base, DrawURL: base + "/draw", ExportURL: base + "/register.xlsx", CanWrite: p.CanAt(auth.PermActivityWrite, t.OrgPath),
 		Closes: web.FormatTime(t.EnrolClosesAt, "2006-01-02 15:04"), DrawnAt: web.FormatTime(t.DrawnAt, "2006-01-02 15:04"),
-		FormName: st.FormName, MemberQ: st.MemberQ, MemberSearched: st.Searched, MemberHits: st.Hits}
+		FormName: st.FormName, Search: st.Search}
 	d.Oversubscribed = t.Capacity > 0 && t.Applied > t.Capacity
 	if d.CanWrite {
 		d.CanEdit = t.Status == course.TermDraft || t.Status == course.TermOpen
@@ -421,34 +399,24 @@ func (h *Pages) renderCrsTerm(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	}
 
 	// The enrolments, a page at a time.
-	d.EnrolQ, d.EnrolStatus = web.QueryValue(r, "eq"), web.QueryValue(r, "estatus")
-	tabBase := web.SetQuery(web.SetQuery(pg.Path, "flash", ""), "ecursor", "")
-	d.EnrolTabs = append(d.EnrolTabs, web.RegTab{Label: pg.T("cweb.enrol.all"), URL: web.SetQuery(tabBase, "estatus", "") + "#enrolments", Current: d.EnrolStatus == ""})
-	for _, s := range course.EnrolStatuses {
-		d.EnrolTabs = append(d.EnrolTabs, web.RegTab{Label: crsEnrolLabel(pg.Lang, s), URL: web.SetQuery(tabBase, "estatus", string(s)) + "#enrolments",
-			Current: d.EnrolStatus == string(s)})
-	}
-	cursor := web.QueryValue(r, "ecursor")
-	es, next, err := h.Courses.Enrolments(ctx, p, t.ID, course.EnrolQuery{Status: course.EnrolStatus(d.EnrolStatus), Q: d.EnrolQ, After: cursor, Limit: web.PageSize})
-	if err != nil {
-		if _, ok := web.FormError(pg, err); !ok {
-			h.Fail(w, r, p, err)
-			return
+	l := signup.NewList(pg, r, base, signup.ListSpec{Prefix: "e", Anchor: "enrolments", All: pg.T("cweb.enrol.all"),
+		Statuses: crsEnrolStatuses.Options(pg.Lang, course.EnrolStatuses)})
+	d.EnrolList = l
+	err := l.Load(pg, func() (string, error) {
+		es, next, err := h.Courses.Enrolments(ctx, p, t.ID, course.EnrolQuery{Status: course.EnrolStatus(l.Status), Q: l.Q, After: l.Cursor, Limit: web.PageSize})
+		for _, e := range es {
+			d.Enrols = append(d.Enrols, crsEnrolView{MemberID: db.FormatID(e.MemberID), MemberURL: web.MemberURL(e.MemberID), Name: e.MemberName,
+				OrgName: e.OrgName, StatusLabel: crsEnrolLabel(pg.Lang, e.Status), StatusV: crsEnrolVariant(e.Status),
+				ViaLabel: i18n.T(pg.Lang, "cweb.via."+e.Via), Ticket: e.Ticket, Rank: e.DrawRank, Attended: e.Attended,
+				Created: web.FormatTime(e.CreatedAt, "2006-01-02 15:04"),
+				Live:    e.Status == course.EnrolApplied || e.Status == course.EnrolEnrolled || e.Status == course.EnrolWaiting})
 		}
-		d.EnrolStatus = ""
+		return next, err
+	})
+	if err != nil {
+		h.Fail(w, r, p, err)
+		return
 	}
-	for _, e := range es {
-		d.Enrols = append(d.Enrols, crsEnrolView{MemberID: db.FormatID(e.MemberID), MemberURL: web.MemberURL(e.MemberID), Name: e.MemberName,
-			OrgName: e.OrgName, StatusLabel: crsEnrolLabel(pg.Lang, e.Status), StatusV: crsEnrolVariant(e.Status),
-			ViaLabel: i18n.T(pg.Lang, "cweb.via."+e.Via), Ticket: e.Ticket, Rank: e.DrawRank, Attended: e.Attended,
-			Created: web.FormatTime(e.CreatedAt, "2006-01-02 15:04"),
-			Live:    e.Status == course.EnrolApplied || e.Status == course.EnrolEnrolled || e.Status == course.EnrolWaiting})
-	}
-	d.EnrolNext, d.EnrolHasPrev = web.ListURL(pg, "ecursor", next), cursor != ""
-	if d.EnrolNext != "" {
-		d.EnrolNext += "#enrolments"
-	}
-	d.EnrolFirst = web.SetQuery(web.SetQuery(pg.Path, "ecursor", ""), "flash", "") + "#enrolments"
 
 	sessions, err := h.Courses.Sessions(ctx, p, t.ID)
 	if err != nil {
@@ -500,59 +468,34 @@ func (h *Pages) crsTermFailed(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	h.renderCrsTerm(w, r, p, t, crsTermState{Form: form, FormName: formName, Status: status})
 }
 
-func (h *Pages) crsTermPublish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	t, ok := h.crsTermWritable(w, r, p)
-	if !ok {
-		return nil
-	}
-	if _, err := h.Courses.PublishTerm(r.Context(), p, t.ID); err != nil {
-		h.crsTermFailed(w, r, p, t, "status", err)
-		return nil
-	}
-	web.Redirect(w, r, TermURL(t.ID), "flash.cweb.term_published")
-	return nil
+func (h *Pages) crsTermPublish(r *http.Request, p *auth.Principal, t *course.Term) (string, error) {
+	_, err := h.Courses.PublishTerm(r.Context(), p, t.ID)
+	return "flash.cweb.term_published", err
 }
 
-func (h *Pages) crsTermCancel(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	t, ok := h.crsTermWritable(w, r, p)
-	if !ok {
-		return nil
-	}
-	if _, err := h.Courses.CancelTerm(r.Context(), p, t.ID); err != nil {
-		h.crsTermFailed(w, r, p, t, "status", err)
-		return nil
-	}
-	web.Redirect(w, r, TermURL(t.ID), "flash.cweb.term_cancelled")
-	return nil
+func (h *Pages) crsTermCancel(r *http.Request, p *auth.Principal, t *course.Term) (string, error) {
+	_, err := h.Courses.CancelTerm(r.Context(), p, t.ID)
+	return "flash.cweb.term_cancelled", err
 }
 
-func (h *Pages) crsTermFinish(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	t, ok := h.crsTermWritable(w, r, p)
-	if !ok {
-		return nil
-	}
-	if _, err := h.Courses.FinishTerm(r.Context(), p, t.ID); err != nil {
-		h.crsTermFailed(w, r, p, t, "status", err)
-		return nil
-	}
-	web.Redirect(w, r, TermURL(t.ID), "flash.cweb.term_finished")
-	return nil
+func (h *Pages) crsTermFinish(r *http.Request, p *auth.Principal, t *course.Term) (string, error) {
+	_, err := h.Courses.FinishTerm(r.Context(), p, t.ID)
+	return "flash.cweb.term_finished", err
 }
 
-func (h *Pages) crsTermDraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	t, ok := h.crsTermWritable(w, r, p)
-	if !ok {
-		return nil
-	}
-	if _, err := h.Courses.DrawTerm(r.Context(), p, t.ID); err != nil {
-		h.crsTermFailed(w, r, p, t, "draw", err)
-		return nil
-	}
-	web.RedirectAnchor(w, r, TermURL(t.ID), "lottery", "flash.cweb.drawn")
-	return nil
+func (h *Pages) crsTermDraw(r *http.Request, p *auth.Principal, t *course.Term) (string, error) {
+	_, err := h.Courses.DrawTerm(r.Context(), p, t.ID)
+	return "flash.cweb.drawn", err
 }
 
-// Enrolments.
+// The page's forms (crsTermForms): the term's status, the draw, the
+// enrolments.
+
+// crsTermForms serve the forms of a term's page.
+func (h *Pages) crsTermForms() signup.Forms[course.Term] {
+	return signup.Forms[course.Term]{Load: h.crsTermWritable, Failed: h.crsTermFailed,
+		URL: func(t *course.Term) string { return TermURL(t.ID) }}
+}
 
 // crsMemberSearch finds members to add. The search posts, so that an ID
 // or mobile number typed never goes into an address.
@@ -561,87 +504,40 @@ func (h *Pages) crsMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.
 	if !ok {
 		return nil
 	}
-	q := web.FormValue(r, "mq")
-	st := crsTermState{Status: http.StatusOK, FormName: "add", MemberQ: q, Searched: true}
-	if q == "" {
-		pg := h.Page(w, r, p, "", "courses")
-		st.Form, st.Status, st.Searched = web.FieldErrorForm(pg, "mq", "field.required"), httpx.KindStatus(errs.KindInvalid), false
-		h.renderCrsTerm(w, r, p, t, st)
-		return nil
-	}
-	hits, _, err := h.Members.List(r.Context(), p, member.Query{Q: q, Status: member.StatusActive, Limit: 20})
+	sr, err := signup.SearchMembers(h.Kernel, w, r, p, "cweb.add.no_member_access")
 	if err != nil {
-		pg := h.Page(w, r, p, "", "courses")
-		form, ok := web.FormError(pg, err)
-		if !ok {
-			if !errs.Is(err, errs.KindForbidden) {
-				return err
-			}
-			form = &web.Form{Values: map[string]string{}, Errors: map[string]string{}, Message: pg.T("cweb.add.no_member_access")}
-		}
-		if msg, bad := form.Errors["q"]; bad {
-			form.Errors["mq"] = msg
-		}
-		st.Form, st.Status = form, httpx.Status(err)
+		return err
 	}
-	for _, m := range hits {
-		st.Hits = append(st.Hits, web.MemberHit{ID: db.FormatID(m.ID), Name: m.Name, OrgName: m.OrgName, IDNumber: m.IDNumber, Mobile: m.Mobile})
-	}
+	st := crsTermState{Status: sr.Status, FormName: "add", Form: sr.Form, Search: sr}
 	h.renderCrsTerm(w, r, p, t, st)
 	return nil
 }
 
-func (h *Pages) crsApply(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	t, ok := h.crsTermWritable(w, r, p)
-	if !ok {
-		return nil
-	}
-	var err error
-	mid := web.ParseIDValue(web.FormValue(r, "member_id"))
-	if mid == 0 {
-		key := "field.required"
-		if web.FormValue(r, "member_id") != "" {
-			key = "field.invalid_id"
-		}
-		err = errs.Fields{"member_id": {Key: key}}.Err()
-	}
-	var e *course.Enrolment
-	var made bool
-	if err == nil {
-		e, made, err = h.Courses.Apply(r.Context(), p, t.ID, mid)
-	}
+func (h *Pages) crsApply(r *http.Request, p *auth.Principal, t *course.Term) (string, error) {
+	mid, err := signup.MemberID(r)
 	if err != nil {
-		h.crsTermFailed(w, r, p, t, "add", err)
-		return nil
+		return "", err
 	}
-	flash := "flash.cweb.applied"
+	e, made, err := h.Courses.Apply(r.Context(), p, t.ID, mid)
 	switch {
+	case err != nil:
+		return "", err
 	case !made:
-		flash = "flash.cweb.already_applied"
+		return "flash.cweb.already_applied", nil
 	case e.Status == course.EnrolEnrolled:
-		flash = "flash.cweb.enrolled"
+		return "flash.cweb.enrolled", nil
 	case e.Status == course.EnrolWaiting:
-		flash = "flash.cweb.waiting"
+		return "flash.cweb.waiting", nil
 	}
-	web.RedirectAnchor(w, r, TermURL(t.ID), "enrolments", flash)
-	return nil
+	return "flash.cweb.applied", nil
 }
 
-func (h *Pages) crsWithdraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	t, ok := h.crsTermWritable(w, r, p)
-	if !ok {
-		return nil
-	}
+func (h *Pages) crsWithdraw(r *http.Request, p *auth.Principal, t *course.Term) (string, error) {
 	mid, err := web.IDParam(r, "mid")
 	if err == nil {
 		_, err = h.Courses.Withdraw(r.Context(), p, t.ID, mid)
 	}
-	if err != nil {
-		h.crsTermFailed(w, r, p, t, "enrolments", err)
-		return nil
-	}
-	web.RedirectAnchor(w, r, TermURL(t.ID), "enrolments", "flash.cweb.withdrawn")
-	return nil
+	return "flash.cweb.withdrawn", err
 }
 
 // The public record of the draw.

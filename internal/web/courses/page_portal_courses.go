@@ -18,9 +18,9 @@ import (
 	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
-	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // Courses in the members' portal: the terms open to a member
@@ -43,10 +43,11 @@ func (h *Pages) portalCourseRoutes(mux *http.ServeMux) {
 		return
 	}
 	m := h.MemberAuthed
+	f := signup.MemberForms{K: h.Kernel, URL: web.MemberTermURL, Again: h.pcrsAgain}
 	mux.HandleFunc("GET /m/courses", m(h.pcrsList))
 	mux.HandleFunc("GET /m/courses/terms/{id}", m(h.pcrsShow))
-	mux.HandleFunc("POST /m/courses/terms/{id}/apply", m(h.pcrsApply))
-	mux.HandleFunc("POST /m/courses/terms/{id}/withdraw", m(h.pcrsWithdraw))
+	mux.HandleFunc("POST /m/courses/terms/{id}/apply", m(f.Handle(h.pcrsApply)))
+	mux.HandleFunc("POST /m/courses/terms/{id}/withdraw", m(f.Handle(h.pcrsWithdraw)))
 	mux.HandleFunc("GET /m/courses/terms/{id}/draw", m(h.pcrsDraw))
 	mux.HandleFunc("POST /m/courses/groups/{id}/join", m(h.pcrsJoin))
 	mux.HandleFunc("POST /m/courses/groups/{id}/leave", m(h.pcrsLeave))
@@ -144,15 +145,9 @@ type pcrsDrawData struct {
 
 // pcrsCheckinData is the Data of the check-in page for a session's code.
 type pcrsCheckinData struct {
-	Code           string
-	Title, Term    string
-	TermURL        string
-	When, Venue    string
-	CanCheckIn     bool
-	Result         string // "" (not yet), "ok", "again", "refused"
-	Message        string
-	At, Attendance string
-	Unread         int
+	signup.Checkin
+	Term, TermURL string
+	Attendance    string
 }
 
 // ---------- formatting ----------
@@ -257,11 +252,11 @@ func pcrsTermOf(lang i18n.Lang, mt *course.MemberTerm, now time.Time) pcrsTerm {
 		Organiser: t.OrgName, Schedule: pcrsSchedule(lang, t.Schedule), Places: pcrsPlaces(lang, t),
 		Closed: t.Status == course.TermCancelled || t.Status == course.TermFinished}
 	v.Dates = i18n.T(lang, "portal.crs.dates", pcrsDay(lang, t.StartsOn), pcrsDay(lang, t.EndsOn), t.Sessions)
-	closes := web.Moment(lang, t.EnrolClosesAt)
+	closes := signup.Moment(lang, t.EnrolClosesAt)
 	if o, c := t.EnrolOpensAt.In(beijing.Zone), t.EnrolClosesAt.In(beijing.Zone); o.Year() == c.Year() && o.YearDay() == c.YearDay() {
 		closes = c.Format("15:04")
 	}
-	v.Window = i18n.T(lang, "portal.act.window", web.Moment(lang, t.EnrolOpensAt), closes)
+	v.Window = i18n.T(lang, "portal.act.window", signup.Moment(lang, t.EnrolOpensAt), closes)
 	v.State, v.StateV = pcrsState(lang, t, now)
 	if e := mt.Enrolment; e != nil {
 		v.HasEnrolment, v.EnrolmentIsLive = true, pcrsLive(e)
@@ -398,7 +393,7 @@ func (h *Pages) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth.P
 		}
 		switch e.Status {
 		case course.EnrolApplied:
-			d.ApplyNote = pg.T("portal.crs.note.applied", web.Moment(lang, t.EnrolClosesAt))
+			d.ApplyNote = pg.T("portal.crs.note.applied", signup.Moment(lang, t.EnrolClosesAt))
 		case course.EnrolWaiting:
 			d.ApplyNote = pg.T("portal.crs.note.waiting")
 		}
@@ -409,7 +404,7 @@ func (h *Pages) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth.P
 	case t.Status == course.TermDrawn:
 		d.ApplyNote = pg.T("portal.crs.note.drawn")
 	case now.Before(t.EnrolOpensAt):
-		d.ApplyNote = pg.T("portal.act.note.opens", web.Moment(lang, t.EnrolOpensAt))
+		d.ApplyNote = pg.T("portal.act.note.opens", signup.Moment(lang, t.EnrolOpensAt))
 	case !now.Before(t.EnrolClosesAt):
 		d.ApplyNote = pg.T("portal.crs.note.closed")
 	default:
@@ -426,7 +421,7 @@ func (h *Pages) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth.P
 	}
 
 	if t.DrawnAt != nil {
-		d.Drawn, d.Seed, d.DrawnAt, d.RecordURL = true, t.Seed, web.Moment(lang, *t.DrawnAt), web.MemberTermURL(t.ID)+"/draw"
+		d.Drawn, d.Seed, d.DrawnAt, d.RecordURL = true, t.Seed, signup.Moment(lang, *t.DrawnAt), web.MemberTermURL(t.ID)+"/draw"
 	}
 
 	// The coming sessions, with the member's marks.
@@ -436,7 +431,7 @@ func (h *Pages) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth.P
 	}
 	next := true
 	for _, x := range mt.Upcoming {
-		s := pcrsSession{When: web.When(lang, x.StartsAt, x.EndsAt), Cancelled: x.Cancelled, Attend: attended[x.ID]}
+		s := pcrsSession{When: signup.When(lang, x.StartsAt, x.EndsAt), Cancelled: x.Cancelled, Attend: attended[x.ID]}
 		if next && !x.Cancelled {
 			s.Next, next = true, false
 		}
@@ -446,53 +441,32 @@ func (h *Pages) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth.P
 	h.Render(w, status, "pcrs_term", pg)
 }
 
-// pcrsRefused renders the term again with the store's refusal, or fails
-// for anything else.
-func (h *Pages) pcrsRefused(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64, err error) {
-	if !web.IsRefusal(err) {
-		h.Fail(w, r, nil, err)
-		return
+// pcrsAgain renders the term again with the store's refusal.
+func (h *Pages) pcrsAgain(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64, msg string, status int) error {
+	mt, err := h.Courses.MemberView(r.Context(), p.MemberID, id)
+	if err == nil {
+		h.renderPcrsTerm(w, r, p, mt, msg, status)
 	}
-	mt, verr := h.Courses.MemberView(r.Context(), p.MemberID, id)
-	if verr != nil {
-		h.Fail(w, r, nil, verr)
-		return
-	}
-	h.renderPcrsTerm(w, r, p, mt, web.RefusalMessage(i18n.FromRequest(r), err), httpx.Status(err))
+	return err
 }
 
 // pcrsApply: POST /m/courses/terms/{id}/apply. A second press answers the
 // application already made, with the same ticket.
-func (h *Pages) pcrsApply(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := web.IDParam(r, "id")
-	if err != nil {
-		return err
-	}
+func (h *Pages) pcrsApply(r *http.Request, p *auth.Principal, id int64) (string, error) {
 	_, made, err := h.Courses.Apply(r.Context(), p, id, p.MemberID)
-	if err != nil {
-		h.pcrsRefused(w, r, p, id, err)
-		return nil
+	switch {
+	case err != nil:
+		return "", err
+	case made:
+		return "portal.flash.crs_applied", nil
 	}
-	flash := "portal.flash.crs_already"
-	if made {
-		flash = "portal.flash.crs_applied"
-	}
-	web.Redirect(w, r, web.MemberTermURL(id), flash)
-	return nil
+	return "portal.flash.crs_already", nil
 }
 
 // pcrsWithdraw: POST /m/courses/terms/{id}/withdraw.
-func (h *Pages) pcrsWithdraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := web.IDParam(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, err := h.Courses.Withdraw(r.Context(), p, id, p.MemberID); err != nil {
-		h.pcrsRefused(w, r, p, id, err)
-		return nil
-	}
-	web.Redirect(w, r, web.MemberTermURL(id), "portal.flash.crs_withdrawn")
-	return nil
+func (h *Pages) pcrsWithdraw(r *http.Request, p *auth.Principal, id int64) (string, error) {
+	_, err := h.Courses.Withdraw(r.Context(), p, id, p.MemberID)
+	return "portal.flash.crs_withdrawn", err
 }
 
 // pcrsDraw: GET /m/courses/terms/{id}/draw, the draw record: every ticket
@@ -516,7 +490,7 @@ func (h *Pages) pcrsDraw(w http.ResponseWriter, r *http.Request, p *auth.Princip
 		mine = e.Ticket
 	}
 	if rec.DrawnAt != nil {
-		d.DrawnAt = web.Moment(lang, *rec.DrawnAt)
+		d.DrawnAt = signup.Moment(lang, *rec.DrawnAt)
 		drawn := 0
 		for _, tk := range rec.Tickets {
 			key := course.TicketKey(rec.Seed, tk.Ticket)
@@ -603,8 +577,8 @@ func (h *Pages) pcrsTimetable(ctx context.Context, lang i18n.Lang, memberID int6
 			continue
 		}
 		it := web.AgendaItem{ID: db.FormatID(e.TermID), URL: web.MemberTermURL(e.TermID), Title: e.CourseTitle + " · " + e.TermName,
-			Kind: i18n.T(lang, "portal.crs.kind"), When: web.When(lang, e.StartsAt, e.EndsAt), Venue: e.Venue,
-			Day: web.DayLabel(lang, e.StartsAt), At: e.StartsAt}
+			Kind: i18n.T(lang, "portal.crs.kind"), When: signup.When(lang, e.StartsAt, e.EndsAt), Venue: e.Venue,
+			Day: signup.DayLabel(lang, e.StartsAt), At: e.StartsAt}
 		if e.Teacher != "" {
 			it.Places = i18n.T(lang, "portal.crs.teacher_is", e.Teacher)
 		}
@@ -635,17 +609,17 @@ func (h *Pages) pcrsTimetable(ctx context.Context, lang i18n.Lang, memberID int6
 // marked, and a reason that makes checking in pointless now ("" = go
 // ahead). The code's signature is checked only when attending.
 func (h *Pages) pcrsCheckinView(ctx context.Context, pg *web.Page, p *auth.Principal, code string) (pcrsCheckinData, string) {
-	d := pcrsCheckinData{Code: code}
+	d := pcrsCheckinData{Checkin: signup.Checkin{Code: code}}
 	c, err := checkcode.Parse(course.CodePrefix, code)
 	if err != nil {
-		return d, web.RefusalMessage(pg.Lang, err)
+		return d, signup.RefusalMessage(pg.Lang, err)
 	}
 	mt, err := h.Courses.MemberView(ctx, p.MemberID, c.Owner)
 	if err != nil {
 		if errs.Is(err, errs.KindNotFound) {
 			return d, pg.T("checkcode.forged")
 		}
-		return d, web.RefusalMessage(pg.Lang, err)
+		return d, signup.RefusalMessage(pg.Lang, err)
 	}
 	t := &mt.Term
 	d.Title, d.Term, d.TermURL, d.Venue = t.CourseTitle, t.Name, web.MemberTermURL(t.ID), t.Venue
@@ -668,7 +642,7 @@ func (h *Pages) pcrsCheckinView(ctx context.Context, pg *web.Page, p *auth.Princ
 		if okF == nil && okL == nil {
 			tt, err := h.Courses.Timetable(ctx, p.MemberID, first, last.AddDate(0, 0, 1))
 			if err != nil {
-				return d, web.RefusalMessage(pg.Lang, err)
+				return d, signup.RefusalMessage(pg.Lang, err)
 			}
 			for _, s := range tt {
 				if s.ID == c.Point && s.TermID == t.ID {
@@ -682,7 +656,7 @@ func (h *Pages) pcrsCheckinView(ctx context.Context, pg *web.Page, p *auth.Princ
 	case x == nil && e != nil && e.Status == course.EnrolEnrolled:
 		return d, pg.T("checkcode.forged")
 	case x != nil:
-		d.When = web.When(pg.Lang, x.StartsAt, x.EndsAt)
+		d.When = signup.When(pg.Lang, x.StartsAt, x.EndsAt)
 	}
 	if attended {
 		d.Result = "again"
@@ -701,7 +675,7 @@ func (h *Pages) pcrsCheckinView(ctx context.Context, pg *web.Page, p *auth.Princ
 	case x.Cancelled:
 		return d, pg.T("course.session_cancelled")
 	case now.Before(x.StartsAt.Add(-course.AttendLead)):
-		return d, pg.T("portal.crs.checkin.opens", web.Moment(pg.Lang, x.StartsAt.Add(-course.AttendLead)))
+		return d, pg.T("portal.crs.checkin.opens", signup.Moment(pg.Lang, x.StartsAt.Add(-course.AttendLead)))
 	case now.After(x.EndsAt):
 		return d, pg.T("course.session_over")
 	case t.Status != course.TermDrawn:
@@ -717,9 +691,7 @@ func (h *Pages) pcrsCheckinView(ctx context.Context, pg *web.Page, p *auth.Princ
 func (h *Pages) pcrsCheckinPage(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) error {
 	pg := h.MemberPage(w, r, "portal.crs.checkin.title", "activities")
 	d, reason := h.pcrsCheckinView(r.Context(), pg, p, code)
-	if reason != "" {
-		d.Result, d.Message = "refused", reason
-	}
+	d.Refuse(reason)
 	d.Unread = h.pcrsUnread(r.Context(), p.MemberID)
 	pg.Data = d
 	h.Render(w, http.StatusOK, "pcrs_checkin", pg)
@@ -739,34 +711,28 @@ func (h *Pages) pcrsCheckinSubmit(w http.ResponseWriter, r *http.Request, p *aut
 		err = errs.Internal(errors.New("no attendance"), "portal: course check-in")
 	}
 	if err != nil {
-		if !web.IsRefusal(err) && !errs.Is(err, errs.KindNotFound) {
+		msg, status, ok := signup.CheckinRefusal(pg, err, "checkcode.forged")
+		if !ok {
 			h.Fail(w, r, nil, err)
 			return nil
 		}
 		d, _ := h.pcrsCheckinView(r.Context(), pg, p, code)
 		d.CanCheckIn = false
-		d.Result, d.Message = "refused", web.RefusalMessage(pg.Lang, err)
-		if errs.Is(err, errs.KindNotFound) {
-			d.Message = pg.T("checkcode.forged")
-		}
+		d.Refuse(msg)
 		d.Unread = h.pcrsUnread(r.Context(), p.MemberID)
 		pg.Data = d
-		status := httpx.Status(err)
 		h.Render(w, status, "pcrs_checkin", pg)
 		return nil
 	}
 	a := res[0]
-	d := pcrsCheckinData{Code: code, Title: a.CourseTitle, Term: a.TermName, TermURL: web.MemberTermURL(a.TermID), Result: "ok",
-		At: web.Clock(pg.Lang, a.At), Attendance: pg.T("portal.crs.attended", a.Attended, a.Sessions),
-		Unread: h.pcrsUnread(r.Context(), p.MemberID)}
-	if !a.Made {
-		d.Result = "again"
-	}
+	d := pcrsCheckinData{Checkin: signup.Checkin{Code: code, Title: a.CourseTitle, Unread: h.pcrsUnread(r.Context(), p.MemberID)},
+		Term: a.TermName, TermURL: web.MemberTermURL(a.TermID), Attendance: pg.T("portal.crs.attended", a.Attended, a.Sessions)}
+	d.Done(a.Made, signup.Clock(pg.Lang, a.At))
 	if mt, err := h.Courses.MemberView(r.Context(), p.MemberID, a.TermID); err == nil {
 		d.Venue = mt.Venue
 		for _, x := range mt.Upcoming {
 			if x.ID == a.SessionID {
-				d.When = web.When(pg.Lang, x.StartsAt, x.EndsAt)
+				d.When = signup.When(pg.Lang, x.StartsAt, x.EndsAt)
 			}
 		}
 	}

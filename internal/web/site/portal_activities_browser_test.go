@@ -13,27 +13,6 @@ import (
 	"gonghui/internal/testkit"
 )
 
-// pactBrowserLogin signs a member in on the phone with a text-message
-// code, starting from start (a member page: the sign-in comes back to it).
-func pactBrowserLogin(t *testing.T, ctx context.Context, s *pactSite, start, mobile, waitFor string) {
-	t.Helper()
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(s.srv.URL+start),
-		chromedp.WaitVisible(chromedp.CSS("#f-mobile")),
-		chromedp.SendKeys(chromedp.CSS("#f-mobile"), mobile),
-		chromedp.Click(chromedp.CSS("button.code-send")),
-		chromedp.WaitVisible(chromedp.CSS(".alert-info")),
-	); err != nil {
-		t.Fatalf("ask for a code: %v", err)
-	}
-	if err := chromedp.Do(ctx,
-		chromedp.SendKeys(chromedp.CSS("#f-code"), s.lastCode(t, mobile)+"\r"),
-		chromedp.WaitVisible(chromedp.CSS(waitFor)),
-	); err != nil {
-		t.Fatalf("sign in: %v", err)
-	}
-}
-
 // TestBrowserPortalActivities is a member's morning on the phone: sign in,
 // find the museum visit under 活动, open it, sign up; at the museum, scan
 // the checkpoint's QR code (the camera opens its link), tap 签到 and see
@@ -77,16 +56,10 @@ func TestBrowserPortalActivities(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx := testkit.Browser(t, 390, 844)
-	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
+	ctx, cancel := s.memberPhone(t, "/m/login", 120*time.Second)
 	defer cancel()
-	phone(t, ctx)
 	base := s.srv.URL
-
-	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/lang?to=zh-CN&back=/m/login")); err != nil {
-		t.Fatal(err)
-	}
-	pactBrowserLogin(t, ctx, s, "/m/login", mobileNumber(1), ".portal-hello")
+	s.phoneLogin(t, ctx, "/m/login", mobileNumber(1), ".portal-hello")
 	testkit.Screenshot(t, ctx, "pact-home-390")
 	if text := bodyText(t, ctx); !strings.Contains(text, "活动报名") || !strings.Contains(text, "1 条未读") {
 		t.Fatalf("home: %s", text)
@@ -180,14 +153,9 @@ func TestBrowserPortalActivities(t *testing.T) {
 
 	// Li scans before signing in: the sign-in brings her back to the code,
 	// and one tap checks her in.
-	ctx2 := testkit.Browser(t, 390, 844)
-	ctx2, cancel2 := context.WithTimeout(ctx2, 60*time.Second)
+	ctx2, cancel2 := s.memberPhone(t, "/card/verify", 60*time.Second)
 	defer cancel2()
-	phone(t, ctx2)
-	if err := chromedp.Do(ctx2, chromedp.Navigate(base+"/lang?to=zh-CN&back=/card/verify")); err != nil {
-		t.Fatal(err)
-	}
-	pactBrowserLogin(t, ctx2, s, activity.CheckinPath(s.code(t, museum, 0)), mobileNumber(2), "button.pact-big")
+	s.phoneLogin(t, ctx2, activity.CheckinPath(s.code(t, museum, 0)), mobileNumber(2), "button.pact-big")
 	if err := chromedp.Do(ctx2,
 		chromedp.Click(chromedp.CSS("button.pact-big")),
 		chromedp.WaitVisible(chromedp.CSS(`[data-result="ok"]`)),

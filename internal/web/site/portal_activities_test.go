@@ -3,7 +3,6 @@ package site
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -12,40 +11,19 @@ import (
 	"time"
 
 	"gonghui/internal/activity"
-	"gonghui/internal/auth"
-	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/i18n"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
 	"gonghui/internal/testkit"
-	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
-// pactSite is the member site with the activity store, and an officer of
-// the city federation who publishes activities.
-type pactSite struct {
-	*portalSite
-	acts  *activity.Store
-	staff *auth.Principal
-}
+// pactSite is the sign-up site without courses, with the activities'
+// helpers.
+type pactSite struct{ *signupSite }
 
-func newPactSite(t *testing.T, d *db.DB) *pactSite {
-	t.Helper()
-	ctx := context.Background()
-	ps := newPortalSite(t, d)
-	acts := activity.NewStore(d, ps.members)
-	mux := http.NewServeMux()
-	if err := Mount(ctx, mux, web.Deps{DB: d, Auth: ps.auth, Orgs: ps.orgs, Members: ps.members, Acts: acts}); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	ps.srv = srv
-	staff := &auth.Principal{UserID: 1, Username: "city", Kind: "staff",
-		Grants: []auth.Grant{{Role: auth.RoleOfficer, OrgID: ps.root.ID, OrgPath: ps.root.Path, OrgName: ps.root.Name}}}
-	return &pactSite{portalSite: ps, acts: acts, staff: staff}
-}
+func newPactSite(t *testing.T, d *db.DB) *pactSite { return &pactSite{newSignupSite(t, d, false)} }
 
 // pactInput is an activity of org o for its subtree starting in start
 // and lasting three hours.
@@ -96,33 +74,11 @@ var (
 	pactMoreRE   = regexp.MustCompile(`class="btn btn-block btn-large pact-more" href="([^"]+)" rel="next"`)
 )
 
-func TestPactWhen(t *testing.T) {
-	year := time.Now().In(beijing.Zone).Year()
-	start := time.Date(year, 12, 1, 9, 0, 0, 0, beijing.Zone)
-	wd := []string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}[start.Weekday()]
-	if got, want := web.When(i18n.ZH, start.UTC(), start.Add(150*time.Minute).UTC()), "12月1日 "+wd+" 09:00–11:30"; got != want {
-		t.Errorf("one day: %q, want %q", got, want)
-	}
-	if got := web.When(i18n.EN, start, start.Add(150*time.Minute)); !strings.HasPrefix(got, "Dec 1 ") || !strings.HasSuffix(got, " 09:00–11:30") {
-		t.Errorf("in English: %q", got)
-	}
-	if got := web.When(i18n.ZH, start, start.AddDate(0, 0, 1)); !strings.Contains(got, " – 12月2日 ") {
-		t.Errorf("two days: %q", got)
-	}
-	if got := web.DayLabel(i18n.ZH, time.Date(year-1, 3, 5, 12, 0, 0, 0, beijing.Zone)); !strings.HasPrefix(got, strconv.Itoa(year-1)+"年3月5日 ") {
-		t.Errorf("another year: %q", got)
-	}
-}
-
 func TestPortalActivities(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := newPactSite(t, d)
-		zhang := s.add(t, s.unionE, "张建华", 1, "2019-03-01", "model_worker")
-		li := s.add(t, s.unionE, "李秀英", 2, "2021-06-15")
-		wang := s.add(t, s.unionW, "王德明", 3, "2020-01-10")
-		zhao := s.add(t, s.unionE, "赵六", 4, "2022-02-02")
-		sun := s.add(t, s.unionE, "孙七", 5, "2023-03-03")
+		zhang, li, wang, zhao, sun := s.addMembers(t)
 
 		lat, lng := 40.0031, 116.3925
 		in := pactInput(s.east, "参观中国共产党历史展览馆", 10*time.Minute)
@@ -167,7 +123,7 @@ func TestPortalActivities(t *testing.T) {
 			wantNoBody(t, "list", a, draft.Title, westOnly.Title, past.Title)
 			wantNoPortalKeys(t, "list", a)
 			// Beijing time with the weekday (see TestPactWhen).
-			wantBody(t, "list time", a, web.When(i18n.ZH, museum.StartsAt, museum.EndsAt))
+			wantBody(t, "list time", a, signup.When(i18n.ZH, museum.StartsAt, museum.EndsAt))
 			if a.header.Get("Cache-Control") != "no-store" {
 				t.Errorf("list cache: %q", a.header.Get("Cache-Control"))
 			}
@@ -386,12 +342,7 @@ func TestPortalActivities(t *testing.T) {
 			wantStatus(t, "expired", a, http.StatusUnprocessableEntity)
 			wantBody(t, "expired", a, "签到码已过期，请扫描现场屏幕上的最新二维码")
 			// A forged code (its MAC altered), and no code at all.
-			i := len(code) - 5
-			ch := "A"
-			if code[i] == 'A' {
-				ch = "B"
-			}
-			a = mZhang.post("/m/checkin", url.Values{"code": {code[:i] + ch + code[i+1:]}}, "/m/account")
+			a = mZhang.post("/m/checkin", url.Values{"code": {forged(code, 5)}}, "/m/account")
 			wantStatus(t, "forged", a, http.StatusUnprocessableEntity)
 			wantBody(t, "forged", a, "签到码")
 			a = mZhang.get("/m/checkin?code=hello")
@@ -413,11 +364,7 @@ func TestPortalActivities(t *testing.T) {
 
 		t.Run("english", func(t *testing.T) {
 			for _, p := range []string{"/m/activities/" + aid(museum), "/m/timetable", "/m/notices", "/m/activities?tab=past", activity.CheckinPath(s.code(t, museum, 1))} {
-				sep := "?"
-				if strings.Contains(p, "?") {
-					sep = "&"
-				}
-				a := mZhang.get(p + sep + "lang=en")
+				a := mZhang.get(inEnglish(p))
 				wantStatus(t, p, a, 200)
 				wantNoPortalKeys(t, p, a)
 				if m := pactRawKeyRE.FindString(a.body); m != "" {

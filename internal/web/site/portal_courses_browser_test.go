@@ -63,15 +63,10 @@ func TestBrowserPortalCourses(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx := testkit.Browser(t, 390, 844)
-	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
+	ctx, cancel := s.memberPhone(t, "/m/login", 120*time.Second)
 	defer cancel()
-	phone(t, ctx)
 	base := s.srv.URL
-	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/lang?to=zh-CN&back=/m/login")); err != nil {
-		t.Fatal(err)
-	}
-	pactBrowserLogin(t, ctx, &pactSite{portalSite: s.portalSite, acts: s.acts, staff: s.staff}, "/m/login", mobileNumber(1), ".portal-hello")
+	s.phoneLogin(t, ctx, "/m/login", mobileNumber(1), ".portal-hello")
 	testkit.Screenshot(t, ctx, "pcrs-home-390")
 
 	// 课程报名 on the home page.

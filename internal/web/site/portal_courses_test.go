@@ -3,7 +3,6 @@ package site
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"gonghui/internal/activity"
-	"gonghui/internal/auth"
 	"gonghui/internal/beijing"
 	"gonghui/internal/course"
 	"gonghui/internal/db"
@@ -20,35 +18,13 @@ import (
 	"gonghui/internal/member"
 	"gonghui/internal/org"
 	"gonghui/internal/testkit"
-	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
-// pcrsSite is the member site with the activity and course stores, and an
-// officer of the city federation who runs courses.
-type pcrsSite struct {
-	*portalSite
-	acts  *activity.Store
-	crs   *course.Store
-	staff *auth.Principal
-}
+// pcrsSite is the sign-up site with courses, with the courses' helpers.
+type pcrsSite struct{ *signupSite }
 
-func newPcrsSite(t *testing.T, d *db.DB) *pcrsSite {
-	t.Helper()
-	ctx := context.Background()
-	ps := newPortalSite(t, d)
-	acts := activity.NewStore(d, ps.members)
-	crs := course.NewStore(d, ps.members)
-	mux := http.NewServeMux()
-	if err := Mount(ctx, mux, web.Deps{DB: d, Auth: ps.auth, Orgs: ps.orgs, Members: ps.members, Acts: acts, Courses: crs}); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	ps.srv = srv
-	staff := &auth.Principal{UserID: 1, Username: "city", Kind: "staff",
-		Grants: []auth.Grant{{Role: auth.RoleOfficer, OrgID: ps.root.ID, OrgPath: ps.root.Path, OrgName: ps.root.Name}}}
-	return &pcrsSite{portalSite: ps, acts: acts, crs: crs, staff: staff}
-}
+func newPcrsSite(t *testing.T, d *db.DB) *pcrsSite { return &pcrsSite{newSignupSite(t, d, true)} }
 
 // pcrsDay is the Beijing day d days from now.
 func pcrsDayFrom(d int) time.Time {
@@ -153,11 +129,7 @@ func TestPortalCourses(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := newPcrsSite(t, d)
-		zhang := s.add(t, s.unionE, "张建华", 1, "2019-03-01", "model_worker")
-		li := s.add(t, s.unionE, "李秀英", 2, "2021-06-15")
-		wang := s.add(t, s.unionW, "王德明", 3, "2020-01-10")
-		zhao := s.add(t, s.unionE, "赵六", 4, "2022-02-02")
-		sun := s.add(t, s.unionE, "孙七", 5, "2023-03-03")
+		zhang, li, wang, zhao, sun := s.addMembers(t)
 
 		taiji := s.term(t, s.root, "太极拳", "taiji", termInput("2026年春季班", 2, 2*time.Hour), true)
 		yogaIn := termInput("劳模瑜伽班", 10, 2*time.Hour)
@@ -386,7 +358,7 @@ func TestPortalCourses(t *testing.T) {
 
 			a := mZhang.get(cpath)
 			wantStatus(t, "checkin page", a, 200)
-			wantBody(t, "checkin page", a, "课程签到", "八段锦", "晨练班", "街道文体中心", web.When(i18n.ZH, x.StartsAt, x.EndsAt),
+			wantBody(t, "checkin page", a, "课程签到", "八段锦", "晨练班", "街道文体中心", signup.When(i18n.ZH, x.StartsAt, x.EndsAt),
 				`action="/m/checkin"`, `name="code" value="`+code+`"`, ">签到</button>")
 			wantNoBody(t, "checkin page", a, "签到成功", "已签到")
 			wantNoCourseKeys(t, "checkin page", a)
@@ -437,12 +409,7 @@ func TestPortalCourses(t *testing.T) {
 			wantStatus(t, "expired", a, http.StatusUnprocessableEntity)
 			wantBody(t, "expired", a, "签到码已过期")
 			// Forged: the MAC altered.
-			i := len(code) - 3
-			ch := "A"
-			if code[i] == 'A' {
-				ch = "B"
-			}
-			a = mZhang.post("/m/checkin", url.Values{"code": {code[:i] + ch + code[i+1:]}}, "/m/account")
+			a = mZhang.post("/m/checkin", url.Values{"code": {forged(code, 3)}}, "/m/account")
 			wantStatus(t, "forged", a, http.StatusUnprocessableEntity)
 			wantBody(t, "forged", a, "签到码")
 			// Before the session: the taiji term's first session is tomorrow.
@@ -494,11 +461,7 @@ func TestPortalCourses(t *testing.T) {
 		t.Run("english", func(t *testing.T) {
 			for _, p := range []string{"/m/courses", "/m/courses/terms/" + tid(taiji), "/m/courses/terms/" + tid(taiji) + "/draw",
 				"/m/courses/terms/" + tid(yoga), "/m/timetable", "/m/activities"} {
-				sep := "?"
-				if strings.Contains(p, "?") {
-					sep = "&"
-				}
-				a := mZhang.get(p + sep + "lang=en")
+				a := mZhang.get(inEnglish(p))
 				wantStatus(t, p, a, 200)
 				wantNoCourseKeys(t, p, a)
 			}

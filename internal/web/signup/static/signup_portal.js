@@ -1,4 +1,4 @@
-/* gonghui — activities in the members' portal. Every page works without it.
+/* gonghui — sign-ups in the members' portal. Every page works without it.
  *
  *  - form[data-busy="正在提交…"]: once sent, its submit button says so and
  *    is disabled, so that a second tap shows it is on its way (app.js

@@ -1,5 +1,5 @@
-/* gonghui — the staff's activity pages' progressive enhancement (see
- * app.js for the common one). Every page works without it.
+/* gonghui — the staff's sign-up pages' progressive enhancement (see app.js
+ * for the common one). Every page works without it.
  *
  *  - [data-add-cp] adds a checkpoint row to the form's [data-cp-rows] by
  *    copying the last row (inputs "cp_x.N" and ids renumbered, values

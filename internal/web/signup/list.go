@@ -1,0 +1,142 @@
+package signup
+
+import (
+	"net/http"
+	"net/url"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
+	"gonghui/internal/web"
+)
+
+// Tab is one status tab of a sign-up list.
+type Tab struct {
+	Label, URL string
+	Current    bool
+}
+
+// Pager is the paging of a list inside a larger page: its cursor has a
+// name of its own (the page may hold several lists), and its links come
+// back to the list's card by its anchor.
+type Pager struct {
+	Param, Cursor string
+	Next, First   string
+	HasPrev       bool
+	anchor        string
+}
+
+// NewPager reads the list's cursor from the request.
+func NewPager(pg *web.Page, r *http.Request, param, anchor string) Pager {
+	cur := web.QueryValue(r, param)
+	return Pager{Param: param, Cursor: cur, HasPrev: cur != "", anchor: anchor,
+		First: web.SetQuery(web.SetQuery(pg.Path, param, ""), "flash", "") + "#" + anchor}
+}
+
+// Paged sets the link to the next page from the store's next cursor.
+func (p *Pager) Paged(pg *web.Page, next string) {
+	if p.Next = web.ListURL(pg, p.Param, next); p.Next != "" {
+		p.Next += "#" + p.anchor
+	}
+}
+
+// ListSpec describes a sign-up list of a page.
+type ListSpec struct {
+	Prefix   string       // of the query parameters: "r" gives rq, rstatus, rcursor
+	Anchor   string       // the list's card on the page, "registrations"
+	All      string       // the first tab's label (translated)
+	Statuses []web.Option // the other tabs: status and its label
+	Clear    []string     // more parameters a tab drops (another view's)
+}
+
+// List is a page's list of sign-ups: status tabs, a name search, paging.
+type List struct {
+	Pager
+	Action              string // the page, where the search goes
+	Q, Status           string
+	QParam, StatusParam string
+	Tabs                []Tab
+}
+
+// NewList reads the list's filters from the request and builds its tabs;
+// action is the page's address.
+func NewList(pg *web.Page, r *http.Request, action string, spec ListSpec) *List {
+	l := &List{Pager: NewPager(pg, r, spec.Prefix+"cursor", spec.Anchor), Action: action,
+		QParam: spec.Prefix + "q", StatusParam: spec.Prefix + "status"}
+	l.Q, l.Status = web.QueryValue(r, l.QParam), web.QueryValue(r, l.StatusParam)
+	base := web.SetQuery(web.SetQuery(pg.Path, "flash", ""), l.Param, "")
+	for _, c := range spec.Clear {
+		base = web.SetQuery(base, c, "")
+	}
+	tab := func(label, status string) Tab {
+		return Tab{Label: label, URL: web.SetQuery(base, l.StatusParam, status) + "#" + spec.Anchor, Current: l.Status == status}
+	}
+	l.Tabs = append(l.Tabs, tab(spec.All, ""))
+	for _, s := range spec.Statuses {
+		l.Tabs = append(l.Tabs, tab(s.Label, s.Value))
+	}
+	return l
+}
+
+// Load fills the list with a page of the store's sign-ups. A status the
+// store refuses shows all of them with the refusal on the form; any other
+// error is returned.
+func (l *List) Load(pg *web.Page, page func() (next string, err error)) error {
+	next, err := page()
+	if err != nil {
+		if _, ok := web.FormError(pg, err); !ok {
+			return err
+		}
+		l.Status = ""
+	}
+	l.Paged(pg, next)
+	return nil
+}
+
+// Events is what every list of sign-up events (activities, courses, …)
+// shows besides its rows: the organisation filter's choices, the link to
+// publish a new one (for the organisation filtered by), the paging.
+type Events struct {
+	OrgOptions []web.Option
+	CanWrite   bool
+	NewURL     string
+	Next       string
+	HasPrev    bool
+}
+
+// ListEvents reads the list's organisation filter (org, as in ?org=) and
+// cursor, and runs page with them, which fills the rows and returns the
+// next cursor. A refusal of the filters is put on pg's form, with its
+// status; any other error is returned.
+func ListEvents(k *web.Kernel, r *http.Request, p *auth.Principal, pg *web.Page, newURL, org string,
+	page func(org int64, cursor string) (next string, err error)) (Events, int, error) {
+	e := Events{CanWrite: p.Can(auth.PermActivityWrite), NewURL: newURL}
+	if org != "" {
+		e.NewURL += "?org=" + url.QueryEscape(org)
+	}
+	var err error
+	if e.OrgOptions, err = OrgChoices(k, r, p, pg.Lang, "", web.ParseIDValue(org)); err != nil {
+		return e, 0, err
+	}
+	cursor := web.QueryValue(r, "cursor")
+	var orgID int64
+	if org != "" {
+		if orgID = web.ParseIDValue(org); orgID == 0 {
+			err = errs.Fields{"org": {Key: "field.invalid_id"}}.Err()
+		}
+	}
+	var next string
+	if err == nil {
+		next, err = page(orgID, cursor)
+	}
+	status := http.StatusOK
+	if err != nil {
+		form, ok := web.FormError(pg, err)
+		if !ok {
+			return e, 0, err
+		}
+		pg.Form, status = form, httpx.Status(err)
+	}
+	e.Next, e.HasPrev = web.ListURL(pg, "cursor", next), cursor != ""
+	return e, status, nil
+}

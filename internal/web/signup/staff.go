@@ -1,0 +1,135 @@
+package signup
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
+	"gonghui/internal/member"
+	"gonghui/internal/web"
+)
+
+// Load reads the {id} path value and gets what it names with get; on an
+// error it answers the error page and returns false.
+func Load[T any](k *web.Kernel, w http.ResponseWriter, r *http.Request, p *auth.Principal,
+	get func(context.Context, *auth.Principal, int64) (*T, error)) (*T, bool) {
+	id, err := web.IDParam(r, "id")
+	if err == nil {
+		var v *T
+		if v, err = get(r.Context(), p, id); err == nil {
+			return v, true
+		}
+	}
+	k.Fail(w, r, p, err)
+	return nil, false
+}
+
+// Writable reports whether the caller may change what is published at
+// orgPath; those who only read it get the 403 page.
+func Writable(k *web.Kernel, w http.ResponseWriter, r *http.Request, p *auth.Principal, orgPath string) bool {
+	if !p.CanAt(auth.PermActivityWrite, orgPath) {
+		k.Forbidden(w, r, p)
+		return false
+	}
+	return true
+}
+
+// MemberHit is a member found to sign up.
+type MemberHit struct {
+	ID, Name, OrgName, IDNumber, Mobile string
+}
+
+// Search is the state of the form that finds a member to sign up: what
+// was asked and what was found, and the form's refusal.
+type Search struct {
+	Q        string
+	Searched bool
+	Hits     []MemberHit
+	Form     *web.Form
+	Status   int
+}
+
+// SearchMembers finds active members to sign up by the posted "mq". The
+// search posts, so that an ID or mobile number typed never goes into an
+// address. noAccess is the message key for a caller who may not read
+// members. An error is returned only for what is not about the form.
+func SearchMembers(k *web.Kernel, w http.ResponseWriter, r *http.Request, p *auth.Principal, noAccess string) (Search, error) {
+	q := web.FormValue(r, "mq")
+	s := Search{Q: q, Searched: true, Status: http.StatusOK}
+	pg := func() *web.Page { return k.Page(w, r, p, "", "") }
+	if q == "" {
+		s.Form, s.Status, s.Searched = web.FieldErrorForm(pg(), "mq", "field.required"), httpx.KindStatus(errs.KindInvalid), false
+		return s, nil
+	}
+	hits, _, err := k.Members.List(r.Context(), p, member.Query{Q: q, Status: member.StatusActive, Limit: 20})
+	if err != nil {
+		page := pg()
+		form, ok := web.FormError(page, err)
+		if !ok {
+			if !errs.Is(err, errs.KindForbidden) {
+				return s, err
+			}
+			form = &web.Form{Values: map[string]string{}, Errors: map[string]string{}, Message: page.T(noAccess)}
+		}
+		if msg, bad := form.Errors["q"]; bad {
+			form.Errors["mq"] = msg
+		}
+		s.Form, s.Status = form, httpx.Status(err)
+	}
+	for _, m := range hits {
+		s.Hits = append(s.Hits, MemberHit{ID: db.FormatID(m.ID), Name: m.Name, OrgName: m.OrgName, IDNumber: m.IDNumber, Mobile: m.Mobile})
+	}
+	return s, nil
+}
+
+// MemberID reads the posted "member_id" of a member to sign up; a missing
+// or malformed one is the field's error.
+func MemberID(r *http.Request) (int64, error) {
+	s := web.FormValue(r, "member_id")
+	if mid := web.ParseIDValue(s); mid != 0 {
+		return mid, nil
+	}
+	key := "field.required"
+	if s != "" {
+		key = "field.invalid_id"
+	}
+	return 0, errs.Fields{"member_id": {Key: key}}.Err()
+}
+
+// Forms serves the forms of a sign-up event's staff page (publish, cancel,
+// sign a member up, approve, take off the list, …): each loads the event
+// the caller may change, runs its store call, and goes back to the page
+// with a flash, or shows the page again with the form's refusal.
+type Forms[T any] struct {
+	Load   func(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*T, bool) // answers the error page itself
+	URL    func(v *T) string                                                          // the event's page
+	Failed func(w http.ResponseWriter, r *http.Request, p *auth.Principal, v *T, form string, err error)
+}
+
+// Handle is the page of one form: do makes the change and names the
+// flash; back is what follows the page's address on the way back (a query
+// and an anchor, "?rstatus=pending#registrations", or "").
+func (f Forms[T]) Handle(form, back string, do func(r *http.Request, p *auth.Principal, v *T) (flash string, err error)) web.PageFunc {
+	query, anchor, _ := strings.Cut(back, "#")
+	return func(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+		v, ok := f.Load(w, r, p)
+		if !ok {
+			return nil
+		}
+		flash, err := do(r, p, v)
+		if err != nil {
+			f.Failed(w, r, p, v, form, err)
+			return nil
+		}
+		if anchor == "" {
+			web.Redirect(w, r, f.URL(v)+query, flash)
+		} else {
+			web.RedirectAnchor(w, r, f.URL(v)+query, anchor, flash)
+		}
+		return nil
+	}
+}
