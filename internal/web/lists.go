@@ -57,8 +57,9 @@ func Show(render RenderFunc) PageFunc {
 type Decision struct {
 	Field string            // the form field naming the choice: "decision" or "action"
 	Flash map[string]string // choice → flash key shown after it
-	// Strict refuses a choice not in Flash as field.invalid_choice without
-	// asking Apply (the store knows no other); otherwise Apply judges.
+	// Strict refuses a choice not in Flash as field.invalid_choice before
+	// Apply: for stores that take a yes/no, where any other value would
+	// read as "no". Without it the store judges the choice itself.
 	Strict bool
 	// RowKey, when set, names the form value that gets the item's ID after
 	// a failure, so a list of items opens the form of the one that failed.
