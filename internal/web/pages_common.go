@@ -56,21 +56,9 @@ func IndustryLabel(lang i18n.Lang, letter string) string {
 
 func RoleLabel(lang i18n.Lang, r auth.Role) string { return i18n.T(lang, "role."+string(r)) }
 
-func KindOptions(lang i18n.Lang) []Option {
-	out := make([]Option, 0, len(org.Kinds))
-	for _, k := range org.Kinds {
-		out = append(out, Option{string(k), KindLabel(lang, k)})
-	}
-	return out
-}
+func KindOptions(lang i18n.Lang) []Option { return EnumOptions(lang, org.Kinds, KindLabel) }
 
-func PositionOptions(lang i18n.Lang) []Option {
-	out := make([]Option, 0, len(org.Positions))
-	for _, p := range org.Positions {
-		out = append(out, Option{p, PositionLabel(lang, p)})
-	}
-	return out
-}
+func PositionOptions(lang i18n.Lang) []Option { return EnumOptions(lang, org.Positions, PositionLabel) }
 
 func CategoryOptions(lang i18n.Lang) []Option {
 	out := make([]Option, 0, len(org.Categories))
@@ -88,13 +76,7 @@ func IndustryOptions(lang i18n.Lang) []Option {
 	return out
 }
 
-func RoleOptions(lang i18n.Lang) []Option {
-	out := make([]Option, 0, len(auth.Roles))
-	for _, r := range auth.Roles {
-		out = append(out, Option{string(r), RoleLabel(lang, r)})
-	}
-	return out
-}
+func RoleOptions(lang i18n.Lang) []Option { return EnumOptions(lang, auth.Roles, RoleLabel) }
 
 // YesNoOptions are the choices of a three-way filter ("" = any).
 func YesNoOptions(lang i18n.Lang) []Option {

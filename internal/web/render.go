@@ -94,6 +94,16 @@ type Form struct {
 // Option is one choice of a select or a radio group.
 type Option struct{ Value, Label string }
 
+// Col is a column heading of the "table_open" component with a class, e.g.
+// "num" for a right-aligned number.
+type Col struct{ Label, Class string }
+
+// Tab is one link of the "tabs" component (see FilterTabs).
+type Tab struct {
+	Label, URL string
+	Current    bool
+}
+
 // LoginData is the Data of the "login" page.
 type LoginData struct {
 	TOTPStep bool   // show the one-time-code step (posts to /login/totp)
@@ -434,6 +444,7 @@ func plainError(w http.ResponseWriter, lang i18n.Lang) {
 //	dict K V K V…              map[string]any, to pass several values to a component
 //	list A B C…                []any
 //	option VALUE LABEL         an Option for "field" selects and radios
+//	col LABEL CLASS, isCol V   a classed column heading of "table_open"; whether V is one
 //	add A B, sub A B           integer arithmetic
 //	join LIST SEP              strings.Join of a []string (or []any)
 //	default DEF V              V, or DEF when V is empty
@@ -450,6 +461,8 @@ func funcMap() template.FuncMap {
 		"dict":        dict,
 		"list":        func(items ...any) []any { return items },
 		"option":      func(value, label string) Option { return Option{value, label} },
+		"col":         func(label, class string) Col { return Col{label, class} },
+		"isCol":       func(v any) bool { _, ok := v.(Col); return ok },
 		"add":         func(a, b any) (int, error) { return arith(a, b, 1) },
 		"sub":         func(a, b any) (int, error) { return arith(a, b, -1) },
 		"join":        join,

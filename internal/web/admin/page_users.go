@@ -176,14 +176,8 @@ func (h *Pages) renderUserShow(w http.ResponseWriter, r *http.Request, p *auth.P
 		return
 	}
 	ctx := r.Context()
-	id, err := web.IDParam(r, "id")
-	if err != nil {
-		h.Fail(w, r, p, err)
-		return
-	}
-	u, err := h.Auth.GetUser(ctx, p, id)
-	if err != nil {
-		h.Fail(w, r, p, err)
+	u, ok := web.Load(h.Kernel, w, r, p, h.Auth.GetUser)
+	if !ok {
 		return
 	}
 	pg := h.Page(w, r, p, "", "users")

@@ -1,6 +1,7 @@
 package members
 
 import (
+	"context"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -24,7 +25,7 @@ import (
 
 func (h *Pages) exportRoutes(mux *http.ServeMux) {
 	a := h.Authed
-	mux.HandleFunc("GET /exports", a(h.exportList))
+	mux.HandleFunc("GET /exports", a(web.Show(h.renderExportList)))
 	mux.HandleFunc("GET /exports/new", a(h.exportNew))
 	mux.HandleFunc("POST /exports", a(h.exportCreate))
 	mux.HandleFunc("POST /exports/{id}/decide", a(h.exportDecide))
@@ -94,11 +95,6 @@ type exportListData struct {
 	ApprovalRows int
 	Sections     []memberSection
 	Section      string
-}
-
-func (h *Pages) exportList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	h.renderExportList(w, r, p, nil, http.StatusOK)
-	return nil
 }
 
 func (h *Pages) renderExportList(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *web.Form, status int) {
@@ -193,26 +189,16 @@ func (h *Pages) exportCreate(w http.ResponseWriter, r *http.Request, p *auth.Pri
 }
 
 // exportDecide: POST /exports/{id}/decide, action=approve or reject (with
-// a note).
+// a note); the store refuses any other.
 func (h *Pages) exportDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := web.IDParam(r, "id")
-	if err != nil {
-		return err
-	}
-	action := web.FormValue(r, "action")
-	_, err = h.Members.DecideExport(r.Context(), p, id, member.ExportDecision{Action: action, Note: web.FormValue(r, "note")})
-	if err != nil {
-		pg := h.Page(w, r, p, "", "members")
-		form, ok := web.FormFrom(pg, r, err)
-		if !ok {
+	return h.Decide(w, r, p, web.Decision{Field: "action", RowKey: "decide_id",
+		Flash: map[string]string{"approve": "flash.exp.approved", "reject": "flash.exp.rejected"},
+		Apply: func(ctx context.Context, id int64, action string) error {
+			_, err := h.Members.DecideExport(ctx, p, id, member.ExportDecision{Action: action, Note: web.FormValue(r, "note")})
 			return err
-		}
-		form.Values["decide_id"] = db.FormatID(id)
-		h.renderExportList(w, r, p, form, httpx.Status(err))
-		return nil
-	}
-	web.Redirect(w, r, "/exports", map[string]string{"approve": "flash.exp.approved", "reject": "flash.exp.rejected"}[action])
-	return nil
+		},
+		Again: h.renderExportList,
+		Next:  func(int64) string { return "/exports" }})
 }
 
 // exportDownload: GET /exports/{id}/download, once.

@@ -1,6 +1,7 @@
 package members
 
 import (
+	"context"
 	"net/http"
 
 	"gonghui/internal/auth"
@@ -51,7 +52,7 @@ func applicationView(lang i18n.Lang, paths *pathCache, a member.Application) app
 type applicationListData struct {
 	Status     string // "" = pending, "all", or a status
 	Org        string
-	StatusTabs []statusTab
+	StatusTabs []web.Tab
 	OrgOptions []web.Option
 	Rows       []applicationRow
 	Next       string
@@ -59,12 +60,6 @@ type applicationListData struct {
 	Back       string
 	Sections   []memberSection
 	Section    string
-}
-
-// statusTab is one choice of a row of filter links.
-type statusTab struct {
-	Label, URL string
-	Current    bool
 }
 
 func (h *Pages) applicationList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -79,15 +74,12 @@ func (h *Pages) applicationList(w http.ResponseWriter, r *http.Request, p *auth.
 	default:
 		q.Status = member.ApplicationStatus(d.Status)
 	}
-	base := web.SetQuery(web.SetQuery(web.SetQuery(pg.Path, "flash", ""), "cursor", ""), "status", "")
-	tabs := []struct{ value, label string }{{"", appStatusLabel(pg.Lang, member.AppPending)}}
+	tabs := []web.Option{{Value: "", Label: appStatusLabel(pg.Lang, member.AppPending)}}
 	for _, s := range appStatuses[1:] {
-		tabs = append(tabs, struct{ value, label string }{string(s), appStatusLabel(pg.Lang, s)})
+		tabs = append(tabs, web.Option{Value: string(s), Label: appStatusLabel(pg.Lang, s)})
 	}
-	tabs = append(tabs, struct{ value, label string }{"all", pg.T("page.all")})
-	for _, t := range tabs {
-		d.StatusTabs = append(d.StatusTabs, statusTab{Label: t.label, URL: web.SetQuery(base, "status", t.value), Current: t.value == d.Status})
-	}
+	tabs = append(tabs, web.Option{Value: "all", Label: pg.T("page.all")})
+	d.StatusTabs = web.FilterTabs(web.ListBase(pg), "status", d.Status, tabs)
 	fe := errs.Fields{}
 	if d.Org != "" {
 		if q.Org = web.ParseIDValue(d.Org); q.Org == 0 {
@@ -124,72 +116,21 @@ func (h *Pages) applicationList(w http.ResponseWriter, r *http.Request, p *auth.
 	return nil
 }
 
-// applicationShowData is the Data of an application's page.
-type applicationShowData struct {
-	A    applicationRow
-	Back string
-}
-
-func (h *Pages) applicationShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	h.renderApplication(w, r, p, nil, http.StatusOK)
-	return nil
-}
-
 func (h *Pages) renderApplication(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *web.Form, status int) {
-	ctx := r.Context()
-	id, err := web.IDParam(r, "id")
-	if err != nil {
-		h.Fail(w, r, p, err)
-		return
+	if a, ok := web.Load(h.Kernel, w, r, p, h.Members.GetApplication); ok {
+		h.renderQueueItem(w, r, p, form, status, applicationQueue, a.ID, a.Name, func(lang i18n.Lang, paths *pathCache) any { return applicationView(lang, paths, *a) })
 	}
-	a, err := h.Members.GetApplication(ctx, p, id)
-	if err != nil {
-		h.Fail(w, r, p, err)
-		return
-	}
-	pg := h.Page(w, r, p, "", "members")
-	pg.Title = pg.T("mweb.app.title", a.Name)
-	if r.Method != http.MethodGet {
-		pg.Path = "/applications/" + db.FormatID(a.ID)
-	}
-	pg.Crumbs = []web.Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.T("mweb.apps.title"), URL: "/applications"}, {Label: a.Name}}
-	pg.Form = form
-	back := web.LocalURL(r.FormValue("back"), "")
-	if back == "" {
-		back = "/applications"
-	}
-	pg.Data = applicationShowData{A: applicationView(pg.Lang, h.pathCache(ctx, p), *a), Back: back}
-	h.Render(w, status, "application_show", pg)
 }
 
 // applicationDecide: POST /applications/{id}/decide, decision=approve or
 // reject (with a reason).
 func (h *Pages) applicationDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := web.IDParam(r, "id")
-	if err != nil {
-		return err
-	}
-	decision := web.FormValue(r, "decision")
-	if decision != "approve" && decision != "reject" {
-		pg := h.Page(w, r, p, "", "members")
-		h.renderApplication(w, r, p, web.FieldErrorForm(pg, "decision", "field.invalid_choice"), httpx.KindStatus(errs.KindInvalid))
-		return nil
-	}
-	_, err = h.Members.Decide(r.Context(), p, id, member.Decision{Approve: decision == "approve", Reason: web.FormValue(r, "reason")})
-	if err != nil {
-		pg := h.Page(w, r, p, "", "members")
-		form, ok := web.FormFrom(pg, r, err)
-		if !ok {
+	return h.Decide(w, r, p, web.Decision{Field: "decision", Strict: true, Back: true,
+		Flash: map[string]string{"approve": "flash.mweb.app_approved", "reject": "flash.mweb.app_rejected"},
+		Apply: func(ctx context.Context, id int64, decision string) error {
+			_, err := h.Members.Decide(ctx, p, id, member.Decision{Approve: decision == "approve", Reason: web.FormValue(r, "reason")})
 			return err
-		}
-		h.renderApplication(w, r, p, form, httpx.Status(err))
-		return nil
-	}
-	back := web.LocalURL(web.FormValue(r, "back"), "/applications/"+db.FormatID(id))
-	if decision == "approve" {
-		web.Redirect(w, r, back, "flash.mweb.app_approved")
-		return nil
-	}
-	web.Redirect(w, r, back, "flash.mweb.app_rejected")
-	return nil
+		},
+		Again: h.renderApplication,
+		Next:  func(id int64) string { return "/applications/" + db.FormatID(id) }})
 }

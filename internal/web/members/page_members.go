@@ -204,15 +204,7 @@ func (h *Pages) memberList(w http.ResponseWriter, r *http.Request, p *auth.Princ
 
 // memberFor loads the member of the {id} path value.
 func (h *Pages) memberFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*member.Member, bool) {
-	id, err := web.IDParam(r, "id")
-	if err == nil {
-		var m *member.Member
-		if m, err = h.Members.Get(r.Context(), p, id); err == nil {
-			return m, true
-		}
-	}
-	h.Fail(w, r, p, err)
-	return nil, false
+	return web.Load(h.Kernel, w, r, p, h.Members.Get)
 }
 
 // memberShowData is the Data of a member's page.

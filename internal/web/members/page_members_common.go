@@ -36,11 +36,7 @@ func memberStatusVariant(s member.Status) string {
 }
 
 func memberStatusOptions(lang i18n.Lang) []web.Option {
-	out := make([]web.Option, 0, len(member.Statuses))
-	for _, s := range member.Statuses {
-		out = append(out, web.Option{Value: string(s), Label: memberStatusLabel(lang, s)})
-	}
-	return out
+	return web.EnumOptions(lang, member.Statuses, memberStatusLabel)
 }
 
 func appStatusLabel(lang i18n.Lang, s member.ApplicationStatus) string {
@@ -117,6 +113,37 @@ func memberRows(lang i18n.Lang, ms []member.Member) []memberRow {
 // memberSection is the sub-navigation shared by the registry, the
 // applications queue and the transfers.
 type memberSection struct{ Key, URL, Label string }
+
+// queue is a list of items staff decide on, under the registry, and the
+// page of one of its items.
+type queue struct{ ListTitle, URL, ItemTitle, ItemPage string }
+
+var (
+	applicationQueue = queue{"mweb.apps.title", "/applications", "mweb.app.title", "application_show"}
+	transferQueue    = queue{"mweb.transfers.title", "/transfers", "mweb.transfer.title", "transfer_show"}
+)
+
+// queueItemData is the Data of an item's page: the item's view and where
+// its "back" links lead (the form's "back", else the queue).
+type queueItemData struct {
+	Item any
+	Back string
+}
+
+// renderQueueItem renders the page of the item id of q, called name, with
+// the form that failed on a POST to it; view makes the item's view.
+func (h *Pages) renderQueueItem(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *web.Form, status int,
+	q queue, id int64, name string, view func(i18n.Lang, *pathCache) any) {
+	pg := h.Page(w, r, p, "", "members")
+	pg.Title = pg.T(q.ItemTitle, name)
+	if r.Method != http.MethodGet {
+		pg.Path = q.URL + "/" + db.FormatID(id)
+	}
+	pg.Crumbs = []web.Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.T(q.ListTitle), URL: q.URL}, {Label: name}}
+	pg.Form = form
+	pg.Data = queueItemData{Item: view(pg.Lang, h.pathCache(r.Context(), p)), Back: web.LocalURL(r.FormValue("back"), q.URL)}
+	h.Render(w, status, q.ItemPage, pg)
+}
 
 func memberSections(lang i18n.Lang) []memberSection {
 	return []memberSection{

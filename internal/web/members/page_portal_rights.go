@@ -1,6 +1,7 @@
 package members
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -75,11 +76,7 @@ func consentItem(lang i18n.Lang, c member.Consent) rightsItem {
 }
 
 func correctionFields(lang i18n.Lang) []web.Option {
-	out := make([]web.Option, len(member.CorrectionFields))
-	for i, f := range member.CorrectionFields {
-		out[i] = web.Option{Value: f, Label: i18n.T(lang, "rights.field."+f)}
-	}
-	return out
+	return web.EnumOptions(lang, member.CorrectionFields, func(lang i18n.Lang, f string) string { return i18n.T(lang, "rights.field."+f) })
 }
 
 // ownData reads the member's data, audited as a self-reveal via how.
@@ -227,35 +224,18 @@ func (h *Pages) correctionList(w http.ResponseWriter, r *http.Request, p *auth.P
 
 // correctionDecide: POST /corrections/{id}/decide.
 func (h *Pages) correctionDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := web.IDParam(r, "id")
-	if err != nil {
-		return err
-	}
-	decision := web.FormValue(r, "decision")
-	pg := h.Page(w, r, p, "rights.staff.title", "members")
-	pg.Path = "/corrections"
-	if decision != "approve" && decision != "reject" {
-		pg.Form = web.FieldErrorForm(pg, "decision", "field.invalid_choice")
-		h.renderCorrections(w, r, p, pg, httpx.KindStatus(errs.KindInvalid))
-		return nil
-	}
-	_, err = h.Members.DecideCorrection(r.Context(), p, id, member.CorrectionDecision{Approve: decision == "approve", Reason: web.FormValue(r, "reason")})
-	if err != nil {
-		form, ok := web.FormFrom(pg, r, err)
-		if !ok {
+	return h.Decide(w, r, p, web.Decision{Field: "decision", Strict: true, RowKey: "id",
+		Flash: map[string]string{"approve": "flash.rights.approved", "reject": "flash.rights.rejected"},
+		Apply: func(ctx context.Context, id int64, decision string) error {
+			_, err := h.Members.DecideCorrection(ctx, p, id, member.CorrectionDecision{Approve: decision == "approve", Reason: web.FormValue(r, "reason")})
 			return err
-		}
-		form.Values["id"] = db.FormatID(id)
-		pg.Form = form
-		h.renderCorrections(w, r, p, pg, httpx.Status(err))
-		return nil
-	}
-	flash := "flash.rights.rejected"
-	if decision == "approve" {
-		flash = "flash.rights.approved"
-	}
-	web.Redirect(w, r, "/corrections", flash)
-	return nil
+		},
+		Again: func(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *web.Form, status int) {
+			pg := h.Page(w, r, p, "rights.staff.title", "members")
+			pg.Path, pg.Form = "/corrections", form
+			h.renderCorrections(w, r, p, pg, status)
+		},
+		Next: func(int64) string { return "/corrections" }})
 }
 
 // importConsent marks the request's context: the importer confirmed that

@@ -1,12 +1,13 @@
 package members
 
 import (
+	"context"
 	"net/http"
 
 	"gonghui/internal/auth"
-	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
+	"gonghui/internal/i18n"
 	"gonghui/internal/member"
 	"gonghui/internal/web"
 )
@@ -19,7 +20,7 @@ import (
 // transferListData is the Data of the list.
 type transferListData struct {
 	Direction, Status string
-	DirTabs           []statusTab
+	DirTabs           []web.Tab
 	StatusOptions     []web.Option
 	Rows              []transferView
 	Next              string
@@ -32,11 +33,6 @@ type transferListData struct {
 	Section           string
 }
 
-func (h *Pages) transferList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	h.renderTransferList(w, r, p, nil, http.StatusOK)
-	return nil
-}
-
 func (h *Pages) renderTransferList(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *web.Form, status int) {
 	ctx := r.Context()
 	pg := h.Page(w, r, p, "mweb.transfers.title", "members")
@@ -45,13 +41,9 @@ func (h *Pages) renderTransferList(w http.ResponseWriter, r *http.Request, p *au
 	}
 	d := transferListData{Direction: web.QueryValue(r, "direction"), Status: web.QueryValue(r, "status"), CanRequest: p.Can(auth.PermMemberWrite),
 		Sections: memberSections(pg.Lang), Section: "transfers"}
-	for _, s := range transferStatuses {
-		d.StatusOptions = append(d.StatusOptions, web.Option{Value: string(s), Label: transferStatusLabel(pg.Lang, s)})
-	}
-	base := web.SetQuery(web.SetQuery(pg.Path, "flash", ""), "cursor", "")
-	for _, t := range []struct{ value, key string }{{"", "page.all"}, {"in", "mweb.transfers.in"}, {"out", "mweb.transfers.out"}} {
-		d.DirTabs = append(d.DirTabs, statusTab{Label: pg.T(t.key), URL: web.SetQuery(base, "direction", t.value), Current: t.value == d.Direction})
-	}
+	d.StatusOptions = web.EnumOptions(pg.Lang, transferStatuses, transferStatusLabel)
+	d.DirTabs = web.FilterTabs(web.ListBase(pg), "direction", d.Direction, []web.Option{
+		{Value: "", Label: pg.T("page.all")}, {Value: "in", Label: pg.T("mweb.transfers.in")}, {Value: "out", Label: pg.T("mweb.transfers.out")}})
 	cursor := web.QueryValue(r, "cursor")
 	items, next, err := h.Members.ListTransfers(ctx, p, member.TransferQuery{Status: member.TransferStatus(d.Status), Direction: d.Direction, After: cursor, Limit: web.PageSize})
 	if err != nil {
@@ -111,64 +103,22 @@ func (h *Pages) transferRequestIn(w http.ResponseWriter, r *http.Request, p *aut
 	return nil
 }
 
-// transferShowData is the Data of a transfer's page.
-type transferShowData struct {
-	T    transferView
-	Back string
-}
-
-func (h *Pages) transferShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	h.renderTransfer(w, r, p, nil, http.StatusOK)
-	return nil
-}
-
 func (h *Pages) renderTransfer(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *web.Form, status int) {
-	ctx := r.Context()
-	id, err := web.IDParam(r, "id")
-	if err != nil {
-		h.Fail(w, r, p, err)
-		return
+	if t, ok := web.Load(h.Kernel, w, r, p, h.Members.GetTransfer); ok {
+		h.renderQueueItem(w, r, p, form, status, transferQueue, t.ID, t.MemberName, func(lang i18n.Lang, paths *pathCache) any { return transferViewOf(lang, paths, *t) })
 	}
-	t, err := h.Members.GetTransfer(ctx, p, id)
-	if err != nil {
-		h.Fail(w, r, p, err)
-		return
-	}
-	pg := h.Page(w, r, p, "", "members")
-	pg.Title = pg.T("mweb.transfer.title", t.MemberName)
-	if r.Method != http.MethodGet {
-		pg.Path = "/transfers/" + db.FormatID(t.ID)
-	}
-	pg.Crumbs = []web.Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.T("mweb.transfers.title"), URL: "/transfers"}, {Label: t.MemberName}}
-	pg.Form = form
-	back := web.LocalURL(r.FormValue("back"), "")
-	if back == "" {
-		back = "/transfers"
-	}
-	pg.Data = transferShowData{T: transferViewOf(pg.Lang, h.pathCache(ctx, p), *t), Back: back}
-	h.Render(w, status, "transfer_show", pg)
 }
 
 // transferDecide: POST /transfers/{id}/decide, action=release, accept,
-// reject (with a reason) or cancel.
+// reject (with a reason) or cancel; the store refuses any other.
 func (h *Pages) transferDecide(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	id, err := web.IDParam(r, "id")
-	if err != nil {
-		return err
-	}
-	action := web.FormValue(r, "action")
-	_, err = h.Members.DecideTransfer(r.Context(), p, id, member.TransferDecision{Action: action, Reason: web.FormValue(r, "reason")})
-	if err != nil {
-		pg := h.Page(w, r, p, "", "members")
-		form, ok := web.FormFrom(pg, r, err)
-		if !ok {
+	return h.Decide(w, r, p, web.Decision{Field: "action", Back: true,
+		Flash: map[string]string{"release": "flash.mweb.transfer_released", "accept": "flash.mweb.transfer_accepted",
+			"reject": "flash.mweb.transfer_rejected", "cancel": "flash.mweb.transfer_cancelled"},
+		Apply: func(ctx context.Context, id int64, action string) error {
+			_, err := h.Members.DecideTransfer(ctx, p, id, member.TransferDecision{Action: action, Reason: web.FormValue(r, "reason")})
 			return err
-		}
-		h.renderTransfer(w, r, p, form, httpx.Status(err))
-		return nil
-	}
-	flash := map[string]string{"release": "flash.mweb.transfer_released", "accept": "flash.mweb.transfer_accepted",
-		"reject": "flash.mweb.transfer_rejected", "cancel": "flash.mweb.transfer_cancelled"}[action]
-	web.Redirect(w, r, web.LocalURL(web.FormValue(r, "back"), "/transfers"), flash)
-	return nil
+		},
+		Again: h.renderTransfer,
+		Next:  func(int64) string { return "/transfers" }})
 }

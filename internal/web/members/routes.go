@@ -1,6 +1,10 @@
 package members
 
-import "net/http"
+import (
+	"net/http"
+
+	"gonghui/internal/web"
+)
 
 // Routes registers the member registry, joining, transfers, import and export, and members' own pages. Every signed-in page goes through h.Authed,
 // which also checks the form token of every POST.
@@ -20,11 +24,11 @@ func (h *Pages) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /members/{id}/edit", a(h.memberEdit))
 	mux.HandleFunc("POST /members/{id}/edit", a(h.memberUpdate))
 	mux.HandleFunc("GET /applications", a(h.applicationList))
-	mux.HandleFunc("GET /applications/{id}", a(h.applicationShow))
+	mux.HandleFunc("GET /applications/{id}", a(web.Show(h.renderApplication)))
 	mux.HandleFunc("POST /applications/{id}/decide", a(h.applicationDecide))
-	mux.HandleFunc("GET /transfers", a(h.transferList))
+	mux.HandleFunc("GET /transfers", a(web.Show(h.renderTransferList)))
 	mux.HandleFunc("POST /transfers/new", a(h.transferRequestIn))
-	mux.HandleFunc("GET /transfers/{id}", a(h.transferShow))
+	mux.HandleFunc("GET /transfers/{id}", a(web.Show(h.renderTransfer)))
 	mux.HandleFunc("POST /transfers/{id}/decide", a(h.transferDecide))
 	mux.HandleFunc("GET /orgs/{id}/join-qr", a(h.joinQR))
 	mux.HandleFunc("GET /orgs/{id}/join-qr.png", a(h.joinQRPNG))

@@ -209,16 +209,11 @@ func (h *Pages) orgShow(w http.ResponseWriter, r *http.Request, p *auth.Principa
 // failed submission of one of its forms back to it.
 func (h *Pages) renderOrgShow(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *web.Form, formName string, status int) {
 	ctx := r.Context()
-	id, err := web.IDParam(r, "id")
-	if err != nil {
-		h.Fail(w, r, p, err)
+	o, ok := web.Load(h.Kernel, w, r, p, h.Orgs.Get)
+	if !ok {
 		return
 	}
-	o, err := h.Orgs.Get(ctx, p, id)
-	if err != nil {
-		h.Fail(w, r, p, err)
-		return
-	}
+	id := o.ID
 	anc, err := h.Orgs.Ancestors(ctx, p, id)
 	if err != nil {
 		h.Fail(w, r, p, err)
