@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"gonghui/internal/auth"
+	"gonghui/internal/card"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
@@ -78,4 +79,24 @@ func (b *Book) Audience(ctx context.Context, q Queryer, id *int64, publisher int
 		return "", f.Err()
 	}
 	return audP, nil
+}
+
+// FieldErr is the error of one field breaking one rule.
+func FieldErr(field, key string, args ...any) error {
+	f := errs.Fields{}
+	f.Add(field, key, args...)
+	return f.Err()
+}
+
+// CardMember reads a scanned membership card as the member it names; the
+// errors' keys start with the host's name ("activity", "course").
+func CardMember(ctx context.Context, ms *member.Store, payload, name string) (int64, error) {
+	chk, err := ms.VerifyCard(ctx, payload)
+	if err != nil {
+		return 0, FieldErr("card", name+".card_unreadable")
+	}
+	if chk.Status != card.StatusValid {
+		return 0, FieldErr("card", name+".card_"+string(chk.Status))
+	}
+	return chk.MemberID, nil
 }
