@@ -20,12 +20,9 @@ func places(ctx context.Context, q queryer, pr *auth.Principal, in *parsed) (org
 	if in.OrgID == 0 {
 		return "", "", fieldErr("org_id", "field.required")
 	}
-	orgP, ok, err := signup.OrgPath(ctx, q, in.OrgID)
+	orgP, err = signup.SeenOrg(ctx, q, rule, pr, in.OrgID, "org_id")
 	if err != nil {
 		return "", "", err
-	}
-	if !ok || rule.Readable(pr, orgP) != nil {
-		return "", "", fieldErr("org_id", "field.invalid_id")
 	}
 	if !rule.CanWrite(pr, orgP) {
 		return "", "", errs.Forbidden()

@@ -198,13 +198,7 @@ func (s *Store) loadGroup(ctx context.Context, id int64) (*Group, error) {
 // GetGroup returns an interest group the caller may see.
 func (s *Store) GetGroup(ctx context.Context, pr *auth.Principal, id int64) (*Group, error) {
 	g, err := s.loadGroup(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := rule.Readable(pr, g.orgPath); err != nil {
-		return nil, err
-	}
-	return g, nil
+	return signup.Seen(rule, pr, g, err, func(g *Group) string { return g.orgPath })
 }
 
 // GroupMember is one member of an interest group.

@@ -100,3 +100,28 @@ func CardMember(ctx context.Context, ms *member.Store, payload, name string) (in
 	}
 	return chk.MemberID, nil
 }
+
+// Seen answers x, loaded with err, if pr may see it at its organisation's
+// path under r.
+func Seen[T any](r scope.Rule, pr *auth.Principal, x *T, err error, path func(*T) string) (*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Readable(pr, path(x)); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// SeenOrg reads the path of organisation id, named in field (a filter, a
+// publisher): unknown or out of pr's sight under r, the field is wrong.
+func SeenOrg(ctx context.Context, q Queryer, r scope.Rule, pr *auth.Principal, id int64, field string) (string, error) {
+	path, ok, err := OrgPath(ctx, q, id)
+	if err != nil {
+		return "", err
+	}
+	if !ok || r.Readable(pr, path) != nil {
+		return "", FieldErr(field, "field.invalid_id")
+	}
+	return path, nil
+}
