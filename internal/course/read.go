@@ -215,20 +215,15 @@ type MemberTerm struct {
 // one above it, with their tags) that have not ended, and those they are
 // enrolled in, soonest first, with their enrolments.
 func (s *Store) OpenTerms(ctx context.Context, memberID int64) ([]MemberTerm, error) {
-	m, err := s.Members.Brief(ctx, memberID)
+	m, anc, err := signup.Reach(ctx, s.Members, memberID)
 	if err != nil {
 		return nil, err
 	}
-	anc := auth.Ancestors(m.OrgPath)
-	if len(anc) == 0 || m.Status != member.StatusActive {
+	if len(anc) == 0 {
 		return []MemberTerm{}, nil
 	}
 	today := beijing.Day(s.now())
-	args := make([]any, 0, len(anc)+5)
-	for _, p := range anc {
-		args = append(args, p)
-	}
-	args = append(args, m.Tags, memberID, EnrolApplied, EnrolEnrolled, EnrolWaiting, TermOpen, TermDrawn, today)
+	args := append(anc, m.Tags, memberID, EnrolApplied, EnrolEnrolled, EnrolWaiting, TermOpen, TermDrawn, today)
 	// Open to them now, or held by them (a member who moved keeps the
 	// terms they applied for).
 	terms, err := s.terms(ctx, "((t.audience_path IN ("+db.Placeholders(len(anc))+") AND (t.audience_tags = 0 OR (t.audience_tags & ?) <> 0))"+

@@ -125,3 +125,22 @@ func SeenOrg(ctx context.Context, q Queryer, r scope.Rule, pr *auth.Principal, i
 	}
 	return path, nil
 }
+
+// Reach reads a member for the lists of what is open to them, with the
+// paths of their union and the organisations above it (as query
+// arguments); none when they are not an active member.
+func Reach(ctx context.Context, ms *member.Store, memberID int64) (*member.Brief, []any, error) {
+	m, err := ms.Brief(ctx, memberID)
+	if err != nil {
+		return nil, nil, err
+	}
+	anc := auth.Ancestors(m.OrgPath)
+	if m.Status != member.StatusActive {
+		return m, nil, nil
+	}
+	paths := make([]any, 0, len(anc))
+	for _, p := range anc {
+		paths = append(paths, p)
+	}
+	return m, paths, nil
+}
