@@ -24,9 +24,9 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/beijing"
 	"gonghui/internal/db"
-	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/scope"
+	"gonghui/internal/signup"
 )
 
 // Kind is what sort of activity it is.
@@ -152,11 +152,7 @@ func (s *Store) GroupStats() (batches, ops int64) { return s.group.Stats() }
 // them, over the publishing organisation's subtree.
 var rule = scope.Rule{Entity: "activity", Read: auth.PermActivityRead, Write: auth.PermActivityWrite}
 
-func fieldErr(field, key string, args ...any) error {
-	f := errs.Fields{}
-	f.Add(field, key, args...)
-	return f.Err()
-}
+var fieldErr = signup.FieldErr
 
 func boolInt(b bool) int {
 	if b {

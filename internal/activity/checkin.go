@@ -104,14 +104,11 @@ func (s *Store) CheckIn(ctx context.Context, pr *auth.Principal, activityID int6
 		}
 		switch {
 		case in.Card != "":
-			chk, err := s.Members.VerifyCard(ctx, in.Card)
+			id, err := signup.CardMember(ctx, s.Members, in.Card, "activity")
 			if err != nil {
-				return nil, false, fieldErr("card", "activity.card_unreadable")
+				return nil, false, err
 			}
-			if chk.Status != card.StatusValid {
-				return nil, false, fieldErr("card", "activity.card_"+string(chk.Status))
-			}
-			memberID, via = chk.MemberID, CheckInByCard
+			memberID, via = id, CheckInByCard
 		case in.MemberID != 0:
 			memberID = in.MemberID
 		default:

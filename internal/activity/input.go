@@ -9,7 +9,7 @@ import (
 
 	"gonghui/internal/beijing"
 	"gonghui/internal/errs"
-	"gonghui/internal/member"
+	"gonghui/internal/signup"
 )
 
 // Input is an activity as staff write it. Times are "2006-01-02T15:04"
@@ -49,16 +49,16 @@ type CheckpointInput struct {
 	RotateSeconds int    `json:"rotate_seconds"`
 }
 
-// Limits of the fields.
+// Limits of the fields; the texts' are those courses share.
 const (
-	MaxTitle       = 100
-	MaxText        = 200
-	MaxDescription = 20000
 	MaxCapacity    = 1_000_000
 	MaxCheckpoints = 20
 	MaxCheckpoint  = 40
 	MinRotate      = 10
 	MaxRotate      = 86400
+	MaxTitle       = signup.MaxTitle
+	MaxText        = signup.MaxText
+	MaxDescription = signup.MaxDescription
 )
 
 // parsed is an Input after validation.
@@ -73,23 +73,11 @@ type parsed struct {
 func (in Input) validate(now time.Time) (*parsed, error) {
 	f := errs.Fields{}
 	p := &parsed{Input: in}
-	p.Title = strings.TrimSpace(in.Title)
-	if f.Check(p.Title != "", "title", "field.required") {
-		f.Check(utf8.RuneCountInString(p.Title) <= MaxTitle, "title", "field.too_long", MaxTitle)
-	}
-	if in.Kind == "" {
-		f.Add("kind", "field.required")
-	} else {
-		f.Check(in.Kind.Valid(), "kind", "field.invalid_choice")
-	}
-	f.Check(utf8.RuneCountInString(in.Description) <= MaxDescription, "description", "field.too_long", MaxDescription)
-	for name, v := range map[string]*string{"organiser": &p.Organiser, "venue": &p.Venue, "address": &p.Address, "prize": &p.Prize} {
-		*v = strings.TrimSpace(*v)
-		f.Check(utf8.RuneCountInString(*v) <= MaxText, name, "field.too_long", MaxText)
-	}
-	bits, ok := member.TagBits(in.AudienceTags)
-	f.Check(ok, "audience_tags", "field.invalid_choice")
-	p.tags = bits
+	signup.Title(f, "title", &p.Title)
+	signup.Choice(f, "kind", in.Kind == "", in.Kind.Valid())
+	signup.Description(f, in.Description)
+	signup.Texts(f, map[string]*string{"organiser": &p.Organiser, "venue": &p.Venue, "address": &p.Address, "prize": &p.Prize})
+	p.tags = signup.AudienceTags(f, in.AudienceTags)
 	if (in.Lat == nil) != (in.Lng == nil) {
 		f.Add(map[bool]string{true: "lng", false: "lat"}[in.Lat != nil], "activity.coordinates_pair")
 	}
@@ -131,7 +119,7 @@ func (in Input) validate(now time.Time) (*parsed, error) {
 		f.Check(!p.cancelled.After(p.ends), "cancel_before", "activity.cancel_after_end")
 	}
 
-	f.Check(in.Capacity >= 0 && in.Capacity <= MaxCapacity, "capacity", "field.out_of_range", 0, MaxCapacity)
+	signup.Capacity(f, in.Capacity, MaxCapacity)
 	if in.Capacity == 0 && in.Waitlist {
 		f.Add("waitlist", "activity.waitlist_needs_capacity")
 	}

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
@@ -50,7 +49,7 @@ type MemberQuery struct {
 // union or one above it, coming ones soonest first (or, with Past, ended
 // ones latest first), with their registrations.
 func (s *Store) ForMember(ctx context.Context, memberID int64, q MemberQuery) ([]MemberActivity, string, error) {
-	m, err := s.Members.Brief(ctx, memberID)
+	m, anc, err := signup.Reach(ctx, s.Members, memberID)
 	if err != nil {
 		return nil, "", err
 	}
@@ -59,17 +58,12 @@ func (s *Store) ForMember(ctx context.Context, memberID int64, q MemberQuery) ([
 		return nil, "", badCursor()
 	}
 	limit := scope.PageLimit(q.Limit)
-	anc := auth.Ancestors(m.OrgPath)
-	if len(anc) == 0 || m.Status != member.StatusActive {
+	if len(anc) == 0 {
 		return []MemberActivity{}, "", nil
 	}
 	now := scope.Millis(s.now())
 	where := []string{"a.audience_path IN (" + db.Placeholders(len(anc)) + ")", "a.status IN (?, ?, ?)"}
-	var args []any
-	for _, p := range anc {
-		args = append(args, p)
-	}
-	args = append(args, StatusPublished, StatusFinished, StatusCancelled)
+	args := append(anc, StatusPublished, StatusFinished, StatusCancelled)
 	order := "a.starts_at, a.id"
 	if q.Past {
 		where, args = append(where, "a.ends_at < ?"), append(args, now)

@@ -72,13 +72,7 @@ func checkpoints(ctx context.Context, q queryer, activityID int64) ([]Checkpoint
 // Get returns an activity the caller may see.
 func (s *Store) Get(ctx context.Context, pr *auth.Principal, id int64) (*Activity, error) {
 	a, err := load(ctx, s.DB, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := rule.Readable(pr, a.OrgPath); err != nil {
-		return nil, err
-	}
-	return a, nil
+	return signup.Seen(rule, pr, a, err, func(a *Activity) string { return a.OrgPath })
 }
 
 // Query filters the staff listing.

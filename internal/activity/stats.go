@@ -1,11 +1,10 @@
 package activity
 
 import (
-	"context"
-	"fmt"
 	"time"
 
 	"gonghui/internal/beijing"
+	"gonghui/internal/signup"
 	"gonghui/internal/stats"
 )
 
@@ -51,28 +50,17 @@ func (st *seats) Figures() stats.Point {
 // check-ins themselves (not the counters in the activities' rows), so a
 // check compares the counters too.
 func StatSource() stats.Source {
-	return stats.Source{Prefix: StatPrefix, Count: func(ctx context.Context, q stats.Queryer, emit func(stats.Change)) error {
-		rows, err := q.Query(ctx, `SELECT a.org_path, a.starts_at, a.status,
+	return signup.StatSource("activity", StatPrefix, statMetrics, `SELECT a.org_path, a.starts_at, a.status,
 			(SELECT COUNT(*) FROM registrations r WHERE r.activity_id = a.id AND r.status IN (?, ?)),
 			(SELECT COUNT(DISTINCT c.member_id) FROM checkins c WHERE c.activity_id = a.id)
-			FROM activities a WHERE a.status <> ?`, RegConfirmed, RegWalkIn, StatusDraft)
-		if err != nil {
-			return fmt.Errorf("activity: recount: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
+			FROM activities a WHERE a.status <> ?`, []any{RegConfirmed, RegWalkIn, StatusDraft},
+		func(row signup.Scanner) (stats.Point, error) {
 			var path string
 			var starts, places, attended int64
 			var status Status
-			if err := rows.Scan(&path, &starts, &status, &places, &attended); err != nil {
-				return fmt.Errorf("activity: recount: %w", err)
-			}
-			for _, c := range activityFigures(path, starts, status, places, attended).Changes(statMetrics, 1) {
-				emit(c)
-			}
-		}
-		return rows.Err()
-	}}
+			err := row.Scan(&path, &starts, &status, &places, &attended)
+			return activityFigures(path, starts, status, places, attended), err
+		})
 }
 
 // FiguresFrom reads the activity figures of a subtree for the months

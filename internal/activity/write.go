@@ -20,12 +20,9 @@ func places(ctx context.Context, q queryer, pr *auth.Principal, in *parsed) (org
 	if in.OrgID == 0 {
 		return "", "", fieldErr("org_id", "field.required")
 	}
-	orgP, ok, err := signup.OrgPath(ctx, q, in.OrgID)
+	orgP, err = signup.SeenOrg(ctx, q, rule, pr, in.OrgID, "org_id")
 	if err != nil {
 		return "", "", err
-	}
-	if !ok || rule.Readable(pr, orgP) != nil {
-		return "", "", fieldErr("org_id", "field.invalid_id")
 	}
 	if !rule.CanWrite(pr, orgP) {
 		return "", "", errs.Forbidden()
@@ -86,8 +83,9 @@ func (s *Store) Create(ctx context.Context, pr *auth.Principal, in Input) (*Acti
 }
 
 // checkCheckpoints refuses, before anything is written, a checkpoint list
-// naming unknown checkpoints or leaving out one where people checked in.
-func checkCheckpoints(ctx context.Context, tx *db.Tx, have []Checkpoint, want []CheckpointInput) error {
+// naming unknown checkpoints or leaving out one where people checked in;
+// it answers those left out, to remove.
+func checkCheckpoints(ctx context.Context, tx *db.Tx, have []Checkpoint, want []CheckpointInput) ([]Checkpoint, error) {
 	kept := map[int64]bool{}
 	for i, c := range want {
 		if c.ID == 0 {
@@ -98,23 +96,25 @@ func checkCheckpoints(ctx context.Context, tx *db.Tx, have []Checkpoint, want []
 			found = found || h.ID == c.ID
 		}
 		if !found {
-			return fieldErr("checkpoints."+strconv.Itoa(i)+".id", "field.invalid_id")
+			return nil, fieldErr("checkpoints."+strconv.Itoa(i)+".id", "field.invalid_id")
 		}
 		kept[c.ID] = true
 	}
+	var dropped []Checkpoint
 	for _, h := range have {
 		if kept[h.ID] {
 			continue
 		}
 		var n int
 		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM checkins WHERE checkpoint_id = ?", h.ID).Scan(&n); err != nil {
-			return errs.Internal(err, "activity: check checkpoints")
+			return nil, errs.Internal(err, "activity: check checkpoints")
 		}
 		if n > 0 {
-			return fieldErr("checkpoints", "activity.checkpoint_in_use", h.Name)
+			return nil, fieldErr("checkpoints", "activity.checkpoint_in_use", h.Name)
 		}
+		dropped = append(dropped, h)
 	}
-	return nil
+	return dropped, nil
 }
 
 // saveCheckpoints makes the activity's checkpoints those of want: existing
@@ -122,17 +122,12 @@ func checkCheckpoints(ctx context.Context, tx *db.Tx, have []Checkpoint, want []
 // ones get fresh keys, and ones left out are removed unless someone has
 // checked in there.
 func saveCheckpoints(ctx context.Context, tx *db.Tx, activityID int64, have []Checkpoint, want []CheckpointInput) error {
-	kept := map[int64]bool{}
+	dropped, err := checkCheckpoints(ctx, tx, have, want)
+	if err != nil {
+		return err
+	}
 	for i, c := range want {
 		if c.ID != 0 {
-			found := false
-			for _, h := range have {
-				found = found || h.ID == c.ID
-			}
-			if !found {
-				return fieldErr("checkpoints."+strconv.Itoa(i)+".id", "field.invalid_id")
-			}
-			kept[c.ID] = true
 			if _, err := tx.Exec(ctx, "UPDATE activity_checkpoints SET position = ?, name = ?, rotate_seconds = ? WHERE id = ?",
 				i, c.Name, c.RotateSeconds, c.ID); err != nil {
 				return errs.Internal(err, "activity: save checkpoint")
@@ -146,17 +141,7 @@ func saveCheckpoints(ctx context.Context, tx *db.Tx, activityID int64, have []Ch
 			return errs.Internal(err, "activity: add checkpoint")
 		}
 	}
-	for _, h := range have {
-		if kept[h.ID] {
-			continue
-		}
-		var n int
-		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM checkins WHERE checkpoint_id = ?", h.ID).Scan(&n); err != nil {
-			return errs.Internal(err, "activity: remove checkpoint")
-		}
-		if n > 0 {
-			return fieldErr("checkpoints", "activity.checkpoint_in_use", h.Name)
-		}
+	for _, h := range dropped {
 		if _, err := tx.Exec(ctx, "DELETE FROM activity_checkpoints WHERE id = ?", h.ID); err != nil {
 			return errs.Internal(err, "activity: remove checkpoint")
 		}
@@ -207,7 +192,7 @@ func (s *Store) Update(ctx context.Context, pr *auth.Principal, id int64, versio
 		if err := f.Err(); err != nil {
 			return err
 		}
-		if err := checkCheckpoints(ctx, tx, a.Checkpoints, p.Checkpoints); err != nil {
+		if _, err := checkCheckpoints(ctx, tx, a.Checkpoints, p.Checkpoints); err != nil {
 			return err
 		}
 		ms := scope.Millis(now)

@@ -8,7 +8,6 @@ import (
 
 	"gonghui/internal/audit"
 	"gonghui/internal/auth"
-	"gonghui/internal/card"
 	"gonghui/internal/checkcode"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
@@ -120,14 +119,11 @@ func (s *Store) Attend(ctx context.Context, pr *auth.Principal, termID int64, in
 		}
 		switch {
 		case in.Card != "":
-			chk, err := s.Members.VerifyCard(ctx, in.Card)
+			id, err := signup.CardMember(ctx, s.Members, in.Card, "course")
 			if err != nil {
-				return nil, fieldErr("card", "course.card_unreadable")
+				return nil, err
 			}
-			if chk.Status != card.StatusValid {
-				return nil, fieldErr("card", "course.card_"+string(chk.Status))
-			}
-			ids, via = []int64{chk.MemberID}, "card"
+			ids, via = []int64{id}, "card"
 		case len(in.MemberIDs) > 0:
 			if len(in.MemberIDs) > 1000 {
 				return nil, fieldErr("member_ids", "course.too_many_members", 1000)

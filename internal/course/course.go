@@ -22,6 +22,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/scope"
+	"gonghui/internal/signup"
 )
 
 // Category is what kind of course it is.
@@ -157,11 +158,7 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 // activity.write to run them, over the course's organisation subtree.
 var rule = scope.Rule{Entity: "course", Read: auth.PermActivityRead, Write: auth.PermActivityWrite}
 
-func fieldErr(field, key string, args ...any) error {
-	f := errs.Fields{}
-	f.Add(field, key, args...)
-	return f.Err()
-}
+var fieldErr = signup.FieldErr
 
 func refused(code string) error { return errs.Conflict(code, "course."+code) }
 

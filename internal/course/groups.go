@@ -95,18 +95,14 @@ func (s *Store) Groups(ctx context.Context, pr *auth.Principal, courseID int64) 
 // MemberGroups lists the interest groups open to a member (of courses run
 // by their union or an organisation above it), those they joined first.
 func (s *Store) MemberGroups(ctx context.Context, memberID int64) ([]Group, error) {
-	m, err := s.Members.Brief(ctx, memberID)
+	_, anc, err := signup.Reach(ctx, s.Members, memberID)
 	if err != nil {
 		return nil, err
 	}
-	anc := auth.Ancestors(m.OrgPath)
-	if len(anc) == 0 || m.Status != member.StatusActive {
+	if len(anc) == 0 {
 		return []Group{}, nil
 	}
-	args := []any{memberID}
-	for _, p := range anc {
-		args = append(args, p)
-	}
+	args := append([]any{memberID}, anc...)
 	rows, err := s.DB.Query(ctx, "SELECT "+groupCols+`, EXISTS (SELECT 1 FROM interest_group_members x WHERE x.group_id = g.id AND x.member_id = ?)
 		FROM interest_groups g JOIN courses c ON c.id = g.course_id WHERE g.org_path IN (`+db.Placeholders(len(anc))+`)
 		ORDER BY g.id LIMIT 200`, args...)
@@ -198,13 +194,7 @@ func (s *Store) loadGroup(ctx context.Context, id int64) (*Group, error) {
 // GetGroup returns an interest group the caller may see.
 func (s *Store) GetGroup(ctx context.Context, pr *auth.Principal, id int64) (*Group, error) {
 	g, err := s.loadGroup(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := rule.Readable(pr, g.orgPath); err != nil {
-		return nil, err
-	}
-	return g, nil
+	return signup.Seen(rule, pr, g, err, func(g *Group) string { return g.orgPath })
 }
 
 // GroupMember is one member of an interest group.

@@ -4,11 +4,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gonghui/internal/beijing"
 	"gonghui/internal/errs"
-	"gonghui/internal/member"
+	"gonghui/internal/signup"
 )
 
 // CourseInput is a course as staff write it.
@@ -21,9 +20,9 @@ type CourseInput struct {
 
 // Limits of the fields.
 const (
-	MaxTitle       = 100
-	MaxText        = 200
-	MaxDescription = 20000
+	MaxTitle       = signup.MaxTitle
+	MaxText        = signup.MaxText
+	MaxDescription = signup.MaxDescription
 	MaxCapacity    = 100_000
 	MaxSlots       = 14
 	MaxSessions    = 400
@@ -32,16 +31,9 @@ const (
 
 func (in *CourseInput) validate() error {
 	f := errs.Fields{}
-	in.Title = strings.TrimSpace(in.Title)
-	if f.Check(in.Title != "", "title", "field.required") {
-		f.Check(utf8.RuneCountInString(in.Title) <= MaxTitle, "title", "field.too_long", MaxTitle)
-	}
-	if in.Category == "" {
-		f.Add("category", "field.required")
-	} else {
-		f.Check(in.Category.Valid(), "category", "field.invalid_choice")
-	}
-	f.Check(utf8.RuneCountInString(in.Description) <= MaxDescription, "description", "field.too_long", MaxDescription)
+	signup.Title(f, "title", &in.Title)
+	signup.Choice(f, "category", in.Category == "", in.Category.Valid())
+	signup.Description(f, in.Description)
 	return f.Err()
 }
 
@@ -87,19 +79,11 @@ func clock(s string) (int, bool) {
 func (in TermInput) validate(now time.Time) (*parsedTerm, error) {
 	f := errs.Fields{}
 	p := &parsedTerm{TermInput: in}
-	p.Name = strings.TrimSpace(in.Name)
-	if f.Check(p.Name != "", "name", "field.required") {
-		f.Check(utf8.RuneCountInString(p.Name) <= MaxTitle, "name", "field.too_long", MaxTitle)
-	}
-	for name, v := range map[string]*string{"teacher": &p.Teacher, "venue": &p.Venue, "address": &p.Address} {
-		*v = strings.TrimSpace(*v)
-		f.Check(utf8.RuneCountInString(*v) <= MaxText, name, "field.too_long", MaxText)
-	}
-	bits, ok := member.TagBits(in.AudienceTags)
-	f.Check(ok, "audience_tags", "field.invalid_choice")
-	p.tags = bits
-	f.Check(in.Capacity >= 0 && in.Capacity <= MaxCapacity, "capacity", "field.out_of_range", 0, MaxCapacity)
-	var okFirst, okLast bool
+	signup.Title(f, "name", &p.Name)
+	signup.Texts(f, map[string]*string{"teacher": &p.Teacher, "venue": &p.Venue, "address": &p.Address})
+	p.tags = signup.AudienceTags(f, in.AudienceTags)
+	signup.Capacity(f, in.Capacity, MaxCapacity)
+	var ok, okFirst, okLast bool
 	if p.first, okFirst = beijing.ParseDay(in.StartsOn); !okFirst {
 		f.Add("starts_on", map[bool]string{true: "field.required", false: "field.invalid_date"}[strings.TrimSpace(in.StartsOn) == ""])
 	}

@@ -30,13 +30,7 @@ func scanCourse(r interface{ Scan(...any) error }) (Course, error) {
 func (s *Store) GetCourse(ctx context.Context, pr *auth.Principal, id int64) (*Course, error) {
 	row := s.DB.QueryRow(ctx, "SELECT "+courseCols+" FROM courses c JOIN orgs o ON o.id = c.org_id WHERE c.id = ?", id)
 	c, err := signup.One(row, "course", "course: get", scanCourse)
-	if err != nil {
-		return nil, err
-	}
-	if err := rule.Readable(pr, c.OrgPath); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return signup.Seen(rule, pr, c, err, func(c *Course) string { return c.OrgPath })
 }
 
 // Query filters the staff listing of courses.
@@ -56,12 +50,9 @@ func (s *Store) ListCourses(ctx context.Context, pr *auth.Principal, q Query) ([
 		return nil, "", err
 	}
 	if q.Org != 0 {
-		path, ok, err := signup.OrgPath(ctx, s.DB, q.Org)
+		path, err := signup.SeenOrg(ctx, s.DB, rule, pr, q.Org, "org")
 		if err != nil {
 			return nil, "", err
-		}
-		if !ok || rule.Readable(pr, path) != nil {
-			return nil, "", fieldErr("org", "field.invalid_id")
 		}
 		paths = []string{path}
 	}
@@ -140,13 +131,7 @@ func loadTerm(ctx context.Context, d *db.DB, id int64) (*Term, error) {
 // GetTerm returns a term the caller may see.
 func (s *Store) GetTerm(ctx context.Context, pr *auth.Principal, id int64) (*Term, error) {
 	t, err := loadTerm(ctx, s.DB, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := rule.Readable(pr, t.OrgPath); err != nil {
-		return nil, err
-	}
-	return t, nil
+	return signup.Seen(rule, pr, t, err, func(t *Term) string { return t.OrgPath })
 }
 
 // Terms lists a course's terms, latest first.
@@ -230,20 +215,15 @@ type MemberTerm struct {
 // one above it, with their tags) that have not ended, and those they are
 // enrolled in, soonest first, with their enrolments.
 func (s *Store) OpenTerms(ctx context.Context, memberID int64) ([]MemberTerm, error) {
-	m, err := s.Members.Brief(ctx, memberID)
+	m, anc, err := signup.Reach(ctx, s.Members, memberID)
 	if err != nil {
 		return nil, err
 	}
-	anc := auth.Ancestors(m.OrgPath)
-	if len(anc) == 0 || m.Status != member.StatusActive {
+	if len(anc) == 0 {
 		return []MemberTerm{}, nil
 	}
 	today := beijing.Day(s.now())
-	args := make([]any, 0, len(anc)+5)
-	for _, p := range anc {
-		args = append(args, p)
-	}
-	args = append(args, m.Tags, memberID, EnrolApplied, EnrolEnrolled, EnrolWaiting, TermOpen, TermDrawn, today)
+	args := append(anc, m.Tags, memberID, EnrolApplied, EnrolEnrolled, EnrolWaiting, TermOpen, TermDrawn, today)
 	// Open to them now, or held by them (a member who moved keeps the
 	// terms they applied for).
 	terms, err := s.terms(ctx, "((t.audience_path IN ("+db.Placeholders(len(anc))+") AND (t.audience_tags = 0 OR (t.audience_tags & ?) <> 0))"+

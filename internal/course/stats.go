@@ -1,9 +1,7 @@
 package course
 
 import (
-	"context"
-	"fmt"
-
+	"gonghui/internal/signup"
 	"gonghui/internal/stats"
 )
 
@@ -51,30 +49,19 @@ func (st *termRow) Figures() stats.Point {
 // StatSource recounts the courses' figures from the enrolments and
 // attendances themselves, so a check compares the terms' counters too.
 func StatSource() stats.Source {
-	return stats.Source{Prefix: StatPrefix, Count: func(ctx context.Context, q stats.Queryer, emit func(stats.Change)) error {
-		rows, err := q.Query(ctx, `SELECT t.org_path, t.starts_on, t.status,
+	return signup.StatSource("course", StatPrefix, statMetrics, `SELECT t.org_path, t.starts_on, t.status,
 			(SELECT COUNT(*) FROM enrolments e WHERE e.term_id = t.id AND e.status IN (?, ?, ?)),
 			(SELECT COUNT(*) FROM enrolments e WHERE e.term_id = t.id AND e.status = ?),
 			(SELECT COUNT(*) FROM session_attendance a WHERE a.term_id = t.id)
 			FROM course_terms t WHERE t.status IN (?, ?, ?)`,
-			EnrolApplied, EnrolEnrolled, EnrolWaiting, EnrolEnrolled, TermOpen, TermDrawn, TermFinished)
-		if err != nil {
-			return fmt.Errorf("course: recount: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
+		[]any{EnrolApplied, EnrolEnrolled, EnrolWaiting, EnrolEnrolled, TermOpen, TermDrawn, TermFinished},
+		func(row signup.Scanner) (stats.Point, error) {
 			var path, startsOn string
 			var status TermStatus
 			var applications, enrolled, attendance int64
-			if err := rows.Scan(&path, &startsOn, &status, &applications, &enrolled, &attendance); err != nil {
-				return fmt.Errorf("course: recount: %w", err)
-			}
-			for _, c := range termFigures(path, startsOn, status, applications, enrolled, attendance).Changes(statMetrics, 1) {
-				emit(c)
-			}
-		}
-		return rows.Err()
-	}}
+			err := row.Scan(&path, &startsOn, &status, &applications, &enrolled, &attendance)
+			return termFigures(path, startsOn, status, applications, enrolled, attendance), err
+		})
 }
 
 // Figures are the course terms run by the organisations of a subtree in a

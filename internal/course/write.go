@@ -33,12 +33,9 @@ func (s *Store) CreateCourse(ctx context.Context, pr *auth.Principal, in CourseI
 	if in.OrgID == 0 {
 		return nil, fieldErr("org_id", "field.required")
 	}
-	path, ok, err := signup.OrgPath(ctx, s.DB, in.OrgID)
+	path, err := signup.SeenOrg(ctx, s.DB, rule, pr, in.OrgID, "org_id")
 	if err != nil {
 		return nil, err
-	}
-	if !ok || rule.Readable(pr, path) != nil {
-		return nil, fieldErr("org_id", "field.invalid_id")
 	}
 	if err := rule.Writable(pr, path); err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"gonghui/internal/auth"
+	"gonghui/internal/card"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
@@ -78,4 +79,68 @@ func (b *Book) Audience(ctx context.Context, q Queryer, id *int64, publisher int
 		return "", f.Err()
 	}
 	return audP, nil
+}
+
+// FieldErr is the error of one field breaking one rule.
+func FieldErr(field, key string, args ...any) error {
+	f := errs.Fields{}
+	f.Add(field, key, args...)
+	return f.Err()
+}
+
+// CardMember reads a scanned membership card as the member it names; the
+// errors' keys start with the host's name ("activity", "course").
+func CardMember(ctx context.Context, ms *member.Store, payload, name string) (int64, error) {
+	chk, err := ms.VerifyCard(ctx, payload)
+	if err != nil {
+		return 0, FieldErr("card", name+".card_unreadable")
+	}
+	if chk.Status != card.StatusValid {
+		return 0, FieldErr("card", name+".card_"+string(chk.Status))
+	}
+	return chk.MemberID, nil
+}
+
+// Seen answers x, loaded with err, if pr may see it at its organisation's
+// path under r.
+func Seen[T any](r scope.Rule, pr *auth.Principal, x *T, err error, path func(*T) string) (*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Readable(pr, path(x)); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// SeenOrg reads the path of organisation id, named in field (a filter, a
+// publisher): unknown or out of pr's sight under r, the field is wrong.
+func SeenOrg(ctx context.Context, q Queryer, r scope.Rule, pr *auth.Principal, id int64, field string) (string, error) {
+	path, ok, err := OrgPath(ctx, q, id)
+	if err != nil {
+		return "", err
+	}
+	if !ok || r.Readable(pr, path) != nil {
+		return "", FieldErr(field, "field.invalid_id")
+	}
+	return path, nil
+}
+
+// Reach reads a member for the lists of what is open to them, with the
+// paths of their union and the organisations above it (as query
+// arguments); none when they are not an active member.
+func Reach(ctx context.Context, ms *member.Store, memberID int64) (*member.Brief, []any, error) {
+	m, err := ms.Brief(ctx, memberID)
+	if err != nil {
+		return nil, nil, err
+	}
+	anc := auth.Ancestors(m.OrgPath)
+	if m.Status != member.StatusActive {
+		return m, nil, nil
+	}
+	paths := make([]any, 0, len(anc))
+	for _, p := range anc {
+		paths = append(paths, p)
+	}
+	return m, paths, nil
 }

@@ -164,8 +164,8 @@ type applyInput struct {
 
 // apply: POST /join-applications (public: anyone may apply to join).
 func (h *API) apply(w http.ResponseWriter, r *http.Request) error {
-	var in applyInput
-	if err := h.publicForm(w, r, "apply", &in); err != nil {
+	in, err := publicForm[applyInput](h, w, r, "apply")
+	if err != nil {
 		return err
 	}
 	f := errs.Fields{}
@@ -183,13 +183,14 @@ func (h *API) apply(w http.ResponseWriter, r *http.Request) error {
 	return api.Created(w, "/join-applications/"+db.FormatID(a.ID), map[string]any{"id": db.FormatID(a.ID), "status": a.Status, "org_name": a.OrgName})
 }
 
-// publicForm decodes the body of a form anyone may send into in, then
-// counts the attempt against the sender's address.
-func (h *API) publicForm(w http.ResponseWriter, r *http.Request, name string, in any) error {
-	if err := api.Decode(w, r, in); err != nil {
-		return err
+// publicForm decodes the body of a form anyone may send, then counts the
+// attempt against the sender's address.
+func publicForm[In any](h *API, w http.ResponseWriter, r *http.Request, name string) (In, error) {
+	var in In
+	if err := api.Decode(w, r, &in); err != nil {
+		return in, err
 	}
-	return h.Auth.Limit(r.Context(), name, httpx.ClientIP(r, h.Opts), auth.PublicFormLimit)
+	return in, h.Auth.Limit(r.Context(), name, httpx.ClientIP(r, h.Opts), auth.PublicFormLimit)
 }
 
 type trackInput struct {
@@ -200,8 +201,8 @@ type trackInput struct {
 // trackApplications: POST /join-applications/track (public; both numbers
 // must match).
 func (h *API) trackApplications(w http.ResponseWriter, r *http.Request) error {
-	var in trackInput
-	if err := h.publicForm(w, r, "track", &in); err != nil {
+	in, err := publicForm[trackInput](h, w, r, "track")
+	if err != nil {
 		return err
 	}
 	v, err := h.Members.Track(r.Context(), in.Mobile, in.IDNumber)
