@@ -33,7 +33,8 @@ func (c *Checked) MobileKey() string { return c.p.mobileHash }
 // Male is the sex the ID number gives.
 func (c *Checked) Male() bool { return c.p.id.Male }
 
-// Row is one checked roster row.
+// Row is one checked roster row. Its Union comes from TargetUnion or
+// FindUnion, which check that the caller may write members there.
 type Row struct {
 	Num    int
 	Person Checked
