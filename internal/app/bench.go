@@ -24,7 +24,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
-	"gonghui/internal/member"
+	"gonghui/internal/member/roster"
 	"gonghui/internal/org"
 )
 
@@ -148,7 +148,7 @@ func benchMembers(ctx context.Context, m *Main, n int, stdout io.Writer) ([]int6
 			}
 		}
 		fmt.Fprintf(stdout, "generating %d members…\n", (n-have)*5/4)
-		if err := member.Generate(ctx, m.Members, (n-have)*5/4, time.Now().UnixNano(), nil); err != nil {
+		if err := roster.Generate(ctx, m.Members, (n-have)*5/4, time.Now().UnixNano(), nil); err != nil {
 			return nil, nil, err
 		}
 	}

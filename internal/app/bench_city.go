@@ -19,6 +19,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/beijing"
 	"gonghui/internal/member"
+	"gonghui/internal/member/roster"
 	"gonghui/internal/org"
 	"gonghui/internal/report"
 )
@@ -163,7 +164,7 @@ func cmdBenchCity(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	tw.Flush()
 
 	if *importRows > 0 {
-		data, err := member.SampleRoster(ctx, m.Members, *importRows, time.Now().UnixNano())
+		data, err := roster.SampleRoster(ctx, m.Members, *importRows, time.Now().UnixNano())
 		if err != nil {
 			return err
 		}
@@ -178,7 +179,7 @@ func cmdBenchCity(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			}
 		}
 		start := time.Now()
-		rep, err := m.Members.Import(ctx, city, bytes.NewReader(data), int64(len(data)), member.ImportOptions{OrgID: union.ID, Mode: member.ImportValidRows, Name: "bench.csv"})
+		rep, err := roster.Import(ctx, m.Members, city, bytes.NewReader(data), int64(len(data)), roster.ImportOptions{OrgID: union.ID, Mode: roster.ImportValidRows, Name: "bench.csv"})
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"gonghui/internal/activity"
+	"gonghui/internal/member/roster"
 	"io"
 	"log/slog"
 	"strings"
@@ -318,7 +319,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return stats.NewStore(d).FoldAll(ctx)
 	}
 	start := time.Now()
-	err = member.Generate(ctx, member.NewStore(d, keys), *members, *seed, progressTo(stdout, "members"))
+	err = roster.Generate(ctx, member.NewStore(d, keys), *members, *seed, progressTo(stdout, "members"))
 	fmt.Fprintln(stdout)
 	if err != nil {
 		return err

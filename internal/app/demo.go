@@ -13,7 +13,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/demo"
 	"gonghui/internal/errs"
-	"gonghui/internal/member"
+	"gonghui/internal/member/roster"
 	"gonghui/internal/org"
 )
 
@@ -42,7 +42,7 @@ func LoadDemo(ctx context.Context, m *Main, out io.Writer) error {
 		return fmt.Errorf("insert demo tree: %w", err)
 	}
 	slog.Info("demo world loaded", "organisations", len(nodes))
-	if err := member.Generate(ctx, m.Members, DemoMembers, 2026, nil); err != nil {
+	if err := roster.Generate(ctx, m.Members, DemoMembers, 2026, nil); err != nil {
 		return fmt.Errorf("demo members: %w", err)
 	}
 	slog.Info("demo members generated", "members", DemoMembers)

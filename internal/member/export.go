@@ -84,7 +84,7 @@ func (s *Store) exportReason(pr *auth.Principal, reason string) (string, error) 
 // exportScope is the union whose subtree a full-number export covers: the
 // query's, or the one subtree where the caller may reveal. It is what an
 // approver must hold member.reveal over, so the query is narrowed to it.
-func (s *Store) exportScope(ctx context.Context, pr *auth.Principal, q *Query) (*union, error) {
+func (s *Store) exportScope(ctx context.Context, pr *auth.Principal, q *Query) (*Union, error) {
 	if q.Org == 0 {
 		paths := pr.Paths(auth.PermMemberReveal)
 		if len(paths) != 1 {
@@ -196,21 +196,4 @@ func searchKind(q string) string {
 		return kind
 	}
 	return map[queryKind]string{queryName: "name", queryInitials: "initials", queryIDNumber: "id_number", queryMobile: "mobile"}[classify(q)]
-}
-
-// ErrorReport writes an import's errors as an .xlsx the staff can fix
-// their sheet from: row, column, problem, code.
-func ErrorReport(rep *ImportReport, tr Translate, out io.Writer) error {
-	w, err := sheet.NewWriter(tr("member.report_sheet"), []string{tr("member.col.row"), tr("member.col.column"), tr("member.col.problem"), tr("member.col.code")})
-	if err != nil {
-		return err
-	}
-	defer w.Close()
-	for _, e := range rep.Errors {
-		if err := w.Row(e.Row, e.Column, tr(e.Key, e.Args...), e.Code); err != nil {
-			return err
-		}
-	}
-	_, err = w.WriteTo(out)
-	return err
 }

@@ -113,7 +113,7 @@ func (s *Store) scanExport(r rowScanner, pr *auth.Principal) (ExportRequest, err
 
 // insertExport stores a request (or, with status downloaded, the record of
 // a direct export) and returns its id.
-func (s *Store) insertExport(ctx context.Context, tx *db.Tx, pr *auth.Principal, u *union, q Query, rows int, reason string, st ExportStatus) (int64, error) {
+func (s *Store) insertExport(ctx context.Context, tx *db.Tx, pr *auth.Principal, u *Union, q Query, rows int, reason string, st ExportStatus) (int64, error) {
 	f := ExportFilters{Q: q.Q, OrgOnly: q.OrgOnly, Status: q.Status, Tags: q.Tags, JoinedFrom: q.JoinedFrom, JoinedTo: q.JoinedTo, Employer: q.Employer}
 	if tok, ok := s.NumberToken(f.Q); ok {
 		f.Q = tok

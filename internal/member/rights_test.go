@@ -2,6 +2,7 @@ package member
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -38,12 +39,8 @@ func TestOwnDataAndConsentOnEveryPath(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Import: one consent per imported member, naming the file.
-		file := xlsx(t, []string{"姓名", "身份证号", "手机号"}, []string{"赵导入", idNumber(t, 14), mobile(14)}, []string{"钱导入", idNumber(t, 15), mobile(15)})
 		imp := WithConsent(ctx, Collected{CollectorID: 7, Collector: "张干事", BatchRef: "roster.xlsx sha256:abc"})
-		rep, err := w.s.Import(imp, w.admin, bytes.NewReader(file), int64(len(file)), ImportOptions{OrgID: w.unionA.ID, Mode: ImportValidRows, Name: "roster.xlsx"})
-		if err != nil || rep.Imported != 2 {
-			t.Fatalf("import: %+v %v", rep, err)
-		}
+		importRows(t, imp, w, Person{Name: "赵导入", IDNumber: idNumber(t, 14), Mobile: mobile(14)}, Person{Name: "钱导入", IDNumber: idNumber(t, 15), Mobile: mobile(15)})
 		if n := count(t, d, "SELECT COUNT(*) FROM consents WHERE path = 'import' AND batch_ref = 'roster.xlsx sha256:abc' AND collector_id = 7"); n != 2 {
 			t.Fatalf("%d import consents, want 2", n)
 		}
@@ -326,4 +323,38 @@ func TestClaimSweep(t *testing.T) {
 			t.Fatalf("claim after the lease: %v %v", ok, err)
 		}
 	})
+}
+
+// importRows writes people into unionA as a roster import does (see
+// internal/member/roster): checked, looked up in the registry and written
+// in one transaction.
+func importRows(t *testing.T, ctx context.Context, w *world, people ...Person) {
+	t.Helper()
+	u, err := w.s.TargetUnion(ctx, w.admin, w.unionA.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := make([]Row, len(people))
+	for i, p := range people {
+		f := errs.Fields{}
+		rows[i] = Row{Num: i + 2, Person: w.s.Check(p, f), Union: u, OK: len(f) == 0}
+		if len(f) > 0 {
+			t.Fatalf("row %d: %v", i, f.Err())
+		}
+	}
+	err = w.s.DB.Tx(ctx, func(tx *db.Tx) error {
+		vs, err := w.s.Registry(ctx, tx, rows)
+		if err != nil {
+			return err
+		}
+		for i, v := range vs {
+			if v.Skip || v.Field != "" {
+				t.Errorf("row %d: %+v", i, v)
+			}
+		}
+		return w.s.Write(ctx, tx, rows, vs)
+	})
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
 }

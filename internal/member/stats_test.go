@@ -3,7 +3,10 @@ package member
 import (
 	"testing"
 
+	"gonghui/internal/cnid"
 	"gonghui/internal/db"
+	"gonghui/internal/org"
+	"gonghui/internal/scope"
 	"gonghui/internal/stats"
 	"gonghui/internal/testkit"
 )
@@ -69,10 +72,8 @@ func TestFiguresFollowEveryChange(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("after re-joining")
-		// Generated members, in bulk.
-		if err := Generate(ctx, w.s, 200, 7, nil); err != nil {
-			t.Fatal(err)
-		}
+		// Generated members, in bulk, as internal/member/roster writes them.
+		w.synthetic(t, 200)
 		check("after generating")
 		// A subtree moves: its figures follow.
 		before, _ := st.Read(ctx, w.dashilan.ID)
@@ -97,4 +98,35 @@ func TestFiguresFollowEveryChange(t *testing.T) {
 		}
 		check("after a rebuild")
 	})
+}
+
+// synthetic writes n made-up members in bulk, some retired and some moved
+// in from another union, and rebuilds the figures, as the generator does.
+func (w *world) synthetic(t *testing.T, n int) {
+	t.Helper()
+	var unions []*Union
+	for _, o := range []*org.Org{w.unionA, w.subA, w.unionB} {
+		unions = append(unions, &Union{ID: o.ID, Path: o.Path, Name: o.Name, Kind: string(o.Kind)})
+	}
+	rows := make([]Synthetic, n)
+	for i := range rows {
+		id, err := cnid.ParseResidentID(idNumber(t, 7000+i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows[i] = Synthetic{Union: unions[i%3], Name: "生成", ID: id, Mobile: mobile(7000 + i), Job: "电工",
+			Tags: int64(i % 8), JoinedOn: "2019-03-01", Status: StatusActive}
+		switch {
+		case i%10 == 0:
+			rows[i].Status, rows[i].StatusOn = StatusRetired, "2024-06-01"
+		case i%25 == 1:
+			rows[i].From, rows[i].MovedOn = unions[(i+1)%3], "2021-01-01"
+		}
+	}
+	if err := w.s.InsertSynthetic(ctx, rows, scope.Millis(w.s.Now())); err != nil {
+		t.Fatal(err)
+	}
+	if err := stats.NewStore(w.d).Rebuild(ctx, StatSource()); err != nil {
+		t.Fatal(err)
+	}
 }

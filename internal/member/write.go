@@ -16,8 +16,8 @@ import (
 	"gonghui/internal/stats"
 )
 
-// union is the organisation a membership belongs to.
-type union struct {
+// Union is the organisation a membership belongs to.
+type Union struct {
 	ID   int64
 	Path string
 	Name string
@@ -35,19 +35,19 @@ type queryer interface {
 // loadUnion reads an organisation. Inside a transaction it takes a share
 // lock (where the engine needs one), so that a concurrent move of its subtree (which locks
 // the rows for update) finishes first and the path read here is current.
-func loadUnion(ctx context.Context, q queryer, id int64) (*union, error) {
+func loadUnion(ctx context.Context, q queryer, id int64) (*Union, error) {
 	lock := ""
 	if tx, ok := q.(*db.Tx); ok {
 		lock = tx.ForShare()
 	}
-	var u union
+	var u Union
 	err := q.QueryRow(ctx, "SELECT id, path, name, kind FROM orgs WHERE id = ?"+lock, id).Scan(&u.ID, &u.Path, &u.Name, &u.Kind)
 	return one(u, err, "org", "member: load union")
 }
 
 // targetUnion loads the union members are written to and checks that p may
 // write there and that it holds members at all.
-func targetUnion(ctx context.Context, q queryer, p *auth.Principal, id int64, field string) (*union, error) {
+func targetUnion(ctx context.Context, q queryer, p *auth.Principal, id int64, field string) (*Union, error) {
 	if id == 0 {
 		return nil, fieldErr(field, "field.required")
 	}
@@ -178,7 +178,7 @@ func nullID(id int64) any {
 // memberRow is a new members row with its grams and joining event.
 type memberRow struct {
 	id     int64
-	org    *union
+	org    *Union
 	p      *person
 	source string
 	actor  string
@@ -188,7 +188,7 @@ type memberRow struct {
 	statusOn string
 	// from and movedOn, when set, give the membership a past: it began in
 	// union from and was transferred to org on movedOn (the generator).
-	from    *union
+	from    *Union
 	movedOn string
 }
 
@@ -283,7 +283,7 @@ func (s *Store) insertMembers(ctx context.Context, tx *db.Tx, rows []memberRow, 
 
 // rejoin makes a former member (left, retired...) a member of u again: the
 // same row, so history stays in one place.
-func (s *Store) rejoin(ctx context.Context, tx *db.Tx, memberID int64, u *union, p *person, source, actor string) error {
+func (s *Store) rejoin(ctx context.Context, tx *db.Tx, memberID int64, u *Union, p *person, source, actor string) error {
 	sl, err := s.seal(memberID, p)
 	if err != nil {
 		return err
@@ -342,7 +342,7 @@ func moveKeys(ctx context.Context, tx *db.Tx, memberID int64, path string) error
 // admit writes one validated person into union u inside tx: a new row, or
 // the person's former row when they had left. It answers a conflict if the
 // person is an active member already or the mobile belongs to someone else.
-func (s *Store) admit(ctx context.Context, tx *db.Tx, u *union, p *person, source, actor string) (int64, error) {
+func (s *Store) admit(ctx context.Context, tx *db.Tx, u *Union, p *person, source, actor string) (int64, error) {
 	ex, err := findByIDHash(ctx, tx, p.idHash)
 	if err != nil {
 		return 0, err
@@ -383,7 +383,7 @@ func (s *Store) admit(ctx context.Context, tx *db.Tx, u *union, p *person, sourc
 
 // checkedFor finishes checking p for union u: its employer, then every
 // field found wrong so far.
-func checkedFor(ctx context.Context, q queryer, u *union, p *person, f errs.Fields) error {
+func checkedFor(ctx context.Context, q queryer, u *Union, p *person, f errs.Fields) error {
 	if err := checkEmployer(ctx, q, u, p, f); err != nil {
 		return err
 	}
@@ -391,7 +391,7 @@ func checkedFor(ctx context.Context, q queryer, u *union, p *person, f errs.Fiel
 }
 
 // checkEmployer validates p's employer against union u.
-func checkEmployer(ctx context.Context, q queryer, u *union, p *person, f errs.Fields) error {
+func checkEmployer(ctx context.Context, q queryer, u *Union, p *person, f errs.Fields) error {
 	if p.employerID == 0 {
 		return nil
 	}

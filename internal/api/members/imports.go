@@ -8,6 +8,7 @@ import (
 	"gonghui/internal/api"
 	"gonghui/internal/httpx"
 	"gonghui/internal/member"
+	"gonghui/internal/member/roster"
 )
 
 // importMembers: POST /members/import?org=ID&mode=dry-run|all-or-nothing|valid-rows
@@ -16,9 +17,9 @@ import (
 func (h *API) importMembers(w http.ResponseWriter, r *http.Request) error {
 	q := api.NewQuery(r)
 	orgID := api.ID(q.Str("org")).Parse(q.F, "org", false)
-	mode := member.ImportMode(q.Str("mode"))
+	mode := roster.ImportMode(q.Str("mode"))
 	if mode == "" {
-		mode = member.ImportDryRun
+		mode = roster.ImportDryRun
 	}
 	if !mode.Valid() {
 		q.F.Add("mode", "field.invalid_choice")
@@ -41,14 +42,14 @@ func (h *API) importMembers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer up.Close()
-	rep, err := h.Members.Import(withConsent(r, consent != nil && *consent, "api "+up.Name), api.Principal(r), up.File, up.Size, member.ImportOptions{OrgID: orgID, Mode: mode, Name: up.Name})
+	rep, err := roster.Import(withConsent(r, consent != nil && *consent, "api "+up.Name), h.Members, api.Principal(r), up.File, up.Size, roster.ImportOptions{OrgID: orgID, Mode: mode, Name: up.Name})
 	if err != nil {
 		return err
 	}
 	tr := api.Translator(r)
 	if format == "xlsx" {
 		httpx.Attachment(w, "import-report.xlsx")
-		return member.ErrorReport(rep, tr, w)
+		return roster.ErrorReport(rep, tr, w)
 	}
 	for i := range rep.Errors {
 		e := &rep.Errors[i]

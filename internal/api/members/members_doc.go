@@ -3,6 +3,7 @@ package members
 import (
 	"gonghui/internal/api"
 	"gonghui/internal/member"
+	"gonghui/internal/member/roster"
 )
 
 // The routes of this module and what the OpenAPI document says of them.
@@ -21,7 +22,7 @@ func (h *API) memberRoutes() []api.Route {
 		api.R("POST", "/members", api.Full, h.createMember, api.Doc("createMember", "Enter a member on site").In(memberCreateInput{}).Made(member.Member{}).Errors(404, 409)),
 		api.R("POST", "/members/import", api.Full, h.importMembers, api.Doc("importMembers", "Import a roster (.xlsx, or .csv in UTF-8 or GB18030) into a union").
 			Params(api.QP("org", "the union the rows join; default: the caller's own union; a 工会 column in the roster names each row's union (by name or id) instead", api.IDS()), api.QP("mode", "", &api.Schema{Type: "string", Enum: []any{"dry-run", "all-or-nothing", "valid-rows"}, Default: "dry-run"}), api.QP("consent_collected", "the caller confirms every person in the roster was given the privacy notice and agreed; recorded for each member imported, with the caller as collector", api.BoolS()), api.QP("report", "xlsx: answer the errors as a workbook", &api.Schema{Type: "string", Enum: []any{"json", "xlsx"}, Default: "json"})).
-			Form(&api.Schema{Type: "object", Required: []string{"file"}, Properties: api.PropsOf("file", &api.Schema{Type: "string", Format: "binary"})}).Also(200, "The report", member.ImportReport{}).OrFile("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").Errors(404, 409)),
+			Form(&api.Schema{Type: "object", Required: []string{"file"}, Properties: api.PropsOf("file", &api.Schema{Type: "string", Format: "binary"})}).Also(200, "The report", roster.ImportReport{}).OrFile("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").Errors(404, 409)),
 		api.R("GET", "/members/export", api.Full, h.exportMembers, api.Doc("exportMembers", "Export the registry's filtered list as .xlsx, audited with its filters and row count. Numbers, birth date and sex are masked unless reveal=true with a reason, the caller holds member.reveal over the union and no more rows match than the approval threshold (409 export_approval_required: ask through POST /member-exports); full-number exports count against the hourly quota (429)").
 			Params(api.QP("q", "name substring (two or more characters; one character: surname), pinyin initials, full ID number or mobile number", api.Str()), api.QP("org", "a union: its whole subtree", api.IDS()), api.QP("org_only", "only the union itself", api.FlagS()), api.QP("status", "status", api.EnumS(api.EnumOf(member.Statuses...)...)), api.QP("tag", "carrying this tag; repeat or comma-separate for several (all must match)", api.Str()), api.QP("joined_from", "joined on or after", api.DateS()), api.QP("joined_to", "joined on or before", api.DateS()), api.QP("employer", "employer", api.IDS()), api.QP("reveal", "", api.FlagS()), api.QP("reason", "why full numbers are needed; required with reveal=true", &api.Schema{Type: "string", MaxLength: api.Count(200)})).File("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "The workbook").
 			Fail(409, "export_approval_required: more rows than the approval threshold; ask through POST /member-exports").
@@ -126,14 +127,14 @@ func memberNotes(ns api.Notes) {
 			"consent_collected": {Desc: "the caller confirms the person was given the privacy notice and agreed (membership, member services and notices, statistics); recorded with the caller as collector"},
 		},
 	})
-	api.Note[member.ImportReport](ns, api.TypeNote{
+	api.Note[roster.ImportReport](ns, api.TypeNote{
 		Fields: map[string]api.FieldNote{
 			"mode":    {Enum: []string{"dry-run", "all-or-nothing", "valid-rows"}},
 			"skipped": {Desc: "valid rows of people already members of this union"},
 			"format":  {Enum: []string{"xlsx", "csv"}},
 		},
 	})
-	api.Note[member.ImportError](ns, api.TypeNote{
+	api.Note[roster.ImportError](ns, api.TypeNote{
 		Omit: []string{"key", "args"},
 		Fields: map[string]api.FieldNote{
 			"row":    {Desc: "row number as the spreadsheet shows it"},

@@ -17,6 +17,7 @@ import (
 	"gonghui/internal/i18n"
 	"gonghui/internal/job"
 	"gonghui/internal/member"
+	"gonghui/internal/member/roster"
 	"gonghui/internal/sheet"
 	"gonghui/internal/web"
 )
@@ -53,9 +54,9 @@ type importData struct {
 
 func importModes(pg *web.Page) []web.Option {
 	return []web.Option{
-		{Value: string(member.ImportDryRun), Label: pg.T("imp.mode.dry_run")},
-		{Value: string(member.ImportValidRows), Label: pg.T("imp.mode.valid_rows")},
-		{Value: string(member.ImportAllOrNothing), Label: pg.T("imp.mode.all_or_nothing")},
+		{Value: string(roster.ImportDryRun), Label: pg.T("imp.mode.dry_run")},
+		{Value: string(roster.ImportValidRows), Label: pg.T("imp.mode.valid_rows")},
+		{Value: string(roster.ImportAllOrNothing), Label: pg.T("imp.mode.all_or_nothing")},
 	}
 }
 
@@ -77,7 +78,7 @@ func (h *Pages) renderImport(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		return
 	}
 	if pg.Form == nil {
-		pg.Form = &web.Form{Values: map[string]string{"mode": string(member.ImportDryRun)}, Errors: map[string]string{}}
+		pg.Form = &web.Form{Values: map[string]string{"mode": string(roster.ImportDryRun)}, Errors: map[string]string{}}
 		if keep != 0 {
 			pg.Form.Values["org"] = db.FormatID(keep)
 		}
@@ -93,9 +94,9 @@ func (h *Pages) importUpload(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	f := errs.Fields{}
 	// No union chosen: the roster's 工会 column names each row's.
 	orgID := web.ParseIDValue(r.PostFormValue("org"))
-	mode := member.ImportMode(r.PostFormValue("mode"))
+	mode := roster.ImportMode(r.PostFormValue("mode"))
 	f.Check(mode.Valid(), "mode", "field.invalid_choice")
-	f.Check(mode == member.ImportDryRun || web.IsChecked(web.FormValue(r, "consent")), "consent", "rights.consent.required")
+	f.Check(mode == roster.ImportDryRun || web.IsChecked(web.FormValue(r, "consent")), "consent", "rights.consent.required")
 	var data []byte
 	var name string
 	if r.MultipartForm == nil || len(r.MultipartForm.File["file"]) == 0 {
@@ -135,7 +136,7 @@ func (h *Pages) importUpload(w http.ResponseWriter, r *http.Request, p *auth.Pri
 // startImport records a job and runs it in the background, then shows it.
 // A job records its union, or the caller's home with "|rows" after the mode
 // when the roster names each row's union.
-func (h *Pages) startImport(w http.ResponseWriter, r *http.Request, p *auth.Principal, orgID, uploadID int64, mode member.ImportMode) {
+func (h *Pages) startImport(w http.ResponseWriter, r *http.Request, p *auth.Principal, orgID, uploadID int64, mode roster.ImportMode) {
 	jobOrg, params := orgID, string(mode)
 	if orgID == 0 {
 		jobOrg, params = p.OrgID, params+"|rows"
@@ -155,12 +156,12 @@ func (h *Pages) startImport(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	web.Redirect(w, r, "/members/import/jobs/"+db.FormatID(id), "")
 }
 
-func (h *Pages) runImport(ctx context.Context, p *auth.Principal, jobID, orgID, uploadID int64, mode member.ImportMode) {
-	var rep *member.ImportReport
+func (h *Pages) runImport(ctx context.Context, p *auth.Principal, jobID, orgID, uploadID int64, mode roster.ImportMode) {
+	var rep *roster.ImportReport
 	up, err := h.Jobs.LoadUpload(ctx, uploadID, p.UserID)
 	if err == nil {
 		last := time.Now()
-		rep, err = h.Members.Import(ctx, p, bytes.NewReader(up.Data), up.Size, member.ImportOptions{OrgID: orgID, Mode: mode, Name: up.Name,
+		rep, err = roster.Import(ctx, h.Members, p, bytes.NewReader(up.Data), up.Size, roster.ImportOptions{OrgID: orgID, Mode: mode, Name: up.Name,
 			Progress: func(done, total int64) {
 				if time.Since(last) >= 500*time.Millisecond {
 					last = time.Now()
@@ -173,7 +174,7 @@ func (h *Pages) runImport(ctx context.Context, p *auth.Principal, jobID, orgID, 
 	if e, ok := errs.As(err); err != nil && (!ok || e.Kind == errs.KindInternal) {
 		slog.Error("import failed", "job", jobID, "err", err)
 	}
-	keep := err == nil && mode == member.ImportDryRun && rep != nil && rep.Valid > 0
+	keep := err == nil && mode == roster.ImportDryRun && rep != nil && rep.Valid > 0
 	// The roster goes with its job (before the job says it is done, so that
 	// nobody sees a finished import whose file is still kept); only a dry
 	// run's file waits (sealed, at most job.UploadTTL) for the import it offers.
@@ -199,22 +200,22 @@ type importJobData struct {
 	OrgName   string
 	OrgID     string
 	FileName  string
-	Report    *member.ImportReport
-	Shown     []member.ImportError
+	Report    *roster.ImportReport
+	Shown     []roster.ImportError
 	More      int
 	CanRun    bool // a dry run whose file is still kept: offer to import it
 }
 
 const importErrorsShown = 200
 
-func (h *Pages) loadImportJob(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*job.Job, *member.ImportReport, bool) {
+func (h *Pages) loadImportJob(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*job.Job, *roster.ImportReport, bool) {
 	id, err := web.IDParam(r, "id")
 	if err == nil {
 		var j *job.Job
 		if j, err = h.Jobs.Get(r.Context(), id, p.UserID); err == nil && j.Kind == importJobKind {
-			var rep *member.ImportReport
+			var rep *roster.ImportReport
 			if j.Result != "" {
-				rep = &member.ImportReport{}
+				rep = &roster.ImportReport{}
 				if err := json.Unmarshal([]byte(j.Result), rep); err != nil {
 					h.Fail(w, r, p, errs.Internal(err, "import report"))
 					return nil, nil, false
@@ -250,7 +251,7 @@ func (h *Pages) importJob(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	if j.UploadID != 0 {
 		if up, err := h.Jobs.LoadUpload(r.Context(), j.UploadID, p.UserID); err == nil {
 			d.FileName = up.Name
-			d.CanRun = rep != nil && mode == member.ImportDryRun && rep.Valid > 0
+			d.CanRun = rep != nil && mode == roster.ImportDryRun && rep.Valid > 0
 		}
 	}
 	if d.Failed {
@@ -277,8 +278,8 @@ func (h *Pages) importRun(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	if !ok {
 		return nil
 	}
-	mode := member.ImportMode(r.PostFormValue("mode"))
-	if mode != member.ImportValidRows && mode != member.ImportAllOrNothing || j.UploadID == 0 {
+	mode := roster.ImportMode(r.PostFormValue("mode"))
+	if mode != roster.ImportValidRows && mode != roster.ImportAllOrNothing || j.UploadID == 0 {
 		return errs.Fields{"mode": {Key: "field.invalid_choice"}}.Err()
 	}
 	if !web.IsChecked(web.FormValue(r, "consent")) {
@@ -293,9 +294,9 @@ func (h *Pages) importRun(w http.ResponseWriter, r *http.Request, p *auth.Princi
 }
 
 // jobMode reads an import job's mode and whether its rows name their unions.
-func jobMode(j *job.Job) (member.ImportMode, bool) {
+func jobMode(j *job.Job) (roster.ImportMode, bool) {
 	mode, rest, _ := strings.Cut(j.Params, "|")
-	return member.ImportMode(mode), rest == "rows"
+	return roster.ImportMode(mode), rest == "rows"
 }
 
 // importReport downloads a job's errors as a workbook.
@@ -312,7 +313,7 @@ func (h *Pages) importReport(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		rep.Errors[i].Args = jsonArgs(rep.Errors[i].Args)
 	}
 	var buf bytes.Buffer
-	if err := member.ErrorReport(rep, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, &buf); err != nil {
+	if err := roster.ErrorReport(rep, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, &buf); err != nil {
 		return err
 	}
 	web.Download(w, i18n.T(lang, "imp.report_file")+".xlsx", buf.Bytes())

@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/member"
+	"gonghui/internal/member/roster"
 	"gonghui/internal/web"
 )
 
@@ -162,7 +163,7 @@ func (h *Pages) portalDataXLSX(w http.ResponseWriter, r *http.Request, p *auth.P
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	httpx.Attachment(w, i18n.T(lang, "rights.data.file")+".xlsx")
 	tr := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
-	if err := member.WriteOwnData(d, tr, w); err != nil {
+	if err := roster.WriteOwnData(d, tr, w); err != nil {
 		h.Fail(w, r, nil, err)
 	}
 	return nil

@@ -1,4 +1,4 @@
-package member
+package roster
 
 import (
 	"context"
@@ -9,9 +9,9 @@ import (
 
 	"gonghui/internal/beijing"
 	"gonghui/internal/cnid"
-	"gonghui/internal/db"
 	"gonghui/internal/demo"
 	"gonghui/internal/errs"
+	"gonghui/internal/member"
 	"gonghui/internal/scope"
 	"gonghui/internal/stats"
 )
@@ -22,7 +22,7 @@ import (
 // unevenly over the unions as real rosters are. The same seed on the same
 // tree makes the same members; a second run continues after the members
 // already there, so its numbers do not clash with the first run's.
-func Generate(ctx context.Context, s *Store, n int, seed int64, progress func(done, total int)) error {
+func Generate(ctx context.Context, s *member.Store, n int, seed int64, progress func(done, total int)) error {
 	if n <= 0 {
 		return nil
 	}
@@ -38,19 +38,18 @@ func Generate(ctx context.Context, s *Store, n int, seed int64, progress func(do
 	// two hash indexes, and a commit writes every page it touched, so the
 	// more rows a commit carries, the fewer page writes per row.
 	const batch = 50_000
-	rows := make([]memberRow, 0, batch)
-	people := make([]person, batch)
+	rows := make([]member.Synthetic, 0, batch)
 	for done := 0; done < n; {
 		k := min(batch, n-done)
 		rows = rows[:0]
 		for j := range k {
-			r, err := g.member(start+done+j, &people[j])
+			r, err := g.member(start + done + j)
 			if err != nil {
 				return err
 			}
 			rows = append(rows, r)
 		}
-		if err := s.DB.Tx(ctx, func(tx *db.Tx) error { return s.insertMembers(ctx, tx, rows, true) }); err != nil {
+		if err := s.InsertSynthetic(ctx, rows, g.at); err != nil {
 			return fmt.Errorf("member: generate: %w", err)
 		}
 		done += k
@@ -59,21 +58,21 @@ func Generate(ctx context.Context, s *Store, n int, seed int64, progress func(do
 		}
 	}
 	// The rows went in without logging their figures: recount them all.
-	if err := stats.NewStore(s.DB).Rebuild(ctx, StatSource()); err != nil {
+	if err := stats.NewStore(s.DB).Rebuild(ctx, member.StatSource()); err != nil {
 		return fmt.Errorf("member: generate: figures: %w", err)
 	}
 	return nil
 }
 
 type genUnion struct {
-	u        *union
+	u        *member.Union
 	employer int64
 	empName  string
 	weight   int
 }
 
 type generator struct {
-	s       *Store
+	s       *member.Store
 	rng     *rand.Rand
 	unions  []genUnion
 	cum     []int // cumulative weights
@@ -85,9 +84,9 @@ type generator struct {
 // Kinds of organisation that generated members belong to.
 var memberKinds = []string{"grassroots_union", "joint_union", "sub_union", "union_group"}
 
-func newGenerator(ctx context.Context, s *Store, seed int64) (*generator, error) {
-	g := &generator{s: s, rng: rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)), at: scope.Millis(s.now())}
-	g.today = s.now().In(beijing.Zone)
+func newGenerator(ctx context.Context, s *member.Store, seed int64) (*generator, error) {
+	g := &generator{s: s, rng: rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)), at: scope.Millis(s.Now())}
+	g.today = s.Now().In(beijing.Zone)
 	rows, err := s.DB.Query(ctx, `SELECT o.id, o.path, o.name, o.kind, COALESCE(min(oe.employer_id), 0), COALESCE(min(e.name), '')
 		FROM orgs o LEFT JOIN org_employers oe ON oe.org_id = o.id LEFT JOIN employers e ON e.id = oe.employer_id
 		WHERE o.kind IN (?, ?, ?, ?) GROUP BY o.id, o.path, o.name, o.kind ORDER BY o.path`,
@@ -98,7 +97,7 @@ func newGenerator(ctx context.Context, s *Store, seed int64) (*generator, error)
 	defer rows.Close()
 	for rows.Next() {
 		var gu genUnion
-		gu.u = &union{}
+		gu.u = &member.Union{}
 		if err := rows.Scan(&gu.u.ID, &gu.u.Path, &gu.u.Name, &gu.u.Kind, &gu.employer, &gu.empName); err != nil {
 			return nil, errs.Internal(err, "member: generate: unions")
 		}
@@ -205,21 +204,17 @@ var genJobs = []string{"工程师", "技术员", "操作工", "司机", "快递�
 // Tag probabilities per thousand, in the order of Tags.
 var tagOdds = []int{5, 10, 150, 20, 80, 50}
 
-func (g *generator) member(i int, p *person) (memberRow, error) {
+func (g *generator) member(i int) (member.Synthetic, error) {
 	gu := g.pickUnion()
 	id, err := g.idNumber(i)
 	if err != nil {
-		return memberRow{}, err
+		return member.Synthetic{}, err
 	}
-	*p = person{name: g.name(), id: id, mobile: mobileOf(i), job: genJobs[g.rng.IntN(len(genJobs))],
-		employerID: gu.employer, employer: gu.empName}
-	p.idHash = g.s.Keys.Hash("id_number", id.Number)
-	p.mobileHash = g.s.Keys.Hash("mobile", p.mobile)
-	p.initials = initials(p.name)
-	p.grams = bigrams(p.name)
+	r := member.Synthetic{Union: gu.u, Name: g.name(), ID: id, Mobile: mobileOf(i), Job: genJobs[g.rng.IntN(len(genJobs))],
+		EmployerID: gu.employer, Employer: gu.empName, Status: member.StatusActive}
 	for t, odds := range tagOdds {
 		if g.rng.IntN(1000) < odds {
-			p.tags |= 1 << t
+			r.Tags |= 1 << t
 		}
 	}
 	// Joined between the 18th birthday (or 1990) and today.
@@ -232,28 +227,27 @@ func (g *generator) member(i int, p *person) (memberRow, error) {
 		span = 1
 	}
 	joined := from.AddDate(0, 0, g.rng.IntN(span))
-	p.joinedOn = joined.Format(time.DateOnly)
-	r := memberRow{id: db.NewID(), org: gu.u, p: p, source: SourceGenerate, actor: "generate", at: g.at, status: StatusActive}
+	r.JoinedOn = joined.Format(time.DateOnly)
 	switch x := g.rng.IntN(1000); {
 	case x < 30:
-		r.status = StatusRetired
+		r.Status = member.StatusRetired
 	case x < 50:
-		r.status = StatusLeft
+		r.Status = member.StatusLeft
 	case x < 60:
-		r.status = StatusTransferredOut
+		r.Status = member.StatusTransferredOut
 	case x < 62:
-		r.status = StatusDeceased
+		r.Status = member.StatusDeceased
 	}
-	if r.status != StatusActive {
+	if r.Status != member.StatusActive {
 		left := joined.AddDate(0, 0, g.rng.IntN(int(g.today.Sub(joined).Hours()/24)+1))
-		r.statusOn = left.Format(time.DateOnly)
+		r.StatusOn = left.Format(time.DateOnly)
 	}
 	// About one member in twenty-five changed unions over the years: joined
 	// elsewhere and was transferred here (the employer is this union's).
-	if days := int(g.today.Sub(joined).Hours() / 24); r.status == StatusActive && days > 30 && g.rng.IntN(25) == 0 {
+	if days := int(g.today.Sub(joined).Hours() / 24); r.Status == member.StatusActive && days > 30 && g.rng.IntN(25) == 0 {
 		if prev := g.pickUnion(); prev.u.ID != gu.u.ID {
-			r.from = prev.u
-			r.movedOn = joined.AddDate(0, 0, 1+g.rng.IntN(days-1)).Format(time.DateOnly)
+			r.From = prev.u
+			r.MovedOn = joined.AddDate(0, 0, 1+g.rng.IntN(days-1)).Format(time.DateOnly)
 		}
 	}
 	return r, nil
@@ -261,7 +255,7 @@ func (g *generator) member(i int, p *person) (memberRow, error) {
 
 // SampleRoster writes a roster (CSV: 姓名, 身份证号, 手机号) of n people who
 // are not members yet, made like the generator's, for import benchmarks.
-func SampleRoster(ctx context.Context, s *Store, n int, seed int64) ([]byte, error) {
+func SampleRoster(ctx context.Context, s *member.Store, n int, seed int64) ([]byte, error) {
 	g, err := newGenerator(ctx, s, seed)
 	if err != nil {
 		return nil, err

@@ -1,8 +1,7 @@
-package member
+package roster
 
 import (
 	"context"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"io"
@@ -15,6 +14,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/member"
 	"gonghui/internal/scope"
 	"gonghui/internal/sheet"
 )
@@ -118,10 +118,10 @@ func isHeader(cells []string) bool {
 }
 
 // tagLabels maps the Chinese words of a tags column to tags.
-var tagLabels = map[string]Tag{
-	"劳模": TagModelWorker, "劳动模范": TagModelWorker, "工匠": TagCraftsman, "党员": TagPartyMember, "中共党员": TagPartyMember,
-	"困难职工": TagHardship, "困难": TagHardship, "新就业形态": TagPlatformWorker, "新就业形态劳动者": TagPlatformWorker,
-	"户外劳动者": TagOutdoorWorker, "户外": TagOutdoorWorker,
+var tagLabels = map[string]member.Tag{
+	"劳模": member.TagModelWorker, "劳动模范": member.TagModelWorker, "工匠": member.TagCraftsman, "党员": member.TagPartyMember, "中共党员": member.TagPartyMember,
+	"困难职工": member.TagHardship, "困难": member.TagHardship, "新就业形态": member.TagPlatformWorker, "新就业形态劳动者": member.TagPlatformWorker,
+	"户外劳动者": member.TagOutdoorWorker, "户外": member.TagOutdoorWorker,
 }
 
 func parseTags(s string) ([]string, bool) {
@@ -129,7 +129,7 @@ func parseTags(s string) ([]string, bool) {
 	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(",，、;；/ ", r) }) {
 		if t, ok := tagLabels[part]; ok {
 			out = append(out, string(t))
-		} else if Tag(part).Bit() != 0 {
+		} else if member.Tag(part).Bit() != 0 {
 			out = append(out, part)
 		} else {
 			return nil, false
@@ -168,20 +168,12 @@ func parseImportDate(r *sheet.Reader, s string) (string, bool) {
 	return "", false
 }
 
-// importRow is one checked row.
-type importRow struct {
-	num int
-	p   person
-	u   *union
-	ok  bool // passed the checks of the row itself
-}
-
 // importer holds one import's state.
 type importer struct {
-	s       *Store
+	s       *member.Store
 	ctx     context.Context
 	pr      *auth.Principal
-	u       *union // the default union; nil when every row names its own
+	u       *member.Union // the default union; nil when every row names its own
 	r       *sheet.Reader
 	col     map[string]int // field -> column index
 	header  []string       // the file's headers
@@ -189,12 +181,11 @@ type importer struct {
 	seenID  map[[16]byte]int // id hash prefix -> first row
 	seenMob map[[16]byte]int // mobile hash prefix -> first row
 	rep     *ImportReport
-	actor   string
 }
 
 // unionRef is a union named in a roster's union column, resolved once.
 type unionRef struct {
-	u         *union
+	u         *member.Union
 	employers map[string]int64 // its employers by name
 	key       string           // when u is nil, why: the message key
 }
@@ -208,7 +199,7 @@ func (im *importer) union(name string) *unionRef {
 	}
 	ref := &unionRef{}
 	im.unions[name] = ref
-	var u *union
+	var u *member.Union
 	var err error
 	switch {
 	case name == "" && im.u == nil:
@@ -217,7 +208,7 @@ func (im *importer) union(name string) *unionRef {
 	case name == "":
 		u = im.u
 	default:
-		u, err = im.findUnion(name)
+		u, err = im.s.FindUnion(im.ctx, im.pr, name)
 		if err != nil {
 			ref.key = "member.import_union_unknown"
 			if e, ok := errs.As(err); ok && e.Code == "ambiguous" {
@@ -226,50 +217,12 @@ func (im *importer) union(name string) *unionRef {
 			return ref
 		}
 	}
-	if ref.employers, err = im.s.unionEmployers(im.ctx, u); err != nil {
+	if ref.employers, err = im.s.UnionEmployers(im.ctx, u); err != nil {
 		ref.key = "member.import_union_unknown"
 		return ref
 	}
 	ref.u = u
 	return ref
-}
-
-// findUnion looks a union up by id or exact name among the organisations
-// the caller may write members into that hold members.
-func (im *importer) findUnion(name string) (*union, error) {
-	var candidates []*union
-	if id, ok := db.ParseID(name); ok {
-		if u, err := loadUnion(im.ctx, im.s.DB, id); err == nil {
-			candidates = append(candidates, u)
-		}
-	} else {
-		rows, err := im.s.DB.Query(im.ctx, "SELECT id, path, name, kind FROM orgs WHERE name = ? LIMIT 20", name)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var u union
-			if err := rows.Scan(&u.ID, &u.Path, &u.Name, &u.Kind); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			candidates = append(candidates, &u)
-		}
-		rows.Close()
-	}
-	var found []*union
-	for _, u := range candidates {
-		if rule.CanWrite(im.pr, u.Path) && !noMembers[u.Kind] {
-			found = append(found, u)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return nil, errs.NotFound("org")
-	case 1:
-		return found[0], nil
-	}
-	return nil, errs.Conflict("ambiguous", "member.import_union_ambiguous")
 }
 
 // fail records a problem of one row (the row is counted once, by the caller).
@@ -309,10 +262,10 @@ func hashKey(h string) [16]byte {
 }
 
 // check validates one row on its own and against the rows before it.
-func (im *importer) check(row sheet.Row) importRow {
-	out := importRow{num: row.Num}
+func (im *importer) check(row sheet.Row) member.Row {
+	out := member.Row{Num: row.Num}
 	f := errs.Fields{}
-	in := Person{Name: im.cell(row, "name"), IDNumber: im.cell(row, "id_number"), Mobile: im.cell(row, "mobile"),
+	in := member.Person{Name: im.cell(row, "name"), IDNumber: im.cell(row, "id_number"), Mobile: im.cell(row, "mobile"),
 		Job: im.cell(row, "job")}
 	if d := im.cell(row, "joined_on"); d != "" {
 		if v, ok := parseImportDate(im.r, d); ok {
@@ -337,27 +290,27 @@ func (im *importer) check(row sheet.Row) importRow {
 		in.EmployerID = id
 	}
 	in.EmployerName = emp
-	p := im.s.checkPerson(in, f, false)
-	if g := im.cell(row, "gender"); g != "" && p.idHash != "" {
+	p := im.s.Check(in, f)
+	if g := im.cell(row, "gender"); g != "" && p.IDKey() != "" {
 		male := g == "男" || strings.EqualFold(g, "male") || strings.EqualFold(g, "m")
 		female := g == "女" || strings.EqualFold(g, "female") || strings.EqualFold(g, "f")
-		if !male && !female || male != p.id.Male {
+		if !male && !female || male != p.Male() {
 			f.Add("gender", "member.import_gender")
 		}
 	}
 	if row.Truncated {
 		f.Add("row", "member.import_truncated")
 	}
-	if p.idHash != "" {
-		k := hashKey(p.idHash)
+	if p.IDKey() != "" {
+		k := hashKey(p.IDKey())
 		if first, dup := im.seenID[k]; dup {
 			f.Add("id_number", "member.import_duplicate", first)
 		} else {
 			im.seenID[k] = row.Num
 		}
 	}
-	if p.mobileHash != "" {
-		k := hashKey(p.mobileHash)
+	if p.MobileKey() != "" {
+		k := hashKey(p.MobileKey())
 		if first, dup := im.seenMob[k]; dup {
 			f.Add("mobile", "member.import_duplicate", first)
 		} else {
@@ -371,7 +324,7 @@ func (im *importer) check(row sheet.Row) importRow {
 		}
 		return out
 	}
-	out.p, out.u, out.ok = p, ref.u, true
+	out.Person, out.Union, out.OK = p, ref.u, true
 	return out
 }
 
@@ -387,148 +340,17 @@ func sortedFields(f errs.Fields) []string {
 	return out
 }
 
-// verdict is what the registry says of one good row.
-type verdict struct {
-	skip   bool   // already a member of this union
-	field  string // when not "", the row is refused: field and key
-	key    string
-	rejoin int64 // a former member's row, to take back
-}
-
-// registry checks a batch's good rows against what the registry holds
-// (inside tx, when given, so that writes follow from what was read): a
-// member of this union already is skipped; an active member elsewhere, or a
-// mobile number taken by someone else, is refused.
-func (im *importer) registry(ctx context.Context, tx *db.Tx, batch []importRow) ([]verdict, error) {
-	out := make([]verdict, len(batch))
-	var ids, mobiles []any
-	for _, r := range batch {
-		if r.ok {
-			ids = append(ids, r.p.idHash)
-			if r.p.mobileHash != "" {
-				mobiles = append(mobiles, r.p.mobileHash)
-			}
-		}
-	}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	type known struct {
-		id     int64
-		orgID  int64
-		status Status
-	}
-	query := func(q string, args []any, each func(scan func(...any) error) error) error {
-		var rows *sql.Rows
-		var err error
-		if tx != nil {
-			rows, err = tx.Query(ctx, q, args...)
-		} else {
-			rows, err = im.s.DB.Query(ctx, q, args...)
-		}
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := each(rows.Scan); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	}
-	byID := map[string]known{}
-	err := query("SELECT id_hash, id, org_id, status FROM members WHERE id_hash IN ("+db.Placeholders(len(ids))+")", ids,
-		func(scan func(...any) error) error {
-			var h string
-			var k known
-			if err := scan(&h, &k.id, &k.orgID, &k.status); err != nil {
-				return err
-			}
-			byID[h] = k
-			return nil
-		})
-	if err != nil {
-		return nil, errs.Internal(err, "member: import lookup")
-	}
-	byMobile := map[string]int64{}
-	if len(mobiles) > 0 {
-		err := query("SELECT mobile_hash, id FROM members WHERE mobile_hash IN ("+db.Placeholders(len(mobiles))+")", mobiles,
-			func(scan func(...any) error) error {
-				var h string
-				var id int64
-				if err := scan(&h, &id); err != nil {
-					return err
-				}
-				byMobile[h] = id
-				return nil
-			})
-		if err != nil {
-			return nil, errs.Internal(err, "member: import lookup")
-		}
-	}
-	for i, r := range batch {
-		if !r.ok {
-			continue
-		}
-		ex, found := byID[r.p.idHash]
-		switch {
-		case found && ex.status == StatusActive && ex.orgID == r.u.ID:
-			out[i].skip = true
-		case found && ex.status == StatusActive:
-			out[i].field, out[i].key = "id_number", "member.member_elsewhere"
-		default:
-			if owner, taken := byMobile[r.p.mobileHash]; taken && (!found || owner != ex.id) {
-				out[i].field, out[i].key = "mobile", "member.mobile_taken"
-			} else if found {
-				out[i].rejoin = ex.id
-			}
-		}
-	}
-	return out, nil
-}
-
-// write stores a batch's accepted rows inside tx: new members in bulk,
-// former members rejoining one by one.
-func (im *importer) write(ctx context.Context, tx *db.Tx, batch []importRow, vs []verdict) error {
-	var fresh []memberRow
-	var done []entered
-	at := scope.Millis(im.s.now())
-	for i := range batch {
-		r := &batch[i]
-		if !r.ok || vs[i].skip || vs[i].field != "" {
-			continue
-		}
-		// The registry check of this transaction found who is there; a
-		// row added since by someone else fails the unique index and the
-		// batch is checked again.
-		if vs[i].rejoin != 0 {
-			if err := im.s.rejoin(ctx, tx, vs[i].rejoin, r.u, &r.p, SourceImport, im.actor); err != nil {
-				return err
-			}
-			done = append(done, entered{vs[i].rejoin, r.u.Path})
-			continue
-		}
-		fresh = append(fresh, memberRow{id: db.NewID(), org: r.u, p: &r.p, source: SourceImport, actor: im.actor, at: at})
-		done = append(done, entered{fresh[len(fresh)-1].id, r.u.Path})
-	}
-	if err := im.s.insertMembers(ctx, tx, fresh); err != nil {
-		return err
-	}
-	return im.s.staffConsent(ctx, tx, ConsentImport, done...)
-}
-
 // tally adds a checked batch's verdicts to the report.
-func (im *importer) tally(batch []importRow, vs []verdict, written bool) {
+func (im *importer) tally(batch []member.Row, vs []member.Verdict, written bool) {
 	for i, r := range batch {
-		if !r.ok {
+		if !r.OK {
 			continue
 		}
 		switch v := vs[i]; {
-		case v.field != "":
+		case v.Field != "":
 			im.rep.Invalid++
-			im.fail(r.num, v.field, v.key)
-		case v.skip:
+			im.fail(r.Num, v.Field, v.Key)
+		case v.Skip:
 			im.rep.Valid++
 			im.rep.Skipped++
 		default:
@@ -559,17 +381,17 @@ type ImportOptions struct {
 // length (beyond 32 bytes per row to find duplicates within the file). When
 // a valid-rows import fails after some batches were committed, it answers
 // the report so far together with the error.
-func (s *Store) Import(ctx context.Context, pr *auth.Principal, src io.ReaderAt, size int64, opt ImportOptions) (*ImportReport, error) {
+func Import(ctx context.Context, s *member.Store, pr *auth.Principal, src io.ReaderAt, size int64, opt ImportOptions) (*ImportReport, error) {
 	if pr == nil {
 		return nil, scope.NilPrincipal("member")
 	}
 	if !opt.Mode.Valid() {
 		return nil, fieldErr("mode", "field.invalid_choice")
 	}
-	var u *union
+	var u *member.Union
 	var err error
 	if opt.OrgID != 0 {
-		if u, err = targetUnion(ctx, s.DB, pr, opt.OrgID, "org"); err != nil {
+		if u, err = s.TargetUnion(ctx, pr, opt.OrgID); err != nil {
 			return nil, err
 		}
 	}
@@ -580,7 +402,7 @@ func (s *Store) Import(ctx context.Context, pr *auth.Principal, src io.ReaderAt,
 	defer r.Close()
 	im := &importer{s: s, ctx: ctx, pr: pr, u: u, r: r, col: map[string]int{}, header: r.Header(), unions: map[string]*unionRef{},
 		seenID: map[[16]byte]int{}, seenMob: map[[16]byte]int{},
-		rep: &ImportReport{Mode: opt.Mode, Errors: []ImportError{}, Format: r.Format(), Encoding: r.Encoding()}, actor: actorOf(ctx)}
+		rep: &ImportReport{Mode: opt.Mode, Errors: []ImportError{}, Format: r.Format(), Encoding: r.Encoding()}}
 	for i, h := range im.header {
 		if f, ok := headerIndex[normaliseHeader(h)]; ok {
 			if _, dup := im.col[f]; !dup {
@@ -607,8 +429,8 @@ func (s *Store) Import(ctx context.Context, pr *auth.Principal, src io.ReaderAt,
 		auditID, auditPath = u.ID, u.Path
 	}
 	// each reads the file in batches and hands each to fn.
-	each := func(fn func(batch []importRow) error) error {
-		batch := make([]importRow, 0, importBatch)
+	each := func(fn func(batch []member.Row) error) error {
+		batch := make([]member.Row, 0, importBatch)
 		for {
 			row, err := r.Next()
 			if errors.Is(err, io.EOF) {
@@ -646,22 +468,22 @@ func (s *Store) Import(ctx context.Context, pr *auth.Principal, src io.ReaderAt,
 	}
 	switch opt.Mode {
 	case ImportDryRun:
-		err = each(func(batch []importRow) error {
-			vs, err := im.registry(ctx, nil, batch)
+		err = each(func(batch []member.Row) error {
+			vs, err := s.Registry(ctx, nil, batch)
 			if err == nil {
 				im.tally(batch, vs, false)
 			}
 			return err
 		})
 	case ImportValidRows:
-		err = each(func(batch []importRow) error {
-			var vs []verdict
+		err = each(func(batch []member.Row) error {
+			var vs []member.Verdict
 			err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 				var err error
-				if vs, err = im.registry(ctx, tx, batch); err != nil {
+				if vs, err = s.Registry(ctx, tx, batch); err != nil {
 					return err
 				}
-				return im.write(ctx, tx, batch, vs)
+				return s.Write(ctx, tx, batch, vs)
 			})
 			if db.IsUnique(err) {
 				// Someone added one of these people since the check (on
@@ -669,10 +491,10 @@ func (s *Store) Import(ctx context.Context, pr *auth.Principal, src io.ReaderAt,
 				// yet): check again, now seeing them.
 				err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 					var err error
-					if vs, err = im.registry(ctx, tx, batch); err != nil {
+					if vs, err = s.Registry(ctx, tx, batch); err != nil {
 						return err
 					}
-					return im.write(ctx, tx, batch, vs)
+					return s.Write(ctx, tx, batch, vs)
 				})
 			}
 			if err != nil {
@@ -692,15 +514,15 @@ func (s *Store) Import(ctx context.Context, pr *auth.Principal, src io.ReaderAt,
 			if attempts++; attempts > 1 {
 				return errs.Conflict("import_race", "member.import_race")
 			}
-			err := each(func(batch []importRow) error {
-				vs, err := im.registry(ctx, tx, batch)
+			err := each(func(batch []member.Row) error {
+				vs, err := s.Registry(ctx, tx, batch)
 				if err != nil {
 					return err
 				}
 				clean := im.rep.Invalid == 0
 				im.tally(batch, vs, clean)
 				if clean && im.rep.Invalid == 0 {
-					return importWriteErr(im.write(ctx, tx, batch, vs))
+					return importWriteErr(s.Write(ctx, tx, batch, vs))
 				}
 				return nil
 			})
@@ -745,30 +567,9 @@ func importWriteErr(err error) error {
 
 var errRollback = errors.New("member: import has bad rows; rolled back")
 
-// unionEmployers maps the names of the employers a union organises (or
-// its enclosing union, for a sub-union) to their ids.
-func (s *Store) unionEmployers(ctx context.Context, u *union) (map[string]int64, error) {
-	rows, err := s.DB.Query(ctx, `SELECT e.id, e.name FROM employers e JOIN org_employers oe ON oe.employer_id = e.id JOIN orgs o ON o.id = oe.org_id
-		WHERE o.path = substr(CAST(? AS TEXT), 1, length(o.path))`, u.Path)
-	if err != nil {
-		return nil, errs.Internal(err, "member: union employers")
-	}
-	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, errs.Internal(err, "member: union employers")
-		}
-		out[name] = id
-	}
-	return out, rows.Err()
-}
-
-// HoldsMembers reports whether organisation id exists and holds members
-// (unions and street federations do; city and district federations not).
-func (s *Store) HoldsMembers(ctx context.Context, id int64) bool {
-	u, err := loadUnion(ctx, s.DB, id)
-	return err == nil && !noMembers[u.Kind]
+// fieldErr is a validation error on one field.
+func fieldErr(field, key string, args ...any) error {
+	f := errs.Fields{}
+	f.Add(field, key, args...)
+	return f.Err()
 }

@@ -1,7 +1,8 @@
-package member
+package roster
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/member"
 	"gonghui/internal/sheet"
 	"gonghui/internal/testkit"
 )
@@ -50,7 +52,7 @@ func csvFile(rows ...[]string) []byte {
 
 func (w *world) importFile(t *testing.T, data []byte, mode ImportMode) *ImportReport {
 	t.Helper()
-	rep, err := w.s.Import(ctx, w.dashilanOfficer, bytes.NewReader(data), int64(len(data)), ImportOptions{OrgID: w.unionA.ID, Mode: mode, Name: "test.xlsx"})
+	rep, err := Import(ctx, w.s, w.dashilanOfficer, bytes.NewReader(data), int64(len(data)), ImportOptions{OrgID: w.unionA.ID, Mode: mode, Name: "test.xlsx"})
 	if err != nil {
 		t.Fatalf("import %s: %v", mode, err)
 	}
@@ -71,7 +73,7 @@ func TestImportModes(t *testing.T) {
 		w := newWorld(t, d)
 		elsewhere := w.add(t, w.unionB, "外单位", 900)
 		badCheck := idNumber(t, 903)
-		badCheck = badCheck[:17] + otherCheck(badCheck[17])
+		badCheck = badCheck[:17] + map[bool]string{true: "2", false: "1"}[badCheck[17] == '1'] // a wrong check character
 		data := xlsx(t,
 			[]string{"甲公司会员花名册", "", "", "", "", ""},
 			[]string{"序号", "姓名", "*身份证号码", "手机号", "工作单位", "入会时间"},
@@ -112,8 +114,8 @@ func TestImportModes(t *testing.T) {
 		if rep.Imported != 2 || rep.Invalid != 4 {
 			t.Fatalf("valid rows %+v", rep)
 		}
-		m, _, err := w.s.List(ctx, w.dashilanOfficer, Query{Q: "张一"})
-		if err != nil || len(m) != 1 || m[0].JoinedOn != "2020-03-01" || m[0].EmployerID != w.empA.ID || m[0].Source != SourceImport {
+		m, _, err := w.s.List(ctx, w.dashilanOfficer, member.Query{Q: "张一"})
+		if err != nil || len(m) != 1 || m[0].JoinedOn != "2020-03-01" || m[0].EmployerID != w.empA.ID || m[0].Source != member.SourceImport {
 			t.Fatalf("imported %+v %v", m, err)
 		}
 		// Again: nothing new.
@@ -133,12 +135,12 @@ func TestImportModes(t *testing.T) {
 		if rep.Imported != 2 || rep.Invalid != 0 {
 			t.Fatalf("clean all-or-nothing %+v", rep)
 		}
-		li, _, _ := w.s.List(ctx, w.dashilanOfficer, Query{Q: "李一"})
+		li, _, _ := w.s.List(ctx, w.dashilanOfficer, member.Query{Q: "李一"})
 		if len(li) != 1 || strings.Join(li[0].Tags, ",") != "model_worker,party_member" {
 			t.Fatalf("tags %+v", li)
 		}
 		// A former member in a roster comes back on the same row.
-		if _, err := w.s.SetStatus(ctx, w.admin, li[0].ID, StatusChange{Status: StatusLeft}); err != nil {
+		if _, err := w.s.SetStatus(ctx, w.admin, li[0].ID, member.StatusChange{Status: member.StatusLeft}); err != nil {
 			t.Fatal(err)
 		}
 		rep = w.importFile(t, clean, ImportValidRows)
@@ -146,7 +148,7 @@ func TestImportModes(t *testing.T) {
 			t.Fatalf("rejoin by import %+v", rep)
 		}
 		back, err := w.s.Get(ctx, w.admin, li[0].ID)
-		if err != nil || back.Status != StatusActive || back.CardSerial != 2 {
+		if err != nil || back.Status != member.StatusActive || back.CardSerial != 2 {
 			t.Fatalf("rejoined %+v %v", back, err)
 		}
 	})
@@ -175,24 +177,24 @@ func TestImportCSVEncodingsAndHeaders(t *testing.T) {
 				t.Fatalf("csv %+v", rep)
 			}
 		}
-		got, _, _ := w.s.List(ctx, w.dashilanOfficer, Query{Q: "王二"})
+		got, _, _ := w.s.List(ctx, w.dashilanOfficer, member.Query{Q: "王二"})
 		if len(got) != 1 {
 			t.Fatal("GB18030 name not read")
 		}
 		// Required columns missing: a field error, nothing else.
-		_, err = w.s.Import(ctx, w.dashilanOfficer, bytes.NewReader(csvFile([]string{"名字x", "电话"}, []string{"a", "b"})), 20, ImportOptions{OrgID: w.unionA.ID, Mode: ImportDryRun})
+		_, err = Import(ctx, w.s, w.dashilanOfficer, bytes.NewReader(csvFile([]string{"名字x", "电话"}, []string{"a", "b"})), 20, ImportOptions{OrgID: w.unionA.ID, Mode: ImportDryRun})
 		wantKind(t, err, errs.KindInvalid)
 		// Another street's union: refused.
-		_, err = w.s.Import(ctx, w.dashilanOfficer, bytes.NewReader(utf), int64(len(utf)), ImportOptions{OrgID: w.unionB.ID, Mode: ImportValidRows})
+		_, err = Import(ctx, w.s, w.dashilanOfficer, bytes.NewReader(utf), int64(len(utf)), ImportOptions{OrgID: w.unionB.ID, Mode: ImportValidRows})
 		wantField(t, err, "org", "field.invalid_id")
-		_, err = w.s.Import(ctx, w.dashilanOfficer, bytes.NewReader(utf), int64(len(utf)), ImportOptions{OrgID: w.unionA.ID, Mode: "maybe"})
+		_, err = Import(ctx, w.s, w.dashilanOfficer, bytes.NewReader(utf), int64(len(utf)), ImportOptions{OrgID: w.unionA.ID, Mode: "maybe"})
 		wantField(t, err, "mode", "field.invalid_choice")
 		// A formula-looking cell is data, never a formula.
 		f := xlsx(t, []string{"姓名", "身份证号", "岗位"}, []string{"赵一", idNumber(t, 923), "=HYPERLINK(\"x\")"})
 		if rep := w.importFile(t, f, ImportValidRows); rep.Imported != 1 {
 			t.Fatalf("formula cell %+v", rep)
 		}
-		z, _, _ := w.s.List(ctx, w.dashilanOfficer, Query{Q: "赵一"})
+		z, _, _ := w.s.List(ctx, w.dashilanOfficer, member.Query{Q: "赵一"})
 		if len(z) != 1 || z[0].Job != "=HYPERLINK(\"x\")" {
 			t.Fatalf("job %+v", z)
 		}
@@ -220,7 +222,7 @@ func BenchmarkImport100k(b *testing.B) {
 			data := buf.Bytes()
 			b.ResetTimer()
 			for range b.N {
-				rep, err := w.s.Import(ctx, w.dashilanOfficer, bytes.NewReader(data), int64(len(data)), ImportOptions{OrgID: w.unionA.ID, Mode: ImportValidRows})
+				rep, err := Import(ctx, w.s, w.dashilanOfficer, bytes.NewReader(data), int64(len(data)), ImportOptions{OrgID: w.unionA.ID, Mode: ImportValidRows})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -245,7 +247,7 @@ func TestImportUnionColumn(t *testing.T) {
 			[]string{"赵丁", idNumber(t, 934), ""},
 			[]string{"赵戊", idNumber(t, 935), "大栅栏街道总工会"},
 		)
-		rep, err := w.s.Import(ctx, w.dashilanOfficer, bytes.NewReader(data), int64(len(data)), ImportOptions{Mode: ImportValidRows})
+		rep, err := Import(ctx, w.s, w.dashilanOfficer, bytes.NewReader(data), int64(len(data)), ImportOptions{Mode: ImportValidRows})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -253,14 +255,14 @@ func TestImportUnionColumn(t *testing.T) {
 			t.Fatalf("report %+v", rep)
 		}
 		for name, u := range map[string]int64{"赵甲": w.unionA.ID, "赵乙": w.subA.ID, "赵戊": w.dashilan.ID} {
-			got, _, _ := w.s.List(ctx, w.admin, Query{Q: name})
+			got, _, _ := w.s.List(ctx, w.admin, member.Query{Q: name})
 			if len(got) != 1 || got[0].OrgID != u {
 				t.Fatalf("%s: %+v", name, got)
 			}
 		}
 		// Neither a default union nor a union column: refused at once.
 		plain := csvFile([]string{"姓名", "身份证号"}, []string{"钱甲", idNumber(t, 936)})
-		_, err = w.s.Import(ctx, w.dashilanOfficer, bytes.NewReader(plain), int64(len(plain)), ImportOptions{Mode: ImportDryRun})
+		_, err = Import(ctx, w.s, w.dashilanOfficer, bytes.NewReader(plain), int64(len(plain)), ImportOptions{Mode: ImportDryRun})
 		wantField(t, err, "org", "member.import_union_required")
 	})
 }
@@ -284,7 +286,7 @@ func TestImportBreaksOffMidFile(t *testing.T) {
 		// more than the reader takes.
 		b.WriteString("\"" + strings.Repeat("x", 9<<20) + "\n")
 		data := b.Bytes()
-		rep, err := w.s.Import(ctx, w.dashilanOfficer, bytes.NewReader(data), int64(len(data)), ImportOptions{OrgID: w.unionA.ID, Mode: ImportValidRows})
+		rep, err := Import(ctx, w.s, w.dashilanOfficer, bytes.NewReader(data), int64(len(data)), ImportOptions{OrgID: w.unionA.ID, Mode: ImportValidRows})
 		if err == nil {
 			t.Fatal("a broken file imported without an error")
 		}
@@ -293,6 +295,29 @@ func TestImportBreaksOffMidFile(t *testing.T) {
 		}
 		if n := count(t, d, "SELECT count(*) FROM members"); n != importBatch {
 			t.Fatalf("%d members stored", n)
+		}
+	})
+}
+
+// Point 12: the import dry run says only that a person is a member
+// elsewhere, never where.
+func TestImportDryRunDoesNotNameTheUnion(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		m := w.add(t, w.unionA, "甲会员", 1500)
+		data := csvFile([]string{"姓名", "身份证号", "手机号"}, []string{"甲会员", idNumber(t, 1500), ""})
+		rep, err := Import(ctx, w.s, w.xichangOf, bytes.NewReader(data), int64(len(data)), ImportOptions{OrgID: w.unionB.ID, Mode: ImportDryRun, Name: "r.csv"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Errors) != 1 || rep.Errors[0].Code != "member_elsewhere" {
+			t.Fatalf("report %+v", rep)
+		}
+		b, _ := json.Marshal(rep)
+		for _, leak := range []string{w.unionA.Name, w.dashilan.Name, db.FormatID(w.unionA.ID), db.FormatID(m.ID)} {
+			if strings.Contains(string(b), leak) {
+				t.Fatalf("dry run names %q: %s", leak, b)
+			}
 		}
 	})
 }
