@@ -163,7 +163,7 @@ func (h *Pages) activityList(w http.ResponseWriter, r *http.Request, p *auth.Pri
 // activityFor loads the activity of the {id} path value, or answers the
 // error page.
 func (h *Pages) activityFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*activity.Activity, bool) {
-	return signup.Load(h.Kernel, w, r, p, h.Acts.Get)
+	return web.Load(h.Kernel, w, r, p, h.Acts.Get)
 }
 
 // activityWritable is activityFor for what changes the activity: those who

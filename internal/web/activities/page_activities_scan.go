@@ -109,8 +109,7 @@ type scanData struct {
 	Result         *signup.ScanResult
 	Action         string
 	Back           string
-	CheckInURL     string
-	RedeemURL      string
+	Modes          []web.Tab // check-in or redeeming the prize
 }
 
 func (h *Pages) activityScanPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -131,8 +130,12 @@ func (h *Pages) renderScan(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		mode = "checkin"
 	}
 	d := scanData{A: actView(pg.Lang, a), Mode: mode, CheckpointOpts: checkpointOptions(pg.Lang, a), Checkpoint: cp,
-		HasPrize: a.StampsRequired > 0, CheckInOpen: a.CheckInOpen(time.Now()), Result: res, Action: base + "/scan", Back: base,
-		CheckInURL: base + "/scan", RedeemURL: base + "/scan?mode=redeem"}
+		HasPrize: a.StampsRequired > 0, CheckInOpen: a.CheckInOpen(time.Now()), Result: res, Action: base + "/scan", Back: base}
+	current := ""
+	if mode == "redeem" {
+		current = mode
+	}
+	d.Modes = web.FilterTabs(base+"/scan", "mode", current, []web.Option{{Label: pg.T("aweb.scan.mode_checkin")}, {Value: "redeem", Label: pg.T("aweb.scan.mode_redeem")}})
 	if d.Checkpoint == "" && len(d.CheckpointOpts) > 0 {
 		d.Checkpoint = d.CheckpointOpts[0].Value
 	}

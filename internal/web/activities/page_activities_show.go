@@ -62,7 +62,7 @@ type activityShowData struct {
 	Checkpoints                       []cpView
 	CheckpointOpts                    []web.Option
 	Tab                               string
-	TabRegsURL, TabCheckInsURL        string
+	Views                             []web.Tab // registrations or check-ins
 	RegList                           *signup.List
 	Regs                              []regView
 	CheckIns                          []checkInView
@@ -134,8 +134,10 @@ func (h *Pages) renderActivityShow(w http.ResponseWriter, r *http.Request, p *au
 	if web.QueryValue(r, "tab") == "checkins" {
 		d.Tab = "checkins"
 	}
-	d.TabRegsURL = web.SetQuery(web.SetQuery(pg.Path, "tab", ""), "ccursor", "") + "#registrations"
-	d.TabCheckInsURL = web.SetQuery(web.SetQuery(pg.Path, "tab", "checkins"), "rcursor", "") + "#registrations"
+	d.Views = []web.Tab{
+		{Label: pg.T("aweb.regs.tab_regs"), URL: web.SetQuery(web.SetQuery(pg.Path, "tab", ""), "ccursor", "") + "#registrations", Current: d.Tab == "regs"},
+		{Label: pg.T("aweb.regs.tab_checkins"), URL: web.SetQuery(web.SetQuery(pg.Path, "tab", "checkins"), "rcursor", "") + "#registrations", Current: d.Tab == "checkins"},
+	}
 	d.RegList = signup.NewList(pg, r, base, signup.ListSpec{Prefix: "r", Anchor: "registrations", All: pg.T("aweb.regs.all"),
 		Statuses: regStatuses.Options(pg.Lang, activity.RegStatuses), Clear: []string{"tab"}})
 	if d.Tab == "regs" {

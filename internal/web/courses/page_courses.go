@@ -164,7 +164,7 @@ func (h *Pages) crsList(w http.ResponseWriter, r *http.Request, p *auth.Principa
 
 // crsFor loads the course of the {id} path value, or answers the error page.
 func (h *Pages) crsFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Course, bool) {
-	return signup.Load(h.Kernel, w, r, p, h.Courses.GetCourse)
+	return web.Load(h.Kernel, w, r, p, h.Courses.GetCourse)
 }
 
 // crsWritable is crsFor for what changes the course: those who only read

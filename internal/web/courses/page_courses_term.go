@@ -246,7 +246,7 @@ func (h *Pages) crsTermCreate(w http.ResponseWriter, r *http.Request, p *auth.Pr
 // crsTermFor loads the term of the {id} path value, or answers the error
 // page.
 func (h *Pages) crsTermFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.Term, bool) {
-	return signup.Load(h.Kernel, w, r, p, h.Courses.GetTerm)
+	return web.Load(h.Kernel, w, r, p, h.Courses.GetTerm)
 }
 
 // crsTermWritable is crsTermFor for what changes the term.

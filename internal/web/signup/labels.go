@@ -26,9 +26,5 @@ func (l Labels[S]) Variant(s S) string {
 
 // Options are the codes as choices of a select or of tabs.
 func (l Labels[S]) Options(lang i18n.Lang, codes []S) []web.Option {
-	out := make([]web.Option, 0, len(codes))
-	for _, s := range codes {
-		out = append(out, web.Option{Value: string(s), Label: l.Label(lang, s)})
-	}
-	return out
+	return web.EnumOptions(lang, codes, l.Label)
 }

@@ -10,12 +10,6 @@ import (
 	"gonghui/internal/web"
 )
 
-// Tab is one status tab of a sign-up list.
-type Tab struct {
-	Label, URL string
-	Current    bool
-}
-
 // Pager is the paging of a list inside a larger page: its cursor has a
 // name of its own (the page may hold several lists), and its links come
 // back to the list's card by its anchor.
@@ -55,7 +49,7 @@ type List struct {
 	Action              string // the page, where the search goes
 	Q, Status           string
 	QParam, StatusParam string
-	Tabs                []Tab
+	Tabs                []web.Tab
 }
 
 // NewList reads the list's filters from the request and builds its tabs;
@@ -68,12 +62,9 @@ func NewList(pg *web.Page, r *http.Request, action string, spec ListSpec) *List 
 	for _, c := range spec.Clear {
 		base = web.SetQuery(base, c, "")
 	}
-	tab := func(label, status string) Tab {
-		return Tab{Label: label, URL: web.SetQuery(base, l.StatusParam, status) + "#" + spec.Anchor, Current: l.Status == status}
-	}
-	l.Tabs = append(l.Tabs, tab(spec.All, ""))
-	for _, s := range spec.Statuses {
-		l.Tabs = append(l.Tabs, tab(s.Label, s.Value))
+	l.Tabs = web.FilterTabs(base, l.StatusParam, l.Status, append([]web.Option{{Label: spec.All}}, spec.Statuses...))
+	for i := range l.Tabs {
+		l.Tabs[i].URL += "#" + spec.Anchor
 	}
 	return l
 }

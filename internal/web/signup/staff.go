@@ -1,7 +1,6 @@
 package signup
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
@@ -12,21 +11,6 @@ import (
 	"gonghui/internal/member"
 	"gonghui/internal/web"
 )
-
-// Load reads the {id} path value and gets what it names with get; on an
-// error it answers the error page and returns false.
-func Load[T any](k *web.Kernel, w http.ResponseWriter, r *http.Request, p *auth.Principal,
-	get func(context.Context, *auth.Principal, int64) (*T, error)) (*T, bool) {
-	id, err := web.IDParam(r, "id")
-	if err == nil {
-		var v *T
-		if v, err = get(r.Context(), p, id); err == nil {
-			return v, true
-		}
-	}
-	k.Fail(w, r, p, err)
-	return nil, false
-}
 
 // Writable reports whether the caller may change what is published at
 // orgPath; those who only read it get the 403 page.

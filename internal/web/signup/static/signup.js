@@ -12,9 +12,9 @@
  *  - [data-print] prints the page.
  *  - [data-scan-form] (the scanner): the card field is sent with fetch and
  *    the answer ({ok, title, detail}) shown in [data-scan-result] without
- *    leaving the page; where the browser has BarcodeDetector and a camera,
- *    [data-scan] opens the camera in [data-scan-box] and each card seen is
- *    sent, the camera staying open for the next person.
+ *    leaving the page; with the camera of camera.js (loaded before this
+ *    file) each card seen is sent, the camera staying open for the next
+ *    person.
  */
 (function () {
   'use strict';
@@ -152,64 +152,16 @@
     send(input ? input.value.trim() : '');
   });
 
-  if (!start || !('BarcodeDetector' in window) || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
-  var box = form.querySelector('[data-scan-box]');
-  var video = box.querySelector('video');
-  var status = box.querySelector('[data-scan-status]');
-  var stopBtn = box.querySelector('[data-scan-stop]');
-  var looking = status.textContent;
-  var stream = null;
-  var timer = 0;
-  var detector = null;
-
-  function stop() {
-    if (timer) clearTimeout(timer);
-    timer = 0;
-    if (stream) stream.getTracks().forEach(function (t) { t.stop(); });
-    stream = null;
-    video.srcObject = null;
-    box.hidden = true;
-    start.hidden = false;
-  }
-
-  function look() {
-    timer = 0;
-    if (!stream) return;
-    detector.detect(video).then(function (codes) {
-      var hit = codes.filter(function (c) { return c.rawValue; })[0];
-      var now = Date.now();
-      // The same card held in front of the camera is sent once.
-      if (hit && !busy && (hit.rawValue !== last || now - lastAt > 4000)) {
-        last = hit.rawValue;
-        lastAt = now;
-        send(hit.rawValue, function () { timer = setTimeout(look, 800); });
-        return;
-      }
-      timer = setTimeout(look, 250);
-    }, function () {
-      timer = setTimeout(look, 500);
-    });
-  }
-
-  window.BarcodeDetector.getSupportedFormats().then(function (formats) {
-    if (formats.indexOf('qr_code') < 0) return;
-    detector = new window.BarcodeDetector({ formats: ['qr_code'] });
-    start.hidden = false;
-  }, function () {});
-
-  start.addEventListener('click', function () {
-    start.hidden = true;
-    box.hidden = false;
-    video.hidden = false;
-    status.textContent = looking;
-    navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false }).then(function (s) {
-      stream = s;
-      video.srcObject = s;
-      return video.play();
-    }).then(look, function () {
-      stop();
-      show(false, start.getAttribute('data-msg-failed') || '', '');
-    });
+  if (!window.gonghuiCamera) return;
+  window.gonghuiCamera(form, function (code, again) {
+    var now = Date.now();
+    // The same card held in front of the camera is sent once.
+    if (busy || (code === last && now - lastAt <= 4000)) return false;
+    last = code;
+    lastAt = now;
+    send(code, function () { again(800); });
+    return true;
+  }, function (c) {
+    show(false, c.start.getAttribute('data-msg-failed') || '', '');
   });
-  stopBtn.addEventListener('click', stop);
 })();
