@@ -53,7 +53,7 @@ func (h *Pages) checkpointScreen(w http.ResponseWriter, r *http.Request, p *auth
 	return a, cp, signup.NewCode(h.Kernel, r, code, activityURL(a.ID)+"/checkpoints/"+db.FormatID(cp.ID), until), true, nil
 }
 
-// checkpointCode is the current code of the {cp} checkpoint, for its
+// CheckpointCode is the current code of the {cp} checkpoint, for its
 // picture (GET .../qr.png) and the screen's script (GET .../code).
 func (h *Pages) checkpointCode(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*signup.CheckpointCode, bool, error) {
 	_, _, code, ok, err := h.checkpointScreen(w, r, p)
