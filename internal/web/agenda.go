@@ -33,6 +33,9 @@ type AgendaGroup struct {
 // Unread counts the member's unread notices for the badge of the bottom
 // bar; a failure only hides the badge.
 func (h *Kernel) Unread(ctx context.Context, memberID int64) int {
+	if !h.noticesTab {
+		return 0 // no module shows the notices: no badge
+	}
 	n, err := h.Notices.Unread(ctx, memberID)
 	if err != nil {
 		slog.Warn("portal: unread notices", "err", err)
@@ -40,3 +43,7 @@ func (h *Kernel) Unread(ctx context.Context, memberID int64) int {
 	}
 	return n
 }
+
+// ServeNotices tells the kernel that a module serves the member's notices
+// page (/m/notices), so the bottom bar counts unread notices.
+func (h *Kernel) ServeNotices() { h.noticesTab = true }

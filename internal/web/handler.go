@@ -13,10 +13,8 @@ import (
 	"slices"
 	"strings"
 
-	"gonghui/internal/activity"
 	"gonghui/internal/audit"
 	"gonghui/internal/auth"
-	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
@@ -35,8 +33,6 @@ type Deps struct {
 	Auth    *auth.Service
 	Orgs    *org.Store
 	Members *member.Store
-	Acts    *activity.Store
-	Courses *course.Store
 	HTTP    httpx.Options
 }
 
@@ -49,8 +45,9 @@ type Kernel struct {
 	csrfKey []byte
 	Jobs    *job.Store
 
-	agenda   []AgendaFunc   // member timetable sources (AddAgenda)
-	checkins []checkinRoute // /m/checkin by code prefix (HandleCheckin)
+	agenda     []AgendaFunc // member timetable sources (AddAgenda)
+	checkins   []checkinRoute
+	noticesTab bool // a module serves /m/notices (ServeNotices) // /m/checkin by code prefix (HandleCheckin)
 }
 
 // New prepares the templates and the form-token key (shared by every server

@@ -45,6 +45,7 @@ func (h *Pages) portalActivityRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /m/activities/{id}/photos/{pid}", m(h.pactPhoto))
 	h.HandleCheckin(activity.CodePrefix, h.pactCheckinPage, h.pactCheckinSubmit)
 	mux.HandleFunc("GET /m/notices", m(h.pactNotices))
+	h.ServeNotices()
 }
 
 // ---------- views ----------

@@ -3,6 +3,7 @@ package activities
 import (
 	"embed"
 
+	"gonghui/internal/activity"
 	"gonghui/internal/web"
 )
 
@@ -12,7 +13,10 @@ var files embed.FS
 func init() { web.AddFiles(files) }
 
 // Pages serve this module's pages on the web kernel.
-type Pages struct{ *web.Kernel }
+type Pages struct {
+	*web.Kernel
+	Acts *activity.Store // nil: no activities (the pages are not served)
+}
 
 // New returns the module's pages.
-func New(k *web.Kernel) *Pages { return &Pages{Kernel: k} }
+func New(k *web.Kernel, acts *activity.Store) *Pages { return &Pages{Kernel: k, Acts: acts} }

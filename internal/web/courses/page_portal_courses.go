@@ -271,11 +271,8 @@ func pcrsTermOf(lang i18n.Lang, mt *course.MemberTerm, now time.Time) pcrsTerm {
 	return v
 }
 
-// pcrsUnread is the badge of the bottom bar (none without activities).
+// pcrsUnread is the badge of the bottom bar (none without a notices page).
 func (h *Pages) pcrsUnread(ctx context.Context, memberID int64) int {
-	if h.Acts == nil {
-		return 0
-	}
 	return h.Unread(ctx, memberID)
 }
 

@@ -32,9 +32,7 @@ func (h *Pages) portalHome(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		return err
 	}
 	d := portalHomeData{HasPassword: has}
-	if h.Acts != nil {
-		d.Unread = h.Unread(r.Context(), p.MemberID)
-	}
+	d.Unread = h.Unread(r.Context(), p.MemberID)
 	pg := h.MemberPage(w, r, "portal.home.title", "home")
 	d.M = memberView(pg.Lang, *m)
 	pg.Data = d

@@ -6,6 +6,8 @@ import (
 	"context"
 	"net/http"
 
+	"gonghui/internal/activity"
+	"gonghui/internal/course"
 	"gonghui/internal/web"
 	"gonghui/internal/web/activities"
 	"gonghui/internal/web/admin"
@@ -15,19 +17,27 @@ import (
 	"gonghui/internal/web/orgs"
 )
 
+// Deps are what the kernel needs and each module's own store (nil: the
+// module's pages are not served).
+type Deps struct {
+	web.Deps
+	Acts    *activity.Store
+	Courses *course.Store
+}
+
 // Mount builds the kernel and registers every module's pages on mux.
-func Mount(ctx context.Context, mux *http.ServeMux, d web.Deps) error {
-	k, err := web.New(ctx, d)
+func Mount(ctx context.Context, mux *http.ServeMux, d Deps) error {
+	k, err := web.New(ctx, d.Deps)
 	if err != nil {
 		return err
 	}
 	k.Routes(mux,
-		dashboard.New(k),  // the home page, a subtree's figures and reports
-		orgs.New(k),       // the organisation tree, officers, employers
-		members.New(k),    // the registry, joining, transfers, import/export, members' own pages
-		activities.New(k), // activities: staff pages and members' pages
-		courses.New(k),    // courses and their terms: staff pages and members' pages
-		admin.New(k),      // accounts, the audit log, the security policy, one's own account
+		dashboard.New(k),          // the home page, a subtree's figures and reports
+		orgs.New(k),               // the organisation tree, officers, employers
+		members.New(k),            // the registry, joining, transfers, import/export, members' own pages
+		activities.New(k, d.Acts), // activities: staff pages and members' pages
+		courses.New(k, d.Courses), // courses and their terms: staff pages and members' pages
+		admin.New(k),              // accounts, the audit log, the security policy, one's own account
 	)
 	return nil
 }
