@@ -6,16 +6,12 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/chromedp/chromedp"
 
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
 	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/member"
-	"gonghui/internal/testkit"
 	"gonghui/internal/web"
 )
 
@@ -49,40 +45,6 @@ func newSignupSite(t *testing.T, d *db.DB, withCourses bool) *signupSite {
 	t.Cleanup(srv.Close)
 	ps.srv = srv
 	return s
-}
-
-// memberPhone is a phone-sized browser on the site in Chinese, opened at
-// the language switch that goes back to back. The caller cancels it.
-func (s *signupSite) memberPhone(t *testing.T, back string, timeout time.Duration) (context.Context, context.CancelFunc) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(testkit.Browser(t, 390, 844), timeout)
-	phone(t, ctx)
-	if err := chromedp.Do(ctx, chromedp.Navigate(s.srv.URL+"/lang?to=zh-CN&back="+back)); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	return ctx, cancel
-}
-
-// phoneLogin signs a member in on the phone with a text-message code,
-// starting from start (a member page: the sign-in comes back to it).
-func (s *signupSite) phoneLogin(t *testing.T, ctx context.Context, start, mobile, waitFor string) {
-	t.Helper()
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(s.srv.URL+start),
-		chromedp.WaitVisible(chromedp.CSS("#f-mobile")),
-		chromedp.SendKeys(chromedp.CSS("#f-mobile"), mobile),
-		chromedp.Click(chromedp.CSS("button.code-send")),
-		chromedp.WaitVisible(chromedp.CSS(".alert-info")),
-	); err != nil {
-		t.Fatalf("ask for a code: %v", err)
-	}
-	if err := chromedp.Do(ctx,
-		chromedp.SendKeys(chromedp.CSS("#f-code"), s.lastCode(t, mobile)+"\r"),
-		chromedp.WaitVisible(chromedp.CSS(waitFor)),
-	); err != nil {
-		t.Fatalf("sign in: %v", err)
-	}
 }
 
 // addMembers adds the five members the sign-up tests share: four of the
