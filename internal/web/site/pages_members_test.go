@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -74,7 +73,7 @@ func (s *memberSite) add(t *testing.T, u *org.Org, name string, n int, joined st
 }
 
 // memberRawKeyRE finds a key of the member catalogues shown as text.
-var memberRawKeyRE = regexp.MustCompile(`[>"]\s*(?:mweb|member|flash)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*\s*[<"]`)
+var memberRawKeyRE = keyRE("mweb|member|flash")
 
 func wantNoBody(t *testing.T, what string, a answer, unwanted ...string) {
 	t.Helper()
@@ -487,17 +486,7 @@ func TestMemberPages(t *testing.T) {
 				"/transfers/" + db.FormatID(ts[0].ID), "/orgs/" + id(s.unionE) + "/join-qr"}
 			for _, path := range paths {
 				for _, c := range []*client{zh, en} {
-					a := c.get(path)
-					wantStatus(t, path, a, 200)
-					if !strings.Contains(a.body, "</html>") {
-						t.Errorf("%s: page cut short", path)
-					}
-					if m := rawKeyRE.FindString(a.body); m != "" {
-						t.Errorf("%s: untranslated key %s", path, m)
-					}
-					if m := memberRawKeyRE.FindString(a.body); m != "" {
-						t.Errorf("%s: untranslated key %s", path, m)
-					}
+					wantPage(t, path, c.get(path), rawKeyRE, memberRawKeyRE)
 				}
 			}
 			wantBody(t, "english registry", en.get("/members"), "Member registry", "Name, pinyin initials, ID number or mobile")
@@ -506,9 +495,7 @@ func TestMemberPages(t *testing.T) {
 				"/join/" + id(s.unionE) + "/done?status=transfer", "/join/" + id(s.unionE) + "/done?status=pending&lang=en"} {
 				a := worker.get(path)
 				wantStatus(t, path, a, 200)
-				if m := memberRawKeyRE.FindString(a.body); m != "" {
-					t.Errorf("%s: untranslated key %s", path, m)
-				}
+				wantNoKeys(t, path, a, memberRawKeyRE)
 			}
 			wantBody(t, "english joining page", worker.get("/join/"+id(s.unionE)+"?lang=en"), "Apply to join the union", `action="/join/`+id(s.unionE)+`?lang=en"`)
 			wantBody(t, "nav", zh.get("/"), `href="/members"`, ">会员<")

@@ -25,7 +25,7 @@ import (
 
 var (
 	smsCodeRE      = regexp.MustCompile(`\d{6}`)
-	portalRawKeyRE = regexp.MustCompile(`[>"]\s*portal\.[a-z0-9_]+(?:\.[a-z0-9_]+)*\s*[<"]`)
+	portalRawKeyRE = keyRE("portal")
 )
 
 // portalSite is the member site with text messages recorded.
@@ -77,15 +77,7 @@ func SetCookie(a answer, name string) *http.Cookie {
 
 func wantNoPortalKeys(t *testing.T, what string, a answer) {
 	t.Helper()
-	if m := portalRawKeyRE.FindString(a.body); m != "" {
-		t.Errorf("%s: untranslated key %s", what, m)
-	}
-	if m := memberRawKeyRE.FindString(a.body); m != "" {
-		t.Errorf("%s: untranslated key %s", what, m)
-	}
-	if m := rawKeyRE.FindString(a.body); m != "" {
-		t.Errorf("%s: untranslated key %s", what, m)
-	}
+	wantNoKeys(t, what, a, portalRawKeyRE, memberRawKeyRE, rawKeyRE)
 }
 
 func TestPortalPages(t *testing.T) {
