@@ -120,9 +120,7 @@ func TestActivityPages(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := newActSite(t, d)
-		zhang := s.add(t, s.unionE, "张建华", 1, "2019-03-01", "model_worker")
-		li := s.add(t, s.unionE, "李秀英", 2, "2021-06-15")
-		wang := s.add(t, s.unionW, "王德明", 3, "2020-01-10")
+		zhang, li, wang := s.addTrio(t)
 		officer := s.login("dashilan", "")
 		west := s.login("xichang", "")
 		now := time.Now()

@@ -86,13 +86,20 @@ func wantNoBody(t *testing.T, what string, a answer, unwanted ...string) {
 
 func mid(m *member.Member) string { return db.FormatID(m.ID) }
 
+// addTrio adds the three members the page tests share: 张建华 (a model
+// worker) and 李秀英 of the east union, 王德明 of the west one; mobile
+// numbers 1 to 3.
+func (s *memberSite) addTrio(t *testing.T) (zhang, li, wang *member.Member) {
+	t.Helper()
+	return s.add(t, s.unionE, "张建华", 1, "2019-03-01", "model_worker"), s.add(t, s.unionE, "李秀英", 2, "2021-06-15"),
+		s.add(t, s.unionW, "王德明", 3, "2020-01-10")
+}
+
 func TestMemberPages(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := newMemberSite(t, d)
-		zhang := s.add(t, s.unionE, "张建华", 1, "2019-03-01", "model_worker")
-		li := s.add(t, s.unionE, "李秀英", 2, "2021-06-15")
-		wang := s.add(t, s.unionW, "王德明", 3, "2020-01-10")
+		zhang, li, wang := s.addTrio(t)
 		if _, err := s.members.SetStatus(ctx, s.system, li.ID, member.StatusChange{Status: member.StatusRetired, On: "2024-01-01"}); err != nil {
 			t.Fatal(err)
 		}

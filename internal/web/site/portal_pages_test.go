@@ -84,9 +84,7 @@ func TestPortalPages(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := newPortalSite(t, d)
-		zhang := s.add(t, s.unionE, "张建华", 1, "2019-03-01", "model_worker")
-		li := s.add(t, s.unionE, "李秀英", 2, "2021-06-15")
-		wang := s.add(t, s.unionW, "王德明", 3, "2020-01-10")
+		zhang, li, wang := s.addTrio(t)
 		zhao := s.add(t, s.unionE, "赵六", 4, "2022-02-02")
 		s.add(t, s.unionE, "孙七", 5, "2023-03-03")
 		s.add(t, s.unionE, "周八", 6, "2023-04-04")

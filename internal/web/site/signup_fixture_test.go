@@ -52,8 +52,8 @@ func newSignupSite(t *testing.T, d *db.DB, withCourses bool) *signupSite {
 // numbers 1 to 5.
 func (s *signupSite) addMembers(t *testing.T) (zhang, li, wang, zhao, sun *member.Member) {
 	t.Helper()
-	return s.add(t, s.unionE, "张建华", 1, "2019-03-01", "model_worker"), s.add(t, s.unionE, "李秀英", 2, "2021-06-15"),
-		s.add(t, s.unionW, "王德明", 3, "2020-01-10"), s.add(t, s.unionE, "赵六", 4, "2022-02-02"), s.add(t, s.unionE, "孙七", 5, "2023-03-03")
+	zhang, li, wang = s.addTrio(t)
+	return zhang, li, wang, s.add(t, s.unionE, "赵六", 4, "2022-02-02"), s.add(t, s.unionE, "孙七", 5, "2023-03-03")
 }
 
 // forged is a check-in code with one character of its MAC changed, back
