@@ -2,7 +2,7 @@ package site
 
 import (
 	"context"
-	"strconv"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -102,7 +102,7 @@ func (b *tab) expect(what string, wants ...string) {
 // slack pixels.
 func (b *tab) sideways(slack int) bool {
 	b.t.Helper()
-	wide, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + `+strconv.Itoa(slack)))
+	wide, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + `+fmt.Sprint(slack)))
 	if err != nil {
 		b.t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func screens(t *testing.T, base, prefix string, pages []screen, before func(b *t
 			if before != nil {
 				before(b, pg)
 			}
-			b.shot(prefix + "-" + pg.name + "-" + strconv.Itoa(width))
+			b.shot(prefix + "-" + pg.name + "-" + fmt.Sprint(width))
 		}
 	}
 }
