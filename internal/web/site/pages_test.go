@@ -80,13 +80,25 @@ func newSite(t *testing.T, d *db.DB) *site {
 		}
 	}
 	s.auth.SetDemoMode(true)
+	s.srv = serve(t, mounted(t, web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members}))
+	return s
+}
+
+// mounted is the site's handler on deps.
+func mounted(t *testing.T, deps web.Deps) *http.ServeMux {
+	t.Helper()
 	mux := http.NewServeMux()
-	if err := Mount(ctx, mux, web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members}); err != nil {
+	if err := Mount(context.Background(), mux, deps); err != nil {
 		t.Fatal(err)
 	}
-	s.srv = httptest.NewServer(mux)
-	t.Cleanup(s.srv.Close)
-	return s
+	return mux
+}
+
+// serve starts a test server for h, closed when the test ends.
+func serve(t *testing.T, h http.Handler) *httptest.Server {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 // client is a browser without JavaScript: a cookie jar, no redirects
