@@ -47,8 +47,14 @@ func signIn(t *testing.T, h http.Handler, remote string, headers map[string]stri
 }
 
 func sessionCookie(rec *httptest.ResponseRecorder) *http.Cookie {
+	return namedCookie(rec, "gh_session")
+}
+
+// namedCookie is the cookie set whose name ends in name (a prefix such as
+// __Host- may come first), unless it is being cleared.
+func namedCookie(rec *httptest.ResponseRecorder, name string) *http.Cookie {
 	for _, c := range rec.Result().Cookies() {
-		if strings.HasSuffix(c.Name, "gh_session") && c.Value != "" {
+		if strings.HasSuffix(c.Name, name) && c.Value != "" {
 			return c
 		}
 	}
@@ -59,11 +65,7 @@ func TestSessionCookieFollowsTransport(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		s := newSite(t, d)
 		build := func(o httpx.Options) http.Handler {
-			mux := http.NewServeMux()
-			if err := Mount(context.Background(), mux, web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, HTTP: o}); err != nil {
-				t.Fatal(err)
-			}
-			return mux
+			return mounted(t, web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, HTTP: o})
 		}
 
 		// Behind a TLS-terminating proxy: __Host- cookie, Secure, HttpOnly, SameSite.

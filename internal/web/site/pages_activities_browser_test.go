@@ -22,9 +22,7 @@ import (
 // check a member in with the phone scanner. Screenshots at desktop and
 // phone widths go to testkit.ScreenshotDir.
 func TestBrowserActivities(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
+	skipBrowser(t)
 	s := newActSite(t, testkit.NewDB(t, db.SQLite))
 	bg := context.Background()
 	bus, err := s.orgs.Create(bg, s.system, org.CreateInput{ParentID: s.east.ID, Name: "北京公交集团工会", Kind: org.KindGrassroots})
@@ -52,29 +50,16 @@ func TestBrowserActivities(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx := testkit.Browser(t, 1280, 900)
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-	base := s.srv.URL
+	b := newTab(t, s.srv.URL, 90*time.Second, false)
 	page := "/activities/" + actID(walk)
-	browserLogin(t, ctx, base, "dashilan")
+	b.login("dashilan")
 
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/activities"),
-		chromedp.WaitVisible(chromedp.CSS("table.act-table")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "activities-list-1280")
+	b.open("/activities", "table.act-table")
+	b.shot("activities-list-1280")
 
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+page),
-		chromedp.WaitVisible(chromedp.CSS("#attendance")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "activities-show-1280")
-	text := bodyText(t, ctx)
+	b.open(page, "#attendance")
+	b.shot("activities-show-1280")
+	text := b.text()
 	for _, want := range []string{"到场人数", "66.7%", "共 2 家工会、2 名职工参加。", "北京公交集团工会", "北京排水集团工会", "3 / 30"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the activity's page lacks %q", want)
@@ -82,30 +67,26 @@ func TestBrowserActivities(t *testing.T) {
 	}
 
 	// The rotating checkpoint's screen shows its QR code.
-	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#checkpoints li:nth-child(2) a').getAttribute('href')`))
+	href, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('#checkpoints li:nth-child(2) a').getAttribute('href')`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !regexp.MustCompile(`^/activities/\d+/checkpoints/\d+/display$`).MatchString(href) {
 		t.Fatalf("display link %q", href)
 	}
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+href),
+	b.do(
+		chromedp.Navigate(b.base+href),
 		imageLoaded(".cp-display-qr"),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "activities-display-1280")
-	if text := bodyText(t, ctx); !strings.Contains(text, "鲜鱼口") || !strings.Contains(text, "/m/checkin?code=GHA1") {
-		t.Fatalf("display page: %s", text)
-	}
+	)
+	b.shot("activities-display-1280")
+	b.expect("display page", "鲜鱼口", "/m/checkin?code=GHA1")
 
 	// The rotating code is replaced on the screen when its window ends.
-	src, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('.cp-display-qr').getAttribute('src')`))
+	src, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('.cp-display-qr').getAttribute('src')`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx,
+	if err := chromedp.Do(b.ctx,
 		chromedp.Poll[chromedp.Void](`document.querySelector('.cp-display-qr').getAttribute('src') !== `+strconv.Quote(src)),
 		imageLoaded(".cp-display-qr"),
 	); err != nil {
@@ -113,53 +94,38 @@ func TestBrowserActivities(t *testing.T) {
 	}
 
 	// On a phone: the screen, the activity's page and the scanner.
-	phone(t, ctx)
-	if err := chromedp.Do(ctx, chromedp.Navigate(base+href), imageLoaded(".cp-display-qr")); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "activities-display-390")
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+page),
-		chromedp.WaitVisible(chromedp.CSS("#attendance")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "activities-show-390")
+	b.phone()
+	b.do(chromedp.Navigate(b.base+href), imageLoaded(".cp-display-qr"))
+	b.shot("activities-display-390")
+	b.open(page, "#attendance")
+	b.shot("activities-show-390")
 
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+page+"/scan"),
+	b.do(
+		chromedp.Navigate(b.base+page+"/scan"),
 		chromedp.WaitVisible(chromedp.CSS("#f-card")),
 		chromedp.SetValue(chromedp.CSS("#f-card"), liCard.Payload),
 		chromedp.Click(chromedp.CSS(`[data-scan-form] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(".scan-result.scan-ok")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "activities-scan-390")
-	if text := bodyText(t, ctx); !strings.Contains(text, "李秀英") || !strings.Contains(text, "前门箭楼") {
-		t.Fatalf("scanner: %s", text)
-	}
+	)
+	b.shot("activities-scan-390")
+	b.expect("scanner", "李秀英", "前门箭楼")
 	// A card that is not one: the reason, in red.
-	if err := chromedp.Do(ctx,
+	b.do(
 		chromedp.SetValue(chromedp.CSS("#f-card"), "GHC1:nothing"),
 		chromedp.Click(chromedp.CSS(`[data-scan-form] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(".scan-result.scan-bad")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "activities-scan-bad-390")
+	)
+	b.shot("activities-scan-bad-390")
 	att, err := s.acts.Attendance(bg, s.officer, walk.ID)
 	if err != nil || att.Attended != 3 {
 		t.Fatalf("attendance after scanning: %+v %v", att, err)
 	}
 
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/activities/new"),
+	b.do(
+		chromedp.Navigate(b.base+"/activities/new"),
 		chromedp.WaitVisible(chromedp.CSS("#f-title")),
 		chromedp.Click(chromedp.CSS("[data-add-cp]")),
 		chromedp.WaitVisible(chromedp.CSS(`input[name="cp_name.1"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "activities-form-390")
+	)
+	b.shot("activities-form-390")
 }

@@ -21,9 +21,7 @@ import (
 // schedule row on the term's form. Screenshots at desktop and phone
 // widths go to testkit.ScreenshotDir.
 func TestBrowserCourses(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
+	skipBrowser(t)
 	s := newCrsSite(t, testkit.NewDB(t, db.SQLite))
 	bg := context.Background()
 	var ms []*member.Member
@@ -58,42 +56,23 @@ func TestBrowserCourses(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx := testkit.Browser(t, 1280, 900)
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-	base := s.srv.URL
+	b := newTab(t, s.srv.URL, 90*time.Second, false)
 	page := courses.TermURL(tm.ID)
-	browserLogin(t, ctx, base, "dashilan")
+	b.login("dashilan")
 
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+courses.CourseURL(c.ID)),
-		chromedp.WaitVisible(chromedp.CSS("#terms")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "courses-course-1280")
+	b.open(courses.CourseURL(c.ID), "#terms")
+	b.shot("courses-course-1280")
 
 	// The draw: the button is there once enrolment has closed.
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+page),
-		chromedp.WaitVisible(chromedp.CSS("#lottery [data-seed-hash]")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	if text := bodyText(t, ctx); !strings.Contains(text, "5 人报名，名额 3，需要抽签") {
-		t.Fatalf("before the draw: %s", text)
-	}
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.confirm = function () { return true; }; true`)); err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(ctx,
+	b.open(page, "#lottery [data-seed-hash]")
+	b.expect("before the draw", "5 人报名，名额 3，需要抽签")
+	b.confirmYes()
+	b.do(
 		chromedp.Click(chromedp.CSS("[data-draw]")),
 		chromedp.WaitVisible(chromedp.CSS("#lottery [data-seed]")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "courses-term-1280")
-	text := bodyText(t, ctx)
+	)
+	b.shot("courses-term-1280")
+	text := b.text()
 	for _, want := range []string{"已抽签，学员名单已确定并通知会员。", "种子现已公开", "前 3 名录取", "3 / 3", "已录取", "候补中"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("after the draw the page lacks %q", want)
@@ -104,13 +83,11 @@ func TestBrowserCourses(t *testing.T) {
 		t.Fatalf("after the draw: %+v %v", res, err)
 	}
 
-	if err := chromedp.Do(ctx,
+	b.do(
 		chromedp.Click(chromedp.CSS(`#lottery a[href$="/draw"]`)),
 		chromedp.WaitVisible(chromedp.CSS("table.crs-tickets")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "courses-draw-1280")
+	)
+	b.shot("courses-draw-1280")
 
 	// A session: one student already came (through the store, as a
 	// phone would have).
@@ -129,52 +106,35 @@ func TestBrowserCourses(t *testing.T) {
 	}
 	s.set(time.Time{})
 	sessionPage := courses.SessionURL(tm.ID, x.ID)
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+sessionPage),
-		chromedp.WaitVisible(chromedp.CSS(".crs-register")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "courses-session-1280")
-	if text := bodyText(t, ctx); !strings.Contains(text, "1 / 3") || !strings.Contains(text, es[0].MemberName) {
-		t.Fatalf("register: %s", text)
-	}
+	b.open(sessionPage, ".crs-register")
+	b.shot("courses-session-1280")
+	b.expect("register", "1 / 3", es[0].MemberName)
 
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+sessionPage+"/display"),
+	b.do(
+		chromedp.Navigate(b.base+sessionPage+"/display"),
 		imageLoaded(".cp-display-qr"),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "courses-display-1280")
-	if text := bodyText(t, ctx); !strings.Contains(text, "/m/checkin?code=GHK1") || !strings.Contains(text, "2026年春季班") {
-		t.Fatalf("display page: %s", text)
-	}
+	)
+	b.shot("courses-display-1280")
+	b.expect("display page", "/m/checkin?code=GHK1", "2026年春季班")
 
 	// On a phone.
-	phone(t, ctx)
+	b.phone()
 	for _, shot := range []struct{ url, wait, name string }{
 		{page, "#lottery [data-seed]", "courses-term-390"},
 		{sessionPage, ".crs-register", "courses-session-390"},
 	} {
-		if err := chromedp.Do(ctx, chromedp.Navigate(base+shot.url), chromedp.WaitVisible(chromedp.CSS(shot.wait))); err != nil {
-			t.Fatal(err)
-		}
-		testkit.Screenshot(t, ctx, shot.name)
+		b.open(shot.url, shot.wait)
+		b.shot(shot.name)
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(base+sessionPage+"/display"), imageLoaded(".cp-display-qr")); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "courses-display-390")
+	b.do(chromedp.Navigate(b.base+sessionPage+"/display"), imageLoaded(".cp-display-qr"))
+	b.shot("courses-display-390")
 
 	// The term's form: a schedule row added by the script.
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+courses.CourseURL(c.ID)+"/terms/new"),
+	b.do(
+		chromedp.Navigate(b.base+courses.CourseURL(c.ID)+"/terms/new"),
 		chromedp.WaitVisible(chromedp.CSS("#f-name")),
 		chromedp.Click(chromedp.CSS("[data-add-cp]")),
 		chromedp.WaitVisible(chromedp.CSS(`input[name="slot_start.3"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "courses-term-form-390")
+	)
+	b.shot("courses-term-form-390")
 }

@@ -3,7 +3,6 @@ package site
 import (
 	"context"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
@@ -19,9 +18,7 @@ import (
 // approvals page (desktop and phone) and approves it; the requester then
 // finds the one-time download.
 func TestBrowserExportApproval(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
+	skipBrowser(t)
 	s := newMemberSite(t, testkit.NewDB(t, db.SQLite))
 	s.members.Policy.ApprovalRows = 2
 	if _, err := s.auth.Bootstrap(context.Background(), auth.NewUser{Username: "dashilan2", Name: "测试审批人", OrgID: s.east.ID, Password: testPassword}, auth.RoleMembershipOfficer); err != nil {
@@ -33,75 +30,37 @@ func TestBrowserExportApproval(t *testing.T) {
 	form := "/exports/new?org=" + id(s.unionE)
 	a := s.login("dashilan", "").post("/exports", url.Values{"org": {id(s.unionE)}, "reason": {"年度会籍核查，上报区总工会"}}, form)
 	wantStatus(t, "request", a, 303)
-	base := s.srv.URL
+	const approve = `input[name=action][value=approve] ~ button`
 
-	ctx := testkit.Browser(t, 1280, 900)
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-	browserLogin(t, ctx, base, "dashilan2")
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/exports"),
-		chromedp.WaitVisible(chromedp.CSS(`input[name=action][value=approve] ~ button`)),
-	); err != nil {
-		t.Fatalf("approvals page: %v", err)
-	}
-	testkit.Screenshot(t, ctx, "export-approvals-1280")
-	if text := bodyText(t, ctx); !strings.Contains(text, "年度会籍核查") || !strings.Contains(text, "北京排水集团工会") {
-		t.Fatalf("approvals page: %s", text)
-	}
-	phone(t, ctx)
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/exports"),
-		chromedp.WaitVisible(chromedp.CSS(`input[name=action][value=approve] ~ button`)),
-	); err != nil {
-		t.Fatalf("approvals page on a phone: %v", err)
-	}
-	testkit.Screenshot(t, ctx, "export-approvals-390")
-	overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(ctx,
+	b := newTab(t, s.srv.URL, 90*time.Second, false)
+	b.login("dashilan2")
+	b.open("/exports", approve)
+	b.shot("export-approvals-1280")
+	b.expect("approvals page", "年度会籍核查", "北京排水集团工会")
+	b.phone()
+	b.open("/exports", approve)
+	b.shot("export-approvals-390")
+	overflow := b.sideways(1)
+	b.do(
 		chromedp.Click(chromedp.CSS(`.decide-reject summary`)),
 		chromedp.WaitVisible(chromedp.CSS(`textarea[name=note]`)),
-	); err != nil {
-		t.Fatalf("reject form: %v", err)
-	}
+	)
 	if overflow {
 		t.Error("the approvals page scrolls sideways at 390 px")
 	}
-	testkit.Screenshot(t, ctx, "export-reject-390")
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/exports"),
-		chromedp.WaitVisible(chromedp.CSS(`input[name=action][value=approve] ~ button`)),
-	); err != nil {
-		t.Fatalf("approvals page: %v", err)
-	}
+	b.shot("export-reject-390")
+	b.open("/exports", approve)
 	// The approve button asks for confirmation; the test answers yes.
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(window.confirm = () => true, true)`)); err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`input[name=action][value=approve] ~ button`)),
+	b.confirmYes()
+	b.do(
+		chromedp.Click(chromedp.CSS(approve)),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
-	); err != nil {
-		t.Fatalf("approve: %v", err)
-	}
-	testkit.Screenshot(t, ctx, "export-approved-390")
+	)
+	b.shot("export-approved-390")
 
-	req := testkit.Browser(t, 1280, 900)
-	req, cancel2 := context.WithTimeout(req, 90*time.Second)
-	defer cancel2()
-	phone(t, req)
-	browserLogin(t, req, base, "dashilan")
-	if err := chromedp.Do(req,
-		chromedp.Navigate(base+"/exports"),
-		chromedp.WaitVisible(chromedp.CSS(`a[href$="/download"]`)),
-	); err != nil {
-		t.Fatalf("requester's page: %v", err)
-	}
-	testkit.Screenshot(t, req, "export-ready-390")
-	if text := bodyText(t, req); !strings.Contains(text, "已批准") || !strings.Contains(text, "dashilan2") {
-		t.Fatalf("requester's page: %s", text)
-	}
+	req := newTab(t, s.srv.URL, 90*time.Second, true)
+	req.login("dashilan")
+	req.open("/exports", `a[href$="/download"]`)
+	req.shot("export-ready-390")
+	req.expect("requester's page", "已批准", "dashilan2")
 }

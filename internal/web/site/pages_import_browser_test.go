@@ -1,10 +1,8 @@
 package site
 
 import (
-	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -18,9 +16,7 @@ import (
 // the bad row with its spreadsheet row number, then the good rows are
 // imported from the same upload.
 func TestBrowserImport(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
+	skipBrowser(t)
 	s := newMemberSite(t, testkit.NewDB(t, db.SQLite))
 	bad := idNumber(t, 52)
 	bad = bad[:17] + map[bool]string{true: "2", false: "1"}[bad[17] == '1']
@@ -29,43 +25,27 @@ func TestBrowserImport(t *testing.T) {
 	if err := os.WriteFile(file, []byte(roster), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ctx := testkit.Browser(t, 1280, 900)
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-	base := s.srv.URL
-	browserLogin(t, ctx, base, "dashilan")
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/members/import?org="+id(s.unionE)),
-		chromedp.WaitVisible(chromedp.CSS("#f-file")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "import-form-1280")
-	if err := chromedp.Do(ctx,
+	b := newTab(t, s.srv.URL, 90*time.Second, false)
+	b.login("dashilan")
+	b.open("/members/import?org="+id(s.unionE), "#f-file")
+	b.shot("import-form-1280")
+	b.do(
 		chromedp.SetUploadFiles(chromedp.CSS("#f-file"), []string{file}),
 		chromedp.Click(chromedp.CSS(`form[action="/members/import"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(".import-choice")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "import-checked-1280")
-	if text := bodyText(t, ctx); !strings.Contains(text, "身份证号校验位不正确") || !strings.Contains(text, "花名册.csv") {
-		t.Fatalf("dry run page: %s", text)
-	}
-	if err := chromedp.Do(ctx,
+	)
+	b.shot("import-checked-1280")
+	b.expect("dry run page", "身份证号校验位不正确", "花名册.csv")
+	b.do(
 		chromedp.Click(chromedp.CSS(`.import-choice input[name="consent"]`)),
 		chromedp.Click(chromedp.CSS(`.import-choice button[value="valid-rows"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`a[href^="/members?org="]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "import-done-1280")
+	)
+	b.shot("import-done-1280")
 	if n := s.count(t, "SELECT count(*) FROM members"); n != 2 {
 		t.Fatalf("imported %d members, want 2", n)
 	}
-	phone(t, ctx)
-	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(".stats"))); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "import-done-390")
+	b.phone()
+	b.do(chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(".stats")))
+	b.shot("import-done-390")
 }

@@ -80,13 +80,25 @@ func newSite(t *testing.T, d *db.DB) *site {
 		}
 	}
 	s.auth.SetDemoMode(true)
+	s.srv = serve(t, mounted(t, web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members}))
+	return s
+}
+
+// mounted is the site's handler on deps.
+func mounted(t *testing.T, deps web.Deps) *http.ServeMux {
+	t.Helper()
 	mux := http.NewServeMux()
-	if err := Mount(ctx, mux, web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members}); err != nil {
+	if err := Mount(context.Background(), mux, deps); err != nil {
 		t.Fatal(err)
 	}
-	s.srv = httptest.NewServer(mux)
-	t.Cleanup(s.srv.Close)
-	return s
+	return mux
+}
+
+// serve starts a test server for h, closed when the test ends.
+func serve(t *testing.T, h http.Handler) *httptest.Server {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 // client is a browser without JavaScript: a cookie jar, no redirects
@@ -145,7 +157,35 @@ func (c *client) get(path string) answer {
 
 // rawKeyRE finds a catalogue key shown as text: a message missing from
 // the catalogues.
-var rawKeyRE = regexp.MustCompile(`[>"]\s*(?:page|flash|org|role|kind|web|field|error|auth)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*\s*[<"]`)
+var rawKeyRE = keyRE("page|flash|org|role|kind|web|field|error|auth")
+
+// keyRE finds a message key of the catalogues with the given prefixes (an
+// alternation) shown as text.
+func keyRE(prefixes string) *regexp.Regexp {
+	return regexp.MustCompile(`[>"]\s*(?:` + prefixes + `)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*\s*[<"]`)
+}
+
+// wantNoKeys reports a message key of any of the patterns shown as text
+// on a's page.
+func wantNoKeys(t *testing.T, what string, a answer, res ...*regexp.Regexp) {
+	t.Helper()
+	for _, re := range res {
+		if k := re.FindString(a.body); k != "" {
+			t.Errorf("%s: a message key shown as text: %s", what, k)
+		}
+	}
+}
+
+// wantPage wants path's page whole (status 200, not cut short) and with
+// no message key of the patterns shown as text.
+func wantPage(t *testing.T, path string, a answer, res ...*regexp.Regexp) {
+	t.Helper()
+	wantStatus(t, path, a, 200)
+	if !strings.Contains(a.body, "</html>") {
+		t.Errorf("%s: page cut short", path)
+	}
+	wantNoKeys(t, path, a, res...)
+}
 
 var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
@@ -352,14 +392,7 @@ func TestPages(t *testing.T) {
 				"/users", "/users?role=officer", "/users/new", "/users/" + u, "/account", "/account/totp",
 			} {
 				for _, c := range []*client{admin, adminEN} {
-					a := c.get(path)
-					wantStatus(t, path, a, 200)
-					if !strings.Contains(a.body, "</html>") {
-						t.Errorf("%s: page cut short", path)
-					}
-					if m := rawKeyRE.FindString(a.body); m != "" {
-						t.Errorf("%s: untranslated key %s", path, m)
-					}
+					wantPage(t, path, c.get(path), rawKeyRE)
 				}
 			}
 			wantStatus(t, "security page for admin", admin.get("/security"), http.StatusForbidden)

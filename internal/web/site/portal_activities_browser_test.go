@@ -20,9 +20,7 @@ import (
 // sign-in brings them back to the code. Screenshots at 390 px go to
 // testkit.ScreenshotDir.
 func TestBrowserPortalActivities(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
+	skipBrowser(t)
 	bg := context.Background()
 	s := newPactSite(t, testkit.NewDB(t, db.SQLite))
 	zhang := s.add(t, s.unionE, "张建华", 1, "2019-03-01", "model_worker")
@@ -56,72 +54,51 @@ func TestBrowserPortalActivities(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx, cancel := s.memberPhone(t, "/m/login", 120*time.Second)
-	defer cancel()
-	base := s.srv.URL
-	s.phoneLogin(t, ctx, "/m/login", mobileNumber(1), ".portal-hello")
-	testkit.Screenshot(t, ctx, "pact-home-390")
-	if text := bodyText(t, ctx); !strings.Contains(text, "活动报名") || !strings.Contains(text, "1 条未读") {
-		t.Fatalf("home: %s", text)
-	}
+	b := s.memberTab(t, "/m/login", 120*time.Second)
+	s.codeLogin(b, "/m/login", mobileNumber(1), ".portal-hello")
+	b.shot("pact-home-390")
+	b.expect("home", "活动报名", "1 条未读")
 
 	// 活动 in the bottom bar, then the museum visit.
-	if err := chromedp.Do(ctx,
+	b.do(
 		chromedp.Click(chromedp.CSS(`.tabbar a[href="/m/activities"]`)),
 		chromedp.WaitVisible(chromedp.CSS(".pact-list")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "pact-list-390")
-	if text := bodyText(t, ctx); !strings.Contains(text, "中国共产党历史展览馆") || !strings.Contains(text, "余 39 个名额") {
-		t.Fatalf("list: %s", text)
-	}
-	if err := chromedp.Do(ctx,
+	)
+	b.shot("pact-list-390")
+	b.expect("list", "中国共产党历史展览馆", "余 39 个名额")
+	b.do(
 		chromedp.Click(chromedp.CSS(`a.pact-item[href="/m/activities/`+aid(museum)+`"]`)),
 		chromedp.WaitVisible(chromedp.CSS(".pact-me")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "pact-detail-390")
+	)
+	b.shot("pact-detail-390")
 
 	// Sign up.
-	if err := chromedp.Do(ctx,
+	b.do(
 		chromedp.Click(chromedp.CSS(`form[action$="/register"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(".flash .alert-success")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "pact-registered-390")
-	if text := bodyText(t, ctx); !strings.Contains(text, "报名成功") || !strings.Contains(text, "取消报名") {
-		t.Fatalf("after signing up: %s", text)
-	}
+	)
+	b.shot("pact-registered-390")
+	b.expect("after signing up", "报名成功", "取消报名")
 
 	// At the museum: the QR code of the second checkpoint opens this link.
 	code := s.code(t, museum, 1)
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+activity.CheckinPath(code)),
-		chromedp.WaitVisible(chromedp.CSS("button.pact-big")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "pact-checkin-390")
+	b.open(activity.CheckinPath(code), "button.pact-big")
+	b.shot("pact-checkin-390")
 	if n := s.stamps(t, museum, zhang); n != 0 {
 		t.Fatalf("opening the code checked in: %d", n)
 	}
-	if err := chromedp.Do(ctx,
+	b.do(
 		chromedp.Click(chromedp.CSS("button.pact-big")),
 		chromedp.WaitVisible(chromedp.CSS(`[data-result="ok"]`)),
 		chromedp.WaitVisible(chromedp.CSS(".pact-stamp.is-just")),
-	); err != nil {
-		t.Fatal(err)
-	}
+	)
 	time.Sleep(600 * time.Millisecond) // the stamp's animation
-	testkit.Screenshot(t, ctx, "pact-checked-in-390")
-	text := bodyText(t, ctx)
+	b.shot("pact-checked-in-390")
+	text := b.text()
 	if !strings.Contains(text, "签到成功") || !strings.Contains(text, "已集 1 / 3 枚") || !strings.Contains(text, "二楼展厅") {
 		t.Fatalf("after checking in: %s", text)
 	}
-	if just, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".pact-stamp.is-just .pact-stamp-name"))); err != nil || just != "二楼展厅" {
+	if just, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(".pact-stamp.is-just .pact-stamp-name"))); err != nil || just != "二楼展厅" {
 		t.Fatalf("the stamp just earned: %q %v", just, err)
 	}
 	if n := s.stamps(t, museum, zhang); n != 1 {
@@ -129,13 +106,8 @@ func TestBrowserPortalActivities(t *testing.T) {
 	}
 
 	// The same code again (a second scan): already checked in.
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+activity.CheckinPath(code)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-result="again"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "pact-checkin-again-390")
+	b.open(activity.CheckinPath(code), `[data-result="again"]`)
+	b.shot("pact-checkin-again-390")
 
 	// The timetable, the notices, and the page in English.
 	for _, pg := range []struct{ name, path, sel string }{
@@ -145,49 +117,37 @@ func TestBrowserPortalActivities(t *testing.T) {
 		{"list-en", "/m/activities?lang=en", ".pact-list"},
 		{"detail-en", "/m/activities/" + aid(museum) + "?lang=en", ".pact-stampcard"},
 	} {
-		if err := chromedp.Do(ctx, chromedp.Navigate(base+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.sel))); err != nil {
-			t.Fatalf("%s: %v", pg.name, err)
-		}
-		testkit.Screenshot(t, ctx, "pact-"+pg.name+"-390")
+		b.open(pg.path, pg.sel)
+		b.shot("pact-" + pg.name + "-390")
 	}
 
 	// Li scans before signing in: the sign-in brings her back to the code,
 	// and one tap checks her in.
-	ctx2, cancel2 := s.memberPhone(t, "/card/verify", 60*time.Second)
-	defer cancel2()
-	s.phoneLogin(t, ctx2, activity.CheckinPath(s.code(t, museum, 0)), mobileNumber(2), "button.pact-big")
-	if err := chromedp.Do(ctx2,
+	b2 := s.memberTab(t, "/card/verify", 60*time.Second)
+	s.codeLogin(b2, activity.CheckinPath(s.code(t, museum, 0)), mobileNumber(2), "button.pact-big")
+	b2.do(
 		chromedp.Click(chromedp.CSS("button.pact-big")),
 		chromedp.WaitVisible(chromedp.CSS(`[data-result="ok"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx2, "pact-checkin-after-login-390")
+	)
+	b2.shot("pact-checkin-after-login-390")
 	if n := s.stamps(t, museum, li); n != 1 {
 		t.Fatalf("li's stamps: %d", n)
 	}
 
 	// Staff of the street, on their phone, see the two check-ins in the
 	// attendance and in the list of check-ins.
-	ctx3 := testkit.Browser(t, 390, 844)
-	ctx3, cancel3 := context.WithTimeout(ctx3, 60*time.Second)
-	defer cancel3()
-	browserLogin(t, ctx3, base, "dashilan")
-	if err := chromedp.Do(ctx3,
-		chromedp.Navigate(base+"/activities/"+aid(museum)+"?tab=checkins"),
-		chromedp.WaitVisible(chromedp.CSS("#attendance")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	att := bodyText(t, ctx3)
+	staff := newTab(t, s.srv.URL, 60*time.Second, true)
+	staff.login("dashilan")
+	staff.open("/activities/"+aid(museum)+"?tab=checkins", "#attendance")
+	att := staff.text()
 	for _, want := range []string{"张建华", "李秀英", "二楼展厅", "序厅"} {
 		if !strings.Contains(att, want) {
 			t.Fatalf("staff's attendance lacks %q:\n%s", want, att)
 		}
 	}
-	attended, err := chromedp.Run(ctx3, chromedp.Text(chromedp.CSS("#attendance .act-att dd:nth-of-type(2)")))
+	attended, err := chromedp.Run(staff.ctx, chromedp.Text(chromedp.CSS("#attendance .act-att dd:nth-of-type(2)")))
 	if err != nil || strings.TrimSpace(attended) != "2" {
 		t.Fatalf("attended shown as %q (%v), want 2", attended, err)
 	}
-	testkit.Screenshot(t, ctx3, "pact-staff-attendance-390")
+	staff.shot("pact-staff-attendance-390")
 }

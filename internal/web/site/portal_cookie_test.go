@@ -1,7 +1,6 @@
 package site
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -52,14 +51,7 @@ func memberSignIn(t *testing.T, h http.Handler, s *portalSite, mobile, remote st
 	return sent.Code, do("POST", "/m/login", url.Values{"mobile": {mobile}, "code": {code}, "csrf_token": {m[1]}})
 }
 
-func memberCookie(rec *httptest.ResponseRecorder) *http.Cookie {
-	for _, c := range rec.Result().Cookies() {
-		if strings.HasSuffix(c.Name, "gh_member") && c.Value != "" {
-			return c
-		}
-	}
-	return nil
-}
+func memberCookie(rec *httptest.ResponseRecorder) *http.Cookie { return namedCookie(rec, "gh_member") }
 
 // The member cookie follows the transport like the staff one: __Host- and
 // Secure over HTTPS, and no sign-in over plain HTTP from afar.
@@ -70,11 +62,7 @@ func TestPortalCookieFollowsTransport(t *testing.T) {
 			s.add(t, s.unionE, "会员"+string(rune('甲'+n)), n, "2020-01-01")
 		}
 		build := func(o httpx.Options) http.Handler {
-			mux := http.NewServeMux()
-			if err := Mount(context.Background(), mux, web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members, HTTP: o}); err != nil {
-				t.Fatal(err)
-			}
-			return mux
+			return mounted(t, web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members, HTTP: o})
 		}
 
 		_, rec := memberSignIn(t, build(httpx.Options{TrustProxy: true}), s, mobileNumber(1), "10.1.2.3:5000",

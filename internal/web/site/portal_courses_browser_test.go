@@ -26,9 +26,7 @@ import (
 // interest groups, the timetable. Screenshots at 390 px go to
 // testkit.ScreenshotDir.
 func TestBrowserPortalCourses(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
+	skipBrowser(t)
 	bg := context.Background()
 	s := newPcrsSite(t, testkit.NewDB(t, db.SQLite))
 	zhang := s.add(t, s.unionE, "张建华", 1, "2019-03-01", "model_worker")
@@ -63,21 +61,17 @@ func TestBrowserPortalCourses(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx, cancel := s.memberPhone(t, "/m/login", 120*time.Second)
-	defer cancel()
-	base := s.srv.URL
-	s.phoneLogin(t, ctx, "/m/login", mobileNumber(1), ".portal-hello")
-	testkit.Screenshot(t, ctx, "pcrs-home-390")
+	b := s.memberTab(t, "/m/login", 120*time.Second)
+	s.codeLogin(b, "/m/login", mobileNumber(1), ".portal-hello")
+	b.shot("pcrs-home-390")
 
 	// 课程报名 on the home page.
-	if err := chromedp.Do(ctx,
+	b.do(
 		chromedp.Click(chromedp.CSS(`a.portal-action[href="/m/courses"]`)),
 		chromedp.WaitVisible(chromedp.CSS(".pcrs-item")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "pcrs-list-390")
-	text := bodyText(t, ctx)
+	)
+	b.shot("pcrs-list-390")
+	text := b.text()
 	for _, want := range []string{"八段锦", "太极拳（二十四式）", "每周二、周四 19:00–20:30", "每周六 09:30–11:00；每周日 15:00–16:00", "名额 20 个 · 已报名 3 人", "太极拳兴趣小组", "报名号 1", "名单已公布"} {
 		if !strings.Contains(text, want) {
 			t.Fatalf("list lacks %q: %s", want, text)
@@ -85,43 +79,28 @@ func TestBrowserPortalCourses(t *testing.T) {
 	}
 
 	// The morning class: apply.
-	if err := chromedp.Do(ctx,
+	b.do(
 		chromedp.Click(chromedp.CSS(`a.pcrs-item[href="/m/courses/terms/`+tid(soon)+`"]`)),
 		chromedp.WaitVisible(chromedp.CSS(".pact-me")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "pcrs-term-390")
-	if text := bodyText(t, ctx); !strings.Contains(text, "抽签种子的 SHA-256") || !strings.Contains(text, soon.SeedHash) {
-		t.Fatalf("term: %s", text)
-	}
-	if err := chromedp.Do(ctx,
+	)
+	b.shot("pcrs-term-390")
+	b.expect("term", "抽签种子的 SHA-256", soon.SeedHash)
+	b.do(
 		chromedp.Click(chromedp.CSS(`form[action$="/apply"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(".flash .alert-success")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "pcrs-applied-390")
-	if text := bodyText(t, ctx); !strings.Contains(text, "报名成功") || !strings.Contains(text, "报名号 1") || !strings.Contains(text, "退出报名") {
-		t.Fatalf("after applying: %s", text)
-	}
+	)
+	b.shot("pcrs-applied-390")
+	b.expect("after applying", "报名成功", "报名号 1", "退出报名")
 
 	// The yoga term was drawn: its record marks the member's ticket.
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/m/courses/terms/"+tid(yoga)),
-		chromedp.WaitVisible(chromedp.CSS(".pcrs-record-link")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "pcrs-term-drawn-390")
-	if err := chromedp.Do(ctx,
+	b.open("/m/courses/terms/"+tid(yoga), ".pcrs-record-link")
+	b.shot("pcrs-term-drawn-390")
+	b.do(
 		chromedp.Click(chromedp.CSS(".pcrs-record-link")),
 		chromedp.WaitVisible(chromedp.CSS("tr.is-mine")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "pcrs-draw-390")
-	if mine, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("tr.is-mine td:nth-child(2) strong"))); err != nil || mine != "1" {
+	)
+	b.shot("pcrs-draw-390")
+	if mine, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS("tr.is-mine td:nth-child(2) strong"))); err != nil || mine != "1" {
 		t.Fatalf("my ticket on the record: %q %v", mine, err)
 	}
 
@@ -129,25 +108,18 @@ func TestBrowserPortalCourses(t *testing.T) {
 	// minutes: its QR code opens this link.
 	s.draw(t, soon)
 	code, _ := s.sessionCode(t, soon)
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+activity.CheckinPath(code)),
-		chromedp.WaitVisible(chromedp.CSS("button.pact-big")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "pcrs-checkin-390")
+	b.open(activity.CheckinPath(code), "button.pact-big")
+	b.shot("pcrs-checkin-390")
 	if n := s.view(t, zhang, soon).Enrolment.Attended; n != 0 {
 		t.Fatalf("opening the code recorded: %d", n)
 	}
-	if err := chromedp.Do(ctx,
+	b.do(
 		chromedp.Click(chromedp.CSS("button.pact-big")),
 		chromedp.WaitVisible(chromedp.CSS(`[data-result="ok"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "pcrs-checked-in-390")
+	)
+	b.shot("pcrs-checked-in-390")
 	want := "已出勤 1 / " + strconv.Itoa(soon.Sessions) + " 次"
-	if text := bodyText(t, ctx); !strings.Contains(text, "签到成功") || !strings.Contains(text, want) {
+	if text := b.text(); !strings.Contains(text, "签到成功") || !strings.Contains(text, want) {
 		t.Fatalf("after checking in (want %q): %s", want, text)
 	}
 	if n := s.view(t, zhang, soon).Enrolment.Attended; n != 1 {
@@ -155,14 +127,12 @@ func TestBrowserPortalCourses(t *testing.T) {
 	}
 
 	// Join the interest group; then the timetable, the term, and English.
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/m/courses"),
+	b.do(
+		chromedp.Navigate(b.base+"/m/courses"),
 		chromedp.Click(chromedp.CSS(`.pcrs-group form[action$="/join"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(".pcrs-group.is-joined")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "pcrs-groups-390")
+	)
+	b.shot("pcrs-groups-390")
 	for _, pg := range []struct{ name, path, sel string }{
 		{"timetable", "/m/timetable", ".pact-day"},
 		{"term-attended", "/m/courses/terms/" + tid(soon), ".pcrs-session.is-attended"},
@@ -170,15 +140,9 @@ func TestBrowserPortalCourses(t *testing.T) {
 		{"list-en", "/m/courses?lang=en", ".pcrs-item"},
 		{"draw-en", "/m/courses/terms/" + tid(yoga) + "/draw?lang=en", "tr.is-mine"},
 	} {
-		if err := chromedp.Do(ctx, chromedp.Navigate(base+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.sel))); err != nil {
-			t.Fatalf("%s: %v", pg.name, err)
-		}
-		testkit.Screenshot(t, ctx, "pcrs-"+pg.name+"-390")
+		b.open(pg.path, pg.sel)
+		b.shot("pcrs-" + pg.name + "-390")
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/m/timetable?lang=zh-CN")); err != nil {
-		t.Fatal(err)
-	}
-	if text := bodyText(t, ctx); !strings.Contains(text, "八段锦 · 2026年晨练班") || !strings.Contains(text, "已出勤") {
-		t.Fatalf("timetable: %s", text)
-	}
+	b.do(chromedp.Navigate(b.base + "/m/timetable?lang=zh-CN"))
+	b.expect("timetable", "八段锦 · 2026年晨练班", "已出勤")
 }

@@ -25,7 +25,7 @@ import (
 
 var (
 	smsCodeRE      = regexp.MustCompile(`\d{6}`)
-	portalRawKeyRE = regexp.MustCompile(`[>"]\s*portal\.[a-z0-9_]+(?:\.[a-z0-9_]+)*\s*[<"]`)
+	portalRawKeyRE = keyRE("portal")
 )
 
 // portalSite is the member site with text messages recorded.
@@ -77,24 +77,14 @@ func SetCookie(a answer, name string) *http.Cookie {
 
 func wantNoPortalKeys(t *testing.T, what string, a answer) {
 	t.Helper()
-	if m := portalRawKeyRE.FindString(a.body); m != "" {
-		t.Errorf("%s: untranslated key %s", what, m)
-	}
-	if m := memberRawKeyRE.FindString(a.body); m != "" {
-		t.Errorf("%s: untranslated key %s", what, m)
-	}
-	if m := rawKeyRE.FindString(a.body); m != "" {
-		t.Errorf("%s: untranslated key %s", what, m)
-	}
+	wantNoKeys(t, what, a, portalRawKeyRE, memberRawKeyRE, rawKeyRE)
 }
 
 func TestPortalPages(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s := newPortalSite(t, d)
-		zhang := s.add(t, s.unionE, "张建华", 1, "2019-03-01", "model_worker")
-		li := s.add(t, s.unionE, "李秀英", 2, "2021-06-15")
-		wang := s.add(t, s.unionW, "王德明", 3, "2020-01-10")
+		zhang, li, wang := s.addTrio(t)
 		zhao := s.add(t, s.unionE, "赵六", 4, "2022-02-02")
 		s.add(t, s.unionE, "孙七", 5, "2023-03-03")
 		s.add(t, s.unionE, "周八", 6, "2023-04-04")

@@ -2,7 +2,6 @@ package site
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
@@ -18,9 +17,7 @@ import (
 // the staff's queue where it is approved, and the member seeing the
 // outcome. Screenshots go to testkit.ScreenshotDir.
 func TestBrowserPortalData(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
+	skipBrowser(t)
 	s := newPortalSite(t, testkit.NewDB(t, db.SQLite))
 	staff := member.WithConsent(context.Background(), member.Collected{CollectorID: 1, Collector: "测试dashilan"})
 	zhang, err := s.members.Create(staff, s.system, s.unionE.ID, member.Person{Name: "张建华", IDNumber: idNumber(t, 1), Mobile: mobileNumber(1),
@@ -28,112 +25,55 @@ func TestBrowserPortalData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := testkit.Browser(t, 1280, 900)
-	ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
-	defer cancel()
-	phone(t, ctx)
-	base := s.srv.URL
+	b := newTab(t, s.srv.URL, 120*time.Second, true)
 
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/lang?to=zh-CN&back=/m/data"),
-		chromedp.WaitVisible(chromedp.CSS("#f-mobile")),
-		chromedp.SendKeys(chromedp.CSS("#f-mobile"), mobileNumber(1)),
-		chromedp.Click(chromedp.CSS("button.code-send")),
-		chromedp.WaitVisible(chromedp.CSS(".alert-info")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(ctx,
-		chromedp.SendKeys(chromedp.CSS("#f-code"), s.lastCode(t, mobileNumber(1))+"\r"),
-		chromedp.WaitVisible(chromedp.CSS("[data-own-id]")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "portal-data-390")
-	text := bodyText(t, ctx)
-	for _, want := range []string{"我的信息", idNumber(t, 1), mobileNumber(1), "现场入会时由工作人员收集", "经办人：测试dashilan", "下载 Excel 表格"} {
-		if !strings.Contains(text, want) {
-			t.Fatalf("data page lacks %q: %s", want, text)
-		}
-	}
+	s.codeLogin(b, "/lang?to=zh-CN&back=/m/data", mobileNumber(1), "[data-own-id]")
+	b.shot("portal-data-390")
+	b.expect("data page", "我的信息", idNumber(t, 1), mobileNumber(1), "现场入会时由工作人员收集", "经办人：测试dashilan", "下载 Excel 表格")
 	// The page fits the phone: nothing wider than the screen.
-	wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if wide {
+	if b.sideways(0) {
 		t.Error("the data page scrolls sideways at 390 px")
 	}
 
 	// A correction without a value: the error is on the field, in place.
-	if err := chromedp.Do(ctx,
+	b.do(
 		chromedp.SetValue(chromedp.CSS("#f-field"), "name"),
 		chromedp.Click(chromedp.CSS(`form[action="/m/corrections"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS("#f-value-error")),
 		chromedp.ScrollIntoView(chromedp.CSS("#correct")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "portal-correct-error-390")
-	if err := chromedp.Do(ctx,
+	)
+	b.shot("portal-correct-error-390")
+	b.do(
 		chromedp.SendKeys(chromedp.CSS("#f-value"), "张健华"),
 		chromedp.SendKeys(chromedp.CSS("#f-note"), "户口本上是健"),
 		chromedp.Click(chromedp.CSS(`form[action="/m/corrections"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 		chromedp.ScrollIntoView(chromedp.CSS("#corrections")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "portal-correct-sent-390")
-	if text := bodyText(t, ctx); !strings.Contains(text, "更正申请已提交") || !strings.Contains(text, "待处理") {
-		t.Fatalf("after the request: %s", text)
-	}
+	)
+	b.shot("portal-correct-sent-390")
+	b.expect("after the request", "更正申请已提交", "待处理")
 
 	// Desktop width: the same page, then the staff's queue.
-	if err := chromedp.Do(ctx,
-		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(base+"/m/data"),
-		chromedp.WaitVisible(chromedp.CSS("[data-own-id]")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "portal-data-1280")
-	browserLogin(t, ctx, base, "dashilan")
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/corrections"),
-		chromedp.WaitVisible(chromedp.CSS(`form[action$="/decide"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "corrections-1280")
-	if text := bodyText(t, ctx); !strings.Contains(text, "张建华") || !strings.Contains(text, "张健华") {
-		t.Fatalf("staff queue: %s", text)
-	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Reload(),
-		chromedp.WaitVisible(chromedp.CSS(`form[action$="/decide"]`))); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "corrections-390")
-	if err := chromedp.Do(ctx,
+	b.do(chromedp.EmulateViewport(1280, 900))
+	b.open("/m/data", "[data-own-id]")
+	b.shot("portal-data-1280")
+	b.login("dashilan")
+	b.open("/corrections", `form[action$="/decide"]`)
+	b.shot("corrections-1280")
+	b.expect("staff queue", "张建华", "张健华")
+	b.phone()
+	b.do(chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`form[action$="/decide"]`)))
+	b.shot("corrections-390")
+	b.do(
 		chromedp.Click(chromedp.CSS(`form[action$="/decide"] button.btn-primary`)),
 		chromedp.WaitVisible(chromedp.CSS(".empty")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "corrections-done-390")
+	)
+	b.shot("corrections-done-390")
 	m, err := s.members.Get(context.Background(), s.system, zhang.ID)
 	if err != nil || m.Name != "张健华" {
 		t.Fatalf("after approval: %+v %v", m, err)
 	}
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/m/data#corrections"),
-		chromedp.WaitVisible(chromedp.CSS("[data-own-id]")),
-		chromedp.ScrollIntoView(chromedp.CSS("#corrections")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Screenshot(t, ctx, "portal-correct-done-390")
-	if text := bodyText(t, ctx); !strings.Contains(text, "已更正") || !strings.Contains(text, "张健华") {
-		t.Fatalf("member's outcome: %s", text)
-	}
+	b.open("/m/data#corrections", "[data-own-id]", chromedp.ScrollIntoView(chromedp.CSS("#corrections")))
+	b.shot("portal-correct-done-390")
+	b.expect("member's outcome", "已更正", "张健华")
 }
