@@ -65,7 +65,7 @@ func TestSessionCookieFollowsTransport(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		s := newSite(t, d)
 		build := func(o httpx.Options) http.Handler {
-			return mounted(t, web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, HTTP: o})
+			return mounted(t, Deps{Deps: web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, HTTP: o}})
 		}
 
 		// Behind a TLS-terminating proxy: __Host- cookie, Secure, HttpOnly, SameSite.

@@ -33,7 +33,7 @@ func newActSite(t *testing.T, d *db.DB) *actSite {
 	ms := newMemberSite(t, d)
 	s := &actSite{memberSite: ms, acts: activity.NewStore(d, ms.members)}
 	mux := http.NewServeMux()
-	if err := Mount(context.Background(), mux, web.Deps{DB: d, Auth: ms.auth, Orgs: ms.orgs, Members: ms.members, Acts: s.acts}); err != nil {
+	if err := Mount(context.Background(), mux, Deps{Deps: web.Deps{DB: d, Auth: ms.auth, Orgs: ms.orgs, Members: ms.members}, Acts: s.acts}); err != nil {
 		t.Fatal(err)
 	}
 	ms.srv = httptest.NewServer(mux)

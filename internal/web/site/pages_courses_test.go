@@ -52,8 +52,7 @@ func newCrsSite(t *testing.T, d *db.DB) *crsSite {
 	s := &crsSite{memberSite: ms, crs: course.NewStore(d, ms.members)}
 	s.crs.SetClock(s.clock)
 	mux := http.NewServeMux()
-	if err := Mount(context.Background(), mux, web.Deps{DB: d, Auth: ms.auth, Orgs: ms.orgs, Members: ms.members,
-		Acts: activity.NewStore(d, ms.members), Courses: s.crs}); err != nil {
+	if err := Mount(context.Background(), mux, Deps{Deps: web.Deps{DB: d, Auth: ms.auth, Orgs: ms.orgs, Members: ms.members}, Acts: activity.NewStore(d, ms.members), Courses: s.crs}); err != nil {
 		t.Fatal(err)
 	}
 	ms.srv = httptest.NewServer(mux)

@@ -29,7 +29,7 @@ func TestBrowserDashboard(t *testing.T) {
 	d := testkit.NewDB(t, db.SQLite)
 	s := dashSite(t, d)
 	mux := http.NewServeMux()
-	if err := Mount(context.Background(), mux, web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members, Acts: s.acts}); err != nil {
+	if err := Mount(context.Background(), mux, Deps{Deps: web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members}, Acts: s.acts}); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

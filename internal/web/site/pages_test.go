@@ -80,12 +80,12 @@ func newSite(t *testing.T, d *db.DB) *site {
 		}
 	}
 	s.auth.SetDemoMode(true)
-	s.srv = serve(t, mounted(t, web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members}))
+	s.srv = serve(t, mounted(t, Deps{Deps: web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members}}))
 	return s
 }
 
 // mounted is the site's handler on deps.
-func mounted(t *testing.T, deps web.Deps) *http.ServeMux {
+func mounted(t *testing.T, deps Deps) *http.ServeMux {
 	t.Helper()
 	mux := http.NewServeMux()
 	if err := Mount(context.Background(), mux, deps); err != nil {

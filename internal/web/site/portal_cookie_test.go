@@ -62,7 +62,7 @@ func TestPortalCookieFollowsTransport(t *testing.T) {
 			s.add(t, s.unionE, "会员"+string(rune('甲'+n)), n, "2020-01-01")
 		}
 		build := func(o httpx.Options) http.Handler {
-			return mounted(t, web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members, HTTP: o})
+			return mounted(t, Deps{Deps: web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members, HTTP: o}})
 		}
 
 		_, rec := memberSignIn(t, build(httpx.Options{TrustProxy: true}), s, mobileNumber(1), "10.1.2.3:5000",

@@ -32,7 +32,7 @@ func newSignupSite(t *testing.T, d *db.DB, withCourses bool) *signupSite {
 	s := &signupSite{portalSite: ps, acts: activity.NewStore(d, ps.members),
 		staff: &auth.Principal{UserID: 1, Username: "city", Kind: "staff",
 			Grants: []auth.Grant{{Role: auth.RoleOfficer, OrgID: ps.root.ID, OrgPath: ps.root.Path, OrgName: ps.root.Name}}}}
-	deps := web.Deps{DB: d, Auth: ps.auth, Orgs: ps.orgs, Members: ps.members, Acts: s.acts}
+	deps := Deps{Deps: web.Deps{DB: d, Auth: ps.auth, Orgs: ps.orgs, Members: ps.members}, Acts: s.acts}
 	if withCourses {
 		s.crs = course.NewStore(d, ps.members)
 		deps.Courses = s.crs
