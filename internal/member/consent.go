@@ -124,7 +124,7 @@ func (s *Store) consentsOf(ctx context.Context, memberID int64) ([]Consent, erro
 	rows, err := s.DB.Query(ctx, `SELECT id, path, COALESCE(application_id, 0), collector, at, purposes, text_version, batch_ref FROM consents
 		WHERE member_id = ? OR application_id IN (SELECT a.id FROM join_applications a JOIN members m ON m.id_hash = a.id_hash WHERE m.id = ?)
 		ORDER BY at, id`, memberID, memberID)
-	return collect(rows, err, "member: consents", func(r rowScanner) (Consent, error) {
+	return collect(rows, err, "member: consents", func(r RowScanner) (Consent, error) {
 		var c Consent
 		var at int64
 		var purposes string

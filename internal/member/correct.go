@@ -164,14 +164,14 @@ const correctionFrom = ` FROM correction_requests c JOIN members m ON m.id = c.m
 
 // scanCorrection reads a row; own says the member reads it (the value in
 // full), else staff (numbers masked).
-func (s *Store) scanCorrection(r rowScanner, own bool) (Correction, error) {
+func (s *Store) scanCorrection(r RowScanner, own bool) (Correction, error) {
 	var c Correction
 	var created, decided int64
 	if err := r.Scan(&c.ID, &c.MemberID, &c.MemberName, &c.OrgName, &c.Field, &c.sealed, &c.Note, &c.Status, &c.Reason, &created, &decided,
 		&c.DecidedBy, &c.orgPath); err != nil {
 		return c, err
 	}
-	c.CreatedAt, c.DecidedAt = scope.FromMillis(created), stampOf(decided)
+	c.CreatedAt, c.DecidedAt = scope.FromMillis(created), StampOf(decided)
 	c.Value = s.openOr(c.sealed, correctionAAD(c.ID))
 	if !own {
 		switch c.Field {
@@ -188,7 +188,7 @@ func (s *Store) scanCorrection(r rowScanner, own bool) (Correction, error) {
 
 func (s *Store) correction(ctx context.Context, id int64, own bool) (*Correction, error) {
 	c, err := s.scanCorrection(s.DB.QueryRow(ctx, "SELECT "+correctionCols+correctionFrom+" WHERE c.id = ?", id), own)
-	return one(c, err, "correction", "member: correction")
+	return One(c, err, "correction", "member: correction")
 }
 
 func (c *Correction) path() string { return c.orgPath }
@@ -200,7 +200,7 @@ func (s *Store) OwnCorrections(ctx context.Context, memberID int64) ([]Correctio
 
 func (s *Store) corrections(ctx context.Context, own bool, where string, args ...any) ([]Correction, error) {
 	rows, err := s.DB.Query(ctx, "SELECT "+correctionCols+correctionFrom+where, args...)
-	return collect(rows, err, "member: corrections", func(r rowScanner) (Correction, error) { return s.scanCorrection(r, own) })
+	return collect(rows, err, "member: corrections", func(r RowScanner) (Correction, error) { return s.scanCorrection(r, own) })
 }
 
 // PendingCorrections lists the requests waiting in the subtrees where p may

@@ -43,7 +43,7 @@ func FuzzCursor(f *testing.F) {
 	f.Add("", "id")
 	f.Add("AAAA", "id")
 	f.Fuzz(func(t *testing.T, c, order string) {
-		key, id, err := parseCursor(c, order)
+		key, id, err := ParseCursor(c, order)
 		if err == nil && c != "" && (id <= 0 || makeCursor(order, key, id) != c) {
 			t.Fatalf("cursor %q accepted as (%q, %d)", c, key, id)
 		}

@@ -217,7 +217,7 @@ const appCols = `a.id, a.org_id, o.name, a.org_path, a.name, a.id_sealed, a.mobi
 
 const appFrom = ` FROM join_applications a JOIN orgs o ON o.id = a.org_id`
 
-func (s *Store) scanApp(r rowScanner) (Application, error) {
+func (s *Store) scanApp(r RowScanner) (Application, error) {
 	var a Application
 	var tags, created, decided int64
 	err := r.Scan(&a.ID, &a.OrgID, &a.OrgName, &a.orgPath, &a.Name, &a.idSealed, &a.mobileSealed, &a.Gender, &a.BirthDate, &a.EmployerID,
@@ -226,7 +226,7 @@ func (s *Store) scanApp(r rowScanner) (Application, error) {
 		return a, err
 	}
 	a.Tags = tagNames(tags)
-	a.CreatedAt, a.DecidedAt = scope.FromMillis(created), stampOf(decided)
+	a.CreatedAt, a.DecidedAt = scope.FromMillis(created), StampOf(decided)
 	a.IDNumber = cnid.MaskResidentID(s.openOr(a.idSealed, appIDAAD(a.ID)))
 	a.Mobile = cnid.MaskMobile(s.openOr(a.mobileSealed, appMobileAAD(a.ID)))
 	maskDerived(&a.BirthDate, &a.Gender)
@@ -235,7 +235,7 @@ func (s *Store) scanApp(r rowScanner) (Application, error) {
 
 func (s *Store) loadApplication(ctx context.Context, id int64) (*Application, error) {
 	a, err := s.scanApp(s.DB.QueryRow(ctx, "SELECT "+appCols+appFrom+" WHERE a.id = ?", id))
-	return one(a, err, "application", "member: load application")
+	return One(a, err, "application", "member: load application")
 }
 
 func (a *Application) path() string { return a.orgPath }
@@ -288,7 +288,7 @@ func (s *Store) ListApplications(ctx context.Context, pr *auth.Principal, q Appl
 		where = append(where, "a.status = ?")
 		args = append(args, string(q.Status))
 	}
-	_, after, err := parseCursor(q.After, "application")
+	_, after, err := ParseCursor(q.After, "application")
 	if err != nil {
 		return nil, "", err
 	}
@@ -299,11 +299,11 @@ func (s *Store) ListApplications(ctx context.Context, pr *auth.Principal, q Appl
 	limit := scope.PageLimit(q.Limit)
 	args = append(args, limit+1)
 	rows, err := s.DB.Query(ctx, "SELECT "+appCols+appFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY a.id LIMIT ?", args...)
-	out, err := scanAll(rows, err, []Application(nil), "member: list applications", s.scanApp)
+	out, err := ScanAll(rows, err, []Application(nil), "member: list applications", s.scanApp)
 	if err != nil {
 		return nil, "", err
 	}
-	out, next := cutPage(out, limit, "application", func(a *Application) int64 { return a.ID })
+	out, next := CutPage(out, limit, "application", func(a *Application) int64 { return a.ID })
 	return out, next, nil
 }
 
@@ -415,11 +415,11 @@ func (s *Store) applicantViews(ctx context.Context, where string, args ...any) (
 	rows, err := s.DB.Query(ctx, `SELECT a.id, o.name, a.status, a.reason, a.created_at, a.decided_at, COALESCE(t.status, '')
 		FROM join_applications a JOIN orgs o ON o.id = a.org_id LEFT JOIN transfers t ON t.id = a.transfer_id
 		WHERE `+where+` ORDER BY a.id DESC LIMIT 20`, args...)
-	return collect(rows, err, "member: applications", func(r rowScanner) (ApplicantView, error) {
+	return collect(rows, err, "member: applications", func(r RowScanner) (ApplicantView, error) {
 		var v ApplicantView
 		var created, decided int64
 		err := r.Scan(&v.ID, &v.OrgName, &v.Status, &v.Reason, &created, &decided, &v.TransferStatus)
-		v.CreatedAt, v.DecidedAt = scope.FromMillis(created), stampOf(decided)
+		v.CreatedAt, v.DecidedAt = scope.FromMillis(created), StampOf(decided)
 		return v, err
 	})
 }

@@ -178,7 +178,7 @@ func (s *Store) Brief(ctx context.Context, id int64) (*Brief, error) {
 	var b Brief
 	err := s.DB.QueryRow(ctx, "SELECT id, org_id, org_path, name, status, tags FROM members WHERE id = ?", id).
 		Scan(&b.ID, &b.OrgID, &b.OrgPath, &b.Name, &b.Status, &b.Tags)
-	return one(b, err, "member", "member: brief")
+	return One(b, err, "member", "member: brief")
 }
 
 // MobileForMessage opens a member's mobile number for the system to send

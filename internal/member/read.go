@@ -27,7 +27,7 @@ type row struct {
 	idSealed, mobileSealed string
 }
 
-func scanRow(r rowScanner) (row, error) {
+func scanRow(r RowScanner) (row, error) {
 	var m row
 	var tags, created, updated int64
 	err := r.Scan(&m.ID, &m.OrgID, &m.OrgName, &m.OrgPath, &m.Name, &m.idSealed, &m.mobileSealed, &m.Gender, &m.BirthDate,
@@ -68,7 +68,7 @@ func maskDerived(birth, gender *string) {
 
 func (s *Store) load(ctx context.Context, id int64) (*row, error) {
 	r, err := scanRow(s.DB.QueryRow(ctx, "SELECT "+memberCols+memberFrom+" WHERE m.id = ?", id))
-	return one(r, err, "member", "member: load")
+	return One(r, err, "member", "member: load")
 }
 
 // loadFor loads member id for pr, who must pass may (rule.Readable or
@@ -127,7 +127,7 @@ func (s *Store) Reveal(ctx context.Context, pr *auth.Principal, id int64, reason
 	if err != nil {
 		return nil, errs.Internal(err, "member: audit reveal")
 	}
-	s.noteReads(ctx, pr, 1)
+	s.NoteReads(ctx, pr, 1)
 	return out, nil
 }
 
@@ -399,7 +399,7 @@ func nextString(s string) string {
 func (s *Store) page(ctx context.Context, pl *plan, after string, limit int) ([]row, string, error) {
 	where := append([]string{}, pl.where...)
 	args := append([]any{}, pl.args...)
-	key, id, err := parseCursor(after, pl.order)
+	key, id, err := ParseCursor(after, pl.order)
 	if err != nil {
 		return nil, "", err
 	}
@@ -447,7 +447,7 @@ func (s *Store) page(ctx context.Context, pl *plan, after string, limit int) ([]
 	}
 	args = append(args, limit+1)
 	rows, err := s.DB.QueryFresh(ctx, "SELECT "+memberCols+from+" WHERE "+strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT ?", args...)
-	out, err := scanAll(rows, err, []row(nil), "member: list", scanRow)
+	out, err := ScanAll(rows, err, []row(nil), "member: list", scanRow)
 	if err != nil {
 		return nil, "", err
 	}
@@ -476,7 +476,9 @@ func makeCursor(order, key string, id int64) string {
 
 func badCursor() error { return errs.Invalid("bad_cursor", "error.bad_cursor") }
 
-func parseCursor(c, order string) (string, int64, error) {
+// ParseCursor reads a cursor of the listing order into its sort key and
+// id, refusing one made by another listing.
+func ParseCursor(c, order string) (string, int64, error) {
 	if c == "" {
 		return "", 0, nil
 	}

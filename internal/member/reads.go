@@ -38,11 +38,11 @@ var MassReadAlerts = prometheus.NewCounter(prometheus.CounterOpts{
 
 func hourOf(t time.Time) int64 { return t.Unix() / 3600 }
 
-// noteReads counts n members read by pr in this hour and raises the
+// NoteReads counts n members read by pr in this hour and raises the
 // mass-read alert when the count crosses the threshold. The upsert returns
 // the new total, so of two processes counting at once exactly one sees the
 // crossing. A failure to count is logged, never shown to the reader.
-func (s *Store) noteReads(ctx context.Context, pr *auth.Principal, n int) {
+func (s *Store) NoteReads(ctx context.Context, pr *auth.Principal, n int) {
 	if pr == nil || n <= 0 {
 		return
 	}
@@ -64,10 +64,10 @@ func (s *Store) noteReads(ctx context.Context, pr *auth.Principal, n int) {
 	}
 }
 
-// takeExportSlot counts one full-number export of pr in this hour inside
+// TakeExportSlot counts one full-number export of pr in this hour inside
 // tx, refusing it beyond the policy's PerHour: the one upsert both counts
 // and reports, so concurrent requests cannot all pass a read-then-write.
-func (s *Store) takeExportSlot(ctx context.Context, tx *db.Tx, pr *auth.Principal) error {
+func (s *Store) TakeExportSlot(ctx context.Context, tx *db.Tx, pr *auth.Principal) error {
 	var n int
 	err := tx.QueryRow(ctx, `INSERT INTO account_reads (user_id, hour, full_exports) VALUES (?, ?, 1)
 		ON CONFLICT (user_id, hour) DO UPDATE SET full_exports = account_reads.full_exports + 1 RETURNING full_exports`,
@@ -94,4 +94,54 @@ func (p ExportPolicy) With(approvalRows, perHour, massRead int) ExportPolicy {
 		p.MassRead = massRead
 	}
 	return p
+}
+
+// Translate renders a message key in the reader's language.
+type Translate func(key string, args ...any) string
+
+// SetClock replaces the store's clock (tests of what expires).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// CountRows counts the members matching q that pr may read, stopping at
+// max (0: no limit): what an export of q would hold.
+func (s *Store) CountRows(ctx context.Context, pr *auth.Principal, q Query, max int) (int, error) {
+	paths, err := rule.Paths(pr)
+	if err != nil {
+		return 0, err
+	}
+	pl, err := s.plan(ctx, pr, q, paths)
+	if err != nil || pl == nil {
+		return 0, err
+	}
+	n, after := 0, ""
+	for {
+		rows, next, err := s.page(ctx, pl, after, 1000)
+		if err != nil {
+			return 0, err
+		}
+		n += len(rows)
+		if next == "" || (max > 0 && n >= max) {
+			return n, nil
+		}
+		after = next
+	}
+}
+
+// ReadableUnion is the union id, if pr may read members there; else the
+// field error of an invalid id under field.
+func (s *Store) ReadableUnion(ctx context.Context, pr *auth.Principal, id int64, field string) (*Union, error) {
+	u, err := loadUnion(ctx, s.DB, id)
+	if err != nil || !rule.CanRead(pr, u.Path) {
+		return nil, fieldErr(field, "field.invalid_id")
+	}
+	return u, nil
+}
+
+// SearchKind names what a search is for ("name", "initials", "id_number",
+// "mobile") without the number searched, for audit records and pages.
+func SearchKind(q string) string {
+	if kind, ok := IsNumberToken(q); ok {
+		return kind
+	}
+	return map[queryKind]string{queryName: "name", queryInitials: "initials", queryIDNumber: "id_number", queryMobile: "mobile"}[classify(q)]
 }

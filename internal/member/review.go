@@ -13,14 +13,15 @@ import (
 // Requests that wait for staff to decide them (join applications,
 // transfers, corrections, export requests) are read, listed and decided
 // alike; the helpers here hold what they share, the first part of the
-// review chain the product plans.
+// review chain the product plans. They are exported for package exports,
+// whose requests are listed and decided the same way.
 
-// rowScanner is a row or rows being read.
-type rowScanner interface{ Scan(...any) error }
+// RowScanner is a row or rows being read.
+type RowScanner interface{ Scan(...any) error }
 
-// stampOf is the time of a stored millisecond stamp, nil while it is 0
+// StampOf is the time of a stored millisecond stamp, nil while it is 0
 // (not decided, released or downloaded yet).
-func stampOf(ms int64) *time.Time {
+func StampOf(ms int64) *time.Time {
 	if ms == 0 {
 		return nil
 	}
@@ -28,9 +29,9 @@ func stampOf(ms int64) *time.Time {
 	return &t
 }
 
-// one is what a single-row read found: not found (as entity) without a
+// One is what a single-row read found: not found (as entity) without a
 // row, an internal error (what) on any other failure.
-func one[T any](x T, err error, entity, what string) (*T, error) {
+func One[T any](x T, err error, entity, what string) (*T, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.NotFound(entity)
 	}
@@ -40,9 +41,9 @@ func one[T any](x T, err error, entity, what string) (*T, error) {
 	return &x, nil
 }
 
-// scanAll reads every row of a query with scan, appending to out; what
+// ScanAll reads every row of a query with scan, appending to out; what
 // names the read in an internal error.
-func scanAll[T any](rows *sql.Rows, err error, out []T, what string, scan func(rowScanner) (T, error)) ([]T, error) {
+func ScanAll[T any](rows *sql.Rows, err error, out []T, what string, scan func(RowScanner) (T, error)) ([]T, error) {
 	if err != nil {
 		return nil, errs.Internal(err, what)
 	}
@@ -60,9 +61,9 @@ func scanAll[T any](rows *sql.Rows, err error, out []T, what string, scan func(r
 	return out, nil
 }
 
-// collect is scanAll into a fresh, never nil, slice for reads that hand
+// collect is ScanAll into a fresh, never nil, slice for reads that hand
 // the rows' closing error back as it is.
-func collect[T any](rows *sql.Rows, err error, what string, scan func(rowScanner) (T, error)) ([]T, error) {
+func collect[T any](rows *sql.Rows, err error, what string, scan func(RowScanner) (T, error)) ([]T, error) {
 	if err != nil {
 		return nil, errs.Internal(err, what)
 	}
@@ -78,9 +79,9 @@ func collect[T any](rows *sql.Rows, err error, what string, scan func(rowScanner
 	return out, rows.Err()
 }
 
-// cutPage trims a list read with one row over limit back to limit and
+// CutPage trims a list read with one row over limit back to limit and
 // answers the cursor of the next page ("" on the last one).
-func cutPage[T any](out []T, limit int, kind string, id func(*T) int64) ([]T, string) {
+func CutPage[T any](out []T, limit int, kind string, id func(*T) int64) ([]T, string) {
 	if len(out) <= limit {
 		return out, ""
 	}

@@ -93,7 +93,7 @@ func (s *Store) OwnData(ctx context.Context, id int64, how string) (*MyData, err
 func (s *Store) ownRegistrations(ctx context.Context, id int64) ([]Registration, error) {
 	rows, err := s.DB.Query(ctx, `SELECT r.activity_id, a.title, r.status, r.created_at FROM registrations r JOIN activities a ON a.id = r.activity_id
 		WHERE r.member_id = ? ORDER BY r.created_at DESC`, id)
-	return collect(rows, err, "member: own registrations", func(r rowScanner) (Registration, error) {
+	return collect(rows, err, "member: own registrations", func(r RowScanner) (Registration, error) {
 		var g Registration
 		var at int64
 		err := r.Scan(&g.ActivityID, &g.Title, &g.Status, &at)
@@ -105,7 +105,7 @@ func (s *Store) ownRegistrations(ctx context.Context, id int64) ([]Registration,
 func (s *Store) ownEnrolments(ctx context.Context, id int64) ([]Enrolment, error) {
 	rows, err := s.DB.Query(ctx, `SELECT e.term_id, t.name, e.status, e.created_at FROM enrolments e JOIN course_terms t ON t.id = e.term_id
 		WHERE e.member_id = ? ORDER BY e.created_at DESC`, id)
-	return collect(rows, err, "member: own enrolments", func(r rowScanner) (Enrolment, error) {
+	return collect(rows, err, "member: own enrolments", func(r RowScanner) (Enrolment, error) {
 		var e Enrolment
 		var at int64
 		err := r.Scan(&e.TermID, &e.Name, &e.Status, &at)

@@ -72,7 +72,7 @@ const transferCols = `t.id, t.member_id, m.name, m.id_sealed, t.from_org_id, fo.
 
 const transferFrom = ` FROM transfers t JOIN members m ON m.id = t.member_id JOIN orgs fo ON fo.id = t.from_org_id JOIN orgs tgo ON tgo.id = t.to_org_id`
 
-func (s *Store) scanTransfer(r rowScanner, pr *auth.Principal) (Transfer, error) {
+func (s *Store) scanTransfer(r RowScanner, pr *auth.Principal) (Transfer, error) {
 	var t Transfer
 	var req, rel, dec int64
 	err := r.Scan(&t.ID, &t.MemberID, &t.MemberName, &t.memberSealed, &t.FromOrgID, &t.FromOrgName, &t.fromPath, &t.ToOrgID, &t.ToOrgName, &t.toPath,
@@ -81,7 +81,7 @@ func (s *Store) scanTransfer(r rowScanner, pr *auth.Principal) (Transfer, error)
 		return t, err
 	}
 	t.IDNumber = cnid.MaskResidentID(s.openOr(t.memberSealed, idAAD(t.MemberID)))
-	t.RequestedAt, t.ReleasedAt, t.DecidedAt = scope.FromMillis(req), stampOf(rel), stampOf(dec)
+	t.RequestedAt, t.ReleasedAt, t.DecidedAt = scope.FromMillis(req), StampOf(rel), StampOf(dec)
 	if pr != nil {
 		atFrom := rule.CanWrite(pr, t.fromPath)
 		atTo := rule.CanWrite(pr, t.toPath)
@@ -105,7 +105,7 @@ func (s *Store) GetTransfer(ctx context.Context, pr *auth.Principal, id int64) (
 		return nil, scope.NilPrincipal("member")
 	}
 	x, err := s.scanTransfer(s.DB.QueryRow(ctx, "SELECT "+transferCols+transferFrom+" WHERE t.id = ?", id), pr)
-	t, err := one(x, err, "transfer", "member: get transfer")
+	t, err := One(x, err, "transfer", "member: get transfer")
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func (s *Store) ListTransfers(ctx context.Context, pr *auth.Principal, q Transfe
 		where = append(where, "t.member_id = ?")
 		args = append(args, q.Member)
 	}
-	_, after, err := parseCursor(q.After, "transfer")
+	_, after, err := ParseCursor(q.After, "transfer")
 	if err != nil {
 		return nil, "", err
 	}
@@ -170,11 +170,11 @@ func (s *Store) ListTransfers(ctx context.Context, pr *auth.Principal, q Transfe
 	limit := scope.PageLimit(q.Limit)
 	args = append(args, limit+1)
 	rows, err := s.DB.Query(ctx, "SELECT "+transferCols+transferFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY t.id DESC LIMIT ?", args...)
-	out, err := scanAll(rows, err, []Transfer(nil), "member: list transfers", func(r rowScanner) (Transfer, error) { return s.scanTransfer(r, pr) })
+	out, err := ScanAll(rows, err, []Transfer(nil), "member: list transfers", func(r RowScanner) (Transfer, error) { return s.scanTransfer(r, pr) })
 	if err != nil {
 		return nil, "", err
 	}
-	out, next := cutPage(out, limit, "transfer", func(t *Transfer) int64 { return t.ID })
+	out, next := CutPage(out, limit, "transfer", func(t *Transfer) int64 { return t.ID })
 	return out, next, nil
 }
 

@@ -42,7 +42,7 @@ func loadUnion(ctx context.Context, q queryer, id int64) (*Union, error) {
 	}
 	var u Union
 	err := q.QueryRow(ctx, "SELECT id, path, name, kind FROM orgs WHERE id = ?"+lock, id).Scan(&u.ID, &u.Path, &u.Name, &u.Kind)
-	return one(u, err, "org", "member: load union")
+	return One(u, err, "org", "member: load union")
 }
 
 // targetUnion loads the union members are written to and checks that p may

@@ -7,7 +7,7 @@ import (
 
 	"gonghui/internal/api"
 	"gonghui/internal/httpx"
-	"gonghui/internal/member"
+	"gonghui/internal/member/exports"
 	"gonghui/internal/member/roster"
 )
 
@@ -69,12 +69,12 @@ func (h *API) exportMembers(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := api.NewQuery(r)
 	reveal := q.Boolean("reveal")
-	opt := member.ExportOptions{Reveal: reveal != nil && *reveal, Reason: q.Str("reason")}
+	opt := exports.ExportOptions{Reveal: reveal != nil && *reveal, Reason: q.Str("reason")}
 	if err := q.Err(); err != nil {
 		return err
 	}
 	return api.Workbook(w, r, "members-"+time.Now().Format("20060102")+".xlsx", "export", func(tr api.Translate, out io.Writer) error {
-		_, err := h.Members.Export(r.Context(), api.Principal(r), in, opt, tr, out)
+		_, err := exports.Export(r.Context(), h.Members, api.Principal(r), in, opt, tr, out)
 		return err
 	})
 }

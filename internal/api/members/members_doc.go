@@ -3,6 +3,7 @@ package members
 import (
 	"gonghui/internal/api"
 	"gonghui/internal/member"
+	"gonghui/internal/member/exports"
 	"gonghui/internal/member/roster"
 )
 
@@ -28,11 +29,11 @@ func (h *API) memberRoutes() []api.Route {
 			Fail(409, "export_approval_required: more rows than the approval threshold; ask through POST /member-exports").
 			Fail(429, "export_rate_limited: the account's full-number exports for this hour are used up")),
 		api.R("GET", "/member-exports", api.Full, h.listExports, api.Doc("listExports", "Export requests: the caller's own, and others' pending requests the caller may approve (member.reveal over the union)").
-			Params(api.QP("view", "awaiting: others' requests waiting for the caller's approval; mine: the caller's own; absent: both", api.EnumS("awaiting", "mine"))).Paged().Out(api.List[member.ExportRequest]{})),
-		api.R("POST", "/member-exports", api.Full, h.requestExport, api.Doc("requestExport", "Ask to export members' full numbers, with a reason. Up to the approval threshold (--export-approval-rows, default 50 rows) the request is approved at once; above it another account holding member.reveal over the union must approve it. Counts against the account's hourly export quota; audited").In(exportRequestInput{}).Made(member.ExportRequest{}).
+			Params(api.QP("view", "awaiting: others' requests waiting for the caller's approval; mine: the caller's own; absent: both", api.EnumS("awaiting", "mine"))).Paged().Out(api.List[exports.ExportRequest]{})),
+		api.R("POST", "/member-exports", api.Full, h.requestExport, api.Doc("requestExport", "Ask to export members' full numbers, with a reason. Up to the approval threshold (--export-approval-rows, default 50 rows) the request is approved at once; above it another account holding member.reveal over the union must approve it. Counts against the account's hourly export quota; audited").In(exportRequestInput{}).Made(exports.ExportRequest{}).
 			Fail(429, "export_rate_limited: the account's full-number exports for this hour are used up")),
-		api.R("GET", "/member-exports/{id}", api.Full, h.getExport, api.Doc("getExport", "One export request (its requester, or those who may approve it)").Out(member.ExportRequest{})),
-		api.R("POST", "/member-exports/{id}/decision", api.Full, h.decideExport, api.Doc("decideExport", "Approve or reject a pending export request (another account holding member.reveal over its union; never the requester: export_self_approval). Audited").In(member.ExportDecision{}).Out(member.ExportRequest{}).
+		api.R("GET", "/member-exports/{id}", api.Full, h.getExport, api.Doc("getExport", "One export request (its requester, or those who may approve it)").Out(exports.ExportRequest{})),
+		api.R("POST", "/member-exports/{id}/decision", api.Full, h.decideExport, api.Doc("decideExport", "Approve or reject a pending export request (another account holding member.reveal over its union; never the requester: export_self_approval). Audited").In(exports.ExportDecision{}).Out(exports.ExportRequest{}).
 			Fail(409, "export_closed: no longer pending (decided by someone else, or expired)")),
 		api.R("GET", "/member-exports/{id}/download", api.Full, h.downloadExport, api.Doc("downloadExport", "Download an approved export, once, by its requester, before it expires (default 24 hours after approval). Audited with its row count").File("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "The workbook, with full numbers").
 			Fail(409, "export_unavailable: not approved, already downloaded, or expired")),
@@ -141,13 +142,13 @@ func memberNotes(ns api.Notes) {
 			"column": {Desc: "the column's header as written in the file"},
 		},
 	})
-	api.Note[member.ExportRequest](ns, api.TypeNote{
+	api.Note[exports.ExportRequest](ns, api.TypeNote{
 		Fields: map[string]api.FieldNote{
 			"filters":             {Desc: "the registry filters the export was asked with; a searched-for number is kept as a keyed-hash token"},
 			"filters.joined_from": {Format: "date"},
 			"filters.joined_to":   {Format: "date"},
 			"rows":                {Desc: "members matching when asked"},
-			"status":              {Enum: api.EnumOf(member.ExportStatuses...)},
+			"status":              {Enum: api.EnumOf(exports.ExportStatuses...)},
 			"expires_at":          {Desc: "pending: until when it may be approved; approved: until when it may be downloaded"},
 		},
 	})
@@ -160,7 +161,7 @@ func memberNotes(ns api.Notes) {
 			"reason":      {MaxLength: api.Count(200)},
 		},
 	})
-	api.Note[member.ExportDecision](ns, api.TypeNote{
+	api.Note[exports.ExportDecision](ns, api.TypeNote{
 		Required: []string{"action"},
 		Fields: map[string]api.FieldNote{
 			"action": {Enum: []string{"approve", "reject"}},

@@ -13,7 +13,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
-	"gonghui/internal/member"
+	"gonghui/internal/member/exports"
 	"gonghui/internal/web"
 )
 
@@ -34,26 +34,26 @@ func (h *Pages) exportRoutes(mux *http.ServeMux) {
 
 // exportView is a request as a row of the page.
 type exportView struct {
-	member.ExportRequest
+	exports.ExportRequest
 	IDStr, URL             string
 	StatusLabel, StatusV   string
 	Filters                []string // the filters, in words
 	Created, Expires, When string
 }
 
-func exportStatusVariant(s member.ExportStatus) string {
+func exportStatusVariant(s exports.ExportStatus) string {
 	switch s {
-	case member.ExportPending:
+	case exports.ExportPending:
 		return "warning"
-	case member.ExportApproved:
+	case exports.ExportApproved:
 		return "success"
-	case member.ExportDownloaded:
+	case exports.ExportDownloaded:
 		return "info"
 	}
 	return "outline"
 }
 
-func exportViewOf(lang i18n.Lang, e member.ExportRequest) exportView {
+func exportViewOf(lang i18n.Lang, e exports.ExportRequest) exportView {
 	v := exportView{ExportRequest: e, IDStr: db.FormatID(e.ID), URL: "/exports/" + db.FormatID(e.ID),
 		StatusLabel: i18n.T(lang, "exp.status."+string(e.Status)), StatusV: exportStatusVariant(e.Status),
 		Created: web.FormatTime(e.CreatedAt, "2006-01-02 15:04"), Expires: web.FormatTime(e.ExpiresAt, "2006-01-02 15:04")}
@@ -79,7 +79,7 @@ func exportViewOf(lang i18n.Lang, e member.ExportRequest) exportView {
 	return v
 }
 
-func exportViews(lang i18n.Lang, es []member.ExportRequest) []exportView {
+func exportViews(lang i18n.Lang, es []exports.ExportRequest) []exportView {
 	out := make([]exportView, 0, len(es))
 	for _, e := range es {
 		out = append(out, exportViewOf(lang, e))
@@ -106,12 +106,12 @@ func (h *Pages) renderExportList(w http.ResponseWriter, r *http.Request, p *auth
 	pg.Form = form
 	d := exportListData{CanReveal: p.Can(auth.PermMemberReveal), ApprovalRows: h.Members.Policy.ApprovalRows,
 		Sections: memberSections(pg.Lang), Section: "exports"}
-	awaiting, _, err := h.Members.ListExports(ctx, p, member.ExportQuery{View: "awaiting", Limit: 100})
+	awaiting, _, err := exports.ListExports(ctx, h.Members, p, exports.ExportQuery{View: "awaiting", Limit: 100})
 	if err != nil {
 		h.Fail(w, r, p, err)
 		return
 	}
-	mine, _, err := h.Members.ListExports(ctx, p, member.ExportQuery{View: "mine", Limit: 50})
+	mine, _, err := exports.ListExports(ctx, h.Members, p, exports.ExportQuery{View: "mine", Limit: 50})
 	if err != nil {
 		h.Fail(w, r, p, err)
 		return
@@ -152,9 +152,9 @@ func (h *Pages) renderExportNew(w http.ResponseWriter, r *http.Request, p *auth.
 	hidden := f.values()
 	hidden.Del("org")
 	d.Hidden = hiddenFields(hidden)
-	fake := member.ExportRequest{}
+	fake := exports.ExportRequest{}
 	if q, err := f.query(); err == nil {
-		fake.Filters = member.ExportFilters{Q: q.Q, OrgOnly: q.OrgOnly, Status: q.Status, Tags: q.Tags, JoinedFrom: q.JoinedFrom, JoinedTo: q.JoinedTo, Employer: q.Employer}
+		fake.Filters = exports.ExportFilters{Q: q.Q, OrgOnly: q.OrgOnly, Status: q.Status, Tags: q.Tags, JoinedFrom: q.JoinedFrom, JoinedTo: q.JoinedTo, Employer: q.Employer}
 	}
 	d.Filters = exportViewOf(pg.Lang, fake).Filters
 	d.NeedOrg = f.Org == "" && len(p.Paths(auth.PermMemberReveal)) != 1
@@ -175,7 +175,7 @@ func (h *Pages) exportCreate(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	f := memberFiltersOf(r.PostForm)
 	q, err := f.query()
 	if err == nil {
-		_, err = h.Members.RequestExport(r.Context(), p, q, web.FormValue(r, "reason"))
+		_, err = exports.RequestExport(r.Context(), h.Members, p, q, web.FormValue(r, "reason"))
 	}
 	if err != nil {
 		pg := h.Page(w, r, p, "exp.new.title", "members")
@@ -194,7 +194,7 @@ func (h *Pages) exportDecide(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	return h.Decide(w, r, p, web.Decision{Field: "action", RowKey: "decide_id",
 		Flash: map[string]string{"approve": "flash.exp.approved", "reject": "flash.exp.rejected"},
 		Apply: func(ctx context.Context, id int64, action string) error {
-			_, err := h.Members.DecideExport(ctx, p, id, member.ExportDecision{Action: action, Note: web.FormValue(r, "note")})
+			_, err := exports.DecideExport(ctx, h.Members, p, id, exports.ExportDecision{Action: action, Note: web.FormValue(r, "note")})
 			return err
 		},
 		Again: h.renderExportList,
@@ -212,7 +212,7 @@ func (h *Pages) exportDownload(w http.ResponseWriter, r *http.Request, p *auth.P
 		w.Header().Set("Cache-Control", "no-store")
 		httpx.Attachment(w, i18n.T(lang, "member.export_sheet")+"-"+db.FormatID(id)+".xlsx")
 	}}
-	if _, err := h.Members.DownloadExport(r.Context(), p, id, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, out); err != nil {
+	if _, err := exports.DownloadExport(r.Context(), h.Members, p, id, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, out); err != nil {
 		if out.Started {
 			slog.Error("export download broke off", "err", err)
 			return nil

@@ -17,6 +17,7 @@ import (
 	"gonghui/internal/i18n"
 	"gonghui/internal/job"
 	"gonghui/internal/member"
+	"gonghui/internal/member/exports"
 	"gonghui/internal/member/roster"
 	"gonghui/internal/sheet"
 	"gonghui/internal/web"
@@ -363,7 +364,7 @@ func (h *Pages) memberExport(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	out := &httpx.LazyWriter{W: w, Before: func() {
 		httpx.Attachment(w, i18n.T(lang, "member.export_sheet")+"-"+time.Now().Format("20060102")+".xlsx")
 	}}
-	if _, err := h.Members.Export(r.Context(), p, in, member.ExportOptions{}, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, out); err != nil {
+	if _, err := exports.Export(r.Context(), h.Members, p, in, exports.ExportOptions{}, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, out); err != nil {
 		if out.Started {
 			slog.Error("export broke off", "err", err)
 			return nil

@@ -1,4 +1,4 @@
-package member
+package exports
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/member"
 	"gonghui/internal/scope"
 )
 
@@ -35,13 +36,13 @@ const pendingFor = 7 * 24 * time.Hour
 // ExportFilters are the registry filters an export request was made with.
 // A searched-for number is kept as its keyed-hash token, never in clear.
 type ExportFilters struct {
-	Q          string   `json:"q,omitempty"`
-	OrgOnly    bool     `json:"org_only,omitempty"`
-	Status     Status   `json:"status,omitempty"`
-	Tags       []string `json:"tags,omitempty"`
-	JoinedFrom string   `json:"joined_from,omitempty"`
-	JoinedTo   string   `json:"joined_to,omitempty"`
-	Employer   int64    `json:"employer,string,omitempty"`
+	Q          string        `json:"q,omitempty"`
+	OrgOnly    bool          `json:"org_only,omitempty"`
+	Status     member.Status `json:"status,omitempty"`
+	Tags       []string      `json:"tags,omitempty"`
+	JoinedFrom string        `json:"joined_from,omitempty"`
+	JoinedTo   string        `json:"joined_to,omitempty"`
+	Employer   int64         `json:"employer,string,omitempty"`
 }
 
 // SearchKind names what Q searches for ("name", "initials", "id_number",
@@ -50,7 +51,7 @@ func (f ExportFilters) SearchKind() string {
 	if f.Q == "" {
 		return ""
 	}
-	return searchKind(f.Q)
+	return member.SearchKind(f.Q)
 }
 
 // ExportRequest is a request to export members' full numbers.
@@ -76,9 +77,9 @@ type ExportRequest struct {
 	orgPath      string
 }
 
-func (r *ExportRequest) query() Query {
+func (r *ExportRequest) query() member.Query {
 	f := r.Filters
-	return Query{Q: f.Q, Org: r.OrgID, OrgOnly: f.OrgOnly, Status: f.Status, Tags: f.Tags, JoinedFrom: f.JoinedFrom, JoinedTo: f.JoinedTo, Employer: f.Employer}
+	return member.Query{Q: f.Q, Org: r.OrgID, OrgOnly: f.OrgOnly, Status: f.Status, Tags: f.Tags, JoinedFrom: f.JoinedFrom, JoinedTo: f.JoinedTo, Employer: f.Employer}
 }
 
 const exportCols = `e.id, e.requester_id, e.requester, e.org_id, o.name, e.org_path, e.filters, e.row_count, e.reason, e.status,
@@ -86,7 +87,7 @@ const exportCols = `e.id, e.requester_id, e.requester, e.org_id, o.name, e.org_p
 
 const exportFrom = ` FROM export_requests e JOIN orgs o ON o.id = e.org_id`
 
-func (s *Store) scanExport(r rowScanner, pr *auth.Principal) (ExportRequest, error) {
+func scanExport(s *member.Store, r member.RowScanner, pr *auth.Principal) (ExportRequest, error) {
 	var e ExportRequest
 	var filters string
 	var decided, created, expires, downloaded int64
@@ -99,8 +100,8 @@ func (s *Store) scanExport(r rowScanner, pr *auth.Principal) (ExportRequest, err
 		return e, err
 	}
 	e.CreatedAt, e.ExpiresAt = scope.FromMillis(created), scope.FromMillis(expires)
-	e.DecidedAt, e.DownloadedAt = stampOf(decided), stampOf(downloaded)
-	if (e.Status == ExportPending || e.Status == ExportApproved) && !s.now().Before(e.ExpiresAt) {
+	e.DecidedAt, e.DownloadedAt = member.StampOf(decided), member.StampOf(downloaded)
+	if (e.Status == ExportPending || e.Status == ExportApproved) && !s.Now().Before(e.ExpiresAt) {
 		e.Status = ExportExpired
 	}
 	if pr != nil {
@@ -113,7 +114,7 @@ func (s *Store) scanExport(r rowScanner, pr *auth.Principal) (ExportRequest, err
 
 // insertExport stores a request (or, with status downloaded, the record of
 // a direct export) and returns its id.
-func (s *Store) insertExport(ctx context.Context, tx *db.Tx, pr *auth.Principal, u *Union, q Query, rows int, reason string, st ExportStatus) (int64, error) {
+func insertExport(ctx context.Context, s *member.Store, tx *db.Tx, pr *auth.Principal, u *member.Union, q member.Query, rows int, reason string, st ExportStatus) (int64, error) {
 	f := ExportFilters{Q: q.Q, OrgOnly: q.OrgOnly, Status: q.Status, Tags: q.Tags, JoinedFrom: q.JoinedFrom, JoinedTo: q.JoinedTo, Employer: q.Employer}
 	if tok, ok := s.NumberToken(f.Q); ok {
 		f.Q = tok
@@ -122,7 +123,7 @@ func (s *Store) insertExport(ctx context.Context, tx *db.Tx, pr *auth.Principal,
 	if err != nil {
 		return 0, errs.Internal(err, "member: export filters")
 	}
-	now := s.now()
+	now := s.Now()
 	expires, downloaded := now.Add(pendingFor), int64(0)
 	switch st {
 	case ExportApproved:
@@ -143,7 +144,7 @@ func requesterName(ctx context.Context, pr *auth.Principal) string {
 	if pr.Username != "" {
 		return pr.Username
 	}
-	return actorOf(ctx)
+	return audit.ActorFrom(ctx).Name
 }
 
 // RequestExport asks to export the full numbers of the members matching q.
@@ -151,16 +152,16 @@ func requesterName(ctx context.Context, pr *auth.Principal) string {
 // requester downloads it like any approved one); above, it waits for a
 // second person holding member.reveal over the union. Either way it takes
 // a slot of the account's hourly export quota and is audited.
-func (s *Store) RequestExport(ctx context.Context, pr *auth.Principal, q Query, reason string) (*ExportRequest, error) {
-	reason, err := s.exportReason(pr, reason)
+func RequestExport(ctx context.Context, s *member.Store, pr *auth.Principal, q member.Query, reason string) (*ExportRequest, error) {
+	reason, err := exportReason(s, pr, reason)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.exportScope(ctx, pr, &q)
+	u, err := exportScope(ctx, s, pr, &q)
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.countRows(ctx, pr, q, 0)
+	n, err := s.CountRows(ctx, pr, q, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -173,10 +174,10 @@ func (s *Store) RequestExport(ctx context.Context, pr *auth.Principal, q Query, 
 	}
 	var id int64
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
-		if err := s.takeExportSlot(ctx, tx, pr); err != nil {
+		if err := s.TakeExportSlot(ctx, tx, pr); err != nil {
 			return err
 		}
-		if id, err = s.insertExport(ctx, tx, pr, u, q, n, reason, st); err != nil {
+		if id, err = insertExport(ctx, s, tx, pr, u, q, n, reason, st); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "pii.export_request", Entity: "export_request", EntityID: db.FormatID(id), OrgPath: u.Path,
@@ -185,12 +186,12 @@ func (s *Store) RequestExport(ctx context.Context, pr *auth.Principal, q Query, 
 	if err != nil {
 		return nil, err
 	}
-	return s.loadExport(ctx, pr, id)
+	return loadExport(ctx, s, pr, id)
 }
 
-func (s *Store) loadExport(ctx context.Context, pr *auth.Principal, id int64) (*ExportRequest, error) {
-	e, err := s.scanExport(s.DB.QueryRow(ctx, "SELECT "+exportCols+exportFrom+" WHERE e.id = ?", id), pr)
-	return one(e, err, "export request", "member: load export request")
+func loadExport(ctx context.Context, s *member.Store, pr *auth.Principal, id int64) (*ExportRequest, error) {
+	e, err := scanExport(s, s.DB.QueryRow(ctx, "SELECT "+exportCols+exportFrom+" WHERE e.id = ?", id), pr)
+	return member.One(e, err, "export request", "member: load export request")
 }
 
 // exportVisible: the requester, and those who may approve it, see a request.
@@ -199,8 +200,8 @@ func exportVisible(pr *auth.Principal, e *ExportRequest) bool {
 }
 
 // GetExport returns one request the caller may see.
-func (s *Store) GetExport(ctx context.Context, pr *auth.Principal, id int64) (*ExportRequest, error) {
-	e, err := s.loadExport(ctx, pr, id)
+func GetExport(ctx context.Context, s *member.Store, pr *auth.Principal, id int64) (*ExportRequest, error) {
+	e, err := loadExport(ctx, s, pr, id)
 	if err != nil {
 		return nil, err
 	}
@@ -222,7 +223,7 @@ type ExportQuery struct {
 // ListExports returns export requests newest first: the caller's own and
 // those waiting for the caller's approval (pending, in a subtree where the
 // caller may reveal, made by someone else).
-func (s *Store) ListExports(ctx context.Context, pr *auth.Principal, q ExportQuery) ([]ExportRequest, string, error) {
+func ListExports(ctx context.Context, s *member.Store, pr *auth.Principal, q ExportQuery) ([]ExportRequest, string, error) {
 	if pr == nil {
 		return nil, "", scope.NilPrincipal("member")
 	}
@@ -237,14 +238,14 @@ func (s *Store) ListExports(ctx context.Context, pr *auth.Principal, q ExportQue
 	}
 	if paths := pr.Paths(auth.PermMemberReveal); q.View != "mine" && len(paths) > 0 {
 		inScope, a := scope.SQL("e.org_path", paths)
-		args = append(append(args, string(ExportPending), scope.Millis(s.now()), pr.UserID), a...)
+		args = append(append(args, string(ExportPending), scope.Millis(s.Now()), pr.UserID), a...)
 		sides = append(sides, "(e.status = ? AND e.expires_at > ? AND e.requester_id <> ? AND "+inScope+")")
 	}
 	if len(sides) == 0 {
 		return nil, "", nil
 	}
 	where := []string{"(" + strings.Join(sides, " OR ") + ")"}
-	_, after, err := parseCursor(q.After, "export")
+	_, after, err := member.ParseCursor(q.After, "export")
 	if err != nil {
 		return nil, "", err
 	}
@@ -255,11 +256,11 @@ func (s *Store) ListExports(ctx context.Context, pr *auth.Principal, q ExportQue
 	limit := scope.PageLimit(q.Limit)
 	args = append(args, limit+1)
 	rows, err := s.DB.Query(ctx, "SELECT "+exportCols+exportFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY e.id DESC LIMIT ?", args...)
-	out, err := scanAll(rows, err, []ExportRequest{}, "member: list export requests", func(r rowScanner) (ExportRequest, error) { return s.scanExport(r, pr) })
+	out, err := member.ScanAll(rows, err, []ExportRequest{}, "member: list export requests", func(r member.RowScanner) (ExportRequest, error) { return scanExport(s, r, pr) })
 	if err != nil {
 		return nil, "", err
 	}
-	out, next := cutPage(out, limit, "export", func(e *ExportRequest) int64 { return e.ID })
+	out, next := member.CutPage(out, limit, "export", func(e *ExportRequest) int64 { return e.ID })
 	return out, next, nil
 }
 
@@ -272,8 +273,8 @@ type ExportDecision struct {
 // DecideExport approves or rejects a pending request. Only another account
 // holding member.reveal over the request's union may: never the requester.
 // An approval starts the download window.
-func (s *Store) DecideExport(ctx context.Context, pr *auth.Principal, id int64, in ExportDecision) (*ExportRequest, error) {
-	e, err := s.GetExport(ctx, pr, id)
+func DecideExport(ctx context.Context, s *member.Store, pr *auth.Principal, id int64, in ExportDecision) (*ExportRequest, error) {
+	e, err := GetExport(ctx, s, pr, id)
 	if err != nil {
 		return nil, err
 	}
@@ -296,7 +297,7 @@ func (s *Store) DecideExport(ctx context.Context, pr *auth.Principal, id int64, 
 	if !pr.CanAt(auth.PermMemberReveal, e.orgPath) {
 		return nil, errs.Forbidden()
 	}
-	now := s.now()
+	now := s.Now()
 	st, expires := ExportRejected, now
 	if in.Action == "approve" {
 		st, expires = ExportApproved, now.Add(s.Policy.TTL)
@@ -318,15 +319,15 @@ func (s *Store) DecideExport(ctx context.Context, pr *auth.Principal, id int64, 
 	if err != nil {
 		return nil, err
 	}
-	return s.loadExport(ctx, pr, id)
+	return loadExport(ctx, s, pr, id)
 }
 
 // DownloadExport writes an approved request's workbook with full numbers,
 // for its requester, once: the request is marked downloaded (and audited)
 // before the first byte is written, so a second attempt, from any process,
 // finds it spent.
-func (s *Store) DownloadExport(ctx context.Context, pr *auth.Principal, id int64, tr Translate, out io.Writer) (*ExportRequest, error) {
-	e, err := s.GetExport(ctx, pr, id)
+func DownloadExport(ctx context.Context, s *member.Store, pr *auth.Principal, id int64, tr member.Translate, out io.Writer) (*ExportRequest, error) {
+	e, err := GetExport(ctx, s, pr, id)
 	if err != nil {
 		return nil, err
 	}
@@ -341,8 +342,8 @@ func (s *Store) DownloadExport(ctx context.Context, pr *auth.Principal, id int64
 		return nil, errs.Conflict("export_unavailable", "exp.unavailable")
 	}
 	q := e.query()
-	_, err = s.writeExport(ctx, pr, q, true, tr, out, func(tx *db.Tx, n int) error {
-		now := s.now()
+	_, err = writeExport(ctx, s, pr, q, true, tr, out, func(tx *db.Tx, n int) error {
+		now := s.Now()
 		res, err := tx.Exec(ctx, "UPDATE export_requests SET status = ?, downloaded_at = ? WHERE id = ? AND requester_id = ? AND status = ? AND expires_at > ?",
 			string(ExportDownloaded), scope.Millis(now), id, pr.UserID, string(ExportApproved), scope.Millis(now))
 		if err != nil {
@@ -357,5 +358,5 @@ func (s *Store) DownloadExport(ctx context.Context, pr *auth.Principal, id int64
 	if err != nil {
 		return nil, err
 	}
-	return s.loadExport(ctx, pr, id)
+	return loadExport(ctx, s, pr, id)
 }

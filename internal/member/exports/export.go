@@ -1,4 +1,4 @@
-package member
+package exports
 
 import (
 	"context"
@@ -10,11 +10,9 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/member"
 	"gonghui/internal/sheet"
 )
-
-// Translate renders a message key in the reader's language.
-type Translate func(key string, args ...any) string
 
 var exportColumns = []string{"name", "id_number", "mobile", "gender", "birth_date", "org", "employer", "job", "status", "status_on", "tags", "joined_on", "source"}
 
@@ -32,33 +30,33 @@ type ExportOptions struct {
 // account's hourly export quota, and no more rows than the policy's
 // approval threshold; larger exports go through RequestExport. Cells that
 // a spreadsheet would run as formulas are neutralised by the sheet writer.
-func (s *Store) Export(ctx context.Context, pr *auth.Principal, q Query, opt ExportOptions, tr Translate, out io.Writer) (int, error) {
+func Export(ctx context.Context, s *member.Store, pr *auth.Principal, q member.Query, opt ExportOptions, tr member.Translate, out io.Writer) (int, error) {
 	if !opt.Reveal {
-		return s.writeExport(ctx, pr, q, false, tr, out, func(tx *db.Tx, n int) error {
+		return writeExport(ctx, s, pr, q, false, tr, out, func(tx *db.Tx, n int) error {
 			return audit.Record(ctx, tx, audit.Event{Action: "member.export", Entity: "member", OrgPath: pr.OrgPath,
 				After: map[string]any{"rows": n, "revealed": 0, "query": exportQueryView(q)}})
 		})
 	}
-	reason, err := s.exportReason(pr, opt.Reason)
+	reason, err := exportReason(s, pr, opt.Reason)
 	if err != nil {
 		return 0, err
 	}
-	u, err := s.exportScope(ctx, pr, &q)
+	u, err := exportScope(ctx, s, pr, &q)
 	if err != nil {
 		return 0, err
 	}
-	n, err := s.countRows(ctx, pr, q, s.Policy.ApprovalRows+1)
+	n, err := s.CountRows(ctx, pr, q, s.Policy.ApprovalRows+1)
 	if err != nil {
 		return 0, err
 	}
 	if n > s.Policy.ApprovalRows {
 		return 0, errs.Conflict("export_approval_required", "exp.approval_required", s.Policy.ApprovalRows)
 	}
-	return s.writeExport(ctx, pr, q, true, tr, out, func(tx *db.Tx, n int) error {
-		if err := s.takeExportSlot(ctx, tx, pr); err != nil {
+	return writeExport(ctx, s, pr, q, true, tr, out, func(tx *db.Tx, n int) error {
+		if err := s.TakeExportSlot(ctx, tx, pr); err != nil {
 			return err
 		}
-		id, err := s.insertExport(ctx, tx, pr, u, q, n, reason, ExportDownloaded)
+		id, err := insertExport(ctx, s, tx, pr, u, q, n, reason, ExportDownloaded)
 		if err != nil {
 			return err
 		}
@@ -69,7 +67,7 @@ func (s *Store) Export(ctx context.Context, pr *auth.Principal, q Query, opt Exp
 
 // exportReason checks the caller may export full numbers at all and reads
 // the reason.
-func (s *Store) exportReason(pr *auth.Principal, reason string) (string, error) {
+func exportReason(s *member.Store, pr *auth.Principal, reason string) (string, error) {
 	if pr == nil || !pr.Can(auth.PermMemberReveal) {
 		return "", errs.Forbidden()
 	}
@@ -84,7 +82,7 @@ func (s *Store) exportReason(pr *auth.Principal, reason string) (string, error) 
 // exportScope is the union whose subtree a full-number export covers: the
 // query's, or the one subtree where the caller may reveal. It is what an
 // approver must hold member.reveal over, so the query is narrowed to it.
-func (s *Store) exportScope(ctx context.Context, pr *auth.Principal, q *Query) (*Union, error) {
+func exportScope(ctx context.Context, s *member.Store, pr *auth.Principal, q *member.Query) (*member.Union, error) {
 	if q.Org == 0 {
 		paths := pr.Paths(auth.PermMemberReveal)
 		if len(paths) != 1 {
@@ -96,9 +94,9 @@ func (s *Store) exportScope(ctx context.Context, pr *auth.Principal, q *Query) (
 		}
 		q.Org = id
 	}
-	u, err := loadUnion(ctx, s.DB, q.Org)
-	if err != nil || !rule.CanRead(pr, u.Path) {
-		return nil, fieldErr("org", "field.invalid_id")
+	u, err := s.ReadableUnion(ctx, pr, q.Org, "org")
+	if err != nil {
+		return nil, err
 	}
 	if !pr.CanAt(auth.PermMemberReveal, u.Path) {
 		return nil, errs.Forbidden()
@@ -106,34 +104,10 @@ func (s *Store) exportScope(ctx context.Context, pr *auth.Principal, q *Query) (
 	return u, nil
 }
 
-// countRows counts the members matching q, stopping at max (0: no limit).
-func (s *Store) countRows(ctx context.Context, pr *auth.Principal, q Query, max int) (int, error) {
-	paths, err := rule.Paths(pr)
-	if err != nil {
-		return 0, err
-	}
-	pl, err := s.plan(ctx, pr, q, paths)
-	if err != nil || pl == nil {
-		return 0, err
-	}
-	n, after := 0, ""
-	for {
-		rows, next, err := s.page(ctx, pl, after, 1000)
-		if err != nil {
-			return 0, err
-		}
-		n += len(rows)
-		if next == "" || (max > 0 && n >= max) {
-			return n, nil
-		}
-		after = next
-	}
-}
-
 // writeExport builds the workbook, runs record (the audit, in one
 // transaction) with the row count, then sends it; nothing leaves unless
 // the record committed.
-func (s *Store) writeExport(ctx context.Context, pr *auth.Principal, q Query, reveal bool, tr Translate, out io.Writer, record func(tx *db.Tx, n int) error) (int, error) {
+func writeExport(ctx context.Context, s *member.Store, pr *auth.Principal, q member.Query, reveal bool, tr member.Translate, out io.Writer, record func(tx *db.Tx, n int) error) (int, error) {
 	headers := make([]string, len(exportColumns))
 	for i, c := range exportColumns {
 		headers[i] = tr("member.col." + c)
@@ -144,7 +118,7 @@ func (s *Store) writeExport(ctx context.Context, pr *auth.Principal, q Query, re
 	}
 	defer w.Close()
 	n := 0
-	err = s.Each(ctx, pr, q, reveal, func(m *Member) error {
+	err = s.Each(ctx, pr, q, reveal, func(m *member.Member) error {
 		if reveal && !pr.CanAt(auth.PermMemberReveal, m.OrgPath) {
 			masked, err := s.Get(ctx, pr, m.ID)
 			if err != nil {
@@ -173,27 +147,25 @@ func (s *Store) writeExport(ctx context.Context, pr *auth.Principal, q Query, re
 		}
 		return 0, errs.Internal(err, "member: audit export")
 	}
-	s.noteReads(ctx, pr, n)
+	s.NoteReads(ctx, pr, n)
 	if _, err := w.WriteTo(out); err != nil {
 		return 0, err
 	}
 	return n, nil
 }
 
-func exportQueryView(q Query) map[string]any {
+func exportQueryView(q member.Query) map[string]any {
 	v := map[string]any{"org": db.FormatID(q.Org), "org_only": q.OrgOnly, "status": q.Status, "tags": q.Tags,
 		"joined_from": q.JoinedFrom, "joined_to": q.JoinedTo, "employer": db.FormatID(q.Employer)}
 	// The search text may be a number: keep only its kind.
 	if q.Q != "" {
-		v["q"] = searchKind(q.Q)
+		v["q"] = member.SearchKind(q.Q)
 	}
 	return v
 }
 
-// searchKind names what a search is for without the number searched.
-func searchKind(q string) string {
-	if kind, ok := IsNumberToken(q); ok {
-		return kind
-	}
-	return map[queryKind]string{queryName: "name", queryInitials: "initials", queryIDNumber: "id_number", queryMobile: "mobile"}[classify(q)]
+func fieldErr(field, key string) error {
+	f := errs.Fields{}
+	f.Add(field, key)
+	return f.Err()
 }

@@ -1,0 +1,204 @@
+package exports
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/xuri/excelize/v2"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/member"
+	"gonghui/internal/testkit"
+)
+
+func tr(key string, args ...any) string { return key }
+
+// sheetText is every cell of an .xlsx, joined.
+func sheetText(t *testing.T, data []byte) string {
+	t.Helper()
+	x, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := x.GetRows(x.GetSheetList()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		b.WriteString(strings.Join(r, "|"))
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// Point 8: full numbers leave only with a reason, within the quota, and
+// above the threshold after another person's approval; every export is
+// audited with its row count.
+func TestExportApproval(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		w.s.Policy.ApprovalRows = 2
+		for i, name := range []string{"成员甲", "成员乙", "成员丙"} {
+			w.add(t, w.unionA, name, 1600+i)
+		}
+		requester := staff(11, auth.RoleOfficer, w.unionA)
+		approver := staff(12, auth.RoleMembershipOfficer, w.dashilan)
+		stranger := staff(13, auth.RoleOfficer, w.xichang)
+		leader := staff(14, auth.RoleLeader, w.unionA)
+		var buf bytes.Buffer
+
+		// Masked: direct, and audited with its row count.
+		if n, err := Export(ctx, w.s, leader, member.Query{}, ExportOptions{}, tr, &buf); err != nil || n != 3 {
+			t.Fatalf("masked export %d %v", n, err)
+		}
+		if n := count(t, d, "SELECT count(*) FROM audit_log WHERE action = 'member.export' AND after_json LIKE '%\"rows\":3%'"); n != 1 {
+			t.Fatalf("masked export audited %d times", n)
+		}
+		// Full numbers: a reason, and no more rows than the threshold.
+		_, err := Export(ctx, w.s, leader, member.Query{}, ExportOptions{Reveal: true, Reason: "x"}, tr, &buf)
+		wantKind(t, err, errs.KindForbidden)
+		_, err = Export(ctx, w.s, requester, member.Query{}, ExportOptions{Reveal: true}, tr, &buf)
+		wantField(t, err, "reason", "field.required")
+		_, err = Export(ctx, w.s, requester, member.Query{}, ExportOptions{Reveal: true, Reason: "年检"}, tr, &buf)
+		if e, ok := errs.As(err); !ok || e.Code != "export_approval_required" {
+			t.Fatalf("large direct export: %v", err)
+		}
+		buf.Reset()
+		if n, err := Export(ctx, w.s, requester, member.Query{Q: "成员甲"}, ExportOptions{Reveal: true, Reason: "核对"}, tr, &buf); err != nil || n != 1 {
+			t.Fatalf("small direct export %d %v", n, err)
+		}
+		if !strings.Contains(sheetText(t, buf.Bytes()), idNumber(t, 1600)) {
+			t.Fatal("small direct export without the full number")
+		}
+
+		// Above the threshold: a request another person approves.
+		req, err := RequestExport(ctx, w.s, requester, member.Query{}, "年度核查")
+		if err != nil || req.Status != ExportPending || req.Rows != 3 || req.OrgID != w.unionA.ID {
+			t.Fatalf("request %+v %v", req, err)
+		}
+		_, err = DecideExport(ctx, w.s, requester, req.ID, ExportDecision{Action: "approve"})
+		if e, ok := errs.As(err); !ok || e.Code != "export_self_approval" {
+			t.Fatalf("self approval: %v", err)
+		}
+		_, err = DownloadExport(ctx, w.s, requester, req.ID, tr, &buf)
+		wantKind(t, err, errs.KindConflict)
+		_, err = DecideExport(ctx, w.s, stranger, req.ID, ExportDecision{Action: "approve"})
+		wantKind(t, err, errs.KindNotFound)
+		if l, _, _ := ListExports(ctx, w.s, stranger, ExportQuery{}); len(l) != 0 {
+			t.Fatalf("another street lists %+v", l)
+		}
+		waiting, _, err := ListExports(ctx, w.s, approver, ExportQuery{View: "awaiting"})
+		if err != nil || len(waiting) != 1 || !waiting[0].CanApprove {
+			t.Fatalf("approver's queue %+v %v", waiting, err)
+		}
+		_, err = DecideExport(ctx, w.s, approver, req.ID, ExportDecision{Action: "reject"})
+		wantField(t, err, "note", "field.required")
+		ok, err := DecideExport(ctx, w.s, approver, req.ID, ExportDecision{Action: "approve"})
+		if err != nil || ok.Status != ExportApproved || ok.DecidedBy != "u12" {
+			t.Fatalf("approve %+v %v", ok, err)
+		}
+		_, err = DecideExport(ctx, w.s, approver, req.ID, ExportDecision{Action: "reject", Note: "晚了"})
+		wantKind(t, err, errs.KindConflict)
+		_, err = DownloadExport(ctx, w.s, approver, req.ID, tr, &buf)
+		wantKind(t, err, errs.KindNotFound)
+		buf.Reset()
+		if _, err := DownloadExport(ctx, w.s, requester, req.ID, tr, &buf); err != nil {
+			t.Fatal(err)
+		}
+		text := sheetText(t, buf.Bytes())
+		for i := range 3 {
+			if !strings.Contains(text, idNumber(t, 1600+i)) {
+				t.Fatalf("download lacks member %d:\n%s", i, text)
+			}
+		}
+		_, err = DownloadExport(ctx, w.s, requester, req.ID, tr, &buf)
+		wantKind(t, err, errs.KindConflict)
+		if n := count(t, d, "SELECT count(*) FROM audit_log WHERE action = 'pii.export' AND entity_id = ? AND after_json LIKE '%\"rows\":3%'", db.FormatID(req.ID)); n != 1 {
+			t.Fatalf("download audited %d times", n)
+		}
+
+		// An approval lapses after the policy's time.
+		req2, err := RequestExport(ctx, w.s, requester, member.Query{}, "再查")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := DecideExport(ctx, w.s, approver, req2.ID, ExportDecision{Action: "approve"}); err != nil {
+			t.Fatal(err)
+		}
+		w.s.SetClock(func() time.Time { return time.Now().Add(w.s.Policy.TTL + time.Minute) })
+		_, err = DownloadExport(ctx, w.s, requester, req2.ID, tr, &buf)
+		wantKind(t, err, errs.KindConflict)
+		if g, _ := GetExport(ctx, w.s, requester, req2.ID); g.Status != ExportExpired {
+			t.Fatalf("lapsed request %+v", g)
+		}
+	})
+}
+
+// Point 8: the hourly quota of full-number exports holds under concurrent
+// requests (one upsert decides), and the mass-read alert fires once when
+// an account's reads in an hour cross the threshold.
+func TestExportQuotaAndMassRead(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		w.add(t, w.unionA, "成员", 1700)
+		w.s.Policy.PerHour = 3
+		other := member.NewStore(d, w.s.Keys) // a second process's store on the same database
+		other.Policy.PerHour = 3
+		requester := staff(21, auth.RoleOfficer, w.unionA)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		okN, limited := 0, 0
+		for i := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s := w.s
+				if i%2 == 1 {
+					s = other
+				}
+				_, err := RequestExport(ctx, s, requester, member.Query{}, "并发")
+				mu.Lock()
+				defer mu.Unlock()
+				if err == nil {
+					okN++
+				} else if errs.Is(err, errs.KindTooMany) {
+					limited++
+				} else {
+					t.Errorf("request: %v", err)
+				}
+			}()
+		}
+		wg.Wait()
+		if okN != 3 || limited != 5 {
+			t.Fatalf("%d granted, %d limited; want 3 and 5", okN, limited)
+		}
+
+		w.s.Policy.MassRead = 3
+		reader := staff(22, auth.RoleOfficer, w.unionA)
+		list, _, _ := w.s.List(ctx, reader, member.Query{})
+		before := alerts(t)
+		for range 5 {
+			if _, err := w.s.Reveal(ctx, reader, list[0].ID, "核对"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := alerts(t) - before; got != 1 {
+			t.Fatalf("%v alerts after 5 reveals over a threshold of 3", got)
+		}
+	})
+}
+
+func alerts(t *testing.T) float64 {
+	var m dto.Metric
+	if err := member.MassReadAlerts.Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m.GetCounter().GetValue()
+}
