@@ -15,6 +15,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/testkit"
+	"gonghui/internal/testkit/orgtree"
 )
 
 func tr(key string, args ...any) string { return key }
@@ -36,6 +37,23 @@ func sheetText(t *testing.T, data []byte) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// Point 7, as far as exports go: the masked export shows neither the birth
+// date nor the sex that the hidden digits of the ID number encode.
+func TestMaskedExportHidesBirthDate(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		w.add(t, w.unionA, "王小明", 1234)
+		birth := time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1234).Format(time.DateOnly)
+		var buf bytes.Buffer
+		if _, err := Export(ctx, w.s, orgtree.Grant(auth.RoleOfficer, w.dashilan), member.Query{}, ExportOptions{}, tr, &buf); err != nil {
+			t.Fatal(err)
+		}
+		if text := sheetText(t, buf.Bytes()); strings.Contains(text, birth) || strings.Contains(text, "member.gender.") || !strings.Contains(text, member.MaskedBirthDate) {
+			t.Fatalf("masked export shows the birth date or sex:\n%s", text)
+		}
+	})
 }
 
 // Point 8: full numbers leave only with a reason, within the quota, and
