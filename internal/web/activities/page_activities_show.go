@@ -235,7 +235,7 @@ func (h *Pages) showFailed(w http.ResponseWriter, r *http.Request, p *auth.Princ
 
 // activityForms serve the forms of an activity's page.
 func (h *Pages) activityForms() signup.Forms[activity.Activity] {
-	return signup.Forms[activity.Activity]{Load: h.activityWritable, Failed: h.showFailed,
+	return signup.Forms[activity.Activity]{K: h.Kernel, Load: h.activityWritable, Failed: h.showFailed,
 		URL: func(a *activity.Activity) string { return activityURL(a.ID) }}
 }
 
@@ -261,21 +261,9 @@ func (h *Pages) activityReport(r *http.Request, p *auth.Principal, a *activity.A
 
 // Registrations.
 
-// activityMemberSearch finds members to sign up. The search posts, so that
-// an ID or mobile number typed never goes into an address; the page is
-// shown with the hits.
-func (h *Pages) activityMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	a, ok := h.activityWritable(w, r, p)
-	if !ok {
-		return nil
-	}
-	sr, err := signup.SearchMembers(h.Kernel, w, r, p, "aweb.signup.no_member_access")
-	if err != nil {
-		return err
-	}
-	st := showState{Status: sr.Status, FormName: "signup", Form: sr.Form, Search: sr}
-	h.renderActivityShow(w, r, p, a, st)
-	return nil
+// activityMemberSearch shows the page with the members found to sign up.
+func (h *Pages) activityMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, sr signup.Search) {
+	h.renderActivityShow(w, r, p, a, showState{Status: sr.Status, FormName: "signup", Form: sr.Form, Search: sr})
 }
 
 func (h *Pages) activityRegister(r *http.Request, p *auth.Principal, a *activity.Activity) (string, error) {

@@ -10,7 +10,6 @@ import (
 
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
-	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
@@ -35,10 +34,10 @@ func (h *Pages) portalActivityRoutes(mux *http.ServeMux) {
 		return
 	}
 	m := h.MemberAuthed
-	f := signup.MemberForms{K: h.Kernel, URL: web.MemberActivityURL, Again: h.pactAgain}
+	f := h.pactDetail().Forms()
 	mux.HandleFunc("GET /m/activities", m(h.pactList))
 	mux.HandleFunc("GET /m/timetable", m(h.pactTimetable))
-	mux.HandleFunc("GET /m/activities/{id}", m(h.pactShow))
+	mux.HandleFunc("GET /m/activities/{id}", m(h.pactDetail().Show))
 	mux.HandleFunc("POST /m/activities/{id}/register", m(f.Handle(h.pactRegister)))
 	mux.HandleFunc("POST /m/activities/{id}/cancel", m(f.Handle(h.pactCancel)))
 	mux.HandleFunc("GET /m/activities/{id}/calendar.ics", m(h.pactCalendar))
@@ -330,28 +329,9 @@ func (h *Pages) pactTimetable(w http.ResponseWriter, r *http.Request, p *auth.Pr
 
 // ---------- one activity ----------
 
-func (h *Pages) pactLoad(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*activity.MemberActivity, bool) {
-	id, err := web.IDParam(r, "id")
-	var ma *activity.MemberActivity
-	if err == nil {
-		ma, err = h.Acts.MemberView(r.Context(), p.MemberID, id)
-	}
-	if err != nil {
-		w.Header().Set("Cache-Control", "no-store")
-		h.Fail(w, r, nil, err)
-		return nil, false
-	}
-	return ma, true
-}
-
-// pactShow: GET /m/activities/{id}.
-func (h *Pages) pactShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	ma, ok := h.pactLoad(w, r, p)
-	if !ok {
-		return nil
-	}
-	h.renderPactDetail(w, r, p, ma, "", http.StatusOK)
-	return nil
+// pactDetail serves an activity's page (renderPactDetail).
+func (h *Pages) pactDetail() signup.Detail[activity.MemberActivity] {
+	return signup.Detail[activity.MemberActivity]{K: h.Kernel, Store: h.Acts, URL: web.MemberActivityURL, Render: h.renderPactDetail}
 }
 
 // mapURL links a place to a map (Amap's marker page, which phones open in
@@ -384,11 +364,7 @@ func (h *Pages) renderPactDetail(w http.ResponseWriter, r *http.Request, p *auth
 	for _, ph := range ma.Photos {
 		d.Photos = append(d.Photos, pactPhoto{URL: web.MemberActivityURL(a.ID) + "/photos/" + db.FormatID(ph.ID), Caption: ph.Caption})
 	}
-	closes := signup.Moment(lang, a.RegClosesAt)
-	if o, c := a.RegOpensAt.In(beijing.Zone), a.RegClosesAt.In(beijing.Zone); o.Year() == c.Year() && o.YearDay() == c.YearDay() {
-		closes = c.Format("15:04")
-	}
-	d.Window = pg.T("portal.act.window", signup.Moment(lang, a.RegOpensAt), closes)
+	d.Window = signup.Window(lang, a.RegOpensAt, a.RegClosesAt)
 	d.CancelBy = signup.Moment(lang, a.CancelBefore)
 	if ma.Registration != nil && ma.Registration.Status == activity.RegWaiting && ma.Position > 0 {
 		d.Waiting = pg.T("portal.act.position", ma.Position)
@@ -441,15 +417,6 @@ func (h *Pages) renderPactDetail(w http.ResponseWriter, r *http.Request, p *auth
 	h.Render(w, status, "pact_detail", pg)
 }
 
-// pactAgain renders the activity again with the store's refusal.
-func (h *Pages) pactAgain(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64, msg string, status int) error {
-	ma, err := h.Acts.MemberView(r.Context(), p.MemberID, id)
-	if err == nil {
-		h.renderPactDetail(w, r, p, ma, msg, status)
-	}
-	return err
-}
-
 // pactRegister: POST /m/activities/{id}/register. A second press answers
 // the registration already made.
 func (h *Pages) pactRegister(r *http.Request, p *auth.Principal, id int64) (string, error) {
@@ -472,7 +439,7 @@ func (h *Pages) pactCancel(r *http.Request, p *auth.Principal, id int64) (string
 // pactCalendar: GET /m/activities/{id}/calendar.ics, to add the activity
 // to the phone's calendar.
 func (h *Pages) pactCalendar(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	ma, ok := h.pactLoad(w, r, p)
+	ma, ok := h.pactDetail().Load(w, r, p)
 	if !ok {
 		return nil
 	}

@@ -19,8 +19,8 @@ import (
 // pactCheckinView describes what a code leads to, before checking in:
 // the activity and checkpoint, whether the member already holds the stamp,
 // and a reason that makes checking in pointless now ("" = go ahead).
-func (h *Pages) pactCheckinView(ctx context.Context, pg *web.Page, p *auth.Principal, code string) (pactCheckinData, string) {
-	d := pactCheckinData{Checkin: signup.Checkin{Code: code}}
+func (h *Pages) pactCheckinView(ctx context.Context, pg *web.Page, p *auth.Principal, code string) (*pactCheckinData, string) {
+	d := &pactCheckinData{Checkin: signup.Checkin{Code: code}}
 	c, err := activity.ParseCode(code)
 	if err != nil {
 		return d, signup.RefusalMessage(pg.Lang, err)
@@ -78,20 +78,19 @@ func (h *Pages) pactCheckinView(ctx context.Context, pg *web.Page, p *auth.Princ
 	return d, ""
 }
 
+// pactCheckin serves the check-in pages of an activity's codes.
+func (h *Pages) pactCheckin() signup.CheckinPages[*pactCheckinData] {
+	return signup.CheckinPages[*pactCheckinData]{K: h.Kernel, Title: "portal.act.checkin.title", Template: "pact_checkin",
+		View: h.pactCheckinView, Refusing: func(d *pactCheckinData) { d.Card = nil }}
+}
+
 // pactCheckinPage: GET /m/checkin?code=…, what a checkpoint's QR code
-// opens (the kernel dispatches by the code's prefix). It shows where the
-// member is about to check in and a button; it never checks in by itself.
+// opens (the kernel dispatches by the code's prefix).
 func (h *Pages) pactCheckinPage(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) error {
 	if len(code) > activity.MaxCodeLen {
 		code = ""
 	}
-	pg := h.MemberPage(w, r, "portal.act.checkin.title", "activities")
-	d, reason := h.pactCheckinView(r.Context(), pg, p, code)
-	d.Refuse(reason)
-	d.Unread = h.Unread(r.Context(), p.MemberID)
-	pg.Data = d
-	h.Render(w, http.StatusOK, "pact_checkin", pg)
-	return nil
+	return h.pactCheckin().Show(w, r, p, code)
 }
 
 // pactCheckinSubmit: POST /m/checkin, the big button. A second press
@@ -100,23 +99,16 @@ func (h *Pages) pactCheckinSubmit(w http.ResponseWriter, r *http.Request, p *aut
 	if len(code) > activity.MaxCodeLen {
 		code = code[:activity.MaxCodeLen+1] // ParseCode refuses it as malformed
 	}
-	pg := h.MemberPage(w, r, "portal.act.checkin.title", "activities")
-	pg.Path = activity.CheckinPath(code)
+	pages := h.pactCheckin()
+	pg := pages.Page(w, r, code)
 	ci, made, err := h.Acts.CheckIn(r.Context(), p, 0, activity.CheckInInput{Code: code})
 	if err != nil {
-		msg, status, ok := signup.CheckinRefusal(pg, err, "activity.code.forged")
-		if !ok {
+		if !pages.Refused(w, r, p, pg, code, err, "activity.code.forged") {
 			return err
 		}
-		d, _ := h.pactCheckinView(r.Context(), pg, p, code)
-		d.CanCheckIn, d.Card = false, nil
-		d.Refuse(msg)
-		d.Unread = h.Unread(r.Context(), p.MemberID)
-		pg.Data = d
-		h.Render(w, status, "pact_checkin", pg)
 		return nil
 	}
-	d := pactCheckinData{Checkin: signup.Checkin{Code: code, Title: ci.ActivityTitle, Unread: h.Unread(r.Context(), p.MemberID)},
+	d := &pactCheckinData{Checkin: signup.Checkin{Code: code, Title: ci.ActivityTitle},
 		ActivityURL: web.MemberActivityURL(ci.ActivityID), Checkpoint: ci.CheckpointName}
 	d.Done(made, signup.Clock(pg.Lang, ci.At))
 	if d.Checkpoint == "" {
@@ -132,8 +124,7 @@ func (h *Pages) pactCheckinSubmit(w http.ResponseWriter, r *http.Request, p *aut
 			d.Card = pactCardOf(pg.Lang, ma.Card, just)
 		}
 	}
-	pg.Data = d
-	h.Render(w, http.StatusOK, "pact_checkin", pg)
+	pages.Render(w, r, p, pg, d, http.StatusOK)
 	return nil
 }
 

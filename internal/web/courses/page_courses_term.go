@@ -493,24 +493,13 @@ func (h *Pages) crsTermDraw(r *http.Request, p *auth.Principal, t *course.Term) 
 
 // crsTermForms serve the forms of a term's page.
 func (h *Pages) crsTermForms() signup.Forms[course.Term] {
-	return signup.Forms[course.Term]{Load: h.crsTermWritable, Failed: h.crsTermFailed,
+	return signup.Forms[course.Term]{K: h.Kernel, Load: h.crsTermWritable, Failed: h.crsTermFailed,
 		URL: func(t *course.Term) string { return TermURL(t.ID) }}
 }
 
-// crsMemberSearch finds members to add. The search posts, so that an ID
-// or mobile number typed never goes into an address.
-func (h *Pages) crsMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	t, ok := h.crsTermWritable(w, r, p)
-	if !ok {
-		return nil
-	}
-	sr, err := signup.SearchMembers(h.Kernel, w, r, p, "cweb.add.no_member_access")
-	if err != nil {
-		return err
-	}
-	st := crsTermState{Status: sr.Status, FormName: "add", Form: sr.Form, Search: sr}
-	h.renderCrsTerm(w, r, p, t, st)
-	return nil
+// crsMemberSearch shows the page with the members found to add.
+func (h *Pages) crsMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, sr signup.Search) {
+	h.renderCrsTerm(w, r, p, t, crsTermState{Status: sr.Status, FormName: "add", Form: sr.Form, Search: sr})
 }
 
 func (h *Pages) crsApply(r *http.Request, p *auth.Principal, t *course.Term) (string, error) {

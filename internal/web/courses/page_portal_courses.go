@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"gonghui/internal/activity"
 	"gonghui/internal/auth"
 	"gonghui/internal/beijing"
 	"gonghui/internal/checkcode"
@@ -43,9 +42,9 @@ func (h *Pages) portalCourseRoutes(mux *http.ServeMux) {
 		return
 	}
 	m := h.MemberAuthed
-	f := signup.MemberForms{K: h.Kernel, URL: web.MemberTermURL, Again: h.pcrsAgain}
+	f := h.pcrsDetail().Forms()
 	mux.HandleFunc("GET /m/courses", m(h.pcrsList))
-	mux.HandleFunc("GET /m/courses/terms/{id}", m(h.pcrsShow))
+	mux.HandleFunc("GET /m/courses/terms/{id}", m(h.pcrsDetail().Show))
 	mux.HandleFunc("POST /m/courses/terms/{id}/apply", m(f.Handle(h.pcrsApply)))
 	mux.HandleFunc("POST /m/courses/terms/{id}/withdraw", m(f.Handle(h.pcrsWithdraw)))
 	mux.HandleFunc("GET /m/courses/terms/{id}/draw", m(h.pcrsDraw))
@@ -252,11 +251,7 @@ func pcrsTermOf(lang i18n.Lang, mt *course.MemberTerm, now time.Time) pcrsTerm {
 		Organiser: t.OrgName, Schedule: pcrsSchedule(lang, t.Schedule), Places: pcrsPlaces(lang, t),
 		Closed: t.Status == course.TermCancelled || t.Status == course.TermFinished}
 	v.Dates = i18n.T(lang, "portal.crs.dates", pcrsDay(lang, t.StartsOn), pcrsDay(lang, t.EndsOn), t.Sessions)
-	closes := signup.Moment(lang, t.EnrolClosesAt)
-	if o, c := t.EnrolOpensAt.In(beijing.Zone), t.EnrolClosesAt.In(beijing.Zone); o.Year() == c.Year() && o.YearDay() == c.YearDay() {
-		closes = c.Format("15:04")
-	}
-	v.Window = i18n.T(lang, "portal.act.window", signup.Moment(lang, t.EnrolOpensAt), closes)
+	v.Window = signup.Window(lang, t.EnrolOpensAt, t.EnrolClosesAt)
 	v.State, v.StateV = pcrsState(lang, t, now)
 	if e := mt.Enrolment; e != nil {
 		v.HasEnrolment, v.EnrolmentIsLive = true, pcrsLive(e)
@@ -314,28 +309,9 @@ func (h *Pages) pcrsList(w http.ResponseWriter, r *http.Request, p *auth.Princip
 
 // ---------- one term ----------
 
-func (h *Pages) pcrsLoad(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*course.MemberTerm, bool) {
-	id, err := web.IDParam(r, "id")
-	var mt *course.MemberTerm
-	if err == nil {
-		mt, err = h.Courses.MemberView(r.Context(), p.MemberID, id)
-	}
-	if err != nil {
-		w.Header().Set("Cache-Control", "no-store")
-		h.Fail(w, r, nil, err)
-		return nil, false
-	}
-	return mt, true
-}
-
-// pcrsShow: GET /m/courses/terms/{id}.
-func (h *Pages) pcrsShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	mt, ok := h.pcrsLoad(w, r, p)
-	if !ok {
-		return nil
-	}
-	h.renderPcrsTerm(w, r, p, mt, "", http.StatusOK)
-	return nil
+// pcrsDetail serves a term's page (renderPcrsTerm).
+func (h *Pages) pcrsDetail() signup.Detail[course.MemberTerm] {
+	return signup.Detail[course.MemberTerm]{K: h.Kernel, Store: h.Courses, URL: web.MemberTermURL, Render: h.renderPcrsTerm}
 }
 
 // pcrsAttended reads which of the member's sessions between from and to
@@ -438,15 +414,6 @@ func (h *Pages) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth.P
 	h.Render(w, status, "pcrs_term", pg)
 }
 
-// pcrsAgain renders the term again with the store's refusal.
-func (h *Pages) pcrsAgain(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64, msg string, status int) error {
-	mt, err := h.Courses.MemberView(r.Context(), p.MemberID, id)
-	if err == nil {
-		h.renderPcrsTerm(w, r, p, mt, msg, status)
-	}
-	return err
-}
-
 // pcrsApply: POST /m/courses/terms/{id}/apply. A second press answers the
 // application already made, with the same ticket.
 func (h *Pages) pcrsApply(r *http.Request, p *auth.Principal, id int64) (string, error) {
@@ -470,7 +437,7 @@ func (h *Pages) pcrsWithdraw(r *http.Request, p *auth.Principal, id int64) (stri
 // with its place in the draw and its key, no names; the member's own
 // ticket marked.
 func (h *Pages) pcrsDraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	mt, ok := h.pcrsLoad(w, r, p)
+	mt, ok := h.pcrsDetail().Load(w, r, p)
 	if !ok {
 		return nil
 	}
@@ -605,8 +572,8 @@ func (h *Pages) pcrsTimetable(ctx context.Context, lang i18n.Lang, memberID int6
 // attending: the course, term and session, whether the member is already
 // marked, and a reason that makes checking in pointless now ("" = go
 // ahead). The code's signature is checked only when attending.
-func (h *Pages) pcrsCheckinView(ctx context.Context, pg *web.Page, p *auth.Principal, code string) (pcrsCheckinData, string) {
-	d := pcrsCheckinData{Checkin: signup.Checkin{Code: code}}
+func (h *Pages) pcrsCheckinView(ctx context.Context, pg *web.Page, p *auth.Principal, code string) (*pcrsCheckinData, string) {
+	d := &pcrsCheckinData{Checkin: signup.Checkin{Code: code}}
 	c, err := checkcode.Parse(course.CodePrefix, code)
 	if err != nil {
 		return d, signup.RefusalMessage(pg.Lang, err)
@@ -682,47 +649,37 @@ func (h *Pages) pcrsCheckinView(ctx context.Context, pg *web.Page, p *auth.Princ
 	return d, ""
 }
 
-// pcrsCheckinPage: GET /m/checkin?code=GHK1:…, what a session's QR code
-// opens (dispatched by pactCheckinPage). It shows the session and a
-// button; it never records attendance by itself.
-func (h *Pages) pcrsCheckinPage(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) error {
-	pg := h.MemberPage(w, r, "portal.crs.checkin.title", "activities")
-	d, reason := h.pcrsCheckinView(r.Context(), pg, p, code)
-	d.Refuse(reason)
-	d.Unread = h.pcrsUnread(r.Context(), p.MemberID)
-	pg.Data = d
-	h.Render(w, http.StatusOK, "pcrs_checkin", pg)
-	return nil
+// pcrsCheckin serves the check-in pages of a session's codes.
+func (h *Pages) pcrsCheckin() signup.CheckinPages[*pcrsCheckinData] {
+	return signup.CheckinPages[*pcrsCheckinData]{K: h.Kernel, Title: "portal.crs.checkin.title", Template: "pcrs_checkin", View: h.pcrsCheckinView}
 }
 
-// pcrsCheckinSubmit: POST /m/checkin with a session's code (dispatched by
-// pactCheckinSubmit), the big button. A second press answers "already".
+// pcrsCheckinPage: GET /m/checkin?code=GHK1:…, what a session's QR code
+// opens (dispatched by the code's prefix).
+func (h *Pages) pcrsCheckinPage(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) error {
+	return h.pcrsCheckin().Show(w, r, p, code)
+}
+
+// pcrsCheckinSubmit: POST /m/checkin with a session's code, the big
+// button. A second press answers "already".
 func (h *Pages) pcrsCheckinSubmit(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) error {
 	if len(code) > checkcode.MaxLen {
 		code = code[:checkcode.MaxLen+1] // Parse refuses it as malformed
 	}
-	pg := h.MemberPage(w, r, "portal.crs.checkin.title", "activities")
-	pg.Path = activity.CheckinPath(code)
+	pages := h.pcrsCheckin()
+	pg := pages.Page(w, r, code)
 	res, err := h.Courses.Attend(r.Context(), p, 0, course.AttendInput{Code: code})
 	if err == nil && len(res) == 0 {
 		err = errs.Internal(errors.New("no attendance"), "portal: course check-in")
 	}
 	if err != nil {
-		msg, status, ok := signup.CheckinRefusal(pg, err, "checkcode.forged")
-		if !ok {
+		if !pages.Refused(w, r, p, pg, code, err, "checkcode.forged") {
 			h.Fail(w, r, nil, err)
-			return nil
 		}
-		d, _ := h.pcrsCheckinView(r.Context(), pg, p, code)
-		d.CanCheckIn = false
-		d.Refuse(msg)
-		d.Unread = h.pcrsUnread(r.Context(), p.MemberID)
-		pg.Data = d
-		h.Render(w, status, "pcrs_checkin", pg)
 		return nil
 	}
 	a := res[0]
-	d := pcrsCheckinData{Checkin: signup.Checkin{Code: code, Title: a.CourseTitle, Unread: h.pcrsUnread(r.Context(), p.MemberID)},
+	d := &pcrsCheckinData{Checkin: signup.Checkin{Code: code, Title: a.CourseTitle},
 		Term: a.TermName, TermURL: web.MemberTermURL(a.TermID), Attendance: pg.T("portal.crs.attended", a.Attended, a.Sessions)}
 	d.Done(a.Made, signup.Clock(pg.Lang, a.At))
 	if mt, err := h.Courses.MemberView(r.Context(), p.MemberID, a.TermID); err == nil {
@@ -733,7 +690,6 @@ func (h *Pages) pcrsCheckinSubmit(w http.ResponseWriter, r *http.Request, p *aut
 			}
 		}
 	}
-	pg.Data = d
-	h.Render(w, http.StatusOK, "pcrs_checkin", pg)
+	pages.Render(w, r, p, pg, d, http.StatusOK)
 	return nil
 }

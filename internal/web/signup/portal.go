@@ -1,8 +1,10 @@
 package signup
 
 import (
+	"context"
 	"net/http"
 
+	"gonghui/internal/activity"
 	"gonghui/internal/auth"
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
@@ -59,6 +61,9 @@ type Checkin struct {
 	Unread      int
 }
 
+// Base is the shared part of a module's check-in page (CheckinView).
+func (c *Checkin) Base() *Checkin { return c }
+
 // Refuse shows reason as the verdict; an empty reason leaves the page as
 // it is.
 func (c *Checkin) Refuse(reason string) {
@@ -88,4 +93,66 @@ func CheckinRefusal(pg *web.Page, err error, forgedKey string) (msg string, stat
 		msg = pg.T(forgedKey)
 	}
 	return msg, httpx.Status(err), true
+}
+
+// CheckinView is the Data of a module's check-in page, a pointer to a
+// struct that embeds Checkin.
+type CheckinView interface{ Base() *Checkin }
+
+// CheckinPages serve a module's answers to /m/checkin (the kernel's
+// HandleCheckin): the page a code opens, and the page after its button.
+type CheckinPages[D CheckinView] struct {
+	K        *web.Kernel
+	Title    string // the page's title, a message key
+	Template string
+	// View describes what code leads to before checking in, and a reason
+	// that makes checking in pointless now ("" = go ahead).
+	View func(ctx context.Context, pg *web.Page, p *auth.Principal, code string) (D, string)
+	// Refusing, when set, trims the page shown after a refused press.
+	Refusing func(d D)
+}
+
+// Page is the check-in page's frame; after a press it stays at the code's
+// address.
+func (c CheckinPages[D]) Page(w http.ResponseWriter, r *http.Request, code string) *web.Page {
+	pg := c.K.MemberPage(w, r, c.Title, "activities")
+	if r.Method == http.MethodPost {
+		pg.Path = activity.CheckinPath(code)
+	}
+	return pg
+}
+
+// Show is the page a code opens: where the member is about to check in and
+// the button; it never checks in by itself.
+func (c CheckinPages[D]) Show(w http.ResponseWriter, r *http.Request, p *auth.Principal, code string) error {
+	pg := c.Page(w, r, code)
+	d, reason := c.View(r.Context(), pg, p, code)
+	d.Base().Refuse(reason)
+	c.Render(w, r, p, pg, d, http.StatusOK)
+	return nil
+}
+
+// Render shows d, with the bottom bar's count of unread notices.
+func (c CheckinPages[D]) Render(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, d D, status int) {
+	d.Base().Unread = c.K.Unread(r.Context(), p.MemberID)
+	pg.Data = d
+	c.K.Render(w, status, c.Template, pg)
+}
+
+// Refused shows the page again after the store refused a press, with the
+// refusal and nothing to press; an unknown code is forged (forgedKey).
+// false for an error that is not a refusal (nothing was answered).
+func (c CheckinPages[D]) Refused(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, code string, err error, forgedKey string) bool {
+	msg, status, ok := CheckinRefusal(pg, err, forgedKey)
+	if !ok {
+		return false
+	}
+	d, _ := c.View(r.Context(), pg, p, code)
+	if c.Refusing != nil {
+		c.Refusing(d)
+	}
+	d.Base().CanCheckIn = false
+	d.Base().Refuse(msg)
+	c.Render(w, r, p, pg, d, status)
+	return true
 }

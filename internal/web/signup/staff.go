@@ -89,6 +89,7 @@ func MemberID(r *http.Request) (int64, error) {
 // the caller may change, runs its store call, and goes back to the page
 // with a flash, or shows the page again with the form's refusal.
 type Forms[T any] struct {
+	K      *web.Kernel
 	Load   func(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*T, bool) // answers the error page itself
 	URL    func(v *T) string                                                          // the event's page
 	Failed func(w http.ResponseWriter, r *http.Request, p *auth.Principal, v *T, form string, err error)
@@ -114,6 +115,24 @@ func (f Forms[T]) Handle(form, back string, do func(r *http.Request, p *auth.Pri
 		} else {
 			web.RedirectAnchor(w, r, f.URL(v)+query, anchor, flash)
 		}
+		return nil
+	}
+}
+
+// Search is the page of the member search on the event's staff page
+// (SearchMembers): the event the caller may change, shown again with the
+// hits (show) or the search's refusal.
+func (f Forms[T]) Search(noAccess string, show func(w http.ResponseWriter, r *http.Request, p *auth.Principal, v *T, s Search)) web.PageFunc {
+	return func(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+		v, ok := f.Load(w, r, p)
+		if !ok {
+			return nil
+		}
+		s, err := SearchMembers(f.K, w, r, p, noAccess)
+		if err != nil {
+			return err
+		}
+		show(w, r, p, v, s)
 		return nil
 	}
 }
