@@ -2,7 +2,6 @@ package activity
 
 import (
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -11,6 +10,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/notice"
+	"gonghui/internal/signup/signuptest"
 	"gonghui/internal/sms"
 	"gonghui/internal/testkit"
 )
@@ -215,7 +215,7 @@ func TestCapacityWaitingListAndPromotion(t *testing.T) {
 		_, err = w.s.Update(ctx, w.dashilanOfficer, a.ID, got.Version, in)
 		wantField(t, err, "capacity", "activity.capacity_below_confirmed")
 		// After the deadline a member may no longer cancel; staff may.
-		w.clock.add(time.Hour + time.Minute)
+		w.clock.Add(time.Hour + time.Minute)
 		_, err = w.s.CancelRegistration(ctx, authPrincipalMember{m[0]}.p(), a.ID, m[0])
 		wantCode(t, err, "cancel_too_late")
 		if _, err := w.s.CancelRegistration(ctx, w.dashilanOfficer, a.ID, m[0]); err != nil {
@@ -257,7 +257,7 @@ func TestFullWithoutWaitlistAndApproval(t *testing.T) {
 			t.Fatalf("counters: %+v", got)
 		}
 		// Outside the window members cannot sign up.
-		w.clock.add(2 * time.Hour)
+		w.clock.Add(2 * time.Hour)
 		z := w.add(t, w.unionA)
 		_, _, err = w.s.Register(ctx, self(z), a.ID, z.ID)
 		wantCode(t, err, "registration_closed")
@@ -321,27 +321,18 @@ func TestConcurrentSignUpsNeverOversell(t *testing.T) {
 			ids[i] = w.add(t, w.unionA).ID
 		}
 		other := NewStore(d, w.m)
-		other.SetClock(w.clock.now)
+		other.SetClock(w.clock.Now)
 		stores := []*Store{w.s, other}
-		var wg sync.WaitGroup
-		errc := make(chan error, 2*n)
+		var clicks []func() error
 		for i, id := range ids {
 			for k := range 2 { // every member clicks twice, on both stores
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
+				clicks = append(clicks, func() error {
 					_, _, err := stores[(i+k)%2].Register(ctx, authPrincipalMember{id}.p(), a.ID, id)
-					errc <- err
-				}()
+					return err
+				})
 			}
 		}
-		wg.Wait()
-		close(errc)
-		for err := range errc {
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		signuptest.Together(t, clicks)
 		c := counts(t, d, a.ID)
 		if c[RegConfirmed] != 30 || c[RegWaiting] != n-30 || len(c) != 2 {
 			t.Fatalf("rows by status: %v", c)

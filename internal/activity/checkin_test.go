@@ -32,7 +32,7 @@ func TestCheckInByRotatingCode(t *testing.T) {
 		wantCode(t, err, "checkin_not_open")
 
 		// Half an hour before the start it is; a fresh code works, inside a URL too.
-		w.clock.add(31 * time.Minute)
+		w.clock.Add(31 * time.Minute)
 		code, _, _ = w.s.CheckpointCode(ctx, w.dashilanOfficer, a.ID, cp)
 		link := "https://gonghui.example" + CheckinPath(code)
 		ci, made, err := w.s.CheckIn(ctx, self(x), 0, CheckInInput{Code: link})
@@ -48,11 +48,11 @@ func TestCheckInByRotatingCode(t *testing.T) {
 		_, _, err = w.s.CheckIn(ctx, self(stranger), a.ID, CheckInInput{Code: code})
 		wantCode(t, err, "not_registered")
 		// One period later the code still works, two periods later it has expired.
-		w.clock.add(30 * time.Second)
+		w.clock.Add(30 * time.Second)
 		if _, _, err := w.s.CheckIn(ctx, self(stranger), a.ID, CheckInInput{Code: code}); err == nil || CodeError(err) {
 			t.Fatalf("code one period old: %v", err)
 		}
-		w.clock.add(30 * time.Second)
+		w.clock.Add(30 * time.Second)
 		_, _, err = w.s.CheckIn(ctx, self(stranger), a.ID, CheckInInput{Code: code})
 		wantField(t, err, "code", "checkcode.expired")
 		// A tampered code is forged; a code of another activity is refused.
@@ -68,7 +68,7 @@ func TestCheckInByRotatingCode(t *testing.T) {
 		_, _, err = w.s.CheckIn(ctx, self(x), a.ID+1, CheckInInput{Code: code})
 		wantField(t, err, "code", "activity.code.other_activity")
 		// After the end: closed.
-		w.clock.add(4 * time.Hour)
+		w.clock.Add(4 * time.Hour)
 		code, _, _ = w.s.CheckpointCode(ctx, w.dashilanOfficer, a.ID, cp)
 		_, _, err = w.s.CheckIn(ctx, w.dashilanOfficer, a.ID, CheckInInput{MemberID: stranger.ID})
 		wantCode(t, err, "checkin_closed")
@@ -93,7 +93,7 @@ func TestWalkInsCardScanAndStampCardPrize(t *testing.T) {
 		if _, _, err := w.s.Register(ctx, self(x), a.ID, x.ID); err != nil {
 			t.Fatal(err)
 		}
-		w.clock.add(time.Hour)
+		w.clock.Add(time.Hour)
 		// Staff scan y's member card: a walk-in (the activity is full).
 		cardY, err := w.m.OwnCard(ctx, y.ID)
 		if err != nil {

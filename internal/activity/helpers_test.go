@@ -3,7 +3,6 @@ package activity
 import (
 	"context"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,28 +10,22 @@ import (
 	"gonghui/internal/beijing"
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
-	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
+	"gonghui/internal/signup/signuptest"
 	"gonghui/internal/testkit"
 )
 
 var ctx = context.Background()
 
-// world is a small tree:
-//
-//	root 北京市总工会
-//	└── xicheng 西城区总工会
-//	    ├── dashilan 大栅栏街道总工会
-//	    │   └── unionA 甲公司工会
-//	    └── xichang 西长安街街道总工会
-//	        └── unionB 乙公司工会
+// world is the sign-up tests' organisation tree (signuptest.Tree) with
+// the activity store and its officers.
 type world struct {
 	s                                *Store
 	m                                *member.Store
 	o                                *org.Store
 	d                                *db.DB
-	clock                            *clock
+	clock                            *signuptest.Clock
 	root, xicheng, dashilan, xichang *org.Org
 	unionA, unionB                   *org.Org
 	city, dashilanOfficer, leader    *auth.Principal
@@ -41,48 +34,21 @@ type world struct {
 	mobiles                          map[int64]string
 }
 
-// clock is a settable time for tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
-func grant(role auth.Role, orgs ...*org.Org) *auth.Principal {
-	p := &auth.Principal{UserID: 1, Username: "t", Kind: "staff"}
-	for _, o := range orgs {
-		p.Grants = append(p.Grants, auth.Grant{Role: role, OrgID: o.ID, OrgPath: o.Path, OrgName: o.Name})
-	}
-	return p
-}
+var (
+	grant     = signuptest.Grant
+	self      = signuptest.Self
+	wantCode  = signuptest.WantCode
+	wantField = signuptest.WantField
+)
 
 func newWorld(t testing.TB, d *db.DB) *world {
 	t.Helper()
 	ms := member.NewStore(d, testkit.Keys(t))
-	w := &world{m: ms, o: org.NewStore(d), d: d, clock: &clock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, beijing.Zone)}}
+	tr := signuptest.NewTree(t, org.NewStore(d))
+	w := &world{m: ms, o: tr.Orgs, d: d, clock: signuptest.NewClock(time.Date(2026, 12, 1, 8, 0, 0, 0, beijing.Zone)),
+		root: tr.Root, xicheng: tr.Xicheng, dashilan: tr.Dashilan, xichang: tr.Xichang, unionA: tr.UnionA, unionB: tr.UnionB, city: tr.City}
 	w.s = NewStore(d, ms)
-	w.s.SetClock(w.clock.now)
-	var err error
-	if w.root, err = w.o.CreateRoot(ctx, "北京市总工会", org.KindCity, "110000"); err != nil {
-		t.Fatal(err)
-	}
-	w.city = grant(auth.RoleOfficer, w.root)
-	mk := func(parent *org.Org, name string, kind org.Kind) *org.Org {
-		t.Helper()
-		o, err := w.o.Create(ctx, w.city, org.CreateInput{ParentID: parent.ID, Name: name, Kind: kind})
-		if err != nil {
-			t.Fatalf("create %s: %v", name, err)
-		}
-		return o
-	}
-	w.xicheng = mk(w.root, "北京市西城区总工会", org.KindDistrict)
-	w.dashilan = mk(w.xicheng, "大栅栏街道总工会", org.KindStreet)
-	w.xichang = mk(w.xicheng, "西长安街街道总工会", org.KindStreet)
-	w.unionA = mk(w.dashilan, "甲公司工会", org.KindGrassroots)
-	w.unionB = mk(w.xichang, "乙公司工会", org.KindGrassroots)
+	w.s.SetClock(w.clock.Now)
 	w.dashilanOfficer = grant(auth.RoleOfficer, w.dashilan)
 	w.xichangOfficer = grant(auth.RoleOfficer, w.xichang)
 	w.leader = grant(auth.RoleLeader, w.dashilan)
@@ -110,14 +76,9 @@ func (w *world) add(t testing.TB, u *org.Org, tags ...string) *member.Member {
 	return m
 }
 
-// self is a member's own principal.
-func self(m *member.Member) *auth.Principal {
-	return &auth.Principal{Kind: auth.KindMember, MemberID: m.ID, Username: m.Name}
-}
-
 // input is a valid activity starting an hour after the world's clock.
 func (w *world) input(o *org.Org) Input {
-	start := w.clock.now().Add(time.Hour)
+	start := w.clock.Now().Add(time.Hour)
 	return Input{OrgID: o.ID, Title: "参观中国共产党历史展览馆", Kind: "themed_education", Venue: "中国共产党历史展览馆",
 		StartsAt: start.Format(time.RFC3339), EndsAt: start.Add(3 * time.Hour).Format(time.RFC3339)}
 }
@@ -133,29 +94,6 @@ func (w *world) published(t testing.TB, pr *auth.Principal, in Input) *Activity 
 		t.Fatalf("publish: %v", err)
 	}
 	return a
-}
-
-func wantCode(t testing.TB, err error, code string) {
-	t.Helper()
-	e, ok := errs.As(err)
-	if !ok || e.Code != code {
-		t.Fatalf("error %v, want code %s", err, code)
-	}
-}
-
-func wantField(t testing.TB, err error, field, key string) {
-	t.Helper()
-	e, ok := errs.As(err)
-	if !ok {
-		t.Fatalf("error %v, want field %s", err, field)
-	}
-	f, ok := e.Fields[field]
-	if !ok {
-		t.Fatalf("error %v has no field %s", err, field)
-	}
-	if key != "" && f.Key != key {
-		t.Fatalf("field %s: %s, want %s", field, f.Key, key)
-	}
 }
 
 // counts reads the registrations by status from the rows themselves.

@@ -75,7 +75,7 @@ func TestFiguresFollowEveryChange(t *testing.T) {
 		}
 		check("a cancellation promotes the waiting")
 
-		w.clock.add(45 * time.Minute) // check-in opens half an hour before the start
+		w.clock.Add(45 * time.Minute) // check-in opens half an hour before the start
 		for _, c := range []struct {
 			m  int64
 			cp int
@@ -92,7 +92,7 @@ func TestFiguresFollowEveryChange(t *testing.T) {
 		if _, _, err := w.s.Register(ctx, w.xichangOfficer, b.ID, w.add(t, w.unionB).ID); err != nil {
 			t.Fatal(err)
 		}
-		later := w.clock.now().AddDate(0, 2, 0)
+		later := w.clock.Now().AddDate(0, 2, 0)
 		in2.StartsAt, in2.EndsAt = later.Format(time.RFC3339), later.Add(time.Hour).Format(time.RFC3339)
 		if b, err = w.s.Update(ctx, w.xichangOfficer, b.ID, b.Version, in2); err != nil {
 			t.Fatal(err)
@@ -107,7 +107,7 @@ func TestFiguresFollowEveryChange(t *testing.T) {
 		}
 		check("called off")
 
-		w.clock.add(time.Hour)
+		w.clock.Add(time.Hour)
 		if _, err := w.s.Finish(ctx, w.dashilanOfficer, a.ID); err != nil {
 			t.Fatal(err)
 		}

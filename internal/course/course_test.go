@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,53 +20,39 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
+	"gonghui/internal/signup/signuptest"
 	"gonghui/internal/testkit"
 )
 
 var ctx = context.Background()
 
+// world is the sign-up tests' organisation tree (signuptest.Tree) with
+// the course store: its officer publishes in the street, the outsider is
+// the officer of another street.
 type world struct {
 	s                 *Store
 	m                 *member.Store
 	d                 *db.DB
-	now               time.Time
-	mu                sync.Mutex
+	clock             *signuptest.Clock
 	street, unionA    *org.Org
 	other             *org.Org
 	officer, outsider *auth.Principal
 	seq               int
 }
 
-func (w *world) clock() time.Time { w.mu.Lock(); defer w.mu.Unlock(); return w.now }
-func (w *world) set(t time.Time)  { w.mu.Lock(); w.now = t; w.mu.Unlock() }
-
-func grant(o *org.Org) *auth.Principal {
-	return &auth.Principal{UserID: 1, Username: "t", Kind: auth.KindStaff, Grants: []auth.Grant{{Role: auth.RoleOfficer, OrgID: o.ID, OrgPath: o.Path}}}
-}
+var (
+	self     = signuptest.Self
+	wantCode = signuptest.WantCode
+)
 
 func newWorld(t testing.TB, d *db.DB) *world {
 	t.Helper()
-	w := &world{d: d, m: member.NewStore(d, testkit.Keys(t)), now: time.Date(2026, 3, 1, 9, 0, 0, 0, beijing.Zone)}
+	tr := signuptest.NewTree(t, org.NewStore(d))
+	w := &world{d: d, m: member.NewStore(d, testkit.Keys(t)), clock: signuptest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, beijing.Zone)),
+		street: tr.Dashilan, unionA: tr.UnionA, other: tr.Xichang}
 	w.s = NewStore(d, w.m)
-	w.s.SetClock(w.clock)
-	os := org.NewStore(d)
-	root, err := os.CreateRoot(ctx, "北京市总工会", org.KindCity, "110000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := grant(root)
-	mk := func(parent *org.Org, name string, kind org.Kind) *org.Org {
-		o, err := os.Create(ctx, admin, org.CreateInput{ParentID: parent.ID, Name: name, Kind: kind})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return o
-	}
-	district := mk(root, "北京市西城区总工会", org.KindDistrict)
-	w.street = mk(district, "大栅栏街道总工会", org.KindStreet)
-	w.unionA = mk(w.street, "甲公司工会", org.KindGrassroots)
-	w.other = mk(district, "西长安街街道总工会", org.KindStreet)
-	w.officer, w.outsider = grant(w.street), grant(w.other)
+	w.s.SetClock(w.clock.Now)
+	w.officer, w.outsider = signuptest.Grant(auth.RoleOfficer, w.street), signuptest.Grant(auth.RoleOfficer, w.other)
 	return w
 }
 
@@ -81,15 +66,11 @@ func (w *world) add(t testing.TB, u *org.Org) *member.Member {
 	}
 	sur, giv := []rune("王李张刘陈杨赵黄周吴"), []rune("伟芳娜敏静丽强磊军洋勇艳")
 	name := string(sur[n%len(sur)]) + string(giv[(n/len(sur))%len(giv)]) + string(giv[(n/len(sur)/len(giv))%len(giv)])
-	m, err := w.m.Create(ctx, grant(u), u.ID, member.Person{Name: name, IDNumber: id, Mobile: strconv.Itoa(13800000000 + n), JoinedOn: "2020-01-01"})
+	m, err := w.m.Create(ctx, signuptest.Grant(auth.RoleOfficer, u), u.ID, member.Person{Name: name, IDNumber: id, Mobile: strconv.Itoa(13800000000 + n), JoinedOn: "2020-01-01"})
 	if err != nil {
 		t.Fatalf("member %d: %v", n, err)
 	}
 	return m
-}
-
-func self(m *member.Member) *auth.Principal {
-	return &auth.Principal{Kind: auth.KindMember, MemberID: m.ID}
 }
 
 // term makes a taiji course with a term: Tuesdays and Thursdays at 19:00
@@ -110,13 +91,6 @@ func (w *world) term(t testing.TB, capacity int) *Term {
 		t.Fatal(err)
 	}
 	return tm
-}
-
-func wantCode(t testing.TB, err error, code string) {
-	t.Helper()
-	if e, ok := errs.As(err); !ok || e.Code != code {
-		t.Fatalf("error %v, want %s", err, code)
-	}
 }
 
 func wantField(t testing.TB, err error, field string) {
@@ -244,7 +218,7 @@ func TestEnrolDrawWithdrawAndPromote(t *testing.T) {
 		if _, err := w.s.Withdraw(ctx, self(ms[7]), tm.ID, ms[7].ID); err != nil {
 			t.Fatal(err)
 		}
-		w.set(time.Date(2026, 3, 8, 21, 0, 0, 0, beijing.Zone))
+		w.clock.Set(time.Date(2026, 3, 8, 21, 0, 0, 0, beijing.Zone))
 		_, _, err = w.s.Apply(ctx, self(outsider), tm.ID, ms[6].ID)
 		if !errs.Is(err, errs.KindNotFound) {
 			t.Fatalf("applying for someone else: %v", err)
@@ -336,26 +310,17 @@ func TestConcurrentApplicationsGetDistinctTickets(t *testing.T) {
 			ms = append(ms, w.add(t, w.unionA))
 		}
 		other := NewStore(d, w.m)
-		other.SetClock(w.clock)
-		var wg sync.WaitGroup
-		errc := make(chan error, 2*n)
+		other.SetClock(w.clock.Now)
+		var clicks []func() error
 		for i, m := range ms {
-			for k := range 2 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
+			for k := range 2 { // every member clicks twice, on both stores
+				clicks = append(clicks, func() error {
 					_, _, err := []*Store{w.s, other}[(i+k)%2].Apply(ctx, self(m), tm.ID, m.ID)
-					errc <- err
-				}()
+					return err
+				})
 			}
 		}
-		wg.Wait()
-		close(errc)
-		for err := range errc {
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
+		signuptest.Together(t, clicks)
 		var count, distinct, maxT int
 		if err := d.QueryRow(ctx, "SELECT COUNT(*), COUNT(DISTINCT ticket), MAX(ticket) FROM enrolments WHERE term_id = ?", tm.ID).Scan(&count, &distinct, &maxT); err != nil {
 			t.Fatal(err)
@@ -379,7 +344,7 @@ func TestAttendanceCodesListsAndExport(t *testing.T) {
 		if n, err := w.s.DrawDue(ctx); err != nil || n != 0 {
 			t.Fatalf("drew %d before enrolment closed: %v", n, err)
 		}
-		w.set(time.Date(2026, 3, 9, 9, 0, 0, 0, beijing.Zone))
+		w.clock.Set(time.Date(2026, 3, 9, 9, 0, 0, 0, beijing.Zone))
 		// Nobody drew: the system does, once.
 		if n, err := w.s.DrawDue(ctx); err != nil || n != 1 {
 			t.Fatalf("due draws: %d %v", n, err)
@@ -395,7 +360,7 @@ func TestAttendanceCodesListsAndExport(t *testing.T) {
 		}
 		_, err = w.s.Attend(ctx, self(a), 0, AttendInput{Code: code})
 		wantCode(t, err, "session_not_started")
-		w.set(x.StartsAt.Add(-10 * time.Minute))
+		w.clock.Set(x.StartsAt.Add(-10 * time.Minute))
 		code, _, _ = w.s.SessionCode(ctx, w.officer, tm.ID, x.ID)
 		got, err := w.s.Attend(ctx, self(a), 0, AttendInput{Code: "https://h.example/m/checkin?code=" + code})
 		if err != nil || len(got) != 1 || !got[0].Made || got[0].Attended != 1 || got[0].Sessions != 4 {
@@ -406,7 +371,7 @@ func TestAttendanceCodesListsAndExport(t *testing.T) {
 		}
 		_, err = w.s.Attend(ctx, self(c), 0, AttendInput{Code: code})
 		wantCode(t, err, "not_enrolled")
-		w.set(x.StartsAt.Add(2 * time.Minute))
+		w.clock.Set(x.StartsAt.Add(2 * time.Minute))
 		_, err = w.s.Attend(ctx, self(c), 0, AttendInput{Code: code})
 		wantField(t, err, "code") // two periods old
 		// Staff tick the list: the member without a place is skipped.

@@ -2,7 +2,6 @@ package signup_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/signup"
+	"gonghui/internal/signup/signuptest"
 	"gonghui/internal/stats"
 	"gonghui/internal/testkit"
 )
@@ -335,8 +335,8 @@ func TestConcurrentBookingsNeverOversell(t *testing.T) {
 					cancels = append(cancels, func() error { _, err := mods[int(id)%2].cancel(1, id, true); return err })
 				}
 			}
-			together(t, clicks)
-			together(t, cancels)
+			signuptest.Together(t, clicks)
+			signuptest.Together(t, cancels)
 			cancelled := (n + 7) / 8
 			mods[0].check(t, 1, map[string]int{"booked": 20, "waiting": n - 20 - cancelled, "cancelled": cancelled})
 			rows, err := mods[0].d.Query(ctx, "SELECT seq FROM t_bookings WHERE slot_id = 1 AND status = ? ORDER BY seq", "booked")
@@ -354,23 +354,5 @@ func TestConcurrentBookingsNeverOversell(t *testing.T) {
 				t.Fatalf("booked seqs %v", pos)
 			}
 		})
-	}
-}
-
-// together runs every fn at once and fails the test on any error.
-func together(t *testing.T, fns []func() error) {
-	t.Helper()
-	failed := make([]error, len(fns))
-	var wg sync.WaitGroup
-	for i, fn := range fns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			failed[i] = fn()
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(failed...); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -109,11 +109,7 @@ func TestPortalActivities(t *testing.T) {
 		past := s.publish(t, pactInput(s.east, "上周的春季植树", -8*24*time.Hour+time.Hour))
 		s.acts.SetClock(time.Now)
 
-		mZhang := s.memberLogin(t, mobileNumber(1))
-		mLi := s.memberLogin(t, mobileNumber(2))
-		mWang := s.memberLogin(t, mobileNumber(3))
-		mZhao := s.memberLogin(t, mobileNumber(4))
-		mSun := s.memberLogin(t, mobileNumber(5))
+		mZhang, mLi, mWang, mZhao, mSun := s.loginAll(t)
 
 		t.Run("list: only what is published to me", func(t *testing.T) {
 			a := mZhang.get("/m/activities")
@@ -160,10 +156,7 @@ func TestPortalActivities(t *testing.T) {
 
 			// Signed out: to the sign-in page, and back.
 			a = s.client("").get("/m/activities?tab=mine")
-			wantStatus(t, "signed out", a, http.StatusSeeOther)
-			if a.location != "/m/login?next="+url.QueryEscape("/m/activities?tab=mine") {
-				t.Errorf("signed out goes to %q", a.location)
-			}
+			wantLoginFirst(t, a, "/m/activities?tab=mine")
 		})
 
 		t.Run("detail", func(t *testing.T) {
@@ -208,17 +201,11 @@ func TestPortalActivities(t *testing.T) {
 		t.Run("sign up twice, full, waiting list, cancel", func(t *testing.T) {
 			path := "/m/activities/" + aid(museum)
 			a := mZhang.post(path+"/register", url.Values{}, path)
-			wantStatus(t, "sign up", a, http.StatusSeeOther)
-			if a.location != path+"?flash=portal.flash.act_confirmed" {
-				t.Errorf("after signing up: %q", a.location)
-			}
+			wantFlashBack(t, "sign up", a, path, "portal.flash.act_confirmed")
 			wantBody(t, "signed up", mZhang.get(a.location), "报名成功", `action="`+path+`/cancel"`, "取消报名")
 			// The second press (a double tap, a reload): the same registration.
 			a = mZhang.post(path+"/register", url.Values{}, path)
-			wantStatus(t, "sign up again", a, http.StatusSeeOther)
-			if a.location != path+"?flash=portal.flash.act_already" {
-				t.Errorf("after signing up again: %q", a.location)
-			}
+			wantFlashBack(t, "sign up again", a, path, "portal.flash.act_already")
 			wantBody(t, "again", mZhang.get(a.location), "您已经报过名了")
 			regs, _, err := s.acts.Registrations(ctx, s.staff, museum.ID, activity.RegQuery{})
 			if err != nil || len(regs) != 1 {
@@ -285,10 +272,7 @@ func TestPortalActivities(t *testing.T) {
 			// Signed out: sign in, then back to the code.
 			anon := s.client("")
 			a := anon.get(path)
-			wantStatus(t, "signed out", a, http.StatusSeeOther)
-			if a.location != "/m/login?next="+url.QueryEscape(path) {
-				t.Fatalf("signed out goes to %q", a.location)
-			}
+			wantLoginFirst(t, a, path)
 			a = anon.get(a.location)
 			wantBody(t, "sign-in keeps next", a, `name="next" value="/m/checkin?code=GHA1`)
 
@@ -324,12 +308,7 @@ func TestPortalActivities(t *testing.T) {
 			wantBody(t, "card on the page", mZhang.get("/m/activities/"+aid(museum)), "已集 1 / 3 枚", "is-done")
 
 			// Not registered.
-			a = mLi.get(path)
-			wantBody(t, "li: cancelled", a, `data-result="refused"`, "没有该活动的报名记录")
-			wantNoBody(t, "li: cancelled", a, `action="/m/checkin"`)
-			a = mLi.post("/m/checkin", url.Values{"code": {code}}, "/m/account")
-			wantStatus(t, "li checks in", a, http.StatusConflict)
-			wantBody(t, "li checks in", a, "没有该活动的报名记录")
+			wantCheckinRefused(t, "li: cancelled", mLi, path, code, "没有该活动的报名记录")
 			a = mSun.post("/m/checkin", url.Values{"code": {code}}, "/m/account")
 			wantStatus(t, "waiting checks in", a, http.StatusConflict)
 			wantBody(t, "waiting page", mSun.get(path), "候补名单")

@@ -136,11 +136,7 @@ func TestPortalCourses(t *testing.T) {
 		draft := s.term(t, s.east, "还在筹备的书法班", "calligraphy", termInput("秋季班", 20, 2*time.Hour), false)
 		soon := s.term(t, s.east, "八段锦", "fitness", soonInput("晨练班"), true)
 
-		mZhang := s.memberLogin(t, mobileNumber(1))
-		mLi := s.memberLogin(t, mobileNumber(2))
-		mWang := s.memberLogin(t, mobileNumber(3))
-		mZhao := s.memberLogin(t, mobileNumber(4))
-		mSun := s.memberLogin(t, mobileNumber(5))
+		mZhang, mLi, mWang, mZhao, mSun := s.loginAll(t)
 
 		t.Run("list: only terms open to me", func(t *testing.T) {
 			a := mZhang.get("/m/courses")
@@ -168,10 +164,7 @@ func TestPortalCourses(t *testing.T) {
 			wantStatus(t, "malformed", mZhang.get("/m/courses/terms/abc"), 404)
 
 			a = s.client("").get("/m/courses")
-			wantStatus(t, "signed out", a, http.StatusSeeOther)
-			if a.location != "/m/login?next="+url.QueryEscape("/m/courses") {
-				t.Errorf("signed out goes to %q", a.location)
-			}
+			wantLoginFirst(t, a, "/m/courses")
 
 			// The ways in: home and the activity list.
 			wantBody(t, "home", mZhang.get("/m"), `href="/m/courses"`, "课程报名")
@@ -200,10 +193,7 @@ func TestPortalCourses(t *testing.T) {
 		t.Run("apply twice, withdraw, apply again", func(t *testing.T) {
 			path := "/m/courses/terms/" + tid(taiji)
 			a := mZhang.post(path+"/apply", url.Values{}, path)
-			wantStatus(t, "apply", a, http.StatusSeeOther)
-			if a.location != path+"?flash=portal.flash.crs_applied" {
-				t.Errorf("after applying: %q", a.location)
-			}
+			wantFlashBack(t, "apply", a, path, "portal.flash.crs_applied")
 			a = mZhang.get(a.location)
 			wantBody(t, "applied", a, "报名成功", "已报名（待抽签）", "报名号 1", "退出报名", `action="`+path+`/withdraw"`)
 			wantNoBody(t, "applied", a, `action="`+path+`/apply"`)
@@ -387,12 +377,7 @@ func TestPortalCourses(t *testing.T) {
 			wantBody(t, "timetable marks", mZhang.get("/m/timetable"), "八段锦 · 晨练班", "已出勤")
 
 			// Not enrolled: refused, on the page and on the button.
-			a = mLi.get(cpath)
-			wantBody(t, "li", a, `data-result="refused"`, "不是本期学员，不能签到")
-			wantNoBody(t, "li", a, `action="/m/checkin"`)
-			a = mLi.post("/m/checkin", url.Values{"code": {code}}, "/m/account")
-			wantStatus(t, "li checks in", a, http.StatusConflict)
-			wantBody(t, "li checks in", a, "不是本期学员，不能签到")
+			wantCheckinRefused(t, "li", mLi, cpath, code, "不是本期学员，不能签到")
 			// Not open to them at all: the code is not theirs.
 			a = mWang.get(cpath)
 			wantBody(t, "wang", a, `data-result="refused"`, "签到码无效")

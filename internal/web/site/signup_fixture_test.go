@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -73,4 +74,47 @@ func inEnglish(path string) string {
 		return path + "&lang=en"
 	}
 	return path + "?lang=en"
+}
+
+// loginAll signs the five members of addMembers in to the portal, in
+// their order.
+func (s *signupSite) loginAll(t *testing.T) (zhang, li, wang, zhao, sun *client) {
+	t.Helper()
+	c := make([]*client, 5)
+	for i := range c {
+		c[i] = s.memberLogin(t, mobileNumber(i+1))
+	}
+	return c[0], c[1], c[2], c[3], c[4]
+}
+
+// wantFlashBack: a member's form went back to path with the flash.
+func wantFlashBack(t *testing.T, what string, a answer, path, flash string) {
+	t.Helper()
+	wantStatus(t, what, a, http.StatusSeeOther)
+	if want := path + "?flash=" + flash; a.location != want {
+		t.Errorf("%s: goes to %q, want %q", what, a.location, want)
+	}
+}
+
+// wantLoginFirst: a portal page asked without a session sends to the
+// sign-in page, which comes back to path.
+func wantLoginFirst(t *testing.T, a answer, path string) {
+	t.Helper()
+	wantStatus(t, "signed out", a, http.StatusSeeOther)
+	if a.location != "/m/login?next="+url.QueryEscape(path) {
+		t.Fatalf("signed out goes to %q", a.location)
+	}
+}
+
+// wantCheckinRefused: c's check-in page at path (of code) shows the
+// refusal msg without the button, and pressing it anyway is refused with
+// it.
+func wantCheckinRefused(t *testing.T, what string, c *client, path, code, msg string) {
+	t.Helper()
+	a := c.get(path)
+	wantBody(t, what, a, `data-result="refused"`, msg)
+	wantNoBody(t, what, a, `action="/m/checkin"`)
+	a = c.post("/m/checkin", url.Values{"code": {code}}, "/m/account")
+	wantStatus(t, what+": pressed", a, http.StatusConflict)
+	wantBody(t, what+": pressed", a, msg)
 }
