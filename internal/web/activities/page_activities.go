@@ -36,7 +36,7 @@ func (h *Pages) activityRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /activities/{id}/cancel", a(f.Handle("cancel", "", h.activityCancel)))
 	mux.HandleFunc("POST /activities/{id}/finish", a(f.Handle("status", "", h.activityFinish)))
 	mux.HandleFunc("POST /activities/{id}/report", a(f.Handle("report", "#report", h.activityReport)))
-	mux.HandleFunc("POST /activities/{id}/members", a(f.Search("aweb.signup.no_member_access", h.activityMemberSearch)))
+	mux.HandleFunc("POST /activities/{id}/members", a(f.Search("signup", "aweb.signup.no_member_access", h.activityMemberSearch)))
 	mux.HandleFunc("POST /activities/{id}/register", a(f.Handle("signup", "#registrations", h.activityRegister)))
 	mux.HandleFunc("POST /activities/{id}/registrations/{mid}/decide", a(f.Handle("regs", "?rstatus=pending#registrations", h.activityDecide)))
 	mux.HandleFunc("POST /activities/{id}/registrations/{mid}/cancel", a(f.Handle("regs", "#registrations", h.activityUnregister)))

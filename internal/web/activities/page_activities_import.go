@@ -14,6 +14,7 @@ import (
 	"gonghui/internal/member"
 	"gonghui/internal/sheet"
 	"gonghui/internal/web"
+	"gonghui/internal/web/signup"
 )
 
 // Signing up a list of members at once: staff upload an .xlsx or .csv with
@@ -163,7 +164,7 @@ func (h *Pages) activityImport(w http.ResponseWriter, r *http.Request, p *auth.P
 		fail("aweb.import.no_rows")
 		return nil
 	}
-	h.renderActivityShow(w, r, p, a, showState{Status: http.StatusOK, FormName: "import", Import: res})
+	h.renderActivityShow(w, r, p, a, showState{State: signup.State{Status: http.StatusOK, FormName: "import"}, Import: res})
 	return nil
 }
 

@@ -82,11 +82,8 @@ type activityShowData struct {
 
 // showState is what a failed or answered form brings back to the page.
 type showState struct {
-	Form     *web.Form
-	FormName string
-	Status   int
-	Search   signup.Search
-	Import   *importResult
+	signup.State
+	Import *importResult
 }
 
 func (h *Pages) activityShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -94,7 +91,7 @@ func (h *Pages) activityShow(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	if !ok {
 		return nil
 	}
-	h.renderActivityShow(w, r, p, a, showState{Status: http.StatusOK})
+	h.renderActivityShow(w, r, p, a, showState{State: signup.State{Status: http.StatusOK}})
 	return nil
 }
 
@@ -227,7 +224,7 @@ func (h *Pages) showFailed(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		// Forms without inputs of their own: the reason is the message.
 		form.Message = web.ErrMessage(pg.Lang, err)
 	}
-	h.renderActivityShow(w, r, p, a, showState{Form: form, FormName: formName, Status: httpx.Status(err)})
+	h.renderActivityShow(w, r, p, a, showState{State: signup.State{Form: form, FormName: formName, Status: httpx.Status(err)}})
 }
 
 // The page's forms (activityForms): changing the activity's status, the
@@ -262,8 +259,8 @@ func (h *Pages) activityReport(r *http.Request, p *auth.Principal, a *activity.A
 // Registrations.
 
 // activityMemberSearch shows the page with the members found to sign up.
-func (h *Pages) activityMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, sr signup.Search) {
-	h.renderActivityShow(w, r, p, a, showState{Status: sr.Status, FormName: "signup", Form: sr.Form, Search: sr})
+func (h *Pages) activityMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal, a *activity.Activity, st signup.State) {
+	h.renderActivityShow(w, r, p, a, showState{State: st})
 }
 
 func (h *Pages) activityRegister(r *http.Request, p *auth.Principal, a *activity.Activity) (string, error) {

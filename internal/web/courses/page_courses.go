@@ -43,7 +43,7 @@ func (h *Pages) courseRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /terms/{id}/finish", a(f.Handle("status", "", h.crsTermFinish)))
 	mux.HandleFunc("POST /terms/{id}/draw", a(f.Handle("draw", "#lottery", h.crsTermDraw)))
 	mux.HandleFunc("GET /terms/{id}/draw", a(h.crsDrawRecord))
-	mux.HandleFunc("POST /terms/{id}/members", a(f.Search("cweb.add.no_member_access", h.crsMemberSearch)))
+	mux.HandleFunc("POST /terms/{id}/members", a(f.Search("add", "cweb.add.no_member_access", h.renderCrsTerm)))
 	mux.HandleFunc("POST /terms/{id}/apply", a(f.Handle("add", "#enrolments", h.crsApply)))
 	mux.HandleFunc("POST /terms/{id}/enrolments/{mid}/withdraw", a(f.Handle("enrolments", "#enrolments", h.crsWithdraw)))
 	mux.HandleFunc("GET /terms/{id}/register.xlsx", a(h.crsExport))

@@ -354,24 +354,16 @@ type crsTermShowData struct {
 	SessionsCancelled              int
 }
 
-// crsTermState is what a failed or answered form brings back to the page.
-type crsTermState struct {
-	Form     *web.Form
-	FormName string
-	Status   int
-	Search   signup.Search
-}
-
 func (h *Pages) crsTermShow(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	t, ok := h.crsTermFor(w, r, p)
 	if !ok {
 		return nil
 	}
-	h.renderCrsTerm(w, r, p, t, crsTermState{Status: http.StatusOK})
+	h.renderCrsTerm(w, r, p, t, signup.State{Status: http.StatusOK})
 	return nil
 }
 
-func (h *Pages) renderCrsTerm(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, st crsTermState) {
+func (h *Pages) renderCrsTerm(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, st signup.State) {
 	ctx := r.Context()
 	pg := h.Page(w, r, p, "", "courses")
 	pg.Title = t.CourseTitle + " · " + t.Name
@@ -465,7 +457,7 @@ func (h *Pages) crsTermFailed(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if fresh, err := h.Courses.GetTerm(r.Context(), p, t.ID); err == nil {
 		t = fresh
 	}
-	h.renderCrsTerm(w, r, p, t, crsTermState{Form: form, FormName: formName, Status: status})
+	h.renderCrsTerm(w, r, p, t, signup.State{Form: form, FormName: formName, Status: status})
 }
 
 func (h *Pages) crsTermPublish(r *http.Request, p *auth.Principal, t *course.Term) (string, error) {
@@ -495,11 +487,6 @@ func (h *Pages) crsTermDraw(r *http.Request, p *auth.Principal, t *course.Term) 
 func (h *Pages) crsTermForms() signup.Forms[course.Term] {
 	return signup.Forms[course.Term]{K: h.Kernel, Load: h.crsTermWritable, Failed: h.crsTermFailed,
 		URL: func(t *course.Term) string { return TermURL(t.ID) }}
-}
-
-// crsMemberSearch shows the page with the members found to add.
-func (h *Pages) crsMemberSearch(w http.ResponseWriter, r *http.Request, p *auth.Principal, t *course.Term, sr signup.Search) {
-	h.renderCrsTerm(w, r, p, t, crsTermState{Status: sr.Status, FormName: "add", Form: sr.Form, Search: sr})
 }
 
 func (h *Pages) crsApply(r *http.Request, p *auth.Principal, t *course.Term) (string, error) {

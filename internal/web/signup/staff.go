@@ -119,10 +119,20 @@ func (f Forms[T]) Handle(form, back string, do func(r *http.Request, p *auth.Pri
 	}
 }
 
-// Search is the page of the member search on the event's staff page
-// (SearchMembers): the event the caller may change, shown again with the
-// hits (show) or the search's refusal.
-func (f Forms[T]) Search(noAccess string, show func(w http.ResponseWriter, r *http.Request, p *auth.Principal, v *T, s Search)) web.PageFunc {
+// State is what a failed or answered form brings back to an event's
+// staff page: the form's values and refusal, which form it was, the
+// status to answer, and the members found to sign up.
+type State struct {
+	Form     *web.Form
+	FormName string
+	Status   int
+	Search   Search
+}
+
+// Search is the page of the member search (SearchMembers) of the form
+// named form on the event's staff page: the event the caller may change,
+// shown again (show) with the hits or the search's refusal.
+func (f Forms[T]) Search(form, noAccess string, show func(w http.ResponseWriter, r *http.Request, p *auth.Principal, v *T, st State)) web.PageFunc {
 	return func(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 		v, ok := f.Load(w, r, p)
 		if !ok {
@@ -132,7 +142,7 @@ func (f Forms[T]) Search(noAccess string, show func(w http.ResponseWriter, r *ht
 		if err != nil {
 			return err
 		}
-		show(w, r, p, v, s)
+		show(w, r, p, v, State{Form: s.Form, FormName: form, Status: s.Status, Search: s})
 		return nil
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -18,7 +17,6 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/sheet"
 	"gonghui/internal/testkit"
-	"gonghui/internal/web"
 )
 
 // actSite is the member site with the activity store behind its pages.
@@ -32,14 +30,7 @@ func newActSite(t *testing.T, d *db.DB) *actSite {
 	t.Helper()
 	ms := newMemberSite(t, d)
 	s := &actSite{memberSite: ms, acts: activity.NewStore(d, ms.members)}
-	mux := http.NewServeMux()
-	if err := Mount(context.Background(), mux, Deps{Deps: web.Deps{DB: d, Auth: ms.auth, Orgs: ms.orgs, Members: ms.members}, Acts: s.acts}); err != nil {
-		t.Fatal(err)
-	}
-	ms.srv = httptest.NewServer(mux)
-	t.Cleanup(ms.srv.Close)
-	s.officer = &auth.Principal{Kind: "staff", OrgID: ms.east.ID, OrgPath: ms.east.Path,
-		Grants: []auth.Grant{{Role: auth.RoleOfficer, OrgID: ms.east.ID, OrgPath: ms.east.Path, OrgName: ms.east.Name}}}
+	s.officer = mountStaffSignup(t, d, ms, s.acts, nil)
 	return s
 }
 

@@ -3,7 +3,6 @@ package site
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -51,14 +50,7 @@ func newCrsSite(t *testing.T, d *db.DB) *crsSite {
 	ms := newMemberSite(t, d)
 	s := &crsSite{memberSite: ms, crs: course.NewStore(d, ms.members)}
 	s.crs.SetClock(s.clock)
-	mux := http.NewServeMux()
-	if err := Mount(context.Background(), mux, Deps{Deps: web.Deps{DB: d, Auth: ms.auth, Orgs: ms.orgs, Members: ms.members}, Acts: activity.NewStore(d, ms.members), Courses: s.crs}); err != nil {
-		t.Fatal(err)
-	}
-	ms.srv = httptest.NewServer(mux)
-	t.Cleanup(ms.srv.Close)
-	s.officer = &auth.Principal{Kind: "staff", OrgID: ms.east.ID, OrgPath: ms.east.Path,
-		Grants: []auth.Grant{{Role: auth.RoleOfficer, OrgID: ms.east.ID, OrgPath: ms.east.Path, OrgName: ms.east.Name}}}
+	s.officer = mountStaffSignup(t, d, ms, activity.NewStore(d, ms.members), s.crs)
 	return s
 }
 

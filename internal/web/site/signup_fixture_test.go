@@ -118,3 +118,18 @@ func wantCheckinRefused(t *testing.T, what string, c *client, path, code, msg st
 	wantStatus(t, what+": pressed", a, http.StatusConflict)
 	wantBody(t, what+": pressed", a, msg)
 }
+
+// mountStaffSignup serves ms's site with the stores of the modules that
+// take sign-ups (crs nil: no courses), and returns an officer of the east
+// union, for the stores in the setup.
+func mountStaffSignup(t *testing.T, d *db.DB, ms *memberSite, acts *activity.Store, crs *course.Store) *auth.Principal {
+	t.Helper()
+	mux := http.NewServeMux()
+	if err := Mount(context.Background(), mux, Deps{Deps: web.Deps{DB: d, Auth: ms.auth, Orgs: ms.orgs, Members: ms.members}, Acts: acts, Courses: crs}); err != nil {
+		t.Fatal(err)
+	}
+	ms.srv = httptest.NewServer(mux)
+	t.Cleanup(ms.srv.Close)
+	return &auth.Principal{Kind: "staff", OrgID: ms.east.ID, OrgPath: ms.east.Path,
+		Grants: []auth.Grant{{Role: auth.RoleOfficer, OrgID: ms.east.ID, OrgPath: ms.east.Path, OrgName: ms.east.Name}}}
+}
