@@ -302,6 +302,7 @@ func (h *Pages) pactTimetable(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	}
 	pg := h.MemberPage(w, r, "portal.act.timetable.title", "activities")
 	d := h.pactListBase(pg, r, p, "timetable", "")
+	var mine []web.AgendaItem
 	for i := range items {
 		if items[i].Status == activity.StatusCancelled {
 			// Called off: the registration stays as it was, the day is free.
@@ -314,13 +315,9 @@ func (h *Pages) pactTimetable(w http.ResponseWriter, r *http.Request, p *auth.Pr
 				it.Position = pg.T("portal.act.position", ma.Position)
 			}
 		}
-		if n := len(d.Groups); n > 0 && d.Groups[n-1].Day == it.Day {
-			d.Groups[n-1].Items = append(d.Groups[n-1].Items, it)
-		} else {
-			d.Groups = append(d.Groups, web.AgendaGroup{Day: it.Day, Items: []web.AgendaItem{it}})
-		}
+		mine = append(mine, it)
 	}
-	d.Groups = h.Agenda(r.Context(), pg.Lang, p.MemberID, d.Groups)
+	d.Groups = h.Agenda(r.Context(), pg.Lang, p.MemberID, signup.ByDay(mine))
 	d.Empty = pg.T("portal.act.list.empty_timetable")
 	pg.Data = d
 	h.Render(w, http.StatusOK, "pact_list", pg)

@@ -555,15 +555,7 @@ func (h *Pages) pcrsTimetable(ctx context.Context, lang i18n.Lang, memberID int6
 		items = append(items, it)
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].At.Before(items[j].At) })
-	var out []web.AgendaGroup
-	for _, it := range items {
-		if n := len(out); n > 0 && out[n-1].Day == it.Day {
-			out[n-1].Items = append(out[n-1].Items, it)
-		} else {
-			out = append(out, web.AgendaGroup{Day: it.Day, Items: []web.AgendaItem{it}})
-		}
-	}
-	return out
+	return signup.ByDay(items)
 }
 
 // ---------- check-in by a session's code ----------

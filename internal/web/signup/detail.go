@@ -74,3 +74,16 @@ func Window(lang i18n.Lang, opens, closes time.Time) string {
 	}
 	return i18n.T(lang, "portal.act.window", Moment(lang, opens), end)
 }
+
+// ByDay groups a timetable's items, in time order, by their day.
+func ByDay(items []web.AgendaItem) []web.AgendaGroup {
+	var out []web.AgendaGroup
+	for _, it := range items {
+		if n := len(out); n > 0 && out[n-1].Day == it.Day {
+			out[n-1].Items = append(out[n-1].Items, it)
+		} else {
+			out = append(out, web.AgendaGroup{Day: it.Day, Items: []web.AgendaItem{it}})
+		}
+	}
+	return out
+}
