@@ -263,11 +263,7 @@ func (h *Pages) activityMemberSearch(w http.ResponseWriter, r *http.Request, p *
 	h.renderActivityShow(w, r, p, a, showState{State: st})
 }
 
-func (h *Pages) activityRegister(r *http.Request, p *auth.Principal, a *activity.Activity) (string, error) {
-	mid, err := signup.MemberID(r)
-	if err != nil {
-		return "", err
-	}
+func (h *Pages) activityRegister(r *http.Request, p *auth.Principal, a *activity.Activity, mid int64) (string, error) {
 	reg, made, err := h.Acts.Register(r.Context(), p, a.ID, mid)
 	switch {
 	case err != nil:
@@ -280,26 +276,17 @@ func (h *Pages) activityRegister(r *http.Request, p *auth.Principal, a *activity
 	return "flash.aweb.signed_up", nil
 }
 
-// regMember reads the {mid} path value.
-func regMember(r *http.Request) (int64, error) { return web.IDParam(r, "mid") }
-
-func (h *Pages) activityDecide(r *http.Request, p *auth.Principal, a *activity.Activity) (string, error) {
+func (h *Pages) activityDecide(r *http.Request, p *auth.Principal, a *activity.Activity, mid int64) (string, error) {
 	approve := web.FormValue(r, "approve") == "1"
-	mid, err := regMember(r)
-	if err == nil {
-		_, err = h.Acts.Decide(r.Context(), p, a.ID, mid, approve)
-	}
+	_, err := h.Acts.Decide(r.Context(), p, a.ID, mid, approve)
 	if approve {
 		return "flash.aweb.approved", err
 	}
 	return "flash.aweb.rejected", err
 }
 
-func (h *Pages) activityUnregister(r *http.Request, p *auth.Principal, a *activity.Activity) (string, error) {
-	mid, err := regMember(r)
-	if err == nil {
-		_, err = h.Acts.CancelRegistration(r.Context(), p, a.ID, mid)
-	}
+func (h *Pages) activityUnregister(r *http.Request, p *auth.Principal, a *activity.Activity, mid int64) (string, error) {
+	_, err := h.Acts.CancelRegistration(r.Context(), p, a.ID, mid)
 	return "flash.aweb.registration_cancelled", err
 }
 

@@ -489,11 +489,7 @@ func (h *Pages) crsTermForms() signup.Forms[course.Term] {
 		URL: func(t *course.Term) string { return TermURL(t.ID) }}
 }
 
-func (h *Pages) crsApply(r *http.Request, p *auth.Principal, t *course.Term) (string, error) {
-	mid, err := signup.MemberID(r)
-	if err != nil {
-		return "", err
-	}
+func (h *Pages) crsApply(r *http.Request, p *auth.Principal, t *course.Term, mid int64) (string, error) {
 	e, made, err := h.Courses.Apply(r.Context(), p, t.ID, mid)
 	switch {
 	case err != nil:
@@ -508,11 +504,8 @@ func (h *Pages) crsApply(r *http.Request, p *auth.Principal, t *course.Term) (st
 	return "flash.cweb.applied", nil
 }
 
-func (h *Pages) crsWithdraw(r *http.Request, p *auth.Principal, t *course.Term) (string, error) {
-	mid, err := web.IDParam(r, "mid")
-	if err == nil {
-		_, err = h.Courses.Withdraw(r.Context(), p, t.ID, mid)
-	}
+func (h *Pages) crsWithdraw(r *http.Request, p *auth.Principal, t *course.Term, mid int64) (string, error) {
+	_, err := h.Courses.Withdraw(r.Context(), p, t.ID, mid)
 	return "flash.cweb.withdrawn", err
 }
 

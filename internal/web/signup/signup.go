@@ -3,7 +3,8 @@
 // party meetings, contests): the staff's list of sign-ups with status tabs,
 // a name search and paging, signing a member up, the check-in screen's
 // rotating code and the staff's scanner, the attendance download, and in
-// the members' portal the refusal shown on a detail page.
+// the members' portal an event's page with the member's own forms and the
+// refusal they meet, check-in by a printed code, and the timetable's days.
 //
 // Its templates/signup.components.html joins every page's base set: the
 // components there (signup_*) are called from the modules' own templates

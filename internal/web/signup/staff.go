@@ -119,6 +119,34 @@ func (f Forms[T]) Handle(form, back string, do func(r *http.Request, p *auth.Pri
 	}
 }
 
+// MemberDo changes the sign-up of the member of memberID for the event v
+// and names the flash.
+type MemberDo[T any] func(r *http.Request, p *auth.Principal, v *T, memberID int64) (flash string, err error)
+
+// SignUp is Handle for the form that signs a member up: the member is the
+// posted member_id (MemberID).
+func (f Forms[T]) SignUp(form, back string, do MemberDo[T]) web.PageFunc {
+	return f.Handle(form, back, func(r *http.Request, p *auth.Principal, v *T) (string, error) {
+		mid, err := MemberID(r)
+		if err != nil {
+			return "", err
+		}
+		return do(r, p, v, mid)
+	})
+}
+
+// OnMember is Handle for a form on one sign-up of the list: the member is
+// the {mid} path value.
+func (f Forms[T]) OnMember(form, back string, do MemberDo[T]) web.PageFunc {
+	return f.Handle(form, back, func(r *http.Request, p *auth.Principal, v *T) (string, error) {
+		mid, err := web.IDParam(r, "mid")
+		if err != nil {
+			return "", err
+		}
+		return do(r, p, v, mid)
+	})
+}
+
 // State is what a failed or answered form brings back to an event's
 // staff page: the form's values and refusal, which form it was, the
 // status to answer, and the members found to sign up.
