@@ -53,43 +53,37 @@ var Statuses = []Status{StatusDraft, StatusPublished, StatusCancelled, StatusFin
 
 // Activity is one activity as staff see it.
 type Activity struct {
-	ID              int64        `json:"id,string"`
-	OrgID           int64        `json:"org_id,string"`
-	OrgName         string       `json:"org_name"`
-	OrgPath         string       `json:"-"`
-	AudienceOrgID   int64        `json:"audience_org_id,string"`
-	AudienceOrgName string       `json:"audience_org_name"`
-	AudiencePath    string       `json:"-"`
-	AudienceTags    []string     `json:"audience_tags"`
-	Title           string       `json:"title"`
-	Kind            Kind         `json:"kind"`
-	Description     string       `json:"description"`
-	Organiser       string       `json:"organiser"`
-	Venue           string       `json:"venue"`
-	Address         string       `json:"address"`
-	Lat             *float64     `json:"lat,omitempty"`
-	Lng             *float64     `json:"lng,omitempty"`
-	StartsAt        time.Time    `json:"starts_at"`
-	EndsAt          time.Time    `json:"ends_at"`
-	RegOpensAt      time.Time    `json:"registration_opens_at"`
-	RegClosesAt     time.Time    `json:"registration_closes_at"`
-	CancelBefore    time.Time    `json:"cancel_before"`
-	Capacity        int          `json:"capacity"` // 0: no limit
-	Waitlist        bool         `json:"waitlist"`
-	Approval        bool         `json:"approval"`
-	WalkIns         bool         `json:"walk_ins"`
-	StampsRequired  int          `json:"stamps_required"` // 0: no stamp card
-	Prize           string       `json:"prize"`
-	Status          Status       `json:"status"`
-	CancelReason    string       `json:"cancel_reason,omitempty"`
-	Confirmed       int          `json:"confirmed"`
-	Waiting         int          `json:"waiting"`
-	Pending         int          `json:"pending"`
-	Report          string       `json:"report"`
-	Checkpoints     []Checkpoint `json:"checkpoints"`
-	Version         int          `json:"version"`
-	CreatedAt       time.Time    `json:"created_at"`
-	UpdatedAt       time.Time    `json:"updated_at"`
+	ID int64 `json:"id,string"`
+	signup.Published
+	Title          string       `json:"title"`
+	Kind           Kind         `json:"kind"`
+	Description    string       `json:"description"`
+	Organiser      string       `json:"organiser"`
+	Venue          string       `json:"venue"`
+	Address        string       `json:"address"`
+	Lat            *float64     `json:"lat,omitempty"`
+	Lng            *float64     `json:"lng,omitempty"`
+	StartsAt       time.Time    `json:"starts_at"`
+	EndsAt         time.Time    `json:"ends_at"`
+	RegOpensAt     time.Time    `json:"registration_opens_at"`
+	RegClosesAt    time.Time    `json:"registration_closes_at"`
+	CancelBefore   time.Time    `json:"cancel_before"`
+	Capacity       int          `json:"capacity"` // 0: no limit
+	Waitlist       bool         `json:"waitlist"`
+	Approval       bool         `json:"approval"`
+	WalkIns        bool         `json:"walk_ins"`
+	StampsRequired int          `json:"stamps_required"` // 0: no stamp card
+	Prize          string       `json:"prize"`
+	Status         Status       `json:"status"`
+	CancelReason   string       `json:"cancel_reason,omitempty"`
+	Confirmed      int          `json:"confirmed"`
+	Waiting        int          `json:"waiting"`
+	Pending        int          `json:"pending"`
+	Report         string       `json:"report"`
+	Checkpoints    []Checkpoint `json:"checkpoints"`
+	Version        int          `json:"version"`
+	CreatedAt      time.Time    `json:"created_at"`
+	UpdatedAt      time.Time    `json:"updated_at"`
 }
 
 // SeatsLeft is how many places remain, -1 without a limit.

@@ -93,39 +93,33 @@ type Slot struct {
 
 // Term is one run of a course.
 type Term struct {
-	ID              int64      `json:"id,string"`
-	CourseID        int64      `json:"course_id,string"`
-	CourseTitle     string     `json:"course_title"`
-	Category        Category   `json:"category"`
-	OrgID           int64      `json:"org_id,string"`
-	OrgName         string     `json:"org_name"`
-	OrgPath         string     `json:"-"`
-	AudienceOrgID   int64      `json:"audience_org_id,string"`
-	AudienceOrgName string     `json:"audience_org_name"`
-	AudiencePath    string     `json:"-"`
-	AudienceTags    []string   `json:"audience_tags"`
-	Name            string     `json:"name"`
-	Teacher         string     `json:"teacher"`
-	Venue           string     `json:"venue"`
-	Address         string     `json:"address"`
-	Capacity        int        `json:"capacity"` // 0: no limit
-	EnrolOpensAt    time.Time  `json:"enrol_opens_at"`
-	EnrolClosesAt   time.Time  `json:"enrol_closes_at"`
-	StartsOn        string     `json:"starts_on"`
-	EndsOn          string     `json:"ends_on"`
-	Schedule        []Slot     `json:"schedule"`
-	Status          TermStatus `json:"status"`
-	SeedHash        string     `json:"seed_hash"`
-	Seed            string     `json:"seed,omitempty"` // published once drawn
-	DrawnAt         *time.Time `json:"drawn_at,omitempty"`
-	Applied         int        `json:"applied"`
-	Enrolled        int        `json:"enrolled"`
-	Waiting         int        `json:"waiting"`
-	Sessions        int        `json:"sessions"`
-	Version         int        `json:"version"`
-	CreatedAt       time.Time  `json:"created_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
-	secret          []byte
+	ID          int64    `json:"id,string"`
+	CourseID    int64    `json:"course_id,string"`
+	CourseTitle string   `json:"course_title"`
+	Category    Category `json:"category"`
+	signup.Published
+	Name          string     `json:"name"`
+	Teacher       string     `json:"teacher"`
+	Venue         string     `json:"venue"`
+	Address       string     `json:"address"`
+	Capacity      int        `json:"capacity"` // 0: no limit
+	EnrolOpensAt  time.Time  `json:"enrol_opens_at"`
+	EnrolClosesAt time.Time  `json:"enrol_closes_at"`
+	StartsOn      string     `json:"starts_on"`
+	EndsOn        string     `json:"ends_on"`
+	Schedule      []Slot     `json:"schedule"`
+	Status        TermStatus `json:"status"`
+	SeedHash      string     `json:"seed_hash"`
+	Seed          string     `json:"seed,omitempty"` // published once drawn
+	DrawnAt       *time.Time `json:"drawn_at,omitempty"`
+	Applied       int        `json:"applied"`
+	Enrolled      int        `json:"enrolled"`
+	Waiting       int        `json:"waiting"`
+	Sessions      int        `json:"sessions"`
+	Version       int        `json:"version"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+	secret        []byte
 }
 
 // Session is one meeting of a term.
