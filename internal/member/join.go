@@ -326,7 +326,7 @@ func (in *Decision) check() error {
 // former member rejoins) or rejects it with a reason.
 func (s *Store) Decide(ctx context.Context, pr *auth.Principal, id int64, in Decision) (*Application, error) {
 	a, err := s.GetApplication(ctx, pr, id)
-	if _, err := reviewable(pr, &in, a, err, (*Application).path); err != nil {
+	if _, err := Reviewable(pr, &in, a, err, (*Application).path); err != nil {
 		return nil, err
 	}
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
