@@ -195,5 +195,5 @@ func (s *Store) own(ctx context.Context, memberID int64, full bool) (*Member, er
 // OwnTransfers lists a member's own transfers, newest first.
 func (s *Store) OwnTransfers(ctx context.Context, memberID int64) ([]Transfer, error) {
 	rows, err := s.DB.Query(ctx, "SELECT "+transferCols+transferFrom+" WHERE t.member_id = ? ORDER BY t.id DESC LIMIT 50", memberID)
-	return collect(rows, err, "member: own transfers", func(r RowScanner) (Transfer, error) { return s.scanTransfer(r, nil) })
+	return ScanAll(rows, err, []Transfer{}, "member: own transfers", func(r RowScanner) (Transfer, error) { return s.scanTransfer(r, nil) })
 }

@@ -104,7 +104,7 @@ func (s *Store) checkPerson(in Person, f errs.Fields, needMobile bool) person {
 	if !out.id.Birth.IsZero() && out.id.Birth.AddDate(minAge, 0, 0).Format(time.DateOnly) > today {
 		f.Add("id_number", "member.too_young", minAge)
 	}
-	bits, ok := tagBits(in.Tags)
+	bits, ok := TagBits(in.Tags)
 	f.Check(ok, "tags", "field.invalid_choice")
 	out.tags = bits
 	out.initials = initials(out.name)

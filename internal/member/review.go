@@ -61,24 +61,6 @@ func ScanAll[T any](rows *sql.Rows, err error, out []T, what string, scan func(R
 	return out, nil
 }
 
-// collect is ScanAll into a fresh, never nil, slice for reads that hand
-// the rows' closing error back as it is.
-func collect[T any](rows *sql.Rows, err error, what string, scan func(RowScanner) (T, error)) ([]T, error) {
-	if err != nil {
-		return nil, errs.Internal(err, what)
-	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		x, err := scan(rows)
-		if err != nil {
-			return nil, errs.Internal(err, what)
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
-}
-
 // CutPage trims a list read with one row over limit back to limit and
 // answers the cursor of the next page ("" on the last one).
 func CutPage[T any](out []T, limit int, kind string, id func(*T) int64) ([]T, string) {
