@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"time"
+
+	"gonghui/internal/member/privacy"
 )
 
 // Members' data after the retention period: a background sweep in the
@@ -25,7 +27,7 @@ func (m *Main) anonymiseSweep(ctx context.Context) {
 		return
 	}
 	every(ctx, anonymiseEvery, func() {
-		ok, err := m.Members.ClaimSweep(ctx, anonymiseEvery/2)
+		ok, err := privacy.ClaimSweep(ctx, m.Members, anonymiseEvery/2)
 		if err != nil {
 			slog.Warn("anonymise: claim", "err", err)
 			return
@@ -33,7 +35,7 @@ func (m *Main) anonymiseSweep(ctx context.Context) {
 		if !ok {
 			return
 		}
-		rep, err := m.Members.Anonymise(ctx, m.Config.RetentionYears, false)
+		rep, err := privacy.Anonymise(ctx, m.Members, m.Config.RetentionYears, false)
 		if err != nil {
 			slog.Warn("anonymise", "err", err)
 		}
@@ -62,7 +64,7 @@ func cmdMembers(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer m.Close()
-	rep, err := m.Members.Anonymise(ctx, cfg.RetentionYears, *dry)
+	rep, err := privacy.Anonymise(ctx, m.Members, cfg.RetentionYears, *dry)
 	if err != nil {
 		return err
 	}

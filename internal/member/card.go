@@ -169,6 +169,16 @@ func (s *Store) VerifyCard(ctx context.Context, payload string) (*CardCheck, err
 
 // Own returns a member's own record, for the member signed in.
 func (s *Store) Own(ctx context.Context, memberID int64) (*Member, error) {
+	return s.own(ctx, memberID, false)
+}
+
+// OwnInFull returns a member's own record with their numbers in full, for
+// the member alone: a self-reveal, which the caller audits.
+func (s *Store) OwnInFull(ctx context.Context, memberID int64) (*Member, error) {
+	return s.own(ctx, memberID, true)
+}
+
+func (s *Store) own(ctx context.Context, memberID int64, full bool) (*Member, error) {
 	r, err := s.load(ctx, memberID)
 	if err != nil {
 		return nil, err
@@ -176,11 +186,14 @@ func (s *Store) Own(ctx context.Context, memberID int64) (*Member, error) {
 	m := s.masked(r)
 	// The member's own record: what their number encodes is theirs to see.
 	m.Gender, m.BirthDate = r.Gender, r.BirthDate
+	if full {
+		m.IDNumber, m.Mobile = s.openOr(r.idSealed, idAAD(memberID)), s.openOr(r.mobileSealed, mobileAAD(memberID))
+	}
 	return &m, nil
 }
 
 // OwnTransfers lists a member's own transfers, newest first.
 func (s *Store) OwnTransfers(ctx context.Context, memberID int64) ([]Transfer, error) {
 	rows, err := s.DB.Query(ctx, "SELECT "+transferCols+transferFrom+" WHERE t.member_id = ? ORDER BY t.id DESC LIMIT 50", memberID)
-	return collect(rows, err, "member: own transfers", func(r RowScanner) (Transfer, error) { return s.scanTransfer(r, nil) })
+	return ScanAll(rows, err, []Transfer{}, "member: own transfers", func(r RowScanner) (Transfer, error) { return s.scanTransfer(r, nil) })
 }

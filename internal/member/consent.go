@@ -3,7 +3,6 @@ package member
 import (
 	"context"
 	"strings"
-	"time"
 
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
@@ -104,33 +103,4 @@ func (s *Store) staffConsent(ctx context.Context, tx *db.Tx, path string, member
 type entered struct {
 	id      int64
 	orgPath string
-}
-
-// Consent is one consent as its member sees it.
-type Consent struct {
-	ID            int64     `json:"id,string"`
-	Path          string    `json:"path"`
-	ApplicationID int64     `json:"application_id,string,omitempty"`
-	Collector     string    `json:"collector"` // "" when the member gave it themselves
-	At            time.Time `json:"at"`
-	Purposes      []string  `json:"purposes"`
-	TextVersion   string    `json:"text_version"`
-	BatchRef      string    `json:"batch_ref,omitempty"`
-}
-
-// consentsOf lists a member's consents: those recorded for the membership
-// and those given on applications made with the member's ID number.
-func (s *Store) consentsOf(ctx context.Context, memberID int64) ([]Consent, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, path, COALESCE(application_id, 0), collector, at, purposes, text_version, batch_ref FROM consents
-		WHERE member_id = ? OR application_id IN (SELECT a.id FROM join_applications a JOIN members m ON m.id_hash = a.id_hash WHERE m.id = ?)
-		ORDER BY at, id`, memberID, memberID)
-	return collect(rows, err, "member: consents", func(r RowScanner) (Consent, error) {
-		var c Consent
-		var at int64
-		var purposes string
-		err := r.Scan(&c.ID, &c.Path, &c.ApplicationID, &c.Collector, &at, &purposes, &c.TextVersion, &c.BatchRef)
-		c.At = scope.FromMillis(at)
-		c.Purposes = strings.Split(purposes, ",")
-		return c, err
-	})
 }

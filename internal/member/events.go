@@ -80,11 +80,11 @@ func (s *Store) History(ctx context.Context, pr *auth.Principal, id int64) ([]Ev
 	if _, err := s.Get(ctx, pr, id); err != nil {
 		return nil, err
 	}
-	return s.historyOf(ctx, id)
+	return s.OwnHistory(ctx, id)
 }
 
-// historyOf reads a member's history, unscoped.
-func (s *Store) historyOf(ctx context.Context, id int64) ([]Event, error) {
+// OwnHistory reads a member's history, unscoped: for the member themself.
+func (s *Store) OwnHistory(ctx context.Context, id int64) ([]Event, error) {
 	rows, err := s.DB.Query(ctx, `SELECT e.id, e.at, e.on_date, e.kind, e.org_id, o.name, COALESCE(e.other_org_id, 0), COALESCE(x.name, ''), e.actor, e.detail
 		FROM member_events e JOIN orgs o ON o.id = e.org_id LEFT JOIN orgs x ON x.id = e.other_org_id
 		WHERE e.member_id = ? ORDER BY e.at, e.id`, id)

@@ -8,58 +8,59 @@ import (
 	"gonghui/internal/card"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/member/membertest"
 	"gonghui/internal/testkit"
 )
 
 func TestTransferBetweenStreets(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		w := newWorld(t, d)
-		m := w.add(t, w.unionA, "陈十一", 600, string(TagCraftsman))
+		m := w.add(t, w.UnionA, "陈十一", 600, string(TagCraftsman))
 		// Only the source's staff may ask by member id.
-		_, err := w.s.RequestTransfer(ctx, w.xichangOf, TransferRequest{MemberID: m.ID, ToOrgID: w.unionB.ID})
-		wantKind(t, err, errs.KindNotFound)
-		_, err = w.s.RequestTransfer(ctx, w.dashilanOfficer, TransferRequest{MemberID: m.ID, ToOrgID: w.unionA.ID})
-		wantField(t, err, "to_org_id", "member.transfer_same")
-		_, err = w.s.RequestTransfer(ctx, w.dashilanOfficer, TransferRequest{MemberID: m.ID, ToOrgID: w.xicheng.ID})
-		wantField(t, err, "to_org_id", "member.org_kind")
-		tr, err := w.s.RequestTransfer(ctx, w.dashilanOfficer, TransferRequest{MemberID: m.ID, ToOrgID: w.unionB.ID, Note: "调动"})
+		_, err := w.s.RequestTransfer(ctx, w.XichangOf, TransferRequest{MemberID: m.ID, ToOrgID: w.UnionB.ID})
+		membertest.WantKind(t, err, errs.KindNotFound)
+		_, err = w.s.RequestTransfer(ctx, w.DashilanOfficer, TransferRequest{MemberID: m.ID, ToOrgID: w.UnionA.ID})
+		membertest.WantField(t, err, "to_org_id", "member.transfer_same")
+		_, err = w.s.RequestTransfer(ctx, w.DashilanOfficer, TransferRequest{MemberID: m.ID, ToOrgID: w.Xicheng.ID})
+		membertest.WantField(t, err, "to_org_id", "member.org_kind")
+		tr, err := w.s.RequestTransfer(ctx, w.DashilanOfficer, TransferRequest{MemberID: m.ID, ToOrgID: w.UnionB.ID, Note: "调动"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = w.s.RequestTransfer(ctx, w.dashilanOfficer, TransferRequest{MemberID: m.ID, ToOrgID: w.unionB.ID})
-		wantKind(t, err, errs.KindConflict)
+		_, err = w.s.RequestTransfer(ctx, w.DashilanOfficer, TransferRequest{MemberID: m.ID, ToOrgID: w.UnionB.ID})
+		membertest.WantKind(t, err, errs.KindConflict)
 		// The target sees it, but may not accept before the release.
-		got, err := w.s.GetTransfer(ctx, w.xichangOf, tr.ID)
+		got, err := w.s.GetTransfer(ctx, w.XichangOf, tr.ID)
 		if err != nil || got.CanAccept || got.MemberName != "陈十一" || !strings.Contains(got.IDNumber, "*") {
 			t.Fatalf("target view %+v %v", got, err)
 		}
-		_, err = w.s.DecideTransfer(ctx, w.xichangOf, tr.ID, TransferDecision{Action: "accept"})
-		wantKind(t, err, errs.KindConflict)
-		_, err = w.s.DecideTransfer(ctx, w.xichangOf, tr.ID, TransferDecision{Action: "release"})
-		wantKind(t, err, errs.KindForbidden)
-		if _, err := w.s.DecideTransfer(ctx, w.dashilanOfficer, tr.ID, TransferDecision{Action: "release"}); err != nil {
+		_, err = w.s.DecideTransfer(ctx, w.XichangOf, tr.ID, TransferDecision{Action: "accept"})
+		membertest.WantKind(t, err, errs.KindConflict)
+		_, err = w.s.DecideTransfer(ctx, w.XichangOf, tr.ID, TransferDecision{Action: "release"})
+		membertest.WantKind(t, err, errs.KindForbidden)
+		if _, err := w.s.DecideTransfer(ctx, w.DashilanOfficer, tr.ID, TransferDecision{Action: "release"}); err != nil {
 			t.Fatal(err)
 		}
-		_, err = w.s.DecideTransfer(ctx, w.xichangOf, tr.ID, TransferDecision{Action: "reject"})
-		wantField(t, err, "reason", "field.required")
-		done, err := w.s.DecideTransfer(ctx, w.xichangOf, tr.ID, TransferDecision{Action: "accept"})
+		_, err = w.s.DecideTransfer(ctx, w.XichangOf, tr.ID, TransferDecision{Action: "reject"})
+		membertest.WantField(t, err, "reason", "field.required")
+		done, err := w.s.DecideTransfer(ctx, w.XichangOf, tr.ID, TransferDecision{Action: "accept"})
 		if err != nil || done.Status != TransferAccepted {
 			t.Fatalf("accept: %+v %v", done, err)
 		}
 		// The member is now the other street's, continuously.
-		moved, err := w.s.Get(ctx, w.xichangOf, m.ID)
-		if err != nil || moved.OrgID != w.unionB.ID || moved.JoinedOn != m.JoinedOn || moved.CardSerial != m.CardSerial+1 {
+		moved, err := w.s.Get(ctx, w.XichangOf, m.ID)
+		if err != nil || moved.OrgID != w.UnionB.ID || moved.JoinedOn != m.JoinedOn || moved.CardSerial != m.CardSerial+1 {
 			t.Fatalf("moved %+v %v", moved, err)
 		}
-		_, err = w.s.Get(ctx, w.dashilanOfficer, m.ID)
-		wantKind(t, err, errs.KindNotFound)
+		_, err = w.s.Get(ctx, w.DashilanOfficer, m.ID)
+		membertest.WantKind(t, err, errs.KindNotFound)
 		// The search keys moved along: found by name and tag at the target,
 		// no longer at the source.
 		for _, q := range []Query{{Q: "陈十一"}, {Q: "十一"}, {Tags: []string{string(TagCraftsman)}}} {
-			if got, _, _ := w.s.List(ctx, w.xichangOf, q); len(got) != 1 {
+			if got, _, _ := w.s.List(ctx, w.XichangOf, q); len(got) != 1 {
 				t.Fatalf("target search %+v: %d", q, len(got))
 			}
-			if got, _, _ := w.s.List(ctx, w.dashilanOfficer, q); len(got) != 0 {
+			if got, _, _ := w.s.List(ctx, w.DashilanOfficer, q); len(got) != 0 {
 				t.Fatalf("source search %+v: %d", q, len(got))
 			}
 		}
@@ -68,84 +69,84 @@ func TestTransferBetweenStreets(t *testing.T) {
 			name string
 			dir  string
 		}{{"out", "out"}, {"in", "in"}} {
-			pr := w.dashilanOfficer
+			pr := w.DashilanOfficer
 			if p.dir == "in" {
-				pr = w.xichangOf
+				pr = w.XichangOf
 			}
 			list, _, err := w.s.ListTransfers(ctx, pr, TransferQuery{Direction: p.dir})
 			if err != nil || len(list) != 1 {
 				t.Fatalf("%s list: %v %v", p.name, list, err)
 			}
 		}
-		if kinds := w.history(t, w.xichangOf, m.ID); kinds != "joined,transfer_requested,transferred_out,transferred_in" {
+		if kinds := w.history(t, w.XichangOf, m.ID); kinds != "joined,transfer_requested,transferred_out,transferred_in" {
 			t.Fatalf("history %v", kinds)
 		}
-		if n := count(t, d, "SELECT count(*) FROM members WHERE name = ?", "陈十一"); n != 1 {
+		if n := membertest.Count(t, d, "SELECT count(*) FROM members WHERE name = ?", "陈十一"); n != 1 {
 			t.Fatalf("%d rows after the transfer", n)
 		}
 
 		// The target cannot ask by ID number for someone in a union it
 		// cannot see (that would tell which union they belong to): the
 		// answer is the unknown person's. The person applies instead.
-		m2 := w.add(t, w.unionA, "林十二", 601)
-		_, err = w.s.RequestTransfer(ctx, w.xichangOf, TransferRequest{IDNumber: idNumber(t, 601), ToOrgID: w.unionB.ID})
-		wantField(t, err, "id_number", "exp.transfer_unknown")
-		app, err := w.s.Apply(ctx, w.unionB.ID, ApplyInput{Name: "林十二", IDNumber: idNumber(t, 601), Mobile: mobile(601), EmployerID: w.empB.ID, Consent: true})
+		m2 := w.add(t, w.UnionA, "林十二", 601)
+		_, err = w.s.RequestTransfer(ctx, w.XichangOf, TransferRequest{IDNumber: membertest.IDNumber(t, 601), ToOrgID: w.UnionB.ID})
+		membertest.WantField(t, err, "id_number", "exp.transfer_unknown")
+		app, err := w.s.Apply(ctx, w.UnionB.ID, ApplyInput{Name: "林十二", IDNumber: membertest.IDNumber(t, 601), Mobile: membertest.Mobile(601), EmployerID: w.EmpB.ID, Consent: true})
 		if err != nil || app.Status != AppTransfer {
 			t.Fatalf("application by the person %+v %v", app, err)
 		}
-		tr2, err := w.s.GetTransfer(ctx, w.xichangOf, app.TransferID)
+		tr2, err := w.s.GetTransfer(ctx, w.XichangOf, app.TransferID)
 		if err != nil || tr2.MemberID != m2.ID {
 			t.Fatalf("target-side transfer %+v %v", tr2, err)
 		}
-		if _, err := w.s.DecideTransfer(ctx, w.dashilanOfficer, tr2.ID, TransferDecision{Action: "reject", Reason: "尚有手续未办"}); err != nil {
+		if _, err := w.s.DecideTransfer(ctx, w.DashilanOfficer, tr2.ID, TransferDecision{Action: "reject", Reason: "尚有手续未办"}); err != nil {
 			t.Fatal(err)
 		}
-		_, err = w.s.DecideTransfer(ctx, w.xichangOf, tr2.ID, TransferDecision{Action: "accept"})
-		wantKind(t, err, errs.KindConflict)
+		_, err = w.s.DecideTransfer(ctx, w.XichangOf, tr2.ID, TransferDecision{Action: "accept"})
+		membertest.WantKind(t, err, errs.KindConflict)
 	})
 }
 
 func TestApplyApproveAndTrack(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		w := newWorld(t, d)
-		in := ApplyInput{Name: "骑手小刘", IDNumber: idNumber(t, 700), Mobile: "13600007000", PlatformWorker: true}
-		_, err := w.s.Apply(ctx, w.unionA.ID, in)
-		wantField(t, err, "consent", "member.consent_required")
+		in := ApplyInput{Name: "骑手小刘", IDNumber: membertest.IDNumber(t, 700), Mobile: "13600007000", PlatformWorker: true}
+		_, err := w.s.Apply(ctx, w.UnionA.ID, in)
+		membertest.WantField(t, err, "consent", "member.consent_required")
 		in.Name = "刘强"
 		in.Consent = true
-		_, err = w.s.Apply(ctx, w.xicheng.ID, in)
-		wantKind(t, err, errs.KindNotFound)
-		a, err := w.s.Apply(ctx, w.unionA.ID, in)
+		_, err = w.s.Apply(ctx, w.Xicheng.ID, in)
+		membertest.WantKind(t, err, errs.KindNotFound)
+		a, err := w.s.Apply(ctx, w.UnionA.ID, in)
 		if err != nil || a.Status != AppPending {
 			t.Fatalf("apply %+v %v", a, err)
 		}
-		_, err = w.s.Apply(ctx, w.unionB.ID, in)
-		wantKind(t, err, errs.KindConflict)
-		queue, _, err := w.s.ListApplications(ctx, w.dashilanOfficer, ApplicationQuery{Status: AppPending})
+		_, err = w.s.Apply(ctx, w.UnionB.ID, in)
+		membertest.WantKind(t, err, errs.KindConflict)
+		queue, _, err := w.s.ListApplications(ctx, w.DashilanOfficer, ApplicationQuery{Status: AppPending})
 		if err != nil || len(queue) != 1 || queue[0].Mobile != "136****7000" {
 			t.Fatalf("queue %+v %v", queue, err)
 		}
-		other, _, _ := w.s.ListApplications(ctx, w.xichangOf, ApplicationQuery{})
+		other, _, _ := w.s.ListApplications(ctx, w.XichangOf, ApplicationQuery{})
 		if len(other) != 0 {
 			t.Fatal("another street sees the application")
 		}
-		_, err = w.s.Decide(ctx, w.leader, a.ID, Decision{Approve: true})
-		wantKind(t, err, errs.KindForbidden)
-		ok, err := w.s.Decide(ctx, w.dashilanOfficer, a.ID, Decision{Approve: true})
+		_, err = w.s.Decide(ctx, w.Leader, a.ID, Decision{Approve: true})
+		membertest.WantKind(t, err, errs.KindForbidden)
+		ok, err := w.s.Decide(ctx, w.DashilanOfficer, a.ID, Decision{Approve: true})
 		if err != nil || ok.Status != AppApproved || ok.MemberID == 0 {
 			t.Fatalf("approve %+v %v", ok, err)
 		}
-		_, err = w.s.Decide(ctx, w.dashilanOfficer, a.ID, Decision{Approve: true})
-		wantKind(t, err, errs.KindConflict)
-		m, err := w.s.Get(ctx, w.dashilanOfficer, ok.MemberID)
+		_, err = w.s.Decide(ctx, w.DashilanOfficer, a.ID, Decision{Approve: true})
+		membertest.WantKind(t, err, errs.KindConflict)
+		m, err := w.s.Get(ctx, w.DashilanOfficer, ok.MemberID)
 		if err != nil || m.Source != SourceOnline || len(m.Tags) != 1 || m.Tags[0] != string(TagPlatformWorker) {
 			t.Fatalf("member %+v %v", m, err)
 		}
 		// Applying again, now active here: told so. Elsewhere: a transfer.
-		_, err = w.s.Apply(ctx, w.unionA.ID, in)
-		wantField(t, err, "id_number", "member.already_member")
-		tr, err := w.s.Apply(ctx, w.unionB.ID, in)
+		_, err = w.s.Apply(ctx, w.UnionA.ID, in)
+		membertest.WantField(t, err, "id_number", "member.already_member")
+		tr, err := w.s.Apply(ctx, w.UnionB.ID, in)
 		if err != nil || tr.Status != AppTransfer || tr.TransferID == 0 {
 			t.Fatalf("second union: %+v %v", tr, err)
 		}
@@ -158,21 +159,21 @@ func TestApplyApproveAndTrack(t *testing.T) {
 			t.Fatalf("own applications %+v %v", own, err)
 		}
 		// The mobile alone is not enough.
-		views, err = w.s.Track(ctx, in.Mobile, idNumber(t, 701))
+		views, err = w.s.Track(ctx, in.Mobile, membertest.IDNumber(t, 701))
 		if err != nil || len(views) != 0 {
 			t.Fatalf("track with another ID: %+v %v", views, err)
 		}
 		// A rejection needs a reason.
-		b, err := w.s.Apply(ctx, w.unionB.ID, ApplyInput{Name: "周周", IDNumber: idNumber(t, 702), Mobile: "13600007002", EmployerName: "乙公司", Consent: true})
+		b, err := w.s.Apply(ctx, w.UnionB.ID, ApplyInput{Name: "周周", IDNumber: membertest.IDNumber(t, 702), Mobile: "13600007002", EmployerName: "乙公司", Consent: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = w.s.Decide(ctx, w.xichangOf, b.ID, Decision{})
-		wantField(t, err, "reason", "field.required")
-		if _, err := w.s.Decide(ctx, w.xichangOf, b.ID, Decision{Reason: "不是本单位职工"}); err != nil {
+		_, err = w.s.Decide(ctx, w.XichangOf, b.ID, Decision{})
+		membertest.WantField(t, err, "reason", "field.required")
+		if _, err := w.s.Decide(ctx, w.XichangOf, b.ID, Decision{Reason: "不是本单位职工"}); err != nil {
 			t.Fatal(err)
 		}
-		if n := count(t, d, "SELECT count(*) FROM members WHERE name = ?", "周周"); n != 0 {
+		if n := membertest.Count(t, d, "SELECT count(*) FROM members WHERE name = ?", "周周"); n != 0 {
 			t.Fatal("a rejected applicant became a member")
 		}
 	})
@@ -181,13 +182,13 @@ func TestApplyApproveAndTrack(t *testing.T) {
 func TestCard(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		w := newWorld(t, d)
-		m := w.add(t, w.unionA, "张中喜", 800)
-		c, err := w.s.Card(ctx, w.dashilanOfficer, m.ID)
+		m := w.add(t, w.UnionA, "张中喜", 800)
+		c, err := w.s.Card(ctx, w.DashilanOfficer, m.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		chk, err := w.s.VerifyCard(ctx, c.Payload)
-		if err != nil || chk.Status != card.StatusValid || chk.Name != "张中喜" || chk.OrgID != w.unionA.ID {
+		if err != nil || chk.Status != card.StatusValid || chk.Name != "张中喜" || chk.OrgID != w.UnionA.ID {
 			t.Fatalf("fresh card %+v %v", chk, err)
 		}
 		// Another store on the same database (another server process)
@@ -208,7 +209,7 @@ func TestCard(t *testing.T) {
 			t.Fatalf("altered card: %+v", chk)
 		}
 		_, err = w.s.VerifyCard(ctx, "not a card")
-		wantField(t, err, "payload", "")
+		membertest.WantField(t, err, "payload", "")
 		// Expired: the clock moves past the validity.
 		w.s.now = func() time.Time { return time.Now().AddDate(0, 0, cardValidDays+2) }
 		if chk, _ := w.s.VerifyCard(ctx, c.Payload); chk.Status != card.StatusExpired {
@@ -216,15 +217,15 @@ func TestCard(t *testing.T) {
 		}
 		w.s.now = time.Now
 		// Revoked: the member left.
-		if _, err := w.s.SetStatus(ctx, w.admin, m.ID, StatusChange{Status: StatusLeft}); err != nil {
+		if _, err := w.s.SetStatus(ctx, w.Admin, m.ID, StatusChange{Status: StatusLeft}); err != nil {
 			t.Fatal(err)
 		}
 		if chk, _ := w.s.VerifyCard(ctx, c.Payload); chk.Status != card.StatusRevoked {
 			t.Fatalf("after leaving: %+v", chk)
 		}
-		_, err = w.s.Card(ctx, w.admin, m.ID)
-		wantKind(t, err, errs.KindConflict)
-		if _, err := w.s.Card(ctx, w.xichangOf, m.ID); !errs.Is(err, errs.KindNotFound) {
+		_, err = w.s.Card(ctx, w.Admin, m.ID)
+		membertest.WantKind(t, err, errs.KindConflict)
+		if _, err := w.s.Card(ctx, w.XichangOf, m.ID); !errs.Is(err, errs.KindNotFound) {
 			t.Fatalf("another street got a card: %v", err)
 		}
 	})

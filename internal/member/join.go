@@ -225,7 +225,7 @@ func (s *Store) scanApp(r RowScanner) (Application, error) {
 	if err != nil {
 		return a, err
 	}
-	a.Tags = tagNames(tags)
+	a.Tags = TagNames(tags)
 	a.CreatedAt, a.DecidedAt = scope.FromMillis(created), StampOf(decided)
 	a.IDNumber = cnid.MaskResidentID(s.openOr(a.idSealed, appIDAAD(a.ID)))
 	a.Mobile = cnid.MaskMobile(s.openOr(a.mobileSealed, appMobileAAD(a.ID)))
@@ -326,7 +326,7 @@ func (in *Decision) check() error {
 // former member rejoins) or rejects it with a reason.
 func (s *Store) Decide(ctx context.Context, pr *auth.Principal, id int64, in Decision) (*Application, error) {
 	a, err := s.GetApplication(ctx, pr, id)
-	if _, err := reviewable(pr, &in, a, err, (*Application).path); err != nil {
+	if _, err := Reviewable(pr, &in, a, err, (*Application).path); err != nil {
 		return nil, err
 	}
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
@@ -415,7 +415,7 @@ func (s *Store) applicantViews(ctx context.Context, where string, args ...any) (
 	rows, err := s.DB.Query(ctx, `SELECT a.id, o.name, a.status, a.reason, a.created_at, a.decided_at, COALESCE(t.status, '')
 		FROM join_applications a JOIN orgs o ON o.id = a.org_id LEFT JOIN transfers t ON t.id = a.transfer_id
 		WHERE `+where+` ORDER BY a.id DESC LIMIT 20`, args...)
-	return collect(rows, err, "member: applications", func(r RowScanner) (ApplicantView, error) {
+	return ScanAll(rows, err, []ApplicantView{}, "member: applications", func(r RowScanner) (ApplicantView, error) {
 		var v ApplicantView
 		var created, decided int64
 		err := r.Scan(&v.ID, &v.OrgName, &v.Status, &v.Reason, &created, &decided, &v.TransferStatus)

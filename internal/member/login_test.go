@@ -7,6 +7,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/member/membertest"
 	"gonghui/internal/sms"
 	"gonghui/internal/testkit"
 )
@@ -19,8 +20,8 @@ func TestMemberLogin(t *testing.T) {
 		a := auth.NewService(d, w.s.Keys)
 		rec := &sms.Recorder{}
 		a.SetSMS(rec)
-		m := w.add(t, w.unionA, "刘骑手", 1000)
-		mob := mobile(1000)
+		m := w.add(t, w.UnionA, "刘骑手", 1000)
+		mob := membertest.Mobile(1000)
 
 		if err := a.SendCode(ctx, "12", "10.0.0.1"); !errs.Is(err, errs.KindInvalid) {
 			t.Fatalf("bad mobile: %v", err)
@@ -44,7 +45,7 @@ func TestMemberLogin(t *testing.T) {
 			wrong = "111111"
 		}
 		_, err := a.MemberLogin(ctx, auth.MemberLoginInput{Mobile: mob, Code: wrong, IP: "10.0.0.1"})
-		wantField(t, err, "code", "auth.member_bad_code")
+		membertest.WantField(t, err, "code", "auth.member_bad_code")
 		res, err := a.MemberLogin(ctx, auth.MemberLoginInput{Mobile: mob, Code: code, IP: "10.0.0.1", Kind: auth.SessionAPI})
 		if err != nil {
 			t.Fatal(err)
@@ -98,14 +99,14 @@ func TestMemberLogin(t *testing.T) {
 		}
 		for range 4 {
 			_, err := a.MemberLogin(ctx, auth.MemberLoginInput{Mobile: mob, Password: "wrong"})
-			wantKind(t, err, errs.KindUnauthenticated)
+			membertest.WantKind(t, err, errs.KindUnauthenticated)
 		}
 		_, err = a.MemberLogin(ctx, auth.MemberLoginInput{Mobile: mob, Password: "wrong"})
-		wantKind(t, err, errs.KindLocked)
+		membertest.WantKind(t, err, errs.KindLocked)
 		_, err = a.MemberLogin(ctx, auth.MemberLoginInput{Mobile: mob, Password: "Worker-Pass-2026"})
-		wantKind(t, err, errs.KindLocked)
+		membertest.WantKind(t, err, errs.KindLocked)
 		// Leaving the union ends the member's sessions.
-		if _, err := w.s.SetStatus(ctx, w.admin, m.ID, StatusChange{Status: StatusLeft}); err != nil {
+		if _, err := w.s.SetStatus(ctx, w.Admin, m.ID, StatusChange{Status: StatusLeft}); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := a.Authenticate(ctx, res.Token, false); !errs.Is(err, errs.KindUnauthenticated) {

@@ -8,10 +8,11 @@ import (
 
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/member/membertest"
 	"gonghui/internal/testkit"
 )
 
-// birthOf is the birth date idNumber(t, n) encodes.
+// birthOf is the birth date membertest.IDNumber(t, n) encodes.
 func birthOf(n int) string {
 	return time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n%9000).Format(time.DateOnly)
 }
@@ -23,16 +24,16 @@ func birthOf(n int) string {
 func TestMaskedViewsHideBirthDate(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		w := newWorld(t, d)
-		m := w.add(t, w.unionA, "王小明", 1234)
+		m := w.add(t, w.UnionA, "王小明", 1234)
 		birth := birthOf(1234)
 		if m.BirthDate == birth || m.Gender != "" || m.BirthDate != MaskedBirthDate {
 			t.Fatalf("created member shows %q %q", m.BirthDate, m.Gender)
 		}
-		got, err := w.s.Get(ctx, w.dashilanOfficer, m.ID)
+		got, err := w.s.Get(ctx, w.DashilanOfficer, m.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		list, _, err := w.s.List(ctx, w.dashilanOfficer, Query{})
+		list, _, err := w.s.List(ctx, w.DashilanOfficer, Query{})
 		if err != nil || len(list) != 1 {
 			t.Fatalf("list %v %v", list, err)
 		}
@@ -43,8 +44,8 @@ func TestMaskedViewsHideBirthDate(t *testing.T) {
 			}
 		}
 		// The masked export: TestMaskedExportHidesBirthDate in package exports.
-		rv, err := w.s.Reveal(ctx, w.dashilanOfficer, m.ID, "核对")
-		if err != nil || rv.BirthDate != birth || rv.Gender == "" || rv.IDNumber != idNumber(t, 1234) {
+		rv, err := w.s.Reveal(ctx, w.DashilanOfficer, m.ID, "核对")
+		if err != nil || rv.BirthDate != birth || rv.Gender == "" || rv.IDNumber != membertest.IDNumber(t, 1234) {
 			t.Fatalf("reveal %+v %v", rv, err)
 		}
 		// The member sees their own record in full.
@@ -52,11 +53,11 @@ func TestMaskedViewsHideBirthDate(t *testing.T) {
 		if err != nil || own.BirthDate != birth {
 			t.Fatalf("own record %+v %v", own, err)
 		}
-		a, err := w.s.Apply(ctx, w.unionA.ID, ApplyInput{Name: "李申请", IDNumber: idNumber(t, 1300), Mobile: mobile(1300), EmployerID: w.empA.ID, Consent: true})
+		a, err := w.s.Apply(ctx, w.UnionA.ID, ApplyInput{Name: "李申请", IDNumber: membertest.IDNumber(t, 1300), Mobile: membertest.Mobile(1300), EmployerID: w.EmpA.ID, Consent: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ga, err := w.s.GetApplication(ctx, w.dashilanOfficer, a.ID)
+		ga, err := w.s.GetApplication(ctx, w.DashilanOfficer, a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,13 +72,13 @@ func TestMaskedViewsHideBirthDate(t *testing.T) {
 func TestTransferByIDNumberKeepsUnionsApart(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		w := newWorld(t, d)
-		w.add(t, w.unionA, "甲会员", 1400)
-		left := w.add(t, w.unionA, "已退会", 1401)
-		if _, err := w.s.SetStatus(ctx, w.admin, left.ID, StatusChange{Status: StatusLeft, On: "2024-01-01"}); err != nil {
+		w.add(t, w.UnionA, "甲会员", 1400)
+		left := w.add(t, w.UnionA, "已退会", 1401)
+		if _, err := w.s.SetStatus(ctx, w.Admin, left.ID, StatusChange{Status: StatusLeft, On: "2024-01-01"}); err != nil {
 			t.Fatal(err)
 		}
 		answer := func(n int) string {
-			_, err := w.s.RequestTransfer(ctx, w.xichangOf, TransferRequest{IDNumber: idNumber(t, n), ToOrgID: w.unionB.ID})
+			_, err := w.s.RequestTransfer(ctx, w.XichangOf, TransferRequest{IDNumber: membertest.IDNumber(t, n), ToOrgID: w.UnionB.ID})
 			e, ok := errs.As(err)
 			if !ok {
 				t.Fatalf("ID %d: %v", n, err)
@@ -94,12 +95,12 @@ func TestTransferByIDNumberKeepsUnionsApart(t *testing.T) {
 				t.Fatalf("ID %d in another street: %s, unknown person: %s", n, got, unknown)
 			}
 		}
-		if n := count(t, d, "SELECT count(*) FROM transfers"); n != 0 {
+		if n := membertest.Count(t, d, "SELECT count(*) FROM transfers"); n != 0 {
 			t.Fatalf("%d transfers", n)
 		}
 		// Staff over both sides still ask by ID number.
-		tr, err := w.s.RequestTransfer(ctx, w.admin, TransferRequest{IDNumber: idNumber(t, 1400), ToOrgID: w.unionB.ID})
-		if err != nil || tr.FromOrgID != w.unionA.ID {
+		tr, err := w.s.RequestTransfer(ctx, w.Admin, TransferRequest{IDNumber: membertest.IDNumber(t, 1400), ToOrgID: w.UnionB.ID})
+		if err != nil || tr.FromOrgID != w.UnionA.ID {
 			t.Fatalf("request by staff over both: %+v %v", tr, err)
 		}
 	})

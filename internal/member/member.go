@@ -75,8 +75,9 @@ func (t Tag) Bit() int64 {
 	return 0
 }
 
-// tagBits turns tag names into bits; ok is false if one is unknown.
-func tagBits(names []string) (int64, bool) {
+// TagBits turns tag names into the bits stored for them; ok is false if a
+// name is unknown.
+func TagBits(names []string) (int64, bool) {
 	var bits int64
 	for _, n := range names {
 		b := Tag(strings.TrimSpace(n)).Bit()
@@ -88,8 +89,8 @@ func tagBits(names []string) (int64, bool) {
 	return bits, true
 }
 
-// tagNames lists the tags set in bits, in display order.
-func tagNames(bits int64) []string {
+// TagNames lists the tags set in bits, in display order.
+func TagNames(bits int64) []string {
 	out := []string{}
 	for i, t := range Tags {
 		if bits&(1<<i) != 0 {
@@ -153,13 +154,6 @@ func (s *Store) today() string { return beijing.Day(s.now()) }
 
 // rule scopes members: member.read to see them, member.write to change them.
 var rule = scope.Rule{Entity: "member", Read: auth.PermMemberRead, Write: auth.PermMemberWrite}
-
-// TagBits turns tag names into the bits stored for them; ok is false if a
-// name is unknown.
-func TagBits(names []string) (bits int64, ok bool) { return tagBits(names) }
-
-// TagNames lists the tags set in bits, in display order.
-func TagNames(bits int64) []string { return tagNames(bits) }
 
 // Brief is what other packages need to know about a member to decide
 // whether something is open to them.

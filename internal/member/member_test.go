@@ -11,6 +11,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/member/membertest"
 	"gonghui/internal/org"
 	"gonghui/internal/testkit"
 )
@@ -18,7 +19,7 @@ import (
 func TestCreateValidates(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		w := newWorld(t, d)
-		good := Person{Name: "张中喜", IDNumber: idNumber(t, 1), Mobile: "13812345678", JoinedOn: "2020-01-02"}
+		good := Person{Name: "张中喜", IDNumber: membertest.IDNumber(t, 1), Mobile: "13812345678", JoinedOn: "2020-01-02"}
 		cases := []struct {
 			name  string
 			edit  func(p *Person)
@@ -34,28 +35,28 @@ func TestCreateValidates(t *testing.T) {
 			{"future date", func(p *Person) { p.JoinedOn = "2999-01-01" }, "joined_on", "member.date_future"},
 			{"bad date", func(p *Person) { p.JoinedOn = "2020-02-30" }, "joined_on", "field.invalid_date"},
 			{"unknown tag", func(p *Person) { p.Tags = []string{"king"} }, "tags", "field.invalid_choice"},
-			{"foreign employer", func(p *Person) { p.EmployerID = w.empB.ID }, "employer_id", "member.employer_not_here"},
+			{"foreign employer", func(p *Person) { p.EmployerID = w.EmpB.ID }, "employer_id", "member.employer_not_here"},
 		}
 		for _, c := range cases {
 			p := good
 			c.edit(&p)
-			_, err := w.s.Create(ctx, w.admin, w.unionA.ID, p)
-			wantField(t, err, c.field, c.key)
+			_, err := w.s.Create(ctx, w.Admin, w.UnionA.ID, p)
+			membertest.WantField(t, err, c.field, c.key)
 		}
-		if n := count(t, d, "SELECT count(*) FROM members"); n != 0 {
+		if n := membertest.Count(t, d, "SELECT count(*) FROM members"); n != 0 {
 			t.Fatalf("bad input wrote %d members", n)
 		}
 		// Federations above a street hold no members.
-		_, err := w.s.Create(ctx, w.admin, w.xicheng.ID, good)
-		wantField(t, err, "org_id", "member.org_kind")
+		_, err := w.s.Create(ctx, w.Admin, w.Xicheng.ID, good)
+		membertest.WantField(t, err, "org_id", "member.org_kind")
 		// Outside the caller's subtree: the union does not exist for it.
-		_, err = w.s.Create(ctx, w.dashilanOfficer, w.unionB.ID, good)
-		wantField(t, err, "org_id", "field.invalid_id")
-		_, err = w.s.Create(ctx, w.leader, w.unionA.ID, good)
-		wantKind(t, err, errs.KindForbidden)
+		_, err = w.s.Create(ctx, w.DashilanOfficer, w.UnionB.ID, good)
+		membertest.WantField(t, err, "org_id", "field.invalid_id")
+		_, err = w.s.Create(ctx, w.Leader, w.UnionA.ID, good)
+		membertest.WantKind(t, err, errs.KindForbidden)
 
-		good.EmployerID = w.empA.ID
-		m, err := w.s.Create(ctx, w.dashilanOfficer, w.subA.ID, good)
+		good.EmployerID = w.EmpA.ID
+		m, err := w.s.Create(ctx, w.DashilanOfficer, w.SubA.ID, good)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,7 +64,7 @@ func TestCreateValidates(t *testing.T) {
 		if m.EmployerName != "甲公司" || m.Gender != "" || m.BirthDate != MaskedBirthDate {
 			t.Fatalf("member %+v", m)
 		}
-		if rv, err := w.s.Reveal(ctx, w.dashilanOfficer, m.ID, "核对"); err != nil || rv.Gender != "male" && rv.Gender != "female" || rv.BirthDate != "1980-01-02" {
+		if rv, err := w.s.Reveal(ctx, w.DashilanOfficer, m.ID, "核对"); err != nil || rv.Gender != "male" && rv.Gender != "female" || rv.BirthDate != "1980-01-02" {
 			t.Fatalf("revealed %+v %v", rv, err)
 		}
 		if !strings.HasPrefix(m.IDNumber, "110") || !strings.Contains(m.IDNumber, "*") || m.Mobile != "138****5678" {
@@ -84,12 +85,12 @@ func otherCheck(c byte) string {
 func TestPersonalDataSealed(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		w := newWorld(t, d)
-		id := idNumber(t, 7)
-		m, err := w.s.Create(ctx, w.admin, w.unionA.ID, Person{Name: "李四", IDNumber: id, Mobile: "13912345678"})
+		id := membertest.IDNumber(t, 7)
+		m, err := w.s.Create(ctx, w.Admin, w.UnionA.ID, Person{Name: "李四", IDNumber: id, Mobile: "13912345678"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.s.Reveal(ctx, w.admin, m.ID, "核对"); err != nil {
+		if _, err := w.s.Reveal(ctx, w.Admin, m.ID, "核对"); err != nil {
 			t.Fatal(err)
 		}
 		for _, table := range []string{"members", "member_events", "audit_log", "member_grams"} {
@@ -125,23 +126,23 @@ func TestPersonalDataSealed(t *testing.T) {
 func TestRevealNeedsPermissionAndIsAudited(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		w := newWorld(t, d)
-		id := idNumber(t, 8)
-		m, err := w.s.Create(ctx, w.admin, w.unionA.ID, Person{Name: "王五", IDNumber: id, Mobile: "13900001111"})
+		id := membertest.IDNumber(t, 8)
+		m, err := w.s.Create(ctx, w.Admin, w.UnionA.ID, Person{Name: "王五", IDNumber: id, Mobile: "13900001111"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = w.s.Reveal(ctx, w.leader, m.ID, "")
-		wantKind(t, err, errs.KindForbidden)
-		_, err = w.s.Reveal(ctx, w.xichangOf, m.ID, "")
-		wantKind(t, err, errs.KindNotFound)
-		r, err := w.s.Reveal(ctx, w.dashilanOfficer, m.ID, "核对身份")
+		_, err = w.s.Reveal(ctx, w.Leader, m.ID, "")
+		membertest.WantKind(t, err, errs.KindForbidden)
+		_, err = w.s.Reveal(ctx, w.XichangOf, m.ID, "")
+		membertest.WantKind(t, err, errs.KindNotFound)
+		r, err := w.s.Reveal(ctx, w.DashilanOfficer, m.ID, "核对身份")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if r.IDNumber != id || r.Mobile != "13900001111" {
 			t.Fatalf("revealed %+v", r)
 		}
-		entries, err := audit.List(ctx, d, audit.Filter{Paths: []string{w.root.Path}})
+		entries, err := audit.List(ctx, d, audit.Filter{Paths: []string{w.Root.Path}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,20 +161,20 @@ func TestRevealNeedsPermissionAndIsAudited(t *testing.T) {
 func TestOnePersonOneMembership(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		w := newWorld(t, d)
-		p := Person{Name: "赵六", IDNumber: idNumber(t, 9), Mobile: "13700001111"}
-		if _, err := w.s.Create(ctx, w.admin, w.unionA.ID, p); err != nil {
+		p := Person{Name: "赵六", IDNumber: membertest.IDNumber(t, 9), Mobile: "13700001111"}
+		if _, err := w.s.Create(ctx, w.Admin, w.UnionA.ID, p); err != nil {
 			t.Fatal(err)
 		}
-		_, err := w.s.Create(ctx, w.admin, w.unionA.ID, p)
-		wantField(t, err, "id_number", "member.already_member")
-		_, err = w.s.Create(ctx, w.admin, w.unionB.ID, p)
-		wantField(t, err, "id_number", "member.member_elsewhere")
-		q := Person{Name: "钱七", IDNumber: idNumber(t, 10), Mobile: "13700001111"}
-		_, err = w.s.Create(ctx, w.admin, w.unionB.ID, q)
-		wantField(t, err, "mobile", "member.mobile_taken")
+		_, err := w.s.Create(ctx, w.Admin, w.UnionA.ID, p)
+		membertest.WantField(t, err, "id_number", "member.already_member")
+		_, err = w.s.Create(ctx, w.Admin, w.UnionB.ID, p)
+		membertest.WantField(t, err, "id_number", "member.member_elsewhere")
+		q := Person{Name: "钱七", IDNumber: membertest.IDNumber(t, 10), Mobile: "13700001111"}
+		_, err = w.s.Create(ctx, w.Admin, w.UnionB.ID, q)
+		membertest.WantField(t, err, "mobile", "member.mobile_taken")
 
 		// Many at once, for the same person, at two unions: one wins.
-		r := Person{Name: "孙八", IDNumber: idNumber(t, 11)}
+		r := Person{Name: "孙八", IDNumber: membertest.IDNumber(t, 11)}
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		ok := 0
@@ -181,11 +182,11 @@ func TestOnePersonOneMembership(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				u := w.unionA
+				u := w.UnionA
 				if i%2 == 1 {
-					u = w.unionB
+					u = w.UnionB
 				}
-				_, err := w.s.Create(ctx, w.admin, u.ID, r)
+				_, err := w.s.Create(ctx, w.Admin, u.ID, r)
 				if err == nil {
 					mu.Lock()
 					ok++
@@ -199,7 +200,7 @@ func TestOnePersonOneMembership(t *testing.T) {
 		if ok != 1 {
 			t.Fatalf("%d creates succeeded, want 1", ok)
 		}
-		if n := count(t, d, "SELECT count(*) FROM members WHERE name = ?", "孙八"); n != 1 {
+		if n := membertest.Count(t, d, "SELECT count(*) FROM members WHERE name = ?", "孙八"); n != 1 {
 			t.Fatalf("%d rows", n)
 		}
 	})
@@ -211,9 +212,9 @@ func TestListSearchAndScope(t *testing.T) {
 		names := []string{"王伟", "王伟民", "王小伟", "张中喜", "李伟", "欧阳王伟", "张三"}
 		var made []*Member
 		for i, n := range names {
-			u := w.unionA
+			u := w.UnionA
 			if i%3 == 2 {
-				u = w.unionB
+				u = w.UnionB
 			}
 			tags := []string{}
 			if i%2 == 0 {
@@ -223,7 +224,7 @@ func TestListSearchAndScope(t *testing.T) {
 		}
 		// Extra members to page through.
 		for i := range 60 {
-			w.add(t, w.subA, "职工"+string(rune('甲'+i)), 200+i)
+			w.add(t, w.SubA, "职工"+string(rune('甲'+i)), 200+i)
 		}
 		find := func(p *auth.Principal, q Query) []string {
 			t.Helper()
@@ -251,23 +252,23 @@ func TestListSearchAndScope(t *testing.T) {
 				t.Fatalf("%+v: got %v, want %v", q, got, want)
 			}
 		}
-		check(w.admin, Query{Q: "王伟"}, "王伟", "王伟民", "欧阳王伟")
-		check(w.admin, Query{Q: "王"}, "王伟", "王伟民", "王小伟")
-		check(w.admin, Query{Q: "伟民"}, "王伟民")
-		check(w.admin, Query{Q: "zzx"}, "张中喜")
-		check(w.admin, Query{Q: "ZZ"}, "张中喜")
-		check(w.admin, Query{Q: idNumber(t, 103)}, "张中喜")
-		check(w.admin, Query{Q: mobile(103)}, "张中喜")
-		check(w.admin, Query{Q: "+86 " + mobile(103)}, "张中喜")
+		check(w.Admin, Query{Q: "王伟"}, "王伟", "王伟民", "欧阳王伟")
+		check(w.Admin, Query{Q: "王"}, "王伟", "王伟民", "王小伟")
+		check(w.Admin, Query{Q: "伟民"}, "王伟民")
+		check(w.Admin, Query{Q: "zzx"}, "张中喜")
+		check(w.Admin, Query{Q: "ZZ"}, "张中喜")
+		check(w.Admin, Query{Q: membertest.IDNumber(t, 103)}, "张中喜")
+		check(w.Admin, Query{Q: membertest.Mobile(103)}, "张中喜")
+		check(w.Admin, Query{Q: "+86 " + membertest.Mobile(103)}, "张中喜")
 		// Pages search numbers by token, so URLs never hold the number.
-		for _, n := range []string{idNumber(t, 103), "+86 " + mobile(103)} {
+		for _, n := range []string{membertest.IDNumber(t, 103), "+86 " + membertest.Mobile(103)} {
 			tok, ok := w.s.NumberToken(n)
 			if !ok || strings.Contains(tok, n) {
 				t.Fatalf("token of %s: %q %v", n, tok, ok)
 			}
-			check(w.admin, Query{Q: tok}, "张中喜")
-			check(w.dashilanOfficer, Query{Q: tok}, "张中喜")
-			check(w.xichangOf, Query{Q: tok})
+			check(w.Admin, Query{Q: tok}, "张中喜")
+			check(w.DashilanOfficer, Query{Q: tok}, "张中喜")
+			check(w.XichangOf, Query{Q: tok})
 		}
 		if _, ok := w.s.NumberToken("王伟"); ok {
 			t.Fatal("a name became a number token")
@@ -275,53 +276,53 @@ func TestListSearchAndScope(t *testing.T) {
 		if kind, ok := IsNumberToken("mobile:" + strings.Repeat("0", 64)); !ok || kind != "mobile" {
 			t.Fatal("a mobile token was not recognised")
 		}
-		check(w.admin, Query{Tags: []string{string(TagModelWorker)}}, "王伟", "王小伟", "李伟", "张三")
+		check(w.Admin, Query{Tags: []string{string(TagModelWorker)}}, "王伟", "王小伟", "李伟", "张三")
 		// The dashilan officer sees unionA's subtree only.
-		check(w.dashilanOfficer, Query{Q: "王伟"}, "王伟", "王伟民")
-		check(w.dashilanOfficer, Query{Q: idNumber(t, 102)})
-		check(w.xichangOf, Query{}, "王小伟", "欧阳王伟")
-		check(w.nobody, Query{})
-		check(w.admin, Query{Org: w.unionA.ID, OrgOnly: true, Q: "王"}, "王伟", "王伟民")
-		all := find(w.dashilanOfficer, Query{Limit: 7})
+		check(w.DashilanOfficer, Query{Q: "王伟"}, "王伟", "王伟民")
+		check(w.DashilanOfficer, Query{Q: membertest.IDNumber(t, 102)})
+		check(w.XichangOf, Query{}, "王小伟", "欧阳王伟")
+		check(w.Nobody, Query{})
+		check(w.Admin, Query{Org: w.UnionA.ID, OrgOnly: true, Q: "王"}, "王伟", "王伟民")
+		all := find(w.DashilanOfficer, Query{Limit: 7})
 		if len(all) != 65 {
 			t.Fatalf("paged %d members, want 65", len(all))
 		}
 		// Someone else's union as a filter: refused, not empty.
-		_, _, err := w.s.List(ctx, w.dashilanOfficer, Query{Org: w.unionB.ID})
-		wantField(t, err, "org", "field.invalid_id")
-		_, _, err = w.s.List(ctx, w.admin, Query{After: "bm9wZQ"})
-		wantKind(t, err, errs.KindInvalid)
+		_, _, err := w.s.List(ctx, w.DashilanOfficer, Query{Org: w.UnionB.ID})
+		membertest.WantField(t, err, "org", "field.invalid_id")
+		_, _, err = w.s.List(ctx, w.Admin, Query{After: "bm9wZQ"})
+		membertest.WantKind(t, err, errs.KindInvalid)
 		// A cursor of another kind of listing is refused.
-		_, next, err := w.s.List(ctx, w.admin, Query{Limit: 1})
+		_, next, err := w.s.List(ctx, w.Admin, Query{Limit: 1})
 		if err != nil || next == "" {
 			t.Fatal(err)
 		}
-		_, _, err = w.s.List(ctx, w.admin, Query{Q: "王伟", After: next})
-		wantKind(t, err, errs.KindInvalid)
+		_, _, err = w.s.List(ctx, w.Admin, Query{Q: "王伟", After: next})
+		membertest.WantKind(t, err, errs.KindInvalid)
 		// Get outside the scope answers NotFound.
-		_, err = w.s.Get(ctx, w.dashilanOfficer, made[2].ID)
-		wantKind(t, err, errs.KindNotFound)
+		_, err = w.s.Get(ctx, w.DashilanOfficer, made[2].ID)
+		membertest.WantKind(t, err, errs.KindNotFound)
 	})
 }
 
 func TestStatusAndRejoin(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		w := newWorld(t, d)
-		m := w.add(t, w.unionA, "周九", 300)
-		_, err := w.s.SetStatus(ctx, w.admin, m.ID, StatusChange{Status: "gone"})
-		wantField(t, err, "status", "field.invalid_choice")
-		if _, err := w.s.SetStatus(ctx, w.admin, m.ID, StatusChange{Status: StatusLeft, Note: "离职"}); err != nil {
+		m := w.add(t, w.UnionA, "周九", 300)
+		_, err := w.s.SetStatus(ctx, w.Admin, m.ID, StatusChange{Status: "gone"})
+		membertest.WantField(t, err, "status", "field.invalid_choice")
+		if _, err := w.s.SetStatus(ctx, w.Admin, m.ID, StatusChange{Status: StatusLeft, Note: "离职"}); err != nil {
 			t.Fatal(err)
 		}
 		// Having left, the person may join another union: the same row.
-		again, err := w.s.Create(ctx, w.admin, w.unionB.ID, Person{Name: "周九", IDNumber: idNumber(t, 300), JoinedOn: "2024-01-01"})
+		again, err := w.s.Create(ctx, w.Admin, w.UnionB.ID, Person{Name: "周九", IDNumber: membertest.IDNumber(t, 300), JoinedOn: "2024-01-01"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if again.ID != m.ID || again.OrgID != w.unionB.ID || again.Status != StatusActive || again.CardSerial != 2 {
+		if again.ID != m.ID || again.OrgID != w.UnionB.ID || again.Status != StatusActive || again.CardSerial != 2 {
 			t.Fatalf("rejoined %+v", again)
 		}
-		if kinds := w.history(t, w.admin, m.ID); kinds != "joined,status,rejoined" {
+		if kinds := w.history(t, w.Admin, m.ID); kinds != "joined,status,rejoined" {
 			t.Fatalf("history %v", kinds)
 		}
 	})
@@ -330,10 +331,10 @@ func TestStatusAndRejoin(t *testing.T) {
 func TestEdit(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		w := newWorld(t, d)
-		m := w.add(t, w.unionA, "吴十", 400)
-		other := w.add(t, w.unionA, "郑一", 401)
-		in := Update{Person: Person{Name: "吴拾", IDNumber: idNumber(t, 400), Mobile: mobile(400), Job: "焊工", Tags: []string{"craftsman"}}, Version: m.Version}
-		got, err := w.s.Edit(ctx, w.admin, m.ID, in)
+		m := w.add(t, w.UnionA, "吴十", 400)
+		other := w.add(t, w.UnionA, "郑一", 401)
+		in := Update{Person: Person{Name: "吴拾", IDNumber: membertest.IDNumber(t, 400), Mobile: membertest.Mobile(400), Job: "焊工", Tags: []string{"craftsman"}}, Version: m.Version}
+		got, err := w.s.Edit(ctx, w.Admin, m.ID, in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -341,15 +342,15 @@ func TestEdit(t *testing.T) {
 			t.Fatalf("edited %+v", got)
 		}
 		// The old version is stale now.
-		_, err = w.s.Edit(ctx, w.admin, m.ID, in)
-		wantKind(t, err, errs.KindConflict)
+		_, err = w.s.Edit(ctx, w.Admin, m.ID, in)
+		membertest.WantKind(t, err, errs.KindConflict)
 		in.Version = got.Version
-		in.IDNumber = idNumber(t, 401)
-		_, err = w.s.Edit(ctx, w.admin, m.ID, in)
-		wantField(t, err, "id_number", "member.id_number_taken")
-		in.IDNumber, in.Mobile = idNumber(t, 400), mobile(401)
-		_, err = w.s.Edit(ctx, w.admin, m.ID, in)
-		wantField(t, err, "mobile", "member.mobile_taken")
+		in.IDNumber = membertest.IDNumber(t, 401)
+		_, err = w.s.Edit(ctx, w.Admin, m.ID, in)
+		membertest.WantField(t, err, "id_number", "member.id_number_taken")
+		in.IDNumber, in.Mobile = membertest.IDNumber(t, 400), membertest.Mobile(401)
+		_, err = w.s.Edit(ctx, w.Admin, m.ID, in)
+		membertest.WantField(t, err, "mobile", "member.mobile_taken")
 		_ = other
 		// The new tag is found, as are the two together; none was there before.
 		for _, tags := range [][]string{{"craftsman"}, {"craftsman", "model_worker"}} {
@@ -357,16 +358,16 @@ func TestEdit(t *testing.T) {
 			if len(tags) == 2 {
 				want = 0
 			}
-			if page, _, err := w.s.List(ctx, w.admin, Query{Tags: tags}); err != nil || len(page) != want {
+			if page, _, err := w.s.List(ctx, w.Admin, Query{Tags: tags}); err != nil || len(page) != want {
 				t.Fatalf("tags %v: %d %v", tags, len(page), err)
 			}
 		}
 		// The new name is found, the old one is not.
-		page, _, err := w.s.List(ctx, w.admin, Query{Q: "吴拾"})
+		page, _, err := w.s.List(ctx, w.Admin, Query{Q: "吴拾"})
 		if err != nil || len(page) != 1 {
 			t.Fatalf("search new name: %v %v", page, err)
 		}
-		page, _, _ = w.s.List(ctx, w.admin, Query{Q: "吴十"})
+		page, _, _ = w.s.List(ctx, w.Admin, Query{Q: "吴十"})
 		if len(page) != 0 {
 			t.Fatalf("old name still found")
 		}
@@ -376,19 +377,19 @@ func TestEdit(t *testing.T) {
 func TestMovingAUnionMovesItsMembers(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		w := newWorld(t, d)
-		w.add(t, w.subA, "冯二", 500)
-		if _, err := w.o.Move(ctx, w.admin, w.unionA.ID, w.xichang.ID); err != nil {
+		w.add(t, w.SubA, "冯二", 500)
+		if _, err := w.Orgs.Move(ctx, w.Admin, w.UnionA.ID, w.Xichang.ID); err != nil {
 			t.Fatal(err)
 		}
-		page, _, err := w.s.List(ctx, w.xichangOf, Query{Q: "冯二"})
+		page, _, err := w.s.List(ctx, w.XichangOf, Query{Q: "冯二"})
 		if err != nil || len(page) != 1 {
 			t.Fatalf("after move: %v %v", page, err)
 		}
-		page, _, _ = w.s.List(ctx, w.dashilanOfficer, Query{})
+		page, _, _ = w.s.List(ctx, w.DashilanOfficer, Query{})
 		if len(page) != 0 {
 			t.Fatalf("the old street still sees %d members", len(page))
 		}
-		if n := count(t, d, "SELECT count(*) FROM member_events WHERE org_path NOT LIKE ?", w.xichang.Path+"%"); n != 0 {
+		if n := membertest.Count(t, d, "SELECT count(*) FROM member_events WHERE org_path NOT LIKE ?", w.Xichang.Path+"%"); n != 0 {
 			t.Fatalf("%d events kept the old path", n)
 		}
 	})

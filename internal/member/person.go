@@ -63,16 +63,7 @@ const (
 func (s *Store) checkPerson(in Person, f errs.Fields, needMobile bool) person {
 	var out person
 	out.name = cleanName(in.Name)
-	switch n := utf8.RuneCountInString(out.name); {
-	case n == 0:
-		f.Add("name", "field.required")
-	case n < 2:
-		f.Add("name", "field.too_short", 2)
-	case n > maxName:
-		f.Add("name", "field.too_long", maxName)
-	case !validName(out.name):
-		f.Add("name", "member.name_chars")
-	}
+	checkName(out.name, f, "name")
 	if strings.TrimSpace(in.IDNumber) == "" {
 		f.Add("id_number", "field.required")
 	} else if id, err := cnid.ParseResidentID(in.IDNumber); err != nil {
@@ -95,11 +86,9 @@ func (s *Store) checkPerson(in Person, f errs.Fields, needMobile bool) person {
 	}
 	out.employerID = in.EmployerID
 	out.employer = strings.TrimSpace(in.EmployerName)
-	f.Check(utf8.RuneCountInString(out.employer) <= maxEmployer, "employer_name", "field.too_long", maxEmployer)
-	f.Check(!hasControl(out.employer), "employer_name", "member.text_control")
+	CheckText(out.employer, maxEmployer, f, "employer_name")
 	out.job = strings.TrimSpace(in.Job)
-	f.Check(utf8.RuneCountInString(out.job) <= maxJob, "job", "field.too_long", maxJob)
-	f.Check(!hasControl(out.job), "job", "member.text_control")
+	CheckText(out.job, maxJob, f, "job")
 	today := s.today()
 	out.joinedOn = strings.TrimSpace(in.JoinedOn)
 	if out.joinedOn == "" {
@@ -115,12 +104,69 @@ func (s *Store) checkPerson(in Person, f errs.Fields, needMobile bool) person {
 	if !out.id.Birth.IsZero() && out.id.Birth.AddDate(minAge, 0, 0).Format(time.DateOnly) > today {
 		f.Add("id_number", "member.too_young", minAge)
 	}
-	bits, ok := tagBits(in.Tags)
+	bits, ok := TagBits(in.Tags)
 	f.Check(ok, "tags", "field.invalid_choice")
 	out.tags = bits
 	out.initials = initials(out.name)
 	out.grams = bigrams(out.name)
 	return out
+}
+
+// checkName adds to f under key what is wrong with a cleaned name.
+func checkName(name string, f errs.Fields, key string) {
+	switch n := utf8.RuneCountInString(name); {
+	case n == 0:
+		f.Add(key, "field.required")
+	case n < 2:
+		f.Add(key, "field.too_short", 2)
+	case n > maxName:
+		f.Add(key, "field.too_long", maxName)
+	case !validName(name):
+		f.Add(key, "member.name_chars")
+	}
+}
+
+// CheckText adds to f under key what is wrong with a trimmed free text of
+// at most limit characters.
+func CheckText(s string, limit int, f errs.Fields, key string) {
+	f.Check(utf8.RuneCountInString(s) <= limit, key, "field.too_long", limit)
+	f.Check(!hasControl(s), key, "member.text_control")
+}
+
+// CheckValue checks a new value for one field of a record ("name",
+// "id_number", "mobile", "employer_name", "job") as checkPerson would, and
+// requires one; what is wrong goes to f under key. It answers the value
+// normalised.
+func CheckValue(field, value string, f errs.Fields, key string) string {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		f.Add(key, "field.required")
+		return value
+	}
+	switch field {
+	case "name":
+		value = cleanName(value)
+		checkName(value, f, key)
+	case "id_number":
+		if id, err := cnid.ParseResidentID(value); err != nil {
+			f.Add(key, idRuleKey(value, err))
+		} else {
+			value = id.Number
+		}
+	case "mobile":
+		if m, err := cnid.NormalizeMobile(value); err != nil {
+			f.Add(key, "field.mobile.invalid")
+		} else {
+			value = m
+		}
+	case "employer_name":
+		CheckText(value, maxEmployer, f, key)
+	case "job":
+		CheckText(value, maxJob, f, key)
+	default:
+		f.Add(key, "field.invalid_choice")
+	}
+	return value
 }
 
 // idRuleKey names the rule an ID number broke. A number that Excel turned

@@ -33,7 +33,7 @@ func scanRow(r RowScanner) (row, error) {
 	err := r.Scan(&m.ID, &m.OrgID, &m.OrgName, &m.OrgPath, &m.Name, &m.idSealed, &m.mobileSealed, &m.Gender, &m.BirthDate,
 		&m.EmployerID, &m.EmployerName, &m.Job, &m.Status, &m.StatusOn, &tags, &m.JoinedOn, &m.Source, &m.CardSerial,
 		&m.Version, &created, &updated)
-	m.Tags = tagNames(tags)
+	m.Tags = TagNames(tags)
 	m.CreatedAt, m.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
 	return m, err
 }
@@ -226,7 +226,7 @@ func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, paths []s
 	_, isToken := IsNumberToken(q.Q)
 	f.Check(isToken || utf8.RuneCountInString(q.Q) <= 50, "q", "field.too_long", 50)
 	f.Check(q.Status == "" || q.Status.Valid(), "status", "field.invalid_choice")
-	bits, ok := tagBits(q.Tags)
+	bits, ok := TagBits(q.Tags)
 	f.Check(ok, "tags", "field.invalid_choice")
 	f.Check(q.JoinedFrom == "" || validDate(q.JoinedFrom), "joined_from", "field.invalid_date")
 	f.Check(q.JoinedTo == "" || validDate(q.JoinedTo), "joined_to", "field.invalid_date")

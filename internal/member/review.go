@@ -13,8 +13,8 @@ import (
 // Requests that wait for staff to decide them (join applications,
 // transfers, corrections, export requests) are read, listed and decided
 // alike; the helpers here hold what they share, the first part of the
-// review chain the product plans. They are exported for package exports,
-// whose requests are listed and decided the same way.
+// review chain the product plans. They are exported for packages exports
+// and privacy, whose requests are listed and decided the same way.
 
 // RowScanner is a row or rows being read.
 type RowScanner interface{ Scan(...any) error }
@@ -61,24 +61,6 @@ func ScanAll[T any](rows *sql.Rows, err error, out []T, what string, scan func(R
 	return out, nil
 }
 
-// collect is ScanAll into a fresh, never nil, slice for reads that hand
-// the rows' closing error back as it is.
-func collect[T any](rows *sql.Rows, err error, what string, scan func(RowScanner) (T, error)) ([]T, error) {
-	if err != nil {
-		return nil, errs.Internal(err, what)
-	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		x, err := scan(rows)
-		if err != nil {
-			return nil, errs.Internal(err, what)
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
-}
-
 // CutPage trims a list read with one row over limit back to limit and
 // answers the cursor of the next page ("" on the last one).
 func CutPage[T any](out []T, limit int, kind string, id func(*T) int64) ([]T, string) {
@@ -89,9 +71,9 @@ func CutPage[T any](out []T, limit int, kind string, id func(*T) int64) ([]T, st
 	return out, makeCursor(kind, "", id(&out[limit-1]))
 }
 
-// reviewable loads a request for pr to decide: pr must be able to change
+// Reviewable loads a request for pr to decide: pr must be able to change
 // members where it lies (at), and in must be complete.
-func reviewable[T any](pr *auth.Principal, in *Decision, x *T, err error, at func(*T) string) (*T, error) {
+func Reviewable[T any](pr *auth.Principal, in *Decision, x *T, err error, at func(*T) string) (*T, error) {
 	if err != nil {
 		return nil, err
 	}

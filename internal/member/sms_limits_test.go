@@ -9,6 +9,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/member/membertest"
 	"gonghui/internal/sms"
 	"gonghui/internal/testkit"
 )
@@ -46,14 +47,14 @@ func TestSignInCodeLimits(t *testing.T) {
 		}
 
 		// A member's code: wrong guesses survive a resend.
-		w.add(t, w.unionA, "孙快递", 2000)
-		mob := mobile(2000)
+		w.add(t, w.UnionA, "孙快递", 2000)
+		mob := membertest.Mobile(2000)
 		if err := a.SendCode(ctx, mob, "10.0.0.2"); err != nil {
 			t.Fatal(err)
 		}
 		for range 4 {
 			_, err := a.MemberLogin(ctx, auth.MemberLoginInput{Mobile: mob, Code: "000000", IP: "10.0.0.2"})
-			wantField(t, err, "code", "auth.member_bad_code")
+			membertest.WantField(t, err, "code", "auth.member_bad_code")
 		}
 		tick(61 * time.Second)
 		if err := a.SendCode(ctx, mob, "10.0.0.2"); err != nil {
@@ -61,7 +62,7 @@ func TestSignInCodeLimits(t *testing.T) {
 		}
 		code := codeRE.FindString(rec.Last(mob))
 		_, err = a.MemberLogin(ctx, auth.MemberLoginInput{Mobile: mob, Code: "000001", IP: "10.0.0.2"})
-		wantField(t, err, "code", "auth.member_bad_code")
+		membertest.WantField(t, err, "code", "auth.member_bad_code")
 		// Five wrong guesses on this number within the hour: even the right
 		// code of the new message no longer works.
 		if _, err := a.MemberLogin(ctx, auth.MemberLoginInput{Mobile: mob, Code: code, IP: "10.0.0.2"}); err == nil {
@@ -69,7 +70,7 @@ func TestSignInCodeLimits(t *testing.T) {
 		}
 
 		// Per number: a few codes an hour, whatever the address.
-		other := mobile(2001)
+		other := membertest.Mobile(2001)
 		n := 1
 		for ; n <= 10; n++ {
 			tick(61 * time.Second)

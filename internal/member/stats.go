@@ -43,7 +43,7 @@ func StatJoinedTag(t Tag) string { return StatPrefix + "joined_tag." + string(t)
 // for the figures of joinings by tag, the tags they came with.
 func joinDetail(source string, tags int64) map[string]any {
 	d := map[string]any{"source": source}
-	if names := tagNames(tags); len(names) > 0 {
+	if names := TagNames(tags); len(names) > 0 {
 		d["tags"] = names
 	}
 	return d
@@ -85,7 +85,7 @@ func levels(st state, sign int64) []stats.Change {
 	}
 	out := []stats.Change{{OrgPath: st.path, Metric: StatStatus(st.status), Delta: sign}}
 	if st.status == StatusActive {
-		for _, t := range tagNames(st.tags) {
+		for _, t := range TagNames(st.tags) {
 			out = append(out, stats.Change{OrgPath: st.path, Metric: StatTag(Tag(t)), Delta: sign})
 		}
 	}

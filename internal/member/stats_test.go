@@ -5,6 +5,7 @@ import (
 
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
+	"gonghui/internal/member/membertest"
 	"gonghui/internal/org"
 	"gonghui/internal/scope"
 	"gonghui/internal/stats"
@@ -19,13 +20,13 @@ func TestFiguresFollowEveryChange(t *testing.T) {
 		w := newWorld(t, d)
 		st := stats.NewStore(d)
 		check := testkit.RecountCheck(t, func() ([]stats.Mismatch, error) { return st.Check(ctx, StatSource()) })
-		a := w.add(t, w.unionA, "张三", 1, "model_worker", "party_member")
-		b := w.add(t, w.unionA, "李四", 2, "outdoor_worker")
-		c := w.add(t, w.unionB, "王五", 3)
-		w.add(t, w.subA, "赵六", 4, "model_worker")
+		a := w.add(t, w.UnionA, "张三", 1, "model_worker", "party_member")
+		b := w.add(t, w.UnionA, "李四", 2, "outdoor_worker")
+		c := w.add(t, w.UnionB, "王五", 3)
+		w.add(t, w.SubA, "赵六", 4, "model_worker")
 		check("after joining")
 
-		f, err := st.Read(ctx, w.root.ID)
+		f, err := st.Read(ctx, w.Root.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -37,38 +38,38 @@ func TestFiguresFollowEveryChange(t *testing.T) {
 		}
 
 		// Status: left, then back.
-		if _, err := w.s.SetStatus(ctx, w.admin, b.ID, StatusChange{Status: StatusRetired, On: "2024-03-01"}); err != nil {
+		if _, err := w.s.SetStatus(ctx, w.Admin, b.ID, StatusChange{Status: StatusRetired, On: "2024-03-01"}); err != nil {
 			t.Fatal(err)
 		}
 		check("after retiring")
 		// Tags edited.
-		m, _ := w.s.Get(ctx, w.admin, a.ID)
-		up := Update{Person: Person{Name: m.Name, IDNumber: idNumber(t, 1), Mobile: mobile(1), JoinedOn: m.JoinedOn, Tags: []string{"craftsman"}}, Version: m.Version}
-		if _, err := w.s.Edit(ctx, w.admin, a.ID, up); err != nil {
+		m, _ := w.s.Get(ctx, w.Admin, a.ID)
+		up := Update{Person: Person{Name: m.Name, IDNumber: membertest.IDNumber(t, 1), Mobile: membertest.Mobile(1), JoinedOn: m.JoinedOn, Tags: []string{"craftsman"}}, Version: m.Version}
+		if _, err := w.s.Edit(ctx, w.Admin, a.ID, up); err != nil {
 			t.Fatal(err)
 		}
 		check("after editing tags")
 		// A transfer from unionB to unionA: counted once, at the target.
-		tr, err := w.s.RequestTransfer(ctx, w.admin, TransferRequest{MemberID: c.ID, ToOrgID: w.unionA.ID})
+		tr, err := w.s.RequestTransfer(ctx, w.Admin, TransferRequest{MemberID: c.ID, ToOrgID: w.UnionA.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.s.DecideTransfer(ctx, w.admin, tr.ID, TransferDecision{Action: "release"}); err != nil {
+		if _, err := w.s.DecideTransfer(ctx, w.Admin, tr.ID, TransferDecision{Action: "release"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.s.DecideTransfer(ctx, w.admin, tr.ID, TransferDecision{Action: "accept"}); err != nil {
+		if _, err := w.s.DecideTransfer(ctx, w.Admin, tr.ID, TransferDecision{Action: "accept"}); err != nil {
 			t.Fatal(err)
 		}
 		check("after a transfer")
-		fa, _ := st.Read(ctx, w.unionA.ID)
-		fb, _ := st.Read(ctx, w.unionB.ID)
-		fx, _ := st.Read(ctx, w.xicheng.ID)
+		fa, _ := st.Read(ctx, w.UnionA.ID)
+		fb, _ := st.Read(ctx, w.UnionB.ID)
+		fx, _ := st.Read(ctx, w.Xicheng.ID)
 		if fa.Levels[StatStatus(StatusActive)] != 3 || fb.Levels[StatStatus(StatusActive)] != 0 || fx.Levels[StatStatus(StatusActive)] != 3 ||
 			fa.Flow(StatTransferIn, "", "") != 1 || fb.Flow(StatTransferOut, "", "") != 1 {
 			t.Fatalf("after the transfer: A %+v B %+v district %+v", fa.Levels, fb.Levels, fx.Levels)
 		}
 		// Re-joining a retired member (the same row).
-		if _, err := w.s.Create(ctx, w.admin, w.unionB.ID, Person{Name: "李四", IDNumber: idNumber(t, 2), Mobile: mobile(2), JoinedOn: "2025-01-02"}); err != nil {
+		if _, err := w.s.Create(ctx, w.Admin, w.UnionB.ID, Person{Name: "李四", IDNumber: membertest.IDNumber(t, 2), Mobile: membertest.Mobile(2), JoinedOn: "2025-01-02"}); err != nil {
 			t.Fatal(err)
 		}
 		check("after re-joining")
@@ -76,23 +77,23 @@ func TestFiguresFollowEveryChange(t *testing.T) {
 		w.synthetic(t, 200)
 		check("after generating")
 		// A subtree moves: its figures follow.
-		before, _ := st.Read(ctx, w.dashilan.ID)
-		if _, err := w.o.Move(ctx, w.admin, w.unionA.ID, w.xichang.ID); err != nil {
+		before, _ := st.Read(ctx, w.Dashilan.ID)
+		if _, err := w.Orgs.Move(ctx, w.Admin, w.UnionA.ID, w.Xichang.ID); err != nil {
 			t.Fatal(err)
 		}
 		check("after moving a union")
-		after, _ := st.Read(ctx, w.dashilan.ID)
-		ua, _ := st.Read(ctx, w.unionA.ID)
+		after, _ := st.Read(ctx, w.Dashilan.ID)
+		ua, _ := st.Read(ctx, w.UnionA.ID)
 		if after.Levels[StatStatus(StatusActive)] != before.Levels[StatStatus(StatusActive)]-ua.Levels[StatStatus(StatusActive)] {
 			t.Fatalf("the street kept the moved union's members: before %d, after %d, union %d",
 				before.Levels[StatStatus(StatusActive)], after.Levels[StatStatus(StatusActive)], ua.Levels[StatStatus(StatusActive)])
 		}
 		// A rebuild gives the same figures.
-		root1, _ := st.Read(ctx, w.root.ID)
+		root1, _ := st.Read(ctx, w.Root.ID)
 		if err := st.Rebuild(ctx, StatSource()); err != nil {
 			t.Fatal(err)
 		}
-		root2, _ := st.Read(ctx, w.root.ID)
+		root2, _ := st.Read(ctx, w.Root.ID)
 		if len(root1.Levels) != len(root2.Levels) || root1.Levels[StatStatus(StatusActive)] != root2.Levels[StatStatus(StatusActive)] {
 			t.Fatalf("rebuild changed the root: %v → %v", root1.Levels, root2.Levels)
 		}
@@ -105,16 +106,16 @@ func TestFiguresFollowEveryChange(t *testing.T) {
 func (w *world) synthetic(t *testing.T, n int) {
 	t.Helper()
 	var unions []*Union
-	for _, o := range []*org.Org{w.unionA, w.subA, w.unionB} {
+	for _, o := range []*org.Org{w.UnionA, w.SubA, w.UnionB} {
 		unions = append(unions, &Union{ID: o.ID, Path: o.Path, Name: o.Name, Kind: string(o.Kind)})
 	}
 	rows := make([]Synthetic, n)
 	for i := range rows {
-		id, err := cnid.ParseResidentID(idNumber(t, 7000+i))
+		id, err := cnid.ParseResidentID(membertest.IDNumber(t, 7000+i))
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows[i] = Synthetic{Union: unions[i%3], Name: "生成", ID: id, Mobile: mobile(7000 + i), Job: "电工",
+		rows[i] = Synthetic{Union: unions[i%3], Name: "生成", ID: id, Mobile: membertest.Mobile(7000 + i), Job: "电工",
 			Tags: int64(i % 8), JoinedOn: "2019-03-01", Status: StatusActive}
 		switch {
 		case i%10 == 0:

@@ -240,7 +240,7 @@ func (s *Store) insertMembers(ctx context.Context, tx *db.Tx, rows []memberRow, 
 		for _, g := range r.p.grams {
 			grams = append(grams, g, r.org.Path, r.id)
 		}
-		for _, t := range tagNames(r.p.tags) {
+		for _, t := range TagNames(r.p.tags) {
 			tags = append(tags, t, r.org.Path, r.id)
 		}
 		if r.from != nil {
@@ -320,7 +320,7 @@ func (s *Store) setKeys(ctx context.Context, tx *db.Tx, memberID int64, path str
 	for _, g := range p.grams {
 		grams = append(grams, g, path, memberID)
 	}
-	for _, t := range tagNames(p.tags) {
+	for _, t := range TagNames(p.tags) {
 		tags = append(tags, t, path, memberID)
 	}
 	if err := tx.InsertRows(ctx, "member_grams (gram, org_path, member_id)", 3, grams); err != nil {
@@ -452,7 +452,7 @@ func (s *Store) Create(ctx context.Context, pr *auth.Principal, orgID int64, in 
 func auditView(p *person, orgID int64, st Status) map[string]any {
 	return map[string]any{
 		"name": p.name, "id_number": cnid.MaskResidentID(p.id.Number), "mobile": cnid.MaskMobile(p.mobile),
-		"org_id": db.FormatID(orgID), "status": st, "tags": tagNames(p.tags), "joined_on": p.joinedOn,
+		"org_id": db.FormatID(orgID), "status": st, "tags": TagNames(p.tags), "joined_on": p.joinedOn,
 		"employer_name": p.employer, "job": p.job,
 	}
 }
@@ -560,7 +560,7 @@ func (s *Store) Edit(ctx context.Context, pr *auth.Principal, id int64, in Updat
 		if before.Job != p.job {
 			changed = append(changed, "job")
 		}
-		if strings.Join(before.Tags, ",") != strings.Join(tagNames(p.tags), ",") {
+		if strings.Join(before.Tags, ",") != strings.Join(TagNames(p.tags), ",") {
 			changed = append(changed, "tags")
 		}
 		if before.JoinedOn != p.joinedOn {

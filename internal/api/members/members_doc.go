@@ -4,6 +4,7 @@ import (
 	"gonghui/internal/api"
 	"gonghui/internal/member"
 	"gonghui/internal/member/exports"
+	"gonghui/internal/member/privacy"
 	"gonghui/internal/member/roster"
 )
 
@@ -16,7 +17,7 @@ func (h *API) memberRoutes() []api.Route {
 		api.R("GET", "/me/transfers", api.Self, h.myTransfers, api.Doc("myTransfers", "A signed-in member's own transfers").Out(api.List[member.Transfer]{})),
 		api.R("GET", "/me/applications", api.Self, h.myApplications, api.Doc("myApplications", "A signed-in member's own applications to join").Out(api.List[member.ApplicantView]{})),
 		api.R("GET", "/me/data", api.Self, h.myData, api.Doc("myData", "Everything held about the signed-in member (PIPL access right)").
-			About("The member's record with their own ID and mobile numbers in full (each call is audited as a self-reveal, pii.self_reveal), history, applications, transfers, activity sign-ups, course applications, consents and correction requests. Member tokens only; staff get 404.").Out(member.MyData{})),
+			About("The member's record with their own ID and mobile numbers in full (each call is audited as a self-reveal, pii.self_reveal), history, applications, transfers, activity sign-ups, course applications, consents and correction requests. Member tokens only; staff get 404.").Out(privacy.MyData{})),
 		api.R("PUT", "/me/password", api.Self, h.myPassword, api.Doc("myPassword", "A signed-in member sets or changes their password").In(memberPasswordInput{}).None("Set")),
 		api.R("GET", "/members", api.Full, h.listMembers, api.Doc("listMembers", "Search the registry").
 			Params(api.QP("q", "name substring (two or more characters; one character: surname), pinyin initials, full ID number or mobile number", api.Str()), api.QP("org", "a union: its whole subtree", api.IDS()), api.QP("org_only", "only the union itself", api.FlagS()), api.QP("status", "status", api.EnumS(api.EnumOf(member.Statuses...)...)), api.QP("tag", "carrying this tag; repeat or comma-separate for several (all must match)", api.Str()), api.QP("joined_from", "joined on or after", api.DateS()), api.QP("joined_to", "joined on or before", api.DateS()), api.QP("employer", "employer", api.IDS())).Paged().Out(api.List[member.Member]{}).Errors(404)),
@@ -67,8 +68,8 @@ func (h *API) memberRoutes() []api.Route {
 
 func memberNotes(ns api.Notes) {
 	// Other modules have types of these names too.
-	api.Named[member.Registration](ns, "MemberRegistration")
-	api.Named[member.Enrolment](ns, "MemberEnrolment")
+	api.Named[privacy.Registration](ns, "MemberRegistration")
+	api.Named[privacy.Enrolment](ns, "MemberEnrolment")
 	api.Note[member.Card](ns, api.TypeNote{
 		Fields: map[string]api.FieldNote{
 			"payload": {Desc: "GHC1:... the QR code's text"},
@@ -86,16 +87,16 @@ func memberNotes(ns api.Notes) {
 			"status": {Enum: []string{"pending", "approved", "rejected", "transfer"}},
 		},
 	})
-	api.Note[member.Correction](ns, api.TypeNote{
+	api.Note[privacy.Correction](ns, api.TypeNote{
 		Fields: map[string]api.FieldNote{
-			"field":       {Enum: api.EnumOf(member.CorrectionFields...)},
+			"field":       {Enum: api.EnumOf(privacy.CorrectionFields...)},
 			"value":       {Desc: "the value asked for (numbers in full for the member)"},
 			"status":      {Enum: []string{"pending", "approved", "rejected"}},
 			"member_name": {Desc: "staff listings only"},
 			"org_name":    {Desc: "staff listings only"},
 		},
 	})
-	api.Note[member.Consent](ns, api.TypeNote{
+	api.Note[privacy.Consent](ns, api.TypeNote{
 		Fields: map[string]api.FieldNote{
 			"path":      {Enum: []string{"online", "onsite", "import"}},
 			"collector": {Desc: "the staff member who collected it; empty when the member gave it online"},

@@ -7,12 +7,13 @@ import (
 	"gonghui/internal/api"
 	"gonghui/internal/audit"
 	"gonghui/internal/member"
+	"gonghui/internal/member/privacy"
 )
 
 // myData: GET /me/data, everything held about the signed-in member, their
 // own numbers in full; audited as a self-reveal.
 func (h *API) myData(w http.ResponseWriter, r *http.Request) error {
-	d, err := h.Members.OwnData(r.Context(), api.Principal(r).MemberID, "api")
+	d, err := privacy.OwnData(r.Context(), h.Members, api.Principal(r).MemberID, "api")
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package exports
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"sync"
 	"testing"
@@ -14,9 +15,13 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
+	"gonghui/internal/member/membertest"
+	"gonghui/internal/member/membertest/storetest"
 	"gonghui/internal/testkit"
 	"gonghui/internal/testkit/orgtree"
 )
+
+var ctx = context.Background()
 
 func tr(key string, args ...any) string { return key }
 
@@ -43,11 +48,11 @@ func sheetText(t *testing.T, data []byte) string {
 // date nor the sex that the hidden digits of the ID number encode.
 func TestMaskedExportHidesBirthDate(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
-		w.add(t, w.unionA, "王小明", 1234)
+		w := storetest.New(t, d)
+		w.Add(t, w.UnionA, "王小明", 1234)
 		birth := time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1234).Format(time.DateOnly)
 		var buf bytes.Buffer
-		if _, err := Export(ctx, w.s, orgtree.Grant(auth.RoleOfficer, w.dashilan), member.Query{}, ExportOptions{}, tr, &buf); err != nil {
+		if _, err := Export(ctx, w.S, orgtree.Grant(auth.RoleOfficer, w.Dashilan), member.Query{}, ExportOptions{}, tr, &buf); err != nil {
 			t.Fatal(err)
 		}
 		if text := sheetText(t, buf.Bytes()); strings.Contains(text, birth) || strings.Contains(text, "member.gender.") || !strings.Contains(text, member.MaskedBirthDate) {
@@ -61,99 +66,99 @@ func TestMaskedExportHidesBirthDate(t *testing.T) {
 // audited with its row count.
 func TestExportApproval(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
-		w.s.Policy.ApprovalRows = 2
+		w := storetest.New(t, d)
+		w.S.Policy.ApprovalRows = 2
 		for i, name := range []string{"成员甲", "成员乙", "成员丙"} {
-			w.add(t, w.unionA, name, 1600+i)
+			w.Add(t, w.UnionA, name, 1600+i)
 		}
-		requester := staff(11, auth.RoleOfficer, w.unionA)
-		approver := staff(12, auth.RoleMembershipOfficer, w.dashilan)
-		stranger := staff(13, auth.RoleOfficer, w.xichang)
-		leader := staff(14, auth.RoleLeader, w.unionA)
+		requester := membertest.Staff(11, auth.RoleOfficer, w.UnionA)
+		approver := membertest.Staff(12, auth.RoleMembershipOfficer, w.Dashilan)
+		stranger := membertest.Staff(13, auth.RoleOfficer, w.Xichang)
+		leader := membertest.Staff(14, auth.RoleLeader, w.UnionA)
 		var buf bytes.Buffer
 
 		// Masked: direct, and audited with its row count.
-		if n, err := Export(ctx, w.s, leader, member.Query{}, ExportOptions{}, tr, &buf); err != nil || n != 3 {
+		if n, err := Export(ctx, w.S, leader, member.Query{}, ExportOptions{}, tr, &buf); err != nil || n != 3 {
 			t.Fatalf("masked export %d %v", n, err)
 		}
-		if n := count(t, d, "SELECT count(*) FROM audit_log WHERE action = 'member.export' AND after_json LIKE '%\"rows\":3%'"); n != 1 {
+		if n := membertest.Count(t, d, "SELECT count(*) FROM audit_log WHERE action = 'member.export' AND after_json LIKE '%\"rows\":3%'"); n != 1 {
 			t.Fatalf("masked export audited %d times", n)
 		}
 		// Full numbers: a reason, and no more rows than the threshold.
-		_, err := Export(ctx, w.s, leader, member.Query{}, ExportOptions{Reveal: true, Reason: "x"}, tr, &buf)
-		wantKind(t, err, errs.KindForbidden)
-		_, err = Export(ctx, w.s, requester, member.Query{}, ExportOptions{Reveal: true}, tr, &buf)
-		wantField(t, err, "reason", "field.required")
-		_, err = Export(ctx, w.s, requester, member.Query{}, ExportOptions{Reveal: true, Reason: "年检"}, tr, &buf)
+		_, err := Export(ctx, w.S, leader, member.Query{}, ExportOptions{Reveal: true, Reason: "x"}, tr, &buf)
+		membertest.WantKind(t, err, errs.KindForbidden)
+		_, err = Export(ctx, w.S, requester, member.Query{}, ExportOptions{Reveal: true}, tr, &buf)
+		membertest.WantField(t, err, "reason", "field.required")
+		_, err = Export(ctx, w.S, requester, member.Query{}, ExportOptions{Reveal: true, Reason: "年检"}, tr, &buf)
 		if e, ok := errs.As(err); !ok || e.Code != "export_approval_required" {
 			t.Fatalf("large direct export: %v", err)
 		}
 		buf.Reset()
-		if n, err := Export(ctx, w.s, requester, member.Query{Q: "成员甲"}, ExportOptions{Reveal: true, Reason: "核对"}, tr, &buf); err != nil || n != 1 {
+		if n, err := Export(ctx, w.S, requester, member.Query{Q: "成员甲"}, ExportOptions{Reveal: true, Reason: "核对"}, tr, &buf); err != nil || n != 1 {
 			t.Fatalf("small direct export %d %v", n, err)
 		}
-		if !strings.Contains(sheetText(t, buf.Bytes()), idNumber(t, 1600)) {
+		if !strings.Contains(sheetText(t, buf.Bytes()), membertest.IDNumber(t, 1600)) {
 			t.Fatal("small direct export without the full number")
 		}
 
 		// Above the threshold: a request another person approves.
-		req, err := RequestExport(ctx, w.s, requester, member.Query{}, "年度核查")
-		if err != nil || req.Status != ExportPending || req.Rows != 3 || req.OrgID != w.unionA.ID {
+		req, err := RequestExport(ctx, w.S, requester, member.Query{}, "年度核查")
+		if err != nil || req.Status != ExportPending || req.Rows != 3 || req.OrgID != w.UnionA.ID {
 			t.Fatalf("request %+v %v", req, err)
 		}
-		_, err = DecideExport(ctx, w.s, requester, req.ID, ExportDecision{Action: "approve"})
+		_, err = DecideExport(ctx, w.S, requester, req.ID, ExportDecision{Action: "approve"})
 		if e, ok := errs.As(err); !ok || e.Code != "export_self_approval" {
 			t.Fatalf("self approval: %v", err)
 		}
-		_, err = DownloadExport(ctx, w.s, requester, req.ID, tr, &buf)
-		wantKind(t, err, errs.KindConflict)
-		_, err = DecideExport(ctx, w.s, stranger, req.ID, ExportDecision{Action: "approve"})
-		wantKind(t, err, errs.KindNotFound)
-		if l, _, _ := ListExports(ctx, w.s, stranger, ExportQuery{}); len(l) != 0 {
+		_, err = DownloadExport(ctx, w.S, requester, req.ID, tr, &buf)
+		membertest.WantKind(t, err, errs.KindConflict)
+		_, err = DecideExport(ctx, w.S, stranger, req.ID, ExportDecision{Action: "approve"})
+		membertest.WantKind(t, err, errs.KindNotFound)
+		if l, _, _ := ListExports(ctx, w.S, stranger, ExportQuery{}); len(l) != 0 {
 			t.Fatalf("another street lists %+v", l)
 		}
-		waiting, _, err := ListExports(ctx, w.s, approver, ExportQuery{View: "awaiting"})
+		waiting, _, err := ListExports(ctx, w.S, approver, ExportQuery{View: "awaiting"})
 		if err != nil || len(waiting) != 1 || !waiting[0].CanApprove {
 			t.Fatalf("approver's queue %+v %v", waiting, err)
 		}
-		_, err = DecideExport(ctx, w.s, approver, req.ID, ExportDecision{Action: "reject"})
-		wantField(t, err, "note", "field.required")
-		ok, err := DecideExport(ctx, w.s, approver, req.ID, ExportDecision{Action: "approve"})
+		_, err = DecideExport(ctx, w.S, approver, req.ID, ExportDecision{Action: "reject"})
+		membertest.WantField(t, err, "note", "field.required")
+		ok, err := DecideExport(ctx, w.S, approver, req.ID, ExportDecision{Action: "approve"})
 		if err != nil || ok.Status != ExportApproved || ok.DecidedBy != "u12" {
 			t.Fatalf("approve %+v %v", ok, err)
 		}
-		_, err = DecideExport(ctx, w.s, approver, req.ID, ExportDecision{Action: "reject", Note: "晚了"})
-		wantKind(t, err, errs.KindConflict)
-		_, err = DownloadExport(ctx, w.s, approver, req.ID, tr, &buf)
-		wantKind(t, err, errs.KindNotFound)
+		_, err = DecideExport(ctx, w.S, approver, req.ID, ExportDecision{Action: "reject", Note: "晚了"})
+		membertest.WantKind(t, err, errs.KindConflict)
+		_, err = DownloadExport(ctx, w.S, approver, req.ID, tr, &buf)
+		membertest.WantKind(t, err, errs.KindNotFound)
 		buf.Reset()
-		if _, err := DownloadExport(ctx, w.s, requester, req.ID, tr, &buf); err != nil {
+		if _, err := DownloadExport(ctx, w.S, requester, req.ID, tr, &buf); err != nil {
 			t.Fatal(err)
 		}
 		text := sheetText(t, buf.Bytes())
 		for i := range 3 {
-			if !strings.Contains(text, idNumber(t, 1600+i)) {
+			if !strings.Contains(text, membertest.IDNumber(t, 1600+i)) {
 				t.Fatalf("download lacks member %d:\n%s", i, text)
 			}
 		}
-		_, err = DownloadExport(ctx, w.s, requester, req.ID, tr, &buf)
-		wantKind(t, err, errs.KindConflict)
-		if n := count(t, d, "SELECT count(*) FROM audit_log WHERE action = 'pii.export' AND entity_id = ? AND after_json LIKE '%\"rows\":3%'", db.FormatID(req.ID)); n != 1 {
+		_, err = DownloadExport(ctx, w.S, requester, req.ID, tr, &buf)
+		membertest.WantKind(t, err, errs.KindConflict)
+		if n := membertest.Count(t, d, "SELECT count(*) FROM audit_log WHERE action = 'pii.export' AND entity_id = ? AND after_json LIKE '%\"rows\":3%'", db.FormatID(req.ID)); n != 1 {
 			t.Fatalf("download audited %d times", n)
 		}
 
 		// An approval lapses after the policy's time.
-		req2, err := RequestExport(ctx, w.s, requester, member.Query{}, "再查")
+		req2, err := RequestExport(ctx, w.S, requester, member.Query{}, "再查")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := DecideExport(ctx, w.s, approver, req2.ID, ExportDecision{Action: "approve"}); err != nil {
+		if _, err := DecideExport(ctx, w.S, approver, req2.ID, ExportDecision{Action: "approve"}); err != nil {
 			t.Fatal(err)
 		}
-		w.s.SetClock(func() time.Time { return time.Now().Add(w.s.Policy.TTL + time.Minute) })
-		_, err = DownloadExport(ctx, w.s, requester, req2.ID, tr, &buf)
-		wantKind(t, err, errs.KindConflict)
-		if g, _ := GetExport(ctx, w.s, requester, req2.ID); g.Status != ExportExpired {
+		w.S.SetClock(func() time.Time { return time.Now().Add(w.S.Policy.TTL + time.Minute) })
+		_, err = DownloadExport(ctx, w.S, requester, req2.ID, tr, &buf)
+		membertest.WantKind(t, err, errs.KindConflict)
+		if g, _ := GetExport(ctx, w.S, requester, req2.ID); g.Status != ExportExpired {
 			t.Fatalf("lapsed request %+v", g)
 		}
 	})
@@ -164,12 +169,12 @@ func TestExportApproval(t *testing.T) {
 // an account's reads in an hour cross the threshold.
 func TestExportQuotaAndMassRead(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
-		w.add(t, w.unionA, "成员", 1700)
-		w.s.Policy.PerHour = 3
-		other := member.NewStore(d, w.s.Keys) // a second process's store on the same database
+		w := storetest.New(t, d)
+		w.Add(t, w.UnionA, "成员", 1700)
+		w.S.Policy.PerHour = 3
+		other := member.NewStore(d, w.S.Keys) // a second process's store on the same database
 		other.Policy.PerHour = 3
-		requester := staff(21, auth.RoleOfficer, w.unionA)
+		requester := membertest.Staff(21, auth.RoleOfficer, w.UnionA)
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		okN, limited := 0, 0
@@ -177,7 +182,7 @@ func TestExportQuotaAndMassRead(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				s := w.s
+				s := w.S
 				if i%2 == 1 {
 					s = other
 				}
@@ -198,12 +203,12 @@ func TestExportQuotaAndMassRead(t *testing.T) {
 			t.Fatalf("%d granted, %d limited; want 3 and 5", okN, limited)
 		}
 
-		w.s.Policy.MassRead = 3
-		reader := staff(22, auth.RoleOfficer, w.unionA)
-		list, _, _ := w.s.List(ctx, reader, member.Query{})
+		w.S.Policy.MassRead = 3
+		reader := membertest.Staff(22, auth.RoleOfficer, w.UnionA)
+		list, _, _ := w.S.List(ctx, reader, member.Query{})
 		before := alerts(t)
 		for range 5 {
-			if _, err := w.s.Reveal(ctx, reader, list[0].ID, "核对"); err != nil {
+			if _, err := w.S.Reveal(ctx, reader, list[0].ID, "核对"); err != nil {
 				t.Fatal(err)
 			}
 		}

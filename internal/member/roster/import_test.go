@@ -2,6 +2,7 @@ package roster
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -13,9 +14,13 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
+	"gonghui/internal/member/membertest"
+	"gonghui/internal/member/membertest/storetest"
 	"gonghui/internal/sheet"
 	"gonghui/internal/testkit"
 )
+
+var ctx = context.Background()
 
 // xlsx writes rows (the first is the header) as an .xlsx file.
 func xlsx(t testing.TB, rows ...[]string) []byte {
@@ -50,9 +55,9 @@ func csvFile(rows ...[]string) []byte {
 	return []byte(b.String())
 }
 
-func (w *world) importFile(t *testing.T, data []byte, mode ImportMode) *ImportReport {
+func importFile(t *testing.T, w *storetest.World, data []byte, mode ImportMode) *ImportReport {
 	t.Helper()
-	rep, err := Import(ctx, w.s, w.dashilanOfficer, bytes.NewReader(data), int64(len(data)), ImportOptions{OrgID: w.unionA.ID, Mode: mode, Name: "test.xlsx"})
+	rep, err := Import(ctx, w.S, w.DashilanOfficer, bytes.NewReader(data), int64(len(data)), ImportOptions{OrgID: w.UnionA.ID, Mode: mode, Name: "test.xlsx"})
 	if err != nil {
 		t.Fatalf("import %s: %v", mode, err)
 	}
@@ -70,22 +75,22 @@ func errorAt(rep *ImportReport, row int, column string) string {
 
 func TestImportModes(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
-		elsewhere := w.add(t, w.unionB, "外单位", 900)
-		badCheck := idNumber(t, 903)
+		w := storetest.New(t, d)
+		elsewhere := w.Add(t, w.UnionB, "外单位", 900)
+		badCheck := membertest.IDNumber(t, 903)
 		badCheck = badCheck[:17] + map[bool]string{true: "2", false: "1"}[badCheck[17] == '1'] // a wrong check character
 		data := xlsx(t,
 			[]string{"甲公司会员花名册", "", "", "", "", ""},
 			[]string{"序号", "姓名", "*身份证号码", "手机号", "工作单位", "入会时间"},
-			[]string{"1", "张一", idNumber(t, 901), mobile(901), "甲公司", "2020年3月1日"},
-			[]string{"2", "张二", idNumber(t, 902), "", "", "2021/4/5"},
-			[]string{"3", "张三", badCheck, mobile(903), "", ""},
+			[]string{"1", "张一", membertest.IDNumber(t, 901), membertest.Mobile(901), "甲公司", "2020年3月1日"},
+			[]string{"2", "张二", membertest.IDNumber(t, 902), "", "", "2021/4/5"},
+			[]string{"3", "张三", badCheck, membertest.Mobile(903), "", ""},
 			[]string{"", "", "", "", "", ""},
-			[]string{"5", "张五", idNumber(t, 901), mobile(905), "", ""},
-			[]string{"6", "外单位", idNumber(t, 900), "", "", ""},
-			[]string{"7", "张七", idNumber(t, 907), mobile(907), "", "2020-13-01"},
+			[]string{"5", "张五", membertest.IDNumber(t, 901), membertest.Mobile(905), "", ""},
+			[]string{"6", "外单位", membertest.IDNumber(t, 900), "", "", ""},
+			[]string{"7", "张七", membertest.IDNumber(t, 907), membertest.Mobile(907), "", "2020-13-01"},
 		)
-		rep := w.importFile(t, data, ImportDryRun)
+		rep := importFile(t, w, data, ImportDryRun)
 		if rep.Total != 6 || rep.Valid != 2 || rep.Invalid != 4 || rep.Imported != 0 {
 			t.Fatalf("dry run %+v", rep)
 		}
@@ -100,54 +105,54 @@ func TestImportModes(t *testing.T) {
 				t.Errorf("row %d %s: %q, want %q (%+v)", c.row, c.column, got, c.code, rep.Errors)
 			}
 		}
-		if n := count(t, d, "SELECT count(*) FROM members"); n != 1 {
+		if n := membertest.Count(t, d, "SELECT count(*) FROM members"); n != 1 {
 			t.Fatalf("a dry run wrote: %d members", n)
 		}
-		rep = w.importFile(t, data, ImportAllOrNothing)
+		rep = importFile(t, w, data, ImportAllOrNothing)
 		if rep.Imported != 0 || rep.Invalid != 4 {
 			t.Fatalf("all-or-nothing with bad rows %+v", rep)
 		}
-		if n := count(t, d, "SELECT count(*) FROM members"); n != 1 {
+		if n := membertest.Count(t, d, "SELECT count(*) FROM members"); n != 1 {
 			t.Fatalf("all-or-nothing with bad rows wrote: %d members", n)
 		}
-		rep = w.importFile(t, data, ImportValidRows)
+		rep = importFile(t, w, data, ImportValidRows)
 		if rep.Imported != 2 || rep.Invalid != 4 {
 			t.Fatalf("valid rows %+v", rep)
 		}
-		m, _, err := w.s.List(ctx, w.dashilanOfficer, member.Query{Q: "张一"})
-		if err != nil || len(m) != 1 || m[0].JoinedOn != "2020-03-01" || m[0].EmployerID != w.empA.ID || m[0].Source != member.SourceImport {
+		m, _, err := w.S.List(ctx, w.DashilanOfficer, member.Query{Q: "张一"})
+		if err != nil || len(m) != 1 || m[0].JoinedOn != "2020-03-01" || m[0].EmployerID != w.EmpA.ID || m[0].Source != member.SourceImport {
 			t.Fatalf("imported %+v %v", m, err)
 		}
 		// Again: nothing new.
-		rep = w.importFile(t, data, ImportValidRows)
+		rep = importFile(t, w, data, ImportValidRows)
 		if rep.Imported != 0 || rep.Skipped != 2 {
 			t.Fatalf("re-import %+v", rep)
 		}
-		if n := count(t, d, "SELECT count(*) FROM members"); n != 3 {
+		if n := membertest.Count(t, d, "SELECT count(*) FROM members"); n != 3 {
 			t.Fatalf("re-import made duplicates: %d members", n)
 		}
 		_ = elsewhere
 		// A clean file imports whole.
 		clean := xlsx(t, []string{"姓名", "身份证号", "性别", "标签"},
-			[]string{"李一", idNumber(t, 911), genderOf(t, 911), "劳模、党员"},
-			[]string{"李二", idNumber(t, 912), genderOf(t, 912), ""})
-		rep = w.importFile(t, clean, ImportAllOrNothing)
+			[]string{"李一", membertest.IDNumber(t, 911), genderOf(t, 911), "劳模、党员"},
+			[]string{"李二", membertest.IDNumber(t, 912), genderOf(t, 912), ""})
+		rep = importFile(t, w, clean, ImportAllOrNothing)
 		if rep.Imported != 2 || rep.Invalid != 0 {
 			t.Fatalf("clean all-or-nothing %+v", rep)
 		}
-		li, _, _ := w.s.List(ctx, w.dashilanOfficer, member.Query{Q: "李一"})
+		li, _, _ := w.S.List(ctx, w.DashilanOfficer, member.Query{Q: "李一"})
 		if len(li) != 1 || strings.Join(li[0].Tags, ",") != "model_worker,party_member" {
 			t.Fatalf("tags %+v", li)
 		}
 		// A former member in a roster comes back on the same row.
-		if _, err := w.s.SetStatus(ctx, w.admin, li[0].ID, member.StatusChange{Status: member.StatusLeft}); err != nil {
+		if _, err := w.S.SetStatus(ctx, w.Admin, li[0].ID, member.StatusChange{Status: member.StatusLeft}); err != nil {
 			t.Fatal(err)
 		}
-		rep = w.importFile(t, clean, ImportValidRows)
+		rep = importFile(t, w, clean, ImportValidRows)
 		if rep.Imported != 1 || rep.Skipped != 1 {
 			t.Fatalf("rejoin by import %+v", rep)
 		}
-		back, err := w.s.Get(ctx, w.admin, li[0].ID)
+		back, err := w.S.Get(ctx, w.Admin, li[0].ID)
 		if err != nil || back.Status != member.StatusActive || back.CardSerial != 2 {
 			t.Fatalf("rejoined %+v %v", back, err)
 		}
@@ -155,7 +160,7 @@ func TestImportModes(t *testing.T) {
 }
 
 func genderOf(t testing.TB, n int) string {
-	id := idNumber(t, n)
+	id := membertest.IDNumber(t, n)
 	if (id[16]-'0')%2 == 1 {
 		return "男"
 	}
@@ -164,37 +169,37 @@ func genderOf(t testing.TB, n int) string {
 
 func TestImportCSVEncodingsAndHeaders(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
-		rows := [][]string{{"会员姓名", "公民身份号码", "联系电话", "岗位"}, {"王一", idNumber(t, 921), mobile(921), "焊工"}}
+		w := storetest.New(t, d)
+		rows := [][]string{{"会员姓名", "公民身份号码", "联系电话", "岗位"}, {"王一", membertest.IDNumber(t, 921), membertest.Mobile(921), "焊工"}}
 		utf := csvFile(rows...)
-		gb, err := simplifiedchinese.GB18030.NewEncoder().Bytes(csvFile([]string{"姓名", "身份证号"}, []string{"王二", idNumber(t, 922)}))
+		gb, err := simplifiedchinese.GB18030.NewEncoder().Bytes(csvFile([]string{"姓名", "身份证号"}, []string{"王二", membertest.IDNumber(t, 922)}))
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, f := range [][]byte{utf, gb} {
-			rep := w.importFile(t, f, ImportValidRows)
+			rep := importFile(t, w, f, ImportValidRows)
 			if rep.Imported != 1 || rep.Format != "csv" {
 				t.Fatalf("csv %+v", rep)
 			}
 		}
-		got, _, _ := w.s.List(ctx, w.dashilanOfficer, member.Query{Q: "王二"})
+		got, _, _ := w.S.List(ctx, w.DashilanOfficer, member.Query{Q: "王二"})
 		if len(got) != 1 {
 			t.Fatal("GB18030 name not read")
 		}
 		// Required columns missing: a field error, nothing else.
-		_, err = Import(ctx, w.s, w.dashilanOfficer, bytes.NewReader(csvFile([]string{"名字x", "电话"}, []string{"a", "b"})), 20, ImportOptions{OrgID: w.unionA.ID, Mode: ImportDryRun})
-		wantKind(t, err, errs.KindInvalid)
+		_, err = Import(ctx, w.S, w.DashilanOfficer, bytes.NewReader(csvFile([]string{"名字x", "电话"}, []string{"a", "b"})), 20, ImportOptions{OrgID: w.UnionA.ID, Mode: ImportDryRun})
+		membertest.WantKind(t, err, errs.KindInvalid)
 		// Another street's union: refused.
-		_, err = Import(ctx, w.s, w.dashilanOfficer, bytes.NewReader(utf), int64(len(utf)), ImportOptions{OrgID: w.unionB.ID, Mode: ImportValidRows})
-		wantField(t, err, "org", "field.invalid_id")
-		_, err = Import(ctx, w.s, w.dashilanOfficer, bytes.NewReader(utf), int64(len(utf)), ImportOptions{OrgID: w.unionA.ID, Mode: "maybe"})
-		wantField(t, err, "mode", "field.invalid_choice")
+		_, err = Import(ctx, w.S, w.DashilanOfficer, bytes.NewReader(utf), int64(len(utf)), ImportOptions{OrgID: w.UnionB.ID, Mode: ImportValidRows})
+		membertest.WantField(t, err, "org", "field.invalid_id")
+		_, err = Import(ctx, w.S, w.DashilanOfficer, bytes.NewReader(utf), int64(len(utf)), ImportOptions{OrgID: w.UnionA.ID, Mode: "maybe"})
+		membertest.WantField(t, err, "mode", "field.invalid_choice")
 		// A formula-looking cell is data, never a formula.
-		f := xlsx(t, []string{"姓名", "身份证号", "岗位"}, []string{"赵一", idNumber(t, 923), "=HYPERLINK(\"x\")"})
-		if rep := w.importFile(t, f, ImportValidRows); rep.Imported != 1 {
+		f := xlsx(t, []string{"姓名", "身份证号", "岗位"}, []string{"赵一", membertest.IDNumber(t, 923), "=HYPERLINK(\"x\")"})
+		if rep := importFile(t, w, f, ImportValidRows); rep.Imported != 1 {
 			t.Fatalf("formula cell %+v", rep)
 		}
-		z, _, _ := w.s.List(ctx, w.dashilanOfficer, member.Query{Q: "赵一"})
+		z, _, _ := w.S.List(ctx, w.DashilanOfficer, member.Query{Q: "赵一"})
 		if len(z) != 1 || z[0].Job != "=HYPERLINK(\"x\")" {
 			t.Fatalf("job %+v", z)
 		}
@@ -208,7 +213,7 @@ func BenchmarkImport100k(b *testing.B) {
 	for _, engine := range testkit.Engines() {
 		b.Run(string(engine), func(b *testing.B) {
 			d := testkit.NewDB(b, engine)
-			w := newWorld(b, d)
+			w := storetest.New(b, d)
 			var buf bytes.Buffer
 			buf.WriteString("姓名,身份证号,手机号\n")
 			g := &generator{regions: []string{"110101", "110102", "110105"}, rng: rand.New(rand.NewPCG(1, 2))}
@@ -222,7 +227,7 @@ func BenchmarkImport100k(b *testing.B) {
 			data := buf.Bytes()
 			b.ResetTimer()
 			for range b.N {
-				rep, err := Import(ctx, w.s, w.dashilanOfficer, bytes.NewReader(data), int64(len(data)), ImportOptions{OrgID: w.unionA.ID, Mode: ImportValidRows})
+				rep, err := Import(ctx, w.S, w.DashilanOfficer, bytes.NewReader(data), int64(len(data)), ImportOptions{OrgID: w.UnionA.ID, Mode: ImportValidRows})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -239,31 +244,31 @@ func BenchmarkImport100k(b *testing.B) {
 // the caller's reach, or none, are refused.
 func TestImportUnionColumn(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
+		w := storetest.New(t, d)
 		data := csvFile([]string{"姓名", "身份证号", "所在工会"},
-			[]string{"赵甲", idNumber(t, 931), "甲公司工会"},
-			[]string{"赵乙", idNumber(t, 932), db.FormatID(w.subA.ID)},
-			[]string{"赵丙", idNumber(t, 933), "乙公司工会"},
-			[]string{"赵丁", idNumber(t, 934), ""},
-			[]string{"赵戊", idNumber(t, 935), "大栅栏街道总工会"},
+			[]string{"赵甲", membertest.IDNumber(t, 931), "甲公司工会"},
+			[]string{"赵乙", membertest.IDNumber(t, 932), db.FormatID(w.SubA.ID)},
+			[]string{"赵丙", membertest.IDNumber(t, 933), "乙公司工会"},
+			[]string{"赵丁", membertest.IDNumber(t, 934), ""},
+			[]string{"赵戊", membertest.IDNumber(t, 935), "大栅栏街道总工会"},
 		)
-		rep, err := Import(ctx, w.s, w.dashilanOfficer, bytes.NewReader(data), int64(len(data)), ImportOptions{Mode: ImportValidRows})
+		rep, err := Import(ctx, w.S, w.DashilanOfficer, bytes.NewReader(data), int64(len(data)), ImportOptions{Mode: ImportValidRows})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if rep.Imported != 3 || rep.Invalid != 2 || errorAt(rep, 4, "所在工会") != "import_union_unknown" || errorAt(rep, 5, "所在工会") != "import_union_missing" {
 			t.Fatalf("report %+v", rep)
 		}
-		for name, u := range map[string]int64{"赵甲": w.unionA.ID, "赵乙": w.subA.ID, "赵戊": w.dashilan.ID} {
-			got, _, _ := w.s.List(ctx, w.admin, member.Query{Q: name})
+		for name, u := range map[string]int64{"赵甲": w.UnionA.ID, "赵乙": w.SubA.ID, "赵戊": w.Dashilan.ID} {
+			got, _, _ := w.S.List(ctx, w.Admin, member.Query{Q: name})
 			if len(got) != 1 || got[0].OrgID != u {
 				t.Fatalf("%s: %+v", name, got)
 			}
 		}
 		// Neither a default union nor a union column: refused at once.
-		plain := csvFile([]string{"姓名", "身份证号"}, []string{"钱甲", idNumber(t, 936)})
-		_, err = Import(ctx, w.s, w.dashilanOfficer, bytes.NewReader(plain), int64(len(plain)), ImportOptions{Mode: ImportDryRun})
-		wantField(t, err, "org", "member.import_union_required")
+		plain := csvFile([]string{"姓名", "身份证号"}, []string{"钱甲", membertest.IDNumber(t, 936)})
+		_, err = Import(ctx, w.S, w.DashilanOfficer, bytes.NewReader(plain), int64(len(plain)), ImportOptions{Mode: ImportDryRun})
+		membertest.WantField(t, err, "org", "member.import_union_required")
 	})
 }
 
@@ -271,7 +276,7 @@ func TestImportUnionColumn(t *testing.T) {
 // before and says how many, together with the error.
 func TestImportBreaksOffMidFile(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
+		w := storetest.New(t, d)
 		var b bytes.Buffer
 		b.WriteString("姓名,身份证号\n")
 		g := &generator{regions: []string{"110101"}, rng: rand.New(rand.NewPCG(3, 4))}
@@ -286,14 +291,14 @@ func TestImportBreaksOffMidFile(t *testing.T) {
 		// more than the reader takes.
 		b.WriteString("\"" + strings.Repeat("x", 9<<20) + "\n")
 		data := b.Bytes()
-		rep, err := Import(ctx, w.s, w.dashilanOfficer, bytes.NewReader(data), int64(len(data)), ImportOptions{OrgID: w.unionA.ID, Mode: ImportValidRows})
+		rep, err := Import(ctx, w.S, w.DashilanOfficer, bytes.NewReader(data), int64(len(data)), ImportOptions{OrgID: w.UnionA.ID, Mode: ImportValidRows})
 		if err == nil {
 			t.Fatal("a broken file imported without an error")
 		}
 		if rep == nil || rep.Imported != importBatch {
 			t.Fatalf("report %+v, want %d imported", rep, importBatch)
 		}
-		if n := count(t, d, "SELECT count(*) FROM members"); n != importBatch {
+		if n := membertest.Count(t, d, "SELECT count(*) FROM members"); n != importBatch {
 			t.Fatalf("%d members stored", n)
 		}
 	})
@@ -303,10 +308,10 @@ func TestImportBreaksOffMidFile(t *testing.T) {
 // elsewhere, never where.
 func TestImportDryRunDoesNotNameTheUnion(t *testing.T) {
 	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
-		w := newWorld(t, d)
-		m := w.add(t, w.unionA, "甲会员", 1500)
-		data := csvFile([]string{"姓名", "身份证号", "手机号"}, []string{"甲会员", idNumber(t, 1500), ""})
-		rep, err := Import(ctx, w.s, w.xichangOf, bytes.NewReader(data), int64(len(data)), ImportOptions{OrgID: w.unionB.ID, Mode: ImportDryRun, Name: "r.csv"})
+		w := storetest.New(t, d)
+		m := w.Add(t, w.UnionA, "甲会员", 1500)
+		data := csvFile([]string{"姓名", "身份证号", "手机号"}, []string{"甲会员", membertest.IDNumber(t, 1500), ""})
+		rep, err := Import(ctx, w.S, w.XichangOf, bytes.NewReader(data), int64(len(data)), ImportOptions{OrgID: w.UnionB.ID, Mode: ImportDryRun, Name: "r.csv"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -314,7 +319,7 @@ func TestImportDryRunDoesNotNameTheUnion(t *testing.T) {
 			t.Fatalf("report %+v", rep)
 		}
 		b, _ := json.Marshal(rep)
-		for _, leak := range []string{w.unionA.Name, w.dashilan.Name, db.FormatID(w.unionA.ID), db.FormatID(m.ID)} {
+		for _, leak := range []string{w.UnionA.Name, w.Dashilan.Name, db.FormatID(w.UnionA.ID), db.FormatID(m.ID)} {
 			if strings.Contains(string(b), leak) {
 				t.Fatalf("dry run names %q: %s", leak, b)
 			}

@@ -6,6 +6,7 @@ import (
 
 	"gonghui/internal/beijing"
 	"gonghui/internal/member"
+	"gonghui/internal/member/privacy"
 	"gonghui/internal/sheet"
 )
 
@@ -13,7 +14,7 @@ import (
 // columns (section, item, value), one row a fact, so that it reads the same
 // in any spreadsheet. Cells a spreadsheet would run as formulas are
 // neutralised by the sheet writer, as in every export.
-func WriteOwnData(d *member.MyData, tr member.Translate, out io.Writer) error {
+func WriteOwnData(d *privacy.MyData, tr member.Translate, out io.Writer) error {
 	w, err := sheet.NewWriter(tr("rights.data.sheet"), []string{tr("rights.data.col_section"), tr("rights.data.col_item"), tr("rights.data.col_value")})
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/member"
+	"gonghui/internal/member/privacy"
 	"gonghui/internal/member/roster"
 	"gonghui/internal/web"
 )
@@ -55,15 +56,15 @@ type portalDataData struct {
 
 func correctionVariant(s string) string {
 	switch s {
-	case member.CorrectionPending:
+	case privacy.CorrectionPending:
 		return "warning"
-	case member.CorrectionApproved:
+	case privacy.CorrectionApproved:
 		return "success"
 	}
 	return "danger"
 }
 
-func consentItem(lang i18n.Lang, c member.Consent) rightsItem {
+func consentItem(lang i18n.Lang, c privacy.Consent) rightsItem {
 	purposes := make([]string, len(c.Purposes))
 	for i, p := range c.Purposes {
 		purposes[i] = i18n.T(lang, "rights.purpose."+p)
@@ -77,12 +78,12 @@ func consentItem(lang i18n.Lang, c member.Consent) rightsItem {
 }
 
 func correctionFields(lang i18n.Lang) []web.Option {
-	return web.EnumOptions(lang, member.CorrectionFields, func(lang i18n.Lang, f string) string { return i18n.T(lang, "rights.field."+f) })
+	return web.EnumOptions(lang, privacy.CorrectionFields, func(lang i18n.Lang, f string) string { return i18n.T(lang, "rights.field."+f) })
 }
 
 // ownData reads the member's data, audited as a self-reveal via how.
-func (h *Pages) ownData(w http.ResponseWriter, r *http.Request, p *auth.Principal, how string) (*member.MyData, bool) {
-	d, err := h.Members.OwnData(r.Context(), p.MemberID, how)
+func (h *Pages) ownData(w http.ResponseWriter, r *http.Request, p *auth.Principal, how string) (*privacy.MyData, bool) {
+	d, err := privacy.OwnData(r.Context(), h.Members, p.MemberID, how)
 	if err != nil {
 		w.Header().Set("Cache-Control", "no-store")
 		h.Fail(w, r, nil, err)
@@ -171,7 +172,7 @@ func (h *Pages) portalDataXLSX(w http.ResponseWriter, r *http.Request, p *auth.P
 
 // portalCorrect: POST /m/corrections, a member asks for a correction.
 func (h *Pages) portalCorrect(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	_, err := h.Members.RequestCorrection(r.Context(), p.MemberID, member.CorrectionInput{Field: web.FormValue(r, "field"), Value: web.FormValue(r, "value"), Note: web.FormValue(r, "note")})
+	_, err := privacy.RequestCorrection(r.Context(), h.Members, p.MemberID, privacy.CorrectionInput{Field: web.FormValue(r, "field"), Value: web.FormValue(r, "value"), Note: web.FormValue(r, "note")})
 	if err != nil {
 		pg := h.MemberPage(w, r, "rights.data.title", "account")
 		pg.Path = "/m/data"
@@ -193,12 +194,12 @@ type correctionListData struct {
 }
 
 type correctionRow struct {
-	member.Correction
+	privacy.Correction
 	IDStr, MemberURL, FieldLabel, Created string
 }
 
 func (h *Pages) renderCorrections(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, status int) {
-	cs, err := h.Members.PendingCorrections(r.Context(), p)
+	cs, err := privacy.PendingCorrections(r.Context(), h.Members, p)
 	if err != nil {
 		h.Fail(w, r, p, err)
 		return
@@ -228,7 +229,7 @@ func (h *Pages) correctionDecide(w http.ResponseWriter, r *http.Request, p *auth
 	return h.Decide(w, r, p, web.Decision{Field: "decision", Strict: true, RowKey: "id",
 		Flash: map[string]string{"approve": "flash.rights.approved", "reject": "flash.rights.rejected"},
 		Apply: func(ctx context.Context, id int64, decision string) error {
-			_, err := h.Members.DecideCorrection(ctx, p, id, member.CorrectionDecision{Approve: decision == "approve", Reason: web.FormValue(r, "reason")})
+			_, err := privacy.DecideCorrection(ctx, h.Members, p, id, privacy.CorrectionDecision{Approve: decision == "approve", Reason: web.FormValue(r, "reason")})
 			return err
 		},
 		Again: func(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *web.Form, status int) {

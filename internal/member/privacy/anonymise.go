@@ -1,4 +1,4 @@
-package member
+package privacy
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/member"
 	"gonghui/internal/scope"
 )
 
@@ -31,7 +32,7 @@ import (
 const AnonymisedName = "已匿名"
 
 // endedStatuses are the statuses of a membership that has ended.
-var endedStatuses = []any{string(StatusLeft), string(StatusTransferredOut), string(StatusRetired), string(StatusDeceased)}
+var endedStatuses = []any{string(member.StatusLeft), string(member.StatusTransferredOut), string(member.StatusRetired), string(member.StatusDeceased)}
 
 // AnonymiseReport says what a sweep did (or, dry, would do).
 type AnonymiseReport struct {
@@ -47,18 +48,20 @@ const anonymiseBatch = 200
 // Anonymise anonymises the memberships that ended more than years ago.
 // Several processes may sweep at once: each member is claimed by inserting
 // its member_anonymised row, which only one transaction can do.
-func (s *Store) Anonymise(ctx context.Context, years int, dryRun bool) (*AnonymiseReport, error) {
+func Anonymise(ctx context.Context, s *member.Store, years int, dryRun bool) (*AnonymiseReport, error) {
 	if years < 1 {
-		return nil, fieldErr("retention_years", "rights.anon.years")
+		f := errs.Fields{}
+		f.Add("retention_years", "rights.anon.years")
+		return nil, f.Err()
 	}
 	if audit.ActorFrom(ctx).Name == "system" {
 		ctx = audit.WithActor(ctx, audit.Actor{Name: "system:retention"})
 	}
-	cutoff := s.now().In(beijing.Zone).AddDate(-years, 0, 0).Format(time.DateOnly)
+	cutoff := s.Now().In(beijing.Zone).AddDate(-years, 0, 0).Format(time.DateOnly)
 	rep := &AnonymiseReport{Cutoff: cutoff}
 	var after int64
 	for {
-		ids, err := s.dueForAnonymising(ctx, cutoff, after)
+		ids, err := dueForAnonymising(ctx, s, cutoff, after)
 		if err != nil {
 			return rep, err
 		}
@@ -72,7 +75,7 @@ func (s *Store) Anonymise(ctx context.Context, years int, dryRun bool) (*Anonymi
 				rep.IDs = append(rep.IDs, id)
 				continue
 			}
-			done, err := s.anonymiseOne(ctx, id, cutoff, years)
+			done, err := anonymiseOne(ctx, s, id, cutoff, years)
 			if err != nil {
 				return rep, err
 			}
@@ -94,29 +97,29 @@ const dueWhere = `m.status IN (?, ?, ?, ?) AND m.status_on <> '' AND m.status_on
 	AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.member_id = m.id AND t.status IN ('requested', 'released'))
 	AND NOT EXISTS (SELECT 1 FROM join_applications a WHERE a.id_hash = m.id_hash AND a.status = 'pending')`
 
-func (s *Store) dueForAnonymising(ctx context.Context, cutoff string, after int64) ([]int64, error) {
+func dueForAnonymising(ctx context.Context, s *member.Store, cutoff string, after int64) ([]int64, error) {
 	args := append(append([]any{}, endedStatuses...), cutoff, after, anonymiseBatch)
 	rows, err := s.DB.Query(ctx, "SELECT m.id FROM members m WHERE "+dueWhere+" AND m.id > ? ORDER BY m.id LIMIT ?", args...)
 	if err != nil {
-		return nil, errs.Internal(err, "member: due for anonymising")
+		return nil, errs.Internal(err, "privacy: due for anonymising")
 	}
 	defer rows.Close()
 	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, errs.Internal(err, "member: due for anonymising")
+			return nil, errs.Internal(err, "privacy: due for anonymising")
 		}
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
 }
 
-var errNotDue = errors.New("member: no longer due")
+var errNotDue = errors.New("privacy: no longer due")
 
 // anonymiseOne anonymises one member in one transaction; false when another
 // process claimed it first or it is no longer due (it rejoined meanwhile).
-func (s *Store) anonymiseOne(ctx context.Context, id int64, cutoff string, years int) (bool, error) {
+func anonymiseOne(ctx context.Context, s *member.Store, id int64, cutoff string, years int) (bool, error) {
 	err := s.DB.Tx(ctx, func(tx *db.Tx) error {
 		var path, status, endedOn, idHash string
 		var mobileHash *string
@@ -127,12 +130,12 @@ func (s *Store) anonymiseOne(ctx context.Context, id int64, cutoff string, years
 			return errNotDue
 		}
 		if err != nil {
-			return errs.Internal(err, "member: lock for anonymising")
+			return errs.Internal(err, "privacy: lock for anonymising")
 		}
-		at := scope.Millis(s.now())
+		at := scope.Millis(s.Now())
 		res, err := tx.Exec(ctx, "INSERT INTO member_anonymised (member_id, at, ended_on) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", id, at, endedOn)
 		if err != nil {
-			return errs.Internal(err, "member: claim anonymising")
+			return errs.Internal(err, "privacy: claim anonymising")
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errNotDue
@@ -142,7 +145,7 @@ func (s *Store) anonymiseOne(ctx context.Context, id int64, cutoff string, years
 		if _, err := tx.Exec(ctx, `UPDATE members SET name = ?, initials = '', id_hash = ?, id_sealed = '', mobile_hash = NULL, mobile_sealed = '',
 			gender = '', birth_date = '', job = '', card_serial = card_serial + 1, version = version + 1, updated_at = ? WHERE id = ?`,
 			AnonymisedName, key, at, id); err != nil {
-			return errs.Internal(err, "member: anonymise row")
+			return errs.Internal(err, "privacy: anonymise row")
 		}
 		steps := []struct {
 			q    string
@@ -168,7 +171,7 @@ func (s *Store) anonymiseOne(ctx context.Context, id int64, cutoff string, years
 		}
 		for _, st := range steps {
 			if _, err := tx.Exec(ctx, st.q, st.args...); err != nil {
-				return errs.Internal(err, "member: anonymise")
+				return errs.Internal(err, "privacy: anonymise")
 			}
 		}
 		if err := scrubEvents(ctx, tx, id); err != nil {
@@ -191,7 +194,7 @@ var eventKeep = map[string]bool{"source": true, "tags": true, "from": true, "to"
 func scrubEvents(ctx context.Context, tx *db.Tx, id int64) error {
 	rows, err := tx.Query(ctx, "SELECT id, detail FROM member_events WHERE member_id = ? AND detail <> ''", id)
 	if err != nil {
-		return errs.Internal(err, "member: scrub history")
+		return errs.Internal(err, "privacy: scrub history")
 	}
 	type change struct {
 		id     int64
@@ -202,7 +205,7 @@ func scrubEvents(ctx context.Context, tx *db.Tx, id int64) error {
 		var c change
 		if err := rows.Scan(&c.id, &c.detail); err != nil {
 			rows.Close()
-			return errs.Internal(err, "member: scrub history")
+			return errs.Internal(err, "privacy: scrub history")
 		}
 		var d map[string]any
 		if json.Unmarshal([]byte(c.detail), &d) != nil {
@@ -218,17 +221,18 @@ func scrubEvents(ctx context.Context, tx *db.Tx, id int64) error {
 			}
 		}
 		if dropped {
-			c.detail = mustJSON(d)
+			b, _ := json.Marshal(d)
+			c.detail = string(b)
 			changes = append(changes, c)
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return errs.Internal(err, "member: scrub history")
+		return errs.Internal(err, "privacy: scrub history")
 	}
 	for _, c := range changes {
 		if _, err := tx.Exec(ctx, "UPDATE member_events SET detail = ? WHERE id = ?", c.detail, c.id); err != nil {
-			return errs.Internal(err, "member: scrub history")
+			return errs.Internal(err, "privacy: scrub history")
 		}
 	}
 	return nil
@@ -240,15 +244,15 @@ const sweepLease = "member.anonymise_lease"
 // ClaimSweep lets one server process at a time sweep for ttl: one
 // conditional UPDATE decides, whatever the number of processes. (Should two
 // sweeps overlap anyway, each member is still claimed once.)
-func (s *Store) ClaimSweep(ctx context.Context, ttl time.Duration) (bool, error) {
+func ClaimSweep(ctx context.Context, s *member.Store, ttl time.Duration) (bool, error) {
 	pad := func(ms int64) string { return fmt.Sprintf("%020d", ms) }
-	now := s.now()
+	now := s.Now()
 	if _, err := s.DB.Exec(ctx, "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING", sweepLease, pad(0)); err != nil {
-		return false, errs.Internal(err, "member: sweep lease")
+		return false, errs.Internal(err, "privacy: sweep lease")
 	}
 	res, err := s.DB.Exec(ctx, "UPDATE settings SET value = ? WHERE name = ? AND value < ?", pad(now.Add(ttl).UnixMilli()), sweepLease, pad(now.UnixMilli()))
 	if err != nil {
-		return false, errs.Internal(err, "member: sweep lease")
+		return false, errs.Internal(err, "privacy: sweep lease")
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err

@@ -1,17 +1,17 @@
-package member
+package privacy
 
 import (
 	"context"
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gonghui/internal/audit"
 	"gonghui/internal/auth"
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/member"
 	"gonghui/internal/scope"
 )
 
@@ -59,103 +59,56 @@ func correctionAAD(id int64) string { return "correction.value:" + db.FormatID(i
 const maxCorrectionNote = 200
 
 // checkCorrection validates a request's value for its field, as the
-// registry would, and answers it normalised.
-func (s *Store) checkCorrection(in CorrectionInput, cur *Member, curID, curMobile string) (string, error) {
+// registry would, and answers it normalised; cur is the member's record
+// with their numbers in full.
+func checkCorrection(in CorrectionInput, cur *member.Member) (string, error) {
 	f := errs.Fields{}
 	field := strings.TrimSpace(in.Field)
-	value := strings.TrimSpace(in.Value)
 	if !slices.Contains(CorrectionFields, field) {
 		f.Add("field", "field.invalid_choice")
 		return "", f.Err()
 	}
-	switch field {
-	case "name":
-		value = cleanName(value)
-		switch n := utf8.RuneCountInString(value); {
-		case n == 0:
-			f.Add("value", "field.required")
-		case n < 2:
-			f.Add("value", "field.too_short", 2)
-		case n > maxName:
-			f.Add("value", "field.too_long", maxName)
-		case !validName(value):
-			f.Add("value", "member.name_chars")
-		case value == cur.Name:
-			f.Add("value", "rights.correct.same")
-		}
-	case "id_number":
-		if value == "" {
-			f.Add("value", "field.required")
-		} else if id, err := cnid.ParseResidentID(value); err != nil {
-			f.Add("value", idRuleKey(value, err))
-		} else if value = id.Number; value == curID {
-			f.Add("value", "rights.correct.same")
-		}
-	case "mobile":
-		if value == "" {
-			f.Add("value", "field.required")
-		} else if m, err := cnid.NormalizeMobile(value); err != nil {
-			f.Add("value", "field.mobile.invalid")
-		} else if value = m; value == curMobile {
-			f.Add("value", "rights.correct.same")
-		}
-	case "employer_name", "job":
-		limit := maxEmployer
-		old := cur.EmployerName
-		if field == "job" {
-			limit, old = maxJob, cur.Job
-		}
-		switch {
-		case value == "":
-			f.Add("value", "field.required")
-		case utf8.RuneCountInString(value) > limit:
-			f.Add("value", "field.too_long", limit)
-		case hasControl(value):
-			f.Add("value", "member.text_control")
-		case value == old:
-			f.Add("value", "rights.correct.same")
-		}
-	}
-	note := strings.TrimSpace(in.Note)
-	f.Check(utf8.RuneCountInString(note) <= maxCorrectionNote, "note", "field.too_long", maxCorrectionNote)
-	f.Check(!hasControl(note), "note", "member.text_control")
+	value := member.CheckValue(field, in.Value, f, "value")
+	was := map[string]string{"name": cur.Name, "id_number": cur.IDNumber, "mobile": cur.Mobile, "employer_name": cur.EmployerName, "job": cur.Job}
+	f.Check(value != was[field], "value", "rights.correct.same")
+	member.CheckText(strings.TrimSpace(in.Note), maxCorrectionNote, f, "note")
 	return value, f.Err()
 }
 
 // RequestCorrection files member id's request to correct one field.
-func (s *Store) RequestCorrection(ctx context.Context, memberID int64, in CorrectionInput) (*Correction, error) {
-	r, err := s.load(ctx, memberID)
+func RequestCorrection(ctx context.Context, s *member.Store, memberID int64, in CorrectionInput) (*Correction, error) {
+	cur, err := s.OwnInFull(ctx, memberID)
 	if err != nil {
 		return nil, err
 	}
-	value, err := s.checkCorrection(in, &r.Member, s.openOr(r.idSealed, idAAD(memberID)), s.openOr(r.mobileSealed, mobileAAD(memberID)))
+	value, err := checkCorrection(in, cur)
 	if err != nil {
 		return nil, err
 	}
 	id := db.NewID()
 	sealed, err := s.Keys.SealString(value, correctionAAD(id))
 	if err != nil {
-		return nil, errs.Internal(err, "member: seal correction")
+		return nil, errs.Internal(err, "privacy: seal correction")
 	}
 	field := strings.TrimSpace(in.Field)
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO correction_requests (id, member_id, org_path, field, value_sealed, note, status, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, memberID, r.OrgPath, field, sealed, strings.TrimSpace(in.Note), CorrectionPending, scope.Millis(s.now()))
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, memberID, cur.OrgPath, field, sealed, strings.TrimSpace(in.Note), CorrectionPending, scope.Millis(s.Now()))
 		if db.IsUnique(err) {
 			return &errs.Error{Kind: errs.KindConflict, Code: "correction_pending", Key: "rights.correct.pending",
 				Fields: map[string]errs.Field{"field": {Key: "rights.correct.pending"}}}
 		}
 		if err != nil {
-			return errs.Internal(err, "member: correction request")
+			return errs.Internal(err, "privacy: correction request")
 		}
 		// The value is personal data: the log keeps only which field.
 		return audit.Record(ctx, tx, audit.Event{Action: "member.correction_request", Entity: "member", EntityID: db.FormatID(memberID),
-			OrgPath: r.OrgPath, After: map[string]any{"request_id": db.FormatID(id), "field": field}})
+			OrgPath: cur.OrgPath, After: map[string]any{"request_id": db.FormatID(id), "field": field}})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.correction(ctx, id, true)
+	return correction(ctx, s, id, true)
 }
 
 const correctionCols = `c.id, c.member_id, m.name, o.name, c.field, c.value_sealed, c.note, c.status, c.reason, c.created_at, c.decided_at, c.decided_by, m.org_path`
@@ -164,15 +117,16 @@ const correctionFrom = ` FROM correction_requests c JOIN members m ON m.id = c.m
 
 // scanCorrection reads a row; own says the member reads it (the value in
 // full), else staff (numbers masked).
-func (s *Store) scanCorrection(r RowScanner, own bool) (Correction, error) {
+func scanCorrection(s *member.Store, r member.RowScanner, own bool) (Correction, error) {
 	var c Correction
 	var created, decided int64
 	if err := r.Scan(&c.ID, &c.MemberID, &c.MemberName, &c.OrgName, &c.Field, &c.sealed, &c.Note, &c.Status, &c.Reason, &created, &decided,
 		&c.DecidedBy, &c.orgPath); err != nil {
 		return c, err
 	}
-	c.CreatedAt, c.DecidedAt = scope.FromMillis(created), StampOf(decided)
-	c.Value = s.openOr(c.sealed, correctionAAD(c.ID))
+	c.CreatedAt, c.DecidedAt = scope.FromMillis(created), member.StampOf(decided)
+	// A value that does not open (a lost key) shows as nothing.
+	c.Value, _ = s.Keys.OpenString(c.sealed, correctionAAD(c.ID))
 	if !own {
 		switch c.Field {
 		case "id_number":
@@ -186,32 +140,34 @@ func (s *Store) scanCorrection(r RowScanner, own bool) (Correction, error) {
 	return c, nil
 }
 
-func (s *Store) correction(ctx context.Context, id int64, own bool) (*Correction, error) {
-	c, err := s.scanCorrection(s.DB.QueryRow(ctx, "SELECT "+correctionCols+correctionFrom+" WHERE c.id = ?", id), own)
-	return One(c, err, "correction", "member: correction")
+func correction(ctx context.Context, s *member.Store, id int64, own bool) (*Correction, error) {
+	c, err := scanCorrection(s, s.DB.QueryRow(ctx, "SELECT "+correctionCols+correctionFrom+" WHERE c.id = ?", id), own)
+	return member.One(c, err, "correction", "privacy: correction")
 }
 
 func (c *Correction) path() string { return c.orgPath }
 
 // OwnCorrections lists a member's requests, newest first.
-func (s *Store) OwnCorrections(ctx context.Context, memberID int64) ([]Correction, error) {
-	return s.corrections(ctx, true, " WHERE c.member_id = ? ORDER BY c.id DESC LIMIT 50", memberID)
+func OwnCorrections(ctx context.Context, s *member.Store, memberID int64) ([]Correction, error) {
+	return corrections(ctx, s, true, " WHERE c.member_id = ? ORDER BY c.id DESC LIMIT 50", memberID)
 }
 
-func (s *Store) corrections(ctx context.Context, own bool, where string, args ...any) ([]Correction, error) {
+func corrections(ctx context.Context, s *member.Store, own bool, where string, args ...any) ([]Correction, error) {
 	rows, err := s.DB.Query(ctx, "SELECT "+correctionCols+correctionFrom+where, args...)
-	return collect(rows, err, "member: corrections", func(r RowScanner) (Correction, error) { return s.scanCorrection(r, own) })
+	return member.ScanAll(rows, err, []Correction{}, "privacy: corrections", func(r member.RowScanner) (Correction, error) {
+		return scanCorrection(s, r, own)
+	})
 }
 
 // PendingCorrections lists the requests waiting in the subtrees where p may
 // change members, oldest first (at most 200).
-func (s *Store) PendingCorrections(ctx context.Context, p *auth.Principal) ([]Correction, error) {
+func PendingCorrections(ctx context.Context, s *member.Store, p *auth.Principal) ([]Correction, error) {
 	if p == nil {
 		return nil, scope.NilPrincipal("member")
 	}
 	out := []Correction{}
 	for _, path := range p.Paths(auth.PermMemberWrite) {
-		cs, err := s.corrections(ctx, false, " WHERE m.org_path >= ? AND m.org_path < ? AND c.status = ? ORDER BY c.id LIMIT 200",
+		cs, err := corrections(ctx, s, false, " WHERE m.org_path >= ? AND m.org_path < ? AND c.status = ? ORDER BY c.id LIMIT 200",
 			path, audit.PathEnd(path), CorrectionPending)
 		if err != nil {
 			return nil, err
@@ -223,14 +179,14 @@ func (s *Store) PendingCorrections(ctx context.Context, p *auth.Principal) ([]Co
 
 // CorrectionDecision approves a request, or rejects it with a reason: the
 // same decision as on a join application.
-type CorrectionDecision = Decision
+type CorrectionDecision = member.Decision
 
 // DecideCorrection approves (the record changes through Edit, with its
 // checks, history and audit) or rejects a request. It needs member.write
 // over the member's current union.
-func (s *Store) DecideCorrection(ctx context.Context, pr *auth.Principal, id int64, in CorrectionDecision) (*Correction, error) {
-	c, err := s.correction(ctx, id, true)
-	if c, err = reviewable(pr, &in, c, err, (*Correction).path); err != nil {
+func DecideCorrection(ctx context.Context, s *member.Store, pr *auth.Principal, id int64, in CorrectionDecision) (*Correction, error) {
+	c, err := correction(ctx, s, id, true)
+	if c, err = member.Reviewable(pr, &in, c, err, (*Correction).path); err != nil {
 		return nil, err
 	}
 	if c.Status != CorrectionPending {
@@ -244,7 +200,7 @@ func (s *Store) DecideCorrection(ctx context.Context, pr *auth.Principal, id int
 			return nil, err
 		}
 		// Blank numbers keep those on file (see Update).
-		up := Update{Person: Person{Name: cur.Name, EmployerID: cur.EmployerID, EmployerName: cur.EmployerName, Job: cur.Job,
+		up := member.Update{Person: member.Person{Name: cur.Name, EmployerID: cur.EmployerID, EmployerName: cur.EmployerName, Job: cur.Job,
 			JoinedOn: cur.JoinedOn, Tags: cur.Tags}, Version: cur.Version}
 		switch c.Field {
 		case "name":
@@ -264,9 +220,9 @@ func (s *Store) DecideCorrection(ctx context.Context, pr *auth.Principal, id int
 	}
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, "UPDATE correction_requests SET status = ?, reason = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = ?",
-			status, in.Reason, scope.Millis(s.now()), actorOf(ctx), id, CorrectionPending)
+			status, in.Reason, scope.Millis(s.Now()), audit.ActorFrom(ctx).Name, id, CorrectionPending)
 		if err != nil {
-			return errs.Internal(err, "member: decide correction")
+			return errs.Internal(err, "privacy: decide correction")
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errs.Conflict("correction_decided", "rights.correct.decided")
@@ -277,5 +233,5 @@ func (s *Store) DecideCorrection(ctx context.Context, pr *auth.Principal, id int
 	if err != nil {
 		return nil, err
 	}
-	return s.correction(ctx, id, false)
+	return correction(ctx, s, id, false)
 }
