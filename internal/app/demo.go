@@ -54,7 +54,7 @@ func flatten(root demo.Node) ([]org.NewNode, error) {
 	var out []org.NewNode
 	var walk func(n demo.Node, parent int64) error
 	walk = func(n demo.Node, parent int64) error {
-		nn := org.NewNode{ID: db.NewID(), ParentID: parent, Name: n.Name, Kind: org.Kind(n.Kind), DivisionCode: n.Division, Address: n.Address}
+		nn := org.NewNode{ID: db.NewID(), ParentID: parent, Name: n.Name, ShortName: n.Short, Kind: org.Kind(n.Kind), DivisionCode: n.Division, Address: n.Address}
 		if n.Employer != nil {
 			e, err := employerInput(*n.Employer)
 			if err != nil {
@@ -88,7 +88,7 @@ func employerInput(e demo.Employer) (org.EmployerInput, error) {
 	if err != nil {
 		return org.EmployerInput{}, fmt.Errorf("demo employer %s: %w", e.Name, err)
 	}
-	return org.EmployerInput{Name: e.Name, CreditCode: code, Category: e.Category, Industry: e.Industry,
+	return org.EmployerInput{Name: e.Name, ShortName: e.Short, CreditCode: code, Category: e.Category, Industry: e.Industry,
 		NewForms: e.NewForms, Employees: e.Employees, Address: e.Address, DivisionCode: e.Division}, nil
 }
 
