@@ -341,7 +341,7 @@ func (b *bulkRows) orgRows(ctx context.Context, tx *db.Tx, known map[int64]*Org)
 			top = commonPath(top, o.Path)
 		}
 		rows = append(rows, n.ID, parent, o.Path, o.Depth, v.Name, string(v.Kind), v.DivisionCode, v.Address,
-			"", "", "", b.children[i], t, t, v.ShortName, orgSortKey(v.DivisionCode, v.Name), orgSearchKey(v.Name, v.ShortName))
+			"", "", "", b.children[i], t, t, v.ShortName, orgSortKey(v.Kind, v.DivisionCode, v.Name), orgSearchKey(v.Name, v.ShortName))
 	}
 	return rows, top, nil
 }

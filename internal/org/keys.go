@@ -16,10 +16,10 @@ import (
 func (s *Store) FillKeys(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		n, err := s.fillBatch(ctx, "orgs", "SELECT id, name, short_name, division_code FROM orgs WHERE search_key = '' LIMIT 500",
+		n, err := s.fillBatch(ctx, "orgs", "SELECT id, name, short_name, division_code, kind FROM orgs WHERE search_key = '' LIMIT 500",
 			"UPDATE orgs SET search_key = ?, sort_key = ? WHERE id = ?",
-			func(name, short, division string) []any {
-				return []any{orgSearchKey(name, short), orgSortKey(division, name)}
+			func(name, short, division, kind string) []any {
+				return []any{orgSearchKey(name, short), orgSortKey(Kind(kind), division, name)}
 			})
 		total += n
 		if err != nil || n == 0 {
@@ -30,9 +30,9 @@ func (s *Store) FillKeys(ctx context.Context) (int, error) {
 		}
 	}
 	for {
-		n, err := s.fillBatch(ctx, "employers", "SELECT id, name, short_name, division_code FROM employers WHERE search_key = '' LIMIT 500",
+		n, err := s.fillBatch(ctx, "employers", "SELECT id, name, short_name, division_code, '' FROM employers WHERE search_key = '' LIMIT 500",
 			"UPDATE employers SET search_key = ? WHERE id = ?",
-			func(name, short, _ string) []any { return []any{hanzi.SearchKey(name, short)} })
+			func(name, short, _, _ string) []any { return []any{hanzi.SearchKey(name, short)} })
 		total += n
 		if err != nil || n == 0 {
 			return total, err
@@ -40,10 +40,10 @@ func (s *Store) FillKeys(ctx context.Context) (int, error) {
 	}
 }
 
-func (s *Store) fillBatch(ctx context.Context, table, pick, update string, keys func(name, short, division string) []any) (int, error) {
+func (s *Store) fillBatch(ctx context.Context, table, pick, update string, keys func(name, short, division, kind string) []any) (int, error) {
 	type row struct {
 		id                    int64
-		name, short, division string
+		name, short, division, kind string
 	}
 	var batch []row
 	rows, err := s.DB.Query(ctx, pick)
@@ -52,7 +52,7 @@ func (s *Store) fillBatch(ctx context.Context, table, pick, update string, keys 
 	}
 	for rows.Next() {
 		var r row
-		if err := rows.Scan(&r.id, &r.name, &r.short, &r.division); err != nil {
+		if err := rows.Scan(&r.id, &r.name, &r.short, &r.division, &r.kind); err != nil {
 			rows.Close()
 			return 0, fmt.Errorf("org: keys of %s: %w", table, err)
 		}
@@ -67,7 +67,7 @@ func (s *Store) fillBatch(ctx context.Context, table, pick, update string, keys 
 	}
 	return len(batch), s.DB.Tx(ctx, func(tx *db.Tx) error {
 		for _, r := range batch {
-			if _, err := tx.Exec(ctx, update, append(keys(r.name, r.short, r.division), r.id)...); err != nil {
+			if _, err := tx.Exec(ctx, update, append(keys(r.name, r.short, r.division, r.kind), r.id)...); err != nil {
 				return fmt.Errorf("org: keys of %s %d: %w", table, r.id, err)
 			}
 		}

@@ -70,15 +70,27 @@ const orgCols = "id, parent_id, path, depth, name, kind, division_code, address,
 // orgInsertCols are the columns of a new row: orgCols and the search key.
 const orgInsertCols = orgCols + ", search_key"
 
-// orgSortKey orders siblings as the official lists do: by division code
-// where one is recorded (a district's streets in their statistical order),
-// then by the pinyin reading of the name. The key is ASCII, compared
-// byte-wise (a C-collated column) on both engines.
-func orgSortKey(division, name string) string {
-	if division != "" {
-		return "0" + division + " " + hanzi.Reading(name)
+// orgSortKey orders siblings as the official lists do: federations first,
+// then industry unions, then the unions of employers, sub-unions and groups;
+// within each, by division code where one is recorded (a district's streets
+// in their statistical order), then by the pinyin reading of the name. The
+// key is ASCII, compared byte-wise (a C-collated column) on both engines.
+func orgSortKey(kind Kind, division, name string) string {
+	rank := "4"
+	switch kind {
+	case KindCity, KindDistrict, KindStreet, KindTownship:
+		rank = "1"
+	case KindIndustry:
+		rank = "2"
+	case KindSub:
+		rank = "5"
+	case KindGroup:
+		rank = "6"
 	}
-	return "1 " + hanzi.Reading(name)
+	if division != "" {
+		return rank + "0" + division + " " + hanzi.Reading(name)
+	}
+	return rank + "1 " + hanzi.Reading(name)
 }
 
 // orgSearchKey is what a name search looks in (internal/hanzi.SearchKey).

@@ -42,7 +42,7 @@ func (s *Store) Roots(ctx context.Context, p *auth.Principal) ([]Org, error) {
 }
 
 // Children returns a page of an organisation's children in the official
-// order (division code, then pinyin: orgSortKey), and the cursor of the next
+// order (federations, then unions; by division code, then pinyin: orgSortKey), and the cursor of the next
 // page ("" after the last).
 func (s *Store) Children(ctx context.Context, p *auth.Principal, parentID int64, after string, limit int) ([]Org, string, error) {
 	if _, err := s.Get(ctx, p, parentID); err != nil {

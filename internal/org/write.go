@@ -91,7 +91,7 @@ func insertOrg(ctx context.Context, tx *db.Tx, o *Org) error {
 	if o.ParentID != 0 {
 		parent = o.ParentID
 	}
-	o.sortKey = orgSortKey(o.DivisionCode, o.Name)
+	o.sortKey = orgSortKey(o.Kind, o.DivisionCode, o.Name)
 	_, err := tx.Exec(ctx, "INSERT INTO orgs ("+orgInsertCols+") VALUES ("+placeholders(17)+")",
 		o.ID, parent, o.Path, o.Depth, o.Name, string(o.Kind), o.DivisionCode, o.Address, o.Phone, o.FoundedOn, o.Note,
 		o.ChildCount, scope.Millis(o.CreatedAt), scope.Millis(o.UpdatedAt), o.ShortName, o.sortKey, orgSearchKey(o.Name, o.ShortName))
@@ -170,7 +170,7 @@ func (s *Store) Update(ctx context.Context, p *auth.Principal, id int64, in Upda
 			out = o // nothing changed: nothing to write or audit
 			return nil
 		}
-		after.UpdatedAt, after.sortKey = stamp(), orgSortKey(after.DivisionCode, after.Name)
+		after.UpdatedAt, after.sortKey = stamp(), orgSortKey(after.Kind, after.DivisionCode, after.Name)
 		_, err = tx.Exec(ctx, `UPDATE orgs SET name = ?, short_name = ?, kind = ?, division_code = ?, address = ?, phone = ?, founded_on = ?,
 			note = ?, updated_at = ?, sort_key = ?, search_key = ? WHERE id = ?`, after.Name, after.ShortName, string(after.Kind), after.DivisionCode,
 			after.Address, after.Phone, after.FoundedOn, after.Note, scope.Millis(after.UpdatedAt), after.sortKey,
