@@ -51,4 +51,3 @@ func demoEmployer(e demo.Employer) (EmployerInput, error) {
 	return EmployerInput{Name: e.Name, ShortName: e.Short, CreditCode: code, Category: e.Category, Industry: e.Industry,
 		NewForms: e.NewForms, Employees: e.Employees, Address: e.Address, DivisionCode: e.Division}, nil
 }
-

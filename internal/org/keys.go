@@ -42,7 +42,7 @@ func (s *Store) FillKeys(ctx context.Context) (int, error) {
 
 func (s *Store) fillBatch(ctx context.Context, table, pick, update string, keys func(name, short, division, kind string) []any) (int, error) {
 	type row struct {
-		id                    int64
+		id                          int64
 		name, short, division, kind string
 	}
 	var batch []row
