@@ -184,6 +184,10 @@ func openDB(ctx context.Context, dsn string) (*db.DB, error) {
 		d.Close()
 		return nil, err
 	}
+	if _, err := org.NewStore(d).FillKeys(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	return d, nil
 }
 

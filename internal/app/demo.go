@@ -9,7 +9,6 @@ import (
 	"os"
 
 	"gonghui/internal/auth"
-	"gonghui/internal/cnid"
 	"gonghui/internal/db"
 	"gonghui/internal/demo"
 	"gonghui/internal/errs"
@@ -29,7 +28,7 @@ func LoadDemo(ctx context.Context, m *Main, out io.Writer) error {
 	} else if !errs.Is(err, errs.KindNotFound) {
 		return err
 	}
-	nodes, err := flatten(demo.World())
+	nodes, err := org.DemoNodes(demo.World())
 	if err != nil {
 		return err
 	}
@@ -47,49 +46,6 @@ func LoadDemo(ctx context.Context, m *Main, out io.Writer) error {
 	}
 	slog.Info("demo members generated", "members", DemoMembers)
 	return createDemoAccounts(ctx, m, nodes, out)
-}
-
-// flatten turns the nested demo tree into parent-before-child rows with IDs.
-func flatten(root demo.Node) ([]org.NewNode, error) {
-	var out []org.NewNode
-	var walk func(n demo.Node, parent int64) error
-	walk = func(n demo.Node, parent int64) error {
-		nn := org.NewNode{ID: db.NewID(), ParentID: parent, Name: n.Name, Kind: org.Kind(n.Kind), DivisionCode: n.Division, Address: n.Address}
-		if n.Employer != nil {
-			e, err := employerInput(*n.Employer)
-			if err != nil {
-				return err
-			}
-			nn.Employer = &e
-		}
-		for _, c := range n.Covers {
-			e, err := employerInput(c)
-			if err != nil {
-				return err
-			}
-			nn.Covers = append(nn.Covers, e)
-		}
-		for _, o := range n.Officers {
-			nn.Officers = append(nn.Officers, org.OfficerInput{Name: o.Name, Position: o.Position, TermStart: o.TermStart, TermEnd: o.TermEnd})
-		}
-		out = append(out, nn)
-		for _, c := range n.Children {
-			if err := walk(c, nn.ID); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	return out, walk(root, 0)
-}
-
-func employerInput(e demo.Employer) (org.EmployerInput, error) {
-	code, err := cnid.MakeCreditCode(e.CreditBody)
-	if err != nil {
-		return org.EmployerInput{}, fmt.Errorf("demo employer %s: %w", e.Name, err)
-	}
-	return org.EmployerInput{Name: e.Name, CreditCode: code, Category: e.Category, Industry: e.Industry,
-		NewForms: e.NewForms, Employees: e.Employees, Address: e.Address, DivisionCode: e.Division}, nil
 }
 
 // demoAccount is one of the accounts the demo creates, one per role kind, so

@@ -87,6 +87,10 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		d.Close()
 		return nil, err
 	}
+	if _, err := m.Orgs.FillKeys(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	m.Notices = notice.NewStore(d, m.Members)
 	m.SMS = sms.LogSender{}
 	m.Auth.SetSMS(m.SMS)

@@ -43,5 +43,9 @@ func Midnight(t time.Time) time.Time {
 // Day is t's calendar day in Beijing, as YYYY-MM-DD.
 func Day(t time.Time) string { return t.In(Zone).Format(time.DateOnly) }
 
+// FileDate is t's Beijing date as files are named, "20261207": a file
+// downloaded at 7 a.m. in Beijing carries that day, not yesterday's UTC date.
+func FileDate(t time.Time) string { return t.In(Zone).Format("20060102") }
+
 // Today is the current calendar day in Beijing, as YYYY-MM-DD.
 func Today() string { return Day(time.Now()) }

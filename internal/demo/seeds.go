@@ -258,7 +258,7 @@ func (b *builder) districtDirect(d Division) []Node {
 		px := "北京市西城区车公庄大街北里37号"
 		return []Node{
 			// 003: 北京排水集团, with its water reclamation plants
-			grassroots(emp("北京城市排水集团有限责任公司", "110", "D", 5600, px, d.Code),
+			grassroots(emp("北京城市排水集团有限责任公司", "110", "D", 5600, px, d.Code).called("北京排水集团"),
 				subUnion("高碑店再生水厂分工会", "110105022", "北京市朝阳区高碑店地区",
 					groups("110105022", "北京市朝阳区高碑店地区", "运行一班", "运行二班", "设备维修班")...),
 				subUnion("清河再生水厂分工会", "110108017", "北京市海淀区清河街道"),
@@ -267,12 +267,12 @@ func (b *builder) districtDirect(d Division) []Node {
 				subUnion("机关分工会", d.Code, px),
 			),
 			// 002: 陈卫华, 第一税务所副所长
-			grassroots(emp("国家税务总局北京市西城区税务局", "500", "S", 1100, "北京市西城区", d.Code),
+			grassroots(emp("国家税务总局北京市西城区税务局", "500", "S", 1100, "北京市西城区", d.Code).called("西城区税务局"),
 				subUnion("第一税务所分工会", d.Code, "北京市西城区"),
 				subUnion("机关分工会", d.Code, "北京市西城区"),
 			),
 			// 003: 市委党校 experts at 朝阳门
-			grassroots(emp("中共北京市委党校", "400", "P", 520, "北京市西城区车公庄大街6号", d.Code)),
+			grassroots(emp("中共北京市委党校", "400", "P", 520, "北京市西城区车公庄大街6号", d.Code).called("市委党校")),
 		}
 	case "110106": // 丰台区 (001): 丰台工人俱乐部
 		return []Node{grassroots(emp("北京市丰台区工人俱乐部", "400", "R", 45, "北京市丰台区", d.Code))}
@@ -325,7 +325,7 @@ func (b *builder) cityDirect() []Node {
 		Division: "110000",
 		Address:  "北京市",
 		Children: []Node{
-			grassroots(emp("北京理工大学", "400", "P", 3600, bitAddr, "110108"), bitSubs...),
+			grassroots(emp("北京理工大学", "400", "P", 3600, bitAddr, "110108").called("北理工"), bitSubs...),
 			// 004: 北京市总工会 and 北京城市学院 set up 北京市劳模精神与工匠文化发展中心
 			grassroots(emp("北京城市学院", "700", "P", 1300, "北京市海淀区北四环中路269号", "110108")),
 			// 004: 北京电影学院怀柔校区

@@ -23,6 +23,7 @@ import (
 // union, a sub-union, a union group or a preparatory committee.
 type Node struct {
 	Name     string     // full official name, e.g. "北京市西城区大栅栏街道总工会"
+	Short    string     // the short name people use (简称), e.g. "大栅栏街道总工会"; "" when none
 	Kind     string     // one of the Kind constants
 	Division string     // statistical division code where known: 6 digits for a district, 9 for a street
 	Address  string     // postal address, as precise as is known
@@ -35,6 +36,7 @@ type Node struct {
 // Employer is the enterprise, institution or agency behind a union.
 type Employer struct {
 	Name       string
+	Short      string // the short name people use, "北京排水集团"; "" when none
 	CreditBody string // 17-char body of a unified social credit code; char 17 is a placeholder
 	Category   string // registration category: "110" 国有企业 ... "900" 其他
 	Industry   string // GB/T 4754-2017 section letter A..T
@@ -171,6 +173,7 @@ func (b *builder) district(d Division, divs []Division) Node {
 	name := "北京市" + d.Name + "总工会"
 	n := Node{
 		Name:     name,
+		Short:    d.Name + "总工会",
 		Kind:     KindDistrict,
 		Division: d.Code,
 		Address:  "北京市" + d.Name,
@@ -181,8 +184,13 @@ func (b *builder) district(d Division, divs []Division) Node {
 			continue
 		}
 		sname := streetFederationName(d, s)
+		short := s.Name + "总工会"
+		if short == sname {
+			short = ""
+		}
 		sn := Node{
 			Name:     sname,
+			Short:    short,
 			Kind:     streetKind(s),
 			Division: s.Code,
 			Address:  "北京市" + d.Name + s.Name,
@@ -249,6 +257,12 @@ func emp(name, category, industry string, employees int, address, division strin
 	}
 }
 
+// called gives an employer the short name people know it by.
+func (e *Employer) called(short string) *Employer {
+	e.Short = short
+	return e
+}
+
 // newForms marks an employer as belonging to the new industries, forms and models.
 func newForms(e *Employer) *Employer {
 	e.NewForms = true
@@ -257,8 +271,13 @@ func newForms(e *Employer) *Employer {
 
 // grassroots is the union of one employer, named "<employer>工会".
 func grassroots(e *Employer, children ...Node) Node {
+	short := ""
+	if e.Short != "" {
+		short = e.Short + "工会"
+	}
 	return Node{
 		Name:     e.Name + "工会",
+		Short:    short,
 		Kind:     KindGrassroots,
 		Division: e.Division,
 		Address:  e.Address,

@@ -34,6 +34,7 @@ func TestCreateValidates(t *testing.T) {
 			{"bad mobile", func(p *Person) { p.Mobile = "12345" }, "mobile", "field.mobile.invalid"},
 			{"future date", func(p *Person) { p.JoinedOn = "2999-01-01" }, "joined_on", "member.date_future"},
 			{"bad date", func(p *Person) { p.JoinedOn = "2020-02-30" }, "joined_on", "field.invalid_date"},
+			{"date before the federation existed", func(p *Person) { p.JoinedOn = "1900-01-01" }, "joined_on", "member.joined_too_early"},
 			{"unknown tag", func(p *Person) { p.Tags = []string{"king"} }, "tags", "field.invalid_choice"},
 			{"foreign employer", func(p *Person) { p.EmployerID = w.EmpB.ID }, "employer_id", "member.employer_not_here"},
 		}
@@ -290,6 +291,9 @@ func TestListSearchAndScope(t *testing.T) {
 		// Someone else's union as a filter: refused, not empty.
 		_, _, err := w.s.List(ctx, w.DashilanOfficer, Query{Org: w.UnionB.ID})
 		membertest.WantField(t, err, "org", "field.invalid_id")
+		// A reversed range is refused, not answered with nobody.
+		_, _, err = w.s.List(ctx, w.Admin, Query{JoinedFrom: "2030-01-01", JoinedTo: "2020-01-01"})
+		membertest.WantField(t, err, "joined_to", "field.date_order")
 		_, _, err = w.s.List(ctx, w.Admin, Query{After: "bm9wZQ"})
 		membertest.WantKind(t, err, errs.KindInvalid)
 		// A cursor of another kind of listing is refused.

@@ -4,37 +4,13 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/mozillazg/go-pinyin"
-
 	"gonghui/internal/cnid"
+	"gonghui/internal/hanzi"
 )
 
-var pinyinArgs = func() pinyin.Args {
-	a := pinyin.NewArgs()
-	a.Style = pinyin.FirstLetter
-	// Keep Latin letters of mixed names as they are.
-	a.Fallback = func(r rune, _ pinyin.Args) []string {
-		if r < unicode.MaxASCII && unicode.IsLetter(r) {
-			return []string{strings.ToLower(string(r))}
-		}
-		return nil
-	}
-	return a
-}()
-
 // initials returns the lower-case pinyin initials of a name, "zzx" for
-// 张中喜. Surnames with a special reading (单 shan, 曾 zeng...) take the
-// library's first reading; a search by initials is a convenience, the
-// characters themselves stay the authority.
-func initials(name string) string {
-	var b strings.Builder
-	for _, p := range pinyin.Pinyin(name, pinyinArgs) {
-		if len(p) > 0 && p[0] != "" {
-			b.WriteString(p[0][:1])
-		}
-	}
-	return b.String()
-}
+// 张中喜 (internal/hanzi).
+func initials(name string) string { return hanzi.Initials(name) }
 
 // bigrams returns the distinct character pairs of a name, which the
 // member_grams table indexes: any query of two or more characters contains

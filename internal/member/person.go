@@ -90,6 +90,11 @@ func (s *Store) checkPerson(in Person, f errs.Fields, needMobile bool) person {
 	out.job = strings.TrimSpace(in.Job)
 	CheckText(out.job, maxJob, f, "job")
 	today := s.today()
+	// earliestJoining bounds a joining date from below where the ID number
+	// gives no birth date to check it against: the founding of the
+	// All-China Federation of Trade Unions. A typo such as 1900-01-01 is
+	// refused rather than recorded.
+	const earliestJoining = "1925-05-01"
 	out.joinedOn = strings.TrimSpace(in.JoinedOn)
 	if out.joinedOn == "" {
 		out.joinedOn = today
@@ -98,6 +103,8 @@ func (s *Store) checkPerson(in Person, f errs.Fields, needMobile bool) person {
 		f.Add("joined_on", "field.invalid_date")
 	} else if out.joinedOn > today {
 		f.Add("joined_on", "member.date_future")
+	} else if out.joinedOn < earliestJoining {
+		f.Add("joined_on", "member.joined_too_early", earliestJoining)
 	} else if !out.id.Birth.IsZero() && d.Before(out.id.Birth.AddDate(minAge, 0, 0)) {
 		f.Add("joined_on", "member.joined_too_young", minAge)
 	}

@@ -229,7 +229,10 @@ func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, paths []s
 	bits, ok := TagBits(q.Tags)
 	f.Check(ok, "tags", "field.invalid_choice")
 	f.Check(q.JoinedFrom == "" || validDate(q.JoinedFrom), "joined_from", "field.invalid_date")
-	f.Check(q.JoinedTo == "" || validDate(q.JoinedTo), "joined_to", "field.invalid_date")
+	if f.Check(q.JoinedTo == "" || validDate(q.JoinedTo), "joined_to", "field.invalid_date") && q.JoinedFrom != "" && q.JoinedTo != "" {
+		// An empty answer to a reversed range would read as "nobody".
+		f.Check(q.JoinedFrom <= q.JoinedTo, "joined_to", "field.date_order")
+	}
 	if err := f.Err(); err != nil {
 		return nil, err
 	}

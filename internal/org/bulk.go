@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/audit"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/hanzi"
 	"gonghui/internal/scope"
 	"gonghui/internal/stats"
 )
@@ -101,6 +102,7 @@ func (s *Store) FindByName(ctx context.Context, name string) (*Org, error) {
 type NewNode struct {
 	ID, ParentID int64
 	Name         string
+	ShortName    string
 	Kind         Kind
 	DivisionCode string
 	Address      string
@@ -137,7 +139,7 @@ func prepareBulk(nodes []NewNode, loose []EmployerInput) (*bulkRows, error) {
 	t := scope.Millis(stamp())
 	for i := range nodes {
 		n := &nodes[i]
-		v := orgFields{Name: n.Name, Kind: n.Kind, DivisionCode: n.DivisionCode, Address: n.Address}
+		v := orgFields{Name: n.Name, ShortName: n.ShortName, Kind: n.Kind, DivisionCode: n.DivisionCode, Address: n.Address}
 		v.trim()
 		f := errs.Fields{}
 		v.check(f)
@@ -225,7 +227,7 @@ func (b *bulkRows) employerRows(ctx context.Context, tx *db.Tx, known map[int64]
 		return nil, nil, err
 	}
 	t := scope.Millis(stamp())
-	emps = make([]any, 0, 15*len(b.employers))
+	emps = make([]any, 0, 17*len(b.employers))
 	for _, e := range b.employers {
 		owner, ok := known[e.owner]
 		if !ok {
@@ -238,7 +240,7 @@ func (b *bulkRows) employerRows(ctx context.Context, tx *db.Tx, known map[int64]
 		}
 		in := e.in
 		emps = append(emps, e.id, e.owner, in.Name, creditCode(in.CreditCode), in.Category, in.Industry, in.public(),
-			in.NewForms, in.Employees, in.Address, in.DivisionCode, owner.Path, unionPath, t, t)
+			in.NewForms, in.Employees, in.Address, in.DivisionCode, owner.Path, unionPath, t, t, in.ShortName, hanzi.SearchKey(in.Name, in.ShortName))
 	}
 	return emps, links, nil
 }
@@ -261,7 +263,7 @@ func (s *Store) bulkInsert(ctx context.Context, nodes []NewNode, loose []Employe
 		if err != nil {
 			return err
 		}
-		if err := insertBatches(ctx, tx, "orgs ("+orgCols+")", 14, rows); err != nil {
+		if err := insertBatches(ctx, tx, "orgs ("+orgInsertCols+")", 17, rows); err != nil {
 			return fmt.Errorf("org: bulk insert orgs: %w", err)
 		}
 		// In ID order, so that two loads under the same parents lock them
@@ -271,7 +273,7 @@ func (s *Store) bulkInsert(ctx context.Context, nodes []NewNode, loose []Employe
 				return fmt.Errorf("org: bulk child counts: %w", err)
 			}
 		}
-		if err := insertBatches(ctx, tx, "employers ("+employerInsertCols+")", 15, emps); err != nil {
+		if err := insertBatches(ctx, tx, "employers ("+employerInsertCols+")", 17, emps); err != nil {
 			return fmt.Errorf("org: bulk insert employers: %w", err)
 		}
 		if err := insertBatches(ctx, tx, "org_employers (org_id, employer_id)", 2, links); err != nil {
@@ -314,7 +316,7 @@ func (b *bulkRows) orgRows(ctx context.Context, tx *db.Tx, known map[int64]*Org)
 		return nil, "", err
 	}
 	t := scope.Millis(stamp())
-	rows := make([]any, 0, 14*len(b.nodes))
+	rows := make([]any, 0, 17*len(b.nodes))
 	top := ""
 	for i := range b.nodes {
 		n, v := &b.nodes[i], &b.fields[i]
@@ -339,7 +341,7 @@ func (b *bulkRows) orgRows(ctx context.Context, tx *db.Tx, known map[int64]*Org)
 			top = commonPath(top, o.Path)
 		}
 		rows = append(rows, n.ID, parent, o.Path, o.Depth, v.Name, string(v.Kind), v.DivisionCode, v.Address,
-			"", "", "", b.children[i], t, t)
+			"", "", "", b.children[i], t, t, v.ShortName, orgSortKey(v.Kind, v.DivisionCode, v.Name), orgSearchKey(v.Name, v.ShortName))
 	}
 	return rows, top, nil
 }

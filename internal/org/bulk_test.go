@@ -5,46 +5,20 @@ import (
 	"testing"
 
 	"gonghui/internal/auth"
-	"gonghui/internal/cnid"
 	"gonghui/internal/db"
 	"gonghui/internal/demo"
 	"gonghui/internal/errs"
 	"gonghui/internal/testkit"
 )
 
-// flattenDemo turns the demo world into BulkInsert rows, as the demo loader
-// does, so that the loader's data is known to pass every rule.
+// flattenDemo is DemoNodes, failing the test on an error.
 func flattenDemo(t *testing.T, root demo.Node) []NewNode {
 	t.Helper()
-	var out []NewNode
-	emp := func(e demo.Employer) EmployerInput {
-		c, err := cnid.MakeCreditCode(e.CreditBody)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return EmployerInput{Name: e.Name, CreditCode: c, Category: e.Category, Industry: e.Industry, NewForms: e.NewForms,
-			Employees: e.Employees, Address: e.Address, DivisionCode: e.Division}
+	nodes, err := DemoNodes(root)
+	if err != nil {
+		t.Fatal(err)
 	}
-	var walk func(n demo.Node, parent int64)
-	walk = func(n demo.Node, parent int64) {
-		nn := NewNode{ID: db.NewID(), ParentID: parent, Name: n.Name, Kind: Kind(n.Kind), DivisionCode: n.Division, Address: n.Address}
-		if n.Employer != nil {
-			e := emp(*n.Employer)
-			nn.Employer = &e
-		}
-		for _, c := range n.Covers {
-			nn.Covers = append(nn.Covers, emp(c))
-		}
-		for _, o := range n.Officers {
-			nn.Officers = append(nn.Officers, OfficerInput{Name: o.Name, Position: o.Position, TermStart: o.TermStart, TermEnd: o.TermEnd})
-		}
-		out = append(out, nn)
-		for _, c := range n.Children {
-			walk(c, nn.ID)
-		}
-	}
-	walk(root, 0)
-	return out
+	return nodes
 }
 
 func TestBulkInsertDemoWorld(t *testing.T) {
@@ -79,10 +53,22 @@ func TestBulkInsertDemoWorld(t *testing.T) {
 		if err != nil || len(emps) != 1 || emps[0].OwnerOrgID != bit.ID || !emps[0].IsPublic {
 			t.Errorf("BIT's employer: %+v %v", emps, err)
 		}
-		// Found through search, as staff would.
+		// Found through search, as staff would, by name, by the short
+		// name people use and by its pinyin initials.
 		hits, _, err := s.Search(ctx, admin, Query{Q: "人文学院"})
 		if err != nil || len(hits) == 0 {
 			t.Errorf("search 人文学院: %v %v", names(hits), err)
+		}
+		for _, q := range []string{"北京排水集团", "bjpsjt"} {
+			hits, _, err = s.Search(ctx, admin, Query{Q: q})
+			if err != nil || len(hits) == 0 || hits[0].Name != "北京城市排水集团有限责任公司工会" {
+				t.Errorf("search %s: %v %v", q, names(hits), err)
+			}
+		}
+		// The districts in their official order: 东城 (110101) first.
+		kids, _, err := s.Children(ctx, admin, rootID, "", 0)
+		if err != nil || len(kids) < 16 || kids[0].Name != "北京市东城区总工会" || kids[1].Name != "北京市西城区总工会" {
+			t.Errorf("districts: %v %v", names(kids), err)
 		}
 		// One audit entry for the whole load.
 		var n int

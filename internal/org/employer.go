@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/hanzi"
 	"gonghui/internal/scope"
 	"gonghui/internal/stats"
 )
@@ -25,6 +26,7 @@ type Employer struct {
 	OwnerOrgID   int64     `json:"owner_org_id,string"`
 	OwnerOrgName string    `json:"owner_org_name"`
 	Name         string    `json:"name"`
+	ShortName    string    `json:"short_name"`  // 简称, "" when none
 	CreditCode   string    `json:"credit_code"` // "" when unknown
 	Category     string    `json:"category"`    // one of Categories
 	Industry     string    `json:"industry"`    // one of Industries, or ""
@@ -43,6 +45,7 @@ type Employer struct {
 type EmployerInput struct {
 	OwnerOrgID   int64 // on update, 0 keeps the current owner
 	Name         string
+	ShortName    string
 	CreditCode   string
 	Category     string
 	Industry     string
@@ -62,12 +65,14 @@ const (
 // records in f every rule the input breaks.
 func (in *EmployerInput) normalise(f errs.Fields) {
 	in.Name = strings.TrimSpace(in.Name)
+	in.ShortName = strings.TrimSpace(in.ShortName)
 	in.CreditCode = strings.TrimSpace(in.CreditCode)
 	in.Category = strings.TrimSpace(in.Category)
 	in.Industry = strings.ToUpper(strings.TrimSpace(in.Industry))
 	in.Address = strings.TrimSpace(in.Address)
 	in.DivisionCode = strings.TrimSpace(in.DivisionCode)
 	checkName(f, "name", in.Name, maxEmployerName)
+	checkShortName(f, "short_name", in.ShortName, in.Name, maxEmployerName)
 	if in.CreditCode != "" {
 		code, err := cnid.NormalizeCreditCode(in.CreditCode)
 		var ce *cnid.Error
@@ -106,12 +111,12 @@ func creditCode(c string) any {
 }
 
 const employerCols = `e.id, e.owner_org_id, o.name, e.name, COALESCE(e.credit_code, ''), e.category, e.industry, e.is_public,
-	e.new_forms, e.employees, e.address, e.division_code, COALESCE(l.org_id, 0), COALESCE(u.name, ''), e.created_at, e.updated_at, e.owner_path`
+	e.new_forms, e.employees, e.address, e.division_code, COALESCE(l.org_id, 0), COALESCE(u.name, ''), e.created_at, e.updated_at, e.owner_path, e.short_name`
 
 // employerInsertCols are the columns of a new employer row, in the order
 // CreateEmployer and the bulk insert give them.
 const employerInsertCols = `id, owner_org_id, name, credit_code, category, industry, is_public, new_forms,
-	employees, address, division_code, owner_path, union_path, created_at, updated_at`
+	employees, address, division_code, owner_path, union_path, created_at, updated_at, short_name, search_key`
 
 const employerFrom = ` FROM employers e JOIN orgs o ON o.id = e.owner_org_id
 	LEFT JOIN org_employers l ON l.employer_id = e.id LEFT JOIN orgs u ON u.id = l.org_id`
@@ -122,7 +127,7 @@ func scanEmployer(r scanner) (Employer, string, error) {
 	var created, updated int64
 	var ownerPath string
 	err := r.Scan(&e.ID, &e.OwnerOrgID, &e.OwnerOrgName, &e.Name, &e.CreditCode, &e.Category, &e.Industry, &e.IsPublic,
-		&e.NewForms, &e.Employees, &e.Address, &e.DivisionCode, &e.UnionID, &e.UnionName, &created, &updated, &ownerPath)
+		&e.NewForms, &e.Employees, &e.Address, &e.DivisionCode, &e.UnionID, &e.UnionName, &created, &updated, &ownerPath, &e.ShortName)
 	e.CreatedAt, e.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
 	return e, ownerPath, err
 }
@@ -224,12 +229,12 @@ func (s *Store) CreateEmployer(ctx context.Context, p *auth.Principal, in Employ
 			return err
 		}
 		t := stamp()
-		e := Employer{ID: id, OwnerOrgID: owner.ID, OwnerOrgName: owner.Name, Name: in.Name, CreditCode: in.CreditCode,
+		e := Employer{ID: id, OwnerOrgID: owner.ID, OwnerOrgName: owner.Name, Name: in.Name, ShortName: in.ShortName, CreditCode: in.CreditCode,
 			Category: in.Category, Industry: in.Industry, IsPublic: in.public(), NewForms: in.NewForms, Employees: in.Employees,
 			Address: in.Address, DivisionCode: in.DivisionCode, CreatedAt: t, UpdatedAt: t}
-		_, err = tx.Exec(ctx, "INSERT INTO employers ("+employerInsertCols+") VALUES ("+placeholders(15)+")",
+		_, err = tx.Exec(ctx, "INSERT INTO employers ("+employerInsertCols+") VALUES ("+placeholders(17)+")",
 			e.ID, e.OwnerOrgID, e.Name, creditCode(e.CreditCode), e.Category, e.Industry, e.IsPublic, e.NewForms,
-			e.Employees, e.Address, e.DivisionCode, owner.Path, "", scope.Millis(t), scope.Millis(t))
+			e.Employees, e.Address, e.DivisionCode, owner.Path, "", scope.Millis(t), scope.Millis(t), e.ShortName, hanzi.SearchKey(e.Name, e.ShortName))
 		if db.IsUnique(err) {
 			return creditCodeTakenErr()
 		}
@@ -288,7 +293,7 @@ func (s *Store) UpdateEmployer(ctx context.Context, p *auth.Principal, id int64,
 		if err := f.Err(); err != nil {
 			return err
 		}
-		after.Name, after.CreditCode, after.Category, after.Industry = in.Name, in.CreditCode, in.Category, in.Industry
+		after.Name, after.ShortName, after.CreditCode, after.Category, after.Industry = in.Name, in.ShortName, in.CreditCode, in.Category, in.Industry
 		after.IsPublic, after.NewForms, after.Employees = in.public(), in.NewForms, in.Employees
 		after.Address, after.DivisionCode = in.Address, in.DivisionCode
 		if after == *cur {
@@ -298,9 +303,10 @@ func (s *Store) UpdateEmployer(ctx context.Context, p *auth.Principal, id int64,
 		after.UpdatedAt = stamp()
 		err = trackEmployer(ctx, tx, id, func() error {
 			_, err := tx.Exec(ctx, `UPDATE employers SET owner_org_id = ?, owner_path = ?, name = ?, credit_code = ?, category = ?, industry = ?,
-			is_public = ?, new_forms = ?, employees = ?, address = ?, division_code = ?, updated_at = ? WHERE id = ?`,
+			is_public = ?, new_forms = ?, employees = ?, address = ?, division_code = ?, updated_at = ?, short_name = ?, search_key = ? WHERE id = ?`,
 				after.OwnerOrgID, ownerPath, after.Name, creditCode(after.CreditCode), after.Category, after.Industry,
-				after.IsPublic, after.NewForms, after.Employees, after.Address, after.DivisionCode, scope.Millis(after.UpdatedAt), id)
+				after.IsPublic, after.NewForms, after.Employees, after.Address, after.DivisionCode, scope.Millis(after.UpdatedAt),
+				after.ShortName, hanzi.SearchKey(after.Name, after.ShortName), id)
 			if db.IsUnique(err) {
 				return creditCodeTakenErr()
 			}
@@ -387,8 +393,8 @@ func (s *Store) ListEmployers(ctx context.Context, p *auth.Principal, q Employer
 			conds = append(conds, "e.credit_code = ?")
 			args = append(args, code)
 		} else {
-			conds = append(conds, s.DB.LikeFold("e.name"))
-			args = append(args, "%"+db.Like(q.Q)+"%")
+			conds = append(conds, s.DB.LikeFold("e.search_key"))
+			args = append(args, "%"+db.Like(hanzi.FoldQuery(q.Q))+"%")
 		}
 	}
 	if q.Category != "" {

@@ -23,6 +23,7 @@ import (
 	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/hanzi"
 	"gonghui/internal/scope"
 )
 
@@ -33,6 +34,7 @@ type Org struct {
 	Path         string    `json:"path"`
 	Depth        int       `json:"depth"` // 0 for the root
 	Name         string    `json:"name"`
+	ShortName    string    `json:"short_name"` // 简称, "" when none
 	Kind         Kind      `json:"kind"`
 	DivisionCode string    `json:"division_code"`
 	Address      string    `json:"address"`
@@ -42,6 +44,8 @@ type Org struct {
 	ChildCount   int       `json:"child_count"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
+
+	sortKey string // its place among its siblings: orgSortKey
 }
 
 // Store reads and changes organisations, employers and officers.
@@ -61,7 +65,36 @@ func today() string { return beijing.Day(now()) }
 func stamp() time.Time { return now().UTC().Truncate(time.Millisecond) }
 
 // orgCols are the columns scanOrg reads, in order.
-const orgCols = "id, parent_id, path, depth, name, kind, division_code, address, phone, founded_on, note, child_count, created_at, updated_at"
+const orgCols = "id, parent_id, path, depth, name, kind, division_code, address, phone, founded_on, note, child_count, created_at, updated_at, short_name, sort_key"
+
+// orgInsertCols are the columns of a new row: orgCols and the search key.
+const orgInsertCols = orgCols + ", search_key"
+
+// orgSortKey orders siblings as the official lists do: federations first,
+// then industry unions, then the unions of employers, sub-unions and groups;
+// within each, by division code where one is recorded (a district's streets
+// in their statistical order), then by the pinyin reading of the name. The
+// key is ASCII, compared byte-wise (a C-collated column) on both engines.
+func orgSortKey(kind Kind, division, name string) string {
+	rank := "4"
+	switch kind {
+	case KindCity, KindDistrict, KindStreet, KindTownship:
+		rank = "1"
+	case KindIndustry:
+		rank = "2"
+	case KindSub:
+		rank = "5"
+	case KindGroup:
+		rank = "6"
+	}
+	if division != "" {
+		return rank + "0" + division + " " + hanzi.Reading(name)
+	}
+	return rank + "1 " + hanzi.Reading(name)
+}
+
+// orgSearchKey is what a name search looks in (internal/hanzi.SearchKey).
+func orgSearchKey(name, short string) string { return hanzi.SearchKey(name, short) }
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -70,7 +103,7 @@ func scanOrg(r scanner) (Org, error) {
 	var parent sql.NullInt64
 	var created, updated int64
 	err := r.Scan(&o.ID, &parent, &o.Path, &o.Depth, &o.Name, &o.Kind, &o.DivisionCode, &o.Address,
-		&o.Phone, &o.FoundedOn, &o.Note, &o.ChildCount, &created, &updated)
+		&o.Phone, &o.FoundedOn, &o.Note, &o.ChildCount, &created, &updated, &o.ShortName, &o.sortKey)
 	o.ParentID = parent.Int64
 	o.CreatedAt, o.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
 	return o, err

@@ -8,6 +8,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/hanzi"
 	"gonghui/internal/scope"
 )
 
@@ -40,13 +41,14 @@ func (s *Store) Roots(ctx context.Context, p *auth.Principal) ([]Org, error) {
 	return collectOrgs(s.DB.Query(ctx, "SELECT "+orgCols+" FROM orgs WHERE path IN ("+placeholders(len(paths))+") ORDER BY name, id", args...))
 }
 
-// Children returns a page of an organisation's children by name, and the
-// cursor of the next page ("" after the last).
+// Children returns a page of an organisation's children in the official
+// order (federations, then unions; by division code, then pinyin: orgSortKey), and the cursor of the next
+// page ("" after the last).
 func (s *Store) Children(ctx context.Context, p *auth.Principal, parentID int64, after string, limit int) ([]Org, string, error) {
 	if _, err := s.Get(ctx, p, parentID); err != nil {
 		return nil, "", err
 	}
-	return s.byName(ctx, []string{"parent_id = ?"}, []any{parentID}, after, scope.PageLimit(limit))
+	return s.inOrder(ctx, []string{"parent_id = ?"}, []any{parentID}, after, scope.PageLimit(limit))
 }
 
 // Ancestors returns the ancestors of an organisation that the caller may
@@ -90,7 +92,7 @@ type Query struct {
 }
 
 // Search lists the organisations the caller may read that match q, a page
-// at a time. With Parent it answers in name order (like Children); otherwise
+// at a time. With Parent it answers in the children's order (like Children); otherwise
 // in path order, which is the tree read depth-first, so that a page of
 // results reads as an outline and each page is a range scan of the path index.
 func (s *Store) Search(ctx context.Context, p *auth.Principal, q Query) ([]Org, string, error) {
@@ -131,12 +133,12 @@ func (s *Store) Search(ctx context.Context, p *auth.Principal, q Query) ([]Org, 
 		args = append(args, string(q.Kind))
 	}
 	if q.Q != "" {
-		where = append(where, s.DB.LikeFold("name"))
-		args = append(args, "%"+db.Like(q.Q)+"%")
+		where = append(where, s.DB.LikeFold("search_key"))
+		args = append(args, "%"+db.Like(hanzi.FoldQuery(q.Q))+"%")
 	}
 	limit := scope.PageLimit(q.Limit)
 	if q.Parent != 0 {
-		return s.byName(ctx, where, args, q.After, limit)
+		return s.inOrder(ctx, where, args, q.After, limit)
 	}
 	after, err := parsePathCursor(q.After)
 	if err != nil {
@@ -153,21 +155,21 @@ func (s *Store) Search(ctx context.Context, p *auth.Principal, q Query) ([]Org, 
 	return pathPage(items, limit, err)
 }
 
-// byName pages through organisations matching where in (name, id) order.
-// For the children of one parent that is the order of the (parent_id, name)
-// index, whose entries end with the id, so each page is one index seek.
-func (s *Store) byName(ctx context.Context, where []string, args []any, after string, limit int) ([]Org, string, error) {
-	name, id, ok, err := parseNameCursor(after)
+// inOrder pages through organisations matching where in (sort_key, id)
+// order: for the children of one parent the order of the (parent_id,
+// sort_key, id) index, so each page is one index seek.
+func (s *Store) inOrder(ctx context.Context, where []string, args []any, after string, limit int) ([]Org, string, error) {
+	key, id, ok, err := parseNameCursor(after)
 	if err != nil {
 		return nil, "", err
 	}
 	if ok {
-		where = append(where, afterName("name", "id"))
-		args = append(args, name, name, id)
+		where = append(where, afterName("sort_key", "id"))
+		args = append(args, key, key, id)
 	}
 	args = append(args, limit+1)
-	items, err := collectOrgs(s.DB.Query(ctx, "SELECT "+orgCols+" FROM orgs WHERE "+strings.Join(where, " AND ")+" ORDER BY name, id LIMIT ?", args...))
-	return namePage(items, limit, err, func(o *Org) (string, int64) { return o.Name, o.ID })
+	items, err := collectOrgs(s.DB.Query(ctx, "SELECT "+orgCols+" FROM orgs WHERE "+strings.Join(where, " AND ")+" ORDER BY sort_key, id LIMIT ?", args...))
+	return namePage(items, limit, err, func(o *Org) (string, int64) { return o.sortKey, o.ID })
 }
 
 // namePage is pathPage for a list in name order; key names an item's name

@@ -58,12 +58,24 @@ func checkName(f errs.Fields, field, v string, max int) {
 	f.Check(strings.IndexFunc(v, unicode.IsControl) < 0, field, "org.name_control")
 }
 
+// checkShortName checks an optional short name (简称): one line, not longer
+// than the name it stands for.
+func checkShortName(f errs.Fields, field, v, name string, max int) {
+	if v == "" {
+		return
+	}
+	checkText(f, field, v, max, false)
+	f.Check(strings.IndexFunc(v, unicode.IsControl) < 0, field, "org.name_control")
+	f.Check(v != name, field, "org.short_name_same")
+}
+
 // orgFields are the editable fields of an organisation, those an update
 // replaces.
 type orgFields UpdateInput
 
 func (in *orgFields) trim() {
 	in.Name = strings.TrimSpace(in.Name)
+	in.ShortName = strings.TrimSpace(in.ShortName)
 	in.Kind = Kind(strings.TrimSpace(string(in.Kind)))
 	in.DivisionCode = strings.TrimSpace(in.DivisionCode)
 	in.Address = strings.TrimSpace(in.Address)
@@ -75,6 +87,7 @@ func (in *orgFields) trim() {
 // check applies the rules that need nothing but the input.
 func (in *orgFields) check(f errs.Fields) {
 	checkName(f, "name", in.Name, maxName)
+	checkShortName(f, "short_name", in.ShortName, in.Name, maxName)
 	if f.Check(in.Kind != "", "kind", "field.required") {
 		f.Check(in.Kind.Valid(), "kind", "field.invalid_choice")
 	}

@@ -15,6 +15,7 @@ import (
 type CreateInput struct {
 	ParentID     int64
 	Name         string
+	ShortName    string
 	Kind         Kind
 	DivisionCode string
 	Address      string
@@ -26,6 +27,7 @@ type CreateInput struct {
 // UpdateInput replaces every editable field of an organisation.
 type UpdateInput struct {
 	Name         string
+	ShortName    string
 	Kind         Kind
 	DivisionCode string
 	Address      string
@@ -40,7 +42,7 @@ func (s *Store) Create(ctx context.Context, p *auth.Principal, in CreateInput) (
 	if p == nil {
 		return nil, scope.NilPrincipal("org")
 	}
-	v := orgFields{in.Name, in.Kind, in.DivisionCode, in.Address, in.Phone, in.FoundedOn, in.Note}
+	v := orgFields{in.Name, in.ShortName, in.Kind, in.DivisionCode, in.Address, in.Phone, in.FoundedOn, in.Note}
 	v.trim()
 	if in.ParentID == 0 {
 		// Tell every problem at once, not the missing parent alone.
@@ -67,7 +69,7 @@ func (s *Store) Create(ctx context.Context, p *auth.Principal, in CreateInput) (
 		}
 		t := stamp()
 		o := Org{ID: id, ParentID: parent.ID, Path: parent.Path + db.FormatID(id) + "/", Depth: parent.Depth + 1,
-			Name: v.Name, Kind: v.Kind, DivisionCode: v.DivisionCode, Address: v.Address, Phone: v.Phone,
+			Name: v.Name, ShortName: v.ShortName, Kind: v.Kind, DivisionCode: v.DivisionCode, Address: v.Address, Phone: v.Phone,
 			FoundedOn: v.FoundedOn, Note: v.Note, CreatedAt: t, UpdatedAt: t}
 		if err := insertOrg(ctx, tx, &o); err != nil {
 			return err
@@ -89,9 +91,10 @@ func insertOrg(ctx context.Context, tx *db.Tx, o *Org) error {
 	if o.ParentID != 0 {
 		parent = o.ParentID
 	}
-	_, err := tx.Exec(ctx, "INSERT INTO orgs ("+orgCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	o.sortKey = orgSortKey(o.Kind, o.DivisionCode, o.Name)
+	_, err := tx.Exec(ctx, "INSERT INTO orgs ("+orgInsertCols+") VALUES ("+placeholders(17)+")",
 		o.ID, parent, o.Path, o.Depth, o.Name, string(o.Kind), o.DivisionCode, o.Address, o.Phone, o.FoundedOn, o.Note,
-		o.ChildCount, scope.Millis(o.CreatedAt), scope.Millis(o.UpdatedAt))
+		o.ChildCount, scope.Millis(o.CreatedAt), scope.Millis(o.UpdatedAt), o.ShortName, o.sortKey, orgSearchKey(o.Name, o.ShortName))
 	if db.IsUnique(err) {
 		// Only a sibling with the same name can clash here: the ID is new.
 		return nameTakenErr()
@@ -161,16 +164,17 @@ func (s *Store) Update(ctx context.Context, p *auth.Principal, id int64, in Upda
 			return err
 		}
 		after := *o
-		after.Name, after.Kind, after.DivisionCode, after.Address = v.Name, v.Kind, v.DivisionCode, v.Address
+		after.Name, after.ShortName, after.Kind, after.DivisionCode, after.Address = v.Name, v.ShortName, v.Kind, v.DivisionCode, v.Address
 		after.Phone, after.FoundedOn, after.Note = v.Phone, v.FoundedOn, v.Note
 		if after == *o {
 			out = o // nothing changed: nothing to write or audit
 			return nil
 		}
-		after.UpdatedAt = stamp()
-		_, err = tx.Exec(ctx, `UPDATE orgs SET name = ?, kind = ?, division_code = ?, address = ?, phone = ?, founded_on = ?, note = ?, updated_at = ?
-			WHERE id = ?`, after.Name, string(after.Kind), after.DivisionCode, after.Address, after.Phone, after.FoundedOn, after.Note,
-			scope.Millis(after.UpdatedAt), id)
+		after.UpdatedAt, after.sortKey = stamp(), orgSortKey(after.Kind, after.DivisionCode, after.Name)
+		_, err = tx.Exec(ctx, `UPDATE orgs SET name = ?, short_name = ?, kind = ?, division_code = ?, address = ?, phone = ?, founded_on = ?,
+			note = ?, updated_at = ?, sort_key = ?, search_key = ? WHERE id = ?`, after.Name, after.ShortName, string(after.Kind), after.DivisionCode,
+			after.Address, after.Phone, after.FoundedOn, after.Note, scope.Millis(after.UpdatedAt), after.sortKey,
+			orgSearchKey(after.Name, after.ShortName), id)
 		if db.IsUnique(err) {
 			return nameTakenErr()
 		}

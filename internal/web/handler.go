@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -229,6 +228,12 @@ func (h *Kernel) Authed(fn PageFunc) http.HandlerFunc {
 	}
 }
 
+// memberPath tells the members' pages (the portal and the public join
+// form) from the staff's.
+func memberPath(path string) bool {
+	return path == "/m" || strings.HasPrefix(path, "/m/") || strings.HasPrefix(path, "/join/")
+}
+
 // Fail renders an error page for err; validation errors belong on forms
 // and should be handled by the caller before this.
 func (h *Kernel) Fail(w http.ResponseWriter, r *http.Request, p *auth.Principal, err error) {
@@ -240,9 +245,14 @@ func (h *Kernel) Fail(w http.ResponseWriter, r *http.Request, p *auth.Principal,
 	if status == http.StatusInternalServerError {
 		slog.Error("page failed", "path", r.URL.Path, "err", err)
 	}
-	pg := h.Page(w, r, p, "", "")
-	pg.Title = fmt.Sprint(status)
-	pg.Data = ErrorData{Message: i18n.T(pg.Lang, e.Key, e.Args...)}
+	pg := h.Page(w, r, p, statusTitleKey(status), "")
+	data := ErrorData{Message: i18n.T(pg.Lang, e.Key, e.Args...)}
+	if memberPath(r.URL.Path) {
+		// A worker who followed a stale link goes back to the members'
+		// pages, not to the staff sign-in.
+		data.Home, data.HomeLabel = "/m", i18n.T(pg.Lang, "web.error.member_home")
+	}
+	pg.Data = data
 	h.r.Render(w, status, "error", pg)
 }
 

@@ -112,8 +112,10 @@ type LoginData struct {
 }
 
 // ErrorData is the Data of the "error" page. Message is translated; when it
-// is empty the page shows a generic message for the status.
-type ErrorData struct{ Message string }
+// is empty the page shows a generic message for the status. Home is where
+// the page's one button leads ("" for the staff workbench), HomeLabel its
+// translated label.
+type ErrorData struct{ Message, Home, HomeLabel string }
 
 // Page is what every page template receives as ".".
 type Page struct {
@@ -740,6 +742,22 @@ func IsChecked(v string) bool {
 		return true
 	}
 	return false
+}
+
+// statusTitleKey is the heading of the error page for a status: words, not
+// the number (the number is shown beside it for whoever reports it).
+func statusTitleKey(status int) string {
+	switch status {
+	case http.StatusNotFound, http.StatusGone:
+		return "web.error.title_not_found"
+	case http.StatusForbidden:
+		return "web.error.title_forbidden"
+	case http.StatusUnauthorized:
+		return "web.error.title_unauthenticated"
+	case http.StatusTooManyRequests:
+		return "web.error.title_too_many"
+	}
+	return "web.error.title"
 }
 
 // statusKey is the common message key for an HTTP error status.

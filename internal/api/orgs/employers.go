@@ -15,6 +15,7 @@ type employerView struct {
 	OwnerOrgID   string    `json:"owner_org_id"`
 	OwnerOrgName string    `json:"owner_org_name"`
 	Name         string    `json:"name"`
+	ShortName    string    `json:"short_name"`
 	CreditCode   string    `json:"credit_code"`
 	Category     string    `json:"category"`
 	Industry     string    `json:"industry"`
@@ -32,7 +33,7 @@ type employerView struct {
 
 func viewEmployer(e *org.Employer) employerView {
 	return employerView{
-		ID: db.FormatID(e.ID), OwnerOrgID: db.FormatID(e.OwnerOrgID), OwnerOrgName: e.OwnerOrgName, Name: e.Name,
+		ID: db.FormatID(e.ID), OwnerOrgID: db.FormatID(e.OwnerOrgID), OwnerOrgName: e.OwnerOrgName, Name: e.Name, ShortName: e.ShortName,
 		CreditCode: e.CreditCode, Category: e.Category, Industry: e.Industry, IsPublic: e.IsPublic, NewForms: e.NewForms,
 		Employees: e.Employees, Address: e.Address, DivisionCode: e.DivisionCode,
 		Organised: e.UnionID != 0, UnionID: api.IDString(e.UnionID), UnionName: e.UnionName,
@@ -52,6 +53,7 @@ func (h *API) listEmployers(w http.ResponseWriter, r *http.Request) error {
 type employerCreateInput struct {
 	OwnerOrgID   api.ID `json:"owner_org_id"`
 	Name         string `json:"name"`
+	ShortName    string `json:"short_name"`
 	CreditCode   string `json:"credit_code"`
 	Category     string `json:"category"`
 	Industry     string `json:"industry"`
@@ -73,7 +75,7 @@ func (h *API) createEmployer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	e, err := h.Orgs.CreateEmployer(r.Context(), api.Principal(r), org.EmployerInput{
-		OwnerOrgID: owner, Name: in.Name, CreditCode: in.CreditCode, Category: in.Category, Industry: in.Industry,
+		OwnerOrgID: owner, Name: in.Name, ShortName: in.ShortName, CreditCode: in.CreditCode, Category: in.Category, Industry: in.Industry,
 		IsPublic: in.IsPublic, NewForms: in.NewForms, Employees: in.Employees, Address: in.Address, DivisionCode: in.DivisionCode,
 	})
 	if err != nil {
@@ -92,6 +94,7 @@ func (h *API) getEmployer(w http.ResponseWriter, r *http.Request) error {
 type employerPatchInput struct {
 	OwnerOrgID   *api.ID `json:"owner_org_id"`
 	Name         *string `json:"name"`
+	ShortName    *string `json:"short_name"`
 	CreditCode   *string `json:"credit_code"`
 	Category     *string `json:"category"`
 	Industry     *string `json:"industry"`
@@ -129,10 +132,11 @@ func (h *API) patchEmployer(w http.ResponseWriter, r *http.Request) error {
 		owner = cur.OwnerOrgID
 	}
 	isPublic := cur.IsPublic
-	up := org.EmployerInput{OwnerOrgID: owner, Name: cur.Name, CreditCode: cur.CreditCode, Category: cur.Category,
+	up := org.EmployerInput{OwnerOrgID: owner, Name: cur.Name, ShortName: cur.ShortName, CreditCode: cur.CreditCode, Category: cur.Category,
 		Industry: cur.Industry, IsPublic: &isPublic, NewForms: cur.NewForms, Employees: cur.Employees,
 		Address: cur.Address, DivisionCode: cur.DivisionCode}
 	set(&up.Name, in.Name)
+	set(&up.ShortName, in.ShortName)
 	set(&up.CreditCode, in.CreditCode)
 	set(&up.Category, in.Category)
 	set(&up.Industry, in.Industry)

@@ -17,6 +17,7 @@ type orgView struct {
 	ParentID     *string   `json:"parent_id"`
 	Depth        int       `json:"depth"`
 	Name         string    `json:"name"`
+	ShortName    string    `json:"short_name"`
 	Kind         string    `json:"kind"`
 	DivisionCode string    `json:"division_code"`
 	Address      string    `json:"address"`
@@ -30,7 +31,7 @@ type orgView struct {
 
 func viewOrg(o *org.Org) orgView {
 	return orgView{
-		ID: db.FormatID(o.ID), ParentID: api.IDString(o.ParentID), Depth: o.Depth, Name: o.Name, Kind: string(o.Kind),
+		ID: db.FormatID(o.ID), ParentID: api.IDString(o.ParentID), Depth: o.Depth, Name: o.Name, ShortName: o.ShortName, Kind: string(o.Kind),
 		DivisionCode: o.DivisionCode, Address: o.Address, Phone: o.Phone, FoundedOn: o.FoundedOn, Note: o.Note,
 		ChildCount: o.ChildCount, CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC(),
 	}
@@ -52,6 +53,7 @@ func (h *API) listOrgs(w http.ResponseWriter, r *http.Request) error {
 type orgCreateInput struct {
 	ParentID     api.ID `json:"parent_id"`
 	Name         string `json:"name"`
+	ShortName    string `json:"short_name"`
 	Kind         string `json:"kind"`
 	DivisionCode string `json:"division_code"`
 	Address      string `json:"address"`
@@ -73,7 +75,7 @@ func (h *API) createOrg(w http.ResponseWriter, r *http.Request) error {
 	// A missing parent_id is reported by the store together with every
 	// other field's problem.
 	o, err := h.Orgs.Create(r.Context(), api.Principal(r), org.CreateInput{
-		ParentID: parent, Name: in.Name, Kind: org.Kind(in.Kind), DivisionCode: in.DivisionCode,
+		ParentID: parent, Name: in.Name, ShortName: in.ShortName, Kind: org.Kind(in.Kind), DivisionCode: in.DivisionCode,
 		Address: in.Address, Phone: in.Phone, FoundedOn: in.FoundedOn, Note: in.Note,
 	})
 	if err != nil {
@@ -91,6 +93,7 @@ func (h *API) getOrg(w http.ResponseWriter, r *http.Request) error {
 // them: moving is its own action.
 type orgPatchInput struct {
 	Name         *string `json:"name"`
+	ShortName    *string `json:"short_name"`
 	Kind         *string `json:"kind"`
 	DivisionCode *string `json:"division_code"`
 	Address      *string `json:"address"`
@@ -114,9 +117,10 @@ func (h *API) patchOrg(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	up := org.UpdateInput{Name: cur.Name, Kind: cur.Kind, DivisionCode: cur.DivisionCode, Address: cur.Address,
+	up := org.UpdateInput{Name: cur.Name, ShortName: cur.ShortName, Kind: cur.Kind, DivisionCode: cur.DivisionCode, Address: cur.Address,
 		Phone: cur.Phone, FoundedOn: cur.FoundedOn, Note: cur.Note}
 	set(&up.Name, in.Name)
+	set(&up.ShortName, in.ShortName)
 	if in.Kind != nil {
 		up.Kind = org.Kind(*in.Kind)
 	}

@@ -12,7 +12,7 @@ func (h *API) orgRoutes() []api.Route {
 	var rs []api.Route
 	rs = append(rs, api.WithTag("orgs", []api.Route{
 		api.R("GET", "/orgs", api.Full, h.listOrgs, api.Doc("listOrgs", "Search organisations").
-			Params(api.QP("q", "name contains", api.Str()), api.QP("parent", "direct children of this organisation", api.IDS()), api.QP("within", "anywhere in this organisation's subtree", api.IDS()), api.QP("kind", "only this kind", &api.Schema{Type: "string", Description: "organisation kind", Enum: []any{"city_federation", "district_federation", "street_federation", "township_federation", "industry_union", "grassroots_union", "joint_union", "sub_union", "union_group", "preparatory_committee"}})).Paged().Out(api.List[orgView]{}).Errors(404)),
+			Params(api.QP("q", "name or short name contains, or their pinyin initials (bjpsjt)", api.Str()), api.QP("parent", "direct children of this organisation, in the official order (division code, then pinyin)", api.IDS()), api.QP("within", "anywhere in this organisation's subtree", api.IDS()), api.QP("kind", "only this kind", &api.Schema{Type: "string", Description: "organisation kind", Enum: []any{"city_federation", "district_federation", "street_federation", "township_federation", "industry_union", "grassroots_union", "joint_union", "sub_union", "union_group", "preparatory_committee"}})).Paged().Out(api.List[orgView]{}).Errors(404)),
 		api.R("POST", "/orgs", api.Full, h.createOrg, api.Doc("createOrg", "Create an organisation under parent_id").In(orgCreateInput{}).Made(orgView{}).Errors(404, 409)),
 		api.R("GET", "/orgs/{id}", api.Full, h.getOrg, api.Doc("getOrg", "One organisation").Out(orgView{})),
 		api.R("PATCH", "/orgs/{id}", api.Full, h.patchOrg, api.Doc("patchOrg", "Change some fields of an organisation").OptIn(orgPatchInput{}).Out(orgView{}).Errors(409)),
@@ -40,6 +40,7 @@ func orgNotes(ns api.Notes) {
 		Fields: map[string]api.FieldNote{
 			"parent_id":     {Desc: "null for the root"},
 			"depth":         {Desc: "0 for the root"},
+			"short_name":    {Desc: "the short name people use (简称), or empty; searched like the name"},
 			"kind":          {Desc: "organisation kind", Enum: api.EnumOf(org.Kinds...)},
 			"division_code": {Desc: "administrative division code (GB/T 2260), or empty"},
 			"founded_on":    {Desc: "a calendar date YYYY-MM-DD, or empty", Examples: []any{"2024-05-01"}},

@@ -8,8 +8,10 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
@@ -210,7 +212,7 @@ func (h *Pages) exportDownload(w http.ResponseWriter, r *http.Request, p *auth.P
 	lang := i18n.FromRequest(r)
 	out := &httpx.LazyWriter{W: w, Before: func() {
 		w.Header().Set("Cache-Control", "no-store")
-		httpx.Attachment(w, i18n.T(lang, "member.export_sheet")+"-"+db.FormatID(id)+".xlsx")
+		httpx.Attachment(w, i18n.T(lang, "member.export_sheet")+"-"+beijing.FileDate(time.Now())+".xlsx")
 	}}
 	if _, err := exports.DownloadExport(r.Context(), h.Members, p, id, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, out); err != nil {
 		if out.Started {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"gonghui/internal/auth"
+	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
@@ -362,7 +363,7 @@ func (h *Pages) memberExport(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	lang := i18n.FromRequest(r)
 	// Streamed: the workbook goes out as it is zipped, whatever its size.
 	out := &httpx.LazyWriter{W: w, Before: func() {
-		httpx.Attachment(w, i18n.T(lang, "member.export_sheet")+"-"+time.Now().Format("20060102")+".xlsx")
+		httpx.Attachment(w, i18n.T(lang, "member.export_sheet")+"-"+beijing.FileDate(time.Now())+".xlsx")
 	}}
 	if _, err := exports.Export(r.Context(), h.Members, p, in, exports.ExportOptions{}, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, out); err != nil {
 		if out.Started {

@@ -145,7 +145,7 @@ func (h *Pages) portalDataJSON(w http.ResponseWriter, r *http.Request, p *auth.P
 		return nil
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	httpx.Attachment(w, "my-data-"+db.FormatID(p.MemberID)+".json")
+	httpx.Attachment(w, i18n.T(i18n.FromRequest(r), "rights.data.file")+".json")
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -122,7 +122,7 @@ func (h *Pages) employerShow(w http.ResponseWriter, r *http.Request, p *auth.Pri
 
 // employerValues are the fields of the employer form as shown.
 type employerValues struct {
-	OwnerOrgID, Name, CreditCode, Category, Industry, IsPublic, NewForms, Employees, Address, DivisionCode string
+	OwnerOrgID, Name, ShortName, CreditCode, Category, Industry, IsPublic, NewForms, Employees, Address, DivisionCode string
 }
 
 // employerFormData is the Data of the "employer_form" page.
@@ -192,7 +192,7 @@ func (h *Pages) employerEdit(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		return nil
 	}
 	pg := h.Page(w, r, p, "page.employer.edit_title", "employers")
-	v := employerValues{OwnerOrgID: db.FormatID(e.OwnerOrgID), Name: e.Name, CreditCode: e.CreditCode, Category: e.Category,
+	v := employerValues{OwnerOrgID: db.FormatID(e.OwnerOrgID), Name: e.Name, ShortName: e.ShortName, CreditCode: e.CreditCode, Category: e.Category,
 		Industry: e.Industry, IsPublic: "no", NewForms: boolValue(e.NewForms), Employees: strconv.Itoa(e.Employees),
 		Address: e.Address, DivisionCode: e.DivisionCode}
 	if e.IsPublic {
@@ -207,7 +207,7 @@ func (h *Pages) employerEdit(w http.ResponseWriter, r *http.Request, p *auth.Pri
 }
 
 func employerValuesFrom(r *http.Request) employerValues {
-	v := employerValues{OwnerOrgID: web.FormValue(r, "owner_org_id"), Name: web.FormValue(r, "name"), CreditCode: web.FormValue(r, "credit_code"),
+	v := employerValues{OwnerOrgID: web.FormValue(r, "owner_org_id"), Name: web.FormValue(r, "name"), ShortName: web.FormValue(r, "short_name"), CreditCode: web.FormValue(r, "credit_code"),
 		Category: web.FormValue(r, "category"), Industry: web.FormValue(r, "industry"), IsPublic: web.TriValue(web.FormValue(r, "is_public")),
 		Employees: web.FormValue(r, "employees"), Address: web.FormValue(r, "address"), DivisionCode: web.FormValue(r, "division_code")}
 	if web.IsChecked(web.FormValue(r, "new_forms")) {
@@ -219,7 +219,7 @@ func employerValuesFrom(r *http.Request) employerValues {
 // input turns the form into the store's input; a number that is not one is
 // reported before the store is asked.
 func (v employerValues) input() (org.EmployerInput, error) {
-	in := org.EmployerInput{OwnerOrgID: web.ParseIDValue(v.OwnerOrgID), Name: v.Name, CreditCode: v.CreditCode, Category: v.Category,
+	in := org.EmployerInput{OwnerOrgID: web.ParseIDValue(v.OwnerOrgID), Name: v.Name, ShortName: v.ShortName, CreditCode: v.CreditCode, Category: v.Category,
 		Industry: v.Industry, IsPublic: web.TriState(v.IsPublic), NewForms: v.NewForms == "1", Address: v.Address, DivisionCode: v.DivisionCode}
 	f := errs.Fields{}
 	if v.Employees != "" {

@@ -13,7 +13,7 @@ import (
 
 // orgValues are the fields of the organisation form as shown.
 type orgValues struct {
-	Name, Kind, DivisionCode, Address, Phone, FoundedOn, Note string
+	Name, ShortName, Kind, DivisionCode, Address, Phone, FoundedOn, Note string
 }
 
 // orgFormData is the Data of the "org_form" page (edit, or add a child).
@@ -57,7 +57,7 @@ func (h *Pages) orgEdit(w http.ResponseWriter, r *http.Request, p *auth.Principa
 		return nil
 	}
 	pg := h.Page(w, r, p, "page.org.edit_title", "orgs")
-	h.renderOrgForm(w, pg, http.StatusOK, o, anc, orgValues{o.Name, string(o.Kind), o.DivisionCode, o.Address, o.Phone, o.FoundedOn, o.Note}, false)
+	h.renderOrgForm(w, pg, http.StatusOK, o, anc, orgValues{o.Name, o.ShortName, string(o.Kind), o.DivisionCode, o.Address, o.Phone, o.FoundedOn, o.Note}, false)
 	return nil
 }
 
@@ -86,7 +86,7 @@ func (h *Pages) renderOrgForm(w http.ResponseWriter, pg *web.Page, status int, o
 
 func orgValuesFrom(r *http.Request) orgValues {
 	return orgValues{
-		Name: web.FormValue(r, "name"), Kind: web.FormValue(r, "kind"), DivisionCode: web.FormValue(r, "division_code"), Address: web.FormValue(r, "address"),
+		Name: web.FormValue(r, "name"), ShortName: web.FormValue(r, "short_name"), Kind: web.FormValue(r, "kind"), DivisionCode: web.FormValue(r, "division_code"), Address: web.FormValue(r, "address"),
 		Phone: web.FormValue(r, "phone"), FoundedOn: web.FormValue(r, "founded_on"), Note: web.FormValue(r, "note"),
 	}
 }
@@ -97,7 +97,7 @@ func (h *Pages) orgUpdate(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		return nil
 	}
 	v := orgValuesFrom(r)
-	_, err := h.Orgs.Update(r.Context(), p, o.ID, org.UpdateInput{Name: v.Name, Kind: org.Kind(v.Kind), DivisionCode: v.DivisionCode,
+	_, err := h.Orgs.Update(r.Context(), p, o.ID, org.UpdateInput{Name: v.Name, ShortName: v.ShortName, Kind: org.Kind(v.Kind), DivisionCode: v.DivisionCode,
 		Address: v.Address, Phone: v.Phone, FoundedOn: v.FoundedOn, Note: v.Note})
 	if err != nil {
 		pg := h.Page(w, r, p, "page.org.edit_title", "orgs")
@@ -116,7 +116,7 @@ func (h *Pages) orgCreate(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		return nil
 	}
 	v := orgValuesFrom(r)
-	child, err := h.Orgs.Create(r.Context(), p, org.CreateInput{ParentID: parent.ID, Name: v.Name, Kind: org.Kind(v.Kind),
+	child, err := h.Orgs.Create(r.Context(), p, org.CreateInput{ParentID: parent.ID, Name: v.Name, ShortName: v.ShortName, Kind: org.Kind(v.Kind),
 		DivisionCode: v.DivisionCode, Address: v.Address, Phone: v.Phone, FoundedOn: v.FoundedOn, Note: v.Note})
 	if err != nil {
 		pg := h.Page(w, r, p, "page.org.new_title", "orgs")

@@ -400,7 +400,17 @@ func TestPages(t *testing.T) {
 			for _, path := range []string{"/security", "/users", "/users/" + u} {
 				wantStatus(t, path, sec.get(path), 200)
 			}
-			wantStatus(t, "unknown page", admin.get("/no/such/page"), 404)
+			a := admin.get("/no/such/page")
+			wantStatus(t, "unknown page", a, 404)
+			// The heading says it in words, not "404" twice; a worker's
+			// stale link leads back to the members' pages.
+			wantBody(t, "unknown page", a, "<h1>找不到这个页面</h1>", `href="/"`)
+			if strings.Contains(a.body, "<h1>404") {
+				t.Errorf("404 page heading is the number:\n%s", a.body)
+			}
+			a = s.client("zh-CN").get("/m/no/such/page")
+			wantStatus(t, "unknown member page", a, 404)
+			wantBody(t, "unknown member page", a, "<h1>找不到这个页面</h1>", `href="/m"`, "返回会员首页")
 		})
 
 		t.Run("employer and officer forms", func(t *testing.T) {
