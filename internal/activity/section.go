@@ -3,7 +3,6 @@ package activity
 import (
 	"gonghui/internal/auth"
 	"gonghui/internal/report"
-	"gonghui/internal/stats"
 )
 
 // The activities' part of every dashboard (see report.Section): what was
@@ -26,8 +25,8 @@ func init() {
 				{Label: tr("report.f.attended"), Value: a.Attended}}
 		},
 		Columns: []report.Column{
-			{Key: "activities", Label: "report.f.activities", Value: func(f *stats.Figures, from, to string) int64 { return f.Flow(StatHeld, from, to) }},
-			{Key: "attended", Label: "report.f.attended", Value: func(f *stats.Figures, from, to string) int64 { return f.Flow(StatAttended, from, to) }},
+			{Key: "activities", Label: "report.f.activities", Flow: StatHeld},
+			{Key: "attended", Label: "report.f.attended", Flow: StatAttended},
 		},
 	})
 }

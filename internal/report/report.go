@@ -266,6 +266,10 @@ func (r *Reporter) Children(ctx context.Context, pr *auth.Principal, id int64, p
 	}
 	from, to := p.months()
 	cols := columns()
+	flows := []string{member.StatJoined, member.StatLeft}
+	for _, c := range cols {
+		flows = append(flows, c.Flow)
+	}
 	out := []Child{}
 	after := ""
 	for {
@@ -277,7 +281,8 @@ func (r *Reporter) Children(ctx context.Context, pr *auth.Principal, id int64, p
 		for i, k := range kids {
 			ids[i] = k.ID
 		}
-		figs, err := r.Stats.ReadMany(ctx, ids, from, to)
+		// Only the flows the comparison shows, summed by the database.
+		figs, err := r.Stats.ReadTotals(ctx, ids, flows, from, to)
 		if err != nil {
 			return nil, errs.Internal(err, "report: figures")
 		}
@@ -289,7 +294,7 @@ func (r *Reporter) Children(ctx context.Context, pr *auth.Principal, id int64, p
 				Active: f.Levels[member.StatStatus(member.StatusActive)], Joined: f.Flow(member.StatJoined, from, to),
 				Left: f.Flow(member.StatLeft, from, to), Extra: map[string]int64{}}
 			for _, col := range cols {
-				ch.Extra[col.Key] = col.Value(f, from, to)
+				ch.Extra[col.Key] = f.Flow(col.Flow, from, to)
 			}
 			out = append(out, ch)
 		}

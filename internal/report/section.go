@@ -46,11 +46,12 @@ type Item struct {
 }
 
 // Column is one figure of each child in the children side by side: a
-// property of a child's JSON and a sort key.
+// flow summed over the period, written as a property of a child's JSON
+// and offered as a sort key.
 type Column struct {
 	Key   string // JSON property and sort key, e.g. "attended"
 	Label string // message key of the report's and workbook's heading
-	Value func(f *stats.Figures, from, to string) int64
+	Flow  string // the stats metric summed over the period
 }
 
 // SectionOf builds a Section from typed functions; Read is required, the
