@@ -266,6 +266,11 @@ func (r *Reporter) Children(ctx context.Context, pr *auth.Principal, id int64, p
 	}
 	from, to := p.months()
 	cols := columns()
+	// Only the figures the comparison shows.
+	levels := []string{org.StatEmployers, org.StatOrganised, member.StatStatus(member.StatusActive)}
+	for _, k := range org.Kinds {
+		levels = append(levels, org.StatKind(k))
+	}
 	flows := []string{member.StatJoined, member.StatLeft}
 	for _, c := range cols {
 		flows = append(flows, c.Flow)
@@ -281,8 +286,7 @@ func (r *Reporter) Children(ctx context.Context, pr *auth.Principal, id int64, p
 		for i, k := range kids {
 			ids[i] = k.ID
 		}
-		// Only the flows the comparison shows, summed by the database.
-		figs, err := r.Stats.ReadTotals(ctx, ids, flows, from, to)
+		figs, err := r.Stats.ReadTotals(ctx, ids, levels, flows, from, to)
 		if err != nil {
 			return nil, errs.Internal(err, "report: figures")
 		}

@@ -155,7 +155,7 @@ func TestReadTotalsSumsTheNamedFlows(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tot, err := s.ReadTotals(ctx, ids, []string{"joined"}, p[0], p[1])
+			tot, err := s.ReadTotals(ctx, ids, nil, []string{"joined"}, p[0], p[1])
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -167,8 +167,11 @@ func TestReadTotalsSumsTheNamedFlows(t *testing.T) {
 				}
 			}
 		}
-		if tot, err := s.ReadTotals(ctx, []int64{1}, nil, "", ""); err != nil || tot[1].Levels["tag.x"] != 1 || len(tot[1].Flows) != 0 {
+		if tot, err := s.ReadTotals(ctx, []int64{1}, nil, nil, "", ""); err != nil || tot[1].Levels["tag.x"] != 1 || len(tot[1].Flows) != 0 {
 			t.Fatalf("levels only: %+v %v", tot[1], err)
+		}
+		if tot, err := s.ReadTotals(ctx, []int64{1}, []string{"tag.x", "tag.y"}, nil, "", ""); err != nil || len(tot[1].Levels) != 1 || tot[1].Levels["tag.x"] != 1 {
+			t.Fatalf("the levels named: %+v %v", tot[1], err)
 		}
 	})
 }
