@@ -99,16 +99,13 @@ func cmdBenchCity(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 	// What a user waits for: the answers over HTTP, from a real listener,
 	// to a city-wide officer (an API token, a page session).
-	officer, password, username, err := benchOfficer(ctx, m, &root)
+	site, err := benchSiteAt(ctx, m, &root)
 	if err != nil {
 		return err
 	}
-	srv, base, token, err := benchServe(ctx, m, username, password)
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-	session, err := m.Auth.Login(ctx, auth.LoginInput{Username: username, Password: password, Kind: auth.SessionWeb})
+	defer site.srv.Close()
+	officer, base, token := site.officer, site.base, site.token
+	session, err := m.Auth.Login(ctx, auth.LoginInput{Username: site.username, Password: site.password, Kind: auth.SessionWeb})
 	if err != nil {
 		return err
 	}
@@ -202,16 +199,12 @@ func benchSignupsHTTP(ctx context.Context, m *Main, rootID int64, n int, stdout 
 	if err := m.DB.QueryRow(ctx, "SELECT path FROM orgs WHERE id = ?", rootID).Scan(&path); err != nil {
 		return err
 	}
-	officer, password, username, err := benchOfficer(ctx, m, &org.Org{ID: rootID, Path: path})
+	site, err := benchSiteAt(ctx, m, &org.Org{ID: rootID, Path: path})
 	if err != nil {
 		return err
 	}
-	srv, base, token, err := benchServe(ctx, m, username, password)
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-	rate, batches, ops, err := benchHTTPSignups(ctx, m, officer, rootID, base, token, ids, 64)
+	defer site.srv.Close()
+	rate, batches, ops, err := benchHTTPSignups(ctx, m, site.officer, rootID, site.base, site.token, ids, 64)
 	if err != nil {
 		return err
 	}
@@ -301,3 +294,24 @@ func benchTime(n int, fn func() (int, error)) (benchTimes, error) {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+// benchSite is the program served on a loopback port with a throwaway
+// officer at an organisation, signed in to the API.
+type benchSite struct {
+	officer            *auth.Principal
+	username, password string
+	srv                *http.Server
+	base, token        string
+}
+
+func benchSiteAt(ctx context.Context, m *Main, at *org.Org) (*benchSite, error) {
+	officer, password, username, err := benchOfficer(ctx, m, at)
+	if err != nil {
+		return nil, err
+	}
+	srv, base, token, err := benchServe(ctx, m, username, password)
+	if err != nil {
+		return nil, err
+	}
+	return &benchSite{officer: officer, username: username, password: password, srv: srv, base: base, token: token}, nil
+}
