@@ -186,7 +186,9 @@ func (s *schemaSet) of(t reflect.Type, in bool) *Schema {
 	case reflect.Interface:
 		return &Schema{}
 	case reflect.Struct:
-		if t.Name() == "" {
+		// An unnamed struct is inline, unless a note names it (a type
+		// built at run time, e.g. report.DashboardType).
+		if t.Name() == "" && (s.notes[t] == nil || s.notes[t].Name == "") {
 			return s.object(t, in)
 		}
 		return s.component(t, in)

@@ -10,14 +10,15 @@ import (
 )
 
 // exportCols is how wide the workbook is: the children's table (the
-// organisation and eight figures). The figures above it use two columns.
-const exportCols = 9
+// organisation, six figures and the sections' columns). The figures above
+// it use two columns.
+func exportCols() int { return 7 + len(columns()) }
 
 // Export writes a period report as an .xlsx workbook of one sheet: the
 // title and period, the key figures (label, number), the sentences of
 // Summary, and the children side by side. Labels are in the language of tr.
 func Export(d *Dashboard, kids []Child, sentences []string, tr func(key string, args ...any) string, w io.Writer) error {
-	headers := make([]string, exportCols)
+	headers := make([]string, exportCols())
 	headers[0], headers[1] = tr("report.x.item"), tr("report.x.value")
 	sw, err := sheet.NewWriter(tr("report.x.sheet"), headers)
 	if err != nil {
@@ -44,11 +45,19 @@ func Export(d *Dashboard, kids []Child, sentences []string, tr func(key string, 
 		}
 	}
 	if len(kids) > 0 {
-		rows = append(rows, nil, []any{tr("report.x.children")},
-			[]any{tr("report.x.org"), tr("report.f.active"), tr("report.f.joined"), tr("report.f.left"), tr("report.f.orgs"),
-				tr("report.f.employers"), tr("report.f.organising_rate"), tr("report.f.activities"), tr("report.f.attended")})
+		cols := columns()
+		head := []any{tr("report.x.org"), tr("report.f.active"), tr("report.f.joined"), tr("report.f.left"), tr("report.f.orgs"),
+			tr("report.f.employers"), tr("report.f.organising_rate")}
+		for _, c := range cols {
+			head = append(head, tr(c.Label))
+		}
+		rows = append(rows, nil, []any{tr("report.x.children")}, head)
 		for _, k := range kids {
-			rows = append(rows, []any{k.OrgName, k.Active, k.Joined, k.Left, k.Orgs, k.Employers, Percent(k.OrganisingRate), k.Activities, k.Attended})
+			row := []any{k.OrgName, k.Active, k.Joined, k.Left, k.Orgs, k.Employers, Percent(k.OrganisingRate)}
+			for _, c := range cols {
+				row = append(row, k.Extra[c.Key])
+			}
+			rows = append(rows, row)
 		}
 	}
 	for _, r := range rows {
@@ -68,7 +77,7 @@ type Figure struct {
 
 // Figures lists a dashboard's numbers in reading order, labelled in the
 // language of tr: members, flows, statuses and tags, organisations and
-// employers, activities.
+// employers, then the sections' figures.
 func Figures(d *Dashboard, tr func(key string, args ...any) string) []Figure {
 	m := d.Members
 	out := []Figure{
@@ -93,9 +102,8 @@ func Figures(d *Dashboard, tr func(key string, args ...any) string) []Figure {
 	if d.Employees > 0 {
 		out = append(out, Figure{tr("report.f.employees"), d.Employees}, Figure{tr("report.f.membership_rate"), Percent(d.MembershipRate)})
 	}
-	if a := d.Activities; a != nil {
-		out = append(out, Figure{tr("report.f.activities"), a.Held}, Figure{tr("report.f.registrations"), a.Registrations},
-			Figure{tr("report.f.attended"), a.Attended})
+	for _, s := range d.Sections {
+		out = append(out, s.Section.Rows(s.Value, tr)...)
 	}
 	return out
 }

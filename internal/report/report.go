@@ -14,10 +14,8 @@ import (
 	"sort"
 	"time"
 
-	"gonghui/internal/activity"
 	"gonghui/internal/auth"
 	"gonghui/internal/beijing"
-	"gonghui/internal/course"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
@@ -102,28 +100,27 @@ type Month struct {
 
 // Dashboard is the figures of an organisation's whole subtree.
 type Dashboard struct {
-	OrgID              int64             `json:"org_id,string"`
-	OrgName            string            `json:"org_name"`
-	Kind               string            `json:"kind"`
-	Period             Period            `json:"period"`
-	Orgs               int               `json:"orgs"`
-	ByKind             map[string]int    `json:"by_kind"`
-	Employers          int               `json:"employers"`
-	OrganisedEmployers int               `json:"organised_employers"`
-	OrganisingRate     float64           `json:"organising_rate"` // organised employers / employers
-	NonPublic          int               `json:"non_public_employers"`
-	NonPublicOrganised int               `json:"non_public_organised"`
-	NonPublicRate      float64           `json:"non_public_organising_rate"`
-	NewForms           int               `json:"new_forms_employers"` // new industries, forms and models
-	NewFormsOrganised  int               `json:"new_forms_organised"`
-	NewFormsRate       float64           `json:"new_forms_organising_rate"`
-	Employees          int64             `json:"employees"`       // of those employers, as recorded
-	MembershipRate     float64           `json:"membership_rate"` // active members / employees
-	Members            Members           `json:"members"`
-	Activities         *activity.Figures `json:"activities"`
-	Courses            *course.Figures   `json:"courses"`
-	AsOf               time.Time         `json:"as_of"`           // the member figures include every change folded by then
-	PendingChanges     int64             `json:"pending_changes"` // logged, not folded yet
+	OrgID              int64            `json:"org_id,string"`
+	OrgName            string           `json:"org_name"`
+	Kind               string           `json:"kind"`
+	Period             Period           `json:"period"`
+	Orgs               int              `json:"orgs"`
+	ByKind             map[string]int   `json:"by_kind"`
+	Employers          int              `json:"employers"`
+	OrganisedEmployers int              `json:"organised_employers"`
+	OrganisingRate     float64          `json:"organising_rate"` // organised employers / employers
+	NonPublic          int              `json:"non_public_employers"`
+	NonPublicOrganised int              `json:"non_public_organised"`
+	NonPublicRate      float64          `json:"non_public_organising_rate"`
+	NewForms           int              `json:"new_forms_employers"` // new industries, forms and models
+	NewFormsOrganised  int              `json:"new_forms_organised"`
+	NewFormsRate       float64          `json:"new_forms_organising_rate"`
+	Employees          int64            `json:"employees"`       // of those employers, as recorded
+	MembershipRate     float64          `json:"membership_rate"` // active members / employees
+	Members            Members          `json:"members"`
+	Sections           []SectionFigures `json:"-"`               // each registered module's figures, written after members
+	AsOf               time.Time        `json:"as_of"`           // the member figures include every change folded by then
+	PendingChanges     int64            `json:"pending_changes"` // logged, not folded yet
 	path               string
 }
 
@@ -168,8 +165,9 @@ func (r *Reporter) Dashboard(ctx context.Context, pr *auth.Principal, id int64, 
 	if d.Members.Pending, err = r.Members.PendingApplications(ctx, o.Path); err != nil {
 		return nil, errs.Internal(err, "report: applications")
 	}
-	d.Activities = activity.FiguresFrom(f, from, to)
-	d.Courses = course.FiguresFrom(f, from, to)
+	for _, s := range Sections() {
+		d.Sections = append(d.Sections, SectionFigures{Section: s, Value: s.Figures(f, from, to)})
+	}
 	n, at, err := r.Stats.Pending(ctx)
 	if err != nil {
 		return nil, errs.Internal(err, "report: figures")
@@ -247,8 +245,9 @@ type Child struct {
 	Active         int64   `json:"active"`
 	Joined         int64   `json:"joined"`
 	Left           int64   `json:"left"`
-	Activities     int     `json:"activities"`
-	Attended       int     `json:"attended"`
+	// Extra are the registered sections' columns by key, written after
+	// left (see Column).
+	Extra map[string]int64 `json:"-"`
 }
 
 // Children returns the figures of each child of organisation id side by
@@ -257,7 +256,7 @@ func (r *Reporter) Children(ctx context.Context, pr *auth.Principal, id int64, p
 	if err := p.Check(); err != nil {
 		return nil, err
 	}
-	if sortBy != "" && !slices.Contains(SortKeys, sortBy) {
+	if sortBy != "" && !slices.Contains(SortKeys(), sortBy) {
 		f := errs.Fields{}
 		f.Add("sort", "field.invalid_choice")
 		return nil, f.Err()
@@ -266,6 +265,16 @@ func (r *Reporter) Children(ctx context.Context, pr *auth.Principal, id int64, p
 		return nil, err
 	}
 	from, to := p.months()
+	cols := columns()
+	// Only the figures the comparison shows.
+	levels := []string{org.StatEmployers, org.StatOrganised, member.StatStatus(member.StatusActive)}
+	for _, k := range org.Kinds {
+		levels = append(levels, org.StatKind(k))
+	}
+	flows := []string{member.StatJoined, member.StatLeft}
+	for _, c := range cols {
+		flows = append(flows, c.Flow)
+	}
 	out := []Child{}
 	after := ""
 	for {
@@ -277,17 +286,21 @@ func (r *Reporter) Children(ctx context.Context, pr *auth.Principal, id int64, p
 		for i, k := range kids {
 			ids[i] = k.ID
 		}
-		figs, err := r.Stats.ReadMany(ctx, ids, from, to)
+		figs, err := r.Stats.ReadTotals(ctx, ids, levels, flows, from, to)
 		if err != nil {
 			return nil, errs.Internal(err, "report: figures")
 		}
 		for _, k := range kids {
 			f := figs[k.ID]
-			c, a := org.CountsFrom(f), activity.FiguresFrom(f, from, to)
-			out = append(out, Child{OrgID: k.ID, OrgName: k.Name, Kind: string(k.Kind), Orgs: c.Orgs, Employers: c.Employers,
+			c := org.CountsFrom(f)
+			ch := Child{OrgID: k.ID, OrgName: k.Name, Kind: string(k.Kind), Orgs: c.Orgs, Employers: c.Employers,
 				Organised: c.Organised, OrganisingRate: rate(c.Organised, c.Employers),
 				Active: f.Levels[member.StatStatus(member.StatusActive)], Joined: f.Flow(member.StatJoined, from, to),
-				Left: f.Flow(member.StatLeft, from, to), Activities: a.Held, Attended: a.Attended})
+				Left: f.Flow(member.StatLeft, from, to), Extra: map[string]int64{}}
+			for _, col := range cols {
+				ch.Extra[col.Key] = f.Flow(col.Flow, from, to)
+			}
+			out = append(out, ch)
 		}
 		if after = next; next == "" || len(out) >= 1000 {
 			break
@@ -305,16 +318,21 @@ func (r *Reporter) Children(ctx context.Context, pr *auth.Principal, id int64, p
 			return float64(c.Joined)
 		case "left":
 			return float64(c.Left)
-		case "activities":
-			return float64(c.Activities)
-		case "attended":
-			return float64(c.Attended)
+		case "", "active":
+			return float64(c.Active)
 		}
-		return float64(c.Active)
+		return float64(c.Extra[sortBy])
 	}
 	sort.SliceStable(out, func(i, j int) bool { return key(out[i]) > key(out[j]) })
 	return out, nil
 }
 
-// SortKeys are the figures Children sorts by.
-var SortKeys = []string{"active", "joined", "left", "orgs", "employers", "organising_rate", "activities", "attended"}
+// SortKeys are the figures Children sorts by: its own, then the sections'
+// columns.
+func SortKeys() []string {
+	out := []string{"active", "joined", "left", "orgs", "employers", "organising_rate"}
+	for _, c := range columns() {
+		out = append(out, c.Key)
+	}
+	return out
+}

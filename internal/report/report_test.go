@@ -1,7 +1,8 @@
-package report
+package report_test
 
 import (
 	"context"
+	"gonghui/internal/report"
 	"strconv"
 	"testing"
 	"time"
@@ -60,7 +61,7 @@ func TestDashboardMatchesTheRows(t *testing.T) {
 		ms := member.NewStore(d, testkit.Keys(t))
 		acts := activity.NewStore(d, ms)
 		st := stats.NewStore(d)
-		r := &Reporter{Orgs: os, Members: ms, Stats: st}
+		r := &report.Reporter{Orgs: os, Members: ms, Stats: st}
 		var ids []int64
 		for i := range 12 {
 			u := unionA
@@ -125,7 +126,7 @@ func TestDashboardMatchesTheRows(t *testing.T) {
 		}
 		for _, o := range []*org.Org{root, xicheng, chaoyang, street, unionA, unionB} {
 			lo, hi := o.Path, audit.PathEnd(o.Path)
-			dash, err := r.Dashboard(ctx, city, o.ID, Period{From: "2026-02-01", To: "2026-03-31"})
+			dash, err := r.Dashboard(ctx, city, o.ID, report.Period{From: "2026-02-01", To: "2026-03-31"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,7 +149,7 @@ func TestDashboardMatchesTheRows(t *testing.T) {
 				t.Fatalf("%s: left %d, rows %d", o.Name, m.Left, want)
 			}
 		}
-		dash, _ := r.Dashboard(ctx, city, root.ID, Period{})
+		dash, _ := r.Dashboard(ctx, city, root.ID, report.Period{})
 		if dash.Employers != 3 || dash.OrganisedEmployers != 2 || dash.NonPublic != 2 || dash.NonPublicOrganised != 1 ||
 			dash.NewForms != 1 || dash.NewFormsOrganised != 0 || dash.Employees != 450 || dash.MembershipRate != 0.0244 {
 			t.Fatalf("employers: %+v", dash)
@@ -156,24 +157,24 @@ func TestDashboardMatchesTheRows(t *testing.T) {
 		if dash.Members.TransferIn != 1 || dash.Members.TransferOut != 1 || dash.Members.Active != 11 {
 			t.Fatalf("root: %+v", dash.Members)
 		}
-		if dash.Activities.Held != 1 || dash.Activities.Registrations != 1 || dash.Activities.Attended != 1 {
-			t.Fatalf("activities: %+v", dash.Activities)
+		if a, ok := dash.Section("activities").(*activity.Figures); !ok || a.Held != 1 || a.Registrations != 1 || a.Attended != 1 {
+			t.Fatalf("activities: %+v", dash.Section("activities"))
 		}
-		b, _ := r.Dashboard(ctx, city, unionB.ID, Period{})
+		b, _ := r.Dashboard(ctx, city, unionB.ID, report.Period{})
 		if b.Members.Active != 3 || b.Members.TransferOut != 1 || b.Members.TransferIn != 0 {
 			t.Fatalf("union B: %+v", b.Members)
 		}
-		kids, err := r.Children(ctx, city, root.ID, Period{}, "active")
+		kids, err := r.Children(ctx, city, root.ID, report.Period{}, "active")
 		if err != nil || len(kids) != 2 || kids[0].OrgID != xicheng.ID || kids[0].Active != 8 || kids[1].Active != 3 {
 			t.Fatalf("children: %+v %v", kids, err)
 		}
-		if _, err := r.Children(ctx, city, root.ID, Period{}, "shoe_size"); err == nil {
+		if _, err := r.Children(ctx, city, root.ID, report.Period{}, "shoe_size"); err == nil {
 			t.Fatal("unknown sort accepted")
 		}
-		if _, err := r.Dashboard(ctx, city, root.ID, Period{From: "2026-05-01", To: "2026-04-01"}); err == nil {
+		if _, err := r.Dashboard(ctx, city, root.ID, report.Period{From: "2026-05-01", To: "2026-04-01"}); err == nil {
 			t.Fatal("backwards period accepted")
 		}
-		if _, err := r.Dashboard(ctx, grant(chaoyang), xicheng.ID, Period{}); !errs.Is(err, errs.KindNotFound) {
+		if _, err := r.Dashboard(ctx, grant(chaoyang), xicheng.ID, report.Period{}); !errs.Is(err, errs.KindNotFound) {
 			t.Fatalf("another district's dashboard: %v", err)
 		}
 	})

@@ -58,8 +58,8 @@ func Summary(d *Dashboard, kids []Child, tr func(key string, args ...any) string
 	} else {
 		add("report.s.orgs", Num(d.Orgs))
 	}
-	if a := d.Activities; a != nil {
-		add("report.s.activities", Num(a.Held), Num(a.Registrations), Num(a.Attended))
+	for _, s := range d.Sections {
+		out = append(out, s.Section.Lines(s.Value, tr)...)
 	}
 	if top, ok := largest(kids, func(c Child) int64 { return c.Active }); ok {
 		add("report.s.top_active", Num(len(kids)), top.OrgName, Num(top.Active))

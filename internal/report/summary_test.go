@@ -1,8 +1,9 @@
-package report
+package report_test
 
 import (
 	"bytes"
 	"fmt"
+	"gonghui/internal/report"
 	"slices"
 	"strings"
 	"testing"
@@ -42,20 +43,30 @@ func fakeTr(key string, args ...any) string {
 	return fmt.Sprintf("%s%v", key, args)
 }
 
-func sampleDashboard() *Dashboard {
-	return &Dashboard{OrgID: 1, OrgName: "北京市总工会", Period: Period{From: "2026-01-01", To: "2026-11-24"},
+// section is a registered section with figures v.
+func section(key string, v any) report.SectionFigures {
+	for _, s := range report.Sections() {
+		if s.Key() == key {
+			return report.SectionFigures{Section: s, Value: v}
+		}
+	}
+	panic("no section " + key)
+}
+
+func sampleDashboard() *report.Dashboard {
+	return &report.Dashboard{OrgID: 1, OrgName: "北京市总工会", Period: report.Period{From: "2026-01-01", To: "2026-11-24"},
 		Orgs: 17, ByKind: map[string]int{"city_federation": 1, "grassroots_union": 16}, Employers: 40, OrganisedEmployers: 25, OrganisingRate: 0.625,
-		Members: Members{Active: 56789, Joined: 1234, Left: 12, TransferIn: 3, TransferOut: 0, Pending: 7,
+		Members: report.Members{Active: 56789, Joined: 1234, Left: 12, TransferIn: 3, TransferOut: 0, Pending: 7,
 			ByStatus:    map[string]int64{"active": 56789, "retired": 100},
 			ByTag:       map[string]int64{"model_worker": 2, "platform_worker": 456},
 			JoinedByTag: map[string]int64{"platform_worker": 456, "outdoor_worker": 0}},
-		Activities: &activity.Figures{Held: 23, Registrations: 1200, Attended: 980},
-		AsOf:       time.Date(2026, 11, 24, 1, 30, 0, 0, time.UTC)}
+		Sections: []report.SectionFigures{section("activities", &activity.Figures{Held: 23, Registrations: 1200, Attended: 980})},
+		AsOf:     time.Date(2026, 11, 24, 1, 30, 0, 0, time.UTC)}
 }
 
 func TestSummary(t *testing.T) {
-	kids := []Child{{OrgName: "甲", Active: 300, Joined: 9}, {OrgName: "乙", Active: 12345, Joined: 2}, {OrgName: "丙", Active: 12345, Joined: 40}}
-	got := Summary(sampleDashboard(), kids, fakeTr)
+	kids := []report.Child{{OrgName: "甲", Active: 300, Joined: 9}, {OrgName: "乙", Active: 12345, Joined: 2}, {OrgName: "丙", Active: 12345, Joined: 40}}
+	got := report.Summary(sampleDashboard(), kids, fakeTr)
 	want := []string{
 		"P 2026/1/1..2026/11/24",
 		"asof 2026/11/24 北京市总工会 active 56,789",
@@ -75,13 +86,14 @@ func TestSummary(t *testing.T) {
 
 	// Nothing to say about employers, transfers, tags, applications or
 	// children: those sentences are left out.
-	d := &Dashboard{OrgName: "甲工会", Orgs: 1, Members: Members{Active: 5}, Activities: &activity.Figures{}}
-	got = Summary(d, nil, fakeTr)
+	d := &report.Dashboard{OrgName: "甲工会", Orgs: 1, Members: report.Members{Active: 5},
+		Sections: []report.SectionFigures{section("activities", &activity.Figures{})}}
+	got = report.Summary(d, nil, fakeTr)
 	want = []string{"report.s.active_now[甲工会 5]", "joined 0 left 0", "orgs 1", "held 0 reg 0 att 0"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("got %q, want %q", got, want)
 	}
-	if Summary(nil, nil, fakeTr) != nil {
+	if report.Summary(nil, nil, fakeTr) != nil {
 		t.Fatal("a summary of nothing")
 	}
 }
@@ -89,7 +101,7 @@ func TestSummary(t *testing.T) {
 // The real catalogues: the sentences read as the staff expect them.
 func TestSummaryInChinese(t *testing.T) {
 	tr := func(key string, args ...any) string { return i18n.T(i18n.ZH, key, args...) }
-	got := strings.Join(Summary(sampleDashboard(), []Child{{OrgName: "西城区总工会", Active: 12345}}, tr), "\n")
+	got := strings.Join(report.Summary(sampleDashboard(), []report.Child{{OrgName: "西城区总工会", Active: 12345}}, tr), "\n")
 	for _, want := range []string{
 		"截至2026年11月24日，北京市总工会在册会员 56,789 名。",
 		"本期新入会 1,234 名，离会 12 名。",
@@ -104,15 +116,15 @@ func TestSummaryInChinese(t *testing.T) {
 		}
 	}
 	en := func(key string, args ...any) string { return i18n.T(i18n.EN, key, args...) }
-	if s := strings.Join(Summary(sampleDashboard(), nil, en), " "); !strings.Contains(s, "As of 2026-11-24, 北京市总工会 has 56,789 active members.") {
+	if s := strings.Join(report.Summary(sampleDashboard(), nil, en), " "); !strings.Contains(s, "As of 2026-11-24, 北京市总工会 has 56,789 active members.") {
 		t.Errorf("English: %s", s)
 	}
 }
 
 func TestNum(t *testing.T) {
 	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -56789: "-56,789"} {
-		if got := Num(n); got != want {
-			t.Errorf("Num(%d) = %q", n, got)
+		if got := report.Num(n); got != want {
+			t.Errorf("report.Num(%d) = %q", n, got)
 		}
 	}
 }
@@ -120,10 +132,10 @@ func TestNum(t *testing.T) {
 func TestExport(t *testing.T) {
 	tr := func(key string, args ...any) string { return i18n.T(i18n.ZH, key, args...) }
 	d := sampleDashboard()
-	kids := []Child{{OrgName: "西城区总工会", Active: 12345, Joined: 7, OrganisingRate: 0.5}}
-	sentences := Summary(d, kids, tr)
+	kids := []report.Child{{OrgName: "西城区总工会", Active: 12345, Joined: 7, OrganisingRate: 0.5}}
+	sentences := report.Summary(d, kids, tr)
 	var buf bytes.Buffer
-	if err := Export(d, kids, sentences, tr, &buf); err != nil {
+	if err := report.Export(d, kids, sentences, tr, &buf); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)

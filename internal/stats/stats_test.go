@@ -132,3 +132,46 @@ func TestLogAndFoldAddUpOnce(t *testing.T) {
 		}
 	})
 }
+
+// ReadTotals answers every level and the flows named, summed over the
+// period, as ReadMany's figures would sum them; other flows are left out.
+func TestReadTotalsSumsTheNamedFlows(t *testing.T) {
+	testkit.ForEachDBContext(t, func(t *testing.T, ctx context.Context, d *db.DB) {
+		s := NewStore(d)
+		err := d.Tx(ctx, func(tx *db.Tx) error {
+			return Log(ctx, tx, Change{"/1/2/", "status.active", "", 7}, Change{"/1/2/", "joined", "2025-12", 1},
+				Change{"/1/2/", "joined", "2026-01", 2}, Change{"/1/2/", "joined", "2026-03", 3}, Change{"/1/2/", "left", "2026-02", 5},
+				Change{"/1/3/", "joined", "2026-02", 4}, Change{"/1/3/", "tag.x", "", 1})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.FoldAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ids := []int64{2, 3, 99}
+		for _, p := range [][2]string{{"2026-01", "2026-12"}, {"", ""}, {"", "2026-01"}, {"2026-02", ""}, {"2027-01", ""}} {
+			many, err := s.ReadMany(ctx, ids, p[0], p[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			tot, err := s.ReadTotals(ctx, ids, nil, []string{"joined"}, p[0], p[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range ids {
+				m, f := many[id], tot[id]
+				if f == nil || f.Flow("joined", p[0], p[1]) != m.Flow("joined", p[0], p[1]) || len(f.Levels) != len(m.Levels) ||
+					f.Levels["status.active"] != m.Levels["status.active"] || f.Flows["left"] != nil {
+					t.Fatalf("period %v, org %d: totals %+v, figures %+v", p, id, f, m)
+				}
+			}
+		}
+		if tot, err := s.ReadTotals(ctx, []int64{1}, nil, nil, "", ""); err != nil || tot[1].Levels["tag.x"] != 1 || len(tot[1].Flows) != 0 {
+			t.Fatalf("levels only: %+v %v", tot[1], err)
+		}
+		if tot, err := s.ReadTotals(ctx, []int64{1}, []string{"tag.x", "tag.y"}, nil, "", ""); err != nil || len(tot[1].Levels) != 1 || tot[1].Levels["tag.x"] != 1 {
+			t.Fatalf("the levels named: %+v %v", tot[1], err)
+		}
+	})
+}

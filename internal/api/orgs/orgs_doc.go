@@ -1,6 +1,8 @@
 package orgs
 
 import (
+	"reflect"
+
 	"gonghui/internal/api"
 	"gonghui/internal/org"
 	"gonghui/internal/report"
@@ -22,9 +24,9 @@ func (h *API) orgRoutes() []api.Route {
 		api.R("POST", "/orgs/{id}/move", api.Full, h.moveOrg, api.Doc("moveOrg", "Move the subtree under another parent").In(moveInput{}).Out(orgView{}).Errors(409)),
 		api.R("GET", "/orgs/{id}/stats", api.Full, h.orgStats, api.Doc("orgStats", "Figures of the subtree").
 			About("Organisations, employers and the organising rate; members by status and tag (active members); joinings, departures and transfers in the period (by month: flows are kept per month) and month by month; applications waiting; activities held in the period, places taken and members who attended. Member figures include every change folded by as_of (within a couple of seconds). Every figure is read from rollups folded from a change log within a couple of seconds of a change; as_of says when the last fold ran and pending_changes how many changes wait.").
-			Params(api.QP("from", "period start YYYY-MM-DD (flows — joinings, departures, transfers, activities and course terms by the month they start — cover its whole month)", api.DateS()), api.QP("to", "period end YYYY-MM-DD, not before from", api.DateS())).Out(report.Dashboard{})),
+			Params(api.QP("from", "period start YYYY-MM-DD (flows — joinings, departures, transfers, activities and course terms by the month they start — cover its whole month)", api.DateS()), api.QP("to", "period end YYYY-MM-DD, not before from", api.DateS())).Out(docValue(report.DashboardType()))),
 		api.R("GET", "/orgs/{id}/stats/children", api.Full, h.orgStatsChildren, api.Doc("orgStatsChildren", "Each child's figures side by side").
-			Params(api.QP("from", "", api.DateS()), api.QP("to", "", api.DateS()), api.QP("sort", "the figure to sort by, largest first (default active)", api.EnumS(api.EnumOf(report.SortKeys...)...))).Out(api.List[report.Child]{})),
+			Params(api.QP("from", "", api.DateS()), api.QP("to", "", api.DateS()), api.QP("sort", "the figure to sort by, largest first (default active)", api.EnumS(report.SortKeys()...))).Out(docValue(childListType()))),
 	})...)
 	rs = append(rs, api.WithTag("officers", []api.Route{
 		api.R("GET", "/orgs/{id}/officers", api.Full, h.listOfficers, api.Doc("listOfficers", "Officers of an organisation").Out(api.List[officerView]{})),
@@ -66,7 +68,9 @@ func orgNotes(ns api.Notes) {
 		Name:     "Move",
 		Required: []string{"parent_id"},
 	})
-	api.Note[report.Dashboard](ns, api.TypeNote{
+	// A dashboard's and a child's JSON carry the registered sections'
+	// figures: their documented types are built with them (report.DashboardType).
+	ns[report.DashboardType()] = &api.TypeNote{
 		Name: "Stats",
 		Fields: map[string]api.FieldNote{
 			"period.from":           {Format: "date"},
@@ -74,15 +78,18 @@ func orgNotes(ns api.Notes) {
 			"organising_rate":       {Desc: "organised employers / employers"},
 			"members.by_tag":        {Desc: "active members with each tag"},
 			"members.joined_by_tag": {Desc: "of those who joined in the period, how many had each tag on joining"},
-			"courses":               {Desc: "course terms starting in the period's months, their applications, places taken and session attendances (person-sessions)"},
 			"new_forms_employers":   {Desc: "employers of new industries, forms and models"},
 			"employees":             {Desc: "employees of the employers, as recorded"},
 			"membership_rate":       {Desc: "active members / employees"},
 		},
-	})
-	api.Note[report.Child](ns, api.TypeNote{
-		Name: "ChildStats",
-	})
+	}
+	for _, s := range report.Sections() {
+		if s.About() != "" {
+			ns[report.DashboardType()].Fields[s.Key()] = api.FieldNote{Desc: s.About()}
+		}
+	}
+	ns[report.ChildType()] = &api.TypeNote{Name: "ChildStats"}
+	ns[childListType()] = &api.TypeNote{Name: "ListChild"}
 	api.Note[officerView](ns, api.TypeNote{
 		Fields: map[string]api.FieldNote{
 			"position":   {Desc: "officer post", Enum: api.EnumOf(org.Positions...)},
@@ -109,3 +116,18 @@ func orgNotes(ns api.Notes) {
 		},
 	})
 }
+
+// childListType is the Go type of the children side by side: an api.List
+// of report.ChildType.
+func childListType() reflect.Type {
+	t := reflect.TypeFor[api.List[report.Child]]()
+	items, _ := t.FieldByName("Items")
+	next, _ := t.FieldByName("Next")
+	return reflect.StructOf([]reflect.StructField{
+		{Name: items.Name, Type: reflect.SliceOf(report.ChildType()), Tag: items.Tag},
+		{Name: next.Name, Type: next.Type, Tag: next.Tag},
+	})
+}
+
+// docValue is a zero value of t, for the document to reflect.
+func docValue(t reflect.Type) any { return reflect.New(t).Elem().Interface() }

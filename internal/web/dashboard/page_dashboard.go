@@ -105,6 +105,12 @@ type figure struct {
 	Key, Label, Value, URL string
 }
 
+// dashSection is a module's part of the dashboard, under its heading.
+type dashSection struct {
+	Key, Title string
+	Figs       []figure
+}
+
 // preset is a shortcut of the period picker.
 type preset struct {
 	Label, URL string
@@ -159,8 +165,7 @@ type dashboardData struct {
 	Pending                int64
 	Members, Status, Tags  []figure
 	Orgs, Kinds            []figure
-	Acts                   []figure
-	Courses                []figure
+	Sections               []dashSection // the modules' sections (report.Section)
 	JoinedTags             []figure
 	Months                 []monthRow
 	Chart                  chartData
@@ -182,7 +187,7 @@ func (h *Pages) dashboard(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	pg := h.Page(w, r, p, "dash.title", "dashboard")
 	per := periodFrom(r, time.Now())
 	sort := web.QueryValue(r, "sort")
-	if !slices.Contains(report.SortKeys, sort) {
+	if !slices.Contains(report.SortKeys(), sort) {
 		sort = ""
 	}
 	d := dashboardData{Period: per, Sort: sort}
@@ -242,7 +247,7 @@ func (h *Pages) dashboardFrame(r *http.Request, p *auth.Principal, pg *web.Page,
 	if cur == "" {
 		cur = "active"
 	}
-	for _, k := range report.SortKeys {
+	for _, k := range report.SortKeys() {
 		d.Cols = append(d.Cols, sortCol{Key: k, Label: i18n.T(lang, "dash.col."+k), URL: base + periodQuery(d.Period, k) + "#children",
 			Current: k == cur})
 	}
@@ -267,7 +272,6 @@ func fillDashboard(lang i18n.Lang, p *auth.Principal, o *org.Org, dash *report.D
 	t := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
 	idStr := d.IDStr
 	canMembers := p.CanAt(auth.PermMemberRead, o.Path)
-	canActs := p.CanAt(auth.PermActivityRead, o.Path)
 	link := func(ok bool, u string) string {
 		if ok {
 			return u
@@ -317,30 +321,23 @@ func fillDashboard(lang i18n.Lang, p *auth.Principal, o *org.Org, dash *report.D
 			d.Kinds = append(d.Kinds, figure{string(k), web.KindLabel(lang, k), web.Num(n), "/orgs?" + url.Values{"within": {idStr}, "kind": {string(k)}}.Encode()})
 		}
 	}
-	if a := dash.Activities; a != nil {
-		v := url.Values{"org": {idStr}}
-		if per.From != "" {
-			v.Set("from", per.From)
+	for _, sec := range dash.Sections {
+		ds := dashSection{Key: sec.Section.Key(), Title: t(sec.Section.Title())}
+		for _, it := range sec.Section.Cards(sec.Value) {
+			u := ""
+			if it.List != "" && p.CanAt(it.Perm, o.Path) {
+				v := url.Values{"org": {idStr}}
+				if it.Period && per.From != "" {
+					v.Set("from", per.From)
+				}
+				if it.Period && per.To != "" {
+					v.Set("to", per.To)
+				}
+				u = it.List + "?" + v.Encode()
+			}
+			ds.Figs = append(ds.Figs, figure{it.Key, t(it.Label), web.Num(it.Value), u})
 		}
-		if per.To != "" {
-			v.Set("to", per.To)
-		}
-		u := link(canActs, "/activities?"+v.Encode())
-		d.Acts = []figure{
-			{"held", t("dash.f.held"), web.Num(a.Held), u},
-			{"registrations", t("dash.f.registrations"), web.Num(a.Registrations), u},
-			{"attended", t("dash.f.attended"), web.Num(a.Attended), u},
-		}
-	}
-	if c := dash.Courses; c != nil {
-		v := url.Values{"org": {idStr}}
-		u := link(canActs, "/courses?"+v.Encode())
-		d.Courses = []figure{
-			{"terms", t("dash.f.terms"), web.Num(c.Terms), u},
-			{"applications", t("dash.f.applications"), web.Num(c.Applications), ""},
-			{"enrolled", t("dash.f.enrolled"), web.Num(c.Enrolled), ""},
-			{"attendance", t("dash.f.attendance"), web.Num(c.Attendance), ""},
-		}
+		d.Sections = append(d.Sections, ds)
 	}
 	series := []chartSeries{{Key: "joined", Name: t("dash.f.joined_m")}, {Key: "left", Name: t("dash.f.left_m")},
 		{Key: "transfer_in", Name: t("dash.f.transfer_in")}, {Key: "transfer_out", Name: t("dash.f.transfer_out")}}
@@ -369,10 +366,14 @@ func monthLabel(m string, first bool) string {
 // its own dashboard for the same period and sort.
 func childRows(lang i18n.Lang, kids []report.Child, per report.Period, sort string) []childRow {
 	out := make([]childRow, 0, len(kids))
+	keys := report.SortKeys()
 	for _, k := range kids {
-		out = append(out, childRow{Name: k.OrgName, KindLabel: web.KindLabel(lang, org.Kind(k.Kind)), URL: dashboardURL(k.OrgID) + periodQuery(per, sort),
-			Values: []string{web.Num(k.Active), web.Num(k.Joined), web.Num(k.Left), web.Num(k.Orgs), web.Num(k.Employers), web.Pct(k.Organised, k.Employers),
-				web.Num(k.Activities), web.Num(k.Attended)}})
+		vals := []string{web.Num(k.Active), web.Num(k.Joined), web.Num(k.Left), web.Num(k.Orgs), web.Num(k.Employers), web.Pct(k.Organised, k.Employers)}
+		// The sections' columns follow the child's own, as in SortKeys.
+		for _, c := range keys[len(vals):] {
+			vals = append(vals, web.Num(k.Extra[c]))
+		}
+		out = append(out, childRow{Name: k.OrgName, KindLabel: web.KindLabel(lang, org.Kind(k.Kind)), URL: dashboardURL(k.OrgID) + periodQuery(per, sort), Values: vals})
 	}
 	return out
 }
