@@ -41,4 +41,3 @@ func (s *Store) InboxSources() []inbox.Source {
 }
 
 func transferLink(id, _ int64) string { return "/transfers/" + db.FormatID(id) }
-
