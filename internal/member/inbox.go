@@ -16,25 +16,28 @@ import (
 func (s *Store) InboxSources() []inbox.Source {
 	return []inbox.Source{
 		&inbox.Query{K: inbox.Kind{Key: "join_application", Title: "inbox.kind.join_application", Perm: rule.Write, List: "/applications"},
-			DB: s.DB, From: "join_applications a JOIN orgs o ON o.id = a.org_id", Where: "a.status = ?", Args: []any{string(AppPending)},
+			DB: s.DB, From: "join_applications a JOIN orgs o ON o.id = a.org_id", Counted: "join_applications a", Where: "a.status = ?", Args: []any{string(AppPending)},
 			Path: "a.org_path", Cols: "a.id, 0, a.name, o.name, a.created_at",
 			Link: func(id, _ int64) string { return "/applications/" + db.FormatID(id) }},
 		// The source union releases a requested transfer...
 		&inbox.Query{K: inbox.Kind{Key: "transfer_release", Title: "inbox.kind.transfer_release", Perm: rule.Write,
 			List: "/transfers?direction=out&status=" + string(TransferRequested)},
 			DB: s.DB, From: "transfers t JOIN members m ON m.id = t.member_id JOIN orgs fo ON fo.id = t.from_org_id JOIN orgs tgo ON tgo.id = t.to_org_id",
-			Where: "t.status = ?", Args: []any{string(TransferRequested)},
+			Counted: "transfers t",
+			Where:   "t.status = ?", Args: []any{string(TransferRequested)},
 			Path: "t.from_path", Cols: "t.id, 0, m.name || ' → ' || tgo.name, fo.name, t.requested_at", Link: transferLink},
 		// ...then the target union accepts the released one.
 		&inbox.Query{K: inbox.Kind{Key: "transfer_accept", Title: "inbox.kind.transfer_accept", Perm: rule.Write,
 			List: "/transfers?direction=in&status=" + string(TransferReleased)},
 			DB: s.DB, From: "transfers t JOIN members m ON m.id = t.member_id JOIN orgs fo ON fo.id = t.from_org_id JOIN orgs tgo ON tgo.id = t.to_org_id",
-			Where: "t.status = ?", Args: []any{string(TransferReleased)},
+			Counted: "transfers t",
+			Where:   "t.status = ?", Args: []any{string(TransferReleased)},
 			Path: "t.to_path", Cols: "t.id, 0, m.name || ' ← ' || fo.name, tgo.name, t.released_at", Link: transferLink},
 		// A correction is decided where the member is now (PendingCorrections).
 		&inbox.Query{K: inbox.Kind{Key: "correction", Title: "inbox.kind.correction", Perm: rule.Write, List: "/corrections"},
 			DB: s.DB, From: "correction_requests c JOIN members m ON m.id = c.member_id JOIN orgs o ON o.id = m.org_id",
-			Where: "c.status = ?", Args: []any{CorrectionPending},
+			Counted: "correction_requests c JOIN members m ON m.id = c.member_id",
+			Where:   "c.status = ?", Args: []any{CorrectionPending},
 			Path: "m.org_path", Cols: "c.id, 0, m.name, o.name, c.created_at",
 			Link: func(id, _ int64) string { return "/corrections#c-" + db.FormatID(id) }},
 	}

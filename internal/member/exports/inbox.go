@@ -15,7 +15,7 @@ import (
 // as the approvers' list on /exports shows them.
 func InboxSource(s *member.Store, now func() time.Time) inbox.Source {
 	return &inbox.Query{K: inbox.Kind{Key: "export_approval", Title: "inbox.kind.export_approval", Perm: auth.PermMemberReveal, List: "/exports"},
-		DB: s.DB, From: "export_requests e JOIN orgs o ON o.id = e.org_id", Where: "e.status = ?", Args: []any{string(ExportPending)},
+		DB: s.DB, From: "export_requests e JOIN orgs o ON o.id = e.org_id", Counted: "export_requests e", Where: "e.status = ?", Args: []any{string(ExportPending)},
 		Mine: func(p *auth.Principal) (string, []any) {
 			return "e.requester_id <> ? AND e.expires_at > ?", []any{p.UserID, scope.Millis(now())}
 		},
