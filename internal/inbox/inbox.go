@@ -56,7 +56,10 @@ type Group struct {
 }
 
 // Registry is the list of sources the app wires, one line per module.
-type Registry struct{ sources []Source }
+type Registry struct {
+	sources []Source
+	members []MemberSource // the members' portal (member.go)
+}
 
 // New returns a registry of sources, in the order the workbench shows them.
 func New(sources ...Source) *Registry { return &Registry{sources: sources} }

@@ -1,6 +1,9 @@
 package member
 
 import (
+	"context"
+	"time"
+
 	"gonghui/internal/db"
 	"gonghui/internal/inbox"
 )
@@ -44,3 +47,69 @@ func (s *Store) InboxSources() []inbox.Source {
 }
 
 func transferLink(id, _ int64) string { return "/transfers/" + db.FormatID(id) }
+
+// MemberInboxSource is what the registry tells a member in the portal
+// (see internal/inbox): their applications, corrections and transfers,
+// open or settled lately.
+func (s *Store) MemberInboxSource() inbox.MemberSource { return memberInbox{s} }
+
+type memberInbox struct{ s *Store }
+
+// settled is an item decided at *at: kept when since then.
+func settled(it inbox.MemberItem, at *time.Time, since time.Time, out []inbox.MemberItem) []inbox.MemberItem {
+	if at == nil || at.Before(since) {
+		return out
+	}
+	it.At = *at
+	return append(out, it)
+}
+
+func (m memberInbox) ForMember(ctx context.Context, memberID int64, since time.Time) ([]inbox.MemberItem, error) {
+	var out []inbox.MemberItem
+	apps, err := m.s.OwnApplications(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range apps {
+		it := inbox.MemberItem{Kind: "application", Subject: a.OrgName, Reason: a.Reason, At: a.CreatedAt, Link: "/m/account#applications"}
+		switch a.Status {
+		case AppPending:
+			it.State = "pending"
+			out = append(out, it)
+		case AppApproved, AppRejected:
+			it.State = string(a.Status)
+			out = settled(it, a.DecidedAt, since, out)
+		} // an application turned transfer follows as the transfer
+	}
+	cs, err := m.s.OwnCorrections(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		it := inbox.MemberItem{Kind: "correction", State: c.Status, SubjectKey: "rights.field." + c.Field, Reason: c.Reason, At: c.CreatedAt, Link: "/m/data#correct"}
+		if c.Status == CorrectionPending {
+			out = append(out, it)
+		} else {
+			out = settled(it, c.DecidedAt, since, out)
+		}
+	}
+	ts, err := m.s.OwnTransfers(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ts {
+		it := inbox.MemberItem{Kind: "transfer", Subject: t.ToOrgName, Reason: t.Reason, At: t.RequestedAt, Link: "/m/account#transfers"}
+		switch t.Status {
+		case TransferRequested, TransferReleased:
+			it.State = "pending"
+			out = append(out, it)
+		case TransferAccepted:
+			it.State = "approved"
+			out = settled(it, t.DecidedAt, since, out)
+		default:
+			it.State = "rejected"
+			out = settled(it, t.DecidedAt, since, out)
+		}
+	}
+	return out, nil
+}

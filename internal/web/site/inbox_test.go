@@ -132,3 +132,72 @@ func (b *tab) waitPath(prefix string) {
 	}
 	b.t.Fatalf("at %q, want %s…", got, prefix)
 }
+
+// forYouSite is the member site with the portal's inbox wired and
+// 张建华 (mobile 1) with a correction refused and one open; 李秀英 (mobile 2)
+// with one of her own. before, when set, runs before the requests (a test
+// looks at the page while nothing is for him yet).
+func forYouSite(t *testing.T, d *db.DB, before func(s *portalSite)) *portalSite {
+	t.Helper()
+	ctx := context.Background()
+	s := newPortalSite(t, d)
+	s.srv = serve(t, mounted(t, Deps{Deps: web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members,
+		Inbox: inbox.New().WithMembers(s.members.MemberInboxSource())}}))
+	zhang := s.add(t, s.unionE, "张建华", 1, "2019-03-01")
+	li := s.add(t, s.unionE, "李秀英", 2, "2019-03-01")
+	if before != nil {
+		before(s)
+	}
+	job, err := s.members.RequestCorrection(ctx, zhang.ID, member.CorrectionInput{Field: "job", Value: "调度员"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.members.RequestCorrection(ctx, zhang.ID, member.CorrectionInput{Field: "employer_name", Value: "北京排水集团"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.members.RequestCorrection(ctx, li.ID, member.CorrectionInput{Field: "job", Value: "会计"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.members.DecideCorrection(ctx, s.system, job.ID, member.CorrectionDecision{Reason: "岗位以单位人事记录为准"}); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestPortalForYou: a worker's home page lists their correction refused,
+// with its reason, and the one still open; nobody else's.
+func TestPortalForYou(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		var c *client
+		forYouSite(t, d, func(s *portalSite) {
+			c = s.memberLogin(t, mobileNumber(1))
+			if a := c.get("/m"); strings.Contains(a.body, `id="for-you"`) {
+				t.Fatalf("nothing for the member yet, but: %s", a.body)
+			}
+		})
+		a := c.get("/m")
+		wantStatus(t, "home", a, http.StatusOK)
+		wantNoKeys(t, "home", a, keyRE("inbox"), portalRawKeyRE)
+		wantBody(t, "home", a, `id="for-you"`, "您的更正申请（岗位）未通过", "原因：岗位以单位人事记录为准", "您的更正申请（工作单位）正在处理", "办理中", `href="/m/data#correct"`)
+		if strings.Contains(a.body, "会计") || strings.Count(a.body, "您的更正申请") != 2 {
+			t.Fatalf("the home page shows another member's request: %s", a.body)
+		}
+		// Open things come first.
+		if strings.Index(a.body, "正在处理") > strings.Index(a.body, "未通过") {
+			t.Fatalf("the open request is not first: %s", a.body)
+		}
+	})
+}
+
+// TestBrowserPortalForYou: the card on a phone.
+func TestBrowserPortalForYou(t *testing.T) {
+	skipBrowser(t)
+	s := forYouSite(t, testkit.NewDB(t, db.SQLite), nil)
+	b := s.memberTab(t, "/m", 90*time.Second)
+	s.codeLogin(b, "/m", mobileNumber(1), "#for-you")
+	b.expect("the member's home", "给您的消息", "您的更正申请（岗位）未通过", "原因：岗位以单位人事记录为准")
+	if b.sideways(2) {
+		t.Error("the member's home scrolls sideways")
+	}
+	b.shot("inbox-portal-390")
+}
