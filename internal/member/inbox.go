@@ -22,20 +22,10 @@ func (s *Store) InboxSources() []inbox.Source {
 			DB: s.DB, From: "join_applications a JOIN orgs o ON o.id = a.org_id", Counted: "join_applications a", Where: "a.status = ?", Args: []any{string(AppPending)},
 			Path: "a.org_path", Cols: "a.id, 0, a.name, o.name, a.created_at",
 			Link: func(id, _ int64) string { return "/applications/" + db.FormatID(id) }},
-		// The source union releases a requested transfer...
-		&inbox.Query{K: inbox.Kind{Key: "transfer_release", Title: "inbox.kind.transfer_release", Perm: rule.Write,
-			List: "/transfers?direction=out&status=" + string(TransferRequested)},
-			DB: s.DB, From: "transfers t JOIN members m ON m.id = t.member_id JOIN orgs fo ON fo.id = t.from_org_id JOIN orgs tgo ON tgo.id = t.to_org_id",
-			Counted: "transfers t",
-			Where:   "t.status = ?", Args: []any{string(TransferRequested)},
-			Path: "t.from_path", Cols: "t.id, 0, m.name || ' → ' || tgo.name, fo.name, t.requested_at", Link: transferLink},
-		// ...then the target union accepts the released one.
-		&inbox.Query{K: inbox.Kind{Key: "transfer_accept", Title: "inbox.kind.transfer_accept", Perm: rule.Write,
-			List: "/transfers?direction=in&status=" + string(TransferReleased)},
-			DB: s.DB, From: "transfers t JOIN members m ON m.id = t.member_id JOIN orgs fo ON fo.id = t.from_org_id JOIN orgs tgo ON tgo.id = t.to_org_id",
-			Counted: "transfers t",
-			Where:   "t.status = ?", Args: []any{string(TransferReleased)},
-			Path: "t.to_path", Cols: "t.id, 0, m.name || ' ← ' || fo.name, tgo.name, t.released_at", Link: transferLink},
+		// The source union releases a requested transfer, then the target
+		// union accepts the released one.
+		s.transferKind("transfer_release", "out", TransferRequested, "t.from_path", "m.name || ' → ' || tgo.name, fo.name, t.requested_at"),
+		s.transferKind("transfer_accept", "in", TransferReleased, "t.to_path", "m.name || ' ← ' || fo.name, tgo.name, t.released_at"),
 		// A correction is decided where the member is now (PendingCorrections).
 		&inbox.Query{K: inbox.Kind{Key: "correction", Title: "inbox.kind.correction", Perm: rule.Write, List: "/corrections"},
 			DB: s.DB, From: "correction_requests c JOIN members m ON m.id = c.member_id JOIN orgs o ON o.id = m.org_id",
@@ -46,7 +36,16 @@ func (s *Store) InboxSources() []inbox.Source {
 	}
 }
 
-func transferLink(id, _ int64) string { return "/transfers/" + db.FormatID(id) }
+// transferKind is the transfers in status waiting for the side at path
+// (direction, as the transfers page filters them); cols are the item's
+// title, organisation and since.
+func (s *Store) transferKind(key, direction string, status TransferStatus, path, cols string) inbox.Source {
+	return &inbox.Query{K: inbox.Kind{Key: key, Title: "inbox.kind." + key, Perm: rule.Write,
+		List: "/transfers?direction=" + direction + "&status=" + string(status)},
+		DB: s.DB, From: "transfers t JOIN members m ON m.id = t.member_id JOIN orgs fo ON fo.id = t.from_org_id JOIN orgs tgo ON tgo.id = t.to_org_id",
+		Counted: "transfers t", Where: "t.status = ?", Args: []any{string(status)}, Path: path, Cols: "t.id, 0, " + cols,
+		Link: func(id, _ int64) string { return "/transfers/" + db.FormatID(id) }}
+}
 
 // MemberInboxSource is what the registry tells a member in the portal
 // (see internal/inbox): their applications, corrections and transfers,
@@ -55,12 +54,16 @@ func (s *Store) MemberInboxSource() inbox.MemberSource { return memberInbox{s} }
 
 type memberInbox struct{ s *Store }
 
-// settled is an item decided at *at: kept when since then.
-func settled(it inbox.MemberItem, at *time.Time, since time.Time, out []inbox.MemberItem) []inbox.MemberItem {
-	if at == nil || at.Before(since) {
-		return out
+// keep adds it to out in its state: open ones always, settled ones when
+// decided (at *decided) since since.
+func keep(out []inbox.MemberItem, it inbox.MemberItem, state string, decided *time.Time, since time.Time) []inbox.MemberItem {
+	it.State = state
+	if !it.Open() {
+		if decided == nil || decided.Before(since) {
+			return out
+		}
+		it.At = *decided
 	}
-	it.At = *at
 	return append(out, it)
 }
 
@@ -71,45 +74,34 @@ func (m memberInbox) ForMember(ctx context.Context, memberID int64, since time.T
 		return nil, err
 	}
 	for _, a := range apps {
-		it := inbox.MemberItem{Kind: "application", Subject: a.OrgName, Reason: a.Reason, At: a.CreatedAt, Link: "/m/account#applications"}
-		switch a.Status {
-		case AppPending:
-			it.State = "pending"
-			out = append(out, it)
-		case AppApproved, AppRejected:
-			it.State = string(a.Status)
-			out = settled(it, a.DecidedAt, since, out)
-		} // an application turned transfer follows as the transfer
+		// An application turned transfer follows as the transfer.
+		if a.Status != AppTransfer {
+			out = keep(out, inbox.MemberItem{Kind: "application", Subject: a.OrgName, Reason: a.Reason, At: a.CreatedAt, Link: "/m/account#applications"},
+				string(a.Status), a.DecidedAt, since)
+		}
 	}
 	cs, err := m.s.OwnCorrections(ctx, memberID)
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range cs {
-		it := inbox.MemberItem{Kind: "correction", State: c.Status, SubjectKey: "rights.field." + c.Field, Reason: c.Reason, At: c.CreatedAt, Link: "/m/data#correct"}
-		if c.Status == CorrectionPending {
-			out = append(out, it)
-		} else {
-			out = settled(it, c.DecidedAt, since, out)
-		}
+		out = keep(out, inbox.MemberItem{Kind: "correction", SubjectKey: "rights.field." + c.Field, Reason: c.Reason, At: c.CreatedAt, Link: "/m/data#correct"},
+			c.Status, c.DecidedAt, since)
 	}
 	ts, err := m.s.OwnTransfers(ctx, memberID)
 	if err != nil {
 		return nil, err
 	}
 	for _, t := range ts {
-		it := inbox.MemberItem{Kind: "transfer", Subject: t.ToOrgName, Reason: t.Reason, At: t.RequestedAt, Link: "/m/account#transfers"}
+		state := "rejected" // or cancelled: it did not go through
 		switch t.Status {
 		case TransferRequested, TransferReleased:
-			it.State = "pending"
-			out = append(out, it)
+			state = "pending"
 		case TransferAccepted:
-			it.State = "approved"
-			out = settled(it, t.DecidedAt, since, out)
-		default:
-			it.State = "rejected"
-			out = settled(it, t.DecidedAt, since, out)
+			state = "approved"
 		}
+		out = keep(out, inbox.MemberItem{Kind: "transfer", Subject: t.ToOrgName, Reason: t.Reason, At: t.RequestedAt, Link: "/m/account#transfers"},
+			state, t.DecidedAt, since)
 	}
 	return out, nil
 }
