@@ -21,6 +21,7 @@ var apiTags = [][2]string{
 	{"transfers", "Membership transfers"},
 	{"activities", "Activities: publication, sign-up with capacity and waiting list, check-in at signed checkpoints, stamp cards, attendance"},
 	{"courses", "Courses: terms with weekly sessions, applications with lottery tickets, a verifiable draw (seed hash published first, seed at the draw), waiting list, attendance per session, timetable, interest groups"},
+	{"inbox", "The to-do inbox: what waits for the caller's decision, by kind"},
 }
 
 // baseSchemas are the schemas of no Go type: an ID as the API writes it,

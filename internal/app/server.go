@@ -140,10 +140,11 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 		mux.Handle("GET /metrics", m.metricsHandler())
 	}
 
-	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses}); err != nil {
+	reg := inboxRegistry(m)
+	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Inbox: reg}); err != nil {
 		return nil, err
 	}
-	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses}); err != nil {
+	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses}); err != nil {
 		return nil, err
 	}
 

@@ -18,6 +18,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
+	"gonghui/internal/inbox"
 	"gonghui/internal/job"
 	"gonghui/internal/member"
 	"gonghui/internal/notice"
@@ -33,6 +34,7 @@ type Deps struct {
 	Orgs    *org.Store
 	Members *member.Store
 	HTTP    httpx.Options
+	Inbox   *inbox.Registry // what waits for each staff account (nil: no inbox)
 }
 
 // Kernel serves the HTML pages.
@@ -154,6 +156,7 @@ func (h *Kernel) Page(w http.ResponseWriter, r *http.Request, p *auth.Principal,
 		for _, g := range p.Grants {
 			uv.Roles = append(uv.Roles, i18n.T(lang, "role."+string(g.Role))+" · "+g.OrgName)
 		}
+		uv.Inbox = h.inboxBadge(r.Context(), p)
 		pg.User = uv
 	}
 	if f := r.URL.Query().Get("flash"); f != "" && strings.HasPrefix(f, "flash.") && i18n.Has(f) {

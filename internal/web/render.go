@@ -82,6 +82,7 @@ type UserView struct {
 	CanSecurity        bool
 	CanMembers         bool
 	CanActivities      bool // holds activity.read or activity.write somewhere
+	Inbox              int  // things waiting for this person's decision: the home link's badge
 }
 
 // Form carries a submitted form back to the page after a failed submission.

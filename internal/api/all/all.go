@@ -10,9 +10,11 @@ import (
 	"gonghui/internal/api/activities"
 	"gonghui/internal/api/admin"
 	"gonghui/internal/api/courses"
+	inboxapi "gonghui/internal/api/inbox"
 	"gonghui/internal/api/members"
 	"gonghui/internal/api/orgs"
 	"gonghui/internal/course"
+	"gonghui/internal/inbox"
 )
 
 // Deps are what the kernel needs and each module's own store.
@@ -20,6 +22,7 @@ type Deps struct {
 	api.Deps
 	Acts    *activity.Store
 	Courses *course.Store
+	Inbox   *inbox.Registry
 }
 
 // Mount builds the API's kernel and registers every module's routes on mux.
@@ -31,6 +34,7 @@ func Mount(mux *http.ServeMux, d Deps) (*api.Handler, error) {
 		members.New(h),            // the registry, joining, transfers, import/export, cards, data rights
 		activities.New(h, d.Acts), // activities: sign-up, check-in, attendance
 		courses.New(h, d.Courses), // courses, terms, sessions, interest groups
+		inboxapi.New(h, d.Inbox),  // what waits for the caller's decision
 	)
 	return h, err
 }

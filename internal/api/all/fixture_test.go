@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"gonghui/internal/activity"
 	"gonghui/internal/api"
@@ -17,7 +18,9 @@ import (
 	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
+	"gonghui/internal/inbox"
 	"gonghui/internal/member"
+	"gonghui/internal/member/exports"
 	"gonghui/internal/org"
 	"gonghui/internal/testkit"
 
@@ -105,7 +108,8 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	}
 	f.auth.SetDemoMode(true)
 	mux := http.NewServeMux()
-	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, Members: f.mem, HTTP: httpx.Options{}}, Acts: f.acts, Courses: f.crs}); err != nil {
+	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, Members: f.mem, HTTP: httpx.Options{}}, Acts: f.acts, Courses: f.crs,
+		Inbox: inbox.New(append(f.mem.InboxSources(), exports.InboxSource(f.mem, time.Now), f.acts.InboxSource())...)}); err != nil {
 		t.Fatal(err)
 	}
 	f.srv = httptest.NewServer(checked(t, mux))

@@ -2,11 +2,13 @@ package members
 
 import (
 	"net/http"
+	"time"
 
 	"gonghui/internal/auth"
 	"gonghui/internal/card"
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
+	"gonghui/internal/i18n"
 	"gonghui/internal/member"
 	"gonghui/internal/web"
 )
@@ -18,7 +20,38 @@ import (
 type portalHomeData struct {
 	M           memberRow
 	HasPassword bool
-	Unread      int // unread notices (page_portal_activities.go)
+	Unread      int          // unread notices (page_portal_activities.go)
+	ForYou      []forYouItem // replies and results (internal/inbox)
+}
+
+// forYouItem is one reply or result on a member's home page.
+type forYouItem struct {
+	Text, Reason, When, Link string
+	Open                     bool
+}
+
+// forYouDays is how long a settled reply or result stays on the home page.
+const forYouDays = 30
+
+// forYou reads what is for the member: their inbox's items in words.
+func (h *Pages) forYou(r *http.Request, lang i18n.Lang, memberID int64) ([]forYouItem, error) {
+	items, err := h.Inbox.ForMember(r.Context(), memberID, time.Now().AddDate(0, 0, -forYouDays))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]forYouItem, 0, len(items))
+	for _, it := range items {
+		subject := it.Subject
+		if it.SubjectKey != "" {
+			subject = i18n.T(lang, it.SubjectKey)
+		}
+		v := forYouItem{Text: i18n.T(lang, "inbox.member."+it.Kind+"_"+it.State, subject), When: web.FormatTime(it.At, "2006-01-02"), Link: it.Link, Open: it.Open()}
+		if it.Reason != "" && it.State == "rejected" {
+			v.Reason = i18n.T(lang, "inbox.member.reason", it.Reason)
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 // portalHome: GET /m.
@@ -34,6 +67,9 @@ func (h *Pages) portalHome(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	d := portalHomeData{HasPassword: has}
 	d.Unread = h.Unread(r.Context(), p.MemberID)
 	pg := h.MemberPage(w, r, "portal.home.title", "home")
+	if d.ForYou, err = h.forYou(r, pg.Lang, p.MemberID); err != nil {
+		return err
+	}
 	d.M = memberView(pg.Lang, *m)
 	pg.Data = d
 	h.Render(w, http.StatusOK, "portal_home", pg)

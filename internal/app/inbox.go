@@ -1,0 +1,20 @@
+package app
+
+import (
+	"time"
+
+	"gonghui/internal/inbox"
+	"gonghui/internal/member/exports"
+)
+
+// inboxRegistry lists what waits for staff decisions (see internal/inbox),
+// one line per module, in the workbench's order, and what the members'
+// portal tells a worker besides the notices.
+func inboxRegistry(m *Main) *inbox.Registry {
+	var s []inbox.Source
+	s = append(s, m.Members.InboxSources()...)              // join applications, transfers, corrections
+	s = append(s, exports.InboxSource(m.Members, time.Now)) // full-number exports to approve
+	s = append(s, m.Acts.InboxSource())                     // activity registrations to approve
+	return inbox.New(s...).
+		WithMembers(m.Members.MemberInboxSource()) // the portal: applications, corrections, transfers
+}
