@@ -9,7 +9,7 @@ import (
 )
 
 // FillKeys computes the search and sort keys of organisations and employers
-// written before the keys existed (schema version 18), in batches, each in
+// written before the keys existed (schema version 19), in batches, each in
 // its own transaction. Every row written since has them, so after the first
 // start on an upgraded database it finds nothing to do; several processes
 // starting at once compute the same keys, so a race is harmless.
