@@ -5,6 +5,7 @@ import (
 
 	"gonghui/internal/inbox"
 	"gonghui/internal/member/exports"
+	"gonghui/internal/member/privacy"
 )
 
 // inboxRegistry lists what waits for staff decisions (see internal/inbox),
@@ -12,9 +13,10 @@ import (
 // portal tells a worker besides the notices.
 func inboxRegistry(m *Main) *inbox.Registry {
 	var s []inbox.Source
-	s = append(s, m.Members.InboxSources()...)              // join applications, transfers, corrections
+	s = append(s, m.Members.InboxSources()...)              // join applications, transfers
+	s = append(s, privacy.InboxSource(m.Members))           // corrections of members' records
 	s = append(s, exports.InboxSource(m.Members, time.Now)) // full-number exports to approve
 	s = append(s, m.Acts.InboxSource())                     // activity registrations to approve
 	return inbox.New(s...).
-		WithMembers(m.Members.MemberInboxSource()) // the portal: applications, corrections, transfers
+		WithMembers(m.Members.MemberInboxSource(), privacy.MemberInboxSource(m.Members)) // the portal: applications, transfers, corrections
 }

@@ -14,6 +14,7 @@ import (
 	"gonghui/internal/inbox"
 	"gonghui/internal/member"
 	"gonghui/internal/member/exports"
+	"gonghui/internal/member/privacy"
 	"gonghui/internal/org"
 	"gonghui/internal/testkit"
 	"gonghui/internal/testkit/orgtree"
@@ -148,7 +149,7 @@ func TestInboxScopedByKindAndSubtree(t *testing.T) {
 		}
 		// A correction at 大栅栏.
 		asker := w.add(w.unionA, "钱小五")
-		if _, err := w.m.RequestCorrection(ctx, asker.ID, member.CorrectionInput{Field: "job", Value: "焊工"}); err != nil {
+		if _, err := privacy.RequestCorrection(ctx, w.m, asker.ID, privacy.CorrectionInput{Field: "job", Value: "焊工"}); err != nil {
 			t.Fatal(err)
 		}
 		// A full-number export of 大栅栏 asked for by one of its officers.

@@ -9,10 +9,10 @@ import (
 )
 
 // The registry's requests that wait for staff of a union (see
-// internal/inbox): applications to join, transfers on each side, and
-// members' corrections. Each is decided by whoever may change members
-// where it lies, so each counts only where the principal holds
-// member.write.
+// internal/inbox): applications to join and transfers on each side
+// (corrections are internal/member/privacy's). Each is decided by whoever
+// may change members where it lies, so each counts only where the
+// principal holds member.write.
 
 // InboxSources are the member module's kinds of waiting items, in the
 // workbench's order.
@@ -26,13 +26,6 @@ func (s *Store) InboxSources() []inbox.Source {
 		// union accepts the released one.
 		s.transferKind("transfer_release", "out", TransferRequested, "t.from_path", "m.name || ' → ' || tgo.name, fo.name, t.requested_at"),
 		s.transferKind("transfer_accept", "in", TransferReleased, "t.to_path", "m.name || ' ← ' || fo.name, tgo.name, t.released_at"),
-		// A correction is decided where the member is now (PendingCorrections).
-		&inbox.Query{K: inbox.Kind{Key: "correction", Title: "inbox.kind.correction", Perm: rule.Write, List: "/corrections"},
-			DB: s.DB, From: "correction_requests c JOIN members m ON m.id = c.member_id JOIN orgs o ON o.id = m.org_id",
-			Counted: "correction_requests c JOIN members m ON m.id = c.member_id",
-			Where:   "c.status = ?", Args: []any{CorrectionPending},
-			Path: "m.org_path", Cols: "c.id, 0, m.name, o.name, c.created_at",
-			Link: func(id, _ int64) string { return "/corrections#c-" + db.FormatID(id) }},
 	}
 }
 
@@ -48,15 +41,15 @@ func (s *Store) transferKind(key, direction string, status TransferStatus, path,
 }
 
 // MemberInboxSource is what the registry tells a member in the portal
-// (see internal/inbox): their applications, corrections and transfers,
-// open or settled lately.
+// (see internal/inbox): their applications and transfers, open or settled
+// lately.
 func (s *Store) MemberInboxSource() inbox.MemberSource { return memberInbox{s} }
 
 type memberInbox struct{ s *Store }
 
-// keep adds it to out in its state: open ones always, settled ones when
+// Keep adds it to out in its state: open ones always, settled ones when
 // decided (at *decided) since since.
-func keep(out []inbox.MemberItem, it inbox.MemberItem, state string, decided *time.Time, since time.Time) []inbox.MemberItem {
+func Keep(out []inbox.MemberItem, it inbox.MemberItem, state string, decided *time.Time, since time.Time) []inbox.MemberItem {
 	it.State = state
 	if !it.Open() {
 		if decided == nil || decided.Before(since) {
@@ -76,17 +69,9 @@ func (m memberInbox) ForMember(ctx context.Context, memberID int64, since time.T
 	for _, a := range apps {
 		// An application turned transfer follows as the transfer.
 		if a.Status != AppTransfer {
-			out = keep(out, inbox.MemberItem{Kind: "application", Subject: a.OrgName, Reason: a.Reason, At: a.CreatedAt, Link: "/m/account#applications"},
+			out = Keep(out, inbox.MemberItem{Kind: "application", Subject: a.OrgName, Reason: a.Reason, At: a.CreatedAt, Link: "/m/account#applications"},
 				string(a.Status), a.DecidedAt, since)
 		}
-	}
-	cs, err := m.s.OwnCorrections(ctx, memberID)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cs {
-		out = keep(out, inbox.MemberItem{Kind: "correction", SubjectKey: "rights.field." + c.Field, Reason: c.Reason, At: c.CreatedAt, Link: "/m/data#correct"},
-			c.Status, c.DecidedAt, since)
 	}
 	ts, err := m.s.OwnTransfers(ctx, memberID)
 	if err != nil {
@@ -100,7 +85,7 @@ func (m memberInbox) ForMember(ctx context.Context, memberID int64, since time.T
 		case TransferAccepted:
 			state = "approved"
 		}
-		out = keep(out, inbox.MemberItem{Kind: "transfer", Subject: t.ToOrgName, Reason: t.Reason, At: t.RequestedAt, Link: "/m/account#transfers"},
+		out = Keep(out, inbox.MemberItem{Kind: "transfer", Subject: t.ToOrgName, Reason: t.Reason, At: t.RequestedAt, Link: "/m/account#transfers"},
 			state, t.DecidedAt, since)
 	}
 	return out, nil

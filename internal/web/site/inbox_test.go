@@ -15,6 +15,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/inbox"
 	"gonghui/internal/member"
+	"gonghui/internal/member/privacy"
 	"gonghui/internal/org"
 	"gonghui/internal/testkit"
 	"gonghui/internal/web"
@@ -148,17 +149,17 @@ func forYouSite(t *testing.T, d *db.DB, before func(s *portalSite)) *portalSite 
 	if before != nil {
 		before(s)
 	}
-	job, err := s.members.RequestCorrection(ctx, zhang.ID, member.CorrectionInput{Field: "job", Value: "调度员"})
+	job, err := privacy.RequestCorrection(ctx, s.members, zhang.ID, privacy.CorrectionInput{Field: "job", Value: "调度员"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.members.RequestCorrection(ctx, zhang.ID, member.CorrectionInput{Field: "employer_name", Value: "北京排水集团"}); err != nil {
+	if _, err := privacy.RequestCorrection(ctx, s.members, zhang.ID, privacy.CorrectionInput{Field: "employer_name", Value: "北京排水集团"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.members.RequestCorrection(ctx, li.ID, member.CorrectionInput{Field: "job", Value: "会计"}); err != nil {
+	if _, err := privacy.RequestCorrection(ctx, s.members, li.ID, privacy.CorrectionInput{Field: "job", Value: "会计"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.members.DecideCorrection(ctx, s.system, job.ID, member.CorrectionDecision{Reason: "岗位以单位人事记录为准"}); err != nil {
+	if _, err := privacy.DecideCorrection(ctx, s.members, s.system, job.ID, privacy.CorrectionDecision{Reason: "岗位以单位人事记录为准"}); err != nil {
 		t.Fatal(err)
 	}
 	return s
