@@ -19,8 +19,17 @@ import (
 // Ref is an object named by an entry.
 type Ref struct{ Kind, ID string }
 
-// RefOf returns the object of an entry.
-func RefOf(e *Entry) Ref { return Ref{e.Entity, e.EntityID} }
+// RefOf returns the object of an entry. An entry about a whole subtree (a
+// list exported, organisations bulk-loaded) names no ID: its object is the
+// organisation at its path.
+func RefOf(e *Entry) Ref {
+	if e.EntityID == "" && e.OrgPath != "" {
+		if _, ok := lookup[e.Entity]; ok {
+			return Ref{"org", lastID(e.OrgPath)}
+		}
+	}
+	return Ref{e.Entity, e.EntityID}
+}
 
 // Name is what the log may show of an object.
 type Name struct {
