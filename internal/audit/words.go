@@ -320,3 +320,15 @@ func lastID(path string) string {
 	path = strings.TrimSuffix(path, "/")
 	return path[strings.LastIndex(path, "/")+1:]
 }
+
+// ObjectWords names one object (the one a filter is on) as a line would.
+func ObjectWords(ctx context.Context, d *db.DB, lang i18n.Lang, paths []string, kind, id string) (string, error) {
+	e := Entry{Entity: kind, EntityID: id}
+	names, err := Names(ctx, d, paths, []Ref{RefOf(&e)})
+	if err != nil {
+		return "", err
+	}
+	w := wording{lang: lang, names: names}
+	s, _, _ := w.object(&e)
+	return s, nil
+}
