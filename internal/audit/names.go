@@ -186,28 +186,20 @@ func Actors(ctx context.Context, d *db.DB, ids []int64) (map[int64]Staff, error)
 	return out, rows.Err()
 }
 
-// People lists the accounts an auditor may pick as the actor filter: those
-// of the auditor's subtrees and of the levels above them (who act on the
-// subtrees' records too), by name.
+// People lists the accounts of the auditor's subtrees, by name, for the
+// actor filter. Accounts of the levels above act on the subtrees' records
+// too; they are named on their entries, and a filter on one of them comes
+// from a link there, not from this list (which would show a street's
+// auditor the city's staff).
 func People(ctx context.Context, d *db.DB, paths []string) ([]Staff, error) {
 	if len(paths) == 0 {
 		return nil, nil
 	}
 	var cond []string
 	var args []any
-	above := map[string]bool{}
 	for _, p := range paths {
 		cond = append(cond, "(o.path >= ? AND o.path < ?)")
 		args = append(args, p, PathEnd(p))
-		for i := 1; i < len(p)-1; i++ {
-			if p[i] == '/' {
-				above[p[:i+1]] = true
-			}
-		}
-	}
-	for p := range above {
-		cond = append(cond, "o.path = ?")
-		args = append(args, p)
 	}
 	rows, err := d.Query(ctx, `SELECT u.id, u.name, o.name, '' FROM users u JOIN orgs o ON o.id = u.org_id
 		WHERE `+strings.Join(cond, " OR ")+` ORDER BY u.name, u.id LIMIT 1000`, args...)

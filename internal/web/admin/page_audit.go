@@ -3,6 +3,7 @@ package admin
 import (
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -76,18 +77,28 @@ func (h *Pages) auditList(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	q := audit.QueryOf(r.URL.Query())
 	d := &auditData{Q: q, Filtered: !q.Empty(), Kinds: kindGroups(pg), Entities: entityOptions(pg)}
 	pg.Data = d
+	f, bad := q.Filter(paths)
 	people, err := audit.People(ctx, h.DB, paths)
 	if err != nil {
 		return err
 	}
+	if f.ActorID != 0 && !slices.ContainsFunc(people, func(s audit.Staff) bool { return s.ID == f.ActorID }) {
+		// A person of a level above, picked by a link on their entry.
+		staff, err := audit.Actors(ctx, h.DB, []int64{f.ActorID})
+		if err != nil {
+			return err
+		}
+		if s, ok := staff[f.ActorID]; ok {
+			people = append([]audit.Staff{s}, people...)
+		}
+	}
 	for _, s := range people {
 		d.Actors = append(d.Actors, web.Option{Value: db.FormatID(s.ID), Label: s.Name + " · " + s.OrgName})
 	}
-	f, err := q.Filter(paths)
-	if err != nil {
-		form, ok := web.FormError(pg, err)
+	if bad != nil {
+		form, ok := web.FormError(pg, bad)
 		if !ok {
-			return err
+			return bad
 		}
 		pg.Form, d.Bad = form, true
 		h.Render(w, http.StatusUnprocessableEntity, "audit_list", pg)
