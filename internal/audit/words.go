@@ -175,6 +175,9 @@ func (w *wording) object(e *Entry) (string, string, int64) {
 	if ref.Kind != e.Entity {
 		kind = w.t("audit.entity." + ref.Kind)
 	}
+	if ref.ID == "" { // a sign-in attempt for a username nobody has
+		return w.t("audit.obj.unknown", kind), "", 0
+	}
 	n := w.names[ref]
 	switch {
 	case n.Hidden:
