@@ -121,7 +121,7 @@ func (w *wording) line(e *Entry, staff map[int64]Staff, before, after map[string
 		if s, ok := staff[l.ActorID]; ok {
 			l.Actor = s.Name
 			if s.Role != "" {
-				l.ActorDetail = s.OrgName + w.t("role."+s.Role)
+				l.ActorDetail = w.t("audit.actor.detail", s.OrgName, w.t("role."+s.Role))
 			} else {
 				l.ActorDetail = s.OrgName
 			}
