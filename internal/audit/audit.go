@@ -255,23 +255,19 @@ func scan(rows *sql.Rows) (Entry, error) {
 type Filter struct {
 	Paths    []string // subtree paths the caller may audit (required; empty lists nothing)
 	Action   string   // prefix, e.g. "org." or "auth.login"
+	Kind     string   // one action, exact (the page's picker)
+	Area     string   // an area of the catalogue: any of its actions
 	Entity   string
 	EntityID string
-	Actor    string // actor name, exact
-	Before   int64  // cursor: entries with seq < Before
+	Actor    string    // actor name, exact
+	ActorID  int64     // the acting account
+	From, To time.Time // entries at or after From, before To (zero: open)
+	Before   int64     // cursor: entries with seq < Before
 	Limit    int
 }
 
-// List returns entries newest first within the caller's subtrees. Entries
-// that belong to no organisation (logins, account changes made at the root)
-// carry the root's path, so only root-level auditors see them.
-func List(ctx context.Context, d *db.DB, f Filter) ([]Entry, error) {
-	if len(f.Paths) == 0 {
-		return nil, nil
-	}
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
-	}
+// where builds the condition of f, without the cursor.
+func (f *Filter) where() (string, []any) {
 	var where []string
 	var args []any
 	var scope []string
@@ -292,6 +288,16 @@ func List(ctx context.Context, d *db.DB, f Filter) ([]Entry, error) {
 		where = append(where, "action LIKE ? ESCAPE '\\'")
 		args = append(args, db.Like(f.Action)+"%")
 	}
+	if f.Kind != "" {
+		where = append(where, "action = ?")
+		args = append(args, f.Kind)
+	}
+	if acts := areaActions(f.Area); len(acts) > 0 {
+		where = append(where, "action IN (?"+strings.Repeat(", ?", len(acts)-1)+")")
+		for _, a := range acts {
+			args = append(args, a)
+		}
+	}
 	if f.Entity != "" {
 		where = append(where, "entity = ?")
 		args = append(args, f.Entity)
@@ -304,12 +310,38 @@ func List(ctx context.Context, d *db.DB, f Filter) ([]Entry, error) {
 		where = append(where, "actor_name = ?")
 		args = append(args, f.Actor)
 	}
+	if f.ActorID != 0 {
+		where = append(where, "actor_id = ?")
+		args = append(args, f.ActorID)
+	}
+	if !f.From.IsZero() {
+		where = append(where, "at >= ?")
+		args = append(args, f.From.UnixMilli())
+	}
+	if !f.To.IsZero() {
+		where = append(where, "at < ?")
+		args = append(args, f.To.UnixMilli())
+	}
+	return strings.Join(where, " AND "), args
+}
+
+// List returns entries newest first within the caller's subtrees. Entries
+// that belong to no organisation (logins, account changes made at the root)
+// carry the root's path, so only root-level auditors see them.
+func List(ctx context.Context, d *db.DB, f Filter) ([]Entry, error) {
+	if len(f.Paths) == 0 {
+		return nil, nil
+	}
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	where, args := f.where()
 	if f.Before > 0 {
-		where = append(where, "seq < ?")
+		where += " AND seq < ?"
 		args = append(args, f.Before)
 	}
 	args = append(args, f.Limit)
-	rows, err := d.Query(ctx, "SELECT "+columns+" FROM audit_log WHERE "+strings.Join(where, " AND ")+" ORDER BY seq DESC LIMIT ?", args...)
+	rows, err := d.Query(ctx, "SELECT "+columns+" FROM audit_log WHERE "+where+" ORDER BY seq DESC LIMIT ?", args...)
 	if err != nil {
 		return nil, fmt.Errorf("audit: list: %w", err)
 	}
@@ -323,6 +355,43 @@ func List(ctx context.Context, d *db.DB, f Filter) ([]Entry, error) {
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// Each calls fn for every entry f selects, newest first, at most max of
+// them (the export); the cursor and limit of f are ignored.
+func Each(ctx context.Context, d *db.DB, f Filter, max int, fn func(*Entry) error) error {
+	if len(f.Paths) == 0 {
+		return nil
+	}
+	where, args := f.where()
+	rows, err := d.Query(ctx, "SELECT "+columns+" FROM audit_log WHERE "+where+" ORDER BY seq DESC LIMIT ?", append(args, max)...)
+	if err != nil {
+		return fmt.Errorf("audit: each: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scan(rows)
+		if err != nil {
+			return fmt.Errorf("audit: scan: %w", err)
+		}
+		if err := fn(&e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Count returns how many entries f selects (its cursor ignored).
+func Count(ctx context.Context, d *db.DB, f Filter) (int64, error) {
+	if len(f.Paths) == 0 {
+		return 0, nil
+	}
+	where, args := f.where()
+	var n int64
+	if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM audit_log WHERE "+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("audit: count: %w", err)
+	}
+	return n, nil
 }
 
 // PathEnd is the exclusive upper bound of the subtree whose paths start with

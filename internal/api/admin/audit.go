@@ -70,10 +70,12 @@ func (h *API) listAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, err := audit.List(r.Context(), h.DB, audit.Filter{
-		Paths: p.Paths(auth.PermAuditRead), Action: q.Str("action"), Entity: q.Str("entity"),
-		EntityID: q.Str("entity_id"), Actor: q.Str("actor"), Before: before, Limit: pg.Limit,
-	})
+	f, err := audit.Query{Actor: q.Str("actor_id"), Kind: q.Str("kind"), From: q.Str("from"), To: q.Str("to")}.Filter(p.Paths(auth.PermAuditRead))
+	if err != nil {
+		return err
+	}
+	f.Action, f.Entity, f.EntityID, f.Actor, f.Before, f.Limit = q.Str("action"), q.Str("entity"), q.Str("entity_id"), q.Str("actor"), before, pg.Limit
+	items, err := audit.List(r.Context(), h.DB, f)
 	if err != nil {
 		return err
 	}

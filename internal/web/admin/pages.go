@@ -6,7 +6,7 @@ import (
 	"gonghui/internal/web"
 )
 
-//go:embed templates
+//go:embed templates static
 var files embed.FS
 
 func init() { web.AddFiles(files) }

@@ -24,6 +24,7 @@ func (h *Pages) Routes(mux *http.ServeMux) {
 	// Audit log (page_audit.go) and security policy (page_security.go).
 	mux.HandleFunc("GET /audit", a(h.auditList))
 	mux.HandleFunc("GET /audit/verify", a(h.auditVerify))
+	mux.HandleFunc("GET /audit/export", a(h.auditExport))
 	mux.HandleFunc("GET /security", a(h.securityForm))
 	mux.HandleFunc("POST /security", a(h.securitySave))
 

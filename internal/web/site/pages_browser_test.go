@@ -146,7 +146,7 @@ func TestBrowserScreens(t *testing.T) {
 	}
 	screens(t, s.srv.URL, "pages", pages, func(b *tab, pg screen) {
 		if pg.name == "audit" {
-			_ = chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS("details.json-details summary")))
+			_ = chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS("details.audit-changes summary")))
 		}
 	})
 }

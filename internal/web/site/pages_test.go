@@ -362,7 +362,7 @@ func TestPages(t *testing.T) {
 			auditor := s.login("auditor", "")
 			a := auditor.get("/audit")
 			wantStatus(t, "auditor", a, 200)
-			wantBody(t, "auditor", a, "org.create", "<details")
+			wantBody(t, "auditor", a, "新建了组织", "大栅栏街道总工会", "audit-changes")
 			a = auditor.get("/audit/verify")
 			wantStatus(t, "verify", a, 200)
 			wantBody(t, "verify", a, "哈希链完整")
