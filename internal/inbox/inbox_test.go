@@ -54,7 +54,7 @@ func newWorld(t *testing.T, d *db.DB) *world {
 	w.dashilanOfficer.UserID = 11
 	w.xichangOf = orgtree.Grant(auth.RoleOfficer, w.xichang)
 	w.xichangOf.UserID = 12
-	w.reg = inbox.New(append(w.m.InboxSources(), exports.InboxSource(w.m, time.Now), w.acts.InboxSource())...)
+	w.reg = inbox.New(append(w.m.InboxSources(), privacy.InboxSource(w.m), exports.InboxSource(w.m, time.Now), w.acts.InboxSource())...)
 	return w
 }
 

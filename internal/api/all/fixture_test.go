@@ -21,6 +21,7 @@ import (
 	"gonghui/internal/inbox"
 	"gonghui/internal/member"
 	"gonghui/internal/member/exports"
+	"gonghui/internal/member/privacy"
 	"gonghui/internal/org"
 	"gonghui/internal/testkit"
 
@@ -109,7 +110,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	f.auth.SetDemoMode(true)
 	mux := http.NewServeMux()
 	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, Members: f.mem, HTTP: httpx.Options{}}, Acts: f.acts, Courses: f.crs,
-		Inbox: inbox.New(append(f.mem.InboxSources(), exports.InboxSource(f.mem, time.Now), f.acts.InboxSource())...)}); err != nil {
+		Inbox: inbox.New(append(f.mem.InboxSources(), privacy.InboxSource(f.mem), exports.InboxSource(f.mem, time.Now), f.acts.InboxSource())...)}); err != nil {
 		t.Fatal(err)
 	}
 	f.srv = httptest.NewServer(checked(t, mux))

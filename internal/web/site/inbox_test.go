@@ -39,7 +39,7 @@ func inboxSite(t *testing.T, d *db.DB) (*site, *org.Org) {
 	if _, err := s.auth.Bootstrap(ctx, auth.NewUser{Username: "xichang", Name: "测试xichang", OrgID: s.west.ID, Password: testPassword}, auth.RoleOfficer); err != nil {
 		t.Fatal(err)
 	}
-	s.srv = serve(t, mounted(t, Deps{Deps: web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members, Inbox: inbox.New(s.members.InboxSources()...)}}))
+	s.srv = serve(t, mounted(t, Deps{Deps: web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members, Inbox: inbox.New(append(s.members.InboxSources(), privacy.InboxSource(s.members))...)}}))
 	return s, east
 }
 
@@ -143,7 +143,7 @@ func forYouSite(t *testing.T, d *db.DB, before func(s *portalSite)) *portalSite 
 	ctx := context.Background()
 	s := newPortalSite(t, d)
 	s.srv = serve(t, mounted(t, Deps{Deps: web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members,
-		Inbox: inbox.New().WithMembers(s.members.MemberInboxSource())}}))
+		Inbox: inbox.New().WithMembers(s.members.MemberInboxSource(), privacy.MemberInboxSource(s.members))}}))
 	zhang := s.add(t, s.unionE, "张建华", 1, "2019-03-01")
 	li := s.add(t, s.unionE, "李秀英", 2, "2019-03-01")
 	if before != nil {
