@@ -177,6 +177,8 @@ type orgShowData struct {
 	KindLabel   string
 	KindVariant string
 	Counts      org.Counts
+	Members     int64  // active members of the subtree
+	MembersURL  string // the member list of the subtree, when the reader may see members
 	Kinds       []web.KindCount
 	Children    []orgHit
 	ChildNext   string
@@ -234,6 +236,13 @@ func (h *Pages) renderOrgShow(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		return
 	}
 	data.Kinds = web.KindCounts(pg.Lang, data.Counts)
+	if data.Members, err = h.Reports.ActiveMembers(ctx, o); err != nil {
+		h.Fail(w, r, p, err)
+		return
+	}
+	if p.CanAt(auth.PermMemberRead, o.Path) {
+		data.MembersURL = "/members?org=" + db.FormatID(o.ID)
+	}
 
 	cursor := web.QueryValue(r, "cursor")
 	kids, next, err := h.Orgs.Children(ctx, p, id, cursor, web.PageSize)
