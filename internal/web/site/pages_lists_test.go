@@ -97,7 +97,7 @@ func TestApplicationsBulk(t *testing.T) {
 		officer := s.login("dashilan", "")
 		a := officer.get("/applications")
 		wantPage(t, "/applications", a, keyRE("bulk|list|mweb"))
-		wantBody(t, "queue", a, `form="bulk-apps" name="id" value="`+ids["刘小燕"]+`"`, "批准所选", "驳回所选")
+		wantBody(t, "queue", a, `form="bulk-apps" name="id" value="`+ids["刘小燕"]+`"`, "通过所选", "不通过所选")
 		wantNoBody(t, "queue", a, "赵西")
 
 		// No tick, or a rejection without a reason: nothing happens.
@@ -111,7 +111,7 @@ func TestApplicationsBulk(t *testing.T) {
 		a = officer.post("/applications/bulk?status=", url.Values{"decision": {"approve"}, "id": {ids["刘小燕"], ids["赵西"], ids["陈东"]}}, "/applications")
 		wantStatus(t, "bulk approve", a, 200)
 		wantPage(t, "bulk approve", a, keyRE("bulk|list|mweb"))
-		wantBody(t, "bulk approve", a, "已批准 2 条申请", "1 条未能处理", "申请 "+ids["赵西"])
+		wantBody(t, "bulk approve", a, "已通过 2 条申请", "1 条未能处理", "申请 "+ids["赵西"])
 		wantNoBody(t, "bulk approve", a, "赵西")
 		for name, want := range map[string]member.ApplicationStatus{"刘小燕": member.AppApproved, "陈东": member.AppApproved, "赵西": member.AppPending} {
 			got, err := s.members.GetApplication(ctx, s.system, web.ParseIDValue(ids[name]))
@@ -119,8 +119,7 @@ func TestApplicationsBulk(t *testing.T) {
 				t.Fatalf("%s: %+v %v", name, got, err)
 			}
 		}
-		// The west's officer rejects theirs with one reason; deciding the
-		// east's again is refused by name... not visible to them.
+		// The west's officer rejects theirs with one reason.
 		west := s.login("xichang", "en")
 		a = west.post("/applications/bulk", url.Values{"decision": {"reject"}, "reason": {"不是本单位职工"}, "id": {ids["赵西"]}}, "/applications")
 		wantStatus(t, "bulk reject", a, 200)
