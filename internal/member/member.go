@@ -139,6 +139,8 @@ type Store struct {
 	Keys   *pii.Keyring
 	Policy ExportPolicy
 	now    func() time.Time
+	// countCap, when set (tests), replaces CountCap.
+	countCap int64
 
 	cardMu sync.Mutex
 	card   *card.Signer // the card signing key, once read

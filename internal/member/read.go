@@ -406,38 +406,7 @@ func (s *Store) page(ctx context.Context, pl *plan, after string, limit int) ([]
 	if err != nil {
 		return nil, "", err
 	}
-	// The path and id columns of the walk: the members' own, or those of
-	// the key table (bigrams, tags) that drives it.
-	from, pathCol, idCol := memberFrom, "m.org_path", "m.id"
-	switch pl.order {
-	case "gram", "tag":
-		table, col := "member_grams", "k.gram"
-		if pl.order == "tag" {
-			table, col = "member_tags", "k.tag"
-		}
-		from = " FROM " + table + " k JOIN members m ON m.id = k.member_id JOIN orgs o ON o.id = m.org_id"
-		pathCol, idCol = "k.org_path", "k.member_id"
-		where = append([]string{col + " = ?"}, where...)
-		args = append([]any{pl.key}, args...)
-	}
-	if pl.exact != "" {
-		where = append(where, pathCol+" = ?")
-		args = append(args, pl.exact)
-	} else {
-		inScope, a := scope.SQL(pathCol, pl.scope)
-		where, args = append(where, inScope), append(args, a...)
-	}
-	var order string
-	switch pl.order {
-	case "path", "gram", "tag":
-		order = pathCol + ", " + idCol
-	case "name":
-		order = "m.name, m.id"
-	case "initials":
-		order = "m.initials, m.id"
-	default:
-		order = "m.id"
-	}
+	from, where, args, order := pl.walk(where, args)
 	if id != 0 {
 		if !strings.Contains(order, ",") {
 			where = append(where, order+" > ?")
@@ -469,6 +438,44 @@ func (s *Store) page(ctx context.Context, pl *plan, after string, limit int) ([]
 		k = initials(last.Name)
 	}
 	return out, makeCursor(pl.order, k, last.ID), nil
+}
+
+// walk completes a plan's SQL: the FROM clause, its conditions (where and
+// args, the plan's own, extended with the key and the scope) and the
+// ORDER BY of the index it walks.
+func (pl *plan) walk(where []string, args []any) (from string, _ []string, _ []any, order string) {
+	// The path and id columns of the walk: the members' own, or those of
+	// the key table (bigrams, tags) that drives it.
+	from, pathCol, idCol := memberFrom, "m.org_path", "m.id"
+	switch pl.order {
+	case "gram", "tag":
+		table, col := "member_grams", "k.gram"
+		if pl.order == "tag" {
+			table, col = "member_tags", "k.tag"
+		}
+		from = " FROM " + table + " k JOIN members m ON m.id = k.member_id JOIN orgs o ON o.id = m.org_id"
+		pathCol, idCol = "k.org_path", "k.member_id"
+		where = append([]string{col + " = ?"}, where...)
+		args = append([]any{pl.key}, args...)
+	}
+	if pl.exact != "" {
+		where = append(where, pathCol+" = ?")
+		args = append(args, pl.exact)
+	} else {
+		inScope, a := scope.SQL(pathCol, pl.scope)
+		where, args = append(where, inScope), append(args, a...)
+	}
+	switch pl.order {
+	case "path", "gram", "tag":
+		order = pathCol + ", " + idCol
+	case "name":
+		order = "m.name, m.id"
+	case "initials":
+		order = "m.initials, m.id"
+	default:
+		order = "m.id"
+	}
+	return from, where, args, order
 }
 
 // Cursors are base64url of "<order>\x00<key>\x00<id>": tagged with the

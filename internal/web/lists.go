@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strconv"
 
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
@@ -118,4 +119,47 @@ func Load[T any](h *Kernel, w http.ResponseWriter, r *http.Request, p *auth.Prin
 	}
 	h.Fail(w, r, p, err)
 	return nil, false
+}
+
+// CursorPager is the pager of a cursor-paged list that says where it is.
+// A cursor knows the row to resume after but not its position, so the
+// next link carries "start", the 1-based position of its first row; a
+// page reached without it (a bookmark of a later page) shows no range.
+// Page numbers are not offered: a jump to page N would need an OFFSET
+// walk of every row before it.
+type CursorPager struct {
+	Next, First string // the next page; the first page, filter kept
+	HasPrev     bool
+	Info        string // "第 51–100 条 · 共 12,345 人"
+}
+
+// NewCursorPager builds the pager of the page of rows rows shown at pg
+// from the request's cursor and start, next being the next page's cursor;
+// total, when not "", is the filter's total in words, added to the range.
+func NewCursorPager(pg *Page, r *http.Request, next string, rows int, total string) CursorPager {
+	cursor := QueryValue(r, "cursor")
+	start := int64(1)
+	if cursor != "" {
+		start = ParseIDValue(QueryValue(r, "start")) // 0 when absent or malformed
+	}
+	first := SetQuery(ListBase(pg), "start", "")
+	c := CursorPager{First: first, HasPrev: cursor != ""}
+	if next != "" {
+		c.Next = ListURL(pg, "cursor", next)
+		if start > 0 {
+			c.Next = SetQuery(c.Next, "start", strconv.FormatInt(start+int64(rows), 10))
+		} else {
+			c.Next = SetQuery(c.Next, "start", "")
+		}
+	}
+	if start > 0 && rows > 0 {
+		c.Info = i18n.T(pg.Lang, "list.range", Num(start), Num(start+int64(rows)-1))
+	}
+	if total != "" {
+		if c.Info != "" {
+			c.Info += i18n.T(pg.Lang, "list.sep")
+		}
+		c.Info += total
+	}
+	return c
 }

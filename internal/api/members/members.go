@@ -40,9 +40,33 @@ func memberFilter(q *api.Query, pg api.Page) member.Query {
 	return in
 }
 
+// memberList is the registry's page with the filter's total: the usual
+// list envelope (items, next) and one added field, so clients that read
+// only the envelope are unaffected.
+type memberList struct {
+	Items []member.Member `json:"items"`
+	Next  string          `json:"next"`
+	Total member.Total    `json:"total"`
+}
+
 // listMembers: GET /members.
 func (h *API) listMembers(w http.ResponseWriter, r *http.Request) error {
-	return api.Paged(w, r, memberFilter, h.Members.List)
+	q := api.NewQuery(r)
+	in := memberFilter(q, q.Page())
+	if err := q.Err(); err != nil {
+		return err
+	}
+	p := api.Principal(r)
+	items, next, err := h.Members.List(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	total, err := h.Members.Count(r.Context(), p, in)
+	if err != nil {
+		return err
+	}
+	l := api.NewList(items, next)
+	return api.OK(w, memberList{Items: l.Items, Next: l.Next, Total: total})
 }
 
 type memberCreateInput struct {

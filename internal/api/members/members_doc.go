@@ -1,6 +1,8 @@
 package members
 
 import (
+	"fmt"
+
 	"gonghui/internal/api"
 	"gonghui/internal/member"
 	"gonghui/internal/member/exports"
@@ -20,7 +22,7 @@ func (h *API) memberRoutes() []api.Route {
 			About("The member's record with their own ID and mobile numbers in full (each call is audited as a self-reveal, pii.self_reveal), history, applications, transfers, activity sign-ups, course applications, consents and correction requests. Member tokens only; staff get 404.").Out(privacy.MyData{})),
 		api.R("PUT", "/me/password", api.Self, h.myPassword, api.Doc("myPassword", "A signed-in member sets or changes their password").In(memberPasswordInput{}).None("Set")),
 		api.R("GET", "/members", api.Full, h.listMembers, api.Doc("listMembers", "Search the registry").
-			Params(api.QP("q", "name substring (two or more characters; one character: surname), pinyin initials, full ID number or mobile number", api.Str()), api.QP("org", "a union: its whole subtree", api.IDS()), api.QP("org_only", "only the union itself", api.FlagS()), api.QP("status", "status", api.EnumS(api.EnumOf(member.Statuses...)...)), api.QP("tag", "carrying this tag; repeat or comma-separate for several (all must match)", api.Str()), api.QP("joined_from", "joined on or after", api.DateS()), api.QP("joined_to", "joined on or before", api.DateS()), api.QP("employer", "employer", api.IDS())).Paged().Out(api.List[member.Member]{}).Errors(404)),
+			Params(api.QP("q", "name substring (two or more characters; one character: surname), pinyin initials, full ID number or mobile number", api.Str()), api.QP("org", "a union: its whole subtree", api.IDS()), api.QP("org_only", "only the union itself", api.FlagS()), api.QP("status", "status", api.EnumS(api.EnumOf(member.Statuses...)...)), api.QP("tag", "carrying this tag; repeat or comma-separate for several (all must match)", api.Str()), api.QP("joined_from", "joined on or after", api.DateS()), api.QP("joined_to", "joined on or before", api.DateS()), api.QP("employer", "employer", api.IDS())).Paged().Out(memberList{}).Errors(404)),
 		api.R("POST", "/members", api.Full, h.createMember, api.Doc("createMember", "Enter a member on site").In(memberCreateInput{}).Made(member.Member{}).Errors(404, 409)),
 		api.R("POST", "/members/import", api.Full, h.importMembers, api.Doc("importMembers", "Import a roster (.xlsx, or .csv in UTF-8 or GB18030) into a union").
 			Params(api.QP("org", "the union the rows join; default: the caller's own union; a 工会 column in the roster names each row's union (by name or id) instead", api.IDS()), api.QP("mode", "", &api.Schema{Type: "string", Enum: []any{"dry-run", "all-or-nothing", "valid-rows"}, Default: "dry-run"}), api.QP("consent_collected", "the caller confirms every person in the roster was given the privacy notice and agreed; recorded for each member imported, with the caller as collector", api.BoolS()), api.QP("report", "xlsx: answer the errors as a workbook", &api.Schema{Type: "string", Enum: []any{"json", "xlsx"}, Default: "json"})).
@@ -67,6 +69,15 @@ func (h *API) memberRoutes() []api.Route {
 }
 
 func memberNotes(ns api.Notes) {
+	api.Named[memberList](ns, "MemberList")
+	api.Note[member.Total](ns, api.TypeNote{
+		Desc: fmt.Sprintf("How many members the filter matches. From the statistics rollups (from_figures, exact as of the last fold, seconds behind) when the filter has no search text, joining dates or employer, covers whole subtrees, and has no tag or one tag with status active; otherwise counted, stopping past %d matches (over: more than n).", member.CountCap),
+		Fields: map[string]api.FieldNote{
+			"n":            {Desc: "the total; with over, the cap reached"},
+			"over":         {Desc: "more members match than n"},
+			"from_figures": {Desc: "read from the statistics rollups"},
+		},
+	})
 	// Other modules have types of these names too.
 	api.Named[privacy.Registration](ns, "MemberRegistration")
 	api.Named[privacy.Enrolment](ns, "MemberEnrolment")

@@ -3,6 +3,7 @@ package members
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
@@ -60,11 +61,29 @@ type applicationListData struct {
 	Back       string
 	Sections   []memberSection
 	Section    string
+	// Bulk: the rows on this page that can be decided carry a checkbox of
+	// the form at BulkAction; Result is what the last bulk decision did.
+	BulkAction string
+	Bulk       bool
+	Result     *bulkSummary
 }
 
 func (h *Pages) applicationList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	return h.renderApplicationList(w, r, p, nil, nil, http.StatusOK)
+}
+
+// renderApplicationList renders the queue at the request's query: after a
+// bulk decision (a POST to /applications/bulk?<the queue's query>) with its
+// result, or with the failed form.
+func (h *Pages) renderApplicationList(w http.ResponseWriter, r *http.Request, p *auth.Principal, result *bulkSummary, form *web.Form, status int) error {
 	ctx := r.Context()
 	pg := h.Page(w, r, p, "mweb.apps.title", "members")
+	if r.Method != http.MethodGet {
+		pg.Path = "/applications"
+		if r.URL.RawQuery != "" {
+			pg.Path += "?" + r.URL.RawQuery
+		}
+	}
 	d := applicationListData{Status: web.QueryValue(r, "status"), Org: web.QueryValue(r, "org"), Sections: memberSections(pg.Lang), Section: "applications"}
 	q := member.ApplicationQuery{After: web.QueryValue(r, "cursor"), Limit: web.PageSize}
 	switch d.Status {
@@ -90,7 +109,6 @@ func (h *Pages) applicationList(w http.ResponseWriter, r *http.Request, p *auth.
 	if d.OrgOptions, err = h.OrgChoices(ctx, p, pg.Lang, auth.PermMemberRead, "", q.Org); err != nil {
 		return err
 	}
-	status := http.StatusOK
 	var items []member.Application
 	var next string
 	err = fe.Err()
@@ -105,12 +123,22 @@ func (h *Pages) applicationList(w http.ResponseWriter, r *http.Request, p *auth.
 		pg.Form = form
 		status = httpx.Status(err)
 	}
+	if form != nil {
+		pg.Form = form
+	}
 	paths := h.pathCache(ctx, p)
 	for _, a := range items {
-		d.Rows = append(d.Rows, applicationView(pg.Lang, paths, a))
+		v := applicationView(pg.Lang, paths, a)
+		d.Bulk = d.Bulk || v.CanDecide
+		d.Rows = append(d.Rows, v)
 	}
 	d.Next, d.HasPrev = web.ListURL(pg, "cursor", next), q.After != ""
 	d.Back = web.SetQuery(pg.Path, "flash", "")
+	d.BulkAction = "/applications/bulk"
+	if _, query, ok := strings.Cut(d.Back, "?"); ok {
+		d.BulkAction += "?" + query
+	}
+	d.Result = result
 	pg.Data = d
 	h.Render(w, status, "application_list", pg)
 	return nil
@@ -133,4 +161,67 @@ func (h *Pages) applicationDecide(w http.ResponseWriter, r *http.Request, p *aut
 		},
 		Again: h.renderApplication,
 		Next:  func(id int64) string { return "/applications/" + db.FormatID(id) }})
+}
+
+// bulkSummary is what a bulk decision did, in words.
+type bulkSummary struct {
+	Done       string   // "已批准 3 条申请。"
+	Failed     string   // "1 条未能处理：", "" when none failed
+	FailedList []string // "钱二：申请已处理。" each
+}
+
+// applicationBulk: POST /applications/bulk?<the queue's query>, with the
+// ticked applications (id, repeated), decision=approve or reject and one
+// reason for all. Each item is decided on its own (scoped and audited by
+// the store); the queue is shown again with what happened to each.
+func (h *Pages) applicationBulk(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	pg := h.Page(w, r, p, "", "") // only the language of the messages
+	decision := web.FormValue(r, "decision")
+	if decision != "approve" && decision != "reject" {
+		return h.renderApplicationList(w, r, p, nil, web.FieldErrorForm(pg, "decision", "field.invalid_choice"), httpx.KindStatus(errs.KindInvalid))
+	}
+	var ids []int64
+	for _, v := range r.PostForm["id"] {
+		if id := web.ParseIDValue(v); id != 0 {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return h.renderApplicationList(w, r, p, nil, web.FieldErrorForm(pg, "id", "bulk.apps.none_selected"), httpx.KindStatus(errs.KindInvalid))
+	}
+	res, err := h.Members.DecideMany(r.Context(), p, ids, member.Decision{Approve: decision == "approve", Reason: web.FormValue(r, "reason")})
+	if err != nil {
+		form, ok := web.FormError(pg, err)
+		if !ok {
+			return err
+		}
+		return h.renderApplicationList(w, r, p, nil, form, httpx.Status(err))
+	}
+	return h.renderApplicationList(w, r, p, summarise(pg.Lang, decision, res), nil, http.StatusOK)
+}
+
+// summarise puts a bulk decision's results in words.
+func summarise(lang i18n.Lang, decision string, res []member.BulkResult) *bulkSummary {
+	s := &bulkSummary{}
+	done := 0
+	for _, x := range res {
+		if x.Err == nil {
+			done++
+			continue
+		}
+		name := x.Name
+		if name == "" {
+			name = i18n.T(lang, "bulk.apps.unnamed", db.FormatID(x.ID))
+		}
+		s.FailedList = append(s.FailedList, i18n.T(lang, "bulk.apps.item_failed", name, web.ErrMessage(lang, x.Err)))
+	}
+	key := "bulk.apps.done_approved"
+	if decision == "reject" {
+		key = "bulk.apps.done_rejected"
+	}
+	s.Done = i18n.T(lang, key, done)
+	if len(s.FailedList) > 0 {
+		s.Failed = i18n.T(lang, "bulk.apps.failed", len(s.FailedList))
+	}
+	return s
 }

@@ -102,8 +102,9 @@ type memberListData struct {
 	StatusOptions []web.Option
 	TagChoices    []web.TagChoice
 	Rows          []memberRow
-	Next          string
-	HasPrev       bool
+	Pager         web.CursorPager
+	Total         member.Total
+	TotalHint     string // how the total was reached, for its title
 	Filtered      bool
 	MoreOpen      bool // the folded filters hold a value
 	CanWrite      bool
@@ -183,6 +184,15 @@ func (h *Pages) memberList(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		q.After, q.Limit = cursor, web.PageSize
 		items, next, err = h.Members.List(ctx, p, q)
 	}
+	switch {
+	case err != nil:
+	case cursor == "" && next == "":
+		// The whole list is on this page: its length is the exact total
+		// (and not the figures, which may lag a moment behind).
+		d.Total = member.Total{N: int64(len(items))}
+	default:
+		d.Total, err = h.Members.Count(ctx, p, q)
+	}
 	if err != nil {
 		form, ok := web.FormError(pg, err)
 		if !ok {
@@ -196,10 +206,41 @@ func (h *Pages) memberList(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		status = httpx.Status(err)
 	}
 	d.Rows = memberRows(pg.Lang, items)
-	d.Next, d.HasPrev = web.ListURL(pg, "cursor", next), cursor != ""
+	// The record's page links back here, filter and page kept.
+	back := "?back=" + url.QueryEscape(web.SetQuery(pg.Path, "flash", ""))
+	for i := range d.Rows {
+		d.Rows[i].URL += back
+	}
+	d.Pager = web.NewCursorPager(pg, r, next, len(items), totalWords(pg.Lang, d.Total, len(items) > 0))
+	switch {
+	case d.Total.Over:
+		d.TotalHint = pg.T("list.total_over_hint")
+	case d.Total.FromFigures:
+		d.TotalHint = pg.T("list.total_figures_hint")
+	}
 	pg.Data = d
 	h.Render(w, status, "member_list", pg)
 	return nil
+}
+
+// totalWords is a list's total in words, "" when there is nothing to say.
+func totalWords(lang i18n.Lang, t member.Total, shown bool) string {
+	switch {
+	case t.Over:
+		return i18n.T(lang, "list.total_over", web.Num(t.N))
+	case shown:
+		return i18n.T(lang, "list.total", web.Num(t.N))
+	}
+	return ""
+}
+
+// memberListBack is the registry's address a record's page returns to: the
+// list it was opened from (its "back", filter and page kept) or the list.
+func memberListBack(r *http.Request) string {
+	if b := web.LocalURL(web.QueryValue(r, "back"), ""); strings.HasPrefix(b, "/members?") {
+		return b
+	}
+	return "/members"
 }
 
 // memberFor loads the member of the {id} path value.
@@ -242,7 +283,7 @@ func (h *Pages) renderMemberShow(w http.ResponseWriter, r *http.Request, p *auth
 	if r.Method != http.MethodGet {
 		pg.Path = web.MemberURL(m.ID)
 	}
-	pg.Crumbs = []web.Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: m.OrgName, URL: "/members?org=" + db.FormatID(m.OrgID)}, {Label: m.Name}}
+	pg.Crumbs = []web.Crumb{{Label: pg.T("mweb.members.title"), URL: memberListBack(r)}, {Label: m.OrgName, URL: "/members?org=" + db.FormatID(m.OrgID)}, {Label: m.Name}}
 	pg.Form = form
 	d := memberShowData{M: memberView(pg.Lang, *m), Revealed: revealed, CanWrite: p.CanAt(auth.PermMemberWrite, m.OrgPath),
 		CanReveal: p.CanAt(auth.PermMemberReveal, m.OrgPath), StatusOptions: memberStatusOptions(pg.Lang), Today: beijing.Today(),
@@ -426,7 +467,7 @@ func (h *Pages) renderMemberForm(w http.ResponseWriter, r *http.Request, p *auth
 		h.Fail(w, r, p, err)
 		return
 	}
-	pg.Crumbs = []web.Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: m.Name, URL: web.MemberURL(m.ID)}, {Label: pg.Title}}
+	pg.Crumbs = []web.Crumb{{Label: pg.T("mweb.members.title"), URL: memberListBack(r)}, {Label: m.Name, URL: web.MemberURL(m.ID)}, {Label: pg.Title}}
 	pg.Data = d
 	h.Render(w, status, "member_form", pg)
 }

@@ -26,6 +26,7 @@ func (h *Pages) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /applications", a(h.applicationList))
 	mux.HandleFunc("GET /applications/{id}", a(web.Show(h.renderApplication)))
 	mux.HandleFunc("POST /applications/{id}/decide", a(h.applicationDecide))
+	mux.HandleFunc("POST /applications/bulk", a(h.applicationBulk))
 	mux.HandleFunc("GET /transfers", a(web.Show(h.renderTransferList)))
 	mux.HandleFunc("POST /transfers/new", a(h.transferRequestIn))
 	mux.HandleFunc("GET /transfers/{id}", a(web.Show(h.renderTransfer)))
