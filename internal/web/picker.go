@@ -117,7 +117,10 @@ func (h *Kernel) OrgPicker(r *http.Request, p *auth.Principal, spec PickerSpec, 
 		for _, o := range hits {
 			c.Add(o, "")
 		}
-		v.Matches, v.NoMatch = c.Out, len(hits) == 0
+		v.NoMatch = len(hits) == 0
+		if !v.NoMatch {
+			v.Matches = c.Out
+		}
 	}
 	return v, nil
 }
