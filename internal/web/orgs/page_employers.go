@@ -127,7 +127,7 @@ type employerValues struct {
 
 // employerFormData is the Data of the "employer_form" page.
 type employerFormData struct {
-	V                                              employerValues
+	V                                employerValues
 	Action, Cancel, Submit           string
 	Owner                            *web.OrgPicker
 	CategoryOptions, IndustryOptions []web.Option
