@@ -344,6 +344,9 @@
         if (!list.hidden) { e.preventDefault(); close(); }
       }
     });
+    // Some keyboards (and automation) send Enter's keypress on its own: it
+    // must not submit the form either.
+    input.addEventListener('keypress', function (e) { if (e.key === 'Enter') e.preventDefault(); });
     input.addEventListener('blur', function () { setTimeout(close, 150); });
     var btn = box.querySelector('button[name="picker_search"]');
     if (btn) btn.addEventListener('click', function (e) { e.preventDefault(); search(); input.focus(); });
