@@ -63,6 +63,35 @@ func TestBrowserOrgPicker(t *testing.T) {
 	}
 }
 
+// TestBrowserFormWidths photographs the forms with dates, ID numbers and
+// organisation pickers at 1280 and 390 px; none may push the page sideways
+// and no date input may be narrower than its own minimum (its year shown).
+func TestBrowserFormWidths(t *testing.T) {
+	skipBrowser(t)
+	s := newSignupSite(t, testkit.NewDB(t, db.SQLite), true)
+	s.addMembers(t)
+	eastUnion := s.unionE
+	pages := []screen{
+		{"dashilan", "members", "/members"},
+		{"dashilan", "dashboard", "/orgs/" + id(s.east) + "/dashboard"},
+		{"dashilan", "report", "/orgs/" + id(s.east) + "/report"},
+		{"dashilan", "activities", "/activities"},
+		{"dashilan", "members-new-pick", "/members/new?org_q=" + "psjt"},
+		{"dashilan", "employer-search", "/employers/new?owner_q=" + "psjt"},
+		{"dashilan", "members-new", "/members/new?org=" + id(eastUnion)},
+		{"admin", "users-new", "/users/new?org_q=psjt"},
+	}
+	screens(t, s.srv.URL, "forms-width", pages, func(b *tab, pg screen) {
+		if b.sideways(2) {
+			t.Errorf("%s is wider than the window", pg.path)
+		}
+		// A date input squeezed below its minimum width cuts off the year.
+		if bad := b.eval(`Array.from(document.querySelectorAll('input[type="date"]')).filter(el => el.getBoundingClientRect().width + 0.5 < parseFloat(getComputedStyle(el).minWidth)).map(el => el.name).join(' ')`); bad != "" {
+			t.Errorf("%s: date inputs narrower than their content: %s", pg.path, bad)
+		}
+	})
+}
+
 // eval is the string a script on the page gives.
 func (b *tab) eval(js string) string {
 	b.t.Helper()
