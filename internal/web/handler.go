@@ -159,9 +159,7 @@ func (h *Kernel) Page(w http.ResponseWriter, r *http.Request, p *auth.Principal,
 		uv.Inbox = h.inboxBadge(r.Context(), p)
 		pg.User = uv
 	}
-	if f := r.URL.Query().Get("flash"); f != "" && strings.HasPrefix(f, "flash.") && i18n.Has(f) {
-		pg.Flash = i18n.T(lang, f)
-	}
+	pg.Flash = takeFlash(w, r, lang)
 	return pg
 }
 
@@ -306,15 +304,10 @@ func LocalURL(s, fallback string) string {
 	return s
 }
 
-// Redirect goes to a local URL after a successful POST, with a flash key.
+// Redirect goes to a local URL after a successful POST; the next page
+// shows the flash key's message once (flash.go).
 func Redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
-	if flash != "" {
-		sep := "?"
-		if strings.Contains(to, "?") {
-			sep = "&"
-		}
-		to += sep + "flash=" + url.QueryEscape(flash)
-	}
+	SetFlash(w, r, flash)
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 

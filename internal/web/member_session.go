@@ -86,7 +86,7 @@ func (h *Kernel) MemberAuthed(fn PageFunc) http.HandlerFunc {
 			if r.Method == http.MethodGet && r.URL.Path != "/m" {
 				to += "?next=" + url.QueryEscape(r.URL.RequestURI())
 			} else if tok != "" {
-				to += "?flash=portal.flash.session_ended"
+				SetFlash(w, r, "portal.flash.session_ended")
 			}
 			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
@@ -104,10 +104,11 @@ func (h *Kernel) MemberAuthed(fn PageFunc) http.HandlerFunc {
 	}
 }
 
-// PortalFlash shows a one-off notice of the portal (keys portal.flash.*).
+// PortalFlash shows a one-off notice of the portal (keys portal.flash.*)
+// on a page built without MemberPage or PublicPage; those take it already.
 func PortalFlash(pg *Page, r *http.Request) {
-	if f := r.URL.Query().Get("flash"); strings.HasPrefix(f, "portal.flash.") && i18n.Has(f) {
-		pg.Flash = i18n.T(pg.Lang, f)
+	if pg.Flash == "" {
+		pg.Flash = takeFlash(nil, r, pg.Lang)
 	}
 }
 
@@ -121,7 +122,7 @@ func (h *Kernel) MemberPage(w http.ResponseWriter, r *http.Request, titleKey, ta
 	if titleKey != "" {
 		pg.Title = i18n.T(lang, titleKey)
 	}
-	PortalFlash(pg, r)
+	pg.Flash = takeFlash(w, r, lang)
 	return pg
 }
 

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -357,13 +356,7 @@ func (h *Kernel) Forbidden(w http.ResponseWriter, r *http.Request, p *auth.Princ
 
 // RedirectAnchor is redirect to a place on the page (#anchor).
 func RedirectAnchor(w http.ResponseWriter, r *http.Request, to, anchor, flash string) {
-	if flash != "" {
-		sep := "?"
-		if strings.Contains(to, "?") {
-			sep = "&"
-		}
-		to += sep + "flash=" + url.QueryEscape(flash)
-	}
+	SetFlash(w, r, flash)
 	http.Redirect(w, r, to+"#"+anchor, http.StatusSeeOther)
 }
 

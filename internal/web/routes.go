@@ -22,6 +22,7 @@ func (h *Kernel) Routes(mux *http.ServeMux, mods ...Module) {
 	mux.HandleFunc("POST /login/totp", h.loginTOTP)
 	mux.HandleFunc("POST /logout", h.Authed(h.logout))
 	mux.HandleFunc("GET /lang", h.setLang)
+	mux.HandleFunc("GET /pick/orgs", h.Authed(h.pickOrgs))
 	for _, m := range mods {
 		m.Routes(mux)
 	}

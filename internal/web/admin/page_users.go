@@ -82,26 +82,20 @@ func (h *Pages) userList(w http.ResponseWriter, r *http.Request, p *auth.Princip
 
 // userNewData is the Data of the "user_new" page.
 type userNewData struct {
-	OrgQ        string
-	OrgOptions  []web.Option
+	Org         *web.OrgPicker
 	KindOptions []web.Option
-	OrgID, Kind string
+	Kind        string
 }
 
 func (h *Pages) renderUserNew(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, status int) {
-	d := userNewData{OrgQ: web.QueryValue(r, "org_q"), OrgID: web.FormValue(r, "org_id"), Kind: web.FormValue(r, "kind")}
-	if d.OrgQ == "" {
-		d.OrgQ = web.FormValue(r, "org_q")
-	}
+	d := userNewData{Kind: web.FormValue(r, "kind")}
 	if d.Kind == "" {
 		d.Kind = auth.KindStaff
 	}
-	if d.OrgID == "" {
-		d.OrgID = db.FormatID(p.OrgID)
-	}
 	d.KindOptions = []web.Option{{Value: auth.KindStaff, Label: pg.T("kind.staff")}, {Value: auth.KindService, Label: pg.T("kind.service")}}
 	var err error
-	if d.OrgOptions, err = h.OrgChoices(r.Context(), p, pg.Lang, auth.PermUserManage, d.OrgQ, web.ParseIDValue(d.OrgID)); err != nil {
+	spec := web.PickerSpec{Field: "org_id", QField: "org_q", Label: pg.T("page.user.org"), Hint: pg.T("page.user.org_hint"), Required: true, Perm: auth.PermUserManage}
+	if d.Org, err = h.OrgPicker(r, p, spec, db.FormatID(p.OrgID)); err != nil {
 		h.Fail(w, r, p, err)
 		return
 	}
@@ -120,6 +114,13 @@ func (h *Pages) userNew(w http.ResponseWriter, r *http.Request, p *auth.Principa
 
 func (h *Pages) userCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if !h.canUsers(w, r, p) {
+		return nil
+	}
+	if web.PickerAsked(r) {
+		pg := h.Page(w, r, p, "page.user.new_title", "users")
+		// Typed back, like every other field, so that a search loses nothing.
+		pg.Form = &web.Form{Values: map[string]string{"username": web.FormValue(r, "username"), "name": web.FormValue(r, "name"), "password": ""}, Errors: map[string]string{}}
+		h.renderUserNew(w, r, p, pg, http.StatusOK)
 		return nil
 	}
 	in := auth.NewUser{Username: web.FormValue(r, "username"), Name: web.FormValue(r, "name"), Kind: web.FormValue(r, "kind"),

@@ -52,9 +52,8 @@ func (e entryRow) blank() bool {
 
 // memberNewData is the Data of the on-site joining page.
 type memberNewData struct {
-	Picking    bool // no union chosen yet
-	OrgQ       string
-	OrgOptions []web.Option
+	Picking    bool           // no union chosen yet
+	Union      *web.OrgPicker // the union picker while Picking
 	OrgID      string
 	OrgName    string
 	OrgURL     string
@@ -65,6 +64,14 @@ type memberNewData struct {
 	Failed     int
 	Today      string
 	Action     string
+}
+
+// unionFilter names, for the organisation picker, the unions that hold
+// members (not a city's or a district's federation).
+const unionFilter = "member_union"
+
+func init() {
+	web.RegisterOrgFilter(unionFilter, func(o org.Org) bool { return takesMembers(o.Kind) })
 }
 
 // newRow is an empty row: joined today, at the union's only employer if it
@@ -113,9 +120,10 @@ func (h *Pages) memberNew(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	}
 	pg := h.Page(w, r, p, "mweb.new.title", "members")
 	pg.Crumbs = []web.Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.Title}}
-	d := &memberNewData{Today: beijing.Today(), OrgQ: web.QueryValue(r, "org_q")}
+	d := &memberNewData{Today: beijing.Today()}
 	id := web.ParseIDValue(web.QueryValue(r, "org"))
-	if id != 0 {
+	// The picker's search button asks again rather than going on.
+	if id != 0 && web.QueryValue(r, web.PickerSearchButton) == "" {
 		o, ok := h.entryUnion(w, r, p, id)
 		if !ok {
 			return nil
@@ -139,9 +147,20 @@ func (h *Pages) memberNew(w http.ResponseWriter, r *http.Request, p *auth.Princi
 func (h *Pages) renderUnionPicker(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, d *memberNewData, status int) {
 	d.Picking = true
 	var err error
-	if d.OrgOptions, err = h.unionOptions(r.Context(), p, auth.PermMemberWrite, d.OrgQ); err != nil {
+	spec := web.PickerSpec{Field: "org", QField: "org_q", Label: pg.T("mweb.field.union"), Hint: pg.T("mweb.new.pick_hint"), Required: true,
+		Perm: auth.PermMemberWrite, Only: unionFilter}
+	if d.Union, err = h.OrgPicker(r, p, spec, ""); err != nil {
 		h.Fail(w, r, p, err)
 		return
+	}
+	// Before any search the choice list starts from the caller's unions,
+	// as a list to pick from without typing.
+	if !d.Union.Searched {
+		d.Union.Searched = true
+		if d.Union.Matches, err = h.unionOptions(r.Context(), p, auth.PermMemberWrite, ""); err != nil {
+			h.Fail(w, r, p, err)
+			return
+		}
 	}
 	pg.Data = d
 	h.Render(w, status, "member_new", pg)

@@ -184,7 +184,7 @@ func (h *Pages) portalCorrect(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		h.renderPortalData(w, r, p, pg, httpx.Status(err))
 		return nil
 	}
-	http.Redirect(w, r, "/m/data?flash=portal.flash.rights_requested#corrections", http.StatusSeeOther)
+	web.RedirectAnchor(w, r, "/m/data", "corrections", "portal.flash.rights_requested")
 	return nil
 }
 

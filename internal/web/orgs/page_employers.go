@@ -127,12 +127,11 @@ type employerValues struct {
 
 // employerFormData is the Data of the "employer_form" page.
 type employerFormData struct {
-	V                                              employerValues
-	Action, Cancel, Submit                         string
-	OwnerQ                                         string
-	SearchAction                                   string
-	OwnerOptions, CategoryOptions, IndustryOptions []web.Option
-	PublicOptions                                  []web.Option
+	V                                employerValues
+	Action, Cancel, Submit           string
+	Owner                            *web.OrgPicker
+	CategoryOptions, IndustryOptions []web.Option
+	PublicOptions                    []web.Option
 }
 
 func boolValue(b bool) string {
@@ -143,11 +142,8 @@ func boolValue(b bool) string {
 }
 
 func (h *Pages) renderEmployerForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, status int, e *org.Employer, v employerValues) {
-	d := employerFormData{V: v, OwnerQ: web.QueryValue(r, "owner_q"), CategoryOptions: web.CategoryOptions(pg.Lang), IndustryOptions: web.IndustryOptions(pg.Lang),
+	d := employerFormData{V: v, CategoryOptions: web.CategoryOptions(pg.Lang), IndustryOptions: web.IndustryOptions(pg.Lang),
 		PublicOptions: []web.Option{{Value: "", Label: pg.T("page.employer.public_auto")}, {Value: "yes", Label: pg.T("page.employer.public_yes")}, {Value: "no", Label: pg.T("page.employer.public_no")}}}
-	if d.OwnerQ == "" {
-		d.OwnerQ = web.FormValue(r, "owner_q")
-	}
 	if e == nil {
 		d.Action, d.Cancel, d.Submit = "/employers/new", "/employers", pg.T("page.employer.create")
 		pg.Crumbs = []web.Crumb{{Label: pg.T("page.employers.title"), URL: "/employers"}, {Label: pg.Title}}
@@ -156,9 +152,10 @@ func (h *Pages) renderEmployerForm(w http.ResponseWriter, r *http.Request, p *au
 		d.Action, d.Cancel, d.Submit = "/employers/"+id+"/edit", "/employers/"+id, pg.T("page.save")
 		pg.Crumbs = []web.Crumb{{Label: pg.T("page.employers.title"), URL: "/employers"}, {Label: e.Name, URL: d.Cancel}, {Label: pg.Title}}
 	}
-	d.SearchAction = d.Action
 	var err error
-	if d.OwnerOptions, err = h.OrgChoices(r.Context(), p, pg.Lang, auth.PermOrgWrite, d.OwnerQ, web.ParseIDValue(v.OwnerOrgID)); err != nil {
+	spec := web.PickerSpec{Field: "owner_org_id", QField: "owner_q", Label: pg.T("page.employer.owner"), Hint: pg.T("page.employer.owner_pick_hint"),
+		Required: true, Perm: auth.PermOrgWrite}
+	if d.Owner, err = h.OrgPicker(r, p, spec, v.OwnerOrgID); err != nil {
 		h.Fail(w, r, p, err)
 		return
 	}
@@ -234,6 +231,10 @@ func (v employerValues) input() (org.EmployerInput, error) {
 
 func (h *Pages) employerCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	v := employerValuesFrom(r)
+	if web.PickerAsked(r) {
+		h.renderEmployerForm(w, r, p, h.Page(w, r, p, "page.employer.new_title", "employers"), http.StatusOK, nil, v)
+		return nil
+	}
 	in, err := v.input()
 	var e *org.Employer
 	if err == nil {
@@ -256,6 +257,10 @@ func (h *Pages) employerUpdate(w http.ResponseWriter, r *http.Request, p *auth.P
 		return nil
 	}
 	v := employerValuesFrom(r)
+	if web.PickerAsked(r) {
+		h.renderEmployerForm(w, r, p, h.Page(w, r, p, "page.employer.edit_title", "employers"), http.StatusOK, e, v)
+		return nil
+	}
 	in, err := v.input()
 	if err == nil {
 		_, err = h.Orgs.UpdateEmployer(r.Context(), p, e.ID, in)

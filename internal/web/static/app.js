@@ -12,6 +12,9 @@
  *  - the menu (nav toggle, user menu) closes with Escape or a click outside.
  *  - a form with errors focuses its first invalid field; a POST form is not
  *    sent twice by a double click.
+ *  - [data-org-picker]: the organisation picker searches in place (a
+ *    listbox under the box; arrows, Enter, Escape) and fills its hidden
+ *    id input.
  */
 (function () {
   'use strict';
@@ -200,6 +203,156 @@
       nav.focus();
     }
   });
+
+  /* ---------- organisation picker ---------- */
+
+  // [data-org-picker] (picker.components.html): the search box becomes a
+  // combobox that asks data-endpoint as the user types; choosing a match
+  // fills the hidden id input. Without this the search button submits the
+  // whole form instead.
+  function initPicker(box) {
+    var input = box.querySelector('.picker-search input[type="search"]');
+    var list = box.querySelector('.picker-list');
+    var status = box.querySelector('[data-picker-status]');
+    if (!input || !list || !window.fetch) return;
+    var field = box.getAttribute('data-field');
+    var endpoint = box.getAttribute('data-endpoint');
+    var timer = 0, seq = 0, active = -1, items = [];
+    input.setAttribute('role', 'combobox');
+    input.setAttribute('aria-autocomplete', 'list');
+    input.setAttribute('aria-expanded', 'false');
+    input.setAttribute('aria-controls', list.id);
+
+    function say(text) { if (status) status.textContent = text; }
+    function text(name) { return box.getAttribute('data-msg-' + name) || ''; }
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute('aria-expanded', 'false');
+      input.removeAttribute('aria-activedescendant');
+      active = -1;
+    }
+
+    function mark(i) {
+      var opts = list.querySelectorAll('[role="option"]');
+      if (!opts.length) return;
+      active = (i + opts.length) % opts.length;
+      for (var k = 0; k < opts.length; k++) opts[k].setAttribute('aria-selected', k === active ? 'true' : 'false');
+      input.setAttribute('aria-activedescendant', opts[active].id);
+      opts[active].scrollIntoView({ block: 'nearest' });
+    }
+
+    function render(found, q) {
+      items = found;
+      list.textContent = '';
+      active = -1;
+      if (!found.length) {
+        var none = doc.createElement('li');
+        none.className = 'picker-empty';
+        none.textContent = text('none').replace('{q}', q);
+        list.appendChild(none);
+        say(none.textContent);
+      }
+      found.forEach(function (it, i) {
+        var li = doc.createElement('li');
+        li.id = list.id + '-' + i;
+        li.setAttribute('role', 'option');
+        li.setAttribute('aria-selected', 'false');
+        var name = doc.createElement('span');
+        name.className = 'name';
+        name.textContent = it.name;
+        li.appendChild(name);
+        if (it.kind) {
+          var kind = doc.createElement('span');
+          kind.className = 'picker-kind';
+          kind.textContent = it.kind;
+          li.appendChild(kind);
+        }
+        li.addEventListener('mousedown', function (e) { e.preventDefault(); choose(i); });
+        list.appendChild(li);
+      });
+      if (found.length) say(text('count').replace('{n}', String(found.length)));
+      list.hidden = false;
+      input.setAttribute('aria-expanded', 'true');
+    }
+
+    function search() {
+      var q = input.value.trim();
+      clearTimeout(timer);
+      if (!q) { close(); return; }
+      var mine = ++seq;
+      say(text('searching'));
+      fetch(endpoint + '&q=' + encodeURIComponent(q), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
+        .then(function (data) { if (mine === seq) render(data.items || [], q); })
+        .catch(function () { if (mine === seq) { close(); say(text('failed')); } });
+    }
+
+    function choose(i) {
+      var it = items[i];
+      if (!it) return;
+      // The radio list of a search without JavaScript gives way to the
+      // hidden input this choice fills.
+      var radios = box.querySelector('[data-picker-matches]');
+      if (radios) radios.remove();
+      var none = box.querySelector('.picker-none');
+      if (none) none.remove();
+      var hidden = box.querySelector('input[type="hidden"][name="' + field + '"]');
+      if (!hidden) {
+        hidden = doc.createElement('input');
+        hidden.type = 'hidden';
+        hidden.name = field;
+        hidden.setAttribute('data-picker-value', '');
+        box.insertBefore(hidden, box.querySelector('.picker-search'));
+      }
+      hidden.value = it.id;
+      var chosen = box.querySelector('.picker-chosen');
+      if (chosen) {
+        chosen.textContent = '';
+        var lead = doc.createElement('span');
+        lead.textContent = text('chosen');
+        var strong = doc.createElement('strong');
+        strong.className = 'picker-name';
+        strong.setAttribute('data-picker-name', '');
+        strong.textContent = it.name;
+        chosen.appendChild(lead);
+        chosen.appendChild(doc.createTextNode(' '));
+        chosen.appendChild(strong);
+      }
+      input.value = '';
+      close();
+      say(text('chosen') + ' ' + it.name);
+      input.focus();
+    }
+
+    input.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(search, 200);
+    });
+    input.addEventListener('keydown', function (e) {
+      var open = !list.hidden && items.length;
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        if (!open) { search(); return; }
+        mark(active + (e.key === 'ArrowDown' ? 1 : -1));
+      } else if (e.key === 'Enter') {
+        // Enter in the box never submits the form: it picks or searches.
+        e.preventDefault();
+        if (open && active >= 0) choose(active);
+        else search();
+      } else if (e.key === 'Escape') {
+        if (!list.hidden) { e.preventDefault(); close(); }
+      }
+    });
+    // Some keyboards (and automation) send Enter's keypress on its own: it
+    // must not submit the form either.
+    input.addEventListener('keypress', function (e) { if (e.key === 'Enter') e.preventDefault(); });
+    input.addEventListener('blur', function () { setTimeout(close, 150); });
+    var btn = box.querySelector('button[name="picker_search"]');
+    if (btn) btn.addEventListener('click', function (e) { e.preventDefault(); search(); input.focus(); });
+  }
+
+  Array.prototype.forEach.call(doc.querySelectorAll('[data-org-picker]'), initPicker);
 
   /* ---------- forms with errors ---------- */
 
