@@ -143,19 +143,39 @@ func TestApplyApproveAndTrack(t *testing.T) {
 		if err != nil || m.Source != SourceOnline || len(m.Tags) != 1 || m.Tags[0] != string(TagPlatformWorker) {
 			t.Fatalf("member %+v %v", m, err)
 		}
-		// Applying again, now active here: told so. Elsewhere: a transfer.
-		_, err = w.s.Apply(ctx, w.UnionA.ID, in)
+		// Applying again, now active here: answered as any application
+		// (the public form tells nothing of whose number was typed); the
+		// staff review refuses the duplicate.
+		dup, err := w.s.Apply(ctx, w.UnionA.ID, in)
+		if err != nil || dup.Status != AppPending || dup.Public()["status"] != AppPending {
+			t.Fatalf("applying when a member here: %+v %v", dup, err)
+		}
+		_, err = w.s.Decide(ctx, w.DashilanOfficer, dup.ID, Decision{Approve: true})
 		membertest.WantField(t, err, "id_number", "member.already_member")
+		// Once more while that one is pending: the same answer, nothing filed.
+		pending := "SELECT count(*) FROM join_applications WHERE status = 'pending'"
+		before := membertest.Count(t, d, pending)
+		again, err := w.s.Apply(ctx, w.UnionB.ID, in)
+		if err != nil || again.Status != AppPending || again.OrgName != w.UnionB.Name || again.Public()["status"] != AppPending {
+			t.Fatalf("applying with one pending: %+v %v", again, err)
+		}
+		if after := membertest.Count(t, d, pending); after != before {
+			t.Fatalf("%d pending applications after a repeat, want %d", after, before)
+		}
+		if _, err := w.s.Decide(ctx, w.DashilanOfficer, dup.ID, Decision{Reason: "已是会员"}); err != nil {
+			t.Fatal(err)
+		}
+		// Elsewhere: a transfer, answered as any application too.
 		tr, err := w.s.Apply(ctx, w.UnionB.ID, in)
-		if err != nil || tr.Status != AppTransfer || tr.TransferID == 0 {
+		if err != nil || tr.Status != AppTransfer || tr.TransferID == 0 || tr.Public()["status"] != AppPending {
 			t.Fatalf("second union: %+v %v", tr, err)
 		}
 		views, err := w.s.Track(ctx, in.Mobile, in.IDNumber)
-		if err != nil || len(views) != 2 || views[0].TransferStatus != TransferRequested {
+		if err != nil || len(views) != 3 || views[0].TransferStatus != TransferRequested || views[1].Status != AppRejected {
 			t.Fatalf("track %+v %v", views, err)
 		}
-		// The member sees the same two, signed in.
-		if own, err := w.s.OwnApplications(ctx, ok.MemberID); err != nil || len(own) != 2 || own[1].Status != AppApproved {
+		// The member sees the same three, signed in.
+		if own, err := w.s.OwnApplications(ctx, ok.MemberID); err != nil || len(own) != 3 || own[2].Status != AppApproved {
 			t.Fatalf("own applications %+v %v", own, err)
 		}
 		// The mobile alone is not enough.
