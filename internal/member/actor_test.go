@@ -28,7 +28,7 @@ func TestActorsAndSourcesInWords(t *testing.T) {
 	if got := i18n.T(i18n.ZH, "member.actor.bulk"); got != "系统批量导入" {
 		t.Errorf("bulk actor: %q", got)
 	}
-	for _, src := range []string{SourceOnsite, SourceOnline, SourceImport, SourceGenerate} {
+	for _, src := range []string{SourceOnSite, SourceOnline, SourceImport, SourceGenerate} {
 		for _, lang := range i18n.Langs {
 			w := i18n.T(lang, "member.source."+src)
 			if w == "member.source."+src || strings.Contains(strings.ToLower(w), "demo") || strings.Contains(w, "演示") {
