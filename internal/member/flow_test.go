@@ -181,6 +181,17 @@ func TestApplyApproveAndTrack(t *testing.T) {
 		if own, err := w.s.OwnApplications(ctx, ok.MemberID); err != nil || len(own) != 3 || own[2].Status != AppApproved {
 			t.Fatalf("own applications %+v %v", own, err)
 		}
+		// Again while that transfer is open: filed plainly, not refused (a
+		// refusal would tell a stranger this person is a member somewhere).
+		plain, err := w.s.Apply(ctx, w.UnionB.ID, in)
+		if err != nil || plain.Status != AppPending || plain.TransferID != 0 {
+			t.Fatalf("applying with a transfer open: %+v %v", plain, err)
+		}
+		_, err = w.s.Decide(ctx, w.XichangOf, plain.ID, Decision{Approve: true})
+		membertest.WantField(t, err, "id_number", "member.member_elsewhere")
+		if _, err := w.s.Decide(ctx, w.XichangOf, plain.ID, Decision{Reason: "已申请接转"}); err != nil {
+			t.Fatal(err)
+		}
 		// The mobile alone is not enough.
 		views, err = w.s.Track(ctx, in.Mobile, membertest.IDNumber(t, 701))
 		if err != nil || len(views) != 0 {

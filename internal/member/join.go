@@ -164,8 +164,18 @@ func (s *Store) Apply(ctx context.Context, orgID int64, in ApplyInput) (*Applica
 		status := AppPending
 		var transferID int64
 		if ex != nil && ex.Status == StatusActive && ex.OrgID != u.ID {
-			status = AppTransfer
-			transferID = db.NewID()
+			// With a transfer already open the application is filed
+			// plainly (staff review refuses it): an error here would tell
+			// a stranger that this person is a member somewhere.
+			var open int
+			if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM transfers WHERE member_id = ? AND status IN (?, ?)", ex.ID,
+				string(TransferRequested), string(TransferReleased)).Scan(&open); err != nil {
+				return errs.Internal(err, "member: open transfers")
+			}
+			if open == 0 {
+				status = AppTransfer
+				transferID = db.NewID()
+			}
 		}
 		idS, err := s.Keys.SealString(p.id.Number, appIDAAD(appID))
 		if err != nil {
@@ -193,7 +203,7 @@ func (s *Store) Apply(ctx context.Context, orgID int64, in ApplyInput) (*Applica
 			_, err = tx.Exec(ctx, `INSERT INTO transfers (id, member_id, from_org_id, from_path, to_org_id, to_path, status, note, requested_by, requested_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, transferID, ex.ID, ex.OrgID, ex.OrgPath, u.ID, u.Path, string(TransferRequested),
 				"", "applicant", at)
-			if db.IsUnique(err) {
+			if db.IsUnique(err) { // a transfer opened concurrently
 				return errs.Conflict("transfer_open", "member.transfer_open")
 			}
 			if err != nil {
