@@ -106,10 +106,15 @@ func FromRequest(r *http.Request) Lang {
 // T returns the message for key in lang, formatted with args (fmt verbs).
 // A missing key falls back to zh-CN, then to the key itself, so a gap shows
 // up on screen rather than as a blank.
+//
+// A message that counts something may be kept as two keys, KEY:one and
+// KEY:other, in a language whose grammar needs them (English); T(lang, KEY,
+// n, ...) picks by the first integer argument, so callers keep one key and
+// a language without plurals (Chinese) keeps the plain KEY.
 func T(lang Lang, key string, args ...any) string {
-	msg, ok := catalogues[lang][key]
+	msg, ok := lookup(lang, key, args)
 	if !ok {
-		if msg, ok = catalogues[ZH][key]; !ok {
+		if msg, ok = lookup(ZH, key, args); !ok {
 			msg = key
 		}
 	}
@@ -119,9 +124,63 @@ func T(lang Lang, key string, args ...any) string {
 	return msg
 }
 
+func lookup(lang Lang, key string, args []any) (string, bool) {
+	if msg, ok := catalogues[lang][key]; ok {
+		return msg, true
+	}
+	msg, ok := catalogues[lang][key+":"+PluralForm(lang, args)]
+	return msg, ok
+}
+
+// PluralForm is the plural variant ("one" or "other") a message in lang
+// takes for args: English uses "one" when the first integer argument is 1.
+func PluralForm(lang Lang, args []any) string {
+	if lang != EN {
+		return "other"
+	}
+	for _, a := range args {
+		var n int64
+		switch v := a.(type) {
+		case int:
+			n = int64(v)
+		case int64:
+			n = v
+		case int32:
+			n = int64(v)
+		case uint:
+			n = int64(v)
+		case uint32:
+			n = int64(v)
+		case uint64:
+			n = int64(v)
+		default:
+			continue
+		}
+		if n == 1 || n == -1 {
+			return "one"
+		}
+		return "other"
+	}
+	return "other"
+}
+
+// BaseKey is key without a plural suffix (:one, :other): the key callers
+// use.
+func BaseKey(key string) string {
+	for _, s := range []string{":one", ":other"} {
+		if strings.HasSuffix(key, s) {
+			return strings.TrimSuffix(key, s)
+		}
+	}
+	return key
+}
+
 // Has reports whether key exists in the zh-CN catalogue.
 func Has(key string) bool {
 	_, ok := catalogues[ZH][key]
+	if !ok {
+		_, ok = catalogues[ZH][key+":other"]
+	}
 	return ok
 }
 

@@ -2,6 +2,7 @@ package member
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gonghui/internal/auth"
@@ -113,3 +114,21 @@ func fieldErr(field, key string, args ...any) error {
 }
 
 func parseDate(s string) (time.Time, error) { return time.Parse(time.DateOnly, s) }
+
+// ActorKey returns the catalogue key naming, in words, an actor the store
+// records that is not a member of staff: the applicant, the bulk import or
+// data generator, a system job, a member acting for themselves. ok is false
+// for a staff account's name, which is shown as it is.
+func ActorKey(actor string) (key string, ok bool) {
+	switch {
+	case actor == "applicant":
+		return "member.actor.applicant", true
+	case actor == "generate" || actor == SourceImport:
+		return "member.actor.bulk", true
+	case actor == "system" || strings.HasPrefix(actor, "system:"):
+		return "member.actor.system", true
+	case strings.HasPrefix(actor, "member:"):
+		return "member.actor.member", true
+	}
+	return "", false
+}

@@ -121,8 +121,11 @@ func TestApplyApproveAndTrack(t *testing.T) {
 		if err != nil || a.Status != AppPending {
 			t.Fatalf("apply %+v %v", a, err)
 		}
-		_, err = w.s.Apply(ctx, w.UnionB.ID, in)
-		membertest.WantKind(t, err, errs.KindConflict)
+		// A second application while one is pending: answered as filed,
+		// nothing stored (the queue below holds one).
+		if b, err := w.s.Apply(ctx, w.UnionB.ID, in); err != nil || b.Status != AppPending || b.OrgName != w.UnionB.Name {
+			t.Fatalf("second application %+v %v", b, err)
+		}
 		queue, _, err := w.s.ListApplications(ctx, w.DashilanOfficer, ApplicationQuery{Status: AppPending})
 		if err != nil || len(queue) != 1 || queue[0].Mobile != "136****7000" {
 			t.Fatalf("queue %+v %v", queue, err)
@@ -143,20 +146,51 @@ func TestApplyApproveAndTrack(t *testing.T) {
 		if err != nil || m.Source != SourceOnline || len(m.Tags) != 1 || m.Tags[0] != string(TagPlatformWorker) {
 			t.Fatalf("member %+v %v", m, err)
 		}
-		// Applying again, now active here: told so. Elsewhere: a transfer.
-		_, err = w.s.Apply(ctx, w.UnionA.ID, in)
+		// Applying again, now active here: answered as any application
+		// (the public form tells nothing of whose number was typed); the
+		// staff review refuses the duplicate.
+		dup, err := w.s.Apply(ctx, w.UnionA.ID, in)
+		if err != nil || dup.Status != AppPending || dup.Public()["status"] != AppPending {
+			t.Fatalf("applying when a member here: %+v %v", dup, err)
+		}
+		_, err = w.s.Decide(ctx, w.DashilanOfficer, dup.ID, Decision{Approve: true})
 		membertest.WantField(t, err, "id_number", "member.already_member")
+		// Once more while that one is pending: the same answer, nothing filed.
+		pending := "SELECT count(*) FROM join_applications WHERE status = 'pending'"
+		before := membertest.Count(t, d, pending)
+		again, err := w.s.Apply(ctx, w.UnionB.ID, in)
+		if err != nil || again.Status != AppPending || again.OrgName != w.UnionB.Name || again.Public()["status"] != AppPending {
+			t.Fatalf("applying with one pending: %+v %v", again, err)
+		}
+		if after := membertest.Count(t, d, pending); after != before {
+			t.Fatalf("%d pending applications after a repeat, want %d", after, before)
+		}
+		if _, err := w.s.Decide(ctx, w.DashilanOfficer, dup.ID, Decision{Reason: "已是会员"}); err != nil {
+			t.Fatal(err)
+		}
+		// Elsewhere: a transfer, answered as any application too.
 		tr, err := w.s.Apply(ctx, w.UnionB.ID, in)
-		if err != nil || tr.Status != AppTransfer || tr.TransferID == 0 {
+		if err != nil || tr.Status != AppTransfer || tr.TransferID == 0 || tr.Public()["status"] != AppPending {
 			t.Fatalf("second union: %+v %v", tr, err)
 		}
 		views, err := w.s.Track(ctx, in.Mobile, in.IDNumber)
-		if err != nil || len(views) != 2 || views[0].TransferStatus != TransferRequested {
+		if err != nil || len(views) != 3 || views[0].TransferStatus != TransferRequested || views[1].Status != AppRejected {
 			t.Fatalf("track %+v %v", views, err)
 		}
-		// The member sees the same two, signed in.
-		if own, err := w.s.OwnApplications(ctx, ok.MemberID); err != nil || len(own) != 2 || own[1].Status != AppApproved {
+		// The member sees the same three, signed in.
+		if own, err := w.s.OwnApplications(ctx, ok.MemberID); err != nil || len(own) != 3 || own[2].Status != AppApproved {
 			t.Fatalf("own applications %+v %v", own, err)
+		}
+		// Again while that transfer is open: filed plainly, not refused (a
+		// refusal would tell a stranger this person is a member somewhere).
+		plain, err := w.s.Apply(ctx, w.UnionB.ID, in)
+		if err != nil || plain.Status != AppPending || plain.TransferID != 0 {
+			t.Fatalf("applying with a transfer open: %+v %v", plain, err)
+		}
+		_, err = w.s.Decide(ctx, w.XichangOf, plain.ID, Decision{Approve: true})
+		membertest.WantField(t, err, "id_number", "member.member_elsewhere")
+		if _, err := w.s.Decide(ctx, w.XichangOf, plain.ID, Decision{Reason: "已申请接转"}); err != nil {
+			t.Fatal(err)
 		}
 		// The mobile alone is not enough.
 		views, err = w.s.Track(ctx, in.Mobile, membertest.IDNumber(t, 701))

@@ -112,9 +112,15 @@ func (s *Store) Target(ctx context.Context, orgID int64) (*JoinTarget, error) {
 func appIDAAD(id int64) string     { return "join_application.id_number:" + db.FormatID(id) }
 func appMobileAAD(id int64) string { return "join_application.mobile:" + db.FormatID(id) }
 
-// Apply files an application to join union orgID. Anyone may apply; a
-// person already active in another union gets a transfer request instead,
-// and one already active here, or with an application pending, is told so.
+// Apply files an application to join union orgID. Anyone may apply, so
+// the answer is the same whoever's ID or mobile number is typed: a person
+// already active here, or a mobile number on another member's record, is
+// filed as a pending application all the same, and the staff review refuses
+// the duplicate (Decide admits through the staff-side checks); a person
+// with an application pending gets that one back. Only a person active in
+// another union changes what is stored: a transfer request instead of a
+// second membership, which the applicant's answer does not tell either (see
+// Application.Public).
 func (s *Store) Apply(ctx context.Context, orgID int64, in ApplyInput) (*Application, error) {
 	f := errs.Fields{}
 	var tags []string
@@ -136,10 +142,20 @@ func (s *Store) Apply(ctx context.Context, orgID int64, in ApplyInput) (*Applica
 		return nil, err
 	}
 	appID := db.NewID()
+	var receipt *Application
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 		u, err := loadUnion(ctx, tx, orgID)
 		if err != nil {
 			return err
+		}
+		var pending int
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM join_applications WHERE id_hash = ? AND status = ?", p.idHash, string(AppPending)).Scan(&pending); err != nil {
+			return errs.Internal(err, "member: pending application")
+		}
+		if pending > 0 {
+			// Answered as if filed; the pending one stands for this person.
+			receipt = &Application{ID: appID, OrgID: u.ID, OrgName: u.Name, Name: p.name, Status: AppPending, CreatedAt: s.now(), Tags: []string{}}
+			return nil
 		}
 		ex, err := findByIDHash(ctx, tx, p.idHash)
 		if err != nil {
@@ -147,17 +163,19 @@ func (s *Store) Apply(ctx context.Context, orgID int64, in ApplyInput) (*Applica
 		}
 		status := AppPending
 		var transferID int64
-		if ex != nil && ex.Status == StatusActive {
-			if ex.OrgID == u.ID {
-				return errAlreadyHere()
+		if ex != nil && ex.Status == StatusActive && ex.OrgID != u.ID {
+			// With a transfer already open the application is filed
+			// plainly (staff review refuses it): an error here would tell
+			// a stranger that this person is a member somewhere.
+			var open int
+			if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM transfers WHERE member_id = ? AND status IN (?, ?)", ex.ID,
+				string(TransferRequested), string(TransferReleased)).Scan(&open); err != nil {
+				return errs.Internal(err, "member: open transfers")
 			}
-			status = AppTransfer
-			transferID = db.NewID()
-		}
-		if taken, err := mobileTaken(ctx, tx, p.mobileHash, idOf(ex)); err != nil {
-			return err
-		} else if taken {
-			return errMobileTaken()
+			if open == 0 {
+				status = AppTransfer
+				transferID = db.NewID()
+			}
 		}
 		idS, err := s.Keys.SealString(p.id.Number, appIDAAD(appID))
 		if err != nil {
@@ -172,7 +190,7 @@ func (s *Store) Apply(ctx context.Context, orgID int64, in ApplyInput) (*Applica
 			employer_id, employer_name, job, tags, status, transfer_id, consent, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			appID, u.ID, u.Path, p.name, p.idHash, idS, p.mobileHash, mobS, p.gender(), p.birth(), nullID(p.employerID), p.employer, p.job, p.tags,
 			string(status), nullID(transferID), ConsentVersion, at)
-		if db.IsUnique(err) {
+		if db.IsUnique(err) { // a concurrent application with the same ID number
 			return errs.Conflict("application_pending", "member.application_pending")
 		}
 		if err != nil {
@@ -185,7 +203,7 @@ func (s *Store) Apply(ctx context.Context, orgID int64, in ApplyInput) (*Applica
 			_, err = tx.Exec(ctx, `INSERT INTO transfers (id, member_id, from_org_id, from_path, to_org_id, to_path, status, note, requested_by, requested_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, transferID, ex.ID, ex.OrgID, ex.OrgPath, u.ID, u.Path, string(TransferRequested),
 				"", "applicant", at)
-			if db.IsUnique(err) {
+			if db.IsUnique(err) { // a transfer opened concurrently
 				return errs.Conflict("transfer_open", "member.transfer_open")
 			}
 			if err != nil {
@@ -199,17 +217,17 @@ func (s *Store) Apply(ctx context.Context, orgID int64, in ApplyInput) (*Applica
 		return audit.Record(ctx, tx, audit.Event{Action: "join.apply", Entity: "join_application", EntityID: db.FormatID(appID), OrgPath: u.Path,
 			After: auditView(&p, u.ID, "")})
 	})
-	if err != nil {
-		return nil, err
+	if err != nil || receipt != nil {
+		return receipt, err
 	}
 	return s.loadApplication(ctx, appID)
 }
 
-func idOf(e *existing) int64 {
-	if e == nil {
-		return 0
-	}
-	return e.ID
+// Public is what the applicant is answered: the same for every
+// application filed, so that the answer tells nothing of whose number was
+// typed (a member here or elsewhere, a pending application).
+func (a *Application) Public() map[string]any {
+	return map[string]any{"id": db.FormatID(a.ID), "status": AppPending, "org_name": a.OrgName}
 }
 
 const appCols = `a.id, a.org_id, o.name, a.org_path, a.name, a.id_sealed, a.mobile_sealed, a.gender, a.birth_date, COALESCE(a.employer_id, 0),

@@ -203,8 +203,9 @@ func (h *API) apply(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// The applicant is not signed in: answer only what they may see.
-	return api.Created(w, "/join-applications/"+db.FormatID(a.ID), map[string]any{"id": db.FormatID(a.ID), "status": a.Status, "org_name": a.OrgName})
+	// The applicant is not signed in: answer only what they may see, the
+	// same for every application filed.
+	return api.Created(w, "/join-applications/"+db.FormatID(a.ID), a.Public())
 }
 
 // publicForm decodes the body of a form anyone may send, then counts the

@@ -2,7 +2,6 @@ package members
 
 import (
 	"net/http"
-	"net/url"
 
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
@@ -84,12 +83,13 @@ func (h *Pages) joinSubmit(w http.ResponseWriter, r *http.Request) {
 			err = f.Err()
 		}
 	}
-	var app *member.Application
 	if err == nil {
 		err = h.Auth.Limit(r.Context(), "apply", httpx.ClientIP(r, h.HTTP), auth.PublicFormLimit)
 	}
 	if err == nil {
-		app, err = h.Members.Apply(r.Context(), t.ID, in)
+		// The answer is the same for every application filed (see
+		// member.Store.Apply): nothing of the result reaches the page.
+		_, err = h.Members.Apply(r.Context(), t.ID, in)
 	}
 	if err != nil {
 		form, ok := web.FormFrom(pg, r, err)
@@ -101,17 +101,12 @@ func (h *Pages) joinSubmit(w http.ResponseWriter, r *http.Request) {
 		h.renderJoin(w, r, pg, t, httpx.Status(err))
 		return
 	}
-	q := url.Values{"status": {string(app.Status)}}
-	if l := web.LangQuery(r); l != "" {
-		q.Set("lang", r.URL.Query().Get("lang"))
-	}
-	http.Redirect(w, r, "/join/"+db.FormatID(t.ID)+"/done?"+q.Encode(), http.StatusSeeOther)
+	http.Redirect(w, r, web.WithQuery("/join/"+db.FormatID(t.ID)+"/done", web.LangQuery(r)), http.StatusSeeOther)
 }
 
 // joinDoneData is the Data of the thank-you page.
 type joinDoneData struct {
 	OrgName   string
-	Transfer  bool
 	StatusURL string
 }
 
@@ -122,7 +117,7 @@ func (h *Pages) joinDone(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pg := h.PublicPage(w, r, "mweb.join.done_title")
-	pg.Data = joinDoneData{OrgName: t.Name, Transfer: web.QueryValue(r, "status") == string(member.AppTransfer),
+	pg.Data = joinDoneData{OrgName: t.Name,
 		StatusURL: web.WithQuery("/join/status", web.LangQuery(r))}
 	h.Render(w, http.StatusOK, "join_done", pg)
 }

@@ -278,8 +278,8 @@ func eventViews(lang i18n.Lang, evs []member.Event) []eventView {
 				v.OtherLabel = i18n.T(lang, "mweb.history.to")
 			}
 		}
-		if v.Actor == "applicant" {
-			v.Actor = i18n.T(lang, "mweb.actor.applicant")
+		if k, ok := member.ActorKey(e.Actor); ok {
+			v.Actor = i18n.T(lang, k)
 		}
 		out = append(out, v)
 	}

@@ -405,7 +405,9 @@ func TestPortalPages(t *testing.T) {
 			c := s.client("")
 			a := c.get("/card/verify")
 			wantStatus(t, "verify page", a, 200)
-			wantBody(t, "verify page", a, "核验会员卡", `name="payload"`, "ghc1-ed25519:1:", "gonghui card verify", "/api/v1/cards/public-key", "data-scan")
+			wantBody(t, "verify page", a, "核验会员卡", `name="payload"`, "ghc1-ed25519:1:", "离线核验", "data-scan")
+			// How a card is checked, in words: no command, no API path.
+			wantNoBody(t, "verify page", a, "gonghui card", "/api/", "GET ")
 			wantNoPortalKeys(t, "verify page", a)
 			key, _ := s.members.PublicKey(ctx)
 			wantBody(t, "verify page", a, key)
