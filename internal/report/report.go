@@ -136,7 +136,7 @@ type Dashboard struct {
 	OrgID              int64            `json:"org_id,string"`
 	OrgName            string           `json:"org_name"`
 	Kind               string           `json:"kind"`
-	Period             Period           `json:"period"`            // as counted: ended at today when asked past it
+	Period             Period           `json:"period"`           // as counted: ended at today when asked past it
 	ClampedToToday     bool             `json:"clamped_to_today"` // the period asked for ran past today
 	Orgs               int              `json:"orgs"`
 	ByKind             map[string]int   `json:"by_kind"`
