@@ -70,7 +70,7 @@ func TestDashboardPages(t *testing.T) {
 				`href="/applications?org=`+root+`">0</a>`,
 				`href="/employers?within=`+root+`&amp;organised=yes">1</a>`,
 				`<th scope="col" class="num">09</th>`,
-				`type="application/json" id="dash-chart-data">`, `"months":["2024-01",`,
+				`type="application/json" id="dash-chart-data" data-echarts="`+asset(t, "vendor/echarts/echarts.min.js")+`">`, `"months":["2024-01",`,
 				asset(t, "vendor/echarts/echarts.min.js"), asset(t, "dashboard.js"),
 				`value="2024-01-01"`, "数据更新于 ",
 				`href="/orgs/`+root+`/report?`+strings.ReplaceAll(y2024, "&", "&amp;")+`"`)
