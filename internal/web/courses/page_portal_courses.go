@@ -393,8 +393,11 @@ func (h *Pages) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth.P
 		}
 	}
 
+	// The record page explains how to check the draw before it, and lists
+	// it after.
+	d.RecordURL = web.MemberTermURL(t.ID) + "/draw"
 	if t.DrawnAt != nil {
-		d.Drawn, d.Seed, d.DrawnAt, d.RecordURL = true, t.Seed, signup.Moment(lang, *t.DrawnAt), web.MemberTermURL(t.ID)+"/draw"
+		d.Drawn, d.Seed, d.DrawnAt = true, t.Seed, signup.Moment(lang, *t.DrawnAt)
 	}
 
 	// The coming sessions, with the member's marks.
