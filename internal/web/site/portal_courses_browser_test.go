@@ -147,5 +147,5 @@ func TestBrowserPortalCourses(t *testing.T) {
 		b.shot("pcrs-" + pg.name + "-390")
 	}
 	b.do(chromedp.Navigate(b.base + "/m/timetable?lang=zh-CN"))
-	b.expect("timetable", "八段锦 · 2026年晨练班", "已出勤")
+	b.expect("timetable", "八段锦 · 2026年晨练班", "已签到")
 }

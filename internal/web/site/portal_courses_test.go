@@ -376,8 +376,10 @@ func TestPortalCourses(t *testing.T) {
 				t.Fatalf("after twice: %d", n)
 			}
 			// The term page and the timetable mark it.
-			wantBody(t, "term marks", mZhang.get(path), "已出勤 1 / ", "is-attended")
-			wantBody(t, "timetable marks", mZhang.get("/m/timetable"), "八段锦 · 晨练班", "已出勤")
+			// The term's page and the timetable say the member checked in,
+			// and when.
+			wantBody(t, "term marks", mZhang.get(path), "已出勤 1 / ", "is-attended", "data-checked-in", "的课已签到：", "已签到 ")
+			wantBody(t, "timetable marks", mZhang.get("/m/timetable"), "八段锦 · 晨练班", "已签到 ", "我的日程")
 
 			// Not enrolled: refused, on the page and on the button.
 			wantCheckinRefused(t, "li", mLi, cpath, code, "不是本期学员，不能签到")
