@@ -102,6 +102,14 @@ func TestScopeListAndVisibility(t *testing.T) {
 		if _, _, err := w.s.List(ctx, w.city, Query{After: "garbage!"}); err == nil {
 			t.Fatal("bad cursor accepted")
 		}
+		// The filter's dates are refused by their field, as the
+		// dashboard's are: backwards, or centuries apart.
+		for q, field := range map[Query]string{{From: "2026-05-01", To: "2026-04-01"}: "to", {From: "1900-01-01", To: "2100-01-01"}: "from", {From: "2026-02-30"}: "from"} {
+			_, _, err := w.s.List(ctx, w.city, q)
+			if e, ok := errs.As(err); !ok || len(e.Fields) != 1 || e.Fields[field].Key == "" {
+				t.Fatalf("%+v: %v", q, err)
+			}
+		}
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
+	"gonghui/internal/report"
 	"gonghui/internal/scope"
 	"gonghui/internal/signup"
 )
@@ -109,15 +110,14 @@ func (s *Store) List(ctx context.Context, pr *auth.Principal, q Query) ([]Activi
 	if q.Status != "" && !slicesContains(Statuses, q.Status) {
 		f.Add("status", "field.invalid_choice")
 	}
+	// The dates are checked where every range of days is (report.CheckDays):
+	// the same field errors as the dashboard's and the API's.
+	report.CheckDays(f, q.From, q.To)
 	var from, to int64
-	if q.From != "" {
-		t, ok := dayStart(q.From)
-		f.Check(ok, "from", "field.invalid_date")
+	if t, ok := dayStart(q.From); ok && q.From != "" {
 		from = scope.Millis(t)
 	}
-	if q.To != "" {
-		t, ok := dayStart(q.To)
-		f.Check(ok, "to", "field.invalid_date")
+	if t, ok := dayStart(q.To); ok && q.To != "" {
 		to = scope.Millis(t.AddDate(0, 0, 1))
 	}
 	if err := f.Err(); err != nil {

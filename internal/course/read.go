@@ -2,6 +2,7 @@ package course
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"strings"
 	"time"
@@ -294,12 +295,14 @@ type TimetableEntry struct {
 	Venue       string `json:"venue"`
 	Teacher     string `json:"teacher"`
 	Attended    bool   `json:"attended"`
+	// AttendedAt is when the member checked in to the session (nil: not).
+	AttendedAt *time.Time `json:"attended_at,omitempty"`
 }
 
 // Timetable lists a member's sessions between from and to (at most 200).
 func (s *Store) Timetable(ctx context.Context, memberID int64, from, to time.Time) ([]TimetableEntry, error) {
 	rows, err := s.DB.Query(ctx, `SELECT x.id, x.term_id, x.starts_at, x.ends_at, x.cancelled, c.title, t.name, t.venue, t.teacher,
-		CASE WHEN EXISTS (SELECT 1 FROM session_attendance a WHERE a.session_id = x.id AND a.member_id = ?) THEN 1 ELSE 0 END
+		(SELECT a.at FROM session_attendance a WHERE a.session_id = x.id AND a.member_id = ?)
 		FROM enrolments e JOIN course_terms t ON t.id = e.term_id JOIN courses c ON c.id = t.course_id
 		JOIN course_sessions x ON x.term_id = e.term_id
 		WHERE e.member_id = ? AND e.status = ? AND t.status IN (?, ?, ?) AND x.starts_at >= ? AND x.starts_at < ?
@@ -313,12 +316,15 @@ func (s *Store) Timetable(ctx context.Context, memberID int64, from, to time.Tim
 		var e TimetableEntry
 		var starts, ends int64
 		var cancelled int
-		if err := rows.Scan(&e.ID, &e.TermID, &starts, &ends, &cancelled, &e.CourseTitle, &e.TermName, &e.Venue, &e.Teacher, &e.Session.Attended); err != nil {
+		var at sql.NullInt64
+		if err := rows.Scan(&e.ID, &e.TermID, &starts, &ends, &cancelled, &e.CourseTitle, &e.TermName, &e.Venue, &e.Teacher, &at); err != nil {
 			return nil, errs.Internal(err, "course: timetable")
 		}
 		e.StartsAt, e.EndsAt, e.Cancelled = scope.FromMillis(starts), scope.FromMillis(ends), cancelled != 0
-		e.Attended = e.Session.Attended != 0
-		e.Session.Attended = 0
+		if at.Valid {
+			t := scope.FromMillis(at.Int64)
+			e.Attended, e.AttendedAt = true, &t
+		}
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -37,21 +37,54 @@ type Period struct {
 	To   string `json:"to,omitempty"`
 }
 
+// MaxYears is the longest range of days a period, a report or a list
+// filter may span: the figures are kept by month and a chart of more than
+// ten years of months tells no one anything (a range such as 1900–2100 is a
+// typing slip, not a question).
+const MaxYears = 10
+
 // Check validates a period's days.
 func (p Period) Check() error {
 	f := errs.Fields{}
-	if p.From != "" {
-		_, ok := beijing.ParseDay(p.From)
-		f.Check(ok, "from", "field.invalid_date")
-	}
-	if p.To != "" {
-		_, ok := beijing.ParseDay(p.To)
-		f.Check(ok, "to", "field.invalid_date")
-	}
-	if p.From != "" && p.To != "" && len(f) == 0 {
-		f.Check(p.From <= p.To, "to", "field.date_order")
-	}
+	CheckDays(f, p.From, p.To)
 	return f.Err()
+}
+
+// CheckDays validates a range of days of the fields "from" and "to" (either
+// may be empty): each a date, from not after to, at most MaxYears apart.
+// Every page and endpoint that reads a range of days checks it here, so
+// they all answer the same field errors.
+func CheckDays(f errs.Fields, from, to string) {
+	var a, b time.Time
+	okA, okB := true, true
+	if from != "" {
+		a, okA = beijing.ParseDay(from)
+		f.Check(okA, "from", "field.invalid_date")
+	}
+	if to != "" {
+		b, okB = beijing.ParseDay(to)
+		f.Check(okB, "to", "field.invalid_date")
+	}
+	if from == "" || to == "" || !okA || !okB {
+		return
+	}
+	if f.Check(!b.Before(a), "to", "field.date_order") {
+		f.Check(!b.After(a.AddDate(MaxYears, 0, 0)), "from", "report.range_too_long", MaxYears)
+	}
+}
+
+// clamp ends a period that runs past today at today: there are no figures
+// yet for the days after it. It says whether it did.
+func (p Period) clamp(now time.Time) (Period, bool) {
+	today := now.In(beijing.Zone).Format(time.DateOnly)
+	if p.To > today {
+		p.To = today
+		if p.From > today {
+			p.From = today
+		}
+		return p, true
+	}
+	return p, false
 }
 
 func (p Period) months() (string, string) {
@@ -103,7 +136,8 @@ type Dashboard struct {
 	OrgID              int64            `json:"org_id,string"`
 	OrgName            string           `json:"org_name"`
 	Kind               string           `json:"kind"`
-	Period             Period           `json:"period"`
+	Period             Period           `json:"period"`           // as counted: ended at today when asked past it
+	ClampedToToday     bool             `json:"clamped_to_today"` // the period asked for ran past today
 	Orgs               int              `json:"orgs"`
 	ByKind             map[string]int   `json:"by_kind"`
 	Employers          int              `json:"employers"`
@@ -137,6 +171,7 @@ func (r *Reporter) Dashboard(ctx context.Context, pr *auth.Principal, id int64, 
 	if err := p.Check(); err != nil {
 		return nil, err
 	}
+	p, clamped := p.clamp(r.now())
 	o, err := r.Orgs.Get(ctx, pr, id)
 	if err != nil {
 		return nil, err
@@ -150,7 +185,7 @@ func (r *Reporter) Dashboard(ctx context.Context, pr *auth.Principal, id int64, 
 	}
 	f := figs[o.ID]
 	c := org.CountsFrom(f)
-	d := &Dashboard{OrgID: o.ID, OrgName: o.Name, Kind: string(o.Kind), Period: p, Orgs: c.Orgs, ByKind: map[string]int{},
+	d := &Dashboard{OrgID: o.ID, OrgName: o.Name, Kind: string(o.Kind), Period: p, ClampedToToday: clamped, Orgs: c.Orgs, ByKind: map[string]int{},
 		Employers: c.Employers, OrganisedEmployers: c.Organised, OrganisingRate: rate(c.Organised, c.Employers), path: o.Path}
 	for k, n := range c.ByKind {
 		d.ByKind[string(k)] = n
@@ -256,6 +291,7 @@ func (r *Reporter) Children(ctx context.Context, pr *auth.Principal, id int64, p
 	if err := p.Check(); err != nil {
 		return nil, err
 	}
+	p, _ = p.clamp(r.now())
 	if sortBy != "" && !slices.Contains(SortKeys(), sortBy) {
 		f := errs.Fields{}
 		f.Add("sort", "field.invalid_choice")

@@ -174,6 +174,13 @@ func TestDashboardMatchesTheRows(t *testing.T) {
 		if _, err := r.Dashboard(ctx, city, root.ID, report.Period{From: "2026-05-01", To: "2026-04-01"}); err == nil {
 			t.Fatal("backwards period accepted")
 		}
+		// A range past today is counted up to today, and says so.
+		r.Now = func() time.Time { return time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC) }
+		late, err := r.Dashboard(ctx, city, root.ID, report.Period{From: "2026-01-01", To: "2026-12-31"})
+		if err != nil || !late.ClampedToToday || late.Period.To != "2026-06-15" || late.Members.Months[len(late.Members.Months)-1].Month != "2026-06" {
+			t.Fatalf("period past today: %+v %v", late, err)
+		}
+		r.Now = nil
 		if _, err := r.Dashboard(ctx, grant(chaoyang), xicheng.ID, report.Period{}); !errs.Is(err, errs.KindNotFound) {
 			t.Fatalf("another district's dashboard: %v", err)
 		}

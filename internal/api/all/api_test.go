@@ -148,6 +148,8 @@ func TestValidationNamesFieldsInTheUsersLanguage(t *testing.T) {
 			{name: "bad limit", as: "officer_a", method: "GET", path: "/api/v1/orgs?limit=lots", hdr: en, status: 422, want: []string{`"limit":"Must be a whole number."`}},
 			{name: "bad date", as: "officer_a", method: "GET", path: "/api/v1/orgs/{streetA}/stats?from=2024-13-01", status: 422, want: []string{`"from":"日期格式应为 YYYY-MM-DD。"`}},
 			{name: "dates out of order", as: "officer_a", method: "GET", path: "/api/v1/orgs/{streetA}/stats?from=2024-05-01&to=2024-04-01", status: 422, want: []string{`"to":`}},
+			{name: "dates centuries apart", as: "officer_a", method: "GET", path: "/api/v1/orgs/{streetA}/stats?from=1900-01-01&to=2100-01-01", status: 422, want: []string{`"from":"起止日期最多相隔 10 年，请缩小范围。"`}},
+			{name: "children dates centuries apart", as: "officer_a", method: "GET", path: "/api/v1/orgs/{streetA}/stats/children?from=1900-01-01&to=2100-01-01", status: 422, want: []string{`"from":`}},
 			{name: "bad boolean", as: "officer_a", method: "GET", path: "/api/v1/employers?organised=maybe", status: 422, want: []string{`"organised":`}},
 			{name: "bad cursor", as: "admin", method: "GET", path: "/api/v1/users?cursor=xyz", status: 400, want: []string{`"code":"bad_cursor"`}},
 			{name: "nothing was created", as: "officer_a", method: "GET", path: "/api/v1/orgs/{streetA}/children", status: 200,

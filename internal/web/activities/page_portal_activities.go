@@ -107,6 +107,7 @@ type pactDetailData struct {
 	CanCancel     bool
 	CancelNote    string
 	Error         string // the store's refusal of the last action
+	CheckedIn     string // when the member first checked in, "" before
 
 	Card        *pactCard
 	Photos      []pactPhoto
@@ -196,6 +197,28 @@ func pactItemOf(lang i18n.Lang, ma *activity.MemberActivity) web.AgendaItem {
 // checkpoints, or stamps to collect for a prize.
 func pactShowsCard(a *activity.Activity, sc *activity.StampCard) bool {
 	return sc != nil && (len(sc.Stamps) > 1 || a.StampsRequired > 0 || len(a.Checkpoints) > 1)
+}
+
+// pactCheckedIn says when the member first checked in (and, with several
+// checkpoints, how many stamps they hold), "" before any check-in: the
+// member who just scanned finds it on the activity's page too.
+func pactCheckedIn(lang i18n.Lang, sc *activity.StampCard) string {
+	if sc == nil {
+		return ""
+	}
+	var first *time.Time
+	for _, st := range sc.Stamps {
+		if st.At != nil && (first == nil || st.At.Before(*first)) {
+			first = st.At
+		}
+	}
+	if first == nil {
+		return ""
+	}
+	if len(sc.Stamps) > 1 {
+		return i18n.T(lang, "portal.act.checked_in_stamps", signup.Moment(lang, *first), sc.Collected, len(sc.Stamps))
+	}
+	return i18n.T(lang, "portal.act.checked_in", signup.Moment(lang, *first))
 }
 
 // pactCardOf fills a stamp card; just is the checkpoint stamped a moment
@@ -407,6 +430,7 @@ func (h *Pages) renderPactDetail(w http.ResponseWriter, r *http.Request, p *auth
 			d.RegisterLabel = pg.T("portal.act.register_again")
 		}
 	}
+	d.CheckedIn = pactCheckedIn(lang, ma.Card)
 	if pactShowsCard(a, ma.Card) {
 		d.Card = pactCardOf(lang, ma.Card, 0)
 	}

@@ -94,7 +94,8 @@ type pcrsListData struct {
 type pcrsSession struct {
 	When              string
 	Cancelled, Attend bool
-	Next              bool // the first coming one
+	AttendLabel       string // 已签到 and when
+	Next              bool   // the first coming one
 }
 
 // pcrsDetailData is the Data of a term's page.
@@ -102,6 +103,7 @@ type pcrsDetailData struct {
 	pcrsTerm
 	Audience   string
 	Attendance string // "已出勤 2 / 8 次"
+	CheckedIn  string // the check-in to the session under way (or the next attended), "" when none
 	Error      string // the store's refusal of the last action
 
 	CanApply        bool
@@ -315,17 +317,17 @@ func (h *Pages) pcrsDetail() signup.Detail[course.MemberTerm] {
 }
 
 // pcrsAttended reads which of the member's sessions between from and to
-// they attended (only for a member with a place).
-func (h *Pages) pcrsAttended(ctx context.Context, memberID, termID int64, from, to time.Time) map[int64]bool {
-	out := map[int64]bool{}
+// they attended, and when they checked in (only for a member with a place).
+func (h *Pages) pcrsAttended(ctx context.Context, memberID, termID int64, from, to time.Time) map[int64]time.Time {
+	out := map[int64]time.Time{}
 	tt, err := h.Courses.Timetable(ctx, memberID, from, to)
 	if err != nil {
 		slog.Warn("portal: course timetable", "err", err)
 		return out
 	}
 	for _, e := range tt {
-		if e.TermID == termID {
-			out[e.ID] = e.Attended
+		if e.TermID == termID && e.AttendedAt != nil {
+			out[e.ID] = *e.AttendedAt
 		}
 	}
 	return out
@@ -393,18 +395,29 @@ func (h *Pages) renderPcrsTerm(w http.ResponseWriter, r *http.Request, p *auth.P
 		}
 	}
 
+	// The record page explains how to check the draw before it, and lists
+	// it after.
+	d.RecordURL = web.MemberTermURL(t.ID) + "/draw"
 	if t.DrawnAt != nil {
-		d.Drawn, d.Seed, d.DrawnAt, d.RecordURL = true, t.Seed, signup.Moment(lang, *t.DrawnAt), web.MemberTermURL(t.ID)+"/draw"
+		d.Drawn, d.Seed, d.DrawnAt = true, t.Seed, signup.Moment(lang, *t.DrawnAt)
 	}
 
 	// The coming sessions, with the member's marks.
-	var attended map[int64]bool
+	var attended map[int64]time.Time
 	if e != nil && e.Status == course.EnrolEnrolled && len(mt.Upcoming) > 0 {
 		attended = h.pcrsAttended(r.Context(), p.MemberID, t.ID, mt.Upcoming[0].StartsAt, mt.Upcoming[len(mt.Upcoming)-1].StartsAt.Add(time.Millisecond))
 	}
 	next := true
 	for _, x := range mt.Upcoming {
-		s := pcrsSession{When: signup.When(lang, x.StartsAt, x.EndsAt), Cancelled: x.Cancelled, Attend: attended[x.ID]}
+		s := pcrsSession{When: signup.When(lang, x.StartsAt, x.EndsAt), Cancelled: x.Cancelled}
+		if at, ok := attended[x.ID]; ok {
+			// The member who just scanned sees it here: the session
+			// under way is the first coming one, marked with the time.
+			s.Attend, s.AttendLabel = true, pg.T("portal.crs.session_attended_at", signup.Clock(lang, at))
+			if d.CheckedIn == "" {
+				d.CheckedIn = pg.T("portal.crs.checked_in", signup.When(lang, x.StartsAt, x.EndsAt), signup.Moment(lang, at))
+			}
+		}
 		if next && !x.Cancelled {
 			s.Next, next = true, false
 		}
@@ -549,8 +562,8 @@ func (h *Pages) pcrsTimetable(ctx context.Context, lang i18n.Lang, memberID int6
 		switch {
 		case e.Cancelled:
 			it.Closed, it.ClosedV = i18n.T(lang, "portal.crs.session_cancelled"), "danger"
-		case e.Attended:
-			it.Status, it.StatusV = i18n.T(lang, "portal.crs.session_attended"), "success"
+		case e.AttendedAt != nil:
+			it.Status, it.StatusV = i18n.T(lang, "portal.crs.session_attended_at", signup.Clock(lang, *e.AttendedAt)), "success"
 		}
 		items = append(items, it)
 	}

@@ -176,6 +176,7 @@ type dashboardData struct {
 	OrgURL                 string
 	Action                 string // where the period form goes
 	IsReport               bool
+	Clamped                string // the note that the period was ended at today, if it was
 }
 
 func (h *Pages) dashboard(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -220,6 +221,7 @@ func (h *Pages) dashboard(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		return err
 	}
 	d.IDStr, d.Name = db.FormatID(dash.OrgID), dash.OrgName
+	d.Clamped = clampNote(pg.Lang, dash)
 	h.dashboardFrame(r, p, pg, &d, o, dashboardURL(o.ID))
 	fillDashboard(pg.Lang, p, o, dash, &d)
 	d.Kids = childRows(pg.Lang, kids, per, sort)
@@ -239,10 +241,7 @@ func (h *Pages) dashboardFrame(r *http.Request, p *auth.Principal, pg *web.Page,
 	d.KindLabel, d.OrgURL = web.KindLabel(lang, o.Kind), web.OrgURL(o.ID)
 	base := dashboardURL(o.ID)
 	d.Action = action
-	for _, np := range presetPeriods(time.Now()) {
-		d.Presets = append(d.Presets, preset{Label: i18n.T(lang, "dash.preset."+np.Key), URL: action + periodQuery(np.Period, d.Sort),
-			Current: !d.Invalid && np.Period == d.Period})
-	}
+	d.Presets = presetLinks(lang, time.Now(), action, d)
 	cur := d.Sort
 	if cur == "" {
 		cur = "active"
@@ -419,6 +418,7 @@ func (h *Pages) periodReport(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		tr := func(key string, args ...any) string { return i18n.T(pg.Lang, key, args...) }
 		d.AsOf = web.FormatTime(dash.AsOf, "2006-01-02 15:04:05")
 		d.Pending = dash.PendingChanges
+		d.Clamped = clampNote(pg.Lang, dash)
 		d.Sentences = report.Summary(dash, kids, tr)
 		d.Figures = report.Figures(dash, tr)
 		d.Kids = childRows(pg.Lang, kids, per, "")

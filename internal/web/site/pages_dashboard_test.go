@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -70,7 +72,7 @@ func TestDashboardPages(t *testing.T) {
 				`href="/applications?org=`+root+`">0</a>`,
 				`href="/employers?within=`+root+`&amp;organised=yes">1</a>`,
 				`<th scope="col" class="num">09</th>`,
-				`type="application/json" id="dash-chart-data">`, `"months":["2024-01",`,
+				`type="application/json" id="dash-chart-data" data-echarts="`+asset(t, "vendor/echarts/echarts.min.js")+`">`, `"months":["2024-01",`,
 				asset(t, "vendor/echarts/echarts.min.js"), asset(t, "dashboard.js"),
 				`value="2024-01-01"`, "数据更新于 ",
 				`href="/orgs/`+root+`/report?`+strings.ReplaceAll(y2024, "&", "&amp;")+`"`)
@@ -108,6 +110,13 @@ func TestDashboardPages(t *testing.T) {
 			a = admin.get("/orgs/" + root + "/dashboard?from=2024-12-01&to=2024-01-01")
 			wantStatus(t, "backwards", a, http.StatusUnprocessableEntity)
 			wantBody(t, "backwards", a, `id="f-to-error"`)
+			a = admin.get("/orgs/" + root + "/dashboard?from=1900-01-01&to=2100-01-01")
+			wantStatus(t, "centuries", a, http.StatusUnprocessableEntity)
+			wantBody(t, "centuries", a, `id="f-from-error"`, "起止日期最多相隔 10 年")
+			wantNoBody(t, "centuries", a, "dash-chart-data", "2099")
+			a = admin.get("/orgs/" + root + "/report?from=" + strconv.Itoa(time.Now().Year()) + "-01-01&to=" + strconv.Itoa(time.Now().Year()+5) + "-12-31")
+			wantStatus(t, "past today", a, http.StatusOK)
+			wantBody(t, "past today", a, `class="dash-clamped"`, "结束日期晚于今天")
 			wantStatus(t, "bad report", admin.get("/orgs/"+root+"/report?from=x"), http.StatusUnprocessableEntity)
 			wantStatus(t, "bad workbook", admin.get("/orgs/"+root+"/report.xlsx?from=x"), http.StatusUnprocessableEntity)
 		})

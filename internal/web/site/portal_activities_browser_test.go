@@ -108,6 +108,10 @@ func TestBrowserPortalActivities(t *testing.T) {
 	// The same code again (a second scan): already checked in.
 	b.open(activity.CheckinPath(code), `[data-result="again"]`)
 	b.shot("pact-checkin-again-390")
+	// The activity's page says so too.
+	b.open("/m/activities/"+aid(museum), "[data-checked-in]")
+	b.shot("pact-detail-checked-in-390")
+	b.expect("the activity after checking in", "已签到：", "（已集 1 / 3 枚）")
 
 	// The timetable, the notices, and the page in English.
 	for _, pg := range []struct{ name, path, sel string }{

@@ -225,7 +225,9 @@ func TestPortalActivities(t *testing.T) {
 			a = mSun.get(path)
 			wantBody(t, "waiting", a, "候补中", "候补第 2 位")
 			wantBody(t, "waiting first", mZhao.get(path), "候补第 1 位")
-			wantBody(t, "timetable", mSun.get("/m/timetable"), museum.Title, "候补第 2 位")
+			a = mSun.get("/m/timetable")
+			wantBody(t, "timetable", a, museum.Title, "候补第 2 位", `<h1 class="portal-title">我的日程</h1>`)
+			wantNoBody(t, "timetable", a, `<h1 class="portal-title">工会活动</h1>`)
 			wantBody(t, "mine", mSun.get("/m/activities?tab=mine"), museum.Title, "候补中")
 
 			// Li cancels: Zhao is promoted and told.
@@ -305,7 +307,10 @@ func TestPortalActivities(t *testing.T) {
 			a = mZhang.get(path)
 			wantBody(t, "again page", a, `data-result="again"`)
 			wantNoBody(t, "again page", a, `action="/m/checkin"`)
-			wantBody(t, "card on the page", mZhang.get("/m/activities/"+aid(museum)), "已集 1 / 3 枚", "is-done")
+			// The activity's own page says the member checked in, and when.
+			a = mZhang.get("/m/activities/" + aid(museum))
+			wantBody(t, "card on the page", a, "已集 1 / 3 枚", "is-done", "data-checked-in", "已签到：", "（已集 1 / 3 枚）")
+			wantNoBody(t, "not checked in", mZhao.get("/m/activities/"+aid(museum)), "data-checked-in")
 
 			// Not registered.
 			wantCheckinRefused(t, "li: cancelled", mLi, path, code, "没有该活动的报名记录")

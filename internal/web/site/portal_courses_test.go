@@ -180,14 +180,16 @@ func TestPortalCourses(t *testing.T) {
 			a := mZhang.get(path)
 			wantStatus(t, "term", a, 200)
 			wantBody(t, "term", a, "太极拳", "2026年春季班", "每周二、周四 19:00–20:30", "王老师", "西城区大栅栏西街 12 号", "北京市总工会",
-				"尚未报名", "报名参加抽签", `action="`+path+`/apply"`, "抽签种子的 SHA-256：", taiji.SeedHash, "抽签时公开种子，任何人都可复核",
+				"尚未报名", "报名参加抽签", `action="`+path+`/apply"`, "由系统公开抽签", "结果人人可以复核", "抽签怎样复核？", `href="`+path+`/draw"`,
 				"近期课程安排", "下次课")
-			wantNoBody(t, "term", a, `/withdraw"`, "查看抽签记录")
+			// A worker reads plain words; the seed's hash and the formula
+			// are one link away, for whoever wants to check.
+			wantNoBody(t, "term", a, `/withdraw"`, "查看抽签记录", "SHA-256", taiji.SeedHash)
 			wantNoCourseKeys(t, "term", a)
 			wantBody(t, "model-worker term", mZhang.get("/m/courses/terms/"+tid(yoga)), "限劳模")
 			a = mZhang.get(path + "/draw")
 			wantStatus(t, "record before the draw", a, 200)
-			wantBody(t, "record before the draw", a, "还没有抽签", taiji.SeedHash)
+			wantBody(t, "record before the draw", a, "还没有抽签", "抽签种子的 SHA-256：", taiji.SeedHash, "SHA-256(“种子:报名号”)")
 		})
 
 		t.Run("apply twice, withdraw, apply again", func(t *testing.T) {
@@ -255,7 +257,8 @@ func TestPortalCourses(t *testing.T) {
 				mt := s.view(t, m, taiji)
 				a := clients[m.ID].get(path)
 				wantStatus(t, m.Name, a, 200)
-				wantBody(t, m.Name, a, "名单已公布", "抽签种子：", tm.Seed, taiji.SeedHash, "查看抽签记录", `href="`+path+`/draw"`,
+				wantNoBody(t, m.Name, a, "SHA-256", tm.Seed)
+				wantBody(t, m.Name, a, "名单已公布", "由系统公开抽签", "查看抽签记录", `href="`+path+`/draw"`,
 					"报名号 "+strconv.FormatInt(mt.Enrolment.Ticket, 10), "名额 2 个 · 已录取 2 人 · 候补 2 人")
 				wantNoBody(t, m.Name, a, `action="`+path+`/apply"`)
 				switch mt.Enrolment.Status {
@@ -273,7 +276,7 @@ func TestPortalCourses(t *testing.T) {
 				if len(mine) != 1 || mine[0][2] != strconv.FormatInt(mt.Enrolment.Ticket, 10) || mine[0][1] != strconv.FormatInt(mt.Enrolment.DrawRank, 10) {
 					t.Errorf("%s: my row %v, ticket %d rank %d", m.Name, mine, mt.Enrolment.Ticket, mt.Enrolment.DrawRank)
 				}
-				wantBody(t, "record", a, tm.Seed, "共 4 个报名号参加抽签，名额 2 个，录取 2 个", "sha256sum")
+				wantBody(t, "record", a, tm.Seed, taiji.SeedHash, "共 4 个报名号参加抽签，名额 2 个，录取 2 个", "sha256sum")
 				wantNoBody(t, "record", a, "张建华", "李秀英", "赵六", "孙七")
 				wantNoCourseKeys(t, "record", a)
 			}
@@ -373,8 +376,10 @@ func TestPortalCourses(t *testing.T) {
 				t.Fatalf("after twice: %d", n)
 			}
 			// The term page and the timetable mark it.
-			wantBody(t, "term marks", mZhang.get(path), "已出勤 1 / ", "is-attended")
-			wantBody(t, "timetable marks", mZhang.get("/m/timetable"), "八段锦 · 晨练班", "已出勤")
+			// The term's page and the timetable say the member checked in,
+			// and when.
+			wantBody(t, "term marks", mZhang.get(path), "已出勤 1 / ", "is-attended", "data-checked-in", "的课已签到：", "已签到 ")
+			wantBody(t, "timetable marks", mZhang.get("/m/timetable"), "八段锦 · 晨练班", "已签到 ", "我的日程")
 
 			// Not enrolled: refused, on the page and on the button.
 			wantCheckinRefused(t, "li", mLi, cpath, code, "不是本期学员，不能签到")
