@@ -223,8 +223,8 @@ func TestMemberPages(t *testing.T) {
 			wantStatus(t, "city federation", a, 404)
 			a = officer.get("/members/new")
 			wantStatus(t, "picker", a, 200)
-			wantBody(t, "picker", a, `<option value="`+id(s.unionE)+`"`)
-			wantNoBody(t, "picker", a, `<option value="`+id(s.unionW)+`"`)
+			wantBody(t, "picker", a, `name="org" value="`+id(s.unionE)+`"`)
+			wantNoBody(t, "picker", a, `name="org" value="`+id(s.unionW)+`"`)
 		})
 
 		t.Run("apply, approve, member", func(t *testing.T) {
