@@ -15,8 +15,8 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
-	"gonghui/internal/errs"
 	"gonghui/internal/org"
+	"gonghui/internal/testkit"
 	"gonghui/internal/testkit/orgtree"
 )
 
@@ -107,24 +107,8 @@ func Count(t testing.TB, d *db.DB, q string, args ...any) int {
 	return n
 }
 
-// WantKind fails t unless err is an *errs.Error of kind k.
-func WantKind(t testing.TB, err error, k errs.Kind) {
-	t.Helper()
-	if e, ok := errs.As(err); !ok || e.Kind != k {
-		t.Fatalf("error %v, want kind %d", err, k)
-	}
-}
+// WantKind is testkit.WantKind.
+var WantKind = testkit.WantKind
 
-// WantField fails t unless err names field with message key, or with any
-// key when key is "".
-func WantField(t testing.TB, err error, field, key string) {
-	t.Helper()
-	e, ok := errs.As(err)
-	if !ok {
-		t.Fatalf("error %v, want field %s", err, field)
-	}
-	f, ok := e.Fields[field]
-	if !ok || key != "" && f.Key != key {
-		t.Fatalf("error %v, want field %s: %s", err, field, key)
-	}
-}
+// WantField is testkit.WantField.
+var WantField = testkit.WantField

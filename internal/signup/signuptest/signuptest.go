@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"gonghui/internal/auth"
-	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
+	"gonghui/internal/testkit"
 )
 
 // Clock is a settable time for a store's SetClock.
@@ -92,30 +92,11 @@ func NewTree(t testing.TB, s *org.Store) *Tree {
 	return tr
 }
 
-// WantCode fails the test unless err is a store error with code.
-func WantCode(t testing.TB, err error, code string) {
-	t.Helper()
-	if e, ok := errs.As(err); !ok || e.Code != code {
-		t.Fatalf("error %v, want code %s", err, code)
-	}
-}
+// WantCode is testkit.WantCode.
+var WantCode = testkit.WantCode
 
-// WantField fails the test unless err refuses field, with key when key is
-// not "".
-func WantField(t testing.TB, err error, field, key string) {
-	t.Helper()
-	e, ok := errs.As(err)
-	if !ok {
-		t.Fatalf("error %v, want field %s", err, field)
-	}
-	f, ok := e.Fields[field]
-	if !ok {
-		t.Fatalf("error %v has no field %s", err, field)
-	}
-	if key != "" && f.Key != key {
-		t.Fatalf("field %s: %s, want %s", field, f.Key, key)
-	}
-}
+// WantField is testkit.WantField.
+var WantField = testkit.WantField
 
 // Together runs every fn at once and fails the test on any error.
 func Together(t testing.TB, fns []func() error) {
