@@ -143,15 +143,35 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 	d := &DB{Dialect: SQLite, w: w, r: r}
 	// The first connection turns the file into WAL mode; do it on the writer
 	// before any reader opens the file.
-	if err := w.PingContext(ctx); err != nil {
+	if err := d.pingSQLite(ctx, w); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	if err := r.PingContext(ctx); err != nil {
+	if err := d.pingSQLite(ctx, r); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	return d, nil
+}
+
+// pingSQLite opens a first connection. Several processes starting on a new
+// file at once race to turn it into WAL mode, and the loser is told
+// SQLITE_BUSY at once: the busy timeout does not cover that change, so the
+// connection is tried again, for a few seconds at most.
+func (d *DB) pingSQLite(ctx context.Context, pool *sql.DB) error {
+	delay := 20 * time.Millisecond
+	for try := 0; ; try++ {
+		err := pool.PingContext(ctx)
+		if err == nil || try == 8 || !d.transient(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(delay):
+		}
+		delay *= 2
+	}
 }
 
 // Close closes both pools.

@@ -179,8 +179,10 @@ func (d *DB) ensureMigrationTable(ctx context.Context) error {
 		return err
 	})
 	// Two PostgreSQL sessions creating the same table at once: one loses with a
-	// unique violation on the catalogue; the table exists either way.
-	if err != nil && IsUnique(err) {
+	// unique violation on the catalogue, or with "relation already exists"
+	// (42P07) when IF NOT EXISTS looked before the other committed; the table
+	// exists either way.
+	if err != nil && (IsUnique(err) || isCode(err, "42P07")) {
 		return nil
 	}
 	return err
