@@ -14,6 +14,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 )
 
 // memberActivityQuery reads a member's listing filters: ?mine= ?past= ?q=
@@ -480,14 +481,7 @@ func (h *API) getPhoto(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	hd := w.Header()
-	hd.Set("Content-Type", ct)
-	hd.Set("Content-Length", strconv.Itoa(len(data)))
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	hd.Set("Cache-Control", "private, no-cache")
-	_, err = w.Write(data)
-	return err
+	return httpx.ServeUpload(w, ct, data, "private, no-cache")
 }
 
 // deletePhoto: DELETE /activities/{id}/photos/{photo_id}.

@@ -7,6 +7,7 @@ import (
 	"gonghui/internal/activity"
 	"gonghui/internal/auth"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/web"
 )
 
@@ -57,11 +58,7 @@ func (h *Pages) activityPhoto(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Cache-Control", "private, max-age=3600")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	w.Write(data)
+	_ = httpx.ServeUpload(w, ct, data, "private, max-age=3600")
 	return nil
 }
 

@@ -501,13 +501,7 @@ func (h *Pages) pactPhoto(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	if err != nil {
 		return err
 	}
-	hd := w.Header()
-	hd.Set("Content-Type", ct)
-	hd.Set("Content-Length", strconv.Itoa(len(data)))
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	hd.Set("Cache-Control", "private, max-age=3600")
-	_, _ = w.Write(data)
+	_ = httpx.ServeUpload(w, ct, data, "private, max-age=3600")
 	return nil
 }
 
