@@ -39,6 +39,16 @@ func TestBrowserDashboardRanges(t *testing.T) {
 		}
 		b.open(base+"?from=1900-01-01&to=2100-01-01", "#f-from-error")
 		b.expect("centuries", "起止日期最多相隔 10 年")
+		// The refused field's input stays in line with its neighbour's, and
+		// on a desktop its message takes one line.
+		aligned, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(() => {
+			const a = document.querySelector('#f-from').getBoundingClientRect(), b = document.querySelector('#f-to').getBoundingClientRect();
+			const e = document.querySelector('#f-from-error').getBoundingClientRect();
+			return (a.top === b.top || innerWidth < 761) && (e.height < 30 || innerWidth < 761);
+		})()`))
+		if err != nil || !aligned {
+			t.Fatalf("the refused range's fields are out of line or its message wraps at %s px (%v)", size, err)
+		}
 		b.shot("dashboard-range-refused-" + size)
 		b.open(base+"?from="+strconv.Itoa(time.Now().Year())+"-01-01&to="+strconv.Itoa(time.Now().Year()+5)+"-12-31", ".dash-clamped")
 		b.expect("past today", "结束日期晚于今天")
