@@ -31,6 +31,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/pii"
 	"gonghui/internal/scope"
+	"gonghui/internal/sms"
 )
 
 // Status is where a membership stands.
@@ -144,6 +145,11 @@ type Store struct {
 
 	cardMu sync.Mutex
 	card   *card.Signer // the card signing key, once read
+
+	// Messages about repeated applications (join_sms.go).
+	dupSMS    sms.Sender
+	dupBudget SMSBudget
+	smsWG     sync.WaitGroup // messages under way (tests wait for them)
 }
 
 // NewStore returns a store on d sealing personal data with keys.
