@@ -21,7 +21,9 @@ func TestMessageMany(t *testing.T) {
 		a1 := w.Add(t, w.UnionA, "周红芳", 1)
 		a2 := w.Add(t, w.SubA, "陈勇兰", 2)
 		b1 := w.Add(t, w.UnionB, "刘洋", 3)
-		count := func() int { return membertest.Count(t, d, "SELECT count(*) FROM member_notices WHERE kind = ?", KindMessage) }
+		count := func() int {
+			return membertest.Count(t, d, "SELECT count(*) FROM member_notices WHERE kind = ?", KindMessage)
+		}
 
 		// Refused, nothing stored: bad text, or a member outside the subtree.
 		for text, key := range map[string]string{"  ": "field.required", strings.Repeat("通", MaxMessage+1): "field.too_long", "周六\x00活动": "member.text_control"} {

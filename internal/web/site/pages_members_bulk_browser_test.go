@@ -43,7 +43,7 @@ func TestBrowserMembersBulkTag(t *testing.T) {
 		}
 	}
 	tick := func(m *member.Member) step {
-		return chromedp.Click(chromedp.CSS("#sel-"+mid(m)))
+		return chromedp.Click(chromedp.CSS("#sel-" + mid(m)))
 	}
 
 	b := newTab(t, s.srv.URL, 90*time.Second, false)
