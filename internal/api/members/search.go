@@ -9,11 +9,9 @@ import (
 	"gonghui/internal/member"
 )
 
-// memberSearchInput is the body of POST /members/search: the filters of
-// GET /members, so that a full ID or mobile number searched for travels in
-// the body and never in a URL (a proxy's or server's access log, a
-// browser's history).
-type memberSearchInput struct {
+// memberFilterInput is the registry's filters in a JSON body, as GET
+// /members takes them in its query.
+type memberFilterInput struct {
 	Q          string   `json:"q"`
 	Org        api.ID   `json:"org"`
 	OrgOnly    bool     `json:"org_only"`
@@ -22,25 +20,39 @@ type memberSearchInput struct {
 	JoinedFrom string   `json:"joined_from"`
 	JoinedTo   string   `json:"joined_to"`
 	Employer   api.ID   `json:"employer"`
-	Sort       string   `json:"sort"`
-	Cursor     string   `json:"cursor"`
-	Limit      int      `json:"limit"`
 }
 
-// query checks the body's identifiers and page size and makes the store's
-// query; the store checks the rest.
-func (in *memberSearchInput) query() (member.Query, error) {
-	f := errs.Fields{}
-	q := member.Query{Q: in.Q, Org: in.Org.Parse(f, "org", false), OrgOnly: in.OrgOnly, Status: member.Status(strings.TrimSpace(in.Status)),
-		JoinedFrom: strings.TrimSpace(in.JoinedFrom), JoinedTo: strings.TrimSpace(in.JoinedTo), Employer: in.Employer.Parse(f, "employer", false),
-		Sort: member.Sort(strings.TrimSpace(in.Sort)), After: in.Cursor, Limit: in.Limit}
-	if in.Limit < 0 || in.Limit > member.MaxBulk {
-		f.Add("limit", "field.out_of_range", 1, member.MaxBulk)
-	}
+// query makes the store's query, the identifiers' errors going to f; the
+// store checks the rest.
+func (in *memberFilterInput) query(f errs.Fields) member.Query {
+	q := member.Query{Q: strings.TrimSpace(in.Q), Org: in.Org.Parse(f, "org", false), OrgOnly: in.OrgOnly, Status: member.Status(strings.TrimSpace(in.Status)),
+		JoinedFrom: strings.TrimSpace(in.JoinedFrom), JoinedTo: strings.TrimSpace(in.JoinedTo), Employer: in.Employer.Parse(f, "employer", false)}
 	for _, t := range in.Tags {
 		if t = strings.TrimSpace(t); t != "" {
 			q.Tags = append(q.Tags, t)
 		}
+	}
+	return q
+}
+
+// memberSearchInput is the body of POST /members/search: the filters of
+// GET /members, so that a full ID or mobile number searched for travels in
+// the body and never in a URL (a proxy's or server's access log, a
+// browser's history), with the order and the page.
+type memberSearchInput struct {
+	memberFilterInput
+	Sort   string `json:"sort"`
+	Cursor string `json:"cursor"`
+	Limit  int    `json:"limit"`
+}
+
+// query checks the page size and makes the store's query.
+func (in *memberSearchInput) query() (member.Query, error) {
+	f := errs.Fields{}
+	q := in.memberFilterInput.query(f)
+	q.Sort, q.After, q.Limit = member.Sort(strings.TrimSpace(in.Sort)), in.Cursor, in.Limit
+	if in.Limit < 0 || in.Limit > member.MaxBulk {
+		f.Add("limit", "field.out_of_range", 1, member.MaxBulk)
 	}
 	return q, f.Err()
 }

@@ -12,8 +12,11 @@ import (
 
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
+	"gonghui/internal/inbox"
 	"gonghui/internal/member"
+	"gonghui/internal/notice"
 	"gonghui/internal/testkit"
+	"gonghui/internal/web"
 )
 
 // The registry sorted by a column, and the selection's bulk actions:
@@ -167,5 +170,26 @@ func TestMemberListSortAndBulk(t *testing.T) {
 			wantBody(t, "en list", a, "Export the ticked members", "Sort by")
 			wantNoKeys(t, "en list", a, memberRawKeyRE)
 		})
+	})
+}
+
+// TestPortalStaffMessage: a message staff sent to ticked members shows on
+// each one's home page under 给您的消息, and on nobody else's.
+func TestPortalStaffMessage(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		s := newPortalSite(t, d)
+		notices := notice.NewStore(d, s.members)
+		s.srv = serve(t, mounted(t, Deps{Deps: web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members,
+			Inbox: inbox.New().WithMembers(notices.MessageSource())}}))
+		zhang := s.add(t, s.unionE, "张建华", 1, "2019-03-01")
+		s.add(t, s.unionE, "李秀英", 2, "2019-03-01")
+		if _, err := notices.MessageMany(context.Background(), s.system, []int64{zhang.ID}, "本周六上午九点，工会活动室开放。"); err != nil {
+			t.Fatal(err)
+		}
+		a := s.memberLogin(t, mobileNumber(1)).get("/m")
+		wantStatus(t, "home", a, http.StatusOK)
+		wantBody(t, "home", a, "给您的消息", "本周六上午九点，工会活动室开放。", `href="/m/notices"`)
+		wantNoKeys(t, "home", a, keyRE("inbox"), portalRawKeyRE)
+		wantNoBody(t, "another member's home", s.memberLogin(t, mobileNumber(2)).get("/m"), "本周六上午九点")
 	})
 }
