@@ -42,27 +42,35 @@ func sortWorld(t *testing.T, w *world) []*Member {
 	return out
 }
 
-// pages lists q page by page (two a page), answering the ids in order.
-func pages(t *testing.T, w *world, pr *auth.Principal, q Query) []int64 {
+// listAll follows q's cursors to the end, answering every member listed.
+func listAll(t *testing.T, w *world, pr *auth.Principal, q Query) []Member {
 	t.Helper()
-	var ids []int64
-	q.Limit = 2
+	var out []Member
 	for i := 0; ; i++ {
 		ms, next, err := w.s.List(ctx, pr, q)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range ms {
-			ids = append(ids, m.ID)
-		}
+		out = append(out, ms...)
 		if next == "" {
-			return ids
+			return out
 		}
-		if i > 20 {
+		if i > 1000 {
 			t.Fatal("paging does not end")
 		}
 		q.After = next
 	}
+}
+
+// pages lists q two a page, answering the ids in order.
+func pages(t *testing.T, w *world, pr *auth.Principal, q Query) []int64 {
+	t.Helper()
+	q.Limit = 2
+	var ids []int64
+	for _, m := range listAll(t, w, pr, q) {
+		ids = append(ids, m.ID)
+	}
+	return ids
 }
 
 func TestListSorts(t *testing.T) {
