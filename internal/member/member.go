@@ -142,6 +142,8 @@ type Store struct {
 	now    func() time.Time
 	// countCap, when set (tests), replaces CountCap.
 	countCap int64
+	// sortWalkMin, when set (tests), replaces sortWalkMin.
+	sortWalkMin int
 
 	cardMu sync.Mutex
 	card   *card.Signer // the card signing key, once read

@@ -160,6 +160,8 @@ type plan struct {
 	exact   string   // only this union
 	tagBits int64
 	sort    Sort // a column order instead of the walk's own
+	// walkSort: the sort column's index is walked instead (sort.go).
+	walkSort bool
 }
 
 // List returns a page of the members the caller may see that match q, and
@@ -226,6 +228,16 @@ func (s *Store) Each(ctx context.Context, pr *auth.Principal, q Query, reveal bo
 }
 
 func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, paths []string) (*plan, error) {
+	pl, err := s.filterPlan(ctx, pr, q, paths)
+	if err != nil || pl == nil {
+		return pl, err
+	}
+	pl.walkSort, err = s.sortWalks(ctx, pl, q.Employer)
+	return pl, err
+}
+
+// filterPlan is the plan of q's filters.
+func (s *Store) filterPlan(ctx context.Context, pr *auth.Principal, q Query, paths []string) (*plan, error) {
 	f := errs.Fields{}
 	q.Q = strings.TrimSpace(q.Q)
 	_, isToken := IsNumberToken(q.Q)
@@ -468,6 +480,11 @@ func (s *Store) page(ctx context.Context, pl *plan, after string, limit int) ([]
 // args, the plan's own, extended with the key and the scope) and the
 // ORDER BY of the index it walks.
 func (pl *plan) walk(where []string, args []any) (from string, _ []string, _ []any, order string) {
+	if pl.walkSort {
+		cond, a := pl.sortWalk(where, args)
+		order, _ = pl.sort.orderBy()
+		return memberFrom, []string{cond}, a, order
+	}
 	// The path and id columns of the walk: the members' own, or those of
 	// the key table (bigrams, tags) that drives it.
 	from, pathCol, idCol := memberFrom, "m.org_path", "m.id"

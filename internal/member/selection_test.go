@@ -104,23 +104,34 @@ func TestListSorts(t *testing.T) {
 		}
 		party := func(m *Member) bool { return slices.Contains(m.Tags, "party_member") }
 		zhang := func(m *Member) bool { return m.Name == "张伟" }
-		for _, s := range []Sort{SortJoined, SortJoinedDesc, SortName, SortNameDesc} {
-			for _, pr := range []*auth.Principal{w.Admin, w.DashilanOfficer} {
-				t.Run(fmt.Sprintf("%s/%d", s, len(pr.Paths(auth.PermMemberRead))), func(t *testing.T) {
-					if got, exp := pages(t, w, pr, Query{Sort: s}), want(pr, s, nil); !slices.Equal(got, exp) {
-						t.Fatalf("sort %q: %v, want %v", s, got, exp)
-					}
-					// A tag filter walks the tag's index; the sort still holds.
-					if got, exp := pages(t, w, pr, Query{Sort: s, Tags: []string{"party_member"}}), want(pr, s, party); !slices.Equal(got, exp) {
-						t.Fatalf("sort %q with a tag: %v, want %v", s, got, exp)
-					}
-					// So does a name search (the bigram index).
-					if got, exp := pages(t, w, pr, Query{Sort: s, Q: "张伟"}), want(pr, s, zhang); !slices.Equal(got, exp) {
-						t.Fatalf("sort %q searching: %v, want %v", s, got, exp)
-					}
-				})
+		// Both ways of finding a sorted page: the subtree's rows sorted
+		// (small subtrees), the sort column's index walked (large ones).
+		for _, walkFrom := range []int{1 << 30, 1} {
+			w.s.sortWalkMin = walkFrom
+			for _, s := range []Sort{SortJoined, SortJoinedDesc, SortName, SortNameDesc} {
+				for _, pr := range []*auth.Principal{w.Admin, w.DashilanOfficer} {
+					t.Run(fmt.Sprintf("%s/%d/%d", s, len(pr.Paths(auth.PermMemberRead)), walkFrom), func(t *testing.T) {
+						if got, exp := pages(t, w, pr, Query{Sort: s}), want(pr, s, nil); !slices.Equal(got, exp) {
+							t.Fatalf("sort %q: %v, want %v", s, got, exp)
+						}
+						// A tag filter walks the tag's index; the sort still holds.
+						if got, exp := pages(t, w, pr, Query{Sort: s, Tags: []string{"party_member"}}), want(pr, s, party); !slices.Equal(got, exp) {
+							t.Fatalf("sort %q with a tag: %v, want %v", s, got, exp)
+						}
+						// So does a name search (the bigram index).
+						if got, exp := pages(t, w, pr, Query{Sort: s, Q: "张伟"}), want(pr, s, zhang); !slices.Equal(got, exp) {
+							t.Fatalf("sort %q searching: %v, want %v", s, got, exp)
+						}
+						// "This union only" and a status.
+						onlyA := func(m *Member) bool { return m.OrgID == w.UnionA.ID }
+						if got, exp := pages(t, w, pr, Query{Sort: s, Org: w.UnionA.ID, OrgOnly: true, Status: StatusActive}), want(pr, s, onlyA); !slices.Equal(got, exp) {
+							t.Fatalf("sort %q in one union: %v, want %v", s, got, exp)
+						}
+					})
+				}
 			}
 		}
+		w.s.sortWalkMin = 0
 		// The default order is unchanged by naming it.
 		if a, b := pages(t, w, w.Admin, Query{}), pages(t, w, w.Admin, Query{Sort: "org"}); !slices.Equal(a, b) || len(a) != len(all) {
 			t.Fatalf("default %v, org %v", a, b)
