@@ -18,5 +18,6 @@ func inboxRegistry(m *Main) *inbox.Registry {
 	s = append(s, exports.InboxSource(m.Members, time.Now)) // full-number exports to approve
 	s = append(s, m.Acts.InboxSource())                     // activity registrations to approve
 	return inbox.New(s...).
-		WithMembers(m.Members.MemberInboxSource(), privacy.MemberInboxSource(m.Members)) // the portal: applications, transfers, corrections
+		WithMembers(m.Members.MemberInboxSource(), privacy.MemberInboxSource(m.Members), // the portal: applications, transfers, corrections,
+			m.Notices.MessageSource()) // and staff messages
 }

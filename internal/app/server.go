@@ -94,6 +94,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m.Notices = notice.NewStore(d, m.Members)
 	m.SMS = sms.LogSender{}
 	m.Auth.SetSMS(m.SMS)
+	m.Members.SetDuplicateSMS(m.SMS, member.ThrottleBudget(m.Auth)) // a repeated application told to the person on record
 	// Only a process started with --demo lets the demo's accounts in with a
 	// password alone; the sign-in page says so.
 	m.Auth.SetDemoMode(cfg.Demo)

@@ -21,7 +21,8 @@ const ActionExport = "audit.export"
 var Areas = []Area{
 	{"pii", []string{"pii.reveal", "pii.self_reveal", "pii.export_request", "pii.export_approve", "pii.export_reject", "pii.export"}},
 	{"member", []string{"member.create", "member.update", "member.status", "member.import", "member.export",
-		"member.correction_request", "member.correction_approved", "member.correction_rejected", "member.anonymise"}},
+		"member.correction_request", "member.correction_approved", "member.correction_rejected", "member.anonymise",
+		"member.bulk_tag", "member.message"}},
 	{"join", []string{"join.apply", "join.approved", "join.rejected"}},
 	{"transfer", []string{"transfer.request", "transfer.release", "transfer.accept", "transfer.reject", "transfer.cancel"}},
 	{"org", []string{"org.create", "org.update", "org.bulk_insert", "org.move", "org.move_out", "org.link_employer", "org.unlink_employer"}},

@@ -143,7 +143,9 @@ func (s *Store) Apply(ctx context.Context, orgID int64, in ApplyInput) (*Applica
 	}
 	appID := db.NewID()
 	var receipt *Application
+	var dup *duplicate // whom to tell by SMS of a repeated application (join_sms.go)
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
+		dup = nil
 		u, err := loadUnion(ctx, tx, orgID)
 		if err != nil {
 			return err
@@ -155,7 +157,8 @@ func (s *Store) Apply(ctx context.Context, orgID int64, in ApplyInput) (*Applica
 		if pending > 0 {
 			// Answered as if filed; the pending one stands for this person.
 			receipt = &Application{ID: appID, OrgID: u.ID, OrgName: u.Name, Name: p.name, Status: AppPending, CreatedAt: s.now(), Tags: []string{}}
-			return nil
+			dup, err = pendingDuplicate(ctx, tx, p.idHash, u.Name)
+			return err
 		}
 		ex, err := findByIDHash(ctx, tx, p.idHash)
 		if err != nil {
@@ -175,6 +178,13 @@ func (s *Store) Apply(ctx context.Context, orgID int64, in ApplyInput) (*Applica
 			if open == 0 {
 				status = AppTransfer
 				transferID = db.NewID()
+			}
+		}
+		if ex != nil && ex.Status == StatusActive && status == AppPending {
+			// A member already (here, or elsewhere with a transfer open):
+			// filed plainly for the staff to refuse; the member is told.
+			if dup, err = memberDuplicate(ctx, tx, ex.ID, u.Name); err != nil {
+				return err
 			}
 		}
 		idS, err := s.Keys.SealString(p.id.Number, appIDAAD(appID))
@@ -217,6 +227,9 @@ func (s *Store) Apply(ctx context.Context, orgID int64, in ApplyInput) (*Applica
 		return audit.Record(ctx, tx, audit.Event{Action: "join.apply", Entity: "join_application", EntityID: db.FormatID(appID), OrgPath: u.Path,
 			After: auditView(&p, u.ID, "")})
 	})
+	if err == nil {
+		s.tellDuplicate(ctx, dup)
+	}
 	if err != nil || receipt != nil {
 		return receipt, err
 	}

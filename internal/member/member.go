@@ -31,6 +31,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/pii"
 	"gonghui/internal/scope"
+	"gonghui/internal/sms"
 )
 
 // Status is where a membership stands.
@@ -141,9 +142,16 @@ type Store struct {
 	now    func() time.Time
 	// countCap, when set (tests), replaces CountCap.
 	countCap int64
+	// sortWalkMin, when set (tests), replaces sortWalkMin.
+	sortWalkMin int
 
 	cardMu sync.Mutex
 	card   *card.Signer // the card signing key, once read
+
+	// Messages about repeated applications (join_sms.go).
+	dupSMS    sms.Sender
+	dupBudget SMSBudget
+	smsWG     sync.WaitGroup // messages under way (tests wait for them)
 }
 
 // NewStore returns a store on d sealing personal data with keys.

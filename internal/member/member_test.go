@@ -230,18 +230,8 @@ func TestListSearchAndScope(t *testing.T) {
 		find := func(p *auth.Principal, q Query) []string {
 			t.Helper()
 			var out []string
-			for {
-				page, next, err := w.s.List(ctx, p, q)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, m := range page {
-					out = append(out, m.Name)
-				}
-				if next == "" {
-					break
-				}
-				q.After = next
+			for _, m := range listAll(t, w, p, q) {
+				out = append(out, m.Name)
 			}
 			slices.Sort(out)
 			return out

@@ -141,8 +141,12 @@ type Query struct {
 	JoinedFrom string
 	JoinedTo   string
 	Employer   int64
-	After      string // cursor
-	Limit      int    // default 50, at most 200
+	// IDs, when set, narrows the filter to these members (a selection on a
+	// page): at most MaxBulk.
+	IDs   []int64
+	Sort  Sort   // the listing's order (see Sort); ignored by counts
+	After string // cursor
+	Limit int    // default 50, at most 200
 }
 
 // plan is a listing's SQL: which index it walks, in which order, and how
@@ -155,6 +159,9 @@ type plan struct {
 	scope   []string // subtrees; or
 	exact   string   // only this union
 	tagBits int64
+	sort    Sort // a column order instead of the walk's own
+	// walkSort: the sort column's index is walked instead (sort.go).
+	walkSort bool
 }
 
 // List returns a page of the members the caller may see that match q, and
@@ -221,6 +228,16 @@ func (s *Store) Each(ctx context.Context, pr *auth.Principal, q Query, reveal bo
 }
 
 func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, paths []string) (*plan, error) {
+	pl, err := s.filterPlan(ctx, pr, q, paths)
+	if err != nil || pl == nil {
+		return pl, err
+	}
+	pl.walkSort, err = s.sortWalks(ctx, pl, q.Employer)
+	return pl, err
+}
+
+// filterPlan is the plan of q's filters.
+func (s *Store) filterPlan(ctx context.Context, pr *auth.Principal, q Query, paths []string) (*plan, error) {
 	f := errs.Fields{}
 	q.Q = strings.TrimSpace(q.Q)
 	_, isToken := IsNumberToken(q.Q)
@@ -233,10 +250,12 @@ func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, paths []s
 		// An empty answer to a reversed range would read as "nobody".
 		f.Check(q.JoinedFrom <= q.JoinedTo, "joined_to", "field.date_order")
 	}
+	f.Check(q.Sort.Valid(), "sort", "field.invalid_choice")
+	f.Check(len(q.IDs) <= MaxBulk, "ids", "field.too_many", MaxBulk)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	pl := &plan{order: "path", scope: paths}
+	pl := &plan{order: "path", scope: paths, sort: q.Sort.norm()}
 	if q.Org != 0 {
 		u, err := loadUnion(ctx, s.DB, q.Org)
 		if err != nil || !rule.CanRead(pr, u.Path) {
@@ -279,6 +298,12 @@ func (s *Store) plan(ctx context.Context, pr *auth.Principal, q Query, paths []s
 	if q.Employer != 0 {
 		pl.where = append(pl.where, "m.employer_id = ?")
 		pl.args = append(pl.args, q.Employer)
+	}
+	if len(q.IDs) > 0 {
+		pl.where = append(pl.where, "m.id IN ("+db.Placeholders(len(q.IDs))+")")
+		for _, id := range q.IDs {
+			pl.args = append(pl.args, id)
+		}
 	}
 	if q.Q == "" {
 		return pl, nil
@@ -402,13 +427,21 @@ func nextString(s string) string {
 func (s *Store) page(ctx context.Context, pl *plan, after string, limit int) ([]row, string, error) {
 	where := append([]string{}, pl.where...)
 	args := append([]any{}, pl.args...)
-	key, id, err := ParseCursor(after, pl.order)
+	corder := pl.order
+	if pl.sort != SortOrg {
+		corder = pl.sort.cursorOrder()
+	}
+	key, id, err := ParseCursor(after, corder)
 	if err != nil {
 		return nil, "", err
 	}
 	from, where, args, order := pl.walk(where, args)
 	if id != 0 {
-		if !strings.Contains(order, ",") {
+		if pl.sort != SortOrg {
+			_, resume := pl.sort.orderBy()
+			where = append(where, resume)
+			args = append(args, key, id)
+		} else if !strings.Contains(order, ",") {
 			where = append(where, order+" > ?")
 			args = append(args, id)
 		} else {
@@ -428,6 +461,9 @@ func (s *Store) page(ctx context.Context, pl *plan, after string, limit int) ([]
 	}
 	out = out[:limit]
 	last := out[limit-1]
+	if pl.sort != SortOrg {
+		return out, makeCursor(corder, pl.sort.sortKey(&last), last.ID), nil
+	}
 	var k string
 	switch pl.order {
 	case "path", "gram", "tag":
@@ -444,6 +480,11 @@ func (s *Store) page(ctx context.Context, pl *plan, after string, limit int) ([]
 // args, the plan's own, extended with the key and the scope) and the
 // ORDER BY of the index it walks.
 func (pl *plan) walk(where []string, args []any) (from string, _ []string, _ []any, order string) {
+	if pl.walkSort {
+		cond, a := pl.sortWalk(where, args)
+		order, _ = pl.sort.orderBy()
+		return memberFrom, []string{cond}, a, order
+	}
 	// The path and id columns of the walk: the members' own, or those of
 	// the key table (bigrams, tags) that drives it.
 	from, pathCol, idCol := memberFrom, "m.org_path", "m.id"
@@ -474,6 +515,9 @@ func (pl *plan) walk(where []string, args []any) (from string, _ []string, _ []a
 		order = "m.initials, m.id"
 	default:
 		order = "m.id"
+	}
+	if pl.sort != SortOrg {
+		order, _ = pl.sort.orderBy()
 	}
 	return from, where, args, order
 }

@@ -44,6 +44,7 @@ func (s *Store) Count(ctx context.Context, pr *auth.Principal, q Query) (Total, 
 	if err != nil {
 		return Total{}, err
 	}
+	q.Sort = SortOrg // a count walks the filter's own index
 	pl, err := s.plan(ctx, pr, q, paths)
 	if err != nil || pl == nil {
 		return Total{}, err
@@ -72,7 +73,7 @@ func (s *Store) Count(ctx context.Context, pr *auth.Principal, q Query) (Total, 
 // figureMetrics names the rollup levels that add up to q's total, or nil
 // when the figures cannot answer q (see Total).
 func figureMetrics(q Query) []string {
-	if strings.TrimSpace(q.Q) != "" || q.JoinedFrom != "" || q.JoinedTo != "" || q.Employer != 0 || q.OrgOnly {
+	if strings.TrimSpace(q.Q) != "" || q.JoinedFrom != "" || q.JoinedTo != "" || q.Employer != 0 || q.OrgOnly || len(q.IDs) > 0 {
 		return nil
 	}
 	switch {

@@ -47,14 +47,15 @@ type Notice struct {
 	Kind          string    `json:"kind"`
 	ActivityID    int64     `json:"activity_id,string,omitempty"`
 	TermID        int64     `json:"term_id,string,omitempty"` // a course term's notice
-	ActivityTitle string    `json:"activity_title"`           // or the course's and term's
+	ActivityTitle string    `json:"activity_title"`           // or the course's and term's, or a message's text
 	At            time.Time `json:"at"`
 	Read          bool      `json:"read"`
 }
 
-// titled selects notices with the title of what they are about.
+// titled selects notices with the title of what they are about, or a
+// staff message's text (KindMessage) in its place.
 const titled = `SELECT n.id, n.member_id, n.kind, COALESCE(n.activity_id, 0), COALESCE(n.term_id, 0),
-	COALESCE(a.title, c.title || ' · ' || t.name, ''), n.created_at, n.read_at
+	COALESCE(a.title, c.title || ' · ' || t.name, n.body), n.created_at, n.read_at
 	FROM member_notices n LEFT JOIN activities a ON a.id = n.activity_id
 	LEFT JOIN course_terms t ON t.id = n.term_id LEFT JOIN courses c ON c.id = t.course_id`
 

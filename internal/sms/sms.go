@@ -54,3 +54,10 @@ func (r *Recorder) Last(mobile string) string {
 	}
 	return m[len(m)-1]
 }
+
+// Sent returns every message sent to mobile, oldest first.
+func (r *Recorder) Sent(mobile string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.sent[mobile]...)
+}

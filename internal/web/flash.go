@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"gonghui/internal/i18n"
@@ -22,6 +23,12 @@ func SetFlash(w http.ResponseWriter, r *http.Request, key string) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: cookieFlash, Value: key, Path: "/", MaxAge: flashMaxAge,
 		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+}
+
+// SetFlashCount stores a message key whose text counts n ("已处理 %d 人");
+// the count travels with the key as "key:n".
+func SetFlashCount(w http.ResponseWriter, r *http.Request, key string, n int) {
+	SetFlash(w, r, key+":"+strconv.Itoa(n))
 }
 
 // takeFlash reads the pending notice and clears it so that it shows once.
@@ -49,6 +56,13 @@ func takeFlash(w http.ResponseWriter, r *http.Request, lang i18n.Lang) string {
 }
 
 func flashText(lang i18n.Lang, key string) string {
+	if k, num, ok := strings.Cut(key, ":"); ok {
+		n, err := strconv.Atoi(num)
+		if err != nil || n < 0 || !strings.HasPrefix(k, "flash.") || !i18n.Has(k) {
+			return ""
+		}
+		return i18n.T(lang, k, n)
+	}
 	if (strings.HasPrefix(key, "flash.") || strings.HasPrefix(key, "portal.flash.")) && i18n.Has(key) {
 		return i18n.T(lang, key)
 	}

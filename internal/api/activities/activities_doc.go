@@ -211,8 +211,9 @@ func activityNotes(ns api.Notes) {
 	})
 	api.Note[notice.Notice](ns, api.TypeNote{
 		Fields: map[string]api.FieldNote{
-			"kind":    {Enum: []string{"promoted", "approved", "waitlisted", "rejected", "cancelled"}},
-			"term_id": {Desc: "a course term's notice"},
+			"activity_title": {Desc: "the activity's title, a course term's, or (kind message) the text staff wrote"},
+			"kind":           {Enum: []string{"promoted", "approved", "waitlisted", "rejected", "cancelled", "message"}},
+			"term_id":        {Desc: "a course term's notice"},
 		},
 	})
 }

@@ -4,13 +4,11 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"strings"
 
 	"gonghui/internal/api"
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
-	"gonghui/internal/member"
 	"gonghui/internal/member/exports"
 )
 
@@ -18,15 +16,8 @@ import (
 // a request with a reason, a second person's approval, one download.
 
 type exportRequestInput struct {
-	Q          string   `json:"q"`
-	Org        api.ID   `json:"org"`
-	OrgOnly    bool     `json:"org_only"`
-	Status     string   `json:"status"`
-	Tags       []string `json:"tags"`
-	JoinedFrom string   `json:"joined_from"`
-	JoinedTo   string   `json:"joined_to"`
-	Employer   api.ID   `json:"employer"`
-	Reason     string   `json:"reason"`
+	memberFilterInput
+	Reason string `json:"reason"`
 }
 
 // requestExport: POST /member-exports.
@@ -36,8 +27,7 @@ func (h *API) requestExport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := errs.Fields{}
-	q := member.Query{Q: strings.TrimSpace(in.Q), Org: in.Org.Parse(f, "org", false), OrgOnly: in.OrgOnly, Status: member.Status(in.Status),
-		Tags: in.Tags, JoinedFrom: in.JoinedFrom, JoinedTo: in.JoinedTo, Employer: in.Employer.Parse(f, "employer", false)}
+	q := in.query(f)
 	if err := f.Err(); err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ func memberQuery(r *http.Request) (member.Query, error) {
 func memberFilter(q *api.Query, pg api.Page) member.Query {
 	in := member.Query{Q: q.Str("q"), Org: q.ID("org"), Status: member.Status(q.Str("status")),
 		JoinedFrom: q.Str("joined_from"), JoinedTo: q.Str("joined_to"), Employer: q.ID("employer"),
-		After: pg.Cursor, Limit: pg.Limit}
+		Sort: member.Sort(q.Str("sort")), After: pg.Cursor, Limit: pg.Limit}
 	if b := q.Boolean("org_only"); b != nil {
 		in.OrgOnly = *b
 	}
@@ -56,6 +56,11 @@ func (h *API) listMembers(w http.ResponseWriter, r *http.Request) error {
 	if err := q.Err(); err != nil {
 		return err
 	}
+	return h.answerMembers(w, r, in)
+}
+
+// answerMembers answers a page of the registry with the filter's total.
+func (h *API) answerMembers(w http.ResponseWriter, r *http.Request, in member.Query) error {
 	p := api.Principal(r)
 	items, next, err := h.Members.List(r.Context(), p, in)
 	if err != nil {

@@ -157,6 +157,9 @@ func writeExport(ctx context.Context, s *member.Store, pr *auth.Principal, q mem
 func exportQueryView(q member.Query) map[string]any {
 	v := map[string]any{"org": db.FormatID(q.Org), "org_only": q.OrgOnly, "status": q.Status, "tags": q.Tags,
 		"joined_from": q.JoinedFrom, "joined_to": q.JoinedTo, "employer": db.FormatID(q.Employer)}
+	if len(q.IDs) > 0 {
+		v["selected"] = len(q.IDs) // ticked on the list's page
+	}
 	// The search text may be a number: keep only its kind.
 	if q.Q != "" {
 		v["q"] = member.SearchKind(q.Q)

@@ -25,6 +25,7 @@ import (
 type memberFilters struct {
 	Q, Org, OrgOnly, Status, JoinedFrom, JoinedTo, Employer string
 	Tags                                                    []string
+	Sort                                                    string // the list's order (member.Sort)
 }
 
 func memberFiltersFrom(r *http.Request) memberFilters { return memberFiltersOf(r.URL.Query()) }
@@ -32,7 +33,7 @@ func memberFiltersFrom(r *http.Request) memberFilters { return memberFiltersOf(r
 func memberFiltersOf(q url.Values) memberFilters {
 	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
 	f := memberFilters{Q: get("q"), Org: get("org"), Status: get("status"), JoinedFrom: get("joined_from"),
-		JoinedTo: get("joined_to"), Employer: get("employer")}
+		JoinedTo: get("joined_to"), Employer: get("employer"), Sort: get("sort")}
 	if web.IsChecked(get("org_only")) {
 		f.OrgOnly = "1"
 	}
@@ -73,6 +74,7 @@ func (f memberFilters) values() url.Values {
 	for _, t := range f.Tags {
 		v.Add("tag", t)
 	}
+	set("sort", f.Sort)
 	return v
 }
 
@@ -81,7 +83,7 @@ func (f memberFilters) values() url.Values {
 func (f memberFilters) query() (member.Query, error) {
 	fe := errs.Fields{}
 	q := member.Query{Q: f.Q, OrgOnly: f.OrgOnly != "", Status: member.Status(f.Status), Tags: f.Tags,
-		JoinedFrom: f.JoinedFrom, JoinedTo: f.JoinedTo}
+		JoinedFrom: f.JoinedFrom, JoinedTo: f.JoinedTo, Sort: member.Sort(f.Sort)}
 	if f.Org != "" {
 		if q.Org = web.ParseIDValue(f.Org); q.Org == 0 {
 			fe.Add("org", "field.invalid_id")
@@ -118,6 +120,11 @@ type memberListData struct {
 	// since the page knows only the number's keyed hash.
 	NumberSearch string
 	ClearURL     string
+	// The column heads that sort the list, and the selection's bulk form
+	// (page_members_bulk.go).
+	SortHeads   map[string]sortHead
+	SortOptions []web.Option
+	Bulk        *bulkForm
 }
 
 // memberSearch: POST /members/search. The search form posts, so that a
@@ -138,7 +145,6 @@ func (h *Pages) memberSearch(w http.ResponseWriter, r *http.Request, p *auth.Pri
 }
 
 func (h *Pages) memberList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	ctx := r.Context()
 	f := memberFiltersFrom(r)
 	if tok, ok := h.Members.NumberToken(f.Q); ok {
 		// A number in the address (a bookmark, a link): move it out.
@@ -146,7 +152,18 @@ func (h *Pages) memberList(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		web.Redirect(w, r, "/members?"+f.values().Encode(), "")
 		return nil
 	}
+	return h.renderMemberList(w, r, p, nil, http.StatusOK)
+}
+
+// renderMemberList shows the registry at the filters of r's address; form
+// carries a failed bulk action (its values and errors).
+func (h *Pages) renderMemberList(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *web.Form, status int) error {
+	ctx := r.Context()
+	f := memberFiltersFrom(r)
 	pg := h.Page(w, r, p, "mweb.members.title", "members")
+	if r.Method != http.MethodGet {
+		pg.Path = memberListPath(f, web.QueryValue(r, "cursor"))
+	}
 	d := memberListData{F: f, StatusOptions: memberStatusOptions(pg.Lang), TagChoices: web.TagChoices(pg.Lang, "f-tag-", f.Tags),
 		CanWrite: p.Can(auth.PermMemberWrite), Sections: memberSections(pg.Lang), Section: "members"}
 	d.Filtered = f.Q != "" || f.Org != "" || f.Status != "" || len(f.Tags) > 0 || f.JoinedFrom != "" || f.JoinedTo != "" || f.Employer != ""
@@ -175,7 +192,6 @@ func (h *Pages) memberList(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	if p.Can(auth.PermMemberReveal) {
 		d.RevealURL = exportNewURL(f)
 	}
-	status := http.StatusOK
 	cursor := web.QueryValue(r, "cursor")
 	q, err := f.query()
 	var items []member.Member
@@ -204,8 +220,12 @@ func (h *Pages) memberList(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		pg.Form = form
 		d.MoreOpen = d.MoreOpen || form.Errors["joined_from"] != "" || form.Errors["joined_to"] != ""
 		status = httpx.Status(err)
+	} else if form != nil {
+		pg.Form = form
 	}
 	d.Rows = memberRows(pg.Lang, items)
+	d.SortHeads, d.SortOptions = sortHeads(f), sortOptions(pg.Lang)
+	d.Bulk = bulkFormFor(pg, r, p, f, cursor, d.Rows)
 	// The record's page links back here, filter and page kept.
 	back := "?back=" + url.QueryEscape(web.SetQuery(pg.Path, "flash", ""))
 	for i := range d.Rows {

@@ -354,7 +354,8 @@ func (h *Pages) memberExport(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		return nil
 	}
 	in := member.Query{Q: strings.TrimSpace(q.Get("q")), Org: web.ParseIDValue(q.Get("org")), OrgOnly: q.Get("org_only") == "1" || q.Get("org_only") == "true",
-		Status: member.Status(q.Get("status")), JoinedFrom: q.Get("joined_from"), JoinedTo: q.Get("joined_to"), Employer: web.ParseIDValue(q.Get("employer"))}
+		Status: member.Status(q.Get("status")), JoinedFrom: q.Get("joined_from"), JoinedTo: q.Get("joined_to"), Employer: web.ParseIDValue(q.Get("employer")),
+		Sort: member.Sort(strings.TrimSpace(q.Get("sort")))}
 	for _, t := range q["tag"] {
 		if t = strings.TrimSpace(t); t != "" {
 			in.Tags = append(in.Tags, t)

@@ -15,6 +15,7 @@ func (h *Pages) Routes(mux *http.ServeMux) {
 	// (page_transfers.go) and a union's joining poster (page_join_qr.go).
 	mux.HandleFunc("GET /members", a(h.memberList))
 	mux.HandleFunc("POST /members/search", a(h.memberSearch))
+	mux.HandleFunc("POST /members/bulk", a(h.memberBulk)) // the selection's actions (page_members_bulk.go)
 	mux.HandleFunc("GET /members/new", a(h.memberNew))
 	mux.HandleFunc("POST /members/new", a(h.memberCreateMany))
 	mux.HandleFunc("GET /members/{id}", a(h.memberShow))
