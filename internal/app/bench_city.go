@@ -122,6 +122,9 @@ func cmdBenchCity(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		{"page period report, city root", page.get("/orgs/" + rootS + "/report?" + per)},
 		{"API member list, city root", api.get("/api/v1/members?org=" + rootS)},
 		{"API member list, street, tag 劳模", api.get("/api/v1/members?org=" + streetS + "&tag=model_worker")},
+		{"API member list, city root, latest joined first", api.get("/api/v1/members?sort=-joined&org=" + rootS)},
+		{"API member list, street, tag 劳模, by name", api.get("/api/v1/members?sort=name&org=" + streetS + "&tag=model_worker")},
+		{"page member list, street, tag 劳模 (with total)", page.get("/members?org=" + streetS + "&tag=model_worker")},
 		{"API member search 王伟, city", api.get("/api/v1/members?q=" + url.QueryEscape("王伟"))},
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
