@@ -1,0 +1,94 @@
+package member
+
+import (
+	"context"
+	"strings"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/listing"
+	"gonghui/internal/scope"
+)
+
+// ApplicationQuery filters ListApplications.
+type ApplicationQuery struct {
+	Org    int64 // a union's subtree
+	Status ApplicationStatus
+	Sort   string // one of ApplicationSorts' keys, "-" first for descending; "" oldest first
+	After  string
+	Offset int // rows to skip (page numbers), at most listing.Cap
+	Limit  int
+}
+
+// ApplicationSorts are the orders of the queue of applications.
+var ApplicationSorts = &listing.Sorts[Application]{List: "application", ID: "a.id", IDOf: func(a *Application) int64 { return a.ID },
+	Default: "created", Keys: []listing.Key[Application]{
+		{Name: "created", Expr: "a.created_at", Of: func(a *Application) any { return scope.Millis(a.CreatedAt) }},
+		{Name: "name", Expr: "a.name", Of: func(a *Application) any { return a.Name }},
+		{Name: "org", Expr: "o.name", Of: func(a *Application) any { return a.OrgName }},
+	}}
+
+// applicationWhere is the filter of q within the caller's subtrees (or
+// q's union); none when the caller has no subtree.
+func (s *Store) applicationWhere(ctx context.Context, pr *auth.Principal, q ApplicationQuery) ([]string, []any, error) {
+	paths, err := rule.Paths(pr)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch q.Status {
+	case "", AppPending, AppApproved, AppRejected, AppTransfer:
+	default:
+		return nil, nil, fieldErr("status", "field.invalid_choice")
+	}
+	if q.Org != 0 {
+		u, err := loadUnion(ctx, s.DB, q.Org)
+		if err != nil || !rule.CanRead(pr, u.Path) {
+			return nil, nil, fieldErr("org", "field.invalid_id")
+		}
+		paths = []string{u.Path}
+	}
+	if len(paths) == 0 {
+		return nil, nil, nil
+	}
+	inScope, args := scope.SQL("a.org_path", paths)
+	where := []string{inScope}
+	if q.Status != "" {
+		where = append(where, "a.status = ?")
+		args = append(args, string(q.Status))
+	}
+	return where, args, nil
+}
+
+// ListApplications returns applications to unions in the caller's
+// subtrees, in q's order (oldest first by default: a queue).
+func (s *Store) ListApplications(ctx context.Context, pr *auth.Principal, q ApplicationQuery) ([]Application, string, error) {
+	order, err := ApplicationSorts.Parse(q.Sort)
+	if err != nil {
+		return nil, "", err
+	}
+	where, args, err := s.applicationWhere(ctx, pr, q)
+	if err != nil || where == nil {
+		return nil, "", err
+	}
+	limit := scope.PageLimit(q.Limit)
+	where, args, tail, err := order.Tail(listing.Page{After: q.After, Offset: q.Offset, Limit: limit}, where, args)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := s.DB.Query(ctx, "SELECT "+appCols+appFrom+" WHERE "+strings.Join(where, " AND ")+tail, args...)
+	out, err := ScanAll(rows, err, []Application(nil), "member: list applications", s.scanApp)
+	if err != nil {
+		return nil, "", err
+	}
+	out, next := order.Cut(out, limit)
+	return out, next, nil
+}
+
+// CountApplications is the total of q's filter (its order and page
+// ignored), counted up to listing.Cap.
+func (s *Store) CountApplications(ctx context.Context, pr *auth.Principal, q ApplicationQuery) (listing.Total, error) {
+	where, args, err := s.applicationWhere(ctx, pr, q)
+	if err != nil || where == nil {
+		return listing.Total{}, err
+	}
+	return listing.Count(ctx, s.DB, s.countCap, "FROM join_applications a", where, args)
+}
