@@ -1,0 +1,52 @@
+package course
+
+import (
+	"testing"
+	"time"
+
+	"gonghui/internal/db"
+	"gonghui/internal/listing"
+	"gonghui/internal/listing/listingtest"
+	"gonghui/internal/testkit"
+)
+
+// The staff listing of courses in every order, paged by cursor and by
+// page number, and the totals of its filters.
+func TestCoursesSortedAndCounted(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		for i, c := range []CourseInput{{Title: "太极拳", Category: "taiji"}, {Title: "瑜伽", Category: "yoga"}, {Title: "太极拳", Category: "taiji"},
+			{Title: "合唱", Category: "singing"}} {
+			c.OrgID = w.street.ID
+			if i%2 == 1 {
+				c.OrgID = w.unionA.ID
+			}
+			if _, err := w.s.CreateCourse(ctx, w.officer, c); err != nil {
+				t.Fatal(err)
+			}
+			if i == 1 {
+				w.clock.Add(time.Minute) // two made at one instant, two at another: ties the id breaks
+			}
+		}
+		listingtest.CheckOrders(t, Sorts, 4, func(sort, after string, offset, limit int) ([]int64, string, error) {
+			rows, next, err := w.s.ListCourses(ctx, w.officer, Query{Sort: sort, After: after, Offset: offset, Limit: limit})
+			return listingtest.IDs(rows, func(c *Course) int64 { return c.ID }), next, err
+		})
+		for _, c := range []struct {
+			q    Query
+			want int64
+		}{{Query{}, 4}, {Query{Q: "太极"}, 2}, {Query{Category: "yoga"}, 1}, {Query{Org: w.unionA.ID}, 2}} {
+			got, err := w.s.CountCourses(ctx, w.officer, c.q)
+			if err != nil || got != (listing.Total{N: c.want}) {
+				t.Errorf("%+v: total %+v, want %d (%v)", c.q, got, c.want, err)
+			}
+		}
+		if got, err := w.s.CountCourses(ctx, w.outsider, Query{}); err != nil || got.N != 0 {
+			t.Errorf("another street's total %+v %v", got, err)
+		}
+		_, err := w.s.CountCourses(ctx, w.officer, Query{Category: "karaoke"})
+		wantField(t, err, "category")
+		_, _, err = w.s.ListCourses(ctx, w.officer, Query{Sort: "-terms"})
+		wantField(t, err, "sort")
+	})
+}
