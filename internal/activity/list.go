@@ -2,7 +2,6 @@ package activity
 
 import (
 	"context"
-	"strings"
 
 	"gonghui/internal/auth"
 	"gonghui/internal/errs"
@@ -37,7 +36,11 @@ var Sorts = &listing.Sorts[Activity]{List: "activity", ID: "a.id", IDOf: func(a 
 
 // where is the filter of q within the caller's subtrees (or Org's); none
 // when the caller has no subtree.
-func (s *Store) where(ctx context.Context, pr *auth.Principal, q Query) ([]string, []any, error) {
+func (s *Store) where(ctx context.Context, pr *auth.Principal, q Query) listing.Filter {
+	return func() ([]string, []any, error) { return s.conds(ctx, pr, q) }
+}
+
+func (s *Store) conds(ctx context.Context, pr *auth.Principal, q Query) ([]string, []any, error) {
 	paths, err := rule.Paths(pr)
 	if err != nil {
 		return nil, nil, err
@@ -97,34 +100,15 @@ func (s *Store) where(ctx context.Context, pr *auth.Principal, q Query) ([]strin
 // List returns the activities published by organisations in the caller's
 // subtrees (or in Org's), in q's order: newest start first by default.
 func (s *Store) List(ctx context.Context, pr *auth.Principal, q Query) ([]Activity, string, error) {
-	order, err := Sorts.Parse(q.Sort)
-	if err != nil {
-		return nil, "", err
-	}
-	where, args, err := s.where(ctx, pr, q)
-	if err != nil || where == nil {
-		return []Activity{}, "", err
-	}
-	limit := scope.PageLimit(q.Limit)
-	where, args, tail, err := order.Tail(listing.Page{After: q.After, Offset: q.Offset, Limit: limit}, where, args)
-	if err != nil {
-		return nil, "", err
-	}
-	rows, err := s.DB.QueryFresh(ctx, "SELECT "+activityCols+activityFrom+" WHERE "+strings.Join(where, " AND ")+tail, args...)
-	out, err := signup.All(rows, err, "activity: list", scanListed)
-	if err != nil {
-		return nil, "", err
-	}
-	out, next := order.Cut(out, limit)
-	return out, next, nil
+	return Sorts.Read(q.Sort, listing.Page{After: q.After, Offset: q.Offset, Limit: q.Limit}, s.where(ctx, pr, q),
+		func(clause string, args []any) ([]Activity, error) {
+			rows, err := s.DB.QueryFresh(ctx, "SELECT "+activityCols+activityFrom+clause, args...)
+			return signup.All(rows, err, "activity: list", scanListed)
+		})
 }
 
-// CountList is the total of q's filter (its order and page ignored), counted
-// up to listing.Cap.
+// CountList is the total of q's filter (its order and page ignored),
+// counted up to listing.Cap.
 func (s *Store) CountList(ctx context.Context, pr *auth.Principal, q Query) (listing.Total, error) {
-	where, args, err := s.where(ctx, pr, q)
-	if err != nil || where == nil {
-		return listing.Total{}, err
-	}
-	return listing.Count(ctx, s.DB, 0, "FROM activities a", where, args)
+	return listing.CountOf(ctx, s.DB, 0, "FROM activities a", s.where(ctx, pr, q))
 }

@@ -34,16 +34,9 @@ func TestListSortedAndCounted(t *testing.T) {
 			rows, next, err := w.s.List(ctx, w.city, Query{Sort: sort, After: after, Offset: offset, Limit: limit})
 			return listingtest.IDs(rows, func(a *Activity) int64 { return a.ID }), next, err
 		})
-		for _, c := range []struct {
-			q    Query
-			want int64
-		}{{Query{}, 5}, {Query{Q: "观影"}, 2}, {Query{Status: StatusPublished}, 3}, {Query{Status: StatusDraft, Org: w.unionB.ID}, 1},
-			{Query{From: "2030-01-01"}, 0}} {
-			got, err := w.s.CountList(ctx, w.city, c.q)
-			if err != nil || got != (listing.Total{N: c.want}) {
-				t.Errorf("%+v: total %+v, want %d (%v)", c.q, got, c.want, err)
-			}
-		}
+		listingtest.CheckTotals(t, []listingtest.Total[Query]{listingtest.Want(Query{}, 5), listingtest.Want(Query{Q: "观影"}, 2), listingtest.Want(Query{Status: StatusPublished}, 3),
+			listingtest.Want(Query{Status: StatusDraft, Org: w.unionB.ID}, 1), listingtest.Want(Query{From: "2030-01-01"}, 0)},
+			func(q Query) (listing.Total, error) { return w.s.CountList(ctx, w.city, q) })
 		if got, err := w.s.CountList(ctx, w.dashilanOfficer, Query{}); err != nil || got.N != 3 {
 			t.Errorf("Dashilan's total %+v %v", got, err)
 		}

@@ -2,7 +2,6 @@ package course
 
 import (
 	"context"
-	"strings"
 
 	"gonghui/internal/auth"
 	"gonghui/internal/listing"
@@ -31,7 +30,11 @@ var Sorts = &listing.Sorts[Course]{List: "course", ID: "c.id", IDOf: func(c *Cou
 
 // where is the filter of q within the caller's subtrees (or Org's); none
 // when the caller has no subtree.
-func (s *Store) where(ctx context.Context, pr *auth.Principal, q Query) ([]string, []any, error) {
+func (s *Store) where(ctx context.Context, pr *auth.Principal, q Query) listing.Filter {
+	return func() ([]string, []any, error) { return s.conds(ctx, pr, q) }
+}
+
+func (s *Store) conds(ctx context.Context, pr *auth.Principal, q Query) ([]string, []any, error) {
 	paths, err := rule.Paths(pr)
 	if err != nil {
 		return nil, nil, err
@@ -63,35 +66,15 @@ func (s *Store) where(ctx context.Context, pr *auth.Principal, q Query) ([]strin
 // ListCourses lists the courses of the caller's subtrees (or Org's), in
 // q's order: newest first by default.
 func (s *Store) ListCourses(ctx context.Context, pr *auth.Principal, q Query) ([]Course, string, error) {
-	order, err := Sorts.Parse(q.Sort)
-	if err != nil {
-		return nil, "", err
-	}
-	where, args, err := s.where(ctx, pr, q)
-	if err != nil || where == nil {
-		return []Course{}, "", err
-	}
-	limit := scope.PageLimit(q.Limit)
-	where, args, tail, err := order.Tail(listing.Page{After: q.After, Offset: q.Offset, Limit: limit}, where, args)
-	if err != nil {
-		return nil, "", err
-	}
-	rows, err := s.DB.QueryFresh(ctx, "SELECT "+courseCols+" FROM courses c JOIN orgs o ON o.id = c.org_id WHERE "+
-		strings.Join(where, " AND ")+tail, args...)
-	out, err := signup.All(rows, err, "course: list", scanCourse)
-	if err != nil {
-		return nil, "", err
-	}
-	out, next := order.Cut(out, limit)
-	return out, next, nil
+	return Sorts.Read(q.Sort, listing.Page{After: q.After, Offset: q.Offset, Limit: q.Limit}, s.where(ctx, pr, q),
+		func(clause string, args []any) ([]Course, error) {
+			rows, err := s.DB.QueryFresh(ctx, "SELECT "+courseCols+" FROM courses c JOIN orgs o ON o.id = c.org_id"+clause, args...)
+			return signup.All(rows, err, "course: list", scanCourse)
+		})
 }
 
 // CountCourses is the total of q's filter (its order and page ignored),
 // counted up to listing.Cap.
 func (s *Store) CountCourses(ctx context.Context, pr *auth.Principal, q Query) (listing.Total, error) {
-	where, args, err := s.where(ctx, pr, q)
-	if err != nil || where == nil {
-		return listing.Total{}, err
-	}
-	return listing.Count(ctx, s.DB, 0, "FROM courses c", where, args)
+	return listing.CountOf(ctx, s.DB, 0, "FROM courses c", s.where(ctx, pr, q))
 }

@@ -32,15 +32,8 @@ func TestCoursesSortedAndCounted(t *testing.T) {
 			rows, next, err := w.s.ListCourses(ctx, w.officer, Query{Sort: sort, After: after, Offset: offset, Limit: limit})
 			return listingtest.IDs(rows, func(c *Course) int64 { return c.ID }), next, err
 		})
-		for _, c := range []struct {
-			q    Query
-			want int64
-		}{{Query{}, 4}, {Query{Q: "太极"}, 2}, {Query{Category: "yoga"}, 1}, {Query{Org: w.unionA.ID}, 2}} {
-			got, err := w.s.CountCourses(ctx, w.officer, c.q)
-			if err != nil || got != (listing.Total{N: c.want}) {
-				t.Errorf("%+v: total %+v, want %d (%v)", c.q, got, c.want, err)
-			}
-		}
+		listingtest.CheckTotals(t, []listingtest.Total[Query]{listingtest.Want(Query{}, 4), listingtest.Want(Query{Q: "太极"}, 2), listingtest.Want(Query{Category: "yoga"}, 1), listingtest.Want(Query{Org: w.unionA.ID}, 2)},
+			func(q Query) (listing.Total, error) { return w.s.CountCourses(ctx, w.officer, q) })
 		if got, err := w.s.CountCourses(ctx, w.outsider, Query{}); err != nil || got.N != 0 {
 			t.Errorf("another street's total %+v %v", got, err)
 		}

@@ -17,6 +17,7 @@ import (
 
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/scope"
 )
 
 // Cap is where a bounded count stops: a filter is counted up to Cap+1
@@ -236,4 +237,44 @@ func Count(ctx context.Context, d *db.DB, capAt int64, from string, where []stri
 		return Total{N: capAt, Over: true}, nil
 	}
 	return Total{N: n}, nil
+}
+
+// Filter gives a list's WHERE conditions and their arguments for the
+// caller: none (nil) when the caller may see nothing.
+type Filter func() ([]string, []any, error)
+
+// Read reads a page of a list in the order sort: filter gives the list's
+// conditions, read runs the list's "SELECT <columns> FROM <tables>"
+// followed by the clause it is given (WHERE, ORDER BY, LIMIT, OFFSET) with
+// args. The page's Limit is bounded as scope.PageLimit bounds it.
+func (s *Sorts[T]) Read(sort string, pg Page, filter Filter, read func(clause string, args []any) ([]T, error)) ([]T, string, error) {
+	order, err := s.Parse(sort)
+	if err != nil {
+		return nil, "", err
+	}
+	where, args, err := filter()
+	if err != nil || where == nil {
+		return nil, "", err
+	}
+	pg.Limit = scope.PageLimit(pg.Limit)
+	where, args, tail, err := order.Tail(pg, where, args)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := read(" WHERE "+strings.Join(where, " AND ")+tail, args)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, next := order.Cut(rows, pg.Limit)
+	return rows, next, nil
+}
+
+// CountOf is Count of the filter's rows ("SELECT 1 <from> WHERE …"), 0 when
+// the caller may see nothing.
+func CountOf(ctx context.Context, d *db.DB, capAt int64, from string, filter Filter) (Total, error) {
+	where, args, err := filter()
+	if err != nil || where == nil {
+		return Total{}, err
+	}
+	return Count(ctx, d, capAt, from, where, args)
 }

@@ -2,7 +2,6 @@ package member
 
 import (
 	"context"
-	"strings"
 
 	"gonghui/internal/auth"
 	"gonghui/internal/listing"
@@ -29,7 +28,11 @@ var ApplicationSorts = &listing.Sorts[Application]{List: "application", ID: "a.i
 
 // applicationWhere is the filter of q within the caller's subtrees (or
 // q's union); none when the caller has no subtree.
-func (s *Store) applicationWhere(ctx context.Context, pr *auth.Principal, q ApplicationQuery) ([]string, []any, error) {
+func (s *Store) applicationWhere(ctx context.Context, pr *auth.Principal, q ApplicationQuery) listing.Filter {
+	return func() ([]string, []any, error) { return s.applicationConds(ctx, pr, q) }
+}
+
+func (s *Store) applicationConds(ctx context.Context, pr *auth.Principal, q ApplicationQuery) ([]string, []any, error) {
 	paths, err := rule.Paths(pr)
 	if err != nil {
 		return nil, nil, err
@@ -61,34 +64,15 @@ func (s *Store) applicationWhere(ctx context.Context, pr *auth.Principal, q Appl
 // ListApplications returns applications to unions in the caller's
 // subtrees, in q's order (oldest first by default: a queue).
 func (s *Store) ListApplications(ctx context.Context, pr *auth.Principal, q ApplicationQuery) ([]Application, string, error) {
-	order, err := ApplicationSorts.Parse(q.Sort)
-	if err != nil {
-		return nil, "", err
-	}
-	where, args, err := s.applicationWhere(ctx, pr, q)
-	if err != nil || where == nil {
-		return nil, "", err
-	}
-	limit := scope.PageLimit(q.Limit)
-	where, args, tail, err := order.Tail(listing.Page{After: q.After, Offset: q.Offset, Limit: limit}, where, args)
-	if err != nil {
-		return nil, "", err
-	}
-	rows, err := s.DB.Query(ctx, "SELECT "+appCols+appFrom+" WHERE "+strings.Join(where, " AND ")+tail, args...)
-	out, err := ScanAll(rows, err, []Application(nil), "member: list applications", s.scanApp)
-	if err != nil {
-		return nil, "", err
-	}
-	out, next := order.Cut(out, limit)
-	return out, next, nil
+	return ApplicationSorts.Read(q.Sort, listing.Page{After: q.After, Offset: q.Offset, Limit: q.Limit}, s.applicationWhere(ctx, pr, q),
+		func(clause string, args []any) ([]Application, error) {
+			rows, err := s.DB.Query(ctx, "SELECT "+appCols+appFrom+clause, args...)
+			return ScanAll(rows, err, []Application(nil), "member: list applications", s.scanApp)
+		})
 }
 
 // CountApplications is the total of q's filter (its order and page
 // ignored), counted up to listing.Cap.
 func (s *Store) CountApplications(ctx context.Context, pr *auth.Principal, q ApplicationQuery) (listing.Total, error) {
-	where, args, err := s.applicationWhere(ctx, pr, q)
-	if err != nil || where == nil {
-		return listing.Total{}, err
-	}
-	return listing.Count(ctx, s.DB, s.countCap, "FROM join_applications a", where, args)
+	return listing.CountOf(ctx, s.DB, s.countCap, "FROM join_applications a", s.applicationWhere(ctx, pr, q))
 }

@@ -33,16 +33,9 @@ func TestTransfersSortedAndCounted(t *testing.T) {
 			return listingtest.IDs(rows, func(x *Transfer) int64 { return x.ID }), next, err
 		})
 		// Totals agree with the lists, within the caller's scope and filter.
-		for _, c := range []struct {
-			q    TransferQuery
-			want int64
-		}{{TransferQuery{}, 5}, {TransferQuery{Direction: "in"}, 5}, {TransferQuery{Status: TransferRequested}, 5},
-			{TransferQuery{Status: TransferAccepted}, 0}} {
-			got, err := w.s.CountTransfers(ctx, w.Admin, c.q)
-			if err != nil || got != (listing.Total{N: c.want}) {
-				t.Fatalf("%+v: total %+v, want %d (%v)", c.q, got, c.want, err)
-			}
-		}
+		listingtest.CheckTotals(t, []listingtest.Total[TransferQuery]{listingtest.Want(TransferQuery{}, 5), listingtest.Want(TransferQuery{Direction: "in"}, 5),
+			listingtest.Want(TransferQuery{Status: TransferRequested}, 5), listingtest.Want(TransferQuery{Status: TransferAccepted}, 0)},
+			func(q TransferQuery) (listing.Total, error) { return w.s.CountTransfers(ctx, w.Admin, q) })
 		// Xichang's officer sees only the three going into 乙公司工会.
 		if got, err := w.s.CountTransfers(ctx, w.XichangOf, TransferQuery{}); err != nil || got.N != 3 {
 			t.Fatalf("officer's total %+v %v", got, err)

@@ -72,34 +72,15 @@ func transferWhere(pr *auth.Principal, q TransferQuery) ([]string, []any, error)
 // ListTransfers returns the transfers in or out of the caller's subtrees,
 // in q's order (newest first by default).
 func (s *Store) ListTransfers(ctx context.Context, pr *auth.Principal, q TransferQuery) ([]Transfer, string, error) {
-	order, err := TransferSorts.Parse(q.Sort)
-	if err != nil {
-		return nil, "", err
-	}
-	where, args, err := transferWhere(pr, q)
-	if err != nil || where == nil {
-		return nil, "", err
-	}
-	limit := scope.PageLimit(q.Limit)
-	where, args, tail, err := order.Tail(listing.Page{After: q.After, Offset: q.Offset, Limit: limit}, where, args)
-	if err != nil {
-		return nil, "", err
-	}
-	rows, err := s.DB.Query(ctx, "SELECT "+transferCols+transferFrom+" WHERE "+strings.Join(where, " AND ")+tail, args...)
-	out, err := ScanAll(rows, err, []Transfer(nil), "member: list transfers", func(r RowScanner) (Transfer, error) { return s.scanTransfer(r, pr) })
-	if err != nil {
-		return nil, "", err
-	}
-	out, next := order.Cut(out, limit)
-	return out, next, nil
+	return TransferSorts.Read(q.Sort, listing.Page{After: q.After, Offset: q.Offset, Limit: q.Limit}, func() ([]string, []any, error) { return transferWhere(pr, q) },
+		func(clause string, args []any) ([]Transfer, error) {
+			rows, err := s.DB.Query(ctx, "SELECT "+transferCols+transferFrom+clause, args...)
+			return ScanAll(rows, err, []Transfer(nil), "member: list transfers", func(r RowScanner) (Transfer, error) { return s.scanTransfer(r, pr) })
+		})
 }
 
 // CountTransfers is the total of q's filter (its order and page ignored),
 // counted up to listing.Cap.
 func (s *Store) CountTransfers(ctx context.Context, pr *auth.Principal, q TransferQuery) (listing.Total, error) {
-	where, args, err := transferWhere(pr, q)
-	if err != nil || where == nil {
-		return listing.Total{}, err
-	}
-	return listing.Count(ctx, s.DB, s.countCap, "FROM transfers t", where, args)
+	return listing.CountOf(ctx, s.DB, s.countCap, "FROM transfers t", func() ([]string, []any, error) { return transferWhere(pr, q) })
 }

@@ -39,7 +39,11 @@ var EmployerSorts = &listing.Sorts[Employer]{List: "employer", ID: "e.id", IDOf:
 
 // employerWhere is the filter of q within the caller's subtrees (or
 // Within's); none when the caller has no subtree.
-func (s *Store) employerWhere(ctx context.Context, p *auth.Principal, q EmployerQuery) ([]string, []any, error) {
+func (s *Store) employerWhere(ctx context.Context, p *auth.Principal, q EmployerQuery) listing.Filter {
+	return func() ([]string, []any, error) { return s.employerConds(ctx, p, q) }
+}
+
+func (s *Store) employerConds(ctx context.Context, p *auth.Principal, q EmployerQuery) ([]string, []any, error) {
 	paths, err := rule.Paths(p)
 	if err != nil {
 		return nil, nil, err
@@ -98,37 +102,18 @@ func (s *Store) employerWhere(ctx context.Context, p *auth.Principal, q Employer
 // ListEmployers lists the employers the caller may read, in q's order (by
 // name unless sorted).
 func (s *Store) ListEmployers(ctx context.Context, p *auth.Principal, q EmployerQuery) ([]Employer, string, error) {
-	order, err := EmployerSorts.Parse(q.Sort)
-	if err != nil {
-		return nil, "", err
-	}
-	conds, args, err := s.employerWhere(ctx, p, q)
-	if err != nil || conds == nil {
-		return nil, "", err
-	}
-	limit := scope.PageLimit(q.Limit)
-	conds, args, tail, err := order.Tail(listing.Page{After: q.After, Offset: q.Offset, Limit: limit}, conds, args)
-	if err != nil {
-		return nil, "", err
-	}
-	items, err := collectEmployers(s.DB.Query(ctx, "SELECT "+employerCols+employerFrom+" WHERE "+strings.Join(conds, " AND ")+tail, args...))
-	if err != nil {
-		return nil, "", err
-	}
-	items, next := order.Cut(items, limit)
-	return items, next, nil
+	return EmployerSorts.Read(q.Sort, listing.Page{After: q.After, Offset: q.Offset, Limit: q.Limit}, s.employerWhere(ctx, p, q),
+		func(clause string, args []any) ([]Employer, error) {
+			return collectEmployers(s.DB.Query(ctx, "SELECT "+employerCols+employerFrom+clause, args...))
+		})
 }
 
 // CountEmployers is the total of q's filter (its order and page ignored),
 // counted up to listing.Cap.
 func (s *Store) CountEmployers(ctx context.Context, p *auth.Principal, q EmployerQuery) (listing.Total, error) {
-	conds, args, err := s.employerWhere(ctx, p, q)
-	if err != nil || conds == nil {
-		return listing.Total{}, err
-	}
 	from := "FROM employers e"
 	if q.Organised != nil {
 		from += " LEFT JOIN org_employers l ON l.employer_id = e.id"
 	}
-	return listing.Count(ctx, s.DB, 0, from, conds, args)
+	return listing.CountOf(ctx, s.DB, 0, from, s.employerWhere(ctx, p, q))
 }

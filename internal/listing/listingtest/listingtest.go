@@ -86,3 +86,23 @@ func IDs[T any](rows []T, id func(*T) int64) []int64 {
 	}
 	return out
 }
+
+// Total is a filter of a list and how many rows it should count.
+type Total[Q any] struct {
+	Q    Q
+	Want int64
+}
+
+// CheckTotals wants each filter's count exact, and not over the cap.
+func CheckTotals[Q any](t *testing.T, cases []Total[Q], count func(Q) (listing.Total, error)) {
+	t.Helper()
+	for _, c := range cases {
+		got, err := count(c.Q)
+		if err != nil || got != (listing.Total{N: c.Want}) {
+			t.Errorf("%+v: total %+v, want %d (%v)", c.Q, got, c.Want, err)
+		}
+	}
+}
+
+// Want is the case of CheckTotals that q counts n rows.
+func Want[Q any](q Q, n int64) Total[Q] { return Total[Q]{Q: q, Want: n} }
