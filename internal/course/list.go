@@ -20,10 +20,12 @@ type Query struct {
 	Limit    int
 }
 
-// Sorts are the orders of the staff listing of courses.
+// Sorts are the orders of the staff listing of courses; the time made is
+// the id's order (IDs sort by the time they were made): the index
+// (org_path, id) serves the default order.
 var Sorts = &listing.Sorts[Course]{List: "course", ID: "c.id", IDOf: func(c *Course) int64 { return c.ID },
 	Default: "-created", Keys: []listing.Key[Course]{
-		{Name: "created", Expr: "c.created_at", Desc: true, Of: func(c *Course) any { return scope.Millis(c.CreatedAt) }},
+		{Name: "created", Expr: "c.id", Desc: true, Of: func(c *Course) any { return c.ID }},
 		{Name: "title", Expr: "c.title", Of: func(c *Course) any { return c.Title }},
 		{Name: "org", Expr: "o.name", Of: func(c *Course) any { return c.OrgName }},
 	}}

@@ -18,10 +18,11 @@ type ApplicationQuery struct {
 	Limit  int
 }
 
-// ApplicationSorts are the orders of the queue of applications.
+// ApplicationSorts are the orders of the queue of applications; the time
+// filed is the id's order (IDs sort by the time they were made).
 var ApplicationSorts = &listing.Sorts[Application]{List: "application", ID: "a.id", IDOf: func(a *Application) int64 { return a.ID },
 	Default: "created", Keys: []listing.Key[Application]{
-		{Name: "created", Expr: "a.created_at", Of: func(a *Application) any { return scope.Millis(a.CreatedAt) }},
+		{Name: "created", Expr: "a.id", Of: func(a *Application) any { return a.ID }},
 		{Name: "name", Expr: "a.name", Of: func(a *Application) any { return a.Name }},
 		{Name: "org", Expr: "o.name", Of: func(a *Application) any { return a.OrgName }},
 	}}

@@ -21,10 +21,12 @@ type TransferQuery struct {
 	Limit     int
 }
 
-// TransferSorts are the orders of the transfer list.
+// TransferSorts are the orders of the transfer list. The time of request
+// is the id's order (IDs sort by the time they were made, internal/db):
+// the path indexes (path, id) serve the default order.
 var TransferSorts = &listing.Sorts[Transfer]{List: "transfer", ID: "t.id", IDOf: func(t *Transfer) int64 { return t.ID },
 	Default: "-requested", Keys: []listing.Key[Transfer]{
-		{Name: "requested", Expr: "t.requested_at", Desc: true, Of: func(t *Transfer) any { return scope.Millis(t.RequestedAt) }},
+		{Name: "requested", Expr: "t.id", Desc: true, Of: func(t *Transfer) any { return t.ID }},
 		{Name: "member", Expr: "m.name", Of: func(t *Transfer) any { return t.MemberName }},
 		{Name: "from", Expr: "fo.name", Of: func(t *Transfer) any { return t.FromOrgName }},
 		{Name: "to", Expr: "tgo.name", Of: func(t *Transfer) any { return t.ToOrgName }},

@@ -28,13 +28,14 @@ type EmployerQuery struct {
 	Limit     int
 }
 
-// EmployerSorts are the orders of the employer list.
+// EmployerSorts are the orders of the employer list; the time added is
+// the id's order (IDs sort by the time they were made).
 var EmployerSorts = &listing.Sorts[Employer]{List: "employer", ID: "e.id", IDOf: func(e *Employer) int64 { return e.ID },
 	Default: "name", Keys: []listing.Key[Employer]{
 		{Name: "name", Expr: "e.name", Of: func(e *Employer) any { return e.Name }},
 		{Name: "employees", Expr: "e.employees", Desc: true, Of: func(e *Employer) any { return int64(e.Employees) }},
 		{Name: "owner", Expr: "o.name", Of: func(e *Employer) any { return e.OwnerOrgName }},
-		{Name: "created", Expr: "e.created_at", Desc: true, Of: func(e *Employer) any { return scope.Millis(e.CreatedAt) }},
+		{Name: "created", Expr: "e.id", Desc: true, Of: func(e *Employer) any { return e.ID }},
 	}}
 
 // employerWhere is the filter of q within the caller's subtrees (or
