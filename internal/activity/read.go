@@ -10,7 +10,6 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
-	"gonghui/internal/report"
 	"gonghui/internal/scope"
 	"gonghui/internal/signup"
 )
@@ -74,94 +73,6 @@ func checkpoints(ctx context.Context, q queryer, activityID int64) ([]Checkpoint
 func (s *Store) Get(ctx context.Context, pr *auth.Principal, id int64) (*Activity, error) {
 	a, err := load(ctx, s.DB, id)
 	return signup.Seen(rule, pr, a, err, func(a *Activity) string { return a.OrgPath })
-}
-
-// Query filters the staff listing.
-type Query struct {
-	Q      string // title substring
-	Org    int64  // publisher's subtree (0: all the caller may see)
-	Kind   Kind
-	Status Status
-	From   string // starts on or after this day (YYYY-MM-DD)
-	To     string // starts on or before this day
-	After  string // cursor
-	Limit  int
-}
-
-// List returns the activities published by organisations in the caller's
-// subtrees (or in Org's), soonest last: newest start first.
-func (s *Store) List(ctx context.Context, pr *auth.Principal, q Query) ([]Activity, string, error) {
-	paths, err := rule.Paths(pr)
-	if err != nil {
-		return nil, "", err
-	}
-	f := errs.Fields{}
-	if q.Org != 0 {
-		var path string
-		err := s.DB.QueryRow(ctx, "SELECT path FROM orgs WHERE id = ?", q.Org).Scan(&path)
-		if err != nil || rule.Readable(pr, path) != nil {
-			f.Add("org", "field.invalid_id")
-		}
-		paths = []string{path}
-	}
-	if q.Kind != "" && !q.Kind.Valid() {
-		f.Add("kind", "field.invalid_choice")
-	}
-	if q.Status != "" && !slicesContains(Statuses, q.Status) {
-		f.Add("status", "field.invalid_choice")
-	}
-	// The dates are checked where every range of days is (report.CheckDays):
-	// the same field errors as the dashboard's and the API's.
-	report.CheckDays(f, q.From, q.To)
-	var from, to int64
-	if t, ok := dayStart(q.From); ok && q.From != "" {
-		from = scope.Millis(t)
-	}
-	if t, ok := dayStart(q.To); ok && q.To != "" {
-		to = scope.Millis(t.AddDate(0, 0, 1))
-	}
-	if err := f.Err(); err != nil {
-		return nil, "", err
-	}
-	cur, ok := decodeCursor(q.After)
-	if !ok {
-		return nil, "", badCursor()
-	}
-	if len(paths) == 0 {
-		return []Activity{}, "", nil
-	}
-	limit := scope.PageLimit(q.Limit)
-	inScope, args := scope.SQL("a.org_path", paths)
-	where := []string{inScope}
-	if q.Q != "" {
-		where = append(where, s.DB.Contains("a.title"))
-		args = append(args, s.DB.ContainsArg(q.Q))
-	}
-	if q.Kind != "" {
-		where, args = append(where, "a.kind = ?"), append(args, q.Kind)
-	}
-	if q.Status != "" {
-		where, args = append(where, "a.status = ?"), append(args, q.Status)
-	}
-	if from != 0 {
-		where, args = append(where, "a.starts_at >= ?"), append(args, from)
-	}
-	if to != 0 {
-		where, args = append(where, "a.starts_at < ?"), append(args, to)
-	}
-	if cur != nil {
-		where = append(where, "(a.starts_at < ? OR (a.starts_at = ? AND a.id < ?))")
-		args = append(args, cur.starts, cur.starts, cur.id)
-	}
-	args = append(args, limit+1)
-	rows, err := s.DB.QueryFresh(ctx, "SELECT "+activityCols+activityFrom+" WHERE "+strings.Join(where, " AND ")+
-		" ORDER BY a.starts_at DESC, a.id DESC LIMIT ?", args...)
-	out, err := signup.All(rows, err, "activity: list", scanListed)
-	if err != nil {
-		return nil, "", err
-	}
-	out, next := signup.Page(out, limit, activityCursor)
-	return out, next, nil
 }
 
 // scanListed reads an activity of a listing (without its checkpoints).

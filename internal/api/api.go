@@ -87,7 +87,7 @@ func (h *Handler) Mount(mux *http.ServeMux, mods ...Module) error {
 		WithTag("meta", []Route{R("GET", "/openapi.json", Public, h.openAPI, Doc("openapi", "This document").
 			Also(200, "The OpenAPI document", &Schema{Type: "object"}))}),
 		h.authRoutes())
-	notes := []func(Notes){commonNotes, authNotes}
+	notes := []func(Notes){commonNotes, authNotes, totalNotes}
 	for _, m := range mods {
 		h.routes = append(h.routes, m.Routes()...)
 		notes = append(notes, m.Notes)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"gonghui/internal/auth"
@@ -32,65 +31,6 @@ func (s *Store) GetCourse(ctx context.Context, pr *auth.Principal, id int64) (*C
 	row := s.DB.QueryRow(ctx, "SELECT "+courseCols+" FROM courses c JOIN orgs o ON o.id = c.org_id WHERE c.id = ?", id)
 	c, err := signup.One(row, "course", "course: get", scanCourse)
 	return signup.Seen(rule, pr, c, err, func(c *Course) string { return c.OrgPath })
-}
-
-// Query filters the staff listing of courses.
-type Query struct {
-	Q        string
-	Org      int64
-	Category Category
-	After    string // the last course id seen
-	Limit    int
-}
-
-// ListCourses lists the courses of the caller's subtrees (or Org's),
-// newest first.
-func (s *Store) ListCourses(ctx context.Context, pr *auth.Principal, q Query) ([]Course, string, error) {
-	paths, err := rule.Paths(pr)
-	if err != nil {
-		return nil, "", err
-	}
-	if q.Org != 0 {
-		path, err := signup.SeenOrg(ctx, s.DB, rule, pr, q.Org, "org")
-		if err != nil {
-			return nil, "", err
-		}
-		paths = []string{path}
-	}
-	if q.Category != "" && !q.Category.Valid() {
-		return nil, "", fieldErr("category", "field.invalid_choice")
-	}
-	var after int64
-	if q.After != "" {
-		var ok bool
-		if after, ok = db.ParseID(q.After); !ok {
-			return nil, "", badCursor()
-		}
-	}
-	if len(paths) == 0 {
-		return []Course{}, "", nil
-	}
-	limit := scope.PageLimit(q.Limit)
-	inScope, args := scope.SQL("c.org_path", paths)
-	where := []string{inScope}
-	if q.Q != "" {
-		where, args = append(where, s.DB.Contains("c.title")), append(args, s.DB.ContainsArg(q.Q))
-	}
-	if q.Category != "" {
-		where, args = append(where, "c.category = ?"), append(args, q.Category)
-	}
-	if after != 0 {
-		where, args = append(where, "c.id < ?"), append(args, after)
-	}
-	args = append(args, limit+1)
-	rows, err := s.DB.QueryFresh(ctx, "SELECT "+courseCols+" FROM courses c JOIN orgs o ON o.id = c.org_id WHERE "+
-		strings.Join(where, " AND ")+" ORDER BY c.id DESC LIMIT ?", args...)
-	out, err := signup.All(rows, err, "course: list", scanCourse)
-	if err != nil {
-		return nil, "", err
-	}
-	out, next := signup.Page(out, limit, func(c Course) string { return db.FormatID(c.ID) })
-	return out, next, nil
 }
 
 const termCols = `t.id, t.course_id, c.title, c.category, c.org_id, o.name, t.org_path, t.audience_org_id, ao.name, t.audience_path, t.audience_tags,

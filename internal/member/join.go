@@ -283,61 +283,6 @@ func (s *Store) GetApplication(ctx context.Context, pr *auth.Principal, id int64
 	return a, nil
 }
 
-// ApplicationQuery filters ListApplications.
-type ApplicationQuery struct {
-	Org    int64 // a union's subtree
-	Status ApplicationStatus
-	After  string
-	Limit  int
-}
-
-// ListApplications returns applications to unions in the caller's
-// subtrees, oldest first (a queue).
-func (s *Store) ListApplications(ctx context.Context, pr *auth.Principal, q ApplicationQuery) ([]Application, string, error) {
-	paths, err := rule.Paths(pr)
-	if err != nil {
-		return nil, "", err
-	}
-	switch q.Status {
-	case "", AppPending, AppApproved, AppRejected, AppTransfer:
-	default:
-		return nil, "", fieldErr("status", "field.invalid_choice")
-	}
-	if q.Org != 0 {
-		u, err := loadUnion(ctx, s.DB, q.Org)
-		if err != nil || !rule.CanRead(pr, u.Path) {
-			return nil, "", fieldErr("org", "field.invalid_id")
-		}
-		paths = []string{u.Path}
-	}
-	if len(paths) == 0 {
-		return nil, "", nil
-	}
-	inScope, args := scope.SQL("a.org_path", paths)
-	where := []string{inScope}
-	if q.Status != "" {
-		where = append(where, "a.status = ?")
-		args = append(args, string(q.Status))
-	}
-	_, after, err := ParseCursor(q.After, "application")
-	if err != nil {
-		return nil, "", err
-	}
-	if after != 0 {
-		where = append(where, "a.id > ?")
-		args = append(args, after)
-	}
-	limit := scope.PageLimit(q.Limit)
-	args = append(args, limit+1)
-	rows, err := s.DB.Query(ctx, "SELECT "+appCols+appFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY a.id LIMIT ?", args...)
-	out, err := ScanAll(rows, err, []Application(nil), "member: list applications", s.scanApp)
-	if err != nil {
-		return nil, "", err
-	}
-	out, next := CutPage(out, limit, "application", func(a *Application) int64 { return a.ID })
-	return out, next, nil
-}
-
 // Decision approves or rejects an application.
 type Decision struct {
 	Approve bool   `json:"approve"`

@@ -115,69 +115,6 @@ func (s *Store) GetTransfer(ctx context.Context, pr *auth.Principal, id int64) (
 	return t, nil
 }
 
-// TransferQuery filters ListTransfers.
-type TransferQuery struct {
-	Status    TransferStatus
-	Direction string // "in", "out" or "" for both
-	Member    int64
-	After     string
-	Limit     int
-}
-
-// ListTransfers returns the transfers in or out of the caller's subtrees,
-// newest first.
-func (s *Store) ListTransfers(ctx context.Context, pr *auth.Principal, q TransferQuery) ([]Transfer, string, error) {
-	paths, err := rule.Paths(pr)
-	if err != nil || len(paths) == 0 {
-		return nil, "", err
-	}
-	f := errs.Fields{}
-	switch q.Status {
-	case "", TransferRequested, TransferReleased, TransferAccepted, TransferRejected, TransferCancelled:
-	default:
-		f.Add("status", "field.invalid_choice")
-	}
-	f.Check(q.Direction == "" || q.Direction == "in" || q.Direction == "out", "direction", "field.invalid_choice")
-	if err := f.Err(); err != nil {
-		return nil, "", err
-	}
-	var sides []string
-	var args []any
-	for _, col := range []string{"t.from_path", "t.to_path"} {
-		if (q.Direction == "in" && col == "t.from_path") || (q.Direction == "out" && col == "t.to_path") {
-			continue
-		}
-		ranges, a := scope.Ranges(col, paths)
-		sides, args = append(sides, ranges...), append(args, a...)
-	}
-	where := []string{"(" + strings.Join(sides, " OR ") + ")"}
-	if q.Status != "" {
-		where = append(where, "t.status = ?")
-		args = append(args, string(q.Status))
-	}
-	if q.Member != 0 {
-		where = append(where, "t.member_id = ?")
-		args = append(args, q.Member)
-	}
-	_, after, err := ParseCursor(q.After, "transfer")
-	if err != nil {
-		return nil, "", err
-	}
-	if after != 0 {
-		where = append(where, "t.id < ?")
-		args = append(args, after)
-	}
-	limit := scope.PageLimit(q.Limit)
-	args = append(args, limit+1)
-	rows, err := s.DB.Query(ctx, "SELECT "+transferCols+transferFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY t.id DESC LIMIT ?", args...)
-	out, err := ScanAll(rows, err, []Transfer(nil), "member: list transfers", func(r RowScanner) (Transfer, error) { return s.scanTransfer(r, pr) })
-	if err != nil {
-		return nil, "", err
-	}
-	out, next := CutPage(out, limit, "transfer", func(t *Transfer) int64 { return t.ID })
-	return out, next, nil
-}
-
 // RequestTransfer opens a transfer of a membership to another union.
 func (s *Store) RequestTransfer(ctx context.Context, pr *auth.Principal, in TransferRequest) (*Transfer, error) {
 	if pr == nil {

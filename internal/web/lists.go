@@ -3,13 +3,16 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
+	"gonghui/internal/listing"
 )
 
 // Helpers of the staff's list pages and queues; their markup is in
@@ -130,7 +133,8 @@ func Load[T any](h *Kernel, w http.ResponseWriter, r *http.Request, p *auth.Prin
 type CursorPager struct {
 	Next, First string // the next page; the first page, filter kept
 	HasPrev     bool
-	Info        string // "第 51–100 条 · 共 12,345 人"
+	Info        string     // "第 51–100 条 · 共 12,345 人"
+	Pages       []PageLink // page numbers (ListPager), when the total is exact
 }
 
 // NewCursorPager builds the pager of the page of rows rows shown at pg
@@ -142,10 +146,16 @@ func NewCursorPager(pg *Page, r *http.Request, next string, rows int, total stri
 	if cursor != "" {
 		start = ParseIDValue(QueryValue(r, "start")) // 0 when absent or malformed
 	}
-	first := SetQuery(ListBase(pg), "start", "")
-	c := CursorPager{First: first, HasPrev: cursor != ""}
+	return cursorPager(pg, cursor != "", start, next, rows, total)
+}
+
+// cursorPager is NewCursorPager's pager of a page at start (0: unknown),
+// later than the first when inside.
+func cursorPager(pg *Page, inside bool, start int64, next string, rows int, total string) CursorPager {
+	first := SetQuery(SetQuery(ListBase(pg), "start", ""), "page", "")
+	c := CursorPager{First: first, HasPrev: inside}
 	if next != "" {
-		c.Next = ListURL(pg, "cursor", next)
+		c.Next = SetQuery(ListURL(pg, "cursor", next), "page", "")
 		if start > 0 {
 			c.Next = SetQuery(c.Next, "start", strconv.FormatInt(start+int64(rows), 10))
 		} else {
@@ -162,4 +172,150 @@ func NewCursorPager(pg *Page, r *http.Request, next string, rows int, total stri
 		c.Info += total
 	}
 	return c
+}
+
+// ListPager builds the pager of a sorted list (internal/listing) from the
+// request's cursor, start or page: NewCursorPager's range and next link,
+// the filter's total in rows ("共 N 条", "超过 10,000 条" at the cap), and
+// page numbers when the total is exact, each page reached by an offset of
+// at most listing.Cap rows.
+func ListPager(pg *Page, r *http.Request, next string, rows int, t listing.Total) CursorPager {
+	var total string
+	switch {
+	case t.Over:
+		total = i18n.T(pg.Lang, "list.rows_over", t.N, Num(t.N))
+	case rows > 0:
+		total = i18n.T(pg.Lang, "list.rows", t.N, Num(t.N))
+	}
+	// Where this page starts: a numbered page (an offset) is known; a
+	// cursor's page from its start; the first page is row 1.
+	cursor, page := QueryValue(r, "cursor"), int(ParseIDValue(QueryValue(r, "page")))
+	start := int64(1)
+	switch {
+	case cursor != "":
+		start = ParseIDValue(QueryValue(r, "start"))
+	case page > 1:
+		start = int64(page-1)*PageSize + 1
+	}
+	c := cursorPager(pg, start != 1, start, next, rows, total)
+	if t.Over || t.N <= PageSize {
+		return c
+	}
+	current := 0 // a page between numbers (a bookmark of a cursor) has none
+	if start > 0 && (start-1)%PageSize == 0 {
+		current = int((start-1)/PageSize) + 1
+	}
+	c.Pages = pageLinks(c.First, current, int((t.N+PageSize-1)/PageSize))
+	return c
+}
+
+// PageLink is a page number of a pager; Gap stands for the pages left out.
+type PageLink struct {
+	N         int
+	URL       string
+	Current   bool
+	Gap       bool
+	AriaLabel string
+}
+
+// pageLinks lists the first and last pages and two either side of the
+// current one (0 when the current page has no number), gaps between.
+func pageLinks(first string, current, pages int) []PageLink {
+	var out []PageLink
+	last := 0
+	for n := 1; n <= pages; n++ {
+		if n != 1 && n != pages && (n < current-2 || n > current+2) {
+			continue
+		}
+		if n > last+1 {
+			out = append(out, PageLink{Gap: true})
+		}
+		u := first
+		if n > 1 {
+			u = SetQuery(first, "page", strconv.Itoa(n))
+		}
+		out = append(out, PageLink{N: n, URL: u, Current: n == current})
+		last = n
+	}
+	return out
+}
+
+// SortHead is a column heading of a sortable list: Key names the sort key
+// (internal/listing), "" for a column not sorted by; Desc is the
+// direction a first click sorts in (newest first for dates).
+type SortHead struct {
+	Label, Key, Class string
+	Desc              bool
+}
+
+// SortCols builds the Cols of "table_open" for a list sorted by current
+// (a sort parameter: "name", "-requested"): each sortable heading links to
+// the list sorted by it, filter kept and paging reset; the current one is
+// marked (aria-sort) and its link turns the order round.
+func SortCols(pg *Page, current string, heads []SortHead) []any {
+	base := SetQuery(SetQuery(SetQuery(ListBase(pg), "start", ""), "page", ""), "sort", "")
+	out := make([]any, 0, len(heads))
+	for _, h := range heads {
+		c := Col{Label: h.Label, Class: h.Class}
+		if h.Key != "" {
+			next := h.Key
+			if h.Desc {
+				next = "-" + h.Key
+			}
+			switch current {
+			case h.Key:
+				c.Sort, next = "ascending", "-"+h.Key
+			case "-" + h.Key:
+				c.Sort, next = "descending", h.Key
+			}
+			c.URL = SetQuery(base, "sort", next)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// SortParam is the request's sort parameter, or def when it has none.
+func SortParam(r *http.Request, def string) string {
+	if s := QueryValue(r, "sort"); s != "" {
+		return s
+	}
+	return def
+}
+
+// BackQuery is what a list adds to the links of its rows, "?back=<the
+// list, filter, order and page kept>", so the detail page links back to it.
+func BackQuery(pg *Page) string {
+	return "?back=" + url.QueryEscape(SetQuery(pg.Path, "flash", ""))
+}
+
+// ListBack is where a detail page's "back" goes: the request's back when
+// it is a page of the list at path (filter kept), else the list itself.
+func ListBack(r *http.Request, path string) string {
+	if b := LocalURL(QueryValue(r, "back"), ""); b == path || strings.HasPrefix(b, path+"?") {
+		return b
+	}
+	return path
+}
+
+// ListPage reads a page of a sorted list and its total: the request's
+// page number becomes *offset before list runs (refused past
+// listing.Cap); when the whole list is on its first page its length is the
+// total, otherwise count (bounded) gives it.
+func ListPage[T any](r *http.Request, offset *int, list func() ([]T, string, error), count func() (listing.Total, error)) ([]T, string, listing.Total, error) {
+	var err error
+	if QueryValue(r, "cursor") == "" {
+		if *offset, err = listing.OffsetOf(int(ParseIDValue(QueryValue(r, "page"))), PageSize); err != nil {
+			return nil, "", listing.Total{}, err
+		}
+	}
+	items, next, err := list()
+	if err != nil {
+		return nil, "", listing.Total{}, err
+	}
+	if *offset == 0 && next == "" && QueryValue(r, "cursor") == "" {
+		return items, next, listing.Total{N: int64(len(items))}, nil
+	}
+	t, err := count()
+	return items, next, t, err
 }

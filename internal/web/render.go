@@ -96,8 +96,9 @@ type Form struct {
 type Option struct{ Value, Label string }
 
 // Col is a column heading of the "table_open" component with a class, e.g.
-// "num" for a right-aligned number.
-type Col struct{ Label, Class string }
+// "num" for a right-aligned number; a sortable one (SortCols) links to URL
+// and, when the list is sorted by it, has Sort "ascending" or "descending".
+type Col struct{ Label, Class, URL, Sort string }
 
 // Tab is one link of the "tabs" component (see FilterTabs).
 type Tab struct {
@@ -464,7 +465,7 @@ func funcMap() template.FuncMap {
 		"dict":        dict,
 		"list":        func(items ...any) []any { return items },
 		"option":      func(value, label string) Option { return Option{value, label} },
-		"col":         func(label, class string) Col { return Col{label, class} },
+		"col":         func(label, class string) Col { return Col{Label: label, Class: class} },
 		"isCol":       func(v any) bool { _, ok := v.(Col); return ok },
 		"add":         func(a, b any) (int, error) { return arith(a, b, 1) },
 		"sub":         func(a, b any) (int, error) { return arith(a, b, -1) },

@@ -39,10 +39,10 @@ func (h *API) listActivities(w http.ResponseWriter, r *http.Request) error {
 	if p.Kind == auth.KindMember {
 		return h.myActivities(w, r)
 	}
-	return api.Paged(w, r, func(q *api.Query, pg api.Page) activity.Query {
+	return api.PagedTotal(w, r, func(q *api.Query, pg api.Page) activity.Query {
 		return activity.Query{Q: q.Str("q"), Org: q.ID("org"), Kind: activity.Kind(q.Str("kind")), Status: activity.Status(q.Str("status")),
-			From: q.Str("from"), To: q.Str("to"), After: q.Cursor(pg), Limit: pg.Limit}
-	}, h.Acts.List)
+			From: q.Str("from"), To: q.Str("to"), Sort: q.Str("sort"), After: q.Cursor(pg), Limit: pg.Limit}
+	}, h.Acts.List, h.Acts.CountList)
 }
 
 // myActivities: GET /me/activities.

@@ -3,6 +3,7 @@ package activities
 import (
 	"gonghui/internal/activity"
 	"gonghui/internal/api"
+	"gonghui/internal/listing"
 	"gonghui/internal/member"
 	"gonghui/internal/notice"
 )
@@ -11,8 +12,9 @@ import (
 
 func (h *API) activityRoutes() []api.Route {
 	return api.WithTag("activities", []api.Route{
-		api.R("GET", "/activities", api.Either, h.listActivities, api.Doc("listActivities", "Activities: staff see those published in their subtrees (newest start first); a member sees those open to them (answered as MemberActivity)").
-			Params(api.QP("q", "title substring", api.Str()), api.QP("org", "staff: published in this organisation's subtree", api.IDS()), api.QP("kind", "staff", api.EnumS(api.EnumOf(activity.Kinds...)...)), api.QP("status", "staff", api.EnumS(api.EnumOf(activity.Statuses...)...)), api.QP("from", "staff: starting on or after this day", api.DateS()), api.QP("to", "staff: starting on or before this day", api.DateS()), api.QP("mine", "members: only those they signed up for", api.FlagS()), api.QP("past", "members: ended ones, latest first (default: coming ones, soonest first)", api.FlagS())).Paged().Out(callerActivities{}).Errors(404)),
+		api.R("GET", "/activities", api.Either, h.listActivities, api.Doc("listActivities", "Activities: staff see those published in their subtrees (newest start first unless sorted, with the filter's total); a member sees those open to them (answered as MemberActivity)").
+			Params(api.QP("q", "title substring", api.Str()), api.QP("org", "staff: published in this organisation's subtree", api.IDS()), api.QP("kind", "staff", api.EnumS(api.EnumOf(activity.Kinds...)...)), api.QP("status", "staff", api.EnumS(api.EnumOf(activity.Statuses...)...)), api.QP("from", "staff: starting on or after this day", api.DateS()), api.QP("to", "staff: starting on or before this day", api.DateS()), api.QP("mine", "members: only those they signed up for", api.FlagS()), api.QP("past", "members: ended ones, latest first (default: coming ones, soonest first)", api.FlagS()),
+				api.QP("sort", "staff: the order, a key, descending with a leading -", api.EnumS(activity.Sorts.Names()...))).Paged().Out(callerActivities{}).Errors(404)),
 		api.R("POST", "/activities", api.Full, h.createActivity, api.Doc("createActivity", "Create an activity (a draft)").In(activityInput{}).Made(activity.Activity{}).Errors(404, 409)),
 		api.R("GET", "/activities/{id}", api.Either, h.getActivity, api.Doc("getActivity", "An activity; a member gets it with their registration, waiting position and stamp card (MemberActivity)").Out(api.OneOf{Types: []any{activity.Activity{}, activity.MemberActivity{}}}).Errors(400, 422)),
 		api.R("PUT", "/activities/{id}", api.Full, h.putActivity, api.Doc("putActivity", "Edit an activity at the version it was read (raising the capacity promotes from the waiting list)").In(activityUpdateInput{}).Out(activity.Activity{}).Errors(409)),
@@ -54,6 +56,7 @@ func activityNotes(ns api.Notes) {
 		Fields: map[string]api.FieldNote{
 			"items": {Schema: &api.Schema{Type: "array", Items: &api.Schema{OneOf: []*api.Schema{api.Ref("Activity"), api.Ref("MemberActivity")}}}},
 			"next":  {Schema: api.Ref("Cursor")},
+			"total": {Desc: "staff: the filter's total"},
 		},
 	})
 	api.Note[activity.MemberActivity](ns, api.TypeNote{
@@ -222,6 +225,7 @@ func activityNotes(ns api.Notes) {
 // items, a member MemberActivity items (the handler writes a list of one or
 // the other).
 type callerActivities struct {
-	Items []any  `json:"items"`
-	Next  string `json:"next"`
+	Items []any          `json:"items"`
+	Next  string         `json:"next"`
+	Total *listing.Total `json:"total,omitempty"`
 }

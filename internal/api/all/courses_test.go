@@ -109,7 +109,9 @@ func TestCoursesAPI(t *testing.T) {
 		f.ids["c"], f.ids["cv"], f.ids["stale"] = c.ID, fmt.Sprint(c.Version), fmt.Sprint(c.Version+5)
 		f.run([]Step{
 			{name: "course list", as: "leader_a", method: "GET", path: "/api/v1/courses?q=太极&category=taiji&org={streetA}", status: 200,
-				want: []string{`"items":[{"id":"{c}"`, `"org_name":"大栅栏街道总工会"`, `"next":""`}},
+				want: []string{`"items":[{"id":"{c}"`, `"org_name":"大栅栏街道总工会"`, `"next":""`, `"total":{"n":1,"over":false}`}},
+			{name: "course list, by title", as: "leader_a", method: "GET", path: "/api/v1/courses?sort=title", status: 200, want: []string{`"total":{"n":`}},
+			{name: "course list, bad sort", as: "officer_a", method: "GET", path: "/api/v1/courses?sort=terms", status: 422, want: []string{`"sort":`}},
 			{name: "course list, bad filters", as: "officer_a", method: "GET", path: "/api/v1/courses?org=x&limit=0", status: 422,
 				want: []string{`"org":`, `"limit":`}},
 			{name: "course list, bad category", as: "officer_a", method: "GET", path: "/api/v1/courses?category=karaoke", status: 422,

@@ -72,7 +72,9 @@ func TestMembersAPI(t *testing.T) {
 			{name: "verify garbage", method: "POST", path: "/api/v1/cards/verify", body: `{"payload":"hello"}`, status: 422, want: []string{`"payload"`}},
 			{name: "transfer", as: "officer_a", method: "POST", path: "/api/v1/transfers", body: `{"member_id":"{m1}","to_org_id":"{unionB}"}`, status: 201,
 				want: []string{`"status":"requested"`, `"can_release":true`}},
-			{name: "transfers list", as: "officer_a", method: "GET", path: "/api/v1/transfers?direction=out", status: 200, want: []string{`"member_name":"张中喜"`}},
+			{name: "transfers list", as: "officer_a", method: "GET", path: "/api/v1/transfers?direction=out", status: 200, want: []string{`"member_name":"张中喜"`, `"total":{"n":1,"over":false}`}},
+			{name: "transfers by member", as: "officer_a", method: "GET", path: "/api/v1/transfers?sort=member", status: 200, want: []string{`"member_name":"张中喜"`, `"total":{"n":1,"over":false}`}},
+			{name: "transfers, bad sort", as: "officer_a", method: "GET", path: "/api/v1/transfers?sort=id_number", status: 422, want: []string{`"sort":`}},
 			{name: "apply (public)", method: "POST", path: "/api/v1/join-applications",
 				body: `{"org_id":"{unionA}","name":"刘强","id_number":"{id2}","mobile":"13900001111","platform_worker":true,"consent":true}`, status: 201,
 				want: []string{`"status":"pending"`}},
@@ -80,7 +82,8 @@ func TestMembersAPI(t *testing.T) {
 				body: `{"org_id":"{unionA}","name":"刘强","id_number":"{id2}","mobile":"13900001111","platform_worker":true}`, status: 422, want: []string{`"consent"`}},
 			{name: "track", method: "POST", path: "/api/v1/join-applications/track", body: `{"mobile":"13900001111","id_number":"{id2}"}`, status: 200,
 				want: []string{`"status":"pending"`, `"org_name":"测试公司A工会"`}},
-			{name: "queue", as: "officer_a", method: "GET", path: "/api/v1/join-applications?status=pending", status: 200, want: []string{`"name":"刘强"`, `"mobile":"139****1111"`}},
+			{name: "queue", as: "officer_a", method: "GET", path: "/api/v1/join-applications?status=pending", status: 200, want: []string{`"name":"刘强"`, `"mobile":"139****1111"`, `"total":{"n":`}},
+			{name: "queue by name", as: "officer_a", method: "GET", path: "/api/v1/join-applications?sort=-name", status: 200, want: []string{`"name":"刘强"`, `"total":{"n":`}},
 			{name: "queue needs a token", method: "GET", path: "/api/v1/join-applications", status: 401},
 		})
 		// The card verifies, and its PNG is a PNG.

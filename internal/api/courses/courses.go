@@ -33,11 +33,12 @@ type courseUpdateInput struct {
 }
 
 // listCourses: GET /courses — the courses of the caller's subtrees (?q=
-// ?org= ?category= and the page), newest first.
+// ?org= ?category= ?sort= and the page), newest first unless sorted, with
+// the filter's total.
 func (h *API) listCourses(w http.ResponseWriter, r *http.Request) error {
-	return api.Paged(w, r, func(q *api.Query, pg api.Page) course.Query {
-		return course.Query{Q: q.Str("q"), Org: q.ID("org"), Category: course.Category(q.Str("category")), After: q.Cursor(pg), Limit: pg.Limit}
-	}, h.Courses.ListCourses)
+	return api.PagedTotal(w, r, func(q *api.Query, pg api.Page) course.Query {
+		return course.Query{Q: q.Str("q"), Org: q.ID("org"), Category: course.Category(q.Str("category")), Sort: q.Str("sort"), After: q.Cursor(pg), Limit: pg.Limit}
+	}, h.Courses.ListCourses, h.Courses.CountCourses)
 }
 
 // createCourse: POST /courses.

@@ -10,8 +10,8 @@ import (
 
 func (h *API) courseRoutes() []api.Route {
 	return api.WithTag("courses", []api.Route{
-		api.R("GET", "/courses", api.Full, h.listCourses, api.Doc("listCourses", "Courses run in the caller's subtrees, newest first").
-			Params(api.QP("q", "title substring", api.Str()), api.QP("org", "in this organisation's subtree", api.IDS()), api.QP("category", "", api.EnumS(api.EnumOf(course.Categories...)...)), api.QP("after", "the same as cursor", api.Str())).Paged().Out(api.List[course.Course]{}).Errors(404)),
+		api.R("GET", "/courses", api.Full, h.listCourses, api.Doc("listCourses", "Courses run in the caller's subtrees, newest first unless sorted, with the filter's total").
+			Params(api.QP("q", "title substring", api.Str()), api.QP("org", "in this organisation's subtree", api.IDS()), api.QP("category", "", api.EnumS(api.EnumOf(course.Categories...)...)), api.QP("after", "the same as cursor", api.Str()), api.SortParam(course.Sorts.Names())).Paged().Out(api.TotalList[course.Course]{}).Errors(404)),
 		api.R("POST", "/courses", api.Full, h.createCourse, api.Doc("createCourse", "Create a course").In(courseInput{}).Made(course.Course{}).Errors(404, 409)),
 		api.R("GET", "/courses/{id}", api.Full, h.getCourse, api.Doc("getCourse", "A course").Out(course.Course{}).Errors(400, 422)),
 		api.R("PUT", "/courses/{id}", api.Full, h.putCourse, api.Doc("putCourse", "Edit a course's title, category and description at the version it was read").In(courseUpdateInput{}).Out(course.Course{}).Errors(409)),
@@ -47,6 +47,7 @@ func (h *API) courseRoutes() []api.Route {
 }
 
 func courseNotes(ns api.Notes) {
+	api.Named[api.TotalList[course.Course]](ns, "CoursePage")
 	api.Named[course.Figures](ns, "CourseFigures")
 	api.Note[course.Course](ns, api.TypeNote{
 		Fields: map[string]api.FieldNote{

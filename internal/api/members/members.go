@@ -174,9 +174,9 @@ func (h *API) memberHistory(w http.ResponseWriter, r *http.Request) error {
 
 // listApplications: GET /join-applications.
 func (h *API) listApplications(w http.ResponseWriter, r *http.Request) error {
-	return api.Paged(w, r, func(q *api.Query, pg api.Page) member.ApplicationQuery {
-		return member.ApplicationQuery{Org: q.ID("org"), Status: member.ApplicationStatus(q.Str("status")), After: pg.Cursor, Limit: pg.Limit}
-	}, h.Members.ListApplications)
+	return api.PagedTotal(w, r, func(q *api.Query, pg api.Page) member.ApplicationQuery {
+		return member.ApplicationQuery{Org: q.ID("org"), Status: member.ApplicationStatus(q.Str("status")), Sort: q.Str("sort"), After: pg.Cursor, Limit: pg.Limit}
+	}, h.Members.ListApplications, h.Members.CountApplications)
 }
 
 type applyInput struct {
@@ -254,10 +254,10 @@ func (h *API) decideApplication(w http.ResponseWriter, r *http.Request) error {
 
 // listTransfers: GET /transfers.
 func (h *API) listTransfers(w http.ResponseWriter, r *http.Request) error {
-	return api.Paged(w, r, func(q *api.Query, pg api.Page) member.TransferQuery {
+	return api.PagedTotal(w, r, func(q *api.Query, pg api.Page) member.TransferQuery {
 		return member.TransferQuery{Status: member.TransferStatus(q.Str("status")), Direction: q.Str("direction"), Member: q.ID("member"),
-			After: pg.Cursor, Limit: pg.Limit}
-	}, h.Members.ListTransfers)
+			Sort: q.Str("sort"), After: pg.Cursor, Limit: pg.Limit}
+	}, h.Members.ListTransfers, h.Members.CountTransfers)
 }
 
 type transferInput struct {

@@ -54,16 +54,16 @@ func (h *API) memberRoutes() []api.Route {
 		api.R("GET", "/cards/public-key", api.Public, h.cardKey, api.Doc("cardKey", "The public keys that verify member cards offline (public)").Out(cardKeys{})),
 	})...)
 	rs = append(rs, api.WithTag("applications", []api.Route{
-		api.R("GET", "/join-applications", api.Full, h.listApplications, api.Doc("listApplications", "Applications to join unions in scope (a queue, oldest first)").
-			Params(api.QP("org", "a union's subtree", api.IDS()), api.QP("status", "status", api.EnumS("pending", "approved", "rejected", "transfer"))).Paged().Out(api.List[member.Application]{}).Errors(404)),
+		api.R("GET", "/join-applications", api.Full, h.listApplications, api.Doc("listApplications", "Applications to join unions in scope (a queue, oldest first unless sorted), with the filter's total").
+			Params(api.QP("org", "a union's subtree", api.IDS()), api.QP("status", "status", api.EnumS("pending", "approved", "rejected", "transfer")), api.SortParam(member.ApplicationSorts.Names())).Paged().Out(api.TotalList[member.Application]{}).Errors(404)),
 		api.R("POST", "/join-applications", api.Public, h.apply, api.Doc("apply", "Apply to join a union (public)").In(applyInput{}).Made(applyResult{}).Errors(404, 409, 429)),
 		api.R("POST", "/join-applications/track", api.Public, h.trackApplications, api.Doc("trackApplications", "Follow one's applications (public; mobile and ID number must both match)").In(trackInput{}).Out(api.List[member.ApplicantView]{}).Errors(404, 429)),
 		api.R("GET", "/join-applications/{id}", api.Full, h.getApplication, api.Doc("getApplication", "An application").Out(member.Application{}).Errors(400, 422)),
 		api.R("POST", "/join-applications/{id}/decision", api.Full, h.decideApplication, api.Doc("decideApplication", "Approve or reject an application").In(member.Decision{}).Out(member.Application{}).Errors(409)),
 	})...)
 	rs = append(rs, api.WithTag("transfers", []api.Route{
-		api.R("GET", "/transfers", api.Full, h.listTransfers, api.Doc("listTransfers", "Transfers in and out of the caller's subtrees, newest first").
-			Params(api.QP("status", "status", api.EnumS("requested", "released", "accepted", "rejected", "cancelled")), api.QP("direction", "in, out or both", api.EnumS("in", "out")), api.QP("member", "one member's", api.IDS())).Paged().Out(api.List[member.Transfer]{}).Errors(404)),
+		api.R("GET", "/transfers", api.Full, h.listTransfers, api.Doc("listTransfers", "Transfers in and out of the caller's subtrees, newest first unless sorted, with the filter's total").
+			Params(api.QP("status", "status", api.EnumS("requested", "released", "accepted", "rejected", "cancelled")), api.QP("direction", "in, out or both", api.EnumS("in", "out")), api.QP("member", "one member's", api.IDS()), api.SortParam(member.TransferSorts.Names())).Paged().Out(api.TotalList[member.Transfer]{}).Errors(404)),
 		api.R("POST", "/transfers", api.Full, h.requestTransfer, api.Doc("requestTransfer", "Request a transfer").In(transferInput{}).Made(member.Transfer{}).Errors(404, 409)),
 		api.R("GET", "/transfers/{id}", api.Full, h.getTransfer, api.Doc("getTransfer", "A transfer").Out(member.Transfer{}).Errors(400, 422)),
 		api.R("POST", "/transfers/{id}/decision", api.Full, h.decideTransfer, api.Doc("decideTransfer", "Release, accept, reject or cancel a transfer").In(member.TransferDecision{}).Out(member.Transfer{}).Errors(409)),
@@ -73,6 +73,8 @@ func (h *API) memberRoutes() []api.Route {
 
 func memberNotes(ns api.Notes) {
 	searchNotes(ns)
+	api.Named[api.TotalList[member.Transfer]](ns, "TransferPage")
+	api.Named[api.TotalList[member.Application]](ns, "ApplicationPage")
 	api.Named[memberList](ns, "MemberList")
 	api.Note[member.Total](ns, api.TypeNote{
 		Desc: fmt.Sprintf("How many members the filter matches. From the statistics rollups (from_figures, exact as of the last fold, seconds behind) when the filter has no search text, joining dates or employer, covers whole subtrees, and has no tag or one tag with status active; otherwise counted, stopping past %d matches (over: more than n).", member.CountCap),

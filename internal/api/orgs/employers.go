@@ -43,11 +43,11 @@ func viewEmployer(e *org.Employer) employerView {
 
 // listEmployers: GET /employers.
 func (h *API) listEmployers(w http.ResponseWriter, r *http.Request) error {
-	return api.Paged(w, r, func(q *api.Query, pg api.Page) org.EmployerQuery {
+	return api.PagedTotal(w, r, func(q *api.Query, pg api.Page) org.EmployerQuery {
 		return org.EmployerQuery{Q: q.Str("q"), Within: q.ID("within"), Category: q.Str("category"),
 			Organised: q.Boolean("organised"), NewForms: q.Boolean("new_forms"), IsPublic: q.Boolean("public"),
-			After: pg.Cursor, Limit: pg.Limit}
-	}, api.ViewedPage(h.Orgs.ListEmployers, viewEmployer))
+			Sort: q.Str("sort"), After: pg.Cursor, Limit: pg.Limit}
+	}, api.ViewedPage(h.Orgs.ListEmployers, viewEmployer), h.Orgs.CountEmployers)
 }
 
 type employerCreateInput struct {

@@ -12,8 +12,8 @@ func (h *API) employerRoutes() []api.Route {
 		api.R("GET", "/orgs/{id}/employers", api.Full, h.orgEmployers, api.Doc("orgEmployers", "Employers the union organises").Out(api.List[employerView]{})),
 		api.R("POST", "/orgs/{id}/employers", api.Full, h.linkEmployer, api.Doc("linkEmployer", "Record that the union organises an employer").In(linkInput{}).None("Done").Errors(409)),
 		api.R("DELETE", "/orgs/{id}/employers/{employer_id}", api.Full, h.unlinkEmployer, api.Doc("unlinkEmployer", "The union no longer organises the employer").None("Done")),
-		api.R("GET", "/employers", api.Full, h.listEmployers, api.Doc("listEmployers", "Search employers").
-			Params(api.QP("q", "name or short name contains, or their pinyin initials, or the exact credit code", api.Str()), api.QP("within", "owned within this subtree", api.IDS()), api.QP("category", "only this category", api.Str()), api.QP("organised", "with (true) or without (false) a union", api.FlagS()), api.QP("new_forms", "new-forms flag", api.FlagS()), api.QP("public", "public (true) or non-public (false) sector", api.FlagS())).Paged().Out(api.List[employerView]{}).Errors(404)),
+		api.R("GET", "/employers", api.Full, h.listEmployers, api.Doc("listEmployers", "Search employers, by name unless sorted, with the filter's total").
+			Params(api.QP("q", "name or short name contains, or their pinyin initials, or the exact credit code", api.Str()), api.QP("within", "owned within this subtree", api.IDS()), api.QP("category", "only this category", api.Str()), api.QP("organised", "with (true) or without (false) a union", api.FlagS()), api.QP("new_forms", "new-forms flag", api.FlagS()), api.QP("public", "public (true) or non-public (false) sector", api.FlagS()), api.SortParam(org.EmployerSorts.Names())).Paged().Out(api.TotalList[employerView]{}).Errors(404)),
 		api.R("POST", "/employers", api.Full, h.createEmployer, api.Doc("createEmployer", "Create an employer").In(employerCreateInput{}).Made(employerView{}).Errors(404, 409)),
 		api.R("GET", "/employers/{id}", api.Full, h.getEmployer, api.Doc("getEmployer", "One employer").Out(employerView{})),
 		api.R("PATCH", "/employers/{id}", api.Full, h.patchEmployer, api.Doc("patchEmployer", "Change some fields of an employer").OptIn(employerPatchInput{}).Out(employerView{}).Errors(409)),
@@ -21,6 +21,7 @@ func (h *API) employerRoutes() []api.Route {
 }
 
 func employerNotes(ns api.Notes) {
+	api.Named[api.TotalList[employerView]](ns, "EmployerPage")
 	api.Note[employerView](ns, api.TypeNote{
 		Fields: map[string]api.FieldNote{
 			"credit_code": {Desc: "unified social credit code (GB 32100), 18 characters, or empty"},

@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/i18n"
+	"gonghui/internal/listing"
 	"gonghui/internal/web"
 	"gonghui/internal/web/signup"
 )
@@ -83,6 +84,7 @@ type actRow struct {
 	Starts, Ends, When                         string
 	StatusLabel, StatusV                       string
 	Confirmed, Capacity, Waiting, Pending      int
+	Link                                       string // URL with the way back to the list (the list sets it)
 }
 
 func actView(lang i18n.Lang, a *activity.Activity) actRow {
@@ -132,6 +134,8 @@ type activityListData struct {
 	KindOptions   []web.Option
 	StatusOptions []web.Option
 	Rows          []actRow
+	Cols          []any // the headings, sortable ones linked
+	Sort          string
 }
 
 func (h *Pages) activityList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -141,17 +145,25 @@ func (h *Pages) activityList(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	ctx := r.Context()
 	pg := h.Page(w, r, p, "aweb.list.title", "activities")
 	f := actFiltersFrom(r)
-	d := activityListData{F: f, KindOptions: actKindOptions(pg.Lang), StatusOptions: actStatusOptions(pg.Lang)}
+	d := activityListData{F: f, KindOptions: actKindOptions(pg.Lang), StatusOptions: actStatusOptions(pg.Lang), Sort: web.SortParam(r, activity.Sorts.Default)}
 	var status int
 	var err error
-	d.Events, status, err = signup.ListEvents(h.Kernel, r, p, pg, "/activities/new", f.Org, func(org int64, cursor string) (string, error) {
-		items, next, err := h.Acts.List(ctx, p, activity.Query{Q: f.Q, Kind: activity.Kind(f.Kind), Status: activity.Status(f.Status), From: f.From, To: f.To,
-			Org: org, After: cursor, Limit: web.PageSize})
+	back := web.BackQuery(pg)
+	d.Events, status, err = signup.ListEvents(h.Kernel, r, p, pg, "/activities/new", f.Org, func(org int64, cursor string) (string, int, listing.Total, error) {
+		q := activity.Query{Q: f.Q, Kind: activity.Kind(f.Kind), Status: activity.Status(f.Status), From: f.From, To: f.To,
+			Org: org, Sort: d.Sort, After: cursor, Limit: web.PageSize}
+		items, next, total, err := web.ListPage(r, &q.Offset, func() ([]activity.Activity, string, error) { return h.Acts.List(ctx, p, q) },
+			func() (listing.Total, error) { return h.Acts.CountList(ctx, p, q) })
 		for i := range items {
-			d.Rows = append(d.Rows, actView(pg.Lang, &items[i]))
+			v := actView(pg.Lang, &items[i])
+			v.Link = v.URL + back
+			d.Rows = append(d.Rows, v)
 		}
-		return next, err
+		return next, len(items), total, err
 	})
+	d.Cols = web.SortCols(pg, d.Sort, []web.SortHead{{Label: pg.T("aweb.field.title"), Key: "title"}, {Label: pg.T("aweb.field.kind")},
+		{Label: pg.T("aweb.field.org"), Key: "org"}, {Label: pg.T("aweb.field.starts_at"), Key: "starts", Desc: true}, {Label: pg.T("aweb.field.status")},
+		{Label: pg.T("aweb.list.places"), Key: "confirmed", Class: "num", Desc: true}, {Label: pg.T("aweb.list.waiting"), Class: "num"}})
 	if err != nil {
 		return err
 	}

@@ -103,7 +103,7 @@ func (h *Pages) renderActivityShow(w http.ResponseWriter, r *http.Request, p *au
 	if r.Method != http.MethodGet {
 		pg.Path = base
 	}
-	pg.Crumbs = []web.Crumb{{Label: pg.T("aweb.list.title"), URL: "/activities"}, {Label: a.Title}}
+	pg.Crumbs = []web.Crumb{{Label: pg.T("aweb.list.title"), URL: web.ListBack(r, "/activities")}, {Label: a.Title}}
 	pg.Form = st.Form
 	now := time.Now()
 	d := &activityShowData{A: actView(pg.Lang, a), Act: a, AudienceTags: web.TagLabels(pg.Lang, a.AudienceTags),

@@ -11,6 +11,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
+	"gonghui/internal/listing"
 	"gonghui/internal/web"
 	"gonghui/internal/web/signup"
 )
@@ -117,12 +118,14 @@ func crsSchedule(lang i18n.Lang, slots []course.Slot) string {
 // crsRow is a course in the list or on its page.
 type crsRow struct {
 	ID, URL, Title, CategoryLabel, OrgName, OrgURL string
+	Created                                        string // the day it was created
 	Terms, Groups                                  int
+	Link                                           string // URL with the way back to the list (the list sets it)
 }
 
 func crsView(lang i18n.Lang, c *course.Course) crsRow {
 	return crsRow{ID: db.FormatID(c.ID), URL: CourseURL(c.ID), Title: c.Title, CategoryLabel: crsCategoryLabel(lang, c.Category),
-		OrgName: c.OrgName, OrgURL: web.OrgURL(c.OrgID), Terms: c.Terms, Groups: c.Groups}
+		OrgName: c.OrgName, OrgURL: web.OrgURL(c.OrgID), Created: web.FormatTime(c.CreatedAt, "2006-01-02"), Terms: c.Terms, Groups: c.Groups}
 }
 
 // crsFilters are the list's filters as the URL carries them.
@@ -136,6 +139,8 @@ type crsListData struct {
 	F               crsFilters
 	CategoryOptions []web.Option
 	Rows            []crsRow
+	Cols            []any // the headings, sortable ones linked
+	Sort            string
 }
 
 func (h *Pages) crsList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -144,16 +149,24 @@ func (h *Pages) crsList(w http.ResponseWriter, r *http.Request, p *auth.Principa
 	}
 	pg := h.Page(w, r, p, "cweb.list.title", "courses")
 	f := crsFilters{Q: web.QueryValue(r, "q"), Org: web.QueryValue(r, "org"), Category: web.QueryValue(r, "category")}
-	d := crsListData{F: f, CategoryOptions: crsCategoryOptions(pg.Lang)}
+	d := crsListData{F: f, CategoryOptions: crsCategoryOptions(pg.Lang), Sort: web.SortParam(r, course.Sorts.Default)}
 	var status int
 	var err error
-	d.Events, status, err = signup.ListEvents(h.Kernel, r, p, pg, "/courses/new", f.Org, func(org int64, cursor string) (string, error) {
-		items, next, err := h.Courses.ListCourses(r.Context(), p, course.Query{Q: f.Q, Category: course.Category(f.Category), Org: org, After: cursor, Limit: web.PageSize})
+	back := web.BackQuery(pg)
+	d.Events, status, err = signup.ListEvents(h.Kernel, r, p, pg, "/courses/new", f.Org, func(org int64, cursor string) (string, int, listing.Total, error) {
+		q := course.Query{Q: f.Q, Category: course.Category(f.Category), Org: org, Sort: d.Sort, After: cursor, Limit: web.PageSize}
+		items, next, total, err := web.ListPage(r, &q.Offset, func() ([]course.Course, string, error) { return h.Courses.ListCourses(r.Context(), p, q) },
+			func() (listing.Total, error) { return h.Courses.CountCourses(r.Context(), p, q) })
 		for i := range items {
-			d.Rows = append(d.Rows, crsView(pg.Lang, &items[i]))
+			v := crsView(pg.Lang, &items[i])
+			v.Link = v.URL + back
+			d.Rows = append(d.Rows, v)
 		}
-		return next, err
+		return next, len(items), total, err
 	})
+	d.Cols = web.SortCols(pg, d.Sort, []web.SortHead{{Label: pg.T("cweb.field.title"), Key: "title"}, {Label: pg.T("cweb.field.category")},
+		{Label: pg.T("cweb.field.org"), Key: "org"}, {Label: pg.T("cweb.list.created"), Key: "created", Desc: true},
+		{Label: pg.T("cweb.list.terms"), Class: "num"}, {Label: pg.T("cweb.list.groups"), Class: "num"}})
 	if err != nil {
 		return err
 	}
@@ -350,7 +363,7 @@ func (h *Pages) renderCrsShow(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	ctx := r.Context()
 	pg := h.Page(w, r, p, "", "courses")
 	pg.Title = c.Title
-	pg.Crumbs = []web.Crumb{{Label: pg.T("cweb.list.title"), URL: "/courses"}, {Label: c.Title}}
+	pg.Crumbs = []web.Crumb{{Label: pg.T("cweb.list.title"), URL: web.ListBack(r, "/courses")}, {Label: c.Title}}
 	if r.Method != http.MethodGet {
 		pg.Path = CourseURL(c.ID)
 	}

@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
+	"gonghui/internal/listing"
 	"gonghui/internal/member"
 	"gonghui/internal/web"
 )
@@ -28,6 +29,7 @@ type applicationRow struct {
 	MemberURL            string
 	TransferURL          string
 	CanDecide            bool
+	Link                 string // URL with the way back to the queue (filter, order, page kept)
 }
 
 func applicationView(lang i18n.Lang, paths *pathCache, a member.Application) applicationRow {
@@ -56,8 +58,9 @@ type applicationListData struct {
 	StatusTabs []web.Tab
 	OrgOptions []web.Option
 	Rows       []applicationRow
-	Next       string
-	HasPrev    bool
+	Cols       []any // the headings, sortable ones linked
+	Sort       string
+	Pager      web.CursorPager
 	Back       string
 	Sections   []memberSection
 	Section    string
@@ -84,8 +87,9 @@ func (h *Pages) renderApplicationList(w http.ResponseWriter, r *http.Request, p 
 			pg.Path += "?" + r.URL.RawQuery
 		}
 	}
-	d := applicationListData{Status: web.QueryValue(r, "status"), Org: web.QueryValue(r, "org"), Sections: memberSections(pg.Lang), Section: "applications"}
-	q := member.ApplicationQuery{After: web.QueryValue(r, "cursor"), Limit: web.PageSize}
+	d := applicationListData{Status: web.QueryValue(r, "status"), Org: web.QueryValue(r, "org"), Sections: memberSections(pg.Lang), Section: "applications",
+		Sort: web.SortParam(r, member.ApplicationSorts.Default)}
+	q := member.ApplicationQuery{Sort: d.Sort, After: web.QueryValue(r, "cursor"), Limit: web.PageSize}
 	switch d.Status {
 	case "":
 		q.Status = member.AppPending
@@ -111,9 +115,11 @@ func (h *Pages) renderApplicationList(w http.ResponseWriter, r *http.Request, p 
 	}
 	var items []member.Application
 	var next string
+	var total listing.Total
 	err = fe.Err()
 	if err == nil {
-		items, next, err = h.Members.ListApplications(ctx, p, q)
+		items, next, total, err = web.ListPage(r, &q.Offset, func() ([]member.Application, string, error) { return h.Members.ListApplications(ctx, p, q) },
+			func() (listing.Total, error) { return h.Members.CountApplications(ctx, p, q) })
 	}
 	if err != nil {
 		form, ok := web.FormError(pg, err)
@@ -127,12 +133,17 @@ func (h *Pages) renderApplicationList(w http.ResponseWriter, r *http.Request, p 
 		pg.Form = form
 	}
 	paths := h.pathCache(ctx, p)
+	back := web.BackQuery(pg)
 	for _, a := range items {
 		v := applicationView(pg.Lang, paths, a)
+		v.Link = v.URL + back
 		d.Bulk = d.Bulk || v.CanDecide
 		d.Rows = append(d.Rows, v)
 	}
-	d.Next, d.HasPrev = web.ListURL(pg, "cursor", next), q.After != ""
+	d.Cols = web.SortCols(pg, d.Sort, []web.SortHead{{Label: pg.T("mweb.field.name"), Key: "name"}, {Label: pg.T("mweb.field.id_number")},
+		{Label: pg.T("mweb.field.mobile")}, {Label: pg.T("mweb.field.union"), Key: "org"}, {Label: pg.T("mweb.field.employer")},
+		{Label: pg.T("mweb.app.submitted"), Key: "created"}, {Label: pg.T("mweb.field.status")}})
+	d.Pager = web.ListPager(pg, r, next, len(items), total)
 	d.Back = web.SetQuery(pg.Path, "flash", "")
 	d.BulkAction = "/applications/bulk"
 	if _, query, ok := strings.Cut(d.Back, "?"); ok {

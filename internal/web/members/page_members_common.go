@@ -139,7 +139,7 @@ func (h *Pages) renderQueueItem(w http.ResponseWriter, r *http.Request, p *auth.
 	if r.Method != http.MethodGet {
 		pg.Path = q.URL + "/" + db.FormatID(id)
 	}
-	pg.Crumbs = []web.Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.T(q.ListTitle), URL: q.URL}, {Label: name}}
+	pg.Crumbs = []web.Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.T(q.ListTitle), URL: web.ListBack(r, q.URL)}, {Label: name}}
 	pg.Form = form
 	pg.Data = queueItemData{Item: view(pg.Lang, h.pathCache(r.Context(), p)), Back: web.LocalURL(r.FormValue("back"), q.URL)}
 	h.Render(w, status, q.ItemPage, pg)

@@ -8,6 +8,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
+	"gonghui/internal/listing"
 	"gonghui/internal/member"
 	"gonghui/internal/web"
 )
@@ -22,15 +23,31 @@ type transferListData struct {
 	Direction, Status string
 	DirTabs           []web.Tab
 	StatusOptions     []web.Option
-	Rows              []transferView
-	Next              string
-	HasPrev           bool
+	Rows              []transferRow
+	Cols              []any // the headings, sortable ones linked
+	Sort              string
+	Pager             web.CursorPager
 	Back              string
 	CanRequest        bool
 	RequestOpen       bool
 	TargetOptions     []web.Option
 	Sections          []memberSection
 	Section           string
+}
+
+// transferRow is a transfer of the list with the link to its page, which
+// links back to the list (filter, order and page kept).
+type transferRow struct {
+	transferView
+	Link string
+}
+
+// transferHeads are the list's headings; the sortable ones name their key
+// of member.TransferSorts.
+func transferHeads(pg *web.Page) []web.SortHead {
+	return []web.SortHead{{Label: pg.T("mweb.transfer.member"), Key: "member"}, {Label: pg.T("mweb.transfer.from"), Key: "from"},
+		{Label: pg.T("mweb.transfer.to"), Key: "to"}, {Label: pg.T("mweb.field.transfer_status")},
+		{Label: pg.T("mweb.transfer.requested_at"), Key: "requested", Desc: true}}
 }
 
 func (h *Pages) renderTransferList(w http.ResponseWriter, r *http.Request, p *auth.Principal, form *web.Form, status int) {
@@ -40,12 +57,14 @@ func (h *Pages) renderTransferList(w http.ResponseWriter, r *http.Request, p *au
 		pg.Path = "/transfers"
 	}
 	d := transferListData{Direction: web.QueryValue(r, "direction"), Status: web.QueryValue(r, "status"), CanRequest: p.Can(auth.PermMemberWrite),
-		Sections: memberSections(pg.Lang), Section: "transfers"}
+		Sections: memberSections(pg.Lang), Section: "transfers", Sort: web.SortParam(r, member.TransferSorts.Default)}
 	d.StatusOptions = web.EnumOptions(pg.Lang, transferStatuses, transferStatusLabel)
 	d.DirTabs = web.FilterTabs(web.ListBase(pg), "direction", d.Direction, []web.Option{
 		{Value: "", Label: pg.T("page.all")}, {Value: "in", Label: pg.T("mweb.transfers.in")}, {Value: "out", Label: pg.T("mweb.transfers.out")}})
-	cursor := web.QueryValue(r, "cursor")
-	items, next, err := h.Members.ListTransfers(ctx, p, member.TransferQuery{Status: member.TransferStatus(d.Status), Direction: d.Direction, After: cursor, Limit: web.PageSize})
+	q := member.TransferQuery{Status: member.TransferStatus(d.Status), Direction: d.Direction, Sort: d.Sort,
+		After: web.QueryValue(r, "cursor"), Limit: web.PageSize}
+	items, next, total, err := web.ListPage(r, &q.Offset, func() ([]member.Transfer, string, error) { return h.Members.ListTransfers(ctx, p, q) },
+		func() (listing.Total, error) { return h.Members.CountTransfers(ctx, p, q) })
 	if err != nil {
 		f, ok := web.FormError(pg, err)
 		if !ok {
@@ -68,8 +87,12 @@ func (h *Pages) renderTransferList(w http.ResponseWriter, r *http.Request, p *au
 			return
 		}
 	}
-	d.Rows = h.transferViews(ctx, p, pg.Lang, items)
-	d.Next, d.HasPrev = web.ListURL(pg, "cursor", next), cursor != ""
+	back := web.BackQuery(pg)
+	for _, v := range h.transferViews(ctx, p, pg.Lang, items) {
+		d.Rows = append(d.Rows, transferRow{transferView: v, Link: v.URL + back})
+	}
+	d.Cols = web.SortCols(pg, d.Sort, transferHeads(pg))
+	d.Pager = web.ListPager(pg, r, next, len(items), total)
 	d.Back = web.SetQuery(pg.Path, "flash", "")
 	pg.Data = d
 	h.Render(w, status, "transfer_list", pg)

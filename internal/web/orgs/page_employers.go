@@ -9,6 +9,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
+	"gonghui/internal/listing"
 	"gonghui/internal/org"
 	"gonghui/internal/web"
 )
@@ -22,6 +23,7 @@ type employerRow struct {
 	IndustryLabel string
 	OwnerURL      string
 	UnionURL      string
+	Link          string // URL with the way back to the list (filter, order, page kept)
 }
 
 func employerRows(lang i18n.Lang, es []org.Employer) []employerRow {
@@ -47,8 +49,9 @@ type employerListData struct {
 	Within, WithinName                       string // the subtree the list is narrowed to
 	CategoryOptions, YesNo                   []web.Option
 	Rows                                     []employerRow
-	Next                                     string
-	HasPrev                                  bool
+	Cols                                     []any // the headings, sortable ones linked
+	Sort                                     string
+	Pager                                    web.CursorPager
 	Filtered                                 bool
 	CanCreate                                bool
 }
@@ -67,10 +70,12 @@ func (h *Pages) employerList(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		d.Within, d.WithinName = db.FormatID(scope.ID), scope.Name
 	}
 	d.Filtered = d.Q != "" || d.Category != "" || d.Organised != "" || d.NewForms != "" || d.Public != "" || d.Within != ""
-	cursor := web.QueryValue(r, "cursor")
+	d.Sort = web.SortParam(r, org.EmployerSorts.Default)
 	status := http.StatusOK
-	items, next, err := h.Orgs.ListEmployers(r.Context(), p, org.EmployerQuery{Q: d.Q, Within: within, Category: d.Category,
-		Organised: web.TriState(d.Organised), NewForms: web.TriState(d.NewForms), IsPublic: web.TriState(d.Public), After: cursor, Limit: web.PageSize})
+	q := org.EmployerQuery{Q: d.Q, Within: within, Category: d.Category, Organised: web.TriState(d.Organised), NewForms: web.TriState(d.NewForms),
+		IsPublic: web.TriState(d.Public), Sort: d.Sort, After: web.QueryValue(r, "cursor"), Limit: web.PageSize}
+	items, next, total, err := web.ListPage(r, &q.Offset, func() ([]org.Employer, string, error) { return h.Orgs.ListEmployers(r.Context(), p, q) },
+		func() (listing.Total, error) { return h.Orgs.CountEmployers(r.Context(), p, q) })
 	if err != nil {
 		if !h.Validation(w, r, p, pg, err) {
 			return nil
@@ -78,7 +83,15 @@ func (h *Pages) employerList(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		status = httpx.Status(err)
 	}
 	d.Rows = employerRows(pg.Lang, items)
-	d.Next, d.HasPrev = web.ListURL(pg, "cursor", next), cursor != ""
+	back := web.BackQuery(pg)
+	for i := range d.Rows {
+		d.Rows[i].Link = d.Rows[i].URL + back
+	}
+	d.Cols = web.SortCols(pg, d.Sort, []web.SortHead{{Label: pg.T("page.employer.name"), Key: "name"}, {Label: pg.T("page.employer.credit_code")},
+		{Label: pg.T("page.employer.category")}, {Label: pg.T("page.employer.industry")}, {Label: pg.T("page.employer.flags")},
+		{Label: pg.T("page.employer.employees"), Key: "employees", Class: "num", Desc: true}, {Label: pg.T("page.employer.union")},
+		{Label: pg.T("page.employer.owner"), Key: "owner"}})
+	d.Pager = web.ListPager(pg, r, next, len(items), total)
 	pg.Data = d
 	h.Render(w, status, "employer_list", pg)
 	return nil
@@ -110,7 +123,7 @@ func (h *Pages) employerShow(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	}
 	pg := h.Page(w, r, p, "", "employers")
 	pg.Title = e.Name
-	pg.Crumbs = []web.Crumb{{Label: pg.T("page.employers.title"), URL: "/employers"}, {Label: e.Name}}
+	pg.Crumbs = []web.Crumb{{Label: pg.T("page.employers.title"), URL: web.ListBack(r, "/employers")}, {Label: e.Name}}
 	d := employerShowData{E: employerView(pg.Lang, *e)}
 	if owner, err := h.Orgs.Get(r.Context(), p, e.OwnerOrgID); err == nil {
 		d.CanWrite = p.CanAt(auth.PermOrgWrite, owner.Path)

@@ -7,6 +7,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
+	"gonghui/internal/listing"
 	"gonghui/internal/web"
 )
 
@@ -91,16 +92,16 @@ type Events struct {
 	OrgOptions []web.Option
 	CanWrite   bool
 	NewURL     string
-	Next       string
-	HasPrev    bool
+	Pager      web.CursorPager // range, total, page numbers, next (web.ListPager)
 }
 
 // ListEvents reads the list's organisation filter (org, as in ?org=) and
 // cursor, and runs page with them, which fills the rows and returns the
-// next cursor. A refusal of the filters is put on pg's form, with its
-// status; any other error is returned.
+// next cursor, how many rows it read and the filter's total (web.ListPage).
+// A refusal of the filters is put on pg's form, with its status; any other
+// error is returned.
 func ListEvents(k *web.Kernel, r *http.Request, p *auth.Principal, pg *web.Page, newURL, org string,
-	page func(org int64, cursor string) (next string, err error)) (Events, int, error) {
+	page func(org int64, cursor string) (next string, rows int, total listing.Total, err error)) (Events, int, error) {
 	e := Events{CanWrite: p.Can(auth.PermActivityWrite), NewURL: newURL}
 	if org != "" {
 		e.NewURL += "?org=" + url.QueryEscape(org)
@@ -117,8 +118,10 @@ func ListEvents(k *web.Kernel, r *http.Request, p *auth.Principal, pg *web.Page,
 		}
 	}
 	var next string
+	var rows int
+	var total listing.Total
 	if err == nil {
-		next, err = page(orgID, cursor)
+		next, rows, total, err = page(orgID, cursor)
 	}
 	status := http.StatusOK
 	if err != nil {
@@ -128,6 +131,6 @@ func ListEvents(k *web.Kernel, r *http.Request, p *auth.Principal, pg *web.Page,
 		}
 		pg.Form, status = form, httpx.Status(err)
 	}
-	e.Next, e.HasPrev = web.ListURL(pg, "cursor", next), cursor != ""
+	e.Pager = web.ListPager(pg, r, next, rows, total)
 	return e, status, nil
 }
