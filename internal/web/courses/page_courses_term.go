@@ -98,11 +98,6 @@ func crsTermInputFrom(r *http.Request) (course.TermInput, []crsSlotRow, errs.Fie
 	if in.AudienceTags == nil {
 		in.AudienceTags = []string{}
 	}
-	if s := web.FormValue(r, "audience_org_id"); s != "" {
-		if in.AudienceOrgID = web.ParseIDValue(s); in.AudienceOrgID == 0 {
-			f.Add("audience_org_id", "field.invalid_id")
-		}
-	}
 	web.ParseIntField(f, r, "capacity", 0, &in.Capacity)
 	rows := crsSlotRowsFrom(r)
 	for i := range rows {
@@ -157,18 +152,36 @@ func crsSlotRowsOf(t *course.Term) []crsSlotRow {
 
 // crsTermFormData is the Data of the term's form.
 type crsTermFormData struct {
-	Editing         bool
-	Action, Cancel  string
-	CourseTitle     string
-	OrgName         string
-	AudienceOptions []web.Option
-	WeekdayOptions  []web.Option
-	V               crsTermValues
-	TagChoices      []web.TagChoice
-	TagsError       string
-	Rows            []crsSlotRow
-	ScheduleError   string
-	Version         string
+	Editing        bool
+	Action, Cancel string
+	CourseTitle    string
+	OrgName        string
+	Audience       *web.OrgPicker
+	WeekdayOptions []web.Option
+	V              crsTermValues
+	TagChoices     []web.TagChoice
+	TagsError      string
+	Rows           []crsSlotRow
+	ScheduleError  string
+	Version        string
+}
+
+// termAudiencePick is the picker of whom a term is open to (none: the
+// course's organisation and those below it).
+var termAudiencePick = web.PickerSpec{Field: "audience_org_id", QField: "audience_q", Perm: auth.PermActivityWrite}
+
+// saveTerm checks the audience the form sent and runs save, unless the form
+// asked a picker's search (then nothing, and done is false).
+func (h *Pages) saveTerm(r *http.Request, p *auth.Principal, in *course.TermInput, fe errs.Fields, save func() error) (done bool, err error) {
+	if web.PickerAsked(r) {
+		return false, nil
+	}
+	if in.AudienceOrgID, err = h.PickedOrg(r, p, termAudiencePick, fe); err == nil {
+		if err = fe.Err(); err == nil {
+			err = save()
+		}
+	}
+	return err == nil, err
 }
 
 func (h *Pages) renderCrsTermForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, status int, c *course.Course, t *course.Term, d *crsTermFormData) {
@@ -176,16 +189,13 @@ func (h *Pages) renderCrsTermForm(w http.ResponseWriter, r *http.Request, p *aut
 	d.WeekdayOptions = crsWeekdayOptions(pg.Lang)
 	d.TagChoices = web.TagChoices(pg.Lang, "f-tag-", d.V.Tags)
 	d.TagsError = pg.FieldError("audience_tags")
-	keep := web.ParseIDValue(d.V.AudienceOrgID)
-	if pg.Form != nil {
-		keep = web.ParseIDValue(pg.Form.Values["audience_org_id"])
-	}
+	spec := termAudiencePick
+	spec.Label, spec.Hint, spec.Blank = pg.T("cweb.term.audience"), pg.T("cweb.term.audience_hint"), pg.T("cweb.term.audience_same")
 	var err error
-	if d.AudienceOptions, err = h.OrgChoices(r.Context(), p, pg.Lang, auth.PermActivityWrite, "", c.OrgID, keep); err != nil {
+	if d.Audience, err = h.OrgPicker(r, p, spec, d.V.AudienceOrgID); err != nil {
 		h.Fail(w, r, p, err)
 		return
 	}
-	d.AudienceOptions = append([]web.Option{{Value: "", Label: pg.T("cweb.term.audience_same")}}, d.AudienceOptions...)
 	for i := range d.Rows {
 		s := &d.Rows[i]
 		if s.input < 0 {
@@ -223,23 +233,22 @@ func (h *Pages) crsTermCreate(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		return nil
 	}
 	in, rows, fe := crsTermInputFrom(r)
-	err := fe.Err()
 	var t *course.Term
-	if err == nil {
+	done, err := h.saveTerm(r, p, &in, fe, func() (err error) {
 		t, err = h.Courses.CreateTerm(r.Context(), p, c.ID, in)
-	}
-	if err != nil {
-		pg := h.Page(w, r, p, "cweb.term.new_title", "courses")
-		pg.Path = CourseURL(c.ID) + "/terms/new"
-		if !h.Validation(w, r, p, pg, err) {
-			return nil
-		}
-		d := &crsTermFormData{Action: CourseURL(c.ID) + "/terms/new", Cancel: CourseURL(c.ID), Rows: crsNumberRows(rows)}
-		d.V.Tags = in.AudienceTags
-		h.renderCrsTermForm(w, r, p, pg, httpx.Status(err), c, nil, d)
+		return err
+	})
+	if done {
+		web.Redirect(w, r, TermURL(t.ID), "flash.cweb.term_created")
 		return nil
 	}
-	web.Redirect(w, r, TermURL(t.ID), "flash.cweb.term_created")
+	pg := h.Page(w, r, p, "cweb.term.new_title", "courses")
+	pg.Path = CourseURL(c.ID) + "/terms/new"
+	if h.FormAgain(w, r, p, pg, err) {
+		d := &crsTermFormData{Action: CourseURL(c.ID) + "/terms/new", Cancel: CourseURL(c.ID), Rows: crsNumberRows(rows)}
+		d.V.Tags = in.AudienceTags
+		h.renderCrsTermForm(w, r, p, pg, web.FormStatus(err), c, nil, d)
+	}
 	return nil
 }
 
@@ -293,23 +302,22 @@ func (h *Pages) crsTermUpdate(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	in, rows, fe := crsTermInputFrom(r)
 	version := 0
 	web.ParseIntField(fe, r, "version", 0, &version)
-	err := fe.Err()
-	if err == nil {
-		_, err = h.Courses.UpdateTerm(r.Context(), p, t.ID, version, in)
+	done, err := h.saveTerm(r, p, &in, fe, func() error {
+		_, err := h.Courses.UpdateTerm(r.Context(), p, t.ID, version, in)
+		return err
+	})
+	if done {
+		web.Redirect(w, r, TermURL(t.ID), "flash.cweb.term_saved")
+		return nil
 	}
-	if err != nil {
-		pg := h.Page(w, r, p, "cweb.term.edit_title", "courses")
-		pg.Path = TermURL(t.ID) + "/edit"
-		if !h.Validation(w, r, p, pg, err) {
-			return nil
-		}
+	pg := h.Page(w, r, p, "cweb.term.edit_title", "courses")
+	pg.Path = TermURL(t.ID) + "/edit"
+	if h.FormAgain(w, r, p, pg, err) {
 		d := &crsTermFormData{Action: TermURL(t.ID) + "/edit", Cancel: TermURL(t.ID), V: crsTermValuesOf(t), Rows: crsNumberRows(rows),
 			Version: strconv.Itoa(version)}
 		d.V.Tags = in.AudienceTags
-		h.renderCrsTermForm(w, r, p, pg, httpx.Status(err), c, t, d)
-		return nil
+		h.renderCrsTermForm(w, r, p, pg, web.FormStatus(err), c, t, d)
 	}
-	web.Redirect(w, r, TermURL(t.ID), "flash.cweb.term_saved")
 	return nil
 }
 
