@@ -170,20 +170,6 @@ type crsTermFormData struct {
 // course's organisation and those below it).
 var termAudiencePick = web.PickerSpec{Field: "audience_org_id", QField: "audience_q", Perm: auth.PermActivityWrite}
 
-// saveTerm checks the audience the form sent and runs save, unless the form
-// asked a picker's search (then nothing, and done is false).
-func (h *Pages) saveTerm(r *http.Request, p *auth.Principal, in *course.TermInput, fe errs.Fields, save func() error) (done bool, err error) {
-	if web.PickerAsked(r) {
-		return false, nil
-	}
-	if in.AudienceOrgID, err = h.PickedOrg(r, p, termAudiencePick, fe); err == nil {
-		if err = fe.Err(); err == nil {
-			err = save()
-		}
-	}
-	return err == nil, err
-}
-
 func (h *Pages) renderCrsTermForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, status int, c *course.Course, t *course.Term, d *crsTermFormData) {
 	d.CourseTitle, d.OrgName = c.Title, c.OrgName
 	d.WeekdayOptions = crsWeekdayOptions(pg.Lang)
@@ -232,24 +218,48 @@ func (h *Pages) crsTermCreate(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if !ok {
 		return nil
 	}
-	in, rows, fe := crsTermInputFrom(r)
-	var t *course.Term
-	done, err := h.saveTerm(r, p, &in, fe, func() (err error) {
-		t, err = h.Courses.CreateTerm(r.Context(), p, c.ID, in)
-		return err
+	h.crsTermPost(w, r, p, c, nil, func(in course.TermInput, _ int) (int64, error) {
+		t, err := h.Courses.CreateTerm(r.Context(), p, c.ID, in)
+		if err != nil {
+			return 0, err
+		}
+		return t.ID, nil
 	})
-	if done {
-		web.Redirect(w, r, TermURL(t.ID), "flash.cweb.term_created")
-		return nil
-	}
-	pg := h.Page(w, r, p, "cweb.term.new_title", "courses")
-	pg.Path = CourseURL(c.ID) + "/terms/new"
-	if h.FormAgain(w, r, p, pg, err) {
-		d := &crsTermFormData{Action: CourseURL(c.ID) + "/terms/new", Cancel: CourseURL(c.ID), Rows: crsNumberRows(rows)}
-		d.V.Tags = in.AudienceTags
-		h.renderCrsTermForm(w, r, p, pg, web.FormStatus(err), c, nil, d)
-	}
 	return nil
+}
+
+// crsTermPost answers a POST of the term's form (t nil: a new term of c):
+// save runs unless the form asked a picker's search; the form comes back
+// as typed after a search or a refusal.
+func (h *Pages) crsTermPost(w http.ResponseWriter, r *http.Request, p *auth.Principal, c *course.Course, t *course.Term,
+	save func(in course.TermInput, version int) (int64, error)) {
+	in, rows, fe := crsTermInputFrom(r)
+	title, flash := "cweb.term.new_title", "flash.cweb.term_created"
+	d := &crsTermFormData{Action: CourseURL(c.ID) + "/terms/new", Cancel: CourseURL(c.ID), Rows: crsNumberRows(rows)}
+	version := 0
+	if t != nil {
+		web.ParseIntField(fe, r, "version", 0, &version)
+		title, flash = "cweb.term.edit_title", "flash.cweb.term_saved"
+		d.Action, d.Cancel, d.V, d.Version = TermURL(t.ID)+"/edit", TermURL(t.ID), crsTermValuesOf(t), strconv.Itoa(version)
+	}
+	var err error
+	if !web.PickerAsked(r) {
+		if in.AudienceOrgID, err = h.PickedOrg(r, p, termAudiencePick, fe); err == nil {
+			if err = fe.Err(); err == nil {
+				var id int64
+				if id, err = save(in, version); err == nil {
+					web.Redirect(w, r, TermURL(id), flash)
+					return
+				}
+			}
+		}
+	}
+	pg := h.Page(w, r, p, title, "courses")
+	pg.Path = d.Action
+	if h.FormAgain(w, r, p, pg, err) {
+		d.V.Tags = in.AudienceTags
+		h.renderCrsTermForm(w, r, p, pg, web.FormStatus(err), c, t, d)
+	}
 }
 
 // crsTermFor loads the term of the {id} path value, or answers the error
@@ -299,25 +309,10 @@ func (h *Pages) crsTermUpdate(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if !ok {
 		return nil
 	}
-	in, rows, fe := crsTermInputFrom(r)
-	version := 0
-	web.ParseIntField(fe, r, "version", 0, &version)
-	done, err := h.saveTerm(r, p, &in, fe, func() error {
+	h.crsTermPost(w, r, p, c, t, func(in course.TermInput, version int) (int64, error) {
 		_, err := h.Courses.UpdateTerm(r.Context(), p, t.ID, version, in)
-		return err
+		return t.ID, err
 	})
-	if done {
-		web.Redirect(w, r, TermURL(t.ID), "flash.cweb.term_saved")
-		return nil
-	}
-	pg := h.Page(w, r, p, "cweb.term.edit_title", "courses")
-	pg.Path = TermURL(t.ID) + "/edit"
-	if h.FormAgain(w, r, p, pg, err) {
-		d := &crsTermFormData{Action: TermURL(t.ID) + "/edit", Cancel: TermURL(t.ID), V: crsTermValuesOf(t), Rows: crsNumberRows(rows),
-			Version: strconv.Itoa(version)}
-		d.V.Tags = in.AudienceTags
-		h.renderCrsTermForm(w, r, p, pg, web.FormStatus(err), c, t, d)
-	}
 	return nil
 }
 
