@@ -268,11 +268,7 @@ func FormFrom(pg *Page, r *http.Request, err error) (*Form, bool) {
 	if !ok {
 		return nil, false
 	}
-	for k, v := range r.PostForm {
-		if k != "csrf_token" && !strings.Contains(k, "password") && len(v) > 0 {
-			f.Values[k] = v[0]
-		}
-	}
+	f.Values = KeptForm(r).Values
 	return f, true
 }
 

@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/org"
 )
@@ -26,6 +27,11 @@ import (
 // is the search box's name. A POST carrying it is a search, not a save.
 const PickerSearchButton = "picker_search"
 
+// PickerClearButton is the name of an optional picker's button that drops
+// its choice (the form comes back without one); its value is the id
+// input's name.
+const PickerClearButton = "picker_clear"
+
 // OrgPicker is the view of one picker.
 type OrgPicker struct {
 	Field    string // the name of the chosen organisation's id input
@@ -40,15 +46,18 @@ type OrgPicker struct {
 	Matches  []Option // the current choice and the search's hits (Searched)
 	NoMatch  bool     // the search found nothing to pick
 	Endpoint string   // the JSON search the script asks, with its filters
+	Blank    string   // an optional picker's words for "none chosen", "" when required
 }
 
 // PickerSpec says what a picker offers: organisations where the caller
 // holds Perm and, when Only names a registered filter, that pass it.
 type PickerSpec struct {
 	Field, QField, Label, Hint string
+	Blank                      string // optional pickers: what no choice means (e.g. "the publisher's whole subtree")
 	Required                   bool
 	Perm                       auth.Perm
 	Only                       string
+	Outside                    int64 // when set, this organisation and those below it are not offered (a move's new parent)
 }
 
 var (
@@ -77,24 +86,32 @@ func orgFilter(name string) (func(org.Org) bool, bool) {
 
 // PickerAsked reports whether a POST is the picker's search rather than
 // the form's own submission.
-func PickerAsked(r *http.Request) bool { return r.PostFormValue(PickerSearchButton) != "" }
+func PickerAsked(r *http.Request) bool {
+	return r.PostFormValue(PickerSearchButton) != "" || r.PostFormValue(PickerClearButton) != ""
+}
 
 // OrgPicker builds the picker of spec for the request: the chosen value
 // (value, unless the form sent one), the search typed and, when it was
 // asked for, its matches.
 func (h *Kernel) OrgPicker(r *http.Request, p *auth.Principal, spec PickerSpec, value string) (*OrgPicker, error) {
-	v := &OrgPicker{Field: spec.Field, QField: spec.QField, Label: spec.Label, Hint: spec.Hint, Required: spec.Required, Value: value}
+	v := &OrgPicker{Field: spec.Field, QField: spec.QField, Label: spec.Label, Hint: spec.Hint, Required: spec.Required, Value: value, Blank: spec.Blank}
 	if s := r.FormValue(spec.Field); s != "" {
 		v.Value = s
+	}
+	if spec.Blank != "" && r.PostFormValue(PickerClearButton) == spec.Field {
+		v.Value = ""
 	}
 	v.Q = strings.TrimSpace(r.FormValue(spec.QField))
 	q := url.Values{"perm": {string(spec.Perm)}}
 	if spec.Only != "" {
 		q.Set("only", spec.Only)
 	}
+	if spec.Outside != 0 {
+		q.Set("outside", db.FormatID(spec.Outside))
+	}
 	v.Endpoint = "/pick/orgs?" + q.Encode()
 	only, _ := orgFilter(spec.Only)
-	c := &Choices{Principal: p, Perm: spec.Perm, Only: only}
+	c := &Choices{Principal: p, Perm: spec.Perm, Only: h.outside(r.Context(), p, spec.Outside, only)}
 	var cur *org.Org
 	if id := ParseIDValue(v.Value); id != 0 {
 		if o, err := h.Orgs.Get(r.Context(), p, id); err == nil && p.CanAt(spec.Perm, o.Path) {
@@ -110,7 +127,11 @@ func (h *Kernel) OrgPicker(r *http.Request, p *auth.Principal, spec PickerSpec, 
 		if err != nil {
 			return nil, err
 		}
-		// The current choice stays first, so that searching never loses it.
+		// The current choice stays first, so that searching never loses it;
+		// an optional picker offers "none" before it.
+		if spec.Blank != "" && len(hits) > 0 {
+			c.Out = append(c.Out, Option{Value: "", Label: spec.Blank})
+		}
 		if cur != nil {
 			c.Add(*cur, "")
 		}
@@ -123,6 +144,77 @@ func (h *Kernel) OrgPicker(r *http.Request, p *auth.Principal, spec PickerSpec, 
 		}
 	}
 	return v, nil
+}
+
+// KeptForm is a form as it was sent, with no errors: what a picker's
+// search without JavaScript shows again.
+func KeptForm(r *http.Request) *Form {
+	f := &Form{Values: map[string]string{}, Errors: map[string]string{}}
+	for k, v := range r.PostForm {
+		if k != "csrf_token" && !strings.Contains(k, "password") && len(v) > 0 {
+			f.Values[k] = v[0]
+		}
+	}
+	return f
+}
+
+// FormAgain fills pg.Form for a form shown again: err's messages and the
+// values sent or, when err is nil (a picker's search), the values alone.
+// False when err was answered with an error page instead.
+func (h *Kernel) FormAgain(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *Page, err error) bool {
+	if err == nil {
+		pg.Form = KeptForm(r)
+		return true
+	}
+	return h.Validation(w, r, p, pg, err)
+}
+
+// FormStatus is the status of a form shown again: 200 after a picker's
+// search (err nil), else err's.
+func FormStatus(err error) int {
+	if err == nil {
+		return http.StatusOK
+	}
+	return httpx.Status(err)
+}
+
+// PickedOrg is the organisation a picker's form sent, 0 when none. The
+// server refuses what the picker would not have offered: an id outside the
+// caller's subtree, without spec.Perm there or failing spec.Only adds a
+// field error on spec.Field to f (and PickedOrg answers 0).
+func (h *Kernel) PickedOrg(r *http.Request, p *auth.Principal, spec PickerSpec, f errs.Fields) (int64, error) {
+	s := strings.TrimSpace(r.PostFormValue(spec.Field))
+	if s == "" {
+		return 0, nil
+	}
+	id := ParseIDValue(s)
+	if id == 0 {
+		f.Add(spec.Field, "field.invalid_id")
+		return 0, nil
+	}
+	o, err := h.Orgs.Get(r.Context(), p, id)
+	if err != nil && !errs.Is(err, errs.KindNotFound) && !errs.Is(err, errs.KindForbidden) {
+		return 0, err
+	}
+	only, _ := orgFilter(spec.Only)
+	if err != nil || !p.CanAt(spec.Perm, o.Path) || (only != nil && !only(*o)) {
+		f.Add(spec.Field, "web.picker.out_of_scope")
+		return 0, nil
+	}
+	return id, nil
+}
+
+// outside adds to only the rule "not id nor below it" (id 0, or one the
+// caller cannot see: only as it is).
+func (h *Kernel) outside(ctx context.Context, p *auth.Principal, id int64, only func(org.Org) bool) func(org.Org) bool {
+	if id == 0 {
+		return only
+	}
+	o, err := h.Orgs.Get(ctx, p, id)
+	if err != nil {
+		return only
+	}
+	return func(x org.Org) bool { return !auth.Inside(x.Path, o.Path) && (only == nil || only(x)) }
 }
 
 // pickerMatches are the hits of q the caller may pick under c's rules.
@@ -162,6 +254,7 @@ func (h *Kernel) pickOrgs(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	if !ok {
 		return errs.NotFound("filter")
 	}
+	only = h.outside(r.Context(), p, ParseIDValue(r.URL.Query().Get("outside")), only)
 	hits, err := h.pickerMatches(r.Context(), &Choices{Principal: p, Perm: perm, Only: only}, strings.TrimSpace(r.URL.Query().Get("q")))
 	if err != nil {
 		return err

@@ -12,7 +12,6 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
-	"gonghui/internal/httpx"
 	"gonghui/internal/web"
 	"gonghui/internal/web/signup"
 )
@@ -46,8 +45,8 @@ type activityFormData struct {
 	Editing          bool
 	Action, Cancel   string
 	OrgName          string
-	OrgOptions       []web.Option
-	AudienceOptions  []web.Option
+	Org              *web.OrgPicker // the publisher, when new
+	Audience         *web.OrgPicker
 	KindOptions      []web.Option
 	V                actFormValues
 	TagChoices       []web.TagChoice
@@ -124,16 +123,6 @@ func activityInputFrom(r *http.Request) (activity.Input, []cpRow, errs.Fields) {
 	if in.AudienceTags == nil {
 		in.AudienceTags = []string{}
 	}
-	if s := web.FormValue(r, "org_id"); s != "" {
-		if in.OrgID = web.ParseIDValue(s); in.OrgID == 0 {
-			f.Add("org_id", "field.invalid_id")
-		}
-	}
-	if s := web.FormValue(r, "audience_org_id"); s != "" {
-		if in.AudienceOrgID = web.ParseIDValue(s); in.AudienceOrgID == 0 {
-			f.Add("audience_org_id", "field.invalid_id")
-		}
-	}
 	in.Lat, in.Lng = parseCoord(f, r, "lat"), parseCoord(f, r, "lng")
 	web.ParseIntField(f, r, "capacity", 0, &in.Capacity)
 	web.ParseIntField(f, r, "stamps_required", 0, &in.StampsRequired)
@@ -191,29 +180,44 @@ func rowErrors(pg *web.Page, d *activityFormData) {
 	}
 }
 
+// The form's organisation pickers: the publisher (new activities only) and
+// the audience (none: the publisher's whole subtree).
+var (
+	orgPick      = web.PickerSpec{Field: "org_id", QField: "org_q", Required: true, Perm: auth.PermActivityWrite}
+	audiencePick = web.PickerSpec{Field: "audience_org_id", QField: "audience_q", Perm: auth.PermActivityWrite}
+)
+
+// pickedOrgs puts the organisations the form sent into in; one the caller
+// may not pick is a field error in f.
+func (h *Pages) pickedOrgs(r *http.Request, p *auth.Principal, in *activity.Input, f errs.Fields) (err error) {
+	if in.OrgID, err = h.PickedOrg(r, p, orgPick, f); err != nil {
+		return err
+	}
+	in.AudienceOrgID, err = h.PickedOrg(r, p, audiencePick, f)
+	return err
+}
+
 func (h *Pages) renderActivityForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, status int, a *activity.Activity, d *activityFormData) {
 	var err error
 	d.KindOptions = actKindOptions(pg.Lang)
 	d.TagChoices = web.TagChoices(pg.Lang, "f-tag-", d.V.Tags)
 	d.TagsError = pg.FieldError("audience_tags")
-	keepOrg, keepAud := web.ParseIDValue(d.V.OrgID), web.ParseIDValue(d.V.AudienceOrgID)
-	if pg.Form != nil {
-		keepOrg, keepAud = web.ParseIDValue(pg.Form.Values["org_id"]), web.ParseIDValue(pg.Form.Values["audience_org_id"])
-	}
 	if a == nil {
-		if d.OrgOptions, err = h.OrgChoices(r.Context(), p, pg.Lang, auth.PermActivityWrite, "", keepOrg); err != nil {
+		spec := orgPick
+		spec.Label, spec.Hint = pg.T("aweb.field.org"), pg.T("aweb.form.org_hint")
+		if d.Org, err = h.OrgPicker(r, p, spec, d.V.OrgID); err != nil {
 			h.Fail(w, r, p, err)
 			return
 		}
 	} else {
 		d.Editing, d.OrgName = true, a.OrgName
-		keepOrg = a.OrgID
 	}
-	if d.AudienceOptions, err = h.OrgChoices(r.Context(), p, pg.Lang, auth.PermActivityWrite, "", keepOrg, keepAud); err != nil {
+	spec := audiencePick
+	spec.Label, spec.Hint, spec.Blank = pg.T("aweb.field.audience"), pg.T("aweb.form.audience_hint"), pg.T("aweb.form.audience_same")
+	if d.Audience, err = h.OrgPicker(r, p, spec, d.V.AudienceOrgID); err != nil {
 		h.Fail(w, r, p, err)
 		return
 	}
-	d.AudienceOptions = append([]web.Option{{Value: "", Label: pg.T("aweb.form.audience_same")}}, d.AudienceOptions...)
 	rowErrors(pg, d)
 	crumbs := []web.Crumb{{Label: pg.T("aweb.list.title"), URL: "/activities"}}
 	if a != nil {
@@ -240,10 +244,14 @@ func (h *Pages) activityNew(w http.ResponseWriter, r *http.Request, p *auth.Prin
 
 // formAfterError fills the page's form after a failed submission: the
 // store's messages, the submitted values, and unticked boxes as unticked.
+// With no error it is the form as typed, for a picker's search.
 func activityFormAfter(pg *web.Page, r *http.Request, err error) bool {
-	f, ok := web.FormFrom(pg, r, err)
-	if !ok {
-		return false
+	f := web.KeptForm(r)
+	if err != nil {
+		var ok bool
+		if f, ok = web.FormFrom(pg, r, err); !ok {
+			return false
+		}
 	}
 	for _, name := range []string{"waitlist", "approval", "walk_ins"} {
 		if _, sent := f.Values[name]; !sent {
@@ -259,27 +267,36 @@ func (h *Pages) activityCreate(w http.ResponseWriter, r *http.Request, p *auth.P
 		return errs.Forbidden()
 	}
 	in, rows, fe := activityInputFrom(r)
+	var err error
+	if !web.PickerAsked(r) { // a picker's search shows the form again, as typed
+		var a *activity.Activity
+		if a, err = h.createActivity(r, p, in, fe); err == nil {
+			web.Redirect(w, r, activityURL(a.ID), "flash.aweb.created")
+			return nil
+		}
+	}
+	pg := h.Page(w, r, p, "aweb.new.title", "activities")
+	pg.Path = "/activities/new"
+	if !activityFormAfter(pg, r, err) {
+		return err
+	}
+	d := &activityFormData{Action: "/activities/new", Cancel: "/activities", Checkpoints: numberRows(rows)}
+	d.V.Tags = in.AudienceTags
+	h.renderActivityForm(w, r, p, pg, web.FormStatus(err), nil, d)
+	return nil
+}
+
+func (h *Pages) createActivity(r *http.Request, p *auth.Principal, in activity.Input, fe errs.Fields) (*activity.Activity, error) {
+	if err := h.pickedOrgs(r, p, &in, fe); err != nil {
+		return nil, err
+	}
 	if in.OrgID == 0 && fe["org_id"].Key == "" {
 		fe.Add("org_id", "field.required")
 	}
-	err := fe.Err()
-	var a *activity.Activity
-	if err == nil {
-		a, err = h.Acts.Create(r.Context(), p, in)
+	if err := fe.Err(); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		pg := h.Page(w, r, p, "aweb.new.title", "activities")
-		pg.Path = "/activities/new"
-		if !activityFormAfter(pg, r, err) {
-			return err
-		}
-		d := &activityFormData{Action: "/activities/new", Cancel: "/activities", Checkpoints: numberRows(rows)}
-		d.V.Tags = in.AudienceTags
-		h.renderActivityForm(w, r, p, pg, httpx.Status(err), nil, d)
-		return nil
-	}
-	web.Redirect(w, r, activityURL(a.ID), "flash.aweb.created")
-	return nil
+	return h.Acts.Create(r.Context(), p, in)
 }
 
 // formValuesOf are an activity's fields as the form shows them.
@@ -355,22 +372,26 @@ func (h *Pages) activityUpdate(w http.ResponseWriter, r *http.Request, p *auth.P
 	in, rows, fe := activityInputFrom(r)
 	version := 0
 	web.ParseIntField(fe, r, "version", 0, &version)
-	err := fe.Err()
-	if err == nil {
-		_, err = h.Acts.Update(r.Context(), p, a.ID, version, in)
-	}
-	if err != nil {
-		pg := h.Page(w, r, p, "aweb.edit.title", "activities")
-		pg.Path = activityURL(a.ID) + "/edit"
-		if !activityFormAfter(pg, r, err) {
-			return err
+	var err error
+	if !web.PickerAsked(r) { // a picker's search shows the form again, as typed
+		if err = h.pickedOrgs(r, p, &in, fe); err == nil {
+			if err = fe.Err(); err == nil {
+				_, err = h.Acts.Update(r.Context(), p, a.ID, version, in)
+			}
 		}
-		d := &activityFormData{Action: activityURL(a.ID) + "/edit", Cancel: activityURL(a.ID), V: formValuesOf(a),
-			Checkpoints: numberRows(rows), Version: strconv.Itoa(version)}
-		d.V.Tags = in.AudienceTags
-		h.renderActivityForm(w, r, p, pg, httpx.Status(err), a, d)
-		return nil
+		if err == nil {
+			web.Redirect(w, r, activityURL(a.ID), "flash.aweb.saved")
+			return nil
+		}
 	}
-	web.Redirect(w, r, activityURL(a.ID), "flash.aweb.saved")
+	pg := h.Page(w, r, p, "aweb.edit.title", "activities")
+	pg.Path = activityURL(a.ID) + "/edit"
+	if !activityFormAfter(pg, r, err) {
+		return err
+	}
+	d := &activityFormData{Action: activityURL(a.ID) + "/edit", Cancel: activityURL(a.ID), V: formValuesOf(a),
+		Checkpoints: numberRows(rows), Version: strconv.Itoa(version)}
+	d.V.Tags = in.AudienceTags
+	h.renderActivityForm(w, r, p, pg, web.FormStatus(err), a, d)
 	return nil
 }

@@ -153,9 +153,7 @@ type userShowData struct {
 	Manageable   bool // false: an administrative account only a security administrator may change
 	RoleChoices  []roleChoice
 	Role         string
-	OrgQ         string
-	OrgOptions   []web.Option
-	GrantOrgID   string
+	GrantOrg     *web.OrgPicker // where the new role applies
 	Sessions     []web.SessionView
 	FormName     string // which form .Form belongs to: grant, password, token
 	CanToken     bool   // the viewer may issue this (service) account a token
@@ -187,10 +185,7 @@ func (h *Pages) renderUserShow(w http.ResponseWriter, r *http.Request, p *auth.P
 	pg.Crumbs = []web.Crumb{{Label: pg.T("page.users.title"), URL: "/users"}, {Label: u.Username}}
 	pg.Form = form
 	d := userShowData{U: userView(pg.Lang, *u), Self: u.ID == p.UserID, FormName: formName, Manageable: true,
-		OrgQ: web.QueryValue(r, "org_q"), Role: web.FormValue(r, "role"), GrantOrgID: web.FormValue(r, "org_id"), DefaultDays: "365"}
-	if d.OrgQ == "" {
-		d.OrgQ = web.FormValue(r, "org_q")
-	}
+		Role: web.FormValue(r, "role"), DefaultDays: "365"}
 	sessions, err := h.Auth.UserSessions(ctx, p, u.ID)
 	switch {
 	case errs.Is(err, errs.KindForbidden):
@@ -216,12 +211,10 @@ func (h *Pages) renderUserShow(w http.ResponseWriter, r *http.Request, p *auth.P
 		d.RoleChoices = append(d.RoleChoices, roleChoice{string(role), web.RoleLabel(pg.Lang, role), pg.T("role." + string(role) + ".desc")})
 	}
 	if d.Manageable && !d.Self {
-		if d.OrgOptions, err = h.OrgChoices(ctx, p, pg.Lang, auth.PermUserManage, d.OrgQ, web.ParseIDValue(d.GrantOrgID), u.OrgID); err != nil {
+		spec := web.PickerSpec{Field: "org_id", QField: "org_q", Label: pg.T("page.user.scope"), Hint: pg.T("page.user.scope_hint"), Required: true, Perm: auth.PermUserManage}
+		if d.GrantOrg, err = h.OrgPicker(r, p, spec, db.FormatID(u.OrgID)); err != nil {
 			h.Fail(w, r, p, err)
 			return
-		}
-		if d.GrantOrgID == "" {
-			d.GrantOrgID = db.FormatID(u.OrgID)
 		}
 	}
 	pg.Data = d
@@ -253,6 +246,12 @@ func (h *Pages) userAction(w http.ResponseWriter, r *http.Request, p *auth.Princ
 }
 
 func (h *Pages) userGrant(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	if web.PickerAsked(r) {
+		// A search without JavaScript: the grant form comes back with the
+		// role kept and the matches to choose from.
+		h.renderUserShow(w, r, p, &web.Form{Values: map[string]string{}, Errors: map[string]string{}}, "grant", http.StatusOK)
+		return nil
+	}
 	h.userAction(w, r, p, "grant", "flash.user_granted", func(id int64) error {
 		_, err := h.Auth.Grant(r.Context(), p, id, auth.Role(web.FormValue(r, "role")), web.ParseIDValue(r.PostFormValue("org_id")))
 		return err

@@ -196,7 +196,7 @@ type crsFormData struct {
 	Editing         bool
 	Action, Cancel  string
 	OrgName         string
-	OrgOptions      []web.Option
+	Org             *web.OrgPicker // when new
 	CategoryOptions []web.Option
 	V               crsFormValues
 	Version         string
@@ -206,12 +206,10 @@ func (h *Pages) renderCrsForm(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	d.CategoryOptions = crsCategoryOptions(pg.Lang)
 	crumbs := []web.Crumb{{Label: pg.T("cweb.list.title"), URL: "/courses"}}
 	if c == nil {
-		keep := web.ParseIDValue(d.V.OrgID)
-		if pg.Form != nil {
-			keep = web.ParseIDValue(pg.Form.Values["org_id"])
-		}
+		spec := crsOrgPick
+		spec.Label, spec.Hint = pg.T("cweb.field.org"), pg.T("cweb.form.org_hint")
 		var err error
-		if d.OrgOptions, err = h.OrgChoices(r.Context(), p, pg.Lang, auth.PermActivityWrite, "", keep); err != nil {
+		if d.Org, err = h.OrgPicker(r, p, spec, d.V.OrgID); err != nil {
 			h.Fail(w, r, p, err)
 			return
 		}
@@ -224,16 +222,12 @@ func (h *Pages) renderCrsForm(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	h.Render(w, status, "crs_form", pg)
 }
 
-func crsInputFrom(r *http.Request) (course.CourseInput, errs.Fields) {
-	f := errs.Fields{}
-	in := course.CourseInput{Title: web.FormValue(r, "title"), Category: course.Category(web.FormValue(r, "category")),
+// crsOrgPick is the picker of a new course's organisation.
+var crsOrgPick = web.PickerSpec{Field: "org_id", QField: "org_q", Required: true, Perm: auth.PermActivityWrite}
+
+func crsInputFrom(r *http.Request) course.CourseInput {
+	return course.CourseInput{Title: web.FormValue(r, "title"), Category: course.Category(web.FormValue(r, "category")),
 		Description: strings.TrimSpace(r.PostFormValue("description"))}
-	if s := web.FormValue(r, "org_id"); s != "" {
-		if in.OrgID = web.ParseIDValue(s); in.OrgID == 0 {
-			f.Add("org_id", "field.invalid_id")
-		}
-	}
-	return in, f
 }
 
 func (h *Pages) crsNew(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -253,26 +247,35 @@ func (h *Pages) crsCreate(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	if !p.Can(auth.PermActivityWrite) {
 		return errs.Forbidden()
 	}
-	in, fe := crsInputFrom(r)
+	var err error
+	if !web.PickerAsked(r) { // a picker's search shows the form again, as typed
+		var c *course.Course
+		if c, err = h.createCourse(r, p); err == nil {
+			web.Redirect(w, r, CourseURL(c.ID), "flash.cweb.course_created")
+			return nil
+		}
+	}
+	pg := h.Page(w, r, p, "cweb.new.title", "courses")
+	pg.Path = "/courses/new"
+	if h.FormAgain(w, r, p, pg, err) {
+		h.renderCrsForm(w, r, p, pg, web.FormStatus(err), nil, &crsFormData{Action: "/courses/new", Cancel: "/courses"})
+	}
+	return nil
+}
+
+func (h *Pages) createCourse(r *http.Request, p *auth.Principal) (*course.Course, error) {
+	in, fe := crsInputFrom(r), errs.Fields{}
+	var err error
+	if in.OrgID, err = h.PickedOrg(r, p, crsOrgPick, fe); err != nil {
+		return nil, err
+	}
 	if in.OrgID == 0 && fe["org_id"].Key == "" {
 		fe.Add("org_id", "field.required")
 	}
-	err := fe.Err()
-	var c *course.Course
-	if err == nil {
-		c, err = h.Courses.CreateCourse(r.Context(), p, in)
+	if err = fe.Err(); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		pg := h.Page(w, r, p, "cweb.new.title", "courses")
-		pg.Path = "/courses/new"
-		if !h.Validation(w, r, p, pg, err) {
-			return nil
-		}
-		h.renderCrsForm(w, r, p, pg, httpx.Status(err), nil, &crsFormData{Action: "/courses/new", Cancel: "/courses"})
-		return nil
-	}
-	web.Redirect(w, r, CourseURL(c.ID), "flash.cweb.course_created")
-	return nil
+	return h.Courses.CreateCourse(r.Context(), p, in)
 }
 
 func (h *Pages) crsEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -292,7 +295,7 @@ func (h *Pages) crsUpdate(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	if !ok {
 		return nil
 	}
-	in, fe := crsInputFrom(r)
+	in, fe := crsInputFrom(r), errs.Fields{}
 	version := 0
 	web.ParseIntField(fe, r, "version", 0, &version)
 	err := fe.Err()

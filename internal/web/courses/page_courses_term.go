@@ -98,11 +98,6 @@ func crsTermInputFrom(r *http.Request) (course.TermInput, []crsSlotRow, errs.Fie
 	if in.AudienceTags == nil {
 		in.AudienceTags = []string{}
 	}
-	if s := web.FormValue(r, "audience_org_id"); s != "" {
-		if in.AudienceOrgID = web.ParseIDValue(s); in.AudienceOrgID == 0 {
-			f.Add("audience_org_id", "field.invalid_id")
-		}
-	}
 	web.ParseIntField(f, r, "capacity", 0, &in.Capacity)
 	rows := crsSlotRowsFrom(r)
 	for i := range rows {
@@ -157,35 +152,36 @@ func crsSlotRowsOf(t *course.Term) []crsSlotRow {
 
 // crsTermFormData is the Data of the term's form.
 type crsTermFormData struct {
-	Editing         bool
-	Action, Cancel  string
-	CourseTitle     string
-	OrgName         string
-	AudienceOptions []web.Option
-	WeekdayOptions  []web.Option
-	V               crsTermValues
-	TagChoices      []web.TagChoice
-	TagsError       string
-	Rows            []crsSlotRow
-	ScheduleError   string
-	Version         string
+	Editing        bool
+	Action, Cancel string
+	CourseTitle    string
+	OrgName        string
+	Audience       *web.OrgPicker
+	WeekdayOptions []web.Option
+	V              crsTermValues
+	TagChoices     []web.TagChoice
+	TagsError      string
+	Rows           []crsSlotRow
+	ScheduleError  string
+	Version        string
 }
+
+// termAudiencePick is the picker of whom a term is open to (none: the
+// course's organisation and those below it).
+var termAudiencePick = web.PickerSpec{Field: "audience_org_id", QField: "audience_q", Perm: auth.PermActivityWrite}
 
 func (h *Pages) renderCrsTermForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, status int, c *course.Course, t *course.Term, d *crsTermFormData) {
 	d.CourseTitle, d.OrgName = c.Title, c.OrgName
 	d.WeekdayOptions = crsWeekdayOptions(pg.Lang)
 	d.TagChoices = web.TagChoices(pg.Lang, "f-tag-", d.V.Tags)
 	d.TagsError = pg.FieldError("audience_tags")
-	keep := web.ParseIDValue(d.V.AudienceOrgID)
-	if pg.Form != nil {
-		keep = web.ParseIDValue(pg.Form.Values["audience_org_id"])
-	}
+	spec := termAudiencePick
+	spec.Label, spec.Hint, spec.Blank = pg.T("cweb.term.audience"), pg.T("cweb.term.audience_hint"), pg.T("cweb.term.audience_same")
 	var err error
-	if d.AudienceOptions, err = h.OrgChoices(r.Context(), p, pg.Lang, auth.PermActivityWrite, "", c.OrgID, keep); err != nil {
+	if d.Audience, err = h.OrgPicker(r, p, spec, d.V.AudienceOrgID); err != nil {
 		h.Fail(w, r, p, err)
 		return
 	}
-	d.AudienceOptions = append([]web.Option{{Value: "", Label: pg.T("cweb.term.audience_same")}}, d.AudienceOptions...)
 	for i := range d.Rows {
 		s := &d.Rows[i]
 		if s.input < 0 {
@@ -222,25 +218,48 @@ func (h *Pages) crsTermCreate(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if !ok {
 		return nil
 	}
-	in, rows, fe := crsTermInputFrom(r)
-	err := fe.Err()
-	var t *course.Term
-	if err == nil {
-		t, err = h.Courses.CreateTerm(r.Context(), p, c.ID, in)
-	}
-	if err != nil {
-		pg := h.Page(w, r, p, "cweb.term.new_title", "courses")
-		pg.Path = CourseURL(c.ID) + "/terms/new"
-		if !h.Validation(w, r, p, pg, err) {
-			return nil
+	h.crsTermPost(w, r, p, c, nil, func(in course.TermInput, _ int) (int64, error) {
+		t, err := h.Courses.CreateTerm(r.Context(), p, c.ID, in)
+		if err != nil {
+			return 0, err
 		}
-		d := &crsTermFormData{Action: CourseURL(c.ID) + "/terms/new", Cancel: CourseURL(c.ID), Rows: crsNumberRows(rows)}
-		d.V.Tags = in.AudienceTags
-		h.renderCrsTermForm(w, r, p, pg, httpx.Status(err), c, nil, d)
-		return nil
-	}
-	web.Redirect(w, r, TermURL(t.ID), "flash.cweb.term_created")
+		return t.ID, nil
+	})
 	return nil
+}
+
+// crsTermPost answers a POST of the term's form (t nil: a new term of c):
+// save runs unless the form asked a picker's search; the form comes back
+// as typed after a search or a refusal.
+func (h *Pages) crsTermPost(w http.ResponseWriter, r *http.Request, p *auth.Principal, c *course.Course, t *course.Term,
+	save func(in course.TermInput, version int) (int64, error)) {
+	in, rows, fe := crsTermInputFrom(r)
+	title, flash := "cweb.term.new_title", "flash.cweb.term_created"
+	d := &crsTermFormData{Action: CourseURL(c.ID) + "/terms/new", Cancel: CourseURL(c.ID), Rows: crsNumberRows(rows)}
+	version := 0
+	if t != nil {
+		web.ParseIntField(fe, r, "version", 0, &version)
+		title, flash = "cweb.term.edit_title", "flash.cweb.term_saved"
+		d.Action, d.Cancel, d.V, d.Version = TermURL(t.ID)+"/edit", TermURL(t.ID), crsTermValuesOf(t), strconv.Itoa(version)
+	}
+	var err error
+	if !web.PickerAsked(r) {
+		if in.AudienceOrgID, err = h.PickedOrg(r, p, termAudiencePick, fe); err == nil {
+			if err = fe.Err(); err == nil {
+				var id int64
+				if id, err = save(in, version); err == nil {
+					web.Redirect(w, r, TermURL(id), flash)
+					return
+				}
+			}
+		}
+	}
+	pg := h.Page(w, r, p, title, "courses")
+	pg.Path = d.Action
+	if h.FormAgain(w, r, p, pg, err) {
+		d.V.Tags = in.AudienceTags
+		h.renderCrsTermForm(w, r, p, pg, web.FormStatus(err), c, t, d)
+	}
 }
 
 // crsTermFor loads the term of the {id} path value, or answers the error
@@ -290,26 +309,10 @@ func (h *Pages) crsTermUpdate(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if !ok {
 		return nil
 	}
-	in, rows, fe := crsTermInputFrom(r)
-	version := 0
-	web.ParseIntField(fe, r, "version", 0, &version)
-	err := fe.Err()
-	if err == nil {
-		_, err = h.Courses.UpdateTerm(r.Context(), p, t.ID, version, in)
-	}
-	if err != nil {
-		pg := h.Page(w, r, p, "cweb.term.edit_title", "courses")
-		pg.Path = TermURL(t.ID) + "/edit"
-		if !h.Validation(w, r, p, pg, err) {
-			return nil
-		}
-		d := &crsTermFormData{Action: TermURL(t.ID) + "/edit", Cancel: TermURL(t.ID), V: crsTermValuesOf(t), Rows: crsNumberRows(rows),
-			Version: strconv.Itoa(version)}
-		d.V.Tags = in.AudienceTags
-		h.renderCrsTermForm(w, r, p, pg, httpx.Status(err), c, t, d)
-		return nil
-	}
-	web.Redirect(w, r, TermURL(t.ID), "flash.cweb.term_saved")
+	h.crsTermPost(w, r, p, c, t, func(in course.TermInput, version int) (int64, error) {
+		_, err := h.Courses.UpdateTerm(r.Context(), p, t.ID, version, in)
+		return t.ID, err
+	})
 	return nil
 }
 

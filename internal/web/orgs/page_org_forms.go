@@ -134,9 +134,14 @@ type orgMoveData struct {
 	Org        *org.Org
 	IDStr      string
 	ParentName string
-	Q          string
-	Searched   bool
-	Candidates []orgHit
+	Parent     *web.OrgPicker
+}
+
+// moveSpec is the picker of a move's new parent: places the caller may
+// change, outside the subtree being moved.
+func moveSpec(pg *web.Page, o *org.Org) web.PickerSpec {
+	return web.PickerSpec{Field: "parent_id", QField: "q", Label: pg.T("page.org.move_parent"), Hint: pg.T("page.org.move_hint"),
+		Required: true, Perm: auth.PermOrgWrite, Outside: o.ID}
 }
 
 func (h *Pages) orgMoveForm(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -145,37 +150,22 @@ func (h *Pages) orgMoveForm(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		return nil
 	}
 	pg := h.Page(w, r, p, "page.org.move_title", "orgs")
-	h.renderMove(w, r, p, pg, http.StatusOK, o, anc, web.QueryValue(r, "q"))
+	h.renderMove(w, r, p, pg, http.StatusOK, o, anc)
 	return nil
 }
 
-func (h *Pages) renderMove(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, status int, o *org.Org, anc []org.Org, q string) {
+func (h *Pages) renderMove(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, status int, o *org.Org, anc []org.Org) {
 	pg.Crumbs = web.OrgCrumbs(pg.Lang, anc, o, web.Crumb{Label: pg.Title})
-	data := orgMoveData{Org: o, IDStr: db.FormatID(o.ID), Q: q, Searched: q != ""}
+	data := orgMoveData{Org: o, IDStr: db.FormatID(o.ID)}
 	for _, a := range anc {
 		if a.ID == o.ParentID {
 			data.ParentName = a.Name
 		}
 	}
-	if q != "" {
-		items, _, err := h.Orgs.Search(r.Context(), p, org.Query{Q: q, Limit: web.PageSize})
-		if err != nil && !errs.Is(err, errs.KindInvalid) {
-			h.Fail(w, r, p, err)
-			return
-		}
-		// Only places the caller may change, outside the subtree being
-		// moved, and not where it already is.
-		var keep []org.Org
-		for _, c := range items {
-			if c.ID != o.ParentID && !auth.Inside(c.Path, o.Path) && p.CanAt(auth.PermOrgWrite, c.Path) {
-				keep = append(keep, c)
-			}
-		}
-		var err2 error
-		if data.Candidates, err2 = h.hits(r, p, pg.Lang, keep); err2 != nil {
-			h.Fail(w, r, p, err2)
-			return
-		}
+	var err error
+	if data.Parent, err = h.OrgPicker(r, p, moveSpec(pg, o), ""); err != nil {
+		h.Fail(w, r, p, err)
+		return
 	}
 	pg.Data = data
 	h.Render(w, status, "org_move", pg)
@@ -186,19 +176,27 @@ func (h *Pages) orgMove(w http.ResponseWriter, r *http.Request, p *auth.Principa
 	if !ok {
 		return nil
 	}
-	parentID := web.ParseIDValue(r.PostFormValue("parent_id"))
-	var err error
-	if parentID == 0 {
-		f := errs.Fields{}
+	pg := h.Page(w, r, p, "page.org.move_title", "orgs")
+	if web.PickerAsked(r) {
+		if h.writable(w, r, p, o) {
+			h.renderMove(w, r, p, pg, http.StatusOK, o, anc)
+		}
+		return nil
+	}
+	f := errs.Fields{}
+	parentID, err := h.PickedOrg(r, p, moveSpec(pg, o), f)
+	if err != nil {
+		return err
+	}
+	if parentID == 0 && f["parent_id"].Key == "" {
 		f.Add("parent_id", "field.required")
-		err = f.Err()
-	} else {
+	}
+	if err = f.Err(); err == nil {
 		_, err = h.Orgs.Move(r.Context(), p, o.ID, parentID)
 	}
 	if err != nil {
-		pg := h.Page(w, r, p, "page.org.move_title", "orgs")
 		if h.Validation(w, r, p, pg, err) {
-			h.renderMove(w, r, p, pg, httpx.Status(err), o, anc, web.FormValue(r, "q"))
+			h.renderMove(w, r, p, pg, httpx.Status(err), o, anc)
 		}
 		return nil
 	}

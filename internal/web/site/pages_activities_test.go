@@ -129,7 +129,7 @@ func TestActivityPages(t *testing.T) {
 			before := countActivities(t, d)
 			a := officer.get("/activities/new")
 			wantStatus(t, "form", a, 200)
-			wantBody(t, "form", a, `name="org_id"`, `<option value="`+id(s.east)+`" selected>`, `name="cp_name.0"`, `type="datetime-local"`,
+			wantBody(t, "form", a, `name="org_id" value="`+id(s.east)+`" data-picker-value`, `name="cp_name.0"`, `type="datetime-local"`,
 				"劳模", `name="tag"`, "与主办组织相同")
 			wantNoRawKeys(t, "form", a)
 
@@ -158,7 +158,7 @@ func TestActivityPages(t *testing.T) {
 			form = url.Values{"org_id": {id(s.west)}, "title": {"越界活动"}, "kind": {"visit"}, "starts_at": {bj(now.Add(24 * time.Hour))}, "ends_at": {bj(now.Add(26 * time.Hour))}}
 			a = officer.post("/activities/new", form, "/activities/new")
 			wantStatus(t, "outside publisher", a, http.StatusUnprocessableEntity)
-			wantBody(t, "outside publisher", a, "编号无效。")
+			wantBody(t, "outside publisher", a, `id="f-org_id-error"`, "不在您的管理范围内")
 			if n := countActivities(t, d); n != before {
 				t.Fatalf("activities: %d, want %d", n, before)
 			}

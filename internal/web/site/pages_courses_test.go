@@ -101,7 +101,7 @@ func TestCoursePages(t *testing.T) {
 		t.Run("course form", func(t *testing.T) {
 			a := officer.get("/courses/new")
 			wantStatus(t, "form", a, 200)
-			wantBody(t, "form", a, `name="org_id"`, `<option value="`+id(s.east)+`" selected>`, `name="category"`, "太极", "书法")
+			wantBody(t, "form", a, `name="org_id" value="`+id(s.east)+`" data-picker-value`, `name="category"`, "太极", "书法")
 			wantNoCrsKeys(t, "form", a)
 			a = officer.post("/courses/new", url.Values{"org_id": {id(s.east)}, "title": {""}, "category": {"karaoke"}, "description": {"每周练习"}}, "/courses/new")
 			wantStatus(t, "bad", a, http.StatusUnprocessableEntity)
@@ -109,7 +109,7 @@ func TestCoursePages(t *testing.T) {
 			wantNoCrsKeys(t, "bad", a)
 			a = officer.post("/courses/new", url.Values{"org_id": {id(s.west)}, "title": {"越界课程"}, "category": {"yoga"}}, "/courses/new")
 			wantStatus(t, "outside", a, http.StatusUnprocessableEntity)
-			wantBody(t, "outside", a, "编号无效。")
+			wantBody(t, "outside", a, `id="f-org_id-error"`, "不在您的管理范围内")
 			if n := countRows(t, d, "courses"); n != 0 {
 				t.Fatalf("courses saved: %d", n)
 			}

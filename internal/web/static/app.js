@@ -291,6 +291,16 @@
     function choose(i) {
       var it = items[i];
       if (!it) return;
+      fill(it.id, it.name);
+      input.value = '';
+      close();
+      say(text('chosen') + ' ' + it.name);
+      input.focus();
+    }
+
+    // fill puts id in the hidden input and shows name as the choice (none:
+    // an optional picker's words for no choice, data-msg-blank).
+    function fill(id, name) {
       // The radio list of a search without JavaScript gives way to the
       // hidden input this choice fills.
       var radios = box.querySelector('[data-picker-matches]');
@@ -305,24 +315,34 @@
         hidden.setAttribute('data-picker-value', '');
         box.insertBefore(hidden, box.querySelector('.picker-search'));
       }
-      hidden.value = it.id;
+      hidden.value = id;
       var chosen = box.querySelector('.picker-chosen');
       if (chosen) {
+        var clear = chosen.querySelector('[data-picker-clear]');
         chosen.textContent = '';
-        var lead = doc.createElement('span');
-        lead.textContent = text('chosen');
-        var strong = doc.createElement('strong');
-        strong.className = 'picker-name';
-        strong.setAttribute('data-picker-name', '');
-        strong.textContent = it.name;
-        chosen.appendChild(lead);
-        chosen.appendChild(doc.createTextNode(' '));
-        chosen.appendChild(strong);
+        if (id) {
+          var lead = doc.createElement('span');
+          lead.textContent = text('chosen');
+          var strong = doc.createElement('strong');
+          strong.className = 'picker-name';
+          strong.setAttribute('data-picker-name', '');
+          strong.textContent = name;
+          chosen.appendChild(lead);
+          chosen.appendChild(doc.createTextNode(' '));
+          chosen.appendChild(strong);
+        } else {
+          var blank = doc.createElement('span');
+          blank.className = 'muted';
+          blank.setAttribute('data-picker-name', '');
+          blank.textContent = name;
+          chosen.appendChild(blank);
+        }
+        if (clear) {
+          clear.hidden = !id;
+          chosen.appendChild(doc.createTextNode(' '));
+          chosen.appendChild(clear);
+        }
       }
-      input.value = '';
-      close();
-      say(text('chosen') + ' ' + it.name);
-      input.focus();
     }
 
     input.addEventListener('input', function () {
@@ -350,6 +370,14 @@
     input.addEventListener('blur', function () { setTimeout(close, 150); });
     var btn = box.querySelector('button[name="picker_search"]');
     if (btn) btn.addEventListener('click', function (e) { e.preventDefault(); search(); input.focus(); });
+    // An optional picker's "clear" drops the choice in place.
+    var clearBtn = box.querySelector('[data-picker-clear]');
+    if (clearBtn) clearBtn.addEventListener('click', function (e) {
+      e.preventDefault();
+      fill('', text('blank'));
+      say(text('blank'));
+      input.focus();
+    });
   }
 
   Array.prototype.forEach.call(doc.querySelectorAll('[data-org-picker]'), initPicker);
