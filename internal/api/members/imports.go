@@ -9,6 +9,7 @@ import (
 	"gonghui/internal/httpx"
 	"gonghui/internal/member/exports"
 	"gonghui/internal/member/roster"
+	"gonghui/internal/sheet"
 )
 
 // importMembers: POST /members/import?org=ID&mode=dry-run|all-or-nothing|valid-rows
@@ -49,7 +50,7 @@ func (h *API) importMembers(w http.ResponseWriter, r *http.Request) error {
 	tr := api.Translator(r)
 	if format == "xlsx" {
 		httpx.Attachment(w, "import-report.xlsx")
-		return roster.ErrorReport(rep, tr, w)
+		return sheet.ErrorReport(rep, tr, w)
 	}
 	for i := range rep.Errors {
 		e := &rep.Errors[i]

@@ -19,62 +19,25 @@ import (
 	"gonghui/internal/sheet"
 )
 
-// ImportMode says what an import does with a roster.
-type ImportMode string
-
-const (
-	// ImportDryRun checks every row and changes nothing.
-	ImportDryRun ImportMode = "dry-run"
-	// ImportAllOrNothing imports every row, or none if any row is bad.
-	ImportAllOrNothing ImportMode = "all-or-nothing"
-	// ImportValidRows imports exactly the good rows.
-	ImportValidRows ImportMode = "valid-rows"
+// The import's modes and report are those of every sheet import.
+type (
+	ImportMode   = sheet.ImportMode
+	ImportError  = sheet.ImportError
+	ImportReport = sheet.ImportReport
 )
 
-// Valid reports whether m is a known mode.
-func (m ImportMode) Valid() bool {
-	return m == ImportDryRun || m == ImportAllOrNothing || m == ImportValidRows
-}
-
-// ImportError is one problem of one row.
-type ImportError struct {
-	Row     int    `json:"row"`    // the row number as the spreadsheet shows it
-	Column  string `json:"column"` // the column's header as written in the file
-	Code    string `json:"code"`
-	Message string `json:"message"` // filled in the reader's language at the edge
-	// Key and Args make Message; kept when a report is stored for later
-	// display (an import job), dropped from API answers.
-	Key  string `json:"key,omitempty"`
-	Args []any  `json:"args,omitempty"`
-}
-
-// ImportReport is the outcome of an import. Valid rows are Imported, or
-// Skipped because the person is already a member of this union (so a
-// re-import of the same file adds nothing).
-type ImportReport struct {
-	Mode      ImportMode    `json:"mode"`
-	Total     int           `json:"total"`
-	Valid     int           `json:"valid"`
-	Invalid   int           `json:"invalid"`
-	Imported  int           `json:"imported"`
-	Skipped   int           `json:"skipped"`
-	Errors    []ImportError `json:"errors"`
-	Truncated bool          `json:"errors_truncated"` // more errors than MaxImportErrors
-	Format    string        `json:"format"`
-	Encoding  string        `json:"encoding,omitempty"`
-}
-
-// MaxImportErrors bounds the errors a report lists (each bad row is still
-// counted in Invalid).
-const MaxImportErrors = 10000
+const (
+	ImportDryRun       = sheet.ImportDryRun
+	ImportAllOrNothing = sheet.ImportAllOrNothing
+	ImportValidRows    = sheet.ImportValidRows
+	MaxImportErrors    = sheet.MaxImportErrors
+)
 
 // importBatch is how many rows are checked against the registry and
 // written together.
 const importBatch = 2000
 
-// Columns of a roster, recognised by the headers people write. Headers are
-// compared after dropping spaces, asterisks and anything in brackets
-// ("*身份证号（必填）" is 身份证号), and case-insensitively.
+// Columns of a roster, recognised by the headers people write.
 var columnNames = map[string][]string{
 	"name":      {"姓名", "名字", "会员姓名", "职工姓名", "员工姓名", "name"},
 	"id_number": {"身份证号", "身份证号码", "身份证", "公民身份号码", "公民身份证号码", "居民身份证号码", "证件号码", "身份证件号码", "id_number", "idnumber"},
@@ -87,35 +50,11 @@ var columnNames = map[string][]string{
 	"union":     {"所在工会", "工会", "工会名称", "所属工会", "union"},
 }
 
-var headerNoise = regexp.MustCompile(`[\s*＊:：]|[（(【\[].*?[)）】\]]`)
-
-func normaliseHeader(h string) string {
-	return strings.ToLower(headerNoise.ReplaceAllString(h, ""))
-}
-
-var headerIndex = func() map[string]string {
-	m := map[string]string{}
-	for field, names := range columnNames {
-		for _, n := range names {
-			m[normaliseHeader(n)] = field
-		}
-	}
-	return m
-}()
+var columns = sheet.NewColumns(columnNames)
 
 // isHeader: a row naming the person's name or ID column and one more known
 // column is the header; the title rows above it are not.
-func isHeader(cells []string) bool {
-	known, key := 0, false
-	for _, c := range cells {
-		f, ok := headerIndex[normaliseHeader(c)]
-		if ok {
-			known++
-			key = key || f == "name" || f == "id_number"
-		}
-	}
-	return key && known >= 2
-}
+func isHeader(cells []string) bool { return columns.IsHeader(cells, 2, "name", "id_number") }
 
 // tagLabels maps the Chinese words of a tags column to tags.
 var tagLabels = map[string]member.Tag{
@@ -227,16 +166,11 @@ func (im *importer) union(name string) *unionRef {
 
 // fail records a problem of one row (the row is counted once, by the caller).
 func (im *importer) fail(num int, field, key string, args ...any) {
-	if len(im.rep.Errors) >= MaxImportErrors {
-		im.rep.Truncated = true
-		return
-	}
 	column := ""
 	if i, ok := im.col[fieldColumn(field)]; ok {
 		column = im.header[i]
 	}
-	code := strings.ReplaceAll(strings.TrimPrefix(strings.TrimPrefix(key, "member."), "field."), ".", "_")
-	im.rep.Errors = append(im.rep.Errors, ImportError{Row: num, Column: column, Code: code, Key: key, Args: args})
+	im.rep.Fail(num, column, key, args...)
 }
 
 // fieldColumn maps a person field to the roster column that carries it.
@@ -400,20 +334,13 @@ func Import(ctx context.Context, s *member.Store, pr *auth.Principal, src io.Rea
 		return nil, err
 	}
 	defer r.Close()
-	im := &importer{s: s, ctx: ctx, pr: pr, u: u, r: r, col: map[string]int{}, header: r.Header(), unions: map[string]*unionRef{},
+	im := &importer{s: s, ctx: ctx, pr: pr, u: u, r: r, col: columns.Map(r.Header()), header: r.Header(), unions: map[string]*unionRef{},
 		seenID: map[[16]byte]int{}, seenMob: map[[16]byte]int{},
 		rep: &ImportReport{Mode: opt.Mode, Errors: []ImportError{}, Format: r.Format(), Encoding: r.Encoding()}}
-	for i, h := range im.header {
-		if f, ok := headerIndex[normaliseHeader(h)]; ok {
-			if _, dup := im.col[f]; !dup {
-				im.col[f] = i
-			}
-		}
-	}
 	var missing []string
 	for _, f := range []string{"name", "id_number"} {
 		if _, ok := im.col[f]; !ok {
-			missing = append(missing, columnNames[f][0])
+			missing = append(missing, columns.Name(f))
 		}
 	}
 	if len(missing) > 0 {

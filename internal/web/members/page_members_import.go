@@ -315,7 +315,7 @@ func (h *Pages) importReport(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		rep.Errors[i].Args = jsonArgs(rep.Errors[i].Args)
 	}
 	var buf bytes.Buffer
-	if err := roster.ErrorReport(rep, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, &buf); err != nil {
+	if err := sheet.ErrorReport(rep, func(k string, a ...any) string { return i18n.T(lang, k, a...) }, &buf); err != nil {
 		return err
 	}
 	web.Download(w, i18n.T(lang, "imp.report_file")+".xlsx", buf.Bytes())
