@@ -17,6 +17,8 @@ const (
 	PermMemberReveal  Perm = "member.reveal"  // see members' full ID and mobile numbers (audited)
 	PermActivityRead  Perm = "activity.read"  // see activities, registrations and attendance
 	PermActivityWrite Perm = "activity.write" // publish and run activities and courses
+	PermContestRead   Perm = "contest.read"   // see question banks, contests, attempts and boards
+	PermContestWrite  Perm = "contest.write"  // keep question banks and run contests
 	PermUserManage    Perm = "user.manage"    // accounts with business roles
 	PermUserPrivilege Perm = "user.privilege" // accounts with the admin, security and auditor roles
 	PermSecurity      Perm = "security.policy"
@@ -43,9 +45,9 @@ var rolePerms = map[Role][]Perm{
 	RoleAdmin:             {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermUserManage},
 	RoleSecurity:          {PermOrgRead, PermUserManage, PermUserPrivilege, PermSecurity},
 	RoleAuditor:           {PermOrgRead, PermAuditRead},
-	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermActivityWrite},
-	RoleMembershipOfficer: {PermOrgRead, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead},
-	RoleLeader:            {PermOrgRead, PermMemberRead, PermActivityRead},
+	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermActivityWrite, PermContestRead, PermContestWrite},
+	RoleMembershipOfficer: {PermOrgRead, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermContestRead},
+	RoleLeader:            {PermOrgRead, PermMemberRead, PermActivityRead, PermContestRead},
 }
 
 // Roles lists every role in display order.

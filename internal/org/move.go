@@ -119,6 +119,7 @@ var pathCopies = []struct{ table, col string }{
 	{"course_terms", "audience_path"},
 	{"enrolments", "member_org_path"},
 	{"interest_groups", "org_path"},
+	{"question_banks", "org_path"},
 	{"stat_log", "org_path"},
 }
 
