@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gonghui/internal/audit"
 	"gonghui/internal/auth"
@@ -299,14 +298,4 @@ func encodeQuestion(q *Question) (options, key string) {
 	}
 	k, _ := json.Marshal(q.Key)
 	return string(o), string(k)
-}
-
-// validUTF8 guards texts read from files before they are stored.
-func validUTF8(ss ...string) bool {
-	for _, s := range ss {
-		if !utf8.ValidString(s) {
-			return false
-		}
-	}
-	return true
 }
