@@ -120,6 +120,10 @@ var pathCopies = []struct{ table, col string }{
 	{"enrolments", "member_org_path"},
 	{"interest_groups", "org_path"},
 	{"question_banks", "org_path"},
+	{"contests", "org_path"},
+	{"contests", "audience_path"},
+	{"attempts", "member_org_path"},
+	{"contest_results", "member_org_path"},
 	{"stat_log", "org_path"},
 }
 

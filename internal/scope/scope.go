@@ -145,3 +145,23 @@ func Millis(t time.Time) int64 { return t.UnixMilli() }
 
 // FromMillis reads a stored time back, in UTC.
 func FromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// Above renders "col is the path of an organisation above one of these
+// subtrees (or of a subtree's own root, with self)": what is made for
+// those below it (a city-wide bank or contest) reaches the callers of
+// these paths. ok is false when there is none.
+func Above(col string, paths []string, self bool) (sql string, args []any, ok bool) {
+	seen := map[string]bool{}
+	for _, p := range paths {
+		for _, a := range auth.Ancestors(p) {
+			if (self || a != p) && !seen[a] {
+				seen[a] = true
+				args = append(args, a)
+			}
+		}
+	}
+	if len(args) == 0 {
+		return "", nil, false
+	}
+	return col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ") + ")", args, true
+}

@@ -115,8 +115,11 @@ func (s *Store) insert(ctx context.Context, tx *db.Tx, b *Bank, qs []*Question) 
 		added++
 	}
 	if added > 0 {
-		if _, err := tx.Exec(ctx, "UPDATE question_banks SET questions = questions + ?, updated_at = ? WHERE id = ?", added, ms, b.ID); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE question_banks SET questions = questions + ? WHERE id = ?", added, b.ID); err != nil {
 			return 0, errs.Internal(err, "bank: count questions")
+		}
+		if err := touch(ctx, tx, b.ID, ms); err != nil {
+			return 0, err
 		}
 	}
 	return added, nil
@@ -167,6 +170,9 @@ func (s *Store) UpdateQuestion(ctx context.Context, pr *auth.Principal, id int64
 		if err != nil {
 			return errs.Internal(err, "bank: update question")
 		}
+		if err := touch(ctx, tx, b.ID, scope.Millis(s.stamp())); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Event{Action: "contest.question_update", Entity: "question", EntityID: db.FormatID(id),
 			OrgPath: b.OrgPath, Before: auditView(old), After: auditView(&q)})
 	})
@@ -187,8 +193,11 @@ func (s *Store) DeleteQuestion(ctx context.Context, pr *auth.Principal, id int64
 		if _, err := tx.Exec(ctx, "DELETE FROM questions WHERE id = ?", id); err != nil {
 			return errs.Internal(err, "bank: delete question")
 		}
-		if _, err := tx.Exec(ctx, "UPDATE question_banks SET questions = questions - 1, updated_at = ? WHERE id = ?", scope.Millis(s.stamp()), b.ID); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE question_banks SET questions = questions - 1 WHERE id = ?", b.ID); err != nil {
 			return errs.Internal(err, "bank: count questions")
+		}
+		if err := touch(ctx, tx, b.ID, scope.Millis(s.stamp())); err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "contest.question_delete", Entity: "question", EntityID: db.FormatID(id),
 			OrgPath: b.OrgPath, Before: auditView(old)})

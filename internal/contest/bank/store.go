@@ -97,20 +97,11 @@ func readable(pr *auth.Principal, col string) (string, []any, bool) {
 		return "", nil, false
 	}
 	inScope, args := scope.SQL(col, paths)
-	var above []any
-	seen := map[string]bool{}
-	for _, p := range paths {
-		for _, a := range auth.Ancestors(p) {
-			if a != p && !seen[a] {
-				seen[a] = true
-				above = append(above, a)
-			}
-		}
-	}
-	if len(above) == 0 {
+	above, more, ok := scope.Above(col, paths, false)
+	if !ok {
 		return inScope, args, true
 	}
-	return "(" + inScope + " OR " + col + " IN (" + db.Placeholders(len(above)) + "))", append(args, above...), true
+	return "(" + inScope + " OR " + above + ")", append(args, more...), true
 }
 
 const bankCols = `b.id, b.org_id, o.name, b.org_path, b.name, b.description, b.questions, b.version, b.created_at, b.updated_at`

@@ -1,0 +1,146 @@
+// Package contest runs knowledge contests and quizzes on the organisation
+// tree: a contest is published by an organisation to a subtree (optionally
+// only members with some tags), its paper is drawn from question banks
+// (internal/contest/bank) by the contest's sections, fixed or at random per
+// taker, with options shuffled per taker; attempts are timed by the
+// server's clock, answers are saved as the taker goes, submission is
+// idempotent and grading happens on the server; each taker's counting
+// attempt feeds the boards.
+//
+// Scoping follows activities: staff read with contest.read and run with
+// contest.write over the publisher's subtree; a member sees what is
+// published to their union or one above it, and only their own attempts.
+// Anything else answers NotFound.
+//
+// Limits that must hold across server processes are kept by the database:
+// one attempt per member and number by a unique key; a submission by the
+// attempt row's lock; answers after the deadline by the save's own
+// condition on the attempt row.
+package contest
+
+import (
+	"slices"
+	"time"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/contest/bank"
+	"gonghui/internal/db"
+	"gonghui/internal/member"
+	"gonghui/internal/scope"
+	"gonghui/internal/signup"
+)
+
+// Status is where a contest stands.
+type Status string
+
+const (
+	StatusDraft     Status = "draft"
+	StatusPublished Status = "published"
+	StatusCancelled Status = "cancelled"
+)
+
+// Statuses lists every status in display order.
+var Statuses = []Status{StatusDraft, StatusPublished, StatusCancelled}
+
+// Counting says which attempt counts when several are allowed.
+type Counting string
+
+const (
+	CountBest Counting = "best"
+	CountLast Counting = "last"
+)
+
+// Section is one part of a paper: questions of one bank, either fixed (the
+// listed questions, in order) or drawn at random per taker (Count
+// questions matching Category, Type and Difficulty; empty or 0 match all).
+type Section struct {
+	Title      string          `json:"title"`
+	BankID     int64           `json:"bank_id,string"`
+	Questions  []int64         `json:"questions,omitempty"` // fixed: these, in this order
+	Count      int             `json:"count,omitempty"`     // random: how many to draw
+	Category   string          `json:"category,omitempty"`
+	Type       bank.Type       `json:"type,omitempty"`
+	Difficulty bank.Difficulty `json:"difficulty,omitempty"`
+	Points     int             `json:"points"` // per question
+}
+
+// Size is how many questions the section puts on a paper.
+func (s Section) Size() int {
+	if len(s.Questions) > 0 {
+		return len(s.Questions)
+	}
+	return s.Count
+}
+
+// Contest is one contest as staff see it.
+type Contest struct {
+	ID int64 `json:"id,string"`
+	signup.Published
+	Title            string    `json:"title"`
+	Description      string    `json:"description"`
+	Practice         bool      `json:"practice"`
+	OpensAt          time.Time `json:"opens_at"`
+	ClosesAt         time.Time `json:"closes_at"`
+	TimeLimit        int       `json:"time_limit"` // seconds; 0: until closing
+	Attempts         int       `json:"attempts"`
+	Counting         Counting  `json:"counting"`
+	PassMark         int       `json:"pass_mark"`
+	MaxScore         int       `json:"max_score"`
+	ShuffleQuestions bool      `json:"shuffle_questions"`
+	ShuffleOptions   bool      `json:"shuffle_options"`
+	PartialCredit    bool      `json:"partial_credit"`
+	ShowCorrections  bool      `json:"show_corrections"`
+	Sections         []Section `json:"sections"`
+	Status           Status    `json:"status"`
+	Version          int       `json:"version"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
+}
+
+// Open reports whether takers may start at t.
+func (c *Contest) Open(t time.Time) bool {
+	return c.Status == StatusPublished && !t.Before(c.OpensAt) && t.Before(c.ClosesAt)
+}
+
+// Questions is how many questions a paper holds.
+func (c *Contest) Questions() int {
+	n := 0
+	for _, s := range c.Sections {
+		n += s.Size()
+	}
+	return n
+}
+
+// rule scopes contests: contest.read to see them, contest.write to run
+// them, over the publishing organisation's subtree.
+var rule = scope.Rule{Entity: "contest", Read: auth.PermContestRead, Write: auth.PermContestWrite}
+
+// Store reads and changes contests and attempts.
+type Store struct {
+	DB      *db.DB
+	Banks   *bank.Store
+	Members *member.Store
+	group   *db.Group
+	now     func() time.Time
+	papers  *paperCache
+}
+
+// NewStore returns a store on d; questions are read through banks,
+// members through m.
+func NewStore(d *db.DB, banks *bank.Store, m *member.Store) *Store {
+	return &Store{DB: d, Banks: banks, Members: m, group: d.NewGroup(256), now: time.Now, papers: newPaperCache(4096)}
+}
+
+// SetClock replaces the clock (tests).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+func (s *Store) stamp() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func validStatus(st Status) bool { return slices.Contains(Statuses, st) }
