@@ -34,7 +34,7 @@ var Areas = []Area{
 	{"course", []string{"course.create", "course.update", "course.term_create", "course.term_update", "course.term_publish",
 		"course.term_cancel", "course.term_finish", "course.session_cancel", "course.enrol", "course.withdraw", "course.draw",
 		"course.attend", "course.group_create", "course.export"}},
-	{"contest", []string{"contest.create", "contest.update", "contest.publish", "contest.cancel", "contest.bank_create", "contest.bank_update", "contest.bank_delete", "contest.bank_import",
+	{"contest", []string{"contest.create", "contest.update", "contest.publish", "contest.cancel", "contest.grade", "contest.bank_create", "contest.bank_update", "contest.bank_delete", "contest.bank_import",
 		"contest.question_create", "contest.question_update", "contest.question_delete"}},
 	{"auth", []string{"auth.login", "auth.password_ok", "auth.login_failed", "auth.locked", "auth.logout", "auth.logout_everywhere",
 		"auth.totp_enabled", "auth.totp_disabled", "auth.recovery_codes", "auth.recovery_code_used",

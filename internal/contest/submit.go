@@ -131,10 +131,12 @@ func (s *Store) count(ctx context.Context, tx *db.Tx, c *Contest, a *Attempt, at
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, a.MemberID, a.orgPath, a.ID, a.Score, duration, boolInt(a.Passed), a.Number, scope.Millis(at))
 	case err != nil:
 	case c.Counting == CountLast || a.Score > score || a.Score == score && duration < took:
-		_, err = tx.Exec(ctx, `UPDATE contest_results SET attempt_id = ?, score = ?, duration_ms = ?, passed = ?, attempts = ?, submitted_at = ?
-			WHERE contest_id = ? AND member_id = ?`, a.ID, a.Score, duration, boolInt(a.Passed), a.Number, scope.Millis(at), c.ID, a.MemberID)
+		_, err = tx.Exec(ctx, `UPDATE contest_results SET attempt_id = ?, score = ?, duration_ms = ?, passed = ?, submitted_at = ?,
+			attempts = CASE WHEN attempts < ? THEN ? ELSE attempts END WHERE contest_id = ? AND member_id = ?`,
+			a.ID, a.Score, duration, boolInt(a.Passed), scope.Millis(at), a.Number, a.Number, c.ID, a.MemberID)
 	default:
-		_, err = tx.Exec(ctx, "UPDATE contest_results SET attempts = ? WHERE contest_id = ? AND member_id = ?", a.Number, c.ID, a.MemberID)
+		_, err = tx.Exec(ctx, "UPDATE contest_results SET attempts = CASE WHEN attempts < ? THEN ? ELSE attempts END WHERE contest_id = ? AND member_id = ?",
+			a.Number, a.Number, c.ID, a.MemberID)
 	}
 	if err != nil {
 		return errs.Internal(err, "contest: count result")

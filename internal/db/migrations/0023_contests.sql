@@ -90,3 +90,14 @@ CREATE TABLE contest_results (
 -- The board: highest score first, then the quickest.
 CREATE INDEX contest_results_board ON contest_results (contest_id, score DESC, duration_ms, member_id);
 CREATE INDEX contest_results_path ON contest_results (contest_id, member_org_path);
+
+-- Points staff gave short answers, one grading per question of an attempt.
+CREATE TABLE short_grades (
+    attempt_id BIGINT NOT NULL REFERENCES attempts(id),
+    position   INTEGER NOT NULL,
+    points     INTEGER NOT NULL,
+    graded_by  BIGINT,
+    graded_at  BIGINT NOT NULL,
+    PRIMARY KEY (attempt_id, position)
+);
+CREATE INDEX attempts_pending ON attempts (contest_id, pending);

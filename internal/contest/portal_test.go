@@ -1,0 +1,103 @@
+package contest
+
+import (
+	"testing"
+	"time"
+
+	"gonghui/internal/contest/bank"
+	"gonghui/internal/db"
+	"gonghui/internal/errs"
+	"gonghui/internal/signup/signuptest"
+	"gonghui/internal/testkit"
+)
+
+func TestPortalGradingPractice(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		short, err := w.b.AddQuestion(ctx, w.tr.City, w.bankID, bank.Question{Type: bank.Short, Stem: "简述工会的四项基本职能。", Category: "简答"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := w.input()
+		in.Sections = append(in.Sections, Section{Title: "简答", BankID: w.bankID, Questions: []int64{short.ID}, Points: 10})
+		in.PassMark = 30
+		c := w.published(t, in)
+		m := w.add(t, w.tr.UnionA)
+		me := signuptest.Self(m)
+
+		list, err := w.s.ForMember(ctx, me)
+		if err != nil || len(list) != 1 || !list[0].CanStart || list[0].Used != 0 {
+			t.Fatalf("open to the member: %+v %v", list, err)
+		}
+		sh, err := w.s.Start(ctx, me, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for pos, q := range sh.Questions {
+			a := rightAnswer(t, w, sh.Attempt.ID, pos)
+			if q.Type == bank.Short {
+				a = bank.Answer{Text: "维护、建设、参与、教育。"}
+			}
+			if _, err := w.s.Save(ctx, me, sh.Attempt.ID, pos, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r, err := w.s.Submit(ctx, me, sh.Attempt.ID)
+		if err != nil || r.Attempt.Score != 30 || r.Attempt.Pending != 1 || r.Attempt.Passed {
+			t.Fatalf("before grading: %+v %v", r.Attempt, err)
+		}
+		list, _ = w.s.ForMember(ctx, me)
+		if list[0].Used != 1 || list[0].CanStart || list[0].Best == nil || *list[0].Best != 30 {
+			t.Fatalf("after submitting: %+v", list[0])
+		}
+
+		// The organiser sees the attempt waiting and grades the short answer.
+		waiting, total, err := w.s.Attempts(ctx, w.tr.City, c.ID, AttemptQuery{Pending: true})
+		if err != nil || total.N != 1 || waiting[0].Name != m.Name {
+			t.Fatalf("waiting for grading: %+v %v", waiting, err)
+		}
+		pos := len(sh.Questions) - 1
+		_, err = w.s.GradeShort(ctx, w.tr.City, sh.Attempt.ID, pos, 11)
+		wantField(t, err, "points", "field.out_of_range")
+		_, err = w.s.GradeShort(ctx, w.tr.City, sh.Attempt.ID, 0, 1)
+		wantField(t, err, "position", "contest.not_short")
+		if _, err := w.s.GradeShort(ctx, w.street, sh.Attempt.ID, pos, 8); !errs.Is(err, errs.KindNotFound) {
+			t.Fatalf("a street graded the city's contest: %v", err)
+		}
+		a, err := w.s.GradeShort(ctx, w.tr.City, sh.Attempt.ID, pos, 8)
+		if err != nil || a.Score != 38 || a.Pending != 0 || !a.Passed {
+			t.Fatalf("graded: %+v %v", a, err)
+		}
+		_, err = w.s.GradeShort(ctx, w.tr.City, sh.Attempt.ID, pos, 8)
+		wantCode(t, err, "graded")
+		board, _, err := w.s.Board(ctx, w.tr.City, c.ID, BoardQuery{})
+		if err != nil || board[0].Score != 38 || !board[0].Passed {
+			t.Fatalf("board after grading: %+v %v", board, err)
+		}
+
+		// Practice: each saved answer earns its feedback at once.
+		pin := w.input()
+		pin.Title, pin.Practice, pin.TimeLimit = "工会知识每日一练", true, 0
+		pc := w.published(t, pin)
+		psh, err := w.s.Start(ctx, me, pc.ID)
+		if err != nil || psh.Remaining <= 0 {
+			t.Fatalf("practice start: %+v %v", psh, err)
+		}
+		var tf int
+		for i, q := range psh.Questions {
+			if q.Type == bank.TrueFalse {
+				tf = i
+			}
+		}
+		no := false
+		saved, err := w.s.Save(ctx, me, psh.Attempt.ID, tf, bank.Answer{True: &no})
+		if err != nil || saved.Feedback == nil || saved.Feedback.Credit != bank.Wrong || saved.Feedback.Key != "对" || saved.Feedback.Explanation == "" {
+			t.Fatalf("practice feedback: %+v %v", saved, err)
+		}
+		w.clock.Add(time.Minute)
+		again, err := w.s.Start(ctx, me, pc.ID)
+		if err != nil || again.Feedback[tf] == nil {
+			t.Fatalf("practice resumed without its feedback: %+v %v", again, err)
+		}
+	})
+}
