@@ -252,6 +252,9 @@ func TestScopeAndBoards(t *testing.T) {
 		if err != nil || total.N != 3 || board[0].MemberID != x.ID || board[1].MemberID != a.ID || board[1].Score != 18 || board[1].Attempts != 2 {
 			t.Fatalf("city board %+v %+v %v", board, total, err)
 		}
+		if f := checkFigures(t, w); *f != (Figures{Held: 1, Takers: 3, Papers: 4, Passed: 3}) {
+			t.Fatalf("figures: %+v", f)
+		}
 		// 大栅栏's officer sees the city's contest and only 大栅栏's takers.
 		board, total, err = w.s.Board(ctx, w.street, c.ID, BoardQuery{})
 		if err != nil || total.N != 2 || board[0].MemberID != a.ID || board[0].Rank != 1 || board[1].MemberID != b.ID {
@@ -295,6 +298,12 @@ func TestScopeAndBoards(t *testing.T) {
 		}
 		if _, err := w.s.Start(ctx, signuptest.Self(x), sc.ID); !errs.Is(err, errs.KindNotFound) {
 			t.Fatalf("a member outside the audience started: %v", err)
+		}
+		if _, err := w.s.Cancel(ctx, w.street, sc.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		if f := checkFigures(t, w); f.Held != 1 {
+			t.Fatalf("held after a publish and a cancel: %+v", f)
 		}
 	})
 }

@@ -227,8 +227,11 @@ func (s *Store) GradeShort(ctx context.Context, pr *auth.Principal, attemptID in
 // recount puts a graded attempt's new score on the board: it becomes the
 // member's counting attempt if it is, or updates it if it was.
 func (s *Store) recount(ctx context.Context, tx *db.Tx, c *Contest, a *Attempt) error {
-	var counted int64
-	err := tx.QueryRow(ctx, "SELECT attempt_id FROM contest_results WHERE contest_id = ? AND member_id = ?", c.ID, a.MemberID).Scan(&counted)
+	var counted, first int64
+	var passed int
+	var path string
+	err := tx.QueryRow(ctx, "SELECT attempt_id, passed, first_at, member_org_path FROM contest_results WHERE contest_id = ? AND member_id = ?",
+		c.ID, a.MemberID).Scan(&counted, &passed, &first, &path)
 	if err != nil {
 		return errs.Internal(err, "contest: read result")
 	}
@@ -236,6 +239,9 @@ func (s *Store) recount(ctx context.Context, tx *db.Tx, c *Contest, a *Attempt) 
 		_, err = tx.Exec(ctx, "UPDATE contest_results SET score = ?, passed = ? WHERE contest_id = ? AND member_id = ?", a.Score, boolInt(a.Passed), c.ID, a.MemberID)
 		if err != nil {
 			return errs.Internal(err, "contest: count result")
+		}
+		if a.Passed != (passed == 1) {
+			return logPassed(ctx, tx, path, scope.FromMillis(first), a.Passed)
 		}
 		return nil
 	}

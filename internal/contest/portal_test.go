@@ -8,6 +8,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/signup/signuptest"
+	"gonghui/internal/stats"
 	"gonghui/internal/testkit"
 )
 
@@ -74,6 +75,9 @@ func TestPortalGradingPractice(t *testing.T) {
 		if err != nil || board[0].Score != 38 || !board[0].Passed {
 			t.Fatalf("board after grading: %+v %v", board, err)
 		}
+		if f := checkFigures(t, w); *f != (Figures{Held: 1, Takers: 1, Papers: 1, Passed: 1}) {
+			t.Fatalf("figures after grading: %+v", f)
+		}
 
 		// Practice: each saved answer earns its feedback at once.
 		pin := w.input()
@@ -100,4 +104,23 @@ func TestPortalGradingPractice(t *testing.T) {
 			t.Fatalf("practice resumed without its feedback: %+v %v", again, err)
 		}
 	})
+}
+
+// checkFigures folds the log and compares every contest figure with a
+// recount from the rows, and answers the root's figures.
+func checkFigures(t *testing.T, w *world) *Figures {
+	t.Helper()
+	st := stats.NewStore(w.d)
+	bad, err := st.Check(ctx, StatSource())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bad) > 0 {
+		t.Fatalf("%d figures differ from a recount, e.g. %+v", len(bad), bad[0])
+	}
+	f, err := st.Read(ctx, w.tr.Root.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return FiguresFrom(f, "", "")
 }

@@ -109,6 +109,9 @@ func (s *Store) finish(ctx context.Context, attemptID, memberID int64) (bool, er
 			return errs.Internal(err, "contest: submit")
 		}
 		a.Score, a.Passed = score, passed
+		if err := logPaper(ctx, tx, a.orgPath, at); err != nil {
+			return err
+		}
 		if err := s.count(ctx, tx, c, &a, at); err != nil {
 			return err
 		}
@@ -122,18 +125,27 @@ func (s *Store) finish(ctx context.Context, attemptID, memberID int64) (bool, er
 // their last, as c says), in the submission's transaction.
 func (s *Store) count(ctx context.Context, tx *db.Tx, c *Contest, a *Attempt, at time.Time) error {
 	duration := at.Sub(a.StartedAt).Milliseconds()
-	var score int
-	var took int64
-	err := tx.QueryRow(ctx, "SELECT score, duration_ms FROM contest_results WHERE contest_id = ? AND member_id = ?", c.ID, a.MemberID).Scan(&score, &took)
+	var score, passed int
+	var took, first int64
+	var path string
+	err := tx.QueryRow(ctx, "SELECT score, duration_ms, passed, first_at, member_org_path FROM contest_results WHERE contest_id = ? AND member_id = ?",
+		c.ID, a.MemberID).Scan(&score, &took, &passed, &first, &path)
+	replace := err == nil && (c.Counting == CountLast || a.Score > score || a.Score == score && duration < took)
 	switch {
 	case err == sql.ErrNoRows:
-		_, err = tx.Exec(ctx, `INSERT INTO contest_results (contest_id, member_id, member_org_path, attempt_id, score, duration_ms, passed, attempts, submitted_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, a.MemberID, a.orgPath, a.ID, a.Score, duration, boolInt(a.Passed), a.Number, scope.Millis(at))
+		_, err = tx.Exec(ctx, `INSERT INTO contest_results (contest_id, member_id, member_org_path, attempt_id, score, duration_ms, passed, attempts, submitted_at, first_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, a.MemberID, a.orgPath, a.ID, a.Score, duration, boolInt(a.Passed), a.Number, scope.Millis(at), scope.Millis(at))
+		if err == nil {
+			err = logTaker(ctx, tx, a.orgPath, at, a.Passed)
+		}
 	case err != nil:
-	case c.Counting == CountLast || a.Score > score || a.Score == score && duration < took:
+	case replace:
 		_, err = tx.Exec(ctx, `UPDATE contest_results SET attempt_id = ?, score = ?, duration_ms = ?, passed = ?, submitted_at = ?,
 			attempts = CASE WHEN attempts < ? THEN ? ELSE attempts END WHERE contest_id = ? AND member_id = ?`,
 			a.ID, a.Score, duration, boolInt(a.Passed), scope.Millis(at), a.Number, a.Number, c.ID, a.MemberID)
+		if err == nil && a.Passed != (passed == 1) {
+			err = logPassed(ctx, tx, path, scope.FromMillis(first), a.Passed)
+		}
 	default:
 		_, err = tx.Exec(ctx, "UPDATE contest_results SET attempts = CASE WHEN attempts < ? THEN ? ELSE attempts END WHERE contest_id = ? AND member_id = ?",
 			a.Number, a.Number, c.ID, a.MemberID)

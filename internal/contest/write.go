@@ -202,6 +202,14 @@ func (s *Store) Update(ctx context.Context, pr *auth.Principal, id int64, versio
 		if err != nil {
 			return errs.Internal(err, "contest: update")
 		}
+		if c.Status == StatusPublished && (orgP != c.OrgPath || month(p.opens) != month(c.OpensAt)) {
+			if err := logHeld(ctx, tx, c.OrgPath, c.OpensAt, -1); err != nil {
+				return err
+			}
+			if err := logHeld(ctx, tx, orgP, p.opens, 1); err != nil {
+				return err
+			}
+		}
 		return audit.Record(ctx, tx, audit.Event{Action: "contest.update", Entity: "contest", EntityID: db.FormatID(id), OrgPath: orgP,
 			Before: map[string]any{"title": c.Title, "max_score": c.MaxScore}, After: map[string]any{"title": p.Title, "max_score": p.maxScore}})
 	})
@@ -249,6 +257,15 @@ func (s *Store) setStatus(ctx context.Context, pr *auth.Principal, id int64, ver
 		}
 		if _, err := tx.Exec(ctx, "UPDATE contests SET status = ?, version = version + 1, updated_at = ? WHERE id = ?", to, scope.Millis(s.stamp()), id); err != nil {
 			return errs.Internal(err, "contest: status")
+		}
+		switch {
+		case to == StatusPublished:
+			err = logHeld(ctx, tx, c.OrgPath, c.OpensAt, 1)
+		case c.Status == StatusPublished:
+			err = logHeld(ctx, tx, c.OrgPath, c.OpensAt, -1)
+		}
+		if err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: action, Entity: "contest", EntityID: db.FormatID(id), OrgPath: c.OrgPath,
 			Before: map[string]any{"status": c.Status}, After: map[string]any{"status": to}})

@@ -85,6 +85,8 @@ CREATE TABLE contest_results (
     passed          INTEGER NOT NULL DEFAULT 0,
     attempts        INTEGER NOT NULL DEFAULT 1,
     submitted_at    BIGINT NOT NULL,
+    -- The taker's first submission: the month the figures count them in.
+    first_at        BIGINT NOT NULL,
     PRIMARY KEY (contest_id, member_id)
 );
 -- The board: highest score first, then the quickest.

@@ -1,0 +1,96 @@
+package contest
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gonghui/internal/beijing"
+	"gonghui/internal/db"
+	"gonghui/internal/scope"
+	"gonghui/internal/stats"
+)
+
+// The contests' figures (see internal/stats), flows by month (Beijing):
+//
+//	contest.held    contests published (not cancelled), by their opening
+//	                month, at the publishing organisation
+//	contest.takers  members who handed in a paper of a contest, by the
+//	                month of their first, at their union then
+//	contest.papers  papers handed in, by month, at the taker's union
+//	contest.passed  takers whose counting attempt passed, by the month of
+//	                their first paper, at their union then
+//
+// Takers and papers count where the workers are, not where the contest
+// was published: a street's dashboard shows how many of its own workers
+// took the city's contest.
+const (
+	StatPrefix = "contest."
+	StatHeld   = StatPrefix + "held"
+	StatTakers = StatPrefix + "takers"
+	StatPapers = StatPrefix + "papers"
+	StatPassed = StatPrefix + "passed"
+)
+
+func month(t time.Time) string { return t.In(beijing.Zone).Format("2006-01") }
+
+func logHeld(ctx context.Context, tx *db.Tx, path string, opens time.Time, delta int64) error {
+	return stats.Log(ctx, tx, stats.Change{OrgPath: path, Metric: StatHeld, Month: month(opens), Delta: delta})
+}
+
+// logPaper counts a paper handed in.
+func logPaper(ctx context.Context, tx *db.Tx, path string, at time.Time) error {
+	return stats.Log(ctx, tx, stats.Change{OrgPath: path, Metric: StatPapers, Month: month(at), Delta: 1})
+}
+
+// logTaker counts a member's first paper of a contest (and their pass).
+func logTaker(ctx context.Context, tx *db.Tx, path string, first time.Time, passed bool) error {
+	changes := []stats.Change{{OrgPath: path, Metric: StatTakers, Month: month(first), Delta: 1}}
+	if passed {
+		changes = append(changes, stats.Change{OrgPath: path, Metric: StatPassed, Month: month(first), Delta: 1})
+	}
+	return stats.Log(ctx, tx, changes...)
+}
+
+// logPassed counts a taker's pass gained (or lost, when the last attempt
+// counts).
+func logPassed(ctx context.Context, tx *db.Tx, path string, first time.Time, passed bool) error {
+	delta := int64(-1)
+	if passed {
+		delta = 1
+	}
+	return stats.Log(ctx, tx, stats.Change{OrgPath: path, Metric: StatPassed, Month: month(first), Delta: delta})
+}
+
+// StatSource recounts the contests' figures from the contests, attempts
+// and results themselves.
+func StatSource() stats.Source {
+	return stats.Source{Prefix: StatPrefix, Count: func(ctx context.Context, q stats.Queryer, emit func(stats.Change)) error {
+		each := func(query string, args []any, metric string) error {
+			rows, err := q.Query(ctx, query, args...)
+			if err != nil {
+				return fmt.Errorf("contest: recount %s: %w", metric, err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var path string
+				var at, n int64
+				if err := rows.Scan(&path, &at, &n); err != nil {
+					return fmt.Errorf("contest: recount %s: %w", metric, err)
+				}
+				emit(stats.Change{OrgPath: path, Metric: metric, Month: month(scope.FromMillis(at)), Delta: n})
+			}
+			return rows.Err()
+		}
+		if err := each("SELECT org_path, opens_at, 1 FROM contests WHERE status = ?", []any{StatusPublished}, StatHeld); err != nil {
+			return err
+		}
+		if err := each("SELECT member_org_path, submitted_at, 1 FROM attempts WHERE status = ?", []any{AttemptSubmitted}, StatPapers); err != nil {
+			return err
+		}
+		if err := each("SELECT member_org_path, first_at, 1 FROM contest_results", nil, StatTakers); err != nil {
+			return err
+		}
+		return each("SELECT member_org_path, first_at, 1 FROM contest_results WHERE passed = 1", nil, StatPassed)
+	}}
+}
