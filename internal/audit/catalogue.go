@@ -38,7 +38,7 @@ var Areas = []Area{
 		"contest.question_create", "contest.question_update", "contest.question_delete"}},
 	{"auth", []string{"auth.login", "auth.password_ok", "auth.login_failed", "auth.locked", "auth.logout", "auth.logout_everywhere",
 		"auth.totp_enabled", "auth.totp_disabled", "auth.recovery_codes", "auth.recovery_code_used",
-		"auth.member_login", "auth.member_locked", "auth.member_password"}},
+		"auth.member_login", "auth.member_locked", "auth.member_password", "auth.member_tokens"}},
 	{"user", []string{"user.create", "user.grant", "user.revoke", "user.disable", "user.unlock", "user.reset_password",
 		"user.change_password", "user.token_create", "user.sessions_revoked"}},
 	{"system", []string{"security.policy", "keys.rotate", ActionKeyed, ActionHeadInvalid, ActionExport}},

@@ -402,3 +402,32 @@ func (s *Service) IsMemberLogin(ctx context.Context, username string) (bool, err
 	}
 	return n == 0, nil
 }
+
+// IssueMemberTokens opens an API session for each member, without their
+// code or password: for tools the operator runs on the server with the
+// database's keys (the contest benchmark's takers), never for a request.
+// One audit entry says how many and what for.
+func (s *Service) IssueMemberTokens(ctx context.Context, memberIDs []int64, purpose string) ([]string, error) {
+	pol, err := s.Policy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	expires := now.Add(time.Duration(pol.TokenHours) * time.Hour).UnixMilli()
+	tokens := make([]string, len(memberIDs))
+	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
+		flat := make([]any, 0, len(memberIDs)*9)
+		for i, id := range memberIDs {
+			tokens[i] = memberTokenPrefix + newToken()
+			flat = append(flat, HashToken(tokens[i]), id, SessionAPI, "tool", now.UnixMilli(), now.UnixMilli(), expires, "", truncate(purpose, 200))
+		}
+		if err := tx.InsertRows(ctx, "member_sessions (id_hash, member_id, kind, via, created_at, last_seen_at, expires_at, ip, user_agent)", 9, flat); err != nil {
+			return fmt.Errorf("issue member tokens: %w", err)
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "auth.member_tokens", Entity: "member", After: map[string]any{"sessions": len(memberIDs), "purpose": purpose}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return tokens, nil
+}

@@ -19,6 +19,8 @@
 package contest
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
 	"time"
 
@@ -56,12 +58,40 @@ const (
 type Section struct {
 	Title      string          `json:"title"`
 	BankID     int64           `json:"bank_id,string"`
-	Questions  []int64         `json:"questions,omitempty"` // fixed: these, in this order
+	Questions  IDList          `json:"questions,omitempty"` // fixed: these, in this order
 	Count      int             `json:"count,omitempty"`     // random: how many to draw
 	Category   string          `json:"category,omitempty"`
 	Type       bank.Type       `json:"type,omitempty"`
 	Difficulty bank.Difficulty `json:"difficulty,omitempty"`
 	Points     int             `json:"points"` // per question
+}
+
+// IDList is a list of ids, written in JSON as strings (as every id is:
+// they do not fit a JavaScript number).
+type IDList []int64
+
+func (l IDList) MarshalJSON() ([]byte, error) {
+	out := make([]string, len(l))
+	for i, id := range l {
+		out[i] = db.FormatID(id)
+	}
+	return json.Marshal(out)
+}
+
+func (l *IDList) UnmarshalJSON(b []byte) error {
+	var ss []string
+	if err := json.Unmarshal(b, &ss); err != nil {
+		return err
+	}
+	*l = make(IDList, len(ss))
+	for i, s := range ss {
+		id, ok := db.ParseID(s)
+		if !ok {
+			return fmt.Errorf("contest: %q is not an id", s)
+		}
+		(*l)[i] = id
+	}
+	return nil
 }
 
 // Size is how many questions the section puts on a paper.
