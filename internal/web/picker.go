@@ -116,8 +116,9 @@ func FilterValue(r *http.Request, field string) string {
 // it): value is the organisation the list filters by (FilterValue). The
 // list still checks value itself (the store refuses one outside the
 // caller's reach with a field error on spec.Field). Over a search's
-// matches its box comes back empty. The picker's search box and buttons are taken off pg.Path, so that the list's pager, sort
-// and "back" links do not carry them; a cleared choice goes too.
+// matches its box comes back empty. The picker's search box and buttons
+// are taken off pg.Path, so that the list's pager, sort and "back" links
+// do not carry them; a cleared choice goes too.
 func (h *Kernel) FilterPicker(pg *Page, r *http.Request, p *auth.Principal, spec PickerSpec, value string) (*OrgPicker, error) {
 	v, err := h.OrgPicker(r, p, spec, value)
 	if err != nil {
