@@ -119,6 +119,8 @@ func signIn(t *testing.T, ctx context.Context, base, user string) {
 		chromedp.SendKeys(chromedp.CSS("#f-username"), user),
 		chromedp.SendKeys(chromedp.CSS("#f-password"), demoPassword),
 		chromedp.Click(chromedp.CSS("form[action='/login'] button[type=submit]")),
+		// The sign-in page has a footer too: wait for the signed-in menu.
+		chromedp.WaitReady(chromedp.CSS("form[action='/logout']")),
 		chromedp.WaitVisible(chromedp.CSS("footer")),
 	)
 }
@@ -172,7 +174,7 @@ func TestBrowserDemoWalk(t *testing.T) {
 			chromedp.SendKeys(chromedp.CSS("#f-employer_name"), "北京大栅栏商业管理有限公司"),
 			chromedp.Click(chromedp.CSS("#f-consent")),
 			chromedp.Submit(chromedp.CSS("#f-name")),
-			chromedp.WaitVisible(chromedp.CSS("footer")),
+			chromedp.WaitVisible(chromedp.CSS(".join-done")),
 		)
 		walkPages(t, ctx, srv.URL, fmt.Sprintf("walk-worker%d-applied-390", i+1), []string{"/join/" + fmt.Sprint(union) + "/done"}, false, 1)
 	}

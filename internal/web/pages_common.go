@@ -178,35 +178,6 @@ func OrgCrumbs(lang i18n.Lang, ancestors []org.Org, self *org.Org, tail ...Crumb
 
 func OrgURL(id int64) string { return "/orgs/" + db.FormatID(id) }
 
-// OrgChoices lists organisations to pick from in a select: the caller's
-// roots where they hold perm, the roots' first level, the organisations
-// matching q, and the ones in keep (e.g. the current value). Each is
-// labelled with its name; search hits get their parent's name too.
-func (h *Kernel) OrgChoices(ctx context.Context, p *auth.Principal, lang i18n.Lang, perm auth.Perm, q string, keep ...int64) ([]Option, error) {
-	c := &Choices{Principal: p, Perm: perm}
-	if err := h.StartChoices(ctx, c, q, keep); err != nil {
-		return nil, err
-	}
-	roots, err := h.Orgs.Roots(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	for _, root := range roots {
-		c.Add(root, "")
-		if root.ChildCount == 0 {
-			continue
-		}
-		kids, _, err := h.Orgs.Children(ctx, p, root.ID, "", TreeLevel)
-		if err != nil {
-			return nil, err
-		}
-		for _, k := range kids {
-			c.Add(k, "— ")
-		}
-	}
-	return c.Out, nil
-}
-
 // Choices gathers the organisations of a picker, each once: those the
 // caller holds perm over, that pass only (when set), up to max (when set).
 type Choices struct {

@@ -90,6 +90,56 @@ func PickerAsked(r *http.Request) bool {
 	return r.PostFormValue(PickerSearchButton) != "" || r.PostFormValue(PickerClearButton) != ""
 }
 
+// pickerButton is the value of the picker's button name that the form
+// sent: from the body of a POST, from the query of a GET form (a list's
+// filters).
+func pickerButton(r *http.Request, name string) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.Query().Get(name)
+	}
+	return r.PostFormValue(name)
+}
+
+// FilterValue is the organisation a list's filter picker asks for in the
+// request's query (field, as in ?org=): "" when its clear button was
+// pressed.
+func FilterValue(r *http.Request, field string) string {
+	q := r.URL.Query()
+	if q.Get(PickerClearButton) == field {
+		return ""
+	}
+	return strings.TrimSpace(q.Get(field))
+}
+
+// FilterPicker builds the optional picker of a list's filter form, whose
+// values end up in the list's address (a GET form, or a POST redirected to
+// it): value is the organisation the list filters by (FilterValue). The
+// list still checks value itself (the store refuses one outside the
+// caller's reach with a field error on spec.Field). Over a search's
+// matches its box comes back empty. The picker's search box and buttons
+// are taken off pg.Path, so that the list's pager, sort and "back" links
+// do not carry them; a cleared choice goes too.
+func (h *Kernel) FilterPicker(pg *Page, r *http.Request, p *auth.Principal, spec PickerSpec, value string) (*OrgPicker, error) {
+	v, err := h.OrgPicker(r, p, spec, value)
+	if err != nil {
+		return nil, err
+	}
+	if v.Searched && len(v.Matches) > 0 {
+		// The box comes back empty over the matches: the filter's own
+		// button, pressed after choosing one, is not another search.
+		v.Q = ""
+	}
+	path := pg.Path
+	for _, k := range []string{spec.QField, PickerSearchButton, PickerClearButton} {
+		path = SetQuery(path, k, "")
+	}
+	if value == "" {
+		path = SetQuery(path, spec.Field, "")
+	}
+	pg.Path = path
+	return v, nil
+}
+
 // OrgPicker builds the picker of spec for the request: the chosen value
 // (value, unless the form sent one), the search typed and, when it was
 // asked for, its matches.
@@ -98,7 +148,7 @@ func (h *Kernel) OrgPicker(r *http.Request, p *auth.Principal, spec PickerSpec, 
 	if s := r.FormValue(spec.Field); s != "" {
 		v.Value = s
 	}
-	if spec.Blank != "" && r.PostFormValue(PickerClearButton) == spec.Field {
+	if spec.Blank != "" && pickerButton(r, PickerClearButton) == spec.Field {
 		v.Value = ""
 	}
 	v.Q = strings.TrimSpace(r.FormValue(spec.QField))

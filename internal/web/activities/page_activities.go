@@ -109,7 +109,7 @@ func timeSpan(from, to time.Time) string {
 type actFilters struct{ Q, Org, Kind, Status, From, To string }
 
 func actFiltersFrom(r *http.Request) actFilters {
-	return actFilters{Q: web.QueryValue(r, "q"), Org: web.QueryValue(r, "org"), Kind: web.QueryValue(r, "kind"), Status: web.QueryValue(r, "status"),
+	return actFilters{Q: web.QueryValue(r, "q"), Org: signup.OrgValue(r), Kind: web.QueryValue(r, "kind"), Status: web.QueryValue(r, "status"),
 		From: web.QueryValue(r, "from"), To: web.QueryValue(r, "to")}
 }
 
@@ -146,10 +146,13 @@ func (h *Pages) activityList(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	pg := h.Page(w, r, p, "aweb.list.title", "activities")
 	f := actFiltersFrom(r)
 	d := activityListData{F: f, KindOptions: actKindOptions(pg.Lang), StatusOptions: actStatusOptions(pg.Lang), Sort: web.SortParam(r, activity.Sorts.Default)}
+	org, err := signup.OrgFilter(h.Kernel, r, p, pg, f.Org, pg.T("aweb.field.org"), pg.T("aweb.list.all_orgs"))
+	if err != nil {
+		return err
+	}
 	var status int
-	var err error
 	back := web.BackQuery(pg)
-	d.Events, status, err = signup.ListEvents(h.Kernel, r, p, pg, "/activities/new", f.Org, func(org int64, cursor string) (string, int, listing.Total, error) {
+	d.Events, status, err = signup.ListEvents(h.Kernel, r, p, pg, "/activities/new", f.Org, org, func(org int64, cursor string) (string, int, listing.Total, error) {
 		q := activity.Query{Q: f.Q, Kind: activity.Kind(f.Kind), Status: activity.Status(f.Status), From: f.From, To: f.To,
 			Org: org, Sort: d.Sort, After: cursor, Limit: web.PageSize}
 		items, next, total, err := web.ListPage(r, &q.Offset, func() ([]activity.Activity, string, error) { return h.Acts.List(ctx, p, q) },

@@ -148,12 +148,15 @@ func (h *Pages) crsList(w http.ResponseWriter, r *http.Request, p *auth.Principa
 		return errs.Forbidden()
 	}
 	pg := h.Page(w, r, p, "cweb.list.title", "courses")
-	f := crsFilters{Q: web.QueryValue(r, "q"), Org: web.QueryValue(r, "org"), Category: web.QueryValue(r, "category")}
+	f := crsFilters{Q: web.QueryValue(r, "q"), Org: signup.OrgValue(r), Category: web.QueryValue(r, "category")}
 	d := crsListData{F: f, CategoryOptions: crsCategoryOptions(pg.Lang), Sort: web.SortParam(r, course.Sorts.Default)}
+	org, err := signup.OrgFilter(h.Kernel, r, p, pg, f.Org, pg.T("cweb.field.org"), pg.T("cweb.list.all_orgs"))
+	if err != nil {
+		return err
+	}
 	var status int
-	var err error
 	back := web.BackQuery(pg)
-	d.Events, status, err = signup.ListEvents(h.Kernel, r, p, pg, "/courses/new", f.Org, func(org int64, cursor string) (string, int, listing.Total, error) {
+	d.Events, status, err = signup.ListEvents(h.Kernel, r, p, pg, "/courses/new", f.Org, org, func(org int64, cursor string) (string, int, listing.Total, error) {
 		q := course.Query{Q: f.Q, Category: course.Category(f.Category), Org: org, Sort: d.Sort, After: cursor, Limit: web.PageSize}
 		items, next, total, err := web.ListPage(r, &q.Offset, func() ([]course.Course, string, error) { return h.Courses.ListCourses(r.Context(), p, q) },
 			func() (listing.Total, error) { return h.Courses.CountCourses(r.Context(), p, q) })

@@ -13,8 +13,10 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/beijing"
 	"gonghui/internal/db"
+	"gonghui/internal/errs"
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
+	"gonghui/internal/member"
 	"gonghui/internal/member/exports"
 	"gonghui/internal/web"
 )
@@ -128,8 +130,7 @@ type exportNewData struct {
 	F            memberFilters
 	Hidden       [][2]string // the filters but the union, carried as hidden fields
 	Filters      []string
-	OrgOptions   []web.Option // unions to choose from when the filters name none
-	NeedOrg      bool
+	Org          *web.OrgPicker // the union exported, required when the caller reveals in several
 	Rows         int
 	ApprovalRows int
 	Sections     []memberSection
@@ -148,7 +149,6 @@ func (h *Pages) renderExportNew(w http.ResponseWriter, r *http.Request, p *auth.
 		h.Forbidden(w, r, p)
 		return
 	}
-	ctx := r.Context()
 	pg.Crumbs = []web.Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.T("exp.title"), URL: "/exports"}, {Label: pg.Title}}
 	d := exportNewData{F: f, ApprovalRows: h.Members.Policy.ApprovalRows, Sections: memberSections(pg.Lang), Section: "exports"}
 	hidden := f.values()
@@ -159,28 +159,52 @@ func (h *Pages) renderExportNew(w http.ResponseWriter, r *http.Request, p *auth.
 		fake.Filters = exports.ExportFilters{Q: q.Q, OrgOnly: q.OrgOnly, Status: q.Status, Tags: q.Tags, JoinedFrom: q.JoinedFrom, JoinedTo: q.JoinedTo, Employer: q.Employer}
 	}
 	d.Filters = exportViewOf(pg.Lang, fake).Filters
-	d.NeedOrg = f.Org == "" && len(p.Paths(auth.PermMemberReveal)) != 1
 	var err error
-	if d.OrgOptions, err = h.OrgChoices(ctx, p, pg.Lang, auth.PermMemberReveal, "", web.ParseIDValue(f.Org)); err != nil {
+	if d.Org, err = h.OrgPicker(r, p, exportOrgSpec(pg, p), f.Org); err != nil {
 		h.Fail(w, r, p, err)
 		return
-	}
-	if pg.Form == nil && f.Org != "" {
-		pg.Form = &web.Form{Values: map[string]string{"org": f.Org}, Errors: map[string]string{}}
 	}
 	pg.Data = d
 	h.Render(w, status, "export_new", pg)
 }
 
+// exportOrgSpec is the request form's union picker: any organisation where
+// the caller reveals numbers; a choice is required unless they reveal in
+// one subtree only (no choice: all of it).
+func exportOrgSpec(pg *web.Page, p *auth.Principal) web.PickerSpec {
+	spec := web.PickerSpec{Field: "org", QField: "org_q", Label: pg.T("exp.col.union"), Hint: pg.T("exp.new.org_hint"), Perm: auth.PermMemberReveal}
+	if len(p.Paths(auth.PermMemberReveal)) != 1 {
+		spec.Required = true
+	} else {
+		spec.Blank = pg.T("mweb.members.all_unions")
+	}
+	return spec
+}
+
 // exportCreate: POST /exports, the filters and a reason.
 func (h *Pages) exportCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	f := memberFiltersOf(r.PostForm)
-	q, err := f.query()
+	pg := h.Page(w, r, p, "exp.new.title", "members")
+	if web.PickerAsked(r) {
+		// The union picker's search without JavaScript: the form again.
+		pg.Form = web.KeptForm(r)
+		h.renderExportNew(w, r, p, pg, f, http.StatusOK)
+		return nil
+	}
+	fe := errs.Fields{}
+	_, err := h.PickedOrg(r, p, exportOrgSpec(pg, p), fe)
+	if err != nil {
+		return err
+	}
+	err = fe.Err()
+	var q member.Query
+	if err == nil {
+		q, err = f.query()
+	}
 	if err == nil {
 		_, err = exports.RequestExport(r.Context(), h.Members, p, q, web.FormValue(r, "reason"))
 	}
 	if err != nil {
-		pg := h.Page(w, r, p, "exp.new.title", "members")
 		if h.Validation(w, r, p, pg, err) {
 			h.renderExportNew(w, r, p, pg, f, httpx.Status(err))
 		}

@@ -56,7 +56,7 @@ type applicationListData struct {
 	Status     string // "" = pending, "all", or a status
 	Org        string
 	StatusTabs []web.Tab
-	OrgOptions []web.Option
+	OrgPicker  *web.OrgPicker // the union filtered by
 	Rows       []applicationRow
 	Cols       []any // the headings, sortable ones linked
 	Sort       string
@@ -87,8 +87,14 @@ func (h *Pages) renderApplicationList(w http.ResponseWriter, r *http.Request, p 
 			pg.Path += "?" + r.URL.RawQuery
 		}
 	}
-	d := applicationListData{Status: web.QueryValue(r, "status"), Org: web.QueryValue(r, "org"), Sections: memberSections(pg.Lang), Section: "applications",
+	d := applicationListData{Status: web.QueryValue(r, "status"), Org: web.FilterValue(r, memberOrgPick.Field), Sections: memberSections(pg.Lang), Section: "applications",
 		Sort: web.SortParam(r, member.ApplicationSorts.Default)}
+	spec := memberOrgPick
+	spec.Label, spec.Blank = pg.T("mweb.members.union"), pg.T("mweb.members.all_unions")
+	var err error
+	if d.OrgPicker, err = h.FilterPicker(pg, r, p, spec, d.Org); err != nil {
+		return err
+	}
 	q := member.ApplicationQuery{Sort: d.Sort, After: web.QueryValue(r, "cursor"), Limit: web.PageSize}
 	switch d.Status {
 	case "":
@@ -108,10 +114,6 @@ func (h *Pages) renderApplicationList(w http.ResponseWriter, r *http.Request, p 
 		if q.Org = web.ParseIDValue(d.Org); q.Org == 0 {
 			fe.Add("org", "field.invalid_id")
 		}
-	}
-	var err error
-	if d.OrgOptions, err = h.OrgChoices(ctx, p, pg.Lang, auth.PermMemberRead, "", q.Org); err != nil {
-		return err
 	}
 	var items []member.Application
 	var next string

@@ -34,6 +34,10 @@ func memberFiltersOf(q url.Values) memberFilters {
 	get := func(k string) string { return strings.TrimSpace(q.Get(k)) }
 	f := memberFilters{Q: get("q"), Org: get("org"), Status: get("status"), JoinedFrom: get("joined_from"),
 		JoinedTo: get("joined_to"), Employer: get("employer"), Sort: get("sort")}
+	if get(web.PickerClearButton) == "org" {
+		// The union picker's clear button (memberOrgPick).
+		f.Org = ""
+	}
 	if web.IsChecked(get("org_only")) {
 		f.OrgOnly = "1"
 	}
@@ -100,7 +104,7 @@ func (f memberFilters) query() (member.Query, error) {
 // memberListData is the Data of the registry.
 type memberListData struct {
 	F             memberFilters
-	OrgOptions    []web.Option
+	Org           *web.OrgPicker // the union filtered by
 	StatusOptions []web.Option
 	TagChoices    []web.TagChoice
 	Rows          []memberRow
@@ -136,13 +140,24 @@ func (h *Pages) memberSearch(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	if tok, ok := h.Members.NumberToken(f.Q); ok {
 		f.Q = tok
 	}
+	v := f.values()
+	cleared := r.PostFormValue(web.PickerClearButton) == memberOrgPick.Field
+	if oq := strings.TrimSpace(r.PostFormValue(memberOrgPick.QField)); oq != "" && !cleared {
+		// A union's name typed but not chosen (no JavaScript, or no
+		// choice made): the list's page shows its matches to choose from.
+		v.Set(memberOrgPick.QField, oq)
+	}
 	to := "/members"
-	if enc := f.values().Encode(); enc != "" {
+	if enc := v.Encode(); enc != "" {
 		to += "?" + enc
 	}
 	web.Redirect(w, r, to, "")
 	return nil
 }
+
+// memberOrgPick is the registry's union filter: any organisation where the
+// caller reads members (the list shows its whole subtree).
+var memberOrgPick = web.PickerSpec{Field: "org", QField: "org_q", Perm: auth.PermMemberRead}
 
 func (h *Pages) memberList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	f := memberFiltersFrom(r)
@@ -177,8 +192,10 @@ func (h *Pages) renderMemberList(w http.ResponseWriter, r *http.Request, p *auth
 		}
 	}
 	d.MoreOpen = len(f.Tags) > 0 || f.JoinedFrom != "" || f.JoinedTo != ""
+	spec := memberOrgPick
+	spec.Label, spec.Blank = pg.T("mweb.members.union"), pg.T("mweb.members.all_unions")
 	var err error
-	if d.OrgOptions, err = h.OrgChoices(ctx, p, pg.Lang, auth.PermMemberRead, "", web.ParseIDValue(f.Org)); err != nil {
+	if d.Org, err = h.FilterPicker(pg, r, p, spec, f.Org); err != nil {
 		return err
 	}
 	d.NewURL = "/members/new"

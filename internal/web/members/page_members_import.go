@@ -49,7 +49,7 @@ func (h *Pages) importRoutes(mux *http.ServeMux) {
 
 // importData is the Data of the upload page.
 type importData struct {
-	OrgOptions  []web.Option
+	Org         *web.OrgPicker // the union to import into, none: each row's
 	ModeOptions []web.Option
 	Columns     []string
 }
@@ -71,21 +71,27 @@ func (h *Pages) importPage(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	return nil
 }
 
+// importOrgPick is the upload form's union: optional, none meaning the
+// roster's 工会 column names each row's.
+var importOrgPick = web.PickerSpec{Field: "org", QField: "org_q", Perm: auth.PermMemberWrite, Only: unionFilter}
+
+func importOrgSpec(pg *web.Page) web.PickerSpec {
+	spec := importOrgPick
+	spec.Label, spec.Hint, spec.Blank = pg.T("mweb.field.union"), pg.T("imp.org_hint"), pg.T("imp.org_blank")
+	return spec
+}
+
 func (h *Pages) renderImport(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, status int) {
 	pg.Crumbs = []web.Crumb{{Label: pg.T("mweb.members.title"), URL: "/members"}, {Label: pg.Title}}
-	keep := web.ParseIDValue(web.QueryValue(r, "org"))
-	opts, err := h.unionOptions(r.Context(), p, auth.PermMemberWrite, "", keep)
+	org, err := h.OrgPicker(r, p, importOrgSpec(pg), web.QueryValue(r, "org"))
 	if err != nil {
 		h.Fail(w, r, p, err)
 		return
 	}
 	if pg.Form == nil {
 		pg.Form = &web.Form{Values: map[string]string{"mode": string(roster.ImportDryRun)}, Errors: map[string]string{}}
-		if keep != 0 {
-			pg.Form.Values["org"] = db.FormatID(keep)
-		}
 	}
-	pg.Data = importData{OrgOptions: opts, ModeOptions: importModes(pg), Columns: templateColumns}
+	pg.Data = importData{Org: org, ModeOptions: importModes(pg), Columns: templateColumns}
 	h.Render(w, status, "member_import", pg)
 }
 
@@ -93,9 +99,19 @@ func (h *Pages) renderImport(w http.ResponseWriter, r *http.Request, p *auth.Pri
 func (h *Pages) importUpload(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	pg := h.Page(w, r, p, "imp.title", "members")
 	pg.Path = "/members/import"
+	if web.PickerAsked(r) {
+		// The union picker's search without JavaScript: the form again (the
+		// file must be chosen again; a browser never fills a file input).
+		pg.Form = web.KeptForm(r)
+		h.renderImport(w, r, p, pg, http.StatusOK)
+		return nil
+	}
 	f := errs.Fields{}
 	// No union chosen: the roster's 工会 column names each row's.
-	orgID := web.ParseIDValue(r.PostFormValue("org"))
+	orgID, err := h.PickedOrg(r, p, importOrgSpec(pg), f)
+	if err != nil {
+		return err
+	}
 	mode := roster.ImportMode(r.PostFormValue("mode"))
 	f.Check(mode.Valid(), "mode", "field.invalid_choice")
 	f.Check(mode == roster.ImportDryRun || web.IsChecked(web.FormValue(r, "consent")), "consent", "rights.consent.required")

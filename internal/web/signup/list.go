@@ -86,30 +86,47 @@ func (l *List) Load(pg *web.Page, page func() (next string, err error)) error {
 }
 
 // Events is what every list of sign-up events (activities, courses, …)
-// shows besides its rows: the organisation filter's choices, the link to
-// publish a new one (for the organisation filtered by), the paging.
+// shows besides its rows: the organisation filter, the link to publish a
+// new one (for the organisation filtered by), the paging.
 type Events struct {
-	OrgOptions []web.Option
-	CanWrite   bool
-	NewURL     string
-	Pager      web.CursorPager // range, total, page numbers, next (web.ListPager)
+	Org      *web.OrgPicker // the organisation filter (OrgFilter)
+	CanWrite bool
+	NewURL   string
+	Pager    web.CursorPager // range, total, page numbers, next (web.ListPager)
 }
 
-// ListEvents reads the list's organisation filter (org, as in ?org=) and
-// cursor, and runs page with them, which fills the rows and returns the
-// next cursor, how many rows it read and the filter's total (web.ListPage).
-// A refusal of the filters is put on pg's form, with its status; any other
-// error is returned.
-func ListEvents(k *web.Kernel, r *http.Request, p *auth.Principal, pg *web.Page, newURL, org string,
+// orgPick is the organisation filter of the lists: any organisation
+// where the caller reads sign-up events.
+var orgPick = web.PickerSpec{Field: "org", QField: "org_q"}
+
+// OrgValue is the organisation a list filters by (?org=, "" once the
+// filter's picker was cleared).
+func OrgValue(r *http.Request) string { return web.FilterValue(r, orgPick.Field) }
+
+// OrgFilter builds a list's organisation filter, value being OrgValue:
+// label names the field, all says what no choice shows. Call it before the
+// list's links are made, which then leave out the picker's search.
+func OrgFilter(k *web.Kernel, r *http.Request, p *auth.Principal, pg *web.Page, value, label, all string) (*web.OrgPicker, error) {
+	spec := orgPick
+	spec.Label, spec.Blank, spec.Perm = label, all, auth.PermActivityRead
+	if !p.Can(spec.Perm) {
+		spec.Perm = auth.PermActivityWrite
+	}
+	return k.FilterPicker(pg, r, p, spec, value)
+}
+
+// ListEvents runs page with the list's organisation filter (org, the id
+// of OrgValue; picker its OrgFilter) and cursor, page filling the rows and
+// returning the next cursor, how many rows it read and the filter's total
+// (web.ListPage). A refusal of the filters is put on pg's form, with its
+// status; any other error is returned.
+func ListEvents(k *web.Kernel, r *http.Request, p *auth.Principal, pg *web.Page, newURL, org string, picker *web.OrgPicker,
 	page func(org int64, cursor string) (next string, rows int, total listing.Total, err error)) (Events, int, error) {
-	e := Events{CanWrite: p.Can(auth.PermActivityWrite), NewURL: newURL}
+	e := Events{Org: picker, CanWrite: p.Can(auth.PermActivityWrite), NewURL: newURL}
 	if org != "" {
 		e.NewURL += "?org=" + url.QueryEscape(org)
 	}
 	var err error
-	if e.OrgOptions, err = OrgChoices(k, r, p, pg.Lang, "", web.ParseIDValue(org)); err != nil {
-		return e, 0, err
-	}
 	cursor := web.QueryValue(r, "cursor")
 	var orgID int64
 	if org != "" {

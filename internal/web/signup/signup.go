@@ -115,13 +115,3 @@ func DefaultPublisher(p *auth.Principal, asked int64) int64 {
 func CanRead(p *auth.Principal) bool {
 	return p.Can(auth.PermActivityRead) || p.Can(auth.PermActivityWrite)
 }
-
-// OrgChoices lists the organisations to filter or publish by: those where
-// the caller reads sign-up events.
-func OrgChoices(k *web.Kernel, r *http.Request, p *auth.Principal, lang i18n.Lang, q string, keep ...int64) ([]web.Option, error) {
-	perm := auth.PermActivityRead
-	if !p.Can(perm) {
-		perm = auth.PermActivityWrite
-	}
-	return k.OrgChoices(r.Context(), p, lang, perm, q, keep...)
-}

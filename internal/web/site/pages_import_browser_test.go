@@ -31,7 +31,7 @@ func TestBrowserImport(t *testing.T) {
 	b.shot("import-form-1280")
 	b.do(
 		chromedp.SetUploadFiles(chromedp.CSS("#f-file"), []string{file}),
-		chromedp.Click(chromedp.CSS(`form[action="/members/import"] button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`form[action="/members/import"] .form-actions .btn-primary`)),
 		chromedp.WaitVisible(chromedp.CSS(".import-choice")),
 	)
 	b.shot("import-checked-1280")

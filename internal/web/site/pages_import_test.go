@@ -71,11 +71,13 @@ func TestImportPages(t *testing.T) {
 		a = officer.postFile("/members/import", "/members/import", map[string]string{"org": id(s.unionE), "mode": "dry-run"}, "", nil)
 		wantStatus(t, "no file", a, http.StatusUnprocessableEntity)
 		wantBody(t, "no file", a, "必填")
-		// Another street's union: refused by the store, reported on the job.
+		// Another street's union: refused on the form's union picker, as the
+		// picker would not have offered it; no file kept, no job.
 		a = west.postFile("/members/import", "/members/import", map[string]string{"org": id(s.unionE), "mode": "dry-run"}, "r.csv", []byte(roster))
-		wantStatus(t, "neighbour", a, http.StatusSeeOther)
-		a = waitJob(t, west, a.location)
-		wantBody(t, "neighbour", a, "无法导入这个文件")
+		wantOutOfScope(t, "neighbour", a, "org")
+		if n := s.count(t, "SELECT count(*) FROM uploads"); n != 0 {
+			t.Fatalf("the neighbour's refused file was kept (%d uploads)", n)
+		}
 
 		a = officer.postFile("/members/import", "/members/import", map[string]string{"org": id(s.unionE), "mode": "dry-run"}, "花名册.csv", []byte(roster))
 		wantStatus(t, "dry run", a, http.StatusSeeOther)
@@ -93,7 +95,7 @@ func TestImportPages(t *testing.T) {
 		// The file waits for the import the dry run offers, sealed: no name,
 		// ID number or mobile from it anywhere in the database.
 		if n := s.count(t, "SELECT count(*) FROM uploads"); n != 1 {
-			t.Fatalf("%d uploads kept after a dry run, want its file (the neighbour's failed job dropped its own)", n)
+			t.Fatalf("%d uploads kept after a dry run, want its file", n)
 		}
 		noneInClear(t, d, "王一", "王二", "王三", idNumber(t, 11), bad, mobileNumber(11))
 		rep := officer.get(job + "/report.xlsx")

@@ -2,13 +2,19 @@ package site
 
 import (
 	"context"
+	"fmt"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"gonghui/internal/db"
 	"gonghui/internal/member"
+	"gonghui/internal/org"
 	"gonghui/internal/testkit"
 )
 
@@ -154,4 +160,101 @@ func TestBrowserMemberScreens(t *testing.T) {
 		pages = append(pages, screen{"dashilan", pg[0], pg[1]})
 	}
 	screens(t, s.srv.URL, "members", pages, nil)
+}
+
+// TestBrowserMemberOrgFilter filters the registry, as 大栅栏's officer, by
+// a union two levels below the street (a branch of a grassroots union,
+// which the old select never offered) through the union picker at 1280
+// and 390 px: with JavaScript (type, choose from the listbox, search) and
+// without it (a search's matches as radio buttons, one chosen, search).
+func TestBrowserMemberOrgFilter(t *testing.T) {
+	skipBrowser(t)
+	ctx := context.Background()
+	s := newMemberSite(t, testkit.NewDB(t, db.SQLite))
+	branch, err := s.orgs.Create(ctx, s.system, org.CreateInput{ParentID: s.unionE.ID, Name: "北京排水集团管网分公司分工会", Kind: org.KindSub})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.add(t, branch, "赵管网", 1, "2020-01-01")
+	s.add(t, branch, "钱管网", 2, "2020-02-01")
+	s.add(t, s.unionE, "孙集团", 3, "2020-03-01")
+	s.add(t, s.unionW, "李城建", 4, "2020-04-01")
+	// filtered checks the list shows the branch's two members and nobody else.
+	filtered := func(b *tab, what string) {
+		t.Helper()
+		b.expect(what, "赵管网", "钱管网", "共 2 人", "已选：", branch.Name)
+		if text := b.text(); strings.Contains(text, "孙集团") || strings.Contains(text, "李城建") {
+			t.Errorf("%s: shows members outside the branch: %s", what, text)
+		}
+		if got := b.eval(`document.querySelector('.member-filters input[name="org"]').value`); got != id(branch) {
+			t.Errorf("%s: the picker holds %q, want %s", what, got, id(branch))
+		}
+	}
+	for _, width := range []int{1280, 390} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			b := newTab(t, s.srv.URL, 2*time.Minute, width < 600)
+			b.login("dashilan")
+			b.open("/members", "#f-org-q")
+			if got := b.eval(`String(document.querySelectorAll('.member-filters select[name="org"]').length)`); got != "0" {
+				t.Error("the registry still filters by a select of unions")
+			}
+			b.do(
+				chromedp.SendKeys(chromedp.CSS("#f-org-q"), "管网分公司"),
+				chromedp.WaitVisible(chromedp.CSS(`#f-org-list [role="option"]`)),
+			)
+			if b.sideways(2) {
+				t.Error("the registry with the picker's list open is wider than the window")
+			}
+			b.shot(fmt.Sprintf("members-org-filter-open-%d", width))
+			if got := b.choose("org"); got != id(branch) {
+				t.Fatalf("chosen %q, want %s", got, id(branch))
+			}
+			b.do(chromedp.Click(chromedp.CSS(".member-filters .toolbar-buttons .btn-primary")))
+			b.waitLocation("/members?org=" + id(branch))
+			b.do(chromedp.WaitVisible(chromedp.CSS(".member-table")))
+			filtered(b, "filtered with the picker")
+			if b.sideways(2) {
+				t.Error("the filtered registry is wider than the window")
+			}
+			// The picker stays inside the window and beside the other filters.
+			if got := b.eval(`(() => { const r = document.querySelector('.member-filters .org-picker').getBoundingClientRect(); return String(r.left >= 0 && r.right <= window.innerWidth) })()`); got != "true" {
+				t.Error("the picker reaches outside the window")
+			}
+			b.shot(fmt.Sprintf("members-org-filtered-%d", width))
+
+			// Cleared in place, the list is the whole street's again.
+			b.do(chromedp.Click(chromedp.CSS(".member-filters [data-picker-clear]")))
+			b.do(chromedp.Click(chromedp.CSS(".member-filters .toolbar-buttons .btn-primary")))
+			b.waitLocation("/members")
+			b.do(chromedp.WaitVisible(chromedp.CSS(".member-table")))
+			b.expect("cleared", "孙集团", "赵管网", "我负责的全部工会")
+
+			// Without JavaScript: a typed name comes back as radio buttons.
+			b.do(scripts(false))
+			b.open("/members?org_q="+url.QueryEscape("管网分公司"), `.member-filters .picker-matches input[type="radio"][value="`+id(branch)+`"]`)
+			if got := b.eval(`String(document.querySelectorAll('.member-filters .picker-matches input[type="radio"]').length)`); got != "2" {
+				t.Errorf("without JavaScript: %s radio buttons, want 2 (all unions, the branch)", got)
+			}
+			if b.sideways(2) {
+				t.Error("the registry with the picker's matches is wider than the window")
+			}
+			b.shot(fmt.Sprintf("members-org-filter-nojs-%d", width))
+			b.do(
+				chromedp.Click(chromedp.CSS(`.member-filters .picker-matches input[value="`+id(branch)+`"]`)),
+				chromedp.Click(chromedp.CSS(".member-filters .toolbar-buttons .btn-primary")),
+			)
+			b.waitLocation("/members?org=" + id(branch))
+			b.do(chromedp.WaitVisible(chromedp.CSS(".member-table")))
+			filtered(b, "filtered without JavaScript")
+			b.do(scripts(true))
+		})
+	}
+}
+
+// scripts turns the tab's JavaScript on or off (from the next page on).
+func scripts(on bool) step {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
+		return err
+	})
 }

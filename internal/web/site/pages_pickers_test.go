@@ -80,6 +80,70 @@ func TestPickerForms(t *testing.T) {
 		officer := s.login("dashilan", "zh-CN")
 		now := time.Now()
 
+		t.Run("list filters", func(t *testing.T) {
+			// Each list's organisation filter is a picker: a search without
+			// JavaScript (a GET with the box filled) lists the matches as
+			// radio buttons, "all" first; the pager, sort and back links
+			// leave the search out; an organisation out of reach is refused
+			// on the field.
+			for _, l := range []string{"/members", "/applications", "/activities", "/courses"} {
+				a := officer.get(l + "?org_q=psjt")
+				wantMatches(t, l+" search", a, "org", s.unionE, s.unionW)
+				wantBody(t, l+" search", a, `data-org-picker`, `name="org_q" value=""`, `name="org" value="" checked`, `class="field picker-compact org-picker`)
+				wantNoBody(t, l+" search", a, `<select id="f-org"`, "org_q=", "picker_search=")
+				a = officer.get(l + "?org=" + id(s.unionE))
+				wantStatus(t, l+" filtered", a, http.StatusOK)
+				wantBody(t, l+" filtered", a, `name="org" value="`+id(s.unionE)+`" data-picker-value`, html.EscapeString(s.unionE.Name))
+				// The clear button of a GET form: the list is unfiltered again.
+				a = officer.get(l + "?org=" + id(s.unionE) + "&picker_clear=org")
+				wantStatus(t, l+" cleared", a, http.StatusOK)
+				wantBody(t, l+" cleared", a, `name="org" value="" data-picker-value`)
+				wantNoBody(t, l+" cleared", a, "org="+id(s.unionE), "picker_clear=")
+				a = officer.get(l + "?org=" + id(s.unionW))
+				wantStatus(t, l+" elsewhere", a, http.StatusUnprocessableEntity)
+				wantBody(t, l+" elsewhere", a, `id="f-org-error"`)
+				wantNoRawKeys(t, l+" elsewhere", a)
+			}
+			// The registry's filters post (numbers stay out of addresses):
+			// a typed name goes on to the list's search, a clear drops the union.
+			a := officer.post("/members/search", url.Values{"q": {"张"}, "org": {id(s.unionE)}, "org_q": {"psjt"}, "picker_search": {"org_q"}}, "/members")
+			if wantStatus(t, "registry search", a, http.StatusSeeOther); a.location != "/members?org="+id(s.unionE)+"&org_q=psjt&q=%E5%BC%A0" {
+				t.Errorf("registry search went to %q", a.location)
+			}
+			a = officer.post("/members/search", url.Values{"q": {"张"}, "org": {id(s.unionE)}, "picker_clear": {"org"}}, "/members")
+			if a.location != "/members?q=%E5%BC%A0" {
+				t.Errorf("registry clear went to %q", a.location)
+			}
+			// The registry's "members" link of an organisation still filters.
+			a = officer.get("/members?org=" + id(s.unionE) + "&org_q=psjt&sort=name")
+			wantBody(t, "registry search keeps the union", a, `name="org" value="`+id(s.unionE)+`" checked`)
+			wantNoBody(t, "registry search keeps the union", a, "org_q=")
+		})
+
+		t.Run("import and export forms", func(t *testing.T) {
+			a := officer.get("/members/import?org=" + id(s.unionE))
+			wantStatus(t, "import form", a, http.StatusOK)
+			wantBody(t, "import form", a, `name="org" value="`+id(s.unionE)+`" data-picker-value`, html.EscapeString(i18n.T(i18n.ZH, "imp.org_blank")))
+			wantNoBody(t, "import form", a, `<select id="f-org"`)
+			a = officer.post("/members/import", url.Values{"mode": {"valid-rows"}, "org_q": {"psjt"}, "picker_search": {"org_q"}}, "/members/import")
+			wantMatches(t, "import search", a, "org", s.unionE, s.unionW)
+			wantBody(t, "import search keeps", a, `value="valid-rows" checked`)
+			a = officer.post("/members/import", url.Values{"mode": {"dry-run"}, "org": {id(s.unionW)}}, "/members/import")
+			wantOutOfScope(t, "import elsewhere", a, "org")
+
+			a = officer.get("/exports/new?status=active&org_q=psjt")
+			if a.status == http.StatusForbidden {
+				t.Skip("the officer asks for no exports")
+			}
+			wantMatches(t, "export search", a, "org", s.unionE, s.unionW)
+			wantNoBody(t, "export form", a, `<select id="f-org"`)
+			a = officer.post("/exports", url.Values{"status": {"active"}, "reason": {"年度核对"}, "org_q": {"psjt"}, "picker_search": {"org_q"}}, "/exports/new")
+			wantMatches(t, "export search posted", a, "org", s.unionE, s.unionW)
+			wantBody(t, "export search keeps", a, "年度核对", `name="status" value="active"`)
+			a = officer.post("/exports", url.Values{"status": {"active"}, "reason": {"年度核对"}, "org": {id(s.unionW)}}, "/exports/new")
+			wantOutOfScope(t, "export elsewhere", a, "org")
+		})
+
 		t.Run("grant form", func(t *testing.T) {
 			eastAdmin := s.login("eastadmin", "zh-CN")
 			u := "/users/" + db.FormatID(s.clerk.ID)
