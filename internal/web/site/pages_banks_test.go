@@ -169,7 +169,7 @@ func TestBankPages(t *testing.T) {
 			a = officer.get(report)
 			wantStatus(t, "dry run report", a, 200)
 			wantBody(t, "dry run report", a, "仅检查，不导入", "题库.csv", `<span class="stat-value">4</span>`, `<span class="stat-value">3</span>`,
-				"答案里的字母超出了已填写的选项", `<td class="num" data-label="行号">4</td>`, "下载错误清单", `value="valid-rows" checked`)
+				"答案里的字母超出了已填写的选项", `<th scope="row" class="nowrap">第 4 行</th>`, "下载错误清单", `value="valid-rows" checked`)
 			wantNoBankKeys(t, "dry run report", a)
 			if n := bankQuestions(t, s, bankURL); n != 1 {
 				t.Fatalf("a dry run changed the bank: %d questions", n)
