@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"gonghui/internal/audit"
 	"gonghui/internal/auth"
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/db"
@@ -238,6 +239,27 @@ func TestBankPages(t *testing.T) {
 			wantBody(t, "searched", a, "全市工会知识题库")
 			wantNoBody(t, "searched", a, "安全生产知识题库")
 			wantNoBankKeys(t, "searched", a)
+		})
+
+		t.Run("the audit log names banks and questions by the bank's page", func(t *testing.T) {
+			// Auditors hold no contest role (三员分立), so the log's link is
+			// checked where it is made: the names of the objects.
+			ctx := context.Background()
+			b := s.bankOf(t, bankURL)
+			qs, _, err := s.banks.Questions(ctx, s.staff, b.ID, bank.QuestionQuery{Limit: 1})
+			if err != nil || len(qs) == 0 {
+				t.Fatalf("questions: %v", err)
+			}
+			refs := []audit.Ref{{Kind: "question_bank", ID: db.FormatID(b.ID)}, {Kind: "question", ID: db.FormatID(qs[0].ID)}}
+			names, err := audit.Names(ctx, d, []string{s.east.Path}, refs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range refs {
+				if n := names[r]; n.Page != "bank" || n.PageID != b.ID || !n.Found {
+					t.Errorf("%s: %+v", r.Kind, n)
+				}
+			}
 		})
 
 		t.Run("edit and delete the bank", func(t *testing.T) {
