@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"gonghui/internal/activity"
 	"gonghui/internal/api/all"
+	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
 	"gonghui/internal/sms"
 	"gonghui/internal/stats"
@@ -44,6 +45,7 @@ type Main struct {
 	Members *member.Store
 	Acts    *activity.Store
 	Courses *course.Store
+	Banks   *bank.Store
 	Stats   *stats.Store
 	Notices *notice.Store
 	// SMS sends text messages: sign-in codes and notices. The default
@@ -82,6 +84,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m.Members.Policy = m.Members.Policy.With(cfg.ExportApprovalRows, cfg.ExportPerHour, cfg.MassReadAlert)
 	m.Acts = activity.NewStore(d, m.Members)
 	m.Courses = course.NewStore(d, m.Members)
+	m.Banks = bank.NewStore(d)
 	m.Stats = stats.NewStore(d)
 	if err := m.Stats.EnsureBuilt(ctx, statSources()...); err != nil {
 		d.Close()
@@ -142,10 +145,10 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 	}
 
 	reg := inboxRegistry(m)
-	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Inbox: reg}); err != nil {
+	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Inbox: reg}); err != nil {
 		return nil, err
 	}
-	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses}); err != nil {
+	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks}); err != nil {
 		return nil, err
 	}
 

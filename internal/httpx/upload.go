@@ -79,6 +79,41 @@ func SpoolUpload(w http.ResponseWriter, r *http.Request, field string, max int64
 	}
 }
 
+// ReadUpload reads the multipart part named field of r into memory,
+// refusing more than max bytes: for files small enough to hold, which then
+// never touch the disk. It answers the file's name and bytes.
+func ReadUpload(w http.ResponseWriter, r *http.Request, field string, max int64) (string, []byte, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, max+1<<20)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return "", nil, errs.Fields{"file": {Key: "upload.not_multipart"}}.Err()
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return "", nil, errs.Fields{field: {Key: "field.required"}}.Err()
+		}
+		if err != nil {
+			return "", nil, tooLargeOr(err, max)
+		}
+		if part.FormName() != field || part.FileName() == "" {
+			part.Close()
+			continue
+		}
+		data, err := io.ReadAll(io.LimitReader(part, max+1))
+		part.Close()
+		switch {
+		case err != nil:
+			return "", nil, tooLargeOr(err, max)
+		case int64(len(data)) > max:
+			return "", nil, errs.Fields{field: {Key: "upload.too_large", Args: []any{max >> 20}}}.Err()
+		case len(data) == 0:
+			return "", nil, errs.Fields{field: {Key: "upload.empty"}}.Err()
+		}
+		return part.FileName(), data, nil
+	}
+}
+
 func tooLargeOr(err error, max int64) error {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {

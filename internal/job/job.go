@@ -129,12 +129,16 @@ func (s *Store) DropUpload(ctx context.Context, id int64) error {
 	})
 }
 
-// Start records a new running job.
+// Start records a new running job; uploadID 0 is a job without a file.
 func (s *Store) Start(ctx context.Context, kind string, userID, orgID, uploadID int64, params string) (int64, error) {
 	id := db.NewID()
 	now := time.Now().UnixMilli()
+	var upload any
+	if uploadID != 0 {
+		upload = uploadID
+	}
 	_, err := s.DB.Exec(ctx, `INSERT INTO jobs (id, kind, user_id, org_id, upload_id, params, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, kind, userID, orgID, uploadID, params, Running, now, now)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, kind, userID, orgID, upload, params, Running, now, now)
 	if err != nil {
 		return 0, errs.Internal(err, "job: start")
 	}

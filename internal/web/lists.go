@@ -180,12 +180,19 @@ func cursorPager(pg *Page, inside bool, start int64, next string, rows int, tota
 // page numbers when the total is exact, each page reached by an offset of
 // at most listing.Cap rows.
 func ListPager(pg *Page, r *http.Request, next string, rows int, t listing.Total) CursorPager {
+	return ListPagerOf(pg, r, next, rows, t, "list.rows", "list.rows_over")
+}
+
+// ListPagerOf is ListPager counting its rows in words of its own (共 N 个):
+// rowsKey and overKey take the total and its digits (%[2]s) as
+// "list.rows" and "list.rows_over" do.
+func ListPagerOf(pg *Page, r *http.Request, next string, rows int, t listing.Total, rowsKey, overKey string) CursorPager {
 	var total string
 	switch {
 	case t.Over:
-		total = i18n.T(pg.Lang, "list.rows_over", t.N, Num(t.N))
+		total = i18n.T(pg.Lang, overKey, t.N, Num(t.N))
 	case rows > 0:
-		total = i18n.T(pg.Lang, "list.rows", t.N, Num(t.N))
+		total = i18n.T(pg.Lang, rowsKey, t.N, Num(t.N))
 	}
 	// Where this page starts: a numbered page (an offset) is known; a
 	// cursor's page from its start; the first page is row 1.

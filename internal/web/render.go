@@ -82,6 +82,7 @@ type UserView struct {
 	CanSecurity        bool
 	CanMembers         bool
 	CanActivities      bool // holds activity.read or activity.write somewhere
+	CanContests        bool // holds contest.read or contest.write somewhere (question banks)
 	Inbox              int  // things waiting for this person's decision: the home link's badge
 }
 

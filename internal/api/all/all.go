@@ -9,10 +9,12 @@ import (
 	"gonghui/internal/api"
 	"gonghui/internal/api/activities"
 	"gonghui/internal/api/admin"
+	"gonghui/internal/api/contests"
 	"gonghui/internal/api/courses"
 	inboxapi "gonghui/internal/api/inbox"
 	"gonghui/internal/api/members"
 	"gonghui/internal/api/orgs"
+	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
 	"gonghui/internal/inbox"
 )
@@ -22,6 +24,7 @@ type Deps struct {
 	api.Deps
 	Acts    *activity.Store
 	Courses *course.Store
+	Banks   *bank.Store
 	Inbox   *inbox.Registry
 }
 
@@ -34,6 +37,7 @@ func Mount(mux *http.ServeMux, d Deps) (*api.Handler, error) {
 		members.New(h),            // the registry, joining, transfers, import/export, cards, data rights
 		activities.New(h, d.Acts), // activities: sign-up, check-in, attendance
 		courses.New(h, d.Courses), // courses, terms, sessions, interest groups
+		contests.New(h, d.Banks),  // question banks and their questions, import and export
 		inboxapi.New(h, d.Inbox),  // what waits for the caller's decision
 	)
 	return h, err

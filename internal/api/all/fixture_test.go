@@ -15,6 +15,7 @@ import (
 	"gonghui/internal/api"
 	"gonghui/internal/api/all"
 	"gonghui/internal/auth"
+	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
@@ -47,6 +48,7 @@ type fixture struct {
 	mem    *member.Store
 	acts   *activity.Store
 	crs    *course.Store
+	banks  *bank.Store
 	srv    *httptest.Server
 	ids    map[string]string // fixture name -> ID, for {name} in paths and bodies
 	tokens map[string]string // username -> bearer token
@@ -59,6 +61,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	f := &fixture{t: t, d: d, auth: auth.NewService(d, keys), orgs: org.NewStore(d), mem: member.NewStore(d, keys), ids: map[string]string{}, tokens: map[string]string{}}
 	f.acts = activity.NewStore(d, f.mem)
 	f.crs = course.NewStore(d, f.mem)
+	f.banks = bank.NewStore(d)
 	root, err := f.orgs.CreateRoot(ctx, "北京市总工会", org.Kind("city_federation"), "110000")
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +112,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	}
 	f.auth.SetDemoMode(true)
 	mux := http.NewServeMux()
-	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, Members: f.mem, HTTP: httpx.Options{}}, Acts: f.acts, Courses: f.crs,
+	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, Members: f.mem, HTTP: httpx.Options{}}, Acts: f.acts, Courses: f.crs, Banks: f.banks,
 		Inbox: inbox.New(append(f.mem.InboxSources(), privacy.InboxSource(f.mem), exports.InboxSource(f.mem, time.Now), f.acts.InboxSource())...)}); err != nil {
 		t.Fatal(err)
 	}

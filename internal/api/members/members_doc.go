@@ -149,7 +149,7 @@ func memberNotes(ns api.Notes) {
 	api.Note[roster.ImportReport](ns, api.TypeNote{
 		Fields: map[string]api.FieldNote{
 			"mode":    {Enum: []string{"dry-run", "all-or-nothing", "valid-rows"}},
-			"skipped": {Desc: "valid rows of people already members of this union"},
+			"skipped": {Desc: "valid rows already there: people already members of this union, questions of the same type and stem already in the bank"},
 			"format":  {Enum: []string{"xlsx", "csv"}},
 		},
 	})

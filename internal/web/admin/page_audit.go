@@ -50,10 +50,10 @@ type auditRow struct {
 // pagePerm says which right opens the page of an object kind.
 var pagePerm = map[string]auth.Perm{"org": auth.PermOrgRead, "employer": auth.PermOrgRead, "member": auth.PermMemberRead,
 	"transfer": auth.PermMemberRead, "application": auth.PermMemberRead, "user": auth.PermUserManage,
-	"activity": auth.PermActivityRead, "course": auth.PermActivityRead, "course_term": auth.PermActivityRead}
+	"activity": auth.PermActivityRead, "course": auth.PermActivityRead, "course_term": auth.PermActivityRead, "bank": auth.PermContestRead}
 
 var pagePath = map[string]string{"org": "/orgs/", "employer": "/employers/", "member": "/members/", "transfer": "/transfers/",
-	"application": "/applications/", "user": "/users/", "activity": "/activities/", "course": "/courses/", "course_term": "/terms/"}
+	"application": "/applications/", "user": "/users/", "activity": "/activities/", "course": "/courses/", "course_term": "/terms/", "bank": "/banks/"}
 
 // objectURL is the page of an object, or "" when there is none or the
 // caller may not open it.

@@ -7,10 +7,12 @@ import (
 	"net/http"
 
 	"gonghui/internal/activity"
+	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
 	"gonghui/internal/web"
 	"gonghui/internal/web/activities"
 	"gonghui/internal/web/admin"
+	"gonghui/internal/web/contests"
 	"gonghui/internal/web/courses"
 	"gonghui/internal/web/dashboard"
 	"gonghui/internal/web/members"
@@ -23,6 +25,7 @@ type Deps struct {
 	web.Deps
 	Acts    *activity.Store
 	Courses *course.Store
+	Banks   *bank.Store
 }
 
 // Mount builds the kernel and registers every module's pages on mux.
@@ -37,6 +40,7 @@ func Mount(ctx context.Context, mux *http.ServeMux, d Deps) error {
 		members.New(k),            // the registry, joining, transfers, import/export, members' own pages
 		activities.New(k, d.Acts), // activities: staff pages and members' pages
 		courses.New(k, d.Courses), // courses and their terms: staff pages and members' pages
+		contests.New(k, d.Banks),  // question banks and their questions, import and export
 		admin.New(k),              // accounts, the audit log, the security policy, one's own account
 	)
 	return nil

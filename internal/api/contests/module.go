@@ -1,0 +1,28 @@
+// Package contests is the JSON API of knowledge contests: for now the
+// question banks and their questions (internal/contest/bank), with the
+// import and export of banks as spreadsheets.
+package contests
+
+import (
+	"slices"
+
+	"gonghui/internal/api"
+	"gonghui/internal/contest/bank"
+)
+
+// API is this module's part of the JSON API, on the API's kernel.
+type API struct {
+	*api.Handler
+	Banks *bank.Store
+}
+
+// New returns the module.
+func New(h *api.Handler, store *bank.Store) *API { return &API{Handler: h, Banks: store} }
+
+// Routes lists the module's routes with their descriptions.
+func (h *API) Routes() []api.Route { return slices.Concat(h.bankRoutes()) }
+
+// Notes adds the module's notes on its types to the document.
+func (h *API) Notes(ns api.Notes) {
+	bankNotes(ns)
+}
