@@ -54,19 +54,23 @@ var pathParams = map[string]string{
 	"cp":          "a checkpoint's ID",
 	"sid":         "a session's ID",
 	"member_id":   "a member's ID; a member may write me for themself",
+	"position":    "a question's place on the paper, 0 first",
 }
 
 func componentParameters() *omap {
 	m := &omap{}
-	names := []string{"id", "employer_id", "grant_id", "member_id", "cp", "photo_id", "sid"}
+	names := []string{"id", "employer_id", "grant_id", "member_id", "cp", "photo_id", "sid", "position"}
 	for _, n := range names {
 		p := &omap{}
 		p.set("name", n)
 		p.set("in", "path")
 		p.set("required", true)
-		if n == "member_id" {
+		switch n {
+		case "member_id":
 			p.set("schema", &Schema{OneOf: []*Schema{Ref("ID"), {Type: "string", Const: "me"}}})
-		} else {
+		case "position":
+			p.set("schema", &Schema{Type: "integer", Minimum: Num(0), Maximum: Num(299)})
+		default:
 			p.set("schema", Ref("ID"))
 		}
 		if d := pathParams[n]; d != "" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"gonghui/internal/activity"
 	"gonghui/internal/api/all"
+	"gonghui/internal/contest"
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
 	"gonghui/internal/sms"
@@ -46,6 +47,7 @@ type Main struct {
 	Acts    *activity.Store
 	Courses *course.Store
 	Banks   *bank.Store
+	Contest *contest.Store
 	Stats   *stats.Store
 	Notices *notice.Store
 	// SMS sends text messages: sign-in codes and notices. The default
@@ -85,6 +87,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m.Acts = activity.NewStore(d, m.Members)
 	m.Courses = course.NewStore(d, m.Members)
 	m.Banks = bank.NewStore(d)
+	m.Contest = contest.NewStore(d, m.Banks, m.Members)
 	m.Stats = stats.NewStore(d)
 	if err := m.Stats.EnsureBuilt(ctx, statSources()...); err != nil {
 		d.Close()
@@ -145,7 +148,7 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 	}
 
 	reg := inboxRegistry(m)
-	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Inbox: reg}); err != nil {
+	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Inbox: reg}); err != nil {
 		return nil, err
 	}
 	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks}); err != nil {
@@ -290,6 +293,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	go m.serveMetrics(ctx)
 	go m.watchKeys(ctx)
 	go m.anonymiseSweep(ctx)
+	go m.closeExpiredPapers(ctx)
 	errc := make(chan error, 1)
 	go func() {
 		if m.Config.TLSCert != "" {
@@ -377,6 +381,24 @@ func (m *Main) foldFigures(ctx context.Context) {
 				slog.Warn("fold figures", "err", err)
 			}
 			if err != nil || n < stats.FoldBatch {
+				break
+			}
+		}
+	})
+}
+
+// closeExpiredPapers hands in the contest papers whose time ran out with
+// nobody pressing submit, grading the answers saved by then, so that
+// boards and figures do not wait for the taker to come back. Any number of
+// processes may run it: each paper is closed once, under its row's lock.
+func (m *Main) closeExpiredPapers(ctx context.Context) {
+	every(ctx, 10*time.Second, func() {
+		for {
+			n, err := m.Contest.FinishExpired(ctx, 500)
+			if err != nil {
+				slog.Warn("close expired contest papers", "err", err)
+			}
+			if err != nil || n < 500 {
 				break
 			}
 		}

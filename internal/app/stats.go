@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gonghui/internal/activity"
+	"gonghui/internal/contest"
 	"gonghui/internal/course"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
@@ -16,7 +17,7 @@ import (
 
 // statSources are the packages that keep figures (see internal/stats).
 func statSources() []stats.Source {
-	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource(), course.StatSource()}
+	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource(), course.StatSource(), contest.StatSource()}
 }
 
 // cmdStats recounts every organisation's figures from the rows (rebuild),

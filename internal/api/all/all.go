@@ -14,6 +14,7 @@ import (
 	inboxapi "gonghui/internal/api/inbox"
 	"gonghui/internal/api/members"
 	"gonghui/internal/api/orgs"
+	"gonghui/internal/contest"
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
 	"gonghui/internal/inbox"
@@ -25,6 +26,7 @@ type Deps struct {
 	Acts    *activity.Store
 	Courses *course.Store
 	Banks   *bank.Store
+	Contest *contest.Store
 	Inbox   *inbox.Registry
 }
 
@@ -32,13 +34,13 @@ type Deps struct {
 func Mount(mux *http.ServeMux, d Deps) (*api.Handler, error) {
 	h := api.New(d.Deps)
 	err := h.Mount(mux,
-		orgs.New(h),               // organisations, officers, employers
-		admin.New(h),              // accounts, the audit log, the security policy
-		members.New(h),            // the registry, joining, transfers, import/export, cards, data rights
-		activities.New(h, d.Acts), // activities: sign-up, check-in, attendance
-		courses.New(h, d.Courses), // courses, terms, sessions, interest groups
-		contests.New(h, d.Banks),  // question banks and their questions, import and export
-		inboxapi.New(h, d.Inbox),  // what waits for the caller's decision
+		orgs.New(h),                         // organisations, officers, employers
+		admin.New(h),                        // accounts, the audit log, the security policy
+		members.New(h),                      // the registry, joining, transfers, import/export, cards, data rights
+		activities.New(h, d.Acts),           // activities: sign-up, check-in, attendance
+		courses.New(h, d.Courses),           // courses, terms, sessions, interest groups
+		contests.New(h, d.Banks, d.Contest), // question banks, contests, papers taken
+		inboxapi.New(h, d.Inbox),            // what waits for the caller's decision
 	)
 	return h, err
 }

@@ -15,6 +15,7 @@ import (
 	"gonghui/internal/api"
 	"gonghui/internal/api/all"
 	"gonghui/internal/auth"
+	"gonghui/internal/contest"
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
 	"gonghui/internal/db"
@@ -49,6 +50,7 @@ type fixture struct {
 	acts   *activity.Store
 	crs    *course.Store
 	banks  *bank.Store
+	cts    *contest.Store
 	srv    *httptest.Server
 	ids    map[string]string // fixture name -> ID, for {name} in paths and bodies
 	tokens map[string]string // username -> bearer token
@@ -62,6 +64,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	f.acts = activity.NewStore(d, f.mem)
 	f.crs = course.NewStore(d, f.mem)
 	f.banks = bank.NewStore(d)
+	f.cts = contest.NewStore(d, f.banks, f.mem)
 	root, err := f.orgs.CreateRoot(ctx, "北京市总工会", org.Kind("city_federation"), "110000")
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +115,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	}
 	f.auth.SetDemoMode(true)
 	mux := http.NewServeMux()
-	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, Members: f.mem, HTTP: httpx.Options{}}, Acts: f.acts, Courses: f.crs, Banks: f.banks,
+	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, Members: f.mem, HTTP: httpx.Options{}}, Acts: f.acts, Courses: f.crs, Banks: f.banks, Contest: f.cts,
 		Inbox: inbox.New(append(f.mem.InboxSources(), privacy.InboxSource(f.mem), exports.InboxSource(f.mem, time.Now), f.acts.InboxSource())...)}); err != nil {
 		t.Fatal(err)
 	}

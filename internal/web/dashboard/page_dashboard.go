@@ -172,6 +172,8 @@ type dashboardData struct {
 	Cols                   []sortCol
 	Sort                   string
 	Kids                   []childRow
+	KidsTotal              int    // all the children, when only the first KidsShown are
+	AllKidsURL             string // the page with every child
 	ReportURL, XLSXURL     string
 	OrgURL                 string
 	Action                 string // where the period form goes
@@ -224,6 +226,15 @@ func (h *Pages) dashboard(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	d.Clamped = clampNote(pg.Lang, dash)
 	h.dashboardFrame(r, p, pg, &d, o, dashboardURL(o.ID))
 	fillDashboard(pg.Lang, p, o, dash, &d)
+	// A street of 200 unions is a long table on a phone and most of the
+	// page's weight: the first KidsShown in the chosen order, and a link
+	// to them all (the API and the workbook always have every child).
+	if len(kids) > KidsShown && r.URL.Query().Get("kids") != "all" {
+		q := r.URL.Query()
+		q.Set("kids", "all")
+		d.KidsTotal, d.AllKidsURL = len(kids), r.URL.Path+"?"+q.Encode()+"#children"
+		kids = kids[:KidsShown]
+	}
 	d.Kids = childRows(pg.Lang, kids, per, sort)
 	pg.Data = d
 	h.Render(w, status, "dashboard", pg)
@@ -360,6 +371,10 @@ func monthLabel(m string, first bool) string {
 	}
 	return m
 }
+
+// KidsShown is how many children the dashboard page lists before a link
+// to them all (a variable for tests).
+var KidsShown = 50
 
 // childRows are the children in the comparison table, each linking to
 // its own dashboard for the same period and sort.

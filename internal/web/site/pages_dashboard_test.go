@@ -17,6 +17,7 @@ import (
 	"gonghui/internal/stats"
 	"gonghui/internal/testkit"
 	"gonghui/internal/web"
+	"gonghui/internal/web/dashboard"
 )
 
 // dashSite is the activity site with members whose figures are known:
@@ -98,6 +99,16 @@ func TestDashboardPages(t *testing.T) {
 			if n := strings.Count(a.body, `aria-sort=`); n != 1 {
 				t.Errorf("%d sorted columns", n)
 			}
+			// Past KidsShown children the page lists the first and links to all.
+			shown := dashboard.KidsShown
+			dashboard.KidsShown = 1
+			a = admin.get("/orgs/" + root + "/dashboard?" + y2024 + "&sort=joined")
+			dashboard.KidsShown = shown
+			wantBody(t, "cut", a, "按当前排序显示前 1 个，共 2 个下级组织。", `&amp;kids=all&amp;sort=joined&amp;to=2024-12-31#children">显示全部 2 个</a>`)
+			wantNoBody(t, "cut", a, ">大栅栏街道总工会</a>")
+			a = admin.get("/orgs/" + root + "/dashboard?" + y2024 + "&sort=joined&kids=all")
+			wantBody(t, "all", a, ">大栅栏街道总工会</a>", ">西长安街街道总工会</a>")
+			wantNoBody(t, "all", a, "显示全部")
 			a = admin.get("/orgs/" + west + "/dashboard?" + y2024 + "&sort=joined")
 			wantBody(t, "drilled", a, "西长安街街道总工会 · 数据看板", `href="/members?org=`+west+`&amp;status=active">2</a>`, "北京城建集团工会")
 		})
