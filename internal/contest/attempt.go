@@ -141,7 +141,7 @@ func (s *Store) Start(ctx context.Context, pr *auth.Principal, contestID int64) 
 			if last.Deadline == nil || now.Before(*last.Deadline) {
 				return s.sheet(ctx, c, last, now)
 			}
-			if _, err := s.finish(ctx, last.ID, m.ID); err != nil {
+			if _, err := s.finish(ctx, contestID, last.ID, m.ID); err != nil {
 				return nil, err
 			}
 			continue
@@ -166,7 +166,9 @@ func (s *Store) Start(ctx context.Context, pr *auth.Principal, contestID int64) 
 			deadline = minTime(deadline, now.Add(time.Duration(c.TimeLimit)*time.Second))
 		}
 		id := db.NewID()
-		err = s.DB.Tx(ctx, func(tx *db.Tx) error {
+		// In a commit shared with the papers opened at the same moment: a
+		// duplicate (another press of start) fails alone and resumes theirs.
+		err = s.group.Do(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `INSERT INTO attempts (id, contest_id, member_id, member_org_path, number, status, started_at, deadline_at, max_score, paper)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, contestID, m.ID, m.OrgPath, number, AttemptOpen, scope.Millis(now),
 				scope.Millis(deadline), c.MaxScore, string(raw))

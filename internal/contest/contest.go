@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"gonghui/internal/auth"
@@ -153,6 +154,9 @@ type Store struct {
 	group   *db.Group
 	now     func() time.Time
 	papers  *paperCache
+
+	takersMu    sync.Mutex
+	takerCounts map[int64]counted
 }
 
 // NewStore returns a store on d; questions are read through banks,
@@ -165,7 +169,8 @@ func NewStore(d *db.DB, banks *bank.Store, m *member.Store) *Store {
 // submissions hold at most max operations; 1 gives each its own
 // transaction (the benchmark's baseline).
 func NewStoreGrouped(d *db.DB, banks *bank.Store, m *member.Store, max int) *Store {
-	return &Store{DB: d, Banks: banks, Members: m, group: d.NewGroup(max), now: time.Now, papers: newPaperCache(16384)}
+	return &Store{DB: d, Banks: banks, Members: m, group: d.NewGroup(max), now: time.Now, papers: newPaperCache(16384),
+		takerCounts: map[int64]counted{}}
 }
 
 // GroupStats reports the shared commits of answers and submissions:

@@ -40,25 +40,42 @@ type Result struct {
 // answers the same result; only the first grades. After the deadline the
 // answers saved until then are graded.
 func (s *Store) Submit(ctx context.Context, pr *auth.Principal, attemptID int64) (*Result, error) {
-	a, _, err := s.attemptFor(ctx, pr, attemptID)
+	a, p, err := s.attemptFor(ctx, pr, attemptID)
 	if err != nil {
 		return nil, err
 	}
 	if a.Status == AttemptOpen {
-		if _, err := s.finish(ctx, attemptID, a.MemberID); err != nil {
+		done, err := s.finish(ctx, a.ContestID, attemptID, a.MemberID)
+		if err != nil {
 			return nil, err
+		}
+		if done != nil {
+			// This call handed it in: the result from what it wrote.
+			return s.result(ctx, done.c, &done.a, p)
 		}
 	}
 	return s.Result(ctx, pr, attemptID)
 }
 
+// finished is an attempt as the submission that closed it left it.
+type finished struct {
+	a Attempt
+	c *Contest
+}
+
 // finish grades and closes an open attempt of memberID, under its row's
 // lock, in a commit shared with the submissions arriving at the same
 // moment; an attempt already closed is left as it is.
-func (s *Store) finish(ctx context.Context, attemptID, memberID int64) (bool, error) {
-	done := false
-	err := s.group.Do(ctx, func(tx *db.Tx) error {
-		done = false
+func (s *Store) finish(ctx context.Context, contestID, attemptID, memberID int64) (*finished, error) {
+	// Read before the write: what grading uses of the contest (scoring,
+	// pass mark, counting) cannot change once a paper is out.
+	c, err := load(ctx, s.DB, contestID)
+	if err != nil {
+		return nil, err
+	}
+	var done *finished
+	err = s.group.Do(ctx, func(tx *db.Tx) error {
+		done = nil
 		if err := tx.LockRows(ctx, "SELECT id FROM attempts WHERE id = ?", attemptID); err != nil {
 			return errs.Internal(err, "contest: lock attempt")
 		}
@@ -66,12 +83,8 @@ func (s *Store) finish(ctx context.Context, attemptID, memberID int64) (bool, er
 		if err != nil {
 			return errs.Internal(err, "contest: read attempt")
 		}
-		if a.Status != AttemptOpen || a.MemberID != memberID {
+		if a.Status != AttemptOpen || a.MemberID != memberID || a.ContestID != c.ID {
 			return nil
-		}
-		c, err := load(ctx, tx, a.ContestID)
-		if err != nil {
-			return err
 		}
 		p, err := s.decodePaper(a.ID, a.paper)
 		if err != nil {
@@ -108,14 +121,14 @@ func (s *Store) finish(ctx context.Context, attemptID, memberID int64) (bool, er
 		if err != nil {
 			return errs.Internal(err, "contest: submit")
 		}
-		a.Score, a.Passed = score, passed
+		a.Score, a.Passed, a.Pending, a.Status, a.SubmittedAt = score, passed, pending, AttemptSubmitted, &at
 		if err := logPaper(ctx, tx, a.orgPath, at); err != nil {
 			return err
 		}
 		if err := s.count(ctx, tx, c, &a, at); err != nil {
 			return err
 		}
-		done = true
+		done = &finished{a: a, c: c}
 		return nil
 	})
 	return done, err
@@ -166,7 +179,7 @@ func (s *Store) Result(ctx context.Context, pr *auth.Principal, attemptID int64)
 	}
 	if a.Status == AttemptOpen && a.Deadline != nil && s.stamp().After(a.Deadline.Add(Grace)) {
 		// Time ran out with nobody pressing submit: the answers saved count.
-		if _, err := s.finish(ctx, a.ID, a.MemberID); err != nil {
+		if _, err := s.finish(ctx, a.ContestID, a.ID, a.MemberID); err != nil {
 			return nil, err
 		}
 		if a, p, err = s.attemptFor(ctx, pr, attemptID); err != nil {
@@ -177,6 +190,11 @@ func (s *Store) Result(ctx context.Context, pr *auth.Principal, attemptID int64)
 	if err != nil {
 		return nil, err
 	}
+	return s.result(ctx, c, a, p)
+}
+
+// result is attempt a of c, with paper p, as its taker sees it.
+func (s *Store) result(ctx context.Context, c *Contest, a *Attempt, p *Paper) (*Result, error) {
 	r := &Result{Attempt: *a, Title: c.Title, PassMark: c.PassMark}
 	if a.Status != AttemptSubmitted {
 		return r, nil
@@ -184,23 +202,27 @@ func (s *Store) Result(ctx context.Context, pr *auth.Principal, attemptID int64)
 	var counted int64
 	var score int
 	var took int64
-	err = s.DB.QueryRow(ctx, "SELECT attempt_id, score, duration_ms FROM contest_results WHERE contest_id = ? AND member_id = ?", c.ID, a.MemberID).
+	err := s.DB.QueryRow(ctx, "SELECT attempt_id, score, duration_ms FROM contest_results WHERE contest_id = ? AND member_id = ?", c.ID, a.MemberID).
 		Scan(&counted, &score, &took)
 	if err != nil {
 		return nil, errs.Internal(err, "contest: read result")
 	}
 	r.Counting = counted == a.ID
-	if err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM contest_results WHERE contest_id = ?", c.ID).Scan(&r.Takers); err != nil {
-		return nil, errs.Internal(err, "contest: count takers")
+	if r.Takers, err = s.takers(ctx, c.ID); err != nil {
+		return nil, err
 	}
 	if !c.Practice {
-		// The rank of the member's counting result: those ahead of it, plus one.
-		err = s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM contest_results WHERE contest_id = ? AND (score > ? OR score = ? AND duration_ms < ?)`,
-			c.ID, score, score, took).Scan(&r.Rank)
+		// The rank of the member's counting result: those ahead of it, plus
+		// one; two ranges of the board's index (an OR would scan it all).
+		var higher, quicker int
+		err = s.DB.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM contest_results WHERE contest_id = ? AND score > ?),
+			(SELECT COUNT(*) FROM contest_results WHERE contest_id = ? AND score = ? AND duration_ms < ?)`,
+			c.ID, score, c.ID, score, took).Scan(&higher, &quicker)
 		if err != nil {
 			return nil, errs.Internal(err, "contest: rank")
 		}
-		r.Rank++
+		r.Rank = higher + quicker + 1
+		r.Takers = max(r.Takers, r.Rank)
 	}
 	if c.ShowCorrections || c.Practice {
 		answers, err := s.answers(ctx, s.DB, a.ID)
@@ -234,15 +256,15 @@ func (s *Store) Result(ctx context.Context, pr *auth.Principal, attemptID int64)
 // how many it closed. Safe on every process at once.
 func (s *Store) FinishExpired(ctx context.Context, limit int) (int, error) {
 	cut := scope.Millis(s.stamp().Add(-Grace))
-	rows, err := s.DB.Query(ctx, "SELECT id, member_id FROM attempts WHERE status = ? AND deadline_at > 0 AND deadline_at < ? LIMIT ?", AttemptOpen, cut, limit)
+	rows, err := s.DB.Query(ctx, "SELECT id, member_id, contest_id FROM attempts WHERE status = ? AND deadline_at > 0 AND deadline_at < ? LIMIT ?", AttemptOpen, cut, limit)
 	if err != nil {
 		return 0, errs.Internal(err, "contest: expired attempts")
 	}
-	type due struct{ id, member int64 }
+	type due struct{ id, member, contest int64 }
 	var list []due
 	for rows.Next() {
 		var d due
-		if err := rows.Scan(&d.id, &d.member); err != nil {
+		if err := rows.Scan(&d.id, &d.member, &d.contest); err != nil {
 			rows.Close()
 			return 0, errs.Internal(err, "contest: expired attempts")
 		}
@@ -251,13 +273,42 @@ func (s *Store) FinishExpired(ctx context.Context, limit int) (int, error) {
 	rows.Close()
 	n := 0
 	for _, d := range list {
-		done, err := s.finish(ctx, d.id, d.member)
+		done, err := s.finish(ctx, d.contest, d.id, d.member)
 		if err != nil {
 			return n, err
 		}
-		if done {
+		if done != nil {
 			n++
 		}
 	}
 	return n, nil
+}
+
+// takers is how many have handed in a paper of a contest, for the line
+// "rank 12 of 3,456" under a result: counted at most every few seconds
+// per process, so that a storm of submissions does not count the board
+// once each.
+func (s *Store) takers(ctx context.Context, contestID int64) (int, error) {
+	s.takersMu.Lock()
+	c, ok := s.takerCounts[contestID]
+	s.takersMu.Unlock()
+	if ok && time.Since(c.at) < 5*time.Second {
+		return c.n, nil
+	}
+	var n int
+	if err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM contest_results WHERE contest_id = ?", contestID).Scan(&n); err != nil {
+		return 0, errs.Internal(err, "contest: count takers")
+	}
+	s.takersMu.Lock()
+	if len(s.takerCounts) > 1024 {
+		clear(s.takerCounts)
+	}
+	s.takerCounts[contestID] = counted{n: n, at: time.Now()}
+	s.takersMu.Unlock()
+	return n, nil
+}
+
+type counted struct {
+	n  int
+	at time.Time
 }
