@@ -249,7 +249,7 @@ func pgbenchAnswers(ctx context.Context, d *db.DB, dsn string, conc, secs int) (
 		Setup: []string{
 			"CREATE TABLE bench_attempts (id BIGINT PRIMARY KEY, status TEXT NOT NULL)",
 			"CREATE TABLE bench_answers (attempt_id BIGINT NOT NULL, position INTEGER NOT NULL, answer TEXT NOT NULL, saved_at BIGINT NOT NULL, PRIMARY KEY (attempt_id, position))",
-			"INSERT INTO bench_attempts SELECT g, 'open' FROM generate_series(1, 20000) g",
+			"INSERT INTO bench_attempts WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 20000) SELECT n, 'open' FROM g",
 		},
 		Script:  pgbenchAnswerScript,
 		Clients: conc,
