@@ -165,3 +165,34 @@ func Above(col string, paths []string, self bool) (sql string, args []any, ok bo
 	}
 	return col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ") + ")", args, true
 }
+
+// CanReach reports whether p may use what is kept at path for the
+// subtrees below it (a bank of questions): it lies in a subtree p may
+// read, or above one.
+func (r Rule) CanReach(p *auth.Principal, path string) bool {
+	if r.CanRead(p, path) {
+		return true
+	}
+	paths, _ := r.Paths(p)
+	for _, sub := range paths {
+		if strings.HasPrefix(sub, path) {
+			return true
+		}
+	}
+	return false
+}
+
+// ReachSQL renders "col is in a subtree p may read, or above one" (see
+// CanReach); ok is false when p may read nowhere.
+func (r Rule) ReachSQL(p *auth.Principal, col string) (sql string, args []any, ok bool) {
+	paths, _ := r.Paths(p)
+	if len(paths) == 0 {
+		return "", nil, false
+	}
+	inScope, args := SQL(col, paths)
+	above, more, ok := Above(col, paths, false)
+	if !ok {
+		return inScope, args, true
+	}
+	return "(" + inScope + " OR " + above + ")", append(args, more...), true
+}

@@ -32,7 +32,7 @@ func (s *Store) bankFilter(ctx context.Context, pr *auth.Principal, bq BankQuery
 		if pr == nil {
 			return nil, nil, scope.NilPrincipal("question_bank")
 		}
-		where, args, ok := readable(pr, "b.org_path")
+		where, args, ok := rule.ReachSQL(pr, "b.org_path")
 		if !ok {
 			return nil, nil, nil
 		}
@@ -40,7 +40,7 @@ func (s *Store) bankFilter(ctx context.Context, pr *auth.Principal, bq BankQuery
 		if bq.Org != 0 {
 			var path string
 			err := s.DB.QueryRow(ctx, "SELECT path FROM orgs WHERE id = ?", bq.Org).Scan(&path)
-			if err != nil || !canRead(pr, path) {
+			if err != nil || !rule.CanReach(pr, path) {
 				f := errs.Fields{}
 				f.Add("org", "field.invalid_id")
 				return nil, nil, f.Err()

@@ -73,37 +73,6 @@ func (in *BankInput) check() error {
 	return f.Err()
 }
 
-// canRead reports whether pr may use a bank owned at path: in a subtree
-// where they hold contest.read or .write, or above one (banks are made for
-// the subtrees below their owner).
-func canRead(pr *auth.Principal, path string) bool {
-	if rule.CanRead(pr, path) {
-		return true
-	}
-	paths, _ := rule.Paths(pr)
-	for _, p := range paths {
-		if strings.HasPrefix(p, path) {
-			return true
-		}
-	}
-	return false
-}
-
-// readable renders "a bank at col may be used by pr": the caller's
-// subtrees and the organisations above them. False when pr has none.
-func readable(pr *auth.Principal, col string) (string, []any, bool) {
-	paths, _ := rule.Paths(pr)
-	if len(paths) == 0 {
-		return "", nil, false
-	}
-	inScope, args := scope.SQL(col, paths)
-	above, more, ok := scope.Above(col, paths, false)
-	if !ok {
-		return inScope, args, true
-	}
-	return "(" + inScope + " OR " + above + ")", append(args, more...), true
-}
-
 const bankCols = `b.id, b.org_id, o.name, b.org_path, b.name, b.description, b.questions, b.version, b.created_at, b.updated_at`
 const bankFrom = ` FROM question_banks b JOIN orgs o ON o.id = b.org_id`
 
@@ -131,7 +100,7 @@ func (s *Store) bank(ctx context.Context, q queryer, pr *auth.Principal, id int6
 		return nil, scope.NilPrincipal("question_bank")
 	}
 	b, err := scanBank(pr, q.QueryRow(ctx, "SELECT "+bankCols+bankFrom+" WHERE b.id = ?", id))
-	if err == sql.ErrNoRows || err == nil && !canRead(pr, b.OrgPath) {
+	if err == sql.ErrNoRows || err == nil && !rule.CanReach(pr, b.OrgPath) {
 		return nil, errs.NotFound("question_bank")
 	}
 	if err != nil {

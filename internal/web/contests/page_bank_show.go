@@ -205,7 +205,7 @@ func (h *Pages) bankExport(w http.ResponseWriter, r *http.Request, p *auth.Princ
 
 // bankTemplate downloads an empty bank sheet with one example per type.
 func (h *Pages) bankTemplate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	if !canRead(p) {
+	if !mayUseBanks(p) {
 		return errs.Forbidden()
 	}
 	lang := i18n.FromRequest(r)

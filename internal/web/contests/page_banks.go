@@ -20,8 +20,8 @@ import (
 
 func bankURL(id int64) string { return "/banks/" + db.FormatID(id) }
 
-// canRead: the caller may open the banks' pages at all.
-func canRead(p *auth.Principal) bool {
+// mayUseBanks: the caller may open the banks' pages at all.
+func mayUseBanks(p *auth.Principal) bool {
 	return p.Can(auth.PermContestRead) || p.Can(auth.PermContestWrite)
 }
 
@@ -73,7 +73,7 @@ func cleanPickerQuery(r *http.Request) {
 }
 
 func (h *Pages) bankList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	if !canRead(p) {
+	if !mayUseBanks(p) {
 		return errs.Forbidden()
 	}
 	cleanPickerQuery(r)
@@ -117,7 +117,7 @@ func (h *Pages) bankList(w http.ResponseWriter, r *http.Request, p *auth.Princip
 
 // bankFor loads the bank of the {id} path value, or answers the error page.
 func (h *Pages) bankFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*bank.Bank, bool) {
-	if !canRead(p) {
+	if !mayUseBanks(p) {
 		h.Fail(w, r, p, errs.Forbidden())
 		return nil, false
 	}

@@ -241,7 +241,7 @@ func (h *Pages) questionCreate(w http.ResponseWriter, r *http.Request, p *auth.P
 // questionFor loads the question of the {id} path value and its bank,
 // which the caller must be able to change.
 func (h *Pages) questionFor(w http.ResponseWriter, r *http.Request, p *auth.Principal) (*bank.Question, *bank.Bank, bool) {
-	if !canRead(p) {
+	if !mayUseBanks(p) {
 		h.Fail(w, r, p, errs.Forbidden())
 		return nil, nil, false
 	}
