@@ -180,9 +180,9 @@ func (d *DB) ensureMigrationTable(ctx context.Context) error {
 	})
 	// Two PostgreSQL sessions creating the same table at once: one loses with a
 	// unique violation on the catalogue, or with "relation already exists"
-	// (42P07) when IF NOT EXISTS looked before the other committed; the table
-	// exists either way.
-	if err != nil && (IsUnique(err) || isCode(err, "42P07")) {
+	// (42P07) or "type already exists" (42710, the table's row type) when IF
+	// NOT EXISTS looked before the other committed; the table exists either way.
+	if err != nil && (IsUnique(err) || isCode(err, "42P07") || isCode(err, "42710")) {
 		return nil
 	}
 	return err
