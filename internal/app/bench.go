@@ -54,27 +54,11 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *n < 100 || *n > 1_000_000 || *conc < 1 || *conc > 1024 {
 		return errors.New("--members: 100 … 1,000,000; --concurrency: 1 … 1024")
 	}
-	if !flagSet(fs, "log-level") && os.Getenv("GONGHUI_LOG_LEVEL") == "" {
-		cfg.LogLevel = "warn" // a line per request would be measured too
-	}
-	setupLogging(cfg, stderr)
-	if !flagSet(fs, "db") && os.Getenv("GONGHUI_DB") == "" {
-		dir, err := os.MkdirTemp("", "gonghui-bench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		cfg.DB = filepath.Join(dir, "bench.db")
-		if cfg.KeyFile == "" {
-			cfg.KeyFile = filepath.Join(dir, "keys")
-		}
-	}
-	cfg.Addr = "127.0.0.1:0"
-	m, err := Open(ctx, cfg)
+	m, done, err := benchOpen(ctx, &cfg, fs, stderr)
 	if err != nil {
 		return err
 	}
-	defer m.Close()
+	defer done()
 	fmt.Fprintf(stdout, "gonghui bench signups: %s, %d CPU cores, %d sign-ups, %d clients\n", m.DB.Engine(), runtime.NumCPU(), *n, *conc)
 	members, root, err := benchMembers(ctx, m, *n, stdout)
 	if err != nil {
@@ -124,6 +108,35 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "ratio HTTP / pgbench:          %8.2f\n", httpRate/tps)
 	}
 	return nil
+}
+
+// benchOpen opens the database a benchmark runs on, quiet unless asked:
+// the one --db names, or a fresh SQLite file in a temporary directory that
+// done removes.
+func benchOpen(ctx context.Context, cfg *Config, fs *flag.FlagSet, stderr io.Writer) (*Main, func(), error) {
+	if !flagSet(fs, "log-level") && os.Getenv("GONGHUI_LOG_LEVEL") == "" {
+		cfg.LogLevel = "warn" // a line per request would be measured too
+	}
+	setupLogging(*cfg, stderr)
+	cleanup := func() {}
+	if !flagSet(fs, "db") && os.Getenv("GONGHUI_DB") == "" {
+		dir, err := os.MkdirTemp("", "gonghui-bench-")
+		if err != nil {
+			return nil, nil, err
+		}
+		cleanup = func() { os.RemoveAll(dir) }
+		cfg.DB = filepath.Join(dir, "bench.db")
+		if cfg.KeyFile == "" {
+			cfg.KeyFile = filepath.Join(dir, "keys")
+		}
+	}
+	cfg.Addr = "127.0.0.1:0"
+	m, err := Open(ctx, *cfg)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	return m, func() { m.Close(); cleanup() }, nil
 }
 
 func flagSet(fs *flag.FlagSet, name string) bool {

@@ -10,8 +10,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"runtime"
 	"time"
 
@@ -41,27 +39,11 @@ func cmdBenchContest(ctx context.Context, args []string, stdout, stderr io.Write
 	if *n < 100 || *n > 1_000_000 || *conc < 1 || *conc > 1024 || *answers < 1 || *answers > 100 {
 		return errors.New("--takers: 100 … 1,000,000; --concurrency: 1 … 1024; --answers: 1 … 100")
 	}
-	if !flagSet(fs, "log-level") && os.Getenv("GONGHUI_LOG_LEVEL") == "" {
-		cfg.LogLevel = "warn"
-	}
-	setupLogging(cfg, stderr)
-	if !flagSet(fs, "db") && os.Getenv("GONGHUI_DB") == "" {
-		dir, err := os.MkdirTemp("", "gonghui-bench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		cfg.DB = filepath.Join(dir, "bench.db")
-		if cfg.KeyFile == "" {
-			cfg.KeyFile = filepath.Join(dir, "keys")
-		}
-	}
-	cfg.Addr = "127.0.0.1:0"
-	m, err := Open(ctx, cfg)
+	m, done, err := benchOpen(ctx, &cfg, fs, stderr)
 	if err != nil {
 		return err
 	}
-	defer m.Close()
+	defer done()
 	fmt.Fprintf(stdout, "gonghui bench contest: %s, %d CPU cores, %d takers, %d answers each, %d clients\n", m.DB.Engine(), runtime.NumCPU(), *n, *answers, *conc)
 	members, root, err := benchMembers(ctx, m, *n, stdout)
 	if err != nil {
