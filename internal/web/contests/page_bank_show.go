@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"gonghui/internal/auth"
 	"gonghui/internal/contest/bank"
@@ -82,6 +83,13 @@ func answerWords(lang i18n.Lang, q *bank.Question) string {
 		return i18n.T(lang, "bweb.key.false")
 	case bank.Short:
 		return q.Key.Outline
+	case bank.Blank:
+		// In words, not the import's separators: 第1空：职工 或 全体职工；第2空：…
+		parts := make([]string, len(q.Key.Blanks))
+		for i, alts := range q.Key.Blanks {
+			parts[i] = i18n.T(lang, "bweb.key.blank", i+1, strings.Join(alts, i18n.T(lang, "bweb.key.or")))
+		}
+		return strings.Join(parts, i18n.T(lang, "bweb.key.blank_sep"))
 	}
 	return bank.KeyText(q)
 }

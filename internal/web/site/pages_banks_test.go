@@ -131,7 +131,7 @@ func TestBankPages(t *testing.T) {
 			a = officer.post(form, url.Values{"type": {"blank"}, "stem": {"中华全国总工会成立于（ ）年，地点是（ ）。"}, "key_blanks": {"1925；广州|广东广州"}, "difficulty": {"3"}}, form)
 			wantStatus(t, "blank", a, http.StatusSeeOther)
 			a = officer.get(bankURL + "?type=blank")
-			wantBody(t, "blank saved", a, "1925；广州|广东广州", "填空题", "难", "共 1 道题")
+			wantBody(t, "blank saved", a, "第1空：1925；第2空：广州 或 广东广州", "填空题", "难", "共 1 道题")
 			wantNoBody(t, "filtered", a, "下列属于劳动者权利的有")
 			wantNoBankKeys(t, "filtered", a)
 		})
@@ -194,7 +194,7 @@ func TestBankPages(t *testing.T) {
 				t.Fatalf("after the import: %d questions", n)
 			}
 			a = officer.get(bankURL)
-			wantBody(t, "summary", a, "题目构成", "工会章程", "民主管理", "共 4 道题", "职工|全体职工", "对")
+			wantBody(t, "summary", a, "题目构成", "工会章程", "民主管理", "共 4 道题", "第1空：职工 或 全体职工", "对")
 
 			a = officer.upload(imp, url.Values{"mode": {"dry-run"}}, "file", "名单.csv", []byte("姓名,电话\n张三,1\n"), imp)
 			wantStatus(t, "not a bank", a, http.StatusUnprocessableEntity)
