@@ -227,9 +227,7 @@ func (h *API) myContests(w http.ResponseWriter, r *http.Request) error {
 // startAttempt: POST /contests/{id}/attempts — a member opens their paper:
 // the open attempt resumed, or a new one while attempts remain.
 func (h *API) startAttempt(w http.ResponseWriter, r *http.Request) error {
-	return api.Act(w, r, func(ctx context.Context, p *auth.Principal, id int64, _ struct{}) (*contest.Sheet, error) {
-		return h.Contests.Start(ctx, p, id)
-	})
+	return api.Step(w, r, h.Contests.Start)
 }
 
 // saveAnswer: PUT /attempts/{id}/answers/{position}.
@@ -255,23 +253,13 @@ func (h *API) saveAnswer(w http.ResponseWriter, r *http.Request) error {
 
 // submitAttempt: POST /attempts/{id}/submit — idempotent.
 func (h *API) submitAttempt(w http.ResponseWriter, r *http.Request) error {
-	return api.Act(w, r, func(ctx context.Context, p *auth.Principal, id int64, _ struct{}) (*contest.Result, error) {
-		return h.Contests.Submit(ctx, p, id)
-	})
+	return api.Step(w, r, h.Contests.Submit)
 }
 
 // getAttempt: GET /attempts/{id} — a member's attempt: its state while
 // open, its result once handed in.
 func (h *API) getAttempt(w http.ResponseWriter, r *http.Request) error {
-	id, err := api.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	out, err := h.Contests.Result(r.Context(), api.Principal(r), id)
-	if err != nil {
-		return err
-	}
-	return api.OK(w, out)
+	return api.Get(w, r, h.Contests.Result)
 }
 
 // switched: POST /attempts/{id}/switches — the page was left.
