@@ -219,6 +219,8 @@ func TestBrowserDemoWalk(t *testing.T) {
 	code := lastSMSCode(t, srv)
 	run(t, ctx, "sign in with the code",
 		chromedp.SendKeys(chromedp.CSS("#f-code"), code+"\r"),
+		// The login page has a footer too: wait until it is gone.
+		chromedp.WaitNotPresent(chromedp.CSS("#f-code")),
 		chromedp.WaitVisible(chromedp.CSS("footer")),
 	)
 	if got := text(t, ctx, "main"); !strings.Contains(got, "申请已通过") {
