@@ -34,4 +34,9 @@ func (h *Pages) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /banks/{id}/import", http.MaxBytesHandler(a(h.importUpload), importMaxBytes+1<<20))
 	mux.HandleFunc("GET /banks/{id}/import/{job}", a(h.importResult))
 	mux.HandleFunc("GET /banks/{id}/import/{job}/errors.xlsx", a(h.importErrors))
+	if h.Contests == nil {
+		return
+	}
+	h.contestRoutes(mux) // staff: contests, boards, attempts, grading (routes_contests.go)
+	h.portalRoutes(mux)  // members: their contests, taking a paper, results (routes_portal.go)
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"gonghui/internal/activity"
+	"gonghui/internal/contest"
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
 	"gonghui/internal/web"
@@ -26,6 +27,7 @@ type Deps struct {
 	Acts    *activity.Store
 	Courses *course.Store
 	Banks   *bank.Store
+	Contest *contest.Store
 }
 
 // Mount builds the kernel and registers every module's pages on mux.
@@ -35,13 +37,13 @@ func Mount(ctx context.Context, mux *http.ServeMux, d Deps) error {
 		return err
 	}
 	k.Routes(mux,
-		dashboard.New(k),          // the home page, a subtree's figures and reports
-		orgs.New(k),               // the organisation tree, officers, employers
-		members.New(k),            // the registry, joining, transfers, import/export, members' own pages
-		activities.New(k, d.Acts), // activities: staff pages and members' pages
-		courses.New(k, d.Courses), // courses and their terms: staff pages and members' pages
-		contests.New(k, d.Banks),  // question banks and their questions, import and export
-		admin.New(k),              // accounts, the audit log, the security policy, one's own account
+		dashboard.New(k),                    // the home page, a subtree's figures and reports
+		orgs.New(k),                         // the organisation tree, officers, employers
+		members.New(k),                      // the registry, joining, transfers, import/export, members' own pages
+		activities.New(k, d.Acts),           // activities: staff pages and members' pages
+		courses.New(k, d.Courses),           // courses and their terms: staff pages and members' pages
+		contests.New(k, d.Banks, d.Contest), // question banks, contests, papers taken on the phone
+		admin.New(k),                        // accounts, the audit log, the security policy, one's own account
 	)
 	return nil
 }
