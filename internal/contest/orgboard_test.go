@@ -43,7 +43,7 @@ func TestOrgBoard(t *testing.T) {
 		take(b, 8)
 		take(y, 2)
 		take(x, 15)
-		take(a, 9) // better: a's counting score goes from 6 to 18
+		take(a, 9)         // better: a's counting score goes from 6 to 18
 		checkFigures(t, w) // folds, and the board's figures match a recount
 
 		city, err := w.s.OrgBoard(ctx, w.tr.City, c.ID, OrgBoardQuery{})
