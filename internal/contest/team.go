@@ -208,9 +208,9 @@ func checkTeamName(f errs.Fields, name string) string {
 	case name == "":
 		f.Add("name", "field.required")
 	case n > MaxTeamName:
-		f.Add("name", "field.too_long", MaxTeamName)
+		f.Add("name", "contest.team.name_long", MaxTeamName)
 	case strings.IndexFunc(name, unicode.IsControl) >= 0:
-		f.Add("name", "field.invalid")
+		f.Add("name", "contest.team.name_invalid")
 	}
 	return name
 }
@@ -375,7 +375,7 @@ func bump(ctx context.Context, tx *db.Tx, id int64, version int, now int64, set 
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return errs.Conflict("stale", "error.stale")
+		return errs.Conflict("stale", "contest.team.stale")
 	}
 	return nil
 }
@@ -496,7 +496,7 @@ func (s *Store) AddTeamMember(ctx context.Context, pr *auth.Principal, id, membe
 }
 
 // errNoChange ends a transaction that has nothing to do.
-var errNoChange = errs.Conflict("no_change", "error.stale")
+var errNoChange = errs.Conflict("no_change", "contest.team.stale")
 
 // RemoveTeamMember takes a member off a team; one not on it is a field
 // error.
