@@ -3,6 +3,7 @@ package contests
 import (
 	"bytes"
 	"encoding/base64"
+	"html/template"
 	"image"
 	"image/color"
 	"image/draw"
@@ -31,12 +32,12 @@ import (
 // certData is the Data of the certificate page.
 type certData struct {
 	C         *contest.Certificate
-	Heading   string // 荣誉证书 or 合格证书
-	Body      string // the sentence of the certificate
-	Issued    string // date in words
-	ImageURL  string // the certificate as a PNG
-	QRURL     string // data: URL of the QR code
-	VerifyURL string // what the QR code holds
+	Heading   string       // 荣誉证书 or 合格证书
+	Body      string       // the sentence of the certificate
+	Issued    string       // date in words
+	ImageURL  string       // the certificate as a PNG
+	QRURL     template.URL // data: URL of the QR code (a PNG this server drew)
+	VerifyURL string       // what the QR code holds
 	BackURL   string
 }
 
@@ -77,7 +78,7 @@ func (h *Pages) certificate(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	d := certData{C: c, Heading: pg.T("cweb.cert.kind." + string(c.Kind)), Issued: web.FormatTime(c.IssuedOn, "2006-01-02"),
 		ImageURL: r.URL.Path + ".png", VerifyURL: verify, BackURL: "/m/papers/" + r.PathValue("attempt") + "/result"}
 	d.Body = pg.T("cweb.cert.body."+string(c.Kind), c.Name, c.Title, c.Score, c.MaxScore)
-	d.QRURL = "data:image/png;base64," + base64.StdEncoding.EncodeToString(qr)
+	d.QRURL = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(qr))
 	pg.Data = d
 	h.Render(w, http.StatusOK, "certificate", pg)
 	return nil
