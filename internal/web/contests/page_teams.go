@@ -110,7 +110,7 @@ func (h *Pages) teamCreate(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		}
 		return err
 	}
-	web.Redirect(w, r, teamURL(t), "cweb.teams.created")
+	web.Redirect(w, r, teamURL(t), "flash.contest_team.created")
 	return nil
 }
 
@@ -136,7 +136,7 @@ func (h *Pages) teamRules(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		}
 		return err
 	}
-	web.Redirect(w, r, teamsURL(id), "cweb.teams.rules_saved")
+	web.Redirect(w, r, teamsURL(id), "flash.contest_team.rules_saved")
 	return nil
 }
 
@@ -250,7 +250,7 @@ func (h *Pages) teamChange(do func(r *http.Request, p *auth.Principal, t *contes
 			return err
 		}
 		to := teamURL(t)
-		if flash == "cweb.teams.deleted" {
+		if flash == "flash.contest_team.deleted" {
 			to = teamsURL(t.ContestID)
 		}
 		web.Redirect(w, r, to, flash)
@@ -261,7 +261,7 @@ func (h *Pages) teamChange(do func(r *http.Request, p *auth.Principal, t *contes
 func (h *Pages) teamRename(r *http.Request, p *auth.Principal, t *contest.Team) (string, error) {
 	v, _ := strconv.Atoi(web.FormValue(r, "version"))
 	_, err := h.Contests.UpdateTeam(r.Context(), p, t.ID, v, contest.TeamInput{Name: web.FormValue(r, "name")})
-	return "cweb.teams.renamed", err
+	return "flash.contest_team.renamed", err
 }
 
 func (h *Pages) teamAdd(r *http.Request, p *auth.Principal, t *contest.Team) (string, error) {
@@ -270,7 +270,7 @@ func (h *Pages) teamAdd(r *http.Request, p *auth.Principal, t *contest.Team) (st
 		return "", errs.Fields{"member_id": {Key: "field.invalid_id"}}.Err()
 	}
 	_, err := h.Contests.AddTeamMember(r.Context(), p, t.ID, mid)
-	return "cweb.teams.added", err
+	return "flash.contest_team.added", err
 }
 
 func (h *Pages) teamRemove(r *http.Request, p *auth.Principal, t *contest.Team) (string, error) {
@@ -279,9 +279,9 @@ func (h *Pages) teamRemove(r *http.Request, p *auth.Principal, t *contest.Team) 
 		return "", err
 	}
 	_, err = h.Contests.RemoveTeamMember(r.Context(), p, t.ID, mid)
-	return "cweb.teams.removed", err
+	return "flash.contest_team.removed", err
 }
 
 func (h *Pages) teamDelete(r *http.Request, p *auth.Principal, t *contest.Team) (string, error) {
-	return "cweb.teams.deleted", h.Contests.DeleteTeam(r.Context(), p, t.ID)
+	return "flash.contest_team.deleted", h.Contests.DeleteTeam(r.Context(), p, t.ID)
 }
