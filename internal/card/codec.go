@@ -196,14 +196,14 @@ func decodeBody(bin []byte) (body, error) {
 	return b, nil
 }
 
-// canonicalText checks the characters of a payload and returns it trimmed
-// and in upper case.
-func canonicalText(payload string) (string, error) {
-	if len(payload) > 4*MaxPayloadLen {
+// canonicalText checks the characters of a payload of at most max characters
+// and returns it trimmed and in upper case.
+func canonicalText(payload string, max int) (string, error) {
+	if len(payload) > 4*max {
 		return "", malformed("too long")
 	}
 	s := strings.TrimSpace(payload)
-	if len(s) > MaxPayloadLen {
+	if len(s) > max {
 		return "", malformed("too long")
 	}
 	u := []byte(s)
@@ -218,29 +218,40 @@ func canonicalText(payload string) (string, error) {
 	return string(u), nil
 }
 
-// Parse reads a payload without checking its signature. It answers the
-// claims, the signed part (everything before the signature), the signature
-// and the key id. Errors are *errs.Error with code card_malformed.
-func Parse(payload string) (c Claims, signed, sig []byte, keyID byte, err error) {
-	s, err := canonicalText(payload)
+// readText reads the binary form of a text payload that starts with
+// prefix (in any case) and is at most max characters long: canonical
+// base32, as text writes it.
+func readText(payload, prefix string, max int) ([]byte, error) {
+	s, err := canonicalText(payload, max)
 	if err != nil {
-		return Claims{}, nil, nil, 0, err
+		return nil, err
 	}
-	enc, ok := strings.CutPrefix(s, Prefix)
+	enc, ok := strings.CutPrefix(s, strings.ToUpper(prefix))
 	if !ok {
-		return Claims{}, nil, nil, 0, malformed("wrong prefix")
+		return nil, malformed("wrong prefix")
 	}
 	for i := 0; i < len(enc); i++ {
 		if c := enc[i]; !(c >= 'A' && c <= 'Z' || c >= '2' && c <= '7') {
-			return Claims{}, nil, nil, 0, malformed("not base32")
+			return nil, malformed("not base32")
 		}
 	}
 	bin, err := b32.DecodeString(enc)
 	if err != nil {
-		return Claims{}, nil, nil, 0, malformed("bad base32 length")
+		return nil, malformed("bad base32 length")
 	}
 	if b32.EncodeToString(bin) != enc {
-		return Claims{}, nil, nil, 0, malformed("non-canonical base32")
+		return nil, malformed("non-canonical base32")
+	}
+	return bin, nil
+}
+
+// Parse reads a payload without checking its signature. It answers the
+// claims, the signed part (everything before the signature), the signature
+// and the key id. Errors are *errs.Error with code card_malformed.
+func Parse(payload string) (c Claims, signed, sig []byte, keyID byte, err error) {
+	bin, err := readText(payload, Prefix, MaxPayloadLen)
+	if err != nil {
+		return Claims{}, nil, nil, 0, err
 	}
 	b, err := decodeBody(bin)
 	if err != nil {

@@ -25,10 +25,13 @@ func New(h *api.Handler, banks *bank.Store, contests *contest.Store) *API {
 }
 
 // Routes lists the module's routes with their descriptions.
-func (h *API) Routes() []api.Route { return slices.Concat(h.bankRoutes(), h.contestRoutes()) }
+func (h *API) Routes() []api.Route {
+	return slices.Concat(h.bankRoutes(), h.contestRoutes(), h.certificateRoutes())
+}
 
 // Notes adds the module's notes on its types to the document.
 func (h *API) Notes(ns api.Notes) {
 	bankNotes(ns)
 	contestNotes(ns)
+	certificateNotes(ns)
 }

@@ -37,6 +37,7 @@ func (h *Pages) Routes(mux *http.ServeMux) {
 	if h.Contests == nil {
 		return
 	}
-	h.contestRoutes(mux) // staff: contests, boards, attempts, grading (routes_contests.go)
-	h.portalRoutes(mux)  // members: their contests, taking a paper, results (routes_portal.go)
+	h.contestRoutes(mux)     // staff: contests, boards, attempts, grading (routes_contests.go)
+	h.portalRoutes(mux)      // members: their contests, taking a paper, results (routes_portal.go)
+	h.certificateRoutes(mux) // certificates (members, public check) and teams (staff) (routes_certificates.go)
 }
