@@ -283,16 +283,17 @@ func (h *Pages) pcStart(w http.ResponseWriter, r *http.Request, p *auth.Principa
 
 // pcCorrection is one question of a handed-in paper as its taker reviews it.
 type pcCorrection struct {
-	N, Of     int
-	Stem      string
-	TypeLabel string
-	Verdict   string // 正确, 错误, 部分正确, 待评分
-	VerdictV  string
-	Earned    string // 得 2 分 / 2 分
-	Yours     string // the member's answer in words
-	Right     string // the right answer in words
-	Options   []pcOption
-	Explain   string
+	N, Of      int
+	Stem       string
+	TypeLabel  string
+	Verdict    string // 正确, 错误, 部分正确, 待评分
+	VerdictV   string
+	Earned     string // 得 2 分 / 2 分
+	Yours      string // the member's answer in words
+	Right      string // the right answer in words
+	RightLabel string // 正确答案, or 参考答案 for a short answer
+	Options    []pcOption
+	Explain    string
 }
 
 // pcResultData is the Data of a paper's result.
@@ -368,8 +369,17 @@ func (h *Pages) pcResult(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	if c.Open(time.Now()) && a.Number < c.Attempts {
 		d.Again = MemberContestURL(c.ID)
 	}
+	var grades map[int]int
+	if len(res.Corrections) > 0 {
+		if grades, err = h.Contests.ShortGrades(r.Context(), p, id); err != nil {
+			return err
+		}
+	}
 	for _, cr := range res.Corrections {
-		d.Corrections = append(d.Corrections, pcCorrectionOf(lang, &cr, len(res.Corrections)))
+		if g, ok := grades[cr.Position]; ok && cr.Credit == bank.Manual {
+			cr.Earned = g
+		}
+		d.Corrections = append(d.Corrections, pcCorrectionOf(lang, &cr, len(res.Corrections), grades))
 	}
 	pg.Data = d
 	h.Render(w, http.StatusOK, "pc_result", pg)
@@ -377,19 +387,20 @@ func (h *Pages) pcResult(w http.ResponseWriter, r *http.Request, p *auth.Princip
 }
 
 // pcCorrectionOf puts a correction in words.
-func pcCorrectionOf(lang i18n.Lang, cr *contest.Correction, of int) pcCorrection {
-	out := pcCorrection{N: cr.Position + 1, Of: of, Stem: cr.Stem, TypeLabel: i18n.T(lang, "bweb.type."+string(cr.Type)), Explain: cr.Explanation}
-	switch cr.Credit {
-	case bank.Right:
-		out.Verdict, out.VerdictV = i18n.T(lang, "portal.contest.verdict.right"), "success"
-	case bank.Partial:
-		out.Verdict, out.VerdictV = i18n.T(lang, "portal.contest.verdict.partial"), "warning"
-	case bank.Manual:
-		out.Verdict, out.VerdictV = i18n.T(lang, "portal.contest.verdict.manual"), "info"
-	default:
-		out.Verdict, out.VerdictV = i18n.T(lang, "portal.contest.verdict.wrong"), "danger"
+func pcCorrectionOf(lang i18n.Lang, cr *contest.Correction, of int, grades map[int]int) pcCorrection {
+	out := pcCorrection{N: cr.Position + 1, Of: of, Stem: cr.Stem, TypeLabel: i18n.T(lang, "bweb.type."+string(cr.Type)), Explain: cr.Explanation,
+		RightLabel: i18n.T(lang, "portal.contest.result.right")}
+	if cr.Type == bank.Short {
+		out.RightLabel = i18n.T(lang, "portal.contest.result.outline")
 	}
-	if cr.Answer.Empty() && cr.Credit != bank.Manual {
+	_, graded := grades[cr.Position]
+	switch {
+	case cr.Credit == bank.Manual && graded:
+		out.Verdict, out.VerdictV = i18n.T(lang, "portal.contest.verdict.graded"), "info"
+	default:
+		out.Verdict, out.VerdictV = pcVerdict(lang, cr.Credit)
+	}
+	if cr.Answer.Empty() && !graded {
 		out.Verdict, out.VerdictV = i18n.T(lang, "portal.contest.verdict.blank"), "neutral"
 	}
 	out.Earned = i18n.T(lang, "portal.contest.earned", cr.Earned, cr.Points)

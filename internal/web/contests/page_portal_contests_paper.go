@@ -178,17 +178,21 @@ func pcQuestionsOf(lang i18n.Lang, sh *contest.Sheet, sent map[int]bank.Answer, 
 // pcFeedbackOf puts a practice answer's feedback in words.
 func pcFeedbackOf(lang i18n.Lang, tq *contest.TakerQuestion, fb *contest.Feedback) *pcFeedback {
 	out := &pcFeedback{Explain: fb.Explanation, Right: i18n.T(lang, "portal.contest.right_answer", keyWords(lang, tq.Type, fb.Right, fb.Key))}
-	switch fb.Credit {
-	case bank.Right:
-		out.Verdict, out.VerdictV = i18n.T(lang, "portal.contest.verdict.right"), "success"
-	case bank.Partial:
-		out.Verdict, out.VerdictV = i18n.T(lang, "portal.contest.verdict.partial"), "warning"
-	case bank.Manual:
-		out.Verdict, out.VerdictV = i18n.T(lang, "portal.contest.verdict.manual"), "info"
-	default:
-		out.Verdict, out.VerdictV = i18n.T(lang, "portal.contest.verdict.wrong"), "danger"
-	}
+	out.Verdict, out.VerdictV = pcVerdict(lang, fb.Credit)
 	return out
+}
+
+// pcVerdict is how an answer fared, in words, with its badge's variant.
+func pcVerdict(lang i18n.Lang, c bank.Credit) (string, string) {
+	switch c {
+	case bank.Right:
+		return i18n.T(lang, "portal.contest.verdict.right"), "success"
+	case bank.Partial:
+		return i18n.T(lang, "portal.contest.verdict.partial"), "warning"
+	case bank.Manual:
+		return i18n.T(lang, "portal.contest.verdict.manual"), "info"
+	}
+	return i18n.T(lang, "portal.contest.verdict.wrong"), "danger"
 }
 
 // keyWords is a right answer in words: the letters of the right options,
@@ -515,7 +519,11 @@ func (h *Pages) pcPaperPost(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		if _, err := h.Contests.Submit(r.Context(), p, id); err != nil {
 			return err
 		}
-		web.Redirect(w, r, result, "portal.flash.contest_submitted")
+		flash := "portal.flash.contest_submitted"
+		if sh.Remaining == 0 {
+			flash = "portal.flash.contest_handed_in_at_zero"
+		}
+		web.Redirect(w, r, result, flash)
 		return nil
 	case action == "review":
 		http.Redirect(w, r, MemberPaperURL(id)+"/submit", http.StatusSeeOther)

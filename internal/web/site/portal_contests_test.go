@@ -349,13 +349,13 @@ func TestPortalContests(t *testing.T) {
 			a = mZhang.get(paper + "/result")
 			wantPage(t, "result", a, pcRawKeyRE, portalRawKeyRE, rawKeyRE)
 			wantBody(t, "result", a, `<b data-score>4</b>`, "满分 12 分", "简答题待评分", "还有 1 道简答题等待主办单位评分", "第 1 名 / 共 1 人", "用时",
-				"答案与解析", pcExplain, "第1空：职工 或 全体职工", pcOutline, "您的答案", "正确答案", "待评分")
+				"答案与解析", pcExplain, "第1空：职工 或 全体职工", pcOutline, "您的答案", "正确答案", "参考答案", "待评分")
 			wantNoBody(t, "result before grading", a, "/certificate")
 			if _, err := s.cs.GradeShort(ctx, s.staff, attemptID, 4, 4); err != nil {
 				t.Fatal(err)
 			}
 			a = mZhang.get(paper + "/result")
-			wantBody(t, "result after grading", a, `<b data-score>8</b>`, "6 分及格", "及格", `href="`+paper+`/certificate"`, "查看我的证书", "再答一次")
+			wantBody(t, "result after grading", a, `<b data-score>8</b>`, "6 分及格", "及格", "已评分", "得 4 / 4 分", `href="`+paper+`/certificate"`, "查看我的证书", "再答一次")
 			a = mZhang.get(paper + "/result?lang=en")
 			wantPage(t, "result in English", a, pcRawKeyRE, portalRawKeyRE, rawKeyRE)
 			wantBody(t, "result in English", a, "No. 1 of 1", "Answers and explanations", "See my certificate")
