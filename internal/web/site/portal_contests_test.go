@@ -222,6 +222,9 @@ func TestPortalContests(t *testing.T) {
 				`name="q0.choice"`, `type="checkbox" name="q1.choice"`, `name="q2.tf" value="true"`, `name="q3.blank"`, `name="q4.text"`,
 				`data-remaining="`, "已答 0 / 5 题", `href="#q-3"`, "take.js")
 			wantNoBody(t, "paper", a, pcExplain, pcOutline, pcBlankB, "is-key", "right", "correct", `"key"`, "正确答案")
+			en := mZhang.get(paper + "?lang=en")
+			wantPage(t, "paper in English", en, pcRawKeyRE, portalRawKeyRE, rawKeyRE)
+			wantBody(t, "paper in English", en, "Question 1 of 5", "0 of 5 answered", "Hand in", "Single choice")
 			m := regexp.MustCompile(`data-remaining="(\d+)"`).FindStringSubmatch(a.body)
 			if n, _ := strconv.Atoi(append(m, "", "")[1]); n < 1190 || n > 1200 {
 				t.Errorf("remaining time rendered: %v", m)
@@ -392,6 +395,32 @@ func TestPortalContests(t *testing.T) {
 			wantPage(t, "result after time up", a, pcRawKeyRE, portalRawKeyRE, rawKeyRE)
 			wantBody(t, "result after time up", a, `<b data-score>2</b>`, "未及格", "答题时间已到", "未作答")
 			wantNoBody(t, "result after time up", a, "/certificate")
+		})
+
+		t.Run("practice shows feedback at once", func(t *testing.T) {
+			pin := s.input(s.root, "工会知识每日一练")
+			pin.Practice, pin.TimeLimit, pin.PassMark = true, 0, 0
+			pc := s.publish(t, pin)
+			pPath := "/m/contests/" + db.FormatID(pc.ID)
+			wantBody(t, "practice page", mZhang.get(pPath), "练习模式：每答一题即显示对错和解析", "不限时")
+			pPaper := pcStart(t, mZhang, pPath)
+			a := mZhang.get(pPaper)
+			wantNoBody(t, "practice paper before answering", a, pcExplain, "正确答案")
+			a = mZhang.postAccept(pPaper+"/answers/2", url.Values{"q2.tf": {"false"}}, pPath)
+			wantStatus(t, "practice answer", a, 200)
+			fb, _ := pcJSON(t, "practice answer", a)["feedback"].(map[string]any)
+			if fb == nil || fb["verdict"] != "错误" || fb["right"] != "正确答案：对" || fb["explanation"] != pcExplain || fb["variant"] != "danger" {
+				t.Fatalf("practice feedback: %v", fb)
+			}
+			a = mZhang.get(pPaper)
+			wantBody(t, "practice paper after answering", a, "错误", "正确答案：对", pcExplain)
+			wantNoBody(t, "practice paper after answering", a, pcOutline, pcBlankB)
+			a = mZhang.post(pPaper+"/submit", url.Values{}, pPaper)
+			wantFlashBack(t, "practice hand-in", a, pPaper+"/result", "portal.flash.contest_submitted")
+			a = mZhang.get(pPaper + "/result")
+			wantPage(t, "practice result", a, pcRawKeyRE, portalRawKeyRE, rawKeyRE)
+			wantBody(t, "practice result", a, "答案与解析", pcExplain)
+			wantNoBody(t, "practice result", a, "名 / 共", "/certificate", "及格")
 		})
 
 		t.Run("time up with nobody pressing", func(t *testing.T) {
