@@ -22,7 +22,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"gonghui/internal/auth"
@@ -155,8 +154,8 @@ type Store struct {
 	now     func() time.Time
 	papers  *paperCache
 
-	takersMu    sync.Mutex
-	takerCounts map[int64]counted
+	standings  *standings
+	exactBelow int // boards counted exactly: ExactBelow (tests lower it)
 }
 
 // NewStore returns a store on d; questions are read through banks,
@@ -170,7 +169,7 @@ func NewStore(d *db.DB, banks *bank.Store, m *member.Store) *Store {
 // transaction (the benchmark's baseline).
 func NewStoreGrouped(d *db.DB, banks *bank.Store, m *member.Store, max int) *Store {
 	return &Store{DB: d, Banks: banks, Members: m, group: d.NewGroup(max), now: time.Now, papers: newPaperCache(16384),
-		takerCounts: map[int64]counted{}}
+		standings: newStandings(), exactBelow: ExactBelow}
 }
 
 // GroupStats reports the shared commits of answers and submissions:

@@ -71,11 +71,28 @@ func TestPortalGradingPractice(t *testing.T) {
 		}
 		_, err = w.s.GradeShort(ctx, w.tr.City, sh.Attempt.ID, pos, 8)
 		wantCode(t, err, "graded")
+		if r, err := w.s.Result(ctx, me, sh.Attempt.ID); err != nil || !r.Corrections[pos].Graded || r.Corrections[pos].Earned != 8 {
+			t.Fatalf("the taker's corrections after grading: %+v %v", r.Corrections[pos], err)
+		}
+		// A short answer typed and then cleared leaves nothing to grade.
+		other := signuptest.Self(w.add(t, w.tr.UnionA))
+		osh, err := w.s.Start(ctx, other, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range []bank.Answer{{Text: "维护"}, {}} {
+			if _, err := w.s.Save(ctx, other, osh.Attempt.ID, pos, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if r, err := w.s.Submit(ctx, other, osh.Attempt.ID); err != nil || r.Attempt.Pending != 0 {
+			t.Fatalf("a cleared short answer waits for grading: %+v %v", r.Attempt, err)
+		}
 		board, _, err := w.s.Board(ctx, w.tr.City, c.ID, BoardQuery{})
-		if err != nil || board[0].Score != 38 || !board[0].Passed {
+		if err != nil || board[0].Score != 38 || !board[0].Passed || len(board) != 2 {
 			t.Fatalf("board after grading: %+v %v", board, err)
 		}
-		if f := checkFigures(t, w); *f != (Figures{Held: 1, Takers: 1, Papers: 1, Passed: 1}) {
+		if f := checkFigures(t, w); *f != (Figures{Held: 1, Takers: 2, Papers: 2, Passed: 1}) {
 			t.Fatalf("figures after grading: %+v", f)
 		}
 

@@ -96,12 +96,9 @@ func (s *Store) AttemptContest(ctx context.Context, pr *auth.Principal, attemptI
 	return load(ctx, s.DB, a.ContestID)
 }
 
-// ShortGrades reads the points staff gave the short answers of the
-// member's attempt, by position (the corrections show what each earned).
-func (s *Store) ShortGrades(ctx context.Context, pr *auth.Principal, attemptID int64) (map[int]int, error) {
-	if _, _, err := s.attemptFor(ctx, pr, attemptID); err != nil {
-		return nil, err
-	}
+// shortGrades reads the points staff gave the short answers of an
+// attempt, by position.
+func (s *Store) shortGrades(ctx context.Context, attemptID int64) (map[int]int, error) {
 	rows, err := s.DB.Query(ctx, "SELECT position, points FROM short_grades WHERE attempt_id = ?", attemptID)
 	if err != nil {
 		return nil, errs.Internal(err, "contest: read grades")

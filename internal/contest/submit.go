@@ -19,6 +19,7 @@ type Correction struct {
 	Answer      bank.Answer `json:"answer"`
 	Credit      bank.Credit `json:"credit"`
 	Earned      int         `json:"earned"`
+	Graded      bool        `json:"graded,omitempty"` // a short answer staff have graded (Earned is their points)
 	Right       []int       `json:"right,omitempty"`
 	Key         string      `json:"key,omitempty"`
 	Explanation string      `json:"explanation"`
@@ -29,7 +30,7 @@ type Result struct {
 	Attempt     Attempt      `json:"attempt"`
 	Title       string       `json:"title"`
 	PassMark    int          `json:"pass_mark"`
-	Rank        int          `json:"rank"`   // among everyone's counting attempts; 0 in practice
+	Rank        int          `json:"rank"`   // among everyone's counting attempts (see rank.go); 0 in practice
 	Takers      int          `json:"takers"` // who have submitted
 	Counting    bool         `json:"counting"`
 	Corrections []Correction `json:"corrections,omitempty"` // when the organiser shows them
@@ -98,8 +99,8 @@ func (s *Store) finish(ctx context.Context, contestID, attemptID, memberID int64
 		for i := range p.Questions {
 			pq := &p.Questions[i]
 			got, answered := answers[i]
-			if !answered {
-				continue
+			if !answered || got.Empty() {
+				continue // a cleared answer is no answer: nothing for staff to grade
 			}
 			switch bank.Grade(pq.question(), pq.toBank(got), c.PartialCredit) {
 			case bank.Right:
@@ -214,21 +215,11 @@ func (s *Store) result(ctx context.Context, c *Contest, a *Attempt, p *Paper) (*
 		return nil, errs.Internal(err, "contest: read result")
 	}
 	r.Counting = counted == a.ID
-	if r.Takers, err = s.takers(ctx, c.ID); err != nil {
+	if r.Rank, r.Takers, err = s.rank(ctx, c.ID, score, took); err != nil {
 		return nil, err
 	}
-	if !c.Practice {
-		// The rank of the member's counting result: those ahead of it, plus
-		// one; two ranges of the board's index (an OR would scan it all).
-		var higher, quicker int
-		err = s.DB.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM contest_results WHERE contest_id = ? AND score > ?),
-			(SELECT COUNT(*) FROM contest_results WHERE contest_id = ? AND score = ? AND duration_ms < ?)`,
-			c.ID, score, c.ID, score, took).Scan(&higher, &quicker)
-		if err != nil {
-			return nil, errs.Internal(err, "contest: rank")
-		}
-		r.Rank = higher + quicker + 1
-		r.Takers = max(r.Takers, r.Rank)
+	if c.Practice {
+		r.Rank = 0
 	}
 	if c.ShowCorrections || c.Practice {
 		answers, err := s.answers(ctx, s.DB, a.ID)
@@ -236,6 +227,10 @@ func (s *Store) result(ctx context.Context, c *Contest, a *Attempt, p *Paper) (*
 			return nil, err
 		}
 		sh, err := s.sheet(ctx, c, a, s.stamp())
+		if err != nil {
+			return nil, err
+		}
+		grades, err := s.shortGrades(ctx, a.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -250,8 +245,12 @@ func (s *Store) result(ctx context.Context, c *Contest, a *Attempt, p *Paper) (*
 			case bank.Partial:
 				earned = pq.Points / 2
 			}
+			points, graded := grades[i]
+			if graded {
+				earned = points
+			}
 			r.Corrections = append(r.Corrections, Correction{TakerQuestion: sh.Questions[i], Answer: got, Credit: fb.Credit, Earned: earned,
-				Right: fb.Right, Key: fb.Key, Explanation: fb.Explanation})
+				Graded: graded, Right: fb.Right, Key: fb.Key, Explanation: fb.Explanation})
 		}
 	}
 	return r, nil
@@ -288,33 +287,4 @@ func (s *Store) FinishExpired(ctx context.Context, limit int) (int, error) {
 		}
 	}
 	return n, nil
-}
-
-// takers is how many have handed in a paper of a contest, for the line
-// "rank 12 of 3,456" under a result: counted at most every few seconds
-// per process, so that a storm of submissions does not count the board
-// once each.
-func (s *Store) takers(ctx context.Context, contestID int64) (int, error) {
-	s.takersMu.Lock()
-	c, ok := s.takerCounts[contestID]
-	s.takersMu.Unlock()
-	if ok && time.Since(c.at) < 5*time.Second {
-		return c.n, nil
-	}
-	var n int
-	if err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM contest_results WHERE contest_id = ?", contestID).Scan(&n); err != nil {
-		return 0, errs.Internal(err, "contest: count takers")
-	}
-	s.takersMu.Lock()
-	if len(s.takerCounts) > 1024 {
-		clear(s.takerCounts)
-	}
-	s.takerCounts[contestID] = counted{n: n, at: time.Now()}
-	s.takersMu.Unlock()
-	return n, nil
-}
-
-type counted struct {
-	n  int
-	at time.Time
 }

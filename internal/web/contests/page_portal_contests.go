@@ -369,17 +369,8 @@ func (h *Pages) pcResult(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	if c.Open(time.Now()) && a.Number < c.Attempts {
 		d.Again = MemberContestURL(c.ID)
 	}
-	var grades map[int]int
-	if len(res.Corrections) > 0 {
-		if grades, err = h.Contests.ShortGrades(r.Context(), p, id); err != nil {
-			return err
-		}
-	}
 	for _, cr := range res.Corrections {
-		if g, ok := grades[cr.Position]; ok && cr.Credit == bank.Manual {
-			cr.Earned = g
-		}
-		d.Corrections = append(d.Corrections, pcCorrectionOf(lang, &cr, len(res.Corrections), grades))
+		d.Corrections = append(d.Corrections, pcCorrectionOf(lang, &cr, len(res.Corrections)))
 	}
 	pg.Data = d
 	h.Render(w, http.StatusOK, "pc_result", pg)
@@ -387,13 +378,13 @@ func (h *Pages) pcResult(w http.ResponseWriter, r *http.Request, p *auth.Princip
 }
 
 // pcCorrectionOf puts a correction in words.
-func pcCorrectionOf(lang i18n.Lang, cr *contest.Correction, of int, grades map[int]int) pcCorrection {
+func pcCorrectionOf(lang i18n.Lang, cr *contest.Correction, of int) pcCorrection {
 	out := pcCorrection{N: cr.Position + 1, Of: of, Stem: cr.Stem, TypeLabel: i18n.T(lang, "bweb.type."+string(cr.Type)), Explain: cr.Explanation,
 		RightLabel: i18n.T(lang, "portal.contest.result.right")}
 	if cr.Type == bank.Short {
 		out.RightLabel = i18n.T(lang, "portal.contest.result.outline")
 	}
-	_, graded := grades[cr.Position]
+	graded := cr.Graded
 	switch {
 	case cr.Credit == bank.Manual && graded:
 		out.Verdict, out.VerdictV = i18n.T(lang, "portal.contest.verdict.graded"), "info"
