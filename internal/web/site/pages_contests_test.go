@@ -283,6 +283,22 @@ func TestContestPages(t *testing.T) {
 			wantNoContestKeys(t, "frozen", a)
 		})
 
+		t.Run("in English", func(t *testing.T) {
+			en := s.login("dashilan", "")
+			en.get("/lang?to=en&back=/contests")
+			at := url1 + "/attempts/" + db.FormatID(attemptID)
+			for _, p := range []struct{ path, want string }{
+				{"/contests", "Knowledge contests"}, {url1, "Each paper holds 4 questions, out of 16 points; 6 points pass."},
+				{url1 + "/edit", "Drawn at random"}, {url1 + "/board", "1 taker in all"}, {url1 + "/attempts", "1 paper in all"},
+				{at, "Reference answer"}, {"/contests/new", "Show the chosen banks"},
+			} {
+				a := en.get(p.path)
+				wantStatus(t, p.path, a, 200)
+				wantBody(t, p.path, a, p.want)
+				wantNoContestKeys(t, p.path, a)
+			}
+		})
+
 		t.Run("list: filter, sort, pages", func(t *testing.T) {
 			ctx := context.Background()
 			pr := &auth.Principal{Kind: "staff", Grants: []auth.Grant{{Role: auth.RoleOfficer, OrgID: s.east.ID, OrgPath: s.east.Path}}}
