@@ -144,19 +144,11 @@ func (s *Store) Board(ctx context.Context, pr *auth.Principal, contestID int64, 
 	if !whole {
 		paths, _ = rule.Paths(pr)
 	}
-	if q.Org != 0 {
-		path, ok, err := signup.OrgPath(ctx, s.DB, q.Org)
-		if err != nil {
-			return nil, listing.Total{}, err
-		}
-		// Within the audience and the caller's sight.
-		inSight := whole && auth.Inside(path, c.AudiencePath)
-		for _, p := range paths {
-			inSight = inSight || auth.Inside(path, p)
-		}
-		if !ok || !inSight {
-			return nil, listing.Total{}, signup.FieldErr("org", "field.invalid_id")
-		}
+	path, err := s.inSight(ctx, pr, c, whole, q.Org)
+	if err != nil {
+		return nil, listing.Total{}, err
+	}
+	if path != "" {
 		paths = []string{path}
 	}
 	where, args := []string{"r.contest_id = ?"}, []any{contestID}

@@ -228,10 +228,10 @@ func (s *Store) GradeShort(ctx context.Context, pr *auth.Principal, attemptID in
 // member's counting attempt if it is, or updates it if it was.
 func (s *Store) recount(ctx context.Context, tx *db.Tx, c *Contest, a *Attempt) error {
 	var counted, first int64
-	var passed int
+	var passed, score int
 	var path string
-	err := tx.QueryRow(ctx, "SELECT attempt_id, passed, first_at, member_org_path FROM contest_results WHERE contest_id = ? AND member_id = ?",
-		c.ID, a.MemberID).Scan(&counted, &passed, &first, &path)
+	err := tx.QueryRow(ctx, "SELECT attempt_id, passed, score, first_at, member_org_path FROM contest_results WHERE contest_id = ? AND member_id = ?",
+		c.ID, a.MemberID).Scan(&counted, &passed, &score, &first, &path)
 	if err != nil {
 		return errs.Internal(err, "contest: read result")
 	}
@@ -241,9 +241,11 @@ func (s *Store) recount(ctx context.Context, tx *db.Tx, c *Contest, a *Attempt) 
 			return errs.Internal(err, "contest: count result")
 		}
 		if a.Passed != (passed == 1) {
-			return logPassed(ctx, tx, path, scope.FromMillis(first), a.Passed)
+			if err := logPassed(ctx, tx, path, scope.FromMillis(first), a.Passed); err != nil {
+				return err
+			}
 		}
-		return nil
+		return logEntry(ctx, tx, c.ID, path, entry{true, passed == 1, score}, entry{true, a.Passed, a.Score})
 	}
 	at := time.Now()
 	if a.SubmittedAt != nil {

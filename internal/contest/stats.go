@@ -3,6 +3,7 @@ package contest
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"gonghui/internal/beijing"
@@ -24,13 +25,51 @@ import (
 // Takers and papers count where the workers are, not where the contest
 // was published: a street's dashboard shows how many of its own workers
 // took the city's contest.
+//
+// Each contest's board by organisation has figures of its own, filed
+// under the contest's key ("c" and its ID, see EntryKey) in place of a
+// month, at the taker's union:
+//
+//	contest.entry.takers  members with a counting attempt
+//	contest.entry.passed  of them, those whose counting attempt passed
+//	contest.entry.score   the sum of their counting scores
 const (
 	StatPrefix = "contest."
 	StatHeld   = StatPrefix + "held"
 	StatTakers = StatPrefix + "takers"
 	StatPapers = StatPrefix + "papers"
 	StatPassed = StatPrefix + "passed"
+
+	StatEntryTakers = StatPrefix + "entry.takers"
+	StatEntryPassed = StatPrefix + "entry.passed"
+	StatEntryScore  = StatPrefix + "entry.score"
 )
+
+// EntryKey is the key a contest's board figures are filed under.
+func EntryKey(contestID int64) string { return "c" + strconv.FormatInt(contestID, 10) }
+
+// entry is what one member's counting result adds to their union's
+// figures on a contest's board.
+type entry struct {
+	taken, passed bool
+	score         int
+}
+
+// logEntry logs a member's counting result moving from was to now on the
+// board of contest id (the zero entry: no result).
+func logEntry(ctx context.Context, tx *db.Tx, id int64, path string, was, now entry) error {
+	n := func(b bool) int64 {
+		if b {
+			return 1
+		}
+		return 0
+	}
+	k := EntryKey(id)
+	return stats.Log(ctx, tx,
+		stats.Change{OrgPath: path, Metric: StatEntryTakers, Month: k, Delta: n(now.taken) - n(was.taken)},
+		stats.Change{OrgPath: path, Metric: StatEntryPassed, Month: k, Delta: n(now.passed) - n(was.passed)},
+		stats.Change{OrgPath: path, Metric: StatEntryScore, Month: k, Delta: int64(now.score - was.score)})
+}
 
 func month(t time.Time) string { return t.In(beijing.Zone).Format("2006-01") }
 
@@ -91,6 +130,25 @@ func StatSource() stats.Source {
 		if err := each("SELECT member_org_path, first_at, 1 FROM contest_results", nil, StatTakers); err != nil {
 			return err
 		}
-		return each("SELECT member_org_path, first_at, 1 FROM contest_results WHERE passed = 1", nil, StatPassed)
+		if err := each("SELECT member_org_path, first_at, 1 FROM contest_results WHERE passed = 1", nil, StatPassed); err != nil {
+			return err
+		}
+		rows, err := q.Query(ctx, "SELECT contest_id, member_org_path, passed, score FROM contest_results")
+		if err != nil {
+			return fmt.Errorf("contest: recount entries: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, passed, score int64
+			var path string
+			if err := rows.Scan(&id, &path, &passed, &score); err != nil {
+				return fmt.Errorf("contest: recount entries: %w", err)
+			}
+			k := EntryKey(id)
+			emit(stats.Change{OrgPath: path, Metric: StatEntryTakers, Month: k, Delta: 1})
+			emit(stats.Change{OrgPath: path, Metric: StatEntryPassed, Month: k, Delta: passed})
+			emit(stats.Change{OrgPath: path, Metric: StatEntryScore, Month: k, Delta: score})
+		}
+		return rows.Err()
 	}}
 }

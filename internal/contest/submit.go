@@ -151,6 +151,9 @@ func (s *Store) count(ctx context.Context, tx *db.Tx, c *Contest, a *Attempt, at
 		if err == nil {
 			err = logTaker(ctx, tx, a.orgPath, at, a.Passed)
 		}
+		if err == nil {
+			err = logEntry(ctx, tx, c.ID, a.orgPath, entry{}, entry{true, a.Passed, a.Score})
+		}
 	case err != nil:
 	case replace:
 		_, err = tx.Exec(ctx, `UPDATE contest_results SET attempt_id = ?, score = ?, duration_ms = ?, passed = ?, submitted_at = ?,
@@ -158,6 +161,9 @@ func (s *Store) count(ctx context.Context, tx *db.Tx, c *Contest, a *Attempt, at
 			a.ID, a.Score, duration, boolInt(a.Passed), scope.Millis(at), a.Number, a.Number, c.ID, a.MemberID)
 		if err == nil && a.Passed != (passed == 1) {
 			err = logPassed(ctx, tx, path, scope.FromMillis(first), a.Passed)
+		}
+		if err == nil {
+			err = logEntry(ctx, tx, c.ID, path, entry{true, passed == 1, score}, entry{true, a.Passed, a.Score})
 		}
 	default:
 		_, err = tx.Exec(ctx, "UPDATE contest_results SET attempts = CASE WHEN attempts < ? THEN ? ELSE attempts END WHERE contest_id = ? AND member_id = ?",

@@ -6,7 +6,10 @@
 // is then one primary-key range, at the city root as at a union group.
 //
 // A figure is a level (month "") — how many there are now — or a flow
-// (month "YYYY-MM") — how many happened that month. Rebuild recomputes
+// (month "YYYY-MM") — how many happened that month. A package may also
+// file figures under a key of its own in place of the month (one that
+// sorts after every month, such as "c42" for contest 42): ranged reads of
+// months never see them, ReadKey reads them. Rebuild recomputes
 // everything from the rows through the sources other packages provide,
 // and Check compares the rollups with such a recount.
 package stats
@@ -420,6 +423,45 @@ func (s *Store) ReadTotals(ctx context.Context, ids []int64, levels, flows []str
 			continue
 		}
 		f.Flows[metric] = map[string]int64{first: v}
+	}
+	return out, rows.Err()
+}
+
+// ReadKey returns, for each organisation of ids, the figures filed under
+// key (see the package's comment) among metrics: a key lookup per
+// organisation and metric. Each ID is in the answer.
+func (s *Store) ReadKey(ctx context.Context, ids []int64, key string, metrics []string) (map[int64]map[string]int64, error) {
+	out := make(map[int64]map[string]int64, len(ids))
+	var args []any
+	for _, id := range ids {
+		if _, ok := out[id]; !ok {
+			out[id] = map[string]int64{}
+			args = append(args, id)
+		}
+	}
+	if len(args) == 0 || len(metrics) == 0 {
+		return out, nil
+	}
+	q := "SELECT org_id, metric, value FROM stat_rollups WHERE org_id IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ") +
+		") AND month = ? AND metric IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(metrics)), ", ") + ")"
+	args = append(args, key)
+	for _, m := range metrics {
+		args = append(args, m)
+	}
+	rows, err := s.DB.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("stats: read key: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, v int64
+		var metric string
+		if err := rows.Scan(&id, &metric, &v); err != nil {
+			return nil, fmt.Errorf("stats: read key: %w", err)
+		}
+		if v != 0 {
+			out[id][metric] = v
+		}
 	}
 	return out, rows.Err()
 }

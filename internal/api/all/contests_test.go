@@ -1,6 +1,7 @@
 package all_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"gonghui/internal/db"
+	"gonghui/internal/stats"
 	"gonghui/internal/testkit"
 )
 
@@ -83,6 +85,16 @@ func TestContestsAPI(t *testing.T) {
 			{name: "another street's board", as: "admin", method: "GET", path: "/api/v1/contests/{contest}/board", status: 404},
 			{name: "list", as: "officer_a", method: "GET", path: "/api/v1/contests?status=published", status: 200, want: []string{"普法知识竞赛", `"n":1`}},
 			{name: "rules frozen", as: "officer_a", method: "PUT", path: "/api/v1/contests/{contest}", body: strings.Replace(fmt.Sprintf(body, 4), `{"org_id"`, `{"version":0,"org_id"`, 1), status: 422, want: []string{"sections"}},
+		})
+		// The board by organisation reads the folded figures.
+		if err := stats.NewStore(d).FoldAll(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		f.run([]Step{
+			{name: "board by organisation", as: "officer_a", method: "GET", path: "/api/v1/contests/{contest}/board/orgs?sort=average", status: 200,
+				want: []string{`"takers":1`, `"average":6`, `"pass_rate":1`}},
+			{name: "board by organisation, bad order", as: "officer_a", method: "GET", path: "/api/v1/contests/{contest}/board/orgs?sort=name", status: 422, want: []string{`"sort"`}},
+			{name: "board by organisation, out of sight", as: "officer_a", method: "GET", path: "/api/v1/contests/{contest}/board/orgs?org={root}", status: 422, want: []string{`"org"`}},
 		})
 		var list struct{ Items []json.RawMessage }
 		f.getJSON("m1", "/api/v1/me/contests", &list)

@@ -161,6 +161,24 @@ func (h *API) board(w http.ResponseWriter, r *http.Request) error {
 	return api.OK(w, api.TotalList[contest.BoardRow]{Items: rows, Total: total})
 }
 
+// orgBoard: GET /contests/{id}/board/orgs?org=&sort= and the page.
+func (h *API) orgBoard(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	q := api.NewQuery(r)
+	org, sort, pg, offset := q.ID("org"), q.Str("sort"), q.Page(), offset(q)
+	if err := q.Err(); err != nil {
+		return err
+	}
+	b, err := h.Contests.OrgBoard(r.Context(), api.Principal(r), id, contest.OrgBoardQuery{Org: org, Sort: sort, Offset: offset, Limit: pg.Limit})
+	if err != nil {
+		return err
+	}
+	return api.OK(w, b)
+}
+
 // offset reads ?offset=, the rows a page number skips (at most
 // listing.Cap).
 func offset(q *api.Query) int {

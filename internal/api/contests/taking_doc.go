@@ -22,6 +22,9 @@ func (h *API) contestRoutes() []api.Route {
 		api.R("POST", "/contests/{id}/cancel", api.Full, h.cancelContest, api.Doc("cancelContest", "Call a contest off: nobody may start or answer any more").OptIn(versionInput{}).Out(contest.Contest{}).Errors(409)),
 		api.R("GET", "/contests/{id}/board", api.Full, h.board, api.Doc("contestBoard", "The board: each taker's counting attempt, highest score first, then the quickest; within the caller's sight and org's subtree").
 			Params(api.QP("org", "only takers of this organisation's subtree", api.IDS()), api.Param{Ref: "limit"}, offsetP).Out(api.TotalList[contest.BoardRow]{}).Errors(422)),
+		api.R("GET", "/contests/{id}/board/orgs", api.Full, h.orgBoard, api.Doc("contestOrgBoard", "The board by organisation: an organisation's subtree (default the audience's root, or the caller's own subtree) and its children side by side: members, takers, participation, average score, pass rate; from the folded figures, as fresh as the last fold").
+			Params(api.QP("org", "the organisation whose children are compared", api.IDS()), api.QP("sort", "the children's order, best first; order: the official order", api.EnumS(contest.OrgSorts...)),
+				api.Param{Ref: "limit"}, offsetP).Out(contest.OrgBoard{}).Errors(422)),
 		api.R("GET", "/contests/{id}/attempts", api.Full, h.listAttempts, api.Doc("listContestAttempts", "Attempts, newest first: who, when, score, short answers waiting for grading, and how often the taker switched away from the page").
 			Params(api.QP("org", "only takers of this organisation's subtree", api.IDS()), api.QP("status", "", api.EnumS(contest.AttemptOpen, contest.AttemptSubmitted)),
 				api.QP("pending", "only those with short answers to grade", api.FlagS()), api.Param{Ref: "limit"}, offsetP).Out(api.TotalList[contest.Taken]{}).Errors(422)),
@@ -47,6 +50,11 @@ func contestNotes(ns api.Notes) {
 	api.Named[contest.Correction](ns, "AnswerCorrection")
 	api.Named[contest.TakerQuestion](ns, "PaperQuestion")
 	api.Named[contest.BoardRow](ns, "BoardRow")
+	api.Note[contest.OrgBoard](ns, api.TypeNote{Name: "ContestOrgBoard", Fields: map[string]api.FieldNote{"up": {Desc: "the parent's parent, when the caller may see its board; absent: none"}}})
+	api.Note[contest.OrgRow](ns, api.TypeNote{Name: "ContestOrgRow", Fields: map[string]api.FieldNote{
+		"members":       {Desc: "active members of the subtree (with the audience's tag when the contest is for exactly one tag)"},
+		"participation": {Desc: "takers / members, 0 to 1 (above 1 when members left after taking part)"},
+		"average":       {Desc: "the takers' mean counting score"}, "pass_rate": {Desc: "passed / takers, 0 to 1"}}})
 	credit := api.FieldNote{Desc: "0 wrong, 1 partial (half the points), 2 right, 3 a short answer for staff to grade", Enum: nil}
 	types := api.EnumOf(bank.Types...)
 	api.Note[bank.Answer](ns, api.TypeNote{Name: "ContestAnswer", Desc: "an answer: choices (option positions as shown, 0 first) for choice questions, true for true/false, blanks in order for fill-in-the-blank, text for a short answer; {} leaves the question unanswered",
