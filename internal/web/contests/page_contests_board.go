@@ -3,6 +3,7 @@ package contests
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"gonghui/internal/auth"
 	"gonghui/internal/contest"
@@ -16,7 +17,8 @@ import (
 
 // A contest's board: its takers by person (Store.Board), filtered by an
 // organisation and paged by page numbers, with its .xlsx export; and the
-// place of the board by organisation (Store.OrgBoard, its tab: "by=org").
+// board by organisation (Store.OrgBoard, its tab "by=org"): the children
+// of an organisation side by side, each opening its own children.
 
 // boardPick is the board's organisation filter: any organisation where
 // the caller reads contests (the store refuses one outside the board).
@@ -59,6 +61,76 @@ type boardData struct {
 	PassMark   int
 	MaxScore   int
 	Unfiltered string
+	Orgs       *orgBoardView // by organisation
+}
+
+// orgRowView is an organisation's subtree on the board by organisation.
+type orgRowView struct {
+	Name, URL                        string
+	Members, Takers, Passed          int64
+	Participation, Average, PassRate string
+}
+
+// orgBoardView is the board by organisation in words.
+type orgBoardView struct {
+	Parent   orgRowView
+	UpURL    string
+	Children []orgRowView
+	Sorts    []web.Tab
+	Pager    web.CursorPager
+	Cols     []any
+}
+
+func orgRowOf(lang i18n.Lang, base string, r contest.OrgRow, link bool) orgRowView {
+	pct := func(x float64) string { return strconv.FormatFloat(x*100, 'f', 1, 64) + "%" }
+	v := orgRowView{Name: r.Name, Members: r.Members, Takers: r.Takers, Passed: r.Passed, Participation: pct(r.Participation),
+		Average: strconv.FormatFloat(r.Average, 'f', 1, 64), PassRate: pct(r.PassRate)}
+	if r.Takers == 0 {
+		v.Average, v.PassRate = "—", "—"
+	}
+	if r.Members == 0 {
+		v.Participation = "—"
+	}
+	if link && r.HasKids {
+		v.URL = base + "?by=org&org=" + db.FormatID(r.OrgID)
+	}
+	return v
+}
+
+// orgBoard reads the board by organisation of the request (?org=, ?sort=,
+// ?page=) into d; a refusal of the query is the page's form error.
+func (h *Pages) orgBoard(r *http.Request, p *auth.Principal, pg *web.Page, c *contest.Contest, d *boardData) error {
+	q := contest.OrgBoardQuery{Org: web.ParseIDValue(web.QueryValue(r, "org")), Sort: web.QueryValue(r, "sort"), Limit: web.PageSize}
+	var err error
+	if q.Offset, err = listing.OffsetOf(int(web.ParseIDValue(web.QueryValue(r, "page"))), web.PageSize); err != nil {
+		return err
+	}
+	b, err := h.Contests.OrgBoard(r.Context(), p, c.ID, q)
+	if err != nil {
+		return err
+	}
+	base := d.URL
+	v := &orgBoardView{Parent: orgRowOf(pg.Lang, base, b.Parent, false)}
+	if b.Up != 0 {
+		v.UpURL = base + "?by=org&org=" + db.FormatID(b.Up)
+	}
+	for _, row := range b.Children {
+		v.Children = append(v.Children, orgRowOf(pg.Lang, base, row, true))
+	}
+	sort := q.Sort
+	if sort == "" {
+		sort = contest.OrgSorts[0]
+	}
+	here := web.SetQuery(web.SetQuery(pg.Path, "page", ""), "flash", "")
+	for _, k := range contest.OrgSorts {
+		v.Sorts = append(v.Sorts, web.Tab{Label: pg.T("kweb.orgs.sort." + k), URL: web.SetQuery(here, "sort", k), Current: k == sort})
+	}
+	v.Pager = web.ListPagerOf(pg, r, "", len(b.Children), listing.Total{N: int64(b.Total)}, "kweb.orgs.total", "kweb.orgs.total")
+	v.Cols = []any{pg.T("kweb.orgs.org"), web.Col{Label: pg.T("kweb.orgs.members"), Class: "num"}, web.Col{Label: pg.T("kweb.orgs.takers"), Class: "num"},
+		web.Col{Label: pg.T("kweb.orgs.participation"), Class: "num"}, web.Col{Label: pg.T("kweb.orgs.average"), Class: "num"},
+		web.Col{Label: pg.T("kweb.orgs.pass_rate"), Class: "num"}}
+	d.Orgs = v
+	return nil
 }
 
 // duration says how long a paper took, in minutes and seconds.
@@ -114,6 +186,15 @@ func (h *Pages) contestBoard(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		d.ExportURL += "?org=" + url.QueryEscape(d.Org.Value)
 	}
 	status := http.StatusOK
+	if d.By == "org" {
+		if err := h.orgBoard(r, p, pg, c, d); err != nil {
+			form, ok := web.FormError(pg, err)
+			if !ok {
+				return err
+			}
+			pg.Form, status = form, httpx.Status(err)
+		}
+	}
 	if d.By == "person" {
 		// Board pages go by number: an offset of at most listing.Cap rows.
 		q := contest.BoardQuery{Org: web.ParseIDValue(d.Org.Value), Limit: web.PageSize}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"gonghui/internal/auth"
 	"gonghui/internal/db"
+	"gonghui/internal/stats"
 	"gonghui/internal/testkit"
 )
 
@@ -75,16 +75,17 @@ func TestBrowserContests(t *testing.T) {
 
 	contestID := parseContestID(t, path)
 	s.take(t, contestID)
-	// A second contest for the list.
-	pr := &auth.Principal{Kind: "staff", Grants: []auth.Grant{{Role: auth.RoleOfficer, OrgID: s.east.ID, OrgPath: s.east.Path}}}
-	if _, err := s.contests.Get(context.Background(), pr, contestID); err != nil {
-		t.Fatal(err)
-	}
 	b.open("/contests", "table.contest-table")
 	b.shot("contests-list-1280")
 	b.open(path+"/board", "table.contest-board")
 	b.expect("the board", "李答题", "北京排水集团工会", "按个人", "按组织")
 	b.shot("contests-board-1280")
+	if err := stats.NewStore(s.d).FoldAll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	b.open(path+"/board?by=org", "table.contest-orgs")
+	b.expect("the board by organisation", "北京排水集团工会", "参与率", "合格率")
+	b.shot("contests-board-orgs-1280")
 	b.open(path+"/attempts?pending=1", "table.contest-attempts")
 	b.shot("contests-attempts-1280")
 	b.do(chromedp.Click(chromedp.CSS(`table.contest-attempts th a`)), chromedp.WaitVisible(chromedp.CSS(`.contest-grade`)))
@@ -103,6 +104,7 @@ func TestBrowserContests(t *testing.T) {
 		{path, ".contest-rules", "contests-show-390"},
 		{path + "/edit", "#f-title", "contests-form-390"},
 		{path + "/board", "table.contest-board", "contests-board-390"},
+		{path + "/board?by=org", "table.contest-orgs", "contests-board-orgs-390"},
 		{path + "/attempts", "table.contest-attempts", "contests-attempts-390"},
 	} {
 		b.open(pg.path, pg.sel)

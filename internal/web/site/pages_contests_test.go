@@ -20,6 +20,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/inbox"
 	"gonghui/internal/member"
+	"gonghui/internal/stats"
 	"gonghui/internal/testkit"
 	"gonghui/internal/web"
 )
@@ -226,7 +227,15 @@ func TestContestPages(t *testing.T) {
 			// An organisation the picker would not offer is not picked.
 			wantStatus(t, "board outside", officer.get(url1+"/board?org="+id(s.west)), 200)
 			wantBody(t, "board of the union", officer.get(url1+"/board?org="+id(s.unionE)), "李答题")
-			wantBody(t, "board by org", officer.get(url1+"/board?by=org"), "按组织的参赛统计尚未开通")
+			if err := stats.NewStore(d).FoldAll(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			a = officer.get(url1 + "/board?by=org")
+			wantStatus(t, "board by org", a, 200)
+			wantBody(t, "board by org", a, "大栅栏街道总工会", "（合计）", "北京排水集团工会", "参与率", "按平均分", "共 1 个下级组织")
+			wantNoContestKeys(t, "board by org", a)
+			wantStatus(t, "board by org, bad order", officer.get(url1+"/board?by=org&sort=nope"), http.StatusUnprocessableEntity)
+			wantStatus(t, "board by org, another street", officer.get(url1+"/board?by=org&org="+id(s.west)), http.StatusUnprocessableEntity)
 
 			x := officer.get(url1 + "/board.xlsx")
 			wantStatus(t, "export", x, 200)
@@ -289,7 +298,7 @@ func TestContestPages(t *testing.T) {
 			at := url1 + "/attempts/" + db.FormatID(attemptID)
 			for _, p := range []struct{ path, want string }{
 				{"/contests", "Knowledge contests"}, {url1, "Each paper holds 4 questions, out of 16 points; 6 points pass."},
-				{url1 + "/edit", "Drawn at random"}, {url1 + "/board", "1 taker in all"}, {url1 + "/attempts", "1 paper in all"},
+				{url1 + "/edit", "Drawn at random"}, {url1 + "/board", "1 taker in all"}, {url1 + "/board?by=org", "1 organisation below"}, {url1 + "/attempts", "1 paper in all"},
 				{at, "Reference answer"}, {"/contests/new", "Show the chosen banks"},
 			} {
 				a := en.get(p.path)
