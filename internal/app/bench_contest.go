@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"gonghui/internal/auth"
@@ -33,6 +35,7 @@ func cmdBenchContest(ctx context.Context, args []string, stdout, stderr io.Write
 	answers := fs.Int("answers", 20, "questions on the paper, each answered")
 	conc := fs.Int("concurrency", 64, "clients at once")
 	secs := fs.Int("seconds", 10, "how long pgbench runs (PostgreSQL only)")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the HTTP submissions to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -129,9 +132,14 @@ func cmdBenchContest(ctx context.Context, args []string, stdout, stderr io.Write
 	if err := m.DB.Analyze(ctx); err != nil {
 		return err
 	}
+	stopProfile, err := startProfile(*profile)
+	if err != nil {
+		return err
+	}
 	submitted, err := benchRun(idx, *conc, func(c *http.Client, i int64) error {
 		return call(c, i, "POST", "/api/v1/attempts/"+attempts[i]+"/submit", struct{}{}, nil)
 	})
+	stopProfile()
 	if err != nil {
 		return err
 	}
@@ -237,4 +245,21 @@ func pgbenchAnswers(ctx context.Context, d *db.DB, dsn string, conc, secs int) (
 		Clients: conc,
 		Seconds: secs,
 	})
+}
+
+// startProfile writes a CPU profile to path ("": none) until the function
+// it answers is called.
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

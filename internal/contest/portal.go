@@ -15,6 +15,7 @@ import (
 	"gonghui/internal/member"
 	"gonghui/internal/scope"
 	"gonghui/internal/signup"
+	"gonghui/internal/stats"
 )
 
 // Listed is a contest open to a member, with where they stand in it.
@@ -240,18 +241,21 @@ func (s *Store) recount(ctx context.Context, tx *db.Tx, c *Contest, a *Attempt) 
 		if err != nil {
 			return errs.Internal(err, "contest: count result")
 		}
+		var changes []stats.Change
 		if a.Passed != (passed == 1) {
-			if err := logPassed(ctx, tx, path, scope.FromMillis(first), a.Passed); err != nil {
-				return err
-			}
+			changes = passedChanges(path, scope.FromMillis(first), a.Passed)
 		}
-		return logEntry(ctx, tx, c.ID, path, entry{true, passed == 1, score}, entry{true, a.Passed, a.Score})
+		return stats.Log(ctx, tx, append(changes, entryChanges(c.ID, path, entry{true, passed == 1, score}, entry{true, a.Passed, a.Score})...)...)
 	}
 	at := time.Now()
 	if a.SubmittedAt != nil {
 		at = *a.SubmittedAt
 	}
-	return s.count(ctx, tx, c, a, at)
+	changes, err := s.count(ctx, tx, c, a, at)
+	if err != nil {
+		return err
+	}
+	return stats.Log(ctx, tx, changes...)
 }
 
 func auditGrade(ctx context.Context, tx *db.Tx, c *Contest, a *Attempt, position, points int) error {

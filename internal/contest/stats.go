@@ -55,9 +55,9 @@ type entry struct {
 	score         int
 }
 
-// logEntry logs a member's counting result moving from was to now on the
+// entryChanges move a member's counting result from was to now on the
 // board of contest id (the zero entry: no result).
-func logEntry(ctx context.Context, tx *db.Tx, id int64, path string, was, now entry) error {
+func entryChanges(id int64, path string, was, now entry) []stats.Change {
 	n := func(b bool) int64 {
 		if b {
 			return 1
@@ -65,10 +65,10 @@ func logEntry(ctx context.Context, tx *db.Tx, id int64, path string, was, now en
 		return 0
 	}
 	k := EntryKey(id)
-	return stats.Log(ctx, tx,
-		stats.Change{OrgPath: path, Metric: StatEntryTakers, Month: k, Delta: n(now.taken) - n(was.taken)},
-		stats.Change{OrgPath: path, Metric: StatEntryPassed, Month: k, Delta: n(now.passed) - n(was.passed)},
-		stats.Change{OrgPath: path, Metric: StatEntryScore, Month: k, Delta: int64(now.score - was.score)})
+	return []stats.Change{
+		{OrgPath: path, Metric: StatEntryTakers, Month: k, Delta: n(now.taken) - n(was.taken)},
+		{OrgPath: path, Metric: StatEntryPassed, Month: k, Delta: n(now.passed) - n(was.passed)},
+		{OrgPath: path, Metric: StatEntryScore, Month: k, Delta: int64(now.score - was.score)}}
 }
 
 func month(t time.Time) string { return t.In(beijing.Zone).Format("2006-01") }
@@ -77,28 +77,28 @@ func logHeld(ctx context.Context, tx *db.Tx, path string, opens time.Time, delta
 	return stats.Log(ctx, tx, stats.Change{OrgPath: path, Metric: StatHeld, Month: month(opens), Delta: delta})
 }
 
-// logPaper counts a paper handed in.
-func logPaper(ctx context.Context, tx *db.Tx, path string, at time.Time) error {
-	return stats.Log(ctx, tx, stats.Change{OrgPath: path, Metric: StatPapers, Month: month(at), Delta: 1})
+// paperChanges count a paper handed in.
+func paperChanges(path string, at time.Time) []stats.Change {
+	return []stats.Change{{OrgPath: path, Metric: StatPapers, Month: month(at), Delta: 1}}
 }
 
-// logTaker counts a member's first paper of a contest (and their pass).
-func logTaker(ctx context.Context, tx *db.Tx, path string, first time.Time, passed bool) error {
+// takerChanges count a member's first paper of a contest (and their pass).
+func takerChanges(path string, first time.Time, passed bool) []stats.Change {
 	changes := []stats.Change{{OrgPath: path, Metric: StatTakers, Month: month(first), Delta: 1}}
 	if passed {
 		changes = append(changes, stats.Change{OrgPath: path, Metric: StatPassed, Month: month(first), Delta: 1})
 	}
-	return stats.Log(ctx, tx, changes...)
+	return changes
 }
 
-// logPassed counts a taker's pass gained (or lost, when the last attempt
-// counts).
-func logPassed(ctx context.Context, tx *db.Tx, path string, first time.Time, passed bool) error {
+// passedChanges count a taker's pass gained (or lost, when the last
+// attempt counts).
+func passedChanges(path string, first time.Time, passed bool) []stats.Change {
 	delta := int64(-1)
 	if passed {
 		delta = 1
 	}
-	return stats.Log(ctx, tx, stats.Change{OrgPath: path, Metric: StatPassed, Month: month(first), Delta: delta})
+	return []stats.Change{{OrgPath: path, Metric: StatPassed, Month: month(first), Delta: delta}}
 }
 
 // StatSource recounts the contests' figures from the contests, attempts

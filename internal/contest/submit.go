@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/scope"
+	"gonghui/internal/stats"
 )
 
 // Correction is one question of a submitted paper as the taker may review
@@ -123,10 +124,12 @@ func (s *Store) finish(ctx context.Context, contestID, attemptID, memberID int64
 			return errs.Internal(err, "contest: submit")
 		}
 		a.Score, a.Passed, a.Pending, a.Status, a.SubmittedAt = score, passed, pending, AttemptSubmitted, &at
-		if err := logPaper(ctx, tx, a.orgPath, at); err != nil {
+		changes, err := s.count(ctx, tx, c, &a, at)
+		if err != nil {
 			return err
 		}
-		if err := s.count(ctx, tx, c, &a, at); err != nil {
+		// One insert into the log for all a submission's figures.
+		if err := stats.Log(ctx, tx, append(changes, paperChanges(a.orgPath, at)...)...); err != nil {
 			return err
 		}
 		done = &finished{a: a, c: c}
@@ -136,8 +139,9 @@ func (s *Store) finish(ctx context.Context, contestID, attemptID, memberID int64
 }
 
 // count makes a the member's counting attempt if it is (their best, or
-// their last, as c says), in the submission's transaction.
-func (s *Store) count(ctx context.Context, tx *db.Tx, c *Contest, a *Attempt, at time.Time) error {
+// their last, as c says), in the submission's transaction, and answers
+// what that changes in the figures, for the caller to log.
+func (s *Store) count(ctx context.Context, tx *db.Tx, c *Contest, a *Attempt, at time.Time) ([]stats.Change, error) {
 	duration := at.Sub(a.StartedAt).Milliseconds()
 	var score, passed int
 	var took, first int64
@@ -145,35 +149,29 @@ func (s *Store) count(ctx context.Context, tx *db.Tx, c *Contest, a *Attempt, at
 	err := tx.QueryRow(ctx, "SELECT score, duration_ms, passed, first_at, member_org_path FROM contest_results WHERE contest_id = ? AND member_id = ?",
 		c.ID, a.MemberID).Scan(&score, &took, &passed, &first, &path)
 	replace := err == nil && (c.Counting == CountLast || a.Score > score || a.Score == score && duration < took)
+	var changes []stats.Change
 	switch {
 	case err == sql.ErrNoRows:
 		_, err = tx.Exec(ctx, `INSERT INTO contest_results (contest_id, member_id, member_org_path, attempt_id, score, duration_ms, passed, attempts, submitted_at, first_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, a.MemberID, a.orgPath, a.ID, a.Score, duration, boolInt(a.Passed), a.Number, scope.Millis(at), scope.Millis(at))
-		if err == nil {
-			err = logTaker(ctx, tx, a.orgPath, at, a.Passed)
-		}
-		if err == nil {
-			err = logEntry(ctx, tx, c.ID, a.orgPath, entry{}, entry{true, a.Passed, a.Score})
-		}
+		changes = append(takerChanges(a.orgPath, at, a.Passed), entryChanges(c.ID, a.orgPath, entry{}, entry{true, a.Passed, a.Score})...)
 	case err != nil:
 	case replace:
 		_, err = tx.Exec(ctx, `UPDATE contest_results SET attempt_id = ?, score = ?, duration_ms = ?, passed = ?, submitted_at = ?,
 			attempts = CASE WHEN attempts < ? THEN ? ELSE attempts END WHERE contest_id = ? AND member_id = ?`,
 			a.ID, a.Score, duration, boolInt(a.Passed), scope.Millis(at), a.Number, a.Number, c.ID, a.MemberID)
-		if err == nil && a.Passed != (passed == 1) {
-			err = logPassed(ctx, tx, path, scope.FromMillis(first), a.Passed)
+		if a.Passed != (passed == 1) {
+			changes = passedChanges(path, scope.FromMillis(first), a.Passed)
 		}
-		if err == nil {
-			err = logEntry(ctx, tx, c.ID, path, entry{true, passed == 1, score}, entry{true, a.Passed, a.Score})
-		}
+		changes = append(changes, entryChanges(c.ID, path, entry{true, passed == 1, score}, entry{true, a.Passed, a.Score})...)
 	default:
 		_, err = tx.Exec(ctx, "UPDATE contest_results SET attempts = CASE WHEN attempts < ? THEN ? ELSE attempts END WHERE contest_id = ? AND member_id = ?",
 			a.Number, a.Number, c.ID, a.MemberID)
 	}
 	if err != nil {
-		return errs.Internal(err, "contest: count result")
+		return nil, errs.Internal(err, "contest: count result")
 	}
-	return nil
+	return changes, nil
 }
 
 // Result reads a member's attempt: while open, its state; once submitted,

@@ -40,6 +40,7 @@ type DB struct {
 	r       *sql.DB
 	rebinds sync.Map // query text -> rebound text for PostgreSQL
 	values  sync.Map // see SetValue
+	rs, ws  *stmts   // SQLite: prepared statements of the readers and the writer (stmts.go)
 }
 
 // SetValue attaches v to this handle under key, for code that only gets a
@@ -140,7 +141,7 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 	n := min(opt.MaxConns, 8)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	d := &DB{Dialect: SQLite, w: w, r: r}
+	d := &DB{Dialect: SQLite, w: w, r: r, rs: newStmts(r), ws: newStmts(w)}
 	// The first connection turns the file into WAL mode; do it on the writer
 	// before any reader opens the file.
 	if err := d.pingSQLite(ctx, w); err != nil {
@@ -176,6 +177,8 @@ func (d *DB) pingSQLite(ctx context.Context, pool *sql.DB) error {
 
 // Close closes both pools.
 func (d *DB) Close() error {
+	d.rs.close()
+	d.ws.close()
 	err := d.w.Close()
 	if d.r != d.w {
 		err = errors.Join(err, d.r.Close())
@@ -219,6 +222,9 @@ func (d *DB) Rebind(q string) string {
 
 // Query runs a read on the reader pool.
 func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := d.rs.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return d.r.QueryContext(ctx, d.Rebind(q), args...)
 }
 
@@ -237,6 +243,9 @@ func (d *DB) QueryFresh(ctx context.Context, q string, args ...any) (*sql.Rows, 
 
 // QueryRow runs a single-row read on the reader pool.
 func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := d.rs.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return d.r.QueryRowContext(ctx, d.Rebind(q), args...)
 }
 
@@ -245,6 +254,10 @@ func (d *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error
 	var res sql.Result
 	err := d.retry(ctx, func() error {
 		var err error
+		if st := d.ws.stmt(ctx, q); st != nil {
+			res, err = st.ExecContext(ctx, args...)
+			return err
+		}
 		res, err = d.w.ExecContext(ctx, d.Rebind(q), args...)
 		return err
 	})
@@ -296,6 +309,7 @@ func (t *Tx) commit() error {
 	if err := t.tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	t.d.ws.prepareWanted()
 	for _, fn := range t.after {
 		fn()
 	}
@@ -306,15 +320,37 @@ func (t *Tx) commit() error {
 func (t *Tx) Dialect() Dialect { return t.d.Dialect }
 
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return t.tx.QueryContext(ctx, t.d.Rebind(q), args...)
 }
 
 func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return t.tx.QueryRowContext(ctx, t.d.Rebind(q), args...)
 }
 
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return t.tx.ExecContext(ctx, t.d.Rebind(q), args...)
+}
+
+// stmt is q's statement prepared on the writer, bound to this transaction
+// (nil: run q as text; one seen often enough is prepared after commit).
+func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	st, admit := t.d.ws.get(q)
+	if st != nil {
+		return t.tx.StmtContext(ctx, st)
+	}
+	if admit {
+		t.d.ws.want(q)
+	}
+	return nil
 }
 
 // Tx runs fn in a write transaction, committing when it returns nil. A
