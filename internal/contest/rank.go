@@ -16,12 +16,12 @@ import (
 // rows for their visibility): the cost grows with the takers just when a
 // contest is busiest. So each process keeps a busy contest's board as a
 // sorted list of (score, time) read at most StandingAge ago, and a rank is
-// a binary search in it; boards below ExactBelow are counted exactly on
+// a binary search in it; boards below ExactBelow (as last read) are counted exactly on
 // every call. During a storm a rank may thus miss those who handed in
 // within the last few seconds; once it passes, every rank is exact.
 const (
 	StandingAge = 5 * time.Second
-	ExactBelow  = 2000
+	ExactBelow  = 1000
 	maxStanding = 64 // contests whose boards a process keeps at once
 )
 
@@ -69,6 +69,12 @@ func (s *Store) rank(ctx context.Context, id int64, score int, took int64) (rank
 			id, score, id, score, took, id).Scan(&higher, &quicker, &takers)
 		if err != nil {
 			return 0, 0, errs.Internal(err, "contest: rank")
+		}
+		if takers >= s.exactBelow {
+			// The board outgrew the copy that said it was small: read it
+			// again on the next call rather than count it exactly for
+			// seconds more.
+			s.staleBoard(id)
 		}
 		return higher + quicker + 1, max(takers, higher+quicker+1), nil
 	}
@@ -127,6 +133,18 @@ func (s *Store) boardKeys(ctx context.Context, id int64) ([]boardKey, error) {
 	st.at, st.keys = time.Now(), keys
 	st.mu.Unlock()
 	return keys, nil
+}
+
+// staleBoard marks contest id's copy for reading again.
+func (s *Store) staleBoard(id int64) {
+	s.standings.mu.Lock()
+	st := s.standings.m[id]
+	s.standings.mu.Unlock()
+	if st != nil {
+		st.mu.Lock()
+		st.at = time.Time{}
+		st.mu.Unlock()
+	}
 }
 
 // read is the board's last copy (nil: none yet) and whether it is fresh.
