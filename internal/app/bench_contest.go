@@ -8,11 +8,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"gonghui/internal/stats"
 	"io"
 	"net/http"
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strings"
+	"text/tabwriter"
 	"time"
 
 	"gonghui/internal/auth"
@@ -36,6 +39,8 @@ func cmdBenchContest(ctx context.Context, args []string, stdout, stderr io.Write
 	conc := fs.Int("concurrency", 64, "clients at once")
 	secs := fs.Int("seconds", 10, "how long pgbench runs (PostgreSQL only)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the HTTP submissions to this file (go tool pprof)")
+	runs := fs.Int("runs", 100, "requests each board answer is timed over (p50 and p95)")
+	bareRun := fs.Bool("bare", true, "also run the store's transactions one by one (the database's own limit)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -65,7 +70,7 @@ func cmdBenchContest(ctx context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	srv, base, _, err := benchServe(ctx, m, username, password)
+	srv, base, token, err := benchServe(ctx, m, username, password)
 	if err != nil {
 		return err
 	}
@@ -146,6 +151,13 @@ func cmdBenchContest(ctx context.Context, args []string, stdout, stderr io.Write
 	b1, o1 := m.Contest.GroupStats()
 	fmt.Fprintf(stdout, "HTTP API, shared commits: %8.0f papers opened/s, %8.0f answers saved/s, %8.0f papers handed in/s (%d writes in %d commits, %.1f per commit)\n",
 		opened, saved, submitted, o1-o0, b1-b0, float64(o1-o0)/float64(max(b1-b0, 1)))
+
+	if err := benchBoards(ctx, m, base, token, username, password, id, members[0], *runs, stdout); err != nil {
+		return err
+	}
+	if !*bareRun {
+		return nil
+	}
 
 	// The same store transactions, one each, no HTTP.
 	bare := contest.NewStoreGrouped(m.DB, m.Banks, m.Members, 1)
@@ -262,4 +274,49 @@ func startProfile(path string) (func(), error) {
 		return nil, err
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// benchBoards times the contest's boards once every paper is in: by
+// person (first page, a deep page, one street's takers), by organisation
+// (the city's districts, a district's streets) through the API, and the
+// staff's board page.
+func benchBoards(ctx context.Context, m *Main, base, token, username, password string, contestID, member int64, runs int, stdout io.Writer) error {
+	if err := stats.NewStore(m.DB).FoldAll(ctx); err != nil {
+		return err
+	}
+	var path string
+	if err := m.DB.QueryRow(ctx, "SELECT o.path FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id = ?", member).Scan(&path); err != nil {
+		return err
+	}
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	district, street := segs[min(1, len(segs)-1)], segs[min(2, len(segs)-1)]
+	session, err := m.Auth.Login(ctx, auth.LoginInput{Username: username, Password: password, Kind: auth.SessionWeb})
+	if err != nil {
+		return err
+	}
+	var takers int
+	if err := m.DB.QueryRow(ctx, "SELECT COUNT(*) FROM contest_results WHERE contest_id = ?", contestID).Scan(&takers); err != nil {
+		return err
+	}
+	c := "/contests/" + db.FormatID(contestID)
+	api, page := benchGetter{base: base, token: token}, benchGetter{base: base, cookie: session.Token}
+	steps := []benchStep{
+		{"API board by person, first page", api.get("/api/v1" + c + "/board")},
+		{"API board by person, page 100", api.get("/api/v1" + c + "/board?offset=4950")},
+		{"API board by person, one street", api.get("/api/v1" + c + "/board?org=" + street)},
+		{"API board by organisation, city root", api.get("/api/v1" + c + "/board/orgs")},
+		{"API board by organisation, a district", api.get("/api/v1" + c + "/board/orgs?org=" + district)},
+		{"page board by person", page.get(c + "/board")},
+		{"page board by organisation, city root", page.get(c + "/board?by=org")},
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "\nboards of %d takers, %d requests each\nanswer\tp50\tp95\tmax\tbytes\t\n", takers, runs)
+	for _, st := range steps {
+		r, err := benchTime(runs, st.fn)
+		if err != nil {
+			return fmt.Errorf("%s: %w", st.what, err)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t\n", st.what, ms(r.p50), ms(r.p95), ms(r.max), r.bytes)
+	}
+	return tw.Flush()
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -17,7 +18,6 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/beijing"
 	"gonghui/internal/card"
-	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/scope"
 )
@@ -92,9 +92,10 @@ func kindOf(score, max int) CertKind {
 }
 
 // certNumber is the number printed on a certificate: the year of issue
-// and the attempt's id, e.g. "ZS2026-1234567890".
+// and the attempt's id in base 36, short enough to read out over the
+// phone, e.g. "ZS2026-2YJ8K3Q0W1TS".
 func certNumber(issued time.Time, attemptID int64) string {
-	return fmt.Sprintf("ZS%d-%s", issued.In(beijing.Zone).Year(), db.FormatID(attemptID))
+	return fmt.Sprintf("ZS%d-%s", issued.In(beijing.Zone).Year(), strings.ToUpper(strconv.FormatInt(attemptID, 36)))
 }
 
 // MaskName shows a name's first and last characters and stars the rest
