@@ -12,30 +12,9 @@ import (
 	"gonghui/internal/card"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
-	"gonghui/internal/member"
 	"gonghui/internal/signup/signuptest"
 	"gonghui/internal/testkit"
 )
-
-// take has member m start c and answer right the first right questions,
-// then hand the paper in; it answers the attempt's id.
-func (w *world) take(t testing.TB, c *Contest, m *member.Member, right int) int64 {
-	t.Helper()
-	me := signuptest.Self(m)
-	sh, err := w.s.Start(ctx, me, c.ID)
-	if err != nil {
-		t.Fatalf("start: %v", err)
-	}
-	for pos := range min(right, len(sh.Questions)) {
-		if _, err := w.s.Save(ctx, me, sh.Attempt.ID, pos, rightAnswer(t, w, sh.Attempt.ID, pos)); err != nil {
-			t.Fatalf("save %d: %v", pos, err)
-		}
-	}
-	if _, err := w.s.Submit(ctx, me, sh.Attempt.ID); err != nil {
-		t.Fatalf("submit: %v", err)
-	}
-	return sh.Attempt.ID
-}
 
 func TestMaskName(t *testing.T) {
 	for in, want := range map[string]string{"张中喜": "张*喜", "李四": "李*", "欧阳娜娜": "欧**娜", "王": "王", "": "", " 阿卜杜拉·买买提 ": "阿******提"} {

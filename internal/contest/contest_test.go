@@ -227,23 +227,7 @@ func TestScopeAndBoards(t *testing.T) {
 		// Three takers: two in 大栅栏 (union A), one in 西长安街 (union B).
 		a, b := w.add(t, w.tr.UnionA), w.add(t, w.tr.UnionA)
 		x := w.add(t, w.tr.UnionB)
-		take := func(m *member.Member, right int) {
-			t.Helper()
-			me := signuptest.Self(m)
-			sh, err := w.s.Start(ctx, me, c.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for pos := range right {
-				if _, err := w.s.Save(ctx, me, sh.Attempt.ID, pos, rightAnswer(t, w, sh.Attempt.ID, pos)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			w.clock.Add(time.Minute)
-			if _, err := w.s.Submit(ctx, me, sh.Attempt.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
+		take := func(m *member.Member, right int) { w.take(t, c, m, right) }
 		take(a, 3)
 		take(b, 8)
 		take(x, 15)

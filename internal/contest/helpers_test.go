@@ -130,6 +130,27 @@ func rightAnswer(t testing.TB, w *world, attemptID int64, pos int) bank.Answer {
 	}
 }
 
+// take has member m start c and answer right the first right questions,
+// then hand the paper in a minute later; it answers the attempt's id.
+func (w *world) take(t testing.TB, c *Contest, m *member.Member, right int) int64 {
+	t.Helper()
+	me := signuptest.Self(m)
+	sh, err := w.s.Start(ctx, me, c.ID)
+	if err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	for pos := range min(right, len(sh.Questions)) {
+		if _, err := w.s.Save(ctx, me, sh.Attempt.ID, pos, rightAnswer(t, w, sh.Attempt.ID, pos)); err != nil {
+			t.Fatalf("save %d: %v", pos, err)
+		}
+	}
+	w.clock.Add(time.Minute)
+	if _, err := w.s.Submit(ctx, me, sh.Attempt.ID); err != nil {
+		t.Fatalf("submit: %v", err)
+	}
+	return sh.Attempt.ID
+}
+
 var (
 	wantField = testkit.WantField
 	wantCode  = testkit.WantCode

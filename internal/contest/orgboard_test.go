@@ -2,11 +2,9 @@ package contest
 
 import (
 	"testing"
-	"time"
 
 	"gonghui/internal/db"
 	"gonghui/internal/member"
-	"gonghui/internal/signup/signuptest"
 	"gonghui/internal/testkit"
 )
 
@@ -22,23 +20,7 @@ func TestOrgBoard(t *testing.T) {
 		w.add(t, w.tr.UnionA)
 		x := w.add(t, w.tr.UnionB)
 		w.add(t, w.tr.UnionB)
-		take := func(m *member.Member, right int) {
-			t.Helper()
-			me := signuptest.Self(m)
-			sh, err := w.s.Start(ctx, me, c.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for pos := range right {
-				if _, err := w.s.Save(ctx, me, sh.Attempt.ID, pos, rightAnswer(t, w, sh.Attempt.ID, pos)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			w.clock.Add(time.Minute)
-			if _, err := w.s.Submit(ctx, me, sh.Attempt.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
+		take := func(m *member.Member, right int) { w.take(t, c, m, right) }
 		take(a, 3)
 		take(b, 8)
 		take(y, 2)
