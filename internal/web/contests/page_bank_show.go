@@ -224,3 +224,34 @@ func (h *Pages) bankTemplate(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	web.Download(w, i18n.T(lang, "bweb.template_file")+".xlsx", buf.Bytes())
 	return nil
 }
+
+// givenWords is an answer a taker gave to a question of type t, in words
+// (none when they gave none): letters for choices, 对/错, each blank.
+func givenWords(lang i18n.Lang, t bank.Type, a bank.Answer, none string) string {
+	if a.Empty() {
+		return none
+	}
+	switch t {
+	case bank.Single, bank.Multiple:
+		var b strings.Builder
+		for _, c := range a.Choices {
+			b.WriteString(bank.Letter(c))
+		}
+		return b.String()
+	case bank.TrueFalse:
+		if a.True != nil && *a.True {
+			return i18n.T(lang, "bweb.key.true")
+		}
+		return i18n.T(lang, "bweb.key.false")
+	case bank.Blank:
+		parts := make([]string, len(a.Blanks))
+		for i, s := range a.Blanks {
+			if strings.TrimSpace(s) == "" {
+				s = "—"
+			}
+			parts[i] = i18n.T(lang, "bweb.key.blank", i+1, s)
+		}
+		return strings.Join(parts, i18n.T(lang, "bweb.key.blank_sep"))
+	}
+	return a.Text
+}

@@ -136,33 +136,7 @@ type attemptData struct {
 
 // answerWordsOf is a taker's answer in words.
 func answerWordsOf(lang i18n.Lang, q *contest.ReviewQuestion) string {
-	a := q.Answer
-	if a.Empty() {
-		return i18n.T(lang, "kweb.answer.none")
-	}
-	switch q.Type {
-	case bank.Single, bank.Multiple:
-		var b strings.Builder
-		for _, c := range a.Choices {
-			b.WriteString(bank.Letter(c))
-		}
-		return b.String()
-	case bank.TrueFalse:
-		if a.True != nil && *a.True {
-			return i18n.T(lang, "bweb.key.true")
-		}
-		return i18n.T(lang, "bweb.key.false")
-	case bank.Blank:
-		parts := make([]string, len(a.Blanks))
-		for i, s := range a.Blanks {
-			if strings.TrimSpace(s) == "" {
-				s = "—"
-			}
-			parts[i] = i18n.T(lang, "kweb.answer.blank", i+1, s)
-		}
-		return strings.Join(parts, i18n.T(lang, "bweb.key.blank_sep"))
-	}
-	return a.Text
+	return givenWords(lang, q.Type, q.Answer, i18n.T(lang, "kweb.answer.none"))
 }
 
 // keyWordsOf is the key of a question of a paper in words.

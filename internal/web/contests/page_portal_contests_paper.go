@@ -225,32 +225,7 @@ func keyWords(lang i18n.Lang, t bank.Type, right []int, key string) string {
 
 // takerWords is the member's answer in words.
 func takerWords(lang i18n.Lang, tq *contest.TakerQuestion, a bank.Answer) string {
-	if a.Empty() {
-		return i18n.T(lang, "portal.contest.no_answer")
-	}
-	switch tq.Type {
-	case bank.Single, bank.Multiple:
-		var b strings.Builder
-		for _, c := range a.Choices {
-			b.WriteString(bank.Letter(c))
-		}
-		return b.String()
-	case bank.TrueFalse:
-		if *a.True {
-			return i18n.T(lang, "portal.contest.true")
-		}
-		return i18n.T(lang, "portal.contest.false")
-	case bank.Blank:
-		parts := make([]string, len(a.Blanks))
-		for i, b := range a.Blanks {
-			if strings.TrimSpace(b) == "" {
-				b = "—"
-			}
-			parts[i] = i18n.T(lang, "bweb.key.blank", i+1, b)
-		}
-		return strings.Join(parts, i18n.T(lang, "bweb.key.blank_sep"))
-	}
-	return a.Text
+	return givenWords(lang, tq.Type, a, i18n.T(lang, "portal.contest.no_answer"))
 }
 
 // answerFrom reads the answer to the question at pos from form fields
