@@ -39,7 +39,7 @@ func newContestSite(t *testing.T, engine db.Dialect, n int) *contestSite {
 	ctx := context.Background()
 	dsn := testkit.NewDSN(t, engine)
 	keyFile := testkit.KeyFileFor(dsn)
-	if out, code := gonghui(t, "", "generate", "--orgs", "200", "--members", fmt.Sprint(n+n/4), "--db", dsn, "--key-file", keyFile); code != 0 {
+	if out, code := gonghui(t, "", "generate", "--orgs", "400", "--members", fmt.Sprint(n+n/4), "--db", dsn, "--key-file", keyFile); code != 0 {
 		t.Fatalf("generate: %d %s", code, out)
 	}
 	m, err := app.Open(ctx, app.Config{DB: dsn, KeyFile: keyFile, LogLevel: "warn"})
