@@ -78,10 +78,8 @@ func (s *Store) finish(ctx context.Context, contestID, attemptID, memberID int64
 	var done *finished
 	err = s.group.Do(ctx, func(tx *db.Tx) error {
 		done = nil
-		if err := tx.LockRows(ctx, "SELECT id FROM attempts WHERE id = ?", attemptID); err != nil {
-			return errs.Internal(err, "contest: lock attempt")
-		}
-		a, err := scanAttempt(tx.QueryRow(ctx, "SELECT "+attemptCols+" FROM attempts WHERE id = ?", attemptID))
+		// Locked and read in one round trip.
+		a, err := scanAttempt(tx.QueryRow(ctx, "SELECT "+attemptCols+" FROM attempts WHERE id = ?"+tx.ForUpdate(), attemptID))
 		if err != nil {
 			return errs.Internal(err, "contest: read attempt")
 		}
