@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"gonghui/internal/auth"
 	"gonghui/internal/contest"
@@ -62,6 +63,7 @@ type boardData struct {
 	MaxScore   int
 	Unfiltered string
 	Orgs       *orgBoardView // by organisation
+	Live       bool          // open now: the page reads itself again every few seconds (contests.js)
 }
 
 // orgRowView is an organisation's subtree on the board by organisation.
@@ -172,6 +174,7 @@ func (h *Pages) contestBoard(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	if d.By != "org" {
 		d.By = "person"
 	}
+	d.Live = c.Open(time.Now())
 	d.Views = []web.Tab{{Label: pg.T("kweb.board.by_person"), URL: base + "/board", Current: d.By == "person"},
 		{Label: pg.T("kweb.board.by_org"), URL: base + "/board?by=org", Current: d.By == "org"}}
 	spec := boardPick

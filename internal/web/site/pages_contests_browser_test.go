@@ -78,8 +78,13 @@ func TestBrowserContests(t *testing.T) {
 	b.open("/contests", "table.contest-table")
 	b.shot("contests-list-1280")
 	b.open(path+"/board", "table.contest-board")
-	b.expect("the board", "李答题", "北京排水集团工会", "按个人", "按组织")
+	b.expect("the board", "李答题", "北京排水集团工会", "按个人", "按组织", "排行榜每 15 秒自动更新")
 	b.shot("contests-board-1280")
+	// While the contest is open the board reads itself again: a mark put
+	// into it is gone once the next board is in place.
+	b.eval(`(document.querySelector('[data-live-board]').insertAdjacentHTML('beforeend', '<p id="stale-mark">旧</p>'), '')`)
+	b.do(chromedp.WaitNotPresent(chromedp.CSS("#stale-mark")))
+	b.expect("the board read again", "李答题")
 	if err := stats.NewStore(s.d).FoldAll(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -83,3 +83,23 @@
     });
   }
 })();
+
+// A board of a contest that is open reads its own page again every few
+// seconds while the tab is visible and puts the new board in place (the
+// filters, the tab and the scroll position stay as they are).
+(function () {
+  var box = document.querySelector('[data-live-board]');
+  if (!box || !window.fetch || !window.DOMParser) return;
+  var every = (parseInt(box.getAttribute('data-live-board'), 10) || 15) * 1000;
+  function refresh() {
+    if (document.visibilityState !== 'visible') return;
+    fetch(location.href, { credentials: 'same-origin', headers: { 'Accept': 'text/html' } }).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.text();
+    }).then(function (html) {
+      var next = new DOMParser().parseFromString(html, 'text/html').querySelector('[data-live-board]');
+      if (next) box.innerHTML = next.innerHTML;
+    }).catch(function () { /* the next turn tries again */ });
+  }
+  setInterval(refresh, every);
+})();
