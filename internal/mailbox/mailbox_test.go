@@ -433,4 +433,3 @@ func TestDueAfterSkipsWeekends(t *testing.T) {
 		t.Fatalf("a Friday's next working day ends %v", got.In(beijing.Zone))
 	}
 }
-
