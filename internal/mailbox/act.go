@@ -124,7 +124,7 @@ func (s *Store) Accept(ctx context.Context, pr *auth.Principal, id int64, handle
 // another one (a fuller answer, or the answer to a follow-up).
 func (s *Store) Answer(ctx context.Context, pr *auth.Principal, id int64, text string) (*Letter, error) {
 	f := errs.Fields{}
-	checkText(f, "answer", &text, 1, MaxAnswer)
+	checkText(f, "text", &text, 1, MaxAnswer)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}

@@ -236,7 +236,7 @@ func TestMailboxStatuses(t *testing.T) {
 			t.Fatalf("accepted twice: %v", err)
 		}
 		_, err = w.s.Answer(ctx, street, l.ID, " ")
-		testkit.WantField(t, err, "answer", "field.required")
+		testkit.WantField(t, err, "text", "field.required")
 		if _, err := w.s.Answer(ctx, street, l.ID, "已督促企业发放。"); err != nil {
 			t.Fatal(err)
 		}
