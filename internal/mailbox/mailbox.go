@@ -225,3 +225,6 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// OrgPath is the path of the letter's addressee.
+func (l *Letter) OrgPath() string { return l.path }
