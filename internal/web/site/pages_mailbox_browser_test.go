@@ -83,6 +83,7 @@ func TestBrowserMailbox(t *testing.T) {
 	o.do(
 		chromedp.SendKeys(chromedp.CSS("#f-handler"), "张干事"),
 		chromedp.Click(chromedp.CSS("#accept button[type=submit]")),
+		chromedp.WaitNotPresent(chromedp.CSS("#accept")),
 		chromedp.WaitVisible(chromedp.CSS("#answer")),
 		chromedp.SendKeys(chromedp.CSS("#f-text"), "已联系企业，排风扇本周五前更换，工会将跟进落实。"),
 		chromedp.Click(chromedp.CSS("#answer button[type=submit]")),
@@ -113,7 +114,7 @@ func TestBrowserMailbox(t *testing.T) {
 	m.shot("mailbox-answer-390")
 	m.do(
 		chromedp.Click(chromedp.CSS(`input[name="rating"][value="satisfied"]`)),
-		chromedp.Click(chromedp.CSS("#rate button[type=submit]")),
+		chromedp.Submit(chromedp.CSS("#rate form")),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	m.expect("rated", "感谢您的评价。", "评价答复：满意")
