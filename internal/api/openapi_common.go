@@ -22,6 +22,7 @@ var apiTags = [][2]string{
 	{"activities", "Activities: publication, sign-up with capacity and waiting list, check-in at signed checkpoints, stamp cards, attendance"},
 	{"courses", "Courses: terms with weekly sessions, applications with lottery tickets, a verifiable draw (seed hash published first, seed at the draw), waiting list, attendance per session, timetable, interest groups"},
 	{"contests", "Knowledge contests: question banks owned by an organisation and usable by the subtrees below it, their questions (single and multiple choice, true/false, fill-in-the-blank, short answer) with answer keys, import from and export to spreadsheets"},
+	{"letters", "The suggestion box (职工心声): letters members write to their union or one above it, optionally anonymous, answered by the addressee's staff"},
 	{"inbox", "The to-do inbox: what waits for the caller's decision, by kind"},
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"gonghui/internal/db"
 	"gonghui/internal/job"
+	"gonghui/internal/mailbox"
 	"gonghui/internal/pii"
 )
 
@@ -31,6 +32,7 @@ var sealedColumns = []sealedColumn{
 	{table: "join_applications", col: "mobile_sealed", aad: func(id int64) string { return "join_application.mobile:" + db.FormatID(id) }},
 	{table: "users", col: "totp_secret", aad: func(id int64) string { return "user.totp_secret:" + db.FormatID(id) }},
 	{table: "uploads", col: "data", aad: job.UploadAAD, blob: true},
+	{table: "letter_photos", col: "data", aad: mailbox.PhotoAAD, blob: true},
 }
 
 // sealedSettings: settings rows whose value is sealed under "settings."+name

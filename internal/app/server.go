@@ -30,6 +30,7 @@ import (
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
 	"gonghui/internal/job"
+	"gonghui/internal/mailbox"
 	"gonghui/internal/member"
 	"gonghui/internal/notice"
 	"gonghui/internal/org"
@@ -48,6 +49,7 @@ type Main struct {
 	Courses *course.Store
 	Banks   *bank.Store
 	Contest *contest.Store
+	Letters *mailbox.Store
 	Stats   *stats.Store
 	Notices *notice.Store
 	// SMS sends text messages: sign-in codes and notices. The default
@@ -88,6 +90,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m.Courses = course.NewStore(d, m.Members)
 	m.Banks = bank.NewStore(d)
 	m.Contest = contest.NewStore(d, m.Banks, m.Members)
+	m.Letters = mailbox.NewStore(d, keys)
 	m.Stats = stats.NewStore(d)
 	if err := m.Stats.EnsureBuilt(ctx, statSources()...); err != nil {
 		d.Close()
@@ -148,10 +151,10 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 	}
 
 	reg := inboxRegistry(m)
-	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Inbox: reg}); err != nil {
+	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Inbox: reg}); err != nil {
 		return nil, err
 	}
-	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest}); err != nil {
+	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters}); err != nil {
 		return nil, err
 	}
 

@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/activity"
 	"gonghui/internal/contest"
 	"gonghui/internal/course"
+	"gonghui/internal/mailbox"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
 	"gonghui/internal/stats"
@@ -17,7 +18,7 @@ import (
 
 // statSources are the packages that keep figures (see internal/stats).
 func statSources() []stats.Source {
-	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource(), course.StatSource(), contest.StatSource()}
+	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource(), course.StatSource(), contest.StatSource(), mailbox.StatSource()}
 }
 
 // cmdStats recounts every organisation's figures from the rows (rebuild),

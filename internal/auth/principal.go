@@ -19,6 +19,8 @@ const (
 	PermActivityWrite Perm = "activity.write" // publish and run activities and courses
 	PermContestRead   Perm = "contest.read"   // see question banks, contests, attempts and boards
 	PermContestWrite  Perm = "contest.write"  // keep question banks and run contests
+	PermLetterRead    Perm = "letter.read"    // see the suggestion box's letters addressed to the subtree
+	PermLetterWrite   Perm = "letter.write"   // accept, answer, forward, decline and close letters
 	PermUserManage    Perm = "user.manage"    // accounts with business roles
 	PermUserPrivilege Perm = "user.privilege" // accounts with the admin, security and auditor roles
 	PermSecurity      Perm = "security.policy"
@@ -45,9 +47,9 @@ var rolePerms = map[Role][]Perm{
 	RoleAdmin:             {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermUserManage},
 	RoleSecurity:          {PermOrgRead, PermUserManage, PermUserPrivilege, PermSecurity},
 	RoleAuditor:           {PermOrgRead, PermAuditRead},
-	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermActivityWrite, PermContestRead, PermContestWrite},
+	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermActivityWrite, PermContestRead, PermContestWrite, PermLetterRead, PermLetterWrite},
 	RoleMembershipOfficer: {PermOrgRead, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermContestRead},
-	RoleLeader:            {PermOrgRead, PermMemberRead, PermActivityRead, PermContestRead},
+	RoleLeader:            {PermOrgRead, PermMemberRead, PermActivityRead, PermContestRead, PermLetterRead},
 }
 
 // Roles lists every role in display order.

@@ -124,6 +124,7 @@ var pathCopies = []struct{ table, col string }{
 	{"contests", "audience_path"},
 	{"attempts", "member_org_path"},
 	{"contest_results", "member_org_path"},
+	{"letters", "org_path"},
 	{"stat_log", "org_path"},
 }
 

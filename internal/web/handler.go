@@ -153,7 +153,8 @@ func (h *Kernel) Page(w http.ResponseWriter, r *http.Request, p *auth.Principal,
 			CanAdminUsers: p.Can(auth.PermUserManage), CanAudit: p.Can(auth.PermAuditRead), CanSecurity: p.Can(auth.PermSecurity),
 			CanMembers:    p.Can(auth.PermMemberRead) || p.Can(auth.PermMemberWrite),
 			CanActivities: p.Can(auth.PermActivityRead) || p.Can(auth.PermActivityWrite),
-			CanContests:   p.Can(auth.PermContestRead) || p.Can(auth.PermContestWrite)}
+			CanContests:   p.Can(auth.PermContestRead) || p.Can(auth.PermContestWrite),
+			CanLetters:    p.Can(auth.PermLetterRead) || p.Can(auth.PermLetterWrite)}
 		for _, g := range p.Grants {
 			uv.Roles = append(uv.Roles, i18n.T(lang, "role."+string(g.Role))+" · "+g.OrgName)
 		}

@@ -21,6 +21,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
 	"gonghui/internal/inbox"
+	"gonghui/internal/mailbox"
 	"gonghui/internal/member"
 	"gonghui/internal/member/exports"
 	"gonghui/internal/member/privacy"
@@ -51,6 +52,7 @@ type fixture struct {
 	crs    *course.Store
 	banks  *bank.Store
 	cts    *contest.Store
+	lets   *mailbox.Store
 	srv    *httptest.Server
 	ids    map[string]string // fixture name -> ID, for {name} in paths and bodies
 	tokens map[string]string // username -> bearer token
@@ -65,6 +67,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	f.crs = course.NewStore(d, f.mem)
 	f.banks = bank.NewStore(d)
 	f.cts = contest.NewStore(d, f.banks, f.mem)
+	f.lets = mailbox.NewStore(d, keys)
 	root, err := f.orgs.CreateRoot(ctx, "北京市总工会", org.Kind("city_federation"), "110000")
 	if err != nil {
 		t.Fatal(err)
@@ -115,8 +118,8 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	}
 	f.auth.SetDemoMode(true)
 	mux := http.NewServeMux()
-	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, Members: f.mem, HTTP: httpx.Options{}}, Acts: f.acts, Courses: f.crs, Banks: f.banks, Contest: f.cts,
-		Inbox: inbox.New(append(f.mem.InboxSources(), privacy.InboxSource(f.mem), exports.InboxSource(f.mem, time.Now), f.acts.InboxSource(), f.cts.InboxSource())...)}); err != nil {
+	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, Members: f.mem, HTTP: httpx.Options{}}, Acts: f.acts, Courses: f.crs, Banks: f.banks, Contest: f.cts, Letters: f.lets,
+		Inbox: inbox.New(append(append(f.mem.InboxSources(), privacy.InboxSource(f.mem), exports.InboxSource(f.mem, time.Now), f.acts.InboxSource(), f.cts.InboxSource()), f.lets.InboxSources()...)...)}); err != nil {
 		t.Fatal(err)
 	}
 	f.srv = httptest.NewServer(checked(t, mux))

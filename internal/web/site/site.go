@@ -10,12 +10,14 @@ import (
 	"gonghui/internal/contest"
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
+	"gonghui/internal/mailbox"
 	"gonghui/internal/web"
 	"gonghui/internal/web/activities"
 	"gonghui/internal/web/admin"
 	"gonghui/internal/web/contests"
 	"gonghui/internal/web/courses"
 	"gonghui/internal/web/dashboard"
+	mailboxpages "gonghui/internal/web/mailbox"
 	"gonghui/internal/web/members"
 	"gonghui/internal/web/orgs"
 )
@@ -28,6 +30,7 @@ type Deps struct {
 	Courses *course.Store
 	Banks   *bank.Store
 	Contest *contest.Store
+	Letters *mailbox.Store
 }
 
 // Mount builds the kernel and registers every module's pages on mux.
@@ -43,6 +46,7 @@ func Mount(ctx context.Context, mux *http.ServeMux, d Deps) error {
 		activities.New(k, d.Acts),           // activities: staff pages and members' pages
 		courses.New(k, d.Courses),           // courses and their terms: staff pages and members' pages
 		contests.New(k, d.Banks, d.Contest), // question banks, contests, papers taken on the phone
+		mailboxpages.New(k, d.Letters),      // the suggestion box: staff pages and members' pages
 		admin.New(k),                        // accounts, the audit log, the security policy, one's own account
 	)
 	return nil
