@@ -373,7 +373,6 @@ func (s *Store) LiveAct(ctx context.Context, pr *auth.Principal, contestID, id i
 	total := livePaperLen(r.paper)
 	var set string
 	var args []any
-	action := ""
 	after := map[string]any{"session": db.FormatID(r.id), "position": r.position}
 	switch step {
 	case StepNext:
@@ -386,7 +385,6 @@ func (s *Store) LiveAct(ctx context.Context, pr *auth.Principal, contestID, id i
 			return nil, errs.Conflict("no_more", "live.no_more")
 		}
 		set, args = "phase = ?, position = position + 1, opened_at = ?, closes_at = ?", []any{LiveOpen, now, now + int64(r.seconds)*1000}
-		action = "contest.live_next"
 		after["position"] = r.position + 1
 	case StepClose:
 		if ph != LiveOpen {
@@ -398,13 +396,11 @@ func (s *Store) LiveAct(ctx context.Context, pr *auth.Principal, contestID, id i
 			return nil, errs.Conflict("not_closed", "live.not_closed")
 		}
 		set, args = "phase = ?", []any{LiveRevealed}
-		action = "contest.live_reveal"
 	case StepEnd:
 		if ph == LiveEnded {
 			return nil, errs.Conflict("ended", "live.ended")
 		}
 		set, args = "phase = ?, ended_at = ?, closes_at = CASE WHEN closes_at > ? THEN ? ELSE closes_at END", []any{LiveEnded, now, now, now}
-		action = "contest.live_end"
 	}
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, "UPDATE live_sessions SET "+set+", version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
@@ -415,10 +411,18 @@ func (s *Store) LiveAct(ctx context.Context, pr *auth.Principal, contestID, id i
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.Conflict("stale", "live.stale")
 		}
-		if action == "" {
+		ev := audit.Event{Entity: "contest", EntityID: db.FormatID(c.ID), OrgPath: c.OrgPath, After: after}
+		switch step {
+		case StepNext:
+			ev.Action = "contest.live_next"
+		case StepReveal:
+			ev.Action = "contest.live_reveal"
+		case StepEnd:
+			ev.Action = "contest.live_end"
+		default:
 			return nil // closing early belongs to the question's step, which is recorded
 		}
-		return audit.Record(ctx, tx, audit.Event{Action: action, Entity: "contest", EntityID: db.FormatID(c.ID), OrgPath: c.OrgPath, After: after})
+		return audit.Record(ctx, tx, ev)
 	})
 	if err != nil {
 		return nil, err
