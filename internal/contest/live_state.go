@@ -76,7 +76,7 @@ type LiveMe struct {
 	Credit   *bank.Credit `json:"credit,omitempty"`   // once revealed
 	Points   int          `json:"points"`             // once revealed
 	Score    int          `json:"score"`
-	Rank     int          `json:"rank"`
+	Rank     int          `json:"rank"` // 0 until a question counts
 	Of       int          `json:"of"`
 }
 
@@ -335,7 +335,7 @@ func (sn *liveSnap) view(now time.Time, v liveViewer) LiveState {
 		return st
 	}
 	me.Joined, me.Name = true, sn.names[pid]
-	if rk, ok := sn.ranks[pid]; ok {
+	if rk, ok := sn.ranks[pid]; ok && sn.shownUpTo >= 0 { // no rank before a question counts
 		me.Score, me.Rank = rk.Score, rk.Rank
 	}
 	if g, ok := sn.given[pid]; ok && st.Question != nil {

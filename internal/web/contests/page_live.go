@@ -222,7 +222,7 @@ func liveMsgs(lang i18n.Lang) string {
 		"live.js.partial", "live.js.no_answer", "live.js.rank", "live.js.score", "live.js.teammate", "live.js.joined", "live.js.waiting",
 		"live.js.seconds", "live.js.answers", "live.js.time", "live.tally.right", "live.tally.wrong", "portal.contest.true", "portal.contest.false",
 		"live.board.empty", "live.js.submit", "live.js.blank_n", "live.js.more", "live.js.key", "live.js.multiple_hint", "live.board.rank",
-		"live.board.name", "live.board.score", "live.board.time", "live.js.ended_me", "live.js.answers_n", "live.js.points", "live.js.your",
+		"live.board.name", "live.board.score", "live.board.time", "live.js.ended_me", "live.js.answers_n", "live.js.points", "live.js.worth", "live.js.your",
 		"live.js.time_v", "live.phone.as", "live.phone.lobby", "live.progress", "live.progress_none", "live.host.ended", "live.host.join_now",
 		"live.code.label", "live.step.end_confirm", "live.phone.join_individual", "live.phone.join_team"} {
 		m[k] = i18n.T(lang, k)

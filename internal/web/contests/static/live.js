@@ -92,7 +92,7 @@
       clock.setAttribute('data-clock', '');
       clock.setAttribute('role', 'timer');
       head.appendChild(clock);
-      head.appendChild(el('span', 'live-points', t('live.js.points', st.question.points)));
+      head.appendChild(el('span', 'live-points', t('live.js.worth', st.question.points)));
       kids.push(head, el('p', 'live-stem', st.question.stem), opts(st));
       var k = keyText(st);
       if (k) { kids.push(el('p', 'live-key', k)); }
