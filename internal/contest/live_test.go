@@ -384,3 +384,22 @@ func TestLiveHub(t *testing.T) {
 		}
 	})
 }
+
+// FuzzNormaliseLiveCode: whatever a member types, the code looked up is a
+// short string of ASCII digits.
+func FuzzNormaliseLiveCode(f *testing.F) {
+	for _, s := range []string{"123456", " 123 456 ", "１２３４５６", "12345678901234", "", "abc", "١٢٣"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := NormaliseLiveCode(s)
+		if len(got) > liveCodeLen+1 {
+			t.Fatalf("%q: %q is too long", s, got)
+		}
+		for _, r := range got {
+			if r < '0' || r > '9' {
+				t.Fatalf("%q: %q holds %q", s, got, r)
+			}
+		}
+	})
+}

@@ -205,5 +205,31 @@ func TestLivePages(t *testing.T) {
 		}
 		// A reload resumes where it was.
 		wantBody(t, "reload", admin.get(host), "已公布答案", "第 1 / 4 题")
+
+		// The server's shutdown closes the hub: the phone's stream ends.
+		pctx, pcancel := context.WithCancel(context.Background())
+		defer pcancel()
+		req, _ = http.NewRequestWithContext(pctx, "GET", mZhang.base+phone+"/events", nil)
+		pres, err := mZhang.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer pres.Body.Close()
+		pevents := liveEvents(t, pres)
+		waitState(t, "phone stream", pevents, func(st contest.LiveState) bool { return st.Me != nil && st.Me.Joined })
+		s.cs.LiveHub().Close()
+		select {
+		case <-func() chan struct{} {
+			done := make(chan struct{})
+			go func() {
+				for range pevents {
+				}
+				close(done)
+			}()
+			return done
+		}():
+		case <-time.After(5 * time.Second):
+			t.Fatal("the stream went on after the hub closed")
+		}
 	})
 }
