@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -205,6 +207,26 @@ func TestLivePages(t *testing.T) {
 		}
 		// A reload resumes where it was.
 		wantBody(t, "reload", admin.get(host), "已公布答案", "第 1 / 4 题")
+
+		// Behind a server with short read and write timeouts (the app's
+		// are 60 s and 120 s) the stream lives on past them.
+		timed := httptest.NewUnstartedServer(s.srv.Config.Handler)
+		timed.Config.ReadTimeout, timed.Config.WriteTimeout = time.Second, time.Second
+		timed.Start()
+		tctx, tcancel := context.WithCancel(context.Background())
+		req, _ = http.NewRequestWithContext(tctx, "GET", timed.URL+host+"/events", nil)
+		tres, err := admin.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tevents := liveEvents(t, tres)
+		before := waitState(t, "timed stream", tevents, func(st contest.LiveState) bool { return st.Phase == contest.LiveRevealed })
+		time.Sleep(2500 * time.Millisecond)
+		wantStatus(t, "next after the timeouts", admin.postAccept(host+"/next", url.Values{"version": {strconv.Itoa(before.Version)}}, host), http.StatusOK)
+		waitState(t, "event after the timeouts", tevents, func(st contest.LiveState) bool { return st.Position == 1 })
+		tcancel()
+		tres.Body.Close()
+		timed.Close()
 
 		// The server's shutdown closes the hub: the phone's stream ends.
 		pctx, pcancel := context.WithCancel(context.Background())
