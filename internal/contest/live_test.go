@@ -403,3 +403,21 @@ func FuzzNormaliseLiveCode(f *testing.F) {
 		}
 	})
 }
+
+// TestLiveBonus: up to half the points again, falling linearly over the
+// question's time; nothing without the bonus or after the time.
+func TestLiveBonus(t *testing.T) {
+	r := &liveRow{bonus: true, seconds: 20, openedAt: 1_000_000}
+	for _, c := range []struct {
+		at   int64
+		want int
+	}{{1_000_000, 5}, {1_005_000, 3}, {1_010_000, 2}, {1_019_999, 0}, {1_030_000, 0}, {999_000, 5}} {
+		if got := liveBonus(r, 10, c.at); got != c.want {
+			t.Errorf("at +%d ms: %d, want %d", c.at-r.openedAt, got, c.want)
+		}
+	}
+	r.bonus = false
+	if got := liveBonus(r, 10, r.openedAt); got != 0 {
+		t.Errorf("without the bonus: %d", got)
+	}
+}
