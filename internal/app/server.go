@@ -290,6 +290,7 @@ func (m *Main) Serve(ctx context.Context) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
 	}
+	m.server.RegisterOnShutdown(m.Contest.LiveHub().Close) // live contests' streams end, or Shutdown would wait for them
 	go m.housekeeping(ctx)
 	go m.sendNotices(ctx)
 	go m.foldFigures(ctx)

@@ -26,7 +26,7 @@ func New(h *api.Handler, banks *bank.Store, contests *contest.Store) *API {
 
 // Routes lists the module's routes with their descriptions.
 func (h *API) Routes() []api.Route {
-	return slices.Concat(h.bankRoutes(), h.contestRoutes(), h.certificateRoutes())
+	return slices.Concat(h.bankRoutes(), h.contestRoutes(), h.certificateRoutes(), h.liveRoutes())
 }
 
 // Notes adds the module's notes on its types to the document.
@@ -34,4 +34,5 @@ func (h *API) Notes(ns api.Notes) {
 	bankNotes(ns)
 	contestNotes(ns)
 	certificateNotes(ns)
+	liveNotes(ns)
 }

@@ -40,4 +40,5 @@ func (h *Pages) Routes(mux *http.ServeMux) {
 	h.contestRoutes(mux)     // staff: contests, boards, attempts, grading (routes_contests.go)
 	h.portalRoutes(mux)      // members: their contests, taking a paper, results (routes_portal.go)
 	h.certificateRoutes(mux) // certificates (members, public check) and teams (staff) (routes_certificates.go)
+	h.liveRoutes(mux)        // live contests: the host screen and the phones (routes_live.go)
 }
