@@ -124,6 +124,10 @@ var pathCopies = []struct{ table, col string }{
 	{"contests", "audience_path"},
 	{"attempts", "member_org_path"},
 	{"contest_results", "member_org_path"},
+	{"surveys", "org_path"},
+	{"surveys", "audience_path"},
+	{"survey_takers", "member_org_path"},
+	{"survey_responses", "org_path"},
 	{"stat_log", "org_path"},
 }
 
