@@ -37,6 +37,7 @@ var Areas = []Area{
 	{"contest", []string{"contest.create", "contest.update", "contest.publish", "contest.cancel", "contest.grade", "contest.bank_create", "contest.bank_update", "contest.bank_delete", "contest.bank_import",
 		"contest.question_create", "contest.question_update", "contest.question_delete",
 		"contest.team_rules", "contest.team_create", "contest.team_update", "contest.team_delete", "contest.team_member_add", "contest.team_member_remove"}},
+	{"survey", []string{"survey.create", "survey.update", "survey.publish", "survey.close", "survey.export"}},
 	{"auth", []string{"auth.login", "auth.password_ok", "auth.login_failed", "auth.locked", "auth.logout", "auth.logout_everywhere",
 		"auth.totp_enabled", "auth.totp_disabled", "auth.recovery_codes", "auth.recovery_code_used",
 		"auth.member_login", "auth.member_locked", "auth.member_password", "auth.member_tokens"}},
@@ -84,7 +85,7 @@ func areaActions(key string) []string {
 // Entities are the kinds of object an entry names, in the order the
 // object filter lists them; each has words under "audit.entity.<kind>".
 var Entities = []string{"member", "org", "employer", "officer", "user", "activity", "registration", "course", "course_term",
-	"course_session", "enrolment", "interest_group", "contest", "question_bank", "question", "transfer", "join_application", "export_request", "settings", "key", "audit"}
+	"course_session", "enrolment", "interest_group", "contest", "question_bank", "question", "survey", "transfer", "join_application", "export_request", "settings", "key", "audit"}
 
 // KnownEntity reports whether kind is in Entities.
 func KnownEntity(kind string) bool {

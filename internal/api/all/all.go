@@ -14,10 +14,12 @@ import (
 	inboxapi "gonghui/internal/api/inbox"
 	"gonghui/internal/api/members"
 	"gonghui/internal/api/orgs"
+	"gonghui/internal/api/surveys"
 	"gonghui/internal/contest"
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
 	"gonghui/internal/inbox"
+	"gonghui/internal/survey"
 )
 
 // Deps are what the kernel needs and each module's own store.
@@ -27,6 +29,7 @@ type Deps struct {
 	Courses *course.Store
 	Banks   *bank.Store
 	Contest *contest.Store
+	Survey  *survey.Store
 	Inbox   *inbox.Registry
 }
 
@@ -40,6 +43,7 @@ func Mount(mux *http.ServeMux, d Deps) (*api.Handler, error) {
 		activities.New(h, d.Acts),           // activities: sign-up, check-in, attendance
 		courses.New(h, d.Courses),           // courses, terms, sessions, interest groups
 		contests.New(h, d.Banks, d.Contest), // question banks, contests, papers taken
+		surveys.New(h, d.Survey),            // surveys: questions with skip logic, responses, results
 		inboxapi.New(h, d.Inbox),            // what waits for the caller's decision
 	)
 	return h, err
