@@ -63,12 +63,12 @@ func ParseForm(qs []Question, form map[string][]string) (map[int]Answer, error) 
 				break
 			}
 			if !numberRE.MatchString(v) {
-				bad[i] = "field.not_a_number"
+				bad[i] = "survey.not_a_number"
 				continue
 			}
 			n, err := strconv.ParseFloat(v, 64)
 			if err != nil {
-				bad[i] = "field.not_a_number"
+				bad[i] = "survey.not_a_number"
 				continue
 			}
 			a.Number = &n

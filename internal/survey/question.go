@@ -283,7 +283,7 @@ func checkOne(f errs.Fields, field string, q Question, a Answer) (Answer, bool) 
 		}
 		v := *a.Number
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			f.Add(field, "field.not_a_number")
+			f.Add(field, "survey.not_a_number")
 			return out, false
 		}
 		if q.Type == Rating {
@@ -293,7 +293,7 @@ func checkOne(f errs.Fields, field string, q Question, a Answer) (Answer, bool) 
 			}
 		} else {
 			if math.Abs(v) > MaxNumber {
-				f.Add(field, "field.out_of_range", -MaxNumber, MaxNumber)
+				f.Add(field, "field.out_of_range", -int(MaxNumber), int(MaxNumber))
 				return out, false
 			}
 			if math.Abs(v*100-math.Round(v*100)) > 1e-6 {

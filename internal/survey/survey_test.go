@@ -87,7 +87,7 @@ func TestSurveyAnswersFollowSkipRules(t *testing.T) {
 	}
 	form = url.Values{"answers.0": {"other"}, "answers.0.other": {"偶尔"}, "answers.2": {"0x1p1"}}
 	_, err = ParseForm(qs, form)
-	wantField(t, err, "answers.2", "field.not_a_number")
+	wantField(t, err, "answers.2", "survey.not_a_number")
 }
 
 func TestSurveyOneResponsePerMember(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/contest"
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
+	"gonghui/internal/survey"
 	"gonghui/internal/web"
 	"gonghui/internal/web/activities"
 	"gonghui/internal/web/admin"
@@ -18,6 +19,7 @@ import (
 	"gonghui/internal/web/dashboard"
 	"gonghui/internal/web/members"
 	"gonghui/internal/web/orgs"
+	"gonghui/internal/web/surveys"
 )
 
 // Deps are what the kernel needs and each module's own store (nil: the
@@ -28,6 +30,7 @@ type Deps struct {
 	Courses *course.Store
 	Banks   *bank.Store
 	Contest *contest.Store
+	Survey  *survey.Store
 }
 
 // Mount builds the kernel and registers every module's pages on mux.
@@ -43,6 +46,7 @@ func Mount(ctx context.Context, mux *http.ServeMux, d Deps) error {
 		activities.New(k, d.Acts),           // activities: staff pages and members' pages
 		courses.New(k, d.Courses),           // courses and their terms: staff pages and members' pages
 		contests.New(k, d.Banks, d.Contest), // question banks, contests, papers taken on the phone
+		surveys.New(k, d.Survey),            // surveys: staff pages, results, members' answers on the phone
 		admin.New(k),                        // accounts, the audit log, the security policy, one's own account
 	)
 	return nil
