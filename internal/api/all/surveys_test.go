@@ -32,7 +32,7 @@ func TestSurveysAPI(t *testing.T) {
 		}
 		f.run([]Step{
 			{name: "rule on a later question", as: "officer_a", method: "POST", path: "/api/v1/surveys",
-				body: body(false, `[{"type":"single","title":"a","options":["x","y"],"show_if":{"question":1,"option":0}},{"type":"single","title":"b","options":["x","y"]}]`),
+				body:   body(false, `[{"type":"single","title":"a","options":["x","y"],"show_if":{"question":1,"option":0}},{"type":"single","title":"b","options":["x","y"]}]`),
 				status: 422, want: []string{"questions.0.show_if"}},
 			{name: "no questions", as: "officer_a", method: "POST", path: "/api/v1/surveys", body: body(false, `[]`), status: 422, want: []string{`"questions"`}},
 			{name: "leader may not", as: "leader_a", method: "POST", path: "/api/v1/surveys", body: body(false, qs), status: 403},
