@@ -11,6 +11,7 @@ import (
 	"gonghui/internal/course"
 	"gonghui/internal/sms"
 	"gonghui/internal/stats"
+	"gonghui/internal/survey"
 	"gonghui/internal/web/site"
 	"log/slog"
 	"net"
@@ -50,6 +51,7 @@ type Main struct {
 	Banks   *bank.Store
 	Contest *contest.Store
 	Letters *mailbox.Store
+	Survey  *survey.Store
 	Stats   *stats.Store
 	Notices *notice.Store
 	// SMS sends text messages: sign-in codes and notices. The default
@@ -91,6 +93,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m.Banks = bank.NewStore(d)
 	m.Contest = contest.NewStore(d, m.Banks, m.Members)
 	m.Letters = mailbox.NewStore(d, keys)
+	m.Survey = survey.NewStore(d, m.Members)
 	m.Stats = stats.NewStore(d)
 	if err := m.Stats.EnsureBuilt(ctx, statSources()...); err != nil {
 		d.Close()
@@ -151,10 +154,10 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 	}
 
 	reg := inboxRegistry(m)
-	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Inbox: reg}); err != nil {
+	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Inbox: reg}); err != nil {
 		return nil, err
 	}
-	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters}); err != nil {
+	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey}); err != nil {
 		return nil, err
 	}
 

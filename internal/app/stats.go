@@ -14,11 +14,12 @@ import (
 	"gonghui/internal/member"
 	"gonghui/internal/org"
 	"gonghui/internal/stats"
+	"gonghui/internal/survey"
 )
 
 // statSources are the packages that keep figures (see internal/stats).
 func statSources() []stats.Source {
-	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource(), course.StatSource(), contest.StatSource(), mailbox.StatSource()}
+	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource(), course.StatSource(), contest.StatSource(), mailbox.StatSource(), survey.StatSource()}
 }
 
 // cmdStats recounts every organisation's figures from the rows (rebuild),

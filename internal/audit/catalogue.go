@@ -40,6 +40,7 @@ var Areas = []Area{
 		"contest.live_start", "contest.live_next", "contest.live_reveal", "contest.live_end"}},
 	{"mailbox", []string{"mailbox.write", "mailbox.accept", "mailbox.answer", "mailbox.forward", "mailbox.decline", "mailbox.close",
 		"mailbox.rate", "mailbox.follow_up"}},
+	{"survey", []string{"survey.create", "survey.update", "survey.publish", "survey.close", "survey.export"}},
 	{"auth", []string{"auth.login", "auth.password_ok", "auth.login_failed", "auth.locked", "auth.logout", "auth.logout_everywhere",
 		"auth.totp_enabled", "auth.totp_disabled", "auth.recovery_codes", "auth.recovery_code_used",
 		"auth.member_login", "auth.member_locked", "auth.member_password", "auth.member_tokens"}},
@@ -87,7 +88,7 @@ func areaActions(key string) []string {
 // Entities are the kinds of object an entry names, in the order the
 // object filter lists them; each has words under "audit.entity.<kind>".
 var Entities = []string{"member", "org", "employer", "officer", "user", "activity", "registration", "course", "course_term",
-	"course_session", "enrolment", "interest_group", "contest", "question_bank", "question", "transfer", "join_application", "export_request", "letter", "settings", "key", "audit"}
+	"course_session", "enrolment", "interest_group", "contest", "question_bank", "question", "transfer", "join_application", "export_request", "letter", "survey", "settings", "key", "audit"}
 
 // KnownEntity reports whether kind is in Entities.
 func KnownEntity(kind string) bool {

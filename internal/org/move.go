@@ -125,6 +125,10 @@ var pathCopies = []struct{ table, col string }{
 	{"attempts", "member_org_path"},
 	{"contest_results", "member_org_path"},
 	{"letters", "org_path"},
+	{"surveys", "org_path"},
+	{"surveys", "audience_path"},
+	{"survey_takers", "member_org_path"},
+	{"survey_responses", "org_path"},
 	{"stat_log", "org_path"},
 }
 

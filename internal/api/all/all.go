@@ -15,11 +15,13 @@ import (
 	mailboxapi "gonghui/internal/api/mailbox"
 	"gonghui/internal/api/members"
 	"gonghui/internal/api/orgs"
+	"gonghui/internal/api/surveys"
 	"gonghui/internal/contest"
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
 	"gonghui/internal/inbox"
 	"gonghui/internal/mailbox"
+	"gonghui/internal/survey"
 )
 
 // Deps are what the kernel needs and each module's own store.
@@ -30,6 +32,7 @@ type Deps struct {
 	Banks   *bank.Store
 	Contest *contest.Store
 	Letters *mailbox.Store
+	Survey  *survey.Store
 	Inbox   *inbox.Registry
 }
 
@@ -44,6 +47,7 @@ func Mount(mux *http.ServeMux, d Deps) (*api.Handler, error) {
 		courses.New(h, d.Courses),           // courses, terms, sessions, interest groups
 		contests.New(h, d.Banks, d.Contest), // question banks, contests, papers taken
 		mailboxapi.New(h, d.Letters),        // the suggestion box: letters, answers, ratings
+		surveys.New(h, d.Survey),            // surveys: questions with skip logic, responses, results
 		inboxapi.New(h, d.Inbox),            // what waits for the caller's decision
 	)
 	return h, err

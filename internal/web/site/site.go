@@ -11,6 +11,7 @@ import (
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
 	"gonghui/internal/mailbox"
+	"gonghui/internal/survey"
 	"gonghui/internal/web"
 	"gonghui/internal/web/activities"
 	"gonghui/internal/web/admin"
@@ -20,6 +21,7 @@ import (
 	mailboxpages "gonghui/internal/web/mailbox"
 	"gonghui/internal/web/members"
 	"gonghui/internal/web/orgs"
+	"gonghui/internal/web/surveys"
 )
 
 // Deps are what the kernel needs and each module's own store (nil: the
@@ -31,6 +33,7 @@ type Deps struct {
 	Banks   *bank.Store
 	Contest *contest.Store
 	Letters *mailbox.Store
+	Survey  *survey.Store
 }
 
 // Mount builds the kernel and registers every module's pages on mux.
@@ -47,6 +50,7 @@ func Mount(ctx context.Context, mux *http.ServeMux, d Deps) error {
 		courses.New(k, d.Courses),           // courses and their terms: staff pages and members' pages
 		contests.New(k, d.Banks, d.Contest), // question banks, contests, papers taken on the phone
 		mailboxpages.New(k, d.Letters),      // the suggestion box: staff pages and members' pages
+		surveys.New(k, d.Survey),            // surveys: staff pages, results, members' answers on the phone
 		admin.New(k),                        // accounts, the audit log, the security policy, one's own account
 	)
 	return nil
