@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/sms"
 	"gonghui/internal/stats"
 	"gonghui/internal/web/site"
+	"gonghui/internal/works"
 	"log/slog"
 	"net"
 	"net/http"
@@ -48,6 +49,7 @@ type Main struct {
 	Courses *course.Store
 	Banks   *bank.Store
 	Contest *contest.Store
+	Works   *works.Store
 	Stats   *stats.Store
 	Notices *notice.Store
 	// SMS sends text messages: sign-in codes and notices. The default
@@ -88,6 +90,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m.Courses = course.NewStore(d, m.Members)
 	m.Banks = bank.NewStore(d)
 	m.Contest = contest.NewStore(d, m.Banks, m.Members)
+	m.Works = works.NewStore(d, m.Members)
 	m.Stats = stats.NewStore(d)
 	if err := m.Stats.EnsureBuilt(ctx, statSources()...); err != nil {
 		d.Close()
@@ -151,7 +154,7 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Inbox: reg}); err != nil {
 		return nil, err
 	}
-	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest}); err != nil {
+	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Works: m.Works}); err != nil {
 		return nil, err
 	}
 

@@ -13,11 +13,12 @@ import (
 	"gonghui/internal/member"
 	"gonghui/internal/org"
 	"gonghui/internal/stats"
+	"gonghui/internal/works"
 )
 
 // statSources are the packages that keep figures (see internal/stats).
 func statSources() []stats.Source {
-	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource(), course.StatSource(), contest.StatSource()}
+	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource(), course.StatSource(), contest.StatSource(), works.StatSource()}
 }
 
 // cmdStats recounts every organisation's figures from the rows (rebuild),

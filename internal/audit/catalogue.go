@@ -37,6 +37,8 @@ var Areas = []Area{
 	{"contest", []string{"contest.create", "contest.update", "contest.publish", "contest.cancel", "contest.grade", "contest.bank_create", "contest.bank_update", "contest.bank_delete", "contest.bank_import",
 		"contest.question_create", "contest.question_update", "contest.question_delete",
 		"contest.team_rules", "contest.team_create", "contest.team_update", "contest.team_delete", "contest.team_member_add", "contest.team_member_remove"}},
+	{"works", []string{"works.create", "works.update", "works.publish", "works.cancel", "works.close", "works.submit", "works.edit",
+		"works.withdraw", "works.screen", "works.judge_add", "works.judge_remove", "works.score", "works.award", "works.results"}},
 	{"auth", []string{"auth.login", "auth.password_ok", "auth.login_failed", "auth.locked", "auth.logout", "auth.logout_everywhere",
 		"auth.totp_enabled", "auth.totp_disabled", "auth.recovery_codes", "auth.recovery_code_used",
 		"auth.member_login", "auth.member_locked", "auth.member_password", "auth.member_tokens"}},

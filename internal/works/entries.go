@@ -133,7 +133,7 @@ func checkEntry(c *Call, in *EntryInput, have int) ([]upload, error) {
 		in.Body = ""
 		for _, b := range in.Photos {
 			if len(b) > c.MaxPhotoKB<<10 {
-				f.Add("photos", "works.photo_size", c.MaxPhotoKB/1024.0)
+				f.Add("photos", "works.photo_size", c.MaxPhotoKB)
 				break
 			}
 			ct, w, h, ok := SniffImage(b)

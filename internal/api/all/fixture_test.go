@@ -26,6 +26,7 @@ import (
 	"gonghui/internal/member/privacy"
 	"gonghui/internal/org"
 	"gonghui/internal/testkit"
+	"gonghui/internal/works"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -51,6 +52,7 @@ type fixture struct {
 	crs    *course.Store
 	banks  *bank.Store
 	cts    *contest.Store
+	works  *works.Store
 	srv    *httptest.Server
 	ids    map[string]string // fixture name -> ID, for {name} in paths and bodies
 	tokens map[string]string // username -> bearer token
@@ -65,6 +67,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	f.crs = course.NewStore(d, f.mem)
 	f.banks = bank.NewStore(d)
 	f.cts = contest.NewStore(d, f.banks, f.mem)
+	f.works = works.NewStore(d, f.mem)
 	root, err := f.orgs.CreateRoot(ctx, "北京市总工会", org.Kind("city_federation"), "110000")
 	if err != nil {
 		t.Fatal(err)
@@ -116,7 +119,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	f.auth.SetDemoMode(true)
 	mux := http.NewServeMux()
 	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, Members: f.mem, HTTP: httpx.Options{}}, Acts: f.acts, Courses: f.crs, Banks: f.banks, Contest: f.cts,
-		Inbox: inbox.New(append(f.mem.InboxSources(), privacy.InboxSource(f.mem), exports.InboxSource(f.mem, time.Now), f.acts.InboxSource(), f.cts.InboxSource())...)}); err != nil {
+		Inbox: inbox.New(append(f.mem.InboxSources(), privacy.InboxSource(f.mem), exports.InboxSource(f.mem, time.Now), f.acts.InboxSource(), f.cts.InboxSource(), f.works.InboxSources()[0], f.works.InboxSources()[1])...)}); err != nil {
 		t.Fatal(err)
 	}
 	f.srv = httptest.NewServer(checked(t, mux))

@@ -18,6 +18,8 @@ import (
 	"gonghui/internal/web/dashboard"
 	"gonghui/internal/web/members"
 	"gonghui/internal/web/orgs"
+	workspages "gonghui/internal/web/works"
+	"gonghui/internal/works"
 )
 
 // Deps are what the kernel needs and each module's own store (nil: the
@@ -28,6 +30,7 @@ type Deps struct {
 	Courses *course.Store
 	Banks   *bank.Store
 	Contest *contest.Store
+	Works   *works.Store
 }
 
 // Mount builds the kernel and registers every module's pages on mux.
@@ -43,6 +46,7 @@ func Mount(ctx context.Context, mux *http.ServeMux, d Deps) error {
 		activities.New(k, d.Acts),           // activities: staff pages and members' pages
 		courses.New(k, d.Courses),           // courses and their terms: staff pages and members' pages
 		contests.New(k, d.Banks, d.Contest), // question banks, contests, papers taken on the phone
+		workspages.New(k, d.Works),          // calls for works: staff, judges, members
 		admin.New(k),                        // accounts, the audit log, the security policy, one's own account
 	)
 	return nil
