@@ -22,7 +22,7 @@ func (s *Store) InboxSources() []inbox.Source {
 		Link: func(callID, _ int64) string {
 			return "/works/" + db.FormatID(callID) + "/entries?status=" + string(EntrySubmitted)
 		}}
-	score := &inbox.Query{K: inbox.Kind{Key: "works_score", Title: "works.inbox.score", Perm: rule.Read, List: "/works/judging"},
+	score := &inbox.Query{K: inbox.Kind{Key: "works_score", Title: "works.inbox.score", Perm: rule.Read, List: "/judging"},
 		DB: s.DB, From: "works_judges j JOIN works_calls c ON c.id = j.call_id JOIN works_entries e ON e.call_id = c.id JOIN orgs o ON o.id = c.org_id",
 		Counted: "works_judges j JOIN works_calls c ON c.id = j.call_id JOIN works_entries e ON e.call_id = c.id",
 		Where:   "e.status = ? AND c.status = ? AND NOT EXISTS (SELECT 1 FROM works_scores sc WHERE sc.entry_id = e.id AND sc.judge_id = j.user_id)",
@@ -33,6 +33,6 @@ func (s *Store) InboxSources() []inbox.Source {
 		},
 		// The title is the call's only: a judge never learns the author.
 		Path: "j.judge_path", Cols: "c.id, e.id, e.title || ' · ' || c.title, o.name, c.closes_at",
-		Link: func(callID, _ int64) string { return "/works/judging/" + db.FormatID(callID) }}
+		Link: func(callID, _ int64) string { return "/judging/" + db.FormatID(callID) }}
 	return []inbox.Source{screen, score}
 }

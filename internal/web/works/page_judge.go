@@ -21,7 +21,7 @@ func (h *Pages) judgeList(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	pg := h.Page(w, r, p, "works.judge.title", "works")
 	var rows []callRow
 	for _, l := range list {
-		rows = append(rows, callRow{URL: "/works/judging/" + db.FormatID(l.ID), Title: l.Title, OrgName: l.OrgName,
+		rows = append(rows, callRow{URL: "/judging/" + db.FormatID(l.ID), Title: l.Title, OrgName: l.OrgName,
 			Window: window(l.ClosesAt, l.JudgeUntil), Kind: pg.T("works.judge.left", l.Entries), Phase: phaseLabel(pg.Lang, l.Phase), PhaseV: phaseVariant(l.Phase)})
 	}
 	pg.Data = map[string]any{"Rows": rows}
@@ -52,9 +52,9 @@ func (h *Pages) judging(w http.ResponseWriter, r *http.Request, p *auth.Principa
 	pg.Title = pg.T("works.judge.call", j.Call.Title)
 	var rows []blindRow
 	for _, e := range j.Entries {
-		row := blindRow{BlindEntry: e, Action: "/works/judging/entries/" + db.FormatID(e.ID), TotalS: score(e.Total)}
+		row := blindRow{BlindEntry: e, Action: "/judging/entries/" + db.FormatID(e.ID), TotalS: score(e.Total)}
 		for _, ph := range e.Photos {
-			row.PhotoURLs = append(row.PhotoURLs, "/works/photos/"+db.FormatID(ph.ID))
+			row.PhotoURLs = append(row.PhotoURLs, "/work-photos/"+db.FormatID(ph.ID))
 		}
 		for i, c := range j.Call.Criteria {
 			v := ""
@@ -90,6 +90,6 @@ func (h *Pages) score(w http.ResponseWriter, r *http.Request, p *auth.Principal)
 	if _, err := h.Works.Score(r.Context(), p, id, marks); err != nil {
 		return err
 	}
-	web.RedirectAnchor(w, r, "/works/judging/"+r.PostFormValue("call"), "e-"+db.FormatID(id), "works.flash.scored")
+	web.RedirectAnchor(w, r, "/judging/"+r.PostFormValue("call"), "e-"+db.FormatID(id), "works.flash.scored")
 	return nil
 }

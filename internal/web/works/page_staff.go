@@ -286,7 +286,7 @@ func (h *Pages) entries(w http.ResponseWriter, r *http.Request, p *auth.Principa
 		row := entryRow{Entry: e, StatusL: entryLabel(pg.Lang, e.Status), StatusV: entryVariant(e.Status), ScoreS: score(e.Score),
 			Screen: "/works/entries/" + db.FormatID(e.ID) + "/screen"}
 		for _, ph := range e.Photos {
-			row.PhotoURLs = append(row.PhotoURLs, "/works/photos/"+db.FormatID(ph.ID))
+			row.PhotoURLs = append(row.PhotoURLs, "/work-photos/"+db.FormatID(ph.ID))
 		}
 		rows = append(rows, row)
 	}

@@ -55,10 +55,10 @@ func (h *Pages) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /works/{id}/{action}", a(h.act)) // publish, cancel, close, award, results, judges
 	mux.HandleFunc("GET /works/{id}/entries", a(h.entries))
 	mux.HandleFunc("POST /works/entries/{entry}/screen", a(h.screen))
-	mux.HandleFunc("GET /works/judging", a(h.judgeList))
-	mux.HandleFunc("GET /works/judging/{id}", a(h.judging))
-	mux.HandleFunc("POST /works/judging/entries/{entry}", a(h.score))
-	mux.HandleFunc("GET /works/photos/{photo}", a(h.photo))
+	mux.HandleFunc("GET /judging", a(h.judgeList))
+	mux.HandleFunc("GET /judging/{id}", a(h.judging))
+	mux.HandleFunc("POST /judging/entries/{entry}", a(h.score))
+	mux.HandleFunc("GET /work-photos/{photo}", a(h.photo))
 	mux.HandleFunc("GET /m/works", m(h.mList))
 	mux.HandleFunc("GET /m/works/{id}", m(h.mShow))
 	mux.Handle("POST /m/works/{id}", http.MaxBytesHandler(m(h.mSubmit), uploadMax))
@@ -94,7 +94,9 @@ func (h *Pages) photo(w http.ResponseWriter, r *http.Request, p *auth.Principal)
 
 // ---------- words ----------
 
-func phaseLabel(lang i18n.Lang, ph works.Phase) string { return i18n.T(lang, "works.phase."+string(ph)) }
+func phaseLabel(lang i18n.Lang, ph works.Phase) string {
+	return i18n.T(lang, "works.phase."+string(ph))
+}
 
 func phaseVariant(ph works.Phase) string {
 	switch ph {
@@ -110,7 +112,9 @@ func phaseVariant(ph works.Phase) string {
 	return "neutral"
 }
 
-func entryLabel(lang i18n.Lang, st works.EntryStatus) string { return i18n.T(lang, "works.entry."+string(st)) }
+func entryLabel(lang i18n.Lang, st works.EntryStatus) string {
+	return i18n.T(lang, "works.entry."+string(st))
+}
 
 func entryVariant(st works.EntryStatus) string {
 	switch st {
