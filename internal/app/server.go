@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/stats"
 	"gonghui/internal/survey"
 	"gonghui/internal/web/site"
+	"gonghui/internal/works"
 	"log/slog"
 	"net"
 	"net/http"
@@ -52,6 +53,7 @@ type Main struct {
 	Contest *contest.Store
 	Letters *mailbox.Store
 	Survey  *survey.Store
+	Works   *works.Store
 	Stats   *stats.Store
 	Notices *notice.Store
 	// SMS sends text messages: sign-in codes and notices. The default
@@ -94,6 +96,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m.Contest = contest.NewStore(d, m.Banks, m.Members)
 	m.Letters = mailbox.NewStore(d, keys)
 	m.Survey = survey.NewStore(d, m.Members)
+	m.Works = works.NewStore(d, m.Members)
 	m.Stats = stats.NewStore(d)
 	if err := m.Stats.EnsureBuilt(ctx, statSources()...); err != nil {
 		d.Close()
@@ -157,7 +160,7 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Inbox: reg}); err != nil {
 		return nil, err
 	}
-	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey}); err != nil {
+	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Works: m.Works}); err != nil {
 		return nil, err
 	}
 

@@ -15,11 +15,12 @@ import (
 	"gonghui/internal/org"
 	"gonghui/internal/stats"
 	"gonghui/internal/survey"
+	"gonghui/internal/works"
 )
 
 // statSources are the packages that keep figures (see internal/stats).
 func statSources() []stats.Source {
-	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource(), course.StatSource(), contest.StatSource(), mailbox.StatSource(), survey.StatSource()}
+	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource(), course.StatSource(), contest.StatSource(), mailbox.StatSource(), survey.StatSource(), works.StatSource()}
 }
 
 // cmdStats recounts every organisation's figures from the rows (rebuild),

@@ -56,6 +56,8 @@ var lookup = map[string]struct{ sql, page string }{
 	"interest_group":   {"SELECT g.id, c.id, g.name, c.title, g.org_path FROM interest_groups g JOIN courses c ON c.id = g.course_id WHERE g.id IN (%s)", "course"},
 	"contest":          {"SELECT id, id, title, '', org_path FROM contests WHERE id IN (%s)", ""},
 	"survey":           {"SELECT id, id, title, '', org_path FROM surveys WHERE id IN (%s)", ""},
+	"works_call":       {"SELECT id, id, title, '', org_path FROM works_calls WHERE id IN (%s)", ""},
+	"works_entry":      {"SELECT e.id, c.id, e.title, c.title, c.org_path FROM works_entries e JOIN works_calls c ON c.id = e.call_id WHERE e.id IN (%s)", ""},
 	"question_bank":    {"SELECT id, id, name, '', org_path FROM question_banks WHERE id IN (%s)", "bank"},
 	"question":         {"SELECT q.id, b.id, substr(q.stem, 1, 40), b.name, b.org_path FROM questions q JOIN question_banks b ON b.id = q.bank_id WHERE q.id IN (%s)", "bank"},
 	"transfer":         {"SELECT t.id, t.id, m.name, '', m.org_path FROM transfers t JOIN members m ON m.id = t.member_id WHERE t.id IN (%s)", "transfer"},

@@ -28,6 +28,7 @@ import (
 	"gonghui/internal/org"
 	"gonghui/internal/survey"
 	"gonghui/internal/testkit"
+	"gonghui/internal/works"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -55,6 +56,7 @@ type fixture struct {
 	cts    *contest.Store
 	lets   *mailbox.Store
 	svs    *survey.Store
+	works  *works.Store
 	srv    *httptest.Server
 	ids    map[string]string // fixture name -> ID, for {name} in paths and bodies
 	tokens map[string]string // username -> bearer token
@@ -71,6 +73,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	f.cts = contest.NewStore(d, f.banks, f.mem)
 	f.lets = mailbox.NewStore(d, keys)
 	f.svs = survey.NewStore(d, f.mem)
+	f.works = works.NewStore(d, f.mem)
 	root, err := f.orgs.CreateRoot(ctx, "北京市总工会", org.Kind("city_federation"), "110000")
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +125,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	f.auth.SetDemoMode(true)
 	mux := http.NewServeMux()
 	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, Members: f.mem, HTTP: httpx.Options{}}, Acts: f.acts, Courses: f.crs, Banks: f.banks, Contest: f.cts, Letters: f.lets, Survey: f.svs,
-		Inbox: inbox.New(append(append(f.mem.InboxSources(), privacy.InboxSource(f.mem), exports.InboxSource(f.mem, time.Now), f.acts.InboxSource(), f.cts.InboxSource()), f.lets.InboxSources()...)...)}); err != nil {
+		Inbox: inbox.New(append(append(append(f.mem.InboxSources(), privacy.InboxSource(f.mem), exports.InboxSource(f.mem, time.Now), f.acts.InboxSource(), f.cts.InboxSource()), f.lets.InboxSources()...), f.works.InboxSources()...)...)}); err != nil {
 		t.Fatal(err)
 	}
 	f.srv = httptest.NewServer(checked(t, mux))

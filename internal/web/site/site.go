@@ -22,6 +22,8 @@ import (
 	"gonghui/internal/web/members"
 	"gonghui/internal/web/orgs"
 	"gonghui/internal/web/surveys"
+	workspages "gonghui/internal/web/works"
+	"gonghui/internal/works"
 )
 
 // Deps are what the kernel needs and each module's own store (nil: the
@@ -34,6 +36,7 @@ type Deps struct {
 	Contest *contest.Store
 	Letters *mailbox.Store
 	Survey  *survey.Store
+	Works   *works.Store
 }
 
 // Mount builds the kernel and registers every module's pages on mux.
@@ -51,6 +54,7 @@ func Mount(ctx context.Context, mux *http.ServeMux, d Deps) error {
 		contests.New(k, d.Banks, d.Contest), // question banks, contests, papers taken on the phone
 		mailboxpages.New(k, d.Letters),      // the suggestion box: staff pages and members' pages
 		surveys.New(k, d.Survey),            // surveys: staff pages, results, members' answers on the phone
+		workspages.New(k, d.Works),          // calls for works: staff, judges, members
 		admin.New(k),                        // accounts, the audit log, the security policy, one's own account
 	)
 	return nil

@@ -1,0 +1,95 @@
+package works
+
+import (
+	"net/http"
+	"strconv"
+
+	"gonghui/internal/auth"
+	"gonghui/internal/db"
+	"gonghui/internal/web"
+	"gonghui/internal/works"
+)
+
+// The judges' pages: the calls they sit on, and a call's accepted entries
+// without their authors, each with the form of marks by criterion.
+
+func (h *Pages) judgeList(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	list, err := h.Works.JudgeCalls(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	pg := h.Page(w, r, p, "works.judge.title", "works")
+	var rows []callRow
+	for _, l := range list {
+		rows = append(rows, callRow{URL: "/judging/" + db.FormatID(l.ID), Title: l.Title, OrgName: l.OrgName,
+			Window: window(l.ClosesAt, l.JudgeUntil), Kind: pg.T("works.judge.left", l.Entries), Phase: phaseLabel(pg.Lang, l.Phase), PhaseV: phaseVariant(l.Phase)})
+	}
+	pg.Data = map[string]any{"Rows": rows}
+	h.Render(w, http.StatusOK, "works_judge_list", pg)
+	return nil
+}
+
+type blindRow struct {
+	works.BlindEntry
+	Action    string
+	PhotoURLs []string
+	Marks     []markField
+	TotalS    string
+}
+
+type markField struct{ Name, Label, Value string }
+
+func (h *Pages) judging(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := web.IDParam(r, "id")
+	if err != nil {
+		return err
+	}
+	j, err := h.Works.Blind(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	pg := h.Page(w, r, p, "", "works")
+	pg.Title = pg.T("works.judge.call", j.Call.Title)
+	var rows []blindRow
+	for _, e := range j.Entries {
+		row := blindRow{BlindEntry: e, Action: "/judging/entries/" + db.FormatID(e.ID), TotalS: score(e.Total)}
+		for _, ph := range e.Photos {
+			row.PhotoURLs = append(row.PhotoURLs, "/work-photos/"+db.FormatID(ph.ID))
+		}
+		for i, c := range j.Call.Criteria {
+			v := ""
+			if i < len(e.Marks) {
+				v = strconv.Itoa(e.Marks[i])
+			}
+			row.Marks = append(row.Marks, markField{Name: "mark." + strconv.Itoa(i), Label: c.Name + " " + strconv.Itoa(c.Weight) + "%", Value: v})
+		}
+		rows = append(rows, row)
+	}
+	pg.Data = map[string]any{"J": j, "Rows": rows, "Facts": facts(pg.Lang, j.Call), "Judging": window(j.Call.ClosesAt, j.Call.JudgeUntil)}
+	h.Render(w, http.StatusOK, "works_judging", pg)
+	return nil
+}
+
+func (h *Pages) score(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := web.IDParam(r, "entry")
+	if err != nil {
+		return err
+	}
+	var marks []int
+	for i := 0; ; i++ {
+		v, ok := r.PostForm["mark."+strconv.Itoa(i)]
+		if !ok || len(v) == 0 {
+			break
+		}
+		n, err := strconv.Atoi(v[0])
+		if err != nil {
+			n = -1 // refused by the store, field by field
+		}
+		marks = append(marks, n)
+	}
+	if _, err := h.Works.Score(r.Context(), p, id, marks); err != nil {
+		return err
+	}
+	web.RedirectAnchor(w, r, "/judging/"+r.PostFormValue("call"), "e-"+db.FormatID(id), "works.flash.scored")
+	return nil
+}
