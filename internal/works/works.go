@@ -162,6 +162,10 @@ func NewStore(d *db.DB, m *member.Store) *Store {
 // SetClock replaces the clock (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
+// Now is the store's clock: pages name phases by the time the store
+// decides them by.
+func (s *Store) Now() time.Time { return s.now() }
+
 func (s *Store) stamp() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
 
 func optTime(ms int64) *time.Time {

@@ -3,6 +3,7 @@ package works
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
@@ -37,18 +38,24 @@ type blindRow struct {
 	TotalS    string
 }
 
-type markField struct{ Name, Label, Value string }
+type markField struct{ Name, Label, Value, Error string }
 
 func (h *Pages) judging(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := web.IDParam(r, "id")
 	if err != nil {
 		return err
 	}
+	return h.renderJudging(w, r, p, h.Page(w, r, p, "", "works"), id, 0, nil, http.StatusOK)
+}
+
+// renderJudging shows a call's entries to a judge; failed is the entry
+// whose marks were refused (its fields carry the form's errors and keep
+// what was typed), 0 for none.
+func (h *Pages) renderJudging(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, id, failed int64, typed []string, status int) error {
 	j, err := h.Works.Blind(r.Context(), p, id)
 	if err != nil {
 		return err
 	}
-	pg := h.Page(w, r, p, "", "works")
 	pg.Title = pg.T("works.judge.call", j.Call.Title)
 	var rows []blindRow
 	for _, e := range j.Entries {
@@ -61,12 +68,19 @@ func (h *Pages) judging(w http.ResponseWriter, r *http.Request, p *auth.Principa
 			if i < len(e.Marks) {
 				v = strconv.Itoa(e.Marks[i])
 			}
-			row.Marks = append(row.Marks, markField{Name: "mark." + strconv.Itoa(i), Label: c.Name + " " + strconv.Itoa(c.Weight) + "%", Value: v})
+			mf := markField{Name: "mark." + strconv.Itoa(i), Label: c.Name + " " + strconv.Itoa(c.Weight) + "%", Value: v}
+			if e.ID == failed && pg.Form != nil {
+				mf.Error = pg.Form.Errors["marks."+strconv.Itoa(i)]
+				if i < len(typed) {
+					mf.Value = typed[i]
+				}
+			}
+			row.Marks = append(row.Marks, mf)
 		}
 		rows = append(rows, row)
 	}
 	pg.Data = map[string]any{"J": j, "Rows": rows, "Facts": facts(pg.Lang, j.Call), "Judging": window(j.Call.ClosesAt, j.Call.JudgeUntil)}
-	h.Render(w, http.StatusOK, "works_judging", pg)
+	h.Render(w, status, "works_judging", pg)
 	return nil
 }
 
@@ -76,20 +90,29 @@ func (h *Pages) score(w http.ResponseWriter, r *http.Request, p *auth.Principal)
 		return err
 	}
 	var marks []int
+	var typed []string
 	for i := 0; ; i++ {
 		v, ok := r.PostForm["mark."+strconv.Itoa(i)]
 		if !ok || len(v) == 0 {
 			break
 		}
-		n, err := strconv.Atoi(v[0])
+		n, err := strconv.Atoi(strings.TrimSpace(v[0]))
 		if err != nil {
 			n = -1 // refused by the store, field by field
 		}
-		marks = append(marks, n)
+		marks, typed = append(marks, n), append(typed, v[0])
 	}
-	if _, err := h.Works.Score(r.Context(), p, id, marks); err != nil {
+	_, err = h.Works.Score(r.Context(), p, id, marks)
+	callID, _ := db.ParseID(r.PostFormValue("call"))
+	if err == nil {
+		web.RedirectAnchor(w, r, "/judging/"+db.FormatID(callID), "e-"+db.FormatID(id), "flash.works.scored")
+		return nil
+	}
+	pg := h.Page(w, r, p, "", "works")
+	form, ok := web.FormError(pg, err)
+	if !ok || callID == 0 {
 		return err
 	}
-	web.RedirectAnchor(w, r, "/judging/"+r.PostFormValue("call"), "e-"+db.FormatID(id), "works.flash.scored")
-	return nil
+	pg.Form = form
+	return h.renderJudging(w, r, p, pg, callID, id, typed, web.FormStatus(err))
 }

@@ -95,7 +95,7 @@ func (h *Pages) mSubmit(w http.ResponseWriter, r *http.Request, p *auth.Principa
 	in, err := entryFrom(r)
 	if err == nil {
 		if _, err = h.Works.Submit(r.Context(), p, id, in); err == nil {
-			web.Redirect(w, r, "/m/works/"+db.FormatID(id), "works.flash.submitted")
+			web.Redirect(w, r, "/m/works/"+db.FormatID(id), "flash.works.submitted")
 			return nil
 		}
 	}
@@ -160,7 +160,7 @@ func (h *Pages) mEdit(w http.ResponseWriter, r *http.Request, p *auth.Principal)
 	in, err := entryFrom(r)
 	if err == nil {
 		if _, err = h.Works.Edit(r.Context(), p, id, in); err == nil {
-			web.Redirect(w, r, "/m/works/entries/"+db.FormatID(id), "works.flash.saved")
+			web.Redirect(w, r, "/m/works/entries/"+db.FormatID(id), "flash.works.saved")
 			return nil
 		}
 	}
@@ -183,6 +183,6 @@ func (h *Pages) mWithdraw(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	if err := h.Works.Withdraw(r.Context(), p, id); err != nil {
 		return err
 	}
-	web.Redirect(w, r, "/m/works/"+db.FormatID(e.CallID), "works.flash.withdrawn")
+	web.Redirect(w, r, "/m/works/"+db.FormatID(e.CallID), "flash.works.withdrawn")
 	return nil
 }

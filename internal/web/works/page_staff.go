@@ -3,6 +3,7 @@ package works
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
@@ -58,7 +59,7 @@ func (h *Pages) list(w http.ResponseWriter, r *http.Request, p *auth.Principal) 
 	return nil
 }
 
-func (h *Pages) now() (t timeT) { return timeNow() }
+func (h *Pages) now() time.Time { return h.Works.Now() }
 
 // ---------- the form ----------
 
@@ -132,7 +133,7 @@ func (h *Pages) newForm(w http.ResponseWriter, r *http.Request, p *auth.Principa
 func (h *Pages) create(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	c, err := h.Works.Create(r.Context(), p, inputFrom(r))
 	if err == nil {
-		web.Redirect(w, r, callURL(c.ID), "works.flash.created")
+		web.Redirect(w, r, callURL(c.ID), "flash.works.created")
 		return nil
 	}
 	pg := h.Page(w, r, p, "works.new.title", "works")
@@ -164,7 +165,7 @@ func (h *Pages) update(w http.ResponseWriter, r *http.Request, p *auth.Principal
 	}
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	if _, err = h.Works.Update(r.Context(), p, id, version, inputFrom(r)); err == nil {
-		web.Redirect(w, r, callURL(id), "works.flash.saved")
+		web.Redirect(w, r, callURL(id), "flash.works.saved")
 		return nil
 	}
 	pg := h.Page(w, r, p, "works.edit.title", "works")
@@ -220,7 +221,7 @@ func (h *Pages) act(w http.ResponseWriter, r *http.Request, p *auth.Principal) e
 	}
 	ctx := r.Context()
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	flash := "works.flash." + r.PathValue("action")
+	flash := "flash.works." + r.PathValue("action")
 	switch r.PathValue("action") {
 	case "publish":
 		_, err = h.Works.Publish(ctx, p, id, version)
@@ -255,6 +256,8 @@ type entryRow struct {
 	*works.Entry
 	StatusL, StatusV, ScoreS, Screen string
 	PhotoURLs                        []string
+	// A refused screening of this entry: its error and what was typed.
+	ReasonError, ReasonValue string
 }
 
 func (h *Pages) entries(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -262,17 +265,21 @@ func (h *Pages) entries(w http.ResponseWriter, r *http.Request, p *auth.Principa
 	if err != nil {
 		return err
 	}
+	return h.renderEntries(w, r, p, h.Page(w, r, p, "", "works"), id, 0, http.StatusOK)
+}
+
+// renderEntries shows a call's entries; failed is the entry whose
+// screening was refused (pg.Form holds why), 0 for none.
+func (h *Pages) renderEntries(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, id, failed int64, status int) error {
 	ctx := r.Context()
 	c, err := h.Works.Get(ctx, p, id)
 	if err != nil {
 		return err
 	}
-	pg := h.Page(w, r, p, "", "works")
 	pg.Title = pg.T("works.entries.title", c.Title)
 	q := works.EntryQuery{Q: web.QueryValue(r, "q"), Status: works.EntryStatus(web.QueryValue(r, "status")), Limit: web.PageSize}
 	q.Offset, _ = strconv.Atoi(web.QueryValue(r, "offset"))
 	list, total, err := h.Works.Entries(ctx, p, id, q)
-	status := http.StatusOK
 	if err != nil {
 		form, ok := web.FormError(pg, err)
 		if !ok {
@@ -285,6 +292,9 @@ func (h *Pages) entries(w http.ResponseWriter, r *http.Request, p *auth.Principa
 		e := &list[i]
 		row := entryRow{Entry: e, StatusL: entryLabel(pg.Lang, e.Status), StatusV: entryVariant(e.Status), ScoreS: score(e.Score),
 			Screen: "/works/entries/" + db.FormatID(e.ID) + "/screen"}
+		if e.ID == failed && pg.Form != nil {
+			row.ReasonError, row.ReasonValue = pg.Form.Errors["reason"], r.PostFormValue("reason")
+		}
 		for _, ph := range e.Photos {
 			row.PhotoURLs = append(row.PhotoURLs, "/work-photos/"+db.FormatID(ph.ID))
 		}
@@ -299,7 +309,7 @@ func (h *Pages) entries(w http.ResponseWriter, r *http.Request, p *auth.Principa
 		next = callURL(id) + "/entries?status=" + string(q.Status) + "&q=" + q.Q + "&offset=" + strconv.Itoa(q.Offset+len(list))
 	}
 	pg.Data = map[string]any{"C": c, "URL": callURL(id), "Rows": rows, "Q": q.Q, "Status": string(q.Status), "StatusOptions": opts,
-		"Total": total.N, "Next": next, "Run": works.CanRun(p, c), "Frozen": c.ResultsAt != nil}
+		"Total": total.N, "Next": next, "Run": works.CanRun(p, c), "Frozen": c.ResultsAt != nil, "Failed": failed}
 	h.Render(w, status, "works_entries", pg)
 	return nil
 }
@@ -310,9 +320,19 @@ func (h *Pages) screen(w http.ResponseWriter, r *http.Request, p *auth.Principal
 		return err
 	}
 	e, err := h.Works.Screen(r.Context(), p, id, r.PostFormValue("decision") == "accept", r.PostFormValue("reason"))
-	if err != nil {
+	if err == nil {
+		web.Redirect(w, r, callURL(e.CallID)+"/entries", "flash.works.screened")
+		return nil
+	}
+	pg := h.Page(w, r, p, "", "works")
+	form, ok := web.FormError(pg, err)
+	if !ok {
 		return err
 	}
-	web.Redirect(w, r, callURL(e.CallID)+"/entries", "works.flash.screened")
-	return nil
+	e, _, serr := h.Works.StaffEntry(r.Context(), p, id)
+	if serr != nil {
+		return err
+	}
+	pg.Form = form
+	return h.renderEntries(w, r, p, pg, e.CallID, id, web.FormStatus(err))
 }
