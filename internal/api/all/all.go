@@ -16,12 +16,14 @@ import (
 	"gonghui/internal/api/members"
 	"gonghui/internal/api/orgs"
 	"gonghui/internal/api/surveys"
+	worksapi "gonghui/internal/api/works"
 	"gonghui/internal/contest"
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
 	"gonghui/internal/inbox"
 	"gonghui/internal/mailbox"
 	"gonghui/internal/survey"
+	"gonghui/internal/works"
 )
 
 // Deps are what the kernel needs and each module's own store.
@@ -34,6 +36,7 @@ type Deps struct {
 	Letters *mailbox.Store
 	Survey  *survey.Store
 	Inbox   *inbox.Registry
+	Works   *works.Store
 }
 
 // Mount builds the API's kernel and registers every module's routes on mux.
@@ -49,6 +52,7 @@ func Mount(mux *http.ServeMux, d Deps) (*api.Handler, error) {
 		mailboxapi.New(h, d.Letters),        // the suggestion box: letters, answers, ratings
 		surveys.New(h, d.Survey),            // surveys: questions with skip logic, responses, results
 		inboxapi.New(h, d.Inbox),            // what waits for the caller's decision
+		worksapi.New(h, d.Works),            // calls for works: entries, screening, blind judging, awards
 	)
 	return h, err
 }

@@ -125,7 +125,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	f.auth.SetDemoMode(true)
 	mux := http.NewServeMux()
 	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, Members: f.mem, HTTP: httpx.Options{}}, Acts: f.acts, Courses: f.crs, Banks: f.banks, Contest: f.cts, Letters: f.lets, Survey: f.svs,
-		Inbox: inbox.New(append(append(append(f.mem.InboxSources(), privacy.InboxSource(f.mem), exports.InboxSource(f.mem, time.Now), f.acts.InboxSource(), f.cts.InboxSource()), f.lets.InboxSources()...), f.works.InboxSources()...)...)}); err != nil {
+		Inbox: inbox.New(append(append(append(f.mem.InboxSources(), privacy.InboxSource(f.mem), exports.InboxSource(f.mem, time.Now), f.acts.InboxSource(), f.cts.InboxSource()), f.lets.InboxSources()...), f.works.InboxSources()...)...), Works: f.works}); err != nil {
 		t.Fatal(err)
 	}
 	f.srv = httptest.NewServer(checked(t, mux))
