@@ -43,7 +43,10 @@ func (s *Store) Screen(ctx context.Context, pr *auth.Principal, entryID int64, a
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
 		c, err := lock(ctx, tx, pr, e.CallID, 0)
 		if err != nil {
-			if errs.Is(err, errs.KindForbidden) {
+			// Who may not see the call finds no entry; who sees it but
+			// may not run it (a leader) is refused, as for the call's
+			// other steps.
+			if errs.Is(err, errs.KindNotFound) {
 				return errs.NotFound("entry")
 			}
 			return err

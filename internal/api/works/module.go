@@ -239,10 +239,22 @@ type marksInput struct {
 	Marks []int `json:"marks"`
 }
 
+// scored is what a judge's marks answer: the entry, the marks as kept
+// and the judge's weighted score.
+type scored struct {
+	ID    int64    `json:"id,string"`
+	Marks []int    `json:"marks"`
+	Total *float64 `json:"total"`
+}
+
 // score: PUT /judging/entries/{id}.
 func (h *API) score(w http.ResponseWriter, r *http.Request) error {
-	return api.Act(w, r, func(ctx context.Context, p *auth.Principal, id int64, in marksInput) (*works.BlindEntry, error) {
-		return h.Works.Score(ctx, p, id, in.Marks)
+	return api.Act(w, r, func(ctx context.Context, p *auth.Principal, id int64, in marksInput) (scored, error) {
+		b, err := h.Works.Score(ctx, p, id, in.Marks)
+		if err != nil {
+			return scored{}, err
+		}
+		return scored{ID: b.ID, Marks: b.Marks, Total: b.Total}, nil
 	})
 }
 

@@ -47,7 +47,7 @@ func (h *API) routes() []api.Route {
 		api.R("GET", "/work-photos/{id}", api.Full, h.photo, img(api.Doc("getWorksPhoto", "A photo of an entry, to staff who read the call and to its judges once the entry is accepted"))),
 		api.R("GET", "/judging", api.Full, h.judging, api.Doc("listJudging", "The published calls the caller sits on the panel of, latest judging deadline first; entries counts the accepted entries the judge has yet to score").Out(api.List[works.Listed]{})),
 		api.R("GET", "/judging/{id}", api.Full, h.blind, api.Doc("getJudging", "A call's accepted entries as the judge reads them: numbered, never with their author, with the judge's own marks").Out(works.Judging{}).Errors(400, 422)),
-		api.R("PUT", "/judging/entries/{id}", api.Full, h.score, api.Doc("scoreWorksEntry", "The judge's marks for an accepted entry, one per criterion in the call's order (0 to 100), while judging is open; again revises them. 409 outside the judging window").In(marksInput{}).Out(works.BlindEntry{}).Errors(409)),
+		api.R("PUT", "/judging/entries/{id}", api.Full, h.score, api.Doc("scoreWorksEntry", "The judge's marks for an accepted entry, one per criterion in the call's order (0 to 100), while judging is open; again revises them. 409 outside the judging window").In(marksInput{}).Out(scored{}).Errors(409)),
 		api.R("GET", "/me/works", api.Self, h.myCalls, api.Doc("myWorksCalls", "Calls for works open to the signed-in member (their union or one above it, and their tags): taking entries, judging, or with results of the last 60 days; entries counts their own").Out(api.List[works.Listed]{})),
 		api.R("GET", "/me/works/{id}", api.Self, h.myCall, api.Doc("myWorksCall", "A call as a member reads it: their own entries (their award once the results are out), whether they may hand in another, the winners once published").Out(works.MemberCall{}).Errors(400, 422)),
 		api.R("POST", "/me/works/{id}/entries", api.Self, h.submit, api.Doc("submitWorksEntry", "Hand in an entry while the call takes entries (409 not_open otherwise; 409 limit past the call's per_member). Essays send body, photo calls one or more photo parts; every field's fault is a 422 on that field and nothing is kept").
@@ -128,6 +128,8 @@ func notes(ns api.Notes) {
 	api.Note[works.BlindEntry](ns, api.TypeNote{Name: "WorksBlindEntry", Desc: "An entry as a judge reads it: a number in place of its author", Fields: map[string]api.FieldNote{
 		"number": {Desc: "1.. in the order entries came in"}, "marks": {Desc: "the judge's marks by criterion; empty before scoring"},
 		"total": {Desc: "the judge's weighted score; absent before scoring"}}})
+	api.Note[scored](ns, api.TypeNote{Name: "WorksScored", Fields: map[string]api.FieldNote{"id": {Desc: "the entry"},
+		"marks": {Desc: "the judge's marks by criterion, as kept"}, "total": {Desc: "the judge's weighted score"}}})
 	api.Note[works.Judge](ns, api.TypeNote{Name: "WorksJudge", Fields: map[string]api.FieldNote{"user_id": {Desc: "the staff account"}, "scored": {Desc: "entries this judge scored"}}})
 	api.Note[screenInput](ns, api.TypeNote{Name: "WorksScreening", Required: []string{"decision"}, Fields: map[string]api.FieldNote{
 		"decision": {Enum: []string{decideAccept, decideReject}}, "reason": {Desc: "reject: why, in words the author reads (required)", MaxLength: api.Count(works.MaxReason)}}})
