@@ -117,7 +117,7 @@ func TestWorksAPI(t *testing.T) {
 			t.Fatalf("submit: %d %s", res.status, res.body)
 		}
 		f.ids["entry"], f.ids["photo"] = e.ID, e.Photos[0].ID
-		ph := f.request(f.token("m1"), "GET", "/api/v1/me/works/photos/{photo}", "", nil, nil)
+		ph := f.request(f.token("m1"), "GET", "/api/v1/me/work-photos/{photo}", "", nil, nil)
 		if ph.status != 200 || ph.header.Get("Content-Type") != "image/png" || ph.body != pic.String() {
 			t.Fatalf("the author's photo: %d %v", ph.status, ph.header)
 		}
@@ -129,22 +129,22 @@ func TestWorksAPI(t *testing.T) {
 			t.Fatalf("second entry: %d %s", res.status, res.body)
 		}
 		f.ids["entry2"], f.ids["photo2"] = e2.ID, e2.Photos[0].ID
-		res = f.sendEntry("m2", "PUT", "/api/v1/me/works/entries/{entry2}", map[string]string{"title": "高空塔吊", "original": "true", "remove": "{photo2}"}, pic.Bytes(), pic.Bytes())
+		res = f.sendEntry("m2", "PUT", "/api/v1/me/work-entries/{entry2}", map[string]string{"title": "高空塔吊", "original": "true", "remove": "{photo2}"}, pic.Bytes(), pic.Bytes())
 		if res.status != 200 || !strings.Contains(res.body, "高空塔吊") || strings.Contains(res.body, f.ids["photo2"]) {
 			t.Fatalf("edit: %d %s", res.status, res.body)
 		}
-		res = f.sendEntry("m2", "PUT", "/api/v1/me/works/entries/{entry2}", map[string]string{"title": "高空塔吊", "original": "true"}, pic.Bytes())
+		res = f.sendEntry("m2", "PUT", "/api/v1/me/work-entries/{entry2}", map[string]string{"title": "高空塔吊", "original": "true"}, pic.Bytes())
 		if res.status != 422 || !strings.Contains(res.body, `"photos"`) {
 			t.Fatalf("too many photos: %d %s", res.status, res.body)
 		}
 		f.run([]Step{
 			{name: "one entry each", as: "m2", method: "GET", path: "/api/v1/me/works/{call}", status: 200, want: []string{`"can_submit":false`, "高空塔吊"}},
-			{name: "not another's entry", as: "m1", method: "GET", path: "/api/v1/me/works/entries/{entry2}", status: 404},
-			{name: "not another's photo", as: "m1", method: "GET", path: "/api/v1/me/works/photos/{photo}", status: 200},
-			{name: "withdraw", as: "m2", method: "POST", path: "/api/v1/me/works/entries/{entry2}/withdraw", status: 204},
-			{name: "withdrawn", as: "m2", method: "GET", path: "/api/v1/me/works/entries/{entry2}", status: 404},
+			{name: "not another's entry", as: "m1", method: "GET", path: "/api/v1/me/work-entries/{entry2}", status: 404},
+			{name: "not another's photo", as: "m1", method: "GET", path: "/api/v1/me/work-photos/{photo}", status: 200},
+			{name: "withdraw", as: "m2", method: "POST", path: "/api/v1/me/work-entries/{entry2}/withdraw", status: 204},
+			{name: "withdrawn", as: "m2", method: "GET", path: "/api/v1/me/work-entries/{entry2}", status: 404},
 		})
-		if st, _ := f.do(f.token("m2"), "GET", "/api/v1/me/works/photos/{photo}", "", nil); st != 404 {
+		if st, _ := f.do(f.token("m2"), "GET", "/api/v1/me/work-photos/{photo}", "", nil); st != 404 {
 			t.Fatalf("another member's photo: %d", st)
 		}
 
@@ -163,15 +163,17 @@ func TestWorksAPI(t *testing.T) {
 			{name: "the staff's photo", as: "officer_a", method: "GET", path: "/api/v1/work-photos/{photo}", status: 200},
 			{name: "another street's photo", as: "officer_b", method: "GET", path: "/api/v1/work-photos/{photo}", status: 404},
 			{name: "not before acceptance for the judge", as: "judge_a", method: "GET", path: "/api/v1/work-photos/{photo}", status: 404},
-			{name: "a leader may not screen", as: "leader_a", method: "POST", path: "/api/v1/works/entries/{entry}/screen", body: `{"decision":"accept"}`, status: 403},
-			{name: "another street may not screen", as: "officer_b", method: "POST", path: "/api/v1/works/entries/{entry}/screen", body: `{"decision":"accept"}`, status: 404},
-			{name: "bad decision", as: "officer_a", method: "POST", path: "/api/v1/works/entries/{entry}/screen", body: `{"decision":"maybe"}`, status: 422, want: []string{`"decision"`}},
-			{name: "reject needs a reason", as: "officer_a", method: "POST", path: "/api/v1/works/entries/{entry}/screen", body: `{"decision":"reject","reason":" "}`, status: 422, want: []string{`"reason"`}},
-			{name: "accept", as: "officer_a", method: "POST", path: "/api/v1/works/entries/{entry}/screen", body: `{"decision":"accept"}`, status: 200, want: []string{`"status":"accepted"`}},
-			{name: "the author sees it accepted", as: "m1", method: "GET", path: "/api/v1/me/works/entries/{entry}", status: 200, want: []string{`"status":"accepted"`}},
+			{name: "the entry for staff", as: "officer_a", method: "GET", path: "/api/v1/work-entries/{entry}", status: 200, want: []string{"张一", `"status":"submitted"`}},
+			{name: "another street's entry", as: "officer_b", method: "GET", path: "/api/v1/work-entries/{entry}", status: 404},
+			{name: "a leader may not screen", as: "leader_a", method: "POST", path: "/api/v1/work-entries/{entry}/screen", body: `{"decision":"accept"}`, status: 403},
+			{name: "another street may not screen", as: "officer_b", method: "POST", path: "/api/v1/work-entries/{entry}/screen", body: `{"decision":"accept"}`, status: 404},
+			{name: "bad decision", as: "officer_a", method: "POST", path: "/api/v1/work-entries/{entry}/screen", body: `{"decision":"maybe"}`, status: 422, want: []string{`"decision"`}},
+			{name: "reject needs a reason", as: "officer_a", method: "POST", path: "/api/v1/work-entries/{entry}/screen", body: `{"decision":"reject","reason":" "}`, status: 422, want: []string{`"reason"`}},
+			{name: "accept", as: "officer_a", method: "POST", path: "/api/v1/work-entries/{entry}/screen", body: `{"decision":"accept"}`, status: 200, want: []string{`"status":"accepted"`}},
+			{name: "the author sees it accepted", as: "m1", method: "GET", path: "/api/v1/me/work-entries/{entry}", status: 200, want: []string{`"status":"accepted"`}},
 			{name: "a leader may not close", as: "leader_a", method: "POST", path: "/api/v1/works/{call}/close", body: `{}`, status: 403},
 			{name: "close", as: "officer_a", method: "POST", path: "/api/v1/works/{call}/close", status: 200},
-			{name: "closed to entries", as: "m1", method: "POST", path: "/api/v1/me/works/entries/{entry}/withdraw", status: 409},
+			{name: "closed to entries", as: "m1", method: "POST", path: "/api/v1/me/work-entries/{entry}/withdraw", status: 409},
 		})
 
 		// The judge scores blind.

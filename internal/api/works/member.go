@@ -32,7 +32,7 @@ func (h *API) myCall(w http.ResponseWriter, r *http.Request) error {
 	return api.Get(w, r, h.Works.ForMemberOne)
 }
 
-// myEntry: GET /me/works/entries/{id}.
+// myEntry: GET /me/work-entries/{id}.
 func (h *API) myEntry(w http.ResponseWriter, r *http.Request) error {
 	return api.Get(w, r, h.Works.Own)
 }
@@ -51,10 +51,10 @@ func (h *API) submit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return api.Created(w, api.Prefix+"/me/works/entries/"+db.FormatID(e.ID), e)
+	return api.Created(w, api.Prefix+"/me/work-entries/"+db.FormatID(e.ID), e)
 }
 
-// editEntry: PUT /me/works/entries/{id}.
+// editEntry: PUT /me/work-entries/{id}.
 func (h *API) editEntry(w http.ResponseWriter, r *http.Request) error {
 	return api.WithInput(w, r, func(r *http.Request) (works.EntryInput, error) { return readEntry(w, r) },
 		func(ctx context.Context, p *auth.Principal, id int64, in works.EntryInput) (*works.Entry, error) {
@@ -62,7 +62,7 @@ func (h *API) editEntry(w http.ResponseWriter, r *http.Request) error {
 		})
 }
 
-// withdraw: POST /me/works/entries/{id}/withdraw.
+// withdraw: POST /me/work-entries/{id}/withdraw.
 func (h *API) withdraw(w http.ResponseWriter, r *http.Request) error {
 	return api.Remove(w, r, h.Works.Withdraw)
 }

@@ -160,6 +160,14 @@ func offset(q *api.Query) int {
 	return n
 }
 
+// staffEntry: GET /work-entries/{id}.
+func (h *API) staffEntry(w http.ResponseWriter, r *http.Request) error {
+	return api.Get(w, r, func(ctx context.Context, p *auth.Principal, id int64) (*works.Entry, error) {
+		e, _, err := h.Works.StaffEntry(ctx, p, id)
+		return e, err
+	})
+}
+
 // Decisions of a screening.
 const (
 	decideAccept = "accept"
@@ -171,7 +179,7 @@ type screenInput struct {
 	Reason   string `json:"reason"`
 }
 
-// screen: POST /works/entries/{id}/screen.
+// screen: POST /work-entries/{id}/screen.
 func (h *API) screen(w http.ResponseWriter, r *http.Request) error {
 	return api.Act(w, r, func(ctx context.Context, p *auth.Principal, id int64, in screenInput) (*works.Entry, error) {
 		if in.Decision != decideAccept && in.Decision != decideReject {
@@ -258,7 +266,7 @@ func (h *API) score(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// photo: GET /work-photos/{id} (staff, judges) and GET /me/works/photos/{id} (the author).
+// photo: GET /work-photos/{id} (staff, judges) and GET /me/work-photos/{id} (the author).
 func (h *API) photo(w http.ResponseWriter, r *http.Request) error {
 	id, err := api.PathID(r, "id")
 	if err != nil {

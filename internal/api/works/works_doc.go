@@ -35,7 +35,8 @@ func (h *API) routes() []api.Route {
 		api.R("GET", "/works/{id}/entries", api.Full, h.listEntries, api.Doc("listWorksEntries", "A call's entries with their authors, ranked ones by place and the rest newest first, with the filter's total; withdrawn ones only when asked by status").
 			Params(api.QP("q", "words of the title or the author's name", api.Str()), api.QP("status", "", api.EnumS(api.EnumOf(works.EntryStatuses...)...)), api.Param{Ref: "limit"}, offsetP).
 			Out(api.TotalList[works.Entry]{})),
-		api.R("POST", "/works/entries/{id}/screen", api.Full, h.screen, api.Doc("screenWorksEntry", "Accept an entry for judging, or reject it with the reason its author reads; until the results are out. 409 scored: an entry a judge scored may not be rejected").In(screenInput{}).Out(works.Entry{}).Errors(409)),
+		api.R("GET", "/work-entries/{id}", api.Full, h.staffEntry, api.Doc("getWorksEntry", "One entry of a call of the caller's subtrees, with its author").Out(works.Entry{}).Errors(400, 422)),
+		api.R("POST", "/work-entries/{id}/screen", api.Full, h.screen, api.Doc("screenWorksEntry", "Accept an entry for judging, or reject it with the reason its author reads; until the results are out. 409 scored: an entry a judge scored may not be rejected").In(screenInput{}).Out(works.Entry{}).Errors(409)),
 		api.R("GET", "/works/{id}/judges", api.Full, h.judges, api.Doc("listWorksJudges", "A call's panel, with how many entries each judge scored").Out(api.List[works.Judge]{}).Errors(400, 422)),
 		api.R("GET", "/works/{id}/judges/candidates", api.Full, h.candidates, api.Doc("worksJudgeCandidates", "Staff accounts that may sit on the panel: enabled, holding contest.read at the publisher or below (at most 50)").
 			Params(api.QP("q", "words of the name or the username", api.Str())).Out(api.List[works.Judge]{})),
@@ -52,11 +53,11 @@ func (h *API) routes() []api.Route {
 		api.R("GET", "/me/works/{id}", api.Self, h.myCall, api.Doc("myWorksCall", "A call as a member reads it: their own entries (their award once the results are out), whether they may hand in another, the winners once published").Out(works.MemberCall{}).Errors(400, 422)),
 		api.R("POST", "/me/works/{id}/entries", api.Self, h.submit, api.Doc("submitWorksEntry", "Hand in an entry while the call takes entries (409 not_open otherwise; 409 limit past the call's per_member). Essays send body, photo calls one or more photo parts; every field's fault is a 422 on that field and nothing is kept").
 			Form(entryForm("title", "original")).Made(works.Entry{}).Errors(409)),
-		api.R("GET", "/me/works/entries/{id}", api.Self, h.myEntry, api.Doc("myWorksEntry", "One of the member's own entries with its photos, its screening and, when rejected, the reason").Out(works.Entry{}).Errors(400, 422)),
-		api.R("PUT", "/me/works/entries/{id}", api.Self, h.editEntry, api.Doc("editWorksEntry", "Rewrite an entry while the call takes entries: the fields replace the old ones, photo parts are added, remove drops photos; a screened entry waits to be screened again").
+		api.R("GET", "/me/work-entries/{id}", api.Self, h.myEntry, api.Doc("myWorksEntry", "One of the member's own entries with its photos, its screening and, when rejected, the reason").Out(works.Entry{}).Errors(400, 422)),
+		api.R("PUT", "/me/work-entries/{id}", api.Self, h.editEntry, api.Doc("editWorksEntry", "Rewrite an entry while the call takes entries: the fields replace the old ones, photo parts are added, remove drops photos; a screened entry waits to be screened again").
 			Form(entryForm("title", "original")).Out(works.Entry{}).Errors(409)),
-		api.R("POST", "/me/works/entries/{id}/withdraw", api.Self, h.withdraw, api.Doc("withdrawWorksEntry", "Take an entry back while the call takes entries: its photos are deleted and the member may hand in another").OptIn(api.Empty{}).None("Withdrawn").Errors(409)),
-		api.R("GET", "/me/works/photos/{id}", api.Self, h.photo, img(api.Doc("myWorksPhoto", "A photo of one of the member's own entries"))),
+		api.R("POST", "/me/work-entries/{id}/withdraw", api.Self, h.withdraw, api.Doc("withdrawWorksEntry", "Take an entry back while the call takes entries: its photos are deleted and the member may hand in another").OptIn(api.Empty{}).None("Withdrawn").Errors(409)),
+		api.R("GET", "/me/work-photos/{id}", api.Self, h.photo, img(api.Doc("myWorksPhoto", "A photo of one of the member's own entries"))),
 	})
 }
 
