@@ -140,7 +140,7 @@ func TestWorksAPI(t *testing.T) {
 		f.run([]Step{
 			{name: "one entry each", as: "m2", method: "GET", path: "/api/v1/me/works/{call}", status: 200, want: []string{`"can_submit":false`, "高空塔吊"}},
 			{name: "not another's entry", as: "m1", method: "GET", path: "/api/v1/me/work-entries/{entry2}", status: 404},
-			{name: "not another's photo", as: "m1", method: "GET", path: "/api/v1/me/work-photos/{photo}", status: 200},
+			{name: "the author's photo again", as: "m1", method: "GET", path: "/api/v1/me/work-photos/{photo}", status: 200},
 			{name: "withdraw", as: "m2", method: "POST", path: "/api/v1/me/work-entries/{entry2}/withdraw", status: 204},
 			{name: "withdrawn", as: "m2", method: "GET", path: "/api/v1/me/work-entries/{entry2}", status: 404},
 		})
