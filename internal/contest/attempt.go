@@ -168,7 +168,7 @@ func (s *Store) Start(ctx context.Context, pr *auth.Principal, contestID int64) 
 		id := db.NewID()
 		// In a commit shared with the papers opened at the same moment: a
 		// duplicate (another press of start) fails alone and resumes theirs.
-		err = s.group.Do(ctx, func(tx *db.Tx) error {
+		err = s.shared(ctx, func(tx *db.Tx) error {
 			_, err := tx.Exec(ctx, `INSERT INTO attempts (id, contest_id, member_id, member_org_path, number, status, started_at, deadline_at, max_score, paper)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, contestID, m.ID, m.OrgPath, number, AttemptOpen, scope.Millis(now),
 				scope.Millis(deadline), c.MaxScore, string(raw))
@@ -333,7 +333,7 @@ func (s *Store) Save(ctx context.Context, pr *auth.Principal, attemptID int64, p
 		return nil, err
 	}
 	raw, _ := json.Marshal(ans)
-	err = s.group.Do(ctx, func(tx *db.Tx) error {
+	err = s.shared(ctx, func(tx *db.Tx) error {
 		res, err := tx.Exec(ctx, `INSERT INTO attempt_answers (attempt_id, position, answer, saved_at)
 			SELECT id, ?, ?, ? FROM attempts WHERE id = ? AND status = ?`+tx.ForShare()+`
 			ON CONFLICT (attempt_id, position) DO UPDATE SET answer = excluded.answer, saved_at = excluded.saved_at`,
@@ -362,7 +362,7 @@ func (s *Store) Switched(ctx context.Context, pr *auth.Principal, attemptID int6
 	if _, _, err := s.attemptFor(ctx, pr, attemptID); err != nil {
 		return err
 	}
-	return s.group.Do(ctx, func(tx *db.Tx) error {
+	return s.shared(ctx, func(tx *db.Tx) error {
 		_, err := tx.Exec(ctx, "UPDATE attempts SET switches = switches + 1 WHERE id = ? AND status = ?", attemptID, AttemptOpen)
 		if err != nil {
 			return errs.Internal(err, "contest: record switch")

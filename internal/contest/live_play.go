@@ -154,7 +154,7 @@ func (s *Store) LiveAnswer(ctx context.Context, pr *auth.Principal, code string,
 	}
 	took := max(now-r.openedAt, 0)
 	raw, _ := json.Marshal(ans)
-	err = s.group.Do(ctx, func(tx *db.Tx) error {
+	err = s.shared(ctx, func(tx *db.Tx) error {
 		// The session row is read under a shared lock: a host's step that
 		// closes or moves the question waits for the answers in flight, and
 		// an answer after it finds no row to insert from.

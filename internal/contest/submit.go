@@ -76,7 +76,7 @@ func (s *Store) finish(ctx context.Context, contestID, attemptID, memberID int64
 		return nil, err
 	}
 	var done *finished
-	err = s.group.Do(ctx, func(tx *db.Tx) error {
+	err = s.shared(ctx, func(tx *db.Tx) error {
 		done = nil
 		// Locked and read in one round trip.
 		a, err := scanAttempt(tx.QueryRow(ctx, "SELECT "+attemptCols+" FROM attempts WHERE id = ?"+tx.ForUpdate(), attemptID))

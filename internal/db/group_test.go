@@ -86,3 +86,41 @@ func TestGroupAnswersEachCallerExactly(t *testing.T) {
 		}
 	})
 }
+
+// A spread group (several batches at once on PostgreSQL) commits every
+// caller's own row exactly once and answers each, however many arrive.
+func TestSpreadGroupCommitsEveryCaller(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if _, err := d.Exec(ctx, "CREATE TABLE spread_t (id INTEGER PRIMARY KEY)"); err != nil {
+			t.Fatal(err)
+		}
+		g := d.NewSpreadGroup(16)
+		const n = 400
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = g.Do(ctx, func(tx *db.Tx) error {
+					_, err := tx.Exec(ctx, "INSERT INTO spread_t (id) VALUES (?)", i)
+					return err
+				})
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("caller %d: %v", i, err)
+			}
+		}
+		var k int
+		if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM spread_t").Scan(&k); err != nil || k != n {
+			t.Fatalf("%d rows for %d callers (%v)", k, n, err)
+		}
+		if batches, ops := g.Stats(); ops != n || batches < 1 {
+			t.Fatalf("%d operations in %d batches", ops, batches)
+		}
+	})
+}
