@@ -60,29 +60,9 @@ func (s *Store) Get(ctx context.Context, pr *auth.Principal, id int64) (*Contest
 	return signup.Seen(rule, pr, c, err, func(c *Contest) string { return c.OrgPath })
 }
 
-// places resolves the publisher and the audience of p and checks that pr
-// may publish there.
+// places resolves the publisher and the audience of p (signup.Places).
 func places(ctx context.Context, q signup.Queryer, pr *auth.Principal, p *parsed) (orgP, audP string, err error) {
-	if p.OrgID == 0 {
-		return "", "", signup.FieldErr("org_id", "field.required")
-	}
-	if orgP, err = signup.SeenOrg(ctx, q, rule, pr, p.OrgID, "org_id"); err != nil {
-		return "", "", err
-	}
-	if !rule.CanWrite(pr, orgP) {
-		return "", "", errs.Forbidden()
-	}
-	if p.AudienceOrgID == 0 {
-		p.AudienceOrgID = p.OrgID
-	}
-	audP, ok, err := signup.OrgPath(ctx, q, p.AudienceOrgID)
-	if err != nil {
-		return "", "", err
-	}
-	if !ok || !auth.Inside(audP, orgP) {
-		return "", "", signup.FieldErr("audience_org_id", "contest.audience_outside")
-	}
-	return orgP, audP, nil
+	return signup.Places(ctx, q, rule, pr, p.OrgID, &p.AudienceOrgID, "contest.audience_outside")
 }
 
 func sectionsJSON(secs []Section) string {

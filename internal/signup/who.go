@@ -144,3 +144,30 @@ func Reach(ctx context.Context, ms *member.Store, memberID int64) (*member.Brief
 	}
 	return m, paths, nil
 }
+
+// Places resolves the publisher and the audience of a host (a contest, a
+// survey, a call for works): the publisher must be one pr sees and may
+// write at; the audience (0: the publisher) must lie in its subtree, or
+// audience_org_id is refused with outsideKey.
+func Places(ctx context.Context, q Queryer, r scope.Rule, pr *auth.Principal, orgID int64, audienceID *int64, outsideKey string) (orgP, audP string, err error) {
+	if orgID == 0 {
+		return "", "", FieldErr("org_id", "field.required")
+	}
+	if orgP, err = SeenOrg(ctx, q, r, pr, orgID, "org_id"); err != nil {
+		return "", "", err
+	}
+	if !r.CanWrite(pr, orgP) {
+		return "", "", errs.Forbidden()
+	}
+	if *audienceID == 0 {
+		*audienceID = orgID
+	}
+	audP, ok, err := OrgPath(ctx, q, *audienceID)
+	if err != nil {
+		return "", "", err
+	}
+	if !ok || !auth.Inside(audP, orgP) {
+		return "", "", FieldErr("audience_org_id", outsideKey)
+	}
+	return orgP, audP, nil
+}

@@ -124,29 +124,9 @@ func (s *Store) Get(ctx context.Context, pr *auth.Principal, id int64) (*Survey,
 	return signup.Seen(rule, pr, v, err, func(v *Survey) string { return v.OrgPath })
 }
 
-// places resolves the publisher and the audience and checks that pr may
-// publish there.
+// places resolves the publisher and the audience of p (signup.Places).
 func places(ctx context.Context, q signup.Queryer, pr *auth.Principal, p *parsed) (orgP, audP string, err error) {
-	if p.OrgID == 0 {
-		return "", "", signup.FieldErr("org_id", "field.required")
-	}
-	if orgP, err = signup.SeenOrg(ctx, q, rule, pr, p.OrgID, "org_id"); err != nil {
-		return "", "", err
-	}
-	if !rule.CanWrite(pr, orgP) {
-		return "", "", errs.Forbidden()
-	}
-	if p.AudienceOrgID == 0 {
-		p.AudienceOrgID = p.OrgID
-	}
-	audP, ok, err := signup.OrgPath(ctx, q, p.AudienceOrgID)
-	if err != nil {
-		return "", "", err
-	}
-	if !ok || !auth.Inside(audP, orgP) {
-		return "", "", signup.FieldErr("audience_org_id", "survey.audience_outside")
-	}
-	return orgP, audP, nil
+	return signup.Places(ctx, q, rule, pr, p.OrgID, &p.AudienceOrgID, "survey.audience_outside")
 }
 
 // Create saves a new survey as a draft.
