@@ -42,6 +42,8 @@ type Config struct {
 	ExportApprovalRows, ExportPerHour, MassReadAlert int
 	// RetentionYears is how long after a membership ended its personal data is kept (0: never anonymised).
 	RetentionYears int
+	// HolidaysFile adds or corrects public holidays and make-up working days (internal/workday).
+	HolidaysFile string
 }
 
 // option describes one setting once, for flags, environment and help text.
@@ -78,6 +80,7 @@ func (c *Config) options() []option {
 		{flag: "export-per-hour", env: "GONGHUI_EXPORT_PER_HOUR", def: "10", integer: &c.ExportPerHour, help: "full-number exports one account may start per hour"},
 		{flag: "mass-read-alert", env: "GONGHUI_MASS_READ_ALERT", def: "2000", integer: &c.MassReadAlert, help: "members one account may read in an hour (reveals, exported rows) before a warning is logged and counted in /metrics"},
 		{flag: "retention-years", env: "GONGHUI_RETENTION_YEARS", def: "3", integer: &c.RetentionYears, help: "years after a membership ended before its personal data is anonymised (0: never)"},
+		{flag: "holidays-file", env: "GONGHUI_HOLIDAYS_FILE", def: "", str: &c.HolidaysFile, help: "file of public holidays and make-up working days to add to or correct the built-in table, one day a line: 2028-01-01,元旦,holiday or 2028-02-05,春节调休,work (every server process needs the same one)"},
 		{flag: "key-profile", env: "GONGHUI_KEY_PROFILE", def: "standard", str: &c.KeyProfile, help: "algorithms for a new key file: standard (AES-256-GCM, HMAC-SHA-256) or gm (SM4-GCM, HMAC-SM3)"},
 	}
 }

@@ -70,6 +70,9 @@ type Main struct {
 // Open connects to the database, brings its schema up to date and loads the
 // demo world when asked; it does not listen yet.
 func Open(ctx context.Context, cfg Config) (*Main, error) {
+	if err := useHolidays(cfg.HolidaysFile, time.Now()); err != nil {
+		return nil, err
+	}
 	d, err := db.Open(ctx, cfg.DB, db.Options{MaxConns: cfg.MaxConns, SQLiteWriterCacheMB: cfg.SQLiteCacheMB})
 	if err != nil {
 		return nil, err
