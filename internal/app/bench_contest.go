@@ -38,7 +38,7 @@ func cmdBenchContest(ctx context.Context, args []string, stdout, stderr io.Write
 	answers := fs.Int("answers", 20, "questions on the paper, each answered")
 	conc := fs.Int("concurrency", 64, "clients at once")
 	secs := fs.Int("seconds", 10, "how long pgbench runs (PostgreSQL only)")
-	profile := fs.String("cpuprofile", "", "write a CPU profile of the HTTP submissions to this file (go tool pprof)")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the HTTP saves and submissions to this file (go tool pprof)")
 	runs := fs.Int("runs", 100, "requests each board answer is timed over (p50 and p95)")
 	bareRun := fs.Bool("bare", true, "also run the store's transactions one by one (the database's own limit)")
 	if err := fs.Parse(args); err != nil {
@@ -123,6 +123,10 @@ func cmdBenchContest(ctx context.Context, args []string, stdout, stderr io.Write
 		return err
 	}
 	b0, o0 := m.Contest.GroupStats()
+	stopProfile, err := startProfile(*profile)
+	if err != nil {
+		return err
+	}
 	saves := make([]int64, len(members)**answers)
 	for i := range saves {
 		saves[i] = int64(i)
@@ -135,10 +139,6 @@ func cmdBenchContest(ctx context.Context, args []string, stdout, stderr io.Write
 		return err
 	}
 	if err := m.DB.Analyze(ctx); err != nil {
-		return err
-	}
-	stopProfile, err := startProfile(*profile)
-	if err != nil {
 		return err
 	}
 	submitted, err := benchRun(idx, *conc, func(c *http.Client, i int64) error {

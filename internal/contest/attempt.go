@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"gonghui/internal/auth"
@@ -46,6 +47,10 @@ type Attempt struct {
 }
 
 const attemptCols = `id, contest_id, member_id, number, status, started_at, deadline_at, submitted_at, score, max_score, passed, pending, switches, paper, member_org_path`
+
+// attemptColsCached are attemptCols without the paper, for an attempt
+// whose paper the process holds decoded.
+var attemptColsCached = strings.Replace(attemptCols, "paper,", "'' AS paper,", 1)
 
 func scanAttempt(sc interface{ Scan(...any) error }) (Attempt, error) {
 	var a Attempt
@@ -290,14 +295,24 @@ func (s *Store) attemptFor(ctx context.Context, pr *auth.Principal, id int64) (*
 	if pr == nil {
 		return nil, nil, scope.NilPrincipal("contest: attempt")
 	}
-	a, err := scanAttempt(s.DB.QueryRow(ctx, "SELECT "+attemptCols+" FROM attempts WHERE id = ?", id))
+	// The paper, kilobytes a row, is not read again while this process
+	// holds it decoded: a paper never changes once drawn.
+	p := s.papers.get(id)
+	cols := attemptCols
+	if p != nil {
+		cols = attemptColsCached
+	}
+	a, err := scanAttempt(s.DB.QueryRow(ctx, "SELECT "+cols+" FROM attempts WHERE id = ?", id))
 	if err == sql.ErrNoRows || err == nil && (pr.Kind != auth.KindMember || a.MemberID != pr.MemberID) {
 		return nil, nil, errs.NotFound("attempt")
 	}
 	if err != nil {
 		return nil, nil, errs.Internal(err, "contest: read attempt")
 	}
-	p, err := s.decodePaper(a.ID, a.paper)
+	if p != nil {
+		return &a, p, nil
+	}
+	p, err = s.decodePaper(a.ID, a.paper)
 	return &a, p, err
 }
 
@@ -350,8 +365,8 @@ func (s *Store) Save(ctx context.Context, pr *auth.Principal, attemptID int64, p
 		return nil, err
 	}
 	out := &Saved{Position: position, SavedAt: now}
-	if c, err := load(ctx, s.DB, a.ContestID); err == nil && c.Practice {
-		out.Feedback = feedback(pq, ans, c.PartialCredit)
+	if r, err := s.feedbackRules(ctx, a.ContestID); err == nil && r.practice {
+		out.Feedback = feedback(pq, ans, r.partial)
 	}
 	return out, nil
 }
@@ -369,4 +384,22 @@ func (s *Store) Switched(ctx context.Context, pr *auth.Principal, attemptID int6
 		}
 		return nil
 	})
+}
+
+// feedbackRules are the switches a save needs of its contest.
+type feedbackRules struct{ practice, partial bool }
+
+// feedbackRules reads them once per contest and process: the contest of
+// an attempt has papers, so they can no longer change.
+func (s *Store) feedbackRules(ctx context.Context, contestID int64) (feedbackRules, error) {
+	if r, ok := s.feedback.Load(contestID); ok {
+		return r.(feedbackRules), nil
+	}
+	c, err := load(ctx, s.DB, contestID)
+	if err != nil {
+		return feedbackRules{}, err
+	}
+	r := feedbackRules{practice: c.Practice, partial: c.PartialCredit}
+	s.feedback.Store(contestID, r)
+	return r, nil
 }

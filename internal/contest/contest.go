@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"gonghui/internal/auth"
@@ -154,6 +155,10 @@ type Store struct {
 	group   *db.Group
 	now     func() time.Time
 	papers  *paperCache
+	// feedback holds each contest's practice and partial-credit switches
+	// once it has papers: from then on they are frozen (write.go refuses
+	// to change them), so every process may keep them.
+	feedback sync.Map // contest id → feedbackRules
 
 	standings  *standings
 	exactBelow int // boards counted exactly: ExactBelow (tests lower it)
