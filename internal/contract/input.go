@@ -248,3 +248,11 @@ func toHalfWidth(s string) string {
 		return r
 	}, s)
 }
+
+// Check is the store's checks of in that need no database: a form with
+// errors of its own shows them together with these, saving nothing.
+func Check(in Input) error {
+	f := errs.Fields{}
+	in.validate(f)
+	return f.Err()
+}

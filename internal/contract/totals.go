@@ -173,3 +173,47 @@ func (s *Store) employerNames(ctx context.Context, id int64) (string, error) {
 	}
 	return strings.Join(names, "、"), rows.Err()
 }
+
+// Choice is an employer a contract may cover.
+type Choice struct {
+	ID      int64  `json:"id,string"`
+	Name    string `json:"name"`
+	OrgName string `json:"org_name"` // its owner
+}
+
+// MaxChoices bounds the employers the form offers.
+const MaxChoices = 500
+
+// Choices lists employers of the subtrees where pr drafts contracts
+// (owned or organised there), by name: what the form offers to cover.
+func (s *Store) Choices(ctx context.Context, pr *auth.Principal) ([]Choice, error) {
+	if pr == nil {
+		return nil, scope.NilPrincipal("contract: choices")
+	}
+	var paths []string
+	for _, g := range pr.Grants {
+		if pr.CanAt(rule.Write, g.OrgPath) {
+			paths = append(paths, g.OrgPath)
+		}
+	}
+	if len(paths) == 0 {
+		return []Choice{}, nil
+	}
+	owner, oargs := scope.SQL("e.owner_path", paths)
+	union, uargs := scope.SQL("e.union_path", paths)
+	rows, err := s.DB.Query(ctx, "SELECT e.id, e.name, o.name FROM employers e JOIN orgs o ON o.id = e.owner_org_id WHERE ("+owner+" OR "+union+
+		") ORDER BY e.name, e.id LIMIT ?", append(append(oargs, uargs...), MaxChoices)...)
+	if err != nil {
+		return nil, errs.Internal(err, "contract: choices")
+	}
+	defer rows.Close()
+	out := []Choice{}
+	for rows.Next() {
+		var c Choice
+		if err := rows.Scan(&c.ID, &c.Name, &c.OrgName); err != nil {
+			return nil, errs.Internal(err, "contract: choices")
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
