@@ -29,9 +29,6 @@ func New(h *api.Handler, s *contract.Store) *API { return &API{Handler: h, Contr
 
 // Routes lists the module's routes with their descriptions.
 func (h *API) Routes() []api.Route {
-	if h.Contracts == nil {
-		return nil
-	}
 	return h.routes()
 }
 
