@@ -33,6 +33,7 @@ type listData struct {
 	Sort            string
 	Pager           web.CursorPager
 	Totals          *contract.Totals
+	InForce         int
 	Coverage        string // covered employers' share of the registry's, in words
 	ExportURL       string
 	CanWrite        bool
@@ -74,6 +75,9 @@ func (h *Pages) list(w http.ResponseWriter, r *http.Request, p *auth.Principal) 
 	}
 	if d.Totals, err = h.Contracts.Totals(ctx, p, contract.Query{Org: q.Org}); err != nil && !errs.Is(err, errs.KindInvalid) {
 		return err
+	}
+	if d.Totals != nil {
+		d.InForce = d.Totals.ByStatus[contract.StatusInForce]
 	}
 	if t := d.Totals; t != nil && t.Registry > 0 {
 		d.Coverage = pg.T("contract.list.coverage_share", fmt.Sprintf("%d.%d", t.Employers*100/t.Registry, t.Employers*1000/t.Registry%10))
