@@ -105,6 +105,9 @@ func (h *Pages) renderForm(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	for i := range formRows {
 		rows = append(rows, strconv.Itoa(i))
 	}
+	if v != nil && v["org_id"] == "" && len(orgs) > 0 {
+		v["org_id"] = orgs[0].Value // most staff act at one union
+	}
 	pg.Data = map[string]any{"Action": action, "V": v, "Orgs": orgs, "Employers": emps, "Rows": rows, "Editing": editing,
 		"Kinds": web.EnumOptions(pg.Lang, contract.Kinds, kindLabel), "Coverages": web.EnumOptions(pg.Lang, contract.Coverages, coverageLabel),
 		"Full": len(choices) >= contract.MaxChoices}
