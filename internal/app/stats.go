@@ -9,6 +9,7 @@ import (
 
 	"gonghui/internal/activity"
 	"gonghui/internal/contest"
+	"gonghui/internal/contract"
 	"gonghui/internal/course"
 	"gonghui/internal/mailbox"
 	"gonghui/internal/member"
@@ -20,7 +21,7 @@ import (
 
 // statSources are the packages that keep figures (see internal/stats).
 func statSources() []stats.Source {
-	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource(), course.StatSource(), contest.StatSource(), mailbox.StatSource(), survey.StatSource(), works.StatSource()}
+	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource(), course.StatSource(), contest.StatSource(), mailbox.StatSource(), survey.StatSource(), works.StatSource(), contract.StatSource()}
 }
 
 // cmdStats recounts every organisation's figures from the rows (rebuild),

@@ -40,6 +40,7 @@ var Areas = []Area{
 		"contest.live_start", "contest.live_next", "contest.live_reveal", "contest.live_end"}},
 	{"mailbox", []string{"mailbox.write", "mailbox.accept", "mailbox.answer", "mailbox.forward", "mailbox.decline", "mailbox.close",
 		"mailbox.rate", "mailbox.follow_up"}},
+	{"contract", []string{"contract.create", "contract.update", "contract.submit", "contract.object", "contract.renew", "contract.file"}},
 	{"survey", []string{"survey.create", "survey.update", "survey.publish", "survey.close", "survey.export"}},
 	{"works", []string{"works.create", "works.update", "works.publish", "works.cancel", "works.close", "works.submit", "works.edit",
 		"works.withdraw", "works.screen", "works.judge_add", "works.judge_remove", "works.score", "works.award", "works.results"}},

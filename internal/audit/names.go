@@ -62,6 +62,7 @@ var lookup = map[string]struct{ sql, page string }{
 	"question":         {"SELECT q.id, b.id, substr(q.stem, 1, 40), b.name, b.org_path FROM questions q JOIN question_banks b ON b.id = q.bank_id WHERE q.id IN (%s)", "bank"},
 	"transfer":         {"SELECT t.id, t.id, m.name, '', m.org_path FROM transfers t JOIN members m ON m.id = t.member_id WHERE t.id IN (%s)", "transfer"},
 	"join_application": {"SELECT id, id, name, '', org_path FROM join_applications WHERE id IN (%s)", "application"},
+	"contract":         {"SELECT c.id, c.id, c.title, o.name, o.path FROM contracts c JOIN orgs o ON o.id = c.org_id WHERE c.id IN (%s)", ""},
 	"letter":           {"SELECT id, id, subject, '', org_path FROM letters WHERE id IN (%s)", ""},
 	"export_request":   {"SELECT e.id, e.id, o.name, '', e.org_path FROM export_requests e JOIN orgs o ON o.id = e.org_id WHERE e.id IN (%s)", "export"},
 }

@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/api/activities"
 	"gonghui/internal/api/admin"
 	"gonghui/internal/api/contests"
+	contractsapi "gonghui/internal/api/contracts"
 	"gonghui/internal/api/courses"
 	inboxapi "gonghui/internal/api/inbox"
 	mailboxapi "gonghui/internal/api/mailbox"
@@ -19,6 +20,7 @@ import (
 	worksapi "gonghui/internal/api/works"
 	"gonghui/internal/contest"
 	"gonghui/internal/contest/bank"
+	"gonghui/internal/contract"
 	"gonghui/internal/course"
 	"gonghui/internal/inbox"
 	"gonghui/internal/mailbox"
@@ -29,14 +31,15 @@ import (
 // Deps are what the kernel needs and each module's own store.
 type Deps struct {
 	api.Deps
-	Acts    *activity.Store
-	Courses *course.Store
-	Banks   *bank.Store
-	Contest *contest.Store
-	Letters *mailbox.Store
-	Survey  *survey.Store
-	Inbox   *inbox.Registry
-	Works   *works.Store
+	Acts      *activity.Store
+	Courses   *course.Store
+	Banks     *bank.Store
+	Contest   *contest.Store
+	Letters   *mailbox.Store
+	Survey    *survey.Store
+	Inbox     *inbox.Registry
+	Works     *works.Store
+	Contracts *contract.Store
 }
 
 // Mount builds the API's kernel and registers every module's routes on mux.
@@ -53,6 +56,7 @@ func Mount(mux *http.ServeMux, d Deps) (*api.Handler, error) {
 		surveys.New(h, d.Survey),            // surveys: questions with skip logic, responses, results
 		inboxapi.New(h, d.Inbox),            // what waits for the caller's decision
 		worksapi.New(h, d.Works),            // calls for works: entries, screening, blind judging, awards
+		contractsapi.New(h, d.Contracts),    // collective contracts: review, objections, renewals, coverage
 	)
 	return h, err
 }

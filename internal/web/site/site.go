@@ -9,6 +9,7 @@ import (
 	"gonghui/internal/activity"
 	"gonghui/internal/contest"
 	"gonghui/internal/contest/bank"
+	"gonghui/internal/contract"
 	"gonghui/internal/course"
 	"gonghui/internal/mailbox"
 	"gonghui/internal/survey"
@@ -16,6 +17,7 @@ import (
 	"gonghui/internal/web/activities"
 	"gonghui/internal/web/admin"
 	"gonghui/internal/web/contests"
+	contractpages "gonghui/internal/web/contracts"
 	"gonghui/internal/web/courses"
 	"gonghui/internal/web/dashboard"
 	mailboxpages "gonghui/internal/web/mailbox"
@@ -30,13 +32,14 @@ import (
 // module's pages are not served).
 type Deps struct {
 	web.Deps
-	Acts    *activity.Store
-	Courses *course.Store
-	Banks   *bank.Store
-	Contest *contest.Store
-	Letters *mailbox.Store
-	Survey  *survey.Store
-	Works   *works.Store
+	Acts      *activity.Store
+	Courses   *course.Store
+	Banks     *bank.Store
+	Contest   *contest.Store
+	Letters   *mailbox.Store
+	Survey    *survey.Store
+	Works     *works.Store
+	Contracts *contract.Store
 }
 
 // Mount builds the kernel and registers every module's pages on mux.
@@ -55,6 +58,7 @@ func Mount(ctx context.Context, mux *http.ServeMux, d Deps) error {
 		mailboxpages.New(k, d.Letters),      // the suggestion box: staff pages and members' pages
 		surveys.New(k, d.Survey),            // surveys: staff pages, results, members' answers on the phone
 		workspages.New(k, d.Works),          // calls for works: staff, judges, members
+		contractpages.New(k, d.Contracts),   // collective contracts: list, form, review, renewal, coverage
 		admin.New(k),                        // accounts, the audit log, the security policy, one's own account
 	)
 	return nil
