@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
 	"gonghui/internal/sms"
+	"gonghui/internal/station"
 	"gonghui/internal/stats"
 	"gonghui/internal/survey"
 	"gonghui/internal/web/site"
@@ -42,20 +43,21 @@ import (
 // Main is one running server: Run it, then Close it. Tests boot it on port
 // 0 and talk to it over HTTP like any client.
 type Main struct {
-	Config  Config
-	DB      *db.DB
-	Auth    *auth.Service
-	Orgs    *org.Store
-	Members *member.Store
-	Acts    *activity.Store
-	Courses *course.Store
-	Banks   *bank.Store
-	Contest *contest.Store
-	Letters *mailbox.Store
-	Survey  *survey.Store
-	Works   *works.Store
-	Stats   *stats.Store
-	Notices *notice.Store
+	Config   Config
+	DB       *db.DB
+	Auth     *auth.Service
+	Orgs     *org.Store
+	Members  *member.Store
+	Acts     *activity.Store
+	Courses  *course.Store
+	Banks    *bank.Store
+	Contest  *contest.Store
+	Letters  *mailbox.Store
+	Survey   *survey.Store
+	Works    *works.Store
+	Stations *station.Store
+	Stats    *stats.Store
+	Notices  *notice.Store
 	// SMS sends text messages: sign-in codes and notices. The default
 	// writes them to the log (numbers masked) until a gateway is connected.
 	SMS sms.Sender
@@ -97,6 +99,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m.Letters = mailbox.NewStore(d, keys)
 	m.Survey = survey.NewStore(d, m.Members)
 	m.Works = works.NewStore(d, m.Members)
+	m.Stations = station.NewStore(d)
 	m.Stats = stats.NewStore(d)
 	if err := m.Stats.EnsureBuilt(ctx, statSources()...); err != nil {
 		d.Close()
@@ -157,10 +160,10 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 	}
 
 	reg := inboxRegistry(m)
-	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Inbox: reg, Works: m.Works}); err != nil {
+	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Inbox: reg, Works: m.Works, Stations: m.Stations}); err != nil {
 		return nil, err
 	}
-	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Works: m.Works}); err != nil {
+	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Works: m.Works, Stations: m.Stations}); err != nil {
 		return nil, err
 	}
 

@@ -84,6 +84,7 @@ type UserView struct {
 	CanActivities      bool // holds activity.read or activity.write somewhere
 	CanContests        bool // holds contest.read or contest.write somewhere (question banks)
 	CanLetters         bool // holds letter.read or letter.write somewhere (the suggestion box)
+	CanStations        bool // holds station.read or station.write somewhere
 	Inbox              int  // things waiting for this person's decision: the home link's badge
 }
 

@@ -15,6 +15,7 @@ import (
 	mailboxapi "gonghui/internal/api/mailbox"
 	"gonghui/internal/api/members"
 	"gonghui/internal/api/orgs"
+	stationsapi "gonghui/internal/api/stations"
 	"gonghui/internal/api/surveys"
 	worksapi "gonghui/internal/api/works"
 	"gonghui/internal/contest"
@@ -22,6 +23,7 @@ import (
 	"gonghui/internal/course"
 	"gonghui/internal/inbox"
 	"gonghui/internal/mailbox"
+	"gonghui/internal/station"
 	"gonghui/internal/survey"
 	"gonghui/internal/works"
 )
@@ -29,14 +31,15 @@ import (
 // Deps are what the kernel needs and each module's own store.
 type Deps struct {
 	api.Deps
-	Acts    *activity.Store
-	Courses *course.Store
-	Banks   *bank.Store
-	Contest *contest.Store
-	Letters *mailbox.Store
-	Survey  *survey.Store
-	Inbox   *inbox.Registry
-	Works   *works.Store
+	Acts     *activity.Store
+	Courses  *course.Store
+	Banks    *bank.Store
+	Contest  *contest.Store
+	Letters  *mailbox.Store
+	Survey   *survey.Store
+	Inbox    *inbox.Registry
+	Works    *works.Store
+	Stations *station.Store
 }
 
 // Mount builds the API's kernel and registers every module's routes on mux.
@@ -53,6 +56,7 @@ func Mount(mux *http.ServeMux, d Deps) (*api.Handler, error) {
 		surveys.New(h, d.Survey),            // surveys: questions with skip logic, responses, results
 		inboxapi.New(h, d.Inbox),            // what waits for the caller's decision
 		worksapi.New(h, d.Works),            // calls for works: entries, screening, blind judging, awards
+		stationsapi.New(h, d.Stations),      // service stations: keeping, nearest, visits and claims
 	)
 	return h, err
 }
