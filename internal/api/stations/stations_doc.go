@@ -99,6 +99,7 @@ func notes(ns api.Notes) {
 		"claimed": {Desc: "services the member claimed here today", Enum: amenities}, "offered": {Desc: "services this station lets workers claim", Enum: amenities}}})
 	api.Note[claimInput](ns, api.TypeNote{Name: "StationClaim", Required: []string{"service"}, Fields: map[string]api.FieldNote{"service": {Enum: api.EnumOf(station.Services...)}}})
 	api.Note[station.TypeCount](ns, api.TypeNote{Name: "StationTypeCount", Fields: map[string]api.FieldNote{"type": {Desc: "a built-in type, or other: staff-added types together"}}})
+	api.Note[station.Figures](ns, api.TypeNote{Name: "StationFigures", Fields: map[string]api.FieldNote{"by_type": {Desc: "active stations by type; staff-added types together as other"}}})
 	api.Named[api.TotalList[station.Station]](ns, "StationPage")
 	api.Named[api.List[station.Type]](ns, "StationTypeList")
 	api.Named[api.List[station.Busy]](ns, "StationBusyList")
