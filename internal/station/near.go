@@ -101,7 +101,10 @@ func (s *Store) Nearest(ctx context.Context, q NearQuery) ([]Near, error) {
 	bits := amenityBits(q.Amenities)
 	now := s.now()
 	var found []candidate
-	for r := firstRadius; ; r *= 2.5 {
+	// Stations share a handful of opening-hours texts: each is judged
+	// once per search.
+	openMemo := map[string]bool{}
+	for r := firstRadius; ; {
 		dLat := r / (earthRadius * math.Pi / 180)
 		dLng := dLat / math.Max(0.01, math.Cos(q.At.Lat*math.Pi/180))
 		query := "SELECT id, lat_e6, lng_e6, hours FROM stations WHERE status = ? AND lat_e6 BETWEEN ? AND ? AND lng_e6 BETWEEN ? AND ?"
@@ -120,13 +123,23 @@ func (s *Store) Nearest(ctx context.Context, q NearQuery) ([]Near, error) {
 		within := 0
 		err := s.each(ctx, query, args, func(id, lat, lng int64, hours string) {
 			d := Distance(q.At, pointE6(lat, lng))
-			if q.OpenNow && !openAt(hours, now) {
+			if d > r && r < maxRadius {
+				// Outside the circle: a wider box will see it again if
+				// it is needed.
 				return
 			}
-			found = append(found, candidate{id, d})
-			if d <= r {
-				within++
+			if q.OpenNow {
+				open, ok := openMemo[hours]
+				if !ok {
+					open = openAt(hours, now)
+					openMemo[hours] = open
+				}
+				if !open {
+					return
+				}
 			}
+			found = append(found, candidate{id, d})
+			within++
 		})
 		if err != nil {
 			return nil, err
@@ -134,6 +147,16 @@ func (s *Store) Nearest(ctx context.Context, q NearQuery) ([]Near, error) {
 		if within >= k || r >= maxRadius {
 			break
 		}
+		// The next circle is the one that would hold k at the density
+		// seen so far (area grows with the square of the radius), with
+		// some room, and at least twice as wide.
+		grow := 2.0
+		if within > 0 {
+			grow = max(grow, 1.25*math.Sqrt(float64(k)/float64(within)))
+		} else {
+			grow = 4
+		}
+		r = min(r*grow, maxRadius)
 	}
 	slices.SortFunc(found, func(a, b candidate) int {
 		if a.dist != b.dist {
