@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"math/big"
 	"strings"
 
 	"gonghui/internal/audit"
@@ -86,8 +87,23 @@ func (s *Store) ByCode(ctx context.Context, code string) (*Station, error) {
 // CanWrite reports whether pr keeps st.
 func CanWrite(pr *auth.Principal, st *Station) bool { return rule.CanWrite(pr, st.path) }
 
-// newCode is a poster's code: 12 random base-32 characters.
-func newCode() string { return strings.ToLower(rand.Text()[:12]) }
+// newCode is a poster's code: 12 random digits, the first not 0 (digits
+// keep the QR code small and read like the other codes in addresses).
+func newCode() string {
+	b := make([]byte, 12)
+	for i := range b {
+		lo := 0
+		if i == 0 {
+			lo = 1
+		}
+		n, err := rand.Int(rand.Reader, big.NewInt(int64(10-lo)))
+		if err != nil {
+			panic("station: no randomness: " + err.Error())
+		}
+		b[i] = byte('0' + lo + int(n.Int64()))
+	}
+	return string(b)
+}
 
 func by(pr *auth.Principal) any {
 	if pr.UserID != 0 {
@@ -112,7 +128,7 @@ func place(ctx context.Context, tx *db.Tx, pr *auth.Principal, p *parsed) (strin
 		return "", err
 	}
 	if !rule.CanWrite(pr, path) {
-		return "", signup.FieldErr("org_id", "station.org_not_writable")
+		return "", errs.Forbidden()
 	}
 	var n int
 	if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM station_types WHERE code = ?", p.Type).Scan(&n); err != nil {

@@ -57,7 +57,7 @@ func notes(ns api.Notes) {
 		"amenities":    {Enum: amenities},
 		"open_now":     {Desc: "open at this moment (Beijing time); never for a closed station"},
 		"status":       {Enum: api.EnumOf(station.Statuses...), Desc: "active: shown to the public; closed: hidden"},
-		"code":         {Desc: "the code of the station's QR poster (/s/{code})"},
+		"code":         {Desc: "the code of the station's QR poster (/s/{code}): 12 digits"},
 		"photos":       {Desc: "how many photos the station has"},
 	}
 	api.Note[station.Station](ns, api.TypeNote{Name: "Station", Desc: "A service station (服务阵地)", Fields: stationFields})

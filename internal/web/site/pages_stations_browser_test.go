@@ -110,4 +110,3 @@ func TestBrowserStations(t *testing.T) {
 }
 
 func dbID(id int64) string { return db.FormatID(id) }
-
