@@ -55,7 +55,7 @@ func cmdBenchStations(ctx context.Context, args []string, stdout, stderr io.Writ
 		}
 		fmt.Fprintf(stdout, "generated %d stations in %s\n", *n-have, time.Since(start).Round(time.Millisecond))
 	}
-	if _, err := m.DB.Exec(ctx, "ANALYZE"); err != nil {
+	if err := m.DB.Analyze(ctx); err != nil {
 		return fmt.Errorf("bench stations: analyze: %w", err)
 	}
 	shapes := []struct {
