@@ -25,6 +25,7 @@ var apiTags = [][2]string{
 	{"letters", "The suggestion box (职工心声): letters members write to their union or one above it, optionally anonymous, answered by the addressee's staff"},
 	{"contracts", "Collective contracts (集体合同): drafted by a union for one employer or many, submitted to the labour authority, in force when 15 days pass without objection, renewed in chains; coverage of any subtree"},
 	{"works", "Calls for works (作品征集): essay and photo contests published to a subtree; members hand in entries with their photos, staff screen them, a panel of judges scores them blind against weighted criteria, awards go by rank and the results to the members"},
+	{"stations", "Service stations (服务阵地): 职工之家, 暖心驿站 and the others, kept by organisations, with amenities and opening hours; the nearest open ones for anyone; visits and services claimed by scanning a station's code; the busiest"},
 	{"surveys", "Surveys (问卷调查): named or anonymous questionnaires with skip logic, one response per member, results by question and by organisation (anonymous results of fewer than 5 responses withheld), .xlsx export"},
 	{"inbox", "The to-do inbox: what waits for the caller's decision, by kind"},
 }

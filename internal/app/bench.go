@@ -35,6 +35,9 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(args) > 0 && args[0] == "city" {
 		return cmdBenchCity(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "stations" {
+		return cmdBenchStations(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "contest" {
 		return cmdBenchContest(ctx, args[1:], stdout, stderr)
 	}

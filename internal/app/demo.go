@@ -102,6 +102,9 @@ func createDemoAccounts(ctx context.Context, m *Main, nodes []org.NewNode, out i
 	if err := demoActivities(ctx, m, byName); err != nil {
 		return err
 	}
+	if err := demoStations(ctx, m, byName); err != nil {
+		return err
+	}
 	if err := demoCourses(ctx, m, byName); err != nil {
 		return err
 	}

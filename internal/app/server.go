@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
 	"gonghui/internal/sms"
+	"gonghui/internal/station"
 	"gonghui/internal/stats"
 	"gonghui/internal/survey"
 	"gonghui/internal/web/site"
@@ -58,6 +59,7 @@ type Main struct {
 	Contracts *contract.Store
 	Stats     *stats.Store
 	Notices   *notice.Store
+	Stations  *station.Store
 	// SMS sends text messages: sign-in codes and notices. The default
 	// writes them to the log (numbers masked) until a gateway is connected.
 	SMS sms.Sender
@@ -103,6 +105,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m.Survey = survey.NewStore(d, m.Members)
 	m.Works = works.NewStore(d, m.Members)
 	m.Contracts = contract.NewStore(d, keys)
+	m.Stations = station.NewStore(d)
 	m.Stats = stats.NewStore(d)
 	if err := m.Stats.EnsureBuilt(ctx, statSources()...); err != nil {
 		d.Close()
@@ -163,10 +166,10 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 	}
 
 	reg := inboxRegistry(m)
-	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Inbox: reg, Works: m.Works, Contracts: m.Contracts}); err != nil {
+	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Inbox: reg, Works: m.Works, Contracts: m.Contracts, Stations: m.Stations}); err != nil {
 		return nil, err
 	}
-	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Works: m.Works, Contracts: m.Contracts}); err != nil {
+	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Works: m.Works, Contracts: m.Contracts, Stations: m.Stations}); err != nil {
 		return nil, err
 	}
 

@@ -44,6 +44,7 @@ var Areas = []Area{
 	{"survey", []string{"survey.create", "survey.update", "survey.publish", "survey.close", "survey.export"}},
 	{"works", []string{"works.create", "works.update", "works.publish", "works.cancel", "works.close", "works.submit", "works.edit",
 		"works.withdraw", "works.screen", "works.judge_add", "works.judge_remove", "works.score", "works.award", "works.results"}},
+	{"station", []string{"station.create", "station.update", "station.close", "station.reopen", "station.import", "station.export", "station.type_create"}},
 	{"auth", []string{"auth.login", "auth.password_ok", "auth.login_failed", "auth.locked", "auth.logout", "auth.logout_everywhere",
 		"auth.totp_enabled", "auth.totp_disabled", "auth.recovery_codes", "auth.recovery_code_used",
 		"auth.member_login", "auth.member_locked", "auth.member_password", "auth.member_tokens"}},
@@ -91,7 +92,7 @@ func areaActions(key string) []string {
 // Entities are the kinds of object an entry names, in the order the
 // object filter lists them; each has words under "audit.entity.<kind>".
 var Entities = []string{"member", "org", "employer", "officer", "user", "activity", "registration", "course", "course_term",
-	"course_session", "enrolment", "interest_group", "contest", "question_bank", "question", "transfer", "join_application", "export_request", "letter", "survey", "settings", "key", "audit"}
+	"course_session", "enrolment", "interest_group", "contest", "question_bank", "question", "transfer", "join_application", "export_request", "letter", "survey", "station", "settings", "key", "audit"}
 
 // KnownEntity reports whether kind is in Entities.
 func KnownEntity(kind string) bool {

@@ -23,6 +23,8 @@ const (
 	PermLetterWrite   Perm = "letter.write"   // accept, answer, forward, decline and close letters
 	PermContractRead  Perm = "contract.read"  // see collective contracts negotiated in the subtree
 	PermContractWrite Perm = "contract.write" // draft, submit, record objections to and renew collective contracts
+	PermStationRead   Perm = "station.read"   // see service stations, their visits and the busiest
+	PermStationWrite  Perm = "station.write"  // keep service stations: add, edit, import, close
 	PermUserManage    Perm = "user.manage"    // accounts with business roles
 	PermUserPrivilege Perm = "user.privilege" // accounts with the admin, security and auditor roles
 	PermSecurity      Perm = "security.policy"
@@ -49,9 +51,9 @@ var rolePerms = map[Role][]Perm{
 	RoleAdmin:             {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermUserManage},
 	RoleSecurity:          {PermOrgRead, PermUserManage, PermUserPrivilege, PermSecurity},
 	RoleAuditor:           {PermOrgRead, PermAuditRead},
-	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermActivityWrite, PermContestRead, PermContestWrite, PermLetterRead, PermLetterWrite, PermContractRead, PermContractWrite},
+	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermActivityWrite, PermContestRead, PermContestWrite, PermLetterRead, PermLetterWrite, PermContractRead, PermContractWrite, PermStationRead, PermStationWrite},
 	RoleMembershipOfficer: {PermOrgRead, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermContestRead},
-	RoleLeader:            {PermOrgRead, PermMemberRead, PermActivityRead, PermContestRead, PermLetterRead, PermContractRead},
+	RoleLeader:            {PermOrgRead, PermMemberRead, PermActivityRead, PermContestRead, PermLetterRead, PermContractRead, PermStationRead},
 }
 
 // Roles lists every role in display order.

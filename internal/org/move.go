@@ -129,6 +129,9 @@ var pathCopies = []struct{ table, col string }{
 	{"surveys", "audience_path"},
 	{"survey_takers", "member_org_path"},
 	{"survey_responses", "org_path"},
+	{"stations", "org_path"},
+	{"station_visits", "org_path"},
+	{"station_claims", "org_path"},
 	{"stat_log", "org_path"},
 }
 

@@ -155,7 +155,8 @@ func (h *Kernel) Page(w http.ResponseWriter, r *http.Request, p *auth.Principal,
 			CanActivities: p.Can(auth.PermActivityRead) || p.Can(auth.PermActivityWrite),
 			CanContests:   p.Can(auth.PermContestRead) || p.Can(auth.PermContestWrite),
 			CanLetters:    p.Can(auth.PermLetterRead) || p.Can(auth.PermLetterWrite),
-			CanContracts:  p.Can(auth.PermContractRead) || p.Can(auth.PermContractWrite)}
+			CanContracts:  p.Can(auth.PermContractRead) || p.Can(auth.PermContractWrite),
+			CanStations:   p.Can(auth.PermStationRead) || p.Can(auth.PermStationWrite)}
 		for _, g := range p.Grants {
 			uv.Roles = append(uv.Roles, i18n.T(lang, "role."+string(g.Role))+" · "+g.OrgName)
 		}

@@ -85,6 +85,7 @@ type UserView struct {
 	CanContests        bool // holds contest.read or contest.write somewhere (question banks)
 	CanLetters         bool // holds letter.read or letter.write somewhere (the suggestion box)
 	CanContracts       bool // holds contract.read or contract.write somewhere (collective contracts)
+	CanStations        bool // holds station.read or station.write somewhere
 	Inbox              int  // things waiting for this person's decision: the home link's badge
 }
 

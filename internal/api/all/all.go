@@ -16,6 +16,7 @@ import (
 	mailboxapi "gonghui/internal/api/mailbox"
 	"gonghui/internal/api/members"
 	"gonghui/internal/api/orgs"
+	stationsapi "gonghui/internal/api/stations"
 	"gonghui/internal/api/surveys"
 	worksapi "gonghui/internal/api/works"
 	"gonghui/internal/contest"
@@ -24,6 +25,7 @@ import (
 	"gonghui/internal/course"
 	"gonghui/internal/inbox"
 	"gonghui/internal/mailbox"
+	"gonghui/internal/station"
 	"gonghui/internal/survey"
 	"gonghui/internal/works"
 )
@@ -40,6 +42,7 @@ type Deps struct {
 	Inbox     *inbox.Registry
 	Works     *works.Store
 	Contracts *contract.Store
+	Stations  *station.Store
 }
 
 // Mount builds the API's kernel and registers every module's routes on mux.
@@ -57,6 +60,7 @@ func Mount(mux *http.ServeMux, d Deps) (*api.Handler, error) {
 		inboxapi.New(h, d.Inbox),            // what waits for the caller's decision
 		worksapi.New(h, d.Works),            // calls for works: entries, screening, blind judging, awards
 		contractsapi.New(h, d.Contracts),    // collective contracts: review, objections, renewals, coverage
+		stationsapi.New(h, d.Stations),      // service stations: keeping, nearest, visits and claims
 	)
 	return h, err
 }

@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/contract"
 	"gonghui/internal/course"
 	"gonghui/internal/mailbox"
+	"gonghui/internal/station"
 	"gonghui/internal/survey"
 	"gonghui/internal/web"
 	"gonghui/internal/web/activities"
@@ -23,6 +24,7 @@ import (
 	mailboxpages "gonghui/internal/web/mailbox"
 	"gonghui/internal/web/members"
 	"gonghui/internal/web/orgs"
+	stationpages "gonghui/internal/web/stations"
 	"gonghui/internal/web/surveys"
 	workspages "gonghui/internal/web/works"
 	"gonghui/internal/works"
@@ -40,6 +42,7 @@ type Deps struct {
 	Survey    *survey.Store
 	Works     *works.Store
 	Contracts *contract.Store
+	Stations  *station.Store
 }
 
 // Mount builds the kernel and registers every module's pages on mux.
@@ -59,6 +62,7 @@ func Mount(ctx context.Context, mux *http.ServeMux, d Deps) error {
 		surveys.New(k, d.Survey),            // surveys: staff pages, results, members' answers on the phone
 		workspages.New(k, d.Works),          // calls for works: staff, judges, members
 		contractpages.New(k, d.Contracts),   // collective contracts: list, form, review, renewal, coverage
+		stationpages.New(k, d.Stations),     // service stations: the public finder, QR check-in, staff pages
 		admin.New(k),                        // accounts, the audit log, the security policy, one's own account
 	)
 	return nil
