@@ -22,5 +22,6 @@ func inboxRegistry(m *Main) *inbox.Registry {
 	s = append(s, m.Works.InboxSources()...)                // works to screen, entries to score
 	return inbox.New(s...).
 		WithMembers(m.Members.MemberInboxSource(), privacy.MemberInboxSource(m.Members), // the portal: applications, transfers, corrections,
-			m.Notices.MessageSource()) // and staff messages
+			m.Notices.MessageSource(), // staff messages
+			m.Letters.MemberSource()) // and the member's letters to the suggestion box
 }
