@@ -23,5 +23,5 @@ func inboxRegistry(m *Main) *inbox.Registry {
 	return inbox.New(s...).
 		WithMembers(m.Members.MemberInboxSource(), privacy.MemberInboxSource(m.Members), // the portal: applications, transfers, corrections,
 			m.Notices.MessageSource(), // staff messages
-			m.Letters.MemberSource()) // and the member's letters to the suggestion box
+			m.Letters.MemberSource())  // and the member's letters to the suggestion box
 }
