@@ -132,7 +132,7 @@ func TestBrowserMailbox(t *testing.T) {
 	m.expect("rated", "感谢您的评价。", "评价答复：满意")
 	m.shot("mailbox-rated-390")
 	m.open("/m/letters", ".letter-mine")
-	m.expect("my letters", "车间通风设备坏了", "已有答复")
+	m.expect("my letters", "车间通风设备坏了", "已答复")
 	m.shot("mailbox-mine-390")
 	if m.sideways(2) {
 		t.Error("my letters scroll sideways at 390 px")
