@@ -23,5 +23,6 @@ func inboxRegistry(m *Main) *inbox.Registry {
 	s = append(s, m.Contracts.InboxSource())                // collective contracts expiring with no renewal
 	return inbox.New(s...).
 		WithMembers(m.Members.MemberInboxSource(), privacy.MemberInboxSource(m.Members), // the portal: applications, transfers, corrections,
-			m.Notices.MessageSource()) // and staff messages
+			m.Notices.MessageSource(), // staff messages
+			m.Letters.MemberSource())  // and the member's letters to the suggestion box
 }

@@ -74,6 +74,9 @@ func (s *Store) staffAct(ctx context.Context, pr *auth.Principal, id int64, acti
 		if err := addEvent(ctx, tx, l.ID, ev, pr.UserID); err != nil {
 			return err
 		}
+		if err := tellWriter(ctx, tx, l, ev, now); err != nil {
+			return err
+		}
 		if err := logFigures(ctx, tx, was, figuresOf(l)); err != nil {
 			return err
 		}

@@ -15,10 +15,12 @@ import (
 	"gonghui/internal/member"
 )
 
-// Ref names what a notice is about: an activity or a course term.
+// Ref names what a notice is about: an activity, a course term or a
+// letter to the suggestion box (told to its writer only).
 type Ref struct {
 	ActivityID int64
 	TermID     int64
+	LetterID   int64
 }
 
 func nullID(id int64) any {
@@ -31,11 +33,11 @@ func nullID(id int64) any {
 // Add tells members about ref inside tx; kind is the module's own (see
 // the message keys activity.notice.<kind>).
 func Add(ctx context.Context, tx *db.Tx, now int64, kind string, ref Ref, memberIDs ...int64) error {
-	flat := make([]any, 0, 6*len(memberIDs))
+	flat := make([]any, 0, 7*len(memberIDs))
 	for _, m := range memberIDs {
-		flat = append(flat, db.NewID(), m, kind, nullID(ref.ActivityID), nullID(ref.TermID), now)
+		flat = append(flat, db.NewID(), m, kind, nullID(ref.ActivityID), nullID(ref.TermID), nullID(ref.LetterID), now)
 	}
-	if err := tx.InsertRows(ctx, "member_notices (id, member_id, kind, activity_id, term_id, created_at)", 6, flat); err != nil {
+	if err := tx.InsertRows(ctx, "member_notices (id, member_id, kind, activity_id, term_id, letter_id, created_at)", 7, flat); err != nil {
 		return errs.Internal(err, "notice: add")
 	}
 	return nil
@@ -46,23 +48,25 @@ type Notice struct {
 	ID            int64     `json:"id,string"`
 	Kind          string    `json:"kind"`
 	ActivityID    int64     `json:"activity_id,string,omitempty"`
-	TermID        int64     `json:"term_id,string,omitempty"` // a course term's notice
-	ActivityTitle string    `json:"activity_title"`           // or the course's and term's, or a message's text
+	TermID        int64     `json:"term_id,string,omitempty"`   // a course term's notice
+	LetterID      int64     `json:"letter_id,string,omitempty"` // a letter's (/me/letters/{id})
+	ActivityTitle string    `json:"activity_title"`             // or the course's and term's, a letter's subject, or a message's text
 	At            time.Time `json:"at"`
 	Read          bool      `json:"read"`
 }
 
 // titled selects notices with the title of what they are about, or a
 // staff message's text (KindMessage) in its place.
-const titled = `SELECT n.id, n.member_id, n.kind, COALESCE(n.activity_id, 0), COALESCE(n.term_id, 0),
-	COALESCE(a.title, c.title || ' · ' || t.name, n.body), n.created_at, n.read_at
+const titled = `SELECT n.id, n.member_id, n.kind, COALESCE(n.activity_id, 0), COALESCE(n.term_id, 0), COALESCE(n.letter_id, 0),
+	COALESCE(a.title, c.title || ' · ' || t.name, l.subject, n.body), n.created_at, n.read_at
 	FROM member_notices n LEFT JOIN activities a ON a.id = n.activity_id
-	LEFT JOIN course_terms t ON t.id = n.term_id LEFT JOIN courses c ON c.id = t.course_id`
+	LEFT JOIN course_terms t ON t.id = n.term_id LEFT JOIN courses c ON c.id = t.course_id
+	LEFT JOIN letters l ON l.id = n.letter_id`
 
 func scan(r interface{ Scan(...any) error }) (Notice, int64, error) {
 	var n Notice
 	var memberID, at, read int64
-	err := r.Scan(&n.ID, &memberID, &n.Kind, &n.ActivityID, &n.TermID, &n.ActivityTitle, &at, &read)
+	err := r.Scan(&n.ID, &memberID, &n.Kind, &n.ActivityID, &n.TermID, &n.LetterID, &n.ActivityTitle, &at, &read)
 	n.At, n.Read = time.UnixMilli(at).UTC(), read != 0
 	return n, memberID, err
 }

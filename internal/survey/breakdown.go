@@ -40,16 +40,25 @@ const maxChildren = 5000
 // Breakdown compares the responses of org's children (0: the audience's
 // root), a page of them in the tree's order.
 func (s *Store) Breakdown(ctx context.Context, pr *auth.Principal, id, org int64, offset, limit int) (*Breakdown, error) {
-	v, err := s.Get(ctx, pr, id)
+	v, g, err := s.View(ctx, pr, id)
 	if err != nil {
 		return nil, err
 	}
-	path, name, err := s.orgFilter(ctx, v, org)
+	nw, err := s.narrow(ctx, v, g, org)
 	if err != nil {
 		return nil, err
 	}
-	if path == "" {
-		path, org, name = v.AudiencePath, v.AudienceOrgID, v.AudienceOrgName
+	path, name := v.AudiencePath, v.AudienceOrgName
+	org = v.AudienceOrgID
+	if len(nw.paths) > 0 {
+		// Narrowed, or in sight only below the audience's root: the first
+		// subtree in sight (another is reached by its organisation).
+		path, org, name = nw.paths[0], pathID(nw.paths[0]), nw.orgName
+		if nw.orgID == 0 {
+			if err := s.DB.QueryRow(ctx, "SELECT name FROM orgs WHERE id = ?", org).Scan(&name); err != nil {
+				return nil, errs.Internal(err, "survey: org name")
+			}
+		}
 	}
 	rows, err := s.DB.Query(ctx, `SELECT o.id, o.name, EXISTS (SELECT 1 FROM orgs k WHERE k.parent_id = o.id)
 		FROM orgs o WHERE o.parent_id = ? ORDER BY o.sort_key, o.id LIMIT ?`, org, maxChildren)
@@ -84,9 +93,9 @@ func (s *Store) Breakdown(ctx context.Context, pr *auth.Principal, id, org int64
 	}
 	if path != v.AudiencePath {
 		up := strings.TrimSuffix(path, "/")
-		up = up[:strings.LastIndex(up, "/")+1]
-		segs := strings.Split(strings.Trim(up, "/"), "/")
-		out.Up, _ = db.ParseID(segs[len(segs)-1])
+		if up = up[:strings.LastIndex(up, "/")+1]; g.covers(v, up) {
+			out.Up = pathID(up)
+		}
 	}
 	return out, nil
 }

@@ -29,24 +29,29 @@ type Translate func(key string, args ...any) string
 // shuffled, and its export is refused (409 too_few) below MinGroup
 // responses. The export is audited.
 func (s *Store) Export(ctx context.Context, pr *auth.Principal, id int64, tr Translate, out io.Writer) error {
-	v, err := s.Get(ctx, pr, id)
+	v, g, err := s.View(ctx, pr, id)
 	if err != nil {
 		return err
 	}
-	res, err := s.results(ctx, v, 0)
+	res, err := s.results(ctx, v, g, 0)
 	if err != nil {
 		return err
 	}
 	if res.Withheld {
 		return errs.Conflict("too_few", "survey.withheld", MinGroup)
 	}
-	rows, err := s.responseRows(ctx, v)
+	rows, err := s.responseRows(ctx, v, g.Paths)
 	if err != nil {
 		return err
 	}
+	// The record sits where the reader is when they read from below.
+	at := v.OrgPath
+	if !g.Whole {
+		at = g.Paths[0]
+	}
 	if err := s.DB.Tx(ctx, func(tx *db.Tx) error {
-		return audit.Record(ctx, tx, audit.Event{Action: "survey.export", Entity: "survey", EntityID: db.FormatID(id), OrgPath: v.OrgPath,
-			After: map[string]any{"responses": len(rows), "anonymous": v.Anonymous}})
+		return audit.Record(ctx, tx, audit.Event{Action: "survey.export", Entity: "survey", EntityID: db.FormatID(id), OrgPath: at,
+			After: map[string]any{"responses": len(rows), "anonymous": v.Anonymous, "partial": !g.Whole}})
 	}); err != nil {
 		return err
 	}
@@ -73,6 +78,9 @@ func (s *Store) Export(ctx context.Context, pr *auth.Principal, id int64, tr Tra
 		return w.SetRow(cell, vals)
 	}
 	lines := [][]any{{v.Title}, {tr("survey.export.responses"), res.Responses}}
+	if res.Partial {
+		lines = append(lines, []any{tr("survey.export.partial")})
+	}
 	if v.Anonymous {
 		lines = append(lines, []any{tr("survey.export.anonymous")})
 	}
@@ -149,14 +157,16 @@ type responseRow struct {
 	answers     map[int]*Answer
 }
 
-// responseRows reads every response with its answers: a named survey's in
-// the members' order, an anonymous survey's shuffled.
-func (s *Store) responseRows(ctx context.Context, v *Survey) ([]*responseRow, error) {
+// responseRows reads every response (of the subtrees at paths; none: all)
+// with its answers: a named survey's in the members' order, an anonymous
+// survey's shuffled.
+func (s *Store) responseRows(ctx context.Context, v *Survey, paths []string) ([]*responseRow, error) {
+	where, args := scoped(v.ID, paths)
 	rows, err := s.DB.Query(ctx, `SELECT r.id, COALESCE(m.name, ''), COALESCE(o.name, ''), a.question, a.choice, a.num, a.text
 		FROM survey_responses r LEFT JOIN survey_takers t ON t.survey_id = r.survey_id AND t.response_id = r.id
 		LEFT JOIN members m ON m.id = t.member_id LEFT JOIN orgs o ON o.id = m.org_id
 		LEFT JOIN survey_answers a ON a.response_id = r.id
-		WHERE r.survey_id = ? ORDER BY r.id, a.question, a.seq LIMIT ?`, v.ID, MaxExportRows*MaxQuestions)
+		WHERE `+where+` ORDER BY r.id, a.question, a.seq LIMIT ?`, append(args, MaxExportRows*MaxQuestions)...)
 	if err != nil {
 		return nil, errs.Internal(err, "survey: export rows")
 	}

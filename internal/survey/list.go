@@ -27,7 +27,9 @@ var Sorts = &listing.Sorts[Survey]{List: "survey", ID: "v.id", IDOf: func(v *Sur
 	Default: "-opens", Keys: []listing.Key[Survey]{
 		{Name: "opens", Expr: "v.opens_at", Desc: true, Of: func(v *Survey) any { return scope.Millis(v.OpensAt) }},
 		{Name: "title", Expr: "v.title", Of: func(v *Survey) any { return v.Title }},
-		{Name: "responses", Expr: "v.responses", Desc: true, Of: func(v *Survey) any { return v.Responses }},
+		// Sorted by the responses in all, also where a row shows only the
+		// caller's (Partial): the cursor must be the column's value.
+		{Name: "responses", Expr: "v.responses", Desc: true, Of: func(v *Survey) any { return v.stored }},
 	}}
 
 func (s *Store) filter(pr *auth.Principal, q Query) listing.Filter {
@@ -43,7 +45,12 @@ func (s *Store) filter(pr *auth.Principal, q Query) listing.Filter {
 			return nil, nil, nil
 		}
 		mine, args := scope.SQL("v.org_path", paths)
-		where := []string{mine}
+		// Published above, once published, to an audience at or above the
+		// caller's subtrees or inside them (View's Partial).
+		above, more, _ := scope.Above("v.audience_path", paths, true)
+		below, more2 := scope.SQL("v.audience_path", paths)
+		where := []string{"(" + mine + " OR ((" + above + " OR " + below + ") AND v.status <> ?))"}
+		args = append(append(append(args, more...), more2...), StatusDraft)
 		if q.Q != "" {
 			where, args = append(where, s.DB.ContainsFold("v.title")), append(args, s.DB.ContainsFoldArg(q.Q))
 		}
@@ -54,16 +61,30 @@ func (s *Store) filter(pr *auth.Principal, q Query) listing.Filter {
 	}
 }
 
-// List returns the surveys of the caller's subtrees in q's order.
+// List returns the surveys of the caller's subtrees, and those published
+// above them that reach them (Partial, with their subtrees' responses), in
+// q's order.
 func (s *Store) List(ctx context.Context, pr *auth.Principal, q Query) ([]Survey, string, error) {
 	if pr == nil {
 		return nil, "", scope.NilPrincipal("survey: list")
 	}
-	return Sorts.Read(q.Sort, listing.Page{After: q.After, Offset: q.Offset, Limit: q.Limit}, s.filter(pr, q),
+	items, next, err := Sorts.Read(q.Sort, listing.Page{After: q.After, Offset: q.Offset, Limit: q.Limit}, s.filter(pr, q),
 		func(clause string, args []any) ([]Survey, error) {
 			rows, err := s.DB.Query(ctx, "SELECT "+surveyCols+surveyFrom+clause, args...)
 			return signup.All(rows, err, "survey: list", func(sc signup.Scanner) (Survey, error) { return scanSurvey(sc) })
 		})
+	if err != nil {
+		return nil, "", err
+	}
+	for i := range items {
+		if g, _ := sees(pr, &items[i]); !g.Whole {
+			items[i].Partial = true
+			if items[i].Responses, err = s.takersIn(ctx, items[i].ID, g.Paths); err != nil {
+				return nil, "", err
+			}
+		}
+	}
+	return items, next, nil
 }
 
 // CountList is the total of q's filter, counted up to listing.Cap.

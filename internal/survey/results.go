@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"gonghui/internal/auth"
+	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/listing"
 	"gonghui/internal/scope"
@@ -34,13 +35,15 @@ type QuestionResult struct {
 	Texts int `json:"texts,omitempty"`
 }
 
-// Results are a survey's answers, of all responses or of an
+// Results are a survey's answers, of all responses the caller may see
+// (Partial: only their subtrees', a survey published above them) or of an
 // organisation's subtree. In an anonymous survey a result of fewer than
 // MinGroup responses is withheld: Withheld is true and Questions empty.
 type Results struct {
 	Responses int              `json:"responses"`
 	OrgID     int64            `json:"org_id,string,omitempty"`
 	OrgName   string           `json:"org_name,omitempty"`
+	Partial   bool             `json:"partial"`
 	Withheld  bool             `json:"withheld"`
 	Questions []QuestionResult `json:"questions"`
 }
@@ -48,51 +51,79 @@ type Results struct {
 // withheld reports whether n responses of v may not be shown.
 func withheld(v *Survey, n int) bool { return v.Anonymous && n > 0 && n < MinGroup }
 
-// orgFilter resolves the organisation results are narrowed to (0: all):
-// it must be in the survey's audience.
-func (s *Store) orgFilter(ctx context.Context, v *Survey, orgID int64) (path, name string, err error) {
+// narrowing is what results are counted over: the subtrees in the
+// caller's sight, or one organisation's within it.
+type narrowing struct {
+	paths   []string // nil: every response
+	orgID   int64
+	orgName string
+}
+
+// narrow resolves the organisation results are narrowed to (0: all the
+// caller may see): it must be in the survey's audience and in sight.
+func (s *Store) narrow(ctx context.Context, v *Survey, g Sight, orgID int64) (narrowing, error) {
 	if orgID == 0 {
-		return "", "", nil
+		if g.Whole {
+			return narrowing{}, nil
+		}
+		out := narrowing{paths: g.Paths}
+		if len(g.Paths) == 1 {
+			out.orgID = pathID(g.Paths[0])
+			if err := s.DB.QueryRow(ctx, "SELECT name FROM orgs WHERE id = ?", out.orgID).Scan(&out.orgName); err != nil {
+				return narrowing{}, errs.Internal(err, "survey: org name")
+			}
+		}
+		return out, nil
 	}
 	p, ok, err := signup.OrgPath(ctx, s.DB, orgID)
 	if err != nil {
-		return "", "", err
+		return narrowing{}, err
 	}
-	if !ok || !auth.Inside(p, v.AudiencePath) {
-		return "", "", signup.FieldErr("org", "field.invalid_id")
+	if !ok || !g.covers(v, p) {
+		return narrowing{}, signup.FieldErr("org", "field.invalid_id")
 	}
-	if err := s.DB.QueryRow(ctx, "SELECT name FROM orgs WHERE id = ?", orgID).Scan(&name); err != nil {
-		return "", "", errs.Internal(err, "survey: org name")
+	out := narrowing{paths: []string{p}, orgID: orgID}
+	if err := s.DB.QueryRow(ctx, "SELECT name FROM orgs WHERE id = ?", orgID).Scan(&out.orgName); err != nil {
+		return narrowing{}, errs.Internal(err, "survey: org name")
 	}
-	return p, name, nil
+	return out, nil
 }
 
-// scoped is the condition on survey_responses r of a survey and a subtree.
-func scoped(id int64, path string) (string, []any) {
+// pathID is the organisation a materialised path ends with.
+func pathID(path string) int64 {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	id, _ := db.ParseID(segs[len(segs)-1])
+	return id
+}
+
+// scoped is the condition on survey_responses r of a survey and subtrees
+// (none: all).
+func scoped(id int64, paths []string) (string, []any) {
 	where, args := "r.survey_id = ?", []any{id}
-	if path != "" {
-		in, more := scope.SQL("r.org_path", []string{path})
+	if len(paths) > 0 {
+		in, more := scope.SQL("r.org_path", paths)
 		where, args = where+" AND "+in, append(args, more...)
 	}
 	return where, args
 }
 
-// Results counts a survey's answers, of org's subtree (0: all).
+// Results counts a survey's answers, of org's subtree (0: all the caller
+// may see).
 func (s *Store) Results(ctx context.Context, pr *auth.Principal, id, org int64) (*Results, error) {
-	v, err := s.Get(ctx, pr, id)
+	v, g, err := s.View(ctx, pr, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.results(ctx, v, org)
+	return s.results(ctx, v, g, org)
 }
 
-func (s *Store) results(ctx context.Context, v *Survey, org int64) (*Results, error) {
-	path, name, err := s.orgFilter(ctx, v, org)
+func (s *Store) results(ctx context.Context, v *Survey, g Sight, org int64) (*Results, error) {
+	nw, err := s.narrow(ctx, v, g, org)
 	if err != nil {
 		return nil, err
 	}
-	out := &Results{OrgID: org, OrgName: name, Questions: []QuestionResult{}}
-	where, args := scoped(v.ID, path)
+	out := &Results{OrgID: nw.orgID, OrgName: nw.orgName, Partial: !g.Whole, Questions: []QuestionResult{}}
+	where, args := scoped(v.ID, nw.paths)
 	if err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM survey_responses r WHERE "+where, args...).Scan(&out.Responses); err != nil {
 		return nil, errs.Internal(err, "survey: count responses")
 	}
@@ -209,21 +240,21 @@ type TextAnswer struct {
 }
 
 // Texts pages through the written answers to question q (texts, "other"
-// texts), of org's subtree (0: all); in an anonymous survey in random
-// order and withheld (errs Conflict too_few) below MinGroup responses.
+// texts), of org's subtree (0: all the caller may see); in an anonymous
+// survey in random order and withheld (errs Conflict too_few) below MinGroup responses.
 func (s *Store) Texts(ctx context.Context, pr *auth.Principal, id int64, q int, org int64, offset, limit int) ([]TextAnswer, listing.Total, error) {
-	v, err := s.Get(ctx, pr, id)
+	v, g, err := s.View(ctx, pr, id)
 	if err != nil {
 		return nil, listing.Total{}, err
 	}
 	if q < 0 || q >= len(v.Questions) {
 		return nil, listing.Total{}, signup.FieldErr("question", "field.invalid_choice")
 	}
-	path, _, err := s.orgFilter(ctx, v, org)
+	nw, err := s.narrow(ctx, v, g, org)
 	if err != nil {
 		return nil, listing.Total{}, err
 	}
-	where, args := scoped(v.ID, path)
+	where, args := scoped(v.ID, nw.paths)
 	var n int
 	if err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM survey_responses r WHERE "+where, args...).Scan(&n); err != nil {
 		return nil, listing.Total{}, errs.Internal(err, "survey: count responses")

@@ -63,10 +63,15 @@ type Survey struct {
 	ClosesAt    time.Time  `json:"closes_at"`
 	Questions   []Question `json:"questions"`
 	Status      Status     `json:"status"`
-	Responses   int        `json:"responses"`
-	Version     int        `json:"version"`
-	CreatedAt   time.Time  `json:"created_at"`
-	UpdatedAt   time.Time  `json:"updated_at"`
+	Responses   int        `json:"responses"` // of the caller's subtrees when Partial
+	// Partial: published above the caller to an audience that reaches
+	// their subtrees; read only, its results counted over those subtrees.
+	Partial   bool      `json:"partial"`
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+
+	stored int // responses in all (the listing's sort key and cursor)
 }
 
 // Open reports whether members may respond at t.

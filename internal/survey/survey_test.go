@@ -248,9 +248,11 @@ func TestSurveyNamedResults(t *testing.T) {
 		if _, err := w.s.Update(ctx, w.tr.City, v.ID, 0, in); err != nil {
 			t.Fatal(err)
 		}
-		// A street cannot see the city's survey; a member outside the audience cannot answer.
-		if _, err := w.s.Get(ctx, w.street, v.ID); !errs.Is(err, errs.KindNotFound) {
-			t.Fatalf("street reads the city's survey: %v", err)
+		// A street sees the city's survey read only, with its own responses
+		// (none: the member is of the other street); a member outside the
+		// audience cannot answer.
+		if got, err := w.s.Get(ctx, w.street, v.ID); err != nil || !got.Partial || got.Responses != 0 {
+			t.Fatalf("street reads the city's survey: %+v %v", got, err)
 		}
 		in = w.input(false)
 		in.OrgID, in.AudienceOrgID = w.tr.Dashilan.ID, 0

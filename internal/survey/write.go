@@ -93,6 +93,7 @@ func scanSurvey(sc interface{ Scan(...any) error }) (Survey, error) {
 	if err != nil {
 		return v, err
 	}
+	v.stored = v.Responses
 	v.AudienceTags = member.TagNames(tags)
 	v.Anonymous = anon == 1
 	v.OpensAt, v.ClosesAt = scope.FromMillis(opens), scope.FromMillis(closes)
@@ -115,13 +116,11 @@ func load(ctx context.Context, q queryer, id int64) (*Survey, error) {
 	return &v, nil
 }
 
-// Get reads a survey the caller may see as staff.
+// Get reads a survey the caller may see as staff (View without the sight:
+// Partial tells one published above them).
 func (s *Store) Get(ctx context.Context, pr *auth.Principal, id int64) (*Survey, error) {
-	if pr == nil {
-		return nil, scope.NilPrincipal("survey: get")
-	}
-	v, err := load(ctx, s.DB, id)
-	return signup.Seen(rule, pr, v, err, func(v *Survey) string { return v.OrgPath })
+	v, _, err := s.View(ctx, pr, id)
+	return v, err
 }
 
 // places resolves the publisher and the audience of p (signup.Places).

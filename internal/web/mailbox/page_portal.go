@@ -23,7 +23,8 @@ import (
 type mineItem struct {
 	URL, Subject, Org, When string
 	StatusLabel, StatusV    string
-	Anonymous, Replied      bool
+	Anonymous               bool
+	Replied                 bool // answered once, the status since moved on (closed, or reopened by a follow-up)
 }
 
 type mineData struct {
@@ -42,7 +43,7 @@ func (h *Pages) mine(w http.ResponseWriter, r *http.Request, p *auth.Principal) 
 		l := &ls[i]
 		d.Items = append(d.Items, mineItem{URL: memberLetterURL(l.ID), Subject: l.Subject, Org: l.OrgName,
 			When: web.FormatTime(l.ReceivedAt, "2006-01-02"), StatusLabel: statusLabel(pg.Lang, l.Status), StatusV: statusVariant(l.Status),
-			Anonymous: l.Anonymous, Replied: l.AnsweredAt != nil})
+			Anonymous: l.Anonymous, Replied: l.AnsweredAt != nil && l.Status != mailbox.StatusAnswered})
 	}
 	pg.Data = d
 	h.Render(w, http.StatusOK, "letter_mine", pg)

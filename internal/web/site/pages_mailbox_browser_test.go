@@ -19,8 +19,8 @@ import (
 // TestBrowserMailbox is the suggestion box end to end: a worker writes to
 // their street's federation on the phone (anonymously, with a photo);
 // the street's officer finds it in the list at 1280 px, accepts it and
-// answers; the worker opens the letter on the phone, reads the answer and
-// rates it. Screenshots at 390 and 1280 px go to testkit.ScreenshotDir.
+// answers; the worker is told on the phone (home page, notices), opens
+// the letter from the home page, reads the answer and rates it. Screenshots at 390 and 1280 px go to testkit.ScreenshotDir.
 func TestBrowserMailbox(t *testing.T) {
 	skipBrowser(t)
 	s := newMailboxSite(t, testkit.NewDB(t, db.SQLite))
@@ -105,8 +105,20 @@ func TestBrowserMailbox(t *testing.T) {
 		t.Error("the letter's page scrolls sideways at 390 px")
 	}
 
+	// The worker is told: the home page says the letter has an answer and
+	// links to it; the notices list both steps.
+	m.open("/m", "#for-you")
+	m.expect("told", "您的来信“车间通风设备坏了”有了答复", "2 条未读通知")
+	m.shot("mailbox-told-home-390")
+	if m.sideways(2) {
+		t.Error("the home page scrolls sideways at 390 px")
+	}
+	m.open("/m/notices", ".pact-notices")
+	m.expect("notices", "您的来信“车间通风设备坏了”已受理，正在办理。", "您的来信“车间通风设备坏了”有了答复，请查看。")
+	m.shot("mailbox-notices-390")
+	m.open("/m", "#for-you")
 	// The worker reads the answer and rates it.
-	m.open("/m/letters/"+letterID, "#rate")
+	m.do(chromedp.Click(chromedp.CSS(`#for-you a[href="/m/letters/`+letterID+`"]`)), chromedp.WaitVisible(chromedp.CSS("#rate")))
 	m.expect("answer", "排风扇本周五前更换", "已答复", "您对答复满意吗？")
 	if strings.Contains(m.text(), "张干事") {
 		t.Fatal("the writer sees the staff member's name")
@@ -120,7 +132,7 @@ func TestBrowserMailbox(t *testing.T) {
 	m.expect("rated", "感谢您的评价。", "评价答复：满意")
 	m.shot("mailbox-rated-390")
 	m.open("/m/letters", ".letter-mine")
-	m.expect("my letters", "车间通风设备坏了", "已有答复")
+	m.expect("my letters", "车间通风设备坏了", "已答复")
 	m.shot("mailbox-mine-390")
 	if m.sideways(2) {
 		t.Error("my letters scroll sideways at 390 px")

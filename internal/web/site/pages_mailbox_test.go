@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"gonghui/internal/activity"
 	"gonghui/internal/db"
 	"gonghui/internal/inbox"
 	"gonghui/internal/mailbox"
@@ -32,8 +33,10 @@ func newMailboxSite(t *testing.T, d *db.DB) *mailboxSite {
 	t.Helper()
 	s := &mailboxSite{portalSite: newPortalSite(t, d), letters: mailbox.NewStore(d, testkit.Keys(t))}
 	s.worker = s.add(t, s.unionE, "刘写信", 61, "2020-05-01")
-	s.srv = serve(t, mounted(t, Deps{Deps: web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members, Inbox: inbox.New(s.letters.InboxSources()...)},
-		Letters: s.letters}))
+	// Activities serve the notices page (/m/notices) the writer is told on.
+	s.srv = serve(t, mounted(t, Deps{Deps: web.Deps{DB: d, Auth: s.auth, Orgs: s.orgs, Members: s.members,
+		Inbox: inbox.New(s.letters.InboxSources()...).WithMembers(s.letters.MemberSource())},
+		Letters: s.letters, Acts: activity.NewStore(d, s.members)}))
 	return s
 }
 
@@ -143,6 +146,15 @@ func TestMailboxPages(t *testing.T) {
 		a = officer.get(page)
 		wantBody(t, "answered", a, "答复已发送。", "已答复", "张干事", "已约谈企业负责人，月底前补发。", `action="/letters/`+letterID+`/close"`)
 
+		// The member was told: the notices (and their count), the home page with a link to the letter.
+		wantBody(t, "the writer's badge", me.get("/m/letters"), `class="tab-count"`)
+		a = me.get("/m/notices")
+		wantPage(t, "notices", a, mailboxRawKeyRE)
+		wantBody(t, "notices", a, "您的来信“加班费拖欠”已受理，正在办理。", "您的来信“加班费拖欠”有了答复，请查看。")
+		a = me.get("/m")
+		wantBody(t, "home", a, "您的来信“加班费拖欠”有了答复", `href="/m/letters/`+letterID+`"`)
+		wantNoMailboxKeys(t, "home", a)
+
 		// The member reads the answer (no staff name), rates it.
 		a = me.get("/m/letters/" + letterID)
 		wantBody(t, "the writer's view", a, "已约谈企业负责人，月底前补发。", "大栅栏街道总工会", "您对答复满意吗？", "还有问题？追问")
@@ -178,6 +190,8 @@ func TestMailboxPages(t *testing.T) {
 		wantStatus(t, "forward", officer.post(page2+"/forward", url.Values{"org_id": {id(s.unionE)}, "note": {"请企业工会核实"}}, page2), http.StatusSeeOther)
 		wantBody(t, "forwarded", officer.get(page2), "由 大栅栏街道总工会 转办至 北京排水集团工会", "已转办")
 		wantBody(t, "forwarded, the writer's view", me.get("/m/letters/"+second), "由 大栅栏街道总工会 转办至 北京排水集团工会")
+		wantBody(t, "forwarded, the writer's notice", me.get("/m/notices"), "您的来信“井盖松动”已转交其他工会办理。")
+		wantBody(t, "forwarded, the writer's home", me.get("/m"), "您的来信“井盖松动”正在办理")
 		wantBody(t, "my letters", me.get("/m/letters"), "加班费拖欠", "井盖松动", "已办结", "已转办")
 
 		// English.

@@ -57,6 +57,26 @@ type formData struct {
 	ScaleOptions   []web.Option
 	Frozen         int // responses so far: the questions stay as they are
 	Version        string
+	Words          formWords // survey_form.js's words (not loaded when Frozen)
+}
+
+// formWords are what survey_form.js says, in the page's language; {n},
+// {title} and {option} are filled in by the script.
+type formWords struct {
+	Up, Down, Remove, AddQuestion, AddOption, OptionUp, OptionDown, OptionRemove string
+	Options, OptionN, QuestionN, ShowIf, Always                                  string
+}
+
+// sentinel stands for a number the script fills in.
+const sentinel = 9876543
+
+func wordsOf(pg *web.Page) formWords {
+	n := func(s string) string { return strings.ReplaceAll(s, strconv.Itoa(sentinel), "{n}") }
+	return formWords{Up: pg.T("survey.form.js.up"), Down: pg.T("survey.form.js.down"), Remove: pg.T("survey.q.remove"),
+		AddQuestion: pg.T("survey.form.js.add_question"), AddOption: pg.T("survey.form.js.add_option"),
+		OptionUp: pg.T("survey.form.js.option_up"), OptionDown: pg.T("survey.form.js.option_down"), OptionRemove: pg.T("survey.form.js.option_remove"),
+		Options: pg.T("survey.form.js.options"), OptionN: n(pg.T("survey.form.js.option_n", sentinel)), QuestionN: n(pg.T("survey.form.question_n", sentinel)),
+		ShowIf: n(pg.T("survey.form.show_if_option", sentinel, "{title}", "{option}")), Always: pg.T("survey.form.always")}
 }
 
 var rowName = regexp.MustCompile(`^questions\.([0-9]{1,3})\.(type|title|hint|required|options|other|min_picks|max_picks|scale|show_if|remove)$`)
@@ -202,7 +222,8 @@ func withEmpty(lang i18n.Lang, rows []qRow) []qRow {
 	for range emptyRows {
 		rows = append(rows, qRow{N: len(rows), Type: string(survey.Single)})
 	}
-	var choices []web.Option
+	// The first choice says what no choice means (the field has no blank).
+	choices := []web.Option{{Value: "", Label: i18n.T(lang, "survey.form.always")}}
 	for i := range rows {
 		rows[i].ShowOptions = choices
 		q := rows[i]
@@ -254,6 +275,7 @@ func (h *Pages) renderForm(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		return err
 	}
 	d.Rows = withEmpty(pg.Lang, d.Rows)
+	d.Words = wordsOf(pg)
 	if pg.Form != nil {
 		// The rows show what was typed from the rows themselves.
 		for k := range pg.Form.Values {

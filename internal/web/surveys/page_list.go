@@ -48,12 +48,13 @@ type row struct {
 	StatusLabel, StatusV                  string
 	Questions, Responses                  int
 	Anonymous, Open                       bool
+	Partial                               bool // published above the reader: read only, their subtrees' responses
 }
 
 func rowOf(lang i18n.Lang, v *survey.Survey) row {
 	return row{ID: db.FormatID(v.ID), URL: surveyURL(v.ID), Title: v.Title, OrgName: v.OrgName, Window: window(v.OpensAt, v.ClosesAt),
 		StatusLabel: statusLabel(lang, v.Status), StatusV: statusVariant(v.Status), Questions: len(v.Questions), Responses: v.Responses,
-		Anonymous: v.Anonymous, Open: v.Open(time.Now())}
+		Anonymous: v.Anonymous, Open: v.Open(time.Now()), Partial: v.Partial}
 }
 
 type listData struct {

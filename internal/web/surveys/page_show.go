@@ -96,8 +96,17 @@ type showData struct {
 	MinGroup          int
 	Questions         []qView
 	AnonymousNote     string
+	PartialNote       string // published above the reader
 	StatusHint        string
 	ExportRefused     bool
+}
+
+// partialNote tells staff below the publisher what they are reading.
+func partialNote(pg *web.Page, v *survey.Survey) string {
+	if !v.Partial {
+		return ""
+	}
+	return pg.T("survey.show.partial_note", v.OrgName)
 }
 
 func pct(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) + "%" }
@@ -153,6 +162,7 @@ func (h *Pages) renderShow(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	if v.Anonymous {
 		d.AnonymousNote = pg.T("survey.show.anonymous_note", survey.MinGroup)
 	}
+	d.PartialNote = partialNote(pg, v)
 	if r.Method == http.MethodGet {
 		spec := resultsPick
 		spec.Label, spec.Blank = pg.T("survey.results.org"), pg.T("survey.results.all_orgs")
@@ -257,6 +267,7 @@ type orgsData struct {
 	S             row
 	Tabs          []web.Tab
 	AnonymousNote string
+	PartialNote   string
 	Parent        orgRow
 	UpURL         string
 	Children      []orgRow
@@ -290,6 +301,7 @@ func (h *Pages) orgs(w http.ResponseWriter, r *http.Request, p *auth.Principal) 
 	if v.Anonymous {
 		d.AnonymousNote = pg.T("survey.orgs.anonymous_note", survey.MinGroup)
 	}
+	d.PartialNote = partialNote(pg, v)
 	offset, err := listing.OffsetOf(int(web.ParseIDValue(web.QueryValue(r, "page"))), web.PageSize)
 	if err != nil {
 		return err
