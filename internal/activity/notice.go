@@ -1,5 +1,7 @@
 package activity
 
+import "gonghui/internal/notice"
+
 // What members are told about their registrations (internal/notice
 // keeps and sends them).
 const (
@@ -9,3 +11,7 @@ const (
 	NoticeRejected   = "rejected"   // staff turned the registration down
 	NoticeCancelled  = "cancelled"  // the activity was called off
 )
+
+func init() {
+	notice.RegisterKinds(NoticePromoted, NoticeApproved, NoticeWaitlisted, NoticeRejected, NoticeCancelled)
+}

@@ -23,6 +23,10 @@ const (
 	NoticeTermCancelled = "course_cancelled" // the term was called off
 )
 
+func init() {
+	notice.RegisterKinds(NoticeEnrolled, NoticeWaiting, NoticePromoted, NoticeTermCancelled)
+}
+
 // Enrolment is one member's application for, or place in, a term.
 type Enrolment struct {
 	TermID     int64       `json:"term_id,string"`

@@ -106,3 +106,5 @@ func (m memberSource) ForMember(ctx context.Context, memberID int64, since time.
 	}
 	return out, rows.Err()
 }
+
+func init() { notice.RegisterKinds(NoticeKinds...) }

@@ -8,6 +8,8 @@ package notice
 import (
 	"context"
 	"log/slog"
+	"slices"
+	"sync"
 	"time"
 
 	"gonghui/internal/db"
@@ -183,4 +185,31 @@ func (s *Store) Send(ctx context.Context, send func(ctx context.Context, mobile,
 		sent++
 	}
 	return sent, nil
+}
+
+var (
+	kindsMu sync.Mutex
+	kinds   = []string{KindMessage}
+)
+
+// RegisterKinds records the kinds of notice a module leaves, so that the
+// API document lists every kind a member may be sent; modules call it from
+// init.
+func RegisterKinds(k ...string) {
+	kindsMu.Lock()
+	defer kindsMu.Unlock()
+	for _, s := range k {
+		if !slices.Contains(kinds, s) {
+			kinds = append(kinds, s)
+		}
+	}
+}
+
+// Kinds lists the registered kinds, sorted.
+func Kinds() []string {
+	kindsMu.Lock()
+	defer kindsMu.Unlock()
+	out := slices.Clone(kinds)
+	slices.Sort(out)
+	return out
 }

@@ -215,8 +215,9 @@ func activityNotes(ns api.Notes) {
 	api.Note[notice.Notice](ns, api.TypeNote{
 		Fields: map[string]api.FieldNote{
 			"activity_title": {Desc: "the activity's title, a course term's, or (kind message) the text staff wrote"},
-			"kind":           {Enum: []string{"promoted", "approved", "waitlisted", "rejected", "cancelled", "message"}},
+			"kind":           {Enum: notice.Kinds()},
 			"term_id":        {Desc: "a course term's notice"},
+			"letter_id":      {Desc: "a suggestion-box letter's notice"},
 		},
 	})
 }

@@ -525,6 +525,8 @@ func (h *Pages) pactNotices(w http.ResponseWriter, r *http.Request, p *auth.Prin
 			v.URL = web.MemberActivityURL(n.ActivityID)
 		} else if n.TermID != 0 {
 			v.URL = web.MemberTermURL(n.TermID)
+		} else if n.LetterID != 0 {
+			v.URL = "/m/letters/" + db.FormatID(n.LetterID)
 		}
 		d.Items = append(d.Items, v)
 	}
