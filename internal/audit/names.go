@@ -63,6 +63,7 @@ var lookup = map[string]struct{ sql, page string }{
 	"transfer":         {"SELECT t.id, t.id, m.name, '', m.org_path FROM transfers t JOIN members m ON m.id = t.member_id WHERE t.id IN (%s)", "transfer"},
 	"join_application": {"SELECT id, id, name, '', org_path FROM join_applications WHERE id IN (%s)", "application"},
 	"letter":           {"SELECT id, id, subject, '', org_path FROM letters WHERE id IN (%s)", ""},
+	"case":             {"SELECT id, id, title, '', org_path FROM cases WHERE id IN (%s)", ""},
 	"export_request":   {"SELECT e.id, e.id, o.name, '', e.org_path FROM export_requests e JOIN orgs o ON o.id = e.org_id WHERE e.id IN (%s)", "export"},
 }
 

@@ -21,6 +21,9 @@ const (
 	PermContestWrite  Perm = "contest.write"  // keep question banks and run contests
 	PermLetterRead    Perm = "letter.read"    // see the suggestion box's letters addressed to the subtree
 	PermLetterWrite   Perm = "letter.write"   // accept, answer, forward, decline and close letters
+	PermCaseRead      Perm = "case.read"      // see rights cases (法律服务与维权) handled in the subtree, not their confidential notes
+	PermCaseWrite     Perm = "case.write"     // take in, accept, assign, transfer, note and close rights cases
+	PermCaseSupervise Perm = "case.supervise" // supervise the cases' handlers: overdue escalations, confidential notes
 	PermUserManage    Perm = "user.manage"    // accounts with business roles
 	PermUserPrivilege Perm = "user.privilege" // accounts with the admin, security and auditor roles
 	PermSecurity      Perm = "security.policy"
@@ -47,9 +50,9 @@ var rolePerms = map[Role][]Perm{
 	RoleAdmin:             {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermUserManage},
 	RoleSecurity:          {PermOrgRead, PermUserManage, PermUserPrivilege, PermSecurity},
 	RoleAuditor:           {PermOrgRead, PermAuditRead},
-	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermActivityWrite, PermContestRead, PermContestWrite, PermLetterRead, PermLetterWrite},
+	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermActivityWrite, PermContestRead, PermContestWrite, PermLetterRead, PermLetterWrite, PermCaseRead, PermCaseWrite},
 	RoleMembershipOfficer: {PermOrgRead, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermContestRead},
-	RoleLeader:            {PermOrgRead, PermMemberRead, PermActivityRead, PermContestRead, PermLetterRead},
+	RoleLeader:            {PermOrgRead, PermMemberRead, PermActivityRead, PermContestRead, PermLetterRead, PermCaseRead, PermCaseSupervise},
 }
 
 // Roles lists every role in display order.
