@@ -217,17 +217,12 @@ func (s *Store) TakeIn(ctx context.Context, pr *auth.Principal, in Input, files 
 	workers := checkWorkers(f, in.Workers)
 	claims, total := checkClaims(f, in.Claims)
 	types := checkFiles(f, files)
-	if err := f.Err(); err != nil {
+	orgName, path, err := s.union(ctx, f, in.OrgID, "field.invalid_id", func(path string) bool { return rule.CanWrite(pr, path) })
+	if err != nil {
 		return nil, err
 	}
-	var orgName, path string
-	err := s.DB.QueryRow(ctx, "SELECT name, path FROM orgs WHERE id = ?", in.OrgID).Scan(&orgName, &path)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && !rule.CanWrite(pr, path) {
-		f.Add("org_id", "field.invalid_id")
-		return nil, f.Err()
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "rights: take in")
+	if err := f.Err(); err != nil {
+		return nil, err
 	}
 	for i := range workers {
 		if workers[i].idNumber == "" {
@@ -248,6 +243,24 @@ func (s *Store) TakeIn(ctx context.Context, pr *auth.Principal, in Input, files 
 		return nil, err
 	}
 	return c, nil
+}
+
+// union reads the name and path of the union a case is for, adding
+// refusal to f as the field "org_id" when it does not exist or ok refuses
+// it.
+func (s *Store) union(ctx context.Context, f errs.Fields, id int64, refusal string, ok func(path string) bool) (name, path string, err error) {
+	if id == 0 {
+		return "", "", nil
+	}
+	err = s.DB.QueryRow(ctx, "SELECT name, path FROM orgs WHERE id = ?", id).Scan(&name, &path)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !ok(path) {
+		f.Add("org_id", refusal)
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", errs.Internal(err, "rights: union")
+	}
+	return name, path, nil
 }
 
 // Unions lists the unions a member may file a case with: their own and
@@ -320,17 +333,12 @@ func (s *Store) File(ctx context.Context, pr *auth.Principal, in Input, files []
 	in.validate(f)
 	claims, total := checkClaims(f, in.Claims)
 	types := checkFiles(f, files)
-	if err := f.Err(); err != nil {
+	orgName, path, err := s.union(ctx, f, in.OrgID, "case.union_outside", func(path string) bool { return slices.Contains(auth.Ancestors(me.OrgPath), path) })
+	if err != nil {
 		return nil, err
 	}
-	var orgName, path string
-	err = s.DB.QueryRow(ctx, "SELECT name, path FROM orgs WHERE id = ?", in.OrgID).Scan(&orgName, &path)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && !slices.Contains(auth.Ancestors(me.OrgPath), path) {
-		f.Add("org_id", "case.union_outside")
-		return nil, f.Err()
-	}
-	if err != nil {
-		return nil, errs.Internal(err, "rights: file")
+	if err := f.Err(); err != nil {
+		return nil, err
 	}
 	c := &Case{OrgID: in.OrgID, OrgName: orgName, Kind: in.Kind, Channel: ChannelOnline, Title: in.Title, Facts: in.Facts,
 		EmployerName: in.EmployerName, CreditCode: in.CreditCode, ClaimedFen: total, path: path, memberID: me.ID}

@@ -175,27 +175,27 @@ const (
 // Case is one rights case as staff see it (Workers masked) or as a
 // member sees their own (no handler, no notes).
 type Case struct {
-	ID           int64     `json:"id,string"`
-	OrgID        int64     `json:"org_id,string"` // the handling union
-	OrgName      string    `json:"org_name"`
-	Kind         Kind      `json:"kind"`
-	Channel      Channel   `json:"channel"`
-	Title        string    `json:"title"`
-	Facts        string    `json:"facts"`
-	Workers      int       `json:"workers"`
-	FirstWorker  string    `json:"first_worker"` // the first worker's name, masked for lists
-	EmployerName string    `json:"employer_name"`
-	CreditCode   string    `json:"credit_code,omitempty"`
-	EmployerID   int64     `json:"employer_id,string,omitempty"`
-	ClaimedFen   int64     `json:"claimed_fen"`
-	RecoveredFen int64     `json:"recovered_fen"`
-	Status       Status    `json:"status"`
-	Outcome      Outcome   `json:"outcome,omitempty"`
-	HandlerID    int64     `json:"handler_id,string,omitempty"`
-	Handler      string    `json:"handler,omitempty"`
-	ReceivedAt   time.Time `json:"received_at"`
+	ID           int64      `json:"id,string"`
+	OrgID        int64      `json:"org_id,string"` // the handling union
+	OrgName      string     `json:"org_name"`
+	Kind         Kind       `json:"kind"`
+	Channel      Channel    `json:"channel"`
+	Title        string     `json:"title"`
+	Facts        string     `json:"facts"`
+	Workers      int        `json:"workers"`
+	FirstWorker  string     `json:"first_worker"` // the first worker's name, masked for lists
+	EmployerName string     `json:"employer_name"`
+	CreditCode   string     `json:"credit_code,omitempty"`
+	EmployerID   int64      `json:"employer_id,string,omitempty"`
+	ClaimedFen   int64      `json:"claimed_fen"`
+	RecoveredFen int64      `json:"recovered_fen"`
+	Status       Status     `json:"status"`
+	Outcome      Outcome    `json:"outcome,omitempty"`
+	HandlerID    int64      `json:"handler_id,string,omitempty"`
+	Handler      string     `json:"handler,omitempty"`
+	ReceivedAt   time.Time  `json:"received_at"`
 	AcceptedAt   *time.Time `json:"accepted_at,omitempty"`
-	DueAt        time.Time `json:"due_at"`
+	DueAt        time.Time  `json:"due_at"`
 	// Provisional: the deadline was counted into a year whose public
 	// holidays are not announced yet; it may move when they are.
 	Provisional bool       `json:"provisional"`
