@@ -9,6 +9,7 @@ import (
 	"gonghui/internal/contest"
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
+	"gonghui/internal/rights"
 	"gonghui/internal/sms"
 	"gonghui/internal/stats"
 	"gonghui/internal/survey"
@@ -54,6 +55,7 @@ type Main struct {
 	Letters *mailbox.Store
 	Survey  *survey.Store
 	Works   *works.Store
+	Cases   *rights.Store
 	Stats   *stats.Store
 	Notices *notice.Store
 	// SMS sends text messages: sign-in codes and notices. The default
@@ -100,6 +102,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m.Letters = mailbox.NewStore(d, keys)
 	m.Survey = survey.NewStore(d, m.Members)
 	m.Works = works.NewStore(d, m.Members)
+	m.Cases = rights.NewStore(d, keys)
 	m.Stats = stats.NewStore(d)
 	if err := m.Stats.EnsureBuilt(ctx, statSources()...); err != nil {
 		d.Close()
@@ -160,10 +163,10 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 	}
 
 	reg := inboxRegistry(m)
-	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Inbox: reg, Works: m.Works}); err != nil {
+	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Inbox: reg, Works: m.Works, Cases: m.Cases}); err != nil {
 		return nil, err
 	}
-	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Works: m.Works}); err != nil {
+	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Works: m.Works, Cases: m.Cases}); err != nil {
 		return nil, err
 	}
 

@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/mailbox"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
+	"gonghui/internal/rights"
 	"gonghui/internal/stats"
 	"gonghui/internal/survey"
 	"gonghui/internal/works"
@@ -20,7 +21,7 @@ import (
 
 // statSources are the packages that keep figures (see internal/stats).
 func statSources() []stats.Source {
-	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource(), course.StatSource(), contest.StatSource(), mailbox.StatSource(), survey.StatSource(), works.StatSource()}
+	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource(), course.StatSource(), contest.StatSource(), mailbox.StatSource(), survey.StatSource(), works.StatSource(), rights.StatSource()}
 }
 
 // cmdStats recounts every organisation's figures from the rows (rebuild),

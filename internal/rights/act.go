@@ -558,3 +558,31 @@ func (s *Store) Rate(ctx context.Context, pr *auth.Principal, id int64, r Rating
 		return Event{Kind: EvRated, Body: string(r)}, map[string]any{"rating": r}, nil
 	})
 }
+
+// Above lists the unions above case id's union, nearest first: where a
+// transfer up may send it. Their names are shown to the case's staff even
+// when they may not read those unions otherwise.
+func (s *Store) Above(ctx context.Context, pr *auth.Principal, id int64) ([]Union, error) {
+	c, err := s.readable(ctx, pr, id)
+	if err != nil {
+		return nil, err
+	}
+	if pr.Kind == auth.KindMember || !rule.CanWrite(pr, c.path) {
+		return nil, errs.Forbidden()
+	}
+	anc := auth.Ancestors(c.path)
+	anc = anc[:len(anc)-1]
+	out := []Union{}
+	if len(anc) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(anc))
+	for i, p := range anc {
+		args[i] = p
+	}
+	rows, err := s.DB.Query(ctx, "SELECT id, name FROM orgs WHERE path IN ("+db.Placeholders(len(args))+") ORDER BY path DESC", args...)
+	return signup.All(rows, err, "rights: above", func(sc signup.Scanner) (Union, error) {
+		var u Union
+		return u, sc.Scan(&u.OrgID, &u.Name)
+	})
+}

@@ -154,7 +154,8 @@ func (h *Kernel) Page(w http.ResponseWriter, r *http.Request, p *auth.Principal,
 			CanMembers:    p.Can(auth.PermMemberRead) || p.Can(auth.PermMemberWrite),
 			CanActivities: p.Can(auth.PermActivityRead) || p.Can(auth.PermActivityWrite),
 			CanContests:   p.Can(auth.PermContestRead) || p.Can(auth.PermContestWrite),
-			CanLetters:    p.Can(auth.PermLetterRead) || p.Can(auth.PermLetterWrite)}
+			CanLetters:    p.Can(auth.PermLetterRead) || p.Can(auth.PermLetterWrite),
+			CanCases:      p.Can(auth.PermCaseRead) || p.Can(auth.PermCaseWrite)}
 		for _, g := range p.Grants {
 			uv.Roles = append(uv.Roles, i18n.T(lang, "role."+string(g.Role))+" · "+g.OrgName)
 		}

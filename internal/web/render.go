@@ -84,6 +84,7 @@ type UserView struct {
 	CanActivities      bool // holds activity.read or activity.write somewhere
 	CanContests        bool // holds contest.read or contest.write somewhere (question banks)
 	CanLetters         bool // holds letter.read or letter.write somewhere (the suggestion box)
+	CanCases           bool // holds case.read or case.write somewhere (rights cases)
 	Inbox              int  // things waiting for this person's decision: the home link's badge
 }
 

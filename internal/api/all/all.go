@@ -15,6 +15,7 @@ import (
 	mailboxapi "gonghui/internal/api/mailbox"
 	"gonghui/internal/api/members"
 	"gonghui/internal/api/orgs"
+	rightsapi "gonghui/internal/api/rights"
 	"gonghui/internal/api/surveys"
 	worksapi "gonghui/internal/api/works"
 	"gonghui/internal/contest"
@@ -22,6 +23,7 @@ import (
 	"gonghui/internal/course"
 	"gonghui/internal/inbox"
 	"gonghui/internal/mailbox"
+	"gonghui/internal/rights"
 	"gonghui/internal/survey"
 	"gonghui/internal/works"
 )
@@ -37,6 +39,7 @@ type Deps struct {
 	Survey  *survey.Store
 	Inbox   *inbox.Registry
 	Works   *works.Store
+	Cases   *rights.Store
 }
 
 // Mount builds the API's kernel and registers every module's routes on mux.
@@ -53,6 +56,7 @@ func Mount(mux *http.ServeMux, d Deps) (*api.Handler, error) {
 		surveys.New(h, d.Survey),            // surveys: questions with skip logic, responses, results
 		inboxapi.New(h, d.Inbox),            // what waits for the caller's decision
 		worksapi.New(h, d.Works),            // calls for works: entries, screening, blind judging, awards
+		rightsapi.New(h, d.Cases),           // rights cases: intake, handling, deadlines, notes, the member's view
 	)
 	return h, err
 }

@@ -11,6 +11,7 @@ import (
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
 	"gonghui/internal/mailbox"
+	"gonghui/internal/rights"
 	"gonghui/internal/survey"
 	"gonghui/internal/web"
 	"gonghui/internal/web/activities"
@@ -21,6 +22,7 @@ import (
 	mailboxpages "gonghui/internal/web/mailbox"
 	"gonghui/internal/web/members"
 	"gonghui/internal/web/orgs"
+	rightspages "gonghui/internal/web/rights"
 	"gonghui/internal/web/surveys"
 	workspages "gonghui/internal/web/works"
 	"gonghui/internal/works"
@@ -37,6 +39,7 @@ type Deps struct {
 	Letters *mailbox.Store
 	Survey  *survey.Store
 	Works   *works.Store
+	Cases   *rights.Store
 }
 
 // Mount builds the kernel and registers every module's pages on mux.
@@ -55,6 +58,7 @@ func Mount(ctx context.Context, mux *http.ServeMux, d Deps) error {
 		mailboxpages.New(k, d.Letters),      // the suggestion box: staff pages and members' pages
 		surveys.New(k, d.Survey),            // surveys: staff pages, results, members' answers on the phone
 		workspages.New(k, d.Works),          // calls for works: staff, judges, members
+		rightspages.New(k, d.Cases),         // rights cases: staff pages and members' pages
 		admin.New(k),                        // accounts, the audit log, the security policy, one's own account
 	)
 	return nil
