@@ -98,6 +98,11 @@ func (h *API) handlers(w http.ResponseWriter, r *http.Request) error {
 	return api.GetAll(w, r, h.Cases.Handlers)
 }
 
+// above: GET /cases/{id}/above.
+func (h *API) above(w http.ResponseWriter, r *http.Request) error {
+	return api.GetAll(w, r, h.Cases.Above)
+}
+
 type assignInput struct {
 	HandlerID api.ID `json:"handler_id"`
 	Version   int    `json:"version"`
