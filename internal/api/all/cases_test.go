@@ -61,7 +61,11 @@ func TestCasesAPI(t *testing.T) {
 		if c.Status != "new" || c.Workers != 2 {
 			t.Fatalf("taken in %+v", c)
 		}
-		var users struct{ Items []struct{ UserID string `json:"user_id"` } }
+		var users struct {
+			Items []struct {
+				UserID string `json:"user_id"`
+			}
+		}
 		f.getJSON("officer_a", "/api/v1/cases/"+c.ID+"/handlers", &users)
 		if len(users.Items) < 2 {
 			t.Fatalf("handlers %+v", users)
@@ -90,9 +94,9 @@ func TestCasesAPI(t *testing.T) {
 			{name: "others refused", as: "officer_a", method: "GET", path: "/api/v1/cases/{case}/notes/{note}", status: 403},
 			{name: "the supervisor reads", as: "leader_a", method: "GET", path: "/api/v1/cases/{case}/notes/{note}", status: 200, want: []string{"不愿公开"}},
 			{name: "the handler reads", as: "officer_a2", method: "GET", path: "/api/v1/cases/{case}/notes/{note}", status: 200, want: []string{"不愿公开"}},
-			{name: "reveal refused to the other officer? no: member.reveal holders may", as: "officer_a", method: "POST", path: "/api/v1/cases/{case}/reveal", body: `{"reason":"核对"}`, status: 200,
+			{name: "reveal by an officer holding member.reveal", as: "officer_a", method: "POST", path: "/api/v1/cases/{case}/reveal", body: `{"reason":"核对"}`, status: 200,
 				want: []string{"13800000041", "王五"}},
-			{name: "leader without member.reveal but supervising", as: "leader_a", method: "POST", path: "/api/v1/cases/{case}/reveal", body: `{}`, status: 200},
+			{name: "reveal by the supervising leader", as: "leader_a", method: "POST", path: "/api/v1/cases/{case}/reveal", body: `{}`, status: 200},
 			{name: "negative recovered", as: "officer_a2", method: "POST", path: "/api/v1/cases/{case}/close", body: `{"outcome":"agreement","recovered_fen":-1}`, status: 422,
 				want: []string{`"recovered"`}},
 			{name: "wrong outcome", as: "officer_a2", method: "POST", path: "/api/v1/cases/{case}/close", body: `{"outcome":"aid_granted"}`, status: 422, want: []string{`"outcome"`}},
