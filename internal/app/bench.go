@@ -41,8 +41,11 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(args) > 0 && args[0] == "contest" {
 		return cmdBenchContest(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "cases" {
+		return cmdBenchCases(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "signups" {
-		return errors.New("usage: gonghui bench signups [--db DB] [--members N] [--concurrency C] [--seconds S]\n       gonghui bench city --db DB --key-file K [--runs N] [--import N] [--signups N]\n       gonghui bench contest [--db DB] [--takers N] [--answers N] [--concurrency C]")
+		return errors.New("usage: gonghui bench signups [--db DB] [--members N] [--concurrency C] [--seconds S]\n       gonghui bench city --db DB --key-file K [--runs N] [--import N] [--signups N]\n       gonghui bench contest [--db DB] [--takers N] [--answers N] [--concurrency C]\n       gonghui bench cases [--db DB] [--cases N] [--runs R]")
 	}
 	var cfg Config
 	fs := flag.NewFlagSet("bench signups", flag.ContinueOnError)

@@ -39,6 +39,7 @@ Usage:
   gonghui lottery --seed S --tickets 1-120 [--capacity N]   re-run a course term's published draw
   gonghui bench signups [--db DB] [--members N] [--concurrency C]  sign-ups per second vs the database's limit
   gonghui bench stations [--db DB] [--stations N] [--runs R]  nearest-station search p50/p95 over a generated city
+  gonghui bench cases [--db DB] [--cases N] [--runs R]   rights-case lists of a district: p50/p95 per filter
   gonghui keys check  [--db DB] [--key-file K]          show the keys' check values and how many values each key seals
   gonghui keys rotate [--db DB] [--key-file K]          add a data key and re-seal every value with it, servers running
   gonghui keys rewrap [--db DB] [--key-file K]          finish an interrupted re-seal

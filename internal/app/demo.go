@@ -62,6 +62,7 @@ var demoAccounts = []demoAccount{
 	{"auditor", "审计管理员", auth.RoleAuditor, ""},
 	{"dashilan", "大栅栏街道会籍管理员", auth.RoleOfficer, "北京市西城区大栅栏街道总工会"},
 	{"bit", "北京理工大学工会活动专员", auth.RoleOfficer, "北京理工大学工会"},
+	{"xicheng", "西城区总工会主席", auth.RoleLeader, "北京市西城区总工会"},
 }
 
 func createDemoAccounts(ctx context.Context, m *Main, nodes []org.NewNode, out io.Writer) error {
@@ -97,7 +98,7 @@ func createDemoAccounts(ctx context.Context, m *Main, nodes []org.NewNode, out i
 		}
 	}
 	if printed {
-		fmt.Fprintf(out, "Demo accounts admin, security, auditor, dashilan and bit share the password: %s\n(shown once; set GONGHUI_DEMO_PASSWORD to choose it)\n", password)
+		fmt.Fprintf(out, "Demo accounts admin, security, auditor, dashilan, bit and xicheng share the password: %s\n(shown once; set GONGHUI_DEMO_PASSWORD to choose it)\n", password)
 	}
 	if err := demoActivities(ctx, m, byName); err != nil {
 		return err
@@ -108,5 +109,8 @@ func createDemoAccounts(ctx context.Context, m *Main, nodes []org.NewNode, out i
 	if err := demoCourses(ctx, m, byName); err != nil {
 		return err
 	}
-	return demoContracts(ctx, m, byName)
+	if err := demoContracts(ctx, m, byName); err != nil {
+		return err
+	}
+	return demoCases(ctx, m, byName)
 }

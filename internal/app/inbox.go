@@ -21,6 +21,7 @@ func inboxRegistry(m *Main) *inbox.Registry {
 	s = append(s, m.Letters.InboxSources()...)              // letters to accept, and accepted ones overdue
 	s = append(s, m.Works.InboxSources()...)                // works to screen, entries to score
 	s = append(s, m.Contracts.InboxSource())                // collective contracts expiring with no renewal
+	s = append(s, m.Cases.InboxSources()...)                // cases to accept, handlers' reminders, supervisors' escalations
 	return inbox.New(s...).
 		WithMembers(m.Members.MemberInboxSource(), privacy.MemberInboxSource(m.Members), // the portal: applications, transfers, corrections,
 			m.Notices.MessageSource(), // staff messages

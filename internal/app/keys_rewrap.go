@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/job"
 	"gonghui/internal/mailbox"
 	"gonghui/internal/pii"
+	"gonghui/internal/rights"
 )
 
 // sealedColumn is one column holding pii.Seal output, with the additional
@@ -33,6 +34,11 @@ var sealedColumns = []sealedColumn{
 	{table: "users", col: "totp_secret", aad: func(id int64) string { return "user.totp_secret:" + db.FormatID(id) }},
 	{table: "uploads", col: "data", aad: job.UploadAAD, blob: true},
 	{table: "letter_photos", col: "data", aad: mailbox.PhotoAAD, blob: true},
+	{table: "case_workers", col: "name_sealed", aad: func(id int64) string { return rights.WorkerAAD("name", id) }},
+	{table: "case_workers", col: "id_sealed", aad: func(id int64) string { return rights.WorkerAAD("id_number", id) }},
+	{table: "case_workers", col: "mobile_sealed", aad: func(id int64) string { return rights.WorkerAAD("mobile", id) }},
+	{table: "case_notes", col: "sealed", aad: rights.NoteAAD},
+	{table: "case_files", col: "data", aad: rights.FileAAD, blob: true},
 }
 
 // sealedSettings: settings rows whose value is sealed under "settings."+name

@@ -9,6 +9,7 @@ import (
 	"gonghui/internal/contest"
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
+	"gonghui/internal/rights"
 	"gonghui/internal/sms"
 	"gonghui/internal/station"
 	"gonghui/internal/stats"
@@ -60,6 +61,7 @@ type Main struct {
 	Stats     *stats.Store
 	Notices   *notice.Store
 	Stations  *station.Store
+	Cases     *rights.Store
 	// SMS sends text messages: sign-in codes and notices. The default
 	// writes them to the log (numbers masked) until a gateway is connected.
 	SMS sms.Sender
@@ -106,6 +108,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m.Works = works.NewStore(d, m.Members)
 	m.Contracts = contract.NewStore(d, keys)
 	m.Stations = station.NewStore(d)
+	m.Cases = rights.NewStore(d, keys)
 	m.Stats = stats.NewStore(d)
 	if err := m.Stats.EnsureBuilt(ctx, statSources()...); err != nil {
 		d.Close()
@@ -166,10 +169,10 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 	}
 
 	reg := inboxRegistry(m)
-	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Inbox: reg, Works: m.Works, Contracts: m.Contracts, Stations: m.Stations}); err != nil {
+	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Inbox: reg, Works: m.Works, Contracts: m.Contracts, Stations: m.Stations, Cases: m.Cases}); err != nil {
 		return nil, err
 	}
-	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Works: m.Works, Contracts: m.Contracts, Stations: m.Stations}); err != nil {
+	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Works: m.Works, Contracts: m.Contracts, Stations: m.Stations, Cases: m.Cases}); err != nil {
 		return nil, err
 	}
 

@@ -14,6 +14,7 @@ import (
 	"gonghui/internal/mailbox"
 	"gonghui/internal/member"
 	"gonghui/internal/org"
+	"gonghui/internal/rights"
 	"gonghui/internal/station"
 	"gonghui/internal/stats"
 	"gonghui/internal/survey"
@@ -22,7 +23,7 @@ import (
 
 // statSources are the packages that keep figures (see internal/stats).
 func statSources() []stats.Source {
-	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource(), course.StatSource(), contest.StatSource(), mailbox.StatSource(), survey.StatSource(), works.StatSource(), contract.StatSource(), station.StatSource()}
+	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource(), course.StatSource(), contest.StatSource(), mailbox.StatSource(), survey.StatSource(), works.StatSource(), contract.StatSource(), station.StatSource(), rights.StatSource()}
 }
 
 // cmdStats recounts every organisation's figures from the rows (rebuild),

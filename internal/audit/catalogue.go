@@ -41,6 +41,8 @@ var Areas = []Area{
 	{"mailbox", []string{"mailbox.write", "mailbox.accept", "mailbox.answer", "mailbox.forward", "mailbox.decline", "mailbox.close",
 		"mailbox.rate", "mailbox.follow_up"}},
 	{"contract", []string{"contract.create", "contract.update", "contract.submit", "contract.object", "contract.renew", "contract.file"}},
+	{"case", []string{"case.create", "case.accept", "case.assign", "case.transfer", "case.extend", "case.claims", "case.evidence", "case.close",
+		"case.note", "case.note_read", "case.reveal", "case.export", "case.rate"}},
 	{"survey", []string{"survey.create", "survey.update", "survey.publish", "survey.close", "survey.export"}},
 	{"works", []string{"works.create", "works.update", "works.publish", "works.cancel", "works.close", "works.submit", "works.edit",
 		"works.withdraw", "works.screen", "works.judge_add", "works.judge_remove", "works.score", "works.award", "works.results"}},
@@ -92,7 +94,7 @@ func areaActions(key string) []string {
 // Entities are the kinds of object an entry names, in the order the
 // object filter lists them; each has words under "audit.entity.<kind>".
 var Entities = []string{"member", "org", "employer", "officer", "user", "activity", "registration", "course", "course_term",
-	"course_session", "enrolment", "interest_group", "contest", "question_bank", "question", "transfer", "join_application", "export_request", "letter", "survey", "station", "settings", "key", "audit"}
+	"course_session", "enrolment", "interest_group", "contest", "question_bank", "question", "transfer", "join_application", "export_request", "letter", "case", "survey", "station", "settings", "key", "audit"}
 
 // KnownEntity reports whether kind is in Entities.
 func KnownEntity(kind string) bool {

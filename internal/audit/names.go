@@ -65,6 +65,7 @@ var lookup = map[string]struct{ sql, page string }{
 	"contract":         {"SELECT c.id, c.id, c.title, o.name, o.path FROM contracts c JOIN orgs o ON o.id = c.org_id WHERE c.id IN (%s)", ""},
 	"letter":           {"SELECT id, id, subject, '', org_path FROM letters WHERE id IN (%s)", ""},
 	"station":          {"SELECT id, id, name, '', org_path FROM stations WHERE id IN (%s)", ""},
+	"case":             {"SELECT id, id, title, '', org_path FROM cases WHERE id IN (%s)", ""},
 	"export_request":   {"SELECT e.id, e.id, o.name, '', e.org_path FROM export_requests e JOIN orgs o ON o.id = e.org_id WHERE e.id IN (%s)", "export"},
 }
 

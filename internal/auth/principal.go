@@ -25,6 +25,9 @@ const (
 	PermContractWrite Perm = "contract.write" // draft, submit, record objections to and renew collective contracts
 	PermStationRead   Perm = "station.read"   // see service stations, their visits and the busiest
 	PermStationWrite  Perm = "station.write"  // keep service stations: add, edit, import, close
+	PermCaseRead      Perm = "case.read"      // see rights cases (法律服务与维权) handled in the subtree, not their confidential notes
+	PermCaseWrite     Perm = "case.write"     // take in, accept, assign, transfer, note and close rights cases
+	PermCaseSupervise Perm = "case.supervise" // supervise the cases' handlers: overdue escalations, confidential notes
 	PermUserManage    Perm = "user.manage"    // accounts with business roles
 	PermUserPrivilege Perm = "user.privilege" // accounts with the admin, security and auditor roles
 	PermSecurity      Perm = "security.policy"
@@ -51,9 +54,9 @@ var rolePerms = map[Role][]Perm{
 	RoleAdmin:             {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermUserManage},
 	RoleSecurity:          {PermOrgRead, PermUserManage, PermUserPrivilege, PermSecurity},
 	RoleAuditor:           {PermOrgRead, PermAuditRead},
-	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermActivityWrite, PermContestRead, PermContestWrite, PermLetterRead, PermLetterWrite, PermContractRead, PermContractWrite, PermStationRead, PermStationWrite},
+	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermActivityWrite, PermContestRead, PermContestWrite, PermLetterRead, PermLetterWrite, PermContractRead, PermContractWrite, PermStationRead, PermStationWrite, PermCaseRead, PermCaseWrite},
 	RoleMembershipOfficer: {PermOrgRead, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermContestRead},
-	RoleLeader:            {PermOrgRead, PermMemberRead, PermActivityRead, PermContestRead, PermLetterRead, PermContractRead, PermStationRead},
+	RoleLeader:            {PermOrgRead, PermMemberRead, PermActivityRead, PermContestRead, PermLetterRead, PermContractRead, PermStationRead, PermCaseRead, PermCaseSupervise},
 }
 
 // Roles lists every role in display order.

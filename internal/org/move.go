@@ -125,6 +125,7 @@ var pathCopies = []struct{ table, col string }{
 	{"attempts", "member_org_path"},
 	{"contest_results", "member_org_path"},
 	{"letters", "org_path"},
+	{"cases", "org_path"},
 	{"surveys", "org_path"},
 	{"surveys", "audience_path"},
 	{"survey_takers", "member_org_path"},

@@ -156,7 +156,8 @@ func (h *Kernel) Page(w http.ResponseWriter, r *http.Request, p *auth.Principal,
 			CanContests:   p.Can(auth.PermContestRead) || p.Can(auth.PermContestWrite),
 			CanLetters:    p.Can(auth.PermLetterRead) || p.Can(auth.PermLetterWrite),
 			CanContracts:  p.Can(auth.PermContractRead) || p.Can(auth.PermContractWrite),
-			CanStations:   p.Can(auth.PermStationRead) || p.Can(auth.PermStationWrite)}
+			CanStations:   p.Can(auth.PermStationRead) || p.Can(auth.PermStationWrite),
+			CanCases:      p.Can(auth.PermCaseRead) || p.Can(auth.PermCaseWrite)}
 		for _, g := range p.Grants {
 			uv.Roles = append(uv.Roles, i18n.T(lang, "role."+string(g.Role))+" · "+g.OrgName)
 		}

@@ -86,6 +86,7 @@ type UserView struct {
 	CanLetters         bool // holds letter.read or letter.write somewhere (the suggestion box)
 	CanContracts       bool // holds contract.read or contract.write somewhere (collective contracts)
 	CanStations        bool // holds station.read or station.write somewhere
+	CanCases           bool // holds case.read or case.write somewhere (rights cases)
 	Inbox              int  // things waiting for this person's decision: the home link's badge
 }
 

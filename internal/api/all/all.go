@@ -16,6 +16,7 @@ import (
 	mailboxapi "gonghui/internal/api/mailbox"
 	"gonghui/internal/api/members"
 	"gonghui/internal/api/orgs"
+	rightsapi "gonghui/internal/api/rights"
 	stationsapi "gonghui/internal/api/stations"
 	"gonghui/internal/api/surveys"
 	worksapi "gonghui/internal/api/works"
@@ -25,6 +26,7 @@ import (
 	"gonghui/internal/course"
 	"gonghui/internal/inbox"
 	"gonghui/internal/mailbox"
+	"gonghui/internal/rights"
 	"gonghui/internal/station"
 	"gonghui/internal/survey"
 	"gonghui/internal/works"
@@ -43,6 +45,7 @@ type Deps struct {
 	Works     *works.Store
 	Contracts *contract.Store
 	Stations  *station.Store
+	Cases     *rights.Store
 }
 
 // Mount builds the API's kernel and registers every module's routes on mux.
@@ -61,6 +64,7 @@ func Mount(mux *http.ServeMux, d Deps) (*api.Handler, error) {
 		worksapi.New(h, d.Works),            // calls for works: entries, screening, blind judging, awards
 		contractsapi.New(h, d.Contracts),    // collective contracts: review, objections, renewals, coverage
 		stationsapi.New(h, d.Stations),      // service stations: keeping, nearest, visits and claims
+		rightsapi.New(h, d.Cases),           // rights cases: intake, handling, deadlines, notes, the member's view
 	)
 	return h, err
 }

@@ -27,6 +27,7 @@ import (
 	"gonghui/internal/member/exports"
 	"gonghui/internal/member/privacy"
 	"gonghui/internal/org"
+	"gonghui/internal/rights"
 	"gonghui/internal/survey"
 	"gonghui/internal/testkit"
 	"gonghui/internal/works"
@@ -59,6 +60,7 @@ type fixture struct {
 	svs    *survey.Store
 	works  *works.Store
 	ctr    *contractpkg.Store
+	cases  *rights.Store
 	srv    *httptest.Server
 	ids    map[string]string // fixture name -> ID, for {name} in paths and bodies
 	tokens map[string]string // username -> bearer token
@@ -77,6 +79,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	f.svs = survey.NewStore(d, f.mem)
 	f.works = works.NewStore(d, f.mem)
 	f.ctr = contractpkg.NewStore(d, keys)
+	f.cases = rights.NewStore(d, keys)
 	root, err := f.orgs.CreateRoot(ctx, "北京市总工会", org.Kind("city_federation"), "110000")
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +131,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 	f.auth.SetDemoMode(true)
 	mux := http.NewServeMux()
 	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: d, Auth: f.auth, Orgs: f.orgs, Members: f.mem, HTTP: httpx.Options{}}, Acts: f.acts, Courses: f.crs, Banks: f.banks, Contest: f.cts, Letters: f.lets, Survey: f.svs,
-		Inbox: inbox.New(append(append(append(append(f.mem.InboxSources(), privacy.InboxSource(f.mem), exports.InboxSource(f.mem, time.Now), f.acts.InboxSource(), f.cts.InboxSource()), f.lets.InboxSources()...), f.works.InboxSources()...), f.ctr.InboxSource())...), Works: f.works, Contracts: f.ctr}); err != nil {
+		Inbox: inbox.New(append(append(append(append(f.mem.InboxSources(), privacy.InboxSource(f.mem), exports.InboxSource(f.mem, time.Now), f.acts.InboxSource(), f.cts.InboxSource()), f.lets.InboxSources()...), f.works.InboxSources()...), append(f.cases.InboxSources(), f.ctr.InboxSource())...)...), Works: f.works, Contracts: f.ctr, Cases: f.cases}); err != nil {
 		t.Fatal(err)
 	}
 	f.srv = httptest.NewServer(checked(t, mux))

@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/contract"
 	"gonghui/internal/course"
 	"gonghui/internal/mailbox"
+	"gonghui/internal/rights"
 	"gonghui/internal/station"
 	"gonghui/internal/survey"
 	"gonghui/internal/web"
@@ -24,6 +25,7 @@ import (
 	mailboxpages "gonghui/internal/web/mailbox"
 	"gonghui/internal/web/members"
 	"gonghui/internal/web/orgs"
+	rightspages "gonghui/internal/web/rights"
 	stationpages "gonghui/internal/web/stations"
 	"gonghui/internal/web/surveys"
 	workspages "gonghui/internal/web/works"
@@ -43,6 +45,7 @@ type Deps struct {
 	Works     *works.Store
 	Contracts *contract.Store
 	Stations  *station.Store
+	Cases     *rights.Store
 }
 
 // Mount builds the kernel and registers every module's pages on mux.
@@ -63,6 +66,7 @@ func Mount(ctx context.Context, mux *http.ServeMux, d Deps) error {
 		workspages.New(k, d.Works),          // calls for works: staff, judges, members
 		contractpages.New(k, d.Contracts),   // collective contracts: list, form, review, renewal, coverage
 		stationpages.New(k, d.Stations),     // service stations: the public finder, QR check-in, staff pages
+		rightspages.New(k, d.Cases),         // rights cases: staff pages and members' pages
 		admin.New(k),                        // accounts, the audit log, the security policy, one's own account
 	)
 	return nil
