@@ -169,10 +169,32 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 	}
 
 	reg := inboxRegistry(m)
-	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Inbox: reg, Works: m.Works, Contracts: m.Contracts, Stations: m.Stations, Cases: m.Cases}); err != nil {
+	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Inbox: reg,
+		Acts:      m.Acts,
+		Courses:   m.Courses,
+		Banks:     m.Banks,
+		Contest:   m.Contest,
+		Letters:   m.Letters,
+		Survey:    m.Survey,
+		Works:     m.Works,
+		Contracts: m.Contracts,
+		Stations:  m.Stations,
+		Cases:     m.Cases,
+	}); err != nil {
 		return nil, err
 	}
-	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Works: m.Works, Contracts: m.Contracts, Stations: m.Stations, Cases: m.Cases}); err != nil {
+	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg},
+		Acts:      m.Acts,
+		Courses:   m.Courses,
+		Banks:     m.Banks,
+		Contest:   m.Contest,
+		Letters:   m.Letters,
+		Survey:    m.Survey,
+		Works:     m.Works,
+		Contracts: m.Contracts,
+		Stations:  m.Stations,
+		Cases:     m.Cases,
+	}); err != nil {
 		return nil, err
 	}
 
