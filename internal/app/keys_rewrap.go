@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/job"
 	"gonghui/internal/mailbox"
 	"gonghui/internal/pii"
+	"gonghui/internal/works"
 )
 
 // sealedColumn is one column holding pii.Seal output, with the additional
@@ -33,6 +34,8 @@ var sealedColumns = []sealedColumn{
 	{table: "users", col: "totp_secret", aad: func(id int64) string { return "user.totp_secret:" + db.FormatID(id) }},
 	{table: "uploads", col: "data", aad: job.UploadAAD, blob: true},
 	{table: "letter_photos", col: "data", aad: mailbox.PhotoAAD, blob: true},
+	{table: "works_photos", col: "data", aad: works.PhotoAAD, blob: true},
+	{table: "works_photos", col: "thumb", aad: works.ThumbAAD, blob: true},
 }
 
 // sealedSettings: settings rows whose value is sealed under "settings."+name

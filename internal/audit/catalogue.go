@@ -42,7 +42,7 @@ var Areas = []Area{
 		"mailbox.rate", "mailbox.follow_up"}},
 	{"survey", []string{"survey.create", "survey.update", "survey.publish", "survey.close", "survey.export"}},
 	{"works", []string{"works.create", "works.update", "works.publish", "works.cancel", "works.close", "works.submit", "works.edit",
-		"works.withdraw", "works.screen", "works.judge_add", "works.judge_remove", "works.score", "works.award", "works.results"}},
+		"works.withdraw", "works.screen", "works.judge_add", "works.judge_remove", "works.score", "works.award", "works.results", "works.export"}},
 	{"auth", []string{"auth.login", "auth.password_ok", "auth.login_failed", "auth.locked", "auth.logout", "auth.logout_everywhere",
 		"auth.totp_enabled", "auth.totp_disabled", "auth.recovery_codes", "auth.recovery_code_used",
 		"auth.member_login", "auth.member_locked", "auth.member_password", "auth.member_tokens"}},

@@ -204,7 +204,7 @@ func TestWorksFlowPages(t *testing.T) {
 		if n := strings.Count(a.body, `name="remove"`); n != 2 {
 			t.Errorf("after edit: %d photos, want 2", n)
 		}
-		photo := regexp.MustCompile(`src="(/m/works/photos/\d+)"`).FindStringSubmatch(a.body)
+		photo := regexp.MustCompile(`src="(/m/works/photos/\d+)\?size=thumb"`).FindStringSubmatch(a.body)
 		if photo == nil {
 			t.Fatal("no photo shown")
 		}
