@@ -137,9 +137,9 @@ func notes(ns api.Notes) {
 	api.Named[api.List[works.Award]](ns, "WorksAwardList")
 	api.Note[entryJSON](ns, api.TypeNote{Name: "WorksEntryJSON", Desc: "An entry without photos (an essay) as JSON", Required: []string{"title", "original"}, Fields: map[string]api.FieldNote{
 		"title": {MaxLength: api.Count(works.MaxEntryTitle)}, "body": {Desc: "essay calls: the text, between the call's min_chars and max_chars characters", MaxLength: api.Count(works.MaxEssayChars)},
-		"note": {Desc: "a short description of the work", MaxLength: api.Count(works.MaxEntryNote)},
+		"note":     {Desc: "a short description of the work", MaxLength: api.Count(works.MaxEntryNote)},
 		"original": {Desc: "true: the member confirms the work is their own and consents to its use by the union (required)"},
-		"remove": {Desc: "editing: the IDs of photos to drop", MaxItems: api.Count(works.MaxPhotos)}}})
+		"remove":   {Desc: "editing: the IDs of photos to drop", MaxItems: api.Count(works.MaxPhotos)}}})
 	api.Note[works.Judging](ns, api.TypeNote{Name: "WorksJudging", Fields: map[string]api.FieldNote{"phase": phase,
 		"can_score": {Desc: "judging is open"}, "scored": {Desc: "entries the judge has scored"},
 		"recused": {Desc: "accepted entries by members of the judge's own union, left out"}}})

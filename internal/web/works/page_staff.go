@@ -375,9 +375,9 @@ func (h *Pages) show(w http.ResponseWriter, r *http.Request, p *auth.Principal) 
 		"Window": window(c.OpensAt, c.ClosesAt), "Judging": window(c.ClosesAt, c.JudgeUntil), "Trimmed": len(judges) >= works.TrimFrom,
 		"Audience": audienceWords(pg.Lang, c), "Counts": countWords(pg.Lang, counts), "ToScreen": counts[works.EntrySubmitted],
 		"Phase": phaseLabel(pg.Lang, ph), "PhaseV": phaseVariant(ph), "PhaseKey": string(ph),
-		"Editable": run && c.ResultsAt == nil && c.Status != works.StatusCancelled,
+		"Editable":    run && c.ResultsAt == nil && c.Status != works.StatusCancelled,
 		"Cancellable": run && c.ResultsAt == nil && c.Status != works.StatusCancelled,
-		"JudgesOpen": run && ph != works.PhaseJudged && ph != works.PhaseResults && ph != works.PhaseCancelled}
+		"JudgesOpen":  run && ph != works.PhaseJudged && ph != works.PhaseResults && ph != works.PhaseCancelled}
 	if d["JudgesOpen"].(bool) {
 		q := web.QueryValue(r, "judge_q")
 		cands, err := h.Works.Candidates(ctx, p, id, q)
