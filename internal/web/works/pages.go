@@ -149,7 +149,7 @@ func facts(lang i18n.Lang, c *works.Call) []string {
 	if c.Kind == works.KindEssay {
 		out = append(out, i18n.T(lang, "works.fact.chars", c.MinChars, c.MaxChars))
 	} else {
-		out = append(out, i18n.T(lang, "works.fact.photos", c.MaxPhotos, c.MaxPhotoKB/1024.0))
+		out = append(out, i18n.T(lang, "works.fact.photos", c.MaxPhotos, float64(c.MaxPhotoKB)/1024))
 	}
 	out = append(out, i18n.T(lang, "works.fact.per_member", c.PerMember))
 	var crit []string
