@@ -210,6 +210,14 @@ func TestBrowserWorks(t *testing.T) {
 	}
 	judge.expect("blind", "1 号作品", "清晨的环卫工", "匿名评审")
 	judge.shot("works-judging-1280")
+	judge.phone()
+	judge.open("/judging/"+callID, ".works-marks")
+	judge.do(imageLoaded(".works-photos img"))
+	judge.shot("works-judging-390")
+	if judge.sideways(2) {
+		t.Error("the judging page runs off the side at 390 px")
+	}
+	judge.do(chromedp.EmulateViewport(1280, 900))
 	judge.do(
 		chromedp.SendKeys(chromedp.CSS(`input[name="mark.0"]`), "92"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="mark.1"]`), "88"),
@@ -259,7 +267,6 @@ func TestBrowserWorks(t *testing.T) {
 			{staff, callPath, ".works-status", "works-show"},
 			{staff, callPath + "/entries", ".works-entry", "works-entries"},
 			{judge, "/judging", ".page-head h1", "works-judge-list"},
-			{judge, "/judging/" + callID, ".works-status, article", "works-judging"},
 		} {
 			b := pg.who
 			if width < 600 {

@@ -558,7 +558,7 @@ func (h *Pages) renderEntries(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	}
 	pg.Data = map[string]any{"C": c, "URL": callURL(id), "Rows": rows, "Q": q.Q, "Status": string(q.Status), "StatusOptions": opts,
 		"Filtered": q.Q != "" || q.Status != "", "Run": works.CanRun(p, c), "Frozen": c.ResultsAt != nil || c.Status == works.StatusCancelled,
-		"Failed": failed, "Pager": web.ListPagerOf(pg, r, "", len(list), total, "works.entries.total", "works.entries.total")}
+		"Failed": failed, "Pager": web.ListPagerOf(pg, r, "", len(list), total, "works.entries.total", "works.entries.total_over")}
 	h.Render(w, status, "works_entries", pg)
 	return nil
 }
