@@ -346,3 +346,74 @@ func TestWorksWinnersForTheAudience(t *testing.T) {
 		}
 	})
 }
+
+// TestWorksMigrationSeatsOldJudges: judges seated before the own-union
+// rule get their range from the migration: the topmost union above their
+// organisation with its subtree, or a federation alone.
+func TestWorksMigrationSeatsOldJudges(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		c := w.published(t, w.input(KindEssay))
+		sub, err := w.tr.Orgs.Create(ctx, w.tr.City, org.CreateInput{ParentID: w.tr.UnionA.ID, Name: "甲公司工会第一分会", Kind: org.KindSub})
+		if err != nil {
+			t.Fatal(err)
+		}
+		judgeSub := w.judge(t, "分会评委", auth.RoleOfficer, sub)
+		judgeStreet := w.judge(t, "街道评委", auth.RoleLeader, w.tr.Dashilan)
+		for _, j := range []*auth.Principal{judgeSub, judgeStreet} {
+			if err := w.s.AddJudge(ctx, w.tr.City, c.ID, j.UserID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		seated := func(uid int64) (string, string) {
+			var p, e string
+			if err := d.QueryRow(ctx, "SELECT own_path, own_end FROM works_judges WHERE user_id = ?", uid).Scan(&p, &e); err != nil {
+				t.Fatal(err)
+			}
+			return p, e
+		}
+		wantSub, wantSubEnd := seated(judgeSub.UserID)
+		if wantSub != w.tr.UnionA.Path || wantSubEnd == "" {
+			t.Fatalf("a sub-union's judge seated at %q–%q, want the union %q", wantSub, wantSubEnd, w.tr.UnionA.Path)
+		}
+		if p, e := seated(judgeStreet.UserID); p != w.tr.Dashilan.Path || e != "" {
+			t.Fatalf("a street's judge seated at %q–%q", p, e)
+		}
+		if _, err := d.Exec(ctx, "UPDATE works_judges SET own_path = '', own_end = ''"); err != nil {
+			t.Fatal(err)
+		}
+		ms, err := db.Migrations()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ran := 0
+		for _, m := range ms {
+			if m.Version != 34 {
+				continue
+			}
+			for _, st := range strings.Split(m.SQL, ";") {
+				var lines []string
+				for _, l := range strings.Split(st, "\n") {
+					if !strings.HasPrefix(strings.TrimSpace(l), "--") {
+						lines = append(lines, l)
+					}
+				}
+				if q := strings.TrimSpace(strings.Join(lines, "\n")); strings.HasPrefix(q, "UPDATE") {
+					if _, err := d.Exec(ctx, q); err != nil {
+						t.Fatalf("%s: %v", q, err)
+					}
+					ran++
+				}
+			}
+		}
+		if ran != 3 {
+			t.Fatalf("%d backfill statements ran", ran)
+		}
+		if p, e := seated(judgeSub.UserID); p != wantSub || e != wantSubEnd {
+			t.Errorf("the migration seats a sub-union's judge at %q–%q, want %q–%q", p, e, wantSub, wantSubEnd)
+		}
+		if p, e := seated(judgeStreet.UserID); p != w.tr.Dashilan.Path || e != "" {
+			t.Errorf("the migration seats a street's judge at %q–%q", p, e)
+		}
+	})
+}
