@@ -169,6 +169,9 @@ func TestBrowserWorks(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(".works-photos img")),
 	)
 	m.expect("handed in", "作品已提交。", "清晨的环卫工", "待初审")
+	if n := strings.Count(m.text(), "作品已提交。"); n != 1 {
+		t.Errorf("the flash shows %d times", n)
+	}
 	m.do(imageLoaded(".works-photos img"))
 	m.shot("works-m-submitted-390")
 	if m.sideways(2) {
