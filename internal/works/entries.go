@@ -167,20 +167,26 @@ func checkEntry(c *Call, in *EntryInput, have int) ([]upload, error) {
 				f.Add("photos", "works.photo_pixels", MaxPixels/1_000_000)
 				break
 			}
-			// The copy for phones is made now, once: a picture whose header
-			// reads but whose pixels do not is refused here, not later.
-			thumb, err := Thumb(b)
-			if err != nil {
-				f.Add("photos", "works.photo_unreadable")
-				break
-			}
-			ups = append(ups, upload{data: b, thumb: thumb, ct: ct, width: w, height: h})
+			ups = append(ups, upload{data: b, ct: ct, width: w, height: h})
 		}
 		n := have + len(in.Photos)
 		f.Check(n >= 1, "photos", "works.photos_required")
 		f.Check(n <= c.MaxPhotos, "photos", "works.too_many_photos", c.MaxPhotos)
 	}
-	return ups, f.Err()
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	// The copies for phones are made now, once the entry is otherwise
+	// fine: a picture whose header reads but whose pixels do not is
+	// refused here, not when someone opens it.
+	for i := range ups {
+		t, err := Thumb(ups[i].data)
+		if err != nil {
+			return nil, signup.FieldErr("photos", "works.photo_unreadable")
+		}
+		ups[i].thumb = t
+	}
+	return ups, nil
 }
 
 // entrant reads the member acting on c: active, in its audience (union

@@ -44,22 +44,77 @@ func Thumb(b []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	sb := src.Bounds()
-	w, h := fit(sb.Dx(), sb.Dy(), ThumbSide)
-	// Transparent parts of a PNG or WebP go on white, as a page shows them.
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
-	if w == sb.Dx() && h == sb.Dy() {
-		draw.Draw(dst, dst.Bounds(), src, sb.Min, draw.Over)
-	} else {
-		draw.CatmullRom.Scale(dst, dst.Bounds(), src, sb, draw.Over, nil)
-	}
+	dst := scaleDown(flat(src), ThumbSide)
 	out := orient(dst, jpegOrientation(b))
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: thumbQuality}); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// flat is m as RGBA pixels, transparent parts on white (as a page shows
+// them).
+func flat(m image.Image) *image.RGBA {
+	if r, ok := m.(*image.RGBA); ok && r.Opaque() {
+		return r
+	}
+	b := m.Bounds()
+	out := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	if o, ok := m.(interface{ Opaque() bool }); ok && o.Opaque() {
+		draw.Draw(out, out.Bounds(), m, b.Min, draw.Src)
+		return out
+	}
+	draw.Draw(out, out.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+	draw.Draw(out, out.Bounds(), m, b.Min, draw.Over)
+	return out
+}
+
+// scaleDown fits m into a side×side box (never larger): first averaged
+// over whole blocks of pixels down to no less than the box (cheap, and
+// a fair filter), then resampled to the box's size.
+func scaleDown(m *image.RGBA, side int) *image.RGBA {
+	b := m.Bounds()
+	w, h := fit(b.Dx(), b.Dy(), side)
+	if w == b.Dx() && h == b.Dy() {
+		return m
+	}
+	if k := max(b.Dx(), b.Dy()) / side; k >= 2 {
+		m = shrink(m, k)
+	}
+	out := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.CatmullRom.Scale(out, out.Bounds(), m, m.Bounds(), draw.Src, nil)
+	return out
+}
+
+// shrink averages m over k×k blocks (the last part-blocks dropped).
+func shrink(m *image.RGBA, k int) *image.RGBA {
+	b := m.Bounds()
+	w, h := b.Dx()/k, b.Dy()/k
+	out := image.NewRGBA(image.Rect(0, 0, w, h))
+	n := uint32(k * k)
+	sums := make([]uint32, 4*w)
+	for y := range h {
+		clear(sums)
+		for dy := range k {
+			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y*k+dy):]
+			for x := range w {
+				s := sums[4*x : 4*x+4]
+				px := row[4*x*k : 4*(x+1)*k]
+				for i := 0; i < len(px); i += 4 {
+					s[0] += uint32(px[i])
+					s[1] += uint32(px[i+1])
+					s[2] += uint32(px[i+2])
+					s[3] += uint32(px[i+3])
+				}
+			}
+		}
+		o := out.Pix[out.PixOffset(0, y):]
+		for i, v := range sums {
+			o[i] = uint8((v + n/2) / n)
+		}
+	}
+	return out
 }
 
 // fit scales w×h to fit a side×side box, never up.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -414,6 +415,49 @@ func TestWorksMigrationSeatsOldJudges(t *testing.T) {
 		}
 		if p, e := seated(judgeStreet.UserID); p != w.tr.Dashilan.Path || e != "" {
 			t.Errorf("the migration seats a street's judge at %q–%q", p, e)
+		}
+	})
+}
+
+// TestWorksPhotosTooBigOrBroken: a picture too large to decode, or whose
+// header reads but whose pixels do not, is refused on its field, and
+// nothing is kept.
+func TestWorksPhotosTooBigOrBroken(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		w := newWorld(t, d)
+		c := w.published(t, w.input(KindPhoto))
+		self := signuptest.Self(w.add(t, w.tr.UnionA))
+		// A PNG's header claiming 8000×7000 pixels.
+		ihdr := make([]byte, 13)
+		binary.BigEndian.PutUint32(ihdr[0:], 8000)
+		binary.BigEndian.PutUint32(ihdr[4:], 7000)
+		ihdr[8], ihdr[9] = 8, 2
+		var huge bytes.Buffer
+		huge.WriteString("\x89PNG\r\n\x1a\n")
+		binary.Write(&huge, binary.BigEndian, uint32(13))
+		chunk := append([]byte("IHDR"), ihdr...)
+		huge.Write(chunk)
+		binary.Write(&huge, binary.BigEndian, crc32.ChecksumIEEE(chunk))
+		if _, err := w.s.Submit(ctx, self, c.ID, EntryInput{Title: "巨幅", Original: true, Photos: [][]byte{huge.Bytes()}}); code(err) != "photos:works.photo_pixels" {
+			t.Fatalf("56 megapixels: %v", err)
+		}
+		noisy := image.NewRGBA(image.Rect(0, 0, 400, 300))
+		for i := range noisy.Pix {
+			noisy.Pix[i] = uint8(i * 7919 % 251)
+		}
+		var jb bytes.Buffer
+		jpeg.Encode(&jb, noisy, nil)
+		broken := jb.Bytes()[:jb.Len()/2]
+		if _, _, _, ok := SniffImage(broken); !ok {
+			t.Fatal("the cut JPEG's header does not read")
+		}
+		if _, err := w.s.Submit(ctx, self, c.ID, EntryInput{Title: "残缺", Original: true, Photos: [][]byte{broken}}); code(err) != "photos:works.photo_unreadable" {
+			t.Fatalf("a cut JPEG: %v", err)
+		}
+		var n int
+		d.QueryRow(ctx, "SELECT COUNT(*) FROM works_entries").Scan(&n)
+		if n != 0 {
+			t.Fatalf("%d entries kept", n)
 		}
 	})
 }
