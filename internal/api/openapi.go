@@ -190,8 +190,11 @@ func operation(set *schemaSet, rt Route) *omap {
 		if ct == "" {
 			ct = "application/json"
 		}
-		out.set("requestBody", map[string]any{"required": o.bodyRequired,
-			"content": map[string]any{ct: map[string]any{"schema": bodySchema(set, o.body, true)}}})
+		content := map[string]any{ct: map[string]any{"schema": bodySchema(set, o.body, true)}}
+		if o.bodyJSON != nil {
+			content["application/json"] = map[string]any{"schema": bodySchema(set, o.bodyJSON, true)}
+		}
+		out.set("requestBody", map[string]any{"required": o.bodyRequired, "content": content})
 	}
 	responses := &omap{}
 	for _, a := range o.answers {
@@ -295,7 +298,7 @@ func errorStatuses(rt Route) []int {
 	}
 	if o.body != nil {
 		st = append(st, 400, 413, 422)
-		if o.bodyType == "" {
+		if o.bodyType == "" || o.bodyJSON != nil {
 			st = append(st, 415)
 		}
 	}

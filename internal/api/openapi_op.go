@@ -8,6 +8,7 @@ type Op struct {
 	query                  []Param
 	body                   any    // a value of the request body's Go type, or a *schema
 	bodyType               string // content type; JSON when empty
+	bodyJSON               any    // a multipart body's alternative: a JSON object of this Go type (OrJSON)
 	bodyRequired           bool
 	answers                []answer
 	errs                   []int // error statuses beyond those the route's shape implies
@@ -52,6 +53,10 @@ func (o Op) OptIn(v any) Op { o.body, o.bodyRequired = v, false; return o }
 
 // Form: a multipart/form-data body.
 func (o Op) Form(s *Schema) Op { o.body, o.bodyType = s, "multipart/form-data"; return o }
+
+// OrJSON: a Form's body may instead be a JSON object of v's type (an
+// entry without files, say).
+func (o Op) OrJSON(v any) Op { o.bodyJSON = v; return o }
 
 // Out: 200 with a JSON body of v's type.
 func (o Op) Out(v any) Op { return o.Also(200, "OK", v) }

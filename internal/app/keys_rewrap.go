@@ -8,11 +8,13 @@ import (
 	"math"
 	"sort"
 
+	"gonghui/internal/contract"
 	"gonghui/internal/db"
 	"gonghui/internal/job"
 	"gonghui/internal/mailbox"
 	"gonghui/internal/pii"
 	"gonghui/internal/rights"
+	"gonghui/internal/works"
 )
 
 // sealedColumn is one column holding pii.Seal output, with the additional
@@ -39,6 +41,9 @@ var sealedColumns = []sealedColumn{
 	{table: "case_workers", col: "mobile_sealed", aad: func(id int64) string { return rights.WorkerAAD("mobile", id) }},
 	{table: "case_notes", col: "sealed", aad: rights.NoteAAD},
 	{table: "case_files", col: "data", aad: rights.FileAAD, blob: true},
+	{table: "works_photos", col: "data", aad: works.PhotoAAD, blob: true},
+	{table: "works_photos", col: "thumb", aad: works.ThumbAAD, blob: true},
+	{table: "contract_files", col: "data", aad: contract.FileAAD, blob: true},
 }
 
 // sealedSettings: settings rows whose value is sealed under "settings."+name

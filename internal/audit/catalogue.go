@@ -45,7 +45,7 @@ var Areas = []Area{
 		"case.note", "case.note_read", "case.reveal", "case.export", "case.rate"}},
 	{"survey", []string{"survey.create", "survey.update", "survey.publish", "survey.close", "survey.export"}},
 	{"works", []string{"works.create", "works.update", "works.publish", "works.cancel", "works.close", "works.submit", "works.edit",
-		"works.withdraw", "works.screen", "works.judge_add", "works.judge_remove", "works.score", "works.award", "works.results"}},
+		"works.withdraw", "works.screen", "works.judge_add", "works.judge_remove", "works.score", "works.award", "works.results", "works.export"}},
 	{"station", []string{"station.create", "station.update", "station.close", "station.reopen", "station.import", "station.export", "station.type_create"}},
 	{"auth", []string{"auth.login", "auth.password_ok", "auth.login_failed", "auth.locked", "auth.logout", "auth.logout_everywhere",
 		"auth.totp_enabled", "auth.totp_disabled", "auth.recovery_codes", "auth.recovery_code_used",

@@ -79,18 +79,36 @@ func (s *Store) entry(ctx context.Context, q signup.Queryer, id int64) (*Entry, 
 	return &e, nil
 }
 
-// photos fills the entries' photos, in their order.
+// photos fills the entries' photos, in their order, a few hundred
+// entries a query.
 func (s *Store) photos(ctx context.Context, list []Entry) error {
+	at := make(map[int64]int, len(list))
+	ids := make([]any, len(list))
 	for i := range list {
-		rows, err := s.DB.Query(ctx, "SELECT id, content_type, size, width, height FROM works_photos WHERE entry_id = ? ORDER BY position, id", list[i].ID)
-		ps, err := signup.All(rows, err, "works: photos", func(sc signup.Scanner) (Photo, error) {
-			var p Photo
-			return p, sc.Scan(&p.ID, &p.ContentType, &p.Size, &p.Width, &p.Height)
+		list[i].Photos = []Photo{}
+		at[list[i].ID], ids[i] = i, list[i].ID
+	}
+	const chunk = 400
+	for from := 0; from < len(ids); from += chunk {
+		part := ids[from:min(from+chunk, len(ids))]
+		rows, err := s.DB.Query(ctx, "SELECT entry_id, id, content_type, size, width, height FROM works_photos WHERE entry_id IN ("+
+			db.Placeholders(len(part))+") ORDER BY entry_id, position, id", part...)
+		type owned struct {
+			entry int64
+			Photo
+		}
+		ps, err := signup.All(rows, err, "works: photos", func(sc signup.Scanner) (owned, error) {
+			var p owned
+			return p, sc.Scan(&p.entry, &p.ID, &p.ContentType, &p.Size, &p.Width, &p.Height)
 		})
 		if err != nil {
 			return err
 		}
-		list[i].Photos = ps
+		for _, p := range ps {
+			if i, ok := at[p.entry]; ok {
+				list[i].Photos = append(list[i].Photos, p.Photo)
+			}
+		}
 	}
 	return nil
 }
@@ -98,8 +116,12 @@ func (s *Store) photos(ctx context.Context, list []Entry) error {
 // PhotoAAD binds a sealed photo to its row.
 func PhotoAAD(id int64) string { return "works_photos.data:" + db.FormatID(id) }
 
+// ThumbAAD binds a photo's sealed copy for phones to its row.
+func ThumbAAD(id int64) string { return "works_photos.thumb:" + db.FormatID(id) }
+
 type upload struct {
 	data          []byte
+	thumb         []byte // the copy for phones (Thumb)
 	ct            string
 	width, height int
 }
@@ -141,13 +163,30 @@ func checkEntry(c *Call, in *EntryInput, have int) ([]upload, error) {
 				f.Add("photos", "works.photo_type")
 				break
 			}
+			if w*h > MaxPixels {
+				f.Add("photos", "works.photo_pixels", MaxPixels/1_000_000)
+				break
+			}
 			ups = append(ups, upload{data: b, ct: ct, width: w, height: h})
 		}
 		n := have + len(in.Photos)
 		f.Check(n >= 1, "photos", "works.photos_required")
 		f.Check(n <= c.MaxPhotos, "photos", "works.too_many_photos", c.MaxPhotos)
 	}
-	return ups, f.Err()
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	// The copies for phones are made now, once the entry is otherwise
+	// fine: a picture whose header reads but whose pixels do not is
+	// refused here, not when someone opens it.
+	for i := range ups {
+		t, err := Thumb(ups[i].data)
+		if err != nil {
+			return nil, signup.FieldErr("photos", "works.photo_unreadable")
+		}
+		ups[i].thumb = t
+	}
+	return ups, nil
 }
 
 // entrant reads the member acting on c: active, in its audience (union
@@ -174,8 +213,12 @@ func (s *Store) addPhotos(ctx context.Context, tx *db.Tx, entryID int64, from in
 		if err != nil {
 			return errs.Internal(err, "works: seal photo")
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO works_photos (id, entry_id, position, content_type, size, width, height, data, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, entryID, from+i, u.ct, len(u.data), u.width, u.height, []byte(sealed), at); err != nil {
+		thumb, err := s.Keys.Seal(u.thumb, ThumbAAD(id))
+		if err != nil {
+			return errs.Internal(err, "works: seal photo")
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO works_photos (id, entry_id, position, content_type, size, width, height, data, thumb, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, entryID, from+i, u.ct, len(u.data), u.width, u.height, []byte(sealed), []byte(thumb), at); err != nil {
 			return errs.Internal(err, "works: add photo")
 		}
 	}

@@ -11,7 +11,7 @@ import (
 // entries to screen, for staff who run the call (Screen asks for
 // contest.write over its publisher); and entries to score, for each judge:
 // accepted entries of calls in their judging window without the judge's
-// score, counted where the judge holds contest.read (the panel's
+// score, but for those of the judge's own union, counted where the judge holds contest.read (the panel's
 // judge_path), narrowed to the judge.
 func (s *Store) InboxSources() []inbox.Source {
 	screen := &inbox.Query{K: inbox.Kind{Key: "works_screen", Title: "works.inbox.screen", Perm: rule.Write, List: "/works?status=" + string(StatusPublished)},
@@ -25,8 +25,9 @@ func (s *Store) InboxSources() []inbox.Source {
 	score := &inbox.Query{K: inbox.Kind{Key: "works_score", Title: "works.inbox.score", Perm: rule.Read, List: "/judging"},
 		DB: s.DB, From: "works_judges j JOIN works_calls c ON c.id = j.call_id JOIN works_entries e ON e.call_id = c.id JOIN orgs o ON o.id = c.org_id",
 		Counted: "works_judges j JOIN works_calls c ON c.id = j.call_id JOIN works_entries e ON e.call_id = c.id",
-		Where:   "e.status = ? AND c.status = ? AND NOT EXISTS (SELECT 1 FROM works_scores sc WHERE sc.entry_id = e.id AND sc.judge_id = j.user_id)",
-		Args:    []any{EntryAccepted, StatusPublished},
+		Where: "e.status = ? AND c.status = ? AND NOT " + aside +
+			" AND NOT EXISTS (SELECT 1 FROM works_scores sc WHERE sc.entry_id = e.id AND sc.judge_id = j.user_id)",
+		Args: []any{EntryAccepted, StatusPublished},
 		Mine: func(p *auth.Principal) (string, []any) {
 			now := scope.Millis(s.now())
 			return "j.user_id = ? AND c.closes_at <= ? AND c.judge_until > ?", []any{p.UserID, now, now}

@@ -13,6 +13,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/org"
 	"gonghui/internal/scope"
 	"gonghui/internal/signup"
 )
@@ -90,6 +91,9 @@ type Judge struct {
 	Username string `json:"username"`
 	OrgName  string `json:"org_name"`
 	Scored   int    `json:"scored"` // entries this judge scored
+	// Recused: accepted entries of the judge's own union, which the judge
+	// neither reads nor scores.
+	Recused int `json:"recused"`
 }
 
 // readRoles are the roles that carry contest.read: a judge holds one at
@@ -156,11 +160,13 @@ func (s *Store) Judges(ctx context.Context, pr *auth.Principal, callID int64) ([
 		return nil, err
 	}
 	rows, err := s.DB.Query(ctx, `SELECT u.id, u.name, u.username, o.name,
-		(SELECT COUNT(*) FROM works_scores sc WHERE sc.call_id = j.call_id AND sc.judge_id = j.user_id)
-		FROM works_judges j JOIN users u ON u.id = j.user_id JOIN orgs o ON o.id = u.org_id WHERE j.call_id = ? ORDER BY j.added_at, u.id`, callID)
+		(SELECT COUNT(*) FROM works_scores sc WHERE sc.call_id = j.call_id AND sc.judge_id = j.user_id),
+		(SELECT COUNT(*) FROM works_entries e WHERE e.call_id = j.call_id AND e.status = ? AND `+aside+`)
+		FROM works_judges j JOIN users u ON u.id = j.user_id JOIN orgs o ON o.id = u.org_id WHERE j.call_id = ? ORDER BY j.added_at, u.id`,
+		EntryAccepted, callID)
 	return signup.All(rows, err, "works: judges", func(sc signup.Scanner) (Judge, error) {
 		var j Judge
-		return j, sc.Scan(&j.UserID, &j.Name, &j.Username, &j.OrgName, &j.Scored)
+		return j, sc.Scan(&j.UserID, &j.Name, &j.Username, &j.OrgName, &j.Scored, &j.Recused)
 	})
 }
 
@@ -184,8 +190,12 @@ func (s *Store) AddJudge(ctx context.Context, pr *auth.Principal, callID, userID
 		if len(cands) == 0 {
 			return signup.FieldErr("user_id", "works.not_eligible")
 		}
-		if _, err := tx.Exec(ctx, "INSERT INTO works_judges (call_id, user_id, judge_path, added_at) VALUES (?, ?, ?, ?)",
-			callID, userID, cands[0].path, scope.Millis(s.stamp())); err != nil {
+		own, end, err := ownUnion(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "INSERT INTO works_judges (call_id, user_id, judge_path, own_path, own_end, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+			callID, userID, cands[0].path, own, end, scope.Millis(s.stamp())); err != nil {
 			if db.IsUnique(err) {
 				return signup.FieldErr("user_id", "works.already_judge")
 			}
@@ -224,21 +234,83 @@ func (s *Store) RemoveJudge(ctx context.Context, pr *auth.Principal, callID, use
 	})
 }
 
-// judgePath answers the path pr judges call callID by: on its panel and
-// still holding contest.read there. Anyone else finds no such call.
-func (s *Store) judgePath(ctx context.Context, pr *auth.Principal, callID int64) (string, error) {
-	if pr == nil || pr.Kind == auth.KindMember || pr.UserID == 0 {
-		return "", errs.NotFound("call")
+// seat is where a judge sits on a call's panel: the path they judge by
+// (where they hold contest.read) and the range of union paths they stand
+// aside from (their own union; see ownUnion).
+type seat struct {
+	path, ownPath, ownEnd string
+}
+
+// recuses reports whether the judge stands aside from an entry of a
+// member registered at memberPath.
+func (st seat) recuses(memberPath string) bool {
+	return memberPath == st.ownPath || (memberPath >= st.ownPath && memberPath < st.ownEnd)
+}
+
+// aside is SQL for "entry e is of judge j's own union" (works_entries e,
+// works_judges j): the judge neither reads nor scores it.
+const aside = "(e.member_org_path = j.own_path OR (e.member_org_path >= j.own_path AND e.member_org_path < j.own_end))"
+
+// asideArgs is aside with the judge's range as arguments (three of them).
+const asideArgs = "(e.member_org_path = ? OR (e.member_org_path >= ? AND e.member_org_path < ?))"
+
+// unionKinds are a union and its inner parts: a judge whose account sits
+// in one of them belongs to the union at the top.
+var unionKinds = []any{string(org.KindGrassroots), string(org.KindJoint), string(org.KindSub), string(org.KindGroup), string(org.KindPreparatory)}
+
+// ownUnion is the range of union paths a staff account stands aside from
+// as a judge: when its organisation is a union or inside one, that
+// union's whole subtree (the topmost union above it: a sub-union's
+// officer is of the whole union); at a federation, only members
+// registered at that very organisation (end ""). The federation's own
+// workers are in unions of their own below it, which the account's
+// organisation does not name.
+func ownUnion(ctx context.Context, q querier, userID int64) (path, end string, err error) {
+	rows, err := q.Query(ctx, "SELECT o.path FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = ?", userID)
+	homes, err := signup.All(rows, err, "works: judge's union", func(sc signup.Scanner) (string, error) {
+		var p string
+		return p, sc.Scan(&p)
+	})
+	if err != nil || len(homes) == 0 {
+		return "", "", err
 	}
-	var path string
-	err := s.DB.QueryRow(ctx, "SELECT judge_path FROM works_judges WHERE call_id = ? AND user_id = ?", callID, pr.UserID).Scan(&path)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && !pr.CanAt(auth.PermContestRead, path) {
-		return "", errs.NotFound("call")
+	home := homes[0]
+	anc := auth.Ancestors(home)
+	args := append(append([]any{}, unionKinds...), make([]any, len(anc))...)
+	for i, a := range anc {
+		args[len(unionKinds)+i] = a
+	}
+	rows, err = q.Query(ctx, "SELECT path FROM orgs WHERE kind IN ("+db.Placeholders(len(unionKinds))+") AND path IN ("+
+		db.Placeholders(len(anc))+") ORDER BY path LIMIT 1", args...)
+	top, err := signup.All(rows, err, "works: judge's union", func(sc signup.Scanner) (string, error) {
+		var p string
+		return p, sc.Scan(&p)
+	})
+	if err != nil {
+		return "", "", err
+	}
+	if len(top) == 0 {
+		return home, "", nil
+	}
+	return top[0], audit.PathEnd(top[0]), nil
+}
+
+// judgeSeat answers where pr judges call callID: on its panel and still
+// holding contest.read there. Anyone else finds no such call.
+func (s *Store) judgeSeat(ctx context.Context, pr *auth.Principal, callID int64) (seat, error) {
+	var st seat
+	if pr == nil || pr.Kind == auth.KindMember || pr.UserID == 0 {
+		return st, errs.NotFound("call")
+	}
+	err := s.DB.QueryRow(ctx, "SELECT judge_path, own_path, own_end FROM works_judges WHERE call_id = ? AND user_id = ?", callID, pr.UserID).
+		Scan(&st.path, &st.ownPath, &st.ownEnd)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !pr.CanAt(auth.PermContestRead, st.path) {
+		return st, errs.NotFound("call")
 	}
 	if err != nil {
-		return "", errs.Internal(err, "works: judge")
+		return st, errs.Internal(err, "works: judge")
 	}
-	return path, nil
+	return st, nil
 }
 
 // JudgeCalls lists the published calls pr sits on the panel of, soonest
@@ -269,8 +341,9 @@ func (s *Store) JudgeCalls(ctx context.Context, pr *auth.Principal) ([]Listed, e
 			continue
 		}
 		l := Listed{Call: j.Call, Phase: j.PhaseAt(now)}
-		if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM works_entries e WHERE e.call_id = ? AND e.status = ? AND NOT EXISTS
-			(SELECT 1 FROM works_scores sc WHERE sc.entry_id = e.id AND sc.judge_id = ?)`, j.ID, EntryAccepted, pr.UserID).Scan(&l.Entries); err != nil {
+		if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM works_entries e JOIN works_judges j ON j.call_id = e.call_id AND j.user_id = ?
+			WHERE e.call_id = ? AND e.status = ? AND NOT `+aside+` AND NOT EXISTS
+			(SELECT 1 FROM works_scores sc WHERE sc.entry_id = e.id AND sc.judge_id = j.user_id)`, pr.UserID, j.ID, EntryAccepted).Scan(&l.Entries); err != nil {
 			return nil, errs.Internal(err, "works: to score")
 		}
 		out = append(out, l)
@@ -306,11 +379,14 @@ type Judging struct {
 	CanScore bool         `json:"can_score"` // judging is open
 	Entries  []BlindEntry `json:"entries"`
 	Scored   int          `json:"scored"`
+	// Recused: accepted entries of the judge's own union, left out.
+	Recused int `json:"recused"`
 }
 
 // Blind reads a call's accepted entries for one of its judges.
 func (s *Store) Blind(ctx context.Context, pr *auth.Principal, callID int64) (*Judging, error) {
-	if _, err := s.judgePath(ctx, pr, callID); err != nil {
+	st, err := s.judgeSeat(ctx, pr, callID)
+	if err != nil {
 		return nil, err
 	}
 	c, err := load(ctx, s.DB, callID)
@@ -321,8 +397,8 @@ func (s *Store) Blind(ctx context.Context, pr *auth.Principal, callID int64) (*J
 		return nil, errs.NotFound("call")
 	}
 	rows, err := s.DB.Query(ctx, `SELECT e.id, e.title, e.body, e.note, sc.marks, sc.total FROM works_entries e
-		LEFT JOIN works_scores sc ON sc.entry_id = e.id AND sc.judge_id = ? WHERE e.call_id = ? AND e.status = ? ORDER BY e.created_at, e.id`,
-		pr.UserID, callID, EntryAccepted)
+		LEFT JOIN works_scores sc ON sc.entry_id = e.id AND sc.judge_id = ? WHERE e.call_id = ? AND e.status = ? AND NOT `+asideArgs+`
+		ORDER BY e.created_at, e.id`, pr.UserID, callID, EntryAccepted, st.ownPath, st.ownPath, st.ownEnd)
 	list, err := signup.All(rows, err, "works: blind", func(sc signup.Scanner) (BlindEntry, error) {
 		var b BlindEntry
 		var marks sql.NullString
@@ -345,6 +421,10 @@ func (s *Store) Blind(ctx context.Context, pr *auth.Principal, callID int64) (*J
 	}
 	j := &Judging{Call: c, Phase: c.PhaseAt(s.stamp()), Entries: list}
 	j.CanScore = j.Phase == PhaseJudging
+	if err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM works_entries e WHERE e.call_id = ? AND e.status = ? AND "+asideArgs,
+		callID, EntryAccepted, st.ownPath, st.ownPath, st.ownEnd).Scan(&j.Recused); err != nil {
+		return nil, errs.Internal(err, "works: recused")
+	}
 	withPhotos := make([]Entry, len(list))
 	for i := range list {
 		withPhotos[i].ID = list[i].ID
@@ -395,14 +475,17 @@ func Final(totals []int) (score int, trimmed bool) {
 func (s *Store) Score(ctx context.Context, pr *auth.Principal, entryID int64, marks []int) (*BlindEntry, error) {
 	var callID int64
 	var status EntryStatus
-	err := s.DB.QueryRow(ctx, "SELECT call_id, status FROM works_entries WHERE id = ?", entryID).Scan(&callID, &status)
+	var memberPath string
+	err := s.DB.QueryRow(ctx, "SELECT call_id, status, member_org_path FROM works_entries WHERE id = ?", entryID).Scan(&callID, &status, &memberPath)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.NotFound("entry")
 	}
 	if err != nil {
 		return nil, errs.Internal(err, "works: score")
 	}
-	if _, err := s.judgePath(ctx, pr, callID); err != nil {
+	// An entry of the judge's own union is not theirs to score: as for
+	// one they may not see at all, there is no such entry.
+	if st, err := s.judgeSeat(ctx, pr, callID); err != nil || st.recuses(memberPath) {
 		return nil, errs.NotFound("entry")
 	}
 	c, err := load(ctx, s.DB, callID)
@@ -474,7 +557,7 @@ func (s *Store) Award(ctx context.Context, pr *auth.Principal, callID int64) (*C
 		}
 		rows, err := tx.Query(ctx, `SELECT e.id, sc.total FROM works_entries e JOIN works_scores sc ON sc.entry_id = e.id
 			JOIN works_judges j ON j.call_id = e.call_id AND j.user_id = sc.judge_id
-			WHERE e.call_id = ? AND e.status = ? ORDER BY e.created_at, e.id`, callID, EntryAccepted)
+			WHERE e.call_id = ? AND e.status = ? AND NOT `+aside+` ORDER BY e.created_at, e.id`, callID, EntryAccepted)
 		type mark struct{ id, total int64 }
 		marks, err := signup.All(rows, err, "works: award", func(sc signup.Scanner) (mark, error) {
 			var m mark

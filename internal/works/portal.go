@@ -58,7 +58,8 @@ func (s *Store) ForMember(ctx context.Context, pr *auth.Principal) ([]Listed, er
 	return out, nil
 }
 
-// Winner is an awarded entry as members read the results.
+// Winner is an awarded entry as members read the results: the work
+// itself (an essay's text, a photo call's pictures) with its author.
 type Winner struct {
 	EntryID int64    `json:"entry_id,string"`
 	Place   int      `json:"place"`
@@ -67,6 +68,9 @@ type Winner struct {
 	Name    string   `json:"name"`
 	Union   string   `json:"union"`
 	Score   *float64 `json:"score,omitempty"`
+	Body    string   `json:"body"`
+	Note    string   `json:"note"`
+	Photos  []Photo  `json:"photos"`
 }
 
 // MemberCall is a call as a member reads it: their own entries, whether
@@ -112,35 +116,66 @@ func (s *Store) ForMemberOne(ctx context.Context, pr *auth.Principal, callID int
 	return mc, err
 }
 
+// MaxWinners bounds the winners a results page lists.
+const MaxWinners = 500
+
 func (s *Store) winners(ctx context.Context, callID int64) ([]Winner, error) {
-	rows, err := s.DB.Query(ctx, `SELECT e.id, e.place, e.award, e.title, m.name, o.name, e.score`+entryFrom+
-		` WHERE e.call_id = ? AND e.status = ? AND e.award <> '' ORDER BY e.place LIMIT 500`, callID, EntryAccepted)
-	return signup.All(rows, err, "works: winners", func(sc signup.Scanner) (Winner, error) {
+	rows, err := s.DB.Query(ctx, `SELECT e.id, e.place, e.award, e.title, m.name, o.name, e.score, e.body, e.note`+entryFrom+
+		` WHERE e.call_id = ? AND e.status = ? AND e.award <> '' ORDER BY e.place LIMIT ?`, callID, EntryAccepted, MaxWinners)
+	ws, err := signup.All(rows, err, "works: winners", func(sc signup.Scanner) (Winner, error) {
 		var w Winner
 		var score sql.NullInt64
-		err := sc.Scan(&w.EntryID, &w.Place, &w.Award, &w.Title, &w.Name, &w.Union, &score)
+		err := sc.Scan(&w.EntryID, &w.Place, &w.Award, &w.Title, &w.Name, &w.Union, &score, &w.Body, &w.Note)
 		if score.Valid {
 			v := float64(score.Int64) / 100
 			w.Score = &v
 		}
 		return w, err
 	})
+	if err != nil {
+		return nil, err
+	}
+	withPhotos := make([]Entry, len(ws))
+	for i := range ws {
+		withPhotos[i].ID = ws[i].EntryID
+	}
+	if err := s.photos(ctx, withPhotos); err != nil {
+		return nil, err
+	}
+	for i := range ws {
+		ws[i].Photos = withPhotos[i].Photos
+	}
+	return ws, nil
 }
+
+// PhotoSize is which copy of a photo is asked for.
+type PhotoSize int
+
+const (
+	// PhotoOriginal: the bytes as handed in (the author, staff, judges).
+	PhotoOriginal PhotoSize = iota
+	// PhotoThumb: the copy for phones (Thumb), JPEG without metadata.
+	PhotoThumb
+)
 
 // PhotoData returns one photo's type and bytes to whoever may see it: its
 // author, staff who read the call, a judge of the call once the entry is
-// accepted. Anyone else finds nothing.
-func (s *Store) PhotoData(ctx context.Context, pr *auth.Principal, photoID int64) (string, []byte, error) {
+// accepted (but not one of the judge's own union), and, once the results
+// are published, members of the call's audience for the winners' photos.
+// Those last get only the copy for phones, whatever size they ask for:
+// the original may carry where and when it was taken. Anyone else finds
+// nothing.
+func (s *Store) PhotoData(ctx context.Context, pr *auth.Principal, photoID int64, size PhotoSize) (string, []byte, error) {
 	if pr == nil {
 		return "", nil, scope.NilPrincipal("works: photo")
 	}
-	var ct, orgPath string
-	var sealed []byte
+	var ct, orgPath, award, memberPath string
+	var sealed, thumb []byte
 	var entryID, memberID, callID int64
 	var status EntryStatus
-	err := s.DB.QueryRow(ctx, `SELECT p.content_type, p.data, e.id, e.member_id, e.call_id, e.status, c.org_path FROM works_photos p
-		JOIN works_entries e ON e.id = p.entry_id JOIN works_calls c ON c.id = e.call_id WHERE p.id = ?`, photoID).
-		Scan(&ct, &sealed, &entryID, &memberID, &callID, &status, &orgPath)
+	err := s.DB.QueryRow(ctx, `SELECT p.content_type, p.data, p.thumb, e.id, e.member_id, e.member_org_path, e.call_id, e.status, e.award, c.org_path
+		FROM works_photos p JOIN works_entries e ON e.id = p.entry_id JOIN works_calls c ON c.id = e.call_id WHERE p.id = ?`, photoID).
+		Scan(&ct, &sealed, &thumb, &entryID, &memberID, &memberPath, &callID, &status, &award, &orgPath)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil, errs.NotFound("photo")
 	}
@@ -149,22 +184,56 @@ func (s *Store) PhotoData(ctx context.Context, pr *auth.Principal, photoID int64
 	}
 	allowed := false
 	switch {
+	case pr.Kind == auth.KindMember && pr.MemberID == memberID:
+		allowed = true
 	case pr.Kind == auth.KindMember:
-		allowed = pr.MemberID == memberID
+		// A winner's photo, to the call's audience once the results are out.
+		if status == EntryAccepted && award != "" {
+			c, err := load(ctx, s.DB, callID)
+			if err != nil {
+				return "", nil, err
+			}
+			if c.Status == StatusPublished && c.ResultsAt != nil {
+				if _, err := s.entrant(ctx, pr, c); err == nil {
+					allowed, size = true, PhotoThumb
+				}
+			}
+		}
 	case rule.CanRead(pr, orgPath):
 		allowed = true
 	case status == EntryAccepted:
-		_, err := s.judgePath(ctx, pr, callID)
-		allowed = err == nil
+		st, err := s.judgeSeat(ctx, pr, callID)
+		allowed = err == nil && !st.recuses(memberPath)
 	}
 	if !allowed {
 		return "", nil, errs.NotFound("photo")
+	}
+	if size == PhotoThumb {
+		if len(thumb) > 0 {
+			if data, err := s.Keys.Open(string(thumb), ThumbAAD(photoID)); err == nil {
+				return ThumbType, data, nil
+			}
+		}
 	}
 	data, err := s.Keys.Open(string(sealed), PhotoAAD(photoID))
 	if err != nil {
 		return "", nil, errs.Internal(err, "works: open photo")
 	}
-	return ct, data, nil
+	if size != PhotoThumb {
+		return ct, data, nil
+	}
+	// A photo handed in before copies for phones were made (or whose copy
+	// no longer opens) gets its copy now, kept for the next time.
+	t, err := Thumb(data)
+	if err != nil {
+		return "", nil, errs.Internal(err, "works: photo copy")
+	}
+	if sealedThumb, err := s.Keys.Seal(t, ThumbAAD(photoID)); err == nil {
+		if _, err := s.DB.Exec(ctx, "UPDATE works_photos SET thumb = ? WHERE id = ?", []byte(sealedThumb), photoID); err != nil {
+			return "", nil, errs.Internal(err, "works: keep photo copy")
+		}
+	}
+	return ThumbType, t, nil
 }
 
 // EntryQuery filters a call's entries for staff.
@@ -226,4 +295,26 @@ func (s *Store) StaffEntry(ctx context.Context, pr *auth.Principal, id int64) (*
 	}
 	list := []Entry{*e}
 	return &list[0], c, s.photos(ctx, list)
+}
+
+// EntryCounts counts a call's entries by status (withdrawn ones too), for
+// staff who read the call.
+func (s *Store) EntryCounts(ctx context.Context, pr *auth.Principal, callID int64) (map[EntryStatus]int, error) {
+	if _, err := s.Get(ctx, pr, callID); err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.Query(ctx, "SELECT status, COUNT(*) FROM works_entries WHERE call_id = ? GROUP BY status", callID)
+	type count struct {
+		st EntryStatus
+		n  int
+	}
+	all, err := signup.All(rows, err, "works: count entries", func(sc signup.Scanner) (count, error) {
+		var c count
+		return c, sc.Scan(&c.st, &c.n)
+	})
+	out := map[EntryStatus]int{}
+	for _, c := range all {
+		out[c.st] = c.n
+	}
+	return out, err
 }

@@ -225,17 +225,17 @@ func TestWorksPhotosSealedAndSniffed(t *testing.T) {
 		if strings.Contains(string(raw), "PNG") {
 			t.Fatal("photo stored in clear")
 		}
-		ct, data, err := w.s.PhotoData(ctx, self, e.Photos[0].ID)
+		ct, data, err := w.s.PhotoData(ctx, self, e.Photos[0].ID, PhotoOriginal)
 		if err != nil || ct != "image/png" || string(data) != string(img) {
 			t.Fatalf("own photo: %q %v", ct, err)
 		}
-		if _, _, err := w.s.PhotoData(ctx, signuptest.Self(w.add(t, w.tr.UnionA)), e.Photos[0].ID); !errs.Is(err, errs.KindNotFound) {
+		if _, _, err := w.s.PhotoData(ctx, signuptest.Self(w.add(t, w.tr.UnionA)), e.Photos[0].ID, PhotoOriginal); !errs.Is(err, errs.KindNotFound) {
 			t.Fatalf("another member read it: %v", err)
 		}
-		if _, _, err := w.s.PhotoData(ctx, signuptest.Grant(auth.RoleOfficer, w.tr.Dashilan), e.Photos[0].ID); !errs.Is(err, errs.KindNotFound) {
+		if _, _, err := w.s.PhotoData(ctx, signuptest.Grant(auth.RoleOfficer, w.tr.Dashilan), e.Photos[0].ID, PhotoOriginal); !errs.Is(err, errs.KindNotFound) {
 			t.Fatalf("a street officer read the city's entry: %v", err)
 		}
-		if _, _, err := w.s.PhotoData(ctx, w.tr.City, e.Photos[0].ID); err != nil {
+		if _, _, err := w.s.PhotoData(ctx, w.tr.City, e.Photos[0].ID, PhotoOriginal); err != nil {
 			t.Fatalf("the publisher's staff: %v", err)
 		}
 		// Too many photos, then removing one and adding two.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -16,7 +17,8 @@ import (
 )
 
 // A member's side: the calls open to them, their entries handed in as
-// multipart forms (the photos as "photo" parts).
+// multipart forms (the photos as "photo" parts) or, without photos (an
+// essay), as JSON objects.
 
 // myCalls: GET /me/works.
 func (h *API) myCalls(w http.ResponseWriter, r *http.Request) error {
@@ -71,11 +73,45 @@ func (h *API) withdraw(w http.ResponseWriter, r *http.Request) error {
 // at the largest size, and room for the text.
 const uploadLimit = works.MaxPhotos*works.MaxPhotoKB<<10 + 1<<20
 
-// readEntry reads an entry's multipart form. Each photo is read up to one
-// byte past the largest size any call takes, so that the domain, which
-// knows the call's own limit, names the field.
+// entryJSON is an entry sent as JSON: its texts, and on editing the
+// photos to drop; photos themselves come only in a multipart form.
+type entryJSON struct {
+	Title    string   `json:"title"`
+	Body     string   `json:"body"`
+	Note     string   `json:"note"`
+	Original bool     `json:"original"`
+	Remove   []api.ID `json:"remove"`
+}
+
+// isMultipart reports whether r's body is a multipart form (else it is
+// read as JSON).
+func isMultipart(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && strings.HasPrefix(mt, "multipart/")
+}
+
+// readEntry reads an entry's multipart form, or its JSON object. Each
+// photo is read up to one byte past the largest size any call takes, so
+// that the domain, which knows the call's own limit, names the field.
 func readEntry(w http.ResponseWriter, r *http.Request) (works.EntryInput, error) {
 	var in works.EntryInput
+	if !isMultipart(r) {
+		var j entryJSON
+		if err := api.Decode(w, r, &j); err != nil {
+			return in, err
+		}
+		in = works.EntryInput{Title: j.Title, Body: j.Body, Note: j.Note, Original: j.Original}
+		f := errs.Fields{}
+		if len(j.Remove) > works.MaxPhotos {
+			f.Add("remove", "works.too_many_photos", works.MaxPhotos)
+		}
+		for _, id := range j.Remove {
+			if n := id.Parse(f, "remove", true); n != 0 {
+				in.Remove = append(in.Remove, n)
+			}
+		}
+		return in, f.Err()
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, uploadLimit)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		var mb *http.MaxBytesError

@@ -6,6 +6,7 @@ package works
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strconv"
 
@@ -126,6 +127,27 @@ func (h *API) results(w http.ResponseWriter, r *http.Request) error {
 // winners: GET /works/{id}/winners.
 func (h *API) winners(w http.ResponseWriter, r *http.Request) error {
 	return api.GetAll(w, r, h.Works.Winners)
+}
+
+// awards: GET /works/{id}/awards — what honours take on.
+func (h *API) awards(w http.ResponseWriter, r *http.Request) error {
+	return api.GetAll(w, r, h.Works.Awards)
+}
+
+// exportAwards: GET /works/{id}/awards.xlsx.
+func (h *API) exportAwards(w http.ResponseWriter, r *http.Request) error {
+	id, err := api.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p := api.Principal(r)
+	// The checks first: a refusal answers JSON, not half a workbook.
+	if _, err := h.Works.Get(r.Context(), p, id); err != nil {
+		return err
+	}
+	return api.Workbook(w, r, "works-awards-"+db.FormatID(id)+".xlsx", "works awards export", func(tr api.Translate, out io.Writer) error {
+		return h.Works.ExportAwards(r.Context(), p, id, works.Translate(tr), out)
+	})
 }
 
 // listEntries: GET /works/{id}/entries.
@@ -266,13 +288,23 @@ func (h *API) score(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// photo: GET /work-photos/{id} (staff, judges) and GET /me/work-photos/{id} (the author).
+// photo: GET /work-photos/{id} (staff, judges) and GET /me/work-photos/{id}
+// (the author; the call's audience for the winners' photos, once
+// published): ?size=thumb answers the copy for phones.
 func (h *API) photo(w http.ResponseWriter, r *http.Request) error {
 	id, err := api.PathID(r, "id")
 	if err != nil {
 		return err
 	}
-	ct, data, err := h.Works.PhotoData(r.Context(), api.Principal(r), id)
+	size := works.PhotoOriginal
+	switch api.NewQuery(r).Str("size") {
+	case "", "original":
+	case "thumb":
+		size = works.PhotoThumb
+	default:
+		return api.FieldErr("size", "field.invalid_choice")
+	}
+	ct, data, err := h.Works.PhotoData(r.Context(), api.Principal(r), id, size)
 	if err != nil {
 		return err
 	}

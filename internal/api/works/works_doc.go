@@ -21,7 +21,11 @@ func (h *API) routes() []api.Route {
 				MaxItems: api.Count(works.MaxPhotos), Items: &api.Schema{Type: "string", Format: "binary"}},
 			"remove", &api.Schema{Type: "array", Description: "editing: the IDs of photos to drop", MaxItems: api.Count(works.MaxPhotos), Items: api.IDS()})}
 	}
-	img := func(op api.Op) api.Op { return op.Image("The picture", "image/jpeg", "image/png", "image/webp") }
+	img := func(op api.Op) api.Op {
+		return op.Image("The picture", "image/jpeg", "image/png", "image/webp").
+			Params(api.QP("size", "thumb: the copy for phones (JPEG, at most 1080 pixels on its longer side, upright, without the original's metadata)", api.EnumS("original", "thumb")))
+	}
+	const xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	return api.WithTag("works", []api.Route{
 		api.R("GET", "/works", api.Full, h.listCalls, api.Doc("listWorksCalls", "Calls for works of the caller's subtrees (contest.read), latest opening first unless sorted, with the filter's total").
 			Params(api.QP("q", "title substring", api.Str()), api.QP("status", "", api.EnumS(api.EnumOf(works.Statuses...)...)),
@@ -44,20 +48,22 @@ func (h *API) routes() []api.Route {
 		api.R("DELETE", "/works/{id}/judges/{user_id}", api.Full, h.removeJudge, api.Doc("removeWorksJudge", "Take a judge off the panel, with the scores they gave (until the results are out)").None("Removed").Errors(409)),
 		api.R("POST", "/works/{id}/award", api.Full, h.award, api.Doc("awardWorksCall", "Once judging has closed: work out the final scores (the judges' mean, the highest and lowest dropped from five judges), rank the accepted entries and give the tiers by rank. May run again until the results are published; 409 not_judged before").OptIn(api.Empty{}).Out(works.Call{}).Errors(409)),
 		api.R("POST", "/works/{id}/results", api.Full, h.results, api.Doc("publishWorksResults", "Publish the results: the winners (names with their union) reach the members; the call is frozen after. 409 not_ranked before an award").OptIn(api.Empty{}).Out(works.Call{}).Errors(409)),
-		api.R("GET", "/works/{id}/winners", api.Full, h.winners, api.Doc("listWorksWinners", "A call's awarded entries by place").Out(api.List[works.Winner]{}).Errors(400, 422)),
-		api.R("GET", "/work-photos/{id}", api.Full, h.photo, img(api.Doc("getWorksPhoto", "A photo of an entry, to staff who read the call and to its judges once the entry is accepted"))),
+		api.R("GET", "/works/{id}/winners", api.Full, h.winners, api.Doc("listWorksWinners", "A call's awarded entries by place, as members read them once published (with the works: an essay's text, a photo call's pictures)").Out(api.List[works.Winner]{}).Errors(400, 422)),
+		api.R("GET", "/works/{id}/awards", api.Full, h.awards, api.Doc("listWorksAwards", "A call's awards by place, to hand on (to honours, say): rank, award, the entry, its author and their union with IDs, the final score and how many judges gave it; empty before the award").Out(api.List[works.Award]{}).Errors(400, 422)),
+		api.R("GET", "/works/{id}/awards.xlsx", api.Full, h.exportAwards, api.Doc("exportWorksAwards", "The awards as .xlsx (rank, award, title, author, union, score), in the reader's language. Audited").File(xlsx, "The workbook")),
+		api.R("GET", "/work-photos/{id}", api.Full, h.photo, img(api.Doc("getWorksPhoto", "A photo of an entry, to staff who read the call and to its judges once the entry is accepted (never to a judge of the author's own union)"))),
 		api.R("GET", "/judging", api.Full, h.judging, api.Doc("listJudging", "The published calls the caller sits on the panel of, latest judging deadline first; entries counts the accepted entries the judge has yet to score").Out(api.List[works.Listed]{})),
-		api.R("GET", "/judging/{id}", api.Full, h.blind, api.Doc("getJudging", "A call's accepted entries as the judge reads them: numbered, never with their author, with the judge's own marks").Out(works.Judging{}).Errors(400, 422)),
-		api.R("PUT", "/judging/entries/{id}", api.Full, h.score, api.Doc("scoreWorksEntry", "The judge's marks for an accepted entry, one per criterion in the call's order (0 to 100), while judging is open; again revises them. 409 outside the judging window").In(marksInput{}).Out(scored{}).Errors(409)),
+		api.R("GET", "/judging/{id}", api.Full, h.blind, api.Doc("getJudging", "A call's accepted entries as the judge reads them: numbered, never with their author, with the judge's own marks; entries by members of the judge's own union are left out (recused counts them)").Out(works.Judging{}).Errors(400, 422)),
+		api.R("PUT", "/judging/entries/{id}", api.Full, h.score, api.Doc("scoreWorksEntry", "The judge's marks for an accepted entry, one per criterion in the call's order (0 to 100), while judging is open; again revises them. 409 outside the judging window; 404 for an entry of the judge's own union").In(marksInput{}).Out(scored{}).Errors(409)),
 		api.R("GET", "/me/works", api.Self, h.myCalls, api.Doc("myWorksCalls", "Calls for works open to the signed-in member (their union or one above it, and their tags): taking entries, judging, or with results of the last 60 days; entries counts their own").Out(api.List[works.Listed]{})),
 		api.R("GET", "/me/works/{id}", api.Self, h.myCall, api.Doc("myWorksCall", "A call as a member reads it: their own entries (their award once the results are out), whether they may hand in another, the winners once published").Out(works.MemberCall{}).Errors(400, 422)),
-		api.R("POST", "/me/works/{id}/entries", api.Self, h.submit, api.Doc("submitWorksEntry", "Hand in an entry while the call takes entries (409 not_open otherwise; 409 limit past the call's per_member). Essays send body, photo calls one or more photo parts; every field's fault is a 422 on that field and nothing is kept").
-			Form(entryForm("title", "original")).Made(works.Entry{}).Errors(409)),
+		api.R("POST", "/me/works/{id}/entries", api.Self, h.submit, api.Doc("submitWorksEntry", "Hand in an entry while the call takes entries (409 not_open otherwise; 409 limit past the call's per_member). Essays send body, photo calls one or more photo parts; every field's fault is a 422 on that field and nothing is kept. An entry without photos (an essay) may come as a JSON object instead of a form, with original a boolean").
+			Form(entryForm("title", "original")).OrJSON(entryJSON{}).Made(works.Entry{}).Errors(409)),
 		api.R("GET", "/me/work-entries/{id}", api.Self, h.myEntry, api.Doc("myWorksEntry", "One of the member's own entries with its photos, its screening and, when rejected, the reason").Out(works.Entry{}).Errors(400, 422)),
-		api.R("PUT", "/me/work-entries/{id}", api.Self, h.editEntry, api.Doc("editWorksEntry", "Rewrite an entry while the call takes entries: the fields replace the old ones, photo parts are added, remove drops photos; a screened entry waits to be screened again").
-			Form(entryForm("title", "original")).Out(works.Entry{}).Errors(409)),
+		api.R("PUT", "/me/work-entries/{id}", api.Self, h.editEntry, api.Doc("editWorksEntry", "Rewrite an entry while the call takes entries: the fields replace the old ones, photo parts are added, remove drops photos; a screened entry waits to be screened again. Without new photos it may come as a JSON object instead of a form").
+			Form(entryForm("title", "original")).OrJSON(entryJSON{}).Out(works.Entry{}).Errors(409)),
 		api.R("POST", "/me/work-entries/{id}/withdraw", api.Self, h.withdraw, api.Doc("withdrawWorksEntry", "Take an entry back while the call takes entries: its photos are deleted and the member may hand in another").OptIn(api.Empty{}).None("Withdrawn").Errors(409)),
-		api.R("GET", "/me/work-photos/{id}", api.Self, h.photo, img(api.Doc("myWorksPhoto", "A photo of one of the member's own entries"))),
+		api.R("GET", "/me/work-photos/{id}", api.Self, h.photo, img(api.Doc("myWorksPhoto", "A photo of one of the member's own entries; or, once a call's results are published, a winner's photo to the members the call is for (always the copy for phones)"))),
 	})
 }
 
@@ -123,15 +129,27 @@ func notes(ns api.Notes) {
 	api.Named[api.TotalList[works.Entry]](ns, "WorksEntryPage")
 	api.Note[works.MemberCall](ns, api.TypeNote{Name: "WorksMemberCall", Fields: map[string]api.FieldNote{"phase": phase,
 		"can_submit": {Desc: "the call takes entries and the member has a slot left"}, "winners": {Desc: "once the results are out"}}})
-	api.Note[works.Winner](ns, api.TypeNote{Name: "WorksWinner", Fields: map[string]api.FieldNote{"union": {Desc: "the author's union"}}})
+	api.Note[works.Winner](ns, api.TypeNote{Name: "WorksWinner", Fields: map[string]api.FieldNote{"union": {Desc: "the author's union"},
+		"body": {Desc: "essay calls: the text"}, "photos": {Desc: "photo calls: the pictures (GET /me/work-photos/{id}?size=thumb for members)"}}})
+	api.Note[works.Award](ns, api.TypeNote{Name: "WorksAward", Desc: "An awarded entry as staff hand it on", Fields: map[string]api.FieldNote{
+		"place": {Desc: "its rank"}, "award": {Desc: "its tier's name"}, "member_id": {Desc: "the author"}, "union_id": {Desc: "the author's union (now)"},
+		"score": {Desc: "the final score"}, "judges": {Desc: "how many judges scored it"}}})
+	api.Named[api.List[works.Award]](ns, "WorksAwardList")
+	api.Note[entryJSON](ns, api.TypeNote{Name: "WorksEntryJSON", Desc: "An entry without photos (an essay) as JSON", Required: []string{"title", "original"}, Fields: map[string]api.FieldNote{
+		"title": {MaxLength: api.Count(works.MaxEntryTitle)}, "body": {Desc: "essay calls: the text, between the call's min_chars and max_chars characters", MaxLength: api.Count(works.MaxEssayChars)},
+		"note":     {Desc: "a short description of the work", MaxLength: api.Count(works.MaxEntryNote)},
+		"original": {Desc: "true: the member confirms the work is their own and consents to its use by the union (required)"},
+		"remove":   {Desc: "editing: the IDs of photos to drop", MaxItems: api.Count(works.MaxPhotos)}}})
 	api.Note[works.Judging](ns, api.TypeNote{Name: "WorksJudging", Fields: map[string]api.FieldNote{"phase": phase,
-		"can_score": {Desc: "judging is open"}, "scored": {Desc: "entries the judge has scored"}}})
+		"can_score": {Desc: "judging is open"}, "scored": {Desc: "entries the judge has scored"},
+		"recused": {Desc: "accepted entries by members of the judge's own union, left out"}}})
 	api.Note[works.BlindEntry](ns, api.TypeNote{Name: "WorksBlindEntry", Desc: "An entry as a judge reads it: a number in place of its author", Fields: map[string]api.FieldNote{
 		"number": {Desc: "1.. in the order entries came in"}, "marks": {Desc: "the judge's marks by criterion; empty before scoring"},
 		"total": {Desc: "the judge's weighted score; absent before scoring"}}})
 	api.Note[scored](ns, api.TypeNote{Name: "WorksScored", Fields: map[string]api.FieldNote{"id": {Desc: "the entry"},
 		"marks": {Desc: "the judge's marks by criterion, as kept"}, "total": {Desc: "the judge's weighted score"}}})
-	api.Note[works.Judge](ns, api.TypeNote{Name: "WorksJudge", Fields: map[string]api.FieldNote{"user_id": {Desc: "the staff account"}, "scored": {Desc: "entries this judge scored"}}})
+	api.Note[works.Judge](ns, api.TypeNote{Name: "WorksJudge", Fields: map[string]api.FieldNote{"user_id": {Desc: "the staff account"}, "scored": {Desc: "entries this judge scored"},
+		"recused": {Desc: "accepted entries by members of the judge's own union, which the judge neither reads nor scores"}}})
 	api.Note[screenInput](ns, api.TypeNote{Name: "WorksScreening", Required: []string{"decision"}, Fields: map[string]api.FieldNote{
 		"decision": {Enum: []string{decideAccept, decideReject}}, "reason": {Desc: "reject: why, in words the author reads (required)", MaxLength: api.Count(works.MaxReason)}}})
 	api.Note[judgeInput](ns, api.TypeNote{Name: "WorksJudgeInput", Required: []string{"user_id"}})

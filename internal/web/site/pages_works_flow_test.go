@@ -204,7 +204,7 @@ func TestWorksFlowPages(t *testing.T) {
 		if n := strings.Count(a.body, `name="remove"`); n != 2 {
 			t.Errorf("after edit: %d photos, want 2", n)
 		}
-		photo := regexp.MustCompile(`src="(/m/works/photos/\d+)"`).FindStringSubmatch(a.body)
+		photo := regexp.MustCompile(`src="(/m/works/photos/\d+)\?size=thumb"`).FindStringSubmatch(a.body)
 		if photo == nil {
 			t.Fatal("no photo shown")
 		}
@@ -267,5 +267,32 @@ func TestWorksFlowPages(t *testing.T) {
 		wantWorksPage(t, "results", officer.get(callURL), "获奖作品", "一等奖", "王小明")
 		wantWorksPage(t, "member results", wang.get(mURL), "已公布结果", "获奖作品", "一等奖", "清晨的环卫工人")
 		wantWorksPage(t, "member list after", wang.get("/m/works"), "已公布结果")
+
+		// The results reach the whole audience with the winner's photo, as
+		// the copy for phones only; staff export the awards (audited).
+		a = li.get(mURL)
+		wantWorksPage(t, "results for another member", a, "获奖作品", "清晨的环卫工人", "王小明 · 北京排水集团工会")
+		wp := regexp.MustCompile(`<img src="(/m/works/photos/\d+)\?size=thumb"`).FindStringSubmatch(a.body)
+		if wp == nil {
+			t.Fatalf("no winner's photo for another member:\n%s", a.body)
+		}
+		if p := li.get(wp[1]); p.status != 200 || p.header.Get("Content-Type") != "image/jpeg" {
+			t.Errorf("the winner's photo for the audience: %d %q", p.status, p.header.Get("Content-Type"))
+		}
+		a = officer.get(callURL)
+		wantWorksPage(t, "results with the export", a, "导出获奖名单", `href="`+callURL+`/awards.xlsx"`)
+		x := officer.get(callURL + "/awards.xlsx")
+		if x.status != 200 || !strings.Contains(x.header.Get("Content-Disposition"), ".xlsx") {
+			t.Fatalf("the awards workbook: %d %v", x.status, x.header)
+		}
+		if rows := xlsxRows(t, x.body); len(rows) != 2 || strings.Join(rows[1], "|") != "1|一等奖|清晨的环卫工人|王小明|北京排水集团工会|86" {
+			t.Fatalf("the awards workbook: %v", rows)
+		}
+		var exports int
+		d.QueryRow(ctx, "SELECT COUNT(*) FROM audit_log WHERE action = 'works.export'").Scan(&exports)
+		if exports != 1 {
+			t.Fatalf("%d audit entries for the awards workbook", exports)
+		}
+		wantStatus(t, "the judge may not export", judge.get(callURL+"/awards.xlsx"), 404)
 	})
 }

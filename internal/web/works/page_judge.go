@@ -32,10 +32,10 @@ func (h *Pages) judgeList(w http.ResponseWriter, r *http.Request, p *auth.Princi
 
 type blindRow struct {
 	works.BlindEntry
-	Action    string
-	PhotoURLs []string
-	Marks     []markField
-	TotalS    string
+	Action string
+	Photos []photoLink
+	Marks  []markField
+	TotalS string
 }
 
 type markField struct{ Name, Label, Value, Error string }
@@ -57,12 +57,11 @@ func (h *Pages) renderJudging(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		return err
 	}
 	pg.Title = pg.T("works.judge.call", j.Call.Title)
+	pg.Crumbs = []web.Crumb{{Label: pg.T("works.judge.title"), URL: "/judging"}, {Label: j.Call.Title}}
 	var rows []blindRow
 	for _, e := range j.Entries {
-		row := blindRow{BlindEntry: e, Action: "/judging/entries/" + db.FormatID(e.ID), TotalS: score(e.Total)}
-		for _, ph := range e.Photos {
-			row.PhotoURLs = append(row.PhotoURLs, "/work-photos/"+db.FormatID(ph.ID))
-		}
+		row := blindRow{BlindEntry: e, Action: "/judging/entries/" + db.FormatID(e.ID), TotalS: score(e.Total),
+			Photos: photoLinks(e.Photos, "/work-photos/", true)}
 		for i, c := range j.Call.Criteria {
 			v := ""
 			if i < len(e.Marks) {

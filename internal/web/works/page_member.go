@@ -19,7 +19,7 @@ type mItem struct {
 
 type mEntryRow struct {
 	URL, Title, Status, StatusV, Reason, Award string
-	Photos                                     []string
+	Photos                                     []photoLink
 }
 
 type mShowData struct {
@@ -30,7 +30,7 @@ type mShowData struct {
 	Essay     bool
 	CanSubmit bool
 	Entries   []mEntryRow
-	Winners   []works.Winner
+	Winners   []winnerView
 	Action    string
 	Unread    int
 }
@@ -73,13 +73,11 @@ func (h *Pages) renderShow(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	pg.Title = c.Title
 	d := mShowData{Item: mItem{Title: c.Title, Phase: phaseLabel(pg.Lang, mc.Phase), PhaseV: phaseVariant(mc.Phase), When: window(c.OpensAt, c.ClosesAt)},
 		ID: db.FormatID(c.ID), Desc: c.Description, Facts: facts(pg.Lang, c), Essay: c.Kind == works.KindEssay, CanSubmit: mc.CanSubmit,
-		Winners: mc.Winners, Action: "/m/works/" + db.FormatID(c.ID), Unread: h.Unread(r.Context(), p.MemberID)}
+		Winners: winnerViews(mc.Winners, "/m/works/photos/", false), Action: "/m/works/" + db.FormatID(c.ID), Unread: h.Unread(r.Context(), p.MemberID)}
 	for _, e := range mc.Entries {
 		row := mEntryRow{URL: "/m/works/entries/" + db.FormatID(e.ID), Title: e.Title, Status: entryLabel(pg.Lang, e.Status),
 			StatusV: entryVariant(e.Status), Reason: e.Reason, Award: e.Award}
-		for _, ph := range e.Photos {
-			row.Photos = append(row.Photos, "/m/works/photos/"+db.FormatID(ph.ID))
-		}
+		row.Photos = photoLinks(e.Photos, "/m/works/photos/", true)
 		d.Entries = append(d.Entries, row)
 	}
 	pg.Data = d
@@ -119,7 +117,7 @@ type mEntryData struct {
 	Unread   int
 }
 
-type mPhoto struct{ ID, URL string }
+type mPhoto struct{ ID, URL, Full string }
 
 func (h *Pages) mEntry(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := web.IDParam(r, "entry")
@@ -145,7 +143,8 @@ func (h *Pages) renderEntry(w http.ResponseWriter, r *http.Request, p *auth.Prin
 		Back: "/m/works/" + db.FormatID(e.CallID), Status: entryLabel(pg.Lang, e.Status), StatusV: entryVariant(e.Status),
 		Unread: h.Unread(r.Context(), p.MemberID)}
 	for _, ph := range e.Photos {
-		d.Photos = append(d.Photos, mPhoto{ID: db.FormatID(ph.ID), URL: "/m/works/photos/" + db.FormatID(ph.ID)})
+		u := "/m/works/photos/" + db.FormatID(ph.ID)
+		d.Photos = append(d.Photos, mPhoto{ID: db.FormatID(ph.ID), URL: u + "?size=thumb", Full: u})
 	}
 	pg.Data = d
 	h.Render(w, status, "works_m_entry", pg)

@@ -53,6 +53,7 @@ func (h *Pages) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /works/{id}/edit", a(h.editForm))
 	mux.HandleFunc("POST /works/{id}/edit", a(h.update))
 	mux.HandleFunc("POST /works/{id}/{action}", a(h.act)) // publish, cancel, close, award, results, judges
+	mux.HandleFunc("GET /works/{id}/awards.xlsx", a(h.awardsExport))
 	mux.HandleFunc("GET /works/{id}/entries", a(h.entries))
 	mux.HandleFunc("POST /works/entries/{entry}/screen", a(h.screen))
 	mux.HandleFunc("GET /judging", a(h.judgeList))
@@ -73,13 +74,18 @@ func callURL(id int64) string { return "/works/" + db.FormatID(id) }
 func mayUse(p *auth.Principal) bool { return p.Can(auth.PermContestRead) }
 
 // photo serves a photo to whoever the store lets see it, typed by its
-// sniffed content and never sniffed again by the browser.
+// sniffed content and never sniffed again by the browser: ?size=thumb
+// asks for the copy for phones (all that the call's audience gets).
 func (h *Pages) photo(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := web.IDParam(r, "photo")
 	if err != nil {
 		return err
 	}
-	ct, data, err := h.Works.PhotoData(r.Context(), p, id)
+	size := works.PhotoOriginal
+	if r.URL.Query().Get("size") == "thumb" {
+		size = works.PhotoThumb
+	}
+	ct, data, err := h.Works.PhotoData(r.Context(), p, id, size)
 	if err != nil {
 		return err
 	}
@@ -143,7 +149,7 @@ func facts(lang i18n.Lang, c *works.Call) []string {
 	if c.Kind == works.KindEssay {
 		out = append(out, i18n.T(lang, "works.fact.chars", c.MinChars, c.MaxChars))
 	} else {
-		out = append(out, i18n.T(lang, "works.fact.photos", c.MaxPhotos, c.MaxPhotoKB/1024.0))
+		out = append(out, i18n.T(lang, "works.fact.photos", c.MaxPhotos, float64(c.MaxPhotoKB)/1024))
 	}
 	out = append(out, i18n.T(lang, "works.fact.per_member", c.PerMember))
 	var crit []string
