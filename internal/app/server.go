@@ -307,6 +307,9 @@ func (m *Main) Serve(ctx context.Context) error {
 	go m.watchKeys(ctx)
 	go m.anonymiseSweep(ctx)
 	go m.closeExpiredPapers(ctx)
+	if err := m.startBackups(ctx); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() {
 		if m.Config.TLSCert != "" {
