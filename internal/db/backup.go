@@ -281,14 +281,17 @@ func RestoreFile(ctx context.Context, src, dsn string) error {
 	}
 	path := FilePath(dsn)
 	if _, err := os.Stat(path); err == nil {
-		d, err := OpenFileReadOnly(ctx, path)
+		// Not immutable: a live database keeps its newest pages in the
+		// -wal file, and only a normal reader sees them.
+		r, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&_pragma=busy_timeout(10000)")
 		if err != nil {
 			return fmt.Errorf("restore: the target %s exists and cannot be read: %w", path, err)
 		}
+		d := &DB{Dialect: SQLite, w: r, r: r}
 		empty, err := d.Empty(ctx)
 		d.Close()
 		if err != nil {
-			return fmt.Errorf("restore: read the target %s: %w", path, err)
+			return fmt.Errorf("restore: the target %s exists and cannot be read: %w", path, err)
 		}
 		if !empty {
 			return fmt.Errorf("restore: the target %s already holds a database: restore only into a new file or an empty database", path)
