@@ -80,7 +80,8 @@ func (s *Schedule) claim(ctx context.Context) (string, error) {
 	}
 	now := s.now()
 	mine := pad(now.Add(s.lease()).UnixMilli()) + " " + s.holderID()
-	res, err := s.DB.Exec(ctx, "UPDATE settings SET value = ? WHERE name = ? AND value < ?", mine, settingLease, pad(now.UnixMilli()))
+	// "<until> <holder>" sorts below pad(now+1) exactly when until <= now.
+	res, err := s.DB.Exec(ctx, "UPDATE settings SET value = ? WHERE name = ? AND value < ?", mine, settingLease, pad(now.UnixMilli()+1))
 	if err != nil {
 		return "", fmt.Errorf("backup lease: %w", err)
 	}
