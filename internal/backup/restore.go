@@ -136,6 +136,7 @@ func loadRows(ctx context.Context, o RestoreOptions, m *Manifest) (*db.DB, error
 	if !empty {
 		return fail(errors.New("restore: the target database already holds tables: restore only into an empty database (a new one, or a new schema on PostgreSQL)"), false)
 	}
+	start := time.Now()
 	if err := d.MigrateTo(ctx, m.SchemaVersion); err != nil {
 		return fail(fmt.Errorf("restore: build the schema of version %d: %w", m.SchemaVersion, err), true)
 	}
@@ -145,6 +146,9 @@ func loadRows(ctx context.Context, o RestoreOptions, m *Manifest) (*db.DB, error
 	}
 	if err := sameTables(m, built); err != nil {
 		return fail(err, true)
+	}
+	if o.Step != nil {
+		o.Step(Timing{fmt.Sprintf("build the schema (version %d)", m.SchemaVersion), time.Since(start)})
 	}
 	tables := make([]db.Table, len(m.Tables))
 	for i, t := range m.Tables {

@@ -79,7 +79,8 @@ func (d *DB) describe(ctx context.Context, name string) (Table, error) {
 	var err error
 	if d.Dialect == Postgres {
 		rows, err = d.r.QueryContext(ctx, `SELECT a.attname, format_type(a.atttypid, a.atttypmod),
-				COALESCE(array_position(CAST(i.indkey AS int2[]), a.attnum), 0)
+				COALESCE((SELECT k.n FROM unnest(i.indkey) WITH ORDINALITY AS k(att, n)
+					WHERE k.att = a.attnum AND k.n <= i.indnkeyatts), 0)
 			FROM pg_attribute a
 			LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
 			WHERE a.attrelid = (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -417,12 +418,20 @@ func (d *DB) loadPostgres(ctx context.Context, tables []Table, rows Rows) error 
 		if err != nil {
 			return err
 		}
-		if len(all) > 0 {
-			names := make([]string, len(all))
-			for i, t := range all {
-				names[i] = quoteIdent(t.Name)
+		// Only the few tables the migrations put rows in are emptied: a
+		// TRUNCATE makes new files for a table and each of its indexes.
+		var names []string
+		for _, t := range all {
+			var has bool
+			if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM "+quoteIdent(t.Name)+")").Scan(&has); err != nil {
+				return err
 			}
-			if _, err := tx.Exec(ctx, "TRUNCATE "+strings.Join(names, ", ")); err != nil {
+			if has {
+				names = append(names, quoteIdent(t.Name))
+			}
+		}
+		if len(names) > 0 {
+			if _, err := tx.Exec(ctx, "TRUNCATE "+strings.Join(names, ", ")+" CASCADE"); err != nil {
 				return fmt.Errorf("load: empty the migrated tables: %w", err)
 			}
 		}
