@@ -43,6 +43,11 @@ Usage:
   gonghui keys check  [--db DB] [--key-file K]          show the keys' check values and how many values each key seals
   gonghui keys rotate [--db DB] [--key-file K]          add a data key and re-seal every value with it, servers running
   gonghui keys rewrap [--db DB] [--key-file K]          finish an interrupted re-seal
+  gonghui keys export --to FILE [--passphrase-stdin]     seal the key file with a passphrase, to keep apart from backups
+  gonghui keys import --from FILE [--key-file K]         make the key file from such an export
+  gonghui backup --to DIR [--keep N] [--pg-dump]         back the database up while servers run (a new directory in DIR)
+  gonghui backup verify DIR [--scratch DSN]              check a backup: manifest, checksums, a restore, audit chain, figures
+  gonghui restore --from DIR --db DB [--key-file K]      restore a backup into an empty database and verify it
 Every command that opens the database with keys refuses a key file the
 database was not sealed with, and never makes a new one for a database that
 holds sealed data: give --key-file (GONGHUI_KEY_FILE) or GONGHUI_KEYS the key
@@ -101,7 +106,18 @@ func RunCommand(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	case "bench":
 		err = cmdBench(ctx, args[1:], stdout, stderr)
 	case "keys":
-		err = cmdKeys(ctx, args[1:], stdout, stderr)
+		switch {
+		case len(args) > 1 && args[1] == "export":
+			err = cmdKeysExport(ctx, args[2:], stdin, stdout, stderr)
+		case len(args) > 1 && args[1] == "import":
+			err = cmdKeysImport(args[2:], stdin, stdout, stderr)
+		default:
+			err = cmdKeys(ctx, args[1:], stdout, stderr)
+		}
+	case "backup":
+		err = cmdBackup(ctx, args[1:], stdout, stderr)
+	case "restore":
+		err = cmdRestore(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

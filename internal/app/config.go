@@ -44,6 +44,10 @@ type Config struct {
 	RetentionYears int
 	// HolidaysFile adds or corrects public holidays and make-up working days (internal/workday).
 	HolidaysFile string
+	// Scheduled backups (backup_cmd.go): every BackupEvery into BackupDir, keeping BackupKeep.
+	BackupDir   string
+	BackupEvery time.Duration
+	BackupKeep  int
 }
 
 // option describes one setting once, for flags, environment and help text.
@@ -52,6 +56,7 @@ type option struct {
 	str             *string
 	boolean         *bool
 	integer         *int
+	duration        *time.Duration
 	def             string
 }
 
@@ -81,6 +86,9 @@ func (c *Config) options() []option {
 		{flag: "mass-read-alert", env: "GONGHUI_MASS_READ_ALERT", def: "2000", integer: &c.MassReadAlert, help: "members one account may read in an hour (reveals, exported rows) before a warning is logged and counted in /metrics"},
 		{flag: "retention-years", env: "GONGHUI_RETENTION_YEARS", def: "3", integer: &c.RetentionYears, help: "years after a membership ended before its personal data is anonymised (0: never)"},
 		{flag: "holidays-file", env: "GONGHUI_HOLIDAYS_FILE", def: "", str: &c.HolidaysFile, help: "file of public holidays and make-up working days to add to or correct the built-in table, one day a line: 2028-01-01,元旦,holiday or 2028-02-05,春节调休,work (every server process needs the same one)"},
+		{flag: "backup-dir", env: "GONGHUI_BACKUP_DIR", def: "", str: &c.BackupDir, help: "directory scheduled backups are written to (with --backup-every)"},
+		{flag: "backup-every", env: "GONGHUI_BACKUP_EVERY", def: "0", duration: &c.BackupEvery, help: "make a backup this often, e.g. 24h; one server process of several makes it (0: no scheduled backups)"},
+		{flag: "backup-keep", env: "GONGHUI_BACKUP_KEEP", def: "7", integer: &c.BackupKeep, help: "scheduled backups kept in --backup-dir; older ones made by gonghui are deleted"},
 		{flag: "key-profile", env: "GONGHUI_KEY_PROFILE", def: "standard", str: &c.KeyProfile, help: "algorithms for a new key file: standard (AES-256-GCM, HMAC-SHA-256) or gm (SM4-GCM, HMAC-SM3)"},
 	}
 }
@@ -110,6 +118,9 @@ func (c *Config) Bind(fs *flag.FlagSet, names ...string) {
 		case o.integer != nil:
 			n, _ := strconv.Atoi(def)
 			fs.IntVar(o.integer, o.flag, n, help)
+		case o.duration != nil:
+			v, _ := time.ParseDuration(def)
+			fs.DurationVar(o.duration, o.flag, v, help)
 		}
 	}
 }

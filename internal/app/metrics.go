@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -102,4 +103,12 @@ func (m *Main) serveMetrics(ctx context.Context) {
 	if err := srv.Serve(m.metricLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		slog.Error("metrics listener stopped", "err", err)
 	}
+}
+
+// newBackupMetric is the time of the last complete scheduled backup, read
+// from the database at each scrape so that every process reports the same
+// (whichever made it); 0 before the first. Alert on time() minus it.
+func newBackupMetric(last func() float64) prometheus.Collector {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "gonghui_backup_last_success_timestamp_seconds",
+		Help: "Unix time at which the last scheduled backup completed (0: none yet)."}, last)
 }

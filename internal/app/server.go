@@ -339,6 +339,9 @@ func (m *Main) Serve(ctx context.Context) error {
 	go m.anonymiseSweep(ctx)
 	go m.closeExpiredPapers(ctx)
 	go m.Contracts.Run(ctx) // collective contracts' figures follow the days (in force, expiring)
+	if err := m.startBackups(ctx); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() {
 		if m.Config.TLSCert != "" {

@@ -100,11 +100,23 @@ func (d *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	return d.migrate(ctx, ms[len(ms)-1].Version)
+}
+
+// migrate applies the pending migrations up to version upTo.
+func (d *DB) migrate(ctx context.Context, upTo int) error {
+	ms, err := Migrations()
+	if err != nil {
+		return err
+	}
 	known := ms[len(ms)-1].Version
 	if err := d.ensureMigrationTable(ctx); err != nil {
 		return err
 	}
 	for _, m := range ms {
+		if m.Version > upTo {
+			break
+		}
 		err := d.Tx(ctx, func(tx *Tx) error {
 			if d.Dialect == Postgres {
 				if _, err := tx.Exec(ctx, "LOCK TABLE schema_migrations IN EXCLUSIVE MODE"); err != nil {
