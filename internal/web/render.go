@@ -468,6 +468,7 @@ func funcMap() template.FuncMap {
 		"asset":       Asset,
 		"t":           tFunc,
 		"dict":        dict,
+		"in":          func(s string, set ...string) bool { return slices.Contains(set, s) },
 		"list":        func(items ...any) []any { return items },
 		"option":      func(value, label string) Option { return Option{value, label} },
 		"col":         func(label, class string) Col { return Col{Label: label, Class: class} },

@@ -146,6 +146,11 @@ func (c *client) do(req *http.Request) answer {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
+	// A message given the wrong arguments prints Go's complaint ("%!d",
+	// "%!(EXTRA …)") to the user: no page may carry one.
+	if ct := res.Header.Get("Content-Type"); strings.HasPrefix(ct, "text/html") && fmtErrorRE.Match(b) {
+		c.t.Errorf("%s %s shows a formatting error: %s", req.Method, req.URL.Path, fmtErrorRE.Find(b))
+	}
 	return answer{res.StatusCode, string(b), res.Header.Get("Location"), res.Header}
 }
 
@@ -154,6 +159,10 @@ func (c *client) get(path string) answer {
 	req, _ := http.NewRequest("GET", c.base+path, nil)
 	return c.do(req)
 }
+
+// fmtErrorRE finds what fmt prints for a verb without its argument or an
+// argument without its verb.
+var fmtErrorRE = regexp.MustCompile(`%!(\(EXTRA|[a-zA-Z]\()[^)]*\)`)
 
 // rawKeyRE finds a catalogue key shown as text: a message missing from
 // the catalogues.

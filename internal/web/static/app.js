@@ -178,19 +178,19 @@
   /* ---------- menus ---------- */
 
   function closeMenus(except) {
-    doc.querySelectorAll('details.user-menu[open]').forEach(function (d) {
+    doc.querySelectorAll('details.user-menu[open], details.nav-group[open]').forEach(function (d) {
       if (d !== except) d.open = false;
     });
   }
 
   doc.addEventListener('click', function (e) {
-    var inMenu = e.target.closest && e.target.closest('details.user-menu');
+    var inMenu = e.target.closest && e.target.closest('details.user-menu, details.nav-group');
     closeMenus(inMenu);
   });
 
   doc.addEventListener('keydown', function (e) {
     if (e.key !== 'Escape') return;
-    var open = doc.querySelector('details.user-menu[open]');
+    var open = doc.querySelector('details.user-menu[open], details.nav-group[open]');
     if (open) {
       open.open = false;
       var s = open.querySelector('summary');

@@ -28,9 +28,9 @@ var (
 )
 
 type row struct {
-	URL, Name, Type, OrgName, Address, Today string
-	Open, Active                             bool
-	Amenities                                []string
+	URL, Name, Type, OrgName, Address, Today, Updated string
+	Open, Active                                      bool
+	Amenities                                         []string
 }
 
 type listData struct {
@@ -107,11 +107,12 @@ func (h *Pages) list(w http.ResponseWriter, r *http.Request, p *auth.Principal) 
 		s := &items[i]
 		d.Rows = append(d.Rows, row{URL: stationURL(s.ID) + back, Name: s.Name, Type: typeLabel(pg.Lang, s.Type, s.TypeName), OrgName: s.OrgName,
 			Address: s.Address, Today: hoursWords(pg.Lang, s.Parsed().Today(h.Stations.Now())), Open: s.OpenNow, Active: s.Status == station.StatusActive,
-			Amenities: amenityLabels(pg.Lang, s.Amenities)})
+			Amenities: amenityLabels(pg.Lang, s.Amenities), Updated: web.FormatTime(s.UpdatedAt, "2006-01-02")})
 	}
 	d.Pager = web.ListPagerOf(pg, r, next, len(items), total, "sweb.list.total", "sweb.list.total_over")
 	d.Cols = web.SortCols(pg, web.SortParam(r, station.Sorts.Default), []web.SortHead{{Label: pg.T("sweb.field.name"), Key: "name"},
-		{Label: pg.T("sweb.field.type")}, {Label: pg.T("sweb.field.org")}, {Label: pg.T("sweb.field.today")}, {Label: pg.T("sweb.field.updated"), Key: "updated", Desc: true}})
+		{Label: pg.T("sweb.field.type")}, {Label: pg.T("sweb.field.org")}, {Label: pg.T("sweb.field.today")}, {Label: pg.T("sweb.field.amenities")},
+		{Label: pg.T("sweb.field.updated"), Key: "updated", Desc: true}})
 	d.ExportURL = "/stations/export.xlsx"
 	if _, query, ok := strings.Cut(web.SetQuery(pg.Path, "flash", ""), "?"); ok {
 		d.ExportURL += "?" + query
