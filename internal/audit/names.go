@@ -63,6 +63,9 @@ var lookup = map[string]struct{ sql, page string }{
 	"transfer":         {"SELECT t.id, t.id, m.name, '', m.org_path FROM transfers t JOIN members m ON m.id = t.member_id WHERE t.id IN (%s)", "transfer"},
 	"join_application": {"SELECT id, id, name, '', org_path FROM join_applications WHERE id IN (%s)", "application"},
 	"letter":           {"SELECT id, id, subject, '', org_path FROM letters WHERE id IN (%s)", ""},
+	"congress_session": {"SELECT s.id, s.id, e.name, o.name, o.path FROM congress_sessions s JOIN employers e ON e.id = s.employer_id JOIN orgs o ON o.id = s.org_id WHERE s.id IN (%s)", ""},
+	"congress_motion":  {"SELECT m.id, m.id, m.title, e.name, o.path FROM congress_motions m JOIN congress_sessions s ON s.id = m.session_id JOIN employers e ON e.id = s.employer_id JOIN orgs o ON o.id = s.org_id WHERE m.id IN (%s)", ""},
+	"congress_affair":  {"SELECT a.id, a.id, a.title, e.name, o.path FROM congress_affairs a JOIN employers e ON e.id = a.employer_id JOIN orgs o ON o.id = a.org_id WHERE a.id IN (%s)", ""},
 	"export_request":   {"SELECT e.id, e.id, o.name, '', e.org_path FROM export_requests e JOIN orgs o ON o.id = e.org_id WHERE e.id IN (%s)", "export"},
 }
 

@@ -21,6 +21,8 @@ const (
 	PermContestWrite  Perm = "contest.write"  // keep question banks and run contests
 	PermLetterRead    Perm = "letter.read"    // see the suggestion box's letters addressed to the subtree
 	PermLetterWrite   Perm = "letter.write"   // accept, answer, forward, decline and close letters
+	PermCongressRead  Perm = "congress.read"  // see workers' congress sessions, motions and open-affairs items
+	PermCongressWrite Perm = "congress.write" // run sessions, review and answer motions, publish open affairs
 	PermUserManage    Perm = "user.manage"    // accounts with business roles
 	PermUserPrivilege Perm = "user.privilege" // accounts with the admin, security and auditor roles
 	PermSecurity      Perm = "security.policy"
@@ -47,9 +49,9 @@ var rolePerms = map[Role][]Perm{
 	RoleAdmin:             {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermUserManage},
 	RoleSecurity:          {PermOrgRead, PermUserManage, PermUserPrivilege, PermSecurity},
 	RoleAuditor:           {PermOrgRead, PermAuditRead},
-	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermActivityWrite, PermContestRead, PermContestWrite, PermLetterRead, PermLetterWrite},
+	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermActivityWrite, PermContestRead, PermContestWrite, PermLetterRead, PermLetterWrite, PermCongressRead, PermCongressWrite},
 	RoleMembershipOfficer: {PermOrgRead, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermContestRead},
-	RoleLeader:            {PermOrgRead, PermMemberRead, PermActivityRead, PermContestRead, PermLetterRead},
+	RoleLeader:            {PermOrgRead, PermMemberRead, PermActivityRead, PermContestRead, PermLetterRead, PermCongressRead},
 }
 
 // Roles lists every role in display order.
