@@ -20,7 +20,8 @@ func inboxRegistry(m *Main) *inbox.Registry {
 	s = append(s, m.Contest.InboxSource())                  // contest papers with short answers to grade
 	s = append(s, m.Letters.InboxSources()...)              // letters to accept, and accepted ones overdue
 	s = append(s, m.Works.InboxSources()...)                // works to screen, entries to score
+	s = append(s, m.Congress.InboxSources()...)             // congress motions to review, and overdue ones
 	return inbox.New(s...).
 		WithMembers(m.Members.MemberInboxSource(), privacy.MemberInboxSource(m.Members), // the portal: applications, transfers, corrections,
-			m.Notices.MessageSource()) // and staff messages
+			m.Notices.MessageSource(), m.Congress.MemberInboxSource()) // staff messages, congress motions
 }

@@ -28,6 +28,7 @@ import (
 	"gonghui/internal/api"
 	"gonghui/internal/audit"
 	"gonghui/internal/auth"
+	"gonghui/internal/congress"
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
 	"gonghui/internal/i18n"
@@ -56,6 +57,8 @@ type Main struct {
 	Works   *works.Store
 	Stats   *stats.Store
 	Notices *notice.Store
+
+	Congress *congress.Store // workers' congress and open affairs
 	// SMS sends text messages: sign-in codes and notices. The default
 	// writes them to the log (numbers masked) until a gateway is connected.
 	SMS sms.Sender
@@ -97,6 +100,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m.Letters = mailbox.NewStore(d, keys)
 	m.Survey = survey.NewStore(d, m.Members)
 	m.Works = works.NewStore(d, m.Members)
+	m.Congress = congress.NewStore(d)
 	m.Stats = stats.NewStore(d)
 	if err := m.Stats.EnsureBuilt(ctx, statSources()...); err != nil {
 		d.Close()
@@ -157,10 +161,10 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 	}
 
 	reg := inboxRegistry(m)
-	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Inbox: reg, Works: m.Works}); err != nil {
+	if _, err := all.Mount(mux, all.Deps{Deps: api.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Inbox: reg, Works: m.Works, Congress: m.Congress}); err != nil {
 		return nil, err
 	}
-	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Works: m.Works}); err != nil {
+	if err := site.Mount(ctx, mux, site.Deps{Deps: web.Deps{DB: m.DB, Auth: m.Auth, Orgs: m.Orgs, Members: m.Members, HTTP: opts, Inbox: reg}, Acts: m.Acts, Courses: m.Courses, Banks: m.Banks, Contest: m.Contest, Letters: m.Letters, Survey: m.Survey, Works: m.Works, Congress: m.Congress}); err != nil {
 		return nil, err
 	}
 

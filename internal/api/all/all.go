@@ -9,6 +9,7 @@ import (
 	"gonghui/internal/api"
 	"gonghui/internal/api/activities"
 	"gonghui/internal/api/admin"
+	congressapi "gonghui/internal/api/congress"
 	"gonghui/internal/api/contests"
 	"gonghui/internal/api/courses"
 	inboxapi "gonghui/internal/api/inbox"
@@ -17,6 +18,7 @@ import (
 	"gonghui/internal/api/orgs"
 	"gonghui/internal/api/surveys"
 	worksapi "gonghui/internal/api/works"
+	"gonghui/internal/congress"
 	"gonghui/internal/contest"
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
@@ -37,6 +39,8 @@ type Deps struct {
 	Survey  *survey.Store
 	Inbox   *inbox.Registry
 	Works   *works.Store
+
+	Congress *congress.Store // workers' congress and open affairs
 }
 
 // Mount builds the API's kernel and registers every module's routes on mux.
@@ -53,6 +57,7 @@ func Mount(mux *http.ServeMux, d Deps) (*api.Handler, error) {
 		surveys.New(h, d.Survey),            // surveys: questions with skip logic, responses, results
 		inboxapi.New(h, d.Inbox),            // what waits for the caller's decision
 		worksapi.New(h, d.Works),            // calls for works: entries, screening, blind judging, awards
+		congressapi.New(h, d.Congress),      // workers' congress: sessions, delegates, votes, motions; open affairs
 	)
 	return h, err
 }

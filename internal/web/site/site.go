@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"gonghui/internal/activity"
+	"gonghui/internal/congress"
 	"gonghui/internal/contest"
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/course"
@@ -15,6 +16,7 @@ import (
 	"gonghui/internal/web"
 	"gonghui/internal/web/activities"
 	"gonghui/internal/web/admin"
+	congresspages "gonghui/internal/web/congress"
 	"gonghui/internal/web/contests"
 	"gonghui/internal/web/courses"
 	"gonghui/internal/web/dashboard"
@@ -37,6 +39,8 @@ type Deps struct {
 	Letters *mailbox.Store
 	Survey  *survey.Store
 	Works   *works.Store
+
+	Congress *congress.Store // workers' congress and open affairs
 }
 
 // Mount builds the kernel and registers every module's pages on mux.
@@ -55,6 +59,7 @@ func Mount(ctx context.Context, mux *http.ServeMux, d Deps) error {
 		mailboxpages.New(k, d.Letters),      // the suggestion box: staff pages and members' pages
 		surveys.New(k, d.Survey),            // surveys: staff pages, results, members' answers on the phone
 		workspages.New(k, d.Works),          // calls for works: staff, judges, members
+		congresspages.New(k, d.Congress),    // workers' congress and open affairs: staff and members
 		admin.New(k),                        // accounts, the audit log, the security policy, one's own account
 	)
 	return nil
