@@ -25,6 +25,7 @@ var apiTags = [][2]string{
 	{"letters", "The suggestion box (职工心声): letters members write to their union or one above it, optionally anonymous, answered by the addressee's staff"},
 	{"works", "Calls for works (作品征集): essay and photo contests published to a subtree; members hand in entries with their photos, staff screen them, a panel of judges scores them blind against weighted criteria, awards go by rank and the results to the members"},
 	{"surveys", "Surveys (问卷调查): named or anonymous questionnaires with skip logic, one response per member, results by question and by organisation (anonymous results of fewer than 5 responses withheld), .xlsx export"},
+	{"congress", "The workers' congress (职代会) and open affairs (厂务公开): sessions of an employer's congress with their delegates, attendance and quorum, agenda and votes; motions delegates file, second, and staff review, assign and answer; open-affairs items published to the employer's members"},
 	{"inbox", "The to-do inbox: what waits for the caller's decision, by kind"},
 }
 
