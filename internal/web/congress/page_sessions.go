@@ -116,6 +116,9 @@ func (h *Pages) renderForm(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	for _, e := range emps {
 		d.Employers = append(d.Employers, web.Option{Value: db.FormatID(e.ID), Label: e.Name + " · " + e.UnionName})
 	}
+	if len(emps) == 1 && pg.Form != nil && pg.Form.Values["employer_id"] == "" {
+		pg.Form.Values["employer_id"] = db.FormatID(emps[0].ID) // the only choice, chosen
+	}
 	pg.Crumbs = []web.Crumb{{Label: pg.T("congress.list.title"), URL: "/congress"}, {Label: pg.Title}}
 	pg.Data = d
 	h.Render(w, status, "congress_form", pg)
