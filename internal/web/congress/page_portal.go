@@ -95,10 +95,10 @@ func (h *Pages) portalSession(w http.ResponseWriter, r *http.Request, p *auth.Pr
 
 type portalFormData struct {
 	Session, Action, Back string
-	MaxTitle        int
-	MaxText         int
-	MinText         int
-	Unread          int
+	MaxTitle              int
+	MaxText               int
+	MinText               int
+	Unread                int
 }
 
 func (h *Pages) portalMotionForm(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
