@@ -102,5 +102,8 @@ func createDemoAccounts(ctx context.Context, m *Main, nodes []org.NewNode, out i
 	if err := demoActivities(ctx, m, byName); err != nil {
 		return err
 	}
-	return demoCourses(ctx, m, byName)
+	if err := demoCourses(ctx, m, byName); err != nil {
+		return err
+	}
+	return demoCongress(ctx, m, byName)
 }
