@@ -28,6 +28,7 @@ var apiTags = [][2]string{
 	{"stations", "Service stations (服务阵地): 职工之家, 暖心驿站 and the others, kept by organisations, with amenities and opening hours; the nearest open ones for anyone; visits and services claimed by scanning a station's code; the busiest"},
 	{"surveys", "Surveys (问卷调查): named or anonymous questionnaires with skip logic, one response per member, results by question and by organisation (anonymous results of fewer than 5 responses withheld), .xlsx export"},
 	{"cases", "Rights cases (法律服务与维权): legal consultations, legal aid, dispute mediations and complaints taken in from the 12351 hotline, walk-ins or members' phones; acceptance, handlers, transfers up and down the tree, deadlines in working or calendar days, confidential notes, evidence, outcomes and the workers' ratings"},
+	{"congress", "The workers' congress (职代会) and open affairs (厂务公开): sessions of an employer's congress with their delegates, attendance and quorum, agenda and votes; motions delegates file, second, and staff review, assign and answer; open-affairs items published to the employer's members"},
 	{"inbox", "The to-do inbox: what waits for the caller's decision, by kind"},
 }
 

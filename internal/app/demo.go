@@ -112,5 +112,8 @@ func createDemoAccounts(ctx context.Context, m *Main, nodes []org.NewNode, out i
 	if err := demoContracts(ctx, m, byName); err != nil {
 		return err
 	}
-	return demoCases(ctx, m, byName)
+	if err := demoCases(ctx, m, byName); err != nil {
+		return err
+	}
+	return demoCongress(ctx, m, byName)
 }

@@ -22,8 +22,10 @@ func inboxRegistry(m *Main) *inbox.Registry {
 	s = append(s, m.Works.InboxSources()...)                // works to screen, entries to score
 	s = append(s, m.Contracts.InboxSource())                // collective contracts expiring with no renewal
 	s = append(s, m.Cases.InboxSources()...)                // cases to accept, handlers' reminders, supervisors' escalations
+	s = append(s, m.Congress.InboxSources()...)             // congress motions to review, and overdue ones
 	return inbox.New(s...).
 		WithMembers(m.Members.MemberInboxSource(), privacy.MemberInboxSource(m.Members), // the portal: applications, transfers, corrections,
-			m.Notices.MessageSource(), // staff messages
-			m.Letters.MemberSource())  // and the member's letters to the suggestion box
+			m.Notices.MessageSource(),      // staff messages
+			m.Letters.MemberSource(),       // the member's letters to the suggestion box
+			m.Congress.MemberInboxSource()) // and their congress motions
 }

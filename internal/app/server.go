@@ -30,6 +30,7 @@ import (
 	"gonghui/internal/api"
 	"gonghui/internal/audit"
 	"gonghui/internal/auth"
+	"gonghui/internal/congress"
 	"gonghui/internal/contract"
 	"gonghui/internal/db"
 	"gonghui/internal/httpx"
@@ -62,6 +63,7 @@ type Main struct {
 	Notices   *notice.Store
 	Stations  *station.Store
 	Cases     *rights.Store
+	Congress  *congress.Store
 	// SMS sends text messages: sign-in codes and notices. The default
 	// writes them to the log (numbers masked) until a gateway is connected.
 	SMS sms.Sender
@@ -109,6 +111,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	m.Contracts = contract.NewStore(d, keys)
 	m.Stations = station.NewStore(d)
 	m.Cases = rights.NewStore(d, keys)
+	m.Congress = congress.NewStore(d)
 	m.Stats = stats.NewStore(d)
 	if err := m.Stats.EnsureBuilt(ctx, statSources()...); err != nil {
 		d.Close()
@@ -180,6 +183,7 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 		Contracts: m.Contracts,
 		Stations:  m.Stations,
 		Cases:     m.Cases,
+		Congress:  m.Congress,
 	}); err != nil {
 		return nil, err
 	}
@@ -194,6 +198,7 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 		Contracts: m.Contracts,
 		Stations:  m.Stations,
 		Cases:     m.Cases,
+		Congress:  m.Congress,
 	}); err != nil {
 		return nil, err
 	}

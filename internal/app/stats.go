@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gonghui/internal/activity"
+	"gonghui/internal/congress"
 	"gonghui/internal/contest"
 	"gonghui/internal/contract"
 	"gonghui/internal/course"
@@ -23,7 +24,7 @@ import (
 
 // statSources are the packages that keep figures (see internal/stats).
 func statSources() []stats.Source {
-	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource(), course.StatSource(), contest.StatSource(), mailbox.StatSource(), survey.StatSource(), works.StatSource(), contract.StatSource(), station.StatSource(), rights.StatSource()}
+	return []stats.Source{member.StatSource(), org.StatSource(), activity.StatSource(), course.StatSource(), contest.StatSource(), mailbox.StatSource(), survey.StatSource(), works.StatSource(), contract.StatSource(), station.StatSource(), rights.StatSource(), congress.StatSource()}
 }
 
 // cmdStats recounts every organisation's figures from the rows (rebuild),

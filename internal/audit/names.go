@@ -66,6 +66,9 @@ var lookup = map[string]struct{ sql, page string }{
 	"letter":           {"SELECT id, id, subject, '', org_path FROM letters WHERE id IN (%s)", ""},
 	"station":          {"SELECT id, id, name, '', org_path FROM stations WHERE id IN (%s)", ""},
 	"case":             {"SELECT id, id, title, '', org_path FROM cases WHERE id IN (%s)", ""},
+	"congress_session": {"SELECT s.id, s.id, e.name, o.name, o.path FROM congress_sessions s JOIN employers e ON e.id = s.employer_id JOIN orgs o ON o.id = s.org_id WHERE s.id IN (%s)", ""},
+	"congress_motion":  {"SELECT m.id, m.id, m.title, e.name, o.path FROM congress_motions m JOIN congress_sessions s ON s.id = m.session_id JOIN employers e ON e.id = s.employer_id JOIN orgs o ON o.id = s.org_id WHERE m.id IN (%s)", ""},
+	"congress_affair":  {"SELECT a.id, a.id, a.title, e.name, o.path FROM congress_affairs a JOIN employers e ON e.id = a.employer_id JOIN orgs o ON o.id = a.org_id WHERE a.id IN (%s)", ""},
 	"export_request":   {"SELECT e.id, e.id, o.name, '', e.org_path FROM export_requests e JOIN orgs o ON o.id = e.org_id WHERE e.id IN (%s)", "export"},
 }
 

@@ -28,6 +28,8 @@ const (
 	PermCaseRead      Perm = "case.read"      // see rights cases (法律服务与维权) handled in the subtree, not their confidential notes
 	PermCaseWrite     Perm = "case.write"     // take in, accept, assign, transfer, note and close rights cases
 	PermCaseSupervise Perm = "case.supervise" // supervise the cases' handlers: overdue escalations, confidential notes
+	PermCongressRead  Perm = "congress.read"  // see workers' congress sessions, motions and open-affairs items
+	PermCongressWrite Perm = "congress.write" // run sessions, review and answer motions, publish open affairs
 	PermUserManage    Perm = "user.manage"    // accounts with business roles
 	PermUserPrivilege Perm = "user.privilege" // accounts with the admin, security and auditor roles
 	PermSecurity      Perm = "security.policy"
@@ -54,9 +56,9 @@ var rolePerms = map[Role][]Perm{
 	RoleAdmin:             {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermUserManage},
 	RoleSecurity:          {PermOrgRead, PermUserManage, PermUserPrivilege, PermSecurity},
 	RoleAuditor:           {PermOrgRead, PermAuditRead},
-	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermActivityWrite, PermContestRead, PermContestWrite, PermLetterRead, PermLetterWrite, PermContractRead, PermContractWrite, PermStationRead, PermStationWrite, PermCaseRead, PermCaseWrite},
+	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermActivityWrite, PermContestRead, PermContestWrite, PermLetterRead, PermLetterWrite, PermContractRead, PermContractWrite, PermStationRead, PermStationWrite, PermCaseRead, PermCaseWrite, PermCongressRead, PermCongressWrite},
 	RoleMembershipOfficer: {PermOrgRead, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermContestRead},
-	RoleLeader:            {PermOrgRead, PermMemberRead, PermActivityRead, PermContestRead, PermLetterRead, PermContractRead, PermStationRead, PermCaseRead, PermCaseSupervise},
+	RoleLeader:            {PermOrgRead, PermMemberRead, PermActivityRead, PermContestRead, PermLetterRead, PermContractRead, PermStationRead, PermCaseRead, PermCaseSupervise, PermCongressRead},
 }
 
 // Roles lists every role in display order.

@@ -133,6 +133,10 @@ var pathCopies = []struct{ table, col string }{
 	{"stations", "org_path"},
 	{"station_visits", "org_path"},
 	{"station_claims", "org_path"},
+	{"works_calls", "org_path"},
+	{"works_calls", "audience_path"},
+	{"works_entries", "member_org_path"},
+	{"works_judges", "judge_path"},
 	{"stat_log", "org_path"},
 }
 

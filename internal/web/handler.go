@@ -157,7 +157,8 @@ func (h *Kernel) Page(w http.ResponseWriter, r *http.Request, p *auth.Principal,
 			CanLetters:    p.Can(auth.PermLetterRead) || p.Can(auth.PermLetterWrite),
 			CanContracts:  p.Can(auth.PermContractRead) || p.Can(auth.PermContractWrite),
 			CanStations:   p.Can(auth.PermStationRead) || p.Can(auth.PermStationWrite),
-			CanCases:      p.Can(auth.PermCaseRead) || p.Can(auth.PermCaseWrite)}
+			CanCases:      p.Can(auth.PermCaseRead) || p.Can(auth.PermCaseWrite),
+			CanCongress:   p.Can(auth.PermCongressRead) || p.Can(auth.PermCongressWrite)}
 		for _, g := range p.Grants {
 			uv.Roles = append(uv.Roles, i18n.T(lang, "role."+string(g.Role))+" · "+g.OrgName)
 		}

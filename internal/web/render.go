@@ -87,6 +87,7 @@ type UserView struct {
 	CanContracts       bool // holds contract.read or contract.write somewhere (collective contracts)
 	CanStations        bool // holds station.read or station.write somewhere
 	CanCases           bool // holds case.read or case.write somewhere (rights cases)
+	CanCongress        bool // holds congress.read or congress.write somewhere
 	Inbox              int  // things waiting for this person's decision: the home link's badge
 }
 

@@ -9,6 +9,7 @@ import (
 	"gonghui/internal/api"
 	"gonghui/internal/api/activities"
 	"gonghui/internal/api/admin"
+	congressapi "gonghui/internal/api/congress"
 	"gonghui/internal/api/contests"
 	contractsapi "gonghui/internal/api/contracts"
 	"gonghui/internal/api/courses"
@@ -20,6 +21,7 @@ import (
 	stationsapi "gonghui/internal/api/stations"
 	"gonghui/internal/api/surveys"
 	worksapi "gonghui/internal/api/works"
+	"gonghui/internal/congress"
 	"gonghui/internal/contest"
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/contract"
@@ -46,6 +48,7 @@ type Deps struct {
 	Contracts *contract.Store
 	Stations  *station.Store
 	Cases     *rights.Store
+	Congress  *congress.Store
 }
 
 // Mount builds the API's kernel and registers every module's routes on mux.
@@ -65,6 +68,7 @@ func Mount(mux *http.ServeMux, d Deps) (*api.Handler, error) {
 		contractsapi.New(h, d.Contracts),    // collective contracts: review, objections, renewals, coverage
 		stationsapi.New(h, d.Stations),      // service stations: keeping, nearest, visits and claims
 		rightsapi.New(h, d.Cases),           // rights cases: intake, handling, deadlines, notes, the member's view
+		congressapi.New(h, d.Congress),      // workers' congress: sessions, delegates, votes, motions; open affairs
 	)
 	return h, err
 }

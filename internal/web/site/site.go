@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"gonghui/internal/activity"
+	"gonghui/internal/congress"
 	"gonghui/internal/contest"
 	"gonghui/internal/contest/bank"
 	"gonghui/internal/contract"
@@ -18,6 +19,7 @@ import (
 	"gonghui/internal/web"
 	"gonghui/internal/web/activities"
 	"gonghui/internal/web/admin"
+	congresspages "gonghui/internal/web/congress"
 	"gonghui/internal/web/contests"
 	contractpages "gonghui/internal/web/contracts"
 	"gonghui/internal/web/courses"
@@ -46,6 +48,7 @@ type Deps struct {
 	Contracts *contract.Store
 	Stations  *station.Store
 	Cases     *rights.Store
+	Congress  *congress.Store
 }
 
 // Mount builds the kernel and registers every module's pages on mux.
@@ -67,6 +70,7 @@ func Mount(ctx context.Context, mux *http.ServeMux, d Deps) error {
 		contractpages.New(k, d.Contracts),   // collective contracts: list, form, review, renewal, coverage
 		stationpages.New(k, d.Stations),     // service stations: the public finder, QR check-in, staff pages
 		rightspages.New(k, d.Cases),         // rights cases: staff pages and members' pages
+		congresspages.New(k, d.Congress),    // workers' congress and open affairs: staff and members
 		admin.New(k),                        // accounts, the audit log, the security policy, one's own account
 	)
 	return nil
