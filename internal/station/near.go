@@ -107,8 +107,7 @@ func (s *Store) Nearest(ctx context.Context, q NearQuery) ([]Near, error) {
 	for r := firstRadius; ; {
 		dLat := r / (earthRadius * math.Pi / 180)
 		dLng := dLat / math.Max(0.01, math.Cos(q.At.Lat*math.Pi/180))
-		query := "SELECT id, lat_e6, lng_e6, hours FROM stations WHERE status = ? AND lat_e6 BETWEEN ? AND ? AND lng_e6 BETWEEN ? AND ?"
-		args := []any{StatusActive, toE6(q.At.Lat - dLat), toE6(q.At.Lat + dLat), toE6(q.At.Lng - dLng), toE6(q.At.Lng + dLng)}
+		query, args := boxQuery(toE6(q.At.Lat-dLat), toE6(q.At.Lat+dLat), toE6(q.At.Lng-dLng), toE6(q.At.Lng+dLng))
 		if q.Type != "" {
 			query, args = query+" AND type = ?", append(args, q.Type)
 		}
@@ -121,11 +120,13 @@ func (s *Store) Nearest(ctx context.Context, q NearQuery) ([]Near, error) {
 		}
 		found = found[:0]
 		within := 0
+		var outside []float64
 		err := s.each(ctx, query, args, func(id, lat, lng int64, hours string) {
 			d := Distance(q.At, pointE6(lat, lng))
 			if d > r && r < maxRadius {
 				// Outside the circle: a wider box will see it again if
 				// it is needed.
+				outside = append(outside, d)
 				return
 			}
 			if q.OpenNow {
@@ -150,6 +151,13 @@ func (s *Store) Nearest(ctx context.Context, q NearQuery) ([]Near, error) {
 		// The next circle is the one that would hold k at the density
 		// seen so far (area grows with the square of the radius), with
 		// some room, and at least twice as wide.
+		if need := k - within; !q.OpenNow && len(outside) >= need {
+			// The box's corners hold enough: the k nearest lie within
+			// the need-th nearest of them, and one more query ends it.
+			slices.Sort(outside)
+			r = min(outside[need-1]+1, maxRadius)
+			continue
+		}
 		grow := 2.0
 		if within > 0 {
 			grow = max(grow, 1.25*math.Sqrt(float64(k)/float64(within)))
@@ -312,4 +320,31 @@ func (s *Store) streetPlace(ctx context.Context, q string) (*Place, error) {
 		}
 	}
 	return nil, nil
+}
+
+// cellE6 is the height of the bands of latitude the index stations_cell
+// orders stations by (lat_e6 / cellE6), about 1.1 km.
+const cellE6 = 10000
+
+// maxCells bounds the bands one query seeks; a taller box (a point far
+// from any station) reads the latitude range instead.
+const maxCells = 64
+
+// boxQuery selects the active stations in a box of microdegrees: a seek
+// into each band of latitude for the box's longitudes while the box is
+// a few kilometres tall, a range of latitudes past that.
+func boxQuery(lat0, lat1, lng0, lng1 int64) (string, []any) {
+	q := "SELECT id, lat_e6, lng_e6, hours FROM stations WHERE status = ?"
+	args := []any{StatusActive}
+	if c0, c1 := lat0/cellE6, lat1/cellE6; lat0 > 0 && c1-c0 < maxCells {
+		// No range of latitudes here: the planner would take it to the
+		// other index. The bands bound them, the circle checks them.
+		q += " AND lat_e6 / 10000 IN (" + strings.Repeat("?, ", int(c1-c0)) + "?) AND lng_e6 BETWEEN ? AND ?"
+		for c := c0; c <= c1; c++ {
+			args = append(args, c)
+		}
+		return q, append(args, lng0, lng1)
+	}
+	q += " AND lat_e6 BETWEEN ? AND ? AND lng_e6 BETWEEN ? AND ?"
+	return q, append(args, lat0, lat1, lng0, lng1)
 }
