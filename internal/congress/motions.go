@@ -10,6 +10,7 @@ import (
 	"gonghui/internal/beijing"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/notice"
 	"gonghui/internal/scope"
 	"gonghui/internal/signup"
 )
@@ -316,12 +317,10 @@ const (
 // notice's body carries the motion's title, which the portal and the SMS
 // show in the notice's words.
 func notify(ctx context.Context, tx *db.Tx, now time.Time, kind, title string, memberID int64) error {
-	if _, err := tx.Exec(ctx, "INSERT INTO member_notices (id, member_id, kind, body, created_at) VALUES (?, ?, ?, ?, ?)",
-		db.NewID(), memberID, kind, title, scope.Millis(now)); err != nil {
-		return errs.Internal(err, "congress: notice")
-	}
-	return nil
+	return notice.AddText(ctx, tx, scope.Millis(now), kind, title, memberID)
 }
+
+func init() { notice.RegisterKinds(NoticeAccepted, NoticeSuggestion, NoticeRejected, NoticeAnswered) }
 
 // ReviewInput is the motions committee's decision.
 type ReviewInput struct {

@@ -63,6 +63,8 @@ func (s *Store) save(ctx context.Context, tx *db.Tx, c *Case, now time.Time) err
 // internal/notice; its words are activity.notice.case_status).
 const NoticeStatus = "case_status"
 
+func init() { notice.RegisterKinds(NoticeStatus) }
+
 // tell leaves the members who follow c a notice that its status changed.
 func (s *Store) tell(ctx context.Context, tx *db.Tx, c *Case, now int64) error {
 	ids := []int64{}
