@@ -86,7 +86,9 @@ func TestBrowserStations(t *testing.T) {
 	b.expect("before", "今天已有 0 人次到访", "打卡（记录我的到访）")
 	b.do(chromedp.Click(chromedp.CSS(`.station-visit form button`)), chromedp.WaitVisible(chromedp.CSS(`.station-flash`)))
 	b.expect("after", "打卡成功", "今天已有 1 人次到访")
-	b.do(chromedp.Click(chromedp.CSS(`.station-services form button`)), chromedp.WaitVisible(chromedp.CSS(`.station-flash`)))
+	// The check-in's flash is still on the page: wait for the claimed
+	// service, which the next page shows without its button.
+	b.do(chromedp.Click(chromedp.CSS(`.station-services form button`)), chromedp.WaitVisible(chromedp.CSS(`.station-services span[aria-disabled]`)))
 	b.expect("claimed", "已领取", "今天已领取")
 	if b.sideways(2) {
 		t.Error("390 px: the station's page runs off the side")
