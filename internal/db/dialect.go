@@ -158,3 +158,17 @@ func (d *DB) ContainsFoldArg(q string) string {
 	}
 	return "%" + Like(q) + "%"
 }
+
+// TableByIndex names table (as alias) for a FROM clause, reading it through
+// index: "table AS alias INDEXED BY index" on SQLite, "table AS alias" on
+// PostgreSQL. For the few queries whose best index SQLite's planner cannot
+// see: without per-value statistics it takes any closed range (a subtree's
+// paths) to hold 1/64 of an index and prefers it to a one-sided range (a
+// deadline passed) that in fact holds far fewer rows. PostgreSQL's planner
+// has the histograms and chooses for itself.
+func (d *DB) TableByIndex(table, alias, index string) string {
+	if d.Dialect == Postgres {
+		return table + " AS " + alias
+	}
+	return table + " AS " + alias + " INDEXED BY " + index
+}

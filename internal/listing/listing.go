@@ -141,18 +141,11 @@ func (o Order[T]) Tail(pg Page, where []string, args []any) ([]string, []any, st
 		return nil, nil, "", f.Err()
 	}
 	if pg.After != "" {
-		key, id, err := o.parse(pg.After)
+		cond, cargs, err := o.Keyset(pg.After)
 		if err != nil {
 			return nil, nil, "", err
 		}
-		// "(key, id) after the cursor's", written with a plain bound on
-		// the key first so that both engines seek an index led by it.
-		cmp, bound := " > ", " >= "
-		if o.Desc {
-			cmp, bound = " < ", " <= "
-		}
-		where = append(where, o.key.Expr+bound+"? AND ("+o.key.Expr+cmp+"? OR "+o.s.ID+cmp+"?)")
-		args = append(args, key, key, id)
+		where, args = append(where, cond), append(args, cargs...)
 		pg.Offset = 0
 	}
 	tail := " ORDER BY " + o.By() + " LIMIT ?"
@@ -162,6 +155,23 @@ func (o Order[T]) Tail(pg Page, where []string, args []any) ([]string, []any, st
 		args = append(args, pg.Offset)
 	}
 	return where, args, tail, nil
+}
+
+// Keyset is the condition "(key, id) after the cursor after" with its
+// arguments, for a query that places it itself (a window over the newest
+// rows, say) rather than through Tail.
+func (o Order[T]) Keyset(after string) (string, []any, error) {
+	key, id, err := o.parse(after)
+	if err != nil {
+		return "", nil, err
+	}
+	// Written with a plain bound on the key first so that both engines
+	// seek an index led by it.
+	cmp, bound := " > ", " >= "
+	if o.Desc {
+		cmp, bound = " < ", " <= "
+	}
+	return o.key.Expr + bound + "? AND (" + o.key.Expr + cmp + "? OR " + o.s.ID + cmp + "?)", []any{key, key, id}, nil
 }
 
 // Cut trims rows read with Tail back to limit and answers the next page's
