@@ -3,12 +3,10 @@ package station
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"math"
 	"slices"
 	"strings"
-	"time"
 
 	"gonghui/internal/errs"
 	"gonghui/internal/org"
@@ -17,10 +15,10 @@ import (
 )
 
 // The nearest-first search. PostgreSQL here has no PostGIS and SQLite's
-// R*Tree is not on the other engine, so both do the same: a box of
-// latitudes and longitudes around the point, answered by the index
-// (status, lat_e6, lng_e6), the exact haversine distance in Go, and a
-// wider box while fewer than the stations asked for lie within the
+// R*Tree is not on the other engine, so the search is ours: a box of
+// latitudes and longitudes around the point over the process's snapshot
+// of the active stations (nearindex.go), the exact haversine distance,
+// and a wider box while fewer than the stations asked for lie within the
 // circle the box encloses (a station in the box's corner may be farther
 // than one just outside its side).
 
@@ -100,29 +98,25 @@ func (s *Store) Nearest(ctx context.Context, q NearQuery) ([]Near, error) {
 	k = min(k, MaxNear)
 	bits := amenityBits(q.Amenities)
 	now := s.now()
+	sn, err := s.current(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var found []candidate
-	// Stations share a handful of opening-hours texts: each is judged
-	// once per search.
-	openMemo := map[string]bool{}
+	// Stations share a handful of opening hours: each is judged once per
+	// search.
+	openMemo := map[*Hours]bool{}
 	for r := firstRadius; ; {
 		dLat := r / (earthRadius * math.Pi / 180)
 		dLng := dLat / math.Max(0.01, math.Cos(q.At.Lat*math.Pi/180))
-		query, args := boxQuery(toE6(q.At.Lat-dLat), toE6(q.At.Lat+dLat), toE6(q.At.Lng-dLng), toE6(q.At.Lng+dLng))
-		if q.Type != "" {
-			query, args = query+" AND type = ?", append(args, q.Type)
-		}
-		if bits != 0 {
-			query, args = query+" AND (amenities & ?) = ?", append(args, bits, bits)
-		}
-		if !q.OpenNow {
-			// The hours are not needed: leave the text in the table.
-			query = strings.Replace(query, ", hours FROM", ", '' FROM", 1)
-		}
 		found = found[:0]
 		within := 0
 		var outside []float64
-		err := s.each(ctx, query, args, func(id, lat, lng int64, hours string) {
-			d := Distance(q.At, pointE6(lat, lng))
+		sn.box(toE6(q.At.Lat-dLat), toE6(q.At.Lat+dLat), toE6(q.At.Lng-dLng), toE6(q.At.Lng+dLng), func(e *nearEntry) {
+			if q.Type != "" && e.typ != q.Type || e.bits&bits != bits {
+				return
+			}
+			d := Distance(q.At, pointE6(e.lat, e.lng))
 			if d > r && r < maxRadius {
 				// Outside the circle: a wider box will see it again if
 				// it is needed.
@@ -130,21 +124,18 @@ func (s *Store) Nearest(ctx context.Context, q NearQuery) ([]Near, error) {
 				return
 			}
 			if q.OpenNow {
-				open, ok := openMemo[hours]
+				open, ok := openMemo[e.hours]
 				if !ok {
-					open = openAt(hours, now)
-					openMemo[hours] = open
+					open = e.hours != nil && e.hours.OpenAt(now)
+					openMemo[e.hours] = open
 				}
 				if !open {
 					return
 				}
 			}
-			found = append(found, candidate{id, d})
+			found = append(found, candidate{e.id, d})
 			within++
 		})
-		if err != nil {
-			return nil, err
-		}
 		if within >= k || r >= maxRadius {
 			break
 		}
@@ -153,7 +144,7 @@ func (s *Store) Nearest(ctx context.Context, q NearQuery) ([]Near, error) {
 		// some room, and at least twice as wide.
 		if need := k - within; !q.OpenNow && len(outside) >= need {
 			// The box's corners hold enough: the k nearest lie within
-			// the need-th nearest of them, and one more query ends it.
+			// the need-th nearest of them, and one more pass ends it.
 			slices.Sort(outside)
 			r = min(outside[need-1]+1, maxRadius)
 			continue
@@ -177,26 +168,6 @@ func (s *Store) Nearest(ctx context.Context, q NearQuery) ([]Near, error) {
 	})
 	found = found[:min(k, len(found))]
 	return s.nearRows(ctx, found)
-}
-
-func (s *Store) each(ctx context.Context, query string, args []any, fn func(id, lat, lng int64, hours string)) error {
-	rows, err := s.DB.Query(ctx, query, args...)
-	if err != nil {
-		return errs.Internal(err, "station: nearest")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, lat, lng int64
-		var hours string
-		if err := rows.Scan(&id, &lat, &lng, &hours); err != nil {
-			return errs.Internal(err, "station: nearest")
-		}
-		fn(id, lat, lng, hours)
-	}
-	if err := rows.Err(); err != nil {
-		return errs.Internal(err, "station: nearest")
-	}
-	return nil
 }
 
 // nearRows reads the stations found, in their order.
@@ -226,15 +197,6 @@ func (s *Store) nearRows(ctx context.Context, found []candidate) ([]Near, error)
 		out = append(out, Near{Public: s.PublicOf(st), Distance: int(math.Round(c.dist)), WalkMetres: WalkMetres(c.dist), WalkMinutes: WalkMinutes(c.dist)})
 	}
 	return out, nil
-}
-
-// openAt decides "open now" from a stored hours text.
-func openAt(hours string, now time.Time) bool {
-	var h HoursText
-	if err := json.Unmarshal([]byte(hours), &h); err != nil {
-		return false
-	}
-	return parseStored(h).OpenAt(now)
 }
 
 // Place is a point a typed address or street name stands for.
@@ -322,29 +284,6 @@ func (s *Store) streetPlace(ctx context.Context, q string) (*Place, error) {
 	return nil, nil
 }
 
-// cellE6 is the height of the bands of latitude the index stations_cell
+// cellE6 is the height of the bands of latitude the search's snapshot
 // orders stations by (lat_e6 / cellE6), about 1.1 km.
 const cellE6 = 10000
-
-// maxCells bounds the bands one query seeks; a taller box (a point far
-// from any station) reads the latitude range instead.
-const maxCells = 64
-
-// boxQuery selects the active stations in a box of microdegrees: a seek
-// into each band of latitude for the box's longitudes while the box is
-// a few kilometres tall, a range of latitudes past that.
-func boxQuery(lat0, lat1, lng0, lng1 int64) (string, []any) {
-	q := "SELECT id, lat_e6, lng_e6, hours FROM stations WHERE status = ?"
-	args := []any{StatusActive}
-	if c0, c1 := lat0/cellE6, lat1/cellE6; lat0 > 0 && c1-c0 < maxCells {
-		// No range of latitudes here: the planner would take it to the
-		// other index. The bands bound them, the circle checks them.
-		q += " AND lat_e6 / 10000 IN (" + strings.Repeat("?, ", int(c1-c0)) + "?) AND lng_e6 BETWEEN ? AND ?"
-		for c := c0; c <= c1; c++ {
-			args = append(args, c)
-		}
-		return q, append(args, lng0, lng1)
-	}
-	q += " AND lat_e6 BETWEEN ? AND ? AND lng_e6 BETWEEN ? AND ?"
-	return q, append(args, lat0, lat1, lng0, lng1)
-}

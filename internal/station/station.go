@@ -146,8 +146,9 @@ var rule = scope.Rule{Entity: "station", Read: auth.PermStationRead, Write: auth
 
 // Store reads and changes stations.
 type Store struct {
-	DB  *db.DB
-	now func() time.Time
+	DB   *db.DB
+	now  func() time.Time
+	near nearIndex // the active stations' positions (nearindex.go)
 }
 
 // NewStore returns a store on d.

@@ -180,6 +180,9 @@ func (s *Store) insert(ctx context.Context, tx *db.Tx, pr *auth.Principal, id in
 	if err != nil {
 		return nameTaken(err, "station: create")
 	}
+	if err := bumpRev(ctx, tx); err != nil {
+		return err
+	}
 	if err := stats.Log(ctx, tx, levelChanges(path, p.Type, p.Status, 1)...); err != nil {
 		return err
 	}
@@ -231,6 +234,9 @@ func (s *Store) Update(ctx context.Context, pr *auth.Principal, id int64, versio
 		if err != nil {
 			return nameTaken(err, "station: update")
 		}
+		if err := bumpRev(ctx, tx); err != nil {
+			return err
+		}
 		if path != st.path {
 			// Visits and claims stay with the station: their copies of its
 			// path, and the figures filed under it, move too.
@@ -267,6 +273,9 @@ func (s *Store) SetStatus(ctx context.Context, pr *auth.Principal, id int64, ver
 		}
 		if _, err := tx.Exec(ctx, "UPDATE stations SET status = ?, version = version + 1, updated_at = ? WHERE id = ?", to, scope.Millis(s.stamp()), id); err != nil {
 			return errs.Internal(err, "station: status")
+		}
+		if err := bumpRev(ctx, tx); err != nil {
+			return err
 		}
 		ch := append(levelChanges(st.path, st.Type, st.Status, -1), levelChanges(st.path, st.Type, to, 1)...)
 		if err := stats.Log(ctx, tx, ch...); err != nil {
