@@ -33,8 +33,8 @@ type nearEntry struct {
 // nearSnap is one process's copy of the active stations.
 type nearSnap struct {
 	rev     int64
-	entries []nearEntry         // by band (lat_e6 / cellE6), then lng_e6, then id
-	bands   map[int64][2]int32  // band → its entries' [start, end)
+	entries []nearEntry        // by band (lat_e6 / cellE6), then lng_e6, then id
+	bands   map[int64][2]int32 // band → its entries' [start, end)
 }
 
 // nearIndex is a store's snapshot and the lock its reload takes.
