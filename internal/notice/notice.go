@@ -52,6 +52,8 @@ type Notice struct {
 	ActivityID    int64     `json:"activity_id,string,omitempty"`
 	TermID        int64     `json:"term_id,string,omitempty"`   // a course term's notice
 	LetterID      int64     `json:"letter_id,string,omitempty"` // a letter's (/me/letters/{id})
+	About         string    `json:"about,omitempty"`            // another record's kind: case, motion
+	AboutID       int64     `json:"about_id,string,omitempty"`  // and its id
 	ActivityTitle string    `json:"activity_title"`             // or the course's and term's, a letter's subject, or a message's text
 	At            time.Time `json:"at"`
 	Read          bool      `json:"read"`
@@ -59,7 +61,7 @@ type Notice struct {
 
 // titled selects notices with the title of what they are about, or a
 // staff message's text (KindMessage) in its place.
-const titled = `SELECT n.id, n.member_id, n.kind, COALESCE(n.activity_id, 0), COALESCE(n.term_id, 0), COALESCE(n.letter_id, 0),
+const titled = `SELECT n.id, n.member_id, n.kind, COALESCE(n.activity_id, 0), COALESCE(n.term_id, 0), COALESCE(n.letter_id, 0), n.about_kind, n.about_id,
 	COALESCE(a.title, c.title || ' · ' || t.name, l.subject, n.body), n.created_at, n.read_at
 	FROM member_notices n LEFT JOIN activities a ON a.id = n.activity_id
 	LEFT JOIN course_terms t ON t.id = n.term_id LEFT JOIN courses c ON c.id = t.course_id
@@ -68,7 +70,7 @@ const titled = `SELECT n.id, n.member_id, n.kind, COALESCE(n.activity_id, 0), CO
 func scan(r interface{ Scan(...any) error }) (Notice, int64, error) {
 	var n Notice
 	var memberID, at, read int64
-	err := r.Scan(&n.ID, &memberID, &n.Kind, &n.ActivityID, &n.TermID, &n.LetterID, &n.ActivityTitle, &at, &read)
+	err := r.Scan(&n.ID, &memberID, &n.Kind, &n.ActivityID, &n.TermID, &n.LetterID, &n.About, &n.AboutID, &n.ActivityTitle, &at, &read)
 	n.At, n.Read = time.UnixMilli(at).UTC(), read != 0
 	return n, memberID, err
 }

@@ -46,9 +46,10 @@ type Kernel struct {
 	csrfKey []byte
 	Jobs    *job.Store
 
-	agenda     []AgendaFunc // member timetable sources (AddAgenda)
-	checkins   []checkinRoute
-	noticesTab bool // a module serves /m/notices (ServeNotices) // /m/checkin by code prefix (HandleCheckin)
+	agenda     []AgendaFunc                  // member timetable sources (AddAgenda)
+	memberURLs map[string]func(int64) string // notices' links by kind (RegisterMemberURL)
+	checkins   []checkinRoute                // /m/checkin by code prefix (HandleCheckin)
+	noticesTab bool                          // a module serves /m/notices (ServeNotices)
 }
 
 // New prepares the templates and the form-token key (shared by every server

@@ -152,6 +152,26 @@ func MemberActivityURL(id int64) string { return "/m/activities/" + db.FormatID(
 // MemberTermURL: see MemberActivityURL.
 func MemberTermURL(id int64) string { return "/m/courses/terms/" + db.FormatID(id) }
 
+// RegisterMemberURL records the member's page of a kind of record a
+// notice may be about (notice.About: "case", "motion"), so that the
+// notices page links it without knowing the module; modules call it when
+// they mount.
+func (h *Kernel) RegisterMemberURL(kind string, url func(id int64) string) {
+	if h.memberURLs == nil {
+		h.memberURLs = map[string]func(int64) string{}
+	}
+	h.memberURLs[kind] = url
+}
+
+// MemberURL is the member's page of the record (kind, id), "" when no
+// module registered the kind.
+func (h *Kernel) MemberURL(kind string, id int64) string {
+	if f := h.memberURLs[kind]; f != nil && id != 0 {
+		return f(id)
+	}
+	return ""
+}
+
 // AgendaFunc adds a module's coming items to a member's timetable; the
 // timetable shows every module's together.
 type AgendaFunc func(ctx context.Context, lang i18n.Lang, memberID int64, groups []AgendaGroup) []AgendaGroup

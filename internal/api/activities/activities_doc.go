@@ -218,6 +218,8 @@ func activityNotes(ns api.Notes) {
 			"kind":           {Enum: notice.Kinds()},
 			"term_id":        {Desc: "a course term's notice"},
 			"letter_id":      {Desc: "a suggestion-box letter's notice"},
+			"about":          {Desc: "what another kind of notice is about: case (a rights case, /me/cases/{id}), motion (a congress motion)"},
+			"about_id":       {Desc: "the id of what about names"},
 		},
 	})
 }

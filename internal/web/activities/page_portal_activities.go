@@ -527,6 +527,8 @@ func (h *Pages) pactNotices(w http.ResponseWriter, r *http.Request, p *auth.Prin
 			v.URL = web.MemberTermURL(n.TermID)
 		} else if n.LetterID != 0 {
 			v.URL = "/m/letters/" + db.FormatID(n.LetterID)
+		} else {
+			v.URL = h.MemberURL(n.About, n.AboutID)
 		}
 		d.Items = append(d.Items, v)
 	}
