@@ -111,7 +111,7 @@ for engine in $ENGINES; do
   else
     pg_isready -q -h 127.0.0.1 -p 5432 || fail "PostgreSQL is not answering at $PG_URL"
     PGDB="gonghui_upgrade_$$"
-    psql -q "$PG_URL" -c "DROP DATABASE IF EXISTS $PGDB" -c "CREATE DATABASE $PGDB" >/dev/null
+    psql -q "$PG_URL" -c "DROP DATABASE IF EXISTS $PGDB" -c "CREATE DATABASE $PGDB" >/dev/null 2>&1 || fail "cannot create the scratch database $PGDB"
     DSN="${PG_URL/\/postgres\?//$PGDB?}"
   fi
 
