@@ -65,7 +65,7 @@ type Route struct {
 // New returns the API's kernel; Mount adds the modules.
 func New(d Deps) *Handler {
 	return &Handler{DB: d.DB, Auth: d.Auth, Orgs: d.Orgs, Members: d.Members,
-		Reports: &report.Reporter{Orgs: d.Orgs, Members: d.Members, Stats: stats.NewStore(d.DB)},
+		Reports: &report.Reporter{Orgs: d.Orgs, Members: d.Members, Stats: stats.NewStore(d.DB).Stale()},
 		Notices: notice.NewStore(d.DB, d.Members), Opts: d.HTTP}
 }
 

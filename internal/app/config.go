@@ -48,6 +48,9 @@ type Config struct {
 	BackupDir   string
 	BackupEvery time.Duration
 	BackupKeep  int
+	// An optional read replica for heavy reads (replica.go).
+	ReadDB     string
+	ReadMaxLag time.Duration
 }
 
 // option describes one setting once, for flags, environment and help text.
@@ -89,6 +92,8 @@ func (c *Config) options() []option {
 		{flag: "backup-dir", env: "GONGHUI_BACKUP_DIR", def: "", str: &c.BackupDir, help: "directory scheduled backups are written to (with --backup-every)"},
 		{flag: "backup-every", env: "GONGHUI_BACKUP_EVERY", def: "0", duration: &c.BackupEvery, help: "make a backup this often, e.g. 24h; one server process of several makes it (0: no scheduled backups)"},
 		{flag: "backup-keep", env: "GONGHUI_BACKUP_KEEP", def: "7", integer: &c.BackupKeep, help: "scheduled backups kept in --backup-dir; older ones made by gonghui are deleted"},
+		{flag: "read-database-url", env: "GONGHUI_READ_DATABASE_URL", def: "", str: &c.ReadDB, help: "postgres:// URL of a streaming replica that dashboards, staff lists and exports may read while it lags less than --read-max-lag (PostgreSQL only; default: none)"},
+		{flag: "read-max-lag", env: "GONGHUI_READ_MAX_LAG", def: "5s", duration: &c.ReadMaxLag, help: "reads go to the replica only while its measured lag is under this"},
 		{flag: "key-profile", env: "GONGHUI_KEY_PROFILE", def: "standard", str: &c.KeyProfile, help: "algorithms for a new key file: standard (AES-256-GCM, HMAC-SHA-256) or gm (SM4-GCM, HMAC-SM3)"},
 	}
 }

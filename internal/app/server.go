@@ -89,6 +89,10 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 		d.Close()
 		return nil, err
 	}
+	if err := attachReplica(ctx, d, cfg); err != nil {
+		d.Close()
+		return nil, err
+	}
 	keys, err := cfg.OpenKeys(ctx, d)
 	if err != nil {
 		d.Close()
@@ -154,6 +158,7 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 		m.registry.MustRegister(collectors.NewDBStatsCollector(r, "reader"))
 	}
 	m.registry.MustRegister(member.MassReadAlerts)
+	m.registerReplicaMetrics()
 	metrics := newHTTPMetrics(m.registry)
 
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -207,6 +212,7 @@ func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
 	// any handler runs; pages add per-form tokens on top.
 	cop := http.NewCrossOriginProtection()
 	var h http.Handler = cop.Handler(mux)
+	h = m.readYourWrites(h, opts)
 	return m.middleware(h, metrics, opts), nil
 }
 
@@ -341,6 +347,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	go m.foldFigures(ctx)
 	go m.serveMetrics(ctx)
 	go m.watchKeys(ctx)
+	go m.DB.RunReplica(ctx) // the read replica's heartbeat and lag, if there is one
 	go m.anonymiseSweep(ctx)
 	go m.closeExpiredPapers(ctx)
 	go m.Contracts.Run(ctx) // collective contracts' figures follow the days (in force, expiring)

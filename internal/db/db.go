@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -41,6 +42,8 @@ type DB struct {
 	rebinds sync.Map // query text -> rebound text for PostgreSQL
 	values  sync.Map // see SetValue
 	rs, ws  *stmts   // SQLite: prepared statements of the readers and the writer (stmts.go)
+
+	replica atomic.Pointer[replica] // optional read replica (replica.go)
 }
 
 // SetValue attaches v to this handle under key, for code that only gets a
@@ -179,7 +182,7 @@ func (d *DB) pingSQLite(ctx context.Context, pool *sql.DB) error {
 func (d *DB) Close() error {
 	d.rs.close()
 	d.ws.close()
-	err := d.w.Close()
+	err := errors.Join(d.closeReplica(), d.w.Close())
 	if d.r != d.w {
 		err = errors.Join(err, d.r.Close())
 	}

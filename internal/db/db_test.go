@@ -25,13 +25,57 @@ func TestMigrateIsIdempotentAndVersioned(t *testing.T) {
 		if err := d.CheckSchema(ctx); err != nil {
 			t.Fatal(err)
 		}
-		// A database migrated by a newer program is refused.
+		// The runner recorded the oldest version a program may know: the
+		// highest bound any applied migration declares.
+		want := 0
+		for _, m := range ms {
+			want = max(want, m.Oldest)
+		}
+		c, err := d.SchemaCompat(ctx)
+		if err != nil || c.Oldest != want || c.Behind() {
+			t.Fatalf("compat %+v, %v; want oldest %d", c, err, want)
+		}
+		known := ms[len(ms)-1].Version
+		// A newer program applied a step that keeps this one working: this
+		// program starts (with a warning) and migrating changes nothing.
 		if _, err := d.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", 9999, "future", 0); err != nil {
 			t.Fatal(err)
 		}
+		if err := d.CheckSchema(ctx); err != nil {
+			t.Fatalf("compatible newer schema refused: %v", err)
+		}
+		if err := d.Migrate(ctx); err != nil {
+			t.Fatalf("compatible newer schema refused by migrate: %v", err)
+		}
+		if c, _ := d.SchemaCompat(ctx); !c.Behind() || c.Have != 9999 || c.Known != known {
+			t.Fatalf("compat %+v", c)
+		}
+		// A step that breaks programs older than itself: refused, saying why.
+		setOldest := func(v string) {
+			t.Helper()
+			if _, err := d.Exec(ctx, "UPDATE settings SET value = ? WHERE name = 'schema.oldest_known'", v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		setOldest("9999")
 		var stale *db.StaleError
-		if err := d.CheckSchema(ctx); !errors.As(err, &stale) {
-			t.Fatalf("want StaleError, got %v", err)
+		if err := d.CheckSchema(ctx); !errors.As(err, &stale) || stale.Oldest != 9999 || stale.Known != known || stale.Have != 9999 {
+			t.Fatalf("want StaleError naming 9999, got %v", err)
+		}
+		if err := d.Migrate(ctx); !errors.As(err, &stale) {
+			t.Fatalf("migrate: want StaleError, got %v", err)
+		}
+		// The bound is this program's own version: it may still run.
+		setOldest(strconv.Itoa(known))
+		if err := d.CheckSchema(ctx); err != nil {
+			t.Fatalf("program at the bound refused: %v", err)
+		}
+		// A database that does not say (migrated before the rule): refused.
+		if _, err := d.Exec(ctx, "DELETE FROM settings WHERE name = 'schema.oldest_known'"); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.CheckSchema(ctx); !errors.As(err, &stale) || stale.Oldest != -1 {
+			t.Fatalf("want StaleError without a bound, got %v", err)
 		}
 	})
 }

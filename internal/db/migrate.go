@@ -21,6 +21,11 @@ type Migration struct {
 	Version int
 	Name    string
 	SQL     string
+	// Oldest is the oldest schema version a program may know and still run
+	// once this migration is applied (0: any), from its compat header
+	// (compat.go); Why is the header's reason, if any.
+	Oldest int
+	Why    string
 }
 
 // Migrations returns the embedded migrations in order.
@@ -45,18 +50,37 @@ func Migrations() ([]Migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Migration{Version: v, Name: base, SQL: string(b)})
+		oldest, why, err := parseCompat(v, string(b))
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: %w", n, err)
+		}
+		out = append(out, Migration{Version: v, Name: base, SQL: string(b), Oldest: oldest, Why: why})
 	}
 	return out, nil
 }
 
-// postgresOnly marks a migration that only tunes PostgreSQL (its planner's
-// statistics, say): SQLite records the version and runs nothing.
+// postgresOnly, a line of a migration's leading comments, marks one that
+// only tunes PostgreSQL (its planner's statistics, say): SQLite records the
+// version and runs nothing.
 const postgresOnly = "-- postgres only"
+
+// leadingComment reports whether line is one of sql's leading comment lines.
+func leadingComment(sql, line string) bool {
+	for _, l := range strings.Split(sql, "\n") {
+		l = strings.TrimSpace(l)
+		if !strings.HasPrefix(l, "--") {
+			return false
+		}
+		if l == line {
+			return true
+		}
+	}
+	return false
+}
 
 // translate applies the few type differences between the engines.
 func (d *DB) translate(sql string) string {
-	if d.Dialect != Postgres && strings.HasPrefix(sql, postgresOnly) {
+	if d.Dialect != Postgres && leadingComment(sql, postgresOnly) {
 		return ""
 	}
 	if d.Dialect == Postgres {
@@ -109,7 +133,6 @@ func (d *DB) migrate(ctx context.Context, upTo int) error {
 	if err != nil {
 		return err
 	}
-	known := ms[len(ms)-1].Version
 	if err := d.ensureMigrationTable(ctx); err != nil {
 		return err
 	}
@@ -135,29 +158,28 @@ func (d *DB) migrate(ctx context.Context, upTo int) error {
 					return fmt.Errorf("apply %s: %w", m.Name, err)
 				}
 			}
-			_, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-				m.Version, m.Name, time.Now().UnixMilli())
-			if err == nil {
-				slog.Debug("db: migration applied", "version", m.Version, "name", m.Name)
+			if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+				m.Version, m.Name, time.Now().UnixMilli()); err != nil {
+				return err
 			}
-			return err
+			// The older programs still running read the bound, in the
+			// same commit as the step that sets it.
+			if err := recordOldest(ctx, tx, ms, m.Version); err != nil {
+				return err
+			}
+			slog.Debug("db: migration applied", "version", m.Version, "name", m.Name)
+			return nil
 		})
 		if err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
 	}
-	v, err := d.SchemaVersion(ctx)
-	if err != nil {
-		return err
-	}
-	if v > known {
-		return &StaleError{Have: v, Known: known}
-	}
-	return nil
+	return d.checkNewer(ctx)
 }
 
-// CheckSchema refuses to run on a schema that is behind (run migrate) or ahead
-// (an older binary on a newer database) of this program.
+// CheckSchema refuses to run on a schema that is behind (run migrate), or
+// ahead (an older binary on a newer database) unless the newer migrations
+// all keep this program working (compat.go).
 func (d *DB) CheckSchema(ctx context.Context) error {
 	ms, err := Migrations()
 	if err != nil {
@@ -169,19 +191,12 @@ func (d *DB) CheckSchema(ctx context.Context) error {
 		return err
 	}
 	if v > known {
-		return &StaleError{Have: v, Known: known}
+		return d.checkNewer(ctx)
 	}
 	if v < known {
 		return fmt.Errorf("database schema is at version %d, this program needs %d: run 'gonghui migrate'", v, known)
 	}
 	return nil
-}
-
-// StaleError says the database was migrated by a newer program.
-type StaleError struct{ Have, Known int }
-
-func (e *StaleError) Error() string {
-	return fmt.Sprintf("database schema version %d is newer than this program knows (%d): upgrade gonghui", e.Have, e.Known)
 }
 
 func (d *DB) ensureMigrationTable(ctx context.Context) error {

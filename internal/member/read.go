@@ -180,7 +180,7 @@ func (s *Store) List(ctx context.Context, pr *auth.Principal, q Query) ([]Member
 		return nil, "", err
 	}
 	limit := scope.PageLimit(q.Limit)
-	rows, next, err := s.page(ctx, pl, q.After, limit)
+	rows, next, err := s.page(ctx, s.DB.Stale(ctx), pl, q.After, limit) // a staff list: a read replica may serve it
 	if err != nil {
 		return nil, "", err
 	}
@@ -205,7 +205,7 @@ func (s *Store) Each(ctx context.Context, pr *auth.Principal, q Query, reveal bo
 	}
 	after := ""
 	for {
-		rows, next, err := s.page(ctx, pl, after, 500)
+		rows, next, err := s.page(ctx, s.DB.Stale(ctx), pl, after, 500) // an export: a read replica may serve it
 		if err != nil {
 			return err
 		}
@@ -424,7 +424,7 @@ func nextString(s string) string {
 }
 
 // page runs a plan from cursor after.
-func (s *Store) page(ctx context.Context, pl *plan, after string, limit int) ([]row, string, error) {
+func (s *Store) page(ctx context.Context, rd db.StaleReader, pl *plan, after string, limit int) ([]row, string, error) {
 	where := append([]string{}, pl.where...)
 	args := append([]any{}, pl.args...)
 	corder := pl.order
@@ -451,7 +451,7 @@ func (s *Store) page(ctx context.Context, pl *plan, after string, limit int) ([]
 		}
 	}
 	args = append(args, limit+1)
-	rows, err := s.DB.QueryFresh(ctx, "SELECT "+memberCols+from+" WHERE "+strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT ?", args...)
+	rows, err := rd.QueryFresh(ctx, "SELECT "+memberCols+from+" WHERE "+strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT ?", args...)
 	out, err := ScanAll(rows, err, []row(nil), "member: list", scanRow)
 	if err != nil {
 		return nil, "", err

@@ -115,7 +115,7 @@ func (s *Store) CountRows(ctx context.Context, pr *auth.Principal, q Query, max 
 	}
 	n, after := 0, ""
 	for {
-		rows, next, err := s.page(ctx, pl, after, 1000)
+		rows, next, err := s.page(ctx, s.DB, pl, after, 1000) // decides an export's approval: the primary
 		if err != nil {
 			return 0, err
 		}

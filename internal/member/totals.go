@@ -71,7 +71,8 @@ func (s *Store) Count(ctx context.Context, pr *auth.Principal, q Query) (Total, 
 	}
 	args = append(args, limit+1)
 	var n int64
-	err = s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM (SELECT 1 AS x"+from+" WHERE "+strings.Join(where, " AND ")+
+	// The list's total: a read replica may serve it, as it does the page.
+	err = s.DB.Stale(ctx).QueryRow(ctx, "SELECT COUNT(*) FROM (SELECT 1 AS x"+from+" WHERE "+strings.Join(where, " AND ")+
 		" ORDER BY "+order+" LIMIT ?) t", args...).Scan(&n)
 	if err != nil {
 		return Total{}, errs.Internal(err, "member: count")

@@ -112,8 +112,9 @@ func LogMove(ctx context.Context, tx *db.Tx, metrics []string, logged *Point, no
 
 // Store folds the log and reads the rollups.
 type Store struct {
-	DB  *db.DB
-	now func() time.Time
+	DB    *db.DB
+	now   func() time.Time
+	stale bool // reads may go to a read replica (stale.go)
 }
 
 // NewStore returns a store on d.
@@ -331,7 +332,7 @@ func (s *Store) ReadMany(ctx context.Context, ids []int64, from, to string) (map
 		q += " AND month = '' UNION ALL SELECT org_id, metric, month, value FROM stat_rollups WHERE " + in + " AND month >= ? AND month <= ?"
 		args = append(append(args, args...), max(from, "0"), to)
 	}
-	rows, err := s.DB.Query(ctx, q, args...)
+	rows, err := s.reader(ctx).Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("stats: read: %w", err)
 	}
@@ -402,7 +403,7 @@ func (s *Store) ReadTotals(ctx context.Context, ids []int64, levels, flows []str
 			args = append(args, m)
 		}
 	}
-	rows, err := s.DB.Query(ctx, q, args...)
+	rows, err := s.reader(ctx).Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("stats: read totals: %w", err)
 	}
@@ -448,7 +449,7 @@ func (s *Store) ReadKey(ctx context.Context, ids []int64, key string, metrics []
 	for _, m := range metrics {
 		args = append(args, m)
 	}
-	rows, err := s.DB.Query(ctx, q, args...)
+	rows, err := s.reader(ctx).Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("stats: read key: %w", err)
 	}

@@ -64,7 +64,7 @@ func New(ctx context.Context, d Deps) (*Kernel, error) {
 		return nil, err
 	}
 	return &Kernel{Deps: d, r: r, csrfKey: key, Jobs: &job.Store{DB: d.DB, Keys: d.Auth.Keys},
-		Reports: &report.Reporter{Orgs: d.Orgs, Members: d.Members, Stats: stats.NewStore(d.DB)},
+		Reports: &report.Reporter{Orgs: d.Orgs, Members: d.Members, Stats: stats.NewStore(d.DB).Stale()},
 		Notices: notice.NewStore(d.DB, d.Members)}, nil
 }
 

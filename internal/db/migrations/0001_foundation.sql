@@ -1,3 +1,4 @@
+-- compat: keeps
 -- The foundation: settings, the organisation tree, employers, officers,
 -- accounts, sessions and the audit log.
 -- Types: ID_PK and TEXT_C are replaced per engine by the migration runner

@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Failed sign-ins per client address, in one-minute buckets, so that
 -- guessing across many usernames from one address is slowed down on every
 -- server process alike (the per-account lockout cannot see that pattern).

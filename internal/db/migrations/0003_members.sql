@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Members: the real-name registry, applications to join, transfers between
 -- unions, each member's history, and the uploads and jobs behind imports.
 --

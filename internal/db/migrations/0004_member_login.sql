@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Members sign in with their mobile number: a password they set, or a
 -- one-time code sent by SMS. Their sessions are apart from staff sessions.
 CREATE TABLE member_credentials (

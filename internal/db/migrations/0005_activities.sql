@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Activities: published by an organisation to a subtree (and optionally only
 -- to members with some tags), signed up for, checked in at checkpoints.
 CREATE TABLE activities (

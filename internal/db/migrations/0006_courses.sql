@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Courses (太极, 瑜伽, 舞蹈 ...): a course has terms; a term has a weekly
 -- schedule of sessions, a capacity and an enrolment window. When more
 -- apply than there are places, a lottery with a published seed decides.

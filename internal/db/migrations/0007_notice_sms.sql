@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Notices are also sent by SMS: sent_at marks those a server process has
 -- taken for sending (each is sent once, by one process).
 ALTER TABLE member_notices ADD COLUMN sent_at BIGINT NOT NULL DEFAULT 0;

@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Figures of every organisation's subtree, kept as rollups: one row per
 -- organisation, figure and month ('' for a level such as members by status,
 -- 'YYYY-MM' for a flow such as joinings). Writes never touch them: they

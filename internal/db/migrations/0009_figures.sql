@@ -1,3 +1,4 @@
+-- compat: breaks: figures are renamed in place ("member." prefix), which older programs read by their old names
 -- Every figure's name begins with the package that counts it ("member.",
 -- "org.", "act."), so that a rebuild of one package's figures leaves the
 -- others alone. The registry's figures were the only ones so far.

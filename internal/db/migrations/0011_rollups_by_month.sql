@@ -1,3 +1,4 @@
+-- compat: breaks: stat_rollups is replaced by the monthly table under its name
 -- Rollups ordered by organisation, then month: an organisation's levels
 -- (month '') and the flows of a period's months are each one contiguous
 -- range of the key, so a report of this year need not read the decades

@@ -1,3 +1,4 @@
+-- compat: keeps
 -- postgres only
 -- A union's or a street's members are a small share of a city's millions:
 -- with the default 100 histogram buckets PostgreSQL guessed a street of

@@ -1,3 +1,4 @@
+-- compat: breaks: uploads are sealed from now on; older programs wrote and read them in clear
 -- Uploaded rosters are now kept sealed with the data key (internal/job) and
 -- the keys' check values live in settings (internal/app/keys.go). Files
 -- uploaded before were stored in clear: drop them now rather than keep

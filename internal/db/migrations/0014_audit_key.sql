@@ -1,3 +1,4 @@
+-- compat: keeps
 -- The audit chain is keyed: entries written from now on carry an HMAC under
 -- a key derived from the key file, which the database does not hold, instead
 -- of a plain SHA-256 that anyone with write access could recompute.

@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Exports of members' full numbers: each is a request with a reason; above
 -- the approval threshold a second person who holds member.reveal over the
 -- request's union approves it before the requester may download it, once,

@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Member data rights (PIPL): consent recorded on every intake path,
 -- correction requests from members, and the anonymisation of memberships
 -- ended longer ago than the retention period.

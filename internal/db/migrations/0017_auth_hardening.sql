@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Recovery codes stand in for the authenticator when a phone is lost: ten
 -- made when two-step verification is turned on, each usable once. Only a
 -- hash is kept (the codes are random, so a plain SHA-256 is enough).

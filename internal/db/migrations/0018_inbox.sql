@@ -1,3 +1,4 @@
+-- compat: keeps
 -- The to-do inbox (internal/inbox) counts what waits in a subtree on every
 -- page (the navigation's badge): each count must be one index range, led by
 -- the status so that decided rows, the great majority, are never read.

@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Short names (简称) and the keys people find and order organisations and
 -- employers by. search_key holds the names in lower case and their pinyin
 -- initials (internal/hanzi.SearchKey), so "北京排水集团" or "bjpsjt" finds

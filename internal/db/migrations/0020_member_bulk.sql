@@ -1,3 +1,4 @@
+-- compat: keeps
 -- The member list sorted by a column walks that column's index, checking
 -- each entry against the caller's subtrees and the common filters (status,
 -- tags) from the index alone, when the subtree is large; a small subtree's

@@ -1,3 +1,4 @@
+-- compat: keeps
 -- postgres only
 -- The rollups' key carries the value too, so the children side by side
 -- (a few hundred organisations' levels and a period's flows in one read)

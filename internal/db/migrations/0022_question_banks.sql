@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Question banks of knowledge contests and quizzes: owned by an
 -- organisation and usable by its subtree (internal/contest/bank).
 CREATE TABLE question_banks (

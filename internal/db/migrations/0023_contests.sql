@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Knowledge contests and quizzes (internal/contest): published by an
 -- organisation to a subtree, papers drawn from question banks, timed
 -- attempts graded on the server, one result per taker for the boards.

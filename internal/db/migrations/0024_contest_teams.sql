@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Teams (代表队) of a contest (internal/contest/team.go): an organisation in
 -- the contest's audience enters teams of its members; a team's score is the
 -- average (or, as the publisher sets it, the sum) of its members' counting

@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Surveys (internal/survey): published by an organisation to a subtree
 -- (optionally only members with some tags), named or anonymous, one
 -- response per member.

@@ -1,3 +1,4 @@
+-- compat: keeps
 -- The suggestion box (职工心声 / 主席信箱, internal/mailbox): letters a
 -- member writes to their union or one above it, answered by the staff of
 -- the addressed union (or of one above it), with their history.

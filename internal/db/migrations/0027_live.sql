@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Live contests (现场竞赛, internal/contest/live*.go): a host screen shows a
 -- contest's questions one at a time, members answer from their phones, the
 -- board follows. Everything the host screen shows lives here, so a reload,

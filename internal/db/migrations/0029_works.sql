@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Calls for works (作品征集: essay and photo contests, internal/works):
 -- published by an organisation to a subtree, entries submitted by members
 -- in a window, screened by staff, scored blind by a panel of judges.

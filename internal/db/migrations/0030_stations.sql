@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Service stations (服务阵地, internal/station): 职工之家, 暖心驿站 and the
 -- other places where workers rest, drink, charge a phone or get help, each
 -- kept by an organisation, found on a map and by the nearest-first search.

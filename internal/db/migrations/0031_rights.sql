@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Rights cases (法律服务与维权, internal/rights): legal consultation, legal
 -- aid, labour-dispute mediation and complaints, taken in from the 12351
 -- hotline, a member's phone or a walk-in, handled by a union's staff

@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Collective contracts (集体合同, internal/contract): negotiated by a union
 -- (org_id), covering one employer or many (regional 区域性, industry
 -- 行业性), submitted to the labour authority and in force once 15 days

@@ -1,3 +1,4 @@
+-- compat: keeps
 -- The workers' congress (职代会) and open affairs (厂务公开), internal/congress.
 -- Every table is scoped through the owning union (org_id, joined to orgs for
 -- its path at read time): congress rows are few per union, so no path copy

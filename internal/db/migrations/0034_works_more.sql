@@ -1,3 +1,4 @@
+-- compat: keeps: the UPDATEs only fill the columns this step adds
 -- Calls for works (internal/works), continued.
 --
 -- A judge never reads nor scores the entries of their own union: the

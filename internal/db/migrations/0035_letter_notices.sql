@@ -1,3 +1,4 @@
+-- compat: keeps
 -- The suggestion box tells a letter's writer when staff accept, forward,
 -- answer or decline it (internal/mailbox): their notices name the letter.
 -- The letter already keeps its writer (letters.member_id, even when

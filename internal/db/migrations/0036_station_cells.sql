@@ -1,3 +1,4 @@
+-- compat: keeps
 -- The nearest-station search reads bands of latitude about 1.1 km tall
 -- (lat_e6 / 10000, integer division on both engines) and, in each band, a
 -- range of longitudes: one index seek a band instead of a scan across

@@ -1,3 +1,4 @@
+-- compat: keeps
 -- A district's case list, newest first or overdue, on PostgreSQL: walked
 -- backwards by the time received, the subtree, status and deadline read
 -- from the index itself, it stops at the page's last row instead of
