@@ -1,3 +1,4 @@
+-- compat: keeps
 -- A subtree's overdue cases (an open status, the deadline passed): one
 -- range per status over the deadline, read from the index alone. Overdue
 -- cases are few (they are escalated) where a district's open cases are

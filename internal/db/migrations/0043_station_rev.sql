@@ -1,3 +1,4 @@
+-- compat: keeps
 -- A counter every change to a station's place, type, amenities, hours or
 -- status raises, in the change's transaction: each server process keeps
 -- the active stations' positions in memory for the nearest-first search

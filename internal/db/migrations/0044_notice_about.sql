@@ -1,3 +1,4 @@
+-- compat: keeps
 -- What a notice is about when it is none of the columns above (an
 -- activity, a course term, a letter): a kind the module registers
 -- ("case", "motion") and the record's id, so that the member's notices
