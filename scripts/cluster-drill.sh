@@ -149,6 +149,7 @@ start_node() {
   # shellcheck disable=SC2086 # the unit's command line, split as systemd does
   $cmd "${@:2}" >"$CLUSTER_DIR/node-$1.log" 2>&1 &
   echo $! >"$CLUSTER_DIR/node-$1.pid"
+  disown # its death by the drill's SIGKILL is expected, not news from the shell
 }
 wait_node() {
   for _ in $(seq 1 120); do

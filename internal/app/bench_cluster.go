@@ -369,6 +369,9 @@ func (r *clusterRun) worker(ctx context.Context, o *clusterOpts, w int, c *clust
 			paths := []string{"/", "/members", "/activities",
 				"/members/" + db.FormatID(o.memberIDs[rng.IntN(len(o.memberIDs))])}
 			code, _ := c.call(ctx, o.base, "GET", paths[rng.IntN(len(paths))], nil, nil)
+			if code/100 == 3 {
+				code = http.StatusUnauthorized // sent to the sign-in page: the session was lost
+			}
 			r.done(ctx, hitPage, code)
 		}
 	}

@@ -22,6 +22,10 @@ type clusterVerdict struct {
 	EditsAcked  int `json:"acknowledged_edits"`
 	LostEdits   int `json:"lost_edits"`
 	Oversold    int `json:"oversold_seats"`
+	// Full: the load's activities whose seats were all taken (the limit
+	// was reached, people waited); Waiting: sign-ups on waiting lists.
+	Full    int `json:"activities_full"`
+	Waiting int `json:"waiting"`
 	// CountersOff: activities whose confirmed counter differs from their rows.
 	CountersOff  int `json:"counters_off"`
 	SessionsLost int `json:"sessions_lost"`
@@ -44,12 +48,12 @@ func (r *clusterRun) check(ctx context.Context, dsn string, o *clusterOpts) erro
 		seq    int64
 	}
 	have := map[key]row{}
-	for _, a := range o.acts {
+	for i, a := range o.acts {
 		rows, err := d.Query(ctx, "SELECT member_id, status, seq FROM registrations WHERE activity_id = ?", a.id)
 		if err != nil {
 			return fmt.Errorf("check: %w", err)
 		}
-		confirmed := 0
+		confirmed, waiting := 0, 0
 		for rows.Next() {
 			var m int64
 			var x row
@@ -58,8 +62,11 @@ func (r *clusterRun) check(ctx context.Context, dsn string, o *clusterOpts) erro
 				return fmt.Errorf("check: %w", err)
 			}
 			have[key{a.id, m}] = x
-			if x.status == "confirmed" {
+			switch x.status {
+			case "confirmed":
 				confirmed++
+			case "waiting":
+				waiting++
 			}
 		}
 		rows.Close()
@@ -67,6 +74,10 @@ func (r *clusterRun) check(ctx context.Context, dsn string, o *clusterOpts) erro
 			return fmt.Errorf("check: %w", err)
 		}
 		v.Oversold += max(confirmed-a.capacity, 0)
+		if i < o.activities && confirmed >= a.capacity {
+			v.Full++
+			v.Waiting += waiting
+		}
 		var counter int
 		if err := d.QueryRow(ctx, "SELECT confirmed FROM activities WHERE id = ?", a.id).Scan(&counter); err != nil {
 			return fmt.Errorf("check: %w", err)
@@ -280,7 +291,8 @@ func (r *clusterRun) report(o *clusterOpts, stdout io.Writer) error {
 	v := s.Verdict
 	fmt.Fprintf(&b, "acknowledged writes:           %d sign-ups, %d members' last edits\n", v.Acked, v.EditsAcked)
 	fmt.Fprintf(&b, "lost acknowledged writes:      %d\n", v.LostSignups+v.LostEdits)
-	fmt.Fprintf(&b, "oversold seats:                %d (seat counters off: %d)\n", v.Oversold, v.CountersOff)
+	fmt.Fprintf(&b, "oversold seats:                %d (seat counters off: %d; %d of %d activities of %d seats full, %d waiting)\n",
+		v.Oversold, v.CountersOff, v.Full, o.activities, o.capacity, v.Waiting)
 	fmt.Fprintf(&b, "sessions, tokens lost:         %d, %d of %d each\n", v.SessionsLost, v.TokensLost, s.Clients)
 	if s.BurstBefore > 0 {
 		fmt.Fprintf(&b, "sign-up capacity:              %.0f/s before, %.0f/s after failover\n", s.BurstBefore, s.BurstAfter)

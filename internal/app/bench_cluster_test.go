@@ -16,7 +16,9 @@ func TestClusterSummary(t *testing.T) {
 		{name: "failover", start: s(20), end: s(22)},
 	}}
 	r := &clusterRun{loadEnd: s(30), verdict: clusterVerdict{Acked: 5, EditsAcked: 2}}
-	add := func(at float64, kind uint8, status int) { r.hits = append(r.hits, hit{at: s(at), kind: kind, status: status}) }
+	add := func(at float64, kind uint8, status int) {
+		r.hits = append(r.hits, hit{at: s(at), kind: kind, status: status})
+	}
 	for i := range 10 {
 		add(float64(i), hitSignup, 201)
 	}
