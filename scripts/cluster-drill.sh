@@ -45,13 +45,13 @@ if [ "${1:-}" = "hook" ]; then
   exit 0
 fi
 
-DURATION=150s KILL_AT=40s FAILOVER_AT=85s BURST=10s CLIENTS=16 MEMBERS=2000 DEMO=--demo
+DURATION=150s KILL_AT=40s FAILOVER_AT=85s BURST=10s CLIENTS=16 MEMBERS=2000 SEATS=480 DEMO=--demo
 SUMMARY=/tmp/gonghui-cluster-summary.txt
 while [ $# -gt 0 ]; do
   case "$1" in
     # The bounded form skips the demo world (3,000 members, a minute on a
     # busy machine): the load generator makes a small city instead.
-    --quick) DURATION=45s KILL_AT=12s FAILOVER_AT=25s BURST=3s CLIENTS=8 MEMBERS=600 DEMO= ;;
+    --quick) DURATION=45s KILL_AT=12s FAILOVER_AT=25s BURST=3s CLIENTS=8 MEMBERS=600 SEATS=160 DEMO= ;;
     --summary) SUMMARY=$2; shift ;;
     *) echo "usage: $0 [--quick] [--summary FILE]" >&2; exit 2 ;;
   esac
@@ -175,7 +175,7 @@ fail_timeout=$(sed -n 's/.*fail_timeout=\([0-9]*s\).*/\1/p' "$CONF/nginx.conf" |
 
 step "load: $DURATION, node ${NODE_PORTS[1]} killed at $KILL_AT, failover at $FAILOVER_AT"
 "$BIN" bench cluster --url "http://127.0.0.1:$LB_PORT" --duration "$DURATION" --concurrency "$CLIENTS" \
-  --members "$MEMBERS" --burst "$BURST" --fail-timeout "$fail_timeout" \
+  --members "$MEMBERS" --capacity "$SEATS" --burst "$BURST" --fail-timeout "$fail_timeout" \
   --kill-at "$KILL_AT" --kill-cmd "'$SELF' hook kill-node" \
   --failover-at "$FAILOVER_AT" --failover-cmd "'$SELF' hook failover" \
   --summary "$SUMMARY"

@@ -41,8 +41,8 @@ func cmdBenchCluster(ctx context.Context, args []string, stdout, stderr io.Write
 	fs.DurationVar(&o.length, "duration", 60*time.Second, "how long the mixed load runs")
 	fs.IntVar(&o.conc, "concurrency", 12, "clients at once")
 	fs.IntVar(&o.members, "members", 2000, "members signing up (the database must hold this many active members)")
-	fs.IntVar(&o.activities, "activities", 8, "activities signed up for, one after another")
-	fs.IntVar(&o.capacity, "capacity", 300, "seats of each activity (the rest wait)")
+	fs.IntVar(&o.activities, "activities", 8, "activities signed up for, all at once")
+	fs.IntVar(&o.capacity, "capacity", 300, "seats of the largest activity; the others have 1/N, 2/N … of it (N activities), so that they fill one after another through the drill, and the rest wait")
 	fs.DurationVar(&o.burst, "burst", 5*time.Second, "sign-ups only, before and after the mixed load: the cluster's sign-up capacity (0: none)")
 	fs.DurationVar(&o.failTimeout, "fail-timeout", 2*time.Second, "the balancer's health-check interval (nginx fail_timeout): no run of 5xx answers after a node dies may last longer")
 	killAt := fs.Duration("kill-at", 0, "when to run --kill-cmd, from the start of the mixed load")
@@ -90,7 +90,7 @@ func cmdBenchCluster(ctx context.Context, args []string, stdout, stderr io.Write
 			if err != nil {
 				break
 			}
-			capacity, title := o.capacity, fmt.Sprintf("集群演练：活动 %d", i+1)
+			capacity, title := max((i+1)*o.capacity/o.activities, 1), fmt.Sprintf("集群演练：活动 %d", i+1)
 			if i >= o.activities { // the two bursts' activities: a seat for everyone
 				capacity, title = len(members), fmt.Sprintf("集群演练：报名容量 %d", i-o.activities+1)
 			}
@@ -352,8 +352,9 @@ func (r *clusterRun) worker(ctx context.Context, o *clusterOpts, w int, c *clust
 			if p < 0 {
 				continue
 			}
-			act := o.acts[p/int64(len(o.memberIDs))].id
-			if !r.signup(ctx, o, c, act, o.memberIDs[p%int64(len(o.memberIDs))]) && ctx.Err() == nil {
+			// Pairs go round the activities, so each fills at its own pace.
+			act := o.acts[p%int64(o.activities)].id
+			if !r.signup(ctx, o, c, act, o.memberIDs[p/int64(o.activities)]) && ctx.Err() == nil {
 				retry = append(retry, p)
 			}
 		case n < 35 && len(mine) > 0:

@@ -291,8 +291,8 @@ func (r *clusterRun) report(o *clusterOpts, stdout io.Writer) error {
 	v := s.Verdict
 	fmt.Fprintf(&b, "acknowledged writes:           %d sign-ups, %d members' last edits\n", v.Acked, v.EditsAcked)
 	fmt.Fprintf(&b, "lost acknowledged writes:      %d\n", v.LostSignups+v.LostEdits)
-	fmt.Fprintf(&b, "oversold seats:                %d (seat counters off: %d; %d of %d activities of %d seats full, %d waiting)\n",
-		v.Oversold, v.CountersOff, v.Full, o.activities, o.capacity, v.Waiting)
+	fmt.Fprintf(&b, "oversold seats:                %d (seat counters off: %d; %d of %d activities full, %d waiting)\n",
+		v.Oversold, v.CountersOff, v.Full, o.activities, v.Waiting)
 	fmt.Fprintf(&b, "sessions, tokens lost:         %d, %d of %d each\n", v.SessionsLost, v.TokensLost, s.Clients)
 	if s.BurstBefore > 0 {
 		fmt.Fprintf(&b, "sign-up capacity:              %.0f/s before, %.0f/s after failover\n", s.BurstBefore, s.BurstAfter)
