@@ -41,11 +41,14 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(args) > 0 && args[0] == "contest" {
 		return cmdBenchContest(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "cluster" {
+		return cmdBenchCluster(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "cases" {
 		return cmdBenchCases(ctx, args[1:], stdout, stderr)
 	}
 	if len(args) == 0 || args[0] != "signups" {
-		return errors.New("usage: gonghui bench signups [--db DB] [--members N] [--concurrency C] [--seconds S]\n       gonghui bench city --db DB --key-file K [--runs N] [--import N] [--signups N]\n       gonghui bench contest [--db DB] [--takers N] [--answers N] [--concurrency C]\n       gonghui bench cases [--db DB] [--cases N] [--runs R]")
+		return errors.New("usage: gonghui bench signups [--db DB] [--members N] [--concurrency C] [--seconds S]\n       gonghui bench city --db DB --key-file K [--runs N] [--import N] [--signups N]\n       gonghui bench contest [--db DB] [--takers N] [--answers N] [--concurrency C]\n       gonghui bench cases [--db DB] [--cases N] [--runs R]\n       gonghui bench cluster --db DB --key-file K --url URL [--duration D] [--kill-cmd C --kill-at T] [--failover-cmd C --failover-at T]")
 	}
 	var cfg Config
 	fs := flag.NewFlagSet("bench signups", flag.ContinueOnError)

@@ -40,6 +40,7 @@ Usage:
   gonghui bench signups [--db DB] [--members N] [--concurrency C]  sign-ups per second vs the database's limit
   gonghui bench stations [--db DB] [--stations N] [--runs R]  nearest-station search p50/p95 over a generated city
   gonghui bench cases [--db DB] [--cases N] [--runs R]   rights-case lists of a district: p50/p95 per filter
+  gonghui bench cluster --url URL --db DB [--kill-cmd C] [--failover-cmd C]  mixed load through a balancer, a node killed, a failover; every acknowledged write checked
   gonghui keys check  [--db DB] [--key-file K]          show the keys' check values and how many values each key seals
   gonghui keys rotate [--db DB] [--key-file K]          add a data key and re-seal every value with it, servers running
   gonghui keys rewrap [--db DB] [--key-file K]          finish an interrupted re-seal

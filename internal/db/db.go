@@ -364,7 +364,7 @@ func (d *DB) Tx(ctx context.Context, fn func(*Tx) error) error {
 	return d.retry(ctx, func() error {
 		sqlTx, err := d.w.BeginTx(ctx, nil)
 		if err != nil {
-			return fmt.Errorf("begin: %w", err)
+			return &beginError{err} // see failover.go
 		}
 		tx := &Tx{tx: sqlTx, d: d}
 		if err := fn(tx); err != nil {
@@ -394,6 +394,9 @@ func (d *DB) retry(ctx context.Context, fn func() error) error {
 }
 
 func (d *DB) transient(err error) bool {
+	if d.lostAtBegin(err) {
+		return true
+	}
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
 		return pg.Code == "40001" || pg.Code == "40P01"
