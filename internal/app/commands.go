@@ -110,7 +110,7 @@ func RunCommand(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		case len(args) > 1 && args[1] == "export":
 			err = cmdKeysExport(ctx, args[2:], stdin, stdout, stderr)
 		case len(args) > 1 && args[1] == "import":
-			err = cmdKeysImport(args[2:], stdin, stdout, stderr)
+			err = cmdKeysImport(ctx, args[2:], stdin, stdout, stderr)
 		default:
 			err = cmdKeys(ctx, args[1:], stdout, stderr)
 		}
