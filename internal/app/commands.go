@@ -46,7 +46,7 @@ Usage:
   gonghui keys export --to FILE [--passphrase-stdin]     seal the key file with a passphrase, to keep apart from backups
   gonghui keys import --from FILE [--key-file K]         make the key file from such an export
   gonghui backup --to DIR [--keep N] [--pg-dump]         back the database up while servers run (a new directory in DIR)
-  gonghui backup verify DIR [--scratch DSN]              check a backup: manifest, checksums, a restore, audit chain, figures
+  gonghui backup verify DIR [--scratch DSN] [--db DB]    check a backup: manifest, checksums, a restore, audit chain, figures
   gonghui restore --from DIR --db DB [--key-file K]      restore a backup into an empty database and verify it
 Every command that opens the database with keys refuses a key file the
 database was not sealed with, and never makes a new one for a database that
