@@ -34,7 +34,7 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var cfg Config
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg.Bind(fs, "db", "log-level", "log-format", "key-file", "key-profile")
+	cfg.Bind(fs, "db", "log-level", "log-format", "key-file", "key-profile", "audit-anchor", "audit-anchor-every")
 	to := fs.String("to", "", "directory the backup is made in (as a new directory named by its time)")
 	keep := fs.Int("keep", 0, "afterwards delete the oldest backups gonghui made in --to beyond this many (0: keep all)")
 	pgDump := fs.Bool("pg-dump", false, "PostgreSQL: also write pg_dump's archive of the same snapshot (needs pg_dump of the server's version or newer)")
@@ -53,13 +53,22 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := d.CheckSchema(ctx); err != nil {
 		return err
 	}
-	keys, err := cfg.OpenKeys(ctx, d)
+	keys, chain, err := keysAndAudit(ctx, d, cfg)
 	if err != nil {
 		return err
 	}
+	defer chain.Close()
+	run := cliRun("backup", fs)
 	res, err := backup.Create(ctx, d, backup.Options{Dir: *to, Keys: keys, PgDump: *pgDump, DSN: cfg.DB})
 	if err != nil {
+		if aerr := backup.RecordFailed(ctx, d, run, *to, err); aerr != nil {
+			err = errors.Join(err, fmt.Errorf("and the failure could not be recorded in the audit log: %w", aerr))
+		}
 		return err
+	}
+	// After the copy, so the backup never holds its own entry.
+	if err := backup.RecordMade(ctx, d, run, res); err != nil {
+		return fmt.Errorf("backup %s made, but not recorded in the audit log: %w", res.Path, err)
 	}
 	m := res.Manifest
 	var rows int64
@@ -121,10 +130,24 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer r.DB.Close()
-	if err := checkRestored(ctx, r, keys, cfg, stdout); err != nil {
+	entries, err := checkRestored(ctx, r, keys, cfg, stdout)
+	if err != nil {
 		return fmt.Errorf("restored into %s, but it fails its checks (do not use it): %w", dbName(cfg.DB), err)
 	}
-	fmt.Fprintf(stdout, "restored and verified in %s: %d members, schema version %d\n", time.Since(start).Round(time.Millisecond), r.Manifest.Rows("members"), r.Manifest.SchemaVersion)
+	// The restore's entry goes into the restored database only now: the
+	// chain just verified ends with the backup's last entry, and this one
+	// follows it, keyed with the same keys.
+	chain, err := attachAudit(ctx, r.DB, cfg, keys, 0)
+	if err != nil {
+		return err
+	}
+	defer chain.Close()
+	took := time.Since(start)
+	checks := map[string]any{"audit_entries": entries, "seconds": float64(took.Milliseconds()) / 1000}
+	if err := backup.RecordRestored(ctx, r, cliRun("restore", fs), checks); err != nil {
+		return fmt.Errorf("restored and verified into %s, but the restore could not be recorded in its audit log: %w", dbName(cfg.DB), err)
+	}
+	fmt.Fprintf(stdout, "restored and verified in %s: %d members, schema version %d; recorded as the newest entry of its audit log\n", took.Round(time.Millisecond), r.Manifest.Rows("members"), r.Manifest.SchemaVersion)
 	return nil
 }
 
@@ -133,7 +156,7 @@ func cmdBackupVerify(ctx context.Context, args []string, stdout, stderr io.Write
 	var cfg Config
 	fs := flag.NewFlagSet("backup verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg.Bind(fs, "log-level", "log-format", "key-file")
+	cfg.Bind(fs, "db", "log-level", "log-format", "key-file", "audit-anchor", "audit-anchor-every")
 	scratch := fs.String("scratch", "", "an empty database to restore into for the check: a PostgreSQL backup needs one (postgres://…, emptied again afterwards); a SQLite backup uses a temporary file by default")
 	filesOnly := fs.Bool("files-only", false, "check the manifest and files only, without restoring (no audit chain or figures)")
 	// The backup's directory may come before the flags or after them.
@@ -149,29 +172,65 @@ func cmdBackupVerify(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	setupLogging(cfg, stderr)
 	if dir == "" {
-		return errors.New("usage: gonghui backup verify DIR [--key-file K] [--scratch DSN]")
+		return errors.New("usage: gonghui backup verify DIR [--key-file K] [--scratch DSN] [--db DB]")
 	}
 	keys, err := restoreKeys(cfg)
 	if err != nil {
 		return err
 	}
+	// The outcome is recorded in the installation's database when told
+	// which (--db or GONGHUI_DB): the scratch copy is thrown away. It is
+	// opened first, so a wrong one stops the command before the long part.
+	if !flagGiven(fs, "db", "GONGHUI_DB") {
+		fmt.Fprintln(stdout, "(no --db: the outcome is not recorded in an audit log)")
+		_, _, err := verifyBackup(ctx, dir, keys, cfg, *scratch, *filesOnly, stdout, stderr)
+		return err
+	}
+	run := cliRun("backup verify "+dir, fs)
+	live, _, chain, ok, err := openLive(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("--db: %w", err)
+	}
+	if !ok {
+		return fmt.Errorf("--db: no database at %s to record the verification in", dbName(cfg.DB))
+	}
+	defer live.Close()
+	defer chain.Close()
+	m, checks, err := verifyBackup(ctx, dir, keys, cfg, *scratch, *filesOnly, stdout, stderr)
+	if err != nil {
+		if aerr := backup.RecordVerifyFailed(ctx, live, run, dir, err); aerr != nil {
+			err = errors.Join(err, fmt.Errorf("and the failure could not be recorded in the audit log: %w", aerr))
+		}
+		return err
+	}
+	if err := backup.RecordVerified(ctx, live, run, dir, m, checks); err != nil {
+		return fmt.Errorf("verified, but not recorded in the audit log of %s: %w", dbName(cfg.DB), err)
+	}
+	fmt.Fprintf(stdout, "recorded in the audit log of %s\n", dbName(cfg.DB))
+	return nil
+}
+
+// verifyBackup checks the backup in dir and, unless filesOnly, restores it
+// into a scratch database and checks that; it returns the manifest and
+// what was checked, for the audit entry.
+func verifyBackup(ctx context.Context, dir string, keys *pii.Keyring, cfg Config, scratch string, filesOnly bool, stdout, stderr io.Writer) (*backup.Manifest, map[string]any, error) {
 	start := time.Now()
 	m, err := backup.Check(dir, keys)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	fmt.Fprintf(stdout, "manifest signed, %d files match their checksums (%s)\n", len(m.Files), time.Since(start).Round(time.Millisecond))
-	if *filesOnly {
-		return nil
+	if filesOnly {
+		return m, map[string]any{"files_only": true, "seconds": float64(time.Since(start).Milliseconds()) / 1000}, nil
 	}
-	target := *scratch
+	target := scratch
 	if target == "" {
 		if m.Method != backup.MethodFile {
-			return errors.New("a PostgreSQL backup is verified by restoring it: give --scratch with the URL of an empty database (or --files-only)")
+			return nil, nil, errors.New("a PostgreSQL backup is verified by restoring it: give --scratch with the URL of an empty database (or --files-only)")
 		}
 		tmp, err := os.MkdirTemp("", "gonghui-verify-")
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		defer os.RemoveAll(tmp)
 		target = filepath.Join(tmp, "verify.db")
@@ -179,21 +238,22 @@ func cmdBackupVerify(ctx context.Context, args []string, stdout, stderr io.Write
 	cfg.DB = target
 	r, err := backup.Restore(ctx, backup.RestoreOptions{From: dir, DSN: target, Keys: keys, Step: printStep(stdout), Checked: m})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	defer func() {
-		if *scratch != "" {
+		if scratch != "" {
 			if err := r.DB.DropTables(context.WithoutCancel(ctx)); err != nil {
 				fmt.Fprintf(stderr, "gonghui: empty the scratch database again: %v\n", err)
 			}
 		}
 		r.DB.Close()
 	}()
-	if err := checkRestored(ctx, r, keys, cfg, stdout); err != nil {
-		return err
+	entries, err := checkRestored(ctx, r, keys, cfg, stdout)
+	if err != nil {
+		return nil, nil, err
 	}
 	fmt.Fprintf(stdout, "backup %s verified in %s\n", dir, time.Since(start).Round(time.Millisecond))
-	return nil
+	return m, map[string]any{"audit_entries": entries, "seconds": float64(time.Since(start).Milliseconds()) / 1000}, nil
 }
 
 func printStep(w io.Writer) func(backup.Timing) {
@@ -203,33 +263,33 @@ func printStep(w io.Writer) func(backup.Timing) {
 // checkRestored brings a restored database to this program's schema and
 // checks it as `keys check`, `audit verify` and `stats check` would: the
 // keys are the database's, the audit chain is intact, every figure agrees
-// with a recount.
-func checkRestored(ctx context.Context, r *backup.Restored, keys *pii.Keyring, cfg Config, w io.Writer) error {
+// with a recount. It returns how many audit entries it checked.
+func checkRestored(ctx context.Context, r *backup.Restored, keys *pii.Keyring, cfg Config, w io.Writer) (int64, error) {
 	d := r.DB
 	show := printStep(w)
 	step := func(name string, took time.Duration) { show(backup.Timing{Step: name, Took: took}) }
 	start := time.Now()
 	if err := d.Migrate(ctx); err != nil {
-		return err
+		return 0, err
 	}
 	if err := stats.NewStore(d).EnsureBuilt(ctx, statSources()...); err != nil {
-		return err
+		return 0, err
 	}
 	if _, err := org.NewStore(d).FillKeys(ctx); err != nil {
-		return err
+		return 0, err
 	}
 	if err := checkKeys(ctx, d, keys, "the keys given", dbName(cfg.DB)); err != nil {
-		return err
+		return 0, err
 	}
 	step("migrate and check the keys", time.Since(start))
 	start = time.Now()
 	v, err := audit.NewVerifier(keys.DeriveKey(audit.KeyLabel), keys.MACHash())
 	if err != nil {
-		return err
+		return 0, err
 	}
 	rep, err := audit.Check(ctx, d, audit.VerifyOptions{Key: v})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if len(rep.Problems) > 0 {
 		var b strings.Builder
@@ -240,20 +300,20 @@ func checkRestored(ctx context.Context, r *backup.Restored, keys *pii.Keyring, c
 			}
 			fmt.Fprintf(&b, "\n  entry %d: [%s] %s", p.Seq, p.Code, p.Reason)
 		}
-		return fmt.Errorf("audit chain broken (%d entries, %d problems):%s", rep.Entries, len(rep.Problems), b.String())
+		return 0, fmt.Errorf("audit chain broken (%d entries, %d problems):%s", rep.Entries, len(rep.Problems), b.String())
 	}
 	step(fmt.Sprintf("audit chain intact (%d entries)", rep.Entries), time.Since(start))
 	start = time.Now()
 	bad, err := stats.NewStore(d).Check(ctx, statSources()...)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if len(bad) > 0 {
 		b := bad[0]
-		return fmt.Errorf("%d figures differ from a recount (first: org %d %s %s: rollup %d, recount %d)", len(bad), b.OrgID, b.Metric, b.Month, b.Rollup, b.Recount)
+		return 0, fmt.Errorf("%d figures differ from a recount (first: org %d %s %s: rollup %d, recount %d)", len(bad), b.OrgID, b.Metric, b.Month, b.Rollup, b.Recount)
 	}
 	step("figures agree with a recount (stats check)", time.Since(start))
-	return nil
+	return rep.Entries, nil
 }
 
 // startBackups starts the server's scheduled backups (--backup-every) and
@@ -284,6 +344,7 @@ func (m *Main) startBackups(ctx context.Context) error {
 		return errors.New("--backup-keep: at least 1")
 	}
 	s := &backup.Schedule{DB: m.DB, Every: cfg.BackupEvery, Keep: cfg.BackupKeep,
+		Command: fmt.Sprintf("gonghui serve --backup-every %s --backup-dir %s --backup-keep %d", cfg.BackupEvery, cfg.BackupDir, cfg.BackupKeep),
 		Options: backup.Options{Dir: cfg.BackupDir, Keys: m.Members.Keys, DSN: cfg.DB}}
 	slog.Info("scheduled backups on", "every", cfg.BackupEvery, "dir", cfg.BackupDir, "keep", cfg.BackupKeep)
 	go s.Run(ctx)
@@ -295,7 +356,7 @@ func cmdKeysExport(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	var cfg Config
 	fs := flag.NewFlagSet("keys export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg.Bind(fs, "db", "log-level", "log-format", "key-file", "key-profile")
+	cfg.Bind(fs, "db", "log-level", "log-format", "key-file", "key-profile", "audit-anchor", "audit-anchor-every")
 	to := fs.String("to", "", "file to write the sealed keys to (must not exist)")
 	pwStdin := fs.Bool("passphrase-stdin", false, "read the passphrase from the first line of standard input (else GONGHUI_KEYS_PASSPHRASE)")
 	if err := fs.Parse(args); err != nil {
@@ -314,10 +375,13 @@ func cmdKeysExport(ctx context.Context, args []string, stdin io.Reader, stdout, 
 		return err
 	}
 	defer d.Close()
-	// Export only keys the database was sealed with.
-	if _, err := cfg.OpenKeys(ctx, d); err != nil {
+	// Export only keys the database was sealed with; the export is
+	// recorded in its audit log.
+	_, chain, err := keysAndAudit(ctx, d, cfg)
+	if err != nil {
 		return err
 	}
+	defer chain.Close()
 	content := []byte(os.Getenv("GONGHUI_KEYS"))
 	if len(content) == 0 {
 		if content, err = os.ReadFile(cfg.keyPath()); err != nil {
@@ -332,16 +396,19 @@ func cmdKeysExport(ctx context.Context, args []string, stdin io.Reader, stdout, 
 		return fmt.Errorf("--to: %w", err)
 	}
 	k, _ := pii.Parse(content)
+	if err := backup.RecordKeys(ctx, d, cliRun("keys export", fs), true, *to, k.CheckValue()); err != nil {
+		return fmt.Errorf("keys sealed into %s, but the export could not be recorded in the audit log: %w", *to, err)
+	}
 	fmt.Fprintf(stdout, "keys with check value %s sealed into %s: keep it apart from the backups, and the passphrase apart from both\n", k.CheckValue(), *to)
 	return nil
 }
 
 // cmdKeysImport makes a key file from a key export.
-func cmdKeysImport(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func cmdKeysImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var cfg Config
 	fs := flag.NewFlagSet("keys import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg.Bind(fs, "db", "key-file")
+	cfg.Bind(fs, "db", "key-file", "audit-anchor", "audit-anchor-every")
 	from := fs.String("from", "", "the key export (from gonghui keys export)")
 	pwStdin := fs.Bool("passphrase-stdin", false, "read the passphrase from the first line of standard input (else GONGHUI_KEYS_PASSPHRASE)")
 	if err := fs.Parse(args); err != nil {
@@ -369,7 +436,12 @@ func cmdKeysImport(args []string, stdin io.Reader, stdout, stderr io.Writer) err
 		return fmt.Errorf("key file: %w (an existing key file is never overwritten)", err)
 	}
 	fmt.Fprintf(stdout, "key file %s written (check value %s)\n", cfg.keyPath(), check)
-	return nil
+	// Recorded in the database the keys are for, when given and already
+	// there (on a new machine the restore comes next and records itself).
+	if !flagGiven(fs, "db", "GONGHUI_DB") {
+		return nil
+	}
+	return recordImport(ctx, cfg, cliRun("keys import", fs), cfg.keyPath(), check, stdout)
 }
 
 func passphrase(fromStdin bool, stdin io.Reader) (string, error) {

@@ -47,7 +47,7 @@ Usage:
   gonghui keys export --to FILE [--passphrase-stdin]     seal the key file with a passphrase, to keep apart from backups
   gonghui keys import --from FILE [--key-file K]         make the key file from such an export
   gonghui backup --to DIR [--keep N] [--pg-dump]         back the database up while servers run (a new directory in DIR)
-  gonghui backup verify DIR [--scratch DSN]              check a backup: manifest, checksums, a restore, audit chain, figures
+  gonghui backup verify DIR [--scratch DSN] [--db DB]    check a backup: manifest, checksums, a restore, audit chain, figures
   gonghui restore --from DIR --db DB [--key-file K]      restore a backup into an empty database and verify it
 Every command that opens the database with keys refuses a key file the
 database was not sealed with, and never makes a new one for a database that
@@ -111,7 +111,7 @@ func RunCommand(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		case len(args) > 1 && args[1] == "export":
 			err = cmdKeysExport(ctx, args[2:], stdin, stdout, stderr)
 		case len(args) > 1 && args[1] == "import":
-			err = cmdKeysImport(args[2:], stdin, stdout, stderr)
+			err = cmdKeysImport(ctx, args[2:], stdin, stdout, stderr)
 		default:
 			err = cmdKeys(ctx, args[1:], stdout, stderr)
 		}

@@ -279,10 +279,13 @@ func cmdKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer d.Close()
-	k, err := cfg.OpenKeys(ctx, d)
+	// Keyed like every writer's, or the rotation's entry would be unkeyed
+	// after keyed ones, which audit verify reports as a forgery.
+	k, chain, err := keysAndAudit(ctx, d, cfg)
 	if err != nil {
 		return err
 	}
+	defer chain.Close()
 	switch args[0] {
 	case "check":
 		return keysCheck(ctx, d, k, cfg, stdout)

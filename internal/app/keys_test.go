@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"gonghui/internal/audit"
 	"gonghui/internal/auth"
 	"gonghui/internal/cnid"
 	"gonghui/internal/db"
@@ -249,6 +250,10 @@ func TestKeysRotate(t *testing.T) {
 		}
 		if !strings.Contains(out.String(), "added key k2") || !strings.Contains(out.String(), "every sealed value is under key k2") {
 			t.Fatalf("rotate said: %s", out.String())
+		}
+		// The rotation's entry is keyed like the server's before it.
+		if rep, err := audit.Check(ctx, m.DB, audit.VerifyOptions{}); err != nil || len(rep.Problems) > 0 {
+			t.Fatalf("audit chain after the rotation: %v %v", rep.Problems, err)
 		}
 		counts, err := countSealed(ctx, m.DB)
 		if err != nil {

@@ -55,7 +55,8 @@ var Areas = []Area{
 		"auth.member_login", "auth.member_locked", "auth.member_password", "auth.member_tokens"}},
 	{"user", []string{"user.create", "user.grant", "user.revoke", "user.disable", "user.unlock", "user.reset_password",
 		"user.change_password", "user.token_create", "user.sessions_revoked"}},
-	{"system", []string{"security.policy", "keys.rotate", ActionKeyed, ActionHeadInvalid, ActionExport}},
+	{"system", []string{"security.policy", "keys.rotate", "keys.export", "keys.import", ActionKeyed, ActionHeadInvalid, ActionExport}},
+	{"backup", []string{"backup.create", "backup.create_failed", "backup.verify", "backup.verify_failed", "backup.restore"}},
 }
 
 var known = func() map[string]string {
@@ -97,7 +98,7 @@ func areaActions(key string) []string {
 // Entities are the kinds of object an entry names, in the order the
 // object filter lists them; each has words under "audit.entity.<kind>".
 var Entities = []string{"member", "org", "employer", "officer", "user", "activity", "registration", "course", "course_term",
-	"course_session", "enrolment", "interest_group", "contest", "question_bank", "question", "transfer", "join_application", "export_request", "letter", "case", "survey", "station", "settings", "key", "audit"}
+	"course_session", "enrolment", "interest_group", "contest", "question_bank", "question", "transfer", "join_application", "export_request", "letter", "case", "survey", "station", "settings", "key", "backup", "audit"}
 
 // KnownEntity reports whether kind is in Entities.
 func KnownEntity(kind string) bool {

@@ -55,6 +55,7 @@ type Timing struct {
 type Restored struct {
 	DB       *db.DB
 	Manifest *Manifest
+	From     string // the backup's directory
 }
 
 // Restore checks the backup at o.From and loads it into the empty
@@ -107,7 +108,7 @@ func Restore(ctx context.Context, o RestoreOptions) (*Restored, error) {
 		return nil, fmt.Errorf("restored, but the tables do not match the manifest: %w", err)
 	}
 	step(fmt.Sprintf("compare %d tables' counts and checksums", len(sums)), start)
-	return &Restored{DB: d, Manifest: m}, nil
+	return &Restored{DB: d, Manifest: m, From: o.From}, nil
 }
 
 // loadRows builds the backup's schema in the empty target and loads every

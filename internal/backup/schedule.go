@@ -40,6 +40,10 @@ type Schedule struct {
 	Options Options
 	// Lease is how long a turn holds without renewal (default 10 minutes).
 	Lease time.Duration
+	// Command is how the server was told to make them, for the audit
+	// entries ("gonghui serve --backup-every 24h"); the entry's run_by is
+	// the process that took the turn.
+	Command string
 	// Done is told of each scheduled backup this process made, or its failure.
 	Done   func(*Result, error)
 	holder string
@@ -135,15 +139,27 @@ func (s *Schedule) Tick(ctx context.Context) (bool, error) {
 	res, err := Create(ctx, s.DB, s.Options)
 	stop()
 	<-renewed
+	run := Run{Command: s.Command, By: s.holderID()}
 	if err != nil {
 		if _, merr := s.move(ctx, &held, s.now().Add(retryAfter)); merr != nil {
 			err = errors.Join(err, merr)
 		}
+		if aerr := RecordFailed(ctx, s.DB, run, s.Options.Dir, err); aerr != nil {
+			err = errors.Join(err, fmt.Errorf("backup: audit the failure: %w", aerr))
+		}
 		return false, err
 	}
-	if _, err := s.DB.Exec(ctx, "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-		settingLastOK, strconv.FormatInt(s.now().UnixMilli(), 10)); err != nil {
-		return true, fmt.Errorf("backup: record its time: %w", err)
+	// The time of the last success and the audit entry commit together: a
+	// backup the metric counts is one the log shows.
+	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.Exec(ctx, "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+			settingLastOK, strconv.FormatInt(s.now().UnixMilli(), 10)); err != nil {
+			return err
+		}
+		return recordMadeTx(ctx, tx, run, res)
+	})
+	if err != nil {
+		return true, fmt.Errorf("backup: record its time and audit entry: %w", err)
 	}
 	if _, err := s.move(ctx, &held, started.Add(s.Every)); err != nil {
 		return true, err

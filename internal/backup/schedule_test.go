@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"gonghui/internal/audit"
 	"gonghui/internal/db"
 	"gonghui/internal/pii"
 	"gonghui/internal/testkit"
@@ -25,7 +26,8 @@ func TestScheduleOneProcessOfSeveral(t *testing.T) {
 		var scheds []*Schedule
 		for range 3 {
 			d := testkit.OpenDSN(t, w.dsn)
-			scheds = append(scheds, &Schedule{DB: d, Every: 24 * time.Hour, Keep: 2, Options: Options{Dir: dir, Keys: w.keys, Now: clock}})
+			keyAudit(t, d, w.keys)
+			scheds = append(scheds, &Schedule{DB: d, Every: 24 * time.Hour, Keep: 2, Command: "gonghui serve --backup-every 24h", Options: Options{Dir: dir, Keys: w.keys, Now: clock}})
 		}
 		tick := func() int {
 			var wg sync.WaitGroup
@@ -73,6 +75,44 @@ func TestScheduleOneProcessOfSeveral(t *testing.T) {
 		if !strings.HasSuffix(list[1], now.Format(stampLayout)) {
 			t.Errorf("newest kept is %s, want the one of %s", list[1], now)
 		}
+		// Each of the five backups has its entry, from the process that
+		// made it, naming the backup; the chain they extend is intact.
+		made := auditEntries(t, w.d, "backup.create")
+		if len(made) != 5 {
+			t.Fatalf("%d backup.create entries, want 5: %v", len(made), made)
+		}
+		newest := made[len(made)-1]
+		if newest.EntityID != filepath.Base(list[1]) || !strings.Contains(newest.After, `"command":"gonghui serve --backup-every 24h"`) ||
+			!strings.Contains(newest.After, `"run_by":"`) || !strings.Contains(newest.After, `"members":`) {
+			t.Errorf("the newest backup's entry: %+v", newest)
+		}
+		verifyAudit(t, w.d, w.keys)
+	})
+}
+
+// A scheduled backup that fails is in the log with its error, and the
+// time of the last success does not move.
+func TestScheduleFailureIsAudited(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, e db.Dialect) {
+		ctx := context.Background()
+		w := newWorld(t, e)
+		keyAudit(t, w.d, w.keys)
+		notADir := filepath.Join(t.TempDir(), "file")
+		if err := os.WriteFile(notADir, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		s := &Schedule{DB: w.d, Every: time.Hour, Keep: 1, Command: "gonghui serve --backup-every 1h", Options: Options{Dir: notADir, Keys: w.keys}}
+		if ok, err := s.Tick(ctx); ok || err == nil {
+			t.Fatalf("a backup into a file: %v %v", ok, err)
+		}
+		failed := auditEntries(t, w.d, "backup.create_failed")
+		if len(failed) != 1 || !strings.Contains(failed[0].After, `"error":"backup: `) || !strings.Contains(failed[0].After, notADir) {
+			t.Fatalf("failure entries: %+v", failed)
+		}
+		if last, err := LastSuccess(ctx, w.d); err != nil || !last.IsZero() {
+			t.Errorf("last success after a failure: %v %v", last, err)
+		}
+		verifyAudit(t, w.d, w.keys)
 	})
 }
 
@@ -153,5 +193,50 @@ func TestKeyExport(t *testing.T) {
 	}
 	if _, _, err := OpenKeys(sealed, "correct horse battery stapler"); err == nil || !strings.Contains(err.Error(), "wrong passphrase") {
 		t.Errorf("wrong passphrase: %v", err)
+	}
+}
+
+// keyAudit keys d's audit chain as a server or command does.
+func keyAudit(t *testing.T, d *db.DB, keys *pii.Keyring) {
+	t.Helper()
+	c, err := audit.Attach(d, audit.Options{Key: keys.DeriveKey(audit.KeyLabel), Hash: keys.MACHash()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+}
+
+// auditEntries lists d's entries of one action, oldest first.
+func auditEntries(t *testing.T, d *db.DB, action string) []audit.Entry {
+	t.Helper()
+	rows, err := d.Query(context.Background(), "SELECT entity_id, after_json FROM audit_log WHERE action = ? ORDER BY seq", action)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []audit.Entry
+	for rows.Next() {
+		e := audit.Entry{Action: action}
+		if err := rows.Scan(&e.EntityID, &e.After); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// verifyAudit checks d's whole chain under the keys.
+func verifyAudit(t *testing.T, d *db.DB, keys *pii.Keyring) {
+	t.Helper()
+	v, err := audit.NewVerifier(keys.DeriveKey(audit.KeyLabel), keys.MACHash())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := audit.Check(context.Background(), d, audit.VerifyOptions{Key: v})
+	if err != nil || len(rep.Problems) > 0 || rep.Entries == 0 {
+		t.Fatalf("audit chain: %d entries, %v, %v", rep.Entries, rep.Problems, err)
 	}
 }
