@@ -261,7 +261,7 @@ func (h *Pages) renderShow(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		Open: v.Status != congress.SessionClosed, Held: v.Status == congress.SessionHeld, Failed: failed,
 		Categories: web.EnumOptions(pg.Lang, congress.Categories, categoryLabel), Genders: web.EnumOptions(pg.Lang, congress.Genders, genderLabel),
 		MotionsURL: "/congress/motions?session=" + db.FormatID(id),
-		Edit:       map[string]string{"title": v.Title, "held_on": v.HeldOn, "place": v.Place, "version": strconv.Itoa(v.Version)},
+		Edit:       map[string]string{"session_title": v.Title, "held_on": v.HeldOn, "place": v.Place, "version": strconv.Itoa(v.Version)},
 		Rules:      pg.T("congress.rules", congress.FrontlineMinPercent, congress.LeadersMaxPercent)}
 	for _, c := range congress.Choices {
 		d.Choices = append(d.Choices, web.Option{Value: string(c), Label: pg.T("congress.choice." + string(c))})

@@ -161,7 +161,7 @@ func TestCongressPages(t *testing.T) {
 		a = officer.post(page+"/edit", url.Values{"version": {vm[1]}, "session_title": {"第四届职代会第一次会议暨集体协商会议"}, "held_on": {"2026-12-12"}, "place": {"职工活动中心礼堂"}}, page)
 		wantStatus(t, "edit", a, http.StatusSeeOther)
 		a = officer.get(page)
-		wantBody(t, "edited", a, "第四届职代会第一次会议暨集体协商会议", "2026-12-12", "职工活动中心礼堂", "变更记录", "修改了会议名称、日期、地点",
+		wantBody(t, "edited", a, `name="session_title" value="第四届职代会第一次会议暨集体协商会议"`, "2026-12-12", "职工活动中心礼堂", "变更记录", "修改了会议名称、日期、地点",
 			"调整了议题“选举提案审查委员会”的顺序", "删除了议题“审议财务报告”")
 		wantNoCongressKeys(t, "edited", a)
 		stale := officer.post(page+"/edit", url.Values{"version": {vm[1]}, "session_title": {"旧页面"}, "held_on": {"2026-12-13"}}, page)
