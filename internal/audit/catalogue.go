@@ -43,7 +43,7 @@ var Areas = []Area{
 	{"contract", []string{"contract.create", "contract.update", "contract.submit", "contract.object", "contract.renew", "contract.file"}},
 	{"case", []string{"case.create", "case.accept", "case.assign", "case.transfer", "case.extend", "case.claims", "case.evidence", "case.close",
 		"case.note", "case.note_read", "case.reveal", "case.export", "case.rate"}},
-	{"congress", []string{"congress.session_create", "congress.session_status", "congress.delegate_add", "congress.delegate_remove", "congress.attendance",
+	{"congress", []string{"congress.session_create", "congress.session_status", "congress.session_edit", "congress.agenda_move", "congress.agenda_delete", "congress.motion_withdraw", "congress.delegate_add", "congress.delegate_remove", "congress.attendance",
 		"congress.agenda_add", "congress.vote", "congress.motion_submit", "congress.second", "congress.motion_review", "congress.motion_assign",
 		"congress.motion_answer", "congress.motion_rate", "congress.affair_publish", "congress.affair_withdraw", "congress.export"}},
 	{"survey", []string{"survey.create", "survey.update", "survey.publish", "survey.close", "survey.export"}},

@@ -83,10 +83,11 @@ const (
 	MotionAnswered   MotionStatus = "answered"   // 已答复
 	MotionSuggestion MotionStatus = "suggestion" // 转为意见建议
 	MotionRejected   MotionStatus = "rejected"   // 不予立案
+	MotionWithdrawn  MotionStatus = "withdrawn"  // 已撤回: by its delegate, before review
 )
 
 // MotionStatuses lists every motion status in display order.
-var MotionStatuses = []MotionStatus{MotionSeconding, MotionReview, MotionAccepted, MotionAssigned, MotionAnswered, MotionSuggestion, MotionRejected}
+var MotionStatuses = []MotionStatus{MotionSeconding, MotionReview, MotionAccepted, MotionAssigned, MotionAnswered, MotionSuggestion, MotionRejected, MotionWithdrawn}
 
 // Outcome is the motions committee's decision on a motion.
 type Outcome string
@@ -141,17 +142,20 @@ var AffairCategories = []AffairCategory{AffairWages, AffairSafety, AffairDecisio
 
 // Limits.
 const (
-	MaxPlace    = 60
-	MaxTitle    = 60
-	MaxText     = 3000
-	MaxNote     = 500
-	MaxHandler  = 40
-	MaxAgenda   = 50
-	MaxTerm     = 99
-	MaxSeconds  = 20
-	MaxAffair   = 10000
-	MinMotion   = 10
-	MaxDelegate = 1000
+	MaxPlace = 60
+	// MaxSessionTitle bounds a session's own title (a congress's full
+	// name with what it is joined with, 暨…会议, runs long).
+	MaxSessionTitle = 80
+	MaxTitle        = 60
+	MaxText         = 3000
+	MaxNote         = 500
+	MaxHandler      = 40
+	MaxAgenda       = 50
+	MaxTerm         = 99
+	MaxSeconds      = 20
+	MaxAffair       = 10000
+	MinMotion       = 10
+	MaxDelegate     = 1000
 
 	// DefaultSeconds is how many other delegates second a motion before it
 	// goes to review, unless the session says otherwise.

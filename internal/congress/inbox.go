@@ -89,8 +89,8 @@ func (ms memberSource) ForMember(ctx context.Context, memberID int64, since time
 		return nil, errs.Internal(err, "congress: member inbox")
 	}
 	rows, err = ms.s.DB.Query(ctx, `SELECT id, title, status, review_note, updated_at FROM congress_motions WHERE member_id = ?
-		AND (status IN (?, ?, ?, ?) OR updated_at >= ?) ORDER BY updated_at DESC, id DESC LIMIT ?`,
-		memberID, MotionSeconding, MotionReview, MotionAccepted, MotionAssigned, scope.Millis(since), memberShown)
+		AND (status IN (?, ?, ?, ?) OR updated_at >= ?) AND status <> ? ORDER BY updated_at DESC, id DESC LIMIT ?`,
+		memberID, MotionSeconding, MotionReview, MotionAccepted, MotionAssigned, scope.Millis(since), MotionWithdrawn, memberShown)
 	if err != nil {
 		return nil, errs.Internal(err, "congress: member inbox")
 	}

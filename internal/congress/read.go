@@ -20,11 +20,12 @@ import (
 // SessionView is a session with its delegates, agenda and motions.
 type SessionView struct {
 	Session
-	Composition Composition  `json:"composition"`
-	Delegates   []Delegate   `json:"delegates"`
-	Agenda      []AgendaItem `json:"agenda"`
-	MotionList  []Motion     `json:"motion_list"`
-	CanWrite    bool         `json:"can_write"` // the reader may change it (staff)
+	Composition Composition    `json:"composition"`
+	Delegates   []Delegate     `json:"delegates"`
+	Agenda      []AgendaItem   `json:"agenda"`
+	MotionList  []Motion       `json:"motion_list"`
+	CanWrite    bool           `json:"can_write"`         // the reader may change it (staff)
+	History     []SessionEvent `json:"history,omitempty"` // staff: what changed since it was planned
 }
 
 func (s *Store) view(ctx context.Context, ses *Session) (*SessionView, error) {
@@ -56,6 +57,9 @@ func (s *Store) SessionPage(ctx context.Context, pr *auth.Principal, id int64) (
 		return nil, err
 	}
 	v.CanWrite = rule.CanWrite(pr, ses.path)
+	if v.History, err = s.SessionEvents(ctx, pr, id); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 
@@ -66,6 +70,8 @@ type MotionCan struct {
 	Answer bool `json:"answer"`
 	Second bool `json:"second"` // a fellow delegate who has not seconded it
 	Rate   bool `json:"rate"`   // its delegate, once per answer
+	// Withdraw: its delegate, while it waits for seconds or review.
+	Withdraw bool `json:"withdraw"`
 }
 
 // MotionView is a motion with who seconded it, as its reader sees it.
@@ -141,7 +147,8 @@ func (s *Store) MemberMotion(ctx context.Context, pr *auth.Principal, id int64) 
 		v.Seconded = v.Seconded || mid == pr.MemberID
 	}
 	open := m.sessionStatus != SessionClosed && (m.Status == MotionSeconding || m.Status == MotionReview)
-	v.Can = MotionCan{Second: !v.Mine && !v.Seconded && open, Rate: v.Mine && m.Status == MotionAnswered && m.Rating == ""}
+	v.Can = MotionCan{Second: !v.Mine && !v.Seconded && open, Rate: v.Mine && m.Status == MotionAnswered && m.Rating == "",
+		Withdraw: v.Mine && (m.Status == MotionSeconding || m.Status == MotionReview)}
 	return v, nil
 }
 

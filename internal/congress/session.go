@@ -28,6 +28,7 @@ type Session struct {
 	EmployerName  string        `json:"employer_name"`
 	Term          int           `json:"term"`    // 第N届
 	Meeting       int           `json:"meeting"` // 第M次会议
+	Title         string        `json:"title"`   // "" when the term and meeting name it
 	HeldOn        string        `json:"held_on"`
 	Place         string        `json:"place"`
 	Status        SessionStatus `json:"status"`
@@ -60,6 +61,7 @@ type SessionInput struct {
 	EmployerID    int64  `json:"employer_id,string"`
 	Term          int    `json:"term"`
 	Meeting       int    `json:"meeting"`
+	Title         string `json:"title"` // optional
 	HeldOn        string `json:"held_on"`
 	Place         string `json:"place"`
 	SecondsNeeded *int   `json:"seconds_needed,omitempty"` // absent: DefaultSeconds
@@ -111,6 +113,7 @@ func (in *SessionInput) validate() errs.Fields {
 	f.Check(in.Meeting >= 1 && in.Meeting <= MaxTerm, "meeting", "field.out_of_range", 1, MaxTerm)
 	in.HeldOn = ParseDay(f, "held_on", in.HeldOn)
 	checkText(f, "place", &in.Place, 0, MaxPlace, true)
+	checkText(f, "title", &in.Title, 0, MaxSessionTitle, true)
 	if in.SecondsNeeded != nil {
 		f.Check(*in.SecondsNeeded >= 0 && *in.SecondsNeeded <= MaxSeconds, "seconds_needed", "field.out_of_range", 0, MaxSeconds)
 	}
@@ -188,10 +191,10 @@ func (s *Store) CreateSession(ctx context.Context, pr *auth.Principal, in Sessio
 	}
 	now := s.stamp()
 	ses := &Session{ID: db.NewID(), OrgID: e.UnionID, OrgName: e.UnionName, EmployerID: e.ID, EmployerName: e.Name, Term: in.Term, Meeting: in.Meeting,
-		HeldOn: in.HeldOn, Place: in.Place, Status: SessionPlanned, SecondsNeeded: seconds, Version: 1, CreatedAt: now, UpdatedAt: now, path: path}
+		Title: in.Title, HeldOn: in.HeldOn, Place: in.Place, Status: SessionPlanned, SecondsNeeded: seconds, Version: 1, CreatedAt: now, UpdatedAt: now, path: path}
 	err = s.DB.Tx(ctx, func(tx *db.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO congress_sessions (id, org_id, employer_id, term, meeting, held_on, place, status, seconds_needed, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ses.ID, ses.OrgID, ses.EmployerID, ses.Term, ses.Meeting, ses.HeldOn, ses.Place, ses.Status,
+		_, err := tx.Exec(ctx, `INSERT INTO congress_sessions (id, org_id, employer_id, term, meeting, title, held_on, place, status, seconds_needed, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ses.ID, ses.OrgID, ses.EmployerID, ses.Term, ses.Meeting, ses.Title, ses.HeldOn, ses.Place, ses.Status,
 			ses.SecondsNeeded, scope.Millis(now), scope.Millis(now))
 		if db.IsUnique(err) {
 			f.Add("meeting", "congress.session_taken", ses.Term, ses.Meeting)
@@ -201,7 +204,7 @@ func (s *Store) CreateSession(ctx context.Context, pr *auth.Principal, in Sessio
 			return errs.Internal(err, "congress: create session")
 		}
 		return audit.Record(ctx, tx, audit.Event{Action: "congress.session_create", Entity: "congress_session", EntityID: db.FormatID(ses.ID), OrgPath: path,
-			After: map[string]any{"employer": e.Name, "term": ses.Term, "meeting": ses.Meeting, "held_on": ses.HeldOn, "place": ses.Place, "seconds_needed": seconds}})
+			After: map[string]any{"employer": e.Name, "term": ses.Term, "meeting": ses.Meeting, "title": ses.Title, "held_on": ses.HeldOn, "place": ses.Place, "seconds_needed": seconds}})
 	})
 	if err != nil {
 		return nil, err
@@ -209,7 +212,7 @@ func (s *Store) CreateSession(ctx context.Context, pr *auth.Principal, in Sessio
 	return ses, nil
 }
 
-const sessionCols = `s.id, s.org_id, o.name, o.path, s.employer_id, e.name, s.term, s.meeting, s.held_on, s.place, s.status, s.seconds_needed,
+const sessionCols = `s.id, s.org_id, o.name, o.path, s.employer_id, e.name, s.term, s.meeting, s.title, s.held_on, s.place, s.status, s.seconds_needed,
 	(SELECT COUNT(*) FROM congress_delegates d WHERE d.session_id = s.id),
 	(SELECT COUNT(*) FROM congress_delegates d WHERE d.session_id = s.id AND d.present = 1),
 	(SELECT COUNT(*) FROM congress_motions m WHERE m.session_id = s.id),
@@ -220,7 +223,7 @@ const sessionFrom = ` FROM congress_sessions s JOIN orgs o ON o.id = s.org_id JO
 func scanSession(sc signup.Scanner) (Session, error) {
 	var v Session
 	var created, updated int64
-	err := sc.Scan(&v.ID, &v.OrgID, &v.OrgName, &v.path, &v.EmployerID, &v.EmployerName, &v.Term, &v.Meeting, &v.HeldOn, &v.Place, &v.Status,
+	err := sc.Scan(&v.ID, &v.OrgID, &v.OrgName, &v.path, &v.EmployerID, &v.EmployerName, &v.Term, &v.Meeting, &v.Title, &v.HeldOn, &v.Place, &v.Status,
 		&v.SecondsNeeded, &v.Delegates, &v.Present, &v.Motions, &v.Version, &created, &updated)
 	v.CreatedAt, v.UpdatedAt = scope.FromMillis(created), scope.FromMillis(updated)
 	v.QuorumMet = Quorum(v.Present, v.Delegates)

@@ -17,7 +17,7 @@ import (
 // at the union owning the session or item:
 //
 //	congress.sessions  sessions held (held or closed), by the day they were held on
-//	congress.motions   motions filed, by the month of filing
+//	congress.motions   motions filed (less those withdrawn), by the month of filing
 //	congress.answered  of them, answered, by the month of filing
 //	congress.affairs   open-affairs items published (not withdrawn), by the month of publishing
 const (
@@ -81,11 +81,12 @@ func StatSource() stats.Source {
 			}
 			return rows.Err()
 		}
-		const motions = "SELECT o.path, m.submitted_at FROM congress_motions m JOIN congress_sessions s ON s.id = m.session_id JOIN orgs o ON o.id = s.org_id"
+		// A withdrawn motion counts nowhere: its delegate took it back.
+		const motions = "SELECT o.path, m.submitted_at FROM congress_motions m JOIN congress_sessions s ON s.id = m.session_id JOIN orgs o ON o.id = s.org_id WHERE m.status <> 'withdrawn'"
 		if err := stamped(StatMotions, motions); err != nil {
 			return err
 		}
-		if err := stamped(StatAnswered, motions+" WHERE m.answered_at <> 0"); err != nil {
+		if err := stamped(StatAnswered, motions+" AND m.answered_at <> 0"); err != nil {
 			return err
 		}
 		return stamped(StatAffairs, "SELECT o.path, a.published_at FROM congress_affairs a JOIN orgs o ON o.id = a.org_id WHERE a.status = ?", AffairPublished)

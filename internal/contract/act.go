@@ -12,6 +12,7 @@ import (
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
 	"gonghui/internal/scope"
+	"gonghui/internal/signup"
 )
 
 // What staff do with a contract after drafting it. Each change locks the
@@ -197,6 +198,19 @@ func (s *Store) Renew(ctx context.Context, pr *auth.Principal, id int64) (*Contr
 		}
 		start := addDays(c.EndsOn, 1)
 		end := sameTerm(c.StartsOn, c.EndsOn, start)
+		// The renewal's term must be free for its employers: another
+		// contract of the kind already made for them after this one is
+		// refused here, not found when the renewal is saved.
+		es, err := s.coveredInputs(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := checkOverlap(ctx, tx, next, id, c.Kind, start, end, es, errs.Fields{}); err != nil {
+			if e, ok := errs.As(err); ok && e.Fields != nil {
+				return errs.Conflict("overlap", "contract.renewal_overlaps")
+			}
+			return err
+		}
 		now := s.stamp()
 		ms := scope.Millis(now)
 		_, err = tx.Exec(ctx, `INSERT INTO contracts (id, org_id, title, kind, coverage, union_rep, employer_rep, signed_on, starts_on, ends_on,
@@ -248,4 +262,13 @@ func sameTerm(start0, end0, start string) string {
 // contract of a renewal, which belongs to the same union.
 func (s *Store) lockAny(ctx context.Context, tx *db.Tx, id int64) (*Contract, error) {
 	return one(tx.QueryRow(ctx, "SELECT "+contractCols+contractFrom+" WHERE c.id = ?"+tx.ForUpdateOf("c"), id), s.Today())
+}
+
+// coveredInputs are the employers contract id covers, as a form gives them.
+func (s *Store) coveredInputs(ctx context.Context, tx *db.Tx, id int64) ([]EmployerInput, error) {
+	rows, err := tx.Query(ctx, "SELECT employer_id, workers FROM contract_employers WHERE contract_id = ? ORDER BY employer_id", id)
+	return signup.All(rows, err, "contract: employers", func(sc signup.Scanner) (EmployerInput, error) {
+		var e EmployerInput
+		return e, sc.Scan(&e.EmployerID, &e.Workers)
+	})
 }

@@ -3,6 +3,8 @@ package contract
 import (
 	"context"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"gonghui/internal/audit"
@@ -88,6 +90,9 @@ func (s *Store) Create(ctx context.Context, pr *auth.Principal, in Input) (*Cont
 		if err != nil {
 			return err
 		}
+		if err := checkOverlap(ctx, tx, 0, 0, in.Kind, in.StartsOn, in.EndsOn, in.Employers, f); err != nil {
+			return err
+		}
 		now := s.stamp()
 		ms := scope.Millis(now)
 		if _, err := tx.Exec(ctx, `INSERT INTO contracts (id, org_id, title, kind, coverage, union_rep, employer_rep, signed_on, starts_on, ends_on,
@@ -144,6 +149,9 @@ func (s *Store) Update(ctx context.Context, pr *auth.Principal, id int64, versio
 			if err := checkRenewalDays(ctx, tx, c.PreviousID, in.StartsOn, f); err != nil {
 				return err
 			}
+		}
+		if err := checkOverlap(ctx, tx, id, c.PreviousID, in.Kind, in.StartsOn, in.EndsOn, in.Employers, f); err != nil {
+			return err
 		}
 		now := s.stamp()
 		if _, err := tx.Exec(ctx, `UPDATE contracts SET title = ?, kind = ?, coverage = ?, union_rep = ?, employer_rep = ?, signed_on = ?, starts_on = ?,
@@ -235,4 +243,54 @@ func employerIDs(ctx context.Context, tx *db.Tx, id int64) ([]int64, error) {
 	})
 	slices.Sort(out)
 	return out, err
+}
+
+// checkOverlap refuses, inside tx, a term of kind for employers that
+// overlaps the term of another contract of the same kind covering any of
+// them: an employer has one contract of a kind at a time. The contract
+// being written (self, 0 when new) and its renewal chain's neighbours
+// (the contract it renews, the one renewing it: a renewal may take over
+// before its predecessor's term ends) are not counted; a contract whose
+// renewal took over counts until it did. The employers' rows are locked
+// first, in id order: two processes writing contracts for one employer
+// take turns, and the second sees the first's contract (row locks on
+// PostgreSQL; SQLite's write transaction excludes other writers).
+func checkOverlap(ctx context.Context, tx *db.Tx, self, previous int64, kind Kind, start, end string, es []EmployerInput, f errs.Fields) error {
+	ids := make([]int64, 0, len(es))
+	at := map[int64]int{}
+	for i, e := range es {
+		ids = append(ids, e.EmployerID)
+		at[e.EmployerID] = i
+	}
+	slices.Sort(ids)
+	in := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+	args := make([]any, 0, len(ids)+8)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	if err := tx.LockRows(ctx, "SELECT id FROM employers WHERE id IN ("+in+") ORDER BY id", args...); err != nil {
+		return errs.Internal(err, "contract: lock employers")
+	}
+	rows, err := tx.Query(ctx, `SELECT ce.employer_id, c.title, c.starts_on, c.ends_on FROM contract_employers ce JOIN contracts c ON c.id = ce.contract_id
+		WHERE ce.employer_id IN (`+in+`) AND c.kind = ? AND c.id <> ? AND c.id <> ? AND (c.previous_id IS NULL OR c.previous_id <> ?)
+		AND c.starts_on <= ? AND c.ends_on >= ? AND NOT (c.renewed = 1 AND c.lapse_on <> '' AND c.lapse_on <= ?)
+		ORDER BY ce.employer_id, c.starts_on, c.id`, append(args, kind, self, previous, self, end, start, start)...)
+	type clash struct {
+		employer          int64
+		title, from, till string
+	}
+	found, err := signup.All(rows, err, "contract: overlap", func(sc signup.Scanner) (clash, error) {
+		var c clash
+		return c, sc.Scan(&c.employer, &c.title, &c.from, &c.till)
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range found {
+		field := "employers." + strconv.Itoa(at[c.employer]) + ".employer_id"
+		if _, ok := f[field]; !ok {
+			f.Add(field, "contract.overlaps", c.title, c.from, c.till)
+		}
+	}
+	return f.Err()
 }

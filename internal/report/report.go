@@ -201,7 +201,15 @@ func (r *Reporter) Dashboard(ctx context.Context, pr *auth.Principal, id int64, 
 		return nil, errs.Internal(err, "report: applications")
 	}
 	for _, s := range Sections() {
-		d.Sections = append(d.Sections, SectionFigures{Section: s, Value: s.Figures(f, from, to)})
+		v := s.Figures(f, from, to)
+		// A period's end is a day: levels that depend on the day are
+		// counted as of it, not as of today.
+		if ds, ok := s.(Dated); ok && p.To != "" {
+			if err := ds.AsOf(ctx, r.Stats.DB, o.Path, p.From, p.To, v); err != nil {
+				return nil, errs.Internal(err, "report: "+s.Key())
+			}
+		}
+		d.Sections = append(d.Sections, SectionFigures{Section: s, Value: v})
 	}
 	n, at, err := r.Stats.Pending(ctx)
 	if err != nil {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -35,6 +36,15 @@ type Section interface {
 	Type() reflect.Type                 // the Go type Figures answers, for the OpenAPI document
 }
 
+// Dated is a section some of whose levels depend on the day (contracts in
+// force): the rollups keep them as of today, so for a period that ends on
+// a day the dashboard asks the section to count them as of that day, and
+// what falls due within the period, from the module's own rows in the
+// subtree at path (from and to are days, "YYYY-MM-DD"; from may be "").
+type Dated interface {
+	AsOf(ctx context.Context, q stats.Queryer, path, from, to string, v any) error
+}
+
 // Item is one figure of a section on the dashboard page.
 type Item struct {
 	Key    string // the figure's name on the page (data-fig)
@@ -65,6 +75,17 @@ type SectionOf[T any] struct {
 	Summary  func(v T, tr Translate) []string
 	Export   func(v T, tr Translate) []Figure
 	Columns  []Column
+	// On, when set, makes the section Dated: it recounts v's day-dependent
+	// levels as of the period's last day.
+	On func(ctx context.Context, q stats.Queryer, path, from, to string, v T) error
+}
+
+// AsOf recounts v as of day to through On (nothing without one).
+func (s SectionOf[T]) AsOf(ctx context.Context, q stats.Queryer, path, from, to string, v any) error {
+	if t, ok := v.(T); ok && s.On != nil {
+		return s.On(ctx, q, path, from, to, t)
+	}
+	return nil
 }
 
 func (s SectionOf[T]) Key() string   { return s.Name }

@@ -89,6 +89,25 @@ func TestCongressAPI(t *testing.T) {
 			{name: "named vote", as: "officer_a", method: "POST", path: "/api/v1/congress/agenda/{item}/ballots",
 				body: `{"ballots":[{"member_id":"{d1}","choice":"for"},{"member_id":"{d2}","choice":"against"}]}`, status: 200, want: []string{`"vote_kind":"named"`, `"passed":false`}},
 			{name: "ballots", as: "officer_a", method: "GET", path: "/api/v1/congress/agenda/{item}/ballots", status: 200, want: []string{"张一", `"choice":"against"`}},
+			// Edits: bad input named, a stale version refused, a voted item fixed.
+			{name: "bad edit", as: "officer_a", method: "PUT", path: "/api/v1/congress/sessions/{ses}", body: `{"held_on":"2026-02-30","place":"a\nb"}`,
+				status: 422, want: []string{`"held_on"`, `"place"`}},
+			{name: "neighbour edits", as: "officer_b", method: "PUT", path: "/api/v1/congress/sessions/{ses}", body: `{"held_on":"2026-12-02"}`, status: 404},
+			{name: "stale edit", as: "officer_a", method: "PUT", path: "/api/v1/congress/sessions/{ses}", body: `{"version":1,"held_on":"2026-12-02"}`, status: 409, want: []string{`"stale"`}},
+			{name: "edit", as: "officer_a", method: "PUT", path: "/api/v1/congress/sessions/{ses}", body: `{"title":"第二届职代会第一次会议","held_on":"2026-12-02","place":"报告厅"}`,
+				status: 200, want: []string{`"title":"第二届职代会第一次会议"`, `"held_on":"2026-12-02"`}},
+			{name: "move the voted", as: "officer_a", method: "POST", path: "/api/v1/congress/agenda/{item}/move", body: `{"direction":"down"}`, status: 409, want: []string{`"voted"`}},
+			{name: "delete the voted", as: "officer_a", method: "DELETE", path: "/api/v1/congress/agenda/{item}", status: 409, want: []string{`"voted"`}},
+			{name: "history", as: "officer_a", method: "GET", path: "/api/v1/congress/sessions/{ses}", status: 200, want: []string{`"kind":"edited"`, `"body":"title,held_on,place"`}},
+		})
+		var more struct{ ID string }
+		f.postJSON("officer_a", "POST", "/api/v1/congress/sessions/{ses}/agenda", `{"title":"审议财务报告"}`, 200, &more)
+		f.ids["item2"] = more.ID
+		f.run([]Step{
+			{name: "bad direction", as: "officer_a", method: "POST", path: "/api/v1/congress/agenda/{item2}/move", body: `{"direction":"left"}`, status: 422, want: []string{`"direction"`}},
+			{name: "at the bottom", as: "officer_a", method: "POST", path: "/api/v1/congress/agenda/{item2}/move", body: `{"direction":"down"}`, status: 200, want: []string{"审议财务报告"}},
+			{name: "neighbour deletes", as: "officer_b", method: "DELETE", path: "/api/v1/congress/agenda/{item2}", status: 404},
+			{name: "delete", as: "officer_a", method: "DELETE", path: "/api/v1/congress/agenda/{item2}", status: 204},
 		})
 
 		// A motion from the phone, seconded by two others, once each.
@@ -118,6 +137,7 @@ func TestCongressAPI(t *testing.T) {
 			{name: "rate", as: "d1", method: "POST", path: "/api/v1/me/congress/motions/{motion}/rating", body: `{"rating":"basically"}`, status: 200, want: []string{`"rating":"basically"`}},
 			{name: "rate again", as: "d1", method: "POST", path: "/api/v1/me/congress/motions/{motion}/rating", body: `{"rating":"satisfied"}`, status: 409},
 			{name: "staff may not use the member's routes", as: "officer_a", method: "GET", path: "/api/v1/me/congress/motions/{motion}", status: 404},
+			{name: "withdraw after review", as: "d1", method: "POST", path: "/api/v1/me/congress/motions/{motion}/withdraw", status: 409, want: []string{`"reviewed"`}},
 		})
 		res := f.send(f.token("officer_a"), "GET", "/api/v1/congress/motions/export?status=answered", "", nil)
 		if res.status != 200 || !strings.HasPrefix(res.body, "PK") {

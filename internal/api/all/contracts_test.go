@@ -29,6 +29,9 @@ func TestContractsAPI(t *testing.T) {
 				body: strings.Replace(good, "{empA}", "{empB}", 1), want: []string{`"employers.0.employer_id"`}},
 			{name: "nothing stored", as: "officer_a", method: "GET", path: "/api/v1/contracts", status: 200, want: []string{`"items":[]`}},
 			{name: "choices", as: "officer_a", method: "GET", path: "/api/v1/contracts/employers", status: 200, want: []string{"测试公司A"}, not: []string{"测试公司B"}},
+			{name: "choices by initials", as: "officer_a", method: "GET", path: "/api/v1/contracts/employers?q=csgs", status: 200, want: []string{"测试公司A"}, not: []string{"测试公司B"}},
+			{name: "no choice matches", as: "officer_a", method: "GET", path: "/api/v1/contracts/employers?q=%E6%97%A0%E6%AD%A4", status: 200, want: []string{`"items":[]`}},
+			{name: "search too long", as: "officer_a", method: "GET", path: "/api/v1/contracts/employers?q=" + strings.Repeat("x", 101), status: 422, want: []string{`"q"`}},
 		})
 		res := f.send(f.token("officer_a"), "POST", "/api/v1/contracts", "application/json", strings.NewReader(f.expand(good)))
 		var c struct{ ID, Status string }
@@ -42,6 +45,8 @@ func TestContractsAPI(t *testing.T) {
 			{name: "a leader reads", as: "leader_a", method: "GET", path: "/api/v1/contracts/{contract}", status: 200, want: []string{`"can":{"edit":false`}},
 			{name: "a leader may not submit", as: "leader_a", method: "POST", path: "/api/v1/contracts/{contract}/submit", body: `{}`, status: 403},
 			{name: "submit in the future", as: "officer_a", method: "POST", path: "/api/v1/contracts/{contract}/submit", body: `{"submitted_on":"2026-03-11"}`, status: 422, want: []string{`"submitted_on"`}},
+			{name: "an overlapping second", as: "officer_a", method: "POST", path: "/api/v1/contracts", status: 422,
+				body: strings.Replace(good, `"starts_on":"2026-03-01"`, `"starts_on":"2026-06-01"`, 1), want: []string{`"employers.0.employer_id"`, "重叠"}},
 			{name: "submit", as: "officer_a", method: "POST", path: "/api/v1/contracts/{contract}/submit", body: `{"submitted_on":"2026-03-01"}`, status: 200,
 				want: []string{`"status":"review"`, `"review_ends_on":"2026-03-16"`, `"effective_on":"2026-03-17"`}},
 			{name: "no edits once submitted", as: "officer_a", method: "PUT", path: "/api/v1/contracts/{contract}", body: `{"version":2}`, status: 422},

@@ -22,6 +22,7 @@ func (h *API) routes() []api.Route {
 		api.R("POST", "/congress/sessions", api.Full, h.createSession, api.Doc("createCongressSession", "Plan a session (第N届第M次会议) of an employer's congress, owned by the employer's union (congress.write there). 422 with meeting when the number is taken").
 			In(sessionInput{}).Made(congress.Session{})),
 		api.R("GET", "/congress/sessions/{id}", api.Full, h.getSession, api.Doc("getCongressSession", "A session with its delegates and their composition, attendance and quorum, agenda with votes, and motions").Out(congress.SessionView{}).Errors(400, 422)),
+		api.R("PUT", "/congress/sessions/{id}", api.Full, h.editSession, api.Doc("editCongressSession", "Change a session's title (optional), date and place until it closes (409 wrong_status), at the version read (409 stale); a held session's figure follows its date. Audited and kept in the session's history").In(sessionEditInput{}).Out(congress.Session{}).Errors(409)),
 		api.R("POST", "/congress/sessions/{id}/status", api.Full, h.setStatus, api.Doc("setCongressSessionStatus", "Move a session on: planned → held → closed (never back; 409 wrong_status)").In(statusInput{}).Out(congress.Session{}).Errors(409)),
 		api.R("POST", "/congress/sessions/{id}/delegates", api.Full, h.addDelegate, api.Doc("addCongressDelegate", "Elect a member of the employer's union (its subtree; employed by that employer or none on record) as a delegate. 422 member_id when not one, or already a delegate").
 			In(delegateInput{}).Made(congress.Delegate{}).Errors(409)),
@@ -29,6 +30,8 @@ func (h *API) routes() []api.Route {
 		api.R("PUT", "/congress/sessions/{id}/attendance", api.Full, h.attendance, api.Doc("setCongressAttendance", "Record who of the delegates are present (everyone else is absent); the session answers whether its quorum (two thirds of the delegates) is met").
 			In(attendanceInput{}).Out(congress.Session{}).Errors(409)),
 		api.R("POST", "/congress/sessions/{id}/agenda", api.Full, h.addItem, api.Doc("addCongressAgendaItem", "Append an item to the agenda").In(congress.AgendaInput{}).Out(congress.AgendaItem{}).Errors(409)),
+		api.R("POST", "/congress/agenda/{id}/move", api.Full, h.moveItem, api.Doc("moveCongressAgendaItem", "Move an item one place up or down, swapping it with its neighbour; neither may have been voted on (409 voted), nor the session closed (409 wrong_status). At either end it stays. Answers the agenda").In(moveInput{}).Out(api.List[congress.AgendaItem]{}).Errors(409)),
+		api.R("DELETE", "/congress/agenda/{id}", api.Full, h.deleteItem, api.Doc("deleteCongressAgendaItem", "Take an item off the agenda of a session not closed, unless it was voted on (409 voted)").None("Deleted").Errors(409)),
 		api.R("POST", "/congress/agenda/{id}/vote", api.Full, h.vote, api.Doc("recordCongressVote", "Record a vote's counts on an agenda item of a held session whose quorum is met (409 not_held, no_quorum). The counts together cannot exceed the delegates present (422 for); the item passes with more than half of all delegates for it").
 			In(congress.VoteInput{}).Out(congress.AgendaItem{}).Errors(409)),
 		api.R("POST", "/congress/agenda/{id}/ballots", api.Full, h.namedVote, api.Doc("recordCongressNamedVote", "Record a named vote: one ballot per present delegate; the counts follow").In(ballotsInput{}).Out(congress.AgendaItem{}).Errors(409)),
@@ -59,12 +62,16 @@ func (h *API) routes() []api.Route {
 		api.R("POST", "/me/congress/sessions/{id}/motions", api.Self, h.submit(false), api.Doc("fileCongressMotion", "File a motion at a session of which the member is a delegate; it waits for the session's number of seconds").In(motionInput{}).Made(congress.Motion{}).Errors(409)),
 		api.R("GET", "/me/congress/motions/{id}", api.Self, h.myMotion, api.Doc("myCongressMotion", "A motion of one of the member's sessions").Out(congress.MotionView{}).Errors(400)),
 		api.R("POST", "/me/congress/motions/{id}/second", api.Self, h.second, api.Doc("secondCongressMotion", "Second (附议) another delegate's motion, once (409 already_seconded, own_motion)").Out(congress.Motion{}).Errors(409)),
+		api.R("POST", "/me/congress/motions/{id}/withdraw", api.Self, h.withdrawMotion, api.Doc("withdrawCongressMotion", "Withdraw one's own motion while it waits for seconds or review (409 reviewed afterwards); it then counts nowhere").Out(congress.Motion{}).Errors(409)),
 		api.R("POST", "/me/congress/motions/{id}/rating", api.Self, h.rate, api.Doc("rateCongressMotion", "Rate the answer to one's motion, once per answer; not satisfied with the first answer sends it back to be answered again").In(rateInput{}).Out(congress.Motion{}).Errors(409)),
 		api.R("GET", "/me/congress/affairs/{id}", api.Self, h.readAffair, api.Doc("readCongressAffair", "Read an open-affairs item published to the member (counted once among its readers)").Out(congress.Affair{}).Errors(400, 409)),
 	})
 }
 
 func notes(ns api.Notes) {
+	api.Note[moveInput](ns, api.TypeNote{Name: "CongressAgendaMove", Fields: map[string]api.FieldNote{"direction": {Enum: []string{"up", "down"}}}})
+	api.Note[congress.SessionEvent](ns, api.TypeNote{Name: "CongressSessionEvent", Desc: "One change of a session after it was planned", Fields: map[string]api.FieldNote{
+		"kind": {Enum: congress.SessionEventKinds}, "body": {Desc: "the fields edited (comma-separated), or the agenda item's or motion's title"}}})
 	sessionStatuses, motionStatuses := api.EnumOf(congress.SessionStatuses...), api.EnumOf(congress.MotionStatuses...)
 	categories, ratings := api.EnumOf(congress.Categories...), api.EnumOf(congress.Ratings...)
 	api.Note[congress.Session](ns, api.TypeNote{Name: "CongressSession", Desc: "A session (第N届第M次会议) of an employer's workers' congress", Fields: map[string]api.FieldNote{

@@ -366,3 +366,43 @@ func (h *API) rate(w http.ResponseWriter, r *http.Request) error {
 func (h *API) readAffair(w http.ResponseWriter, r *http.Request) error {
 	return api.Get(w, r, h.Congress.ReadAffair)
 }
+
+type sessionEditInput struct {
+	Version int    `json:"version"` // as read; 0 skips the check
+	Title   string `json:"title"`
+	HeldOn  string `json:"held_on"`
+	Place   string `json:"place"`
+}
+
+// editSession: PUT /congress/sessions/{id}.
+func (h *API) editSession(w http.ResponseWriter, r *http.Request) error {
+	return api.Act(w, r, func(ctx context.Context, p *auth.Principal, id int64, in sessionEditInput) (*congress.Session, error) {
+		return h.Congress.EditSession(ctx, p, id, in.Version, congress.SessionEdit{Title: in.Title, HeldOn: in.HeldOn, Place: in.Place})
+	})
+}
+
+type moveInput struct {
+	Direction string `json:"direction"` // up or down
+}
+
+// moveItem: POST /congress/agenda/{id}/move.
+func (h *API) moveItem(w http.ResponseWriter, r *http.Request) error {
+	return api.Act(w, r, func(ctx context.Context, p *auth.Principal, id int64, in moveInput) (*api.List[congress.AgendaItem], error) {
+		by := map[string]int{"up": -1, "down": 1}[in.Direction] // anything else: 0, the store's field error
+		items, err := h.Congress.MoveAgendaItem(ctx, p, id, by)
+		if err != nil {
+			return nil, err
+		}
+		return &api.List[congress.AgendaItem]{Items: items}, nil
+	})
+}
+
+// deleteItem: DELETE /congress/agenda/{id}.
+func (h *API) deleteItem(w http.ResponseWriter, r *http.Request) error {
+	return api.Remove(w, r, h.Congress.DeleteAgendaItem)
+}
+
+// withdrawMotion: POST /me/congress/motions/{id}/withdraw.
+func (h *API) withdrawMotion(w http.ResponseWriter, r *http.Request) error {
+	return api.Step(w, r, h.Congress.WithdrawMotion)
+}

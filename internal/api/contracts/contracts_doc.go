@@ -20,8 +20,9 @@ func (h *API) routes() []api.Route {
 			Params(api.QP("org", "only this organisation's subtree", api.IDS())).Out(contract.Totals{}).Errors(422)),
 		api.R("GET", "/contracts/export.xlsx", api.Full, h.export, api.Doc("exportContracts", "The contracts the filters select (up to 10,000) as .xlsx").
 			Params(listParams...).File("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "The workbook").Errors(422)),
-		api.R("GET", "/contracts/employers", api.Full, h.choices, api.Doc("contractEmployers", "Employers a contract drafted by the caller may cover: those owned or organised within the subtrees where the caller holds contract.write, by name (the first 500)").
-			Out(api.List[contract.Choice]{})),
+		api.R("GET", "/contracts/employers", api.Full, h.choices, api.Doc("contractEmployers", "Employers a contract drafted by the caller may cover: those owned or organised within the subtrees where the caller holds contract.write, by name (the first 500), or those matching q").
+			Params(api.QP("q", "a credit code (spaces allowed), or words of the name or short name, or their pinyin initials; at most 100 characters", api.Str())).
+			Out(api.List[contract.Choice]{}).Errors(422)),
 		api.R("POST", "/contracts", api.Full, h.create, api.Doc("createContract", "Draft a contract negotiated by an organisation where the caller holds contract.write, covering employers of its subtree (one for an employer's contract, two or more for a regional or industry one)").
 			In(contractInput{}).Made(contract.Contract{})),
 		api.R("GET", "/contracts/{id}", api.Full, h.get, api.Doc("getContract", "A contract with its employers, history, renewal chain, text and what the caller may do now (404 outside the caller's subtrees)").Out(contract.Detail{}).Errors(400)),

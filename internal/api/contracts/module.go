@@ -215,9 +215,9 @@ func (h *API) export(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// choices: GET /contracts/employers.
+// choices: GET /contracts/employers?q=.
 func (h *API) choices(w http.ResponseWriter, r *http.Request) error {
-	out, err := h.Contracts.Choices(r.Context(), api.Principal(r))
+	out, err := h.Contracts.SearchEmployers(r.Context(), api.Principal(r), api.NewQuery(r).Str("q"), contract.MaxChoices)
 	if err != nil {
 		return err
 	}

@@ -208,6 +208,22 @@ func (h *Pages) portalSecond(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	return nil
 }
 
+// portalWithdraw: the delegate takes back their motion before review.
+func (h *Pages) portalWithdraw(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	id, err := web.IDParam(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := h.Congress.WithdrawMotion(r.Context(), p, id); err != nil {
+		if errs.Is(err, errs.KindConflict) {
+			return h.renderPortalMotion(w, r, p, err)
+		}
+		return err
+	}
+	web.Redirect(w, r, memberMotionURL(id), "flash.congress.motion_withdrawn")
+	return nil
+}
+
 func (h *Pages) portalRate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	id, err := web.IDParam(r, "id")
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"gonghui/internal/auth"
@@ -175,6 +176,7 @@ type compRow struct {
 type agendaRow struct {
 	ID, Title, Note, Position string
 	Voted, Passed, Named      bool
+	First, Last               bool // at the top or the bottom: no move up or down
 	For, Against, Abstain     int
 	Result                    string
 }
@@ -207,6 +209,23 @@ type showData struct {
 	Searched    bool
 	MotionsURL  string
 	Rules       string
+	Edit        map[string]string // the edit form's values
+	History     []historyRow
+}
+
+// historyRow is one entry of the session's history.
+type historyRow struct{ What, By, At string }
+
+// historyWhat is an entry's sentence.
+func historyWhat(pg *web.Page, e congress.SessionEvent) string {
+	if e.Kind != congress.EvEdited {
+		return pg.T("congress.history."+e.Kind, e.Body)
+	}
+	var names []string
+	for _, f := range strings.Split(e.Body, ",") {
+		names = append(names, pg.T("congress.history.field."+f))
+	}
+	return pg.T("congress.history.edited", strings.Join(names, pg.T("congress.history.sep")))
 }
 
 func (h *Pages) show(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -242,6 +261,7 @@ func (h *Pages) renderShow(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		Open: v.Status != congress.SessionClosed, Held: v.Status == congress.SessionHeld, Failed: failed,
 		Categories: web.EnumOptions(pg.Lang, congress.Categories, categoryLabel), Genders: web.EnumOptions(pg.Lang, congress.Genders, genderLabel),
 		MotionsURL: "/congress/motions?session=" + db.FormatID(id),
+		Edit:       map[string]string{"session_title": v.Title, "held_on": v.HeldOn, "place": v.Place, "version": strconv.Itoa(v.Version)},
 		Rules:      pg.T("congress.rules", congress.FrontlineMinPercent, congress.LeadersMaxPercent)}
 	for _, c := range congress.Choices {
 		d.Choices = append(d.Choices, web.Option{Value: string(c), Label: pg.T("congress.choice." + string(c))})
@@ -275,9 +295,10 @@ func (h *Pages) renderShow(w http.ResponseWriter, r *http.Request, p *auth.Princ
 			d.Present = append(d.Present, row)
 		}
 	}
-	for _, it := range v.Agenda {
+	for i, it := range v.Agenda {
 		a := agendaRow{ID: db.FormatID(it.ID), Title: it.Title, Note: it.Note, Position: strconv.Itoa(it.Position), Voted: it.VotedAt != nil,
-			Passed: it.Passed, Named: it.VoteKind == congress.VoteNamed, For: it.For, Against: it.Against, Abstain: it.Abstain}
+			Passed: it.Passed, Named: it.VoteKind == congress.VoteNamed, For: it.For, Against: it.Against, Abstain: it.Abstain,
+			First: i == 0 || v.Agenda[i-1].VotedAt != nil, Last: i == len(v.Agenda)-1 || v.Agenda[i+1].VotedAt != nil}
 		if a.Voted {
 			key := "congress.vote.failed"
 			if it.Passed {
@@ -289,6 +310,9 @@ func (h *Pages) renderShow(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	}
 	for i := range v.MotionList {
 		d.Motions = append(d.Motions, motionRowOf(pg.Lang, &v.MotionList[i], motionURL(v.MotionList[i].ID)))
+	}
+	for _, e := range v.History {
+		d.History = append(d.History, historyRow{What: historyWhat(pg, e), By: e.By, At: web.FormatTime(e.At, "2006-01-02 15:04")})
 	}
 	if hits != nil {
 		d.Hits, d.Searched = *hits, true
@@ -311,6 +335,30 @@ func (h *Pages) act(w http.ResponseWriter, r *http.Request, p *auth.Principal) e
 	switch action {
 	case "status":
 		_, err = h.Congress.SetStatus(ctx, p, id, congress.SessionStatus(web.FormValue(r, "status")))
+	case "edit":
+		version, _ := strconv.Atoi(web.FormValue(r, "version"))
+		_, err = h.Congress.EditSession(ctx, p, id, version, congress.SessionEdit{Title: r.PostFormValue("session_title"), HeldOn: web.FormValue(r, "held_on"),
+			Place: r.PostFormValue("place")})
+		// The page has other forms with a "title" (an agenda item's, a
+		// motion's): the session's is named apart.
+		if e, ok := errs.As(err); ok && e.Fields != nil {
+			if f, ok := e.Fields["title"]; ok {
+				delete(e.Fields, "title")
+				e.Fields["session_title"] = f
+			}
+		}
+	case "agenda_move":
+		anchor = "agenda"
+		by := 1
+		if web.FormValue(r, "by") == "up" {
+			by = -1
+		} else if web.FormValue(r, "by") != "down" {
+			by = 0 // refused by the store as the field "direction"
+		}
+		_, err = h.Congress.MoveAgendaItem(ctx, p, web.ParseIDValue(web.FormValue(r, "item")), by)
+	case "agenda_delete":
+		anchor = "agenda"
+		err = h.Congress.DeleteAgendaItem(ctx, p, web.ParseIDValue(web.FormValue(r, "item")))
 	case "delegate":
 		if web.FormValue(r, "find") != "" {
 			return h.findMembers(w, r, p, id)

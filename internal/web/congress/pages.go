@@ -60,6 +60,7 @@ func (h *Pages) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /m/congress/motions/{id}", m(h.portalMotion))
 	mux.HandleFunc("POST /m/congress/motions/{id}/second", m(h.portalSecond))
 	mux.HandleFunc("POST /m/congress/motions/{id}/rating", m(h.portalRate))
+	mux.HandleFunc("POST /m/congress/motions/{id}/withdraw", m(h.portalWithdraw))
 	mux.HandleFunc("GET /m/congress/affairs/{id}", m(h.portalAffair))
 }
 
@@ -126,15 +127,15 @@ func affairCategoryLabel(lang i18n.Lang, c congress.AffairCategory) string {
 
 // sessionRow is a session in a list or at the top of its page.
 type sessionRow struct {
-	URL, Link, Name, Employer, OrgName, HeldOn, Place string
-	StatusLabel, StatusV                              string
-	Delegates, Present, Motions                       int
-	Quorum                                            string // "已达法定人数" or how many are missing; "" before any attendance
-	QuorumMet                                         bool
+	URL, Link, Name, Title, Employer, OrgName, HeldOn, Place string
+	StatusLabel, StatusV                                     string
+	Delegates, Present, Motions                              int
+	Quorum                                                   string // "已达法定人数" or how many are missing; "" before any attendance
+	QuorumMet                                                bool
 }
 
 func sessionRowOf(lang i18n.Lang, s *congress.Session) sessionRow {
-	v := sessionRow{URL: sessionURL(s.ID), Name: sessionName(lang, s.Term, s.Meeting), Employer: s.EmployerName, OrgName: s.OrgName,
+	v := sessionRow{URL: sessionURL(s.ID), Name: sessionName(lang, s.Term, s.Meeting), Title: s.Title, Employer: s.EmployerName, OrgName: s.OrgName,
 		HeldOn: s.HeldOn, Place: s.Place, StatusLabel: sessionStatusLabel(lang, s.Status), StatusV: sessionStatusVariant(s.Status),
 		Delegates: s.Delegates, Present: s.Present, Motions: s.Motions, QuorumMet: s.QuorumMet}
 	v.Link = v.URL

@@ -3,6 +3,7 @@ package contracts
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"gonghui/internal/auth"
 	"gonghui/internal/contract"
@@ -37,9 +38,10 @@ func values(c *contract.Contract) map[string]string {
 	return v
 }
 
-// inputFrom reads the form; amounts that do not parse are field errors.
-func inputFrom(r *http.Request, f errs.Fields) contract.Input {
-	in := contract.Input{Title: r.PostFormValue("title"), Kind: contract.Kind(web.FormValue(r, "kind")), Coverage: contract.Coverage(web.FormValue(r, "coverage")),
+// inputFrom reads the form; amounts that do not parse and employers the
+// picker would not have offered are field errors.
+func (h *Pages) inputFrom(r *http.Request, p *auth.Principal, f errs.Fields) (in contract.Input, rows []string, err error) {
+	in = contract.Input{Title: r.PostFormValue("title"), Kind: contract.Kind(web.FormValue(r, "kind")), Coverage: contract.Coverage(web.FormValue(r, "coverage")),
 		UnionRep: r.PostFormValue("union_rep"), EmployerRep: r.PostFormValue("employer_rep"), SignedOn: r.PostFormValue("signed_on"),
 		StartsOn: r.PostFormValue("starts_on"), EndsOn: r.PostFormValue("ends_on"), Notes: r.PostFormValue("notes")}
 	in.OrgID = web.ParseIDValue(web.FormValue(r, "org_id"))
@@ -55,33 +57,66 @@ func inputFrom(r *http.Request, f errs.Fields) contract.Input {
 	}
 	for i := range formRows {
 		s := strconv.Itoa(i)
-		id, workers := web.FormValue(r, "employers."+s+".employer_id"), web.FormValue(r, "employers."+s+".workers")
-		if id == "" && workers == "" {
+		raw, workers := web.FormValue(r, employerField(s)), web.FormValue(r, "employers."+s+".workers")
+		if raw == "" && workers == "" {
 			continue
+		}
+		// The store numbers the rows it is given; the form's own errors
+		// are named by the row the user sees (rowsOf maps them back).
+		id, err := h.pickedEmployer(r, p, s, f)
+		if err != nil {
+			return in, rows, err
 		}
 		n, err := strconv.Atoi(workers)
 		if err != nil {
-			f.Add("employers."+strconv.Itoa(len(in.Employers))+".workers", "field.not_a_number")
+			f.Add("employers."+s+".workers", "field.not_a_number")
 		}
-		in.Employers = append(in.Employers, contract.EmployerInput{EmployerID: web.ParseIDValue(id), Workers: n})
+		in.Employers = append(in.Employers, contract.EmployerInput{EmployerID: id, Workers: n})
+		rows = append(rows, s)
 	}
-	return in
+	return in, rows, nil
 }
 
 // save saves through do when the form read cleanly; otherwise nothing is
-// saved and the form's own errors come back with the store's checks.
-func save(f errs.Fields, in contract.Input, do func() error) error {
+// saved and the form's own errors come back with the store's checks. The
+// store's errors of employer row k are moved to the form's row rows[k].
+func save(f errs.Fields, in contract.Input, rows []string, do func() error) error {
+	err := error(nil)
 	if len(f) == 0 {
-		return do()
-	}
-	if e, ok := errs.As(contract.Check(in)); ok && e.Fields != nil {
+		err = do()
+	} else if e, ok := errs.As(contract.Check(in)); ok && e.Fields != nil {
 		for k, v := range e.Fields {
+			k = formField(k, rows)
 			if _, ok := f[k]; !ok {
 				f[k] = v
 			}
 		}
+		return f.Err()
+	} else {
+		return f.Err()
 	}
-	return f.Err()
+	if e, ok := errs.As(err); ok && e.Fields != nil {
+		moved := make(map[string]errs.Field, len(e.Fields))
+		for k, v := range e.Fields {
+			moved[formField(k, rows)] = v
+		}
+		e.Fields = moved
+	}
+	return err
+}
+
+// formField renames a store's field "employers.<k>.<x>" to the form's row.
+func formField(field string, rows []string) string {
+	rest, ok := strings.CutPrefix(field, "employers.")
+	if !ok {
+		return field
+	}
+	k, tail, ok := strings.Cut(rest, ".")
+	i, err := strconv.Atoi(k)
+	if !ok || err != nil || i < 0 || i >= len(rows) {
+		return field
+	}
+	return "employers." + rows[i] + "." + tail
 }
 
 func (h *Pages) renderForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, action string, v map[string]string, editing bool, status int) error {
@@ -93,26 +128,46 @@ func (h *Pages) renderForm(w http.ResponseWriter, r *http.Request, p *auth.Princ
 			orgs = append(orgs, web.Option{Value: db.FormatID(g.OrgID), Label: g.OrgName})
 		}
 	}
-	choices, err := h.Contracts.Choices(r.Context(), p)
-	if err != nil {
-		return err
-	}
-	emps := []web.Option{{Value: "", Label: pg.T("contract.form.pick_employer")}}
-	for _, c := range choices {
-		emps = append(emps, web.Option{Value: db.FormatID(c.ID), Label: c.Name + " · " + c.OrgName})
-	}
-	var rows []string
-	for i := range formRows {
-		rows = append(rows, strconv.Itoa(i))
-	}
 	if v != nil && v["org_id"] == "" && len(orgs) > 0 {
 		v["org_id"] = orgs[0].Value // most staff act at one union
 	}
-	pg.Data = map[string]any{"Action": action, "V": v, "Orgs": orgs, "Employers": emps, "Rows": rows, "Editing": editing,
-		"Kinds": web.EnumOptions(pg.Lang, contract.Kinds, kindLabel), "Coverages": web.EnumOptions(pg.Lang, contract.Coverages, coverageLabel),
-		"Full": len(choices) >= contract.MaxChoices}
+	shown := v
+	if shown == nil && pg.Form != nil {
+		shown = pg.Form.Values
+	}
+	n := rowCount(r, shown)
+	var rows []formRow
+	for i := range n {
+		s := strconv.Itoa(i)
+		pk, err := h.employerPicker(r, p, pg, s, shown[employerField(s)])
+		if err != nil {
+			return err
+		}
+		rows = append(rows, formRow{N: s, Number: i + 1, Picker: pk})
+	}
+	pg.Data = map[string]any{"Action": action, "V": v, "Orgs": orgs, "Rows": rows, "RowCount": n, "MoreRows": n < formRows, "Editing": editing,
+		"Kinds": web.EnumOptions(pg.Lang, contract.Kinds, kindLabel), "Coverages": web.EnumOptions(pg.Lang, contract.Coverages, coverageLabel)}
 	h.Render(w, status, "contract_form", pg)
 	return nil
+}
+
+// formRow is one row of covered employers on the form.
+type formRow struct {
+	N      string // its index in the field names
+	Number int    // as people count
+	Picker *web.OrgPicker
+}
+
+// again shows the form once more, saving nothing, when the POST was a
+// picker's search, a cleared choice or "add a row": what was typed comes
+// back with it.
+func (h *Pages) again(w http.ResponseWriter, r *http.Request, p *auth.Principal, titleKey, action string, editing bool) (bool, error) {
+	if !web.PickerAsked(r) && r.PostFormValue(addRowButton) == "" {
+		return false, nil
+	}
+	pg := h.Page(w, r, p, titleKey, "contracts")
+	pg.Form = web.KeptForm(r)
+	return true, h.renderForm(w, r, p, pg, action, nil, editing, http.StatusOK)
 }
 
 func (h *Pages) newForm(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -125,10 +180,16 @@ func (h *Pages) newForm(w http.ResponseWriter, r *http.Request, p *auth.Principa
 }
 
 func (h *Pages) create(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	if done, err := h.again(w, r, p, "contract.new.title", "/contracts/new", false); done || err != nil {
+		return err
+	}
 	f := errs.Fields{}
-	in := inputFrom(r, f)
+	in, rows, err := h.inputFrom(r, p, f)
+	if err != nil {
+		return err
+	}
 	var c *contract.Contract
-	err := save(f, in, func() (err error) { c, err = h.Contracts.Create(r.Context(), p, in); return err })
+	err = save(f, in, rows, func() (err error) { c, err = h.Contracts.Create(r.Context(), p, in); return err })
 	if err == nil {
 		web.Redirect(w, r, contractURL(c.ID), "flash.contract.created")
 		return nil
@@ -161,10 +222,16 @@ func (h *Pages) update(w http.ResponseWriter, r *http.Request, p *auth.Principal
 	if err != nil {
 		return err
 	}
+	if done, err := h.again(w, r, p, "contract.edit.title", contractURL(id)+"/edit", true); done || err != nil {
+		return err
+	}
 	f := errs.Fields{}
-	in := inputFrom(r, f)
+	in, rows, err := h.inputFrom(r, p, f)
+	if err != nil {
+		return err
+	}
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	err = save(f, in, func() error { _, err := h.Contracts.Update(r.Context(), p, id, version, in); return err })
+	err = save(f, in, rows, func() error { _, err := h.Contracts.Update(r.Context(), p, id, version, in); return err })
 	if err == nil {
 		web.Redirect(w, r, contractURL(id), "flash.contract.saved")
 		return nil

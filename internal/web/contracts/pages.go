@@ -43,6 +43,7 @@ func (h *Pages) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /contracts", a(h.list))
 	mux.HandleFunc("GET /contracts/export.xlsx", a(h.export))
 	mux.HandleFunc("GET /contracts/new", a(h.newForm))
+	mux.HandleFunc("GET /contracts/pick/employers", a(h.pickEmployers))
 	mux.HandleFunc("POST /contracts/new", a(h.create))
 	mux.HandleFunc("GET /contracts/{id}", a(h.show))
 	mux.HandleFunc("GET /contracts/{id}/edit", a(h.editForm))

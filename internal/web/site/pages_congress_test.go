@@ -130,6 +130,43 @@ func TestCongressPages(t *testing.T) {
 		wantStatus(t, "vote", officer.post(page+"/vote", url.Values{"item": {item}, "for": {"3"}, "against": {"1"}, "abstain": {"0"}}, page), http.StatusSeeOther)
 		wantBody(t, "voted", officer.get(page), "赞成 3 票，超过全体 5 名代表的半数，通过")
 
+		// The agenda's order: items move and go until voted on; a voted
+		// one stays. Each change is in the session's history.
+		for _, title := range []string{"审议财务报告", "选举提案审查委员会"} {
+			wantStatus(t, "agenda", officer.post(page+"/agenda", url.Values{"title": {title}}, page), http.StatusSeeOther)
+		}
+		items := regexp.MustCompile(`action="`+page+`/agenda_delete"><input type="hidden" name="csrf_token" value="[^"]*"><input type="hidden" name="item" value="(\d+)"`).FindAllStringSubmatch(officer.get(page).body, -1)
+		if len(items) != 2 {
+			t.Fatalf("delete buttons: %d, want 2 (the voted item has none)", len(items))
+		}
+		a = officer.post(page+"/agenda_move", url.Values{"item": {items[1][1]}, "by": {"sideways"}}, page)
+		wantStatus(t, "bad direction", a, http.StatusUnprocessableEntity)
+		wantStatus(t, "move up", officer.post(page+"/agenda_move", url.Values{"item": {items[1][1]}, "by": {"up"}}, page), http.StatusSeeOther)
+		a = officer.get(page)
+		if i, j := strings.Index(a.body, "选举提案审查委员会"), strings.Index(a.body, "审议财务报告"); i < 0 || j < 0 || i > j {
+			t.Fatal("the moved item is not above the other")
+		}
+		a = officer.post(page+"/agenda_move", url.Values{"item": {item}, "by": {"down"}}, page)
+		wantStatus(t, "move the voted", a, http.StatusConflict)
+		wantBody(t, "move the voted", a, "这项议题已经表决，不能再移动或删除。")
+		wantStatus(t, "delete", officer.post(page+"/agenda_delete", url.Values{"item": {items[0][1]}}, page), http.StatusSeeOther)
+		wantStatus(t, "neighbour deletes", west.post(page+"/agenda_delete", url.Values{"item": {items[1][1]}}, "/congress"), http.StatusNotFound)
+
+		// The session's date, place and title: bad input named, nothing kept.
+		vm := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(officer.get(page).body)
+		a = officer.post(page+"/edit", url.Values{"version": {vm[1]}, "session_title": {strings.Repeat("长", 81)}, "held_on": {"2026-02-30"}, "place": {"礼堂"}}, page)
+		wantStatus(t, "bad edit", a, http.StatusUnprocessableEntity)
+		wantBody(t, "bad edit", a, `id="f-session_title-error"`, `id="f-held_on-error"`)
+		wantNoCongressKeys(t, "bad edit", a)
+		a = officer.post(page+"/edit", url.Values{"version": {vm[1]}, "session_title": {"第四届职代会第一次会议暨集体协商会议"}, "held_on": {"2026-12-12"}, "place": {"职工活动中心礼堂"}}, page)
+		wantStatus(t, "edit", a, http.StatusSeeOther)
+		a = officer.get(page)
+		wantBody(t, "edited", a, `name="session_title" value="第四届职代会第一次会议暨集体协商会议"`, "2026-12-12", "职工活动中心礼堂", "变更记录", "修改了会议名称、日期、地点",
+			"调整了议题“选举提案审查委员会”的顺序", "删除了议题“审议财务报告”")
+		wantNoCongressKeys(t, "edited", a)
+		stale := officer.post(page+"/edit", url.Values{"version": {vm[1]}, "session_title": {"旧页面"}, "held_on": {"2026-12-13"}}, page)
+		wantStatus(t, "stale edit", stale, http.StatusConflict)
+
 		// A delegate files a motion on the phone; two others second it.
 		filer := s.memberLogin(t, mobileNumber(71))
 		wantBody(t, "portal", filer.get("/m/congress"), "我参加的职代会", "北京排水集团 第4届第1次会议")
@@ -180,6 +217,19 @@ func TestCongressPages(t *testing.T) {
 		wantBody(t, "the answer", a, "下月起开设夜宵窗口", "您对答复满意吗？")
 		wantStatus(t, "rate", filer.post(mm[0]+"/rating", url.Values{"rating": {"satisfied"}}, mm[0]), http.StatusSeeOther)
 		wantBody(t, "rated", filer.get(mm[0]), "您的评价：满意")
+
+		// A delegate withdraws their own motion before review; once.
+		a = filer.post(msess+"/motion", url.Values{"title": {"更换车间老旧风扇"}, "reason": {"车间风扇噪音大，夏季降温效果差。"},
+			"proposal": {"分批更换为工业冷风机，先换一线车间。"}}, msess+"/motion")
+		wantStatus(t, "file again", a, http.StatusSeeOther)
+		wantBody(t, "withdrawable", filer.get(a.location), "撤回提案")
+		wantStatus(t, "another withdraws", s.memberLogin(t, mobileNumber(72)).post(a.location+"/withdraw", url.Values{}, msess+"/motion"), http.StatusNotFound)
+		wantStatus(t, "withdraw", filer.post(a.location+"/withdraw", url.Values{}, a.location), http.StatusSeeOther)
+		wantBody(t, "withdrawn", filer.get(a.location), "已撤回")
+		again := filer.post(a.location+"/withdraw", url.Values{}, msess+"/motion")
+		wantStatus(t, "withdraw twice", again, http.StatusConflict)
+		wantBody(t, "withdraw twice", again, "提案已经审查，不能再撤回。")
+		wantBody(t, "withdrawal in the history", officer.get(page), "撤回了提案“更换车间老旧风扇”")
 
 		// The export.
 		x := officer.get("/congress/motions/export?status=answered")

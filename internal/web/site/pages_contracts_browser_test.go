@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"gonghui/internal/db"
 	"gonghui/internal/testkit"
@@ -34,16 +35,27 @@ func TestBrowserContracts(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`[name="employer_rep"]`), "王经理"),
 		set("signed_on", "2026-02-20"), set("starts_on", "2026-03-01"), set("ends_on", "2026-01-31"),
 		chromedp.SendKeys(chromedp.CSS(`[name="wage_increase"]`), "3.5"),
-		set("employers.0.employer_id", db.FormatID(s.empE.ID)),
-		chromedp.SendKeys(chromedp.CSS(`[name="employers.0.workers"]`), "260"),
-		set("employers.1.employer_id", db.FormatID(s.shop.ID)),
+	)
+	// The first employer through the search picker, by pinyin initials.
+	if got := pickEmployer(o, "0", "bjps"); got != db.FormatID(s.empE.ID) {
+		t.Fatalf("picked %q, want the drainage group", got)
+	}
+	o.do(chromedp.SendKeys(chromedp.CSS(`[name="employers.0.workers"]`), "260"))
+	o.shot("contract-form-picker-1280")
+	// "Add another employer" brings a second row, keeping what was typed.
+	tap(o, `form.contract-form button[name="add_row"]`)
+	waitFor(o, `[id="f-employers.1.employer_id-q"]`)
+	if got := pickEmployer(o, "1", "瑞蚨祥"); got != db.FormatID(s.shop.ID) {
+		t.Fatalf("picked %q, want the shop", got)
+	}
+	o.do(
 		chromedp.SendKeys(chromedp.CSS(`[name="employers.1.workers"]`), "35"),
-		chromedp.Click(chromedp.CSS("form.contract-form button[type=submit]")),
+		chromedp.Click(chromedp.CSS("form.contract-form .form-actions button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS(".field-error")),
 	)
 	o.expect("refused", "期限届满日不能早于起始日。")
 	o.shot("contracts-form-error-1280")
-	o.do(set("ends_on", "2029-02-28"), chromedp.Click(chromedp.CSS("form.contract-form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("#submit")))
+	o.do(set("ends_on", "2029-02-28"), chromedp.Click(chromedp.CSS("form.contract-form .form-actions button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("#submit")))
 	o.expect("draft", "集体合同草案已保存。", "草案", "北京排水集团", "大栅栏瑞蚨祥绸布店", "295")
 	o.shot("contract-draft-1280")
 	o.do(set("submitted_on", "2026-03-01"), chromedp.Click(chromedp.CSS("#submit button[type=submit]")), chromedp.WaitNotPresent(chromedp.CSS("#submit")))
@@ -56,7 +68,7 @@ func TestBrowserContracts(t *testing.T) {
 	o.do(chromedp.Click(chromedp.CSS("#renew button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("form.contract-form")))
 	o.expect("renewal", "已起草续订合同")
 	o.shot("contract-renewal-form-1280")
-	o.do(chromedp.Click(chromedp.CSS("form.contract-form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".contract-chain")))
+	o.do(chromedp.Click(chromedp.CSS("form.contract-form .form-actions button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".contract-chain")))
 	o.expect("renewal page", "续订记录", "2029-03-01 – 2032-02-29", "2026-03-01 – 2029-02-28")
 	o.shot("contract-chain-1280")
 	o.open("/contracts", ".contract-table")
@@ -75,10 +87,28 @@ func TestBrowserContracts(t *testing.T) {
 		t.Error("a contract's page scrolls sideways at 390 px")
 	}
 	o.open("/contracts/new", "form.contract-form")
+	pickEmployer(o, "0", "瑞蚨祥")
 	o.shot("contract-form-390")
 	if o.sideways(2) {
 		t.Error("the form scrolls sideways at 390 px")
 	}
+}
+
+// pickEmployer types into the employer picker of row, waits for its
+// matches, takes the first with the keyboard and answers the chosen id.
+func pickEmployer(b *tab, row, typed string) string {
+	b.t.Helper()
+	q := `[id="f-employers.` + row + `.employer_id-q"]`
+	list := `[id="f-employers.` + row + `.employer_id-list"]`
+	b.do(
+		chromedp.SendKeys(chromedp.CSS(q), typed),
+		chromedp.WaitVisible(chromedp.CSS(list+` [role="option"]`)),
+		chromedp.SendKeys(chromedp.CSS(q), kb.ArrowDown),
+		chromedp.WaitVisible(chromedp.CSS(list+` [aria-selected="true"]`)),
+		chromedp.SendKeys(chromedp.CSS(q), kb.Enter),
+		chromedp.WaitNotVisible(chromedp.CSS(list)),
+	)
+	return b.eval(`document.querySelector('input[type="hidden"][name="employers.` + row + `.employer_id"]').value`)
 }
 
 // location is the tab's address.

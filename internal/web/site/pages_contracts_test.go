@@ -68,7 +68,52 @@ func TestContractPages(t *testing.T) {
 		wantStatus(t, "admin without contract roles", s.login("admin", "").get("/contracts"), http.StatusForbidden)
 		a = officer.get("/contracts/new")
 		wantPage(t, "form", a, contractRawKeyRE)
-		wantBody(t, "form", a, "北京排水集团", "大栅栏瑞蚨祥绸布店", "区域性")
+		wantBody(t, "form", a, "区域性", `data-endpoint="/contracts/pick/employers?row=0"`, "再加一家单位")
+		if strings.Contains(a.body, "大栅栏瑞蚨祥绸布店") {
+			t.Fatal("the form lists employers before any search")
+		}
+
+		// The employer picker: its JSON search within the caller's subtree,
+		// by pinyin initials; the western street finds nothing of it.
+		wantBody(t, "pick by initials", officer.get("/contracts/pick/employers?q=bjps"), "北京排水集团", `"kind":"大栅栏`)
+		wantBody(t, "pick by name", officer.get("/contracts/pick/employers?q=%E7%91%9E%E8%9A%A8%E7%A5%A5"), "大栅栏瑞蚨祥绸布店")
+		wantBody(t, "pick from the west", west.get("/contracts/pick/employers?q=bjps"), `"items":[]`)
+		// Without JavaScript: the row's search button sends the form back
+		// with the matches as radio buttons and everything typed, saving
+		// nothing; "add a row" shows one more.
+		search := s.draftForm("2026-03-01", "2029-02-28")
+		search.Del("employers.1.employer_id")
+		search.Set("employers.1.q", "瑞蚨祥")
+		search.Set(web.PickerSearchButton, "employers.1.q")
+		a = officer.post("/contracts/new", search, "/contracts/new")
+		wantStatus(t, "picker search", a, http.StatusOK)
+		wantBody(t, "picker search", a, `type="radio" id="f-employers.1.employer_id-m1" name="employers.1.employer_id" value="`+db.FormatID(s.shop.ID)+`"`,
+			`value="大栅栏街道区域性集体合同"`, "已选：</span> <strong class=\"picker-name\" data-picker-name>北京排水集团")
+		more := s.draftForm("2026-03-01", "2029-02-28")
+		more.Set("add_row", "1")
+		more.Set("rows", "2")
+		a = officer.post("/contracts/new", more, "/contracts/new")
+		wantStatus(t, "add a row", a, http.StatusOK)
+		wantBody(t, "add a row", a, `name="employers.2.employer_id"`, `name="rows" value="3"`)
+		if n := countRows(t, d, "contracts"); n != 0 {
+			t.Fatalf("a search stored %d rows", n)
+		}
+		// An employer the picker would not offer (the western street's),
+		// or no id at all, is refused on its row.
+		far, err := s.orgs.CreateEmployer(context.Background(), s.system, org.EmployerInput{OwnerOrgID: s.west.ID, Name: "北京城建集团", Category: "110", Employees: 900})
+		if err != nil {
+			t.Fatal(err)
+		}
+		outside := s.draftForm("2026-03-01", "2029-02-28")
+		outside.Set("employers.1.employer_id", db.FormatID(far.ID))
+		a = officer.post("/contracts/new", outside, "/contracts/new")
+		wantStatus(t, "outside employer", a, http.StatusUnprocessableEntity)
+		wantBody(t, "outside employer", a, `id="f-employers.1.employer_id-error"`)
+		outside.Set("employers.1.employer_id", "abc")
+		wantStatus(t, "not an id", officer.post("/contracts/new", outside, "/contracts/new"), http.StatusUnprocessableEntity)
+		if n := countRows(t, d, "contracts"); n != 0 {
+			t.Fatalf("a refused employer stored %d rows", n)
+		}
 
 		// Bad input: each field named, nothing stored.
 		bad := s.draftForm("2026-03-01", "2026-02-01")
@@ -83,6 +128,15 @@ func TestContractPages(t *testing.T) {
 
 		a = officer.post("/contracts/new", s.draftForm("2026-03-01", "2029-02-28"), "/contracts/new")
 		wantStatus(t, "draft", a, http.StatusSeeOther)
+		// A second one of the kind over the same term: refused on the row
+		// of the employer that already has one, shown on the form.
+		second := s.draftForm("2027-01-01", "2028-12-31")
+		second.Del("employers.0.employer_id")
+		second.Del("employers.0.workers")
+		second.Set("coverage", "employer")
+		overlap := officer.post("/contracts/new", second, "/contracts/new")
+		wantStatus(t, "overlap", overlap, http.StatusUnprocessableEntity)
+		wantBody(t, "overlap", overlap, `name="employers.1.workers" value="35"`, "期限不能重叠", `id="f-employers.1.employer_id-error"`)
 		m := contractURLRE.FindStringSubmatch(a.location)
 		if m == nil {
 			t.Fatalf("after drafting: %q", a.location)
