@@ -1,3 +1,4 @@
+-- compat: keeps
 -- Workers' congress: a session's title (what its notice calls it, e.g.
 -- 第三届职工代表大会第二次会议暨工资集体协商会议; '' shows the term and
 -- meeting), and each session's history of what staff and delegates
