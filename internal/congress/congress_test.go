@@ -323,7 +323,8 @@ func TestCongressMotions(t *testing.T) {
 		if m, err = w.s.Review(ctx, w.street, m.ID, ReviewInput{Outcome: OutcomeAccept}); err != nil || m.Status != MotionAccepted {
 			t.Fatalf("accept %+v %v", m, err)
 		}
-		if n := count(t, d, "SELECT COUNT(*) FROM member_notices WHERE member_id = ? AND kind = ? AND body = ?", ds[0].ID, NoticeAccepted, in.Title); n != 1 {
+		if n := count(t, d, "SELECT COUNT(*) FROM member_notices WHERE member_id = ? AND kind = ? AND body = ? AND about_kind = ? AND about_id = ?",
+			ds[0].ID, NoticeAccepted, in.Title, AboutMotion, m.ID); n != 1 {
 			t.Fatalf("notices of acceptance: %d", n)
 		}
 		_, err = w.s.Assign(ctx, w.street, m.ID, AssignInput{Handler: "后勤保障部", DueOn: "2026-11-30"})

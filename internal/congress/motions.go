@@ -290,7 +290,7 @@ func (s *Store) staffAct(ctx context.Context, pr *auth.Principal, id int64, acti
 			return err
 		}
 		if kind != "" {
-			if err := notify(ctx, tx, now, kind, m.Title, m.MemberID); err != nil {
+			if err := notify(ctx, tx, now, kind, m, m.MemberID); err != nil {
 				return err
 			}
 		}
@@ -313,12 +313,16 @@ const (
 	NoticeAnswered   = "congress_answered"
 )
 
-// notify leaves a notice about a motion for its delegate, in tx: the
+// notify leaves a notice about motion m for its delegate, in tx: the
 // notice's body carries the motion's title, which the portal and the SMS
-// show in the notice's words.
-func notify(ctx context.Context, tx *db.Tx, now time.Time, kind, title string, memberID int64) error {
-	return notice.AddText(ctx, tx, scope.Millis(now), kind, title, memberID)
+// show in the notice's words, and links to the motion's page (AboutMotion).
+func notify(ctx context.Context, tx *db.Tx, now time.Time, kind string, m *Motion, memberID int64) error {
+	return notice.AddAbout(ctx, tx, scope.Millis(now), kind, m.Title, notice.About{Kind: AboutMotion, ID: m.ID}, memberID)
 }
+
+// AboutMotion is what a motion's notices are about (notice.About); the
+// pages register the member's page of it.
+const AboutMotion = "motion"
 
 func init() { notice.RegisterKinds(NoticeAccepted, NoticeSuggestion, NoticeRejected, NoticeAnswered) }
 

@@ -41,6 +41,7 @@ func (h *Pages) Routes(mux *http.ServeMux) {
 		return
 	}
 	a, m := h.Authed, h.MemberAuthed
+	h.RegisterMemberURL(congress.AboutMotion, func(id int64) string { return "/m/congress/motions/" + db.FormatID(id) })
 	mux.HandleFunc("GET /congress", a(h.list))
 	mux.HandleFunc("GET /congress/new", a(h.newForm))
 	mux.HandleFunc("POST /congress/new", a(h.create))
