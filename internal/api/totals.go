@@ -28,14 +28,27 @@ func PagedTotal[Q, T any](w http.ResponseWriter, r *http.Request, fill func(*Que
 		return err
 	}
 	p := Principal(r)
+	// The total is counted beside the page, on another connection: a
+	// filter's bounded count can walk thousands of index entries, and the
+	// answer need not wait for both one after the other.
+	type counted struct {
+		t   listing.Total
+		err error
+	}
+	done := make(chan counted, 1)
+	go func() {
+		t, err := count(r.Context(), p, in)
+		done <- counted{t, err}
+	}()
 	items, next, err := list(r.Context(), p, in)
+	c := <-done
 	if err != nil {
 		return err
 	}
-	total, err := count(r.Context(), p, in)
-	if err != nil {
-		return err
+	if c.err != nil {
+		return c.err
 	}
+	total := c.t
 	l := NewList(items, next)
 	return OK(w, TotalList[T]{Items: l.Items, Next: l.Next, Total: total})
 }
