@@ -271,7 +271,7 @@ func TestEditClaims(t *testing.T) {
 				t.Errorf("%s audited %d times, want %d", action, got, n)
 			}
 		}
-		// Figures follow the total: the month's claimed sum is the row's.
+		// Closed: the claims stand as they are.
 		if _, err := w.s.Close(ctx, w.lawyer, c.ID, CloseInput{Outcome: OutcomeNotAccepted, Note: "不属于受理范围。"}); err != nil {
 			t.Fatal(err)
 		}
