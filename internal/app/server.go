@@ -351,6 +351,7 @@ func (m *Main) Serve(ctx context.Context) error {
 	go m.anonymiseSweep(ctx)
 	go m.closeExpiredPapers(ctx)
 	go m.Contracts.Run(ctx) // collective contracts' figures follow the days (in force, expiring)
+	go m.Cases.Run(ctx)     // an overdue case's escalation leaves one timeline entry
 	if err := m.startBackups(ctx); err != nil {
 		return err
 	}

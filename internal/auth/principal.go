@@ -28,6 +28,7 @@ const (
 	PermCaseRead      Perm = "case.read"      // see rights cases (法律服务与维权) handled in the subtree, not their confidential notes
 	PermCaseWrite     Perm = "case.write"     // take in, accept, assign, transfer, note and close rights cases
 	PermCaseSupervise Perm = "case.supervise" // supervise the cases' handlers: overdue escalations, confidential notes
+	PermCaseReveal    Perm = "case.reveal"    // see a rights case's workers in full (audited); not the member registry
 	PermCongressRead  Perm = "congress.read"  // see workers' congress sessions, motions and open-affairs items
 	PermCongressWrite Perm = "congress.write" // run sessions, review and answer motions, publish open affairs
 	PermUserManage    Perm = "user.manage"    // accounts with business roles
@@ -50,19 +51,23 @@ const (
 	RoleOfficer           Role = "officer"
 	RoleMembershipOfficer Role = "membership_officer"
 	RoleLeader            Role = "leader"
+	RoleRightsOfficer     Role = "rights_officer"
 )
 
 var rolePerms = map[Role][]Perm{
 	RoleAdmin:             {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermUserManage},
 	RoleSecurity:          {PermOrgRead, PermUserManage, PermUserPrivilege, PermSecurity},
 	RoleAuditor:           {PermOrgRead, PermAuditRead},
-	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermActivityWrite, PermContestRead, PermContestWrite, PermLetterRead, PermLetterWrite, PermContractRead, PermContractWrite, PermStationRead, PermStationWrite, PermCaseRead, PermCaseWrite, PermCongressRead, PermCongressWrite},
+	RoleOfficer:           {PermOrgRead, PermOrgWrite, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermActivityWrite, PermContestRead, PermContestWrite, PermLetterRead, PermLetterWrite, PermContractRead, PermContractWrite, PermStationRead, PermStationWrite, PermCaseRead, PermCaseWrite, PermCaseReveal, PermCongressRead, PermCongressWrite},
 	RoleMembershipOfficer: {PermOrgRead, PermMemberRead, PermMemberWrite, PermMemberReveal, PermActivityRead, PermContestRead},
 	RoleLeader:            {PermOrgRead, PermMemberRead, PermActivityRead, PermContestRead, PermLetterRead, PermContractRead, PermStationRead, PermCaseRead, PermCaseSupervise, PermCongressRead},
+	// A rights officer (维权干事: a staff lawyer or mediator) handles cases
+	// and reveals their workers, without the member registry's reveal.
+	RoleRightsOfficer: {PermOrgRead, PermCaseRead, PermCaseWrite, PermCaseReveal},
 }
 
 // Roles lists every role in display order.
-var Roles = []Role{RoleAdmin, RoleSecurity, RoleAuditor, RoleOfficer, RoleMembershipOfficer, RoleLeader}
+var Roles = []Role{RoleAdmin, RoleSecurity, RoleAuditor, RoleOfficer, RoleMembershipOfficer, RoleLeader, RoleRightsOfficer}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { _, ok := rolePerms[r]; return ok }
@@ -97,7 +102,7 @@ func (r Role) GrantedBySecurity() bool {
 	if r.Privileged() {
 		return true
 	}
-	return slices.Contains(r.Perms(), PermMemberReveal) || slices.Contains(r.Perms(), PermAuditRead)
+	return slices.Contains(r.Perms(), PermMemberReveal) || slices.Contains(r.Perms(), PermCaseReveal) || slices.Contains(r.Perms(), PermAuditRead)
 }
 
 // Perms returns the permissions of a role.

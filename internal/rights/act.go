@@ -47,12 +47,15 @@ func (s *Store) save(ctx context.Context, tx *db.Tx, c *Case, now time.Time) err
 	}
 	c.Version++
 	c.UpdatedAt = now
+	if c.Status == StatusClosed {
+		c.escalateAt = 0 // a closed case is escalated no more
+	}
 	_, err := tx.Exec(ctx, `UPDATE cases SET org_id = ?, org_path = ?, status = ?, outcome = ?, handler_id = ?, handler_name = ?, claimed_fen = ?,
 		recovered_fen = ?, accepted_at = ?, due_at = ?, due_known = ?, remind_at = ?, extended = ?, closed_at = ?, on_time = ?, rating = ?,
-		version = ?, updated_at = ? WHERE id = ?`,
+		version = ?, updated_at = ?, escalate_at = ?, workers = ? WHERE id = ?`,
 		c.OrgID, c.path, c.Status, c.Outcome, handler, c.Handler, c.ClaimedFen, c.RecoveredFen, ms(c.AcceptedAt), scope.Millis(c.DueAt),
 		boolInt(!c.Provisional), scope.Millis(c.remindAt), boolInt(c.Extended), ms(c.ClosedAt), boolInt(c.OnTime), c.Rating,
-		c.Version, scope.Millis(now), c.ID)
+		c.Version, scope.Millis(now), c.escalateAt, c.Workers, c.ID)
 	if err != nil {
 		return errs.Internal(err, "rights: save")
 	}
@@ -89,8 +92,12 @@ func (s *Store) tell(ctx context.Context, tx *db.Tx, c *Case, now int64) error {
 	if err := rows.Err(); err != nil {
 		return errs.Internal(err, "rights: tell")
 	}
-	return notice.AddText(ctx, tx, now, NoticeStatus, c.Title, ids...)
+	return notice.AddAbout(ctx, tx, now, NoticeStatus, c.Title, notice.About{Kind: AboutCase, ID: c.ID}, ids...)
 }
+
+// AboutCase is what a case's notices are about (notice.About); the pages
+// register the member's page of it.
+const AboutCase = "case"
 
 // staffAct applies fn to case id for staff pr holding case.write at its
 // union, from one of the statuses in from; version, when not 0, must be
@@ -120,11 +127,16 @@ func (s *Store) apply(ctx context.Context, tx *db.Tx, pr *auth.Principal, c *Cas
 	if !slices.Contains(from, c.Status) {
 		return nil, errStatus()
 	}
-	was, wasPath, wasStatus := figuresOf(c), c.path, c.Status
+	was, wasPath, wasStatus, wasDue := figuresOf(c), c.path, c.Status, c.DueAt
 	now := s.stamp()
 	ev, after, err := fn(tx, c, scope.Millis(now))
 	if err != nil {
 		return nil, err
+	}
+	if !c.DueAt.Equal(wasDue) {
+		// A new deadline (accepted, transferred, extended) is escalated
+		// once more when it passes.
+		c.escalateAt = scope.Millis(c.DueAt)
 	}
 	if err := s.save(ctx, tx, c, now); err != nil {
 		return nil, err

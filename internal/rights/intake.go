@@ -16,6 +16,7 @@ import (
 	"gonghui/internal/errs"
 	"gonghui/internal/member"
 	"gonghui/internal/scope"
+	"gonghui/internal/signup"
 )
 
 // WorkerInput is one worker as staff take them in. A worker whose ID
@@ -109,37 +110,48 @@ func checkClaims(f errs.Fields, in []ClaimInput) ([]Claim, int64) {
 	out := make([]Claim, 0, len(in))
 	var total int64
 	for i, c := range in {
-		key := fmt.Sprintf("claims.%d.", i)
-		if c.Kind == "" {
-			f.Add(key+"kind", "field.required")
-		} else {
-			f.Check(slices.Contains(ClaimKinds, c.Kind), key+"kind", "field.invalid_choice")
+		if cl, ok := checkClaim(f, fmt.Sprintf("claims.%d.", i), c); ok {
+			out = append(out, cl)
+			total += cl.AmountFen
 		}
-		fen := c.AmountFen
-		if c.Text != "" {
-			var bad string
-			if fen, bad = ParseFen(c.Text); bad != "" {
-				f.Add(key+"amount", bad)
-				continue
-			}
-		}
-		switch {
-		case fen < 0:
-			f.Add(key+"amount", ErrAmountNegative)
-			continue
-		case fen > MaxFen:
-			f.Add(key+"amount", ErrAmountTooLarge)
-			continue
-		case fen == 0:
-			f.Add(key+"amount", "field.required")
-			continue
-		}
-		note := c.Note
-		optText(f, key+"note", &note, MaxEmployer)
-		out = append(out, Claim{Kind: c.Kind, AmountFen: fen, Note: note})
-		total += fen
 	}
 	return out, total
+}
+
+// checkClaim checks one claim, its fields named key+"kind", key+"amount"
+// and key+"note": a kind of ClaimKinds, an amount above 0 and at most
+// MaxFen (typed yuan read by ParseFen, or fen).
+func checkClaim(f errs.Fields, key string, c ClaimInput) (Claim, bool) {
+	ok := true
+	if c.Kind == "" {
+		ok = f.Check(false, key+"kind", "field.required")
+	} else {
+		ok = f.Check(slices.Contains(ClaimKinds, c.Kind), key+"kind", "field.invalid_choice")
+	}
+	fen := c.AmountFen
+	if c.Text != "" {
+		var bad string
+		if fen, bad = ParseFen(c.Text); bad != "" {
+			f.Add(key+"amount", bad)
+			return Claim{}, false
+		}
+	}
+	switch {
+	case fen < 0:
+		f.Add(key+"amount", ErrAmountNegative)
+		return Claim{}, false
+	case fen > MaxFen:
+		f.Add(key+"amount", ErrAmountTooLarge)
+		return Claim{}, false
+	case fen == 0:
+		f.Add(key+"amount", "field.required")
+		return Claim{}, false
+	}
+	note := c.Note
+	if !f.Check(utf8.RuneCountInString(cleanText(note)) <= MaxEmployer, key+"note", "field.too_long", MaxEmployer) {
+		return Claim{}, false
+	}
+	return Claim{Kind: c.Kind, AmountFen: fen, Note: cleanText(note)}, ok
 }
 
 // validate checks what staff and members both give.
@@ -178,23 +190,41 @@ func checkWorkers(f errs.Fields, in []WorkerInput) []worker {
 	}
 	out := make([]worker, 0, len(in))
 	for i, w := range in {
-		key := fmt.Sprintf("workers.%d.", i)
-		checkText(f, key+"name", &w.Name, 1, MaxName)
-		var wk worker
-		wk.name = w.Name
-		if id := strings.TrimSpace(w.IDNumber); id != "" {
-			if r, err := cnid.ParseResidentID(id); f.Check(err == nil, key+"id_number", "case.id_number_invalid") {
-				wk.idNumber = r.Number
-			}
-		}
-		if m := strings.TrimSpace(w.Mobile); m != "" {
-			if n, err := cnid.NormalizeMobile(m); f.Check(err == nil, key+"mobile", "case.mobile_invalid") {
-				wk.mobile = n
-			}
-		}
-		out = append(out, wk)
+		out = append(out, checkWorker(f, fmt.Sprintf("workers.%d.", i), w))
 	}
 	return out
+}
+
+// checkWorker checks one worker, its fields named key+"name" and so on.
+func checkWorker(f errs.Fields, key string, w WorkerInput) worker {
+	checkText(f, key+"name", &w.Name, 1, MaxName)
+	var wk worker
+	wk.name = w.Name
+	if id := strings.TrimSpace(w.IDNumber); id != "" {
+		if r, err := cnid.ParseResidentID(id); f.Check(err == nil, key+"id_number", "case.id_number_invalid") {
+			wk.idNumber = r.Number
+		}
+	}
+	if m := strings.TrimSpace(w.Mobile); m != "" {
+		if n, err := cnid.NormalizeMobile(m); f.Check(err == nil, key+"mobile", "case.mobile_invalid") {
+			wk.mobile = n
+		}
+	}
+	return wk
+}
+
+// memberOf finds the active member whose ID number is idNumber by the
+// keyed hash the registry's unique index holds (0: none).
+func (s *Store) memberOf(ctx context.Context, q signup.Queryer, idNumber string) (int64, error) {
+	if idNumber == "" {
+		return 0, nil
+	}
+	var id int64
+	err := q.QueryRow(ctx, "SELECT id FROM members WHERE id_hash = ? AND status = ?", s.Keys.Hash("id_number", idNumber), member.StatusActive).Scan(&id)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, errs.Internal(err, "rights: find member")
+	}
+	return id, nil
 }
 
 // TakeIn records a case staff take in from the hotline or a walk-in, at a
@@ -225,15 +255,8 @@ func (s *Store) TakeIn(ctx context.Context, pr *auth.Principal, in Input, files 
 		return nil, err
 	}
 	for i := range workers {
-		if workers[i].idNumber == "" {
-			continue
-		}
-		// The registry is found by the keyed hash of the ID number, the
-		// same one its unique index holds.
-		err := s.DB.QueryRow(ctx, "SELECT id FROM members WHERE id_hash = ? AND status = ?", s.Keys.Hash("id_number", workers[i].idNumber), member.StatusActive).
-			Scan(&workers[i].memberID)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, errs.Internal(err, "rights: find member")
+		if workers[i].memberID, err = s.memberOf(ctx, s.DB, workers[i].idNumber); err != nil {
+			return nil, err
 		}
 	}
 	c := &Case{OrgID: in.OrgID, OrgName: orgName, Kind: in.Kind, Channel: in.Channel, Title: in.Title, Facts: in.Facts,
@@ -358,6 +381,7 @@ func (s *Store) insert(ctx context.Context, c *Case, workers []worker, claims []
 	var known bool
 	c.DueAt, known = Due(cal, now, AcceptTerm)
 	c.Provisional, c.remindAt = !known, RemindFrom(cal, c.DueAt)
+	c.escalateAt = scope.Millis(c.DueAt)
 	ms := scope.Millis(now)
 	return s.DB.Tx(ctx, func(tx *db.Tx) error {
 		if c.CreditCode != "" {
@@ -382,10 +406,10 @@ func (s *Store) insert(ctx context.Context, c *Case, workers []worker, claims []
 			employerID = c.EmployerID
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO cases (id, org_id, org_path, kind, channel, title, facts, member_id, workers, employer_name, credit_code,
-			employer_id, claimed_fen, status, received_at, due_at, due_known, remind_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			employer_id, claimed_fen, status, received_at, due_at, due_known, remind_at, updated_at, escalate_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, c.OrgID, c.path, c.Kind, c.Channel, c.Title, c.Facts, memberID, c.Workers, c.EmployerName, c.CreditCode,
-			employerID, c.ClaimedFen, c.Status, ms, scope.Millis(c.DueAt), boolInt(!c.Provisional), scope.Millis(c.remindAt), ms); err != nil {
+			employerID, c.ClaimedFen, c.Status, ms, scope.Millis(c.DueAt), boolInt(!c.Provisional), scope.Millis(c.remindAt), ms, c.escalateAt); err != nil {
 			return errs.Internal(err, "rights: insert")
 		}
 		if err := s.insertWorkers(ctx, tx, c.ID, workers); err != nil {

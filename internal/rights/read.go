@@ -20,7 +20,7 @@ import (
 
 const caseCols = `c.id, COALESCE(c.member_id, 0), c.org_id, o.name, c.org_path, c.kind, c.channel, c.title, c.facts, c.workers, c.employer_name,
 	c.credit_code, COALESCE(c.employer_id, 0), c.claimed_fen, c.recovered_fen, c.status, c.outcome, COALESCE(c.handler_id, 0), c.handler_name,
-	c.received_at, c.accepted_at, c.due_at, c.due_known, c.remind_at, c.extended, c.closed_at, c.on_time, c.rating, c.version, c.updated_at`
+	c.received_at, c.accepted_at, c.due_at, c.due_known, c.remind_at, c.extended, c.closed_at, c.on_time, c.rating, c.version, c.updated_at, c.escalate_at`
 
 const caseFrom = ` FROM cases c JOIN orgs o ON o.id = c.org_id`
 
@@ -30,7 +30,7 @@ func scanCase(sc signup.Scanner, now time.Time) (Case, error) {
 	var known, extended, onTime int
 	if err := sc.Scan(&c.ID, &c.memberID, &c.OrgID, &c.OrgName, &c.path, &c.Kind, &c.Channel, &c.Title, &c.Facts, &c.Workers, &c.EmployerName,
 		&c.CreditCode, &c.EmployerID, &c.ClaimedFen, &c.RecoveredFen, &c.Status, &c.Outcome, &c.HandlerID, &c.Handler,
-		&received, &accepted, &due, &known, &remind, &extended, &closed, &onTime, &c.Rating, &c.Version, &updated); err != nil {
+		&received, &accepted, &due, &known, &remind, &extended, &closed, &onTime, &c.Rating, &c.Version, &updated, &c.escalateAt); err != nil {
 		return c, err
 	}
 	c.ReceivedAt, c.DueAt, c.remindAt, c.UpdatedAt = scope.FromMillis(received), scope.FromMillis(due), scope.FromMillis(remind), scope.FromMillis(updated)
@@ -155,6 +155,8 @@ func (s *Store) Mine(ctx context.Context, pr *auth.Principal, id int64) (*Thread
 	if t.Events, err = s.events(ctx, id, false); err != nil {
 		return nil, err
 	}
+	// The escalation to the supervisors is the staff's own business.
+	t.Events = slices.DeleteFunc(t.Events, func(e Event) bool { return e.System })
 	if t.Files, err = s.files(ctx, id); err != nil {
 		return nil, err
 	}
@@ -162,10 +164,10 @@ func (s *Store) Mine(ctx context.Context, pr *auth.Principal, id int64) (*Thread
 }
 
 func (s *Store) claims(ctx context.Context, caseID int64) ([]Claim, error) {
-	rows, err := s.DB.Query(ctx, "SELECT kind, amount_fen, note FROM case_claims WHERE case_id = ? ORDER BY position", caseID)
+	rows, err := s.DB.Query(ctx, "SELECT id, kind, amount_fen, note FROM case_claims WHERE case_id = ? ORDER BY position, id", caseID)
 	return signup.All(rows, err, "rights: claims", func(sc signup.Scanner) (Claim, error) {
 		var c Claim
-		return c, sc.Scan(&c.Kind, &c.AmountFen, &c.Note)
+		return c, sc.Scan(&c.ID, &c.Kind, &c.AmountFen, &c.Note)
 	})
 }
 
@@ -177,7 +179,9 @@ func (s *Store) events(ctx context.Context, caseID int64, staff bool) ([]Event, 
 		var user sql.NullInt64
 		var at int64
 		err := sc.Scan(&e.ID, &e.Kind, &e.Status, &e.Body, &e.FromOrg, &e.ToOrg, &user, &e.By, &e.OrgName, &at)
-		e.At, e.Worker = scope.FromMillis(at), !user.Valid
+		// No account and not the worker: the system (an escalation).
+		e.System = e.Kind == EvEscalated
+		e.At, e.Worker = scope.FromMillis(at), !user.Valid && !e.System
 		if !staff {
 			e.By = ""
 			if e.Kind == EvAssigned || e.Kind == EvAccepted {
@@ -245,7 +249,7 @@ func staffCan(pr *auth.Principal, c *Case) Can {
 	open, waiting, handling := slices.Contains(Open, c.Status), slices.Contains(Waiting, c.Status), c.Status == StatusHandling
 	conf := isHandler(pr, c) || supervises(pr, c)
 	return Can{Accept: w && waiting, Assign: w && handling, Transfer: w && open, Note: w || conf, Confidential: conf,
-		Extend: w && handling && c.Kind == KindMediation && !c.Extended, Claims: w && open, Evidence: w && open, Close: w && open,
+		Extend: w && handling && c.Kind == KindMediation && !c.Extended, Claims: w && open, Workers: w && open, Evidence: w && open, Close: w && open,
 		Reveal: mayReveal(pr, c)}
 }
 

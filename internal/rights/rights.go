@@ -22,7 +22,9 @@
 // Personal data: a worker who is a member is the registry's (member_id);
 // anyone else's name, ID number and mobile are sealed with pii on the
 // case, found by keyed hashes, shown masked and revealed only to the
-// handler, supervisors and holders of member.reveal, with an audit record.
+// handler, supervisors and holders of case.reveal over the case's union
+// (member.reveal, the registry's, does not reach cases), with an audit
+// record. Staff with case.write edit the workers while the case is open.
 //
 // Limits that hold across server processes are the database's: every
 // change locks the case's row and checks its status (and, for assignment,
@@ -210,6 +212,9 @@ type Case struct {
 	path     string
 	memberID int64
 	remindAt time.Time
+	// escalateAt is the deadline still to be escalated to the supervisors
+	// (0: none pending; see escalate.go).
+	escalateAt int64
 }
 
 // OrgPath is the path of the handling union.
@@ -227,6 +232,7 @@ type Worker struct {
 
 // Claim is one thing the workers claim.
 type Claim struct {
+	ID        int64     `json:"id,string"`
 	Kind      ClaimKind `json:"kind"`
 	AmountFen int64     `json:"amount_fen"`
 	Note      string    `json:"note,omitempty"`
@@ -243,6 +249,7 @@ type Event struct {
 	By      string    `json:"by,omitempty"` // staff who acted (staff reads only)
 	OrgName string    `json:"org_name"`     // the union that acted; "" the worker
 	Worker  bool      `json:"worker"`       // the worker who filed it acted
+	System  bool      `json:"system"`       // the system acted (an escalation)
 	At      time.Time `json:"at"`
 }
 
@@ -258,10 +265,23 @@ const (
 	EvEvidence    = "evidence"    // an evidence file added
 	EvClosed      = "closed"      // closed with an outcome
 	EvRated       = "rated"       // the worker rated it
+	// Edits after intake. A worker's entry names them by their place in
+	// the list (body "3"), never by anything personal; a claim's carries
+	// the claims' new total in yuan.
+	EvWorkerAdded   = "worker_added"
+	EvWorkerEdited  = "worker_edited"
+	EvWorkerRemoved = "worker_removed"
+	EvClaimAdded    = "claim_added"
+	EvClaimEdited   = "claim_edited"
+	EvClaimRemoved  = "claim_removed"
+	// EvEscalated: the deadline passed and the case went to the
+	// supervisors; written by the system (no actor), once per deadline.
+	EvEscalated = "escalated"
 )
 
 // EventKinds lists every kind of timeline entry.
-var EventKinds = []string{EvFiled, EvTakenIn, EvAccepted, EvAssigned, EvTransferred, EvExtended, EvClaims, EvEvidence, EvClosed, EvRated}
+var EventKinds = []string{EvFiled, EvTakenIn, EvAccepted, EvAssigned, EvTransferred, EvExtended, EvClaims, EvEvidence, EvClosed, EvRated,
+	EvWorkerAdded, EvWorkerEdited, EvWorkerRemoved, EvClaimAdded, EvClaimEdited, EvClaimRemoved, EvEscalated}
 
 // Note is a staff note. A confidential one carries its words only when
 // read through OpenNote by the handler or a supervisor.
@@ -294,10 +314,12 @@ type Can struct {
 	Confidential bool `json:"confidential"`
 	Extend       bool `json:"extend"`
 	Claims       bool `json:"claims"`
-	Evidence     bool `json:"evidence"`
-	Close        bool `json:"close"`
-	Reveal       bool `json:"reveal"`
-	Rate         bool `json:"rate"` // the member who filed it
+	// Workers: may add, edit and remove workers (case.write, while open).
+	Workers  bool `json:"workers"`
+	Evidence bool `json:"evidence"`
+	Close    bool `json:"close"`
+	Reveal   bool `json:"reveal"`
+	Rate     bool `json:"rate"` // the member who filed it
 }
 
 // Thread is a case with its workers, claims, timeline, notes and files,

@@ -347,8 +347,9 @@ func TestMemberFilesAndFollows(t *testing.T) {
 		if _, err := w.s.Close(ctx, w.lawyer, c.ID, CloseInput{Outcome: OutcomeResolved, RecoveredFen: 240000}); err != nil {
 			t.Fatal(err)
 		}
-		if n := count(t, d, "SELECT COUNT(*) FROM member_notices WHERE member_id = ? AND kind = ?", me.MemberID, NoticeStatus); n != 2 {
-			t.Fatalf("%d notices (accepted, closed)", n)
+		if n := count(t, d, "SELECT COUNT(*) FROM member_notices WHERE member_id = ? AND kind = ? AND about_kind = ? AND about_id = ?",
+			me.MemberID, NoticeStatus, AboutCase, c.ID); n != 2 {
+			t.Fatalf("%d notices (accepted, closed) about the case", n)
 		}
 		_, err = w.s.Rate(ctx, me, c.ID, "great")
 		testkit.WantField(t, err, "rating", "field.invalid_choice")

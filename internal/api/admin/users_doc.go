@@ -15,7 +15,7 @@ func (h *API) userRoutes() []api.Route {
 		api.R("GET", "/users/{id}", api.Full, h.getUser, api.Doc("getUser", "One account").Out(api.UserView{})),
 		api.R("PATCH", "/users/{id}", api.Full, h.patchUser, api.Doc("patchUser", "Disable or enable an account").In(userPatchInput{}).Out(api.UserView{})),
 		api.R("POST", "/users/{id}/grants", api.Full, h.grant, api.Doc("grantRole", "Grant a role over an organisation's subtree (administrative roles: security administrators only)").
-			About("Separation of duties: an account holds roles of one duty only (system: admin; security; audit: auditor; business: the others), or 409 role_conflict. The administrative roles and the roles that may reveal personal data (officer, membership_officer) are granted by the security administrator only (403 grant_needs_security).").In(grantInput{}).Made(api.GrantView{}).Errors(409)),
+			About("Separation of duties: an account holds roles of one duty only (system: admin; security; audit: auditor; business: the others), or 409 role_conflict. The administrative roles and the roles that may reveal personal data (officer, membership_officer, rights_officer) are granted by the security administrator only (403 grant_needs_security).").In(grantInput{}).Made(api.GrantView{}).Errors(409)),
 		api.R("DELETE", "/users/{id}/grants/{grant_id}", api.Full, h.revoke, api.Doc("revokeRole", "Revoke a role").None("Done")),
 		api.R("POST", "/users/{id}/password", api.Full, h.resetPassword, api.Doc("resetPassword", "Set a new password (ends the account's web sessions)").In(passwordInput{}).None("Done")),
 		api.R("POST", "/users/{id}/unlock", api.Full, h.unlock, api.Doc("unlockUser", "Lift a lockout").None("Done")),

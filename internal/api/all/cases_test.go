@@ -94,7 +94,7 @@ func TestCasesAPI(t *testing.T) {
 			{name: "others refused", as: "officer_a", method: "GET", path: "/api/v1/cases/{case}/notes/{note}", status: 403},
 			{name: "the supervisor reads", as: "leader_a", method: "GET", path: "/api/v1/cases/{case}/notes/{note}", status: 200, want: []string{"不愿公开"}},
 			{name: "the handler reads", as: "officer_a2", method: "GET", path: "/api/v1/cases/{case}/notes/{note}", status: 200, want: []string{"不愿公开"}},
-			{name: "reveal by an officer holding member.reveal", as: "officer_a", method: "POST", path: "/api/v1/cases/{case}/reveal", body: `{"reason":"核对"}`, status: 200,
+			{name: "reveal by an officer (case.reveal)", as: "officer_a", method: "POST", path: "/api/v1/cases/{case}/reveal", body: `{"reason":"核对"}`, status: 200,
 				want: []string{"13800000041", "王五"}},
 			{name: "reveal by the supervising leader", as: "leader_a", method: "POST", path: "/api/v1/cases/{case}/reveal", body: `{}`, status: 200},
 			{name: "negative recovered", as: "officer_a2", method: "POST", path: "/api/v1/cases/{case}/close", body: `{"outcome":"agreement","recovered_fen":-1}`, status: 422,
@@ -154,7 +154,7 @@ func TestCasesAPI(t *testing.T) {
 			{name: "overdue filter", as: "officer_a", method: "GET", path: "/api/v1/cases?overdue=true", status: 200, want: []string{`"items":[]`}},
 			{name: "unions above", as: "officer_a", method: "GET", path: "/api/v1/cases/{mine}/above", status: 200, want: []string{`{root}`}, not: []string{`{streetA}`}},
 		})
-		// The export: officers hold member.reveal, so their rows are in full; audited.
+		// The export: officers hold case.reveal, so their rows are in full; audited.
 		rows := f.workbook("officer_a", "/api/v1/cases/export", "cases.xlsx")
 		if len(rows) != 3 || !strings.Contains(strings.Join(rows[2], " "), "13900000005") {
 			t.Fatalf("export rows %v", rows)

@@ -21,7 +21,7 @@ func (h *API) routes() []api.Route {
 			Params(append(filters, api.SortParam(rights.Sorts.Names()))...).Paged().Out(api.TotalList[rights.Case]{}).Errors(422)),
 		api.R("GET", "/cases/totals", api.Full, h.caseTotals, api.Doc("caseTotals", "How many cases of the caller's subtrees (or of org's) stand in each status, how many are overdue, closed and closed in time, and the money recovered").
 			Params(api.QP("org", "only cases handled within this organisation's subtree", api.IDS())).Out(rights.Totals{}).Errors(422)),
-		api.R("GET", "/cases/export", api.Full, h.exportCases, api.Doc("exportCases", "The filter's cases as an .xlsx workbook (at most 10,000): workers masked except on cases whose data the caller may reveal (their handler, a supervisor, member.reveal); audited").
+		api.R("GET", "/cases/export", api.Full, h.exportCases, api.Doc("exportCases", "The filter's cases as an .xlsx workbook (at most 10,000): workers masked except on cases whose data the caller may reveal (their handler, a supervisor, case.reveal); audited").
 			Params(filters...).File("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "The workbook").Errors(422)),
 		api.R("POST", "/cases", api.Full, h.takeIn, api.Doc("takeInCase", "Take in a case from the 12351 hotline or a walk-in at a union where the caller holds case.write. A worker whose ID number is a member's is linked to the registry; names, ID and mobile numbers are sealed. Amounts in fen, never negative").
 			In(rights.Input{}).Made(rights.Case{}).Errors(422)),
@@ -33,10 +33,18 @@ func (h *API) routes() []api.Route {
 		api.R("POST", "/cases/{id}/transfer", api.Full, h.transfer, api.Doc("transferCase", "Transfer an open case to a union above its union or inside its subtree; it waits there to be accepted, with a new acceptance deadline").In(transferInput{}).Out(rights.Case{}).Errors(403, 409)),
 		api.R("POST", "/cases/{id}/extend", api.Full, h.extend, api.Doc("extendCase", "Extend a mediation once by the days both parties agreed to (1–15)").In(extendInput{}).Out(rights.Case{}).Errors(403, 409)),
 		api.R("PUT", "/cases/{id}/claims", api.Full, h.setClaims, api.Doc("setCaseClaims", "Replace an open case's claims (amounts in fen)").In(claimsInput{}).Out(rights.Case{}).Errors(403, 409)),
+		api.R("POST", "/cases/{id}/workers", api.Full, h.addWorker, api.Doc("addCaseWorker", "Add a worker to an open case (case.write over its union): sealed, and linked to the member whose ID number it is, as at intake; on the timeline by their place in the list, audited").In(workerInput{}).Out(rights.Case{}).Errors(403, 409)),
+		api.R("PATCH", "/cases/{id}/workers/{worker_id}", api.Full, h.editWorker, api.Doc("editCaseWorker", "Change a worker of an open case: only the fields given; an empty id_number or mobile clears it (a new ID number links or unlinks the member). Nothing changed is 422").In(workerPatch{}).Out(rights.Case{}).Errors(400, 403, 409)),
+		api.R("DELETE", "/cases/{id}/workers/{worker_id}", api.Full, h.removeWorker, api.Doc("removeCaseWorker", "Take a worker off an open case; the last one stays (409 last_worker)").
+			Params(api.QP("version", "the version the case was read at (409 stale when it moved on); absent: any", &api.Schema{Type: "integer", Minimum: api.Num(1)})).Out(rights.Case{}).Errors(400, 403, 409, 422)),
+		api.R("POST", "/cases/{id}/claims", api.Full, h.addClaim, api.Doc("addCaseClaim", "Add a claim to an open case (amount in fen, above 0); the total follows").In(claimInput{}).Out(rights.Case{}).Errors(403, 409)),
+		api.R("PUT", "/cases/{id}/claims/{claim_id}", api.Full, h.editClaim, api.Doc("editCaseClaim", "Change a claim of an open case: its kind, amount in fen and note together").In(claimInput{}).Out(rights.Case{}).Errors(400, 403, 409)),
+		api.R("DELETE", "/cases/{id}/claims/{claim_id}", api.Full, h.removeClaim, api.Doc("removeCaseClaim", "Take a claim off an open case").
+			Params(api.QP("version", "the version the case was read at (409 stale when it moved on); absent: any", &api.Schema{Type: "integer", Minimum: api.Num(1)})).Out(rights.Case{}).Errors(400, 403, 409, 422)),
 		api.R("POST", "/cases/{id}/close", api.Full, h.closeCase, api.Doc("closeCase", "Close a case with its outcome (one of its kind's; not_accepted for a case still waiting, with the reason) and the money recovered in fen").In(rights.CloseInput{}).Out(rights.Case{}).Errors(403, 409)),
 		api.R("POST", "/cases/{id}/notes", api.Full, h.addNote, api.Doc("addCaseNote", "Add a staff note; a confidential one only by the case's handler or a supervisor (case.supervise over its union), sealed at rest").In(noteInput{}).Made(rights.Note{}).Errors(400, 403)),
 		api.R("GET", "/cases/{id}/notes/{note_id}", api.Full, h.openNote, api.Doc("openCaseNote", "A note with its words; a confidential one only for the case's handler and supervisors (403 for anyone else), each read audited").Out(rights.Note{}).Errors(400, 403)),
-		api.R("POST", "/cases/{id}/reveal", api.Full, h.reveal, api.Doc("revealCaseWorkers", "The case's workers with their names, ID and mobile numbers in full, for its handler, a supervisor or a holder of member.reveal; audited").OptIn(revealInput{}).Out(api.List[rights.Worker]{}).Errors(400, 403)),
+		api.R("POST", "/cases/{id}/reveal", api.Full, h.reveal, api.Doc("revealCaseWorkers", "The case's workers with their names, ID and mobile numbers in full, for its handler, a supervisor or a holder of case.reveal over its union (member.reveal does not reach cases); audited").OptIn(revealInput{}).Out(api.List[rights.Worker]{}).Errors(400, 403)),
 		api.R("POST", "/cases/{id}/files", api.Full, h.addFiles, api.Doc("addCaseFiles", "Add evidence to an open case: up to 5 files (JPEG, PNG, WebP or PDF, 10 MiB each; the type is read from the bytes), sealed at rest").Form(files).Out(rights.Case{}).Errors(400, 403, 409)),
 		api.R("GET", "/cases/{id}/files/{file_id}", api.Either, h.file, api.Doc("getCaseFile", "An evidence file, to staff who may see the case or to its worker").Image("The file", "image/jpeg", "image/png", "image/webp", "application/pdf").Errors(400)),
 		api.R("GET", "/me/cases", api.Self, h.myCases, api.Doc("myCases", "The cases the signed-in member filed or is named in, newest first (the latest 200); never a handler's name").Out(api.List[rights.Case]{})),
@@ -107,6 +115,15 @@ func notes(ns api.Notes) {
 	api.Note[extendInput](ns, api.TypeNote{Name: "CaseExtend", Required: []string{"days", "note"}, Fields: map[string]api.FieldNote{
 		"days": {Desc: "1–15"}, "note": {MaxLength: api.Count(rights.MaxReason)}}})
 	api.Note[claimsInput](ns, api.TypeNote{Name: "CaseClaims", Required: []string{"claims"}, Fields: map[string]api.FieldNote{"claims": {MaxItems: api.Count(rights.MaxClaims)}}})
+	api.Note[workerInput](ns, api.TypeNote{Name: "CaseWorkerAdd", Required: []string{"name"}, Fields: map[string]api.FieldNote{
+		"name": {MaxLength: api.Count(rights.MaxName)}, "id_number": {Desc: "resident ID number (GB 11643), optional"}, "mobile": {Desc: "optional"},
+		"version": {Desc: "the version the case was read at (409 stale when it moved on); 0 or absent: any"}}})
+	api.Note[workerPatch](ns, api.TypeNote{Name: "CaseWorkerPatch", Fields: map[string]api.FieldNote{
+		"name": {Desc: "absent: unchanged", MaxLength: api.Count(rights.MaxName)}, "id_number": {Desc: "absent: unchanged; empty: cleared"},
+		"mobile": {Desc: "absent: unchanged; empty: cleared"}, "version": {Desc: "the version the case was read at; 0 or absent: any"}}})
+	api.Note[claimInput](ns, api.TypeNote{Name: "CaseClaimEdit", Required: []string{"kind", "amount_fen"}, Fields: map[string]api.FieldNote{
+		"kind": {Enum: api.EnumOf(rights.ClaimKinds...)}, "amount_fen": fen("in fen, above 0, at most 1,000,000,000,000"),
+		"note": {MaxLength: api.Count(rights.MaxEmployer)}, "version": {Desc: "the version the case was read at; 0 or absent: any"}}})
 	api.Note[noteInput](ns, api.TypeNote{Name: "CaseNoteInput", Required: []string{"body"}, Fields: map[string]api.FieldNote{"body": {MaxLength: api.Count(rights.MaxNote)}}})
 	api.Note[revealInput](ns, api.TypeNote{Name: "CaseReveal", Fields: map[string]api.FieldNote{"reason": {MaxLength: api.Count(rights.MaxReason)}}})
 	api.Note[rateInput](ns, api.TypeNote{Name: "CaseRating", Required: []string{"rating"}, Fields: map[string]api.FieldNote{"rating": {Enum: api.EnumOf(rights.Ratings...)}}})

@@ -44,8 +44,11 @@ func eventOf(lang i18n.Lang, e *rights.Event, staff bool) eventRow {
 		if e.Body != "" {
 			v.What, v.Body = i18n.T(lang, "case.ev."+e.Kind+"_to", e.Body), ""
 		}
-	case rights.EvClaims:
-		v.What, v.Body = i18n.T(lang, "case.ev.claims", e.Body), ""
+	case rights.EvClaims, rights.EvWorkerAdded, rights.EvWorkerEdited, rights.EvWorkerRemoved,
+		rights.EvClaimAdded, rights.EvClaimEdited, rights.EvClaimRemoved:
+		// The body is a worker's place in the list or the claims' new
+		// total: part of the sentence.
+		v.What, v.Body = i18n.T(lang, "case.ev."+e.Kind, e.Body), ""
 	default:
 		v.What = i18n.T(lang, "case.ev."+e.Kind)
 	}
@@ -53,6 +56,8 @@ func eventOf(lang i18n.Lang, e *rights.Event, staff bool) eventRow {
 		v.StatusLabel, v.StatusV = statusLabel(lang, e.Status), statusVariant(e.Status)
 	}
 	switch {
+	case e.System:
+		v.By = i18n.T(lang, "case.ev.by_system")
 	case e.Worker && staff:
 		v.By = i18n.T(lang, "case.ev.by_worker")
 	case e.Worker:
@@ -65,15 +70,27 @@ func eventOf(lang i18n.Lang, e *rights.Event, staff bool) eventRow {
 	return v
 }
 
-// claimRow is one claim in words.
-type claimRow struct{ Kind, Amount, Note string }
+// claimRow is one claim in words; URL is its edit page's (staff who may
+// change it).
+type claimRow struct{ Kind, Amount, Note, URL string }
 
-func claimsView(lang i18n.Lang, cs []rights.Claim) []claimRow {
+func claimsView(lang i18n.Lang, cs []rights.Claim, base string) []claimRow {
 	out := make([]claimRow, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, claimRow{Kind: claimLabel(lang, c.Kind), Amount: rights.FormatFen(c.AmountFen), Note: c.Note})
+		row := claimRow{Kind: claimLabel(lang, c.Kind), Amount: rights.FormatFen(c.AmountFen), Note: c.Note}
+		if base != "" {
+			row.URL = base + "/claims/" + db.FormatID(c.ID)
+		}
+		out = append(out, row)
 	}
 	return out
+}
+
+// workerRow is one worker as the case's page lists them; URL is their
+// edit page's (staff who may change them).
+type workerRow struct {
+	rights.Worker
+	URL string
 }
 
 // fileRow is an evidence file's link.
@@ -102,8 +119,10 @@ type showData struct {
 	C                       caseRow
 	Facts, CreditCode       string
 	EmployerURL             string
-	Workers                 []rights.Worker
+	Workers                 []workerRow
 	Revealed                bool
+	ClaimKinds              []web.Option // the add-a-claim form's
+	MaxName, MaxClaimNote   int
 	Claims                  []claimRow
 	Files                   []fileRow
 	Events                  []eventRow
@@ -151,12 +170,27 @@ func (h *Pages) renderShow(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		}
 		status = web.FormStatus(err)
 	}
-	d := &showData{C: rowOf(pg.Lang, &th.Case), Facts: th.Facts, CreditCode: th.CreditCode, Workers: th.WorkerList, Can: th.Can, URL: caseURL(id),
-		Claims: claimsView(pg.Lang, th.Claims), Files: filesView(caseURL(id), th.Files), Failed: failed, MaxNote: rights.MaxNote,
+	editBase := ""
+	if th.Can.Claims {
+		editBase = caseURL(id)
+	}
+	d := &showData{C: rowOf(pg.Lang, &th.Case), Facts: th.Facts, CreditCode: th.CreditCode, Can: th.Can, URL: caseURL(id),
+		Claims: claimsView(pg.Lang, th.Claims, editBase), Files: filesView(caseURL(id), th.Files), Failed: failed, MaxNote: rights.MaxNote,
 		MaxReason: rights.MaxReason, MaxExtend: rights.MaxExtendDays, MaxFiles: rights.MaxFiles, MB: rights.MaxFileSize >> 20,
-		Back: web.ListBack(r, "/cases"), Events: []eventRow{}}
+		Back: web.ListBack(r, "/cases"), Events: []eventRow{}, MaxName: rights.MaxName, MaxClaimNote: rights.MaxEmployer}
+	ws := th.WorkerList
 	if revealed != nil {
-		d.Workers, d.Revealed = revealed, true
+		ws, d.Revealed = revealed, true
+	}
+	for _, wk := range ws {
+		row := workerRow{Worker: wk}
+		if th.Can.Workers {
+			row.URL = caseURL(id) + "/workers/" + db.FormatID(wk.ID)
+		}
+		d.Workers = append(d.Workers, row)
+	}
+	if th.Can.Claims {
+		d.ClaimKinds = web.EnumOptions(pg.Lang, rights.ClaimKinds, claimLabel)
 	}
 	if th.EmployerID != 0 && p.Can(auth.PermOrgRead) {
 		d.EmployerURL = "/employers/" + db.FormatID(th.EmployerID)
@@ -230,8 +264,16 @@ func (h *Pages) act(w http.ResponseWriter, r *http.Request, p *auth.Principal) e
 	action := r.PathValue("action")
 	ctx := r.Context()
 	version, _ := strconv.Atoi(web.FormValue(r, "version"))
-	to := caseURL(id)
+	to, flash := caseURL(id), "flash.case."+action
 	switch action {
+	case "workers":
+		_, err = h.Cases.AddWorker(ctx, p, id, rights.WorkerInput{Name: web.FormValue(r, "name"), IDNumber: web.FormValue(r, "id_number"),
+			Mobile: web.FormValue(r, "mobile")}, version)
+		to, flash = to+"#workers", "flash.case.worker_add"
+	case "claims":
+		_, err = h.Cases.AddClaim(ctx, p, id, claimOf(r, "claim_note"), version)
+		err = renamedField(err, "note", "claim_note")
+		to, flash = to+"#claims", "flash.case.claim_add"
 	case "accept":
 		_, err = h.Cases.Accept(ctx, p, id, web.ParseIDValue(web.FormValue(r, "handler_id")), version)
 	case "assign":
@@ -286,7 +328,7 @@ func (h *Pages) act(w http.ResponseWriter, r *http.Request, p *auth.Principal) e
 		}
 		return err
 	}
-	web.Redirect(w, r, to, "flash.case."+action)
+	web.Redirect(w, r, to, flash)
 	return nil
 }
 

@@ -150,7 +150,7 @@ func (h *Pages) renderMineOne(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		}
 		pg.Form, status = f, httpx.Status(err)
 	}
-	d := mineShowData{C: rowOf(pg.Lang, &th.Case), Facts: th.Facts, Claims: claimsView(pg.Lang, th.Claims), Files: filesView(memberCaseURL(id), th.Files),
+	d := mineShowData{C: rowOf(pg.Lang, &th.Case), Facts: th.Facts, Claims: claimsView(pg.Lang, th.Claims, ""), Files: filesView(memberCaseURL(id), th.Files),
 		Can: th.Can, URL: memberCaseURL(id), RatingOptions: web.EnumOptions(pg.Lang, rights.Ratings, ratingLabel),
 		MaxFiles: rights.MaxFiles, MB: rights.MaxFileSize >> 20, Unread: h.Unread(r.Context(), p.MemberID)}
 	for i := range th.Events {

@@ -44,6 +44,7 @@ func (h *Pages) Routes(mux *http.ServeMux) {
 		return
 	}
 	a, m := h.Authed, h.MemberAuthed
+	h.RegisterMemberURL(rights.AboutCase, func(id int64) string { return "/m/cases/" + db.FormatID(id) })
 	mux.HandleFunc("GET /cases", a(h.list))
 	mux.HandleFunc("GET /cases/export", a(h.export))
 	mux.HandleFunc("GET /cases/new", a(h.newForm))
@@ -51,6 +52,12 @@ func (h *Pages) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /cases/{id}", a(h.show))
 	mux.Handle("POST /cases/{id}/files", http.MaxBytesHandler(a(h.addFiles), uploadLimit))
 	mux.HandleFunc("POST /cases/{id}/{action}", a(h.act))
+	mux.HandleFunc("GET /cases/{id}/workers/{wid}", a(h.workerForm))
+	mux.HandleFunc("POST /cases/{id}/workers/{wid}", a(h.saveWorker))
+	mux.HandleFunc("POST /cases/{id}/workers/{wid}/remove", a(h.removeWorker))
+	mux.HandleFunc("GET /cases/{id}/claims/{cid}", a(h.claimForm))
+	mux.HandleFunc("POST /cases/{id}/claims/{cid}", a(h.saveClaim))
+	mux.HandleFunc("POST /cases/{id}/claims/{cid}/remove", a(h.removeClaim))
 	mux.HandleFunc("GET /cases/{id}/notes/{nid}", a(h.note))
 	mux.HandleFunc("GET /cases/{id}/files/{fid}", a(h.file))
 	mux.HandleFunc("GET /m/cases", m(h.mine))

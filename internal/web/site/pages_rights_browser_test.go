@@ -16,7 +16,9 @@ import (
 // TestBrowserRights is a rights case end to end: a worker files a case on
 // the phone (refused first, with the messages beside the fields), with a
 // PDF of their pay slip; the street's officer at 1280 px finds it, accepts
-// it for the mediator, writes a confidential note and closes it with an
+// it, writes a confidential note, adds a second worker and corrects their
+// mobile number, raises the claim (each refused first with its message),
+// and closes it with an
 // agreement and the money recovered; the worker follows it on the phone
 // and rates it. Screenshots at 390 and 1280 px go to
 // testkit.ScreenshotDir.
@@ -83,6 +85,51 @@ func TestBrowserRights(t *testing.T) {
 	o.expect("accepted", "办理中", "保密记录", "本阶段期限 15 日")
 	if strings.Contains(o.text(), "工程款下月到账") {
 		t.Fatal("the confidential note's words are on the case page")
+	}
+	// A second worker joins the dispute; their mobile number is corrected
+	// on the worker's own form, which shows only masked values.
+	o.do(
+		chromedp.Click(chromedp.CSS("#add-worker summary")),
+		chromedp.SendKeys(chromedp.CSS(`#add-worker input[name="name"]`), "周工友"),
+		chromedp.SendKeys(chromedp.CSS(`#add-worker input[name="mobile"]`), "13700005555"),
+		chromedp.Click(chromedp.CSS("#add-worker button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	o.expect("worker added", "已添加劳动者。", "劳动者（2 人）", "周*友", "添加了第 2 位劳动者")
+	o.do(chromedp.Click(chromedp.CSS(`#workers tbody tr:nth-child(2) a.btn`)), chromedp.WaitVisible(chromedp.CSS("form.case-edit")))
+	o.expect("worker form", "修改第 2 位劳动者", "现为：周*友", "现为：137****5555")
+	if strings.Contains(o.text(), "13700005555") {
+		t.Fatal("the worker's form shows the number in full")
+	}
+	o.do(chromedp.SendKeys(chromedp.CSS(`form.case-edit input[name="mobile"]`), "1370000"),
+		chromedp.Click(chromedp.CSS("form.case-edit button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".field-error")))
+	o.expect("refused worker edit", "手机号码不正确。")
+	o.shot("rights-worker-edit-1280")
+	o.do(chromedp.SetValue(chromedp.CSS(`form.case-edit input[name="mobile"]`), "13700006666"),
+		chromedp.Click(chromedp.CSS("form.case-edit button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("#workers")))
+	o.expect("worker edited", "已修改劳动者信息。", "137****6666", "修改了第 2 位劳动者的信息")
+	// The claim is raised on its own form, a negative amount refused first.
+	o.do(chromedp.Click(chromedp.CSS(`#claims tbody a.btn`)), chromedp.WaitVisible(chromedp.CSS("form.case-edit")),
+		chromedp.SetValue(chromedp.CSS(`form.case-edit input[name="amount"]`), "-5"),
+		chromedp.Click(chromedp.CSS("form.case-edit button[type=submit]")), chromedp.WaitVisible(chromedp.CSS(".field-error")))
+	o.expect("refused claim edit", "金额不能为负数。")
+	o.shot("rights-claim-edit-1280")
+	o.do(chromedp.SetValue(chromedp.CSS(`form.case-edit input[name="amount"]`), "20,000"),
+		chromedp.Click(chromedp.CSS("form.case-edit button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("#claims")))
+	o.expect("claim edited", "已修改诉求。", "20,000.00", "修改了一项诉求，诉求合计 20,000.00 元")
+	o.shot("rights-case-edited-1280")
+	// The same open case on a phone: the edit controls stay inside the screen.
+	ph := newTab(t, s.srv.URL, 120*time.Second, true)
+	ph.login("dashilan")
+	ph.open("/cases/"+caseID, ".case-detail")
+	ph.shot("rights-case-open-390")
+	if ph.sideways(2) {
+		t.Error("the open case's page scrolls sideways at 390 px")
+	}
+	ph.do(chromedp.Click(chromedp.CSS(`#workers tbody tr:nth-child(1) a.btn`)), chromedp.WaitVisible(chromedp.CSS("form.case-edit")))
+	ph.shot("rights-worker-form-390")
+	if ph.sideways(2) {
+		t.Error("the worker's form scrolls sideways at 390 px")
 	}
 	o.do(
 		chromedp.SetValue(chromedp.CSS(`#close select[name="outcome"]`), "agreement"),

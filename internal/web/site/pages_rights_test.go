@@ -48,7 +48,7 @@ func newCasesSite(t *testing.T, d *db.DB) *casesSite {
 	return s
 }
 
-var casesRawKeyRE = keyRE("case|flash|list|portal")
+var casesRawKeyRE = keyRE("case|flash|list|portal|page|web|field")
 
 var caseURLRE = regexp.MustCompile(`^/cases/(\d+)$`)
 var memberCaseRE = regexp.MustCompile(`^/m/cases/(\d+)$`)
