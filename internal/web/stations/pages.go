@@ -52,6 +52,7 @@ func (h *Pages) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /s", h.finder)
 	mux.HandleFunc("GET /s/{code}", h.public)
 	mux.HandleFunc("POST /s/{code}/visit", h.anonVisit)
+	mux.HandleFunc("GET /s/{code}/photos/{photo}", h.publicPhoto)
 	mux.HandleFunc("GET /m/stations/{code}", m(h.mStation))
 	mux.HandleFunc("POST /m/stations/{code}/visit", m(h.mVisit))
 	mux.HandleFunc("POST /m/stations/{code}/claim", m(h.mClaim))
@@ -69,6 +70,10 @@ func (h *Pages) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /stations/{id}/status", a(h.setStatus))
 	mux.HandleFunc("GET /stations/{id}/poster", a(h.poster))
 	mux.HandleFunc("GET /stations/{id}/qr.png", a(h.qrPNG))
+	mux.Handle("POST /stations/{id}/photos", http.MaxBytesHandler(a(h.addPhotos), photoMax))
+	mux.HandleFunc("GET /stations/{id}/photos/{photo}", a(h.staffPhoto))
+	mux.HandleFunc("POST /stations/{id}/photos/{photo}/move", a(h.movePhoto))
+	mux.HandleFunc("POST /stations/{id}/photos/{photo}/delete", a(h.deletePhoto))
 }
 
 func stationURL(id int64) string { return "/stations/" + db.FormatID(id) }
