@@ -12,7 +12,7 @@ import (
 
 // countRow is one window of a station's counts on its staff page.
 type countRow struct {
-	Label                           string
+	Label                          string
 	All, Visits, Anonymous, Claims int
 }
 

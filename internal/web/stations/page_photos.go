@@ -26,12 +26,12 @@ const photoMax = station.MaxPhotos*(station.MaxPhotoBytes+1) + 1<<20
 
 // photoView is a photo as the pages show it.
 type photoView struct {
-	ID                   string
-	Thumb, Large         string
-	Width, Height        int // of the thumb's box, for the page's layout before it loads
-	Alt                  string
-	MoveURL, DeleteURL   string
-	First, Last          bool
+	ID                 string
+	Thumb, Large       string
+	Width, Height      int // of the thumb's box, for the page's layout before it loads
+	Alt                string
+	MoveURL, DeleteURL string
+	First, Last        bool
 }
 
 // photoViews are a station's photos with their addresses under base
