@@ -48,6 +48,9 @@ type Config struct {
 	BackupDir   string
 	BackupEvery time.Duration
 	BackupKeep  int
+	// MapTiles is a map tile server's address template drawn under the
+	// stations' district map; its origin alone joins the pages' img-src.
+	MapTiles string
 }
 
 // option describes one setting once, for flags, environment and help text.
@@ -89,6 +92,7 @@ func (c *Config) options() []option {
 		{flag: "backup-dir", env: "GONGHUI_BACKUP_DIR", def: "", str: &c.BackupDir, help: "directory scheduled backups are written to (with --backup-every)"},
 		{flag: "backup-every", env: "GONGHUI_BACKUP_EVERY", def: "0", duration: &c.BackupEvery, help: "make a backup this often, e.g. 24h; one server process of several makes it (0: no scheduled backups)"},
 		{flag: "backup-keep", env: "GONGHUI_BACKUP_KEEP", def: "7", integer: &c.BackupKeep, help: "scheduled backups kept in --backup-dir; older ones made by gonghui are deleted"},
+		{flag: "map-tiles", env: "GONGHUI_MAP_TILES", def: "", str: &c.MapTiles, help: "map tile address drawn under the service stations' district map, e.g. https://tiles.example/{z}/{x}/{y}.png (a GCJ-02 tile server); its origin is allowed for pictures in the pages' CSP (default: none, the map works with no internet)"},
 		{flag: "key-profile", env: "GONGHUI_KEY_PROFILE", def: "standard", str: &c.KeyProfile, help: "algorithms for a new key file: standard (AES-256-GCM, HMAC-SHA-256) or gm (SM4-GCM, HMAC-SM3)"},
 	}
 }

@@ -79,7 +79,7 @@ type mapData struct {
 func (h *Pages) finder(w http.ResponseWriter, r *http.Request) {
 	pg := h.PublicPage(w, r, "sweb.find.title")
 	q := r.URL.Query()
-	d := &finderData{Place: q.Get("place"), Lat: q.Get("lat"), Lng: q.Get("lng"), Type: q.Get("type"), Open: q.Get("open") == "1", Tiles: h.Tiles}
+	d := &finderData{Place: q.Get("place"), Lat: q.Get("lat"), Lng: q.Get("lng"), Type: q.Get("type"), Open: q.Get("open") == "1", Tiles: h.tiles()}
 	d.GeoURL, _ = web.Asset("beijing-map/beijing.json")
 	d.EChartsURL, _ = web.Asset("vendor/echarts/echarts.min.js")
 	var err error
