@@ -26,7 +26,11 @@ CREATE TABLE station_visit_days (
     claims     INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (station_id, day)
 );
-CREATE INDEX station_visit_days_path ON station_visit_days (org_path, day, station_id);
+-- Both covering: the busiest of a subtree reads (org_path, day) ranges
+-- and sums the counts without visiting the table; the list's sort by
+-- visits in 30 days reads a station's last 30 days the same way.
+CREATE INDEX station_visit_days_path ON station_visit_days (org_path, day, station_id, visits, anonymous, claims);
+CREATE INDEX station_visit_days_station ON station_visit_days (station_id, day, visits, anonymous);
 INSERT INTO station_visit_days (station_id, day, org_path, visits, anonymous, claims)
     SELECT station_id, day, MIN(org_path), SUM(CASE WHEN member_id IS NULL THEN 0 ELSE 1 END),
         SUM(CASE WHEN member_id IS NULL THEN 1 ELSE 0 END), 0

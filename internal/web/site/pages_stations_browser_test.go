@@ -112,6 +112,7 @@ func TestBrowserStations(t *testing.T) {
 	}
 	b.shot("stations-photos-390")
 	b.do(chromedp.Click(chromedp.CSS(`.station-photos li:first-child a`)))
+	b.waitPath("/s/" + open.Code + "/photos/")
 	b.waitJS("the larger copy", `document.images.length === 1 && document.images[0].complete && document.images[0].naturalWidth === 1600`)
 	b.do(chromedp.NavigateBack())
 	var busy []station.Busy
