@@ -4,7 +4,6 @@ import (
 	"os"
 	"slices"
 	"sort"
-	"strconv"
 	"testing"
 	"time"
 
@@ -40,8 +39,8 @@ func TestBusiestCost(t *testing.T) {
 			day := today.AddDate(0, 0, -k).Format("2006-01-02")
 			if _, err := d.Exec(ctx, `INSERT INTO station_visits (id, station_id, org_path, day, member_id, device, at)
 				WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5)
-				SELECT `+strconv.Itoa(k+1)+` * 100000000 + ROW_NUMBER() OVER (ORDER BY s.id, n.i), s.id, s.org_path, ?, NULL, 'device' || n.i || 'xxxxxxxxxxxxxxxx', 0
-				FROM stations s JOIN n ON n.i <= 1 + s.lat_e6 % 5`, day); err != nil {
+				SELECT CAST(? AS BIGINT) + ROW_NUMBER() OVER (ORDER BY s.id, n.i), s.id, s.org_path, ?, NULL, 'device' || n.i || 'xxxxxxxxxxxxxxxx', 0
+				FROM stations s JOIN n ON n.i <= 1 + s.lat_e6 % 5`, int64(k+1)*100_000_000, day); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -51,7 +51,7 @@ func TestBrowserStations(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	b := newTab(t, s.srv.URL, 120*time.Second, true)
+	b := newTab(t, s.srv.URL, 240*time.Second, true)
 	lat, lng, acc := 39.8948, 116.3975, 10.0
 	b.do(chromedp.Navigate(b.base+"/lang?to=zh-CN&back=/s"), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		if _, err := cdp.Call(ctx, tg, browser.SetPermission, browser.SetPermissionParams{Permission: &browser.PermissionDescriptor{Name: "geolocation"},
@@ -114,7 +114,6 @@ func TestBrowserStations(t *testing.T) {
 	b.do(chromedp.Click(chromedp.CSS(`.station-photos li:first-child a`)))
 	b.waitPath("/s/" + open.Code + "/photos/")
 	b.waitJS("the larger copy", `document.images.length === 1 && document.images[0].complete && document.images[0].naturalWidth === 1600`)
-	b.do(chromedp.NavigateBack())
 	var busy []station.Busy
 	busy, err = store.Busiest(ctx, pr, station.BusyQuery{From: "2000-01-01", To: "2100-01-01"})
 	if err != nil || len(busy) != 1 || busy[0].Visits != 1 || busy[0].Claims != 1 {
