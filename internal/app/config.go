@@ -51,6 +51,9 @@ type Config struct {
 	// An optional read replica for heavy reads (replica.go).
 	ReadDB     string
 	ReadMaxLag time.Duration
+	// MapTiles is a map tile server's address template drawn under the
+	// stations' district map; its origin alone joins the pages' img-src.
+	MapTiles string
 }
 
 // option describes one setting once, for flags, environment and help text.
@@ -94,6 +97,7 @@ func (c *Config) options() []option {
 		{flag: "backup-keep", env: "GONGHUI_BACKUP_KEEP", def: "7", integer: &c.BackupKeep, help: "scheduled backups kept in --backup-dir; older ones made by gonghui are deleted"},
 		{flag: "read-database-url", env: "GONGHUI_READ_DATABASE_URL", def: "", str: &c.ReadDB, help: "postgres:// URL of a streaming replica that dashboards, staff lists and exports may read while it lags less than --read-max-lag (PostgreSQL only; default: none)"},
 		{flag: "read-max-lag", env: "GONGHUI_READ_MAX_LAG", def: "5s", duration: &c.ReadMaxLag, help: "reads go to the replica only while its measured lag is under this"},
+		{flag: "map-tiles", env: "GONGHUI_MAP_TILES", def: "", str: &c.MapTiles, help: "map tile address drawn under the service stations' district map, e.g. https://tiles.example/{z}/{x}/{y}.png (a GCJ-02 tile server); its origin is allowed for pictures in the pages' CSP (default: none, the map works with no internet)"},
 		{flag: "key-profile", env: "GONGHUI_KEY_PROFILE", def: "standard", str: &c.KeyProfile, help: "algorithms for a new key file: standard (AES-256-GCM, HMAC-SHA-256) or gm (SM4-GCM, HMAC-SM3)"},
 	}
 }

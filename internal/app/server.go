@@ -81,6 +81,9 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 	if err := useHolidays(cfg.HolidaysFile, time.Now()); err != nil {
 		return nil, err
 	}
+	if _, err := httpx.TileOrigin(cfg.MapTiles); err != nil {
+		return nil, fmt.Errorf("--map-tiles: %w", err)
+	}
 	d, err := db.Open(ctx, cfg.DB, db.Options{MaxConns: cfg.MaxConns, SQLiteWriterCacheMB: cfg.SQLiteCacheMB})
 	if err != nil {
 		return nil, err
@@ -148,7 +151,7 @@ func Open(ctx context.Context, cfg Config) (*Main, error) {
 
 // Handler builds the whole HTTP surface with its middleware.
 func (m *Main) Handler(ctx context.Context) (http.Handler, error) {
-	opts := httpx.Options{TrustProxy: m.Config.TrustProxy, InsecureHTTP: m.Config.InsecureHTTP}
+	opts := httpx.Options{TrustProxy: m.Config.TrustProxy, InsecureHTTP: m.Config.InsecureHTTP, MapTiles: m.Config.MapTiles}
 	mux := http.NewServeMux()
 	m.registry = prometheus.NewRegistry()
 	m.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -259,13 +262,14 @@ func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 // middleware: security headers, the client's address in the audit actor,
 // panic recovery, a structured access log and metrics per route pattern.
 func (m *Main) middleware(next http.Handler, hm *httpMetrics, opts httpx.Options) http.Handler {
+	csp := httpx.PageCSP(opts.MapTiles)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		h.Set("Content-Security-Policy", csp)
 		if httpx.Secure(r, opts) {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}

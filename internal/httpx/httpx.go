@@ -20,6 +20,10 @@ type Options struct {
 	// InsecureHTTP allows session cookies over plain HTTP from machines other
 	// than this one (for a closed network without TLS; not recommended).
 	InsecureHTTP bool
+	// MapTiles is the map tile address template drawn under the service
+	// stations' district map (--map-tiles; "" none); the pages' CSP
+	// (PageCSP) allows its origin for pictures and nothing else.
+	MapTiles string
 }
 
 // ClientIP is the address the request came from: the proxy's last

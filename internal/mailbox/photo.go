@@ -1,51 +1,16 @@
 package mailbox
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
-	"image"
-	"image/jpeg"
-	"image/png"
-
-	"golang.org/x/image/webp"
 
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/imagefile"
 	"gonghui/internal/scope"
 )
-
-// MaxPixels bounds a photo's width times height: a small file can claim
-// a huge picture, and every reader's phone would try to draw it.
-const MaxPixels = 50_000_000
-
-// SniffImage names a JPEG, PNG or WebP picture by its bytes, and checks
-// that its header decodes to a sensible size; "" for anything else. What
-// the client claims the type is never counts.
-func SniffImage(b []byte) string {
-	var ct string
-	var decode func(r *bytes.Reader) (image.Config, error)
-	switch {
-	case len(b) >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF:
-		ct = "image/jpeg"
-		decode = func(r *bytes.Reader) (image.Config, error) { return jpeg.DecodeConfig(r) }
-	case len(b) >= 8 && string(b[:8]) == "\x89PNG\r\n\x1a\n":
-		ct = "image/png"
-		decode = func(r *bytes.Reader) (image.Config, error) { return png.DecodeConfig(r) }
-	case len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP":
-		ct = "image/webp"
-		decode = func(r *bytes.Reader) (image.Config, error) { return webp.DecodeConfig(r) }
-	default:
-		return ""
-	}
-	cfg, err := decode(bytes.NewReader(b))
-	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return ""
-	}
-	return ct
-}
 
 // checkPhotos checks the pictures of a new letter, as the field "photos".
 func checkPhotos(f errs.Fields, photos [][]byte) []string {
@@ -57,7 +22,7 @@ func checkPhotos(f errs.Fields, photos [][]byte) []string {
 		if !f.Check(len(p) > 0 && len(p) <= MaxPhotoBytes, "photos", "mailbox.photo_size", MaxPhotoBytes>>20) {
 			return nil
 		}
-		if types[i] = SniffImage(p); !f.Check(types[i] != "", "photos", "mailbox.photo_type") {
+		if types[i] = imagefile.Type(p); !f.Check(types[i] != "", "photos", "mailbox.photo_type") {
 			return nil
 		}
 	}

@@ -13,7 +13,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
-	"gonghui/internal/mailbox"
+	"gonghui/internal/imagefile"
 	"gonghui/internal/scope"
 	"gonghui/internal/signup"
 )
@@ -21,13 +21,13 @@ import (
 var errNoKeys = errors.New("no keys to seal with")
 
 // SniffEvidence names an evidence file by its bytes: a JPEG, PNG or WebP
-// picture whose header decodes to a sensible size (the suggestion box's
-// check, mailbox.SniffImage), or a PDF document (its "%PDF-" signature and
+// picture whose header decodes to a sensible size (the shared check,
+// imagefile.Type), or a PDF document (its "%PDF-" signature and
 // an end-of-file marker near its end, so that a truncated or disguised
 // file is refused); "" for anything else. What the client claims never
 // counts.
 func SniffEvidence(b []byte) string {
-	if ct := mailbox.SniffImage(b); ct != "" {
+	if ct := imagefile.Type(b); ct != "" {
 		return ct
 	}
 	if len(b) >= 16 && bytes.HasPrefix(b, []byte("%PDF-")) && b[5] >= '1' && b[5] <= '2' && b[6] == '.' {

@@ -29,7 +29,32 @@ var Sorts = &listing.Sorts[Station]{List: "stations", ID: "s.id", IDOf: func(s *
 	Default: "name", Keys: []listing.Key[Station]{
 		{Name: "name", Expr: "s.name", Of: func(s *Station) any { return s.Name }},
 		{Name: "updated", Expr: "s.updated_at", Desc: true, Of: func(s *Station) any { return scope.Millis(s.UpdatedAt) }},
+		// The expression is visits30's, written for the day List reads on.
+		{Name: "visits", Expr: visits30Mark, Desc: true, Of: func(s *Station) any { return int64(s.Visits30) }},
 	}}
+
+// visits30Mark stands for the visits of the last 30 days in the sort
+// key; List puts in the expression for its day.
+const visits30Mark = "(visits30)"
+
+// visits30 is a station's visits (signed in or not) from the Beijing day
+// from on: at most 30 rows of station_visit_days by its key. from is a
+// day beijing.Day wrote (digits and dashes), never the caller's text.
+func visits30(from string) string {
+	return "(SELECT COALESCE(SUM(d.visits + d.anonymous), 0) FROM station_visit_days d WHERE d.station_id = s.id AND d.day >= '" + from + "')"
+}
+
+// sortsOn is Sorts with the visits key's expression for day from.
+func sortsOn(from string) *listing.Sorts[Station] {
+	c := *Sorts
+	c.Keys = slices.Clone(Sorts.Keys)
+	for i := range c.Keys {
+		if c.Keys[i].Expr == visits30Mark {
+			c.Keys[i].Expr = visits30(from)
+		}
+	}
+	return &c
+}
 
 // filter is q's conditions; withType false leaves the type out (the
 // totals by type).
@@ -81,10 +106,16 @@ func (s *Store) List(ctx context.Context, pr *auth.Principal, q Query) ([]Statio
 	if pr == nil {
 		return nil, "", scope.NilPrincipal("station: list")
 	}
-	return Sorts.Read(q.Sort, listing.Page{After: q.After, Offset: q.Offset, Limit: q.Limit}, s.filter(ctx, pr, q, true),
+	since := daysBack(s.now(), 30)
+	return sortsOn(since).Read(q.Sort, listing.Page{After: q.After, Offset: q.Offset, Limit: q.Limit}, s.filter(ctx, pr, q, true),
 		func(clause string, args []any) ([]Station, error) {
-			rows, err := s.DB.Query(ctx, "SELECT "+cols+from+clause, args...)
-			return signup.All(rows, err, "station: list", s.scan)
+			rows, err := s.DB.Query(ctx, "SELECT "+cols+", "+visits30(since)+from+clause, args...)
+			return signup.All(rows, err, "station: list", func(sc signup.Scanner) (Station, error) {
+				var n int
+				st, err := s.scan(extra{sc, &n})
+				st.Visits30 = n
+				return st, err
+			})
 		})
 }
 
@@ -132,3 +163,11 @@ func (s *Store) ByType(ctx context.Context, pr *auth.Principal, q Query) (map[st
 	}
 	return out, rows.Err()
 }
+
+// extra scans one more column after a station's.
+type extra struct {
+	signup.Scanner
+	dest any
+}
+
+func (e extra) Scan(dest ...any) error { return e.Scanner.Scan(append(dest, e.dest)...) }

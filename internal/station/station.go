@@ -119,6 +119,7 @@ type Station struct {
 	Status    Status    `json:"status"`
 	Code      string    `json:"code"` // the QR poster's code (/s/<code>)
 	Photos    int       `json:"photos"`
+	Visits30  int       `json:"visits_30d"` // visits in the last 30 Beijing days, signed in or not (lists only; 0 elsewhere)
 	Version   int       `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`

@@ -370,7 +370,7 @@ func (s *Store) moveHistory(ctx context.Context, tx *db.Tx, id int64, old, now s
 			return err
 		}
 	}
-	for _, table := range []string{"station_visits", "station_claims"} {
+	for _, table := range []string{"station_visits", "station_claims", "station_visit_days"} {
 		if _, err := tx.Exec(ctx, "UPDATE "+table+" SET org_path = ? WHERE station_id = ?", now, id); err != nil {
 			return errs.Internal(err, "station: move history")
 		}

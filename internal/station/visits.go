@@ -138,6 +138,14 @@ func insertVisit(ctx context.Context, tx *db.Tx, st *Station, d string, mid int6
 	if n, _ := res.RowsAffected(); n == 0 {
 		return false, nil
 	}
+	if mid != 0 {
+		err = countDay(ctx, tx, st, d, 1, 0, 0)
+	} else {
+		err = countDay(ctx, tx, st, d, 0, 1, 0)
+	}
+	if err != nil {
+		return false, err
+	}
 	return true, stats.Log(ctx, tx, stats.Change{OrgPath: st.path, Metric: metric, Month: d[:7], Delta: 1})
 }
 
@@ -171,6 +179,9 @@ func (s *Store) Claim(ctx context.Context, pr *auth.Principal, code string, serv
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.Conflict("already_claimed", "station.already_claimed")
 		}
+		if err := countDay(ctx, tx, st, d, 0, 0, 1); err != nil {
+			return err
+		}
 		return stats.Log(ctx, tx, stats.Change{OrgPath: st.path, Metric: StatClaims, Month: d[:7], Delta: 1})
 	})
 	if err != nil {
@@ -194,7 +205,7 @@ func offered(st *Station) []Amenity {
 func (s *Store) visited(ctx context.Context, st *Station, mid int64, added bool) (*Visited, error) {
 	v := &Visited{Station: s.PublicOf(st), New: added, Claimed: []Amenity{}, Offered: offered(st)}
 	d := beijing.Day(s.now())
-	if err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM station_visits WHERE station_id = ? AND day = ?", st.ID, d).Scan(&v.Today); err != nil {
+	if err := s.DB.QueryRow(ctx, "SELECT COALESCE(SUM(visits + anonymous), 0) FROM station_visit_days WHERE station_id = ? AND day = ?", st.ID, d).Scan(&v.Today); err != nil {
 		return nil, errs.Internal(err, "station: visits today")
 	}
 	if mid == 0 {
@@ -268,13 +279,17 @@ func (s *Store) Busiest(ctx context.Context, pr *auth.Principal, q BusyQuery) ([
 		limit = 20
 	}
 	limit = min(limit, 100)
+	// One row per station and day (station_visit_days), not one per
+	// visit: the cost is bounded by the subtree's stations times the
+	// period's days, however busy they were.
 	in, args := scope.SQL("v.org_path", paths)
-	rows, err := s.DB.Query(ctx, `SELECT v.station_id, SUM(CASE WHEN v.member_id IS NULL THEN 0 ELSE 1 END), SUM(CASE WHEN v.member_id IS NULL THEN 1 ELSE 0 END)
-		FROM station_visits v WHERE `+in+` AND v.day >= ? AND v.day <= ? GROUP BY v.station_id ORDER BY COUNT(*) DESC, v.station_id LIMIT ?`,
+	rows, err := s.DB.Query(ctx, `SELECT v.station_id, SUM(v.visits), SUM(v.anonymous), SUM(v.claims)
+		FROM station_visit_days v WHERE `+in+` AND v.day >= ? AND v.day <= ? GROUP BY v.station_id
+		ORDER BY SUM(v.visits + v.anonymous) DESC, v.station_id LIMIT ?`,
 		append(args, q.From, q.To, limit)...)
 	list, err := signup.All(rows, err, "station: busiest", func(sc signup.Scanner) (Busy, error) {
 		var b Busy
-		return b, sc.Scan(&b.ID, &b.Visits, &b.Anonymous)
+		return b, sc.Scan(&b.ID, &b.Visits, &b.Anonymous, &b.Claims)
 	})
 	if err != nil || len(list) == 0 {
 		return out, err
@@ -296,22 +311,9 @@ func (s *Store) Busiest(ctx context.Context, pr *auth.Principal, q BusyQuery) ([
 	for _, b := range named {
 		names[b.ID] = b
 	}
-	claims := map[int64]int{}
-	rows, err = s.DB.Query(ctx, "SELECT station_id, COUNT(*) FROM station_claims WHERE station_id IN ("+marks+") AND day >= ? AND day <= ? GROUP BY station_id",
-		append(ids, q.From, q.To)...)
-	counted, err := signup.All(rows, err, "station: busiest", func(sc signup.Scanner) (Busy, error) {
-		var b Busy
-		return b, sc.Scan(&b.ID, &b.Claims)
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range counted {
-		claims[c.ID] = c.Claims
-	}
 	for _, b := range list {
 		n := names[b.ID]
-		b.Name, b.Type, b.TypeName, b.OrgName, b.Claims = n.Name, n.Type, n.TypeName, n.OrgName, claims[b.ID]
+		b.Name, b.Type, b.TypeName, b.OrgName = n.Name, n.Type, n.TypeName, n.OrgName
 		out = append(out, b)
 	}
 	return out, nil

@@ -12,9 +12,18 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/imagefile"
 	"gonghui/internal/member"
 	"gonghui/internal/scope"
 	"gonghui/internal/signup"
+)
+
+// A photo's copy for phones (imagefile.Thumb): what is shown beyond the
+// author, staff and the judges, to the call's audience once the winners
+// are published, since it keeps none of the original's metadata.
+const (
+	ThumbSide = imagefile.ThumbSide
+	ThumbType = imagefile.OutType
 )
 
 // Photo is one picture of an entry (its bytes are read apart).
@@ -158,16 +167,16 @@ func checkEntry(c *Call, in *EntryInput, have int) ([]upload, error) {
 				f.Add("photos", "works.photo_size", c.MaxPhotoKB)
 				break
 			}
-			ct, w, h, ok := SniffImage(b)
-			if !ok {
+			in, err := imagefile.Sniff(b)
+			if errors.Is(err, imagefile.ErrPixels) {
+				f.Add("photos", "works.photo_pixels", imagefile.MaxPixels/1_000_000)
+				break
+			}
+			if err != nil {
 				f.Add("photos", "works.photo_type")
 				break
 			}
-			if w*h > MaxPixels {
-				f.Add("photos", "works.photo_pixels", MaxPixels/1_000_000)
-				break
-			}
-			ups = append(ups, upload{data: b, ct: ct, width: w, height: h})
+			ups = append(ups, upload{data: b, ct: in.Type, width: in.Width, height: in.Height})
 		}
 		n := have + len(in.Photos)
 		f.Check(n >= 1, "photos", "works.photos_required")
@@ -180,7 +189,7 @@ func checkEntry(c *Call, in *EntryInput, have int) ([]upload, error) {
 	// fine: a picture whose header reads but whose pixels do not is
 	// refused here, not when someone opens it.
 	for i := range ups {
-		t, err := Thumb(ups[i].data)
+		t, err := imagefile.Thumb(ups[i].data)
 		if err != nil {
 			return nil, signup.FieldErr("photos", "works.photo_unreadable")
 		}

@@ -9,6 +9,7 @@ import (
 	"gonghui/internal/auth"
 	"gonghui/internal/db"
 	"gonghui/internal/errs"
+	"gonghui/internal/imagefile"
 	"gonghui/internal/listing"
 	"gonghui/internal/member"
 	"gonghui/internal/scope"
@@ -224,7 +225,7 @@ func (s *Store) PhotoData(ctx context.Context, pr *auth.Principal, photoID int64
 	}
 	// A photo handed in before copies for phones were made (or whose copy
 	// no longer opens) gets its copy now, kept for the next time.
-	t, err := Thumb(data)
+	t, err := imagefile.Thumb(data)
 	if err != nil {
 		return "", nil, errs.Internal(err, "works: photo copy")
 	}

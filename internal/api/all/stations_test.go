@@ -1,6 +1,10 @@
 package all_test
 
 import (
+	"bytes"
+	"image"
+	"image/png"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -78,6 +82,76 @@ func TestStationsAPI(t *testing.T) {
 			{name: "busiest", as: "leader_a", method: "GET", path: "/api/v1/stations/busiest?from=2026-09-01&to=2026-09-30", status: 200, want: []string{`"visits":1`, `"claims":1`}},
 			{name: "close", as: "officer_a", method: "POST", path: "/api/v1/stations/{station}/close", body: `{"version":1}`, status: 200, want: []string{`"status":"closed"`}},
 			{name: "closed is not public", method: "GET", path: "/api/v1/stations/nearest?lat=39.8950&lng=116.3970", status: 200, not: []string{"前门大街暖心驿站"}},
+		})
+	})
+}
+
+// sendPhotos posts pictures as "photo" parts to path as key.
+func (f *fixture) sendPhotos(key, path string, files ...[]byte) answer {
+	f.t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for _, data := range files {
+		fw, _ := mw.CreateFormFile("photo", "photo.png")
+		fw.Write(data)
+	}
+	mw.Close()
+	return f.send(f.token(key), "POST", f.expand(path), mw.FormDataContentType(), &b)
+}
+
+// A station's photos through the API: added by its keeper as JPEG copies,
+// bad files and strangers refused with nothing kept, reordered, read
+// back as thumbs, deleted; its counts and the list sorted by visits.
+func TestStationPhotosAPI(t *testing.T) {
+	testkit.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.withStations()
+		f.staff("officer_b", "streetB", "officer")
+		f.signedInMember("m1", "张一", "unionA", "13800000061", 21)
+		week := `"mon":"08:00-18:00","tue":"08:00-18:00","wed":"08:00-18:00","thu":"08:00-18:00","fri":"08:00-18:00","sat":"","sun":"","exceptions":[]`
+		var s struct{ ID, Code string }
+		f.postJSON("officer_a", "POST", "/api/v1/stations", `{"org_id":"{streetA}","type":"warm","name":"前门大街暖心驿站","address":"北京市西城区前门大街北口",
+			"lat":39.89588,"lng":116.40389,"amenities":["water","charging"],"hours":{`+week+`}}`, http.StatusCreated, &s)
+		f.ids["station"], f.ids["code"] = s.ID, s.Code
+		var pic bytes.Buffer
+		png.Encode(&pic, image.NewRGBA(image.Rect(0, 0, 60, 40)))
+		if a := f.sendPhotos("officer_a", "/api/v1/stations/{station}/photos", []byte("GIF89a not a photo")); a.status != 422 || !strings.Contains(a.body, `"photos"`) {
+			t.Fatalf("a GIF: %d %s", a.status, a.body)
+		}
+		if a := f.sendPhotos("officer_b", "/api/v1/stations/{station}/photos", pic.Bytes()); a.status != 404 {
+			t.Fatalf("a stranger: %d %s", a.status, a.body)
+		}
+		if a := f.sendPhotos("officer_a", "/api/v1/stations/{station}/photos", pic.Bytes(), pic.Bytes(), pic.Bytes(), pic.Bytes(), pic.Bytes(), pic.Bytes(), pic.Bytes()); a.status != 422 {
+			t.Fatalf("seven photos: %d %s", a.status, a.body)
+		}
+		f.run([]Step{
+			{name: "nothing kept", as: "officer_a", method: "GET", path: "/api/v1/stations/{station}/photos", status: 200, want: []string{`"items":[]`}},
+			{name: "not a form", as: "officer_a", method: "POST", path: "/api/v1/stations/{station}/photos", body: `{}`, status: 422, want: []string{`"photos"`}},
+		})
+		a := f.sendPhotos("officer_a", "/api/v1/stations/{station}/photos", pic.Bytes(), pic.Bytes())
+		if a.status != 200 || !strings.Contains(a.body, `"width":60`) {
+			t.Fatalf("added: %d %s", a.status, a.body)
+		}
+		var ps struct{ Items []struct{ ID string } }
+		f.postJSON("leader_a", "GET", "/api/v1/stations/{station}/photos", "", 200, &ps)
+		if len(ps.Items) != 2 {
+			t.Fatalf("stored %+v", ps)
+		}
+		f.ids["p1"], f.ids["p2"] = ps.Items[0].ID, ps.Items[1].ID
+		f.run([]Step{
+			{name: "thumb", as: "leader_a", method: "GET", path: "/api/v1/stations/{station}/photos/{p1}?size=thumb", status: 200},
+			{name: "bad size", as: "leader_a", method: "GET", path: "/api/v1/stations/{station}/photos/{p1}?size=huge", status: 422, want: []string{`"size"`}},
+			{name: "move", as: "officer_a", method: "POST", path: "/api/v1/stations/{station}/photos/{p2}/move", body: `{"by":-1}`, status: 200,
+				want: []string{`"items":[{"id":"{p2}","position":1`}},
+			{name: "bad move", as: "officer_a", method: "POST", path: "/api/v1/stations/{station}/photos/{p2}/move", body: `{"by":5}`, status: 422, want: []string{`"move"`}},
+			{name: "a leader may not delete", as: "leader_a", method: "DELETE", path: "/api/v1/stations/{station}/photos/{p1}", status: 403},
+			{name: "delete", as: "officer_a", method: "DELETE", path: "/api/v1/stations/{station}/photos/{p1}", status: 204},
+			{name: "gone", as: "officer_a", method: "GET", path: "/api/v1/stations/{station}/photos/{p1}", status: 404},
+			{name: "visit", as: "m1", method: "POST", path: "/api/v1/me/stations/{code}/visit", status: 200},
+			{name: "claim", as: "m1", method: "POST", path: "/api/v1/me/stations/{code}/claim", body: `{"service":"water"}`, status: 200},
+			{name: "counts", as: "leader_a", method: "GET", path: "/api/v1/stations/{station}/counts", status: 200,
+				want: []string{`"today":{"visits":1,"anonymous":0,"claims":1}`, `{"service":"water","today":1,"week":1,"month":1}`}},
+			{name: "by visits", as: "leader_a", method: "GET", path: "/api/v1/stations?sort=-visits", status: 200, want: []string{`"visits_30d":1`, `"photos":1`}},
 		})
 	})
 }

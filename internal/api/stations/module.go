@@ -215,3 +215,7 @@ func (h *API) claim(w http.ResponseWriter, r *http.Request) error {
 	}
 	return api.OK(w, v)
 }
+
+func (h *API) counts(w http.ResponseWriter, r *http.Request) error {
+	return api.Get(w, r, h.Stations.Counts)
+}

@@ -2,6 +2,7 @@ package stations
 
 import (
 	"gonghui/internal/api"
+	"gonghui/internal/imagefile"
 	"gonghui/internal/station"
 )
 
@@ -33,12 +34,25 @@ func (h *API) routes() []api.Route {
 		api.R("PUT", "/stations/{id}", api.Full, h.put, api.Doc("putStation", "Rewrite a station at the version it was read (409 stale_version otherwise)").In(stationUpdate{}).Out(station.Station{}).Errors(409)),
 		api.R("POST", "/stations/{id}/close", api.Full, h.status(station.StatusClosed), api.Doc("closeStation", "Hide a station from the public (kept for the record)").OptIn(versionInput{}).Out(station.Station{}).Errors(409)),
 		api.R("POST", "/stations/{id}/reopen", api.Full, h.status(station.StatusActive), api.Doc("reopenStation", "Show a closed station to the public again").OptIn(versionInput{}).Out(station.Station{}).Errors(409)),
+		api.R("GET", "/stations/{id}/photos", api.Full, h.photos, api.Doc("listStationPhotos", "A station's photos in the order staff set (without their bytes)").Out(api.List[station.Photo]{}).Errors(400)),
+		api.R("POST", "/stations/{id}/photos", api.Full, h.addPhotos, api.Doc("addStationPhotos", "Add photos to a station the caller keeps (station.write over its organisation), after its others; at most 6 in all. Each photo part is a JPEG, PNG or WebP picture (the type read from its bytes) of at most 8 MB and 50 million pixels. What is kept is a copy re-encoded from the pixels, upright and without EXIF or GPS metadata; the pictures are public on the station's page. Any fault is a 422 on photos and nothing is kept; audited").
+			Form(photoForm).Out(api.List[station.Photo]{}).Errors(400)),
+		api.R("GET", "/stations/{id}/photos/{photo_id}", api.Full, h.photo, api.Doc("getStationPhoto", "A photo's bytes (JPEG)").
+			Image("The picture", imagefile.OutType).Params(api.QP("size", "thumb: the copy for phones (at most 1080 pixels on its longer side)", api.EnumS("original", "thumb")))),
+		api.R("POST", "/stations/{id}/photos/{photo_id}/move", api.Full, h.movePhoto, api.Doc("moveStationPhoto", "Move a photo one place earlier (by -1) or later (by 1) among the station's").In(moveInput{}).Out(api.List[station.Photo]{}).Errors(400)),
+		api.R("DELETE", "/stations/{id}/photos/{photo_id}", api.Full, h.deletePhoto, api.Doc("deleteStationPhoto", "Delete a photo of a station the caller keeps; audited").None("Deleted").Errors(400)),
+		api.R("GET", "/stations/{id}/counts", api.Full, h.counts, api.Doc("stationCounts", "A station's visits and claims today, in the last 7 and the last 30 Beijing days (today included), and its claims per service").Out(station.Counts{}).Errors(400)),
 		api.R("GET", "/station-types", api.Full, h.types, api.Doc("listStationTypes", "The types of station: the built-in ones, then those staff added").Out(api.List[station.Type]{})),
 		api.R("POST", "/station-types", api.Full, h.addType, api.Doc("addStationType", "Add a type of station for everyone (anyone holding station.write somewhere)").In(typeInput{}).Made(station.Type{})),
 		api.R("POST", "/me/stations/{code}/visit", api.Self, h.visit, api.Doc("visitStation", "Record the signed-in member's visit to the station of a scanned code: once per station and Beijing day (new is false on a repeat)").OptIn(api.Empty{}).Out(station.Visited{}).Errors(409)),
 		api.R("POST", "/me/stations/{code}/claim", api.Self, h.claim, api.Doc("claimStationService", "Claim a service of the station (a free drink, a phone charge, …), once per service and day; records the visit too. 409 already_claimed; 422 on service when the station does not offer it").In(claimInput{}).Out(station.Visited{}).Errors(409)),
 	})
 }
+
+// photoForm is the body of an upload of photos.
+var photoForm = &api.Schema{Type: "object", Required: []string{"photo"}, Properties: api.PropsOf(
+	"photo", &api.Schema{Type: "array", Description: "the pictures: JPEG, PNG or WebP, each at most 8 MB",
+		MaxItems: api.Count(station.MaxPhotos), Items: &api.Schema{Type: "string", Format: "binary"}})}
 
 func notes(ns api.Notes) {
 	amenities := api.EnumOf(station.Amenities...)
@@ -59,6 +73,7 @@ func notes(ns api.Notes) {
 		"status":       {Enum: api.EnumOf(station.Statuses...), Desc: "active: shown to the public; closed: hidden"},
 		"code":         {Desc: "the code of the station's QR poster (/s/{code}): 12 digits"},
 		"photos":       {Desc: "how many photos the station has"},
+		"visits_30d":   {Desc: "visits in the last 30 Beijing days, signed in or not: filled in lists (sort=-visits), 0 elsewhere"},
 	}
 	api.Note[station.Station](ns, api.TypeNote{Name: "Station", Desc: "A service station (服务阵地)", Fields: stationFields})
 	api.Note[stationInput](ns, api.TypeNote{Name: "StationInput", Required: []string{"org_id", "type", "name", "address", "lat", "lng", "hours"}, Fields: map[string]api.FieldNote{
@@ -100,6 +115,18 @@ func notes(ns api.Notes) {
 	api.Note[claimInput](ns, api.TypeNote{Name: "StationClaim", Required: []string{"service"}, Fields: map[string]api.FieldNote{"service": {Enum: api.EnumOf(station.Services...)}}})
 	api.Note[station.TypeCount](ns, api.TypeNote{Name: "StationTypeCount", Fields: map[string]api.FieldNote{"type": {Desc: "a built-in type, or other: staff-added types together"}}})
 	api.Note[station.Figures](ns, api.TypeNote{Name: "StationFigures", Fields: map[string]api.FieldNote{"by_type": {Desc: "active stations by type; staff-added types together as other"}}})
+	api.Note[station.Photo](ns, api.TypeNote{Name: "StationPhoto", Desc: "A photo of a station: a public picture of a public place, kept as a JPEG without the camera's metadata", Fields: map[string]api.FieldNote{
+		"position": {Desc: "its place in the station's order, 1 first"}, "width": {Desc: "pixels of the kept copy"}, "height": {Desc: "pixels of the kept copy"},
+		"size": {Desc: "bytes of the kept copy"}}})
+	api.Note[moveInput](ns, api.TypeNote{Name: "StationPhotoMove", Required: []string{"by"}, Fields: map[string]api.FieldNote{"by": {Desc: "-1: one place earlier; 1: one place later", Min: api.Num(-1), Max: api.Num(1)}}})
+	api.Note[station.Counts](ns, api.TypeNote{Name: "StationCounts", Fields: map[string]api.FieldNote{
+		"today": {Desc: "today (Beijing)"}, "week": {Desc: "the last 7 days, today included"}, "month": {Desc: "the last 30 days, today included"},
+		"services": {Desc: "the services the station offers (and any claimed in the period), in order"}}})
+	api.Note[station.Window](ns, api.TypeNote{Name: "StationWindow", Fields: map[string]api.FieldNote{
+		"visits": {Desc: "visits by signed-in workers"}, "anonymous": {Desc: "visits by devices not signed in"}, "claims": {Desc: "services claimed"}}})
+	api.Note[station.ServiceClaims](ns, api.TypeNote{Name: "StationServiceClaims", Fields: map[string]api.FieldNote{
+		"service": {Enum: api.EnumOf(station.Services...)}, "today": {Desc: "claims today"}, "week": {Desc: "in the last 7 days"}, "month": {Desc: "in the last 30 days"}}})
+	api.Named[api.List[station.Photo]](ns, "StationPhotoList")
 	api.Named[api.TotalList[station.Station]](ns, "StationPage")
 	api.Named[api.List[station.Type]](ns, "StationTypeList")
 	api.Named[api.List[station.Busy]](ns, "StationBusyList")

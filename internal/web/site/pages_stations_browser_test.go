@@ -46,7 +46,12 @@ func TestBrowserStations(t *testing.T) {
 	mk("大栅栏职工之家", station.TypeHome, "24小时", 39.8945, 116.3972)
 	mk("西单暖心驿站", station.TypeWarm, "24小时", 39.9098, 116.3737)
 
-	b := newTab(t, s.srv.URL, 120*time.Second, true)
+	// The open one has two photos, a wide one and a tall one.
+	if _, err := store.AddPhotos(ctx, pr, open.ID, [][]byte{stationJPEG(t, 1600, 1200), stationJPEG(t, 600, 900)}); err != nil {
+		t.Fatal(err)
+	}
+
+	b := newTab(t, s.srv.URL, 240*time.Second, true)
 	lat, lng, acc := 39.8948, 116.3975, 10.0
 	b.do(chromedp.Navigate(b.base+"/lang?to=zh-CN&back=/s"), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		if _, err := cdp.Call(ctx, tg, browser.SetPermission, browser.SetPermissionParams{Permission: &browser.PermissionDescriptor{Name: "geolocation"},
@@ -94,6 +99,21 @@ func TestBrowserStations(t *testing.T) {
 		t.Error("390 px: the station's page runs off the side")
 	}
 	b.shot("stations-public-390")
+	// Its photos: thumbs for phones, loaded lazily; a tap opens the larger copy.
+	b.do(chromedp.ScrollIntoView(chromedp.CSS(`.station-photos`)))
+	b.waitJS("thumbs loaded", `(function () {
+		var im = document.querySelectorAll('.station-photos img');
+		if (im.length !== 2) return false;
+		for (var i = 0; i < im.length; i++) if (!im[i].complete || im[i].naturalWidth === 0 || im[i].loading !== 'lazy') return false;
+		return im[0].naturalWidth === 1080 && im[1].naturalHeight === 900;
+	})()`)
+	if w := b.eval(`String(document.querySelector('.station-photos li:first-child img').getBoundingClientRect().width)`); w == "0" {
+		t.Error("the first thumb takes no room")
+	}
+	b.shot("stations-photos-390")
+	b.do(chromedp.Click(chromedp.CSS(`.station-photos li:first-child a`)))
+	b.waitPath("/s/" + open.Code + "/photos/")
+	b.waitJS("the larger copy", `document.images.length === 1 && document.images[0].complete && document.images[0].naturalWidth === 1600`)
 	var busy []station.Busy
 	busy, err = store.Busiest(ctx, pr, station.BusyQuery{From: "2000-01-01", To: "2100-01-01"})
 	if err != nil || len(busy) != 1 || busy[0].Visits != 1 || busy[0].Claims != 1 {

@@ -79,7 +79,7 @@ type mapData struct {
 func (h *Pages) finder(w http.ResponseWriter, r *http.Request) {
 	pg := h.PublicPage(w, r, "sweb.find.title")
 	q := r.URL.Query()
-	d := &finderData{Place: q.Get("place"), Lat: q.Get("lat"), Lng: q.Get("lng"), Type: q.Get("type"), Open: q.Get("open") == "1", Tiles: h.Tiles}
+	d := &finderData{Place: q.Get("place"), Lat: q.Get("lat"), Lng: q.Get("lng"), Type: q.Get("type"), Open: q.Get("open") == "1", Tiles: h.tiles()}
 	d.GeoURL, _ = web.Asset("beijing-map/beijing.json")
 	d.EChartsURL, _ = web.Asset("vendor/echarts/echarts.min.js")
 	var err error
@@ -161,6 +161,7 @@ type stationData struct {
 	VisitURL string
 	ClaimURL string
 	Today    string
+	Photos   []photoView
 }
 
 // signedIn is the member whose session r carries, or nil.
@@ -192,10 +193,10 @@ func (h *Pages) public(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, nil, err)
 		return
 	}
-	h.renderStation(w, pg, v, false, code, http.StatusOK)
+	h.renderStation(w, r, pg, v, false, code, http.StatusOK)
 }
 
-func (h *Pages) renderStation(w http.ResponseWriter, pg *web.Page, v *station.Visited, member bool, code string, status int) {
+func (h *Pages) renderStation(w http.ResponseWriter, r *http.Request, pg *web.Page, v *station.Visited, member bool, code string, status int) {
 	pg.Title = v.Station.Name
 	d := &stationData{C: cardOf(pg.Lang, v.Station), V: v, Hours: hoursRows(pg.Lang, v.Station.Hours), Member: member,
 		LoginURL: "/m/login?next=" + url.QueryEscape("/m/stations/"+code), Today: pg.T("sweb.today_count", v.Today)}
@@ -204,6 +205,12 @@ func (h *Pages) renderStation(w http.ResponseWriter, pg *web.Page, v *station.Vi
 	} else {
 		d.VisitURL = "/s/" + url.PathEscape(code) + "/visit"
 	}
+	ps, err := h.publicPhotos(r, pg, v.Station.Name, code)
+	if err != nil {
+		h.Fail(w, r, nil, err)
+		return
+	}
+	d.Photos = ps
 	for _, a := range v.Offered {
 		d.Offered = append(d.Offered, check{Value: string(a), Label: pg.T("station.service." + string(a)), Checked: slices.Contains(v.Claimed, a)})
 	}
@@ -244,7 +251,7 @@ func (h *Pages) mStation(w http.ResponseWriter, r *http.Request, p *auth.Princip
 		return err
 	}
 	pg := h.MemberPage(w, r, "", "home")
-	h.renderStation(w, pg, v, true, code, http.StatusOK)
+	h.renderStation(w, r, pg, v, true, code, http.StatusOK)
 	return nil
 }
 

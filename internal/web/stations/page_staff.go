@@ -31,6 +31,7 @@ type row struct {
 	URL, Name, Type, OrgName, Address, Today, Updated string
 	Open, Active                                      bool
 	Amenities                                         []string
+	Visits30                                          int
 }
 
 type listData struct {
@@ -107,12 +108,12 @@ func (h *Pages) list(w http.ResponseWriter, r *http.Request, p *auth.Principal) 
 		s := &items[i]
 		d.Rows = append(d.Rows, row{URL: stationURL(s.ID) + back, Name: s.Name, Type: typeLabel(pg.Lang, s.Type, s.TypeName), OrgName: s.OrgName,
 			Address: s.Address, Today: hoursWords(pg.Lang, s.Parsed().Today(h.Stations.Now())), Open: s.OpenNow, Active: s.Status == station.StatusActive,
-			Amenities: amenityLabels(pg.Lang, s.Amenities), Updated: web.FormatTime(s.UpdatedAt, "2006-01-02")})
+			Amenities: amenityLabels(pg.Lang, s.Amenities), Updated: web.FormatTime(s.UpdatedAt, "2006-01-02"), Visits30: s.Visits30})
 	}
 	d.Pager = web.ListPagerOf(pg, r, next, len(items), total, "sweb.list.total", "sweb.list.total_over")
 	d.Cols = web.SortCols(pg, web.SortParam(r, station.Sorts.Default), []web.SortHead{{Label: pg.T("sweb.field.name"), Key: "name"},
 		{Label: pg.T("sweb.field.type")}, {Label: pg.T("sweb.field.org")}, {Label: pg.T("sweb.field.today")}, {Label: pg.T("sweb.field.amenities")},
-		{Label: pg.T("sweb.field.updated"), Key: "updated", Desc: true}})
+		{Label: pg.T("sweb.field.visits30"), Key: "visits", Class: "num", Desc: true}, {Label: pg.T("sweb.field.updated"), Key: "updated", Desc: true}})
 	d.ExportURL = "/stations/export.xlsx"
 	if _, query, ok := strings.Cut(web.SetQuery(pg.Path, "flash", ""), "?"); ok {
 		d.ExportURL += "?" + query
@@ -154,10 +155,6 @@ func formValues(s *station.Station) map[string]string {
 	return v
 }
 
-// exceptionRows is how many exception rows the form offers (no script:
-// a fixed number, blank ones ignored).
-const exceptionRows = 6
-
 func inputFrom(r *http.Request) station.Input {
 	in := station.Input{OrgID: web.ParseIDValue(r.PostFormValue("org_id")), Type: r.PostFormValue("type"), Name: r.PostFormValue("name"),
 		Address: r.PostFormValue("address"), LatText: r.PostFormValue("lat"), LngText: r.PostFormValue("lng"), System: station.System(r.PostFormValue("system")),
@@ -170,10 +167,7 @@ func inputFrom(r *http.Request) station.Input {
 	for i, k := range station.DayKeys {
 		*in.Hours.Day(i) = r.PostFormValue("hours." + k)
 	}
-	for i := range exceptionRows {
-		n := "exceptions." + strconv.Itoa(i)
-		in.Hours.Exceptions = append(in.Hours.Exceptions, station.ExceptionText{Date: r.PostFormValue(n + ".date"), Hours: r.PostFormValue(n + ".hours")})
-	}
+	in.Hours.Exceptions = exceptionsFrom(r)
 	return in
 }
 
@@ -189,10 +183,13 @@ type formData struct {
 	Amenities  []web.Option
 	Days       []dayField
 	Exceptions []string
+	NextRow    int // the number the script gives the next row it adds
+	MaxRows    int
 	Edit       bool
 }
 
-func (h *Pages) renderForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, action string, v map[string]string, status int) error {
+// renderForm shows the form with rows exception rows.
+func (h *Pages) renderForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, action string, v map[string]string, rows, status int) error {
 	spec := formPick
 	spec.Label, spec.Hint = pg.T("sweb.field.org"), pg.T("sweb.form.org_hint")
 	org, err := h.OrgPicker(r, p, spec, v["org_id"])
@@ -213,9 +210,10 @@ func (h *Pages) renderForm(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	for _, k := range station.DayKeys {
 		d.Days = append(d.Days, dayField{Name: "hours." + k, Label: pg.T("station.day." + k)})
 	}
-	for i := range exceptionRows {
+	for i := range rows {
 		d.Exceptions = append(d.Exceptions, "exceptions."+strconv.Itoa(i))
 	}
+	d.NextRow, d.MaxRows = rows, maxExceptionRows
 	pg.Data = d
 	h.Render(w, status, "station_form", pg)
 	return nil
@@ -234,7 +232,7 @@ func (h *Pages) newForm(w http.ResponseWriter, r *http.Request, p *auth.Principa
 	if len(p.Grants) > 0 && p.CanAt(auth.PermStationWrite, p.Grants[0].OrgPath) {
 		v["org_id"] = db.FormatID(p.Grants[0].OrgID)
 	}
-	return h.renderForm(w, r, p, pg, "/stations/new", v, http.StatusOK)
+	return h.renderForm(w, r, p, pg, "/stations/new", v, blankExceptionRows, http.StatusOK)
 }
 
 // again shows the form as it was sent: after a picker's search, or with
@@ -251,11 +249,12 @@ func (h *Pages) again(w http.ResponseWriter, r *http.Request, p *auth.Principal,
 	} else {
 		pg.Form = web.KeptForm(r)
 	}
-	return h.renderForm(w, r, p, pg, action, map[string]string{"version": r.PostFormValue("version"), "org_id": r.PostFormValue("org_id")}, status)
+	return h.renderForm(w, r, p, pg, action, map[string]string{"version": r.PostFormValue("version"), "org_id": r.PostFormValue("org_id")},
+		postedExceptionRows(r), status)
 }
 
 func (h *Pages) create(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	if web.PickerAsked(r) {
+	if web.PickerAsked(r) || r.PostFormValue("more_rows") != "" {
 		return h.again(w, r, p, "sweb.new.title", "/stations/new", nil)
 	}
 	s, err := h.Stations.Create(r.Context(), p, inputFrom(r))
@@ -273,7 +272,7 @@ func (h *Pages) editForm(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	}
 	pg := h.Page(w, r, p, "sweb.edit.title", "stations")
 	pg.Crumbs = []web.Crumb{{Label: pg.T("sweb.list.title"), URL: "/stations"}, {Label: s.Name, URL: stationURL(s.ID)}, {Label: pg.Title}}
-	return h.renderForm(w, r, p, pg, stationURL(s.ID)+"/edit", formValues(s), http.StatusOK)
+	return h.renderForm(w, r, p, pg, stationURL(s.ID)+"/edit", formValues(s), len(s.Hours.Exceptions)+blankExceptionRows, http.StatusOK)
 }
 
 func (h *Pages) update(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -281,7 +280,7 @@ func (h *Pages) update(w http.ResponseWriter, r *http.Request, p *auth.Principal
 	if err != nil {
 		return err
 	}
-	if web.PickerAsked(r) {
+	if web.PickerAsked(r) || r.PostFormValue("more_rows") != "" {
 		return h.again(w, r, p, "sweb.edit.title", stationURL(id)+"/edit", nil)
 	}
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
@@ -330,6 +329,10 @@ type showData struct {
 	CanWrite          bool
 	NavURL            string
 	LatLng, GCJLatLng string
+	Photos            []photoView
+	PhotosLeft        int
+	Counts            []countRow
+	Services          []serviceRow
 }
 
 func (h *Pages) show(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -337,7 +340,18 @@ func (h *Pages) show(w http.ResponseWriter, r *http.Request, p *auth.Principal) 
 	if !ok {
 		return nil
 	}
-	pg := h.Page(w, r, p, "", "stations")
+	return h.renderShow(w, r, p, h.Page(w, r, p, "", "stations"), s, http.StatusOK)
+}
+
+func (h *Pages) renderShow(w http.ResponseWriter, r *http.Request, p *auth.Principal, pg *web.Page, s *station.Station, status int) error {
+	ps, err := h.Stations.Photos(r.Context(), p, s.ID)
+	if err != nil {
+		return err
+	}
+	counts, err := h.Stations.Counts(r.Context(), p, s.ID)
+	if err != nil {
+		return err
+	}
 	pg.Title = s.Name
 	pg.Crumbs = []web.Crumb{{Label: pg.T("sweb.list.title"), URL: web.ListBack(r, "/stations")}, {Label: s.Name}}
 	d := &showData{S: s, URL: stationURL(s.ID), PublicURL: "/s/" + s.Code, Type: typeLabel(pg.Lang, s.Type, s.TypeName),
@@ -347,8 +361,10 @@ func (h *Pages) show(w http.ResponseWriter, r *http.Request, p *auth.Principal) 
 	for _, e := range s.Hours.Exceptions {
 		d.Exceptions = append(d.Exceptions, hoursRow{Day: e.Date, Hours: hoursWords(pg.Lang, e.Hours)})
 	}
+	d.Photos, d.PhotosLeft = photoViews(pg, s.Name, stationURL(s.ID), ps), station.MaxPhotos-len(ps)
+	d.Counts, d.Services = countRows(pg, counts)
 	pg.Data = d
-	h.Render(w, http.StatusOK, "station_show", pg)
+	h.Render(w, status, "station_show", pg)
 	return nil
 }
 

@@ -10,7 +10,6 @@ package stations
 import (
 	"embed"
 	"net/http"
-	"os"
 	"strings"
 
 	"gonghui/internal/auth"
@@ -29,16 +28,16 @@ func init() { web.AddFiles(files) }
 type Pages struct {
 	*web.Kernel
 	Stations *station.Store // nil: the pages are not served
-	// Tiles is an operator's map tile address ("https://…/{z}/{x}/{y}.png",
-	// from GONGHUI_MAP_TILES), drawn under the district map; "" none: the
-	// map then works with no internet at all.
-	Tiles string
 }
 
 // New returns the module's pages.
-func New(k *web.Kernel, s *station.Store) *Pages {
-	return &Pages{Kernel: k, Stations: s, Tiles: strings.TrimSpace(os.Getenv("GONGHUI_MAP_TILES"))}
-}
+func New(k *web.Kernel, s *station.Store) *Pages { return &Pages{Kernel: k, Stations: s} }
+
+// tiles is the operator's map tile address ("https://…/{z}/{x}/{y}.png",
+// the --map-tiles setting, checked at start-up; the pages' CSP allows its
+// origin for pictures), drawn under the district map; "" none: the map
+// then works with no internet at all.
+func (h *Pages) tiles() string { return strings.TrimSpace(h.HTTP.MapTiles) }
 
 // importMax bounds an uploaded workbook and the form around it.
 const importMax = 16<<20 + 1<<20
@@ -52,6 +51,7 @@ func (h *Pages) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /s", h.finder)
 	mux.HandleFunc("GET /s/{code}", h.public)
 	mux.HandleFunc("POST /s/{code}/visit", h.anonVisit)
+	mux.HandleFunc("GET /s/{code}/photos/{photo}", h.publicPhoto)
 	mux.HandleFunc("GET /m/stations/{code}", m(h.mStation))
 	mux.HandleFunc("POST /m/stations/{code}/visit", m(h.mVisit))
 	mux.HandleFunc("POST /m/stations/{code}/claim", m(h.mClaim))
@@ -69,6 +69,10 @@ func (h *Pages) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /stations/{id}/status", a(h.setStatus))
 	mux.HandleFunc("GET /stations/{id}/poster", a(h.poster))
 	mux.HandleFunc("GET /stations/{id}/qr.png", a(h.qrPNG))
+	mux.Handle("POST /stations/{id}/photos", http.MaxBytesHandler(a(h.addPhotos), photoMax))
+	mux.HandleFunc("GET /stations/{id}/photos/{photo}", a(h.staffPhoto))
+	mux.HandleFunc("POST /stations/{id}/photos/{photo}/move", a(h.movePhoto))
+	mux.HandleFunc("POST /stations/{id}/photos/{photo}/delete", a(h.deletePhoto))
 }
 
 func stationURL(id int64) string { return "/stations/" + db.FormatID(id) }

@@ -1,7 +1,8 @@
 // The service stations' pages: the finder's "near me" button (the
 // browser's position, WGS-84, into the form), the district map (ECharts
 // over the vendored Beijing GeoJSON; every point arrives in GCJ-02, the
-// map's own system) and the poster's print button. Without JavaScript
+// map's own system), the form's rows of exception dates and the
+// poster's print button. Without JavaScript
 // the finder still works by a typed place; the map is only a picture.
 (function () {
   'use strict';
@@ -112,10 +113,38 @@
     });
   }
 
+  // The form's exception dates: "More rows" adds one blank row in place
+  // (without script it sends the form back with blank rows added).
+  function exceptionRows() {
+    var grid = document.querySelector('[data-exceptions]');
+    var tpl = document.querySelector('template[data-exception-row]');
+    var btn = document.querySelector('[data-add-exception]');
+    if (!grid || !tpl || !btn) return;
+    var max = parseInt(grid.getAttribute('data-max'), 10);
+    btn.addEventListener('click', function (ev) {
+      ev.preventDefault();
+      var n = parseInt(grid.getAttribute('data-next'), 10);
+      if (n >= max) return;
+      var row = tpl.content.cloneNode(true);
+      var els = row.querySelectorAll('[id],[for],[name],[aria-describedby]');
+      for (var i = 0; i < els.length; i++) {
+        ['id', 'for', 'name', 'aria-describedby'].forEach(function (a) {
+          var v = els[i].getAttribute(a);
+          if (v) els[i].setAttribute(a, v.replace('exceptions.N.', 'exceptions.' + n + '.').replace('exceptions-N-', 'exceptions-' + n + '-'));
+        });
+      }
+      var first = row.querySelector('input');
+      grid.appendChild(row);
+      grid.setAttribute('data-next', String(n + 1));
+      if (n + 1 >= max) btn.hidden = true;
+      if (first) first.focus();
+    });
+  }
+
   function printButtons() {
     var b = document.querySelectorAll('[data-print]');
     for (var i = 0; i < b.length; i++) b[i].addEventListener('click', function () { window.print(); });
   }
 
-  document.addEventListener('DOMContentLoaded', function () { locate(); map(); printButtons(); });
+  document.addEventListener('DOMContentLoaded', function () { locate(); map(); exceptionRows(); printButtons(); });
 }());

@@ -1,9 +1,8 @@
-package works
+package imagefile
 
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -11,43 +10,43 @@ import (
 	"golang.org/x/image/draw"
 )
 
-// A photo's copy for phones: at most ThumbSide pixels on its longer side
-// (a phone's full width at three device pixels to the point), turned
-// upright by the camera's orientation tag, re-encoded as JPEG. It keeps
-// none of the original's metadata (a camera's place and time), so it is
-// the copy shown beyond the author, staff and the judges: to the call's
-// audience once the winners are published.
+// A picture's copy for phones: at most ThumbSide pixels on its longer
+// side (a phone's full width at three device pixels to the point);
+// Clean's copy at most CleanSide. Both are turned upright by the
+// camera's orientation tag and re-encoded as JPEG from the pixels, so
+// they keep none of the original's metadata (a camera's place and time).
 const (
-	ThumbSide    = 1080
-	thumbQuality = 82
-	// MaxPixels bounds a picture's area: decoding takes four bytes a
-	// pixel, and phones' cameras stay well below it.
-	MaxPixels = 50_000_000
+	ThumbSide = 1080
+	CleanSide = 2560
+	quality   = 82
 )
 
-// ThumbType is the type of every photo's copy for phones.
-const ThumbType = "image/jpeg"
+// OutType is the type of every copy Thumb and Clean make.
+const OutType = JPEG
 
-var errTooManyPixels = errors.New("works: picture too large to decode")
+// Thumb makes a picture's copy for phones from its bytes (JPEG, PNG or
+// WebP, as Sniff takes them).
+func Thumb(b []byte) ([]byte, error) { return Fit(b, ThumbSide) }
 
-// Thumb makes a photo's copy for phones from its bytes (JPEG, PNG or WebP,
-// as SniffImage took them).
-func Thumb(b []byte) ([]byte, error) {
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
-	if err != nil {
+// Clean makes a picture's copy to keep in place of the upload: as large
+// as a screen shows it (CleanSide), without the original's metadata.
+func Clean(b []byte) ([]byte, error) { return Fit(b, CleanSide) }
+
+// Fit re-encodes a picture to fit a side×side box (never larger),
+// upright, as JPEG, without metadata. It refuses what Sniff refuses
+// before decoding a pixel.
+func Fit(b []byte, side int) ([]byte, error) {
+	if _, err := Sniff(b); err != nil {
 		return nil, err
-	}
-	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width*cfg.Height > MaxPixels {
-		return nil, errTooManyPixels
 	}
 	src, _, err := image.Decode(bytes.NewReader(b))
 	if err != nil {
 		return nil, err
 	}
-	dst := scaleDown(flat(src), ThumbSide)
+	dst := scaleDown(flat(src), side)
 	out := orient(dst, jpegOrientation(b))
 	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: thumbQuality}); err != nil {
+	if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: quality}); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
