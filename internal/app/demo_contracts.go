@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"gonghui/internal/auth"
@@ -39,6 +40,7 @@ var demoContractList = []demoContract{
 func demoContracts(ctx context.Context, m *Main, byName map[string]int64) error {
 	today := beijing.Midnight(time.Now())
 	day := func(t time.Time) string { return t.Format(time.DateOnly) }
+	covered := map[contract.Kind]map[int64]bool{}
 	for _, dc := range demoContractList {
 		orgID, ok := byName[dc.org]
 		if !ok {
@@ -54,6 +56,10 @@ func demoContracts(ctx context.Context, m *Main, byName map[string]int64) error 
 		if err != nil {
 			return err
 		}
+		// An employer holds one contract of a kind at a time: the
+		// district's industry contract takes employers the street's
+		// regional one of the same kind does not cover.
+		choices = slices.DeleteFunc(choices, func(c contract.Choice) bool { return covered[dc.kind][c.ID] })
 		n := min(dc.employers, len(choices))
 		if n < 2 {
 			slog.Warn("demo: too few employers for a contract", "org", dc.org)
@@ -64,8 +70,12 @@ func demoContracts(ctx context.Context, m *Main, byName map[string]int64) error 
 		if dc.org == "北京市西城区总工会" {
 			in.Coverage = contract.CoverIndustry
 		}
+		if covered[dc.kind] == nil {
+			covered[dc.kind] = map[int64]bool{}
+		}
 		for i := range n {
 			in.Employers = append(in.Employers, contract.EmployerInput{EmployerID: choices[i].ID, Workers: 20 + 17*i})
+			covered[dc.kind][choices[i].ID] = true
 		}
 		start := today.AddDate(0, -dc.startedAgo, 0)
 		if dc.renewal {
